@@ -616,3 +616,28 @@ def test_a_stock_count_dated_long_before_names_its_cell_when_orders_shipped_at_o
     done = create(old, ledger, APRIL_9, with_catch_up=False)
     assert [p.location for p in done.problems if p.code == "stock-date-long-before-ddt"] == [
         old.locate_setting("stock_date")]
+
+
+def test_held_ddts_of_a_day_are_not_numbered_after_a_ddt_issued_ahead(sample_master, ledger, rome_today):
+    """On the 8th a desk ships one order ahead, dated the 10th (--future). The 9th's warehouse
+    orders, created ahead, issued their DDTs on the 9th numbered after it, dated before it: DDT
+    numbers follow dates, as `ship` keeps them. Refused naming the template and the DDT, nothing
+    stored; those DDTs keep waiting."""
+    from toolkit.services.shipping import ship
+
+    rome_today(date(2026, 4, 8))
+    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False)
+    with reading(ledger) as conn:
+        standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
+                        if not EFFECTS[o.document_type].ship_at_once)
+    ahead = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True)
+    [issued] = ahead.ddts
+    held = [r for r in create(sample_master, ledger, APRIL_9).created if "documents_on" in r]
+    assert held
+    rome_today(APRIL_9)
+    deliveries = _count(ledger, schema.deliveries)
+    refused = create(sample_master, ledger, APRIL_9)
+    [error] = [p for p in refused.problems if p.is_error]
+    assert error.code == "order-ddt-out-of-sequence"
+    assert (dict(error.params)["latest_number"], dict(error.params)["day"]) == (issued.number, APRIL_9)
+    assert refused.notes == [] and refused.documents_due == [] and _count(ledger, schema.deliveries) == deliveries

@@ -15,14 +15,49 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem
+from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import Order
 from toolkit.core.reservations import NONE
-from toolkit.ledger.deliveries import available_stock, stock_after
+from toolkit.core.shipping import service_items
+from toolkit.ledger.deliveries import available_stock, dated_after, stock_after
 from toolkit.ledger.orders import HeldQueues, held_queues
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import OnHand, ship_in
+
+ORDER_DDT_OUT_OF_SEQUENCE = define(
+    "order-ddt-out-of-sequence", "error",
+    it="L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo DDT "
+       "sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove i numeri "
+       "seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in ordine di data "
+       "(un DDT emesso in anticipo con --future ferma quelli datati prima fino al suo giorno), oppure escludi il "
+       "modello con --exclude {template}.",
+    en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
+       "dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
+       "dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT issued ahead "
+       "with --future holds back those dated before it until its day), or leave the template out with "
+       "--exclude {template}.")
+
+
+def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]) -> None:
+    """Raise `ORDER_DDT_OUT_OF_SEQUENCE` when the earliest of these days' DDTs would be dated
+    before a DDT of its series and year already issued, as `ship` refuses it
+    (`ddt-date-before-latest`): the orders that ship at once, a catch-up day's or a held one's,
+    took numbers after a later DDT, one issued ahead too. Orders of services alone issue none.
+    Asked once of the ledger when no DDT is dated after the first day, as on most days."""
+    series = master.settings.ddt_series
+    if not days or dated_after(conn, series, min(days)) is None:
+        return
+    services = service_items(master)
+    goods = {day: [o for o in orders if any(line.item not in services for line in o.lines)]
+             for day, orders in days.items()}
+    first = min((day for day, orders in goods.items() if orders), default=None)
+    later = None if first is None else dated_after(conn, series, first)
+    if first is not None and later is not None:
+        order = goods[first][0]
+        raise ProblemsFound([ORDER_DDT_OUT_OF_SEQUENCE(
+            None, day=first, template=order.template or order.number, customer=order.customer,
+            latest_number=later[0], latest_day=later[1], series=series, year=first.year)])
 
 
 class ShippingDays:
@@ -61,11 +96,13 @@ def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Seque
     `days`' orders are the caller's, read in its write transaction (`issue_held`) or built from
     the drafts it has just stored there (`stored_orders`): their lines' figures are the ledger's,
     so the check that no DDT ships more than is open is answered from them (`read_here`,
-    `open_as_read`), not by reading their lines again (6,000 lines of 900 DDTs a date at L)."""
+    `open_as_read`), not by reading their lines again (6,000 lines of 900 DDTs a date at L).
+    DDTs that would be dated before one already issued raise `ProblemsFound` (`_in_date_order`)."""
     problems: list[Problem] = []
     notes: list[DeliveryNote] = []
     if not days:
         return problems, notes
+    _in_date_order(conn, master, days)
     kept = ShippingDays(conn, master, [order for orders in days.values() for order in orders])
     for day, orders in sorted(days.items()):
         shipped = ship_in(conn, master, orders, day, paid={order.id for order in orders}, force=True,
