@@ -1353,3 +1353,4 @@ def test_ship_on_a_closure_names_the_panels_date_cell(tmp_path):
     assert not shown[0].startswith("DDT emessi: 0")
     told = next(line for line in shown[0].splitlines() if "Inventario" in line)
     assert told.startswith(f"Pannello!{NAMES['DataOrdini']}") and "è 09/04/2026, Inventario: un giorno festivo" in told
+    assert "la data in «Data ordini» è un errore" in told and "--date" not in told

@@ -28,6 +28,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 
 COMMAND_LINE_ONLY = {
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
+    "ddt-accounting-date-refused": "ship --accounting-date: no button sets an accounting date",
     "demo-foreign-ledger": "toolkit demo",
     "einvoice-rejected-not-exported": "einvoice --rejected: the button writes the month as it stands",
     "einvoice-rejected-ambiguous": "einvoice --rejected: the button writes the month as it stands",

@@ -453,8 +453,7 @@ def test_ddts_dated_on_a_company_closure_are_warned_naming_the_date_and_the_clos
     assert (told.severity, told.message("en")) == ("warning", (
         "The date of the DDTs issued (1 DDT) is 09/04/2026, Inventario: a holiday or closure (Holiday region, Patron "
         "saint, Closures sheet). They are issued as asked, since a desk may ship on a holiday; if the goods do not "
-        "leave that day, the date chosen (--date, or the panel's Data ordini) is a slip: check it before shipping "
-        "again."))
+        "leave that day, the date chosen with --date is a slip: check it before shipping again."))
     done = ship(master, ledger, DAY, numbers=[orders["T003"].number])
     assert done.notes and "ddt-date-holiday" not in [p.code for p in done.problems]
 

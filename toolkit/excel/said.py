@@ -99,6 +99,34 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
               "{series} {year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was "
               "shipped. Write a date from {latest_day} on in “Data ordini” (goods leaving today go with today's date)."},
+    "ddt-date-before-issued-ahead": {
+        "it": "Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day}: "
+              "nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
+              "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Scrivi in «Data ordini» una data dal "
+              "{latest_day} in poi; la merce che parte prima va spedita prima di emettere DDT in anticipo.",
+        "en": "The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day}: in series "
+              "{series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
+              "after it, so nothing was shipped. Write a date from {latest_day} on in “Data ordini”; goods leaving "
+              "before then ship before any DDT is issued ahead."},
+    "ddt-date-holiday": {
+        "it": "La data dei DDT emessi ({ddts}) è {day}, {holiday_it}: un giorno festivo o di chiusura (Regione "
+              "festività, Santo patrono, foglio Chiusure). Sono emessi come chiesto, perché si può spedire anche un "
+              "giorno festivo; se la merce non parte quel giorno, la data in «Data ordini» è un errore: controllala "
+              "prima di spedire ancora.",
+        "en": "The date of the DDTs issued ({ddts}) is {day}, {holiday_en}: a holiday or closure (Holiday region, "
+              "Patron saint, Closures sheet). They are issued as asked, since a desk may ship on a holiday; if the "
+              "goods do not leave that day, the date in “Data ordini” is a slip: check it before shipping again."},
+    "order-ddt-out-of-sequence": {
+        "it": "L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo "
+              "DDT sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove "
+              "i numeri seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in "
+              "ordine di data (un DDT emesso in anticipo ferma quelli datati prima fino al suo giorno), oppure togli "
+              "la «x» al modello {template} in «Anteprima ordini».",
+        "en": "The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would "
+              "be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers "
+              "follow dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT "
+              "issued ahead holds back those dated before it until its day), or remove the “x” from template "
+              "{template} in “Anteprima ordini”."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "

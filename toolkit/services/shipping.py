@@ -127,12 +127,11 @@ DDT_ON_HOLIDAY = define(
     title=("DDT datato in un giorno festivo o di chiusura", "DDT dated on a holiday or closure"),
     it="La data dei DDT emessi ({ddts}) è {day}, {holiday_it}: un giorno festivo o di chiusura (Regione "
        "festività, Santo patrono, foglio Chiusure). Sono emessi come chiesto, perché si può spedire anche un giorno "
-       "festivo; se la merce non parte quel giorno, la data scelta (--date, o Data ordini del pannello) è un "
-       "errore: controllala prima di spedire ancora.",
+       "festivo; se la merce non parte quel giorno, la data scelta con --date è un errore: controllala prima di "
+       "spedire ancora.",
     en="The date of the DDTs issued ({ddts}) is {day}, {holiday_en}: a holiday or closure (Holiday region, Patron "
        "saint, Closures sheet). They are issued as asked, since a desk may ship on a holiday; if the goods do not "
-       "leave that day, the date chosen (--date, or the panel's Data ordini) is a slip: check it before shipping "
-       "again.")
+       "leave that day, the date chosen with --date is a slip: check it before shipping again.")
 STOCK_DATE_IN_FUTURE = define(
     "stock-date-in-future", "error",
     it="Data giacenze è il {counted}, dopo oggi ({today}): una conta non si fa in un giorno che non è ancora "
