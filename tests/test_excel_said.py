@@ -27,6 +27,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 """An option, or a `toolkit` verb: what a desk at the panel cannot type."""
 
 COMMAND_LINE_ONLY = {
+    "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "ddt-accounting-date-refused": "ship --accounting-date: no button sets an accounting date",
     "demo-foreign-ledger": "toolkit demo",

@@ -196,8 +196,23 @@ def test_a_ddt_issued_ahead_is_warned_and_holds_back_a_ddt_dated_before_it(maste
     refused = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number])
     assert refused.notes == () and [p.code for p in refused.problems] == ["ddt-date-before-issued-ahead"]
     assert ("but DDT-2026-00001 was issued ahead, dated 09/04/2026 (--future)" in refused.problems[0].message("en")
-            and "Ship with a date from 09/04/2026 on" in refused.problems[0].message("en"))
+            and "Ship with a date from 09/04/2026 on" in refused.problems[0].message("en")
+            and "void the DDT issued ahead (toolkit ddt void … DDT-2026-00001)" in refused.problems[0].message("en"))
     assert [r.number for r in table(ledger, "deliveries")] == [1]
+
+
+def test_the_way_out_of_a_ddt_issued_ahead_is_to_void_it_ship_and_issue_it_again(master, ledger, orders, rome_today):
+    """Goods that must leave before a DDT issued ahead: the refusal names the void, which lets
+    them ship, and the DDT of the later day is issued again after them, numbers in date order."""
+    from toolkit.services.ddt_void import void_ddt
+
+    rome_today(date(2026, 4, 8))
+    ship(master, ledger, DAY, numbers=[orders["T001"].number], future=True)
+    void_ddt(master, ledger, "DDT-2026-00001", "il 8 parte prima T003")
+    today = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number])
+    again = ship(master, ledger, DAY, numbers=[orders["T001"].number], future=True)
+    assert [(n.number, n.day) for n in today.notes + again.notes] == [
+        ("DDT-2026-00002", date(2026, 4, 8)), ("DDT-2026-00003", DAY)]
 
 
 def test_a_ddt_dated_today_ships(master, ledger, orders, rome_today):

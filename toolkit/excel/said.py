@@ -103,11 +103,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day}: "
               "nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
               "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Scrivi in «Data ordini» una data dal "
-              "{latest_day} in poi; la merce che parte prima va spedita prima di emettere DDT in anticipo.",
+              "{latest_day} in poi; se la merce deve partire prima, annulla il DDT emesso in anticipo (scrivi "
+              "{latest_number} in «DDT da annullare» e premi «Annulla DDT»), spedisci questa, poi emetti di nuovo "
+              "quello.",
         "en": "The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day}: in series "
               "{series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
-              "after it, so nothing was shipped. Write a date from {latest_day} on in “Data ordini”; goods leaving "
-              "before then ship before any DDT is issued ahead."},
+              "after it, so nothing was shipped. Write a date from {latest_day} on in “Data ordini”; if the goods "
+              "must leave before then, void the DDT issued ahead (write {latest_number} in “DDT da annullare” and "
+              "press “Annulla DDT”), ship these, then issue that one again."},
     "ddt-date-holiday": {
         "it": "La data dei DDT emessi ({ddts}) è {day}, {holiday_it}: un giorno festivo o di chiusura (Regione "
               "festività, Santo patrono, foglio Chiusure). Sono emessi come chiesto, perché si può spedire anche un "

@@ -199,10 +199,11 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
 def dated_after(conn: Connection, series: str, day: date) -> tuple[str, date] | None:
     """The latest-dated DDT of `series` in `day`'s year dated after `day` (the highest number
     of that date), one issued ahead too, or None: a DDT dated `day` would take a number after
-    it."""
+    it. A voided DDT holds no date back: it documents no transport, and voiding the one issued
+    ahead is how goods that must leave before its day get their DDT."""
     d = schema.deliveries
     row = conn.execute(select(d.c.number, d.c.delivery_date).where(
-        d.c.series == series, d.c.year == day.year, d.c.delivery_date > day)
+        d.c.series == series, d.c.year == day.year, d.c.delivery_date > day, schema.in_force(d.c.id))
         .order_by(d.c.delivery_date.desc(), d.c.number.desc()).limit(1)).first()
     return None if row is None else (document_number(series, day.year, row.number), row.delivery_date)
 

@@ -103,19 +103,22 @@ DATE_BEFORE_AHEAD = define(
     it="Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day} "
        "(--future): nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
        "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Spedisci con una data dal {latest_day} in "
-       "poi; la merce che parte prima va spedita prima di emettere DDT in anticipo.",
+       "poi; se la merce deve partire prima, annulla il DDT emesso in anticipo (toolkit ddt void … "
+       "{latest_number}), spedisci questa, poi emetti di nuovo quello.",
     en="The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day} (--future): in "
        "series {series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
-       "after it, so nothing was shipped. Ship with a date from {latest_day} on; goods leaving before then ship "
-       "before any DDT is issued ahead.")
+       "after it, so nothing was shipped. Ship with a date from {latest_day} on; if the goods must leave "
+       "before then, void the DDT issued ahead (toolkit ddt void … {latest_number}), ship these, then issue that "
+       "one again.")
 ISSUED_AHEAD = define(
     "ddt-issued-ahead", "warning",
     title=("DDT emessi in anticipo", "DDTs issued ahead"),
     it="I DDT emessi ({ddts}) sono datati {day}, dopo oggi: fino a quel giorno nessun DDT della serie {series} può "
        "essere datato prima di loro (i numeri seguono le date), quindi la merce che parte prima non può avere il "
-       "suo DDT finché non arriva il {day}.",
+       "suo DDT finché non arriva il {day}, a meno di annullare questi (toolkit ddt void).",
     en="The DDTs issued ({ddts}) are dated {day}, after today: until that day no DDT of series {series} can be "
-       "dated before them (numbers follow dates), so goods leaving before then cannot have their DDT until {day}.")
+       "dated before them (numbers follow dates), so goods leaving before then cannot have their DDT "
+       "until {day}, unless these are voided (toolkit ddt void).")
 ACCOUNTING_DATE_REFUSED = define(
     "ddt-accounting-date-refused", "error", usage=True,
     it="--accounting-date {accounting} non può essere la data contabile di un DDT del {day}: {why_it} Nulla è stato "
