@@ -233,7 +233,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
             columns.setdefault(key, [None] * len(drafts))[i] = value
     ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
-    reserved.recount(conn, ids, items_once=_items_once(drafts))
+    reserved.recount(conn, ids, items_twice=_items_twice(ids, drafts))
     shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
     log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
               [f"{d.template} {d.occurrence.isoformat()}" for d in drafts])
@@ -278,11 +278,11 @@ def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str,
                 price_rule=[x.price_rule for x in lines])
 
 
-def _items_once(drafts: Sequence[OrderDraft]) -> bool:
-    """Whether no draft has two lines of one item, so that each of their stored lines is its
-    order's kept reservation of its item as it stands (`reserved.recount`'s `items_once`): a
-    template or form may list an item twice, a day's orders at L do not."""
-    return all(len({x.item for x in d.lines}) == len(d.lines) for d in drafts)
+def _items_twice(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> list[int]:
+    """The ids of the drafts that list an item on two lines or more: the others' stored lines
+    are each their order's kept reservation of their item as they stand (`reserved.recount`'s
+    `items_twice`). A template or form may list an item twice, a day's orders at L do not."""
+    return [order_id for order_id, d in zip(ids, drafts) if len({x.item for x in d.lines}) != len(d.lines)]
 
 
 def _parties(drafts: Sequence[OrderDraft], book: PartyBook) -> list[Parties]:
