@@ -48,6 +48,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import number
+from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
@@ -378,7 +379,7 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
         else:
             chosen.append((found, quantity))
     if not asked:
-        chosen = [(c, None) for c in lines if c.quantity_left > 0]
+        chosen = [(c, None) for c in lines if c.quantity_left > 0 and not _charged_stamp(c.line)]
         if not chosen:
             problems.append(ALL_CREDITED(None, number=number, total=invoice.total,
                                          notes=", ".join(credited_by) or "—"))
@@ -391,6 +392,13 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
+
+
+def _charged_stamp(line: InvoiceLine) -> bool:
+    """Whether the line charged the invoice's stamp duty to the customer: a whole-invoice note
+    leaves it, as the duty was owed and paid on the invoice (art. 13 Tariffa, DPR 642/72) and no
+    credit note gives it back to the seller; `--lines` naming it takes it back all the same."""
+    return line.charged_stamp_duty and stamp_duty.is_charge(line.description)
 
 
 @dataclass(frozen=True, slots=True)

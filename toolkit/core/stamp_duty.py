@@ -10,7 +10,9 @@ The line is made once, with the invoice (`toolkit.core.invoicing.build_invoice`)
 with its other lines: the ledger's lines are the invoice, so the printed copy, the
 accountants' workbook and the XML all show it without deciding anything again. It has no
 order line behind it. A credit note never gains one (nothing is charged to a customer being
-refunded); its file still carries DatiBollo when it owes the duty.
+refunded); its file still carries DatiBollo when it owes the duty. Nor does a note crediting a
+whole invoice take the charged line back: the invoice owed the duty when it was issued
+(`toolkit.core.credit_notes`), so the customer still owes what it was charged.
 """
 
 from __future__ import annotations
