@@ -98,3 +98,33 @@ def test_a_registration_is_read_as_a_desk_writes_it():
     settings = check(minimal.workbook(with_rea(sheets(), rows))).master.settings
     assert (settings.rea_office, settings.rea_number, settings.share_capital, settings.shareholders,
             settings.liquidation) == ("MI", "1234567", D("10000.00"), "SM", "LS")
+
+
+@pytest.mark.parametrize("typed, read", [("2.500.000.000,00", D("2500000000.00")), (2500000000, D("2500000000")),
+                                         ("99.999.999.999,99", D("99999999999.99"))])
+def test_a_large_company_s_share_capital_is_read_and_sent_as_the_e_invoice_takes_it(typed, read):
+    """The capital was read by the reader of amounts, capped at 1,000,000,000.00 € for what the
+    ledger multiplies: a large S.p.A.'s 2.500.000.000,00 was refused, every check stopped;
+    CapitaleSociale (Amount2DecimalType) takes 11 digits before the point."""
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", typed]]
+    result = check(minimal.workbook(with_rea(sheets(), rows)))
+    assert [p.code for p in result.problems if p.is_error] == []
+    assert result.master.settings.share_capital == read
+
+
+def test_a_share_capital_the_e_invoice_cannot_carry_is_refused_at_its_cell_naming_the_limit():
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", "100.000.000.000,00"]]
+    [problem] = [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error]
+    assert (problem.sheet, problem.cell, problem.code) == ("Impostazioni", "B11", "number-out-of-range")
+    assert "99.999.999.999,99" in problem.message("it") and "99,999,999,999.99" in problem.message("en")
+
+
+def test_a_capital_of_billions_goes_into_the_e_invoice_valid_and_on_the_print(tmp_path, ledger):
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", "2.500.000.000,00"]]
+    month = make_month(tmp_path, ledger, check(minimal.workbook(with_rea(sheets(), rows))).master)
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    path = next(iter(done.files.values()))
+    assert schema_errors(path) == []
+    assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "2500000000.00"
+    [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
+    assert openpyxl.load_workbook(copies).active["A4"].value == "REA MI-1234567 – Capitale sociale 2.500.000.000,00 €"

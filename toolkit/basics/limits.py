@@ -67,3 +67,8 @@ class Limit:
 QUANTITY = Limit(Decimal(1_000_000), money=False)
 PRICE = Limit(Decimal(1_000_000), money=True)
 AMOUNT = Limit(Decimal(1_000_000_000), money=True)
+SHARE_CAPITAL = Limit(Decimal("99999999999.99"), money=True)
+"""A company's share capital (*capitale sociale*): never multiplied nor stored in cents, only
+printed and sent as FatturaPA's CapitaleSociale, whose Amount2DecimalType takes at most 11
+digits before the point. A large S.p.A.'s capital passes the billion of `AMOUNT`; a pasted
+barcode or `1e20` still does not pass this."""

@@ -47,7 +47,7 @@ from stdnum.it import codicefiscale, iva
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cells import Location
 from toolkit.basics.dates import FIRST_DAY, ImpossibleDate, NotADate, to_date
-from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
+from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
 
@@ -724,6 +724,9 @@ Weight = Annotated[Decimal, Cell(Kind.QUANTITY, _bounded(QUANTITY), Decimal, lim
 """Kilograms, at most 1,000,000 either way, any decimals: a DDT's weight is rounded to the gram."""
 Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMOUNT)]
 """An amount in euro (a credit limit), kept exact (`Decimal`): at most 1,000,000,000.00 either way."""
+ShareCapital = Annotated[Decimal, Cell(Kind.MONEY, _bounded(SHARE_CAPITAL), Decimal, limit=SHARE_CAPITAL)]
+"""A company's share capital in euro, kept exact: up to 99,999,999,999.99, what FatturaPA's
+CapitaleSociale carries (`SHARE_CAPITAL`)."""
 UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]
 """A unit price in euro, kept exact: at most 1,000,000.00 either way, so that a line's quantity ×
 price, and a month of them, stay within what the ledger stores."""

@@ -76,6 +76,7 @@ from toolkit.model.cells import (
     Postcode,
     Quantity,
     RecipientCode,
+    ShareCapital,
     TaxCode,
     TaxRegime,
     Text,
@@ -296,7 +297,7 @@ class Settings(Record):
         "registered, a seller abroad)", "MI", default=None)
     rea_number: Text | None = column(
         "Numero REA", "REA number", "The company's REA number, at most 20 characters", "1234567", default=None)
-    share_capital: Money | None = column(
+    share_capital: ShareCapital | None = column(
         "Capitale sociale", "Share capital",
         "A capital company's share capital (S.r.l., S.p.A.) in euro, as its registration says: printed and "
         "sent with the REA number", "10000", default=None)
