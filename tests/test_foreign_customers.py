@@ -529,3 +529,28 @@ def test_a_northern_ireland_buyer_of_services_alone_is_named_gb_and_of_goods_xi(
     assert "N3.2" in {line.nature for line in read(mixed).lines}
     assert _texts(mixed_root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["XI"]
     assert schema_errors(services.read_bytes()) == [] and schema_errors(mixed.read_bytes()) == []
+
+
+def test_the_printed_copy_names_a_northern_ireland_buyer_as_its_e_invoice_does(tmp_path, ledger):
+    """The services-only invoice's e-invoice named C002 GB987654321 while its printed copy said
+    *P. IVA XI987654321*, an intra-EU buyer the e-invoice denied; the invoice with goods says XI in both."""
+    from python_calamine import CalamineWorkbook
+    from test_services_no_ddt import april_einvoices, service_sheets
+
+    from toolkit.writers.accountants import write_copies
+
+    sheets = service_sheets()
+    clienti = sheets["Clienti"]
+    vat, tax_code = clienti[0].index("Partita IVA"), clienti[0].index("Codice fiscale")
+    clienti[0] += ["Paese", "Natura IVA"]
+    for row, number in zip(clienti[1:], ("XI123456789", "XI987654321")):
+        row[vat], row[tax_code] = number, None
+        row += ["GB", "N3.2"]
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    run, _ = april_einvoices(master, ledger, tmp_path)
+    path = write_copies(tmp_path / "copie.xlsx", master, run.invoices)
+    book = CalamineWorkbook.from_path(str(path))
+    printed = {x.customer: [c for r in book.get_sheet_by_name(x.number).to_python() for c in r
+                            if isinstance(c, str) and c.startswith("P. IVA")] for x in run.invoices}  # seller first
+    assert {k: v[1:] for k, v in printed.items()} == {"C001": ["P. IVA XI123456789"], "C002": ["P. IVA GB987654321"]}

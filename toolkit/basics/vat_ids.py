@@ -94,16 +94,36 @@ def vat_country(number: str) -> str:
     return "IT" if prefix is None else _PREFIX_COUNTRY.get(prefix, prefix)
 
 
-def id_country(number: str, country: str) -> str:
+def id_country(number: str, country: str, *, goods: bool = True) -> str:
     """IdPaese of a foreign VAT number in the e-invoice (IdFiscaleIVA): its country, except a
-    Northern Ireland number, which keeps XI. XI is the EU's code for those numbers (directive
-    2020/1756) and the one that names the buyer of an intra-EU supply; GB before the same digits
-    would name a VAT registration of Great Britain, outside the EU. The address's Nazione stays GB.
+    Northern Ireland number on a document of goods, which keeps XI. XI is the EU's code for those
+    numbers (directive 2020/1756) and the one that names the buyer of an intra-EU supply; GB
+    before the same digits would name a VAT registration of Great Britain, outside the EU. The
+    address's Nazione stays GB. XI stands for the EU in goods only (Windsor Framework): a document
+    of services alone (`goods` False) names the buyer GB, a British business.
 
     >>> id_country("XI123456789", "GB"), id_country("GB123456789", "GB"), id_country("EL123456789", "GR")
     ('XI', 'GB', 'GR')
+    >>> id_country("XI123456789", "GB", goods=False)
+    'GB'
     """
-    return NORTHERN_IRELAND if number.strip().upper().startswith(NORTHERN_IRELAND) and country == "GB" else country
+    ireland = goods and number.strip().upper().startswith(NORTHERN_IRELAND) and country == "GB"
+    return NORTHERN_IRELAND if ireland else country
+
+
+def named_number(number: str, country: str, *, goods: bool = True) -> str:
+    """A foreign VAT number as a printed document names its buyer, with the country the
+    e-invoice's IdPaese gives it (`id_country`): a Northern Ireland number on a document of
+    services alone is printed GB, as its e-invoice says.
+
+    >>> named_number("XI123456789", "GB"), named_number("XI123456789", "GB", goods=False)
+    ('XI123456789', 'GB123456789')
+    >>> named_number("DE123456789", "DE", goods=False)
+    'DE123456789'
+    """
+    if id_country(number, country) == id_country(number, country, goods=goods):
+        return number
+    return f"{id_country(number, country, goods=goods)}{id_code(''.join(number.split()).upper())}"
 
 
 def id_code(number: str) -> str:

@@ -267,12 +267,15 @@ def registration_line(seller: Seller, lang: str) -> str | None:
     return " – ".join(parts)
 
 
-def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
+def party_lines(customer: Customer | Buyer, lang: str, *, goods: bool = True) -> list[str]:
+    """The buyer's name, address and tax ids; a Northern Ireland VAT number as the e-invoice
+    names it on a document of services alone (`goods` False: GB, `vat_ids.named_number`)."""
     vat = "P. IVA" if lang == "it" else "VAT no."
     lines = [customer.name, customer.address, _place(customer)]
     if customer.vat_number:
         foreign = vat_ids.vat_country(customer.vat_number) != "IT"
-        lines.append(f"{vat} {'' if foreign else customer.country}{customer.vat_number}")
+        number = vat_ids.named_number(customer.vat_number, vat_ids.country_code(customer.country), goods=goods)
+        lines.append(f"{vat} {'' if foreign else customer.country}{number}")
     if customer.tax_code and customer.tax_code != customer.vat_number:
         lines.append(f"C.F. {customer.tax_code}")
     return lines

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.vat_ids import NORTHERN_IRELAND, country_code, id_country
+from toolkit.basics.vat_ids import country_code, id_country
 from toolkit.basics.vocab import Liquidation, PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
@@ -102,13 +102,13 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     )
     seller_vat = seller_id(seller)
     return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_vat),
-                     _seller(seller, seller_vat), _buyer(buyer, goods=_of_goods(invoice, services)), body)
+                     _seller(seller, seller_vat), _buyer(buyer, goods=of_goods(invoice, services)), body)
 
 
-def _of_goods(invoice: Invoice, services: Collection[str]) -> bool:
+def of_goods(invoice: Invoice, services: Collection[str]) -> bool:
     """Whether the document sells (or credits) goods: a line of an item that is no service, or a
     line of the intra-EU goods nature (a volume discount on them). The stamp duty and services
-    are not goods."""
+    are not goods. The e-invoice and the printed copy name a Northern Ireland buyer by it."""
     return any((line.item and line.item not in services) or line.vat_nature == INTRA_EU_GOODS
                for line in invoice.lines)
 
@@ -281,9 +281,7 @@ def _buyer(customer: Customer | Buyer, *, goods: bool = True) -> Party:
     the United Kingdom, outside the EU, so a document of services alone names it GB, as an
     out-of-scope service to a British business (N2.1, art. 7-ter), never an intra-EU one."""
     country = country_code(customer.country)
-    id_paese = id_country(customer.vat_number, country) if customer.vat_number else country
-    if id_paese == NORTHERN_IRELAND and not goods:
-        id_paese = country
+    id_paese = id_country(customer.vat_number, country, goods=goods) if customer.vat_number else country
     return Party(
         name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
