@@ -208,3 +208,37 @@ def test_a_credit_note_on_invoices_of_several_letters_cites_each_letter(letters,
     first = next(e for e in root.iter("DettaglioLinee"))
     assert len(first.findall("AltriDatiGestionali")) == len(cited)
     assert _texts(root, "DatiFattureCollegate/IdDocumento") == ["FT-2025-00312", "FT-2026-00004"]
+
+
+@pytest.mark.parametrize("letters, printed", [
+    ((LAST_YEAR, PROTOCOL), [f"Dichiarazione d'intento prot. {LAST_YEAR} del 10/12/2025",
+                             f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026"]),
+    ((None, PROTOCOL), [f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026"]),
+])
+def test_the_printed_credit_note_on_invoices_of_several_letters_names_each_letter(tmp_path, letters, printed):
+    """Its e-invoice cited each letter; its printed copy, kept parties read back from the
+    ledger's text, named none: the note's buyer kept no one letter."""
+    from dataclasses import replace
+
+    from einvoice_factories import billable, credit_note, ddt
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.core.credit_notes import as_corrected
+    from toolkit.writers.accountants import write_copies
+
+    master = check(minimal.workbook(_with_letter(PROTOCOL, date(2026, 1, 15)))).master
+    assert master is not None
+    today = PartyBook(master).parties("C001")
+    assert today.buyer is not None
+
+    def kept(protocol: str | None) -> Parties:
+        assert today.buyer is not None
+        return replace(today, buyer=replace(today.buyer, intent_protocol=protocol, intent_date=(
+            "2025-12-10" if protocol == LAST_YEAR else "2026-01-15" if protocol else None)))
+
+    corrected = as_corrected(today, [("FT-2025-00312", kept(letters[0])), ("FT-2026-00004", kept(letters[1]))])
+    note = replace(credit_note(billable("A001", "-4", "1.50", "0", "N3.5", delivery=ddt()), buyer=master.customers[0],
+                               day=date(2026, 2, 2)), parties=Parties.from_text(corrected.text()))
+    path = write_copies(tmp_path / "nc.xlsx", master, [note])
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(note.number).to_python()
+    assert [cell for row in rows for cell in row if isinstance(cell, str) and "prot." in cell] == printed

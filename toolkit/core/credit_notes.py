@@ -719,7 +719,8 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
     public body matches the note to the contract that invoice named; a customer whose setting
     changed since changes the invoices to come, not the notes on those issued. Several invoices
     that named different codes leave the note's buyer none: each DatiFattureCollegate bears its
-    own (`toolkit.core.einvoice.links`). `ValueError` naming the invoices of each kind when some
+    own (`toolkit.core.einvoice.links`), and its buyer keeps every letter of intent they bore
+    (`Buyer.intent_letters`) for its print to name. `ValueError` naming the invoices of each kind when some
     bore split payment and some did not: one note cannot follow both (`MIXED_SPLIT_PAYMENT`)."""
     buyers = [(number, p.buyer) for number, p in corrected if p.buyer is not None]
     if not buyers:
@@ -730,9 +731,10 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
     cig, cup = codes.pop() if len(codes) == 1 else (None, None)
     letters = {(b.intent_protocol, b.intent_date) for _, b in buyers}
     protocol, day = letters.pop() if len(letters) == 1 else (None, None)
+    each = tuple(sorted(((p, d) for p, d in letters if p), key=lambda x: (x[1] or "", x[0]))) if letters else ()
     buyer = today.buyer or buyers[0][1]
     return replace(today, buyer=replace(buyer, split_payment=buyers[0][1].split_payment, cig=cig, cup=cup,
-                                        intent_protocol=protocol, intent_date=day))
+                                        intent_protocol=protocol, intent_date=day, intent_letters=each or None))
 
 
 class MixedSplit(ValueError):

@@ -76,6 +76,10 @@ class Buyer:
     """The protocol of the customer's letter of intent (dichiarazione d'intento) its N3.5 invoices cite."""
     intent_date: str | None = None
     """That protocol's date, ISO (`2026-01-15`): the ledger keeps the parties as JSON."""
+    intent_letters: tuple[tuple[str, str | None], ...] | None = None
+    """A credit note's buyer only: the letters (protocol, ISO date) of the invoices it corrects
+    when these were issued under more than one (`as_corrected`), which its print names each as
+    its e-invoice cites each; the one letter of them all is `intent_protocol`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,12 +136,15 @@ class Parties:
         True
         """
         found = json.loads(stored)
-        return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, found.get("buyer")),
+        buyer = found.get("buyer")
+        if buyer and buyer.get("intent_letters"):
+            buyer["intent_letters"] = tuple(tuple(letter) for letter in buyer["intent_letters"])
+        return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, buyer),
                    destination=_made(Destination, found.get("destination")),
                    carrier=_made(Haulier, found.get("carrier")))
 
 
-_ADDED_LATER = ("intent_protocol", "intent_date")
+_ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters")
 """Buyer fields a later version added, left out of the JSON while empty: the parties of a customer
 without a letter of intent keep the text, and so the digest, the ledger already holds."""
 
@@ -225,7 +232,7 @@ class PartyBook:
         return _copied(Haulier, found) if found else None
 
 
-_BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in ("split_payment", "intent_date"))
+_BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in ("split_payment", "intent_date", "intent_letters"))
 """The fields of a `Buyer` read from its customer as they are (split payment is the customer's
 `splits_payment`, which reads the SDI code when the column is empty)."""
 

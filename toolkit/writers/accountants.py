@@ -528,13 +528,15 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
 
 
 def _letter_of_intent(customer: Buyer, invoice: Invoice, lang: str) -> list[str]:
-    """The buyer's letter of intent, on an invoice selling under it (N3.5), as the e-invoice cites it."""
-    if not customer.intent_protocol or not any(v.nature == codes.LETTER_OF_INTENT for v in invoice.summary):
+    """The buyer's letter of intent, on an invoice selling under it (N3.5), as the e-invoice cites
+    it; a credit note correcting invoices of several letters names each (`Buyer.intent_letters`)."""
+    letters = customer.intent_letters or ((customer.intent_protocol, customer.intent_date),)
+    if not any(v.nature == codes.LETTER_OF_INTENT for v in invoice.summary):
         return []
-    cited = labeller(lang)("inv.intent").format(protocol=customer.intent_protocol)
-    if customer.intent_date:
-        cited += f" {labeller(lang)('inv.dated')} {date.fromisoformat(customer.intent_date):%d/%m/%Y}"
-    return [cited]
+    t = labeller(lang)
+    return [t("inv.intent").format(protocol=protocol) + (f" {t('inv.dated')} {date.fromisoformat(day):%d/%m/%Y}"
+                                                          if day else "")
+            for protocol, day in letters if protocol]
 
 
 def _split_payment_rows(sheet, fmt: Formats, invoice: Invoice, total_cell: str, vat_cell: str, row: int,
