@@ -50,10 +50,22 @@ def _row(capsys, desk) -> dict:
 def test_crediting_the_whole_invoice_leaves_its_charged_stamp_duty_due(capsys, desk):
     billed = _row(capsys, desk)
     assert Decimal(billed["total"]) == Decimal("174.47")
-    code, _ = _json(capsys, desk, "invoice", "credit", "--invoice", INVOICE, "--reason", "Ordine annullato")
+    code, said = _json(capsys, desk, "invoice", "credit", "--invoice", INVOICE, "--reason", "Ordine annullato")
     assert code == 0
     after = _row(capsys, desk)
     assert (Decimal(after["credited"]), Decimal(after["outstanding"])) == (Decimal("172.47"), Decimal("2.00"))
+    [warned] = said["problems"]
+    assert warned["code"] == "credit-stamp-duty-left"
+    assert warned["message"].endswith("resta da incassare per 2,00 €. Per restituirlo comunque, indica la riga in "
+                                      "--lines: 5.")
+
+
+def test_crediting_the_whole_invoice_again_names_the_stamp_duty_left_not_nothing(capsys, desk):
+    """Asked again, the invoice was said credited in full, nothing left: its 2,00 € stayed due."""
+    assert _json(capsys, desk, "invoice", "credit", "--invoice", INVOICE, "--reason", "Ordine annullato")[0] == 0
+    code, said = _json(capsys, desk, "invoice", "credit", "--invoice", INVOICE, "--reason", "Ordine annullato")
+    assert code == 1 and [p["code"] for p in said["problems"]] == ["credit-only-stamp-duty-left"]
+    assert "tranne il bollo di 2,00 € (riga 5)" in said["problems"][0]["message"]
 
 
 def test_lines_naming_the_charged_stamp_duty_take_it_back(capsys, desk):

@@ -133,6 +133,23 @@ ALL_CREDITED = define(
        "nulla da accreditare.",
     en="Invoice {number} ({total} €) is credited in full already, by credit notes {notes}: nothing is left "
        "to credit.")
+STAMP_DUTY_LEFT = define(
+    "credit-stamp-duty-left", "warning",
+    it="La nota di credito non restituisce il bollo di {amount} € che la fattura {number} addebita (riga {line}): "
+       "l'imposta era dovuta sulla fattura emessa, che resta da incassare per {amount} €. Per restituirlo comunque, "
+       "indica la riga in {asked_in}: {line}.",
+    en="The credit note does not give back the {amount} € stamp duty invoice {number} charges (line {line}): the "
+       "duty was owed on the invoice as issued, which stays due for {amount} €. To give it back all the same, name "
+       "the line in {asked_in}: {line}.",
+    title=("Bollo della fattura non restituito", "Invoice's stamp duty not given back"))
+ONLY_STAMP_DUTY_LEFT = define(
+    "credit-only-stamp-duty-left", "error",
+    it="Della fattura {number} le note di credito {notes} hanno già accreditato tutto tranne il bollo di {amount} € "
+       "(riga {line}), dovuto sulla fattura emessa: nulla è stato registrato. Per restituirlo comunque, indica la "
+       "riga in {asked_in}: {line}.",
+    en="Of invoice {number}, credit notes {notes} credited everything already but the {amount} € stamp duty (line "
+       "{line}), owed on the invoice as issued: nothing was stored. To give it back all the same, name the line "
+       "in {asked_in}: {line}.")
 BEFORE_INVOICE = define(
     "credit-before-invoice", "error",
     it="La nota di credito sarebbe datata {day}, prima della fattura {number} del {invoice_day} che corregge: "
@@ -380,7 +397,12 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
             chosen.append((found, quantity))
     if not asked:
         chosen = [(c, None) for c in lines if c.quantity_left > 0 and not _charged_stamp(c.line)]
-        if not chosen:
+        stamp = [c for c in lines if c.quantity_left > 0 and _charged_stamp(c.line)]
+        if not chosen and stamp:
+            problems.append(ONLY_STAMP_DUTY_LEFT(None, number=number, notes=", ".join(credited_by) or "—",
+                                                 amount=stamp[0].amount_left, line=stamp[0].line.line_no,
+                                                 asked_in=asked_in.lines))
+        elif not chosen:
             problems.append(ALL_CREDITED(None, number=number, total=invoice.total,
                                          notes=", ".join(credited_by) or "—"))
     if problems:
@@ -392,6 +414,15 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
+
+
+def stamp_duty_left(invoice: Invoice, lines: Sequence[Creditable], asked: Asked,
+                    asked_in: AskedIn = OPTIONS) -> list[Problem]:
+    """The warning that a note crediting the whole invoice (nothing `asked`) leaves its charged
+    stamp duty due, naming the line that gives it back; none when earlier notes took it back."""
+    return [STAMP_DUTY_LEFT(None, amount=c.amount_left, number=invoice.number or "?", line=c.line.line_no,
+                            asked_in=asked_in.lines)
+            for c in lines if not asked and c.quantity_left > 0 and _charged_stamp(c.line)]
 
 
 def _charged_stamp(line: InvoiceLine) -> bool:

@@ -44,6 +44,7 @@ from toolkit.core.credit_notes import (
     creditable,
     date_problems,
     discount_problems,
+    stamp_duty_left,
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
@@ -186,7 +187,8 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
                 + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
-                + _strands_held(conn, master, made, workbook))
+                + _strands_held(conn, master, made, workbook)
+                + stamp_duty_left(invoice, lines, asked, asked_in))
     if errors(problems):
         return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
