@@ -242,3 +242,51 @@ def test_the_printed_credit_note_on_invoices_of_several_letters_names_each_lette
     path = write_copies(tmp_path / "nc.xlsx", master, [note])
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(note.number).to_python()
     assert [cell for row in rows for cell in row if isinstance(cell, str) and "prot." in cell] == printed
+
+
+def test_a_return_s_note_over_two_letters_prints_each_as_the_ledger_kept_them(tmp_path, ledger):
+    """End to end: C002 buys in April under last year's letter and in May under this year's; its
+    return of 20 May takes goods back from both invoices, so its note, stored and read back from
+    the ledger, prints both letters and its e-invoice cites both."""
+    from python_calamine import CalamineWorkbook
+    from test_credit_returns import APRIL, MAY, SOLD, deliver
+    from test_credit_returns import sheets as return_sheets
+
+    from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.invoicing import run
+    from toolkit.writers.accountants import write_copies
+
+    def books(protocol: str, day: date):
+        s = return_sheets(5)
+        s["Modelli ordine"].append(["T004", "C002", None, None, "Mensile giorno", None, None, 12, None, None,
+                                    date(2026, 5, 1), date(2026, 5, 31), None])
+        s["Righe modello"].append(["T004", "A001", 3, None, None])
+        for cell, value in (("K1", "Natura IVA"), ("K3", "N3.5"), ("L1", "Protocollo dichiarazione d'intento"),
+                            ("L3", protocol), ("M1", "Data dichiarazione d'intento"), ("M3", day),
+                            ("N1", "CAP"), ("N2", "10121"), ("N3", "00184"), ("O1", "Provincia"), ("O2", "TO"),
+                            ("O3", "RM")):
+            minimal.set_cell(s, "Clienti", cell, value)
+        result = check(minimal.workbook(s))
+        assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+        return result.master
+
+    last_year, this_year = books(LAST_YEAR, date(2025, 12, 10)), books(PROTOCOL, date(2026, 5, 2))
+    deliver(last_year, ledger, SOLD)
+    assert not errors_of(run(ledger, last_year, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL))
+    deliver(this_year, ledger, date(2026, 5, 12))
+    deliver(this_year, ledger, date(2026, 5, 20))
+    assert not errors_of(run(ledger, this_year, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL))
+    with reading(ledger) as conn:
+        [note] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert len(note.cites) == 2
+    path = write_copies(tmp_path / "nc.xlsx", this_year, [note])
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(note.number).to_python()
+    assert [cell for row in rows for cell in row if isinstance(cell, str) and "prot." in cell] == [
+        f"Dichiarazione d'intento prot. {LAST_YEAR} del 10/12/2025",
+        f"Dichiarazione d'intento prot. {PROTOCOL} del 02/05/2026"]
+
+
+def errors_of(result) -> list:
+    return [p for p in result.problems if p.is_error]
