@@ -110,6 +110,10 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
     if verb == "ddt void":
         assert toolkit(["invoice", "undo", w, _draft_run(wb, capsys)], capsys)[0] == 0
         return ["ddt", "void", w, "DDT-2026-00001", "--reason", "Il camion non è partito"]
+
+    if verb == "invoice debit":
+        return ["invoice", "debit", w, "--invoice", _immediate_invoice(wb, capsys), "--amount", "25", "--rate", "22",
+                "--reason", "Trasporto non fatturato", "--out", str(folder / "debito.xlsx")]
     if verb == "returns no-credit":
         return ["returns", "no-credit", w, "--order", _shipped_return(wb, capsys), "--reason", "Già rimborsato"]
     if verb == "payments record":
@@ -160,6 +164,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "invoice finalize": ["invoice", "finalize", "WB", "20260430-00000000"],
         "invoice undo": ["invoice", "undo", "WB", "20260430-00000000"],
         "invoice credit": ["invoice", "credit", "WB", "--invoice", "FT-2026-00001", "--reason", "Reso"],
+        "invoice debit": ["invoice", "debit", "WB", "--invoice", "FT-2026-00001", "--amount", "1", "--reason", "x"],
         "payments record": ["payments", "record", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9,
                             "--amount", "1"],
         "payments import": ["payments", "import", "WB", str(workbook.with_name("incassi.csv"))],

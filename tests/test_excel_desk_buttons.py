@@ -1282,8 +1282,8 @@ def test_a_return_credited_at_the_order_is_not_voided_by_the_panel_nor_the_comma
     assert [(p.code, p.message("en")) for p in said] == [("void-credited-return", (
         f"Return {order.number} is credited to the customer already (NC-2026-00001) and was not voided: the credit "
         "note stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
-        "credit must be taken back with a debit note, which the toolkit does not issue (ask your accountant), and the "
-        "return closed (--to closed)."))]
+        "credit must be taken back with a debit note on the invoice the credit note corrects (toolkit invoice debit "
+        "--invoice … --amount … --reason …), and the return closed (--to closed)."))]
     assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]
 
 

@@ -319,18 +319,11 @@ def credit_cmd(
     """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
     from toolkit.basics.dates import today_rome
-    from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, causale, parse_lines
+    from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, parse_lines
     from toolkit.services.credit_notes import CREDITED_NOT_PRINTED, credit
     from toolkit.services.printing import never_printed
 
-    try:
-        text = causale(reason)
-    except ValueError as bad:
-        it, en = (f", senza {bad}: la fattura elettronica non li accetta", f", without {bad}: the e-invoice cannot "
-                  "carry them") if str(bad) else ("", "")
-        raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri (€ conta come EUR){it}; nulla "
-                                 f"è stato registrato / write the reason, 1 to {REASON_LENGTH} characters (€ counts "
-                                 f"as EUR){en}; nothing was stored", param_hint="--reason") from None
+    text = _causale(reason)
     try:
         asked = parse_lines(lines) if lines is not None else []
     except (AmbiguousLines, RepeatedLines) as bad:
@@ -357,6 +350,72 @@ def credit_cmd(
         output.reply({"credit_note": invoice_json(result.note) if result.note else None,
                       "invoice": result.invoice or invoice,
                       "closed": result.closed, "file": result.printed}, problems)
+        output.exit_for(problems)
+        return
+    output.print_problems(problems)
+    typer.echo(result.summary(output.lang()))
+    if result.printed is not None:
+        typer.echo(str(result.printed))
+    output.exit_for(problems)
+
+
+def _causale(reason: str) -> str:
+    """`--reason` as a note stores and sends it (`causale`), or the slip refused, exit 2."""
+    from toolkit.core.credit_notes import causale
+
+    try:
+        return causale(reason)
+    except ValueError as bad:
+        it, en = (f", senza {bad}: la fattura elettronica non li accetta", f", without {bad}: the e-invoice cannot "
+                  "carry them") if str(bad) else ("", "")
+        raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri (€ conta come EUR){it}; nulla "
+                                 f"è stato registrato / write the reason, 1 to {REASON_LENGTH} characters (€ counts "
+                                 f"as EUR){en}; nothing was stored", param_hint="--reason") from None
+
+
+@invoice_app.command("debit")
+def debit_cmd(
+    workbook: Path = WorkbookArg,
+    invoice: str = typer.Option(..., "--invoice", help="La fattura a cui si aggiunge / the invoice it adds to: "
+                                "FT-2026-00012."),
+    amount: str = typer.Option(..., "--amount", help="Imponibile da addebitare, senza IVA / taxable amount to debit, "
+                               "without VAT: 150 o/or 150.50."),
+    reason: str = typer.Option(..., "--reason", help="Perché: prezzo rivisto, spese non fatturate… (la descrizione e "
+                               f"la causale, fino a {REASON_LENGTH} caratteri) / why: price revised, charges not "
+                               f"billed… (the line and the reason, up to {REASON_LENGTH} characters)."),
+    rate: str | None = typer.Option(None, "--rate", help="L'aliquota IVA della fattura da applicare, se ne ha più di "
+                                    "una / the invoice's VAT rate to apply, when it has several: 22, 10, N3.5."),
+    date: str | None = typer.Option(None, "--date", help="Data della nota di debito (default oggi) / the debit "
+                                    "note's date (default today)."),
+    out: Path | None = output.out_file(None, help="Stampa la nota di debito in questo file .xlsx / print the "
+                                       "debit note to this workbook."),
+    json: bool = JsonOption,
+    verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+) -> None:
+    """Nota di debito (TD05) su una fattura: un importo in più, numerato fra le fatture e dovuto come loro.
+    Debit note (TD05) on an invoice: an amount more, numbered among the invoices and due as they are."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.basics.limits import AMOUNT
+    from toolkit.core.debit_notes import BAD_AMOUNT, amount_typed
+    from toolkit.services.debit_notes import debit
+
+    text = _causale(reason)
+    money = amount_typed(amount)
+    if money is None:
+        said = BAD_AMOUNT(None, typed=amount, **AMOUNT.params(amount))
+        raise typer.BadParameter(f"{said.message('it')} / {said.message('en')}", param_hint="--amount")
+    if out is not None:
+        from toolkit.basics.files import check_output
+
+        check_output(out, kind="invoices", inputs=(workbook,))
+    session = open_session(workbook, ledger, lang, wait)
+    day = parse_day(date) if date else today_rome()
+    result = debit(session.ledger, session.master, invoice, money, rate, text, day, today_rome(), out=out,
+                   lang=output.lang(), workbook=workbook)
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"debit_note": invoice_json(result.note) if result.note else None,
+                      "invoice": result.invoice or invoice, "file": result.printed}, problems)
         output.exit_for(problems)
         return
     output.print_problems(problems)

@@ -125,6 +125,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "invoice undo": {"run_id": TEXT, "undone": INT, "removed": array(PATH)},
     "invoice credit": {"credit_note": {"anyOf": [INVOICE, {"type": "null"}]}, "invoice": TEXT, "closed": array(TEXT),
                        "file": PATH_OR_NULL},
+    "invoice debit": {"debit_note": {"anyOf": [INVOICE, {"type": "null"}]}, "invoice": TEXT, "file": PATH_OR_NULL},
     "invoice list": {
         "runs": array(record(run_id=TEXT, status={"enum": ["draft", "final"]}, first_date=DATE, last_date=DATE,
                              invoices=INT, numbers=array(record(first=TEXT, last=TEXT)), total=DECIMAL)),

@@ -405,6 +405,12 @@ class Invoice:
         return tuple(sorted(found, key=lambda d: (d.day, d.number)))
 
     @property
+    def debit_note(self) -> bool:
+        """A nota di debito (TD05, `toolkit invoice debit`): an invoice citing the invoice it adds
+        to, as only a credit note otherwise cites one (`toolkit.core.debit_notes`)."""
+        return self.kind is InvoiceKind.INVOICE and bool(self.cites)
+
+    @property
     def deferred(self) -> bool:
         """A fattura differita (art. 21 c. 4 lett. a DPR 633/72): an invoice dated after a DDT,
         or services rendered, that it bills, as month end's is. One dated as every delivery it

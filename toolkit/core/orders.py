@@ -131,12 +131,12 @@ VOID_RETURN_CREDITED = define(
     "void-credited-return", "error",
     it="Il reso {number} è già accreditato al cliente ({notes}) e non è stato annullato: la nota di credito resta "
        "valida anche annullando il reso. Se la merce rientrerà, spediscilo (il suo DDT); se non rientrerà, l'accredito "
-       "va ripreso con una nota di debito, che il toolkit non emette (chiedi al commercialista), e il reso si chiude "
-       "(--to chiuso).",
+       "va ripreso con una nota di debito sulla fattura che la nota di credito corregge (toolkit invoice debit "
+       "--invoice … --amount … --reason …), e il reso si chiude (--to chiuso).",
     en="Return {number} is credited to the customer already ({notes}) and was not voided: the credit note stands "
        "even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the credit must be "
-       "taken back with a debit note, which the toolkit does not issue (ask your accountant), and the return closed "
-       "(--to closed).")
+       "taken back with a debit note on the invoice the credit note corrects (toolkit invoice debit --invoice … "
+       "--amount … --reason …), and the return closed (--to closed).")
 VOID_CREDITED = define(
     "void-credited-order", "error",
     it="L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "

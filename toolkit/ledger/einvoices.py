@@ -73,6 +73,16 @@ def dated_after(conn: Connection, first: date, last: date) -> list[tuple[str, da
     return [(run, day, numbers) for (run, day), numbers in found.items()]
 
 
+def citing(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """Those of these documents that cite an invoice (`invoice_citations`): the credit notes that
+    correct one and the debit notes that add to one, whose e-invoice names it."""
+    c = schema.invoice_citations.c
+    found: set[int] = set()
+    for chunk in in_batches(sorted(set(ids))):
+        found.update(conn.execute(select(c.credit_note_id).where(c.credit_note_id.in_(chunk)).distinct()).scalars())
+    return found
+
+
 def final_invoices_of(conn: Connection, customers: Collection[str]) -> list[Invoice]:
     """Every final invoice and credit note of these customers, customer by customer, each
     customer's in number order: what a credit note may correct."""

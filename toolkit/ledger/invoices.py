@@ -441,7 +441,7 @@ def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Pa
     invoices issued with and without split payment."""
     corrected: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
     for n, x in enumerate(invoices):
-        if x.kind is InvoiceKind.CREDIT_NOTE:
+        if x.kind is InvoiceKind.CREDIT_NOTE or x.debit_note:
             corrected[n].update((c.id, (c.number, None)) for c in x.cites if c.id)
     for t in matched.taken:
         where = corrected[matched.notes[t.note]]

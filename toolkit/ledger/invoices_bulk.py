@@ -55,7 +55,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                               .order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     headers.sort(key=lambda h: (h.invoice_date, h.series, h.year, h.number))
-    cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
+    cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value or h.reason is not None])
     kept = kept_vat(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
     issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []

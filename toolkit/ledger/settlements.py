@@ -235,6 +235,7 @@ def _discounts_citing(conn: Connection, invoices: Collection[int], last: date) -
     for chunk in in_batches(sorted(invoices)):
         found.update(conn.execute(select(c.credit_note_id).join(schema.invoices, i.id == c.credit_note_id)
                                   .where(c.invoice_id.in_(chunk), i.invoice_date <= last,
+                                         i.kind == InvoiceKind.CREDIT_NOTE.value,
                                          i.status == InvoiceStatus.FINAL.value)).scalars())
     return found
 

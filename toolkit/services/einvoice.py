@@ -44,6 +44,7 @@ from toolkit.ledger.einvoices import (
     Exportable,
     archive_progressive,
     assign,
+    citing,
     dated_after,
     exportable,
     final_invoices_of,
@@ -325,20 +326,20 @@ def _retaken(book: PartyBook, x: Invoice) -> Parties:
     split payment, CIG and CUP it was issued with, those of the invoices it corrects
     (`as_corrected`), whatever *Clienti* says of them now."""
     today = book.parties(x.customer, x.ship_to)
-    if x.kind is InvoiceKind.CREDIT_NOTE and x.parties is not None:
+    if (x.kind is InvoiceKind.CREDIT_NOTE or x.debit_note) and x.parties is not None:
         return as_corrected(today, [(x.number or "", x.parties)])
     return today
 
 
 def _credited(master: MasterData, ledger: Ledger, documents: Sequence[Exportable]
               ) -> dict[str, tuple[RelatedDocument, ...]]:
-    """Credit note number → the invoices it corrects: those the ledger recorded with it, else
+    """Credit or debit note number → the invoices it corrects: those the ledger recorded with it, else
     (a return's credit note stored before schema 28) the customer's latest final invoice
     selling a returned item (`credited_invoices`); each with the CUP and CIG it bore."""
-    notes = {d.id for d in documents if d.kind is InvoiceKind.CREDIT_NOTE}
-    if not notes:
-        return {}
     with reading(ledger) as conn:
+        notes = {d.id for d in documents if d.kind is InvoiceKind.CREDIT_NOTE} | citing(conn, [d.id for d in documents])
+        if not notes:
+            return {}
         candidates = final_invoices_of(conn, {d.customer for d in documents if d.id in notes})
     by_customer: dict[str, list[Invoice]] = {}
     for invoice in candidates:

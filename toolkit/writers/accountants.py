@@ -73,11 +73,13 @@ define({
     "inv.deferred": ("FATTURA DIFFERITA", "DEFERRED INVOICE"),
     "inv.invoice": ("FATTURA", "INVOICE"),
     "inv.credit_note": ("NOTA DI CREDITO", "CREDIT NOTE"),
+    "inv.debit_note": ("NOTA DI DEBITO", "DEBIT NOTE"),
     "inv.credits": ("Rif. fattura n. {number} del {day}", "Ref. invoice no. {number} of {day}"),
     "inv.reason": ("Causale", "Reason"),
     "inv.kind_deferred": ("Fattura differita", "Deferred invoice"),
     "inv.kind_invoice": ("Fattura", "Invoice"),
     "inv.kind_credit_note": ("Nota di credito", "Credit note"),
+    "inv.kind_debit_note": ("Nota di debito", "Debit note"),
     "inv.draft": ("BOZZA", "DRAFT"),
     "inv.status_draft": ("Bozza", "Draft"),
     "inv.status_final": ("Definitiva", "Final"),
@@ -239,6 +241,8 @@ def kind_label(invoice: Invoice, lang: str) -> str:
     t = labeller(lang)
     if invoice.kind is InvoiceKind.CREDIT_NOTE:
         return t("inv.kind_credit_note")
+    if invoice.debit_note:
+        return t("inv.kind_debit_note")
     return t("inv.kind_deferred") if invoice.deferred else t("inv.kind_invoice")
 
 
@@ -430,7 +434,8 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     customer = parties.buyer
     row = company_header(sheet, fmt, parties.seller, lang)
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
-        invoice.kind, t("inv.deferred") if invoice.deferred else t("inv.invoice"))
+        invoice.kind, t("inv.debit_note") if invoice.debit_note else t("inv.deferred") if invoice.deferred
+        else t("inv.invoice"))
     draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
     text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number} {t('inv.dated')} "
                         f"{invoice.invoice_date:%d/%m/%Y}{draft}", fmt.title)

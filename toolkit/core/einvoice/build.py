@@ -78,7 +78,8 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
     public = _public_codes(buyer)
-    lines = _citing_intent(tuple(_line(line) for line in invoice.lines), buyer, linked if credit_note else ())
+    lines = _citing_intent(tuple(_line(line) for line in invoice.lines), buyer,
+                           linked if credit_note or invoice.debit_note else ())
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
                    codes.legal_reference(s.nature, seller.tax_regime, options.legal_references) if s.nature else None,
@@ -86,7 +87,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(credit_note, invoice.deferred),
+        kind=codes.document_kind(credit_note, invoice.deferred, invoice.debit_note),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",

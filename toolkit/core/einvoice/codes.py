@@ -33,6 +33,7 @@ from toolkit.core import stamp_duty
 IMMEDIATE = "TD01"
 DEFERRED = "TD24"
 CREDIT_NOTE = "TD04"
+DEBIT_NOTE = "TD05"
 
 TO_ANOTHER = frozenset({IMMEDIATE, DEFERRED})
 """The types the toolkit issues whose buyer SDI requires to be another than the seller (00471):
@@ -150,16 +151,21 @@ STAMP_DUTY_THRESHOLD = stamp_duty.STAMP_DUTY_THRESHOLD
 """The duty is due when the amounts without VAT are *more* than this."""
 
 
-def document_kind(credit_note: bool, deferred: bool) -> str:
-    """TD04 for a credit note, TD24 for a deferred invoice (`Invoice.deferred`: dated after a
-    DDT, or services rendered, that it bills), TD01 otherwise, so an invoice issued the day its
-    goods leave is immediate even when it cites the DDT travelling with them.
+def document_kind(credit_note: bool, deferred: bool, debit_note: bool = False) -> str:
+    """TD04 for a credit note, TD05 for a debit note (`Invoice.debit_note`), TD24 for a deferred
+    invoice (`Invoice.deferred`: dated after a DDT, or services rendered, that it bills), TD01
+    otherwise, so an invoice issued the day its goods leave is immediate even when it cites the
+    DDT travelling with them.
 
     >>> document_kind(False, True), document_kind(False, False), document_kind(True, False)
     ('TD24', 'TD01', 'TD04')
+    >>> document_kind(False, False, debit_note=True)
+    'TD05'
     """
     if credit_note:
         return CREDIT_NOTE
+    if debit_note:
+        return DEBIT_NOTE
     return DEFERRED if deferred else IMMEDIATE
 
 

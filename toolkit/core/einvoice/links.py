@@ -28,7 +28,7 @@ def credited_invoices(note: Invoice, invoices: Iterable[Invoice],
                       buyers: Mapping[str, Customer | Buyer] | None = None) -> tuple[RelatedDocument, ...]:
     """The invoice `note` most likely corrects, among `invoices`; none when nothing fits. Each
     bears the CUP and CIG of the invoice it names (`_bore`)."""
-    if note.kind is not InvoiceKind.CREDIT_NOTE:
+    if note.kind is not InvoiceKind.CREDIT_NOTE and not note.debit_note:
         return ()
     invoices = list(invoices)
     if note.cites:

@@ -1,0 +1,147 @@
+"""`toolkit invoice debit`: a debit note (nota di debito, TD05) adding an amount to one final
+invoice, end to end on the sample: numbered in the invoices' series (art. 26 c. 1 DPR 633/72: a
+variation increasing an invoice is an invoice), at the invoice's VAT rate, citing it in print and
+in the e-invoice (DatiFattureCollegate), valid against the FatturaPA 1.2.2 schema, in the month's
+register and due as the invoice is; refused, exit 2, nothing stored, for a slip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from einvoice_factories import billable, invoice
+from fatturapa_reading import schema_errors
+from sqlalchemy import func, select
+from test_printing import cli
+
+from toolkit.core.debit_notes import amount_typed, rate_of
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+
+TODAY = date(2026, 12, 5)
+REASON = "Trasporto non fatturato"
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook, ledger_url, rome_today, capsys):
+    """The sample with 1 December's orders: FT-2026-00001 (C016, 196,60 + 22 %), FT-2026-00002,
+    and FT-2026-00003, C027's under its letter of intent (N3.5) with the stamp duty charged."""
+    rome_today(TODAY)
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
+    for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", "26011512345678901-000001"),
+                           ("Data dichiarazione d'intento", date(2026, 1, 15))):
+        sheet.cell(row, column[heading], value)
+    book.save(workbook)
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-12-01", "--ledger", ledger_url)[0] == 0
+    return workbook, ledger_url
+
+
+def _json(capsys, desk, *args) -> tuple[int, dict]:
+    workbook, url = desk
+    code, said = cli(capsys, *args[:2], workbook, *args[2:], "--ledger", url, "--json")
+    return code, json.JSONDecoder().raw_decode(said)[0]
+
+
+def _einvoices(capsys, desk, out) -> int:
+    workbook, url = desk
+    return cli(capsys, "einvoice", workbook, "--month", "2026-12", "--out", out, "--ledger", url)[0]
+
+
+def _debit(capsys, desk, *args) -> tuple[int, dict]:
+    return _json(capsys, desk, "invoice", "debit", "--reason", REASON, *args)
+
+
+def _documents(url: str) -> int:
+    with reading(open_ledger(url)) as conn:
+        return conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one()
+
+
+def test_a_debit_note_is_numbered_among_the_invoices_due_and_sent_as_td05_citing_its_invoice(capsys, desk, tmp_path):
+    workbook, url = desk
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25,50", "--out", tmp_path / "nd.xlsx")
+    assert code == 0, said
+    note = said["debit_note"]
+    assert (note["number"], note["kind"], note["date"]) == ("FT-2026-00004", "invoice", "2026-12-05")
+    assert (note["taxable"], note["vat"], note["total"]) == ("25.50", "5.61", "31.11")
+    [row] = [r for r in _json(capsys, desk, "payments", "status")[1]["invoices"] if r["number"] == "FT-2026-00004"]
+    assert Decimal(row["outstanding"]) == Decimal("31.11")
+
+    assert _einvoices(capsys, desk, tmp_path / "xml") == 0
+    [xml] = [p for p in (tmp_path / "xml").glob("*.xml") if b"FT-2026-00004" in p.read_bytes()]
+    assert schema_errors(xml.read_bytes()) == []
+    root = ET.parse(xml).getroot()
+    assert root.findtext(".//DatiGeneraliDocumento/TipoDocumento") == "TD05"
+    assert [(e.findtext("IdDocumento"), e.findtext("Data")) for e in root.iter("DatiFattureCollegate")] == [
+        ("FT-2026-00001", "2026-12-01")]
+    assert root.findtext(".//DettaglioLinee/AliquotaIVA") == "22.00"
+
+    sheet = openpyxl.load_workbook(tmp_path / "nd.xlsx").active
+    texts = [c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    assert "NOTA DI DEBITO n. FT-2026-00004 del 05/12/2026" in texts
+    assert "Rif. fattura n. FT-2026-00001 del 01/12/2026" in texts
+
+    assert cli(capsys, "invoice", "export", workbook, "--month", "2026-12", "--out", tmp_path / "reg", "--ledger",
+               url)[0] == 0
+    register = (tmp_path / "reg" / "registro-2026-12.csv").read_text(encoding="utf-8-sig").splitlines()
+    [line] = [x for x in register if x.startswith("FT-2026-00004;")]
+    assert ";Nota di debito;" in line and "FT-2026-00001 01/12/2026" in line
+
+
+def test_a_debit_note_under_a_letter_of_intent_cites_it_and_charges_its_stamp_duty(capsys, desk, tmp_path):
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert code == 0, said
+    assert (said["debit_note"]["taxable"], said["debit_note"]["total"]) == ("102.00", "102.00")
+    assert _einvoices(capsys, desk, tmp_path / "xml") == 0
+    [xml] = [p for p in (tmp_path / "xml").glob("*.xml") if b"<Numero>FT-2026-00004<" in p.read_bytes()]
+    root = ET.parse(xml).getroot()
+    assert schema_errors(xml.read_bytes()) == []
+    assert [e.findtext("Natura") for e in root.iter("DettaglioLinee")] == ["N3.5", "N1"]
+    assert root.findtext(".//AltriDatiGestionali/RiferimentoTesto") == "26011512345678901-000001"
+    assert root.findtext(".//DatiBollo/BolloVirtuale") == "SI"
+
+
+@pytest.mark.parametrize("args, code, problem", [
+    (("--invoice", "FT-2026-00001", "--amount", "10", "--date", "2026-11-30"), 2, "debit-before-invoice"),
+    (("--invoice", "FT-2026-00001", "--amount", "10", "--date", "2026-12-06"), 2, "debit-date-in-future"),
+    (("--invoice", "FT-2026-00001", "--amount", "10", "--rate", "10"), 2, "debit-unknown-rate"),
+    (("--invoice", "FT-2026-00001", "--amount", "1e3"), 2, "usage-error"),
+    (("--invoice", "FT-2026-00001", "--amount", "-10"), 2, "usage-error"),
+])
+def test_a_slip_is_refused_exit_2_storing_nothing(capsys, desk, args, code, problem):
+    before = _documents(desk[1])
+    got, said = _debit(capsys, desk, *args)
+    assert (got, [p["code"] for p in said["problems"]]) == (code, [problem])
+    assert said["problems"][0]["message"]
+    assert _documents(desk[1]) == before
+
+
+def test_a_credit_note_is_no_invoice_to_debit(capsys, desk):
+    assert _json(capsys, desk, "invoice", "credit", "--invoice", "FT-2026-00001", "--reason", "Reso")[0] == 0
+    before = _documents(desk[1])
+    code, said = _debit(capsys, desk, "--invoice", "NC-2026-00001", "--amount", "10")
+    assert code != 0 and said["debit_note"] is None and _documents(desk[1]) == before
+
+
+def test_an_invoice_of_several_rates_asks_which_the_supplement_follows():
+    made = invoice(billable("A001", "10", "1.50", "22"), billable("A002", "10", "2.00", "10", line=2))
+    refused = rate_of(made, None)
+    assert not isinstance(refused, tuple) and refused.code == "debit-rate-needed"
+    assert "22, 10" in refused.message("it") and refused.message("en")
+    assert rate_of(made, "10%") == (Decimal(10), None)
+
+
+@pytest.mark.parametrize("typed, read", [("150", Decimal("150.00")), ("150,5", Decimal("150.50")),
+                                         ("150.55", Decimal("150.55")), ("1.500,00", None), ("0", None),
+                                         ("1e3", None), ("150.555", None)])
+def test_the_amount_is_cents_typed_plainly(typed, read):
+    assert amount_typed(typed) == read

@@ -1,0 +1,170 @@
+"""A debit note against one invoice (nota di debito, TD05): `toolkit invoice debit`.
+
+A price agreed higher after the invoice, a charge forgotten on it (transport, packing) or an
+amount billed short is added by a variation increasing the invoice (art. 26 c. 1 DPR 633/72),
+which is an invoice in all but its TipoDocumento: numbered in the invoices' series in date
+order, its VAT at the rate of the operation it adds to, due as the invoice is by its terms from
+its own date, in the month's register and the customer's balance. So the note is stored as an
+invoice (`InvoiceKind.INVOICE`) that cites the invoice it adds to (`Invoice.cites`): that citation
+is what makes it a debit note (`Invoice.debit_note`) to the e-invoice (TD05 with
+DatiFattureCollegate) and to its print (*Nota di debito*, *Rif. fattura n. … del …*).
+
+It has one line, the amount without VAT the desk gives, described by its reason; at the
+invoice's one VAT rate (or nature), or at the one of its rates the desk names when it has
+several: a supplement follows the goods it adds to. Like any invoice it owes the stamp duty when
+its exempt amounts pass 77.47 €, and charges it to the customer as the settings say.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from toolkit.basics.limits import AMOUNT
+from toolkit.basics.problems import Problem, define
+from toolkit.core import payment_terms, stamp_duty
+from toolkit.core.invoicing import (
+    CitedInvoice,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    Period,
+    stamp_duty_line,
+)
+from toolkit.core.vat import RateKey, rate_key, totals, vat_summary
+
+CENT = Decimal("0.01")
+
+BAD_AMOUNT = define(
+    "debit-bad-amount", "error",
+    it="«{typed}» non è un importo da addebitare: scrivi l'imponibile in euro senza IVA, più di zero, al massimo due "
+       "decimali e fino a {limit_it} (es. 150 o 150.50); nulla è stato registrato.",
+    en="“{typed}” is no amount to debit: write the taxable amount in euro without VAT, more than zero, at most two "
+       "decimals and up to {limit_en} (e.g. 150 or 150.50); nothing was stored.",
+    usage=True)
+RATE_NEEDED = define(
+    "debit-rate-needed", "error",
+    it="La fattura {number} ha più aliquote ({rates}): indica con --rate quella della nota di debito, la stessa "
+       "della merce o del servizio a cui si aggiunge (es. --rate {first}); nulla è stato registrato.",
+    en="Invoice {number} has several VAT rates ({rates}): give the debit note's with --rate, the one of the goods or "
+       "service it adds to (e.g. --rate {first}); nothing was stored.",
+    usage=True)
+UNKNOWN_RATE = define(
+    "debit-unknown-rate", "error",
+    it="La fattura {number} non ha l'aliquota «{typed}» indicata in --rate: le sue sono {rates}. La nota di debito "
+       "segue l'aliquota dell'operazione a cui si aggiunge; nulla è stato registrato.",
+    en="Invoice {number} has no VAT rate “{typed}”, named in --rate: its rates are {rates}. A debit note follows the "
+       "rate of the operation it adds to; nothing was stored.",
+    usage=True)
+NOT_AN_INVOICE = define(
+    "debit-of-credit-note", "error",
+    it="{number} è una nota di credito, non una fattura: la nota di debito si aggiunge a una fattura; indicala.",
+    en="{number} is a credit note, not an invoice: a debit note adds to an invoice; name it.",
+    usage=True)
+DRAFT_INVOICE = define(
+    "debit-of-draft-invoice", "error",
+    it="La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di debito, annulla l'emissione "
+       "(toolkit invoice undo {workbook} {run_id}), correggi i dati e rifalla.",
+    en="Invoice {number} is still a draft (run {run_id}): no debit note is needed, undo the run (toolkit invoice "
+       "undo {workbook} {run_id}), fix the data and run it again.",
+    usage=True)
+BEFORE_INVOICE = define(
+    "debit-before-invoice", "error",
+    it="La nota di debito sarebbe datata {day}, prima della fattura {number} del {invoice_day} a cui si aggiunge: "
+       "indica con --date un giorno dal {invoice_day} in poi.",
+    en="The debit note would be dated {day}, before invoice {number} of {invoice_day} it adds to: give --date a day "
+       "from {invoice_day} on.",
+    usage=True)
+IN_FUTURE = define(
+    "debit-date-in-future", "error",
+    it="La data {day} è successiva a oggi ({today}): le note di debito non si datano nel futuro.",
+    en="Date {day} is after today ({today}): debit notes are not dated in the future.",
+    usage=True)
+
+
+def amount_typed(typed: str) -> Decimal | None:
+    """The taxable amount typed (`150`, `150.50`, `150,50`), or None when it is no positive
+    amount of cents within `AMOUNT`: an exponent, a third decimal or a thousands separator is
+    refused as a slip rather than guessed.
+
+    >>> amount_typed("150,5"), amount_typed("1e3"), amount_typed("0"), amount_typed("1.234,5")
+    (Decimal('150.50'), None, None, None)
+    """
+    text = typed.strip()
+    if not re.fullmatch(r"\d+([.,]\d{1,2})?", text):
+        return None
+    number = Decimal(text.replace(",", "."))
+    return number.quantize(CENT) if number > 0 and AMOUNT.admits(number) else None
+
+
+def rate_shown(key: RateKey) -> str:
+    """A rate as --rate takes it and a message names it: `22`, `10`, or a nature, `N3.5`."""
+    rate, nature = key
+    return nature if nature else f"{rate.normalize():f}"
+
+
+def rate_of(invoice: Invoice, typed: str | None) -> RateKey | Problem:
+    """The VAT rate the note takes: the invoice's one (its stamp duty's aside), or the one of them
+    `typed` names (`22`, `22%`, `N3.5`)."""
+    keys = list(dict.fromkeys(rate_key(x.vat_rate, x.vat_nature) for x in invoice.lines
+                              if not (x.charged_stamp_duty and stamp_duty.is_charge(x.description))))
+    shown = ", ".join(rate_shown(k) for k in keys)
+    if typed is None:
+        if len(keys) == 1:
+            return keys[0]
+        return RATE_NEEDED(None, number=invoice.number, rates=shown, first=rate_shown(keys[0]) if keys else "22")
+    wanted = typed.strip().rstrip("%").strip().upper().replace(",", ".")
+    for key in keys:
+        if wanted == rate_shown(key).upper() or (not key[1] and _same_rate(wanted, key[0])):
+            return key
+    return UNKNOWN_RATE(None, number=invoice.number, typed=typed, rates=shown)
+
+
+def _same_rate(typed: str, rate: Decimal) -> bool:
+    try:
+        return Decimal(typed) == rate
+    except InvalidOperation:
+        return False
+
+
+def refusals(invoice: Invoice, day: date, today: date, workbook: str) -> list[Problem]:
+    """Why no debit note adds to `invoice` on `day`: a credit note, a draft (undone instead), a
+    date before the invoice or after today."""
+    if invoice.kind is InvoiceKind.CREDIT_NOTE:
+        return [NOT_AN_INVOICE(None, number=invoice.number)]
+    if invoice.status is not None and invoice.status.value != "final":
+        return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
+    problems = []
+    if day > today:
+        problems.append(IN_FUTURE(None, day=day, today=today))
+    if day < invoice.invoice_date:
+        problems.append(BEFORE_INVOICE(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
+    return problems
+
+
+def debit_note(invoice: Invoice, amount: Decimal, key: RateKey, day: date, reason: str, *,
+               charge_stamp_duty: bool) -> Invoice:
+    """The debit note adding `amount` (without VAT) at `key` to `invoice`, dated `day`, its line
+    described by `reason` (folded as the e-invoice's Causale: `toolkit.core.credit_notes.causale`);
+    with `charge_stamp_duty`, the stamp duty's line when its exempt amounts owe it. Due by the
+    invoice's terms from its own date (at once when the invoice was due on delivery), net of
+    VAT under split payment."""
+    rate, nature = key
+    lines: tuple[InvoiceLine, ...] = (
+        InvoiceLine("", reason, "", Decimal(1), amount, amount, rate, nature, 1, None, None, None, ""),)
+    summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines))
+    if charge_stamp_duty and stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary):
+        lines += (stamp_duty_line(2),)
+        summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines))
+    taxable, vat, total = totals(summary)
+    payable = total - vat if invoice.split_payment else total
+    terms = payment_terms.parse(invoice.payment_terms)
+    dues = ([(day, payable)] if terms.on_delivery else payment_terms.instalments(terms, day, payable))
+    cited = CitedInvoice(invoice.id or 0, invoice.number or "?", invoice.invoice_date, taxable)
+    return Invoice(InvoiceKind.INVOICE, invoice.customer, invoice.group_key, Period(day, day), day, lines, summary,
+                   taxable, vat, total, invoice.payment_method, invoice.payment_terms,
+                   tuple(Instalment(d, a) for d, a in dues), cites=(cited,), reason=reason,
+                   split_payment=invoice.split_payment)
+

@@ -1,0 +1,119 @@
+"""A debit note adding to one invoice: `toolkit invoice debit WORKBOOK --invoice FT-2026-00012
+--amount 150 --reason "…" [--rate 22] [--date D] [--out FILE]`.
+
+One write transaction, as `invoice credit`: find the invoice (final, an invoice and not a credit
+note), make the note (`toolkit.core.debit_notes`), check its date keeps the invoices' series in
+date order and leaves no order created ahead without its number, store it final in that series,
+citing the invoice. Refused, nothing is stored and no number is used. With `out` it is printed
+there, never over a file holding the ledger's invoices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.wording import euro
+from toolkit.core.credit_notes import AskedIn
+from toolkit.core.debit_notes import debit_note, rate_of, refusals
+from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.payments import of_kind
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.invoices import load_invoices, store
+from toolkit.ledger.payments import invoices_numbered, is_note
+from toolkit.model.records import MasterData
+from toolkit.services.credit_notes import _not_found
+from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
+
+OUT_OF_SEQUENCE = define(
+    "debit-date-out-of-sequence", "error",
+    it="La nota di debito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
+       "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Indica con --date "
+       "un giorno dal {latest_day} in poi.",
+    en="Debit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+       "series {series} {year} numbers follow dates, so nothing was stored. Give --date a day from {latest_day} on.")
+HELD_BEFORE_NOTE = define(
+    "debit-order-invoice-held", "error",
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
+       "({day}), prima della data della nota di debito ({run_day}) nella stessa serie: emessa dopo la nota sarebbe "
+       "datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit "
+       "ship» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit "
+       "orders create {workbook} --date {day}» (per un giorno già creato emette solo quelli), poi di nuovo la nota di "
+       "debito; oppure datala {day}.",
+    en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+       "before the debit note's date ({run_day}) in the same series: issued after the note it would be dated "
+       "before it (in series {series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit "
+       "ship” would refuse it, so nothing was stored. Issue the waiting documents first with “toolkit orders create "
+       "{workbook} --date {day}” (for a day already created it issues only those), then the debit note again; or "
+       "date it {day}.")
+
+
+@dataclass(frozen=True)
+class Debited:
+    """What `debit` did: the debit note stored (None when refused), the file it was printed to,
+    and the invoice's full number once found."""
+
+    note: Invoice | None
+    problems: list[Problem]
+    printed: Path | None = None
+    invoice: str | None = None
+
+    def summary(self, lang: str) -> str:
+        it = lang == "it"
+        if self.note is None:
+            return ("Nessuna nota di debito emessa: correggi i problemi indicati." if it
+                    else "No debit note was issued: fix the problems listed.")
+        total, day = euro(self.note.total, lang), f"{self.note.invoice_date:%d/%m/%Y}"
+        return (f"Emessa la nota di debito {self.note.number} del {day} su {self.invoice}: {total} IVA inclusa."
+                if it else f"Issued debit note {self.note.number} of {day} on {self.invoice}: {total} VAT included.")
+
+
+def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str, day: date,
+          today: date, *, out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK") -> Debited:
+    """Issue the debit note adding `amount` (without VAT) to invoice `number`, at its VAT rate
+    (`rate` naming one when it has several), dated `day`, final; with `out`, print it there."""
+    if out is not None:
+        from toolkit.services.printing import refuse_replacing
+
+        refuse_replacing(ledger, "invoices", out)
+    try:
+        with writing(ledger) as conn:
+            done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook))
+    except ProblemsFound as refused:
+        return Debited(None, list(refused.problems))
+    if out is None or done.note is None:
+        return done
+    from toolkit.services.printing import stored_before_printing, write_and_mark
+
+    with stored_before_printing([("invoices", [done.note.number or "?"], out)]):
+        return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+
+
+def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str,
+           day: date, today: date, workbook: str) -> Debited:
+    found = of_kind(invoices_numbered(conn, number), is_note, False)
+    if len(found) != 1:
+        return Debited(None, [_not_found(number, found, AskedIn())])
+    [invoice] = load_invoices(conn, ids=[found[0].id])
+    refused = refusals(invoice, day, today, workbook)
+    key = rate_of(invoice, rate)
+    if isinstance(key, Problem):
+        refused.append(key)
+    if refused or isinstance(key, Problem):
+        return Debited(None, refused, invoice=invoice.number)
+    made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
+    from toolkit.services.printing import quoted
+
+    problems = (chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
+                + [HELD_BEFORE_NOTE(None, **x.stranding, workbook=quoted(workbook))
+                   for x in stranded_by(conn, master, [made])])
+    if errors(problems):
+        return Debited(None, problems, invoice=invoice.number)
+    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
+    return Debited(note, problems, invoice=invoice.number)
