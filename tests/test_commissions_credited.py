@@ -209,3 +209,19 @@ def test_a_note_takes_back_at_the_rate_its_invoice_earned(ledger, invoiced, peri
     [note] = [r for s in made.statements for r in s.rows if r.invoice.number == "NC-2026-00001"]
     assert (note.base, note.rate, note.commission) == (D("-200.00"), rate, commission)
     assert commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30)).statements[0].total == D("40.00")
+
+
+def test_a_debit_note_citing_the_invoice_is_no_discount_on_it_and_earns_once_paid(ledger, invoiced):
+    """FT-2026-00002 adds 100.00 € + VAT to FT-2026-00001: it cites the invoice as a volume
+    discount's note does, and was taken for one, eating what the agent earned on the invoice."""
+    from toolkit.services.debit_notes import debit
+
+    _pay(ledger, date(2026, 5, 4), "1220.00")
+    done = debit(ledger, invoiced, "FT-2026-00001", D("100.00"), None, "Prezzo rivisto", date(2026, 5, 5),
+                 date(2026, 7, 1))
+    assert done.note is not None and done.note.number == "FT-2026-00002", done.problems
+    assert _rows(ledger, invoiced, MAY) == ([("FT-2026-00001", D("1000.00"), D("50.00"))], D("50.00"))
+    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 5, 20), D("122.00"),
+                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    assert _rows(ledger, invoiced, MAY) == ([("FT-2026-00001", D("1000.00"), D("50.00")),
+                                             ("FT-2026-00002", D("100.00"), D("5.00"))], D("55.00"))
