@@ -544,13 +544,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "Il reso {number} è già accreditato al cliente ({notes}) e non è stato annullato: la nota di credito "
               "resta valida anche annullando il reso. Se la merce rientrerà, spediscilo (il suo DDT); se non "
               "rientrerà, l'accredito va ripreso con una nota di debito sulla fattura che la nota di credito corregge "
-              "(nessun pulsante la emette; dalla riga di comando: toolkit invoice debit, con --invoice la fattura, "
+              "(nessun pulsante la emette: dalla riga di comando, toolkit invoice debit con --invoice la fattura, "
               "--amount l'imponibile e --reason), e il reso si chiude: Chiuso in «Nuovo stato», poi «Cambia stato "
               "ordine».",
         "en": "Return {number} is credited to the customer already ({notes}) and was not voided: the credit note "
               "stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
               "credit must be taken back with a debit note on the invoice the credit note corrects (no button issues "
-              "it; from the command line: toolkit invoice debit, with --invoice the invoice, --amount the taxable "
+              "it: from the command line, toolkit invoice debit with --invoice the invoice, --amount the taxable "
               "amount and --reason), and the return closed: Chiuso in “Nuovo stato”, then “Cambia stato ordine”."},
     "order-voided-not-made-again": {
         "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
