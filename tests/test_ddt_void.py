@@ -319,6 +319,21 @@ def test_the_day_a_ddt_was_voided_is_romes(at, lang, shown):
     assert Voided("Vettore sbagliato", at, "mario").shown(lang) == shown
 
 
+def test_the_note_of_a_ddt_voided_already_gives_the_reason_as_the_printed_ddt_does_in_either_language():
+    """The reason as the desk typed it, after a colon, as the reprint prints it: the English note
+    carried it in Italian quotation marks («…»)."""
+    from toolkit.core.ddt_void import DdtState, Voided, already
+    from toolkit.core.shipping import Reason
+
+    voided = Voided(WHY, datetime(2026, 5, 4, 22, 30), "mario")
+    note = already(DdtState(DDT, "DDT", Reason.SALE, voided, (), (), (), ()))
+    assert note is not None
+    assert note.message("en") == f"DDT {DDT} is voided already (05/05/2026, mario: {WHY}): nothing changed."
+    assert note.message("it") == f"Il DDT {DDT} è già annullato (05/05/2026, mario: {WHY}): nulla è cambiato."
+    bare = already(DdtState(DDT, "DDT", Reason.SALE, Voided(None, voided.at, "mario"), (), (), (), ()))
+    assert bare is not None and bare.message("en") == f"DDT {DDT} is voided already (05/05/2026, mario): nothing changed."
+
+
 def test_a_void_wakes_the_orders_held_for_stock_and_only_those(sample_workbook, ledger_url, rome_today, capsys):
     """`ship --all` of 10 April keeps OC-2026-00006 on hold for A040 and OC-2026-00001 for its
     prepayment. Voiding a DDT brings goods back, so the next day plans the stock hold again

@@ -145,10 +145,11 @@ def refusal(state: DdtState) -> Problem | None:
 
 
 def already(state: DdtState) -> Problem | None:
-    """The note that the DDT is voided already, None when it is not."""
+    """The note that the DDT is voided already, None when it is not; its reason after a colon, as
+    the reprint prints it, in no language's quotation marks."""
     if state.voided is None:
         return None
-    why = f": «{state.voided.reason}»" if state.voided.reason else ""
+    why = f": {state.voided.reason}" if state.voided.reason else ""
     return ALREADY_VOIDED(None, number=state.number, at=rome_time(state.voided.at).date(), by=state.voided.by,
                           reason=why)
 
