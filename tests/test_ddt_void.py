@@ -147,6 +147,15 @@ def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
     assert rows(url, schema.voided_deliveries) == 0
 
 
+def test_a_ddt_typed_a_day_late_is_voided_and_shipped_again_on_the_day_before(desk):
+    """As the README says: a voided DDT holds no date back, so the DDT of 10/04 typed for the
+    9th is set right by voiding it and shipping on the 9th, which takes the next number."""
+    toolkit, _ = desk
+    assert void(toolkit, DDT)[0] == 0
+    code, said = toolkit("ship", "--date", "2026-04-09", "--orders", ORDER)
+    assert code == 0 and [(n["ddt"], n["orders"]) for n in said["shipped"]] == [("DDT-2026-00003", [ORDER])]
+
+
 def test_month_end_after_a_void_invoices_the_new_ddt_and_not_the_voided_one(desk, tmp_path):
     toolkit, _ = desk
     assert void(toolkit, DDT)[0] == 0
