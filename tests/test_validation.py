@@ -521,10 +521,23 @@ def test_a_day_typed_as_a_small_number_is_refused_not_read_in_1900():
     assert [(p.sheet, p.cell, p.code) for p in result.problems] == [
         ("Eccezioni", "B2", "date-out-of-range"), ("Eccezioni", "B3", "date-out-of-range")]
     assert result.problems[0].message("it") == (
-        "«15» non è una data di questi anni: scrivi una data dal 01/01/2000 in poi, come 09/04/2026 (un numero "
+        "«15» non è una data di questi anni: scrivi una data dal 01/01/1950 in poi, come 09/04/2026 (un numero "
         "scritto da solo, come 15, Excel lo conta come giorni dal 1900).")
     sheets["Eccezioni"][1:3] = []
     assert check(minimal.workbook(sheets)).master.exceptions[0].day == date(2026, 4, 15)
+
+
+def test_a_price_list_valid_since_the_last_century_is_read():
+    """A list in force since 1999 is history, not a number typed alone: refused as out of range,
+    every verb refused the workbook."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Versioni listino", "C2", date(1999, 1, 1))
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione"], ["T001", 2026, "Salta"]]  # a year alone: 18/07/1905
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code) for p in result.problems] == [("Eccezioni", "B2", "date-out-of-range")]
+    sheets["Eccezioni"][1:] = []
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None and master.price_versions[0].valid_from == date(1999, 1, 1)
 
 
 def test_a_code_with_an_invisible_character_says_so():

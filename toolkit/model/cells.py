@@ -46,7 +46,7 @@ from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import FIRST_DAY, ImpossibleDate, NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
@@ -71,10 +71,15 @@ NOT_A_DATE = define(
     en="“{value}” is not a valid date: write a date such as 09/04/2026.")
 DATE_OUT_OF_RANGE = define(
     "date-out-of-range", "error",
-    it="«{value}» non è una data di questi anni: scrivi una data dal 01/01/2000 in poi, come 09/04/2026 "
+    it="«{value}» non è una data di questi anni: scrivi una data dal 01/01/1950 in poi, come 09/04/2026 "
        "(un numero scritto da solo, come 15, Excel lo conta come giorni dal 1900).",
-    en="“{value}” is not a date of these years: write a date from 01/01/2000 on, such as 09/04/2026 "
+    en="“{value}” is not a date of these years: write a date from 01/01/1950 on, such as 09/04/2026 "
        "(a number typed alone, such as 15, Excel counts as days since 1900).")
+OLDEST_DAY = date(1950, 1, 1)
+"""The first day a master date may name. Any number a desk types alone, a day (15) or a year
+(2026, 18/07/1905 to Excel), falls before it; a price list valid since 1999, a VAT rate since
+1997 or an old stock count are real dates and read (the actions' `FIRST_DAY`, 2000, is for the
+days a user asks about, not for the master's history)."""
 NO_SUCH_DAY = define(
     "no-such-day", "error",
     it="«{value}» non esiste: il mese {month} ha {days} giorni. Correggi il giorno.",
@@ -401,7 +406,7 @@ def _markup(value: Any) -> Decimal:
 
 def _date(value: Any) -> date:
     """A date cell, day-first text, or a plain number Excel counts days by (46121 is 09/04/2026),
-    from 2000 on (`FIRST_DAY`): a 15 typed for the 15th, shown 15 in a General cell and
+    from 1950 on (`OLDEST_DAY`): a 15 typed for the 15th, shown 15 in a General cell and
     15/01/1900 in a date cell, was read as a day of 1900, and an exception on it never met its
     template."""
     try:
@@ -410,7 +415,7 @@ def _date(value: Any) -> date:
         refuse(NO_SUCH_DAY, value=value, month=wrong.month_shown, days=wrong.days)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
-    if day < FIRST_DAY:
+    if day < OLDEST_DAY:
         refuse(DATE_OUT_OF_RANGE, value=value)
     return day
 

@@ -235,8 +235,9 @@ def markdown() -> str:
         "before the cell was formatted, is refused as it shows; in .xls, .xlsb and .ods files as in .xlsx, from "
         "the cell's style or, in an .ods, its value type); "
         "*date* is a date cell or text written `09/04/2026` (day first), `2026-04-09` or with its month in words "
-        "as Excel shows it (`4-gen-27`, `4 gennaio 2027`), from 2000 on (a number "
-        "typed alone, `15` for the 15th, is a day of 1900 to Excel: refused, `date-out-of-range`);",
+        "as Excel shows it (`4-gen-27`, `4 gennaio 2027`), from 1950 on (a number "
+        "typed alone, `15` for the 15th or `2026` for the year, is a day of 1900 or 1905 to Excel: refused, "
+        "`date-out-of-range`; a price list valid since 1999 is read);",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
         "Numbers have limits, shown beside their type: a quantity (or weight) at most 1,000,000, a price",
