@@ -39,16 +39,19 @@ def test_the_bundled_workbook_saved_as_ods_by_libreoffice_is_read(tmp_path, caps
 def with_total_row(book, sheet: str, label_column: int, sums: tuple[int, ...]) -> int:
     """The sheet's table given a Total Row as Excel adds it (Table Design › Total Row): `Totale`
     under the first column, a SUBTOTAL under each of `sums`, the table's ref one row longer
-    with totalsRowCount 1. The row's number."""
+    with totalsRowCount 1, and the columns saying so (totalsRowLabel, totalsRowFunction). The
+    row's number."""
     from openpyxl.utils import get_column_letter
 
     ws = book[sheet]
     table = next(iter(ws.tables.values()))
     row = ws.max_row + 1
     ws.cell(row, label_column, "Totale")
+    table.tableColumns[label_column - 1].totalsRowLabel = "Totale"
     for col in sums:
         letter = get_column_letter(col)
         ws.cell(row, col, f"=SUBTOTAL(109,{letter}2:{letter}{row - 1})")
+        table.tableColumns[col - 1].totalsRowFunction = "sum"
     first, last = table.ref.split(":")
     table.ref = f"{first}:{last.rstrip('0123456789')}{row}"
     table.totalsRowCount = 1
@@ -69,6 +72,27 @@ def test_a_tables_total_row_is_not_a_row_of_data(sample_workbook, tmp_path, caps
     code, answer = toolkit(["check", str(tmp_path / "anagrafiche.xlsx")], capsys)
     assert (code, answer["problems"]) == (0, [])
     assert (customers, stock) == (book["Clienti"].max_row, book["Giacenze"].max_row)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_total_row_count_naming_a_row_of_data_is_not_believed(sample_workbook, tmp_path, capsys, count):
+    """A program writing totalsRowCount over a table whose last rows are customers (no column
+    with a total, or a count Excel never writes): the last customers were blanked, skipped
+    without a word, and every order of theirs refused as for an unknown customer."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(sample_workbook)
+    ws = book["Clienti"]
+    table = next(iter(ws.tables.values()))
+    table.totalsRowCount = count
+    if count > 1:
+        table.tableColumns[0].totalsRowLabel = "Totale"
+    last = ws.max_row
+    ws.cell(last, 2).value = None  # a real customer's row, its name left empty: it must be read, and said
+    book.save(tmp_path / "anagrafiche.xlsx")
+    code, answer = toolkit(["check", str(tmp_path / "anagrafiche.xlsx")], capsys)
+    assert code == 1
+    assert ("Clienti", f"B{last}", "required-value") in {(p["sheet"], p["cell"], p["code"]) for p in answer["problems"]}
 
 
 def test_a_row_under_a_table_without_total_row_is_still_read(sample_workbook, tmp_path, capsys):

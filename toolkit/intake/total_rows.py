@@ -67,17 +67,32 @@ def _resolved(folder: str, target: str) -> str:
 
 
 def _totals(zf: zipfile.ZipFile, part: str) -> list[TotalRow]:
-    """The Total Rows of one table part: the last `totalsRowCount` rows of its `ref`."""
+    """The Total Row of one table part: the last row of its `ref`, when `totalsRowCount` says
+    the table shows one and a column of it holds a label or a function (`totalsRowLabel`,
+    `totalsRowFunction`), as every Total Row Excel adds does. Excel writes a count of 0 or 1 and
+    never over the heading row: a part saying more, or a count with no total in any column (a
+    program writing the attribute over a range whose last row is data), would blank a real
+    customer or item without a word, so it is read as data."""
+    top = bottom = None
+    shown = False
     for elem in xml_starts(zf, part):
-        if local_name(elem) != "table":
+        name = local_name(elem)
+        if name == "table":
+            if int(elem.get("totalsRowCount") or 0) != 1:
+                return []
+            first, _, last = (elem.get("ref") or "").replace("$", "").partition(":")
+            top, bottom = _cell(first), _cell(last or first)
+            heading = (elem.get("headerRowCount") or "1") != "0"
+            if top is None or bottom is None or bottom[0] <= top[0] + heading:
+                return []
+        elif name == "tableColumn" and (elem.get("totalsRowLabel") or elem.get("totalsRowFunction")):
+            shown = True
+            break
+        elif top is None:
             return []
-        count = int(elem.get("totalsRowCount") or 0)
-        first, _, last = (elem.get("ref") or "").replace("$", "").partition(":")
-        top, bottom = _cell(first), _cell(last or first)
-        if count <= 0 or top is None or bottom is None:
-            return []
-        return [(row, top[1], bottom[1]) for row in range(max(top[0], bottom[0] - count + 1), bottom[0] + 1)]
-    return []
+    if top is None or bottom is None or not shown:
+        return []
+    return [(bottom[0], top[1], bottom[1])]
 
 
 def _cell(ref: str) -> tuple[int, int] | None:
