@@ -589,6 +589,20 @@ def test_a_date_written_with_its_month_in_words_is_read(typed):
     assert result.master.exceptions[0].day == date(2027, 1, 4)
 
 
+@pytest.mark.parametrize(("typed", "day"), [
+    ("1-gen-99", date(1999, 1, 1)), ("01/01/99", date(1999, 1, 1)), ("1-gen-26", date(2026, 1, 1)),
+    ("01.01.26", date(2026, 1, 1))])
+def test_a_two_digit_year_is_read_as_excel_reads_it(typed, day):
+    """A list valid since 1999, shown `1-gen-99` by Excel's g-mmm-aa and exported as text, was
+    read as valid from 2099: it never applied, and no word said so. Excel reads 00–29 as this
+    century, 30–99 as the last."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Versioni listino", "C2", typed)
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master.price_versions[0].valid_from == day
+
+
 @pytest.mark.parametrize(("sheet", "cell", "typed"), [
     ("Giacenze", "A4", "Totale"), ("Righe modello", "A4", "T001 Totale"), ("Righe modello", "A4", "Totale complessivo")])
 def test_a_totals_row_under_a_plain_list_says_what_it_is(sheet, cell, typed):

@@ -115,13 +115,9 @@ def _parse_text(text: str, original: object) -> date:
     if m := _ISO.match(text):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     elif m := _DAY_FIRST.match(text):
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        if y < 100:
-            y += 2000
+        d, mo, y = int(m[1]), int(m[2]), _year(m[3])
     elif (m := _NAMED_MONTH.match(text)) and m[2].casefold() in _MONTHS:
-        d, mo, y = int(m[1]), _MONTHS[m[2].casefold()], int(m[3])
-        if y < 100:
-            y += 2000
+        d, mo, y = int(m[1]), _MONTHS[m[2].casefold()], _year(m[3])
     else:
         raise NotADate(original)
     try:
@@ -130,6 +126,20 @@ def _parse_text(text: str, original: object) -> date:
         if 1 <= mo <= 12 and 1 <= y <= 9999 and d > 0:
             raise ImpossibleDate(original, y, mo) from None
         raise NotADate(original) from None
+
+
+def _year(digits: str) -> int:
+    """A year written with two digits as Excel reads it, 00–29 this century and 30–99 the last:
+    `4-gen-99`, a price list's start that Excel shows `g-mmm-aa`, is 1999, where it was read as
+    2099 and the list never applied.
+
+    >>> _year("26"), _year("99"), _year("2099")
+    (2026, 1999, 2099)
+    """
+    year = int(digits)
+    if len(digits) == 2:
+        return year + (2000 if year < 30 else 1900)
+    return year
 
 
 def text_date(text: str) -> date | None:

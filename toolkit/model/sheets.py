@@ -235,7 +235,8 @@ def markdown() -> str:
         "before the cell was formatted, is refused as it shows; in .xls, .xlsb and .ods files as in .xlsx, from "
         "the cell's style or, in an .ods, its value type); "
         "*date* is a date cell or text written `09/04/2026` (day first), `2026-04-09` or with its month in words "
-        "as Excel shows it (`4-gen-27`, `4 gennaio 2027`), from 1950 on (a number "
+        "as Excel shows it (`4-gen-27`, `4 gennaio 2027`; a two-digit year as Excel reads it, `99` is 1999, `26` "
+        "2026), from 1950 on (a number "
         "typed alone, `15` for the 15th or `2026` for the year, is a day of 1900 or 1905 to Excel: refused, "
         "`date-out-of-range`; a price list valid since 1999 is read);",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
