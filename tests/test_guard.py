@@ -538,6 +538,20 @@ def test_an_ods_declaring_a_dtd_in_a_part_read_is_still_refused(tmp_path):
     assert refused.value.problem.code == "file-unsafe-xml" and "styles.xml" in str(refused.value)
 
 
+@pytest.mark.parametrize(("part", "head"), [
+    ("Basic/Standard/script-lb.xml", b'<?xml version="1.0"?>\n<!DOCTYPE library:library PUBLIC "x" "library.dtd" '
+     b'[<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<library:library>&b;</library:library>'),
+    ("Basic/script-lc.xml", b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "file:///etc/passwd">\n<r/>'),
+    ("Basic/../styles.xml", LIBREOFFICE_BASIC_LIBRARY), ("Dialogs/./x.xml", LIBREOFFICE_BASIC_LIBRARY)])
+def test_an_ods_macro_part_is_let_through_only_with_libreoffices_own_doctype(tmp_path, part, head):
+    """The Basic/ exemption was a whole folder: any DTD, entities and all, or a name that only
+    starts there (`Basic/../styles.xml`), passed unexamined."""
+    path = write_ods(tmp_path / "Anagrafiche.ods", more={part: head})
+    with pytest.raises(UnusableInput) as refused:
+        check_workbook(path)
+    assert refused.value.problem.code == "file-unsafe-xml" and part in str(refused.value)
+
+
 def test_xlsb_passes_on_its_content_type(tmp_path):
     types = (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -204,7 +204,10 @@ _ODF_MACROS = ("Basic/", "Dialogs/")
 .ods lands in `Basic/VBAProject/`), each part opening with a DOCTYPE naming LibreOffice's own
 DTD (`<!DOCTYPE library:library PUBLIC … "library.dtd">`). No reader of ours or calamine's
 parses them, so their declarations cannot hang anything: refusing them refused every .ods
-that holds a macro, the toolkit's own workbook saved as .ods among them."""
+that holds a macro, the toolkit's own workbook saved as .ods among them. Only that declaration
+is let through (`_ODF_MACRO_DOCTYPE`), in a part named plainly there: an entity, an internal
+subset, or a path leaving the folder (`Basic/../content.xml`) is refused as anywhere else."""
+_ODF_MACRO_DOCTYPE = re.compile(r'<!DOCTYPE\s+[\w:.-]+\s+PUBLIC\s+"[^"<>\[\]]*"\s+"[\w.-]+\.dtd"\s*>')
 _ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"
 
 _KINDS = {
@@ -1073,7 +1076,13 @@ def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
         _refuse_unsafe_heads(zf, path, [manifest])
         if _any_start(zf, path, manifest, lambda e: _local(e) == "encryption-data"):
             raise _refuse(FILE_ENCRYPTED, path)
-    _refuse_unsafe_heads(zf, path, [n for n in _xml_members(zf) if not n.startswith(_ODF_MACROS)])
+    macros = [n for n in _xml_members(zf) if n.startswith(_ODF_MACROS) and posixpath.normpath(n) == n and "\\" not in n]
+    _refuse_unsafe_heads(zf, path, [n for n in _xml_members(zf) if n not in macros])
+    for name in macros:
+        head = _head(zf, name)
+        if _unsafe_head(_ODF_MACRO_DOCTYPE.sub("", _decode_head(head), count=1).encode("utf-8"),
+                        complete=len(head) < _HEAD):
+            raise _refuse(FILE_UNSAFE_XML, path, part=name)
     content = _member(names, "content.xml")
     if content is None:
         raise _refuse(FILE_CORRUPT, path)
