@@ -399,6 +399,28 @@ def test_a_price_merged_down_a_templates_lines_is_refused_at_the_cells_read_empt
         "(lascia vuote le altre).")]
 
 
+def test_a_note_merged_down_over_a_spacer_row_is_no_problem(tmp_path):
+    """A *Nota* made tall over the empty row the desk leaves under each template's lines: no row
+    of data is read without its value, yet every verb refused the workbook at the empty cell."""
+    from openpyxl import Workbook
+
+    from toolkit.intake.validation import check_file
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in with_stock_sheet(minimal.sheets()).items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    lines = book["Righe modello"]
+    lines.insert_rows(4)
+    lines.merge_cells("E3:E4")
+    book.save(tmp_path / "anagrafiche.xlsx")
+    checked = check_file(tmp_path / "anagrafiche.xlsx")
+    assert checked.problems == []
+    assert [line.note for line in checked.master.template_lines] == [None, "al retro", None]
+
+
 def test_a_merged_title_above_the_headings_and_an_empty_merge_are_no_problem(tmp_path):
     from openpyxl import Workbook
 

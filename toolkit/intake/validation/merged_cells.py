@@ -47,8 +47,19 @@ def _in_table(table: Table, workbook: str) -> Iterator[Problem]:
             continue
         cells = raw.rows[row - raw.first_row] if 0 <= row - raw.first_row < len(raw.rows) else ()
         value = cells[col - raw.first_col] if 0 <= col - raw.first_col < len(cells) else None
-        if is_empty(value):
+        below = next((r for r in range(row + 1, bottom + 2) if _holds_data(table, r)), None)
+        if is_empty(value) or below is None:
             continue
-        yield VALUE_IN_MERGED(Location(raw.name, address(row + 1, col), workbook), it=column.it, en=column.en,
+        yield VALUE_IN_MERGED(Location(raw.name, address(below, col), workbook), it=column.it, en=column.en,
                               merged=f"{address(row, col)}:{address(bottom + 1, col)}", value=value,
                               first=address(row, col))
+
+
+def _holds_data(table: Table, row: int) -> bool:
+    """Whether the sheet's row holds a value in a column the sheet reads: a merge reaching down
+    over an empty spacer row alone puts no row of data without its value."""
+    raw = table.raw
+    i = row - raw.first_row
+    cells = raw.rows[i] if 0 <= i < len(raw.rows) else ()
+    return any(0 <= c - raw.first_col < len(cells) and not is_empty(cells[c - raw.first_col])
+               for c in table.columns.values())
