@@ -638,6 +638,16 @@ def test_a_totals_row_under_a_plain_list_says_what_it_is(sheet, cell, typed):
     assert "sembra la riga di un totale" in found[0].message("it")
 
 
+@pytest.mark.parametrize("typed", ["Totale Srl", "Total Service"])
+def test_a_missing_customer_whose_name_starts_with_total_is_no_total_row(typed):
+    """A template naming customer «Totale Srl», not yet in *Clienti*, was told to be a total's row
+    to remove: the desk would delete the template, where the customer was to be added."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Modelli ordine", "B2", typed)
+    found = [p for p in check(minimal.workbook(sheets)).problems if p.cell == "B2"]
+    assert [(p.sheet, p.code) for p in found] == [("Modelli ordine", "unknown-reference")]
+
+
 def test_a_second_block_under_its_own_headings_is_read_its_headings_are_not():
     """*Chiusure* kept a block per year, each under its headings: the second block's headings
     were refused as dates (`Chiusure!A5: «Dal» non è una data valida`), every verb with them."""

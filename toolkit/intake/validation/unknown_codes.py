@@ -54,9 +54,11 @@ TOTAL_ROW_READ = define(
        "row of the sheet. Remove the row, or make the list an Excel table with its Total Row (Table Design › Total "
        "Row), which the toolkit skips.")
 TOTAL_WORDS = re.compile(r"(?:sub)?total[ei]?(?:\s+(?:complessivo|generale))?|grand\s+total|"
-                         r"\S+\s+(?:totale|total)|(?:totale|total)\s+\S+", re.IGNORECASE)
+                         r"\S+\s+(?:totale|total)", re.IGNORECASE)
 """What Excel's Data › Subtotal writes in a group's column (`T001 Totale`, `Totale complessivo`,
-`Grand Total`) and what a desk types beside a SUM under its list (`Totale`, `Totali`)."""
+`Grand Total`) and what a desk types beside a SUM under its list (`Totale`, `Totali`). A name
+that only starts with the word (`Totale Srl`, `Total Service`) is a customer's or an item's, to
+be told missing as any other, not to be removed as a sum."""
 
 
 def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
