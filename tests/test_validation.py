@@ -520,6 +520,16 @@ def test_a_setting_written_twice_with_two_values_is_refused_at_the_second():
         "il toolkit ne leggerebbe una sola. Tieni una riga sola, con il valore giusto.")]
 
 
+def test_a_setting_written_twice_alike_is_read_though_one_cell_is_a_number():
+    """CAP 20121 appended at the bottom, Excel keeping it as the number 20121: refused as a
+    second, different value of the 20121 above, every verb with it."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"] += [["CAP", 20121]]
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master.settings.postcode == "20121"
+
+
 def test_a_mistyped_setting_is_warned_a_row_of_the_desks_own_is_not():
     sheets = with_stock_sheet(minimal.sheets())
     sheets["Impostazioni"] += [["Serie fattura", "FV"], ["Telefono", "02 1234567"]]

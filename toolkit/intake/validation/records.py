@@ -193,7 +193,7 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
                                                 it=near.it, en=near.en))
         elif column.key not in rows or is_empty(rows[column.key][1]):
             rows[column.key] = (row, value)
-        elif not is_empty(value) and _shown(value) != _shown(rows[column.key][1]):
+        elif not is_empty(value) and not _same(column, value, rows[column.key][1]):
             problems.append(SETTING_TWICE(Location(sheet, address(row, value_col), workbook), it=column.it,
                                           en=column.en, first=address(rows[column.key][0], value_col)))
             ok = False
@@ -222,6 +222,15 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems
+
+
+def _same(column: Column, one: Any, other: Any) -> bool:
+    """Whether two rows give a setting one value: as written, or as the setting reads them (a CAP
+    20121 typed in one row and kept as a number in the other, a *sì* and a *si*)."""
+    if _shown(one) == _shown(other):
+        return True
+    read, found = read_column(column, [one, other], None)
+    return not found and read[0] == read[1]
 
 
 def _shown(value: Any) -> str:
