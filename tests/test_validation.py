@@ -524,7 +524,7 @@ def test_a_setting_written_twice_alike_is_read_though_one_cell_is_a_number():
     """CAP 20121 appended at the bottom, Excel keeping it as the number 20121: refused as a
     second, different value of the 20121 above, every verb with it."""
     sheets = with_stock_sheet(minimal.sheets())
-    sheets["Impostazioni"] += [["CAP", 20121]]
+    sheets["Impostazioni"] += [["CAP", 20121.0]]  # as calamine gives a number cell
     result = check(minimal.workbook(sheets))
     assert result.problems == []
     assert result.master.settings.postcode == "20121"
