@@ -17,6 +17,7 @@ import minimal
 import pytest
 from sqlalchemy import func, select
 
+from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.plan import due_on
@@ -641,3 +642,28 @@ def test_held_ddts_of_a_day_are_not_numbered_after_a_ddt_issued_ahead(sample_mas
     assert error.code == "order-ddt-out-of-sequence"
     assert (dict(error.params)["latest_number"], dict(error.params)["day"]) == (issued.number, APRIL_9)
     assert refused.notes == [] and refused.documents_due == [] and _count(ledger, schema.deliveries) == deliveries
+
+
+def test_ddts_held_into_the_new_year_are_checked_against_one_issued_ahead_in_it(sample_master, ledger, rome_today):
+    """At the year's turn a day's DDTs of 31 December and of 1 January ship together, and
+    DDT-2027-00001 was issued ahead for the 5th: the check asked only of the first day (the
+    31st, in 2026, where nothing is later) let 1 January's DDT take number 2 dated before it.
+    Numbers restart each year, so each year's first day is asked."""
+    from toolkit.services.shipping import ship
+    from toolkit.services.shipping_days import ship_at_once
+
+    rome_today(date(2026, 12, 30))
+    create(sample_master, ledger, date(2026, 12, 30), with_catch_up=False)
+    with reading(ledger) as conn:
+        standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
+                        if not EFFECTS[o.document_type].ship_at_once)
+    [issued] = ship(sample_master, ledger, date(2027, 1, 5), numbers=[standard.number], future=True).ddts
+    create(sample_master, ledger, date(2027, 1, 4))
+    with reading(ledger) as conn:
+        [goods] = [o for o in load_orders(conn, occurrence_from=date(2027, 1, 1), occurrence_to=date(2027, 1, 1))
+                   if o.template == "T004"]
+        with pytest.raises(ProblemsFound) as refused:
+            ship_at_once(conn, sample_master, {date(2026, 12, 31): [goods], date(2027, 1, 1): [goods]})
+    [error] = refused.value.problems
+    assert error.code == "order-ddt-out-of-sequence"
+    assert (dict(error.params)["day"], dict(error.params)["latest_number"]) == (date(2027, 1, 1), issued.number)
