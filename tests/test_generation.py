@@ -667,3 +667,28 @@ def test_ddts_held_into_the_new_year_are_checked_against_one_issued_ahead_in_it(
     [error] = refused.value.problems
     assert error.code == "order-ddt-out-of-sequence"
     assert (dict(error.params)["day"], dict(error.params)["latest_number"]) == (date(2027, 1, 1), issued.number)
+
+
+def test_held_ddts_stopped_by_a_ddt_issued_ahead_have_a_way_out(sample_master, ledger, rome_today):
+    """The refusal told the desk to leave the template out with --exclude, which does not leave
+    out an order created ahead in an earlier run: every run of the day was refused until the
+    DDT issued ahead came due. It names voiding that DDT too, and that way out works."""
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.shipping import ship
+
+    rome_today(date(2026, 4, 8))
+    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False)
+    with reading(ledger) as conn:
+        standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
+                        if not EFFECTS[o.document_type].ship_at_once)
+    [issued] = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True).ddts
+    held = {r["template"] for r in create(sample_master, ledger, APRIL_9).created if "documents_on" in r}
+    rome_today(APRIL_9)
+    [error] = [p for p in create(sample_master, ledger, APRIL_9, exclude=held).problems if p.is_error]
+    assert error.code == "order-ddt-out-of-sequence"
+    assert f"toolkit ddt void … {issued.number}" in error.message("en")
+    assert f"toolkit ddt void … {issued.number}" in error.message("it")
+    void_ddt(sample_master, ledger, issued.number, "goods leave today")
+    done = create(sample_master, ledger, APRIL_9)
+    assert [p for p in done.problems if p.is_error] == []
+    assert {n.day for n in done.notes if n.is_ddt} == {APRIL_9}

@@ -124,12 +124,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "DDT sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove "
               "i numeri seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in "
               "ordine di data (un DDT emesso in anticipo ferma quelli datati prima fino al suo giorno), oppure togli "
-              "la «x» al modello {template} in «Anteprima ordini».",
+              "la «x» al modello {template} in «Anteprima ordini»; un ordine creato in anticipo in un'esecuzione "
+              "precedente non si esclude così: se la sua merce deve partire prima, annulla il {latest_number} "
+              "(scrivilo in «DDT da annullare» e premi «Annulla DDT»), crea di nuovo, poi rispedisci quello nel suo "
+              "giorno.",
         "en": "The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would "
               "be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers "
               "follow dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT "
               "issued ahead holds back those dated before it until its day), or remove the “x” from template "
-              "{template} in “Anteprima ordini”."},
+              "{template} in “Anteprima ordini”; an order created ahead in an earlier run is not left out so: if "
+              "its goods must leave before then, void {latest_number} (write it in “DDT da annullare” and press "
+              "“Annulla DDT”), create again, then ship that one again on its day."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "

@@ -31,12 +31,16 @@ ORDER_DDT_OUT_OF_SEQUENCE = define(
        "sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove i numeri "
        "seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in ordine di data "
        "(un DDT emesso in anticipo con --future ferma quelli datati prima fino al suo giorno), oppure escludi il "
-       "modello con --exclude {template}.",
+       "modello con --exclude {template}; un ordine creato in anticipo in un'esecuzione precedente non si esclude: "
+       "se la sua merce deve partire prima, annulla il {latest_number} (toolkit ddt void … {latest_number}), crea "
+       "di nuovo, poi rispedisci quello nel suo giorno.",
     en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
        "dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
        "dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT issued ahead "
        "with --future holds back those dated before it until its day), or leave the template out with "
-       "--exclude {template}.")
+       "--exclude {template}; an order created ahead in an earlier run is not left out so: if its goods must "
+       "leave before then, void {latest_number} (toolkit ddt void … {latest_number}), create again, then ship that "
+       "one again on its day.")
 
 
 def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]) -> None:
