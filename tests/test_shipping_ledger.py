@@ -480,3 +480,16 @@ def test_the_calendar_names_holidays_and_closures_not_weekends():
     assert [calendar.holiday(d, "en") for d in (date(2026, 12, 8), date(2026, 12, 7), date(2026, 8, 12),
                                                  date(2026, 12, 5), date(2026, 12, 9))] == [
         "Immaculate Conception", "Saint Ambrose's Day", "Company closure", None, None]
+
+
+def test_a_ddt_issued_ahead_into_the_new_year_holds_back_only_that_years_ddts(master, ledger, orders, rome_today):
+    """On 30 December a DDT issued ahead for 4 January: numbers restart in the new year, so
+    31 December's DDT still ships, and the warning says which year's DDTs wait (it said every
+    DDT of the series dated before the 4th, the 31st's too)."""
+    rome_today(date(2026, 12, 30))
+    ahead = ship(master, ledger, date(2027, 1, 4), numbers=[orders["T001"].number], future=True)
+    [warned] = [p for p in ahead.problems if p.code == "ddt-issued-ahead"]
+    assert "no DDT of series DDT 2027 can be dated before them" in warned.message("en")
+    assert "nessun DDT della serie DDT 2027 può essere datato prima" in warned.message("it")
+    today = ship(master, ledger, date(2026, 12, 31), numbers=[orders["T003"].number], future=True)
+    assert [n.number for n in today.notes] == ["DDT-2026-00001"]

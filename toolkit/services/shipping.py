@@ -113,11 +113,11 @@ DATE_BEFORE_AHEAD = define(
 ISSUED_AHEAD = define(
     "ddt-issued-ahead", "warning",
     title=("DDT emessi in anticipo", "DDTs issued ahead"),
-    it="I DDT emessi ({ddts}) sono datati {day}, dopo oggi: fino a quel giorno nessun DDT della serie {series} può "
-       "essere datato prima di loro (i numeri seguono le date), quindi la merce che parte prima non può avere il "
+    it="I DDT emessi ({ddts}) sono datati {day}, dopo oggi: fino a quel giorno nessun DDT della serie {series} {year} "
+       "può essere datato prima di loro (i numeri seguono le date), quindi la merce che parte prima non può avere il "
        "suo DDT finché non arriva il {day}, a meno di annullare questi (toolkit ddt void).",
-    en="The DDTs issued ({ddts}) are dated {day}, after today: until that day no DDT of series {series} can be "
-       "dated before them (numbers follow dates), so goods leaving before then cannot have their DDT "
+    en="The DDTs issued ({ddts}) are dated {day}, after today: until that day no DDT of series {series} {year} can "
+       "be dated before them (numbers follow dates), so goods leaving before then cannot have their DDT "
        "until {day}, unless these are voided (toolkit ddt void).")
 ACCOUNTING_DATE_REFUSED = define(
     "ddt-accounting-date-refused", "error", usage=True,
@@ -510,7 +510,7 @@ def issued_ahead(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -
     if not ddts or day <= dates.today_rome():
         return []
     return [ISSUED_AHEAD(None, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")), day=day,
-                         series=master.settings.ddt_series)]
+                         series=master.settings.ddt_series, year=day.year)]
 
 
 def on_holiday(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:
