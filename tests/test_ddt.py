@@ -267,3 +267,20 @@ def test_an_order_whose_destination_left_the_sheet_is_held_not_sent_to_the_custo
     back = ship(master, ledger, DAY, all_open=True).notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, back))["DDT-2026-00002"]
     assert below(sheet, "Luogo di destinazione", 2) == ["Bar Centrale S.n.c.", "Piazza Castello 1"]
+
+
+def test_services_rendered_are_not_held_back_by_a_ddt_issued_ahead(ledger, rome_today):
+    """A record of services rendered takes no DDT number (SERVIZI-…), so a DDT issued ahead for
+    tomorrow does not hold it back: C002's order of A002 alone, a service, was refused today
+    with ddt-date-before-issued-ahead."""
+    sheets = shipping_sheets()
+    for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
+        row.append(service)
+    master = check(minimal.workbook(sheets)).master
+    rome_today(DAY)
+    goods, services, _ = (r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created)
+    ship(master, ledger, date(2026, 4, 10), numbers=[goods], future=True)
+    done = ship(master, ledger, DAY, numbers=[services])
+    assert [(n.number, n.day) for n in done.notes] == [("SERVIZI-2026-00002", DAY)]
+    with reading(ledger) as conn:
+        assert [n.number for n in load_notes(conn)] == ["DDT-2026-00001", "SERVIZI-2026-00001", "SERVIZI-2026-00002"]

@@ -372,10 +372,6 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
     with writing(ledger) as conn:
         series = master.settings.ddt_series
         later = dated_after(conn, series, day)
-        if later is not None:
-            before = DATE_BEFORE_AHEAD if later[1] > dates.today_rome() else DATE_BEFORE_LATEST
-            return Shipped((), (), (before(None, day=day, latest_number=later[0], latest_day=later[1],
-                                           series=series, year=day.year),))
         if ahead := counted_ahead(master):
             return Shipped((), (), (ahead,))
         recount = _counted_after_ddts(conn, master)
@@ -430,6 +426,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
+        if later is not None and any(note.is_ddt for note in (*waited.notes, *done.notes)):
+            before = DATE_BEFORE_AHEAD if later[1] > dates.today_rome() else DATE_BEFORE_LATEST
+            raise ProblemsFound([before(None, day=day, latest_number=later[0], latest_day=later[1], series=series,
+                                        year=day.year)])
         assumed = [*(missing_stock(master) if done.notes else _stock_sheet_empty(master, done)),
                    *counted_long_before(master, day, done.problems, done.kept)]
         invoiced: list[Invoice] = []
