@@ -129,7 +129,9 @@ def test_a_credit_note_is_no_invoice_to_debit(capsys, desk):
     assert _json(capsys, desk, "invoice", "credit", "--invoice", "FT-2026-00001", "--reason", "Reso")[0] == 0
     before = _documents(desk[1])
     code, said = _debit(capsys, desk, "--invoice", "NC-2026-00001", "--amount", "10")
-    assert code != 0 and said["debit_note"] is None and _documents(desk[1]) == before
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-of-credit-note"])
+    assert "NC-2026-00001" in said["problems"][0]["message"]
+    assert said["debit_note"] is None and _documents(desk[1]) == before
 
 
 def test_an_invoice_of_several_rates_asks_which_the_supplement_follows():
@@ -145,3 +147,30 @@ def test_an_invoice_of_several_rates_asks_which_the_supplement_follows():
                                          ("1e3", None), ("150.555", None)])
 def test_the_amount_is_cents_typed_plainly(typed, read):
     assert amount_typed(typed) == read
+
+
+def test_a_draft_run_in_the_series_is_made_final_or_undone_before_a_debit_note(capsys, tmp_path, sample_workbook,
+                                                                                ledger_url, rome_today):
+    """April's month end drafted FT-2026-00003…00009: a debit note numbered FT-2026-00010 after them
+    left the run no undo (its numbers would leave a gap before a final one), its errors kept."""
+    rome_today(date(2026, 5, 5))
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    ledger = ("--ledger", ledger_url)
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"), ("ship", workbook, "--date", "2026-04-09",
+                 "--all"), ("invoice", "run", workbook, "--month", "2026-04", "--date", "2026-04-30", "--out",
+                            tmp_path / "fatture")):
+        assert cli(capsys, *args, *ledger)[0] == 0, args
+    before = _documents(ledger_url)
+    code, said = _json(capsys, (workbook, ledger_url), "invoice", "debit", "--invoice", "FT-2026-00001", "--amount",
+                       "10", "--reason", REASON)
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-after-draft-run"])
+    assert "FT-2026-00003–FT-2026-00009" in said["problems"][0]["message"]
+    assert "toolkit invoice finalize" in said["problems"][0]["message"]
+    assert said["debit_note"] is None and _documents(ledger_url) == before
+    run = next(r["run_id"] for r in _json(capsys, (workbook, ledger_url), "invoice", "list")[1]["runs"]
+               if r["status"] == "draft")
+    assert cli(capsys, "invoice", "undo", workbook, run, *ledger)[0] == 0
+    code, said = _json(capsys, (workbook, ledger_url), "invoice", "debit", "--invoice", "FT-2026-00001", "--amount",
+                       "10", "--reason", REASON)
+    assert (code, said["debit_note"]["number"]) == (0, "FT-2026-00003")

@@ -818,6 +818,16 @@ def later_number(conn: Connection, series: str, year: int, after: int, run_id: s
         i.series == series, i.year == year, i.number > after, i.run_id != run_id)).scalar()
 
 
+def draft_runs_in(conn: Connection, series: str, year: int) -> list[tuple[str, str, str]]:
+    """The runs holding draft numbers in a series and year, each (run, first number, last
+    number), in number order: a document numbered after them leaves them no undo
+    (`later_number`)."""
+    rows = conn.execute(select(i.run_id, func.min(i.number), func.max(i.number)).where(
+        i.series == series, i.year == year, i.status == InvoiceStatus.DRAFT.value)
+        .group_by(i.run_id).order_by(func.min(i.number)))
+    return [(r[0], document_number(series, year, r[1]), document_number(series, year, r[2])) for r in rows]
+
+
 def counter_last(conn: Connection, series: str, year: int) -> int | None:
     """The last number drawn in a series and year."""
     c = schema.counters.c

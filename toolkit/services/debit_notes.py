@@ -21,11 +21,11 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import AskedIn
 from toolkit.core.debit_notes import debit_note, rate_of, refusals
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.invoices import load_invoices, store
+from toolkit.ledger.invoices import draft_runs_in, load_invoices, series_for, store
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
@@ -52,6 +52,19 @@ HELD_BEFORE_NOTE = define(
        "ship” would refuse it, so nothing was stored. Issue the waiting documents first with “toolkit orders create "
        "{workbook} --date {day}” (for a day already created it issues only those), then the debit note again; or "
        "date it {day}.")
+
+DRAFT_RUN_HOLDS_NUMBERS = define(
+    "debit-after-draft-run", "error",
+    it="L'emissione {run_id} ha fatture in bozza nella serie {series} {year} ({first}–{last}): la nota di debito "
+       "prenderebbe il numero dopo di loro, definitivo, e l'emissione non si potrebbe più annullare (la numerazione "
+       "resterebbe con un buco), quindi non è stato registrato nulla. Prima rendila definitiva («toolkit invoice "
+       "finalize {workbook} {run_id}») o annullala («toolkit invoice undo {workbook} {run_id}»), poi emetti la nota "
+       "di debito.",
+    en="Run {run_id} has draft invoices in series {series} {year} ({first}–{last}): the debit note would take the "
+       "number after them, final, and the run could never be undone (its numbers would leave a gap), so nothing was "
+       "stored. First make it final (“toolkit invoice finalize {workbook} {run_id}”) or undo it (“toolkit invoice "
+       "undo {workbook} {run_id}”), then issue the debit note.",
+    usage=True)
 
 
 @dataclass(frozen=True)
@@ -107,8 +120,15 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         refused.append(key)
     if refused or isinstance(key, Problem):
         return Debited(None, refused, invoice=invoice.number)
-    made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
     from toolkit.services.printing import quoted
+
+    series = series_for(master.settings, InvoiceKind.INVOICE)
+    drafts = draft_runs_in(conn, series, day.year)
+    if drafts:
+        run_id, first, last = drafts[-1]
+        return Debited(None, [DRAFT_RUN_HOLDS_NUMBERS(None, run_id=run_id, series=series, year=day.year, first=first,
+                                                      last=last, workbook=quoted(workbook))], invoice=invoice.number)
+    made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
 
     problems = (chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
                 + [HELD_BEFORE_NOTE(None, **x.stranding, workbook=quoted(workbook))
