@@ -111,6 +111,7 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         assert toolkit(["invoice", "undo", w, _draft_run(wb, capsys)], capsys)[0] == 0
         return ["ddt", "void", w, "DDT-2026-00001", "--reason", "Il camion non è partito"]
     if verb == "invoice debit":
+        assert toolkit(["invoice", "finalize", w, _draft_run(wb, capsys)], capsys)[0] == 0
         return ["invoice", "debit", w, "--invoice", _immediate_invoice(wb, capsys), "--amount", "25", "--rate", "22",
                 "--reason", "Trasporto non fatturato", "--out", str(folder / "debito.xlsx")]
     if verb == "returns no-credit":
