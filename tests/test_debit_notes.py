@@ -174,3 +174,18 @@ def test_a_draft_run_in_the_series_is_made_final_or_undone_before_a_debit_note(c
     code, said = _json(capsys, (workbook, ledger_url), "invoice", "debit", "--invoice", "FT-2026-00001", "--amount",
                        "10", "--reason", REASON)
     assert (code, said["debit_note"]["number"]) == (0, "FT-2026-00003")
+
+
+def test_a_debit_note_recorded_and_never_printed_is_not_issued_twice_by_a_command_run_again(capsys, desk, tmp_path):
+    """A `--out` killed after its commit leaves the note stored and no file: run again, it charged
+    the customer a second time. Refused naming the note and how to print it; `--again` issues it."""
+    assert _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25")[1]["debit_note"]["number"] == \
+        "FT-2026-00004"
+    before = _documents(desk[1])
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25", "--out", tmp_path / "nd.xlsx")
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-note-repeated-unprinted"])
+    assert "--unprinted --numbers FT-2026-00004" in said["problems"][0]["message"]
+    assert said["debit_note"] is None and _documents(desk[1]) == before and not (tmp_path / "nd.xlsx").exists()
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25", "--out", tmp_path / "nd.xlsx",
+                        "--again")
+    assert (code, said["debit_note"]["number"]) == (0, "FT-2026-00005") and (tmp_path / "nd.xlsx").exists()

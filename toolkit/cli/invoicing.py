@@ -389,6 +389,9 @@ def debit_cmd(
                                     "note's date (default today)."),
     out: Path | None = output.out_file(None, help="Stampa la nota di debito in questo file .xlsx / print the "
                                        "debit note to this workbook."),
+    again: bool = typer.Option(False, "--again", help="Emetti la nota anche se una sulla stessa fattura è registrata "
+                               "e mai stampata / issue the note even when one on the same invoice is recorded and "
+                               "never printed (a second note charges again)."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
@@ -411,7 +414,7 @@ def debit_cmd(
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
     result = debit(session.ledger, session.master, invoice, money, rate, text, day, today_rome(), out=out,
-                   lang=output.lang(), workbook=workbook)
+                   lang=output.lang(), workbook=workbook, again=again)
     problems = session.warnings + result.problems
     if json:
         output.reply({"debit_note": invoice_json(result.note) if result.note else None,

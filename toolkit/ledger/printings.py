@@ -190,6 +190,17 @@ def unprinted_credit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]
             for r in conn.execute(query.order_by(i.year, i.series, i.number))]
 
 
+def unprinted_debit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]:
+    """The debit notes of `toolkit invoice debit` (invoices with a reason) citing this invoice
+    never printed, whatever their date."""
+    i, c = schema.invoices.c, schema.invoice_citations.c
+    citing = select(c.credit_note_id).where(c.invoice_id == invoice_id)
+    query = _never(select(i.id, i.series, i.year, i.number, i.invoice_date)
+                   .where(i.kind == "invoice", i.reason.is_not(None), i.id.in_(citing)), "invoice", i.id)
+    return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4])
+            for r in conn.execute(query.order_by(i.year, i.series, i.number))]
+
+
 def _never_printed(conn: Connection, document: str, table: Any, day: Any, where: list[Any], first: int
                    ) -> NeverPrinted:
     """`NeverPrinted` of the documents of `table` that `where` selects, dated in the latest

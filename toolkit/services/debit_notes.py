@@ -27,6 +27,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import draft_runs_in, load_invoices, series_for, store
 from toolkit.ledger.payments import invoices_numbered, is_note
+from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
 from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
@@ -66,6 +67,18 @@ DRAFT_RUN_HOLDS_NUMBERS = define(
        "undo {workbook} {run_id}”), then issue the debit note.",
     usage=True)
 
+DEBITED_NOT_PRINTED = define(
+    "debit-note-repeated-unprinted", "error",
+    it="La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata: forse il comando "
+       "di prima è stato interrotto dopo averla registrata, e una seconda nota addebiterebbe il cliente due volte. "
+       "Nulla è stato registrato. Stampala con: {command} — se serve davvero un'altra nota di debito, ripeti il "
+       "comando aggiungendo --again.",
+    en="Invoice {invoice} already has debit note {note} of {day}, recorded and never printed: the previous command "
+       "may have been stopped after recording it, and a second note would charge the customer twice. Nothing was "
+       "stored. Print it with: {command} — if another debit note is really due, run the command again adding "
+       "--again.",
+    usage=True)
+
 
 @dataclass(frozen=True)
 class Debited:
@@ -88,16 +101,20 @@ class Debited:
 
 
 def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str, day: date,
-          today: date, *, out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK") -> Debited:
+          today: date, *, out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
+          again: bool = False) -> Debited:
     """Issue the debit note adding `amount` (without VAT) to invoice `number`, at its VAT rate
-    (`rate` naming one when it has several), dated `day`, final; with `out`, print it there."""
+    (`rate` naming one when it has several), dated `day`, final; with `out`, print it there,
+    unless `again` refused when a debit note on the invoice was recorded and never printed: a
+    command killed after its commit leaves one, and the desk seeing no file runs it again."""
     if out is not None:
         from toolkit.services.printing import refuse_replacing
 
         refuse_replacing(ledger, "invoices", out)
     try:
         with writing(ledger) as conn:
-            done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook))
+            done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook),
+                          out if not again else None)
     except ProblemsFound as refused:
         return Debited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -109,7 +126,7 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
 
 
 def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str,
-           day: date, today: date, workbook: str) -> Debited:
+           day: date, today: date, workbook: str, out: Path | None) -> Debited:
     found = of_kind(invoices_numbered(conn, number), is_note, False)
     if len(found) != 1:
         return Debited(None, [_not_found(number, found, AskedIn())])
@@ -120,8 +137,16 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         refused.append(key)
     if refused or isinstance(key, Problem):
         return Debited(None, refused, invoice=invoice.number)
-    from toolkit.services.printing import quoted
+    from toolkit.services.printing import UNPRINTED, quoted, unprinted_command
 
+    assert invoice.id is not None
+    earlier = unprinted_debit_notes(conn, invoice.id) if out is not None else []
+    if earlier:
+        kept = earlier[-1]
+        command = unprinted_command(UNPRINTED["credit-notes"], NeverPrinted(1, [kept], (kept.day, kept.day)), workbook,
+                                    out or Path())
+        return Debited(None, [DEBITED_NOT_PRINTED(None, invoice=invoice.number, note=kept.number,
+                                                  day=f"{kept.day:%d/%m/%Y}", command=command)], invoice=invoice.number)
     series = series_for(master.settings, InvoiceKind.INVOICE)
     drafts = draft_runs_in(conn, series, day.year)
     if drafts:
