@@ -266,3 +266,26 @@ def test_check_names_the_cell_of_a_change_written_without_its_day(tmp_path, samp
     said = json.loads(capsys.readouterr().out)
     assert [(p["sheet"], p["cell"], p["code"]) for p in said["problems"] if p["severity"] == "error"] == [
         ("Articoli", f"{heading['Dal']}2", "vat-change-without-day")]
+
+
+@pytest.mark.parametrize("old, nature, new", [(0, "N4", 4), (22, "N2.2", 0)])
+def test_a_change_between_a_rate_and_a_nature_is_written_and_carries_the_nature_only_at_0(old, nature, new):
+    """A book exempt until 31 December (0 % N4) taxed at 4 % from 1 January, or goods at 22 %
+    that go to 0 % N2.2: *Natura* is the 0 % rate's, the other rate's nature is none. The check
+    refused the change at *Nuova aliquota IVA* (nature-with-rate) or *Natura*, and a line of the
+    new day carried 4 % with N4, a nature the e-invoice may not pair with a rate."""
+    from toolkit.core.vat import line_vat
+
+    s = minimal.sheets()
+    s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+    for row in s["Articoli"][1:]:
+        row += [new, "01/01/2027"] if row[0] == "A003" else [None, None]
+    [a003] = [row for row in s["Articoli"] if row[0] == "A003"]
+    a003[3:5] = [old, nature]
+    result = check(minimal.workbook(s))
+    assert [p.code for p in result.problems if p.code != "stock-not-checked"] == []
+    assert result.master is not None
+    [item] = [i for i in result.master.items if i.code == "A003"]
+    customer = result.master.customers[0]
+    assert line_vat(item, customer, LAST_OLD) == (D(old), nature if not old else None)
+    assert line_vat(item, customer, FIRST_NEW) == (D(new), nature if not new else None)

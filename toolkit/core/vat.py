@@ -86,7 +86,7 @@ def line_vat(item: Item, customer: Customer, day: date | None = None) -> RateKey
         nature = customer.vat_nature.strip().upper()
         return ZERO, SERVICE_ABROAD if item.service and not customer.at_home and nature in GOODS_ABROAD else nature
     rate = item.vat_rate if day is None else item.vat_rate_on(day)
-    return rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
+    return rate or ZERO, item.vat_nature.upper() if item.vat_nature and not rate else None
 
 
 def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:

@@ -786,7 +786,7 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                    name=tax_regimes.REGIMES[regime], nature=no_vat)
         yield from _nature_under_regime(i, layout, regime)
         nature = i.vat_nature.upper() if i.vat_nature else None
-        fault = _vat_fault(i.vat_rate, nature)
+        fault = _vat_fault(i.vat_rate, None if i.vat_rate and i.new_vat_rate == 0 else nature)
         if fault is BAD_NATURE:
             yield BAD_NATURE(_at(layout, i, "vat_nature"), value=i.vat_nature)
         elif fault is MISSING_VAT_RATE:
@@ -803,7 +803,8 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 def _vat_change(i: Item, layout: Layout, no_vat: str | None, regime: str, nature: str | None) -> Iterator[Problem]:
     """A rate change written ahead (*Nuova aliquota IVA* from *Dal*): both or neither, and the new
-    rate judged as *Aliquota IVA* is, with the item's nature, at its own cell."""
+    rate judged as *Aliquota IVA* is, at its own cell. *Natura* is the nature of whichever of the
+    two rates is 0 (a book at 0 % N4 taxed at 4 % from *Dal*): the other rate has none."""
     if i.new_vat_rate is None:
         yield VAT_CHANGE_WITHOUT_RATE(_at(layout, i, "new_vat_rate"), code=i.code, day=i.vat_from)
         return
@@ -813,7 +814,7 @@ def _vat_change(i: Item, layout: Layout, no_vat: str | None, regime: str, nature
     if no_vat and i.new_vat_rate:
         yield VAT_UNDER_REGIME(at, code=i.code, rate=i.new_vat_rate, regime=regime,
                                name=tax_regimes.REGIMES[regime], nature=no_vat)
-    fault = _vat_fault(i.new_vat_rate, nature)
+    fault = _vat_fault(i.new_vat_rate, None if i.new_vat_rate and not i.vat_rate else nature)
     if fault is ZERO_RATE_NEEDS_NATURE:
         yield ZERO_RATE_NEEDS_NATURE(at, code=i.code)
     elif fault is NATURE_WITH_RATE:
