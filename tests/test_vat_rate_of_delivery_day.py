@@ -289,3 +289,29 @@ def test_a_change_between_a_rate_and_a_nature_is_written_and_carries_the_nature_
     customer = result.master.customers[0]
     assert line_vat(item, customer, LAST_OLD) == (D(old), nature if not old else None)
     assert line_vat(item, customer, FIRST_NEW) == (D(new), nature if not new else None)
+
+
+def test_goods_invoiced_in_full_before_the_change_ship_after_it_at_the_invoice_s_rate_without_a_warning(
+        ledger, rome_today):
+    """A prepay order of 30 December is invoiced that day at 22 % and ships on 4 January, once
+    paid. An invoice issued before the delivery makes the sale on its date (art. 6 c. 4 DPR
+    633/72), so 22 % is right: the DDT says it, and no warning tells the desk to close the order
+    and order it again, which would have invoiced the goods a second time."""
+    s = sheets(change=True)
+    [t001] = [row for row in s["Modelli ordine"] if row[0] == "T001"]
+    t001 += [None] * (13 - len(t001))
+    t001[12] = "Pagamento anticipato"
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    rome_today(LAST_OLD)
+    made = create(books, ledger, LAST_OLD, with_catch_up=False)
+    [invoice] = made.invoices
+    assert a001_on(invoice) == (D(22), D("19.5"), D("234.00"))
+    rome_today(FIRST_NEW)
+    [order] = [o for o in list_orders(ledger) if o.occurrence == LAST_OLD]
+    with reading(ledger) as conn:
+        paid = set(conn.execute(select(schema.orders.c.id)).scalars())
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], paid=paid)
+    assert done.notes, [str(p) for p in done.problems]
+    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
+    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == []

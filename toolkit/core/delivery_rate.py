@@ -10,7 +10,9 @@ changed by hand is a rate the sheet gives for every day, so the open lines shipp
 follow it. On a VAT-included list the customer's shelf price stays and is split at the new rate.
 
 A line already shipped or invoiced in part keeps its rate: its order line's one rate is what its
-earlier DDTs and invoices read; it is warned, never rated silently.
+earlier DDTs and invoices read; it is warned, never rated silently. A line invoiced in full
+before it ships (prepay, POS, on credit: invoiced at the order) keeps its rate without a word: an
+invoice issued before the delivery makes the sale on its own date (art. 6 c. 4 DPR 633/72).
 Returns keep theirs: a return is credited at the rate its invoice charged
 (`toolkit.core.credit_notes`).
 """
@@ -95,6 +97,8 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     at = master.locate(item.source, "new_vat_rate" if item.vat_rate_on(day) != item.vat_rate else "vat_rate")
     said = dict(number=order.number, item=line.item, day=day, old=rate_text(rate_key(line.vat_rate, line.vat_nature)),
                 new=rate_text(rate_key(rate, nature)))
+    if line.invoiced and line.invoiced >= line.quantity:
+        return line, None, None
     if line.shipped or line.invoiced:
         return line, None, VAT_RATE_KEPT_PART_SHIPPED(at, **said)
     unit, amount = line.unit_price, line.amount
