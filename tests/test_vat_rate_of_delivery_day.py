@@ -344,3 +344,28 @@ def test_an_invoice_at_the_order_held_for_its_day_charges_the_rate_of_that_day(l
     assert (told.code, told.location.sheet, told.location.cell) == ("vat-rate-changed-at-invoice", "Articoli", "F2")
     assert "la fattura del 04/01/2027, emessa prima della consegna, lo porta con IVA 10 %" in told.render("it")
     assert "the invoice of 04/01/2027, issued before the delivery, carries it at VAT 10 %" in told.render("en")
+
+
+def test_a_line_a_voided_ddt_carried_keeps_its_rate_so_that_ddt_prints_again_as_it_did(ledger, rome_today):
+    """The 4 January order went out on a DDT of 30 December at 22 %, voided on 2 January. The
+    voided DDT prints again, marked ANNULLATO, from its order line: rated again at the 10 % of the
+    next DDT, it printed 10 % where its first print said 22 %. The line keeps 22 %, warned."""
+    from toolkit.ledger.deliveries import load_notes
+    from toolkit.services.ddt_void import void_ddt
+
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    books = master(change=True)
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    rome_today(LAST_OLD)
+    [first] = ship(books, ledger, LAST_OLD, numbers=[order.number], future=True).notes
+    assert [(x.item, x.vat_rate) for x in first.lines if x.item == "A001"] == [("A001", D(22))]
+    rome_today(date(2027, 1, 2))
+    assert void_ddt(books, ledger, first.number, "sbagliato").problems == []
+    rome_today(FIRST_NEW)
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
+    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
+    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-kept-part-shipped"]
+    with reading(ledger) as conn:
+        [again] = [n for n in load_notes(conn) if n.number == first.number]
+    assert [(x.item, x.vat_rate) for x in again.lines] == [(x.item, x.vat_rate) for x in first.lines]

@@ -94,11 +94,13 @@ def _rates(master: MasterData) -> tuple[dict[str, Decimal], tuple[Item, ...]]:
             tuple(i for i in master.items if i.vat_from is not None))
 
 
-def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: date
+def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: date, *, kept: bool = False
                        ) -> tuple[OrderLine, RatedAgain | None, Problem | None]:
     """`line` as it ships on a DDT dated `day`: rated again when its rate and nature are not the
     ones *Articoli* gives for that day (`line_vat`), with the warning that says so. Called for the
-    lines whose rate differs from the item's on `day` (`rates_on`), a customer's nature too."""
+    lines whose rate differs from the item's on `day` (`rates_on`), a customer's nature too.
+    `kept`: a voided DDT carried the line, and prints again from it as it first printed, so it
+    keeps its rate as a line shipped in part does."""
     item, customer = _items(master).get(line.item), _customers(master).get(order.customer)
     if item is None or customer is None or order.document_type is DocumentType.RETURN or line.quantity < 0:
         return line, None, None
@@ -110,7 +112,7 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
                 new=rate_text(rate_key(rate, nature)))
     if line.invoiced and line.invoiced >= line.quantity:
         return line, None, None
-    if line.shipped or line.invoiced:
+    if line.shipped or line.invoiced or kept:
         return line, None, VAT_RATE_KEPT_PART_SHIPPED(at, **said)
     unit, amount = line.unit_price, line.amount
     if order.price_list in _vat_included(master):

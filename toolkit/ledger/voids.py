@@ -12,6 +12,7 @@ service's, once the lines are open again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import Connection, delete, insert, select
@@ -88,6 +89,14 @@ def _closed_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
         found += [document_number(r.series, r.year, r.number) for r in conn.execute(
             select(o.series, o.year, o.number).where(condition, o.status.in_(ended)))]
     return tuple(sorted(found))
+
+
+def carried_by_voided(conn: Connection, line_ids: Sequence[int]) -> frozenset[int]:
+    """Those of these order lines a voided DDT carried: it prints again from them
+    (`schema.voided_lines`), so shipping never rates them again."""
+    c = schema.voided_lines.c
+    return frozenset(i for where in among(conn, c.order_line_id, line_ids)
+                     for i in conn.execute(select(c.order_line_id).where(where)).scalars())
 
 
 def void(conn: Connection, note: DeliveryNote, reason: str | None) -> list[int]:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -62,6 +63,7 @@ from toolkit.ledger.orders import load_orders, order_by_number, rate_again, rese
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.ledger.stock_counts import count_digest, note_seen, seen
+from toolkit.ledger.voids import carried_by_voided
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
@@ -634,8 +636,11 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
         reserved = on_hand.reserved
     elif stock is not None:
         reserved = _reservations(conn, fresh, stock)
-    plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
+    planned = partial(plan_shipments, fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
+                      exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
+    plan = planned()
+    if plan.rated_again and (kept := carried_by_voided(conn, [r.order_line_id for r in plan.rated_again])):
+        plan = planned(rates_kept=kept)
     plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
