@@ -135,3 +135,19 @@ def test_a_dates_lines_are_made_through_their_slots(sample_master, monkeypatch):
     monkeypatch.setattr(drafts.DraftLine, "__init__", refused)
     again, _ = drafts.draft_orders(sample_master, dues)
     assert again == made and sum(len(d.lines) for d in again) > 0
+
+
+def test_a_rate_change_written_ahead_with_a_nature_going_with_its_0(sample_master):
+    """Every item changes rate on 15 June: one at 0 % with its nature to 4 % (the nature is the
+    0 %'s alone), the others to 0 % with nature N4. Orders before and after the day agree with
+    the reference, rate and nature."""
+    june = date(2026, 6, 15)
+    items = [replace(i, new_vat_rate=Decimal(4) if not i.vat_rate else Decimal(0), vat_from=june,
+                     vat_nature=i.vat_nature or (None if not i.vat_rate else "N4"))
+             for i in sample_master.items]
+    master = sample_master.model_copy(update={"items": items})
+    _compare(master, date(2026, 6, 8), date(2026, 6, 21))
+    dues, _ = due_between(master, date(2026, 6, 8), date(2026, 6, 21))
+    natures = {(line.vat_rate, line.vat_nature) for d in draft_orders(master, dues)[0] for line in d.lines}
+    assert any(rate and nature is None for rate, nature in natures) and (Decimal(0), "N4") in natures
+    assert not [(rate, nature) for rate, nature in natures if rate and nature]

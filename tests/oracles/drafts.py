@@ -102,7 +102,7 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
                                             price=gross_unit, gross=cents(quantity * gross_unit),
                                             net=net_of_gross(quantity, gross_unit, rate), amount=amount))
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
-                                   rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
+                                   rate, item.vat_nature.upper() if item.vat_nature and not rate else None, n, due_line.note,
                                    rule.code if rule is not None else None))
         problems += trouble
         if not trouble:
