@@ -219,13 +219,13 @@ def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_
         assert load_invoices(conn) == [] and len(load_notes(conn)) == 1
 
 
-def test_an_order_invoiced_at_once_after_the_switch_takes_the_items_0_n2_2_of_its_invoice_s_day(ledger):
-    """An order created ahead at 22 % before the switch, whose invoice `orders create` or `ship`
-    issues on its day, before the goods leave: that invoice makes the sale on its date (art. 6
-    c. 4 DPR 633/72), so its lines take the items' 0 % N2.2 of that day, as a DDT's lines do, and
-    it is issued with a warning per line; it was refused as charging 22 % under RF19."""
+def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_regime_without_it(ledger):
+    """An order created ahead before the switch, whose invoice `orders create` or `ship` issues
+    on its day (`issue_at_order`): the invoice would charge its 22 %, so the caller's transaction
+    is rolled back with the error, and no invoice is stored."""
     from test_services_no_ddt import THURSDAY
 
+    from toolkit.basics.problems import ProblemsFound
     from toolkit.ledger.db import reading, writing
     from toolkit.ledger.invoices import load_invoices
     from toolkit.ledger.orders import load_orders
@@ -237,14 +237,12 @@ def test_an_order_invoiced_at_once_after_the_switch_takes_the_items_0_n2_2_of_it
     with reading(ledger) as conn:
         ids = [o.id for o in load_orders(conn)]
 
-    with writing(ledger) as conn:
-        issued, said = invoice_orders_in(conn, flat_rate, ids, THURSDAY)
+    with pytest.raises(ProblemsFound) as refused, writing(ledger) as conn:
+        invoice_orders_in(conn, flat_rate, ids, THURSDAY)
 
-    assert {p.code for p in said} == {"vat-rate-changed-at-invoice"}
+    assert [p.code for p in refused.value.problems] == ["invoice-vat-under-regime"]
     with reading(ledger) as conn:
-        [invoice] = load_invoices(conn)
-    assert invoice.number == issued[0].number and invoice.vat == 0
-    assert {(x.vat_rate, x.vat_nature) for x in invoice.lines} == {(D(0), "N2.2"), (D(0), "N1")}  # N1: the stamp
+        assert load_invoices(conn) == []
 
 
 def _flat_rate_eu_customer(nature):

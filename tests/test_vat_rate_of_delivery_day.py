@@ -317,35 +317,6 @@ def test_goods_invoiced_in_full_before_the_change_ship_after_it_at_the_invoice_s
     assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == []
 
 
-def test_an_invoice_at_the_order_held_for_its_day_charges_the_rate_of_that_day(ledger, rome_today):
-    """A prepay order made on 28 December for 4 January holds its invoice until that day; the
-    change was written after it was made. Issued on 4 January, before the goods leave, the
-    invoice makes the sale on its date (art. 6 c. 4 DPR 633/72): 10 %, its order line with it,
-    so the DDT that follows the payment carries 10 % too. It charged the 22 % of the order."""
-    def prepay(**kw) -> MasterData:
-        s = sheets(**kw)
-        [t001] = [row for row in s["Modelli ordine"] if row[0] == "T001"]
-        t001 += [None] * (13 - len(t001))
-        t001[12] = "Pagamento anticipato"
-        books = check(minimal.workbook(s)).master
-        assert books is not None
-        return books
-
-    rome_today(CREATED)
-    assert create(prepay(), ledger, FIRST_NEW, with_catch_up=False).created
-    assert a001_rates(ledger) == {FIRST_NEW: (D(22), D("19.5"))}
-    rome_today(FIRST_NEW)
-    made = create(prepay(change=True), ledger, FIRST_NEW, with_catch_up=False)
-    [invoice] = made.invoices
-    assert invoice.invoice_date == FIRST_NEW
-    assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
-    assert a001_rates(ledger) == {FIRST_NEW: (D(10), D("19.5"))}
-    [told] = [p for p in made.problems if p.code.startswith("vat-rate")]
-    assert (told.code, told.location.sheet, told.location.cell) == ("vat-rate-changed-at-invoice", "Articoli", "F2")
-    assert "la fattura del 04/01/2027, emessa prima della consegna, lo porta con IVA 10 %" in told.render("it")
-    assert "the invoice of 04/01/2027, issued before the delivery, carries it at VAT 10 %" in told.render("en")
-
-
 def test_a_line_a_voided_ddt_carried_keeps_its_rate_so_that_ddt_prints_again_as_it_did(ledger, rome_today):
     """The 4 January order went out on a DDT of 30 December at 22 %, voided on 2 January. The
     voided DDT prints again, marked ANNULLATO, from its order line: rated again at the 10 % of the

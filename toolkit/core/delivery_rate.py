@@ -19,7 +19,6 @@ Returns keep theirs: a return is credited at the rate its invoice charged
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -53,16 +52,6 @@ VAT_RATE_KEPT_PART_SHIPPED = define(
        "{day} still at VAT {old}, while Items gives VAT {new} for that day, since the order line has one rate. To "
        "tax the rest at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) and "
        "order what is left again (toolkit convert --to ordini).")
-
-VAT_RATE_CHANGED_AT_INVOICE = define(
-    "vat-rate-changed-at-invoice", "warning",
-    title=("Aliquota IVA del giorno della fattura", "VAT rate of the invoice's day"),
-    it="L'ordine {number} aveva {item} con IVA {old}: la fattura del {day}, emessa prima della consegna, lo porta con "
-       "IVA {new}, l'aliquota che Articoli dà per quel giorno, perché una fattura emessa prima della consegna fa la "
-       "vendita alla sua data (art. 6 c. 4 DPR 633/72). Ordine, fattura e DDT riportano IVA {new}.",
-    en="Order {number} had {item} at VAT {old}: the invoice of {day}, issued before the delivery, carries it at VAT "
-       "{new}, the rate Items gives for that day, since an invoice issued before the delivery makes the sale on its "
-       "date (art. 6 c. 4 DPR 633/72). The order, the invoice and the DDT show VAT {new}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,26 +110,6 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     rated = RatedAgain(line.id, rate, nature, unit, amount)
     return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
             VAT_RATE_CHANGED(at, **said))
-
-
-def rated_for_invoice(master: MasterData, orders: Sequence[Order], day: date
-                      ) -> tuple[list[RatedAgain], list[Problem]]:
-    """The lines of `orders` invoiced at the order on `day` before they ship (prepay, an
-    invoice held for its day, a quotation confirmed for a customer invoiced at once), rated
-    again for that day as shipping rates a line for its DDT's: such an invoice makes the sale on
-    its date (art. 6 c. 4 DPR 633/72). A line shipped or invoiced in part is left as it is."""
-    in_force = rates_on(master, day)
-    rated: list[RatedAgain] = []
-    said: list[Problem] = []
-    for order in orders:
-        for line in order.lines:
-            if line.shipped or line.invoiced or in_force.get(line.item, line.vat_rate) == line.vat_rate:
-                continue
-            _, again, told = rated_for_delivery(master, order, line, day)
-            if again is not None and told is not None:
-                rated.append(again)
-                said.append(VAT_RATE_CHANGED_AT_INVOICE(told.location, **dict(told.params)))
-    return rated, said
 
 
 def shelf_price(quantity: Decimal, unit_price: Decimal, rate: Decimal) -> Decimal:

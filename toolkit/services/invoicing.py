@@ -45,7 +45,6 @@ from toolkit.core.credit_notes import (
     over_discount,
     returns_matched,
 )
-from toolkit.core.delivery_rate import rated_for_invoice
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
     ChargedVat,
@@ -100,7 +99,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
-from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
+from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.session import off_the_sheet
@@ -449,14 +448,9 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
     one of its series and year. With the invoices, the errors of the returns left out
-    (`issue_at_order`), and the warnings of the lines rated again for `day` before they are
-    invoiced (`rated_for_invoice`: an invoice issued before the delivery makes the sale on its
-    date, art. 6 c. 4 DPR 633/72)."""
-    rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
-    rate_again(conn, rated)
-    invoices, problems = issue_at_order(
-        conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day), order_ids, day)
-    return invoices, [*said, *problems]
+    (`issue_at_order`)."""
+    return issue_at_order(conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day),
+                          order_ids, day)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
