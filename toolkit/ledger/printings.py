@@ -182,21 +182,22 @@ def credit_notes_never_printed(conn: Connection, first: int) -> NeverPrinted:
 def unprinted_credit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]:
     """The credit notes of `toolkit invoice credit` (those with a reason) citing this invoice
     never printed, whatever their date."""
-    i, c = schema.invoices.c, schema.invoice_citations.c
-    citing = select(c.credit_note_id).where(c.invoice_id == invoice_id)
-    query = _never(select(i.id, i.series, i.year, i.number, i.invoice_date)
-                   .where(i.kind == "credit-note", i.reason.is_not(None), i.id.in_(citing)), "invoice", i.id)
-    return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4])
-            for r in conn.execute(query.order_by(i.year, i.series, i.number))]
+    return _unprinted_citing(conn, invoice_id, "credit-note")
 
 
 def unprinted_debit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]:
     """The debit notes of `toolkit invoice debit` (invoices with a reason) citing this invoice
     never printed, whatever their date."""
+    return _unprinted_citing(conn, invoice_id, "invoice")
+
+
+def _unprinted_citing(conn: Connection, invoice_id: int, kind: str) -> list[Unprinted]:
+    """The notes of `kind` made by a command with a reason that cite this invoice and were never
+    printed: what a second run of that command, killed before its file, would issue again."""
     i, c = schema.invoices.c, schema.invoice_citations.c
     citing = select(c.credit_note_id).where(c.invoice_id == invoice_id)
     query = _never(select(i.id, i.series, i.year, i.number, i.invoice_date)
-                   .where(i.kind == "invoice", i.reason.is_not(None), i.id.in_(citing)), "invoice", i.id)
+                   .where(i.kind == kind, i.reason.is_not(None), i.id.in_(citing)), "invoice", i.id)
     return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4])
             for r in conn.execute(query.order_by(i.year, i.series, i.number))]
 
