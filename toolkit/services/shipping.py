@@ -357,6 +357,13 @@ def _stock_sheet_empty(master: MasterData, done: Shipped) -> list[Problem]:
     return [STOCK_SHEET_EMPTY(where, sheet=where.sheet)]
 
 
+def _services_alone(notes: Sequence[DeliveryNote]) -> bool:
+    """Whether a shipment issues records of services rendered and no DDT: those take no DDT
+    number, so a DDT dated after the day holds them back from nothing. A shipment of nothing is
+    no such shipment: the date before a later DDT is still told, as the desk typed it by mistake."""
+    return bool(notes) and not any(note.is_ddt for note in notes)
+
+
 @collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
@@ -428,7 +435,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
-        if later is not None and any(note.is_ddt for note in (*waited.notes, *done.notes)):
+        if later is not None and not _services_alone((*waited.notes, *done.notes)):
             before = DATE_BEFORE_AHEAD if later[1] > dates.today_rome() else DATE_BEFORE_LATEST
             raise ProblemsFound([before(None, day=day, latest_number=later[0], latest_day=later[1], series=series,
                                         year=day.year)])
