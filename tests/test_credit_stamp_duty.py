@@ -7,12 +7,11 @@ customer; `--lines` naming it takes it back when the desk means to."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from decimal import Decimal
 
-import openpyxl
 import pytest
+from test_debit_notes import december_under_letter_of_intent
 from test_printing import cli
 
 INVOICE = "FT-2026-00003"
@@ -23,18 +22,7 @@ INVOICE = "FT-2026-00003"
 @pytest.fixture
 def desk(tmp_path, sample_workbook, ledger_url, rome_today, capsys):
     rome_today(date(2026, 12, 5))
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Clienti"]
-    column = {cell.value: cell.column for cell in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
-    for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", "26011512345678901-000001"),
-                           ("Data dichiarazione d'intento", date(2026, 1, 15))):
-        sheet.cell(row, column[heading], value)
-    book.save(workbook)
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-12-01", "--ledger", ledger_url)[0] == 0
-    return workbook, ledger_url
+    return december_under_letter_of_intent(tmp_path, sample_workbook, ledger_url, capsys)
 
 
 def _json(capsys, desk, *args) -> tuple[int, dict]:

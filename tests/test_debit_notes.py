@@ -32,6 +32,12 @@ def desk(tmp_path, sample_workbook, ledger_url, rome_today, capsys):
     """The sample with 1 December's orders: FT-2026-00001 (C016, 196,60 + 22 %), FT-2026-00002,
     and FT-2026-00003, C027's under its letter of intent (N3.5) with the stamp duty charged."""
     rome_today(TODAY)
+    return december_under_letter_of_intent(tmp_path, sample_workbook, ledger_url, capsys)
+
+
+def december_under_letter_of_intent(tmp_path, sample_workbook, ledger_url, capsys) -> tuple:
+    """The sample with C027 under its letter of intent and 1 December's orders created: what the
+    debit note's and the stamp duty's credit tests start from (today set by the caller)."""
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)
     book = openpyxl.load_workbook(workbook)
