@@ -509,15 +509,9 @@ def test_a_northern_ireland_buyer_of_services_alone_is_named_gb_and_of_goods_xi(
     it XI, an intra-EU buyer, as if the service were an intra-EU one. C001's invoice has goods
     too (N3.2), so it stays XI."""
     from fatturapa_reading import read, schema_errors
-    from test_services_no_ddt import april_einvoices, service_sheets
+    from test_services_no_ddt import april_einvoices
 
-    sheets = service_sheets()
-    clienti = sheets["Clienti"]
-    vat, tax_code = clienti[0].index("Partita IVA"), clienti[0].index("Codice fiscale")
-    clienti[0] += ["Paese", "Natura IVA"]
-    for row, number in zip(clienti[1:], ("XI123456789", "XI987654321")):
-        row[vat], row[tax_code] = number, None
-        row += ["GB", "N3.2"]
+    sheets = _northern_ireland_sheets()
     result = check(minimal.workbook(sheets))
     assert result.master is not None and not [p for p in result.problems if p.is_error], result.problems
     _, files = april_einvoices(result.master, ledger, tmp_path)
@@ -535,17 +529,11 @@ def test_the_printed_copy_names_a_northern_ireland_buyer_as_its_e_invoice_does(t
     """The services-only invoice's e-invoice named C002 GB987654321 while its printed copy said
     *P. IVA XI987654321*, an intra-EU buyer the e-invoice denied; the invoice with goods says XI in both."""
     from python_calamine import CalamineWorkbook
-    from test_services_no_ddt import april_einvoices, service_sheets
+    from test_services_no_ddt import april_einvoices
 
     from toolkit.writers.accountants import write_copies
 
-    sheets = service_sheets()
-    clienti = sheets["Clienti"]
-    vat, tax_code = clienti[0].index("Partita IVA"), clienti[0].index("Codice fiscale")
-    clienti[0] += ["Paese", "Natura IVA"]
-    for row, number in zip(clienti[1:], ("XI123456789", "XI987654321")):
-        row[vat], row[tax_code] = number, None
-        row += ["GB", "N3.2"]
+    sheets = _northern_ireland_sheets()
     master = check(minimal.workbook(sheets)).master
     assert master is not None
     run, _ = april_einvoices(master, ledger, tmp_path)
@@ -554,3 +542,18 @@ def test_the_printed_copy_names_a_northern_ireland_buyer_as_its_e_invoice_does(t
     printed = {x.customer: [c for r in book.get_sheet_by_name(x.number).to_python() for c in r
                             if isinstance(c, str) and c.startswith("P. IVA")] for x in run.invoices}  # seller first
     assert {k: v[1:] for k, v in printed.items()} == {"C001": ["P. IVA XI123456789"], "C002": ["P. IVA GB987654321"]}
+
+
+def _northern_ireland_sheets() -> dict:
+    """The services sample with both customers in Northern Ireland (XI numbers, country GB) and
+    a goods nature of N3.2: C002 buys a service alone, C001 goods too."""
+    from test_services_no_ddt import service_sheets
+
+    sheets = service_sheets()
+    clienti = sheets["Clienti"]
+    vat, tax_code = clienti[0].index("Partita IVA"), clienti[0].index("Codice fiscale")
+    clienti[0] += ["Paese", "Natura IVA"]
+    for row, number in zip(clienti[1:], ("XI123456789", "XI987654321")):
+        row[vat], row[tax_code] = number, None
+        row += ["GB", "N3.2"]
+    return sheets
