@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.excel import build as workbook_build
+from toolkit.excel.paths import MACROS, WORKBOOK
 
 workbook_app = typer.Typer(
     help="Il file Excel con i pulsanti (ordini-ricorrenti.xlsm). The Excel workbook with the buttons.",
@@ -19,10 +19,10 @@ workbook_app = typer.Typer(
 def build(
     check: bool = typer.Option(False, "--check", help="Non scrivere: verifica che il file nel repository sia "
                                "aggiornato / write nothing: verify the committed workbook is up to date."),
-    out: Path = output.out_file(workbook_build.WORKBOOK, suffixes=(".xlsm",),
+    out: Path = output.out_file(WORKBOOK, suffixes=(".xlsm",),
                                 help="Dove scrivere (.xlsm: il file tiene le macro) / where to write the workbook "
                                      "(.xlsm: it keeps its macros)."),
-    macros: Path = typer.Option(workbook_build.MACROS, "--macros", help="Cartella dei .bas / folder of the .bas files."),
+    macros: Path = typer.Option(MACROS, "--macros", help="Cartella dei .bas / folder of the .bas files."),
 ) -> None:
     """Ricostruisce il file Excel da macros/*.bas, xlwings e lo schema. Rebuild the workbook from
     macros/*.bas, the installed xlwings and the schema.
@@ -30,6 +30,8 @@ def build(
     With --check: exit 0 when the committed workbook equals a fresh build (timestamps aside),
     1 when it differs, listing the parts.
     """
+    from toolkit.excel import build as workbook_build
+
     if check:
         found = workbook_build.check(out, macros)
         if found:

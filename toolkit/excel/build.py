@@ -24,15 +24,13 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.excel import panel
+from toolkit.excel.paths import MACROS, WORKBOOK
 from toolkit.excel.vba import VbaModule, build_vba_project
 from toolkit.excel.vba.bas import document_module
 from toolkit.excel.vba_sources import our_modules, xlwings_modules
 from toolkit.excel.vba_sources import xlwings_version as xlwings_version  # `workbook build --check` reports it
 from toolkit.services.sample import refuse_to_replace, sheet_count, write_sample_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
-MACROS = ROOT / "macros"
-WORKBOOK = ROOT / "workbooks" / "ordini-ricorrenti.xlsm"
 CREATED = datetime(2026, 1, 1)
 VOLATILE = ("docProps/core.xml", "docProps/app.xml")
 _TIMESTAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
