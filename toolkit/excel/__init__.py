@@ -6,8 +6,8 @@ line calls, and writes the result back (`report`, `cells`); it holds no business
 
 The buttons are imported when one is first asked for (`__getattr__`), not with the package: the
 command line reads the workbook's paths from it (`paths`) at every command, and importing every
-button's services with XlsxWriter cost each command about 40 ms of its start, a button of the
-desk's S workbook a twentieth of its second.
+button's services with XlsxWriter cost each command 30–40 ms of its start, about 4 % of a
+preview or a create at S (docs/performance-history.md, thirty-sixth round).
 """
 
 from __future__ import annotations
