@@ -45,7 +45,8 @@ def december_under_letter_of_intent(tmp_path, sample_workbook, ledger_url, capsy
     column = {cell.value: cell.column for cell in sheet[1]}
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
     for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", "26011512345678901-000001"),
-                           ("Data dichiarazione d'intento", date(2026, 1, 15))):
+                           ("Data dichiarazione d'intento", date(2026, 1, 15)),
+                           ("Importo dichiarazione d'intento", 50000)):
         sheet.cell(row, column[heading], value)
     book.save(workbook)
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-12-01", "--ledger", ledger_url)[0] == 0

@@ -22,13 +22,14 @@ PROTOCOL = "26011512345678901-000001"
 
 
 def _with_letter(protocol: str | None, day: date | None, nature: str | None = "N3.5") -> dict:
-    """Minimal workbook whose C001 (row 2) buys under this nature (K), protocol (L) and date (M);
-    its customers with the CAP and province an Italian e-invoice takes."""
+    """Minimal workbook whose C001 (row 2) buys under this nature (K), protocol (L), date (M) and
+    the letter's amount (P, `tests/test_letter_of_intent_ceiling.py`); its customers with the CAP
+    and province an Italian e-invoice takes."""
     sheets = with_stock_sheet(minimal.sheets())
     for cell, value in (("K1", "Natura IVA"), ("K2", nature), ("L1", "Protocollo dichiarazione d'intento"),
                         ("L2", protocol), ("M1", "Data dichiarazione d'intento"), ("M2", day),
                         ("N1", "CAP"), ("N2", "10121"), ("N3", "00184"), ("O1", "Provincia"), ("O2", "TO"),
-                        ("O3", "RM")):
+                        ("O3", "RM"), ("P1", "Importo dichiarazione d'intento"), ("P2", 50000)):
         minimal.set_cell(sheets, "Clienti", cell, value)
     return sheets
 

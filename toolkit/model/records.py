@@ -418,6 +418,11 @@ class Customer(Record):
     intent_date: Day | None = column(
         "Data dichiarazione d'intento", "Letter of intent date",
         "The date of that protocol, the Agenzia's receipt of the letter", "15/01/2026", default=None)
+    intent_amount: Money | None = column(
+        "Importo dichiarazione d'intento", "Letter of intent amount",
+        "The amount the letter declares the customer will buy without VAT from us (its *plafond*): invoices citing "
+        "the letter stay N3.5 up to it, and what goes beyond is invoiced with VAT at each item's rate; empty: no "
+        "ceiling is kept", "50000", default=None)
     source: InstanceOf[Source]
 
     @property

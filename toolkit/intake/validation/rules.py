@@ -272,6 +272,17 @@ INTENT_WITHOUT_PROTOCOL = define(
        "date is missing: its invoices must cite them. Write them in the Clienti sheet's columns “Protocollo "
        "dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's "
        "receipt.")
+INTENT_WITHOUT_AMOUNT = define(
+    "letter-of-intent-without-amount", "warning",
+    title=("Dichiarazione d'intento senza importo", "Letter of intent without amount"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} non ha importo: il toolkit non può fermare le "
+       "vendite senza IVA al limite (plafond) che la dichiarazione dichiara, e chi fattura senza IVA oltre quel "
+       "limite risponde dell'IVA con una sanzione (art. 7 c. 4-bis D.Lgs. 471/97). Scrivi l'importo della "
+       "dichiarazione nella colonna «Importo dichiarazione d'intento» del foglio Clienti (aggiungila se manca).",
+    en="Customer {code}'s letter of intent {protocol} has no amount: the toolkit cannot stop sales without VAT at "
+       "the ceiling (plafond) the letter declares, and whoever invoices without VAT beyond it owes the VAT and a "
+       "fine (art. 7 c. 4-bis D.Lgs. 471/97). Write the letter's amount in the Clienti sheet's column “Importo "
+       "dichiarazione d'intento” (add it if missing).")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -687,6 +698,11 @@ def _letter_of_intent(c: Customer, layout: Layout) -> Iterator[Problem]:
         where = next((name for name in ("intent_protocol", "intent_date")
                       if not getattr(c, name) and name in layout.columns.get(c.source.sheet, {})), "vat_nature")
         yield INTENT_WITHOUT_PROTOCOL(_at(layout, c, where), code=c.code)
+    elif nature == LETTER_OF_INTENT and c.intent_amount is None:
+        where = "intent_amount" if "intent_amount" in layout.columns.get(c.source.sheet, {}) else "intent_protocol"
+        yield INTENT_WITHOUT_AMOUNT(_at(layout, c, where), code=c.code, protocol=c.intent_protocol)
+    if c.intent_amount is not None and c.intent_amount < 0:
+        yield NEGATIVE_AMOUNT(_at(layout, c, "intent_amount"), value=c.intent_amount)
 
 
 def _public_codes(c: Customer, layout: Layout, at_home: bool) -> Iterator[Problem]:
