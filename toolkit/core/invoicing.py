@@ -45,7 +45,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -61,6 +61,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms, stamp_duty
+from toolkit.core.intent_ceiling import Ceiling, item_rates, kept_within
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
@@ -711,6 +712,9 @@ class Plan:
     """(customer, its warning) for each customer whose shipped lines wait for orders not yet
     complete (`_waiting_past_deadline`), by customer: among `problems` too, kept apart so that a
     plan made again for some customers (`plan_again`) keeps the others'."""
+    letters_crossed: tuple[tuple[str, Problem], ...] = field(default=())
+    """(customer, its warning) for each customer whose letter of intent's ceiling the run
+    reaches (`toolkit.core.intent_ceiling`), kept apart as `waiting_past_deadline` is."""
 
     @property
     def stopping(self) -> list[Problem]:
@@ -954,13 +958,15 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
 def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Request,
                   delivered_orders: Collection[int] = frozenset(),
                   held_lines: Mapping[str, int] | None = None,
-                  issued_names: Mapping[str, str] | None = None) -> Plan:
+                  issued_names: Mapping[str, str] | None = None,
+                  ceilings: Mapping[str, Ceiling] | None = None) -> Plan:
     """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
     payment method), then its lines go to the invoice or to the credit note of its place.
     `held_lines`: how many lines with a quantity each of the `held_customers` has, counted
     rather than given as shipments; they wait as those shipments' lines would. A shipment of a
     customer no longer in the master is left out (`LeftOut`), named as `issued_names` says
-    (the names its DDTs printed), and the rest is planned."""
+    (the names its DDTs printed), and the rest is planned. A customer with a letter of intent's
+    `ceilings` has its N3.5 lines beyond it invoiced with VAT (`within_ceilings`)."""
     customers = {c.code: c for c in master.customers}
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
@@ -1001,6 +1007,7 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
         if lines:
             waiting[(code, "held")] += lines
     left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code)) for code in sorted(unknown))
+    crossed = within_ceilings(master, buckets, ceilings) if ceilings else []
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
@@ -1013,7 +1020,29 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
     waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code])) for code in sorted(undelivered)]
     problems += [warning for _, warning in waits]
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
+
+
+def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, BillableGoods]]],
+                    ceilings: Mapping[str, Ceiling]) -> list[tuple[str, Problem]]:
+    """The invoices' lines (`buckets`, keyed customer first and kind fourth, changed in place)
+    of each customer with a letter's ceiling kept within it, in delivery order across all its
+    invoices of the run (`intent_ceiling.kept_within`); a warning per customer that reaches it.
+    Credit notes of the run give nothing back here: they count from the next run on."""
+    mine: dict[str, list[Any]] = defaultdict(list)
+    for key in buckets:
+        if key[0] in ceilings and key[3] is InvoiceKind.INVOICE:
+            mine[key[0]].append(key)
+    rate, found = item_rates(master), []
+    for code, keys in sorted(mine.items()):
+        places = sorted(((key, n) for key in keys for n in range(len(buckets[key]))),
+                        key=lambda place: line_order(buckets[place[0]][place[1]]))
+        kept, crossed = kept_within([buckets[key][n] for key, n in places], ceilings[code], rate)
+        for (key, n), goods in zip(places, kept):
+            buckets[key][n] = goods
+        if crossed is not None:
+            found.append((code, crossed.problem(master)))
+    return found
 
 
 def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Sequence[Shipment]) -> Problem:
@@ -1031,7 +1060,8 @@ def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Se
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
                invoices: list[Invoice], pending: list[Pending], left_out: Sequence[LeftOut],
-               charged: Sequence[ChargedVat] = (), waits: Sequence[tuple[str, Problem]] = ()) -> Plan:
+               charged: Sequence[ChargedVat] = (), waits: Sequence[tuple[str, Problem]] = (),
+               crossed: Sequence[tuple[str, Problem]] = ()) -> Plan:
     """A plan from what its customers' shipments made: the invoices in numbering order, what
     waits by customer and reason, the problems in the order a run reports them (the request's,
     the customers left out, those charging VAT under a regime without it, those held, the late
@@ -1047,13 +1077,16 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
                                  lines=p.lines))
     problems += late_problems(invoices, request.today)
     problems += letter_problems(master, customers, invoices)
-    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits))
+    problems += [warning for _, warning in crossed]
+    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),
+                tuple(crossed))
 
 
 def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], changed: Collection[str],
                request: Request, delivered_orders: Collection[int] = frozenset(),
                held_lines: Mapping[str, int] | None = None,
-               issued_names: Mapping[str, str] | None = None) -> Plan:
+               issued_names: Mapping[str, str] | None = None,
+               ceilings: Mapping[str, Ceiling] | None = None) -> Plan:
     """`plan_invoices` over `shipments`, knowing `first`, the plan of the same run over shipments
     that differ from them only in the customers `changed` (month end taking out the returns it
     refused, `services.invoicing.returns_left_out`): only those customers are planned again,
@@ -1073,7 +1106,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
         return Plan((), tuple(problems))
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
-                          {c: n for c, n in (issued_names or {}).items() if c in changed})
+                          {c: n for c, n in (issued_names or {}).items() if c in changed},
+                          {c: x for c, x in (ceilings or {}).items() if c in changed})
     waits = sorted([w for w in first.waiting_past_deadline if w[0] not in changed] + list(again.waiting_past_deadline),
                    key=lambda w: w[0])
     problems += [warning for _, warning in waits]
@@ -1081,7 +1115,9 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     pending = [p for p in first.pending if p.customer not in changed] + list(again.pending)
     left_out = [x for x in first.left_out if x.customer not in changed] + list(again.left_out)
     charged = [x for x in first.charged_vat if x.customer not in changed] + list(again.charged_vat)
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits)
+    crossed = sorted([w for w in first.letters_crossed if w[0] not in changed] + list(again.letters_crossed),
+                     key=lambda w: w[0])
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
 
 
 def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) -> LeftOut:
@@ -1233,6 +1269,16 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
     and every order of a customer invoiced immediately): one per order (`shipments`, one per
     order; several for an order of more lines than one takes, `invoice_parts`), a credit note
     beside it for negative lines, dated `day`, the order's date. Lines of no quantity bill nothing."""
+    return invoices_at_order_within(master, shipments, day, {})[0]
+
+
+def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], day: date,
+                             ceilings: Mapping[str, Ceiling]) -> tuple[list[Invoice], list[Problem]]:
+    """`invoices_at_order`, the N3.5 lines of customers with a letter's `ceilings` kept within
+    it as month end keeps them (`within_ceilings`), with its warnings."""
+    crossed: list[tuple[str, Problem]] = []
+    if ceilings:
+        shipments, crossed = _shipments_within(master, list(shipments), ceilings)
     customers = {c.code: c for c in master.customers}
     charge = master.settings.stamp_duty_customer
     invoices = []
@@ -1248,4 +1294,18 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
         key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
         invoices += [invoice_of(customer, kind, key, Period(day, day), day, part, method, charge_stamp_duty=charge)
                      for kind, goods in kinds.items() for part in invoice_parts(goods)]
-    return sorted(invoices, key=numbering_order)
+    return sorted(invoices, key=numbering_order), [warning for _, warning in crossed]
+
+
+def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: Mapping[str, Ceiling]
+                      ) -> tuple[list[Shipment], list[tuple[str, Problem]]]:
+    """The shipments with their sold lines kept within their customers' `ceilings`
+    (`within_ceilings`), each shipment's lines in their own order."""
+    buckets: dict[Any, list[tuple[Shipment, BillableGoods]]] = {
+        (s.customer, n, m, InvoiceKind.INVOICE): [(s, line)]
+        for n, s in enumerate(shipments) if s.customer in ceilings for m, line in enumerate(s.lines) if line[3] > 0}
+    crossed = within_ceilings(master, buckets, ceilings)
+    for (_, n, m, _), [(_, line)] in buckets.items():
+        lines = shipments[n].lines
+        shipments[n] = replace(shipments[n], lines=(*lines[:m], line, *lines[m + 1:]))
+    return shipments, crossed

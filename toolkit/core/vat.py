@@ -85,6 +85,12 @@ def line_vat(item: Item, customer: Customer, day: date | None = None) -> RateKey
     if customer.vat_nature:
         nature = customer.vat_nature.strip().upper()
         return ZERO, SERVICE_ABROAD if item.service and not customer.at_home and nature in GOODS_ABROAD else nature
+    return item_vat(item, day)
+
+
+def item_vat(item: Item, day: date | None = None) -> RateKey:
+    """The item's own rate (the one in force on `day`, when given) and, at 0 %, its own nature:
+    what a line of it carries when no customer's nature makes it 0 %."""
     rate = item.vat_rate if day is None else item.vat_rate_on(day)
     return rate or ZERO, item.vat_nature.upper() if item.vat_nature and not rate else None
 

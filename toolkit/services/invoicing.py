@@ -46,6 +46,7 @@ from toolkit.core.credit_notes import (
     returns_matched,
 )
 from toolkit.core.documents import DeliveryNote
+from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount
 from toolkit.core.invoicing import (
     ChargedVat,
     HeldInvoice,
@@ -61,8 +62,10 @@ from toolkit.core.invoicing import (
     charging_vat,
     held_at_run,
     held_customers,
+    invoices_at_order_within,
     month_of,
     order_invoices,
+    order_shipments,
     plan_again,
     plan_invoices,
     shipments_of,
@@ -99,6 +102,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
+from toolkit.ledger.letters import letters_used
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings, numbers_before
@@ -333,15 +337,26 @@ class Billables:
     held_lines: dict[str, int]
     issued_names: dict[str, str] = field(default_factory=dict)
     """The names the DDTs of customers no longer in the master printed (`former_customers`)."""
+    ceilings: dict[str, Ceiling] = field(default_factory=dict)
+    """The ceilings of the customers' letters of intent, with what the ledger used of each (`letter_ceilings`)."""
 
     def plan(self, master: MasterData, request: Request) -> Plan:
-        return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names)
+        return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names,
+                             self.ceilings)
 
     def plan_again(self, master: MasterData, request: Request, first: Plan, changed: Collection[str]) -> Plan:
         """`plan`, knowing `first`, the plan of billables that differ from these only in the
         customers `changed`: only theirs are planned again (`core.invoicing.plan_again`)."""
         return plan_again(master, first, self.shipments, changed, request, self.complete, self.held_lines,
-                          self.issued_names)
+                          self.issued_names, self.ceilings)
+
+
+def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
+    """The ceiling of each customer's letter of intent that gives its amount, and what the
+    ledger's documents citing it used (`toolkit.core.intent_ceiling`): one read, and none
+    when no customer has one."""
+    letters = letters_with_amount(master)
+    return ceilings(master, letters_used(conn, letters)) if letters else {}
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
@@ -353,7 +368,8 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
                                        customer=request.customer)
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
-    return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped))
+    return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped),
+                     letter_ceilings(conn, master))
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
@@ -448,9 +464,12 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
     one of its series and year. With the invoices, the errors of the returns left out
-    (`issue_at_order`)."""
-    return issue_at_order(conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day),
-                          order_ids, day)
+    (`issue_at_order`), and the warning of each customer whose letter of intent's ceiling they
+    reach (`toolkit.core.intent_ceiling`: its lines beyond it are invoiced with VAT)."""
+    invoices, crossed = invoices_at_order_within(
+        master, order_shipments(ordered_not_invoiced(conn, order_ids=order_ids)), day, letter_ceilings(conn, master))
+    issued, problems = issue_at_order(conn, master, invoices, order_ids, day)
+    return issued, crossed + problems
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
@@ -501,7 +520,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
-    billables = Billables(shipments, frozenset(), {})
+    billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master))
     result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
     if not errors(problems):

@@ -31,7 +31,7 @@ from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
-from toolkit.core.invoicing import Invoice, invoices_at_order
+from toolkit.core.invoicing import Invoice, invoices_at_order_within
 from toolkit.core.orders import (
     EFFECTS,
     AtOnce,
@@ -71,7 +71,7 @@ from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
-from toolkit.services.invoicing import issue_at_order
+from toolkit.services.invoicing import issue_at_order, letter_ceilings
 from toolkit.services.shipping import counted_ahead, counted_long_before
 from toolkit.services.shipping_days import ship_at_once
 
@@ -561,10 +561,11 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     problems: list[Problem] = []
     for day, orders in sorted(invoice_now.items()):
         ids = [order_id for order_id, _, _ in orders]
-        issued, left_out = issue_at_order(conn, master, invoices_at_order(
-            master, stored_shipments(conn, orders, line_ids), day), ids, day)
+        planned, crossed = invoices_at_order_within(master, stored_shipments(conn, orders, line_ids), day,
+                                                    letter_ceilings(conn, master))
+        issued, left_out = issue_at_order(conn, master, planned, ids, day)
         invoices += issued
-        problems += left_out
+        problems += crossed + left_out
     return invoices, problems
 
 

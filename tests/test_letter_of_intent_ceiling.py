@@ -1,0 +1,272 @@
+"""The ceiling (*plafond*) of a letter of intent: a customer buying on N3.5 is invoiced without
+VAT up to the amount its letter declares (*Clienti › Importo dichiarazione d'intento*), counted
+over the ledger's invoices citing that letter less its credit notes; beyond it, with VAT at the
+item's rate and a warning (art. 7 c. 4-bis D.Lgs. 471/97). A new letter (a new protocol) starts
+from nothing; a customer whose letter gives no amount keeps no ceiling, and is warned."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import openpyxl
+import pytest
+from test_credit_returns import APRIL, MAY
+
+from toolkit.basics.problems import Severity
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.letters import letters_used
+from toolkit.services.credit_notes import credit
+from toolkit.services.invoicing import run
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+PROTOCOL = "26011512345678901-000001"
+LAST_YEAR = "25121012345678901-000007"
+
+
+def _sheets(amount: object, protocol: str = PROTOCOL, day: date = date(2026, 1, 15)) -> dict:
+    """C002 buys on a letter of intent (N3.5) with this amount (column P): 3 kg of coffee
+    (A001, 22 %, 18.50 €) on the 10th, 55.50 €, and 2 kg on the 20th, 37.00 €, in April and May."""
+    s = minimal.sheets()
+    s["Modelli ordine"] = [s["Modelli ordine"][0]] + [
+        [code, "C002", None, None, "Mensile giorno", None, None, dom, None, None, date(2026, 4, 1),
+         date(2026, 5, 31), None] for code, dom in (("T010", 10), ("T020", 20))]
+    s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None], ["T020", "A001", 2, None, None]]
+    for cell, value in (("K1", "Natura IVA"), ("K3", "N3.5"), ("L1", "Protocollo dichiarazione d'intento"),
+                        ("L3", protocol), ("M1", "Data dichiarazione d'intento"), ("M3", day),
+                        ("N1", "CAP"), ("N2", "10121"), ("N3", "00184"), ("O1", "Provincia"), ("O2", "TO"),
+                        ("O3", "RM"), ("P1", "Importo dichiarazione d'intento"), ("P3", amount)):
+        minimal.set_cell(s, "Clienti", cell, value)
+    return s
+
+
+def _master(amount: object, protocol: str = PROTOCOL, day: date = date(2026, 1, 15)):
+    result = check(minimal.workbook(_sheets(amount, protocol, day)))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+def _told(sheets: dict) -> list:
+    """The data check's problems but the stock's, which these sheets do not keep."""
+    return [p for p in check(minimal.workbook(sheets)).problems if p.code != "stock-not-checked"]
+
+
+def _deliver(books, ledger, *days: date) -> None:
+    for day in days:
+        create(books, ledger, day, with_catch_up=False)
+        assert ship(books, ledger, day, all_open=True).notes
+
+
+def _month(books, ledger, month, today: date):
+    result = run(ledger, books, Request(month, today), status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    return result, invoice
+
+
+def _rated(invoice) -> list[tuple]:
+    """The goods' lines (amount, rate, nature), without the stamp duty charged."""
+    return [(line.amount, line.vat_rate, line.vat_nature) for line in invoice.lines if line.order_line_id is not None]
+
+
+def _crossings(result) -> list[tuple]:
+    return [(p.sheet, p.cell, p.severity) for p in result.problems if p.code == "letter-of-intent-exceeded"]
+
+
+APRIL_10, APRIL_20, MAY_11, MAY_20 = date(2026, 4, 10), date(2026, 4, 20), date(2026, 5, 11), date(2026, 5, 20)
+"""The 10th of May is a Sunday: its order falls on Monday the 11th."""
+
+
+def test_the_data_check_reads_the_amount_and_refuses_a_negative_or_a_word_at_its_cell():
+    assert _master("50000,50").customers[1].intent_amount == D("50000.50")
+    for typed, code in ((-100, "negative-amount"), ("molto", None)):
+        found = [(p.sheet, p.cell, p.code) for p in check(minimal.workbook(_sheets(typed))).problems if p.is_error]
+        assert [(sheet, cell) for sheet, cell, _ in found] == [("Clienti", "P3")]
+        assert code is None or found[0][2] == code
+
+
+def test_a_letter_without_an_amount_is_warned_once_at_the_empty_cell_and_keeps_no_ceiling(ledger):
+    problems = _told(_sheets(None))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "P3", "letter-of-intent-without-amount", Severity.WARNING)]
+    assert "Importo dichiarazione d'intento" in problems[0].message()
+    books = _master(None)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert {line.vat_nature for line in invoice.lines} == {"N3.5", "N1"} and invoice.vat == 0
+    assert _crossings(result) == []
+
+
+def test_a_workbook_before_the_column_is_warned_at_the_letter_s_protocol():
+    s = _sheets(None)
+    for row in s["Clienti"]:
+        del row[15:]
+    assert [(p.cell, p.code) for p in _told(s)] == [
+        ("L3", "letter-of-intent-without-amount")]
+
+
+def test_the_ceiling_crossed_mid_month_invoices_the_line_beyond_it_with_the_item_s_vat(ledger, tmp_path):
+    """90 € declared: the 10th's 55.50 € fit, the 20th's 37.00 € would make 92.50: 22 % on that
+    line, in the summary, the totals, the e-invoice (schema-valid, still citing the letter on its
+    N3.5 line) and the printed copy; 55.50 € without VAT owe no stamp duty."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
+    assert [(s.rate, s.nature, s.taxable, s.vat) for s in invoice.summary] == [
+        (D(0), "N3.5", D("55.50"), D("0.00")), (D(22), None, D("37.00"), D("8.14"))]
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D("92.50"), D("8.14"), D("100.64"))
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
+    assert (warning.sheet, warning.cell, warning.severity) == ("Clienti", "P3", Severity.WARNING)
+    assert warning.message() == (
+        f"Il cliente C002 ha raggiunto l'importo della dichiarazione d'intento {PROTOCOL} (90,00 €): le fatture "
+        "la avevano già usata per 0,00 €, questa emissione fattura ancora 55,50 € senza IVA (N3.5) e 37,00 € con l'IVA "
+        "dell'articolo, perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. "
+        "471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel "
+        "foglio Clienti.")
+    assert "Ask the customer for a new letter of intent" in warning.message("en")
+    _agree(books, ledger, invoice, tmp_path)
+
+
+def _agree(books, ledger, invoice, tmp_path) -> None:
+    """The stored invoice's e-invoice, print and register say what the run planned."""
+    from fatturapa_reading import schema_errors
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.einvoice import export
+    from toolkit.writers.accountants import write_copies
+
+    with reading(ledger) as conn:
+        [stored] = [x for x in load_invoices(conn) if x.number == invoice.number]
+    assert _rated(stored) == _rated(invoice) and stored.vat == invoice.vat
+    written = export(books, ledger, out=tmp_path / "xml", month=APRIL)
+    data = written.files[invoice.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == []
+    root = ET.fromstring(data)
+    lines = [(e.findtext("PrezzoTotale"), e.findtext("AliquotaIVA"), e.findtext("Natura"),
+              [x.findtext("RiferimentoTesto") for x in e.findall("AltriDatiGestionali")])
+             for e in root.iter("DettaglioLinee")]
+    assert lines == [("55.50", "0.00", "N3.5", [PROTOCOL]), ("37.00", "22.00", None, [])]
+    summary = [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("ImponibileImporto"), e.findtext("Imposta"))
+               for e in root.iter("DatiRiepilogo")]
+    assert summary == [("0.00", "N3.5", "55.50", "0.00"), ("22.00", None, "37.00", "8.14")]
+    assert root.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento") == "100.64"
+    path = write_copies(tmp_path / "copie.xlsx", books, [stored])
+    cells = [c for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name(stored.number).to_python()
+             for c in row if c not in ("", None)]
+    assert f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026" in cells
+    assert 100.64 in cells and 8.14 in cells
+    from toolkit.services.invoicing import write_workbook
+
+    register = openpyxl.load_workbook(write_workbook(tmp_path, books, [stored], "x", "it")[0], read_only=True,
+                                      data_only=True)
+    rows = {ws.title: [r for r in ws.iter_rows(values_only=True) if stored.number in r] for ws in register.worksheets}
+    assert [r[8:11] for r in rows["Registro"]] == [(92.5, 8.14, 100.64)]
+    assert [r[3:] for r in rows["Riepilogo IVA"]] == [(0, "N3.5", 55.5, 0), (22, None, 37, 8.14)]
+    assert [r[-3:] for r in rows["Righe"]] == [(55.5, 0, "N3.5"), (37, 22, None)]
+
+
+def test_a_ceiling_exactly_reached_keeps_every_line_without_vat_and_warns_nothing(ledger):
+    """92.50 € declared, 92.50 € sold: all without VAT, so the stamp duty is due and charged."""
+    books = _master("92,50")
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(0), "N3.5")]
+    assert invoice.vat == 0 and invoice.total == D("94.50") and _crossings(result) == []
+
+
+def test_the_next_month_counts_what_the_letter_s_invoices_used_before(ledger):
+    """April used 55.50 € of 130: May's 55.50 € fit (111), its 37 € do not."""
+    books = _master(130)
+    _deliver(books, ledger, APRIL_10)
+    _month(books, ledger, APRIL, date(2026, 5, 4))
+    _deliver(books, ledger, MAY_11, MAY_20)
+    result, invoice = _month(books, ledger, MAY, date(2026, 6, 3))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
+    assert (dict(warning.params)["used"], dict(warning.params)["beyond"]) == (D("55.50"), D("37.00"))
+
+
+def test_a_credit_note_citing_the_letter_gives_its_amount_back(ledger):
+    """April's 55.50 € credited in full: May has all 92.50 € again, and its 55.50 + 37 fit;
+    without the note, May's first line already passed the 37 € left."""
+    books = _master("92,50")
+    _deliver(books, ledger, APRIL_10)
+    _, april = _month(books, ledger, APRIL, date(2026, 5, 4))
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50")}
+    assert credit(ledger, books, april.number, (), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5)).note
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+    _deliver(books, ledger, MAY_11, MAY_20)
+    result, invoice = _month(books, ledger, MAY, date(2026, 6, 3))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(0), "N3.5")]
+    assert _crossings(result) == []
+
+
+def test_a_new_letter_starts_from_nothing(ledger):
+    """April used all of last year's letter (92.50 of 92.50); the customer's new letter of May, a
+    new protocol, has its own 92.50 €: May's lines all fit. Counted per customer, May would pay VAT."""
+    old = _master("92,50", LAST_YEAR, date(2025, 12, 10))
+    _deliver(old, ledger, APRIL_10, APRIL_20)
+    _month(old, ledger, APRIL, date(2026, 5, 4))
+    new = _master("92,50", PROTOCOL, date(2026, 5, 2))
+    _deliver(new, ledger, MAY_11, MAY_20)
+    result, invoice = _month(new, ledger, MAY, date(2026, 6, 3))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(0), "N3.5")]
+    assert _crossings(result) == []
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {LAST_YEAR: D("92.50"), PROTOCOL: D("92.50")}
+
+
+@pytest.mark.parametrize("amount", [D(0), D(50)])
+def test_once_beyond_every_later_line_pays_vat_even_one_that_would_fit(ledger, amount):
+    """50 € declared: the 55.50 € of the 10th do not fit, and the 37 € of the 20th, which would,
+    pay VAT too: the letter is used in delivery order, and a new one covers what follows."""
+    books = _master(amount)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(22), None), (D("37.00"), D(22), None)]
+    assert len(_crossings(result)) == 1
+
+
+def test_invoices_issued_at_once_keep_the_ceiling_across_days(ledger):
+    """C002 invoiced *Immediato*: each order is invoiced when it is created, and the second day's
+    invoice counts the first's: 90 € declared, the 10th's 55.50 € fit, the 20th's 37 € pay VAT,
+    with the warning among the orders' problems."""
+    s = _sheets(90)
+    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
+    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    first = create(books, ledger, APRIL_10, with_catch_up=False)
+    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    [(one, told_first)] = [(x, first.problems) for x in first.invoices]
+    [two] = second.invoices
+    assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and not _crossings_of(told_first)
+    assert _rated(two) == [(D("37.00"), D(22), None)] and (two.vat, two.total) == (D("8.14"), D("45.14"))
+    assert [(p.sheet, p.cell) for p in _crossings_of(second.problems)] == [("Clienti", "P3")]
+
+
+def test_ship_and_invoice_at_once_keeps_the_ceiling(ledger):
+    """`ship --invoice`: the DDT's invoice is made in the shipment, within what the letter left."""
+    books = _master(90)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    [one] = ship(books, ledger, APRIL_10, all_open=True, invoice=True).invoices
+    create(books, ledger, APRIL_20, with_catch_up=False)
+    done = ship(books, ledger, APRIL_20, all_open=True, invoice=True)
+    [two] = done.invoices
+    assert _rated(one) == [(D("55.50"), D(0), "N3.5")]
+    assert _rated(two) == [(D("37.00"), D(22), None)]
+    assert len(_crossings_of(done.problems)) == 1
+
+
+def _crossings_of(problems) -> list:
+    return [p for p in problems if p.code == "letter-of-intent-exceeded"]

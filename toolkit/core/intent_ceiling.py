@@ -1,0 +1,140 @@
+"""The ceiling (*plafond*) of a letter of intent: sales without VAT up to the amount it declares.
+
+An habitual exporter's letter of intent (*dichiarazione d'intento*, art. 1 c. 1 lett. c DL
+746/83) declares how much it means to buy without VAT from this supplier; the supplier who
+invoices without VAT beyond that amount owes the VAT with the buyer and a fine (art. 7 c. 4-bis
+D.Lgs. 471/97). So a customer whose *Clienti* row gives the letter's amount
+(*Importo dichiarazione d'intento*) has its N3.5 lines invoiced without VAT while they fit in
+what the ledger's documents citing the letter left of it (`toolkit.ledger.letters`), in the
+order they were delivered; from the first line that does not fit on, its lines are invoiced
+with VAT at the item's own rate, and a warning asks the desk for a new letter.
+
+A line is never split across the ceiling: the ledger invoices each DDT line once, as one
+invoice line (`invoice_lines.delivery_line_id` is unique), and a part at 22 % of a line would
+be a line of its own. Charging VAT on the whole line is lawful (only the sale without VAT
+beyond the amount is not), and costs the buyer nothing but the time to deduct it; what is
+left of the letter under the ceiling is named in the warning. Lines after the first one
+beyond stay with VAT too, even when smaller: the letter is used up in delivery order, as its
+buyer reads it, and a later letter covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+from toolkit.basics.problems import Problem, define
+from toolkit.core.vat import RateKey, item_vat
+from toolkit.model.records import MasterData
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+LETTER_OF_INTENT = "N3.5"
+"""The nature of a sale on a letter of intent (`core.einvoice.codes`'s: that package imports the invoicing)."""
+ORDINARY_RATE = Decimal(22)
+"""The ordinary VAT rate (art. 16 DPR 633/72): a line beyond the ceiling whose item is no longer
+on *Articoli* has no rate of its own to take."""
+
+LETTER_EXCEEDED = define(
+    "letter-of-intent-exceeded", "warning",
+    title=("Superato l'importo della dichiarazione d'intento", "Letter of intent amount exceeded"),
+    it="Il cliente {customer} ha raggiunto l'importo della dichiarazione d'intento {protocol} ({amount} €): "
+       "le fatture la avevano già usata per {used} €, questa emissione fattura ancora {within} € senza IVA "
+       "(N3.5) e {beyond} € con l'IVA dell'articolo, perché oltre l'importo dichiarato non si può fatturare "
+       "senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
+       "scrivine protocollo, data e importo nel foglio Clienti.",
+    en="Customer {customer} has reached the amount of its letter of intent {protocol} ({amount} €): invoices "
+       "had used {used} € of it, this run invoices {within} € more without VAT (N3.5) and {beyond} € with the "
+       "item's VAT, since nothing may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis "
+       "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount "
+       "in the Clienti sheet.")
+
+
+@dataclass(frozen=True, slots=True)
+class Ceiling:
+    """A customer's letter of intent with its amount, and what the ledger's documents citing it
+    used of it (invoices less credit notes)."""
+
+    customer: str
+    protocol: str
+    amount: Decimal
+    used: Decimal = ZERO
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.used
+
+
+def letters_with_amount(master: MasterData) -> dict[str, str]:
+    """Customer → the protocol of its letter, for the customers selling on N3.5 whose letter
+    gives its amount: the only ones with a ceiling, whose use the ledger is asked for."""
+    return {c.code: c.intent_protocol for c in master.customers
+            if c.intent_protocol and c.intent_amount is not None
+            and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
+
+
+def ceilings(master: MasterData, used: Mapping[str, Decimal]) -> dict[str, Ceiling]:
+    """Each customer's `Ceiling`, `used` being what each protocol used (`ledger.letters`)."""
+    amounts = {c.code: c.intent_amount for c in master.customers}
+    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO))
+            for code, protocol in letters_with_amount(master).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Crossed:
+    """A ceiling a run reaches: what it still invoiced without VAT, and what with VAT."""
+
+    ceiling: Ceiling
+    within: Decimal
+    beyond: Decimal
+
+    def problem(self, master: MasterData) -> Problem:
+        customer = next(c for c in master.customers if c.code == self.ceiling.customer)
+        euros = {name: value.quantize(CENT) for name, value in (
+            ("amount", self.ceiling.amount), ("used", self.ceiling.used), ("within", self.within),
+            ("beyond", self.beyond))}
+        return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
+                               protocol=self.ceiling.protocol, **euros)
+
+
+class _Dated(Protocol):
+    @property
+    def day(self) -> date: ...
+
+
+S = TypeVar("S", bound=_Dated)
+Goods = tuple[Any, ...]
+"""A billable line as `toolkit.core.invoicing.BillableGoods`: item (0), amount (5), rate (6), nature (7)."""
+
+
+def item_rates(master: MasterData) -> Callable[[str, date], RateKey]:
+    """The rate and nature of an item's line delivered on a day, by its own row (`item_vat`)."""
+    items = {i.code: i for i in master.items}
+
+    def rate(code: str, day: date) -> RateKey:
+        item = items.get(code)
+        return item_vat(item, day) if item is not None else (ORDINARY_RATE, None)
+    return rate
+
+
+def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey]
+                ) -> tuple[list[tuple[S, Goods]], Crossed | None]:
+    """A customer's lines to invoice, in delivery order, with those under its letter (N3.5)
+    that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does."""
+    left, within, beyond, crossed = ceiling.left, ZERO, ZERO, False
+    out: list[tuple[S, Goods]] = []
+    for shipment, line in goods:
+        if line[7] == LETTER_OF_INTENT:
+            amount = line[5]
+            crossed = crossed or amount > left
+            if crossed:
+                beyond += amount
+                line = (*line[:6], *rate(line[0], shipment.day), *line[8:])
+            else:
+                left -= amount
+                within += amount
+        out.append((shipment, line))
+    return out, Crossed(ceiling, within, beyond) if crossed else None

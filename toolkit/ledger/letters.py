@@ -1,0 +1,74 @@
+"""What each letter of intent has used of its ceiling (*plafond*), as the ledger's documents say.
+
+An invoice keeps the letter it was issued under in its kept buyer (`Buyer.intent_protocol`,
+`schema.issued_parties`), so the documents themselves say which letter each N3.5 line used; no
+column of its own is needed. A credit note's buyer bears the letter of the invoices it corrects
+(`toolkit.core.credit_notes.as_corrected`); one correcting invoices of several letters bears
+none of them alone, and each of its lines gives back to the letter of the invoice line it takes
+back (`credits_line_id`, or a return's `schema.returned_lines`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from decimal import Decimal
+
+from sqlalchemy import Connection, select
+
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.ledger import parties, schema
+from toolkit.ledger.batches import in_batches
+
+i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
+
+
+def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
+    """Protocol → the net of the N3.5 lines of these customers' documents citing it, drafts
+    included (a draft run's lines are invoiced until it is undone): invoices less credit notes.
+    One read of those customers' N3.5 lines, and of the parties their documents cite."""
+    rows = [row for chunk in in_batches(sorted(customers))
+            for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id)
+                                    .join(schema.invoices, i.id == il.invoice_id)
+                                    .where(i.customer.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
+    kept = parties.read(conn, {row.parties_id for row in rows})
+    letter_of = {pid: (p.buyer.intent_protocol if p.buyer else None, bool(p.buyer and p.buyer.intent_letters))
+                 for pid, p in kept.items()}
+    used: dict[str, Decimal] = defaultdict(Decimal)
+    line_letter: dict[int, str | None] = {}
+    several = []
+    for row in rows:
+        protocol, many = letter_of.get(row.parties_id, (None, False))
+        line_letter[row.id] = protocol
+        if protocol:
+            used[protocol] += row.amount
+        elif many:
+            several.append(row)
+    if several:
+        for amount, protocol in _given_back(conn, several, line_letter):
+            if protocol:
+                used[protocol] += amount
+    return dict(used)
+
+
+def _given_back(conn: Connection, lines: list, line_letter: dict[int, str | None]
+                ) -> list[tuple[Decimal, str | None]]:
+    """What each line of a note correcting invoices of several letters gives back to which:
+    a credit line to its invoice line's letter, a return's line to the letter of each invoice
+    line it takes its goods back from, by the amount taken back of it."""
+    credited = {row.id: row.credits_line_id for row in lines if row.credits_line_id is not None}
+    returns = [row.id for row in lines if row.credits_line_id is None]
+    taken = [(t.credit_line_id, t.invoice_line_id, t.amount) for chunk in in_batches(returns)
+             for t in conn.execute(select(r.credit_line_id, r.invoice_line_id, r.amount)
+                                   .where(r.credit_line_id.in_(chunk)))]
+    wanted = sorted({*credited.values(), *(t[1] for t in taken)} - line_letter.keys())
+    found = [(row.id, row.parties_id) for chunk in in_batches(wanted)
+             for row in conn.execute(select(il.id, i.parties_id).join(schema.invoices, i.id == il.invoice_id)
+                                     .where(il.id.in_(chunk)))]
+    kept = parties.read(conn, {pid for _, pid in found})
+    line_letter = {**line_letter, **{line_id: (kept[pid].buyer.intent_protocol  # type: ignore[union-attr]
+                                               if pid in kept and kept[pid].buyer else None)
+                                     for line_id, pid in found}}
+    amounts = {row.id: row.amount for row in lines}
+    return ([(amounts[line_id], line_letter.get(sold)) for line_id, sold in credited.items()]
+            + [(amount, line_letter.get(sold)) for _, sold, amount in taken])
