@@ -270,3 +270,62 @@ def test_ship_and_invoice_at_once_keeps_the_ceiling(ledger):
 
 def _crossings_of(problems) -> list:
     return [p for p in problems if p.code == "letter-of-intent-exceeded"]
+
+
+def _beyond(problems) -> list[tuple]:
+    return [(p.sheet, p.cell, dict(p.params)["open"], dict(p.params)["beyond"]) for p in problems
+            if p.code == "letter-of-intent-orders-beyond"]
+
+
+def test_orders_preview_and_create_warn_when_the_open_orders_would_pass_the_ceiling(ledger):
+    """90 € declared: the 10th's order (55.50 €, not shipped) and the 20th's (37 €) pass it by
+    2.50 €, told at the preview of the 20th and at its creation, before any invoice; 92.50 €
+    declared, nothing is told."""
+    from toolkit.services.orders import preview
+
+    books = _master(90)
+    assert _beyond(create(books, ledger, APRIL_10, with_catch_up=False).problems) == []
+    assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
+        ("Clienti", "P3", D("92.50"), D("2.50"))]
+    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    [told] = [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
+    assert told.message() == (
+        "Il cliente C002 ha ordini aperti (da spedire o da fatturare) per 92,50 € senza IVA, e le fatture hanno "
+        f"già usato 0,00 € della sua dichiarazione d'intento {PROTOCOL}, di 90,00 €: insieme la superano di 2,50 €, "
+        "che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente "
+        "una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
+    assert "Ask the customer for a new letter of intent" in told.message("en")
+    enough = _master("92,50")
+    assert _beyond(preview(enough, ledger, APRIL_20, with_catch_up=False).problems) == []
+
+
+def test_shipping_warns_when_the_goods_to_invoice_pass_what_the_letter_left(ledger):
+    """April's invoice used 55.50 € of 100; May's 55.50 € shipped and waiting to be invoiced
+    pass the 44.50 € left: the DDT's day says so, a month before the invoice would."""
+    books = _master(100)
+    _deliver(books, ledger, APRIL_10)
+    _month(books, ledger, APRIL, date(2026, 5, 4))
+    create(books, ledger, MAY_11, with_catch_up=False)
+    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]
+
+
+def test_a_day_without_letters_asks_the_ledger_nothing_of_them(ledger, monkeypatch):
+    """The bundled minimal workbook has no letter of intent: creating, previewing, shipping and
+    invoicing read no letter's use (the L benchmark's path is the same as before)."""
+    from toolkit.ledger import letters
+
+    def asked(*_args, **_kwargs):
+        raise AssertionError("letters_used read without a letter")
+
+    monkeypatch.setattr(letters, "letters_used", asked)
+    import toolkit.services.intent_letters as services
+
+    monkeypatch.setattr(services, "letters_used", asked)
+    books = check(minimal.workbook(minimal.sheets())).master
+    assert books is not None
+    from toolkit.services.orders import preview
+
+    thursday = date(2026, 4, 9)
+    preview(books, ledger, thursday, with_catch_up=False)
+    _deliver(books, ledger, thursday)
+    assert run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 
 from toolkit.basics.problems import Problem, define
 from toolkit.core.vat import RateKey, item_vat
+from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
@@ -68,9 +69,11 @@ class Ceiling:
         return self.amount - self.used
 
 
+@per_master
 def letters_with_amount(master: MasterData) -> dict[str, str]:
     """Customer → the protocol of its letter, for the customers selling on N3.5 whose letter
-    gives its amount: the only ones with a ceiling, whose use the ledger is asked for."""
+    gives its amount: the only ones with a ceiling, whose use the ledger is asked for. Made once
+    per master: order creation and shipping ask each day."""
     return {c.code: c.intent_protocol for c in master.customers
             if c.intent_protocol and c.intent_amount is not None
             and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
@@ -83,6 +86,40 @@ def ceilings(master: MasterData, used: Mapping[str, Decimal]) -> dict[str, Ceili
             for code, protocol in letters_with_amount(master).items()}
 
 
+ORDERS_BEYOND = define(
+    "letter-of-intent-orders-beyond", "warning",
+    title=("Ordini oltre l'importo della dichiarazione d'intento", "Orders beyond the letter of intent's amount"),
+    it="Il cliente {customer} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, e le fatture "
+       "hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: insieme la superano "
+       "di {beyond} €, che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). "
+       "Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.",
+    en="Customer {customer} has open orders (to ship or to invoice) for {open} € without VAT, and invoices have "
+       "used {used} € of its letter of intent {protocol}, of {amount} €: together they pass it by {beyond} €, "
+       "which invoicing will charge with the item's VAT (art. 7 c. 4-bis D.Lgs. 471/97). Ask the customer for "
+       "a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
+
+
+def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amounts: Mapping[str, Decimal]
+                  ) -> list[Problem]:
+    """A warning, at the letter's amount, for each customer whose open orders (`open_amounts`,
+    net) with what its letter's invoices used pass the letter's amount, ahead of the invoice."""
+    by_code = {c.code: c for c in master.customers}
+    found = []
+    for code, ceiling in sorted(ceilings.items()):
+        ordered = open_amounts.get(code, ZERO)
+        if ordered > ceiling.left:
+            found.append(ORDERS_BEYOND(master.locate(by_code[code].source, "intent_amount"), customer=code,
+                                       protocol=ceiling.protocol, **_euros(open=ordered, used=ceiling.used,
+                                                                            amount=ceiling.amount,
+                                                                            beyond=ordered - ceiling.left)))
+    return found
+
+
+def _euros(**amounts: Decimal) -> dict[str, Decimal]:
+    """Amounts as a message shows euros: to the cent, `90,00`, never `90`."""
+    return {name: value.quantize(CENT) for name, value in amounts.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Crossed:
     """A ceiling a run reaches: what it still invoiced without VAT, and what with VAT."""
@@ -93,11 +130,10 @@ class Crossed:
 
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
-        euros = {name: value.quantize(CENT) for name, value in (
-            ("amount", self.ceiling.amount), ("used", self.ceiling.used), ("within", self.within),
-            ("beyond", self.beyond))}
         return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
-                               protocol=self.ceiling.protocol, **euros)
+                               protocol=self.ceiling.protocol, **_euros(amount=self.ceiling.amount,
+                                                                        used=self.ceiling.used, within=self.within,
+                                                                        beyond=self.beyond))
 
 
 class _Dated(Protocol):

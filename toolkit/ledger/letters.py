@@ -23,14 +23,15 @@ from toolkit.ledger.batches import in_batches
 i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
 
 
-def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
+def letters_used(conn: Connection, customers: Collection[str], *, final: bool = False) -> dict[str, Decimal]:
     """Protocol → the net of the N3.5 lines of these customers' documents citing it, drafts
-    included (a draft run's lines are invoiced until it is undone): invoices less credit notes.
-    One read of those customers' N3.5 lines, and of the parties their documents cite."""
+    included (a draft run's lines are invoiced until it is undone) unless `final`: invoices less
+    credit notes. One read of those customers' N3.5 lines, and of the parties their documents cite."""
+    wanted = [il.vat_nature == LETTER_OF_INTENT, *([i.status == "final"] if final else [])]
     rows = [row for chunk in in_batches(sorted(customers))
             for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id)
                                     .join(schema.invoices, i.id == il.invoice_id)
-                                    .where(i.customer.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
+                                    .where(i.customer.in_(chunk), *wanted))]
     kept = parties.read(conn, {row.parties_id for row in rows})
     letter_of = {pid: (p.buyer.intent_protocol if p.buyer else None, bool(p.buyer and p.buyer.intent_letters))
                  for pid, p in kept.items()}

@@ -46,7 +46,7 @@ from toolkit.core.credit_notes import (
     returns_matched,
 )
 from toolkit.core.documents import DeliveryNote
-from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount
+from toolkit.core.intent_ceiling import Ceiling
 from toolkit.core.invoicing import (
     ChargedVat,
     HeldInvoice,
@@ -102,10 +102,10 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
-from toolkit.ledger.letters import letters_used
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings, numbers_before
+from toolkit.services.intent_letters import letter_ceilings
 from toolkit.services.session import off_the_sheet
 
 UNKNOWN_RUN = define(
@@ -350,13 +350,6 @@ class Billables:
         return plan_again(master, first, self.shipments, changed, request, self.complete, self.held_lines,
                           self.issued_names, self.ceilings)
 
-
-def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
-    """The ceiling of each customer's letter of intent that gives its amount, and what the
-    ledger's documents citing it used (`toolkit.core.intent_ceiling`): one read, and none
-    when no customer has one."""
-    letters = letters_with_amount(master)
-    return ceilings(master, letters_used(conn, letters)) if letters else {}
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:

@@ -71,7 +71,8 @@ from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
-from toolkit.services.invoicing import issue_at_order, letter_ceilings
+from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
+from toolkit.services.invoicing import issue_at_order
 from toolkit.services.shipping import counted_ahead, counted_long_before
 from toolkit.services.shipping_days import ship_at_once
 
@@ -306,6 +307,11 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                    for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
+        ordering: dict[str, Decimal] = defaultdict(Decimal)
+        for new in drafts:
+            if new.key not in existing:
+                ordering[new.customer] += new.amount
+        beyond = open_orders_beyond(conn, master, exposure.keys(), exposure, ordering)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
                      + _changed_after(conn, master, dues))
     rows = []
@@ -319,8 +325,8 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
     typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
-    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *([typo] if typo else [])], missed,
-                   requests)
+    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *beyond, *([typo] if typo else [])],
+                   missed, requests)
 
 
 def _waits(master: MasterData, draft: OrderDraft | None) -> date | None:
@@ -443,9 +449,11 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
+        beyond = open_orders_beyond(conn, master, {d.customer for d in new})
         record_generation(conn, _done_until(conn, day, left_to_others))
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
-    return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + counted + left_out,
+    return Created(created, existing_rows,
+                   problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
 
 

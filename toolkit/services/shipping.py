@@ -67,6 +67,7 @@ from toolkit.ledger.voids import carried_by_voided
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
+from toolkit.services.intent_letters import open_orders_beyond
 from toolkit.services.order_status import UNKNOWN_ORDER
 
 STOCK_SHEET_EMPTY = define(
@@ -447,6 +448,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
+        if done.notes:
+            problems += open_orders_beyond(conn, master, {note.customer for note in done.notes})
         return Shipped((*waited.notes, *done.notes), done.held,
                        (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, day, done.notes),
                         *issued_ahead(master, day, done.notes), *done.problems), done.completed,

@@ -1,0 +1,43 @@
+"""The ceilings of the customers' letters of intent, as the ledger has used them: what invoicing
+keeps within (`toolkit.core.intent_ceiling`), and what order creation and shipping foretell."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem
+from toolkit.core.exposure import Exposure
+from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount, orders_beyond
+from toolkit.ledger.exposure import credit_exposures
+from toolkit.ledger.letters import letters_used
+from toolkit.model.records import MasterData
+
+ZERO = Decimal(0)
+
+
+def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
+    """The ceiling of each customer's letter of intent that gives its amount, and what the
+    ledger's documents citing it used: one read, and none when no customer has one."""
+    letters = letters_with_amount(master)
+    return ceilings(master, letters_used(conn, letters)) if letters else {}
+
+
+def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
+                       exposure: Mapping[str, Exposure] | None = None,
+                       ordering: Mapping[str, Decimal] | None = None) -> list[Problem]:
+    """A warning for each of `customers` with a letter's ceiling whose open orders (`exposure`'s
+    unshipped and uninvoiced, read here when not given, and `ordering`, the orders about to be
+    made) with what final invoices used of the letter pass its amount: the desk asks for a new
+    letter before month end invoices the excess with VAT. Nothing is read for a day without
+    such customers, so the day's shipping and order creation ask nothing more of the ledger."""
+    letters = {code: protocol for code, protocol in letters_with_amount(master).items() if code in customers}
+    if not letters:
+        return []
+    found = exposure if exposure is not None else credit_exposures(conn, letters)
+    open_amounts = {code: (found[code].unshipped + found[code].uninvoiced if code in found else ZERO)
+                    + (ordering or {}).get(code, ZERO) for code in letters}
+    mine = {code: c for code, c in ceilings(master, letters_used(conn, letters, final=True)).items() if code in letters}
+    return orders_beyond(master, mine, open_amounts)
