@@ -125,10 +125,10 @@ def test_the_ceiling_crossed_mid_month_invoices_the_line_beyond_it_with_the_item
     assert (warning.sheet, warning.cell, warning.severity) == ("Clienti", "P3", Severity.WARNING)
     assert warning.message() == (
         f"Il cliente C002 ha raggiunto l'importo della dichiarazione d'intento {PROTOCOL} (90,00 €): le fatture "
-        "la avevano già usata per 0,00 €, questa emissione fattura ancora 55,50 € senza IVA (N3.5) e 37,00 € con l'IVA "
-        "dell'articolo, perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. "
-        "471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel "
-        "foglio Clienti.")
+        "la avevano già usata per 0,00 €, questa emissione fattura ancora 55,50 € senza IVA (N3.5) e 37,00 € con "
+        "l'IVA dell'articolo (restano 34,50 €, meno della riga che non ci stava: una riga non si divide), perché "
+        "oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al "
+        "cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
     assert "Ask the customer for a new letter of intent" in warning.message("en")
     _agree(books, ledger, invoice, tmp_path)
 

@@ -44,14 +44,15 @@ LETTER_EXCEEDED = define(
     title=("Superato l'importo della dichiarazione d'intento", "Letter of intent amount exceeded"),
     it="Il cliente {customer} ha raggiunto l'importo della dichiarazione d'intento {protocol} ({amount} €): "
        "le fatture la avevano già usata per {used} €, questa emissione fattura ancora {within} € senza IVA "
-       "(N3.5) e {beyond} € con l'IVA dell'articolo, perché oltre l'importo dichiarato non si può fatturare "
-       "senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
-       "scrivine protocollo, data e importo nel foglio Clienti.",
+       "(N3.5) e {beyond} € con l'IVA dell'articolo (restano {left} €, meno della riga che non ci stava: una "
+       "riga non si divide), perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis "
+       "D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
+       "importo nel foglio Clienti.",
     en="Customer {customer} has reached the amount of its letter of intent {protocol} ({amount} €): invoices "
        "had used {used} € of it, this run invoices {within} € more without VAT (N3.5) and {beyond} € with the "
-       "item's VAT, since nothing may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis "
-       "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount "
-       "in the Clienti sheet.")
+       "item's VAT ({left} € are left, less than the line that did not fit: a line is not split), since nothing "
+       "may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis D.Lgs. 471/97). Ask the "
+       "customer for a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +132,9 @@ class Crossed:
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
         return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
-                               protocol=self.ceiling.protocol, **_euros(amount=self.ceiling.amount,
-                                                                        used=self.ceiling.used, within=self.within,
-                                                                        beyond=self.beyond))
+                               protocol=self.ceiling.protocol, **_euros(
+                                   amount=self.ceiling.amount, used=self.ceiling.used, within=self.within,
+                                   beyond=self.beyond, left=max(self.ceiling.left - self.within, ZERO)))
 
 
 class _Dated(Protocol):
