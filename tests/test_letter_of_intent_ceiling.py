@@ -126,9 +126,10 @@ def test_the_ceiling_crossed_mid_month_invoices_the_line_beyond_it_with_the_item
     assert warning.message() == (
         f"Il cliente C002 ha raggiunto l'importo della dichiarazione d'intento {PROTOCOL} (90,00 €): le fatture "
         "la avevano già usata per 0,00 €, questa emissione fattura ancora 55,50 € senza IVA (N3.5) e 37,00 € con "
-        "l'IVA dell'articolo (restano 34,50 €, meno della riga che non ci stava: una riga non si divide), perché "
-        "oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al "
-        "cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
+        "l'IVA dell'articolo, dall'ordine OC-2026-00002 in poi (restano 34,50 €, meno della riga che non ci stava: "
+        "una riga non si divide), perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. "
+        "4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
+        "importo nel foglio Clienti.")
     assert "Ask the customer for a new letter of intent" in warning.message("en")
     _agree(books, ledger, invoice, tmp_path)
 
@@ -329,3 +330,38 @@ def test_a_day_without_letters_asks_the_ledger_nothing_of_them(ledger, monkeypat
     preview(books, ledger, thursday, with_catch_up=False)
     _deliver(books, ledger, thursday)
     assert run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+
+
+def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tmp_path, sample_workbook, capsys):
+    """`convert --to orders`: C004, invoiced *Immediato*, buys on a 1 € letter; its form's order
+    is invoiced with VAT, and the warning, naming the order, is on that form's line of the
+    report (a warning naming no order went on no form)."""
+    import shutil
+
+    from test_convert import by_name, toolkit
+
+    from tests.foreign_inputs import order_form
+
+    desk = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, desk)
+    book = openpyxl.load_workbook(desk)
+    sheet = book["Clienti"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C004")
+    for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", PROTOCOL),
+                           ("Data dichiarazione d'intento", date(2026, 1, 15)), ("Importo dichiarazione d'intento", 1)):
+        sheet.cell(row, column[heading], value)
+    book.save(desk)
+    forms = tmp_path / "moduli"
+    order_form(forms / "subito.xlsx", "C004", date(2026, 4, 9), [("A001", 1)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+    code, document = toolkit(["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
+                              "--out", str(tmp_path / "out"), "--jobs", "1"], capsys)
+    form = by_name(document)["subito.xlsx"]
+    assert (code, form["status"]) == (0, "converted")
+    [told] = [p for p in form["problems"] if p["code"] == "letter-of-intent-exceeded"]
+    amount_cell = openpyxl.utils.get_column_letter(column["Importo dichiarazione d'intento"]) + str(row)
+    assert (told["sheet"], told["cell"]) == ("Clienti", amount_cell)
+    assert f"dall'ordine {form['orders'][0]} in poi" in told["message"]

@@ -44,15 +44,16 @@ LETTER_EXCEEDED = define(
     title=("Superato l'importo della dichiarazione d'intento", "Letter of intent amount exceeded"),
     it="Il cliente {customer} ha raggiunto l'importo della dichiarazione d'intento {protocol} ({amount} €): "
        "le fatture la avevano già usata per {used} €, questa emissione fattura ancora {within} € senza IVA "
-       "(N3.5) e {beyond} € con l'IVA dell'articolo (restano {left} €, meno della riga che non ci stava: una "
-       "riga non si divide), perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis "
-       "D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
-       "importo nel foglio Clienti.",
+       "(N3.5) e {beyond} € con l'IVA dell'articolo, dall'ordine {order} in poi (restano {left} €, meno della "
+       "riga che non ci stava: una riga non si divide), perché oltre l'importo dichiarato non si può fatturare "
+       "senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
+       "scrivine protocollo, data e importo nel foglio Clienti.",
     en="Customer {customer} has reached the amount of its letter of intent {protocol} ({amount} €): invoices "
        "had used {used} € of it, this run invoices {within} € more without VAT (N3.5) and {beyond} € with the "
-       "item's VAT ({left} € are left, less than the line that did not fit: a line is not split), since nothing "
-       "may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis D.Lgs. 471/97). Ask the "
-       "customer for a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
+       "item's VAT, from order {order} on ({left} € are left, less than the line that did not fit: a line is "
+       "not split), since nothing may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis "
+       "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount "
+       "in the Clienti sheet.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +129,14 @@ class Crossed:
     ceiling: Ceiling
     within: Decimal
     beyond: Decimal
+    order: str
+    """The order of the first line beyond the ceiling: the warning goes on its form when the order
+    came from one (`toolkit.services.convert`)."""
 
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
         return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
-                               protocol=self.ceiling.protocol, **_euros(
+                               protocol=self.ceiling.protocol, order=self.order, **_euros(
                                    amount=self.ceiling.amount, used=self.ceiling.used, within=self.within,
                                    beyond=self.beyond, left=max(self.ceiling.left - self.within, ZERO)))
 
@@ -140,6 +144,9 @@ class Crossed:
 class _Dated(Protocol):
     @property
     def day(self) -> date: ...
+
+    @property
+    def order_number(self) -> str: ...
 
 
 S = TypeVar("S", bound=_Dated)
@@ -161,17 +168,18 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 ) -> tuple[list[tuple[S, Goods]], Crossed | None]:
     """A customer's lines to invoice, in delivery order, with those under its letter (N3.5)
     that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does."""
-    left, within, beyond, crossed = ceiling.left, ZERO, ZERO, False
+    left, within, beyond, first = ceiling.left, ZERO, ZERO, None
     out: list[tuple[S, Goods]] = []
     for shipment, line in goods:
         if line[7] == LETTER_OF_INTENT:
             amount = line[5]
-            crossed = crossed or amount > left
-            if crossed:
+            if first is None and amount > left:
+                first = shipment.order_number
+            if first is not None:
                 beyond += amount
                 line = (*line[:6], *rate(line[0], shipment.day), *line[8:])
             else:
                 left -= amount
                 within += amount
         out.append((shipment, line))
-    return out, Crossed(ceiling, within, beyond) if crossed else None
+    return out, Crossed(ceiling, within, beyond, first) if first is not None else None
