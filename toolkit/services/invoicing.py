@@ -351,7 +351,6 @@ class Billables:
                           self.issued_names, self.ceilings)
 
 
-
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
     """Everything a run may invoice (`Billables`)."""
     customers = [c for c in master.customers if not request.customer or c.code == request.customer]
