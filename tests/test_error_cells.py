@@ -122,7 +122,7 @@ def test_convert_to_master_fails_the_file_naming_the_error_cell(tmp_path, sample
 def test_convert_to_master_leaves_alone_an_error_in_a_column_it_does_not_read_as_check_does(
         tmp_path, sample_workbook, capsys):
     (tmp_path / "in").mkdir()
-    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", ("Clienti", "AC2", "NA()", "#N/A"))
+    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", ("Clienti", "AD2", "NA()", "#N/A"))
     assert toolkit(["check", str(book)], capsys)[0] == 0
     code, answer = toolkit(["convert", str(book.parent), "--to", "master", "--out", str(tmp_path / "out")], capsys)
     assert [f["status"] for f in answer["files"]] == ["converted"], answer
