@@ -220,6 +220,18 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "invoice {number} would be dated before {latest_number} of {latest_day}, already issued (series "
               "{series} {year}, where numbers follow dates): no order was created. Create the orders in date order, "
               "or remove the “x” from template {template} in “Anteprima ordini”."},
+    "issued-after-draft-run": {
+        "it": "L'emissione {run_id} ha documenti in bozza nella serie {series} {year} ({first}–{last}): un documento "
+              "definitivo ({what_it}) prenderebbe il numero dopo di loro, e l'emissione non si potrebbe più annullare "
+              "(la numerazione resterebbe con un buco), quindi non è stato registrato nulla. Prima scrivi {run_id} in "
+              "«Emissione fatture» e premi «Rendi definitiva emissione» o «Annulla emissione», poi premi di nuovo il "
+              "pulsante; dalla riga di comando, toolkit invoice finalize {workbook} {run_id} o toolkit invoice undo "
+              "{workbook} {run_id}.",
+        "en": "Run {run_id} has draft documents in series {series} {year} ({first}–{last}): a final document "
+              "({what_en}) would take the number after them, and the run could never be undone (its numbers would "
+              "leave a gap), so nothing was stored. First write {run_id} in “Emissione fatture” and press “Rendi "
+              "definitiva emissione” or “Annulla emissione”, then press the button again; from the command line, "
+              "toolkit invoice finalize {workbook} {run_id} or toolkit invoice undo {workbook} {run_id}."},
     "request-empty-text": {
         "it": "Scrivi il testo della richiesta in «Testo richiesta»: una richiesta senza testo non dice cosa fare.",
         "en": "Write the request's text in “Testo richiesta”: a request without text does not say what to do."},

@@ -21,16 +21,16 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import AskedIn
 from toolkit.core.debit_notes import debit_note, rate_of, refusals
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.invoices import draft_runs_in, load_invoices, series_for, store
+from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
-from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
+from toolkit.services.invoicing import after_draft_runs, chronology_problems, new_run_id, stranded_by
 
 OUT_OF_SEQUENCE = define(
     "debit-date-out-of-sequence", "error",
@@ -147,13 +147,10 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                                     out or Path())
         return Debited(None, [DEBITED_NOT_PRINTED(None, invoice=invoice.number, note=kept.number,
                                                   day=f"{kept.day:%d/%m/%Y}", command=command)], invoice=invoice.number)
-    series = series_for(master.settings, InvoiceKind.INVOICE)
-    drafts = draft_runs_in(conn, series, day.year)
-    if drafts:
-        run_id, first, last = drafts[-1]
-        return Debited(None, [DRAFT_RUN_HOLDS_NUMBERS(None, run_id=run_id, series=series, year=day.year, first=first,
-                                                      last=last, workbook=quoted(workbook))], invoice=invoice.number)
     made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
+    drafts = after_draft_runs(conn, master.settings, [made], DRAFT_RUN_HOLDS_NUMBERS, workbook=quoted(workbook))
+    if drafts:
+        return Debited(None, drafts, invoice=invoice.number)
 
     problems = (chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
                 + [HELD_BEFORE_NOTE(None, **x.stranding, workbook=quoted(workbook))

@@ -81,6 +81,7 @@ from toolkit.ledger.invoices import (
     counter_last,
     delete_run,
     delivered_orders,
+    draft_runs_in,
     later_number,
     latest_issued,
     latest_run_within,
@@ -158,6 +159,19 @@ ORDER_OUT_OF_SEQUENCE = define(
        "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
        "where numbers follow dates): no order was created. Create the orders in date order, or leave the template "
        "out with --exclude {template}.")
+
+AFTER_DRAFT_RUN = define(
+    "issued-after-draft-run", "error",
+    it="L'emissione {run_id} ha documenti in bozza nella serie {series} {year} ({first}–{last}): un documento "
+       "definitivo ({what_it}) prenderebbe il numero dopo di loro, e l'emissione non si potrebbe più annullare (la "
+       "numerazione resterebbe con un buco), quindi non è stato registrato nulla. Prima rendila definitiva («toolkit "
+       "invoice finalize {workbook} {run_id}») o annullala («toolkit invoice undo {workbook} {run_id}»), poi ripeti "
+       "il comando.",
+    en="Run {run_id} has draft documents in series {series} {year} ({first}–{last}): a final document ({what_en}) "
+       "would take the number after them, and the run could never be undone (its numbers would leave a gap), so "
+       "nothing was stored. First make it final (“toolkit invoice finalize {workbook} {run_id}”) or undo it "
+       "(“toolkit invoice undo {workbook} {run_id}”), then run the command again.",
+    usage=True)
 
 NO_INVOICES_IN_MONTH = define(
     "no-invoices-in-month", "warning",
@@ -493,6 +507,10 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in late])
+    drafts = _after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
+                               "the invoices issued with the orders")
+    if drafts:
+        raise ProblemsFound(drafts)
     return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
 
 
@@ -517,6 +535,9 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
+    if not errors(problems):
+        problems += _after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
+                                      "the invoices issued with the DDTs")
     if errors(problems):
         raise ProblemsFound(problems)
     problems += returns_problems(refused, matched)
@@ -533,6 +554,31 @@ def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable
     --credit-date, a credit note of `invoice credit` only by its own --date."""
     return [(notes if notes is not None and x.kind is InvoiceKind.CREDIT_NOTE else refusal)(None, **found)
             for x, found in _out_of_sequence(conn, settings, invoices)]
+
+
+def after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[Invoice], refusal: ProblemType,
+                     **said: object) -> list[Problem]:
+    """An error, worded by `refusal` (with `said`), for each series and year where a final document
+    would take its number after a draft run's: that run could no longer be undone, its numbers
+    leaving a gap below a final one (`undo`), nor could it be renumbered, a final document being
+    sent as it is. So nothing final is numbered while a draft run holds numbers in its series:
+    the desk makes the run final or undoes it first, as the message says."""
+    problems = []
+    for series, year in dict.fromkeys((series_for(settings, x.kind), x.invoice_date.year) for x in documents):
+        drafts = draft_runs_in(conn, series, year)
+        if drafts:
+            run_id, first, last = drafts[-1]
+            problems.append(refusal(None, run_id=run_id, series=series, year=year, first=first, last=last, **said))
+    return problems
+
+
+def _after_draft_runs(conn: Connection, master: MasterData, invoices: Iterable[Invoice], what_it: str,
+                      what_en: str) -> list[Problem]:
+    """`after_draft_runs` for documents issued at once, the workbook named as the master was read."""
+    from toolkit.services.printing import quoted
+
+    return after_draft_runs(conn, master.settings, invoices, AFTER_DRAFT_RUN, what_it=what_it, what_en=what_en,
+                            workbook=quoted(master.workbook))
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,
@@ -674,6 +720,9 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
+                if status is InvoiceStatus.FINAL and not refused:
+                    refused = _after_draft_runs(conn, master, result.invoices, "le fatture di questa emissione",
+                                                "this run's invoices")
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
