@@ -544,6 +544,31 @@ def test_the_printed_copy_names_a_northern_ireland_buyer_as_its_e_invoice_does(t
     assert {k: v[1:] for k, v in printed.items()} == {"C001": ["P. IVA XI123456789"], "C002": ["P. IVA GB987654321"]}
 
 
+def test_the_registers_name_a_northern_ireland_buyer_as_its_e_invoice_does(tmp_path, ledger):
+    """The accountants' register (sheet and CSVs) listed C002's services-only invoice as
+    XI987654321, typed so, while its e-invoice and print name GB987654321: the accountant matching
+    the register to the file saw two buyers. Goods keep XI in all three."""
+    from python_calamine import CalamineWorkbook
+    from test_services_no_ddt import april_einvoices
+
+    from toolkit.writers.accountants import write_register_csv, write_vat_register_csv, write_workbook
+
+    master = check(minimal.workbook(_northern_ireland_sheets())).master
+    assert master is not None
+    run, _ = april_einvoices(master, ledger, tmp_path)
+    expected = {"C001": "XI123456789", "C002": "GB987654321"}
+    sheet = CalamineWorkbook.from_path(str(write_workbook(tmp_path / "reg.xlsx", master, run.invoices, "r"))
+                                       ).get_sheet_by_name("Registro").to_python()
+    heads = next(r for r in sheet if "Partita IVA" in r)
+    rows = sheet[sheet.index(heads) + 1:]
+    assert {r[heads.index("Cliente")]: r[heads.index("Partita IVA")] for r in rows if r[0]} == expected
+    for write in (write_register_csv, write_vat_register_csv):
+        lines = [x.split(";") for x in write(tmp_path / f"{write.__name__}.csv", master, run.invoices
+                                             ).read_text(encoding="utf-8-sig").splitlines()]
+        column = lines[0].index("Partita IVA"), lines[0].index("Cliente")
+        assert {x[column[1]]: x[column[0]] for x in lines[1:]} == expected, write.__name__
+
+
 def _northern_ireland_sheets() -> dict:
     """The services sample with both customers in Northern Ireland (XI numbers, country GB) and
     a goods nature of N3.2: C002 buys a service alone, C001 goods too."""

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics import vat_ids
 from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
@@ -337,7 +338,7 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
                 lines_at += _lines_sheet(flat, fmt, master_parties, part, lang, n)
             detail_at = _summary_sheet(summary, fmt, invoices, lines_at, lang)
             _register_sheet(register, fmt, master_parties, invoices, lines_at, detail_at,
-                            register_title(run_id, lang, month), lang, xml_files or {})
+                            register_title(run_id, lang, month), lang, xml_files or {}, service_items(master))
             if quarter is not None:
                 _stamp_duty_sheet(book.add_worksheet(t("inv.stamp_sheet")), fmt, quarter, lang)
 
@@ -695,7 +696,7 @@ def _payment_block(sheet, fmt: Formats, seller: Seller, invoice: Invoice, total_
 
 def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Invoice],
                     lines_at: list[Rows], detail_at: list[Rows], title: str, lang: str,
-                    xml_files: Mapping[str, str]) -> None:
+                    xml_files: Mapping[str, str], services: Collection[str]) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
     rows of the VAT detail; a credit note names the invoices it corrects; the last column names
     its e-invoice file, once it has one."""
@@ -720,7 +721,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         text(sheet, row, 1, invoice.invoice_date, fmt.date)
         text(sheet, row, 3, t(f"inv.status_{invoice.status.value}") if invoice.status else None, fmt.text)
         text(sheet, row, 4, invoice.customer, fmt.text)
-        text(sheet, row, 6, customer.vat_number if customer else None, fmt.text)
+        text(sheet, row, 6, named_vat_number(invoice, customer, services), fmt.text)
         text(sheet, row, 7, customer.tax_code if customer else None, fmt.text)
         for col, source, value in ((8, DETAIL_TAXABLE, invoice.taxable), (9, DETAIL_VAT, invoice.vat)):
             formula = f"=SUM({detail.range(source)})" if detail.last >= detail.first else "=0"
@@ -982,6 +983,16 @@ def _comma(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
+def named_vat_number(invoice: Invoice, customer: Buyer | None, services: Collection[str]) -> str | None:
+    """The buyer's VAT number as the document's e-invoice and print name it (`vat_ids.named_number`):
+    a Northern Ireland number (XI…) on a document of services alone is GB…, so the register row
+    an accountant checks against the e-invoice says what it says."""
+    if customer is None or not customer.vat_number:
+        return None
+    return vat_ids.named_number(customer.vat_number, vat_ids.country_code(customer.country),
+                                goods=of_goods(invoice, services))
+
+
 def _csv_text(value: str | None) -> str:
     return csv_inert(value) if value else ""
 
@@ -993,13 +1004,14 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
     book = party_book(master)
     t = labeller(lang)
     names = xml_files or {}
+    services = service_items(master)
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
             out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
             out.writerow([t(h) for h in REGISTER_HEADS])
             for x in invoices:
-                cells = _csv_cells(x, x.parties_in(book).buyer, names, lang)
+                cells = _csv_cells(x, x.parties_in(book).buyer, names, lang, services)
                 out.writerow([cells[h] for h in REGISTER_HEADS])
 
     return write_atomic(target, write)
@@ -1018,13 +1030,14 @@ def write_vat_register_csv(target: Path, master: MasterData, invoices: Sequence[
     so; *Scissione pagamenti* marks the VAT the customer pays to the Treasury (art. 17-ter)."""
     book = party_book(master)
     t = labeller(lang)
+    services = service_items(master)
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
             out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
             out.writerow([t(h) for h in VAT_REGISTER_HEADS])
             for x in invoices:
-                cells = _csv_cells(x, x.parties_in(book).buyer, {}, lang)
+                cells = _csv_cells(x, x.parties_in(book).buyer, {}, lang, services)
                 for rate in x.summary:
                     out.writerow([cells[h] for h in VAT_REGISTER_HEADS[:8]] + [
                         _comma(rate.rate), rate.nature or "", _comma(rate.taxable), _comma(rate.vat),
@@ -1033,7 +1046,8 @@ def write_vat_register_csv(target: Path, master: MasterData, invoices: Sequence[
     return write_atomic(target, write)
 
 
-def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str], lang: str) -> dict[str, str]:
+def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str], lang: str,
+               services: Collection[str]) -> dict[str, str]:
     """An invoice's register row as the CSV writes it, by column: a column added to the
     register and not here stops the CSV being written, rather than leaving it out."""
     t = labeller(lang)
@@ -1041,7 +1055,7 @@ def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str],
         "doc.number": x.number or "", "doc.date": f"{x.invoice_date:%d/%m/%Y}", "inv.kind": kind_label(x, lang),
         "doc.status": t(f"inv.status_{x.status.value}") if x.status else "", "doc.customer": _csv_text(x.customer),
         "inv.customer_name": _csv_text(customer.name if customer else None),
-        "inv.vat_number": customer.vat_number or "" if customer else "",
+        "inv.vat_number": named_vat_number(x, customer, services) or "",
         "inv.tax_code": customer.tax_code or "" if customer else "",
         "doc.taxable": _comma(x.taxable), "doc.vat": _comma(x.vat), "doc.total": _comma(x.total),
         "inv.dues": dues_text(x), "inv.payment_method": vocab_label(x.payment_method, lang),
