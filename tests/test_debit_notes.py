@@ -78,10 +78,10 @@ def test_a_debit_note_is_numbered_among_the_invoices_due_and_sent_as_td05_citing
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25,50", "--out", tmp_path / "nd.xlsx")
     assert code == 0, said
     note = said["debit_note"]
-    assert (note["number"], note["kind"], note["date"]) == ("FT-2026-00004", "invoice", "2026-12-05")
+    assert (note["number"], note["kind"], note["date"]) == ("FT-2026-00004", "debit-note", "2026-12-05")
     assert (note["taxable"], note["vat"], note["total"]) == ("25.50", "5.61", "31.11")
     [row] = [r for r in _json(capsys, desk, "payments", "status")[1]["invoices"] if r["number"] == "FT-2026-00004"]
-    assert Decimal(row["outstanding"]) == Decimal("31.11")
+    assert (Decimal(row["outstanding"]), row["kind"]) == (Decimal("31.11"), "debit-note")
 
     assert _einvoices(capsys, desk, tmp_path / "xml") == 0
     [xml] = [p for p in (tmp_path / "xml").glob("*.xml") if b"FT-2026-00004" in p.read_bytes()]

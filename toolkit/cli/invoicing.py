@@ -71,7 +71,7 @@ payments_app = typer.Typer(no_args_is_help=True, help=(
 
 
 def invoice_json(x: Invoice) -> dict[str, object]:
-    return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
+    return {"number": x.number, "kind": x.kind_listed, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
             **deliveries_json(x.deliveries),

@@ -87,7 +87,7 @@ def settle_cmd(
 def statement_json(s: Statement) -> dict[str, Any]:
     return {"agent": s.agent, "base": s.base, "total": s.total,
             "rules": [{"rule": code, "base": base, "rate": rate} for code, base, rate in s.rates],
-            "rows": [{"invoice": r.invoice.number, "kind": r.invoice.kind.value, "date": r.invoice.invoice_date,
+            "rows": [{"invoice": r.invoice.number, "kind": r.invoice.kind_listed, "date": r.invoice.invoice_date,
                       "customer": r.invoice.customer, "rule": r.rule, "base": r.base, "share": r.share,
                       "rate": r.rate, "commission": r.commission, "uncited_part": r.uncited} for r in s.rows]}
 

@@ -53,7 +53,7 @@ ORDER_MADE = with_optional(record(template=TEXT, date=DATE, customer=TEXT, numbe
                            documents_on=DATE)
 """`documents_on`: for an order created ahead, the day its documents issued at once wait for."""
 
-INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]}, deferred=BOOL, date=DATE,
+INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note", "debit-note"]}, deferred=BOOL, date=DATE,
                  customer=TEXT, group=TEXT, period=array(DATE), status=TEXT_OR_NULL, taxable=DECIMAL, vat=DECIMAL,
                  total=DECIMAL, ddts=array(record(number=TEXT, date=DATE)),
                  services=array(record(number=TEXT, date=DATE)),
@@ -136,7 +136,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "payments status": {
         "as_of": DATE, "file": PATH_OR_NULL,
         "invoices": array(record(
-            number=TEXT, kind=TEXT, date=DATE, customer=TEXT, total=DECIMAL, collected=DECIMAL, credited=DECIMAL,
+            number=TEXT, kind={"enum": ["invoice", "credit-note", "debit-note"]}, date=DATE, customer=TEXT,
+            total=DECIMAL, collected=DECIMAL, credited=DECIMAL,
             outstanding=DECIMAL, paid=BOOL, refunded_beyond=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL,
             days_to_due={"type": ["integer", "null"]})),
     },
@@ -177,7 +178,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "statements": array(record(
             agent=TEXT, base=DECIMAL, total=DECIMAL,
             rules=array(record(rule=TEXT, base=DECIMAL, rate=DECIMAL)),
-            rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note"]}, date=DATE, customer=TEXT,
+            rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note", "debit-note"]}, date=DATE, customer=TEXT,
                               rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL,
                               uncited_part=BOOL)))),
         "files": array(PATH),

@@ -184,6 +184,12 @@ class InvoiceKind(StrEnum):
     CREDIT_NOTE = "credit-note"
 
 
+DEBIT_NOTE = "debit-note"
+"""A debit note's kind where documents are listed (`Invoice.kind_listed`, the JSON, payments):
+stored as an invoice, it is numbered and due as one, but a desk or an accounting program
+reading a list tells it from the invoice it adds to."""
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     """Numbered but still undoable, as long as it is the latest run of its series."""
@@ -410,6 +416,11 @@ class Invoice:
         """A nota di debito (TD05, `toolkit invoice debit`): an invoice citing the invoice it adds
         to, as only a credit note otherwise cites one (`toolkit.core.debit_notes`)."""
         return self.kind is InvoiceKind.INVOICE and bool(self.cites)
+
+    @property
+    def kind_listed(self) -> str:
+        """The kind a list of documents names: `invoice`, `credit-note`, or `debit-note`."""
+        return DEBIT_NOTE if self.debit_note else self.kind.value
 
     @property
     def deferred(self) -> bool:

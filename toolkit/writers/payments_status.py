@@ -26,6 +26,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.invoicing import DEBIT_NOTE
 from toolkit.core.payments import PaymentStatus, Receivable
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook
@@ -60,6 +61,7 @@ define({
     "pay.customer_name": ("Ragione sociale", "Customer name"),
     "pay.kind_invoice": ("Fattura", "Invoice"),
     "pay.kind_credit_note": ("Nota di credito", "Credit note"),
+    "pay.kind_debit_note": ("Nota di debito", "Debit note"),
     "pay.none": ("Nessun incasso registrato sui documenti elencati.", "No payment recorded on the documents listed."),
 })
 
@@ -142,9 +144,9 @@ def _status_rows(rows: Sequence[PaymentStatus], customers: Mapping[str, str], wi
                  first: int, t: Callable[[str], str], lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """A row per invoice from sheet row `first` (zero-based), with its height: the document's
     kind, the customer's name and the payment method wrap."""
-    credit_note, invoice = t("pay.kind_credit_note"), t("pay.kind_invoice")
+    credit_note, debit_note, invoice = t("pay.kind_credit_note"), t("pay.kind_debit_note"), t("pay.kind_invoice")
     for row, r in enumerate(rows, start=first + 1):
-        kind = credit_note if r.kind == "credit-note" else invoice
+        kind = {"credit-note": credit_note, DEBIT_NOTE: debit_note}.get(r.kind, invoice)
         name = customers.get(r.customer)
         method = _method(r.payment_method, lang)
         yield ((r.number, r.invoice_date, kind, r.customer, name, method, r.total, r.collected, r.credited,
