@@ -141,6 +141,22 @@ def test_a_credit_note_is_no_invoice_to_debit(capsys, desk):
     assert said["debit_note"] is None and _documents(desk[1]) == before
 
 
+def test_an_invoice_credited_in_full_is_no_invoice_to_debit(capsys, desk):
+    """FT-2026-00001 cancelled by a credit note took a debit note all the same, a supplement to a
+    sale no longer standing: refused, naming the note, exit 2, nothing stored. Credited in part,
+    it still stands, and its debit note is issued."""
+    assert _json(capsys, desk, "invoice", "credit", "--invoice", "FT-2026-00001", "--reason", "Reso")[0] == 0
+    before = _documents(desk[1])
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "10")
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-of-credited-invoice"])
+    assert "NC-2026-00001" in said["problems"][0]["message"]
+    assert said["debit_note"] is None and _documents(desk[1]) == before
+    assert _json(capsys, desk, "invoice", "credit", "--invoice", "FT-2026-00002", "--lines", "1", "--reason",
+                 "Reso")[0] == 0
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00002", "--amount", "10")
+    assert (code, said["debit_note"]["number"]) == (0, "FT-2026-00004")
+
+
 def test_an_invoice_of_several_rates_asks_which_the_supplement_follows():
     made = invoice(billable("A001", "10", "1.50", "22"), billable("A002", "10", "2.00", "10", line=2))
     refused = rate_of(made, None)

@@ -18,12 +18,14 @@ its exempt amounts pass 77.47 €, and charges it to the customer as the setting
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.problems import Problem, define
 from toolkit.core import payment_terms, stamp_duty
+from toolkit.core.credit_notes import Creditable
 from toolkit.core.invoicing import (
     CitedInvoice,
     Instalment,
@@ -76,6 +78,16 @@ BEFORE_INVOICE = define(
        "indica con --date un giorno dal {invoice_day} in poi.",
     en="The debit note would be dated {day}, before invoice {number} of {invoice_day} it adds to: give --date a day "
        "from {invoice_day} on.",
+    usage=True)
+CREDITED_IN_FULL = define(
+    "debit-of-credited-invoice", "error",
+    it="La fattura {number} è stata accreditata per intero dalle note di credito {notes}: la vendita è annullata, e "
+       "una nota di debito non ha nulla da aumentare (aggiungerebbe un importo a una fattura che non vale più). Se hai "
+       "indicato la fattura sbagliata, indica quella giusta; se l'importo è davvero dovuto, fatturalo con un nuovo "
+       "ordine. Nulla è stato registrato.",
+    en="Invoice {number} is credited in full by credit notes {notes}: the sale is cancelled, and a debit note has "
+       "nothing to increase (it would add an amount to an invoice no longer standing). If you named the wrong "
+       "invoice, name the right one; if the amount is really due, invoice it with a new order. Nothing was stored.",
     usage=True)
 IN_FUTURE = define(
     "debit-date-in-future", "error",
@@ -142,6 +154,17 @@ def refusals(invoice: Invoice, day: date, today: date, workbook: str) -> list[Pr
     if day < invoice.invoice_date:
         problems.append(BEFORE_INVOICE(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
     return problems
+
+
+def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Sequence[str]) -> Problem | None:
+    """Why no debit note adds to an invoice credit notes took back whole (`lines`, what they took
+    of each, the stamp duty charged aside, which stays due): a debit note corrects a standing
+    invoice upward, and on a cancelled one it is a slip (the wrong number) or a new sale, which
+    takes a new invoice rather than a supplement to one the customer no longer owes."""
+    standing = [c for c in lines if not (c.line.charged_stamp_duty and stamp_duty.is_charge(c.line.description))]
+    if not notes or any(c.quantity_left > 0 and c.amount_left != 0 for c in standing):
+        return None
+    return CREDITED_IN_FULL(None, number=invoice.number, notes=", ".join(notes))
 
 
 def debit_note(invoice: Invoice, amount: Decimal, key: RateKey, day: date, reason: str, *,

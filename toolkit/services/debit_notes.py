@@ -19,11 +19,12 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
-from toolkit.core.credit_notes import AskedIn
-from toolkit.core.debit_notes import debit_note, rate_of, refusals
+from toolkit.core.credit_notes import AskedIn, creditable
+from toolkit.core.debit_notes import credited_in_full, debit_note, rate_of, refusals
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
+from toolkit.ledger.credit_notes import credited_lines
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.payments import invoices_numbered, is_note
@@ -132,6 +133,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         return Debited(None, [_not_found(number, found, AskedIn())])
     [invoice] = load_invoices(conn, ids=[found[0].id])
     refused = refusals(invoice, day, today, workbook)
+    if not refused:
+        line_ids, credited, notes = credited_lines(conn, found[0].id)
+        refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes)])
     key = rate_of(invoice, rate)
     if isinstance(key, Problem):
         refused.append(key)
