@@ -96,6 +96,7 @@ def test_a_debit_note_is_numbered_among_the_invoices_due_and_sent_as_td05_citing
     texts = [c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
     assert "NOTA DI DEBITO n. FT-2026-00004 del 05/12/2026" in texts
     assert "Rif. fattura n. FT-2026-00001 del 01/12/2026" in texts
+    assert ("Causale" in texts, REASON in texts, "Periodo" in texts) == (True, True, False)
 
     assert cli(capsys, "invoice", "export", workbook, "--month", "2026-12", "--out", tmp_path / "reg", "--ledger",
                url)[0] == 0

@@ -440,8 +440,9 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
     text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number} {t('inv.dated')} "
                         f"{invoice.invoice_date:%d/%m/%Y}{draft}", fmt.title)
-    text(sheet, row + 1, 0, t("inv.period"), fmt.bold)
-    text(sheet, row + 1, 1, period_text(invoice))
+    if not invoice.debit_note:  # its own date: what it needs is the invoice it adds to and why (`_corrects`)
+        text(sheet, row + 1, 0, t("inv.period"), fmt.bold)
+        text(sheet, row + 1, 1, period_text(invoice))
     row += 3
     text(sheet, row, 0, t("doc.customer"), fmt.bold)
     left = party_lines(customer, lang, goods=of_goods(invoice, services)) if customer else [invoice.customer]
