@@ -213,3 +213,24 @@ def test_a_debit_note_recorded_and_never_printed_is_not_issued_twice_by_a_comman
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25", "--out", tmp_path / "nd.xlsx",
                         "--again")
     assert (code, said["debit_note"]["number"]) == (0, "FT-2026-00005") and (tmp_path / "nd.xlsx").exists()
+
+
+def test_a_debit_note_never_printed_is_warned_of_by_the_notes_commands_not_as_an_invoice_of_an_order(
+        capsys, desk, tmp_path):
+    """FT-2026-00004, a debit note recorded and never printed, was named by `orders create --out`
+    as an invoice issued with its order or DDT, and by neither `invoice credit --out` nor `invoice
+    debit --out`, the commands that print notes: it is named with the notes now."""
+    workbook, url = desk
+    assert _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25")[1]["debit_note"]["number"] == \
+        "FT-2026-00004"
+    warning = "Note di credito e di debito registrate e mai stampate: FT-2026-00004."
+    for args in (("invoice", "debit", workbook, "--invoice", "FT-2026-00002", "--amount", "5", "--reason", REASON,
+                  "--out", tmp_path / "nd.xlsx"),
+                 ("invoice", "credit", workbook, "--invoice", "FT-2026-00002", "--reason", "Reso", "--out",
+                  tmp_path / "nc.xlsx")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0 and warning in said, said
+        assert "--unprinted --numbers FT-2026-00004 " in said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-12-02", "--out", tmp_path / "o.xlsx",
+                     "--ledger", url)
+    assert code in (0, 1) and "FT-2026-00004" not in said, said

@@ -113,7 +113,7 @@ def test_a_credit_note_never_printed_is_named_by_the_next_note(tmp_path, may, mo
     (shown,) = press(book, "credit_note")
     lines = shown[0].splitlines()
     assert lines[0].startswith("Emessa la nota di credito NC-2026-00002 ")
-    assert lines[2].startswith("Note di credito registrate e mai stampate: NC-2026-00001. Forse un'operazione"), lines
+    assert lines[2].startswith("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Forse un'operazione"), lines
     assert lines[2].endswith(f"--numbers NC-2026-00001 --out {tmp_path / 'nota-di-credito-2026-05-04-2-note-non-stampate.xlsx'}")
 
 

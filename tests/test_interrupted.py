@@ -203,7 +203,7 @@ def test_a_credit_note_killed_before_its_file_is_not_issued_twice(capsys, tmp_pa
     assert numbers(url, schema.invoices) == before and not (tmp_path / "nc.xlsx").exists()
     code, said = cli(capsys, *credit[:-4], "--out", tmp_path / "nc2.xlsx", "--ledger", url, "--lines", "2:1")
     assert code == 0 and "NC-2026-00002" in said, said
-    assert "Note di credito registrate e mai stampate: NC-2026-00001." in said
+    assert "Note di credito e di debito registrate e mai stampate: NC-2026-00001." in said
     code, said = cli(capsys, *credit, "--again")
     assert code == 0 and "NC-2026-00003" in said and (tmp_path / "nc.xlsx").exists(), said
 

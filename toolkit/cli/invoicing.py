@@ -341,7 +341,7 @@ def credit_cmd(
         check_output(out, kind="invoices", inputs=(workbook,))
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
-    warned = never_printed(session.ledger, ["credit-notes"], workbook, out) if out is not None else []
+    warned = never_printed(session.ledger, ["notes"], workbook, out) if out is not None else []
     result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
                     lang=output.lang(), workbook=workbook, again=again)
     refused_again = any(p.code == CREDITED_NOT_PRINTED.code for p in result.problems)
@@ -400,7 +400,8 @@ def debit_cmd(
     from toolkit.basics.dates import today_rome
     from toolkit.basics.limits import AMOUNT
     from toolkit.core.debit_notes import BAD_AMOUNT, amount_typed
-    from toolkit.services.debit_notes import debit
+    from toolkit.services.debit_notes import DEBITED_NOT_PRINTED, debit
+    from toolkit.services.printing import never_printed
 
     text = _causale(reason)
     money = amount_typed(amount)
@@ -413,9 +414,11 @@ def debit_cmd(
         check_output(out, kind="invoices", inputs=(workbook,))
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
+    warned = never_printed(session.ledger, ["notes"], workbook, out) if out is not None else []
     result = debit(session.ledger, session.master, invoice, money, rate, text, day, today_rome(), out=out,
                    lang=output.lang(), workbook=workbook, again=again)
-    problems = session.warnings + result.problems
+    refused_again = any(p.code == DEBITED_NOT_PRINTED.code for p in result.problems)
+    problems = session.warnings + ([] if refused_again else warned) + result.problems
     if json:
         output.reply({"debit_note": invoice_json(result.note) if result.note else None,
                       "invoice": result.invoice or invoice, "file": result.printed}, problems)

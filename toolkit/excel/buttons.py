@@ -782,7 +782,7 @@ def credit_note(press: Press) -> None:
     today = today_rome()
     target = unused_path(press.beside(f"nota-di-credito-{today:%Y-%m-%d}.xlsx"))
     check_output(target, kind="invoices", inputs=(session.workbook,))
-    warned = _never_printed(press, ["credit-notes"], target)
+    warned = _never_printed(press, ["notes"], target)
     result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
                     workbook=session.workbook, asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)

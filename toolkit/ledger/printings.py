@@ -162,21 +162,22 @@ def ddts_never_printed(conn: Connection, first: int) -> NeverPrinted:
 def at_once_never_printed(conn: Connection, first: int) -> NeverPrinted:
     """The final invoices of the latest `RECENT_DAYS` never printed that were issued with their
     order or DDT (`orders create`, `ship --invoice`): none of their DDTs dated before them, as a
-    month end's deferred invoice has, which is printed with `--copies` or not at all."""
+    month end's deferred invoice has, which is printed with `--copies` or not at all; not the
+    debit notes, which no order or DDT issues (`notes_never_printed`)."""
     i, il, dl, d = schema.invoices.c, schema.invoice_lines.c, schema.delivery_lines.c, schema.deliveries.c
     deferred = (select(il.id).join(schema.delivery_lines, dl.id == il.delivery_line_id)
                 .join(schema.deliveries, d.id == dl.delivery_id)
                 .where(il.invoice_id == i.id, d.delivery_date < i.invoice_date).exists())
     return _never_printed(conn, "invoice", schema.invoices, i.invoice_date,
-                          [i.kind == "invoice", i.status == "final", ~deferred], first)
+                          [i.kind == "invoice", i.status == "final", i.reason.is_(None), ~deferred], first)
 
 
-def credit_notes_never_printed(conn: Connection, first: int) -> NeverPrinted:
-    """The credit notes of `toolkit invoice credit` (those with a reason) of the latest
-    `RECENT_DAYS` never printed."""
+def notes_never_printed(conn: Connection, first: int) -> NeverPrinted:
+    """The credit notes of `toolkit invoice credit` and the debit notes of `toolkit invoice debit`
+    (the documents with a reason) of the latest `RECENT_DAYS` never printed: both are issued one
+    at a time by the desk, printed by the command that issues them."""
     i = schema.invoices.c
-    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date,
-                          [i.kind == "credit-note", i.reason.is_not(None)], first)
+    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date, [i.reason.is_not(None)], first)
 
 
 def unprinted_credit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]:

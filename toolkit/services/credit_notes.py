@@ -220,7 +220,7 @@ def repeated_unprinted(conn: Connection, invoice: Invoice, line_ids: dict[int, i
     numbered = {line_id: line_no for line_no, line_id in line_ids.items()}
     return [CREDITED_NOT_PRINTED(None, invoice=invoice.number, note=note.number, day=f"{note.day:%d/%m/%Y}",
                                  lines=", ".join(str(numbered[i]) for i in sorted(asked, key=numbered.__getitem__)),
-                                 command=unprinted_command(UNPRINTED["credit-notes"],
+                                 command=unprinted_command(UNPRINTED["notes"],
                                                            NeverPrinted(1, [note], (note.day, note.day)), workbook, out),
                                  again_it=asked_in.again[0], again_en=asked_in.again[1])
             for note in earlier if credited.get(note.id) == asked]

@@ -147,7 +147,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     earlier = unprinted_debit_notes(conn, invoice.id) if out is not None else []
     if earlier:
         kept = earlier[-1]
-        command = unprinted_command(UNPRINTED["credit-notes"], NeverPrinted(1, [kept], (kept.day, kept.day)), workbook,
+        command = unprinted_command(UNPRINTED["notes"], NeverPrinted(1, [kept], (kept.day, kept.day)), workbook,
                                     out or Path())
         return Debited(None, [DEBITED_NOT_PRINTED(None, invoice=invoice.number, note=kept.number,
                                                   day=f"{kept.day:%d/%m/%Y}", command=command)], invoice=invoice.number)

@@ -50,11 +50,11 @@ from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import (
     NeverPrinted,
     at_once_never_printed,
-    credit_notes_never_printed,
     ddts_never_printed,
     document_ids,
     last_printed,
     mark_printed,
+    notes_never_printed,
     printed_as_draft,
 )
 from toolkit.model.parties import party_book
@@ -144,12 +144,12 @@ UNPRINTED = {
                          ("Fatture emesse con l'ordine o il DDT, registrate e mai stampate",
                           "Invoices issued with their order or DDT, recorded and never printed"),
                          "fatture-non-stampate"),
-    "credit-notes": Unprinted(credit_notes_never_printed, "invoices", ("Note di credito registrate e mai stampate",
-                                                                   "Credit notes recorded and never printed"),
-                              "note-non-stampate"),
+    "notes": Unprinted(notes_never_printed, "invoices", ("Note di credito e di debito registrate e mai stampate",
+                                                         "Credit and debit notes recorded and never printed"),
+                       "note-non-stampate"),
 }
 """What each command issuing documents looks for: `ship` the DDTs (and with `--invoice` the
-invoices issued at once), `orders create` both, `invoice credit` its credit notes."""
+invoices issued at once), `orders create` both, `invoice credit` and `invoice debit` the notes."""
 
 SHOWN = 10
 NUMBERED_AT_MOST = 100
