@@ -102,6 +102,11 @@ Public Sub CreditNote()
     RunPython "import toolkit.excel as x; x.credit_note()"
 End Sub
 
+' Nota di debito
+Public Sub DebitNote()
+    RunPython "import toolkit.excel as x; x.debit_note()"
+End Sub
+
 ' Nessun accredito dovuto
 Public Sub NoCreditDue()
     RunPython "import toolkit.excel as x; x.no_credit_due()"

@@ -694,6 +694,54 @@ def test_credit_note_speaks_an_english_workbook(tmp_path, may):
     assert len(invoices_in(tmp_path)) == 2
 
 
+# --- Nota di debito -------------------------------------------------------------------------------
+
+def test_debit_note_asks_then_adds_the_amount_to_the_invoice_and_prints_it_beside_the_book(tmp_path, may):
+    """The panel issued no debit note: the desk needed the command line. The invoice in «Fattura»,
+    the amount in «Importo nota di debito», the reason in «Motivo nota di credito»: the press asks
+    first (No stores nothing), then issues it, dated today, printed beside the book."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaDebitoImporto=25.5, NotaDebitoAliquota=22,
+         NotaMotivo="Trasporto non fatturato")
+    book.answers = ["no"]
+    x.debit_note(book)
+    (asked,) = book.alerts[-1:]
+    assert asked[2] == "yes_no" and asked[0].startswith(
+        "Emetto una nota di debito sulla fattura FT-2026-00001 di 25,50 € più IVA, perché: «Trasporto non "
+        "fatturato»?"), asked
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001"]
+    book.answers = ["yes"]
+    _, shown = press(book, "debit_note")
+    target = tmp_path / "nota-di-debito-2026-05-04.xlsx"
+    assert shown == ("Emessa la nota di debito FT-2026-00002 del 04/05/2026 su FT-2026-00001: 31,11 € IVA inclusa."
+                     f"\n{target}", "Nota di debito", "info")
+    [_, note] = invoices_in(tmp_path)
+    assert (note.debit_note, note.taxable, note.reason) == (True, Decimal("25.50"), "Trasporto non fatturato")
+    assert {"NOTA DI DEBITO n. FT-2026-00002 del 04/05/2026", "Rif. fattura n. FT-2026-00001 del 30/04/2026"} <= \
+        printed(target)["FT-2026-00002"]
+
+
+def test_debit_note_refusals_name_the_cell_and_the_panel_way(tmp_path, may):
+    """A negative amount is a credit note's, refused at its cell before asking; an invoice of two
+    rates, the rate missing or not its own, names «Aliquota nota di debito», not --rate; nothing
+    stored, no file."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaDebitoImporto=-10, NotaMotivo="Trasporto")
+    (shown,) = press(book, "debit_note")
+    assert shown[2] == "critical" and "Pannello!B22: «-10» non è un importo da addebitare" in shown[0], shown
+    fill(book, NotaDebitoImporto=10)
+    book.answers = ["yes"]
+    _, needed = press(book, "debit_note")
+    assert needed[2] == "critical" and "ha più aliquote (22, 4): scrivi in «Aliquota nota di debito»" in needed[0]
+    fill(book, NotaDebitoAliquota="7")
+    book.answers = ["yes"]
+    _, refused = press(book, "debit_note")
+    assert refused[2] == "critical" and "indicata in «Aliquota nota di debito»" in refused[0], refused
+    assert "--rate" not in needed[0] + refused[0]
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001"]
+    assert not list(tmp_path.glob("nota-di-debito-*"))
+
+
 # --- Nessun accredito dovuto ---------------------------------------------------------------------
 
 WHY = "Già rimborsato con NC-2026-00001"
@@ -835,7 +883,7 @@ def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 31
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 32
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 

@@ -28,10 +28,6 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 
 COMMAND_LINE_ONLY = {
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
-    **dict.fromkeys(("debit-after-draft-run", "debit-before-invoice", "debit-date-out-of-sequence",
-                     "debit-note-repeated-unprinted", "debit-of-draft-invoice",
-                     "debit-order-invoice-held", "debit-rate-needed", "debit-unknown-rate"),
-                    "toolkit invoice debit: no button issues a debit note"),
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "ddt-accounting-date-refused": "ship --accounting-date: no button sets an accounting date",
     "demo-foreign-ledger": "toolkit demo",

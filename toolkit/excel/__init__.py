@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         control_panel,
         create_orders,
         credit_note,
+        debit_note,
         distribution_list,
         einvoices,
         finalize_run,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Button", "BUTTONS", "act_on_request", "calendar", "change_order_status", "check_data", "close_request",
     "commissions", "complete_list", "confirm_quotation", "control_panel", "create_orders", "credit_note",
-    "distribution_list", "einvoices", "finalize_run", "invoice_register", "month_end_invoicing", "no_credit_due",
+    "debit_note", "distribution_list", "einvoices", "finalize_run", "invoice_register", "month_end_invoicing", "no_credit_due",
     "open_request", "open_requests", "payment_status", "preview_orders", "production_list", "record_payment",
     "reprint_delivery_notes", "sales_report", "settle_volume_discounts", "ship", "ship_and_invoice",
     "ship_forced", "undo_run", "void_delivery_note",

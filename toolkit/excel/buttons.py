@@ -36,6 +36,7 @@ from toolkit.excel.press import DATE_NAME, PANEL, Press
 
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
     from pathlib import Path
 
     from toolkit.services.orders import Preview
@@ -110,6 +111,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("Nota di credito", "CreditNote", "credit_note",
            "Nota di credito sulla «Fattura» indicata sopra: le righe scelte, o tutta, con il motivo; datata oggi, "
            "stampata in un file accanto a questo.", "Credit note"),
+    Button("Nota di debito", "DebitNote", "debit_note",
+           "Nota di debito sulla «Fattura» indicata sopra: l'«Importo nota di debito» in più, con il motivo; datata "
+           "oggi, stampata in un file accanto a questo. Chiede conferma.", "Debit note"),
     Button("Nessun accredito dovuto", "NoCreditDue", "no_credit_due",
            "Il reso indicato sopra («Ordine») non avrà nota di credito, per il motivo in «Motivo nota di credito»: "
            "il suo DDT non attende più la fattura e il reso si chiude; senza DDT resta aperto, mai accreditato. "
@@ -788,6 +792,49 @@ def credit_note(press: Press) -> None:
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
                          *said.lines([*warned, *result.problems], lang)]))
+
+
+@button("Nota di debito")
+def debit_note(press: Press) -> None:
+    """Add to the invoice on the panel (`IncassoFattura`) the taxable amount in
+    `NotaDebitoImporto`, at the rate in `NotaDebitoAliquota` when the invoice has several, for
+    the reason in `NotaMotivo`: `toolkit invoice debit --out`, from a button. It charges the
+    customer more, and its cells serve other buttons too, so the press asks first, naming the
+    invoice, the amount and the reason; No does nothing. Dated today, as *Nota di credito*;
+    printed in `nota-di-debito-DATE.xlsx` beside the book, or `…-2.xlsx`, …. Refused, nothing is
+    stored."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.basics.files import check_output, unused_path
+    from toolkit.services.debit_notes import debit
+
+    found: list[Problem] = []
+    invoice = inputs.text(inputs.INVOICE, press.cell(inputs.INVOICE.name), found)
+    amount = inputs.debit_amount(inputs.DEBIT_AMOUNT, press.cell(inputs.DEBIT_AMOUNT.name), found)
+    rate = inputs.optional_text(inputs.DEBIT_RATE, press.cell(inputs.DEBIT_RATE.name))
+    reason = inputs.reason(inputs.CREDIT_REASON, press.cell(inputs.CREDIT_REASON.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert amount is not None
+    if not press.ask(_debit_question(invoice, amount, reason, lang)):
+        return
+    today = today_rome()
+    target = unused_path(press.beside(f"nota-di-debito-{today:%Y-%m-%d}.xlsx"))
+    check_output(target, kind="invoices", inputs=(session.workbook,))
+    warned = _never_printed(press, ["notes"], target)
+    result = debit(session.ledger, session.master, invoice, amount, rate, reason, today, today, out=target,
+                   lang=lang, workbook=session.workbook, asked_in=PANEL_CELLS)
+    _stop_on_errors(result.problems)
+    press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
+                         *said.lines([*warned, *result.problems], lang)]))
+
+
+def _debit_question(invoice: str, amount: Decimal, reason: str, lang: str) -> str:
+    """What *Nota di debito* asks before charging the customer more."""
+    if lang == "it":
+        return (f"Emetto una nota di debito sulla fattura {invoice} di {wording.euro(amount, lang)} più IVA, perché: "
+                f"«{reason}»? È definitiva e la riceve il cliente. Confermi?")
+    return (f"Issue a debit note on invoice {invoice} of {wording.euro(amount, lang)} plus VAT, because: “{reason}”? "
+            "It is final and goes to the customer. Confirm?")
 
 
 @button("Nessun accredito dovuto")

@@ -22,6 +22,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, parse
 from toolkit.core.credit_notes import REASON_LENGTH, AmbiguousLines, Asked, RepeatedLines, causale, parse_lines
 from toolkit.core.ddt_void import reason_given as ddt_reason_given
+from toolkit.core.debit_notes import BAD_AMOUNT as BAD_DEBIT
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.no_credit import reason_given
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
@@ -46,7 +47,8 @@ class Field:
 
 ORDER_DATE = Field("DataOrdini", "B3", "Data ordini", "La data per cui preparare, creare e spedire gli ordini.", "date")
 INVOICE = Field("IncassoFattura", "B4", "Fattura",
-                "«Registra incasso», «Nota di credito»: il numero della fattura, es. FT-2026-00001.", "text")
+                "«Registra incasso», «Nota di credito», «Nota di debito»: il numero della fattura, es. FT-2026-00001.",
+                "text")
 PAID_ON = Field("IncassoData", "B5", "Data incasso", "«Registra incasso»: il giorno dell'accredito.", "date")
 AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
                     "«Registra incasso»: in euro, negativo per il rimborso di una nota di credito.", "amount")
@@ -78,8 +80,9 @@ CREDIT_LINES = Field("NotaRighe", "B17", "Righe da accreditare",
                      "«Nota di credito»: facoltative, es. 1,3 oppure 2:4 (4 unità della riga 2); vuota: tutta la "
                      "fattura di «Fattura».", "text")
 CREDIT_REASON = Field("NotaMotivo", "B18", "Motivo nota di credito",
-                      f"«Nota di credito»: perché, es. merce non consegnata (la causale, fino a {REASON_LENGTH} "
-                      "caratteri); «Nessun accredito dovuto»: perché, es. già rimborsato con NC-2026-00001.", "text")
+                      f"«Nota di credito», «Nota di debito»: perché, es. merce non consegnata, trasporto non "
+                      f"fatturato (la causale, fino a {REASON_LENGTH} caratteri); «Nessun accredito dovuto»: perché, "
+                      "es. già rimborsato con NC-2026-00001.", "text")
 
 RETURNS_CREDIT_DATE = Field("NotaDataResi", "B19", "Data note di credito dei resi",
                             "«Fatturazione fine mese»: facoltativa, la data delle note di credito dei resi, dalla "
@@ -91,9 +94,16 @@ DDT_REASON = Field("MotivoAnnulloDDT", "B21", "Motivo annullo DDT",
                    f"«Annulla DDT»: facoltativo, perché, es. il camion non è partito (fino a {REASON_LENGTH} "
                    "caratteri).", "text")
 
+DEBIT_AMOUNT = Field("NotaDebitoImporto", "B22", "Importo nota di debito",
+                     "«Nota di debito»: l'imponibile da aggiungere alla fattura di «Fattura», in euro senza IVA, più "
+                     "di zero, es. 150,50.", "amount")
+DEBIT_RATE = Field("NotaDebitoAliquota", "B23", "Aliquota nota di debito",
+                   "«Nota di debito»: facoltativa, solo per una fattura di più aliquote: quella della merce o del "
+                   "servizio a cui si aggiunge, es. 22, 10 o N3.5.", "text")
+
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
                              REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND,
-                             CREDIT_LINES, CREDIT_REASON, RETURNS_CREDIT_DATE, DDT, DDT_REASON)
+                             CREDIT_LINES, CREDIT_REASON, RETURNS_CREDIT_DATE, DDT, DDT_REASON, DEBIT_AMOUNT, DEBIT_RATE)
 """In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
 uses stay empty)."""
 
@@ -215,6 +225,21 @@ def amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:
             return rounded
     problems.append(BAD_AMOUNT(where(field), value=value))
     return None
+
+
+def debit_amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:
+    """The taxable amount a debit note adds, as `invoice debit --amount` takes it: euro and
+    cents, more than zero (a negative one is a credit note's)."""
+    found = amount(field, value, problems)
+    if found is not None and found < 0:
+        problems.append(BAD_DEBIT(where(field), typed=value, **AMOUNT.params(value)))
+        return None
+    return found
+
+
+def optional_text(field: Field, value: Any) -> str | None:
+    """A code the user may leave empty: None then, else read as `text` reads it."""
+    return None if blank(value) else text(field, value, [])
 
 
 def method(field: Field, value: Any, problems: list[Problem]) -> PaymentMethod | None:

@@ -312,6 +312,74 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "in “Data ordini”, press “Anteprima ordini” then “Crea ordini selezionati” (for a day already created "
               "it issues only those; from the command line, toolkit orders create {workbook} --date {day}); then "
               "press “Nota di credito” again."},
+    "debit-note-repeated-unprinted": {
+        "it": "La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata: forse la "
+              "pressione di prima è stata interrotta dopo averla registrata, e una seconda nota addebiterebbe il "
+              "cliente due volte. Nulla è stato registrato. Nessun pulsante la ristampa: stampala dalla riga di "
+              "comando con: {command} — se serve davvero un'altra nota di debito, emettila dalla riga di comando, "
+              "toolkit invoice debit con --again.",
+        "en": "Invoice {invoice} already has debit note {note} of {day}, recorded and never printed: the previous "
+              "press may have been stopped after recording it, and a second note would charge the customer twice. "
+              "Nothing was stored. No button prints it again: print it from the command line with: {command} — if "
+              "another debit note is really due, issue it from the command line, toolkit invoice debit with --again."},
+    "debit-of-draft-invoice": {
+        "it": "La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di debito, annulla "
+              "l'emissione (scrivi {run_id} in «Emissione fatture» e premi «Annulla emissione»), correggi i dati e "
+              "rifalla; dalla riga di comando, toolkit invoice undo {workbook} {run_id}.",
+        "en": "Invoice {number} is still a draft (run {run_id}): no debit note is needed, undo the run (write "
+              "{run_id} in “Emissione fatture” and press “Annulla emissione”), fix the data and run it again; from "
+              "the command line, toolkit invoice undo {workbook} {run_id}."},
+    "debit-before-invoice": {
+        "it": "La nota di debito sarebbe datata {day}, prima della fattura {number} del {invoice_day} a cui si "
+              "aggiunge: «Nota di debito» la data oggi, premila dal {invoice_day} in poi.",
+        "en": "The debit note would be dated {day}, before invoice {number} of {invoice_day} it adds to: “Nota di "
+              "debito” dates it today, press it from {invoice_day} on."},
+    "debit-date-out-of-sequence": {
+        "it": "La nota di debito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già "
+              "emessa: nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. "
+              "«Nota di debito» la data oggi: premila dal {latest_day} in poi.",
+        "en": "Debit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+              "series {series} {year} numbers follow dates, so nothing was stored. “Nota di debito” dates it today: "
+              "press it from {latest_day} on."},
+    "debit-order-invoice-held": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo "
+              "giorno ({day}), prima della data della nota di debito ({run_day}) nella stessa serie: emessa dopo la "
+              "nota sarebbe datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «Crea ordini "
+              "selezionati» e «Spedisci (DDT)» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i "
+              "documenti attesi: scrivi {day} in «Data ordini», premi «Anteprima ordini» e poi «Crea ordini "
+              "selezionati» (per un giorno già creato emette solo quelli; dalla riga di comando, toolkit orders "
+              "create {workbook} --date {day}); poi premi di nuovo «Nota di debito».",
+        "en": "Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+              "before the debit note's date ({run_day}) in the same series: issued after the note it would be dated "
+              "before it (in series {series} {year} numbers follow dates) and every “Crea ordini selezionati” and "
+              "“Spedisci (DDT)” would refuse it, so nothing was stored. Issue the waiting documents first: write {day} "
+              "in “Data ordini”, press “Anteprima ordini” then “Crea ordini selezionati” (for a day already created "
+              "it issues only those; from the command line, toolkit orders create {workbook} --date {day}); then "
+              "press “Nota di debito” again."},
+    "debit-after-draft-run": {
+        "it": "L'emissione {run_id} ha fatture in bozza nella serie {series} {year} ({first}–{last}): la nota di "
+              "debito prenderebbe il numero dopo di loro, definitivo, e l'emissione non si potrebbe più annullare (la "
+              "numerazione resterebbe con un buco), quindi non è stato registrato nulla. Prima scrivi {run_id} in "
+              "«Emissione fatture» e premi «Rendi definitiva emissione» o «Annulla emissione», poi premi di nuovo "
+              "«Nota di debito»; dalla riga di comando, toolkit invoice finalize {workbook} {run_id} o toolkit "
+              "invoice undo {workbook} {run_id}.",
+        "en": "Run {run_id} has draft invoices in series {series} {year} ({first}–{last}): the debit note would take "
+              "the number after them, final, and the run could never be undone (its numbers would leave a gap), so "
+              "nothing was stored. First write {run_id} in “Emissione fatture” and press “Rendi definitiva "
+              "emissione” or “Annulla emissione”, then press “Nota di debito” again; from the command line, toolkit "
+              "invoice finalize {workbook} {run_id} or toolkit invoice undo {workbook} {run_id}."},
+    "debit-rate-needed": {
+        "it": "La fattura {number} ha più aliquote ({rates}): scrivi in «Aliquota nota di debito» quella della nota "
+              "di debito, la stessa della merce o del servizio a cui si aggiunge (es. {first}); nulla è stato "
+              "registrato.",
+        "en": "Invoice {number} has several VAT rates ({rates}): write the debit note's in “Aliquota nota di "
+              "debito”, the one of the goods or service it adds to (e.g. {first}); nothing was stored."},
+    "debit-unknown-rate": {
+        "it": "La fattura {number} non ha l'aliquota «{typed}» indicata in «Aliquota nota di debito»: le sue sono "
+              "{rates}. La nota di debito segue l'aliquota dell'operazione a cui si aggiunge; nulla è stato "
+              "registrato.",
+        "en": "Invoice {number} has no VAT rate “{typed}”, named in “Aliquota nota di debito”: its rates are "
+              "{rates}. A debit note follows the rate of the operation it adds to; nothing was stored."},
     "return-credited-already": {
         "it": "Il reso {order}{ddt} restituisce {asked} {unit} di {item}, ma delle fatture che li hanno venduti "
               "({invoices}) resta da accreditare solo {left} {unit}: il resto è già stato accreditato dalle note di "

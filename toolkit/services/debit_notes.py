@@ -103,11 +103,12 @@ class Debited:
 
 def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str, day: date,
           today: date, *, out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
-          again: bool = False) -> Debited:
+          again: bool = False, asked_in: AskedIn = AskedIn()) -> Debited:
     """Issue the debit note adding `amount` (without VAT) to invoice `number`, at its VAT rate
     (`rate` naming one when it has several), dated `day`, final; with `out`, print it there,
     unless `again` refused when a debit note on the invoice was recorded and never printed: a
-    command killed after its commit leaves one, and the desk seeing no file runs it again."""
+    command killed after its commit leaves one, and the desk seeing no file runs it again.
+    `asked_in` says where the invoice was named, the option or the panel's cell."""
     if out is not None:
         from toolkit.services.printing import refuse_replacing
 
@@ -115,7 +116,7 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
     try:
         with writing(ledger) as conn:
             done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook),
-                          out if not again else None)
+                          out if not again else None, asked_in)
     except ProblemsFound as refused:
         return Debited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -127,10 +128,10 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
 
 
 def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str,
-           day: date, today: date, workbook: str, out: Path | None) -> Debited:
+           day: date, today: date, workbook: str, out: Path | None, asked_in: AskedIn) -> Debited:
     found = of_kind(invoices_numbered(conn, number), is_note, False)
     if len(found) != 1:
-        return Debited(None, [_not_found(number, found, AskedIn())])
+        return Debited(None, [_not_found(number, found, asked_in)])
     [invoice] = load_invoices(conn, ids=[found[0].id])
     refused = refusals(invoice, day, today, workbook)
     if not refused:
