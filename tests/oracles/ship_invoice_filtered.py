@@ -15,7 +15,13 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice, InvoiceStatus, Request, Shipment, month_of
 from toolkit.ledger.invoices import shipments_not_invoiced, store
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import Billables, chronology_problems, new_run_id, returns_left_out
+from toolkit.services.invoicing import (
+    Billables,
+    chronology_problems,
+    issued_after_draft_runs,
+    new_run_id,
+    returns_left_out,
+)
 
 
 def shipments_of(conn: Connection, delivery_ids: Collection[int], day: date) -> list[Shipment]:
@@ -33,6 +39,9 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
+    if not errors(problems):
+        problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
+                                            "the invoices issued with the DDTs")
     if errors(problems):
         raise ProblemsFound(problems)
     problems += [x.problem for x in refused] + matched.above_invoice

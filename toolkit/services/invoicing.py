@@ -507,8 +507,8 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in late])
-    drafts = _after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
-                               "the invoices issued with the orders")
+    drafts = issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
+                                     "the invoices issued with the orders")
     if drafts:
         raise ProblemsFound(drafts)
     return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
@@ -536,8 +536,8 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
     if not errors(problems):
-        problems += _after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
-                                      "the invoices issued with the DDTs")
+        problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
+                                            "the invoices issued with the DDTs")
     if errors(problems):
         raise ProblemsFound(problems)
     problems += returns_problems(refused, matched)
@@ -572,8 +572,8 @@ def after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[I
     return problems
 
 
-def _after_draft_runs(conn: Connection, master: MasterData, invoices: Iterable[Invoice], what_it: str,
-                      what_en: str) -> list[Problem]:
+def issued_after_draft_runs(conn: Connection, master: MasterData, invoices: Iterable[Invoice], what_it: str,
+                            what_en: str) -> list[Problem]:
     """`after_draft_runs` for documents issued at once, the workbook named as the master was read."""
     from toolkit.services.printing import quoted
 
@@ -721,8 +721,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                 if status is InvoiceStatus.FINAL and not refused:
-                    refused = _after_draft_runs(conn, master, result.invoices, "le fatture di questa emissione",
-                                                "this run's invoices")
+                    refused = issued_after_draft_runs(conn, master, result.invoices,
+                                                      "le fatture di questa emissione", "this run's invoices")
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
