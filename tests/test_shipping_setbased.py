@@ -332,14 +332,46 @@ def rates_changing(master: MasterData, rng: random.Random, day: date | None) -> 
 
 @pytest.mark.parametrize("seed, ahead", [(4, True), (5, False)])
 def test_a_rate_change_ships_as_the_reference(tmp_path, seed, ahead, monkeypatch):
-    """Orders made before the change, shipped after it: their lines rated again, or warned
-    about when shipped in part before, alike on both paths, a VAT-included list's too."""
+    """Orders made before the change, shipped after it: their lines rated again, or cut at what
+    shipped in part before, the rest a new line at the new rate, alike on both paths, a
+    VAT-included list's too."""
     rng = random.Random(seed)
     made = randomized(master_of(tmp_path, seed), rng)
     made = made.model_copy(update={"price_lists": tuple(replace(p, vat_included=rng.random() < 0.5)
                                                         for p in made.price_lists)})
     ships = rates_changing(made, rng, START + timedelta(1) if ahead else None)
     assert twin_days(made, tmp_path, rng, 6, monkeypatch=monkeypatch, ships_with=ships) > 0
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_lines_shipped_in_part_before_a_rate_change_are_cut_alike_on_both_paths(tmp_path, seed, monkeypatch):
+    """Half of every open line ships on 1 April, the rest on 2 April, after half the items
+    changed rate on a VAT-included list or not: each path cuts the lines shipped in part at what
+    shipped and ships the rest as a new line at the new rate, the same lines, DDTs and tables."""
+    rng = random.Random(seed)
+    made = randomized(master_of(tmp_path, seed), rng)
+    made = made.model_copy(update={"stock": None, "price_lists": tuple(
+        replace(p, vat_included=rng.random() < 0.5) for p in made.price_lists)})
+    change = START + timedelta(1)
+    ships = rates_changing(made, rng, change)
+    product, reference = (open_ledger(f"sqlite:///{tmp_path / name}.sqlite") for name in ("product", "reference"))
+    for ledger, ship_in in ((product, shipping_days.ship_in), (reference, _reads_each_day)):
+        with monkeypatch.context() as m:
+            m.setattr(shipping_days, "ship_in", ship_in)
+            create(made, ledger, START, with_catch_up=False)
+    half = [ChosenRow(n, str(no), (q / 2).quantize(D("0.001"))) for n, lines in open_numbers(product)
+            for no, _, q in lines if q > 1]
+    lines = []
+    for day, kwargs in ((START, {"chosen": half, "force": True}), (change, {"all_open": True, "force": True})):
+        got = seen(ship(ships, product, day, replan=True, **kwargs))
+        want = seen(shipping_rowwise.ship(ships, reference, day, **kwargs))
+        assert got == want, day
+        assert table_digests(product) == table_digests(reference)
+        with reading(product) as conn:
+            lines.append(len(conn.execute(select(schema.order_lines.c.id)).all()))
+    assert half and lines[1] > lines[0], lines
+    product.engine.dispose()
+    reference.engine.dispose()
 
 
 def test_the_sample_month_ships_as_the_reference(tmp_path, monkeypatch):

@@ -191,17 +191,15 @@ def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_
     assert [(x.customer, x.vat > 0) for x in again.invoices] == [("C001", True)]
 
 
-def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_and_stores_nothing(ledger):
+def test_ship_invoice_after_the_switch_charges_the_rest_of_a_line_shipped_in_part_before_it_at_0_n2_2(ledger):
     """`ship --invoice` invoices the DDT's lines at once: an order created at 22 % before the
-    switch to RF19, whose A001 shipped in part before it, keeps 22 % on that line (one rate a
-    line: `vat-rate-kept-part-shipped`) and is refused with month end's error, and neither the
-    new DDT nor an invoice is stored. Its A002 alone would ship at the 0 % N2.2 of its day."""
+    switch to RF19, whose A001 shipped 4 pz before it, ships the rest at the 0 % N2.2 of its day,
+    as its A002: the line is cut at what shipped (4 pz at 22 %, for the month end of the regime of
+    then) and the rest is a new line at 0 % N2.2. It kept 22 % for the rest, and the invoice was
+    refused (invoice-vat-under-regime), telling the desk to void the order and order it again."""
     from test_services_no_ddt import THURSDAY
 
     from toolkit.core.shipping import ChosenRow
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.deliveries import load_notes
-    from toolkit.ledger.invoices import load_invoices
     from toolkit.services.orders import create, list_orders
     from toolkit.services.shipping import ship
 
@@ -213,10 +211,14 @@ def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_
 
     shipped = ship(flat_rate, ledger, THURSDAY, all_open=True, invoice=True)
 
-    assert [p.code for p in shipped.problems if p.is_error] == ["invoice-vat-under-regime"]
-    assert shipped.ddts == () and shipped.invoices == ()
-    with reading(ledger) as conn:
-        assert load_invoices(conn) == [] and len(load_notes(conn)) == 1
+    assert [p.code for p in shipped.problems if p.is_error] == []
+    [invoice] = shipped.invoices
+    assert {(x.item, x.vat_rate, x.vat_nature) for x in invoice.lines if x.item} == {("A001", D(0), "N2.2"),
+                                                                                   ("A002", D(0), "N2.2")}
+    assert invoice.vat == 0
+    [order] = list_orders(ledger)
+    assert [(x.quantity, x.shipped, x.vat_rate, x.vat_nature) for x in order.lines if x.item == "A001"] == [
+        (D(4), D(4), D(22), None), (D(6), D(6), D(0), "N2.2")]
 
 
 def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_regime_without_it(ledger):

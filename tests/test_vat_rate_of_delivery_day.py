@@ -182,22 +182,45 @@ def test_ship_invoice_at_once_charges_the_rate_of_the_delivery_day_and_its_xml_p
     assert [s[:4] for s in said.summary] == [(D(4), None, D("30.00"), D("1.20")), (D(10), None, D("234.00"), D("23.40"))]
 
 
-def test_a_line_shipped_in_part_before_keeps_its_rate_and_says_so(ledger, rome_today):
-    """Half of the 4 January order's A001 went on 30 December at 22 %: its order line, which that
-    DDT reads too, keeps 22 % for the rest, with a warning that tells what to do."""
+@pytest.mark.parametrize("gross", [False, True])
+def test_a_line_shipped_in_part_before_ships_the_rest_at_the_rate_of_its_own_ddt(ledger, rome_today, gross):
+    """Half of the 4 January order's A001 went on 30 December at 22 %; the rest ships on 4 January.
+    Each delivery is a sale of its own day (art. 6 DPR 633/72): the rest is 10 %. The order line
+    is cut at what shipped, 6 pz at 22 % that December's DDT and invoice read, and the rest is a new
+    line of the order, 6 pz at 10 %, which January's DDT cites and January invoices (on a
+    VAT-included list at the shelf price made net at 10 %). It kept 22 % with a warning telling
+    the desk to close the order and order the rest again."""
     rome_today(CREATED)
-    created_ahead(ledger, master())
+    created_ahead(ledger, master(gross=gross))
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     from toolkit.core.shipping import ChosenRow
 
     rome_today(LAST_OLD)
-    books = master(change=True)
+    books = master(change=True, gross=gross)
     ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True)
     rome_today(FIRST_NEW)
     done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
-    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
-    [told] = [p for p in done.problems if p.code == "vat-rate-kept-part-shipped"]
-    assert f"L'ordine {order.number} ha già spedito o fatturato parte di A001 con IVA 22 %" in told.render("it")
+    [a001] = [x for x in done.notes[0].lines if x.item == "A001"]
+    net = D("17.726667") if gross else D("19.5")
+    assert (a001.quantity, a001.vat_rate, a001.unit_price) == (D(6), D(10), net)
+    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-changed"]
+    [again] = [o for o in list_orders(ledger) if o.number == order.number]
+    was = D("15.983333") if gross else D("19.5")
+    assert [(x.line_no, x.quantity, x.shipped, x.vat_rate, x.unit_price) for x in again.lines if x.item == "A001"] \
+        == [(1, D(6), D(6), D(22), was), (3, D(6), D(6), D(10), net)]
+    assert again.status.value == "completed"
+    rome_today(date(2027, 2, 1))
+    [dec] = run(ledger, books, Request(DECEMBER, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    shelf = D("117.00") if gross else None
+    assert [(x.quantity, x.vat_rate) for x in dec.lines if x.item == "A001"] == [(D(6), D(22))]
+    assert [(x.quantity, x.vat_rate) for x in jan.lines if x.item == "A001"] == [(D(6), D(10))]
+    [v22] = [v for v in dec.summary if v.rate == 22]
+    [v10] = [v for v in jan.summary if v.rate == 10]
+    if shelf is not None:
+        assert (v22.taxable + v22.vat, v10.taxable + v10.vat) == (shelf, shelf)
+    else:
+        assert (v22.taxable, v22.vat, v10.taxable, v10.vat) == (D("117.00"), D("25.74"), D("117.00"), D("11.70"))
 
 
 @pytest.mark.parametrize("row, code, cell", [([10, None], "vat-change-without-day", "G2"),

@@ -28,7 +28,7 @@ from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
+from toolkit.ledger.orders import load_orders, order_by_number, rate_again, set_statuses
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import UNKNOWN_ORDER
@@ -85,9 +85,15 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
+    rests = {}
     for again in plan.rated_again:
+        if again.kept is not None:
+            rests.update(rate_again(conn, [again]))
+            continue
         conn.execute(update(schema.order_lines).where(schema.order_lines.c.id == again.order_line_id).values(
             vat_rate=again.vat_rate, vat_nature=again.vat_nature, unit_price=again.unit_price, amount=again.amount))
+    plan, cut = plan.split({order.id: order for order in fresh}, rests)
+    fresh = [cut[order.id] for order in fresh]
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, party_book(master),
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
                        accounting_date=accounting_date)

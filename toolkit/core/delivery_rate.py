@@ -9,10 +9,14 @@ so the order, the DDT, the invoice, its XML and the register all read one rate. 
 changed by hand is a rate the sheet gives for every day, so the open lines shipped after it
 follow it. On a VAT-included list the customer's shelf price stays and is split at the new rate.
 
-A line already shipped or invoiced in part keeps its rate: its order line's one rate is what its
-earlier DDTs and invoices read; it is warned, never rated silently. A line invoiced in full
-before it ships (prepay, POS, on credit: invoiced at the order) keeps its rate without a word: an
-invoice issued before the delivery makes the sale on its own date (art. 6 c. 4 DPR 633/72).
+A line already shipped in part is split: each delivery is a sale made on its own day, at that
+day's rate, and its earlier DDTs and their invoices read its order line. So the line keeps its
+rate for what its DDTs shipped (its quantity becomes that) and the rest becomes a new line of the
+order at the new rate, which the DDT of the day cites (`RatedAgain.kept`). A line invoiced in
+full before it ships (prepay, POS, on credit: invoiced at the order) keeps its rate without a
+word: an invoice issued before the delivery makes the sale on its own date (art. 6 c. 4 DPR
+633/72). Left as it is, warned: a line invoiced at the order in part beyond what shipped, and a
+line a voided DDT carried that nothing else shipped, which prints again from it.
 Returns keep theirs: a return is credited at the rate its invoice charged
 (`toolkit.core.credit_notes`).
 """
@@ -27,6 +31,7 @@ from toolkit.basics.money import CENT, cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.drafts import net_of_vat
+from toolkit.core.lines import line_amount
 from toolkit.core.orders import Order, OrderLine
 from toolkit.core.vat import line_vat, rate_key, rate_text
 from toolkit.model.memo import per_master
@@ -44,14 +49,14 @@ VAT_RATE_CHANGED = define(
 VAT_RATE_KEPT_PART_SHIPPED = define(
     "vat-rate-kept-part-shipped", "warning",
     title=("Aliquota IVA non aggiornata", "VAT rate not brought up to date"),
-    it="L'ordine {number} ha già spedito o fatturato parte di {item} con IVA {old}: il resto esce con il DDT del "
-       "{day} ancora con IVA {old}, mentre Articoli dà IVA {new} per quel giorno, perché la riga dell'ordine ha "
-       "un'aliquota sola. Per tassare il resto al {new}, prima di spedirlo chiudi l'ordine (toolkit orders status "
-       "{number} --to chiuso) e ordina di nuovo ciò che resta (toolkit convert --to ordini).",
-    en="Order {number} has already shipped or invoiced part of {item} at VAT {old}: the rest leaves on the DDT of "
-       "{day} still at VAT {old}, while Items gives VAT {new} for that day, since the order line has one rate. To "
-       "tax the rest at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) and "
-       "order what is left again (toolkit convert --to ordini).")
+    it="L'ordine {number} ha {item} con IVA {old} su un DDT annullato, che si ristampa dalla riga dell'ordine, o "
+       "fatturato all'ordine in parte: esce con il DDT del {day} ancora con IVA {old}, mentre Articoli dà IVA {new} "
+       "per quel giorno. Per tassarlo al {new}, prima di spedirlo chiudi l'ordine (toolkit orders status {number} "
+       "--to chiuso) e ordina di nuovo ciò che resta (toolkit convert --to ordini).",
+    en="Order {number} has {item} at VAT {old} on a voided DDT, which prints again from the order line, or invoiced "
+       "in part at the order: it leaves on the DDT of {day} still at VAT {old}, while Items gives VAT {new} for that "
+       "day. To tax it at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) "
+       "and order what is left again (toolkit convert --to ordini).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +69,12 @@ class RatedAgain:
     unit_price: Decimal
     """The same, but on a VAT-included list: its shelf price made net at the new rate."""
     amount: Decimal
-    """The order line's amount at `unit_price`."""
+    """The order line's amount at `unit_price`: of the rest only, when `kept`."""
+    kept: Decimal | None = None
+    """A line shipped in part before: what its DDTs shipped, which keeps the line's rate (its
+    quantity becomes this, its amount `kept_amount`); the rest, the line's quantity less this,
+    becomes a new line of the order at this rate (`toolkit.ledger.orders.rate_again`)."""
+    kept_amount: Decimal | None = None
 
 
 def rates_on(master: MasterData, day: date) -> dict[str, Decimal]:
@@ -101,13 +111,16 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
                 new=rate_text(rate_key(rate, nature)))
     if line.invoiced and line.invoiced >= line.quantity:
         return line, None, None
-    if line.shipped or line.invoiced or kept:
+    if line.invoiced > line.shipped or (kept and not line.shipped):
         return line, None, VAT_RATE_KEPT_PART_SHIPPED(at, **said)
-    unit, amount = line.unit_price, line.amount
+    rest = line.quantity - line.shipped
+    unit, amount = line.unit_price, line_amount(rest, line.unit_price) if line.shipped else line.amount
     if order.price_list in _vat_included(master):
-        unit, amount = net_of_vat(line.quantity, shelf_price(line.quantity, line.unit_price, line.vat_rate), rate)
+        unit, amount = net_of_vat(rest, shelf_price(line.quantity, line.unit_price, line.vat_rate), rate)
     rate, unit, amount = _like(rate, line.vat_rate), _like(unit, line.unit_price), _like(amount, line.amount)
-    rated = RatedAgain(line.id, rate, nature, unit, amount)
+    split = dict(kept=line.shipped, kept_amount=_like(line_amount(line.shipped, line.unit_price), line.amount)
+                 ) if line.shipped else {}
+    rated = RatedAgain(line.id, rate, nature, unit, amount, **split)
     return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
             VAT_RATE_CHANGED(at, **said))
 

@@ -25,7 +25,7 @@ hold them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -311,6 +311,40 @@ class ShippingPlan:
     rated_again: tuple[RatedAgain, ...] = ()
     """The order lines the drafts ship at the rate of the DDT's date (`toolkit.core.delivery_rate`),
     to be stored on the lines with the DDTs."""
+
+    def split(self, orders: Mapping[int, Order], rests: Mapping[int, tuple[int, int]]
+              ) -> tuple[ShippingPlan, dict[int, Order]]:
+        """The plan with its lines shipped in part before cut in two (`RatedAgain.kept`): each
+        draft line of one cites the rest's new line (`rests`: id and number, as stored), and
+        `orders` hold, in its place, the line cut at what it shipped and the rest, nothing of
+        it shipped, as the ledger now has them. Nothing split: the plan and orders as they are."""
+        if not rests:
+            return self, dict(orders)
+        drafts = tuple(replace(draft, lines=tuple(
+            replace(line, order_line_id=rests[line.order_line_id][0], line_no=rests[line.order_line_id][1])
+            if line.order_line_id in rests else line for line in draft.lines)) for draft in self.drafts)
+        cut = {r.order_line_id: r for r in self.rated_again if r.order_line_id in rests}
+        touched = {order_id for order_id, order in orders.items() if any(x.id in cut for x in order.lines)}
+        return replace(self, drafts=drafts), {order_id: _cut(order, cut, rests) if order_id in touched else order
+                                              for order_id, order in orders.items()}
+
+
+def _cut(order: Order, cut: Mapping[int, RatedAgain], rests: Mapping[int, tuple[int, int]]) -> Order:
+    """`order` with each line of `cut` as `ShippingPlan.split` leaves it: the part shipped, then
+    the rest as a new line at the end."""
+    kept: list[OrderLine] = []
+    added: list[OrderLine] = []
+    for line in order.lines:
+        if (rated := cut.get(line.id)) is None or rated.kept is None or rated.kept_amount is None:
+            kept.append(line)
+            continue
+        kept.append(replace(line, quantity=rated.kept, amount=rated.kept_amount))
+        new_id, line_no = rests[line.id]
+        added.append(replace(line, id=new_id, line_no=line_no, quantity=line.quantity - rated.kept,
+                             unit_price=rated.unit_price, amount=rated.amount, vat_rate=rated.vat_rate,
+                             vat_nature=rated.vat_nature, shipped=Decimal(0), invoiced=Decimal(0),
+                             credited=Decimal(0)))
+    return replace(order, lines=(*kept, *added))
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,18 +199,40 @@ def documents_issued(conn: Connection, ids: Sequence[int]) -> None:
         conn.execute(update(schema.orders).where(o.id.in_(chunk)).values(documents_held=None))
 
 
-def rate_again(conn: Connection, rated: Sequence[RatedAgain]) -> None:
+def rate_again(conn: Connection, rated: Sequence[RatedAgain]) -> dict[int, tuple[int, int]]:
     """Store on their order lines the rate of the DDT's date they ship at, and on a VAT-included
     list the net price it makes of the shelf price (`toolkit.core.delivery_rate`): before the DDTs
     that ship them are stored, in their transaction, so the DDTs' kept values, the invoice, its
-    XML and the register all read the line as it shipped."""
-    if not rated:
-        return
-    conn.execute(update(schema.order_lines).where(ol.id == bindparam("line_id")).values(
-        vat_rate=bindparam("rate", type_=ol.vat_rate.type), vat_nature=bindparam("nature", type_=ol.vat_nature.type),
-        unit_price=bindparam("price", type_=ol.unit_price.type), amount=bindparam("total", type_=ol.amount.type)),
-        [dict(line_id=r.order_line_id, rate=r.vat_rate, nature=r.vat_nature, price=r.unit_price, total=r.amount)
-         for r in rated])
+    XML and the register all read the line as it shipped.
+
+    A line shipped in part before (`RatedAgain.kept`) keeps its rate for what its DDTs shipped,
+    which their invoices read through it: its quantity becomes that, and the rest a new line of
+    its order (numbered after its last) at the new rate, with the line's item, text, note and
+    price rule. Returns, per line split, the new line's id and number, for the DDT of the day to
+    cite. Only lines rated again are written: a day without a rate change writes nothing here."""
+    whole = [r for r in rated if r.kept is None]
+    if whole:
+        conn.execute(update(schema.order_lines).where(ol.id == bindparam("line_id")).values(
+            vat_rate=bindparam("rate", type_=ol.vat_rate.type), vat_nature=bindparam("nature", type_=ol.vat_nature.type),
+            unit_price=bindparam("price", type_=ol.unit_price.type), amount=bindparam("total", type_=ol.amount.type)),
+            [dict(line_id=r.order_line_id, rate=r.vat_rate, nature=r.vat_nature, price=r.unit_price, total=r.amount)
+             for r in whole])
+    return {r.order_line_id: _split(conn, r) for r in rated if r.kept is not None}
+
+
+def _split(conn: Connection, rated: RatedAgain) -> tuple[int, int]:
+    """The line `rated` cut at what it shipped (`rate_again`): the new line's (id, line_no)."""
+    line = conn.execute(select(ol.order_id, ol.item, ol.description, ol.unit, ol.quantity, ol.note, ol.price_rule)
+                        .where(ol.id == rated.order_line_id)).one()
+    line_no = conn.execute(select(func.max(ol.line_no)).where(ol.order_id == line.order_id)).scalar_one() + 1
+    conn.execute(update(schema.order_lines).where(ol.id == rated.order_line_id).values(
+        quantity=rated.kept, amount=rated.kept_amount))
+    new_id = conn.execute(insert(schema.order_lines).values(
+        order_id=line.order_id, line_no=line_no, item=line.item, description=line.description, unit=line.unit,
+        quantity=line.quantity - rated.kept, unit_price=rated.unit_price, amount=rated.amount,
+        vat_rate=rated.vat_rate, vat_nature=rated.vat_nature, note=line.note, price_rule=line.price_rule,
+        shipped=Decimal(0)).returning(ol.id)).scalar_one()
+    return new_id, line_no
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,

@@ -654,8 +654,8 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
-    by_id = {order.id: order for order in fresh}
-    rate_again(conn, plan.rated_again)
+    plan, by_id = plan.split({order.id: order for order in fresh}, rate_again(conn, plan.rated_again))
+    fresh = [by_id[order.id] for order in fresh]
     book = party_book(master)
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, book,
                        forced_detail=_forced_details(master, plan.drafts, exposure),
