@@ -221,13 +221,14 @@ def test_ship_invoice_after_the_switch_charges_the_rest_of_a_line_shipped_in_par
         (D(4), D(4), D(22), None), (D(6), D(6), D(0), "N2.2")]
 
 
-def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_regime_without_it(ledger):
-    """An order created ahead before the switch, whose invoice `orders create` or `ship` issues
-    on its day (`issue_at_order`): the invoice would charge its 22 %, so the caller's transaction
-    is rolled back with the error, and no invoice is stored."""
+def test_an_order_invoiced_at_once_after_the_switch_takes_the_items_0_n2_2_of_its_invoice_s_day(ledger):
+    """An order created ahead at 22 % before the switch, whose invoice `orders create` or `ship`
+    issues on its day, before the goods leave: that invoice makes the sale on its date (art. 6
+    c. 4 DPR 633/72), so its lines take the items' 0 % N2.2 of that day, as a DDT's lines do, and
+    it is issued with a warning per line, apart from what it refuses; it was refused as charging
+    22 % under RF19, and nothing was stored."""
     from test_services_no_ddt import THURSDAY
 
-    from toolkit.basics.problems import ProblemsFound
     from toolkit.ledger.db import reading, writing
     from toolkit.ledger.invoices import load_invoices
     from toolkit.ledger.orders import load_orders
@@ -239,12 +240,14 @@ def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_r
     with reading(ledger) as conn:
         ids = [o.id for o in load_orders(conn)]
 
-    with pytest.raises(ProblemsFound) as refused, writing(ledger) as conn:
-        invoice_orders_in(conn, flat_rate, ids, THURSDAY)
+    with writing(ledger) as conn:
+        issued, refused, rated = invoice_orders_in(conn, flat_rate, ids, THURSDAY)
 
-    assert [p.code for p in refused.value.problems] == ["invoice-vat-under-regime"]
+    assert refused == [] and {p.code for p in rated} == {"vat-rate-changed-at-invoice"}
     with reading(ledger) as conn:
-        assert load_invoices(conn) == []
+        [invoice] = load_invoices(conn)
+    assert invoice.number == issued[0].number and invoice.vat == 0
+    assert {(x.vat_rate, x.vat_nature) for x in invoice.lines} == {(D(0), "N2.2"), (D(0), "N1")}  # N1: the stamp
 
 
 def _flat_rate_eu_customer(nature):
@@ -314,9 +317,10 @@ def test_a_flat_rate_sellers_item_may_be_n1_but_no_other_nature_than_n2_2():
 
 
 def test_orders_created_at_n3_2_are_not_invoiced_at_it_after_the_switch_to_a_regime_without_vat(ledger):
-    """A German business's order created at N3.2 while the desk was ordinary keeps N3.2 on its lines:
-    invoiced after the switch to RF19 (the customer's nature corrected to N2.2 as the check asks),
-    its file declared an intra-EU supply under RF19. Month end refuses it as it does an order at 22 %."""
+    """A German business's order created and shipped at N3.2 while the desk was ordinary keeps N3.2
+    on its lines: invoiced after the switch to RF19 (the customer's nature corrected to N2.2 as the
+    check asks), its file declared an intra-EU supply under RF19. Month end refuses it as it does
+    an order at 22 %. (Shipped after the switch, the line takes the N2.2 of its DDT's day.)"""
     from datetime import date
 
     from test_services_no_ddt import APRIL, THURSDAY
@@ -332,7 +336,7 @@ def test_orders_created_at_n3_2_are_not_invoiced_at_it_after_the_switch_to_a_reg
     flat_rate = check(minimal.workbook(_flat_rate_eu_customer("N2.2"))).master
     assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
     create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
-    ship(flat_rate, ledger, THURSDAY, all_open=True)
+    ship(ordinary, ledger, THURSDAY, all_open=True)
 
     result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
 

@@ -363,3 +363,91 @@ def test_a_line_a_voided_ddt_carried_keeps_its_rate_so_that_ddt_prints_again_as_
     with reading(ledger) as conn:
         [again] = [n for n in load_notes(conn) if n.number == first.number]
     assert [(x.item, x.vat_rate) for x in again.lines] == [(x.item, x.vat_rate) for x in first.lines]
+
+
+def prepay(**kw) -> MasterData:
+    s = sheets(**kw)
+    [t001] = [row for row in s["Modelli ordine"] if row[0] == "T001"]
+    t001 += [None] * (13 - len(t001))
+    t001[12] = "Pagamento anticipato"
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    return books
+
+
+def test_an_invoice_at_the_order_held_for_its_day_charges_the_rate_of_that_day(ledger, rome_today):
+    """A prepay order made on 28 December for 4 January holds its invoice until that day; the
+    change was written after it was made. Issued on 4 January, before the goods leave, the
+    invoice makes the sale on its date (art. 6 c. 4 DPR 633/72): 10 %, its order line with it,
+    so the DDT that follows the payment carries 10 % too. It charged the 22 % of the order."""
+    rome_today(CREATED)
+    assert create(prepay(), ledger, FIRST_NEW, with_catch_up=False).created
+    assert a001_rates(ledger) == {FIRST_NEW: (D(22), D("19.5"))}
+    rome_today(FIRST_NEW)
+    made = create(prepay(change=True), ledger, FIRST_NEW, with_catch_up=False)
+    [invoice] = made.invoices
+    assert invoice.invoice_date == FIRST_NEW
+    assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
+    assert a001_rates(ledger) == {FIRST_NEW: (D(10), D("19.5"))}
+    [told] = [p for p in made.problems if p.code.startswith("vat-rate")]
+    assert (told.code, told.location.sheet, told.location.cell) == ("vat-rate-changed-at-invoice", "Articoli", "F2")
+    assert "la fattura del 04/01/2027, emessa prima della consegna, lo porta con IVA 10 %" in told.render("it")
+    assert "the invoice of 04/01/2027, issued before the delivery, carries it at VAT 10 %" in told.render("en")
+
+
+def test_a_quotation_confirmed_after_the_change_for_a_customer_invoiced_at_once_charges_the_new_rate(
+        ledger, rome_today):
+    """A quotation made on 28 December at 22 %, confirmed on 4 January for C001, invoiced at once
+    (*Immediato*): the invoice of 4 January charges 10 %, warned, and the confirmation is no
+    refusal: the order is made and the quotation closed."""
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.order_confirm import confirm
+
+    def immediate(**kw) -> MasterData:
+        s = sheets(**kw)
+        s["Clienti"][0].append("Termini di fatturazione")
+        s["Clienti"][1].append("Immediato")
+        s["Clienti"][2].append(None)
+        minimal.set_cell(s, "Modelli ordine", "M2", "Preventivo")
+        books = check(minimal.workbook(s)).master
+        assert books is not None, [str(p) for p in check(minimal.workbook(s)).problems]
+        return books
+
+    rome_today(CREATED)
+    assert create(immediate(), ledger, CREATED, with_catch_up=False).created
+    rome_today(FIRST_NEW)
+    with reading(ledger) as conn:
+        [quotation] = load_orders(conn)
+    done = confirm(immediate(change=True), ledger, quotation.number, FIRST_NEW)
+    assert done.order is not None and done.summary("it") == ""
+    [invoice] = done.invoices
+    assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
+    assert [p.code for p in done.problems] == ["vat-rate-changed-at-invoice"]
+
+
+def test_a_nature_changed_alone_by_hand_is_followed_by_the_lines_not_yet_shipped(ledger, rome_today):
+    """A001 at 0 % N4 when the orders were made; the desk then writes N2.2 in its *Natura*, the
+    rate still 0. The nature is what the e-invoice says of a 0 % line (Natura), so it is part of
+    the rate of the day: the 4 January DDT carries 0 % N2.2, warned at the *Natura* cell, and
+    January's invoice too. The line kept N4, as only a rate's change was looked at."""
+    def exempt(nature: str) -> MasterData:
+        s = sheets(rate=0)
+        [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+        a001[4] = nature
+        books = check(minimal.workbook(s)).master
+        assert books is not None
+        return books
+
+    rome_today(CREATED)
+    created_ahead(ledger, exempt("N4"))
+    rome_today(FIRST_NEW)
+    books = exempt("N2.2")
+    [number] = [o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True)
+    assert [(x.vat_rate, x.vat_nature) for x in done.notes[0].lines if x.item == "A001"] == [(D(0), "N2.2")]
+    [told] = [p for p in done.problems if p.code == "vat-rate-changed"]
+    assert (told.location.sheet, told.location.cell) == ("Articoli", "E2")
+    assert "aveva A001 con IVA 0 % N4: il DDT del 04/01/2027 lo porta con IVA 0 % N2.2" in told.render("it")
+    rome_today(date(2027, 2, 1))
+    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    assert [(x.vat_rate, x.vat_nature) for x in jan.lines if x.item == "A001"] == [(D(0), "N2.2")]

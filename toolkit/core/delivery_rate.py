@@ -23,17 +23,19 @@ Returns keep theirs: a return is credited at the rate its invoice charged
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from toolkit.basics.cells import Location
 from toolkit.basics.money import CENT, cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.drafts import net_of_vat
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import Order, OrderLine
-from toolkit.core.vat import line_vat, rate_key, rate_text
+from toolkit.core.vat import RateKey, line_vat, rate_key, rate_text
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
 
@@ -58,6 +60,16 @@ VAT_RATE_KEPT_PART_SHIPPED = define(
        "day. To tax it at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) "
        "and order what is left again (toolkit convert --to ordini).")
 
+VAT_RATE_CHANGED_AT_INVOICE = define(
+    "vat-rate-changed-at-invoice", "warning",
+    title=("Aliquota IVA del giorno della fattura", "VAT rate of the invoice's day"),
+    it="L'ordine {number} aveva {item} con IVA {old}: la fattura del {day}, emessa prima della consegna, lo porta con "
+       "IVA {new}, l'aliquota che Articoli dà per quel giorno, perché una fattura emessa prima della consegna fa la "
+       "vendita alla sua data (art. 6 c. 4 DPR 633/72). Ordine, fattura e DDT riportano IVA {new}.",
+    en="Order {number} had {item} at VAT {old}: the invoice of {day}, issued before the delivery, carries it at VAT "
+       "{new}, the rate Items gives for that day, since an invoice issued before the delivery makes the sale on its "
+       "date (art. 6 c. 4 DPR 633/72). The order, the invoice and the DDT show VAT {new}.")
+
 
 @dataclass(frozen=True, slots=True)
 class RatedAgain:
@@ -77,19 +89,34 @@ class RatedAgain:
     kept_amount: Decimal | None = None
 
 
-def rates_on(master: MasterData, day: date) -> dict[str, Decimal]:
-    """Each item's rate in force on `day`, 0 for none: what a shipped line is held against,
-    one lookup a line (a change written ahead or by hand alike). The items' own rates are
-    gathered once per master; only the few items with a change written are asked of `day`."""
+def rates_on(master: MasterData, day: date) -> dict[str, RateKey]:
+    """Each item's rate in force on `day`, 0 for none, with its nature when 0 (as `line_vat`
+    gives it to a customer of no nature of its own): what a shipped line is held against, one
+    lookup a line (a change written ahead or by hand alike, of a rate or of a 0 % rate's nature,
+    as both are what the e-invoice says of the line). The items' own are gathered once per
+    master; only the few items with a change written are asked of `day`."""
     rates, changing = _rates(master)
     if not changing:
         return rates
-    return {**rates, **{i.code: i.vat_rate_on(day) or Decimal(0) for i in changing}}
+    return {**rates, **{i.code: _key(i.vat_rate_on(day), i.vat_nature) for i in changing}}
+
+
+def off_rate(in_force: Mapping[str, RateKey], line: OrderLine) -> bool:
+    """Whether `line` is not at its item's rate and nature of `in_force` (`rates_on`): to be
+    looked at again (`rated_for_delivery`), which a customer's own nature may leave as it is.
+    An item no longer on the sheet is not looked at."""
+    if (key := in_force.get(line.item)) is None:
+        return False
+    return key[0] != line.vat_rate or (not key[0] and key[1] != line.vat_nature)
+
+
+def _key(rate: Decimal | None, nature: str | None) -> RateKey:
+    return (rate or Decimal(0), nature.upper() if nature and not rate else None)
 
 
 @per_master
-def _rates(master: MasterData) -> tuple[dict[str, Decimal], tuple[Item, ...]]:
-    return ({i.code: i.vat_rate or Decimal(0) for i in master.items},
+def _rates(master: MasterData) -> tuple[dict[str, RateKey], tuple[Item, ...]]:
+    return ({i.code: _key(i.vat_rate, i.vat_nature) for i in master.items},
             tuple(i for i in master.items if i.vat_from is not None))
 
 
@@ -97,7 +124,8 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
                        ) -> tuple[OrderLine, RatedAgain | None, Problem | None]:
     """`line` as it ships on a DDT dated `day`: rated again when its rate and nature are not the
     ones *Articoli* gives for that day (`line_vat`), with the warning that says so. Called for the
-    lines whose rate differs from the item's on `day` (`rates_on`), a customer's nature too.
+    lines whose rate or nature differs from the item's on `day` (`off_rate`), a customer's nature
+    too.
     `kept`: a voided DDT carried the line, and prints again from it as it first printed, so it
     keeps its rate as a line shipped in part does."""
     item, customer = _items(master).get(line.item), _customers(master).get(order.customer)
@@ -106,7 +134,7 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     rate, nature = line_vat(item, customer, day)
     if rate_key(rate, nature) == rate_key(line.vat_rate, line.vat_nature):
         return line, None, None
-    at = master.locate(item.source, "new_vat_rate" if item.vat_rate_on(day) != item.vat_rate else "vat_rate")
+    at = _cell(master, item, customer, day, rate == line.vat_rate)
     said = dict(number=order.number, item=line.item, day=day, old=rate_text(rate_key(line.vat_rate, line.vat_nature)),
                 new=rate_text(rate_key(rate, nature)))
     if line.invoiced and line.invoiced >= line.quantity:
@@ -123,6 +151,37 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     rated = RatedAgain(line.id, rate, nature, unit, amount, **split)
     return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
             VAT_RATE_CHANGED(at, **said))
+
+
+def _cell(master: MasterData, item: Item, customer: Customer, day: date, nature_alone: bool) -> Location:
+    """The cell that gives a line its rate of `day`: *Nuova aliquota IVA* from *Dal*, else
+    *Aliquota IVA*, or, when only the nature of a 0 % rate changed, the *Natura* that says it
+    (the customer's when it has one)."""
+    if nature_alone:
+        return (master.locate(customer.source, "vat_nature") if customer.vat_nature
+                else master.locate(item.source, "vat_nature"))
+    return master.locate(item.source, "new_vat_rate" if item.vat_rate_on(day) != item.vat_rate else "vat_rate")
+
+
+def rated_for_invoice(master: MasterData, orders: Sequence[Order], day: date
+                      ) -> tuple[list[RatedAgain], list[Problem]]:
+    """The lines of `orders` invoiced at the order on `day` before they ship (prepay, an
+    invoice held for its day, a quotation confirmed for a customer invoiced at once), rated
+    again for that day as shipping rates a line for its DDT's: such an invoice makes the sale on
+    its date (art. 6 c. 4 DPR 633/72). A line shipped or invoiced in part is left as it is: the
+    invoice charges what its DDTs have not, at the rate they shipped it."""
+    in_force = rates_on(master, day)
+    rated: list[RatedAgain] = []
+    said: list[Problem] = []
+    for order in orders:
+        for line in order.lines:
+            if line.shipped or line.invoiced or not off_rate(in_force, line):
+                continue
+            _, again, told = rated_for_delivery(master, order, line, day)
+            if again is not None and told is not None:
+                rated.append(again)
+                said.append(VAT_RATE_CHANGED_AT_INVOICE(told.location, **dict(told.params)))
+    return rated, said
 
 
 def shelf_price(quantity: Decimal, unit_price: Decimal, rate: Decimal) -> Decimal:

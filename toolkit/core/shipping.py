@@ -40,7 +40,7 @@ from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
-from toolkit.core.delivery_rate import RatedAgain, rated_for_delivery, rates_on
+from toolkit.core.delivery_rate import RatedAgain, off_rate, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -932,7 +932,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
-        if in_force.get(line.item, line.vat_rate) != line.vat_rate:
+        if off_rate(in_force, line):
             line, again, said = rated_for_delivery(master, order, line, day, kept=line.id in rates_kept)
             rated.extend((again,) if again is not None else ())
             told.extend((said,) if said is not None else ())

@@ -637,7 +637,8 @@ def _by_order(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
     goes on its order's form."""
     found: dict[str, list[Problem]] = {}
     for p in problems:
-        found.setdefault(str(dict(p.params).get("order")), []).append(p)
+        params = dict(p.params)
+        found.setdefault(str(params.get("order", params.get("number"))), []).append(p)
     return found
 
 
@@ -669,7 +670,8 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
                 invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
         left_out: list[Problem] = []
         for day, ids in sorted(invoice_now.items()):
-            left_out += invoice_orders_in(conn, master, ids, day)[1]
+            done = invoice_orders_in(conn, master, ids, day)
+            left_out += [*done.warned, *done.refused]
     stored = {k: number for k, (_, number) in zip(new, made)}
     found = {k: (known[d][0], SAME_FORM(None, order=known[d][0], origin=known[d][1] or "—"))
              for k, d in enumerate(digests) if d in known}

@@ -81,8 +81,8 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     problems, notes = ship_at_once(conn, master, shipping)
     invoices: list[Invoice] = []
     for day, ids in sorted(invoicing.items()):
-        issued, left_out = invoice_orders_in(conn, master, ids, day)
+        issued, left_out, rated = invoice_orders_in(conn, master, ids, day)
         invoices += issued
-        problems += left_out
+        problems += [*rated, *left_out]
     documents_issued(conn, list(documents))
     return Issued([order.number for order in orders], notes, invoices, gone + problems)

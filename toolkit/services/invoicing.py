@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 
@@ -45,6 +46,7 @@ from toolkit.core.credit_notes import (
     over_discount,
     returns_matched,
 )
+from toolkit.core.delivery_rate import rated_for_invoice
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.intent_ceiling import Ceiling
 from toolkit.core.invoicing import (
@@ -103,7 +105,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
-from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
+from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.intent_letters import letter_ceilings
@@ -462,20 +464,39 @@ def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shi
     return buyer_names(conn, waiting) if waiting else {}
 
 
+class InvoicedAtOrder(NamedTuple):
+    """What `invoice_orders_in` issued, apart from what it refused and what it only warns of:
+    its callers roll back, or name a return left out, on `refused`, never on a warning."""
+
+    invoices: list[Invoice]
+    refused: list[Problem]
+    """The errors of the returns left out, with month end's warnings on them (`issue_at_order`)."""
+    warned: list[Problem]
+    """The lines rated again for the invoices' day, one warning each (`rated_for_invoice`), and
+    each customer whose letter of intent's ceiling the invoices reach (`intent_ceiling`)."""
+
+
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int],
-                      day: date) -> tuple[list[Invoice], list[Problem]]:
+                      day: date) -> InvoicedAtOrder:
     """Invoice these orders at once, dated `day` (their date), inside the caller's transaction
     (order creation calls it for POS, on-credit and prepay orders and for customers invoiced
     immediately). Final at once: the invoice goes with the goods or asks for the payment. Lines
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
-    one of its series and year. With the invoices, the errors of the returns left out
-    (`issue_at_order`), and the warning of each customer whose letter of intent's ceiling they
-    reach (`toolkit.core.intent_ceiling`: its lines beyond it are invoiced with VAT)."""
+    one of its series and year.
+
+    An invoice issued before the delivery makes the sale on its date (art. 6 c. 4 DPR 633/72),
+    so the lines not shipped nor invoiced are rated again for `day` first, as shipping rates a
+    line for its DDT's date (`rated_for_invoice`): an order made before a rate change was
+    written, held for its day, a quotation confirmed after it. A customer whose letter of
+    intent's ceiling the invoices reach is warned (`toolkit.core.intent_ceiling`: its lines
+    beyond it are invoiced with VAT), beside the lines rated again."""
+    rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
+    rate_again(conn, rated)
     invoices, crossed = invoices_at_order_within(
         master, order_shipments(ordered_not_invoiced(conn, order_ids=order_ids)), day, letter_ceilings(conn, master))
-    issued, problems = issue_at_order(conn, master, invoices, order_ids, day)
-    return issued, crossed + problems
+    issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
+    return InvoicedAtOrder(issued, refused, said + crossed)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],

@@ -88,7 +88,7 @@ class Confirmed:
     problems: list[Problem] = field(default_factory=list)
     """Why nothing was made; beside an order made, a return left out of what it credits at once
     (`invoice_orders_in`: its goods credited already, or beyond a volume discount's share) and
-    month end's warnings."""
+    month end's warnings, and the lines its invoice rated again for its day."""
 
     def summary(self, lang: str) -> str:
         """The closing sentence of a confirmation that left a return out, in `orders create`'s
@@ -155,6 +155,6 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
                                               DocumentType.STANDARD, party_book(master))
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
-        invoices, left_out = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate \
-            else ([], [])
-    return Confirmed(quotation.number, order, invoices, left_out)
+        invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day) \
+            if quotation.customer in immediate else ([], [], [])
+    return Confirmed(quotation.number, order, invoices, [*rated, *left_out])
