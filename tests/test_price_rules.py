@@ -321,6 +321,24 @@ def test_a_derived_rule_from_a_list_stating_prices_otherwise_keeps_the_price_it_
     assert (coffee.item, coffee.unit_price, coffee.amount, coffee.price_rule) == ("A001", D(20), D("240.00"), "R1")
 
 
+def test_a_derived_rule_is_held_against_the_limit_at_the_rate_of_the_order_s_day():
+    """C001 buys from SCAFFALE (VAT included, A001 at 24.40, limit 23.00), priced by a rule from
+    BASE's 20.00 net: 24.40 with 22 %. A001 goes to 10 % on 1 May, written ahead: from then the
+    rule gives 22.00 gross, below the limit, which the check says at the rule, as pricing an order
+    of May refuses it. The check took the item's 22 % for every day and said nothing."""
+    rule = rule_row("R1", "Da listino", customer="C001", item="A001", base_list="BASE",
+                    base_price="Prezzo di listino", markup=0)
+    sheets = _with_shelf_list(sheets_with(rule), True)
+    sheets["Prezzi"][-2][5] = 23
+    assert "price-rule-below-limit" not in {p.code for p in checked(sheets).problems}
+    sheets["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+    for row in sheets["Articoli"][1:]:
+        row += [10, date(2026, 5, 1)] if row[0] == "A001" else [None, None]
+    [below] = [p for p in checked(sheets).problems if p.code == "price-rule-below-limit"]
+    assert (below.location.sheet, below.location.cell) == ("Regole prezzo", "K2")
+    assert (dict(below.params)["price"], dict(below.params)["price_list"]) == (D(22), "SCAFFALE")
+
+
 # --- derived price-list versions --------------------------------------------------------------
 
 def test_a_derived_version_is_its_base_marked_up_and_rounded():

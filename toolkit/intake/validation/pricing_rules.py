@@ -28,7 +28,7 @@ from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_b
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.records import column
 from toolkit.model.memo import per_master
-from toolkit.model.records import MasterData, PriceRule, PriceVersion, Record
+from toolkit.model.records import Item, MasterData, PriceRule, PriceVersion, Record
 
 RULE_NAMES_BOTH = define(
     "price-rule-names-both", "error",
@@ -227,9 +227,9 @@ def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
         return
     book = price_book(master)
     lists_of = _lists_pricing(master)
-    rates = {i.code: i.vat_rate or Decimal(0) for i in master.items}
+    items = {i.code: i for i in master.items}
     for rule in named:
-        for found in _lowest(rule, lists_of(rule), book, rates.get(rule.item or "", Decimal(0))):
+        for found in _lowest(rule, lists_of(rule), book, items.get(rule.item or "")):
             yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
 
 
@@ -261,9 +261,12 @@ def _lists_pricing(master: MasterData) -> Callable[[PriceRule], set[str]]:
     return lists
 
 
-def _lowest(rule: PriceRule, lists: set[str], book: PriceBook, rate: Decimal) -> Iterator[dict]:
-    """The first version of each list in which the rule's price is below the item's limit (`rate`:
-    the item's VAT, for a derived price from a list stating prices otherwise, `rule_price`)."""
+def _lowest(rule: PriceRule, lists: set[str], book: PriceBook, item: Item | None) -> Iterator[dict]:
+    """The first version of each list in which the rule's price is below the item's limit. A
+    derived price from a list stating prices otherwise is taken at the item's VAT (`rule_price`),
+    the rate of the order's day: the first day the rule and version share, and the day of a
+    change written ahead (*Nuova aliquota IVA* from *Dal*) when it falls among their days, whose
+    orders are priced at the new rate."""
     assert rule.item is not None
     for price_list in sorted(lists):
         for version in book.versions.get(price_list, ()):
@@ -272,12 +275,19 @@ def _lowest(rule: PriceRule, lists: set[str], book: PriceBook, rate: Decimal) ->
             price = book.prices.get((price_list, version.version, rule.item))
             if price is None or price.limit_price is None:
                 continue
-            day = max(version.valid_from, rule.valid_from or version.valid_from)
-            ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day, rate)
-            if ruled is not None and ruled < price.limit_price:
-                yield dict(price=ruled.quantize(Decimal("0.000001")).normalize(), limit=price.limit_price,
-                           price_list=price_list, version=version.version)
-                break
+            first = max(version.valid_from, rule.valid_from or version.valid_from)
+            last = min(version.valid_to or date.max, rule.valid_to or date.max)
+            days = [first] + ([item.vat_from] if item and item.vat_from and first < item.vat_from <= last else [])
+            for day in days:
+                rate = (item.vat_rate_on(day) if item else None) or Decimal(0)
+                ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day, rate)
+                if ruled is not None and ruled < price.limit_price:
+                    yield dict(price=ruled.quantize(Decimal("0.000001")).normalize(), limit=price.limit_price,
+                               price_list=price_list, version=version.version)
+                    break
+            else:
+                continue
+            break
 
 
 def _overlaps(rule: PriceRule, start: date, end: date | None) -> bool:
