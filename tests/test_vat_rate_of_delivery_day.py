@@ -14,7 +14,7 @@ from decimal import Decimal as D
 import minimal
 import pytest
 from fatturapa_reading import read, schema_errors
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from toolkit.core.invoicing import InvoiceStatus, Period, Request
 from toolkit.intake.validation import check
@@ -340,16 +340,17 @@ def test_goods_invoiced_in_full_before_the_change_ship_after_it_at_the_invoice_s
     assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == []
 
 
-def test_a_line_a_voided_ddt_carried_keeps_its_rate_so_that_ddt_prints_again_as_it_did(ledger, rome_today):
-    """The 4 January order went out on a DDT of 30 December at 22 %, voided on 2 January. The
-    voided DDT prints again, marked ANNULLATO, from its order line: rated again at the 10 % of the
-    next DDT, it printed 10 % where its first print said 22 %. The line keeps 22 %, warned."""
+def test_a_line_a_voided_ddt_carried_ships_at_the_new_rate_and_that_ddt_prints_again_as_it_did(ledger, rome_today):
+    """The 4 January order went out on a DDT of 30 December at 22 %, voided on 2 January, and
+    ships again on 4 January: a sale of that day, at 10 %. The voided DDT keeps the rate and
+    price its lines carried, so it prints again, marked ANNULLATO, at 22 % as it first printed.
+    The line kept 22 % for the new DDT, warned, since the voided DDT printed from its order line."""
     from toolkit.ledger.deliveries import load_notes
     from toolkit.services.ddt_void import void_ddt
 
     rome_today(CREATED)
-    created_ahead(ledger, master())
-    books = master(change=True)
+    created_ahead(ledger, master(gross=True))
+    books = master(change=True, gross=True)
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     rome_today(LAST_OLD)
     [first] = ship(books, ledger, LAST_OLD, numbers=[order.number], future=True).notes
@@ -358,11 +359,42 @@ def test_a_line_a_voided_ddt_carried_keeps_its_rate_so_that_ddt_prints_again_as_
     assert void_ddt(books, ledger, first.number, "sbagliato").problems == []
     rome_today(FIRST_NEW)
     done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
-    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
-    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-kept-part-shipped"]
+    assert [(x.item, x.vat_rate, x.unit_price) for x in done.notes[0].lines if x.item == "A001"] == [
+        ("A001", D(10), D("17.7275"))]
+    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-changed"]
     with reading(ledger) as conn:
         [again] = [n for n in load_notes(conn) if n.number == first.number]
-    assert [(x.item, x.vat_rate) for x in again.lines] == [(x.item, x.vat_rate) for x in first.lines]
+    assert [(x.item, x.vat_rate, x.unit_price, x.amount) for x in again.lines] == [
+        (x.item, x.vat_rate, x.unit_price, x.amount) for x in first.lines]
+
+
+def test_a_ledger_of_schema_35_keeps_its_voided_ddts_rates(ledger, rome_today):
+    """A DDT voided in a ledger of schema 35, whose voided lines kept no rate of their own:
+    migration 36 gives them their order lines' rate, nature and price, so the DDT prints again
+    as before, on SQLite and PostgreSQL alike."""
+    from sqlalchemy import text
+
+    from toolkit.ledger.db import migrate, writing
+    from toolkit.ledger.deliveries import load_notes
+    from toolkit.services.ddt_void import void_ddt
+
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    rome_today(LAST_OLD)
+    [note] = shipped(ledger, master(), LAST_OLD).notes
+    rome_today(date(2026, 12, 31))
+    assert void_ddt(master(), ledger, note.number, None).problems == []
+    with writing(ledger) as conn:
+        for column in ("vat_rate", "vat_nature", "unit_price"):
+            conn.execute(text(f"ALTER TABLE voided_lines DROP COLUMN {column}"))
+        conn.execute(update(schema.schema_version).values(version=35))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 36
+    with reading(ledger) as conn:
+        kept = conn.execute(select(schema.voided_lines.c.vat_rate, schema.voided_lines.c.unit_price)).all()
+        [again] = load_notes(conn, ids=[note.id])
+    assert sorted(kept) == sorted((x.vat_rate, x.unit_price) for x in note.lines)
+    assert [(x.item, x.vat_rate, x.vat_nature, x.unit_price) for x in again.lines] == [
+        (x.item, x.vat_rate, x.vat_nature, x.unit_price) for x in note.lines]
 
 
 def prepay(**kw) -> MasterData:

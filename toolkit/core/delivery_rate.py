@@ -15,8 +15,9 @@ rate for what its DDTs shipped (its quantity becomes that) and the rest becomes 
 order at the new rate, which the DDT of the day cites (`RatedAgain.kept`). A line invoiced in
 full before it ships (prepay, POS, on credit: invoiced at the order) keeps its rate without a
 word: an invoice issued before the delivery makes the sale on its own date (art. 6 c. 4 DPR
-633/72). Left as it is, warned: a line invoiced at the order in part beyond what shipped, and a
-line a voided DDT carried that nothing else shipped, which prints again from it.
+633/72). Left as it is, warned: a line invoiced at the order in part beyond what shipped. A
+voided DDT keeps the rate its lines carried (`schema.voided_lines`), so a line it carried is
+rated again as any other.
 Returns keep theirs: a return is credited at the rate its invoice charged
 (`toolkit.core.credit_notes`).
 """
@@ -51,14 +52,14 @@ VAT_RATE_CHANGED = define(
 VAT_RATE_KEPT_PART_SHIPPED = define(
     "vat-rate-kept-part-shipped", "warning",
     title=("Aliquota IVA non aggiornata", "VAT rate not brought up to date"),
-    it="L'ordine {number} ha {item} con IVA {old} su un DDT annullato, che si ristampa dalla riga dell'ordine, o "
-       "fatturato all'ordine in parte: esce con il DDT del {day} ancora con IVA {old}, mentre Articoli dà IVA {new} "
-       "per quel giorno. Per tassarlo al {new}, prima di spedirlo chiudi l'ordine (toolkit orders status {number} "
-       "--to chiuso) e ordina di nuovo ciò che resta (toolkit convert --to ordini).",
-    en="Order {number} has {item} at VAT {old} on a voided DDT, which prints again from the order line, or invoiced "
-       "in part at the order: it leaves on the DDT of {day} still at VAT {old}, while Items gives VAT {new} for that "
-       "day. To tax it at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) "
-       "and order what is left again (toolkit convert --to ordini).")
+    it="L'ordine {number} ha già fatturato all'ordine parte di {item} con IVA {old}: il resto esce con il DDT del "
+       "{day} ancora con IVA {old}, mentre Articoli dà IVA {new} per quel giorno. Per tassare il resto al {new}, "
+       "prima di spedirlo chiudi l'ordine (toolkit orders status {number} --to chiuso) e ordina di nuovo ciò che "
+       "resta (toolkit convert --to ordini).",
+    en="Order {number} has already invoiced at the order part of {item} at VAT {old}: the rest leaves on the DDT of "
+       "{day} still at VAT {old}, while Items gives VAT {new} for that day. To tax the rest at {new}, before "
+       "shipping it close the order (toolkit orders status {number} --to chiuso) and order what is left again "
+       "(toolkit convert --to ordini).")
 
 VAT_RATE_CHANGED_AT_INVOICE = define(
     "vat-rate-changed-at-invoice", "warning",
@@ -120,14 +121,13 @@ def _rates(master: MasterData) -> tuple[dict[str, RateKey], tuple[Item, ...]]:
             tuple(i for i in master.items if i.vat_from is not None))
 
 
-def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: date, *, kept: bool = False
+def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: date
                        ) -> tuple[OrderLine, RatedAgain | None, Problem | None]:
     """`line` as it ships on a DDT dated `day`: rated again when its rate and nature are not the
     ones *Articoli* gives for that day (`line_vat`), with the warning that says so. Called for the
     lines whose rate or nature differs from the item's on `day` (`off_rate`), a customer's nature
-    too.
-    `kept`: a voided DDT carried the line, and prints again from it as it first printed, so it
-    keeps its rate as a line shipped in part does."""
+    too. A voided DDT that carried the line prints again at the rate it carried
+    (`schema.voided_lines`), whatever the line is rated since."""
     item, customer = _items(master).get(line.item), _customers(master).get(order.customer)
     if item is None or customer is None or order.document_type is DocumentType.RETURN or line.quantity < 0:
         return line, None, None
@@ -139,7 +139,7 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
                 new=rate_text(rate_key(rate, nature)))
     if line.invoiced and line.invoiced >= line.quantity:
         return line, None, None
-    if line.invoiced > line.shipped or (kept and not line.shipped):
+    if line.invoiced > line.shipped:
         return line, None, VAT_RATE_KEPT_PART_SHIPPED(at, **said)
     rest = line.quantity - line.shipped
     unit, amount = line.unit_price, line_amount(rest, line.unit_price) if line.shipped else line.amount

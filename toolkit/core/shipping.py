@@ -587,8 +587,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
                    carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
                    force: bool = False, reservations: Reservations = NONE,
                    unread: Collection[int] = frozenset(),
-                   open_lines: Mapping[int, Sequence[OpenLine]] | None = None,
-                   rates_kept: Collection[int] = frozenset()) -> ShippingPlan:
+                   open_lines: Mapping[int, Sequence[OpenLine]] | None = None) -> ShippingPlan:
     """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
 
     `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
@@ -599,8 +598,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     `unread` names orders passed without their lines that have something still to ship: the
     ones `held_unread` holds whatever their lines say. `open_lines` gives, per order passed
     without its lines, its lines still to ship, for orders that can take nothing
-    (`takes_nothing`): they are held with the messages their lines call for. `rates_kept` names
-    the order lines a voided DDT carried: they keep their rate (`rated_for_delivery`).
+    (`takes_nothing`): they are held with the messages their lines call for.
     """
     customers = {c.code: c for c in master.customers}
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
@@ -643,7 +641,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.extend(terms_overridden(order, terms, run.taken[before:],
                                                  master.locate(customers[order.customer].source, "delivery_terms")))
     rated: list[RatedAgain] = []
-    drafts = _drafts(master, run.taken, day, carrier, forced, rated, run.problems, rates_kept)
+    drafts = _drafts(master, run.taken, day, carrier, forced, rated, run.problems)
     return ShippingPlan(tuple(drafts), tuple(run.held), (*run.problems, *weight_left_blank(master, drafts)),
                         tuple(rated))
 
@@ -914,8 +912,7 @@ def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -
 
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
-            forced: set[str], rated: list[RatedAgain], told: list[Problem],
-            rates_kept: Collection[int] = frozenset()) -> list[ShipmentDraft]:
+            forced: set[str], rated: list[RatedAgain], told: list[Problem]) -> list[ShipmentDraft]:
     """A DDT per customer, destination and reason of the lines taken, then the records of
     services rendered (`SERVICES_SERIES`): after every DDT, so the day's documents come back
     from the ledger in the order they were stored (year, series, number). A line shipped
@@ -933,7 +930,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
         if off_rate(in_force, line):
-            line, again, said = rated_for_delivery(master, order, line, day, kept=line.id in rates_kept)
+            line, again, said = rated_for_delivery(master, order, line, day)
             rated.extend((again,) if again is not None else ())
             told.extend((said,) if said is not None else ())
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE

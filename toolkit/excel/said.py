@@ -169,16 +169,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Order {number} was invoiced ({invoices}) and credit notes took its goods back already: it is not "
               "voided, close it: write Chiuso in “Nuovo stato” and press “Cambia stato ordine”."},
     "vat-rate-kept-part-shipped": {
-        "it": "L'ordine {number} ha {item} con IVA {old} su un DDT annullato, che si ristampa dalla riga dell'ordine, "
-              "o fatturato all'ordine in parte: esce con il DDT del {day} ancora con IVA {old}, mentre Articoli dà IVA "
-              "{new} per quel giorno. Per tassarlo al {new}, prima di spedirlo chiudi l'ordine ({number} in «Ordine», "
-              "Chiuso in «Nuovo stato», poi «Cambia stato ordine») e ordina di nuovo ciò che resta come modulo "
-              "d'ordine: dalla riga di comando, toolkit convert con --to ordini.",
-        "en": "Order {number} has {item} at VAT {old} on a voided DDT, which prints again from the order line, or "
-              "invoiced in part at the order: it leaves on the DDT of {day} still at VAT {old}, while Items gives VAT "
-              "{new} for that day. To tax it at {new}, before shipping it close the order ({number} in “Ordine”, "
-              "Chiuso in “Nuovo stato”, then “Cambia stato ordine”) and order what is left again as an order form: "
-              "from the command line, toolkit convert with --to orders."},
+        "it": "L'ordine {number} ha già fatturato all'ordine parte di {item} con IVA {old}: il resto esce con il DDT "
+              "del {day} ancora con IVA {old}, mentre Articoli dà IVA {new} per quel giorno. Per tassare il resto al "
+              "{new}, prima di spedirlo chiudi l'ordine ({number} in «Ordine», Chiuso in «Nuovo stato», poi «Cambia "
+              "stato ordine») e ordina di nuovo ciò che resta come modulo d'ordine: dalla riga di comando, toolkit "
+              "convert con --to ordini.",
+        "en": "Order {number} has already invoiced at the order part of {item} at VAT {old}: the rest leaves on the "
+              "DDT of {day} still at VAT {old}, while Items gives VAT {new} for that day. To tax the rest at {new}, "
+              "before shipping it close the order ({number} in “Ordine”, Chiuso in “Nuovo stato”, then “Cambia stato "
+              "ordine”) and order what is left again as an order form: from the command line, toolkit convert with "
+              "--to orders."},
     "invoice-vat-under-regime": {
         "it": "Il cliente {customer} ha {lines} da fatturare con IVA o con una natura che il regime non usa "
               "({orders}), ma il Regime fiscale di Impostazioni è {regime}, {name}, che non addebita IVA: le righe "

@@ -1048,6 +1048,21 @@ def _add_voided_deliveries(conn: Connection) -> None:
 MIGRATIONS[35] = _add_voided_deliveries
 
 
+def _keep_voided_rates(conn: Connection) -> None:
+    """A voided DDT's lines keep the rate, nature and net price they carried (`schema.voided_lines`),
+    read here from their order lines, which no shipping has rated again since: a line a voided DDT
+    carried was never rated again before schema 36."""
+    _add_columns(conn, "voided_lines", {"vat_rate": "BIGINT", "vat_nature": "VARCHAR(10)", "unit_price": "BIGINT"})
+    v, ol = schema.voided_lines.c, schema.order_lines.c
+    conn.execute(update(schema.voided_lines).where(v.vat_rate.is_(None)).values(
+        vat_rate=select(ol.vat_rate).where(ol.id == v.order_line_id).scalar_subquery(),
+        vat_nature=select(ol.vat_nature).where(ol.id == v.order_line_id).scalar_subquery(),
+        unit_price=select(ol.unit_price).where(ol.id == v.order_line_id).scalar_subquery()))
+
+
+MIGRATIONS[36] = _keep_voided_rates
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

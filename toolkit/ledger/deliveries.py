@@ -316,9 +316,13 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     for table, chunk in [*((schema.delivery_lines, chunk) for chunk in in_batches(delivery_ids)),
                          *((schema.voided_lines, chunk) for chunk in in_batches(sorted(voided)))]:
         c = table.c
+        carried = (ol.unit_price, ol.vat_rate, ol.vat_nature) if table is schema.delivery_lines else (
+            func.coalesce(c.unit_price, ol.unit_price, type_=ol.unit_price.type).label("unit_price"),
+            func.coalesce(c.vat_rate, ol.vat_rate, type_=ol.vat_rate.type).label("vat_rate"),
+            func.coalesce(c.vat_nature, ol.vat_nature).label("vat_nature"))
         rows = conn.execute(
             select(c.id, c.delivery_id, c.order_line_id, c.quantity, ol.order_id, ol.line_no, ol.item,
-                   ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
+                   ol.description, ol.unit, *carried, o.series, o.year, o.number,
                    o.customer_reference, o.payment_method, ol.note, o.project)
             .select_from(table.join(schema.order_lines, ol.id == c.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))

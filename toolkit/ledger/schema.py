@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 35
+SCHEMA_VERSION = 36
 
 metadata = MetaData()
 
@@ -278,9 +278,17 @@ voided_lines = Table(
     Column("delivery_id", Integer, ForeignKey("deliveries.id"), nullable=False, index=True),
     Column("order_line_id", Integer, nullable=False),
     Column("quantity", Quantity(), nullable=False),
+    Column("vat_rate", Rate()),
+    Column("vat_nature", String(10)),
+    Column("unit_price", UnitPrice()),
 )
 """What a voided DDT carried, line by line in its order (schema 35): what it prints again, marked
-ANNULLATO. Its own id: on SQLite a DDT line id freed by a void may be drawn again."""
+ANNULLATO. Its own id: on SQLite a DDT line id freed by a void may be drawn again.
+
+`vat_rate`, `vat_nature` and `unit_price` are its order line's as the DDT carried them (schema
+36): the line, shipped again after a VAT rate change, is rated again for its new DDT's date
+(`toolkit.core.delivery_rate`), and the voided DDT still prints as it printed. NULL: the order
+line's (read so by `toolkit.ledger.deliveries.load_notes`)."""
 
 reserved = Table(
     "reserved", metadata,

@@ -12,7 +12,6 @@ service's, once the lines are open again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import Connection, delete, insert, select
@@ -91,25 +90,19 @@ def _closed_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def carried_by_voided(conn: Connection, line_ids: Sequence[int]) -> frozenset[int]:
-    """Those of these order lines a voided DDT carried: it prints again from them
-    (`schema.voided_lines`), so shipping never rates them again."""
-    c = schema.voided_lines.c
-    return frozenset(i for where in among(conn, c.order_line_id, line_ids)
-                     for i in conn.execute(select(c.order_line_id).where(where)).scalars())
-
-
 def void(conn: Connection, note: DeliveryNote, reason: str | None) -> list[int]:
     """Void the DDT `note` in the caller's transaction: its lines moved to `voided_lines` and off
     every kept sum (the module's docstring), its row in `voided_deliveries`, the event logged
     with the reason. Returns the ids of its orders, whose reservations and statuses the caller
     sets again."""
-    rows = conn.execute(select(dl.id, dl.order_line_id, dl.quantity, ol.order_id, ol.item)
+    rows = conn.execute(select(dl.id, dl.order_line_id, dl.quantity, ol.order_id, ol.item, ol.vat_rate, ol.vat_nature,
+                               ol.unit_price)
                         .join(schema.order_lines, ol.id == dl.order_line_id)
                         .where(dl.delivery_id == note.id).order_by(dl.id)).all()
     if rows:
         conn.execute(insert(schema.voided_lines), [
-            dict(delivery_id=note.id, order_line_id=r.order_line_id, quantity=r.quantity) for r in rows])
+            dict(delivery_id=note.id, order_line_id=r.order_line_id, quantity=r.quantity, vat_rate=r.vat_rate,
+                 vat_nature=r.vat_nature, unit_price=r.unit_price) for r in rows])
     taken: dict[int, Decimal] = defaultdict(Decimal)
     for r in rows:
         taken[r.order_line_id] += r.quantity

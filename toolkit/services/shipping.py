@@ -63,7 +63,6 @@ from toolkit.ledger.orders import load_orders, order_by_number, rate_again, rese
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.ledger.stock_counts import count_digest, note_seen, seen
-from toolkit.ledger.voids import carried_by_voided
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
@@ -649,8 +648,6 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     planned = partial(plan_shipments, fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                       exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     plan = planned()
-    if plan.rated_again and (kept := carried_by_voided(conn, [r.order_line_id for r in plan.rated_again])):
-        plan = planned(rates_kept=kept)
     plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
