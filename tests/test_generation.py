@@ -524,6 +524,29 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
                                    with_catch_up=False).problems if p.code == "order-no-longer-planned"]
 
 
+def test_an_order_made_before_its_template_moved_to_another_customer_is_named(ledger):
+    """Monday's order of T001 is made for C001; then the office moves T001 to C002. The order
+    stays C001's and ships to it, and the day, made already, is not made again for C002: preview
+    and create said only *già esistente*, the preview's row under C002, so C002 got nothing and
+    C001 goods it no longer orders. Both name it at the template's *Cliente*."""
+    monday = date(2026, 4, 13)
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    moved = minimal.sheets()
+    for cell, value in (("B2", "C002"), ("C2", None), ("D2", None)):
+        minimal.set_cell(moved, "Modelli ordine", cell, value)
+    master = check(minimal.workbook(moved)).master
+    again = create(master, ledger, monday, with_catch_up=False)
+    assert again.created == [] and [r["number"] for r in again.already_existing] == [made["number"]]
+    for problems in (again.problems, preview(master, ledger, monday, with_catch_up=False).problems):
+        [named] = [p for p in problems if p.code == "order-template-now-another-customer"]
+        assert (named.sheet, named.cell, named.is_error) == ("Modelli ordine", "B2", False)
+        assert named.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) era già "
+                                              "stato creato per il cliente C001, ma il modello ora è del cliente C002")
+        assert "the order stays C001's and will ship to it" in named.message("en")
+    assert not [p for p in create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).problems
+                if p.code == "order-template-now-another-customer"]
+
+
 def test_an_order_a_closure_skips_is_named_at_the_closure_row(ledger):
     """A closure added on *Chiusure* after Monday's order was made skips that Monday (*Se festivo*
     Salta): the warning pointed at the template's *Pianificazione*, which nobody changed."""

@@ -637,6 +637,21 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "credit must be taken back with a debit note on the invoice the credit note corrects (no button issues "
               "it: from the command line, toolkit invoice debit with --invoice the invoice, --amount the taxable "
               "amount and --reason), and the return closed: Chiuso in “Nuovo stato”, then “Cambia stato ordine”."},
+    "order-template-now-another-customer": {
+        "it": "L'ordine {number} del {day} (modello {template}) era già stato creato per il cliente {ordered}, ma il "
+              "modello ora è del cliente {customer}: l'ordine resta di {ordered} e partirà a lui, e per {customer} "
+              "quel giorno non se ne crea un altro. Se quella consegna è di {customer}, annulla {number} (il numero "
+              "in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine») e importala come modulo d'ordine "
+              "del cliente: nessun pulsante lo fa, dalla riga di comando, toolkit convert MODULO.xlsx con --to "
+              "ordini, --master e il nome di questo file, --out e una cartella; se il modello passa a {customer} da "
+              "un giorno successivo, rimetti qui {ordered} e fai per {customer} un modello nuovo valido da quel giorno.",
+        "en": "Order {number} of {day} (template {template}) was made already for customer {ordered}, but the "
+              "template now belongs to customer {customer}: the order stays {ordered}'s and will ship to it, and no "
+              "other one is made that day for {customer}. If that delivery is {customer}'s, void {number} (the number "
+              "in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”) and import it as the customer's "
+              "order form: no button does it, from the command line, toolkit convert FORM.xlsx with --to orders, "
+              "--master and this workbook's name, --out and a folder; if the template goes to {customer} from a "
+              "later day, put {ordered} back here and make {customer} a new template valid from that day."},
     "order-voided-not-made-again": {
         "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
               "anche annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo "

@@ -110,6 +110,19 @@ NO_LONGER_PLANNED = define(
        "(paused, skipped, in a closure, out of its validity or taken off the sheet): it stays open and will ship like "
        "the others. "
        "If it is not to ship, void it (toolkit orders status {number} --to voided).")
+TEMPLATE_NOW_ANOTHER_CUSTOMER = define(
+    "order-template-now-another-customer", "warning",
+    title=("Ordine creato per il cliente di prima del modello", "Order made for the template's former customer"),
+    it="L'ordine {number} del {day} (modello {template}) era già stato creato per il cliente {ordered}, ma il "
+       "modello ora è del cliente {customer}: l'ordine resta di {ordered} e partirà a lui, e per {customer} quel "
+       "giorno non se ne crea un altro. Se quella consegna è di {customer}, annulla {number} (toolkit orders status "
+       "{number} --to annullato) e importala come modulo d'ordine del cliente; se il modello passa a {customer} da "
+       "un giorno successivo, rimetti qui {ordered} e fai per {customer} un modello nuovo valido da quel giorno.",
+    en="Order {number} of {day} (template {template}) was made already for customer {ordered}, but the template "
+       "now belongs to customer {customer}: the order stays {ordered}'s and will ship to it, and no other one is made "
+       "that day for {customer}. If that delivery is {customer}'s, void {number} (toolkit orders status {number} "
+       "--to voided) and import it as the customer's order form; if the template goes to {customer} from a later "
+       "day, put {ordered} back here and make {customer} a new template valid from that day.")
 VOIDED_NOT_MADE_AGAIN = define(
     "order-voided-not-made-again", "warning",
     title=("Ordine annullato: non si ricrea", "Voided order: not made again"),
@@ -490,14 +503,20 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
                        ) -> list[Problem]:
     """The open orders of the days planned whose template no longer plans them: paused, an
     exception skipping or moving that day, past its validity, taken off the sheet since the
-    order was made. Each at the cell that says so, for the desk to void the order if it is off."""
-    planned = {(folded(d.template), day) for d in dues for day in (d.day, *d.nominal)}
+    order was made. Each at the cell that says so, for the desk to void the order if it is off.
+    So is an order its template now plans for another customer (*Cliente* changed since): it
+    ships to the customer it was made for, and the day, made already, is not made again."""
+    planned = {(folded(d.template), day): d for d in dues for day in (d.day, *d.nominal)}
     templates = {folded(t.code): t for t in master.templates}
     skips = {(folded(e.template), e.day): e for e in master.exceptions
              if e.action in (ExceptionAction.SKIP, ExceptionAction.MOVE)}
     problems = []
-    for template, day, number in open_orders_of_days(conn, first, last):
-        if (folded(template), day) in planned:
+    for template, day, number, ordered in open_orders_of_days(conn, first, last):
+        if (due := planned.get((folded(template), day))) is not None:
+            if folded(due.customer) != folded(ordered) and (found := templates.get(folded(template))):
+                problems.append(TEMPLATE_NOW_ANOTHER_CUSTOMER(
+                    master.locate(found.source, "customer"), number=number, day=day, template=template,
+                    ordered=ordered, customer=due.customer))
             continue
         found, skip = templates.get(folded(template)), skips.get((folded(template), day))
         changed = _what_changed(found, day) if found else None
