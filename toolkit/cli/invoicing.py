@@ -219,13 +219,14 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
     from toolkit.services.invoicing import export, finalize, output_names
+    from toolkit.services.printing import quoted
 
     session = open_session(workbook, ledger, lang, wait)
     if out is not None:
         from toolkit.basics.files import check_output
 
         check_output(out, kind=None, inputs=(workbook,), folder=True, names=output_names(run_id, output.lang(), copies=copies))
-    count, problems = finalize(session.ledger, run_id)
+    count, problems = finalize(session.ledger, run_id, session.master, quoted(str(workbook)))
     files = []
     if out is not None and not output.has_errors(problems):
         files = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,

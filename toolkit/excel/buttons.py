@@ -666,7 +666,7 @@ def finalize_run(press: Press) -> None:
     run_id = _run_id(press)
     if run_id is None:
         return
-    count, problems = finalize(session.ledger, run_id)
+    count, problems = finalize(session.ledger, run_id, session.master, quoted(press.book.fullname))
     _stop_on_errors(problems)
     _write_runs(press)
     lang = press.language

@@ -652,6 +652,20 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "order form: no button does it, from the command line, toolkit convert FORM.xlsx with --to orders, "
               "--master and this workbook's name, --out and a folder; if the template goes to {customer} from a "
               "later day, put {ordered} back here and make {customer} a new template valid from that day."},
+    "finalize-master-changed": {
+        "it": "{field} ora è «{now}», ma {drafts} dell'emissione {run_id} ({numbers}) {bear} «{was}», il dato di "
+              "quando è stata fatta: da definitive, fatture e fatture elettroniche direbbero «{was}». Nessun "
+              "documento è stato reso definitivo. Se il dato giusto è «{now}», annulla l'emissione (scrivi {run_id} "
+              "in «Emissione fatture» e premi «Annulla emissione»; dalla riga di comando, toolkit invoice undo {workbook} "
+              "{run_id}) e rifalla con «Fatturazione fine mese»; se vale "
+              "solo per le fatture successive, rimetti «{was}», rendi definitiva l'emissione e poi scrivi di nuovo "
+              "«{now}».",
+        "en": "{field} is now “{now}”, but {drafts} of run {run_id} ({numbers}) {bear} “{was}”, as when the run was "
+              "made: made final, invoices and e-invoices would say “{was}”. No document was made final. If “{now}” is "
+              "right, undo the run (write {run_id} in “Emissione fatture” and press “Annulla emissione”; from the "
+              "command line, toolkit invoice undo {workbook} {run_id}) and run it "
+              "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, make the "
+              "run final, then write “{now}” again."},
     "order-voided-not-made-again": {
         "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
               "anche annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo "

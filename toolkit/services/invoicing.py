@@ -84,6 +84,7 @@ from toolkit.ledger.invoices import (
     delete_run,
     delivered_orders,
     draft_runs_in,
+    drafted_parties,
     later_number,
     latest_issued,
     latest_run_within,
@@ -108,6 +109,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings, numbers_before
+from toolkit.services.drafted_parties import drafts_changed
 from toolkit.services.intent_letters import letter_ceilings
 from toolkit.services.session import off_the_sheet
 
@@ -889,8 +891,11 @@ def runs(ledger: Ledger) -> list[RunSummary]:
         return run_summaries(conn)
 
 
-def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
-    """Make a draft run final; returns how many invoices changed."""
+def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
+             workbook: str = "anagrafiche.xlsx") -> tuple[int, list[Problem]]:
+    """Make a draft run final; returns how many invoices changed. With `master`, a draft whose
+    customer or seller the workbook now reads otherwise refuses it all (`drafts_changed`):
+    the final invoice would bear what was corrected since."""
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
@@ -898,6 +903,9 @@ def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
         drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
+        if master is not None and (changed := drafts_changed(master, run_id, drafted_parties(conn, run_id),
+                                                             workbook)):
+            return 0, changed
         make_final(conn, run_id, drafts)
     return len(drafts), []
 

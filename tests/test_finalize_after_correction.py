@@ -1,0 +1,87 @@
+"""A draft run is checked, and what the desk corrects on the workbook meanwhile must reach the
+final invoices: a run keeps the parties it was drafted with, so a customer's partita IVA fixed
+on *Clienti* after the draft, or the IBAN on *Impostazioni*, changed nothing, and `invoice
+finalize` made final, and `einvoice` sent to SDI, the invoice with the typo. Finalizing now
+refuses at the cell, nothing made final, and undoing and running again issues the corrected
+invoice (`toolkit.services.drafted_parties`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from xml.etree import ElementTree as etree
+
+import openpyxl
+from test_printing import cli
+
+CORRECTED_VAT = "02047290222"
+"""A partita IVA with a right check digit that no sample customer has."""
+
+
+def _set(workbook, sheet: str, key: str, heading: str, value: str) -> str:
+    """Write `value` under `heading` in the row keyed `key`; the value it held."""
+    book = openpyxl.load_workbook(workbook)
+    ws = book[sheet]
+    heads = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    cell = ws.cell(row, heads.index(heading) + 1)
+    was, cell.value = cell.value, value
+    book.save(workbook)
+    return was
+
+
+def test_a_correction_after_the_draft_refuses_finalize_until_the_run_is_made_again(capsys, tmp_path,
+                                                                                  sample_workbook, ledger_url):
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    out = tmp_path / "fatture"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", out, "--json", "--ledger", ledger_url)
+    assert code == 0, said
+    run_id = json.loads(said)["run_id"]
+    rows = [line.split(";") for line in next(out.glob("registro-*.csv")).read_text(encoding="utf-8-sig").splitlines()]
+    invoiced = [row[4] for row in rows[1:]]
+    number, customer = next((row[0], row[4]) for row in rows[1:] if row[6] and invoiced.count(row[4]) == 1)
+    typo = _set(workbook, "Clienti", customer, "Partita IVA", CORRECTED_VAT)
+
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 1, said
+    [problem] = json.loads(said)["problems"]
+    assert (problem["code"], problem["sheet"], problem["cell"][0]) == ("finalize-master-changed", "Clienti", "C")
+    assert (f"«Partita IVA» del cliente {customer} ora è «{CORRECTED_VAT}», ma 1 bozza dell'emissione {run_id} "
+            f"({number}) porta «{typo}»") in problem["message"]
+    assert f"toolkit invoice undo {workbook} {run_id}" in problem["message"]
+    code, said = cli(capsys, "einvoice", workbook, "--run", run_id, "--out", tmp_path / "fe", "--ledger", ledger_url)
+    assert code != 0 and f"L'emissione {run_id} è in bozza" in said, said
+
+    iban = _set(workbook, "Impostazioni", "IBAN", "Valore", "IT02L1234512345123456789012")
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--lang", "en", "--ledger", ledger_url)
+    assert code == 1 and "Impostazioni!B" in said and "“IBAN” on Impostazioni is now" in said, said
+    _set(workbook, "Impostazioni", "IBAN", "Valore", iban)
+
+    for args in (("invoice", "undo", workbook, run_id, "--out", out),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--out", out),
+                 ("einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "fe")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    buyers = {etree.parse(path).findtext(".//DatiGeneraliDocumento/Numero"): etree.parse(path).findtext(
+        ".//CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") for path in (tmp_path / "fe").glob("*.xml")}
+    assert buyers.get(number) == CORRECTED_VAT, buyers
+
+
+def test_a_run_whose_workbook_is_as_drafted_is_made_final(capsys, tmp_path, sample_workbook, ledger_url):
+    """The check reads only what changed: the sample untouched finalizes as always."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all")):
+        assert cli(capsys, *args, "--ledger", ledger_url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "f", "--json",
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    run_id = json.loads(said)["run_id"]
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--ledger", ledger_url)
+    assert code == 0 and "ora definitiv" in said, said

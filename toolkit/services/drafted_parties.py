@@ -1,0 +1,96 @@
+"""A draft run's parties read against today's workbook before it is made final.
+
+A run's invoices keep the parties they were drafted with (`toolkit.model.parties`): made final,
+that is what they print and what their e-invoices carry. A draft is there to be checked, and a
+desk that finds a customer's partita IVA mistyped on it corrects *Clienti*, which changed
+nothing on the draft: the final invoice and its e-invoice carried the typo to SDI. So
+`invoice finalize` (and *Rendi definitiva emissione*) refuses while a draft's customer or
+seller reads otherwise on the workbook, at the cell, with what the draft bears and the two
+ways out: undo the run and run it again, or put the old value back when the change is meant
+for later invoices only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import Agreed, Counted, first_numbers
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.model.headings import heading
+from toolkit.model.parties import Parties, party_book
+from toolkit.model.records import Customer, MasterData, Settings
+
+CHANGED = define(
+    "finalize-master-changed", "error",
+    it="{field} ora è «{now}», ma {drafts} dell'emissione {run_id} ({numbers}) {bear} «{was}», il dato di quando è "
+       "stata fatta: da definitive, fatture e fatture elettroniche direbbero «{was}». Nessun documento è stato reso "
+       "definitivo. Se il dato giusto è «{now}», annulla l'emissione (toolkit invoice undo {workbook} {run_id}) e "
+       "rifalla; se vale solo per le fatture successive, rimetti «{was}», rendi definitiva l'emissione e poi scrivi "
+       "di nuovo «{now}».",
+    en="{field} is now “{now}”, but {drafts} of run {run_id} ({numbers}) {bear} “{was}”, as when the run was made: "
+       "made final, invoices and e-invoices would say “{was}”. No document was made final. If “{now}” is right, undo "
+       "the run (toolkit invoice undo {workbook} {run_id}) and run it again; if it holds for later invoices only, "
+       "put “{was}” back, make the run final, then write “{now}” again.")
+
+IDENTITY = ("name", "vat_number", "tax_code", "address", "postcode", "city", "province", "country", "sdi_code", "pec")
+"""What a buyer is called and where its e-invoice goes: a credit note bears today's, as an invoice does."""
+INVOICE_ONLY = ("split_payment", "cig", "cup", "intent_protocol", "intent_date")
+"""What a credit note takes from the invoices it corrects (`as_corrected`), an invoice from today's row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A column's heading and whose row it is, as the message names it."""
+
+    it: str
+    en: str
+    whose: str | None
+
+    def shown(self, lang: str) -> str:
+        if self.whose is None:
+            return f"«{self.it}» di Impostazioni" if lang == "it" else f"“{self.en}” on Impostazioni"
+        return (f"«{self.it}» del cliente {self.whose}" if lang == "it" else
+                f"“{self.en}” of customer {self.whose}")
+
+
+def drafts_changed(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str, str, Parties | None]],
+                   workbook: str) -> list[Problem]:
+    """One error per cell whose value differs from what the run's drafts bear, naming them."""
+    book = party_book(master)
+    customers = {c.code: c for c in master.customers}
+    found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
+    for number, customer, kind, drafted in drafts:
+        if drafted is None:
+            continue
+        for name in _differing(drafted.seller, book.seller, [f.name for f in dataclasses.fields(drafted.seller)]):
+            found[(None, name, getattr(drafted.seller, name), getattr(book.seller, name))].append(number)
+        today = book.parties(customer).buyer if customer in customers else None
+        if drafted.buyer is None or today is None:
+            continue
+        names = IDENTITY if kind == InvoiceKind.CREDIT_NOTE.value else IDENTITY + INVOICE_ONLY
+        for name in _differing(drafted.buyer, today, names):
+            found[(customer, name, getattr(drafted.buyer, name), getattr(today, name))].append(number)
+    problems = []
+    for (whose, name, was, now), numbers in found.items():
+        record = customers[whose] if whose is not None else None
+        where = master.locate(record.source, name) if record is not None else master.locate_setting(name)
+        column = heading(_field(Customer if record is not None else Settings, name))
+        problems.append(CHANGED(where, field=Field(column.it, column.en, whose) if column else name,
+                                was=was, now=now, numbers=first_numbers(numbers), run_id=run_id,
+                                drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
+                                bear=Agreed(len(numbers), ("porta", "portano"), ("bears", "bear")),
+                                workbook=workbook))
+    return problems
+
+
+def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:
+    return [name for name in names if getattr(drafted, name) != getattr(today, name)]
+
+
+def _field(kind: type, name: str) -> dataclasses.Field[Any]:
+    return next(f for f in dataclasses.fields(kind) if f.name == name)
