@@ -547,6 +547,29 @@ def test_an_order_made_before_its_template_moved_to_another_customer_is_named(le
                 if p.code == "order-template-now-another-customer"]
 
 
+def test_an_order_made_before_its_template_changed_destination_is_named(ledger):
+    """Monday's order of T001 is made for D001; then the shop at D001 closes and T001 names D002.
+    The order keeps D001 and its goods leave for the closed shop, with nothing said; both verbs
+    now name it at the template's *Destinazione*."""
+    monday = date(2026, 4, 13)
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    moved = minimal.sheets()
+    moved["Destinazioni"] = [*moved["Destinazioni"], ["D002", "C001", "Via Roma 2", "Torino"]]
+    minimal.set_cell(moved, "Modelli ordine", "C2", "D002")
+    master = check(minimal.workbook(moved)).master
+    for problems in (create(master, ledger, monday, with_catch_up=False).problems,
+                     preview(master, ledger, monday, with_catch_up=False).problems):
+        [named] = [p for p in problems if p.code == "order-template-now-another-destination"]
+        assert (named.sheet, named.cell, named.is_error) == ("Modelli ordine", "C2", False)
+        assert named.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) era già "
+                                              "stato creato per la destinazione D001, ma il modello ora indica D002: "
+                                              "l'ordine non cambia e la merce partirà per D001")
+    minimal.set_cell(moved, "Modelli ordine", "C2", None)
+    [named] = [p for p in preview(check(minimal.workbook(moved)).master, ledger, monday,
+                                  with_catch_up=False).problems if p.code == "order-template-now-another-destination"]
+    assert "the template now names the customer's own address" in named.message("en")
+
+
 def test_an_order_a_closure_skips_is_named_at_the_closure_row(ledger):
     """A closure added on *Chiusure* after Monday's order was made skips that Monday (*Se festivo*
     Salta): the warning pointed at the template's *Pianificazione*, which nobody changed."""

@@ -666,6 +666,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "command line, toolkit invoice undo {workbook} {run_id}) and run it "
               "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, make the "
               "run final, then write “{now}” again."},
+    "order-template-now-another-destination": {
+        "it": "L'ordine {number} del {day} (modello {template}) era già stato creato per la destinazione {ordered}, "
+              "ma il modello ora indica {destination}: l'ordine non cambia e la merce partirà per {ordered}. Se deve "
+              "andare a {destination}, annulla {number} (il numero in «Ordine», Annullato in «Nuovo stato», poi "
+              "«Cambia stato ordine») e importalo come modulo d'ordine del cliente: nessun pulsante lo fa, dalla riga "
+              "di comando, toolkit convert MODULO.xlsx con --to ordini, --master e il nome di questo file, --out e "
+              "una cartella; se la destinazione cambia da un giorno successivo, lascia l'ordine com'è.",
+        "en": "Order {number} of {day} (template {template}) was made already for destination {ordered}, but the "
+              "template now names {destination}: the order does not change and the goods will leave for {ordered}. If "
+              "they are to go to {destination}, void {number} (the number in “Ordine”, Annullato in “Nuovo stato”, "
+              "then “Cambia stato ordine”) and import it as the customer's order form: no button does it, from the "
+              "command line, toolkit convert FORM.xlsx with --to orders, --master and this workbook's name, --out and "
+              "a folder; if the destination changes from a later day, leave the order as it is."},
     "order-voided-not-made-again": {
         "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
               "anche annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo "

@@ -124,15 +124,17 @@ def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> di
             for r in rows if (codes.folded(r.template), r.occurrence) in wanted}
 
 
-def open_orders_of_days(conn: Connection, first: date, last: date) -> list[tuple[str, date, str, str]]:
-    """(template, occurrence, number, customer) of the templates' orders due from `first` to
-    `last` still a draft or in progress: those a template changed since their creation may no
-    longer plan, or plan for another customer."""
-    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, o.customer)
+def open_orders_of_days(conn: Connection, first: date, last: date
+                        ) -> list[tuple[str, date, str, str, str | None]]:
+    """(template, occurrence, number, customer, destination) of the templates' orders due from
+    `first` to `last` still a draft or in progress: those a template changed since their
+    creation may no longer plan, or plan for another customer or destination."""
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, o.customer, o.ship_to)
                         .where(o.occurrence.between(first, last), o.template.is_not(None),
                                o.status.in_([OrderStatus.DRAFT.value, OrderStatus.IN_PROGRESS.value]))
                         .order_by(o.occurrence, o.year, o.series, o.number))
-    return [(r.template, r.occurrence, document_number(r.series, r.year, r.number), r.customer) for r in rows]
+    return [(r.template, r.occurrence, document_number(r.series, r.year, r.number), r.customer, r.ship_to)
+            for r in rows]
 
 
 def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date], str]

@@ -123,6 +123,18 @@ TEMPLATE_NOW_ANOTHER_CUSTOMER = define(
        "that day for {customer}. If that delivery is {customer}'s, void {number} (toolkit orders status {number} "
        "--to voided) and import it as the customer's order form; if the template goes to {customer} from a later "
        "day, put {ordered} back here and make {customer} a new template valid from that day.")
+TEMPLATE_NOW_ANOTHER_DESTINATION = define(
+    "order-template-now-another-destination", "warning",
+    title=("Ordine creato per la destinazione di prima del modello",
+           "Order made for the template's former destination"),
+    it="L'ordine {number} del {day} (modello {template}) era già stato creato per la destinazione {ordered}, ma il "
+       "modello ora indica {destination}: l'ordine non cambia e la merce partirà per {ordered}. Se deve andare a "
+       "{destination}, annulla {number} (toolkit orders status {number} --to annullato) e importalo come modulo "
+       "d'ordine del cliente; se la destinazione cambia da un giorno successivo, lascia l'ordine com'è.",
+    en="Order {number} of {day} (template {template}) was made already for destination {ordered}, but the template "
+       "now names {destination}: the order does not change and the goods will leave for {ordered}. If they are to go "
+       "to {destination}, void {number} (toolkit orders status {number} --to voided) and import it as the customer's "
+       "order form; if the destination changes from a later day, leave the order as it is.")
 VOIDED_NOT_MADE_AGAIN = define(
     "order-voided-not-made-again", "warning",
     title=("Ordine annullato: non si ricrea", "Voided order: not made again"),
@@ -511,12 +523,18 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
     skips = {(folded(e.template), e.day): e for e in master.exceptions
              if e.action in (ExceptionAction.SKIP, ExceptionAction.MOVE)}
     problems = []
-    for template, day, number, ordered in open_orders_of_days(conn, first, last):
+    for template, day, number, ordered, ship_to in open_orders_of_days(conn, first, last):
         if (due := planned.get((folded(template), day))) is not None:
-            if folded(due.customer) != folded(ordered) and (found := templates.get(folded(template))):
+            if (found := templates.get(folded(template))) is None:
+                continue
+            if folded(due.customer) != folded(ordered):
                 problems.append(TEMPLATE_NOW_ANOTHER_CUSTOMER(
                     master.locate(found.source, "customer"), number=number, day=day, template=template,
                     ordered=ordered, customer=due.customer))
+            elif folded(found.ship_to or "") != folded(ship_to or ""):
+                problems.append(TEMPLATE_NOW_ANOTHER_DESTINATION(
+                    master.locate(found.source, "ship_to"), number=number, day=day, template=template,
+                    ordered=_ShipsTo(ship_to), destination=_ShipsTo(found.ship_to)))
             continue
         found, skip = templates.get(folded(template)), skips.get((folded(template), day))
         changed = _what_changed(found, day) if found else None
@@ -527,6 +545,17 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _ShipsTo:
+    """A template's or order's destination as a message names it: its code, or the customer's
+    own address when it has none."""
+
+    code: str | None
+
+    def shown(self, lang: str) -> str:
+        return self.code or ("la sede del cliente" if lang == "it" else "the customer's own address")
 
 
 def _changed_after(conn: Connection, master: MasterData, dues: Sequence[Due]) -> list[Problem]:
