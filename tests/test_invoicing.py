@@ -123,9 +123,12 @@ TERMS_CASES = [
                  [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="do-not-invoice-released"),
     pytest.param(dict(invoice_terms=T.IMMEDIATE),
                  [line(None, order=1, order_date=date(2026, 4, 9)), line(None, order=1, order_date=date(2026, 4, 9)),
-                  line(None, order=2, order_date=date(2026, 4, 13)), line(date(2026, 4, 9), order=1)], {}, (),
+                  line(None, order=2, order_date=date(2026, 4, 13))], {}, (),
                  [(date(2026, 4, 9), date(2026, 4, 9), AFTER_APRIL, 2),
                   (date(2026, 4, 13), date(2026, 4, 13), AFTER_APRIL, 1)], [], id="immediate-left-over-dated-at-the-run"),
+    pytest.param(dict(invoice_terms=T.IMMEDIATE), [line(date(2026, 4, 3), order=1), line(date(2026, 4, 20), order=2)],
+                 {}, (), [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 2)], [],
+                 id="immediate-shipped-before-any-invoice-deferred"),
 ]
 
 
@@ -145,10 +148,19 @@ def test_held_customer_gets_a_warning_pointing_at_its_terms_cell():
     assert held.sheet == "Clienti" and held.cell.endswith("2")
 
 
-def test_other_paths_cover_ddt_lines_of_immediate_customers_and_order_lines_of_the_others():
-    immediate = plan(master_with(invoice_terms=T.IMMEDIATE), [line(date(2026, 4, 9))], request())
+def test_another_path_covers_order_lines_of_customers_not_invoiced_at_the_order():
     deferred = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(None)], request())
-    assert immediate.invoices == () and deferred.invoices == ()
+    assert deferred.invoices == ()
+
+
+def test_a_ddt_line_of_an_immediate_customer_is_deferred_citing_its_ddt():
+    """The ledger gives a DDT line of a customer invoiced *Immediato* only when its order was
+    never invoiced at the order (made before the customer turned *Immediato*): it was read as
+    covered by the order's own invoice, and the run then billed the order line as an invoice at
+    the order dated the run's day (TD01, in the next month's VAT, citing no DDT)."""
+    [invoice] = plan(master_with(invoice_terms=T.IMMEDIATE), [line(date(2026, 4, 9), ddt=7)], request()).invoices
+    assert (invoice.invoice_date, [line.delivery.number for line in invoice.lines if line.delivery]) == (
+        date(2026, 4, 30), ["DDT-2026-00007"])
 
 
 @pytest.mark.parametrize("schedule, day, expected", [

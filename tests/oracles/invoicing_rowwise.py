@@ -192,7 +192,7 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> tup
     immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
     shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
-    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
+    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True)
     complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
     return shipped + ordered, complete
 

@@ -1142,13 +1142,13 @@ def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) 
 def _place(customer: Customer, line: Billable | Shipment, request: Request,
            delivered_orders: Collection[int]) -> tuple[Period, int | None] | str | None:
     """The period (and, for immediate invoices, the order) a line goes to; a reason when it
-    must wait; None when another path invoices it."""
+    must wait; None when another path invoices it. A DDT line of a customer invoiced
+    *Immediato* comes here only when its order was never invoiced at the order (made before the
+    customer turned *Immediato*): it is deferred as any, citing its DDT."""
     terms = customer.invoice_terms
     if request.orders is not None and line.order_id not in request.orders:
         return None
-    if terms is InvoiceTerms.IMMEDIATE:
-        if line.delivery is not None:
-            return None  # the order line itself is invoiced, whether shipped or not
+    if terms is InvoiceTerms.IMMEDIATE and line.delivery is None:
         return Period(line.order_date, line.order_date), line.order_id
     if line.delivery is None:
         return None

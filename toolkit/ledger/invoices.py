@@ -250,8 +250,14 @@ def _delivery_refs(as_array: bool) -> Select[Any]:
 
 
 def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
-                         order_ids: Collection[int] | None = None, cutoff: date | None = None) -> list[Billable]:
+                         order_ids: Collection[int] | None = None, cutoff: date | None = None,
+                         shipped_apart: bool = False) -> list[Billable]:
     """What of each order line no invoice covers yet, shipped or not (immediate invoicing).
+
+    With `shipped_apart`, a line never invoiced at the order that has shipped is left to its
+    DDTs (month end), the rest of it with them: an order made before its customer turned
+    *Immediato* was not invoiced when made, and its goods that left with a DDT owe a deferred
+    invoice citing it, not one at the order dated the run's day.
 
     Creating a day's orders at L invoices thousands of them at once: each asked line's invoiced
     quantity is summed through the index on `invoice_lines.order_line_id` (not every invoice
@@ -276,16 +282,19 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
         asked.append(o.document_type.notin_(("quotation", "proposal")))
         rows += conn.execute(
             select(stored_integer(ol.quantity), done, stored_integer(ol.unit_price), stored_integer(ol.vat_rate),
-                   ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature, *in_order)
+                   ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature, *in_order,
+                   stored_integer(ol.shipped))
             .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
             .where(stored_integer(ol.quantity) != done, ~schema.no_credit_given(o.id), *asked)).all()
-    rows.sort(key=lambda r: r[10:])
+    rows.sort(key=lambda r: r[10:15])
     orders = _OrderFields(conn, {r[5] for r in rows})
     quantities, prices, rates = map(ScaledValues.of, (ol.quantity, ol.unit_price, ol.vat_rate))
     amounts: dict[tuple[int, int], Decimal] = {}
     found = []
     for quantity, invoiced_quantity, unit_price, vat_rate, order_line_id, order_id, item, description, unit, nature, \
-            *_ in rows:
+            *_, shipped in rows:
+        if shipped_apart and shipped and not invoiced_quantity:
+            continue
         left = quantity - invoiced_quantity
         amount = amounts.get((left, unit_price))
         if amount is None:

@@ -376,7 +376,7 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
     shipped, held = shipments_counting(conn, request.cutoff, held_customers(master, request),
                                        customer=request.customer)
-    ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
+    ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped),
                      letter_ceilings(conn, master))

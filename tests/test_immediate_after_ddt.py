@@ -1,0 +1,45 @@
+"""A customer whose *Termini di fatturazione* turn *Immediato* while its DDTs wait for month end:
+the month's goods left with a DDT and owe a deferred invoice citing it, dated in their month.
+The run read them as covered by an invoice at the order, and billed the order lines instead:
+C010's goods of DDT-2026-00006 of 10 April came out as FT TD01 dated the run's day in May,
+citing no DDT, their VAT in May's register (`ledger.invoices.ordered_not_invoiced`'s
+`shipped_apart`, `core.invoicing._place`)."""
+
+from __future__ import annotations
+
+import shutil
+from xml.etree import ElementTree
+
+import openpyxl
+from test_printing import cli
+
+
+def test_ddts_of_a_customer_turned_immediate_get_their_deferred_invoice(capsys, tmp_path, sample_workbook,
+                                                                       ledger_url):
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    book = openpyxl.load_workbook(workbook)
+    ws = book["Clienti"]
+    heads = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "C010")
+    ws.cell(row, heads.index("Termini di fatturazione") + 1).value = "Immediato"
+    book.save(workbook)
+
+    out = tmp_path / "fatture"
+    for args in (("invoice", workbook, "--month", "2026-04", "--final", "--out", out),
+                 ("einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "fe")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    register = [r.split(";") for r in next(out.glob("registro-*.csv")).read_text(encoding="utf-8-sig").splitlines()]
+    heads = register[0]
+    [c010] = [dict(zip(heads, r)) for r in register[1:] if r[heads.index("Cliente")] == "C010"]
+    assert (c010["Data"], c010["Tipo"], c010["Documenti di trasporto"]) == (
+        "30/04/2026", "Fattura differita", "DDT-2026-00006 10/04/2026")
+    [xml] = [ElementTree.parse(p) for p in (tmp_path / "fe").glob("*.xml")
+             if ElementTree.parse(p).findtext(".//DatiGeneraliDocumento/Numero") == c010["Numero"]]
+    assert (xml.findtext(".//TipoDocumento"), xml.findtext(".//DatiGeneraliDocumento/Data"),
+            xml.findtext(".//DatiDDT/NumeroDDT")) == ("TD24", "2026-04-30", "DDT-2026-00006")
