@@ -1,6 +1,6 @@
 """A draft run is checked, and what the desk corrects on the workbook meanwhile must reach the
-final invoices: a run keeps the parties it was drafted with, so a customer's partita IVA fixed
-on *Clienti* after the draft, or the IBAN on *Impostazioni*, changed nothing, and `invoice
+final invoices: a run keeps the parties it was drafted with, so a customer's partita IVA or
+payment terms fixed on *Clienti* after the draft, or the IBAN on *Impostazioni*, changed nothing, and `invoice
 finalize` made final, and `einvoice` sent to SDI, the invoice with the typo. Finalizing now
 refuses at the cell, nothing made final, and undoing and running again issues the corrected
 invoice (`toolkit.services.drafted_parties`)."""
@@ -61,6 +61,12 @@ def test_a_correction_after_the_draft_refuses_finalize_until_the_run_is_made_aga
     code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--lang", "en", "--ledger", ledger_url)
     assert code == 1 and "Impostazioni!B" in said and "“IBAN” on Impostazioni is now" in said, said
     _set(workbook, "Impostazioni", "IBAN", "Valore", iban)
+    terms = _set(workbook, "Clienti", customer, "Termini di pagamento", "120FM")
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 1, said
+    assert sorted((p["code"], p["cell"][0], p["message"].split(" porta ")[1].split(",")[0])
+                  for p in json.loads(said)["problems"]) == [
+        ("finalize-master-changed", "C", f"«{typo}»"), ("finalize-master-changed", "N", f"«{terms}»")]
 
     for args in (("invoice", "undo", workbook, run_id, "--out", out),
                  ("invoice", workbook, "--month", "2026-04", "--final", "--out", out),

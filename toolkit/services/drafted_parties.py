@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.payment_terms import AT_DELIVERY
 from toolkit.model.headings import heading
 from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import Customer, MasterData, Settings
@@ -58,13 +60,19 @@ class Field:
                 f"“{self.en}” of customer {self.whose}")
 
 
-def drafts_changed(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str, str, Parties | None]],
+def drafts_changed(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str, str, Parties | None, str]],
                    workbook: str) -> list[Problem]:
-    """One error per cell whose value differs from what the run's drafts bear, naming them."""
+    """One error per cell whose value differs from what the run's drafts bear, naming them. The
+    payment terms too, which set an invoice's dues, unless the draft's are *CONSEGNA*, which a
+    cash-on-delivery order takes whatever its customer's (`core.invoicing`)."""
     book = party_book(master)
     customers = {c.code: c for c in master.customers}
     found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
-    for number, customer, kind, drafted in drafts:
+    for number, customer, kind, drafted, terms in drafts:
+        now = customers.get(customer)
+        if (kind == InvoiceKind.INVOICE.value and now is not None and terms != AT_DELIVERY
+                and folded(terms) != folded(now.payment_terms)):
+            found[(customer, "payment_terms", terms, now.payment_terms)].append(number)
         if drafted is None:
             continue
         for name in _differing(drafted.seller, book.seller, [f.name for f in dataclasses.fields(drafted.seller)]):
