@@ -373,6 +373,20 @@ def test_finalize_run_makes_the_panel_run_final(tmp_path, may, reads):
     assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
 
 
+def test_finalize_run_after_a_correction_on_clienti_refuses_in_the_buttons_words(tmp_path, may):
+    """The desk checks the draft, renames C001 on the open book, presses «Rendi definitiva
+    emissione»: the run stays a draft, and the box names the cell and the button that undoes it."""
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    book.sheet("Clienti").range("B2").value = "Bar Centrale Nuovo S.n.c."
+    (shown,) = press(book, "finalize_run")
+    assert shown[2] == "critical" and "Clienti!B2" in shown[0], shown
+    assert ("«Ragione sociale» del cliente C001 ora è «Bar Centrale Nuovo S.n.c.», ma 1 bozza dell'emissione "
+            f"{run.run_id} (FT-2026-00001) porta «Bar Centrale S.n.c.»") in shown[0]
+    assert f"scrivi {run.run_id} in «Emissione fatture» e premi «Annulla emissione»" in shown[0]
+    assert [r.status.value for r in runs_in(tmp_path)] == ["draft"]
+
+
 def test_finalize_run_with_its_copies_open_in_excel_says_the_run_is_final_and_how_to_write_them(tmp_path, may):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
