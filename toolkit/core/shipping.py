@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from toolkit.basics import wording
 from toolkit.basics.bulk_records import maker
@@ -46,7 +46,10 @@ from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, rank
 from toolkit.model.memo import per_master
-from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
+from toolkit.model.records import Carrier, Customer, Item, MasterData, ShipTo, StockLevel
+
+if TYPE_CHECKING:
+    from toolkit.core.documents import DeliveryNote
 
 ZERO = Decimal(0)
 QUANTITY_PLACES = Decimal("0.001")
@@ -106,6 +109,18 @@ DESTINATION_GONE = define(
     en="Order {number} of customer {customer}: destination {destination} is no longer on the Destinations sheet, "
        "so the order was not shipped (the DDT would have sent the goods to the customer's own address). Put the "
        "destination back on the sheet, or close or void the order.")
+ITEM_GONE = define(
+    "ship-item-not-in-workbook", "warning",
+    title=("Articolo non più in anagrafica", "Item no longer in the master"),
+    it="L'articolo {item} degli ordini {orders} non è più nel foglio Articoli: le sue righe partono con il codice, "
+       "la descrizione e l'aliquota IVA con cui sono state ordinate, e la sua giacenza risulta 0, così dove il "
+       "cliente vuole righe od ordini completi restano ferme. Se ha solo cambiato codice, rimetti la riga di {item} "
+       "in Articoli (e in Giacenze) finché quegli ordini non sono spediti; se non si vende più, chiudi o annulla "
+       "quegli ordini.",
+    en="Item {item} of orders {orders} is no longer on the Items sheet: its lines leave with the code, description "
+       "and VAT rate they were ordered with, and its stock reads 0, so where the customer wants complete lines or "
+       "orders they stay held. If only its code changed, put {item}'s row back on Items (and on Stock) until those "
+       "orders have shipped; if it is no longer sold, close or void those orders.")
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
     title=("Ordine in attesa dell'incasso: non spedito", "Order awaiting payment: not shipped"),
@@ -703,6 +718,30 @@ def of_known_customers(orders: Sequence[Order], master: MasterData) -> tuple[lis
         (*(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone),
          *(DESTINATION_GONE(None, number=order.number, customer=order.customer, destination=order.ship_to)
            for order in moved)))
+
+
+def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held: Iterable[Held]) -> list[Problem]:
+    """One warning per item no longer on *Articoli* that these DDTs carried or these orders were
+    held for: an item taken off, or renamed with its open orders still under the old code,
+    was shipped unseen or held as out of stock at another item's cell, with nothing said."""
+    known = _item_codes(master)
+    orders: dict[str, set[str]] = {}
+    for note in notes:
+        for line in note.lines:
+            if line.item not in known:
+                orders.setdefault(line.item, set()).add(line.order_number)
+    for hold in held:
+        for item in hold.items:
+            if item not in known:
+                orders.setdefault(item, set()).add(hold.order)
+    where = master.locate_sheet(Item.sheet)
+    return [ITEM_GONE(where, item=item, orders=wording.first_numbers(sorted(numbers)))
+            for item, numbers in sorted(orders.items())]
+
+
+@per_master
+def _item_codes(master: MasterData) -> frozenset[str]:
+    return frozenset(i.code for i in master.items)
 
 
 @per_master

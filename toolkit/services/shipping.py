@@ -48,6 +48,7 @@ from toolkit.core.shipping import (
     choose_quantities,
     credit_limited,
     held_unread,
+    items_off_the_sheet,
     missing_stock,
     of_known_customers,
     plan_shipments,
@@ -618,6 +619,8 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
                        accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
                        exposures=exposures)
+    if gone := items_off_the_sheet(master, done.notes, done.held):
+        done = replace(done, problems=(*done.problems, *gone))
     if not apart.held:
         return done
     return replace(done, held=(*apart.held, *done.held), problems=(*apart.problems, *done.problems))
