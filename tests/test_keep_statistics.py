@@ -1,4 +1,5 @@
-"""PostgreSQL's bulk writes analyze the tables they grew (`copy_in.keep_statistics`): a table
+"""PostgreSQL's bulk writes analyze the tables they grew (`copy_in.keep_statistics`) when their
+write transaction ends (`copy_in.statistics_kept`), asking the sizes of all in one query: a table
 is analyzed once it passes `FEW_PAGES` and again each time it doubles, not before nor between,
 and a ledger whose tables are analyzed as it fills lives the same random days and the same
 month's invoicing as one whose COPY analyzed nothing (`tests/oracles/copy_unanalyzed.py`):
@@ -13,7 +14,7 @@ import random
 import pytest
 from conftest import PG_REASON, PG_URL, pg_databases
 from oracles import copy_unanalyzed
-from sqlalchemy import text
+from sqlalchemy import event, text
 from test_copy_in import _columns, _probe, twin_month
 from test_shipping_setbased import master_of, randomized
 
@@ -54,31 +55,73 @@ def test_a_table_is_analyzed_past_few_pages_and_again_when_it_doubles(pg_urls):
 
 
 def _grown_and_analyzed(ledger) -> None:
+    """Each write transaction adds rows; the table's statistics are kept when it commits, not
+    after the COPY that grew it."""
     table = _probe("grown")
     table.create(ledger.engine)
     rng = random.Random(7)
-    with writing(ledger) as conn:
-        insert_columns(conn, table, _columns(rng, 50))
+    n = 0
+
+    def grow(count: int, *, before_commit=lambda conn: None) -> None:
+        nonlocal n
+        with writing(ledger) as conn:
+            more = _columns(rng, count)
+            more["n"] = [n + i for i in range(count)]
+            insert_columns(conn, table, more)
+            before_commit(conn)
+        n += count
+
+    def unanalyzed(conn) -> None:
+        assert _analyzed(conn, "grown")[1] == -1, "not analyzed before its transaction ends"
+
+    grow(50)
+    with ledger.engine.connect() as conn:
         assert _pages(conn, "grown") < copy_in.FEW_PAGES
         assert _analyzed(conn, "grown")[1] == -1, "a few rows are left to autovacuum"
-        n = 50
-        while _pages(conn, "grown") < copy_in.FEW_PAGES:
-            more = _columns(rng, 500)
-            more["n"] = [n + i for i in range(500)]
-            n += 500
-            insert_columns(conn, table, more)
-        first = _analyzed(conn, "grown")
-        assert first[1] == n, "analyzed with every row it holds"
-        pages = _pages(conn, "grown")
-        while _pages(conn, "grown") < copy_in.GROWN * pages:
-            assert _analyzed(conn, "grown")[1] == first[1], "not analyzed before it doubled"
-            more = _columns(rng, 500)
-            more["n"] = [n + i for i in range(500)]
-            n += 500
-            insert_columns(conn, table, more)
-        assert _analyzed(conn, "grown")[1] == n, "analyzed again once doubled"
+    while True:
+        grow(500, before_commit=unanalyzed)
+        with ledger.engine.connect() as conn:
+            if _pages(conn, "grown") >= copy_in.FEW_PAGES:
+                break
+            assert _analyzed(conn, "grown")[1] == -1, "a few rows are left to autovacuum"
     with ledger.engine.connect() as conn:
-        assert _analyzed(conn, "grown")[1] == n, "the statistics are committed with the rows"
+        first, pages = _analyzed(conn, "grown"), _pages(conn, "grown")
+    assert first[1] == n, "analyzed with every row it holds"
+    while True:
+        grow(500)
+        with ledger.engine.connect() as conn:
+            if _pages(conn, "grown") >= copy_in.GROWN * pages:
+                break
+            assert _analyzed(conn, "grown")[1] == first[1], "not analyzed before it doubled"
+    with ledger.engine.connect() as conn:
+        assert _analyzed(conn, "grown")[1] == n, "analyzed again once doubled, committed with the rows"
+
+
+def test_a_write_transaction_asks_the_sizes_once_and_analyzes_once(pg_urls):
+    """Six COPYs into two tables that both pass `FEW_PAGES`: one query for their sizes and one
+    ANALYZE naming both, when the transaction ends (a size check and an ANALYZE per COPY
+    before: six round trips and two more)."""
+    ledger = open_ledger(pg_urls[0])
+    try:
+        tables = [_probe("first"), _probe("second")]
+        for table in tables:
+            table.create(ledger.engine)
+        sent: list[str] = []
+        event.listen(ledger.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        rng = random.Random(11)
+        with writing(ledger) as conn:
+            for step in range(3):
+                for table in tables:
+                    more = _columns(rng, 1200)
+                    more["n"] = [step * 1200 + i for i in range(1200)]
+                    insert_columns(conn, table, more)
+        assert sum("pg_relation_size" in s for s in sent) == 1, sent
+        assert [s for s in sent if s.startswith("ANALYZE")] == ["ANALYZE first, second"]
+        with ledger.engine.connect() as conn:
+            assert all(_pages(conn, t.name) >= copy_in.FEW_PAGES for t in tables)
+            assert [_analyzed(conn, t.name) for t in tables] == [(1, 3600), (1, 3600)]
+    finally:
+        ledger.engine.dispose()
 
 
 @pytest.mark.parametrize("seed", [5, 23])

@@ -487,7 +487,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
-    with ledger.engine.begin() as conn:
+    with ledger.engine.begin() as conn, copy_in.statistics_kept(conn):
         while not lock.try_advisory(conn):
             waiting.taken(lambda: lock.advisory_holder(conn))
         yield conn
