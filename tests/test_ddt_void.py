@@ -362,3 +362,39 @@ def test_a_void_wakes_the_orders_held_for_stock_and_only_those(sample_workbook, 
     since = {h["order"]: h["since"] for h in next_day["held"]}
     assert (since["OC-2026-00006"], since["OC-2026-00001"]) == (None, "2026-04-10")
     assert "OC-2026-00005" in [o for n in next_day["shipped"] for o in n["orders"]], "it ships again"
+
+
+def test_the_services_recorded_with_a_voided_ddt_are_voided_with_it_and_month_end_invoices_neither(ledger, tmp_path):
+    """C001's mixed order ships A001 on DDT-2026-00001 and records its service A002 as
+    SERVIZI-2026-00001 (`test_services_no_ddt`); C002's services-only order is SERVIZI-2026-00002.
+    The truck did not leave: the services that went with its goods were not rendered, so month
+    end invoiced them alone while the goods waited. Voided with the DDT, they are recorded again
+    by the next ship; C002's services, of no order the DDT carried, stay rendered."""
+    from test_services_no_ddt import APRIL, THURSDAY, service_master
+
+    from toolkit.core.invoicing import Request
+    from toolkit.services import invoicing
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    master = service_master()
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    assert [n.number for n in shipped.rendered] == ["SERVIZI-2026-00001", "SERVIZI-2026-00002"]
+
+    done = void_ddt(master, ledger, "DDT-2026-00001", WHY)
+    assert (done.voided, done.services, done.orders) == (True, ("SERVIZI-2026-00001",), ("OC-2026-00001",))
+    assert "Annullati con esso i servizi resi registrati con la sua merce: SERVIZI-2026-00001" in done.summary("it")
+    d, vd = schema.deliveries.c, schema.voided_deliveries.c
+    with reading(ledger) as conn:
+        voided = conn.execute(select(d.series, d.number, vd.reason).join(schema.voided_deliveries,
+                                                                         vd.delivery_id == d.id)).all()
+    assert sorted(tuple(r) for r in voided) == [("DDT", 1, WHY), ("SERVIZI", 1, WHY)]
+    preview = invoicing.run(ledger, master, Request(APRIL, date(2026, 4, 30)), preview=True)
+    assert [(x.customer, [ref.number for ref in x.deliveries]) for x in preview.invoices] == [
+        ("C002", ["SERVIZI-2026-00002"])]
+
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    assert [(n.number, [ln.item for ln in n.lines]) for n in (*again.ddts, *again.rendered)] == [
+        ("DDT-2026-00002", ["A001"]), ("SERVIZI-2026-00003", ["A002"])]

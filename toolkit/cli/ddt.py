@@ -50,7 +50,7 @@ def void_cmd(
     problems = [*session.warnings, *done.problems]
     if json:
         output.reply({"ddt": done.number, "voided": done.voided, "reason": done.reason, "orders": list(done.orders),
-                      "reopened": list(done.reopened)}, problems)
+                      "reopened": list(done.reopened), "services": list(done.services)}, problems)
         return
     output.print_problems(problems)
     if said := done.summary(output.lang()):

@@ -10,7 +10,9 @@ completed is in progress again), back in stock and reserved, and month end never
 What cannot be undone so is refused, nothing stored (`refusal`): a DDT an invoice cites (credit
 the invoice, or make a return), a return's DDT, a record of services rendered, one whose cash on
 delivery was collected, one of an order closed or voided since; a DDT voided already is done
-(`ALREADY_VOIDED`, a note and exit 0, as other verbs run twice).
+(`ALREADY_VOIDED`, a note and exit 0, as other verbs run twice). The record of services rendered
+issued with the DDT for its orders (*SERVIZI-…*) is voided with it: services that went with goods
+that did not leave were not rendered, and month end would have invoiced them.
 """
 
 from __future__ import annotations
@@ -124,11 +126,17 @@ class DdtState:
 
 def refusal(state: DdtState) -> Problem | None:
     """Why the DDT cannot be voided, None when it can (or is voided already: `ALREADY_VOIDED`)."""
-    number = state.number
     if state.series == SERVICES_SERIES:
-        return SERVICES_NOT_VOIDED(None, number=number)
+        return SERVICES_NOT_VOIDED(None, number=state.number)
     if state.voided is not None:
         return None
+    return blocked(state)
+
+
+def blocked(state: DdtState) -> Problem | None:
+    """Why the DDT in force, or a record of services rendered issued with it (voided with it),
+    cannot be voided; None when it can."""
+    number = state.number
     if state.reason is Reason.RETURN:
         return RETURN_NOT_VOIDED(None, number=number)
     if state.final_invoices:

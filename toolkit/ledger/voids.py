@@ -20,10 +20,11 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.ddt_void import DdtState
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.batches import among
 from toolkit.ledger.db import add_by_id, document_number, log_event, now, user
-from toolkit.ledger.deliveries import invoices_charging, voided_of
+from toolkit.ledger.deliveries import invoices_charging, load_notes, voided_of
 from toolkit.ledger.types import places_of
 
 dl = schema.delivery_lines.c
@@ -88,6 +89,21 @@ def _closed_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
         found += [document_number(r.series, r.year, r.number) for r in conn.execute(
             select(o.series, o.year, o.number).where(condition, o.status.in_(ended)))]
     return tuple(sorted(found))
+
+
+def services_with(conn: Connection, note: DeliveryNote) -> list[DeliveryNote]:
+    """The records of services rendered (`SERVICES_SERIES`) in force that were issued with the
+    DDT `note`: stored by the same `ship` (the same moment, day, customer, destination and
+    reason) and carrying services of an order whose goods it carried. Services go with the
+    delivery: if the goods did not leave, the services were not rendered either."""
+    d = schema.deliveries.c
+    issued = select(d.created_at).where(d.id == note.id).scalar_subquery()
+    ids = conn.execute(select(d.id).where(
+        d.series == SERVICES_SERIES, d.delivery_date == note.day, d.customer == note.customer,
+        d.ship_to.is_(None) if note.ship_to is None else d.ship_to == note.ship_to,
+        d.reason == note.reason.value, d.created_at == issued, schema.in_force(d.id))).scalars().all()
+    orders = {line.order_id for line in note.lines}
+    return [record for record in load_notes(conn, ids=ids) if orders & {line.order_id for line in record.lines}]
 
 
 def void(conn: Connection, note: DeliveryNote, reason: str | None) -> list[int]:

@@ -4,7 +4,9 @@ The rule and its refusals are `toolkit.core.ddt_void`; the ledger's part is
 `toolkit.ledger.voids`. Here the DDT is found by its number as the other verbs read one
 (`DDT-2026-00041`, `ddt-2026-41`, `41/2026`, `41`), and once its lines are open again its orders
 become what their quantities say: one the DDT had completed is in progress again, and what
-they reserve is summed again. A refusal stores nothing.
+they reserve is summed again. The records of services rendered issued with it for its orders
+(`voids.services_with`) are voided with it, or its void is refused with theirs. A refusal
+stores nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
-from toolkit.core.ddt_void import AMBIGUOUS_DDT, SERVICES_NOT_VOIDED, UNKNOWN_DDT, already, refusal
+from toolkit.core.ddt_void import AMBIGUOUS_DDT, SERVICES_NOT_VOIDED, UNKNOWN_DDT, already, blocked, refusal
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import SERVICES_SERIES
@@ -31,7 +33,8 @@ from toolkit.model.records import MasterData
 @dataclass(frozen=True)
 class DdtVoided:
     """What `toolkit ddt void` did: the DDT's number in full, the orders whose goods are open
-    again and those of them back in progress; or, voided before, nothing (`voided` False, the
+    again and those of them back in progress, the records of services rendered voided with it;
+    or, voided before, nothing (`voided` False, the
     note among `problems`); or the refusal (nothing stored)."""
 
     number: str
@@ -40,6 +43,7 @@ class DdtVoided:
     reopened: tuple[str, ...] = ()
     reason: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    services: tuple[str, ...] = ()
 
     def summary(self, lang: str) -> str:
         """The line the command ends with."""
@@ -49,9 +53,13 @@ class DdtVoided:
         if lang == "it":
             said = (f"DDT {self.number} annullato: resta nel registro con il suo numero, segnato ANNULLATO. La sua "
                     f"merce torna da spedire sugli ordini {orders}: il prossimo «ship» la spedisce con un nuovo DDT.")
+            said += (f" Annullati con esso i servizi resi registrati con la sua merce: {', '.join(self.services)}; "
+                     "il prossimo «ship» li registra di nuovo." if self.services else "")
             return said + (f" Di nuovo «In corso»: {', '.join(self.reopened)}." if self.reopened else "")
         said = (f"DDT {self.number} voided: it stays in the ledger with its number, marked VOIDED. Its goods are to "
                 f"ship again on orders {orders}: the next “ship” ships them on a new DDT.")
+        said += (f" Voided with it, the services rendered recorded with its goods: {', '.join(self.services)}; the "
+                 "next “ship” records them again." if self.services else "")
         return said + (f" In progress again: {', '.join(self.reopened)}." if self.reopened else "")
 
 
@@ -63,19 +71,25 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         found = _find(conn, typed)
         if isinstance(found, Problem):
             return DdtVoided(typed.strip(), problems=[found])
-        state = voids.state(conn, found, party_book(master).payment_method(found.customer))
+        method = party_book(master).payment_method(found.customer)
+        state = voids.state(conn, found, method)
         refused = refusal(state)
         if refused is not None:
             return DdtVoided(found.number, problems=[refused])
         if (done := already(state)) is not None:
             return DdtVoided(found.number, problems=[done])
-        order_ids = voids.void(conn, found, reason)
+        services = voids.services_with(conn, found)
+        for record in services:
+            if (refused := blocked(voids.state(conn, record, method))) is not None:
+                return DdtVoided(found.number, problems=[refused])
+        order_ids = sorted({i for note in (found, *services) for i in voids.void(conn, note, reason)})
         orders = load_orders(conn, ids=order_ids)
         reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
         set_statuses(conn, reopened, OrderStatus.IN_PROGRESS, voids.ACTION)
         reserved.recount(conn, order_ids)
     return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
-                     tuple(sorted(order.number for order in reopened)), reason)
+                     tuple(sorted(order.number for order in reopened)), reason,
+                     services=tuple(record.number for record in services))
 
 
 def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
