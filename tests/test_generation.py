@@ -732,8 +732,8 @@ def test_held_ddts_stopped_by_a_ddt_issued_ahead_have_a_way_out(sample_master, l
     rome_today(APRIL_9)
     [error] = [p for p in create(sample_master, ledger, APRIL_9, exclude=held).problems if p.is_error]
     assert error.code == "order-ddt-out-of-sequence"
-    assert f"toolkit ddt void … {issued.number}" in error.message("en")
-    assert f"toolkit ddt void … {issued.number}" in error.message("it")
+    assert f"void each of the DDTs dated after 09/04/2026, {issued.number} (toolkit ddt void …" in error.message("en")
+    assert f"annulla ognuno dei DDT datati dopo il 09/04/2026, {issued.number} (toolkit ddt void …" in error.message("it")
     void_ddt(sample_master, ledger, issued.number, "goods leave today")
     done = create(sample_master, ledger, APRIL_9)
     assert [p for p in done.problems if p.is_error] == []

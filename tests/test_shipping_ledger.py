@@ -197,8 +197,61 @@ def test_a_ddt_issued_ahead_is_warned_and_holds_back_a_ddt_dated_before_it(maste
     assert refused.notes == () and [p.code for p in refused.problems] == ["ddt-date-before-issued-ahead"]
     assert ("but DDT-2026-00001 was issued ahead, dated 09/04/2026 (--future)" in refused.problems[0].message("en")
             and "Ship with a date from 09/04/2026 on" in refused.problems[0].message("en")
-            and "void the DDT issued ahead (toolkit ddt void … DDT-2026-00001)" in refused.problems[0].message("en"))
+            and "void each of the DDTs dated after 08/04/2026, DDT-2026-00001 (toolkit ddt void … with its number)"
+            in refused.problems[0].message("en"))
     assert [r.number for r in table(ledger, "deliveries")] == [1]
+
+
+def test_a_refusal_names_every_ddt_issued_ahead_that_holds_the_date_back(master, ledger, orders, rome_today):
+    """Seven DDTs issued ahead, one a day from the 10th: the refusal of the 8th named only the
+    latest, DDT-2026-00007, so the desk voided it and was refused again for DDT-2026-00006, one a
+    time. It names them all, the first five and how many more; void them and the 8th ships."""
+    from toolkit.services.ddt_void import void_ddt
+
+    rome_today(date(2026, 4, 8))
+    first = orders["T001"]
+    for n in range(7):
+        ahead = ship(master, ledger, date(2026, 4, 10 + n), chosen=[ChosenRow(first.number, "A001", "1")], future=True)
+        assert [x.number for x in ahead.notes] == [f"DDT-2026-{n + 1:05d}"]
+    refused = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number])
+    [error] = refused.problems
+    assert error.code == "ddt-date-before-issued-ahead"
+    assert ("annulla ognuno dei DDT datati dopo il 08/04/2026, DDT-2026-00001, DDT-2026-00002, DDT-2026-00003, "
+            "DDT-2026-00004, DDT-2026-00005 e altri 2 (toolkit ddt void … con il suo numero)") in error.message("it")
+    assert "DDT-2026-00004, DDT-2026-00005 and 2 more (toolkit ddt void" in error.message("en")
+    for n in range(1, 7):
+        void_ddt(master, ledger, f"DDT-2026-{n:05d}", None)
+    [error] = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number]).problems
+    assert "dopo il 08/04/2026, DDT-2026-00007 (toolkit ddt void" in error.message("it")
+    void_ddt(master, ledger, "DDT-2026-00007", None)
+    assert [x.number for x in ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number]).ddts] == [
+        "DDT-2026-00008"]
+
+
+def test_a_returns_ddt_holds_earlier_dates_back_and_the_refusal_says_why(sample_master, ledger, rome_today):
+    """A return's DDT is drawn from the DDT series, as the goods leaving are (`series_of`): its
+    number follows its date too, so a DDT dated before it would be numbered after it. The
+    refusal named it as any DDT, and a desk that reads a return as goods coming in did not see
+    why it held the 21st back: it says it is a return's, numbered in the same series."""
+    rome_today(date(2026, 5, 4))
+    create(sample_master, ledger, date(2026, 4, 9), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        listed = load_orders(conn)
+    [returned] = [o.number for o in listed if o.template == "T029"]
+    [ddt] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    assert ddt.reason is Reason.RETURN
+    refused = ship(sample_master, ledger, date(2026, 4, 21), numbers=["OC-2026-00009"])
+    [error] = refused.problems
+    assert error.code == "ddt-date-before-latest" and refused.notes == ()
+    assert (f"prima del {ddt.number} del 22/04/2026 già emesso (il DDT di un reso, numerato nella stessa serie dei "
+            "DDT della merce in uscita)") in error.message("it")
+    assert (f"before {ddt.number} of 22/04/2026, already issued (a return's DDT, numbered in the same series as the "
+            "DDTs of goods leaving)") in error.message("en")
+    [sale] = ship(sample_master, ledger, date(2026, 4, 22), numbers=["OC-2026-00009"]).ddts
+    [error] = ship(sample_master, ledger, date(2026, 4, 21), numbers=["OC-2026-00010"]).problems
+    assert f"prima del {sale.number} del 22/04/2026 già emesso: nella serie" in error.message("it"), (
+        "a DDT of goods leaving is not called a return's")
 
 
 def test_the_way_out_of_a_ddt_issued_ahead_is_to_void_it_ship_and_issue_it_again(master, ledger, orders, rome_today):

@@ -39,6 +39,29 @@ def first_numbers(numbers: Sequence[str], most: int = 5) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Listed:
+    """Document numbers a message must name all of, in a line: the first few, then how many more
+    in words (`total` counts them all), so a desk sees at once every document to act on.
+
+    >>> Listed(("DDT-1", "DDT-2"), 2).shown("it"), Listed(("A", "B"), 3).shown("it"), Listed(("A", "B"), 9).shown("en")
+    ('DDT-1, DDT-2', 'A, B e un altro', 'A, B and 7 more')
+    >>> Listed(("A", "B"), 9).shown("it")
+    'A, B e altri 7'
+    """
+
+    numbers: tuple[str, ...]
+    total: int
+
+    def shown(self, lang: str) -> str:
+        listed, more = ", ".join(self.numbers), self.total - len(self.numbers)
+        if more <= 0:
+            return listed
+        if lang == "en":
+            return f"{listed} and {more} more"
+        return f"{listed} e {'un altro' if more == 1 else f'altri {more}'}"
+
+
+@dataclass(frozen=True, slots=True)
 class Agreed:
     """The words of a message that agree with a count shown elsewhere in it (`Counted`): its
     verb, a pronoun (*1 fattura … è in bozza: rendila definitiva*).

@@ -92,25 +92,25 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "shipped. Write today's date or a past one in “Data ordini”; a DDT dated after today is issued only "
               "from the command line, toolkit ship with --future."},
     "ddt-date-before-latest": {
-        "it": "Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso: nella serie {series} "
-              "{year} i numeri seguono le date, e un DDT datato all'indietro prenderebbe un numero dopo il suo, quindi "
-              "nulla è stato spedito. Scrivi in «Data ordini» una data dal {latest_day} in poi (la merce che parte oggi "
-              "va con la data di oggi).",
-        "en": "The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
-              "{series} {year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was "
+        "it": "Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso{returned}: nella "
+              "serie {series} {year} i numeri seguono le date, e un DDT datato all'indietro prenderebbe un numero dopo "
+              "il suo, quindi nulla è stato spedito. Scrivi in «Data ordini» una data dal {latest_day} in poi (la merce "
+              "che parte oggi va con la data di oggi).",
+        "en": "The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued{returned}: in "
+              "series {series} {year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was "
               "shipped. Write a date from {latest_day} on in “Data ordini” (goods leaving today go with today's date)."},
     "ddt-date-before-issued-ahead": {
-        "it": "Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day}: "
-              "nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
-              "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Scrivi in «Data ordini» una data dal "
-              "{latest_day} in poi; se la merce deve partire prima, annulla il DDT emesso in anticipo (scrivi "
-              "{latest_number} in «DDT da annullare» e premi «Annulla DDT»), spedisci questa, poi emetti di nuovo "
-              "quello.",
-        "en": "The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day}: in series "
-              "{series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
-              "after it, so nothing was shipped. Write a date from {latest_day} on in “Data ordini”; if the goods "
-              "must leave before then, void the DDT issued ahead (write {latest_number} in “DDT da annullare” and "
-              "press “Annulla DDT”), ship these, then issue that one again."},
+        "it": "Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data "
+              "{latest_day}{returned}: nella serie {series} {year} i numeri seguono le date, come per le fatture, e un "
+              "DDT datato prima prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Scrivi in «Data "
+              "ordini» una data dal {latest_day} in poi; se la merce deve partire prima, annulla ognuno dei DDT "
+              "datati dopo il {day}, {later} (scrivi il suo numero in «DDT da annullare» e premi «Annulla DDT»), "
+              "spedisci questa, poi emetti di nuovo quelli.",
+        "en": "The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day}{returned}: in "
+              "series {series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a "
+              "number after it, so nothing was shipped. Write a date from {latest_day} on in “Data ordini”; if the "
+              "goods must leave before then, void each of the DDTs dated after {day}, {later} (write its number in "
+              "“DDT da annullare” and press “Annulla DDT”), ship these, then issue those again."},
     "ddt-date-holiday": {
         "it": "La data dei DDT emessi ({ddts}) è {day}, {holiday_it}: un giorno festivo o di chiusura (Regione "
               "festività, Santo patrono, foglio Chiusure). Sono emessi come chiesto, perché si può spedire anche un "
@@ -121,20 +121,21 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "goods do not leave that day, the date in “Data ordini” is a slip: check it before shipping again."},
     "order-ddt-out-of-sequence": {
         "it": "L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo "
-              "DDT sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove "
-              "i numeri seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in "
-              "ordine di data (un DDT emesso in anticipo ferma quelli datati prima fino al suo giorno), oppure togli "
-              "la «x» al modello {template} in «Anteprima ordini»; un ordine creato in anticipo in un'esecuzione "
-              "precedente non si esclude così: se la sua merce deve partire prima, annulla il {latest_number} "
-              "(scrivilo in «DDT da annullare» e premi «Annulla DDT»), crea di nuovo, poi rispedisci quello nel suo "
-              "giorno.",
+              "DDT sarebbe datato prima del {latest_number} del {latest_day} già emesso{returned} (serie {series} "
+              "{year}, dove i numeri seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e "
+              "spedisci in ordine di data (un DDT emesso in anticipo ferma quelli datati prima fino al suo giorno), "
+              "oppure togli la «x» al modello {template} in «Anteprima ordini»; un ordine creato in anticipo in "
+              "un'esecuzione precedente non si esclude così: se la sua merce deve partire prima, annulla ognuno dei "
+              "DDT datati dopo il {day}, {later} (scrivi il suo numero in «DDT da annullare» e premi «Annulla DDT»), "
+              "crea di nuovo, poi rispedisci quelli nel loro giorno.",
         "en": "The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would "
-              "be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers "
-              "follow dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT "
-              "issued ahead holds back those dated before it until its day), or remove the “x” from template "
-              "{template} in “Anteprima ordini”; an order created ahead in an earlier run is not left out so: if "
-              "its goods must leave before then, void {latest_number} (write it in “DDT da annullare” and press "
-              "“Annulla DDT”), create again, then ship that one again on its day."},
+              "be dated before {latest_number} of {latest_day}, already issued{returned} (series {series} {year}, "
+              "where numbers follow dates, as for invoices): nothing was created or shipped. Create and ship in date "
+              "order (a DDT issued ahead holds back those dated before it until its day), or remove the “x” from "
+              "template {template} in “Anteprima ordini”; an order created ahead in an earlier run is not left out "
+              "so: if its goods must leave before then, void each of the DDTs dated after {day}, {later} (write its "
+              "number in “DDT da annullare” and press “Annulla DDT”), create again, then ship those again on their "
+              "days."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -206,6 +207,38 @@ def dated_after(conn: Connection, series: str, day: date) -> tuple[str, date] | 
         d.c.series == series, d.c.year == day.year, d.c.delivery_date > day, schema.in_force(d.c.id))
         .order_by(d.c.delivery_date.desc(), d.c.number.desc()).limit(1)).first()
     return None if row is None else (document_number(series, day.year, row.number), row.delivery_date)
+
+
+@dataclass(frozen=True, slots=True)
+class LaterDdts:
+    """The DDTs in force of a series and year dated after a day, which a DDT of that day would
+    be numbered after: the first few by date and number (`first`), how many (`count`), and the
+    latest, which sets the first day a DDT may take (`latest`, `latest_day`). A return's DDT is
+    among them: it is drawn from the same series as the goods leaving (`series_of`), so its
+    number too follows dates (`latest_return`, the latest is one)."""
+
+    first: tuple[str, ...]
+    count: int
+    latest: str
+    latest_day: date
+    latest_return: bool
+
+
+def later_ddts(conn: Connection, series: str, day: date, most: int = 5) -> LaterDdts | None:
+    """The DDTs that hold back a DDT of `series` dated `day` (`LaterDdts`), or None: what
+    `dated_after` answers, told in full for the refusal, where a desk that issued several ahead
+    learns all it must void at once, not one a refusal."""
+    d = schema.deliveries.c
+    after = (d.series == series, d.year == day.year, d.delivery_date > day, schema.in_force(d.id))
+    count = conn.execute(select(func.count()).where(*after)).scalar_one()
+    if not count:
+        return None
+    first = conn.execute(select(d.number).where(*after).order_by(d.delivery_date, d.number).limit(most)).scalars()
+    latest = conn.execute(select(d.number, d.delivery_date, d.reason).where(*after)
+                          .order_by(d.delivery_date.desc(), d.number.desc()).limit(1)).one()
+    return LaterDdts(tuple(document_number(series, day.year, n) for n in first), count,
+                     document_number(series, day.year, latest.number), latest.delivery_date,
+                     latest.reason == Reason.RETURN.value)
 
 
 def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
-from toolkit.basics.wording import Counted
+from toolkit.basics.wording import Counted, Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.holds import as_before
@@ -58,7 +58,14 @@ from toolkit.core.shipping import (
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders, part_paid, store_drafts
+from toolkit.ledger.deliveries import (
+    available_stock,
+    dated_after,
+    later_ddts,
+    paid_orders,
+    part_paid,
+    store_drafts,
+)
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, rate_again, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
@@ -94,25 +101,25 @@ DATE_IN_FUTURE = define(
        "shipped. Use today's date or a past one; if the future date is intended, add --future on the command line.")
 DATE_BEFORE_LATEST = define(
     "ddt-date-before-latest", "error",
-    it="Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso: nella serie {series} "
+    it="Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso{returned}: nella serie {series} "
        "{year} i numeri seguono le date, e un DDT datato all'indietro prenderebbe un numero dopo il suo, quindi "
        "nulla è stato spedito. Spedisci con una data dal {latest_day} in poi (la merce che parte oggi va con la "
        "data di oggi).",
-    en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series {series} "
+    en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued{returned}: in series {series} "
        "{year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was shipped. "
        "Ship with a date from {latest_day} on (goods leaving today go with today's date).")
 DATE_BEFORE_AHEAD = define(
     "ddt-date-before-issued-ahead", "error",
     it="Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day} "
-       "(--future): nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
-       "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Spedisci con una data dal {latest_day} in "
-       "poi; se la merce deve partire prima, annulla il DDT emesso in anticipo (toolkit ddt void … "
-       "{latest_number}), spedisci questa, poi emetti di nuovo quello.",
-    en="The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day} (--future): in "
-       "series {series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
-       "after it, so nothing was shipped. Ship with a date from {latest_day} on; if the goods must leave "
-       "before then, void the DDT issued ahead (toolkit ddt void … {latest_number}), ship these, then issue that "
-       "one again.")
+       "(--future){returned}: nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT "
+       "datato prima prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Spedisci con una data dal "
+       "{latest_day} in poi; se la merce deve partire prima, annulla ognuno dei DDT datati dopo il {day}, {later} "
+       "(toolkit ddt void … con il suo numero), spedisci questa, poi emetti di nuovo quelli.",
+    en="The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day} (--future){returned}: "
+       "in series {series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a "
+       "number after it, so nothing was shipped. Ship with a date from {latest_day} on; if the goods must leave "
+       "before then, void each of the DDTs dated after {day}, {later} (toolkit ddt void … with its number), ship "
+       "these, then issue those again.")
 ISSUED_AHEAD = define(
     "ddt-issued-ahead", "warning",
     title=("DDT emessi in anticipo", "DDTs issued ahead"),
@@ -437,9 +444,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
         if later is not None and not _services_alone((*waited.notes, *done.notes)):
-            before = DATE_BEFORE_AHEAD if later[1] > dates.today_rome() else DATE_BEFORE_LATEST
-            raise ProblemsFound([before(None, day=day, latest_number=later[0], latest_day=later[1], series=series,
-                                        year=day.year)])
+            raise ProblemsFound([dated_before(conn, series, day)])
         assumed = [*(missing_stock(master) if done.notes else _stock_sheet_empty(master, done)),
                    *counted_long_before(master, day, done.problems, done.kept)]
         invoiced: list[Invoice] = []
@@ -512,6 +517,31 @@ def counted_ahead(master: MasterData) -> Problem | None:
     if master.stock is None or counted is None or counted <= today:
         return None
     return STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted, today=today)
+
+
+@dataclass(frozen=True, slots=True)
+class OfReturn:
+    """The aside of a refusal whose later DDT is a return's (`LaterDdts.latest_return`): a desk
+    reads a return as goods coming back, not leaving, and would not think it holds dates back."""
+
+    returned: bool
+
+    def shown(self, lang: str) -> str:
+        if not self.returned:
+            return ""
+        return (" (a return's DDT, numbered in the same series as the DDTs of goods leaving)" if lang == "en"
+                else " (il DDT di un reso, numerato nella stessa serie dei DDT della merce in uscita)")
+
+
+def dated_before(conn: Connection, series: str, day: date) -> Problem:
+    """The refusal of a DDT dated `day` before DDTs already issued (`dated_after` found one):
+    `DATE_BEFORE_AHEAD` when the latest was issued ahead, naming every DDT dated after `day`,
+    each of which a desk voids before these goods may leave; else `DATE_BEFORE_LATEST`."""
+    later = later_ddts(conn, series, day)
+    assert later is not None
+    before = DATE_BEFORE_AHEAD if later.latest_day > dates.today_rome() else DATE_BEFORE_LATEST
+    return before(None, day=day, latest_number=later.latest, latest_day=later.latest_day, series=series,
+                  year=day.year, returned=OfReturn(later.latest_return), later=Listed(later.first, later.count))
 
 
 def issued_ahead(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:

@@ -16,31 +16,32 @@ from datetime import date
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define
+from toolkit.basics.wording import Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import Order
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import service_items
-from toolkit.ledger.deliveries import available_stock, dated_after, stock_after
+from toolkit.ledger.deliveries import available_stock, dated_after, later_ddts, stock_after
 from toolkit.ledger.orders import HeldQueues, held_queues
 from toolkit.model.records import MasterData
-from toolkit.services.shipping import OnHand, ship_in
+from toolkit.services.shipping import OfReturn, OnHand, ship_in
 
 ORDER_DDT_OUT_OF_SEQUENCE = define(
     "order-ddt-out-of-sequence", "error",
     it="L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo DDT "
-       "sarebbe datato prima del {latest_number} del {latest_day} già emesso (serie {series} {year}, dove i numeri "
+       "sarebbe datato prima del {latest_number} del {latest_day} già emesso{returned} (serie {series} {year}, dove i numeri "
        "seguono le date, come per le fatture): nulla è stato creato né spedito. Crea e spedisci in ordine di data "
        "(un DDT emesso in anticipo con --future ferma quelli datati prima fino al suo giorno), oppure escludi il "
        "modello con --exclude {template}; un ordine creato in anticipo in un'esecuzione precedente non si esclude: "
-       "se la sua merce deve partire prima, annulla il {latest_number} (toolkit ddt void … {latest_number}), crea "
-       "di nuovo, poi rispedisci quello nel suo giorno.",
+       "se la sua merce deve partire prima, annulla ognuno dei DDT datati dopo il {day}, {later} (toolkit ddt "
+       "void … con il suo numero), crea di nuovo, poi rispedisci quelli nel loro giorno.",
     en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
-       "dated before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
+       "dated before {latest_number} of {latest_day}, already issued{returned} (series {series} {year}, where numbers follow "
        "dates, as for invoices): nothing was created or shipped. Create and ship in date order (a DDT issued ahead "
        "with --future holds back those dated before it until its day), or leave the template out with "
        "--exclude {template}; an order created ahead in an earlier run is not left out so: if its goods must "
-       "leave before then, void {latest_number} (toolkit ddt void … {latest_number}), create again, then ship that "
-       "one again on its day.")
+       "leave before then, void each of the DDTs dated after {day}, {later} (toolkit ddt void … with its number), "
+       "create again, then ship those again on their days.")
 
 
 def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]) -> None:
@@ -58,11 +59,12 @@ def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Seq
     goods = {day: [o for o in orders if any(line.item not in services for line in o.lines)]
              for day, orders in days.items() if orders}
     for first in _first_of_each_year({day: orders for day, orders in goods.items() if orders}):
-        if (later := dated_after(conn, series, first)) is not None:
+        if (later := later_ddts(conn, series, first)) is not None:
             order = goods[first][0]
             raise ProblemsFound([ORDER_DDT_OUT_OF_SEQUENCE(
                 None, day=first, template=order.template or order.number, customer=order.customer,
-                latest_number=later[0], latest_day=later[1], series=series, year=first.year)])
+                latest_number=later.latest, latest_day=later.latest_day, series=series, year=first.year,
+                returned=OfReturn(later.latest_return), later=Listed(later.first, later.count))])
 
 
 def _first_of_each_year(days: Iterable[date]) -> list[date]:
