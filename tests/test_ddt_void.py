@@ -110,12 +110,16 @@ def test_a_voided_ddt_ships_again_under_a_new_number_and_prints_annullato(desk, 
 
 
 def test_a_ddt_voided_twice_changes_nothing_the_second_time_exit_0(desk):
+    """The second answer gives the first void's reason, moment and user: it gave `reason` null,
+    as if the DDT had been voided for none."""
     toolkit, url = desk
-    assert void(toolkit, DDT, "--reason", WHY)[0] == 0
+    code, first = void(toolkit, DDT, "--reason", WHY)
+    assert code == 0 and first["voided_at"].endswith("Z") and first["voided_by"]
     events, lines = rows(url, schema.events), rows(url, schema.voided_lines)
-    code, said = void(toolkit, "2/2026")
+    code, said = void(toolkit, "2/2026", "--reason", "un altro motivo")
     assert (code, said["voided"], [p["code"] for p in said["problems"] if p["code"].startswith("ddt")]) == (
         0, False, ["ddt-already-voided"])
+    assert (said["reason"], said["voided_at"], said["voided_by"]) == (WHY, first["voided_at"], first["voided_by"])
     assert (rows(url, schema.events), rows(url, schema.voided_lines)) == (events, lines)
     code, text = void(toolkit, DDT, json_out=False)
     assert code == 0 and f"Il DDT {DDT} è già annullato (" in text and "nulla è cambiato" in text

@@ -49,8 +49,12 @@ def void_cmd(
         raise UnusableInput(errors[0])
     problems = [*session.warnings, *done.problems]
     if json:
-        output.reply({"ddt": done.number, "voided": done.voided, "reason": done.reason, "orders": list(done.orders),
-                      "reopened": list(done.reopened), "services": list(done.services)}, problems)
+        from toolkit.cli.requests import _utc
+
+        output.reply({"ddt": done.number, "voided": done.voided, "reason": done.reason,
+                      "voided_at": _utc(done.at) if done.at else None, "voided_by": done.by,
+                      "orders": list(done.orders), "reopened": list(done.reopened), "services": list(done.services)},
+                     problems)
         return
     output.print_problems(problems)
     if said := done.summary(output.lang()):

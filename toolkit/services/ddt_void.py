@@ -12,6 +12,7 @@ stores nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -23,7 +24,7 @@ from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger, reserved, voids
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.deliveries import load_notes, voided_of
 from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.printings import document_ids
 from toolkit.model.parties import party_book
@@ -34,8 +35,9 @@ from toolkit.model.records import MasterData
 class DdtVoided:
     """What `toolkit ddt void` did: the DDT's number in full, the orders whose goods are open
     again and those of them back in progress, the records of services rendered voided with it;
-    or, voided before, nothing (`voided` False, the
-    note among `problems`); or the refusal (nothing stored)."""
+    or, voided before, nothing (`voided` False, the note among `problems`); or the refusal
+    (nothing stored). Voided now or before, why, when and by whom (`reason`, `at`, `by`): the
+    first void's, as the ledger keeps them."""
 
     number: str
     voided: bool = False
@@ -44,6 +46,8 @@ class DdtVoided:
     reason: str | None = None
     problems: list[Problem] = field(default_factory=list)
     services: tuple[str, ...] = ()
+    at: datetime | None = None
+    by: str | None = None
 
     def summary(self, lang: str) -> str:
         """The line the command ends with."""
@@ -76,8 +80,9 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         refused = refusal(state)
         if refused is not None:
             return DdtVoided(found.number, problems=[refused])
-        if (done := already(state)) is not None:
-            return DdtVoided(found.number, problems=[done])
+        if (done := already(state)) is not None and state.voided is not None:
+            first = state.voided
+            return DdtVoided(found.number, problems=[done], reason=first.reason, at=first.at, by=first.by)
         services = voids.services_with(conn, found)
         for record in services:
             if (refused := blocked(voids.state(conn, record, method))) is not None:
@@ -87,9 +92,10 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
         set_statuses(conn, reopened, OrderStatus.IN_PROGRESS, voids.ACTION)
         reserved.recount(conn, order_ids)
+        now = voided_of(conn, [found.id])[found.id]
     return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
                      tuple(sorted(order.number for order in reopened)), reason,
-                     services=tuple(record.number for record in services))
+                     services=tuple(record.number for record in services), at=now.at, by=now.by)
 
 
 def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
