@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, to_date
 from toolkit.basics.limits import AMOUNT
@@ -173,13 +174,11 @@ def blank(value: Any) -> bool:
 
 
 def text(field: Field, value: Any, problems: list[Problem]) -> str:
-    """A code as typed; a whole number Excel stored as 12.0 reads "12"."""
+    """A code as typed (`cell_text`: a whole number Excel stored as 12.0 reads "12")."""
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value)
 
 
 def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
@@ -295,9 +294,7 @@ def request_number(field: Field, value: Any, problems: list[Problem]) -> int | N
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    found = str(value).strip()
+    found = cell_text(value)
     if isinstance(value, bool) or not found.isdigit() or int(found) == 0:
         problems.append(BAD_REQUEST(where(field), value=value))
         return None
@@ -309,10 +306,8 @@ def credit_lines(field: Field, value: Any, problems: list[Problem]) -> Asked:
     invoice. A number Excel stored as 2.0 is line 2."""
     if blank(value):
         return []
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     try:
-        return parse_lines(str(value))
+        return parse_lines(cell_text(value))
     except AmbiguousLines as bad:
         problems.append(bad.problem(where(field)))
         return []
@@ -345,11 +340,11 @@ def void_reason(field: Field, value: Any, problems: list[Problem]) -> str | None
     blank, never longer than a credit note's reason."""
     if blank(value):
         return None
+    typed = cell_text(value)
     try:
-        return ddt_reason_given(str(value))
+        return ddt_reason_given(typed)
     except ValueError:
-        problems.append(LONG_NO_CREDIT_REASON(where(field), length=len(" ".join(str(value).split())),
-                                              limit=REASON_LENGTH))
+        problems.append(LONG_NO_CREDIT_REASON(where(field), length=len(" ".join(typed.split())), limit=REASON_LENGTH))
         return None
 
 

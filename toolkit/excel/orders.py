@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.excel import cells, inputs
@@ -121,7 +122,7 @@ def _mark(value: Any) -> bool | None:
     """Whether a *Crea* cell says create (True) or not (False); None when it says neither."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    text = (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)).strip().casefold()
+    text = cell_text(value).casefold()
     if text in MARKS:
         return True
     return False if not text or text in NO_MARKS else None

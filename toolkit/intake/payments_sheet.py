@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location, address
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, NotADate, in_range, to_date
 from toolkit.basics.limits import AMOUNT
@@ -141,12 +142,9 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
     return PaymentEntry(invoice, day, amount, method, reference, at("invoice")), []  # type: ignore[arg-type]
 
 
-def _text(value: Any) -> str:
-    """A cell as text, a whole number Excel keeps as 12345678901.0 (a CRO, an invoice's number)
-    as its digits: the reference was stored and shown as `12345678901.0`."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_text = cell_text
+"""A cell as text, a whole number Excel keeps as 12345678901.0 (a CRO, an invoice's number) as
+its digits: the reference was stored and shown as `12345678901.0`."""
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.basics.vocab import normalize
@@ -92,13 +93,11 @@ def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], firs
             continue
         item, line = _cell(row, columns, "item"), _cell(row, columns, "line")
         which = item if item not in (None, "") else line
-        if isinstance(which, float) and which.is_integer():
-            which = int(which)
         def cell(field: str) -> Location:
             return Location(sheet, address(first_row + i, first_col + columns[field]), workbook)  # noqa: B023
 
-        order = str(_cell(row, columns, "order") or "").strip()
-        chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
+        order = cell_text(_cell(row, columns, "order"))
+        chosen.append(ChosenRow(order, cell_text(which),
                                 _cell(row, columns, "quantity"), cell("quantity"), cell("order"),
                                 cell("item" if item not in (None, "") or "line" not in columns else "line")))
     return chosen, problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location, address, column_index, column_letter
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range, text_date
 from toolkit.basics.problems import Problem, define
@@ -540,9 +541,4 @@ def _line(row: Sequence[Any], i: int, item: str, cell: Callable[[Sequence[Any], 
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+    return cell_text(value) or None

@@ -45,6 +45,7 @@ from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import tax_regimes, vat_ids, vocab
+from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
 from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
@@ -253,14 +254,8 @@ def refuse(kind: ProblemType, **params: Any) -> NoReturn:
     raise PydanticCustomError(kind.code, kind.templates["en"], params)
 
 
-def to_text(value: Any) -> str:
-    if value.__class__ is str:
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
+to_text = cell_text
+"""A text cell's value as typed (`toolkit.basics.cell_text`)."""
 
 
 def _number(value: Any) -> Decimal:
