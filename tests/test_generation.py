@@ -738,3 +738,32 @@ def test_held_ddts_stopped_by_a_ddt_issued_ahead_have_a_way_out(sample_master, l
     done = create(sample_master, ledger, APRIL_9)
     assert [p for p in done.problems if p.is_error] == []
     assert {n.day for n in done.notes if n.is_ddt} == {APRIL_9}
+
+
+def test_ddts_issued_at_creation_on_a_closure_kept_by_mantieni_are_warned(sample_master, ledger, rome_today):
+    """A template set to *Mantieni* keeps its delivery on a closure, and a warehouse order ships
+    as it is created: `ship` named a DDT dated on a holiday (`ddt-date-holiday`), `orders create`
+    issued the same DDT without a word, for a DDT created ahead and issued on its day by the next
+    run (the 9th) and for one shipped as its order is created (the 10th)."""
+    from dataclasses import replace
+
+    from toolkit.basics.vocab import HolidayPolicy
+    from toolkit.model.records import Closure, Source
+
+    closed = sample_master.model_copy(update={
+        "closures": (Closure(date_from=APRIL_9, date_to=date(2026, 4, 10), description="Inventario",
+                             source=Source(sheet="Chiusure", row=2)),),
+        "templates": tuple(replace(t, holiday_policy=HolidayPolicy.KEEP) for t in sample_master.templates)})
+    rome_today(date(2026, 4, 8))
+    created = create(closed, ledger, APRIL_9, with_catch_up=False)
+    assert [r for r in created.created if "documents_on" in r], "a warehouse order waits for its day"
+    assert created.notes == [] and "ddt-date-holiday" not in [p.code for p in created.problems]
+
+    for day in (APRIL_9, date(2026, 4, 10)):
+        rome_today(day)
+        issued = create(closed, ledger, day, with_catch_up=False)
+        ddts = [n for n in issued.notes if n.is_ddt]
+        assert ddts and {n.day for n in ddts} == {day}
+        [told] = [p for p in issued.problems if p.code == "ddt-date-holiday"]
+        assert (dict(told.params)["day"], told.severity) == (day, "warning")
+        assert f"({len(ddts)} DDT" in told.message("en") and f"is {day:%d/%m/%Y}, Inventario" in told.message("en")

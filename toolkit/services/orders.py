@@ -73,7 +73,7 @@ from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
 from toolkit.services.invoicing import issue_at_order
-from toolkit.services.shipping import counted_ahead, counted_long_before
+from toolkit.services.shipping import counted_ahead, counted_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
 
 UNKNOWN_SELECTION = define(
@@ -477,6 +477,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         beyond = open_orders_beyond(conn, master, {d.customer for d in new})
         record_generation(conn, _done_until(conn, day, left_to_others))
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
+    counted += on_holiday(master, [*due.notes, *notes])
     return Created(created, existing_rows,
                    problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)

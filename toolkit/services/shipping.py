@@ -15,7 +15,7 @@ they are created (`ship_in`) carry their order's date.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -456,7 +456,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if done.notes:
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes})
         return Shipped((*waited.notes, *done.notes), done.held,
-                       (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, day, done.notes),
+                       (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, (*waited.notes, *done.notes)),
                         *issued_ahead(master, day, done.notes), *done.problems), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
@@ -555,20 +555,21 @@ def issued_ahead(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -
                          series=master.settings.ddt_series, year=day.year)]
 
 
-def on_holiday(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:
-    """The warning of DDTs dated `day` when it is a holiday or one of the company's closures
-    (`DDT_ON_HOLIDAY`): not a refusal, a desk may ship on a holiday, but a date typed a day off
-    (01/11 for 31/10) went out without a word. A Saturday or Sunday is not told."""
-    ddts = sum(1 for note in notes if note.is_ddt and note.day == day)
+def on_holiday(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
+    """The warning of the DDTs among `notes` dated on a holiday or one of the company's closures,
+    one a day (`DDT_ON_HOLIDAY`): not a refusal, a desk may ship on a holiday, but a date typed a
+    day off (01/11 for 31/10) went out without a word. A Saturday or Sunday is not told. Every
+    DDT an action issues is asked, those of orders created ahead issued on their day and those
+    of a template that keeps its holiday delivery (*Mantieni*) shipped as they are created."""
+    ddts = Counter(note.day for note in notes if note.is_ddt)
     if not ddts:
         return []
     from toolkit.core.workdays import working_calendar
 
     calendar = working_calendar(master.settings, master.closures)
-    if (holiday := calendar.holiday(day, "it")) is None:
-        return []
-    return [DDT_ON_HOLIDAY(None, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")), day=day, holiday_it=holiday,
-                           holiday_en=calendar.holiday(day, "en"))]
+    return [DDT_ON_HOLIDAY(None, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")), day=day, holiday_it=holiday,
+                           holiday_en=calendar.holiday(day, "en"))
+            for day, n in sorted(ddts.items()) if (holiday := calendar.holiday(day, "it")) is not None]
 
 
 def counted_long_before(master: MasterData, day: date, problems: Sequence[Problem], kept: int = 0) -> list[Problem]:
