@@ -665,6 +665,32 @@ def test_a_stock_count_dated_long_before_names_its_cell_when_orders_shipped_at_o
         old.locate_setting("stock_date")]
 
 
+def test_ship_names_a_stock_count_dated_long_before_when_the_ddts_it_issues_first_are_short(
+        sample_master, ledger, rome_today):
+    """`ship` issues first the DDTs of orders created ahead whose day has come: the warehouse
+    order OC-2026-00003 (T008), made on the 8th for the 9th, short of A038 with Data giacenze a
+    year off. `ship` named the date only for its own orders' shortages; the 9th's OC-2026-00009,
+    in stock, shipped whole, and the held DDT's shortage came with no word of the date."""
+    from dataclasses import replace
+
+    from toolkit.services.shipping import ship
+
+    short = tuple(replace(level, quantity=Decimal(0)) if level.item == "A038" else level
+                  for level in sample_master.stock or ())
+    old = sample_master.model_copy(update={"stock": short, "settings": replace(sample_master.settings,
+                                                                              stock_date=date(2025, 4, 1))})
+    rome_today(date(2026, 4, 8))
+    assert [r["number"] for r in create(old, ledger, APRIL_9, with_catch_up=False).created
+            if "documents_on" in r and r["template"] == "T008"] == ["OC-2026-00003"]
+    rome_today(APRIL_9)
+    done = ship(old, ledger, APRIL_9, numbers=["OC-2026-00009"])
+    assert done.documents_due and "OC-2026-00003" in done.documents_due
+    assert [h.order for h in done.held] == [], "the day's own order shipped whole"
+    assert "OC-2026-00003" in [dict(p.params).get("number") for p in done.problems if p.code == "ship-partial-stock"]
+    assert [p.location for p in done.problems if p.code == "stock-date-long-before-ddt"] == [
+        old.locate_setting("stock_date")]
+
+
 def test_held_ddts_of_a_day_are_not_numbered_after_a_ddt_issued_ahead(sample_master, ledger, rome_today):
     """On the 8th a desk ships one order ahead, dated the 10th (--future). The 9th's warehouse
     orders, created ahead, issued their DDTs on the 9th numbered after it, dated before it: DDT

@@ -446,7 +446,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if later is not None and not _services_alone((*waited.notes, *done.notes)):
             raise ProblemsFound([dated_before(conn, series, day)])
         assumed = [*(missing_stock(master) if done.notes else _stock_sheet_empty(master, done)),
-                   *counted_long_before(master, day, done.problems, done.kept)]
+                   *counted_long_before(master, day, (*waited.problems, *done.problems), done.kept)]
         invoiced: list[Invoice] = []
         if invoice and done.notes:
             from toolkit.services.invoicing import invoice_shipped_in
