@@ -237,4 +237,8 @@ def register(app: typer.Typer) -> None:
         first, last = parse_period(date_from, date_to)
         check_output(out, kind="panel", inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
-        typer.echo(str(panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last)))
+        told: list = []
+        written = panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last,
+                        told=told)
+        output.print_problems(told)
+        typer.echo(str(written))

@@ -138,7 +138,9 @@ def register(app: typer.Typer) -> None:
         check_output(out, kind="production", inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
-        path = lists.production(session.master, session.ledger, start, end, out, output.lang())
+        told: list = []
+        path = lists.production(session.master, session.ledger, start, end, out, output.lang(), told)
+        output.print_problems(told)
         typer.echo(str(path))
         if pdf:
             typer.echo(str(lists.pdf(path)))

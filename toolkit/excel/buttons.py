@@ -302,8 +302,11 @@ def control_panel(press: Press) -> None:
     from toolkit.services.orders import panel
 
     session, lang = press.session, press.language
-    target = panel(session.master, session.ledger, press.beside(f"pannello-ordini-{today_rome():%Y-%m-%d}.xlsx"), lang)
-    press.say(f"Pannello di controllo scritto in {target}" if lang == "it" else f"Control panel written to {target}")
+    told: list[Problem] = []
+    target = panel(session.master, session.ledger, press.beside(f"pannello-ordini-{today_rome():%Y-%m-%d}.xlsx"), lang,
+                   told=told)
+    press.say("\n".join([f"Pannello di controllo scritto in {target}" if lang == "it"
+                         else f"Control panel written to {target}", *said.lines(told, lang)]))
 
 
 @button("Cambia stato ordine")
@@ -525,9 +528,10 @@ def production_list(press: Press) -> None:
     from toolkit.services.lists import production
 
     session, day = press.session, press.day
+    told: list[Problem] = []
     target = production(session.master, session.ledger, day, day,
-                        press.beside(f"lista-produzione-{day:%Y-%m-%d}.xlsx"), press.language)
-    press.say(str(target))
+                        press.beside(f"lista-produzione-{day:%Y-%m-%d}.xlsx"), press.language, told)
+    press.say("\n".join([str(target), *said.lines(told, press.language)]))
 
 
 @button("Fatturazione fine mese")

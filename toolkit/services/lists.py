@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from toolkit.basics.problems import ProblemsFound
+from toolkit.basics.problems import Problem, ProblemsFound
 from toolkit.core.lists import complete_list, distribution_list, production_list
 from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.reservations import NONE
@@ -20,7 +20,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
-from toolkit.services.shipping import counted_ahead
+from toolkit.services.shipping import counted_ahead, listed_long_before
 
 
 def orders_between(ledger: Ledger, start: date, end: date) -> list[Order]:
@@ -45,14 +45,17 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
     return write_order_list(out, master, made, lang)
 
 
-def production(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str) -> Path:
+def production(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str,
+               told: list[Problem] | None = None) -> Path:
     """The production list: what to make per item, against the stock on hand less what the
     open orders ahead of each order reserve. Only the queues of the items the stock does not
     cover are read: where the stock covers every open order's need, each of the period's orders
     (all of them holders) is covered whatever is ahead of it, as shipping reckons too; reading
     every queue, and every holder's number, was 2 s of a day's 7 s list at L. A stock count
     dated after today is refused, as shipping refuses it (`counted_ahead`): the stock would
-    keep the goods the DDTs until then took, and the list would leave them unmade."""
+    keep the goods the DDTs until then took, and the list would leave them unmade. A count long
+    before the list's first day is told in `told`, when given, if an item to make shows no stock
+    (`listed_long_before`)."""
     from toolkit.writers.lists import write_production_list
 
     if ahead := counted_ahead(master):
@@ -62,6 +65,8 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, short_of=stock, asked={o.id for o in orders if o.id})
     made = production_list(orders, master, start, end, stock, held)
+    if told is not None:
+        told += listed_long_before(master, start, stock, [row.item for row in made.rows if row.to_produce])
     return write_production_list(out, master, made, lang)
 
 

@@ -45,6 +45,7 @@ from toolkit.core.orders import (
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
+from toolkit.core.shipping import service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock
@@ -73,7 +74,7 @@ from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
 from toolkit.services.invoicing import issue_at_order
-from toolkit.services.shipping import counted_ahead, counted_long_before, on_holiday
+from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
 
 UNKNOWN_SELECTION = define(
@@ -690,14 +691,17 @@ OPEN = (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED, OrderStatus.IN_PROGRESS)
 
 
 def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None, *,
-          every: bool = False, first: date | None = None, last: date | None = None) -> Path:
+          every: bool = False, first: date | None = None, last: date | None = None,
+          told: list[Problem] | None = None) -> Path:
     """The control panel workbook: one row per order, linked to its lines, each with what it
     reserves and what stock is available to it. Unless given the orders, it shows those still
     open (`OPEN`), or with `every` all of them, due from `first` to `last` when given: a large
     distributor's ledger gains 8,000 orders a day, and a panel of every order it ever had took
     3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on.
     A stock count dated after today is refused, as shipping refuses it (`counted_ahead`): each
-    line's available stock would keep the goods the DDTs until then took."""
+    line's available stock would keep the goods the DDTs until then took. A count long before
+    today is told in `told`, when given, if an item still to ship shows no stock
+    (`listed_long_before`)."""
     from toolkit.writers.orders_book import write_panel
     from toolkit.writers.sheet_limits import check_rows
 
@@ -709,4 +713,8 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
         check_rows(1 + sum(len(order.lines) for order in shown), labeller(lang)("panel.title"))
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
+    if told is not None and stock is not None:
+        services = service_items(master)
+        told += listed_long_before(master, dates.today_rome(), stock, {
+            line.item for order in shown for line in order.lines if line.to_ship > 0 and line.item not in services})
     return write_panel(out, master, shown, lang, stock, held)

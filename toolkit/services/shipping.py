@@ -16,7 +16,7 @@ they are created (`ship_in`) carry their order's date.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -165,6 +165,17 @@ STOCK_DATE_LONG_BEFORE = define(
        "the stock is the count less every DDT from that day on, so with a wrong date (last year, typed in January) "
        "every item looks sold out. Write in Stock date the day you counted; if the count really is that old, count "
        "again and write the new date.")
+STOCK_DATE_LONG_BEFORE_LIST = define(
+    "stock-date-long-before-list", "warning",
+    title=("Data giacenze molto prima della lista", "Stock date long before the list"),
+    it="Data giacenze è il {counted}, prima del mese precedente il {day}, e qui ci sono articoli senza giacenza: "
+       "le giacenze sono la conta meno tutti i DDT da quel giorno, quindi con una data sbagliata (es. l'anno scorso, "
+       "scritto a gennaio) ogni articolo sembra finito. Scrivi in Data giacenze il giorno in cui hai contato; se la "
+       "conta è davvero di allora, conta di nuovo e scrivi la nuova data.",
+    en="Stock date is {counted}, before the month preceding {day}, and items here have no stock: the stock is the "
+       "count less every DDT from that day on, so with a wrong date (last year, typed in January) every item looks "
+       "sold out. Write in Stock date the day you counted; if the count really is that old, count again and write "
+       "the new date.")
 DOCUMENTS_NOT_YET_DUE = define(
     "order-documents-not-yet-due", "error",
     it="L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
@@ -580,12 +591,30 @@ def counted_long_before(master: MasterData, day: date, problems: Sequence[Proble
     desk counting monthly never meets it; one counting seldom meets it only when something did
     not leave, when the date is worth a look."""
     counted = master.settings.stock_date
-    if master.stock is None or counted is None:
+    if master.stock is None or counted is None or not _long_before(counted, day):
         return []
-    previous_month = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-    if counted >= previous_month or not (kept or any(p.code in _SHORT_OF_STOCK for p in problems)):
+    if not (kept or any(p.code in _SHORT_OF_STOCK for p in problems)):
         return []
     return [STOCK_DATE_LONG_BEFORE(master.locate_setting("stock_date"), counted=counted, day=day)]
+
+
+def listed_long_before(master: MasterData, day: date, stock: Mapping[str, Decimal] | None,
+                       items: Iterable[str]) -> list[Problem]:
+    """The warning of a stock count dated before the month preceding `day` on a list that shows
+    the stock (`STOCK_DATE_LONG_BEFORE_LIST`: the production list, the control panel), when one
+    of its `items` has none left in `stock` (`available_stock`'s): as shipping names the date
+    when goods are held (`counted_long_before`), a list names it where it shows goods sold out."""
+    counted = master.settings.stock_date
+    if stock is None or counted is None or not _long_before(counted, day):
+        return []
+    if all(stock.get(item, 0) > 0 for item in items):
+        return []
+    return [STOCK_DATE_LONG_BEFORE_LIST(master.locate_setting("stock_date"), counted=counted, day=day)]
+
+
+def _long_before(counted: date, day: date) -> bool:
+    """A count dated before the month preceding `day`'s: a monthly desk's count never is."""
+    return counted < (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 _SHORT_OF_STOCK = frozenset({PARTIAL_STOCK.code, LINE_HELD.code, ORDER_HELD.code})
