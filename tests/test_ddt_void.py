@@ -395,6 +395,10 @@ def test_the_services_recorded_with_a_voided_ddt_are_voided_with_it_and_month_en
         voided = conn.execute(select(d.series, d.number, vd.reason).join(schema.voided_deliveries,
                                                                          vd.delivery_id == d.id)).all()
     assert sorted(tuple(r) for r in voided) == [("DDT", 1, WHY), ("SERVIZI", 1, WHY)]
+    e = schema.events.c
+    with reading(ledger) as conn:
+        logged = conn.execute(select(e.document, e.number).where(e.action == "ddt-voided", e.document != "order")).all()
+    assert sorted(tuple(r) for r in logged) == [("delivery", "DDT-2026-00001"), ("services", "SERVIZI-2026-00001")]
     preview = invoicing.run(ledger, master, Request(APRIL, date(2026, 4, 30)), preview=True)
     assert [(x.customer, [ref.number for ref in x.deliveries]) for x in preview.invoices] == [
         ("C002", ["SERVIZI-2026-00002"])]

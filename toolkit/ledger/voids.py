@@ -131,5 +131,5 @@ def void(conn: Connection, note: DeliveryNote, reason: str | None) -> list[int]:
     uninvoiced.recount(conn, [note.id])
     conn.execute(insert(schema.voided_deliveries).values(delivery_id=note.id, reason=reason, voided_at=now(),
                                                          voided_by=user()))
-    log_event(conn, ACTION, "delivery", note.id, note.number, reason)
+    log_event(conn, ACTION, "delivery" if note.is_ddt else "services", note.id, note.number, reason)
     return order_ids
