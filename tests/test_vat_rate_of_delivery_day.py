@@ -483,3 +483,27 @@ def test_a_nature_changed_alone_by_hand_is_followed_by_the_lines_not_yet_shipped
     rome_today(date(2027, 2, 1))
     [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
     assert [(x.vat_rate, x.vat_nature) for x in jan.lines if x.item == "A001"] == [(D(0), "N2.2")]
+
+
+def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledger, rome_today):
+    """A001 of the 4 January order was cut on 4 January (6 pz shipped at 22 %, the rest a new
+    line 3 at 10 %, 2 of it shipped). On 5 January the picking list still names A001, not a line
+    number: the line still open is the one meant, not a choice the desk has to make."""
+    from toolkit.core.shipping import ChosenRow
+
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    books = master(change=True)
+    rome_today(LAST_OLD)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True)
+    rome_today(FIRST_NEW)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "A001", D(2))], future=True)
+    rome_today(date(2027, 1, 5))
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(3))], future=True)
+    assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
+    [note] = done.notes
+    assert [(x.item, x.quantity, x.vat_rate) for x in note.lines] == [("A001", D(3), D(10))]
+    [again] = [o for o in list_orders(ledger) if o.number == order.number]
+    assert [(x.line_no, x.quantity, x.shipped) for x in again.lines if x.item == "A001"] == [
+        (1, D(6), D(6)), (3, D(6), D(5))]

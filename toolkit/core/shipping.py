@@ -504,7 +504,12 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
 
 
 def _find_line(order: Order, wanted: str, where: Location | None) -> tuple[OrderLine | None, Problem | None]:
+    """The line `wanted` names, by item or line number. Of an item on several lines, the one still
+    open when only one is: a line cut at a VAT rate change (`ShippingPlan.split`) leaves its part
+    shipped beside the rest, and the quantities file that named the item goes on naming it."""
     matches = [line for line in order.lines if line.item == wanted]
+    if len(still_open := [line for line in matches if line.to_ship]) == 1:
+        matches = still_open
     if len(matches) > 1:
         return None, AMBIGUOUS_ITEM(where, number=order.number, item=wanted,
                                     lines=", ".join(str(m.line_no) for m in matches))
