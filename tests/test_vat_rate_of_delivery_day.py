@@ -203,7 +203,13 @@ def test_a_line_shipped_in_part_before_ships_the_rest_at_the_rate_of_its_own_ddt
     [a001] = [x for x in done.notes[0].lines if x.item == "A001"]
     net = D("17.726667") if gross else D("19.5")
     assert (a001.quantity, a001.vat_rate, a001.unit_price) == (D(6), D(10), net)
-    assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-changed"]
+    [told] = [p for p in done.problems if p.code.startswith("vat-rate")]
+    assert (told.code, told.location.sheet, told.location.cell) == ("vat-rate-changed-rest", "Articoli", "F2")
+    assert (f"L'ordine {order.number} aveva A001 con IVA 22 % e ne ha già spedito 6 pz: il resto, 6 pz, esce con il "
+            "DDT del 04/01/2027 con IVA 10 %") in told.render("it")
+    assert "La riga 1 dell'ordine resta di 6 pz con IVA 22 %" in told.render("it")
+    assert "Line 1 of the order stays at 6 pz at VAT 22 %" in told.render("en")
+    assert "The order, the DDT and the invoice show" not in told.render("en")
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     was = D("15.983333") if gross else D("19.5")
     assert [(x.line_no, x.quantity, x.shipped, x.vat_rate, x.unit_price) for x in again.lines if x.item == "A001"] \

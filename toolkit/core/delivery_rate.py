@@ -49,6 +49,19 @@ VAT_RATE_CHANGED = define(
     en="Order {number} had {item} at VAT {old}: the DDT of {day} carries it at VAT {new}, the rate Items gives for "
        "that day, since a sale is taxed at the rate of its delivery day (art. 6 DPR 633/72). The order, the DDT "
        "and the invoice show VAT {new}.")
+VAT_RATE_CHANGED_REST = define(
+    "vat-rate-changed-rest", "warning",
+    title=("Aliquota IVA del giorno di consegna, riga divisa", "VAT rate of the delivery day, line cut"),
+    it="L'ordine {number} aveva {item} con IVA {old} e ne ha già spedito {shipped} {unit}: il resto, {rest} {unit}, "
+       "esce con il DDT del {day} con IVA {new}, l'aliquota che Articoli dà per quel giorno, perché ogni consegna si "
+       "tassa all'aliquota del suo giorno (art. 6 DPR 633/72). La riga {line} dell'ordine resta di {shipped} {unit} "
+       "con IVA {old}, come i DDT e le fatture che l'hanno già portata; il resto è una nuova riga dell'ordine, in "
+       "fondo, con IVA {new}, come il DDT del {day} e la sua fattura.",
+    en="Order {number} had {item} at VAT {old} and has shipped {shipped} {unit} of it already: the rest, {rest} "
+       "{unit}, leaves on the DDT of {day} at VAT {new}, the rate Items gives for that day, since each delivery is "
+       "taxed at the rate of its day (art. 6 DPR 633/72). Line {line} of the order stays at {shipped} {unit} at VAT "
+       "{old}, as the DDTs and invoices that carried it already; the rest is a new line of the order, at its end, "
+       "at VAT {new}, as the DDT of {day} and its invoice.")
 VAT_RATE_KEPT_PART_SHIPPED = define(
     "vat-rate-kept-part-shipped", "warning",
     title=("Aliquota IVA non aggiornata", "VAT rate not brought up to date"),
@@ -149,8 +162,9 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     split = dict(kept=line.shipped, kept_amount=_like(line_amount(line.shipped, line.unit_price), line.amount)
                  ) if line.shipped else {}
     rated = RatedAgain(line.id, rate, nature, unit, amount, **split)
-    return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
-            VAT_RATE_CHANGED(at, **said))
+    told = (VAT_RATE_CHANGED_REST(at, **said, shipped=line.shipped, rest=rest, unit=line.unit, line=line.line_no)
+            if line.shipped else VAT_RATE_CHANGED(at, **said))
+    return replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated, told
 
 
 def _cell(master: MasterData, item: Item, customer: Customer, day: date, nature_alone: bool) -> Location:
