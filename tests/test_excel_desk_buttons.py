@@ -978,6 +978,27 @@ def test_confirm_quotation_prints_the_invoice_of_a_customer_invoiced_at_once(tmp
     assert "mai stampat" not in created[0], created
 
 
+def test_confirm_quotation_shows_the_warnings_of_the_invoice_issued_at_once(tmp_path, may):
+    """A001 went from 22 % to 10 % on *Articoli* after the quotation was made: the invoice of a
+    customer invoiced at once charges the rate of its day, and the box says so at the cell, as
+    `toolkit orders confirm` prints it (`vat-rate-changed-at-invoice`), not only its errors."""
+    sheets = quoted()
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "K2", "Immediato")
+    book = fake(tmp_path, sheets)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    assert (sheets["Articoli"][0][3], sheets["Articoli"][1][3]) == ("Aliquota IVA", 22)
+    book.sheet("Articoli").cells[(2, 4)] = 10
+    fill(book, NumeroOrdine="OC-2026-00001")
+    (shown,) = press(book, "confirm_quotation")
+    [invoice] = invoices_in(tmp_path)
+    assert [x.vat_rate for x in invoice.lines if x.item == "A001"] == [10]
+    assert shown[2] == "info", shown
+    assert "Articoli!D2" in shown[0] and "L'ordine OC-2026-00002 aveva A001 con IVA 22 %: la fattura del 04/05/2026" \
+        in shown[0], shown
+
+
 def test_confirm_quotation_names_the_empty_cell_and_refuses_an_order(tmp_path, may):
     book = fake(tmp_path, english())
     (shown,) = press(book, "confirm_quotation")

@@ -337,7 +337,8 @@ def confirm_quotation(press: Press) -> None:
     `fatture-conferme-DATE.xlsx` (`…-2.xlsx`, … never over an earlier one's), as `orders create
     --out` prints the invoices it issues at once: unprinted, it would be warned of as never
     printed at every later press. An error stops it only when no order was made (a return left
-    out of the credit notes issued at once leaves the order made: the box, critical, names it)."""
+    out of the credit notes issued at once leaves the order made: the box, critical, names it);
+    the invoice's warnings (a line rated for its day, a letter of intent's ceiling) are named too."""
     from toolkit.basics.dates import today_rome
     from toolkit.basics.files import check_output, unused_path
     from toolkit.services.order_confirm import confirm
@@ -360,9 +361,9 @@ def confirm_quotation(press: Press) -> None:
         with stored_before_printing([("invoices", [x.number or "?" for x in result.invoices], target)]):
             printed = write_and_mark(session.ledger, session.master, "invoices", result.invoices, target, lang)
         text += f"\nFattura emessa: {numbers}: {printed}" if lang == "it" else f"\nInvoice issued: {numbers}: {printed}"
-    left_out = said.lines([p for p in result.problems if p.is_error], lang)
     summary = result.summary(lang)
-    press.say("\n".join([text, *([summary] if summary else []), *left_out]), critical=bool(left_out))
+    press.say("\n".join([text, *([summary] if summary else []), *said.lines(result.problems, lang)]),
+              critical=any(p.is_error for p in result.problems))
 
 
 @button("Spedisci (DDT)")
