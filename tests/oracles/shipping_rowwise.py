@@ -16,11 +16,12 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, insert, select, update
 
 from oracles import reservations_rowwise
 from oracles.shipping_plan import plan_shipments
 from toolkit.basics.problems import Problem, errors
+from toolkit.core.delivery_rate import RatedAgain
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import ChosenRow, ShipmentDraft, choose_quantities, missing_stock
@@ -28,7 +29,7 @@ from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders, order_by_number, rate_again, set_statuses
+from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import UNKNOWN_ORDER
@@ -88,7 +89,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     rests = {}
     for again in plan.rated_again:
         if again.kept is not None:
-            rests.update(rate_again(conn, [again]))
+            rests[again.order_line_id] = _cut(conn, again)
             continue
         conn.execute(update(schema.order_lines).where(schema.order_lines.c.id == again.order_line_id).values(
             vat_rate=again.vat_rate, vat_nature=again.vat_nature, unit_price=again.unit_price, amount=again.amount))
@@ -99,6 +100,21 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
     return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+
+
+def _cut(conn: Connection, again: RatedAgain) -> tuple[int, int]:
+    """The order line shipped in part cut at what shipped, row by row: every column of the
+    line copied to a new one after the order's last, the rest at the new rate, nothing shipped."""
+    ol = schema.order_lines.c
+    line = dict(conn.execute(select(schema.order_lines).where(ol.id == again.order_line_id)).one()._mapping)
+    last = max(conn.execute(select(ol.line_no).where(ol.order_id == line["order_id"])).scalars())
+    conn.execute(update(schema.order_lines).where(ol.id == line["id"]).values(quantity=again.kept,
+                                                                                amount=again.kept_amount))
+    rest = {**line, "line_no": last + 1, "quantity": line["quantity"] - again.kept, "unit_price": again.unit_price,
+            "amount": again.amount, "vat_rate": again.vat_rate, "vat_nature": again.vat_nature, "shipped": 0}
+    del rest["id"]
+    new_id = conn.execute(insert(schema.order_lines).values(**rest)).inserted_primary_key[0]
+    return new_id, last + 1
 
 
 def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
