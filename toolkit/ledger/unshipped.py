@@ -9,9 +9,10 @@ into its whole euros and its millionths, summed into two columns (`orders.unship
 `orders.unshipped_micros`), so that no product passes a 64-bit integer within
 `toolkit.basics.limits`. The database sums them from the order's lines whenever its lines are
 shipped from or invoiced at the order (`recount`), in the same transaction; a new order is
-stored with them, its lines' value (`as_drafted`). Quantities of a stored line never change, nor
-its price but on a VAT-included list whose line shipping rates again (`toolkit.ledger.orders.rate_again`),
-just before the DDT whose storing recounts it; what shipped is the line's kept sum (`order_lines.shipped`).
+stored with them, its lines' value (`as_drafted`). A stored line's quantity and price change only
+when it is rated again (`toolkit.ledger.orders.rate_again`): its price on a VAT-included list, and
+its quantity cut at what shipped, the rest a new line, just before the DDT or the invoice at the
+order whose storing recounts it; what shipped is the line's kept sum (`order_lines.shipped`).
 
 Summed from the lines every time, a customer's figure read every open order line: on 5 May at
 L, after a month, 1.0 M lines for 0.97 s of CPU in every preview and 0.57 s in every shipping
