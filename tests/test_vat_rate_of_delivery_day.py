@@ -513,3 +513,29 @@ def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledg
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     assert [(x.line_no, x.quantity, x.shipped) for x in again.lines if x.item == "A001"] == [
         (1, D(6), D(6)), (3, D(6), D(5))]
+
+
+def test_a_quantities_row_naming_the_number_of_a_line_cut_is_told_where_the_rest_went(ledger, rome_today):
+    """The picking list of 3 January named line 1 of the 4 January order; after line 1 was cut
+    on 4 January, a row naming line 1 again is refused at its cell with the line that holds the
+    rest, not told to ship at most 0."""
+    from toolkit.basics.cells import Location
+    from toolkit.core.shipping import ChosenRow
+
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    books = master(change=True)
+    rome_today(LAST_OLD)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(6))], future=True)
+    rome_today(FIRST_NEW)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(2))], future=True)
+    rome_today(date(2027, 1, 5))
+    at = Location("quantita", "B2", "quantita.csv")
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    assert done.notes == ()
+    [refused] = [p for p in done.problems if p.is_error]
+    assert (refused.code, refused.location) == ("ship-line-shipped-rest-elsewhere", at)
+    assert f"Ordine {order.number}, riga 1 (A001): non ha più niente da spedire, e A001 resta da spedire sulla riga 3" \
+        in refused.render("it")
+    assert "Write 3 (or A001) instead of 1." in refused.render("en")

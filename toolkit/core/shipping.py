@@ -202,6 +202,14 @@ QUANTITY_TOO_LARGE = define(
        "scrivi al massimo {open}.",
     en="Order {number}, line {line} ({item}): quantity {quantity} is more than the {open} still to ship: "
        "write at most {open}.")
+LINE_SHIPPED_REST_ELSEWHERE = define(
+    "ship-line-shipped-rest-elsewhere", "error",
+    it="Ordine {number}, riga {line} ({item}): non ha più niente da spedire, e {item} resta da spedire sulla riga "
+       "{rest}: una riga spedita in parte prima di un cambio d'aliquota IVA è divisa, il resto su una riga nuova in "
+       "fondo all'ordine. Scrivi {rest} (o {item}) al posto di {line}.",
+    en="Order {number}, line {line} ({item}): nothing is left to ship on it, and {item} is still to ship on line "
+       "{rest}: a line shipped in part before a VAT rate change is cut, its rest a new line at the end of the "
+       "order. Write {rest} (or {item}) instead of {line}.")
 QUANTITY_INVALID = define(
     "ship-quantity-invalid", "error",
     it="Quantità «{value}» non valida: scrivi un numero non negativo con al massimo tre decimali (0 se la riga "
@@ -494,6 +502,12 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             continue
         if line.id in chosen:
             problems.append(DUPLICATE_LINE(row.location, number=order.number, line=line.line_no))
+            continue
+        rest = [x.line_no for x in order.lines if x.item == line.item and x.to_ship and x.id != line.id]
+        if quantity and not line.to_ship and rest:
+            problems.append(LINE_SHIPPED_REST_ELSEWHERE(row.line_at or row.location, number=order.number,
+                                                        line=line.line_no, item=line.item,
+                                                        rest=", ".join(map(str, rest))))
             continue
         if abs(quantity) > abs(line.to_ship):
             problems.append(QUANTITY_TOO_LARGE(row.location, number=order.number, line=line.line_no, item=line.item,
