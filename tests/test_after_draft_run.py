@@ -1,8 +1,10 @@
-"""A final document is not numbered after a draft run's numbers in its series (`after_draft_runs`):
-the run could no longer be undone, its numbers leaving a gap below a final one. The POS and
-prepay invoices of `orders create`, a credit note in the invoices' series and a run issued
-`--final` are refused as the debit note is (exit 2, nothing stored), naming the run and the
-two ways out; once it is undone, they are issued with the numbers it gave back."""
+"""A final document numbered after a draft run's numbers in its series leaves that run no undo
+(its numbers would leave a gap), only its finalization (`after_draft_runs`). The desk's daily
+flows issue their invoices all the same, warned (`numbered-after-draft-run`): refusing them
+stopped the sales desk and the warehouse while the accountant checked a month end. The
+accountant's own acts, a credit note in the invoices' series and a run issued `--final`, are
+refused (exit 2, nothing stored), naming the run and the two ways out. `invoice undo` of a run
+followed by final documents says it can only be made final, naming them."""
 
 from __future__ import annotations
 
@@ -57,17 +59,38 @@ def _refused(said: dict, run: str) -> None:
     assert f"anagrafiche.xlsx {run}»" in message
 
 
-def test_orders_invoiced_at_once_wait_for_the_draft_run_to_be_undone_or_made_final(capsys, drafted):
+def test_orders_invoiced_at_once_are_issued_with_a_warning_and_the_run_can_then_only_be_made_final(capsys, drafted):
     run = _draft_run(capsys, drafted)
     orders, invoices = _count(drafted[1], schema.orders), _count(drafted[1], schema.invoices)
     code, said = _json(capsys, drafted, "orders create", "--date", "2026-11-16")
-    assert code == 2
-    _refused(said, run)
-    assert (_count(drafted[1], schema.orders), _count(drafted[1], schema.invoices)) == (orders, invoices)
-    assert cli(capsys, "invoice", "undo", drafted[0], run, "--ledger", drafted[1])[0] == 0
-    code, said = _json(capsys, drafted, "orders create", "--date", "2026-11-16")
     assert code in (0, 1) and _count(drafted[1], schema.orders) > orders
-    assert "FT-2026-00004" in [i["number"] for i in _json(capsys, drafted, "payments status")[1]["invoices"]]
+    issued = _count(drafted[1], schema.invoices) - invoices
+    assert issued > 0 and not [p for p in said["problems"] if p["severity"] == "error"]
+    [warned] = [p for p in said["problems"] if p["code"] == "numbered-after-draft-run"]  # once, at the first
+    assert warned["severity"] == "warning"
+    assert (f"L'emissione {run} è ancora in bozza nella serie FT 2026 (FT-2026-00004–FT-2026-00004) e le fatture "
+            "emesse con gli ordini (ordine OC-2026-") in warned["message"]
+    assert f"solo rendere definitiva (toolkit invoice finalize anagrafiche.xlsx {run})" in warned["message"]
+    assert "nota di credito" in warned["message"]
+
+    before = _count(drafted[1], schema.invoices)
+    code, said = _json(capsys, drafted, "invoice undo", run)
+    assert (code, said["undone"], [p["code"] for p in said["problems"]]) == (
+        1, 0, ["invoice-run-followed-by-final"])  # refused as any undo the numbering forbids
+    message = said["problems"][0]["message"]
+    assert f"ci sono già {issued} documenti definitivi (il primo FT-2026-00005)" in message, message
+    assert f"toolkit invoice finalize anagrafiche.xlsx {run}" in message and "annulla prima" not in message
+    assert _count(drafted[1], schema.invoices) == before
+    assert cli(capsys, "invoice", "finalize", drafted[0], run, "--ledger", drafted[1])[0] == 0
+
+
+def test_a_draft_run_followed_by_drafts_only_is_undone_from_the_latest(capsys, drafted, tmp_path):
+    """Later draft runs are undone first, as the refusal says: no final document follows."""
+    first = _draft_run(capsys, drafted)
+    assert _json(capsys, drafted, "invoice", "--month", "2026-11", "--date", "2026-11-09", "--out",
+                 tmp_path / "again")[0] == 0
+    code, said = _json(capsys, drafted, "invoice undo", first)
+    assert (code, [p["code"] for p in said["problems"]]) == (1, ["invoice-run-not-latest"])
 
 
 def test_a_credit_note_in_the_invoices_series_waits_for_the_draft_run(capsys, drafted):

@@ -131,3 +131,15 @@ def test_a_button_meeting_a_moved_ledger_says_both_ways_to_the_team_ledger():
     it, en = said.render(moved, "it"), said.render(moved, "en")
     assert "TOOLKIT_LEDGER_URL" in it and "nella cella Registro del foglio Impostazioni" in it and "--ledger" not in it
     assert "in the Registro cell of the Impostazioni sheet" in en
+
+
+def test_annulla_emissione_after_final_documents_says_the_run_can_only_be_made_final():
+    """A run followed by final documents was told to undo the later runs first, which no one
+    can: the button says, as the command does, that it can only be made final and its invoices
+    corrected by credit notes, naming the first final document and how many."""
+    refused = problem_type("invoice-run-followed-by-final")(None, run_id="20261130-0a1b2c3d", series="FT", year=2026,
+                                                             count=3, first="FT-2026-00007", workbook="w.xlsm")
+    it, en = said.render(refused, "it"), said.render(refused, "en")
+    assert "ci sono già 3 documenti definitivi (il primo FT-2026-00007)" in it and "annulla prima" not in it
+    assert "«Rendi definitiva emissione»" in it and "«Nota di credito»" in it
+    assert "“Rendi definitiva emissione”" in en and "undo the later runs" not in en

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal as D
@@ -192,9 +193,14 @@ def _outcome(ledger, master, shipper, day: date) -> tuple:
             notes = load_notes(conn, day_from=day, day_to=day)
             invoices, problems = shipper(conn, master, notes, day, day)
     except ProblemsFound as refused:
-        return "refused", sorted((p.code, str(p.message("it")), str(p.message("en"))) for p in refused.problems)
-    return ([replace(x, run_id=None) for x in invoices],
-            sorted((p.code, str(p.message("it")), str(p.message("en"))) for p in problems))
+        return "refused", _said(refused.problems)
+    return [replace(x, run_id=None) for x in invoices], _said(problems)
+
+
+def _said(problems) -> list[tuple[str, str, str]]:
+    """The problems' codes and words, a run's id (random in its tail, so the twins' differ) as RUN."""
+    return sorted((p.code, *(re.sub(r"\b\d{8}-[0-9a-f]{8}\b", "RUN", str(p.message(lang))) for lang in ("it", "en")))
+                  for p in problems)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -211,8 +217,6 @@ def test_ship_invoice_stores_what_the_whole_read_stored(twin_urls, seed):
             ledger = open_ledger(url)
             lived(ledger, master, rng)
             later_ddts(ledger, rng)
-            with writing(ledger) as conn:  # ship --invoice numbers nothing after a draft run's numbers
-                conn.execute(update(schema.invoices).where(schema.invoices.c.status == "draft").values(status="final"))
             ledgers.append(ledger)
         product, reference = ledgers
         with reading(product) as conn:

@@ -39,11 +39,10 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
-    if not errors(problems):
-        problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
-                                            "the invoices issued with the DDTs")
     if errors(problems):
         raise ProblemsFound(problems)
+    problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
+                                        "the invoices issued with the DDTs")
     problems += [x.problem for x in refused] + matched.above_invoice
     if not result.invoices:
         return [], problems

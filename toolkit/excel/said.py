@@ -233,6 +233,28 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "leave a gap), so nothing was stored. First write {run_id} in “Emissione fatture” and press “Rendi "
               "definitiva emissione” or “Annulla emissione”, then press the button again; from the command line, "
               "toolkit invoice finalize {workbook} {run_id} or toolkit invoice undo {workbook} {run_id}."},
+    "numbered-after-draft-run": {
+        "it": "L'emissione {run_id} è ancora in bozza nella serie {series} {year} ({first}–{last}) e {what_it} (ordine "
+              "{order}) hanno preso i numeri dopo i suoi: ora non si può più annullare (la numerazione resterebbe con "
+              "un buco), solo rendere definitiva: scrivi {run_id} in «Emissione fatture» e premi «Rendi definitiva "
+              "emissione» (dalla riga di comando, toolkit invoice finalize {workbook} {run_id}); una sua fattura "
+              "sbagliata si corregge con il pulsante «Nota di credito».",
+        "en": "Run {run_id} is still a draft in series {series} {year} ({first}–{last}) and {what_en} (order {order}) "
+              "took the numbers after its own: it can no longer be undone (its numbers would leave a gap), only made "
+              "final: write {run_id} in “Emissione fatture” and press “Rendi definitiva emissione” (from the command "
+              "line, toolkit invoice finalize {workbook} {run_id}); a wrong invoice of it is corrected with the “Nota "
+              "di credito” button."},
+    "invoice-run-followed-by-final": {
+        "it": "L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono "
+              "già {count} documenti definitivi (il primo {first}), che non si annullano, e annullarla lascerebbe un "
+              "buco nella numerazione. Nulla è stato annullato. Rendila definitiva con il pulsante «Rendi definitiva "
+              "emissione» (dalla riga di comando, toolkit invoice finalize {workbook} {run_id}) e correggi le sue "
+              "fatture sbagliate con il pulsante «Nota di credito».",
+        "en": "Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already "
+              "{count} final documents (the first {first}), which are never undone, and undoing it would leave a gap "
+              "in the numbering. Nothing was undone. Make it final with the “Rendi definitiva emissione” button (from "
+              "the command line, toolkit invoice finalize {workbook} {run_id}) and correct its wrong invoices with the "
+              "“Nota di credito” button."},
     "request-empty-text": {
         "it": "Scrivi il testo della richiesta in «Testo richiesta»: una richiesta senza testo non dice cosa fare.",
         "en": "Write the request's text in “Testo richiesta”: a request without text does not say what to do."},

@@ -839,6 +839,19 @@ def later_number(conn: Connection, series: str, year: int, after: int, run_id: s
         i.series == series, i.year == year, i.number > after, i.run_id != run_id)).scalar()
 
 
+def final_after(conn: Connection, series: str, year: int, after: int | None, run_id: str) -> tuple[int, int | None]:
+    """How many final documents of other runs are numbered above `after` (None: above the run's
+    own numbers) in a series and year, and the lowest of them: a draft run below them can never
+    be undone, only made final."""
+    if after is None:
+        after = conn.execute(select(func.max(i.number)).where(
+            i.series == series, i.year == year, i.run_id == run_id)).scalar() or 0
+    count, first = conn.execute(select(func.count(), func.min(i.number)).where(
+        i.series == series, i.year == year, i.number > after, i.run_id != run_id,
+        i.status == InvoiceStatus.FINAL.value)).one()
+    return count, first
+
+
 def draft_runs_in(conn: Connection, series: str, year: int) -> list[tuple[str, str, str]]:
     """The runs holding draft numbers in a series and year, each (run, first number, last
     number), in number order: a document numbered after them leaves them no undo

@@ -85,6 +85,7 @@ from toolkit.ledger.invoices import (
     delivered_orders,
     draft_runs_in,
     drafted_parties,
+    final_after,
     later_number,
     latest_issued,
     latest_run_within,
@@ -128,6 +129,16 @@ RUN_NOT_LATEST = define(
        "annulla prima le emissioni successive, così la numerazione resta senza buchi.",
     en="Run {run_id} is not the latest of series {series} {year} (number {later} exists): "
        "undo the later runs first, so the numbering keeps no gaps.")
+RUN_FOLLOWED_BY_FINAL = define(
+    "invoice-run-followed-by-final", "error",
+    it="L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono già "
+       "{count} documenti definitivi (il primo {first}), che non si annullano, e annullarla lascerebbe un buco nella "
+       "numerazione. Nulla è stato annullato. Rendila definitiva (toolkit invoice finalize {workbook} {run_id}) e "
+       "correggi le sue fatture sbagliate con note di credito (toolkit invoice credit).",
+    en="Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already {count} "
+       "final documents (the first {first}), which are never undone, and undoing it would leave a gap in the "
+       "numbering. Nothing was undone. Make it final (toolkit invoice finalize {workbook} {run_id}) and correct its "
+       "wrong invoices with credit notes (toolkit invoice credit).")
 RUN_PAID = define(
     "invoice-run-paid", "error",
     it="Ci sono incassi registrati sulle fatture dell'emissione {run_id}: non si può annullare.",
@@ -176,6 +187,17 @@ AFTER_DRAFT_RUN = define(
        "nothing was stored. First make it final (“toolkit invoice finalize {workbook} {run_id}”) or undo it "
        "(“toolkit invoice undo {workbook} {run_id}”), then run the command again.",
     usage=True)
+NUMBERED_AFTER_DRAFT_RUN = define(
+    "numbered-after-draft-run", "warning",
+    title=("Emissione in bozza ora solo da rendere definitiva", "Draft run now only to be made final"),
+    it="L'emissione {run_id} è ancora in bozza nella serie {series} {year} ({first}–{last}) e {what_it} (ordine "
+       "{order}) hanno preso i numeri dopo i suoi: ora non si può più annullare (la numerazione resterebbe con un "
+       "buco), solo rendere definitiva (toolkit invoice finalize {workbook} {run_id}); una sua fattura sbagliata si "
+       "corregge con una nota di credito (toolkit invoice credit).",
+    en="Run {run_id} is still a draft in series {series} {year} ({first}–{last}) and {what_en} (order {order}) took "
+       "the numbers after its own: it can no longer be undone (its numbers would leave a gap), only made final "
+       "(toolkit invoice finalize {workbook} {run_id}); a wrong invoice of it is corrected with a credit note "
+       "(toolkit invoice credit).")
 
 NO_INVOICES_IN_MONTH = define(
     "no-invoices-in-month", "warning",
@@ -530,10 +552,8 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in late])
-    drafts = issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
-                                     "the invoices issued with the orders")
-    if drafts:
-        raise ProblemsFound(drafts)
+    problems += issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
+                                        "the invoices issued with the orders")
     return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
 
 
@@ -558,11 +578,10 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
-    if not errors(problems):
-        problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
-                                            "the invoices issued with the DDTs")
     if errors(problems):
         raise ProblemsFound(problems)
+    problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
+                                        "the invoices issued with the DDTs")
     problems += returns_problems(refused, matched)
     if not result.invoices:
         return [], problems
@@ -581,11 +600,12 @@ def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable
 
 def after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[Invoice], refusal: ProblemType,
                      **said: object) -> list[Problem]:
-    """An error, worded by `refusal` (with `said`), for each series and year where a final document
-    would take its number after a draft run's: that run could no longer be undone, its numbers
-    leaving a gap below a final one (`undo`), nor could it be renumbered, a final document being
-    sent as it is. So nothing final is numbered while a draft run holds numbers in its series:
-    the desk makes the run final or undoes it first, as the message says."""
+    """A problem, worded by `refusal` (with `said`), for each series and year where a final
+    document would take its number after a draft run's: that run could no longer be undone, its
+    numbers leaving a gap below a final one (`undo`), only made final. The accountant's own acts
+    (a credit or debit note, discounts settled, a run issued final) are refused with it, since
+    the accountant can finalize or undo first; the desk's daily flows are only warned
+    (`issued_after_draft_runs`)."""
     problems = []
     for series, year in dict.fromkeys((series_for(settings, x.kind), x.invoice_date.year) for x in documents):
         drafts = draft_runs_in(conn, series, year)
@@ -597,11 +617,23 @@ def after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[I
 
 def issued_after_draft_runs(conn: Connection, master: MasterData, invoices: Iterable[Invoice], what_it: str,
                             what_en: str) -> list[Problem]:
-    """`after_draft_runs` for documents issued at once, the workbook named as the master was read."""
+    """The warning of the invoices the daily flows issue at once (orders create, ship, ship
+    --invoice, orders confirm, convert) numbered after a draft run: refusing them stopped the
+    desk and the warehouse while the accountant checked a month end, a worse harm than a draft
+    that can now only be made final and corrected by credit notes. Told once, when the first
+    final document passes the run's numbers (later ones change nothing, and `invoice undo`
+    then says why it refuses); it names the order of that document, so a form's report carries
+    it (`convert`)."""
     from toolkit.services.printing import quoted
 
-    return after_draft_runs(conn, master.settings, invoices, AFTER_DRAFT_RUN, what_it=what_it, what_en=what_en,
-                            workbook=quoted(master.workbook))
+    first: dict[tuple[str, int], Invoice] = {}
+    for x in invoices:
+        first.setdefault((series_for(master.settings, x.kind), x.invoice_date.year), x)
+    warned = [p for x in first.values() for p in after_draft_runs(
+        conn, master.settings, [x], NUMBERED_AFTER_DRAFT_RUN, what_it=what_it, what_en=what_en,
+        workbook=quoted(master.workbook), order=x.lines[0].order_number if x.lines else "—")]
+    return [p for p, said in ((p, dict(p.params)) for p in warned)
+            if not final_after(conn, str(said["series"]), int(said["year"]), None, str(said["run_id"]))[0]]
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,
@@ -744,8 +776,11 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                 if status is InvoiceStatus.FINAL and not refused:
-                    refused = issued_after_draft_runs(conn, master, result.invoices,
-                                                      "le fatture di questa emissione", "this run's invoices")
+                    from toolkit.services.printing import quoted
+
+                    refused = after_draft_runs(conn, master.settings, result.invoices, AFTER_DRAFT_RUN,
+                                               what_it="le fatture di questa emissione", what_en="this run's invoices",
+                                               workbook=quoted(master.workbook))
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
@@ -957,15 +992,17 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     them)."""
     from toolkit.basics.files import refuse_if_open
     from toolkit.basics.problems import UnusableInput
+    from toolkit.services.printing import quoted
     from toolkit.writers.accountants import run_files
 
+    workbook = quoted(str(master.workbook)) if master is not None else "WORKBOOK"
     with reading(ledger) as conn:
         rows = run_documents(conn, run_id)
         noted = written_in(conn, RUN_FILES, run_id)
         months = run_months(conn, run_id)
         registers_noted = {m: written_in(conn, MONTH_REGISTER, m) or [] for m in months}
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
-        return (*undo(ledger, run_id), [])  # refused as it is: a final run's files are never touched
+        return (*undo(ledger, run_id, workbook), [])  # refused as it is: a final run's files are never touched
     folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
     files = [path for f in folders for path in run_files(f, run_id)]
     registers = {(m, f): run_files(f, m) for m in months for f in _folders([*registers_noted[m], *folders])}
@@ -982,7 +1019,7 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
                 raise UnusableInput(RUN_FILE_BUSY(None, path=path, run_id=run_id,
                                                   reason=exc.strerror or type(exc).__name__)) from exc
             aside.append((path, hidden))
-        count, problems = undo(ledger, run_id)
+        count, problems = undo(ledger, run_id, workbook)
     except BaseException:
         _put_back(aside)
         raise
@@ -1037,11 +1074,13 @@ def _put_back(aside: Sequence[tuple[Path, Path]]) -> None:
         hidden.replace(path)
 
 
-def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
+def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, list[Problem]]:
     """Delete a draft run's invoices and roll each counter back; returns how many went.
 
     Allowed only when no later number exists in any series and year the run used, so the
-    numbering stays gap-free, and when nothing was paid.
+    numbering stays gap-free, and when nothing was paid. A later final document (the daily
+    flows issue them past a draft run, with a warning) is never undone, so the refusal then
+    says the run can only be made final, not to undo the later runs first.
     """
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
@@ -1058,7 +1097,11 @@ def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
         for (series, year), taken in sorted(numbers.items()):
             later = later_number(conn, series, year, min(taken), run_id)
             last = counter_last(conn, series, year)
-            if later is not None or last != max(taken):
+            count, first = final_after(conn, series, year, min(taken), run_id)
+            if first is not None:
+                problems.append(RUN_FOLLOWED_BY_FINAL(None, run_id=run_id, series=series, year=year, count=count,
+                                                      first=document_number(series, year, first), workbook=workbook))
+            elif later is not None or last != max(taken):
                 shown = later if later is not None else last
                 assert shown is not None  # the run's own numbers were drawn from this counter
                 problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
