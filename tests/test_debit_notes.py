@@ -139,6 +139,7 @@ def test_a_credit_note_is_no_invoice_to_debit(capsys, desk):
     code, said = _debit(capsys, desk, "--invoice", "NC-2026-00001", "--amount", "10")
     assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-of-credit-note"])
     assert "NC-2026-00001" in said["problems"][0]["message"]
+    assert "indicato in --invoice" in said["problems"][0]["message"]  # where the fix goes
     assert said["debit_note"] is None and _documents(desk[1]) == before
 
 
@@ -151,6 +152,7 @@ def test_an_invoice_credited_in_full_is_no_invoice_to_debit(capsys, desk):
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "10")
     assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-of-credited-invoice"])
     assert "NC-2026-00001" in said["problems"][0]["message"]
+    assert "Se in --invoice hai indicato la fattura sbagliata" in said["problems"][0]["message"]
     assert said["debit_note"] is None and _documents(desk[1]) == before
     assert _json(capsys, desk, "invoice", "credit", "--invoice", "FT-2026-00002", "--lines", "1", "--reason",
                  "Reso")[0] == 0

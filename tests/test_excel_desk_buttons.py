@@ -756,6 +756,21 @@ def test_debit_note_refusals_name_the_cell_and_the_panel_way(tmp_path, may):
     assert not list(tmp_path.glob("nota-di-debito-*"))
 
 
+def test_debit_note_on_a_credit_note_or_an_invoice_credited_in_full_names_the_panels_cell(tmp_path, may):
+    """Refused as the command refuses them, the message named no cell: it says where the number
+    was typed, «Pannello!B4», as the credit note's refusals do; nothing stored."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaMotivo="Merce mai consegnata")
+    press(book, "credit_note")
+    for number, code in (("NC-2026-00001", "è una nota di credito"), ("FT-2026-00001", "accreditata per intero")):
+        fill(book, IncassoFattura=number, NotaDebitoImporto=10, NotaDebitoAliquota=None, NotaMotivo="Trasporto")
+        book.answers = ["yes"]
+        _, refused = press(book, "debit_note")
+        assert refused[2] == "critical" and code in refused[0] and "Pannello!B4" in refused[0], refused
+        assert "--invoice" not in refused[0]
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001", "NC-2026-00001"]
+
+
 # --- Nessun accredito dovuto ---------------------------------------------------------------------
 
 WHY = "Già rimborsato con NC-2026-00001"

@@ -62,8 +62,10 @@ UNKNOWN_RATE = define(
     usage=True)
 NOT_AN_INVOICE = define(
     "debit-of-credit-note", "error",
-    it="{number} è una nota di credito, non una fattura: la nota di debito si aggiunge a una fattura; indicala.",
-    en="{number} is a credit note, not an invoice: a debit note adds to an invoice; name it.",
+    it="{number}, indicato in {asked_in}, è una nota di credito, non una fattura: la nota di debito si aggiunge a "
+       "una fattura; indica in {asked_in} quella a cui si aggiunge. Nulla è stato registrato.",
+    en="{number}, named in {asked_in}, is a credit note, not an invoice: a debit note adds to an invoice; name in "
+       "{asked_in} the one it adds to. Nothing was stored.",
     usage=True)
 DRAFT_INVOICE = define(
     "debit-of-draft-invoice", "error",
@@ -82,12 +84,12 @@ BEFORE_INVOICE = define(
 CREDITED_IN_FULL = define(
     "debit-of-credited-invoice", "error",
     it="La fattura {number} è stata accreditata per intero dalle note di credito {notes}: la vendita è annullata, e "
-       "una nota di debito non ha nulla da aumentare (aggiungerebbe un importo a una fattura che non vale più). Se hai "
-       "indicato la fattura sbagliata, indica quella giusta; se l'importo è davvero dovuto, fatturalo con un nuovo "
-       "ordine. Nulla è stato registrato.",
+       "una nota di debito non ha nulla da aumentare (aggiungerebbe un importo a una fattura che non vale più). Se in "
+       "{asked_in} hai indicato la fattura sbagliata, indica quella giusta; se l'importo è davvero dovuto, "
+       "fatturalo con un nuovo ordine. Nulla è stato registrato.",
     en="Invoice {number} is credited in full by credit notes {notes}: the sale is cancelled, and a debit note has "
        "nothing to increase (it would add an amount to an invoice no longer standing). If you named the wrong "
-       "invoice, name the right one; if the amount is really due, invoice it with a new order. Nothing was stored.",
+       "invoice in {asked_in}, name the right one; if the amount is really due, invoice it with a new order. Nothing was stored.",
     usage=True)
 IN_FUTURE = define(
     "debit-date-in-future", "error",
@@ -141,11 +143,12 @@ def _same_rate(typed: str, rate: Decimal) -> bool:
         return False
 
 
-def refusals(invoice: Invoice, day: date, today: date, workbook: str) -> list[Problem]:
+def refusals(invoice: Invoice, day: date, today: date, workbook: str, asked_in: str = "--invoice") -> list[Problem]:
     """Why no debit note adds to `invoice` on `day`: a credit note, a draft (undone instead), a
-    date before the invoice or after today."""
+    date before the invoice or after today. `asked_in`: where the invoice was named, the option
+    or the panel's cell, which the fix names."""
     if invoice.kind is InvoiceKind.CREDIT_NOTE:
-        return [NOT_AN_INVOICE(None, number=invoice.number)]
+        return [NOT_AN_INVOICE(None, number=invoice.number, asked_in=asked_in)]
     if invoice.status is not None and invoice.status.value != "final":
         return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
     problems = []
@@ -156,7 +159,8 @@ def refusals(invoice: Invoice, day: date, today: date, workbook: str) -> list[Pr
     return problems
 
 
-def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Sequence[str]) -> Problem | None:
+def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Sequence[str],
+                     asked_in: str = "--invoice") -> Problem | None:
     """Why no debit note adds to an invoice credit notes took back whole (`lines`, what they took
     of each, the stamp duty charged aside, which stays due): a debit note corrects a standing
     invoice upward, and on a cancelled one it is a slip (the wrong number) or a new sale, which
@@ -164,7 +168,7 @@ def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Seque
     standing = [c for c in lines if not (c.line.charged_stamp_duty and stamp_duty.is_charge(c.line.description))]
     if not notes or any(c.quantity_left > 0 and c.amount_left != 0 for c in standing):
         return None
-    return CREDITED_IN_FULL(None, number=invoice.number, notes=", ".join(notes))
+    return CREDITED_IN_FULL(None, number=invoice.number, notes=", ".join(notes), asked_in=asked_in)
 
 
 def debit_note(invoice: Invoice, amount: Decimal, key: RateKey, day: date, reason: str, *,

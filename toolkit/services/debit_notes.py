@@ -133,10 +133,11 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     if len(found) != 1:
         return Debited(None, [_not_found(number, found, asked_in)])
     [invoice] = load_invoices(conn, ids=[found[0].id])
-    refused = refusals(invoice, day, today, workbook)
+    refused = refusals(invoice, day, today, workbook, asked_in.invoice)
     if not refused:
         line_ids, credited, notes = credited_lines(conn, found[0].id)
-        refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes)])
+        refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes,
+                                                  asked_in.invoice)])
     key = rate_of(invoice, rate)
     if isinstance(key, Problem):
         refused.append(key)
