@@ -103,6 +103,11 @@ def test_a_debit_note_is_numbered_among_the_invoices_due_and_sent_as_td05_citing
     register = (tmp_path / "reg" / "registro-2026-12.csv").read_text(encoding="utf-8-sig").splitlines()
     [line] = [x for x in register if x.startswith("FT-2026-00004;")]
     assert ";Nota di debito;" in line and "FT-2026-00001 01/12/2026" in line
+    period = register[0].split(";").index("Periodo")
+    assert line.split(";")[period] == ""  # not 05/12/2026 – 05/12/2026, as if it billed that day's deliveries
+    vat = (tmp_path / "reg" / "registro-iva-2026-12.csv").read_text(encoding="utf-8-sig").splitlines()
+    [row] = [x.split(";") for x in vat if x.startswith("FT-2026-00004;")]
+    assert row[vat[0].split(";").index("Periodo")] == ""
 
 
 def test_a_debit_note_under_a_letter_of_intent_cites_it_and_charges_its_stamp_duty(capsys, desk, tmp_path):

@@ -955,7 +955,11 @@ def _lines_rows(book: PartyBook, invoices: Sequence[Invoice], lang: str,
 
 def period_text(invoice: Invoice) -> str:
     """The days the invoice bills, `01/04/2026 – 30/04/2026`: a deferred invoice dated in the
-    next month has its VAT in the month of its deliveries."""
+    next month has its VAT in the month of its deliveries. Empty for a debit note: it bills no
+    days, its VAT falls in the month of its own date (*Data*), and its own date twice read as
+    deliveries of that day; the invoice it adds to is in *Rif. fattura*, as on its print."""
+    if invoice.debit_note:
+        return ""
     return f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}"
 
 
