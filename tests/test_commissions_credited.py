@@ -225,3 +225,22 @@ def test_a_debit_note_citing_the_invoice_is_no_discount_on_it_and_earns_once_pai
                                         PaymentMethod.BANK_TRANSFER)]).recorded
     assert _rows(ledger, invoiced, MAY) == ([("FT-2026-00001", D("1000.00"), D("50.00")),
                                              ("FT-2026-00002", D("100.00"), D("5.00"))], D("55.00"))
+
+
+def test_a_debit_note_is_named_so_in_the_agents_statement(ledger, invoiced, tmp_path):
+    """The statement's Tipo said Fattura for FT-2026-00002, a debit note the JSON lists as
+    debit-note: the agent took it for a sale of its own."""
+    from openpyxl import load_workbook
+
+    from toolkit.services.debit_notes import debit
+    from toolkit.writers.statements import write_commission_statements
+
+    _pay(ledger, date(2026, 5, 4), "1220.00")
+    assert debit(ledger, invoiced, "FT-2026-00001", D("100.00"), None, "Prezzo rivisto", date(2026, 5, 5),
+                 date(2026, 7, 1)).note is not None
+    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 5, 20), D("122.00"),
+                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    [statement] = commissions.compute(ledger, invoiced, *MAY).statements
+    [file, _] = write_commission_statements(tmp_path, invoiced, [statement], *MAY)
+    rows = {r[0]: r[2] for r in load_workbook(file).worksheets[0].iter_rows(values_only=True) if r and r[0]}
+    assert (rows["FT-2026-00001"], rows["FT-2026-00002"]) == ("Fattura", "Nota di debito")

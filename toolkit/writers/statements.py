@@ -66,6 +66,7 @@ define({
     "st.discount": ("Sconto", "Discount"),
     "st.credit_note": ("Nota di credito", "Credit note"),
     "st.invoice": ("Fattura", "Invoice"),
+    "st.debit_note": ("Nota di debito", "Debit note"),
     "st.uncited": ("Nota di credito, parte senza fattura", "Credit note, part citing no invoice"),
     "st.commission_sheet": ("Provvigioni", "Commissions"),
     "st.commission_title": ("Provvigioni di {agent} dal {first} al {last}",
@@ -218,11 +219,12 @@ TOTAL_FIRST_ROW = 4
 
 
 def _kind(row: Row) -> str:
-    """What the row counts: an invoice, a credit note, or the part of a return's note that cites no
-    invoice, which takes back as the note is refunded (`Row.uncited`)."""
+    """What the row counts: an invoice, a debit note (`Invoice.kind_listed`, as the JSON names
+    it), a credit note, or the part of a return's note that cites no invoice, which takes back as
+    the note is refunded (`Row.uncited`)."""
     if row.uncited:
         return "st.uncited"
-    return "st.credit_note" if row.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"
+    return {"credit-note": "st.credit_note", "debit-note": "st.debit_note"}.get(row.invoice.kind_listed, "st.invoice")
 
 
 def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, last: date, lang: str) -> None:
