@@ -820,7 +820,7 @@ def debit_note(press: Press) -> None:
     session, lang = press.session, press.language
     _stop_on_errors(found)
     assert amount is not None
-    if not press.ask(_debit_question(invoice, amount, reason, lang)):
+    if not press.ask(_debit_question(invoice, amount, rate, reason, lang)):
         return
     today = today_rome()
     target = unused_path(press.beside(f"nota-di-debito-{today:%Y-%m-%d}.xlsx"))
@@ -833,12 +833,16 @@ def debit_note(press: Press) -> None:
                          *said.lines([*warned, *result.problems], lang)]))
 
 
-def _debit_question(invoice: str, amount: Decimal, reason: str, lang: str) -> str:
-    """What *Nota di debito* asks before charging the customer more."""
+def _debit_question(invoice: str, amount: Decimal, rate: str | None, reason: str, lang: str) -> str:
+    """What *Nota di debito* asks before charging the customer more: with the rate of
+    «Aliquota nota di debito» when it is filled, since a value left there by an earlier note
+    would otherwise choose the VAT of an invoice of several rates unseen."""
     if lang == "it":
-        return (f"Emetto una nota di debito sulla fattura {invoice} di {wording.euro(amount, lang)} più IVA, perché: "
+        vat = f"più IVA all'aliquota «{rate}»" if rate else "più IVA"
+        return (f"Emetto una nota di debito sulla fattura {invoice} di {wording.euro(amount, lang)} {vat}, perché: "
                 f"«{reason}»? È definitiva e la riceve il cliente. Confermi?")
-    return (f"Issue a debit note on invoice {invoice} of {wording.euro(amount, lang)} plus VAT, because: “{reason}”? "
+    vat = f"plus VAT at rate “{rate}”" if rate else "plus VAT"
+    return (f"Issue a debit note on invoice {invoice} of {wording.euro(amount, lang)} {vat}, because: “{reason}”? "
             "It is final and goes to the customer. Confirm?")
 
 
