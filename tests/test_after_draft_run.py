@@ -115,3 +115,27 @@ def test_a_final_run_waits_for_the_draft_run(capsys, drafted, tmp_path):
     assert _json(capsys, drafted, "invoice", "--month", "2026-11", "--date", "2026-11-09", "--final", "--out",
                  tmp_path / "definitive")[0] == 0
     assert _count(drafted[1], schema.invoices) > before
+
+
+def test_an_order_form_of_a_customer_invoiced_at_once_is_converted_and_warned_on_its_own_line(capsys, drafted,
+                                                                                             tmp_path):
+    """`convert --to orders` was refused whole while the draft run stood: the form is converted,
+    its invoice issued, and the warning names its order, so it is on that form's line."""
+    from test_convert import by_name, toolkit
+
+    from tests.foreign_inputs import order_form
+
+    workbook, url = drafted
+    run = _draft_run(capsys, drafted)
+    forms = tmp_path / "moduli"
+    order_form(forms / "subito.xlsx", "C004", date(2026, 11, 16), [("A001", 1)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+    invoices = _count(url, schema.invoices)
+    code, document = toolkit(["convert", str(forms), "--to", "orders", "--master", str(workbook), "--map",
+                              str(mapping), "--out", str(tmp_path / "out"), "--jobs", "1", "--ledger", url], capsys)
+    form = by_name(document)["subito.xlsx"]
+    assert (code, form["status"]) == (0, "converted") and _count(url, schema.invoices) == invoices + 1
+    [told] = [p for p in form["problems"] if p["code"] == "numbered-after-draft-run"]
+    assert run in told["message"] and f"(ordine {form['orders'][0]})" in told["message"]
