@@ -244,3 +244,4 @@ def test_a_debit_note_is_named_so_in_the_agents_statement(ledger, invoiced, tmp_
     [file, _] = write_commission_statements(tmp_path, invoiced, [statement], *MAY)
     rows = {r[0]: r[2] for r in load_workbook(file).worksheets[0].iter_rows(values_only=True) if r and r[0]}
     assert (rows["FT-2026-00001"], rows["FT-2026-00002"]) == ("Fattura", "Nota di debito")
+

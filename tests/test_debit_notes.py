@@ -17,6 +17,7 @@ import pytest
 from einvoice_factories import billable, invoice
 from fatturapa_reading import schema_errors
 from sqlalchemy import func, select
+from test_commissions_credited import invoiced  # noqa: F401
 from test_printing import cli
 
 from toolkit.core.debit_notes import amount_typed, rate_of
@@ -241,3 +242,18 @@ def test_a_debit_note_never_printed_is_warned_of_by_the_notes_commands_not_as_an
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-12-02", "--out", tmp_path / "o.xlsx",
                      "--ledger", url)
     assert code in (0, 1) and "FT-2026-00004" not in said, said
+
+
+@pytest.mark.parametrize("amount", ["-10.00", "0", "10.555"])
+def test_the_debit_note_service_refuses_an_amount_no_debit_note_adds(ledger, invoiced, amount):  # noqa: F811
+    """Only the command line and the panel's cell checked the amount: the service issued a debit
+    note of -10.00 €, a credit note numbered and sent as TD05. Refused, nothing stored."""
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import reading
+    from toolkit.services.debit_notes import debit
+
+    done = debit(ledger, invoiced, "FT-2026-00001", Decimal(amount), None, "Prezzo rivisto", date(2026, 5, 5),
+                 date(2026, 7, 1))
+    assert (done.note, [p.code for p in done.problems]) == (None, ["debit-bad-amount"])
+    with reading(ledger) as conn:
+        assert len(conn.execute(schema.invoices.select()).all()) == 1

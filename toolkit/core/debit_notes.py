@@ -113,6 +113,13 @@ def amount_typed(typed: str) -> Decimal | None:
     return number.quantize(CENT) if number > 0 and AMOUNT.admits(number) else None
 
 
+def amount_refused(amount: Decimal) -> bool:
+    """Whether `amount` is no taxable amount a debit note may add: one more than zero, in whole
+    cents, within `AMOUNT`. The service asks it of every caller: a negative amount would be a
+    credit note numbered and sent as a debit note (TD05)."""
+    return not (amount.is_finite() and AMOUNT.admits(amount) and amount > 0 and amount == amount.quantize(CENT))
+
+
 def rate_shown(key: RateKey) -> str:
     """A rate as --rate takes it and a message names it: `22`, `10`, or a nature, `N3.5`."""
     rate, nature = key

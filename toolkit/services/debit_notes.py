@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import AskedIn, creditable
-from toolkit.core.debit_notes import credited_in_full, debit_note, rate_of, refusals
+from toolkit.core.debit_notes import BAD_AMOUNT, amount_refused, credited_in_full, debit_note, rate_of, refusals
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
@@ -109,6 +109,10 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
     unless `again` refused when a debit note on the invoice was recorded and never printed: a
     command killed after its commit leaves one, and the desk seeing no file runs it again.
     `asked_in` says where the invoice was named, the option or the panel's cell."""
+    if amount_refused(amount):
+        from toolkit.basics.limits import AMOUNT
+
+        return Debited(None, [BAD_AMOUNT(None, typed=amount, **AMOUNT.params(amount))])
     if out is not None:
         from toolkit.services.printing import refuse_replacing
 
