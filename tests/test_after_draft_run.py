@@ -91,6 +91,10 @@ def test_a_draft_run_followed_by_drafts_only_is_undone_from_the_latest(capsys, d
                  tmp_path / "again")[0] == 0
     code, said = _json(capsys, drafted, "invoice undo", first)
     assert (code, [p["code"] for p in said["problems"]]) == (1, ["invoice-run-not-latest"])
+    runs = _json(capsys, drafted, "invoice list")[1]["runs"]
+    latest = next(r["run_id"] for r in runs if r["status"] == "draft" and r["run_id"] != first)
+    assert _json(capsys, drafted, "invoice undo", latest)[1]["undone"] > 0
+    assert _json(capsys, drafted, "invoice undo", first)[1]["undone"] == 1
 
 
 def test_a_credit_note_in_the_invoices_series_waits_for_the_draft_run(capsys, drafted):
