@@ -254,6 +254,29 @@ def test_a_returns_ddt_holds_earlier_dates_back_and_the_refusal_says_why(sample_
         "a DDT of goods leaving is not called a return's")
 
 
+def test_a_refusal_never_asks_to_void_a_returns_ddt(sample_master, ledger, rome_today):
+    """A return's DDT of the 22nd, a DDT issued ahead for 10 May: the refusal of the 21st asked to
+    void every DDT dated after it, the return's among them, which `ddt void` refuses
+    (`ddt-void-return`): the desk voided the DDT issued ahead and was refused again. The return
+    holds the 21st back whatever is voided, so the refusal names it and its day."""
+    from toolkit.services.ddt_void import void_ddt
+
+    rome_today(date(2026, 5, 4))
+    create(sample_master, ledger, date(2026, 4, 9), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [ahead] = ship(sample_master, ledger, date(2026, 5, 10), numbers=["OC-2026-00010"], future=True).ddts
+    [error] = ship(sample_master, ledger, date(2026, 4, 21), numbers=["OC-2026-00009"]).problems
+    assert error.code == "ddt-date-before-latest"
+    assert (f"prima del {back.number} del 22/04/2026 già emesso (il DDT di un reso" in error.message("it")
+            and "Spedisci con una data dal 22/04/2026 in poi" in error.message("it"))
+    assert [p.code for p in void_ddt(sample_master, ledger, back.number, None).problems] == ["ddt-void-return"]
+    [error] = ship(sample_master, ledger, date(2026, 4, 23), numbers=["OC-2026-00009"]).problems
+    assert error.code == "ddt-date-before-issued-ahead" and f"dopo il 23/04/2026, {ahead.number} (" in error.message("it")
+
+
 def test_the_way_out_of_a_ddt_issued_ahead_is_to_void_it_ship_and_issue_it_again(master, ledger, orders, rome_today):
     """Goods that must leave before a DDT issued ahead: the refusal names the void, which lets
     them ship, and the DDT of the later day is issued again after them, numbers in date order."""

@@ -215,13 +215,16 @@ class LaterDdts:
     be numbered after: the first few by date and number (`first`), how many (`count`), and the
     latest, which sets the first day a DDT may take (`latest`, `latest_day`). A return's DDT is
     among them: it is drawn from the same series as the goods leaving (`series_of`), so its
-    number too follows dates (`latest_return`, the latest is one)."""
+    number too follows dates (`latest_return`, the latest is one); and, unlike the others, it is
+    never voided, so no DDT may be dated before the latest of them (`last_return`, its number
+    and day)."""
 
     first: tuple[str, ...]
     count: int
     latest: str
     latest_day: date
     latest_return: bool
+    last_return: tuple[str, date] | None = None
 
 
 def later_ddts(conn: Connection, series: str, day: date, most: int = 5) -> LaterDdts | None:
@@ -236,9 +239,13 @@ def later_ddts(conn: Connection, series: str, day: date, most: int = 5) -> Later
     first = conn.execute(select(d.number).where(*after).order_by(d.delivery_date, d.number).limit(most)).scalars()
     latest = conn.execute(select(d.number, d.delivery_date, d.reason).where(*after)
                           .order_by(d.delivery_date.desc(), d.number.desc()).limit(1)).one()
+    returned = conn.execute(select(d.number, d.delivery_date).where(*after, d.reason == Reason.RETURN.value)
+                            .order_by(d.delivery_date.desc(), d.number.desc()).limit(1)).first()
     return LaterDdts(tuple(document_number(series, day.year, n) for n in first), count,
                      document_number(series, day.year, latest.number), latest.delivery_date,
-                     latest.reason == Reason.RETURN.value)
+                     latest.reason == Reason.RETURN.value,
+                     None if returned is None else (document_number(series, day.year, returned.number),
+                                                    returned.delivery_date))
 
 
 def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:

@@ -547,9 +547,15 @@ class OfReturn:
 def dated_before(conn: Connection, series: str, day: date) -> Problem:
     """The refusal of a DDT dated `day` before DDTs already issued (`dated_after` found one):
     `DATE_BEFORE_AHEAD` when the latest was issued ahead, naming every DDT dated after `day`,
-    each of which a desk voids before these goods may leave; else `DATE_BEFORE_LATEST`."""
+    each of which a desk voids before these goods may leave; else `DATE_BEFORE_LATEST`, and so
+    when a return's DDT is among them: it is never voided (`ddt-void-return`), so voiding the
+    others would not free the day, and the refusal names the return's day as the first one."""
     later = later_ddts(conn, series, day)
     assert later is not None
+    if later.last_return is not None and later.latest_day > dates.today_rome():
+        number, returned_on = later.last_return
+        return DATE_BEFORE_LATEST(None, day=day, latest_number=number, latest_day=returned_on, series=series,
+                                  year=day.year, returned=OfReturn(True))
     before = DATE_BEFORE_AHEAD if later.latest_day > dates.today_rome() else DATE_BEFORE_LATEST
     return before(None, day=day, latest_number=later.latest, latest_day=later.latest_day, series=series,
                   year=day.year, returned=OfReturn(later.latest_return), later=Listed(later.first, later.count))
