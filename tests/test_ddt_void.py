@@ -406,3 +406,40 @@ def test_the_services_recorded_with_a_voided_ddt_are_voided_with_it_and_month_en
     again = ship(master, ledger, date(2026, 4, 10), all_open=True)
     assert [(n.number, [ln.item for ln in n.lines]) for n in (*again.ddts, *again.rendered)] == [
         ("DDT-2026-00002", ["A001"]), ("SERVIZI-2026-00003", ["A002"])]
+
+
+def test_a_services_record_shared_with_another_order_stays_rendered_and_never_blocks_the_void(ledger):
+    """C001's services-only order T005 ships the same Thursday as its mixed T001, and one record,
+    SERVIZI-2026-00001, carries both orders' services. Voiding DDT-2026-00001 (T001's goods)
+    voided it whole, so T005's services, which did not travel with the truck, were recorded
+    again another day; once T005 was closed the void was refused at «Il DDT SERVIZI-…», calling
+    the record a DDT and asking for a new order. The record stays rendered and is named."""
+    import minimal
+    from test_services_no_ddt import THURSDAY, service_sheets
+
+    from toolkit.core.orders import OrderStatus
+    from toolkit.intake.validation import check
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.order_status import change_status
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    sheets = service_sheets()
+    t001 = next(row for row in sheets["Modelli ordine"] if row[0] == "T001")
+    sheets["Modelli ordine"].append(["T005", *t001[1:]])
+    sheets["Righe modello"].append(["T005", "A002", 5, None, None])
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    [shared] = [n for n in shipped.rendered if n.customer == "C001"]
+    assert (shared.number, len({line.order_id for line in shared.lines})) == ("SERVIZI-2026-00001", 2)
+    assert change_status(ledger, "OC-2026-00004", OrderStatus.CLOSED).problems == []
+
+    done = void_ddt(master, ledger, "DDT-2026-00001", WHY)
+    assert (done.voided, done.problems, done.services, done.services_kept) == (True, [], (), ("SERVIZI-2026-00001",))
+    assert "Restano resi SERVIZI-2026-00001: registrano anche servizi di altri ordini" in done.summary("it")
+    assert "Still rendered, SERVIZI-2026-00001: they record services of other orders too" in done.summary("en")
+    d, vd = schema.deliveries.c, schema.voided_deliveries.c
+    with reading(ledger) as conn:
+        voided = conn.execute(select(d.series, d.number).join(schema.voided_deliveries, vd.delivery_id == d.id)).all()
+    assert [tuple(r) for r in voided] == [("DDT", 1)]

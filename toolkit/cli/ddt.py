@@ -53,7 +53,8 @@ def void_cmd(
 
         output.reply({"ddt": done.number, "voided": done.voided, "reason": done.reason,
                       "voided_at": _utc(done.at) if done.at else None, "voided_by": done.by,
-                      "orders": list(done.orders), "reopened": list(done.reopened), "services": list(done.services)},
+                      "orders": list(done.orders), "reopened": list(done.reopened), "services": list(done.services),
+                      "services_kept": list(done.services_kept)},
                      problems)
         return
     output.print_problems(problems)

@@ -5,8 +5,10 @@ The rule and its refusals are `toolkit.core.ddt_void`; the ledger's part is
 (`DDT-2026-00041`, `ddt-2026-41`, `41/2026`, `41`), and once its lines are open again its orders
 become what their quantities say: one the DDT had completed is in progress again, and what
 they reserve is summed again. The records of services rendered issued with it for its orders
-(`voids.services_with`) are voided with it, or its void is refused with theirs. A refusal
-stores nothing.
+(`voids.services_with`) are voided with it, or its void is refused with theirs; a record that
+carries services of other orders too stays rendered and is named (`services_kept`): it cannot
+be voided in part, and those orders' services did not travel with the truck. A refusal stores
+nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class DdtVoided:
     problems: list[Problem] = field(default_factory=list)
     services: tuple[str, ...] = ()
     at: datetime | None = None
+    services_kept: tuple[str, ...] = ()
     by: str | None = None
 
     def summary(self, lang: str) -> str:
@@ -59,11 +62,18 @@ class DdtVoided:
                     f"merce torna da spedire sugli ordini {orders}: il prossimo «ship» la spedisce con un nuovo DDT.")
             said += (f" Annullati con esso i servizi resi registrati con la sua merce: {', '.join(self.services)}; "
                      "il prossimo «ship» li registra di nuovo." if self.services else "")
+            said += (f" Restano resi {', '.join(self.services_kept)}: registrano anche servizi di altri ordini, che "
+                     "non viaggiavano con questo DDT; se i servizi dei suoi ordini non sono stati resi, correggi la "
+                     "fattura che li addebita con una nota di credito (toolkit invoice credit)."
+                     if self.services_kept else "")
             return said + (f" Di nuovo «In corso»: {', '.join(self.reopened)}." if self.reopened else "")
         said = (f"DDT {self.number} voided: it stays in the ledger with its number, marked VOIDED. Its goods are to "
                 f"ship again on orders {orders}: the next “ship” ships them on a new DDT.")
         said += (f" Voided with it, the services rendered recorded with its goods: {', '.join(self.services)}; the "
                  "next “ship” records them again." if self.services else "")
+        said += (f" Still rendered, {', '.join(self.services_kept)}: they record services of other orders too, which "
+                 "did not travel with this DDT; if the services of its orders were not rendered, set right the "
+                 "invoice charging them with a credit note (toolkit invoice credit)." if self.services_kept else "")
         return said + (f" In progress again: {', '.join(self.reopened)}." if self.reopened else "")
 
 
@@ -83,7 +93,10 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         if (done := already(state)) is not None and state.voided is not None:
             first = state.voided
             return DdtVoided(found.number, problems=[done], reason=first.reason, at=first.at, by=first.by)
-        services = voids.services_with(conn, found)
+        issued_with = voids.services_with(conn, found)
+        carried = {line.order_id for line in found.lines}
+        services = [record for record in issued_with if {line.order_id for line in record.lines} <= carried]
+        kept = tuple(record.number for record in issued_with if record not in services)
         for record in services:
             if (refused := blocked(voids.state(conn, record, method))) is not None:
                 return DdtVoided(found.number, problems=[refused])
@@ -95,7 +108,7 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         now = voided_of(conn, [found.id])[found.id]
     return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
                      tuple(sorted(order.number for order in reopened)), reason,
-                     services=tuple(record.number for record in services), at=now.at, by=now.by)
+                     services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept)
 
 
 def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
