@@ -8,10 +8,17 @@ citing no DDT, their VAT in May's register (`ledger.invoices.ordered_not_invoice
 from __future__ import annotations
 
 import shutil
+from datetime import date
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import openpyxl
+from test_invoicing import AFTER_APRIL, APRIL, T, make_order, master_with, ship
 from test_printing import cli
+
+from toolkit.core.invoicing import InvoiceStatus, Period, Request
+from toolkit.ledger import open_ledger
+from toolkit.services.invoicing import run
 
 
 def test_ddts_of_a_customer_turned_immediate_get_their_deferred_invoice(capsys, tmp_path, sample_workbook,
@@ -43,3 +50,20 @@ def test_ddts_of_a_customer_turned_immediate_get_their_deferred_invoice(capsys, 
              if ElementTree.parse(p).findtext(".//DatiGeneraliDocumento/Numero") == c010["Numero"]]
     assert (xml.findtext(".//TipoDocumento"), xml.findtext(".//DatiGeneraliDocumento/Data"),
             xml.findtext(".//DatiDDT/NumeroDDT")) == ("TD24", "2026-04-30", "DDT-2026-00006")
+
+
+def test_a_line_shipped_in_part_and_invoiced_by_its_ddt_is_not_billed_again_at_the_order(tmp_path):
+    """12 pz ordered in March while C001 was *Dopo la consegna*, 6 shipped and invoiced at
+    March's end; C001 turned *Immediato*, the other 6 left on 10 April. April's run billed them
+    twice: by their DDT, and the order line's rest at the order (TD01 dated the run's day),
+    read as a line invoiced at the order since an invoice covered part of it."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 3, 20), [("A001", "12", "10.00", "22", None)])
+    ship(ledger, "C001", date(2026, 3, 25), [(line_id, "6")])
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    run(ledger, master_with(invoice_terms=T.AFTER_DELIVERY), Request(march, date(2026, 4, 1)),
+        status=InvoiceStatus.FINAL)
+    ship(ledger, "C001", date(2026, 4, 10), [(line_id, "6")])
+    april = run(ledger, master_with(invoice_terms=T.IMMEDIATE), Request(APRIL, AFTER_APRIL))
+    assert [(x.invoice_date, [(line.quantity, line.delivery and line.delivery.number) for line in x.lines])
+            for x in april.invoices] == [(date(2026, 4, 30), [(Decimal(6), "DDT-2026-00002")])]

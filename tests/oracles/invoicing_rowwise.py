@@ -192,9 +192,24 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> tup
     immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
     shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
-    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True)
+    ordered = _left_to_ddts(conn, ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
     complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
     return shipped + ordered, complete
+
+
+def _left_to_ddts(conn: Connection, ordered: list[Billable]) -> list[Billable]:
+    """The order lines an immediate customer's run bills at the order: not one that shipped
+    with no invoice line at the order (none with no DDT line), which its DDTs bill, whatever
+    invoices cover part of it already; asked line by line."""
+    kept = []
+    for billable in ordered:
+        line = billable.order_line_id
+        shipped = conn.execute(select(ol.shipped).where(ol.id == line)).scalar_one()
+        at_order = conn.execute(select(il.id).where(il.order_line_id == line, il.delivery_line_id.is_(None))
+                                .limit(1)).first()
+        if not shipped or at_order is not None:
+            kept.append(billable)
+    return kept
 
 
 def _parts(lines: list[Billable]) -> list[list[Billable]]:

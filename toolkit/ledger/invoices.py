@@ -257,7 +257,9 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
     With `shipped_apart`, a line never invoiced at the order that has shipped is left to its
     DDTs (month end), the rest of it with them: an order made before its customer turned
     *Immediato* was not invoiced when made, and its goods that left with a DDT owe a deferred
-    invoice citing it, not one at the order dated the run's day.
+    invoice citing it, not one at the order dated the run's day. A DDT of it invoiced already
+    does not make the line one invoiced at the order: its next DDT, which `_not_invoiced`
+    gives, bills the rest, and the order line billed too would bill it twice.
 
     Creating a day's orders at L invoices thousands of them at once: each asked line's invoiced
     quantity is summed through the index on `invoice_lines.order_line_id` (not every invoice
@@ -283,7 +285,7 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
         rows += conn.execute(
             select(stored_integer(ol.quantity), done, stored_integer(ol.unit_price), stored_integer(ol.vat_rate),
                    ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature, *in_order,
-                   stored_integer(ol.shipped))
+                   stored_integer(ol.shipped), _invoiced_at_order())
             .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
             .where(stored_integer(ol.quantity) != done, ~schema.no_credit_given(o.id), *asked)).all()
     rows.sort(key=lambda r: r[10:15])
@@ -292,8 +294,8 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
     amounts: dict[tuple[int, int], Decimal] = {}
     found = []
     for quantity, invoiced_quantity, unit_price, vat_rate, order_line_id, order_id, item, description, unit, nature, \
-            *_, shipped in rows:
-        if shipped_apart and shipped and not invoiced_quantity:
+            *_, shipped, at_order in rows:
+        if shipped_apart and shipped and not at_order:
             continue
         left = quantity - invoiced_quantity
         amount = amounts.get((left, unit_price))
