@@ -387,6 +387,23 @@ def test_finalize_run_after_a_correction_on_clienti_refuses_in_the_buttons_words
     assert [r.status.value for r in runs_in(tmp_path)] == ["draft"]
 
 
+def test_finalize_run_after_a_pec_changed_makes_the_run_final_and_says_so(tmp_path, may):
+    """C001 with no SDI code gets its e-invoice at its PEC, changed after the draft: the run is
+    made final, and the box says the draft's PEC is where SDI delivers, not only that it is final."""
+    sheets = minimal.sheets()
+    sheets["Clienti"][0].append("PEC")
+    sheets["Clienti"][1].append("bar.centrale@pec.it")
+    book = fake(tmp_path, sheets)
+    for name in ("preview_orders", "create_orders", "ship", "month_end_invoicing"):
+        press(book, name)
+    (run,) = runs_in(tmp_path)
+    book.sheet("Clienti").range("K2").value = "amministrazione@pec.barcentrale.it"
+    (shown,) = press(book, "finalize_run")
+    assert f"Emissione {run.run_id}: 1 documento ora definitivo." in shown[0], shown
+    assert "Clienti!K2" in shown[0] and "porta «bar.centrale@pec.it»" in shown[0], shown
+    assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
+
+
 def test_finalize_run_with_its_copies_open_in_excel_says_the_run_is_final_and_how_to_write_them(tmp_path, may):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)

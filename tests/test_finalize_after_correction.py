@@ -91,3 +91,54 @@ def test_a_run_whose_workbook_is_as_drafted_is_made_final(capsys, tmp_path, samp
     run_id = json.loads(said)["run_id"]
     code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--ledger", ledger_url)
     assert code == 0 and "ora definitiv" in said, said
+
+
+def _drafted(capsys, workbook, ledger_url, out, *args) -> str:
+    """April's orders of the 9th shipped on the 10th and invoiced in a draft run; its id."""
+    for command in (("orders", "create", workbook, "--date", "2026-04-09"),
+                    ("ship", workbook, "--date", "2026-04-10", "--all")):
+        assert cli(capsys, *command, "--ledger", ledger_url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", *args, "--out", out, "--json",
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    return json.loads(said)["run_id"]
+
+
+def test_what_the_drafts_never_printed_or_print_alike_does_not_refuse_and_a_pec_is_warned_of(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """C010's name in capitals, its province in small letters, the seller's name with a blank
+    more, and a PEC for C010, whose invoices go by its SDI code and never print one, each
+    refused the run as a correction; C019's PEC, where its e-invoice goes and no part of the
+    invoice, refused it as its partita IVA would."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    run_id = _drafted(capsys, workbook, ledger_url, tmp_path / "fatture")
+    _set(workbook, "Clienti", "C010", "Ragione sociale", "GELATERIA AURORA DI RINALDI ELENA")
+    _set(workbook, "Clienti", "C010", "Provincia", "to")
+    _set(workbook, "Clienti", "C010", "PEC", "gelateria.aurora@pec.it")
+    _set(workbook, "Impostazioni", "Ragione sociale", "Valore", "Forniture  Rossi S.r.l.")
+    pec = _set(workbook, "Clienti", "C019", "PEC", "amministrazione@pec.albergoilborgo.it")
+    typo = _set(workbook, "Clienti", "C010", "Partita IVA", CORRECTED_VAT)
+
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 1, said
+    assert sorted((p["code"], p["sheet"], p["cell"][0]) for p in json.loads(said)["problems"]) == [
+        ("finalize-master-changed", "Clienti", "C"), ("finalize-pec-changed", "Clienti", "V")]
+    _set(workbook, "Clienti", "C010", "Partita IVA", typo)
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 0, said
+    reply = json.loads(said)
+    [warning] = reply["problems"]
+    assert reply["finalized"] == 7 and warning["code"] == "finalize-pec-changed", said
+    assert (f"«PEC» del cliente C019 ora è «amministrazione@pec.albergoilborgo.it», ma 1 bozza dell'emissione "
+            f"{run_id} (FT-2026-00005) porta «{pec}»") in warning["message"]
+
+
+def test_an_iban_no_draft_prints_does_not_refuse(capsys, tmp_path, sample_workbook, ledger_url):
+    """C010 pays cash: its invoice gives no IBAN, and a new one on Impostazioni refused it."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    run_id = _drafted(capsys, workbook, ledger_url, tmp_path / "fatture", "--customer", "C010")
+    _set(workbook, "Impostazioni", "IBAN", "Valore", "IT02L1234512345123456789012")
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 0 and json.loads(said)["finalized"] == 1, said

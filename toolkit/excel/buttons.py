@@ -696,7 +696,7 @@ def finalize_run(press: Press) -> None:
                      f"The final copies were not written: write them into a folder you can write to with {redo}")
         press.say("\n".join([done, said.render(exc.problem, lang), again]), critical=True)
         return
-    press.say("\n".join([done, *map(str, files)]))
+    press.say("\n".join([done, *(said.render(p, lang) for p in problems), *map(str, files)]))
 
 
 def _run_folder(press: Press, run_id: str) -> Path:

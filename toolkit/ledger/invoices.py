@@ -785,16 +785,18 @@ def run_documents(conn: Connection, run_id: str) -> list:
     return list(conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all())
 
 
-def drafted_parties(conn: Connection, run_id: str) -> list[tuple[str, str, str, Parties | None, str]]:
+def drafted_parties(conn: Connection, run_id: str) -> list[tuple[str, str, str, Parties | None, str, str]]:
     """A run's drafts as (number, customer, kind, parties they were drafted with, payment
-    terms), in number order: what they will bear once final (no parties for a draft stored
-    before parties were kept)."""
-    rows = conn.execute(select(i.series, i.year, i.number, i.customer, i.kind, i.parties_id, i.payment_terms)
+    terms, payment method), in number order: what they will bear once final (no parties for a
+    draft stored before parties were kept)."""
+    rows = conn.execute(select(i.series, i.year, i.number, i.customer, i.kind, i.parties_id, i.payment_terms,
+                               i.payment_method)
                         .where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value)
                         .order_by(i.series, i.year, i.number)).all()
     kept = parties.read(conn, [r.parties_id for r in rows])
     return [(document_number(r.series, r.year, r.number), r.customer, r.kind,
-             kept.get(r.parties_id) if r.parties_id is not None else None, r.payment_terms) for r in rows]
+             kept.get(r.parties_id) if r.parties_id is not None else None, r.payment_terms, r.payment_method)
+            for r in rows]
 
 
 def make_final(conn: Connection, run_id: str, drafts: Sequence) -> None:

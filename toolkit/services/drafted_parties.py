@@ -20,7 +20,9 @@ from typing import Any
 
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.wording import Agreed, Counted, first_numbers
+from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.payment_terms import AT_DELIVERY
 from toolkit.model.headings import heading
@@ -38,6 +40,18 @@ CHANGED = define(
        "made final, invoices and e-invoices would say “{was}”. No document was made final. If “{now}” is right, undo "
        "the run (toolkit invoice undo {workbook} {run_id}) and run it again; if it holds for later invoices only, "
        "put “{was}” back, make the run final, then write “{now}” again.")
+
+PEC_CHANGED = define(
+    "finalize-pec-changed", "warning",
+    it="{field} ora è «{now}», ma {drafts} dell'emissione {run_id} ({numbers}) {bear} «{was}»: è solo l'indirizzo a "
+       "cui SDI recapita la fattura elettronica, non un dato della fattura, e le fatture sono state rese definitive. "
+       "Se non arriva a «{was}», il cliente la trova nella sua area riservata di Fatture e Corrispettivi "
+       "(Agenzia delle Entrate), dove SDI la mette quando non la può recapitare.",
+    en="{field} is now “{now}”, but {drafts} of run {run_id} ({numbers}) {bear} “{was}”: it is only the address "
+       "SDI delivers the e-invoice to, not part of the invoice, and the invoices were made final. If it does not "
+       "reach “{was}”, the customer finds it in its reserved area of Fatture e Corrispettivi (Agenzia delle "
+       "Entrate), where SDI puts what it cannot deliver.",
+    title=("PEC cambiata dopo la bozza", "PEC changed after the draft"))
 
 IDENTITY = ("name", "vat_number", "tax_code", "address", "postcode", "city", "province", "country", "sdi_code", "pec")
 """What a buyer is called and where its e-invoice goes: a credit note bears today's, as an invoice does."""
@@ -60,44 +74,63 @@ class Field:
                 f"“{self.en}” of customer {self.whose}")
 
 
-def drafts_changed(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str, str, Parties | None, str]],
-                   workbook: str) -> list[Problem]:
+def drafts_changed(master: MasterData, run_id: str,
+                   drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], workbook: str) -> list[Problem]:
     """One error per cell whose value differs from what the run's drafts bear, naming them. The
     payment terms too, which set an invoice's dues, unless the draft's are *CONSEGNA*, which a
-    cash-on-delivery order takes whatever its customer's (`core.invoicing`)."""
+    cash-on-delivery order takes whatever its customer's (`core.invoicing`).
+
+    Only what a draft prints counts: the seller's IBAN on an invoice paid into its account, the
+    buyer's PEC on one with no SDI code; and a PEC, the address SDI delivers to and no part of
+    the invoice, is a warning. Text differing only in case or blanks is the same text."""
     book = party_book(master)
     customers = {c.code: c for c in master.customers}
     found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
-    for number, customer, kind, drafted, terms in drafts:
+    for number, customer, kind, drafted, terms, method in drafts:
         now = customers.get(customer)
         if (kind == InvoiceKind.INVOICE.value and now is not None and terms != AT_DELIVERY
                 and folded(terms) != folded(now.payment_terms)):
             found[(customer, "payment_terms", terms, now.payment_terms)].append(number)
         if drafted is None:
             continue
-        for name in _differing(drafted.seller, book.seller, [f.name for f in dataclasses.fields(drafted.seller)]):
+        sold = [f.name for f in dataclasses.fields(drafted.seller)
+                if f.name != "iban" or (kind == InvoiceKind.INVOICE.value and pays_into_account(PaymentMethod(method)))]
+        for name in _differing(drafted.seller, book.seller, sold):
             found[(None, name, getattr(drafted.seller, name), getattr(book.seller, name))].append(number)
         today = book.parties(customer).buyer if customer in customers else None
         if drafted.buyer is None or today is None:
             continue
         names = IDENTITY if kind == InvoiceKind.CREDIT_NOTE.value else IDENTITY + INVOICE_ONLY
         for name in _differing(drafted.buyer, today, names):
-            found[(customer, name, getattr(drafted.buyer, name), getattr(today, name))].append(number)
+            if name != "pec" or not drafted.buyer.sdi_code:
+                found[(customer, name, getattr(drafted.buyer, name), getattr(today, name))].append(number)
     problems = []
     for (whose, name, was, now), numbers in found.items():
         record = customers[whose] if whose is not None else None
         where = master.locate(record.source, name) if record is not None else master.locate_setting(name)
         column = heading(_field(Customer if record is not None else Settings, name))
-        problems.append(CHANGED(where, field=Field(column.it, column.en, whose) if column else name,
-                                was=was, now=now, numbers=first_numbers(numbers), run_id=run_id,
-                                drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
-                                bear=Agreed(len(numbers), ("porta", "portano"), ("bears", "bear")),
-                                workbook=workbook))
+        said = PEC_CHANGED if name == "pec" else CHANGED
+        problems.append(said(where, field=Field(column.it, column.en, whose) if column else name,
+                             was=was, now=now, numbers=first_numbers(numbers), run_id=run_id,
+                             drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
+                             bear=Agreed(len(numbers), ("porta", "portano"), ("bears", "bear")),
+                             workbook=workbook))
     return problems
 
 
 def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:
-    return [name for name in names if getattr(drafted, name) != getattr(today, name)]
+    return [name for name in names if not _same(getattr(drafted, name), getattr(today, name))]
+
+
+def _same(drafted: object, today: object) -> bool:
+    """Text the same but for case and blanks reads the same on the invoice and to SDI.
+
+    >>> _same("Via  Roma 1 ", "via roma 1"), _same("IT60 X054", "IT60X054"), _same("MI", "TO")
+    (True, False, False)
+    """
+    if isinstance(drafted, str) and isinstance(today, str):
+        return " ".join(drafted.split()).casefold() == " ".join(today.split()).casefold()
+    return drafted == today
 
 
 def _field(kind: type, name: str) -> dataclasses.Field[Any]:

@@ -930,7 +930,7 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
              workbook: str = "anagrafiche.xlsx") -> tuple[int, list[Problem]]:
     """Make a draft run final; returns how many invoices changed. With `master`, a draft whose
     customer or seller the workbook now reads otherwise refuses it all (`drafts_changed`):
-    the final invoice would bear what was corrected since."""
+    the final invoice would bear what was corrected since; a changed PEC is only warned of."""
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
@@ -938,11 +938,11 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
         drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
-        if master is not None and (changed := drafts_changed(master, run_id, drafted_parties(conn, run_id),
-                                                             workbook)):
+        changed = drafts_changed(master, run_id, drafted_parties(conn, run_id), workbook) if master is not None else []
+        if errors(changed):
             return 0, changed
         make_final(conn, run_id, drafts)
-    return len(drafts), []
+    return len(drafts), changed
 
 
 RUN_FILE_BUSY = define(
