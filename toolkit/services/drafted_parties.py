@@ -26,7 +26,7 @@ from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.payment_terms import AT_DELIVERY
 from toolkit.model.headings import heading
-from toolkit.model.parties import Parties, party_book
+from toolkit.model.parties import Parties, Seller, party_book
 from toolkit.model.records import Customer, MasterData, Settings
 
 CHANGED = define(
@@ -86,6 +86,8 @@ def drafts_changed(master: MasterData, run_id: str,
     book = party_book(master)
     customers = {c.code: c for c in master.customers}
     found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
+    seller = [f.name for f in dataclasses.fields(Seller)]
+    no_iban = [name for name in seller if name != "iban"]
     for number, customer, kind, drafted, terms, method in drafts:
         now = customers.get(customer)
         if (kind == InvoiceKind.INVOICE.value and now is not None and terms != AT_DELIVERY
@@ -93,12 +95,12 @@ def drafts_changed(master: MasterData, run_id: str,
             found[(customer, "payment_terms", terms, now.payment_terms)].append(number)
         if drafted is None:
             continue
-        sold = [f.name for f in dataclasses.fields(drafted.seller)
-                if f.name != "iban" or (kind == InvoiceKind.INVOICE.value and pays_into_account(PaymentMethod(method)))]
-        for name in _differing(drafted.seller, book.seller, sold):
-            found[(None, name, getattr(drafted.seller, name), getattr(book.seller, name))].append(number)
+        if drafted.seller != book.seller:
+            prints_iban = kind == InvoiceKind.INVOICE.value and pays_into_account(PaymentMethod(method))
+            for name in _differing(drafted.seller, book.seller, seller if prints_iban else no_iban):
+                found[(None, name, getattr(drafted.seller, name), getattr(book.seller, name))].append(number)
         today = book.parties(customer).buyer if customer in customers else None
-        if drafted.buyer is None or today is None:
+        if drafted.buyer is None or today is None or drafted.buyer == today:
             continue
         names = IDENTITY if kind == InvoiceKind.CREDIT_NOTE.value else IDENTITY + INVOICE_ONLY
         for name in _differing(drafted.buyer, today, names):
@@ -128,9 +130,10 @@ def _same(drafted: object, today: object) -> bool:
     >>> _same("Via  Roma 1 ", "via roma 1"), _same("IT60 X054", "IT60X054"), _same("MI", "TO")
     (True, False, False)
     """
-    if isinstance(drafted, str) and isinstance(today, str):
-        return " ".join(drafted.split()).casefold() == " ".join(today.split()).casefold()
-    return drafted == today
+    if drafted == today:
+        return True
+    return (isinstance(drafted, str) and isinstance(today, str)
+            and " ".join(drafted.split()).casefold() == " ".join(today.split()).casefold())
 
 
 def _field(kind: type, name: str) -> dataclasses.Field[Any]:
