@@ -384,6 +384,7 @@ def test_finalize_run_after_a_correction_on_clienti_refuses_in_the_buttons_words
     assert ("«Ragione sociale» del cliente C001 ora è «Bar Centrale Nuovo S.n.c.», ma 1 bozza dell'emissione "
             f"{run.run_id} (FT-2026-00001) porta «Bar Centrale S.n.c.»") in shown[0]
     assert f"scrivi {run.run_id} in «Emissione fatture» e premi «Annulla emissione»" in shown[0]
+    assert "rimetti «Bar Centrale S.n.c.», premi di nuovo «Rendi definitiva emissione»" in shown[0], shown
     assert [r.status.value for r in runs_in(tmp_path)] == ["draft"]
 
 

@@ -681,14 +681,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "documento è stato reso definitivo. Se il dato giusto è «{now}», annulla l'emissione (scrivi {run_id} "
               "in «Emissione fatture» e premi «Annulla emissione»; dalla riga di comando, toolkit invoice undo {workbook} "
               "{run_id}) e rifalla con «Fatturazione fine mese»; se vale "
-              "solo per le fatture successive, rimetti «{was}», rendi definitiva l'emissione e poi scrivi di nuovo "
-              "«{now}».",
+              "solo per le fatture successive, rimetti «{was}», premi di nuovo «Rendi definitiva emissione» e poi "
+              "scrivi di nuovo «{now}».",
         "en": "{field} is now “{now}”, but {drafts} of run {run_id} ({numbers}) {bear} “{was}”, as when the run was "
               "made: made final, invoices and e-invoices would say “{was}”. No document was made final. If “{now}” is "
               "right, undo the run (write {run_id} in “Emissione fatture” and press “Annulla emissione”; from the "
               "command line, toolkit invoice undo {workbook} {run_id}) and run it "
-              "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, make the "
-              "run final, then write “{now}” again."},
+              "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, press "
+              "“Rendi definitiva emissione” again, then write “{now}” again."},
     "order-template-now-another-destination": {
         "it": "L'ordine {number} del {day} (modello {template}) era già stato creato per la destinazione {ordered}, "
               "ma il modello ora indica {destination}: l'ordine non cambia e la merce partirà per {ordered}. Se deve "
