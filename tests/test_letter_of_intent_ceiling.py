@@ -365,3 +365,42 @@ def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tm
     amount_cell = openpyxl.utils.get_column_letter(column["Importo dichiarazione d'intento"]) + str(row)
     assert (told["sheet"], told["cell"]) == ("Clienti", amount_cell)
     assert f"dall'ordine {form['orders'][0]} in poi" in told["message"]
+
+
+def _shared(amount: object) -> dict:
+    """`_sheets`, with C001 (a second *Clienti* row of the same buyer, e.g. re-coded) citing the
+    same letter, and ordering 3 kg on the 10th too: 55.50 €."""
+    s = _sheets(amount)
+    for cell, value in (("K2", "N3.5"), ("L2", PROTOCOL), ("M2", date(2026, 1, 15)), ("P2", amount)):
+        minimal.set_cell(s, "Clienti", cell, value)
+    s["Modelli ordine"].append(["T011", "C001", None, None, "Mensile giorno", None, None, 10, None, None,
+                                date(2026, 4, 1), date(2026, 5, 31), None])
+    s["Righe modello"].append(["T011", "A001", 3, None, None])
+    return s
+
+
+def test_two_customers_citing_one_letter_share_its_ceiling_in_a_run(ledger):
+    """90 € declared, one letter on two rows: C001's 55.50 € fit, C002's 55.50 € of the same
+    run do not (each row kept all 90 €, and 111 € went without VAT)."""
+    books = check(minimal.workbook(_shared(90))).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
+    assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("55.50"), D(22), None)]}
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
+    assert (warning.cell, dict(warning.params)["customer"], dict(warning.params)["used"]) == ("P3", "C002", D("55.50"))
+
+
+def test_shipping_counts_what_the_other_row_of_the_letter_used(ledger):
+    """100 € declared on two rows: April's invoices used 55.50 € of it (C001's; C002's, past
+    the rest, went with VAT); C002's 55.50 € shipped in May, alone, pass the 44.50 € left,
+    though C002's own invoices used none of the letter."""
+    s = _shared(100)
+    s["Modelli ordine"][-1][11] = date(2026, 4, 30)
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10)
+    _month(books, ledger, APRIL, date(2026, 5, 4))
+    create(books, ledger, MAY_11, with_catch_up=False)
+    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]

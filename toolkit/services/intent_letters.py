@@ -32,12 +32,15 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     unshipped and uninvoiced, read here when not given, and `ordering`, the orders about to be
     made) with what final invoices used of the letter pass its amount: the desk asks for a new
     letter before month end invoices the excess with VAT. Nothing is read for a day without
-    such customers, so the day's shipping and order creation ask nothing more of the ledger."""
-    letters = {code: protocol for code, protocol in letters_with_amount(master).items() if code in customers}
+    such customers, so the day's shipping and order creation ask nothing more of the ledger.
+    A letter two *Clienti* rows share is used by the invoices of both."""
+    every = letters_with_amount(master)
+    letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
         return []
     found = exposure if exposure is not None else credit_exposures(conn, letters)
     open_amounts = {code: (found[code].unshipped + found[code].uninvoiced if code in found else ZERO)
                     + (ordering or {}).get(code, ZERO) for code in letters}
-    mine = {code: c for code, c in ceilings(master, letters_used(conn, letters, final=True)).items() if code in letters}
+    sharing = [code for code, protocol in every.items() if protocol in letters.values()]
+    mine = {code: c for code, c in ceilings(master, letters_used(conn, sharing, final=True)).items() if code in letters}
     return orders_beyond(master, mine, open_amounts)
