@@ -257,3 +257,51 @@ def test_the_debit_note_service_refuses_an_amount_no_debit_note_adds(ledger, inv
     assert (done.note, [p.code for p in done.problems]) == (None, ["debit-bad-amount"])
     with reading(ledger) as conn:
         assert len(conn.execute(schema.invoices.select()).all()) == 1
+
+
+def _letter_amount(workbook, amount) -> None:
+    """C027's letter of intent declares `amount` from now on."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
+    sheet.cell(row, column["Importo dichiarazione d'intento"], amount)
+    book.save(workbook)
+
+
+def test_a_debit_note_past_the_letter_s_amount_is_issued_with_the_goods_vat(capsys, desk, tmp_path):
+    """C027's letter declares less than FT-2026-00003 already used: a debit note of 100 € on it is
+    a sale beyond the letter (it went N3.5, 102 € with the stamp duty), so it must carry the VAT
+    of the goods it adds to; the invoice's are at 22 % and 10 %: refused, exit 2, nothing stored,
+    until --rate names one; then 22 %, no stamp duty, no letter cited, warned at the amount."""
+    workbook, url = desk
+    _letter_amount(workbook, 1)
+    before = _documents(url)
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert (code, said["debit_note"], _documents(url)) == (2, None, before)
+    [refused] = said["problems"]
+    assert (refused["code"], refused["sheet"]) == ("letter-of-intent-debit-rates", "Clienti")
+    assert "(22, 10)" in refused["message"] and "--rate 22" in refused["message"]
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--rate", "22")
+    assert code == 0, [p["message"] for p in said["problems"]]
+    assert (said["debit_note"]["taxable"], said["debit_note"]["vat"], said["debit_note"]["total"]) == (
+        "100.00", "22.00", "122.00")
+    [told] = [p for p in said["problems"] if p["code"] == "letter-of-intent-debit-beyond"]
+    assert told["sheet"] == "Clienti" and "(22 %)" in told["message"]
+    assert _einvoices(capsys, desk, tmp_path / "xml") == 0
+    [xml] = [p for p in (tmp_path / "xml").glob("*.xml") if b"<Numero>FT-2026-00004<" in p.read_bytes()]
+    assert schema_errors(xml.read_bytes()) == []
+    root = ET.parse(xml).getroot()
+    assert [(e.findtext("AliquotaIVA"), e.findtext("Natura")) for e in root.iter("DettaglioLinee")] == [("22.00", None)]
+    assert root.find(".//AltriDatiGestionali") is None and root.find(".//DatiBollo") is None
+
+
+def test_a_debit_note_within_the_letter_s_amount_stays_without_vat(capsys, desk):
+    """Within the letter a --rate the invoice does not have is still refused: the note is N3.5."""
+    workbook, _ = desk
+    _letter_amount(workbook, 100000)
+    assert _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--rate", "22")[1]["problems"][0][
+        "code"] == "debit-unknown-rate"
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert code == 0 and said["debit_note"]["vat"] == "0.00"
+    assert not [p for p in said["problems"] if p["code"].startswith("letter-of-intent-debit")]

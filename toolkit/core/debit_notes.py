@@ -136,11 +136,15 @@ def rate_of(invoice: Invoice, typed: str | None) -> RateKey | Problem:
         if len(keys) == 1:
             return keys[0]
         return RATE_NEEDED(None, number=invoice.number, rates=shown, first=rate_shown(keys[0]) if keys else "22")
+    key = typed_key(keys, typed)
+    return key if key is not None else UNKNOWN_RATE(None, number=invoice.number, typed=typed, rates=shown)
+
+
+def typed_key(keys: list[RateKey], typed: str) -> RateKey | None:
+    """The one of `keys` that `typed` names (`22`, `22%`, `N3.5`), if any."""
     wanted = typed.strip().rstrip("%").strip().upper().replace(",", ".")
-    for key in keys:
-        if wanted == rate_shown(key).upper() or (not key[1] and _same_rate(wanted, key[0])):
-            return key
-    return UNKNOWN_RATE(None, number=invoice.number, typed=typed, rates=shown)
+    return next((key for key in keys if wanted == rate_shown(key).upper()
+                 or (not key[1] and _same_rate(wanted, key[0]))), None)
 
 
 def _same_rate(typed: str, rate: Decimal) -> bool:

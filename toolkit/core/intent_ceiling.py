@@ -183,3 +183,50 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 within += amount
         out.append((shipment, line))
     return out, Crossed(ceiling, within, beyond, first) if first is not None else None
+
+
+DEBIT_BEYOND = define(
+    "letter-of-intent-debit-beyond", "warning",
+    title=("Nota di debito oltre la dichiarazione d'intento", "Debit note beyond the letter of intent"),
+    it="La nota di debito di {debited} € sulla fattura {invoice} supera quanto resta ({left} €) della dichiarazione "
+       "d'intento {protocol} del cliente {customer}, di {amount} €: è emessa con l'IVA della merce a cui si aggiunge "
+       "({rate}), perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). "
+       "Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.",
+    en="The debit note of {debited} € on invoice {invoice} passes what is left ({left} €) of customer {customer}'s "
+       "letter of intent {protocol}, of {amount} €: it is issued with the VAT of the goods it adds to ({rate}), "
+       "since nothing may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis D.Lgs. 471/97). Ask "
+       "the customer for a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
+DEBIT_BEYOND_RATES = define(
+    "letter-of-intent-debit-rates", "error", usage=True,
+    it="La nota di debito di {debited} € sulla fattura {invoice} supera quanto resta ({left} €) della dichiarazione "
+       "d'intento {protocol} del cliente {customer}, di {amount} €, quindi va emessa con l'IVA della merce a cui si "
+       "aggiunge, ma la merce della fattura ha più aliquote ({rates}); nulla è stato registrato. Indica con --rate "
+       "quella della merce a cui la nota si aggiunge (es. --rate {first}), oppure scrivi nel foglio Clienti "
+       "protocollo, data e importo della nuova dichiarazione del cliente e rifai la nota.",
+    en="The debit note of {debited} € on invoice {invoice} passes what is left ({left} €) of customer {customer}'s "
+       "letter of intent {protocol}, of {amount} €, so it must carry the VAT of the goods it adds to, but the "
+       "invoice's goods have several rates ({rates}); nothing was stored. Give with --rate the one of the goods the "
+       "note adds to (e.g. --rate {first}), or write the customer's new letter's protocol, date and amount in the "
+       "Clienti sheet and issue the note again.")
+
+
+def debit_within(master: MasterData, ceiling: Ceiling, amount: Decimal, goods: Sequence[RateKey], invoice: str,
+                 chosen: RateKey | None = None) -> tuple[RateKey | None, Problem | None]:
+    """A debit note of `amount` at N3.5 under `ceiling`: (None, None) when it fits in what the
+    letter left; beyond it, the rate of the goods it adds to (`goods`, the invoice's N3.5 lines
+    rated at their item's VAT; `chosen`, the one of them the desk named, when they are several)
+    with a warning, or the error that refuses it. A debit note is an invoice (art. 26 c. 1 DPR
+    633/72): it uses the letter as one does."""
+    if amount <= ceiling.left:
+        return None, None
+    customer = next(c for c in master.customers if c.code == ceiling.customer)
+    where = master.locate(customer.source, "intent_amount")
+    told = {"customer": ceiling.customer, "protocol": ceiling.protocol, "invoice": invoice,
+            **_euros(debited=amount, left=max(ceiling.left, ZERO), amount=ceiling.amount)}
+    rates = [chosen] if chosen is not None and chosen in goods else list(dict.fromkeys(goods))
+    if len(rates) != 1:
+        shown = [nature or f"{rate.normalize():f}" for rate, nature in rates] or [f"{ORDINARY_RATE:f}"]
+        return None, DEBIT_BEYOND_RATES(where, rates=", ".join(shown), first=shown[0], **told)
+    [key] = rates
+    rate, nature = key
+    return key, DEBIT_BEYOND(where, rate=nature or f"{rate.normalize():f} %", **told)

@@ -4,7 +4,8 @@
 One write transaction, as `invoice credit`: find the invoice (final, an invoice and not a credit
 note), make the note (`toolkit.core.debit_notes`), check its date keeps the invoices' series in
 date order and leaves no order created ahead without its number, store it final in that series,
-citing the invoice. Refused, nothing is stored and no number is used. With `out` it is printed
+citing the invoice. A note at N3.5 is kept within the customer's letter of intent as an invoice
+is (`toolkit.core.intent_ceiling.debit_within`). Refused, nothing is stored and no number is used. With `out` it is printed
 there, never over a file holding the ledger's invoices.
 """
 
@@ -20,7 +21,16 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import AskedIn, creditable
-from toolkit.core.debit_notes import BAD_AMOUNT, amount_refused, credited_in_full, debit_note, rate_of, refusals
+from toolkit.core.debit_notes import (
+    BAD_AMOUNT,
+    amount_refused,
+    credited_in_full,
+    debit_note,
+    rate_of,
+    refusals,
+    typed_key,
+)
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, debit_within, item_rates
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
@@ -31,6 +41,7 @@ from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
+from toolkit.services.intent_letters import letter_ceilings
 from toolkit.services.invoicing import after_draft_runs, chronology_problems, new_run_id, stranded_by
 
 OUT_OF_SEQUENCE = define(
@@ -143,6 +154,14 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes,
                                                   asked_in.invoice)])
     key = rate_of(invoice, rate)
+    ceiling = letter_ceilings(conn, master).get(invoice.customer)
+    rate_of_item = item_rates(master)
+    goods = [rate_of_item(x.item, invoice.invoice_date) for x in invoice.lines
+             if x.vat_nature == LETTER_OF_INTENT and x.item] if ceiling else []
+    chosen = typed_key(goods, rate) if goods and rate else None
+    unknown = key if isinstance(key, Problem) else None
+    if chosen is not None and unknown is not None:
+        key = (Decimal(0), LETTER_OF_INTENT)
     if isinstance(key, Problem):
         refused.append(key)
     if refused or isinstance(key, Problem):
@@ -157,12 +176,19 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                                     out or Path())
         return Debited(None, [DEBITED_NOT_PRINTED(None, invoice=invoice.number, note=kept.number,
                                                   day=f"{kept.day:%d/%m/%Y}", command=command)], invoice=invoice.number)
+    within: list[Problem] = []
+    if key[1] == LETTER_OF_INTENT and ceiling is not None:
+        beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen)
+        refusal = told if told is not None and told.is_error else unknown if beyond is None else None
+        if refusal is not None:
+            return Debited(None, [refusal], invoice=invoice.number)
+        key, within = beyond or key, [told] if told else []
     made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
     drafts = after_draft_runs(conn, master.settings, [made], DRAFT_RUN_HOLDS_NUMBERS, workbook=quoted(workbook))
     if drafts:
         return Debited(None, drafts, invoice=invoice.number)
 
-    problems = (chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
+    problems = within + (chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
                 + [HELD_BEFORE_NOTE(None, **x.stranding, workbook=quoted(workbook))
                    for x in stranded_by(conn, master, [made])])
     if errors(problems):
