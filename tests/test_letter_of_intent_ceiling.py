@@ -404,3 +404,18 @@ def test_shipping_counts_what_the_other_row_of_the_letter_used(ledger):
     _month(books, ledger, APRIL, date(2026, 5, 4))
     create(books, ledger, MAY_11, with_catch_up=False)
     assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]
+
+
+def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledger):
+    """90 € declared on two rows: C001's order of the 10th (55.50 €, not shipped) and C002's of the
+    20th (37 €) pass it by 2.50 €, told at the preview of the 20th though C002 alone is due."""
+    from toolkit.services.orders import preview
+
+    s = _shared(90)
+    s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T010"]
+    s["Righe modello"] = [row for row in s["Righe modello"] if row[0] != "T010"]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
+        ("Clienti", "P3", D("92.50"), D("2.50"))]

@@ -33,14 +33,18 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     made) with what final invoices used of the letter pass its amount: the desk asks for a new
     letter before month end invoices the excess with VAT. Nothing is read for a day without
     such customers, so the day's shipping and order creation ask nothing more of the ledger.
-    A letter two *Clienti* rows share is used by the invoices of both."""
+    A letter two *Clienti* rows share is used by the invoices and open orders of both."""
     every = letters_with_amount(master)
     letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
         return []
-    found = exposure if exposure is not None else credit_exposures(conn, letters)
-    open_amounts = {code: (found[code].unshipped + found[code].uninvoiced if code in found else ZERO)
-                    + (ordering or {}).get(code, ZERO) for code in letters}
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
+    others = [code for code in sharing if code not in letters]
+    found = {**(exposure if exposure is not None else credit_exposures(conn, letters)),
+             **(credit_exposures(conn, others) if others else {})}
+    each = {code: (found[code].unshipped + found[code].uninvoiced if code in found else ZERO)
+            + (ordering or {}).get(code, ZERO) for code in sharing}
+    open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
+                    for code, protocol in letters.items()}
     mine = {code: c for code, c in ceilings(master, letters_used(conn, sharing, final=True)).items() if code in letters}
     return orders_beyond(master, mine, open_amounts)
