@@ -16,7 +16,7 @@ import pytest
 from test_credit_returns import APRIL, MAY
 
 from toolkit.basics.problems import Severity
-from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
 from toolkit.ledger.letters import letters_used
@@ -419,3 +419,25 @@ def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledge
     create(books, ledger, APRIL_10, with_catch_up=False)
     assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
         ("Clienti", "P3", D("92.50"), D("2.50"))]
+
+
+def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_today):
+    """A letter covers one solar year: December 2026 invoiced 58.50 € of a 1,000 € letter; its
+    protocol left on *Clienti*, January 2027's 58.50 € are not without VAT (they went N3.5, on
+    what the letter had left), with the warning at the protocol asking for 2027's letter."""
+    rome_today(date(2027, 2, 3))
+    s = _sheets(1000)
+    s["Modelli ordine"] = [s["Modelli ordine"][0], ["T010", "C002", None, None, "Mensile giorno", None, None, 10,
+                                                    None, None, date(2026, 12, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10))
+    _, december = _month(books, ledger, Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 4))
+    assert _rated(december) == [(D("58.50"), D(0), "N3.5")]
+    _deliver(books, ledger, date(2027, 1, 11))
+    result, january = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
+    assert _rated(january) == [(D("58.50"), D(22), None)]
+    [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
+    assert (told.sheet, told.cell, told.severity) == ("Clienti", "L3", Severity.WARNING)
+    assert "per il 2027" in told.message() and "for 2027" in told.message("en")

@@ -9,6 +9,11 @@ what the ledger's documents citing the letter left of it (`toolkit.ledger.letter
 order they were delivered; from the first line that does not fit on, its lines are invoiced
 with VAT at the item's own rate, and a warning asks the desk for a new letter.
 
+A letter covers the sales of one solar year (the DI model names it): the year of the first
+invoice citing it, or of its first line invoiced. A line delivered in a later year is beyond it
+whatever is left: January's sales under December's letter, its protocol left on *Clienti*,
+are not without VAT, and the warning asks for the new year's letter.
+
 A line is never split across the ceiling: the ledger invoices each DDT line once, as one
 invoice line (`invoice_lines.delivery_line_id` is unique), and a part at 22 % of a line would
 be a line of its own. Charging VAT on the whole line is lawful (only the sale without VAT
@@ -65,6 +70,8 @@ class Ceiling:
     protocol: str
     amount: Decimal
     used: Decimal = ZERO
+    year: int | None = None
+    """The solar year the letter covers, as its first invoice says; None before it has one."""
 
     @property
     def left(self) -> Decimal:
@@ -81,11 +88,27 @@ def letters_with_amount(master: MasterData) -> dict[str, str]:
             and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
 
 
-def ceilings(master: MasterData, used: Mapping[str, Decimal]) -> dict[str, Ceiling]:
-    """Each customer's `Ceiling`, `used` being what each protocol used (`ledger.letters`)."""
+def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None
+             ) -> dict[str, Ceiling]:
+    """Each customer's `Ceiling`, `used` being what each protocol used and `years` the year of
+    its first invoice (`ledger.letters`)."""
     amounts = {c.code: c.intent_amount for c in master.customers}
-    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO))
+    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO), (years or {}).get(protocol))
             for code, protocol in letters_with_amount(master).items()}
+
+
+LETTER_PAST_YEAR = define(
+    "letter-of-intent-past-year", "warning",
+    title=("Dichiarazione d'intento di un anno passato", "Letter of intent of a past year"),
+    it="La dichiarazione d'intento {protocol} del cliente {customer} copre le vendite del {year}, l'anno della sua "
+       "prima fattura: questa emissione fattura ancora {within} € senza IVA (N3.5) e {beyond} € con l'IVA "
+       "dell'articolo, dall'ordine {order} in poi, consegnati dal {next}, perché una dichiarazione vale per un solo "
+       "anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e importo nel "
+       "foglio Clienti.",
+    en="Customer {customer}'s letter of intent {protocol} covers the sales of {year}, the year of its first invoice: "
+       "this run invoices {within} € more without VAT (N3.5) and {beyond} € with the item's VAT, from order {order} "
+       "on, delivered from {next} on, since a letter covers one year only. Ask the customer for its letter of intent "
+       "for {next} and write its protocol, date and amount in the Clienti sheet.")
 
 
 ORDERS_BEYOND = define(
@@ -132,9 +155,16 @@ class Crossed:
     order: str
     """The order of the first line beyond the ceiling: the warning goes on its form when the order
     came from one (`toolkit.services.convert`)."""
+    year: int | None = None
+    """The year the letter covers, when that line was beyond it for its delivery's year."""
 
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
+        if self.year is not None:
+            return LETTER_PAST_YEAR(master.locate(customer.source, "intent_protocol"), customer=customer.code,
+                                    protocol=self.ceiling.protocol, year=str(self.year),
+                                    next=str(self.year + 1), order=self.order,
+                                    **_euros(within=self.within, beyond=self.beyond))
         return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
                                protocol=self.ceiling.protocol, order=self.order, **_euros(
                                    amount=self.ceiling.amount, used=self.ceiling.used, within=self.within,
@@ -168,13 +198,13 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 ) -> tuple[list[tuple[S, Goods]], Crossed | None]:
     """A customer's lines to invoice, in delivery order, with those under its letter (N3.5)
     that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does."""
-    left, within, beyond, first = ceiling.left, ZERO, ZERO, None
+    left, within, beyond, first, year, late = ceiling.left, ZERO, ZERO, None, ceiling.year, None
     out: list[tuple[S, Goods]] = []
     for shipment, line in goods:
         if line[7] == LETTER_OF_INTENT:
-            amount = line[5]
-            if first is None and amount > left:
-                first = shipment.order_number
+            amount, year = line[5], year or shipment.day.year
+            if first is None and (amount > left or shipment.day.year > year):
+                first, late = shipment.order_number, year if shipment.day.year > year else None
             if first is not None:
                 beyond += amount
                 line = (*line[:6], *rate(line[0], shipment.day), *line[8:])
@@ -182,7 +212,7 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 left -= amount
                 within += amount
         out.append((shipment, line))
-    return out, Crossed(ceiling, within, beyond, first) if first is not None else None
+    return out, Crossed(ceiling, within, beyond, first, late) if first is not None else None
 
 
 DEBIT_BEYOND = define(

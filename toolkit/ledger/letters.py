@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.ledger import parties, schema
@@ -50,6 +50,23 @@ def letters_used(conn: Connection, customers: Collection[str], *, final: bool = 
             if protocol:
                 used[protocol] += amount
     return dict(used)
+
+
+def letters_first_sold(conn: Connection, customers: Collection[str]) -> dict[str, int]:
+    """Protocol → the year of the first invoice of these customers citing it with N3.5 lines:
+    the solar year the letter covers (`toolkit.core.intent_ceiling`)."""
+    rows = [row for chunk in in_batches(sorted(customers))
+            for row in conn.execute(select(i.parties_id, func.min(i.invoice_date))
+                                    .join(schema.invoice_lines, i.id == il.invoice_id)
+                                    .where(i.customer.in_(chunk), i.kind == "invoice",
+                                           il.vat_nature == LETTER_OF_INTENT).group_by(i.parties_id))]
+    kept = parties.read(conn, {pid for pid, _ in rows})
+    first: dict[str, int] = {}
+    for pid, day in rows:
+        buyer = kept[pid].buyer if pid in kept else None
+        if buyer and buyer.intent_protocol:
+            first[buyer.intent_protocol] = min(day.year, first.get(buyer.intent_protocol, day.year))
+    return first
 
 
 def _given_back(conn: Connection, lines: list, line_letter: dict[int, str | None]

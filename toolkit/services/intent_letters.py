@@ -12,7 +12,7 @@ from toolkit.basics.problems import Problem
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount, orders_beyond
 from toolkit.ledger.exposure import credit_exposures
-from toolkit.ledger.letters import letters_used
+from toolkit.ledger.letters import letters_first_sold, letters_used
 from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
@@ -22,7 +22,7 @@ def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
     """The ceiling of each customer's letter of intent that gives its amount, and what the
     ledger's documents citing it used: one read, and none when no customer has one."""
     letters = letters_with_amount(master)
-    return ceilings(master, letters_used(conn, letters)) if letters else {}
+    return ceilings(master, letters_used(conn, letters), letters_first_sold(conn, letters)) if letters else {}
 
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
