@@ -61,7 +61,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms, stamp_duty
-from toolkit.core.intent_ceiling import Ceiling, item_rates, kept_within
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
@@ -69,9 +69,6 @@ from toolkit.model.parties import Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
-LETTER_OF_INTENT = "N3.5"
-"""The nature of a sale without VAT on the buyer's letter of intent: `core.einvoice.codes`'s, which
-this module cannot import (that package imports this one)."""
 Quantity = TypeVar("Quantity", Decimal, int)
 
 DATE_IN_FUTURE = define(
