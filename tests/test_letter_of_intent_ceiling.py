@@ -441,3 +441,13 @@ def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_toda
     [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
     assert (told.sheet, told.cell, told.severity) == ("Clienti", "L3", Severity.WARNING)
     assert "per il 2027" in told.message() and "for 2027" in told.message("en")
+
+
+def test_two_rows_of_one_letter_with_two_amounts_are_warned_at_the_second_amount():
+    s = _shared(90)
+    minimal.set_cell(s, "Clienti", "P3", 100)
+    [told] = [p for p in _told(s) if p.code == "letter-of-intent-amounts-differ"]
+    assert (told.sheet, told.cell, told.severity) == ("Clienti", "P3", Severity.WARNING)
+    assert "90,00 €" in told.message() and "100,00 €" in told.message() and "C001" in told.message()
+    assert "Write the letter's amount in both" in told.message("en")
+    assert not [p for p in _told(_shared(90)) if p.code == "letter-of-intent-amounts-differ"]

@@ -283,6 +283,15 @@ INTENT_WITHOUT_AMOUNT = define(
        "the ceiling (plafond) the letter declares, and whoever invoices without VAT beyond it owes the VAT and a "
        "fine (art. 7 c. 4-bis D.Lgs. 471/97). Write the letter's amount in the Clienti sheet's column “Importo "
        "dichiarazione d'intento” (add it if missing).")
+INTENT_AMOUNTS_DIFFER = define(
+    "letter-of-intent-amounts-differ", "warning",
+    title=("Una dichiarazione d'intento con due importi", "One letter of intent with two amounts"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} è anche del cliente {other} (la stessa lettera, "
+       "su due righe di Clienti), ma qui ha importo {amount} € e là {other_amount} €: le righe ne usano insieme "
+       "l'importo, e ciascuna si fermerebbe al proprio. Scrivi in entrambe l'importo della dichiarazione.",
+    en="Customer {code}'s letter of intent {protocol} is customer {other}'s too (one letter, on two Clienti rows), "
+       "but its amount here is {amount} € and there {other_amount} €: the rows use its amount together, and each "
+       "would stop at its own. Write the letter's amount in both.")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -637,6 +646,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     seller = _italian_vat(master.settings.vat_number)
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
+    shared: dict[str, Customer] = {}
     for c in master.customers:
         country = country_of[c.country]
         at_home = country == "IT"
@@ -663,6 +673,12 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
         yield from _letter_of_intent(c, layout)
+        if c.intent_protocol and c.intent_amount is not None:
+            first = shared.setdefault(c.intent_protocol, c)
+            if first.intent_amount is not None and first.intent_amount != c.intent_amount:
+                yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
+                                            other=first.code, amount=c.intent_amount.quantize(Decimal("0.01")),
+                                            other_amount=first.intent_amount.quantize(Decimal("0.01")))
         if c.credit_limit is not None and c.credit_limit < 0:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
