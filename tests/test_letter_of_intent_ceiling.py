@@ -451,3 +451,24 @@ def test_two_rows_of_one_letter_with_two_amounts_are_warned_at_the_second_amount
     assert "90,00 €" in told.message() and "100,00 €" in told.message() and "C001" in told.message()
     assert "Write the letter's amount in both" in told.message("en")
     assert not [p for p in _told(_shared(90)) if p.code == "letter-of-intent-amounts-differ"]
+
+
+def test_a_customer_re_coded_keeps_what_its_letter_used_under_the_old_code(ledger):
+    """April invoiced C002 55.50 € of a 90 € letter; C002 is then re-coded C102, its row and
+    templates, the same letter: May's 55.50 € pass the 34.50 € left (counted over C102's
+    invoices alone, the letter had all 90 € again)."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10)
+    _month(books, ledger, APRIL, date(2026, 5, 4))
+    s = _sheets(90)
+    minimal.set_cell(s, "Clienti", "A3", "C102")
+    for row in s["Modelli ordine"][1:]:
+        row[1] = "C102"
+    recoded = check(minimal.workbook(s)).master
+    assert recoded is not None
+    _deliver(recoded, ledger, MAY_11)
+    result = run(ledger, recoded, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [may] = [x for x in result.invoices if x.customer == "C102"]
+    assert _rated(may) == [(D("55.50"), D(22), None)]
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
+    assert dict(warning.params)["used"] == D("55.50")

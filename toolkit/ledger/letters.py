@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
+from toolkit.model.parties import Parties
 
 i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
 
@@ -50,6 +51,23 @@ def letters_used(conn: Connection, customers: Collection[str], *, final: bool = 
             if protocol:
                 used[protocol] += amount
     return dict(used)
+
+
+def customers_citing(conn: Connection, protocols: Collection[str]) -> set[str]:
+    """The customer codes of the kept buyers citing these protocols: a letter's documents issued
+    under another code (a customer re-coded, its old row gone) used it too. One read of the
+    kept parties whose text names a protocol, which each document cites by id."""
+    p = schema.issued_parties.c
+    texts = [row for chunk in in_batches(sorted(protocols))
+             for row in conn.execute(select(p.parties).where(or_(*(p.parties.contains(x, autoescape=True)
+                                                                   for x in chunk))))]
+    wanted = set(protocols)
+    codes = set()
+    for (text,) in texts:
+        buyer = Parties.from_text(text).buyer
+        if buyer and ({buyer.intent_protocol, *(x for x, _ in buyer.intent_letters or ())} & wanted):
+            codes.add(buyer.code)
+    return codes
 
 
 def letters_first_sold(conn: Connection, customers: Collection[str]) -> dict[str, int]:

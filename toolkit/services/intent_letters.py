@@ -12,7 +12,7 @@ from toolkit.basics.problems import Problem
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount, orders_beyond
 from toolkit.ledger.exposure import credit_exposures
-from toolkit.ledger.letters import letters_first_sold, letters_used
+from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_used
 from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
@@ -22,7 +22,10 @@ def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
     """The ceiling of each customer's letter of intent that gives its amount, and what the
     ledger's documents citing it used: one read, and none when no customer has one."""
     letters = letters_with_amount(master)
-    return ceilings(master, letters_used(conn, letters), letters_first_sold(conn, letters)) if letters else {}
+    if not letters:
+        return {}
+    citing = {*letters, *customers_citing(conn, set(letters.values()))}
+    return ceilings(master, letters_used(conn, citing), letters_first_sold(conn, citing))
 
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
@@ -33,12 +36,14 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     made) with what final invoices used of the letter pass its amount: the desk asks for a new
     letter before month end invoices the excess with VAT. Nothing is read for a day without
     such customers, so the day's shipping and order creation ask nothing more of the ledger.
-    A letter two *Clienti* rows share is used by the invoices and open orders of both."""
+    A letter two *Clienti* rows share is used by the invoices and open orders of both, and by
+    those of the codes its documents were issued to (`customers_citing`)."""
     every = letters_with_amount(master)
     letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
         return []
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
+    citing = {*sharing, *customers_citing(conn, set(letters.values()))}
     others = [code for code in sharing if code not in letters]
     found = {**(exposure if exposure is not None else credit_exposures(conn, letters)),
              **(credit_exposures(conn, others) if others else {})}
@@ -46,5 +51,5 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
             + (ordering or {}).get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
-    mine = {code: c for code, c in ceilings(master, letters_used(conn, sharing, final=True)).items() if code in letters}
+    mine = {code: c for code, c in ceilings(master, letters_used(conn, citing, final=True)).items() if code in letters}
     return orders_beyond(master, mine, open_amounts)
