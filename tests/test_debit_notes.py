@@ -305,3 +305,19 @@ def test_a_debit_note_within_the_letter_s_amount_stays_without_vat(capsys, desk)
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
     assert code == 0 and said["debit_note"]["vat"] == "0.00"
     assert not [p for p in said["problems"] if p["code"].startswith("letter-of-intent-debit")]
+
+
+def test_a_debit_note_on_an_invoice_of_the_customer_s_former_letter_is_not_held_to_the_new_one(capsys, desk):
+    """FT-2026-00003 cited C027's letter of January; *Clienti* now has its new letter of 1 €: the
+    note, citing the invoice's letter as a variation does, is not measured against the new one."""
+    workbook, _ = desk
+    _letter_amount(workbook, 1)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
+    sheet.cell(row, column["Protocollo dichiarazione d'intento"], "26120112345678901-000009")
+    sheet.cell(row, column["Data dichiarazione d'intento"], date(2026, 12, 1))
+    book.save(workbook)
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert code == 0 and said["debit_note"]["vat"] == "0.00"

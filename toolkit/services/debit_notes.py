@@ -5,8 +5,9 @@ One write transaction, as `invoice credit`: find the invoice (final, an invoice 
 note), make the note (`toolkit.core.debit_notes`), check its date keeps the invoices' series in
 date order and leaves no order created ahead without its number, store it final in that series,
 citing the invoice. A note at N3.5 is kept within the customer's letter of intent as an invoice
-is (`toolkit.core.intent_ceiling.debit_within`). Refused, nothing is stored and no number is used. With `out` it is printed
-there, never over a file holding the ledger's invoices.
+is (`toolkit.core.intent_ceiling.debit_within`), when it is the letter the invoice cited.
+Refused, nothing is stored and no number is used. With `out` it is printed there, never over a
+file holding the ledger's invoices.
 """
 
 from __future__ import annotations
@@ -155,6 +156,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                                                   asked_in.invoice)])
     key = rate_of(invoice, rate)
     ceiling = letter_ceilings(conn, master).get(invoice.customer)
+    cited = invoice.parties.buyer.intent_protocol if invoice.parties and invoice.parties.buyer else None
+    if ceiling is not None and cited and cited != ceiling.protocol:
+        ceiling = None
     rate_of_item = item_rates(master)
     goods = [rate_of_item(x.item, invoice.invoice_date) for x in invoice.lines
              if x.vat_nature == LETTER_OF_INTENT and x.item] if ceiling else []
