@@ -397,6 +397,18 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "registrato.",
         "en": "Invoice {number} has several VAT rates ({rates}): write the debit note's in “Aliquota nota di "
               "debito”, the one of the goods or service it adds to (e.g. {first}); nothing was stored."},
+    "letter-of-intent-debit-rates": {
+        "it": "La nota di debito di {debited} € sulla fattura {invoice} supera quanto resta ({left} €) della "
+              "dichiarazione d'intento {protocol} del cliente {customer}, di {amount} €, quindi va emessa con l'IVA "
+              "della merce a cui si aggiunge, ma la merce della fattura ha più aliquote ({rates}); nulla è stato "
+              "registrato. Scrivi in «Aliquota nota di debito» quella della merce a cui la nota si aggiunge (es. "
+              "{first}), oppure scrivi nel foglio Clienti protocollo, data e importo della nuova dichiarazione del "
+              "cliente e premi di nuovo «Nota di debito».",
+        "en": "The debit note of {debited} € on invoice {invoice} passes what is left ({left} €) of customer "
+              "{customer}'s letter of intent {protocol}, of {amount} €, so it must carry the VAT of the goods it adds "
+              "to, but the invoice's goods have several rates ({rates}); nothing was stored. Write in “Aliquota nota "
+              "di debito” the one of the goods the note adds to (e.g. {first}), or write the customer's new letter's "
+              "protocol, date and amount in the Clienti sheet and press “Nota di debito” again."},
     "debit-unknown-rate": {
         "it": "La fattura {number} non ha l'aliquota «{typed}» indicata in «Aliquota nota di debito»: le sue sono "
               "{rates}. La nota di debito segue l'aliquota dell'operazione a cui si aggiunge; nulla è stato "
