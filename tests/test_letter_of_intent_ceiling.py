@@ -472,3 +472,22 @@ def test_a_customer_re_coded_keeps_what_its_letter_used_under_the_old_code(ledge
     assert _rated(may) == [(D("55.50"), D(22), None)]
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
     assert dict(warning.params)["used"] == D("55.50")
+
+
+def test_planning_again_one_row_of_a_shared_letter_is_planning_everything_again(ledger):
+    """Month end plans again only the customers whose returns it refused (`plan_again`): C002
+    alone planned again kept all of the shared 90 € C001's lines had taken, and went N3.5."""
+    from toolkit.core.invoicing import plan_again
+    from toolkit.services.invoicing import billables_for
+
+    books = check(minimal.workbook(_shared(90))).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10)
+    request = Request(APRIL, date(2026, 5, 4))
+    with reading(ledger) as conn:
+        billables = billables_for(conn, books, request)
+    first = billables.plan(books, request)
+    again = plan_again(books, first, billables.shipments, {"C002"}, request, billables.complete,
+                       billables.held_lines, billables.issued_names, billables.ceilings)
+    assert {x.customer: _rated(x) for x in again.invoices} == {x.customer: _rated(x) for x in first.invoices} == {
+        "C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("55.50"), D(22), None)]}
