@@ -424,7 +424,8 @@ def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledge
 def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_today):
     """A letter covers one solar year: December 2026 invoiced 58.50 € of a 1,000 € letter; its
     protocol left on *Clienti*, January 2027's 58.50 € are not without VAT (they went N3.5, on
-    what the letter had left), with the warning at the protocol asking for 2027's letter."""
+    what the letter had left), with the warning at the protocol asking for 2027's letter, told
+    first when January's order is made."""
     rome_today(date(2027, 2, 3))
     s = _sheets(1000)
     s["Modelli ordine"] = [s["Modelli ordine"][0], ["T010", "C002", None, None, "Mensile giorno", None, None, 10,
@@ -435,7 +436,11 @@ def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_toda
     _deliver(books, ledger, date(2026, 12, 10))
     _, december = _month(books, ledger, Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 4))
     assert _rated(december) == [(D("58.50"), D(0), "N3.5")]
-    _deliver(books, ledger, date(2027, 1, 11))
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    [ahead] = [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
+    assert (ahead.sheet, ahead.cell, dict(ahead.params)["open"]) == ("Clienti", "L3", D("58.50"))
+    assert "per il 2027" in ahead.message() and "for 2027" in ahead.message("en")
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
     result, january = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
     assert _rated(january) == [(D("58.50"), D(22), None)]
     [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]

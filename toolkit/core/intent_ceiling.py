@@ -124,15 +124,34 @@ ORDERS_BEYOND = define(
        "a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
 
 
-def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amounts: Mapping[str, Decimal]
-                  ) -> list[Problem]:
+ORDERS_PAST_YEAR = define(
+    "letter-of-intent-orders-past-year", "warning",
+    title=("Ordini oltre l'anno della dichiarazione d'intento", "Orders past the letter of intent's year"),
+    it="Il cliente {customer} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, ma la sua "
+       "dichiarazione d'intento {protocol} copre le vendite del {year}, l'anno della sua prima fattura: consegnati "
+       "dal {next}, alla fatturazione andranno con l'IVA dell'articolo, perché una dichiarazione vale per un solo "
+       "anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e importo nel "
+       "foglio Clienti.",
+    en="Customer {customer} has open orders (to ship or to invoice) for {open} € without VAT, but its letter of "
+       "intent {protocol} covers the sales of {year}, the year of its first invoice: delivered from {next} on, "
+       "invoicing will charge them the item's VAT, since a letter covers one year only. Ask the customer for its "
+       "letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
+
+
+def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amounts: Mapping[str, Decimal],
+                  day: date | None = None) -> list[Problem]:
     """A warning, at the letter's amount, for each customer whose open orders (`open_amounts`,
-    net) with what its letter's invoices used pass the letter's amount, ahead of the invoice."""
+    net) with what its letter's invoices used pass the letter's amount, ahead of the invoice;
+    at its protocol, on a `day` past the year the letter covers, for any open order."""
     by_code = {c.code: c for c in master.customers}
     found = []
     for code, ceiling in sorted(ceilings.items()):
         ordered = open_amounts.get(code, ZERO)
-        if ordered > ceiling.left:
+        if day is not None and ceiling.year is not None and day.year > ceiling.year and ordered > 0:
+            found.append(ORDERS_PAST_YEAR(master.locate(by_code[code].source, "intent_protocol"), customer=code,
+                                          protocol=ceiling.protocol, year=str(ceiling.year),
+                                          next=str(ceiling.year + 1), **_euros(open=ordered)))
+        elif ordered > ceiling.left:
             found.append(ORDERS_BEYOND(master.locate(by_code[code].source, "intent_amount"), customer=code,
                                        protocol=ceiling.protocol, **_euros(open=ordered, used=ceiling.used,
                                                                             amount=ceiling.amount,

@@ -4,6 +4,7 @@ keeps within (`toolkit.core.intent_ceiling`), and what order creation and shippi
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection
@@ -30,12 +31,13 @@ def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
                        exposure: Mapping[str, Exposure] | None = None,
-                       ordering: Mapping[str, Decimal] | None = None) -> list[Problem]:
+                       ordering: Mapping[str, Decimal] | None = None, day: date | None = None) -> list[Problem]:
     """A warning for each of `customers` with a letter's ceiling whose open orders (`exposure`'s
     unshipped and uninvoiced, read here when not given, and `ordering`, the orders about to be
     made) with what final invoices used of the letter pass its amount: the desk asks for a new
     letter before month end invoices the excess with VAT. Nothing is read for a day without
-    such customers, so the day's shipping and order creation ask nothing more of the ledger.
+    such customers, so the day's shipping and order creation ask nothing more of the ledger. On
+    a `day` past the year a letter covers, its customer's open orders are told whatever is left.
     A letter two *Clienti* rows share is used by the invoices and open orders of both, and by
     those of the codes its documents were issued to (`customers_citing`)."""
     every = letters_with_amount(master)
@@ -51,5 +53,7 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
             + (ordering or {}).get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
-    mine = {code: c for code, c in ceilings(master, letters_used(conn, citing, final=True)).items() if code in letters}
-    return orders_beyond(master, mine, open_amounts)
+    mine = {code: c for code, c in ceilings(master, letters_used(conn, citing, final=True),
+                                            letters_first_sold(conn, citing) if day else None).items()
+            if code in letters}
+    return orders_beyond(master, mine, open_amounts, day)

@@ -337,7 +337,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
         for new in drafts:
             if new.key not in existing:
                 ordering[new.customer] += new.amount
-        beyond = open_orders_beyond(conn, master, exposure.keys(), exposure, ordering)
+        beyond = open_orders_beyond(conn, master, exposure.keys(), exposure, ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
                      + _changed_after(conn, master, dues))
     rows = []
@@ -475,7 +475,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
-        beyond = open_orders_beyond(conn, master, {d.customer for d in new})
+        beyond = open_orders_beyond(conn, master, {d.customer for d in new}, day=day)
         record_generation(conn, _done_until(conn, day, left_to_others))
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
     counted += on_holiday(master, [*due.notes, *notes])

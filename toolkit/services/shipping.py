@@ -465,7 +465,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
         if done.notes:
-            problems += open_orders_beyond(conn, master, {note.customer for note in done.notes})
+            problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
         return Shipped((*waited.notes, *done.notes), done.held,
                        (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, (*waited.notes, *done.notes)),
                         *issued_ahead(master, day, done.notes), *done.problems), done.completed,
