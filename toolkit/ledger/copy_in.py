@@ -66,12 +66,13 @@ def statistics_kept(conn: Connection) -> Iterator[None]:
     the most frequent statement the month sent), for about ten tables; on a server across a
     network each is a wait of its own. The planner scales a table's rows by its size on disk
     as it grows, so a statement later in the same transaction loses little by planning on the
-    statistics of the table's previous analysis; the next transaction has them fresh."""
+    statistics of the table's previous analysis; the next transaction has them fresh. A block
+    that rolled its transaction back itself grew nothing, and is left as it is."""
     conn.info[COPIED] = {}
     try:
         yield
         grown = conn.info[COPIED]
-        if grown:
+        if grown and conn.in_transaction():
             keep_statistics(conn, list(grown.values()))
     finally:
         conn.info.pop(COPIED, None)
