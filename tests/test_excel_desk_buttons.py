@@ -988,17 +988,24 @@ def test_confirm_quotation_makes_the_order_once(tmp_path, may, reads):
     assert len(orders_in(tmp_path)) == 2
 
 
-def test_confirm_quotation_prints_the_invoice_of_a_customer_invoiced_at_once(tmp_path, may):
-    """C001 invoiced *Immediato*: confirming issues its invoice with the order, and the press
-    prints it beside the book, so a later press finds no invoice recorded and never printed."""
-    import openpyxl
-
+def _quoted_for_a_customer_invoiced_at_once(tmp_path):
+    """The quotation's sheets with C001 invoiced *Immediato*, and the book whose orders of the
+    day (the quotation among them) are created."""
     sheets = quoted()
     minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
     minimal.set_cell(sheets, "Clienti", "K2", "Immediato")
     book = fake(tmp_path, sheets)
     press(book, "preview_orders")
     press(book, "create_orders")
+    return sheets, book
+
+
+def test_confirm_quotation_prints_the_invoice_of_a_customer_invoiced_at_once(tmp_path, may):
+    """C001 invoiced *Immediato*: confirming issues its invoice with the order, and the press
+    prints it beside the book, so a later press finds no invoice recorded and never printed."""
+    import openpyxl
+
+    sheets, book = _quoted_for_a_customer_invoiced_at_once(tmp_path)
     fill(book, NumeroOrdine="OC-2026-00001")
     (shown,) = press(book, "confirm_quotation")
     [invoice] = invoices_in(tmp_path)
@@ -1015,12 +1022,7 @@ def test_confirm_quotation_shows_the_warnings_of_the_invoice_issued_at_once(tmp_
     """A001 went from 22 % to 10 % on *Articoli* after the quotation was made: the invoice of a
     customer invoiced at once charges the rate of its day, and the box says so at the cell, as
     `toolkit orders confirm` prints it (`vat-rate-changed-at-invoice`), not only its errors."""
-    sheets = quoted()
-    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
-    minimal.set_cell(sheets, "Clienti", "K2", "Immediato")
-    book = fake(tmp_path, sheets)
-    press(book, "preview_orders")
-    press(book, "create_orders")
+    sheets, book = _quoted_for_a_customer_invoiced_at_once(tmp_path)
     assert (sheets["Articoli"][0][3], sheets["Articoli"][1][3]) == ("Aliquota IVA", 22)
     book.sheet("Articoli").cells[(2, 4)] = 10
     fill(book, NumeroOrdine="OC-2026-00001")
