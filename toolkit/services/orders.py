@@ -31,6 +31,7 @@ from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
+from toolkit.core.intent_ceiling import letters_with_amount
 from toolkit.core.invoicing import Invoice, invoices_at_order_within
 from toolkit.core.orders import (
     EFFECTS,
@@ -333,9 +334,10 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                    for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
+        lettered = letters_with_amount(master)
         ordering: dict[str, Decimal] = defaultdict(Decimal)
         for new in drafts:
-            if new.key not in existing:
+            if new.customer in lettered and new.key not in existing:
                 ordering[new.customer] += new.amount
         beyond = open_orders_beyond(conn, master, exposure.keys(), exposure, ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
