@@ -16,6 +16,22 @@ def copied_desk(source: Path, target: Path) -> Path:
     return target / WORKBOOK
 
 
+def customer_cells(workbook: Path, code: str, values: dict[str, object]) -> dict[str, str]:
+    """The customer `code`'s cells on *Clienti* of the saved workbook set by heading (`values`),
+    as a desk types them between two commands; returns each heading's cell (`AC5`), which the
+    problems about it name."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+    for heading, value in values.items():
+        sheet.cell(row, column[heading], value)
+    book.save(workbook)
+    return {heading: sheet.cell(row, column[heading]).coordinate for heading in values}
+
+
 def without_customer(workbook: Path, code: str) -> None:
     """The customer `code` taken off the master workbook as a desk would: its row on *Clienti*,
     its contacts, destinations and agents, its order templates with their lines and exceptions."""

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from desks import customer_cells
 from einvoice_factories import billable, invoice
 from fatturapa_reading import schema_errors
 from sqlalchemy import func, select
@@ -41,15 +42,10 @@ def december_under_letter_of_intent(tmp_path, sample_workbook, ledger_url, capsy
     debit note's and the stamp duty's credit tests start from (today set by the caller)."""
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Clienti"]
-    column = {cell.value: cell.column for cell in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
-    for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", "26011512345678901-000001"),
-                           ("Data dichiarazione d'intento", date(2026, 1, 15)),
-                           ("Importo dichiarazione d'intento", 50000)):
-        sheet.cell(row, column[heading], value)
-    book.save(workbook)
+    customer_cells(workbook, "C027", {"Natura IVA": "N3.5",
+                                      "Protocollo dichiarazione d'intento": "26011512345678901-000001",
+                                      "Data dichiarazione d'intento": date(2026, 1, 15),
+                                      "Importo dichiarazione d'intento": 50000})
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-12-01", "--ledger", ledger_url)[0] == 0
     return workbook, ledger_url
 
@@ -261,12 +257,7 @@ def test_the_debit_note_service_refuses_an_amount_no_debit_note_adds(ledger, inv
 
 def _letter_amount(workbook, amount) -> None:
     """C027's letter of intent declares `amount` from now on."""
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Clienti"]
-    column = {cell.value: cell.column for cell in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
-    sheet.cell(row, column["Importo dichiarazione d'intento"], amount)
-    book.save(workbook)
+    customer_cells(workbook, "C027", {"Importo dichiarazione d'intento": amount})
 
 
 def test_a_debit_note_past_the_letter_s_amount_is_issued_with_the_goods_vat(capsys, desk, tmp_path):
@@ -312,12 +303,7 @@ def test_a_debit_note_on_an_invoice_of_the_customer_s_former_letter_is_not_held_
     note, citing the invoice's letter as a variation does, is not measured against the new one."""
     workbook, _ = desk
     _letter_amount(workbook, 1)
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Clienti"]
-    column = {cell.value: cell.column for cell in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C027")
-    sheet.cell(row, column["Protocollo dichiarazione d'intento"], "26120112345678901-000009")
-    sheet.cell(row, column["Data dichiarazione d'intento"], date(2026, 12, 1))
-    book.save(workbook)
+    customer_cells(workbook, "C027", {"Protocollo dichiarazione d'intento": "26120112345678901-000009",
+                                      "Data dichiarazione d'intento": date(2026, 12, 1)})
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
     assert code == 0 and said["debit_note"]["vat"] == "0.00"

@@ -13,6 +13,7 @@ from decimal import Decimal as D
 import minimal
 import openpyxl
 import pytest
+from desks import customer_cells
 from test_credit_returns import APRIL, MAY
 
 from toolkit.basics.problems import Severity
@@ -344,14 +345,9 @@ def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tm
 
     desk = tmp_path / "anagrafiche.xlsx"
     shutil.copy(sample_workbook, desk)
-    book = openpyxl.load_workbook(desk)
-    sheet = book["Clienti"]
-    column = {cell.value: cell.column for cell in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "C004")
-    for heading, value in (("Natura IVA", "N3.5"), ("Protocollo dichiarazione d'intento", PROTOCOL),
-                           ("Data dichiarazione d'intento", date(2026, 1, 15)), ("Importo dichiarazione d'intento", 1)):
-        sheet.cell(row, column[heading], value)
-    book.save(desk)
+    cells = customer_cells(desk, "C004", {"Natura IVA": "N3.5", "Protocollo dichiarazione d'intento": PROTOCOL,
+                                          "Data dichiarazione d'intento": date(2026, 1, 15),
+                                          "Importo dichiarazione d'intento": 1})
     forms = tmp_path / "moduli"
     order_form(forms / "subito.xlsx", "C004", date(2026, 4, 9), [("A001", 1)])
     mapping = tmp_path / "moduli.toml"
@@ -362,8 +358,7 @@ def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tm
     form = by_name(document)["subito.xlsx"]
     assert (code, form["status"]) == (0, "converted")
     [told] = [p for p in form["problems"] if p["code"] == "letter-of-intent-exceeded"]
-    amount_cell = openpyxl.utils.get_column_letter(column["Importo dichiarazione d'intento"]) + str(row)
-    assert (told["sheet"], told["cell"]) == ("Clienti", amount_cell)
+    assert (told["sheet"], told["cell"]) == ("Clienti", cells["Importo dichiarazione d'intento"])
     assert f"dall'ordine {form['orders'][0]} in poi" in told["message"]
 
 
