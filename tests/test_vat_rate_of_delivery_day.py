@@ -491,10 +491,11 @@ def test_a_nature_changed_alone_by_hand_is_followed_by_the_lines_not_yet_shipped
     assert [(x.vat_rate, x.vat_nature) for x in jan.lines if x.item == "A001"] == [(D(0), "N2.2")]
 
 
-def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledger, rome_today):
-    """A001 of the 4 January order was cut on 4 January (6 pz shipped at 22 %, the rest a new
-    line 3 at 10 %, 2 of it shipped). On 5 January the picking list still names A001, not a line
-    number: the line still open is the one meant, not a choice the desk has to make."""
+def _cut_on_first_new(ledger, rome_today, named: str):
+    """The 4 January order made ahead, 6 pz of A001 shipped on 30 December at 22 % and 2 on 4
+    January at 10 % (its line 1 cut there, the rest a line 3), the picking list naming the line
+    by `named` (its item or its number); today 5 January. Returns the order and the books with
+    the change."""
     from toolkit.core.shipping import ChosenRow
 
     rome_today(CREATED)
@@ -502,10 +503,20 @@ def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledg
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     books = master(change=True)
     rome_today(LAST_OLD)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, named, D(6))], future=True)
     rome_today(FIRST_NEW)
-    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "A001", D(2))], future=True)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, named, D(2))], future=True)
     rome_today(date(2027, 1, 5))
+    return order, books
+
+
+def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledger, rome_today):
+    """A001 of the 4 January order was cut on 4 January (6 pz shipped at 22 %, the rest a new
+    line 3 at 10 %, 2 of it shipped). On 5 January the picking list still names A001, not a line
+    number: the line still open is the one meant, not a choice the desk has to make."""
+    from toolkit.core.shipping import ChosenRow
+
+    order, books = _cut_on_first_new(ledger, rome_today, "A001")
     done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(3))], future=True)
     assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
     [note] = done.notes
@@ -522,15 +533,7 @@ def test_a_quantities_row_naming_the_number_of_a_line_cut_is_told_where_the_rest
     from toolkit.basics.cells import Location
     from toolkit.core.shipping import ChosenRow
 
-    rome_today(CREATED)
-    created_ahead(ledger, master())
-    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
-    books = master(change=True)
-    rome_today(LAST_OLD)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(6))], future=True)
-    rome_today(FIRST_NEW)
-    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(2))], future=True)
-    rome_today(date(2027, 1, 5))
+    order, books = _cut_on_first_new(ledger, rome_today, "1")
     at = Location("quantita", "B2", "quantita.csv")
     done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
     assert done.notes == ()
