@@ -57,7 +57,7 @@ from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.payments import InvoiceRow, invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_credit_notes
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import AFTER_DRAFT_RUN, after_draft_runs, chronology_problems, new_run_id, stranded_by
+from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
 
 STILL_BILLED = define(
     "credit-leaves-order-billed", "error",
@@ -187,20 +187,14 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
                 + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
-                + _after_draft_runs(conn, master, made, workbook)
+                + refused_after_draft_runs(conn, master.settings, [made], workbook, "la nota di credito",
+                                           "the credit note")
                 + _strands_held(conn, master, made, workbook)
                 + stamp_duty_left(invoice, lines, asked, asked_in))
     if errors(problems):
         return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
-
-
-def _after_draft_runs(conn: Connection, master: MasterData, note: Invoice, workbook: str) -> list[Problem]:
-    from toolkit.services.printing import quoted
-
-    return after_draft_runs(conn, master.settings, [note], AFTER_DRAFT_RUN, what_it="la nota di credito",
-                            what_en="the credit note", workbook=quoted(workbook))
 
 
 def repeated_unprinted(conn: Connection, invoice: Invoice, line_ids: dict[int, int], made: Invoice, workbook: str,

@@ -40,11 +40,10 @@ from toolkit.ledger.settlements import (
 )
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import (
-    AFTER_DRAFT_RUN,
-    after_draft_runs,
     chronology_problems,
     new_run_id,
     output_names,
+    refused_after_draft_runs,
     stranded_by,
 )
 from toolkit.services.session import documents_off_the_sheet
@@ -174,7 +173,9 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
                    if (s.discount.code, s.customer) not in already]
         planned, mixed = _one_setting(conn, planned)
         notes = [s.credit_note for s in planned if s.credit_note is not None]
-        problems += (chronology_problems(conn, master.settings, notes) + _after_draft_runs(conn, master, notes, workbook)
+        problems += (chronology_problems(conn, master.settings, notes)
+                     + refused_after_draft_runs(conn, master.settings, notes, workbook,
+                                                "le note di credito degli sconti", "the discounts' credit notes")
                      + _strands_held(conn, master, notes, workbook))
         if errors(problems) or preview or not notes:
             return Settled(period, planned if not errors(problems) else [], already, notes if preview else [],
@@ -243,14 +244,6 @@ def _one_setting(conn: Connection, planned: list[Settlement]) -> tuple[list[Sett
         else:
             kept.append(s)
     return kept, refused
-
-
-def _after_draft_runs(conn: Connection, master: MasterData, notes: list[Invoice], workbook: Path | str
-                      ) -> list[Problem]:
-    from toolkit.services.printing import quoted
-
-    return after_draft_runs(conn, master.settings, notes, AFTER_DRAFT_RUN, what_it="le note di credito degli sconti",
-                            what_en="the discounts' credit notes", workbook=quoted(str(workbook)))
 
 
 def _strands_held(conn: Connection, master: MasterData, notes: list[Invoice], workbook: Path | str

@@ -615,6 +615,16 @@ def after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[I
     return problems
 
 
+def refused_after_draft_runs(conn: Connection, settings: Settings, documents: Iterable[Invoice], workbook: Path | str,
+                             what_it: str, what_en: str) -> list[Problem]:
+    """`after_draft_runs` as the accountant's own acts are refused (`AFTER_DRAFT_RUN`): `what_it`
+    and `what_en` name the documents, the workbook is named as a command types it."""
+    from toolkit.services.printing import quoted
+
+    return after_draft_runs(conn, settings, documents, AFTER_DRAFT_RUN, what_it=what_it, what_en=what_en,
+                            workbook=quoted(str(workbook)))
+
+
 def issued_after_draft_runs(conn: Connection, master: MasterData, invoices: Iterable[Invoice], what_it: str,
                             what_en: str) -> list[Problem]:
     """The warning of the invoices the daily flows issue at once (orders create, ship, ship
@@ -776,11 +786,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                 if status is InvoiceStatus.FINAL and not refused:
-                    from toolkit.services.printing import quoted
-
-                    refused = after_draft_runs(conn, master.settings, result.invoices, AFTER_DRAFT_RUN,
-                                               what_it="le fatture di questa emissione", what_en="this run's invoices",
-                                               workbook=quoted(master.workbook))
+                    refused = refused_after_draft_runs(conn, master.settings, result.invoices, master.workbook,
+                                                       "le fatture di questa emissione", "this run's invoices")
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
