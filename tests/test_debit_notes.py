@@ -307,3 +307,37 @@ def test_a_debit_note_on_an_invoice_of_the_customer_s_former_letter_is_not_held_
                                       "Data dichiarazione d'intento": date(2026, 12, 1)})
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
     assert code == 0 and said["debit_note"]["vat"] == "0.00"
+
+
+@pytest.mark.parametrize("former", [False, True])
+def test_a_debit_note_of_the_next_year_on_an_invoice_under_the_letter_carries_the_goods_vat(
+        capsys, desk, tmp_path, rome_today, former):
+    """FT-2026-00003 went N3.5 under C027's letter of 2026, with 50,000 € left; a debit note on
+    it dated January 2027 is an invoice of 2027, which that letter does not cover (its protocol
+    still on *Clienti*, or a new letter there): refused while the goods' rates are two, then 22 %
+    with the warning at the protocol, no letter cited (it went N3.5, on what the letter left)."""
+    workbook, url = desk
+    rome_today(date(2027, 1, 8))
+    cells = customer_cells(workbook, "C027", {"Protocollo dichiarazione d'intento": "27010512345678901-000002"}
+                           if former else {"Protocollo dichiarazione d'intento": "26011512345678901-000001"})
+    before = _documents(url)
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--date", "2027-01-08")
+    assert (code, said["debit_note"], _documents(url)) == (2, None, before)
+    [refused] = said["problems"]
+    assert (refused["code"], refused["sheet"], refused["cell"]) == (
+        "letter-of-intent-debit-past-year-rates", "Clienti", cells["Protocollo dichiarazione d'intento"])
+    assert "(22, 10)" in refused["message"] and "--rate 22" in refused["message"] and "2026" in refused["message"]
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--rate", "22",
+                        "--date", "2027-01-08")
+    assert code == 0, [p["message"] for p in said["problems"]]
+    assert (said["debit_note"]["vat"], said["debit_note"]["total"]) == ("22.00", "122.00")
+    [told] = [p for p in said["problems"] if p["code"] == "letter-of-intent-debit-past-year"]
+    assert (told["sheet"], told["cell"]) == ("Clienti", cells["Protocollo dichiarazione d'intento"])
+    assert "del 2027" in told["message"] and "(22 %)" in told["message"]
+    out = tmp_path / "xml"
+    assert cli(capsys, "einvoice", workbook, "--month", "2027-01", "--out", out, "--ledger", url)[0] == 0
+    [xml] = [p for p in out.glob("*.xml") if b"<Numero>FT-2027-00001<" in p.read_bytes()]
+    assert schema_errors(xml.read_bytes()) == []
+    root = ET.parse(xml).getroot()
+    assert [(e.findtext("AliquotaIVA"), e.findtext("Natura")) for e in root.iter("DettaglioLinee")] == [("22.00", None)]
+    assert root.find(".//AltriDatiGestionali") is None

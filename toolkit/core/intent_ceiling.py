@@ -31,7 +31,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
@@ -269,13 +270,60 @@ def debit_within(master: MasterData, ceiling: Ceiling, amount: Decimal, goods: S
     if amount <= ceiling.left:
         return None, None
     customer = next(c for c in master.customers if c.code == ceiling.customer)
-    where = master.locate(customer.source, "intent_amount")
     told = {"customer": ceiling.customer, "protocol": ceiling.protocol, "invoice": invoice,
             **_euros(debited=amount, left=max(ceiling.left, ZERO), amount=ceiling.amount)}
+    return _with_goods_vat(master.locate(customer.source, "intent_amount"), goods, chosen,
+                           DEBIT_BEYOND, DEBIT_BEYOND_RATES, told)
+
+
+DEBIT_PAST_YEAR = define(
+    "letter-of-intent-debit-past-year", "warning",
+    title=("Nota di debito oltre l'anno della dichiarazione d'intento", "Debit note past the letter of intent's year"),
+    it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {next}, ma la "
+       "dichiarazione d'intento {protocol} che la fattura cita copre le vendite del {year}, l'anno della sua prima "
+       "fattura: è emessa con l'IVA della merce a cui si aggiunge ({rate}), perché una dichiarazione vale per un solo "
+       "anno e una nota di debito è una fattura (art. 26 c. 1 DPR 633/72).",
+    en="The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {next}, but the letter "
+       "of intent {protocol} the invoice cites covers the sales of {year}, the year of its first invoice: it is "
+       "issued with the VAT of the goods it adds to ({rate}), since a letter covers one year only and a debit note "
+       "is an invoice (art. 26 c. 1 DPR 633/72).")
+DEBIT_PAST_YEAR_RATES = define(
+    "letter-of-intent-debit-past-year-rates", "error", usage=True,
+    it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {next}, ma la "
+       "dichiarazione d'intento {protocol} che la fattura cita copre le vendite del {year}, quindi va emessa con "
+       "l'IVA della merce a cui si aggiunge, e la merce della fattura ha più aliquote ({rates}); nulla è stato "
+       "registrato. Indica con --rate quella della merce a cui la nota si aggiunge (es. --rate {first}).",
+    en="The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {next}, but the "
+       "letter of intent {protocol} the invoice cites covers the sales of {year}, so it must carry the VAT of the "
+       "goods it adds to, and the invoice's goods have several rates ({rates}); nothing was stored. Give with "
+       "--rate the one of the goods the note adds to (e.g. --rate {first}).")
+
+
+def debit_past_year(master: MasterData, customer: str, protocol: str, year: int, day: date, amount: Decimal,
+                    goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None
+                    ) -> tuple[RateKey | None, Problem | None]:
+    """A debit note at N3.5 dated `day` on an invoice citing letter `protocol`, which covers
+    `year`: (None, None) within that year; in a later one, whatever the letter left, the rate of
+    the goods it adds to with a warning, or the error that refuses it (`debit_within`'s). A
+    letter covers one solar year, and the note is an invoice of its own date."""
+    if day.year <= year:
+        return None, None
+    row = next((c for c in master.customers if c.code == customer), None)
+    where = master.locate(row.source, "intent_protocol") if row is not None else None
+    told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
+            "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}
+    return _with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told)
+
+
+def _with_goods_vat(where: Location | None, goods: Sequence[RateKey], chosen: RateKey | None,
+                    warned: ProblemType, refused: ProblemType, told: dict[str, Any]
+                    ) -> tuple[RateKey | None, Problem]:
+    """The one rate of the goods a note beyond its letter adds to (`chosen` among them, when
+    named), with the warning; the refusal naming them when they are several."""
     rates = [chosen] if chosen is not None and chosen in goods else list(dict.fromkeys(goods))
     if len(rates) != 1:
         shown = [nature or f"{rate.normalize():f}" for rate, nature in rates] or [f"{ORDINARY_RATE:f}"]
-        return None, DEBIT_BEYOND_RATES(where, rates=", ".join(shown), first=shown[0], **told)
+        return None, refused(where, rates=", ".join(shown), first=shown[0], **told)
     [key] = rates
     rate, nature = key
-    return key, DEBIT_BEYOND(where, rate=nature or f"{rate.normalize():f} %", **told)
+    return key, warned(where, rate=nature or f"{rate.normalize():f} %", **told)

@@ -409,6 +409,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "to, but the invoice's goods have several rates ({rates}); nothing was stored. Write in “Aliquota nota "
               "di debito” the one of the goods the note adds to (e.g. {first}), or write the customer's new letter's "
               "protocol, date and amount in the Clienti sheet and press “Nota di debito” again."},
+    "letter-of-intent-debit-past-year-rates": {
+        "it": "La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {next}, "
+              "ma la dichiarazione d'intento {protocol} che la fattura cita copre le vendite del {year}, quindi va "
+              "emessa con l'IVA della merce a cui si aggiunge, e la merce della fattura ha più aliquote ({rates}); "
+              "nulla è stato registrato. Scrivi in «Aliquota nota di debito» quella della merce a cui la nota si "
+              "aggiunge (es. {first}) e premi di nuovo «Nota di debito».",
+        "en": "The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {next}, but "
+              "the letter of intent {protocol} the invoice cites covers the sales of {year}, so it must carry the VAT "
+              "of the goods it adds to, and the invoice's goods have several rates ({rates}); nothing was stored. "
+              "Write in “Aliquota nota di debito” the one of the goods the note adds to (e.g. {first}) and press "
+              "“Nota di debito” again."},
     "debit-unknown-rate": {
         "it": "La fattura {number} non ha l'aliquota «{typed}» indicata in «Aliquota nota di debito»: le sue sono "
               "{rates}. La nota di debito segue l'aliquota dell'operazione a cui si aggiunge; nulla è stato "

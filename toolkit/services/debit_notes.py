@@ -31,7 +31,7 @@ from toolkit.core.debit_notes import (
     refusals,
     typed_key,
 )
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT, debit_within, item_rates
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, debit_past_year, debit_within, item_rates
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
@@ -42,7 +42,7 @@ from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
-from toolkit.services.intent_letters import letter_ceilings
+from toolkit.services.intent_letters import letter_ceilings, letter_year
 from toolkit.services.invoicing import after_draft_runs, chronology_problems, new_run_id, stranded_by
 
 OUT_OF_SEQUENCE = define(
@@ -160,8 +160,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     if ceiling is not None and cited and cited != ceiling.protocol:
         ceiling = None
     rate_of_item = item_rates(master)
+    protocol = cited or (ceiling.protocol if ceiling else None)
     goods = [rate_of_item(x.item, invoice.invoice_date) for x in invoice.lines
-             if x.vat_nature == LETTER_OF_INTENT and x.item] if ceiling else []
+             if x.vat_nature == LETTER_OF_INTENT and x.item] if protocol else []
     chosen = typed_key(goods, rate) if goods and rate else None
     unknown = key if isinstance(key, Problem) else None
     if chosen is not None and unknown is not None:
@@ -181,8 +182,13 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         return Debited(None, [DEBITED_NOT_PRINTED(None, invoice=invoice.number, note=kept.number,
                                                   day=f"{kept.day:%d/%m/%Y}", command=command)], invoice=invoice.number)
     within: list[Problem] = []
-    if key[1] == LETTER_OF_INTENT and ceiling is not None:
-        beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen)
+    if key[1] == LETTER_OF_INTENT and protocol:
+        year = (ceiling.year if ceiling is not None and ceiling.year is not None
+                else letter_year(conn, invoice.customer, protocol)) or invoice.invoice_date.year
+        beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
+                                       invoice.number or "?", chosen)
+        if told is None and ceiling is not None:
+            beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
         if refusal is not None:
             return Debited(None, [refusal], invoice=invoice.number)

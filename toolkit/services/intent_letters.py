@@ -29,6 +29,12 @@ def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
     return ceilings(master, letters_used(conn, citing), letters_first_sold(conn, citing))
 
 
+def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
+    """The solar year letter `protocol` covers, that of its first invoice among those of
+    `customer` and of the codes its documents were issued to; None before it has one."""
+    return letters_first_sold(conn, {customer, *customers_citing(conn, {protocol})}).get(protocol)
+
+
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
                        exposure: Mapping[str, Exposure] | None = None,
                        ordering: Mapping[str, Decimal] | None = None, day: date | None = None) -> list[Problem]:
