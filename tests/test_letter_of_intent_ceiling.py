@@ -491,3 +491,27 @@ def test_planning_again_one_row_of_a_shared_letter_is_planning_everything_again(
                        billables.held_lines, billables.issued_names, billables.ceilings)
     assert {x.customer: _rated(x) for x in again.invoices} == {x.customer: _rated(x) for x in first.invoices} == {
         "C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("55.50"), D(22), None)]}
+
+
+def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
+    """A letter covers the year of its first line invoiced: C001's December 2026 line and
+    C002's of January 2027 are the letter's first, in one run; C002's, read alone, made 2027
+    the letter's year and went N3.5. It is invoiced with VAT, warned at C002's protocol."""
+    rome_today(date(2027, 2, 3))
+    s = _shared(1000)
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T011", "C001", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), date(2026, 12, 31), None],
+                           ["T010", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2027, 1, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None], ["T010", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10), date(2027, 1, 11))
+    result = run(ledger, books, Request(Period(date(2026, 12, 1), date(2027, 1, 31)), date(2027, 2, 3)),
+                 status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
+    rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
+    assert rated == {"C001": [(D("58.50"), D(0), "N3.5")], "C002": [(D("58.50"), D(22), None)]}
+    [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
+    assert (told.cell, dict(told.params)["customer"], dict(told.params)["year"]) == ("L3", "C002", "2026")

@@ -1038,18 +1038,27 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
     invoices of the run (`intent_ceiling.kept_within`); a warning per customer that reaches it.
     Credit notes of the run give nothing back here: they count from the next run on. Customers
     sharing one letter (two *Clienti* rows citing its protocol) share its ceiling: each one's
-    lines take what those before it in the run left."""
+    lines take what those before it in the run left, and the year the letter covers is that of
+    the first of all their lines when no invoice has cited it yet."""
     mine: dict[str, list[Any]] = defaultdict(list)
     for key in buckets:
         if key[0] in ceilings and key[3] is InvoiceKind.INVOICE:
             mine[key[0]].append(key)
     rate, found = item_rates(master), []
     spent: dict[str, Decimal] = defaultdict(Decimal)
+    first_year: dict[str, int] = {}
+    for code, keys in mine.items():
+        protocol = ceilings[code].protocol
+        for key in keys:
+            for shipment, line in buckets[key]:
+                if line[7] == LETTER_OF_INTENT:
+                    first_year[protocol] = min(shipment.day.year, first_year.get(protocol, shipment.day.year))
     for code, keys in sorted(mine.items()):
         places = sorted(((key, n) for key in keys for n in range(len(buckets[key]))),
                         key=lambda place: line_order(buckets[place[0]][place[1]]))
         ceiling = ceilings[code]
-        ceiling = replace(ceiling, used=ceiling.used + spent[ceiling.protocol])
+        ceiling = replace(ceiling, used=ceiling.used + spent[ceiling.protocol],
+                          year=ceiling.year or first_year.get(ceiling.protocol))
         kept, crossed = kept_within([buckets[key][n] for key, n in places], ceiling, rate)
         spent[ceiling.protocol] += sum((line[5] for _, line in kept if line[7] == LETTER_OF_INTENT), ZERO)
         for (key, n), goods in zip(places, kept):
