@@ -515,3 +515,53 @@ def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
     assert rated == {"C001": [(D("58.50"), D(0), "N3.5")], "C002": [(D("58.50"), D(22), None)]}
     [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
     assert (told.cell, dict(told.params)["customer"], dict(told.params)["year"]) == ("L3", "C002", "2026")
+
+
+def _item_gone(taxed_too: bool) -> tuple:
+    """C002 on a 90 € letter buys A001, then at 10 %, on the 10th and the 20th of April (the
+    20th's 37 € beyond the letter); with `taxed_too`, C001, paying VAT, buys it on the 10th. By
+    month end A001 has left *Articoli*, its prices and templates with it."""
+    s = _sheets(90)
+    minimal.set_cell(s, "Articoli", "D2", 10)
+    s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T001"]
+    if taxed_too:
+        s["Modelli ordine"].append(["T011", "C001", None, None, "Mensile giorno", None, None, 10, None, None,
+                                    date(2026, 4, 1), date(2026, 4, 30), None])
+        s["Righe modello"].append(["T011", "A001", 1, None, None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    gone = _sheets(90)
+    gone["Articoli"] = [row for row in gone["Articoli"] if row[0] != "A001"]
+    gone["Prezzi"] = [row for row in gone["Prezzi"] if row[2] != "A001"]
+    gone["Modelli ordine"] = gone["Modelli ordine"][:1]
+    gone["Righe modello"] = gone["Righe modello"][:1]
+    later = check(minimal.workbook(gone)).master
+    assert later is not None, [str(p) for p in check(minimal.workbook(gone)).problems if p.is_error]
+    return books, later
+
+
+def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_its_ddts_carried(ledger):
+    """C001's DDT of the 10th carried A001 at 10 %: C002's line of the 20th, beyond the letter,
+    takes 10 %, not the ordinary 22 % it took for an item no longer on *Articoli*."""
+    books, later = _item_gone(taxed_too=True)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    _, invoice = _month(later, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+
+
+def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_refused(ledger):
+    """No DDT with VAT ever carried A001: the run is refused at C002's amount, naming the item
+    and the fix, and stores nothing (it went at 22 % without a word)."""
+    from sqlalchemy import func, select
+
+    from toolkit.ledger import schema
+
+    books, later = _item_gone(taxed_too=False)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [refused] = [p for p in result.problems if p.is_error]
+    assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-rate-unknown", "Clienti", "P3")
+    assert "A001" in refused.message() and "Rimetti A001 nel foglio Articoli" in refused.message()
+    assert "Put A001 back on the Articoli sheet" in refused.message("en")
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0

@@ -25,8 +25,8 @@ buyer reads it, and a later letter covers them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -42,8 +42,7 @@ CENT = Decimal("0.01")
 LETTER_OF_INTENT = "N3.5"
 """The nature of a sale on a letter of intent (`core.einvoice.codes`'s: that package imports the invoicing)."""
 ORDINARY_RATE = Decimal(22)
-"""The ordinary VAT rate (art. 16 DPR 633/72): a line beyond the ceiling whose item is no longer
-on *Articoli* has no rate of its own to take."""
+"""The ordinary VAT rate (art. 16 DPR 633/72), named when a debit note's goods give no rate."""
 
 LETTER_EXCEEDED = define(
     "letter-of-intent-exceeded", "warning",
@@ -73,6 +72,9 @@ class Ceiling:
     used: Decimal = ZERO
     year: int | None = None
     """The solar year the letter covers, as its first invoice says; None before it has one."""
+    known_rates: Mapping[tuple[str, date], Decimal] = field(default_factory=dict)
+    """(item, day) → the rate the ledger's DDTs carried for an item of the lines to invoice that
+    *Articoli* no longer lists (`toolkit.ledger.item_rates`): the rate a line beyond takes."""
 
     @property
     def left(self) -> Decimal:
@@ -89,13 +91,25 @@ def letters_with_amount(master: MasterData) -> dict[str, str]:
             and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
 
 
-def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None
-             ) -> dict[str, Ceiling]:
-    """Each customer's `Ceiling`, `used` being what each protocol used and `years` the year of
-    its first invoice (`ledger.letters`)."""
+def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None,
+             known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> dict[str, Ceiling]:
+    """Each customer's `Ceiling`, `used` being what each protocol used, `years` the year of its
+    first invoice (`ledger.letters`) and `known_rates` the rates of items gone from *Articoli*."""
     amounts = {c.code: c.intent_amount for c in master.customers}
-    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO), (years or {}).get(protocol))
+    known = known_rates or {}
+    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO), (years or {}).get(protocol),
+                          known)
             for code, protocol in letters_with_amount(master).items()}
+
+
+def unlisted_items(master: MasterData, sold: Iterable[tuple[str, date]]) -> set[tuple[str, date]]:
+    """The (item, day) of N3.5 lines `sold` whose item *Articoli* no longer lists: those whose
+    rate, should they pass the ceiling, the ledger is asked for."""
+    wanted = set(sold)
+    if not wanted:
+        return set()
+    items = {i.code for i in master.items}
+    return {(item, day) for item, day in wanted if item not in items}
 
 
 LETTER_PAST_YEAR = define(
@@ -177,6 +191,17 @@ class Crossed:
     came from one (`toolkit.services.convert`)."""
     year: int | None = None
     """The year the letter covers, when that line was beyond it for its delivery's year."""
+    unrated: tuple[tuple[str, date, str], ...] = ()
+    """(item, day, order) of the lines beyond whose item neither *Articoli* nor the ledger gives
+    a rate for that day: refused, as 22 % could be the wrong VAT."""
+
+    def problems(self, master: MasterData) -> list[Problem]:
+        """The warning, and an error for each line beyond without a rate."""
+        customer = next(c for c in master.customers if c.code == self.ceiling.customer)
+        where = master.locate(customer.source, "intent_amount")
+        return [self.problem(master), *(RATE_UNKNOWN(where, customer=customer.code, protocol=self.ceiling.protocol,
+                                                     item=item, day=f"{day:%d/%m/%Y}", order=order)
+                                        for item, day, order in self.unrated)]
 
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
@@ -204,22 +229,44 @@ Goods = tuple[Any, ...]
 """A billable line as `toolkit.core.invoicing.BillableGoods`: item (0), amount (5), rate (6), nature (7)."""
 
 
-def item_rates(master: MasterData) -> Callable[[str, date], RateKey]:
-    """The rate and nature of an item's line delivered on a day, by its own row (`item_vat`)."""
+RATE_UNKNOWN = define(
+    "letter-of-intent-rate-unknown", "error",
+    title=("Aliquota IVA sconosciuta oltre la dichiarazione d'intento", "VAT rate unknown beyond the letter of intent"),
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, del {day}, va fatturata con l'IVA dell'articolo "
+       "perché è oltre la dichiarazione d'intento {protocol}, ma {item} non è più nel foglio Articoli e il registro "
+       "non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato registrato. Rimetti {item} nel "
+       "foglio Articoli con la sua aliquota IVA (o scrivi nel foglio Clienti protocollo, data e importo della nuova "
+       "dichiarazione del cliente), poi ripeti l'operazione.",
+    en="The line of {item} of customer {customer}'s order {order}, of {day}, must be invoiced with the item's VAT as "
+       "it is beyond the letter of intent {protocol}, but {item} is no longer on the Articoli sheet and the ledger "
+       "has no DDT with VAT telling its rate on that day: nothing was stored. Put {item} back on the Articoli sheet "
+       "with its VAT rate (or write the customer's new letter's protocol, date and amount in the Clienti sheet), "
+       "then do it again.")
+
+
+def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | None = None
+               ) -> Callable[[str, date], RateKey | None]:
+    """The rate and nature of an item's line delivered on a day, by its own row (`item_vat`); for
+    an item no longer on *Articoli*, the rate the ledger's DDTs carried then (`known`), or None."""
     items = {i.code: i for i in master.items}
 
-    def rate(code: str, day: date) -> RateKey:
+    def rate(code: str, day: date) -> RateKey | None:
         item = items.get(code)
-        return item_vat(item, day) if item is not None else (ORDINARY_RATE, None)
+        if item is not None:
+            return item_vat(item, day)
+        found = (known or {}).get((code, day))
+        return (found, None) if found is not None else None
     return rate
 
 
-def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey]
+def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey | None]
                 ) -> tuple[list[tuple[S, Goods]], Crossed | None]:
     """A customer's lines to invoice, in delivery order, with those under its letter (N3.5)
-    that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does."""
+    that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does,
+    naming those `rate` knows no rate for (left N3.5: their run is refused)."""
     left, within, beyond, first, year, late = ceiling.left, ZERO, ZERO, None, ceiling.year, None
     out: list[tuple[S, Goods]] = []
+    unrated: list[tuple[str, date, str]] = []
     for shipment, line in goods:
         if line[7] == LETTER_OF_INTENT:
             amount, year = line[5], year or shipment.day.year
@@ -227,12 +274,16 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 first, late = shipment.order_number, year if shipment.day.year > year else None
             if first is not None:
                 beyond += amount
-                line = (*line[:6], *rate(line[0], shipment.day), *line[8:])
+                key = rate(line[0], shipment.day)
+                if key is None:
+                    unrated.append((line[0], shipment.day, shipment.order_number))
+                else:
+                    line = (*line[:6], *key, *line[8:])
             else:
                 left -= amount
                 within += amount
         out.append((shipment, line))
-    return out, Crossed(ceiling, within, beyond, first, late) if first is not None else None
+    return out, Crossed(ceiling, within, beyond, first, late, tuple(unrated)) if first is not None else None
 
 
 DEBIT_BEYOND = define(

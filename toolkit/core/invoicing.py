@@ -1044,7 +1044,11 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
     for key in buckets:
         if key[0] in ceilings and key[3] is InvoiceKind.INVOICE:
             mine[key[0]].append(key)
-    rate, found = item_rates(master), []
+    found: list[tuple[str, Problem]] = []
+    known: dict[tuple[str, date], Decimal] = {}
+    for rates in {id(x.known_rates): x.known_rates for x in ceilings.values()}.values():
+        known.update(rates)
+    rate = item_rates(master, known)
     spent: dict[str, Decimal] = defaultdict(Decimal)
     first_year: dict[str, int] = {}
     for code, keys in mine.items():
@@ -1064,7 +1068,7 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
         for (key, n), goods in zip(places, kept):
             buckets[key][n] = goods
         if crossed is not None:
-            found.append((code, crossed.problem(master)))
+            found += [(code, problem) for problem in crossed.problems(master)]
     return found
 
 

@@ -31,13 +31,22 @@ from toolkit.core.debit_notes import (
     refusals,
     typed_key,
 )
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT, debit_past_year, debit_within, item_rates
+from toolkit.core.intent_ceiling import (
+    LETTER_OF_INTENT,
+    ORDINARY_RATE,
+    debit_past_year,
+    debit_within,
+    item_rates,
+    unlisted_items,
+)
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
+from toolkit.core.vat import RateKey
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import credited_lines
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
+from toolkit.ledger.item_rates import rates_delivered
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
@@ -159,10 +168,8 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     cited = invoice.parties.buyer.intent_protocol if invoice.parties and invoice.parties.buyer else None
     if ceiling is not None and cited and cited != ceiling.protocol:
         ceiling = None
-    rate_of_item = item_rates(master)
     protocol = cited or (ceiling.protocol if ceiling else None)
-    goods = [rate_of_item(x.item, invoice.invoice_date) for x in invoice.lines
-             if x.vat_nature == LETTER_OF_INTENT and x.item] if protocol else []
+    goods = _goods_rates(conn, master, invoice) if protocol else []
     chosen = typed_key(goods, rate) if goods and rate else None
     unknown = key if isinstance(key, Problem) else None
     if chosen is not None and unknown is not None:
@@ -205,3 +212,12 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         return Debited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
     return Debited(note, problems, invoice=invoice.number)
+
+
+def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> list[RateKey]:
+    """The rates of the invoice's N3.5 goods, at their item's VAT of the invoice's day: by
+    *Articoli*, else as the ledger's DDTs carried it (`rates_delivered`), else the ordinary
+    rate, which the note's warning names."""
+    sold = [(x.item, invoice.invoice_date) for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
+    rate = item_rates(master, rates_delivered(conn, unlisted_items(master, sold)))
+    return [rate(item, day) or (ORDINARY_RATE, None) for item, day in sold]

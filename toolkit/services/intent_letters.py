@@ -3,7 +3,7 @@ keeps within (`toolkit.core.intent_ceiling`), and what order creation and shippi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -11,22 +11,36 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem
 from toolkit.core.exposure import Exposure
-from toolkit.core.intent_ceiling import Ceiling, ceilings, letters_with_amount, orders_beyond
+from toolkit.core.intent_ceiling import (
+    LETTER_OF_INTENT,
+    Ceiling,
+    ceilings,
+    letters_with_amount,
+    orders_beyond,
+    unlisted_items,
+)
+from toolkit.core.invoicing import Shipment
 from toolkit.ledger.exposure import credit_exposures
+from toolkit.ledger.item_rates import rates_delivered
 from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_used
 from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
 
 
-def letter_ceilings(conn: Connection, master: MasterData) -> dict[str, Ceiling]:
+def letter_ceilings(conn: Connection, master: MasterData, shipments: Iterable[Shipment] = ()) -> dict[str, Ceiling]:
     """The ceiling of each customer's letter of intent that gives its amount, and what the
-    ledger's documents citing it used: one read, and none when no customer has one."""
+    ledger's documents citing it used: one read, and none when no customer has one. With the
+    `shipments` to invoice, the rates the ledger's DDTs carried for their N3.5 items no longer
+    on *Articoli* (`rates_delivered`), which lines beyond the ceiling take."""
     letters = letters_with_amount(master)
     if not letters:
         return {}
     citing = {*letters, *customers_citing(conn, set(letters.values()))}
-    return ceilings(master, letters_used(conn, citing), letters_first_sold(conn, citing))
+    unlisted = unlisted_items(master, ((line[0], s.day) for s in shipments if s.customer in letters
+                                       for line in s.lines if line[7] == LETTER_OF_INTENT))
+    return ceilings(master, letters_used(conn, citing), letters_first_sold(conn, citing),
+                    rates_delivered(conn, unlisted))
 
 
 def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:

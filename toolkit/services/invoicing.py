@@ -401,7 +401,7 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped),
-                     letter_ceilings(conn, master))
+                     letter_ceilings(conn, master, shipped + ordered))
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
@@ -517,8 +517,10 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     beyond it are invoiced with VAT), beside the lines rated again."""
     rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
     rate_again(conn, rated)
-    invoices, crossed = invoices_at_order_within(
-        master, order_shipments(ordered_not_invoiced(conn, order_ids=order_ids)), day, letter_ceilings(conn, master))
+    shipments = order_shipments(ordered_not_invoiced(conn, order_ids=order_ids))
+    invoices, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))
+    if errors(crossed):
+        raise ProblemsFound(errors(crossed))
     issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
     return InvoicedAtOrder(issued, refused, said + crossed)
 
@@ -573,7 +575,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
-    billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master))
+    billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master, shipments))
     result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
     if not errors(problems):

@@ -621,8 +621,10 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     problems: list[Problem] = []
     for day, orders in sorted(invoice_now.items()):
         ids = [order_id for order_id, _, _ in orders]
-        planned, crossed = invoices_at_order_within(master, stored_shipments(conn, orders, line_ids), day,
-                                                    letter_ceilings(conn, master))
+        shipments = stored_shipments(conn, orders, line_ids)
+        planned, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))
+        if errors(crossed):
+            raise ProblemsFound(errors(crossed))
         issued, left_out = issue_at_order(conn, master, planned, ids, day)
         invoices += issued
         problems += crossed + left_out
