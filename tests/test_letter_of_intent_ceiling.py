@@ -412,8 +412,11 @@ def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledge
     books = check(minimal.workbook(s)).master
     assert books is not None
     create(books, ledger, APRIL_10, with_catch_up=False)
-    assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
-        ("Clienti", "P3", D("92.50"), D("2.50"))]
+    told = [p for p in preview(books, ledger, APRIL_20, with_catch_up=False).problems
+            if p.code == "letter-of-intent-orders-beyond"]
+    assert _beyond(told) == [("Clienti", "P3", D("92.50"), D("2.50"))]
+    assert told[0].message().startswith("Il cliente C002, con C001 che cita la stessa dichiarazione, ha ordini aperti")
+    assert told[0].message("en").startswith("Customer C002, with C001 citing the same letter, has open orders")
 
 
 def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_today):
@@ -565,3 +568,30 @@ def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_
     assert "Put A001 back on the Articoli sheet" in refused.message("en")
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0
+
+
+def test_the_warning_ahead_counts_only_what_the_letter_will_invoice(ledger):
+    """C002's order of the 10th (55.50 €) was made before it bought on N3.5, and keeps its VAT:
+    with the 20th's 37 € under a 90 € letter nothing passes it (92.50 € were told)."""
+    from toolkit.services.orders import preview
+
+    before = _sheets(90)
+    for cell in ("K3", "L3", "M3", "P3"):
+        minimal.set_cell(before, "Clienti", cell, None)
+    taxed = check(minimal.workbook(before)).master
+    assert taxed is not None
+    create(taxed, ledger, APRIL_10, with_catch_up=False)
+    books = _master(90)
+    assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == []
+    assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False).problems) == []
+
+
+def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledger):
+    """April invoiced 55.50 € N3.5 under a letter of 100 €, whose amount the desk then corrects
+    to 50 €: May's 55.50 € will all go with VAT, 55.50 € beyond, not 61 € (5.50 € counted twice)."""
+    books = _master(100)
+    _deliver(books, ledger, APRIL_10)
+    _month(books, ledger, APRIL, date(2026, 5, 4))
+    lower = _master(50)
+    assert _beyond(create(lower, ledger, MAY_11, with_catch_up=False).problems) == [
+        ("Clienti", "P3", D("55.50"), D("55.50"))]

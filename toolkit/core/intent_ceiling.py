@@ -33,6 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemType, define
+from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
@@ -129,12 +130,13 @@ LETTER_PAST_YEAR = define(
 ORDERS_BEYOND = define(
     "letter-of-intent-orders-beyond", "warning",
     title=("Ordini oltre l'importo della dichiarazione d'intento", "Orders beyond the letter of intent's amount"),
-    it="Il cliente {customer} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, e le fatture "
-       "hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: insieme la superano "
-       "di {beyond} €, che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). "
-       "Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.",
-    en="Customer {customer} has open orders (to ship or to invoice) for {open} € without VAT, and invoices have "
-       "used {used} € of its letter of intent {protocol}, of {amount} €: together they pass it by {beyond} €, "
+    it="Il cliente {customer}{shared} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, e le "
+       "fatture hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: insieme la "
+       "superano di {beyond} €, che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. "
+       "471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel "
+       "foglio Clienti.",
+    en="Customer {customer}{shared} has open orders (to ship or to invoice) for {open} € without VAT, and invoices "
+       "have used {used} € of its letter of intent {protocol}, of {amount} €: together they pass it by {beyond} €, "
        "which invoicing will charge with the item's VAT (art. 7 c. 4-bis D.Lgs. 471/97). Ask the customer for "
        "a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
 
@@ -142,35 +144,67 @@ ORDERS_BEYOND = define(
 ORDERS_PAST_YEAR = define(
     "letter-of-intent-orders-past-year", "warning",
     title=("Ordini oltre l'anno della dichiarazione d'intento", "Orders past the letter of intent's year"),
-    it="Il cliente {customer} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, ma la sua "
-       "dichiarazione d'intento {protocol} copre le vendite del {year}, l'anno della sua prima fattura: consegnati "
-       "dal {next}, alla fatturazione andranno con l'IVA dell'articolo, perché una dichiarazione vale per un solo "
-       "anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e importo nel "
-       "foglio Clienti.",
-    en="Customer {customer} has open orders (to ship or to invoice) for {open} € without VAT, but its letter of "
-       "intent {protocol} covers the sales of {year}, the year of its first invoice: delivered from {next} on, "
-       "invoicing will charge them the item's VAT, since a letter covers one year only. Ask the customer for its "
-       "letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
+    it="Il cliente {customer}{shared} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, ma la "
+       "sua dichiarazione d'intento {protocol} copre le vendite del {year}, l'anno della sua prima fattura: "
+       "consegnati dal {next}, alla fatturazione andranno con l'IVA dell'articolo, perché una dichiarazione vale "
+       "per un solo anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e "
+       "importo nel foglio Clienti.",
+    en="Customer {customer}{shared} has open orders (to ship or to invoice) for {open} € without VAT, but its "
+       "letter of intent {protocol} covers the sales of {year}, the year of its first invoice: delivered from "
+       "{next} on, invoicing will charge them the item's VAT, since a letter covers one year only. Ask the customer "
+       "for its letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
+
+
+@dataclass(frozen=True, slots=True)
+class SharedWith:
+    """The other *Clienti* rows citing a customer's letter, whose orders and invoices its
+    warning ahead counts with the customer's: said, so the desk does not look for them among
+    the customer's own.
+
+    >>> SharedWith(("C001",)).shown("it"), SharedWith(("C001", "C003")).shown("en"), SharedWith(()).shown("it")
+    (', con C001 che cita la stessa dichiarazione,', ', with C001 and C003 citing the same letter,', '')
+    """
+
+    codes: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        if not self.codes:
+            return ""
+        if lang == "en":
+            return f", with {' and '.join(self.codes)} citing the same letter,"
+        cite = "cita" if len(self.codes) == 1 else "citano"
+        return f", con {' e '.join(self.codes)} che {cite} la stessa dichiarazione,"
+
+
+def letter_amount(lines: Iterable[DocumentLine]) -> Decimal:
+    """What of these lines an order will invoice under a letter of intent: its N3.5 lines sold
+    (not returned). An order made before its customer bought on N3.5 keeps its own nature."""
+    return sum((x.amount for x in lines if x.vat_nature == LETTER_OF_INTENT and x.quantity > 0), ZERO)
 
 
 def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amounts: Mapping[str, Decimal],
-                  day: date | None = None) -> list[Problem]:
-    """A warning, at the letter's amount, for each customer whose open orders (`open_amounts`,
-    net) with what its letter's invoices used pass the letter's amount, ahead of the invoice;
-    at its protocol, on a `day` past the year the letter covers, for any open order."""
+                  day: date | None = None, shared: Mapping[str, tuple[str, ...]] | None = None) -> list[Problem]:
+    """A warning, at the letter's amount, for each customer whose open orders under its letter
+    (`open_amounts`, net, those of the other rows citing it, `shared`, with them) with what its
+    letter's invoices used pass the letter's amount, ahead of the invoice: by what they will
+    invoice with VAT (an excess the invoices made already is not told again); at its protocol,
+    on a `day` past the year the letter covers, for any open order."""
     by_code = {c.code: c for c in master.customers}
     found = []
     for code, ceiling in sorted(ceilings.items()):
         ordered = open_amounts.get(code, ZERO)
-        if day is not None and ceiling.year is not None and day.year > ceiling.year and ordered > 0:
+        others = SharedWith((shared or {}).get(code, ()))
+        if ordered <= 0:
+            continue
+        if day is not None and ceiling.year is not None and day.year > ceiling.year:
             found.append(ORDERS_PAST_YEAR(master.locate(by_code[code].source, "intent_protocol"), customer=code,
-                                          protocol=ceiling.protocol, year=str(ceiling.year),
+                                          shared=others, protocol=ceiling.protocol, year=str(ceiling.year),
                                           next=str(ceiling.year + 1), **_euros(open=ordered)))
         elif ordered > ceiling.left:
             found.append(ORDERS_BEYOND(master.locate(by_code[code].source, "intent_amount"), customer=code,
-                                       protocol=ceiling.protocol, **_euros(open=ordered, used=ceiling.used,
-                                                                            amount=ceiling.amount,
-                                                                            beyond=ordered - ceiling.left)))
+                                       shared=others, protocol=ceiling.protocol,
+                                       **_euros(open=ordered, used=ceiling.used, amount=ceiling.amount,
+                                                beyond=ordered - max(ceiling.left, ZERO))))
     return found
 
 

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, exists, func, or_, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.lines import line_amount
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
+from toolkit.ledger.exposure import OPEN_STATUSES
 from toolkit.model.parties import Parties
 
 i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
@@ -51,6 +53,33 @@ def letters_used(conn: Connection, customers: Collection[str], *, final: bool = 
             if protocol:
                 used[protocol] += amount
     return dict(used)
+
+
+def letters_open(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
+    """Customer → the net of its open N3.5 goods on no invoice yet (drafts included: a draft
+    run's lines are invoiced, under the letter or beyond it, until it is undone): what its open
+    orders still have to ship, and what its DDTs still to invoice carry. Lines of another
+    nature (an order made before the customer bought on N3.5), returns and lines invoiced at
+    the order are not the letter's to use. One read of each, through the open orders and the
+    DDTs still to invoice of these customers."""
+    o, ol, d, dl = schema.orders.c, schema.order_lines.c, schema.deliveries.c, schema.delivery_lines.c
+    at_order = exists().where(il.order_line_id == ol.id, il.delivery_line_id.is_(None))
+    open_: dict[str, Decimal] = defaultdict(Decimal)
+    for chunk in in_batches(sorted(customers)):
+        for customer, quantity, shipped, price in conn.execute(
+                select(o.customer, ol.quantity, ol.shipped, ol.unit_price)
+                .join(schema.orders, o.id == ol.order_id)
+                .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES), ol.vat_nature == LETTER_OF_INTENT,
+                       ol.quantity > 0, ol.quantity > ol.shipped, ~at_order)):
+            open_[customer] += line_amount(quantity - shipped, price)
+        for customer, quantity, price in conn.execute(
+                select(d.customer, dl.quantity, ol.unit_price)
+                .join(schema.deliveries, d.id == dl.delivery_id)
+                .join(schema.order_lines, ol.id == dl.order_line_id)
+                .where(d.customer.in_(chunk), schema.uninvoiced_kept, ol.vat_nature == LETTER_OF_INTENT,
+                       dl.quantity > 0, ~at_order, ~exists().where(il.delivery_line_id == dl.id))):
+            open_[customer] += line_amount(quantity, price)
+    return dict(open_)
 
 
 def customers_citing(conn: Connection, protocols: Collection[str]) -> set[str]:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem
-from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import (
     LETTER_OF_INTENT,
     Ceiling,
@@ -20,9 +19,8 @@ from toolkit.core.intent_ceiling import (
     unlisted_items,
 )
 from toolkit.core.invoicing import Shipment
-from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.item_rates import rates_delivered
-from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_used
+from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_open, letters_used
 from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
@@ -50,30 +48,28 @@ def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
 
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
-                       exposure: Mapping[str, Exposure] | None = None,
                        ordering: Mapping[str, Decimal] | None = None, day: date | None = None) -> list[Problem]:
-    """A warning for each of `customers` with a letter's ceiling whose open orders (`exposure`'s
-    unshipped and uninvoiced, read here when not given, and `ordering`, the orders about to be
-    made) with what final invoices used of the letter pass its amount: the desk asks for a new
-    letter before month end invoices the excess with VAT. Nothing is read for a day without
-    such customers, so the day's shipping and order creation ask nothing more of the ledger. On
-    a `day` past the year a letter covers, its customer's open orders are told whatever is left.
-    A letter two *Clienti* rows share is used by the invoices and open orders of both, and by
-    those of the codes its documents were issued to (`customers_citing`)."""
+    """A warning for each of `customers` with a letter's ceiling whose open N3.5 goods
+    (`letters_open`, and `ordering`, the orders about to be made, `letter_amount`) with what
+    invoices used of the letter pass its amount: the desk asks for a new letter before month end
+    invoices the excess with VAT. Nothing is read for a day without such customers, so the
+    day's shipping and order creation ask nothing more of the ledger. On a `day` past the year
+    a letter covers, its customer's open orders are told whatever is left. A letter two
+    *Clienti* rows share is used by the invoices and open orders of both, and by those of the
+    codes its documents were issued to (`customers_citing`); the warning names the other row."""
     every = letters_with_amount(master)
     letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
         return []
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
-    others = [code for code in sharing if code not in letters]
-    found = {**(exposure if exposure is not None else credit_exposures(conn, letters)),
-             **(credit_exposures(conn, others) if others else {})}
-    each = {code: (found[code].unshipped + found[code].uninvoiced if code in found else ZERO)
-            + (ordering or {}).get(code, ZERO) for code in sharing}
+    found = letters_open(conn, sharing)
+    each = {code: found.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
-    mine = {code: c for code, c in ceilings(master, letters_used(conn, citing, final=True),
+    shared = {code: tuple(sorted(c for c in sharing if every[c] == protocol and c != code))
+              for code, protocol in letters.items()}
+    mine = {code: c for code, c in ceilings(master, letters_used(conn, citing),
                                             letters_first_sold(conn, citing) if day else None).items()
             if code in letters}
-    return orders_beyond(master, mine, open_amounts, day)
+    return orders_beyond(master, mine, open_amounts, day, shared)

@@ -31,7 +31,7 @@ from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
-from toolkit.core.intent_ceiling import letters_with_amount
+from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
 from toolkit.core.invoicing import Invoice, invoices_at_order_within
 from toolkit.core.orders import (
     EFFECTS,
@@ -338,8 +338,8 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
         ordering: dict[str, Decimal] = defaultdict(Decimal)
         for new in drafts:
             if new.customer in lettered and new.key not in existing:
-                ordering[new.customer] += new.amount
-        beyond = open_orders_beyond(conn, master, exposure.keys(), exposure, ordering, day)
+                ordering[new.customer] += letter_amount(new.lines)
+        beyond = open_orders_beyond(conn, master, exposure.keys(), ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
                      + _changed_after(conn, master, dues))
     rows = []
