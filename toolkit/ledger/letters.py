@@ -2,10 +2,8 @@
 
 An invoice keeps the letter it was issued under in its kept buyer (`Buyer.intent_protocol`,
 `schema.issued_parties`), so the documents themselves say which letter each N3.5 line used; no
-column of its own is needed. A credit note's buyer bears the letter of the invoices it corrects
-(`toolkit.core.credit_notes.as_corrected`); one correcting invoices of several letters bears
-none of them alone, and each of its lines gives back to the letter of the invoice line it takes
-back (`credits_line_id`, or a return's `schema.returned_lines`).
+column of its own is needed. Which letter a credit note's line gives back to is the core's rule
+(`toolkit.core.letter_use`); this module reads the rows it needs.
 """
 
 from __future__ import annotations
@@ -17,6 +15,8 @@ from decimal import Decimal
 from sqlalchemy import Connection, exists, func, or_, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.letter_use import LetterLine, Taken, traced
+from toolkit.core.letter_use import letters_used as core_letters_used
 from toolkit.core.lines import line_amount
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
@@ -26,33 +26,38 @@ from toolkit.model.parties import Parties
 i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
 
 
-def letters_used(conn: Connection, customers: Collection[str], *, final: bool = False) -> dict[str, Decimal]:
+def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
     """Protocol → the net of the N3.5 lines of these customers' documents citing it, drafts
-    included (a draft run's lines are invoiced until it is undone) unless `final`: invoices less
-    credit notes. One read of those customers' N3.5 lines, and of the parties their documents cite."""
-    wanted = [il.vat_nature == LETTER_OF_INTENT, *([i.status == "final"] if final else [])]
+    included (a draft run's lines are invoiced until it is undone): invoices less credit notes,
+    as `toolkit.core.letter_use` counts them. One read of those customers' N3.5 lines, and of
+    the parties their documents cite; for a note of several letters, of what it took back."""
     rows = [row for chunk in in_batches(sorted(customers))
             for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id)
                                     .join(schema.invoices, i.id == il.invoice_id)
-                                    .where(i.customer.in_(chunk), *wanted))]
-    kept = parties.read(conn, {row.parties_id for row in rows})
-    letter_of = {pid: (p.buyer.intent_protocol if p.buyer else None, bool(p.buyer and p.buyer.intent_letters))
-                 for pid, p in kept.items()}
-    used: dict[str, Decimal] = defaultdict(Decimal)
-    line_letter: dict[int, str | None] = {}
-    several = []
-    for row in rows:
-        protocol, many = letter_of.get(row.parties_id, (None, False))
-        line_letter[row.id] = protocol
-        if protocol:
-            used[protocol] += row.amount
-        elif many:
-            several.append(row)
-    if several:
-        for amount, protocol in _given_back(conn, several, line_letter):
-            if protocol:
-                used[protocol] += amount
-    return dict(used)
+                                    .where(i.customer.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
+    letter_of = _letters_cited(conn, {row.parties_id for row in rows})
+    lines = [LetterLine(row.id, row.amount, row.credits_line_id, *letter_of.get(row.parties_id, (None, False)))
+             for row in rows]
+    several = traced(lines)
+    if not several:
+        return core_letters_used(lines)
+    returns = [x.id for x in several if x.credits is None]
+    taken = [Taken(*t) for chunk in in_batches(returns)
+             for t in conn.execute(select(r.credit_line_id, r.invoice_line_id, r.amount)
+                                   .where(r.credit_line_id.in_(chunk)))]
+    known = {x.id for x in lines}
+    wanted = sorted({*(x.credits for x in several if x.credits is not None), *(t.invoice_line for t in taken)} - known)
+    found = [(row.id, row.parties_id) for chunk in in_batches(wanted)
+             for row in conn.execute(select(il.id, i.parties_id).join(schema.invoices, i.id == il.invoice_id)
+                                     .where(il.id.in_(chunk)))]
+    cited = _letters_cited(conn, {pid for _, pid in found})
+    return core_letters_used(lines, taken, {line_id: cited.get(pid, (None, False))[0] for line_id, pid in found})
+
+
+def _letters_cited(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, bool]]:
+    """Kept parties' id → the one letter its buyer cites, and whether it cites several."""
+    return {pid: (p.buyer.intent_protocol if p.buyer else None, bool(p.buyer and p.buyer.intent_letters))
+            for pid, p in parties.read(conn, ids).items()}
 
 
 def letters_open(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
@@ -114,26 +119,3 @@ def letters_first_sold(conn: Connection, customers: Collection[str]) -> dict[str
         if buyer and buyer.intent_protocol:
             first[buyer.intent_protocol] = min(day.year, first.get(buyer.intent_protocol, day.year))
     return first
-
-
-def _given_back(conn: Connection, lines: list, line_letter: dict[int, str | None]
-                ) -> list[tuple[Decimal, str | None]]:
-    """What each line of a note correcting invoices of several letters gives back to which:
-    a credit line to its invoice line's letter, a return's line to the letter of each invoice
-    line it takes its goods back from, by the amount taken back of it."""
-    credited = {row.id: row.credits_line_id for row in lines if row.credits_line_id is not None}
-    returns = [row.id for row in lines if row.credits_line_id is None]
-    taken = [(t.credit_line_id, t.invoice_line_id, t.amount) for chunk in in_batches(returns)
-             for t in conn.execute(select(r.credit_line_id, r.invoice_line_id, r.amount)
-                                   .where(r.credit_line_id.in_(chunk)))]
-    wanted = sorted({*credited.values(), *(t[1] for t in taken)} - line_letter.keys())
-    found = [(row.id, row.parties_id) for chunk in in_batches(wanted)
-             for row in conn.execute(select(il.id, i.parties_id).join(schema.invoices, i.id == il.invoice_id)
-                                     .where(il.id.in_(chunk)))]
-    kept = parties.read(conn, {pid for _, pid in found})
-    line_letter = {**line_letter, **{line_id: (kept[pid].buyer.intent_protocol  # type: ignore[union-attr]
-                                               if pid in kept and kept[pid].buyer else None)
-                                     for line_id, pid in found}}
-    amounts = {row.id: row.amount for row in lines}
-    return ([(amounts[line_id], line_letter.get(sold)) for line_id, sold in credited.items()]
-            + [(amount, line_letter.get(sold)) for _, sold, amount in taken])

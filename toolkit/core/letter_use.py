@@ -1,0 +1,78 @@
+"""What each letter of intent used of its ceiling (*plafond*), from the N3.5 lines of the
+documents citing it: which letter each line uses, or gives back to.
+
+An invoice's line uses the letter its document cites (its kept buyer, `Buyer.intent_protocol`),
+and a credit note's line gives back to the letter its note cites, that of the invoices it
+corrects (`toolkit.core.credit_notes.as_corrected`). A note correcting invoices of several
+letters cites none of them alone: each of its lines gives back to the letter of the invoice
+line it takes back (`credits`), and a return's line, which cites no invoice line, to the letter
+of each invoice line it takes goods back from, by the amount taken back of it (`Taken`). The
+ledger reads the lines (`toolkit.ledger.letters`); the rule is here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LetterLine:
+    """An N3.5 line of an invoice or credit note, with the letter its document cites."""
+
+    id: int
+    amount: Decimal
+    """Net; negative on a credit note."""
+    credits: int | None
+    """The invoice line a credit note's line takes back (`credits_line_id`); None on a return's line."""
+    protocol: str | None
+    """The one letter its document cites; None when it cites none, or several."""
+    several: bool = False
+    """Its document (a credit note) cites the letters of invoices of several letters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What a return's line of a note of several letters took back of one invoice line (`schema.returned_lines`)."""
+
+    credit_line: int
+    invoice_line: int
+    amount: Decimal
+
+
+def traced(lines: Iterable[LetterLine]) -> list[LetterLine]:
+    """The lines whose letter is that of the invoice lines they take back: those of a note of several letters."""
+    return [x for x in lines if x.protocol is None and x.several]
+
+
+def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
+                 sold: Mapping[int, str | None] | None = None) -> dict[str, Decimal]:
+    """Protocol → the net of `lines` using it, invoices less credit notes: each line its
+    document's letter, a `traced` line the letter of the invoice line it credits, a return's
+    line that of each invoice line it took goods back from (`taken`); `sold` is the letter of
+    the invoice lines they cite that are not among `lines`.
+
+    >>> from decimal import Decimal as D
+    >>> sold = [LetterLine(1, D(100), None, "A"), LetterLine(2, D(50), None, "B")]
+    >>> note = [LetterLine(3, D(-30), 1, None, True), LetterLine(4, D(-20), None, None, True)]
+    >>> letters_used(sold + note, [Taken(4, 2, D(-20))])
+    {'A': Decimal('70'), 'B': Decimal('30')}
+    """
+    letter = {**(sold or {}), **{x.id: x.protocol for x in lines}}
+    used: dict[str, Decimal] = defaultdict(Decimal)
+    for x in lines:
+        if x.protocol:
+            used[x.protocol] += x.amount
+    several = traced(lines)
+    for x in several:
+        protocol = letter.get(x.credits) if x.credits is not None else None
+        if protocol:
+            used[protocol] += x.amount
+    returns = {x.id for x in several if x.credits is None}
+    for t in taken:
+        protocol = letter.get(t.invoice_line) if t.credit_line in returns else None
+        if protocol:
+            used[protocol] += t.amount
+    return dict(used)
