@@ -1036,7 +1036,9 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
     """The invoices' lines (`buckets`, keyed customer first and kind fourth, changed in place)
     of each customer with a letter's ceiling kept within it, in delivery order across all its
     invoices of the run (`intent_ceiling.kept_within`); a warning per customer that reaches it.
-    Credit notes of the run give nothing back here: they count from the next run on. Customers
+    Credit notes of the run give nothing back here: they count from the next run on, since
+    which letter a return gives back to, and at which rate, is known only once it is matched
+    to the invoices that sold its goods, after this plan (`services.invoicing.returns_left_out`). Customers
     sharing one letter (two *Clienti* rows citing its protocol) share its ceiling: each one's
     lines take what those before it in the run left, and the year the letter covers is that of
     the first of all their lines when no invoice has cited it yet."""
