@@ -305,3 +305,21 @@ def test_an_item_taken_off_articoli_with_orders_open_is_named_when_they_ship_or_
     assert "If only its code changed, put A002's row back on Items" in named.message("en")
     assert not [p for p in ship(master, ledger, DAY, all_open=True, replan=True).problems
                 if p.code == "ship-item-not-in-workbook"]
+
+
+def test_a_unit_changed_on_articoli_with_orders_open_is_warned_at_its_cell_and_the_ddt_keeps_the_orders(
+        tmp_path, ledger):
+    """A001 turned from pz to kg on Articoli after the 9th's orders were made in pieces: the
+    DDT states the 10 pieces shipped (the order line's unit, the ledger's), and the shipment
+    warns at A001's unit cell, naming the order, that the stock counted in kg loses pieces."""
+    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
+    sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
+    minimal.set_cell(sheets, "Articoli", "C2", "kg")
+    master = check(minimal.workbook(sheets)).master
+    done = ship(master, ledger, DAY, all_open=True)
+    [told] = [p for p in done.problems if p.code == "ship-item-unit-changed"]
+    assert (told.sheet, told.cell, told.is_error) == ("Articoli", "C2", False)
+    assert told.message("it").startswith("L'articolo A001 ha ora unità «kg», ma gli ordini OC-2026-00001 lo hanno "
+                                         "ordinato in «pz»")
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, done.notes))["DDT-2026-00001"]
+    assert goods(sheet)[0][:4] == ("A001", "Caffè in grani 1 kg", "pz", 10)

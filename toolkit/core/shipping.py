@@ -121,6 +121,19 @@ ITEM_GONE = define(
        "and VAT rate they were ordered with, and its stock reads 0, so where the customer wants complete lines or "
        "orders they stay held. If only its code changed, put {item}'s row back on Items (and on Stock) until those "
        "orders have shipped; if it is no longer sold, close or void those orders.")
+UNIT_CHANGED = define(
+    "ship-item-unit-changed", "warning",
+    title=("Unità di misura cambiata con ordini aperti", "Unit of measure changed with orders open"),
+    it="L'articolo {item} ha ora unità «{unit}», ma gli ordini {orders} lo hanno ordinato in «{ordered}»: i loro "
+       "DDT riportano le quantità in «{ordered}», come ordinate e spedite, ma la giacenza di {item} è contata in "
+       "«{unit}» e ne toglie quelle quantità come se fossero «{unit}». Se l'unità è cambiata davvero, chiudi o "
+       "annulla quegli ordini e ricreali in «{unit}» (o riscrivi Unità di misura «{ordered}» finché non sono "
+       "spediti); se l'hai cambiata per errore, rimetti «{ordered}».",
+    en="Item {item} now has unit «{unit}», but orders {orders} ordered it in «{ordered}»: their DDTs state the "
+       "quantities in «{ordered}», as ordered and shipped, but {item}'s stock is counted in «{unit}» and has those "
+       "quantities taken off it as if they were «{unit}». If the unit really changed, close or void those orders "
+       "and make them again in «{unit}» (or write Unit «{ordered}» back until they have shipped); if you changed "
+       "it by mistake, put «{ordered}» back.")
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
     title=("Ordine in attesa dell'incasso: non spedito", "Order awaiting payment: not shipped"),
@@ -756,6 +769,31 @@ def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held:
     where = master.locate_sheet(Item.sheet)
     return [ITEM_GONE(where, item=item, orders=wording.first_numbers(sorted(numbers)))
             for item, numbers in sorted(orders.items())]
+
+
+def units_changed(master: MasterData, notes: Iterable[DeliveryNote], orders: Iterable[Order]) -> list[Problem]:
+    """One warning, at the item's *Unità di misura* cell, per item whose unit on *Articoli* is
+    no longer the one these DDTs carried or these orders' open lines were ordered in: a DDT
+    states the quantity in the unit it was ordered and shipped in (the order line's, kept by
+    the ledger), but the stock, counted in the sheet's unit, had kilos taken off a count of
+    pieces with nothing said."""
+    items = {i.code: i for i in master.items}
+    orders_by: dict[tuple[str, str], set[str]] = {}
+
+    def met(item: str, unit: str, number: str) -> None:
+        known = items.get(item)
+        if known is not None and unit.strip().casefold() != known.unit.strip().casefold():
+            orders_by.setdefault((item, unit), set()).add(number)
+    for note in notes:
+        for line in note.lines:
+            met(line.item, line.unit, line.order_number)
+    for order in orders:
+        for order_line in order.lines:
+            if order_line.quantity > order_line.shipped:
+                met(order_line.item, order_line.unit, order.number)
+    return [UNIT_CHANGED(master.locate(items[item].source, "unit"), item=item, unit=items[item].unit, ordered=unit,
+                         orders=wording.first_numbers(sorted(numbers)))
+            for (item, unit), numbers in sorted(orders_by.items())]
 
 
 @per_master

@@ -55,6 +55,7 @@ from toolkit.core.shipping import (
     service_items,
     ships_after_payment,
     takes_nothing,
+    units_changed,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
@@ -685,7 +686,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
                        accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
                        exposures=exposures)
-    if gone := items_off_the_sheet(master, done.notes, done.held):
+    if gone := [*items_off_the_sheet(master, done.notes, done.held), *units_changed(master, done.notes, fresh)]:
         done = replace(done, problems=(*done.problems, *gone))
     if not apart.held:
         return done
