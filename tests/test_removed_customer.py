@@ -161,3 +161,18 @@ def test_orders_list_finds_the_orders_of_a_customer_taken_off_the_sheet(capsys, 
     assert {o["customer"] for o in listed["orders"]} == {GONE}
     code, said = toolkit(capsys, "orders", "list", removed, "--customer", "C999")
     assert code == 2 and "--customer: nel foglio Clienti non trovo C999" in said
+
+
+def test_a_draft_whose_customer_left_the_sheet_is_made_final_with_a_warning_naming_it(capsys, desk):
+    """C019 taken off Clienti after April's draft run: `invoice finalize` made its invoice final
+    with the data it was drafted with, and said nothing; now it names the draft and the customer."""
+    code, ran = answer(capsys, "invoice", desk, *MONTH, "--out", desk.parent / "fatture")
+    assert code == 0, ran
+    [number] = [x["number"] for x in ran["invoices"] if x["customer"] == GONE]
+    without_customer(desk, GONE)
+    code, made = answer(capsys, "invoice", "finalize", desk, ran["run_id"])
+    assert code == 0, made
+    [told] = [p for p in made["problems"] if p["code"] == "finalize-customer-not-in-workbook"]
+    assert (told["sheet"], told["severity"]) == ("Clienti", "warning")
+    assert told["message"].startswith(f"Il cliente {GONE} ({GONE_NAME}) non è più nel foglio Clienti: 1 bozza "
+                                      f"dell'emissione {ran['run_id']} ({number}) è stata resa definitiva")

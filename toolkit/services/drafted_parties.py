@@ -53,6 +53,20 @@ PEC_CHANGED = define(
        "Entrate), where SDI puts what it cannot deliver.",
     title=("PEC cambiata dopo la bozza", "PEC changed after the draft"))
 
+CUSTOMER_GONE = define(
+    "finalize-customer-not-in-workbook", "warning",
+    it="Il cliente {customer} ({name}) non è più nel foglio Clienti: {drafts} dell'emissione {run_id} ({numbers}) "
+       "{are} con i suoi dati di quando è stata fatta (ragione sociale, partita IVA, indirizzo, "
+       "termini di pagamento), che non si sono potuti confrontare con il foglio. Controllali prima di mandare le "
+       "fatture elettroniche: se un dato non è più giusto, correggi la fattura con una nota di credito e "
+       "rimetti la riga del cliente in Clienti per la fattura nuova.",
+    en="Customer {customer} ({name}) is no longer on the Customers sheet: {drafts} of run {run_id} ({numbers}) "
+       "{are} with its data as when the run was made (name, partita IVA, address, payment terms), "
+       "which could not be compared with the sheet. Check them before sending the e-invoices: if some data is no "
+       "longer right, correct the invoice with a credit note and put the customer's row back on Clienti for the "
+       "new invoice.",
+    title=("Cliente tolto dopo la bozza", "Customer taken off after the draft"))
+
 IDENTITY = ("name", "vat_number", "tax_code", "address", "postcode", "city", "province", "country", "sdi_code", "pec")
 """What a buyer is called and where its e-invoice goes: a credit note bears today's, as an invoice does."""
 INVOICE_ONLY = ("split_payment", "cig", "cup", "intent_protocol", "intent_date")
@@ -82,14 +96,19 @@ def drafts_changed(master: MasterData, run_id: str,
 
     Only what a draft prints counts: the seller's IBAN on an invoice paid into its account, the
     buyer's PEC on one with no SDI code; and a PEC, the address SDI delivers to and no part of
-    the invoice, is a warning. Text differing only in case or blanks is the same text."""
+    the invoice, is a warning. Text differing only in case or blanks is the same text. A draft
+    whose customer left *Clienti* has nothing to be read against: it is made final as drafted,
+    warned of with its customer, where it went final unseen."""
     book = party_book(master)
     customers = {c.code: c for c in master.customers}
     found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
+    gone: dict[tuple[str, str], list[str]] = defaultdict(list)
     seller = [f.name for f in dataclasses.fields(Seller)]
     no_iban = [name for name in seller if name != "iban"]
     for number, customer, kind, drafted, terms, method in drafts:
         now = customers.get(customer)
+        if now is None:
+            gone[(customer, drafted.buyer.name if drafted is not None and drafted.buyer else customer)].append(number)
         if (kind == InvoiceKind.INVOICE.value and now is not None and terms != AT_DELIVERY
                 and folded(terms) != folded(now.payment_terms)):
             found[(customer, "payment_terms", terms, now.payment_terms)].append(number)
@@ -117,6 +136,12 @@ def drafts_changed(master: MasterData, run_id: str,
                              drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
                              bear=Agreed(len(numbers), ("porta", "portano"), ("bears", "bear")),
                              workbook=workbook))
+    where = master.locate_sheet(Customer.sheet)
+    problems += [CUSTOMER_GONE(where, customer=customer, name=name, run_id=run_id, numbers=first_numbers(numbers),
+                               drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
+                               are=Agreed(len(numbers), ("è stata resa definitiva", "sono state rese definitive"),
+                                          ("was made final", "were made final")))
+                 for (customer, name), numbers in sorted(gone.items())]
     return problems
 
 
