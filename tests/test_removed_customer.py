@@ -176,3 +176,21 @@ def test_a_draft_whose_customer_left_the_sheet_is_made_final_with_a_warning_nami
     assert (told["sheet"], told["severity"]) == ("Clienti", "warning")
     assert told["message"].startswith(f"Il cliente {GONE} ({GONE_NAME}) non è più nel foglio Clienti: 1 bozza "
                                       f"dell'emissione {ran['run_id']} ({number}) è stata resa definitiva")
+
+
+def test_a_customer_put_back_under_another_code_is_named_by_it_in_the_run_s_message(capsys, removed):
+    """C019 put back on Clienti as C119, its partita IVA the same: the run left C019's DDTs out
+    telling the desk to put C019's row back, while the sheet plainly had the customer."""
+    import openpyxl
+
+    rows = openpyxl.load_workbook(removed.with_name("intatto.xlsx"))["Clienti"].iter_rows(values_only=True)
+    row = next(r for r in rows if r[0] == GONE)
+    book = openpyxl.load_workbook(removed)
+    book["Clienti"].append(["C119", *row[1:]])
+    book.save(removed)
+    vat = row[2]
+    code, ran = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture")
+    assert code == 1, ran
+    (problem,) = [p for p in ran["problems"] if p["code"] == "invoice-unknown-customer"]
+    assert (f"resta fuori da questa fatturazione, gli altri clienti no. La sua partita IVA {vat} ora è nel foglio "
+            f"come cliente C119: i DDT restano di {GONE}, e C119 non li fattura.") in problem["message"]

@@ -65,7 +65,7 @@ from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, k
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
-from toolkit.model.parties import Parties, PartyBook
+from toolkit.model.parties import Buyer, Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
@@ -98,11 +98,11 @@ CREDIT_DATE_IN_FUTURE = define(
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
     it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "
-       "questa fatturazione, gli altri clienti no. Rimetti la sua riga in Clienti finché i suoi DDT non sono "
+       "questa fatturazione, gli altri clienti no.{recoded} Rimetti la sua riga in Clienti finché i suoi DDT non sono "
        "fatturati (la fattura prende da lì termini di pagamento, IVA, codice SDI e raggruppamento), poi fattura di "
        "nuovo il mese: si aggiungono solo le sue fatture.",
     en="Customer {customer}{name} is no longer on the Customers sheet but has {waiting} to invoice ({ddts}): it is left "
-       "out of this run, the other customers are not. Put its row back on the Customers sheet until its DDTs are "
+       "out of this run, the other customers are not.{recoded} Put its row back on the Customers sheet until its DDTs are "
        "invoiced (the invoice takes payment terms, VAT, SDI code and grouping from it), then invoice the month "
        "again: only its invoices are added.")
 UNKNOWN_FILTER = define(
@@ -510,13 +510,63 @@ class LeftOut:
     deliveries: tuple[DeliveryRef, ...]
     """In date and number order."""
     lines: int
+    recoded: Recoded | None = None
+    """Its partita IVA now under another code on the sheet, if so."""
 
     @property
     def problem(self) -> Problem:
         """The error that names the customer, its DDTs and the fix."""
         return UNKNOWN_CUSTOMER(None, customer=self.customer, name=f" ({self.name})" if self.name else "",
                                 waiting=_Waiting(any(d.services for d in self.deliveries)),
-                                ddts=tuple(d.number for d in self.deliveries))
+                                ddts=tuple(d.number for d in self.deliveries),
+                                recoded=self.recoded or Recoded("", "", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Recoded:
+    """A customer taken off the sheet whose partita IVA (or codice fiscale) is on it again under
+    another code: put back as C102, its DDTs still C002's wait for a row C002, and the run's
+    message named only C002, so the desk, seeing the customer on the sheet, was lost.
+
+    >>> Recoded("C002", "C102", "01234560157").shown("it")
+    ' La sua partita IVA 01234560157 ora è nel foglio come cliente C102: i DDT restano di C002, e C102 non li fattura.'
+    >>> Recoded("", "", "").shown("it")
+    ''
+    """
+
+    former: str
+    code: str
+    vat: str
+
+    def shown(self, lang: str) -> str:
+        if not self.code:
+            return ""
+        if lang == "en":
+            return (f" Its partita IVA {self.vat} is now on the sheet as customer {self.code}: the DDTs stay "
+                    f"{self.former}'s, and {self.code} does not invoice them.")
+        return (f" La sua partita IVA {self.vat} ora è nel foglio come cliente {self.code}: i DDT restano di "
+                f"{self.former}, e {self.code} non li fattura.")
+
+
+def recoded_as(master: MasterData, former: Mapping[str, Buyer]) -> dict[str, Recoded]:
+    """The customers no longer on the sheet (`former`, as their DDTs printed them) whose partita
+    IVA, or codice fiscale without one, a row of the sheet has under another code."""
+    by_id: dict[str, str] = {}
+    for customer in master.customers:
+        for found in (customer.vat_number, customer.tax_code):
+            if found:
+                by_id.setdefault(_id_key(found), customer.code)
+    recoded: dict[str, Recoded] = {}
+    for code, buyer in former.items():
+        said = buyer.vat_number or buyer.tax_code
+        if said and (now := by_id.get(_id_key(said))) is not None and now != code:
+            recoded[code] = Recoded(code, now, said)
+    return recoded
+
+
+def _id_key(number: str) -> str:
+    """A partita IVA or codice fiscale as two rows would match it: no blanks, capitals."""
+    return "".join(number.split()).upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,7 +1017,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                   delivered_orders: Collection[int] = frozenset(),
                   held_lines: Mapping[str, int] | None = None,
                   issued_names: Mapping[str, str] | None = None,
-                  ceilings: Mapping[str, Ceiling] | None = None) -> Plan:
+                  ceilings: Mapping[str, Ceiling] | None = None, *,
+                  recoded: Mapping[str, Recoded] | None = None) -> Plan:
     """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
     payment method), then its lines go to the invoice or to the credit note of its place.
     `held_lines`: how many lines with a quantity each of the `held_customers` has, counted
@@ -1014,7 +1065,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     for code, lines in (held_lines or {}).items():
         if lines:
             waiting[(code, "held")] += lines
-    left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code)) for code in sorted(unknown))
+    left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code), (recoded or {}).get(code))
+                     for code in sorted(unknown))
     crossed = within_ceilings(master, buckets, ceilings) if ceilings else []
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
@@ -1115,7 +1167,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
                request: Request, delivered_orders: Collection[int] = frozenset(),
                held_lines: Mapping[str, int] | None = None,
                issued_names: Mapping[str, str] | None = None,
-               ceilings: Mapping[str, Ceiling] | None = None) -> Plan:
+               ceilings: Mapping[str, Ceiling] | None = None, *,
+               recoded: Mapping[str, Recoded] | None = None) -> Plan:
     """`plan_invoices` over `shipments`, knowing `first`, the plan of the same run over shipments
     that differ from them only in the customers `changed` (month end taking out the returns it
     refused, `services.invoicing.returns_left_out`): only those customers are planned again,
@@ -1139,7 +1192,7 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
                           {c: n for c, n in (issued_names or {}).items() if c in changed},
-                          {c: x for c, x in (ceilings or {}).items() if c in changed})
+                          {c: x for c, x in (ceilings or {}).items() if c in changed}, recoded=recoded)
     waits = sorted([w for w in first.waiting_past_deadline if w[0] not in changed] + list(again.waiting_past_deadline),
                    key=lambda w: w[0])
     problems += [warning for _, warning in waits]
@@ -1152,12 +1205,13 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
 
 
-def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) -> LeftOut:
+def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None,
+                recoded: Recoded | None = None) -> LeftOut:
     """A customer no longer in the master, with the DDTs of its shipments still to invoice and
     how many lines with a quantity they have."""
     deliveries = {s.delivery for s in shipments if s.delivery is not None}
     return LeftOut(customer, name, tuple(sorted(deliveries, key=lambda d: (d.day, d.number))),
-                   sum(1 for s in shipments for g in s.lines if g[3]))
+                   sum(1 for s in shipments for g in s.lines if g[3]), recoded)
 
 
 def _place(customer: Customer, line: Billable | Shipment, request: Request,

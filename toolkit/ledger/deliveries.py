@@ -39,7 +39,7 @@ from toolkit.ledger.db import (
     user,
 )
 from toolkit.ledger.types import as_stored, places_of, stored_integer
-from toolkit.model.parties import PartyBook
+from toolkit.model.parties import Buyer, PartyBook
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -437,18 +437,18 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
     return {invoice: (last[invoice], amount) for invoice, amount in charged.items() if invoice in last and amount}
 
 
-def buyer_names(conn: Connection, delivery_ids: Collection[int]) -> dict[str, str]:
-    """The customers' names as these DDTs printed them (their kept parties), by customer code,
-    the latest DDT's for each: who a customer was once the master no longer lists it. DDTs
-    stored before the ledger kept their parties name nobody."""
+def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, Buyer]:
+    """The customers as these DDTs printed them (their kept parties' buyer), by customer code,
+    the latest DDT's for each: who a customer was once the master no longer lists it, its name
+    and its partita IVA. DDTs stored before the ledger kept their parties name nobody."""
     rows: list[tuple[int, str, int | None]] = []
     for condition in among(conn, d.id, sorted(set(delivery_ids))):
         rows += [(r.id, r.customer, r.parties_id) for r in conn.execute(select(d.id, d.customer, d.parties_id)
                                                                            .where(condition))]
     issued = parties.read(conn, [parties_id for _, _, parties_id in rows])
-    names: dict[str, str] = {}
+    buyers: dict[str, Buyer] = {}
     for _, customer, parties_id in sorted(rows):
         found = issued.get(parties_id) if parties_id is not None else None
         if found is not None and found.buyer is not None:
-            names[customer] = found.buyer.name
-    return names
+            buyers[customer] = found.buyer
+    return buyers

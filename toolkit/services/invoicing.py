@@ -59,6 +59,7 @@ from toolkit.core.invoicing import (
     Pending,
     Period,
     Plan,
+    Recoded,
     Request,
     Shipment,
     charging_vat,
@@ -70,12 +71,13 @@ from toolkit.core.invoicing import (
     order_shipments,
     plan_again,
     plan_invoices,
+    recoded_as,
     shipments_of,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.deliveries import buyer_names
+from toolkit.ledger.deliveries import former_buyers
 from toolkit.ledger.invoices import (
     MONTH_REGISTER,
     RUN_FILES,
@@ -109,6 +111,7 @@ from toolkit.ledger.invoices import (
 )
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
 from toolkit.ledger.printings import mark_printed
+from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.drafted_parties import drafts_changed
 from toolkit.services.intent_letters import letter_ceilings
@@ -379,16 +382,18 @@ class Billables:
     """The names the DDTs of customers no longer in the master printed (`former_customers`)."""
     ceilings: dict[str, Ceiling] = field(default_factory=dict)
     """The ceilings of the customers' letters of intent, with what the ledger used of each (`letter_ceilings`)."""
+    recoded: dict[str, Recoded] = field(default_factory=dict)
+    """Of those customers, the ones whose partita IVA is now on the sheet under another code."""
 
     def plan(self, master: MasterData, request: Request) -> Plan:
         return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names,
-                             self.ceilings)
+                             self.ceilings, recoded=self.recoded)
 
     def plan_again(self, master: MasterData, request: Request, first: Plan, changed: Collection[str]) -> Plan:
         """`plan`, knowing `first`, the plan of billables that differ from these only in the
         customers `changed`: only theirs are planned again (`core.invoicing.plan_again`)."""
         return plan_again(master, first, self.shipments, changed, request, self.complete, self.held_lines,
-                          self.issued_names, self.ceilings)
+                          self.issued_names, self.ceilings, recoded=self.recoded)
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
@@ -400,8 +405,9 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
                                        customer=request.customer)
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
-    return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped),
-                     letter_ceilings(conn, master, shipped + ordered))
+    former = former_customers(conn, master, shipped)
+    return Billables(shipped + ordered, complete, held, {code: buyer.name for code, buyer in former.items()},
+                     letter_ceilings(conn, master, shipped + ordered), recoded_as(master, former))
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
@@ -479,13 +485,14 @@ def returns_kept(conn: Connection, invoices: Sequence[Invoice]
     return kept, refused, matched.again(kept) if out else matched
 
 
-def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
+def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, Buyer]:
     """Who the customers no longer on the Customers sheet were, as their DDTs waiting to be
-    invoiced printed them: the run leaves them out and its problem names them."""
+    invoiced printed them: the run leaves them out and its problem names them, and the code
+    their partita IVA has now on the sheet (`recoded`)."""
     shipped = list(shipped)
     gone = off_the_sheet(master, {s.customer for s in shipped})
     waiting = {s.delivery.id for s in shipped if s.customer in gone and s.delivery is not None}
-    return buyer_names(conn, waiting) if waiting else {}
+    return former_buyers(conn, waiting) if waiting else {}
 
 
 class InvoicedAtOrder(NamedTuple):
