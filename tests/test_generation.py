@@ -793,3 +793,29 @@ def test_ddts_issued_at_creation_on_a_closure_kept_by_mantieni_are_warned(sample
         [told] = [p for p in issued.problems if p.code == "ddt-date-holiday"]
         assert (dict(told.params)["day"], told.severity) == (day, "warning")
         assert f"({len(ddts)} DDT" in told.message("en") and f"is {day:%d/%m/%Y}, Inventario" in told.message("en")
+
+
+def test_orders_created_before_a_returns_ddt_are_refused_naming_it_never_asking_to_void_it(
+        sample_master, ledger, rome_today):
+    """A return's DDT of the 22nd: the orders of the 21st that ship at once were refused asking
+    to void every DDT dated after the 21st, the return's among them, which `ddt void` refuses
+    (`ddt-void-return`). The refusal names the return and its day, as `ship`'s does."""
+    from toolkit.services.shipping import ship
+    from toolkit.services.shipping_days import ship_at_once
+
+    rome_today(date(2026, 5, 4))
+    create(sample_master, ledger, date(2026, 4, 21), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    with reading(ledger) as conn:
+        goods = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
+                     if o.occurrence == date(2026, 4, 21))
+        with pytest.raises(ProblemsFound) as refused:
+            ship_at_once(conn, sample_master, {date(2026, 4, 21): [goods]})
+    [error] = refused.value.problems
+    assert error.code == "order-ddt-before-return"
+    assert (f"prima del {back.number} del 22/04/2026, il DDT di un reso" in error.message("it")
+            and "crea e spedisci con una data dal 22/04/2026 in poi" in error.message("it"))
+    assert "annulla" not in error.message("it").replace("non si annulla", "")

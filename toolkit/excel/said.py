@@ -136,6 +136,20 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "so: if its goods must leave before then, void each of the DDTs dated after {day}, {later} (write its "
               "number in “DDT da annullare” and press “Annulla DDT”), create again, then ship those again on their "
               "days."},
+    "order-ddt-before-return": {
+        "it": "L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo "
+              "DDT sarebbe datato prima del {latest_number} del {latest_day}, il DDT di un reso, numerato nella "
+              "stessa serie dei DDT della merce in uscita (serie {series} {year}, dove i numeri seguono le date, "
+              "come per le fatture): nulla è stato creato né spedito. Il DDT di un reso non si annulla, quindi "
+              "nessun DDT della serie può essere datato prima del {latest_day}: crea e spedisci con una data dal "
+              "{latest_day} in poi (la merce che parte oggi va con la data di oggi), oppure togli la «x» al "
+              "modello {template} in «Anteprima ordini».",
+        "en": "The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would "
+              "be dated before {latest_number} of {latest_day}, a return's DDT, numbered in the same series as the "
+              "DDTs of goods leaving (series {series} {year}, where numbers follow dates, as for invoices): nothing "
+              "was created or shipped. A return's DDT is not voided, so no DDT of the series may be dated before "
+              "{latest_day}: create and ship with a date from {latest_day} on (goods leaving today go with today's "
+              "date), or remove the “x” from template {template} in “Anteprima ordini”."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "

@@ -43,12 +43,29 @@ ORDER_DDT_OUT_OF_SEQUENCE = define(
        "leave before then, void each of the DDTs dated after {day}, {later} (toolkit ddt void … with its number), "
        "create again, then ship those again on their days.")
 
+ORDER_DDT_BEFORE_RETURN = define(
+    "order-ddt-before-return", "error",
+    it="L'ordine del {day} del modello {template} (cliente {customer}) si spedisce alla creazione, ma il suo DDT "
+       "sarebbe datato prima del {latest_number} del {latest_day}, il DDT di un reso, numerato nella stessa serie "
+       "dei DDT della merce in uscita (serie {series} {year}, dove i numeri seguono le date, come per le fatture): "
+       "nulla è stato creato né spedito. Il DDT di un reso non si annulla, quindi nessun DDT della serie può essere "
+       "datato prima del {latest_day}: crea e spedisci con una data dal {latest_day} in poi (la merce che parte "
+       "oggi va con la data di oggi), oppure escludi il modello con --exclude {template}.",
+    en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
+       "dated before {latest_number} of {latest_day}, a return's DDT, numbered in the same series as the DDTs of "
+       "goods leaving (series {series} {year}, where numbers follow dates, as for invoices): nothing was created or "
+       "shipped. A return's DDT is not voided, so no DDT of the series may be dated before {latest_day}: create and "
+       "ship with a date from {latest_day} on (goods leaving today go with today's date), or leave the template "
+       "out with --exclude {template}.")
+
 
 def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]) -> None:
     """Raise `ORDER_DDT_OUT_OF_SEQUENCE` when the earliest of these days' DDTs would be dated
     before a DDT of its series and year already issued, as `ship` refuses it
     (`ddt-date-before-latest`): the orders that ship at once, a catch-up day's or a held one's,
-    took numbers after a later DDT, one issued ahead too. Orders of services alone issue none.
+    took numbers after a later DDT, one issued ahead too. `ORDER_DDT_BEFORE_RETURN` when a
+    return's DDT is among them: it is never voided, so voiding the others, as the first refusal
+    asks, would not free the day. Orders of services alone issue none.
     Asked once of the ledger per year when no DDT is dated after its first day, as on most days:
     numbers restart each year, so at the year's turn 2 January's DDTs are checked against one
     issued ahead for the 4th even when 31 December's come first."""
@@ -61,6 +78,11 @@ def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Seq
     for first in _first_of_each_year({day: orders for day, orders in goods.items() if orders}):
         if (later := later_ddts(conn, series, first)) is not None:
             order = goods[first][0]
+            if later.last_return is not None:
+                number, returned_on = later.last_return
+                raise ProblemsFound([ORDER_DDT_BEFORE_RETURN(
+                    None, day=first, template=order.template or order.number, customer=order.customer,
+                    latest_number=number, latest_day=returned_on, series=series, year=first.year)])
             raise ProblemsFound([ORDER_DDT_OUT_OF_SEQUENCE(
                 None, day=first, template=order.template or order.number, customer=order.customer,
                 latest_number=later.latest, latest_day=later.latest_day, series=series, year=first.year,
