@@ -79,3 +79,30 @@ def test_the_list_buttons_name_a_stock_count_long_before_in_their_box(tmp_path, 
     press(book, "create_orders")
     [(text, _, _)] = press(book, button)
     assert "Impostazioni!B" in text and "Data giacenze è il 01/04/2025, prima del mese precedente il 09/04/2026" in text
+
+
+def test_the_panel_of_every_order_names_a_count_long_before_only_for_orders_still_open(tmp_path, ledger, rome_today):
+    """`panel --every` shows closed orders too, and their lines never shipped were read as goods
+    still to ship: with every order closed, the panel told the count a year off as if goods
+    waited for stock. Only the open orders' lines are still to ship."""
+    import minimal
+    from conftest import with_stock_sheet
+
+    from toolkit.core.orders import OrderStatus
+    from toolkit.intake.validation import check
+    from toolkit.services.order_status import change_status
+    from toolkit.services.orders import create, panel
+
+    rome_today(datetime.date(2026, 4, 9))
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"].append(["Data giacenze", datetime.datetime(2025, 4, 1)])
+    master = check(minimal.workbook(sheets)).master
+    numbers = [r["number"] for r in create(master, ledger, datetime.date(2026, 4, 9), with_catch_up=False).created]
+    told: list = []
+    panel(master, ledger, tmp_path / "open.xlsx", "it", every=True, told=told)
+    assert [p.code for p in told] == ["stock-date-long-before-list"]
+    for number in numbers:
+        change_status(ledger, number, OrderStatus.CLOSED)
+    told = []
+    panel(master, ledger, tmp_path / "closed.xlsx", "it", every=True, told=told)
+    assert told == []

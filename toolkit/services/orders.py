@@ -705,7 +705,8 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     A stock count dated after today is refused, as shipping refuses it (`counted_ahead`): each
     line's available stock would keep the goods the DDTs until then took. A count long before
     today is told in `told`, when given, if an item still to ship shows no stock
-    (`listed_long_before`)."""
+    (`listed_long_before`): of the open orders only, as `every` shows closed ones too, whose
+    lines never shipped are not waiting for stock."""
     from toolkit.writers.orders_book import write_panel
     from toolkit.writers.sheet_limits import check_rows
 
@@ -720,5 +721,6 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     if told is not None and stock is not None:
         services = service_items(master)
         told += listed_long_before(master, dates.today_rome(), stock, {
-            line.item for order in shown for line in order.lines if line.to_ship > 0 and line.item not in services})
+            line.item for order in shown if order.status in OPEN for line in order.lines
+            if line.to_ship > 0 and line.item not in services})
     return write_panel(out, master, shown, lang, stock, held)
