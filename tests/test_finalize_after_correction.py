@@ -142,3 +142,22 @@ def test_an_iban_no_draft_prints_does_not_refuse(capsys, tmp_path, sample_workbo
     _set(workbook, "Impostazioni", "IBAN", "Valore", "IT02L1234512345123456789012")
     code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
     assert code == 0 and json.loads(said)["finalized"] == 1, said
+
+
+def test_terms_at_delivery_changed_after_the_draft_refuse_it_unless_the_draft_is_paid_cash_on_delivery():
+    """The cash-on-delivery rule is the invoice's own (`terms_of`): a draft bearing *CONSEGNA*
+    was never read against *Clienti*, so C001's own terms CONSEGNA, changed to 30FM after a
+    draft paid by bank transfer, went final at delivery; paid cash on delivery, the draft's
+    CONSEGNA is what its invoice states whatever the customer's terms."""
+    import minimal
+
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.intake.validation import check
+    from toolkit.services.drafted_parties import drafts_changed
+
+    master = check(minimal.workbook()).master
+    drafted = ("FT-2026-00001", "C001", "invoice", None, "CONSEGNA")
+    [changed] = drafts_changed(master, "R1", [(*drafted, PaymentMethod.BANK_TRANSFER.value)], "anagrafiche.xlsx")
+    assert (changed.code, changed.sheet, changed.cell, changed.is_error) == (
+        "finalize-master-changed", "Clienti", "I2", True)
+    assert drafts_changed(master, "R1", [(*drafted, PaymentMethod.CASH_ON_DELIVERY.value)], "anagrafiche.xlsx") == []

@@ -23,8 +23,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.einvoice.codes import pays_into_account
-from toolkit.core.invoicing import InvoiceKind
-from toolkit.core.payment_terms import AT_DELIVERY
+from toolkit.core.invoicing import InvoiceKind, terms_of
 from toolkit.model.headings import heading
 from toolkit.model.parties import Parties, Seller, party_book
 from toolkit.model.records import Customer, MasterData, Settings
@@ -91,8 +90,10 @@ class Field:
 def drafts_changed(master: MasterData, run_id: str,
                    drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], workbook: str) -> list[Problem]:
     """One error per cell whose value differs from what the run's drafts bear, naming them. The
-    payment terms too, which set an invoice's dues, unless the draft's are *CONSEGNA*, which a
-    cash-on-delivery order takes whatever its customer's (`core.invoicing`).
+    payment terms too, which set an invoice's dues, read as an invoice of the draft's payment
+    method would state them now (`terms_of`: *CONSEGNA* for cash on delivery, whatever the
+    customer's). The rule was written here too, and skipped any draft bearing *CONSEGNA*: a
+    customer's own terms *CONSEGNA* changed to 30FM after the draft went final as drafted.
 
     Only what a draft prints counts: the seller's IBAN on an invoice paid into its account, the
     buyer's PEC on one with no SDI code; and a PEC, the address SDI delivers to and no part of
@@ -109,8 +110,8 @@ def drafts_changed(master: MasterData, run_id: str,
         now = customers.get(customer)
         if now is None:
             gone[(customer, drafted.buyer.name if drafted is not None and drafted.buyer else customer)].append(number)
-        if (kind == InvoiceKind.INVOICE.value and now is not None and terms != AT_DELIVERY
-                and folded(terms) != folded(now.payment_terms)):
+        if (kind == InvoiceKind.INVOICE.value and now is not None
+                and folded(terms) != folded(terms_of(now, PaymentMethod(method)))):
             found[(customer, "payment_terms", terms, now.payment_terms)].append(number)
         if drafted is None:
             continue
