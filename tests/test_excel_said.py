@@ -28,6 +28,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 
 COMMAND_LINE_ONLY = {
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
+    "invoice-orders-shipped-after-date": "invoice --orders: no button invoices named orders",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "ddt-accounting-date-refused": "ship --accounting-date: no button sets an accounting date",
     "demo-foreign-ledger": "toolkit demo",

@@ -18,6 +18,8 @@ from test_printing import cli
 
 from toolkit.core.invoicing import InvoiceStatus, Period, Request
 from toolkit.ledger import open_ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
 from toolkit.services.invoicing import run
 
 
@@ -67,3 +69,24 @@ def test_a_line_shipped_in_part_and_invoiced_by_its_ddt_is_not_billed_again_at_t
     april = run(ledger, master_with(invoice_terms=T.IMMEDIATE), Request(APRIL, AFTER_APRIL))
     assert [(x.invoice_date, [(line.quantity, line.delivery and line.delivery.number) for line in x.lines])
             for x in april.invoices] == [(date(2026, 4, 30), [(Decimal(6), "DDT-2026-00002")])]
+
+
+def test_named_orders_invoiced_on_a_day_before_their_ddt_say_so_not_just_nothing(tmp_path):
+    """C001 turned *Immediato* after its goods left on 10 April: `invoice --orders --date` the
+    order's day, 5 April, billed nothing (the DDT is dated after the invoice, which cannot cite
+    it) and said «0 documenti» alone. It names the order, the DDT and the first date that bills it."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    order_id, [line_id] = make_order(ledger, "C001", date(2026, 4, 5), [("A001", "12", "10.00", "22", None)])
+    ddt = ship(ledger, "C001", date(2026, 4, 10), [(line_id, "12")])
+    with reading(ledger) as conn:
+        [number] = [o.number for o in load_orders(conn, ids=[order_id])]
+    immediate = master_with(invoice_terms=T.IMMEDIATE)
+    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number])
+    assert early.invoices == []
+    [told] = [p for p in early.problems if p.code == "invoice-orders-shipped-after-date"]
+    assert told.message("it") == (
+        f"Ordini {number}: le righe spedite con {ddt}, dopo il 05/04/2026 (la data di questa fatturazione), non sono "
+        "fatturate, perché una fattura non cita un DDT datato dopo di lei. Per fatturarle dai --date dal 10/04/2026 "
+        "in poi, oppure lasciale alla fatturazione di fine mese.")
+    later = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 10)), preview=True, orders=[number])
+    assert len(later.invoices) == 1 and not [p for p in later.problems if p.code == told.code]

@@ -219,6 +219,24 @@ def _not_invoiced(by_customer: bool) -> Select[Any]:
     return query.where(o.customer == bindparam("customer", type_=String)) if by_customer else query
 
 
+def shipped_after(conn: Connection, order_ids: Collection[int], cutoff: date) -> list[tuple[str, str, date]]:
+    """The DDTs of these orders dated after `cutoff` whose lines no invoice covers yet, as
+    (order number, DDT number, DDT date), in date order: what an invoice of named orders dated
+    `cutoff` cannot cite, and does not read (`shipments_counting` stops at it)."""
+    found: set[tuple[str, str, date]] = set()
+    lines = (schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+             .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
+    for condition in among(conn, ol.order_id, sorted(set(order_ids))):
+        found.update((document_number(r.o_series, r.o_year, r.o_number), document_number(r.series, r.year, r.number),
+                      r.delivery_date)
+                     for r in conn.execute(
+                         select(o.series.label("o_series"), o.year.label("o_year"), o.number.label("o_number"),
+                                d.series, d.year, d.number, d.delivery_date).distinct().select_from(lines)
+                         .where(condition, d.delivery_date > cutoff, ~exists().where(il.delivery_line_id == dl.id),
+                                ~_invoiced_at_order(), ~schema.no_credit_given(ol.order_id))))
+    return sorted(found, key=lambda x: (x[2], x[1], x[0]))
+
+
 @cache
 def _not_invoiced_on(as_array: bool) -> Select[Any]:
     """`shipments_on`' statement, built once: `_not_invoiced`'s for the DDTs bound as `ids`

@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
-from toolkit.basics.wording import count
+from toolkit.basics.wording import count, first_numbers
 from toolkit.core import stamp_duty
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
@@ -102,6 +102,7 @@ from toolkit.ledger.invoices import (
     series_for,
     shipments_counting,
     shipments_on,
+    shipped_after,
     store,
     written_in,
     wrote_in,
@@ -116,6 +117,31 @@ from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.drafted_parties import drafts_changed
 from toolkit.services.intent_letters import letter_ceilings
 from toolkit.services.session import off_the_sheet
+
+SHIPPED_AFTER_DATE = define(
+    "invoice-orders-shipped-after-date", "warning",
+    title=("DDT dopo la data della fatturazione", "DDTs after the run's date"),
+    it="Ordini {orders}: le righe spedite con {ddts}, dopo il {day} (la data di questa fatturazione), non sono "
+       "fatturate, perché una fattura non cita un DDT datato dopo di lei. Per fatturarle dai --date dal {first} in "
+       "poi, oppure lasciale alla fatturazione di fine mese.",
+    en="Orders {orders}: the lines shipped with {ddts}, after {day} (this run's date), are not invoiced, as an "
+       "invoice cites no DDT dated after it. To invoice them give --date from {first} on, or leave them to month "
+       "end.")
+
+
+def shipped_after_date(conn: Connection, request: Request) -> list[Problem]:
+    """The warning of named orders (`--orders`) whose DDTs are dated after the run's last day:
+    a customer turned *Immediato* after its goods left, invoiced with --date its order's day,
+    had nothing billed and was told only «0 documenti»."""
+    if not request.orders:
+        return []
+    found = shipped_after(conn, request.orders, request.cutoff)
+    if not found:
+        return []
+    return [SHIPPED_AFTER_DATE(None, orders=first_numbers(sorted({order for order, _, _ in found})),
+                               ddts=first_numbers(list(dict.fromkeys(ddt for _, ddt, _ in found))),
+                               day=request.cutoff, first=found[0][2])]
+
 
 UNKNOWN_RUN = define(
     "unknown-invoice-run", "error",
@@ -777,7 +803,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             held = waiting_invoices(conn, master, request, result.invoices)
             problems = (list(result.problems) + returns_problems(returns_out, matched)
                         + chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
-                        + [x.problem for x in held])
+                        + [x.problem for x in held] + shipped_after_date(conn, request))
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), charged_vat=list(result.charged_vat),
                          returns_refused=returns_out, held=held)
@@ -789,7 +815,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         with collector_paused():
             billables = billables_for(conn, master, request)
             result, returns_out, matched = returns_left_out(conn, master, billables, request)
-            problems = list(result.problems) + returns_problems(returns_out, matched)
+            problems = (list(result.problems) + returns_problems(returns_out, matched)
+                        + shipped_after_date(conn, request))
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
