@@ -551,6 +551,8 @@ class Recoded:
 def recoded_as(master: MasterData, former: Mapping[str, Buyer]) -> dict[str, Recoded]:
     """The customers no longer on the sheet (`former`, as their DDTs printed them) whose partita
     IVA, or codice fiscale without one, a row of the sheet has under another code."""
+    if not former:
+        return {}
     by_id: dict[str, str] = {}
     for customer in master.customers:
         for found in (customer.vat_number, customer.tax_code):
