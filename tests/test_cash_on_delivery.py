@@ -484,3 +484,23 @@ def test_a_ddt_printed_again_after_its_month_end_invoice_asks_what_it_asked_the_
     assert invoice.lines[-1].charged_stamp_duty and invoice.total == D(str(asked)) + D("2.00")
     again = print_documents(master, ledger, "ddt", Selection(numbers=(first.title,)), tmp_path / "again.xlsx", "it")
     assert below(openpyxl.load_workbook(again.written)[first.title], CAPTION).value == asked
+
+
+def test_a_month_end_invoice_states_its_stamp_duty_as_a_due_of_its_own_on_its_date(ledger, tmp_path):
+    """The 80.00 € of exempt books delivered on the 9th, the DDT asking 80.00: April's deferred
+    invoice, dated the 30th, charges the 2.00 € stamp duty. Its due of the 9th is what the driver
+    collected, not 82.00 (leaving 2.00 overdue since a day nobody could have asked for it); the
+    duty is due on the invoice's date, in the ledger and in the e-invoice, which SDI's schema takes."""
+    master = cash_customer_master()
+    master = master.model_copy(update={"template_lines": tuple(
+        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
+        for line in master.template_lines)})
+    asked = D(str(below(shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"], CAPTION).value))
+    assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL).run_id
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert [(d.due_date, d.amount) for d in invoice.dues] == [(FIRST, asked), (date(2026, 4, 30), D("2.00"))]
+    done = einvoice.export(master, ledger, out=tmp_path / "xml", month=APRIL)
+    path = done.files[invoice.number]
+    assert schema_errors(path) == []
+    assert read(path).dues == (("MP01", FIRST, asked), ("MP01", date(2026, 4, 30), D("2.00")))

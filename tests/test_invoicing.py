@@ -355,7 +355,8 @@ COD = PaymentMethod.CASH_ON_DELIVERY
 def test_cash_on_delivery_falls_due_on_each_deliverys_day_whatever_the_terms(terms):
     """The driver collects each DDT's amount when it arrives: a month's deferred invoice is due
     on the DDTs' days (two on the 9th make one due), each with its own VAT, not a month after
-    the invoice; the stamp duty it charges and VAT's rounding cent go with the last."""
+    the invoice, each as its DDTs asked; the stamp duty it charges and VAT's rounding cent, which
+    no driver knew, fall due on the invoice's date."""
     customer = master_with(payment_method=COD, payment_terms=terms).customers[0]
     lines = [line(date(2026, 4, 9), qty="1", price="10.00", ddt=1), line(date(2026, 4, 9), qty="1", price="0.07", ddt=2),
              line(date(2026, 4, 16), qty="1", price="0.07", ddt=3),
@@ -365,7 +366,8 @@ def test_cash_on_delivery_falls_due_on_each_deliverys_day_whatever_the_terms(ter
     assert (invoice.vat, invoice.total) == (D("2.23"), D("104.37"))       # 22% of 10.14, 2.00 of stamp duty
     assert [(x.due_date, x.amount) for x in invoice.dues] == [
         (date(2026, 4, 9), D("12.29")),     # 10.07 and its 2.22 of VAT
-        (date(2026, 4, 16), D("92.08"))]    # 0.07 + 90 + 2.00, and 0.01 of VAT: 22% of the whole is a cent less
+        (date(2026, 4, 16), D("90.09")),    # 0.07 + 90, and 0.02 of VAT
+        (APRIL.end, D("1.99"))]             # 2.00 of stamp duty, 22% of the whole a cent less than the days' VAT
     assert sum(x.amount for x in invoice.dues) == invoice.total
 
 
