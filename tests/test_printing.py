@@ -671,3 +671,20 @@ def test_invoice_credit_date_in_the_future_names_the_option_given(capsys, tmp_pa
     assert "Indica con --credit-date una data non futura." in said and "--date." not in said
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(schema.invoices.c.id)).first() is None
+
+
+def test_a_ledger_text_another_program_wrote_in_latin1_is_named_at_its_row(capsys, tmp_path, desk):
+    """An order's reference written by another program as Latin-1 (`Caffe è` with è the byte E8):
+    `print` ended in an internal error, exit 3, naming neither the table nor the row."""
+    import sqlite3
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    with sqlite3.connect(tmp_path / "ledger.sqlite") as conn:
+        conn.execute("UPDATE orders SET customer_reference = CAST(X'436166666520E8' AS TEXT) WHERE id = 2")
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", tmp_path / "o.xlsx",
+                     "--ledger", url)
+    assert code == 2, said
+    assert (f"Nel registro {tmp_path / 'ledger.sqlite'} la tabella orders, alla riga id 2, ha nella colonna "
+            "customer_reference il testo 'Caffe \\xe8', scritto in un'altra codifica (come Latin-1)") in said, said
+    assert "errore interno" not in said and not (tmp_path / "o.xlsx").exists()

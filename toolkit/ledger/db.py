@@ -60,9 +60,9 @@ from sqlalchemy.types import TypeEngine
 
 from toolkit.basics import runtime
 from toolkit.basics.files import new_file_path
-from toolkit.basics.problems import UnusableInput, define
+from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
-from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger import copy_in, lock, move_values, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
@@ -88,6 +88,16 @@ LEDGER_NOT_A_LEDGER = define(
        "da una copia di sicurezza, o indica il registro giusto con --ledger (o TOOLKIT_LEDGER_URL).",
     en="The file {path} is not a usable toolkit ledger ({reason}): nothing was written. Restore it from a "
        "backup, or point --ledger (or TOOLKIT_LEDGER_URL) at the right ledger.")
+LEDGER_TEXT_NOT_UTF8 = define(
+    "ledger-text-not-utf8", "error",
+    it="Nel registro {path} la tabella {table}, alla riga {row}, ha nella colonna {column} il testo {value}, "
+       "scritto in un'altra codifica (come Latin-1) da un altro programma: il toolkit legge solo testi in UTF-8. "
+       "Non ho scritto nulla. Fai correggere quel valore nel file a chi cura il toolkit (riscritto in UTF-8), "
+       "poi ripeti il comando.",
+    en="In the ledger {path} the table {table}, at the row {row}, holds in the column {column} the text {value}, "
+       "written in another encoding (such as Latin-1) by another program: the toolkit reads UTF-8 texts only. "
+       "Nothing was written. Have whoever looks after the toolkit correct that value in the file (written "
+       "again in UTF-8), then run the command again.")
 LEDGER_NEEDS_PASSWORD = define(
     "ledger-needs-password", "error",
     it="Il server del registro {url} chiede una password che non ha ricevuto o che non è giusta ({reason}). La "
@@ -372,7 +382,30 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         reason = str(exc.orig).strip()
         if ledger.is_sqlite and reason in DAMAGED_SQLITE:
             raise UnusableInput(LEDGER_NOT_A_LEDGER(None, path=ledger.file or ledger.url, reason=reason)) from None
+        if ledger.is_sqlite and (undecoded := _not_utf8(ledger, reason)) is not None:
+            raise UnusableInput(undecoded) from None
         raise
+
+
+def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:
+    """A text another program wrote in another encoding (Latin-1's `è` as the byte E8), which
+    Python's sqlite3 refuses naming the column only (`Could not decode to UTF-8 column 'x'`):
+    its table and row, found by reading again the tables that have the column."""
+    named = re.match(r"Could not decode to UTF-8 column '([^']+)'", reason)
+    if named is None:
+        return None
+    for table in schema.metadata.sorted_tables:
+        if named[1] not in table.columns:
+            continue
+        with ledger.engine.connect() as conn:
+            try:
+                refused, row = move_values.not_utf8(conn, table)
+            except LookupError:
+                continue
+        key = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
+        return LEDGER_TEXT_NOT_UTF8(None, path=ledger.file or ledger.url, table=table.name, row=key,
+                                    column=refused.column.name, value=refused.shown_value())
+    return None
 
 
 def _engine(url: str, holder: Holder) -> Engine:
