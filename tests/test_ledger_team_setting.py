@@ -317,6 +317,8 @@ def test_the_same_database_written_as_libpq_also_takes_it_is_the_same_ledger(cap
 
 @pytest.mark.parametrize("written, port", [("postgresql://anna@server-db:abc/ordini", "abc"),
                                            ("postgresql://anna@server-db:99999/ordini", "99999"),
+                                           ("postgresql://anna@server-db:0/ordini", "0"),
+                                           ("postgresql://anna@server-db/ordini?port=0", "0"),
                                            ("postgresql://anna@server-db/ordini?port=cinque", "cinque")])
 def test_a_port_that_is_no_number_is_refused_at_the_cell(capsys, tmp_path, sample_workbook, written, port):
     """`check` took the address, and every command then ended in an internal error, exit 3
@@ -329,7 +331,8 @@ def test_a_port_that_is_no_number_is_refused_at_the_cell(capsys, tmp_path, sampl
     assert code == 1 and "errore interno" not in said and f"{CELL}: La porta «{port}»" in said, said
 
 
-@pytest.mark.parametrize("given", ["postgresql://anna@server-db:abc/ordini", "postgresql://server-db/ordini?port=x"])
+@pytest.mark.parametrize("given", ["postgresql://anna@server-db:abc/ordini", "postgresql://server-db/ordini?port=x",
+                                   "postgresql://anna@server-db:0/ordini"])
 def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_not_an_internal_error(capsys, tmp_path,
                                                                                        sample_workbook, given):
     workbook = tied(sample_workbook, tmp_path, "")

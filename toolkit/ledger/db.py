@@ -419,6 +419,8 @@ def _engine(url: str, holder: Holder) -> Engine:
         parsed = parsed.set(drivername="postgresql")
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
+        if parsed.port == 0:  # no server's port: it read as a server not reached
+            raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown))
         parsed = parsed.set(drivername="postgresql+psycopg")
         if importlib.util.find_spec("psycopg") is None:
             raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))

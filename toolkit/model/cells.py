@@ -673,10 +673,12 @@ def _ledger_setting(value: Any) -> str:
 
 def _bad_port(parts: SplitResult, query: list[tuple[str, str]]) -> str | None:
     """The port written after the server's `:` or as `?port=` when it is no port number (a
-    refusal at the cell rather than an internal error at the first command), else None."""
+    refusal at the cell rather than an internal error at the first command), else None. Port 0
+    is no server's: it read as a server not reached, the cell never named."""
     try:
-        parts.port  # noqa: B018 - read only when asked, and raises for a port that is no number
-    except ValueError:
+        if parts.port == 0:
+            return parts.netloc.rpartition(":")[2]
+    except ValueError:  # a port that is no number, or past 65535
         return parts.netloc.rpartition(":")[2]
     return next((v for k, v in query if k == "port" and not (v.isdigit() and 0 < int(v) < 65536)), None)
 
