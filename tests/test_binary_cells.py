@@ -64,12 +64,9 @@ def test_an_xlsb_says_its_error_and_percent_cells(tmp_path):
     assert regole.percents == frozenset({(1, 2), (2, 1)}), "B1 (0%) and A2 (0.0 pct%), not the General A1"
 
 
-def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tmp_path, capsys):
-    """A NAME record cut to 3 bytes makes calamine panic (`index out of bounds`), which pyo3
-    raises as a BaseException: `toolkit check` and `convert` ended in a traceback and exit 1."""
+def _panicking_xls(tmp_path: Path) -> Path:
+    """An .xls whose NAME record is cut to 3 bytes: calamine panics (`index out of bounds`)."""
     from test_guard import biff, write_cfb
-
-    from toolkit.cli.app import _register, run
 
     bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
     head = biff(0x0809, bof) + biff(0x0018, b"\x00\x00\x00")
@@ -78,6 +75,15 @@ def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tm
                 + biff(0x0809, bof[:2] + struct.pack("<H", 0x0010) + bof[4:])
                 + biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 1.0)) + biff(0x000A))
     path = write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": workbook})
+    return path
+
+
+def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tmp_path, capsys):
+    """A NAME record cut to 3 bytes makes calamine panic (`index out of bounds`), which pyo3
+    raises as a BaseException: `toolkit check` and `convert` ended in a traceback and exit 1."""
+    from toolkit.cli.app import _register, run
+
+    path = _panicking_xls(tmp_path)
     _register()
     assert run(["check", str(path), "--lang", "en"]) == 2
     said = capsys.readouterr()
@@ -85,6 +91,26 @@ def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tm
     assert run(["convert", str(path), "--to", "xlsx", "--out", str(tmp_path / "out"), "--lang", "en"]) == 2
     said = capsys.readouterr()
     assert "Anagrafiche.xls is damaged" in said.err + said.out
+
+
+def test_calamines_panic_lines_stay_off_the_screen_and_other_lines_reach_it(tmp_path, capfd):
+    """The same file: refused as damaged, exit 2, but above the refusal Rust's hook had written
+    `thread '<unnamed>' panicked at …/xls.rs:811:15:`, the message and (`RUST_BACKTRACE` set) a
+    backtrace of ninety frames, straight to stderr. What else is written meanwhile is kept."""
+    import os
+
+    from toolkit.cli.app import _register, run
+    from toolkit.intake.rust_panics import panics_off_screen
+
+    path = _panicking_xls(tmp_path)
+    _register()
+    assert run(["check", str(path), "--lang", "en"]) == 2
+    said = capfd.readouterr()
+    assert "Anagrafiche.xls is damaged" in said.err + said.out
+    assert "panicked" not in said.err and "xls.rs" not in said.err and "backtrace" not in said.err, said.err
+    with panics_off_screen():
+        os.write(2, b"a library's own warning\n")
+    assert capfd.readouterr().err == "a library's own warning\n"
 
 
 def _appended(path: Path, part: str, tail: bytes) -> Path:

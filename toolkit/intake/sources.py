@@ -161,25 +161,28 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     from toolkit.intake.error_cells import ErrorScan
     from toolkit.intake.guard import describe_exception
+    from toolkit.intake.rust_panics import panics_off_screen
     from toolkit.intake.sheet_clearance import AllCleared
     from toolkit.intake.total_rows import outside_total_rows, total_rows, without_total_rows
 
     cleared = clearance or AllCleared()
     try:
-        if data is not None:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        else:
-            with path.open("rb") as handle:
-                book = CalamineWorkbook.from_filelike(handle)
-        names = list(book.sheet_names)
-        unseen = {m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.VeryHidden}
+        with panics_off_screen():
+            if data is not None:
+                book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            else:
+                with path.open("rb") as handle:
+                    book = CalamineWorkbook.from_filelike(handle)
+            names = list(book.sheet_names)
+            unseen = {m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.VeryHidden}
     except BaseException as exc:  # calamine raises several unrelated types for broken files
         raise (cleared.verdict() or describe_exception(_broken(exc), path)) from None
     cleared.expect(names)
 
     def parse(name: str) -> Any:
         cleared.wait(name)
-        return book.get_sheet_by_name(name)
+        with panics_off_screen():
+            return book.get_sheet_by_name(name)
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
@@ -188,7 +191,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         totals = total_rows(data if data is not None else path)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
-                rows = sheet.to_python(skip_empty_area=True)
+                with panics_off_screen():
+                    rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
                 errors = scan.sheet_errors(name)
                 if found := totals.get(name):

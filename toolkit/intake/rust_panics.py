@@ -1,0 +1,131 @@
+"""calamine's panics kept off the user's screen, every other line written to stderr kept.
+
+calamine (Rust) panics on some malformed records; pyo3 raises it as `PanicException` and the file
+is refused as damaged (`sources._broken`), but Rust's panic hook has written its own lines to the
+process's stderr first (`thread '<unnamed>' panicked at …/xls.rs:811:15:`, the message, a
+backtrace when `RUST_BACKTRACE` is set): lines a user cannot act on, above the refusal that says
+what to do. The hook cannot be replaced from Python, so while calamine reads, file descriptor 2
+goes to a temporary file; afterwards what was written there goes to stderr but for the panics'
+lines (with `TOOLKIT_DEBUG` set, all of it). The redirection is the process's: readers in several
+threads share one, made by the first to enter and undone by the last to leave, and a line
+Python wrote meanwhile reaches the screen when it is undone, late but whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+_PANICKED = re.compile(rb"^thread '[^']*'(?: \(\d+\))? panicked at ")
+
+
+class _Redirection:
+    """fd 2 as calamine's readers left it: how many read, the real stderr kept, the file it went to."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers = 0
+        self.saved: int | None = None
+        self.caught: IO[bytes] | None = None
+
+
+_now = _Redirection()
+
+
+@contextmanager
+def panics_off_screen() -> Iterator[None]:
+    """stderr held aside while calamine reads, given back without Rust's panic lines."""
+    with _now.lock:
+        entered = _now.readers > 0 or _held()
+        if entered:
+            _now.readers += 1
+    try:
+        yield
+    finally:
+        if entered:
+            with _now.lock:
+                _now.readers -= 1
+                if not _now.readers:
+                    _given_back()
+
+
+def _held() -> bool:
+    """fd 2 sent to the temporary file (one for the process, emptied after each use: made anew,
+    it cost a batch of order forms a sixth of its reading), the real one kept; False where there
+    is no fd 2 to move (a process started without one, as Excel may start Python)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, AttributeError, ValueError):
+        return False
+    try:
+        if _now.caught is None:
+            _now.caught = tempfile.TemporaryFile()
+        os.dup2(_now.caught.fileno(), 2)
+    except OSError:
+        os.close(saved)
+        return False
+    _now.saved = saved
+    return True
+
+
+def _given_back() -> None:
+    saved, caught = _now.saved, _now.caught
+    _now.saved = None
+    assert saved is not None and caught is not None
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os.dup2(saved, 2)
+    os.close(saved)
+    fd = caught.fileno()
+    size = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
+    if not size:
+        return
+    os.lseek(fd, 0, os.SEEK_SET)
+    written = b"".join(iter(lambda: os.read(fd, 1 << 16), b""))
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    kept = written if os.environ.get("TOOLKIT_DEBUG") else without_panics(written)
+    while kept:
+        kept = kept[os.write(2, kept):]
+
+
+def without_panics(written: bytes) -> bytes:
+    """`written` but for Rust's panic reports: the `thread '…' panicked at` line (and the blank
+    one before it), the message's lines up to Rust's `note:` or its backtrace, the backtrace's
+    indented frames and its note.
+
+    >>> without_panics(b"before\\nthread '<unnamed>' (25436) panicked at src/xls.rs:811:15:\\n"
+    ...                b"index out of bounds\\nnote: run with `RUST_BACKTRACE=1` to display a backtrace\\nafter\\n")
+    b'before\\nafter\\n'
+    >>> without_panics(b"thread 'x' panicked at a.rs:1:1:\\nboom\\nstack backtrace:\\n   0: f\\n"
+    ...                b"             at a.rs:1\\nnote: Some details are omitted\\nWarning: mine\\n")
+    b'Warning: mine\\n'
+    """
+    kept: list[bytes] = []
+    skipping, frames = False, False
+    for line in written.splitlines(keepends=True):
+        if _PANICKED.match(line):
+            skipping, frames = True, False
+            if kept and not kept[-1].strip():  # the blank line Rust writes before the report
+                kept.pop()
+        elif skipping and frames and line[:1].isspace():
+            pass
+        elif skipping and line.startswith(b"stack backtrace:"):
+            frames = True
+        elif skipping and line.startswith(b"note: "):
+            skipping = False
+        elif skipping and not frames:
+            pass
+        else:
+            skipping = False
+            kept.append(line)
+    return b"".join(kept)
