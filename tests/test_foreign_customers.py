@@ -1,4 +1,5 @@
-"""Customers abroad: their own country's VAT number, no codice fiscale, and a VAT nature of their own."""
+"""Customers abroad: their own country's VAT number (a private person none, or an Italian codice
+fiscale), and a VAT nature of their own."""
 
 from __future__ import annotations
 
@@ -65,28 +66,52 @@ def test_an_italian_looking_number_for_a_customer_abroad_says_to_write_the_prefi
     assert "per un cliente estero scrivila con il prefisso del suo paese (es. DE123456789)" in problems[0].message("it")
 
 
-def test_a_customer_abroad_without_vat_number_is_an_error_even_with_a_tax_code():
+def test_an_intra_eu_supply_is_refused_to_a_customer_abroad_with_a_tax_code_and_no_vat_number():
     sheets = _abroad("DE", None, "N3.2")
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
     problems = check(minimal.workbook(sheets)).problems
     assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
-        ("Clienti", "C2", "foreign-customer-without-vat", Severity.ERROR)]
-    assert "Il cliente C001 è estero (Paese DE) ma non ha la partita IVA" in problems[0].message("it")
+        ("Clienti", "C2", "intra-eu-supply-without-vat", Severity.ERROR)]
 
 
-def test_a_private_customer_abroad_with_a_tax_code_is_told_to_empty_it():
-    """A French private person accepted without a VAT number was refused once the desk had written
-    its Italian codice fiscale, told only to write the VAT number it does not have."""
+def test_a_private_customer_abroad_with_an_italian_tax_code_is_invoiced_to_it_through_0000000():
+    """An Italian living in France, a private person with an Italian codice fiscale: refused
+    (`foreign-customer-without-vat`) and told to empty the codice fiscale. As for a non-resident
+    identified in Italy (the Agenzia's FAQ), its e-invoice names it by the codice fiscale beside
+    IdPaese FR and 99999999999, and goes to 0000000, which leaves it in the reserved area the
+    codice fiscale opens; Sede stays French, and SDI's schema and checks take it."""
+    from einvoice_factories import billable, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.core.einvoice import check as sdi_check
+    from toolkit.writers.fatturapa import xml_bytes
+
     sheets = _abroad("FR", None)
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
-    [problem, _] = check(minimal.workbook(sheets)).problems
-    assert (problem.sheet, problem.cell, problem.code) == ("Clienti", "C2", "foreign-customer-without-vat")
-    assert problem.message("it").endswith("Se è un privato (fuori da San Marino), svuota il codice fiscale: la "
-                                          "fattura elettronica lo indica con 99999999999.")
-    assert problem.message("en").endswith("If it is a private person (outside San Marino), empty its tax code: the "
-                                          "e-invoice names it 99999999999.")
-    minimal.set_cell(sheets, "Clienti", "D2", None)
-    assert [p.code for p in check(minimal.workbook(sheets)).problems] == ["eu-private-customer"]
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
+        ("Clienti", "C2", "eu-private-customer", Severity.WARNING)]
+    buyer = result.master.customers[0]
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    doc = tree(invoice(*lines, buyer=buyer), buyer)
+    data = xml_bytes(doc)
+    root = ET.fromstring(data)
+    assert schema_errors(data) == [] and sdi_check(doc) == []
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["0000000"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["FR"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["99999999999"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == ["RSSMRA80A01H501U"]
+    assert _texts(root, "CessionarioCommittente/Sede/Nazione") == ["FR"]
+    assert _texts(root, "CessionarioCommittente/Sede/CAP") == ["00000"]
+
+
+def test_a_san_marino_customer_with_a_tax_code_and_no_coe_is_still_refused():
+    sheets = _abroad("SM", None, "N3.3")
+    minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems][:1] == [("Clienti", "C2", "foreign-customer-without-vat")]
+    assert "Il cliente C001 è estero (Paese SM) ma non ha la partita IVA" in problems[0].message("it")
 
 
 @pytest.mark.parametrize("country,nature,found", [

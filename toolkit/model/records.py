@@ -341,8 +341,8 @@ class Customer(Record):
     vat_number: VatNumber | None = column(
         "Partita IVA", "VAT number",
         "Partita IVA; this or the tax code is required. Abroad (Paese not IT) the VAT number with its country "
-        "prefix (DE123456789, CHE116281710), required of a business; empty with no tax code for a private person "
-        "(its e-invoice names it 99999999999)", "IT01234560157", default=None,
+        "prefix (DE123456789, CHE116281710), required of a business; empty for a private person (its e-invoice names it "
+        "99999999999, and by its codice fiscale if it has an Italian one)", "IT01234560157", default=None,
         short=("P.IVA", "Part. IVA", "P.I.", "VAT no.", "VAT ID"))
     tax_code: TaxCode | None = column(
         "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",

@@ -247,7 +247,7 @@ def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: Fiscal
     country = country_code(buyer.country)
     code = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
     if not code:
-        code = codes.NO_CHANNEL if country == "IT" else codes.abroad_code(country)
+        code = codes.NO_CHANNEL if country == "IT" or _private_with_tax_code(buyer) else codes.abroad_code(country)
     pec = (fold(buyer.pec, ascii_only=True) or None) if code == codes.NO_CHANNEL else None
     return Transmission(transmitter, progressive, codes.transmission_format(code), code, pec)
 
@@ -288,8 +288,16 @@ def _buyer(customer: Customer | Buyer, *, goods: bool = True) -> Party:
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
         vat_id=(FiscalId(id_paese, vat_code(customer.vat_number, country)) if customer.vat_number
                 else FiscalId(country, CONSUMER_ABROAD) if country != "IT" else None),
-        tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
+        tax_code=_tax_code(customer.tax_code) if country == "IT" or _private_with_tax_code(customer) else None,
     )
+
+
+def _private_with_tax_code(buyer: Customer | Buyer) -> bool:
+    """A private person abroad with an Italian codice fiscale (an Italian living abroad): its
+    e-invoice carries the codice fiscale beside IdFiscaleIVA's `CONSUMER_ABROAD` and goes to
+    0000000, as to a non-resident identified in Italy (the Agenzia's FAQ), so that SDI leaves it
+    in the buyer's reserved area, which that code opens; XXXXXXX written on the sheet is kept."""
+    return bool(buyer.tax_code) and not buyer.vat_number and country_code(buyer.country) not in ("IT", codes.SAN_MARINO)
 
 
 CONSUMER_ABROAD = "99999999999"

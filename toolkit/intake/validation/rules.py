@@ -87,11 +87,9 @@ MISSING_FISCAL_ID = define(
 FOREIGN_WITHOUT_VAT = define(
     "foreign-customer-without-vat", "error",
     it="Il cliente {code} è estero (Paese {country}) ma non ha la partita IVA: scrivila con il prefisso del paese "
-       "(es. DE123456789); il codice fiscale italiano non vale all'estero. Se è un privato (fuori da San Marino), "
-       "svuota il codice fiscale: la fattura elettronica lo indica con 99999999999.",
+       "(es. SM12345, il suo codice operatore economico); il codice fiscale italiano non la sostituisce.",
     en="Customer {code} is abroad (country {country}) but has no VAT number: write it with its country prefix "
-       "(e.g. DE123456789); an Italian tax code does not count abroad. If it is a private person (outside San "
-       "Marino), empty its tax code: the e-invoice names it 99999999999.")
+       "(e.g. SM12345, its economic operator code); an Italian tax code does not stand in for it.")
 VAT_COUNTRY_MISMATCH = define(
     "vat-country-mismatch", "error",
     it="La partita IVA {value} del cliente {code} è di {found}, ma il suo Paese è {country}: correggi il Paese "
@@ -737,7 +735,8 @@ def _fiscal_id(c: Customer, layout: Layout, country: str, regime: str = tax_regi
     """Who the customer is to the tax office: in Italy a partita IVA or a codice fiscale; abroad
     its country's VAT number, matching its Paese (`country`, read by `vat_ids.country_code`), or
     none for a private person (a consumer, named in its e-invoice as the Agenzia's FAQ says,
-    `build.CONSUMER_ABROAD`), who buys nothing as an intra-EU supply; and, in another EU country,
+    `build.CONSUMER_ABROAD`, with its Italian codice fiscale if it has one), who buys nothing as
+    an intra-EU supply; San Marino's operators always by their COE; and, in another EU country,
     why no VAT (not asked of a seller whose regime charges none: its lines are all the regime's
     nature)."""
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
@@ -745,7 +744,7 @@ def _fiscal_id(c: Customer, layout: Layout, country: str, regime: str = tax_regi
         yield BAD_NATURE(_at(layout, c, "vat_nature"), value=c.vat_nature)
     if country == "IT" and not c.vat_number and not c.tax_code:
         yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
-    elif country != "IT" and not c.vat_number and (country == SAN_MARINO or c.tax_code):
+    elif country == SAN_MARINO and not c.vat_number:
         yield FOREIGN_WITHOUT_VAT(_at(layout, c, "vat_number"), code=c.code, country=country)
     elif country != "IT" and not c.vat_number and nature == INTRA_EU_GOODS:
         yield INTRA_EU_WITHOUT_VAT(_at(layout, c, "vat_number"), code=c.code, country=country)
@@ -753,7 +752,7 @@ def _fiscal_id(c: Customer, layout: Layout, country: str, regime: str = tax_regi
         yield VAT_COUNTRY_MISMATCH(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number,
                                    found=vat_ids.vat_country(c.vat_number), country=country)
     if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
-        if not c.vat_number and not c.tax_code:
+        if not c.vat_number:
             yield EU_CONSUMER(_at(layout, c, "vat_number"), code=c.code, country=country)
         else:
             yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
