@@ -142,6 +142,31 @@ def test_an_invoiced_ddt_is_refused_exit_2_and_nothing_is_stored(desk, tmp_path)
         events, 0, 0)
 
 
+def test_a_ddt_of_an_order_closed_since_is_voided_and_the_order_reopened_with_a_warning(desk):
+    """OC-2026-00009, complete with DDT-2026-00002, was closed; the truck had not left. The void
+    was refused (`ddt-void-order-closed`), no status step reopens a closed order, and the DDT of
+    goods that never left stayed in force, for month end to invoice."""
+    toolkit, url = desk
+    assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
+    code, done = void(toolkit, DDT, "--reason", WHY)
+    assert (code, done["voided"], done["reopened"]) == (0, True, [ORDER])
+    [warned] = [p for p in done["problems"] if p["code"] == "ddt-void-order-reopened"]
+    assert warned["severity"] == "warning"
+    code, listed = toolkit("orders list")
+    assert [o["status"] for o in listed["orders"] if o["number"] == ORDER] == ["in-progress"]
+    code, again = toolkit("ship", "--date", "2026-04-11", "--orders", ORDER)
+    assert code == 0 and [(n["ddt"], n["orders"]) for n in again["shipped"]] == [("DDT-2026-00003", [ORDER])]
+
+
+def test_the_warning_of_a_closed_order_reopened_names_it_and_the_way_to_close_it_again(desk):
+    toolkit, url = desk
+    assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
+    code, said = void(toolkit, DDT, json_out=False)
+    assert code == 0, said
+    assert (f"L'ordine {ORDER} era chiuso: con il DDT {DDT} annullato torna «In corso»" in said
+            and f"chiudilo di nuovo: toolkit orders status {ORDER} --to chiuso." in said), said
+
+
 def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
     toolkit, url = desk
     for typed, code in (("DDT-2026-00099", "ddt-void-unknown"), ("SERVIZI-2026-00001", "ddt-void-services"),

@@ -31,7 +31,8 @@ def void_cmd(
     DDT. To correct a DDT's carrier, date or lines: void it and ship again.
 
     Exit 0 when voided, or voided already (nothing changes); 2 when refused (invoiced, a return's, services
-    rendered, cash on delivery collected, an order closed since, unknown number): nothing is stored.
+    rendered, cash on delivery collected, an order voided since, unknown number): nothing is stored. An
+    order closed since is in progress again, warned.
     """
     from toolkit.basics.problems import UnusableInput
     from toolkit.core.ddt_void import reason_given

@@ -9,10 +9,12 @@ Voided, the DDT shipped nothing: its goods are open again on their orders (an or
 completed is in progress again), back in stock and reserved, and month end never invoices it.
 What cannot be undone so is refused, nothing stored (`refusal`): a DDT an invoice cites (credit
 the invoice, or make a return), a return's DDT, a record of services rendered, one whose cash on
-delivery was collected, one of an order closed or voided since; a DDT voided already is done
+delivery was collected, one of an order voided since; a DDT voided already is done
 (`ALREADY_VOIDED`, a note and exit 0, as other verbs run twice). The record of services rendered
 issued with the DDT for its orders (*SERVIZI-…*) is voided with it: services that went with goods
-that did not leave were not rendered, and month end would have invoiced them.
+that did not leave were not rendered, and month end would have invoiced them. An order closed
+since is in progress again (`ORDER_REOPENED`): refused, the DDT of goods that never left stayed
+in force, to be invoiced at month end, and no status step reopens a closed order.
 """
 
 from __future__ import annotations
@@ -75,10 +77,19 @@ CASH_COLLECTED_NOT_VOIDED = define(
        "it (toolkit payments void), then try again.", usage=True)
 ORDER_CLOSED_NOT_VOIDED = define(
     "ddt-void-order-closed", "error",
-    it="Il DDT {number} spedisce merce di ordini chiusi o annullati ({orders}): annullato, quella merce non "
+    it="Il DDT {number} spedisce merce di ordini annullati ({orders}): annullato, quella merce non "
        "ripartirebbe più. Nulla è stato annullato. Fai un nuovo ordine per la merce da rispedire.",
-    en="DDT {number} ships goods of orders closed or voided ({orders}): voided, those goods would never ship "
+    en="DDT {number} ships goods of orders voided ({orders}): voided, those goods would never ship "
        "again. Nothing was voided. Make a new order for the goods to ship again.", usage=True)
+ORDER_REOPENED = define(
+    "ddt-void-order-reopened", "warning",
+    title=("Ordine chiuso riaperto", "Closed order reopened"),
+    it="L'ordine {orders} era chiuso: con il DDT {number} annullato torna «In corso», e il prossimo «ship» "
+       "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
+       "spedita, chiudilo di nuovo: toolkit orders status {first} --to chiuso.",
+    en="Order {orders} was closed: with DDT {number} voided it is in progress again, and the next “ship” ships "
+       "its goods again, with whatever the order still had to ship when it was closed. If they are not to ship, "
+       "close it again: toolkit orders status {first} --to closed.")
 ALREADY_VOIDED = define(
     "ddt-already-voided", "warning",
     title=("DDT già annullato", "DDT already voided"),
@@ -120,8 +131,8 @@ class DdtState:
     """(run, invoice number) of the draft invoices citing its lines."""
     cash_collected: tuple[str, ...]
     """The invoices with a payment recorded that charge its goods paid cash on delivery."""
-    closed_orders: tuple[str, ...]
-    """Its orders closed or voided since it shipped."""
+    voided_orders: tuple[str, ...]
+    """Its orders voided since it shipped."""
 
 
 def refusal(state: DdtState) -> Problem | None:
@@ -147,8 +158,8 @@ def blocked(state: DdtState) -> Problem | None:
                                    invoices=", ".join(n for r, n in state.draft_runs if r == run))
     if state.cash_collected:
         return CASH_COLLECTED_NOT_VOIDED(None, number=number, invoices=", ".join(state.cash_collected))
-    if state.closed_orders:
-        return ORDER_CLOSED_NOT_VOIDED(None, number=number, orders=", ".join(state.closed_orders))
+    if state.voided_orders:
+        return ORDER_CLOSED_NOT_VOIDED(None, number=number, orders=", ".join(state.voided_orders))
     return None
 
 

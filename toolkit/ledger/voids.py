@@ -60,7 +60,7 @@ def state(conn: Connection, note: DeliveryNote, customer_method: PaymentMethod |
                 drafts.append((r.run_id, shown))
     return DdtState(note.number, note.series, note.reason, None,
                     tuple(dict.fromkeys(final)), tuple(dict.fromkeys(drafts)),
-                    _cash_collected(conn, note, customer_method), _closed_orders(conn, note))
+                    _cash_collected(conn, note, customer_method), _voided_orders(conn, note))
 
 
 def _cash_collected(conn: Connection, note: DeliveryNote, customer_method: PaymentMethod | None) -> tuple[str, ...]:
@@ -81,9 +81,9 @@ def _cash_collected(conn: Connection, note: DeliveryNote, customer_method: Payme
     return tuple(sorted(paid))
 
 
-def _closed_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
-    """The DDT's orders that are closed or voided now."""
-    ended = [OrderStatus.CLOSED.value, OrderStatus.VOIDED.value]
+def _voided_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
+    """The DDT's orders that are voided now (a closed one is reopened by the void)."""
+    ended = [OrderStatus.VOIDED.value]
     found: list[str] = []
     for condition in among(conn, o.id, sorted({line.order_id for line in note.lines})):
         found += [document_number(r.series, r.year, r.number) for r in conn.execute(

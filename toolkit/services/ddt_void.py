@@ -3,12 +3,12 @@
 The rule and its refusals are `toolkit.core.ddt_void`; the ledger's part is
 `toolkit.ledger.voids`. Here the DDT is found by its number as the other verbs read one
 (`DDT-2026-00041`, `ddt-2026-41`, `41/2026`, `41`), and once its lines are open again its orders
-become what their quantities say: one the DDT had completed is in progress again, and what
-they reserve is summed again. The records of services rendered issued with it for its orders
-(`voids.services_with`) are voided with it, or its void is refused with theirs; a record that
-carries services of other orders too stays rendered and is named (`services_kept`): it cannot
-be voided in part, and those orders' services did not travel with the truck. A refusal stores
-nothing.
+become what their quantities say: one the DDT had completed is in progress again, one closed
+since too (`ORDER_REOPENED` warns), and what they reserve is summed again. The records of
+services rendered issued with it for its orders (`voids.services_with`) are voided with it, or
+its void is refused with theirs; a record that carries services of other orders too stays
+rendered and is named (`services_kept`): it cannot be voided in part, and those orders'
+services did not travel with the truck. A refusal stores nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from sqlalchemy import Connection
 
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
-from toolkit.core.ddt_void import AMBIGUOUS_DDT, SERVICES_NOT_VOIDED, UNKNOWN_DDT, already, blocked, refusal
+from toolkit.core.ddt_void import (
+    AMBIGUOUS_DDT,
+    ORDER_REOPENED,
+    SERVICES_NOT_VOIDED,
+    UNKNOWN_DDT,
+    already,
+    blocked,
+    refusal,
+)
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import SERVICES_SERIES
@@ -103,11 +111,14 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         order_ids = sorted({i for note in (found, *services) for i in voids.void(conn, note, reason)})
         orders = load_orders(conn, ids=order_ids)
         reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
-        set_statuses(conn, reopened, OrderStatus.IN_PROGRESS, voids.ACTION)
+        closed = [order for order in orders if order.status is OrderStatus.CLOSED and order.to_ship]
+        set_statuses(conn, [*reopened, *closed], OrderStatus.IN_PROGRESS, voids.ACTION)
         reserved.recount(conn, order_ids)
         now = voided_of(conn, [found.id])[found.id]
+    warned = [ORDER_REOPENED(None, orders=", ".join(names), number=found.number, first=names[0])
+              for names in [sorted(order.number for order in closed)] if names]
     return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
-                     tuple(sorted(order.number for order in reopened)), reason,
+                     tuple(sorted(order.number for order in (*reopened, *closed))), reason, problems=warned,
                      services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept)
 
 
