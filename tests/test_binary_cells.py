@@ -29,9 +29,10 @@ def row(number: int) -> bytes:
     return record(0, struct.pack("<L", number) + bytes(13))
 
 
-def xlsb(path: Path, sheet: bytes) -> Path:
+def xlsb(path: Path, sheet: bytes, table: bytes | None = None, rows: int = 3) -> Path:
     """One sheet, «Regole», whose cell styles are 0 (General), 1 (built-in 0%) and 2 (a format
-    of the workbook's own, `0.0" pct"%`)."""
+    of the workbook's own, `0.0" pct"%`), of `rows` rows; with `table`, the records of a table
+    part of that sheet (`xl/tables/table1.bin`)."""
     types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
              '<Override PartName="/xl/workbook.bin" '
              'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
@@ -48,8 +49,13 @@ def xlsb(path: Path, sheet: bytes) -> Path:
         z.writestr("xl/_rels/workbook.bin.rels", rels)
         z.writestr("xl/workbook.bin", book)
         z.writestr("xl/styles.bin", styles)
-        dimension = record(148, struct.pack("<4L", 0, 2, 0, 1))
+        dimension = record(148, struct.pack("<4L", 0, rows - 1, 0, 1))
         z.writestr("xl/worksheets/sheet1.bin", record(129) + dimension + record(145) + sheet + record(146) + record(130))
+        if table is not None:
+            z.writestr("xl/worksheets/_rels/sheet1.bin.rels",
+                       f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       f'<Relationship Id="rId1" Type="{RELS}/table" Target="../tables/table1.bin"/></Relationships>')
+            z.writestr("xl/tables/table1.bin", table)
     return path
 
 
@@ -76,6 +82,30 @@ def _panicking_xls(tmp_path: Path) -> Path:
                 + biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 1.0)) + biff(0x000A))
     path = write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": workbook})
     return path
+
+
+def _numbers(*rows: tuple[float, float]) -> bytes:
+    return b"".join(row(n) + cell(5, 0, 0, struct.pack("<d", a)) + cell(5, 1, 0, struct.pack("<d", b))
+                    for n, (a, b) in enumerate(rows))
+
+
+def _table(first: int, last: int, headings: int, totals: int) -> bytes:
+    """A table part over A{first + 1}:B{last + 1}: BrtBeginList (range, kind, id, heading and total
+    rows' counts, then what Excel writes after them), BrtEndList."""
+    head = struct.pack("<8L", first, last, 0, 1, 0, 1, headings, totals) + bytes(32)
+    return record(343, head + wide("Tabella1") + wide("Tabella1")) + record(344)
+
+
+def test_an_xlsb_tables_total_row_is_read_as_an_empty_row(tmp_path):
+    """A table of *Regole* with Excel's Total Row (its sums, 3 and 30): read as a row of data,
+    as it is not in an .xlsx, where the table part's count of total rows says which row it is."""
+    sums = _numbers((1.0, 10.0), (2.0, 20.0), (3.0, 30.0))
+    raw, _ = read_vetted(xlsb(tmp_path / "regole.xlsb", sums, _table(0, 2, 0, 1)))
+    assert raw.sheets[0].rows == [[1.0, 10.0], [2.0, 20.0], ["", ""]]
+    raw, _ = read_vetted(xlsb(tmp_path / "senza.xlsb", sums, _table(0, 2, 0, 0)))
+    assert raw.sheets[0].rows == [[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]], "no Total Row: every row is data"
+    raw, _ = read_vetted(xlsb(tmp_path / "solo.xlsb", _numbers((1.0, 10.0)), _table(0, 0, 0, 1), rows=1))
+    assert raw.sheets[0].rows == [[1.0, 10.0]], "a table of one row is its data, whatever its count says"
 
 
 def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tmp_path, capsys):
