@@ -10,6 +10,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+import pytest
 from test_guard import xlsb_record as record
 
 from toolkit.intake.sources import read_vetted
@@ -29,18 +30,20 @@ def row(number: int) -> bytes:
     return record(0, struct.pack("<L", number) + bytes(13))
 
 
-def xlsb(path: Path, sheet: bytes, table: bytes | None = None, rows: int = 3) -> Path:
+def xlsb(path: Path, sheet: bytes, table: bytes | None = None, rows: int = 3, *, before_sheets: bytes = b"",
+         after_sheets: bytes = b"") -> Path:
     """One sheet, «Regole», whose cell styles are 0 (General), 1 (built-in 0%) and 2 (a format
     of the workbook's own, `0.0" pct"%`), of `rows` rows; with `table`, the records of a table
-    part of that sheet (`xl/tables/table1.bin`)."""
+    part of that sheet (`xl/tables/table1.bin`); `xl/workbook.bin` with records of its own
+    before and after its sheets' list."""
     types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
              '<Override PartName="/xl/workbook.bin" '
              'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
     rels = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.bin"/>'
             f'<Relationship Id="rId2" Type="{RELS}/styles" Target="styles.bin"/></Relationships>')
-    book = record(131) + record(143) + record(156, struct.pack("<LL", 0, 1) + wide("rId1") + wide("Regole")) + \
-        record(144) + record(132)
+    book = record(131) + before_sheets + record(143) + \
+        record(156, struct.pack("<LL", 0, 1) + wide("rId1") + wide("Regole")) + record(144) + after_sheets + record(132)
     xf = [record(47, struct.pack("<HH", 0xFFFF, fmt) + bytes(12)) for fmt in (0, 9, 164)]
     styles = record(278) + record(615, struct.pack("<L", 1)) + record(44, struct.pack("<H", 164) + wide('0.0" pct"%')) + \
         record(616) + record(617, struct.pack("<L", 3)) + b"".join(xf) + record(618) + record(279)
@@ -106,6 +109,26 @@ def test_an_xlsb_tables_total_row_is_read_as_an_empty_row(tmp_path):
     assert raw.sheets[0].rows == [[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]], "no Total Row: every row is data"
     raw, _ = read_vetted(xlsb(tmp_path / "solo.xlsb", _numbers((1.0, 10.0)), _table(0, 0, 0, 1), rows=1))
     assert raw.sheets[0].rows == [[1.0, 10.0]], "a table of one row is its data, whatever its count says"
+
+
+def test_a_workbook_part_of_millions_of_records_is_not_walked_past_its_sheets_list(tmp_path):
+    """Five million empty records after the sheets' list of `xl/workbook.bin` (10 MB, 10 kB
+    zipped): the guard, and the readers after it, walked each in Python, about ten seconds a
+    walk. The part names no sheet after BrtEndBundleShs, so the walks stop there; before it,
+    where Excel writes a few dozen records, so many are refused as a damaged file."""
+    import time
+
+    from toolkit.basics.problems import UnusableInput
+
+    junk = record(1) * 5_000_000
+    sums = _numbers((1.0, 10.0), (2.0, 20.0), (3.0, 30.0))
+    started = time.perf_counter()
+    raw, _ = read_vetted(xlsb(tmp_path / "regole.xlsb", sums, _table(0, 2, 0, 1), after_sheets=junk))
+    assert raw.sheets[0].rows == [[1.0, 10.0], [2.0, 20.0], ["", ""]]
+    assert time.perf_counter() - started < 3, "every walk of the workbook part stops at its sheets' list"
+    with pytest.raises(UnusableInput) as refused:
+        read_vetted(xlsb(tmp_path / "danneggiato.xlsb", sums, before_sheets=junk))
+    assert refused.value.problem.code == "file-corrupt"
 
 
 def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tmp_path, capsys):

@@ -704,13 +704,14 @@ def _target_keys(folder: str, target: str) -> set[str]:
     return {part_key(j) for j in joined} | {part_key(posixpath.normpath(j)) for j in joined}
 
 
-def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
+def _xlsb_sheets(zf: zipfile.ZipFile, path: Path, workbook: str) -> set[str]:
     """The parts of an .xlsb that calamine reads as binary sheet records: those named `.bin`,
     and those the workbook names as its sheets (`BrtBundleSh`, record 156, by relationship
     id), whatever their names say. calamine reads `xl/workbook.bin` and
     `xl/_rels/workbook.bin.rels` whatever the content types name, so both the named workbook
     and that one are read. Other parts (the theme is XML) are searched as XML: read as records,
-    any line break would look like a cell."""
+    any line break would look like a cell. A workbook part whose sheets' list does not end
+    within `SHEETS_LISTED_WITHIN` records is refused as damaged (`_bundled_sheets`)."""
     names = zf.namelist()
     by_key = {part_key(name): name for name in names}
     keys: set[str] = set()
@@ -720,10 +721,12 @@ def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
         rels = by_key.get(f"{folder}_rels/{base}.rels")
         try:
             targets = {rid: target for rid, _, target in relationships(zf, rels) if rid and target} if rels else {}
-            ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace")
-                   for kind, body in _xlsb_records(zf, str(book)) if kind == 156 and len(body) >= 12]
+            listed = _bundled_sheets(zf, str(book))
         except (UnusableInput, *ZIP_FAULTS):
             continue
+        if listed is None:
+            raise _refuse(FILE_CORRUPT, path)
+        ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace") for body in listed]
         for rid in ids:
             if rid in targets:
                 keys |= _target_keys(folder, targets[rid]) | _target_keys("xl/", targets[rid])
@@ -761,7 +764,7 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str)
     `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
     _check_sheet_count(path, sheet_parts(zf))
-    records = _xlsb_sheets(zf, workbook) if fmt == "xlsb" else set()
+    records = _xlsb_sheets(zf, path, workbook) if fmt == "xlsb" else set()
     for part in readable_as_sheets(zf):
         check_sheet_part(zf, path, workbook, part, records=part in records)
 
@@ -906,9 +909,7 @@ def xlsb_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         return {}
     targets = {rid: target for rid, _, target in relationships(zf, rels) if rid and target}
     found: dict[str, str] = {}
-    for kind, body in _xlsb_records(zf, book):
-        if kind != 156 or len(body) < 12:
-            continue
+    for body in _bundled_sheets(zf, book) or ():
         at = 12 + 2 * _u32(body, 8)
         rid = body[12:at].decode("utf-16-le", "replace")
         if len(body) < at + 4 or rid not in targets:
@@ -918,6 +919,28 @@ def xlsb_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         if part is not None and name:
             found[part] = name
     return found
+
+
+SHEETS_LISTED_WITHIN = 65_536
+"""The most records a workbook.bin may hold before its sheets' list ends (BrtEndBundleShs).
+Excel writes a few dozen there (the book's properties, views, file version); the defined names
+and the rest come after. A part of millions of tiny records held the guard's walk in Python ten
+seconds a 10 MB, and the readers walked it again."""
+
+
+def _bundled_sheets(zf: zipfile.ZipFile, book: str) -> list[bytes] | None:
+    """The BrtBundleSh records (156) of an .xlsb workbook part, read up to BrtEndBundleShs (144),
+    after which the part names no sheet; None when the list has not ended within
+    `SHEETS_LISTED_WITHIN` records, as in no workbook Excel writes."""
+    listed: list[bytes] = []
+    for n, (kind, body) in enumerate(_xlsb_records(zf, book)):
+        if n >= SHEETS_LISTED_WITHIN:
+            return None
+        if kind == 156 and len(body) >= 12:
+            listed.append(body)
+        elif kind == 144:
+            break
+    return listed
 
 
 def _xlsb_records(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, bytes]]:
