@@ -1472,3 +1472,29 @@ def test_ship_on_a_closure_names_the_panels_date_cell(tmp_path):
     told = next(line for line in shown[0].splitlines() if "Inventario" in line)
     assert told.startswith(f"Pannello!{NAMES['DataOrdini']}") and "è 09/04/2026, Inventario: un giorno festivo" in told
     assert "la data in «Data ordini» è un errore" in told and "--date" not in told
+
+
+def test_create_shows_the_warnings_of_the_invoices_it_issues_not_only_its_errors(tmp_path, may):
+    """April's month end is a draft (FT-2026-00001) when C001 goes *Immediato*: the orders of 4
+    May issue their invoice at once all the same, numbered after the draft run, which now can
+    only be made final. `toolkit orders create` prints that warning; the box said only how many
+    orders were made, so the desk never learnt that the run can no longer be undone."""
+    sheets = minimal.sheets()
+    book = invoiced(tmp_path, sheets)
+    (run,) = runs_in(tmp_path)
+    book.sheet("Clienti").cells[(1, 11)] = "Termini di fatturazione"
+    book.sheet("Clienti").cells[(2, 11)] = "Immediato"
+    book.sheet("Pannello").cells[(3, 2)] = datetime(2026, 5, 4)
+    press(book, "preview_orders")
+    preview = book.sheet("Anteprima ordini")
+    for row, values in enumerate(preview.rows()[1:], start=2):
+        if values[1] != datetime(2026, 5, 4):
+            preview.range(f"A{row}").value = None  # April's days missed, left out
+    (shown,) = press(book, "create_orders")
+    issued = [x for x in invoices_in(tmp_path) if x.run_id != run.run_id]
+    assert [x.number for x in issued] == ["FT-2026-00002"]
+    assert shown[2] == "info", shown
+    assert f"L'emissione {run.run_id} è ancora in bozza nella serie FT 2026 (FT-2026-00001–FT-2026-00001)" \
+        in shown[0], shown
+    assert "premi «Rendi definitiva emissione»" in shown[0], shown
+    assert "Giacenze" not in shown[0], shown

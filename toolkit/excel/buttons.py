@@ -271,7 +271,10 @@ def create_orders(press: Press) -> None:
     `ordini-DATE-ddt.xlsx` and `ordini-DATE-fatture.xlsx` (`…-2.xlsx` after an earlier press of
     the day): a DDT issued at once travels with its goods, and a document stored and never
     printed would be warned of at every later press. An error stops it only when nothing was
-    created (a return left out of the credit notes issued at once leaves the rest created)."""
+    created (a return left out of the credit notes issued at once leaves the rest created). The
+    box names the warnings of the documents issued (`Created.of_documents`: a rate changed at
+    the invoice, a letter of intent's ceiling, numbers after a draft run), as the command line
+    prints them; the planning's were in the preview's box."""
     from toolkit.basics.files import check_output
     from toolkit.services.orders import create, created_documents, created_outputs
 
@@ -289,9 +292,10 @@ def create_orders(press: Press) -> None:
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
     _write_preview(press)
     lang = press.language
-    left_out = said.lines([p for p in result.problems if p.is_error], lang)
-    press.say("\n".join([result.summary(lang), *map(str, written), *(said.render(p, lang) for p in warned), *left_out]),
-              critical=bool(left_out))
+    issued = {id(p) for p in result.of_documents}
+    told = [p for p in result.problems if p.is_error or id(p) in issued]
+    press.say("\n".join([result.summary(lang), *map(str, written), *(said.render(p, lang) for p in warned),
+                         *said.lines(told, lang)]), critical=any(p.is_error for p in told))
 
 
 @button("Pannello di controllo")

@@ -253,6 +253,10 @@ class Created:
     documents_due: list[str] = field(default_factory=list)
     """The orders made on an earlier day whose held documents this run issued (among `notes`
     and `invoices`), their day having come."""
+    of_documents: list[Problem] = field(default_factory=list)
+    """Those of `problems` told of the documents issued (a line rated again for its day, a letter
+    of intent's ceiling, numbers after a draft run, a return left out): the panel's box names
+    them, where the planning's warnings were shown already by the preview."""
 
     @property
     def waiting(self) -> list[OrderRow]:
@@ -483,7 +487,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     counted += on_holiday(master, [*due.notes, *notes])
     return Created(created, existing_rows,
                    problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond,
-                   [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
+                   [*due.notes, *notes], [*due.invoices, *invoices], due.orders,
+                   [*due.problems, *ship_problems, *left_out])
 
 
 def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date:
