@@ -542,3 +542,33 @@ def test_a_quantities_row_naming_the_number_of_a_line_cut_is_told_where_the_rest
     assert f"Ordine {order.number}, riga 1 (A001): non ha più niente da spedire, e A001 resta da spedire sulla riga 3" \
         in refused.render("it")
     assert "Write 3 (or A001) instead of 1." in refused.render("en")
+
+
+def _descriptions(path, sheet: str, column: int = 2) -> list[str]:
+    """The texts of `column` (B: the order's description) below its heading, *Descrizione*."""
+    import openpyxl
+
+    rows = [row[column - 1] for row in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+    heading = next(i for i, x in enumerate(rows) if x in ("Descrizione", "Description"))
+    return [str(x) for x in rows[heading + 1:] if x]
+
+
+def test_the_rest_of_a_line_cut_says_so_on_the_order_printed_again_and_on_the_panel(ledger, rome_today, tmp_path):
+    """After the cut of 4 January the 4 January order shows A001 twice, 6 pz at 22 % shipped and
+    6 pz at 10 %: printed again, and on the panel's lines, the second says it is the rest of line
+    1 at 10 % from the day of the DDT that cut it, so the desk reads one line, not an order of 12
+    pz more; the order's other line, the line cut and the 30 December order say nothing more."""
+    from toolkit.services.orders import panel
+    from toolkit.services.printing import Selection, print_documents
+
+    order, books = _cut_on_first_new(ledger, rome_today, "A001")
+    for lang, said in (("it", "resto della riga 1, IVA 10 % dal 04/01/2027"),
+                       ("en", "rest of line 1, VAT 10 % from 04/01/2027")):
+        printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / f"o-{lang}.xlsx",
+                                  lang)
+        assert not [p for p in printed.problems if p.is_error]
+        assert _descriptions(printed.written, order.number) == [
+            "Caffè in grani 1 kg", "Latte fresco 1 l – al retro", f"Caffè in grani 1 kg – {said}"]
+        lines = _descriptions(panel(books, ledger, tmp_path / f"p-{lang}.xlsx", lang), "Righe" if lang == "it"
+                              else "Lines", 3)
+        assert lines == ["Caffè in grani 1 kg", "Latte fresco 1 l"] * 2 + [f"Caffè in grani 1 kg – {said}"], lines

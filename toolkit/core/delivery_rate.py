@@ -30,6 +30,8 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.cells import Location
+from toolkit.basics.labels import define as define_labels
+from toolkit.basics.labels import label
 from toolkit.basics.money import CENT, cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
@@ -85,6 +87,10 @@ VAT_RATE_CHANGED_AT_INVOICE = define(
        "date (art. 6 c. 4 DPR 633/72). The order, the invoice and the DDT show VAT {new}.")
 
 
+define_labels({"order.rest_of": ("resto della riga {line}, IVA {rate}", "rest of line {line}, VAT {rate}"),
+               "order.rest_since": (" dal {day:%d/%m/%Y}", " from {day:%d/%m/%Y}")})
+
+
 @dataclass(frozen=True, slots=True)
 class RatedAgain:
     """An order line rated again for its DDT's date: what the ledger stores on the line."""
@@ -101,6 +107,54 @@ class RatedAgain:
     quantity becomes this, its amount `kept_amount`); the rest, the line's quantity less this,
     becomes a new line of the order at this rate (`toolkit.ledger.orders.rate_again`)."""
     kept_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """An order line that is the rest of another, cut at a VAT rate change (`cut_lines`): as
+    the order shows it, so the line twice reads as what shipped and what is left."""
+
+    of: int
+    """The number of the line cut."""
+    rate: RateKey
+    since: date | None = None
+    """The day of its first DDT, the one that cut the line; None: not read, or no DDT carries it."""
+
+    def said(self, lang: str) -> str:
+        """«resto della riga 1, IVA 10 % dal 04/01/2027»."""
+        told = label("order.rest_of", lang).format(line=self.of, rate=rate_text(self.rate))
+        return told + (label("order.rest_since", lang).format(day=self.since) if self.since else "")
+
+
+def cut_lines(order: Order) -> dict[int, OrderLine]:
+    """By the id of each line of `order` that is the rest of a line cut at a VAT rate change, the
+    line cut. The ledger keeps no link (`toolkit.ledger.orders.rate_again`), but a cut leaves its
+    mark: the rest is a later line of the same item, text, unit, note and price rule at another
+    rate, and the line cut shipped all it kept. Of several such lines (a rest cut again at a later
+    change), the nearest before. An item ordered twice on purpose at one rate is no cut."""
+    found: dict[int, OrderLine] = {}
+    if len({x.item for x in order.lines}) == len(order.lines):
+        return found
+    seen: dict[tuple[object, ...], list[OrderLine]] = {}
+    for line in sorted(order.lines, key=lambda x: x.line_no):
+        earlier = seen.setdefault((line.item, line.description, line.unit, line.note, line.price_rule), [])
+        cut = next((x for x in reversed(earlier) if x.quantity and x.shipped == x.quantity
+                    and rate_key(x.vat_rate, x.vat_nature) != rate_key(line.vat_rate, line.vat_nature)), None)
+        if cut is not None:
+            found[line.id] = cut
+        earlier.append(line)
+    return found
+
+
+def rests(orders: Sequence[Order]) -> dict[int, Rest]:
+    """By line id, the rests among the lines of `orders` (`cut_lines`), not yet dated
+    (`toolkit.ledger.deliveries.first_shipped` says their day)."""
+    found: dict[int, Rest] = {}
+    for order in orders:
+        lines = {x.id: x for x in order.lines}
+        for rest_id, cut in cut_lines(order).items():
+            found[rest_id] = Rest(cut.line_no, rate_key(lines[rest_id].vat_rate, lines[rest_id].vat_nature))
+    return found
 
 
 def rates_on(master: MasterData, day: date) -> dict[str, RateKey]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.ddt_void import Voided
+from toolkit.core.delivery_rate import Rest
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
@@ -390,6 +391,17 @@ def voided_of(conn: Connection, delivery_ids: Collection[int]) -> dict[int, Void
         found.update((r.delivery_id, Voided(r.reason, r.voided_at, r.voided_by)) for r in conn.execute(
             select(vd.delivery_id, vd.reason, vd.voided_at, vd.voided_by).where(condition)))
     return found
+
+
+def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
+    """`found` (`toolkit.core.delivery_rate.rests`), each dated by its line's first DDT, the one
+    that cut the line it is the rest of: a read only when an order shown has a rest."""
+    days: dict[int, date] = {}
+    for condition in among(conn, dl.order_line_id, sorted(found)):
+        days.update((line_id, day) for line_id, day in conn.execute(
+            select(dl.order_line_id, func.min(d.delivery_date)).join(schema.deliveries, d.id == dl.delivery_id)
+            .where(condition).group_by(dl.order_line_id)))
+    return {line_id: replace(rest, since=days.get(line_id)) for line_id, rest in found.items()}
 
 
 def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[str]) -> list[int]:

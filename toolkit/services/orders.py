@@ -28,6 +28,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define,
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import ExceptionAction, InvoiceTerms
 from toolkit.basics.wording import count
+from toolkit.core.delivery_rate import rests
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
@@ -49,7 +50,7 @@ from toolkit.core.reservations import NONE
 from toolkit.core.shipping import service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.deliveries import available_stock
+from toolkit.ledger.deliveries import available_stock, rests_dated
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import (
     StoredOrder,
@@ -723,9 +724,10 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
         check_rows(1 + sum(len(order.lines) for order in shown), labeller(lang)("panel.title"))
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
+        cut = rests_dated(conn, rests(shown))
     if told is not None and stock is not None:
         services = service_items(master)
         told += listed_long_before(master, dates.today_rome(), stock, {
             line.item for order in shown if order.status in OPEN for line in order.lines
             if line.to_ship > 0 and line.item not in services})
-    return write_panel(out, master, shown, lang, stock, held)
+    return write_panel(out, master, shown, lang, stock, held, rests=cut)

@@ -31,6 +31,7 @@ from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
+from toolkit.core.delivery_rate import Rest, rests
 from toolkit.core.documents import DeliveryNote, cash_to_collect
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
@@ -42,6 +43,7 @@ from toolkit.ledger.deliveries import (
     invoices_charging,
     load_notes,
     paid_at_order,
+    rests_dated,
     stamp_duty_due,
     voided_of,
 )
@@ -384,13 +386,14 @@ def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
 
 
 def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str,
-          cash: Cash | None = None) -> Path:
+          cash: Cash | None = None, rests: Mapping[int, Rest] | None = None) -> Path:
     """The printable documents, by the writer of their first printing; `cash`: what the DDTs'
-    drivers collect (`cash_for`)."""
+    drivers collect (`cash_for`); `rests`: the orders' lines that are the rest of a line cut at
+    a VAT rate change (`rests_for`)."""
     if kind == "orders":
         from toolkit.writers.orders_book import write_order_documents
 
-        return write_order_documents(out, master, documents, lang)  # type: ignore[arg-type]
+        return write_order_documents(out, master, documents, lang, rests)  # type: ignore[arg-type]
     if kind == "ddt":
         from toolkit.writers.ddt import write_delivery_notes
 
@@ -410,6 +413,17 @@ class Cash:
     """The orders invoiced at the order and paid (`paid_at_order`): their drivers collect nothing."""
     to_collect: Mapping[int, Decimal] = field(default_factory=dict)
     """By DDT id, the cash it collects (`cash_to_collect`)."""
+
+
+def rests_for(ledger: Ledger, documents: Sequence[Document]) -> dict[int, Rest]:
+    """The lines of the orders among `documents` that are the rest of a line cut at a VAT rate
+    change, dated by their first DDT: the order printed again shows the line twice, and says
+    which is the rest. The ledger is asked only when an order has one."""
+    found = rests([order for order in documents if isinstance(order, Order)])
+    if not found:
+        return found
+    with reading(ledger) as conn:
+        return rests_dated(conn, found)
 
 
 def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) -> Cash:
@@ -451,7 +465,8 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     becomes `NotPrinted`, naming the documents and the command that prints them."""
     out = _still_free(ledger, kind, documents, out)
     try:
-        written = write(kind, out, master, documents, lang, cash_for(ledger, master, documents))
+        written = write(kind, out, master, documents, lang, cash_for(ledger, master, documents),
+                        rests_for(ledger, documents))
     except (Exception, KeyboardInterrupt) as exc:
         raise NotPrinted(kind, _numbers(documents), out, exc) from exc
     try:
@@ -539,11 +554,11 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if not own_file:
         out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
         problems = [*problems, *kept]
-    cash = cash_for(ledger, master, documents)
+    cash, rested = cash_for(ledger, master, documents), rests_for(ledger, documents)
     check_writable(ledger)
-    written = write(kind, out, master, documents, lang, cash)
+    written = write(kind, out, master, documents, lang, cash, rested)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
-                            lambda path, one: write(kind, path, master, one, lang, cash),
+                            lambda path, one: write(kind, path, master, one, lang, cash, rested),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

@@ -20,6 +20,7 @@ from toolkit.basics.dates import today_rome
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.delivery_rate import Rest
 from toolkit.core.orders import STATUS_LABELS, Order, documents_on
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.shipping import service_items
@@ -84,11 +85,14 @@ TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL
 """A quotation or proposal is not an order yet: it prints as the offer it is."""
 
 
-def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
+                          rests: Mapping[int, Rest] | None = None) -> Path:
     """One A4 sheet per order, its seller, customer and destination as it was first printed
     (`Order.parties_in`: as the master says today for an order stored before they were kept).
     A customer taken off *Clienti* since, on an order that kept no parties, is printed by its
-    code, as a DDT without its parties is: one removed customer must not lose the day's reprint."""
+    code, as a DDT without its parties is: one removed customer must not lose the day's reprint.
+    A line that is the rest of one cut at a VAT rate change says so after its description
+    (`rests`, by line id: *resto della riga 1, IVA 10 % dal 04/01/2027*)."""
     master_parties = party_book(master)
     contacts = {c.code: c for c in master.contacts}
     t = labeller(lang)
@@ -137,7 +141,8 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             for line in order.lines:
                 row += 1
                 description = line.description + (f" – {line.note}" if line.note else "") + (
-                    f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "")
+                    f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "") + _rest(
+                    rests, line.id, lang)
                 col = line_cells(sheet, row, 0, line, fmt, description=description)
                 fit_row(sheet, row, [(description, widths[1])])
                 text(sheet, row, col, line.amount, fmt.money)
@@ -161,13 +166,15 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
 
 def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
                 stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE,
-                day: date | None = None) -> Path:
+                day: date | None = None, rests: Mapping[int, Rest] | None = None) -> Path:
     """The panel as of `day` (today), its title, company and day in every page's header; each
     line shows what its order reserves of the item and what is available to it: the stock on
     hand (`stock`, None: no stock sheet, the cell stays empty) less what the orders ahead of
     it reserve (`toolkit.core.reservations`). An order's number links to its
     lines up to Excel's links in a sheet, and is plain text past them. The caller keeps the
-    orders and their lines within a sheet's rows (`services.orders.panel`).
+    orders and their lines within a sheet's rows (`services.orders.panel`). A line that is the
+    rest of one cut at a VAT rate change says so after its description (`rests`), as the order's
+    print does.
 
     A desk at a large distributor has tens of thousands of orders open: the two sheets are
     written row after row (`streaming`), their rows as blocks (`blocks`)."""
@@ -195,7 +202,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             for first, last, number_format in ((0, linked, fmt.link), (linked, len(orders), None)):
                 panel.write_rows(1 + first, 0, _panel_columns(fmt, number_format), rows[first:last])
             lines.write_rows(1, 0, _lines_columns(fmt), _lines_rows(orders, stock, reservations,
-                                                                   service_items(master)))
+                                                                   service_items(master), rests or {}, lang))
             for sheet, count, width in ((panel, len(orders), len(heads)),
                                         (lines, first_lines[-1] - 1, len(line_heads))):
                 sheet.freeze_panes(1, 0)
@@ -244,7 +251,8 @@ def _lines_columns(fmt: Formats) -> list[Column]:
 
 
 def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
-                services: Collection[str] = frozenset()) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+                services: Collection[str] = frozenset(), rests: Mapping[int, Rest] | None = None, lang: str = "it"
+                ) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """A row per order line, as tall as its description needs. A service's line reserves no
     stock and has none available (blank): it is rendered, never taken from *Giacenze*."""
     for order in orders:
@@ -253,7 +261,14 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             service = line.item in services
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
-            yield ((order.number, line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
+            description = line.description + _rest(rests, line.id, lang)
+            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped, line.to_ship,
                     line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
                     line.to_ship if held and line.to_ship > 0 and not service else ZERO,
-                    free), row_height([(line.description, LINES_WIDTHS[2])]))
+                    free), row_height([(description, LINES_WIDTHS[2])]))
+
+
+def _rest(rests: Mapping[int, Rest] | None, line_id: int, lang: str) -> str:
+    """« – resto della riga 1, IVA 10 % dal 04/01/2027» after the description of a rest, else nothing."""
+    rest = rests.get(line_id) if rests else None
+    return f" – {rest.said(lang)}" if rest is not None else ""
