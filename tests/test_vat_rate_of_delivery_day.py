@@ -51,7 +51,11 @@ def sheets(*, rate: int = 22, change: bool = False, gross: bool = False) -> dict
 
 
 def master(**kw) -> MasterData:
-    result = check(minimal.workbook(sheets(**kw)))
+    return master_of(sheets(**kw))
+
+
+def master_of(tables: dict[str, list[list]]) -> MasterData:
+    result = check(minimal.workbook(tables))
     assert result.master is not None, [str(p) for p in result.problems]
     return result.master
 
@@ -572,3 +576,28 @@ def test_the_rest_of_a_line_cut_says_so_on_the_order_printed_again_and_on_the_pa
         lines = _descriptions(panel(books, ledger, tmp_path / f"p-{lang}.xlsx", lang), "Righe" if lang == "it"
                               else "Lines", 3)
         assert lines == ["Caffè in grani 1 kg", "Latte fresco 1 l"] * 2 + [f"Caffè in grani 1 kg – {said}"], lines
+
+
+def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_is_told_the_ordinary_way(
+        ledger, rome_today):
+    """T001 orders A001 twice on purpose (12 pz, then 5 pz more on a line 3), at one rate, and no
+    rate changes. Line 1 shipped whole on 30 December; a picking list naming line 1 again is
+    refused as any quantity past what is left, not told that a rate change cut the line."""
+    from toolkit.basics.cells import Location
+    from toolkit.core.shipping import ChosenRow
+
+    s = sheets()
+    s["Righe modello"].append(["T001", "A001", 5, None, None])
+    books = master_of(s)
+    rome_today(CREATED)
+    created_ahead(ledger, books)
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    assert [(x.line_no, x.item, x.vat_rate) for x in order.lines] == [(1, "A001", 22), (2, "A002", 4), (3, "A001", 22)]
+    rome_today(LAST_OLD)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True)
+    at = Location("quantita", "B2", "quantita.csv")
+    done = ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    [refused] = [p for p in done.problems if p.is_error]
+    assert refused.code == "ship-quantity-too-large", refused.render("it")
+    assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")
+    assert "cambio d'aliquota" not in refused.render("it")

@@ -40,7 +40,7 @@ from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
-from toolkit.core.delivery_rate import RatedAgain, off_rate, rated_for_delivery, rates_on
+from toolkit.core.delivery_rate import RatedAgain, cut_lines, off_rate, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -516,8 +516,7 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
         if line.id in chosen:
             problems.append(DUPLICATE_LINE(row.location, number=order.number, line=line.line_no))
             continue
-        rest = [x.line_no for x in order.lines if x.item == line.item and x.to_ship and x.id != line.id]
-        if quantity and not line.to_ship and rest:
+        if quantity and not line.to_ship and (rest := _open_rests(order, line)):
             problems.append(LINE_SHIPPED_REST_ELSEWHERE(row.line_at or row.location, number=order.number,
                                                         line=line.line_no, item=line.item,
                                                         rest=", ".join(map(str, rest))))
@@ -528,6 +527,19 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             continue
         chosen[line.id] = quantity
     return chosen, problems
+
+
+def _open_rests(order: Order, line: OrderLine) -> list[int]:
+    """The numbers of the lines still open that hold the rest of `line`, cut at a VAT rate change
+    (`cut_lines`), or the rest of its rest, cut again at a later one: none for a line never cut,
+    as an item an order lists twice on purpose."""
+    cut, of, found = cut_lines(order), {line.id}, []
+    for x in sorted(order.lines, key=lambda x: x.line_no):
+        if x.id in cut and cut[x.id].id in of:
+            of.add(x.id)
+            if x.to_ship:
+                found.append(x.line_no)
+    return found
 
 
 def _find_line(order: Order, wanted: str, where: Location | None) -> tuple[OrderLine | None, Problem | None]:
