@@ -417,7 +417,7 @@ def test_invoice_verbs_end_to_end(tmp_path, sample_workbook):
                                 str(tmp_path / "final"), *common])
     assert json_of(final)["finalized"] == len(second["invoices"]) and json_of(final)["files"]
     refused = runner.invoke(app, ["invoice", "undo", str(sample_workbook), second["run_id"], *common])
-    assert refused.exit_code == 1 and json_of(refused)["problems"][0]["code"] == "invoice-run-final"
+    assert refused.exit_code == 2 and json_of(refused)["problems"][0]["code"] == "invoice-run-final"
 
 
 def _held(document: dict) -> list[str]:

@@ -76,7 +76,7 @@ def test_orders_invoiced_at_once_are_issued_with_a_warning_and_the_run_can_then_
     before = _count(drafted[1], schema.invoices)
     code, said = _json(capsys, drafted, "invoice undo", run)
     assert (code, said["undone"], [p["code"] for p in said["problems"]]) == (
-        1, 0, ["invoice-run-followed-by-final"])  # refused as any undo the numbering forbids
+        2, 0, ["invoice-run-followed-by-final"])  # refused as the accountant's acts are, exit 2
     message = said["problems"][0]["message"]
     assert f"ci sono già {issued} documenti definitivi (il primo FT-2026-00005)" in message, message
     assert f"toolkit invoice finalize anagrafiche.xlsx {run}" in message and "annulla prima" not in message
@@ -90,7 +90,7 @@ def test_a_draft_run_followed_by_drafts_only_is_undone_from_the_latest(capsys, d
     assert _json(capsys, drafted, "invoice", "--month", "2026-11", "--date", "2026-11-09", "--out",
                  tmp_path / "again")[0] == 0
     code, said = _json(capsys, drafted, "invoice undo", first)
-    assert (code, [p["code"] for p in said["problems"]]) == (1, ["invoice-run-not-latest"])
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["invoice-run-not-latest"])
     runs = _json(capsys, drafted, "invoice list")[1]["runs"]
     latest = next(r["run_id"] for r in runs if r["status"] == "draft" and r["run_id"] != first)
     assert _json(capsys, drafted, "invoice undo", latest)[1]["undone"] > 0

@@ -577,7 +577,7 @@ def test_invoice_undo_out_removes_the_runs_files_and_only_those(capsys, tmp_path
     (folder / f"~$copie-fatture-{final}.xlsx").write_bytes(b"lock")
     before = sorted(folder.iterdir())
     code, said = cli(capsys, "invoice", "undo", workbook, final, "--out", folder, "--ledger", url)
-    assert code == 1 and "sono definitive" in said and sorted(folder.iterdir()) == before
+    assert code == 2 and "sono definitive" in said and sorted(folder.iterdir()) == before
 
 
 def april_draft_run(capsys, folder: Path, desk) -> str:

@@ -151,13 +151,15 @@ UNKNOWN_RUN = define(
 RUN_FINAL = define(
     "invoice-run-final", "error",
     it="Le fatture dell'emissione {run_id} sono definitive: non si possono annullare, emetti una nota di credito.",
-    en="The invoices of run {run_id} are final: they cannot be undone, issue a credit note instead.")
+    en="The invoices of run {run_id} are final: they cannot be undone, issue a credit note instead.",
+    usage=True)
 RUN_NOT_LATEST = define(
     "invoice-run-not-latest", "error",
     it="L'emissione {run_id} non è l'ultima della serie {series} {year} (c'è già il numero {later}): "
        "annulla prima le emissioni successive, così la numerazione resta senza buchi.",
     en="Run {run_id} is not the latest of series {series} {year} (number {later} exists): "
-       "undo the later runs first, so the numbering keeps no gaps.")
+       "undo the later runs first, so the numbering keeps no gaps.",
+    usage=True)
 RUN_FOLLOWED_BY_FINAL = define(
     "invoice-run-followed-by-final", "error",
     it="L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono già "
@@ -167,11 +169,13 @@ RUN_FOLLOWED_BY_FINAL = define(
     en="Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already {count} "
        "final documents (the first {first}), which are never undone, and undoing it would leave a gap in the "
        "numbering. Nothing was undone. Make it final (toolkit invoice finalize {workbook} {run_id}) and correct its "
-       "wrong invoices with credit notes (toolkit invoice credit).")
+       "wrong invoices with credit notes (toolkit invoice credit).",
+    usage=True)
 RUN_PAID = define(
     "invoice-run-paid", "error",
     it="Ci sono incassi registrati sulle fatture dell'emissione {run_id}: non si può annullare.",
-    en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.")
+    en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.",
+    usage=True)
 RUN_ALREADY_FINAL = define(
     "invoice-run-already-final", "warning",
     title=("Emissione già definitiva", "Run already final"),
