@@ -337,3 +337,39 @@ def test_settling_before_the_months_invoices_are_final_names_the_ddts_it_would_n
     [still] = [p for p in later.problems if p.code == "discount-deliveries-not-invoiced"]
     assert dict(still.params)["customers"] == "C013, C030"  # held until released; orders not delivered in full
     ledger.engine.dispose()
+
+
+def test_settling_while_a_draft_run_holds_numbers_in_the_notes_series_is_refused_and_writes_nothing(
+        ledger, sample_master, sample_workbook, tmp_path, rome_today, capsys):
+    """The credit notes share the invoices' series FT, and an order of 4 May is invoiced as a draft
+    run: April's settlement would number its notes after the drafts, final, and the run could
+    never be undone. `discounts settle` refuses, exit 2, naming the run and both ways out, with
+    nothing stored and no statement written."""
+    from test_held_invoices_and_credit_notes import share_the_invoice_series
+    from test_printing import cli
+
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    rome_today(TODAY)
+    may = date(2026, 5, 4)
+    create(sample_master, ledger, may, with_catch_up=False)
+    ship(sample_master, ledger, may, all_open=True)
+    with reading(ledger) as conn:
+        shipped = [o.id for o in load_orders(conn) if o.occurrence == may and any(x.shipped for x in o.lines)]
+    drafted = invoicing.run(ledger, sample_master, Request(Period(may, date(2026, 5, 31)), TODAY, may,
+                                                           orders=frozenset(shipped[:1])), status=InvoiceStatus.DRAFT)
+    [draft] = [x for x in _all(ledger) if x.run_id == drafted.run_id]
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    share_the_invoice_series(workbook)
+    before = _all(ledger)
+    code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--date", "2026-05-10",
+                     "--out", tmp_path / "sconti", "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    assert code == 2, said
+    assert (f"L'emissione {drafted.run_id} ha documenti in bozza nella serie FT 2026 ({draft.number}–{draft.number}): "
+            "un documento definitivo (le note di credito degli sconti) prenderebbe il numero dopo di loro") in said
+    assert f"toolkit invoice finalize {workbook} {drafted.run_id}" in said, said
+    assert _all(ledger) == before
+    assert not (tmp_path / "sconti").exists()
