@@ -236,6 +236,17 @@ def test_panel_comes_first_with_an_empty_date_cell(opened: openpyxl.Workbook) ->
     assert rule.type == "date" and rule.showInputMessage and rule.prompt
 
 
+def test_excel_refuses_a_debit_note_amount_not_above_zero_as_it_is_typed(opened: openpyxl.Workbook) -> None:
+    """*Importo nota di debito* (B22) takes an amount more than zero, as the button does: Excel's own
+    check let -10 in, which only the button refused after a press. *Importo incassato* (B6) keeps
+    its negative amounts, a credit note's refund."""
+    rules = {str(dv.sqref): dv for dv in opened["Pannello"].data_validations.dataValidation}
+    debit, paid = rules["B22"], rules["B6"]
+    assert (debit.type, debit.operator or "between", debit.formula1) == ("decimal", "between", "0.01")
+    assert "più di zero" in debit.error and debit.showErrorMessage
+    assert (paid.type, paid.formula1) == ("decimal", "-999999999.99")
+
+
 def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.Workbook) -> None:
     from toolkit.excel import cells
     from toolkit.excel.inputs import FIELDS

@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY
 from toolkit.excel import cells
 from toolkit.excel.buttons import BUTTONS, DATE_NAME, PANEL, TITLES
-from toolkit.excel.inputs import FIELDS, Field
+from toolkit.excel.inputs import DEBIT_AMOUNT, FIELDS, Field
 
 DATE_CELL = (2, 1)
 """B3, zero-based: the date the order buttons work on."""
@@ -137,7 +137,8 @@ A pasted value escapes it, so the buttons check again."""
 
 
 def _validation(field: Field) -> dict[str, object]:
-    """What Excel checks as the user types in an input cell, and the hint it shows."""
+    """What Excel checks as the user types in an input cell, and the hint it shows: a debit note's
+    amount more than zero, as the button takes it (a payment's may be negative, a refund)."""
     if field.name == DATE_NAME:
         return {
             **DATES,
@@ -147,6 +148,10 @@ def _validation(field: Field) -> dict[str, object]:
     hint = {"input_title": field.label[:32], "input_message": field.help[:255]}
     if field.kind == "date":
         return {**DATES, **hint}
+    if field.kind == "amount" and field is DEBIT_AMOUNT:
+        return {"validate": "decimal", "criteria": "between", "minimum": 0.01, "maximum": 999_999_999.99,
+                **hint, "error_title": "Importo non valido",
+                "error_message": "Scrivi l'imponibile in euro, più di zero, es. 150,50."}
     if field.kind == "amount":
         return {"validate": "decimal", "criteria": "between", "minimum": -999_999_999.99, "maximum": 999_999_999.99,
                 **hint, "error_title": "Importo non valido", "error_message": "Scrivi un importo in euro, es. 1234,56."}
