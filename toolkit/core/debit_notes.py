@@ -5,9 +5,10 @@ amount billed short is added by a variation increasing the invoice (art. 26 c. 1
 which is an invoice in all but its TipoDocumento: numbered in the invoices' series in date
 order, its VAT at the rate of the operation it adds to, due as the invoice is by its terms from
 its own date, in the month's register and the customer's balance. So the note is stored as an
-invoice (`InvoiceKind.INVOICE`) that cites the invoice it adds to (`Invoice.cites`): that citation
-is what makes it a debit note (`Invoice.debit_note`) to the e-invoice (TD05 with
-DatiFattureCollegate) and to its print (*Nota di debito*, *Rif. fattura n. … del …*).
+invoice (`InvoiceKind.INVOICE`) that cites the invoice it adds to (`Invoice.cites`) and keeps
+its reason, the one invoice with one: that is what makes it a debit note (`Invoice.debit_note`,
+`listed_kind`) to the e-invoice (TD05 with DatiFattureCollegate), to its print (*Nota di
+debito*, *Rif. fattura n. … del …*) and to the lists of documents.
 
 It has one line, the amount without VAT the desk gives, described by its reason; at the
 invoice's one VAT rate (or nature), or at the one of its rates the desk names when it has

@@ -187,6 +187,19 @@ stored as an invoice, it is numbered and due as one, but a desk or an accounting
 reading a list tells it from the invoice it adds to."""
 
 
+def listed_kind(kind: str, reason: str | None) -> str:
+    """The kind a list of documents names, `invoice`, `credit-note` or `debit-note`, from what a
+    document and its ledger row both hold: a debit note (`toolkit invoice debit`) is stored as an
+    invoice, the only one with a reason, its causale (`Invoice.reason`), as otherwise only a
+    credit note has. One rule for `Invoice.debit_note` and the payments' rows read without
+    their citations (`toolkit.ledger.payments.receivables`).
+
+    >>> listed_kind("invoice", "Trasporto non fatturato"), listed_kind("invoice", None), listed_kind("credit-note", "Reso")
+    ('debit-note', 'invoice', 'credit-note')
+    """
+    return DEBIT_NOTE if kind == InvoiceKind.INVOICE.value and reason is not None else kind
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     """Numbered but still undoable, as long as it is the latest run of its series."""
@@ -381,7 +394,8 @@ class Invoice:
     """The seller, buyer and destination as the invoice printed them, kept by the ledger when
     it stores it; None for a planned invoice and one of a ledger made before they were kept."""
     reason: str | None = None
-    """Why a credit note issued against an invoice was issued (`toolkit invoice credit --reason`)."""
+    """Why a credit note issued against an invoice was issued (`toolkit invoice credit --reason`),
+    or a debit note (`toolkit invoice debit --reason`): the one invoice with a reason (`listed_kind`)."""
     split_payment: bool = False
     """Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer, a public
     administration, pays the VAT to the State, so the dues are the total less the VAT. The
@@ -410,14 +424,14 @@ class Invoice:
 
     @property
     def debit_note(self) -> bool:
-        """A nota di debito (TD05, `toolkit invoice debit`): an invoice citing the invoice it adds
-        to, as only a credit note otherwise cites one (`toolkit.core.debit_notes`)."""
-        return self.kind is InvoiceKind.INVOICE and bool(self.cites)
+        """A nota di debito (TD05, `toolkit invoice debit`): an invoice with a reason, which also
+        cites the invoice it adds to (`toolkit.core.debit_notes`, `listed_kind`)."""
+        return self.kind_listed == DEBIT_NOTE
 
     @property
     def kind_listed(self) -> str:
-        """The kind a list of documents names: `invoice`, `credit-note`, or `debit-note`."""
-        return DEBIT_NOTE if self.debit_note else self.kind.value
+        """The kind a list of documents names: `invoice`, `credit-note`, or `debit-note` (`listed_kind`)."""
+        return listed_kind(self.kind.value, self.reason)
 
     @property
     def deferred(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, or_, select
 
 from toolkit.basics import codes
-from toolkit.core.invoicing import DEBIT_NOTE, InvoiceKind
+from toolkit.core.invoicing import InvoiceKind, listed_kind
 from toolkit.core.payments import Collected, PaymentEntry, Receivable, payable, settled_by_note
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
@@ -135,12 +135,6 @@ def refunded_notes(conn: Connection, invoice_id: int) -> list[Row[int, str, int,
                              .order_by(i.series, i.year, i.number)).all())
 
 
-def _listed(header: Any) -> str:
-    """The document's kind as monitoring lists it: a debit note, an invoice of `toolkit invoice
-    debit` (the one with a reason), apart from the invoices (`Invoice.kind_listed`)."""
-    return DEBIT_NOTE if header.kind == InvoiceKind.INVOICE.value and header.reason is not None else header.kind
-
-
 def receivables(conn: Connection, *, customer: str | None = None, on: date | None = None) -> list[Receivable]:
     """Every final invoice and credit note with its dues and payments, in number order; `on` a
     past day, those issued by then with the payments dated up to it, so what a credit note
@@ -170,8 +164,9 @@ def receivables(conn: Connection, *, customer: str | None = None, on: date | Non
     credits = _credits(conn, headers, {h.id: owed[h.id] - sum((x.amount for x in payments[h.id]), Decimal(0))
                                        for h in headers})
     return [
-        Receivable(h.id, document_number(h.series, h.year, h.number), _listed(h), h.invoice_date, h.customer, owed[h.id],
-                   h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]), tuple(credits[h.id]))
+        Receivable(h.id, document_number(h.series, h.year, h.number), listed_kind(h.kind, h.reason), h.invoice_date,
+                   h.customer, owed[h.id], h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]),
+                   tuple(credits[h.id]))
         for h in headers
     ]
 
