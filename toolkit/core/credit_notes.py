@@ -396,8 +396,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
         else:
             chosen.append((found, quantity))
     if not asked:
-        chosen = [(c, None) for c in lines if c.quantity_left > 0 and not _charged_stamp(c.line)]
-        stamp = [c for c in lines if c.quantity_left > 0 and _charged_stamp(c.line)]
+        chosen = [(c, None) for c in lines if c.quantity_left > 0 and not charged_stamp(c.line)]
+        stamp = [c for c in lines if c.quantity_left > 0 and charged_stamp(c.line)]
         if not chosen and stamp:
             problems.append(ONLY_STAMP_DUTY_LEFT(None, number=number, notes=", ".join(credited_by) or "—",
                                                  amount=stamp[0].amount_left, line=stamp[0].line.line_no,
@@ -422,13 +422,15 @@ def stamp_duty_left(invoice: Invoice, lines: Sequence[Creditable], asked: Asked,
     stamp duty due, naming the line that gives it back; none when earlier notes took it back."""
     return [STAMP_DUTY_LEFT(None, amount=c.amount_left, number=invoice.number or "?", line=c.line.line_no,
                             asked_in=asked_in.lines)
-            for c in lines if not asked and c.quantity_left > 0 and _charged_stamp(c.line)]
+            for c in lines if not asked and c.quantity_left > 0 and charged_stamp(c.line)]
 
 
-def _charged_stamp(line: InvoiceLine) -> bool:
+def charged_stamp(line: InvoiceLine) -> bool:
     """Whether the line charged the invoice's stamp duty to the customer: a whole-invoice note
     leaves it, as the duty was owed and paid on the invoice (art. 13 Tariffa, DPR 642/72) and no
-    credit note gives it back to the seller; `--lines` naming it takes it back all the same."""
+    credit note gives it back to the seller; `--lines` naming it takes it back all the same. A
+    debit note's rate and its refusal of an invoice credited in full leave it aside too
+    (`toolkit.core.debit_notes`)."""
     return line.charged_stamp_duty and stamp_duty.is_charge(line.description)
 
 

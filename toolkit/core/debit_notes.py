@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.problems import Problem, define
 from toolkit.core import payment_terms, stamp_duty
-from toolkit.core.credit_notes import Creditable
+from toolkit.core.credit_notes import Creditable, charged_stamp
 from toolkit.core.invoicing import (
     CitedInvoice,
     Instalment,
@@ -131,7 +131,7 @@ def rate_of(invoice: Invoice, typed: str | None) -> RateKey | Problem:
     """The VAT rate the note takes: the invoice's one (its stamp duty's aside), or the one of them
     `typed` names (`22`, `22%`, `N3.5`)."""
     keys = list(dict.fromkeys(rate_key(x.vat_rate, x.vat_nature) for x in invoice.lines
-                              if not (x.charged_stamp_duty and stamp_duty.is_charge(x.description))))
+                              if not charged_stamp(x)))
     shown = ", ".join(rate_shown(k) for k in keys)
     if typed is None:
         if len(keys) == 1:
@@ -177,7 +177,7 @@ def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Seque
     of each, the stamp duty charged aside, which stays due): a debit note corrects a standing
     invoice upward, and on a cancelled one it is a slip (the wrong number) or a new sale, which
     takes a new invoice rather than a supplement to one the customer no longer owes."""
-    standing = [c for c in lines if not (c.line.charged_stamp_duty and stamp_duty.is_charge(c.line.description))]
+    standing = [c for c in lines if not charged_stamp(c.line)]
     if not notes or any(c.quantity_left > 0 and c.amount_left != 0 for c in standing):
         return None
     return CREDITED_IN_FULL(None, number=invoice.number, notes=", ".join(notes), asked_in=asked_in)
