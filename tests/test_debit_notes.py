@@ -192,8 +192,8 @@ def test_a_draft_run_in_the_series_is_made_final_or_undone_before_a_debit_note(c
     before = _documents(ledger_url)
     code, said = _json(capsys, (workbook, ledger_url), "invoice", "debit", "--invoice", "FT-2026-00001", "--amount",
                        "10", "--reason", REASON)
-    assert (code, [p["code"] for p in said["problems"]]) == (2, ["debit-after-draft-run"])
-    assert "FT-2026-00003–FT-2026-00009" in said["problems"][0]["message"]
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["issued-after-draft-run"])
+    assert "FT-2026-00003–FT-2026-00009): un documento definitivo (la nota di debito)" in said["problems"][0]["message"]
     assert "toolkit invoice finalize" in said["problems"][0]["message"]
     assert said["debit_note"] is None and _documents(ledger_url) == before
     run = next(r["run_id"] for r in _json(capsys, (workbook, ledger_url), "invoice", "list")[1]["runs"]

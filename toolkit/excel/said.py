@@ -400,18 +400,6 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "in “Data ordini”, press “Anteprima ordini” then “Crea ordini selezionati” (for a day already created "
               "it issues only those; from the command line, toolkit orders create {workbook} --date {day}); then "
               "press “Nota di debito” again."},
-    "debit-after-draft-run": {
-        "it": "L'emissione {run_id} ha fatture in bozza nella serie {series} {year} ({first}–{last}): la nota di "
-              "debito prenderebbe il numero dopo di loro, definitivo, e l'emissione non si potrebbe più annullare (la "
-              "numerazione resterebbe con un buco), quindi non è stato registrato nulla. Prima scrivi {run_id} in "
-              "«Emissione fatture» e premi «Rendi definitiva emissione» o «Annulla emissione», poi premi di nuovo "
-              "«Nota di debito»; dalla riga di comando, toolkit invoice finalize {workbook} {run_id} o toolkit "
-              "invoice undo {workbook} {run_id}.",
-        "en": "Run {run_id} has draft invoices in series {series} {year} ({first}–{last}): the debit note would take "
-              "the number after them, final, and the run could never be undone (its numbers would leave a gap), so "
-              "nothing was stored. First write {run_id} in “Emissione fatture” and press “Rendi definitiva "
-              "emissione” or “Annulla emissione”, then press “Nota di debito” again; from the command line, toolkit "
-              "invoice finalize {workbook} {run_id} or toolkit invoice undo {workbook} {run_id}."},
     "debit-rate-needed": {
         "it": "La fattura {number} ha più aliquote ({rates}): scrivi in «Aliquota nota di debito» quella della nota "
               "di debito, la stessa della merce o del servizio a cui si aggiunge (es. {first}); nulla è stato "

@@ -52,7 +52,7 @@ from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
 from toolkit.services.intent_letters import letter_ceilings, letter_year
-from toolkit.services.invoicing import after_draft_runs, chronology_problems, new_run_id, stranded_by
+from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
 
 OUT_OF_SEQUENCE = define(
     "debit-date-out-of-sequence", "error",
@@ -75,19 +75,6 @@ HELD_BEFORE_NOTE = define(
        "ship” would refuse it, so nothing was stored. Issue the waiting documents first with “toolkit orders create "
        "{workbook} --date {day}” (for a day already created it issues only those), then the debit note again; or "
        "date it {day}.")
-
-DRAFT_RUN_HOLDS_NUMBERS = define(
-    "debit-after-draft-run", "error",
-    it="L'emissione {run_id} ha fatture in bozza nella serie {series} {year} ({first}–{last}): la nota di debito "
-       "prenderebbe il numero dopo di loro, definitivo, e l'emissione non si potrebbe più annullare (la numerazione "
-       "resterebbe con un buco), quindi non è stato registrato nulla. Prima rendila definitiva («toolkit invoice "
-       "finalize {workbook} {run_id}») o annullala («toolkit invoice undo {workbook} {run_id}»), poi emetti la nota "
-       "di debito.",
-    en="Run {run_id} has draft invoices in series {series} {year} ({first}–{last}): the debit note would take the "
-       "number after them, final, and the run could never be undone (its numbers would leave a gap), so nothing was "
-       "stored. First make it final (“toolkit invoice finalize {workbook} {run_id}”) or undo it (“toolkit invoice "
-       "undo {workbook} {run_id}”), then issue the debit note.",
-    usage=True)
 
 DEBITED_NOT_PRINTED = define(
     "debit-note-repeated-unprinted", "error",
@@ -201,7 +188,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
             return Debited(None, [refusal], invoice=invoice.number)
         key, within = beyond or key, [told] if told else []
     made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
-    drafts = after_draft_runs(conn, master.settings, [made], DRAFT_RUN_HOLDS_NUMBERS, workbook=quoted(workbook))
+    drafts = refused_after_draft_runs(conn, master.settings, [made], workbook, "la nota di debito", "the debit note")
     if drafts:
         return Debited(None, drafts, invoice=invoice.number)
 
