@@ -548,11 +548,13 @@ def test_a_quantities_row_naming_the_number_of_a_line_cut_is_told_where_the_rest
     assert "Write 3 (or A001) instead of 1." in refused.render("en")
 
 
-def _descriptions(path, sheet: str, column: int = 2) -> list[str]:
-    """The texts of `column` (B: the order's description) below its heading, *Descrizione*."""
+def _descriptions(path, sheet: str | None, column: int = 2) -> list[str]:
+    """The texts of `column` (B: the order's description) below its heading, *Descrizione*, on
+    `sheet` (None: the first)."""
     import openpyxl
 
-    rows = [row[column - 1] for row in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(path)
+    rows = [row[column - 1] for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
     heading = next(i for i, x in enumerate(rows) if x in ("Descrizione", "Description"))
     return [str(x) for x in rows[heading + 1:] if x]
 
@@ -561,7 +563,9 @@ def test_the_rest_of_a_line_cut_says_so_on_the_order_printed_again_and_on_the_pa
     """After the cut of 4 January the 4 January order shows A001 twice, 6 pz at 22 % shipped and
     6 pz at 10 %: printed again, and on the panel's lines, the second says it is the rest of line
     1 at 10 % from the day of the DDT that cut it, so the desk reads one line, not an order of 12
-    pz more; the order's other line, the line cut and the 30 December order say nothing more."""
+    pz more; the order's other line, the line cut and the 30 December order say nothing more. The
+    distribution list and the complete list, which show the lines too, say it as well."""
+    from toolkit.services.lists import distribution
     from toolkit.services.orders import panel
     from toolkit.services.printing import Selection, print_documents
 
@@ -576,6 +580,11 @@ def test_the_rest_of_a_line_cut_says_so_on_the_order_printed_again_and_on_the_pa
         lines = _descriptions(panel(books, ledger, tmp_path / f"p-{lang}.xlsx", lang), "Righe" if lang == "it"
                               else "Lines", 3)
         assert lines == ["Caffè in grani 1 kg", "Latte fresco 1 l"] * 2 + [f"Caffè in grani 1 kg – {said}"], lines
+        for complete in (False, True):
+            listed = _descriptions(distribution(books, ledger, LAST_OLD, FIRST_NEW, tmp_path / f"l-{lang}.xlsx", lang,
+                                                complete=complete), None, 9)
+            assert [x for x in listed if x.startswith("Caffè")][-1] == f"Caffè in grani 1 kg – {said}", listed
+            assert [x for x in listed if "–" in x and "retro" not in x] == [f"Caffè in grani 1 kg – {said}"], listed
 
 
 def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_is_told_the_ordinary_way(

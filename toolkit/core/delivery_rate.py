@@ -126,6 +126,12 @@ class Rest:
         return told + (label("order.rest_since", lang).format(day=self.since) if self.since else "")
 
 
+def described(description: str, rest: Rest | None, lang: str) -> str:
+    """A line's description as the order and the lists show it: of a rest, followed by what it is
+    the rest of (*Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027*)."""
+    return f"{description} – {rest.said(lang)}" if rest is not None else description
+
+
 def cut_lines(order: Order) -> dict[int, OrderLine]:
     """By the id of each line of `order` that is the rest of a line cut at a VAT rate change, the
     line cut. The ledger keeps no link (`toolkit.ledger.orders.rate_again`), but a cut leaves its

@@ -13,12 +13,13 @@ Pure functions over the orders the ledger returns and the master data; writers p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.vocab import DocumentType
+from toolkit.core.delivery_rate import Rest, described
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import area_carrier, number_key, route_area, route_carrier, stock_levels
@@ -51,6 +52,12 @@ class ListRow:
     ordered: Decimal
     shipped: Decimal
     remaining: Decimal
+    rest: Rest | None = None
+    """Of a line that is the rest of one cut at a VAT rate change, what it is the rest of (`described`)."""
+
+    def described(self, lang: str) -> str:
+        """The description the list prints, a rest's saying so (`delivery_rate.described`)."""
+        return described(self.description, self.rest, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +141,7 @@ class ProductionList:
 
 
 def distribution_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                      date_to: date | None = None) -> OrderList:
+                      date_to: date | None = None, rests: Mapping[int, Rest] | None = None) -> OrderList:
     """What is not yet fully shipped of the orders due by `date_to` (else `date_from`): those
     dated `date_from` to `date_to` and the earlier ones still open, a partial shipment's rest or
     an order held back, since `ship --all` of the day ships every open order up to it. The
@@ -142,18 +149,21 @@ def distribution_list(orders: Sequence[Order], master: MasterData, date_from: da
     date_to = date_to or date_from
     kept = [o for o in orders if o.occurrence <= date_to and EFFECTS[o.document_type].ships
             and o.status is OrderStatus.IN_PROGRESS]
-    return OrderList(False, date_from, date_to, _routes(kept, master, open_only=True))
+    return OrderList(False, date_from, date_to, _routes(kept, master, open_only=True, rests=rests or {}))
 
 
 def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                  date_to: date | None = None) -> OrderList:
-    """Every order of the period, shipped or not, each line with what is shipped and what is left."""
+                  date_to: date | None = None, rests: Mapping[int, Rest] | None = None) -> OrderList:
+    """Every order of the period, shipped or not, each line with what is shipped and what is left;
+    a line that is the rest of one cut at a VAT rate change says so (`rests`, by line id), as on
+    the order."""
     date_to = date_to or date_from
     kept = [o for o in orders if date_from <= o.occurrence <= date_to]
-    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False))
+    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {}))
 
 
-def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tuple[Route, ...]:
+def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest]
+            ) -> tuple[Route, ...]:
     """The orders' lines by route; the distribution list (`open_only`) is what to load, so it
     leaves out services, which move nothing, and their quantities from the route's totals."""
     customers = {c.code: c for c in master.customers}
@@ -176,7 +186,8 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
             routes.setdefault(key, []).append(ListRow(
                 area, heads[key][1], heads[key][2], order.customer, customer.name if customer else "", order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
-                line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship))
+                line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
+                rests.get(line.id)))
     return tuple(
         Route(*heads[key], tuple(sorted(rows, key=lambda r: (r.customer_name.casefold(), r.customer,
                                                              r.ship_to or "", number_key(r.order), r.line_no))))

@@ -12,36 +12,31 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, ProblemsFound
+from toolkit.core.delivery_rate import rests
 from toolkit.core.lists import complete_list, distribution_list, production_list
-from toolkit.core.orders import Order, OrderStatus
+from toolkit.core.orders import OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
-from toolkit.ledger.deliveries import available_stock
+from toolkit.ledger.deliveries import available_stock, rests_dated
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import counted_ahead, listed_long_before
-
-
-def orders_between(ledger: Ledger, start: date, end: date) -> list[Order]:
-    """The orders whose occurrence falls in [start, end]."""
-    with reading(ledger) as conn:
-        return load_orders(conn, occurrence_from=start, occurrence_to=end)
 
 
 def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str, *,
                  complete: bool = False) -> Path:
     """The distribution list (still to ship: the orders in progress due by `end`, earlier days'
     back orders with the period's, as `ship --all` ships them) or, with `complete`, the
-    complete list (every order of the period)."""
+    complete list (every order of the period). A line that is the rest of one cut at a VAT rate
+    change says so, as on the order (`rests`)."""
     from toolkit.writers.lists import write_order_list
 
-    if complete:
-        made = complete_list(orders_between(ledger, start, end), master, start, end)
-    else:
-        with reading(ledger) as conn:
-            still_open = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=end)
-        made = distribution_list(still_open, master, start, end)
+    with reading(ledger) as conn:
+        orders = (load_orders(conn, occurrence_from=start, occurrence_to=end) if complete
+                  else load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=end))
+        cut = rests_dated(conn, rests(orders))
+    made = (complete_list if complete else distribution_list)(orders, master, start, end, cut)
     return write_order_list(out, master, made, lang)
 
 

@@ -90,7 +90,7 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
-            widths = set_widths(sheet, _order_widths(order_list, sender)[:len(heads)])
+            widths = set_widths(sheet, _order_widths(order_list, sender, lang)[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             line_formats = [_format(fmt, h) for h in heads]
             total_formats = _TotalFormats(book)
@@ -117,11 +117,11 @@ index, with the widest each grows to: as wide as their longest values, so that a
 fit on a line prints one line tall (`row_height`), and no wider than the page can spare."""
 
 
-def _order_widths(order_list: OrderList, sender: str) -> list[float]:
+def _order_widths(order_list: OrderList, sender: str, lang: str) -> list[float]:
     """`ORDER_LIST_WIDTHS`, the free-text columns grown to fit their values (`ORDER_TEXTS`)."""
     rows = order_list.rows
     values = {1: [r.carrier_name or sender for r in rows], 3: [r.customer_name for r in rows],
-              4: [r.destination for r in rows], 8: [r.description for r in rows]}
+              4: [r.destination for r in rows], 8: [r.described(lang) for r in rows]}
     return [fitting_width(values[col], width, at_most=ORDER_TEXTS[col]) if col in ORDER_TEXTS else width
             for col, width in enumerate(ORDER_LIST_WIDTHS)]
 
@@ -161,7 +161,7 @@ def _order_values(r: ListRow, complete: bool, sender: str, lang: str) -> list[An
     """A line of the distribution list (`sender` for goods the seller carries), with its
     document's kind and state on the complete one."""
     values = [r.area, r.carrier_name or sender, r.customer, r.customer_name, r.destination,
-              r.order, r.order_date, r.item, r.description, r.unit, r.ordered, r.shipped, r.remaining]
+              r.order, r.order_date, r.item, r.described(lang), r.unit, r.ordered, r.shipped, r.remaining]
     if complete:
         values += [vocab_label(r.document_type, lang), STATUS_LABELS[r.status][0 if lang == "it" else 1]]
     return values

@@ -20,7 +20,7 @@ from toolkit.basics.dates import today_rome
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.delivery_rate import Rest
+from toolkit.core.delivery_rate import Rest, described
 from toolkit.core.orders import STATUS_LABELS, Order, documents_on
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.shipping import service_items
@@ -141,8 +141,8 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             for line in order.lines:
                 row += 1
                 description = line.description + (f" – {line.note}" if line.note else "") + (
-                    f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "") + _rest(
-                    rests, line.id, lang)
+                    f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "")
+                description = described(description, (rests or {}).get(line.id), lang)
                 col = line_cells(sheet, row, 0, line, fmt, description=description)
                 fit_row(sheet, row, [(description, widths[1])])
                 text(sheet, row, col, line.amount, fmt.money)
@@ -261,14 +261,9 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             service = line.item in services
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
-            description = line.description + _rest(rests, line.id, lang)
+            description = described(line.description, (rests or {}).get(line.id), lang)
             yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped, line.to_ship,
                     line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
                     line.to_ship if held and line.to_ship > 0 and not service else ZERO,
                     free), row_height([(description, LINES_WIDTHS[2])]))
 
-
-def _rest(rests: Mapping[int, Rest] | None, line_id: int, lang: str) -> str:
-    """« – resto della riga 1, IVA 10 % dal 04/01/2027» after the description of a rest, else nothing."""
-    rest = rests.get(line_id) if rests else None
-    return f" – {rest.said(lang)}" if rest is not None else ""
