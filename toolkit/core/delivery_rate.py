@@ -154,7 +154,7 @@ def cut_lines(order: Order) -> dict[int, OrderLine]:
 
 def rests(orders: Sequence[Order]) -> dict[int, Rest]:
     """By line id, the rests among the lines of `orders` (`cut_lines`), not yet dated
-    (`toolkit.ledger.deliveries.first_shipped` says their day)."""
+    (`toolkit.ledger.deliveries.rests_dated` says their day)."""
     found: dict[int, Rest] = {}
     for order in orders:
         lines = {x.id: x for x in order.lines}
