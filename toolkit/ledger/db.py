@@ -874,7 +874,7 @@ MIGRATIONS[18] = _add_unshipped
 
 def _add_reserved(conn: Connection) -> None:
     """Orders keep what they reserve of each item (`toolkit.ledger.reserved`), summed here from
-    their lines (the table's index on the order comes with it)."""
+    their lines."""
     schema.reserved.create(conn, checkfirst=True)
     reserved.recount(conn)
 
@@ -1096,6 +1096,16 @@ def _keep_voided_rates(conn: Connection) -> None:
 
 
 MIGRATIONS[36] = _keep_voided_rates
+
+
+def _drop_reserved_order_index(conn: Connection) -> None:
+    """The kept reservations lose their index by order (`toolkit.ledger.reserved._delete_keyed`):
+    an order's rows are deleted by their full key, found from its lines, and a day's reserved
+    rows are written into one index fewer."""
+    conn.execute(text("DROP INDEX IF EXISTS ix_reserved_order"))
+
+
+MIGRATIONS[37] = _drop_reserved_order_index
 
 
 def version(conn: Connection) -> int | None:

@@ -258,7 +258,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
             columns.setdefault(key, [None] * len(drafts))[i] = value
     ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
-    reserved.recount(conn, ids, items_twice=_items_twice(ids, drafts))
+    reserved.recount(conn, ids, items_twice=_items_twice(ids, drafts), fresh=True)
     shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
     log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
               [f"{d.template} {d.occurrence.isoformat()}" for d in drafts])
@@ -544,7 +544,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
              vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
         for line in quotation.lines])
     unshipped.recount(conn, [order_id])
-    reserved.recount(conn, [order_id])
+    reserved.recount(conn, [order_id], fresh=True)
     shown = document_number(series, day.year, number)
     log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])
     return order_id, shown

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 36
+SCHEMA_VERSION = 37
 
 metadata = MetaData()
 
@@ -312,8 +312,6 @@ at L (657,000 holders' rows), this read 0.5 s; and the holders' places, read apa
 in by each read, were 0.6 s more. No foreign key: the rows are written only from the orders'
 own lines, orders are never deleted, and checking each row's order cost a fifth of storing a
 day's new orders' rows."""
-
-reserved_order_index = Index("ix_reserved_order", reserved.c.order_id)
 
 invoices = Table(
     "invoices", metadata,
