@@ -311,7 +311,8 @@ each already in rank order: grouping the open lines each time took 1.9 s of CPU 
 at L (657,000 holders' rows), this read 0.5 s; and the holders' places, read apart and sorted
 in by each read, were 0.6 s more. No foreign key: the rows are written only from the orders'
 own lines, orders are never deleted, and checking each row's order cost a fifth of storing a
-day's new orders' rows."""
+day's new orders' rows. No index but the key (schema 37): an order's rows are deleted by their
+full key, found from its lines (`toolkit.ledger.reserved._delete_keyed`)."""
 
 invoices = Table(
     "invoices", metadata,
