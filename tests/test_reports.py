@@ -188,6 +188,23 @@ def test_the_sums_the_database_makes_are_the_lines_sums(april, kind, period, com
     assert int(made.timeline["compare_amount"].sum()) == made.compare_total
 
 
+@pytest.mark.parametrize("kind", [Kind.SALES, Kind.SHIPMENTS, Kind.INVOICES])
+def test_a_period_longer_than_a_year_compared_with_last_year_counts_the_shared_months_in_both(april, kind):
+    """April 2026 – April 2027 against April 2025 – April 2026: April 2026 is in both, so it is
+    the period's total and the comparison's, and the row of April 2027 holds it beside it; read
+    in one query it was the period's alone, and the comparison came out 0,00 €."""
+    _, session = april
+    made = build(session.master, session.ledger, Request(kind, date(2026, 4, 1), date(2027, 4, 30), ("month",),
+                                                         Compare.LAST_YEAR))
+    april_total = LEDGER_TOTALS[kind](session.ledger, date(2026, 4, 1), date(2026, 4, 30))
+    assert april_total != 0
+    assert made.compared == (date(2025, 4, 1), date(2026, 4, 30))
+    assert (_euro(made.total), _euro(made.compare_total)) == (april_total, april_total)
+    rows = {r.month: (_euro(r.amount), _euro(r.compare_amount)) for r in made.table.itertuples()}
+    assert rows == {"2026-04": (april_total, Decimal(0)), "2027-04": (Decimal(0), april_total)}
+    assert _euro(int(made.timeline["compare_amount"].sum())) == april_total
+
+
 @pytest.mark.parametrize("kind", [Kind.SALES, Kind.INVOICES])
 def test_by_month_each_month_holds_the_comparison_moved_onto_it(april, kind):
     """16 April – 15 May against the 30 days before: April's row compares its second half with

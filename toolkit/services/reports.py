@@ -51,18 +51,23 @@ def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]], grain: G
     `YYYY-MM` by month), current (1 in the period, 0 in the comparison), customer, item,
     quantity (thousandths) and amount (cents); customer and item as pandas categories (a few
     thousand codes over up to a million rows: mapping their names and grouping by them go
-    through the codes once)."""
+    through the codes once).
+
+    A period longer than a year compared with last year overlaps its comparison (April 2026 is
+    in 2026-01/2027-03 and in 2025-01/2026-03): its lines are read once for each, as one query
+    would give each line to the period alone and leave the comparison short of them."""
     from toolkit.ledger import reports as queries
     from toolkit.ledger.db import reading
 
+    query = {Kind.SALES: queries.sales, Kind.SHIPMENTS: queries.shipments}.get(kind, queries.invoiced)
+    overlap = len(periods) > 1 and periods[1][1] >= periods[0][0]
     with reading(ledger) as conn:
-        if kind is Kind.SALES:
-            found = queries.sales(conn, periods, grain)
-        elif kind is Kind.SHIPMENTS:
-            found = queries.shipments(conn, periods, grain)
-        else:
-            found = queries.invoiced(conn, periods, grain)
-    frame = _frame(found.columns, found.rows)
+        found = [query(conn, periods[:1], grain), query(conn, periods[1:], grain)] if overlap else [
+            query(conn, periods, grain)]
+    frames = [_frame(rows.columns, rows.rows) for rows in found]
+    if overlap:
+        frames[1]["current"] = 0
+    frame = pd.concat(frames, ignore_index=True) if overlap else frames[0]
     if kind is Kind.SHIPMENTS:
         frame["amount"] = _shipped_amounts(frame)
     frame = frame[["day", "current", "customer", "item", "quantity", "amount"]]
