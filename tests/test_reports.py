@@ -753,7 +753,8 @@ def _report_rows(path: Path, amount_heading: str) -> dict[str, Decimal]:
     header = rows[4]
     column = header.index(amount_heading)
     body = rows[5:next(n for n, r in enumerate(rows) if r[0] == "Totale")]
-    return {str(r[0]): Decimal(str(r[column])).quantize(CENT) for r in body}
+    return {f"{r[0]:%Y-%m}" if isinstance(r[0], date) else str(r[0]): Decimal(str(r[column])).quantize(CENT)
+            for r in body}
 
 
 @pytest.mark.parametrize("kind", [k for k in Kind if k is not Kind.AGING])
@@ -869,3 +870,21 @@ def test_the_data_sheets_month_is_a_date_shown_as_its_month(sales_book):
     months = [data.cell(row, 2) for row in range(6, data.max_row + 1)]
     assert months and {c.value for c in months} == {datetime(2026, 4, 1)}
     assert all(c.is_date and c.number_format.startswith("mm/yyyy") for c in months)
+
+
+def test_the_report_sheets_month_is_a_date_shown_as_its_month(april, tmp_path):
+    """Grouped by month, the *Report* sheet's *Mese* was the text `2026-04`, as the data
+    sheet's was: a filter listed it as text and sorted `2026-10` before `2026-4`. Each row's is
+    the month's first day, a date cell shown `04/2026`, and its subtotal says *Totale 04/2026*."""
+    from openpyxl import load_workbook
+
+    _, session = april
+    made = report(session.master, session.ledger, Request(Kind.SALES, date(2026, 4, 16), date(2026, 5, 15),
+                                                          ("month", "customer")), tmp_path / "months.xlsx")
+    sheet = load_workbook(made.file)["Report"]
+    assert sheet.cell(5, 1).value == "Mese"
+    rows = [(sheet.cell(row, 1), sheet.cell(row, 2).value) for row in range(6, sheet.max_row + 1)]
+    months = [cell for cell, customer in rows if customer]
+    assert {c.value for c in months} == {datetime(2026, 4, 1)}
+    assert all(c.is_date and c.number_format.startswith("mm/yyyy") for c in months)
+    assert [cell.value for cell, customer in rows if not customer] == ["Totale 04/2026", "Totale"]

@@ -263,7 +263,8 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         return [Column("formula", money, f"={now}{{row}}-{before}{{row}}"),
                 Column("formula", percent, f'=IF({before}{{row}}=0,"{no_base}",{change}{{row}}/ABS({before}{{row}}))')]
 
-    plain = ([Column("text", fmt.text)] * len(labels) + ([Column("number", fmt.quantity)] if has_quantity else [])
+    plain = ([Column("number", fmt.month) if c == "month" else Column("text", fmt.text) for c in labels]
+             + ([Column("number", fmt.quantity)] if has_quantity else [])
              + [Column("number", fmt.money)] + ([Column("number", fmt.money)] if compared else [])
              + changes(fmt.money, fmt.percent))
 
@@ -286,14 +287,14 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
     names = _names(report)
     none = t("report.none")
     table = report.table
-    label_values = []
+    label_values: list[list[Any]] = []
     for b in by:
         codes = table[b].astype(str).tolist()
-        label_values.append([c or none for c in codes])
+        label_values.append(list(_month_serials(codes)) if b == "month" else [c or none for c in codes])
         if b in NAMED:
             found = names.get(b, {})
             label_values.append([found.get(c, "") for c in codes])
-    widths = set_widths(sheet, [*(12 if c not in NAMED.values() else fitting_width(column, 30)
+    widths = set_widths(sheet, [*(12 if c not in NAMED.values() else fitting_width(map(str, column), 30)
                                   for c, column in zip(labels, label_values)), *[14] * len(values)])
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
@@ -324,7 +325,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         row = sheet.write_block(row, 0, plain, (data_row(i) for i in range(start, end + 1)))
         if subtotals:
             columns, cells = sums(block_first, row - 1,
-                                  t("report.total_of").format(value=first_keys[start] or none),
+                                  t("report.total_of").format(value=_shown_key(by[0], first_keys[start]) or none),
                                   fmt.sub_label, fmt.sub_money, fmt.sub_quantity, fmt.sub_percent,
                                   range(start, end + 1))
             row = sheet.write_block(row, 0, columns, [cells])
@@ -340,6 +341,15 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
     return layout
+
+
+def _shown_key(dimension: str, key: str) -> str:
+    """A group's value as a subtotal's label says it: a month as its cells show it, `04/2026`.
+
+    >>> _shown_key("month", "2026-04"), _shown_key("customer", "C001")
+    ('04/2026', 'C001')
+    """
+    return f"{key[5:7]}/{key[:4]}" if dimension == "month" and key else key
 
 
 # --- the summary ------------------------------------------------------------------------------
