@@ -888,3 +888,23 @@ def test_the_report_sheets_month_is_a_date_shown_as_its_month(april, tmp_path):
     assert {c.value for c in months} == {datetime(2026, 4, 1)}
     assert all(c.is_date and c.number_format.startswith("mm/yyyy") for c in months)
     assert [cell.value for cell, customer in rows if not customer] == ["Totale 04/2026", "Totale"]
+
+
+@pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.AGING])
+def test_a_shared_customer_s_agents_print_whole_in_the_report_table(april, tmp_path, kind):
+    """By agent, the *Report* sheet's column was 12 characters wide whatever it held: a shared
+    customer's label, "Marco Bianchi 60 %, Laura Colombo 40 %", printed as "Marco Bianchi 6",
+    which reads as Marco Bianchi's own row a second time. The column is as wide as its longest
+    label."""
+    from openpyxl import load_workbook
+
+    from toolkit.writers.printable import text_width
+
+    _, session = april
+    made = report(session.master, session.ledger, Request(kind, date(2026, 4, 1), AS_OF if kind is Kind.AGING
+                                                          else date(2026, 4, 30), ("agent",)), tmp_path / "a.xlsx")
+    sheet = load_workbook(made.file)["Report"]
+    labels = [sheet.cell(row, 1).value for row in range(6, sheet.max_row)]
+    shared = [label for label in labels if "%" in label]
+    assert shared and all(", " in label for label in shared)
+    assert sheet.column_dimensions["A"].width >= max(text_width(label) for label in labels)

@@ -294,7 +294,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         if b in NAMED:
             found = names.get(b, {})
             label_values.append([found.get(c, "") for c in codes])
-    widths = set_widths(sheet, [*(12 if c not in NAMED.values() else fitting_width(map(str, column), 30)
+    widths = set_widths(sheet, [*(12 if c == "month" else _label_width(c, column)
                                   for c, column in zip(labels, label_values)), *[14] * len(values)])
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
@@ -350,6 +350,13 @@ def _shown_key(dimension: str, key: str) -> str:
     ('04/2026', 'C001')
     """
     return f"{key[5:7]}/{key[:4]}" if dimension == "month" and key else key
+
+
+def _label_width(column: str, values: Sequence[Any]) -> float:
+    """A label column as wide as its longest value: a shared customer's agents ("Marco Bianchi
+    60 %, Laura Colombo 40 %") cut at 12 characters printed as "Marco Bianchi 6", another
+    agent to the reader; names from 30 characters, codes, agents, zones and categories from 12."""
+    return fitting_width(map(str, values), 30 if column in NAMED.values() else 12)
 
 
 # --- the summary ------------------------------------------------------------------------------
@@ -604,16 +611,18 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
     by = report.by
     labels = _label_columns(by)
     heads = [t(f"report.dim.{c}") for c in labels] + [t(f"report.bucket.{b}") for b in BUCKETS] + [t("report.open")]
-    widths = set_widths(sheet, [12 if c not in NAMED.values() else 30 for c in labels] + [14] * (len(BUCKETS) + 1))
+    names = _names(report)
+    none = t("report.none")
+    table = report.table
+    shown = {c: [code or none for code in table[c].astype(str)] for c in by}
+    shown |= {NAMED[c]: [names.get(c, {}).get(code, "") for code in table[c].astype(str)] for c in by if c in NAMED}
+    widths = set_widths(sheet, [_label_width(c, shown[c]) for c in labels] + [14] * (len(BUCKETS) + 1))
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     layout = _Layout()
     first = len(labels)
     for i, b in enumerate((*BUCKETS, "amount")):
         layout.columns[b] = first + i
-    names = _names(report)
-    none = t("report.none")
     row = data_first = HEADER_ROW + 1
-    table = report.table
     index = {c: i for i, c in enumerate(table.columns)}
     totals = dict.fromkeys(layout.columns, 0.0)
     for record in table.itertuples(index=False, name=None):
