@@ -812,6 +812,9 @@ def test_reports_read_the_same_on_sqlite_and_postgresql(sample_master, ledger, t
         assert _euro(spring.total) == LEDGER_TOTALS[kind](ledger, eighth, ninth)
         assert list(spring.timeline["label"]) == ["2026-03", "2026-04", "2026-05"]
         assert set(spring.data["month"].astype(str)) == {"2026-04"}
+        longer = build(sample_master, ledger, Request(kind, date(2026, 4, 1), date(2027, 4, 30), ("month",),
+                                                      Compare.LAST_YEAR))
+        assert longer.compare_total == longer.total == spring.total
     assert _euro(build(sample_master, ledger, Request(Kind.SALES, ninth, ninth)).total) != 0
 
 
