@@ -7,6 +7,7 @@ would lose the user's unsaved edits (or fail half-way on Windows), so we refuse 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -60,21 +61,58 @@ def atomic_path(target: Path) -> Iterator[Path]:
     abandoned (`abandon_archives`), and `target` is untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    with _refused_if_unwritable(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_open(target)
     refuse_folder(target)
     sweep_stale(target.parent)
-    tmp_path = temporary_file(target.parent, target.stem, target.suffix)
+    with _refused_if_unwritable(target):
+        tmp_path = temporary_file(target.parent, target.stem, target.suffix)
     try:
         yield tmp_path
         refuse_replacing_other(tmp_path, target)
-        os.replace(tmp_path, target)
+        with _refused_if_unwritable(target, held=True):
+            os.replace(tmp_path, target)
     except BaseException as failed:
         abandon_archives(failed, tmp_path)
         raise
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _existing(folder: Path) -> Path:
+    """`folder`, or the nearest folder above it that exists: the one a write into `folder`
+    starts from, whose permissions decide it."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+"""What the system answers a write into a folder the user may not write into, or onto a file
+another program holds open (Windows), or onto a read-only disk."""
+
+
+@contextmanager
+def _refused_if_unwritable(target: Path, *, held: bool = False) -> Iterator[None]:
+    """A folder the system will not let us write into refused as `check_output` refuses one it
+    can tell is not writable (exit 2, another folder asked for), and a file another program
+    holds (`held`: Windows will not replace a PDF open in a reader) as one to close or name
+    otherwise: `os.access` says yes where Windows' or a network share's permissions say no
+    only at the write, which ended as an internal error to report."""
+    try:
+        yield
+    except OSError as failed:
+        if failed.errno not in NOT_WRITABLE:
+            raise
+        asked = asked_now()
+        choose = asked.named if held else asked.unwritable
+        reason = ("è aperto in un altro programma, che non lo lascia sostituire: chiudilo / it is open in another "
+                  "program, which does not let it be replaced: close it" if held else
+                  f"{_existing(target.parent)} non è scrivibile / {_existing(target.parent)} is not writable")
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=reason, choose_it=choose[0],
+                                                 choose_en=choose[1])) from failed
 
 
 @contextmanager
@@ -470,12 +508,7 @@ def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, .
         refuse_folder(path, asked)
         if of is not None:
             refuse_other_file(path, of, choose)
-    where = target if folder else target.parent
-    existing = where
-    while not existing.exists():
-        if existing.parent == existing:
-            break
-        existing = existing.parent
+    existing = _existing(target if folder else target.parent)
     if not existing.is_dir():
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
                                                  f"{existing} is not a folder", choose_it=asked.not_a_folder[0],

@@ -1,0 +1,86 @@
+"""An output folder the system will not let the toolkit write into, though `os.access` says it
+may (Windows' and network shares' permissions are known only at the write, and root passes
+every test), and a file another program holds open: refused as a folder known not writable
+is (exit 2, the folder named, another asked for), never an internal error to report.
+
+The permissions are simulated: the files made in the folder fail as the system fails them,
+with EACCES (EPERM on some systems), and replacing the held file fails the same way."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.basics import files
+from toolkit.basics.files import atomic_path
+from toolkit.basics.problems import UnusableInput
+from toolkit.cli import app, output
+
+
+@pytest.fixture
+def locked_folder(tmp_path, monkeypatch) -> Path:
+    """A folder whose files cannot be made: its permissions refuse every new file."""
+    folder = tmp_path / "condivisa"
+    folder.mkdir()
+    made = files.temporary_file
+
+    def refused(where: Path, *args, **kwargs):
+        if Path(where) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder / "x.tmp"))
+        return made(where, *args, **kwargs)
+
+    monkeypatch.setattr(files, "temporary_file", refused)
+    return folder
+
+
+def _run(*args: str) -> int:
+    app._register()
+    output.reset()
+    return app.run(list(args))
+
+
+def test_a_report_into_a_folder_the_system_refuses_is_exit_2_naming_the_folder(sample_workbook, tmp_path,
+                                                                                locked_folder, capsys):
+    workbook = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    out = locked_folder / "vendite.xlsx"
+    code = _run("report", "vendite", str(workbook), "--from", "2026-04-01", "--to", "2026-04-30",
+                "--out", str(out))
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.strip() == (f"toolkit: Non posso scrivere {out}: {locked_folder} non è scrivibile / {locked_folder} "
+                           "is not writable. Scegli un'altra cartella per --out.")
+    assert "errore interno" not in err and list(locked_folder.iterdir()) == []
+
+
+def test_a_conversion_into_a_folder_the_system_refuses_is_exit_2(tmp_path, locked_folder, capsys):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "listino.csv").write_text("Codice;Prezzo\nA1;12,50\n", encoding="utf-8")
+    code = _run("convert", str(source), "--out", str(locked_folder), "--to", "csv")
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{locked_folder} non è scrivibile" in err and "Scegli un'altra cartella per --out" in err
+    assert "errore interno" not in err and list(locked_folder.iterdir()) == []
+
+
+def test_a_file_another_program_holds_is_refused_and_kept(tmp_path, monkeypatch):
+    """Windows will not replace a file open in another program (a PDF in a reader): the file
+    stays as it was, and the desk is told to close it or choose another name."""
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old")
+
+    def held(source, destination):
+        raise PermissionError(errno.EACCES, "Access is denied", str(destination))
+
+    monkeypatch.setattr(files.os, "replace", held)
+    with pytest.raises(UnusableInput) as refused, atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    problem = refused.value.problem
+    assert problem.code == "output-not-creatable"
+    assert problem.message("it") == (f"Non posso scrivere {target}: è aperto in un altro programma, che non lo lascia "
+                                     "sostituire: chiudilo / it is open in another program, which does not let it be "
+                                     "replaced: close it. Scegli un altro nome per --out.")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
