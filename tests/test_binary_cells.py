@@ -243,3 +243,24 @@ def test_an_xls_cells_are_found_among_only_the_records_that_can_say_them(tmp_pat
     assert {0x00FD, 0x0208} & set(handed) == set(), "no LABELSST or ROW record is handed over"
     everything = sum(1 for _ in xls_records(saved))
     assert len(handed) < everything / 2, f"{len(handed)} of {everything} records handed over"
+
+
+def test_a_folder_s_xlsb_is_converted_not_skipped_as_no_spreadsheet(tmp_path, capsys):
+    """`convert` listed an .xlsb, the binary workbook Excel saves, as skipped because «non è un
+    foglio di calcolo», though every command reads one: a desk's old price list in a folder
+    went unconverted with a reason that was not so. It is converted as an .xlsx is, its
+    percent and error cells as they show."""
+    from toolkit.cli import app, output
+
+    sheet = (row(0) + cell(5, 0, 0, struct.pack("<d", 1.0)) + cell(5, 1, 1, struct.pack("<d", 1.0)) +
+             row(1) + cell(5, 0, 2, struct.pack("<d", 1.5)) + cell(3, 1, 0, b"\x2a"))
+    folder = tmp_path / "vecchi listini"
+    folder.mkdir()
+    xlsb(folder / "listino è.xlsb", sheet)
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(folder), "--out", str(tmp_path / "out"), "--to", "csv"])
+    said = capsys.readouterr()
+    assert code == 0, said
+    assert "Convertiti 1, saltati 0, non riusciti 0." in said.out
+    assert (tmp_path / "out" / "listino è.csv").read_text(encoding="utf-8-sig").splitlines() == ["1;100", "150;#N/A"]

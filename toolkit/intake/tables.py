@@ -25,7 +25,7 @@ from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
 
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SPREADSHEETS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
 MAX_CSV_BYTES = 200 * 2**20
 """The guard's limit on disk, for the text files the guard does not read."""

@@ -108,8 +108,8 @@ NOTHING_TO_CONVERT = define(
 SKIP_REASONS = {
     "lock": ("file di blocco di Excel o LibreOffice", "an Excel or LibreOffice lock file"),
     "hidden": ("file nascosto", "a hidden file"),
-    "not-a-spreadsheet": ("non è un foglio di calcolo (.xlsx, .xlsm, .xls, .ods, .csv)",
-                          "not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    "not-a-spreadsheet": ("non è un foglio di calcolo (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv)",
+                          "not a spreadsheet (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv)"),
     "already-imported": ("modulo già importato", "form already imported"),
     "no-sheets": ("nessun foglio del formato", "no sheet of the format"),
     "dangling-link": ("collegamento a un file che non c'è più: rifai il collegamento o copia qui il file",
