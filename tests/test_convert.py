@@ -532,3 +532,22 @@ def test_a_percent_cell_is_converted_as_it_shows(tmp_path, capsys):
     copy = openpyxl.load_workbook(tmp_path / "x" / "sconti.xlsx")["Sconti"]
     assert [(c.value, c.number_format) for c in copy["B"][1:]] == [(1, "0%"), (0.125, "0.0%")]
     assert (copy["C2"].value, copy["C2"].number_format) == (1, "General")
+
+
+@pytest.mark.parametrize("given", ["folders", "files"])
+def test_two_inputs_of_one_name_from_two_folders_are_two_outputs(tmp_path, capsys, given):
+    """The north and south offices' `listino.csv`, their folders (or the files) given side by
+    side: both were written to `listino-csv.csv`, the second over the first, and the run said
+    2 converted. Each has its own output, named in the report."""
+    listini = {"nord": "Codice;Prezzo\nA1;1,50\n", "sud": "Codice;Prezzo\nB1;2,50\n"}
+    for office, text in listini.items():
+        (tmp_path / office).mkdir()
+        (tmp_path / office / "listino.csv").write_text(text, encoding="utf-8")
+    inputs = [str(tmp_path / office / ("" if given == "folders" else "listino.csv")) for office in listini]
+    code, document = toolkit(["convert", *inputs, "--to", "csv", "--out", str(tmp_path / "csv"), "--jobs", "1"],
+                             capsys)
+    assert code == 0, document["problems"]
+    outputs = {Path(f["file"]).parent.name: [Path(o).name for o in f["outputs"]] for f in document["files"]}
+    assert outputs == {"nord": ["listino-csv.csv"], "sud": ["listino-csv-2.csv"]}
+    assert [(tmp_path / "csv" / name).read_text(encoding="utf-8-sig").splitlines()[1]
+            for name in ("listino-csv.csv", "listino-csv-2.csv")] == ["A1;1,50", "B1;2,50"]

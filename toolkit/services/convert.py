@@ -21,6 +21,7 @@ import gc
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -257,18 +258,33 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
 def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> dict[Path, Path]:
     """Each input's output base (no extension) in `out`: its path below the folder it was found
     in, so files of the same name in two folders stay apart; the extension is added to a stem
-    two inputs share (`listino.xls`, `listino.ods`)."""
+    two inputs share (`listino.xls`, `listino.ods`), and a number to those that still share one
+    (`listino.csv` of two folders given, `listino-csv`, `listino-csv-2`): the second file
+    written over the first, and the run said both converted. Names are compared as Windows
+    does, without case."""
     folders = [Path(g).resolve() for g in given if Path(g).is_dir()]
     bases: dict[Path, Path] = {}
     for f in files:
         resolved = f.resolve()
         parent = next((resolved.parent.relative_to(d) for d in folders if d in resolved.parents), Path())
         bases[f] = parent / f.stem
-    counts: dict[Path, int] = {}
-    for base in bases.values():
-        counts[base] = counts.get(base, 0) + 1
-    return {f: out / (b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[b] > 1 else b)
-            for f, b in bases.items()}
+    counts = Counter(_same(b) for b in bases.values())
+    named = {f: b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[_same(b)] > 1 else b
+             for f, b in bases.items()}
+    used: set[str] = set()
+    for f, base in named.items():
+        name, number = base, 1
+        while _same(name) in used:
+            number += 1
+            name = base.with_name(f"{base.name}-{number}")
+        used.add(_same(name))
+        named[f] = name
+    return {f: out / name for f, name in named.items()}
+
+
+def _same(path: Path) -> str:
+    """A path as a file system that ignores case tells it from others."""
+    return path.as_posix().casefold()
 
 
 _options: Options | None = None
