@@ -911,3 +911,16 @@ def test_a_shared_customer_s_agents_print_whole_in_the_report_table(april, tmp_p
     shared = [label for label in labels if "%" in label]
     assert shared and all(", " in label for label in shared)
     assert sheet.column_dimensions["A"].width >= max(text_width(label) for label in labels)
+
+
+def test_the_summary_s_charts_name_a_month_as_the_table_shows_it(april, tmp_path):
+    """The charts' months read `2026-04` beside a table showing `04/2026`: both say `04/2026`."""
+    from openpyxl import load_workbook
+
+    _, session = april
+    made = report(session.master, session.ledger, Request(Kind.INVOICES, date(2026, 3, 1), date(2026, 5, 31),
+                                                          ("month",)), tmp_path / "quarter.xlsx")
+    summary = load_workbook(made.file)["Riepilogo"]
+    found = {(summary.cell(1, col).value, tuple(summary.cell(row, col).value for row in range(2, 5)))
+             for col in range(13, summary.max_column + 1) if summary.cell(1, col).value == "Mese"}
+    assert found == {("Mese", ("04/2026", None, None)), ("Mese", ("03/2026", "04/2026", "05/2026"))}

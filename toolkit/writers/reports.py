@@ -390,8 +390,8 @@ def _bar_labels(report: Report, dimension: str, keys: Any, t: Any) -> list[str]:
     ("C012 Circolo Ricr…"), which a reader knows without the code list; other dimensions as
     they are."""
     names = _names(report).get(dimension, {}) if dimension in NAMED else {}
-    return [_labelled(str(key), names.get(str(key), ""), BAR_LABEL_WIDTH) if str(key) else t("report.none")
-            for key in keys]
+    return [_labelled(_shown_key(dimension, str(key)), names.get(str(key), ""), BAR_LABEL_WIDTH) if str(key)
+            else t("report.none") for key in keys]
 
 
 def _key_figures(sheet: Worksheet, report: Report, layout: _Layout, fmt: _Formats, t: Any, row: int) -> int:
@@ -447,7 +447,7 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
                               t("report.compare")], fmt.header)
     for i, (label, amount, before) in enumerate(report.timeline[["label", "amount", "compare_amount"]]
                                                 .itertuples(index=False, name=None), start=1):
-        shown = f"{label[8:10]}/{label[5:7]}" if daily else str(label)
+        shown = f"{label[8:10]}/{label[5:7]}" if daily else _shown_key("month", str(label))
         sheet.write_string(i, tcol, shown)
         sheet.write_number(i, tcol + 1, _cents(amount), fmt.money)
         sheet.write_number(i, tcol + 2, _cents(before), fmt.money)
