@@ -551,3 +551,24 @@ def test_two_inputs_of_one_name_from_two_folders_are_two_outputs(tmp_path, capsy
     assert outputs == {"nord": ["listino-csv.csv"], "sud": ["listino-csv-2.csv"]}
     assert [(tmp_path / "csv" / name).read_text(encoding="utf-8-sig").splitlines()[1]
             for name in ("listino-csv.csv", "listino-csv-2.csv")] == ["A1;1,50", "B1;2,50"]
+
+
+def test_two_sheets_whose_names_make_one_file_name_are_two_csv_files(tmp_path, capsys):
+    """*Listino €* and *Listino $* both make `listini-Listino.csv` (a file name keeps letters,
+    digits and `._-`): the dollar list was written over the euro one, the run said converted."""
+    (tmp_path / "in").mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "Listino €"
+    book.active.append(["Codice", "Prezzo"])
+    book.active.append(["A1", 1.5])
+    dollars = book.create_sheet("Listino $")
+    dollars.append(["Codice", "Prezzo"])
+    dollars.append(["B1", 2.5])
+    book.save(tmp_path / "in" / "listini.xlsx")
+    code, document = toolkit(["convert", str(tmp_path / "in"), "--to", "csv", "--out", str(tmp_path / "csv"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    [converted] = document["files"]
+    assert [Path(o).name for o in converted["outputs"]] == ["listini-Listino.csv", "listini-Listino-2.csv"]
+    assert [(tmp_path / "csv" / Path(o).name).read_text(encoding="utf-8-sig").splitlines()[1]
+            for o in converted["outputs"]] == ["A1;1,50", "B1;2,50"]

@@ -271,15 +271,28 @@ def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> di
     counts = Counter(_same(b) for b in bases.values())
     named = {f: b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[_same(b)] > 1 else b
              for f, b in bases.items()}
+    return dict(zip(named, (out / name for name in _distinct(list(named.values())))))
+
+
+def _distinct(paths: Sequence[Path]) -> list[Path]:
+    """`paths` in order, each one a path before it has numbered (`listino-2`, before any
+    suffix): two outputs of one name, the second written over the first, lost it without a
+    word. Compared without case, as Windows compares names.
+
+    >>> [p.name for p in _distinct([Path("a.csv"), Path("A.csv"), Path("b.csv"), Path("a.csv")])]
+    ['a.csv', 'A-2.csv', 'b.csv', 'a-3.csv']
+    """
     used: set[str] = set()
-    for f, base in named.items():
-        name, number = base, 1
+    found = []
+    for path in paths:
+        name, number = path, 1
         while _same(name) in used:
             number += 1
-            name = base.with_name(f"{base.name}-{number}")
+            name = path.with_name(f"{path.stem}-{number}{path.suffix}") if path.suffix.lower() in (
+                ".csv", ".xlsx", ".pdf") else path.with_name(f"{path.name}-{number}")
         used.add(_same(name))
-        named[f] = name
-    return {f: out / name for f, name in named.items()}
+        found.append(name)
+    return found
 
 
 def _same(path: Path) -> str:
@@ -388,8 +401,8 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         return FileResult(path, "converted", read=True), shaped
     sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors, s.percents)) for s in raw.sheets]
     if options.to == "csv":
-        targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
-            base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets]
+        targets = [base.with_suffix(".csv")] if len(sheets) == 1 else _distinct([
+            base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets])
         _refuse_inputs(options, targets)
         from toolkit.intake.reshape import money_columns
         from toolkit.writers.converted import write_csv
