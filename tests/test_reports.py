@@ -924,3 +924,18 @@ def test_the_summary_s_charts_name_a_month_as_the_table_shows_it(april, tmp_path
     found = {(summary.cell(1, col).value, tuple(summary.cell(row, col).value for row in range(2, 5)))
              for col in range(13, summary.max_column + 1) if summary.cell(1, col).value == "Mese"}
     assert found == {("Mese", ("04/2026", None, None)), ("Mese", ("03/2026", "04/2026", "05/2026"))}
+
+
+def test_the_aging_report_refuses_an_item_filter_it_cannot_apply(april, desk, tmp_path, capsys):
+    """`report aging --item A001` wrote every customer's open invoices, whatever items they
+    sold, under a command that asked for one item's: an open invoice is a whole document, not
+    items. A slip in the arguments, exit 2, nothing written."""
+    out = tmp_path / "aging-A001.xlsx"
+    code = _run("report", "scadenziario", str(desk), "--from", "2026-04-01", "--to", str(AS_OF), "--item", "A001",
+                "--out", str(out))
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.splitlines()[0] == ("Errore: Valore non valido per --item: lo scadenziario somma quanto resta aperto di "
+                                   "fatture e note intere, non di articoli: togli --item (con --customer sceglie i "
+                                   "clienti)")
+    assert not out.exists()

@@ -46,6 +46,11 @@ def register(app: typer.Typer) -> None:
         dimensions = output.chosen_list(groupings(chosen), by, "--by")
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         in_order(start, end)
+        if chosen is Kind.AGING and item:
+            raise typer.BadParameter(
+                "lo scadenziario somma quanto resta aperto di fatture e note intere, non di articoli: togli --item "
+                "(con --customer sceglie i clienti) / the aging report sums what is open of whole invoices and notes, "
+                "not of items: drop --item (--customer picks customers)", param_hint="--item")
         session = open_session(workbook, ledger, lang, wait)
         check_output(out, kind="report", inputs=(workbook,))
         customers = customer_codes(session.master, customer, on_record=lambda: customers_on_record(session.ledger))
