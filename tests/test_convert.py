@@ -572,3 +572,31 @@ def test_two_sheets_whose_names_make_one_file_name_are_two_csv_files(tmp_path, c
     assert [Path(o).name for o in converted["outputs"]] == ["listini-Listino.csv", "listini-Listino-2.csv"]
     assert [(tmp_path / "csv" / Path(o).name).read_text(encoding="utf-8-sig").splitlines()[1]
             for o in converted["outputs"]] == ["A1;1,50", "B1;2,50"]
+
+
+def test_two_conversions_in_one_second_keep_both_reports(tmp_path, capsys, monkeypatch):
+    """The report is named by the second the run ended, in Rome's time as the desk reads it: a
+    second run into the same folder within that second (a script converting two offices'
+    folders) wrote its report over the first's, whose list of files converted and failed was
+    lost. The second is `conversione-STAMP-2.xlsx`."""
+    from datetime import UTC, datetime
+
+    from toolkit.services import convert
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 31, 23, 30, 5, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(convert, "datetime", Frozen)
+    for office in ("nord", "sud"):
+        (tmp_path / office).mkdir()
+        (tmp_path / office / f"listino-{office}.csv").write_text("Codice;Prezzo\nA1;1,50\n", encoding="utf-8")
+        code, document = toolkit(["convert", str(tmp_path / office), "--to", "csv", "--out", str(tmp_path / "csv"),
+                                  "--jobs", "1"], capsys)
+        assert code == 0, document["problems"]
+    reports = sorted(p.name for p in (tmp_path / "csv").glob("conversione-*.xlsx"))
+    assert reports == ["conversione-20270101-003005-2.xlsx", "conversione-20270101-003005.xlsx"]
+    listed = [CalamineWorkbook.from_path(str(tmp_path / "csv" / name)).get_sheet_by_index(0).to_python()[1][0]
+              for name in reversed(reports)]
+    assert [Path(f).name for f in listed] == ["listino-nord.csv", "listino-sud.csv"]

@@ -54,8 +54,11 @@ class Stamped(datetime):
         return cls(2026, 4, 9, 10, 30, 0)
 
 
-def test_convert_keeps_a_users_own_workbook_named_as_its_report_and_replaces_its_own(tmp_path, capsys,
-                                                                                   monkeypatch):
+def test_convert_keeps_a_users_own_workbook_named_as_its_report_and_its_own_earlier_reports(tmp_path, capsys,
+                                                                                         monkeypatch):
+    """The report is named by the second the run ended: a workbook of the user's own at that
+    name, or the report of a run that ended in the same second, stays as it is, and the report
+    takes the next free name beside it (`…-2.xlsx`), as files named anew each time do."""
     import toolkit.services.convert
 
     monkeypatch.setattr(toolkit.services.convert, "datetime", Stamped)
@@ -65,13 +68,9 @@ def test_convert_keeps_a_users_own_workbook_named_as_its_report_and_replaces_its
     before = users_own(report)
     args = ["convert", str(tmp_path / "a.csv"), "--to", "xlsx", "--out", str(out), "--jobs", "1", "--json"]
     code, said, _ = run(args, capsys)
-    document = json.loads(said)
-    assert (code, document["exit_code"]) == (2, 2)
-    assert document["problems"][0]["code"] == "output-not-ours"
-    assert document["problems"][0]["message"] == not_ours(report, "conversione", "Scegli un'altra cartella per --out")
+    assert (code, json.loads(said)["report"]) == (0, str(out / "conversione-20260409-103000-2.xlsx"))
     assert report.read_bytes() == before
-    report.unlink()
-    assert run(args, capsys)[0] == 0
-    first = report.stat().st_ino
-    assert run(args, capsys)[0] == 0
-    assert report.stat().st_ino != first
+    first = (out / "conversione-20260409-103000-2.xlsx").read_bytes()
+    code, said, _ = run(args, capsys)
+    assert (code, json.loads(said)["report"]) == (0, str(out / "conversione-20260409-103000-3.xlsx"))
+    assert (out / "conversione-20260409-103000-2.xlsx").read_bytes() == first

@@ -753,8 +753,11 @@ def _report(options: Options, results: list[FileResult], matched: list[Matched],
     rows = [ReportRow(str(r.file), r.status, reason(r), tuple(str(o) for o in r.outputs) + r.orders, r.problems)
             for r in results]
     columns = [(m.file, m.sheet, m.target, heading, key) for m in matched for heading, key in m.columns.items()]
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return write_report(options.out / f"conversione-{stamp}.xlsx", rows, lang, columns, problems)
+    from toolkit.basics.dates import ROME
+    from toolkit.basics.files import unused_path
+
+    stamp = datetime.now(ROME).strftime("%Y%m%d-%H%M%S")
+    return write_report(unused_path(options.out / f"conversione-{stamp}.xlsx"), rows, lang, columns, problems)
 
 
 def skip_reason(code: str | None, lang: str) -> str | None:
