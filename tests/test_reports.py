@@ -939,3 +939,30 @@ def test_the_aging_report_refuses_an_item_filter_it_cannot_apply(april, desk, tm
                                    "fatture e note intere, non di articoli: togli --item (con --customer sceglie i "
                                    "clienti)")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["invoices", "aging"])
+def test_a_report_by_agent_warns_of_customers_off_the_sheet_under_none(april, tmp_path, capsys, kind):
+    """By agent, a customer taken off *Clienti* has no agent to be counted under: its amount went
+    to «(nessuno)» without a word, read as sales no agent made. It still goes there, and a warning
+    names the customer and the fix; by customer nothing is said, its row is its own."""
+    import json
+
+    from desks import without_customer
+
+    out, session = april
+    workbook = copied_desk(out, tmp_path)
+    gone = next(r for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID) if r.kind == "invoice")
+    without_customer(workbook, gone.customer)
+    capsys.readouterr()
+    assert _run("report", kind, str(workbook), "--from", "2026-04-01", "--to", str(AS_OF), "--by", "agente",
+                "--out", str(tmp_path / "agenti.xlsx"), "--json") == 0
+    said = json.loads(capsys.readouterr().out)
+    assert [(p["severity"], p["message"]) for p in said["problems"] if p["code"] == "report-customers-off-the-sheet"
+            ] == [("warning", f"Il cliente {gone.customer} non è più nel foglio Clienti, da cui il report prende "
+                   "l'agente: i suoi importi sono sotto «(nessuno)». Per contarli dove vanno, rimetti la sua riga nel "
+                   "foglio Clienti.")]
+    assert "(nessuno)" in {r[0] for r in _cells(tmp_path / "agenti.xlsx", "Report")}
+    assert _run("report", kind, str(workbook), "--from", "2026-04-01", "--to", str(AS_OF), "--by", "cliente",
+                "--out", str(tmp_path / "clienti.xlsx"), "--json") == 0
+    assert "report-customers-off-the-sheet" not in {p["code"] for p in json.loads(capsys.readouterr().out)["problems"]}

@@ -69,6 +69,42 @@ NO_COMPARISON_FOR_AGING = define(
     it="Lo scadenziario non si confronta con un altro periodo: il confronto è ignorato.",
     en="The aging report has no comparison period: the comparison is left out.")
 
+OFF_THE_SHEET_UNGROUPED = define(
+    "report-customers-off-the-sheet", "warning",
+    title=("Clienti non più nel foglio Clienti", "Customers no longer on Clienti"),
+    it="{who} non {are} più nel foglio Clienti, da cui il report prende {dimensions}: {their} importi sono sotto "
+       "«(nessuno)». Per contarli dove vanno, rimetti {rows} nel foglio Clienti.",
+    en="{who_en} {are_en} no longer on the Clienti sheet, where the report takes {dimensions_en} from: {their_en} "
+       "amounts are under “(none)”. To count them where they belong, put {rows_en} back on Clienti.")
+"""A report by agent or zone of customers taken off *Clienti*: their amounts under "(none)" with
+no word read as sales no agent made."""
+BY_THE_SHEET = {"agent": ("l'agente", "the agent"), "zone": ("la zona", "the zone")}
+
+
+def off_the_sheet_ungrouped(by: Sequence[str], gone: set[str]) -> list[Problem]:
+    """The warning of a report grouped by agent or zone whose customers `gone` the sheet no
+    longer lists (`OFF_THE_SHEET_UNGROUPED`); none when it groups by neither or all are there.
+
+    >>> [p.message("en") for p in off_the_sheet_ungrouped(("zone", "agent"), {"C9", "C10"})]
+    ['Customers C10, C9 are no longer on the Clienti sheet, where the report takes the zone and the agent from: their \
+amounts are under “(none)”. To count them where they belong, put their rows back on Clienti.']
+    >>> [p.message("it") for p in off_the_sheet_ungrouped(("agent",), {"C9"})]
+    ["Il cliente C9 non è più nel foglio Clienti, da cui il report prende l'agente: i suoi importi sono sotto \
+«(nessuno)». Per contarli dove vanno, rimetti la sua riga nel foglio Clienti."]
+    >>> off_the_sheet_ungrouped(("customer",), {"C9"}), off_the_sheet_ungrouped(("zone",), set())
+    ([], [])
+    """
+    read = [BY_THE_SHEET[b] for b in by if b in BY_THE_SHEET]
+    if not read or not gone:
+        return []
+    codes, one = ", ".join(sorted(gone)), len(gone) == 1
+    words = (("Il cliente", "è", "i suoi", "la sua riga", "Customer", "is", "its", "its row") if one else
+             ("I clienti", "sono", "i loro", "le loro righe", "Customers", "are", "their", "their rows"))
+    return [OFF_THE_SHEET_UNGROUPED(None, who=f"{words[0]} {codes}", are=words[1], their=words[2], rows=words[3],
+                                    who_en=f"{words[4]} {codes}", are_en=words[5], their_en=words[6],
+                                    rows_en=words[7], dimensions=" e ".join(it for it, _ in read),
+                                    dimensions_en=" and ".join(en for _, en in read))]
+
 
 @dataclass(frozen=True)
 class Request:

@@ -31,11 +31,12 @@ from toolkit.core.reports import (
     Request,
     aged,
     comparison_period,
+    off_the_sheet_ungrouped,
     whole_months,
 )
 from toolkit.ledger import Ledger
 from toolkit.model.records import MasterData
-from toolkit.services.session import names_off_the_sheet
+from toolkit.services.session import names_off_the_sheet, off_the_sheet
 
 if TYPE_CHECKING:
     from toolkit.ledger.reports import Grain
@@ -171,7 +172,8 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     table = _grouped(_dimensions(grouping, master, keys, lang, printed) if keys else grouping, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
-    return Report(request, by, compared, table, data, timeline, total, compare_total)
+    problems = off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
+    return Report(request, by, compared, table, data, timeline, total, compare_total, problems)
 
 
 def _months(days: Any) -> Any:
@@ -258,6 +260,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
     data = frame[["customer", "customer_name", "agent", "zone", "document", "invoice_date", "due_date",
                   "days_past_due", "bucket", "amount"]].reset_index(drop=True)
     problems = [NO_COMPARISON_FOR_AGING(None)] if request.compare else []
+    problems += off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
     empty = pd.DataFrame({"label": [], "amount": [], "compare_amount": []})
     return Report(request, by, None, table, data, empty, int(frame["amount"].sum()), None, problems)
 
