@@ -910,6 +910,21 @@ def test_report_takes_the_kind_as_the_command_line_does(tmp_path, typed):
     assert target.is_file()
 
 
+def test_report_of_the_aging_on_a_day_after_today_says_it_is_a_forecast(tmp_path, may):
+    """The panel's *Al* at the month's end, pressed on 4 May for an aging on 31 May: the report is
+    written and the box says it is a forecast, in the panel's words (*Al*, not --to)."""
+    book = fake(tmp_path)
+    fill(book, PeriodoDal=datetime(2026, 5, 1), PeriodoAl=datetime(2026, 5, 31), TipoReport="scadenziario")
+    (shown,) = press(book, "sales_report")
+    target = tmp_path / "report-aging-2026-05-01-2026-05-31.xlsx"
+    assert shown == ("\n".join([
+        f"Report scritto in {target}",
+        "Lo scadenziario è al 31/05/2026, dopo oggi (04/05/2026): le rate che scadono fino a quel giorno vi "
+        "risultano già scadute e gli incassi di quei giorni non ci sono ancora. È una previsione, non la situazione "
+        "di oggi: per quella metti in «Al» la data di oggi."]), "Report", "info")
+    assert target.is_file()
+
+
 def test_report_names_the_bad_cells(tmp_path):
     book = fake(tmp_path)
     fill(book, PeriodoDal="ieri", TipoReport="oroscopo")

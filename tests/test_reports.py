@@ -966,3 +966,25 @@ def test_a_report_by_agent_warns_of_customers_off_the_sheet_under_none(april, tm
     assert _run("report", kind, str(workbook), "--from", "2026-04-01", "--to", str(AS_OF), "--by", "cliente",
                 "--out", str(tmp_path / "clienti.xlsx"), "--json") == 0
     assert "report-customers-off-the-sheet" not in {p["code"] for p in json.loads(capsys.readouterr().out)["problems"]}
+
+
+def test_an_aging_on_a_day_after_today_says_it_is_a_forecast(april, desk, tmp_path, capsys, rome_today):
+    """The month's aging asked on the 1st of July for the 15th (the panel's *Al*, a period's
+    end): dues of the coming days showed as overdue, read as today's position, with no word. The
+    report is the same, warned as a forecast; asked for today, nothing is said."""
+    import json
+
+    rome_today(date(2026, 7, 1))
+    capsys.readouterr()
+    args = ["report", "aging", str(desk), "--from", "2026-04-01", "--to", str(AS_OF), "--json"]
+    assert _run(*args, "--out", str(tmp_path / "ahead.xlsx")) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert [p["message"] for p in said["problems"] if p["code"] == "report-aging-ahead"] == [
+        "Lo scadenziario è al 15/07/2026, dopo oggi (01/07/2026): le rate che scadono fino a quel giorno vi risultano "
+        "già scadute e gli incassi di quei giorni non ci sono ancora. È una previsione, non la situazione di oggi: per "
+        "quella metti in --to la data di oggi."]
+    rome_today(AS_OF)
+    assert _run(*args, "--out", str(tmp_path / "today.xlsx")) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert "report-aging-ahead" not in {p["code"] for p in again["problems"]}
+    assert again["total"] == said["total"]

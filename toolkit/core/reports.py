@@ -68,6 +68,17 @@ NO_COMPARISON_FOR_AGING = define(
     title=("Scadenziario senza confronto", "Aging without comparison"),
     it="Lo scadenziario non si confronta con un altro periodo: il confronto è ignorato.",
     en="The aging report has no comparison period: the comparison is left out.")
+AGING_AHEAD = define(
+    "report-aging-ahead", "warning",
+    title=("Scadenziario a una data futura", "Aging on a future day"),
+    it="Lo scadenziario è al {day}, dopo oggi ({today}): le rate che scadono fino a quel giorno vi risultano già "
+       "scadute e gli incassi di quei giorni non ci sono ancora. È una previsione, non la situazione di oggi: per "
+       "quella metti in --to la data di oggi.",
+    en="The aging is on {day}, after today ({today}): the dues falling due up to that day show as overdue already, "
+       "and the payments of those days are not in it yet. It is a forecast, not today's position: for that, put "
+       "today's date in --to.")
+"""An aging asked for the end of a month not over yet (the panel's *Al*, a month's last day):
+read as today's, it showed dues of next week as overdue."""
 
 OFF_THE_SHEET_UNGROUPED = define(
     "report-customers-off-the-sheet", "warning",

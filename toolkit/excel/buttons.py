@@ -960,9 +960,10 @@ def sales_report(press: Press) -> None:
     first, last = _period(press, found)
     assert kind is not None
     session, lang = press.session, press.language
-    target = report(session.master, session.ledger, Request(kind, first, last),
-                    press.beside(default_name(kind, first, last)), lang).file
-    press.say(f"Report scritto in {target}" if lang == "it" else f"Report written to {target}")
+    made = report(session.master, session.ledger, Request(kind, first, last),
+                  press.beside(default_name(kind, first, last)), lang)
+    press.say("\n".join([f"Report scritto in {made.file}" if lang == "it" else f"Report written to {made.file}",
+                         *said.lines(made.problems, lang)]))
 def _request_said(done: RequestDone, lang: str) -> str:
     from toolkit.basics.vocab import label as vocab_label
 

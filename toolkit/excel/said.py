@@ -756,6 +756,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "aperte: «Richieste aperte»).",
         "en": "The ledger has no request {request}: check the number in “Cliente o richiesta” (the open ones: "
               "“Richieste aperte”)."},
+    "report-aging-ahead": {
+        "it": "Lo scadenziario è al {day}, dopo oggi ({today}): le rate che scadono fino a quel giorno vi risultano "
+              "già scadute e gli incassi di quei giorni non ci sono ancora. È una previsione, non la situazione di "
+              "oggi: per quella metti in «Al» la data di oggi.",
+        "en": "The aging is on {day}, after today ({today}): the dues falling due up to that day show as overdue "
+              "already, and the payments of those days are not in it yet. It is a forecast, not today's position: "
+              "for that, put today's date in “Al”."},
     "too-many-rows": {  # met by «Report», «Calendario», the three lists and «Pannello di controllo» alike
         "it": "{document}: {rows} righe, più di quante ne tiene un foglio di Excel ({limit}); non è stato scritto "
               "nulla. Per «Report» scegli un periodo più corto in «Dal» e «Al». Le liste leggono il solo giorno in "

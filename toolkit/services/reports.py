@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.basics import dates
 from toolkit.basics.wording import percent
 from toolkit.core.commissions import agents_of
 from toolkit.core.reports import (
+    AGING_AHEAD,
     BUCKETS,
     NO_COMPARISON_FOR_AGING,
     Compare,
@@ -260,6 +262,8 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
     data = frame[["customer", "customer_name", "agent", "zone", "document", "invoice_date", "due_date",
                   "days_past_due", "bucket", "amount"]].reset_index(drop=True)
     problems = [NO_COMPARISON_FOR_AGING(None)] if request.compare else []
+    if as_of > (today := dates.today_rome()):
+        problems.append(AGING_AHEAD(None, day=f"{as_of:%d/%m/%Y}", today=f"{today:%d/%m/%Y}"))
     problems += off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
     empty = pd.DataFrame({"label": [], "amount": [], "compare_amount": []})
     return Report(request, by, None, table, data, empty, int(frame["amount"].sum()), None, problems)
