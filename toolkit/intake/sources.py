@@ -86,9 +86,11 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     return RawWorkbook(path.name, tuple(_calamine_sheets(path, data))), data
 
 
-def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> Iterator[RawSheet]:
-    """`read_workbook`'s sheets one by one, in the workbook's order, the next one parsed while
-    the caller works on this one.
+def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> ParsedSheets:
+    """`read_workbook`'s sheets one by one, the next one parsed while the caller works on this
+    one, in the order they are parsed: the workbook's, but for its largest sheet when that is the
+    last large one, parsed one large sheet earlier (`sheet_clearance.parse_order`). The caller
+    puts them back in the workbook's order (`ParsedSheets.in_workbook_order`).
 
     The file is vetted and opened before this returns (an unusable one raises `UnusableInput`
     here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine
@@ -147,11 +149,12 @@ def read_vetted_stepwise(paths: Sequence[Path]) -> list[tuple[RawWorkbook, bytes
 
 def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                      meanwhile: Iterable[Callable[[], object]] = (),
-                     clearance: Clearance | None = None) -> Iterator[RawSheet]:
+                     clearance: Clearance | None = None) -> ParsedSheets:
     """calamine's opening of a vetted workbook, from the bytes the guard held (else from the
-    file), done now (an unusable file raises here), then its sheets as they are asked for:
-    parsed in a second thread up to `ahead` sheets ahead (0: in this thread, when asked for),
-    each once `clearance` lets it (given one, the guard's refusal comes before calamine's).
+    file), done now (an unusable file raises here), then its sheets as they are asked for, in
+    the order `clearance` gives (the workbook's without one): parsed in a second thread up to
+    `ahead` sheets ahead (0: in this thread, when asked for), each once `clearance` lets it
+    (given one, the guard's refusal comes before calamine's).
 
     The cells showing an error (which calamine gives as empty) are searched for in a thread of
     their own beside the parse, a sheet at a time in its order (`error_cells.ErrorScan`)."""
@@ -178,6 +181,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     except BaseException as exc:  # calamine raises several unrelated types for broken files
         raise (cleared.verdict() or describe_exception(_broken(exc), path)) from None
     cleared.expect(names)
+    order = cleared.order(names)
 
     def parse(name: str) -> Any:
         cleared.wait(name)
@@ -186,11 +190,11 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
-        scan = ErrorScan(data if data is not None else path, names, cleared.holds_errors)
-        parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
+        scan = ErrorScan(data if data is not None else path, order, cleared.holds_errors)
+        parsed = _parsed_ahead(parse, order, ahead, tasks) if ahead else map(parse, order)
         totals = total_rows(data if data is not None else path)
         try:
-            for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
+            for count, (sheet, name) in enumerate(zip(parsed, order), 1):  # the parser first: at its end, the tasks left run
                 with panics_off_screen():
                     rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
@@ -212,7 +216,23 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
             if isinstance(parsed, Generator):
                 parsed.close()
 
-    return sheets()
+    return ParsedSheets(names, sheets())
+
+
+class ParsedSheets(Iterator[RawSheet]):
+    """A workbook's sheets in the order calamine parses them (`sheet_clearance.parse_order`),
+    and the workbook's own order of them (`names`)."""
+
+    def __init__(self, names: Sequence[str], sheets: Iterator[RawSheet]) -> None:
+        self.names = tuple(names)
+        self._sheets = sheets
+
+    def __next__(self) -> RawSheet:
+        return next(self._sheets)
+
+    def in_workbook_order(self, sheets: Iterable[RawSheet]) -> tuple[RawSheet, ...]:
+        place = {name: i for i, name in enumerate(self.names)}
+        return tuple(sorted(sheets, key=lambda sheet: place[sheet.name]))
 
 
 
@@ -233,6 +253,7 @@ class Clearance(Protocol):
     """Which sheets calamine may parse yet (`sheet_clearance.SheetClearance`)."""
 
     def expect(self, names: list[str]) -> None: ...
+    def order(self, names: list[str]) -> list[str]: ...
     def wait(self, sheet: str) -> None: ...
     def verdict(self) -> UnusableInput | None: ...
     def abandon(self) -> None: ...

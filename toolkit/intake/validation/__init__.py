@@ -51,18 +51,19 @@ def check_file(path: Path) -> Checked:
     """Read and check a master workbook; `UnusableInput` when it cannot be read at all.
 
     Each sheet's records are read as soon as the sheet is (`read_sheets` parses the next one
-    meanwhile): `_check` then finds them read."""
+    meanwhile, the largest sheet not last): `_check` then finds them read."""
     path = Path(path)
     sheets: list[RawSheet] = []
     early: dict[str, Early] = {}
     derived: list[DerivedEarly] = []
     meanwhile: deque[Callable[[], object]] = deque([_import_the_calendar])
-    for sheet in read_sheets(path, meanwhile=meanwhile):
+    parsed = read_sheets(path, meanwhile=meanwhile)
+    for sheet in parsed:
         sheets.append(sheet)
         _read_early(sheet, path.name, early)
         if _pricing_sheets_read(sheet, early):
             meanwhile.append(partial(_derive_prices, early, derived))
-    return _check(RawWorkbook(path.name, tuple(sheets)), early, derived)
+    return _check(RawWorkbook(path.name, parsed.in_workbook_order(sheets)), early, derived)
 
 
 def _import_the_calendar() -> None:
