@@ -88,9 +88,9 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
 
 def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> ParsedSheets:
     """`read_workbook`'s sheets one by one, the next one parsed while the caller works on this
-    one, in the order they are parsed: the workbook's, but for its largest sheet when that is the
-    last large one, parsed one large sheet earlier (`sheet_clearance.parse_order`). The caller
-    puts them back in the workbook's order (`ParsedSheets.in_workbook_order`).
+    one, in the order they are parsed: the workbook's, but for its largest sheet, parsed before
+    the large sheet that comes before it (`sheet_clearance.parse_order`). The caller puts them
+    back in the workbook's order (`ParsedSheets.in_workbook_order`).
 
     The file is vetted and opened before this returns (an unusable one raises `UnusableInput`
     here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine

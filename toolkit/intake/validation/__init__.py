@@ -105,9 +105,9 @@ DerivedEarly = tuple[tuple, tuple, Any, Any]
 
 
 def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None:
-    """`read_records` of the table this sheet is, if it is the first sheet of its kind (the one
-    `find_tables` keeps), has something in it and has every required column; `_check` reads
-    any other in its turn."""
+    """`read_records` of the table this sheet is, if it is the first sheet of its kind to arrive
+    (most often the one `find_tables` keeps, the first in the workbook), has something in it and
+    has every required column; `_check` reads any other in its turn."""
     spec = match_sheet(sheet.name)
     if spec is None or spec.key not in RECORDS or spec.key in early:
         return
