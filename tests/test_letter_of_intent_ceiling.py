@@ -595,3 +595,32 @@ def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledg
     lower = _master(50)
     assert _beyond(create(lower, ledger, MAY_11, with_catch_up=False).problems) == [
         ("Clienti", "P3", D("55.50"), D("55.50"))]
+
+
+@pytest.mark.parametrize("taxed_too", [True, False])
+def test_a_debit_note_beyond_on_goods_whose_item_left_articoli_takes_the_rate_as_an_invoice_does(ledger, taxed_too):
+    """C002's April invoice (A001 at 10 %) left 34.50 € of its 90 € letter; A001 then left
+    *Articoli*. A debit note of 100 € goes beyond: at the 10 % C001's DDT carried, or, with no
+    DDT with VAT, refused at C002's amount naming A001, nothing stored (it went at 22 %)."""
+    from sqlalchemy import func, select
+
+    from toolkit.ledger import schema
+    from toolkit.services.debit_notes import debit
+
+    books, later = _item_gone(taxed_too)
+    _deliver(books, ledger, APRIL_10)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    done = debit(ledger, later, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5))
+    if taxed_too:
+        assert done.note is not None and (done.note.vat, done.note.total) == (D("10.00"), D("110.00"))
+        [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
+        assert (told.sheet, told.cell) == ("Clienti", "P3") and "(10 %)" in told.message()
+        return
+    assert done.note is None
+    [refused] = done.problems
+    assert (refused.code, refused.sheet, refused.cell, refused.is_usage) == (
+        "letter-of-intent-debit-rate-unknown", "Clienti", "P3", True)
+    assert "Rimetti A001 nel foglio Articoli" in refused.message()
+    assert "Put A001 back on the Articoli sheet" in refused.message("en")
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 1

@@ -346,19 +346,20 @@ DEBIT_BEYOND_RATES = define(
 
 
 def debit_within(master: MasterData, ceiling: Ceiling, amount: Decimal, goods: Sequence[RateKey], invoice: str,
-                 chosen: RateKey | None = None) -> tuple[RateKey | None, Problem | None]:
+                 chosen: RateKey | None = None, unrated: Sequence[str] = ()) -> tuple[RateKey | None, Problem | None]:
     """A debit note of `amount` at N3.5 under `ceiling`: (None, None) when it fits in what the
     letter left; beyond it, the rate of the goods it adds to (`goods`, the invoice's N3.5 lines
     rated at their item's VAT; `chosen`, the one of them the desk named, when they are several)
     with a warning, or the error that refuses it. A debit note is an invoice (art. 26 c. 1 DPR
-    633/72): it uses the letter as one does."""
+    633/72): it uses the letter as one does. `unrated`: the goods' items whose rate neither
+    *Articoli* nor the ledger gives, which refuse it unless the desk named the rate."""
     if amount <= ceiling.left:
         return None, None
     customer = next(c for c in master.customers if c.code == ceiling.customer)
     told = {"customer": ceiling.customer, "protocol": ceiling.protocol, "invoice": invoice,
             **_euros(debited=amount, left=max(ceiling.left, ZERO), amount=ceiling.amount)}
     return _with_goods_vat(master.locate(customer.source, "intent_amount"), goods, chosen,
-                           DEBIT_BEYOND, DEBIT_BEYOND_RATES, told)
+                           DEBIT_BEYOND, DEBIT_BEYOND_RATES, told, unrated)
 
 
 DEBIT_PAST_YEAR = define(
@@ -385,8 +386,8 @@ DEBIT_PAST_YEAR_RATES = define(
 
 
 def debit_past_year(master: MasterData, customer: str, protocol: str, year: int, day: date, amount: Decimal,
-                    goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None
-                    ) -> tuple[RateKey | None, Problem | None]:
+                    goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None,
+                    unrated: Sequence[str] = ()) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 dated `day` on an invoice citing letter `protocol`, which covers
     `year`: (None, None) within that year; in a later one, whatever the letter left, the rate of
     the goods it adds to with a warning, or the error that refuses it (`debit_within`'s). A
@@ -397,14 +398,30 @@ def debit_past_year(master: MasterData, customer: str, protocol: str, year: int,
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
             "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}
-    return _with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told)
+    return _with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated)
+
+
+DEBIT_RATE_UNKNOWN = define(
+    "letter-of-intent-debit-rate-unknown", "error", usage=True,
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} va emessa con l'IVA della "
+       "merce a cui si aggiunge, fuori dalla dichiarazione d'intento {protocol}, ma {items} non è più nel foglio "
+       "Articoli e il registro non ha DDT con IVA che ne dicano l'aliquota: nulla è stato registrato. Rimetti "
+       "{items} nel foglio Articoli con la sua aliquota IVA, poi rifai la nota.",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} must carry the VAT of the goods it "
+       "adds to, outside the letter of intent {protocol}, but {items} is no longer on the Articoli sheet and the "
+       "ledger has no DDT with VAT telling its rate: nothing was stored. Put {items} back on the Articoli sheet "
+       "with its VAT rate, then issue the note again.")
 
 
 def _with_goods_vat(where: Location | None, goods: Sequence[RateKey], chosen: RateKey | None,
-                    warned: ProblemType, refused: ProblemType, told: dict[str, Any]
+                    warned: ProblemType, refused: ProblemType, told: dict[str, Any], unrated: Sequence[str] = ()
                     ) -> tuple[RateKey | None, Problem]:
     """The one rate of the goods a note beyond its letter adds to (`chosen` among them, when
-    named), with the warning; the refusal naming them when they are several."""
+    named), with the warning; the refusal naming them when they are several, or naming the
+    items of `unrated` goods, whose rate nobody knows: the invoices' rule (`item_rates`), where
+    22 % could be the wrong VAT."""
+    if unrated and chosen is None:
+        return None, DEBIT_RATE_UNKNOWN(where, items=", ".join(dict.fromkeys(unrated)), **told)
     rates = [chosen] if chosen is not None and chosen in goods else list(dict.fromkeys(goods))
     if len(rates) != 1:
         shown = [nature or f"{rate.normalize():f}" for rate, nature in rates] or [f"{ORDINARY_RATE:f}"]

@@ -33,7 +33,6 @@ from toolkit.core.debit_notes import (
 )
 from toolkit.core.intent_ceiling import (
     LETTER_OF_INTENT,
-    ORDINARY_RATE,
     debit_past_year,
     debit_within,
     item_rates,
@@ -156,7 +155,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     if ceiling is not None and cited and cited != ceiling.protocol:
         ceiling = None
     protocol = cited or (ceiling.protocol if ceiling else None)
-    goods = _goods_rates(conn, master, invoice) if protocol else []
+    goods, unrated = _goods_rates(conn, master, invoice) if protocol else ([], [])
     chosen = typed_key(goods, rate) if goods and rate else None
     unknown = key if isinstance(key, Problem) else None
     if chosen is not None and unknown is not None:
@@ -180,9 +179,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         year = (ceiling.year if ceiling is not None and ceiling.year is not None
                 else letter_year(conn, invoice.customer, protocol)) or invoice.invoice_date.year
         beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
-                                       invoice.number or "?", chosen)
+                                       invoice.number or "?", chosen, unrated)
         if told is None and ceiling is not None:
-            beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen)
+            beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen, unrated)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
         if refusal is not None:
             return Debited(None, [refusal], invoice=invoice.number)
@@ -201,10 +200,11 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     return Debited(note, problems, invoice=invoice.number)
 
 
-def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> list[RateKey]:
-    """The rates of the invoice's N3.5 goods, at their item's VAT of the invoice's day: by
-    *Articoli*, else as the ledger's DDTs carried it (`rates_delivered`), else the ordinary
-    rate, which the note's warning names."""
+def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> tuple[list[RateKey], list[str]]:
+    """The rates of the invoice's N3.5 goods, at their item's VAT of the invoice's day, as an
+    invoice's line beyond the letter takes it (`item_rates`): by *Articoli*, else as the
+    ledger's DDTs carried it (`rates_delivered`); and the items neither gives a rate for."""
     sold = [(x.item, invoice.invoice_date) for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
     rate = item_rates(master, rates_delivered(conn, unlisted_items(master, sold)))
-    return [rate(item, day) or (ORDINARY_RATE, None) for item, day in sold]
+    keys = [(item, rate(item, day)) for item, day in sold]
+    return [key for _, key in keys if key is not None], [item for item, key in keys if key is None]
