@@ -624,3 +624,30 @@ def test_a_debit_note_beyond_on_goods_whose_item_left_articoli_takes_the_rate_as
     assert "Put A001 back on the Articoli sheet" in refused.message("en")
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 1
+
+
+def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_not_a_return(ledger):
+    """A001 goes from 22 % to 10 % on 15 April. C001's sale of the 15th carried 10 %; its return,
+    ordered on the 10th and back on the 18th, the 22 % of the goods it gives back. C002's line
+    of the 20th, beyond its letter once A001 left *Articoli*, takes 10 %: the return's 22 % is
+    not the item's rate of any day after the 15th."""
+    s = _sheets(90)
+    for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2026, 4, 15))):
+        minimal.set_cell(s, "Articoli", cell, value)
+    s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T001"] + [
+        ["T011", "C001", None, None, "Mensile giorno", None, None, 15, None, None, date(2026, 4, 1),
+         date(2026, 4, 30), None],
+        ["T012", "C001", None, None, "Mensile giorno", None, None, 10, None, None, date(2026, 4, 1),
+         date(2026, 4, 30), "Reso"]]
+    s["Righe modello"] += [["T011", "A001", 1, None, None], ["T012", "A001", 1, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None, [str(p) for p in check(minimal.workbook(s)).problems if p.is_error]
+    made = create(books, ledger, APRIL_10, with_catch_up=False).created
+    ship(books, ledger, APRIL_10, numbers=[x["number"] for x in made if x["template"] == "T010"])
+    _deliver(books, ledger, date(2026, 4, 15))
+    ship(books, ledger, date(2026, 4, 18), numbers=[x["number"] for x in made if x["template"] == "T012"])
+    _deliver(books, ledger, APRIL_20)
+    _, later = _item_gone(taxed_too=False)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]

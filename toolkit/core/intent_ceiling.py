@@ -113,6 +113,46 @@ def unlisted_items(master: MasterData, sold: Iterable[tuple[str, date]]) -> set[
     return {(item, day) for item, day in wanted if item not in items}
 
 
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A rate an item's DDT lines to customers paying VAT carried on a day (`toolkit.ledger.item_rates`)."""
+
+    item: str
+    day: date
+    rate: Decimal
+    sold: bool
+    """Goods that left; not a return, which carries the rate of the invoice that sold them."""
+    at_order: bool
+    """Its order line was invoiced at the order, whose day's rate it keeps (`core.delivery_rate`)."""
+
+
+def rates_carried(carried: Iterable[Carried], wanted: Iterable[tuple[str, date]]) -> dict[tuple[str, date], Decimal]:
+    """(item, day) → the rate of the item's latest sale shipped by that day: the rate of its DDT's
+    date (`core.delivery_rate`), where a return's is that of the invoice it gives goods back to
+    and a line invoiced at the order keeps that order's. Missing when there is none, or when
+    that day's sales carried two rates, as the ledger cannot tell which was the day's.
+
+    >>> from datetime import date as d
+    >>> rows = [Carried("A", d(2026, 4, 10), Decimal(22), True, False),
+    ...         Carried("A", d(2026, 4, 15), Decimal(10), True, False),
+    ...         Carried("A", d(2026, 4, 18), Decimal(22), False, False),
+    ...         Carried("A", d(2026, 4, 19), Decimal(22), True, True)]
+    >>> rates_carried(rows, [("A", d(2026, 4, 20)), ("A", d(2026, 4, 12)), ("A", d(2026, 4, 1))])
+    {('A', datetime.date(2026, 4, 20)): Decimal('10'), ('A', datetime.date(2026, 4, 12)): Decimal('22')}
+    """
+    days: dict[str, dict[date, set[Decimal]]] = {}
+    for x in carried:
+        if x.sold and not x.at_order:
+            days.setdefault(x.item, {}).setdefault(x.day, set()).add(x.rate)
+    found = {}
+    for item, day in wanted:
+        before = [shipped for shipped in days.get(item, {}) if shipped <= day]
+        rates = days[item][max(before)] if before else set()
+        if len(rates) == 1:
+            [found[(item, day)]] = rates
+    return found
+
+
 LETTER_PAST_YEAR = define(
     "letter-of-intent-past-year", "warning",
     title=("Dichiarazione d'intento di un anno passato", "Letter of intent of a past year"),

@@ -36,7 +36,6 @@ from toolkit.core.intent_ceiling import (
     debit_past_year,
     debit_within,
     item_rates,
-    unlisted_items,
 )
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.payments import of_kind
@@ -45,12 +44,11 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import credited_lines
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
-from toolkit.ledger.item_rates import rates_delivered
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import _not_found
-from toolkit.services.intent_letters import letter_ceilings, letter_year
+from toolkit.services.intent_letters import letter_ceilings, letter_year, rates_known
 from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
 
 OUT_OF_SEQUENCE = define(
@@ -203,8 +201,8 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
 def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> tuple[list[RateKey], list[str]]:
     """The rates of the invoice's N3.5 goods, at their item's VAT of the invoice's day, as an
     invoice's line beyond the letter takes it (`item_rates`): by *Articoli*, else as the
-    ledger's DDTs carried it (`rates_delivered`); and the items neither gives a rate for."""
+    ledger's DDTs carried it (`rates_known`); and the items neither gives a rate for."""
     sold = [(x.item, invoice.invoice_date) for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
-    rate = item_rates(master, rates_delivered(conn, unlisted_items(master, sold)))
+    rate = item_rates(master, rates_known(conn, master, sold))
     keys = [(item, rate(item, day)) for item, day in sold]
     return [key for _, key in keys if key is not None], [item for item, key in keys if key is None]

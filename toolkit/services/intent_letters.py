@@ -16,6 +16,7 @@ from toolkit.core.intent_ceiling import (
     ceilings,
     letters_with_amount,
     orders_beyond,
+    rates_carried,
     unlisted_items,
 )
 from toolkit.core.invoicing import Shipment
@@ -30,15 +31,25 @@ def letter_ceilings(conn: Connection, master: MasterData, shipments: Iterable[Sh
     """The ceiling of each customer's letter of intent that gives its amount, and what the
     ledger's documents citing it used: one read, and none when no customer has one. With the
     `shipments` to invoice, the rates the ledger's DDTs carried for their N3.5 items no longer
-    on *Articoli* (`rates_delivered`), which lines beyond the ceiling take."""
+    on *Articoli* (`rates_known`), which lines beyond the ceiling take."""
     letters = letters_with_amount(master)
     if not letters:
         return {}
     citing = {*letters, *customers_citing(conn, set(letters.values()))}
-    unlisted = unlisted_items(master, ((line[0], s.day) for s in shipments if s.customer in letters
-                                       for line in s.lines if line[7] == LETTER_OF_INTENT))
+    sold = ((line[0], s.day) for s in shipments if s.customer in letters
+            for line in s.lines if line[7] == LETTER_OF_INTENT)
     return ceilings(master, letters_used(conn, citing), letters_first_sold(conn, citing),
-                    rates_delivered(conn, unlisted))
+                    rates_known(conn, master, sold))
+
+
+def rates_known(conn: Connection, master: MasterData, sold: Iterable[tuple[str, date]]
+                ) -> dict[tuple[str, date], Decimal]:
+    """(item, day) → the rate the ledger's DDTs tell for each item of `sold` no longer on
+    *Articoli* (`rates_carried`): nothing is read when *Articoli* lists them all."""
+    wanted = unlisted_items(master, sold)
+    if not wanted:
+        return {}
+    return rates_carried(rates_delivered(conn, {item for item, _ in wanted}, max(day for _, day in wanted)), wanted)
 
 
 def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
