@@ -651,3 +651,28 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
     result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+
+
+def test_a_letter_first_used_by_december_goods_invoiced_in_january_covers_december_s_year(ledger, rome_today):
+    """C002's first goods under its letter left on 10 December 2026, invoiced on 5 January 2027
+    (a deferred invoice may be, by the 15th): they are sales of 2026, the letter's year, so the
+    goods of 11 January go with VAT, warned at the protocol. The invoice's date made 2027 the
+    letter's year, and January went N3.5 under December's letter."""
+    rome_today(date(2027, 2, 3))
+    s = _sheets(1000)
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T011", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10))
+    december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
+                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+    [first] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert (first.invoice_date, [x[1:] for x in _rated(first)]) == (date(2027, 1, 5), [(D(0), "N3.5")])
+    _deliver(books, ledger, date(2027, 1, 11))
+    result, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
+    assert [x[1:] for x in _rated(invoice)] == [(D(22), None)]
+    [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
+    assert (told.cell, dict(told.params)["year"]) == ("L3", "2026")

@@ -72,7 +72,7 @@ class Ceiling:
     amount: Decimal
     used: Decimal = ZERO
     year: int | None = None
-    """The solar year the letter covers, as its first invoice says; None before it has one."""
+    """The solar year the letter covers, that of its first sale invoiced; None before it has one."""
     known_rates: Mapping[tuple[str, date], Decimal] = field(default_factory=dict)
     """(item, day) → the rate the ledger's DDTs carried for an item of the lines to invoice that
     *Articoli* no longer lists (`toolkit.ledger.item_rates`): the rate a line beyond takes."""
@@ -95,7 +95,7 @@ def letters_with_amount(master: MasterData) -> dict[str, str]:
 def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None,
              known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> dict[str, Ceiling]:
     """Each customer's `Ceiling`, `used` being what each protocol used, `years` the year of its
-    first invoice (`ledger.letters`) and `known_rates` the rates of items gone from *Articoli*."""
+    first sale invoiced (`ledger.letters`) and `known_rates` the rates of items gone from *Articoli*."""
     amounts = {c.code: c.intent_amount for c in master.customers}
     known = known_rates or {}
     return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO), (years or {}).get(protocol),
@@ -157,14 +157,14 @@ LETTER_PAST_YEAR = define(
     "letter-of-intent-past-year", "warning",
     title=("Dichiarazione d'intento di un anno passato", "Letter of intent of a past year"),
     it="La dichiarazione d'intento {protocol} del cliente {customer} copre le vendite del {year}, l'anno della sua "
-       "prima fattura: questa emissione fattura ancora {within} € senza IVA (N3.5) e {beyond} € con l'IVA "
-       "dell'articolo, dall'ordine {order} in poi, consegnati dal {next}, perché una dichiarazione vale per un solo "
-       "anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e importo nel "
-       "foglio Clienti.",
-    en="Customer {customer}'s letter of intent {protocol} covers the sales of {year}, the year of its first invoice: "
-       "this run invoices {within} € more without VAT (N3.5) and {beyond} € with the item's VAT, from order {order} "
-       "on, delivered from {next} on, since a letter covers one year only. Ask the customer for its letter of intent "
-       "for {next} and write its protocol, date and amount in the Clienti sheet.")
+       "prima vendita fatturata: questa emissione fattura ancora {within} € senza IVA (N3.5) e {beyond} € con "
+       "l'IVA dell'articolo, dall'ordine {order} in poi, consegnati dal {next}, perché una dichiarazione vale per "
+       "un solo anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e "
+       "importo nel foglio Clienti.",
+    en="Customer {customer}'s letter of intent {protocol} covers the sales of {year}, the year of its first sale "
+       "invoiced: this run invoices {within} € more without VAT (N3.5) and {beyond} € with the item's VAT, from "
+       "order {order} on, delivered from {next} on, since a letter covers one year only. Ask the customer for its "
+       "letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
 
 
 ORDERS_BEYOND = define(
@@ -185,14 +185,14 @@ ORDERS_PAST_YEAR = define(
     "letter-of-intent-orders-past-year", "warning",
     title=("Ordini oltre l'anno della dichiarazione d'intento", "Orders past the letter of intent's year"),
     it="Il cliente {customer}{shared} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, ma la "
-       "sua dichiarazione d'intento {protocol} copre le vendite del {year}, l'anno della sua prima fattura: "
-       "consegnati dal {next}, alla fatturazione andranno con l'IVA dell'articolo, perché una dichiarazione vale "
-       "per un solo anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e "
-       "importo nel foglio Clienti.",
+       "sua dichiarazione d'intento {protocol} copre le vendite del {year}, l'anno della sua prima vendita "
+       "fatturata: consegnati dal {next}, alla fatturazione andranno con l'IVA dell'articolo, perché una "
+       "dichiarazione vale per un solo anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine "
+       "protocollo, data e importo nel foglio Clienti.",
     en="Customer {customer}{shared} has open orders (to ship or to invoice) for {open} € without VAT, but its "
-       "letter of intent {protocol} covers the sales of {year}, the year of its first invoice: delivered from "
-       "{next} on, invoicing will charge them the item's VAT, since a letter covers one year only. Ask the customer "
-       "for its letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
+       "letter of intent {protocol} covers the sales of {year}, the year of its first sale invoiced: delivered "
+       "from {next} on, invoicing will charge them the item's VAT, since a letter covers one year only. Ask the "
+       "customer for its letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,12 +407,12 @@ DEBIT_PAST_YEAR = define(
     title=("Nota di debito oltre l'anno della dichiarazione d'intento", "Debit note past the letter of intent's year"),
     it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {next}, ma la "
        "dichiarazione d'intento {protocol} che la fattura cita copre le vendite del {year}, l'anno della sua prima "
-       "fattura: è emessa con l'IVA della merce a cui si aggiunge ({rate}), perché una dichiarazione vale per un solo "
-       "anno e una nota di debito è una fattura (art. 26 c. 1 DPR 633/72).",
+       "vendita fatturata: è emessa con l'IVA della merce a cui si aggiunge ({rate}), perché una dichiarazione "
+       "vale per un solo anno e una nota di debito è una fattura (art. 26 c. 1 DPR 633/72).",
     en="The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {next}, but the letter "
-       "of intent {protocol} the invoice cites covers the sales of {year}, the year of its first invoice: it is "
-       "issued with the VAT of the goods it adds to ({rate}), since a letter covers one year only and a debit note "
-       "is an invoice (art. 26 c. 1 DPR 633/72).")
+       "of intent {protocol} the invoice cites covers the sales of {year}, the year of its first sale invoiced: it "
+       "is issued with the VAT of the goods it adds to ({rate}), since a letter covers one year only and a debit "
+       "note is an invoice (art. 26 c. 1 DPR 633/72).")
 DEBIT_PAST_YEAR_RATES = define(
     "letter-of-intent-debit-past-year-rates", "error", usage=True,
     it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {next}, ma la "

@@ -105,11 +105,17 @@ def customers_citing(conn: Connection, protocols: Collection[str]) -> set[str]:
 
 
 def letters_first_sold(conn: Connection, customers: Collection[str]) -> dict[str, int]:
-    """Protocol → the year of the first invoice of these customers citing it with N3.5 lines:
-    the solar year the letter covers (`toolkit.core.intent_ceiling`)."""
+    """Protocol → the year of the first sale invoiced N3.5 to these customers citing it: the
+    solar year the letter covers (`toolkit.core.intent_ceiling`). A sale is made on its DDT's
+    day, as the run keeps it within the ceiling, or on its invoice's, when invoiced at the order:
+    December's goods on a deferred invoice dated in January are sales of December."""
+    d, dl = schema.deliveries.c, schema.delivery_lines.c
+    sold = func.min(func.coalesce(d.delivery_date, i.invoice_date))
     rows = [row for chunk in in_batches(sorted(customers))
-            for row in conn.execute(select(i.parties_id, func.min(i.invoice_date))
+            for row in conn.execute(select(i.parties_id, sold)
                                     .join(schema.invoice_lines, i.id == il.invoice_id)
+                                    .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
+                                    .outerjoin(schema.deliveries, d.id == dl.delivery_id)
                                     .where(i.customer.in_(chunk), i.kind == "invoice",
                                            il.vat_nature == LETTER_OF_INTENT).group_by(i.parties_id))]
     kept = parties.read(conn, {pid for pid, _ in rows})

@@ -53,8 +53,8 @@ def rates_known(conn: Connection, master: MasterData, sold: Iterable[tuple[str, 
 
 
 def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
-    """The solar year letter `protocol` covers, that of its first invoice among those of
-    `customer` and of the codes its documents were issued to; None before it has one."""
+    """The solar year letter `protocol` covers, that of its first sale invoiced to
+    `customer` or to the codes its documents were issued to; None before it has one."""
     return letters_first_sold(conn, {customer, *customers_citing(conn, {protocol})}).get(protocol)
 
 
