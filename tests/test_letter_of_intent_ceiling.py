@@ -293,9 +293,10 @@ def test_orders_preview_and_create_warn_when_the_open_orders_would_pass_the_ceil
     [told] = [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
     assert told.message() == (
         "Il cliente C002 ha ordini aperti (da spedire o da fatturare) per 92,50 € senza IVA, e le fatture hanno "
-        f"già usato 0,00 € della sua dichiarazione d'intento {PROTOCOL}, di 90,00 €: insieme la superano di 2,50 €, "
-        "che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente "
-        "una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
+        f"già usato 0,00 € della sua dichiarazione d'intento {PROTOCOL}, di 90,00 €: 2,50 € di quegli ordini non ci "
+        "stanno, e alla fatturazione le righe che non ci stanno andranno, per intero, con l'IVA dell'articolo (art. 7 "
+        "c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
+        "importo nel foglio Clienti.")
     assert "Ask the customer for a new letter of intent" in told.message("en")
     enough = _master("92,50")
     assert _beyond(preview(enough, ledger, APRIL_20, with_catch_up=False).problems) == []
@@ -588,13 +589,17 @@ def test_the_warning_ahead_counts_only_what_the_letter_will_invoice(ledger):
 
 def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledger):
     """April invoiced 55.50 € N3.5 under a letter of 100 €, whose amount the desk then corrects
-    to 50 €: May's 55.50 € will all go with VAT, 55.50 € beyond, not 61 € (5.50 € counted twice)."""
+    to 50 €: May's 55.50 € will all go with VAT, 55.50 € beyond, not 61 € (5.50 € counted twice),
+    and told so: "together they pass it by 55.50 €" was false, they passed it by 61 €."""
     books = _master(100)
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
     lower = _master(50)
-    assert _beyond(create(lower, ledger, MAY_11, with_catch_up=False).problems) == [
-        ("Clienti", "P3", D("55.50"), D("55.50"))]
+    made = create(lower, ledger, MAY_11, with_catch_up=False)
+    assert _beyond(made.problems) == [("Clienti", "P3", D("55.50"), D("55.50"))]
+    [told] = [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
+    assert "di 50,00 €: 55,50 € di quegli ordini non ci stanno" in told.message()
+    assert "of 50.00 €: 55.50 € of those orders do not fit in it" in told.message("en")
 
 
 @pytest.mark.parametrize("taxed_too", [True, False])

@@ -171,14 +171,15 @@ ORDERS_BEYOND = define(
     "letter-of-intent-orders-beyond", "warning",
     title=("Ordini oltre l'importo della dichiarazione d'intento", "Orders beyond the letter of intent's amount"),
     it="Il cliente {customer}{shared} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, e le "
-       "fatture hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: insieme la "
-       "superano di {beyond} €, che alla fatturazione andranno con l'IVA dell'articolo (art. 7 c. 4-bis D.Lgs. "
-       "471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel "
-       "foglio Clienti.",
+       "fatture hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: {beyond} € di "
+       "quegli ordini non ci stanno, e alla fatturazione le righe che non ci stanno andranno, per intero, con l'IVA "
+       "dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
+       "scrivine protocollo, data e importo nel foglio Clienti.",
     en="Customer {customer}{shared} has open orders (to ship or to invoice) for {open} € without VAT, and invoices "
-       "have used {used} € of its letter of intent {protocol}, of {amount} €: together they pass it by {beyond} €, "
-       "which invoicing will charge with the item's VAT (art. 7 c. 4-bis D.Lgs. 471/97). Ask the customer for "
-       "a new letter of intent and write its protocol, date and amount in the Clienti sheet.")
+       "have used {used} € of its letter of intent {protocol}, of {amount} €: {beyond} € of those orders do not "
+       "fit in it, and invoicing will charge the lines that do not fit, whole, with the item's VAT (art. 7 c. 4-bis "
+       "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount in the "
+       "Clienti sheet.")
 
 
 ORDERS_PAST_YEAR = define(
