@@ -681,3 +681,31 @@ def test_a_letter_first_used_by_december_goods_invoiced_in_january_covers_decemb
     assert [x[1:] for x in _rated(invoice)] == [(D(22), None)]
     [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
     assert (told.cell, dict(told.params)["year"]) == ("L3", "2026")
+
+
+def test_a_debit_note_past_the_letter_s_year_carries_the_rate_of_its_goods_delivery_day(ledger, rome_today):
+    """A001 goes from 22 % to 10 % on 1 January 2027. C002's coffee left on 10 December under its
+    letter, invoiced on 5 January; a debit note of 8 January is past the letter's year and takes
+    the VAT of the goods it adds to: 22 %, their delivery's, as a variation follows the rate of
+    the sale it corrects; it took 10 %, the rate of the invoice's day."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2027, 1, 8))
+    s = _sheets(1000)
+    for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2027, 1, 1))):
+        minimal.set_cell(s, "Articoli", cell, value)
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T011", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), date(2026, 12, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10))
+    december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
+                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+    [sold] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-past-year"]
+    assert (told.cell, dict(told.params)["rate"]) == ("L3", "22 %")

@@ -199,10 +199,12 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
 
 
 def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> tuple[list[RateKey], list[str]]:
-    """The rates of the invoice's N3.5 goods, at their item's VAT of the invoice's day, as an
-    invoice's line beyond the letter takes it (`item_rates`): by *Articoli*, else as the
-    ledger's DDTs carried it (`rates_known`); and the items neither gives a rate for."""
-    sold = [(x.item, invoice.invoice_date) for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
+    """The rates of the invoice's N3.5 goods, at their item's VAT of their delivery's day (the
+    invoice's, for goods invoiced at the order), as an invoice's line beyond the letter takes it
+    (`item_rates`): by *Articoli*, else as the ledger's DDTs carried it (`rates_known`); and the
+    items neither gives a rate for. A variation follows the rate of the sale it corrects."""
+    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date) for x in invoice.lines
+            if x.vat_nature == LETTER_OF_INTENT and x.item]
     rate = item_rates(master, rates_known(conn, master, sold))
     keys = [(item, rate(item, day)) for item, day in sold]
     return [key for _, key in keys if key is not None], [item for item, key in keys if key is None]
