@@ -587,6 +587,29 @@ def test_the_warning_ahead_counts_only_what_the_letter_will_invoice(ledger):
     assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False).problems) == []
 
 
+def test_the_warning_ahead_counts_an_order_made_before_n3_5_that_a_rate_change_rates_again(ledger):
+    """As above, but A001 goes from 22 % to 10 % on the 15th: C002's order of the 10th, made with
+    VAT, is rated again when it ships, at C002's N3.5 now (`core.delivery_rate`), and invoiced
+    under the letter: with the 20th's 37 € they pass the 90 € by 2.50 €, told ahead (nothing was)."""
+    from toolkit.services.orders import preview
+
+    def sheets(taxed: bool) -> dict:
+        s = _sheets(90)
+        for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2026, 4, 15))):
+            minimal.set_cell(s, "Articoli", cell, value)
+        for cell in ("K3", "L3", "M3", "P3") if taxed else ():
+            minimal.set_cell(s, "Clienti", cell, None)
+        return s
+
+    create(check(minimal.workbook(sheets(taxed=True))).master, ledger, APRIL_10, with_catch_up=False)
+    books = check(minimal.workbook(sheets(taxed=False))).master
+    assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
+        ("Clienti", "P3", D("92.50"), D("2.50"))]
+    _deliver(books, ledger, APRIL_20)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+
+
 def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledger):
     """April invoiced 55.50 € N3.5 under a letter of 100 €, whose amount the desk then corrects
     to 50 €: May's 55.50 € will all go with VAT, 55.50 € beyond, not 61 € (5.50 € counted twice),

@@ -179,9 +179,14 @@ def off_rate(in_force: Mapping[str, RateKey], line: OrderLine) -> bool:
     """Whether `line` is not at its item's rate and nature of `in_force` (`rates_on`): to be
     looked at again (`rated_for_delivery`), which a customer's own nature may leave as it is.
     An item no longer on the sheet is not looked at."""
-    if (key := in_force.get(line.item)) is None:
+    return off_key(in_force, line.item, line.vat_rate, line.vat_nature)
+
+
+def off_key(in_force: Mapping[str, RateKey], item: str, rate: Decimal, nature: str | None) -> bool:
+    """`off_rate` for a line of `item` at `rate` and `nature`."""
+    if (key := in_force.get(item)) is None:
         return False
-    return key[0] != line.vat_rate or (not key[0] and key[1] != line.vat_nature)
+    return key[0] != rate or (not key[0] and key[1] != nature)
 
 
 def _key(rate: Decimal | None, nature: str | None) -> RateKey:

@@ -33,6 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemType, define
+from toolkit.core.delivery_rate import off_key, rates_on
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
@@ -215,6 +216,34 @@ class SharedWith:
             return f", with {' and '.join(self.codes)} citing the same letter,"
         cite = "cita" if len(self.codes) == 1 else "citano"
         return f", con {' e '.join(self.codes)} che {cite} la stessa dichiarazione,"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenGoods:
+    """Goods of a customer on no invoice yet, net (`toolkit.ledger.letters.letters_open`): an
+    open order's line still to ship, or a DDT's line to invoice (`shipped`)."""
+
+    customer: str
+    item: str
+    amount: Decimal
+    rate: Decimal
+    nature: str | None
+    shipped: bool
+
+
+def open_under_letters(master: MasterData, goods: Iterable[OpenGoods], day: date | None) -> dict[str, Decimal]:
+    """Customer → what of its open goods (those of customers buying on N3.5) will be invoiced
+    under its letter: its N3.5 goods, and goods still to ship of a line made with VAT (ordered
+    before the customer bought on N3.5) that a rate change in force on `day` rates again when it
+    ships, at the customer's N3.5 then (`core.delivery_rate`). A line made with VAT and shipped
+    at its rate keeps it."""
+    in_force = rates_on(master, day) if day is not None else {}
+    found: dict[str, Decimal] = {}
+    for x in goods:
+        if x.nature == LETTER_OF_INTENT or (not x.shipped and x.nature is None and in_force
+                                            and off_key(in_force, x.item, x.rate, x.nature)):
+            found[x.customer] = found.get(x.customer, ZERO) + x.amount
+    return found
 
 
 def letter_amount(lines: Iterable[DocumentLine]) -> Decimal:

@@ -8,13 +8,12 @@ column of its own is needed. Which letter a credit note's line gives back to is 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
 from sqlalchemy import Connection, exists, func, or_, select
 
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, OpenGoods
 from toolkit.core.letter_use import LetterLine, Taken, traced
 from toolkit.core.letter_use import letters_used as core_letters_used
 from toolkit.core.lines import line_amount
@@ -60,31 +59,33 @@ def _letters_cited(conn: Connection, ids: Collection[int]) -> dict[int, tuple[st
             for pid, p in parties.read(conn, ids).items()}
 
 
-def letters_open(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
-    """Customer → the net of its open N3.5 goods on no invoice yet (drafts included: a draft
-    run's lines are invoiced, under the letter or beyond it, until it is undone): what its open
-    orders still have to ship, and what its DDTs still to invoice carry. Lines of another
-    nature (an order made before the customer bought on N3.5), returns and lines invoiced at
-    the order are not the letter's to use. One read of each, through the open orders and the
-    DDTs still to invoice of these customers."""
+def letters_open(conn: Connection, customers: Collection[str]) -> list[OpenGoods]:
+    """The goods of these customers on no invoice yet (drafts included: a draft run's lines are
+    invoiced, under the letter or beyond it, until it is undone), N3.5 or with VAT: what their
+    open orders still have to ship, and what their DDTs still to invoice carry (N3.5 alone: a
+    DDT's line keeps its rate). Returns and lines invoiced at the order are left out, as the
+    letter's invoices count these already. What of them its letter will invoice is the core's
+    rule (`intent_ceiling.open_under_letters`). One read of each, through the open orders and
+    the DDTs still to invoice of these customers."""
     o, ol, d, dl = schema.orders.c, schema.order_lines.c, schema.deliveries.c, schema.delivery_lines.c
     at_order = exists().where(il.order_line_id == ol.id, il.delivery_line_id.is_(None))
-    open_: dict[str, Decimal] = defaultdict(Decimal)
+    found: list[OpenGoods] = []
     for chunk in in_batches(sorted(customers)):
-        for customer, quantity, shipped, price in conn.execute(
-                select(o.customer, ol.quantity, ol.shipped, ol.unit_price)
-                .join(schema.orders, o.id == ol.order_id)
-                .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES), ol.vat_nature == LETTER_OF_INTENT,
-                       ol.quantity > 0, ol.quantity > ol.shipped, ~at_order)):
-            open_[customer] += line_amount(quantity - shipped, price)
-        for customer, quantity, price in conn.execute(
-                select(d.customer, dl.quantity, ol.unit_price)
-                .join(schema.deliveries, d.id == dl.delivery_id)
-                .join(schema.order_lines, ol.id == dl.order_line_id)
-                .where(d.customer.in_(chunk), schema.uninvoiced_kept, ol.vat_nature == LETTER_OF_INTENT,
-                       dl.quantity > 0, ~at_order, ~exists().where(il.delivery_line_id == dl.id))):
-            open_[customer] += line_amount(quantity, price)
-    return dict(open_)
+        found += [OpenGoods(customer, item, line_amount(quantity - shipped, price), rate, nature, False)
+                  for customer, item, quantity, shipped, price, rate, nature in conn.execute(
+                      select(o.customer, ol.item, ol.quantity, ol.shipped, ol.unit_price, ol.vat_rate, ol.vat_nature)
+                      .join(schema.orders, o.id == ol.order_id)
+                      .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES),
+                             or_(ol.vat_nature == LETTER_OF_INTENT, ol.vat_nature.is_(None)),
+                             ol.quantity > 0, ol.quantity > ol.shipped, ~at_order))]
+        found += [OpenGoods(customer, item, line_amount(quantity, price), rate, nature, True)
+                  for customer, item, quantity, price, rate, nature in conn.execute(
+                      select(d.customer, ol.item, dl.quantity, ol.unit_price, ol.vat_rate, ol.vat_nature)
+                      .join(schema.deliveries, d.id == dl.delivery_id)
+                      .join(schema.order_lines, ol.id == dl.order_line_id)
+                      .where(d.customer.in_(chunk), schema.uninvoiced_kept, ol.vat_nature == LETTER_OF_INTENT,
+                             dl.quantity > 0, ~at_order, ~exists().where(il.delivery_line_id == dl.id)))]
+    return found
 
 
 def customers_citing(conn: Connection, protocols: Collection[str]) -> set[str]:

@@ -15,6 +15,7 @@ from toolkit.core.intent_ceiling import (
     Ceiling,
     ceilings,
     letters_with_amount,
+    open_under_letters,
     orders_beyond,
     rates_carried,
     unlisted_items,
@@ -60,8 +61,8 @@ def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
                        ordering: Mapping[str, Decimal] | None = None, day: date | None = None) -> list[Problem]:
-    """A warning for each of `customers` with a letter's ceiling whose open N3.5 goods
-    (`letters_open`, and `ordering`, the orders about to be made, `letter_amount`) with what
+    """A warning for each of `customers` with a letter's ceiling whose open goods under it
+    (`open_under_letters`, and `ordering`, the orders about to be made, `letter_amount`) with what
     invoices used of the letter pass its amount: the desk asks for a new letter before month end
     invoices the excess with VAT. Nothing is read for a day without such customers, so the
     day's shipping and order creation ask nothing more of the ledger. On a `day` past the year
@@ -74,7 +75,7 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
         return []
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
-    found = letters_open(conn, sharing)
+    found = open_under_letters(master, letters_open(conn, sharing), day)
     each = {code: found.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
