@@ -555,7 +555,8 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_its_ddts_carried(
 
 def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_refused(ledger):
     """No DDT with VAT ever carried A001: the run is refused at C002's amount, naming the item
-    and the fix, and stores nothing (it went at 22 % without a word)."""
+    and the fix, and stores nothing (it went at 22 % without a word). A new letter is a fix only
+    if it came before the delivery: one written now would not cover goods already delivered."""
     from sqlalchemy import func, select
 
     from toolkit.ledger import schema
@@ -567,6 +568,8 @@ def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-rate-unknown", "Clienti", "P3")
     assert "A001" in refused.message() and "Rimetti A001 nel foglio Articoli" in refused.message()
     assert "Put A001 back on the Articoli sheet" in refused.message("en")
+    assert "una nuova dichiarazione prima del 20/04/2026" in refused.message()
+    assert "a new letter before 20/04/2026" in refused.message("en")
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0
 

@@ -339,13 +339,14 @@ RATE_UNKNOWN = define(
     it="La riga di {item} dell'ordine {order} del cliente {customer}, del {day}, va fatturata con l'IVA dell'articolo "
        "perché è oltre la dichiarazione d'intento {protocol}, ma {item} non è più nel foglio Articoli e il registro "
        "non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato registrato. Rimetti {item} nel "
-       "foglio Articoli con la sua aliquota IVA (o scrivi nel foglio Clienti protocollo, data e importo della nuova "
-       "dichiarazione del cliente), poi ripeti l'operazione.",
+       "foglio Articoli con la sua aliquota IVA (o, se il cliente ti aveva già inviato una nuova dichiarazione prima "
+       "del {day}, scrivine protocollo, data e importo nel foglio Clienti: una dichiarazione copre solo le consegne "
+       "che la seguono), poi ripeti l'operazione.",
     en="The line of {item} of customer {customer}'s order {order}, of {day}, must be invoiced with the item's VAT as "
        "it is beyond the letter of intent {protocol}, but {item} is no longer on the Articoli sheet and the ledger "
        "has no DDT with VAT telling its rate on that day: nothing was stored. Put {item} back on the Articoli sheet "
-       "with its VAT rate (or write the customer's new letter's protocol, date and amount in the Clienti sheet), "
-       "then do it again.")
+       "with its VAT rate (or, if the customer had sent you a new letter before {day}, write its protocol, date and "
+       "amount in the Clienti sheet: a letter covers only the deliveries after it), then do it again.")
 
 
 def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | None = None
