@@ -657,7 +657,7 @@ def test_a_debit_note_beyond_on_goods_whose_item_left_articoli_takes_the_rate_as
         assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 1
 
 
-def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_not_a_return(ledger):
+def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_not_a_return(ledger, tmp_path):
     """A001 goes from 22 % to 10 % on 15 April. C001's sale of the 15th carried 10 %; its return,
     ordered on the 10th and back on the 18th, the 22 % of the goods it gives back. C002's line
     of the 20th, beyond its letter once A001 left *Articoli*, takes 10 %: the return's 22 % is
@@ -682,6 +682,15 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
     result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+    from fatturapa_reading import schema_errors
+
+    from toolkit.services.einvoice import export
+
+    data = export(later, ledger, out=tmp_path / "xml", month=APRIL).files[invoice.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == []
+    assert [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("Imposta"))
+            for e in ET.fromstring(data).iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("10.00", None, "3.70")]
 
 
 def test_a_letter_first_used_by_december_goods_invoiced_in_january_covers_december_s_year(ledger, rome_today):
