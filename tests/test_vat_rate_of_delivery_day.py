@@ -610,3 +610,41 @@ def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_i
     assert refused.code == "ship-quantity-too-large", refused.render("it")
     assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")
     assert "cambio d'aliquota" not in refused.render("it")
+
+
+def test_a_line_of_an_item_ordered_twice_on_purpose_rated_after_the_change_is_no_rest_of_the_other(
+        ledger, rome_today, tmp_path):
+    """T001 orders A001 twice on purpose (12 pz, then 5 pz more on a line 3). Line 1 shipped whole
+    on 30 December at 22 %; line 3 ships on 4 January, 2 of its 5, rated whole at 10 %: no line
+    was cut, so neither the order printed again, the panel nor the complete list calls line 3 the
+    rest of line 1, though the two read alike (same item, text, note, rule, line 1 shipped whole,
+    another rate). The ledger, which keeps no link from a rest to its line, records each cut."""
+    from toolkit.core.shipping import ChosenRow
+    from toolkit.services.lists import distribution
+    from toolkit.services.orders import panel
+    from toolkit.services.printing import Selection, print_documents
+
+    s = sheets()
+    s["Righe modello"].append(["T001", "A001", 5, None, None])
+    rome_today(CREATED)
+    created_ahead(ledger, master_of(s))
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+    for row in s["Articoli"][1:]:
+        row += [10, "01/01/2027"] if row[0] == "A001" else [None, None]
+    books = master_of(s)
+    rome_today(LAST_OLD)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True)
+    rome_today(FIRST_NEW)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "3", D(2))], future=True)
+    [again] = [o for o in list_orders(ledger) if o.number == order.number]
+    assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
+        (1, D(12), D(12), D(22)), (3, D(5), D(2), D(10))]
+    printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / "o.xlsx", "it")
+    assert _descriptions(printed.written, order.number) == [
+        "Caffè in grani 1 kg", "Latte fresco 1 l – al retro", "Caffè in grani 1 kg"]
+    lines = _descriptions(panel(books, ledger, tmp_path / "p.xlsx", "it"), "Righe", 3)
+    assert not [x for x in lines if "resto" in x], lines
+    listed = _descriptions(distribution(books, ledger, LAST_OLD, FIRST_NEW, tmp_path / "l.xlsx", "it",
+                                        complete=True), None, 9)
+    assert not [x for x in listed if "resto" in x], listed

@@ -39,6 +39,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
+from toolkit.ledger.orders import cuts_logged
 from toolkit.ledger.types import as_stored, places_of, stored_integer
 from toolkit.model.parties import Buyer, PartyBook
 from toolkit.model.records import MasterData
@@ -394,14 +395,26 @@ def voided_of(conn: Connection, delivery_ids: Collection[int]) -> dict[int, Void
 
 
 def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
-    """`found` (`toolkit.core.delivery_rate.rests`), each dated by its line's first DDT, the one
-    that cut the line it is the rest of: a read only when an order shown has a rest."""
+    """Of `found` (`toolkit.core.delivery_rate.rests`, what the lines look like), the rests of a
+    cut the ledger logged (`toolkit.ledger.orders.cuts_logged`), each dated by its line's first
+    DDT, the one that cut the line it is the rest of: reads only when an order shown has a line
+    that looks like one. An item ordered twice on purpose looks alike once its second line ships
+    after a rate change, and a cut made before the log kept them is not told: no label beats a
+    false one on an order."""
+    ol = schema.order_lines.c
+    placed: dict[int, tuple[int, int]] = {}
+    for condition in among(conn, ol.id, sorted(found)):
+        placed.update((line_id, (order_id, line_no)) for line_id, order_id, line_no in conn.execute(
+            select(ol.id, ol.order_id, ol.line_no).where(condition)))
+    logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()}) if placed else set()
+    kept = {line_id: rest for line_id, rest in found.items()
+            if line_id in placed and (placed[line_id][0], rest.of, placed[line_id][1]) in logged}
     days: dict[int, date] = {}
-    for condition in among(conn, dl.order_line_id, sorted(found)):
+    for condition in among(conn, dl.order_line_id, sorted(kept)):
         days.update((line_id, day) for line_id, day in conn.execute(
             select(dl.order_line_id, func.min(d.delivery_date)).join(schema.deliveries, d.id == dl.delivery_id)
             .where(condition).group_by(dl.order_line_id)))
-    return {line_id: replace(rest, since=days.get(line_id)) for line_id, rest in found.items()}
+    return {line_id: replace(rest, since=days.get(line_id)) for line_id, rest in kept.items()}
 
 
 def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[str]) -> list[int]:

@@ -212,7 +212,8 @@ def rate_again(conn: Connection, rated: Sequence[RatedAgain]) -> dict[int, tuple
     which their invoices read through it: its quantity becomes that, and the rest a new line of
     its order (numbered after its last) at the new rate, with the line's item, text, note and
     price rule. Returns, per line split, the new line's id and number, for the DDT of the day to
-    cite. Only lines rated again are written: a day without a rate change writes nothing here."""
+    cite. Only lines rated again are written: a day without a rate change writes nothing here.
+    Each cut is logged (`CUT`), the one record of which line is the rest of which (`cuts_logged`)."""
     whole = [r for r in rated if r.kept is None]
     if whole:
         conn.execute(update(schema.order_lines).where(ol.id == bindparam("line_id")).values(
@@ -225,8 +226,8 @@ def rate_again(conn: Connection, rated: Sequence[RatedAgain]) -> dict[int, tuple
 
 def _split(conn: Connection, rated: RatedAgain) -> tuple[int, int]:
     """The line `rated` cut at what it shipped (`rate_again`): the new line's (id, line_no)."""
-    line = conn.execute(select(ol.order_id, ol.item, ol.description, ol.unit, ol.quantity, ol.note, ol.price_rule)
-                        .where(ol.id == rated.order_line_id)).one()
+    line = conn.execute(select(ol.order_id, ol.line_no, ol.item, ol.description, ol.unit, ol.quantity, ol.note,
+                               ol.price_rule).where(ol.id == rated.order_line_id)).one()
     line_no = conn.execute(select(func.max(ol.line_no)).where(ol.order_id == line.order_id)).scalar_one() + 1
     conn.execute(update(schema.order_lines).where(ol.id == rated.order_line_id).values(
         quantity=rated.kept, amount=rated.kept_amount))
@@ -235,7 +236,28 @@ def _split(conn: Connection, rated: RatedAgain) -> tuple[int, int]:
         quantity=line.quantity - rated.kept, unit_price=rated.unit_price, amount=rated.amount,
         vat_rate=rated.vat_rate, vat_nature=rated.vat_nature, note=line.note, price_rule=line.price_rule,
         shipped=Decimal(0)).returning(ol.id)).scalar_one()
+    log_events(conn, [event_row(CUT, "order", line.order_id, None, f"line {line.line_no} rest {line_no}")])
     return new_id, line_no
+
+
+CUT = "line-cut"
+"""The event of an order line cut at a VAT rate change (`_split`), its detail «line 1 rest 3»: a
+later line of the same item, text and rule at another rate, the earlier one shipped whole, is
+also what an item ordered twice on purpose leaves when its second line ships after the change."""
+
+
+def cuts_logged(conn: Connection, order_ids: Collection[int]) -> set[tuple[int, int, int]]:
+    """The cuts of these orders the event log holds (`CUT`): (order id, line cut, its rest), by
+    line number. A cut made before the log kept them is not among them."""
+    e = schema.events.c
+    found: set[tuple[int, int, int]] = set()
+    for condition in among(conn, e.document_id, sorted(set(order_ids))):
+        for order_id, detail in conn.execute(select(e.document_id, e.detail).where(
+                condition, e.action == CUT, e.document == "order")):
+            words = str(detail).split()
+            if len(words) == 4 and words[1].isdigit() and words[3].isdigit():
+                found.add((order_id, int(words[1]), int(words[3])))
+    return found
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
