@@ -612,17 +612,12 @@ def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_i
     assert "cambio d'aliquota" not in refused.render("it")
 
 
-def test_a_line_of_an_item_ordered_twice_on_purpose_rated_after_the_change_is_no_rest_of_the_other(
-        ledger, rome_today, tmp_path):
+def _twice_on_purpose_across_the_change(ledger, rome_today):
     """T001 orders A001 twice on purpose (12 pz, then 5 pz more on a line 3). Line 1 shipped whole
     on 30 December at 22 %; line 3 ships on 4 January, 2 of its 5, rated whole at 10 %: no line
-    was cut, so neither the order printed again, the panel nor the complete list calls line 3 the
-    rest of line 1, though the two read alike (same item, text, note, rule, line 1 shipped whole,
-    another rate). The ledger, which keeps no link from a rest to its line, records each cut."""
+    was cut, though the two read as a cut does (same item, text, note, rule, line 1 shipped whole,
+    another rate). Returns the 4 January order and the books with the change."""
     from toolkit.core.shipping import ChosenRow
-    from toolkit.services.lists import distribution
-    from toolkit.services.orders import panel
-    from toolkit.services.printing import Selection, print_documents
 
     s = sheets()
     s["Righe modello"].append(["T001", "A001", 5, None, None])
@@ -640,6 +635,19 @@ def test_a_line_of_an_item_ordered_twice_on_purpose_rated_after_the_change_is_no
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
         (1, D(12), D(12), D(22)), (3, D(5), D(2), D(10))]
+    return order, books
+
+
+def test_a_line_of_an_item_ordered_twice_on_purpose_rated_after_the_change_is_no_rest_of_the_other(
+        ledger, rome_today, tmp_path):
+    """Neither the order printed again, the panel nor the complete list calls line 3 of an item
+    ordered twice on purpose the rest of line 1 (`_twice_on_purpose_across_the_change`): the
+    ledger, which keeps no link from a rest to its line, logs each cut, and only those are told."""
+    from toolkit.services.lists import distribution
+    from toolkit.services.orders import panel
+    from toolkit.services.printing import Selection, print_documents
+
+    order, books = _twice_on_purpose_across_the_change(ledger, rome_today)
     printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / "o.xlsx", "it")
     assert _descriptions(printed.written, order.number) == [
         "Caffè in grani 1 kg", "Latte fresco 1 l – al retro", "Caffè in grani 1 kg"]
@@ -648,3 +656,20 @@ def test_a_line_of_an_item_ordered_twice_on_purpose_rated_after_the_change_is_no
     listed = _descriptions(distribution(books, ledger, LAST_OLD, FIRST_NEW, tmp_path / "l.xlsx", "it",
                                         complete=True), None, 9)
     assert not [x for x in listed if "resto" in x], listed
+
+
+def test_a_row_naming_line_1_of_an_item_ordered_twice_on_purpose_at_two_rates_is_told_the_ordinary_way(
+        ledger, rome_today):
+    """On 5 January a picking list names line 1 again (`_twice_on_purpose_across_the_change`): it
+    is refused as any quantity past what is left, not told a rate change cut it."""
+    from toolkit.basics.cells import Location
+    from toolkit.core.shipping import ChosenRow
+
+    order, books = _twice_on_purpose_across_the_change(ledger, rome_today)
+    rome_today(date(2027, 1, 5))
+    at = Location("quantita", "B2", "quantita.csv")
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)],
+                future=True)
+    [refused] = [p for p in done.problems if p.is_error]
+    assert refused.code == "ship-quantity-too-large", refused.render("it")
+    assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")

@@ -26,10 +26,10 @@ from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import ChosenRow, ShipmentDraft, choose_quantities, missing_stock
 from toolkit.ledger import Ledger, schema
-from toolkit.ledger.db import writing
+from toolkit.ledger.db import log_event, writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
+from toolkit.ledger.orders import cuts_logged, load_orders, order_by_number, set_statuses
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import UNKNOWN_ORDER
@@ -59,7 +59,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
             if (found := order_by_number(conn, number)) is not None:
                 named.append(found.id)
         selected.update((order.id, order) for order in load_orders(conn, ids=named))
-        quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()), cuts_logged(conn, selected))
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
@@ -104,7 +104,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
 
 def _cut(conn: Connection, again: RatedAgain) -> tuple[int, int]:
     """The order line shipped in part cut at what shipped, row by row: every column of the
-    line copied to a new one after the order's last, the rest at the new rate, nothing shipped."""
+    line copied to a new one after the order's last, the rest at the new rate, nothing shipped; the cut logged."""
     ol = schema.order_lines.c
     line = dict(conn.execute(select(schema.order_lines).where(ol.id == again.order_line_id)).one()._mapping)
     last = max(conn.execute(select(ol.line_no).where(ol.order_id == line["order_id"])).scalars())
@@ -114,6 +114,7 @@ def _cut(conn: Connection, again: RatedAgain) -> tuple[int, int]:
             "amount": again.amount, "vat_rate": again.vat_rate, "vat_nature": again.vat_nature, "shipped": 0}
     del rest["id"]
     new_id = conn.execute(insert(schema.order_lines).values(**rest)).inserted_primary_key[0]
+    log_event(conn, "line-cut", "order", line["order_id"], None, f"line {line['line_no']} rest {last + 1}")
     return new_id, last + 1
 
 

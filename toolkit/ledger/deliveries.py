@@ -406,7 +406,7 @@ def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
     for condition in among(conn, ol.id, sorted(found)):
         placed.update((line_id, (order_id, line_no)) for line_id, order_id, line_no in conn.execute(
             select(ol.id, ol.order_id, ol.line_no).where(condition)))
-    logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()}) if placed else set()
+    logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()})
     kept = {line_id: rest for line_id, rest in found.items()
             if line_id in placed and (placed[line_id][0], rest.of, placed[line_id][1]) in logged}
     days: dict[int, date] = {}

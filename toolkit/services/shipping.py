@@ -29,6 +29,7 @@ from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.wording import Counted, Listed
+from toolkit.core.delivery_rate import cut_lines
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.holds import as_before
@@ -68,7 +69,7 @@ from toolkit.ledger.deliveries import (
     store_drafts,
 )
 from toolkit.ledger.exposure import credit_exposures
-from toolkit.ledger.orders import load_orders, order_by_number, rate_again, reservations, set_statuses
+from toolkit.ledger.orders import cuts_logged, load_orders, order_by_number, rate_again, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.ledger.stock_counts import count_digest, note_seen, seen
@@ -433,7 +434,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                 waiting.append(order)
             selected[order.id] = order
             pending.pop(order.id, None)
-        quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
+        named_in_rows = [selected[order_id] for order_id in in_rows if order_id in selected]
+        cut = cuts_logged(conn, [order.id for order in named_in_rows if cut_lines(order)])
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()), cut)
         problems += choice_problems
         for order in waiting:  # a quantities file's 0 on each of its rows ships nothing of it: not refused
             if order.id in by_number or any(quantities.get(line.id) for line in order.lines):
