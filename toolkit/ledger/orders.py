@@ -248,15 +248,17 @@ also what an item ordered twice on purpose leaves when its second line ships aft
 
 def cuts_logged(conn: Connection, order_ids: Collection[int]) -> set[tuple[int, int, int]]:
     """The cuts of these orders the event log holds (`CUT`): (order id, line cut, its rest), by
-    line number. A cut made before the log kept them is not among them."""
-    e = schema.events.c
+    line number. A cut made before the log kept them is not among them. The log has no index by
+    document: the ledger's cuts, a few per order a rate change found part shipped, are read in
+    one pass, and only when an order shown has a line that looks like a rest (`cut_lines`)."""
+    if not order_ids:
+        return set()
+    e, wanted = schema.events.c, set(order_ids)
     found: set[tuple[int, int, int]] = set()
-    for condition in among(conn, e.document_id, sorted(set(order_ids))):
-        for order_id, detail in conn.execute(select(e.document_id, e.detail).where(
-                condition, e.action == CUT, e.document == "order")):
-            words = str(detail).split()
-            if len(words) == 4 and words[1].isdigit() and words[3].isdigit():
-                found.add((order_id, int(words[1]), int(words[3])))
+    for order_id, detail in conn.execute(select(e.document_id, e.detail).where(e.action == CUT, e.document == "order")):
+        words = str(detail).split()
+        if order_id in wanted and len(words) == 4 and words[1].isdigit() and words[3].isdigit():
+            found.add((order_id, int(words[1]), int(words[3])))
     return found
 
 
