@@ -673,3 +673,39 @@ def test_a_row_naming_line_1_of_an_item_ordered_twice_on_purpose_at_two_rates_is
     [refused] = [p for p in done.problems if p.is_error]
     assert refused.code == "ship-quantity-too-large", refused.render("it")
     assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")
+
+
+def test_the_rest_names_the_line_cut_not_a_later_one_of_the_item_shipped_whole(ledger, rome_today, tmp_path):
+    """T001 orders A001 twice on purpose (12 pz on line 1, 5 pz more on line 3). On 30 December
+    6 pz of line 1 and the whole of line 3 ship at 22 %; on 4 January line 1 is cut, its rest a
+    line 4 at 10 %. Line 4 is the rest of line 1, the one cut, not of line 3, the nearest line of
+    the item shipped whole, and a row naming line 1 again is told the rest is on line 4."""
+    from toolkit.basics.cells import Location
+    from toolkit.core.shipping import ChosenRow
+    from toolkit.services.printing import Selection, print_documents
+
+    s = sheets()
+    s["Righe modello"].append(["T001", "A001", 5, None, None])
+    rome_today(CREATED)
+    created_ahead(ledger, master_of(s))
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+    for row in s["Articoli"][1:]:
+        row += [10, "01/01/2027"] if row[0] == "A001" else [None, None]
+    books = master_of(s)
+    rome_today(LAST_OLD)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(6)), ChosenRow(order.number, "3", D(5))],
+         future=True)
+    rome_today(FIRST_NEW)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(2))], future=True)
+    [again] = [o for o in list_orders(ledger) if o.number == order.number]
+    assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
+        (1, D(6), D(6), D(22)), (3, D(5), D(5), D(22)), (4, D(6), D(2), D(10))]
+    printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / "o.xlsx", "it")
+    assert _descriptions(printed.written, order.number)[-1] == \
+        "Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027"
+    at = Location("quantita", "B2", "quantita.csv")
+    done = ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    [refused] = [p for p in done.problems if p.is_error]
+    assert refused.code == "ship-line-shipped-rest-elsewhere", refused.render("it")
+    assert "A001 resta da spedire sulla riga 4" in refused.render("it")

@@ -59,7 +59,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
             if (found := order_by_number(conn, number)) is not None:
                 named.append(found.id)
         selected.update((order.id, order) for order in load_orders(conn, ids=named))
-        quantities, choice_problems = choose_quantities(chosen, list(selected.values()), cuts_logged(conn, selected))
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()), cuts_logged(conn, set(selected)))
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))

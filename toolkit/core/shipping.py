@@ -40,7 +40,7 @@ from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
-from toolkit.core.delivery_rate import RatedAgain, cut_lines, off_rate, rated_for_delivery, rates_on
+from toolkit.core.delivery_rate import RatedAgain, off_rate, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -479,11 +479,11 @@ def area_carrier(master: MasterData, area: str | None) -> Carrier | None:
     return next((c for c in master.carriers if any(a.strip().casefold() == wanted for a in c.areas)), None)
 
 
-def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order], cuts: Collection[tuple[int, int, int]] = ()
-                      ) -> tuple[dict[int, Decimal], list[Problem]]:
+def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order],
+                      cuts: Mapping[tuple[int, int], int] | None = None) -> tuple[dict[int, Decimal], list[Problem]]:
     """Resolve the quantities file's rows to order-line ids, checked against what is still open.
-    `cuts`: the cuts at a VAT rate change the ledger logged, (order id, line cut, its rest)
-    (`toolkit.ledger.orders.cuts_logged`), for a row naming a line cut (`_open_rests`).
+    `cuts`: the cuts at a VAT rate change the ledger logged, the line cut by (order id, its
+    rest's line) (`toolkit.ledger.orders.cuts_logged`), for a row naming a line cut (`_open_rests`).
 
     A return's quantity may be written with or without its minus sign. A quantity of 0 is the
     line taken off the truck, as a picking list writes it: the line does not leave now and stays
@@ -519,7 +519,7 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order], cuts: 
         if line.id in chosen:
             problems.append(DUPLICATE_LINE(row.location, number=order.number, line=line.line_no))
             continue
-        if quantity and not line.to_ship and (rest := _open_rests(order, line, cuts)):
+        if quantity and not line.to_ship and (rest := _open_rests(order, line, cuts or {})):
             problems.append(LINE_SHIPPED_REST_ELSEWHERE(row.line_at or row.location, number=order.number,
                                                         line=line.line_no, item=line.item,
                                                         rest=", ".join(map(str, rest))))
@@ -532,15 +532,15 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order], cuts: 
     return chosen, problems
 
 
-def _open_rests(order: Order, line: OrderLine, cuts: Collection[tuple[int, int, int]]) -> list[int]:
+def _open_rests(order: Order, line: OrderLine, cuts: Mapping[tuple[int, int], int]) -> list[int]:
     """The numbers of the lines still open that hold the rest of `line`, cut at a VAT rate change
-    (`cut_lines`, a cut `cuts` logged), or the rest of its rest, cut again at a later one: none
-    for a line never cut, as an item an order lists twice on purpose, whose second line shipped
-    after a change reads as a cut does."""
-    cut, of, found = cut_lines(order), {line.id}, []
+    (a cut `cuts` logged), or the rest of its rest, cut again at a later one: none for a line
+    never cut, as an item an order lists twice on purpose, whose second line shipped after a
+    change reads as a cut does (`cut_lines`)."""
+    of, found = {line.line_no}, []
     for x in sorted(order.lines, key=lambda x: x.line_no):
-        if x.id in cut and cut[x.id].id in of and (order.id, cut[x.id].line_no, x.line_no) in cuts:
-            of.add(x.id)
+        if cuts.get((order.id, x.line_no)) in of:
+            of.add(x.line_no)
             if x.to_ship:
                 found.append(x.line_no)
     return found

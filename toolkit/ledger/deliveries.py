@@ -396,7 +396,8 @@ def voided_of(conn: Connection, delivery_ids: Collection[int]) -> dict[int, Void
 
 def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
     """Of `found` (`toolkit.core.delivery_rate.rests`, what the lines look like), the rests of a
-    cut the ledger logged (`toolkit.ledger.orders.cuts_logged`), each dated by its line's first
+    cut the ledger logged (`toolkit.ledger.orders.cuts_logged`, which names the line cut), each
+    dated by its line's first
     DDT, the one that cut the line it is the rest of: reads only when an order shown has a line
     that looks like one. An item ordered twice on purpose looks alike once its second line ships
     after a rate change, and a cut made before the log kept them is not told: no label beats a
@@ -407,8 +408,8 @@ def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
         placed.update((line_id, (order_id, line_no)) for line_id, order_id, line_no in conn.execute(
             select(ol.id, ol.order_id, ol.line_no).where(condition)))
     logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()})
-    kept = {line_id: rest for line_id, rest in found.items()
-            if line_id in placed and (placed[line_id][0], rest.of, placed[line_id][1]) in logged}
+    kept = {line_id: replace(rest, of=logged[placed[line_id]]) for line_id, rest in found.items()
+            if placed.get(line_id) in logged}
     days: dict[int, date] = {}
     for condition in among(conn, dl.order_line_id, sorted(kept)):
         days.update((line_id, day) for line_id, day in conn.execute(

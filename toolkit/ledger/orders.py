@@ -246,19 +246,20 @@ later line of the same item, text and rule at another rate, the earlier one ship
 also what an item ordered twice on purpose leaves when its second line ships after the change."""
 
 
-def cuts_logged(conn: Connection, order_ids: Collection[int]) -> set[tuple[int, int, int]]:
-    """The cuts of these orders the event log holds (`CUT`): (order id, line cut, its rest), by
-    line number. A cut made before the log kept them is not among them. The log has no index by
-    document: the ledger's cuts, a few per order a rate change found part shipped, are read in
-    one pass, and only when an order shown has a line that looks like a rest (`cut_lines`)."""
+def cuts_logged(conn: Connection, order_ids: Collection[int]) -> dict[tuple[int, int], int]:
+    """The cuts of these orders the event log holds (`CUT`): by (order id, number of the rest's
+    line), the number of the line cut. A cut made before the log kept them is not among them.
+    The log has no index by document: the ledger's cuts, a few per order a rate change found
+    part shipped, are read in one pass, and only when an order shown has a line that looks like
+    a rest (`toolkit.core.delivery_rate.cut_lines`)."""
     if not order_ids:
-        return set()
+        return {}
     e, wanted = schema.events.c, set(order_ids)
-    found: set[tuple[int, int, int]] = set()
+    found: dict[tuple[int, int], int] = {}
     for order_id, detail in conn.execute(select(e.document_id, e.detail).where(e.action == CUT, e.document == "order")):
         words = str(detail).split()
         if order_id in wanted and len(words) == 4 and words[1].isdigit() and words[3].isdigit():
-            found.add((order_id, int(words[1]), int(words[3])))
+            found[order_id, int(words[3])] = int(words[1])
     return found
 
 
