@@ -137,7 +137,9 @@ def cut_lines(order: Order) -> dict[int, OrderLine]:
     line cut. The ledger keeps no link (`toolkit.ledger.orders.rate_again`), but a cut leaves its
     mark: the rest is a later line of the same item, text, unit, note and price rule at another
     rate, and the line cut shipped all it kept. Of several such lines (a rest cut again at a later
-    change), the nearest before. An item ordered twice on purpose at one rate is no cut."""
+    change), the nearest before. An item ordered twice on purpose at one rate is no cut; at two,
+    its second line shipped after a change, it looks like one: only the ledger's log of the cuts
+    tells (`toolkit.ledger.orders.cuts_logged`), read for the orders this finds lines of."""
     found: dict[int, OrderLine] = {}
     if len({x.item for x in order.lines}) == len(order.lines):
         return found
@@ -153,8 +155,8 @@ def cut_lines(order: Order) -> dict[int, OrderLine]:
 
 
 def rests(orders: Sequence[Order]) -> dict[int, Rest]:
-    """By line id, the rests among the lines of `orders` (`cut_lines`), not yet dated
-    (`toolkit.ledger.deliveries.rests_dated` says their day)."""
+    """By line id, the lines of `orders` that look like rests (`cut_lines`), not yet checked
+    against the cuts logged nor dated (`toolkit.ledger.deliveries.rests_dated` does both)."""
     found: dict[int, Rest] = {}
     for order in orders:
         lines = {x.id: x for x in order.lines}
