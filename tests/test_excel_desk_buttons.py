@@ -5,6 +5,7 @@ after each new button."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -1513,3 +1514,42 @@ def test_create_shows_the_warnings_of_the_invoices_it_issues_not_only_its_errors
         in shown[0], shown
     assert "premi «Rendi definitiva emissione»" in shown[0], shown
     assert "Giacenze" not in shown[0], shown
+
+
+def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warnings(tmp_path, may, monkeypatch):
+    """The same press as above, on a day whose orders issued at once also met short stock: eleven
+    stock warnings of their DDTs (told before the invoices' by the run) and a return left out of
+    the credit notes. A box lists ten problems, then counts the rest: the error that makes it
+    critical and the run that can no longer be undone come first, not behind «… e ancora 3»."""
+    from toolkit.core.credit_notes import RETURN_CREDITED
+    from toolkit.core.shipping import STOCK_RESERVED
+    from toolkit.services import orders as orders_service
+
+    sheets = minimal.sheets()
+    book = invoiced(tmp_path, sheets)
+    (run,) = runs_in(tmp_path)
+    book.sheet("Clienti").cells[(1, 11)] = "Termini di fatturazione"
+    book.sheet("Clienti").cells[(2, 11)] = "Immediato"
+    book.sheet("Pannello").cells[(3, 2)] = datetime(2026, 5, 4)
+    press(book, "preview_orders")
+    preview = book.sheet("Anteprima ordini")
+    for row, values in enumerate(preview.rows()[1:], start=2):
+        if values[1] != datetime(2026, 5, 4):
+            preview.range(f"A{row}").value = None
+    stock = [STOCK_RESERVED(None, number=f"OC-2026-{n:05d}", item="A001", reserved=2, orders="OC-2026-00001",
+                            available=1) for n in range(100, 111)]
+    refused = RETURN_CREDITED(None, order="OC-2026-00099", ddt="", asked=2, unit="pz", item="A001",
+                              invoices="FT-2026-00001", left=0, notes="NC-2026-00001", waits="", then="")
+    made = orders_service.create
+
+    def create(*args, **kwargs):
+        done = made(*args, **kwargs)
+        return replace(done, problems=[*stock, *done.problems, refused],
+                       of_documents=[refused, *done.of_documents, *stock])
+
+    monkeypatch.setattr(orders_service, "create", create)
+    (shown,) = press(book, "create_orders")
+    assert shown[2] == "critical", shown
+    assert "Il reso OC-2026-00099" in shown[0], shown
+    assert f"L'emissione {run.run_id} è ancora in bozza" in shown[0], shown
+    assert "… e ancora 3." in shown[0], shown
