@@ -709,3 +709,25 @@ def test_the_rest_names_the_line_cut_not_a_later_one_of_the_item_shipped_whole(l
     [refused] = [p for p in done.problems if p.is_error]
     assert refused.code == "ship-line-shipped-rest-elsewhere", refused.render("it")
     assert "A001 resta da spedire sulla riga 4" in refused.render("it")
+
+
+def test_a_rest_cut_again_at_a_later_change_is_the_rest_of_the_rest(ledger, rome_today, tmp_path):
+    """A001 of the 4 January order is cut on 4 January (line 1: 6 pz at 22 %, its rest line 3 at
+    10 %, 2 of it shipped); *Aliquota IVA* is then changed to 5 % by hand and 2 more ship on 5
+    January, cutting line 3 (its rest line 4 at 5 %). The order says line 3 is the rest of line
+    1 and line 4 the rest of line 3, each from the day of the DDT that cut it."""
+    from toolkit.core.shipping import ChosenRow
+    from toolkit.services.printing import Selection, print_documents
+
+    order, books = _cut_on_first_new(ledger, rome_today, "A001")
+    s = sheets()
+    [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+    a001[3] = 5
+    ship(master_of(s), ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(2))], future=True)
+    [again] = [o for o in list_orders(ledger) if o.number == order.number]
+    assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
+        (1, D(6), D(6), D(22)), (3, D(2), D(2), D(10)), (4, D(4), D(2), D(5))]
+    printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / "o.xlsx", "it")
+    assert _descriptions(printed.written, order.number)[2:] == [
+        "Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027",
+        "Caffè in grani 1 kg – resto della riga 3, IVA 5 % dal 05/01/2027"]
