@@ -4,6 +4,7 @@ fiscale), and a VAT nature of their own."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -104,6 +105,35 @@ def test_a_private_customer_abroad_with_an_italian_tax_code_is_invoiced_to_it_th
     assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == ["RSSMRA80A01H501U"]
     assert _texts(root, "CessionarioCommittente/Sede/Nazione") == ["FR"]
     assert _texts(root, "CessionarioCommittente/Sede/CAP") == ["00000"]
+
+
+def test_a_private_customer_abroad_with_a_tax_code_and_xxxxxxx_typed_is_sent_without_the_tax_code():
+    """The desk writes XXXXXXX in Codice SDI for every customer abroad. Kept beside the Italian
+    codice fiscale of an Italian living in France, SDI discarded the file (00313: XXXXXXX with
+    an Italian codice fiscale at a foreign address); XXXXXXX is then the consumer abroad's file,
+    IdPaese FR and 99999999999 without the codice fiscale, which SDI takes."""
+    from einvoice_factories import billable, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.core.einvoice import check as sdi_check
+    from toolkit.writers.fatturapa import xml_bytes
+
+    sheets = _with(_abroad("FR", None), sdi="XXXXXXX")
+    minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
+    result = check(minimal.workbook(sheets))
+    assert [p.code for p in result.problems] == ["eu-private-customer"]
+    buyer = result.master.customers[0]
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    doc = tree(invoice(*lines, buyer=buyer), buyer)
+    root = ET.fromstring(xml_bytes(doc))
+    assert schema_errors(xml_bytes(doc)) == [] and sdi_check(doc) == []
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["99999999999"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == []
+    kept = replace(doc, buyer=replace(doc.buyer, tax_code="RSSMRA80A01H501U"))
+    [problem] = sdi_check(kept)
+    assert problem.code == "einvoice-00313" and "but the customer has an Italian tax code" in problem.message("en")
 
 
 def test_a_san_marino_customer_with_a_tax_code_and_no_coe_is_still_refused():

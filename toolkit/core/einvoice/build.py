@@ -296,8 +296,11 @@ def _private_with_tax_code(buyer: Customer | Buyer) -> bool:
     """A private person abroad with an Italian codice fiscale (an Italian living abroad): its
     e-invoice carries the codice fiscale beside IdFiscaleIVA's `CONSUMER_ABROAD` and goes to
     0000000, as to a non-resident identified in Italy (the Agenzia's FAQ), so that SDI leaves it
-    in the buyer's reserved area, which that code opens; XXXXXXX written on the sheet is kept."""
-    return bool(buyer.tax_code) and not buyer.vat_number and country_code(buyer.country) not in ("IT", codes.SAN_MARINO)
+    in the buyer's reserved area, which that code opens. XXXXXXX written on the sheet is kept, and
+    the codice fiscale left out: SDI discards XXXXXXX beside an Italian codice fiscale (00313)."""
+    typed = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
+    return (bool(buyer.tax_code) and not buyer.vat_number and typed != codes.ABROAD
+            and country_code(buyer.country) not in ("IT", codes.SAN_MARINO))
 
 
 CONSUMER_ABROAD = "99999999999"

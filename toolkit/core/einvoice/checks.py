@@ -113,8 +113,12 @@ class AtHome:
     country other than Italy beside it (00313)."""
 
     no_vat_id: bool
+    tax_code: bool = False
+    """A buyer abroad named by an Italian codice fiscale, which SDI takes for one in Italy."""
 
     def shown(self, lang: str) -> str:
+        if self.tax_code:
+            return "has an Italian tax code" if lang == "en" else "ha un codice fiscale italiano"
         if lang == "en":
             return "has no VAT number of another country" if self.no_vat_id else "has an Italian VAT number"
         return "non ha una partita IVA estera" if self.no_vat_id else "ha una partita IVA italiana"
@@ -203,9 +207,9 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
     if (length == 6) != (tx.format == codes.TO_PUBLIC_ADMINISTRATION):
         problems.append(CODE_NOT_FORMAT(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
                                         code=tx.recipient_code, length=length, format=tx.format))
-    if tx.recipient_code == codes.ABROAD and _at_home(doc.buyer):
+    if tx.recipient_code == codes.ABROAD and (_at_home(doc.buyer) or doc.buyer.tax_code):
         problems.append(ABROAD_CODE_AT_HOME(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
-                                            where=AtHome(doc.buyer.vat_id is None)))
+                                            where=AtHome(doc.buyer.vat_id is None, not _at_home(doc.buyer))))
     if body.kind in codes.TO_ANOTHER and doc.buyer.vat_id is not None and doc.buyer.vat_id == doc.seller.vat_id:
         vat = doc.buyer.vat_id
         problems.append(SELLER_IS_BUYER(None, invoice=invoice, field="CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA",
