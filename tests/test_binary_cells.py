@@ -166,6 +166,63 @@ def test_calamines_panic_lines_stay_off_the_screen_and_other_lines_reach_it(tmp_
     assert capfd.readouterr().err == "a library's own warning\n"
 
 
+def test_a_forked_workers_lines_written_while_calamine_reads_reach_its_own_stderr(tmp_path, capfd):
+    """`convert --jobs` forks its workers after the parent read the master data with calamine:
+    they shared the parent's file for stderr, offset and all, so the parent giving its own back
+    took a worker's warning (shown by the wrong process, or lost once emptied) and the worker
+    then found nothing to give back."""
+    import os
+
+    from toolkit.intake.rust_panics import panics_off_screen
+
+    with panics_off_screen():  # the parent read a workbook: its file for stderr is made
+        pass
+    written, wrote = os.pipe()
+    done, told = os.pipe()
+    mine = tmp_path / "worker.err"
+    pid = os.fork()
+    if pid == 0:  # the worker: its stderr a file of its own, to be read after
+        try:
+            os.dup2(os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+            with panics_off_screen():
+                os.write(2, b"the worker's warning\n")
+                os.write(wrote, b"x")
+                os.read(done, 1)
+        finally:
+            os._exit(0)
+    os.read(written, 1)
+    with panics_off_screen():
+        os.write(2, b"the parent's warning\n")
+    os.write(told, b"x")
+    os.waitpid(pid, 0)
+    assert mine.read_bytes() == b"the worker's warning\n"
+    assert capfd.readouterr().err == "the parent's warning\n"
+
+
+def test_stderr_comes_back_when_ctrl_c_interrupts_its_giving_back(capfd, monkeypatch):
+    """A Ctrl-C as the read ended, while Python's stderr was flushed: fd 2 stayed in the
+    temporary file for the rest of the run, and the interruption's message was never seen."""
+    import os
+    import sys
+
+    from toolkit.intake.rust_panics import panics_off_screen
+
+    class Interrupted:
+        flushed = 0
+
+        def flush(self) -> None:
+            self.flushed += 1
+            if self.flushed == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stderr", Interrupted())
+    with pytest.raises(KeyboardInterrupt), panics_off_screen():
+        pass
+    monkeypatch.undo()
+    os.write(2, b"Interrotto.\n")
+    assert capfd.readouterr().err == "Interrotto.\n"
+
+
 def _appended(path: Path, part: str, tail: bytes) -> Path:
     """The workbook at `path` with `tail` after the end of `part`, as a hostile file has it."""
     with zipfile.ZipFile(path) as z:

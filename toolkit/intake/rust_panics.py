@@ -8,7 +8,8 @@ what to do. The hook cannot be replaced from Python, so while calamine reads, fi
 goes to a temporary file; afterwards what was written there goes to stderr but for the panics'
 lines (with `TOOLKIT_DEBUG` set, all of it). The redirection is the process's: readers in several
 threads share one, made by the first to enter and undone by the last to leave, and a line
-Python wrote meanwhile reaches the screen when it is undone, late but whole.
+Python wrote meanwhile reaches the screen when it is undone, late but whole. A forked child
+(`convert`'s workers) has one of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +37,20 @@ class _Redirection:
 
 
 _now = _Redirection()
+
+
+def _forked() -> None:
+    """A forked child (`convert`'s workers) starts with a redirection of its own: sharing the
+    parent's file (and its offset), one process giving stderr back took the other's lines. A
+    redirection the parent held at the fork is undone in the child."""
+    global _now
+    held, _now = _now, _Redirection()
+    if held.saved is not None:
+        os.dup2(held.saved, 2)
+        os.close(held.saved)
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 @contextmanager
@@ -83,8 +98,9 @@ def _given_back() -> None:
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass
-    os.dup2(saved, 2)
-    os.close(saved)
+    finally:  # a Ctrl-C here left fd 2 in the file for good, the interruption's own message unseen
+        os.dup2(saved, 2)
+        os.close(saved)
     fd = caught.fileno()
     size = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
     if not size:
