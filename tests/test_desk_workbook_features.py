@@ -93,6 +93,36 @@ def test_a_tables_total_row_is_not_a_row_of_data_in_the_workbook_saved_as_ods(sa
     assert (code, answer["problems"]) == (0, [])
 
 
+def test_a_column_numbering_the_visible_rows_with_subtotal_keeps_the_last_customer_in_an_ods(
+        sample_workbook, tmp_path, capsys):
+    """A desk numbers the rows a filter shows with `=SUBTOTAL(3,$A$2:A2)` down a column of its
+    table. Saved as .ods, the last customer's row held a SUBTOTAL like a Total Row's: it was left
+    out without a word, and the orders of C030 refused as for an unknown customer."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import TableColumn
+
+    from toolkit.writers import libreoffice
+
+    if libreoffice.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    book = openpyxl.load_workbook(sample_workbook)
+    ws = book["Clienti"]
+    table = next(iter(ws.tables.values()))
+    column = ws.max_column + 1
+    ws.cell(1, column, "N. visibile")
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, column, f"=SUBTOTAL(3,$A$2:A{row})")
+    first, last = table.ref.split(":")
+    table.ref = f"{first}:{get_column_letter(column)}{last.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+    table.tableColumns.append(TableColumn(id=column, name="N. visibile"))
+    assert ws.cell(ws.max_row, 1).value == "C030"
+    book.save(tmp_path / "anagrafiche.xlsx")
+    saved = libreoffice.convert(tmp_path / "anagrafiche.xlsx", "ods", tmp_path / "saved")
+    code, answer = toolkit(["check", str(saved)], capsys)
+    assert (code, [(p["code"], p["message"]) for p in answer["problems"]]) == (0, [])
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_a_total_row_count_naming_a_row_of_data_is_not_believed(sample_workbook, tmp_path, capsys, count):
     """A program writing totalsRowCount over a table whose last rows are customers (no column

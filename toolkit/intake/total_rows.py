@@ -141,7 +141,9 @@ _RANGE = re.compile(r"\$?('(?:[^']|'')+'|[^.']+)\.\$?([A-Za-z]+)\$?(\d+):(?:\$?(
 
 def _ods_totals(zf: zipfile.ZipFile) -> dict[str, tuple[TotalRow, ...]]:
     """The Total Rows of an .ods: each database range's last row when a cell of it, within the
-    range's columns, is a `SUBTOTAL` formula and a row of data lies between it and the headings.
+    range's columns, is a `SUBTOTAL` formula over a column whose row above holds none (a column
+    numbering the rows a filter shows, `=SUBTOTAL(3,$A$2:A2)` down every row, is data), and a
+    row of data lies between it and the headings.
     `content.xml` is searched for both words first: a spreadsheet without them is not read twice."""
     if not _mentions(zf, "content.xml", (b"database-range", b"SUBTOTAL(")):
         return {}
@@ -168,8 +170,9 @@ def _ods_totals(zf: zipfile.ZipFile) -> dict[str, tuple[TotalRow, ...]]:
             continue
         name = m[1][1:-1].replace("''", "'") if m[1].startswith("'") else m[1]
         top, left, bottom, right = int(m[3]), column_index(m[2].upper()), int(m[5]), column_index(m[4].upper())
+        summed = sums.get(name, set())
         if bottom > top + (heading != "false") and any(
-                (bottom, c) in sums.get(name, ()) for c in range(left, right + 1)):
+                (bottom, c) in summed and (bottom - 1, c) not in summed for c in range(left, right + 1)):
             found.setdefault(name, []).append((bottom, left, right))
     return {name: tuple(rows) for name, rows in found.items()}
 
