@@ -468,3 +468,39 @@ def test_a_services_record_shared_with_another_order_stays_rendered_and_never_bl
     with reading(ledger) as conn:
         voided = conn.execute(select(d.series, d.number).join(schema.voided_deliveries, vd.delivery_id == d.id)).all()
     assert [tuple(r) for r in voided] == [("DDT", 1)]
+
+
+def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_the_way_to_close_it_again(ledger):
+    """C001's T001 and a second template of its ship on one DDT the same Thursday, and both
+    orders are closed since. The warning read «L'ordine OC-2026-00001, OC-2026-00003 era chiuso»
+    and told to close again only the first: the second shipped its goods again at the next ship."""
+    import minimal
+    from test_services_no_ddt import THURSDAY, service_sheets
+
+    from toolkit.core.orders import OrderStatus
+    from toolkit.intake.validation import check
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.order_status import change_status
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    sheets = service_sheets()
+    t001 = next(row for row in sheets["Modelli ordine"] if row[0] == "T001")
+    sheets["Modelli ordine"].append(["T005", *t001[1:]])
+    sheets["Righe modello"].append(["T005", "A001", 2, None, None])
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    [note] = ship(master, ledger, THURSDAY, all_open=True).ddts
+    with reading(ledger) as conn:
+        numbers = dict(conn.execute(select(schema.orders.c.id, schema.orders.c.number)).all())
+    orders = sorted(f"OC-2026-{numbers[i]:05d}" for i in {line.order_id for line in note.lines})
+    assert len(orders) == 2
+    for order in orders:
+        assert change_status(ledger, order, OrderStatus.CLOSED).problems == []
+    done = void_ddt(master, ledger, note.number, WHY)
+    assert done.reopened == tuple(orders)
+    warned = [p for p in done.problems if p.code == "ddt-void-order-reopened"]
+    assert [p.message("it") for p in warned] == [
+        f"L'ordine {order} era chiuso: con il DDT {note.number} annullato torna «In corso», e il prossimo «ship» "
+        "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
+        f"spedita, chiudilo di nuovo: toolkit orders status {order} --to chiuso." for order in orders]

@@ -84,12 +84,12 @@ ORDER_CLOSED_NOT_VOIDED = define(
 ORDER_REOPENED = define(
     "ddt-void-order-reopened", "warning",
     title=("Ordine chiuso riaperto", "Closed order reopened"),
-    it="L'ordine {orders} era chiuso: con il DDT {number} annullato torna «In corso», e il prossimo «ship» "
+    it="L'ordine {order} era chiuso: con il DDT {number} annullato torna «In corso», e il prossimo «ship» "
        "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
-       "spedita, chiudilo di nuovo: toolkit orders status {first} --to chiuso.",
-    en="Order {orders} was closed: with DDT {number} voided it is in progress again, and the next “ship” ships "
+       "spedita, chiudilo di nuovo: toolkit orders status {order} --to chiuso.",
+    en="Order {order} was closed: with DDT {number} voided it is in progress again, and the next “ship” ships "
        "its goods again, with whatever the order still had to ship when it was closed. If they are not to ship, "
-       "close it again: toolkit orders status {first} --to closed.")
+       "close it again: toolkit orders status {order} --to closed.")
 ALREADY_VOIDED = define(
     "ddt-already-voided", "warning",
     title=("DDT già annullato", "DDT already voided"),

@@ -115,8 +115,7 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         set_statuses(conn, [*reopened, *closed], OrderStatus.IN_PROGRESS, voids.ACTION)
         reserved.recount(conn, order_ids)
         now = voided_of(conn, [found.id])[found.id]
-    warned = [ORDER_REOPENED(None, orders=", ".join(names), number=found.number, first=names[0])
-              for names in [sorted(order.number for order in closed)] if names]
+    warned = [ORDER_REOPENED(None, order=number, number=found.number) for number in sorted(o.number for o in closed)]
     return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
                      tuple(sorted(order.number for order in (*reopened, *closed))), reason, problems=warned,
                      services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept)
