@@ -371,6 +371,19 @@ def test_cash_on_delivery_falls_due_on_each_deliverys_day_whatever_the_terms(ter
     assert sum(x.amount for x in invoice.dues) == invoice.total
 
 
+def test_cash_on_delivery_dues_stay_positive_when_the_wholes_vat_rounds_below_the_days_by_more_than_a_day():
+    """A 0.07 € item delivered every day of April, each DDT asking 0.09 (its 0.0154 of VAT rounded
+    up): 22% of the month's 2.10 is 0.46, fourteen cents below the days' 0.60. Taken off the last
+    due alone, the 30th fell due -0.05 €, a negative ImportoPagamento in the e-invoice."""
+    customer = master_with(payment_method=COD, payment_terms="30FM").customers[0]
+    lines = [line(date(2026, 4, day), qty="1", price="0.07", ddt=day) for day in range(1, 31)]
+    invoice = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end, lines)
+    assert (invoice.vat, invoice.total) == (D("0.46"), D("2.56"))
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [
+        *((date(2026, 4, day), D("0.09")) for day in range(1, 29)), (date(2026, 4, 29), D("0.04"))]
+    assert sum(x.amount for x in invoice.dues) == invoice.total
+
+
 def test_a_template_paid_cash_on_delivery_leaves_the_customer_terms_to_their_other_orders():
     customer = master_with(payment_terms="30FM").customers[0]
     paid_on_delivery = replace(line(date(2026, 4, 9), qty="1", price="100", rate="0", nature="N4"), payment_method=COD)

@@ -201,8 +201,9 @@ def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: De
     DDT was printed: an invoice issued after its last delivery (month end's deferred one) states
     it as a due of its own on the invoice's date, so each delivery's due is what its DDT asked;
     one issued by then (`ship --invoice`, at the order) has it on its last due, which that day's
-    DDT asks. A cent of VAT the whole rounds below the days' sum is taken off the last due, as
-    no due may be negative. The dues sum to the total. Lines invoiced at the order count on the
+    DDT asks. VAT the whole rounds below the days' sum is taken off the last due, and off the
+    days before it when it passes that due (a month of tiny daily deliveries, each rounding its
+    cent up), as no due may be negative. The dues sum to the total. Lines invoiced at the order count on the
     order's day, the delivery it plans; with nothing delivered the invoice falls due on its own date.
 
     >>> at_delivery({date(2026, 4, 16): Decimal("12.20"), date(2026, 4, 9): Decimal("24.40")},
@@ -219,4 +220,8 @@ def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: De
     beyond = total - sum((amount for _, amount in dues), Decimal(0))
     if beyond > 0 and invoice_date > days[-1] and dues[-1][1]:
         return [*dues, (invoice_date, beyond)]
-    return [*dues[:-1], (days[-1], dues[-1][1] + beyond)]
+    kept = [*dues[:-1], (days[-1], dues[-1][1] + beyond)]
+    while len(kept) > 1 and kept[-1][1] <= 0:  # the whole's VAT below the days' by more than the last day's due
+        (_, short), (day, amount) = kept.pop(), kept.pop()
+        kept.append((day, amount + short))
+    return kept
