@@ -223,6 +223,28 @@ def test_stderr_comes_back_when_ctrl_c_interrupts_its_giving_back(capfd, monkeyp
     assert capfd.readouterr().err == "Interrotto.\n"
 
 
+def test_a_line_another_thread_writes_as_stderr_comes_back_follows_those_written_before(capfd, monkeypatch):
+    """A thread logging while calamine reads: its line written the moment fd 2 came back reached
+    the screen before its earlier ones, held in the file and sent only after (a dozen lines in
+    five thousand out of order under a thread writing every tenth of a millisecond)."""
+    import os
+
+    from toolkit.intake import rust_panics
+
+    real = os.dup2
+
+    def back_then_written(fd: int, to: int) -> None:
+        real(fd, to)
+        if to == 2 and fd != rust_panics._now.caught.fileno():
+            os.write(2, b"written as stderr came back\n")
+
+    monkeypatch.setattr(os, "dup2", back_then_written)
+    with rust_panics.panics_off_screen():
+        os.write(2, b"written while calamine read\n")
+    monkeypatch.undo()
+    assert capfd.readouterr().err == "written while calamine read\nwritten as stderr came back\n"
+
+
 def _appended(path: Path, part: str, tail: bytes) -> Path:
     """The workbook at `path` with `tail` after the end of `part`, as a hostile file has it."""
     with zipfile.ZipFile(path) as z:

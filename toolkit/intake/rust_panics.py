@@ -8,7 +8,7 @@ what to do. The hook cannot be replaced from Python, so while calamine reads, fi
 goes to a temporary file; afterwards what was written there goes to stderr but for the panics'
 lines (with `TOOLKIT_DEBUG` set, all of it). The redirection is the process's: readers in several
 threads share one, made by the first to enter and undone by the last to leave, and a line
-Python wrote meanwhile reaches the screen when it is undone, late but whole. A forked child
+Python wrote meanwhile reaches the screen when it is undone, late but whole and in order. A forked child
 (`convert`'s workers) has one of its own.
 """
 
@@ -91,27 +91,39 @@ def _held() -> bool:
 
 
 def _given_back() -> None:
+    """The lines caught sent to the real stderr before fd 2 goes back to it, then those another
+    thread wrote in between: sent after, a thread's line written as fd 2 came back reached the
+    screen before its own earlier ones. The file is read without moving the offset it shares
+    with fd 2, at which other threads may still be writing."""
     saved, caught = _now.saved, _now.caught
     _now.saved = None
     assert saved is not None and caught is not None
+    fd = caught.fileno()
     try:
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+        sent = _sent(fd, 0, saved)
     finally:  # a Ctrl-C here left fd 2 in the file for good, the interruption's own message unseen
         os.dup2(saved, 2)
         os.close(saved)
-    fd = caught.fileno()
-    size = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
-    if not size:
-        return
-    os.lseek(fd, 0, os.SEEK_SET)
-    written = b"".join(iter(lambda: os.read(fd, 1 << 16), b""))
-    os.ftruncate(fd, 0)
-    os.lseek(fd, 0, os.SEEK_SET)
+    if _sent(fd, sent, 2):
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+
+
+def _sent(fd: int, start: int, to: int) -> int:
+    """What the caught file holds from `start` written to `to` (without the panics' lines but
+    with `TOOLKIT_DEBUG` set), read with `pread`; where it ends."""
+    end = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
+    if end == start:
+        return end
+    written = b"".join(os.pread(fd, min(1 << 16, end - at), at) for at in range(start, end, 1 << 16))
     kept = written if os.environ.get("TOOLKIT_DEBUG") else without_panics(written)
     while kept:
-        kept = kept[os.write(2, kept):]
+        kept = kept[os.write(to, kept):]
+    return end
 
 
 def without_panics(written: bytes) -> bytes:
