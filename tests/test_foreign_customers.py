@@ -136,6 +136,16 @@ def test_a_private_customer_abroad_with_a_tax_code_and_xxxxxxx_typed_is_sent_wit
     assert problem.code == "einvoice-00313" and "but the customer has an Italian tax code" in problem.message("en")
 
 
+def test_a_private_customer_abroad_with_an_italian_tax_code_may_have_0000000_written_in_codice_sdi():
+    """Its e-invoice goes to 0000000 (the README says so), yet 0000000 written in Codice SDI was
+    refused (foreign-customer-sdi-code), telling the desk its e-invoice goes to XXXXXXX."""
+    sheets = _with(_abroad("FR", None), sdi="0000000")
+    minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
+    assert _found(sheets) == [("Clienti", "C2", "eu-private-customer", Severity.WARNING)]
+    minimal.set_cell(sheets, "Clienti", "D2", None)
+    assert ("Clienti", "M2", "foreign-customer-sdi-code", Severity.ERROR) in _found(sheets)
+
+
 def test_a_san_marino_customer_with_a_tax_code_and_no_coe_is_still_refused():
     sheets = _abroad("SM", None, "N3.3")
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")

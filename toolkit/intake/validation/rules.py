@@ -40,6 +40,7 @@ from toolkit.core.einvoice.codes import (
     CUP_SHAPE,
     LEGAL_REFERENCES,
     LETTER_OF_INTENT,
+    NO_CHANNEL,
     SAN_MARINO,
     abroad_code,
 )
@@ -662,7 +663,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.sdi_code and not _SDI_CODE_SHAPE.fullmatch(c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
-        elif c.sdi_code and not at_home and c.sdi_code.strip().upper() != abroad_code(country):
+        elif c.sdi_code and not at_home and c.sdi_code.strip().upper() not in _abroad_codes(c, country):
             refused = SAN_MARINO_SDI_CODE if country == SAN_MARINO else FOREIGN_SDI_CODE
             yield refused(_at(layout, c, "sdi_code"), code=c.code, country=country, value=c.sdi_code)
         elif c.sdi_code and at_home and c.sdi_code.strip().upper() == ABROAD:
@@ -729,6 +730,14 @@ def _public_codes(c: Customer, layout: Layout, at_home: bool) -> Iterator[Proble
         yield PUBLIC_BODY_WITHOUT_CIG(_at(layout, c, where), code=c.code, sdi_code=c.sdi_code)
     if c.cup and not re.fullmatch(CUP_SHAPE, c.cup):
         yield BAD_CUP(_at(layout, c, "cup"), value=c.cup)
+
+
+def _abroad_codes(c: Customer, country: str) -> tuple[str, ...]:
+    """The codes a customer abroad may have in Codice SDI: its country's (`abroad_code`), and
+    0000000 for a private person with an Italian codice fiscale, where its e-invoice goes."""
+    if c.tax_code and not c.vat_number and country != SAN_MARINO:
+        return abroad_code(country), NO_CHANNEL
+    return (abroad_code(country),)
 
 
 def _fiscal_id(c: Customer, layout: Layout, country: str, regime: str = tax_regimes.ORDINARY) -> Iterator[Problem]:
