@@ -120,3 +120,27 @@ def test_a_sheet_twice_is_read_from_the_first_in_the_workbook(tmp_path, every_sh
     assert [(p.code, p.sheet) for p in checked.problems if p.sheet in ("Template lines", "Righe modello")] == \
         [("duplicate-sheet", "Template lines")]
     assert checked.layout.sheets["template_lines"] == "Righe modello"
+
+
+def test_a_name_twice_keeps_both_its_places(tmp_path):
+    """A hostile `workbook.xml` names two sheets *Clienti*, an English *Customers* between them:
+    the data check keeps the first *Clienti* as the customers, as the whole workbook read first
+    does, and tells *Customers* as the same sheet twice; placed by name, both *Clienti* went to
+    the second place, after *Customers*, which became the customers (and its codes unknown)."""
+    import minimal
+    from test_read_ahead import _write
+
+    sheets = minimal.sheets()
+    customers = sheets.pop("Clienti")
+    others = [customers[0], *[[f"X{r}", *customers[1][1:]] for r in range(3)]]
+    path = _write(tmp_path / "twice0.xlsx", {"Clienti": customers, "Customers": others, "Clienti2": customers,
+                                              **sheets})
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml").replace(b'name="Clienti2"', b'name="Clienti"')
+    _rewritten(path, {"xl/workbook.xml": book})
+    assert [sheet.name for sheet in sources.read_workbook(path).sheets][:3] == ["Clienti", "Customers", "Clienti"]
+    _same(path)
+    checked = check_file(path)
+    assert checked.layout.sheets["customers"] == "Clienti"
+    assert [(p.code, p.sheet) for p in checked.problems if p.severity == "error" or p.code == "duplicate-sheet"] == \
+        [("duplicate-sheet", "Clienti"), ("duplicate-sheet", "Customers")]

@@ -216,23 +216,31 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
             if isinstance(parsed, Generator):
                 parsed.close()
 
-    return ParsedSheets(names, sheets())
+    return ParsedSheets(names, order, sheets())
 
 
 class ParsedSheets(Iterator[RawSheet]):
     """A workbook's sheets in the order calamine parses them (`sheet_clearance.parse_order`),
     and the workbook's own order of them (`names`)."""
 
-    def __init__(self, names: Sequence[str], sheets: Iterator[RawSheet]) -> None:
+    def __init__(self, names: Sequence[str], order: Sequence[str], sheets: Iterator[RawSheet]) -> None:
         self.names = tuple(names)
+        self._order = tuple(order)
         self._sheets = sheets
 
     def __next__(self) -> RawSheet:
         return next(self._sheets)
 
     def in_workbook_order(self, sheets: Iterable[RawSheet]) -> tuple[RawSheet, ...]:
-        place = {name: i for i, name in enumerate(self.names)}
-        return tuple(sorted(sheets, key=lambda sheet: place[sheet.name]))
+        """`sheets` as this gave them, each put back at its place in the workbook. A name twice
+        (a hostile file's `workbook.xml`: Excel refuses it) keeps both its places, the first
+        parsed at the first: placed by name, both went to the second, after a sheet between them,
+        which the data check then kept as the table of their kind (*Customers* for *Clienti*)."""
+        places: dict[str, deque[int]] = {}
+        for i, name in enumerate(self.names):
+            places.setdefault(name, deque()).append(i)
+        at = [places[name].popleft() for name in self._order]
+        return tuple(sheet for _, sheet in sorted(zip(at, sheets), key=lambda placed: placed[0]))
 
 
 
