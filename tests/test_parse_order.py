@@ -7,6 +7,7 @@ whole workbook read first, in the workbook's order, on valid, broken and hostile
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,29 @@ def test_a_name_twice_keeps_both_its_places(tmp_path):
     assert checked.layout.sheets["customers"] == "Clienti"
     assert [(p.code, p.sheet) for p in checked.problems if p.severity == "error" or p.code == "duplicate-sheet"] == \
         [("duplicate-sheet", "Clienti"), ("duplicate-sheet", "Customers")]
+
+
+def test_two_damaged_sheets_are_refused_for_the_first_in_the_workbook(tmp_path, monkeypatch):
+    """The largest sheet, parsed before the one before it, and that one both damaged: the refusal
+    names the damage of the first in the workbook, as reading in its order does, not the
+    largest's, met first (*Cell string index not found* for *Parse float error*)."""
+    from oracles import read_sheets_guard_first
+
+    monkeypatch.setattr(sheet_clearance, "LARGE_PART", 600)
+    sheets = {**SHEETS, "Foglio4": [["Codice", "Valore"], *[[f"G{r}", r] for r in range(400)]]}
+    path = write_book(tmp_path / "Anagrafiche.xlsx", sheets)
+    assert [sheet.name for sheet in sources.read_sheets(path)].index("Foglio4") == 2
+
+    def damaged(cell: bytes) -> Callable[[bytes], bytes]:
+        return lambda xml: xml.replace(b'</row><row r="3"', cell + b'</row><row r="3"', 1)
+
+    third, largest = _sheet_part(path, 3), _sheet_part(path, 4)
+    with zipfile.ZipFile(path) as zf:
+        _rewritten(path, {third: damaged(b'<c r="K2" t="n"><v>zz</v></c>')(zf.read(third)),
+                          largest: damaged(b'<c r="K2" t="s"><v>99</v></c>')(zf.read(largest))})
+    before = _outcome(path, read_sheets_guard_first.read_sheets)
+    assert before[0] == "refused" and "Parse float error" in before[2]
+    assert _outcome(path, sources.read_sheets) == before
+    with pytest.raises(UnusableInput) as refused:
+        check_file(path)
+    assert refused.value.problem.code == "file-unreadable" and "Parse float error" in refused.value.problem.message("en")

@@ -186,17 +186,35 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     def parse(name: str) -> Any:
         cleared.wait(name)
         with panics_off_screen():
-            return book.get_sheet_by_name(name)
+            try:
+                return book.get_sheet_by_name(name)
+            except BaseException as exc:  # calamine raises several unrelated types for broken files
+                return _Unparsed(_broken(exc))
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
         scan = ErrorScan(data if data is not None else path, order, cleared.holds_errors)
         parsed = _parsed_ahead(parse, order, ahead, tasks) if ahead else map(parse, order)
         totals = total_rows(data if data is not None else path)
+        places = workbook_places(names, order)
+        waiting = set(places)
+        failed: tuple[int, Exception] | None = None
         try:
-            for count, (sheet, name) in enumerate(zip(parsed, order), 1):  # the parser first: at its end, the tasks left run
-                with panics_off_screen():
-                    rows = sheet.to_python(skip_empty_area=True)
+            # the parser first in the zip: at its end, the tasks left run
+            for count, (sheet, name, at) in enumerate(zip(parsed, order, places), 1):
+                waiting.discard(at)
+                try:
+                    if isinstance(sheet, _Unparsed):
+                        raise sheet.exc
+                    with panics_off_screen():
+                        rows = sheet.to_python(skip_empty_area=True)
+                except BaseException as exc:  # calamine raises several unrelated types for broken files
+                    if failed is None or at < failed[0]:
+                        failed = (at, _broken(exc))
+                if failed is not None:  # the failure of the sheet first in the workbook, as its order meets it
+                    if any(i < failed[0] for i in waiting):
+                        continue
+                    raise failed[1]
                 start = sheet.start or (0, 0)
                 errors = scan.sheet_errors(name)
                 if found := totals.get(name):
@@ -232,15 +250,29 @@ class ParsedSheets(Iterator[RawSheet]):
         return next(self._sheets)
 
     def in_workbook_order(self, sheets: Iterable[RawSheet]) -> tuple[RawSheet, ...]:
-        """`sheets` as this gave them, each put back at its place in the workbook. A name twice
-        (a hostile file's `workbook.xml`: Excel refuses it) keeps both its places, the first
-        parsed at the first: placed by name, both went to the second, after a sheet between them,
-        which the data check then kept as the table of their kind (*Customers* for *Clienti*)."""
-        places: dict[str, deque[int]] = {}
-        for i, name in enumerate(self.names):
-            places.setdefault(name, deque()).append(i)
-        at = [places[name].popleft() for name in self._order]
+        """`sheets` as this gave them, each put back at its place in the workbook (`workbook_places`)."""
+        at = workbook_places(self.names, self._order)
         return tuple(sheet for _, sheet in sorted(zip(at, sheets), key=lambda placed: placed[0]))
+
+
+def workbook_places(names: Sequence[str], order: Sequence[str]) -> list[int]:
+    """Where each sheet of `order` (the order parsed) stands among `names` (the workbook's).
+
+    A name twice (a hostile file's `workbook.xml`: Excel refuses it) keeps both its places, the
+    first parsed at the first: placed by name, both went to the second, after a sheet between
+    them, which the data check then kept as the table of their kind (*Customers* for *Clienti*)."""
+    places: dict[str, deque[int]] = {}
+    for i, name in enumerate(names):
+        places.setdefault(name, deque()).append(i)
+    return [places[name].popleft() for name in order]
+
+
+class _Unparsed:
+    """A sheet calamine could not parse, and why: its failure is raised in the sheet's turn in
+    the workbook (`_calamine_sheets`), after any of a sheet before it, parsed later."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
 
 
 
