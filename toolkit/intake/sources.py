@@ -93,7 +93,8 @@ def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> P
     back in the workbook's order (`ParsedSheets.in_workbook_order`).
 
     The file is vetted and opened before this returns (an unusable one raises `UnusableInput`
-    here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine
+    here); a sheet that calamine cannot parse raises it in its turn in the workbook, once every sheet
+    before it is parsed, so that the refusal is the first damaged sheet's. python-calamine
     lets go of the interpreter while it parses a sheet, so on a machine with two cores the data
     check reads one sheet's records while the next is parsed: at L about a second of the
     reading happens beside the parsing instead of after it. The `meanwhile` tasks run in this
