@@ -268,12 +268,12 @@ def workbook_places(names: Sequence[str], order: Sequence[str]) -> list[int]:
     return [places[name].popleft() for name in order]
 
 
+@dataclass(frozen=True, slots=True)
 class _Unparsed:
     """A sheet calamine could not parse, and why: its failure is raised in the sheet's turn in
     the workbook (`_calamine_sheets`), after any of a sheet before it, parsed later."""
 
-    def __init__(self, exc: Exception) -> None:
-        self.exc = exc
+    exc: Exception
 
 
 
