@@ -219,13 +219,12 @@ def test_a_proposal_confirmed_and_a_day_created_again_keep_the_rows_the_lines_su
     same_as_summed(ledger)
 
 
-def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(tmp_path):
+def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledger_url, tmp_path):
     """A ledger of schema 36 with an order shipped in part and closed, and one never shipped
     voided: migrated, they hold nothing; the DDT of the closed one voided reopens it
     (`ddt-void-order-reopened`) and its rows come back, the voided one's do not."""
     master = randomized(master_of(tmp_path, 3), random.Random(3))
-    url = f"sqlite:///{tmp_path / 'v36.sqlite'}"
-    old = open_ledger(url)
+    old = open_ledger(ledger_url)
     create(master, old, DAY)
     shipped = ship(master, old, DAY, all_open=True)
     with reading(old) as conn:
@@ -238,9 +237,10 @@ def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(tmp_p
         conn.execute(text(f"CREATE INDEX {OLD_INDEX} ON reserved (order_id)"))
         conn.execute(update(schema.schema_version).values(version=36))
     old.engine.dispose()
-    migrated = open_ledger(url)
+    migrated = open_ledger(ledger_url)
     with reading(migrated) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 37
+        assert OLD_INDEX not in {i["name"] for i in inspect(conn).get_indexes("reserved")}
     assert held_by(migrated, closed.number) == held_by(migrated, voided.number) == []
     same_as_summed(migrated)
     [note] = [n for n in shipped.notes if closed.number in {x.order_number for x in n.lines}][:1]
