@@ -600,3 +600,26 @@ def test_two_conversions_in_one_second_keep_both_reports(tmp_path, capsys, monke
     listed = [CalamineWorkbook.from_path(str(tmp_path / "csv" / name)).get_sheet_by_index(0).to_python()[1][0]
               for name in reversed(reports)]
     assert [Path(f).name for f in listed] == ["listino-nord.csv", "listino-sud.csv"]
+
+
+def test_pdf_refuses_a_users_own_pdf_of_its_name(tmp_path, capsys):
+    """`convert --to pdf` wrote `a.pdf` over the desk's own `a.pdf` in the output folder. A PDF
+    the toolkit did not print (its author is not `toolkit`) is kept and the file fails, saying so."""
+    from pypdf import PdfWriter
+
+    (tmp_path / "a.csv").write_text("Codice;Prezzo\nA1;12,50\n", encoding="utf-8")
+    (tmp_path / "pdf").mkdir()
+    own = PdfWriter()
+    own.add_blank_page(200, 200)
+    with (tmp_path / "pdf" / "a.pdf").open("wb") as file:
+        own.write(file)
+    before = (tmp_path / "pdf" / "a.pdf").read_bytes()
+    code, document = toolkit(["convert", str(tmp_path / "a.csv"), "--to", "pdf", "--out", str(tmp_path / "pdf"),
+                              "--lang", "en"], capsys)
+    assert (code, document["counts"]["failed"], document["counts"]["converted"]) == (2, 1, 0)
+    [problem] = by_name(document)["a.csv"]["problems"]
+    assert problem["code"] == "output-not-ours"
+    assert problem["message"] == (f"The file {tmp_path / 'pdf' / 'a.pdf'} exists and is not a “PDF” file written by "
+                                  "the toolkit (it names no author): it is not replaced. Choose another folder for "
+                                  "--out, or move or delete that file.")
+    assert (tmp_path / "pdf" / "a.pdf").read_bytes() == before

@@ -988,3 +988,45 @@ def test_an_aging_on_a_day_after_today_says_it_is_a_forecast(april, desk, tmp_pa
     again = json.loads(capsys.readouterr().out)
     assert "report-aging-ahead" not in {p["code"] for p in again["problems"]}
     assert again["total"] == said["total"]
+
+
+def _pdf_by(path: Path, author: str) -> bytes:
+    """A one-page PDF whose document information names `author`, as a user's own PDF does."""
+    from pypdf import PdfWriter
+
+    made = PdfWriter()
+    made.add_blank_page(200, 200)
+    made.add_metadata({"/Author": author})
+    with path.open("wb") as out:
+        made.write(out)
+    return path.read_bytes()
+
+
+def test_report_pdf_refuses_a_users_own_pdf_of_its_name(april, tmp_path, capsys):
+    """`report --pdf` wrote `vendite.pdf` over the desk's own `vendite.pdf` (a scan, a
+    colleague's printout) without a word. A PDF the toolkit did not print is kept, the run is
+    refused before anything is written, exit 2, and the message says whose file it is."""
+    out, _ = april
+    workbook = copied_desk(out, tmp_path)
+    own = _pdf_by(tmp_path / "vendite.pdf", "Mario Rossi")
+    code = _run("report", "vendite", str(workbook), "--from", "2026-04-01", "--to", "2026-04-30",
+                "--out", str(tmp_path / "vendite.xlsx"), "--pdf")
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.strip() == (f"toolkit: Il file {tmp_path / 'vendite.pdf'} esiste già e non è un file «PDF» scritto da "
+                           "toolkit (il suo autore è «Mario Rossi»): non lo sostituisco. Scegli un altro nome per "
+                           "--out, oppure sposta o cancella quel file.")
+    assert (tmp_path / "vendite.pdf").read_bytes() == own and not (tmp_path / "vendite.xlsx").exists()
+
+
+@pytest.mark.libreoffice
+def test_report_pdf_replaces_its_own_earlier_pdf(april, tmp_path, capsys):
+    _needs_libreoffice()
+    out, _ = april
+    workbook = copied_desk(out, tmp_path)
+    args = ("report", "vendite", str(workbook), "--from", "2026-04-01", "--to", "2026-04-30",
+            "--out", str(tmp_path / "vendite.xlsx"), "--pdf")
+    assert _run(*args) == 0
+    first = (tmp_path / "vendite.pdf").stat().st_mtime_ns
+    assert _run(*args) == 0, capsys.readouterr().err
+    assert (tmp_path / "vendite.pdf").stat().st_mtime_ns != first

@@ -564,6 +564,41 @@ def refuse_other_file(target: Path, kind: str, choose: tuple[str, str] = OUT_NAM
                                         found_it=it_found, found_en=en_found, choose_it=choose[0], choose_en=choose[1]))
 
 
+PDF_AUTHOR = "toolkit"
+"""The author every PDF the toolkit prints carries: LibreOffice takes it from the workbook it
+prints (`writers.printable.PROPERTIES`), so it tells our PDF from a user's own."""
+
+
+def refuse_other_pdf(target: Path, choose: tuple[str, str] | None = None) -> None:
+    """Refuse, before anything is written, a PDF at `target` that the toolkit did not print (its
+    author is not `PDF_AUTHOR`): `report --pdf` and `convert --to pdf` replaced without a word a
+    user's own PDF that had the name, a scan or a supplier's list. Our own earlier PDF is
+    replaced, as our workbook is. `choose` as `refuse_other_file`'s, by default what the action
+    under way asks (`asked_now`)."""
+    if not os.path.isfile(target):
+        return
+    author = _pdf_author(target)
+    if author == PDF_AUTHOR:
+        return
+    found = (f"il suo autore è «{author}»", f"its author is “{author}”") if author else (
+        "non dice chi l'ha scritto", "it names no author")
+    choose = choose or asked_now().named
+    raise UnusableInput(OUTPUT_NOT_OURS(None, path=target, kind_it="PDF", kind_en="PDF", found_it=found[0],
+                                        found_en=found[1], choose_it=choose[0], choose_en=choose[1]))
+
+
+def _pdf_author(path: Path) -> str | None:
+    """The author a PDF's document information names; None when it names none or cannot be read."""
+    from pypdf import PdfReader
+
+    try:
+        info = PdfReader(path).metadata
+        author = str(info.author or "").strip() if info is not None else ""
+    except Exception:  # a damaged or foreign file is simply not one we printed
+        return None
+    return author or None
+
+
 def refuse_folder(target: Path, asked: OtherOutput | None = None) -> None:
     """Refuse an output whose name a folder has: it would fail half-way, or (a staged file)
     put the folder aside. `asked`, by default what the action under way asks (`asked_now`),

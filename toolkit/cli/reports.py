@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Report con grafici: vendite, spedizioni, fatture, clienti e articoli, scadenziario.
         Report with charts: sales, shipments, invoices, customers and products, aging."""
-        from toolkit.basics.files import check_output
+        from toolkit.basics.files import check_output, refuse_other_pdf
         from toolkit.core.reports import BUCKETS, Kind, Request, groupings
         from toolkit.services.reports import euro, report
         from toolkit.services.session import customers_on_record
@@ -53,6 +53,8 @@ def register(app: typer.Typer) -> None:
                 "not of items: drop --item (--customer picks customers)", param_hint="--item")
         session = open_session(workbook, ledger, lang, wait)
         check_output(out, kind="report", inputs=(workbook,))
+        if pdf:
+            refuse_other_pdf(out.with_suffix(".pdf"))
         customers = customer_codes(session.master, customer, on_record=lambda: customers_on_record(session.ledger))
         items = item_codes(session.master, item)
         request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,

@@ -35,7 +35,14 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics import dates
 from toolkit.basics.cells import Location, at
-from toolkit.basics.files import OUTPUT_IS_INPUT, asked_for, atomic_path, check_output, refuse_other_file
+from toolkit.basics.files import (
+    OUTPUT_IS_INPUT,
+    asked_for,
+    atomic_path,
+    check_output,
+    refuse_other_file,
+    refuse_other_pdf,
+)
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
@@ -415,6 +422,8 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
     _refuse_inputs(options, [target])
     if options.to == "xlsx":
         refuse_other_file(target, "converted", INTO_OUT)
+    else:
+        refuse_other_pdf(target, INTO_OUT)
     from toolkit.writers.converted import write_tables
 
     if options.to == "xlsx":

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.basics.files import atomic_path, in_parts, part_path
+from toolkit.basics.files import atomic_path, in_parts, part_path, refuse_other_pdf
 from toolkit.writers.libreoffice import convert, convert_all
 
 Document = TypeVar("Document")
@@ -39,9 +39,11 @@ the peak; a month's 54,000 invoices in one would hold some 8 GB."""
 
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
-    """The workbook printed to PDF by LibreOffice, beside it unless `target` says otherwise."""
+    """The workbook printed to PDF by LibreOffice, beside it unless `target` says otherwise; a
+    user's own PDF of that name is refused (`refuse_other_pdf`), ours replaced."""
     workbook = Path(workbook)
     target = Path(target) if target is not None else workbook.with_suffix(".pdf")
+    refuse_other_pdf(target)
     with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out:
         converted = convert(workbook, "pdf", Path(out))
         with atomic_path(target) as tmp:
