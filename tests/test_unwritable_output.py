@@ -84,3 +84,28 @@ def test_a_file_another_program_holds_is_refused_and_kept(tmp_path, monkeypatch)
                                      "sostituire: chiudilo / it is open in another program, which does not let it be "
                                      "replaced: close it. Scegli un altro nome per --out.")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_a_folder_whose_file_system_keeps_its_own_permissions_is_written_and_left_clean(sample_workbook, tmp_path,
+                                                                                        monkeypatch, capsys):
+    """A FAT stick or a share mounted without Unix permissions refuses `chmod` (EPERM) where it
+    lets files be made: the temporary file's permissions are the file system's, and the report is
+    written. It was refused as a folder not writable — into which its temporary file had just
+    been written, and was left there."""
+    import os
+
+    workbook = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    stick = tmp_path / "chiavetta"
+    stick.mkdir()
+    chmod = os.chmod
+
+    def refused(path, mode, *args, **kwargs):
+        if Path(path).parent == stick:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return chmod(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "chmod", refused)
+    code = _run("report", "vendite", str(workbook), "--from", "2026-04-01", "--to", "2026-04-30",
+                "--out", str(stick / "vendite.xlsx"))
+    assert code == 0, capsys.readouterr().err
+    assert [p.name for p in stick.iterdir()] == ["vendite.xlsx"]

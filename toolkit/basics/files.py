@@ -175,7 +175,7 @@ class Staged:
             self.target.mkdir(parents=True, exist_ok=True)
             sweep_stale(self.target)
             self._folder = Path(tempfile.mkdtemp(prefix=".staging.", suffix=".tmp", dir=self.target))
-            os.chmod(self._folder, 0o777 & ~_umask())
+            _permit(self._folder, 0o777)
         return self._folder
 
     def place(self, made: Path, name: str) -> Path:
@@ -267,8 +267,17 @@ def temporary_file(folder: Path, stem: str, suffix: str) -> Path:
     a writer killed half-way leaves it, and only a name `sweep_stale` knows is ever swept."""
     fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=suffix, dir=folder)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())
+    _permit(tmp, 0o666)
     return Path(tmp)
+
+
+def _permit(path: str | Path, mode: int) -> None:
+    """`path` given `mode` less the umask, a normal file's or folder's permissions, where the file
+    system keeps them: a FAT stick or a share mounted without Unix permissions refuses `chmod`
+    (EPERM) where it lets files be made, and its own permissions stand. Refused, the write was
+    told its folder was not writable, and the temporary file just made there was left behind."""
+    with suppress(OSError):
+        os.chmod(path, mode & ~_umask())
 
 
 TEMPORARY_NAME = re.compile(r"^\.[^/\\]+\.[a-z0-9_]{8}\.[A-Za-z0-9]{1,5}$")
