@@ -264,20 +264,27 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
 
 def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> dict[Path, Path]:
     """Each input's output base (no extension) in `out`: its path below the folder it was found
-    in, so files of the same name in two folders stay apart; the extension is added to a stem
-    two inputs share (`listino.xls`, `listino.ods`), and a number to those that still share one
-    (`listino.csv` of two folders given, `listino-csv`, `listino-csv-2`): the second file
-    written over the first, and the run said both converted. Names are compared as Windows
-    does, without case."""
+    in, so files of the same name in two folders stay apart; inputs of one name from two folders
+    given side by side (two offices' `listino.csv`, the folders or the files given) below the
+    name of the folder each came from, `nord/listino`, `sud/listino`: numbered in the order
+    they came, a run with the folders given the other way round wrote the south's list over the
+    north's of the run before. The extension is added to a stem two inputs of one folder share
+    (`listino.xls`, `listino.ods`), and a number to those that still share one (`_distinct`).
+    Names are compared as Windows does, without case."""
     folders = [Path(g).resolve() for g in given if Path(g).is_dir()]
-    bases: dict[Path, Path] = {}
+    bases: dict[Path, tuple[Path, Path]] = {}
     for f in files:
         resolved = f.resolve()
-        parent = next((resolved.parent.relative_to(d) for d in folders if d in resolved.parents), Path())
-        bases[f] = parent / f.stem
-    counts = Counter(_same(b) for b in bases.values())
+        origin = next((d for d in folders if d in resolved.parents), resolved.parent)
+        bases[f] = (origin, resolved.parent.relative_to(origin) / f.stem)
+    origins: dict[str, set[Path]] = {}
+    for origin, base in bases.values():
+        origins.setdefault(_same(base), set()).add(origin)
+    placed = {f: Path(origin.name) / base if len(origins[_same(base)]) > 1 else base
+              for f, (origin, base) in bases.items()}
+    counts = Counter(_same(b) for b in placed.values())
     named = {f: b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[_same(b)] > 1 else b
-             for f, b in bases.items()}
+             for f, b in placed.items()}
     return dict(zip(named, (out / name for name in _distinct(list(named.values())))))
 
 
