@@ -109,3 +109,23 @@ def test_a_folder_whose_file_system_keeps_its_own_permissions_is_written_and_lef
                 "--out", str(stick / "vendite.xlsx"))
     assert code == 0, capsys.readouterr().err
     assert [p.name for p in stick.iterdir()] == ["vendite.xlsx"]
+
+
+def test_a_read_only_file_is_refused_as_read_only_not_as_held(tmp_path, monkeypatch):
+    """Windows will not replace a file marked read-only either (a report copied from a CD, a
+    synced folder's file): the desk was told it was open in another program and to close it,
+    with nothing open to close."""
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+
+    def refused(source, destination):
+        raise PermissionError(errno.EACCES, "Access is denied", str(destination))
+
+    monkeypatch.setattr(files.os, "replace", refused)
+    with pytest.raises(UnusableInput) as refusal, atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert refusal.value.problem.message("en") == (
+        f"Cannot write {target}: è un file di sola lettura: togli «Sola lettura» dalle sue proprietà / it is a "
+        "read-only file: clear “Read-only” in its properties. Choose another name for --out.")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]

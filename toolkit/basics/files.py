@@ -11,6 +11,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 import traceback
 import unicodedata
@@ -108,11 +109,23 @@ def _refused_if_unwritable(target: Path, *, held: bool = False) -> Iterator[None
             raise
         asked = asked_now()
         choose = asked.named if held else asked.unwritable
-        reason = ("è aperto in un altro programma, che non lo lascia sostituire: chiudilo / it is open in another "
+        reason = ("è un file di sola lettura: togli «Sola lettura» dalle sue proprietà / it is a read-only file: "
+                  "clear “Read-only” in its properties" if held and _read_only(target) else
+                  "è aperto in un altro programma, che non lo lascia sostituire: chiudilo / it is open in another "
                   "program, which does not let it be replaced: close it" if held else
                   f"{_existing(target.parent)} non è scrivibile / {_existing(target.parent)} is not writable")
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=reason, choose_it=choose[0],
                                                  choose_en=choose[1])) from failed
+
+
+def _read_only(path: Path) -> bool:
+    """Whether `path` is marked read-only (Windows' attribute, or no write permission at all):
+    Windows will not replace it, as it will not a file another program holds, but closing
+    programs does not help, so the desk told to close it was left with nothing to close."""
+    try:
+        return not os.stat(path).st_mode & stat.S_IWRITE
+    except OSError:
+        return False
 
 
 @contextmanager
