@@ -628,3 +628,19 @@ def test_pdf_refuses_a_users_own_pdf_of_its_name(tmp_path, capsys):
                                   "the toolkit (it names no author): it is not replaced. Choose another folder for "
                                   "--out, or move or delete that file.")
     assert (tmp_path / "pdf" / "a.pdf").read_bytes() == before
+
+
+def test_inputs_named_with_dots_keep_their_whole_names(tmp_path, capsys):
+    """`listino 01.04.2025.csv` and `listino 01.04.2026.csv` were both converted to
+    `listino 01.04.csv`, the extension put in place of the year: the second written over the
+    first, and the run said 2 converted. Each output keeps its input's whole name."""
+    (tmp_path / "in").mkdir()
+    for year, code in (("2025", "A1"), ("2026", "B1")):
+        (tmp_path / "in" / f"listino 01.04.{year}.csv").write_text(f"Codice;Prezzo\n{code};1,50\n", encoding="utf-8")
+    code, document = toolkit(["convert", str(tmp_path / "in"), "--to", "csv", "--out", str(tmp_path / "csv"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    assert [[Path(o).name for o in f["outputs"]] for f in document["files"]] == [
+        ["listino 01.04.2025.csv"], ["listino 01.04.2026.csv"]]
+    assert [(tmp_path / "csv" / f"listino 01.04.{year}.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+            for year in ("2025", "2026")] == ["A1;1,50", "B1;1,50"]

@@ -309,6 +309,17 @@ def _distinct(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+def _named(base: Path, extension: str) -> Path:
+    """An output base with its extension after its whole name: `listino 01.04.2026` is
+    `listino 01.04.2026.csv`. Put in place of its last dotted part, as a suffix, the lists of
+    1 April 2025 and 2026 were both `listino 01.04.csv`, the second written over the first.
+
+    >>> _named(Path("out/listino 01.04.2026"), "csv").name
+    'listino 01.04.2026.csv'
+    """
+    return base.with_name(f"{base.name}.{extension}")
+
+
 def _same(path: Path) -> str:
     """A path as a file system that ignores case tells it from others."""
     return path.as_posix().casefold()
@@ -415,7 +426,7 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         return FileResult(path, "converted", read=True), shaped
     sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors, s.percents)) for s in raw.sheets]
     if options.to == "csv":
-        targets = [base.with_suffix(".csv")] if len(sheets) == 1 else _distinct([
+        targets = [_named(base, "csv")] if len(sheets) == 1 else _distinct([
             base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets])
         _refuse_inputs(options, targets)
         from toolkit.intake.reshape import money_columns
@@ -425,7 +436,7 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
             money = {sheet.first_col - 1 + j for j in money_columns(sheet, options.mapping)}
             write_csv(target, rows, italian=options.italian, money=money)
         return FileResult(path, "converted", outputs=tuple(targets), read=True), None
-    target = base.with_suffix(f".{options.to}")
+    target = _named(base, options.to)
     _refuse_inputs(options, [target])
     if options.to == "xlsx":
         refuse_other_file(target, "converted", INTO_OUT)
