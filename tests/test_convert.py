@@ -534,25 +534,26 @@ def test_a_percent_cell_is_converted_as_it_shows(tmp_path, capsys):
     assert (copy["C2"].value, copy["C2"].number_format) == (1, "General")
 
 
+@pytest.mark.parametrize("offices", [("nord", "sud"), ("2025/listini", "2026/listini")])
 @pytest.mark.parametrize("given", ["folders", "files"])
-def test_two_inputs_of_one_name_from_two_folders_are_two_outputs(tmp_path, capsys, given):
+def test_two_inputs_of_one_name_from_two_folders_are_two_outputs(tmp_path, capsys, given, offices):
     """The north and south offices' `listino.csv`, their folders (or the files) given side by
     side: both were written to `listino-csv.csv`, the second over the first, and the run said
     2 converted. Each has its own output below its folder's name, whatever order the folders
     are given in: numbered in the order they came, the run with the folders the other way round
     wrote the south's list over the north's of the run before."""
-    listini = {"nord": "Codice;Prezzo\nA1;1,50\n", "sud": "Codice;Prezzo\nB1;2,50\n"}
+    listini = dict(zip(offices, ("Codice;Prezzo\nA1;1,50\n", "Codice;Prezzo\nB1;2,50\n")))
     for office, text in listini.items():
-        (tmp_path / office).mkdir()
+        (tmp_path / office).mkdir(parents=True)
         (tmp_path / office / "listino.csv").write_text(text, encoding="utf-8")
     inputs = [str(tmp_path / office / ("" if given == "folders" else "listino.csv")) for office in listini]
     for run in (inputs, inputs[::-1]):
         code, document = toolkit(["convert", *run, "--to", "csv", "--out", str(tmp_path / "csv"), "--jobs", "1"],
                                  capsys)
         assert code == 0, document["problems"]
-        outputs = {Path(f["file"]).parent.name: [Path(o).relative_to(tmp_path / "csv").as_posix() for o in f["outputs"]]
-                   for f in document["files"]}
-        assert outputs == {"nord": ["nord/listino.csv"], "sud": ["sud/listino.csv"]}
+        outputs = {Path(f["file"]).parent.relative_to(tmp_path).as_posix():
+                   [Path(o).relative_to(tmp_path / "csv").as_posix() for o in f["outputs"]] for f in document["files"]}
+        assert outputs == {office: [f"{office}/listino.csv"] for office in offices}
         assert [(tmp_path / "csv" / office / "listino.csv").read_text(encoding="utf-8-sig").splitlines()[1]
                 for office in listini] == ["A1;1,50", "B1;2,50"]
         assert sorted(p.name for p in (tmp_path / "csv").rglob("*.csv")) == ["listino.csv", "listino.csv"]

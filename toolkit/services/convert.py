@@ -265,8 +265,8 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
 def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> dict[Path, Path]:
     """Each input's output base (no extension) in `out`: its path below the folder it was found
     in, so files of the same name in two folders stay apart; inputs of one name from two folders
-    given side by side (two offices' `listino.csv`, the folders or the files given) below the
-    name of the folder each came from, `nord/listino`, `sud/listino`: numbered in the order
+    given side by side (two offices' `listino.csv`, the folders or the files given) below what
+    tells their folders apart (`_apart`), `nord/listino`, `sud/listino`: numbered in the order
     they came, a run with the folders given the other way round wrote the south's list over the
     north's of the run before. The extension is added to a stem two inputs of one folder share
     (`listino.xls`, `listino.ods`), and a number to those that still share one (`_distinct`).
@@ -280,12 +280,28 @@ def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> di
     origins: dict[str, set[Path]] = {}
     for origin, base in bases.values():
         origins.setdefault(_same(base), set()).add(origin)
-    placed = {f: Path(origin.name) / base if len(origins[_same(base)]) > 1 else base
-              for f, (origin, base) in bases.items()}
+    placed = {f: _apart(origin, origins[_same(base)]) / base for f, (origin, base) in bases.items()}
     counts = Counter(_same(b) for b in placed.values())
     named = {f: b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[_same(b)] > 1 else b
              for f, b in placed.items()}
     return dict(zip(named, (out / name for name in _distinct(list(named.values())))))
+
+
+def _apart(origin: Path, sharing: Collection[Path]) -> Path:
+    """Where below the output folder go the inputs from `origin` whose name inputs from the other
+    folders `sharing` it have too: below the part of `origin`'s path that tells it from them
+    (`nord`, `sud`; `2025/listini`, `2026/listini`; on two drives, its name), nowhere else when no
+    other has the name.
+
+    >>> _apart(Path("/u/2025/listini"), {Path("/u/2025/listini"), Path("/u/2026/listini")}).as_posix()
+    '2025/listini'
+    """
+    if len(sharing) < 2:
+        return Path()
+    try:
+        return origin.relative_to(os.path.commonpath([str(p) for p in sharing]))
+    except ValueError:  # folders on two drives share no path: each below its own name
+        return Path(origin.name)
 
 
 def _distinct(paths: Sequence[Path]) -> list[Path]:
