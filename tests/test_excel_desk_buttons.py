@@ -1490,13 +1490,10 @@ def test_ship_on_a_closure_names_the_panels_date_cell(tmp_path):
     assert "la data in «Data ordini» è un errore" in told and "--date" not in told
 
 
-def test_create_shows_the_warnings_of_the_invoices_it_issues_not_only_its_errors(tmp_path, may):
-    """April's month end is a draft (FT-2026-00001) when C001 goes *Immediato*: the orders of 4
-    May issue their invoice at once all the same, numbered after the draft run, which now can
-    only be made final. `toolkit orders create` prints that warning; the box said only how many
-    orders were made, so the desk never learnt that the run can no longer be undone."""
-    sheets = minimal.sheets()
-    book = invoiced(tmp_path, sheets)
+def _may_4_previewed_after_a_draft(tmp_path):
+    """April invoiced as a draft run, C001 then *Immediato*, 4 May previewed alone (April's days
+    missed are left out): the book and the run."""
+    book = invoiced(tmp_path, minimal.sheets())
     (run,) = runs_in(tmp_path)
     book.sheet("Clienti").cells[(1, 11)] = "Termini di fatturazione"
     book.sheet("Clienti").cells[(2, 11)] = "Immediato"
@@ -1505,7 +1502,16 @@ def test_create_shows_the_warnings_of_the_invoices_it_issues_not_only_its_errors
     preview = book.sheet("Anteprima ordini")
     for row, values in enumerate(preview.rows()[1:], start=2):
         if values[1] != datetime(2026, 5, 4):
-            preview.range(f"A{row}").value = None  # April's days missed, left out
+            preview.range(f"A{row}").value = None
+    return book, run
+
+
+def test_create_shows_the_warnings_of_the_invoices_it_issues_not_only_its_errors(tmp_path, may):
+    """April's month end is a draft (FT-2026-00001) when C001 goes *Immediato*: the orders of 4
+    May issue their invoice at once all the same, numbered after the draft run, which now can
+    only be made final. `toolkit orders create` prints that warning; the box said only how many
+    orders were made, so the desk never learnt that the run can no longer be undone."""
+    book, run = _may_4_previewed_after_a_draft(tmp_path)
     (shown,) = press(book, "create_orders")
     issued = [x for x in invoices_in(tmp_path) if x.run_id != run.run_id]
     assert [x.number for x in issued] == ["FT-2026-00002"]
@@ -1525,17 +1531,7 @@ def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warn
     from toolkit.core.shipping import STOCK_RESERVED
     from toolkit.services import orders as orders_service
 
-    sheets = minimal.sheets()
-    book = invoiced(tmp_path, sheets)
-    (run,) = runs_in(tmp_path)
-    book.sheet("Clienti").cells[(1, 11)] = "Termini di fatturazione"
-    book.sheet("Clienti").cells[(2, 11)] = "Immediato"
-    book.sheet("Pannello").cells[(3, 2)] = datetime(2026, 5, 4)
-    press(book, "preview_orders")
-    preview = book.sheet("Anteprima ordini")
-    for row, values in enumerate(preview.rows()[1:], start=2):
-        if values[1] != datetime(2026, 5, 4):
-            preview.range(f"A{row}").value = None
+    book, run = _may_4_previewed_after_a_draft(tmp_path)
     stock = [STOCK_RESERVED(None, number=f"OC-2026-{n:05d}", item="A001", reserved=2, orders="OC-2026-00001",
                             available=1) for n in range(100, 111)]
     refused = RETURN_CREDITED(None, order="OC-2026-00099", ddt="", asked=2, unit="pz", item="A001",

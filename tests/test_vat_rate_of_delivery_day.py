@@ -612,13 +612,9 @@ def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_i
     assert "cambio d'aliquota" not in refused.render("it")
 
 
-def _twice_on_purpose_across_the_change(ledger, rome_today):
-    """T001 orders A001 twice on purpose (12 pz, then 5 pz more on a line 3). Line 1 shipped whole
-    on 30 December at 22 %; line 3 ships on 4 January, 2 of its 5, rated whole at 10 %: no line
-    was cut, though the two read as a cut does (same item, text, note, rule, line 1 shipped whole,
-    another rate). Returns the 4 January order and the books with the change."""
-    from toolkit.core.shipping import ChosenRow
-
+def _a001_twice_before_the_change(ledger, rome_today):
+    """T001 with A001 on a line 3 too (5 pz), the 4 January order created ahead, then A001's rate
+    going 22 % → 10 % on 1 January: the order and the books with the change."""
     s = sheets()
     s["Righe modello"].append(["T001", "A001", 5, None, None])
     rome_today(CREATED)
@@ -627,7 +623,17 @@ def _twice_on_purpose_across_the_change(ledger, rome_today):
     s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
     for row in s["Articoli"][1:]:
         row += [10, "01/01/2027"] if row[0] == "A001" else [None, None]
-    books = master_of(s)
+    return order, master_of(s)
+
+
+def _twice_on_purpose_across_the_change(ledger, rome_today):
+    """T001 orders A001 twice on purpose (12 pz, then 5 pz more on a line 3). Line 1 shipped whole
+    on 30 December at 22 %; line 3 ships on 4 January, 2 of its 5, rated whole at 10 %: no line
+    was cut, though the two read as a cut does (same item, text, note, rule, line 1 shipped whole,
+    another rate). Returns the 4 January order and the books with the change."""
+    from toolkit.core.shipping import ChosenRow
+
+    order, books = _a001_twice_before_the_change(ledger, rome_today)
     rome_today(LAST_OLD)
     ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True)
     rome_today(FIRST_NEW)
@@ -684,15 +690,7 @@ def test_the_rest_names_the_line_cut_not_a_later_one_of_the_item_shipped_whole(l
     from toolkit.core.shipping import ChosenRow
     from toolkit.services.printing import Selection, print_documents
 
-    s = sheets()
-    s["Righe modello"].append(["T001", "A001", 5, None, None])
-    rome_today(CREATED)
-    created_ahead(ledger, master_of(s))
-    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
-    s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
-    for row in s["Articoli"][1:]:
-        row += [10, "01/01/2027"] if row[0] == "A001" else [None, None]
-    books = master_of(s)
+    order, books = _a001_twice_before_the_change(ledger, rome_today)
     rome_today(LAST_OLD)
     ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(6)), ChosenRow(order.number, "3", D(5))],
          future=True)
