@@ -324,3 +324,41 @@ def test_a_unit_changed_on_articoli_with_orders_open_is_warned_at_its_cell_and_t
                                          "ordinato in «pz»")
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, done.notes))["DDT-2026-00001"]
     assert goods(sheet)[0][:4] == ("A001", "Caffè in grani 1 kg", "pz", 10)
+
+
+@pytest.mark.parametrize("typed", ["pezzi", "PZ.", " Pz "])
+def test_a_unit_only_re_typed_on_articoli_is_no_change(ledger, typed):
+    """«pz» re-typed «pezzi» (or in capitals, with a dot) counts the same pieces: the shipment
+    warned that a stock counted in «pezzi» lost quantities counted in «pz»."""
+    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
+    sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
+    minimal.set_cell(sheets, "Articoli", "C2", typed)
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    assert [n.number for n in done.notes] == ["DDT-2026-00001", "DDT-2026-00002"]
+    assert not [p for p in done.problems if p.code == "ship-item-unit-changed"]
+
+
+def test_a_unit_changed_without_a_stock_sheet_is_not_warned(ledger):
+    """Without *Giacenze* no stock is counted in any unit: the warning that the stock counted
+    in «kg» loses pieces was told of a count that does not exist."""
+    create(shipping_master(), ledger, DAY, with_catch_up=False)
+    sheets = shipping_sheets()
+    minimal.set_cell(sheets, "Articoli", "C2", "kg")
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    assert done.notes and not [p for p in done.problems if p.code == "ship-item-unit-changed"]
+
+
+def test_a_unit_changed_is_warned_for_the_line_ship_all_holds_too(ledger):
+    """C001 on complete lines, A002 out of stock and turned from pz to lt: `ship --all` shipped
+    A001 and held the line of 24 pieces against a stock counted in litres, and named nothing
+    (`ship --orders` named it): the orders were read for the plan, the warning looked only at
+    the DDTs."""
+    stock = {"A001": 100, "A002": 0}
+    create(shipping_master(stock=stock, terms="Riga completa"), ledger, DAY, with_catch_up=False)
+    sheets = shipping_sheets(stock=stock, terms="Riga completa")
+    minimal.set_cell(sheets, "Articoli", "C3", "lt")
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    assert [line.item for note in done.notes for line in note.lines] == ["A001"]
+    [told] = [p for p in done.problems if p.code == "ship-item-unit-changed"]
+    assert (told.sheet, told.cell) == ("Articoli", "C3")
+    assert told.message("en").startswith("Item A002 now has unit «lt», but orders OC-2026-00001 ordered it in «pz»")

@@ -45,6 +45,7 @@ from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, rank
+from toolkit.core.units import unit_key
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, Item, MasterData, ShipTo, StockLevel
 
@@ -796,29 +797,39 @@ def _row_to_add(master: MasterData) -> Location:
     return master.locate(last._replace(row=last.row + 1), "code")
 
 
-def units_changed(master: MasterData, notes: Iterable[DeliveryNote], orders: Iterable[Order]) -> list[Problem]:
+def units_changed(master: MasterData, orders: Iterable[Order]) -> list[Problem]:
     """One warning, at the item's *Unità di misura* cell, per item whose unit on *Articoli* is
-    no longer the one these DDTs carried or these orders' open lines were ordered in: a DDT
-    states the quantity in the unit it was ordered and shipped in (the order line's, kept by
-    the ledger), but the stock, counted in the sheet's unit, had kilos taken off a count of
-    pieces with nothing said."""
-    items = {i.code: i for i in master.items}
-    orders_by: dict[tuple[str, str], set[str]] = {}
-
-    def met(item: str, unit: str, number: str) -> None:
-        known = items.get(item)
-        if known is not None and unit.strip().casefold() != known.unit.strip().casefold():
-            orders_by.setdefault((item, unit), set()).add(number)
-    for note in notes:
-        for line in note.lines:
-            met(line.item, line.unit, line.order_number)
+    no longer the one these orders' open lines were ordered in (the lines a DDT ships are among
+    them): a DDT states the quantity in the unit it was ordered and shipped in (the order
+    line's, kept by the ledger), but the stock, counted in the sheet's unit, had kilos taken off
+    a count of pieces with nothing said. Units compare as `unit_key` spells them, so «pezzi»
+    re-typed for «pz» is no change. Without a stock sheet there is no count to spoil, nor for a
+    service."""
+    if master.stock is None:
+        return []
+    units = _goods_units(master)
+    orders_by: dict[tuple[str, str], tuple[str, set[str]]] = {}
     for order in orders:
-        for order_line in order.lines:
-            if order_line.quantity > order_line.shipped:
-                met(order_line.item, order_line.unit, order.number)
+        for line in order.lines:
+            now = units.get(line.item)
+            if now is not None and line.unit != now and line.quantity > line.shipped:
+                if (ordered := unit_key(line.unit)) != unit_key(now):
+                    orders_by.setdefault((line.item, ordered), (line.unit, set()))[1].add(order.number)
+    items = _items(master)
     return [UNIT_CHANGED(master.locate(items[item].source, "unit"), item=item, unit=items[item].unit, ordered=unit,
                          orders=wording.first_numbers(sorted(numbers)))
-            for (item, unit), numbers in sorted(orders_by.items())]
+            for (item, _), (unit, numbers) in sorted(orders_by.items())]
+
+
+@per_master
+def _goods_units(master: MasterData) -> dict[str, str]:
+    """The units of the items that are goods, by code."""
+    return {i.code: i.unit for i in master.items if not i.service}
+
+
+@per_master
+def _items(master: MasterData) -> dict[str, Item]:
+    return {i.code: i for i in master.items}
 
 
 @per_master

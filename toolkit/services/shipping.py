@@ -689,7 +689,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
                        accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
                        exposures=exposures)
-    if gone := [*items_off_the_sheet(master, done.notes, done.held), *units_changed(master, done.notes, fresh)]:
+    if gone := items_off_the_sheet(master, done.notes, done.held):
         done = replace(done, problems=(*done.problems, *gone))
     if not apart.held:
         return done
@@ -721,7 +721,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     planned = partial(plan_shipments, fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                       exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     plan = planned()
-    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
+    plan = replace(plan, problems=(*_paid_so_far(conn, plan.problems, fresh, day), *units_changed(master, fresh)))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     plan, by_id = plan.split({order.id: order for order in fresh}, rate_again(conn, plan.rated_again))

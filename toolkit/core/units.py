@@ -1,0 +1,38 @@
+"""When two spellings of a unit of measure are one unit.
+
+A desk re-types an item's *Unità di misura* as it likes: «KG» for «kg», «Kg.», «pezzi» for
+«pz». The orders keep the unit they were made in, so comparing the spellings as typed told the
+desk that a stock counted in «pezzi» lost pieces counted in «pz» (`ship-item-unit-changed`).
+
+>>> unit_key("Kg.") == unit_key("kg") == unit_key(" KG ") == unit_key("chili")
+True
+>>> unit_key("pz") == unit_key("pezzi") == unit_key("Nr.")
+True
+>>> unit_key("pz") == unit_key("kg"), unit_key("cf") == unit_key("cf100")
+(False, False)
+"""
+
+from __future__ import annotations
+
+from toolkit.basics.vocab import normalize
+
+_SPELLINGS = (
+    ("pz", "pezzo", "pezzi", "pc", "pcs", "n", "nr", "num", "numero"),
+    ("kg", "kilo", "kili", "chilo", "chili", "chilogrammo", "chilogrammi", "kilogrammo", "kilogrammi"),
+    ("g", "gr", "grammo", "grammi"),
+    ("l", "lt", "litro", "litri"),
+    ("m", "mt", "metro", "metri"),
+    ("ct", "cartone", "cartoni"),
+    ("cf", "conf", "confezione", "confezioni"),
+    ("bt", "bott", "bottiglia", "bottiglie"),
+)
+"""The usual Italian spellings of one unit each, the first the one they are read as."""
+
+_KEY = {spelling: spellings[0] for spellings in _SPELLINGS for spelling in spellings}
+
+
+def unit_key(unit: str) -> str:
+    """The unit as two spellings of it compare: without case, accents, blanks or dots, and a
+    usual spelling read as its unit's first (`_SPELLINGS`); any other unit is itself."""
+    folded = normalize(unit)
+    return _KEY.get(folded, folded)
