@@ -194,3 +194,47 @@ def test_a_customer_put_back_under_another_code_is_named_by_it_in_the_run_s_mess
     (problem,) = [p for p in ran["problems"] if p["code"] == "invoice-unknown-customer"]
     assert (f"resta fuori da questa fatturazione, gli altri clienti no. La sua partita IVA {vat} ora è nel foglio "
             f"come cliente C119: i DDT restano di {GONE}, e C119 non li fattura.") in problem["message"]
+
+
+@pytest.mark.parametrize(("tax_code", "rows", "named"), [
+    (None, [], "C001"),
+    (None, [["C003", "Bar Centrale S.n.c.", "01234560157", None, "Via Roma 1", "Moncalieri"]], None),
+    (None, [["C003", "Bar Centrale Due S.r.l.", "01234560157", "10000000157", "Via Roma 1", "Moncalieri"]], "C003"),
+    ("10000010156", [], None),
+])
+def test_a_partita_iva_on_the_sheet_names_the_customer_only_when_one_row_alone_can_be_it(tax_code, rows, named):
+    """C009's DDTs printed partita IVA 01234560157 and codice fiscale 10000000157, and C001 has
+    that partita IVA. Alone, C001 is named. Beside a second row of it (the company's other
+    destination) either may be the wrong one, and the first was named; beside a row stating
+    C009's codice fiscale, that row is the one. C001 stating another codice fiscale is another
+    company of a Gruppo IVA, which shares the partita IVA: it was named all the same."""
+    import minimal
+
+    from toolkit.core.invoicing import recoded_as
+    from toolkit.intake.validation import check
+    from toolkit.model.parties import Buyer
+
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "D2", tax_code)
+    sheets["Clienti"] += [[*row, "BASE", "Bonifico", "30FM", None] for row in rows]
+    master = check(minimal.workbook(sheets)).master
+    former = Buyer(code="C009", name="Bar Centrale S.n.c.", vat_number="01234560157", tax_code="10000000157",
+                   address="Corso Italia 4", city="Torino")
+    found = recoded_as(master, {"C009": former})
+    assert {code: x.code for code, x in found.items()} == ({"C009": named} if named else {})
+
+
+def test_a_private_customer_put_back_under_another_code_is_named_by_its_codice_fiscale():
+    """Mario Rossi has no partita IVA: his codice fiscale matched C002 and the message called
+    it his partita IVA."""
+    import minimal
+
+    from toolkit.core.invoicing import recoded_as
+    from toolkit.intake.validation import check
+    from toolkit.model.parties import Buyer
+
+    master = check(minimal.workbook()).master
+    former = Buyer(code="C009", name="Mario Rossi", tax_code="RSSMRA80A01H501U", address="Via Po 1", city="Roma")
+    [(code, found)] = recoded_as(master, {"C009": former}).items()
+    assert (code, found.code) == ("C009", "C002")
+    assert found.shown("it").startswith(" Il suo codice fiscale RSSMRA80A01H501U ora è nel foglio come cliente C002")

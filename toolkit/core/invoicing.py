@@ -544,6 +544,8 @@ class Recoded:
 
     >>> Recoded("C002", "C102", "01234560157").shown("it")
     ' La sua partita IVA 01234560157 ora è nel foglio come cliente C102: i DDT restano di C002, e C102 non li fattura.'
+    >>> Recoded("C002", "C102", "RSSMRA80A01H501U", tax_code=True).shown("en")[:59]
+    ' Its codice fiscale RSSMRA80A01H501U is now on the sheet as'
     >>> Recoded("", "", "").shown("it")
     ''
     """
@@ -551,32 +553,43 @@ class Recoded:
     former: str
     code: str
     vat: str
+    tax_code: bool = False
+    """`vat` is its codice fiscale: it has no partita IVA (a private person)."""
 
     def shown(self, lang: str) -> str:
         if not self.code:
             return ""
         if lang == "en":
-            return (f" Its partita IVA {self.vat} is now on the sheet as customer {self.code}: the DDTs stay "
-                    f"{self.former}'s, and {self.code} does not invoice them.")
-        return (f" La sua partita IVA {self.vat} ora è nel foglio come cliente {self.code}: i DDT restano di "
-                f"{self.former}, e {self.code} non li fattura.")
+            return (f" Its {'codice fiscale' if self.tax_code else 'partita IVA'} {self.vat} is now on the sheet as "
+                    f"customer {self.code}: the DDTs stay {self.former}'s, and {self.code} does not invoice them.")
+        return (f" {'Il suo codice fiscale' if self.tax_code else 'La sua partita IVA'} {self.vat} ora è nel foglio "
+                f"come cliente {self.code}: i DDT restano di {self.former}, e {self.code} non li fattura.")
 
 
 def recoded_as(master: MasterData, former: Mapping[str, Buyer]) -> dict[str, Recoded]:
     """The customers no longer on the sheet (`former`, as their DDTs printed them) whose partita
-    IVA, or codice fiscale without one, a row of the sheet has under another code."""
+    IVA, or codice fiscale without one, one row of the sheet alone has under another code. Rows
+    may share a partita IVA on purpose (a company's two destinations, the companies of a Gruppo
+    IVA): then none of them is named, as any might be the wrong one, unless one alone states the
+    codice fiscale the DDTs printed; and a row stating another is another company of the group."""
     if not former:
         return {}
-    by_id: dict[str, str] = {}
+    by_id: dict[str, dict[str, Customer]] = defaultdict(dict)
     for customer in master.customers:
         for found in (customer.vat_number, customer.tax_code):
             if found:
-                by_id.setdefault(_id_key(found), customer.code)
+                by_id[_id_key(found)][customer.code] = customer
     recoded: dict[str, Recoded] = {}
     for code, buyer in former.items():
         said = buyer.vat_number or buyer.tax_code
-        if said and (now := by_id.get(_id_key(said))) is not None and now != code:
-            recoded[code] = Recoded(code, now, said)
+        if not said:
+            continue
+        tax = _id_key(buyer.tax_code) if buyer.tax_code else None
+        rows = [c for c in by_id.get(_id_key(said), {}).values()
+                if tax is None or c.tax_code is None or _id_key(c.tax_code) == tax]
+        rows = [c for c in rows if c.tax_code is not None and _id_key(c.tax_code) == tax] or rows
+        if len(rows) == 1 and rows[0].code != code:
+            recoded[code] = Recoded(code, rows[0].code, said, tax_code=not buyer.vat_number)
     return recoded
 
 
