@@ -90,3 +90,23 @@ def test_named_orders_invoiced_on_a_day_before_their_ddt_say_so_not_just_nothing
         "in poi, oppure lasciale alla fatturazione di fine mese.")
     later = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 10)), preview=True, orders=[number])
     assert len(later.invoices) == 1 and not [p for p in later.problems if p.code == told.code]
+
+
+def test_named_orders_shipped_on_two_days_after_the_run_s_date_are_told_the_date_that_bills_them_all(tmp_path):
+    """The order's goods left on 10 and 15 April, invoiced with --date 5 April: the warning said
+    to give --date from the 10th, which billed the 10th's lines and left the 15th's, to be told
+    again. It names the 15th, which bills both."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    order_id, [first, second] = make_order(ledger, "C001", date(2026, 4, 5), [("A001", "12", "10.00", "22", None),
+                                                                               ("A002", "6", "4.00", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 10), [(first, "12")])
+    ship(ledger, "C001", date(2026, 4, 15), [(second, "6")])
+    with reading(ledger) as conn:
+        [number] = [o.number for o in load_orders(conn, ids=[order_id])]
+    immediate = master_with(invoice_terms=T.IMMEDIATE)
+    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number])
+    [told] = [p for p in early.problems if p.code == "invoice-orders-shipped-after-date"]
+    assert "DDT-2026-00001, DDT-2026-00002, dopo il 05/04/2026" in told.message("it")
+    assert "Per fatturarle dai --date dal 15/04/2026 in poi" in told.message("it")
+    said = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 15)), preview=True, orders=[number])
+    assert [len(x.lines) for x in said.invoices] == [2] and not [p for p in said.problems if p.code == told.code]

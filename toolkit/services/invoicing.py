@@ -122,17 +122,18 @@ SHIPPED_AFTER_DATE = define(
     "invoice-orders-shipped-after-date", "warning",
     title=("DDT dopo la data della fatturazione", "DDTs after the run's date"),
     it="Ordini {orders}: le righe spedite con {ddts}, dopo il {day} (la data di questa fatturazione), non sono "
-       "fatturate, perché una fattura non cita un DDT datato dopo di lei. Per fatturarle dai --date dal {first} in "
+       "fatturate, perché una fattura non cita un DDT datato dopo di lei. Per fatturarle dai --date dal {latest} in "
        "poi, oppure lasciale alla fatturazione di fine mese.",
     en="Orders {orders}: the lines shipped with {ddts}, after {day} (this run's date), are not invoiced, as an "
-       "invoice cites no DDT dated after it. To invoice them give --date from {first} on, or leave them to month "
+       "invoice cites no DDT dated after it. To invoice them give --date from {latest} on, or leave them to month "
        "end.")
 
 
 def shipped_after_date(conn: Connection, request: Request) -> list[Problem]:
     """The warning of named orders (`--orders`) whose DDTs are dated after the run's last day:
     a customer turned *Immediato* after its goods left, invoiced with --date its order's day,
-    had nothing billed and was told only «0 documenti»."""
+    had nothing billed and was told only «0 documenti». The date it names is the latest DDT's,
+    the first that bills them all."""
     if not request.orders:
         return []
     found = shipped_after(conn, request.orders, request.cutoff)
@@ -140,7 +141,7 @@ def shipped_after_date(conn: Connection, request: Request) -> list[Problem]:
         return []
     return [SHIPPED_AFTER_DATE(None, orders=first_numbers(sorted({order for order, _, _ in found})),
                                ddts=first_numbers(list(dict.fromkeys(ddt for _, ddt, _ in found))),
-                               day=request.cutoff, first=found[0][2])]
+                               day=request.cutoff, latest=found[-1][2])]
 
 
 UNKNOWN_RUN = define(
