@@ -17,7 +17,7 @@ import minimal
 import pytest
 from sqlalchemy import func, select
 
-from toolkit.basics.problems import ProblemsFound
+from toolkit.basics.problems import ProblemsFound, errors
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.plan import due_on
@@ -817,5 +817,32 @@ def test_orders_created_before_a_returns_ddt_are_refused_naming_it_never_asking_
     [error] = refused.value.problems
     assert error.code == "order-ddt-before-return"
     assert (f"prima del {back.number} del 22/04/2026, il DDT di un reso" in error.message("it")
-            and "crea e spedisci con una data dal 22/04/2026 in poi" in error.message("it"))
+            and "crea prima il solo 21/04/2026 senza i modelli che vi si spediscono alla creazione" in error.message("it"))
     assert "annulla" not in error.message("it").replace("non si annulla", "")
+
+
+def test_a_missed_day_caught_up_after_a_returns_ddt_is_refused_naming_how_to_leave_its_orders_out(
+        sample_master, ledger, rome_today):
+    """The 22nd missed, a return's DDT of the 23rd, then the 24th's run, which catches the 22nd
+    up: refused, it said to create with a date from the 23rd on, as the desk had, or to leave
+    T008 out with --exclude, which would leave its orders of the 23rd and 24th out for good, and
+    T011 refused next. It names the 22nd alone without every template shipping on it at once;
+    done so, the 24th's run makes the rest."""
+    from toolkit.services.shipping import ship
+
+    rome_today(date(2026, 4, 24))
+    create(sample_master, ledger, date(2026, 4, 20), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
+    ship(sample_master, ledger, date(2026, 4, 23), numbers=[returned])
+    refused = create(sample_master, ledger, date(2026, 4, 24))
+    [error] = [p for p in refused.problems if p.is_error]
+    assert (error.code, refused.created) == ("order-ddt-before-return", [])
+    assert ("toolkit orders create … --date 22/04/2026 --exclude T008,T011: i loro ordini del 22/04/2026 restano "
+            "fuori per sempre), poi i giorni seguenti come sempre") in error.message("it")
+    assert not errors(create(sample_master, ledger, date(2026, 4, 22), exclude=["T008", "T011"]).problems)
+    done = create(sample_master, ledger, date(2026, 4, 24))
+    assert not errors(done.problems)
+    assert {(r["date"], r["template"]) for r in done.created if r["template"] in ("T008", "T011")} == {
+        (date(2026, 4, day), template) for day in (23, 24) for template in ("T008", "T011")}

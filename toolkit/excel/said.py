@@ -148,15 +148,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "DDT sarebbe datato prima del {latest_number} del {latest_day}, il DDT di un reso, numerato nella "
               "stessa serie dei DDT della merce in uscita (serie {series} {year}, dove i numeri seguono le date, "
               "come per le fatture): nulla è stato creato né spedito. Il DDT di un reso non si annulla, quindi "
-              "nessun DDT della serie può essere datato prima del {latest_day}: crea e spedisci con una data dal "
-              "{latest_day} in poi (la merce che parte oggi va con la data di oggi), oppure togli la «x» al "
-              "modello {template} in «Anteprima ordini».",
+              "nessun DDT della serie può essere datato prima del {latest_day}: togli la «x» alle righe del {day} dei "
+              "modelli {templates} in «Anteprima ordini» (quegli ordini restano fuori per sempre) e premi di nuovo "
+              "«Crea ordini selezionati»; la merce che parte oggi va con la data di oggi.",
         "en": "The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would "
               "be dated before {latest_number} of {latest_day}, a return's DDT, numbered in the same series as the "
               "DDTs of goods leaving (series {series} {year}, where numbers follow dates, as for invoices): nothing "
               "was created or shipped. A return's DDT is not voided, so no DDT of the series may be dated before "
-              "{latest_day}: create and ship with a date from {latest_day} on (goods leaving today go with today's "
-              "date), or remove the “x” from template {template} in “Anteprima ordini”."},
+              "{latest_day}: remove the “x” from the rows of {day} of templates {templates} in “Anteprima ordini” "
+              "(those orders stay out for good) and press “Crea ordini selezionati” again; goods leaving today go with "
+              "today's date."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "

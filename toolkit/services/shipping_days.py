@@ -49,14 +49,17 @@ ORDER_DDT_BEFORE_RETURN = define(
        "sarebbe datato prima del {latest_number} del {latest_day}, il DDT di un reso, numerato nella stessa serie "
        "dei DDT della merce in uscita (serie {series} {year}, dove i numeri seguono le date, come per le fatture): "
        "nulla è stato creato né spedito. Il DDT di un reso non si annulla, quindi nessun DDT della serie può essere "
-       "datato prima del {latest_day}: crea e spedisci con una data dal {latest_day} in poi (la merce che parte "
-       "oggi va con la data di oggi), oppure escludi il modello con --exclude {template}.",
+       "datato prima del {latest_day}: crea prima il solo {day} senza i modelli che vi si spediscono alla "
+       "creazione (toolkit orders create … --date {day} --exclude {templates}: i loro ordini del {day} restano "
+       "fuori per sempre), poi i giorni "
+       "seguenti come sempre; la merce che parte oggi va con la data di oggi.",
     en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
        "dated before {latest_number} of {latest_day}, a return's DDT, numbered in the same series as the DDTs of "
        "goods leaving (series {series} {year}, where numbers follow dates, as for invoices): nothing was created or "
-       "shipped. A return's DDT is not voided, so no DDT of the series may be dated before {latest_day}: create and "
-       "ship with a date from {latest_day} on (goods leaving today go with today's date), or leave the template "
-       "out with --exclude {template}.")
+       "shipped. A return's DDT is not voided, so no DDT of the series may be dated before {latest_day}: first "
+       "create {day} alone without the templates that ship on it when created (toolkit orders create … --date {day} "
+       "--exclude {templates}: their orders of {day} stay out for good), then the days after as usual; goods "
+       "leaving today go with today's date.")
 
 
 def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]) -> None:
@@ -82,7 +85,8 @@ def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Seq
                 number, returned_on = later.last_return
                 raise ProblemsFound([ORDER_DDT_BEFORE_RETURN(
                     None, day=first, template=order.template or order.number, customer=order.customer,
-                    latest_number=number, latest_day=returned_on, series=series, year=first.year)])
+                    latest_number=number, latest_day=returned_on, series=series, year=first.year,
+                    templates=",".join(sorted({o.template or o.number for o in goods[first]})))])
             raise ProblemsFound([ORDER_DDT_OUT_OF_SEQUENCE(
                 None, day=first, template=order.template or order.number, customer=order.customer,
                 latest_number=later.latest, latest_day=later.latest_day, series=series, year=first.year,
