@@ -165,15 +165,19 @@ def test_orders_list_finds_the_orders_of_a_customer_taken_off_the_sheet(capsys, 
 
 def test_a_draft_whose_customer_left_the_sheet_is_made_final_with_a_warning_naming_it(capsys, desk):
     """C019 taken off Clienti after April's draft run: `invoice finalize` made its invoice final
-    with the data it was drafted with, and said nothing; now it names the draft and the customer."""
+    with the data it was drafted with, and said nothing; now it names the draft and the customer,
+    at the row where the customer goes back, below the last one (it named the sheet alone)."""
     code, ran = answer(capsys, "invoice", desk, *MONTH, "--out", desk.parent / "fatture")
     assert code == 0, ran
     [number] = [x["number"] for x in ran["invoices"] if x["customer"] == GONE]
     without_customer(desk, GONE)
+    import openpyxl
+
+    below = openpyxl.load_workbook(desk)["Clienti"].max_row + 1
     code, made = answer(capsys, "invoice", "finalize", desk, ran["run_id"])
     assert code == 0, made
     [told] = [p for p in made["problems"] if p["code"] == "finalize-customer-not-in-workbook"]
-    assert (told["sheet"], told["severity"]) == ("Clienti", "warning")
+    assert (told["sheet"], told["cell"], told["severity"]) == ("Clienti", f"A{below}", "warning")
     assert told["message"].startswith(f"Il cliente {GONE} ({GONE_NAME}) non è più nel foglio Clienti: 1 bozza "
                                       f"dell'emissione {ran['run_id']} ({number}) è stata resa definitiva")
 

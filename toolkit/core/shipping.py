@@ -783,18 +783,9 @@ def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held:
         for item in hold.items:
             if item not in known:
                 orders.setdefault(item, set()).add(hold.order)
-    return [ITEM_GONE(_row_to_add(master), item=item, orders=wording.first_numbers(sorted(numbers)))
+    where = master.locate_row_to_add(master.items, Item.sheet)
+    return [ITEM_GONE(where, item=item, orders=wording.first_numbers(sorted(numbers)))
             for item, numbers in sorted(orders.items())]
-
-
-def _row_to_add(master: MasterData) -> Location:
-    """Where an item taken off *Articoli* goes back: the code cell of the row below its last
-    item (the sheet's tab when it has none). No template can still list it, as the data check
-    refuses a template line of an item not on *Articoli*, so that row is the one cell to name."""
-    if not master.items:
-        return master.locate_sheet(Item.sheet)
-    last = max(item.source for item in master.items)
-    return master.locate(last._replace(row=last.row + 1), "code")
 
 
 def units_changed(master: MasterData, orders: Iterable[Order]) -> list[Problem]:

@@ -934,6 +934,15 @@ class MasterData(BaseModel):
             return Location(Settings.sheet.it, None, self.workbook)
         return self.layout.locate(Settings.sheet.key, field=field)
 
+    def locate_row_to_add(self, records: Sequence[Item | Customer], heading: SheetHeading) -> Location:
+        """Where a record taken off its sheet goes back: the code cell of the row below the
+        sheet's last record (the tab when it has none), the one cell a warning of a code no
+        longer on the sheet can name."""
+        if not records:
+            return self.locate_sheet(heading)
+        last = max(record.source for record in records)
+        return self.locate(last._replace(row=last.row + 1), "code")
+
     def locate_sheet(self, heading: SheetHeading) -> Location:
         """A sheet as the user sees it, by the name on its tab: `Stock` in an English workbook,
         the Italian name when the sheet is missing (the one to add)."""

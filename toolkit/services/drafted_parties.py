@@ -137,7 +137,7 @@ def drafts_changed(master: MasterData, run_id: str,
                              drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
                              bear=Agreed(len(numbers), ("porta", "portano"), ("bears", "bear")),
                              workbook=workbook))
-    where = master.locate_sheet(Customer.sheet)
+    where = master.locate_row_to_add(master.customers, Customer.sheet)
     problems += [CUSTOMER_GONE(where, customer=customer, name=name, run_id=run_id, numbers=first_numbers(numbers),
                                drafts=Counted(len(numbers), ("bozza", "bozze"), ("draft", "drafts")),
                                are=Agreed(len(numbers), ("è stata resa definitiva", "sono state rese definitive"),
