@@ -51,8 +51,7 @@ ORDER_DDT_BEFORE_RETURN = define(
        "nulla è stato creato né spedito. Il DDT di un reso non si annulla, quindi nessun DDT della serie può essere "
        "datato prima del {latest_day}: crea prima il solo {day} senza i modelli che vi si spediscono alla "
        "creazione (toolkit orders create … --date {day} --exclude {templates}: i loro ordini del {day} restano "
-       "fuori per sempre), poi i giorni "
-       "seguenti come sempre; la merce che parte oggi va con la data di oggi.",
+       "fuori per sempre), poi i giorni seguenti come sempre; la merce che parte oggi va con la data di oggi.",
     en="The order of {day} of template {template} (customer {customer}) ships when created, but its DDT would be "
        "dated before {latest_number} of {latest_day}, a return's DDT, numbered in the same series as the DDTs of "
        "goods leaving (series {series} {year}, where numbers follow dates, as for invoices): nothing was created or "
@@ -68,7 +67,10 @@ def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Seq
     (`ddt-date-before-latest`): the orders that ship at once, a catch-up day's or a held one's,
     took numbers after a later DDT, one issued ahead too. `ORDER_DDT_BEFORE_RETURN` when a
     return's DDT is among them: it is never voided, so voiding the others, as the first refusal
-    asks, would not free the day. Orders of services alone issue none.
+    asks, would not free the day, and that day's orders that ship at once can only be left out:
+    it names all their templates, for a run of that day alone (the day may be one a later run
+    catches up, whose `--exclude` would leave the templates' later days out too). Orders of
+    services alone issue none.
     Asked once of the ledger per year when no DDT is dated after its first day, as on most days:
     numbers restart each year, so at the year's turn 2 January's DDTs are checked against one
     issued ahead for the 4th even when 31 December's come first."""
