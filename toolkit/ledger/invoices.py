@@ -114,6 +114,14 @@ def _invoiced_at_order():
     return exists().where(at_order.c.order_line_id == ol.id, at_order.c.delivery_line_id.is_(None))
 
 
+def _waiting_for_invoice() -> tuple[Any, ...]:
+    """The conditions of a DDT line still to invoice: no invoice line cites it, its order line
+    was not invoiced at the order, and its order is no return closed with no credit note. What
+    month end bills up to its day (`_not_invoiced`) and what `--orders` names after it
+    (`shipped_after`) both ask them."""
+    return ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order(), ~schema.no_credit_given(ol.order_id)
+
+
 def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Shipment]:
     """DDT lines dated up to `cutoff` that no invoice covers yet, in DDT and line order, as one
     `Shipment` per order on each DDT (`shipments_counting`, every customer's read)."""
@@ -212,8 +220,7 @@ def _not_invoiced(by_customer: bool) -> Select[Any]:
                stored_integer(dl.quantity), stored_integer(ol.unit_price), stored_integer(ol.vat_rate),
                ol.vat_nature, ol.id, dl.id)
         .select_from(lines.join(schema.orders, o.id == ol.order_id) if by_customer else lines)
-        .where(d.delivery_date <= bindparam("cutoff", type_=Date), ~exists().where(il.delivery_line_id == dl.id),
-               ~_invoiced_at_order(), ~schema.no_credit_given(ol.order_id))
+        .where(d.delivery_date <= bindparam("cutoff", type_=Date), *_waiting_for_invoice())
         .order_by(d.delivery_date, d.series, d.year, d.number, ol.order_id, ol.line_no)
     )
     return query.where(o.customer == bindparam("customer", type_=String)) if by_customer else query
@@ -232,8 +239,7 @@ def shipped_after(conn: Connection, order_ids: Collection[int], cutoff: date) ->
                      for r in conn.execute(
                          select(o.series.label("o_series"), o.year.label("o_year"), o.number.label("o_number"),
                                 d.series, d.year, d.number, d.delivery_date).distinct().select_from(lines)
-                         .where(condition, d.delivery_date > cutoff, ~exists().where(il.delivery_line_id == dl.id),
-                                ~_invoiced_at_order(), ~schema.no_credit_given(ol.order_id))))
+                         .where(condition, d.delivery_date > cutoff, *_waiting_for_invoice())))
     return sorted(found, key=lambda x: (x[2], x[1], x[0]))
 
 
