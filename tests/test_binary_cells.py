@@ -166,6 +166,34 @@ def test_calamines_panic_lines_stay_off_the_screen_and_other_lines_reach_it(tmp_
     assert capfd.readouterr().err == "a library's own warning\n"
 
 
+def test_the_panic_guard_imports_and_reads_where_the_system_has_neither_fork_nor_pread(tmp_path, capfd,
+                                                                                       monkeypatch):
+    """Windows, where the desks' Excel runs, has neither `os.register_at_fork` nor `os.pread`:
+    the guard registered its fork handler on import, so every command failed there before reading
+    a cell. There it holds nothing aside, and a damaged file is still refused as damaged."""
+    import importlib
+    import os
+
+    from toolkit.cli.app import _register, run
+    from toolkit.intake import rust_panics
+
+    monkeypatch.delattr(os, "register_at_fork")
+    monkeypatch.delattr(os, "pread")
+    try:
+        guard = importlib.reload(rust_panics)
+        assert not guard.HELD_ASIDE
+        with guard.panics_off_screen():
+            os.write(2, b"a library's own warning\n")
+        assert capfd.readouterr().err == "a library's own warning\n"
+        _register()
+        assert run(["check", str(_panicking_xls(tmp_path)), "--lang", "en"]) == 2
+        said = capfd.readouterr()
+        assert "Anagrafiche.xls is damaged" in said.err + said.out
+    finally:
+        monkeypatch.undo()
+        importlib.reload(rust_panics)
+
+
 def test_a_forked_workers_lines_written_while_calamine_reads_reach_its_own_stderr(tmp_path, capfd):
     """`convert --jobs` forks its workers after the parent read the master data with calamine:
     they shared the parent's file for stderr, offset and all, so the parent giving its own back

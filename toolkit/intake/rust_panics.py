@@ -50,7 +50,13 @@ def _forked() -> None:
         os.close(held.saved)
 
 
-os.register_at_fork(after_in_child=_forked)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+HELD_ASIDE = hasattr(os, "pread") and hasattr(os, "register_at_fork")
+"""Whether this system can hold stderr aside: Windows has neither `os.pread` nor
+`os.register_at_fork`, so there Rust's lines reach the screen as they always did, and nothing else
+is touched (a desk's buttons on Windows show no console anyway)."""
 
 
 @contextmanager
@@ -73,7 +79,10 @@ def panics_off_screen() -> Iterator[None]:
 def _held() -> bool:
     """fd 2 sent to the temporary file (one for the process, emptied after each use: made anew,
     it cost a batch of order forms a sixth of its reading), the real one kept; False where there
-    is no fd 2 to move (a process started without one, as Excel may start Python)."""
+    is no fd 2 to move (a process started without one, as Excel may start Python) or no way to
+    read it back (`HELD_ASIDE`)."""
+    if not HELD_ASIDE:
+        return False
     try:
         sys.stderr.flush()
         saved = os.dup(2)
