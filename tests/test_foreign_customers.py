@@ -13,7 +13,9 @@ import pytest
 from conftest import with_stock_sheet
 
 from toolkit.basics.problems import Severity
+from toolkit.core.einvoice import FatturaPA
 from toolkit.intake.validation import check
+from toolkit.model.records import Customer
 
 
 def _abroad(country: str, vat: str | None, nature: str | None = None) -> dict:
@@ -81,11 +83,9 @@ def test_a_private_customer_abroad_with_an_italian_tax_code_is_invoiced_to_it_th
     identified in Italy (the Agenzia's FAQ), its e-invoice names it by the codice fiscale beside
     IdPaese FR and 99999999999, and goes to 0000000, which leaves it in the reserved area the
     codice fiscale opens; Sede stays French, and SDI's schema and checks take it."""
-    from einvoice_factories import billable, ddt, invoice, tree
     from fatturapa_reading import schema_errors
 
     from toolkit.core.einvoice import check as sdi_check
-    from toolkit.writers.fatturapa import xml_bytes
 
     sheets = _abroad("FR", None)
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
@@ -93,10 +93,7 @@ def test_a_private_customer_abroad_with_an_italian_tax_code_is_invoiced_to_it_th
     assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
         ("Clienti", "C2", "eu-private-customer", Severity.WARNING)]
     buyer = result.master.customers[0]
-    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
-                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
-    doc = tree(invoice(*lines, buyer=buyer), buyer)
-    data = xml_bytes(doc)
+    doc, data = _march_einvoice(sheets, buyer)
     root = ET.fromstring(data)
     assert schema_errors(data) == [] and sdi_check(doc) == []
     assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["0000000"]
@@ -112,22 +109,18 @@ def test_a_private_customer_abroad_with_a_tax_code_and_xxxxxxx_typed_is_sent_wit
     codice fiscale of an Italian living in France, SDI discarded the file (00313: XXXXXXX with
     an Italian codice fiscale at a foreign address); XXXXXXX is then the consumer abroad's file,
     IdPaese FR and 99999999999 without the codice fiscale, which SDI takes."""
-    from einvoice_factories import billable, ddt, invoice, tree
     from fatturapa_reading import schema_errors
 
     from toolkit.core.einvoice import check as sdi_check
-    from toolkit.writers.fatturapa import xml_bytes
 
     sheets = _with(_abroad("FR", None), sdi="XXXXXXX")
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
     result = check(minimal.workbook(sheets))
     assert [p.code for p in result.problems] == ["eu-private-customer"]
     buyer = result.master.customers[0]
-    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
-                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
-    doc = tree(invoice(*lines, buyer=buyer), buyer)
-    root = ET.fromstring(xml_bytes(doc))
-    assert schema_errors(xml_bytes(doc)) == [] and sdi_check(doc) == []
+    doc, data = _march_einvoice(sheets, buyer)
+    root = ET.fromstring(data)
+    assert schema_errors(data) == [] and sdi_check(doc) == []
     assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
     assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["99999999999"]
     assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == []
@@ -181,18 +174,13 @@ def test_the_fatturapa_of_a_private_customer_abroad_names_it_99999999999_and_pas
         country, nature, rates):
     """The Agenzia's FAQ: IdPaese its country, IdCodice 99999999999, no CodiceFiscale, XXXXXXX. The
     file had neither IdFiscaleIVA nor CodiceFiscale, which SDI rejects (00417)."""
-    from einvoice_factories import billable, ddt, invoice, tree
     from fatturapa_reading import schema_errors
 
     from toolkit.core.einvoice import check as sdi_check
-    from toolkit.writers.fatturapa import xml_bytes
 
     sheets = _abroad(country, None, nature)
     buyer = check(minimal.workbook(sheets)).master.customers[0]
-    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
-                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
-    doc = tree(invoice(*lines, buyer=buyer), buyer)
-    data = xml_bytes(doc)
+    doc, data = _march_einvoice(sheets, buyer)
     root = ET.fromstring(data)
     assert schema_errors(data) == [] and sdi_check(doc) == []
     assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
@@ -241,17 +229,23 @@ def test_a_customer_nature_makes_every_line_of_its_orders_0_percent_with_that_na
     assert [(ln.vat_rate, ln.vat_nature) for ln in at_home[0].lines] == [(Decimal(22), None), (Decimal(4), None)]
 
 
-def _buyer_xml(country: str, vat: str, nature: str) -> tuple[ET.Element, bytes]:
+def _march_einvoice(sheets: dict, buyer: Customer) -> tuple[FatturaPA, bytes]:
+    """`buyer`'s e-invoice of its March drafts on `sheets`, a DDT for each line: the document
+    SDI's checks read, and its XML."""
     from einvoice_factories import billable, ddt, invoice, tree
 
     from toolkit.writers.fatturapa import xml_bytes
 
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    doc = tree(invoice(*lines, buyer=buyer), buyer)
+    return doc, xml_bytes(doc)
+
+
+def _buyer_xml(country: str, vat: str, nature: str) -> tuple[ET.Element, bytes]:
     master = check(minimal.workbook(_abroad(country, vat, nature))).master
     assert master is not None
-    buyer = master.customers[0]
-    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
-                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(_abroad(country, vat, nature))[0].lines, 1)]
-    data = xml_bytes(tree(invoice(*lines, buyer=buyer), buyer))
+    _, data = _march_einvoice(_abroad(country, vat, nature), master.customers[0])
     return ET.fromstring(data), data
 
 
