@@ -693,6 +693,22 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
             for e in ET.fromstring(data).iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("10.00", None, "3.70")]
 
 
+def _december_sold_in_january(ledger, s: dict, ends: date):
+    """C002 on a template T011 (A001, from 1 December to `ends`), its coffee delivered on 10
+    December 2026 and invoiced, final, on 5 January 2027: the books and that invoice."""
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T011", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), ends, None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10))
+    december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
+                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+    [sold] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    return books, sold
+
+
 def test_a_letter_first_used_by_december_goods_invoiced_in_january_covers_december_s_year(ledger, rome_today):
     """C002's first goods under its letter left on 10 December 2026, invoiced on 5 January 2027
     (a deferred invoice may be, by the 15th): they are sales of 2026, the letter's year, so the
@@ -700,16 +716,7 @@ def test_a_letter_first_used_by_december_goods_invoiced_in_january_covers_decemb
     letter's year, and January went N3.5 under December's letter."""
     rome_today(date(2027, 2, 3))
     s = _sheets(1000)
-    s["Modelli ordine"] = [s["Modelli ordine"][0],
-                           ["T011", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
-                            date(2026, 12, 1), date(2027, 1, 31), None]]
-    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    _deliver(books, ledger, date(2026, 12, 10))
-    december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
-                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
-    [first] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    books, first = _december_sold_in_january(ledger, s, date(2027, 1, 31))
     assert (first.invoice_date, [x[1:] for x in _rated(first)]) == (date(2027, 1, 5), [(D(0), "N3.5")])
     _deliver(books, ledger, date(2027, 1, 11))
     result, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
@@ -729,16 +736,7 @@ def test_a_debit_note_past_the_letter_s_year_carries_the_rate_of_its_goods_deliv
     s = _sheets(1000)
     for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2027, 1, 1))):
         minimal.set_cell(s, "Articoli", cell, value)
-    s["Modelli ordine"] = [s["Modelli ordine"][0],
-                           ["T011", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
-                            date(2026, 12, 1), date(2026, 12, 31), None]]
-    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    _deliver(books, ledger, date(2026, 12, 10))
-    december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
-                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
-    [sold] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    books, sold = _december_sold_in_january(ledger, s, date(2026, 12, 31))
     done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
