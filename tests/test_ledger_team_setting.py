@@ -331,11 +331,18 @@ def test_a_port_that_is_no_number_is_refused_at_the_cell(capsys, tmp_path, sampl
     assert code == 1 and "errore interno" not in said and f"{CELL}: La porta «{port}»" in said, said
 
 
-@pytest.mark.parametrize("given", ["postgresql://anna@server-db:abc/ordini", "postgresql://server-db/ordini?port=x",
-                                   "postgresql://anna@server-db:0/ordini"])
-def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_not_an_internal_error(capsys, tmp_path,
-                                                                                       sample_workbook, given):
+@pytest.mark.parametrize("given, port, shown", [
+    ("postgresql://anna@server-db:abc/ordini", "abc", None), ("postgresql://server-db/ordini?port=x", "x", None),
+    ("postgresql://anna@server-db:0/ordini", "0", None), ("postgresql://server-db/ordini?port=0", "0", None),
+    ("postgresql://anna:segreto@server-db:99999/ordini", "99999", "postgresql://anna:***@server-db:99999/ordini")])
+def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_naming_the_port(capsys, tmp_path, sample_workbook,
+                                                                                 given, port, shown):
+    """Refused as the cell refuses it, naming the port and what to write there: it was refused as
+    an unusable ledger, the port unnamed (`?port=0` as a server not reached), the password shown."""
     workbook = tied(sample_workbook, tmp_path, "")
     code, said = cli(capsys, "orders", "list", workbook, "--ledger", given)
     assert code == 2, said
-    assert "errore interno" not in said and "non è utilizzabile" in said and "Correggi --ledger" in said, said
+    assert f"La porta «{port}» del registro {shown or given} non è un numero di porta: scrivi dopo i «:» la porta " \
+           "del server PostgreSQL (di solito 5432" in said, said
+    assert "Correggi --ledger o TOOLKIT_LEDGER_URL." in said and "errore interno" not in said, said
+    assert "segreto" not in said and not list(tmp_path.glob("*.sqlite"))

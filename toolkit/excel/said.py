@@ -913,6 +913,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "TOOLKIT_LEDGER_URL.",
         "en": "The ledger {url} cannot be used: the toolkit keeps its ledger in a SQLite file (sqlite:///path) or in "
               "PostgreSQL (postgresql://user:password@server/database). Fix TOOLKIT_LEDGER_URL."},
+    "ledger-bad-port": {
+        "it": "La porta «{port}» del registro {url} non è un numero di porta: scrivi dopo i «:» la porta del server "
+              "PostgreSQL (di solito 5432, che si può anche omettere: postgresql://server-db/ordini). Correggi "
+              "TOOLKIT_LEDGER_URL.",
+        "en": "The port “{port}” of the ledger {url} is not a port number: write after the “:” the PostgreSQL "
+              "server's port (usually 5432, which may be left out: postgresql://server-db/ordini). Fix "
+              "TOOLKIT_LEDGER_URL."},
     "ledger-not-a-ledger": {
         "it": "Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. "
               "Ripristinalo da una copia di sicurezza (i pulsanti usano il registro accanto alla cartella, o quello "

@@ -33,6 +33,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import (
     BigInteger,
@@ -66,6 +67,7 @@ from toolkit.ledger import copy_in, lock, move_values, reserved, schema, shipped
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
+from toolkit.model.cells import bad_port
 from toolkit.model.parties import Parties
 
 LEDGER_NEWER = define(
@@ -194,6 +196,14 @@ LEDGER_UNSUPPORTED = define(
        "o in PostgreSQL (postgresql://utente:password@server/database). Correggi --ledger o TOOLKIT_LEDGER_URL.",
     en="The ledger {url} cannot be used: the toolkit keeps its ledger in a SQLite file (sqlite:///path) or in "
        "PostgreSQL (postgresql://user:password@server/database). Fix --ledger or TOOLKIT_LEDGER_URL.")
+LEDGER_BAD_PORT = define(
+    "ledger-bad-port", "error",
+    it="La porta «{port}» del registro {url} non è un numero di porta: scrivi dopo i «:» la porta del server "
+       "PostgreSQL (di solito 5432, che si può anche omettere: postgresql://server-db/ordini). Correggi --ledger o "
+       "TOOLKIT_LEDGER_URL.",
+    en="The port “{port}” of the ledger {url} is not a port number: write after the “:” the PostgreSQL server's "
+       "port (usually 5432, which may be left out: postgresql://server-db/ordini). Fix --ledger or "
+       "TOOLKIT_LEDGER_URL.")
 
 LEDGER_NO_DRIVER = define(
     "ledger-no-driver", "error",
@@ -335,8 +345,11 @@ def shown_url(url: str) -> str:
     """A ledger's address as a message shows it: its password hidden, a path as typed."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return url
+    except (ArgumentError, ValueError):  # a port that is no number: the password hidden all the same
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
@@ -409,6 +422,8 @@ def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:
 
 
 def _engine(url: str, holder: Holder) -> Engine:
+    if url.lower().startswith("postgres") and (port := bad_port(url)) is not None:
+        raise UnusableInput(LEDGER_BAD_PORT(None, url=shown_url(url), port=port))
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is no number, postgresql://db:abc/ordini
@@ -419,8 +434,6 @@ def _engine(url: str, holder: Holder) -> Engine:
         parsed = parsed.set(drivername="postgresql")
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
-        if parsed.port == 0:  # no server's port: it read as a server not reached
-            raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown))
         parsed = parsed.set(drivername="postgresql+psycopg")
         if importlib.util.find_spec("psycopg") is None:
             raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))

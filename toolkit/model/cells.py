@@ -663,7 +663,7 @@ def _ledger_setting(value: Any) -> str:
                without=_password_as(parts, query, None))
     if not parts.path.strip("/") and not any(k == "dbname" and v for k, v in query):
         refuse(LEDGER_SETTING_NO_DATABASE, value=value)
-    if (port := _bad_port(parts, query)) is not None:
+    if (port := bad_port(text)) is not None:
         refuse(LEDGER_SETTING_BAD_PORT, value=text, port=port)
     if "/" in (database := parts.path[1:]):
         refuse(LEDGER_SETTING_SLASH, value=text, database=database,
@@ -671,10 +671,19 @@ def _ledger_setting(value: Any) -> str:
     return text
 
 
-def _bad_port(parts: SplitResult, query: list[tuple[str, str]]) -> str | None:
+def bad_port(address: str) -> str | None:
     """The port written after the server's `:` or as `?port=` when it is no port number (a
-    refusal at the cell rather than an internal error at the first command), else None. Port 0
-    is no server's: it read as a server not reached, the cell never named."""
+    refusal at the cell, or of `--ledger`, rather than an internal error at the first command),
+    else None. Port 0 is no server's: it read as a server not reached, the port never named.
+
+    >>> bad_port("postgresql://db:0/ordini"), bad_port("postgresql://db/ordini?port=x"), bad_port("postgresql://db/o")
+    ('0', 'x', None)
+    """
+    try:
+        parts = urlsplit(address)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return None
     try:
         if parts.port == 0:
             return parts.netloc.rpartition(":")[2]
