@@ -166,6 +166,39 @@ def test_calamines_panic_lines_stay_off_the_screen_and_other_lines_reach_it(tmp_
     assert capfd.readouterr().err == "a library's own warning\n"
 
 
+def test_another_threads_lines_reach_the_screen_while_calamine_reads_and_its_panics_never(capfd):
+    """A progress bar's steps and a warning written by another thread while a sheet is read: held
+    in the file until the read ended, then shown all at once, late. Now they come as written, a
+    step under way too, while Rust's report, written between them a piece at a time, stays off."""
+    import os
+    import threading
+    import time
+
+    from toolkit.intake.rust_panics import panics_off_screen
+
+    def shown_while_reading(expected: str) -> str:
+        seen = ""
+        deadline = time.monotonic() + 5
+        while expected not in seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+            seen += capfd.readouterr().err
+        return seen
+
+    with panics_off_screen():
+        writer = threading.Thread(target=os.write, args=(2, b"lettura 10 %\rlettura 20 %"))
+        writer.start()
+        writer.join()
+        assert shown_while_reading("20 %") == "lettura 10 %\rlettura 20 %"
+        os.write(2, b"\nthread '<unnamed>' (25436) panicked at src/xls.rs:811:15:\nindex out")
+        time.sleep(0.2)
+        os.write(2, b" of bounds\nnote: run with `RUST_BACKTRACE=1` to display a backtrace\nWarning: a library's own\n")
+        assert shown_while_reading("own\n") == "\nWarning: a library's own\n"
+        os.write(2, b"thread 'main' said hello")
+        time.sleep(0.2)
+        assert capfd.readouterr().err == "", "a line that may be a panic's waits for its end"
+    assert capfd.readouterr().err == "thread 'main' said hello"
+
+
 def test_the_panic_guard_imports_and_reads_where_the_system_has_neither_fork_nor_pread(tmp_path, capfd,
                                                                                        monkeypatch):
     """Windows, where the desks' Excel runs, has neither `os.register_at_fork` nor `os.pread`:

@@ -5,11 +5,13 @@ is refused as damaged (`sources._broken`), but Rust's panic hook has written its
 process's stderr first (`thread '<unnamed>' panicked at …/xls.rs:811:15:`, the message, a
 backtrace when `RUST_BACKTRACE` is set): lines a user cannot act on, above the refusal that says
 what to do. The hook cannot be replaced from Python, so while calamine reads, file descriptor 2
-goes to a temporary file; afterwards what was written there goes to stderr but for the panics'
-lines (with `TOOLKIT_DEBUG` set, all of it). The redirection is the process's: readers in several
-threads share one, made by the first to enter and undone by the last to leave, and a line
-Python wrote meanwhile reaches the screen when it is undone, late but whole and in order. A forked child
-(`convert`'s workers) has one of its own.
+goes to a temporary file, and what is written there goes on to stderr but for the panics' lines
+(with `TOOLKIT_DEBUG` set, all of it): every twentieth of a second while calamine reads, by a
+thread of the guard's (`PASSED_EVERY`), the rest when the read ends. The redirection is the
+process's: readers in several threads share one, made by the first to enter and undone by the
+last to leave, so another thread's line (a progress bar, a warning) written meanwhile reaches the
+screen as it is written, in order, where it arrived whole and late at the read's end. A line that
+may be a panic's is held until its end says. A forked child (`convert`'s workers) has one of its own.
 """
 
 from __future__ import annotations
@@ -19,21 +21,96 @@ import re
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
 _PANICKED = re.compile(rb"^thread '[^']*'(?: \(\d+\))? panicked at ")
+_PANIC_START = b"thread '"
+PASSED_EVERY = 0.05
+"""Seconds between two passings on of what was written while calamine reads: a progress bar's
+step late by as much at most, and an idle guard's thread wakes only while a read goes on."""
+
+
+class _Sieve:
+    """`without_panics` a piece at a time, as the pieces are written: a line is let through once
+    it cannot be a panic's, a line of text under way at once unless it may begin one (`thread '`);
+    a blank line waits for the next, which may be the report it comes before.
+
+    >>> sieve = _Sieve()
+    >>> sieve.sift(b"45 %\\r50 %"), sieve.sift(b"\\r\\nthread 'x' panicked at a.rs:1:1:\\nbo"), sieve.sift(b"om\\nnote: x\\n")
+    (b'45 %\\r50 %', b'\\r\\n', b'')
+    >>> sieve.sift(b"thread 'main' said"), sieve.sift(b" hello\\n\\n"), sieve.sift(b"", ended=True)
+    (b'', b"thread 'main' said hello\\n", b'\\n')
+    """
+
+    def __init__(self) -> None:
+        self.skipping = self.frames = False
+        self.blank: bytes | None = None  # a blank line kept, unless a panic's report follows
+        self.under_way = b""  # a line not yet ended, held
+        self.passing = False  # a line not yet ended, let through: the rest of it goes too
+
+    def sift(self, written: bytes, *, ended: bool = False) -> bytes:
+        kept: list[bytes] = []
+        for line in (self.under_way + written).splitlines(keepends=True):
+            self.under_way = b""
+            whole = line.endswith((b"\n", b"\r"))
+            if self.passing:
+                kept.append(line)
+                self.passing = not whole
+            elif whole or ended:
+                self._line(line, kept)
+            elif self.skipping or _PANIC_START.startswith(line[:len(_PANIC_START)]):
+                self.under_way = line
+            else:
+                self._let_through(line, kept)
+                self.passing = True
+        if ended:
+            self._let_through(b"", kept)
+        return b"".join(kept)
+
+    def _line(self, line: bytes, kept: list[bytes]) -> None:
+        if _PANICKED.match(line):
+            self.skipping, self.frames = True, False
+            self.blank = None  # the blank line Rust writes before the report
+        elif self.skipping and self.frames and line[:1].isspace():
+            pass
+        elif self.skipping and line.startswith(b"stack backtrace:"):
+            self.frames = True
+        elif self.skipping and line.startswith(b"note: "):
+            self.skipping = False
+        elif self.skipping and not self.frames:
+            pass
+        elif not line.strip():
+            self.skipping = False
+            self._let_through(b"", kept)
+            self.blank = line
+        else:
+            self.skipping = False
+            self._let_through(line, kept)
+
+    def _let_through(self, line: bytes, kept: list[bytes]) -> None:
+        if self.blank is not None:
+            kept.append(self.blank)
+            self.blank = None
+        if line:
+            kept.append(line)
 
 
 class _Redirection:
-    """fd 2 as calamine's readers left it: how many read, the real stderr kept, the file it went to."""
+    """fd 2 as calamine's readers left it: how many read, the real stderr kept, the file it went
+    to, how far into it has been passed on and through which sieve, the thread passing it on."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.readers = 0
         self.saved: int | None = None
         self.caught: IO[bytes] | None = None
+        self.sent = 0
+        self.sieve = _Sieve()
+        self.reading = threading.Event()
+        self.passer: threading.Thread | None = None
 
 
 _now = _Redirection()
@@ -96,7 +173,23 @@ def _held() -> bool:
         os.close(saved)
         return False
     _now.saved = saved
+    if _now.passer is None:
+        _now.passer = threading.Thread(target=_passing_on, args=(_now,), name="toolkit-stderr", daemon=True)
+        _now.passer.start()
+    _now.reading.set()
     return True
+
+
+def _passing_on(now: _Redirection) -> None:
+    """While fd 2 is held aside, what was written to it passed on every `PASSED_EVERY` seconds,
+    the panics' lines left out: another thread's progress bar or warning is not held back until
+    the read ends. One thread per process, waiting while no read goes on."""
+    while True:
+        now.reading.wait()
+        time.sleep(PASSED_EVERY)
+        with now.lock:
+            if now.saved is not None and now.caught is not None:
+                now.sent = _sent(now.caught.fileno(), now.sent, now.saved, now.sieve)
 
 
 def _given_back() -> None:
@@ -104,8 +197,9 @@ def _given_back() -> None:
     thread wrote in between: sent after, a thread's line written as fd 2 came back reached the
     screen before its own earlier ones. The file is read without moving the offset it shares
     with fd 2, at which other threads may still be writing."""
-    saved, caught = _now.saved, _now.caught
+    saved, caught, sieve = _now.saved, _now.caught, _now.sieve
     _now.saved = None
+    _now.reading.clear()
     assert saved is not None and caught is not None
     fd = caught.fileno()
     try:
@@ -113,23 +207,24 @@ def _given_back() -> None:
             sys.stderr.flush()
         except (OSError, ValueError, AttributeError):
             pass
-        sent = _sent(fd, 0, saved)
+        _now.sent = _sent(fd, _now.sent, saved, sieve)
     finally:  # a Ctrl-C here left fd 2 in the file for good, the interruption's own message unseen
         os.dup2(saved, 2)
         os.close(saved)
-    if _sent(fd, sent, 2):
+    _now.sieve = _Sieve()
+    if _sent(fd, _now.sent, 2, sieve, ended=True):
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
+    _now.sent = 0
 
 
-def _sent(fd: int, start: int, to: int) -> int:
+def _sent(fd: int, start: int, to: int, sieve: _Sieve, *, ended: bool = False) -> int:
     """What the caught file holds from `start` written to `to` (without the panics' lines but
-    with `TOOLKIT_DEBUG` set), read with `pread`; where it ends."""
+    with `TOOLKIT_DEBUG` set), read with `pread`; where it ends. Until the read has `ended`, a
+    line that may still turn out a panic's stays in `sieve`."""
     end = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
-    if end == start:
-        return end
     written = b"".join(os.pread(fd, min(1 << 16, end - at), at) for at in range(start, end, 1 << 16))
-    kept = written if os.environ.get("TOOLKIT_DEBUG") else without_panics(written)
+    kept = written if os.environ.get("TOOLKIT_DEBUG") else sieve.sift(written, ended=ended)
     while kept:
         kept = kept[os.write(to, kept):]
     return end
@@ -147,22 +242,4 @@ def without_panics(written: bytes) -> bytes:
     ...                b"             at a.rs:1\\nnote: Some details are omitted\\nWarning: mine\\n")
     b'Warning: mine\\n'
     """
-    kept: list[bytes] = []
-    skipping, frames = False, False
-    for line in written.splitlines(keepends=True):
-        if _PANICKED.match(line):
-            skipping, frames = True, False
-            if kept and not kept[-1].strip():  # the blank line Rust writes before the report
-                kept.pop()
-        elif skipping and frames and line[:1].isspace():
-            pass
-        elif skipping and line.startswith(b"stack backtrace:"):
-            frames = True
-        elif skipping and line.startswith(b"note: "):
-            skipping = False
-        elif skipping and not frames:
-            pass
-        else:
-            skipping = False
-            kept.append(line)
-    return b"".join(kept)
+    return _Sieve().sift(written, ended=True)
