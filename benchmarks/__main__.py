@@ -4,12 +4,16 @@
     python -m benchmarks --scales L --skip-naive-at L
     python -m benchmarks --scales S --repeat 1 # smoke check, well under 2 minutes
     python -m benchmarks --only load_validate,calamine_floor --scales M --repeat 5
+    python -m benchmarks --scales L --guard    # then held against the committed results, in units
+    python -m benchmarks --guard benchmarks/results/X.json --measured benchmarks/results/latest.json
 
 Prints the median wall time and median peak RSS per measure and scale, each in units too (the
 python-calamine floor at L measured in the same run, or by the month's run beside itself: the
 machine's speed drifts by 2 × from day to day, so issue 20's targets are multiples of it), the
 ratios to the floors and the targets, and writes `benchmarks/results/<timestamp>-<scales>.json` and
-`benchmarks/results/latest.json` (unless `--no-save`). See docs/performance.md.
+`benchmarks/results/latest.json` (unless `--no-save`). With `--guard`, exit 1 when a measure is
+more than `--tolerance` slower in units than in the committed results (`benchmarks.guard`).
+See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 
-from benchmarks import RESULTS, ROOT, SCALES, generate
+from benchmarks import RESULTS, ROOT, SCALES, generate, guard
 from benchmarks.measure import DESCRIPTIONS, MEASURES
+from benchmarks.units import unit_of
 
 PACKAGES = ("python-calamine", "openpyxl", "XlsxWriter", "SQLAlchemy", "python-dateutil", "pydantic", "holidays")
 GIB = 1024  # MiB
@@ -67,16 +73,6 @@ def _month_without_workbook(s: dict, measure: str = "month") -> float | None:
     if month.get("median_s") is None:
         return None
     return month["median_s"] - (_month_part(s, "workbook", measure) or 0.0)
-
-
-def unit_of(summary: dict, scale: str) -> float | None:
-    """The unit of issue 20's targets: the python-calamine floor at L measured in this run (the
-    `calamine_floor` measure at L, else the floor a month's run measured beside itself)."""
-    floor = (summary.get("L") or {}).get("calamine_floor") or {}
-    if floor.get("median_s"):
-        return floor["median_s"]
-    months = (summary.get(scale, {}).get(name) or {} for name in ("month", "month_restocked"))
-    return next((m["unit_s"] for m in months if m.get("unit_s")), None)
 
 
 TARGETS = (
@@ -365,7 +361,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one run may take before it is stopped and reported (default 1800); "
                              "a measure that times out is not run again at that scale")
     parser.add_argument("--no-save", action="store_true", help="print only, write no result file")
+    parser.add_argument("--guard", nargs="?", const="", metavar="RESULTS.json",
+                        help="hold the run against these committed results (default: for each measure and scale, "
+                             "the newest committed file that measured it), in units of each run's floor: exit 1 "
+                             "naming each measure more than --tolerance slower")
+    parser.add_argument("--tolerance", type=_percent, default=guard.TOLERANCE_PERCENT, metavar="PERCENT",
+                        help=f"how much slower in units a measure may be under --guard (default {guard.TOLERANCE_PERCENT:g})")
+    parser.add_argument("--measured", metavar="RUN.json",
+                        help="with --guard: hold this results file against them instead of measuring now")
     args = parser.parse_args(argv)
+    if args.measured is not None:
+        if args.guard is None:
+            parser.error("--measured goes with --guard")
+        try:
+            run = guard.load(Path(args.measured))
+        except ValueError as exc:
+            parser.error(str(exc))
+        return _guarded(parser, run["summary"], args.guard, args.tolerance, Path(args.measured))
 
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
     unknown = [s for s in scales if s not in SCALES]
@@ -466,7 +478,48 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(runs)} runs in {total:.0f} s; load average {host['load_average_start']} → {host['load_average_end']}")
     if not args.no_save:
         print(f"wrote {path.relative_to(ROOT)} and {(RESULTS / 'latest.json').relative_to(ROOT)}")
-    return 1 if any(r.get("failed") for r in runs) else 0
+    failed = any(r.get("failed") for r in runs)
+    if args.guard is not None:
+        print()
+        return max(_guarded(parser, summary, args.guard, args.tolerance, path), int(failed))
+    return 1 if failed else 0
+
+
+def _percent(text: str) -> float:
+    """`--tolerance`: a percentage, `25` or `25 %`."""
+    try:
+        value = float(text.strip().rstrip("%").strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 25)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a tolerance is not negative: {text!r}")
+    return value
+
+
+def _guarded(parser: argparse.ArgumentParser, summary: dict, named: str, tolerance: float, run_file: Path) -> int:
+    """The guard's table and verdict for `summary` against `named` (empty: the committed
+    results, `run_file` left out of them): 1 when a measure is past the tolerance, else 0."""
+    try:
+        paths = [Path(named)] if named and guard.load(Path(named)) else guard.committed(RESULTS, leave_out=[run_file])
+    except ValueError as exc:
+        parser.error(str(exc))
+    before = guard.baseline(paths)
+    if not before:
+        parser.error(f"--guard: no committed results in {RESULTS}")
+    verdicts = guard.compare(guard.figures({"summary": summary}, "run"), before, tolerance)
+    print(_format(guard.rows(verdicts)))
+    if absent := guard.not_run(verdicts):
+        print(absent)
+    slower = guard.slower_said(verdicts, tolerance)
+    if slower:
+        print(f"\nguard: {len(slower)} measure(s) more than {tolerance:g} % slower in units than committed:")
+        for line in slower:
+            print(f"  {line}")
+        return 1
+    missing = sum(1 for v in verdicts if v.change is None)
+    print(f"\nguard: no measure more than {tolerance:g} % slower in units"
+          + (f" ({missing} not compared: missing on one side)" if missing else ""))
+    return 0
 
 
 if __name__ == "__main__":

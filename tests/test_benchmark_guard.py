@@ -1,0 +1,120 @@
+"""`python -m benchmarks --guard`: a run held against the committed results in units of each
+run's own floor, so a slower machine is no regression and a slower measure is; exit 1 naming
+each measure (or part) past the tolerance, a measure missing on either side told, not failed.
+Synthetic results files only: nothing here is timed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+from benchmarks.guard import baseline, committed
+
+
+def results(path: Path, floor: float | None, **measures: float | dict) -> Path:
+    """A results file as the runner writes it: each measure's median seconds (or its summary),
+    the calamine floor at L, the unit, beside them."""
+    summary = {name: value if isinstance(value, dict) else {"runs": 3, "ok": 3, "median_s": value}
+               for name, value in measures.items()}
+    if floor is not None:
+        summary["calamine_floor"] = {"runs": 3, "ok": 3, "median_s": floor}
+    path.write_text(json.dumps({"started": "2026-12-05T10:00:00+00:00", "complete": True, "scales": ["L"],
+                                "summary": {"L": summary}}))
+    return path
+
+
+def guarded(capsys, *argv: str | Path) -> tuple[int, str]:
+    code = main(["--guard", *map(str, argv)])
+    return code, capsys.readouterr().out
+
+
+def test_a_measure_slower_in_units_than_the_tolerance_fails_naming_it_and_its_part(tmp_path, capsys):
+    committed_run = results(tmp_path / "before.json", 2.0, load_validate=3.0,
+                            month={"runs": 1, "ok": 1, "median_s": 200.0, "parts": {"ship": 100.0, "invoice": 20.0}})
+    run = results(tmp_path / "run.json", 2.0, load_validate=3.6,
+                  month={"runs": 1, "ok": 1, "median_s": 230.0, "parts": {"ship": 130.0, "invoice": 20.0}})
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 1, said
+    assert "guard: 1 measure(s) more than 25 % slower in units than committed:" in said
+    assert "month.ship at L: 65.00 u against 50.00 u in before.json (+30 %, tolerance 25 %)" in said
+    assert "load_validate at L:" not in said and "month at L:" not in said, "20 % and 15 % slower: within"
+    code, said = guarded(capsys, committed_run, "--measured", run, "--tolerance", "30 %")
+    assert code == 0 and "guard: no measure more than 30 % slower in units" in said, said
+
+
+def test_a_slower_machine_is_no_regression_its_floor_slower_alike(tmp_path, capsys):
+    """Every measure twice as slow, and the floor too: the same in units."""
+    committed_run = results(tmp_path / "before.json", 1.5, load_validate=2.5, orders_one_date=1.8)
+    run = results(tmp_path / "run.json", 3.0, load_validate=5.0, orders_one_date=4.0)
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 0, said
+    line = next(x for x in said.splitlines() if x.startswith("orders_one_date "))
+    assert "1.20" in line and "1.33" in line and "+11 %" in line and "within" in line, line
+    code, said = guarded(capsys, committed_run, "--measured", run, "--tolerance", "10")
+    assert code == 1 and "orders_one_date at L: 1.33 u against 1.20 u" in said, said
+
+
+def test_a_measure_missing_on_either_side_is_told_not_failed(tmp_path, capsys):
+    committed_run = results(tmp_path / "before.json", 2.0, load_validate=3.0, einvoice=30.0)
+    run = results(tmp_path / "run.json", 2.0, load_validate=3.0, reservations=9.0,
+                  month={"runs": 1, "ok": 0, "timed_out": True, "timeout_s": 1800})
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 0, said
+    assert "not in this run: einvoice at L" in said
+    reservations = next(x for x in said.splitlines() if x.startswith("reservations "))
+    assert "not in the committed results" in reservations, reservations
+    assert "3 not compared: missing on one side" in said, said
+
+
+def test_a_run_that_timed_out_past_the_tolerance_is_slower(tmp_path, capsys):
+    """Its time-out in units is a lower bound: 1800 s over a 2 s floor is at least 900 u."""
+    committed_run = results(tmp_path / "before.json", 2.0, month=1200.0)
+    run = results(tmp_path / "run.json", 2.0, month={"runs": 1, "ok": 0, "timed_out": True, "timeout_s": 1800})
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 1 and "month at L: ≥ 900.00 u against 600.00 u in before.json (+50 %" in said, said
+    code, said = guarded(capsys, committed_run, "--measured", run, "--tolerance", "60")
+    assert code == 0 and "timed out after 1800 s, not past the tolerance" in said, said
+
+
+def test_a_run_without_a_unit_is_told_not_compared(tmp_path, capsys):
+    """No floor at L and no month's own: seconds alone would judge the machine's day."""
+    committed_run = results(tmp_path / "before.json", 2.0, load_validate=3.0)
+    run = results(tmp_path / "run.json", None, load_validate=30.0)
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 0, said
+    line = next(x for x in said.splitlines() if x.startswith("load_validate "))
+    assert "not in this run (no unit in its run)" in line, line
+
+
+def test_by_default_each_measure_is_held_against_the_newest_committed_file_that_measured_it(tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    results(folder / "20261201T100000Z-L.json", 2.0, load_validate=3.0, einvoice=30.0)
+    results(folder / "20261202T100000Z-L.json", 2.0, load_validate=2.0)
+    (folder / "20261203T100000Z-L-month-alternated.json").write_text(json.dumps({"runs": []}))
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "results"], check=True)
+    results(folder / "20261204T100000Z-L.json", 2.0, load_validate=9.0)  # a run not committed
+    results(folder / "latest.json", 2.0, load_validate=9.0)
+    paths = committed(folder)
+    assert [p.name for p in paths] == ["20261201T100000Z-L.json", "20261202T100000Z-L.json",
+                                       "20261203T100000Z-L-month-alternated.json"]
+    before = baseline(paths)
+    assert before[("L", "load_validate")].units == 1.0
+    assert before[("L", "load_validate")].source == "20261202T100000Z-L.json"
+    assert before[("L", "einvoice")].source == "20261201T100000Z-L.json", "not measured since: the older file's"
+    assert committed(folder, leave_out=[folder / "20261202T100000Z-L.json"])[-2].name == "20261201T100000Z-L.json"
+
+
+def test_a_named_file_that_holds_no_results_is_refused(tmp_path, capsys):
+    other = tmp_path / "alternated.json"
+    other.write_text(json.dumps({"runs": []}))
+    run = results(tmp_path / "run.json", 2.0, load_validate=3.0)
+    with pytest.raises(SystemExit) as refused:
+        main(["--guard", str(other), "--measured", str(run)])
+    assert refused.value.code == 2
+    assert "no summary of measures" in capsys.readouterr().err
