@@ -1487,30 +1487,61 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     """Refuse a legacy .xls sheet whose cells or DIMENSIONS record reach past
     `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
     65,536 and column 256 costs a gigabyte, one further right aborts the process. The Workbook
-    stream is read record by record, a sector at a time."""
+    stream is read record by record, a sector at a time (`_xls_reaches`)."""
     names: dict[int, str] = {}
     sheet, rows, columns = "?", 0, 0
-    for offset, kind, body in _biff_records(cfb.stream(stream)):
-        if kind in _XLS_CELLS and len(body) >= 4:
-            row, column = struct.unpack_from("<HH", body)
-            rows, columns = max(rows, row + 1), max(columns, column + 1)
-        elif kind in _XLS_RANGES and len(body) >= 6:
-            row = struct.unpack_from("<H", body)[0]
-            rows, columns = max(rows, row + 1), max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
-        elif kind == 0x0200 and len(body) == 14:
-            last_row, last_column = struct.unpack_from("<L", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
-            rows, columns = max(rows, last_row), max(columns, last_column)
-        elif kind == 0x0085 and len(body) >= 8:
+    for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
+        if kind == 0x0085:
             names[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
-        elif kind == 0x0809:
-            sheet, rows, columns = names.get(offset, "?"), 0, 0
-        else:
             continue
+        if kind == 0x0809:
+            sheet, rows, columns = names.get(offset, "?"), 0, 0
+            continue
+        if row <= rows and column <= columns:
+            continue
+        rows, columns = max(rows, row), max(columns, column)
         if rows * columns > MAX_SHEET_CELLS:
             raise _refuse(
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
                 cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
+
+
+_XLS_CELL_KINDS = frozenset(_XLS_CELLS)
+_XLS_RANGE_KINDS = frozenset(_XLS_RANGES)
+
+
+def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, bytes]]:
+    """(offset, record type, rows, columns, body) of the records that say how far a sheet
+    reaches: a cell's row and column (1-based, read in place: a large sheet is a million
+    LABELSST records, whose bodies `_biff_records` cut out and handed up for nothing, and that
+    walk was most of an .xls's extra reading time), a MULRK's or MULBLANK's last column, a
+    DIMENSIONS' extent; and the BOUNDSHEET and BOF records that name the sheet (their body,
+    rows and columns 0). Every other record is skipped by its header."""
+    unpack = _BIFF_HEADER.unpack_from
+    buffer, base = b"", 0
+    for piece in pieces:
+        buffer += piece
+        at, end = 0, len(buffer)
+        while end - at >= 4:
+            kind, length = unpack(buffer, at)
+            if end - at < 4 + length:
+                break
+            if kind in _XLS_CELL_KINDS:
+                if length >= 4:
+                    row, column = unpack(buffer, at + 4)
+                    yield base + at, kind, row + 1, column + 1, b""
+            elif kind in _XLS_RANGE_KINDS:
+                if length >= 6:
+                    yield base + at, kind, unpack(buffer, at + 4)[0] + 1, unpack(buffer, at + length)[1] + 1, b""
+            elif kind == 0x0200:
+                if length == 14:
+                    yield base + at, kind, struct.unpack_from("<L", buffer, at + 8)[0], unpack(buffer, at + 14)[0], b""
+            elif kind == 0x0085 and length >= 8 or kind == 0x0809:
+                yield base + at, kind, 0, 0, buffer[at + 4:at + 4 + length]
+            at += 4 + length
+        base += at
+        buffer = buffer[at:]
 
 
 def xls_records(source: bytes | Path, kinds: frozenset[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
