@@ -260,6 +260,9 @@ class Vetted:
 
     format: str
     data: bytes | None = None
+    total_rows: bool = True
+    """False when no Total Row can be in the file: an .ods whose `content.xml`, read through by
+    the guard, names no database range or no `SUBTOTAL` (`total_rows` need not read it again)."""
 
 
 def vet_workbook(
@@ -309,8 +312,8 @@ def vet_in_stages(
             head = f.read(1024)
             held = f.getvalue() if isinstance(f, io.BytesIO) else None
             if head.startswith(_ZIP_MAGIC):
-                fmt, handed_over = _check_zip(f, path, limits, stage)
-                return Vetted(fmt, held)
+                fmt, handed_over, totals = _check_zip(f, path, limits, stage)
+                return Vetted(fmt, held, totals)
             if head.startswith(_CFB_MAGIC):
                 return Vetted(_check_cfb(f, path), held)
         finally:
@@ -441,8 +444,9 @@ ZIP_FAULTS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedE
 reported as `file-corrupt`."""
 
 
-def _check_zip(f: BinaryIO, path: Path, limits: _Limits, stage: SheetStage | None = None) -> tuple[str, bool]:
-    """The package's format, and whether `stage` took its sheet checks over (with the file)."""
+def _check_zip(f: BinaryIO, path: Path, limits: _Limits, stage: SheetStage | None = None) -> tuple[str, bool, bool]:
+    """The package's format, whether `stage` took its sheet checks over (with the file), and
+    whether it may hold a Total Row (`Vetted.total_rows`)."""
     members, directory_size = _zip_directory(f)
     if members > MAX_MEMBERS or directory_size > _MAX_DIRECTORY:
         raise _refuse(FILE_TOO_MANY_PARTS, path, limit=MAX_MEMBERS)
@@ -453,13 +457,13 @@ def _check_zip(f: BinaryIO, path: Path, limits: _Limits, stage: SheetStage | Non
             _check_expansion(zf, path, limits)
             names = zf.namelist()
             if mimetype := _member(names, "mimetype"):
-                return _check_odf(zf, path, mimetype), False
+                return "ods", False, _check_odf(zf, path, mimetype)
             if content_types := _member(names, "[Content_Types].xml"):
                 fmt, workbook = _check_ooxml_package(zf, path, content_types)
                 handed_over = stage is not None and stage(f, zf, path, fmt, workbook)
                 if not handed_over:
                     check_ooxml_sheets(zf, path, fmt, workbook)
-                return fmt, handed_over
+                return fmt, handed_over, True
         finally:
             if not handed_over:
                 zf.close()
@@ -1088,7 +1092,9 @@ def _office_kind(content_type: str) -> str:
     return "office" if content_type else "zip"
 
 
-def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
+def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> bool:
+    """Refuse an ODF package that is no spreadsheet, or no safe one; else whether its
+    `content.xml` may hold a Total Row (`_check_ods_extent`)."""
     names = zf.namelist()
     mimetype = _head(zf, mimetype_member, 200).decode("ascii", "replace").strip()
     if mimetype != _ODS_MIMETYPE:
@@ -1111,8 +1117,7 @@ def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
         raise _refuse(FILE_CORRUPT, path)
     if not _any_start(zf, path, content, lambda e: e.tag == _ODF_TABLE):
         raise _refuse(FILE_NO_SHEETS, path)
-    _check_ods_extent(zf, path, content)
-    return "ods"
+    return _check_ods_extent(zf, path, content)
 
 
 _ODS_TAG = re.compile(rb"<(/?)(?:\w{1,32}:)?(table|table-row|table-cell|covered-table-cell)([\s/>])")
@@ -1121,17 +1126,25 @@ _ODS_NAME = re.compile(rb"""(?:\w{1,32}:)?name\s*=\s*["']([^"']{0,200})""")
 _MAX_TAG = 2**20
 
 
-def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> None:
+def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
     """Refuse a table whose cells reach past `MAX_SHEET_CELLS`, counting repeated rows and
     cells as calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
     costs a grid of a million rows. Trailing empty rows and cells (LibreOffice writes a
     thousand repeated empty columns in every file) count only when a value follows them.
 
-    `content.xml` is read as a stream of tags, so memory stays a few MB.
+    `content.xml` is read as a stream of tags, so memory stays a few MB. Whether it names both a
+    database range and a `SUBTOTAL` (`ODS_TOTAL_WORDS`) is looked for in the same chunks: without
+    both it holds no Total Row, and `total_rows` does not inflate it again (at L, 8 % of the read).
     """
     table, rows, row_repeat, column, row_columns = "", 0, 1, 0, 0
     far = (0, 0)
-    for closing, name, tag in _ods_tags(zf, path, content):
+    words: set[bytes] = set()
+
+    def see(text: bytes) -> None:
+        if len(words) < len(ODS_TOTAL_WORDS):
+            words.update(w for w in ODS_TOTAL_WORDS if w in text)
+
+    for closing, name, tag in _ods_tags(zf, path, content, see):
         if name == b"table":
             if not closing:
                 found = _ODS_NAME.search(tag)
@@ -1155,6 +1168,12 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> None:
                 FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
                 cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
+    return len(words) == len(ODS_TOTAL_WORDS)
+
+
+ODS_TOTAL_WORDS = (b"database-range", b"SUBTOTAL(")
+"""What an .ods's `content.xml` holds when a table of it may have a Total Row: LibreOffice keeps
+an Excel table as a database range, and its Total Row's sums as `SUBTOTAL` formulas."""
 
 
 def _repeat(tag: bytes) -> int:
@@ -1162,12 +1181,16 @@ def _repeat(tag: bytes) -> int:
     return max(int(found[1]), 1) if found else 1
 
 
-def _ods_tags(zf: zipfile.ZipFile, path: Path, content: str) -> Iterator[tuple[bool, bytes, bytes]]:
-    """The table, row and cell tags of `content.xml` in order, as (closing, name, whole tag)."""
+def _ods_tags(zf: zipfile.ZipFile, path: Path, content: str,
+              seen: Callable[[bytes], object]) -> Iterator[tuple[bool, bytes, bytes]]:
+    """The table, row and cell tags of `content.xml` in order, as (closing, name, whole tag);
+    `seen` is shown each chunk, after the end of the one before from its last tag begun, so a
+    word cut by a chunk's end is shown whole."""
     carried = b""
     with zf.open(content) as stream:
         while chunk := stream.read(_CHUNK):
             text = carried + chunk
+            seen(text)
             at = 0
             for found in _ODS_TAG.finditer(text):
                 end = text.find(b">", found.start())

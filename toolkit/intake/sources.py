@@ -82,8 +82,8 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     from toolkit.intake.guard import vet_workbook
 
     path = Path(path)
-    data = vet_workbook(path).data
-    return RawWorkbook(path.name, tuple(_calamine_sheets(path, data))), data
+    vetted = vet_workbook(path)
+    return RawWorkbook(path.name, tuple(_calamine_sheets(path, vetted.data, totals=vetted.total_rows))), vetted.data
 
 
 def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> ParsedSheets:
@@ -109,7 +109,8 @@ def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> P
 
     path = Path(path)
     vetted, clearance = vet_beside_the_parser(path)
-    return _calamine_sheets(path, vetted.data, ahead=AHEAD, meanwhile=meanwhile, clearance=clearance)
+    return _calamine_sheets(path, vetted.data, ahead=AHEAD, meanwhile=meanwhile, clearance=clearance,
+                            totals=vetted.total_rows)
 
 
 AHEAD = 4
@@ -128,21 +129,23 @@ def read_vetted_stepwise(paths: Sequence[Path]) -> list[tuple[RawWorkbook, bytes
     batch of order forms took a third more CPU that way than with each step run over the whole
     batch (1.33 against 0.86 ms a form, guard to pricing, one process).
     """
-    from toolkit.intake.guard import vet_workbook
+    from toolkit.intake.guard import Vetted, vet_workbook
 
-    vetted: list[bytes | None | Exception] = []
+    vetted: list[Vetted | Exception] = []
     for path in paths:
         try:
-            vetted.append(vet_workbook(Path(path)).data)
+            vetted.append(vet_workbook(Path(path)))
         except Exception as exc:  # the file's own refusal, raised by the caller in its turn
             vetted.append(exc)
     read: list[tuple[RawWorkbook, bytes | None] | Exception] = []
-    for path, data in zip(paths, vetted):
-        if isinstance(data, Exception):
-            read.append(data)
+    for path, passed in zip(paths, vetted):
+        if isinstance(passed, Exception):
+            read.append(passed)
             continue
+        data = passed.data
         try:
-            read.append((RawWorkbook(Path(path).name, tuple(_calamine_sheets(Path(path), data))), data))
+            read.append((RawWorkbook(Path(path).name, tuple(_calamine_sheets(Path(path), data,
+                                                                             totals=passed.total_rows))), data))
         except Exception as exc:
             read.append(exc)
     return read
@@ -150,12 +153,13 @@ def read_vetted_stepwise(paths: Sequence[Path]) -> list[tuple[RawWorkbook, bytes
 
 def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                      meanwhile: Iterable[Callable[[], object]] = (),
-                     clearance: Clearance | None = None) -> ParsedSheets:
+                     clearance: Clearance | None = None, totals: bool = True) -> ParsedSheets:
     """calamine's opening of a vetted workbook, from the bytes the guard held (else from the
     file), done now (an unusable file raises here), then its sheets as they are asked for, in
     the order `clearance` gives (the workbook's without one): parsed in a second thread up to
     `ahead` sheets ahead (0: in this thread, when asked for), each once `clearance` lets it
-    (given one, the guard's refusal comes before calamine's).
+    (given one, the guard's refusal comes before calamine's). Without `totals` (the guard found
+    none can be there: `Vetted.total_rows`), no Total Row is looked for.
 
     The cells showing an error (which calamine gives as empty) are searched for in a thread of
     their own beside the parse, a sheet at a time in its order (`error_cells.ErrorScan`)."""
@@ -196,7 +200,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
         scan = ErrorScan(data if data is not None else path, order, cleared.holds_errors)
         parsed = _parsed_ahead(parse, order, ahead, tasks) if ahead else map(parse, order)
-        totals = total_rows(data if data is not None else path)
+        found_totals = total_rows(data if data is not None else path) if totals else {}
         places = workbook_places(names, order)
         waiting = set(places)
         failed: tuple[int, Exception] | None = None
@@ -218,7 +222,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                     raise failed[1]
                 start = sheet.start or (0, 0)
                 errors = scan.sheet_errors(name)
-                if found := totals.get(name):
+                if found := found_totals.get(name):
                     rows = without_total_rows(rows, start[0] + 1, start[1] + 1, found)
                     errors = outside_total_rows(errors, found)
                 if count == len(names) and (refusal := cleared.verdict()):
