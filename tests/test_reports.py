@@ -244,6 +244,23 @@ def test_aging_is_what_payment_monitoring_finds_open(april):
         assert row.bucket == ("credit" if row.amount < 0 else bucket(row.days_past_due))
 
 
+def test_the_aging_of_a_month_holds_what_earlier_months_left_open(april, desk, tmp_path, capsys):
+    """July's aging (`--from 2026-07-01`) holds April's invoices still unpaid on its day, the
+    oldest debts: it left out every document dated before `--from`, so it showed nothing owed.
+    Its total is the outstanding total of `payments status` that day; the title says the day."""
+    import json
+
+    _, session = april
+    open_now = monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+    assert open_now and all(r.invoice_date < date(2026, 7, 1) for r in open_now)
+    target = tmp_path / "aging.xlsx"
+    capsys.readouterr()
+    assert _run("report", "aging", str(desk), "--from", "2026-07-01", "--to", str(AS_OF), "--out", str(target),
+                "--json") == 0
+    assert Decimal(json.loads(capsys.readouterr().out)["total"]) == sum((r.outstanding for r in open_now), Decimal(0))
+    assert _cells(target, "Report")[1][0] == "Crediti aperti al 15/07/2026"
+
+
 def test_an_invoice_due_on_the_report_day_is_not_yet_overdue(april):
     """Due today is not late: 0 days past due is "not yet due", the day after is 1–30."""
     _, session = april

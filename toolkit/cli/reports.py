@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         kind: str = typer.Argument(..., help=f"{KINDS.words()}."),
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
-        date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),
+        date_from: str = typer.Option(..., "--from", help="Primo giorno (scadenziario: non usato, conta tutto ciò "
+                                      "che è aperto al --to) / first day (aging: unused, it counts all open on --to)."),
         date_to: str = typer.Option(..., "--to", help="Ultimo giorno (aging: la data dei crediti aperti) / last day "
                                     "(aging: the day receivables are open on)."),
         by: str | None = typer.Option(None, "--by", help=f"Raggruppa per / group by: {GROUPINGS.words()} (es. "

@@ -230,18 +230,18 @@ def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any
 # --- aging ------------------------------------------------------------------------------------
 
 def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> Report:
-    """Open receivables on the period's last day, of the invoices and credit notes dated in the
-    period: what `toolkit payments status` finds outstanding (payments and the credit notes
-    citing the invoice up to that day), each open due by its own days past due (`aged`: a due
-    of today is not yet due, a credit note is a credit for what it settles of no invoice)."""
+    """Open receivables on the period's last day, of every invoice and credit note open on it
+    whatever its date: an aging is what is open at a day, and one of January that left out
+    December's unpaid invoices hid the oldest debts, the ones it exists to show. What `toolkit
+    payments status` finds outstanding (payments and the credit notes citing the invoice up to
+    that day), each open due by its own days past due (`aged`: a due of today is not yet due, a
+    credit note is a credit for what it settles of no invoice)."""
     from toolkit.core.payments import payment_status
     from toolkit.services.payments import receivables_on
 
     as_of = request.end
     rows = []
     for receivable in receivables_on(ledger, as_of):
-        if receivable.invoice_date < request.start:
-            continue
         status = payment_status(receivable, as_of)
         if status.outstanding == 0:
             continue

@@ -50,7 +50,7 @@ define({
     "report.data": ("Dati", "Data"),
     "report.period": ("Periodo: dal {start} al {end}", "Period: {start} to {end}"),
     "report.compared": ("Confronto: dal {start} al {end}", "Compared with: {start} to {end}"),
-    "report.as_of": ("Crediti aperti al {end}, fatture dal {start}", "Open receivables on {end}, invoices from {start}"),
+    "report.as_of": ("Crediti aperti al {end}", "Open receivables on {end}"),
     "report.by": ("Raggruppato per: {by}", "Grouped by: {by}"),
     "report.amount": ("Importo", "Amount"),
     "report.compare_amount": ("Confronto", "Comparison"),
