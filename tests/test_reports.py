@@ -127,6 +127,10 @@ def test_every_total_is_the_ledger_s(april, kind, by):
     assert int(made.timeline["compare_amount"].sum()) == made.compare_total
 
 
+VOLUME_DISCOUNTS = "Sconti di volume"
+"""The row of the volume discounts' credit notes, by item and by category."""
+
+
 def _ledger_lines(ledger, kind: Kind, first: date, last: date) -> list[tuple[date, str, str, Decimal, Decimal]]:
     """Every line the kind sums, one by one, as the rest of the toolkit reads them (`Decimal`):
     day, customer, item, quantity, amount."""
@@ -146,9 +150,11 @@ def _ledger_lines(ledger, kind: Kind, first: date, last: date) -> list[tuple[dat
                     .join(schema.order_lines, dl.order_line_id == ol.id))
                 .where(d.delivery_date.between(first, last), d.series != SERVICES_RENDERED)).all()]
         else:
-            rows = [(day, customer, item, q, amount) for day, customer, item, q, amount, order_line, description
+            notes = set(conn.execute(select(schema.volume_settlements.c.credit_note_id)).scalars())
+            rows = [(day, customer, VOLUME_DISCOUNTS if note in notes else item, Decimal(0) if note in notes else q,
+                     amount) for day, customer, item, q, amount, order_line, description, note
                     in conn.execute(select(i.invoice_date, i.customer, il.item, il.quantity, il.amount,
-                                           il.order_line_id, il.description).select_from(
+                                           il.order_line_id, il.description, il.invoice_id).select_from(
                         schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id)).where(
                         i.invoice_date.between(first, last))).all()
                     if not _stamp_duty(order_line, description)]
@@ -751,7 +757,8 @@ def _expected_groups(session, kind: Kind, by: str) -> dict[str, Decimal]:
     items = {x.code: x for x in master.items}
     agents = agent_names(master)
     label = {"customer": lambda day, c, i: c, "item": lambda day, c, i: i or "(nessuno)",
-             "category": lambda day, c, i: (items[i].category if i in items else None) or "(nessuno)",
+             "category": lambda day, c, i: (VOLUME_DISCOUNTS if i == VOLUME_DISCOUNTS else
+                                            items[i].category if i in items else None) or "(nessuno)",
              "agent": lambda day, c, i: agents.get(c) or "(nessuno)",
              "zone": lambda day, c, i: customers[c].area or "(nessuno)",
              "month": lambda day, c, i: f"{day:%Y-%m}"}[by]
@@ -789,6 +796,37 @@ def test_every_grouping_of_every_kind_through_the_command(april, desk, tmp_path,
     for name in book.sheet_names:
         assert book.get_sheet_by_name(name).to_python()
     assert _report_rows(out, "Importo") == _expected_groups(session, kind, by)
+
+
+@pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.CUSTOMER_PRODUCTS])
+@pytest.mark.parametrize("by", ["item", "category"])
+def test_volume_discounts_are_a_row_of_their_own_and_no_item_s_sales(april, desk, tmp_path, kind, by):
+    """April's volume discounts (credit notes of no item, dated the 30th) are the row «Sconti di
+    volume» by item and by category, its amount the notes' own: they were under «(nessuno)»,
+    read as sales of no item; each category's amount is its goods' net, and the table's total is
+    the report by customer's, the invoices' taxable less the stamp duty."""
+    _, session = april
+    with reading(session.ledger) as conn:
+        vs, i = schema.volume_settlements.c, schema.invoices.c
+        settled = conn.execute(select(vs.amount).join(schema.invoices, i.id == vs.credit_note_id)
+                               .where(i.invoice_date.between(*SECOND_HALF))).scalars().all()
+    assert settled
+    out = tmp_path / f"{by}.xlsx"
+    assert _run("report", kind.value, str(desk), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", by, "--out", str(out)) == 0
+    rows = _report_rows(out, "Importo")
+    assert rows[VOLUME_DISCOUNTS] == -sum(settled, Decimal(0))
+    assert "(nessuno)" not in rows
+    if by == "category":
+        items = {x.code: x.category for x in session.master.items}
+        goods = [(items[item], amount) for _, _, item, _, amount in _ledger_lines(
+            session.ledger, Kind.INVOICES, *SECOND_HALF) if item in items]
+        for category, amount in rows.items():
+            if category != VOLUME_DISCOUNTS:
+                assert amount == sum((a for c, a in goods if c == category), Decimal(0))
+    total = next(r for r in _cells(out, "Report") if r[0] == "Totale")
+    assert Decimal(str(total[-1])).quantize(CENT) == sum(rows.values()) == _ledger_invoiced(session.ledger,
+                                                                                            *SECOND_HALF)
 
 
 @pytest.mark.parametrize("by", AGING_DIMENSIONS)

@@ -63,6 +63,19 @@ over 90; and the credits owed to the customer (credit notes), which fall due on 
 lower the customer's open balance as they do in `toolkit payments status`."""
 OVERDUE = BUCKETS[1:5]
 
+VOLUME_DISCOUNTS = "\u2063sconti-volume"
+"""The item the invoices' reports give a volume discount's credit note (its lines name no item):
+a row of its own, *Sconti di volume*, by item and by category. Not shared out over the items it
+was counted on, as that would not be exact: the note is split by VAT rate, not by item; the
+lines it counted were chosen by the discount's scope (a category, a customer group) as the
+master stood when it was settled, which the sheets may have changed since; and a proportional
+share would invent cents no document holds. So by item or category the total is still the
+invoices' own, and no item's sales look larger than they were by an invisible discount. An
+invisible separator begins the code, so no code typed on *Articoli* is it."""
+VOLUME_DISCOUNTS_LABELS = {"it": ("Sconti di volume", "Note di credito degli sconti di volume"),
+                           "en": ("Volume discounts", "Volume discounts' credit notes")}
+"""The row's item code and description as the report shows them, and its category."""
+
 NO_COMPARISON_FOR_AGING = define(
     "report-aging-no-comparison", "warning",
     title=("Scadenziario senza confronto", "Aging without comparison"),

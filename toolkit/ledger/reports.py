@@ -26,6 +26,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     literal_column,
     not_,
     or_,
@@ -35,6 +36,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from toolkit.core import stamp_duty
+from toolkit.core.reports import VOLUME_DISCOUNTS
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
@@ -158,9 +160,12 @@ def invoiced(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     negative. The stamp duty charged to a customer, and a credit note's line giving it back, are
     left out: the seller collects it for the Treasury (art. 15 DPR 633/72), it is no sale, and
     counted it showed as a customer's goods of no item."""
-    keys = _keys(i.invoice_date, i.customer, il.item, periods, grain)
+    volume = and_(il.item == "", il.invoice_id.in_(select(schema.volume_settlements.c.credit_note_id)))
+    keys = _keys(i.invoice_date, i.customer, case((volume, literal(VOLUME_DISCOUNTS)), else_=il.item), periods,
+                 grain)
     charge = and_(il.order_line_id.is_(None), il.description.startswith(stamp_duty.CHARGE_WORDS, autoescape=True))
-    return _run(conn, select(*keys, _sum(il.quantity, "quantity"), _sum(il.amount, "amount"))
+    quantity = cast(func.sum(case((volume, 0), else_=stored_integer(il.quantity))), BigInteger).label("quantity")
+    return _run(conn, select(*keys, quantity, _sum(il.amount, "amount"))
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
         .where(_within(i.invoice_date, periods), not_(charge))
         .group_by(*_positions(keys)))

@@ -27,6 +27,8 @@ from toolkit.core.reports import (
     AGING_AHEAD,
     BUCKETS,
     NO_COMPARISON_FOR_AGING,
+    VOLUME_DISCOUNTS,
+    VOLUME_DISCOUNTS_LABELS,
     Compare,
     Kind,
     Report,
@@ -126,12 +128,13 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
     not know, or a blank, is otherwise the empty string, so it groups as "none"."""
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
+    discounts, discounts_description = VOLUME_DISCOUNTS_LABELS[lang]
     sources = {
         "customer_name": ("customer", {**(printed or {}), **{k: c.name for k, c in customers.items()}}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
         "agent": ("customer", agent_names(master, lang)),
-        "description": ("item", {k: x.description for k, x in items.items()}),
-        "category": ("item", {k: x.category or "" for k, x in items.items()}),
+        "description": ("item", {discounts: discounts_description, **{k: x.description for k, x in items.items()}}),
+        "category": ("item", {discounts: discounts, **{k: x.category or "" for k, x in items.items()}}),
     }
     added = {}
     for name in wanted:
@@ -158,7 +161,8 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     compared = comparison_period(request.start, request.end, request.compare)
     periods = [(request.start, request.end), *([compared] if compared else [])]
     by_month = grain(request, compared) == "month"
-    frame = _filter(_read(ledger, request.kind, periods, "month" if by_month else "day"), request)
+    frame = _discounts_named(_filter(_read(ledger, request.kind, periods, "month" if by_month else "day"), request),
+                             master, lang)
     days = pd.to_datetime(frame["day"], format="%Y-%m" if by_month else None)
     frame = frame.assign(day=days, period=pd.Categorical.from_codes(frame["current"].to_numpy(), ["compare", "current"]),
                          month=_months(days)).drop(columns="current")
@@ -176,6 +180,18 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     problems = off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
     return Report(request, by, compared, table, data, timeline, total, compare_total, problems)
+
+
+def _discounts_named(frame: Any, master: MasterData, lang: str) -> Any:
+    """The volume discounts' credit notes under the item the report shows them as, *Sconti di
+    volume* (`VOLUME_DISCOUNTS`), its code on *Articoli* only if the sheet has no such item."""
+    items = frame["item"].cat.categories
+    if VOLUME_DISCOUNTS not in items:
+        return frame
+    name = VOLUME_DISCOUNTS_LABELS[lang][0]
+    if name in items or any(x.code == name for x in master.items):
+        return frame
+    return frame.assign(item=frame["item"].cat.rename_categories({VOLUME_DISCOUNTS: name}))
 
 
 def _months(days: Any) -> Any:
