@@ -229,3 +229,61 @@ def test_every_page_of_a_document_names_it(month_end_invoices):
     counted = [tuple(map(int, page.split()[-1].split("/"))) for page in pages]
     several = [(found[1], count) for found, count in zip(named, counted) if found and count[1] > 1]
     assert any(count == (3, 3) for _, count in several) and len(several) >= 3, several
+
+
+def _shipped_desk(capsys, tmp_path, sample_workbook) -> tuple[Path, str]:
+    """The sample's 9 April ordered and shipped: its DDTs to print."""
+    from test_printing import cli
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-09", "--all", "--ledger", url)[0] == 0
+    return workbook, url
+
+
+def test_print_pdf_keeps_a_users_own_pdf_of_its_name(capsys, tmp_path, sample_workbook):
+    """`print ddt --pdf` wrote `ddt.pdf` over the desk's own `ddt.pdf` (a scan, a carrier's
+    list) without a word, as `report --pdf` no longer does. Refused before anything is printed
+    or marked printed: exit 2, the user's bytes kept, no workbook, the DDTs still unprinted."""
+    from test_printing import cli
+
+    workbook, url = _shipped_desk(capsys, tmp_path, sample_workbook)
+    own = PdfWriter()
+    own.add_blank_page(200, 200)
+    own.add_metadata({"/Author": "Mario Rossi"})
+    target = tmp_path / "print" / "ddt.pdf"
+    target.parent.mkdir()
+    with target.open("wb") as out:
+        own.write(out)
+    kept = target.read_bytes()
+
+    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", target.with_suffix(".xlsx"), "--pdf",
+                     "--ledger", url)
+
+    assert code == 2, said
+    assert (f"Il file {target} esiste già e non è un file «PDF» scritto da toolkit (il suo autore è «Mario Rossi»): "
+            "non lo sostituisco.") in said
+    assert target.read_bytes() == kept and not target.with_suffix(".xlsx").exists()
+    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", tmp_path / "again.xlsx", "--ledger",
+                     url)
+    assert code == 0 and (tmp_path / "again.xlsx").exists(), said
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_print_pdf_replaces_its_own_earlier_pdf(capsys, tmp_path, sample_workbook):
+    """The joined PDF names the toolkit its author, as every PDF it prints: printing again
+    replaces it rather than refusing it as a user's."""
+    from test_printing import cli
+
+    workbook, url = _shipped_desk(capsys, tmp_path, sample_workbook)
+    out = tmp_path / "print" / "ddt.xlsx"
+    args = ("print", "ddt", workbook, "--date", "2026-04-09", "--out", out, "--pdf", "--ledger", url)
+    assert cli(capsys, *args)[0] == 0
+    assert PdfReader(out.with_suffix(".pdf")).metadata.author == "toolkit"
+    first = out.with_suffix(".pdf").stat().st_mtime_ns
+    code, said = cli(capsys, *args)
+    assert code == 0, said
+    assert out.with_suffix(".pdf").stat().st_mtime_ns != first

@@ -61,7 +61,7 @@ from toolkit.ledger.printings import (
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
-from toolkit.writers.pdf import documents_to_pdf
+from toolkit.writers.pdf import documents_to_pdf, refuse_other_pdfs
 
 Document = Order | DeliveryNote | Invoice
 
@@ -554,6 +554,8 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if not own_file:
         out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
         problems = [*problems, *kept]
+    if pdf:
+        refuse_other_pdfs(out.with_suffix(".pdf"), len(documents), label("doc.file_part", lang))
     cash, rested = cash_for(ledger, master, documents), rests_for(ledger, documents)
     check_writable(ledger)
     written = write(kind, out, master, documents, lang, cash, rested)

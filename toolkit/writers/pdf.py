@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.basics.files import atomic_path, in_parts, part_path, refuse_other_pdf
+from toolkit.basics.files import PDF_AUTHOR, atomic_path, in_parts, part_path, refuse_other_pdf
 from toolkit.writers.libreoffice import convert, convert_all
 
 Document = TypeVar("Document")
@@ -69,6 +69,14 @@ def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callabl
     return written
 
 
+def refuse_other_pdfs(target: Path, documents: int, part: str = "parte") -> None:
+    """Refuse, before anything is printed or stored, a PDF that `documents_to_pdf` would write
+    over (`target` and its further parts) which the toolkit did not print (`refuse_other_pdf`):
+    `print --pdf` replaced without a word a user's own PDF that had the name."""
+    for number in range(1, max(1, -(-documents // MOST_IN_A_PDF)) + 1):
+        refuse_other_pdf(part_path(target, part, number))
+
+
 def _counted_from(progress: Callable[[int, int], None] | None, before: int,
                   total: int) -> Callable[[int], None] | None:
     """A part's `progress`, its documents counted after the `before` of the parts before it."""
@@ -99,7 +107,8 @@ def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence
 
 
 def join(pdfs: Sequence[Path], target: Path) -> Path:
-    """The PDFs' pages one after the other in one file, what they share (fonts, images) once.
+    """The PDFs' pages one after the other in one file, what they share (fonts, images) once,
+    its author `PDF_AUTHOR` as every PDF the toolkit prints, so the next print replaces it.
     pypdf's objects refer to each other, so they are collected as soon as the file is written:
     left to the collector, a second part's pages piled up on the first's."""
     from pypdf import PdfWriter
@@ -108,6 +117,7 @@ def join(pdfs: Sequence[Path], target: Path) -> Path:
     for pdf in pdfs:
         joined.append(str(pdf))
     joined.compress_identical_objects()
+    joined.add_metadata({"/Author": PDF_AUTHOR})
     with atomic_path(target) as tmp:
         with tmp.open("wb") as out:
             joined.write(out)
