@@ -55,3 +55,22 @@ def without_customer(workbook: Path, code: str) -> None:
     for sheet in ("Righe modello", "Eccezioni"):
         drop(sheet, "Modello", templates)
     book.save(workbook)
+
+
+def without_item(workbook: Path, code: str) -> None:
+    """The item `code` taken off the master workbook as a desk would: its row on *Articoli*, and
+    every row of another sheet that names it in a column headed *Articolo* (template lines,
+    prices, rules)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    for ws in book.worksheets:
+        heads = [c.value for c in ws[1]]
+        column = "Codice" if ws.title == "Articoli" else "Articolo"
+        if column not in heads:
+            continue
+        at = heads.index(column) + 1
+        for r in range(ws.max_row, 1, -1):
+            if ws.cell(r, at).value == code:
+                ws.delete_rows(r)
+    book.save(workbook)

@@ -723,6 +723,40 @@ def test_a_customer_taken_off_the_sheet_may_still_be_asked_for_by_code(april, tm
     assert _run("payments", "status", str(workbook), "--customer", "C999", "--json") == 2
 
 
+@pytest.mark.parametrize("by", ["item", "category"])
+def test_an_item_taken_off_the_sheet_is_warned_of_and_described_as_its_lines_printed(april, tmp_path, capsys, by):
+    """Deleted from *Articoli* with its sales still in the period: by item its row bore its code
+    beside no description, by category it fell under «(nessuno)», and nothing said why. Its
+    description is the one its invoice lines printed, and a warning names it, exit 0."""
+    import json
+
+    from desks import without_item
+
+    out, session = april
+    lines = _ledger_lines(session.ledger, Kind.INVOICES, *SECOND_HALF)
+    items = {x.code: x for x in session.master.items}
+    gone = next(i for _, _, i, _, _ in lines if i in items and items[i].category)
+    workbook = copied_desk(out, tmp_path)
+    without_item(workbook, gone)
+    target = tmp_path / "fatturato.xlsx"
+    capsys.readouterr()
+    assert _run("report", "fatturato", str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", by, "--out", str(target), "--json") == 0
+    [warning] = [p for p in json.loads(capsys.readouterr().out)["problems"]
+                 if p["code"] == "report-items-off-the-sheet"]
+    assert warning["message"].startswith(f"L'articolo {gone} non è più nel foglio Articoli")
+    amount = sum((a for _, _, i, _, a in lines if i == gone), Decimal(0))
+    rows = _report_rows(target, "Importo")
+    if by == "item":
+        [row] = [r for r in _cells(target, "Report") if r[0] == gone]
+        assert row[1] == items[gone].description and rows[gone] == amount
+    else:
+        assert rows["(nessuno)"] == amount
+    data = _cells(target, "Dati")
+    at = data[4].index("Articolo")
+    assert {r[at + 1] for r in data[5:] if r[at] == gone} == {items[gone].description}
+
+
 def test_the_payments_status_workbook_names_a_customer_taken_off_the_sheet(april, tmp_path):
     """Its *Ragione sociale* on the Scadenzario sheet is the name its invoices printed, where it
     was empty beside the bare code."""

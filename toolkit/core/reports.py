@@ -130,6 +130,39 @@ amounts are under “(none)”. To count them where they belong, put their rows 
                                     dimensions_en=" and ".join(en for _, en in read))]
 
 
+ITEMS_OFF_THE_SHEET = define(
+    "report-items-off-the-sheet", "warning",
+    title=("Articoli non più nel foglio Articoli", "Items no longer on Articoli"),
+    it="{who} non {are} più nel foglio Articoli: il report {them} mostra con la descrizione delle ultime righe del "
+       "registro, e per categoria {their} importi sono sotto «(nessuno)». Per contarli nella loro categoria, rimetti "
+       "{rows} nel foglio Articoli.",
+    en="{who_en} {are_en} no longer on the Articoli sheet: the report shows {them_en} with the description of the "
+       "ledger's latest lines, and by category {their_en} amounts are under “(none)”. To count them in their "
+       "category, put {rows_en} back on Articoli.")
+"""A report by item or category of items taken off *Articoli*: by category their sales were
+under "(none)", and by item beside no description, with no word of why."""
+
+
+def items_off_the_sheet(by: Sequence[str], gone: set[str]) -> list[Problem]:
+    """The warning of a report grouped by item or category whose items `gone` *Articoli* no
+    longer lists (`ITEMS_OFF_THE_SHEET`); none when it groups by neither or all are there.
+
+    >>> print(items_off_the_sheet(("category",), {"A9"})[0].message("en"))
+    Item A9 is no longer on the Articoli sheet: the report shows it with the description of the ledger's latest \
+lines, and by category its amounts are under “(none)”. To count them in their category, put its row back on Articoli.
+    >>> items_off_the_sheet(("customer",), {"A9"}), items_off_the_sheet(("item",), set())
+    ([], [])
+    """
+    if not gone or not {"item", "category"} & set(by):
+        return []
+    codes, one = ", ".join(sorted(gone)), len(gone) == 1
+    words = (("L'articolo", "è", "lo", "i suoi", "la sua riga", "Item", "is", "it", "its", "its row") if one else
+             ("Gli articoli", "sono", "li", "i loro", "le loro righe", "Items", "are", "them", "their", "their rows"))
+    return [ITEMS_OFF_THE_SHEET(None, who=f"{words[0]} {codes}", are=words[1], them=words[2], their=words[3],
+                                rows=words[4], who_en=f"{words[5]} {codes}", are_en=words[6], them_en=words[7],
+                                their_en=words[8], rows_en=words[9])]
+
+
 @dataclass(frozen=True)
 class Request:
     kind: Kind

@@ -191,6 +191,18 @@ def printed_names(conn: Connection, customers: Collection[str]) -> dict[str, str
             if (buyer := issued[found[3]].buyer) is not None}
 
 
+def described_items(conn: Connection, items: Collection[str]) -> dict[str, str]:
+    """Item code → the description its latest invoice line (else order line) printed: who an
+    item was once *Articoli* no longer lists it, so a report of its sales names it. Asked only
+    for the few codes the master lacks."""
+    found: dict[str, str] = {}
+    for table in (schema.invoice_lines, schema.order_lines):
+        for chunk in in_batches(sorted(set(items) - set(found))):
+            latest = select(func.max(table.c.id)).where(table.c.item.in_(chunk)).group_by(table.c.item)
+            found.update(conn.execute(select(table.c.item, table.c.description).where(table.c.id.in_(latest))).all())
+    return found
+
+
 def customers_on_record(conn: Connection) -> set[str]:
     """The customers the ledger holds orders or invoices of."""
     return set(conn.execute(select(o.customer).union(select(i.customer))).scalars())

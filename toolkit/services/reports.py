@@ -35,6 +35,7 @@ from toolkit.core.reports import (
     Request,
     aged,
     comparison_period,
+    items_off_the_sheet,
     off_the_sheet_ungrouped,
     whole_months,
 )
@@ -121,11 +122,13 @@ def agent_names(master: MasterData, lang: str = "it") -> dict[str, str]:
 
 def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("customer_name", "zone", "agent",
                                                                         "description", "category"),
-                lang: str = "it", printed: Mapping[str, str] | None = None) -> Any:
+                lang: str = "it", printed: Mapping[str, str] | None = None,
+                described: Mapping[str, str] | None = None) -> Any:
     """Add the `wanted` dimensions' columns (the customer's name, zone and agent, the item's
     description and category) from the master data as it is now; a customer taken off
-    *Clienti* is named as its documents printed it (`printed`); a code the master data does
-    not know, or a blank, is otherwise the empty string, so it groups as "none"."""
+    *Clienti* is named as its documents printed it (`printed`), an item taken off *Articoli*
+    described as its lines printed it (`described`); a code the master data does not know, or a
+    blank, is otherwise the empty string, so it groups as "none"."""
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
     discounts, discounts_description = VOLUME_DISCOUNTS_LABELS[lang]
@@ -133,7 +136,8 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
         "customer_name": ("customer", {**(printed or {}), **{k: c.name for k, c in customers.items()}}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
         "agent": ("customer", agent_names(master, lang)),
-        "description": ("item", {discounts: discounts_description, **{k: x.description for k, x in items.items()}}),
+        "description": ("item", {discounts: discounts_description, **(described or {}),
+                                 **{k: x.description for k, x in items.items()}}),
         "category": ("item", {discounts: discounts, **{k: x.category or "" for k, x in items.items()}}),
     }
     added = {}
@@ -171,15 +175,36 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
             .sum().reset_index())
     printed = names_off_the_sheet(ledger, master, frame["customer"].cat.categories)
-    data = _dimensions(data, master, lang=lang, printed=printed)
+    gone = _items_off_the_sheet(master, frame["item"].cat.categories, lang)
+    described = _described(ledger, gone)
+    data = _dimensions(data, master, lang=lang, printed=printed, described=described)
     keys = [b for b in by if b not in ("customer", "item", "month")]
     grouping = frame if compared is None or "month" not in by else frame.assign(
         month=_months(frame["day"].where(now, _moved_days(frame["day"], request, compared))))
-    table = _grouped(_dimensions(grouping, master, keys, lang, printed) if keys else grouping, by)
+    table = _grouped(_dimensions(grouping, master, keys, lang, printed, described) if keys else grouping, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     problems = off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
+    problems += items_off_the_sheet(by, set(frame.loc[frame["item"].isin(gone), "item"].astype(str)))
     return Report(request, by, compared, table, data, timeline, total, compare_total, problems)
+
+
+def _items_off_the_sheet(master: MasterData, items: Any, lang: str) -> set[str]:
+    """The item codes of the ledger's lines that *Articoli* no longer lists: not the blank of a
+    line of no item, nor the volume discounts' row."""
+    return {str(x) for x in items} - {x.code for x in master.items} - {
+        "", VOLUME_DISCOUNTS, VOLUME_DISCOUNTS_LABELS[lang][0]}
+
+
+def _described(ledger: Ledger, items: set[str]) -> dict[str, str]:
+    """The descriptions the ledger's lines printed for `items`; none asked, no query."""
+    if not items:
+        return {}
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.reports import described_items
+
+    with reading(ledger) as conn:
+        return described_items(conn, items)
 
 
 def _discounts_named(frame: Any, master: MasterData, lang: str) -> Any:
