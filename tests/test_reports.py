@@ -832,6 +832,38 @@ def test_every_grouping_of_every_kind_through_the_command(april, desk, tmp_path,
     assert _report_rows(out, "Importo") == _expected_groups(session, kind, by)
 
 
+def test_quantities_are_subtotalled_only_within_one_unit(april, desk, tmp_path):
+    """By category and item, *LATTE*'s subtotal added litres and kilograms, and the total every
+    unit: a subtotal whose items share a unit is their quantities' sum, one of several units is
+    left empty, never a sum of kilograms and cartons."""
+    _, session = april
+    units = {x.code: x.unit for x in session.master.items}
+    out = tmp_path / "categorie.xlsx"
+    assert _run("report", "fatturato", str(desk), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", "categoria,articolo", "--out", str(out)) == 0
+    rows = _cells(out, "Report")
+    at = rows[4].index("Quantità")
+    block: list[list[object]] = []
+    every: list[list[object]] = []
+    mixed = single = 0
+    for row in rows[5:]:
+        if not str(row[0]).startswith("Totale"):
+            block.append(row)
+            every.append(row)
+            continue
+        summed = every if row[0] == "Totale" else block
+        shown = {units.get(str(r[1])) for r in summed if units.get(str(r[1])) or r[at]}
+        if len(shown) > 1:
+            mixed += 1
+            assert row[at] == "", row
+        else:
+            single += 1
+            assert Decimal(str(row[at])) == sum((Decimal(str(r[at])) for r in summed), Decimal(0)), row
+        block = []
+    assert mixed and single
+    assert rows[-1][0] == "Totale" and rows[-1][at] == ""
+
+
 @pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.CUSTOMER_PRODUCTS])
 @pytest.mark.parametrize("by", ["item", "category"])
 def test_volume_discounts_are_a_row_of_their_own_and_no_item_s_sales(april, desk, tmp_path, kind, by):

@@ -172,7 +172,7 @@ def _write(path: Path, master: MasterData, report: Report, lang: str) -> None:
         _aging_summary(book, summary, master, report, layout, fmt, t, lang)
         _aging_data(data, report, fmt, t, lang)
     else:
-        layout = _table(table, report, fmt, t, lang)
+        layout = _table(table, report, fmt, t, lang, master)
         _summary(book, summary, master, report, layout, fmt, t, lang)
         _data(data, report, fmt, t, lang)
     summary.activate()
@@ -240,7 +240,7 @@ def _names(report: Report) -> dict[str, dict[str, str]]:
     return found
 
 
-def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Layout:
+def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master: MasterData) -> _Layout:
     _titles(sheet, report, fmt, t, lang)
     by = report.by
     labels = _label_columns(by)
@@ -275,7 +275,10 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         columns = [Column("text", label_format)] + [Column("text", label_format)] * (len(labels) - 1)
         results: list[Any] = []
         for v, found in (("quantity", quantities), ("amount", amounts), ("compare_amount", before)):
-            if v in layout.columns and found is not None:
+            if v == "quantity" and found is not None and len(_units_of(units, found, rows)) > 1:
+                columns.append(Column("number", quantity))
+                results.append(None)
+            elif v in layout.columns and found is not None:
                 columns.append(Column("formula", quantity if v == "quantity" else money,
                                       f"=SUBTOTAL(9,{letter[v]}{first + 1}:{letter[v]}{last + 1})"))
                 results.append(sum(found[i] for i in rows))
@@ -298,6 +301,8 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
                                   for c, column in zip(labels, label_values)), *[14] * len(values)])
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
+    known = {x.code: x.unit for x in master.items}
+    units = [known.get(code) for code in table["item"].astype(str)] if has_quantity else []
     amounts = (table["amount"] / 100).tolist()
     before = (table["compare_amount"] / 100).tolist() if compared else None
 
@@ -341,6 +346,20 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
     return layout
+
+
+def _units_of(units: Sequence[str | None], quantities: Sequence[float], rows: range) -> set[str | None]:
+    """The units of measure the rows' quantities are in, for a subtotal that adds them: one unit,
+    or none at all, adds up; kilograms, litres and cartons do not, so such a subtotal is left
+    empty rather than a figure of no unit. A row of no known unit (an item taken off *Articoli*)
+    counts as a unit of its own, unless its quantity is 0 (the volume discounts' row).
+
+    >>> sorted(_units_of(["kg", "kg", None], [2.0, 3.0, 0.0], range(3)))
+    ['kg']
+    >>> len(_units_of(["kg", "l", "kg"], [2.0, 3.0, 1.0], range(3))), len(_units_of(["kg", "l"], [2.0, 3.0], range(1)))
+    (2, 1)
+    """
+    return {units[i] for i in rows if units[i] is not None or quantities[i]}
 
 
 def _shown_key(dimension: str, key: str) -> str:
