@@ -890,7 +890,7 @@ def test_report_reads_the_period_and_kind_and_writes_beside_the_book(tmp_path, m
     book = invoiced(tmp_path)
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport="Vendite (ordinato)")
     (shown,) = press(book, "sales_report", reads)
-    target = tmp_path / "report-sales-2026-04-01-2026-04-30.xlsx"
+    target = tmp_path / "report-vendite-2026-04-01-2026-04-30.xlsx"
     assert shown == (f"Report scritto in {target}", "Report", "info")
     workbook = CalamineWorkbook.from_path(str(target))
     assert workbook.sheet_names == ["Riepilogo", "Report", "Dati"]
@@ -906,7 +906,7 @@ def test_report_takes_the_kind_as_the_command_line_does(tmp_path, typed):
     book = fake(tmp_path)
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport=typed)
     (shown,) = press(book, "sales_report")
-    target = tmp_path / "report-aging-2026-04-01-2026-04-30.xlsx"
+    target = tmp_path / "report-scadenziario-2026-04-01-2026-04-30.xlsx"
     assert shown == (f"Report scritto in {target}", "Report", "info")
     assert target.is_file()
 
@@ -917,7 +917,7 @@ def test_report_of_the_aging_on_a_day_after_today_says_it_is_a_forecast(tmp_path
     book = fake(tmp_path)
     fill(book, PeriodoDal=datetime(2026, 5, 1), PeriodoAl=datetime(2026, 5, 31), TipoReport="scadenziario")
     (shown,) = press(book, "sales_report")
-    target = tmp_path / "report-aging-2026-05-01-2026-05-31.xlsx"
+    target = tmp_path / "report-scadenziario-2026-05-01-2026-05-31.xlsx"
     assert shown == ("\n".join([
         f"Report scritto in {target}",
         "Lo scadenziario è al 31/05/2026, dopo oggi (04/05/2026): le rate che scadono fino a quel giorno vi "

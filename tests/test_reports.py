@@ -757,6 +757,40 @@ def test_an_item_taken_off_the_sheet_is_warned_of_and_described_as_its_lines_pri
     assert {r[at + 1] for r in data[5:] if r[at] == gone} == {items[gone].description}
 
 
+@pytest.mark.parametrize("kind, sheets", [("fatturato", ("Report", "Dati")), ("scadenziario", ("Report", "Dati"))])
+def test_a_long_name_widens_its_column_and_wraps_past_the_widest(april, tmp_path, kind, sheets):
+    """A customer's name over 48 characters was cut at 48 in print: its column grows with it, up
+    to `LABEL_WIDTH`, and a name longer still wraps in its cell, its row two lines tall (which
+    LibreOffice does not work out itself), rather than being cut."""
+    import openpyxl
+    from desks import customer_cells
+
+    from toolkit.writers.printable import PADDING, text_width
+
+    out, session = april
+    workbook = copied_desk(out, tmp_path)
+    owing = next(r.customer for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+                 if r.kind == "invoice" and r.invoice_date >= SECOND_HALF[0])
+    medium = "Cooperativa Agricola e Zootecnica delle Valli Orobiche"
+    long = "Consorzio per la Distribuzione di Prodotti Alimentari e Bevande delle Valli Bergamasche e Bresciane"
+    other = next(c.code for c in session.master.customers if c.code != owing)
+    customer_cells(workbook, owing, {"Ragione sociale": long})
+    customer_cells(workbook, other, {"Ragione sociale": medium})
+    target = tmp_path / f"{kind}.xlsx"
+    assert _run("report", kind, str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(AS_OF),
+                "--out", str(target)) == 0
+    book = openpyxl.load_workbook(target)
+    for name in sheets:
+        sheet = book[name]
+        heads = [c.value for c in sheet[5]]
+        letter = openpyxl.utils.get_column_letter(heads.index("Ragione sociale") + 1)
+        assert text_width(medium) + PADDING > 48
+        assert 60 < sheet.column_dimensions[letter].width < 70, name
+        [cell] = [c for c in sheet[letter] if c.value == long][:1]
+        assert cell.alignment.wrap_text, name
+        assert sheet.row_dimensions[cell.row].height == 30, name
+
+
 def test_the_payments_status_workbook_names_a_customer_taken_off_the_sheet(april, tmp_path):
     """Its *Ragione sociale* on the Scadenzario sheet is the name its invoices printed, where it
     was empty beside the bare code."""

@@ -35,8 +35,10 @@ KIND_LABELS: dict[Kind, tuple[str, str]] = {
 }
 """What the panel's dropdown and the workbook's title call each kind."""
 
-KINDS = Choices(tuple(Choice(kind, (word, it), (en,)) for (kind, (it, en)), word in zip(KIND_LABELS.items(), (
-    "vendite", "spedizioni", "fatturato", "clienti-articoli", "scadenziario"), strict=True)))
+KIND_WORDS: dict[Kind, str] = {Kind.SALES: "vendite", Kind.SHIPMENTS: "spedizioni", Kind.INVOICES: "fatturato",
+                               Kind.CUSTOMER_PRODUCTS: "clienti-articoli", Kind.AGING: "scadenziario"}
+"""Each kind's short Italian word: `toolkit report vendite`, and the panel's file name."""
+KINDS = Choices(tuple(Choice(kind, (KIND_WORDS[kind], it), (en,)) for kind, (it, en) in KIND_LABELS.items()))
 """`toolkit report KIND` and the panel's *Tipo di report*: a short Italian word for the command
 line, the dropdown's label, the English label or the code."""
 

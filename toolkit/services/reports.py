@@ -26,6 +26,7 @@ from toolkit.core.commissions import agents_of
 from toolkit.core.reports import (
     AGING_AHEAD,
     BUCKETS,
+    KIND_WORDS,
     NO_COMPARISON_FOR_AGING,
     VOLUME_DISCOUNTS,
     VOLUME_DISCOUNTS_LABELS,
@@ -328,8 +329,11 @@ def report(master: MasterData, ledger: Ledger, request: Request, out: Path, lang
 
 
 def default_name(kind: Kind, start: date, end: date) -> str:
-    """The file the panel's button writes beside the master: `report-sales-2026-04-01-2026-04-30.xlsx`."""
-    return f"report-{kind.value}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
+    """The file the panel's button writes beside the master, named in the desk's words as its
+    other files are (*stato-pagamenti-…*, *calendario-…*), the kind as the dropdown and `toolkit
+    report` say it: `report-vendite-2026-04-01-2026-04-30.xlsx`, where the English code made
+    `report-sales-…` of the desk's *Vendite*."""
+    return f"report-{KIND_WORDS[kind]}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
 
 
 def euro(cents: int | None) -> Decimal | None:

@@ -42,6 +42,7 @@ from toolkit.writers.printable import (
     headings,
     set_widths,
 )
+from toolkit.writers.row_heights import fit_row, lines_needed
 from toolkit.writers.sheet_limits import check_rows
 
 define({
@@ -115,6 +116,10 @@ SUMMARY_WIDTHS = (11, 11, 11, 16, 11, 11, 11, 11, 11, 11, 11, 11)
 """Summary sheet: the printed columns A–L, the key figures' amounts in D. With pies it prints
 at the scale that fits them to the page's width (`fitting_scale`), not fit to the page:
 Excel drops a sheet's manual page breaks when it fits the sheet to the page."""
+LABEL_WIDTH = 64
+"""The widest a column of names (a customer's name, an item's description, a shared
+customer's agents) grows, in characters: 48 cut FatturaPA's 80-character names in print; wider
+than this, the page's scale would shrink every figure, so a longer name wraps in its cell."""
 NAMED = {"customer": "customer_name", "item": "description"}
 """A code dimension shown with its name beside it."""
 BUCKET_COLOURS = {"not_due": "#A9D18E", "d1_30": "#FFD966", "d31_60": "#F4B183", "d61_90": "#E06666",
@@ -187,6 +192,7 @@ class _Formats:
         self.header = base.header
         self.title = base.title
         self.text = base.text
+        self.wrap = base.wrap
         self.date = base.date
         self.month = book.add_format({"num_format": figure("mm/yyyy"), "valign": "top"})
         self.quantity = book.add_format({"num_format": figure("#,##0.###"), "valign": "top"})
@@ -263,7 +269,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
         return [Column("formula", money, f"={now}{{row}}-{before}{{row}}"),
                 Column("formula", percent, f'=IF({before}{{row}}=0,"{no_base}",{change}{{row}}/ABS({before}{{row}}))')]
 
-    plain = ([Column("number", fmt.month) if c == "month" else Column("text", fmt.text) for c in labels]
+    plain = ([Column("number", fmt.month) if c == "month" else Column("text", fmt.wrap) for c in labels]
              + ([Column("number", fmt.quantity)] if has_quantity else [])
              + [Column("number", fmt.money)] + ([Column("number", fmt.money)] if compared else [])
              + changes(fmt.money, fmt.percent))
@@ -316,6 +322,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
         return tuple(row)
 
     first_keys = table[by[0]].astype(str).tolist()
+    sheet_rows: list[int] = []
     row = data_first = HEADER_ROW + 1
     subtotals = len(by) > 1
     start = 0
@@ -327,6 +334,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
         else:
             end = len(table) - 1
         block_first = row
+        sheet_rows += range(row, row + end - start + 1)
         row = sheet.write_block(row, 0, plain, (data_row(i) for i in range(start, end + 1)))
         if subtotals:
             columns, cells = sums(block_first, row - 1,
@@ -335,6 +343,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
                                   range(start, end + 1))
             row = sheet.write_block(row, 0, columns, [cells])
         start = end + 1
+    _fit_long(sheet, sheet_rows, list(zip(label_values, widths)))
     if row == data_first:
         row = sheet.write_block(row, 0, [Column("text")], [(t("report.empty"),)])
     columns, cells = sums(data_first, row - 1, t("report.total"), fmt.total_label, fmt.total, fmt.total_quantity,
@@ -346,6 +355,23 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
     return layout
+
+
+def _fit_long(sheet: Any, rows: Sequence[int], columns: Sequence[tuple[Sequence[Any], float]]) -> None:
+    """Make the `rows` (sheet rows, one per value) whose name wraps in its column as tall as it
+    needs: LibreOffice does not size a wrapped row itself, so a name past `LABEL_WIDTH` would
+    show its first line only. A column narrower than that fits its names on one line, and is
+    not measured (the data sheet of a large desk has a million rows)."""
+    tall: dict[int, list[tuple[str, float]]] = {}
+    for values, width in columns:
+        if width < LABEL_WIDTH:
+            continue
+        long = {v for v in set(values) if isinstance(v, str) and lines_needed(v, width) > 1}
+        for at, value in zip(rows, values):
+            if value in long:
+                tall.setdefault(at, []).append((value, width))
+    for at, cells in tall.items():
+        fit_row(sheet, at, cells)
 
 
 def _units_of(units: Sequence[str | None], quantities: Sequence[float], rows: range) -> set[str | None]:
@@ -375,7 +401,7 @@ def _label_width(column: str, values: Sequence[Any]) -> float:
     """A label column as wide as its longest value: a shared customer's agents ("Marco Bianchi
     60 %, Laura Colombo 40 %") cut at 12 characters printed as "Marco Bianchi 6", another
     agent to the reader; names from 30 characters, codes, agents, zones and categories from 12."""
-    return fitting_width(map(str, values), 30 if column in NAMED.values() else 12)
+    return fitting_width(map(str, values), 30 if column in NAMED.values() else 12, at_most=LABEL_WIDTH)
 
 
 # --- the summary ------------------------------------------------------------------------------
@@ -556,9 +582,10 @@ def _labelled(code: str, name: str, width: int) -> str:
 
 DATA_COLUMNS = ("period", "month", "customer", "customer_name", "item", "description", "category", "agent", "zone",
                 "quantity", "amount")
-DATA_NAMES = {3, 5, 6, 7, 8}
-"""The data sheet's columns of names (customer, item, category, agents, zone), as wide as
-their longest values (`fitting_width`); the others hold codes, dates and numbers of known width."""
+DATA_NAMES = {3, 4, 5, 6, 7, 8}
+"""The data sheet's columns of names (customer, item, category, agents, zone) and the item's
+code (the volume discounts' row is *Sconti di volume*), as wide as their longest values
+(`fitting_width`); the others hold codes, dates and numbers of known width."""
 
 
 def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
@@ -578,13 +605,16 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     heads[0] = t("report.dim.period")
     columns = [data["period"].map(periods).astype(str).tolist()]
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
-    widths = set_widths(sheet, [fitting_width(columns[col], width) if col in DATA_NAMES else width
+    widths = set_widths(sheet, [fitting_width(columns[col], width, at_most=LABEL_WIDTH) if col in DATA_NAMES else width
                                 for col, width in enumerate((22, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14))])
     columns[1] = _month_serials(columns[1])
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
-    shape = [Column("text"), Column("number", fmt.month)] + [Column("text")] * 7 + [
+    shape = [Column("text"), Column("number", fmt.month)] + [
+        Column("text", fmt.wrap) if col in DATA_NAMES else Column("text") for col in range(2, 9)] + [
         Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
+    _fit_long(sheet, range(HEADER_ROW + 1, HEADER_ROW + 1 + len(data)),
+              [(columns[col], widths[col]) for col in sorted(DATA_NAMES)])
     _as_table(sheet, heads, widths, len(data), fmt, "Dati")
 
 
@@ -648,10 +678,10 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
         col = 0
         for b in by:
             code = str(record[index[b]])
-            sheet.write_string(row, col, code or none, fmt.text)
+            sheet.write_string(row, col, code or none, fmt.wrap)
             col += 1
             if b in NAMED:
-                sheet.write_string(row, col, names.get(b, {}).get(code, ""), fmt.text)
+                sheet.write_string(row, col, names.get(b, {}).get(code, ""), fmt.wrap)
                 col += 1
         buckets = [_cents(record[index[b]]) for b in BUCKETS]
         for b, amount in zip(BUCKETS, buckets):
@@ -663,6 +693,7 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
                             fmt.money, owed)
         totals["amount"] += owed
         row += 1
+    _fit_long(sheet, range(data_first, row), [(shown[c], width) for c, width in zip(labels, widths)])
     if row == data_first:
         sheet.write_string(row, 0, t("report.empty"))
         row += 1
@@ -737,15 +768,16 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
              t("report.bucket"), t("report.open")]
     buckets = {b: t(f"report.bucket.{b}") for b in BUCKETS}
     columns = [data[c].astype(str).tolist() for c in ("customer", "customer_name", "agent", "zone", "document")]
-    widths = set_widths(sheet, [fitting_width(columns[col], width) if col in (1, 2, 3) else width
+    widths = set_widths(sheet, [fitting_width(columns[col], width, at_most=LABEL_WIDTH) if col in (1, 2, 3) else width
                                 for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14))])
     days = data["days_past_due"]
     columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
     columns += [days.astype(object).where(days.notna(), None).tolist(), data["bucket"].map(buckets).tolist(),
                 (data["amount"] / 100).tolist()]
-    shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number", fmt.quantity), Column("text"),
-                                                                         Column("number", fmt.money)])
+    shape = ([Column("text"), *[Column("text", fmt.wrap)] * 3, Column("text")] + [Column("number", fmt.date)] * 2
+             + [Column("number", fmt.quantity), Column("text"), Column("number", fmt.money)])
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
+    _fit_long(sheet, range(HEADER_ROW + 1, HEADER_ROW + 1 + len(data)), [(columns[col], widths[col]) for col in (1, 2, 3)])
     _as_table(sheet, heads, widths, len(data), fmt, "Scadenze")
 
 
