@@ -228,12 +228,12 @@ def test_a_draft_invoice_is_undone_not_credited(capsys, desk, tmp_path):
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01",
                         "--out", tmp_path / "mese")
     code, out = credit(capsys, desk, run["invoices"][0]["number"])
-    assert (code, [p["code"] for p in out["problems"]]) == (1, ["credit-of-draft-invoice"])
+    assert (code, out["exit_code"], [p["code"] for p in out["problems"]]) == (2, 2, ["credit-of-draft-invoice"])
     workbook, url = desk
     assert f"(toolkit invoice undo {workbook} {run['run_id']})" in out["problems"][0]["message"]
     code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", run["invoices"][0]["number"], "--reason",
                      REASON, "--ledger", url, "--lang", "en")
-    assert code == 1 and f"undo the run (toolkit invoice undo {workbook} {run['run_id']})" in " ".join(said.split())
+    assert code == 2 and f"undo the run (toolkit invoice undo {workbook} {run['run_id']})" in " ".join(said.split())
 
 
 def test_the_credit_note_is_dated_from_its_invoice_to_today_in_number_order(capsys, desk):

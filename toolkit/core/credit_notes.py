@@ -100,7 +100,7 @@ DRAFT_INVOICE = define(
     it="La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di credito, annulla "
        "l'emissione (toolkit invoice undo {workbook} {run_id}) e rifalla.",
     en="Invoice {number} is still a draft (run {run_id}): no credit note is needed, undo the run "
-       "(toolkit invoice undo {workbook} {run_id}) and run it again.")
+       "(toolkit invoice undo {workbook} {run_id}) and run it again.", usage=True)
 UNKNOWN_LINE = define(
     "credit-unknown-line", "error",
     it="La fattura {number} non ha la riga {line} indicata in {asked_in}: le sue righe vanno da 1 a {last}.",
