@@ -19,6 +19,7 @@ from older_ledgers import older_ledger
 from sqlalchemy import func, select
 from test_printing import cli
 
+from toolkit.basics import wording
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import migrate, reading
 from toolkit.ledger.deliveries import available_stock
@@ -142,29 +143,55 @@ def test_an_invoiced_ddt_is_refused_exit_2_and_nothing_is_stored(desk, tmp_path)
         events, 0, 0)
 
 
-def test_a_ddt_of_an_order_closed_since_is_voided_and_the_order_reopened_with_a_warning(desk):
+def test_a_ddt_of_an_order_closed_since_is_voided_its_goods_back_in_stock_and_the_order_stays_closed(
+        desk, sample_master):
     """OC-2026-00009, complete with DDT-2026-00002, was closed; the truck had not left. The void
-    was refused (`ddt-void-order-closed`), no status step reopens a closed order, and the DDT of
-    goods that never left stayed in force, for month end to invoice."""
+    made the order «In corso» again, so the next ship shipped its goods, and with them whatever
+    the desk had given up when it closed the order. It stays closed: the DDT's goods are back in
+    stock, named in the warning with the way to ship them (a new order), and no ship takes them."""
     toolkit, url = desk
     assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
+    before = figures(url, sample_master)
     code, done = void(toolkit, DDT, "--reason", WHY)
-    assert (code, done["voided"], done["reopened"]) == (0, True, [ORDER])
-    [warned] = [p for p in done["problems"] if p["code"] == "ddt-void-order-reopened"]
+    assert (code, done["voided"], done["orders"], done["reopened"], done["kept_closed"]) == (0, True, [], [], [ORDER])
+    [warned] = [p for p in done["problems"] if p["code"] == "ddt-void-order-kept-closed"]
     assert warned["severity"] == "warning"
     code, listed = toolkit("orders list")
-    assert [o["status"] for o in listed["orders"] if o["number"] == ORDER] == ["in-progress"]
+    assert [o["status"] for o in listed["orders"] if o["number"] == ORDER] == ["closed"]
+    after = figures(url, sample_master)
+    assert [r for r in after["reserved"] if r[1] == ORDER] == []
+    carried = {line[0]: line[1] for line in _ddt_goods(url, DDT)}
+    assert carried and all(after["stock"][item] == before["stock"][item] + quantity
+                           for item, quantity in carried.items())
     code, again = toolkit("ship", "--date", "2026-04-11", "--orders", ORDER)
-    assert code == 0 and [(n["ddt"], n["orders"]) for n in again["shipped"]] == [("DDT-2026-00003", [ORDER])]
+    assert [n["ddt"] for n in again.get("shipped", [])] == [], again
 
 
-def test_the_warning_of_a_closed_order_reopened_names_it_and_the_way_to_close_it_again(desk):
+def _ddt_goods(url: str, number: str) -> list[tuple[str, Decimal, str]]:
+    """The (item, quantity, unit) a DDT carried, voided or not, as the ledger keeps them."""
+    ledger = open_ledger(url)
+    d, vl, ol = schema.deliveries.c, schema.voided_lines.c, schema.order_lines.c
+    series, year, sequence = number.split("-")
+    with reading(ledger) as conn:
+        found = [tuple(r) for r in conn.execute(
+            select(ol.item, vl.quantity, ol.unit).join(schema.order_lines, ol.id == vl.order_line_id)
+            .join(schema.deliveries, d.id == vl.delivery_id)
+            .where(d.series == series, d.year == int(year), d.number == int(sequence)).order_by(vl.id))]
+    ledger.engine.dispose()
+    return found
+
+
+def test_the_warning_of_a_closed_order_kept_closed_names_its_goods_and_how_to_ship_them(desk):
     toolkit, url = desk
     assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
     code, said = void(toolkit, DDT, json_out=False)
     assert code == 0, said
-    assert (f"L'ordine {ORDER} era chiuso: con il DDT {DDT} annullato torna «In corso»" in said
-            and f"chiudilo di nuovo: toolkit orders status {ORDER} --to chiuso." in said), said
+    goods = ", ".join(f"{item} {wording.quantity(quantity, 'it')} {unit}" for item, quantity, unit in _ddt_goods(url, DDT))
+    flat = " ".join(said.split())
+    assert (f"L'ordine {ORDER} è chiuso e resta chiuso: la sua merce sul DDT {DDT} annullato ({goods}) torna in "
+            "magazzino e non ripartirà con esso" in flat and "fai un nuovo ordine per essa" in flat
+            and f"Restano chiusi {ORDER}: la loro merce torna in magazzino, non da spedire." in flat
+            and "da spedire sugli ordini" not in flat), said
 
 
 def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
@@ -470,10 +497,10 @@ def test_a_services_record_shared_with_another_order_stays_rendered_and_never_bl
     assert [tuple(r) for r in voided] == [("DDT", 1)]
 
 
-def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_the_way_to_close_it_again(ledger):
+def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_its_own_goods(ledger):
     """C001's T001 and a second template of its ship on one DDT the same Thursday, and both
-    orders are closed since. The warning read «L'ordine OC-2026-00001, OC-2026-00003 era chiuso»
-    and told to close again only the first: the second shipped its goods again at the next ship."""
+    orders are closed since. Each is warned of on its own, with its own goods on the DDT: a warning
+    of both once read «L'ordine OC-2026-00001, OC-2026-00003 era chiuso»."""
     import minimal
     from test_services_no_ddt import THURSDAY, service_sheets
 
@@ -498,9 +525,10 @@ def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_the_way_to_close_it
     for order in orders:
         assert change_status(ledger, order, OrderStatus.CLOSED).problems == []
     done = void_ddt(master, ledger, note.number, WHY)
-    assert done.reopened == tuple(orders)
-    warned = [p for p in done.problems if p.code == "ddt-void-order-reopened"]
-    assert [p.message("it") for p in warned] == [
-        f"L'ordine {order} era chiuso: con il DDT {note.number} annullato torna «In corso», e il prossimo «ship» "
-        "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
-        f"spedita, chiudilo di nuovo: toolkit orders status {order} --to chiuso." for order in orders]
+    assert (done.reopened, done.kept_closed) == ((), tuple(orders))
+    warned = [p for p in done.problems if p.code == "ddt-void-order-kept-closed"]
+    goods = {order: ", ".join(f"{line.item} {wording.quantity(line.quantity, 'it')} {line.unit}"
+                              for line in note.lines if line.order_number == order) for order in orders}
+    assert [p.message("it").split(" torna in magazzino")[0] for p in warned] == [
+        f"L'ordine {order} è chiuso e resta chiuso: la sua merce sul DDT {note.number} annullato ({goods[order]})"
+        for order in orders]

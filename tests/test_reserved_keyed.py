@@ -110,8 +110,8 @@ def held_by(ledger, number: str) -> list[tuple]:
 
 def test_every_status_move_and_void_keeps_the_rows_the_lines_sum_to(ledger, tmp_path):
     """A day shipped in part (orders held for stock), then orders closed and voided, shipped in part or not; an
-    order completed reopened by its DDT voided; one closed since its DDT reopened by the void
-    (`ddt-void-order-reopened`); the day shipped again, which wakes the held orders."""
+    order completed reopened by its DDT voided; one closed since its DDT voided, which stays closed and
+    holds nothing (`ddt-void-order-kept-closed`); the day shipped again, which wakes the held orders."""
     master = randomized(master_of(tmp_path, 3), random.Random(3))
     create(master, ledger, DAY)
     first = ship(master, ledger, DAY, all_open=True)
@@ -136,13 +136,13 @@ def test_every_status_move_and_void_keeps_the_rows_the_lines_sum_to(ledger, tmp_
     [note] = [n for n in first.notes if partly[1].number in {x.order_number for x in n.lines}][:1]
     completed = {x.order_number for x in note.lines} - {partly[1].number}
     voided = void_ddt(master, ledger, note.number, None)
-    assert voided.voided and partly[1].number in voided.reopened
-    assert [p.code for p in voided.problems] == ["ddt-void-order-reopened"]
+    assert voided.voided and partly[1].number in voided.kept_closed and partly[1].number not in voided.reopened
+    assert [p.code for p in voided.problems] == ["ddt-void-order-kept-closed"]
     same_as_summed(ledger)
-    assert held_by(ledger, partly[1].number)
+    assert held_by(ledger, partly[1].number) == []
     assert all(held_by(ledger, number) for number in completed & set(voided.reopened))
     again = ship(master, ledger, DAY, all_open=True, replan=True)
-    assert again.notes
+    assert partly[1].number not in {x.order_number for n in again.notes for x in n.lines}
     same_as_summed(ledger)
 
 
@@ -221,8 +221,8 @@ def test_a_proposal_confirmed_and_a_day_created_again_keep_the_rows_the_lines_su
 
 def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledger_url, tmp_path):
     """A ledger of schema 36 with an order shipped in part and closed, and one never shipped
-    voided: migrated, they hold nothing; the DDT of the closed one voided reopens it
-    (`ddt-void-order-reopened`) and its rows come back, the voided one's do not."""
+    voided: migrated, they hold nothing; the DDT of the closed one voided leaves it closed
+    (`ddt-void-order-kept-closed`), still holding nothing, as the voided one."""
     master = randomized(master_of(tmp_path, 3), random.Random(3))
     old = open_ledger(ledger_url)
     create(master, old, DAY)
@@ -245,7 +245,7 @@ def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledge
     same_as_summed(migrated)
     [note] = [n for n in shipped.notes if closed.number in {x.order_number for x in n.lines}][:1]
     done = void_ddt(master, migrated, note.number, None)
-    assert closed.number in done.reopened and [p.code for p in done.problems] == ["ddt-void-order-reopened"]
-    assert held_by(migrated, closed.number) and held_by(migrated, voided.number) == []
+    assert closed.number in done.kept_closed and [p.code for p in done.problems] == ["ddt-void-order-kept-closed"]
+    assert held_by(migrated, closed.number) == held_by(migrated, voided.number) == []
     assert same_as_summed(migrated)
     migrated.engine.dispose()

@@ -32,7 +32,7 @@ def void_cmd(
 
     Exit 0 when voided, or voided already (nothing changes); 2 when refused (invoiced, a return's, services
     rendered, cash on delivery collected, an order voided since, unknown number): nothing is stored. An
-    order closed since is in progress again, warned.
+    order closed since stays closed, its goods on the DDT back in stock, not to ship, warned.
     """
     from toolkit.basics.problems import UnusableInput
     from toolkit.core.ddt_void import reason_given
@@ -54,7 +54,8 @@ def void_cmd(
 
         output.reply({"ddt": done.number, "voided": done.voided, "reason": done.reason,
                       "voided_at": _utc(done.at) if done.at else None, "voided_by": done.by,
-                      "orders": list(done.orders), "reopened": list(done.reopened), "services": list(done.services),
+                      "orders": list(done.orders), "reopened": list(done.reopened),
+                      "kept_closed": list(done.kept_closed), "services": list(done.services),
                       "services_kept": list(done.services_kept)},
                      problems)
         return

@@ -112,8 +112,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
     "ddt void": {"ddt": TEXT, "voided": BOOL, "reason": TEXT_OR_NULL, "voided_at": TEXT_OR_NULL,
-                 "voided_by": TEXT_OR_NULL, "orders": array(TEXT), "reopened": array(TEXT), "services": array(TEXT),
-                 "services_kept": array(TEXT)},
+                 "voided_by": TEXT_OR_NULL, "orders": array(TEXT), "reopened": array(TEXT),
+                 "kept_closed": array(TEXT), "services": array(TEXT), "services_kept": array(TEXT)},
     "returns no-credit": {"order": TEXT, "status": TEXT, "reason": TEXT, "ddts": array(TEXT)},
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),

@@ -13,15 +13,19 @@ delivery was collected, one of an order voided since; a DDT voided already is do
 (`ALREADY_VOIDED`, a note and exit 0, as other verbs run twice). The record of services rendered
 issued with the DDT for its orders (*SERVIZI-…*) is voided with it: services that went with goods
 that did not leave were not rendered, and month end would have invoiced them. An order closed
-since is in progress again (`ORDER_REOPENED`): refused, the DDT of goods that never left stayed
-in force, to be invoiced at month end, and no status step reopens a closed order.
+since stays closed (`ORDER_KEPT_CLOSED`): its goods on the DDT go back to stock, not to ship.
+Reopened, it shipped again what the desk had given up when closing it too; reopened for the
+DDT's goods alone, its lines would no longer say what was ordered. Whether the customer still
+wants those goods is the desk's to say, with a new order; a closed order never ships again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
+from toolkit.basics import wording
 from toolkit.basics.dates import rome_time
 from toolkit.basics.problems import Problem, define
 from toolkit.core.credit_notes import REASON_LENGTH
@@ -81,20 +85,34 @@ ORDER_CLOSED_NOT_VOIDED = define(
        "ripartirebbe più. Nulla è stato annullato. Fai un nuovo ordine per la merce da rispedire.",
     en="DDT {number} ships goods of orders voided ({orders}): voided, those goods would never ship "
        "again. Nothing was voided. Make a new order for the goods to ship again.", usage=True)
-ORDER_REOPENED = define(
-    "ddt-void-order-reopened", "warning",
-    title=("Ordine chiuso riaperto", "Closed order reopened"),
-    it="L'ordine {order} era chiuso: con il DDT {number} annullato torna «In corso», e il prossimo «ship» "
-       "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
-       "spedita, chiudilo di nuovo: toolkit orders status {order} --to chiuso.",
-    en="Order {order} was closed: with DDT {number} voided it is in progress again, and the next “ship” ships "
-       "its goods again, with whatever the order still had to ship when it was closed. If they are not to ship, "
-       "close it again: toolkit orders status {order} --to closed.")
+ORDER_KEPT_CLOSED = define(
+    "ddt-void-order-kept-closed", "warning",
+    title=("Ordine chiuso: merce del DDT annullato non rispedita", "Closed order: voided DDT's goods not shipped again"),
+    it="L'ordine {order} è chiuso e resta chiuso: la sua merce sul DDT {number} annullato ({goods}) torna in "
+       "magazzino e non ripartirà con esso, come quanto l'ordine aveva ancora da spedire quando fu chiuso. Se va "
+       "spedita, fai un nuovo ordine per essa: un modello in «Modelli ordine» con «Valido dal» e «Valido al» il "
+       "giorno di consegna e le sue righe in «Righe modello», poi crea gli ordini di quel giorno.",
+    en="Order {order} is closed and stays closed: its goods on DDT {number}, voided ({goods}), are back in stock "
+       "and will not ship again with it, as whatever the order still had to ship when it was closed. If they are to "
+       "ship, make a new order for them: a template in “Modelli ordine” valid from and to the delivery day (“Valido "
+       "dal”, “Valido al”) with its lines in “Righe modello”, then create that day's orders.")
 ALREADY_VOIDED = define(
     "ddt-already-voided", "warning",
     title=("DDT già annullato", "DDT already voided"),
     it="Il DDT {number} è già annullato ({at}, {by}{reason}): nulla è cambiato.",
     en="DDT {number} is voided already ({at}, {by}{reason}): nothing changed.")
+
+@dataclass(frozen=True, slots=True)
+class Goods:
+    """A line of a voided DDT as a warning names it: `A001 10 kg`."""
+
+    item: str
+    quantity: Decimal
+    unit: str
+
+    def shown(self, lang: str) -> str:
+        return f"{self.item} {wording.quantity(self.quantity, lang)} {self.unit}".strip()
+
 
 REASON_MAX = REASON_LENGTH
 """How long the reason a DDT is voided for may be: as a credit note's."""

@@ -84,13 +84,6 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "DDT {number} carried cash on delivery already collected (invoice {invoices}): a DDT whose cash was "
               "collected is not voided. Nothing was voided. If the goods did not leave, refund the payment and void "
               "it: no button voids a payment, from the command line, toolkit payments void; then try again."},
-    "ddt-void-order-reopened": {
-        "it": "L'ordine {order} era chiuso: con il DDT {number} annullato torna «In corso», e la prossima spedizione "
-              "rispedisce la sua merce, con quanto l'ordine aveva ancora da spedire quando fu chiuso. Se non va più "
-              "spedita, chiudilo di nuovo: {order} in «Ordine», Chiuso in «Nuovo stato», poi «Cambia stato ordine».",
-        "en": "Order {order} was closed: with DDT {number} voided it is in progress again, and the next shipping "
-              "ships its goods again, with whatever the order still had to ship when it was closed. If they are not "
-              "to ship, close it again: {order} in “Ordine”, Chiuso in “Nuovo stato”, then “Cambia stato ordine”."},
     "ddt-date-in-future": {
         "it": "La data del DDT {day} è successiva a oggi ({today}): un DDT accompagna la merce quando parte, nulla è "
               "stato spedito. Scrivi in «Data ordini» la data di oggi o una passata; un DDT datato dopo oggi si emette "

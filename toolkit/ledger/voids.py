@@ -82,7 +82,7 @@ def _cash_collected(conn: Connection, note: DeliveryNote, customer_method: Payme
 
 
 def _voided_orders(conn: Connection, note: DeliveryNote) -> tuple[str, ...]:
-    """The DDT's orders that are voided now (a closed one is reopened by the void)."""
+    """The DDT's orders that are voided now (a closed one stays closed, its goods back in stock)."""
     ended = [OrderStatus.VOIDED.value]
     found: list[str] = []
     for condition in among(conn, o.id, sorted({line.order_id for line in note.lines})):

@@ -4,7 +4,8 @@ The rule and its refusals are `toolkit.core.ddt_void`; the ledger's part is
 `toolkit.ledger.voids`. Here the DDT is found by its number as the other verbs read one
 (`DDT-2026-00041`, `ddt-2026-41`, `41/2026`, `41`), and once its lines are open again its orders
 become what their quantities say: one the DDT had completed is in progress again, one closed
-since too (`ORDER_REOPENED` warns), and what they reserve is summed again. The records of
+since stays closed, its goods on the DDT back in stock only (`ORDER_KEPT_CLOSED` warns, naming
+them), and what they reserve is summed again. The records of
 services rendered issued with it for its orders (`voids.services_with`) are voided with it, or
 its void is refused with theirs; a record that carries services of other orders too stays
 rendered and is named (`services_kept`): it cannot be voided in part, and those orders'
@@ -22,9 +23,10 @@ from toolkit.basics import codes
 from toolkit.basics.problems import Problem
 from toolkit.core.ddt_void import (
     AMBIGUOUS_DDT,
-    ORDER_REOPENED,
+    ORDER_KEPT_CLOSED,
     SERVICES_NOT_VOIDED,
     UNKNOWN_DDT,
+    Goods,
     already,
     blocked,
     refusal,
@@ -44,7 +46,8 @@ from toolkit.model.records import MasterData
 @dataclass(frozen=True)
 class DdtVoided:
     """What `toolkit ddt void` did: the DDT's number in full, the orders whose goods are open
-    again and those of them back in progress, the records of services rendered voided with it;
+    again and those of them back in progress, those closed, which stay so (`kept_closed`: their
+    goods are back in stock, not to ship), the records of services rendered voided with it;
     or, voided before, nothing (`voided` False, the note among `problems`); or the refusal
     (nothing stored). Voided now or before, why, when and by whom (`reason`, `at`, `by`): the
     first void's, as the ledger keeps them."""
@@ -59,15 +62,19 @@ class DdtVoided:
     at: datetime | None = None
     services_kept: tuple[str, ...] = ()
     by: str | None = None
+    kept_closed: tuple[str, ...] = ()
 
     def summary(self, lang: str) -> str:
         """The line the command ends with."""
         if not self.voided:
             return ""
         orders = ", ".join(self.orders)
+        closed = ", ".join(self.kept_closed)
         if lang == "it":
-            said = (f"DDT {self.number} annullato: resta nel registro con il suo numero, segnato ANNULLATO. La sua "
-                    f"merce torna da spedire sugli ordini {orders}: il prossimo «ship» la spedisce con un nuovo DDT.")
+            said = f"DDT {self.number} annullato: resta nel registro con il suo numero, segnato ANNULLATO."
+            said += (f" La sua merce torna da spedire sugli ordini {orders}: il prossimo «ship» la spedisce con un "
+                     "nuovo DDT." if self.orders else "")
+            said += (f" Restano chiusi {closed}: la loro merce torna in magazzino, non da spedire." if closed else "")
             said += (f" Annullati con esso i servizi resi registrati con la sua merce: {', '.join(self.services)}; "
                      "il prossimo «ship» li registra di nuovo." if self.services else "")
             said += (f" Restano resi {', '.join(self.services_kept)}: registrano anche servizi di altri ordini, che "
@@ -75,8 +82,10 @@ class DdtVoided:
                      "fattura che li addebita con una nota di credito (toolkit invoice credit)."
                      if self.services_kept else "")
             return said + (f" Di nuovo «In corso»: {', '.join(self.reopened)}." if self.reopened else "")
-        said = (f"DDT {self.number} voided: it stays in the ledger with its number, marked VOIDED. Its goods are to "
-                f"ship again on orders {orders}: the next “ship” ships them on a new DDT.")
+        said = f"DDT {self.number} voided: it stays in the ledger with its number, marked VOIDED."
+        said += (f" Its goods are to ship again on orders {orders}: the next “ship” ships them on a new DDT."
+                 if self.orders else "")
+        said += f" Still closed, {closed}: their goods are back in stock, not to ship." if closed else ""
         said += (f" Voided with it, the services rendered recorded with its goods: {', '.join(self.services)}; the "
                  "next “ship” records them again." if self.services else "")
         said += (f" Still rendered, {', '.join(self.services_kept)}: they record services of other orders too, which "
@@ -111,14 +120,17 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         order_ids = sorted({i for note in (found, *services) for i in voids.void(conn, note, reason)})
         orders = load_orders(conn, ids=order_ids)
         reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
-        closed = [order for order in orders if order.status is OrderStatus.CLOSED and order.to_ship]
-        set_statuses(conn, [*reopened, *closed], OrderStatus.IN_PROGRESS, voids.ACTION)
+        closed = sorted(order.number for order in orders if order.status is OrderStatus.CLOSED)
+        set_statuses(conn, reopened, OrderStatus.IN_PROGRESS, voids.ACTION)
         reserved.recount(conn, order_ids)
         now = voided_of(conn, [found.id])[found.id]
-    warned = [ORDER_REOPENED(None, order=number, number=found.number) for number in sorted(o.number for o in closed)]
-    return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
-                     tuple(sorted(order.number for order in (*reopened, *closed))), reason, problems=warned,
-                     services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept)
+    warned = [ORDER_KEPT_CLOSED(None, order=number, number=found.number,
+                                goods=[Goods(line.item, line.quantity, line.unit) for line in found.lines
+                                       if line.order_number == number]) for number in closed]
+    return DdtVoided(found.number, True, tuple(sorted(o.number for o in orders if o.number not in closed)),
+                     tuple(sorted(order.number for order in reopened)), reason, problems=warned,
+                     services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept,
+                     kept_closed=tuple(closed))
 
 
 def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
