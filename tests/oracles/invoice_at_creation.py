@@ -29,7 +29,7 @@ def order_invoices(master: MasterData, billables: Iterable[Billable], day: date)
         customer = customers[lines[0].customer]
         invoices.append(build_invoice(customer, kind, group_key(customer.invoice_grouping, lines[0]),
                                       Period(day, day), day, lines,
-                                      charge_stamp_duty=master.settings.stamp_duty_customer))
+                                      charge_stamp_duty=master.settings.stamp_duty_customer, with_goods=True))
     return sorted(invoices, key=numbering_order)
 
 

@@ -489,6 +489,11 @@ class Request:
     """`--orders`: only these orders' shipped lines, invoiced now whatever the customer's
     calendar (the period open, the order not delivered in full): the user asked for them.
     None: every order, each line when its customer's terms say."""
+    with_goods: bool = False
+    """The invoices travel with the DDTs (`ship --invoice`), issued by the time they are printed:
+    what they add beyond the goods (the stamp duty) goes on the DDTs' day's due, which the DDT
+    asks. False: a run after the DDTs left, which states it as a due of its own
+    (`payment_terms.at_delivery`), even when dated the day of its last DDT."""
 
     @property
     def limit(self) -> date:
@@ -918,26 +923,29 @@ def is_fully_delivered(lines: Iterable[tuple[Quantity, Quantity]]) -> bool:
 
 
 def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
-                  billables: Sequence[Billable], *, charge_stamp_duty: bool = False) -> Invoice:
+                  billables: Sequence[Billable], *, charge_stamp_duty: bool = False,
+                  with_goods: bool = False) -> Invoice:
     """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
 
     The lines share one payment method (`payment_method`), the order's own or the customer's;
     the terms are the customer's (`terms_of`: cash on delivery falls due at delivery). With
     `charge_stamp_duty` (*Bollo a carico del cliente*) an invoice that owes the stamp duty gains
-    the line that charges it (`stamp_duty_line`) before its totals and dues are made. A credit
-    note has no due dates: it is money owed to the customer.
+    the line that charges it (`stamp_duty_line`) before its totals and dues are made; `with_goods`:
+    issued with the order or its DDTs (`Request.with_goods`). A credit note has no due dates: it is
+    money owed to the customer.
     """
     shipments = shipments_of(billables)
     method = payment_method(customer, billables[0]) if billables else customer.payment_method
     return invoice_of(customer, kind, key, period, invoice_date, [(x, x.lines[0]) for x in shipments], method,
-                      charge_stamp_duty=charge_stamp_duty)
+                      charge_stamp_duty=charge_stamp_duty, with_goods=with_goods)
 
 
 def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
                goods: Sequence[tuple[Shipment, BillableGoods]], method: PaymentMethod, *,
-               charge_stamp_duty: bool = False) -> Invoice:
+               charge_stamp_duty: bool = False, with_goods: bool = False) -> Invoice:
     """`build_invoice` over (shipment, line) pairs, paid by `method`: the lines in DDT date,
-    DDT number, order number and order line order."""
+    DDT number, order number and order line order; `with_goods`: issued with the DDTs or the
+    order, by the time the goods leave (`Request.with_goods`)."""
     ordered = sorted(goods, key=line_order)
     lines = tuple(
         _invoice_line(item, description, unit, quantity, unit_price, amount, rate, nature, n, order_line_id,
@@ -959,7 +967,7 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
     if kind is InvoiceKind.INVOICE:
         terms = _terms(code)
         found = (payment_terms.at_delivery(delivered_by_day(lines, [g[0].day for g in ordered], split=split),
-                                           invoice_date, payable)
+                                           invoice_date, payable, with_goods=with_goods)
                  if terms.on_delivery else payment_terms.instalments(terms, invoice_date, payable))
         dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
@@ -1103,8 +1111,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     credit_day = max(request.credit_date or deferred_day, deferred_day)
     for (code, key, period, kind, split, method), goods_of in buckets.items():
         day = request.limit if split is not None else credit_day if kind is InvoiceKind.CREDIT_NOTE else deferred_day
-        invoices += [invoice_of(customers[code], kind, key, period, day, part, method, charge_stamp_duty=charge)
-                     for part in invoice_parts(goods_of)]
+        invoices += [invoice_of(customers[code], kind, key, period, day, part, method, charge_stamp_duty=charge,
+                                with_goods=request.with_goods) for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
     waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code])) for code in sorted(undelivered)]
@@ -1407,8 +1415,8 @@ def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], 
             continue
         customer = customers[shipment.customer]
         key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
-        invoices += [invoice_of(customer, kind, key, Period(day, day), day, part, method, charge_stamp_duty=charge)
-                     for kind, goods in kinds.items() for part in invoice_parts(goods)]
+        invoices += [invoice_of(customer, kind, key, Period(day, day), day, part, method, charge_stamp_duty=charge,
+                                with_goods=True) for kind, goods in kinds.items() for part in invoice_parts(goods)]
     return sorted(invoices, key=numbering_order), [warning for _, warning in crossed]
 
 

@@ -193,32 +193,36 @@ def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal) -> list
     return list(zip(dates, amounts))
 
 
-def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: Decimal) -> list[tuple[date, Decimal]]:
+def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: Decimal, *,
+                with_goods: bool = False) -> list[tuple[date, Decimal]]:
     """Dues of goods paid when they arrive: each delivery day's amount (with its VAT) falls due
     that day, in day order, so a deferred invoice gathering a month of cash-on-delivery DDTs
     shows each as due when the driver collected it. What the invoice adds beyond its deliveries
     (the stamp duty it charges, a cent of VAT rounded on the whole) no driver could know when the
-    DDT was printed: an invoice issued after its last delivery (month end's deferred one) states
-    it as a due of its own on the invoice's date, so each delivery's due is what its DDT asked;
-    one issued by then (`ship --invoice`, at the order) has it on its last due, which that day's
-    DDT asks. VAT the whole rounds below the days' sum is taken off the last due, and off the
-    days before it when it passes that due (a month of tiny daily deliveries, each rounding its
-    cent up), as no due may be negative. The dues sum to the total. Lines invoiced at the order count on the
-    order's day, the delivery it plans; with nothing delivered the invoice falls due on its own date.
+    DDT was printed: an invoice issued after its deliveries (month end's deferred one, even dated
+    the day of its last DDT) states it as a due of its own on the invoice's date, so each
+    delivery's due is what its DDT asked; one issued `with_goods` (`ship --invoice`, at the
+    order) has it on its last due, which that day's DDT asks. VAT the whole rounds below the
+    days' sum is taken off the last due, and off the days before it when it passes that due (a
+    month of tiny daily deliveries, each rounding its cent up), as no due may be negative. The
+    dues sum to the total. Lines invoiced at the order count on the order's day, the delivery it
+    plans; with nothing delivered the invoice falls due on its own date.
 
     >>> at_delivery({date(2026, 4, 16): Decimal("12.20"), date(2026, 4, 9): Decimal("24.40")},
     ...             date(2026, 4, 30), Decimal("38.60"))
     [(datetime.date(2026, 4, 9), Decimal('24.40')), (datetime.date(2026, 4, 16), Decimal('12.20')), \
 (datetime.date(2026, 4, 30), Decimal('2.00'))]
-    >>> at_delivery({date(2026, 4, 16): Decimal("12.20")}, date(2026, 4, 16), Decimal("14.20"))
+    >>> at_delivery({date(2026, 4, 16): Decimal("12.20")}, date(2026, 4, 16), Decimal("14.20"), with_goods=True)
     [(datetime.date(2026, 4, 16), Decimal('14.20'))]
+    >>> at_delivery({date(2026, 4, 16): Decimal("12.20")}, date(2026, 4, 16), Decimal("14.20"))
+    [(datetime.date(2026, 4, 16), Decimal('12.20')), (datetime.date(2026, 4, 16), Decimal('2.00'))]
     >>> at_delivery({}, date(2026, 4, 9), Decimal("10.00"))
     [(datetime.date(2026, 4, 9), Decimal('10.00'))]
     """
     days = sorted(day for day, amount in delivered.items() if amount) or [max(delivered, default=invoice_date)]
     dues = [(day, delivered.get(day, Decimal(0))) for day in days]
     beyond = total - sum((amount for _, amount in dues), Decimal(0))
-    if beyond > 0 and invoice_date > days[-1] and dues[-1][1]:
+    if beyond > 0 and (invoice_date > days[-1] or not with_goods) and dues[-1][1]:
         return [*dues, (invoice_date, beyond)]
     kept = [*dues[:-1], (days[-1], dues[-1][1] + beyond)]
     while len(kept) > 1 and kept[-1][1] <= 0:  # the whole's VAT below the days' by more than the last day's due

@@ -447,19 +447,25 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
     (`toolkit.core.payment_terms.at_delivery`), and the duty charged. The driver delivering that
     day collects it (`toolkit.core.documents.cash_to_collect`). An invoice dated after that day
     (month end's deferred one) was issued after the goods left with their DDT printed: no driver
-    collected its duty, and a DDT printed again asks what it asked the first time."""
+    collected its duty, and a DDT printed again asks what it asked the first time; so was one
+    dated that day whose duty is a due of its own, a second due on its last due's day
+    (`toolkit.core.payment_terms.at_delivery`: month end's invoice dated its last DDT's day)."""
     il, du, i = schema.invoice_lines.c, schema.invoice_dues.c, schema.invoices.c
     charged: dict[int, Decimal] = {}
     for condition in among(conn, il.invoice_id, sorted(set(invoice_ids))):
         charged.update(conn.execute(select(il.invoice_id, func.sum(il.amount))
                                     .where(condition, il.order_line_id.is_(None), il.credits_line_id.is_(None))
                                     .group_by(il.invoice_id)).all())
-    last: dict[int, date] = {}
+    dues: dict[int, list[date]] = defaultdict(list)
+    dated: dict[int, date] = {}
     for condition in among(conn, du.invoice_id, sorted(charged)):
-        last.update(conn.execute(select(du.invoice_id, func.max(du.due_date))
-                                 .select_from(schema.invoice_dues.join(schema.invoices, du.invoice_id == i.id))
-                                 .where(condition).group_by(du.invoice_id, i.invoice_date)
-                                 .having(i.invoice_date <= func.max(du.due_date))).all())
+        for r in conn.execute(select(du.invoice_id, du.due_date, i.invoice_date)
+                              .select_from(schema.invoice_dues.join(schema.invoices, du.invoice_id == i.id))
+                              .where(condition)):
+            dues[r.invoice_id].append(r.due_date)
+            dated[r.invoice_id] = r.invoice_date
+    last = {invoice: max(days) for invoice, days in dues.items()
+            if dated[invoice] <= max(days) and days.count(max(days)) == 1}
     return {invoice: (last[invoice], amount) for invoice, amount in charged.items() if invoice in last and amount}
 
 

@@ -612,7 +612,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     back with the driver, so the DDT stays true to what moved; only the credit waits for the
     desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
-    request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
+    request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments), with_goods=True)
     billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master, shipments))
     result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
