@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 from test_printing import cli, desk  # noqa: F401  (desk is a fixture)
@@ -201,3 +202,29 @@ def test_a_quantities_file_leaving_a_held_order_at_0_is_not_refused_and_one_ship
     code, said = cli(capsys, "ship", workbook, "--date", TODAY, "--quantities", picking, "--ledger", url)
     assert code == 1 and f"{picking.name}!A2: L'ordine {held} è stato creato in anticipo" in " ".join(said.split()), said
     assert documents(url) == today
+
+
+def test_a_unit_changed_is_warned_once_for_the_held_documents_of_several_days(capsys, desk, rome_today):  # noqa: F811
+    """T008's warehouse orders of 2 and 5 October, created on the 1st, hold their DDTs for their
+    days; A004, on both, turns from pz to kg on Articoli. The create of the 5th issues both days'
+    DDTs, a day at a time, and said `ship-item-unit-changed` at A004's cell once per day, each
+    naming one order: once, with both orders."""
+    rome_today(TODAY)
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", TODAY, "--ledger", url)[0] == 0
+    held = []
+    for day in (TOMORROW, date(2026, 10, 5)):
+        code, out = reply(capsys, "orders", "create", workbook, "--date", day, "--ledger", url)
+        held += [row["number"] for row in out["created"] if row["template"] == "T008" and "documents_on" in row]
+    assert code == 0 and len(held) == 2
+    book = openpyxl.load_workbook(workbook)
+    assert book["Articoli"]["A5"].value == "A004"
+    book["Articoli"]["C5"] = "kg"
+    book.save(workbook)
+    rome_today(date(2026, 10, 5))
+    code, out = reply(capsys, "orders", "create", workbook, "--date", date(2026, 10, 5), "--ledger", url)
+    assert code == 0 and set(held) <= set(out["documents_due"])
+    told = [p for p in out["problems"] if p["code"] == "ship-item-unit-changed"]
+    assert [(p["sheet"], p["cell"]) for p in told] == [("Articoli", "C5")]
+    assert told[0]["message"].startswith(f"L'articolo A004 ha ora unità «kg», ma gli ordini {', '.join(sorted(held))} "
+                                         "lo hanno ordinato in «pz»")

@@ -784,8 +784,49 @@ def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held:
             if item not in known:
                 orders.setdefault(item, set()).add(hold.order)
     where = master.locate_row_to_add(master.items, Item.sheet)
-    return [ITEM_GONE(where, item=item, orders=wording.first_numbers(sorted(numbers)))
+    return [ITEM_GONE(where, item=item, orders=Concerned(tuple(sorted(numbers))))
             for item, numbers in sorted(orders.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class Concerned:
+    """The orders a warning of an item names: the first few, then how many more (`wording.Listed`);
+    kept whole, so the warnings of one item told by several days' shipping merge (`once_per_item`)."""
+
+    numbers: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        return wording.Listed(self.numbers[:NAMED_ORDERS], len(self.numbers)).shown(lang)
+
+
+NAMED_ORDERS = 5
+"""How many orders a warning of an item names before counting the rest."""
+
+PER_ITEM = frozenset({"ship-item-not-in-workbook", "ship-item-unit-changed"})
+"""The warnings said once per item and cell, whatever the days and runs a command shipped."""
+
+
+def once_per_item(problems: Iterable[Problem]) -> list[Problem]:
+    """`problems` with each warning of `PER_ITEM` said once per item and cell, naming every order
+    of the warnings it stands for, where the first of them stood: the held DDTs of several days
+    issued with the day's are shipped a day at a time, and each day said them again, each with
+    its own orders."""
+    said: list[Problem] = []
+    first: dict[tuple[object, ...], int] = {}
+    for problem in problems:
+        if problem.code not in PER_ITEM:
+            said.append(problem)
+            continue
+        key = (problem.code, problem.location, *((k, v) for k, v in problem.params if k != "orders"))
+        if key not in first:
+            first[key] = len(said)
+            said.append(problem)
+            continue
+        kept = said[first[key]]
+        numbers = {n for p in (kept, problem) for k, v in p.params if k == "orders" for n in v.numbers}
+        said[first[key]] = replace(kept, params=tuple((k, Concerned(tuple(sorted(numbers))) if k == "orders" else v)
+                                                      for k, v in kept.params))
+    return said
 
 
 def units_changed(master: MasterData, orders: Iterable[Order]) -> list[Problem]:
@@ -808,7 +849,7 @@ def units_changed(master: MasterData, orders: Iterable[Order]) -> list[Problem]:
                     orders_by.setdefault((line.item, ordered), (line.unit, set()))[1].add(order.number)
     items = _items(master)
     return [UNIT_CHANGED(master.locate(items[item].source, "unit"), item=item, unit=items[item].unit, ordered=unit,
-                         orders=wording.first_numbers(sorted(numbers)))
+                         orders=Concerned(tuple(sorted(numbers))))
             for (item, _), (unit, numbers) in sorted(orders_by.items())]
 
 

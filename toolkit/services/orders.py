@@ -47,7 +47,7 @@ from toolkit.core.orders import (
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import service_items
+from toolkit.core.shipping import once_per_item, service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock, rests_dated
@@ -488,9 +488,9 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
     counted += on_holiday(master, [*due.notes, *notes])
     return Created(created, existing_rows,
-                   problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond,
+                   once_per_item(problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond),
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders,
-                   [*left_out, *due.problems, *ship_problems])
+                   once_per_item([*left_out, *due.problems, *ship_problems]))
 
 
 def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date:

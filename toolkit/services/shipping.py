@@ -52,6 +52,7 @@ from toolkit.core.shipping import (
     items_off_the_sheet,
     missing_stock,
     of_known_customers,
+    once_per_item,
     plan_shipments,
     service_items,
     ships_after_payment,
@@ -471,8 +472,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if done.notes:
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
         return Shipped((*waited.notes, *done.notes), done.held,
-                       (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, (*waited.notes, *done.notes)),
-                        *issued_ahead(master, day, done.notes), *done.problems), done.completed,
+                       tuple(once_per_item((*waited.problems, *assumed, *recounted, *problems,
+                                            *on_holiday(master, (*waited.notes, *done.notes)),
+                                            *issued_ahead(master, day, done.notes), *done.problems))), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
 

@@ -20,7 +20,7 @@ from toolkit.basics.wording import Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import Order
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import service_items
+from toolkit.core.shipping import once_per_item, service_items
 from toolkit.ledger.deliveries import available_stock, dated_after, later_ddts, stock_after
 from toolkit.ledger.orders import HeldQueues, held_queues
 from toolkit.model.records import MasterData
@@ -154,4 +154,4 @@ def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Seque
         kept.shipped(shipped.notes)
         problems += shipped.problems
         notes += shipped.notes
-    return problems, notes
+    return once_per_item(problems), notes
