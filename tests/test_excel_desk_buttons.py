@@ -1526,7 +1526,8 @@ def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warn
     """The same press as above, on a day whose orders issued at once also met short stock: eleven
     stock warnings of their DDTs (told before the invoices' by the run) and a return left out of
     the credit notes. A box lists ten problems, then counts the rest: the error that makes it
-    critical and the run that can no longer be undone come first, not behind «… e ancora 3»."""
+    critical and the run that can no longer be undone come first, and the stock warnings, one per
+    order, are one line counting the orders waiting, last, not eleven lines behind «… e ancora 3»."""
     from toolkit.core.credit_notes import RETURN_CREDITED
     from toolkit.core.shipping import STOCK_RESERVED
     from toolkit.services import orders as orders_service
@@ -1548,4 +1549,5 @@ def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warn
     assert shown[2] == "critical", shown
     assert "Il reso OC-2026-00099" in shown[0], shown
     assert f"L'emissione {run.run_id} è ancora in bozza" in shown[0], shown
-    assert "… e ancora 3." in shown[0], shown
+    assert shown[0].endswith("11 ordini in attesa di merce: vedi il «Pannello di controllo»."), shown
+    assert "OC-2026-00100" not in shown[0] and "… e ancora" not in shown[0], shown

@@ -770,7 +770,8 @@ def test_ddts_issued_at_creation_on_a_closure_kept_by_mantieni_are_warned(sample
     """A template set to *Mantieni* keeps its delivery on a closure, and a warehouse order ships
     as it is created: `ship` named a DDT dated on a holiday (`ddt-date-holiday`), `orders create`
     issued the same DDT without a word, for a DDT created ahead and issued on its day by the next
-    run (the 9th) and for one shipped as its order is created (the 10th)."""
+    run (the 9th) and for one shipped as its order is created (the 10th); and the *Crea ordini*
+    box, which names the documents' warnings (`of_documents`), left it out."""
     from dataclasses import replace
 
     from toolkit.basics.vocab import HolidayPolicy
@@ -793,6 +794,7 @@ def test_ddts_issued_at_creation_on_a_closure_kept_by_mantieni_are_warned(sample
         [told] = [p for p in issued.problems if p.code == "ddt-date-holiday"]
         assert (dict(told.params)["day"], told.severity) == (day, "warning")
         assert f"({len(ddts)} DDT" in told.message("en") and f"is {day:%d/%m/%Y}, Inventario" in told.message("en")
+        assert told in issued.of_documents, "the Crea ordini box names it, as the preview does"
 
 
 def test_orders_created_before_a_returns_ddt_are_refused_naming_it_never_asking_to_void_it(

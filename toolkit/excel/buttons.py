@@ -275,8 +275,10 @@ def create_orders(press: Press) -> None:
     box names the warnings of the documents issued (`Created.of_documents`: a rate changed at
     the invoice, a letter of intent's ceiling, numbers after a draft run), as the command line
     prints them; the planning's were in the preview's box. Its errors come first and then the
-    invoices' warnings, before the DDTs' stock: a box lists ten, and a day's stock warnings
-    must not hide why it is critical, nor a run that can no longer be undone."""
+    invoices' warnings and the DDTs' (a DDT dated on a holiday), the DDTs' routine stock ones
+    last, in one line counting the orders waiting for stock (`said.stock_in_one_line`): a box
+    lists ten, and a day's stock warnings must not hide why it is critical, nor a run that can
+    no longer be undone."""
     from toolkit.basics.files import check_output
     from toolkit.services.orders import create, created_documents, created_outputs
 
@@ -294,7 +296,8 @@ def create_orders(press: Press) -> None:
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
     _write_preview(press)
     lang = press.language
-    told = [*(p for p in result.problems if p.is_error), *(p for p in result.of_documents if not p.is_error)]
+    told = [*(p for p in result.problems if p.is_error),
+            *said.stock_in_one_line([p for p in result.of_documents if not p.is_error])]
     press.say("\n".join([result.summary(lang), *map(str, written), *(said.render(p, lang) for p in warned),
                          *said.lines(told, lang)]), critical=any(p.is_error for p in told))
 

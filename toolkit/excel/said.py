@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from toolkit.basics.problems import Problem
-from toolkit.basics.wording import shown
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import Counted, shown
 
 BY_BUTTON: dict[str, dict[str, str]] = {
     "month-register-not-rewritten": {
@@ -956,3 +956,26 @@ def lines(problems: Sequence[Problem], lang: str, most: int = MOST) -> list[str]
         left = len(problems) - most
         said.append(f"… e ancora {left}." if lang == "it" else f"… and {left} more.")
     return said
+
+
+WAITING_FOR_STOCK = define(
+    "orders-waiting-for-stock", "warning",
+    title=("Ordini in attesa di merce", "Orders waiting for stock"),
+    it="{orders} in attesa di merce: vedi il «Pannello di controllo».",
+    en="{orders} waiting for stock: see the “Pannello di controllo”.")
+
+ROUTINE_STOCK = frozenset({"ship-partial-stock", "ship-line-held", "ship-order-held", "stock-reserved"})
+"""The stock warnings of a day's DDTs issued at once: an item short, an order or a line held for
+it. Many on a busy day, each of one order, and the panel lists those orders still to ship."""
+
+
+def stock_in_one_line(problems: Sequence[Problem]) -> list[Problem]:
+    """`problems` with the routine stock warnings (`ROUTINE_STOCK`) said in one line at the end,
+    counting the orders they name (`WAITING_FOR_STOCK`): a box lists ten, and one per order
+    pushed what the desk must act on out of it, where the panel shows each order waiting."""
+    routine = [p for p in problems if p.code in ROUTINE_STOCK]
+    if not routine:
+        return list(problems)
+    orders = {dict(p.params).get("number") for p in routine}
+    return [*(p for p in problems if p.code not in ROUTINE_STOCK),
+            WAITING_FOR_STOCK(None, orders=Counted(len(orders), ("ordine", "ordini"), ("order", "orders")))]

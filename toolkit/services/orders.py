@@ -256,9 +256,10 @@ class Created:
     and `invoices`), their day having come."""
     of_documents: list[Problem] = field(default_factory=list)
     """Those of `problems` told of the documents issued (a line rated again for its day, a letter
-    of intent's ceiling, numbers after a draft run, a return left out): the panel's box names
-    them, where the planning's warnings were shown already by the preview. The invoices' first,
-    the DDTs' stock warnings (many on a day at L) last, as a box lists the first ten."""
+    of intent's ceiling, numbers after a draft run, a return left out, a DDT dated on a holiday,
+    a stock count long before): the panel's box names them, where the planning's warnings were
+    shown already by the preview. The invoices' first, the DDTs' stock warnings (many on a day
+    at L) after, as a box lists the first ten."""
 
     @property
     def waiting(self) -> list[OrderRow]:
@@ -490,7 +491,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     return Created(created, existing_rows,
                    once_per_item(problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond),
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders,
-                   once_per_item([*left_out, *due.problems, *ship_problems]))
+                   once_per_item([*left_out, *due.problems, *ship_problems, *counted]))
 
 
 def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date:
