@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS
 from toolkit.core.reservations import HOLDING
+from toolkit.core.units import unit_key
 from toolkit.ledger import schema
 from toolkit.ledger.batches import IN_LIST, one_array, spanned_or_among, spans
 from toolkit.ledger.types import stored_integer
@@ -164,3 +165,27 @@ def totals(few: bool) -> Any:
 def elsewhere() -> Any:
     """A row if an order holds an item other than those bound as `items`."""
     return select(r.item).where(r.item.not_in(bindparam("items", expanding=True))).limit(1)
+
+
+def units_held(conn: Connection, units: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Of these items (code: the unit *Articoli* gives it now, `unit_key`'s spelling), those an
+    order holding stock ordered in another unit: by item, the (order number, unit) of each such
+    holder. One read per item of its first holder's line (the oldest in its queue), by the key's
+    item and the order lines' (order, line) key; only an item whose first holder differs has its
+    holders read.
+    The preview warns there what shipping would (`toolkit.core.shipping.units_changed`): a unit
+    changed on *Articoli* with orders open in the old one, without reading the open lines."""
+    from toolkit.ledger.db import document_number  # db imports this module
+
+    joined = schema.reserved.join(schema.order_lines, and_(ol.order_id == r.order_id, ol.item == r.item))
+    found: dict[str, list[tuple[str, str]]] = {}
+    for item, now in sorted(units.items()):
+        first = conn.execute(select(ol.unit).select_from(joined).where(r.item == item).limit(1)).scalar()
+        if first is None or unit_key(first) == now:
+            continue
+        rows = conn.execute(select(o.series, o.year, o.number, ol.unit).distinct()
+                            .select_from(joined.join(schema.orders, o.id == r.order_id)).where(r.item == item))
+        held = [(document_number(x.series, x.year, x.number), x.unit) for x in rows if unit_key(x.unit) != now]
+        if held:
+            found[item] = held
+    return found
