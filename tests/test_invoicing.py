@@ -613,11 +613,12 @@ def test_the_parts_of_a_long_invoice_take_consecutive_numbers_beside_another_inv
                                                 else [1, 9998, 3])
 
 
-def test_a_letter_of_intent_dated_after_a_sale_without_vat_on_it_is_warned_at_its_date_cell():
-    """The invoice of April's deliveries cited, without a word, a letter dated after some of
-    them, as if those sales had been made on it: they owed VAT, or another letter covered them.
-    The run says so, naming the customer, both days and the cell to correct; a letter dated
-    before the first delivery is clean."""
+def test_a_sale_before_its_letter_of_intent_is_invoiced_with_vat_and_warned_at_the_letters_date():
+    """The invoice of April's deliveries cited a letter dated after some of them and sold those
+    without VAT too (N3.5), with a warning only: the letter covers only the sales after it (art. 1
+    c. 1 lett. c DL 746/83), so the VAT was omitted. The line of 8 April now carries its item's
+    22 %, the one of 20 April stays N3.5, and the run says so at the letter's date, naming the
+    customer, both days and the amount; a letter dated before the first delivery is clean."""
     sheets = minimal.sheets()
     for cell, value in (("K1", "Natura IVA"), ("K2", "N3.5"), ("L1", "Protocollo dichiarazione d'intento"),
                         ("L2", "26011512345678901-000001"), ("M1", "Data dichiarazione d'intento"),
@@ -631,8 +632,14 @@ def test_a_letter_of_intent_dated_after_a_sale_without_vat_on_it_is_warned_at_it
     [problem] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
     assert (problem.sheet, problem.cell, problem.is_error) == ("Clienti", "M2", False)
     assert "C001" in problem.message() and "09/04/2026" in problem.message() and "08/04/2026" in problem.message()
-    assert "Data dichiarazione d'intento" in problem.message("en") and len(result.invoices) == 1
-    assert not [p for p in plan(master, sales[1:], request()).problems if p.code == problem.code]
+    assert "IVA" in problem.message() and "VAT" in problem.message("en")
+    [invoice] = result.invoices
+    assert [(x.delivery.day, x.vat_rate, x.vat_nature) for x in invoice.lines] == [
+        (date(2026, 4, 8), D(22), None), (date(2026, 4, 20), D(0), "N3.5")]
+    assert (invoice.vat, invoice.total) == (D("2.20"), D("22.20"))
+    clean = plan(master, sales[1:], request())
+    assert not [p for p in clean.problems if p.code == problem.code]
+    assert [x.vat_nature for x in clean.invoices[0].lines] == ["N3.5"]
 
 
 def test_an_order_invoiced_at_the_order_with_more_lines_than_an_e_invoice_numbers_makes_several_invoices():

@@ -429,7 +429,7 @@ def debit_within(master: MasterData, ceiling: Ceiling, amount: Decimal, goods: S
     customer = next(c for c in master.customers if c.code == ceiling.customer)
     told = {"customer": ceiling.customer, "protocol": ceiling.protocol, "invoice": invoice,
             **_euros(debited=amount, left=max(ceiling.left, ZERO), amount=ceiling.amount)}
-    return _with_goods_vat(master.locate(customer.source, "intent_amount"), goods, chosen,
+    return with_goods_vat(master.locate(customer.source, "intent_amount"), goods, chosen,
                            DEBIT_BEYOND, DEBIT_BEYOND_RATES, told, unrated)
 
 
@@ -469,7 +469,7 @@ def debit_past_year(master: MasterData, customer: str, protocol: str, year: int,
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
             "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}
-    return _with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated)
+    return with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated)
 
 
 DEBIT_RATE_UNKNOWN = define(
@@ -484,7 +484,7 @@ DEBIT_RATE_UNKNOWN = define(
        "with its VAT rate, then issue the note again.")
 
 
-def _with_goods_vat(where: Location | None, goods: Sequence[RateKey], chosen: RateKey | None,
+def with_goods_vat(where: Location | None, goods: Sequence[RateKey], chosen: RateKey | None,
                     warned: ProblemType, refused: ProblemType, told: dict[str, Any], unrated: Sequence[str] = ()
                     ) -> tuple[RateKey | None, Problem]:
     """The one rate of the goods a note beyond its letter adds to (`chosen` among them, when

@@ -62,6 +62,7 @@ from toolkit.basics.vocab import (
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
+from toolkit.core.letter_dates import Early, before_letter
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
@@ -141,19 +142,6 @@ LATE = define(
        "del {deadline} (il 15 del mese successivo).",
     en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "
        "deadline of {deadline} (the 15th of the following month).")
-
-
-LETTER_AFTER_SALE = define(
-    "letter-of-intent-after-sale", "warning",
-    title=("Vendite senza IVA prima della dichiarazione d'intento", "Sales without VAT before the letter of intent"),
-    it="La fattura senza IVA (N3.5) del cliente {customer} comprende consegne dal {sold}, prima della sua "
-       "dichiarazione d'intento del {letter}, che cita: una vendita senza IVA deve seguire la dichiarazione che la "
-       "copre. Se la data è sbagliata, correggi la «Data dichiarazione d'intento»; se una dichiarazione precedente "
-       "copriva quelle consegne, fatturale prima citando quella; altrimenti vanno fatturate con l'IVA.",
-    en="Customer {customer}'s invoice without VAT (N3.5) includes deliveries from {sold}, before its letter of "
-       "intent of {letter}, which it cites: a sale without VAT must follow the letter covering it. If the date is "
-       "wrong, correct the “Data dichiarazione d'intento”; if an earlier letter covered those deliveries, invoice "
-       "them first citing it; otherwise they must be invoiced with VAT.")
 
 
 VAT_UNDER_REGIME = define(
@@ -1104,7 +1092,9 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
             waiting[(code, "held")] += lines
     left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code), (recoded or {}).get(code))
                      for code in sorted(unknown))
-    crossed = within_ceilings(master, buckets, ceilings) if ceilings else []
+    crossed = before_letters(master, buckets, ceilings or {})
+    crossed += within_ceilings(master, buckets, ceilings) if ceilings else []
+    crossed.sort(key=lambda w: w[0])
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
@@ -1118,6 +1108,47 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code])) for code in sorted(undelivered)]
     problems += [warning for _, warning in waits]
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
+
+
+def before_letters(master: MasterData, buckets: dict[Any, list[tuple[Shipment, BillableGoods]]],
+                   ceilings: Mapping[str, Ceiling]) -> list[tuple[str, Problem]]:
+    """The invoices' lines (`buckets`, keyed customer first and kind fourth, changed in place)
+    of each customer whose letter of intent has a date, its N3.5 lines sold before the letter
+    (or in a year before the one its `ceilings` covers) rated at their item's VAT
+    (`letter_dates.before_letter`); a warning per customer that has any. Done before the
+    ceiling is kept (`within_ceilings`): such a line uses nothing of the letter, nor makes its year."""
+    letters = {c.code: c for c in master.customers if c.intent_date is not None}
+    rate = item_rates(master, _known_rates(ceilings))
+    found: list[tuple[str, Early]] = []
+    for key, goods in buckets.items():
+        customer = letters.get(key[0])
+        if customer is None or key[3] is not InvoiceKind.INVOICE:
+            continue
+        assert customer.intent_date is not None
+        ceiling = ceilings.get(customer.code)
+        buckets[key], early = before_letter(goods, customer.code, customer.intent_protocol, customer.intent_date,
+                                            ceiling.year if ceiling else None, rate)
+        if early is not None:
+            found.append((customer.code, early))
+    return [(code, problem) for code, early in _joined(found) for problem in early.problems(master)]
+
+
+def _joined(found: Sequence[tuple[str, Early]]) -> list[tuple[str, Early]]:
+    """A customer's `Early` lines of its several invoices as one, told once."""
+    one: dict[str, Early] = {}
+    for code, early in found:
+        was = one.get(code)
+        one[code] = early if was is None else replace(was, days=was.days + early.days, amount=was.amount + early.amount,
+                                                      unrated=was.unrated + early.unrated)
+    return sorted(one.items())
+
+
+def _known_rates(ceilings: Mapping[str, Ceiling]) -> dict[tuple[str, date], Decimal]:
+    """The rates the ledger's DDTs told for items gone from *Articoli*, which all ceilings share."""
+    known: dict[tuple[str, date], Decimal] = {}
+    for rates in {id(x.known_rates): x.known_rates for x in ceilings.values()}.values():
+        known.update(rates)
+    return known
 
 
 def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, BillableGoods]]],
@@ -1136,10 +1167,7 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
         if key[0] in ceilings and key[3] is InvoiceKind.INVOICE:
             mine[key[0]].append(key)
     found: list[tuple[str, Problem]] = []
-    known: dict[tuple[str, date], Decimal] = {}
-    for rates in {id(x.known_rates): x.known_rates for x in ceilings.values()}.values():
-        known.update(rates)
-    rate = item_rates(master, known)
+    rate = item_rates(master, _known_rates(ceilings))
     spent: dict[str, Decimal] = defaultdict(Decimal)
     first_year: dict[str, int] = {}
     for code, keys in mine.items():
@@ -1194,7 +1222,6 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
             problems.append(HELD(master.locate(customers[p.customer].source, "invoice_terms"), customer=p.customer,
                                  lines=p.lines))
     problems += late_problems(invoices, request.today)
-    problems += letter_problems(master, customers, invoices)
     problems += [warning for _, warning in crossed]
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),
                 tuple(crossed))
@@ -1335,26 +1362,6 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
             for (deadline, issued), customers in sorted(late.items())]
 
 
-def letter_problems(master: MasterData, customers: Mapping[str, Customer], invoices: Iterable[Invoice]) -> list[Problem]:
-    """A warning per customer whose letter of intent is dated after a sale its invoice makes
-    without VAT (N3.5): the letter must precede the sale (art. 1 c. 1 lett. c DL 746/83), and
-    the invoice cites it for all its lines. A mistyped date, or sales due VAT, or sales under an
-    earlier letter the sheet no longer holds (a customer files several a year, *Clienti* keeps
-    the latest): only the desk knows which, so the run goes on. The sale's day is its DDT's,
-    else the invoice's."""
-    earliest: dict[str, date] = {}
-    for invoice in invoices:
-        letter = customers[invoice.customer].intent_date if invoice.customer in customers else None
-        if letter is None or invoice.kind is not InvoiceKind.INVOICE:
-            continue
-        sold = min((line.delivery.day if line.delivery else invoice.invoice_date for line in invoice.lines
-                    if line.vat_nature == LETTER_OF_INTENT), default=None)
-        if sold is not None and sold < letter:
-            earliest[invoice.customer] = min(sold, earliest.get(invoice.customer, sold))
-    return [LETTER_AFTER_SALE(master.locate(customers[code].source, "intent_date"), customer=code,
-                              letter=customers[code].intent_date, sold=sold) for code, sold in sorted(earliest.items())]
-
-
 def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str, tuple[date, str, str]]:
     """Numbers follow dates, then customers: a register read top to bottom is in date order,
     as the law asks of numbers within a series and year. A customer's invoices alike in all
@@ -1397,11 +1404,14 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
 
 def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], day: date,
                              ceilings: Mapping[str, Ceiling]) -> tuple[list[Invoice], list[Problem]]:
-    """`invoices_at_order`, the N3.5 lines of customers with a letter's `ceilings` kept within
-    it as month end keeps them (`within_ceilings`), with its warnings."""
+    """`invoices_at_order`, the N3.5 lines of customers whose letter of intent has a date rated
+    at their item's VAT when sold before it (`before_letters`), and those of customers with a
+    letter's `ceilings` kept within it as month end keeps them (`within_ceilings`), with its warnings."""
     crossed: list[tuple[str, Problem]] = []
-    if ceilings:
-        shipments, crossed = _shipments_within(master, list(shipments), ceilings)
+    lettered = {*ceilings, *(c.code for c in master.customers if c.intent_date is not None)}
+    shipments = list(shipments)
+    if any(s.customer in lettered for s in shipments):
+        shipments, crossed = _shipments_within(master, shipments, ceilings, lettered)
     customers = {c.code: c for c in master.customers}
     charge = master.settings.stamp_duty_customer
     invoices = []
@@ -1420,14 +1430,17 @@ def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], 
     return sorted(invoices, key=numbering_order), [warning for _, warning in crossed]
 
 
-def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: Mapping[str, Ceiling]
-                      ) -> tuple[list[Shipment], list[tuple[str, Problem]]]:
-    """The shipments with their sold lines kept within their customers' `ceilings`
-    (`within_ceilings`), each shipment's lines in their own order."""
+def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: Mapping[str, Ceiling],
+                      lettered: Collection[str]) -> tuple[list[Shipment], list[tuple[str, Problem]]]:
+    """The shipments with their sold lines of the `lettered` customers rated for their letter's
+    date (`before_letters`) and kept within their customers' `ceilings` (`within_ceilings`),
+    each shipment's lines in their own order."""
     buckets: dict[Any, list[tuple[Shipment, BillableGoods]]] = {
         (s.customer, n, m, InvoiceKind.INVOICE): [(s, line)]
-        for n, s in enumerate(shipments) if s.customer in ceilings for m, line in enumerate(s.lines) if line[3] > 0}
-    crossed = within_ceilings(master, buckets, ceilings)
+        for n, s in enumerate(shipments) if s.customer in lettered for m, line in enumerate(s.lines) if line[3] > 0}
+    crossed = before_letters(master, buckets, ceilings)
+    crossed += within_ceilings(master, buckets, ceilings) if ceilings else []
+    crossed.sort(key=lambda w: w[0])
     for (_, n, m, _), [(_, line)] in buckets.items():
         lines = shipments[n].lines
         shipments[n] = replace(shipments[n], lines=(*lines[:m], line, *lines[m + 1:]))

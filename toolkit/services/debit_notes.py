@@ -38,6 +38,7 @@ from toolkit.core.intent_ceiling import (
     item_rates,
 )
 from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.letter_dates import debit_before_letter
 from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
 from toolkit.ledger import Ledger
@@ -153,7 +154,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     if ceiling is not None and cited and cited != ceiling.protocol:
         ceiling = None
     protocol = cited or (ceiling.protocol if ceiling else None)
-    goods, unrated = _goods_rates(conn, master, invoice) if protocol else ([], [])
+    goods, unrated, sold = _goods_rates(conn, master, invoice) if protocol else ([], [], [])
     chosen = typed_key(goods, rate) if goods and rate else None
     unknown = key if isinstance(key, Problem) else None
     if chosen is not None and unknown is not None:
@@ -176,8 +177,12 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     if key[1] == LETTER_OF_INTENT and protocol:
         year = (ceiling.year if ceiling is not None and ceiling.year is not None
                 else letter_year(conn, invoice.customer, protocol)) or invoice.invoice_date.year
-        beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
-                                       invoice.number or "?", chosen, unrated)
+        letter = _letter_date(master, invoice, protocol)
+        beyond, told = (debit_before_letter(master, invoice.customer, protocol, letter, invoice.number or "?", amount,
+                                            sold, chosen) if letter is not None else (None, None))
+        if told is None:
+            beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
+                                           invoice.number or "?", chosen, unrated)
         if told is None and ceiling is not None:
             beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen, unrated)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
@@ -198,13 +203,26 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     return Debited(note, problems, invoice=invoice.number)
 
 
-def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice) -> tuple[list[RateKey], list[str]]:
+def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | None:
+    """The date of the letter the invoice cites: the one on *Clienti* while its row cites that
+    protocol (a mistyped date corrected there since), else the one the invoice kept."""
+    row = next((c for c in master.customers if c.code == invoice.customer), None)
+    if row is not None and row.intent_protocol == protocol and row.intent_date is not None:
+        return row.intent_date
+    kept = invoice.parties.buyer.intent_date if invoice.parties and invoice.parties.buyer else None
+    return date.fromisoformat(kept) if kept else None
+
+
+def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice
+                 ) -> tuple[list[RateKey], list[str], list[tuple[date, RateKey | None, str]]]:
     """The rates of the invoice's N3.5 goods, at their item's VAT of their delivery's day (the
     invoice's, for goods invoiced at the order), as an invoice's line beyond the letter takes it
-    (`item_rates`): by *Articoli*, else as the ledger's DDTs carried it (`rates_known`); and the
-    items neither gives a rate for. A variation follows the rate of the sale it corrects."""
+    (`item_rates`): by *Articoli*, else as the ledger's DDTs carried it (`rates_known`); the
+    items neither gives a rate for; and each good's (day, rate, item). A variation follows the
+    rate of the sale it corrects."""
     sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date) for x in invoice.lines
             if x.vat_nature == LETTER_OF_INTENT and x.item]
     rate = item_rates(master, rates_known(conn, master, sold))
-    keys = [(item, rate(item, day)) for item, day in sold]
-    return [key for _, key in keys if key is not None], [item for item, key in keys if key is None]
+    keys = [(item, day, rate(item, day)) for item, day in sold]
+    return ([key for _, _, key in keys if key is not None], [item for item, _, key in keys if key is None],
+            [(day, key, item) for item, day, key in keys])

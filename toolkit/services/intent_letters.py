@@ -21,6 +21,7 @@ from toolkit.core.intent_ceiling import (
     unlisted_items,
 )
 from toolkit.core.invoicing import Shipment
+from toolkit.core.letter_dates import orders_before_letter
 from toolkit.ledger.item_rates import rates_delivered
 from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_open, letters_used
 from toolkit.model.records import MasterData
@@ -68,11 +69,14 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     day's shipping and order creation ask nothing more of the ledger. On a `day` past the year
     a letter covers, its customer's open orders are told whatever is left. A letter two
     *Clienti* rows share is used by the invoices and open orders of both, and by those of the
-    codes its documents were issued to (`customers_citing`); the warning names the other row."""
+    codes its documents were issued to (`customers_citing`); the warning names the other row.
+    On a `day` before a customer's letter's date, its orders are told to carry VAT if they leave
+    before it (`orders_before_letter`), from the master alone."""
+    early = orders_before_letter(master, customers, day)
     every = letters_with_amount(master)
     letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
-        return []
+        return early
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
     found = open_under_letters(master, letters_open(conn, sharing), day)
@@ -84,4 +88,4 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     mine = {code: c for code, c in ceilings(master, letters_used(conn, citing),
                                             letters_first_sold(conn, citing) if day else None).items()
             if code in letters}
-    return orders_beyond(master, mine, open_amounts, day, shared)
+    return early + orders_beyond(master, mine, open_amounts, day, shared)

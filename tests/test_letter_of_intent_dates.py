@@ -1,0 +1,168 @@
+"""Goods sold before the letter of intent: the letter covers only the operations after it (art. 1
+c. 1 lett. c DL 746/83), so a line delivered before *Data dichiarazione d'intento* (or invoiced
+at the order before it) carries its item's VAT, wherever it is invoiced, told at that cell; the
+desk hears it ahead, and a debit note on such goods carries their VAT too."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from test_credit_returns import APRIL
+from test_letter_of_intent_ceiling import (
+    APRIL_10,
+    APRIL_20,
+    PROTOCOL,
+    _december_sold_in_january,
+    _deliver,
+    _master,
+    _month,
+    _rated,
+    _sheets,
+)
+
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.letters import letters_used
+from toolkit.services.invoicing import run
+from toolkit.services.orders import create, preview
+from toolkit.services.shipping import ship
+
+APRIL_15 = date(2026, 4, 15)
+
+
+def _told(problems, code: str = "letter-of-intent-after-sale") -> list[tuple]:
+    return [(p.sheet, p.cell, p.is_error) for p in problems if p.code == code]
+
+
+@pytest.mark.parametrize("status", [InvoiceStatus.FINAL, InvoiceStatus.DRAFT])
+def test_a_line_delivered_before_the_letter_s_date_is_invoiced_with_vat(ledger, tmp_path, status):
+    """The letter is dated 15 April: the coffee of the 10th (55.50 €) went N3.5 under it with a
+    warning only, the VAT omitted. Now it carries A001's 22 % in the invoice, its summary, its
+    totals and its e-invoice (valid against FatturaPA 1.2.2, the letter cited on the N3.5 line of
+    the 20th), draft or final, uses nothing of the letter, and the run says so at the date's cell
+    naming the day."""
+    from fatturapa_reading import schema_errors
+
+    from toolkit.services.einvoice import export
+
+    books = _master(1000, day=APRIL_15)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=status)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(22), None), (D("37.00"), D(0), "N3.5")]
+    assert (invoice.taxable, invoice.vat) == (D("92.50"), D("12.21"))
+    assert _told(result.problems) == [("Clienti", "M3", False)]
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
+    assert "10/04/2026" in warning.message() and "15/04/2026" in warning.message() and "55,50" in warning.message()
+    assert "with the item's VAT" in warning.message("en")
+    with reading(ledger) as conn:
+        assert letters_used(conn, {"C002"}) == {PROTOCOL: D("37.00")}
+    if status is not InvoiceStatus.FINAL:
+        return
+    data = export(books, ledger, out=tmp_path / "xml", month=APRIL).files[invoice.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == []
+    root = ET.fromstring(data)
+    assert [(e.findtext("PrezzoTotale"), e.findtext("AliquotaIVA"), e.findtext("Natura"),
+             [x.findtext("RiferimentoTesto") for x in e.findall("AltriDatiGestionali")])
+            for e in root.iter("DettaglioLinee")] == [("55.50", "22.00", None, []), ("37.00", "0.00", "N3.5", [PROTOCOL])]
+    assert [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("Imposta"))
+            for e in root.iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("22.00", None, "12.21")]
+
+
+def test_invoice_orders_rates_a_line_before_the_letter_too(ledger):
+    """`invoice --orders` plans as month end does."""
+    books = _master(1000, day=APRIL_15)
+    _deliver(books, ledger, APRIL_10)
+    [order] = _order_ids(ledger)
+    result = run(ledger, books, Request(APRIL, date(2026, 4, 21), orders=frozenset({order})),
+                 status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002"]
+    assert _rated(invoice) == [(D("55.50"), D(22), None)] and invoice.vat == D("12.21")
+    assert _told(result.problems) == [("Clienti", "M3", False)]
+
+
+def _order_ids(ledger) -> list[int]:
+    from toolkit.ledger.orders import load_orders
+
+    with reading(ledger) as conn:
+        return [o.id for o in load_orders(conn) if o.customer == "C002"]
+
+
+def test_goods_before_the_letter_leave_its_year_where_its_covered_sales_put_it(ledger, rome_today):
+    """The letter is dated 4 January 2027. December's coffee, invoiced on 5 January under it, went
+    N3.5 and made 2026 the letter's year, so January's coffee, the letter's own, went with VAT as
+    past its year. Now December's carries 22 % (told at the date), and January's goes N3.5."""
+    rome_today(date(2027, 2, 3))
+    books, first = _december_sold_in_january(ledger, _sheets(1000, day=date(2027, 1, 4)), date(2027, 1, 31))
+    assert [x[1:] for x in _rated(first)] == [(D(22), None)]
+    _deliver(books, ledger, date(2027, 1, 11))
+    result, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
+    assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")]
+    assert not [p for p in result.problems if p.code.startswith("letter-of-intent")]
+
+
+def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
+    """C002 invoiced *Immediato*: the order of the 10th, invoiced when made, before the letter of
+    the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5."""
+    s = _sheets(1000, day=APRIL_15)
+    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
+    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    first = create(books, ledger, APRIL_10, with_catch_up=False)
+    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    [one], [two] = first.invoices, second.invoices
+    assert _rated(one) == [(D("55.50"), D(22), None)] and (one.vat, one.total) == (D("12.21"), D("67.71"))
+    assert _rated(two) == [(D("37.00"), D(0), "N3.5")]
+    assert _told(first.problems) == [("Clienti", "M3", False)]
+    assert _told(first.problems, "letter-of-intent-orders-before") == [("Clienti", "M3", False)]
+    assert not _told(second.problems) and not _told(second.problems, "letter-of-intent-orders-before")
+
+
+def test_ship_and_invoice_at_once_before_the_letter_carries_vat(ledger):
+    books = _master(1000, day=APRIL_15)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    done = ship(books, ledger, APRIL_10, all_open=True, invoice=True)
+    [one] = done.invoices
+    assert _rated(one) == [(D("55.50"), D(22), None)]
+    assert _told(done.problems) == [("Clienti", "M3", False)]
+
+
+def test_the_preview_and_shipping_tell_ahead_that_goods_before_the_letter_will_carry_vat(ledger):
+    """On the 10th, before the letter of the 15th, the preview, the creation and the DDT say at
+    the letter's date that what leaves before it will be invoiced with VAT; the 20th says nothing."""
+    books = _master(1000, day=APRIL_15)
+    before = "letter-of-intent-orders-before"
+    told = [p for p in preview(books, ledger, APRIL_10, with_catch_up=False).problems if p.code == before]
+    assert [(p.sheet, p.cell) for p in told] == [("Clienti", "M3")]
+    assert "10/04/2026" in told[0].message() and "15/04/2026" in told[0].message()
+    assert _told(create(books, ledger, APRIL_10, with_catch_up=False).problems, before) == [("Clienti", "M3", False)]
+    assert _told(ship(books, ledger, APRIL_10, all_open=True).problems, before) == [("Clienti", "M3", False)]
+    assert not _told(preview(books, ledger, APRIL_20, with_catch_up=False).problems, before)
+
+
+def test_a_debit_note_on_goods_sold_before_the_letter_carries_their_vat(ledger, rome_today):
+    """April's invoice went N3.5 on the letter then typed as of 1 April; the desk corrects the
+    date to the 15th, after the coffee of the 10th: a debit note on that invoice adds to a sale
+    the letter did not cover, and carries its 22 %, warned at the date."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _master(1000, day=date(2026, 4, 1))
+    _deliver(books, ledger, APRIL_10)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
+    corrected = _master(1000, day=APRIL_15)
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-before"]
+    assert (told.cell, dict(told.params)["rate"]) == ("M3", "22 %")
+    assert "10/04/2026" in told.message()

@@ -1,0 +1,195 @@
+"""Goods sold before their letter of intent: with VAT, whatever the letter left.
+
+A letter of intent lets the supplier sell without VAT only the operations that follow it (art. 1
+c. 1 lett. c DL 746/83: the letter is received before the operation), so a line sold before the
+letter's date on *Clienti* (*Data dichiarazione d'intento*), or in a year before the one the
+letter covers, is not covered by it, though the customer's orders went N3.5: a later letter on
+the sheet does not exempt goods delivered before it. Such a line carries its item's VAT of its
+sale's day, as a line beyond the ceiling does (`intent_ceiling.item_rates`), takes nothing of
+the letter's amount nor its year, and the run warns at the letter's date, naming the days: a
+mistyped date is corrected there, and goods an earlier letter covered are invoiced citing it
+before the new one is written. A line's sale day is its DDT's, or its order's when invoiced at
+the order (the invoice's day there).
+
+Only a customer's invoices' lines are looked at: a credit note follows the invoice it corrects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import Counted
+from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, with_goods_vat
+from toolkit.core.vat import RateKey
+from toolkit.model.records import MasterData
+
+BEFORE_LETTER = define(
+    "letter-of-intent-after-sale", "warning",
+    title=("Vendite prima della dichiarazione d'intento", "Sales before the letter of intent"),
+    it="Il cliente {customer} ha {lines} senza IVA (N3.5) consegnate il {days}, per {amount} €, prima della sua "
+       "dichiarazione d'intento {protocol} del {letter}{year}: sono fatturate con l'IVA dell'articolo del giorno "
+       "della consegna, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
+       "746/83). Se la data è sbagliata, correggi la «Data dichiarazione d'intento» e ripeti; se una "
+       "dichiarazione precedente copriva quelle consegne, scrivila nel foglio Clienti e fatturale prima citando "
+       "quella.",
+    en="Customer {customer} has {lines} without VAT (N3.5) delivered on {days}, for {amount} €, before its letter "
+       "of intent {protocol} of {letter}{year}: they are invoiced with the item's VAT of the delivery's day, since "
+       "the letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83). If the date is wrong, correct "
+       "the “Data dichiarazione d'intento” and run again; if an earlier letter covered those deliveries, write it "
+       "in the Clienti sheet and invoice them first citing it.")
+EARLY_RATE_UNKNOWN = define(
+    "letter-of-intent-early-rate-unknown", "error",
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, consegnata il {day}, prima della dichiarazione "
+       "d'intento {protocol} del {letter}, va fatturata con l'IVA dell'articolo, ma {item} non è più nel foglio "
+       "Articoli e il registro non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato "
+       "registrato. Rimetti {item} nel foglio Articoli con la sua aliquota IVA, poi ripeti l'operazione.",
+    en="The line of {item} of customer {customer}'s order {order}, delivered on {day}, before the letter of intent "
+       "{protocol} of {letter}, must be invoiced with the item's VAT, but {item} is no longer on the Articoli sheet "
+       "and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. Put {item} back on the "
+       "Articoli sheet with its VAT rate, then do it again.")
+
+
+@dataclass(frozen=True, slots=True)
+class YearCovered:
+    """The year a letter covers, named when a line fell before it though after the letter's date."""
+
+    year: int | None
+
+    def shown(self, lang: str) -> str:
+        if self.year is None:
+            return ""
+        return f" (which covers {self.year})" if lang == "en" else f" (che copre il {self.year})"
+
+
+def covers(letter: date, year: int | None, day: date) -> bool:
+    """Whether a letter dated `letter`, covering `year` when known, covers a sale of `day`.
+
+    >>> covers(date(2026, 4, 9), None, date(2026, 4, 8)), covers(date(2026, 4, 9), None, date(2026, 4, 9))
+    (False, True)
+    >>> covers(date(2026, 12, 1), 2027, date(2026, 12, 20)), covers(date(2026, 12, 1), 2026, date(2027, 1, 5))
+    (False, True)
+    """
+    return day >= letter and (year is None or day.year >= year)
+
+
+@dataclass(frozen=True, slots=True)
+class Early:
+    """A customer's N3.5 lines of a run sold before its letter, now with VAT."""
+
+    customer: str
+    protocol: str | None
+    letter: date
+    year: int | None
+    days: tuple[date, ...]
+    amount: Decimal
+    unrated: tuple[tuple[str, date, str], ...] = ()
+    """(item, day, order) of those lines whose item neither *Articoli* nor the ledger rates: refused."""
+
+    def problems(self, master: MasterData) -> list[Problem]:
+        customer = next(c for c in master.customers if c.code == self.customer)
+        where = master.locate(customer.source, "intent_date")
+        told = {"customer": self.customer, "protocol": self.protocol or "", "letter": self.letter}
+        late = YearCovered(self.year if any(day >= self.letter for day in self.days) else None)
+        return [BEFORE_LETTER(where, lines=Counted(len(self.days), ("riga", "righe"), ("line", "lines")),
+                              days=sorted(set(self.days)), amount=self.amount.quantize(CENT), year=late, **told),
+                *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order, **told)
+                  for item, day, order in self.unrated)]
+
+
+def before_letter(goods: Sequence[tuple[S, Goods]], customer: str, protocol: str | None, letter: date,
+                  year: int | None, rate: Callable[[str, date], RateKey | None]
+                  ) -> tuple[list[tuple[S, Goods]], Early | None]:
+    """A customer's lines to invoice with its N3.5 lines sold before its letter (`covers`) rated
+    at their item's VAT of that day (`rate`), and the `Early` naming them; a line `rate` knows no
+    rate for stays N3.5 and is named, to refuse the run."""
+    out: list[tuple[S, Goods]] = []
+    days: list[date] = []
+    amount = ZERO
+    unrated: list[tuple[str, date, str]] = []
+    for shipment, line in goods:
+        if line[7] == LETTER_OF_INTENT and not covers(letter, year, shipment.day):
+            days.append(shipment.day)
+            amount += line[5]
+            key = rate(line[0], shipment.day)
+            if key is None:
+                unrated.append((line[0], shipment.day, shipment.order_number))
+            else:
+                line = (*line[:6], *key, *line[8:])
+        out.append((shipment, line))
+    return out, Early(customer, protocol, letter, year, tuple(days), amount, tuple(unrated)) if days else None
+
+
+ORDERS_BEFORE_LETTER = define(
+    "letter-of-intent-orders-before", "warning",
+    title=("Ordini prima della dichiarazione d'intento", "Orders before the letter of intent"),
+    it="Il cliente {customer} ha ordini senza IVA (N3.5) del {day}, prima della data della sua dichiarazione "
+       "d'intento {protocol}, il {letter}: le righe consegnate prima del {letter} andranno in fattura con l'IVA "
+       "dell'articolo, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
+       "746/83). Se la data è sbagliata, correggi la «Data dichiarazione d'intento»; altrimenti spedisci dal "
+       "{letter} in poi, o fattura quelle righe con l'IVA.",
+    en="Customer {customer} has orders without VAT (N3.5) of {day}, before the date of its letter of intent "
+       "{protocol}, {letter}: the lines delivered before {letter} will be invoiced with the item's VAT, since the "
+       "letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83). If the date is wrong, correct the "
+       "“Data dichiarazione d'intento”; otherwise ship from {letter} on, or invoice those lines with VAT.")
+
+
+def orders_before_letter(master: MasterData, customers: Collection[str], day: date | None) -> list[Problem]:
+    """A warning, at the letter's date, for each of `customers` buying on N3.5 whose letter is
+    dated after `day` (the orders' or the DDTs' day): told ahead, as the ceiling's
+    (`intent_ceiling.orders_beyond`), that invoicing will charge VAT on what leaves before it.
+    Master data alone: no read of the ledger."""
+    if day is None:
+        return []
+    wanted = set(customers)
+    return [ORDERS_BEFORE_LETTER(master.locate(c.source, "intent_date"), customer=c.code,
+                                 protocol=c.intent_protocol or "", letter=c.intent_date, day=day)
+            for c in sorted(master.customers, key=lambda c: c.code)
+            if c.code in wanted and c.intent_date is not None and day < c.intent_date
+            and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT]
+
+
+DEBIT_BEFORE_LETTER = define(
+    "letter-of-intent-debit-before", "warning",
+    title=("Nota di debito su vendite prima della dichiarazione d'intento",
+           "Debit note on sales before the letter of intent"),
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
+       "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter} che la fattura cita: è "
+       "emessa con l'IVA di quella merce ({rate}), perché la dichiarazione copre solo le vendite che la seguono "
+       "(art. 1 c. 1 lett. c DL 746/83) e la nota segue la vendita che corregge.",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on {days}, "
+       "before the letter of intent {protocol} of {letter} the invoice cites: it is issued with those goods' VAT "
+       "({rate}), since the letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83) and the note "
+       "follows the sale it corrects.")
+DEBIT_BEFORE_LETTER_RATES = define(
+    "letter-of-intent-debit-before-rates", "error", usage=True,
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
+       "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa con "
+       "l'IVA di quella merce, che ha più aliquote ({rates}); nulla è stato registrato. Indica con --rate quella "
+       "della merce a cui la nota si aggiunge (es. --rate {first}).",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on {days}, "
+       "before the letter of intent {protocol} of {letter}, so it must carry those goods' VAT, and they have several "
+       "rates ({rates}); nothing was stored. Give with --rate the one of the goods the note adds to (e.g. --rate "
+       "{first}).")
+
+
+def debit_before_letter(master: MasterData, customer: str, protocol: str, letter: date, invoice: str, amount: Decimal,
+                        sold: Sequence[tuple[date, RateKey | None, str]], chosen: RateKey | None = None
+                        ) -> tuple[RateKey | None, Problem | None]:
+    """A debit note at N3.5 on an invoice citing letter `protocol` of `letter`, whose N3.5 goods
+    were `sold` (day, their item's rate then, or None, and the item): (None, None) when none was
+    sold before the letter; else the rate of those goods with a warning, or the error refusing
+    it (`intent_ceiling.with_goods_vat`). An invoice issued so before this rule sold them without
+    VAT; a variation follows the sale it corrects, which the letter did not cover."""
+    early = [(day, key, item) for day, key, item in sold if day < letter]
+    if not early:
+        return None, None
+    row = next((c for c in master.customers if c.code == customer), None)
+    where = master.locate(row.source, "intent_date") if row is not None else None
+    told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,
+            "days": sorted({day for day, _, _ in early}), "debited": amount.quantize(CENT)}
+    return with_goods_vat(where, [key for _, key, _ in early if key is not None], chosen, DEBIT_BEFORE_LETTER,
+                          DEBIT_BEFORE_LETTER_RATES, told, [item for _, key, item in early if key is None])
