@@ -166,3 +166,31 @@ def test_a_debit_note_on_goods_sold_before_the_letter_carries_their_vat(ledger, 
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-before"]
     assert (told.cell, dict(told.params)["rate"]) == ("M3", "22 %")
     assert "10/04/2026" in told.message()
+
+
+def test_last_year_s_ddts_to_invoice_are_not_told_as_past_the_letter_s_year(ledger, rome_today):
+    """December's coffee of the 10th invoiced under the letter (2026 its year); that of the 20th
+    shipped and waiting for its invoice stays N3.5 under it. January's order, made on the 11th,
+    told 58.50 + 39.00 € as going with VAT past the letter's year: only its own 58.50 € will."""
+    rome_today(date(2027, 2, 3))
+    s = _sheets(1000)
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T010", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), date(2027, 1, 31), None],
+                           ["T020", "C002", None, None, "Mensile giorno", None, None, 20, None, None,
+                            date(2026, 12, 1), date(2026, 12, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None], ["T020", "A001", 2, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2026, 12, 10))
+    _month(books, ledger, Period(date(2026, 12, 1), date(2026, 12, 15)), date(2027, 1, 4))
+    _deliver(books, ledger, date(2026, 12, 21))
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    [ahead] = [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
+    assert (ahead.cell, dict(ahead.params)["open"]) == ("L3", D("58.50"))
+    assert not [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
+    result = run(ledger, books, Request(Period(date(2026, 12, 16), date(2027, 1, 31)), date(2027, 2, 3)),
+                 status=InvoiceStatus.FINAL)
+    assert sorted(x for invoice in result.invoices if invoice.customer == "C002" for x in _rated(invoice)) == [
+        (D("39.00"), D(0), "N3.5"), (D("58.50"), D(22), None)]

@@ -229,6 +229,8 @@ class OpenGoods:
     rate: Decimal
     nature: str | None
     shipped: bool
+    day: date | None = None
+    """The DDT's date of goods `shipped`: those of a year the letter covers stay under it."""
 
 
 def open_under_letters(master: MasterData, goods: Iterable[OpenGoods], day: date | None) -> dict[str, Decimal]:
@@ -253,12 +255,15 @@ def letter_amount(lines: Iterable[DocumentLine]) -> Decimal:
 
 
 def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amounts: Mapping[str, Decimal],
-                  day: date | None = None, shared: Mapping[str, tuple[str, ...]] | None = None) -> list[Problem]:
+                  day: date | None = None, shared: Mapping[str, tuple[str, ...]] | None = None,
+                  late: Mapping[str, Decimal] | None = None) -> list[Problem]:
     """A warning, at the letter's amount, for each customer whose open orders under its letter
     (`open_amounts`, net, those of the other rows citing it, `shared`, with them) with what its
     letter's invoices used pass the letter's amount, ahead of the invoice: by what they will
     invoice with VAT (an excess the invoices made already is not told again); at its protocol,
-    on a `day` past the year the letter covers, for any open order."""
+    on a `day` past the year the letter covers, for the open orders that will leave in a later
+    year (`late`: goods still to ship, DDTs of a later year), while its DDTs of the letter's
+    year still to invoice stay under it and are measured against what it left."""
     by_code = {c.code: c for c in master.customers}
     found = []
     for code, ceiling in sorted(ceilings.items()):
@@ -267,10 +272,13 @@ def orders_beyond(master: MasterData, ceilings: Mapping[str, Ceiling], open_amou
         if ordered <= 0:
             continue
         if day is not None and ceiling.year is not None and day.year > ceiling.year:
-            found.append(ORDERS_PAST_YEAR(master.locate(by_code[code].source, "intent_protocol"), customer=code,
-                                          shared=others, protocol=ceiling.protocol, year=str(ceiling.year),
-                                          next=str(ceiling.year + 1), **_euros(open=ordered)))
-        elif ordered > ceiling.left:
+            after = (late or {}).get(code, ordered)
+            ordered -= after
+            if after > 0:
+                found.append(ORDERS_PAST_YEAR(master.locate(by_code[code].source, "intent_protocol"), customer=code,
+                                              shared=others, protocol=ceiling.protocol, year=str(ceiling.year),
+                                              next=str(ceiling.year + 1), **_euros(open=after)))
+        if ordered > ceiling.left:
             found.append(ORDERS_BEYOND(master.locate(by_code[code].source, "intent_amount"), customer=code,
                                        shared=others, protocol=ceiling.protocol,
                                        **_euros(open=ordered, used=ceiling.used, amount=ceiling.amount,

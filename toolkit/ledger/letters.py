@@ -78,9 +78,10 @@ def letters_open(conn: Connection, customers: Collection[str]) -> list[OpenGoods
                       .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES),
                              or_(ol.vat_nature == LETTER_OF_INTENT, ol.vat_nature.is_(None)),
                              ol.quantity > 0, ol.quantity > ol.shipped, ~at_order))]
-        found += [OpenGoods(customer, item, line_amount(quantity, price), rate, nature, True)
-                  for customer, item, quantity, price, rate, nature in conn.execute(
-                      select(d.customer, ol.item, dl.quantity, ol.unit_price, ol.vat_rate, ol.vat_nature)
+        found += [OpenGoods(customer, item, line_amount(quantity, price), rate, nature, True, shipped)
+                  for customer, item, quantity, price, rate, nature, shipped in conn.execute(
+                      select(d.customer, ol.item, dl.quantity, ol.unit_price, ol.vat_rate, ol.vat_nature,
+                             d.delivery_date)
                       .join(schema.deliveries, d.id == dl.delivery_id)
                       .join(schema.order_lines, ol.id == dl.order_line_id)
                       .where(d.customer.in_(chunk), schema.uninvoiced_kept, ol.vat_nature == LETTER_OF_INTENT,

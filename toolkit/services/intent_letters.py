@@ -71,7 +71,10 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     *Clienti* rows share is used by the invoices and open orders of both, and by those of the
     codes its documents were issued to (`customers_citing`); the warning names the other row.
     On a `day` before a customer's letter's date, its orders are told to carry VAT if they leave
-    before it (`orders_before_letter`), from the master alone."""
+    before it (`orders_before_letter`), from the master alone; its DDTs of before the letter's
+    date, which invoicing charges VAT (`core.letter_dates`), are not counted under it. On a day
+    past the letter's year, its DDTs of that year still to invoice stay under it: told against
+    what it left, not as past its year."""
     early = orders_before_letter(master, customers, day)
     every = letters_with_amount(master)
     letters = {code: protocol for code, protocol in every.items() if code in customers}
@@ -79,7 +82,10 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
         return early
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
-    found = open_under_letters(master, letters_open(conn, sharing), day)
+    dated = {c.code: c.intent_date for c in master.customers if c.intent_date is not None}
+    goods = [x for x in letters_open(conn, sharing)
+             if not (x.shipped and x.day is not None and x.customer in dated and x.day < dated[x.customer])]
+    found = open_under_letters(master, goods, day)
     each = {code: found.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
@@ -88,4 +94,9 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     mine = {code: c for code, c in ceilings(master, letters_used(conn, citing),
                                             letters_first_sold(conn, citing) if day else None).items()
             if code in letters}
-    return early + orders_beyond(master, mine, open_amounts, day, shared)
+    years = {every[code]: x.year for code, x in mine.items() if x.year is not None}
+    later = open_under_letters(master, [x for x in goods if not x.shipped or x.day is None
+                                        or x.day.year > years.get(every[x.customer], x.day.year)], day)
+    each = {code: later.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
+    late = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO) for code, protocol in letters.items()}
+    return early + orders_beyond(master, mine, open_amounts, day, shared, late)
