@@ -298,13 +298,30 @@ def test_a_debit_note_within_the_letter_s_amount_stays_without_vat(capsys, desk)
     assert not [p for p in said["problems"] if p["code"].startswith("letter-of-intent-debit")]
 
 
-def test_a_debit_note_on_an_invoice_of_the_customer_s_former_letter_is_not_held_to_the_new_one(capsys, desk):
-    """FT-2026-00003 cited C027's letter of January; *Clienti* now has its new letter of 1 €: the
-    note, citing the invoice's letter as a variation does, is not measured against the new one."""
-    workbook, _ = desk
-    _letter_amount(workbook, 1)
-    customer_cells(workbook, "C027", {"Protocollo dichiarazione d'intento": "26120112345678901-000009",
-                                      "Data dichiarazione d'intento": date(2026, 12, 1)})
+def test_a_debit_note_on_an_invoice_of_the_customer_s_former_letter_carries_the_goods_vat(capsys, desk):
+    """FT-2026-00003 cited C027's letter of January; *Clienti* now has its new letter, of 1
+    December: the note follows the invoice's letter, not the new one (which does not cover a sale
+    before it), and that letter's amount is no longer on the sheet, so nobody can tell it fits:
+    it went N3.5 unchecked. Now refused while the goods' rates are two, naming both letters at the
+    protocol, exit 2; with --rate 22, 22 % and the warning; the old letter written back, N3.5."""
+    workbook, url = desk
+    _letter_amount(workbook, 100000)
+    cells = customer_cells(workbook, "C027", {"Protocollo dichiarazione d'intento": "26120112345678901-000009",
+                                              "Data dichiarazione d'intento": date(2026, 12, 1)})
+    before = _documents(url)
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert (code, said["debit_note"], _documents(url)) == (2, None, before)
+    [refused] = said["problems"]
+    assert (refused["code"], refused["cell"]) == ("letter-of-intent-debit-former-rates",
+                                                  cells["Protocollo dichiarazione d'intento"])
+    assert "26011512345678901-000001" in refused["message"] and "26120112345678901-000009" in refused["message"]
+    assert "--rate 22" in refused["message"]
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--rate", "22")
+    assert code == 0 and (said["debit_note"]["vat"], said["debit_note"]["total"]) == ("22.00", "122.00")
+    assert [p["code"] for p in said["problems"] if p["code"].startswith("letter-of-intent")] == [
+        "letter-of-intent-debit-former"]
+    customer_cells(workbook, "C027", {"Protocollo dichiarazione d'intento": "26011512345678901-000001",
+                                      "Data dichiarazione d'intento": date(2026, 1, 15)})
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
     assert code == 0 and said["debit_note"]["vat"] == "0.00"
 

@@ -194,3 +194,24 @@ def test_last_year_s_ddts_to_invoice_are_not_told_as_past_the_letter_s_year(ledg
                  status=InvoiceStatus.FINAL)
     assert sorted(x for invoice in result.invoices if invoice.customer == "C002" for x in _rated(invoice)) == [
         (D("39.00"), D(0), "N3.5"), (D("58.50"), D(22), None)]
+
+
+def test_a_debit_note_beyond_the_letter_on_a_debit_note_takes_the_vat_of_the_goods_it_adds_to(ledger, rome_today):
+    """April's 92.50 € and a first debit note of 50 € went N3.5 under a 200 € letter; a second note
+    of 100 €, on that note, passes the 57.50 € left. A debit note names no item, so its goods
+    were none and it was refused as of "several rates (22)", which --rate 22 could not unlock;
+    its goods are those of the invoice it adds to: A001's 22 %, with the warning at the amount."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _master(200)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    first = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 6))
+    assert first.note is not None and first.note.vat == 0, [str(p) for p in first.problems]
+    for rate in (None, "22"):
+        done = debit(ledger, books, first.note.number, D(100), rate, "Trasporto", date(2026, 5, 6), date(2026, 5, 6))
+        assert done.note is not None, [str(p) for p in done.problems]
+        assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+        [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
+        assert (told.cell, dict(told.params)["rate"]) == ("P3", "22 %")

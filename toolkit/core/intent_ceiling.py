@@ -480,6 +480,50 @@ def debit_past_year(master: MasterData, customer: str, protocol: str, year: int,
     return with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated)
 
 
+DEBIT_FORMER = define(
+    "letter-of-intent-debit-former", "warning",
+    title=("Nota di debito su una dichiarazione d'intento precedente", "Debit note under a former letter of intent"),
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} segue la dichiarazione "
+       "d'intento {protocol} che la fattura cita, ma il foglio Clienti non la riporta più (ora cita {current}): "
+       "senza il suo importo non si può sapere se la nota ci sta, e la nuova dichiarazione non copre una vendita "
+       "che la precede, quindi è emessa con l'IVA della merce a cui si aggiunge ({rate}) (art. 7 c. 4-bis D.Lgs. "
+       "471/97). Se quella dichiarazione aveva ancora capienza, rimettine protocollo, data e importo nel foglio "
+       "Clienti e rifai la nota.",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} follows the letter of intent "
+       "{protocol} the invoice cites, but the Clienti sheet no longer holds it (it now cites {current}): without its "
+       "amount nobody can tell whether the note fits, and the new letter does not cover a sale before it, so it is "
+       "issued with the VAT of the goods it adds to ({rate}) (art. 7 c. 4-bis D.Lgs. 471/97). If that letter had "
+       "room left, write its protocol, date and amount back in the Clienti sheet and issue the note again.")
+DEBIT_FORMER_RATES = define(
+    "letter-of-intent-debit-former-rates", "error", usage=True,
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} segue la dichiarazione "
+       "d'intento {protocol} che la fattura cita, che il foglio Clienti non riporta più (ora cita {current}), "
+       "quindi va emessa con l'IVA della merce a cui si aggiunge, e la merce della fattura ha più aliquote "
+       "({rates}); nulla è stato registrato. Indica con --rate quella della merce a cui la nota si aggiunge "
+       "(es. --rate {first}).",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} follows the letter of intent "
+       "{protocol} the invoice cites, which the Clienti sheet no longer holds (it now cites {current}), so it must "
+       "carry the VAT of the goods it adds to, and the invoice's goods have several rates ({rates}); nothing was "
+       "stored. Give with --rate the one of the goods the note adds to (e.g. --rate {first}).")
+
+
+def debit_former(master: MasterData, customer: str, protocol: str, amount: Decimal, goods: Sequence[RateKey],
+                 invoice: str, chosen: RateKey | None = None, unrated: Sequence[str] = ()
+                 ) -> tuple[RateKey | None, Problem | None]:
+    """A debit note at N3.5 on an invoice citing letter `protocol`, which no *Clienti* row cites
+    any more: (None, None) while one does; else the rate of the goods it adds to with a warning,
+    or the error refusing it. The note follows the operation it corrects, so the letter that
+    covered it (a new letter does not cover a sale before it), whose amount the sheet no longer
+    gives: it cannot be shown to fit, and the cautious side charges VAT, never omits it."""
+    if any(c.intent_protocol == protocol for c in master.customers):
+        return None, None
+    row = next((c for c in master.customers if c.code == customer), None)
+    where = master.locate(row.source, "intent_protocol") if row is not None else None
+    told = {"customer": customer, "protocol": protocol, "invoice": invoice,
+            "current": (row.intent_protocol if row is not None else None) or "-", **_euros(debited=amount)}
+    return with_goods_vat(where, goods, chosen, DEBIT_FORMER, DEBIT_FORMER_RATES, told, unrated)
+
+
 DEBIT_RATE_UNKNOWN = define(
     "letter-of-intent-debit-rate-unknown", "error", usage=True,
     it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} va emessa con l'IVA della "

@@ -33,6 +33,7 @@ from toolkit.core.debit_notes import (
 )
 from toolkit.core.intent_ceiling import (
     LETTER_OF_INTENT,
+    debit_former,
     debit_past_year,
     debit_within,
     item_rates,
@@ -149,10 +150,11 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes,
                                                   asked_in.invoice)])
     key = rate_of(invoice, rate)
-    ceiling = letter_ceilings(conn, master).get(invoice.customer)
+    letters = letter_ceilings(conn, master)
+    ceiling = letters.get(invoice.customer)
     cited = invoice.parties.buyer.intent_protocol if invoice.parties and invoice.parties.buyer else None
     if ceiling is not None and cited and cited != ceiling.protocol:
-        ceiling = None
+        ceiling = next((x for x in letters.values() if x.protocol == cited), None)
     protocol = cited or (ceiling.protocol if ceiling else None)
     goods, unrated, sold = _goods_rates(conn, master, invoice) if protocol else ([], [], [])
     chosen = typed_key(goods, rate) if goods and rate else None
@@ -183,6 +185,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         if told is None:
             beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
                                            invoice.number or "?", chosen, unrated)
+        if told is None:
+            beyond, told = debit_former(master, invoice.customer, protocol, amount, goods, invoice.number or "?",
+                                        chosen, unrated)
         if told is None and ceiling is not None:
             beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen, unrated)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
@@ -203,6 +208,18 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     return Debited(note, problems, invoice=invoice.number)
 
 
+def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tuple[str, date]]:
+    """(item, day) of the invoice's N3.5 goods, by their delivery's day (the invoice's, for goods
+    invoiced at the order); a debit note names no item, so its goods are those of the invoice it
+    adds to (`Invoice.cites`), which a note on it adds to as well."""
+    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date) for x in invoice.lines
+            if x.vat_nature == LETTER_OF_INTENT and x.item]
+    if sold or not invoice.cites or depth > 10:
+        return sold
+    return [good for x in load_invoices(conn, ids=[c.id for c in invoice.cites])
+            for good in _goods_sold(conn, x, depth + 1)]
+
+
 def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | None:
     """The date of the letter the invoice cites: the one on *Clienti* while its row cites that
     protocol (a mistyped date corrected there since), else the one the invoice kept."""
@@ -220,8 +237,7 @@ def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice
     (`item_rates`): by *Articoli*, else as the ledger's DDTs carried it (`rates_known`); the
     items neither gives a rate for; and each good's (day, rate, item). A variation follows the
     rate of the sale it corrects."""
-    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date) for x in invoice.lines
-            if x.vat_nature == LETTER_OF_INTENT and x.item]
+    sold = _goods_sold(conn, invoice)
     rate = item_rates(master, rates_known(conn, master, sold))
     keys = [(item, day, rate(item, day)) for item, day in sold]
     return ([key for _, _, key in keys if key is not None], [item for item, _, key in keys if key is None],
