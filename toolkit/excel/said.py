@@ -423,6 +423,27 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "of the goods it adds to, and the invoice's goods have several rates ({rates}); nothing was stored. "
               "Write in “Aliquota nota di debito” the one of the goods the note adds to (e.g. {first}) and press "
               "“Nota di debito” again."},
+    "letter-of-intent-debit-before-rates": {
+        "it": "La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
+              "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa "
+              "con l'IVA di quella merce, che ha più aliquote ({rates}); nulla è stato registrato. Scrivi in "
+              "«Aliquota nota di debito» quella della merce a cui la nota si aggiunge (es. {first}) e premi di nuovo "
+              "«Nota di debito».",
+        "en": "The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on "
+              "{days}, before the letter of intent {protocol} of {letter}, so it must carry those goods' VAT, and they "
+              "have several rates ({rates}); nothing was stored. Write in “Aliquota nota di debito” the one of the "
+              "goods the note adds to (e.g. {first}) and press “Nota di debito” again."},
+    "letter-of-intent-debit-former-rates": {
+        "it": "La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} segue la "
+              "dichiarazione d'intento {protocol} che la fattura cita, che il foglio Clienti non riporta più (ora "
+              "cita {current}), quindi va emessa con l'IVA della merce a cui si aggiunge, e la merce della fattura ha "
+              "più aliquote ({rates}); nulla è stato registrato. Scrivi in «Aliquota nota di debito» quella della "
+              "merce a cui la nota si aggiunge (es. {first}) e premi di nuovo «Nota di debito».",
+        "en": "The debit note of {debited} € on customer {customer}'s invoice {invoice} follows the letter of intent "
+              "{protocol} the invoice cites, which the Clienti sheet no longer holds (it now cites {current}), so it "
+              "must carry the VAT of the goods it adds to, and the invoice's goods have several rates ({rates}); "
+              "nothing was stored. Write in “Aliquota nota di debito” the one of the goods the note adds to (e.g. "
+              "{first}) and press “Nota di debito” again."},
     "debit-unknown-rate": {
         "it": "La fattura {number} non ha l'aliquota «{typed}» indicata in «Aliquota nota di debito»: le sue sono "
               "{rates}. La nota di debito segue l'aliquota dell'operazione a cui si aggiunge; nulla è stato "
