@@ -215,3 +215,26 @@ def test_a_debit_note_beyond_the_letter_on_a_debit_note_takes_the_vat_of_the_goo
         assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
         [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
         assert (told.cell, dict(told.params)["rate"]) == ("P3", "22 %")
+
+
+def test_a_debit_note_on_a_re_coded_customer_s_invoice_counts_against_the_letter_its_new_row_cites(
+        ledger, rome_today):
+    """April invoiced C002 55.50 € of a 90 € letter; C002 is re-coded C102, the same letter on its
+    row. A debit note of 50 € on April's invoice, C002's, passes the 34.50 € left: it was issued
+    N3.5 unchecked, the invoice's code having no row; it carries A001's 22 %, told at the amount."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    s = _sheets(90)
+    minimal.set_cell(s, "Clienti", "A3", "C102")
+    for row in s["Modelli ordine"][1:]:
+        row[1] = "C102"
+    recoded = check(minimal.workbook(s)).master
+    assert recoded is not None
+    done = debit(ledger, recoded, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
+    assert [(p.sheet, p.cell) for p in done.problems if p.code == "letter-of-intent-debit-beyond"] == [("Clienti", "P3")]

@@ -153,7 +153,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     letters = letter_ceilings(conn, master)
     ceiling = letters.get(invoice.customer)
     cited = invoice.parties.buyer.intent_protocol if invoice.parties and invoice.parties.buyer else None
-    if ceiling is not None and cited and cited != ceiling.protocol:
+    if cited and (ceiling is None or cited != ceiling.protocol):
         ceiling = next((x for x in letters.values() if x.protocol == cited), None)
     protocol = cited or (ceiling.protocol if ceiling else None)
     goods, unrated, sold = _goods_rates(conn, master, invoice) if protocol else ([], [], [])
