@@ -159,3 +159,34 @@ def test_december_s_and_january_s_month_end_invoices_fall_due_at_the_month_ends_
                             invoice_date, [line(invoice_date, qty="3", price="100")])
     assert [x.due_date for x in invoice.dues] == dues
     assert sum(x.amount for x in invoice.dues) == invoice.total == D("366.00")
+
+
+def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_template_to_leave_out(
+        sample_master, ledger, rome_today):
+    """The desk closed on 23 December without creating that day's orders; December's run dated
+    31/12 holds FT 2026 up to that day. On 7 January the catch-up would issue the immediate
+    invoices of 23 and 25 December before it: refused, nothing created, naming every template to
+    --exclude (T011 and T014 on the 23rd, T004 on the 25th). It named T011 alone, then T014 at
+    the next run, then T004 at the third."""
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    for day in (date(2026, 12, 21), date(2026, 12, 22)):
+        rome_today(day)
+        create(sample_master, ledger, day, with_catch_up=False)
+        ship(sample_master, ledger, day, all_open=True)
+    rome_today(date(2026, 12, 31))
+    invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2026, 12, 31)),
+                  status=InvoiceStatus.DRAFT)
+    rome_today(date(2027, 1, 7))
+    refused = create(sample_master, ledger, date(2027, 1, 7))
+    [problem] = [p for p in refused.problems if p.is_error]
+    assert (problem.code, refused.created) == ("order-invoice-out-of-sequence", [])
+    assert problem.message("it").endswith(
+        "oppure lascia fuori con --exclude T011,T014,T004 i modelli fatturati alla creazione con ordini prima del "
+        "31/12/2026.")
+    assert "--exclude T011,T014,T004 the templates invoiced when created" in problem.message("en")
+    created = create(sample_master, ledger, date(2027, 1, 7), exclude={"T011", "T014", "T004"})
+    assert created.created and not [p for p in created.problems if p.is_error]

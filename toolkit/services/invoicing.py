@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import Connection
 
@@ -202,12 +202,12 @@ ORDER_OUT_OF_SEQUENCE = define(
     "order-invoice-out-of-sequence", "error",
     it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
        "{number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove "
-       "i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in ordine di data, oppure escludi "
-       "il modello con --exclude {template}.",
+       "i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in ordine di data, oppure lascia "
+       "fuori con --exclude {templates} i modelli fatturati alla creazione con ordini prima del {latest_day}.",
     en="The order of {day} of template {template} (customer {customer}) is invoiced when created, but its invoice "
        "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
-       "where numbers follow dates): no order was created. Create the orders in date order, or leave the template "
-       "out with --exclude {template}.")
+       "where numbers follow dates): no order was created. Create the orders in date order, or leave out with "
+       "--exclude {templates} the templates invoiced when created with orders before {latest_day}.")
 
 AFTER_DRAFT_RUN = define(
     "issued-after-draft-run", "error",
@@ -590,7 +590,9 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
     if late:
         templates = {o.number: o.origin.reference for o in load_orders(conn, ids=list(order_ids))}
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
-                                                   customer=invoice.customer, **found)
+                                                   customer=invoice.customer,
+                                                   templates=templates_before(master.settings, invoices, found,
+                                                                               templates), **found)
                              for invoice, found in late])
     problems += issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
                                         "the invoices issued with the orders")
@@ -684,6 +686,18 @@ def issued_after_draft_runs(conn: Connection, master: MasterData, invoices: Iter
         workbook=quoted(master.workbook), order=x.lines[0].order_number if x.lines else "—")]
     return [p for p, said in ((p, dict(p.params)) for p in warned)
             if not final_after(conn, str(said["series"]), int(said["year"]), None, str(said["run_id"]))[0]]
+
+
+def templates_before(settings: Settings, invoices: Iterable[Invoice], found: Mapping[str, object],
+                      templates: Mapping[str, str | None]) -> str:
+    """Every template whose invoice, in the series and year `found` names, would be dated before
+    its latest document: the --exclude that lets the day be created in one go. Naming the first
+    alone, a January catch-up of December's days after December's month end was refused once
+    per template, each run naming the next one."""
+    late = (templates[line.order_number] for x in invoices
+            if (series_for(settings, x.kind), x.invoice_date.year) == (found["series"], found["year"])
+            and x.invoice_date < cast(date, found["latest_day"]) for line in x.lines)
+    return ",".join(dict.fromkeys(t for t in late if t))
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,

@@ -120,6 +120,7 @@ def _in_confirmation_words(problem: Problem) -> Problem:
     if problem.code != ORDER_OUT_OF_SEQUENCE.code:
         return problem
     params = dict(problem.params)
+    params.pop("templates", None)
     return CONFIRM_OUT_OF_SEQUENCE(None, quotation=params.pop("template"), **params)
 
 

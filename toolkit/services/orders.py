@@ -76,7 +76,7 @@ from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
-from toolkit.services.invoicing import issue_at_order
+from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, issue_at_order, templates_before
 from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
 
@@ -631,16 +631,48 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     (`issue_at_order`)."""
     invoices: list[Invoice] = []
     problems: list[Problem] = []
-    for day, orders in sorted(invoice_now.items()):
+    days = sorted(invoice_now.items())
+    for at, (day, orders) in enumerate(days):
         ids = [order_id for order_id, _, _ in orders]
         shipments = stored_shipments(conn, orders, line_ids)
         planned, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))
         if errors(crossed):
             raise ProblemsFound(errors(crossed))
-        issued, left_out = issue_at_order(conn, master, planned, ids, day)
+        try:
+            issued, left_out = issue_at_order(conn, master, planned, ids, day)
+        except ProblemsFound as refused:
+            raise ProblemsFound(_late_on_later_days(conn, master, refused.problems, days[at + 1:], line_ids)) from None
         invoices += issued
         problems += crossed + left_out
     return invoices, problems
+
+
+def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[Problem],
+                        later: Sequence[tuple[date, list[StoredOrder]]],
+                        line_ids: Mapping[tuple[int, int], int]) -> list[Problem]:
+    """The refusal of a day's invoices dated before the series' latest, naming to --exclude the
+    templates of the days after it refused alike: the run stops at the first day, and a January
+    catch-up of December's missed days after December's month end was refused once per day and
+    template, each run naming one more."""
+    late = {ORDER_OUT_OF_SEQUENCE.code}
+    if not later or not any(p.code in late for p in refused):
+        return list(refused)
+    planned: list[Invoice] = []
+    for day, orders in later:
+        shipments = stored_shipments(conn, orders, line_ids)
+        planned += invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))[0]
+    named = {o.number: o.origin.reference for o in load_orders(
+        conn, ids=[order_id for _, orders in later for order_id, _, _ in orders])}
+    kept = []
+    for problem in refused:
+        params = dict(problem.params)
+        if problem.code in late:
+            more = templates_before(master.settings, planned, params, named)
+            params["templates"] = ",".join(dict.fromkeys([*str(params["templates"]).split(","),
+                                                          *filter(None, more.split(","))]))
+            problem = ORDER_OUT_OF_SEQUENCE(problem.location, **params)
+        kept.append(problem)
+    return kept
 
 
 def created_outputs(out: Path) -> tuple[Path, Path, Path]:
