@@ -138,9 +138,14 @@ def test_annulla_emissione_after_final_documents_says_the_run_can_only_be_made_f
     """A run followed by final documents was told to undo the later runs first, which no one
     can: the button says, as the command does, that it can only be made final and its invoices
     corrected by credit notes, naming the first final document and how many."""
-    refused = problem_type("invoice-run-followed-by-final")(None, run_id="20261130-0a1b2c3d", series="FT", year=2026,
-                                                             count=3, first="FT-2026-00007", workbook="w.xlsm")
+    from toolkit.basics.wording import Agreed, Counted
+
+    refused = problem_type("invoice-run-followed-by-final")(
+        None, run_id="20261130-0a1b2c3d", series="FT", year=2026, first="FT-2026-00007", workbook="w.xlsm",
+        count=Counted(3, ("documento definitivo", "documenti definitivi"), ("final document", "final documents")),
+        undone=Agreed(3, ("annulla", "annullano"), ("is", "are")))
     it, en = said.render(refused, "it"), said.render(refused, "en")
-    assert "ci sono già 3 documenti definitivi (il primo FT-2026-00007)" in it and "annulla prima" not in it
+    assert "ci sono già 3 documenti definitivi (il primo FT-2026-00007), che non si annullano" in it
+    assert "annulla prima" not in it
     assert "«Rendi definitiva emissione»" in it and "«Nota di credito»" in it
     assert "“Rendi definitiva emissione”" in en and "undo the later runs" not in en

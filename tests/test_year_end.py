@@ -167,7 +167,8 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     31/12 holds FT 2026 up to that day. On 7 January the catch-up would issue the immediate
     invoices of 23 and 25 December before it: refused, nothing created, naming every template to
     --exclude (T011 and T014 on the 23rd, T004 on the 25th). It named T011 alone, then T014 at
-    the next run, then T004 at the third."""
+    the next run, then T004 at the third. The run left out, T019's invoice of 31 December follows
+    the draft, which can then only be made final: *1 documento definitivo*, not *1 documenti*."""
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
     from toolkit.services import invoicing
     from toolkit.services.orders import create
@@ -178,8 +179,8 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
         create(sample_master, ledger, day, with_catch_up=False)
         ship(sample_master, ledger, day, all_open=True)
     rome_today(date(2026, 12, 31))
-    invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2026, 12, 31)),
-                  status=InvoiceStatus.DRAFT)
+    december = invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)),
+                                                            date(2026, 12, 31)), status=InvoiceStatus.DRAFT)
     rome_today(date(2027, 1, 7))
     refused = create(sample_master, ledger, date(2027, 1, 7))
     [problem] = [p for p in refused.problems if p.is_error]
@@ -190,3 +191,22 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     assert "--exclude T011,T014,T004 the templates invoiced when created" in problem.message("en")
     created = create(sample_master, ledger, date(2027, 1, 7), exclude={"T011", "T014", "T004"})
     assert created.created and not [p for p in created.problems if p.is_error]
+    undone, [kept] = invoicing.undo(ledger, december.run_id, "ordini.xlsm")
+    assert (undone, kept.code) == (0, "invoice-run-followed-by-final")
+    assert "ci sono già 1 documento definitivo (il primo FT-2026-00014), che non si annulla," in kept.message("it")
+    assert "there are already 1 final document (the first FT-2026-00014), which is never undone" in kept.message("en")
+
+
+def test_december_s_one_line_waiting_for_its_order_is_told_in_the_singular():
+    """December's run on 18 January: one line of C001 waits for its order, *1 riga già spedita
+    aspetta*, where it said *1 righe già spedite aspettano*."""
+    from test_invoicing import line, master_with
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Period, Request, plan
+
+    result = plan(master_with(invoice_terms=InvoiceTerms.AFTER_ORDER_DELIVERED), [line(date(2026, 12, 22), order=7)],
+                  Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 18)), frozenset())
+    [told] = [p for p in result.problems if p.code == "order-not-delivered-deferred-deadline"]
+    assert "e 1 riga già spedita aspetta ordini non ancora evasi del tutto (OC-2026-00007)" in told.message("it")
+    assert "and 1 shipped line waits for orders not yet complete" in told.message("en")

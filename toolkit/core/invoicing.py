@@ -126,11 +126,11 @@ WAITING_PAST_DEADLINE = define(
     "order-not-delivered-deferred-deadline", "warning",
     title=("Consegne in attesa dell'ordine evaso, con la scadenza della fattura differita",
            "Deliveries waiting for their order to be complete, with the deferred invoice's deadline"),
-    it="Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} righe già spedite aspettano "
+    it="Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} {wait} "
        "ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 del mese dopo il "
        "DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi in tempo, fattura le "
        "righe già spedite con toolkit invoice --orders e i loro numeri.",
-    en="Customer {customer} is invoiced once the order is complete, and {lines} shipped lines wait for orders not "
+    en="Customer {customer} is invoiced once the order is complete, and {lines} {wait} for orders not "
        "yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: for "
        "{ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines with "
        "toolkit invoice --orders and their numbers.")
@@ -1198,8 +1198,11 @@ def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Se
     December DDT's invoice late without a word until it was. Told at every run while they
     wait, with the oldest DDT's deadline and the way out (`invoice --orders`)."""
     oldest = min((s.delivery for s in shipments if s.delivery is not None), key=lambda d: (d.day, d.number))
+    lines = sum(1 for s in shipments for g in s.lines if g[3])
     return WAITING_PAST_DEADLINE(master.locate(customer.source, "invoice_terms"), customer=customer.code,
-                                 lines=sum(1 for s in shipments for g in s.lines if g[3]),
+                                 lines=Counted(lines, ("riga già spedita", "righe già spedite"),
+                                               ("shipped line", "shipped lines")),
+                                 wait=Agreed(lines, ("aspetta", "aspettano"), ("waits", "wait")),
                                  orders=first_numbers(sorted({s.order_number for s in shipments})),
                                  ddt=oldest.number, day=oldest.day, deadline=deadline_for(oldest.day))
 

@@ -261,12 +261,12 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "di credito” button."},
     "invoice-run-followed-by-final": {
         "it": "L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono "
-              "già {count} documenti definitivi (il primo {first}), che non si annullano, e annullarla lascerebbe un "
+              "già {count} (il primo {first}), che non si {undone}, e annullarla lascerebbe un "
               "buco nella numerazione. Nulla è stato annullato. Rendila definitiva con il pulsante «Rendi definitiva "
               "emissione» (dalla riga di comando, toolkit invoice finalize {workbook} {run_id}) e correggi le sue "
               "fatture sbagliate con il pulsante «Nota di credito».",
         "en": "Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already "
-              "{count} final documents (the first {first}), which are never undone, and undoing it would leave a gap "
+              "{count} (the first {first}), which {undone} never undone, and undoing it would leave a gap "
               "in the numbering. Nothing was undone. Make it final with the “Rendi definitiva emissione” button (from "
               "the command line, toolkit invoice finalize {workbook} {run_id}) and correct its wrong invoices with the "
               "“Nota di credito” button."},
@@ -551,11 +551,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "ordini selezionati” or “Spedisci (DDT)” from that day on issues the DDT, dated {day}; then invoice the "
               "month again (lines already invoiced are not repeated)."},
     "order-not-delivered-deferred-deadline": {
-        "it": "Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} righe già spedite "
-              "aspettano ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 "
+        "it": "Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} "
+              "{wait} ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 "
               "del mese dopo il DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi "
               "in tempo, fattura le righe già spedite dalla riga di comando, toolkit invoice --orders e i loro numeri.",
-        "en": "Customer {customer} is invoiced once the order is complete, and {lines} shipped lines wait for orders "
+        "en": "Customer {customer} is invoiced once the order is complete, and {lines} {wait} for orders "
               "not yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: "
               "for {ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines "
               "from the command line, toolkit invoice --orders and their numbers."},

@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
-from toolkit.basics.wording import count, first_numbers
+from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core import stamp_duty
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
@@ -164,11 +164,11 @@ RUN_NOT_LATEST = define(
 RUN_FOLLOWED_BY_FINAL = define(
     "invoice-run-followed-by-final", "error",
     it="L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono già "
-       "{count} documenti definitivi (il primo {first}), che non si annullano, e annullarla lascerebbe un buco nella "
+       "{count} (il primo {first}), che non si {undone}, e annullarla lascerebbe un buco nella "
        "numerazione. Nulla è stato annullato. Rendila definitiva (toolkit invoice finalize {workbook} {run_id}) e "
        "correggi le sue fatture sbagliate con note di credito (toolkit invoice credit).",
     en="Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already {count} "
-       "final documents (the first {first}), which are never undone, and undoing it would leave a gap in the "
+       "(the first {first}), which {undone} never undone, and undoing it would leave a gap in the "
        "numbering. Nothing was undone. Make it final (toolkit invoice finalize {workbook} {run_id}) and correct its "
        "wrong invoices with credit notes (toolkit invoice credit).",
     usage=True)
@@ -1161,8 +1161,11 @@ def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, 
             last = counter_last(conn, series, year)
             count, first = final_after(conn, series, year, min(taken), run_id)
             if first is not None:
-                problems.append(RUN_FOLLOWED_BY_FINAL(None, run_id=run_id, series=series, year=year, count=count,
-                                                      first=document_number(series, year, first), workbook=workbook))
+                problems.append(RUN_FOLLOWED_BY_FINAL(
+                    None, run_id=run_id, series=series, year=year, first=document_number(series, year, first),
+                    count=Counted(count, ("documento definitivo", "documenti definitivi"),
+                                  ("final document", "final documents")),
+                    undone=Agreed(count, ("annulla", "annullano"), ("is", "are")), workbook=workbook))
             elif later is not None or last != max(taken):
                 shown = later if later is not None else last
                 assert shown is not None  # the run's own numbers were drawn from this counter
