@@ -210,3 +210,28 @@ def test_december_s_one_line_waiting_for_its_order_is_told_in_the_singular():
     [told] = [p for p in result.problems if p.code == "order-not-delivered-deferred-deadline"]
     assert "e 1 riga già spedita aspetta ordini non ancora evasi del tutto (OC-2026-00007)" in told.message("it")
     assert "and 1 shipped line waits for orders not yet complete" in told.message("en")
+
+
+def test_january_invoiced_on_28_december_is_refused_at_the_command_and_at_the_button(
+        sample_workbook, tmp_path, rome_today, capsys):
+    """`invoice --month 2027-01` on 28 December, or «Fatturazione fine mese» with the panel on
+    a January day (set there to create January's orders ahead): January has no deliveries yet, and
+    the run invoiced December's, dated 28/12/2026, as a January run, leaving December's month end
+    a second invoice for 29–31 December. Refused, exit 2, nothing stored or written."""
+    from datetime import datetime
+
+    from fakebook import FakeBook
+    from test_excel_desk_buttons import BOOK, NAMES, press
+    from test_printing import cli
+
+    rome_today(date(2026, 12, 28))
+    code, said = cli(capsys, "invoice", sample_workbook, "--month", "2027-01", "--out", tmp_path / "fatture",
+                     "--ledger", tmp_path / "l.sqlite")
+    assert code == 2 and not (tmp_path / "fatture").exists()
+    assert ("Il mese da fatturare, 01/2027, non è ancora cominciato (oggi è il 28/12/2026): le sue consegne non ci "
+            "sono ancora") in said and "per il mese in corso usa --month 2026-12." in said
+    book = FakeBook(BOOK, {"Pannello": [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2027, 1, 4)]],
+                           **minimal.sheets()}, fullname=str(tmp_path / BOOK), names=NAMES)
+    (shown,) = press(book, "month_end_invoicing")
+    assert shown[2] == "critical" and "scrivi in «Data ordini» un suo giorno" in shown[0], shown
+    assert not (tmp_path / "fatture-2027-01").exists() or not any((tmp_path / "fatture-2027-01").iterdir())

@@ -83,6 +83,15 @@ DATE_BEFORE_MONTH = define(
     it="La data fattura {day} è prima del mese da fatturare ({month}): usa una data dal {start} in poi.",
     en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.",
     usage=True)
+MONTH_NOT_BEGUN = define(
+    "invoice-month-not-begun", "error",
+    it="Il mese da fatturare, {month}, non è ancora cominciato (oggi è il {today}): le sue consegne non ci sono "
+       "ancora, e l'emissione fatturerebbe quelle del mese in corso con la data di oggi, prima del mese che dice. "
+       "Nulla è stato registrato: per il mese in corso usa --month {current}.",
+    en="The month to invoice, {month}, has not begun (today is {today}): its deliveries are not there yet, and the "
+       "run would invoice the current month's with today's date, before the month it names. Nothing was stored: "
+       "for the current month use --month {current}.",
+    usage=True)
 CREDIT_DATE_BEFORE_RUN = define(
     "invoice-credit-date-before-run", "error",
     it="La data delle note di credito {day} è prima della data delle fatture dell'emissione ({run_day}): una nota "
@@ -1331,6 +1340,9 @@ def _request_problems(master: MasterData, request: Request, customers: Mapping[s
     day = request.invoice_date
     if day is not None and day > request.today:
         problems.append(DATE_IN_FUTURE(None, day=day, today=request.today))
+    if day is None and request.orders is None and request.month.start > request.today:
+        problems.append(MONTH_NOT_BEGUN(None, month=f"{request.month.start:%m/%Y}", today=request.today,
+                                        current=f"{request.today:%Y-%m}"))
     if day is not None and day < request.month.start:
         problems.append(DATE_BEFORE_MONTH(None, day=day, month=f"{request.month.start:%m/%Y}",
                                           start=request.month.start))

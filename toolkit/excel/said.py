@@ -530,6 +530,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "rifiuterebbe. Scrivi in «Data note di credito dei resi» una data non futura.",
         "en": "Credit note date {day} is after today ({today}): the exchange system would reject it. Write a date "
               "that is not in the future in “Data note di credito dei resi”."},
+    "invoice-month-not-begun": {
+        "it": "Il mese da fatturare, {month} (quello della «Data ordini»), non è ancora cominciato (oggi è il "
+              "{today}): le sue consegne non ci sono ancora, e l'emissione fatturerebbe quelle del mese in corso con "
+              "la data di oggi, prima del mese che dice. Nulla è stato registrato: per il mese in corso ({current}) "
+              "scrivi in «Data ordini» un suo giorno e premi di nuovo «Fatturazione fine mese».",
+        "en": "The month to invoice, {month} (that of “Data ordini”), has not begun (today is {today}): its "
+              "deliveries are not there yet, and the run would invoice the current month's with today's date, before "
+              "the month it names. Nothing was stored: for the current month ({current}) write one of its days in "
+              "“Data ordini” and press “Fatturazione fine mese” again."},
     "invoice-date-out-of-sequence": {
         "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
               "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "
