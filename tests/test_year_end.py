@@ -235,3 +235,29 @@ def test_january_invoiced_on_28_december_is_refused_at_the_command_and_at_the_bu
     (shown,) = press(book, "month_end_invoicing")
     assert shown[2] == "critical" and "scrivi in «Data ordini» un suo giorno" in shown[0], shown
     assert not (tmp_path / "fatture-2027-01").exists() or not any((tmp_path / "fatture-2027-01").iterdir())
+
+
+def test_december_s_register_gives_the_fourth_quarter_s_stamp_duty_due_on_monday_1_march(
+        sample_master, ledger, tmp_path, rome_today):
+    """The fourth quarter's duty is due at February's end, Sunday 28 February 2027: a tax
+    payment falling on a Sunday is due the next working day, Monday 1 March (art. 7 DL 70/2011),
+    and December's register said 28/02/2027."""
+    import openpyxl
+
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    month = Period(date(2026, 12, 1), date(2026, 12, 31))
+    rome_today(date(2026, 12, 14))
+    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False)
+    ship(sample_master, ledger, date(2026, 12, 14), all_open=True)
+    rome_today(date(2027, 1, 4))
+    invoicing.run(ledger, sample_master, Request(month, date(2027, 1, 4)), status=InvoiceStatus.FINAL)
+    december = invoicing.export_month(sample_master, ledger, month, tmp_path, "it")
+    sheet = openpyxl.load_workbook(december.files[0])["Bollo"]
+    [due] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Da versare entro"]
+    assert due[1].date() == date(2027, 3, 1)
+    [code] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Codice tributo F24"]
+    assert code[1] == "2524"

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from toolkit.basics import tax_regimes
+from toolkit.core.workdays import WorkingCalendar
 
 STAMP_DUTY = Decimal("2.00")
 STAMP_DUTY_THRESHOLD = Decimal("77.47")
@@ -69,6 +70,9 @@ def due(summary: Iterable[tuple[Decimal, Decimal, str | None]]) -> bool:
     return abs(exempt) > STAMP_DUTY_THRESHOLD
 
 
+_TAX_CALENDAR = WorkingCalendar()
+"""The days tax payments fall due on: not Saturdays, Sundays or national holidays."""
+
 F24_CODES = {1: "2521", 2: "2522", 3: "2523", 4: "2524"}
 """The F24 tax codes (codici tributo) of the duty on e-invoices, per quarter (ris. 42/E/2019)."""
 
@@ -110,16 +114,23 @@ class QuarterToDate:
     @property
     def deadline(self) -> date:
         """When the quarter's duty is due (art. 6 c. 2 DM 17/06/2014 as DL 34/2019 and DL 73/2022
-        set it): 31 May, 30 September, 30 November, the last day of February after the year.
-        The decree lets a first quarter under 5,000 € go with the second, and the first two
-        under it with the third: the sheet says so, the choice is the accountant's.
+        set it): 31 May, 30 September, 30 November, the last day of February after the year;
+        one falling on a Saturday, a Sunday or a holiday goes to the next working day, as every
+        tax payment does (art. 7 c. 1 lett. h DL 70/2011): the fourth quarter of 2026 is due on
+        Monday 1 March 2027, not on Sunday 28 February. The decree lets a first quarter under
+        5,000 € go with the second, and the first two under it with the third: the sheet says
+        so, the choice is the accountant's.
 
         >>> [QuarterToDate(2026, n, ()).deadline.isoformat() for n in (1, 2, 3, 4)]
-        ['2026-05-31', '2026-09-30', '2026-11-30', '2027-02-28']
+        ['2026-06-01', '2026-09-30', '2026-11-30', '2027-03-01']
+        >>> [QuarterToDate(2027, n, ()).deadline.isoformat() for n in (1, 4)]
+        ['2027-05-31', '2028-02-29']
         """
         if self.number == 4:
-            return date(self.year + 1, 3, 1) - timedelta(days=1)
-        return date(self.year, *((5, 31), (9, 30), (11, 30))[self.number - 1])
+            day = date(self.year + 1, 3, 1) - timedelta(days=1)
+        else:
+            day = date(self.year, *((5, 31), (9, 30), (11, 30))[self.number - 1])
+        return day if _TAX_CALENDAR.is_working(day) else _TAX_CALENDAR.next_working(day)
 
 
 def quarter_months(month: date) -> tuple[int, int, date]:
