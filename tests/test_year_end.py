@@ -161,14 +161,9 @@ def test_december_s_and_january_s_month_end_invoices_fall_due_at_the_month_ends_
     assert sum(x.amount for x in invoice.dues) == invoice.total == D("366.00")
 
 
-def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_template_to_leave_out(
-        sample_master, ledger, rome_today):
-    """The desk closed on 23 December without creating that day's orders; December's run dated
-    31/12 holds FT 2026 up to that day. On 7 January the catch-up would issue the immediate
-    invoices of 23 and 25 December before it: refused, nothing created, naming every template to
-    --exclude (T011 and T014 on the 23rd, T004 on the 25th). It named T011 alone, then T014 at
-    the next run, then T004 at the third. The run left out, T019's invoice of 31 December follows
-    the draft, which can then only be made final: *1 documento definitivo*, not *1 documenti*."""
+def _december_drafted_without_the_23rd(sample_master, ledger, rome_today):
+    """The desk closed on 23 December without creating that day's orders; December's run, a
+    draft dated 31/12, holds FT 2026 up to that day. Today is 7 January: the run."""
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
     from toolkit.services import invoicing
     from toolkit.services.orders import create
@@ -182,12 +177,28 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     december = invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)),
                                                             date(2026, 12, 31)), status=InvoiceStatus.DRAFT)
     rome_today(date(2027, 1, 7))
+    return december
+
+
+def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_template_to_leave_out(
+        sample_master, ledger, rome_today):
+    """On 7 January the catch-up would issue the immediate invoices of 23 and 25 December before
+    December's draft: refused, nothing created, naming every template to --exclude (T011 and
+    T014 on the 23rd, T004 on the 25th) and the draft to undo instead. It named T011 alone, then
+    T014 at the next run, then T004 at the third. The run left out, T019's invoice of 31
+    December follows the draft, which can then only be made final: *1 documento definitivo*,
+    not *1 documenti*."""
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+
+    december = _december_drafted_without_the_23rd(sample_master, ledger, rome_today)
     refused = create(sample_master, ledger, date(2027, 1, 7))
     [problem] = [p for p in refused.problems if p.is_error]
     assert (problem.code, refused.created) == ("order-invoice-out-of-sequence", [])
     assert problem.message("it").endswith(
         "oppure lascia fuori con --exclude T011,T014,T004 i modelli fatturati alla creazione con ordini prima del "
-        "31/12/2026.")
+        f"31/12/2026. È una bozza dell'emissione {december.run_id}: annullando l'emissione gli ordini si creano "
+        "tutti; poi fattura di nuovo il mese.")
     assert "--exclude T011,T014,T004 the templates invoiced when created" in problem.message("en")
     created = create(sample_master, ledger, date(2027, 1, 7), exclude={"T011", "T014", "T004"})
     assert created.created and not [p for p in created.problems if p.is_error]
@@ -195,6 +206,24 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     assert (undone, kept.code) == (0, "invoice-run-followed-by-final")
     assert "ci sono già 1 documento definitivo (il primo FT-2026-00014), che non si annulla," in kept.message("it")
     assert "there are already 1 final document (the first FT-2026-00014), which is never undone" in kept.message("en")
+
+
+def test_january_s_catch_up_after_december_s_draft_is_undone_creates_every_day_s_orders(
+        sample_master, ledger, rome_today):
+    """The way out the refusal names: December's draft undone, the 23rd's and the 25th's orders are
+    created with their invoices, and December invoiced again follows them."""
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+
+    december = _december_drafted_without_the_23rd(sample_master, ledger, rome_today)
+    assert invoicing.undo(ledger, december.run_id, "ordini.xlsm")[0] == len(december.invoices)
+    created = create(sample_master, ledger, date(2027, 1, 7))
+    assert {(o["template"], o["date"]) for o in created.created} >= {
+        ("T011", date(2026, 12, 23)), ("T014", date(2026, 12, 23)), ("T004", date(2026, 12, 25))}
+    again = invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)),
+                                                         date(2027, 1, 7)), status=InvoiceStatus.DRAFT)
+    assert again.invoices and {x.invoice_date for x in again.invoices} == {date(2026, 12, 31)}
 
 
 def test_december_s_one_line_waiting_for_its_order_is_told_in_the_singular():

@@ -203,11 +203,11 @@ ORDER_OUT_OF_SEQUENCE = define(
     it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
        "{number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove "
        "i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in ordine di data, oppure lascia "
-       "fuori con --exclude {templates} i modelli fatturati alla creazione con ordini prima del {latest_day}.",
+       "fuori con --exclude {templates} i modelli fatturati alla creazione con ordini prima del {latest_day}.{draft}",
     en="The order of {day} of template {template} (customer {customer}) is invoiced when created, but its invoice "
        "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
        "where numbers follow dates): no order was created. Create the orders in date order, or leave out with "
-       "--exclude {templates} the templates invoiced when created with orders before {latest_day}.")
+       "--exclude {templates} the templates invoiced when created with orders before {latest_day}.{draft}")
 
 AFTER_DRAFT_RUN = define(
     "issued-after-draft-run", "error",
@@ -592,7 +592,8 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer,
                                                    templates=templates_before(master.settings, invoices, found,
-                                                                               templates), **found)
+                                                                               templates),
+                                                   draft=DraftToUndo(_draft_holding(conn, found)), **found)
                              for invoice, found in late])
     problems += issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
                                         "the invoices issued with the orders")
@@ -686,6 +687,31 @@ def issued_after_draft_runs(conn: Connection, master: MasterData, invoices: Iter
         workbook=quoted(master.workbook), order=x.lines[0].order_number if x.lines else "—")]
     return [p for p, said in ((p, dict(p.params)) for p in warned)
             if not final_after(conn, str(said["series"]), int(said["year"]), None, str(said["run_id"]))[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftToUndo:
+    """The way out of a refusal of orders invoiced at once whose series' latest invoice is a
+    draft run's (December's month end, checked before it is made final): undone, the run gives
+    its numbers back and the orders are all created, then the month is invoiced again. Leaving
+    the templates out instead drops those days' orders for good (`--exclude`)."""
+
+    run_id: str | None
+
+    def shown(self, lang: str) -> str:
+        if self.run_id is None:
+            return ""
+        return (f" It is a draft of run {self.run_id}: undo that run and the orders are all created; then invoice "
+                "the month again." if lang == "en" else
+                f" È una bozza dell'emissione {self.run_id}: annullando l'emissione gli ordini si creano tutti; poi "
+                "fattura di nuovo il mese.")
+
+
+def _draft_holding(conn: Connection, found: Mapping[str, object]) -> str | None:
+    """The draft run whose last number is the latest of the series and year `found` names, the
+    only one `undo` lets go; None when the latest is final."""
+    drafts = draft_runs_in(conn, str(found["series"]), cast(int, found["year"]))
+    return drafts[-1][0] if drafts and drafts[-1][2] == found["latest_number"] else None
 
 
 def templates_before(settings: Settings, invoices: Iterable[Invoice], found: Mapping[str, object],
