@@ -290,3 +290,21 @@ def test_december_s_register_gives_the_fourth_quarter_s_stamp_duty_due_on_monday
     assert due[1].date() == date(2027, 3, 1)
     [code] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Codice tributo F24"]
     assert code[1] == "2524"
+
+
+def test_december_deliveries_still_waiting_on_18_january_are_told_their_deadline_is_past():
+    """December's run on 18 January, C001's back order still open: the 15th is gone, so the
+    warning says so and to invoice now; it said *entro il 15/01/2027. Se quegli ordini non
+    saranno evasi in tempo …*, as if there were time."""
+    from test_invoicing import line, master_with
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Period, Request, plan
+
+    result = plan(master_with(invoice_terms=InvoiceTerms.AFTER_ORDER_DELIVERED), [line(date(2026, 12, 22), order=7)],
+                  Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 18)), frozenset())
+    [told] = [p for p in result.problems if p.code == "order-not-delivered-deferred-deadline"]
+    assert told.message("it").endswith(
+        "del 22/12/2026 entro il 15/01/2027, già passato. Fattura ora le righe già spedite con toolkit invoice "
+        "--orders e i loro numeri.")
+    assert "by 15/01/2027, already past. Without waiting, invoice the shipped lines" in told.message("en")

@@ -59,7 +59,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
-from toolkit.basics.wording import Agreed, Counted, first_numbers
+from toolkit.basics.wording import Agreed, Counted, first_numbers, shown
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
 from toolkit.core.letter_dates import Early, before_letter
@@ -137,12 +137,11 @@ WAITING_PAST_DEADLINE = define(
            "Deliveries waiting for their order to be complete, with the deferred invoice's deadline"),
     it="Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} {wait} "
        "ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 del mese dopo il "
-       "DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi in tempo, fattura le "
-       "righe già spedite con toolkit invoice --orders e i loro numeri.",
+       "DDT: per il {ddt} del {day} entro il {deadline}. {then} le righe già spedite con toolkit invoice --orders e "
+       "i loro numeri.",
     en="Customer {customer} is invoiced once the order is complete, and {lines} {wait} for orders not "
        "yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: for "
-       "{ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines with "
-       "toolkit invoice --orders and their numbers.")
+       "{ddt} of {day} by {deadline}. {then} the shipped lines with toolkit invoice --orders and their numbers.")
 LATE = define(
     "late-deferred-invoice", "warning",
     title=("Fattura differita emessa oltre il 15 del mese dopo",
@@ -1114,7 +1113,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                                 with_goods=request.with_goods) for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
-    waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code])) for code in sorted(undelivered)]
+    waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code], request.today))
+             for code in sorted(undelivered)]
     problems += [warning for _, warning in waits]
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
 
@@ -1200,7 +1200,31 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
     return found
 
 
-def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Sequence[Shipment]) -> Problem:
+@dataclass(frozen=True, slots=True)
+class _Deadline:
+    """The deferred invoice's deadline as the warning names it, and what to do by then: a run made
+    after it (December's on 18 January) said *entro il 15/01/2027 … Se quegli ordini non saranno
+    evasi in tempo*, when the time was up already."""
+
+    day: date
+    today: date
+
+    @property
+    def passed(self) -> bool:
+        return self.today > self.day
+
+    def shown(self, lang: str) -> str:
+        said = shown(self.day, lang)
+        return said + ((", already past" if lang == "en" else ", già passato") if self.passed else "")
+
+    @property
+    def then(self) -> Agreed:
+        return Agreed(0 if self.passed else 1, ("Se quegli ordini non saranno evasi in tempo, fattura", "Fattura ora"),
+                      ("If those orders are not complete in time, invoice", "Without waiting, invoice"))
+
+
+def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Sequence[Shipment],
+                          today: date) -> Problem:
     """A customer invoiced *after the order is delivered* whose shipped lines wait for orders not
     yet complete: the law still wants each DDT's deferred invoice by the 15th of the next month
     (art. 21 c. 4 DPR 633/72), so December's back orders completed in late January made a
@@ -1213,7 +1237,9 @@ def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Se
                                                ("shipped line", "shipped lines")),
                                  wait=Agreed(lines, ("aspetta", "aspettano"), ("waits", "wait")),
                                  orders=first_numbers(sorted({s.order_number for s in shipments})),
-                                 ddt=oldest.number, day=oldest.day, deadline=deadline_for(oldest.day))
+                                 ddt=oldest.number, day=oldest.day, deadline=(due := _Deadline(deadline_for(oldest.day),
+                                                                                               today)),
+                                 then=due.then)
 
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],

@@ -562,12 +562,12 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "order-not-delivered-deferred-deadline": {
         "it": "Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} "
               "{wait} ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 "
-              "del mese dopo il DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi "
-              "in tempo, fattura le righe già spedite dalla riga di comando, toolkit invoice --orders e i loro numeri.",
+              "del mese dopo il DDT: per il {ddt} del {day} entro il {deadline}. {then} le righe già spedite dalla "
+              "riga di comando, toolkit invoice --orders e i loro numeri.",
         "en": "Customer {customer} is invoiced once the order is complete, and {lines} {wait} for orders "
               "not yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: "
-              "for {ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines "
-              "from the command line, toolkit invoice --orders and their numbers."},
+              "for {ddt} of {day} by {deadline}. {then} the shipped lines from the command line, toolkit invoice "
+              "--orders and their numbers."},
     "einvoice-month-deliveries-dated-after": {
         "it": "Le consegne dal {first} al {last} hanno anche {documents} con la data del {day} (emissione {run_id}: "
               "{numbers}): non sono fra questi file, perché le fatture elettroniche di un mese sono quelle con la data "
