@@ -308,3 +308,18 @@ def test_december_deliveries_still_waiting_on_18_january_are_told_their_deadline
         "del 22/12/2026 entro il 15/01/2027, già passato. Fattura ora le righe già spedite con toolkit invoice "
         "--orders e i loro numeri.")
     assert "by 15/01/2027, already past. Without waiting, invoice the shipped lines" in told.message("en")
+
+
+def test_a_held_customer_s_one_december_line_is_told_in_the_singular():
+    """December's run leaves C001, «Non fatturare», with one line shipped: *1 riga consegnata non
+    fatturata*, where it said *1 righe consegnate non fatturate*."""
+    from test_invoicing import line, master_with
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Period, Request, plan
+
+    result = plan(master_with(invoice_terms=InvoiceTerms.DO_NOT_INVOICE), [line(date(2026, 12, 22))],
+                  Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 4)), frozenset())
+    [told] = [p for p in result.problems if p.code == "invoice-held"]
+    assert told.message("it").startswith("Il cliente C001 ha 1 riga consegnata non fatturata ma è «Non fatturare»")
+    assert told.message("en").startswith("Customer C001 has 1 delivered line not invoiced but is")

@@ -127,9 +127,9 @@ RELEASE_NOT_HELD = define(
 HELD = define(
     "invoice-held", "warning",
     title=("Cliente «Non fatturare» con consegne da fatturare", "“Do not invoice” customer with deliveries to invoice"),
-    it="Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: "
+    it="Il cliente {customer} ha {lines} ma è «Non fatturare»: "
        "quando dà il via libera usa --release {customer}.",
-    en="Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: "
+    en="Customer {customer} has {lines} but is “Do not invoice”: "
        "when they give the go-ahead use --release {customer}.")
 WAITING_PAST_DEADLINE = define(
     "order-not-delivered-deferred-deadline", "warning",
@@ -1258,7 +1258,8 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
     for p in pending:
         if p.reason == "held":
             problems.append(HELD(master.locate(customers[p.customer].source, "invoice_terms"), customer=p.customer,
-                                 lines=p.lines))
+                                 lines=Counted(p.lines, ("riga consegnata non fatturata", "righe consegnate non fatturate"),
+                                               ("delivered line not invoiced", "delivered lines not invoiced"))))
     problems += late_problems(invoices, request.today)
     problems += [warning for _, warning in crossed]
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),

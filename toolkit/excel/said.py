@@ -290,9 +290,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "{count} del periodo {are} ({numbers}): {finalize} («Rendi definitiva emissione»).",
         "en": "{count} of the period {are} ({numbers}): {finalize} (“Rendi definitiva emissione”)."},
     "invoice-held": {
-        "it": "Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: nessun pulsante "
+        "it": "Il cliente {customer} ha {lines} ma è «Non fatturare»: nessun pulsante "
               "lo sblocca; quando dà il via libera, dalla riga di comando, toolkit invoice con --release {customer}.",
-        "en": "Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: no button "
+        "en": "Customer {customer} has {lines} but is “Do not invoice”: no button "
               "releases it; when they give the go-ahead, from the command line, toolkit invoice with --release "
               "{customer}."},
     "document-not-printed": {
