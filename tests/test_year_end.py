@@ -323,3 +323,19 @@ def test_a_held_customer_s_one_december_line_is_told_in_the_singular():
     [told] = [p for p in result.problems if p.code == "invoice-held"]
     assert told.message("it").startswith("Il cliente C001 ha 1 riga consegnata non fatturata ma è «Non fatturare»")
     assert told.message("en").startswith("Customer C001 has 1 delivered line not invoiced but is")
+
+
+def test_the_month_end_lists_one_line_waiting_for_its_order_in_the_singular(sample_workbook, tmp_path, rome_today,
+                                                                            capsys):
+    """December's preview on 4 January lists C030's one line waiting for its order as *1 riga*;
+    it printed *in attesa: C030 1 righe*."""
+    from test_printing import cli
+
+    ledger = tmp_path / "l.sqlite"
+    for day in ("2026-12-21", "2026-12-22"):
+        rome_today(date.fromisoformat(day))
+        assert cli(capsys, "orders", "create", sample_workbook, "--date", day, "--ledger", ledger)[0] == 0
+        assert cli(capsys, "ship", sample_workbook, "--date", day, "--all", "--ledger", ledger)[0] == 0
+    rome_today(date(2027, 1, 4))
+    code, said = cli(capsys, "invoice", sample_workbook, "--month", "2026-12", "--preview", "--ledger", ledger)
+    assert code == 0 and "in attesa: C030 1 riga (ordine non ancora evaso del tutto)" in said, said

@@ -35,6 +35,7 @@ define({
     "pending.order-not-delivered": ("ordine non ancora evaso del tutto", "order not fully delivered yet"),
     "pending.period-open": ("periodo di fatturazione non ancora finito", "invoicing period not ended yet"),
     "pending.waiting": ("in attesa", "waiting"),
+    "pending.line": ("riga", "line"),
     "pending.lines": ("righe", "lines"),
 })
 
@@ -176,7 +177,8 @@ def run_cmd(
     print_invoices(result.invoices, output.lang())
     lang = output.lang()
     for p in result.pending:
-        typer.echo(f"{label('pending.waiting', lang)}: {p.customer} {p.lines} {label('pending.lines', lang)} "
+        lines = label("pending.line" if p.lines == 1 else "pending.lines", lang)
+        typer.echo(f"{label('pending.waiting', lang)}: {p.customer} {p.lines} {lines} "
                    f"({label('pending.' + p.reason, lang)})")
     output.print_problems(problems)
     typer.echo(result.summary(lang))
