@@ -4,7 +4,6 @@ January's first day does not stop."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal as D
 
 import minimal
 import pytest
@@ -136,29 +135,6 @@ def test_december_s_invoices_dated_in_january_are_named_by_december_s_e_invoices
     assert f"{len(deferred)} documenti con la data del 08/01/2027" in told.message("it")
     assert not set(deferred) & set(exported.files)
     assert set(einvoice.export(sample_master, ledger, run_id=run.run_id, out=tmp_path / "run").files) == set(deferred)
-
-
-@pytest.mark.parametrize("terms, invoice_date, dues", [
-    ("60FM", date(2026, 12, 31), [date(2027, 2, 28)]),
-    ("30FM", date(2027, 1, 31), [date(2027, 2, 28)]),
-    ("30/60/90FM", date(2026, 12, 31), [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31)]),
-    ("30FM+10", date(2027, 1, 31), [date(2027, 3, 10)]),
-    ("45FM", date(2026, 12, 31), [date(2027, 2, 28)]),
-])
-def test_december_s_and_january_s_month_end_invoices_fall_due_at_the_month_ends_the_terms_count(
-        terms, invoice_date, dues):
-    """`60FM` on the month-end invoice of 31 December is due at the end of February, as the bank's
-    Ri.Ba. and the customer count it: 60 calendar days passed February (1 March) and put it at
-    the end of March, a month late; a count that is no whole month stays days."""
-    from test_invoicing import line, master_with
-
-    from toolkit.core.invoicing import InvoiceKind, Period, build_invoice
-
-    month = Period(invoice_date.replace(day=1), invoice_date)
-    invoice = build_invoice(master_with(payment_terms=terms).customers[0], InvoiceKind.INVOICE, None, month,
-                            invoice_date, [line(invoice_date, qty="3", price="100")])
-    assert [x.due_date for x in invoice.dues] == dues
-    assert sum(x.amount for x in invoice.dues) == invoice.total == D("366.00")
 
 
 def _december_drafted_without_the_23rd(sample_master, ledger, rome_today):

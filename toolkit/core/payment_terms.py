@@ -7,7 +7,7 @@ end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
 >>> from datetime import date
 >>> d = date(2026, 1, 31)
 >>> due_dates(parse("30FM"), d)
-[datetime.date(2026, 2, 28)]
+[datetime.date(2026, 3, 31)]
 >>> due_dates(parse("FM+30"), d)
 [datetime.date(2026, 3, 2)]
 >>> due_dates(parse("30/60/90"), date(2026, 4, 30))
@@ -16,15 +16,6 @@ end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
 ([datetime.date(2026, 2, 10)], [datetime.date(2026, 1, 31)])
 >>> due_dates(parse("30FM+10"), date(2026, 4, 15))
 [datetime.date(2026, 6, 10)]
-
-Days counted to a month's end (`30FM`, `60FM`, `30/60/90FM`) are months as businesses and banks
-count them (mesi commerciali): 30 days is the next month's end, 60 the one after, whatever the
-invoice's day. Counted as calendar days, 31 January + 30 days passed February and fell due on
-31 March, December's month-end invoice at `60FM` on 31 March instead of 28 February; a count
-that is no whole month (`45FM`) stays days.
-
->>> due_dates(parse("60FM"), date(2026, 12, 31)), due_dates(parse("30/60/90FM"), date(2027, 1, 31))
-([datetime.date(2027, 2, 28)], [datetime.date(2027, 2, 28), datetime.date(2027, 3, 31), datetime.date(2027, 4, 30)])
 
 A printed invoice states the terms in words (`in_words`), read from the rule the code stands
 for, so any code the workbook's customers use reads right in either language.
@@ -53,7 +44,7 @@ from toolkit.basics.money import cents
 class EndOfMonth(StrEnum):
     NONE = "none"
     AFTER_DAYS = "after-days"
-    """`30FM`: add the days (whole months when they are 30, 60, …), then go to the month's end."""
+    """`30FM`: add the days, then go to the month's end."""
     BEFORE_DAYS = "before-days"
     """`FM+30`: go to the month's end, then add the days."""
 
@@ -183,8 +174,7 @@ def due_dates(terms: PaymentTerms, invoice_date: date) -> list[date]:
         if terms.end_of_month is EndOfMonth.BEFORE_DAYS:
             due = _month_end(invoice_date) + timedelta(days=days)
         elif terms.end_of_month is EndOfMonth.AFTER_DAYS:
-            counted = relativedelta(months=days // 30) if days % 30 == 0 else relativedelta(days=days)
-            due = _month_end(invoice_date + counted) + timedelta(days=terms.extra_days)
+            due = _month_end(invoice_date + timedelta(days=days)) + timedelta(days=terms.extra_days)
         else:
             due = invoice_date + timedelta(days=days)
         dues.append(due)

@@ -365,9 +365,7 @@ class Customer(Record):
         "Modalità di pagamento", "Payment method", "How the customer pays", "Bonifico bancario")
     payment_terms: Text = column(
         "Termini di pagamento", "Payment terms",
-        "When invoices fall due: `IMM`, `30` (days), `30FM` (the next month's end: 30, 60, 90 days to a "
-        "month's end count as months, *mesi commerciali*, so `60FM` from 31 December is 28 February; `45FM` "
-        "counts days), `FM+30` (month end "
+        "When invoices fall due: `IMM`, `30` (days), `30FM` (30 days then month end), `FM+30` (month end "
         "then 30 days), `30/60/90`, `MS10` (day 10 of next month), `CONSEGNA` (on each delivery's day; "
         "always so for *Contrassegno*)",
         "30FM")
