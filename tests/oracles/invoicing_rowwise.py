@@ -18,7 +18,6 @@ from sqlalchemy import Connection, exists, func, select
 
 from toolkit.basics.problems import Problem, errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
-from toolkit.basics.wording import first_numbers
 from toolkit.core import invoicing, payment_terms, stamp_duty
 from toolkit.core.credit_notes import (
     OverReturn,
@@ -31,8 +30,6 @@ from toolkit.core.credit_notes import (
     take_back,
 )
 from toolkit.core.invoicing import (
-    HELD,
-    WAITING_PAST_DEADLINE,
     Billable,
     DeliveryRef,
     Instalment,
@@ -46,14 +43,15 @@ from toolkit.core.invoicing import (
     Request,
     _place,
     _request_problems,
-    deadline_for,
     deferred_invoice_day,
     group_key,
+    held_warning,
     is_fully_delivered,
     late_problems,
     numbering_order,
     payment_method,
     stamp_duty_line,
+    waiting_warning,
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
@@ -259,13 +257,12 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     invoices.sort(key=numbering_order)
     for code, lines in sorted(undelivered.items()):
         ddts = sorted({(line.delivery.day, line.delivery.number) for line in lines if line.delivery is not None})
-        problems.append(WAITING_PAST_DEADLINE(
-            master.locate(customers[code].source, "invoice_terms"), customer=code, lines=len(lines),
-            orders=first_numbers(sorted({line.order_number for line in lines})), ddt=ddts[0][1], day=ddts[0][0],
-            deadline=deadline_for(ddts[0][0])))
+        problems.append(waiting_warning(
+            master.locate(customers[code].source, "invoice_terms"), code, len(lines),
+            sorted({line.order_number for line in lines}), ddts[0][1], ddts[0][0], request.today))
     for (code, reason), n in sorted(waiting.items()):
         if reason == "held":
-            problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=n))
+            problems.append(held_warning(master.locate(customers[code].source, "invoice_terms"), code, n))
     problems += late_problems(invoices, request.today)
     pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
     return Plan(tuple(invoices), tuple(problems), pending)

@@ -51,6 +51,7 @@ from dateutil.relativedelta import relativedelta
 
 from toolkit.basics import labels, tax_regimes
 from toolkit.basics.bulk_records import maker
+from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
     DeferredInvoiceDate,
@@ -1231,15 +1232,27 @@ def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Se
     December DDT's invoice late without a word until it was. Told at every run while they
     wait, with the oldest DDT's deadline and the way out (`invoice --orders`)."""
     oldest = min((s.delivery for s in shipments if s.delivery is not None), key=lambda d: (d.day, d.number))
-    lines = sum(1 for s in shipments for g in s.lines if g[3])
-    return WAITING_PAST_DEADLINE(master.locate(customer.source, "invoice_terms"), customer=customer.code,
+    return waiting_warning(master.locate(customer.source, "invoice_terms"), customer.code,
+                           sum(1 for s in shipments for g in s.lines if g[3]),
+                           sorted({s.order_number for s in shipments}), oldest.number, oldest.day, today)
+
+
+def waiting_warning(location: Location | None, customer: str, lines: int, orders: Sequence[str], ddt: str,
+                    day: date, today: date) -> Problem:
+    """`order-not-delivered-deferred-deadline` from its figures, for the run and its row-by-row twin alike."""
+    due = _Deadline(deadline_for(day), today)
+    return WAITING_PAST_DEADLINE(location, customer=customer,
                                  lines=Counted(lines, ("riga già spedita", "righe già spedite"),
                                                ("shipped line", "shipped lines")),
                                  wait=Agreed(lines, ("aspetta", "aspettano"), ("waits", "wait")),
-                                 orders=first_numbers(sorted({s.order_number for s in shipments})),
-                                 ddt=oldest.number, day=oldest.day, deadline=(due := _Deadline(deadline_for(oldest.day),
-                                                                                               today)),
-                                 then=due.then)
+                                 orders=first_numbers(orders), ddt=ddt, day=day, deadline=due, then=due.then)
+
+
+def held_warning(location: Location | None, customer: str, lines: int) -> Problem:
+    """`invoice-held` from its count, for the run and its row-by-row twin alike."""
+    return HELD(location, customer=customer,
+                lines=Counted(lines, ("riga consegnata non fatturata", "righe consegnate non fatturate"),
+                              ("delivered line not invoiced", "delivered lines not invoiced")))
 
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
@@ -1257,9 +1270,8 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
     problems = [*problems, *(x.problem for x in left_out), *(x.problem for x in charged)]
     for p in pending:
         if p.reason == "held":
-            problems.append(HELD(master.locate(customers[p.customer].source, "invoice_terms"), customer=p.customer,
-                                 lines=Counted(p.lines, ("riga consegnata non fatturata", "righe consegnate non fatturate"),
-                                               ("delivered line not invoiced", "delivered lines not invoiced"))))
+            problems.append(held_warning(master.locate(customers[p.customer].source, "invoice_terms"), p.customer,
+                                         p.lines))
     problems += late_problems(invoices, request.today)
     problems += [warning for _, warning in crossed]
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),
