@@ -31,7 +31,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     select,
     update,
 )
@@ -64,6 +63,7 @@ from toolkit.ledger.db import (
     document_number,
     draw_numbers,
     driver_rows,
+    insert_in_blocks,
     insert_numbered,
     insert_rows,
     log_batch,
@@ -561,8 +561,8 @@ def _sold_as_stored(t: TakenBack, ids: Sequence[int], shown: Sequence[str],
 
 
 def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoice]) -> None:
-    """The invoices' lines in one executemany, their amounts, quantities, prices and rates
-    handed to the driver as the scaled integers the ledger keeps, each distinct value scaled
+    """The invoices' lines in blocks of rows (`insert_in_blocks`), their amounts, quantities,
+    prices and rates handed to the driver as the scaled integers the ledger keeps, each distinct value scaled
     once (`_Unscaled`): at a month's million lines, the column type's conversion of every value
     took as long as the database's own work. On PostgreSQL they go in by COPY
     (`copy_in.copy_rows`)."""
@@ -577,7 +577,6 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
     table, dialect = schema.invoice_lines, conn.dialect
     columns = ("invoice_id", "line_no", "delivery_line_id", "order_line_id", "item", "description", "unit",
                "quantity", "unit_price", "amount", "vat_rate", "vat_nature", "credits_line_id")
-    compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
     for n, name in enumerate(columns):
         convert = None if name in _SCALED_LINE else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
@@ -585,13 +584,7 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
     if copy_in.is_postgresql(conn):
         copy_in.copy_rows(conn, table, columns, rows)
         return
-    if compiled.positional:
-        where = {name: n for n, name in enumerate(columns)}
-        order = [where[k] for k in compiled.positiontup or ()]
-        conn.exec_driver_sql(str(compiled), rows if order == sorted(order) else
-                             [tuple(r[n] for n in order) for r in rows])
-    else:
-        conn.exec_driver_sql(str(compiled), [dict(zip(columns, r)) for r in rows])
+    insert_in_blocks(conn, table, columns, rows)
 
 
 _SCALED_LINE = frozenset({"quantity", "unit_price", "amount", "vat_rate"})

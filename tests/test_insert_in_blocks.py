@@ -1,0 +1,59 @@
+"""Bulk inserts on SQLite go in blocks of rows (`toolkit.ledger.db.insert_in_blocks`): the
+same rows, ids and values as the driver-level executemany of one row a statement
+(`tests/oracles/driver_executemany.py`), at every edge of a block, in fewer statements each
+within the parameters every SQLite build takes. `tests/test_copy_in.py` holds a whole month
+stored both ways to the same rows on both backends.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from oracles import driver_executemany
+from sqlalchemy import event
+from test_copy_in import _columns, _probe, _stored
+
+from toolkit.ledger import copy_in
+from toolkit.ledger.db import SQLITE_PARAMETERS, insert_columns, writing
+
+PER = SQLITE_PARAMETERS // 8
+"""Rows in a block of the probe's eight columns given (its id is the database's)."""
+
+
+@pytest.mark.parametrize("count", [1, 2, PER - 1, PER, PER + 1, 2 * PER, 3 * PER + 7])
+def test_rows_in_blocks_are_the_rows_executemany_stored(ledger, count):
+    columns = _columns(random.Random(count), count)
+    ours, theirs = _probe(f"blocks_{count}"), _probe(f"rowwise_{count}")
+    with writing(ledger) as conn:
+        for table in (ours, theirs):
+            table.create(conn)
+        insert_columns(conn, ours, columns)
+        driver_executemany.insert_columns(conn, theirs, columns)
+        got, expected = _stored(conn, ours), _stored(conn, theirs)
+        for table in (ours, theirs):
+            table.drop(conn)
+    assert len(got) == count
+    assert [tuple(map(repr, r)) for r in got] == [tuple(map(repr, r)) for r in expected]
+
+
+def test_a_days_lines_go_in_blocks_of_rows(ledger):
+    table = _probe("in_blocks")
+    columns = _columns(random.Random(5), 3 * PER + 7)
+    executed: list[tuple[str, int]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO in_blocks"):
+            executed.append((statement, len(parameters) if executemany else 1))
+
+    with writing(ledger) as conn:
+        if copy_in.is_postgresql(conn):
+            pytest.skip("PostgreSQL takes the rows by COPY")
+        table.create(conn)
+        event.listen(conn, "before_cursor_execute", seen)
+        insert_columns(conn, table, columns)
+        event.remove(conn, "before_cursor_execute", seen)
+        assert len(_stored(conn, table)) == 3 * PER + 7
+        table.drop(conn)
+    assert [(statement.count("(?"), times) for statement, times in executed] == [(PER, 3), (7, 1)]
+    assert all(statement.count("?") <= SQLITE_PARAMETERS for statement, _ in executed)
