@@ -207,20 +207,6 @@ class Reservations:
         found = self._before(item, order)
         return ZERO if found is None else found[0].sum_before(found[1])
 
-    def standing(self, item: str, order: Order) -> tuple[int, Decimal]:
-        """How many holders of `item` rank before `order`, and what they hold (`ahead`), found
-        in one lookup: a held line's messages need both (`toolkit.core.shipping._held_for_stock`)."""
-        if (at := self._indexed(item, order)) is not None:
-            return at
-        found = self._before(item, order)
-        return (0, ZERO) if found is None else (found[1], found[0].sum_before(found[1]))
-
-    def first_holders(self, item: str, count: int) -> tuple[str, ...]:
-        """The first `count` holders of `item`'s queue, named: what `first_holders_ahead` names
-        of any order with at least `count` holders ahead of it."""
-        found = self._items.get(item)
-        return () if found is None else self._named(found.holders[:count])
-
     def holders_ahead(self, item: str, order: Order | str) -> Sequence[str]:
         """The orders ranked before `order` (by its place) that hold some of `item`, first first
         (of reservations whose every holder is named)."""

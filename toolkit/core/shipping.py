@@ -586,9 +586,6 @@ class _Run:
     """`cell` per item, as worked out once."""
     services: frozenset[str] = frozenset()
     """The items that are services (`service_items`): rendered, not taken from stock."""
-    named: dict[tuple[str, int], str] = field(default_factory=dict)
-    """The first holders of an item's queue as a warning names them, per item and how many
-    (`reserved_ahead`): a day at L names the same few holders of a short item 12,000 times."""
 
     def __post_init__(self) -> None:
         self.start = dict(self.stock or {})
@@ -618,17 +615,6 @@ class _Run:
         return max(self.start.get(item, ZERO) - self.reservations.ahead(item, order)
                    - self.own.get((order.id, item), ZERO), ZERO)
 
-    def free(self, item: str, order: Order) -> tuple[Decimal | None, Decimal, int]:
-        """`available`, what the orders ahead of `order` hold of `item` and how many they are
-        (`Reservations.standing`; ZERO and 0 where `available` does not ask), found in one
-        lookup: what `_held_for_stock` says of a line and passes to `reserved_ahead`."""
-        if self.stock is None or item in self.services:
-            return None, ZERO, 0
-        if self.reservations is NONE:
-            return max(self.stock.get(item, ZERO), ZERO), ZERO, 0
-        many, reserved = self.reservations.standing(item, order)
-        return max(self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO), ZERO), reserved, many
-
     def take(self, order: Order, line: Line, quantity: Decimal) -> None:
         if not isinstance(line, OrderLine):
             raise ValueError(f"order {order.number} was given by its open lines (it takes nothing) but takes {line.item}")
@@ -645,28 +631,12 @@ class _Run:
         reserved = self.reservations.ahead(item, order)
         if not reserved:
             return
-        self.reserved_ahead(order, item, available, reserved)
-
-    def reserved_ahead(self, order: Order, item: str, available: Decimal | None, reserved: Decimal,
-                       many: int | None = None) -> None:
-        """`short` once what the orders ahead of `order` hold of `item` (`reserved`) is known, and
-        what it may take of it (`available`) and how many they are (`many`) when the caller has
-        them: then the holders' names are those of the queue's first, spelled once per item."""
-        if not reserved or self.stock is None:
-            return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
+        holders, many = self.reservations.first_holders_ahead(item, order, NAMED)
+        shown_holders = ", ".join(holders) + (f" +{many - NAMED}" if many > NAMED else "")
         if available is None:
             available = self.available(item, order)
-        if many is None:
-            holders, many = self.reservations.first_holders_ahead(item, order, NAMED)
-            shown_holders = ", ".join(holders)
-        elif (known := self.named.get((item, min(many, NAMED)))) is not None:
-            shown_holders = known
-        else:
-            shown_holders = self.named[item, min(many, NAMED)] = ", ".join(
-                self.reservations.first_holders(item, min(many, NAMED)))
-        shown_holders += f" +{many - NAMED}" if many > NAMED else ""
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
                                             orders=shown_holders, available=available))
 
@@ -725,9 +695,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
                                                  number=order.number, customer=order.customer, payment=PaymentSoFar()))
             continue
         before = len(run.taken)
-        if order.id in open_lines:
-            _held_for_stock(order, wanted, terms, run)
-        elif terms is DeliveryTerms.COMPLETE_ORDER:
+        if terms is DeliveryTerms.COMPLETE_ORDER:
             _complete_order(order, wanted, run)
         elif terms is DeliveryTerms.COMPLETE_LINE:
             _complete_lines(order, wanted, run)
@@ -1108,49 +1076,6 @@ def _complete_lines(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
         run.take(order, line, quantity)
     if short:
         run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short)))
-
-
-def _held_for_stock(order: Order, wanted: list[tuple[Line, Decimal]], terms: DeliveryTerms, run: _Run) -> None:
-    """An order given by its open lines (`open_lines`), which the ledger's read found can take
-    nothing (`takes_nothing`), held with the messages its terms give: what `_complete_order`,
-    `_complete_lines` and `_as_available` say of it, in the same order, with each line's place in
-    its item's queue looked up once. Those take the line through `available` and `short`, which
-    look it up two to four times each; a day at L holds 6,300 such orders with 22,600 lines, half
-    of the plan's time (`tests/test_shipping_held_for_stock.py` compares the two). An order that
-    could take something after all is refused, as `_Run.take` refuses it."""
-    if terms is DeliveryTerms.COMPLETE_ORDER:
-        needed: dict[str, Decimal] = {}
-        for line, quantity in wanted:
-            needed[line.item] = needed.get(line.item, ZERO) + quantity
-        room = {item: run.free(item, order) for item in needed}
-        short = [item for item, quantity in needed.items() if (available := room[item][0]) is not None
-                 and available < quantity]
-        if not short:
-            raise ValueError(f"order {order.number} was given by its open lines (it takes nothing) but ships whole")
-        run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
-        run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
-                                       items=tuple(Shortfall(i, room[i][0], needed[i]) for i in short)))
-        for item in short:
-            run.reserved_ahead(order, item, *room[item])
-        return
-    complete = terms is DeliveryTerms.COMPLETE_LINE
-    said = LINE_HELD if complete else PARTIAL_STOCK
-    items: list[str] = []
-    for line, quantity in wanted:
-        available, reserved, many = run.free(line.item, order)
-        if available is None or (available >= quantity if complete else available):
-            raise ValueError(f"order {order.number} was given by its open lines (it takes nothing) "
-                             f"but takes {line.item}")
-        items.append(line.item)
-        if complete:
-            run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
-                                          item=line.item, available=available, wanted=quantity))
-        else:
-            run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
-                                              available=available, wanted=quantity, shipped=min(quantity, available)))
-        run.reserved_ahead(order, line.item, available, reserved, many)
-    if items:
-        run.held.append(Held(order.number, order.customer, said.code, tuple(items)))
 
 
 def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
