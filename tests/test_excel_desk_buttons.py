@@ -906,7 +906,19 @@ def test_report_takes_the_kind_as_the_command_line_does(tmp_path, typed):
     book = fake(tmp_path)
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport=typed)
     (shown,) = press(book, "sales_report")
-    target = tmp_path / "report-scadenziario-2026-04-01-2026-04-30.xlsx"
+    target = tmp_path / "report-scadenziario-2026-04-30.xlsx"
+    assert shown == (f"Report scritto in {target}", "Report", "info")
+    assert target.is_file()
+
+
+@pytest.mark.parametrize("first", [None, datetime(2026, 5, 1)])
+def test_report_of_the_aging_reads_al_alone(tmp_path, first):
+    """*Dal* selects nothing of an aging: an empty *Dal* stopped the button at B14, and one after
+    *Al* at B15, «Al prima di Dal». The aging on *Al* is written, named by that day alone."""
+    book = fake(tmp_path)
+    fill(book, PeriodoDal=first, PeriodoAl=datetime(2026, 4, 30), TipoReport="scadenziario")
+    (shown,) = press(book, "sales_report")
+    target = tmp_path / "report-scadenziario-2026-04-30.xlsx"
     assert shown == (f"Report scritto in {target}", "Report", "info")
     assert target.is_file()
 
@@ -917,7 +929,7 @@ def test_report_of_the_aging_on_a_day_after_today_says_it_is_a_forecast(tmp_path
     book = fake(tmp_path)
     fill(book, PeriodoDal=datetime(2026, 5, 1), PeriodoAl=datetime(2026, 5, 31), TipoReport="scadenziario")
     (shown,) = press(book, "sales_report")
-    target = tmp_path / "report-scadenziario-2026-05-01-2026-05-31.xlsx"
+    target = tmp_path / "report-scadenziario-2026-05-31.xlsx"
     assert shown == ("\n".join([
         f"Report scritto in {target}",
         "Lo scadenziario è al 31/05/2026, dopo oggi (04/05/2026): le rate che scadono fino a quel giorno vi "
@@ -937,7 +949,7 @@ def test_report_names_the_bad_cells(tmp_path):
 
 def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
     book = fake(tmp_path)
-    fill(book, PeriodoDal=datetime(2026, 4, 30), PeriodoAl=datetime(2026, 4, 1), TipoReport="aging")
+    fill(book, PeriodoDal=datetime(2026, 4, 30), PeriodoAl=datetime(2026, 4, 1), TipoReport="vendite")
     (shown,) = press(book, "sales_report")
     assert shown[2] == "critical" and "Pannello!B15" in shown[0]
     assert not list(tmp_path.glob("report-*.xlsx"))

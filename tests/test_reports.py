@@ -267,6 +267,38 @@ def test_the_aging_of_a_month_holds_what_earlier_months_left_open(april, desk, t
     assert _cells(target, "Report")[1][0] == "Crediti aperti al 15/07/2026"
 
 
+@pytest.mark.parametrize("start", [None, "2026-08-01"])
+def test_the_aging_asks_for_no_first_day_and_holds_none_against_its_day(april, desk, tmp_path, capsys, start):
+    """`--from` selects nothing of an aging, yet it was required, and a `--from` after `--to`
+    refused with «scambiale», a swap that changed nothing: the aging on `--to` is written
+    with or without it, its total the outstanding total of `payments status` that day."""
+    import json
+
+    _, session = april
+    open_now = monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+    target = tmp_path / "aging.xlsx"
+    capsys.readouterr()
+    assert _run("report", "aging", str(desk), *(("--from", start) if start else ()), "--to", str(AS_OF), "--out",
+                str(target), "--json") == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said["from"] == start and said["to"] == str(AS_OF)
+    assert Decimal(said["total"]) == sum((r.outstanding for r in open_now), Decimal(0))
+    assert _cells(target, "Report")[1][0] == "Crediti aperti al 15/07/2026"
+
+
+def test_a_period_report_without_its_first_day_is_refused(april, desk, tmp_path, capsys):
+    """`--from` is optional for the aging alone: a sales report without it is refused naming
+    it, exit 2, and writes nothing."""
+    import json
+
+    target = tmp_path / "vendite.xlsx"
+    capsys.readouterr()
+    assert _run("report", "vendite", str(desk), "--to", str(SECOND_HALF[1]), "--out", str(target), "--json") == 2
+    [problem] = json.loads(capsys.readouterr().out)["problems"]
+    assert "--from" in problem["message"] and "primo giorno" in problem["message"]
+    assert not target.exists()
+
+
 def test_an_invoice_due_on_the_report_day_is_not_yet_overdue(april):
     """Due today is not late: 0 days past due is "not yet due", the day after is 1–30."""
     _, session = april

@@ -19,8 +19,9 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         kind: str = typer.Argument(..., help=f"{KINDS.words()}."),
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
-        date_from: str = typer.Option(..., "--from", help="Primo giorno (scadenziario: non usato, conta tutto ciò "
-                                      "che è aperto al --to) / first day (aging: unused, it counts all open on --to)."),
+        date_from: str | None = typer.Option(None, "--from", help="Primo giorno (scadenziario: non serve, conta "
+                                             "tutto ciò che è aperto al --to) / first day (aging: not needed, it "
+                                             "counts all open on --to)."),
         date_to: str = typer.Option(..., "--to", help="Ultimo giorno (aging: la data dei crediti aperti) / last day "
                                     "(aging: the day receivables are open on)."),
         by: str | None = typer.Option(None, "--by", help=f"Raggruppa per / group by: {GROUPINGS.words()} (es. "
@@ -45,8 +46,16 @@ def register(app: typer.Typer) -> None:
         chosen = output.chosen(KINDS, kind, "KIND")
         against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
         dimensions = output.chosen_list(groupings(chosen), by, "--by")
-        start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-        in_order(start, end)
+        typed = parse_day(date_from, "--from") if date_from is not None else None
+        end = parse_day(date_to, "--to")
+        if chosen is Kind.AGING:
+            start = end
+        elif typed is None:
+            raise typer.BadParameter("manca il primo giorno del periodo: scrivi --from AAAA-MM-GG / the period's "
+                                     "first day is missing: write --from YYYY-MM-DD", param_hint="--from")
+        else:
+            start = typed
+            in_order(start, end)
         if chosen is Kind.AGING and item:
             raise typer.BadParameter(
                 "lo scadenziario somma quanto resta aperto di fatture e note intere, non di articoli: togli --item "
@@ -66,7 +75,7 @@ def register(app: typer.Typer) -> None:
             buckets = ({b: euro(int(made.table[b].sum())) for b in BUCKETS}
                        if made.request.kind is Kind.AGING else {})
             output.reply({
-                "kind": chosen.value, "from": start, "to": end, "by": list(made.by),
+                "kind": chosen.value, "from": typed, "to": end, "by": list(made.by),
                 "compare_from": made.compared[0] if made.compared else None,
                 "compare_to": made.compared[1] if made.compared else None,
                 "total": euro(made.total), "compare_total": euro(made.compare_total), "buckets": buckets,

@@ -956,18 +956,30 @@ def calendar(press: Press) -> None:
 def sales_report(press: Press) -> None:
     """The report of the kind and period on the panel (`TipoReport`, `PeriodoDal`, `PeriodoAl`),
     grouped by customer, written beside the book: `toolkit report`, from a button."""
-    from toolkit.core.reports import Request
+    from toolkit.core.reports import Kind, Request
     from toolkit.services.reports import default_name, report
 
     found: list[Problem] = []
     kind = inputs.report_kind(inputs.REPORT_KIND, press.cell(inputs.REPORT_KIND.name), found)
-    first, last = _period(press, found)
+    if kind is Kind.AGING:
+        first = last = _aging_day(press, found)
+    else:
+        first, last = _period(press, found)
     assert kind is not None
     session, lang = press.session, press.language
     made = report(session.master, session.ledger, Request(kind, first, last),
                   press.beside(default_name(kind, first, last)), lang)
     press.say("\n".join([f"Report scritto in {made.file}" if lang == "it" else f"Report written to {made.file}",
                          *said.lines(made.problems, lang)]))
+def _aging_day(press: Press, found: list[Problem]) -> date:
+    """The day of an aging, the panel's *Al* alone: *Dal* selects nothing of what is open on it,
+    so it is neither asked for nor held against *Al* (an empty or later *Dal* stopped the button)."""
+    last = inputs.day(inputs.PERIOD_TO, press.cell(inputs.PERIOD_TO.name), found)
+    _stop_on_errors(found)
+    assert last is not None
+    return last
+
+
 def _request_said(done: RequestDone, lang: str) -> str:
     from toolkit.basics.vocab import label as vocab_label
 

@@ -332,7 +332,9 @@ def default_name(kind: Kind, start: date, end: date) -> str:
     """The file the panel's button writes beside the master, named in the desk's words as its
     other files are (*stato-pagamenti-…*, *calendario-…*), the kind as the dropdown and `toolkit
     report` say it: `report-vendite-2026-04-01-2026-04-30.xlsx`, where the English code made
-    `report-sales-…` of the desk's *Vendite*."""
+    `report-sales-…` of the desk's *Vendite*. An aging is of one day, its last: `report-scadenziario-2026-04-30.xlsx`."""
+    if kind is Kind.AGING:
+        return f"report-{KIND_WORDS[kind]}-{end:%Y-%m-%d}.xlsx"
     return f"report-{KIND_WORDS[kind]}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
 
 
