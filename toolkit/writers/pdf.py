@@ -72,9 +72,28 @@ def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callabl
 def refuse_other_pdfs(target: Path, documents: int, part: str = "parte") -> None:
     """Refuse, before anything is printed or stored, a PDF that `documents_to_pdf` would write
     over (`target` and its further parts) which the toolkit did not print (`refuse_other_pdf`):
-    `print --pdf` replaced without a word a user's own PDF that had the name."""
+    `print --pdf` replaced without a word a user's own PDF that had the name. Our own joined PDF
+    of before `join` named its author is ours too (`_joined_unmarked`): refused, a desk's
+    reprint of a day printed before the update stopped on its own file."""
     for number in range(1, max(1, -(-documents // MOST_IN_A_PDF)) + 1):
-        refuse_other_pdf(part_path(target, part, number))
+        path = part_path(target, part, number)
+        if not _joined_unmarked(path):
+            refuse_other_pdf(path)
+
+
+def _joined_unmarked(path: Path) -> bool:
+    """Whether `path` is a PDF `join` wrote before it named its author: its document information
+    names pypdf its producer and nothing else (no author, no title), which no scan or program
+    of a user's writes; it cannot be read, or is no file, is not."""
+    from pypdf import PdfReader
+
+    if not path.is_file():
+        return False
+    try:
+        info = PdfReader(path).metadata
+    except Exception:  # a damaged or foreign file is simply not one we printed
+        return False
+    return info is not None and set(info) == {"/Producer"} and str(info.producer).strip() == "pypdf"
 
 
 def _counted_from(progress: Callable[[int, int], None] | None, before: int,
