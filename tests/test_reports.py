@@ -930,6 +930,33 @@ def test_quantities_are_subtotalled_only_within_one_unit(april, desk, tmp_path):
     assert rows[-1][0] == "Totale" and rows[-1][at] == ""
 
 
+def test_a_unit_spelt_two_ways_is_one_unit_in_a_subtotal(april, tmp_path):
+    """*DETERSIVI*'s items sold are all pieces, typed «Nr.» and «Pezzi» on *Articoli*: the
+    subtotal compared the spellings and was left empty, as if they were kilograms and cartons.
+    Spellings of one unit (`unit_key`) add up: the subtotal is the category's quantities."""
+    import openpyxl
+
+    out, _ = april
+    workbook = copied_desk(out, tmp_path)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Articoli"]
+    heads = [c.value for c in sheet[1]]
+    retyped = {"A056": "Nr.", "A057": "Pezzi"}
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in retyped:
+            row[heads.index("Unità di misura")].value = retyped[row[0].value]
+    book.save(workbook)
+    target = tmp_path / "categorie.xlsx"
+    assert _run("report", "fatturato", str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", "categoria,articolo", "--out", str(target)) == 0
+    rows = _cells(target, "Report")
+    at = rows[4].index("Quantità")
+    block = [r for r in rows[5:] if r[0] == "DETERSIVI"]
+    assert {r[1] for r in block} == set(retyped), block
+    [subtotal] = [r for r in rows if r[0] == "Totale DETERSIVI"]
+    assert Decimal(str(subtotal[at])) == sum((Decimal(str(r[at])) for r in block), Decimal(0)) > 0
+
+
 @pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.CUSTOMER_PRODUCTS])
 @pytest.mark.parametrize("by", ["item", "category"])
 def test_volume_discounts_are_a_row_of_their_own_and_no_item_s_sales(april, desk, tmp_path, kind, by):
