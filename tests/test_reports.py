@@ -789,6 +789,47 @@ def test_an_item_taken_off_the_sheet_is_warned_of_and_described_as_its_lines_pri
     assert {r[at + 1] for r in data[5:] if r[at] == gone} == {items[gone].description}
 
 
+@pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.SHIPMENTS])
+def test_an_item_off_the_sheet_is_described_from_the_report_s_days_alone(april, tmp_path, kind):
+    """The description of an item taken off *Articoli* was looked up by item alone, which no
+    index keys: every report that held it read every invoice line of the ledger's history (and
+    every order line), at L millions, whatever its period. It is read from the lines of the
+    report's days, by their dates' indexes (sqlite3's plan of each statement run), and still
+    the one those lines printed."""
+    import sqlite3
+
+    from desks import without_item
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    out, session = april
+    items = {x.code: x for x in session.master.items}
+    shipped = {i for _, _, i, _, _ in _ledger_lines(session.ledger, Kind.SHIPMENTS, *SECOND_HALF)}
+    gone = next(i for _, _, i, _, _ in _ledger_lines(session.ledger, Kind.INVOICES, *SECOND_HALF)
+                if i in items and i in shipped)
+    workbook = copied_desk(out, tmp_path)
+    without_item(workbook, gone)
+    seen: list[str] = []
+
+    def trace(dbapi, _record):
+        dbapi.set_trace_callback(seen.append)
+
+    event.listen(Engine, "connect", trace)
+    try:
+        assert _run("report", kind.value, str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                    "--by", "item", "--out", str(tmp_path / "articoli.xlsx")) == 0
+    finally:
+        event.remove(Engine, "connect", trace)
+    described = [sql for sql in seen if sql.startswith("SELECT") and ".description" in sql and "max(" in sql]
+    assert described
+    raw = sqlite3.connect(f"{workbook}.ledger.sqlite")
+    plans = [step for sql in described for *_, step in raw.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    raw.close()
+    assert not [step for step in plans if re.match(r"SCAN (invoice_lines|order_lines|delivery_lines)\b", step)], described
+    [row] = [r for r in _cells(tmp_path / "articoli.xlsx", "Report") if r[0] == gone]
+    assert row[1] == items[gone].description
+
+
 @pytest.mark.parametrize("kind, sheets", [("fatturato", ("Report", "Dati")), ("scadenziario", ("Report", "Dati"))])
 def test_a_long_name_widens_its_column_and_wraps_past_the_widest(april, tmp_path, kind, sheets):
     """A customer's name over 48 characters was cut at 48 in print: its column grows with it, up

@@ -177,7 +177,7 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
             .sum().reset_index())
     printed = names_off_the_sheet(ledger, master, frame["customer"].cat.categories)
     gone = _items_off_the_sheet(master, frame["item"].cat.categories, lang)
-    described = _described(ledger, gone)
+    described = _described(ledger, gone, periods)
     data = _dimensions(data, master, lang=lang, printed=printed, described=described)
     keys = [b for b in by if b not in ("customer", "item", "month")]
     grouping = frame if compared is None or "month" not in by else frame.assign(
@@ -197,15 +197,16 @@ def _items_off_the_sheet(master: MasterData, items: Any, lang: str) -> set[str]:
         "", VOLUME_DISCOUNTS, VOLUME_DISCOUNTS_LABELS[lang][0]}
 
 
-def _described(ledger: Ledger, items: set[str]) -> dict[str, str]:
-    """The descriptions the ledger's lines printed for `items`; none asked, no query."""
+def _described(ledger: Ledger, items: set[str], periods: list[tuple[date, date]]) -> dict[str, str]:
+    """The descriptions the lines of the report's `periods` printed for `items`; none asked, no
+    query."""
     if not items:
         return {}
     from toolkit.ledger.db import reading
     from toolkit.ledger.reports import described_items
 
     with reading(ledger) as conn:
-        return described_items(conn, items)
+        return described_items(conn, items, periods)
 
 
 def _discounts_named(frame: Any, master: MasterData, lang: str) -> Any:
