@@ -1395,7 +1395,7 @@ def test_a_payment_or_period_date_outside_2000_2099_is_named_with_its_cell(tmp_p
                                         "incasso» una data fra il 01/01/2000 e il 31/12/2099, es. 09/04/2026.")
     with reading(ledger_of(tmp_path)) as conn:
         assert [r.payments for r in receivables(conn)] == [()]
-    fill(book, PeriodoDal=datetime(1, 1, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport="aging")
+    fill(book, PeriodoDal=datetime(1, 1, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport="vendite")
     for button in ("sales_report", "commissions", "settle_volume_discounts"):
         (shown,) = press(book, button)
         assert shown[2] == "critical" and shown[0].splitlines()[1].startswith(
