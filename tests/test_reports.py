@@ -1029,6 +1029,38 @@ def test_volume_discounts_are_a_row_of_their_own_and_no_item_s_sales(april, desk
                                                                                             *SECOND_HALF)
 
 
+@pytest.mark.parametrize("by", ["item", "category"])
+def test_a_debit_note_is_a_row_of_its_own_and_no_item_s_sales(april, tmp_path, capsys, by):
+    """A debit note (`invoice debit`: 100 € more on an invoice, a line of no item) stood under
+    «(nessuno)» by item and by category, read as a sale of no item with no word why, as the
+    volume discounts did: it is the row «Note di debito», its amount the note's, quantity 0,
+    and the total is still the invoices' own."""
+    import json
+
+    out, _ = april
+    workbook = copied_desk(out, tmp_path)
+    ledger = open_ledger(f"sqlite:///{workbook}.ledger.sqlite")
+    i, il = schema.invoices.c, schema.invoice_lines.c
+    with reading(ledger) as conn:
+        invoice = conn.execute(select(i.series, i.year, i.number).join(schema.invoice_lines, il.invoice_id == i.id)
+                               .where(i.kind == "invoice", i.status == "final", i.invoice_date == SECOND_HALF[1],
+                                      il.vat_rate == Decimal(22)).limit(1)).one()
+    number = f"{invoice[0]}-{invoice[1]}-{invoice[2]:05d}"
+    assert _run("invoice", "debit", str(workbook), "--invoice", number, "--amount", "100", "--reason",
+                "Prezzo rivisto", "--rate", "22", "--date", str(SECOND_HALF[1])) == 0
+    target = tmp_path / f"{by}.xlsx"
+    capsys.readouterr()
+    assert _run("report", "fatturato", str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", by, "--out", str(target), "--json") == 0
+    said = json.loads(capsys.readouterr().out)
+    rows = _report_rows(target, "Importo")
+    assert rows["Note di debito"] == Decimal(100) and "(nessuno)" not in rows
+    assert Decimal(said["total"]) == sum(rows.values()) == _ledger_invoiced(ledger, *SECOND_HALF)
+    if by == "item":
+        [row] = [r for r in _cells(target, "Report") if r[0] == "Note di debito"]
+        assert row[1:] == ["Addebiti delle note di debito", 0.0, 100.0]
+
+
 @pytest.mark.parametrize("by", AGING_DIMENSIONS)
 def test_every_grouping_of_the_aging_report_through_the_command(april, desk, tmp_path, by):
     _, session = april

@@ -77,6 +77,15 @@ invisible separator begins the code, so no code typed on *Articoli* is it."""
 VOLUME_DISCOUNTS_LABELS = {"it": ("Sconti di volume", "Note di credito degli sconti di volume"),
                            "en": ("Volume discounts", "Volume discounts' credit notes")}
 """The row's item code and description as the report shows them, and its category."""
+DEBIT_NOTES = "\u2063note-debito"
+"""The item the invoices' reports give a debit note's line (`toolkit invoice debit`: a charge
+added to an invoice, its reason its description, no item): a row of its own, *Note di debito*,
+by item and by category, where under *(nessuno)* it read as a sale of no item, as the volume
+discounts did; the same invisible separator begins it."""
+DEBIT_NOTES_LABELS = {"it": ("Note di debito", "Addebiti delle note di debito"),
+                      "en": ("Debit notes", "Debit notes' charges")}
+ROWS_OF_NO_ITEM = {VOLUME_DISCOUNTS: VOLUME_DISCOUNTS_LABELS, DEBIT_NOTES: DEBIT_NOTES_LABELS}
+"""The invoices' lines of no item a report shows on a row of their own, by code: its labels."""
 
 NO_COMPARISON_FOR_AGING = define(
     "report-aging-no-comparison", "warning",

@@ -36,7 +36,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from toolkit.core import stamp_duty
-from toolkit.core.reports import VOLUME_DISCOUNTS
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.reports import DEBIT_NOTES, VOLUME_DISCOUNTS
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
@@ -159,12 +160,16 @@ def invoiced(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     the month's invoicing until it is undone), summed to the grain; credit notes' amounts are
     negative. The stamp duty charged to a customer, and a credit note's line giving it back, are
     left out: the seller collects it for the Treasury (art. 15 DPR 633/72), it is no sale, and
-    counted it showed as a customer's goods of no item."""
+    counted it showed as a customer's goods of no item. A volume discount's credit note and a
+    debit note, lines of no item, are the items `VOLUME_DISCOUNTS` and `DEBIT_NOTES`, of no
+    quantity."""
     volume = and_(il.item == "", il.invoice_id.in_(select(schema.volume_settlements.c.credit_note_id)))
-    keys = _keys(i.invoice_date, i.customer, case((volume, literal(VOLUME_DISCOUNTS)), else_=il.item), periods,
-                 grain)
+    debit = and_(il.item == "", i.kind == InvoiceKind.INVOICE.value, i.reason.is_not(None))
+    keys = _keys(i.invoice_date, i.customer, case((volume, literal(VOLUME_DISCOUNTS)), (debit, literal(DEBIT_NOTES)),
+                                                  else_=il.item), periods, grain)
     charge = and_(il.order_line_id.is_(None), il.description.startswith(stamp_duty.CHARGE_WORDS, autoescape=True))
-    quantity = cast(func.sum(case((volume, 0), else_=stored_integer(il.quantity))), BigInteger).label("quantity")
+    quantity = cast(func.sum(case((or_(volume, debit), 0), else_=stored_integer(il.quantity))),
+                    BigInteger).label("quantity")
     return _run(conn, select(*keys, quantity, _sum(il.amount, "amount"))
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
         .where(_within(i.invoice_date, periods), not_(charge))

@@ -28,8 +28,7 @@ from toolkit.core.reports import (
     BUCKETS,
     KIND_WORDS,
     NO_COMPARISON_FOR_AGING,
-    VOLUME_DISCOUNTS,
-    VOLUME_DISCOUNTS_LABELS,
+    ROWS_OF_NO_ITEM,
     Compare,
     Kind,
     Report,
@@ -132,14 +131,16 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
     blank, is otherwise the empty string, so it groups as "none"."""
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
-    discounts, discounts_description = VOLUME_DISCOUNTS_LABELS[lang]
+    own_rows = {code: labels[lang] for code, labels in ROWS_OF_NO_ITEM.items()}
+    own_rows |= {name: (name, description) for name, description in own_rows.values()}
     sources = {
         "customer_name": ("customer", {**(printed or {}), **{k: c.name for k, c in customers.items()}}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
         "agent": ("customer", agent_names(master, lang)),
-        "description": ("item", {discounts: discounts_description, **(described or {}),
+        "description": ("item", {**{k: d for k, (_, d) in own_rows.items()}, **(described or {}),
                                  **{k: x.description for k, x in items.items()}}),
-        "category": ("item", {discounts: discounts, **{k: x.category or "" for k, x in items.items()}}),
+        "category": ("item", {**{k: n for k, (n, _) in own_rows.items()},
+                              **{k: x.category or "" for k, x in items.items()}}),
     }
     added = {}
     for name in wanted:
@@ -192,9 +193,9 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
 
 def _items_off_the_sheet(master: MasterData, items: Any, lang: str) -> set[str]:
     """The item codes of the ledger's lines that *Articoli* no longer lists: not the blank of a
-    line of no item, nor the volume discounts' row."""
+    line of no item, nor the rows of the volume discounts and the debit notes."""
     return {str(x) for x in items} - {x.code for x in master.items} - {
-        "", VOLUME_DISCOUNTS, VOLUME_DISCOUNTS_LABELS[lang][0]}
+        "", *ROWS_OF_NO_ITEM, *(labels[lang][0] for labels in ROWS_OF_NO_ITEM.values())}
 
 
 def _described(ledger: Ledger, items: set[str], periods: list[tuple[date, date]]) -> dict[str, str]:
@@ -210,15 +211,14 @@ def _described(ledger: Ledger, items: set[str], periods: list[tuple[date, date]]
 
 
 def _discounts_named(frame: Any, master: MasterData, lang: str) -> Any:
-    """The volume discounts' credit notes under the item the report shows them as, *Sconti di
-    volume* (`VOLUME_DISCOUNTS`), its code on *Articoli* only if the sheet has no such item."""
+    """The volume discounts' credit notes and the debit notes under the item the report shows
+    them as, *Sconti di volume* (`VOLUME_DISCOUNTS`) and *Note di debito* (`DEBIT_NOTES`), each
+    its code on *Articoli* only if the sheet has no such item."""
     items = frame["item"].cat.categories
-    if VOLUME_DISCOUNTS not in items:
-        return frame
-    name = VOLUME_DISCOUNTS_LABELS[lang][0]
-    if name in items or any(x.code == name for x in master.items):
-        return frame
-    return frame.assign(item=frame["item"].cat.rename_categories({VOLUME_DISCOUNTS: name}))
+    taken = {*items, *(x.code for x in master.items)}
+    named = {code: labels[lang][0] for code, labels in ROWS_OF_NO_ITEM.items()
+             if code in items and labels[lang][0] not in taken}
+    return frame.assign(item=frame["item"].cat.rename_categories(named)) if named else frame
 
 
 def _months(days: Any) -> Any:
