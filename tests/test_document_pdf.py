@@ -293,21 +293,27 @@ def test_print_pdf_replaces_its_own_earlier_pdf(capsys, tmp_path, sample_workboo
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_print_pdf_replaces_its_own_pdf_joined_before_it_named_its_author(capsys, tmp_path, sample_workbook):
     """A day printed to PDF before the joined PDF named the toolkit its author (pypdf its only
-    mark) is ours: reprinting it was refused as a user's own PDF, «non dice chi l'ha scritto»,
-    exit 2. It is replaced, now marked, the DDTs printed."""
+    mark), beside our workbook of the day, is ours: reprinting it was refused as a user's own
+    PDF, «non dice chi l'ha scritto», exit 2. It is replaced, now marked, the DDTs printed. The
+    same PDF with no workbook of ours beside it is still refused."""
     from test_printing import cli
 
     workbook, url = _shipped_desk(capsys, tmp_path, sample_workbook)
     out = tmp_path / "print" / "ddt.xlsx"
-    out.parent.mkdir()
+    args = ("print", "ddt", workbook, "--date", "2026-04-09", "--out", out, "--pdf", "--ledger", url)
+    assert cli(capsys, *args)[0] == 0
     earlier = PdfWriter()
     earlier.add_blank_page(200, 200)
     with out.with_suffix(".pdf").open("wb") as written:
         earlier.write(written)
     assert set(PdfReader(out.with_suffix(".pdf")).metadata) == {"/Producer"}
+    shutil.copyfile(out.with_suffix(".pdf"), tmp_path / "print" / "altro.pdf")
 
-    code, said = cli(capsys, "print", "ddt", workbook, "--date", "2026-04-09", "--out", out, "--pdf", "--ledger", url)
+    code, said = cli(capsys, *args)
 
     assert code == 0, said
     printed = PdfReader(out.with_suffix(".pdf"))
     assert printed.metadata.author == "toolkit" and len(printed.pages) > 1
+    code, said = cli(capsys, "print", "ddt", workbook, "--date", "2026-04-09", "--out", out.with_name("altro.xlsx"),
+                     "--pdf", "--ledger", url)
+    assert code == 2 and "non dice chi l'ha scritto" in said, said

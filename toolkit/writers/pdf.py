@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.basics.files import PDF_AUTHOR, atomic_path, in_parts, part_path, refuse_other_pdf
+from toolkit.basics.files import PDF_AUTHOR, atomic_path, in_parts, made_for, part_path, refuse_other_pdf
 from toolkit.writers.libreoffice import convert, convert_all
 
 Document = TypeVar("Document")
@@ -73,11 +73,13 @@ def refuse_other_pdfs(target: Path, documents: int, part: str = "parte") -> None
     """Refuse, before anything is printed or stored, a PDF that `documents_to_pdf` would write
     over (`target` and its further parts) which the toolkit did not print (`refuse_other_pdf`):
     `print --pdf` replaced without a word a user's own PDF that had the name. Our own joined PDF
-    of before `join` named its author is ours too (`_joined_unmarked`): refused, a desk's
-    reprint of a day printed before the update stopped on its own file."""
+    of before `join` named its author, beside the workbook we printed with it, is ours too
+    (`_joined_unmarked`): refused, a desk's reprint of a day printed before the update stopped
+    on its own file."""
+    beside_ours = made_for(target.with_suffix(".xlsx")) is not None
     for number in range(1, max(1, -(-documents // MOST_IN_A_PDF)) + 1):
         path = part_path(target, part, number)
-        if not _joined_unmarked(path):
+        if not (beside_ours and _joined_unmarked(path)):
             refuse_other_pdf(path)
 
 
