@@ -971,6 +971,8 @@ def sales_report(press: Press) -> None:
                   press.beside(default_name(kind, first, last)), lang)
     press.say("\n".join([f"Report scritto in {made.file}" if lang == "it" else f"Report written to {made.file}",
                          *said.lines(made.problems, lang)]))
+
+
 def _aging_day(press: Press, found: list[Problem]) -> date:
     """The day of an aging, the panel's *Al* alone: *Dal* selects nothing of what is open on it,
     so it is neither asked for nor held against *Al* (an empty or later *Dal* stopped the button)."""
