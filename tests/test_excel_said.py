@@ -47,6 +47,7 @@ COMMAND_LINE_ONLY = {
     "ledger-move-target-not-named": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-the-workbooks": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-postgresql": "toolkit ledger move: no button moves the ledger",
+    "ledger-move-target-bad-port": "toolkit ledger move: no button moves the ledger",
     "orders-nothing-new-to-print": "orders create --out, told by the command",
     "payment-ambiguous": "payments void: no button voids a payment",
     "payment-void-refunded-credit-note": "payments void: no button voids a payment",

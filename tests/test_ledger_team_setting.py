@@ -346,3 +346,19 @@ def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_naming_the_port
            "del server PostgreSQL (di solito 5432" in said, said
     assert "Correggi --ledger o TOOLKIT_LEDGER_URL." in said and "errore interno" not in said, said
     assert "segreto" not in said and not list(tmp_path.glob("*.sqlite"))
+
+
+@pytest.mark.parametrize("given, said_of_it", [
+    ("postgresql://anna:segreto@server-db:0/ordini",
+     "La porta «0» di --to postgresql://anna:***@server-db:0/ordini non è un numero di porta"),
+    ("mysql://server-db/ordini", "--to mysql://server-db/ordini non è un registro PostgreSQL")])
+def test_ledger_move_tells_to_fix_to_not_ledger(capsys, tmp_path, sample_workbook, given, said_of_it):
+    """`ledger move --to postgresql://h:0/db` was told to fix `--ledger`, an option `ledger move`
+    does not have: the address it names is the one after `--to`."""
+    workbook = tied(sample_workbook, tmp_path, "")
+    own = workbook.with_name(workbook.name + ".ledger.sqlite")
+    own.write_bytes(b"")
+    code, said = cli(capsys, "ledger", "move", workbook, "--to", given)
+    assert code == 2 and said_of_it in said, said
+    assert "--ledger" not in said and "segreto" not in said, said
+    assert own.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == [workbook.name, own.name]

@@ -24,8 +24,10 @@ from sqlalchemy.types import NullType
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import copy_in, move_values, schema
 from toolkit.ledger.db import (
+    LEDGER_BAD_PORT,
     LEDGER_NEEDS_PASSWORD,
     LEDGER_UNREACHABLE,
+    LEDGER_UNSUPPORTED,
     PASSWORD_REFUSED,
     Ledger,
     _create_or_upgrade,
@@ -63,6 +65,13 @@ TARGET_NOT_POSTGRESQL = define(
        "--to postgresql://utente:password@server/database.",
     en="--to {url} is not a PostgreSQL ledger: the SQLite ledger moves into the team's ledger, "
        "--to postgresql://user:password@server/database.")
+TARGET_BAD_PORT = define(
+    "ledger-move-target-bad-port", "error",
+    it="La porta «{port}» di --to {url} non è un numero di porta: scrivi dopo i «:» la porta del server "
+       "PostgreSQL (di solito 5432, che si può anche omettere: --to postgresql://server-db/ordini). Non ho "
+       "spostato nulla.",
+    en="The port “{port}” of --to {url} is not a port number: write after the “:” the PostgreSQL server's "
+       "port (usually 5432, which may be left out: --to postgresql://server-db/ordini). Nothing was moved.")
 MOVED_ALREADY = define(
     "ledger-move-moved-already", "error",
     it="Lo storico di {file} è già nel registro del team {url}, spostato il {at}, ma il file non è stato rinominato "
@@ -289,7 +298,16 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
     """The PostgreSQL ledger at `url` as it is, neither made nor upgraded (`move` does that in
     its own transaction), once a connection to it has been opened: an unreachable server is
     told now, before the file is locked."""
-    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action)
+    try:
+        engine = _engine(as_url(url), Holder(user(), action))
+    except UnusableInput as exc:  # its words say --ledger, where the address was given with --to
+        said = exc.problem
+        if said.code == LEDGER_BAD_PORT.code:
+            raise UnusableInput(TARGET_BAD_PORT(None, **dict(said.params))) from None
+        if said.code == LEDGER_UNSUPPORTED.code:
+            raise UnusableInput(TARGET_NOT_POSTGRESQL(None, **dict(said.params))) from None
+        raise
+    ledger = Ledger(engine, patience, action)
     if ledger.is_sqlite:
         raise UnusableInput(TARGET_NOT_POSTGRESQL(None, url=ledger.url))
     try:
