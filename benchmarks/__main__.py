@@ -491,8 +491,8 @@ def _percent(text: str) -> float:
         value = float(text.strip().rstrip("%").strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 25)") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a tolerance is not negative: {text!r}")
+    if not value >= 0 or value == float("inf"):  # nan: no measure is ever past it
+        raise argparse.ArgumentTypeError(f"a tolerance is a number of percent, not negative: {text!r}")
     return value
 
 
@@ -517,6 +517,10 @@ def _guarded(parser: argparse.ArgumentParser, summary: dict, named: str, toleran
             print(f"  {line}")
         return 1
     missing = sum(1 for v in verdicts if v.change is None)
+    if missing == len(verdicts):  # a guard that held nothing against anything passed, exit 0
+        parser.error("--guard: no measure of this run has a committed figure to be held against, in units: "
+                     "the run needs its unit (calamine_floor at L, or a month measuring its own) and a measure "
+                     "at a scale the committed results have")
     print(f"\nguard: no measure more than {tolerance:g} % slower in units"
           + (f" ({missing} not compared: missing on one side)" if missing else ""))
     return 0

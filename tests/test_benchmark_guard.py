@@ -82,12 +82,30 @@ def test_a_run_that_timed_out_past_the_tolerance_is_slower(tmp_path, capsys):
 
 def test_a_run_without_a_unit_is_told_not_compared(tmp_path, capsys):
     """No floor at L and no month's own: seconds alone would judge the machine's day."""
+    month = {"runs": 1, "ok": 1, "median_s": 20.0, "unit_s": 2.0}
     committed_run = results(tmp_path / "before.json", 2.0, load_validate=3.0)
+    committed_run.write_text(committed_run.read_text().replace('"summary": {', f'"summary": {{"M": {{"month": '
+                                                               f'{json.dumps(month)}}}, ', 1))
     run = results(tmp_path / "run.json", None, load_validate=30.0)
+    run.write_text(run.read_text().replace('"summary": {', f'"summary": {{"M": {{"month": {json.dumps(month)}}}, ', 1))
     code, said = guarded(capsys, committed_run, "--measured", run)
     assert code == 0, said
     line = next(x for x in said.splitlines() if x.startswith("load_validate "))
     assert "not in this run (no unit in its run)" in line, line
+
+
+@pytest.mark.parametrize("unit, scale", [(None, "L"), (2.0, "M")])
+def test_a_guard_that_compared_nothing_does_not_pass(tmp_path, capsys, unit, scale):
+    """A run with no unit (no floor at L, the committed results' M run judged by itself), or at a
+    scale the committed results have not: every measure told "not compared", and the guard
+    passed, exit 0, as a CI job guarding nothing would pass for ever."""
+    committed_run = results(tmp_path / "before.json", 2.0, load_validate=3.0)
+    run = results(tmp_path / "run.json", unit, load_validate=30.0)
+    run.write_text(run.read_text().replace('"L": {', f'"{scale}": {{', 1))
+    with pytest.raises(SystemExit) as refused:
+        main(["--guard", str(committed_run), "--measured", str(run)])
+    assert refused.value.code == 2
+    assert "no measure of this run has a committed figure to be held against" in capsys.readouterr().err
 
 
 def test_by_default_each_measure_is_held_against_the_newest_committed_file_that_measured_it(tmp_path):
@@ -118,3 +136,14 @@ def test_a_named_file_that_holds_no_results_is_refused(tmp_path, capsys):
         main(["--guard", str(other), "--measured", str(run)])
     assert refused.value.code == 2
     assert "no summary of measures" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tolerance", ["nan", "inf", "-5"])
+def test_a_tolerance_no_measure_can_be_past_is_refused(tmp_path, capsys, tolerance):
+    """`--tolerance nan` passed every run, 40 u against 1 u: no number is past nan."""
+    committed_run = results(tmp_path / "before.json", 2.0, load_validate=2.0)
+    run = results(tmp_path / "run.json", 2.0, load_validate=80.0)
+    with pytest.raises(SystemExit) as refused:
+        main(["--guard", str(committed_run), "--measured", str(run), "--tolerance", tolerance])
+    assert refused.value.code == 2
+    assert "a tolerance is a number of percent" in capsys.readouterr().err
