@@ -6,6 +6,7 @@ record by record, as Excel writes them, and read the way every command reads a w
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 from pathlib import Path
@@ -197,6 +198,79 @@ def test_another_threads_lines_reach_the_screen_while_calamine_reads_and_its_pan
         time.sleep(0.2)
         assert capfd.readouterr().err == "", "a line that may be a panic's waits for its end"
     assert capfd.readouterr().err == "thread 'main' said hello"
+
+
+def test_a_stderr_whose_reader_is_gone_neither_kills_the_guards_thread_nor_fails_the_read(monkeypatch):
+    """stderr a pipe whose reader has gone (a terminal's `| head`, a launcher that quit) and a line
+    written while calamine read: the thread passing it on died of BrokenPipeError (its traceback
+    printed), and the read's end raised it, which the reader takes for a damaged workbook."""
+    import threading
+    import time
+
+    from toolkit.intake import rust_panics
+
+    died: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: died.append(hook.exc_value))
+    monkeypatch.setattr(rust_panics, "_now", rust_panics._Redirection())
+    reader, writer = os.pipe()
+    os.close(reader)
+    kept = os.dup(2)
+    os.dup2(writer, 2)
+    try:
+        with rust_panics.panics_off_screen():
+            os.write(2, b"a library's own warning\n")
+            time.sleep(rust_panics.PASSED_EVERY * 4)
+            os.write(2, b"and another\n")
+    finally:
+        os.dup2(kept, 2)
+        os.close(kept)
+        os.close(writer)
+    assert died == [] and rust_panics._now.passer is not None and rust_panics._now.passer.is_alive()
+
+
+def _stderr_given_back(before: os.stat_result) -> bool:
+    """Whether fd 2 is the file it was (`before`); if not, it is put back, for the tests after."""
+    from toolkit.intake import rust_panics
+
+    now = os.fstat(2)
+    if (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino):
+        return True
+    if rust_panics._now.saved is not None:
+        os.dup2(rust_panics._now.saved, 2)
+        rust_panics._now.saved = None
+    return False
+
+
+@pytest.mark.parametrize("interrupted", ["the thread passing stderr on starts", "the read ends"])
+def test_a_ctrl_c_as_stderr_is_held_or_given_back_leaves_it_where_it_was(capfd, monkeypatch, interrupted):
+    """A Ctrl-C while the guard's thread started (the first read of the process) or while the
+    read's end was told to it: fd 2 stayed in the temporary file for good, the interruption's own
+    message and every line after it never shown."""
+    import threading
+
+    from toolkit.intake import rust_panics
+
+    class Interrupted(threading.Thread):
+        def start(self) -> None:
+            raise KeyboardInterrupt
+
+    class ReadEndInterrupted(threading.Event):
+        def clear(self) -> None:
+            super().clear()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(rust_panics, "_now", rust_panics._Redirection())
+    if interrupted == "the read ends":
+        monkeypatch.setattr(rust_panics._now, "reading", ReadEndInterrupted())
+    else:
+        monkeypatch.setattr(rust_panics.threading, "Thread", Interrupted)
+    before = os.fstat(2)
+    with pytest.raises(KeyboardInterrupt):
+        with rust_panics.panics_off_screen():
+            os.write(2, b"a warning written while calamine read\n")
+    assert _stderr_given_back(before), "fd 2 left in the temporary file"
+    os.write(2, b"Interrotto.\n")
+    assert capfd.readouterr().err.endswith("Interrotto.\n")
 
 
 def test_the_panic_guard_imports_and_reads_where_the_system_has_neither_fork_nor_pread(tmp_path, capfd,

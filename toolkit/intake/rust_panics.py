@@ -168,15 +168,21 @@ def _held() -> bool:
     try:
         if _now.caught is None:
             _now.caught = tempfile.TemporaryFile()
+        if _now.passer is None:  # before fd 2 moves: a Ctrl-C while the thread started left it moved for good
+            passer = threading.Thread(target=_passing_on, args=(_now,), name="toolkit-stderr", daemon=True)
+            passer.start()
+            _now.passer = passer
+        _now.reading.set()
         os.dup2(_now.caught.fileno(), 2)
     except OSError:
         os.close(saved)
+        _now.reading.clear()
         return False
+    except BaseException:  # a Ctrl-C: fd 2 put back, wherever it was
+        os.dup2(saved, 2)
+        os.close(saved)
+        raise
     _now.saved = saved
-    if _now.passer is None:
-        _now.passer = threading.Thread(target=_passing_on, args=(_now,), name="toolkit-stderr", daemon=True)
-        _now.passer.start()
-    _now.reading.set()
     return True
 
 
@@ -198,11 +204,10 @@ def _given_back() -> None:
     screen before its own earlier ones. The file is read without moving the offset it shares
     with fd 2, at which other threads may still be writing."""
     saved, caught, sieve = _now.saved, _now.caught, _now.sieve
-    _now.saved = None
-    _now.reading.clear()
     assert saved is not None and caught is not None
-    fd = caught.fileno()
     try:
+        _now.saved = None
+        fd = caught.fileno()
         try:
             sys.stderr.flush()
         except (OSError, ValueError, AttributeError):
@@ -211,6 +216,7 @@ def _given_back() -> None:
     finally:  # a Ctrl-C here left fd 2 in the file for good, the interruption's own message unseen
         os.dup2(saved, 2)
         os.close(saved)
+    _now.reading.clear()
     _now.sieve = _Sieve()
     if _sent(fd, _now.sent, 2, sieve, ended=True):
         os.ftruncate(fd, 0)
@@ -223,10 +229,15 @@ def _sent(fd: int, start: int, to: int, sieve: _Sieve, *, ended: bool = False) -
     with `TOOLKIT_DEBUG` set), read with `pread`; where it ends. Until the read has `ended`, a
     line that may still turn out a panic's stays in `sieve`."""
     end = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
+    if end == start and not (ended and (sieve.under_way or sieve.blank is not None)):
+        return end  # nothing new: most reads, which write nothing, each sheet of them twice
     written = b"".join(os.pread(fd, min(1 << 16, end - at), at) for at in range(start, end, 1 << 16))
     kept = written if os.environ.get("TOOLKIT_DEBUG") else sieve.sift(written, ended=ended)
-    while kept:
-        kept = kept[os.write(to, kept):]
+    try:
+        while kept:
+            kept = kept[os.write(to, kept):]
+    except OSError:  # stderr gone (a pipe its reader closed, a full disk): nothing can be shown there
+        pass
     return end
 
 
