@@ -200,6 +200,24 @@ def test_another_threads_lines_reach_the_screen_while_calamine_reads_and_its_pan
     assert capfd.readouterr().err == "thread 'main' said hello"
 
 
+@pytest.mark.parametrize("pieces", [
+    [b"\rlettura 20 %thread '<unnamed>' panicked at src/xls.rs:811:15:\nindex out of bounds\nnote: run with "
+     b"`RUST_BACKTRACE=1` to display a backtrace\n\rlettura 30 %"],
+    [b"\rlettura 20 %", b"thread '<unn", b"amed>' panicked at src/xls.rs:811:15:\nindex out", b" of bounds\n",
+     b"note: run with `RUST_BACKTRACE=1` to display a backtrace\n\rlettura 30 %"],
+    [b"\rlettura 20 %", b"thread '<unnamed>' panicked at src/xls.rs:811:15:\nindex out of bounds\n",
+     b"note: run with `RUST_BACKTRACE=1` to display a backtrace\n\rlettura 30 %"]])
+def test_a_panic_written_into_another_threads_progress_bar_stays_off_the_screen(pieces):
+    """A progress bar drawn by another thread (`\\r` before each step, no line ended) while a
+    sheet is read: Rust's report, written after a step, began within the bar's line, and all of
+    it reached the screen (`lettura 20 %thread '<unnamed>' panicked at …`, the message, the note)."""
+    from toolkit.intake.rust_panics import _Sieve
+
+    sieve = _Sieve()
+    shown = b"".join(sieve.sift(piece) for piece in pieces) + sieve.sift(b"", ended=True)
+    assert shown == b"\rlettura 20 %\rlettura 30 %"
+
+
 def test_a_stderr_whose_reader_is_gone_neither_kills_the_guards_thread_nor_fails_the_read(monkeypatch):
     """stderr a pipe whose reader has gone (a terminal's `| head`, a launcher that quit) and a line
     written while calamine read: the thread passing it on died of BrokenPipeError (its traceback

@@ -26,8 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-_PANICKED = re.compile(rb"^thread '[^']*'(?: \(\d+\))? panicked at ")
+_PANICKED_WITHIN = re.compile(rb"thread '[^']*'(?: \(\d+\))? panicked at ")
 _PANIC_START = b"thread '"
+
+
+def _may_begin_panic(piece: bytes) -> bool:
+    """Whether a piece of a line under way may be the start of a panic's first line."""
+    return _PANIC_START.startswith(piece[:len(_PANIC_START)])
+
 PASSED_EVERY = 0.05
 """Seconds between two passings on of what was written while calamine reads: a progress bar's
 step late by as much at most, and an idle guard's thread wakes only while a read goes on."""
@@ -36,13 +42,16 @@ step late by as much at most, and an idle guard's thread wakes only while a read
 class _Sieve:
     """`without_panics` a piece at a time, as the pieces are written: a line is let through once
     it cannot be a panic's, a line of text under way at once unless it may begin one (`thread '`);
-    a blank line waits for the next, which may be the report it comes before.
+    a blank line waits for the next, which may be the report it comes before. A report Rust writes
+    into another thread's line under way (a progress bar's step, `\\r` before each) is cut from it.
 
     >>> sieve = _Sieve()
     >>> sieve.sift(b"45 %\\r50 %"), sieve.sift(b"\\r\\nthread 'x' panicked at a.rs:1:1:\\nbo"), sieve.sift(b"om\\nnote: x\\n")
     (b'45 %\\r50 %', b'\\r\\n', b'')
     >>> sieve.sift(b"thread 'main' said"), sieve.sift(b" hello\\n\\n"), sieve.sift(b"", ended=True)
     (b'', b"thread 'main' said hello\\n", b'\\n')
+    >>> sieve.sift(b"\\r20 %"), sieve.sift(b"thread 'x' panicked at a.rs:1:1:\\nboom\\nnote: x\\n\\r30 %")
+    (b'\\r20 %', b'\\r30 %')
     """
 
     def __init__(self) -> None:
@@ -56,12 +65,13 @@ class _Sieve:
         for line in (self.under_way + written).splitlines(keepends=True):
             self.under_way = b""
             whole = line.endswith((b"\n", b"\r"))
-            if self.passing:
+            if self.passing and not (_PANICKED_WITHIN.search(line) or not (whole or ended) and _may_begin_panic(line)):
                 kept.append(line)
                 self.passing = not whole
             elif whole or ended:
+                self.passing = False
                 self._line(line, kept)
-            elif self.skipping or _PANIC_START.startswith(line[:len(_PANIC_START)]):
+            elif self.skipping or _may_begin_panic(line):
                 self.under_way = line
             else:
                 self._let_through(line, kept)
@@ -71,7 +81,9 @@ class _Sieve:
         return b"".join(kept)
 
     def _line(self, line: bytes, kept: list[bytes]) -> None:
-        if _PANICKED.match(line):
+        if panic := _PANICKED_WITHIN.search(line):  # within: written into another thread's line under way
+            if panic.start():
+                self._let_through(line[:panic.start()], kept)
             self.skipping, self.frames = True, False
             self.blank = None  # the blank line Rust writes before the report
         elif self.skipping and self.frames and line[:1].isspace():
