@@ -218,6 +218,33 @@ def test_a_panic_written_into_another_threads_progress_bar_stays_off_the_screen(
     assert shown == b"\rlettura 20 %\rlettura 30 %"
 
 
+@pytest.mark.parametrize("backtrace", ["0", "1", "full"])
+def test_a_line_written_after_a_panic_with_no_note_reaches_the_screen(tmp_path, monkeypatch, backtrace):
+    """Rust writes its `note: run with RUST_BACKTRACE=1` after a process's first panic only: a
+    second workbook calamine panics on (`convert` of a folder, a desk checking twice) left the
+    sieve skipping the report's lines until the read ended, and another thread's warning written
+    meanwhile, or its progress bar, was lost with them."""
+    import subprocess
+    import sys
+
+    from toolkit.intake.rust_panics import _Sieve
+
+    reading = ("import sys\nsys.path.insert(0, 'tests')\nfrom pathlib import Path\n"
+               "from toolkit.intake.sources import read_vetted\n"
+               "for _ in range(2):\n    try:\n        read_vetted(Path(sys.argv[1]))\n    except Exception:\n"
+               "        pass\n")
+    monkeypatch.setenv("RUST_BACKTRACE", backtrace)
+    monkeypatch.setenv("TOOLKIT_DEBUG", "1")
+    written = subprocess.run([sys.executable, "-c", reading, str(_panicking_xls(tmp_path))], capture_output=True,
+                             check=True).stderr
+    second = written[written.index(b"thread '", written.index(b"panicked at") + 1) - 1:]
+    assert second.count(b"panicked at") == 1 and (backtrace != "0" or b"note:" not in second), second
+    sieve = _Sieve()
+    shown = (sieve.sift(b"lettura 10 %\n" + second) + sieve.sift(b"Warning: a library's own\n\rlettura 20 %")
+             + sieve.sift(b"", ended=True))
+    assert shown == b"lettura 10 %\nWarning: a library's own\n\rlettura 20 %"
+
+
 def test_a_stderr_whose_reader_is_gone_neither_kills_the_guards_thread_nor_fails_the_read(monkeypatch):
     """stderr a pipe whose reader has gone (a terminal's `| head`, a launcher that quit) and a line
     written while calamine read: the thread passing it on died of BrokenPipeError (its traceback

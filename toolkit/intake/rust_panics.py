@@ -55,7 +55,8 @@ class _Sieve:
     """
 
     def __init__(self) -> None:
-        self.skipping = self.frames = False
+        self.skipping = False  # within a panic's report
+        self.message = False  # its message's first line to come: Rust writes the note after the first panic only
         self.blank: bytes | None = None  # a blank line kept, unless a panic's report follows
         self.under_way = b""  # a line not yet ended, held
         self.passing = False  # a line not yet ended, let through: the rest of it goes too
@@ -84,16 +85,14 @@ class _Sieve:
         if panic := _PANICKED_WITHIN.search(line):  # within: written into another thread's line under way
             if panic.start():
                 self._let_through(line[:panic.start()], kept)
-            self.skipping, self.frames = True, False
+            self.skipping, self.message = True, True
             self.blank = None  # the blank line Rust writes before the report
-        elif self.skipping and self.frames and line[:1].isspace():
+        elif self.skipping and self.message:
+            self.message = False
+        elif self.skipping and line[:1] in (b" ", b"\t") and line.strip():  # frames, a message's indented lines
             pass
-        elif self.skipping and line.startswith(b"stack backtrace:"):
-            self.frames = True
-        elif self.skipping and line.startswith(b"note: "):
-            self.skipping = False
-        elif self.skipping and not self.frames:
-            pass
+        elif self.skipping and line.startswith((b"stack backtrace:", b"note: ")):
+            self.skipping = not line.startswith(b"note: ")
         elif not line.strip():
             self.skipping = False
             self._let_through(b"", kept)
@@ -255,14 +254,17 @@ def _sent(fd: int, start: int, to: int, sieve: _Sieve, *, ended: bool = False) -
 
 def without_panics(written: bytes) -> bytes:
     """`written` but for Rust's panic reports: the `thread '…' panicked at` line (and the blank
-    one before it), the message's lines up to Rust's `note:` or its backtrace, the backtrace's
-    indented frames and its note.
+    one before it), the message (its first line and any indented ones: after the process's first
+    panic Rust writes no `note:` that would end it), the note, the backtrace's indented frames and
+    its note.
 
     >>> without_panics(b"before\\nthread '<unnamed>' (25436) panicked at src/xls.rs:811:15:\\n"
     ...                b"index out of bounds\\nnote: run with `RUST_BACKTRACE=1` to display a backtrace\\nafter\\n")
     b'before\\nafter\\n'
     >>> without_panics(b"thread 'x' panicked at a.rs:1:1:\\nboom\\nstack backtrace:\\n   0: f\\n"
     ...                b"             at a.rs:1\\nnote: Some details are omitted\\nWarning: mine\\n")
+    b'Warning: mine\\n'
+    >>> without_panics(b"thread 'x' panicked at a.rs:1:1:\\nassertion failed\\n  left: 1\\n right: 2\\nWarning: mine\\n")
     b'Warning: mine\\n'
     """
     return _Sieve().sift(written, ended=True)
