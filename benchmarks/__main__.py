@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             run = guard.load(Path(args.measured))
         except ValueError as exc:
             parser.error(str(exc))
-        return _guarded(parser, run["summary"], args.guard, args.tolerance, Path(args.measured))
+        return _guarded(parser, run, args.guard, args.tolerance, Path(args.measured))
 
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
     unknown = [s for s in scales if s not in SCALES]
@@ -481,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = any(r.get("failed") for r in runs)
     if args.guard is not None:
         print()
-        return max(_guarded(parser, summary, args.guard, args.tolerance, path), int(failed))
+        return max(_guarded(parser, {"summary": summary, "datasets": datasets}, args.guard, args.tolerance, path),
+                   int(failed))
     return 1 if failed else 0
 
 
@@ -496,8 +497,8 @@ def _percent(text: str) -> float:
     return value
 
 
-def _guarded(parser: argparse.ArgumentParser, summary: dict, named: str, tolerance: float, run_file: Path) -> int:
-    """The guard's table and verdict for `summary` against `named` (empty: the committed
+def _guarded(parser: argparse.ArgumentParser, run: dict, named: str, tolerance: float, run_file: Path) -> int:
+    """The guard's table and verdict for the `run` (its summary and datasets) against `named` (empty: the committed
     results, `run_file` left out of them): 1 when a measure is past the tolerance, else 0."""
     try:
         paths = [Path(named)] if named and guard.load(Path(named)) else guard.committed(RESULTS, leave_out=[run_file])
@@ -506,7 +507,7 @@ def _guarded(parser: argparse.ArgumentParser, summary: dict, named: str, toleran
     before = guard.baseline(paths)
     if not before:
         parser.error(f"--guard: no committed results in {RESULTS}")
-    verdicts = guard.compare(guard.figures({"summary": summary}, "run"), before, tolerance)
+    verdicts = guard.compare(guard.figures(run, "run"), before, tolerance)
     print(_format(guard.rows(verdicts)))
     if absent := guard.not_run(verdicts):
         print(absent)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.units import unit_of
@@ -33,6 +33,9 @@ class Figure:
     missing: str = ""
     at_least: bool = False
     """Timed out: `units` is the time-out in units, a lower bound."""
+    rows: tuple[tuple[str, int], ...] = ()
+    """The rows of each table of the workbook the run read at that scale (`datasets`): a scale
+    made larger since is another measure, not a slower one."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Verdict:
         """How much slower in units, as a fraction (negative: faster); None without both figures."""
         if self.before is None or self.now is None or not self.before.units or self.now.units is None:
             return None
+        if not same_workbook(self.before, self.now):
+            return None
         return self.now.units / self.before.units - 1
 
 
@@ -57,11 +62,18 @@ def figures(document: dict, source: str) -> dict[tuple[str, str], Figure]:
     summary = document.get("summary") or {}
     for scale, measures in summary.items():
         unit = unit_of(summary, scale)
+        rows = ((document.get("datasets") or {}).get(scale) or {}).get("rows") or {}
+        read = tuple(sorted((str(table), count) for table, count in rows.items()))
         for name, entry in measures.items():
-            out[(scale, name)] = _figure(entry, entry.get("median_s"), unit, source)
+            out[(scale, name)] = replace(_figure(entry, entry.get("median_s"), unit, source), rows=read)
             for part, seconds in (entry.get("parts") or {}).items():
-                out[(scale, f"{name}.{part}")] = _figure(entry, seconds, unit, source)
+                out[(scale, f"{name}.{part}")] = replace(_figure(entry, seconds, unit, source), rows=read)
     return out
+
+
+def same_workbook(before: Figure, now: Figure) -> bool:
+    """Whether both runs read a workbook of the same rows (a file that does not say is taken for one)."""
+    return not before.rows or not now.rows or before.rows == now.rows
 
 
 def _figure(entry: dict, seconds: float | None, unit: float | None, source: str) -> Figure:
@@ -124,7 +136,7 @@ def compare(run: dict[tuple[str, str], Figure], before: dict[tuple[str, str], Fi
     for key in keys:
         now, was = run.get(key), before.get(key)
         slower = (now is not None and was is not None and now.units is not None and was.units is not None
-                  and not was.at_least and now.units > was.units * (1 + tolerance / 100))
+                  and not was.at_least and same_workbook(was, now) and now.units > was.units * (1 + tolerance / 100))
         verdicts.append(Verdict(key[0], key[1], was, now, slower))
     return verdicts
 
@@ -162,6 +174,8 @@ def _missing(v: Verdict) -> str:
         return "not in the committed results" + (f" ({v.before.missing})" if v.before else "")
     if v.now is None or v.now.units is None:
         return "not in this run" + (f" ({v.now.missing})" if v.now else "")
+    if not same_workbook(v.before, v.now):
+        return "not compared: the committed run read a workbook of other rows at this scale"
     if v.before.at_least:
         return f"not compared: the committed run {v.before.missing}"
     if v.now.at_least:

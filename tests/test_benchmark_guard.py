@@ -147,3 +147,25 @@ def test_a_tolerance_no_measure_can_be_past_is_refused(tmp_path, capsys, toleran
         main(["--guard", str(committed_run), "--measured", str(run), "--tolerance", tolerance])
     assert refused.value.code == 2
     assert "a tolerance is a number of percent" in capsys.readouterr().err
+
+
+def test_a_committed_run_that_read_a_workbook_of_other_rows_is_not_held_against(tmp_path, capsys):
+    """The committed L run read 200,000 template lines, this one 400,000 (the scale made larger
+    since): twice the work was taken for a regression of 100 %, exit 1; a scale made smaller
+    hid one. Each results file says the rows it read (`datasets`)."""
+    def read(path: Path, lines: int) -> Path:
+        document = json.loads(path.read_text())
+        document["datasets"] = {"L": {"scale": "L", "rows": {"customers": 10000, "template_lines": lines}}}
+        path.write_text(json.dumps(document))
+        return path
+
+    committed_run = read(results(tmp_path / "before.json", 2.0, load_validate=3.0, orders_one_date=2.0), 200_000)
+    run = read(results(tmp_path / "run.json", 2.0, load_validate=6.0, orders_one_date=4.0), 400_000)
+    with pytest.raises(SystemExit) as refused:
+        main(["--guard", str(committed_run), "--measured", str(run)])
+    assert refused.value.code == 2, "nothing compared"
+    said = capsys.readouterr().out
+    line = next(x for x in said.splitlines() if x.startswith("load_validate "))
+    assert "not compared: the committed run read a workbook of other rows at this scale" in line, line
+    code, said = guarded(capsys, committed_run, "--measured", read(run, 200_000))
+    assert code == 1 and "load_validate at L: 3.00 u against 1.50 u" in said, said
