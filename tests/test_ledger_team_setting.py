@@ -334,7 +334,9 @@ def test_a_port_that_is_no_number_is_refused_at_the_cell(capsys, tmp_path, sampl
 @pytest.mark.parametrize("given, port, shown", [
     ("postgresql://anna@server-db:abc/ordini", "abc", None), ("postgresql://server-db/ordini?port=x", "x", None),
     ("postgresql://anna@server-db:0/ordini", "0", None), ("postgresql://server-db/ordini?port=0", "0", None),
-    ("postgresql://anna:segreto@server-db:99999/ordini", "99999", "postgresql://anna:***@server-db:99999/ordini")])
+    ("postgresql://anna:segreto@server-db:99999/ordini", "99999", "postgresql://anna:***@server-db:99999/ordini"),
+    ("postgresql://server-db:5432,riserva:5433/ordini", "5432,riserva:5433", None),
+    ("postgresql://[fd00::7]:abc/ordini", "abc", None)])
 def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_naming_the_port(capsys, tmp_path, sample_workbook,
                                                                                  given, port, shown):
     """Refused as the cell refuses it, naming the port and what to write there: it was refused as

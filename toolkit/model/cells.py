@@ -684,11 +684,13 @@ def bad_port(address: str) -> str | None:
         query = parse_qsl(parts.query, keep_blank_values=True)
     except ValueError:
         return None
+    server = parts.netloc.rpartition("@")[2]
+    written = server.partition("]")[2][1:] if server.startswith("[") else server.partition(":")[2]
     try:
         if parts.port == 0:
-            return parts.netloc.rpartition(":")[2]
-    except ValueError:  # a port that is no number, or past 65535
-        return parts.netloc.rpartition(":")[2]
+            return written
+    except ValueError:  # a port that is no number, or past 65535; all after the server's `:`, two servers' too
+        return written
     return next((v for k, v in query if k == "port" and not (v.isdigit() and 0 < int(v) < 65536)), None)
 
 
