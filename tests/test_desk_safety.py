@@ -318,3 +318,35 @@ def test_a_note_refunded_beyond_its_total_says_so_in_json_and_counts_in_aging(ca
     code, aging = reply(capsys, "report", "aging", workbook, "--from", "2026-01-01", "--to", "2026-10-01",
                         "--out", str(workbook.parent / "scadenziario.xlsx"), "--ledger", url)
     assert code == 0 and Decimal(aging["total"]) == sum(Decimal(r["outstanding"]) for r in status["invoices"])
+
+
+def test_a_ddt_of_an_order_invoiced_at_once_and_closed_since_is_not_voided_until_the_goods_are_credited(
+        capsys, today):
+    """OC-2026-00001, invoiced and paid at the order, shipped, then closed. Its DDT voided, the
+    order stayed closed with all it was paid for to ship and nothing to ship it: closing it by
+    hand so is refused (`close-invoiced-order`), and the void is refused likewise. Credited,
+    the goods are no longer due, and the DDT is voided, the order kept closed."""
+    workbook, url = today
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)[0] == 0
+    order, invoice = _invoiced_not_shipped(url)
+    i = schema.invoices.c
+    with reading(open_ledger(url)) as conn:
+        total = conn.execute(select(i.total).where(i.number == int(invoice.split("-")[-1]))).scalar_one()
+    assert cli(capsys, "payments", "record", workbook, "--invoice", invoice, "--date", "2026-10-01",
+               "--amount", str(total), "--ledger", url)[0] == 0
+    code, shipped = reply(capsys, "ship", workbook, "--date", "2026-10-01", "--orders", order, "--ledger", url)
+    [ddt] = [n["ddt"] for n in shipped["shipped"]]
+    assert reply(capsys, "orders", "status", workbook, order, "--to", "chiuso", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "ddt", "void", workbook, ddt, "--ledger", url, "--json")
+    out = json.JSONDecoder().raw_decode(said)[0]  # the refusal's words follow on stderr
+    assert (code, out["exit_code"], [p["code"] for p in out["problems"]]) == (2, 2, ["ddt-void-closed-order-billed"])
+    said = " ".join(out["problems"][0]["message"].split())
+    assert (f"Il DDT {ddt} spedisce merce dell'ordine chiuso {order} già fatturata all'ordine ({invoice})" in said
+            and f"emetti prima una nota di credito per essa su {invoice} (toolkit invoice credit)" in said), said
+    assert count(url, schema.voided_deliveries) == 0
+    code, listed = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next((o["status"], o["to_ship"]) for o in listed["orders"] if o["number"] == order) == ("closed", "0.000")
+    assert cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "merce non partita",
+               "--ledger", url)[0] == 0
+    code, out = reply(capsys, "ddt", "void", workbook, ddt, "--ledger", url)
+    assert (code, out["voided"], out["kept_closed"]) == (0, True, [order]), out

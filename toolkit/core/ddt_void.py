@@ -85,6 +85,16 @@ ORDER_CLOSED_NOT_VOIDED = define(
        "ripartirebbe più. Nulla è stato annullato. Fai un nuovo ordine per la merce da rispedire.",
     en="DDT {number} ships goods of orders voided ({orders}): voided, those goods would never ship "
        "again. Nothing was voided. Make a new order for the goods to ship again.", usage=True)
+CLOSED_BILLED_NOT_VOIDED = define(
+    "ddt-void-closed-order-billed", "error",
+    it="Il DDT {number} spedisce merce dell'ordine chiuso {order} già fatturata all'ordine ({invoices}): annullato, "
+       "la fattura resterebbe da incassare per merce che non partirà più ({lines}), perché un ordine chiuso non si "
+       "rispedisce. Nulla è stato annullato. Se la merce non partirà, emetti prima una nota di credito per essa su "
+       "{invoices} (toolkit invoice credit), poi annulla il DDT; se partirà, non annullarlo: il DDT la accompagna.",
+    en="DDT {number} ships goods of closed order {order} invoiced at the order ({invoices}): voided, the invoice "
+       "would stay due for goods that will never leave ({lines}), as a closed order ships nothing again. Nothing "
+       "was voided. If the goods will not leave, credit them on {invoices} first (toolkit invoice credit), then "
+       "void the DDT; if they will, keep the DDT: it goes with them.", usage=True)
 ORDER_KEPT_CLOSED = define(
     "ddt-void-order-kept-closed", "warning",
     title=("Ordine chiuso: merce del DDT annullato non rispedita", "Closed order: voided DDT's goods not shipped again"),

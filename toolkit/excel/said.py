@@ -69,6 +69,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "DDT {number} is invoiced already ({invoices}): a DDT an invoice cites is not voided. Nothing was "
               "voided. If the goods did not leave, credit the invoice (the “Nota di credito” button); if they left "
               "and come back, record a return."},
+    "ddt-void-closed-order-billed": {
+        "it": "Il DDT {number} spedisce merce dell'ordine chiuso {order} già fatturata all'ordine ({invoices}): "
+              "annullato, la fattura resterebbe da incassare per merce che non partirà più ({lines}), perché un "
+              "ordine chiuso non si rispedisce. Nulla è stato annullato. Se la merce non partirà, emetti prima una "
+              "nota di credito per essa su {invoices} («Nota di credito», con la fattura in «Fattura»), poi annulla "
+              "il DDT; se partirà, non annullarlo: il DDT la accompagna.",
+        "en": "DDT {number} ships goods of closed order {order} invoiced at the order ({invoices}): voided, the "
+              "invoice would stay due for goods that will never leave ({lines}), as a closed order ships nothing "
+              "again. Nothing was voided. If the goods will not leave, credit them on {invoices} first (“Nota di "
+              "credito”, with the invoice in “Fattura”), then void the DDT; if they will, keep the DDT: it goes "
+              "with them."},
     "ddt-void-in-draft": {
         "it": "Il DDT {number} è nelle fatture in bozza dell'emissione {run} ({invoices}): nulla è stato annullato. "
               "Annulla prima l'emissione (scrivi {run} in «Emissione fatture» e premi «Annulla emissione»), poi il "

@@ -14,8 +14,11 @@ services did not travel with the truck. A refusal stores nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
@@ -23,6 +26,7 @@ from toolkit.basics import codes
 from toolkit.basics.problems import Problem
 from toolkit.core.ddt_void import (
     AMBIGUOUS_DDT,
+    CLOSED_BILLED_NOT_VOIDED,
     ORDER_KEPT_CLOSED,
     SERVICES_NOT_VOIDED,
     UNKNOWN_DDT,
@@ -35,8 +39,10 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger, reserved, voids
+from toolkit.ledger.credit_notes import still_billed
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import load_notes, voided_of
+from toolkit.ledger.invoices import invoiced_before_shipping
 from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.printings import document_ids
 from toolkit.model.parties import party_book
@@ -117,6 +123,8 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         for record in services:
             if (refused := blocked(voids.state(conn, record, method))) is not None:
                 return DdtVoided(found.number, problems=[refused])
+        if (refused := _billed_kept_closed(conn, (found, *services), found.number)) is not None:
+            return DdtVoided(found.number, problems=[refused])
         order_ids = sorted({i for note in (found, *services) for i in voids.void(conn, note, reason)})
         orders = load_orders(conn, ids=order_ids)
         reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
@@ -131,6 +139,27 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
                      tuple(sorted(order.number for order in reopened)), reason, problems=warned,
                      services=tuple(record.number for record in services), at=now.at, by=now.by, services_kept=kept,
                      kept_closed=tuple(closed))
+
+
+def _billed_kept_closed(conn: Connection, notes: Sequence[DeliveryNote], number: str) -> Problem | None:
+    """Why the DDT is not voided when an order of its, closed since, has its goods billed at the
+    order (an immediate, prepay or POS invoice): kept closed, the customer would owe (or have
+    paid) for goods that never leave, which closing it by hand refuses too (`still_billed`)."""
+    carried: dict[int, Decimal] = defaultdict(Decimal)
+    for note in notes:
+        for line in note.lines:
+            carried[line.order_line_id] += line.quantity
+    orders = load_orders(conn, ids=sorted({line.order_id for note in notes for line in note.lines}))
+    for order in orders:
+        if order.status is not OrderStatus.CLOSED:
+            continue
+        after = replace(order, lines=tuple(replace(line, shipped=line.shipped - carried.get(line.id, Decimal(0)))
+                                           for line in order.lines))
+        if billed := still_billed(conn, after):
+            return CLOSED_BILLED_NOT_VOIDED(None, number=number, order=order.number,
+                                            invoices=", ".join(invoiced_before_shipping(conn, order.id)),
+                                            lines=billed)
+    return None
 
 
 def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
