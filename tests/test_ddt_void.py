@@ -194,6 +194,31 @@ def test_the_warning_of_a_closed_order_kept_closed_names_its_goods_and_how_to_sh
             and "da spedire sugli ordini" not in flat), said
 
 
+def test_the_new_order_the_kept_closed_warning_asks_for_is_made_as_it_says(desk, sample_workbook):
+    """The warning asked for a template valid on the delivery day alone, naming «Valido dal»,
+    «Valido al» and «Righe modello»: made so, the data check refused it, «Pianificazione» being
+    required. Made as it says now, the next day's creation makes the order of the DDT's goods."""
+    toolkit, url = desk
+    assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
+    code, done = void(toolkit, DDT)
+    [said] = [" ".join(p["message"].split()) for p in done["problems"] if p["code"] == "ddt-void-order-kept-closed"]
+    assert "«Pianificazione» Giornaliero, «Valido dal» e «Valido al» il giorno di consegna" in said, said
+    code, listed = toolkit("orders list")
+    customer = next(o["customer"] for o in listed["orders"] if o["number"] == ORDER)
+    book = openpyxl.load_workbook(sample_workbook)
+    for sheet, rows in (("Modelli ordine", [{"Codice": "T900", "Cliente": customer, "Pianificazione": "Giornaliero",
+                                             "Valido dal": "05/05/2026", "Valido al": "05/05/2026"}]),
+                        ("Righe modello", [{"Modello": "T900", "Articolo": item, "Quantità": float(quantity)}
+                                           for item, quantity, _ in _ddt_goods(url, DDT)])):
+        heads = [cell.value for cell in book[sheet][1]]
+        for row in rows:
+            book[sheet].append([row.get(head) for head in heads])
+    book.save(sample_workbook)
+    code, made = toolkit("orders create", "--date", "2026-05-05", "--only", "T900")
+    assert code == 0 and [(o["template"], o["date"], o["customer"], o["lines"]) for o in made["created"]] == [
+        ("T900", "2026-05-05", customer, len(_ddt_goods(url, DDT)))], made
+
+
 def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
     toolkit, url = desk
     for typed, code in (("DDT-2026-00099", "ddt-void-unknown"), ("SERVIZI-2026-00001", "ddt-void-services"),

@@ -100,12 +100,14 @@ ORDER_KEPT_CLOSED = define(
     title=("Ordine chiuso: merce del DDT annullato non rispedita", "Closed order: voided DDT's goods not shipped again"),
     it="L'ordine {order} è chiuso e resta chiuso: la sua merce sul DDT {number} annullato ({goods}) torna in "
        "magazzino e non ripartirà con esso, come quanto l'ordine aveva ancora da spedire quando fu chiuso. Se va "
-       "spedita, fai un nuovo ordine per essa: un modello in «Modelli ordine» con «Valido dal» e «Valido al» il "
-       "giorno di consegna e le sue righe in «Righe modello», poi crea gli ordini di quel giorno.",
+       "spedita, fai un nuovo ordine per essa: un modello del cliente in «Modelli ordine» con «Pianificazione» "
+       "Giornaliero, «Valido dal» e «Valido al» il giorno di consegna (se festivo, «Se festivo» Mantieni) e le sue "
+       "righe in «Righe modello», poi crea gli ordini di quel giorno.",
     en="Order {order} is closed and stays closed: its goods on DDT {number}, voided ({goods}), are back in stock "
        "and will not ship again with it, as whatever the order still had to ship when it was closed. If they are to "
-       "ship, make a new order for them: a template in “Modelli ordine” valid from and to the delivery day (“Valido "
-       "dal”, “Valido al”) with its lines in “Righe modello”, then create that day's orders.")
+       "ship, make a new order for them: a template of the customer's in “Modelli ordine”, “Pianificazione” "
+       "Giornaliero, valid from and to the delivery day (“Valido dal”, “Valido al”; on a holiday, “Se festivo” "
+       "Mantieni), with its lines in “Righe modello”, then create that day's orders.")
 ALREADY_VOIDED = define(
     "ddt-already-voided", "warning",
     title=("DDT già annullato", "DDT already voided"),
