@@ -170,22 +170,35 @@ def elsewhere() -> Any:
 def units_held(conn: Connection, units: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Of these items (code: the unit *Articoli* gives it now, `unit_key`'s spelling), those an
     order holding stock ordered in another unit: by item, the (order number, unit) of each such
-    holder. One read per item of its first holder's line (the oldest in its queue), by the key's
-    item and the order lines' (order, line) key; only an item whose first holder differs has its
-    holders read.
+    holder. One read per item of its first holder's line (the oldest in its queue, in the key's
+    order), by the key's item and the order lines' (order, line) key; only an item whose first
+    holder differs has its holders read. The read is one statement, made once (`_first_unit`):
+    made again for each of a day's 17,000 items at L, making it took 4.4 s, reading 0.3 s.
     The preview warns there what shipping would (`toolkit.core.shipping.units_changed`): a unit
     changed on *Articoli* with orders open in the old one, without reading the open lines."""
     from toolkit.ledger.db import document_number  # db imports this module
 
-    joined = schema.reserved.join(schema.order_lines, and_(ol.order_id == r.order_id, ol.item == r.item))
     found: dict[str, list[tuple[str, str]]] = {}
+    first_unit = _first_unit()
     for item, now in sorted(units.items()):
-        first = conn.execute(select(ol.unit).select_from(joined).where(r.item == item).limit(1)).scalar()
+        first = conn.execute(first_unit, {"item": item}).scalar()
         if first is None or unit_key(first) == now:
             continue
         rows = conn.execute(select(o.series, o.year, o.number, ol.unit).distinct()
-                            .select_from(joined.join(schema.orders, o.id == r.order_id)).where(r.item == item))
+                            .select_from(_holders().join(schema.orders, o.id == r.order_id)).where(r.item == item))
         held = [(document_number(x.series, x.year, x.number), x.unit) for x in rows if unit_key(x.unit) != now]
         if held:
             found[item] = held
     return found
+
+
+def _holders() -> Any:
+    """The orders holding an item joined to their lines of it."""
+    return schema.reserved.join(schema.order_lines, and_(ol.order_id == r.order_id, ol.item == r.item))
+
+
+@cache
+def _first_unit() -> Any:
+    """The unit of the first holder of the item bound as `item`, in its queue's order."""
+    return (select(ol.unit).select_from(_holders()).where(r.item == bindparam("item"))
+            .order_by(r.place_year, r.place_series, r.place_number, r.order_id).limit(1))
