@@ -538,3 +538,28 @@ def test_a_month_end_invoice_dated_its_last_ddts_day_leaves_that_ddts_box_as_the
     path = done.files[invoice.number]
     assert schema_errors(path) == []
     assert read(path).dues == (("MP01", last, day), ("MP01", last, D("2.00")))
+
+
+def test_a_month_end_invoice_of_an_earlier_toolkit_dated_its_last_ddts_day_reprints_the_duty_as_readme_says(
+        ledger, tmp_path):
+    """README: an invoice issued before the duty was a due of its own (made here as the earlier
+    toolkit made it, the duty on the day's due, `with_goods`) cannot be told apart by the ledger:
+    its DDT printed again asks 2.00 € more than the driver's paper, its dues still the total."""
+    last = date(2026, 4, 30)
+    master = cash_customer_master()
+    master = master.model_copy(update={"template_lines": tuple(
+        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
+        for line in master.template_lines)})
+    create(master, ledger, last, with_catch_up=False)
+    shipped = ship(master, ledger, last, all_open=True, out=tmp_path / "ddt.xlsx")
+    book = openpyxl.load_workbook(shipped.written)
+    asked = {n.number: D(str(box.value)) for n in shipped.ddts if n.customer == "C002"
+             and (box := below(book[n.number], CAPTION)) is not None}
+    assert run(ledger, master, Request(APRIL, CLOSING_DAY, with_goods=True), status=InvoiceStatus.FINAL).run_id
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert [(d.due_date, d.amount) for d in invoice.dues] == [(last, sum(asked.values()) + D("2.00"))]
+    again = print_documents(master, ledger, "ddt", Selection(numbers=tuple(asked)), tmp_path / "again.xlsx", "it")
+    book = openpyxl.load_workbook(again.written)
+    assert {ddt: D(str(below(book[ddt], CAPTION).value)) for ddt in asked} == {
+        ddt: amount + D("2.00") for ddt, amount in asked.items()}
