@@ -9,6 +9,7 @@ was created).
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -194,7 +195,7 @@ def test_the_warning_of_a_closed_order_kept_closed_names_its_goods_and_how_to_sh
             and "da spedire sugli ordini" not in flat), said
 
 
-def test_the_new_order_the_kept_closed_warning_asks_for_is_made_as_it_says(desk, sample_workbook):
+def test_the_new_order_the_kept_closed_warning_asks_for_is_made_as_it_says(desk, sample_workbook, tmp_path, capsys):
     """The warning asked for a template valid on the delivery day alone, naming «Valido dal»,
     «Valido al» and «Righe modello»: made so, the data check refused it, «Pianificazione» being
     required. Made as it says now, the next day's creation makes the order of the DDT's goods."""
@@ -205,7 +206,8 @@ def test_the_new_order_the_kept_closed_warning_asks_for_is_made_as_it_says(desk,
     assert "«Pianificazione» Giornaliero, «Valido dal» e «Valido al» il giorno di consegna" in said, said
     code, listed = toolkit("orders list")
     customer = next(o["customer"] for o in listed["orders"] if o["number"] == ORDER)
-    book = openpyxl.load_workbook(sample_workbook)
+    workbook = shutil.copy(sample_workbook, tmp_path / "anagrafiche-t900.xlsx")
+    book = openpyxl.load_workbook(workbook)
     for sheet, rows in (("Modelli ordine", [{"Codice": "T900", "Cliente": customer, "Pianificazione": "Giornaliero",
                                              "Valido dal": "05/05/2026", "Valido al": "05/05/2026"}]),
                         ("Righe modello", [{"Modello": "T900", "Articolo": item, "Quantità": float(quantity)}
@@ -213,8 +215,10 @@ def test_the_new_order_the_kept_closed_warning_asks_for_is_made_as_it_says(desk,
         heads = [cell.value for cell in book[sheet][1]]
         for row in rows:
             book[sheet].append([row.get(head) for head in heads])
-    book.save(sample_workbook)
-    code, made = toolkit("orders create", "--date", "2026-05-05", "--only", "T900")
+    book.save(workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-05-05", "--only", "T900", "--ledger", url,
+                     "--json")
+    made = json.JSONDecoder().raw_decode(said)[0]
     assert code == 0 and [(o["template"], o["date"], o["customer"], o["lines"]) for o in made["created"]] == [
         ("T900", "2026-05-05", customer, len(_ddt_goods(url, DDT)))], made
 
