@@ -153,8 +153,8 @@ def _billed_kept_closed(conn: Connection, notes: Sequence[DeliveryNote], number:
     for order in orders:
         if order.status is not OrderStatus.CLOSED:
             continue
-        after = replace(order, lines=tuple(replace(line, shipped=line.shipped - carried.get(line.id, Decimal(0)))
-                                           for line in order.lines))
+        after = replace(order, lines=tuple(replace(line, shipped=line.shipped - carried[line.id])
+                                           for line in order.lines if line.id in carried))
         if billed := still_billed(conn, after):
             return CLOSED_BILLED_NOT_VOIDED(None, number=number, order=order.number,
                                             invoices=", ".join(invoiced_before_shipping(conn, order.id)),
