@@ -11,7 +11,7 @@ from decimal import Decimal as D
 
 import minimal
 import pytest
-from test_credit_returns import APRIL
+from test_credit_returns import APRIL, MAY
 from test_letter_of_intent_ceiling import (
     APRIL_10,
     APRIL_20,
@@ -74,6 +74,26 @@ def test_a_line_delivered_before_the_letter_s_date_is_invoiced_with_vat(ledger, 
             for e in root.iter("DettaglioLinee")] == [("55.50", "22.00", None, []), ("37.00", "0.00", "N3.5", [PROTOCOL])]
     assert [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("Imposta"))
             for e in root.iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("22.00", None, "12.21")]
+
+
+def test_the_warning_of_one_line_before_the_letter_agrees_with_one(ledger):
+    """One line before the letter: the warning read «1 riga senza IVA (N3.5) consegnate …: sono
+    fatturate … fatturale», «1 line …: they are invoiced … invoice them»; two lines stay plural."""
+    books = _master(1000, day=APRIL_15)
+    _deliver(books, ledger, APRIL_10)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
+    assert (warning.sheet, warning.cell) == ("Clienti", "M3")
+    it, en = warning.message(), warning.message("en")
+    assert "1 riga senza IVA (N3.5) consegnata il 10/04/2026" in it and "è fatturata con l'IVA" in it
+    assert "copriva quella consegna, scrivila nel foglio Clienti e fatturala prima" in it
+    assert "1 line without VAT (N3.5) delivered on 10/04/2026" in en and ": it is invoiced with" in en
+    assert "covered that delivery, write it in the Clienti sheet and invoice it first" in en
+    _deliver(books, ledger, date(2026, 5, 11), date(2026, 5, 20))
+    plural = _master(1000, day=date(2026, 6, 1))
+    result = run(ledger, plural, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
+    assert "2 righe senza IVA (N3.5) consegnate" in warning.message() and "sono fatturate" in warning.message()
 
 
 def test_invoice_orders_rates_a_line_before_the_letter_too(ledger):

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import Counted
+from toolkit.basics.wording import Agreed, Counted
 from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, with_goods_vat
 from toolkit.core.vat import RateKey
 from toolkit.model.records import MasterData
@@ -30,17 +30,17 @@ from toolkit.model.records import MasterData
 BEFORE_LETTER = define(
     "letter-of-intent-after-sale", "warning",
     title=("Vendite prima della dichiarazione d'intento", "Sales before the letter of intent"),
-    it="Il cliente {customer} ha {lines} senza IVA (N3.5) consegnate il {days}, per {amount} €, prima della sua "
-       "dichiarazione d'intento {protocol} del {letter}{year}: sono fatturate con l'IVA dell'articolo del giorno "
+    it="Il cliente {customer} ha {lines} senza IVA (N3.5) {sold} il {days}, per {amount} €, prima della sua "
+       "dichiarazione d'intento {protocol} del {letter}{year}: {are} con l'IVA dell'articolo del giorno "
        "della consegna, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
        "746/83). Se la data è sbagliata, correggi la «Data dichiarazione d'intento» e ripeti; se una "
-       "dichiarazione precedente copriva quelle consegne, scrivila nel foglio Clienti e fatturale prima citando "
+       "dichiarazione precedente copriva {those}, scrivila nel foglio Clienti e {them} prima citando "
        "quella.",
-    en="Customer {customer} has {lines} without VAT (N3.5) delivered on {days}, for {amount} €, before its letter "
-       "of intent {protocol} of {letter}{year}: they are invoiced with the item's VAT of the delivery's day, since "
+    en="Customer {customer} has {lines} without VAT (N3.5) {sold} on {days}, for {amount} €, before its letter "
+       "of intent {protocol} of {letter}{year}: {are} with the item's VAT of the delivery's day, since "
        "the letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83). If the date is wrong, correct "
-       "the “Data dichiarazione d'intento” and run again; if an earlier letter covered those deliveries, write it "
-       "in the Clienti sheet and invoice them first citing it.")
+       "the “Data dichiarazione d'intento” and run again; if an earlier letter covered {those}, write it "
+       "in the Clienti sheet and {them} first citing it.")
 EARLY_RATE_UNKNOWN = define(
     "letter-of-intent-early-rate-unknown", "error",
     it="La riga di {item} dell'ordine {order} del cliente {customer}, consegnata il {day}, prima della dichiarazione "
@@ -94,7 +94,12 @@ class Early:
         where = master.locate(customer.source, "intent_date")
         told = {"customer": self.customer, "protocol": self.protocol or "", "letter": self.letter}
         late = YearCovered(self.year if any(day >= self.letter for day in self.days) else None)
-        return [BEFORE_LETTER(where, lines=Counted(len(self.days), ("riga", "righe"), ("line", "lines")),
+        n = len(self.days)
+        agreed = {"sold": Agreed(n, ("consegnata", "consegnate"), ("delivered", "delivered")),
+                  "are": Agreed(n, ("è fatturata", "sono fatturate"), ("it is invoiced", "they are invoiced")),
+                  "those": Agreed(n, ("quella consegna", "quelle consegne"), ("that delivery", "those deliveries")),
+                  "them": Agreed(n, ("fatturala", "fatturale"), ("invoice it", "invoice them"))}
+        return [BEFORE_LETTER(where, lines=Counted(n, ("riga", "righe"), ("line", "lines")), **agreed,
                               days=sorted(set(self.days)), amount=self.amount.quantize(CENT), year=late, **told),
                 *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order, **told)
                   for item, day, order in self.unrated)]
