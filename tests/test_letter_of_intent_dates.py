@@ -168,6 +168,21 @@ def test_the_preview_and_shipping_tell_ahead_that_goods_before_the_letter_will_c
     assert not _told(preview(books, ledger, APRIL_20, with_catch_up=False).problems, before)
 
 
+def test_orders_that_leave_before_the_letter_are_not_counted_against_its_amount(ledger):
+    """A 50 € letter dated the 15th: on the 10th, the 55.50 € of coffee to make and ship that day
+    will be invoiced with VAT (told ahead), yet the preview and the creation also said 5.50 € of
+    them passed the letter's amount. On the 20th the same order, still to ship, leaves after the
+    letter: with the 20th's 37 € it does pass the 50 €."""
+    books = _master(50, day=APRIL_15)
+    beyond = "letter-of-intent-orders-beyond"
+    ahead = preview(books, ledger, APRIL_10, with_catch_up=False).problems
+    assert _told(ahead, "letter-of-intent-orders-before") == [("Clienti", "M3", False)]
+    assert not _told(ahead, beyond)
+    assert not _told(create(books, ledger, APRIL_10, with_catch_up=False).problems, beyond)
+    [told] = [p for p in create(books, ledger, APRIL_20, with_catch_up=False).problems if p.code == beyond]
+    assert (told.cell, dict(told.params)["open"]) == ("P3", D("92.50"))
+
+
 def test_a_debit_note_on_goods_sold_before_the_letter_carries_their_vat(ledger, rome_today):
     """April's invoice went N3.5 on the letter then typed as of 1 April; the desk corrects the
     date to the 15th, after the coffee of the 10th: a debit note on that invoice adds to a sale

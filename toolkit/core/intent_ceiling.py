@@ -230,7 +230,8 @@ class OpenGoods:
     nature: str | None
     shipped: bool
     day: date | None = None
-    """The DDT's date of goods `shipped`: those of a year the letter covers stay under it."""
+    """The DDT's date of goods `shipped`: those of a year the letter covers stay under it; the
+    order's date of goods still to ship, which cannot leave before it."""
 
 
 def open_under_letters(master: MasterData, goods: Iterable[OpenGoods], day: date | None) -> dict[str, Decimal]:

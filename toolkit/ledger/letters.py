@@ -71,9 +71,10 @@ def letters_open(conn: Connection, customers: Collection[str]) -> list[OpenGoods
     at_order = exists().where(il.order_line_id == ol.id, il.delivery_line_id.is_(None))
     found: list[OpenGoods] = []
     for chunk in in_batches(sorted(customers)):
-        found += [OpenGoods(customer, item, line_amount(quantity - shipped, price), rate, nature, False)
-                  for customer, item, quantity, shipped, price, rate, nature in conn.execute(
-                      select(o.customer, ol.item, ol.quantity, ol.shipped, ol.unit_price, ol.vat_rate, ol.vat_nature)
+        found += [OpenGoods(customer, item, line_amount(quantity - shipped, price), rate, nature, False, day)
+                  for customer, item, quantity, shipped, price, rate, nature, day in conn.execute(
+                      select(o.customer, ol.item, ol.quantity, ol.shipped, ol.unit_price, ol.vat_rate, ol.vat_nature,
+                             o.order_date)
                       .join(schema.orders, o.id == ol.order_id)
                       .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES),
                              or_(ol.vat_nature == LETTER_OF_INTENT, ol.vat_nature.is_(None)),

@@ -13,6 +13,7 @@ from toolkit.basics.problems import Problem
 from toolkit.core.intent_ceiling import (
     LETTER_OF_INTENT,
     Ceiling,
+    OpenGoods,
     ceilings,
     letters_with_amount,
     open_under_letters,
@@ -72,7 +73,8 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     codes its documents were issued to (`customers_citing`); the warning names the other row.
     On a `day` before a customer's letter's date, its orders are told to carry VAT if they leave
     before it (`orders_before_letter`), from the master alone; its DDTs of before the letter's
-    date, which invoicing charges VAT (`core.letter_dates`), are not counted under it. On a day
+    date, which invoicing charges VAT (`core.letter_dates`), are not counted under it, nor its
+    orders that leave before it (`_before_letter`), those made on such a `day` among them. On a day
     past the letter's year, its DDTs of that year still to invoice stay under it: told against
     what it left, not as past its year."""
     early = orders_before_letter(master, customers, day)
@@ -83,10 +85,11 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
     dated = {c.code: c.intent_date for c in master.customers if c.intent_date is not None}
-    goods = [x for x in letters_open(conn, sharing)
-             if not (x.shipped and x.day is not None and x.customer in dated and x.day < dated[x.customer])]
+    goods = [x for x in letters_open(conn, sharing) if not _before_letter(x, dated.get(x.customer), day)]
     found = open_under_letters(master, goods, day)
-    each = {code: found.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
+    ordering = {code: amount for code, amount in (ordering or {}).items()
+                if day is None or code not in dated or day >= dated[code]}
+    each = {code: found.get(code, ZERO) + ordering.get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
     shared = {code: tuple(sorted(c for c in sharing if every[c] == protocol and c != code))
@@ -97,6 +100,16 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     years = {every[code]: x.year for code, x in mine.items() if x.year is not None}
     later = open_under_letters(master, [x for x in goods if not x.shipped or x.day is None
                                         or x.day.year > years.get(every[x.customer], x.day.year)], day)
-    each = {code: later.get(code, ZERO) + (ordering or {}).get(code, ZERO) for code in sharing}
+    each = {code: later.get(code, ZERO) + ordering.get(code, ZERO) for code in sharing}
     late = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO) for code, protocol in letters.items()}
     return early + orders_beyond(master, mine, open_amounts, day, shared, late)
+
+
+def _before_letter(goods: OpenGoods, letter: date | None, day: date | None) -> bool:
+    """Whether open `goods` leave before their customer's `letter`, which invoicing charges VAT
+    (`core.letter_dates`): a DDT dated before it, or goods to ship whose order's date and the
+    check's `day` both precede it (they cannot leave before either)."""
+    if letter is None or goods.day is None:
+        return False
+    leaves = goods.day if goods.shipped or day is None else max(goods.day, day)
+    return leaves < letter
