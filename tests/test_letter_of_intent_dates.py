@@ -128,6 +128,27 @@ def test_goods_before_the_letter_leave_its_year_where_its_covered_sales_put_it(l
     assert not [p for p in result.problems if p.code.startswith("letter-of-intent")]
 
 
+def test_a_letter_dated_in_a_later_year_covers_that_year_whatever_went_under_it_before(ledger, rome_today):
+    """December's coffee went N3.5 under the letter then typed as of 1 December 2026; the desk
+    corrects its date to 4 January 2027. That invoice made 2026 the letter's year, so January's
+    coffee, the letter's own, went with VAT as past its year: a letter dated in 2027 covers 2027."""
+    rome_today(date(2027, 2, 3))
+    _, first = _december_sold_in_january(ledger, _sheets(1000, day=date(2026, 12, 1)), date(2027, 1, 31))
+    assert [x[1:] for x in _rated(first)] == [(D(0), "N3.5")]
+    s = _sheets(1000, day=date(2027, 1, 4))
+    s["Modelli ordine"] = [s["Modelli ordine"][0], ["T011", "C002", None, None, "Mensile giorno", None, None, 10,
+                                                    None, None, date(2026, 12, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    assert not [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
+    result, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
+    assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")]
+    assert not [p for p in result.problems if p.code == "letter-of-intent-past-year"]
+
+
 def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     """C002 invoiced *Immediato*: the order of the 10th, invoiced when made, before the letter of
     the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5."""

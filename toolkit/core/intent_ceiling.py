@@ -96,12 +96,21 @@ def letters_with_amount(master: MasterData) -> dict[str, str]:
 def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None,
              known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> dict[str, Ceiling]:
     """Each customer's `Ceiling`, `used` being what each protocol used, `years` the year of its
-    first sale invoiced (`ledger.letters`) and `known_rates` the rates of items gone from *Articoli*."""
-    amounts = {c.code: c.intent_amount for c in master.customers}
+    first sale invoiced (`ledger.letters`) and `known_rates` the rates of items gone from *Articoli*.
+    A letter covers no year before its date's (*Data dichiarazione d'intento*): a sale before it
+    invoiced N3.5 (a date corrected since, or an invoice of before `core.letter_dates`) does not
+    move the letter's year back, making its own sales past it."""
+    row = {c.code: c for c in master.customers}
     known = known_rates or {}
-    return {code: Ceiling(code, protocol, amounts[code] or ZERO, used.get(protocol, ZERO), (years or {}).get(protocol),
-                          known)
+    return {code: Ceiling(code, protocol, row[code].intent_amount or ZERO, used.get(protocol, ZERO),
+                          _year(years or {}, protocol, row[code].intent_date), known)
             for code, protocol in letters_with_amount(master).items()}
+
+
+def _year(years: Mapping[str, int], protocol: str, letter: date | None) -> int | None:
+    """The year letter `protocol` covers: that of its first sale invoiced, not before its date's."""
+    first = years.get(protocol)
+    return max(first, letter.year) if first is not None and letter is not None else first
 
 
 def unlisted_items(master: MasterData, sold: Iterable[tuple[str, date]]) -> set[tuple[str, date]]:
