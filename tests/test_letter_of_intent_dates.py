@@ -149,6 +149,30 @@ def test_a_letter_dated_in_a_later_year_covers_that_year_whatever_went_under_it_
     assert not [p for p in result.problems if p.code == "letter-of-intent-past-year"]
 
 
+def test_a_debit_note_under_a_letter_dated_in_a_later_year_is_not_past_its_year(ledger, rome_today):
+    """As above, the letter without an amount: a debit note on January's invoice, whose goods the
+    letter of 4 January 2027 covers, went with VAT as past the letter's year, 2026, that
+    December's invoice under the mistyped date had made."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2027, 2, 3))
+    _december_sold_in_january(ledger, _sheets(None, day=date(2026, 12, 1)), date(2027, 1, 31))
+    s = _sheets(None, day=date(2027, 1, 4))
+    s["Modelli ordine"] = [s["Modelli ordine"][0], ["T011", "C002", None, None, "Mensile giorno", None, None, 10,
+                                                    None, None, date(2026, 12, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, date(2027, 1, 11))
+    _, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
+    assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")]
+    done = debit(ledger, books, invoice.number, D(100), None, "Prezzo rivisto", date(2027, 2, 3), date(2027, 2, 3))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert [(x.amount, x.vat_rate, x.vat_nature) for x in done.note.lines if x.amount == 100] == [
+        (D(100), D(0), "N3.5")]
+    assert done.note.vat == 0 and not [p for p in done.problems if p.code.startswith("letter-of-intent")]
+
+
 def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     """C002 invoiced *Immediato*: the order of the 10th, invoiced when made, before the letter of
     the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5."""

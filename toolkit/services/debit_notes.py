@@ -180,6 +180,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         year = (ceiling.year if ceiling is not None and ceiling.year is not None
                 else letter_year(conn, invoice.customer, protocol)) or invoice.invoice_date.year
         letter = _letter_date(master, invoice, protocol)
+        year = max(year, letter.year) if letter is not None else year
         beyond, told = (debit_before_letter(master, invoice.customer, protocol, letter, invoice.number or "?", amount,
                                             sold, chosen) if letter is not None else (None, None))
         if told is None:
