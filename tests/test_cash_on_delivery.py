@@ -506,25 +506,30 @@ def test_a_month_end_invoice_states_its_stamp_duty_as_a_due_of_its_own_on_its_da
     assert read(path).dues == (("MP01", FIRST, asked), ("MP01", date(2026, 4, 30), D("2.00")))
 
 
+def _c002_shipped_on(day, ledger, tmp_path):
+    """C002's cash-on-delivery goods (A003 raised to 8) created and shipped on `day`: the master and
+    what each of C002's DDTs asked the driver to collect, as its box printed it."""
+    master = cash_customer_master()
+    master = master.model_copy(update={"template_lines": tuple(
+        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
+        for line in master.template_lines)})
+    create(master, ledger, day, with_catch_up=False)
+    shipped = ship(master, ledger, day, all_open=True, out=tmp_path / "ddt.xlsx")
+    book = openpyxl.load_workbook(shipped.written)
+    return master, {n.number: D(str(box.value)) for n in shipped.ddts if n.customer == "C002"
+                    and (box := below(book[n.number], CAPTION)) is not None}
+
+
 def test_a_month_end_invoice_dated_its_last_ddts_day_leaves_that_ddts_box_as_the_driver_read_it(ledger, tmp_path):
     """C002's goods delivered on Thursday 30 April, the DDT asking what they cost; April's
     deferred invoice, dated the 30th too, charges the 2.00 € stamp duty. It went on the 30th's
     due, as if the invoice had travelled with the goods, so the DDT printed again asked 2.00 €
     more than the paper the driver carried. The duty is a due of its own, on the same
     day; the dues still sum to the total, in the ledger and in the e-invoice SDI's schema takes."""
-    last = date(2026, 4, 30)
-    master = cash_customer_master()
-    master = master.model_copy(update={"template_lines": tuple(
-        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
-        for line in master.template_lines)})
-    create(master, ledger, last, with_catch_up=False)
-    shipped = ship(master, ledger, last, all_open=True, out=tmp_path / "ddt.xlsx")
-    book = openpyxl.load_workbook(shipped.written)
-    asked = {n.number: box.value for n in shipped.ddts if n.customer == "C002"
-             and (box := below(book[n.number], CAPTION)) is not None}
+    master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
     ddts = list(asked)
     assert len(ddts) == 1, "C002's return of the day collects nothing"
-    day = sum((D(str(value)) for value in asked.values()), D(0))
+    day = sum(asked.values(), D(0))
     assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL).run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
@@ -533,7 +538,7 @@ def test_a_month_end_invoice_dated_its_last_ddts_day_leaves_that_ddts_box_as_the
     assert sum(d.amount for d in invoice.dues) == invoice.total
     again = print_documents(master, ledger, "ddt", Selection(numbers=tuple(ddts)), tmp_path / "again.xlsx", "it")
     book = openpyxl.load_workbook(again.written)
-    assert {ddt: below(book[ddt], CAPTION).value for ddt in ddts} == asked
+    assert {ddt: D(str(below(book[ddt], CAPTION).value)) for ddt in ddts} == asked
     done = einvoice.export(master, ledger, out=tmp_path / "xml", month=APRIL)
     path = done.files[invoice.number]
     assert schema_errors(path) == []
@@ -545,16 +550,7 @@ def test_a_month_end_invoice_of_an_earlier_toolkit_dated_its_last_ddts_day_repri
     """README: an invoice issued before the duty was a due of its own (made here as the earlier
     toolkit made it, the duty on the day's due, `with_goods`) cannot be told apart by the ledger:
     its DDT printed again asks 2.00 € more than the driver's paper, its dues still the total."""
-    last = date(2026, 4, 30)
-    master = cash_customer_master()
-    master = master.model_copy(update={"template_lines": tuple(
-        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
-        for line in master.template_lines)})
-    create(master, ledger, last, with_catch_up=False)
-    shipped = ship(master, ledger, last, all_open=True, out=tmp_path / "ddt.xlsx")
-    book = openpyxl.load_workbook(shipped.written)
-    asked = {n.number: D(str(box.value)) for n in shipped.ddts if n.customer == "C002"
-             and (box := below(book[n.number], CAPTION)) is not None}
+    master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
     assert run(ledger, master, Request(APRIL, CLOSING_DAY, with_goods=True), status=InvoiceStatus.FINAL).run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
