@@ -142,9 +142,10 @@ def test_annulla_emissione_after_final_documents_says_the_run_can_only_be_made_f
     from toolkit.basics.wording import Agreed, Counted
 
     refused = problem_type("invoice-run-followed-by-final")(
-        None, run_id="20261130-0a1b2c3d", series="FT", year=2026, first="FT-2026-00007", workbook="w.xlsm",
+        None, run_id="20261130-0a1b2c3d", series="FT", year=2026, workbook="w.xlsm",
+        first=Agreed(3, ("FT-2026-00007", "il primo FT-2026-00007"), ("FT-2026-00007", "the first FT-2026-00007")),
         count=Counted(3, ("documento definitivo", "documenti definitivi"), ("final document", "final documents")),
-        undone=Agreed(3, ("annulla", "annullano"), ("is", "are")))
+        are=Agreed(3, ("c'è", "ci sono"), ("there is", "there are")), undone=Agreed(3, ("annulla", "annullano"), ("is", "are")))
     it, en = said.render(refused, "it"), said.render(refused, "en")
     assert "ci sono già 3 documenti definitivi (il primo FT-2026-00007), che non si annullano" in it
     assert "annulla prima" not in it

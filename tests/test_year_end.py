@@ -162,8 +162,8 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     December's draft: refused, nothing created, naming every template to --exclude (T011 and
     T014 on the 23rd, T004 on the 25th) and the draft to undo instead. It named T011 alone, then
     T014 at the next run, then T004 at the third. The run left out, T019's invoice of 31
-    December follows the draft, which can then only be made final: *1 documento definitivo*,
-    not *1 documenti*."""
+    December follows the draft, which can then only be made final: *c'è già 1 documento
+    definitivo (FT-2026-00014)*, not *ci sono già 1 documento definitivo (il primo …)*."""
     from toolkit.services import invoicing
     from toolkit.services.orders import create
 
@@ -180,8 +180,8 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     assert created.created and not [p for p in created.problems if p.is_error]
     undone, [kept] = invoicing.undo(ledger, december.run_id, "ordini.xlsm")
     assert (undone, kept.code) == (0, "invoice-run-followed-by-final")
-    assert "ci sono già 1 documento definitivo (il primo FT-2026-00014), che non si annulla," in kept.message("it")
-    assert "there are already 1 final document (the first FT-2026-00014), which is never undone" in kept.message("en")
+    assert "c'è già 1 documento definitivo (FT-2026-00014), che non si annulla," in kept.message("it")
+    assert "there is already 1 final document (FT-2026-00014), which is never undone" in kept.message("en")
 
 
 def test_january_s_catch_up_after_december_s_draft_is_undone_creates_every_day_s_orders(

@@ -271,13 +271,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "line, toolkit invoice finalize {workbook} {run_id}); a wrong invoice of it is corrected with the “Nota "
               "di credito” button."},
     "invoice-run-followed-by-final": {
-        "it": "L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono "
-              "già {count} (il primo {first}), che non si {undone}, e annullarla lascerebbe un "
+        "it": "L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} {are} "
+              "già {count} ({first}), che non si {undone}, e annullarla lascerebbe un "
               "buco nella numerazione. Nulla è stato annullato. Rendila definitiva con il pulsante «Rendi definitiva "
               "emissione» (dalla riga di comando, toolkit invoice finalize {workbook} {run_id}) e correggi le sue "
               "fatture sbagliate con il pulsante «Nota di credito».",
-        "en": "Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already "
-              "{count} (the first {first}), which {undone} never undone, and undoing it would leave a gap "
+        "en": "Run {run_id} can no longer be undone: after its numbers in series {series} {year} {are} already "
+              "{count} ({first}), which {undone} never undone, and undoing it would leave a gap "
               "in the numbering. Nothing was undone. Make it final with the “Rendi definitiva emissione” button (from "
               "the command line, toolkit invoice finalize {workbook} {run_id}) and correct its wrong invoices with the "
               "“Nota di credito” button."},

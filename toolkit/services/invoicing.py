@@ -163,12 +163,12 @@ RUN_NOT_LATEST = define(
     usage=True)
 RUN_FOLLOWED_BY_FINAL = define(
     "invoice-run-followed-by-final", "error",
-    it="L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} ci sono già "
-       "{count} (il primo {first}), che non si {undone}, e annullarla lascerebbe un buco nella "
+    it="L'emissione {run_id} non si può più annullare: dopo i suoi numeri nella serie {series} {year} {are} già "
+       "{count} ({first}), che non si {undone}, e annullarla lascerebbe un buco nella "
        "numerazione. Nulla è stato annullato. Rendila definitiva (toolkit invoice finalize {workbook} {run_id}) e "
        "correggi le sue fatture sbagliate con note di credito (toolkit invoice credit).",
-    en="Run {run_id} can no longer be undone: after its numbers in series {series} {year} there are already {count} "
-       "(the first {first}), which {undone} never undone, and undoing it would leave a gap in the "
+    en="Run {run_id} can no longer be undone: after its numbers in series {series} {year} {are} already {count} "
+       "({first}), which {undone} never undone, and undoing it would leave a gap in the "
        "numbering. Nothing was undone. Make it final (toolkit invoice finalize {workbook} {run_id}) and correct its "
        "wrong invoices with credit notes (toolkit invoice credit).",
     usage=True)
@@ -1188,9 +1188,12 @@ def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, 
             count, first = final_after(conn, series, year, min(taken), run_id)
             if first is not None:
                 problems.append(RUN_FOLLOWED_BY_FINAL(
-                    None, run_id=run_id, series=series, year=year, first=document_number(series, year, first),
+                    None, run_id=run_id, series=series, year=year, first=Agreed(
+                        count, (number := document_number(series, year, first), f"il primo {number}"),
+                        (number, f"the first {number}")),
                     count=Counted(count, ("documento definitivo", "documenti definitivi"),
                                   ("final document", "final documents")),
+                    are=Agreed(count, ("c'è", "ci sono"), ("there is", "there are")),
                     undone=Agreed(count, ("annulla", "annullano"), ("is", "are")), workbook=workbook))
             elif later is not None or last != max(taken):
                 shown = later if later is not None else last
