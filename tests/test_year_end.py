@@ -315,3 +315,31 @@ def test_the_month_end_lists_one_line_waiting_for_its_order_in_the_singular(samp
     rome_today(date(2027, 1, 4))
     code, said = cli(capsys, "invoice", sample_workbook, "--month", "2026-12", "--preview", "--ledger", ledger)
     assert code == 0 and "in attesa: C030 1 riga (ordine non ancora evaso del tutto)" in said, said
+
+
+def test_january_s_run_on_5_january_that_takes_december_s_ddts_says_so_and_how_to_close_december(
+        sample_workbook, tmp_path, rome_today, capsys):
+    """«Fatturazione fine mese» on 5 January with today's date in *Data ordini* is January's run:
+    it invoiced December's DDTs still to invoice dated 05/01/2027, in January's register, without a
+    word, where the desk meant to close December. Told, with the way to December's run by the
+    15th; not told once the 15th is past, nor by December's own run."""
+    from test_printing import cli
+
+    ledger = tmp_path / "l.sqlite"
+    for day in ("2026-12-21", "2026-12-22"):
+        rome_today(date.fromisoformat(day))
+        assert cli(capsys, "orders", "create", sample_workbook, "--date", day, "--ledger", ledger)[0] == 0
+        assert cli(capsys, "ship", sample_workbook, "--date", day, "--all", "--ledger", ledger)[0] == 0
+    rome_today(date(2027, 1, 5))
+    _, said = cli(capsys, "invoice", sample_workbook, "--month", "2027-01", "--preview", "--ledger", ledger)
+    assert "05/01/2027   FT     C007" in said
+    assert ("avviso: L'emissione di 01/2027 fattura anche 10 DDT di 12/2026 non ancora fatturati (DDT-2026-00001, "
+            "DDT-2026-00002, DDT-2026-00003, DDT-2026-00004, DDT-2026-00005 e altri 5)") in said, said
+    assert ("con la data del 05/01/2027 e nel registro di 01/2027. Se volevi chiudere 12/2026, fatturalo con --month "
+            "2026-12 entro il 15/01/2027") in said
+    _, said = cli(capsys, "invoice", sample_workbook, "--month", "2026-12", "--preview", "--ledger", ledger)
+    assert "31/12/2026   FT     C007" in said and "invoice-month-takes-previous-month" not in said
+    assert "fattura anche" not in said
+    rome_today(date(2027, 1, 18))
+    _, said = cli(capsys, "invoice", sample_workbook, "--month", "2027-01", "--preview", "--ledger", ledger)
+    assert "18/01/2027   FT     C007" in said and "fattura anche" not in said

@@ -50,6 +50,7 @@ from toolkit.core.invoicing import (
     late_problems,
     numbering_order,
     payment_method,
+    previous_month_problems,
     stamp_duty_line,
     waiting_warning,
 )
@@ -264,6 +265,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         if reason == "held":
             problems.append(held_warning(master.locate(customers[code].source, "invoice_terms"), code, n))
     problems += late_problems(invoices, request.today)
+    problems += previous_month_problems(invoices, request)
     pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
     return Plan(tuple(invoices), tuple(problems), pending)
 

@@ -60,7 +60,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
-from toolkit.basics.wording import Agreed, Counted, first_numbers, shown
+from toolkit.basics.wording import Agreed, Counted, Listed, first_numbers, shown
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
 from toolkit.core.letter_dates import Early, before_letter
@@ -151,6 +151,16 @@ LATE = define(
        "del {deadline} (il 15 del mese successivo).",
     en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "
        "deadline of {deadline} (the 15th of the following month).")
+
+EARLIER_MONTH = define(
+    "invoice-month-takes-previous-month", "warning",
+    title=("Il mese da fatturare prende i DDT del mese prima", "The month to invoice takes the previous month's DDTs"),
+    it="L'emissione di {month} fattura anche {ddts} di {previous} non ancora fatturati ({numbers}), con la data del "
+       "{day} e nel registro di {month}. Se volevi chiudere {previous}, fatturalo con --month {option} entro il "
+       "{deadline} (se non era un'anteprima, annulla prima questa emissione: toolkit invoice undo).",
+    en="The run of {month} also invoices {ddts} of {previous} not invoiced yet ({numbers}), dated {day} and in "
+       "{month}'s register. If you meant to close {previous}, invoice it with --month {option} by {deadline} (unless "
+       "this was a preview, undo this run first: toolkit invoice undo).")
 
 
 VAT_UNDER_REGIME = define(
@@ -1273,6 +1283,7 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
             problems.append(held_warning(master.locate(customers[p.customer].source, "invoice_terms"), p.customer,
                                          p.lines))
     problems += late_problems(invoices, request.today)
+    problems += previous_month_problems(invoices, request)
     problems += [warning for _, warning in crossed]
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),
                 tuple(crossed))
@@ -1415,6 +1426,27 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
                  issued=issued, deadline=deadline)
             for (deadline, issued), customers in sorted(late.items())]
 
+
+
+def previous_month_problems(invoices: Iterable[Invoice], request: Request) -> list[Problem]:
+    """A month's run that takes DDTs of the month before while that month's own run can still
+    be on time (by the 15th): «Fatturazione fine mese» on 5 January with today's date in *Data
+    ordini* invoiced December's leftovers dated 05/01/2027, in January's register, where the
+    desk meant to close December. Told, not refused: a January run may mean it (a customer
+    released in January)."""
+    previous = month_of(request.month.start - timedelta(days=1))
+    deadline = deadline_for(previous.end)
+    if request.orders is not None or request.today > deadline:
+        return []
+    found = {line.delivery: invoice.invoice_date for invoice in invoices for line in invoice.lines
+             if line.delivery is not None and previous.start <= line.delivery.day <= previous.end}
+    if not found:
+        return []
+    ddts = sorted(found, key=lambda d: (d.day, d.number))
+    return [EARLIER_MONTH(None, month=f"{request.month.start:%m/%Y}", previous=f"{previous.start:%m/%Y}",
+                          ddts=Counted(len(ddts), ("DDT", "DDT"), ("DDT", "DDTs")),
+                          numbers=Listed(tuple(d.number for d in ddts[:5]), len(ddts)), day=min(found.values()),
+                          deadline=deadline, option=f"{previous.start:%Y-%m}")]
 
 def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str, tuple[date, str, str]]:
     """Numbers follow dates, then customers: a register read top to bottom is in date order,

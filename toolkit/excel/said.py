@@ -550,6 +550,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "deliveries are not there yet, and the run would invoice the current month's with today's date, before "
               "the month it names. Nothing was stored: for the current month ({current}) write one of its days in "
               "“Data ordini” and press “Fatturazione fine mese” again."},
+    "invoice-month-takes-previous-month": {
+        "it": "L'emissione di {month} (il mese della «Data ordini») fattura anche {ddts} di {previous} non ancora "
+              "fatturati ({numbers}), con la data del {day} e nel registro di {month}. Se volevi chiudere {previous}, "
+              "annulla questa emissione («Annulla emissione»), scrivi in «Data ordini» un giorno di {previous} e premi "
+              "di nuovo «Fatturazione fine mese», entro il {deadline} (dalla riga di comando, toolkit invoice --month "
+              "{option}).",
+        "en": "The run of {month} (the month of “Data ordini”) also invoices {ddts} of {previous} not invoiced yet "
+              "({numbers}), dated {day} and in {month}'s register. If you meant to close {previous}, undo this run "
+              "(“Annulla emissione”), write a day of {previous} in “Data ordini” and press “Fatturazione fine mese” "
+              "again, by {deadline} (from the command line, toolkit invoice --month {option})."},
     "invoice-date-out-of-sequence": {
         "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
               "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "
