@@ -266,6 +266,9 @@ def test_december_s_register_gives_the_fourth_quarter_s_stamp_duty_due_on_monday
     assert due[1].date() == date(2027, 3, 1)
     [code] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Codice tributo F24"]
     assert code[1] == "2524"
+    [note] = [row[0] for row in sheet.iter_rows(values_only=True) if str(row[0]).startswith("Fatture e note")]
+    assert note.endswith("se il 1° trimestre è inferiore a 5.000 € si può versare con il 2°, e se i primi due insieme "
+                         "restano sotto i 5.000 €, con il 3°."), note  # «inferiore», art. 6 c. 2 DM 17/06/2014
 
 
 def test_december_deliveries_still_waiting_on_18_january_are_told_their_deadline_is_past():

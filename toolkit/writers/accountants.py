@@ -129,13 +129,13 @@ define({
     "inv.stamp_note": ("Fatture e note di credito definitive il cui file dichiara il bollo virtuale (DatiBollo), "
                        "chiunque lo paghi; le bozze non contano. Il trimestre intero è nel registro del suo ultimo "
                        "mese. L'Agenzia calcola l'imposta dai file ricevuti da SDI (art. 6 DM 17/06/2014); se il "
-                       "1° trimestre non supera 5.000 € si può versare con il 2°, e se i primi due insieme non li "
-                       "superano, con il 3°.",
+                       "1° trimestre è inferiore a 5.000 € si può versare con il 2°, e se i primi due insieme restano "
+                       "sotto i 5.000 €, con il 3°.",
                        "Final invoices and credit notes whose file declares the virtual stamp duty (DatiBollo), "
                        "whoever bears it; drafts do not count. The whole quarter is in the register of its last "
                        "month. The Agenzia works the duty out from the files SDI received (art. 6 DM 17/06/2014); "
-                       "a first quarter not over 5,000 € may be paid with the second, and the first two together "
-                       "not over it with the third."),
+                       "a first quarter under 5,000 € may be paid with the second, and the first two together "
+                       "under 5,000 € with the third."),
     "inv.intent": ("Dichiarazione d'intento prot. {protocol}", "Letter of intent prot. {protocol}"),
     "inv.stamp_duty_borne": (stamp_duty.CHARGE_DESCRIPTION + ": {amount}, a carico del cedente",
                              "Stamp duty paid virtually under DM 17/06/2014: {amount}, borne by the seller"),
