@@ -151,3 +151,25 @@ def test_annulla_emissione_after_final_documents_says_the_run_can_only_be_made_f
     assert "annulla prima" not in it
     assert "«Rendi definitiva emissione»" in it and "«Nota di credito»" in it
     assert "“Rendi definitiva emissione”" in en and "undo the later runs" not in en
+
+
+
+def test_a_catch_up_of_200_templates_names_ten_at_the_panel_and_all_on_the_command_line():
+    """A January catch-up of a large desk's December days refused: the command names every
+    template for --exclude, the panel's box the first ten and how many more, where it named all
+    200 and ran past the 1,024 characters a box shows."""
+    from datetime import date
+
+    from toolkit.basics.wording import Codes
+    from toolkit.services.invoicing import DraftToUndo
+
+    codes = tuple(f"T{n:04d}" for n in range(1, 201))
+    refused = problem_type("order-invoice-out-of-sequence")(
+        None, day=date(2026, 12, 23), template="T0001", customer="C001", number="FT-2026-00015",
+        latest_number="FT-2026-00014", latest_day=date(2026, 12, 31), series="FT", year=2026,
+        templates=Codes(codes), draft=DraftToUndo(None))
+    assert f"--exclude {','.join(codes)} i modelli fatturati" in refused.message("it")
+    at_panel = said.render(refused, "it")
+    assert "togli la «x» ai modelli T0001, T0002, T0003, T0004, T0005, T0006, T0007, T0008, T0009, T0010 e altri 190 " \
+        "in «Anteprima ordini»." in at_panel and len(at_panel) < 1024, at_panel
+    assert "from templates T0001, T0002" in said.render(refused, "en") and "and 190 more in" in said.render(refused, "en")

@@ -62,6 +62,31 @@ class Listed:
 
 
 @dataclass(frozen=True, slots=True)
+class Codes:
+    """Codes a message gives to type back (`--exclude T011,T014,T004`): all of them, as the
+    option takes them, on the command line; at the panel, where they are flags to take off and
+    a box over 1,024 characters is cut off, the first `PANEL_MOST` and how many more
+    (`at_panel`): a January catch-up of 200 templates named them all in one box.
+
+    >>> Codes(("T1", "T2")).shown("it"), Codes(tuple(f"T{n}" for n in range(12))).at_panel.shown("it")
+    ('T1,T2', 'T0, T1, T2, T3, T4, T5, T6, T7, T8, T9 e altri 2')
+    """
+
+    codes: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        return ",".join(self.codes)
+
+    @property
+    def at_panel(self) -> Listed:
+        return Listed(self.codes[:PANEL_MOST], len(self.codes))
+
+
+PANEL_MOST = 10
+"""The codes a panel's box names before it counts the rest."""
+
+
+@dataclass(frozen=True, slots=True)
 class Agreed:
     """The words of a message that agree with a count shown elsewhere in it (`Counted`): its
     verb, a pronoun (*1 fattura … è in bozza: rendila definitiva*).

@@ -986,7 +986,8 @@ def message(problem: Problem, lang: str) -> str:
     templates = BY_BUTTON.get(problem.code)
     if templates is None:
         return problem.message(lang)
-    return templates.get(lang, templates["it"]).format(**{k: shown(v, lang) for k, v in problem.params})
+    return templates.get(lang, templates["it"]).format(**{k: shown(getattr(v, "at_panel", v), lang)
+                                                          for k, v in problem.params})
 
 
 def render(problem: Problem, lang: str) -> str:

@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
-from toolkit.basics.wording import Agreed, Counted, count, first_numbers
+from toolkit.basics.wording import Agreed, Codes, Counted, count, first_numbers
 from toolkit.core import stamp_duty
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
@@ -715,7 +715,7 @@ def _draft_holding(conn: Connection, found: Mapping[str, object]) -> str | None:
 
 
 def templates_before(settings: Settings, invoices: Iterable[Invoice], found: Mapping[str, object],
-                      templates: Mapping[str, str | None]) -> str:
+                      templates: Mapping[str, str | None]) -> Codes:
     """Every template whose invoice, in the series and year `found` names, would be dated before
     its latest document: the --exclude that lets the day be created in one go. Naming the first
     alone, a January catch-up of December's days after December's month end was refused once
@@ -723,7 +723,7 @@ def templates_before(settings: Settings, invoices: Iterable[Invoice], found: Map
     late = (templates[line.order_number] for x in invoices
             if (series_for(settings, x.kind), x.invoice_date.year) == (found["series"], found["year"])
             and x.invoice_date < cast(date, found["latest_day"]) for line in x.lines)
-    return ",".join(dict.fromkeys(t for t in late if t))
+    return Codes(tuple(dict.fromkeys(t for t in late if t)))
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +27,7 @@ from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import ExceptionAction, InvoiceTerms
-from toolkit.basics.wording import count
+from toolkit.basics.wording import Codes, count
 from toolkit.core.delivery_rate import rests
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
@@ -668,8 +668,8 @@ def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[
         params = dict(problem.params)
         if problem.code in late:
             more = templates_before(master.settings, planned, params, named)
-            params["templates"] = ",".join(dict.fromkeys([*str(params["templates"]).split(","),
-                                                          *filter(None, more.split(","))]))
+            params["templates"] = Codes(tuple(dict.fromkeys([*cast(Codes, params["templates"]).codes,
+                                                              *more.codes])))
             problem = ORDER_OUT_OF_SEQUENCE(problem.location, **params)
         kept.append(problem)
     return kept
