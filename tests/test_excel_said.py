@@ -154,22 +154,33 @@ def test_annulla_emissione_after_final_documents_says_the_run_can_only_be_made_f
 
 
 
+
 def test_a_catch_up_of_200_templates_names_ten_at_the_panel_and_all_on_the_command_line():
     """A January catch-up of a large desk's December days refused: the command names every
     template for --exclude, the panel's box the first ten and how many more, where it named all
-    200 and ran past the 1,024 characters a box shows."""
+    200 and ran past the 1,024 characters a box shows; one template is *il modello fatturato*,
+    where the refusal said *i modelli fatturati* of one."""
     from datetime import date
 
     from toolkit.basics.wording import Codes
-    from toolkit.services.invoicing import DraftToUndo
+    from toolkit.services.invoicing import DraftToUndo, excluded
+
+    def refused(*codes):
+        return problem_type("order-invoice-out-of-sequence")(
+            None, day=date(2026, 12, 23), template="T0001", customer="C001", number="FT-2026-00015",
+            latest_number="FT-2026-00014", latest_day=date(2026, 12, 31), series="FT", year=2026,
+            draft=DraftToUndo(None), **excluded(Codes(codes)))
 
     codes = tuple(f"T{n:04d}" for n in range(1, 201))
-    refused = problem_type("order-invoice-out-of-sequence")(
-        None, day=date(2026, 12, 23), template="T0001", customer="C001", number="FT-2026-00015",
-        latest_number="FT-2026-00014", latest_day=date(2026, 12, 31), series="FT", year=2026,
-        templates=Codes(codes), draft=DraftToUndo(None))
-    assert f"--exclude {','.join(codes)} i modelli fatturati" in refused.message("it")
-    at_panel = said.render(refused, "it")
-    assert "togli la «x» ai modelli T0001, T0002, T0003, T0004, T0005, T0006, T0007, T0008, T0009, T0010 e altri 190 " \
-        "in «Anteprima ordini»." in at_panel and len(at_panel) < 1024, at_panel
-    assert "from templates T0001, T0002" in said.render(refused, "en") and "and 190 more in" in said.render(refused, "en")
+    assert f"--exclude {','.join(codes)} i modelli fatturati alla creazione" in refused(*codes).message("it")
+    at_panel = said.render(refused(*codes), "it")
+    assert ("in «Anteprima ordini» togli la «x» per i modelli fatturati alla creazione con ordini prima del "
+            "31/12/2026: T0001, T0002, T0003, T0004, T0005, T0006, T0007, T0008, T0009, T0010 e altri 190.") in at_panel
+    assert len(at_panel) < 1024, at_panel
+    assert "for the templates invoiced when created with orders before 31/12/2026: T0001, T0002" in said.render(
+        refused(*codes), "en") and "and 190 more." in said.render(refused(*codes), "en")
+    one = refused("T0001")
+    assert "oppure lascia fuori con --exclude T0001 il modello fatturato alla creazione con ordini" in one.message("it")
+    assert "or leave out with --exclude T0001 the template invoiced when created" in one.message("en")
+    assert "togli la «x» per il modello fatturato alla creazione con ordini prima del 31/12/2026: T0001." in \
+        said.render(one, "it")

@@ -242,11 +242,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua "
               "fattura {number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie "
               "{series} {year}, dove i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in "
-              "ordine di data, oppure togli la «x» ai modelli {templates} in «Anteprima ordini».{draft}",
+              "ordine di data, oppure in «Anteprima ordini» togli la «x» per {these} alla creazione con ordini prima "
+              "del {latest_day}: {templates}.{draft}",
         "en": "The order of {day} of template {template} (customer {customer}) is invoiced when created, but its "
               "invoice {number} would be dated before {latest_number} of {latest_day}, already issued (series "
               "{series} {year}, where numbers follow dates): no order was created. Create the orders in date order, "
-              "or remove the “x” from templates {templates} in “Anteprima ordini”.{draft}"},
+              "or in “Anteprima ordini” remove the “x” for {these} when created with orders before {latest_day}: "
+              "{templates}.{draft}"},
     "issued-after-draft-run": {
         "it": "L'emissione {run_id} ha documenti in bozza nella serie {series} {year} ({first}–{last}): un documento "
               "definitivo ({what_it}) prenderebbe il numero dopo di loro, e l'emissione non si potrebbe più annullare "

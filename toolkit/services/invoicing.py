@@ -203,11 +203,11 @@ ORDER_OUT_OF_SEQUENCE = define(
     it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
        "{number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove "
        "i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in ordine di data, oppure lascia "
-       "fuori con --exclude {templates} i modelli fatturati alla creazione con ordini prima del {latest_day}.{draft}",
+       "fuori con --exclude {templates} {these} alla creazione con ordini prima del {latest_day}.{draft}",
     en="The order of {day} of template {template} (customer {customer}) is invoiced when created, but its invoice "
        "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
        "where numbers follow dates): no order was created. Create the orders in date order, or leave out with "
-       "--exclude {templates} the templates invoiced when created with orders before {latest_day}.{draft}")
+       "--exclude {templates} {these} when created with orders before {latest_day}.{draft}")
 
 AFTER_DRAFT_RUN = define(
     "issued-after-draft-run", "error",
@@ -591,8 +591,8 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         templates = {o.number: o.origin.reference for o in load_orders(conn, ids=list(order_ids))}
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer,
-                                                   templates=templates_before(master.settings, invoices, found,
-                                                                               templates),
+                                                   **excluded(templates_before(master.settings, invoices, found,
+                                                                               templates)),
                                                    draft=DraftToUndo(_draft_holding(conn, found)), **found)
                              for invoice, found in late])
     problems += issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
@@ -712,6 +712,13 @@ def _draft_holding(conn: Connection, found: Mapping[str, object]) -> str | None:
     only one `undo` lets go; None when the latest is final."""
     drafts = draft_runs_in(conn, str(found["series"]), cast(int, found["year"]))
     return drafts[-1][0] if drafts and drafts[-1][2] == found["latest_number"] else None
+
+
+def excluded(templates: Codes) -> dict[str, object]:
+    """The parameters of `order-invoice-out-of-sequence` that name the templates to leave out,
+    the words agreeing with how many: one is *il modello fatturato*, not *i modelli fatturati*."""
+    return {"templates": templates, "these": Agreed(len(templates.codes), ("il modello fatturato", "i modelli fatturati"),
+                                                    ("the template invoiced", "the templates invoiced"))}
 
 
 def templates_before(settings: Settings, invoices: Iterable[Invoice], found: Mapping[str, object],

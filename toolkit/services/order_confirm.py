@@ -121,6 +121,7 @@ def _in_confirmation_words(problem: Problem) -> Problem:
         return problem
     params = dict(problem.params)
     params.pop("templates", None)
+    params.pop("these", None)
     params.pop("draft", None)
     return CONFIRM_OUT_OF_SEQUENCE(None, quotation=params.pop("template"), **params)
 

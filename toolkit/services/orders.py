@@ -76,7 +76,7 @@ from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
-from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, issue_at_order, templates_before
+from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
 from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
 
@@ -668,8 +668,8 @@ def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[
         params = dict(problem.params)
         if problem.code in late:
             more = templates_before(master.settings, planned, params, named)
-            params["templates"] = Codes(tuple(dict.fromkeys([*cast(Codes, params["templates"]).codes,
-                                                              *more.codes])))
+            params.update(excluded(Codes(tuple(dict.fromkeys([*cast(Codes, params["templates"]).codes,
+                                                              *more.codes])))))
             problem = ORDER_OUT_OF_SEQUENCE(problem.location, **params)
         kept.append(problem)
     return kept
