@@ -449,8 +449,11 @@ def test_a_stock_count_dated_today_meeting_todays_ddts_is_told_what_they_took_of
     counted = recounted.model_copy(update={"settings": replace(recounted.settings, stock_date=DAY)})
     done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A002", "2")])
     [told] = [p for p in done.problems if p.code == "stock-counted-today-after-ddts"]
-    assert told.message("it").startswith("Data giacenze è oggi (09/04/2026) e oggi ci sono già 1 DDT: le giacenze "
-                                         "sono la conta meno ciò che hanno spedito (A001 7).")
+    assert told.message("it").startswith("Data giacenze è oggi (09/04/2026) e oggi c'è già 1 DDT: le giacenze "
+                                         "sono la conta meno ciò che ha spedito (A001 7). Se hai contato dopo quel "
+                                         "DDT la conta lo esclude già ed è tolto due volte: scrivi")
+    assert "and today already has 1 DDT: the stock is the count less what it shipped (A001 7). If you counted after " \
+        "that DDT the count already leaves it out and it is taken off twice" in told.message("en")
     assert told.location.sheet == "Impostazioni"
     done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "1")])
     assert done.notes and "stock-counted-today-after-ddts" not in [p.code for p in done.problems], "told once per count"

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
-from toolkit.basics.wording import Counted, Listed
+from toolkit.basics.wording import Agreed, Counted, Listed
 from toolkit.core.delivery_rate import cut_lines
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
@@ -481,12 +481,12 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 STOCK_COUNTED_TODAY = define(
     "stock-counted-today-after-ddts", "warning",
     title=("Giacenze contate oggi, con DDT di oggi", "Stock counted today, with today's DDTs"),
-    it="Data giacenze è oggi ({day}) e oggi ci sono già {ddts}: le giacenze sono la conta meno ciò che hanno "
-       "spedito ({shipped}). Se hai contato dopo quei DDT la conta li esclude già e sono tolti due volte: scrivi "
+    it="Data giacenze è oggi ({day}) e oggi {are} già {ddts}: le giacenze sono la conta meno ciò che {they} "
+       "spedito ({shipped}). Se hai contato dopo {after} due volte: scrivi "
        "in Giacenze la giacenza a inizio giornata (la conta più quelle quantità), così i DDT di oggi si tolgono "
        "una volta sola. Il registro non sa l'ora della conta, solo il giorno.",
-    en="Stock date is today ({day}) and today already has {ddts}: the stock is the count less what they shipped "
-       "({shipped}). If you counted after those DDTs the count already leaves them out and they are taken off "
+    en="Stock date is today ({day}) and today already {are} {ddts}: the stock is the count less what {they} shipped "
+       "({shipped}). If you counted after {after} off "
        "twice: write on Giacenze the stock at the start of the day (the count plus those quantities), so today's "
        "DDTs are taken off once. The ledger knows the count's day, not its time.")
 
@@ -523,6 +523,10 @@ def _counted_after_ddts(conn: Connection, master: MasterData) -> Recount | None:
         return Recount(counted, digest, [])
     return Recount(counted, digest, [STOCK_COUNTED_TODAY(
         master.locate_setting("stock_date"), day=counted, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")),
+        are=Agreed(ddts, ("c'è", "ci sono"), ("has", "has")), they=Agreed(ddts, ("ha", "hanno"), ("it", "they")),
+        after=Agreed(ddts, ("quel DDT la conta lo esclude già ed è tolto", "quei DDT la conta li esclude già e sono tolti"),
+                     ("that DDT the count already leaves it out and it is taken",
+                      "those DDTs the count already leaves them out and they are taken")),
         shipped=", ".join(f"{item} {quantity.normalize():f}" for item, quantity in shipped))])
 
 
