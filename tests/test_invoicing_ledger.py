@@ -169,13 +169,14 @@ def test_an_order_invoiced_at_once_is_refused_when_its_invoice_would_break_the_d
     assert refused.created == [] and refused.already_existing == []
     [problem] = refused.problems
     assert (problem.code, problem.is_error) == ("order-invoice-out-of-sequence", True)
-    from toolkit.services.invoicing import DraftToUndo
+    from toolkit.basics.wording import Codes
+    from toolkit.services.invoicing import DraftToUndo, excluded
 
     params = dict(problem.params)
-    assert params == {"template": "T001", "templates": "T001", "customer": "C001", "number": "FT-2026-00002",
+    assert params == {"template": "T001", **excluded(Codes(("T001",))), "customer": "C001", "number": "FT-2026-00002",
                       "day": date(2026, 4, 9), "latest_number": "FT-2026-00001", "latest_day": date(2026, 4, 13),
                       "series": "FT", "year": 2026, "draft": DraftToUndo(None)}
-    assert "--exclude T001" in problem.message("en") and "09/04/2026" in problem.message("it")
+    assert "--exclude T001 the template invoiced" in problem.message("en") and "09/04/2026" in problem.message("it")
     assert (counters(ledger), count(ledger, schema.orders), count(ledger, schema.events)) == before
 
 
