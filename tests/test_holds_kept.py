@@ -366,11 +366,44 @@ def test_the_orders_billed_since_the_marks(tmp_path, twin_urls):
         ledger.engine.dispose()
 
 
-def test_only_orders_held_whole_for_a_kept_reason_are_kept():
+def test_only_orders_held_for_a_kept_reason_are_kept():
     held = [Held("A", "C", ORDER_HELD.code, ("X",)), Held("B", "C", LINE_HELD.code, ("Y",)),
             Held("C", "C", PARTIAL_STOCK.code, ("Z",)), Held("D", "C", "order-does-not-ship"),
-            Held("E", "C", AWAITING_PAYMENT.code), Held("F", "C", CREDIT_HELD.code)]
-    assert set(held_whole(held, shipping={"B"}, asked={"A", "B", "C", "D", "E"})) == {"A", "C", "E"}
+            Held("E", "C", AWAITING_PAYMENT.code), Held("F", "C", CREDIT_HELD.code),
+            Held("G", "C", AWAITING_PAYMENT.code), Held("H", "C", PARTIAL_STOCK.code, ("Z",)),
+            Held("H", "C", "order-does-not-ship")]
+    asked = {"A", "B", "C", "D", "E", "G", "H"}
+    assert set(held_whole(held, shipping={"B", "G", "H"}, asked=asked)) == {"A", "B", "C", "E"}
+
+
+def test_an_order_shipped_in_part_stays_held_until_its_stock_comes_in(tmp_path):
+    """An order whose DDT took what stock it could, the rest held for stock, is kept on hold
+    as one held whole: the next day does not plan it again nor repeat its messages, and it
+    wakes, and ships, once more of an item it is short of is on hand; the others stay kept."""
+    rng = random.Random(6)
+    master = randomized(master_of(tmp_path, 6), rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        create(master, ledger, START, with_catch_up=False)
+        first = ship(master, ledger, START, all_open=True)
+        shipping = {n for note in first.notes for n in note.orders}
+        part = {h.order: h for h in first.held if h.order in shipping and h.reason in (LINE_HELD.code,
+                                                                                       PARTIAL_STOCK.code)}
+        assert part
+        second = ship(master, ledger, START + timedelta(1), all_open=True, list_kept=True)
+        kept = {h.order: h.since for h in second.held if h.since is not None}
+        assert {kept.get(number) for number in part} == {START} and second.notes == ()
+        assert not [p for p in second.problems if any(number in p.message("en") for number in part)]
+        number, hold = min(part.items())
+        more = master.model_copy(update={"stock": tuple(
+            replace(level, quantity=level.quantity + D(10_000)) if level.item in hold.items else level
+            for level in master.stock or ())})
+        third = ship(more, ledger, START + timedelta(2), all_open=True, list_kept=True)
+        assert number in {n for note in third.notes for n in note.orders}
+        still = {h.order for h in third.held if h.since is not None}
+        assert {n for n, h in part.items() if not set(h.items) & set(hold.items)} <= still
+    finally:
+        ledger.engine.dispose()
 
 
 def test_the_keys_move_with_what_decides_a_hold(tmp_path):

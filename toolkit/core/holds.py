@@ -3,8 +3,9 @@
 At the end of a month at L, `toolkit ship --all` held 116,000 orders a day: waiting for a
 prepayment, their customer over the credit limit, or short of stock. Each was planned again
 every day only to be held again, with a message per line, and that was most of the day. So an
-order held whole by `ship --all` is kept on hold in the ledger (`toolkit.ledger.holds`), and
-the next days leave it out of the plan until something that holds it may have moved:
+order held whole by `ship --all`, or shipped in part with the rest held for stock (`held_whole`),
+is kept on hold in the ledger (`toolkit.ledger.holds`), and the next days leave it out of the
+plan until something that holds it may have moved:
 
 - waiting for its prepayment: an invoice or a payment of its own recorded since (then the ledger
   is asked whether it is paid; an order that ships after payment and is held for stock wakes if
@@ -223,15 +224,19 @@ def restocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decima
 
 
 def held_whole(held: Iterable[Held], shipping: Collection[str], asked: Collection[str]) -> dict[str, Held]:
-    """The orders, by number, that a day's plan held whole for a reason kept on hold
-    (`KIND_OF`): among `asked`, none of their lines in a DDT (`shipping`), every warning of
-    theirs such a reason. The first of each order's holds says why."""
+    """The orders, by number, that a day's plan held for a reason kept on hold (`KIND_OF`):
+    among `asked`, every warning of theirs such a reason, and none of their lines in a DDT
+    (`shipping`) unless all they wait for is stock. An order that ships in part has taken
+    what its place in the queue leaves it, and its own DDT gives it no more (it lowers the
+    stock and its own holding alike; a DDT the stock sheet does not count frees its items, and
+    wakes it): planned again the next day it took nothing, 2,300 orders a day at L. The first
+    of each order's holds says why."""
     found: dict[str, Held] = {}
     others: set[str] = set()
     for h in held:
-        if h.order not in asked or h.order in shipping:
+        if h.order not in asked:
             continue
-        if h.reason not in KIND_OF:
+        if h.reason not in KIND_OF or (h.order in shipping and KIND_OF[h.reason] is not HoldKind.STOCK):
             others.add(h.order)
         found.setdefault(h.order, h)
     return {number: h for number, h in found.items() if number not in others}
