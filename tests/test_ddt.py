@@ -326,46 +326,6 @@ def test_a_unit_changed_on_articoli_with_orders_open_is_warned_at_its_cell_and_t
     assert goods(sheet)[0][:4] == ("A001", "Caffè in grani 1 kg", "pz", 10)
 
 
-def test_a_unit_changed_on_articoli_is_warned_by_the_preview_before_anything_ships(ledger):
-    """A001 turned from pz to kg after the 9th's orders were made in pieces: only the shipment
-    warned, once the DDT was issued. The preview of a day ordering A001 warns at the same cell,
-    naming the open order, from one read of the item's first holder; A002, unchanged, is not
-    warned, nor is anything without a stock sheet to spoil."""
-    from toolkit.services.orders import preview
-
-    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
-    sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
-    minimal.set_cell(sheets, "Articoli", "C2", "kg")
-    seen = preview(check(minimal.workbook(sheets)).master, ledger, DAY, with_catch_up=False)
-    told = [p for p in seen.problems if p.code == "ship-item-unit-changed"]
-    assert [(p.sheet, p.cell, p.is_error) for p in told] == [("Articoli", "C2", False)]
-    assert told[0].message("it").startswith("L'articolo A001 ha ora unità «kg», ma gli ordini OC-2026-00001 lo "
-                                            "hanno ordinato in «pz»")
-    plain = shipping_sheets()
-    minimal.set_cell(plain, "Articoli", "C2", "kg")
-    unstocked = preview(check(minimal.workbook(plain)).master, ledger, DAY, with_catch_up=False)
-    assert not [p for p in unstocked.problems if p.code == "ship-item-unit-changed"]
-
-
-def test_the_previews_units_held_reads_a_list_of_items_in_one_statement(ledger):
-    """`reserved.units_held` read each item's first holder with a statement of its own: a day's
-    17,000 items at L were 17,000 statements, 2.4-4.4 s of the preview. The items are asked a
-    list at a time; an item whose first holder's unit differs has its holders read too."""
-    from sqlalchemy import event
-
-    from toolkit.ledger.reserved import units_held
-
-    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
-    run: list[str] = []
-    event.listen(ledger.engine, "before_cursor_execute", lambda *args: run.append(args[2]))
-    with reading(ledger) as conn:
-        assert units_held(conn, {"A001": "pz", "A002": "pz", "A999": "pz"}) == {}
-        asked = len([sql for sql in run if "reserved" in sql])
-        held = units_held(conn, {"A001": "kg", "A002": "pz"})
-    assert asked == 1, run
-    assert held == {"A001": [("OC-2026-00001", "pz")]}
-
-
 @pytest.mark.parametrize("typed", ["pezzi", "PZ.", " Pz "])
 def test_a_unit_only_re_typed_on_articoli_is_no_change(ledger, typed):
     """«pz» re-typed «pezzi» (or in capitals, with a dot) counts the same pieces: the shipment

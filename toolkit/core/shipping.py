@@ -840,34 +840,13 @@ def units_changed(master: MasterData, orders: Iterable[Order]) -> list[Problem]:
     if master.stock is None:
         return []
     units = _goods_units(master)
-    return _unit_warnings(master, ((order.number, line.item, line.unit) for order in orders for line in order.lines
-                                   if line.item in units and line.unit != units[line.item]
-                                   and line.quantity > line.shipped))
-
-
-def units_to_check(master: MasterData, items: Iterable[str]) -> dict[str, str]:
-    """Of these items, the goods with the unit *Articoli* gives them (as `unit_key` spells it),
-    whose open orders' units `units_changed_held` compares; none without a stock sheet."""
-    if master.stock is None:
-        return {}
-    units = _goods_units(master)
-    return {item: unit_key(units[item]) for item in set(items) if item in units}
-
-
-def units_changed_held(master: MasterData, held: Mapping[str, Sequence[tuple[str, str]]]) -> list[Problem]:
-    """`units_changed` of the orders holding stock in another unit than *Articoli*'s now (the
-    ledger's `reserved.units_held`): the preview's warning, before any DDT is issued."""
-    return _unit_warnings(master, ((number, item, unit) for item, orders in held.items() for number, unit in orders))
-
-
-def _unit_warnings(master: MasterData, lines: Iterable[tuple[str, str, str]]) -> list[Problem]:
-    """One `UNIT_CHANGED` per item and unit ordered, of (order number, item, unit ordered) of
-    open lines in a unit that is not the item's now."""
-    units = _goods_units(master)
     orders_by: dict[tuple[str, str], tuple[str, set[str]]] = {}
-    for number, item, unit in lines:
-        if (ordered := unit_key(unit)) != unit_key(units[item]):
-            orders_by.setdefault((item, ordered), (unit, set()))[1].add(number)
+    for order in orders:
+        for line in order.lines:
+            now = units.get(line.item)
+            if now is not None and line.unit != now and line.quantity > line.shipped:
+                if (ordered := unit_key(line.unit)) != unit_key(now):
+                    orders_by.setdefault((line.item, ordered), (line.unit, set()))[1].add(order.number)
     items = _items(master)
     return [UNIT_CHANGED(master.locate(items[item].source, "unit"), item=item, unit=items[item].unit, ordered=unit,
                          orders=Concerned(tuple(sorted(numbers))))

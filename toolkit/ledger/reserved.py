@@ -30,9 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS
 from toolkit.core.reservations import HOLDING
-from toolkit.core.units import unit_key
 from toolkit.ledger import schema
-from toolkit.ledger.batches import IN_LIST, in_batches, one_array, spanned_or_among, spans
+from toolkit.ledger.batches import IN_LIST, one_array, spanned_or_among, spans
 from toolkit.ledger.types import stored_integer
 
 o, ol, r, dl = schema.orders.c, schema.order_lines.c, schema.reserved.c, schema.delivery_lines.c
@@ -165,45 +164,3 @@ def totals(few: bool) -> Any:
 def elsewhere() -> Any:
     """A row if an order holds an item other than those bound as `items`."""
     return select(r.item).where(r.item.not_in(bindparam("items", expanding=True))).limit(1)
-
-
-def units_held(conn: Connection, units: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """Of these items (code: the unit *Articoli* gives it now, `unit_key`'s spelling), those an
-    order holding stock ordered in another unit: by item, the (order number, unit) of each such
-    holder. One read per item of its first holder's line (the oldest in its queue, in the key's
-    order), by the key's item and the order lines' (order, line) key; only an item whose first
-    holder differs has its holders read. The items are asked a list at a time (`_first_units`):
-    a statement made and run for each of a day's 17,000 items at L took 2.4-4.4 s.
-    The preview warns there what shipping would (`toolkit.core.shipping.units_changed`): a unit
-    changed on *Articoli* with orders open in the old one, without reading the open lines."""
-    from toolkit.ledger.db import document_number  # db imports this module
-
-    found: dict[str, list[tuple[str, str]]] = {}
-    firsts = {item: unit for asked in in_batches(sorted(units), IN_LIST)
-              for item, unit in conn.execute(_first_units(), {"items": list(asked)}).all()}
-    for item, now in sorted(units.items()):
-        first = firsts.get(item)
-        if first is None or unit_key(first) == now:
-            continue
-        rows = conn.execute(select(o.series, o.year, o.number, ol.unit).distinct()
-                            .select_from(_holders().join(schema.orders, o.id == r.order_id)).where(r.item == item))
-        held = [(document_number(x.series, x.year, x.number), x.unit) for x in rows if unit_key(x.unit) != now]
-        if held:
-            found[item] = held
-    return found
-
-
-def _holders() -> Any:
-    """The orders holding an item joined to their lines of it."""
-    return schema.reserved.join(schema.order_lines, and_(ol.order_id == r.order_id, ol.item == r.item))
-
-
-@cache
-def _first_units() -> Any:
-    """Each held item of those bound as `items` with the unit of its first holder's line, in
-    its queue's order: one statement for a list of items, each read by the key's item."""
-    items = select(r.item).where(r.item.in_(bindparam("items", expanding=True))).distinct().subquery("items")
-    first = (select(ol.unit).select_from(_holders()).where(r.item == items.c.item)
-             .order_by(r.place_year, r.place_series, r.place_number, r.order_id).limit(1)
-             .correlate(items).scalar_subquery())
-    return select(items.c.item, first)

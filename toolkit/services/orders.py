@@ -47,7 +47,7 @@ from toolkit.core.orders import (
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import once_per_item, service_items, units_changed_held, units_to_check
+from toolkit.core.shipping import once_per_item, service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock, rests_dated
@@ -70,7 +70,6 @@ from toolkit.ledger.orders import (
     voided_numbers,
 )
 from toolkit.ledger.requests import open_requests
-from toolkit.ledger.reserved import units_held
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
@@ -350,8 +349,6 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
         beyond = open_orders_beyond(conn, master, exposure.keys(), ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
                      + _changed_after(conn, master, dues))
-        units = units_changed_held(master, units_held(conn, units_to_check(
-            master, {line.item for draft in drafts for line in draft.lines})))
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -363,8 +360,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
     typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
-    return Preview(day, rows, snapshot,
-                   [*problems, *draft_problems, *unplanned, *units, *beyond, *([typo] if typo else [])],
+    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *beyond, *([typo] if typo else [])],
                    missed, requests)
 
 
