@@ -14,7 +14,7 @@ from oracles import driver_executemany
 from sqlalchemy import event
 from test_copy_in import _columns, _probe, _stored
 
-from toolkit.ledger import copy_in
+from toolkit.ledger import open_ledger
 from toolkit.ledger.db import SQLITE_PARAMETERS, insert_columns, writing
 
 PER = SQLITE_PARAMETERS // 8
@@ -37,7 +37,9 @@ def test_rows_in_blocks_are_the_rows_executemany_stored(ledger, count):
     assert [tuple(map(repr, r)) for r in got] == [tuple(map(repr, r)) for r in expected]
 
 
-def test_a_days_lines_go_in_blocks_of_rows(ledger):
+def test_a_days_lines_go_in_blocks_of_rows(tmp_path):
+    """On SQLite (PostgreSQL takes the rows by COPY, `tests/test_copy_in.py`)."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     table = _probe("in_blocks")
     columns = _columns(random.Random(5), 3 * PER + 7)
     executed: list[tuple[str, int]] = []
@@ -47,13 +49,12 @@ def test_a_days_lines_go_in_blocks_of_rows(ledger):
             executed.append((statement, len(parameters) if executemany else 1))
 
     with writing(ledger) as conn:
-        if copy_in.is_postgresql(conn):
-            pytest.skip("PostgreSQL takes the rows by COPY")
         table.create(conn)
         event.listen(conn, "before_cursor_execute", seen)
         insert_columns(conn, table, columns)
         event.remove(conn, "before_cursor_execute", seen)
         assert len(_stored(conn, table)) == 3 * PER + 7
         table.drop(conn)
+    ledger.engine.dispose()
     assert [(statement.count("(?"), times) for statement, times in executed] == [(PER, 3), (7, 1)]
     assert all(statement.count("?") <= SQLITE_PARAMETERS for statement, _ in executed)
