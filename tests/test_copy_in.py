@@ -72,19 +72,26 @@ def _stored(conn, table: Table) -> list[tuple]:
     return [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))]
 
 
+def stored_both_ways(ledger, ours: str, theirs: str, columns):
+    """`columns` stored by `insert_columns` into probe table `ours` and by the driver-level
+    executemany oracle into `theirs`: the rows each holds, both tables dropped after."""
+    tables = _probe(ours), _probe(theirs)
+    with writing(ledger) as conn:
+        for table in tables:
+            table.create(conn)
+        insert_columns(conn, tables[0], columns)
+        driver_executemany.insert_columns(conn, tables[1], columns)
+        stored = _stored(conn, tables[0]), _stored(conn, tables[1])
+        for table in tables:
+            table.drop(conn)
+    return stored
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_rows_copied_are_the_rows_executemany_stored(ledger, seed):
     rng = random.Random(seed)
     columns = _columns(rng, rng.randint(1, 700))
-    ours, theirs = _probe(f"copied_{seed}"), _probe(f"executed_{seed}")
-    with writing(ledger) as conn:
-        for table in (ours, theirs):
-            table.create(conn)
-        insert_columns(conn, ours, columns)
-        driver_executemany.insert_columns(conn, theirs, columns)
-        got, expected = _stored(conn, ours), _stored(conn, theirs)
-        for table in (ours, theirs):
-            table.drop(conn)
+    got, expected = stored_both_ways(ledger, f"copied_{seed}", f"executed_{seed}", columns)
     assert got == expected
     assert [tuple(map(repr, r)) for r in got] == [tuple(map(repr, r)) for r in expected]
     assert [r[2:4] for r in got] == list(zip(columns["by"], columns["note"]))

@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from oracles import driver_executemany
 from sqlalchemy import event
-from test_copy_in import _columns, _probe, _stored
+from test_copy_in import _columns, _probe, _stored, stored_both_ways
 
 from toolkit.ledger import open_ledger
 from toolkit.ledger.db import SQLITE_PARAMETERS, insert_columns, writing
@@ -24,15 +23,7 @@ PER = SQLITE_PARAMETERS // 8
 @pytest.mark.parametrize("count", [1, 2, PER - 1, PER, PER + 1, 2 * PER, 3 * PER + 7])
 def test_rows_in_blocks_are_the_rows_executemany_stored(ledger, count):
     columns = _columns(random.Random(count), count)
-    ours, theirs = _probe(f"blocks_{count}"), _probe(f"rowwise_{count}")
-    with writing(ledger) as conn:
-        for table in (ours, theirs):
-            table.create(conn)
-        insert_columns(conn, ours, columns)
-        driver_executemany.insert_columns(conn, theirs, columns)
-        got, expected = _stored(conn, ours), _stored(conn, theirs)
-        for table in (ours, theirs):
-            table.drop(conn)
+    got, expected = stored_both_ways(ledger, f"blocks_{count}", f"rowwise_{count}", columns)
     assert len(got) == count
     assert [tuple(map(repr, r)) for r in got] == [tuple(map(repr, r)) for r in expected]
 

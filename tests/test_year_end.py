@@ -304,17 +304,24 @@ def test_a_held_customer_s_one_december_line_is_told_in_the_singular():
     assert told.message("en").startswith("Customer C001 has 1 delivered line not invoiced but is")
 
 
+def _december_21_and_22_shipped(cli, capsys, workbook, tmp_path, rome_today):
+    """A ledger of the sample's orders of 21 and 22 December created and shipped from the command
+    line, each on its day."""
+    ledger = tmp_path / "l.sqlite"
+    for day in ("2026-12-21", "2026-12-22"):
+        rome_today(date.fromisoformat(day))
+        assert cli(capsys, "orders", "create", workbook, "--date", day, "--ledger", ledger)[0] == 0
+        assert cli(capsys, "ship", workbook, "--date", day, "--all", "--ledger", ledger)[0] == 0
+    return ledger
+
+
 def test_the_month_end_lists_one_line_waiting_for_its_order_in_the_singular(sample_workbook, tmp_path, rome_today,
                                                                             capsys):
     """December's preview on 4 January lists C030's one line waiting for its order as *1 riga*;
     it printed *in attesa: C030 1 righe*."""
     from test_printing import cli
 
-    ledger = tmp_path / "l.sqlite"
-    for day in ("2026-12-21", "2026-12-22"):
-        rome_today(date.fromisoformat(day))
-        assert cli(capsys, "orders", "create", sample_workbook, "--date", day, "--ledger", ledger)[0] == 0
-        assert cli(capsys, "ship", sample_workbook, "--date", day, "--all", "--ledger", ledger)[0] == 0
+    ledger = _december_21_and_22_shipped(cli, capsys, sample_workbook, tmp_path, rome_today)
     rome_today(date(2027, 1, 4))
     code, said = cli(capsys, "invoice", sample_workbook, "--month", "2026-12", "--preview", "--ledger", ledger)
     assert code == 0 and "in attesa: C030 1 riga (ordine non ancora evaso del tutto)" in said, said
@@ -328,11 +335,7 @@ def test_january_s_run_on_5_january_that_takes_december_s_ddts_says_so_and_how_t
     15th; not told once the 15th is past, nor by December's own run."""
     from test_printing import cli
 
-    ledger = tmp_path / "l.sqlite"
-    for day in ("2026-12-21", "2026-12-22"):
-        rome_today(date.fromisoformat(day))
-        assert cli(capsys, "orders", "create", sample_workbook, "--date", day, "--ledger", ledger)[0] == 0
-        assert cli(capsys, "ship", sample_workbook, "--date", day, "--all", "--ledger", ledger)[0] == 0
+    ledger = _december_21_and_22_shipped(cli, capsys, sample_workbook, tmp_path, rome_today)
     rome_today(date(2027, 1, 5))
     _, said = cli(capsys, "invoice", sample_workbook, "--month", "2027-01", "--preview", "--ledger", ledger)
     assert "05/01/2027   FT     C007" in said
