@@ -7,7 +7,7 @@ template T004 is paid cash on delivery. T004 delivers on Thursday 9 April (1 kg 
 on Thursday 16 April (3 kg, the template changed in between); April's month-end run, on
 4 May, makes one deferred invoice of both, dated 30 April. The driver collected each DDT's
 amount when it arrived, so the invoice is due on the 9th and on the 16th, each DDT's amount
-with its VAT: not on 31 May, as `30FM` from 30 April would say.
+with its VAT: not on 1 June, as `30FM` from 30 April would say (31 May, a Sunday).
 
 The DDT the driver carries says what to collect (`test_the_ddt_*`): C002 pays *Contrassegno* on
 its own customer record, and its template T005 delivers on 9 April goods at three VAT rates
@@ -99,12 +99,12 @@ def test_the_invoice_falls_due_on_each_ddts_day_with_that_ddts_amount(april):
     assert cash.payment_terms == "CONSEGNA"
     assert [(x.due_date, x.amount) for x in cash.dues] == [(FIRST, FIRST_DUE), (SECOND, SECOND_DUE)]
     assert cash.total == D("90.28")
-    assert [(x.due_date, x.amount) for x in april.transfer.dues] == [(date(2026, 5, 31), april.transfer.total)]
+    assert [(x.due_date, x.amount) for x in april.transfer.dues] == [(date(2026, 6, 1), april.transfer.total)]
 
 
 def test_monitoring_and_aging_see_the_cash_not_collected_as_overdue_since_the_delivery(april):
     """On the run's day, 4 May, nobody recorded the cash: 25 days late since the 9th, not due
-    until 31 May as the customer's terms would have said; the aging report ages each delivery's
+    until 1 June as the customer's terms would have said; the aging report ages each delivery's
     cash from its own day."""
     [status] = [s for s in monitor(load_receivables(april.ledger), CLOSING_DAY, Show.UNPAID)
                 if s.number == april.cash.number]

@@ -330,10 +330,10 @@ PAYMENT_CASES = [
     ("IMM", [(date(2026, 4, 30), "100.00")]),
     ("30", [(date(2026, 5, 30), "100.00")]),
     ("60", [(date(2026, 6, 29), "100.00")]),
-    ("30FM", [(date(2026, 5, 31), "100.00")]),
+    ("30FM", [(date(2026, 6, 1), "100.00")]),  # 31 May 2026 is a Sunday
     ("FM+30", [(date(2026, 5, 30), "100.00")]),
     ("30FM+10", [(date(2026, 6, 10), "100.00")]),
-    ("MS10", [(date(2026, 5, 10), "100.00")]),
+    ("MS10", [(date(2026, 5, 11), "100.00")]),  # 10 May 2026 is a Sunday
     ("30/60/90", [(date(2026, 5, 30), "33.33"), (date(2026, 6, 29), "33.33"), (date(2026, 7, 29), "33.34")]),
 ]
 
@@ -390,7 +390,7 @@ def test_a_template_paid_cash_on_delivery_leaves_the_customer_terms_to_their_oth
     [cod] = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end, [paid_on_delivery]).dues
     [usual] = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end,
                             [line(date(2026, 4, 9), qty="1", price="100", rate="0", nature="N4")]).dues
-    assert (cod.due_date, usual.due_date) == (date(2026, 4, 9), date(2026, 5, 31))
+    assert (cod.due_date, usual.due_date) == (date(2026, 4, 9), date(2026, 6, 1))  # 31 May 2026, a Sunday
 
 
 def test_terms_at_delivery_fall_due_on_the_deliveries_whatever_the_method_and_keep_their_words():

@@ -20,6 +20,24 @@ end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
 A printed invoice states the terms in words (`in_words`), read from the rule the code stands
 for, so any code the workbook's customers use reads right in either language.
 
+A due counted onto a Sunday or a national holiday falls on the next working day: the civil code
+moves it so by law (art. 1187 and 2963 c.c., a term ending on a holiday is extended to the next
+day that is not), and the banks present a RiBa or an SDD so; the invoice states that day, so the
+aging report does not count late a customer paying when the law lets them. Saturdays are working
+days for this (the code's *giorno festivo* is a holiday, not a day banks close), and so is a
+province's patron saint. A customer's *mesi esclusi* (`ExcludedMonths`) move a due falling in
+August or December to a day of the month after. Either move is for terms that defer payment:
+`IMM` is due on the invoice's day, `CONSEGNA` on the goods'.
+
+>>> due_dates(parse("30FM"), date(2026, 4, 30))  # 31 May 2026 is a Sunday
+[datetime.date(2026, 6, 1)]
+>>> due_dates(parse("30"), date(2027, 2, 27))  # 29 March 2027, Easter Monday
+[datetime.date(2027, 3, 30)]
+>>> due_dates(parse("30FM"), date(2026, 7, 31), ExcludedMonths((8,), 10))
+[datetime.date(2026, 9, 10)]
+>>> due_dates(parse("60"), date(2026, 10, 26), ExcludedMonths((8, 12), 10))  # 25 Dec → 10 Jan, a Sunday
+[datetime.date(2027, 1, 11)]
+
 `CONSEGNA` (*alla consegna*) is paid when the goods arrive, whatever the invoice's date: its dues
 are the deliveries' days (`at_delivery`), not dates counted from the invoice. Cash on delivery
 (contrassegno) is paid that way whatever a customer's terms say: the driver collects.
@@ -39,6 +57,7 @@ from dateutil.relativedelta import relativedelta
 
 from toolkit.basics import labels
 from toolkit.basics.money import cents
+from toolkit.core.workdays import WorkingCalendar
 
 
 class EndOfMonth(StrEnum):
@@ -68,6 +87,20 @@ class PaymentTerms:
         Cash on delivery ignores them (the check warns)."""
         return (self.days != (0,) or self.end_of_month is not EndOfMonth.NONE or self.fixed_day is not None
                 or bool(self.extra_days))
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedMonths:
+    """A customer's *mesi esclusi*: months no due may fall in, and the day of the month after
+    that a due falling in one moves to (31: that month's end). Months in a row (July and August)
+    move a due past both."""
+
+    months: tuple[int, ...]
+    day: int
+
+    def __post_init__(self) -> None:
+        if not set(self.months) <= set(range(1, 13)) or len(set(self.months)) == 12 or not 1 <= self.day <= 31:
+            raise ValueError(self)
 
 
 _IMMEDIATE = {"IMM", "IMMEDIATO", "IMMEDIATE", "VISTA", "AVISTA", "RD", "RIMESSADIRETTA"}
@@ -166,7 +199,39 @@ def _month_end(d: date) -> date:
     return end
 
 
-def due_dates(terms: PaymentTerms, invoice_date: date) -> list[date]:
+_PAYMENT_DAYS = WorkingCalendar(saturday_working=True)
+"""The days a due may fall on: every day but Sundays and national holidays (art. 2963 c.c.)."""
+
+
+def due_dates(terms: PaymentTerms, invoice_date: date, excluded: ExcludedMonths | None = None) -> list[date]:
+    """The days the terms fall due from an invoice's date: counted, then moved out of the
+    customer's `excluded` months and off Sundays and holidays, in date order (an instalment moved
+    out of August may pass the next one); terms that do not defer are due on the invoice's day,
+    whatever it is."""
+    counted = _counted(terms, invoice_date)
+    return sorted(moved(due, excluded) for due in counted) if terms.defers else counted
+
+
+def moved(due: date, excluded: ExcludedMonths | None = None) -> date:
+    """A counted due moved out of the `excluded` months and on to a working day, until it lands
+    on one both allow: the working day after a holiday may be the first of an excluded month,
+    and the day an excluded month moves to may be a Sunday.
+
+    >>> moved(date(2026, 12, 25)), moved(date(2027, 3, 29)), moved(date(2026, 8, 31), ExcludedMonths((8,), 31))
+    (datetime.date(2026, 12, 28), datetime.date(2027, 3, 30), datetime.date(2026, 9, 30))
+    >>> moved(date(2022, 7, 31), ExcludedMonths((8,), 10))  # a Sunday: 1 August, excluded; 10 September a Saturday
+    datetime.date(2022, 9, 10)
+    """
+    while True:
+        if excluded is not None and due.month in excluded.months:
+            due = due + relativedelta(months=1, day=excluded.day)
+        elif not _PAYMENT_DAYS.is_working(due):
+            due = _PAYMENT_DAYS.next_working(due)
+        else:
+            return due
+
+
+def _counted(terms: PaymentTerms, invoice_date: date) -> list[date]:
     if terms.fixed_day is not None:
         return [invoice_date + relativedelta(months=1, day=terms.fixed_day)]
     dues = []
@@ -181,13 +246,14 @@ def due_dates(terms: PaymentTerms, invoice_date: date) -> list[date]:
     return dues
 
 
-def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal) -> list[tuple[date, Decimal]]:
+def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal,
+                excluded: ExcludedMonths | None = None) -> list[tuple[date, Decimal]]:
     """Due dates with their amounts: equal shares in cents, the last one takes the remainder.
 
     >>> instalments(parse("30/60/90"), date(2026, 4, 30), Decimal("100.00"))[-1]
     (datetime.date(2026, 7, 29), Decimal('33.34'))
     """
-    dates = due_dates(terms, invoice_date)
+    dates = due_dates(terms, invoice_date, excluded)
     share = cents(total / len(dates))
     amounts = [share] * (len(dates) - 1) + [total - share * (len(dates) - 1)]
     return list(zip(dates, amounts))
