@@ -176,6 +176,59 @@ def parse_month(text: str) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
+_MONTH_SEPARATORS = re.compile(r"[,;/+\s]+")
+_MONTH_RANGE = re.compile(r"\s*[-\u2013\u2014]\s*")
+_MONTH_JOINING = frozenset({"e", "ed", "and", "&"})
+MONTH_ABBREVIATIONS = {
+    "it": ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def months_of(text: str) -> tuple[int, ...]:
+    """Month numbers from what a desk types for months, numbers or names in either language:
+    `8,12`, `ago,dic`, `agosto e dicembre`, `Aug; Dec`, a range `lug-ago`, or one wrapping the
+    year's end, `dic-gen`. `ValueError` for anything else.
+
+    >>> months_of("8,12"), months_of("ago, dic"), months_of("Agosto e Dicembre"), months_of("dic-gen")
+    ((8, 12), (8, 12), (8, 12), (1, 12))
+    """
+    months: set[int] = set()
+    for part in _MONTH_SEPARATORS.split(_MONTH_RANGE.sub("-", text.strip())):
+        if not part or part.casefold() in _MONTH_JOINING:
+            continue
+        ends = [_month_number(end) for end in part.split("-")]
+        if len(ends) == 2:
+            a, b = ends
+            months.update(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
+        elif len(ends) == 1:
+            months.add(ends[0])
+        else:
+            raise ValueError(text)
+    if not months:
+        raise ValueError(text)
+    return tuple(sorted(months))
+
+
+def month_names(months: tuple[int, ...], lang: str = "it") -> str:
+    """Months as `months_of` reads them back, by their short names: `ago, dic`.
+
+    >>> month_names((8, 12)), month_names((8, 12), "en")
+    ('ago, dic', 'Aug, Dec')
+    """
+    names = MONTH_ABBREVIATIONS.get(lang, MONTH_ABBREVIATIONS["it"])
+    return ", ".join(names[m - 1] for m in months)
+
+
+def _month_number(word: str) -> int:
+    folded = word.strip().rstrip(".").casefold()
+    if folded.isdigit() and 1 <= int(folded) <= 12:
+        return int(folded)
+    if folded in _MONTHS:
+        return _MONTHS[folded]
+    raise ValueError(word)
+
+
 def rome_time(at: datetime) -> datetime:
     """A moment the ledger keeps in UTC (naive), as the clock in Rome showed it (naive): what a
     person reads in a list or a workbook.

@@ -184,12 +184,12 @@ def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Seque
 
 
 def debit_note(invoice: Invoice, amount: Decimal, key: RateKey, day: date, reason: str, *,
-               charge_stamp_duty: bool) -> Invoice:
+               charge_stamp_duty: bool, excluded: payment_terms.ExcludedMonths | None = None) -> Invoice:
     """The debit note adding `amount` (without VAT) at `key` to `invoice`, dated `day`, its line
     described by `reason` (folded as the e-invoice's Causale: `toolkit.core.credit_notes.causale`);
     with `charge_stamp_duty`, the stamp duty's line when its exempt amounts owe it. Due by the
     invoice's terms from its own date (at once when the invoice was due on delivery), net of
-    VAT under split payment."""
+    VAT under split payment, moved out of the customer's `excluded` months as its invoices are."""
     rate, nature = key
     lines: tuple[InvoiceLine, ...] = (
         InvoiceLine("", reason, "", Decimal(1), amount, amount, rate, nature, 1, None, None, None, ""),)
@@ -200,7 +200,7 @@ def debit_note(invoice: Invoice, amount: Decimal, key: RateKey, day: date, reaso
     taxable, vat, total = totals(summary)
     payable = total - vat if invoice.split_payment else total
     terms = payment_terms.parse(invoice.payment_terms)
-    dues = ([(day, payable)] if terms.on_delivery else payment_terms.instalments(terms, day, payable))
+    dues = ([(day, payable)] if terms.on_delivery else payment_terms.instalments(terms, day, payable, excluded))
     cited = CitedInvoice(invoice.id or 0, invoice.number or "?", invoice.invoice_date, taxable)
     return Invoice(InvoiceKind.INVOICE, invoice.customer, invoice.group_key, Period(day, day), day, lines, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms,

@@ -975,7 +975,7 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
         terms = _terms(code)
         found = (payment_terms.at_delivery(delivered_by_day(lines, [g[0].day for g in ordered], split=split),
                                            invoice_date, payable, with_goods=with_goods)
-                 if terms.on_delivery else payment_terms.instalments(terms, invoice_date, payable))
+                 if terms.on_delivery else payment_terms.instalments(terms, invoice_date, payable, excluded_months(customer)))
         dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, code, dues, split_payment=split)
@@ -1012,6 +1012,14 @@ def terms_of(customer: Customer, method: PaymentMethod) -> str:
     if method is PaymentMethod.CASH_ON_DELIVERY and not _terms(customer.payment_terms).on_delivery:
         return payment_terms.AT_DELIVERY
     return customer.payment_terms
+
+
+def excluded_months(customer: Customer | None) -> payment_terms.ExcludedMonths | None:
+    """The customer's *mesi esclusi* as its dues move by them; None without them (the data check
+    refuses months without the day they move to)."""
+    if customer is None or not customer.excluded_months or customer.excluded_months_day is None:
+        return None
+    return payment_terms.ExcludedMonths(customer.excluded_months, customer.excluded_months_day)
 
 
 def delivered_by_day(lines: Sequence[InvoiceLine], days: Sequence[date], *, split: bool = False

@@ -47,7 +47,7 @@ from stdnum.it import codicefiscale, iva
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, months_of, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
@@ -121,6 +121,22 @@ BAD_NUMBERS_BEFORE = define(
     en="“{value}” does not say where numbering goes on: write for each series the series, the last number issued "
        "before the toolkit and its year, separated by commas (e.g. FT 345/2026, NC 12/2026, DDT 1200/2026), and "
        "SDI with the last progressive of the e-invoice files (e.g. SDI 412).")
+NOT_MONTHS = define(
+    "not-months", "error",
+    it="«{value}» non è un elenco di mesi: scrivi i mesi per nome o numero separati da virgole, es. «ago,dic» "
+       "o «8,12» (Excel legge «8,12» scritto da solo come un numero: scrivi «ago,dic»).",
+    en="“{value}” is not a list of months: write the months by name or number separated by commas, e.g. "
+       "“ago,dic” or “8,12” (Excel reads “8,12” typed alone as a number: write “ago,dic”).")
+EVERY_MONTH_EXCLUDED = define(
+    "every-month-excluded", "error",
+    it="«{value}» esclude tutti i dodici mesi: nessuna scadenza potrebbe cadere. Scrivi solo i mesi in cui il "
+       "cliente non paga, es. «ago,dic».",
+    en="“{value}” excludes all twelve months: no due date could fall anywhere. Write only the months the customer "
+       "does not pay in, e.g. “ago,dic”.")
+NOT_A_DUE_DAY = define(
+    "not-a-due-day", "error",
+    it="«{value}» non è un giorno del mese: scrivi un giorno da 1 a 31 (es. 10) oppure «FM» per la fine del mese.",
+    en="“{value}” is not a day of the month: write a day from 1 to 31 (e.g. 10) or “FM” for the month's end.")
 TOO_MANY_DECIMALS = define(
     "too-many-decimals", "error",
     it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
@@ -220,6 +236,8 @@ class Kind(StrEnum):
     EMAIL = "e-mail"
     DAY_MONTH = "day/month"
     NUMBERS_BEFORE = "series numbers"
+    MONTHS = "months"
+    DUE_DAY = "day of month"
 
 
 @dataclass(frozen=True, eq=False)
@@ -591,6 +609,34 @@ def _day_month(value: Any) -> tuple[int, int]:
     refuse(BAD_DAY_MONTH, value=value)
 
 
+def _months(value: Any) -> tuple[int, ...]:
+    if value.__class__ is tuple:
+        return value
+    try:
+        months = months_of(to_text(value))
+    except ValueError:
+        refuse(NOT_MONTHS, value=value)
+    if len(months) == 12:
+        refuse(EVERY_MONTH_EXCLUDED, value=value)
+    return months
+
+
+MONTH_END = 31
+"""The due day that stands for a month's end (`FM`): day 31 of a shorter month is its last."""
+_MONTH_END_WORDS = frozenset({"fm", "finemese", "fine", "eom", "endofmonth", "monthend", "end"})
+
+
+def _due_day(value: Any) -> int:
+    if value.__class__ is int and 1 <= value <= MONTH_END:
+        return int(value)
+    text = to_text(value)
+    if vocab.normalize(text) in _MONTH_END_WORDS:
+        return MONTH_END
+    if text.isdigit() and 1 <= int(text) <= MONTH_END:
+        return int(text)
+    refuse(NOT_A_DUE_DAY, value=value)
+
+
 FILES_SERIES = "SDI"
 """How *Numeri prima del toolkit* names the e-invoice files' progressive, which has no year."""
 _NUMBER_BEFORE = re.compile(r"(?P<series>\S+?)(?:\s+|-)(?:(?P<number>\d{1,7})\s*/\s*(?P<year>20\d\d)|"
@@ -766,6 +812,10 @@ DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
 """(day, month), from `07/12` or a date cell."""
 NumbersBefore = Annotated[tuple[tuple[str, int, int], ...], Cell(Kind.NUMBERS_BEFORE, _numbers_before, tuple)]
 """(series, year, last number) a desk issued before the toolkit, from `FT 345/2026, SDI 412`."""
+Months = Annotated[tuple[int, ...], Cell(Kind.MONTHS, _months, tuple)]
+"""Month numbers, January = 1, from `ago,dic`, `8,12` or `lug-ago`; never all twelve."""
+DueDay = Annotated[int, Cell(Kind.DUE_DAY, _due_day, int)]
+"""A day of the month a due moves to, 1 to 31, or `FM` (the month's end, kept as 31)."""
 Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]
 """Areas or routes, from text separated by commas."""
 LedgerSetting = Annotated[str, Cell(Kind.TEXT, _ledger_setting, str)]

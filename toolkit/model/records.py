@@ -66,11 +66,13 @@ from toolkit.model.cells import (
     Day,
     DayMonth,
     Discount,
+    DueDay,
     Email,
     Integer,
     LedgerSetting,
     Markup,
     Money,
+    Months,
     NumbersBefore,
     Percent,
     Postcode,
@@ -367,7 +369,8 @@ class Customer(Record):
         "Termini di pagamento", "Payment terms",
         "When invoices fall due: `IMM`, `30` (days), `30FM` (30 days then month end), `FM+30` (month end "
         "then 30 days), `30/60/90`, `MS10` (day 10 of next month), `CONSEGNA` (on each delivery's day; "
-        "always so for *Contrassegno*)",
+        "always so for *Contrassegno*); a due counted onto a Sunday or a national holiday falls on the next "
+        "working day (art. 1187 and 2963 c.c.)",
         "30FM")
     invoice_terms: Choice[InvoiceTerms] = column(
         "Termini di fatturazione", "Invoice terms", "When to invoice", "Schedulazione del cliente",
@@ -423,6 +426,17 @@ class Customer(Record):
         "The amount the letter declares the customer will buy without VAT from us (its *plafond*): invoices citing "
         "the letter stay N3.5 up to it, and what goes beyond is invoiced with VAT at each item's rate; empty: no "
         "ceiling is kept", "50000", default=None)
+    excluded_months: Months | None = column(
+        "Mesi esclusi", "Excluded months",
+        "Months no due date may fall in (*mesi esclusi*: shops in August, schools, December): `ago,dic` or "
+        "`8,12`; a due falling in one moves to *Giorno di slittamento* of the month after (of the first month "
+        "not excluded). Terms due at once or on delivery are not moved",
+        "ago,dic", default=None)
+    excluded_months_day: DueDay | None = column(
+        "Giorno di slittamento", "Moved to day",
+        "With *Mesi esclusi*, required: the day of the following month a due in an excluded month moves to, "
+        "`10` (31 August → 10 September), or `FM` for that month's end",
+        "10", default=None)
     source: InstanceOf[Source]
 
     @property

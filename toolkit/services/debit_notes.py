@@ -38,7 +38,7 @@ from toolkit.core.intent_ceiling import (
     debit_within,
     item_rates,
 )
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months
 from toolkit.core.letter_dates import debit_before_letter
 from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
@@ -195,7 +195,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         if refusal is not None:
             return Debited(None, [refusal], invoice=invoice.number)
         key, within = beyond or key, [told] if told else []
-    made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer))
+    customer = next((c for c in master.customers if c.code == invoice.customer), None)
+    made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer),
+                      excluded=excluded_months(customer))
     drafts = refused_after_draft_runs(conn, master.settings, [made], workbook, "la nota di debito", "the debit note")
     if drafts:
         return Debited(None, drafts, invoice=invoice.number)

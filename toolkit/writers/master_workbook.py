@@ -23,9 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics import vocab
 from toolkit.basics.cells import column_letter, quote_sheet
-from toolkit.basics.dates import excel_serial
+from toolkit.basics.dates import excel_serial, month_names
 from toolkit.basics.files import write_atomic
-from toolkit.model.cells import Kind
+from toolkit.model.cells import MONTH_END, Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
 from toolkit.writers.blocks import Column as Block
 from toolkit.writers.blocks import StreamedWorkbook
@@ -359,6 +359,11 @@ def _cell_writer(column: Column, lang: str, formats: _Formats) -> CellWriter:
         return _text_writer(_day_month, formats.text)
     if kind is Kind.NUMBERS_BEFORE:
         return _text_writer(_numbers_before, formats.text)
+    if kind is Kind.MONTHS:
+        return _text_writer(lambda v: month_names(tuple(v), lang) if isinstance(v, (tuple, list)) else str(v),
+                            formats.text)
+    if kind is Kind.DUE_DAY:
+        return _text_writer(lambda v: "FM" if v == MONTH_END else str(v), formats.text)
     return _text_writer(str, formats.text)
 
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 from toolkit.basics import tax_regimes, vat_ids
 from toolkit.basics.cells import Location
 from toolkit.basics.codes import folded
+from toolkit.basics.dates import month_names
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
@@ -473,6 +474,20 @@ TERMS_IGNORED_ON_DELIVERY = define(
     en="Customer {code}: pays cash on delivery, so their invoices fall due at delivery (the driver collects) and "
        "the terms “{value}” count for nothing. Write CONSEGNA in the payment terms, or change the payment method "
        "if the customer really pays on those terms.")
+EXCLUDED_MONTHS_WITHOUT_DAY = define(
+    "excluded-months-without-day", "error",
+    it="Cliente {code}: i mesi esclusi «{months}» non dicono dove vanno le scadenze che vi cadono. Scrivi in "
+       "Giorno di slittamento il giorno del mese successivo (es. 10: 31 agosto → 10 settembre) oppure FM per la sua "
+       "fine.",
+    en="Customer {code}: the excluded months “{months}” do not say where dues falling in them go. Write in Moved "
+       "to day the day of the following month (e.g. 10: 31 August → 10 September) or FM for its end.")
+DAY_WITHOUT_EXCLUDED_MONTHS = define(
+    "moved-day-without-excluded-months", "warning",
+    title=("Giorno di slittamento senza mesi esclusi", "Moved to day without excluded months"),
+    it="Cliente {code}: il giorno di slittamento {day} non sposta nessuna scadenza senza mesi esclusi. Scrivi in "
+       "Mesi esclusi i mesi in cui il cliente non paga (es. ago,dic), oppure svuota la cella.",
+    en="Customer {code}: the moved-to day {day} moves no due without excluded months. Write in Excluded months "
+       "the months the customer does not pay in (e.g. ago,dic), or clear the cell.")
 PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT = define(
     "public-body-without-split-payment", "warning",
     title=("Pubblica amministrazione senza scissione dei pagamenti",
@@ -661,6 +676,12 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         else:
             if deferred and c.payment_method is PaymentMethod.CASH_ON_DELIVERY:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
+        if c.excluded_months and c.excluded_months_day is None:
+            yield EXCLUDED_MONTHS_WITHOUT_DAY(_at(layout, c, "excluded_months"), code=c.code,
+                                              months=month_names(c.excluded_months))
+        elif c.excluded_months_day is not None and not c.excluded_months:
+            yield DAY_WITHOUT_EXCLUDED_MONTHS(_at(layout, c, "excluded_months_day"), code=c.code,
+                                              day=c.excluded_months_day)
         if c.sdi_code and not _SDI_CODE_SHAPE.fullmatch(c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
         elif c.sdi_code and not at_home and c.sdi_code.strip().upper() not in _abroad_codes(c, country):
