@@ -12,6 +12,7 @@ C002's 30 days count Sunday 30 August: due Monday the 31st.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal as D
@@ -33,8 +34,10 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.model.records import MasterData
 from toolkit.services import einvoice
+from toolkit.services.debit_notes import debit
 from toolkit.services.invoicing import run
 from toolkit.services.orders import create
+from toolkit.services.printing import Selection, print_documents
 from toolkit.services.reports import build
 from toolkit.services.shipping import ship
 from toolkit.writers.accountants import write_copies, write_workbook
@@ -211,3 +214,32 @@ def test_the_command_lines_json_gives_the_moved_dues(tmp_path, capsys):
     dues = {x["customer"]: [(d["date"], D(str(d["amount"]))) for d in x["dues"]] for x in answer["invoices"]}
     assert [day for day, _ in dues["C001"]] == ["2026-09-10"]
     assert [day for day, _ in dues["C002"]] == [d.isoformat() for d in C002_DUES]
+
+
+def test_a_debit_note_falls_due_by_the_customers_excluded_months_too(july, tmp_path):
+    """Debit notes on C001's invoice, due by its `30FM` from their own dates: one of 31 July
+    counts 31 August, moved to 10 September as the invoice was; one of 3 August counts
+    30 September, outside August, and stays."""
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copyfile(july.ledger.engine.url.database, copy)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    for day, due in ((date(2026, 7, 31), C001_DUE), (date(2026, 8, 3), date(2026, 9, 30))):
+        made = debit(ledger, july.master, july.c001.number, D("10"), "22", "Adeguamento prezzo", day, CLOSING_DAY)
+        assert made.note is not None, made.problems
+        assert [x.due_date for x in made.note.dues] == [due]
+    ledger.engine.dispose()
+
+
+def test_a_reprint_says_the_dues_issued_whatever_the_columns_say_now(july, tmp_path):
+    """August no longer excluded on *Clienti* after the invoice: printed again, it is due on
+    10 September as issued, not on 31 August as its terms would count today."""
+    s = july_sheets()
+    [c001] = [row for row in s["Clienti"] if row[0] == "C001"]
+    c001[10:12] = [None, None]
+    now = check(minimal.workbook(s)).master
+    assert now is not None and now.customers[0].excluded_months is None
+    printed = print_documents(now, july.ledger, "invoices", Selection(numbers=(july.c001.number,)),
+                              tmp_path / "again.xlsx", "it")
+    sheet = openpyxl.load_workbook(printed.written)[july.c001.number]
+    [header] = [c for row in sheet.iter_rows() for c in row if c.value == "Scadenza"]
+    assert sheet.cell(header.row + 1, header.column).value == datetime(2026, 9, 10)
