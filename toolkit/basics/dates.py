@@ -22,6 +22,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from toolkit.basics.vocab import parse_cycle
+
 ROME = ZoneInfo("Europe/Rome")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
@@ -176,9 +178,6 @@ def parse_month(text: str) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
-_MONTH_SEPARATORS = re.compile(r"[,;/+\s]+")
-_MONTH_RANGE = re.compile(r"\s*[-\u2013\u2014]\s*")
-_MONTH_JOINING = frozenset({"e", "ed", "and", "&"})
 MONTH_ABBREVIATIONS = {
     "it": ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -193,21 +192,7 @@ def months_of(text: str) -> tuple[int, ...]:
     >>> months_of("8,12"), months_of("ago, dic"), months_of("Agosto e Dicembre"), months_of("dic-gen")
     ((8, 12), (8, 12), (8, 12), (1, 12))
     """
-    months: set[int] = set()
-    for part in _MONTH_SEPARATORS.split(_MONTH_RANGE.sub("-", text.strip())):
-        if not part or part.casefold() in _MONTH_JOINING:
-            continue
-        ends = [_month_number(end) for end in part.split("-")]
-        if len(ends) == 2:
-            a, b = ends
-            months.update(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
-        elif len(ends) == 1:
-            months.add(ends[0])
-        else:
-            raise ValueError(text)
-    if not months:
-        raise ValueError(text)
-    return tuple(sorted(months))
+    return parse_cycle(text, _month_number, 1, 12)
 
 
 def month_names(months: tuple[int, ...], lang: str = "it") -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -401,21 +401,36 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
     >>> parse_weekdays("Lun - Ven"), parse_weekdays("lun – mer"), parse_weekdays("lun e gio")
     ((0, 1, 2, 3, 4), (0, 1, 2), (0, 3))
     """
-    days: set[int] = set()
-    for part in re.split(r"[,;/ ]+", _DASH.sub("-", text.strip())):
+    return parse_cycle(text, _weekday, 0, 6)
+
+
+def parse_cycle(text: str, number: Callable[[str], int], first: int, last: int) -> tuple[int, ...]:
+    """The numbers, `first` to `last`, of a cycle's names (weekdays, months) as a desk lists them:
+    separated by commas, semicolons, slashes, blanks or `e`/`and`, a range with a dash wrapping
+    past `last` (`dom-lun`, `dic-gen`); `number` reads one name, `ValueError` for a word that is
+    none, as for a list with nothing in it."""
+    found: set[int] = set()
+    for part in re.split(r"[,;/+\s]+", _DASH.sub("-", text.strip())):
         if not part or part.casefold() in _JOINING:
             continue
-        ends = [normalize(x) for x in part.split("-")]
-        if len(ends) == 2 and all(e in _WEEKDAY_WORDS for e in ends):
-            a, b = (_WEEKDAY_WORDS[e] for e in ends)
-            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
-        elif len(ends) == 1 and ends[0] in _WEEKDAY_WORDS:
-            days.add(_WEEKDAY_WORDS[ends[0]])
+        ends = [number(end) for end in part.split("-")]
+        if len(ends) == 2:
+            a, b = ends
+            found.update(range(a, b + 1) if a <= b else [*range(a, last + 1), *range(first, b + 1)])
+        elif len(ends) == 1:
+            found.add(ends[0])
         else:
             raise ValueError(text)
-    if not days:
+    if not found:
         raise ValueError(text)
-    return tuple(sorted(days))
+    return tuple(sorted(found))
+
+
+def _weekday(word: str) -> int:
+    found = _WEEKDAY_WORDS.get(normalize(word))
+    if found is None:
+        raise ValueError(word)
+    return found
 
 
 def format_weekdays(days: tuple[int, ...], lang: str = "it") -> str:
