@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
@@ -75,6 +76,21 @@ def test_every_electronic_invoice_of_the_month_is_valid_against_the_official_sch
     assert sorted(zipfile.ZipFile(archive).namelist()) == [path.name for path in files]
     assert any(f"{tally.einvoices} file XML" in line for line in tally.summary("it"))
 
+
+
+def test_every_electronic_invoice_of_the_month_passes_sdis_controls_beyond_the_schema(april):
+    """SDI's content controls (`sdi_controls`: totals, natures, rates, parties, …) on each file
+    of the month, and no two files one document to SDI (00404)."""
+    import sdi_controls
+
+    out, tally, _ = april
+    files = [path.read_bytes() for path in sorted((out / "fatture-elettroniche").glob("*.xml"))]
+    assert len(files) == tally.einvoices > 10
+    assert {n: found for n, xml in enumerate(files) if (found := sdi_controls.breaches(xml))} == {}
+    assert sdi_controls.duplicates(files) == []
+    kinds = {ET.fromstring(xml).findtext("FatturaElettronicaBody/DatiGenerali/DatiGeneraliDocumento/TipoDocumento")
+             for xml in files}
+    assert {"TD01", "TD24", "TD04"} <= kinds
 
 def test_invoices_read_in_bulk_are_exactly_those_load_invoices_reads(april):
     """The e-invoice export reads a month through `load_invoices_in_bulk`, for speed: the same

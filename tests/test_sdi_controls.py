@@ -1,0 +1,319 @@
+"""SDI's content controls (`sdi_controls`) on the files the toolkit writes, beyond the schema.
+
+Two halves: each control is shown to fail on a hand-made file that breaks it (a control that
+cannot fail proves nothing), and every kind of document the toolkit issues, with the edge
+cases a desk meets, is written, then read back through every control and the official schema.
+The month of the demo goes through them in `test_demo.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal as D
+
+import einvoice_factories as f
+import pytest
+import sdi_controls
+from fatturapa_reading import schema_errors
+
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.debit_notes import debit_note
+from toolkit.core.einvoice import RelatedDocument, build, check
+from toolkit.core.invoicing import InvoiceKind, Period, build_invoice
+from toolkit.writers.fatturapa import xml_bytes
+
+B = f.billable
+DDT = f.ddt()
+
+
+def _issued(*billables, buyer=None, stamp: bool = False, kind: InvoiceKind = InvoiceKind.INVOICE,
+            number: str = "FT-2026-00001", day: date = f.DAY):
+    """An invoice as month end issues it: lines, VAT summary, dues, the charged stamp duty."""
+    made = build_invoice(buyer or f.customer(), kind, None, Period(day.replace(day=1), day), day, billables,
+                         charge_stamp_duty=stamp)
+    return dataclasses.replace(made, number=number)
+
+
+def _file(inv, buyer=None, **fields) -> tuple[bytes, list[str]]:
+    """The invoice's file and what the toolkit's own checks said of its tree."""
+    doc = build(inv, f.seller(), buyer or f.customer(), "00001", **fields)
+    return xml_bytes(doc), [p.code for p in check(doc)]
+
+
+# --- each control fails on a file that breaks it ------------------------------------------------
+
+def _base() -> bytes:
+    """A deferred invoice at 22 % and 10 % with an exempt N4 line over the stamp duty's threshold."""
+    inv = _issued(B(delivery=DDT), B("A002", "3", "2.99", "10", delivery=DDT, line=2),
+                  B("A003", "1", "100", "0", "N4", delivery=DDT, line=3), stamp=True)
+    xml, said = _file(inv)
+    assert said == []
+    return xml
+
+
+def _edit(change: Callable[[ET.Element], object]) -> bytes:
+    root = ET.fromstring(_base())
+    change(root)
+    return ET.tostring(root)
+
+
+def _at(root: ET.Element, path: str) -> ET.Element:
+    found = root.find(path)
+    assert found is not None, path
+    return found
+
+
+H, BODY = "FatturaElettronicaHeader", "FatturaElettronicaBody"
+BUYER, SELLER = f"{H}/CessionarioCommittente/DatiAnagrafici", f"{H}/CedentePrestatore/DatiAnagrafici"
+DOC = f"{BODY}/DatiGenerali/DatiGeneraliDocumento"
+LINES, SUMMARY = f"{BODY}/DatiBeniServizi/DettaglioLinee", f"{BODY}/DatiBeniServizi/DatiRiepilogo"
+
+
+def _set(path: str, value: str) -> Callable[[ET.Element], None]:
+    def change(root: ET.Element) -> None:
+        _at(root, path).text = value
+    return change
+
+
+def _add(path: str, tag: str, value: str | None = None) -> Callable[[ET.Element], ET.Element]:
+    def change(root: ET.Element) -> ET.Element:
+        element = ET.SubElement(_at(root, path), tag)
+        element.text = value
+        return element
+    return change
+
+
+def _drop(parent: str, tag: str) -> Callable[[ET.Element], None]:
+    def change(root: ET.Element) -> None:
+        node = _at(root, parent)
+        node.remove(_at(node, tag))
+    return change
+
+
+def _both(*changes: Callable[[ET.Element], object]) -> Callable[[ET.Element], None]:
+    def change(root: ET.Element) -> None:
+        for c in changes:
+            c(root)
+    return change
+
+
+def _line(n: int) -> str:
+    return f"{LINES}[{n}]"
+
+
+def _row(n: int) -> str:
+    return f"{SUMMARY}[{n}]"
+
+
+def _discount(path: str) -> Callable[[ET.Element], None]:
+    return lambda root: _add(path, "ScontoMaggiorazione")(root).append(_tipo("SC"))
+
+
+def _tipo(value: str) -> ET.Element:
+    tipo = ET.Element("Tipo")
+    tipo.text = value
+    return tipo
+
+
+def _linked(day: str) -> Callable[[ET.Element], None]:
+    def change(root: ET.Element) -> None:
+        block = ET.SubElement(_at(root, f"{BODY}/DatiGenerali"), "DatiFattureCollegate")
+        ET.SubElement(block, "IdDocumento").text = "FT-2026-00099"
+        ET.SubElement(block, "Data").text = day
+    return change
+
+
+def _buyer_vat(country: str, code: str) -> Callable[[ET.Element], None]:
+    return _both(_set(f"{BUYER}/IdFiscaleIVA/IdPaese", country), _set(f"{BUYER}/IdFiscaleIVA/IdCodice", code))
+
+
+def _no_buyer_vat(root: ET.Element) -> None:
+    buyer = _at(root, BUYER)
+    buyer.remove(_at(buyer, "IdFiscaleIVA"))
+
+
+# The base's lines: 1 at 22 %, 2 at 10 %, 3 exempt N4, 4 the stamp duty (N1); its summaries in
+# the order rate 0 N1, rate 0 N4, 10, 22.
+BREAKS = [
+    ("00400", _drop(_line(3), "Natura")),
+    ("00401", _add(_line(1), "Natura", "N4")),
+    ("00417", _both(_no_buyer_vat)),
+    ("00418", _linked("2026-05-02")),
+    ("00419", _drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]")),
+    ("00420", _both(_set(f"{_row(2)}/Natura", "N6.3"), _set(f"{_line(3)}/Natura", "N6.3"),
+                    _add(_row(2), "EsigibilitaIVA", "S"))),
+    ("00421", _set(f"{_row(4)}/Imposta", "3.32")),
+    ("00422", _set(f"{_row(4)}/ImponibileImporto", "16.01")),
+    ("00423", _set(f"{_line(1)}/PrezzoTotale", "15.02")),
+    ("00424", _both(_set(f"{_line(1)}/AliquotaIVA", "0.22"), _set(f"{_row(4)}/AliquotaIVA", "0.22"))),
+    ("00425", _set(f"{DOC}/Numero", "FT-ABC")),
+    ("00426", _add(f"{H}/DatiTrasmissione", "PECDestinatario", "bar@pec.it")),
+    ("00427", lambda root: (_set(f"{H}/DatiTrasmissione/FormatoTrasmissione", "FPA12")(root),
+                            root.set("versione", "FPA12"))),
+    ("00428", lambda root: root.set("versione", "FPA12")),
+    ("00429", _drop(_row(2), "Natura")),
+    ("00430", _add(_row(4), "Natura", "N4")),
+    ("00437", _discount(DOC)),
+    ("00438", _discount(_line(1))),
+    ("00445", _both(_set(f"{_line(3)}/Natura", "N2"), _set(f"{_row(2)}/Natura", "N2"))),
+    ("00471", _buyer_vat("IT", f.SELLER_VAT)),
+    ("00472", _set(f"{DOC}/TipoDocumento", "TD27")),
+    ("00473", _set(f"{DOC}/TipoDocumento", "TD17")),
+    ("00475", _both(_set(f"{DOC}/TipoDocumento", "TD16"), _no_buyer_vat, _add(BUYER, "CodiceFiscale",
+                                                                               "RSSMRA80A01H501U"))),
+    ("00476", _both(_buyer_vat("DE", "123456789"), _set(f"{SELLER}/IdFiscaleIVA/IdPaese", "FR"))),
+    ("00313", _set(f"{H}/DatiTrasmissione/CodiceDestinatario", "XXXXXXX")),
+    ("00301", _set(f"{SELLER}/IdFiscaleIVA/IdCodice", "00743110158")),
+    ("00305", _set(f"{BUYER}/IdFiscaleIVA/IdCodice", "02047290223")),
+    ("00306", _add(BUYER, "CodiceFiscale", "RSSMRA80A01H501V")),
+    ("coherence-total", _set(f"{DOC}/ImportoTotaleDocumento", "140.00")),
+    ("coherence-payments", _set(f"{BODY}/DatiPagamento/DettaglioPagamento[1]/ImportoPagamento", "1.00")),
+    ("coherence-line-reference", _add(f"{BODY}/DatiGenerali/DatiDDT", "RiferimentoNumeroLinea", "9")),
+    ("coherence-intent", _both(_set(f"{_line(3)}/Natura", "N3.5"), _set(f"{_row(2)}/Natura", "N3.5"))),
+    ("coherence-stamp-duty", _drop(DOC, "DatiBollo")),
+]
+
+
+def test_the_base_file_passes_every_control_and_the_schema():
+    assert sdi_controls.breaches(_base()) == []
+    assert schema_errors(_base()) == []
+
+
+@pytest.mark.parametrize("code, change", BREAKS, ids=[b[0] for b in BREAKS])
+def test_each_control_fails_on_a_file_that_breaks_it(code, change):
+    assert code in {b.code for b in sdi_controls.breaches(_edit(change))}
+
+
+@pytest.mark.parametrize("code, changes, fails", [
+    ("00421", {"Imposta": "3.31"}, False), ("00421", {"Imposta": "3.32"}, True),
+    ("00422", {"ImponibileImporto": "16.00", "Imposta": "3.52"}, False),
+    ("00422", {"ImponibileImporto": "16.01", "Imposta": "3.52"}, True),
+    ("00423", {"PrezzoTotale": "15.01"}, False), ("00423", {"PrezzoTotale": "15.02"}, True),
+])
+def test_the_tolerances_are_sdis_a_cent_for_vat_and_line_a_euro_for_the_taxable(code, changes, fails):
+    """00421 and 00423 allow a cent, 00422 a euro (the rounding of many lines summed)."""
+    where = _line(1) if code == "00423" else _row(4)
+    said = {b.code for b in sdi_controls.breaches(_edit(_both(*(_set(f"{where}/{k}", v)
+                                                               for k, v in changes.items()))))}
+    assert (code in said) is fails, said
+
+
+@pytest.mark.parametrize("discounted", [True, False])
+def test_a_discount_on_the_line_counts_in_its_total(discounted):
+    """00423 takes the line's ScontoMaggiorazione: 10 × 1.50 less 10 % is 13.50, and without
+    the discount it is not."""
+    def change(root: ET.Element) -> None:
+        line = _at(root, _line(1))
+        if discounted:
+            block = ET.SubElement(line, "ScontoMaggiorazione")
+            block.append(_tipo("SC"))
+            ET.SubElement(block, "Percentuale").text = "10.00"
+        _at(line, "PrezzoTotale").text = "13.50"
+    assert ("00423" in {b.code for b in sdi_controls.breaches(_edit(change))}) is not discounted
+
+
+def test_two_summaries_of_one_rate_are_summed_against_its_lines():
+    """The format allows a rate two DatiRiepilogo (two legal references): 00422 is on their sum."""
+    def split(root: ET.Element) -> None:
+        goods = _at(root, f"{BODY}/DatiBeniServizi")
+        row = _at(root, _row(4))
+        twin = ET.fromstring(ET.tostring(row))
+        _at(row, "ImponibileImporto").text, _at(row, "Imposta").text = "10.00", "2.20"
+        _at(twin, "ImponibileImporto").text, _at(twin, "Imposta").text = "5.00", "1.10"
+        goods.append(twin)
+    assert sdi_controls.breaches(_edit(split)) == []
+
+
+def test_the_same_document_sent_twice_is_a_duplicate_and_a_credit_note_of_that_number_is_not():
+    base = _base()
+    note = _edit(_set(f"{DOC}/TipoDocumento", "TD04"))
+    assert [b.code for b in sdi_controls.duplicates([base, note])] == []
+    assert [b.code for b in sdi_controls.duplicates([base, note, base])] == ["00404"]
+
+
+@pytest.mark.parametrize("code, ok", [("00743110157", True), ("00743110158", False), ("0074311015", False),
+                                      ("RSSMRA80A01H501U", True), ("RSSMRA80A01H501V", False),
+                                      ("LNGNTN77P06G702M", True), ("RSSMRA80A01H5O1U", False)])
+def test_the_check_digits_of_partita_iva_and_codice_fiscale(code, ok):
+    checker = sdi_controls.vat_number_ok if len(code) == 11 and code.isdigit() and "0074" in code \
+        else sdi_controls.tax_code_ok
+    assert checker(code) is ok
+
+
+# --- every kind of document the toolkit issues passes them --------------------------------------
+
+LETTER = dict(intent_protocol="21101817252348513-000001", intent_date=date(2026, 1, 10))
+ABROAD = dict(sdi_code=None, province=None)
+
+
+def _scenarios():
+    """(name, invoice, buyer, build's arguments): one per kind of document and edge case."""
+    c = f.customer
+    pa = c(sdi_code="UFXYZ1", split_payment=True, cig="ZA1B2C3D4E", cup="J11B21000010001")
+    german = c(country="DE", vat_number="DE123456789", postcode="10115", city="Berlin", vat_nature="N3.2", **ABROAD)
+    paid_at_delivery = c(payment_method=PaymentMethod.CASH_ON_DELIVERY, payment_terms="CONSEGNA")
+    invoiced = _issued(B(delivery=DDT), B("A002", "3", "2.99", "10", delivery=DDT, line=2))
+    linked = (RelatedDocument("FT-2026-00001", f.DAY),)
+    yield "several rates", _issued(B(delivery=DDT), B("A2", rate="10", delivery=DDT, line=2),
+                                   B("A3", rate="4", delivery=DDT, line=3), B("A4", rate="5", delivery=DDT, line=4),
+                                   B("A5", "1", "100", "0", "N4", delivery=DDT, line=5)), None, {}
+    yield "many decimals", _issued(B(qty="1.235", price="0.123457", delivery=DDT),
+                                   B("A2", "999999.999", "12.345678", delivery=DDT, line=2),
+                                   B("A3", "0.001", "999999.99", delivery=DDT, line=3)), None, {}
+    yield "zero price, a 100 % discount", _issued(B(qty="5", price="0", delivery=DDT),
+                                                  B("A2", "1", "0", "0", "N4", delivery=DDT, line=2)), None, {}
+    yield "letter of intent", _issued(B("A1", "1", "1000", "0", "N3.5", delivery=DDT),
+                                      B("A2", delivery=DDT, line=2), buyer=c(**LETTER), stamp=True), c(**LETTER), {}
+    yield "stamp duty charged", _issued(B("A1", "1", "77.48", "0", "N4", delivery=DDT), stamp=True), None, {}
+    yield "stamp duty not charged", _issued(B("A1", "1", "77.48", "0", "N4", delivery=DDT)), None, {}
+    yield "public administration, split payment", _issued(
+        B(delivery=DDT), B("A2", "1", "100", "0", "N4", delivery=DDT, line=2), buyer=pa, stamp=True), pa, {}
+    yield "reverse charge", _issued(B("A1", "1", "500", "0", "N6.7", delivery=DDT), B("A2", delivery=DDT, line=2),
+                                    buyer=pa), pa, {}
+    yield "intra-EU supply", _issued(B("A1", "1", "100", "0", "N3.2", delivery=DDT), buyer=german), german, {}
+    for country, vat, nature in (("GB", "GB123456789", "N3.1"), ("CH", "CHE123456789", "N3.1"),
+                                 ("GR", "EL123456789", "N3.2"), ("SM", "SM12345", "N3.3")):
+        buyer = c(country=country, vat_number=vat, postcode="47890" if country == "SM" else "1000",
+                  city="Città", vat_nature=nature, **ABROAD)
+        yield f"customer in {country}", _issued(B("A1", "1", "100", "0", nature, delivery=DDT), buyer=buyer), buyer, {}
+    consumer = c(country="FR", vat_number=None, tax_code=None, postcode="75001", city="Paris", **ABROAD)
+    yield "consumer abroad", _issued(B(delivery=DDT), buyer=consumer), consumer, {}
+    italian = c(country="DE", vat_number=None, tax_code="RSSMRA80A01H501U", postcode="10115", city="Berlin", **ABROAD)
+    yield "Italian living abroad", _issued(B(delivery=DDT), buyer=italian), italian, {}
+    private = c(vat_number=None, tax_code="RSSMRA80A01H501U", sdi_code=None)
+    yield "private customer, codice fiscale only", _issued(B(delivery=DDT), buyer=private), private, {}
+    pec = c(sdi_code=None, pec="bar.centrale@pec.it")
+    yield "PEC instead of a code", _issued(B(delivery=DDT), buyer=pec), pec, {}
+    yield "cash on delivery", _issued(B(delivery=DDT), B("A2", delivery=f.ddt("DDT-2026-00020", date(2026, 4, 20), 20),
+                                                         line=2), buyer=paid_at_delivery), paid_at_delivery, {}
+    yield "immediate invoice", dataclasses.replace(_issued(B()), invoice_date=date(2026, 4, 8)), None, {}
+    long_text = "Caffè “Bar” – " + "à" * 1200
+    yield "long description, typography", _issued(B(description=long_text, delivery=DDT),
+                                                  B("A2", description="Łódź ½ kg €", delivery=DDT, line=2)), None, {}
+    yield "a line taken off", _issued(B(qty="10", delivery=DDT), B("A2", "-1", "20", delivery=DDT, line=2)), None, {}
+    yield "credit note TD04", _issued(B(qty="-2", delivery=DDT), kind=InvoiceKind.CREDIT_NOTE,
+                                      number="NC-2026-00001"), None, {"linked": linked}
+    yield "credit note under a letter", _issued(B("A1", "-1", "1000", "0", "N3.5", delivery=DDT),
+                                                kind=InvoiceKind.CREDIT_NOTE, number="NC-2026-00002", buyer=c(**LETTER)
+                                                ), c(**LETTER), {"linked": linked}
+    debit = debit_note(dataclasses.replace(invoiced, id=1), D("12.35"), (D(22), None), date(2026, 5, 4),
+                       "Adeguamento prezzo", charge_stamp_duty=True)
+    yield "debit note TD05", dataclasses.replace(debit, number="FT-2026-00002"), None, {"linked": linked}
+    exempt_debit = debit_note(dataclasses.replace(invoiced, id=1), D("100"), (D(0), "N4"), date(2026, 5, 4),
+                              "Spese", charge_stamp_duty=True)
+    yield "exempt debit note", dataclasses.replace(exempt_debit, number="FT-2026-00003"), None, {"linked": linked}
+
+
+SCENARIOS = list(_scenarios())
+
+
+@pytest.mark.parametrize("name, inv, buyer, fields", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_every_kind_of_document_passes_sdis_controls_and_the_schema(name, inv, buyer, fields):
+    xml, said = _file(inv, buyer, **fields)
+    assert said == []
+    assert sdi_controls.breaches(xml) == []
+    assert schema_errors(xml) == []
+
