@@ -74,6 +74,8 @@ CHECKS = [
     pytest.param("einvoice-00422", lambda d: with_summary(d, 0, taxable=d.body.summary[0].taxable + D("1.01")),
                  id="00422-taxable"),
     pytest.param("einvoice-00423", lambda d: with_line(d, 0, total=d.body.lines[0].total + D("0.02")), id="00423-line-total"),
+    pytest.param("einvoice-00424", lambda d: with_summary(with_line(d, 0, rate=D("0.22")), 0, rate=D("0.22")),
+                 id="00424-rate-not-in-percent"),
     pytest.param("einvoice-00425", lambda d: replace(d, body=dict(number="FT-ABC")), id="00425-number-without-digits"),
     pytest.param("einvoice-00313", lambda d: replace(d, transmission=dict(recipient_code="XXXXXXX")),
                  id="00313-abroad-code-to-an-italian-vat-id"),

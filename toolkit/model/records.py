@@ -517,7 +517,9 @@ class Item(Record):
         short=("Descr.", "Desc."))
     unit: Text = column("Unità di misura", "Unit", "Unit of measure", "pz", aliases=("UM", "U.M."))
     vat_rate: Percent | None = column(
-        "Aliquota IVA", "VAT rate", "VAT rate in percent (22, 10, 5, 4, 0)", "22", default=None,
+        "Aliquota IVA", "VAT rate",
+        "VAT rate in percent (22, 10, 5, 4, 0), two decimals at most; one between 0 and 1 (`0,22` typed as text) "
+        "is refused, as SDI rejects it (00424)", "22", default=None,
         short=("IVA", "Aliq. IVA", "% IVA", "IVA %", "VAT"))
     vat_nature: Text | None = column(
         "Natura", "Exemption nature", "Nature code (N1–N7, e.g. N2.1) when the rate is 0", "N4", default=None,

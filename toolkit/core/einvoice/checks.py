@@ -17,6 +17,7 @@ at the desk instead of days later in a notice from SDI:
   invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
   use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
+  00424 a rate in percent (22.00, not 0.22: nothing between 0 and 1);
   00425 an invoice number with at least one digit; 00426 a PEC address only with the
   recipient code 0000000; 00427 a 6-character recipient code with FPA12 only, a 7-character
   one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code);
@@ -130,6 +131,10 @@ VAT_NOT_RATE = _sdi(
 TAXABLE_NOT_LINES = _sdi(
     "00422", "l'imponibile {found} non è la somma delle righe ({expected})",
     "the taxable amount {found} is not the sum of the lines ({expected})")
+RATE_NOT_PERCENT = _sdi(
+    "00424", "l'aliquota IVA {rate} non è espressa in percentuale (22.00, non 0.22): correggi l'aliquota "
+             "dell'articolo nel foglio Articoli",
+    "the VAT rate {rate} is not in percent (22.00, not 0.22): correct the item's rate on the Items sheet")
 LINE_NOT_PRODUCT = _sdi(
     "00423", "il totale {found} non è quantità × prezzo unitario ({expected})",
     "the total {found} is not quantity × unit price ({expected})")
@@ -229,6 +234,8 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
         elif rate and nature:
             problems.append(NATURE_WITH_RATE(None, invoice=invoice, field=f"{_at(line)}/Natura", nature=nature,
                                              rate=rate))
+        if 0 < rate < 1:
+            problems.append(RATE_NOT_PERCENT(None, invoice=invoice, field=f"{_at(line)}/AliquotaIVA", rate=rate))
         expected = line.unit_price * line.quantity
         if abs(total - expected) > CENT:
             problems.append(LINE_NOT_PRODUCT(None, invoice=invoice, field=f"{_at(line)}/PrezzoTotale", found=total,
@@ -249,6 +256,8 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
                                                      nature=row.nature, rate=row.rate))
         if row.nature in codes.RETIRED_NATURES:
             retired.add(row.nature)
+        if 0 < row.rate < 1:
+            problems.append(RATE_NOT_PERCENT(None, invoice=invoice, field=f"{where}/AliquotaIVA", rate=row.rate))
         expected = row.taxable * row.rate / 100
         if abs(row.vat - expected) > CENT:
             problems.append(VAT_NOT_RATE(None, invoice=invoice, field=f"{where}/Imposta", found=row.vat,

@@ -331,6 +331,19 @@ UNUSUAL_VAT_RATE = define(
     title=("Aliquota IVA insolita", "Unusual VAT rate"),
     it="L'aliquota IVA {rate}% non è un'aliquota italiana (4, 5, 10, 22): controlla che sia giusta.",
     en="VAT rate {rate}% is not an Italian rate (4, 5, 10, 22): check that it is right.")
+VAT_RATE_NOT_PERCENT = define(
+    "vat-rate-not-percent", "error",
+    it="L'aliquota IVA {rate}% è fra 0 e 1: lo SDI scarta la fattura elettronica con un'aliquota non espressa in "
+       "percentuale (codice 00424), e la fattura sarebbe già emessa con quell'IVA. Scrivi l'aliquota in percentuale "
+       "(22 per il 22%, non 0,22).",
+    en="VAT rate {rate}% is between 0 and 1: SDI rejects an e-invoice whose rate is not in percent (code 00424), "
+       "and the invoice would already be issued with that VAT. Write the rate in percent (22 for 22%, not 0.22).")
+VAT_RATE_DECIMALS = define(
+    "vat-rate-decimals", "error",
+    it="L'aliquota IVA {rate}% ha più di due decimali, che la fattura elettronica non ammette: la fattura sarebbe "
+       "emessa e il suo file non si potrebbe scrivere. Scrivi l'aliquota con al più due decimali (es. 7,65).",
+    en="VAT rate {rate}% has more than two decimals, which the e-invoice does not allow: the invoice would be issued "
+       "and its file could not be written. Write the rate with two decimals at most (e.g. 7.65).")
 VAT_CHANGE_WITHOUT_DAY = define(
     "vat-change-without-day", "error",
     it="L'articolo {code} ha Nuova aliquota IVA {rate}% ma nessuna data in Dal: scrivi il primo giorno in cui vale "
@@ -514,6 +527,8 @@ reference it was made with, so a longer one is refused before any order carries 
 NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
            *(f"N6.{i}" for i in range(1, 10)), "N7"}
 ITALIAN_RATES = {0, 4, 5, 10, 22}
+CENT_RATE = Decimal("0.01")
+"""The finest step of a rate FatturaPA carries (AliquotaIVA: two decimals)."""
 
 
 def _at(layout: Layout, record: Record, field: str):
@@ -856,8 +871,8 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield ZERO_RATE_NEEDS_NATURE(_at(layout, i, "vat_nature"), code=i.code)
         elif fault is NATURE_WITH_RATE:
             yield NATURE_WITH_RATE(_at(layout, i, "vat_nature"), code=i.code, rate=i.vat_rate, nature=nature)
-        elif fault is UNUSUAL_VAT_RATE:
-            yield UNUSUAL_VAT_RATE(_at(layout, i, "vat_rate"), rate=i.vat_rate)
+        elif fault is not None:
+            yield fault(_at(layout, i, "vat_rate"), rate=i.vat_rate)
         if i.new_vat_rate is not None or i.vat_from is not None:
             yield from _vat_change(i, layout, no_vat, regime, nature)
 
@@ -880,8 +895,8 @@ def _vat_change(i: Item, layout: Layout, no_vat: str | None, regime: str, nature
         yield ZERO_RATE_NEEDS_NATURE(at, code=i.code)
     elif fault is NATURE_WITH_RATE:
         yield NATURE_WITH_RATE(at, code=i.code, rate=i.new_vat_rate, nature=nature)
-    elif fault is UNUSUAL_VAT_RATE:
-        yield UNUSUAL_VAT_RATE(at, rate=i.new_vat_rate)
+    elif fault in (UNUSUAL_VAT_RATE, VAT_RATE_NOT_PERCENT, VAT_RATE_DECIMALS):
+        yield fault(at, rate=i.new_vat_rate)
 
 
 def _vat_fault(rate: Decimal | None, nature: str | None) -> ProblemType | None:
@@ -894,6 +909,10 @@ def _vat_fault(rate: Decimal | None, nature: str | None) -> ProblemType | None:
         return ZERO_RATE_NEEDS_NATURE
     if rate and nature:
         return NATURE_WITH_RATE
+    if rate is not None and 0 < rate < 1:
+        return VAT_RATE_NOT_PERCENT
+    if rate is not None and rate != rate.quantize(CENT_RATE):
+        return VAT_RATE_DECIMALS
     if rate is not None and rate not in ITALIAN_RATES:
         return UNUSUAL_VAT_RATE
     return None
