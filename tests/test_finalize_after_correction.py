@@ -57,7 +57,7 @@ def test_a_correction_after_the_draft_refuses_finalize_until_the_run_is_made_aga
     code, said = cli(capsys, "einvoice", workbook, "--run", run_id, "--out", tmp_path / "fe", "--ledger", ledger_url)
     assert code != 0 and f"L'emissione {run_id} è in bozza" in said, said
 
-    iban = _set(workbook, "Impostazioni", "IBAN", "Valore", "IT02L1234512345123456789012")
+    iban = _set(workbook, "Impostazioni", "IBAN", "Valore", "IT42L1234512345123456789012")
     code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--lang", "en", "--ledger", ledger_url)
     assert code == 1 and "Impostazioni!B" in said and "“IBAN” on Impostazioni is now" in said, said
     _set(workbook, "Impostazioni", "IBAN", "Valore", iban)
@@ -139,7 +139,7 @@ def test_an_iban_no_draft_prints_does_not_refuse(capsys, tmp_path, sample_workbo
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)
     run_id = _drafted(capsys, workbook, ledger_url, tmp_path / "fatture", "--customer", "C010")
-    _set(workbook, "Impostazioni", "IBAN", "Valore", "IT02L1234512345123456789012")
+    _set(workbook, "Impostazioni", "IBAN", "Valore", "IT42L1234512345123456789012")
     code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
     assert code == 0 and json.loads(said)["finalized"] == 1, said
 

@@ -258,7 +258,8 @@ class Settings(Record):
         "Serie note di credito", "Credit note series",
         "Prefix of credit-note numbers, at most 9 characters (the invoice series to share its numbering)", "NC", default="NC")
     iban: Text | None = column(
-        "IBAN", "IBAN", "Bank account printed on invoices for transfers", "IT60X0542811101000000123456", default=None)
+        "IBAN", "IBAN", "Bank account printed on invoices for transfers, and in their e-invoices: an IBAN, its "
+        "check digits verified (spaces allowed)", "IT60X0542811101000000123456", default=None)
     deferred_invoice_date: Choice[DeferredInvoiceDate] = column(
         "Data fattura differita", "Deferred invoice date",
         "Date of the month-end run's deferred invoices when --date is not given: `Fine mese` (the month's last "

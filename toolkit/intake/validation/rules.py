@@ -51,6 +51,7 @@ from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
 from toolkit.intake.validation.addresses import addresses
 from toolkit.intake.validation.case_variants import names_in_two_cases
+from toolkit.intake.validation.iban import iban
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
@@ -1322,7 +1323,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, registration, unique_codes, references, customers, addresses, items, periods, price_lists,
+    settings, registration, iban, unique_codes, references, customers, addresses, items, periods, price_lists,
     price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock,
     discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
