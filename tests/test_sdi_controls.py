@@ -317,3 +317,51 @@ def test_every_kind_of_document_passes_sdis_controls_and_the_schema(name, inv, b
     assert sdi_controls.breaches(xml) == []
     assert schema_errors(xml) == []
 
+
+
+# --- the demo's month with the customers a desk also has ---------------------------------------
+
+def _other_customers(workbook) -> None:
+    """The sample's invoiced customers made the kinds the sample lacks (sheet Clienti, by row):
+    an intra-EU business, a public administration paying by split payment with CIG and CUP, a
+    letter of intent of 500 € (the ceiling passed within the month), a private person with a
+    PEC, a San Marino business, a consumer abroad, a British business."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    rows = {
+        20: dict(C="DE129273398", D=None, F="10115", G="Berlin", H=None, I="DE", U=None, V=None, W="N3.2"),
+        27: dict(U="UFABCD", X="sì", Y="ZA1B2C3D4E", Z="J11B21000010001", M="Bonifico bancario"),
+        28: dict(W="N3.5", AA="21101817252348513-000001", AB=date(2026, 1, 10), AC=500),
+        11: dict(C=None, D="RSSMRA80A01H501U", U=None, V="mario.rossi@pec.it"),
+        21: dict(C="SM12345", D=None, F="47890", G="San Marino", H=None, I="SM", U=None, W="N3.3"),
+        31: dict(C=None, D=None, F="75001", G="Paris", H=None, I="FR", U=None),
+        25: dict(C="GB123456789", D=None, F="SW1A 1AA", G="London", H=None, I="GB", U=None, W="N3.1"),
+    }
+    for row, cells in rows.items():
+        for column, value in cells.items():
+            sheet[f"{column}{row}"] = value
+    book.save(workbook)
+
+
+@pytest.fixture(scope="module")
+def april_abroad(tmp_path_factory):
+    from toolkit.services.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo-abroad")
+    run_demo(out, sample_written=_other_customers)
+    return [path.read_bytes() for path in sorted((out / "fatture-elettroniche").glob("*.xml"))]
+
+
+def test_the_month_of_customers_abroad_a_public_body_and_a_letter_passes_sdis_controls(april_abroad):
+    files = april_abroad
+    assert {n: found for n, xml in enumerate(files) if (found := sdi_controls.breaches(xml))} == {}
+    assert {n: errors[:1] for n, xml in enumerate(files) if (errors := schema_errors(xml))} == {}
+    assert sdi_controls.duplicates(files) == []
+    said = b"".join(files)
+    for shown in (b"<Natura>N3.1<", b"<Natura>N3.2<", b"<Natura>N3.3<", b"<Natura>N3.5<", b"<TipoDato>INTENTO<",
+                  b"<FormatoTrasmissione>FPA12<", b"<EsigibilitaIVA>S<", b"<CodiceCIG>ZA1B2C3D4E<",
+                  b"<CodiceDestinatario>XXXXXXX<", b"<CodiceDestinatario>2R4GTO8<", b"<PECDestinatario>",
+                  b"<IdCodice>99999999999<", b"<DatiBollo>", b"<TipoDocumento>TD04<", b"<TipoDocumento>TD24<"):
+        assert shown in said, shown
