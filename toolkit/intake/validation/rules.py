@@ -45,12 +45,14 @@ from toolkit.core.einvoice.codes import (
     SAN_MARINO,
     abroad_code,
 )
-from toolkit.core.einvoice.fields import beyond, fold, legible
+from toolkit.core.einvoice.fields import fold, legible
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
 from toolkit.intake.validation.addresses import addresses
 from toolkit.intake.validation.case_variants import names_in_two_cases
+from toolkit.intake.validation.einvoice_text import customer_texts
+from toolkit.intake.validation.einvoice_text import not_in_einvoice as _not_in_einvoice
 from toolkit.intake.validation.iban import iban
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
@@ -957,18 +959,6 @@ def _may_leave_latin1(text: str) -> bool:
     return max(text) > "\xff" or _C1_CONTROLS.search(text) is not None
 
 
-def _not_in_einvoice(text: str | None, ascii_only: bool) -> list[str]:
-    """The characters of an item's text that its e-invoice lines could not carry once folded as
-    they are (`fold`: ’ → ', € → EUR, Caffè → Caffe where only ASCII goes): an emoji, a Greek or
-    Chinese letter, ° in a unit. A line keeps its item's text when its order is created, so the
-    sheet is the last place to change it."""
-    if not text or text.isascii():
-        return []
-    folded = fold(text, ascii_only) or ""
-    limit = 0x7F if ascii_only else 0xFF
-    return sorted({c for c in folded if ord(c) > limit}) if beyond(folded, limit) else []
-
-
 def periods(master: MasterData, layout: Layout) -> Iterator[Problem]:
     spans = [(r, "valid_from", "valid_to") for r in (*master.price_versions, *master.templates)]
     spans += [(r, "date_from", "date_to") for r in master.closures]
@@ -1323,9 +1313,9 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, registration, iban, unique_codes, references, customers, addresses, items, periods, price_lists,
-    price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock,
-    discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    settings, registration, iban, unique_codes, references, customers, customer_texts, addresses, items, periods,
+    price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines,
+    exceptions, stock, discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 
