@@ -176,9 +176,17 @@ def _body(body: ET.Element, seller: ET.Element, buyer: ET.Element) -> list[Breac
     return out
 
 
-def _rate_ok(rate: Decimal) -> bool:
-    """00424: a rate said in percent (22.00), never as a fraction (0.22)."""
-    return rate == 0 or rate >= 1
+def _rate_and_nature(rate: Decimal, nature: str | None, where: str, codes: tuple[str, str]) -> list[Breach]:
+    """A nature exactly at 0 % (a line's 00400/00401, a summary's 00429/00430), and a rate said
+    in percent, 22.00 and never 0.22 (00424)."""
+    found = []
+    if rate == 0 and not nature:
+        found.append(Breach(codes[0], where, "AliquotaIVA 0 without Natura"))
+    if rate != 0 and nature:
+        found.append(Breach(codes[1], where, f"Natura {nature} with AliquotaIVA {rate}"))
+    if 0 < rate < 1:
+        found.append(Breach("00424", f"{where}/AliquotaIVA", str(rate)))
+    return found
 
 
 def _line_total(line: ET.Element) -> Decimal:
@@ -204,12 +212,7 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
         where = f"DettaglioLinee[{_text(line, 'NumeroLinea')}]"
         rate, nature = _money(line, "AliquotaIVA") or Decimal(0), _text(line, "Natura")
         total = _money(line, "PrezzoTotale") or Decimal(0)
-        if rate == 0 and not nature:
-            out.append(Breach("00400", where, "AliquotaIVA 0 without Natura"))
-        if rate != 0 and nature:
-            out.append(Breach("00401", where, f"Natura {nature} with AliquotaIVA {rate}"))
-        if not _rate_ok(rate):
-            out.append(Breach("00424", f"{where}/AliquotaIVA", str(rate)))
+        out += _rate_and_nature(rate, nature, where, ("00400", "00401"))
         expected = _line_total(line)
         if abs(total - expected) > CENT:
             out.append(Breach("00423", f"{where}/PrezzoTotale", f"{total} against {expected}"))
@@ -225,12 +228,7 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
         rate, nature = _money(row, "AliquotaIVA") or Decimal(0), _text(row, "Natura")
         where = f"DatiRiepilogo[{rate}{'/' + nature if nature else ''}]"
         key = (rate, nature if rate == 0 else None)
-        if rate == 0 and not nature:
-            out.append(Breach("00429", where, "AliquotaIVA 0 without Natura"))
-        if rate != 0 and nature:
-            out.append(Breach("00430", where, f"Natura {nature} with AliquotaIVA {rate}"))
-        if not _rate_ok(rate):
-            out.append(Breach("00424", f"{where}/AliquotaIVA", str(rate)))
+        out += _rate_and_nature(rate, nature, where, ("00429", "00430"))
         if nature and REVERSE_CHARGE.fullmatch(nature) and _text(row, "EsigibilitaIVA") == "S":
             out.append(Breach("00420", where, "reverse charge under split payment"))
         if nature in RETIRED:
