@@ -693,11 +693,12 @@ def test_unusable_input_passes_through(tmp_path):
 
 
 def test_limits_leave_room_for_a_real_master_workbook():
-    from toolkit.intake.guard import MAX_SHEET_CELLS, MAX_SHEETS, MAX_UNZIPPED
+    from toolkit.intake.guard import MAX_SHEET_CELLS, MAX_SHEETS, MAX_UNZIPPED, ROOM_FOR_DATA
 
     assert MAX_SHEETS >= 10 * 15
     assert MAX_SHEET_CELLS >= 5 * 200_000 * 5, "ten times the L benchmark's 200,000 template lines × 5"
     assert MAX_UNZIPPED >= 2 * 110 * 2**20, "twice the L benchmark unzipped"
+    assert ROOM_FOR_DATA * MAX_UNZIPPED >= 3 * 305 * 2**20, "three times the L benchmark saved as .ods"
 
 
 def _sheet_with(rows: str, dimension: str = '<dimension ref="A1"/>') -> bytes:

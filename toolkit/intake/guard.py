@@ -184,7 +184,21 @@ fits.
 """
 
 MAX_UNZIPPED = 256 * 2**20
-"""All parts decompressed: the L benchmark (10,000 customers) is about 110 MB."""
+"""All parts decompressed, whatever they hold: the L benchmark (10,000 customers) is about
+110 MB as an .xlsx. Past it a package is read only as data (`DATA_RATIO`), up to
+`ROOM_FOR_DATA` times this."""
+
+DATA_RATIO = 100
+"""How far a package past `MAX_UNZIPPED` may have shrunk in the zip, its parts taken together.
+LibreOffice writes each cell of an .ods in about three times the XML of an .xlsx's, so the L
+benchmark saved as .ods is about 300 MB unzipped, and was refused, though nothing in it is
+hostile: it shrinks 36 to 1 (an .xlsx about 10 to 1), where the padding of a file built to
+exhaust memory, zeros or a repeated string, shrinks a thousand to 1. A file past this ratio
+is refused as before; one within it must carry on disk a hundredth of what it unpacks to."""
+
+ROOM_FOR_DATA = 4
+"""`MAX_UNZIPPED` times this (1 GiB) is the most any package may unzip to: three times the L
+benchmark's .ods."""
 
 _BOMB_MEMBER = 10 * 2**20
 _HEAD = 4096
@@ -630,14 +644,18 @@ def _count_entries(f: BinaryIO, offset: int, size: int) -> int:
 
 
 def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits) -> None:
-    """Refuse by the sizes the central directory declares: nothing is decompressed to decide."""
+    """Refuse by the sizes the central directory declares: nothing is decompressed to decide.
+    A part past `_BOMB_MEMBER` that shrank past `max_ratio` is a bomb; so are all the parts
+    together past `max_unzipped`, unless they shrank no more than data does (`DATA_RATIO`) and
+    stay within `ROOM_FOR_DATA` times it."""
     total = packed = 0
     for info in zf.infolist():
         total += info.file_size
         packed += info.compress_size
         if info.file_size > _BOMB_MEMBER and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise _refuse(FILE_ZIP_BOMB, path, size=_size(info.file_size), packed=_size(info.compress_size))
-    if total > limits.max_unzipped:
+    if total > limits.max_unzipped and (total > ROOM_FOR_DATA * limits.max_unzipped
+                                        or total > DATA_RATIO * max(packed, 1)):
         raise _refuse(FILE_ZIP_BOMB, path, size=_size(total), packed=_size(packed))
 
 
