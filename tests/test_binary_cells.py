@@ -270,7 +270,66 @@ def test_a_stderr_whose_reader_is_gone_neither_kills_the_guards_thread_nor_fails
         os.dup2(kept, 2)
         os.close(kept)
         os.close(writer)
-    assert died == [] and rust_panics._now.passer is not None and rust_panics._now.passer.is_alive()
+    passer = rust_panics._now.passer
+    if passer is not None:
+        passer.join(5)
+    assert died == [] and rust_panics._now.passer is None
+
+
+STALLED_READ = """
+import os, sys, threading, time
+from toolkit.intake import rust_panics
+with rust_panics.panics_off_screen():
+    threading.Thread(target=os.write, args=(2, b"lettura 10 %" * 2**17), daemon=True).start()
+    time.sleep(float(sys.argv[1]))
+print("read ended", flush=True)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("read_for", ["0.3", "0"], ids=["passed-on-while-reading", "handed-over-at-its-end"])
+def test_a_stderr_nobody_drains_never_stops_a_read(read_for):
+    """stderr a pipe its reader does not drain (a launcher reading stdout only, until the process
+    ends) and another thread writing more than the pipe holds while calamine read: the thread
+    passing it on wrote to the full pipe holding the lock the read's end takes, so the read
+    never ended. Now the read ends whether the lines were passed on while it read or are
+    caught at its end; only the passing thread waits for the pipe. The same on Windows, where
+    stderr is not held aside: there only the writing thread waits."""
+    import subprocess
+    import sys
+    import threading
+
+    child = subprocess.Popen([sys.executable, "-c", STALLED_READ, read_for], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    said: list[bytes] = []
+    reader = threading.Thread(target=lambda: said.append(child.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        reader.join(30)
+        assert said == [b"read ended" + os.linesep.encode()], "the read hung on a full stderr"
+    finally:
+        child.kill()
+        child.communicate()
+
+
+def test_the_thread_passing_stderr_on_ends_with_the_read(capfd):
+    """The thread passing lines on woke every twentieth of a second while a read went on and
+    waited for ever between reads, one more thread for the life of the process (a desk's Excel
+    keeps one Python for hours). It ends now once no read holds stderr aside, its lines all
+    written; the next read starts another."""
+    import threading
+
+    from toolkit.intake import rust_panics
+
+    for line in (b"prima lettura\n", b"seconda lettura\n"):
+        with rust_panics.panics_off_screen():
+            os.write(2, line)
+        passer = rust_panics._now.passer
+        if passer is not None:
+            passer.join(rust_panics.PASSED_EVERY * 40)
+        assert rust_panics._now.passer is None
+        assert not [t for t in threading.enumerate() if t.name == "toolkit-stderr"]
+        assert capfd.readouterr().err == line.decode()
 
 
 def _stderr_given_back(before: os.stat_result) -> bool:
@@ -291,6 +350,7 @@ def test_a_ctrl_c_as_stderr_is_held_or_given_back_leaves_it_where_it_was(capfd, 
     """A Ctrl-C while the guard's thread started (the first read of the process) or while the
     read's end was told to it: fd 2 stayed in the temporary file for good, the interruption's own
     message and every line after it never shown."""
+    import queue
     import threading
 
     from toolkit.intake import rust_panics
@@ -299,14 +359,14 @@ def test_a_ctrl_c_as_stderr_is_held_or_given_back_leaves_it_where_it_was(capfd, 
         def start(self) -> None:
             raise KeyboardInterrupt
 
-    class ReadEndInterrupted(threading.Event):
-        def clear(self) -> None:
-            super().clear()
+    class ReadEndInterrupted(queue.SimpleQueue):
+        def put(self, item, block=True, timeout=None) -> None:
+            super().put(item)
             raise KeyboardInterrupt
 
     monkeypatch.setattr(rust_panics, "_now", rust_panics._Redirection())
     if interrupted == "the read ends":
-        monkeypatch.setattr(rust_panics._now, "reading", ReadEndInterrupted())
+        monkeypatch.setattr(rust_panics._now, "outbox", ReadEndInterrupted())
     else:
         monkeypatch.setattr(rust_panics.threading, "Thread", Interrupted)
     before = os.fstat(2)

@@ -7,7 +7,9 @@ backtrace when `RUST_BACKTRACE` is set): lines a user cannot act on, above the r
 what to do. The hook cannot be replaced from Python, so while calamine reads, file descriptor 2
 goes to a temporary file, and what is written there goes on to stderr but for the panics' lines
 (with `TOOLKIT_DEBUG` set, all of it): every twentieth of a second while calamine reads, by a
-thread of the guard's (`PASSED_EVERY`), the rest when the read ends. The redirection is the
+thread of the guard's (`PASSED_EVERY`), the rest when the read ends. That thread alone writes to
+the real stderr, never holding the lock the readers take, so a stderr that nobody drains stops
+no read (`HANDED_OVER_WITHIN`); it ends when no read holds stderr aside. The redirection is the
 process's: readers in several threads share one, made by the first to enter and undone by the
 last to leave, so another thread's line (a progress bar, a warning) written meanwhile reaches the
 screen as it is written, in order, where it arrived whole and late at the read's end. A line that
@@ -17,13 +19,14 @@ may be a panic's is held until its end says. A forked child (`convert`'s workers
 from __future__ import annotations
 
 import os
+import queue
 import re
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import IO
 
 _PANICKED_WITHIN = re.compile(rb"thread '[^']*'(?: \(\d+\))? panicked at ")
@@ -36,7 +39,14 @@ def _may_begin_panic(piece: bytes) -> bool:
 
 PASSED_EVERY = 0.05
 """Seconds between two passings on of what was written while calamine reads: a progress bar's
-step late by as much at most, and an idle guard's thread wakes only while a read goes on."""
+step late by as much at most. The thread passing it on ends once no read has held stderr aside
+for as long (`_passing_on`)."""
+
+HANDED_OVER_WITHIN = 0.5
+"""Seconds a read's end waits for the lines caught during it to be written to the real stderr
+before going on: a stderr that nobody drains (a pipe whose reader reads only stdout, until the
+process ends) takes nothing, and the read must not hang on it; the lines are written when it
+drains, in order, by the thread passing them on."""
 
 
 class _Sieve:
@@ -110,18 +120,31 @@ class _Sieve:
 
 
 class _Redirection:
-    """fd 2 as calamine's readers left it: how many read, the real stderr kept, the file it went
-    to, how far into it has been passed on and through which sieve, the thread passing it on."""
+    """fd 2 as calamine's readers left it: how many read, the real stderr kept and the passing
+    thread's own copy of it, the file it went to, how far into it has been passed on and through
+    which sieve, the thread passing it on and what it is handed to write."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.readers = 0
         self.saved: int | None = None
+        self.out: int | None = None
         self.caught: IO[bytes] | None = None
         self.sent = 0
         self.sieve = _Sieve()
-        self.reading = threading.Event()
         self.passer: threading.Thread | None = None
+        self.outbox: queue.SimpleQueue[_Handed] = queue.SimpleQueue()
+
+
+@dataclass(frozen=True, slots=True)
+class _Handed:
+    """Lines handed to the passing thread at a read's end: what to write, the copy of the real
+    stderr to write it to (closed after when `last`), and the event it sets once written."""
+
+    kept: bytes
+    out: int
+    last: bool
+    written: threading.Event = field(default_factory=threading.Event)
 
 
 _now = _Redirection()
@@ -136,6 +159,8 @@ def _forked() -> None:
     if held.saved is not None:
         os.dup2(held.saved, 2)
         os.close(held.saved)
+    if held.out is not None:
+        os.close(held.out)
 
 
 if hasattr(os, "register_at_fork"):
@@ -158,17 +183,40 @@ def panics_off_screen() -> Iterator[None]:
         yield
     finally:
         if entered:
-            with _now.lock:
-                _now.readers -= 1
-                if not _now.readers:
-                    _given_back()
+            _left()
+
+
+def _left() -> None:
+    """A read has ended; the last one gives stderr back. What was caught is written first, by the
+    passing thread, waited for `HANDED_OVER_WITHIN` without the lock, then fd 2 goes back and
+    the few lines written meanwhile follow: in order, as another thread wrote them, unless
+    nobody drains stderr, when the read goes on all the same. A read that starts meanwhile
+    finds stderr still held aside, and gives it back in its turn."""
+    with _now.lock:
+        _now.readers -= 1
+        if _now.readers:
+            return
+    handed = last = None
+    try:
+        with _now.lock:
+            if not _now.readers and _now.saved is not None:
+                handed = _handed(last=False)
+        if handed is not None:
+            handed.written.wait(HANDED_OVER_WITHIN)
+    finally:
+        with _now.lock:
+            if not _now.readers and _now.saved is not None:
+                last = _given_back()
+    if last is not None and last.kept:
+        last.written.wait(HANDED_OVER_WITHIN)
 
 
 def _held() -> bool:
     """fd 2 sent to the temporary file (one for the process, emptied after each use: made anew,
-    it cost a batch of order forms a sixth of its reading), the real one kept; False where there
-    is no fd 2 to move (a process started without one, as Excel may start Python) or no way to
-    read it back (`HELD_ASIDE`)."""
+    it cost a batch of order forms a sixth of its reading), the real one kept, and a copy of it
+    for the thread passing lines on, started if none is running; False where there is no fd 2 to
+    move (a process started without one, as Excel may start Python) or no way to read it back
+    (`HELD_ASIDE`)."""
     if not HELD_ASIDE:
         return False
     try:
@@ -176,80 +224,122 @@ def _held() -> bool:
         saved = os.dup(2)
     except (OSError, AttributeError, ValueError):
         return False
+    out = None
     try:
+        out = os.dup(saved)
         if _now.caught is None:
             _now.caught = tempfile.TemporaryFile()
         if _now.passer is None:  # before fd 2 moves: a Ctrl-C while the thread started left it moved for good
             passer = threading.Thread(target=_passing_on, args=(_now,), name="toolkit-stderr", daemon=True)
             passer.start()
             _now.passer = passer
-        _now.reading.set()
         os.dup2(_now.caught.fileno(), 2)
     except OSError:
         os.close(saved)
-        _now.reading.clear()
+        if out is not None:
+            os.close(out)
         return False
     except BaseException:  # a Ctrl-C: fd 2 put back, wherever it was
         os.dup2(saved, 2)
         os.close(saved)
+        if out is not None:
+            os.close(out)
         raise
-    _now.saved = saved
+    _now.saved, _now.out = saved, out
     return True
 
 
 def _passing_on(now: _Redirection) -> None:
     """While fd 2 is held aside, what was written to it passed on every `PASSED_EVERY` seconds,
     the panics' lines left out: another thread's progress bar or warning is not held back until
-    the read ends. One thread per process, waiting while no read goes on."""
+    the read ends; and the lines each read's end hands over (`_given_back`).
+
+    Only this thread writes to the real stderr, and never holding the lock: a pipe nobody drains
+    stops it alone, where a write under the lock stopped every read at its end, waiting for it.
+    It ends once stderr is no longer held aside and nothing is left to write, so it does not
+    linger between reads; the next read starts another."""
     while True:
-        now.reading.wait()
-        time.sleep(PASSED_EVERY)
-        with now.lock:
-            if now.saved is not None and now.caught is not None:
-                now.sent = _sent(now.caught.fileno(), now.sent, now.saved, now.sieve)
+        try:
+            handed = now.outbox.get(timeout=PASSED_EVERY)
+        except queue.Empty:
+            with now.lock:
+                if now.saved is None or now.caught is None or now.out is None:
+                    if now.outbox.empty():
+                        now.passer = None
+                        return
+                    continue
+                out = now.out
+                kept, now.sent = _caught(now.caught.fileno(), now.sent, now.sieve)
+            _write(out, kept)
+            continue
+        _write(handed.out, handed.kept)
+        if handed.last:
+            os.close(handed.out)
+        handed.written.set()
 
 
-def _given_back() -> None:
-    """The lines caught sent to the real stderr before fd 2 goes back to it, then those another
-    thread wrote in between: sent after, a thread's line written as fd 2 came back reached the
-    screen before its own earlier ones. The file is read without moving the offset it shares
-    with fd 2, at which other threads may still be writing."""
-    saved, caught, sieve = _now.saved, _now.caught, _now.sieve
+def _handed(*, last: bool) -> _Handed | None:
+    """What was caught since last passed on, handed to the passing thread; None when nothing
+    was (most reads write nothing). Python's own stderr is flushed into the file first, unless
+    fd 2 has been given back (`last`)."""
+    assert _now.caught is not None and _now.out is not None
+    if not last:
+        _flushed()
+    kept, _now.sent = _caught(_now.caught.fileno(), _now.sent, _now.sieve, ended=last)
+    if not (kept or last):
+        return None
+    handed = _Handed(kept, _now.out, last)
+    _now.outbox.put(handed)
+    return handed
+
+
+def _given_back() -> _Handed:
+    """fd 2 given back to the real stderr, then the lines another thread wrote since the rest
+    was handed over, handed in their turn with the copy of stderr for the passing thread to
+    close. The file is read without moving the offset it shares with fd 2, at which other
+    threads may still be writing."""
+    saved, caught = _now.saved, _now.caught
     assert saved is not None and caught is not None
     try:
         _now.saved = None
-        fd = caught.fileno()
-        try:
-            sys.stderr.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-        _now.sent = _sent(fd, _now.sent, saved, sieve)
+        _flushed()
     finally:  # a Ctrl-C here left fd 2 in the file for good, the interruption's own message unseen
         os.dup2(saved, 2)
         os.close(saved)
-    _now.reading.clear()
-    _now.sieve = _Sieve()
-    if _sent(fd, _now.sent, 2, sieve, ended=True):
+    handed = _handed(last=True)
+    assert handed is not None
+    fd = caught.fileno()
+    if _now.sent:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-    _now.sent = 0
+    _now.sieve, _now.sent, _now.out = _Sieve(), 0, None
+    return handed
 
 
-def _sent(fd: int, start: int, to: int, sieve: _Sieve, *, ended: bool = False) -> int:
-    """What the caught file holds from `start` written to `to` (without the panics' lines but
-    with `TOOLKIT_DEBUG` set), read with `pread`; where it ends. Until the read has `ended`, a
-    line that may still turn out a panic's stays in `sieve`."""
+def _flushed() -> None:
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _caught(fd: int, start: int, sieve: _Sieve, *, ended: bool = False) -> tuple[bytes, int]:
+    """What the caught file holds from `start`, without the panics' lines but with `TOOLKIT_DEBUG`
+    set, read with `pread`; and where it ends. Until the read has `ended`, a line that may still
+    turn out a panic's stays in `sieve`."""
     end = os.lseek(fd, 0, os.SEEK_CUR)  # what was written through fd 2, which shares the offset
     if end == start and not (ended and (sieve.under_way or sieve.blank is not None)):
-        return end  # nothing new: most reads, which write nothing, each sheet of them twice
+        return b"", end  # nothing new: most reads, which write nothing, each sheet of them twice
     written = b"".join(os.pread(fd, min(1 << 16, end - at), at) for at in range(start, end, 1 << 16))
-    kept = written if os.environ.get("TOOLKIT_DEBUG") else sieve.sift(written, ended=ended)
+    return (written if os.environ.get("TOOLKIT_DEBUG") else sieve.sift(written, ended=ended)), end
+
+
+def _write(to: int, kept: bytes) -> None:
     try:
         while kept:
             kept = kept[os.write(to, kept):]
     except OSError:  # stderr gone (a pipe its reader closed, a full disk): nothing can be shown there
         pass
-    return end
 
 
 def without_panics(written: bytes) -> bytes:
