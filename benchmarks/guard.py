@@ -6,12 +6,17 @@ every part of one (the month's `ship`, `invoice`, …), is taken in units of its
 (`units.unit_of`), the run's and the committed results' alike, and one more than the tolerance
 slower in units fails the guard. A measure one side has and the other has not (not run, failed,
 no unit to measure it in) is told, not failed: a run with `--only` guards what it measured. A
-measure that timed out is slower when even its time-out is past the tolerance.
+measure that timed out is slower when even its time-out is past the tolerance. One whose runs
+timed out in part is taken at the median of all its runs, each timed out one slower than every
+finished one: a lower bound (its time-out) when the middle run is one of them, since the median
+of the runs that finished alone made a measure that mostly timed out look fast.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import statistics
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -60,15 +65,57 @@ def figures(document: dict, source: str) -> dict[tuple[str, str], Figure]:
     """Each measure's and each of its parts' (`month.ship`) figure, by (scale, name)."""
     out: dict[tuple[str, str], Figure] = {}
     summary = document.get("summary") or {}
+    partly = _runs_timed_out_in_part(document)
     for scale, measures in summary.items():
         unit = unit_of(summary, scale)
         rows = ((document.get("datasets") or {}).get(scale) or {}).get("rows") or {}
         read = tuple(sorted((str(table), count) for table, count in rows.items()))
         for name, entry in measures.items():
+            if entry.get("timed_out") and entry.get("median_s") is not None:
+                ran = partly.get((scale, name))
+                out[(scale, name)] = replace(_with_timeouts(ran, None, entry, unit, source), rows=read)
+                for part in entry.get("parts") or {}:
+                    out[(scale, f"{name}.{part}")] = replace(_with_timeouts(ran, part, entry, unit, source), rows=read)
+                continue
             out[(scale, name)] = replace(_figure(entry, entry.get("median_s"), unit, source), rows=read)
             for part, seconds in (entry.get("parts") or {}).items():
                 out[(scale, f"{name}.{part}")] = replace(_figure(entry, seconds, unit, source), rows=read)
     return out
+
+
+def _runs_timed_out_in_part(document: dict) -> dict[tuple[str, str], tuple[list[dict], int]]:
+    """The runs that finished, and how many timed out, of each measure at each scale some of
+    whose runs timed out, as the results file lists them."""
+    finished: dict[tuple[str, str], list[dict]] = {}
+    late: dict[tuple[str, str], int] = {}
+    for run in document.get("runs") or ():
+        key = (str(run.get("scale")), str(run.get("measure")))
+        if run.get("timed_out"):
+            late[key] = late.get(key, 0) + 1
+        elif run.get("seconds") is not None:
+            finished.setdefault(key, []).append(run)
+    return {key: (finished.get(key, []), count) for key, count in late.items()}
+
+
+def _with_timeouts(ran: tuple[list[dict], int] | None, part: str | None, entry: dict, unit: float | None,
+                   source: str) -> Figure:
+    """The median of a measure's (or its `part`'s) runs, those that timed out counted slower
+    than any that finished: exact when the middle falls on finished runs, else the time-out a
+    lower bound (a part's, unknown, not a figure). Without the runs listed, not a figure."""
+    if ran is None:
+        return Figure(None, source, "timed out in some of its runs, which the results file does not list")
+    finished, late = ran
+    seconds = sorted(r["seconds"] if part is None else (r.get("parts") or {}).get(part, 0.0) for r in finished)
+    runs = len(seconds) + late
+    said = f"timed out in {late} of {runs} runs"
+    if not unit:
+        return Figure(None, source, "no unit in its run")
+    if runs // 2 < len(seconds):
+        return Figure(statistics.median(seconds + [math.inf] * late) / unit, source)
+    timeout = entry.get("timeout_s")
+    if part is not None or not timeout:
+        return Figure(None, source, said)
+    return Figure(statistics.median(seconds + [timeout] * late) / unit, source, said, True)
 
 
 def same_workbook(before: Figure, now: Figure) -> bool:

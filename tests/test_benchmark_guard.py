@@ -6,6 +6,7 @@ Synthetic results files only: nothing here is timed."""
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -78,6 +79,57 @@ def test_a_run_that_timed_out_past_the_tolerance_is_slower(tmp_path, capsys):
     assert code == 1 and "month at L: ≥ 900.00 u against 600.00 u in before.json (+50 %" in said, said
     code, said = guarded(capsys, committed_run, "--measured", run, "--tolerance", "60")
     assert code == 0 and "timed out after 1800 s, not past the tolerance" in said, said
+
+
+def month_runs(path: Path, *finished: float, timed_out: int) -> Path:
+    """`path`'s results with the month's runs listed as the runner writes them: those that
+    finished (their seconds, the ship part half of them) and those that timed out after 1800 s;
+    the summary's median, as the runner summarises it, of those that finished only."""
+    document = json.loads(path.read_text())
+    runs = [{"measure": "month", "scale": "L", "seconds": s, "parts": {"ship": s / 2}} for s in finished]
+    runs += [{"measure": "month", "scale": "L", "timed_out": True, "seconds": None, "timeout_s": 1800}] * timed_out
+    document["runs"] = runs
+    document["summary"]["L"]["month"] = {"runs": len(runs), "ok": len(finished), "timed_out": True,
+                                         "timeout_s": 1800, "median_s": statistics.median(finished),
+                                         "parts": {"ship": statistics.median(finished) / 2}}
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_measure_whose_runs_mostly_timed_out_is_slower_not_the_median_of_those_that_finished(tmp_path, capsys):
+    """Two runs of three timed out after 1800 s, one finished in 1000 s: the guard took the
+    median of the one that finished, 500 u against 600 u committed, and said it faster. The
+    middle run is one that timed out: at least 900 u, past the tolerance."""
+    committed_run = results(tmp_path / "before.json", 2.0,
+                            month={"runs": 1, "ok": 1, "median_s": 1200.0, "parts": {"ship": 600.0}})
+    run = month_runs(results(tmp_path / "run.json", 2.0), 1000.0, timed_out=2)
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 1, said
+    assert "month at L: ≥ 900.00 u against 600.00 u in before.json (+50 %" in said, said
+    ship = next(x for x in said.splitlines() if x.startswith("month.ship "))
+    assert "not in this run (timed out in 2 of 3 runs)" in ship, ship
+
+
+def test_a_measure_whose_middle_run_finished_is_its_median_the_timeouts_counted_slower(tmp_path, capsys):
+    """One run of three timed out: the median is the slower of the two that finished, not their
+    mean, as the time-out lies above both."""
+    committed_run = results(tmp_path / "before.json", 2.0, month=1200.0)
+    run = month_runs(results(tmp_path / "run.json", 2.0), 1000.0, 1400.0, timed_out=1)
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    assert code == 0, said
+    line = next(x for x in said.splitlines() if x.startswith("month "))
+    assert "700.00" in line and "+17 %" in line and "within" in line, line
+    code, said = guarded(capsys, committed_run, "--measured", run, "--tolerance", "10")
+    assert code == 1 and "month at L: 700.00 u against 600.00 u in before.json (+17 %" in said, said
+
+
+def test_a_measure_timed_out_in_part_without_its_runs_listed_is_told_not_compared(tmp_path, capsys):
+    committed_run = results(tmp_path / "before.json", 2.0, month=1200.0)
+    run = results(tmp_path / "run.json", 2.0, month={"runs": 3, "ok": 1, "timed_out": True, "timeout_s": 1800,
+                                                      "median_s": 1000.0})
+    code, said = guarded(capsys, committed_run, "--measured", run)
+    line = next(x for x in said.splitlines() if x.startswith("month "))
+    assert "timed out in some of its runs" in line and "500.00" not in line, line
 
 
 def test_a_run_without_a_unit_is_told_not_compared(tmp_path, capsys):
