@@ -998,6 +998,43 @@ def test_a_unit_spelt_two_ways_is_one_unit_in_a_subtotal(april, tmp_path):
     assert Decimal(str(subtotal[at])) == sum((Decimal(str(r[at])) for r in block), Decimal(0)) > 0
 
 
+def test_an_item_taken_off_the_sheet_is_subtotalled_in_the_unit_its_lines_were_sold_in(april, tmp_path):
+    """Every item in pieces, one taken off *Articoli*: it had no unit, as if in another one, so
+    its customers' subtotals and the total were left empty. The ledger's lines say it was sold
+    in pieces: they add up."""
+    import openpyxl
+    from desks import without_item
+
+    out, session = april
+    items = {x.code: x for x in session.master.items}
+    lines = _ledger_lines(session.ledger, Kind.INVOICES, *SECOND_HALF)
+    gone = next(i for _, _, i, q, _ in lines if i in items and q)
+    workbook = copied_desk(out, tmp_path)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Articoli"]
+    at = [c.value for c in sheet[1]].index("Unità di misura")
+    for row in sheet.iter_rows(min_row=2):
+        row[at].value = items[gone].unit
+    book.save(workbook)
+    without_item(workbook, gone)
+    target = tmp_path / "clienti-articoli.xlsx"
+    assert _run("report", "fatturato", str(workbook), "--from", str(SECOND_HALF[0]), "--to", str(SECOND_HALF[1]),
+                "--by", "cliente,articolo", "--out", str(target)) == 0
+    rows = _cells(target, "Report")
+    at = rows[4].index("Quantità")
+    block: list[list[object]] = []
+    holding = 0
+    for row in rows[5:]:
+        if not str(row[0]).startswith("Totale"):
+            block.append(row)
+            continue
+        summed = [r for r in rows[5:] if not str(r[0]).startswith("Totale")] if row[0] == "Totale" else block
+        holding += any(r[2] == gone for r in summed)
+        assert row[at] != "" and Decimal(str(row[at])) == sum((Decimal(str(r[at])) for r in summed), Decimal(0)), row
+        block = []
+    assert holding >= 2, "a customer's subtotal and the total hold the item taken off"
+
+
 @pytest.mark.parametrize("kind", [Kind.INVOICES, Kind.CUSTOMER_PRODUCTS])
 @pytest.mark.parametrize("by", ["item", "category"])
 def test_volume_discounts_are_a_row_of_their_own_and_no_item_s_sales(april, desk, tmp_path, kind, by):

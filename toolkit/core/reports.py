@@ -5,7 +5,7 @@ by `toolkit.writers.reports`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -206,6 +206,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     file: Path | None = None
     pdf: Path | None = None
+    sold_in: Mapping[str, str] = field(default_factory=dict)
+    """Item code → the unit of measure its lines were sold in, for an item taken off *Articoli*:
+    its quantities add up with those of the sheet's items of that unit."""
 
 
 def groupings(kind: Kind) -> Choices[str]:

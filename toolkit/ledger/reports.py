@@ -196,10 +196,11 @@ def printed_names(conn: Connection, customers: Collection[str]) -> dict[str, str
             if (buyer := issued[found[3]].buyer) is not None}
 
 
-def described_items(conn: Connection, items: Collection[str], periods: Periods) -> dict[str, str]:
-    """Item code → the description its latest invoice line (else the order line of a DDT line,
-    else an order line) dated in the report's `periods` printed: who an item was once *Articoli*
-    no longer lists it, so a report of its sales names it. Asked only for the few codes the
+def items_as_printed(conn: Connection, items: Collection[str], periods: Periods) -> dict[str, tuple[str, str]]:
+    """Item code → the description and the unit of measure its latest invoice line (else the
+    order line of a DDT line, else an order line) dated in the report's `periods` printed: who
+    an item was once *Articoli* no longer lists it, so a report of its sales names it, and what
+    its quantities count, so they add up with its fellows' of that unit. Asked only for the few codes the
     master lacks, among the documents of the report's days, by their dates' indexes (the orders
     as `sales` reads them): searched by item alone, which no index keys, it read every invoice
     and order line of the ledger's history for each report."""
@@ -210,13 +211,14 @@ def described_items(conn: Connection, items: Collection[str], periods: Periods) 
          .join(schema.order_lines, dl.order_line_id == ol.id), _within(d.delivery_date, periods)),
         (ol.id, ol.item, schema.order_lines.join(schema.orders, ol.order_id == o.id), _within(o.order_date, periods)),
     )
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for line_id, item, lines, dated in sources:
         table = line_id.table
         for chunk in in_batches(sorted(set(items) - set(found))):
             # `item || ''`: SQLite read one code as an equality it would scan the lines for
             latest = select(func.max(line_id)).select_from(lines).where(dated, (item + "").in_(chunk)).group_by(item)
-            found.update(conn.execute(select(table.c.item, table.c.description).where(table.c.id.in_(latest))).all())
+            found.update((code, (description, unit)) for code, description, unit in conn.execute(
+                select(table.c.item, table.c.description, table.c.unit).where(table.c.id.in_(latest))))
     return found
 
 

@@ -178,7 +178,8 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
             .sum().reset_index())
     printed = names_off_the_sheet(ledger, master, frame["customer"].cat.categories)
     gone = _items_off_the_sheet(master, frame["item"].cat.categories, lang)
-    described = _described(ledger, gone, periods)
+    as_printed = _as_printed(ledger, gone, periods)
+    described = {item: description for item, (description, _) in as_printed.items()}
     data = _dimensions(data, master, lang=lang, printed=printed, described=described)
     keys = [b for b in by if b not in ("customer", "item", "month")]
     grouping = frame if compared is None or "month" not in by else frame.assign(
@@ -188,7 +189,8 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     problems = off_the_sheet_ungrouped(by, off_the_sheet(master, frame["customer"].unique()))
     problems += items_off_the_sheet(by, set(frame.loc[frame["item"].isin(gone), "item"].astype(str)))
-    return Report(request, by, compared, table, data, timeline, total, compare_total, problems)
+    return Report(request, by, compared, table, data, timeline, total, compare_total, problems,
+                  sold_in={item: unit for item, (_, unit) in as_printed.items()})
 
 
 def _items_off_the_sheet(master: MasterData, items: Any, lang: str) -> set[str]:
@@ -198,16 +200,16 @@ def _items_off_the_sheet(master: MasterData, items: Any, lang: str) -> set[str]:
         "", *ROWS_OF_NO_ITEM, *(labels[lang][0] for labels in ROWS_OF_NO_ITEM.values())}
 
 
-def _described(ledger: Ledger, items: set[str], periods: list[tuple[date, date]]) -> dict[str, str]:
-    """The descriptions the lines of the report's `periods` printed for `items`; none asked, no
-    query."""
+def _as_printed(ledger: Ledger, items: set[str], periods: list[tuple[date, date]]) -> dict[str, tuple[str, str]]:
+    """The description and unit the lines of the report's `periods` printed for `items`; none
+    asked, no query."""
     if not items:
         return {}
     from toolkit.ledger.db import reading
-    from toolkit.ledger.reports import described_items
+    from toolkit.ledger.reports import items_as_printed
 
     with reading(ledger) as conn:
-        return described_items(conn, items, periods)
+        return items_as_printed(conn, items, periods)
 
 
 def _discounts_named(frame: Any, master: MasterData, lang: str) -> Any:

@@ -308,7 +308,8 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
                                   for c, column in zip(labels, label_values)), *[14] * len(values)])
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
-    known = {x.code: unit_key(x.unit) for x in master.items}
+    known = {code: unit_key(unit) for code, unit in report.sold_in.items()} | {
+        x.code: unit_key(x.unit) for x in master.items}
     units = [known.get(code) for code in table["item"].astype(str)] if has_quantity else []
     amounts = (table["amount"] / 100).tolist()
     before = (table["compare_amount"] / 100).tolist() if compared else None
@@ -379,8 +380,9 @@ def _units_of(units: Sequence[str | None], quantities: Sequence[float], rows: ra
     """The units of measure the rows' quantities are in, for a subtotal that adds them: one unit,
     or none at all, adds up; kilograms, litres and cartons do not, so such a subtotal is left
     empty rather than a figure of no unit; a unit as `unit_key` spells it, so «pz» and «Pezzi»
-    are one. A row of no known unit (an item taken off *Articoli*)
-    counts as a unit of its own, unless its quantity is 0 (the volume discounts' row).
+    are one; an item taken off *Articoli* is in the unit its lines were sold in
+    (`Report.sold_in`). A row of no known unit counts as a unit of its own, unless its quantity
+    is 0 (the volume discounts' row).
 
     >>> sorted(_units_of(["kg", "kg", None], [2.0, 3.0, 0.0], range(3)))
     ['kg']
