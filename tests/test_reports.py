@@ -475,6 +475,46 @@ def test_customer_products_has_a_pie_per_customer(products_book):
         assert sum(Decimal(str(summary[r][col])).quantize(CENT) for r in range(first, last + 1)) == _euro(expected)
 
 
+@pytest.mark.parametrize("lang, words", [("it", "Non nella torta, perché negativi"),
+                                         ("en", "Not in the pie, being negative")])
+def test_a_negative_item_is_left_out_of_its_pie_and_named_under_it(products_book, april, tmp_path, lang, words):
+    """Returns credited beyond an item's sales make it negative: a pie cannot show it, and it
+    was left out without a word, the shares read as of the customer's net sales. It is named
+    under the pie with its amount, the pie the goods sold."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from toolkit.writers.reports import PIE_ROWS, write_report
+
+    made, (_, session) = products_book, april
+    data = made.data.copy()
+    now = data["period"] == "current"
+    customer = data[now].groupby("customer", observed=True)["amount"].sum().idxmax()
+    item = data[now & (data["customer"] == customer)]["item"].astype(str).iloc[-1]
+    returned = now & (data["customer"] == customer) & (data["item"].astype(str) == item)
+    data.loc[returned, "amount"] = 0
+    data.loc[data.index[returned][0], "amount"] = -1250
+    target = write_report(tmp_path / "clienti-articoli.xlsx", session.master, replace(made, data=data), lang)
+
+    if lang == "it":
+        name = str(data.loc[data["customer"] == customer, "customer_name"].iloc[0])
+        [legend] = [legend for title, legend, _ in _pies(target) if title.startswith(name[:40])]
+        assert legend and item not in {label.split(" ")[0] for label in legend}
+    sheet = load_workbook(target)["Riepilogo" if lang == "it" else "Summary"]
+    notes = [(c.value, c) for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith(words)]
+    [(note, at)] = [(note, at) for note, at in notes if f": {item} " in note or f"; {item} " in note]
+    description = {x.code: x.description for x in session.master.items}[item]
+    amount = "-12,50 €" if lang == "it" else "-€12.50"
+    assert f"{item} {description[:10]}" in note and f" {amount}" in note, note
+    with zipfile.ZipFile(target) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    tops = [int(r) for r in re.findall(r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff>"
+                                        r"<xdr:row>(\d+)</xdr:row>", drawing)]
+    assert at.row - 1 - (PIE_ROWS - 1) in tops, "the note is the last row of a pie's block, below the pie"
+
+
 def test_the_pies_legends_name_the_items(products_book, april):
     """A legend reads "A007 Orzo solubile 500 g", not "A007": the code and as much of the
     description as fits 26 characters."""

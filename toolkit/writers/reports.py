@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.dates import excel_serial
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.wording import euro
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.core.units import unit_key
 from toolkit.model.records import MasterData
@@ -68,6 +70,9 @@ define({
     "report.trend_day": ("Andamento per giorno", "By day"),
     "report.pie": ("{customer}: articoli", "{customer}: items"),
     "report.other": ("Altri", "Others"),
+    "report.pie_left_out": ("Non nella torta, perché negativi (resi e note di credito oltre le vendite): {items}.",
+                            "Not in the pie, being negative (returns and credit notes beyond the sales): {items}."),
+    "report.pie_left_more": ("{items} e altri {more}", "{items} and {more} more"),
     "report.none": ("(nessuno)", "(none)"),
     "report.dim.customer": ("Cliente", "Customer"),
     "report.dim.customer_name": ("Ragione sociale", "Customer name"),
@@ -101,7 +106,10 @@ PIES = 6
 """Customers with a pie of their items (customer-products): the largest six."""
 PIE_SLICES = 8
 PIE_ROWS = 16
-"""Rows of the summary a row of two pies takes (a pie 300 pixels tall, 20 a row)."""
+"""Rows of the summary a row of two pies takes (a pie 280 pixels tall, 20 a row), the last
+left for the note of what the pie leaves out (`_left_out`)."""
+LEFT_OUT_NAMED = 3
+"""Negative items a pie's note names, the largest first; the rest are counted."""
 PIE_ROWS_PER_PAGE = 2
 """Rows of pies on an A4 landscape page: 32 rows of 15 points, of the 509 points between
 its margins at 100 % (more at the summary's smaller scale)."""
@@ -517,7 +525,7 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     row += 18
     pies = report.request.kind is Kind.CUSTOMER_PRODUCTS
     if pies:
-        row = _pies(book, sheet, report, fmt, t, row, tcol + 4)
+        row = _pies(book, sheet, report, fmt, t, lang, row, tcol + 4)
     sheet.print_area(0, 0, row, 11)
     if pies:
         a4(sheet, landscape=True, fit_width=False)
@@ -526,9 +534,13 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
         a4(sheet, landscape=True)
 
 
-def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: Any, row: int, col: int) -> int:
+def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str, row: int,
+          col: int) -> int:
     """A pie of each of the largest customers' items: the eight largest, the rest as "Others",
-    each labelled with its code and description. Read from the data rows, which hold every
+    each labelled with its code and description. An item whose returns and credit notes passed
+    its sales, or the volume discounts' row, is negative: a pie cannot show it (its slice would
+    print as a sale), so it is left out and named under the pie (`_left_out`), the shares being
+    of the goods sold. Read from the data rows, which hold every
     customer and item whatever the table is grouped by (`--by item` has no customer column,
     `--by customer` no item column). The pies start on a page of their own, two rows of two
     to a page, each inside its `PIE_ROWS` rows (a pie that started on a page break would
@@ -543,12 +555,12 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
     for customer in customers:
         items = (lines[lines["customer"] == customer].groupby("item", sort=False, observed=True)["amount"].sum()
                  .sort_values(ascending=False, kind="stable"))
-        items = items[items > 0]
-        if not items.empty:
-            pies.append((str(customer), items))
+        if not items[items > 0].empty:
+            pies.append((str(customer), items[items > 0], items[items < 0]))
     descriptions = names.get("item", {})
+    note = book.add_format({"italic": True, "font_size": 8})
     data_row = 0
-    for n, (customer, items) in enumerate(pies):
+    for n, (customer, items, negative) in enumerate(pies):
         slices = [(_labelled(str(k), descriptions.get(str(k), ""), LEGEND_WIDTH), int(v))
                   for k, v in items.head(PIE_SLICES).items()]
         rest = int(items.iloc[PIE_SLICES:].sum())
@@ -565,14 +577,28 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
         title = names.get("customer", {}).get(customer) or customer
         pie.set_title({"name": t("report.pie").format(customer=title[:40])})
         pie.set_legend({"font": {"size": 8}})
-        pie.set_size({"width": 440, "height": PIE_ROWS * 20 - 20})
+        pie.set_size({"width": 440, "height": PIE_ROWS * 20 - 40})
         sheet.insert_chart(row + (n // 2) * PIE_ROWS, 0 if n % 2 == 0 else 6, pie, {"y_offset": 10})
+        if not negative.empty:
+            sheet.write_string(row + (n // 2) * PIE_ROWS + PIE_ROWS - 1, 0 if n % 2 == 0 else 6,
+                               _left_out(negative, descriptions, t, lang), note)
         data_row += len(slices) + 2
     sheet.set_column(col, col, 30)
     sheet.set_column(col + 1, col + 1, 14)
     end = row + (len(pies) + 1) // 2 * PIE_ROWS
     sheet.set_h_pagebreaks(list(range(row, end, PIE_ROWS * PIE_ROWS_PER_PAGE)))
     return end
+
+
+def _left_out(negative: Any, descriptions: dict[str, str], t: Any, lang: str) -> str:
+    """The note under a pie naming the negative items it leaves out, the largest first, each
+    with its amount: «Non nella torta, perché negativi (…): A009 Orzo solubile 500 g -12,50 €.»"""
+    named = [f"{_labelled(str(k), descriptions.get(str(k), ''), LEGEND_WIDTH)} {euro(Decimal(int(v)).scaleb(-2), lang)}"
+             for k, v in negative.sort_values(kind="stable").head(LEFT_OUT_NAMED).items()]
+    items = "; ".join(named)
+    if len(negative) > LEFT_OUT_NAMED:
+        items = t("report.pie_left_more").format(items=items, more=len(negative) - LEFT_OUT_NAMED)
+    return str(t("report.pie_left_out").format(items=items))
 
 
 def _labelled(code: str, name: str, width: int) -> str:
