@@ -276,6 +276,20 @@ def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.
     assert sheet[f"C{first_button}"].value == BUTTONS[0].help
 
 
+def test_the_period_cells_say_what_each_button_reads_of_them(opened: openpyxl.Workbook) -> None:
+    """«Dal» said «Il primo giorno del periodo (provvigioni, report)»: a desk filled it in for the
+    aging, which reads «Al» alone, and left it out for the volume discounts, which take it too.
+    Each cell and its hint now name the buttons that read it, and that the aging does not read «Dal»."""
+    sheet = opened["Pannello"]
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    start, end = sheet["C14"].value, sheet["C15"].value
+    for button in ("«Provvigioni»", "«Liquida sconti volume»", "«Report»"):
+        assert button in start, start
+    assert "Lo scadenziario non lo usa" in start and "i crediti aperti il giorno «Al»" in start
+    assert "per lo scadenziario, il giorno a cui guardare i crediti aperti" in end
+    assert rules["B14"].prompt == start and rules["B15"].prompt == end, "the hint whole, within Excel's 255"
+
+
 def test_master_sheets_are_tables_with_dropdowns_and_frozen_headers(opened: openpyxl.Workbook) -> None:
     for spec in SHEETS:
         if spec.it not in opened.sheetnames:

@@ -72,8 +72,13 @@ REQUEST_TEXT = Field("TestoRichiesta", "B13", "Testo richiesta",
                      "«Apri richiesta»: che cosa chiede il cliente; «Registra azione»: che cosa è stato fatto; "
                      "«Chiudi richiesta»: come si è risolta (facoltativo).", "text")
 
-PERIOD_FROM = Field("PeriodoDal", "B14", "Dal", "Il primo giorno del periodo (provvigioni, report).", "date")
-PERIOD_TO = Field("PeriodoAl", "B15", "Al", "L'ultimo giorno del periodo (provvigioni, report).", "date")
+PERIOD_FROM = Field("PeriodoDal", "B14", "Dal",
+                    "Il primo giorno del periodo: «Provvigioni», «Liquida sconti volume» (un mese, un trimestre o un "
+                    "anno intero) e «Report» contano ordini, DDT o fatture datati da qui ad «Al». Lo scadenziario non "
+                    "lo usa: sono i crediti aperti il giorno «Al».", "date")
+PERIOD_TO = Field("PeriodoAl", "B15", "Al",
+                  "L'ultimo giorno del periodo (provvigioni, sconti volume, report); per lo scadenziario, il giorno a "
+                  "cui guardare i crediti aperti.", "date")
 REPORT_KIND = Field("TipoReport", "B16", "Tipo di report",
                     "«Report»: che cosa riassumere nel periodo (lo scadenziario: i crediti aperti all'ultimo giorno).",
                     "list", tuple(it for it, _en in KIND_LABELS.values()))
