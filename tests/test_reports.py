@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -979,6 +980,20 @@ def test_every_grouping_of_every_kind_through_the_command(april, desk, tmp_path,
     assert _report_rows(out, "Importo") == _expected_groups(session, kind, by)
 
 
+def _subtotals(rows: list[list[object]]) -> Iterator[tuple[list[object], list[list[object]]]]:
+    """Each subtotal row of a *Report* sheet's table (its headings on row 5) with the rows it
+    adds up, and the total with every row."""
+    block: list[list[object]] = []
+    every: list[list[object]] = []
+    for row in rows[5:]:
+        if not str(row[0]).startswith("Totale"):
+            block.append(row)
+            every.append(row)
+            continue
+        yield row, every if row[0] == "Totale" else block
+        block = []
+
+
 def test_quantities_are_subtotalled_only_within_one_unit(april, desk, tmp_path):
     """By category and item, *LATTE*'s subtotal added litres and kilograms, and the total every
     unit: a subtotal whose items share a unit is their quantities' sum, one of several units is
@@ -990,15 +1005,8 @@ def test_quantities_are_subtotalled_only_within_one_unit(april, desk, tmp_path):
                 "--by", "categoria,articolo", "--out", str(out)) == 0
     rows = _cells(out, "Report")
     at = rows[4].index("Quantità")
-    block: list[list[object]] = []
-    every: list[list[object]] = []
     mixed = single = 0
-    for row in rows[5:]:
-        if not str(row[0]).startswith("Totale"):
-            block.append(row)
-            every.append(row)
-            continue
-        summed = every if row[0] == "Totale" else block
+    for row, summed in _subtotals(rows):
         shown = {units.get(str(r[1])) for r in summed if units.get(str(r[1])) or r[at]}
         if len(shown) > 1:
             mixed += 1
@@ -1006,7 +1014,6 @@ def test_quantities_are_subtotalled_only_within_one_unit(april, desk, tmp_path):
         else:
             single += 1
             assert Decimal(str(row[at])) == sum((Decimal(str(r[at])) for r in summed), Decimal(0)), row
-        block = []
     assert mixed and single
     assert rows[-1][0] == "Totale" and rows[-1][at] == ""
 
@@ -1062,16 +1069,10 @@ def test_an_item_taken_off_the_sheet_is_subtotalled_in_the_unit_its_lines_were_s
                 "--by", "cliente,articolo", "--out", str(target)) == 0
     rows = _cells(target, "Report")
     at = rows[4].index("Quantità")
-    block: list[list[object]] = []
     holding = 0
-    for row in rows[5:]:
-        if not str(row[0]).startswith("Totale"):
-            block.append(row)
-            continue
-        summed = [r for r in rows[5:] if not str(r[0]).startswith("Totale")] if row[0] == "Totale" else block
+    for row, summed in _subtotals(rows):
         holding += any(r[2] == gone for r in summed)
         assert row[at] != "" and Decimal(str(row[at])) == sum((Decimal(str(r[at])) for r in summed), Decimal(0)), row
-        block = []
     assert holding >= 2, "a customer's subtotal and the total hold the item taken off"
 
 
