@@ -318,3 +318,62 @@ def test_a_debit_note_on_a_re_coded_customer_s_invoice_counts_against_the_letter
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
     assert [(p.sheet, p.cell) for p in done.problems if p.code == "letter-of-intent-debit-beyond"] == [("Clienti", "P3")]
+
+
+def _re_coded(s: dict, old_row_kept: bool):
+    """`s` with C002 re-coded C102: its row renamed, or a new row C102 holding the letter below
+    C002's, which is kept without it (row 3 and row 4); its templates ordering as C102."""
+    if old_row_kept:
+        new = list(s["Clienti"][2])
+        new[0] = "C102"
+        s["Clienti"].append(new)
+        for column in ("K3", "L3", "M3", "P3"):
+            minimal.set_cell(s, "Clienti", column, None)
+    else:
+        minimal.set_cell(s, "Clienti", "A3", "C102")
+    for row in s["Modelli ordine"][1:]:
+        row[1] = "C102"
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+@pytest.mark.parametrize(("old_row_kept", "cell"), [(True, "L4"), (False, "L3")])
+def test_a_re_coded_customer_s_debit_note_past_the_letter_s_year_is_told_at_the_row_citing_the_letter(
+        ledger, rome_today, old_row_kept, cell):
+    """C002's December goods went N3.5 on the letter; C002 is then re-coded C102, the letter on
+    C102's row. A debit note of January on December's invoice carries 22 % and asks for the new
+    year's letter at C102's protocol: it named C002's row, which no longer holds the letter, or
+    no cell when that row was gone."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2027, 1, 8))
+    s = _sheets(1000)
+    _, sold = _december_sold_in_january(ledger, s, date(2026, 12, 31))
+    later = _sheets(1000)
+    later["Modelli ordine"], later["Righe modello"] = s["Modelli ordine"], s["Righe modello"]
+    books = _re_coded(later, old_row_kept)
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    assert _told(done.problems, "letter-of-intent-debit-past-year") == [("Clienti", cell, False)]
+
+
+@pytest.mark.parametrize(("old_row_kept", "cell"), [(True, "M4"), (False, "M3")])
+def test_a_re_coded_customer_s_debit_note_reads_the_letter_s_date_corrected_on_its_new_row(
+        ledger, rome_today, old_row_kept, cell):
+    """April's invoice went N3.5 on the letter typed as of 1 April; C002 is re-coded C102, and the
+    date corrected there to the 15th, after the coffee of the 10th: the debit note adds to a sale
+    the letter did not cover and carries 22 %, told at C102's date. It went N3.5 unwarned, the
+    date read from the invoice, as the invoice's code had no row citing the letter."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _master(1000, day=date(2026, 4, 1))
+    _deliver(books, ledger, APRIL_10)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    corrected = _re_coded(_sheets(1000, day=APRIL_15), old_row_kept)
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    assert _told(done.problems, "letter-of-intent-debit-before") == [("Clienti", cell, False)]

@@ -37,7 +37,7 @@ from toolkit.core.delivery_rate import off_key, rates_on
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
-from toolkit.model.records import MasterData
+from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -474,6 +474,16 @@ DEBIT_PAST_YEAR_RATES = define(
        "--rate the one of the goods the note adds to (e.g. --rate {first}).")
 
 
+def citing_row(master: MasterData, customer: str, protocol: str) -> Customer | None:
+    """The *Clienti* row that holds letter `protocol` for a note on `customer`'s invoice: its own
+    row while it cites the letter, else the row that cites it now (the customer re-coded, its old
+    row kept or gone), else its own row. The warning goes to the cell the desk has to correct."""
+    rows = [c for c in master.customers if c.code == customer or c.intent_protocol == protocol]
+    return (next((c for c in rows if c.code == customer and c.intent_protocol == protocol), None)
+            or next((c for c in rows if c.intent_protocol == protocol), None)
+            or next((c for c in rows if c.code == customer), None))
+
+
 def debit_past_year(master: MasterData, customer: str, protocol: str, year: int, day: date, amount: Decimal,
                     goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None,
                     unrated: Sequence[str] = ()) -> tuple[RateKey | None, Problem | None]:
@@ -483,7 +493,7 @@ def debit_past_year(master: MasterData, customer: str, protocol: str, year: int,
     letter covers one solar year, and the note is an invoice of its own date."""
     if day.year <= year:
         return None, None
-    row = next((c for c in master.customers if c.code == customer), None)
+    row = citing_row(master, customer, protocol)
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
             "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Agreed, Counted
-from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, with_goods_vat
+from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, citing_row, with_goods_vat
 from toolkit.core.vat import RateKey
 from toolkit.model.records import MasterData
 
@@ -192,7 +192,7 @@ def debit_before_letter(master: MasterData, customer: str, protocol: str, letter
     early = [(day, key, item) for day, key, item in sold if day < letter]
     if not early:
         return None, None
-    row = next((c for c in master.customers if c.code == customer), None)
+    row = citing_row(master, customer, protocol)
     where = master.locate(row.source, "intent_date") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,
             "days": sorted({day for day, _, _ in early}), "debited": amount.quantize(CENT)}

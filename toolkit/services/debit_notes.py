@@ -33,6 +33,7 @@ from toolkit.core.debit_notes import (
 )
 from toolkit.core.intent_ceiling import (
     LETTER_OF_INTENT,
+    citing_row,
     debit_former,
     debit_past_year,
     debit_within,
@@ -224,9 +225,10 @@ def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tupl
 
 
 def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | None:
-    """The date of the letter the invoice cites: the one on *Clienti* while its row cites that
-    protocol (a mistyped date corrected there since), else the one the invoice kept."""
-    row = next((c for c in master.customers if c.code == invoice.customer), None)
+    """The date of the letter the invoice cites: the one on *Clienti* while a row cites that
+    protocol (a mistyped date corrected there since; the customer's own, or its re-coded row's),
+    else the one the invoice kept."""
+    row = citing_row(master, invoice.customer, protocol)
     if row is not None and row.intent_protocol == protocol and row.intent_date is not None:
         return row.intent_date
     kept = invoice.parties.buyer.intent_date if invoice.parties and invoice.parties.buyer else None
