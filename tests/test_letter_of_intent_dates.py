@@ -175,7 +175,9 @@ def test_a_debit_note_under_a_letter_dated_in_a_later_year_is_not_past_its_year(
 
 def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     """C002 invoiced *Immediato*: the order of the 10th, invoiced when made, before the letter of
-    the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5."""
+    the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5. The warning says
+    the line was ordered that day and takes the order's day's VAT: it said «consegnata»,
+    «delivered», of goods not shipped yet, and «quella consegna» of what is an order."""
     s = _sheets(1000, day=APRIL_15)
     minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
     minimal.set_cell(s, "Clienti", "Q3", "Immediato")
@@ -187,6 +189,13 @@ def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     assert _rated(one) == [(D("55.50"), D(22), None)] and (one.vat, one.total) == (D("12.21"), D("67.71"))
     assert _rated(two) == [(D("37.00"), D(0), "N3.5")]
     assert _told(first.problems) == [("Clienti", "M3", False)]
+    [warning] = [p for p in first.problems if p.code == "letter-of-intent-after-sale"]
+    it, en = warning.message(), warning.message("en")
+    assert ("1 riga senza IVA (N3.5) ordinata il 10/04/2026, per 55,50 €" in it
+            and "è fatturata con l'IVA dell'articolo del giorno dell'ordine" in it
+            and "copriva quell'ordine, scrivila" in it and "consegn" not in it), it
+    assert ("1 line without VAT (N3.5) ordered on 10/04/2026" in en and "the item's VAT of the order's day" in en
+            and "covered that order, write it" in en and "deliver" not in en), en
     assert _told(first.problems, "letter-of-intent-orders-before") == [("Clienti", "M3", False)]
     assert not _told(second.problems) and not _told(second.problems, "letter-of-intent-orders-before")
 

@@ -348,7 +348,8 @@ class _Dated(Protocol):
 
 S = TypeVar("S", bound=_Dated)
 Goods = tuple[Any, ...]
-"""A billable line as `toolkit.core.invoicing.BillableGoods`: item (0), amount (5), rate (6), nature (7)."""
+"""A billable line as `toolkit.core.invoicing.BillableGoods`: item (0), amount (5), rate (6), nature (7),
+DDT line (9, None when invoiced at the order)."""
 
 
 RATE_UNKNOWN = define(

@@ -1167,7 +1167,7 @@ def _joined(found: Sequence[tuple[str, Early]]) -> list[tuple[str, Early]]:
     for code, early in found:
         was = one.get(code)
         one[code] = early if was is None else replace(was, days=was.days + early.days, amount=was.amount + early.amount,
-                                                      unrated=was.unrated + early.unrated)
+                                                      unrated=was.unrated + early.unrated, ordered=was.ordered + early.ordered)
     return sorted(one.items())
 
 

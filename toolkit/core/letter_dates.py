@@ -32,22 +32,22 @@ BEFORE_LETTER = define(
     title=("Vendite prima della dichiarazione d'intento", "Sales before the letter of intent"),
     it="Il cliente {customer} ha {lines} senza IVA (N3.5) {sold} il {days}, per {amount} €, prima della sua "
        "dichiarazione d'intento {protocol} del {letter}{year}: {are} con l'IVA dell'articolo del giorno "
-       "della consegna, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
+       "{of_day}, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
        "746/83). Se la data è sbagliata, correggi la «Data dichiarazione d'intento» e ripeti; se una "
        "dichiarazione precedente copriva {those}, scrivila nel foglio Clienti e {them} prima citando "
        "quella.",
     en="Customer {customer} has {lines} without VAT (N3.5) {sold} on {days}, for {amount} €, before its letter "
-       "of intent {protocol} of {letter}{year}: {are} with the item's VAT of the delivery's day, since "
+       "of intent {protocol} of {letter}{year}: {are} with the item's VAT of the {of_day} day, since "
        "the letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83). If the date is wrong, correct "
        "the “Data dichiarazione d'intento” and run again; if an earlier letter covered {those}, write it "
        "in the Clienti sheet and {them} first citing it.")
 EARLY_RATE_UNKNOWN = define(
     "letter-of-intent-early-rate-unknown", "error",
-    it="La riga di {item} dell'ordine {order} del cliente {customer}, consegnata il {day}, prima della dichiarazione "
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, {sold} il {day}, prima della dichiarazione "
        "d'intento {protocol} del {letter}, va fatturata con l'IVA dell'articolo, ma {item} non è più nel foglio "
        "Articoli e il registro non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato "
        "registrato. Rimetti {item} nel foglio Articoli con la sua aliquota IVA, poi ripeti l'operazione.",
-    en="The line of {item} of customer {customer}'s order {order}, delivered on {day}, before the letter of intent "
+    en="The line of {item} of customer {customer}'s order {order}, {sold} on {day}, before the letter of intent "
        "{protocol} of {letter}, must be invoiced with the item's VAT, but {item} is no longer on the Articoli sheet "
        "and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. Put {item} back on the "
        "Articoli sheet with its VAT rate, then do it again.")
@@ -86,8 +86,12 @@ class Early:
     year: int | None
     days: tuple[date, ...]
     amount: Decimal
-    unrated: tuple[tuple[str, date, str], ...] = ()
-    """(item, day, order) of those lines whose item neither *Articoli* nor the ledger rates: refused."""
+    unrated: tuple[tuple[str, date, str, bool], ...] = ()
+    """(item, day, order, invoiced at the order) of those lines whose item neither *Articoli* nor
+    the ledger rates: refused."""
+    ordered: tuple[bool, ...] = ()
+    """For each of `days`, whether its line is invoiced at the order (*Immediato*, prepaid): goods
+    not delivered yet, whose day is the order's."""
 
     def problems(self, master: MasterData) -> list[Problem]:
         customer = next(c for c in master.customers if c.code == self.customer)
@@ -95,14 +99,37 @@ class Early:
         told = {"customer": self.customer, "protocol": self.protocol or "", "letter": self.letter}
         late = YearCovered(self.year if any(day >= self.letter for day in self.days) else None)
         n = len(self.days)
-        agreed = {"sold": Agreed(n, ("consegnata", "consegnate"), ("delivered", "delivered")),
+        agreed = {**sale_words(n, sum(self.ordered), n - sum(self.ordered)),
                   "are": Agreed(n, ("è fatturata", "sono fatturate"), ("it is invoiced", "they are invoiced")),
-                  "those": Agreed(n, ("quella consegna", "quelle consegne"), ("that delivery", "those deliveries")),
                   "them": Agreed(n, ("fatturala", "fatturale"), ("invoice it", "invoice them"))}
         return [BEFORE_LETTER(where, lines=Counted(n, ("riga", "righe"), ("line", "lines")), **agreed,
                               days=sorted(set(self.days)), amount=self.amount.quantize(CENT), year=late, **told),
-                *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order, **told)
-                  for item, day, order in self.unrated)]
+                *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order,
+                                     sold=sale_words(1, int(at_order), int(not at_order))["sold"], **told)
+                  for item, day, order, at_order in self.unrated)]
+
+
+def sale_words(n: int, ordered: int, delivered: int) -> dict[str, Agreed]:
+    """The words for `n` lines sold before the letter, `ordered` of them invoiced at the order and
+    `delivered` on a DDT: an order invoiced when made (*Immediato*) is not delivered yet, and its
+    day is the order's; lines of both kinds are sales.
+
+    >>> [w.shown("it") for w in sale_words(1, 1, 0).values()]
+    ['ordinata', "dell'ordine", "quell'ordine"]
+    >>> [w.shown("en") for w in sale_words(2, 0, 2).values()], sale_words(2, 1, 1)["sold"].shown("it")
+    (['delivered', "delivery's", 'those deliveries'], 'vendute')
+    """
+    if ordered and delivered:
+        return {"sold": Agreed(n, ("venduta", "vendute"), ("sold", "sold")),
+                "of_day": Agreed(n, ("della vendita", "della vendita"), ("sale's", "sale's")),
+                "those": Agreed(n, ("quella vendita", "quelle vendite"), ("that sale", "those sales"))}
+    if ordered:
+        return {"sold": Agreed(n, ("ordinata", "ordinate"), ("ordered", "ordered")),
+                "of_day": Agreed(n, ("dell'ordine", "dell'ordine"), ("order's", "order's")),
+                "those": Agreed(n, ("quell'ordine", "quegli ordini"), ("that order", "those orders"))}
+    return {"sold": Agreed(n, ("consegnata", "consegnate"), ("delivered", "delivered")),
+            "of_day": Agreed(n, ("della consegna", "della consegna"), ("delivery's", "delivery's")),
+            "those": Agreed(n, ("quella consegna", "quelle consegne"), ("that delivery", "those deliveries"))}
 
 
 def before_letter(goods: Sequence[tuple[S, Goods]], customer: str, protocol: str | None, letter: date,
@@ -113,19 +140,22 @@ def before_letter(goods: Sequence[tuple[S, Goods]], customer: str, protocol: str
     rate for stays N3.5 and is named, to refuse the run."""
     out: list[tuple[S, Goods]] = []
     days: list[date] = []
+    ordered: list[bool] = []
     amount = ZERO
-    unrated: list[tuple[str, date, str]] = []
+    unrated: list[tuple[str, date, str, bool]] = []
     for shipment, line in goods:
         if line[7] == LETTER_OF_INTENT and not covers(letter, year, shipment.day):
             days.append(shipment.day)
+            ordered.append(line[9] is None)
             amount += line[5]
             key = rate(line[0], shipment.day)
             if key is None:
-                unrated.append((line[0], shipment.day, shipment.order_number))
+                unrated.append((line[0], shipment.day, shipment.order_number, line[9] is None))
             else:
                 line = (*line[:6], *key, *line[8:])
         out.append((shipment, line))
-    return out, Early(customer, protocol, letter, year, tuple(days), amount, tuple(unrated)) if days else None
+    return out, (Early(customer, protocol, letter, year, tuple(days), amount, tuple(unrated), tuple(ordered))
+                 if days else None)
 
 
 ORDERS_BEFORE_LETTER = define(
