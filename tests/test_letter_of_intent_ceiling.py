@@ -521,11 +521,11 @@ def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
     assert (told.cell, dict(told.params)["customer"], dict(told.params)["year"]) == ("L3", "C002", "2026")
 
 
-def _item_gone(taxed_too: bool) -> tuple:
-    """C002 on a 90 € letter buys A001, then at 10 %, on the 10th and the 20th of April (the
-    20th's 37 € beyond the letter); with `taxed_too`, C001, paying VAT, buys it on the 10th. By
-    month end A001 has left *Articoli*, its prices and templates with it."""
-    s = _sheets(90)
+def _item_gone(taxed_too: bool, amount: object = 90, day: date = date(2026, 1, 15)) -> tuple:
+    """C002 on a 90 € letter (`amount`, of `day`) buys A001, then at 10 %, on the 10th and the
+    20th of April (the 20th's 37 € beyond the letter); with `taxed_too`, C001, paying VAT, buys
+    it on the 10th. By month end A001 has left *Articoli*, its prices and templates with it."""
+    s = _sheets(amount, day=day)
     minimal.set_cell(s, "Articoli", "D2", 10)
     s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T001"]
     if taxed_too:
@@ -534,7 +534,7 @@ def _item_gone(taxed_too: bool) -> tuple:
         s["Righe modello"].append(["T011", "A001", 1, None, None])
     books = check(minimal.workbook(s)).master
     assert books is not None
-    gone = _sheets(90)
+    gone = _sheets(amount, day=day)
     gone["Articoli"] = [row for row in gone["Articoli"] if row[0] != "A001"]
     gone["Prezzi"] = [row for row in gone["Prezzi"] if row[2] != "A001"]
     gone["Modelli ordine"] = gone["Modelli ordine"][:1]

@@ -18,6 +18,7 @@ from test_letter_of_intent_ceiling import (
     PROTOCOL,
     _december_sold_in_january,
     _deliver,
+    _item_gone,
     _master,
     _month,
     _rated,
@@ -386,3 +387,54 @@ def test_a_re_coded_customer_s_debit_note_reads_the_letter_s_date_corrected_on_i
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-before") == [("Clienti", cell, False)]
+
+
+@pytest.mark.parametrize("status", [InvoiceStatus.FINAL, InvoiceStatus.DRAFT])
+def test_a_line_before_a_letter_without_an_amount_whose_item_left_articoli_takes_the_rate_its_ddts_carried(
+        ledger, status):
+    """C002's letter of the 15th gives no amount; C001's DDT of the 10th carried A001 at 10 %, and
+    A001 has left *Articoli* by month end: C002's coffee of the 10th, before the letter, takes
+    10 %, the 20th's stays N3.5. The run was refused asking to put A001 back, as the ledger's
+    rates were read only for letters with an amount."""
+    books, later = _item_gone(taxed_too=True, amount=None, day=APRIL_15)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=status)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems if p.is_error]
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(10), None), (D("37.00"), D(0), "N3.5")]
+    assert [(s.rate, s.nature, s.taxable, s.vat) for s in invoice.summary] == [
+        (D(0), "N3.5", D("37.00"), D("0.00")), (D(10), None, D("55.50"), D("5.55"))]
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D("92.50"), D("5.55"), D("98.05"))
+    assert _told(result.problems) == [("Clienti", "M3", False)]
+
+
+def test_a_line_before_a_letter_without_an_amount_whose_item_s_rate_nobody_knows_is_refused(ledger):
+    """As above without C001: no DDT with VAT ever carried A001, so the run is refused at the
+    letter's date naming the item, and stores nothing."""
+    from sqlalchemy import func, select
+
+    from toolkit.ledger import schema
+
+    books, later = _item_gone(taxed_too=False, amount=None, day=APRIL_15)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [refused] = [p for p in result.problems if p.is_error]
+    assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-early-rate-unknown", "Clienti", "M3")
+    assert "Rimetti A001 nel foglio Articoli" in refused.message() and "consegnata il 10/04/2026" in refused.message()
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0
+
+
+def test_ship_and_invoice_before_a_letter_without_an_amount_takes_the_rate_its_ddts_carried(ledger, rome_today):
+    """`ship --invoice` on the 10th, A001 gone from *Articoli* since the orders were made: C001's
+    DDT of the same run carries it at 10 %, and C002's line, before its letter of the 15th
+    (without an amount), takes 10 % with it; it was refused asking to put A001 back."""
+    rome_today(APRIL_10)
+    books, later = _item_gone(taxed_too=True, amount=None, day=APRIL_15)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    done = ship(later, ledger, APRIL_10, all_open=True, invoice=True)
+    assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems if p.is_error]
+    [invoice] = [x for x in done.invoices if x.customer == "C002"]
+    assert _rated(invoice) == [(D("55.50"), D(10), None)]
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D("55.50"), D("5.55"), D("61.05"))
+    assert _told(done.problems) == [("Clienti", "M3", False)]

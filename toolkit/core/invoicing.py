@@ -1070,14 +1070,17 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                   held_lines: Mapping[str, int] | None = None,
                   issued_names: Mapping[str, str] | None = None,
                   ceilings: Mapping[str, Ceiling] | None = None, *,
-                  recoded: Mapping[str, Recoded] | None = None) -> Plan:
+                  recoded: Mapping[str, Recoded] | None = None,
+                  known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> Plan:
     """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
     payment method), then its lines go to the invoice or to the credit note of its place.
     `held_lines`: how many lines with a quantity each of the `held_customers` has, counted
     rather than given as shipments; they wait as those shipments' lines would. A shipment of a
     customer no longer in the master is left out (`LeftOut`), named as `issued_names` says
     (the names its DDTs printed), and the rest is planned. A customer with a letter of intent's
-    `ceilings` has its N3.5 lines beyond it invoiced with VAT (`within_ceilings`)."""
+    `ceilings` has its N3.5 lines beyond it invoiced with VAT (`within_ceilings`); one whose
+    letter has a date, its lines sold before it (`before_letters`), an item gone from *Articoli*
+    at the rate the ledger knew (`known_rates`, for letters without a ceiling to carry it)."""
     customers = {c.code: c for c in master.customers}
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
@@ -1119,7 +1122,7 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
             waiting[(code, "held")] += lines
     left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code), (recoded or {}).get(code))
                      for code in sorted(unknown))
-    crossed = before_letters(master, buckets, ceilings or {})
+    crossed = before_letters(master, buckets, ceilings or {}, known_rates)
     crossed += within_ceilings(master, buckets, ceilings) if ceilings else []
     crossed.sort(key=lambda w: w[0])
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
@@ -1139,14 +1142,15 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
 
 
 def before_letters(master: MasterData, buckets: dict[Any, list[tuple[Shipment, BillableGoods]]],
-                   ceilings: Mapping[str, Ceiling]) -> list[tuple[str, Problem]]:
+                   ceilings: Mapping[str, Ceiling], known_rates: Mapping[tuple[str, date], Decimal] | None = None
+                   ) -> list[tuple[str, Problem]]:
     """The invoices' lines (`buckets`, keyed customer first and kind fourth, changed in place)
     of each customer whose letter of intent has a date, its N3.5 lines sold before the letter
     (or in a year before the one its `ceilings` covers) rated at their item's VAT
     (`letter_dates.before_letter`); a warning per customer that has any. Done before the
     ceiling is kept (`within_ceilings`): such a line uses nothing of the letter, nor makes its year."""
     letters = {c.code: c for c in master.customers if c.intent_date is not None}
-    rate = item_rates(master, _known_rates(ceilings))
+    rate = item_rates(master, {**_known_rates(ceilings), **(known_rates or {})})
     found: list[tuple[str, Early]] = []
     for key, goods in buckets.items():
         customer = letters.get(key[0])
@@ -1302,7 +1306,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
                held_lines: Mapping[str, int] | None = None,
                issued_names: Mapping[str, str] | None = None,
                ceilings: Mapping[str, Ceiling] | None = None, *,
-               recoded: Mapping[str, Recoded] | None = None) -> Plan:
+               recoded: Mapping[str, Recoded] | None = None,
+               known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> Plan:
     """`plan_invoices` over `shipments`, knowing `first`, the plan of the same run over shipments
     that differ from them only in the customers `changed` (month end taking out the returns it
     refused, `services.invoicing.returns_left_out`): only those customers are planned again,
@@ -1326,7 +1331,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
                           {c: n for c, n in (issued_names or {}).items() if c in changed},
-                          {c: x for c, x in (ceilings or {}).items() if c in changed}, recoded=recoded)
+                          {c: x for c, x in (ceilings or {}).items() if c in changed}, recoded=recoded,
+                          known_rates=known_rates)
     waits = sorted([w for w in first.waiting_past_deadline if w[0] not in changed] + list(again.waiting_past_deadline),
                    key=lambda w: w[0])
     problems += [warning for _, warning in waits]
@@ -1497,15 +1503,18 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
 
 
 def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], day: date,
-                             ceilings: Mapping[str, Ceiling]) -> tuple[list[Invoice], list[Problem]]:
+                             ceilings: Mapping[str, Ceiling],
+                             known_rates: Mapping[tuple[str, date], Decimal] | None = None
+                             ) -> tuple[list[Invoice], list[Problem]]:
     """`invoices_at_order`, the N3.5 lines of customers whose letter of intent has a date rated
     at their item's VAT when sold before it (`before_letters`), and those of customers with a
-    letter's `ceilings` kept within it as month end keeps them (`within_ceilings`), with its warnings."""
+    letter's `ceilings` kept within it as month end keeps them (`within_ceilings`), with its warnings;
+    `known_rates` as `plan_invoices` takes them."""
     crossed: list[tuple[str, Problem]] = []
     lettered = {*ceilings, *(c.code for c in master.customers if c.intent_date is not None)}
     shipments = list(shipments)
     if any(s.customer in lettered for s in shipments):
-        shipments, crossed = _shipments_within(master, shipments, ceilings, lettered)
+        shipments, crossed = _shipments_within(master, shipments, ceilings, lettered, known_rates)
     customers = {c.code: c for c in master.customers}
     charge = master.settings.stamp_duty_customer
     invoices = []
@@ -1525,14 +1534,15 @@ def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], 
 
 
 def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: Mapping[str, Ceiling],
-                      lettered: Collection[str]) -> tuple[list[Shipment], list[tuple[str, Problem]]]:
+                      lettered: Collection[str], known_rates: Mapping[tuple[str, date], Decimal] | None = None
+                      ) -> tuple[list[Shipment], list[tuple[str, Problem]]]:
     """The shipments with their sold lines of the `lettered` customers rated for their letter's
     date (`before_letters`) and kept within their customers' `ceilings` (`within_ceilings`),
     each shipment's lines in their own order."""
     buckets: dict[Any, list[tuple[Shipment, BillableGoods]]] = {
         (s.customer, n, m, InvoiceKind.INVOICE): [(s, line)]
         for n, s in enumerate(shipments) if s.customer in lettered for m, line in enumerate(s.lines) if line[3] > 0}
-    crossed = before_letters(master, buckets, ceilings)
+    crossed = before_letters(master, buckets, ceilings, known_rates)
     crossed += within_ceilings(master, buckets, ceilings) if ceilings else []
     crossed.sort(key=lambda w: w[0])
     for (_, n, m, _), [(_, line)] in buckets.items():

@@ -45,6 +45,20 @@ def letter_ceilings(conn: Connection, master: MasterData, shipments: Iterable[Sh
                     rates_known(conn, master, sold))
 
 
+def letter_rates(conn: Connection, master: MasterData, shipments: Iterable[Shipment]) -> dict[tuple[str, date], Decimal]:
+    """(item, day) → the rate the ledger's DDTs carried for the N3.5 items no longer on *Articoli*
+    of the lines to invoice of customers whose letter has a date and no amount, hence no
+    `Ceiling` to carry them (`letter_ceilings`): a line sold before the letter takes its item's
+    VAT (`core.letter_dates`) whether or not the letter gives an amount. Nothing is read when
+    no such customer has such a line."""
+    with_amount = letters_with_amount(master)
+    dated = {c.code for c in master.customers if c.intent_date is not None and c.code not in with_amount}
+    if not dated:
+        return {}
+    return rates_known(conn, master, ((line[0], s.day) for s in shipments if s.customer in dated
+                                      for line in s.lines if line[7] == LETTER_OF_INTENT))
+
+
 def rates_known(conn: Connection, master: MasterData, sold: Iterable[tuple[str, date]]
                 ) -> dict[tuple[str, date], Decimal]:
     """(item, day) → the rate the ledger's DDTs tell for each item of `sold` no longer on

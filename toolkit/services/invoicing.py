@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -115,7 +116,7 @@ from toolkit.ledger.printings import mark_printed
 from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.drafted_parties import drafts_changed
-from toolkit.services.intent_letters import letter_ceilings
+from toolkit.services.intent_letters import letter_ceilings, letter_rates
 from toolkit.services.session import off_the_sheet
 
 SHIPPED_AFTER_DATE = define(
@@ -415,16 +416,18 @@ class Billables:
     """The ceilings of the customers' letters of intent, with what the ledger used of each (`letter_ceilings`)."""
     recoded: dict[str, Recoded] = field(default_factory=dict)
     """Of those customers, the ones whose partita IVA is now on the sheet under another code."""
+    known_rates: dict[tuple[str, date], Decimal] = field(default_factory=dict)
+    """The rates the ledger knows for items gone from *Articoli* of letters without a ceiling (`letter_rates`)."""
 
     def plan(self, master: MasterData, request: Request) -> Plan:
         return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names,
-                             self.ceilings, recoded=self.recoded)
+                             self.ceilings, recoded=self.recoded, known_rates=self.known_rates)
 
     def plan_again(self, master: MasterData, request: Request, first: Plan, changed: Collection[str]) -> Plan:
         """`plan`, knowing `first`, the plan of billables that differ from these only in the
         customers `changed`: only theirs are planned again (`core.invoicing.plan_again`)."""
         return plan_again(master, first, self.shipments, changed, request, self.complete, self.held_lines,
-                          self.issued_names, self.ceilings, recoded=self.recoded)
+                          self.issued_names, self.ceilings, recoded=self.recoded, known_rates=self.known_rates)
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
@@ -438,7 +441,8 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     former = former_customers(conn, master, shipped)
     return Billables(shipped + ordered, complete, held, {code: buyer.name for code, buyer in former.items()},
-                     letter_ceilings(conn, master, shipped + ordered), recoded_as(master, former))
+                     letter_ceilings(conn, master, shipped + ordered), recoded_as(master, former),
+                     letter_rates(conn, master, shipped + ordered))
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
@@ -556,7 +560,8 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
     rate_again(conn, rated)
     shipments = order_shipments(ordered_not_invoiced(conn, order_ids=order_ids))
-    invoices, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))
+    invoices, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
+                                                 letter_rates(conn, master, shipments))
     if errors(crossed):
         raise ProblemsFound(errors(crossed))
     issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
@@ -616,7 +621,8 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments), with_goods=True)
-    billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master, shipments))
+    billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master, shipments),
+                          known_rates=letter_rates(conn, master, shipments))
     result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
     if not errors(problems):

@@ -74,7 +74,7 @@ from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
-from toolkit.services.intent_letters import letter_ceilings, open_orders_beyond
+from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
 from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
@@ -631,7 +631,8 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     for at, (day, orders) in enumerate(days):
         ids = [order_id for order_id, _, _ in orders]
         shipments = stored_shipments(conn, orders, line_ids)
-        planned, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))
+        planned, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
+                                                    letter_rates(conn, master, shipments))
         if errors(crossed):
             raise ProblemsFound(errors(crossed))
         try:
@@ -656,7 +657,8 @@ def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[
     planned: list[Invoice] = []
     for day, orders in later:
         shipments = stored_shipments(conn, orders, line_ids)
-        planned += invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments))[0]
+        planned += invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
+                                            letter_rates(conn, master, shipments))[0]
     named = {o.number: o.origin.reference for o in load_orders(
         conn, ids=[order_id for _, orders in later for order_id, _, _ in orders])}
     kept = []
