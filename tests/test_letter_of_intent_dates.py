@@ -178,7 +178,9 @@ def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     """C002 invoiced *Immediato*: the order of the 10th, invoiced when made, before the letter of
     the 15th, carries 22 %, told ahead and at the invoice; the 20th's goes N3.5. The warning says
     the line was ordered that day and takes the order's day's VAT: it said «consegnata»,
-    «delivered», of goods not shipped yet, and «quella consegna» of what is an order."""
+    «delivered», of goods not shipped yet, and «quella consegna» of what is an order; the warning
+    ahead said «le righe consegnate prima del 15/04/2026 andranno in fattura … spedisci dal
+    15/04/2026 in poi», where shipping later changes nothing."""
     s = _sheets(1000, day=APRIL_15)
     minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
     minimal.set_cell(s, "Clienti", "Q3", "Immediato")
@@ -197,7 +199,13 @@ def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
             and "copriva quell'ordine, scrivila" in it and "consegn" not in it), it
     assert ("1 line without VAT (N3.5) ordered on 10/04/2026" in en and "the item's VAT of the order's day" in en
             and "covered that order, write it" in en and "deliver" not in en), en
-    assert _told(first.problems, "letter-of-intent-orders-before") == [("Clienti", "M3", False)]
+    [ahead] = [p for p in first.problems if p.code == "letter-of-intent-orders-before"]
+    assert (ahead.sheet, ahead.cell) == ("Clienti", "M3")
+    assert ("gli ordini creati prima del 15/04/2026, fatturati alla creazione, vanno in fattura con l'IVA "
+            "dell'articolo" in ahead.message() and "consegn" not in ahead.message()
+            and "spedisci" not in ahead.message()), ahead.message()
+    assert ("the orders made before 15/04/2026, invoiced when made, are invoiced with the item's VAT"
+            in ahead.message("en") and "ship from" not in ahead.message("en")), ahead.message("en")
     assert not _told(second.problems) and not _told(second.problems, "letter-of-intent-orders-before")
 
 

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import Agreed, Counted
 from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, citing_row, with_goods_vat
 from toolkit.core.vat import RateKey
@@ -162,14 +163,45 @@ ORDERS_BEFORE_LETTER = define(
     "letter-of-intent-orders-before", "warning",
     title=("Ordini prima della dichiarazione d'intento", "Orders before the letter of intent"),
     it="Il cliente {customer} ha ordini senza IVA (N3.5) del {day}, prima della data della sua dichiarazione "
-       "d'intento {protocol}, il {letter}: le righe consegnate prima del {letter} andranno in fattura con l'IVA "
-       "dell'articolo, perché la dichiarazione copre solo le vendite che la seguono (art. 1 c. 1 lett. c DL "
-       "746/83). Se la data è sbagliata, correggi la «Data dichiarazione d'intento»; altrimenti spedisci dal "
-       "{letter} in poi, o fattura quelle righe con l'IVA.",
+       "d'intento {protocol}, il {letter}: {which} con l'IVA dell'articolo, perché la dichiarazione copre solo le "
+       "vendite che la seguono (art. 1 c. 1 lett. c DL 746/83). Se la data è sbagliata, correggi la «Data "
+       "dichiarazione d'intento»; altrimenti {instead}.",
     en="Customer {customer} has orders without VAT (N3.5) of {day}, before the date of its letter of intent "
-       "{protocol}, {letter}: the lines delivered before {letter} will be invoiced with the item's VAT, since the "
-       "letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83). If the date is wrong, correct the "
-       "“Data dichiarazione d'intento”; otherwise ship from {letter} on, or invoice those lines with VAT.")
+       "{protocol}, {letter}: {which} with the item's VAT, since the letter covers only the sales after it (art. 1 "
+       "c. 1 lett. c DL 746/83). If the date is wrong, correct the “Data dichiarazione d'intento”; otherwise "
+       "{instead}.")
+
+
+@dataclass(frozen=True, slots=True)
+class AheadWhich:
+    """What the warning ahead says will go with VAT: for a customer invoiced at the order
+    (*Immediato*) the orders made before the letter, invoiced that day with their goods not
+    delivered yet; for the others the lines that leave before it."""
+
+    at_order: bool
+    letter: date
+
+    def shown(self, lang: str) -> str:
+        day = f"{self.letter:%d/%m/%Y}"
+        if self.at_order:
+            return (f"the orders made before {day}, invoiced when made, are invoiced" if lang == "en" else
+                    f"gli ordini creati prima del {day}, fatturati alla creazione, vanno in fattura")
+        return (f"the lines delivered before {day} will be invoiced" if lang == "en" else
+                f"le righe consegnate prima del {day} andranno in fattura")
+
+
+@dataclass(frozen=True, slots=True)
+class AheadInstead(AheadWhich):
+    """What else the desk may do: ship the goods after the letter; an order invoiced when made is
+    a sale of its order's day, which shipping later does not move."""
+
+    def shown(self, lang: str) -> str:
+        day = f"{self.letter:%d/%m/%Y}"
+        if self.at_order:
+            return ("they go with VAT: their day is the order's, not the shipment's" if lang == "en" else
+                    "vanno con l'IVA: il loro giorno è quello dell'ordine, non della spedizione")
+        return (f"ship from {day} on, or invoice those lines with VAT" if lang == "en" else
+                f"spedisci dal {day} in poi, o fattura quelle righe con l'IVA")
 
 
 def orders_before_letter(master: MasterData, customers: Collection[str], day: date | None) -> list[Problem]:
@@ -181,7 +213,9 @@ def orders_before_letter(master: MasterData, customers: Collection[str], day: da
         return []
     wanted = set(customers)
     return [ORDERS_BEFORE_LETTER(master.locate(c.source, "intent_date"), customer=c.code,
-                                 protocol=c.intent_protocol or "", letter=c.intent_date, day=day)
+                                 protocol=c.intent_protocol or "", letter=c.intent_date, day=day,
+                                 which=AheadWhich(c.invoice_terms is InvoiceTerms.IMMEDIATE, c.intent_date),
+                                 instead=AheadInstead(c.invoice_terms is InvoiceTerms.IMMEDIATE, c.intent_date))
             for c in sorted(master.customers, key=lambda c: c.code)
             if c.code in wanted and c.intent_date is not None and day < c.intent_date
             and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT]
