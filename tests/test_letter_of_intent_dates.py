@@ -446,3 +446,24 @@ def test_ship_and_invoice_before_a_letter_without_an_amount_takes_the_rate_its_d
     assert _rated(invoice) == [(D("55.50"), D(10), None)]
     assert (invoice.taxable, invoice.vat, invoice.total) == (D("55.50"), D("5.55"), D("61.05"))
     assert _told(done.problems) == [("Clienti", "M3", False)]
+
+
+def test_a_re_coded_customer_s_debit_note_under_its_former_letter_is_told_at_its_new_row(ledger, rome_today):
+    """April's invoice cited C002's letter; C002 is re-coded C102 (its partita IVA on the sheet
+    under the new code) with a new letter. The debit note follows the invoice's letter, whose
+    amount the sheet no longer gives, and carries 22 %, told at C102's protocol naming the letter
+    it cites now: it named no cell and said the sheet cited «-»."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _master(1000)
+    _deliver(books, ledger, APRIL_10)
+    _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
+    new = "26050112345678901-000002"
+    recoded = _re_coded(_sheets(1000, protocol=new, day=date(2026, 5, 1)), old_row_kept=False)
+    done = debit(ledger, recoded, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    assert _told(done.problems, "letter-of-intent-debit-former") == [("Clienti", "L3", False)]
+    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-former"]
+    assert f"(ora cita {new})" in told.message() and PROTOCOL in told.message()

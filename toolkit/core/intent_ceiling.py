@@ -529,16 +529,18 @@ DEBIT_FORMER_RATES = define(
 
 
 def debit_former(master: MasterData, customer: str, protocol: str, amount: Decimal, goods: Sequence[RateKey],
-                 invoice: str, chosen: RateKey | None = None, unrated: Sequence[str] = ()
+                 invoice: str, chosen: RateKey | None = None, unrated: Sequence[str] = (), recoded: str | None = None
                  ) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 on an invoice citing letter `protocol`, which no *Clienti* row cites
     any more: (None, None) while one does; else the rate of the goods it adds to with a warning,
     or the error refusing it. The note follows the operation it corrects, so the letter that
     covered it (a new letter does not cover a sale before it), whose amount the sheet no longer
-    gives: it cannot be shown to fit, and the cautious side charges VAT, never omits it."""
+    gives: it cannot be shown to fit, and the cautious side charges VAT, never omits it. The
+    warning goes to the customer's row, or to `recoded`'s, the code its row has now."""
     if any(c.intent_protocol == protocol for c in master.customers):
         return None, None
-    row = next((c for c in master.customers if c.code == customer), None)
+    row = (next((c for c in master.customers if c.code == customer), None)
+           or next((c for c in master.customers if c.code == recoded), None))
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice,
             "current": (row.intent_protocol if row is not None else None) or "-", **_euros(debited=amount)}

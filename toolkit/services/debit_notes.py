@@ -39,7 +39,7 @@ from toolkit.core.intent_ceiling import (
     debit_within,
     item_rates,
 )
-from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months
+from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months, recoded_as
 from toolkit.core.letter_dates import debit_before_letter
 from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
@@ -189,7 +189,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                                            invoice.number or "?", chosen, unrated)
         if told is None:
             beyond, told = debit_former(master, invoice.customer, protocol, amount, goods, invoice.number or "?",
-                                        chosen, unrated)
+                                        chosen, unrated, _recoded(master, invoice))
         if told is None and ceiling is not None:
             beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen, unrated)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
@@ -222,6 +222,16 @@ def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tupl
         return sold
     return [good for x in load_invoices(conn, ids=[c.id for c in invoice.cites])
             for good in _goods_sold(conn, x, depth + 1)]
+
+
+def _recoded(master: MasterData, invoice: Invoice) -> str | None:
+    """The code the invoice's customer has on *Clienti* now, when its own left the sheet and its
+    partita IVA is there under another (`recoded_as`): the row whose letter the desk corrects."""
+    buyer = invoice.parties.buyer if invoice.parties else None
+    if buyer is None or any(c.code == invoice.customer for c in master.customers):
+        return None
+    found = recoded_as(master, {invoice.customer: buyer}).get(invoice.customer)
+    return found.code if found else None
 
 
 def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | None:
