@@ -28,6 +28,7 @@ from toolkit.core.holds import (
     HELD_AS_BEFORE,
     LEAVES_STOCK,
     NO_STOCK,
+    TAKES_ITEMS,
     Changes,
     Hold,
     HoldKind,
@@ -52,7 +53,7 @@ from toolkit.core.shipping import (
 )
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import log_event, migrate, reading, writing
+from toolkit.ledger.db import document_number, log_event, migrate, reading, writing
 from toolkit.ledger.holds import changes_since, marks_now
 from toolkit.ledger.shipped_by_day import shipped_since
 from toolkit.model.records import MasterData
@@ -192,7 +193,7 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
     return rested, notes
 
 
-@pytest.mark.parametrize("seed", [1, 4, 5, 8])
+@pytest.mark.parametrize("seed", [1, 4, 5, 8, 11, 21])
 def test_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed):
     rng = random.Random(seed)
     master = with_returns(randomized(master_of(tmp_path, seed), rng), rng)
@@ -200,7 +201,7 @@ def test_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed
     assert rested > 0 and notes > 0
 
 
-@pytest.mark.parametrize("seed", [2, 6])
+@pytest.mark.parametrize("seed", [2, 6, 9])
 def test_without_a_count_date_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed):
     """Without a count date the stock sheet is the stock as the desk keeps it: a DDT lowers the
     queue ahead of an order on hold, not the stock, so it can free the order."""
@@ -268,6 +269,8 @@ def test_stock_holds_wake_only_on_what_can_free_stock(tmp_path):
         moved = replace(QUIET, actions=QUIET.actions | {action})
         assert woken([hold], moved, master, **rule) == []
         assert woken([hold], replace(moved, freed=frozenset({"A"})), master, **rule) == [hold]
+    assert "reopened" in TAKES_ITEMS and "reopened" not in FREES_ITEMS
+    assert woken([hold], replace(QUIET, taken=frozenset({"B"}), drained=frozenset({1})), master, **rule) == [hold]
     assert woken([hold], replace(QUIET, actions=QUIET.actions | {"something-new"}), master, **rule) == [hold]
     assert {"shipped", "completed", "generated", "invoiced"} <= LEAVES_STOCK and "closed" not in LEAVES_STOCK
     assert woken([hold], replace(QUIET, orders=frozenset({1})), master, **rule) == [hold]
@@ -464,6 +467,58 @@ def test_a_new_stock_sheet_wakes_only_the_holds_of_the_items_it_raises(tmp_path)
     assert woken_by(ledger, lowered) == others
     counted = moved(lambda level: level.quantity - shipped.get(level.item, 0), START + timedelta(30))
     assert woken_by(ledger, counted) == others
+
+
+def complete_orders_kept(ledger) -> tuple[dict[int, set[str]], dict[str, set[int]], dict[int, str]]:
+    """The orders kept on hold as complete orders with the items each is short of, the orders
+    among them holding each item (short of it or not), and their numbers."""
+    h, r, o = schema.holds.c, schema.reserved.c, schema.orders.c
+    with reading(ledger) as conn:
+        complete = {order_id: set(items.split("\n")) for order_id, items in conn.execute(
+            select(h.order_id, h["items"]).where(h.reason == ORDER_HELD.code))}
+        holding: dict[str, set[int]] = {}
+        for order_id, item in conn.execute(select(r.order_id, r.item).where(r.order_id.in_(complete))):
+            holding.setdefault(item, set()).add(order_id)
+        numbers = {order_id: document_number(*number) for order_id, *number in conn.execute(
+            select(o.id, o.series, o.year, o.number).where(o.id.in_(complete)))}
+    return complete, holding, numbers
+
+
+def test_a_sheet_with_less_of_an_item_wakes_the_complete_orders_kept_holding_it(tmp_path):
+    """A complete order kept on hold for one item holds its other items too: a new stock sheet
+    with less of one of them may leave it short of that one as well. It wakes, as every complete
+    order kept that holds the item does (and no other hold), and the day names both items, as
+    planning every order again does."""
+    master, ledger = days_kept(tmp_path, 3, 6)
+    complete, holding, numbers = complete_orders_kept(ledger)
+    item = min(i for i, orders in holding.items() if any(i not in complete[o] for o in orders))
+    holders = holding[item]
+    assert holders < set(complete)
+    others = woken_by(ledger, master)
+    none_left = master.model_copy(update={"stock": tuple(
+        replace(level, quantity=D(0)) if level.item == item else level for level in master.stock or ())})
+    assert woken_by(ledger, none_left) - others == holders - others and holders - others
+    planned_again = {x.order: x.items for x in ship(none_left, ledger, START + timedelta(6), all_open=True,
+                                                    list_kept=True).held}
+    assert all(item in planned_again[numbers[o]] for o in holders)
+
+
+def test_an_order_reopened_wakes_the_complete_orders_kept_holding_its_items(tmp_path):
+    """An order turned down and reopened holds its items again: it frees none (no hold short of
+    them wakes for it), and a complete order kept behind it that holds one may now be short of
+    it."""
+    master, ledger = days_kept(tmp_path, 3, 6)
+    complete, holding, _ = complete_orders_kept(ledger)
+    item = min(i for i, orders in holding.items() if any(i not in complete[o] for o in orders))
+    others = woken_by(ledger, master)
+    ol = schema.order_lines.c
+    with writing(ledger) as conn:
+        (reopened,) = conn.execute(select(ol.order_id, ol.item).where(
+            ol.item == item, ol.order_id.not_in(select(schema.holds.c.order_id))).order_by(ol.order_id).limit(1)).all()
+        items = set(conn.execute(select(ol.item).where(ol.order_id == reopened.order_id)).scalars())
+        log_event(conn, "reopened", "order", reopened.order_id, "OC-2026-00000", "not-accepted -> draft")
+    expected = {o for i in items for o in holding.get(i, ())}
+    assert woken_by(ledger, master) - others == expected - others and expected - others
 
 
 def test_a_customer_moved_wakes_only_the_holds_of_that_customer(tmp_path):

@@ -24,6 +24,11 @@ plan until something that holds it may have moved:
 - short of stock, too: a new stock sheet (or count date) that leaves more of one of its items on
   hand than the sheet it was judged by (`restocked`); a desk updates the sheet whenever goods
   come in, and each update woke every hold, a hundred thousand at L;
+- held as a complete order (`ORDER_HELD`), also less of an item it holds and is not short of:
+  it holds every item of its lines, and may now be short of one more than it was held for. Less
+  of an item is a new stock sheet leaving less of it on hand (`destocked`), or an order holding
+  it again (`TAKES_ITEMS`); an order behind it cannot take what it holds, and one ahead that
+  ships lowers the stock and the queue alike (`Changes.drained`);
 - any of them: its customer's delivery terms or credit limit changed (`moved_customers`: a
   desk adds customers and moves limits every week, and each change woke every hold), stock
   tracked or no longer tracked (a stock sheet added or taken away: every hold), or a status
@@ -78,11 +83,18 @@ LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "conf
 """The ledger's events that give no stock back to an order held for stock: a DDT (a return's
 lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
 takes from what the held order could not use), invoices, payments and e-invoice files. Any
-other event, known or new, but `FREES_ITEMS`, wakes every order held for stock."""
+other event, known or new, but `FREES_ITEMS` and `TAKES_ITEMS`, wakes every order held for stock."""
 
-FREES_ITEMS = frozenset({"closed", "voided", "rejected", "reopened"})
+FREES_ITEMS = frozenset({"closed", "voided", "rejected"})
 """The events of an order's status moved by hand that free at most that order's own items: they
 wake the orders held for stock short of one of them."""
+
+TAKES_ITEMS = frozenset({"reopened"})
+"""The events of an order that holds its items again (turned down, back to a draft): it frees
+nothing, and the orders behind it may have less of its items (`Changes.taken`)."""
+
+KNOWN = LEAVES_STOCK | FREES_ITEMS | TAKES_ITEMS
+"""The events whose effect on stock is known; any other wakes every order held for stock."""
 
 HELD_AS_BEFORE = define(
     "ship-held-as-before", "warning",
@@ -139,6 +151,12 @@ class Changes:
     billed is gone with it, so any order's may have."""
     customers: frozenset[str] = frozenset()
     """The customers whose terms or limit moved (`moved_customers`)."""
+    taken: frozenset[str] = frozenset()
+    """The items of the orders that hold them again (`TAKES_ITEMS`), and those a new stock sheet
+    leaves less of on hand (`destocked`): an order behind may have less of them."""
+    drained: frozenset[int] = frozenset()
+    """The orders kept on hold as complete orders (`ORDER_HELD`) that hold one of `taken`, as
+    the ledger finds them: each may now be short of an item it was not short of, and wakes."""
 
 
 def customer_terms(master: MasterData) -> dict[str, str]:
@@ -217,10 +235,30 @@ def restocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decima
     >>> restocked({"A": D(10)}, {"A": D(4)}, {"A": D(7)}, {"A": D(1)})
     frozenset()
     """
+    return frozenset(item for item, more in _on_hand_moved(before, shipped_before, now, shipped_now).items() if more > 0)
+
+
+def destocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],
+              now: Mapping[str, Decimal], shipped_now: Mapping[str, Decimal]) -> frozenset[str]:
+    """The items a new stock sheet leaves less of on hand than the sheet the holds were judged
+    by (read as `restocked` reads them): a complete order kept on hold that holds one of them
+    may now be short of it too (`Changes.taken`).
+
+    >>> D = Decimal
+    >>> sorted(destocked({"A": D(5), "B": D(5)}, {}, {"A": D(9), "B": D(3)}, {"B": D(1)}))
+    ['B']
+    """
+    return frozenset(item for item, more in _on_hand_moved(before, shipped_before, now, shipped_now).items() if more < 0)
+
+
+def _on_hand_moved(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],
+                   now: Mapping[str, Decimal], shipped_now: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """How much more of each item the new sheet leaves on hand than the one before (below zero:
+    less), both read against the same DDTs."""
     zero = Decimal(0)
-    return frozenset(item for item in before.keys() | now.keys() | shipped_before.keys() | shipped_now.keys()
-                     if now.get(item, zero) - shipped_now.get(item, zero)
-                     > before.get(item, zero) - shipped_before.get(item, zero))
+    return {item: (now.get(item, zero) - shipped_now.get(item, zero))
+            - (before.get(item, zero) - shipped_before.get(item, zero))
+            for item in before.keys() | now.keys() | shipped_before.keys() | shipped_now.keys()}
 
 
 def held_whole(held: Iterable[Held], shipping: Collection[str], asked: Collection[str]) -> dict[str, Held]:
@@ -254,10 +292,10 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     plan would hold it for its payment first."""
     customers = {c.code: c for c in master.customers}
     over = over_customers(master, {hold.customer for hold in holds}, exposures, force)
-    anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
+    anything = not changes.actions <= KNOWN
     found = []
     for hold in holds:
-        if hold.order_id in changes.orders or hold.customer in changes.customers:
+        if hold.order_id in changes.orders or hold.order_id in changes.drained or hold.customer in changes.customers:
             wakes = True
         elif hold.kind is HoldKind.CREDIT:
             wakes = hold.customer not in over
@@ -322,19 +360,20 @@ def may_wake(changes: Changes, master: MasterData, kinds: Mapping[str, Collectio
     """The holds `woken` may wake, given the same `changes`, `exposures`, `paid`, `force` and
     `asked`, and the kinds of the holds kept of each customer (`kinds`): a selection of them
     all the ledger can read by index (`Waking`). Each branch of `woken` has its part: the
-    orders whose status moved or whose payment was asked, the customers moved, the credit holds
+    orders whose status moved, drained (`Changes.drained`) or whose payment was asked, the
+    customers moved, the credit holds
     of the customers no longer over the limit and the other holds of those over it, the stock
     holds short of an item freed, and every stock hold when any of them may wake (an event that
     may give stock back, or the caller naming the orders paid). A stock hold short of no item,
     which wakes whatever happened, is never kept (`keepable`)."""
     over = over_customers(master, kinds, exposures, force)
     return Waking(
-        orders=changes.orders | frozenset(paid or ()) | frozenset(asked or ()),
+        orders=changes.orders | changes.drained | frozenset(paid or ()) | frozenset(asked or ()),
         customers=changes.customers,
         credit_of=frozenset(code for code, held in kinds.items() if HoldKind.CREDIT in held and code not in over),
         others_of=frozenset(code for code in over if set(kinds[code]) - {HoldKind.CREDIT}),
         items=changes.freed,
-        stock=not changes.actions <= LEAVES_STOCK | FREES_ITEMS or (paid is not None and asked is None))
+        stock=not changes.actions <= KNOWN or (paid is not None and asked is None))
 
 
 def keepable(hold: Hold) -> bool:

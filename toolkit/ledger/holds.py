@@ -9,12 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select, true, union
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, insert, or_, select, true, union
 
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.holds import Changes, Hold, HoldKind, Waking
 from toolkit.core.reservations import rank
+from toolkit.core.shipping import ORDER_HELD
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
@@ -82,11 +83,13 @@ def judged_sheet(conn: Connection) -> dict[str, Decimal]:
     return dict(conn.execute(select(schema.hold_stock.c.item, schema.hold_stock.c.quantity)).all())
 
 
-def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collection[str]) -> Changes:
+def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collection[str],
+                  taking: Collection[str] = ()) -> Changes:
     """What was recorded after `marks` up to `now` (`marks_now`, read in this transaction): the
     events' actions, the orders whose status moved, the items shipped back, those shipped that
     the stock sheet of the marks does not count (`_uncounted`) and those of the orders whose
-    status moved by one of `freeing`, and the orders billed (`_billed`)."""
+    status moved by one of `freeing`, the items of the orders whose status moved by one of
+    `taking` (`Changes.taken`), and the orders billed (`_billed`)."""
     e, d, dl, ol = schema.events.c, schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
     later = e.id > marks.event_id
     actions = frozenset(conn.execute(select(e.action).distinct().where(later)).scalars())
@@ -95,10 +98,25 @@ def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collectio
     returned = (select(ol.item).select_from(schema.delivery_lines.join(schema.order_lines, dl.order_line_id == ol.id)
                                             .join(schema.deliveries, d.id == dl.delivery_id))
                 .where(dl.delivery_id > marks.delivery_id, or_(dl.quantity < 0, _uncounted(marks.stock_date))))
-    released = select(ol.item).join(schema.events, e.document_id == ol.order_id).where(
-        later, e.document == "order", e.action.in_(sorted(freeing)))
-    freed = frozenset(conn.execute(returned.union(released)).scalars())
-    return Changes(actions, orders, freed, _billed(conn, marks, now))
+    freed = frozenset(conn.execute(returned.union(_items_of(later, freeing))).scalars())
+    taken = frozenset(conn.execute(_items_of(later, taking)).scalars()) if actions & set(taking) else frozenset()
+    return Changes(actions, orders, freed, _billed(conn, marks, now), taken=taken)
+
+
+def _items_of(later: ColumnElement[bool], actions: Collection[str]) -> Select[Any]:
+    """The items of the orders whose status moved by one of `actions` since the marks."""
+    e, ol = schema.events.c, schema.order_lines.c
+    return select(ol.item).join(schema.events, e.document_id == ol.order_id).where(
+        later, e.document == "order", e.action.in_(sorted(actions)))
+
+
+def holding(conn: Connection, items: Collection[str]) -> frozenset[int]:
+    """The orders kept on hold as complete orders (`ORDER_HELD`) that hold one of `items` (by
+    the reservations' key, item first): those `Changes.drained` names."""
+    r = schema.reserved.c
+    return frozenset(order_id for chunk in in_batches(sorted(items)) for order_id in conn.execute(
+        select(h.order_id).where(h.reason == ORDER_HELD.code,
+                                 h.order_id.in_(select(r.order_id).where(r.item.in_(chunk))))).scalars())
 
 
 def _uncounted(counted: date | None) -> ColumnElement[bool]:

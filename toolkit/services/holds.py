@@ -17,10 +17,12 @@ from toolkit.core.holds import (
     FREES_ITEMS,
     KIND_OF,
     NO_STOCK,
+    TAKES_ITEMS,
     Hold,
     Waking,
     customer_terms,
     customers_key,
+    destocked,
     held_whole,
     keepable,
     may_wake,
@@ -77,13 +79,16 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
         since = ledger.kept_since(conn)
         ledger.forget_all(conn)
         return OnHold(since, now, terms, sheet)
-    changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
+    changes = ledger.changes_since(conn, last, now, FREES_ITEMS, TAKES_ITEMS)
     if last.customers_key != now.customers_key:
         changes = replace(changes, customers=moved_customers(ledger.judged_terms(conn), terms))
     if last.stock_key != now.stock_key:
-        changes = replace(changes, freed=changes.freed | restocked(
-            ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet, _shipped_from(conn, now.stock_date)))
+        moved = (ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet,
+                 _shipped_from(conn, now.stock_date))
+        changes = replace(changes, freed=changes.freed | restocked(*moved), taken=changes.taken | destocked(*moved))
     changes = replace(changes, freed=changes.freed | service_items(master))
+    if changes.taken:
+        changes = replace(changes, drained=ledger.holding(conn, changes.taken))
     kinds = ledger.held_kinds(conn)
     credit = credit_limited(master, sorted(kinds))
     asked = None
