@@ -561,3 +561,35 @@ def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_its_own_goods(ledge
     assert [p.message("it").split(" torna in magazzino")[0] for p in warned] == [
         f"L'ordine {order} è chiuso e resta chiuso: la sua merce sul DDT {note.number} annullato ({goods[order]})"
         for order in orders]
+
+
+def test_a_closed_orders_goods_back_from_a_voided_ddt_are_nothing_to_ship_on_the_panel_the_list_and_orders_list(
+        desk, tmp_path):
+    """The void above keeps OC-2026-00009 closed, its goods back in stock and shipped by no
+    `ship`: the panel's «Qtà da spedire», its lines' sheet, `orders list` and the complete list
+    said its whole quantity was to ship, as if the van should still take it."""
+    toolkit, url = desk
+    assert toolkit("orders status", ORDER, "--to", "chiuso")[0] == 0
+    assert void(toolkit, DDT, "--reason", WHY)[0] == 0
+    assert toolkit("panel", "--all", "--out", str(tmp_path / "pannello.xlsx"), json_out=False)[0] == 0
+    book = openpyxl.load_workbook(tmp_path / "pannello.xlsx")
+    panel, lines = book.worksheets[0], book.worksheets[1]
+    heads, line_heads = [c.value for c in panel[1]], [c.value for c in lines[1]]
+    [row] = [r for r in panel.iter_rows(min_row=2, values_only=True) if r[0] == ORDER]
+    assert (row[heads.index("Stato")], row[heads.index("Qtà ordinata")] > 0, row[heads.index("Qtà da spedire")]) == (
+        "Chiuso", True, 0)
+    ordered = [r for r in lines.iter_rows(min_row=2, values_only=True) if r[0] == ORDER]
+    assert ordered and [(r[line_heads.index("Qtà spedita")], r[line_heads.index("Qtà da spedire")])
+                        for r in ordered] == [(0, 0)] * len(ordered)
+    code, listed = toolkit("orders list")
+    [order] = [o for o in listed["orders"] if o["number"] == ORDER]
+    assert (order["status"], Decimal(str(order["quantity"])) > 0, Decimal(str(order["to_ship"]))) == (
+        "closed", True, Decimal(0))
+    assert toolkit("distribution", "--date", "2026-04-09", "--complete", "--out",
+                   str(tmp_path / "completa.xlsx"), json_out=False)[0] == 0
+    sheet = openpyxl.load_workbook(tmp_path / "completa.xlsx").worksheets[0]
+    head_row = next(r for r in sheet.iter_rows(values_only=True) if "Da spedire" in r or "Qtà da spedire" in r)
+    column = head_row.index("Da spedire" if "Da spedire" in head_row else "Qtà da spedire")
+    number = next(i for i, h in enumerate(head_row) if h in ("Ordine", "Numero"))
+    on_list = [r[column] for r in sheet.iter_rows(values_only=True) if r[number] == ORDER]
+    assert on_list and set(on_list) == {0}

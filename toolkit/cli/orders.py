@@ -151,7 +151,7 @@ def list_cmd(workbook: Path = WorkbookArg,
             {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),
              "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
-             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "invoiced": o.invoiced,
+             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.still_to_ship, "invoiced": o.invoiced,
              "credited": o.credited, "amount": o.amount,
              "documents_on": o.documents_on,
              "no_credit": {"reason": w.reason, "at": _utc(w.at), "by": w.by} if (w := waived.get(o.number)) else None}

@@ -151,7 +151,7 @@ def print_orders(orders: Sequence[Order], lang: str) -> None:
     for o in orders:
         table.add_row(o.number, f"{o.order_date:%d/%m/%Y}", o.origin.shown(lang), o.customer,
                       STATUS_LABELS[o.status][0 if it else 1],
-                      quantity(o.quantity, lang), quantity(o.to_ship, lang), quantity(o.invoiced, lang),
+                      quantity(o.quantity, lang), quantity(o.still_to_ship, lang), quantity(o.invoiced, lang),
                       quantity(o.credited, lang), euro(o.amount, lang))
     _show(table)
 

@@ -186,7 +186,7 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
             routes.setdefault(key, []).append(ListRow(
                 area, heads[key][1], heads[key][2], order.customer, customer.name if customer else "", order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
-                line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
+                line.item, line.description, line.unit, line.quantity, line.shipped, order.line_still_to_ship(line),
                 rests.get(line.id)))
     return tuple(
         Route(*heads[key], tuple(sorted(rows, key=lambda r: (r.customer_name.casefold(), r.customer,

@@ -358,6 +358,22 @@ class Order:
         return sum((line.to_ship for line in self.lines), Decimal(0))
 
     @property
+    def ended(self) -> bool:
+        """Closed or voided: no `ship` takes what its lines have left, nor the goods a DDT voided
+        since gave back (`toolkit ddt void` keeps a closed order closed)."""
+        return self.status in (OrderStatus.CLOSED, OrderStatus.VOIDED)
+
+    @property
+    def still_to_ship(self) -> Decimal:
+        """What the desk is to ship of the order, as the panel, `orders list` and the complete list
+        show it: its lines' rest (`to_ship`), nothing once it has `ended`."""
+        return Decimal(0) if self.ended else self.to_ship
+
+    def line_still_to_ship(self, line: OrderLine) -> Decimal:
+        """`still_to_ship` of one of its lines."""
+        return Decimal(0) if self.ended else line.to_ship
+
+    @property
     def invoiced(self) -> Decimal:
         return sum((line.invoiced for line in self.lines), Decimal(0))
 

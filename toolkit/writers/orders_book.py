@@ -229,7 +229,7 @@ def _panel_rows(master: MasterData, orders: Sequence[Order], lang: str) -> Itera
     for order in orders:
         name = names.get(order.customer)
         yield ((order.number, order.order_date, order.customer, name, order.ship_to, len(order.lines), order.quantity,
-                order.to_ship, order.amount, _status(order, lang, lang_index)),
+                order.still_to_ship, order.amount, _status(order, lang, lang_index)),
                row_height([(name, PANEL_WIDTHS[3])]))
 
 
@@ -262,7 +262,8 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
             description = described(line.description, (rests or {}).get(line.id), lang)
-            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped, line.to_ship,
+            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped,
+                    order.line_still_to_ship(line),
                     line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
                     line.to_ship if held and line.to_ship > 0 and not service else ZERO,
                     free), row_height([(description, LINES_WIDTHS[2])]))
