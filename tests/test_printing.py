@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select, text
-from xlsx_reference import differences
+from xlsx_reference import copy_differences, differences
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
@@ -688,3 +688,30 @@ def test_a_ledger_text_another_program_wrote_in_latin1_is_named_at_its_row(capsy
     assert (f"Nel registro {tmp_path / 'ledger.sqlite'} la tabella orders, alla riga id 2, ha nella colonna "
             "customer_reference il testo 'Caffe \\xe8', scritto in un'altra codifica (come Latin-1)") in said, said
     assert "errore interno" not in said and not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_final_invoice_printed_again_is_its_first_printing_marked_copia(capsys, tmp_path, desk):
+    """A final invoice is issued once (its e-invoice went to SDI): printed again, it said what the
+    first printing said, word for word, and a second paper handed over as the original could be
+    booked twice. The reprint is the first printing with *COPIA* beside its title and in its page
+    header, every other cell as it was; the first final print of a run printed only as draft is
+    no copy, nor is a draft printed again (BOZZA)."""
+    import openpyxl
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "fatture",
+               "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    draft_again = tmp_path / "bozze.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", draft_again, "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", "finalize", workbook, run_id, "--ledger", url)[0] == 0
+    first, again = tmp_path / "definitive.xlsx", tmp_path / "copia.xlsx"
+    for out in (first, again):
+        code, said = cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", out, "--ledger", url)
+        assert code == 0, said
+    assert copy_differences(again, first) is None
+    drafts = openpyxl.load_workbook(draft_again)
+    assert all(sheet.oddHeader.left.text.endswith(" – BOZZA") for sheet in drafts)
+    assert copy_differences(first, draft_again) is not None

@@ -139,3 +139,37 @@ def _sheet_of(book: zipfile.ZipFile, part: str) -> str:
         if "xl/" + targets.get(sheet.get(relationship), "") == part:
             return f" (sheet «{sheet.get('name')}»)"
     return ""
+
+
+COPY_MARK = " – COPIA"
+"""What a final invoice printed again adds to its title and page header (`toolkit print`)."""
+
+
+def copy_differences(reprint: Path, first: Path) -> str | None:
+    """A reprint of final invoices against their first printing: every sheet, cell and page
+    header the same, but each document's title and page header ending in `COPY_MARK`, which
+    the first has nowhere. None when so; else the first thing that is not."""
+    import openpyxl
+
+    again, printed = openpyxl.load_workbook(reprint), openpyxl.load_workbook(first)
+    if again.sheetnames != printed.sheetnames:
+        return f"sheets {again.sheetnames} against {printed.sheetnames}"
+    for sheet in printed:
+        copy = again[sheet.title]
+        header, copied = sheet.oddHeader.left.text or "", copy.oddHeader.left.text or ""
+        if COPY_MARK in header or copied != header + COPY_MARK:
+            return f"{sheet.title} header {copied!r} against {header!r}"
+        rows = max(sheet.max_row, copy.max_row)
+        columns = max(sheet.max_column, copy.max_column)
+        titles = 0
+        for row in range(1, rows + 1):
+            for column in range(1, columns + 1):
+                was, now = sheet.cell(row, column).value, copy.cell(row, column).value
+                if was == now and COPY_MARK not in str(was):
+                    continue
+                if not (isinstance(was, str) and now == was + COPY_MARK and not titles):
+                    return f"{sheet.title}!{sheet.cell(row, column).coordinate} {now!r} against {was!r}"
+                titles += 1
+        if not titles:
+            return f"{sheet.title}: no title says {COPY_MARK.strip()}"
+    return None

@@ -13,7 +13,8 @@ documents are stored, `NotPrinted` says what was recorded and the command that p
 
 One box is worked out anew at each printing: the cash a DDT's driver collects, which an order
 invoiced at the order and paid since no longer owes (`paid_at_order`), so a DDT printed again
-for a second attempt at delivery never asks for the cash twice.
+for a second attempt at delivery never asks for the cash twice. And a final invoice or note
+printed before is a copy, and says so (*COPIA*, `reprinted_invoices`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
 from toolkit.core.delivery_rate import Rest, rests
 from toolkit.core.documents import DeliveryNote, cash_to_collect
-from toolkit.core.invoicing import Invoice
+from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
@@ -386,10 +387,12 @@ def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
 
 
 def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str,
-          cash: Cash | None = None, rests: Mapping[int, Rest] | None = None) -> Path:
+          cash: Cash | None = None, rests: Mapping[int, Rest] | None = None, reprinted: Collection[int] = ()
+          ) -> Path:
     """The printable documents, by the writer of their first printing; `cash`: what the DDTs'
     drivers collect (`cash_for`); `rests`: the orders' lines that are the rest of a line cut at
-    a VAT rate change (`rests_for`)."""
+    a VAT rate change (`rests_for`); `reprinted`: the invoices printed before, each a copy
+    (`reprinted_invoices`)."""
     if kind == "orders":
         from toolkit.writers.orders_book import write_order_documents
 
@@ -402,7 +405,20 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
                                     to_collect=cash.to_collect)
     from toolkit.writers.accountants import write_copies
 
-    return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
+    return write_copies(out, master, documents, lang, reprinted)  # type: ignore[arg-type]
+
+
+def reprinted_invoices(ledger: Ledger, kind: str, documents: Sequence[Document]) -> set[int]:
+    """The final invoices and notes among `documents` printed before, as final (`printed_as_draft`:
+    a run's copy marked BOZZA is not one): printed again they are copies, and say so (*COPIA*).
+    None for orders and DDTs, which a desk prints in several copies as a matter of course."""
+    final = [d.id for d in documents if isinstance(d, Invoice) and d.id is not None
+             and d.status is InvoiceStatus.FINAL]
+    if kind != "invoices" or not final:
+        return set()
+    with reading(ledger) as conn:
+        printed = set(last_printed(conn, "invoice", final))
+        return printed - printed_as_draft(conn, printed)
 
 
 @dataclass(frozen=True)
@@ -557,10 +573,11 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if pdf:
         refuse_other_pdfs(out.with_suffix(".pdf"), len(documents), label("doc.file_part", lang))
     cash, rested = cash_for(ledger, master, documents), rests_for(ledger, documents)
+    copies = reprinted_invoices(ledger, kind, documents)
     check_writable(ledger)
-    written = write(kind, out, master, documents, lang, cash, rested)
+    written = write(kind, out, master, documents, lang, cash, rested, copies)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
-                            lambda path, one: write(kind, path, master, one, lang, cash, rested),
+                            lambda path, one: write(kind, path, master, one, lang, cash, rested, copies),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

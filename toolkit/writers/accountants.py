@@ -82,6 +82,7 @@ define({
     "inv.kind_credit_note": ("Nota di credito", "Credit note"),
     "inv.kind_debit_note": ("Nota di debito", "Debit note"),
     "inv.draft": ("BOZZA", "DRAFT"),
+    "inv.copy": ("COPIA", "COPY"),
     "inv.status_draft": ("Bozza", "Draft"),
     "inv.status_final": ("Definitiva", "Final"),
     "inv.number_short": ("n.", "no."),
@@ -345,11 +346,13 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
     return write_atomic(target, write)
 
 
-def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
+def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it",
+                 reprinted: Collection[int] = ()) -> Path:
     """The printable invoices, one sheet each, in a workbook of their own. Assembled in memory
     like the other documents' workbooks: in constant-memory mode each sheet costs two
     temporary files, slower than its data (36,760 sheets took 14 minutes instead of 7.5).
-    Each invoice shows its parties as issued (`Invoice.parties_in`)."""
+    Each invoice shows its parties as issued (`Invoice.parties_in`); those whose ids are in
+    `reprinted`, printed before, say *COPIA* (`_invoice_sheet`)."""
     master_parties = party_book(master)
     services = service_items(master)
 
@@ -359,7 +362,8 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
         taken: set[str] = set()
         for invoice in invoices:
             sheet = book.add_worksheet(sheet_name(invoice.number or "?", taken))
-            _invoice_sheet(sheet, fmt, invoice.parties_in(master_parties), invoice, lang, services)
+            _invoice_sheet(sheet, fmt, invoice.parties_in(master_parties), invoice, lang, services,
+                           copy=invoice.id in reprinted)
         book.close()
 
     return write_atomic(target, write)
@@ -425,10 +429,13 @@ def _vat_cell(formula: str, vat_line: VatLine) -> tuple[str, Decimal]:
 
 
 def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang: str,
-                   services: Collection[str] = ()) -> None:
+                   services: Collection[str] = (), *, copy: bool = False) -> None:
     """One printable invoice, its parties as issued (`Invoice.parties_in`); a credit note's
     amounts positive under its title (`as_stated`); `services`, the items that are services,
-    name the buyer as the e-invoice does (`of_goods`)."""
+    name the buyer as the e-invoice does (`of_goods`). A `copy`, a final document printed
+    again, says *COPIA* beside its title and in its page header, as a draft says *BOZZA*: the
+    invoice was issued once (the e-invoice SDI received), and a second paper of it handed over
+    as the original could be booked twice."""
     t = labeller(lang)
     invoice = as_stated(invoice)
     widths = set_widths(sheet, COPY_WIDTHS)
@@ -437,7 +444,8 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
         invoice.kind, t("inv.debit_note") if invoice.debit_note else t("inv.deferred") if invoice.deferred
         else t("inv.invoice"))
-    draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
+    mark = t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else t("inv.copy") if copy else None
+    draft = f" – {mark}" if mark else ""
     text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number} {t('inv.dated')} "
                         f"{invoice.invoice_date:%d/%m/%Y}{draft}", fmt.title)
     if not invoice.debit_note:  # its own date: what it needs is the invoice it adds to and why (`_corrects`)
@@ -531,7 +539,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     a4(sheet, repeat_rows=(header, header))
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
-                           t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
+                           mark, lang=lang)
 
 
 def _letter_of_intent(customer: Buyer, invoice: Invoice, lang: str) -> list[str]:
