@@ -26,6 +26,7 @@ import minimal
 import openpyxl
 import pytest
 from fatturapa_reading import read, schema_errors
+from sqlalchemy import func, select, text, update
 from test_distribution import pdf_text
 from test_order_terms import APRIL, CLOSING_DAY, sheets
 
@@ -35,8 +36,8 @@ from toolkit.core.payments import PaymentEntry, Show, monitor
 from toolkit.core.reports import Kind
 from toolkit.core.reports import Request as ReportRequest
 from toolkit.intake.validation import check
-from toolkit.ledger import Ledger, open_ledger
-from toolkit.ledger.db import reading
+from toolkit.ledger import Ledger, open_ledger, schema
+from toolkit.ledger.db import migrate, reading, writing
 from toolkit.ledger.deliveries import load_notes
 from toolkit.ledger.invoices import load_invoices
 from toolkit.model.records import MasterData
@@ -506,15 +507,19 @@ def test_a_month_end_invoice_states_its_stamp_duty_as_a_due_of_its_own_on_its_da
     assert read(path).dues == (("MP01", FIRST, asked), ("MP01", date(2026, 4, 30), D("2.00")))
 
 
-def _c002_shipped_on(day, ledger, tmp_path):
+def _c002_shipped_on(day, ledger, tmp_path, out: Path | None = Path("ddt.xlsx")):
     """C002's cash-on-delivery goods (A003 raised to 8) created and shipped on `day`: the master and
-    what each of C002's DDTs asked the driver to collect, as its box printed it."""
+    what each of C002's DDTs asked the driver to collect, as its box printed it (`out`, in
+    `tmp_path`; None: shipped without printing, nothing asked yet)."""
+    out = tmp_path / out if out is not None else None
     master = cash_customer_master()
     master = master.model_copy(update={"template_lines": tuple(
         replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
         for line in master.template_lines)})
     create(master, ledger, day, with_catch_up=False)
-    shipped = ship(master, ledger, day, all_open=True, out=tmp_path / "ddt.xlsx")
+    shipped = ship(master, ledger, day, all_open=True, out=out)
+    if shipped.written is None:
+        return master, {}
     book = openpyxl.load_workbook(shipped.written)
     return master, {n.number: D(str(box.value)) for n in shipped.ddts if n.customer == "C002"
                     and (box := below(book[n.number], CAPTION)) is not None}
@@ -545,17 +550,59 @@ def test_a_month_end_invoice_dated_its_last_ddts_day_leaves_that_ddts_box_as_the
     assert read(path).dues == (("MP01", last, day), ("MP01", last, D("2.00")))
 
 
-def test_a_month_end_invoice_of_an_earlier_toolkit_dated_its_last_ddts_day_reprints_the_duty_as_readme_says(
-        ledger, tmp_path):
-    """README: an invoice issued before the duty was a due of its own (made here as the earlier
-    toolkit made it, the duty on the day's due, `with_goods`) cannot be told apart by the ledger:
-    its DDT printed again asks 2.00 € more than the driver's paper, its dues still the total."""
-    master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
+def _boxes(master, ledger, ddts, out: Path) -> dict[str, D]:
+    """What each of these DDTs asks the driver, printed again into `out`."""
+    again = print_documents(master, ledger, "ddt", Selection(numbers=tuple(ddts)), out, "it")
+    book = openpyxl.load_workbook(again.written)
+    return {ddt: D(str(below(book[ddt], CAPTION).value)) for ddt in ddts}
+
+
+def _earlier_toolkits_month_end(master, ledger, last: date) -> Invoice:
+    """April's month end as an earlier toolkit made it, dated the DDT's day with the duty on that
+    day's due (`with_goods`), as `ship --invoice` has it: its dues cannot tell the two apart."""
     assert run(ledger, master, Request(APRIL, CLOSING_DAY, with_goods=True), status=InvoiceStatus.FINAL).run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
-    assert [(d.due_date, d.amount) for d in invoice.dues] == [(last, sum(asked.values()) + D("2.00"))]
-    again = print_documents(master, ledger, "ddt", Selection(numbers=tuple(asked)), tmp_path / "again.xlsx", "it")
-    book = openpyxl.load_workbook(again.written)
-    assert {ddt: D(str(below(book[ddt], CAPTION).value)) for ddt in asked} == {
-        ddt: amount + D("2.00") for ddt, amount in asked.items()}
+    assert [d.due_date for d in invoice.dues] == [last] and invoice.lines[-1].charged_stamp_duty
+    return invoice
+
+
+def test_an_earlier_toolkits_month_end_reprints_the_ddt_printed_before_it_as_the_driver_read_it(ledger, tmp_path):
+    """The DDT printed with the goods, the invoice of an earlier toolkit stored after it with the
+    duty on the day's due: the DDT printed again asked 2.00 € more than the driver's paper, which
+    no invoice existed to add it to. Its first printing came before the invoice, so the reprint
+    asks what that paper asked, and again the second time, the first printing kept."""
+    master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
+    invoice = _earlier_toolkits_month_end(master, ledger, last)
+    assert invoice.dues[0].amount == sum(asked.values()) + D("2.00")
+    assert _boxes(master, ledger, asked, tmp_path / "again.xlsx") == asked
+    assert _boxes(master, ledger, asked, tmp_path / "again-2.xlsx") == asked
+
+
+def test_an_earlier_toolkits_month_end_asks_the_duty_on_a_ddt_first_printed_after_it(ledger, tmp_path):
+    """A DDT stored without printing, first printed once that invoice was stored: its first paper
+    asked the duty with the day's goods, as the invoice's one due says, and so does each reprint."""
+    last = date(2026, 4, 30)
+    master = _c002_shipped_on(last, ledger, tmp_path, out=None)[0]
+    invoice = _earlier_toolkits_month_end(master, ledger, last)
+    with reading(ledger) as conn:
+        ddts = [n.number for n in load_notes(conn) if n.customer == "C002" and n.cash_lines(PaymentMethod.CASH_ON_DELIVERY)]
+    first = _boxes(master, ledger, ddts, tmp_path / "first.xlsx")
+    assert sum(first.values()) == invoice.dues[0].amount == invoice.total
+    assert _boxes(master, ledger, ddts, tmp_path / "again.xlsx") == first
+
+
+def test_a_ledger_before_schema_38_takes_the_last_printing_for_the_first(ledger, tmp_path):
+    """A ledger that kept only the last printing: migrated, the last printing known stands for the
+    first, and the DDT printed before the earlier toolkit's invoice reprints as the driver read it."""
+    master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
+    _earlier_toolkits_month_end(master, ledger, last)
+    with writing(ledger) as conn:
+        conn.execute(text("ALTER TABLE printings DROP COLUMN first_printed_at"))
+        conn.execute(update(schema.schema_version).values(version=37))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 38
+    with reading(ledger) as conn:
+        p = schema.printings.c
+        assert conn.execute(select(func.count()).where(p.first_printed_at.is_(None) | (p.first_printed_at != p.printed_at))
+                            ).scalar_one() == 0
+    assert _boxes(master, ledger, asked, tmp_path / "again.xlsx") == asked

@@ -1121,6 +1121,17 @@ def _drop_reserved_order_index(conn: Connection) -> None:
 MIGRATIONS[37] = _drop_reserved_order_index
 
 
+def _keep_first_printing(conn: Connection) -> None:
+    """Each printing keeps when its document was first printed (`schema.printings`): the last
+    printing known is the best a ledger before it knows of the first."""
+    _add_columns(conn, "printings", {"first_printed_at": "TIMESTAMP"})
+    p = schema.printings.c
+    conn.execute(update(schema.printings).where(p.first_printed_at.is_(None)).values(first_printed_at=p.printed_at))
+
+
+MIGRATIONS[38] = _keep_first_printing
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

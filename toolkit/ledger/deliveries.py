@@ -449,7 +449,11 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
     (month end's deferred one) was issued after the goods left with their DDT printed: no driver
     collected its duty, and a DDT printed again asks what it asked the first time; so was one
     dated that day whose duty is a due of its own, a second due on its last due's day
-    (`toolkit.core.payment_terms.at_delivery`: month end's invoice dated its last DDT's day)."""
+    (`toolkit.core.payment_terms.at_delivery`: month end's invoice dated its last DDT's day).
+    An earlier toolkit's month end so dated put the duty on that day's due, as `ship --invoice`
+    does, and its dues alone cannot tell them apart; when the day's DDTs it charges were first
+    printed before it was stored (`printed_before`), their paper asked no duty, and neither does
+    their reprint."""
     il, du, i = schema.invoice_lines.c, schema.invoice_dues.c, schema.invoices.c
     charged: dict[int, Decimal] = {}
     for condition in among(conn, il.invoice_id, sorted(set(invoice_ids))):
@@ -466,7 +470,28 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
             dated[r.invoice_id] = r.invoice_date
     last = {invoice: max(days) for invoice, days in dues.items()
             if dated[invoice] <= max(days) and days.count(max(days)) == 1}
-    return {invoice: (last[invoice], amount) for invoice, amount in charged.items() if invoice in last and amount}
+    late = printed_before(conn, last)
+    return {invoice: (last[invoice], amount) for invoice, amount in charged.items()
+            if invoice in last and invoice not in late and amount}
+
+
+def printed_before(conn: Connection, last: Mapping[int, date]) -> set[int]:
+    """The invoices among `last` (by id, its last due's day) stored after the first printing of a
+    DDT of that day whose lines they charge: that DDT's paper could not ask what they added
+    (`schema.printings.first_printed_at`). An invoice at the order, or travelling with its DDT
+    (`ship --invoice --out` prints the DDT once both are stored), is none of them."""
+    il, dl, d, i, p = (schema.invoice_lines.c, schema.delivery_lines.c, schema.deliveries.c, schema.invoices.c,
+                       schema.printings.c)
+    found: set[int] = set()
+    for condition in among(conn, il.invoice_id, sorted(last)):
+        found.update(r.invoice_id for r in conn.execute(
+            select(il.invoice_id, d.delivery_date).distinct()
+            .select_from(schema.invoice_lines.join(schema.delivery_lines, dl.id == il.delivery_line_id)
+                         .join(schema.deliveries, d.id == dl.delivery_id)
+                         .join(schema.invoices, i.id == il.invoice_id)
+                         .join(schema.printings, (p.document == "ddt") & (p.document_id == d.id)))
+            .where(condition, p.first_printed_at < i.created_at)) if r.delivery_date == last[r.invoice_id])
+    return found
 
 
 def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, Buyer]:

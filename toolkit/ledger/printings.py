@@ -19,15 +19,18 @@ p = schema.printings.c
 
 
 def mark_printed(conn: Connection, document: str, ids: Collection[int], at: datetime | None = None) -> None:
-    """Record that these documents (`order`, `ddt` or `invoice`) were printed now."""
+    """Record that these documents (`order`, `ddt` or `invoice`) were printed now, each keeping
+    when it was first printed."""
     wanted = sorted(set(ids))
     if not wanted:
         return
     stamp, by = at or now(), user()
     for chunk in in_batches(wanted):
+        first = dict(conn.execute(select(p.document_id, p.first_printed_at)
+                                  .where(p.document == document, p.document_id.in_(chunk))).all())
         conn.execute(delete(schema.printings).where(p.document == document, p.document_id.in_(chunk)))
-        insert_rows(conn, schema.printings, [dict(document=document, document_id=i, printed_at=stamp, printed_by=by)
-                                             for i in chunk])
+        insert_rows(conn, schema.printings, [dict(document=document, document_id=i, printed_at=stamp, printed_by=by,
+                                                  first_printed_at=first.get(i) or stamp) for i in chunk])
 
 
 def last_printed(conn: Connection, document: str, ids: Collection[int] | None = None) -> dict[int, datetime]:

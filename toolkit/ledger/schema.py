@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 37
+SCHEMA_VERSION = 38
 
 metadata = MetaData()
 
@@ -465,11 +465,14 @@ printings = Table(
     Column("document_id", Integer, primary_key=True, autoincrement=False),
     Column("printed_at", DateTime, nullable=False),
     Column("printed_by", String(100), nullable=False),
+    Column("first_printed_at", DateTime),
 )
 """When each order, DDT and invoice (or credit note) was last printed: `document` is `order`,
 `ddt` or `invoice`. A table of its own, not a column of each document, so a document stored
 and never printed (the output could not be written) has no row, and `toolkit print
---unprinted` finds it."""
+--unprinted` finds it. `first_printed_at`: when it was first printed (schema 38), which a
+reprint keeps: what a DDT's first paper could know (`toolkit.ledger.deliveries.stamp_duty_due`);
+a ledger before schema 38 knew only the last printing, which stands for the first."""
 
 customer_requests = Table(
     "customer_requests", metadata,
