@@ -366,12 +366,13 @@ class Order:
     @property
     def still_to_ship(self) -> Decimal:
         """What the desk is to ship of the order, as the panel, `orders list` and the complete list
-        show it: its lines' rest (`to_ship`), nothing once it has `ended`."""
-        return Decimal(0) if self.ended else self.to_ship
+        show it: its lines' rest (`to_ship`), nothing once it has `ended` (a zero of the rest's
+        scale, `0.000` as the ledger's quantities read)."""
+        return 0 * abs(self.to_ship) if self.ended else self.to_ship
 
     def line_still_to_ship(self, line: OrderLine) -> Decimal:
         """`still_to_ship` of one of its lines."""
-        return Decimal(0) if self.ended else line.to_ship
+        return 0 * abs(line.to_ship) if self.ended else line.to_ship
 
     @property
     def invoiced(self) -> Decimal:
