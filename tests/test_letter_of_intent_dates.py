@@ -467,3 +467,24 @@ def test_a_re_coded_customer_s_debit_note_under_its_former_letter_is_told_at_its
     assert _told(done.problems, "letter-of-intent-debit-former") == [("Clienti", "L3", False)]
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-former"]
     assert f"(ora cita {new})" in told.message() and PROTOCOL in told.message()
+
+
+def test_a_re_coded_customer_s_debit_note_past_the_letter_s_year_is_told_at_its_new_row_citing_next_year_s_letter(
+        ledger, rome_today):
+    """C002's December goods went N3.5 on the 2026 letter; in January C002 is re-coded C102 (its
+    partita IVA under the new code) and C102's row cites the 2027 letter, as the desk writes it
+    in January. A debit note of January on December's invoice carries 22 %, told at C102's
+    protocol, the row whose letter the desk asks for: no row cites the old letter, and the
+    warning named no cell."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2027, 1, 8))
+    s = _sheets(1000)
+    _, sold = _december_sold_in_january(ledger, s, date(2026, 12, 31))
+    later = _sheets(1000, protocol="27010112345678901-000001", day=date(2027, 1, 2))
+    later["Modelli ordine"], later["Righe modello"] = s["Modelli ordine"], s["Righe modello"]
+    books = _re_coded(later, old_row_kept=False)
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    assert _told(done.problems, "letter-of-intent-debit-past-year") == [("Clienti", "L3", False)]

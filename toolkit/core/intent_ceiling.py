@@ -475,26 +475,29 @@ DEBIT_PAST_YEAR_RATES = define(
        "--rate the one of the goods the note adds to (e.g. --rate {first}).")
 
 
-def citing_row(master: MasterData, customer: str, protocol: str) -> Customer | None:
+def citing_row(master: MasterData, customer: str, protocol: str, recoded: str | None = None) -> Customer | None:
     """The *Clienti* row that holds letter `protocol` for a note on `customer`'s invoice: its own
     row while it cites the letter, else the row that cites it now (the customer re-coded, its old
-    row kept or gone), else its own row. The warning goes to the cell the desk has to correct."""
-    rows = [c for c in master.customers if c.code == customer or c.intent_protocol == protocol]
+    row kept or gone), else its own row, else `recoded`'s, the code its partita IVA has now
+    (`invoicing.recoded_as`), whose new letter replaced the old. The warning goes to the cell the
+    desk has to correct."""
+    rows = [c for c in master.customers if c.code in (customer, recoded) or c.intent_protocol == protocol]
     return (next((c for c in rows if c.code == customer and c.intent_protocol == protocol), None)
             or next((c for c in rows if c.intent_protocol == protocol), None)
-            or next((c for c in rows if c.code == customer), None))
+            or next((c for c in rows if c.code == customer), None)
+            or next((c for c in rows if c.code == recoded), None))
 
 
 def debit_past_year(master: MasterData, customer: str, protocol: str, year: int, day: date, amount: Decimal,
                     goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None,
-                    unrated: Sequence[str] = ()) -> tuple[RateKey | None, Problem | None]:
+                    unrated: Sequence[str] = (), recoded: str | None = None) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 dated `day` on an invoice citing letter `protocol`, which covers
     `year`: (None, None) within that year; in a later one, whatever the letter left, the rate of
     the goods it adds to with a warning, or the error that refuses it (`debit_within`'s). A
     letter covers one solar year, and the note is an invoice of its own date."""
     if day.year <= year:
         return None, None
-    row = citing_row(master, customer, protocol)
+    row = citing_row(master, customer, protocol, recoded)
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
             "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}
@@ -539,8 +542,7 @@ def debit_former(master: MasterData, customer: str, protocol: str, amount: Decim
     warning goes to the customer's row, or to `recoded`'s, the code its row has now."""
     if any(c.intent_protocol == protocol for c in master.customers):
         return None, None
-    row = (next((c for c in master.customers if c.code == customer), None)
-           or next((c for c in master.customers if c.code == recoded), None))
+    row = citing_row(master, customer, protocol, recoded)
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice,
             "current": (row.intent_protocol if row is not None else None) or "-", **_euros(debited=amount)}

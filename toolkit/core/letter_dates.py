@@ -246,8 +246,8 @@ DEBIT_BEFORE_LETTER_RATES = define(
 
 
 def debit_before_letter(master: MasterData, customer: str, protocol: str, letter: date, invoice: str, amount: Decimal,
-                        sold: Sequence[tuple[date, RateKey | None, str]], chosen: RateKey | None = None
-                        ) -> tuple[RateKey | None, Problem | None]:
+                        sold: Sequence[tuple[date, RateKey | None, str]], chosen: RateKey | None = None,
+                        recoded: str | None = None) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 on an invoice citing letter `protocol` of `letter`, whose N3.5 goods
     were `sold` (day, their item's rate then, or None, and the item): (None, None) when none was
     sold before the letter; else the rate of those goods with a warning, or the error refusing
@@ -256,7 +256,7 @@ def debit_before_letter(master: MasterData, customer: str, protocol: str, letter
     early = [(day, key, item) for day, key, item in sold if day < letter]
     if not early:
         return None, None
-    row = citing_row(master, customer, protocol)
+    row = citing_row(master, customer, protocol, recoded)
     where = master.locate(row.source, "intent_date") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,
             "days": sorted({day for day, _, _ in early}), "debited": amount.quantize(CENT)}

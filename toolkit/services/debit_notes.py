@@ -182,14 +182,15 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                 else letter_year(conn, invoice.customer, protocol)) or invoice.invoice_date.year
         letter = _letter_date(master, invoice, protocol)
         year = max(year, letter.year) if letter is not None else year
+        recoded = _recoded(master, invoice)
         beyond, told = (debit_before_letter(master, invoice.customer, protocol, letter, invoice.number or "?", amount,
-                                            sold, chosen) if letter is not None else (None, None))
+                                            sold, chosen, recoded) if letter is not None else (None, None))
         if told is None:
             beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
-                                           invoice.number or "?", chosen, unrated)
+                                           invoice.number or "?", chosen, unrated, recoded)
         if told is None:
             beyond, told = debit_former(master, invoice.customer, protocol, amount, goods, invoice.number or "?",
-                                        chosen, unrated, _recoded(master, invoice))
+                                        chosen, unrated, recoded)
         if told is None and ceiling is not None:
             beyond, told = debit_within(master, ceiling, amount, goods, invoice.number or "?", chosen, unrated)
         refusal = told if told is not None and told.is_error else unknown if beyond is None else None
