@@ -26,6 +26,7 @@ from test_letter_of_intent_ceiling import (
 )
 
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.core.letter_dates import DEBIT_BEFORE_LETTER_RATES
 from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
 from toolkit.ledger.letters import letters_used
@@ -488,3 +489,65 @@ def test_a_re_coded_customer_s_debit_note_past_the_letter_s_year_is_told_at_its_
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-past-year") == [("Clienti", "L3", False)]
+
+
+def _at_order(s: dict):
+    """`s` with C002 invoiced *Immediato*: each order invoiced when it is made, before it ships."""
+    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
+    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+def test_a_debit_note_on_goods_ordered_before_the_letter_says_ordered_not_delivered(ledger, rome_today):
+    """C002 invoiced *Immediato*: its order of the 10th was invoiced N3.5 when made, under the
+    letter then typed as of 1 April, and never shipped; the date corrected to the 15th, a debit
+    note on that invoice carries 22 % and says the goods were ordered on the 10th, in the panel's
+    words too: it said «merce consegnata il 10/04/2026», «goods delivered», of goods still in
+    the warehouse."""
+    from toolkit.excel.said import message
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _at_order(_sheets(1000, day=date(2026, 4, 1)))
+    [invoice] = create(books, ledger, APRIL_10, with_catch_up=False).invoices
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
+    corrected = _at_order(_sheets(1000, day=APRIL_15))
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-before"]
+    assert told.cell == "M3"
+    assert "si aggiunge a merce ordinata il 10/04/2026, prima" in told.message(), told.message()
+    assert "adds to goods ordered on 10/04/2026, before" in told.message("en"), told.message("en")
+    refused = DEBIT_BEFORE_LETTER_RATES(told.location, rates="22, 10", first="22",
+                                        **{k: v for k, v in told.params if k != "rate"})
+    assert "si aggiunge a merce ordinata il 10/04/2026, prima" in message(refused, "it"), message(refused, "it")
+    assert "adds to goods ordered on 10/04/2026, before" in message(refused, "en"), message(refused, "en")
+
+
+def test_goods_ordered_past_the_letter_s_year_are_told_ordered_not_delivered(ledger, rome_today):
+    """C002 invoiced *Immediato* on a 2026 letter: December's order went N3.5 when made, and
+    January's, invoiced when made, carries 22 % as the letter covers 2026 alone; the warning
+    says the goods were ordered from 2027 on: it said «consegnati dal 2027», «delivered», of
+    goods invoiced before they ship."""
+    s = _sheets(1000)
+    s["Modelli ordine"] = [s["Modelli ordine"][0],
+                           ["T010", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                            date(2026, 12, 1), date(2027, 1, 31), None]]
+    s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None]]
+    books = _at_order(s)
+    rome_today(date(2026, 12, 10))
+    made = create(books, ledger, date(2026, 12, 10), with_catch_up=False)
+    assert len(made.invoices) == 1, [str(p) for p in made.problems]
+    [december] = made.invoices
+    rome_today(date(2027, 1, 11))
+    january = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    [invoice] = january.invoices
+    assert _rated(december) == [(D("58.50"), D(0), "N3.5")]
+    assert _rated(invoice) == [(D("58.50"), D(22), None)] and invoice.vat == D("12.87")
+    [told] = [p for p in january.problems if p.code == "letter-of-intent-past-year"]
+    assert told.cell == "L3"
+    assert "dall'ordine " in told.message() and "in poi, ordinati dal 2027, perché" in told.message(), told.message()
+    assert "on, ordered from 2027 on, since" in told.message("en"), told.message("en")

@@ -33,6 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemType, define
+from toolkit.basics.wording import Agreed
 from toolkit.core.delivery_rate import off_key, rates_on
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import RateKey, item_vat
@@ -168,12 +169,12 @@ LETTER_PAST_YEAR = define(
     title=("Dichiarazione d'intento di un anno passato", "Letter of intent of a past year"),
     it="La dichiarazione d'intento {protocol} del cliente {customer} copre le vendite del {year}, l'anno della sua "
        "prima vendita fatturata: questa emissione fattura ancora {within} € senza IVA (N3.5) e {beyond} € con "
-       "l'IVA dell'articolo, dall'ordine {order} in poi, consegnati dal {next}, perché una dichiarazione vale per "
+       "l'IVA dell'articolo, dall'ordine {order} in poi, {sold} dal {next}, perché una dichiarazione vale per "
        "un solo anno. Chiedi al cliente la dichiarazione d'intento per il {next} e scrivine protocollo, data e "
        "importo nel foglio Clienti.",
     en="Customer {customer}'s letter of intent {protocol} covers the sales of {year}, the year of its first sale "
        "invoiced: this run invoices {within} € more without VAT (N3.5) and {beyond} € with the item's VAT, from "
-       "order {order} on, delivered from {next} on, since a letter covers one year only. Ask the customer for its "
+       "order {order} on, {sold} from {next} on, since a letter covers one year only. Ask the customer for its "
        "letter of intent for {next} and write its protocol, date and amount in the Clienti sheet.")
 
 
@@ -316,6 +317,9 @@ class Crossed:
     unrated: tuple[tuple[str, date, str], ...] = ()
     """(item, day, order) of the lines beyond whose item neither *Articoli* nor the ledger gives
     a rate for that day: refused, as 22 % could be the wrong VAT."""
+    ordered: tuple[bool, ...] = ()
+    """For each line beyond, whether it is invoiced at the order (*Immediato*): goods not
+    delivered yet, sold on their order's day."""
 
     def problems(self, master: MasterData) -> list[Problem]:
         """The warning, and an error for each line beyond without a rate."""
@@ -330,12 +334,27 @@ class Crossed:
         if self.year is not None:
             return LETTER_PAST_YEAR(master.locate(customer.source, "intent_protocol"), customer=customer.code,
                                     protocol=self.ceiling.protocol, year=str(self.year),
-                                    next=str(self.year + 1), order=self.order,
+                                    next=str(self.year + 1), order=self.order, sold=_sold_from(self.ordered),
                                     **_euros(within=self.within, beyond=self.beyond))
         return LETTER_EXCEEDED(master.locate(customer.source, "intent_amount"), customer=customer.code,
                                protocol=self.ceiling.protocol, order=self.order, **_euros(
                                    amount=self.ceiling.amount, used=self.ceiling.used, within=self.within,
                                    beyond=self.beyond, left=max(self.ceiling.left - self.within, ZERO)))
+
+
+def _sold_from(ordered: Sequence[bool]) -> Agreed:
+    """How the goods beyond a letter's year left, said of the euros («{beyond} € … consegnati»):
+    ordered when all are invoiced at the order (not delivered yet, their day the order's),
+    delivered when none is, sold when the run has both.
+
+    >>> [_sold_from(x).shown("it") for x in ((True,), (False, False), (True, False))], _sold_from(()).shown("en")
+    (['ordinati', 'consegnati', 'venduti'], 'delivered')
+    """
+    if any(ordered) and not all(ordered):
+        return Agreed(2, ("venduto", "venduti"), ("sold", "sold"))
+    if any(ordered):
+        return Agreed(2, ("ordinato", "ordinati"), ("ordered", "ordered"))
+    return Agreed(2, ("consegnato", "consegnati"), ("delivered", "delivered"))
 
 
 class _Dated(Protocol):
@@ -391,6 +410,7 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
     left, within, beyond, first, year, late = ceiling.left, ZERO, ZERO, None, ceiling.year, None
     out: list[tuple[S, Goods]] = []
     unrated: list[tuple[str, date, str]] = []
+    ordered: list[bool] = []
     for shipment, line in goods:
         if line[7] == LETTER_OF_INTENT:
             amount, year = line[5], year or shipment.day.year
@@ -398,6 +418,7 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 first, late = shipment.order_number, year if shipment.day.year > year else None
             if first is not None:
                 beyond += amount
+                ordered.append(line[9] is None)
                 key = rate(line[0], shipment.day)
                 if key is None:
                     unrated.append((line[0], shipment.day, shipment.order_number))
@@ -407,7 +428,8 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 left -= amount
                 within += amount
         out.append((shipment, line))
-    return out, Crossed(ceiling, within, beyond, first, late, tuple(unrated)) if first is not None else None
+    return out, (Crossed(ceiling, within, beyond, first, late, tuple(unrated), tuple(ordered))
+                 if first is not None else None)
 
 
 DEBIT_BEYOND = define(

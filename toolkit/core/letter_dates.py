@@ -226,39 +226,42 @@ DEBIT_BEFORE_LETTER = define(
     title=("Nota di debito su vendite prima della dichiarazione d'intento",
            "Debit note on sales before the letter of intent"),
     it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
-       "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter} che la fattura cita: è "
+       "{sold} il {days}, prima della dichiarazione d'intento {protocol} del {letter} che la fattura cita: è "
        "emessa con l'IVA di quella merce ({rate}), perché la dichiarazione copre solo le vendite che la seguono "
        "(art. 1 c. 1 lett. c DL 746/83) e la nota segue la vendita che corregge.",
-    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on {days}, "
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods {sold} on {days}, "
        "before the letter of intent {protocol} of {letter} the invoice cites: it is issued with those goods' VAT "
        "({rate}), since the letter covers only the sales after it (art. 1 c. 1 lett. c DL 746/83) and the note "
        "follows the sale it corrects.")
 DEBIT_BEFORE_LETTER_RATES = define(
     "letter-of-intent-debit-before-rates", "error", usage=True,
     it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
-       "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa con "
+       "{sold} il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa con "
        "l'IVA di quella merce, che ha più aliquote ({rates}); nulla è stato registrato. Indica con --rate quella "
        "della merce a cui la nota si aggiunge (es. --rate {first}).",
-    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on {days}, "
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods {sold} on {days}, "
        "before the letter of intent {protocol} of {letter}, so it must carry those goods' VAT, and they have several "
        "rates ({rates}); nothing was stored. Give with --rate the one of the goods the note adds to (e.g. --rate "
        "{first}).")
 
 
 def debit_before_letter(master: MasterData, customer: str, protocol: str, letter: date, invoice: str, amount: Decimal,
-                        sold: Sequence[tuple[date, RateKey | None, str]], chosen: RateKey | None = None,
+                        sold: Sequence[tuple[date, RateKey | None, str, bool]], chosen: RateKey | None = None,
                         recoded: str | None = None) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 on an invoice citing letter `protocol` of `letter`, whose N3.5 goods
-    were `sold` (day, their item's rate then, or None, and the item): (None, None) when none was
-    sold before the letter; else the rate of those goods with a warning, or the error refusing
-    it (`intent_ceiling.with_goods_vat`). An invoice issued so before this rule sold them without
-    VAT; a variation follows the sale it corrects, which the letter did not cover."""
-    early = [(day, key, item) for day, key, item in sold if day < letter]
+    were `sold` (day, their item's rate then, or None, the item, and whether invoiced at the
+    order, their day the order's): (None, None) when none was sold before the letter; else the
+    rate of those goods with a warning, or the error refusing it (`intent_ceiling.with_goods_vat`).
+    An invoice issued so before this rule sold them without VAT; a variation follows the sale it
+    corrects, which the letter did not cover."""
+    early = [(day, key, item, at_order) for day, key, item, at_order in sold if day < letter]
     if not early:
         return None, None
     row = citing_row(master, customer, protocol, recoded)
     where = master.locate(row.source, "intent_date") if row is not None else None
+    ordered = sum(at_order for *_, at_order in early)
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,
-            "days": sorted({day for day, _, _ in early}), "debited": amount.quantize(CENT)}
-    return with_goods_vat(where, [key for _, key, _ in early if key is not None], chosen, DEBIT_BEFORE_LETTER,
-                          DEBIT_BEFORE_LETTER_RATES, told, [item for _, key, item in early if key is None])
+            "days": sorted({day for day, *_ in early}), "debited": amount.quantize(CENT),
+            "sold": sale_words(1, ordered, len(early) - ordered)["sold"]}
+    return with_goods_vat(where, [key for _, key, _, _ in early if key is not None], chosen, DEBIT_BEFORE_LETTER,
+                          DEBIT_BEFORE_LETTER_RATES, told, [item for _, key, item, _ in early if key is None])

@@ -438,11 +438,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "“Nota di debito” again."},
     "letter-of-intent-debit-before-rates": {
         "it": "La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
-              "consegnata il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa "
+              "{sold} il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa "
               "con l'IVA di quella merce, che ha più aliquote ({rates}); nulla è stato registrato. Scrivi in "
               "«Aliquota nota di debito» quella della merce a cui la nota si aggiunge (es. {first}) e premi di nuovo "
               "«Nota di debito».",
-        "en": "The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods delivered on "
+        "en": "The debit note of {debited} € on customer {customer}'s invoice {invoice} adds to goods {sold} on "
               "{days}, before the letter of intent {protocol} of {letter}, so it must carry those goods' VAT, and they "
               "have several rates ({rates}); nothing was stored. Write in “Aliquota nota di debito” the one of the "
               "goods the note adds to (e.g. {first}) and press “Nota di debito” again."},

@@ -213,12 +213,12 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     return Debited(note, problems, invoice=invoice.number)
 
 
-def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tuple[str, date]]:
-    """(item, day) of the invoice's N3.5 goods, by their delivery's day (the invoice's, for goods
-    invoiced at the order); a debit note names no item, so its goods are those of the invoice it
-    adds to (`Invoice.cites`), which a note on it adds to as well."""
-    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date) for x in invoice.lines
-            if x.vat_nature == LETTER_OF_INTENT and x.item]
+def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tuple[str, date, bool]]:
+    """(item, day, invoiced at the order) of the invoice's N3.5 goods, by their delivery's day
+    (the invoice's, for goods invoiced at the order); a debit note names no item, so its goods
+    are those of the invoice it adds to (`Invoice.cites`), which a note on it adds to as well."""
+    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date, x.delivery is None)
+            for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
     if sold or not invoice.cites or depth > 10:
         return sold
     return [good for x in load_invoices(conn, ids=[c.id for c in invoice.cites])
@@ -247,14 +247,14 @@ def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | 
 
 
 def _goods_rates(conn: Connection, master: MasterData, invoice: Invoice
-                 ) -> tuple[list[RateKey], list[str], list[tuple[date, RateKey | None, str]]]:
+                 ) -> tuple[list[RateKey], list[str], list[tuple[date, RateKey | None, str, bool]]]:
     """The rates of the invoice's N3.5 goods, at their item's VAT of their delivery's day (the
     invoice's, for goods invoiced at the order), as an invoice's line beyond the letter takes it
     (`item_rates`): by *Articoli*, else as the ledger's DDTs carried it (`rates_known`); the
-    items neither gives a rate for; and each good's (day, rate, item). A variation follows the
-    rate of the sale it corrects."""
+    items neither gives a rate for; and each good's (day, rate, item, invoiced at the order). A
+    variation follows the rate of the sale it corrects."""
     sold = _goods_sold(conn, invoice)
-    rate = item_rates(master, rates_known(conn, master, sold))
-    keys = [(item, day, rate(item, day)) for item, day in sold]
-    return ([key for _, _, key in keys if key is not None], [item for item, _, key in keys if key is None],
-            [(day, key, item) for item, day, key in keys])
+    rate = item_rates(master, rates_known(conn, master, ((item, day) for item, day, _ in sold)))
+    keys = [(item, day, rate(item, day), at_order) for item, day, at_order in sold]
+    return ([key for _, _, key, _ in keys if key is not None], [item for item, _, key, _ in keys if key is None],
+            [(day, key, item, at_order) for item, day, key, at_order in keys])
