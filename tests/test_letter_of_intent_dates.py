@@ -551,3 +551,32 @@ def test_goods_ordered_past_the_letter_s_year_are_told_ordered_not_delivered(led
     assert told.cell == "L3"
     assert "dall'ordine " in told.message() and "in poi, ordinati dal 2027, perché" in told.message(), told.message()
     assert "on, ordered from 2027 on, since" in told.message("en"), told.message("en")
+
+
+def test_a_line_before_a_letter_without_an_amount_takes_the_rate_its_item_carried_that_day_of_two(ledger):
+    """A001 went from 10 % to 22 % on 15 April; C001, paying VAT, took it on the 10th (10 %) and
+    the 20th (22 %); by month end A001 has left *Articoli*. C002's letter, without an amount, is
+    of the 25th: its coffee of the 10th takes the 10 % of that day, that of the 20th the 22 %,
+    as the ledger's DDTs carried them, not one rate for both."""
+    s = _sheets(None, day=date(2026, 4, 25))
+    for cell, value in (("D2", 10), ("F1", "Nuova aliquota IVA"), ("F2", 22), ("G1", "Dal"), ("G2", APRIL_15)):
+        minimal.set_cell(s, "Articoli", cell, value)
+    s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T001"] + [
+        [code, "C001", None, None, "Mensile giorno", None, None, dom, None, None, date(2026, 4, 1),
+         date(2026, 4, 30), None] for code, dom in (("T011", 10), ("T021", 20))]
+    s["Righe modello"] += [["T011", "A001", 1, None, None], ["T021", "A001", 1, None, None]]
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    gone = _sheets(None, day=date(2026, 4, 25))
+    gone["Articoli"] = [row for row in gone["Articoli"] if row[0] != "A001"]
+    gone["Prezzi"] = [row for row in gone["Prezzi"] if row[2] != "A001"]
+    gone["Modelli ordine"], gone["Righe modello"] = gone["Modelli ordine"][:1], gone["Righe modello"][:1]
+    later = check(minimal.workbook(gone)).master
+    assert later is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems if p.is_error]
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(10), None), (D("37.00"), D(22), None)]
+    assert (invoice.vat, invoice.total) == (D("13.69"), D("106.19"))
+    assert _told(result.problems) == [("Clienti", "M3", False)]
