@@ -246,8 +246,8 @@ DEBIT_BEFORE_LETTER_RATES = define(
 
 
 def debit_before_letter(master: MasterData, customer: str, protocol: str, letter: date, invoice: str, amount: Decimal,
-                        sold: Sequence[tuple[date, RateKey | None, str, bool]], chosen: RateKey | None = None,
-                        recoded: str | None = None) -> tuple[RateKey | None, Problem | None]:
+                        sold: Sequence[tuple[date, RateKey | None, str, bool]], chosen: RateKey | None = None
+                        ) -> tuple[RateKey | None, Problem | None]:
     """A debit note at N3.5 on an invoice citing letter `protocol` of `letter`, whose N3.5 goods
     were `sold` (day, their item's rate then, or None, the item, and whether invoiced at the
     order, their day the order's): (None, None) when none was sold before the letter; else the
@@ -257,7 +257,7 @@ def debit_before_letter(master: MasterData, customer: str, protocol: str, letter
     early = [(day, key, item, at_order) for day, key, item, at_order in sold if day < letter]
     if not early:
         return None, None
-    row = citing_row(master, customer, protocol, recoded)
+    row = citing_row(master, customer, protocol)
     where = master.locate(row.source, "intent_date") if row is not None else None
     ordered = sum(at_order for *_, at_order in early)
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,

@@ -184,7 +184,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         year = max(year, letter.year) if letter is not None else year
         recoded = _recoded(master, invoice)
         beyond, told = (debit_before_letter(master, invoice.customer, protocol, letter, invoice.number or "?", amount,
-                                            sold, chosen, recoded) if letter is not None else (None, None))
+                                            sold, chosen) if letter is not None else (None, None))
         if told is None:
             beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
                                            invoice.number or "?", chosen, unrated, recoded)
