@@ -583,3 +583,58 @@ def test_a_folder_s_xlsb_is_converted_not_skipped_as_no_spreadsheet(tmp_path, ca
     assert code == 0, said
     assert "Convertiti 1, saltati 0, non riusciti 0." in said.out
     assert (tmp_path / "out" / "listino è.csv").read_text(encoding="utf-8-sig").splitlines() == ["1;100", "150;#N/A"]
+
+
+def test_a_read_that_starts_as_another_ends_leaves_stderr_where_it_was(capfd, monkeypatch):
+    """A read's end waits for its lines to be written without the lock (a stderr drained late),
+    and a read that started then, finding no reader, held stderr aside again: it kept the
+    temporary file as the real stderr, and its own end left fd 2 there for good, every later
+    line of the process (a refusal's, an error's) written where nobody reads it. It joins the
+    redirection still made now, every line shown once, in order."""
+    import queue
+    import threading
+
+    from toolkit.intake import rust_panics
+
+    stalled, drained, handed_over = threading.Event(), threading.Event(), threading.Event()
+    write = rust_panics._write
+
+    def drained_late(to: int, kept: bytes) -> None:
+        stalled.set()
+        drained.wait(10)
+        write(to, kept)
+
+    class Outbox(queue.SimpleQueue):
+        def put(self, item, block=True, timeout=None) -> None:
+            super().put(item)
+            handed_over.set()
+
+    monkeypatch.setattr(rust_panics, "_now", rust_panics._Redirection())
+    monkeypatch.setattr(rust_panics._now, "outbox", Outbox())
+    monkeypatch.setattr(rust_panics, "_write", drained_late)
+    monkeypatch.setattr(rust_panics, "HANDED_OVER_WITHIN", 10.0)
+    before = os.fstat(2)
+
+    def first_read() -> None:
+        with rust_panics.panics_off_screen():
+            os.write(2, b"prima lettura\n")
+            stalled.wait(10)  # passed on, the pipe full: the next line is handed over at the end
+            os.write(2, b"prima lettura, fine\n")
+
+    first = threading.Thread(target=first_read)
+    first.start()
+    try:
+        assert handed_over.wait(10), "the first read's end handed nothing over"
+        with rust_panics.panics_off_screen():
+            drained.set()
+            first.join(10)
+            os.write(2, b"seconda lettura\n")
+    finally:
+        drained.set()
+        first.join(10)
+    passer = rust_panics._now.passer
+    if passer is not None:
+        passer.join(5)
+    assert _stderr_given_back(before), "fd 2 left in the temporary file"
+    os.write(2, b"dopo\n")
+    assert capfd.readouterr().err == "prima lettura\nprima lettura, fine\nseconda lettura\ndopo\n"

@@ -174,9 +174,12 @@ is touched (a desk's buttons on Windows show no console anyway)."""
 
 @contextmanager
 def panics_off_screen() -> Iterator[None]:
-    """stderr held aside while calamine reads, given back without Rust's panic lines."""
+    """stderr held aside while calamine reads, given back without Rust's panic lines. A read
+    that starts while the last one ends (`_left`, waiting for its lines without the lock) joins
+    the redirection still made: holding it aside again kept the temporary file as the real stderr,
+    and the end of that read left fd 2 there for good."""
     with _now.lock:
-        entered = _now.readers > 0 or _held()
+        entered = _now.readers > 0 or _now.saved is not None or _held()
         if entered:
             _now.readers += 1
     try:
