@@ -105,3 +105,34 @@ def test_padding_past_the_limit_is_refused_though_within_its_room(tmp_path):
     assert MIB < unzipped < ROOM_FOR_DATA * MIB and unzipped > DATA_RATIO * packed
 
     assert refusal(path, max_unzipped=MIB).code == "file-zip-bomb"
+
+
+def _declared(path: Path, name: str, *, packed: int, unzipped: int) -> Path:
+    """`path` with the central directory declaring the part `name` `packed` bytes zipped and
+    `unzipped` bytes unzipped, as a crafted file may: nothing checks the sizes against the file."""
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46:entry + 46 + int.from_bytes(data[entry + 28:entry + 30], "little")] != name.encode():
+        entry = data.index(b"PK\x01\x02", entry + 1)
+    data[entry + 20:entry + 28] = packed.to_bytes(4, "little") + unzipped.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("parts", [1, 100], ids=["one-part", "parts-each-under-10-MB"])
+def test_padding_declared_packed_larger_than_the_file_is_refused(tmp_path, parts):
+    """Parts of zeros whose directory entries say they are 900 MB unzipped from 100 MB zipped, in
+    a file of a few KB: their declared sizes shrink as data does, and the file was read as data,
+    the 100 MB packed never there. What is packed is at most the file: a thousand to one and
+    more, a bomb, whether one part says so or the parts together."""
+    names = [f"Pictures/pad{n}.bin" for n in range(parts)]
+    path = write_ods(tmp_path / "Articoli.ods", more={name: bytes(2**10) for name in names})
+    for name in names:
+        _declared(path, name, packed=100 * MIB // parts, unzipped=900 * MIB // parts)
+    size = path.stat().st_size
+    assert size < 20 * 2**10
+
+    problem = refusal(path)
+
+    assert problem.code == "file-zip-bomb"
+    assert f"passerebbe da {-(-size // 2**10)} KB a 90" in problem.message("it"), problem.message("it")

@@ -464,11 +464,12 @@ def _check_zip(f: BinaryIO, path: Path, limits: _Limits, stage: SheetStage | Non
     members, directory_size = _zip_directory(f)
     if members > MAX_MEMBERS or directory_size > _MAX_DIRECTORY:
         raise _refuse(FILE_TOO_MANY_PARTS, path, limit=MAX_MEMBERS)
+    on_disk = f.seek(0, 2)
     try:
         zf = _Package(f)
         handed_over = False
         try:
-            _check_expansion(zf, path, limits)
+            _check_expansion(zf, path, limits, on_disk)
             names = zf.namelist()
             if mimetype := _member(names, "mimetype"):
                 return "ods", False, _check_odf(zf, path, mimetype)
@@ -643,17 +644,21 @@ def _count_entries(f: BinaryIO, offset: int, size: int) -> int:
     return count
 
 
-def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits) -> None:
+def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits, on_disk: int) -> None:
     """Refuse by the sizes the central directory declares: nothing is decompressed to decide.
     A part past `_BOMB_MEMBER` that shrank past `max_ratio` is a bomb; so are all the parts
     together past `max_unzipped`, unless they shrank no more than data does (`DATA_RATIO`) and
-    stay within `ROOM_FOR_DATA` times it."""
+    stay within `ROOM_FOR_DATA` times it. A packed size is taken at most the file's `on_disk`:
+    a crafted directory can declare parts larger packed than the file, or many parts packed in
+    the same bytes, and so pass for data what shrank a thousand to one."""
     total = packed = 0
     for info in zf.infolist():
         total += info.file_size
         packed += info.compress_size
-        if info.file_size > _BOMB_MEMBER and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise _refuse(FILE_ZIP_BOMB, path, size=_size(info.file_size), packed=_size(info.compress_size))
+        compressed = min(info.compress_size, on_disk)
+        if info.file_size > _BOMB_MEMBER and info.file_size > limits.max_ratio * max(compressed, 1):
+            raise _refuse(FILE_ZIP_BOMB, path, size=_size(info.file_size), packed=_size(compressed))
+    packed = min(packed, on_disk)
     if total > limits.max_unzipped and (total > ROOM_FOR_DATA * limits.max_unzipped
                                         or total > DATA_RATIO * max(packed, 1)):
         raise _refuse(FILE_ZIP_BOMB, path, size=_size(total), packed=_size(packed))
