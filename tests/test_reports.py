@@ -481,7 +481,9 @@ def test_customer_products_has_a_pie_per_customer(products_book):
 def test_a_negative_item_is_left_out_of_its_pie_and_named_under_it(products_book, april, tmp_path, lang, words):
     """Returns credited beyond an item's sales make it negative: a pie cannot show it, and it
     was left out without a word, the shares read as of the customer's net sales. It is named
-    under the pie with its amount, the pie the goods sold."""
+    under the pie with its amount, the pie the goods sold. The note is wrapped within the pie's
+    six columns, on the two rows below it: on one row it ran past them, the right-hand pie's
+    past the printed columns (A–L), cut on paper, the left-hand one's under its neighbour's."""
     from dataclasses import replace
 
     from openpyxl import load_workbook
@@ -491,29 +493,42 @@ def test_a_negative_item_is_left_out_of_its_pie_and_named_under_it(products_book
     made, (_, session) = products_book, april
     data = made.data.copy()
     now = data["period"] == "current"
-    customer = data[now].groupby("customer", observed=True)["amount"].sum().idxmax()
-    item = data[now & (data["customer"] == customer)]["item"].astype(str).iloc[-1]
-    returned = now & (data["customer"] == customer) & (data["item"].astype(str) == item)
-    data.loc[returned, "amount"] = 0
-    data.loc[data.index[returned][0], "amount"] = -1250
+    largest = data[now].groupby("customer", observed=True)["amount"].sum().sort_values(ascending=False).index[:2]
+    returned = {}
+    for customer in largest:  # the first pie of a row, and the second
+        item = data[now & (data["customer"] == customer)]["item"].astype(str).iloc[-1]
+        lines = now & (data["customer"] == customer) & (data["item"].astype(str) == item)
+        data.loc[lines, "amount"] = 0
+        data.loc[data.index[lines][0], "amount"] = -1250
+        returned[customer] = item
     target = write_report(tmp_path / "clienti-articoli.xlsx", session.master, replace(made, data=data), lang)
 
     if lang == "it":
-        name = str(data.loc[data["customer"] == customer, "customer_name"].iloc[0])
-        [legend] = [legend for title, legend, _ in _pies(target) if title.startswith(name[:40])]
-        assert legend and item not in {label.split(" ")[0] for label in legend}
+        for customer, item in returned.items():
+            name = str(data.loc[data["customer"] == customer, "customer_name"].iloc[0])
+            [legend] = [legend for title, legend, _ in _pies(target) if title.startswith(name[:40])]
+            assert legend and item not in {label.split(" ")[0] for label in legend}
     sheet = load_workbook(target)["Riepilogo" if lang == "it" else "Summary"]
     notes = [(c.value, c) for row in sheet.iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith(words)]
-    [(note, at)] = [(note, at) for note, at in notes if f": {item} " in note or f"; {item} " in note]
-    description = {x.code: x.description for x in session.master.items}[item]
-    amount = "-12,50 €" if lang == "it" else "-€12.50"
-    assert f"{item} {description[:10]}" in note and f" {amount}" in note, note
     with zipfile.ZipFile(target) as z:
         drawing = z.read("xl/drawings/drawing1.xml").decode()
-    tops = [int(r) for r in re.findall(r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff>"
-                                        r"<xdr:row>(\d+)</xdr:row>", drawing)]
-    assert at.row - 1 - (PIE_ROWS - 1) in tops, "the note is the last row of a pie's block, below the pie"
+    pies = {(int(col), int(row)): int(bottom) for col, row, bottom in re.findall(
+        r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*?"
+        r"<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>", drawing)}
+    merged = {str(r).split(":")[0]: r for r in sheet.merged_cells.ranges}
+    for left, item in zip((0, 6), returned.values()):
+        note, at = min(((note, at) for note, at in notes if at.column - 1 == left), key=lambda n: n[1].row)
+        description = {x.code: x.description for x in session.master.items}[item]
+        amount = "-12,50 €" if lang == "it" else "-€12.50"
+        assert f": {item} {description[:10]}" in note and f" {amount}" in note, note
+        top = at.row - 1 - (PIE_ROWS - 2)
+        assert (left, top) in pies, "the note is under its own pie"
+        assert pies[(left, top)] < at.row - 1, "the pie ends above its note"
+        span = merged[at.coordinate]
+        assert (span.min_col, span.max_col, span.max_row) == (left + 1, left + 6, at.row + 1), span
+        assert at.alignment.wrap_text, "wrapped within the pie's columns, never past them"
+    assert max(span.max_col for span in merged.values()) <= 12, "within the printed columns A–L"
 
 
 def test_the_pies_legends_name_the_items(products_book, april):

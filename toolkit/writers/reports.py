@@ -106,8 +106,9 @@ PIES = 6
 """Customers with a pie of their items (customer-products): the largest six."""
 PIE_SLICES = 8
 PIE_ROWS = 16
-"""Rows of the summary a row of two pies takes (a pie 280 pixels tall, 20 a row), the last
-left for the note of what the pie leaves out (`_left_out`)."""
+"""Rows of the summary a row of two pies takes (a pie 260 pixels tall, 20 a row), the last
+two left for the note of what the pie leaves out (`_left_out`), wrapped within the pie's six
+columns: on one row it ran past them, under the other pie or past the printed columns, cut."""
 LEFT_OUT_NAMED = 3
 """Negative items a pie's note names, the largest first; the rest are counted."""
 PIE_ROWS_PER_PAGE = 2
@@ -558,7 +559,7 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
         if not items[items > 0].empty:
             pies.append((str(customer), items[items > 0], items[items < 0]))
     descriptions = names.get("item", {})
-    note = book.add_format({"italic": True, "font_size": 8})
+    note = book.add_format({"italic": True, "font_size": 8, "text_wrap": True, "valign": "top"})
     data_row = 0
     for n, (customer, items, negative) in enumerate(pies):
         slices = [(_labelled(str(k), descriptions.get(str(k), ""), LEGEND_WIDTH), int(v))
@@ -577,11 +578,12 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
         title = names.get("customer", {}).get(customer) or customer
         pie.set_title({"name": t("report.pie").format(customer=title[:40])})
         pie.set_legend({"font": {"size": 8}})
-        pie.set_size({"width": 440, "height": PIE_ROWS * 20 - 40})
+        pie.set_size({"width": 440, "height": PIE_ROWS * 20 - 60})
         sheet.insert_chart(row + (n // 2) * PIE_ROWS, 0 if n % 2 == 0 else 6, pie, {"y_offset": 10})
         if not negative.empty:
-            sheet.write_string(row + (n // 2) * PIE_ROWS + PIE_ROWS - 1, 0 if n % 2 == 0 else 6,
-                               _left_out(negative, descriptions, t, lang), note)
+            top, left = row + (n // 2) * PIE_ROWS + PIE_ROWS - 2, 0 if n % 2 == 0 else 6
+            sheet.merge_range(top, left, top + 1, left + 5, "", note)
+            sheet.write_string(top, left, _left_out(negative, descriptions, t, lang), note)
         data_row += len(slices) + 2
     sheet.set_column(col, col, 30)
     sheet.set_column(col + 1, col + 1, 14)
