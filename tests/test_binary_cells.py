@@ -638,3 +638,46 @@ def test_a_read_that_starts_as_another_ends_leaves_stderr_where_it_was(capfd, mo
     assert _stderr_given_back(before), "fd 2 left in the temporary file"
     os.write(2, b"dopo\n")
     assert capfd.readouterr().err == "prima lettura\nprima lettura, fine\nseconda lettura\ndopo\n"
+
+
+def test_a_reads_end_waits_for_a_stderr_nobody_drains_half_a_second_in_all(capfd, monkeypatch):
+    """A read's end waited half a second for the lines caught during it, and as long again for
+    those another thread wrote meanwhile: a second per read of a batch on a stderr nobody drains.
+    Half a second in all, as the README says; the lines are written, in order, once it drains."""
+    import queue
+    import threading
+    import time
+
+    from toolkit.intake import rust_panics
+
+    drained = threading.Event()
+    write = rust_panics._write
+
+    def drained_late(to: int, kept: bytes) -> None:
+        drained.wait(10)
+        write(to, kept)
+
+    class Outbox(queue.SimpleQueue):
+        def put(self, item, block=True, timeout=None) -> None:
+            super().put(item)
+            if not item.last:  # another thread's line, as the read's end hands its own over
+                os.write(2, b"un'altra riga\n")
+
+    monkeypatch.setattr(rust_panics, "_now", rust_panics._Redirection())
+    monkeypatch.setattr(rust_panics._now, "outbox", Outbox())
+    monkeypatch.setattr(rust_panics, "_write", drained_late)
+    monkeypatch.setattr(rust_panics, "PASSED_EVERY", 2.0)  # no passing on before the end
+    before = os.fstat(2)
+    try:
+        with rust_panics.panics_off_screen():
+            os.write(2, b"lettura\n")
+            began = time.monotonic()
+        ended = time.monotonic() - began
+    finally:
+        drained.set()
+    passer = rust_panics._now.passer
+    if passer is not None:
+        passer.join(10)
+    assert _stderr_given_back(before)
+    assert rust_panics.HANDED_OVER_WITHIN <= ended < 1.5 * rust_panics.HANDED_OVER_WITHIN, ended
+    assert capfd.readouterr().err == "lettura\nun'altra riga\n"

@@ -24,6 +24,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,10 +44,11 @@ step late by as much at most. The thread passing it on ends once no read has hel
 for as long (`_passing_on`)."""
 
 HANDED_OVER_WITHIN = 0.5
-"""Seconds a read's end waits for the lines caught during it to be written to the real stderr
-before going on: a stderr that nobody drains (a pipe whose reader reads only stdout, until the
-process ends) takes nothing, and the read must not hang on it; the lines are written when it
-drains, in order, by the thread passing them on."""
+"""Seconds a read's end waits in all for the lines caught during it, and those written as it
+gives stderr back, to be written to the real stderr before going on: a stderr that nobody
+drains (a pipe whose reader reads only stdout, until the process ends) takes nothing, and the
+read must not hang on it; the lines are written when it drains, in order, by the thread
+passing them on."""
 
 
 class _Sieve:
@@ -200,18 +202,19 @@ def _left() -> None:
         if _now.readers:
             return
     handed = last = None
+    until = time.monotonic() + HANDED_OVER_WITHIN  # both waits together: each its own made a second
     try:
         with _now.lock:
             if not _now.readers and _now.saved is not None:
                 handed = _handed(last=False)
         if handed is not None:
-            handed.written.wait(HANDED_OVER_WITHIN)
+            handed.written.wait(max(until - time.monotonic(), 0))
     finally:
         with _now.lock:
             if not _now.readers and _now.saved is not None:
                 last = _given_back()
     if last is not None and last.kept:
-        last.written.wait(HANDED_OVER_WITHIN)
+        last.written.wait(max(until - time.monotonic(), 0))
 
 
 def _held() -> bool:
