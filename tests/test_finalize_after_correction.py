@@ -161,3 +161,77 @@ def test_terms_at_delivery_changed_after_the_draft_refuse_it_unless_the_draft_is
     assert (changed.code, changed.sheet, changed.cell, changed.is_error) == (
         "finalize-master-changed", "Clienti", "I2", True)
     assert drafts_changed(master, "R1", [(*drafted, PaymentMethod.CASH_ON_DELIVERY.value)], "anagrafiche.xlsx") == []
+
+
+def test_excluded_months_changed_after_the_draft_refuse_finalize_at_their_cell(capsys, tmp_path, sample_workbook,
+                                                                               ledger_url):
+    """A desk reading a draft due in a month its customer pays nothing in writes *Mesi esclusi*:
+    the draft's dues stayed as drafted, and finalize made them final without a word. Refused at
+    the cell, with both dues; the months cleared again (as drafted), the run goes final."""
+    from datetime import date
+
+    from toolkit.basics.cells import column_letter
+    from toolkit.basics.dates import month_names
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all")):
+        assert cli(capsys, *args, "--ledger", ledger_url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "f", "--json",
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    reply = json.loads(said)
+    run_id = reply["run_id"]
+    drafted = next(x for x in reply["invoices"] if len(x["dues"]) == 1 and x["dues"][0]["date"] > x["date"])
+    due = date.fromisoformat(drafted["dues"][0]["date"])
+    _set(workbook, "Clienti", drafted["customer"], "Mesi esclusi", month_names((due.month,)))
+    _set(workbook, "Clienti", drafted["customer"], "Giorno di slittamento", "10")
+
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 1, said
+    [problem] = json.loads(said)["problems"]
+    heads = [c.value for c in openpyxl.load_workbook(workbook)["Clienti"][1]]
+    column = column_letter(heads.index("Mesi esclusi") + 1)
+    assert (problem["code"], problem["sheet"], problem["cell"].rstrip("0123456789")) == (
+        "finalize-dues-moved", "Clienti", column)
+    assert f"{due:%d/%m/%Y}" in problem["message"] and f"{drafted['number']}" in problem["message"]
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 1, said
+
+    _set(workbook, "Clienti", drafted["customer"], "Mesi esclusi", None)
+    _set(workbook, "Clienti", drafted["customer"], "Giorno di slittamento", None)
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--json", "--ledger", ledger_url)
+    assert code == 0 and json.loads(said)["finalized"] == len(reply["invoices"]), said
+
+
+def test_excluded_months_cleared_after_the_draft_refuse_it_and_a_draft_older_than_moved_dues_does_not():
+    """C001 at `30FM`: drafted on 31 July with August excluded (day 10), due 10 September; the
+    months cleared since, today's columns make it 31 August, refused at the empty cell. A draft of
+    30 April due Sunday 31 May, as drafts were before dues moved off Sundays, goes final as
+    drafted when no month moves it today: no column changed."""
+    from datetime import date
+
+    import minimal
+    from test_due_moves import customers_with
+
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.intake.validation import check
+    from toolkit.services.drafted_parties import dues_moved
+
+    cleared = check(minimal.workbook(customers_with(("C001", None, None)))).master
+    august = check(minimal.workbook(customers_with(("C001", "ago", 10)))).master
+    assert cleared is not None and august is not None and cleared.customers[0].payment_terms == "30FM"
+    drafted = [("FT-2026-00001", "C001", "invoice", None, "30FM", PaymentMethod.BANK_TRANSFER.value)]
+    july = {"FT-2026-00001": (date(2026, 7, 31), (date(2026, 9, 10),))}
+    [changed] = dues_moved(cleared, "R1", drafted, july, "anagrafiche.xlsx")
+    assert (changed.code, changed.sheet, changed.cell, changed.is_error) == ("finalize-dues-moved", "Clienti", "K2",
+                                                                             True)
+    assert "ora fanno scadere 1 bozza dell'emissione R1 (FT-2026-00001) il 31/08/2026" in changed.message("it")
+    assert "il 10/09/2026" in changed.message("it")
+    assert dues_moved(august, "R1", drafted, july, "anagrafiche.xlsx") == []
+    older = {"FT-2026-00001": (date(2026, 4, 30), (date(2026, 5, 31),))}
+    assert dues_moved(cleared, "R1", drafted, older, "anagrafiche.xlsx") == []
+    [moved] = dues_moved(check(minimal.workbook(customers_with(("C001", "mag", 10)))).master, "R1", drafted, older,
+                         "anagrafiche.xlsx")
+    assert "il 10/06/2026" in moved.message("it")

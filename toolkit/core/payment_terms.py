@@ -208,7 +208,7 @@ def due_dates(terms: PaymentTerms, invoice_date: date, excluded: ExcludedMonths 
     customer's `excluded` months and off Sundays and holidays, in date order (an instalment moved
     out of August may pass the next one); terms that do not defer are due on the invoice's day,
     whatever it is."""
-    counted = _counted(terms, invoice_date)
+    counted = counted_dues(terms, invoice_date)
     return sorted(moved(due, excluded) for due in counted) if terms.defers else counted
 
 
@@ -231,7 +231,9 @@ def moved(due: date, excluded: ExcludedMonths | None = None) -> date:
             return due
 
 
-def _counted(terms: PaymentTerms, invoice_date: date) -> list[date]:
+def counted_dues(terms: PaymentTerms, invoice_date: date) -> list[date]:
+    """The days the terms count from an invoice's date, before any move: what invoices issued
+    before dues moved bear."""
     if terms.fixed_day is not None:
         return [invoice_date + relativedelta(months=1, day=terms.fixed_day)]
     dues = []

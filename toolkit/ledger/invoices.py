@@ -816,6 +816,20 @@ def drafted_parties(conn: Connection, run_id: str) -> list[tuple[str, str, str, 
             for r in rows]
 
 
+def drafted_dues(conn: Connection, run_id: str) -> dict[str, tuple[date, tuple[date, ...]]]:
+    """A run's draft invoices by number: their date and the days they fall due as drafted, which
+    final they keep whatever the customer's *Mesi esclusi* say by then."""
+    rows = conn.execute(select(i.series, i.year, i.number, i.invoice_date, due.due_date)
+                        .join(schema.invoice_dues, due.invoice_id == i.id)
+                        .where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value,
+                               i.kind == InvoiceKind.INVOICE.value)
+                        .order_by(i.id, due.due_date)).all()
+    found: dict[str, tuple[date, list[date]]] = {}
+    for r in rows:
+        found.setdefault(document_number(r.series, r.year, r.number), (r.invoice_date, []))[1].append(r.due_date)
+    return {number: (day, tuple(dues)) for number, (day, dues) in found.items()}
+
+
 def make_final(conn: Connection, run_id: str, drafts: Sequence) -> None:
     """Turn a run's draft invoices (rows of `run_documents`) final, one event each; what their
     lines cover no longer counts as shipped and not invoiced (`uninvoiced.invoiced`)."""

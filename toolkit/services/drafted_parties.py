@@ -16,14 +16,16 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.wording import Agreed, Counted, first_numbers
+from toolkit.core import payment_terms
 from toolkit.core.einvoice.codes import pays_into_account
-from toolkit.core.invoicing import InvoiceKind, terms_of
+from toolkit.core.invoicing import InvoiceKind, excluded_months, terms_of
 from toolkit.model.headings import heading
 from toolkit.model.parties import Parties, Seller, party_book
 from toolkit.model.records import Customer, MasterData, Settings
@@ -51,6 +53,20 @@ PEC_CHANGED = define(
        "reach “{was}”, the customer finds it in its reserved area of Fatture e Corrispettivi (Agenzia delle "
        "Entrate), where SDI puts what it cannot deliver.",
     title=("PEC cambiata dopo la bozza", "PEC changed after the draft"))
+
+DUES_MOVED = define(
+    "finalize-dues-moved", "error",
+    it="«Mesi esclusi» e «Giorno di slittamento» del cliente {customer} ora fanno scadere {drafts} dell'emissione "
+       "{run_id} ({numbers}) il {now}, ma {bear} la scadenza di quando è stata fatta, il {was}: da definitive, "
+       "fatture e fatture elettroniche direbbero {was}. Nessun documento è stato reso definitivo. Se la scadenza "
+       "giusta è il {now}, annulla l'emissione (toolkit invoice undo {workbook} {run_id}) e rifalla; se i mesi "
+       "valgono solo per le fatture successive, rimetti le due celle com'erano, rendi definitiva l'emissione e poi "
+       "scrivile di nuovo.",
+    en="“Excluded months” and “Moved to day” of customer {customer} now make {drafts} of run {run_id} ({numbers}) "
+       "due on {now}, but {bear} the due of when the run was made, {was}: made final, invoices and e-invoices would "
+       "say {was}. No document was made final. If {now} is the right due, undo the run (toolkit invoice undo "
+       "{workbook} {run_id}) and run it again; if the months hold for later invoices only, put the two cells back "
+       "as they were, make the run final, then write them again.")
 
 CUSTOMER_GONE = define(
     "finalize-customer-not-in-workbook", "warning",
@@ -144,6 +160,39 @@ def drafts_changed(master: MasterData, run_id: str,
                                           ("was made final", "were made final")))
                  for (customer, name), numbers in sorted(gone.items())]
     return problems
+
+
+def dues_moved(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str, str, Parties | None, str, str]],
+               dues: dict[str, tuple[date, tuple[date, ...]]], workbook: str) -> list[Problem]:
+    """One error per customer whose *Mesi esclusi* or *Giorno di slittamento*, changed since the
+    draft, now move the dues of its drafts: the terms' code is compared by `drafts_changed`,
+    but a draft keeps no months, so its dues are counted again from its terms and date and read
+    against what it bears. Drafts whose terms changed are left to that check; a draft whose dues
+    no rule moved and that today's months do not move either was drafted before dues moved off
+    Sundays and holidays, and goes final as drafted, as issued invoices keep theirs."""
+    customers = {c.code: c for c in master.customers}
+    found: dict[str, list[tuple[str, tuple[date, ...], tuple[date, ...]]]] = defaultdict(list)
+    for number, customer, kind, _, terms, method in drafts:
+        now = customers.get(customer)
+        if (number not in dues or now is None or kind != InvoiceKind.INVOICE.value
+                or folded(terms) != folded(terms_of(now, PaymentMethod(method)))):
+            continue
+        try:
+            rule = payment_terms.parse(terms)
+        except ValueError:
+            continue
+        if not rule.defers or rule.on_delivery:
+            continue
+        day, was = dues[number]
+        moved = tuple(payment_terms.due_dates(rule, day, excluded_months(now)))
+        plain = tuple(payment_terms.due_dates(rule, day))
+        if was != moved and not (moved == plain and was == tuple(payment_terms.counted_dues(rule, day))):
+            found[customer].append((number, was, moved))
+    return [DUES_MOVED(master.locate(customers[customer].source, "excluded_months"), customer=customer,
+                       run_id=run_id, numbers=first_numbers([n for n, _, _ in moves]), was=moves[0][1],
+                       now=moves[0][2], drafts=Counted(len(moves), ("bozza", "bozze"), ("draft", "drafts")),
+                       bear=Agreed(len(moves), ("porta", "portano"), ("bears", "bear")), workbook=workbook)
+            for customer, moves in found.items()]
 
 
 def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:

@@ -87,6 +87,7 @@ from toolkit.ledger.invoices import (
     delete_run,
     delivered_orders,
     draft_runs_in,
+    drafted_dues,
     drafted_parties,
     final_after,
     later_number,
@@ -115,7 +116,7 @@ from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
-from toolkit.services.drafted_parties import drafts_changed
+from toolkit.services.drafted_parties import drafts_changed, dues_moved
 from toolkit.services.intent_letters import letter_ceilings, letter_rates
 from toolkit.services.session import off_the_sheet
 
@@ -1030,8 +1031,9 @@ def runs(ledger: Ledger) -> list[RunSummary]:
 def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
              workbook: str = "anagrafiche.xlsx") -> tuple[int, list[Problem]]:
     """Make a draft run final; returns how many invoices changed. With `master`, a draft whose
-    customer or seller the workbook now reads otherwise refuses it all (`drafts_changed`):
-    the final invoice would bear what was corrected since; a changed PEC is only warned of."""
+    customer or seller the workbook now reads otherwise refuses it all (`drafts_changed`), as
+    does one whose dues the customer's *Mesi esclusi* now move (`dues_moved`): the final
+    invoice would bear what was corrected since; a changed PEC is only warned of."""
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
@@ -1039,7 +1041,11 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
         drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
-        changed = drafts_changed(master, run_id, drafted_parties(conn, run_id), workbook) if master is not None else []
+        changed: list[Problem] = []
+        if master is not None:
+            drafted = drafted_parties(conn, run_id)
+            changed = (drafts_changed(master, run_id, drafted, workbook)
+                       + dues_moved(master, run_id, drafted, drafted_dues(conn, run_id), workbook))
         if errors(changed):
             return 0, changed
         make_final(conn, run_id, drafts)
