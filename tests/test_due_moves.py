@@ -64,6 +64,19 @@ def test_a_due_moves_out_of_excluded_months_and_off_sundays_and_holidays(code, i
     assert due_dates(parse(code), invoice_day, excluded) == dues
 
 
+def test_instalments_moved_onto_one_day_are_one_due_of_their_sum():
+    """`30/60` from 30 June, July and August excluded, day 10: 30 July and 29 August both move to
+    10 September. Two dues of one day were two RiBa for the bank and two DettaglioPagamento, TP01,
+    on one date; one due of the whole is what the customer pays that day."""
+    from toolkit.core.payment_terms import instalments
+
+    summer = ExcludedMonths((7, 8), 10)
+    assert instalments(parse("30/60"), date(2026, 6, 30), D("100.01"), summer) == [(date(2026, 9, 10), D("100.01"))]
+    assert due_dates(parse("30/60"), date(2026, 6, 30), summer) == [date(2026, 9, 10)]
+    assert instalments(parse("30/60/90"), date(2026, 6, 30), D("100.00"), summer) == [
+        (date(2026, 9, 10), D("66.66")), (date(2026, 9, 28), D("33.34"))]
+
+
 # ---- the workbook's cells
 
 def customers_with(*cells: tuple[str, object, object]) -> dict:

@@ -206,8 +206,12 @@ _PAYMENT_DAYS = WorkingCalendar(saturday_working=True)
 def due_dates(terms: PaymentTerms, invoice_date: date, excluded: ExcludedMonths | None = None) -> list[date]:
     """The days the terms fall due from an invoice's date: counted, then moved out of the
     customer's `excluded` months and off Sundays and holidays, in date order (an instalment moved
-    out of August may pass the next one); terms that do not defer are due on the invoice's day,
-    whatever it is."""
+    out of August may pass the next one), each once (`instalments` moved onto one day are one
+    due); terms that do not defer are due on the invoice's day, whatever it is."""
+    return list(dict.fromkeys(_each_moved(terms, invoice_date, excluded)))
+
+
+def _each_moved(terms: PaymentTerms, invoice_date: date, excluded: ExcludedMonths | None) -> list[date]:
     counted = counted_dues(terms, invoice_date)
     return sorted(moved(due, excluded) for due in counted) if terms.defers else counted
 
@@ -250,15 +254,20 @@ def counted_dues(terms: PaymentTerms, invoice_date: date) -> list[date]:
 
 def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal,
                 excluded: ExcludedMonths | None = None) -> list[tuple[date, Decimal]]:
-    """Due dates with their amounts: equal shares in cents, the last one takes the remainder.
+    """Due dates with their amounts: equal shares in cents, the last one takes the remainder;
+    shares moved onto one day (30 July and 29 August out of July and August) are one due of
+    their sum, what the customer pays that day, one RiBa.
 
     >>> instalments(parse("30/60/90"), date(2026, 4, 30), Decimal("100.00"))[-1]
     (datetime.date(2026, 7, 29), Decimal('33.34'))
     """
-    dates = due_dates(terms, invoice_date, excluded)
+    dates = _each_moved(terms, invoice_date, excluded)
     share = cents(total / len(dates))
     amounts = [share] * (len(dates) - 1) + [total - share * (len(dates) - 1)]
-    return list(zip(dates, amounts))
+    dues: dict[date, Decimal] = {}
+    for day, amount in zip(dates, amounts):
+        dues[day] = dues.get(day, Decimal(0)) + amount
+    return list(dues.items())
 
 
 def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: Decimal, *,
