@@ -127,6 +127,19 @@ def test_a_day_without_excluded_months_is_a_warning_at_its_cell():
     assert "Cliente C001: il giorno di slittamento 10 non sposta nessuna scadenza" in warned.message("it")
 
 
+def test_the_columns_messages_name_months_and_the_month_end_as_the_desk_wrote_them_in_either_language():
+    """«ago» was “ago” in English and *FM* was «31» in both: the months by their names in the
+    message's language, the month's end as the cell says it."""
+    [told] = [p for p in check(minimal.workbook(customers_with(("C001", "ago,dic", None)))).problems
+              if p.code == "excluded-months-without-day"]
+    assert "i mesi esclusi «ago, dic»" in told.message("it")
+    assert "the excluded months “Aug, Dec”" in told.message("en")
+    [warned] = [p for p in check(minimal.workbook(customers_with(("C001", None, "FM")))).problems
+                if p.code == "moved-day-without-excluded-months"]
+    assert "il giorno di slittamento FM non sposta" in warned.message("it")
+    assert "the moved-to day FM moves no due" in warned.message("en")
+
+
 # ---- end to end: July's invoices
 
 JULY = Period(date(2026, 7, 1), date(2026, 7, 31))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -203,6 +204,20 @@ def month_names(months: tuple[int, ...], lang: str = "it") -> str:
     """
     names = MONTH_ABBREVIATIONS.get(lang, MONTH_ABBREVIATIONS["it"])
     return ", ".join(names[m - 1] for m in months)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthList:
+    """Months inside a message, by their short names in the message's language.
+
+    >>> MonthList((8, 12)).shown("en")
+    'Aug, Dec'
+    """
+
+    months: tuple[int, ...]
+
+    def shown(self, lang: str) -> str:
+        return month_names(self.months, lang)
 
 
 def _month_number(word: str) -> int:

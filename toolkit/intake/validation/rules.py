@@ -20,7 +20,7 @@ from typing import Any, cast
 from toolkit.basics import tax_regimes, vat_ids
 from toolkit.basics.cells import Location
 from toolkit.basics.codes import folded
-from toolkit.basics.dates import month_names
+from toolkit.basics.dates import MonthList
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
@@ -61,7 +61,7 @@ from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
 from toolkit.intake.validation.registration import registration
 from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
-from toolkit.model.cells import FILES_SERIES
+from toolkit.model.cells import FILES_SERIES, MONTH_END
 from toolkit.model.records import (
     SERIES_SETTINGS,
     Customer,
@@ -696,10 +696,10 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.excluded_months and c.excluded_months_day is None:
             yield EXCLUDED_MONTHS_WITHOUT_DAY(_at(layout, c, "excluded_months"), code=c.code,
-                                              months=month_names(c.excluded_months))
+                                              months=MonthList(c.excluded_months))
         elif c.excluded_months_day is not None and not c.excluded_months:
             yield DAY_WITHOUT_EXCLUDED_MONTHS(_at(layout, c, "excluded_months_day"), code=c.code,
-                                              day=c.excluded_months_day)
+                                              day="FM" if c.excluded_months_day == MONTH_END else c.excluded_months_day)
         if c.sdi_code and not _SDI_CODE_SHAPE.fullmatch(c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
         elif c.sdi_code and not at_home and c.sdi_code.strip().upper() not in _abroad_codes(c, country):
