@@ -95,13 +95,18 @@ def test_a_run_whose_workbook_is_as_drafted_is_made_final(capsys, tmp_path, samp
 
 def _drafted(capsys, workbook, ledger_url, out, *args) -> str:
     """April's orders of the 9th shipped on the 10th and invoiced in a draft run; its id."""
+    return str(_draft_run(capsys, workbook, ledger_url, out, *args)["run_id"])
+
+
+def _draft_run(capsys, workbook, ledger_url, out, *args) -> dict:
+    """`_drafted`'s run as `invoice --json` answered: its id and its invoices."""
     for command in (("orders", "create", workbook, "--date", "2026-04-09"),
                     ("ship", workbook, "--date", "2026-04-10", "--all")):
         assert cli(capsys, *command, "--ledger", ledger_url)[0] == 0
     code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", *args, "--out", out, "--json",
                      "--ledger", ledger_url)
     assert code == 0, said
-    return json.loads(said)["run_id"]
+    return dict(json.loads(said))
 
 
 def test_what_the_drafts_never_printed_or_print_alike_does_not_refuse_and_a_pec_is_warned_of(
@@ -175,13 +180,7 @@ def test_excluded_months_changed_after_the_draft_refuse_finalize_at_their_cell(c
 
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)
-    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
-                 ("ship", workbook, "--date", "2026-04-10", "--all")):
-        assert cli(capsys, *args, "--ledger", ledger_url)[0] == 0
-    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "f", "--json",
-                     "--ledger", ledger_url)
-    assert code == 0, said
-    reply = json.loads(said)
+    reply = _draft_run(capsys, workbook, ledger_url, tmp_path / "f")
     run_id = reply["run_id"]
     drafted = next(x for x in reply["invoices"] if len(x["dues"]) == 1 and x["dues"][0]["date"] > x["date"])
     due = date.fromisoformat(drafted["dues"][0]["date"])
