@@ -256,6 +256,25 @@ def test_a_debit_note_falls_due_by_the_customers_excluded_months_too(july, tmp_p
     ledger.engine.dispose()
 
 
+def test_a_re_coded_customers_debit_note_falls_due_by_its_new_rows_excluded_months(july, tmp_path):
+    """C001 re-coded C009 on *Clienti*, its partita IVA the same, August still excluded: its debit
+    note was read against no row and counted 31 August."""
+    s = july_sheets()
+    for sheet in ("Clienti", "Modelli ordine", "Contatti", "Destinazioni"):
+        for row in s[sheet][1:]:
+            row[:2] = [("C009" if x == "C001" else x) for x in row[:2]]
+    recoded = check(minimal.workbook(s)).master
+    assert recoded is not None and "C001" not in {c.code for c in recoded.customers}
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copyfile(july.ledger.engine.url.database, copy)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    made = debit(ledger, recoded, july.c001.number, D("10"), "22", "Adeguamento prezzo", date(2026, 7, 31),
+                 CLOSING_DAY)
+    ledger.engine.dispose()
+    assert made.note is not None, made.problems
+    assert [x.due_date for x in made.note.dues] == [C001_DUE]
+
+
 def test_a_reprint_says_the_dues_issued_whatever_the_columns_say_now(july, tmp_path):
     """August no longer excluded on *Clienti* after the invoice: printed again, it is due on
     10 September as issued, not on 31 August as its terms would count today."""

@@ -197,7 +197,8 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         if refusal is not None:
             return Debited(None, [refusal], invoice=invoice.number)
         key, within = beyond or key, [told] if told else []
-    customer = next((c for c in master.customers if c.code == invoice.customer), None)
+    row = _recoded(master, invoice) or invoice.customer
+    customer = next((c for c in master.customers if c.code == row), None)
     made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer),
                       excluded=excluded_months(customer))
     drafts = refused_after_draft_runs(conn, master.settings, [made], workbook, "la nota di debito", "the debit note")
@@ -227,7 +228,8 @@ def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tupl
 
 def _recoded(master: MasterData, invoice: Invoice) -> str | None:
     """The code the invoice's customer has on *Clienti* now, when its own left the sheet and its
-    partita IVA is there under another (`recoded_as`): the row whose letter the desk corrects."""
+    partita IVA is there under another (`recoded_as`): the row whose letter the desk corrects,
+    and whose *Mesi esclusi* the note falls due by."""
     buyer = invoice.parties.buyer if invoice.parties else None
     if buyer is None or any(c.code == invoice.customer for c in master.customers):
         return None
