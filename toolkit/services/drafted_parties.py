@@ -172,27 +172,39 @@ def dues_moved(master: MasterData, run_id: str, drafts: Sequence[tuple[str, str,
     Sundays and holidays, and goes final as drafted, as issued invoices keep theirs."""
     customers = {c.code: c for c in master.customers}
     found: dict[str, list[tuple[str, tuple[date, ...], tuple[date, ...]]]] = defaultdict(list)
+    counted: dict[tuple[str, date, payment_terms.ExcludedMonths | None], tuple[date, ...] | None] = {}
     for number, customer, kind, _, terms, method in drafts:
         now = customers.get(customer)
         if (number not in dues or now is None or kind != InvoiceKind.INVOICE.value
                 or folded(terms) != folded(terms_of(now, PaymentMethod(method)))):
             continue
-        try:
-            rule = payment_terms.parse(terms)
-        except ValueError:
-            continue
-        if not rule.defers or rule.on_delivery:
-            continue
         day, was = dues[number]
-        moved = tuple(payment_terms.due_dates(rule, day, excluded_months(now)))
-        plain = tuple(payment_terms.due_dates(rule, day))
-        if was != moved and not (moved == plain and was == tuple(payment_terms.counted_dues(rule, day))):
+        key = (terms, day, excluded_months(now))
+        if key not in counted:
+            counted[key] = _due_now(*key)
+        moved = counted[key]
+        if moved is None or was == moved:
+            continue
+        rule = payment_terms.parse(terms)
+        if not (moved == tuple(payment_terms.due_dates(rule, day))
+                and was == tuple(payment_terms.counted_dues(rule, day))):
             found[customer].append((number, was, moved))
     return [DUES_MOVED(master.locate(customers[customer].source, "excluded_months"), customer=customer,
                        run_id=run_id, numbers=first_numbers([n for n, _, _ in moves]), was=moves[0][1],
                        now=moves[0][2], drafts=Counted(len(moves), ("bozza", "bozze"), ("draft", "drafts")),
                        bear=Agreed(len(moves), ("porta", "portano"), ("bears", "bear")), workbook=workbook)
             for customer, moves in found.items()]
+
+
+def _due_now(terms: str, day: date, excluded: payment_terms.ExcludedMonths | None) -> tuple[date, ...] | None:
+    """The dues of terms that defer payment, from `day` by today's months; None for others."""
+    try:
+        rule = payment_terms.parse(terms)
+    except ValueError:
+        return None
+    if not rule.defers or rule.on_delivery:
+        return None
+    return tuple(payment_terms.due_dates(rule, day, excluded))
 
 
 def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:
