@@ -768,6 +768,21 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "command line, toolkit invoice undo {workbook} {run_id}) and run it "
               "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, press "
               "“Rendi definitiva emissione” again, then write “{now}” again."},
+    "finalize-dues-moved": {
+        "it": "«Mesi esclusi» e «Giorno di slittamento» del cliente {customer} ora fanno scadere {drafts} "
+              "dell'emissione {run_id} ({numbers}) il {now}, ma {bear} la scadenza di quando è stata fatta, il {was}: "
+              "da definitive, fatture e fatture elettroniche direbbero {was}. Nessun documento è stato reso "
+              "definitivo. Se la scadenza giusta è il {now}, annulla l'emissione (scrivi {run_id} in «Emissione "
+              "fatture» e premi «Annulla emissione»; dalla riga di comando, toolkit invoice undo {workbook} {run_id}) "
+              "e rifalla con «Fatturazione fine mese»; se i mesi valgono solo per le fatture successive, rimetti le "
+              "due celle com'erano, premi di nuovo «Rendi definitiva emissione» e poi scrivile di nuovo.",
+        "en": "“Excluded months” and “Moved to day” of customer {customer} now make {drafts} of run {run_id} "
+              "({numbers}) due on {now}, but {bear} the due of when the run was made, {was}: made final, invoices and "
+              "e-invoices would say {was}. No document was made final. If {now} is the right due, undo the run "
+              "(write {run_id} in “Emissione fatture” and press “Annulla emissione”; from the command line, toolkit "
+              "invoice undo {workbook} {run_id}) and run it again with “Fatturazione fine mese”; if the months hold "
+              "for later invoices only, put the two cells back as they were, press “Rendi definitiva emissione” "
+              "again, then write them again."},
     "order-template-now-another-destination": {
         "it": "L'ordine {number} del {day} (modello {template}) era già stato creato per la destinazione {ordered}, "
               "ma il modello ora indica {destination}: l'ordine non cambia e la merce partirà per {ordered}. Se deve "
