@@ -127,6 +127,21 @@ def test_a_day_without_excluded_months_is_a_warning_at_its_cell():
     assert "Cliente C001: il giorno di slittamento 10 non sposta nessuna scadenza" in warned.message("it")
 
 
+@pytest.mark.parametrize("terms", ["IMM", "CONSEGNA"])
+def test_excluded_months_of_terms_that_never_defer_are_warned_of_at_their_cell(terms):
+    """A due on the invoice's day or the delivery's is never moved: months written for such a
+    customer were read and silently did nothing, as a day without months is warned of."""
+    s = customers_with(("C001", "ago", 10))
+    s["Clienti"][1][s["Clienti"][0].index("Termini di pagamento")] = terms
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    [warned] = [p for p in result.problems if p.code == "excluded-months-move-nothing"]
+    assert (warned.location.sheet, warned.location.cell, warned.is_error) == ("Clienti", "K2", False)
+    assert f"i mesi esclusi «ago» non spostano nessuna scadenza: i termini «{terms}»" in warned.message("it")
+    assert not [p for p in check(minimal.workbook(customers_with(("C001", "ago", 10)))).problems
+                if p.code == "excluded-months-move-nothing"]
+
+
 def test_the_columns_messages_name_months_and_the_month_end_as_the_desk_wrote_them_in_either_language():
     """«ago» was “ago” in English and *FM* was «31» in both: the months by their names in the
     message's language, the month's end as the cell says it."""

@@ -504,6 +504,15 @@ DAY_WITHOUT_EXCLUDED_MONTHS = define(
        "Mesi esclusi i mesi in cui il cliente non paga (es. ago,dic), oppure svuota la cella.",
     en="Customer {code}: the moved-to day {day} moves no due without excluded months. Write in Excluded months "
        "the months the customer does not pay in (e.g. ago,dic), or clear the cell.")
+EXCLUDED_MONTHS_MOVE_NOTHING = define(
+    "excluded-months-move-nothing", "warning",
+    title=("Mesi esclusi che non spostano nulla", "Excluded months that move nothing"),
+    it="Cliente {code}: i mesi esclusi «{months}» non spostano nessuna scadenza: i termini «{terms}» fanno pagare "
+       "alla fattura o alla consegna, nel giorno stesso. Se il cliente paga a termine, scrivi i giorni in Termini "
+       "di pagamento (es. 30FM); altrimenti svuota Mesi esclusi e Giorno di slittamento.",
+    en="Customer {code}: the excluded months “{months}” move no due: the terms “{terms}” are paid on the invoice or "
+       "on delivery, that very day. If the customer pays later, write the days in Payment terms (e.g. 30FM); "
+       "otherwise clear Excluded months and Moved to day.")
 PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT = define(
     "public-body-without-split-payment", "warning",
     title=("Pubblica amministrazione senza scissione dei pagamenti",
@@ -687,6 +696,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if seller and c.vat_number and c.invoice_terms is not InvoiceTerms.DO_NOT_INVOICE \
                 and _italian_vat(c.vat_number) == seller:
             yield CUSTOMER_IS_SELLER(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number)
+        deferred: bool | None = None
         try:
             deferred = terms(c.payment_terms).defers
         except ValueError:
@@ -697,6 +707,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if c.excluded_months and c.excluded_months_day is None:
             yield EXCLUDED_MONTHS_WITHOUT_DAY(_at(layout, c, "excluded_months"), code=c.code,
                                               months=MonthList(c.excluded_months))
+        elif c.excluded_months and deferred is False:
+            yield EXCLUDED_MONTHS_MOVE_NOTHING(_at(layout, c, "excluded_months"), code=c.code,
+                                               months=MonthList(c.excluded_months), terms=c.payment_terms)
         elif c.excluded_months_day is not None and not c.excluded_months:
             yield DAY_WITHOUT_EXCLUDED_MONTHS(_at(layout, c, "excluded_months_day"), code=c.code,
                                               day="FM" if c.excluded_months_day == MONTH_END else c.excluded_months_day)
