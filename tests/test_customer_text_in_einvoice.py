@@ -14,6 +14,7 @@ import pytest
 from toolkit.basics.problems import Severity
 from toolkit.core.einvoice import build, check
 from toolkit.intake.validation import check as check_data
+from toolkit.writers.fatturapa import xml_bytes
 
 
 def _found(cell: str, value: str):
@@ -35,9 +36,22 @@ def test_a_customer_text_no_folding_makes_latin_is_refused_at_its_cell(cell, val
     assert f"“{value}” holds {shown}, which the e-invoice cannot carry" in en
 
 
-@pytest.mark.parametrize("cell, value", [("B2", "Łódź Sp. z o.o. – “Bar” €"), ("E2", "Straße 1"), ("F3", "Génève")])
+@pytest.mark.parametrize("cell, value", [("B2", "Łódź Sp. z o.o. – “Bar” €"), ("E2", "Straße 1"), ("F3", "Génève"),
+                                         ("B2", "Yıldız Tekstil A.Ş."), ("F2", "Ħamrun"), ("B3", "\u200bAcme\ufeff")])
 def test_what_folding_makes_latin_passes(cell, value):
     assert _found(cell, value) == []
+
+
+@pytest.mark.parametrize("name, written", [("Yıldız Tekstil A.Ş.", "Yildiz Tekstil A.S."), ("Ħamrun Ltd", "Hamrun Ltd"),
+                                           ("\u200bAcme S.r.l.\ufeff", "Acme S.r.l.")])
+def test_a_latin_letter_without_accent_to_drop_and_an_invisible_character_are_written_plain(name, written):
+    """Turkish ı and Maltese Ħ are Latin letters no decomposition makes Latin-1, and a zero-width
+    space or a byte-order mark pasted with a name shows nowhere: they were refused as a foreign
+    script, «write it in Latin letters», of a name written in Latin letters."""
+    buyer = f.customer(name=name)
+    doc = build(f.invoice(buyer=buyer), f.seller(), buyer, "00001")
+    assert check(doc) == []
+    assert f"<Denominazione>{written}</Denominazione>" in xml_bytes(doc).decode("latin-1")
 
 
 def test_such_a_customer_had_its_file_refused_after_the_invoice_was_issued():

@@ -26,8 +26,12 @@ from functools import lru_cache
 _TYPOGRAPHY = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
     "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "€": "EUR", "•": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " ",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " ", "ʼ": "'",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 })
+"""Typography to its plain form; the invisible characters a copy from a web page or a file
+with a byte-order mark brings (zero-width space, joiners, U+FEFF) are dropped: a name that
+looked right on every screen was refused for them."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WINDOWS_1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0) if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 """Text that went through a Windows code page read as Latin-1 (a CSV export, an old database)
@@ -81,19 +85,28 @@ def beyond(text: str, limit: int) -> bool:
     return bool(text) and max(text) > chr(limit)
 
 
+_LATIN_LETTERS = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae",
+                  "Œ": "OE", "œ": "oe", "µ": "u", "ı": "i", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t", "Ŋ": "N",
+                  "ŋ": "n", "ĸ": "k"}
+"""Latin letters without a decomposition, to the letter they are written as abroad: Turkish
+dotless ı (Yıldız), Maltese Ħ (Ħamrun), Sami Ŋ. Left out, a customer in Istanbul or Malta was
+refused as if written in another script."""
+
+
 def _fold_char(char: str, limit: int) -> str:
     """`char` in the characters up to `limit`, when it has a plain form. A fraction keeps its slash
     (½ is 1/2: its decomposition's fraction slash, U+2044, dropped, made «½ kg» read «12 kg»).
 
     >>> _fold_char("½", 0x7F), _fold_char("⅓", 0xFF), _fold_char("µ", 0x7F), _fold_char("☕", 0xFF)
     ('1/2', '1/3', 'u', '☕')
+    >>> _fold_char("ı", 0xFF), _fold_char("Ħ", 0xFF)
+    ('i', 'H')
     """
     if ord(char) <= limit:
         return char
     plain = "".join(c for c in unicodedata.normalize("NFKD", char).replace("\u2044", "/") if ord(c) <= limit)
     if not plain:
-        plain = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae",
-                 "Œ": "OE", "œ": "oe", "µ": "u"}.get(char, "")
+        plain = _LATIN_LETTERS.get(char, "")
     return plain or char
 
 
