@@ -235,7 +235,7 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
             retired.add(nature)
         taxable, vat = _money(row, "ImponibileImporto") or Decimal(0), _money(row, "Imposta") or Decimal(0)
         rounding = _money(row, "Arrotondamento", Decimal(0)) or Decimal(0)
-        if abs(vat - (taxable * rate / 100).quantize(CENT)) > CENT:
+        if abs(vat - taxable * rate / 100) > CENT:
             out.append(Breach("00421", f"{where}/Imposta", f"{vat} against {taxable} × {rate} %"))
         summarized[key] = summarized.get(key, Decimal(0)) + taxable - rounding
     for key, taxable in summarized.items():

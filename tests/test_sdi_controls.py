@@ -201,6 +201,15 @@ def test_the_tolerances_are_sdis_a_cent_for_vat_and_line_a_euro_for_the_taxable(
     assert (code in said) is fails, said
 
 
+@pytest.mark.parametrize("vat, fails", [("0.91", True), ("0.92", False), ("0.93", False), ("0.94", True)])
+def test_the_vats_cent_is_measured_from_taxable_times_rate_not_from_a_rounding_of_it(vat, fails):
+    """9.25 at 10 % is 0.925: 0.92 and 0.93 are each half a cent off, 0.91 and 0.94 a cent and a
+    half. Measured from the product rounded half to even (0.92), 0.91 passed, a cent off."""
+    said = {b.code for b in sdi_controls.breaches(_edit(_both(_set(f"{_row(3)}/ImponibileImporto", "9.25"),
+                                                             _set(f"{_row(3)}/Imposta", vat))))}
+    assert ("00421" in said) is fails, said
+
+
 @pytest.mark.parametrize("discounted", [True, False])
 def test_a_discount_on_the_line_counts_in_its_total(discounted):
     """00423 takes the line's ScontoMaggiorazione: 10 × 1.50 less 10 % is 13.50, and without
