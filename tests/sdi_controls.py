@@ -243,6 +243,11 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
         if abs(taxable - lines_sum) > EURO:
             where = f"DatiRiepilogo[{key[0]}{'/' + key[1] if key[1] else ''}]"
             out.append(Breach("00422", f"{where}/ImponibileImporto", f"{taxable} against the lines' {lines_sum}"))
+    zero = [taxable for (rate, _), taxable in summarized.items() if rate == 0]
+    if len(zero) > 1:  # SDI's euro is a rate's, whatever the natures: two summaries 0.90 off each are 1.80 off
+        taxable, lines_sum = sum(zero, Decimal(0)), sum((v for (r, _), v in sums.items() if r == 0), Decimal(0))
+        if abs(taxable - lines_sum) > EURO:
+            out.append(Breach("00422", "DatiRiepilogo[0]/ImponibileImporto", f"{taxable} against the lines' {lines_sum}"))
     for rate, nature in sorted(set(sums) - set(summarized), key=lambda k: (k[0], k[1] or "")):
         out.append(Breach("00419", "DatiRiepilogo", f"none for {rate} {nature or ''}".strip()))
     if day >= NATURES_RETIRED_FROM:

@@ -236,6 +236,16 @@ def test_two_summaries_of_one_rate_are_summed_against_its_lines():
     assert sdi_controls.breaches(_edit(split)) == []
 
 
+@pytest.mark.parametrize("off, fails", [("0.50", False), ("0.90", True)])
+def test_the_taxables_euro_is_a_rates_across_its_natures(off, fails):
+    """The base's 0 % summaries, N1 (the stamp duty, 2.00) and N4 (100.00), each off by less than
+    a euro: SDI sums the rate's, 1.80 off when each is 0.90 off; judged per nature it passed."""
+    said = {b.code for b in sdi_controls.breaches(_edit(_both(
+        _set(f"{_row(1)}/ImponibileImporto", str(D("2.00") + D(off))),
+        _set(f"{_row(2)}/ImponibileImporto", str(D("100.00") + D(off))))))}
+    assert ("00422" in said) is fails, said
+
+
 def test_the_same_document_sent_twice_is_a_duplicate_and_a_credit_note_of_that_number_is_not():
     base = _base()
     note = _edit(_set(f"{DOC}/TipoDocumento", "TD04"))
