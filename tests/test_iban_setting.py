@@ -27,7 +27,8 @@ def _with_iban(value):
 
 @pytest.mark.parametrize("typed, why", [
     ("IT60-X054-2811-1010-0000-0123-456", "only letters and digits"),
-    ("IBAN IT60X0542811101000000123456", "only letters and digits"),
+    ("IBAN IT60X0542811101000000123456", "written after the word IBAN"),
+    ("IBAN: IT60 X054 2811 1010 0000 0123 456", "written after the word IBAN"),
     ("IT60X054281110100000012345", "27 characters for IT, not 26"),
     ("IT61X0542811101000000123456", "its check digits do not match"),
     ("IT60X0542811101000000123465", "its check digits do not match"),

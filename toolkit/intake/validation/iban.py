@@ -38,10 +38,14 @@ def iban_fault(text: str) -> tuple[str, str] | None:
 
     >>> iban_fault("IT60 X054 2811 1010 0000 0123 456"), iban_fault("IT60-X054-2811-1010-0000-0123-456")[1]
     (None, 'only letters and digits')
+    >>> iban_fault("IBAN: IT60 X054 2811 1010 0000 0123 456")[1]
+    'written after the word IBAN'
     >>> iban_fault("IT60X054281110100000012345")[1], iban_fault("IT61X0542811101000000123456")[1]
     ('27 characters for IT, not 26', 'its check digits do not match')
     """
     code = "".join(text.split()).upper()
+    if re.match(r"IBAN\W*[A-Z]{2}[0-9]{2}", code):
+        return "scritto dopo la parola IBAN", "written after the word IBAN"
     if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+", code):
         return "solo lettere e cifre, il paese e 2 cifre in testa", "only letters and digits"
     country = code[:2]
