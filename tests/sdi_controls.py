@@ -125,8 +125,15 @@ def _transmission(root: ET.Element, tx: ET.Element, buyer: ET.Element) -> list[B
     if (len(code) == 6) != (fmt == "FPA12"):
         out.append(Breach("00427", "CodiceDestinatario", f"{code} ({len(code)} characters) with {fmt}"))
     buyer_id = _fiscal_id(buyer)
-    if code == "XXXXXXX" and (buyer_id is None or buyer_id[0] == "IT"):
-        out.append(Breach("00313", "CodiceDestinatario", "XXXXXXX for a buyer without a foreign IdFiscaleIVA"))
+    if code == "XXXXXXX":
+        country = _text(root, "FatturaElettronicaHeader/CessionarioCommittente/Sede/Nazione")
+        if buyer_id is None or buyer_id[0] == "IT":
+            out.append(Breach("00313", "CodiceDestinatario", "XXXXXXX for a buyer without a foreign IdFiscaleIVA"))
+        if country == "IT":
+            out.append(Breach("00313", "CessionarioCommittente/Sede/Nazione", "XXXXXXX for a buyer in Italy"))
+        if _text(buyer, "CodiceFiscale") is not None:
+            out.append(Breach("00313", "CessionarioCommittente/DatiAnagrafici/CodiceFiscale",
+                              "XXXXXXX for a buyer with an Italian codice fiscale"))
     return out
 
 
