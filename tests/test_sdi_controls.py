@@ -171,6 +171,7 @@ BREAKS = [
                     _set(f"{H}/CessionarioCommittente/Sede/Nazione", "DE"), _add(BUYER, "CodiceFiscale",
                                                                                    "RSSMRA80A01H501U"))),
     ("00301", _set(f"{SELLER}/IdFiscaleIVA/IdCodice", "00743110158")),
+    ("00302", _add(SELLER, "CodiceFiscale", "RSSMRA80A01H501V")),
     ("00305", _set(f"{BUYER}/IdFiscaleIVA/IdCodice", "02047290223")),
     ("00306", _add(BUYER, "CodiceFiscale", "RSSMRA80A01H501V")),
     ("coherence-total", _set(f"{DOC}/ImportoTotaleDocumento", "140.00")),
