@@ -19,6 +19,7 @@ import sdi_controls
 from toolkit.basics.problems import Severity
 from toolkit.core.einvoice import build, check
 from toolkit.intake.validation import check as check_data
+from toolkit.model.cells import PercentShown
 from toolkit.writers.fatturapa import xml_bytes
 
 
@@ -37,6 +38,19 @@ def test_a_rate_the_einvoice_cannot_carry_is_refused_at_its_cell(typed, code, se
     s = minimal.sheets()
     minimal.set_cell(s, "Articoli", "D2", typed)
     assert _problems(s) == [(code, "Articoli", "D2", severity)]
+
+
+@pytest.mark.parametrize("worked_out", [(1.22 - 1) * 100, 1.22 - 1, PercentShown(1.22 - 1)],
+                         ids=["=(1,22-1)*100", "=1,22-1", "=1,22-1 in a percent cell"])
+def test_a_rate_a_formula_works_out_is_read_as_the_cell_shows_it(worked_out):
+    """21.999999999999996 is how binary floats hold `=(1,22-1)*100`, a rate taken from a gross
+    price's 1,22; the cell shows 22, and so the rate reads: read to the last bit it was refused
+    as more than two decimals (and before that warned as unusual), at a cell showing 22."""
+    s = minimal.sheets()
+    minimal.set_cell(s, "Articoli", "D2", worked_out)
+    assert _problems(s) == []
+    [item] = [i for i in check_data(minimal.workbook(s)).master.items if i.code == "A001"]
+    assert item.vat_rate == 22
 
 
 def test_a_rate_change_ahead_is_judged_so_too():

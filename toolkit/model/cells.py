@@ -346,12 +346,27 @@ class PercentShown(float):
 
         >>> PercentShown(1.0).shown, PercentShown(0.015).shown, PercentShown(-0.05).shown
         (Decimal('100'), Decimal('1.5'), Decimal('-5'))
+        >>> PercentShown(0.1 + 0.12).shown, PercentShown(0.1 * 2.2).shown
+        (Decimal('22'), Decimal('22'))
         """
-        number = (to_decimal(float(self)) * 100).normalize()
+        number = (_as_excel_shows(float(self)) * 100).normalize()
         return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
     def __str__(self) -> str:
         return f"{self.shown}%"
+
+
+def _as_excel_shows(value: float) -> Decimal:
+    """A float to the 15 significant digits Excel shows: a formula's `=(1,22-1)*100` is
+    21.999999999999996 in binary and 22 on the sheet. Read to the last bit, an *Aliquota IVA*
+    worked out so was refused as having more than two decimals (`vat-rate-decimals`) at a cell
+    showing 22.
+
+    >>> _as_excel_shows((1.22 - 1) * 100), _as_excel_shows(0.07655), _as_excel_shows(1e-05)
+    (Decimal('22'), Decimal('0.07655'), Decimal('0.00001'))
+    """
+    number = to_decimal(value)
+    return Decimal(format(value, ".15g")).normalize() if number != number.to_integral_value() else number
 
 
 def _percent(value: Any) -> Decimal:
@@ -367,7 +382,7 @@ def _percent(value: Any) -> Decimal:
         return value.shown
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     try:
-        number = to_decimal(text)
+        number = _as_excel_shows(text) if isinstance(text, float) else to_decimal(text)
     except NotANumber:
         refuse(NOT_A_PERCENT, value=value)
     if isinstance(value, float) and 0 < number < 1:
