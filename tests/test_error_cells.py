@@ -119,10 +119,23 @@ def test_convert_to_master_fails_the_file_naming_the_error_cell(tmp_path, sample
         "correggi la formula (o scrivi il valore) e converti di nuovo il file.")]
 
 
+def _past_the_headings(book: Path, sheet: str) -> str:
+    """The column just right of a sheet's last heading: one neither `check` nor `convert` reads,
+    wherever the sheet's columns end as the format grows."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    headings = next(workbook[sheet].iter_rows(min_row=1, max_row=1, values_only=True))
+    workbook.close()
+    return get_column_letter(len([h for h in headings if h is not None]) + 1)
+
+
 def test_convert_to_master_leaves_alone_an_error_in_a_column_it_does_not_read_as_check_does(
         tmp_path, sample_workbook, capsys):
     (tmp_path / "in").mkdir()
-    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", ("Clienti", "AD2", "NA()", "#N/A"))
+    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", (
+        "Clienti", f"{_past_the_headings(sample_workbook, 'Clienti')}2", "NA()", "#N/A"))
     assert toolkit(["check", str(book)], capsys)[0] == 0
     code, answer = toolkit(["convert", str(book.parent), "--to", "master", "--out", str(tmp_path / "out")], capsys)
     assert [f["status"] for f in answer["files"]] == ["converted"], answer
