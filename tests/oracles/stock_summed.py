@@ -5,9 +5,11 @@ figures, to each `Decimal`'s form."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from toolkit.core.shipping import stock_levels
 from toolkit.ledger import schema
@@ -17,18 +19,20 @@ d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
 
 
 def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
-    """What is on hand now: the stock sheet, less what the ledger shipped from the day it was
-    counted (Impostazioni › Data giacenze), returns added back. Without a count date the sheet
-    is taken as today's stock, as the user keeps it."""
+    """What is on hand now: the stock sheet, less what the ledger shipped after it was counted
+    (Impostazioni › Data giacenze: DDTs dated from that day on, or stored from its start on,
+    Rome's), returns added back. Without a count date the sheet is taken as today's stock, as
+    the user keeps it."""
     levels = stock_levels(master)
     counted = master.settings.stock_date
     if levels is None or counted is None:
         return levels
+    taken = datetime.combine(counted, time(0), ZoneInfo("Europe/Rome")).astimezone(UTC).replace(tzinfo=None)
     rows = conn.execute(
         select(ol.item, func.sum(dl.quantity)).select_from(
             schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
             .join(schema.order_lines, ol.id == dl.order_line_id))
-        .where(d.delivery_date >= counted).group_by(ol.item))
+        .where(or_(d.delivery_date >= counted, d.created_at >= taken)).group_by(ol.item))
     for item, shipped in rows:
         levels[item] = levels.get(item, Decimal(0)) - shipped
     return levels

@@ -11,7 +11,7 @@ nothing keep their row, as the sum of the DDT lines names the item with 0.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +53,19 @@ def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
     """(item, what the DDTs from `day` on shipped of it, returns taken off) for every item a DDT
     line of those dates names, as the DDT lines' sum gives it (a quantity's `Decimal`)."""
     return conn.execute(select(sb.item, func.sum(sb.quantity)).where(sb.delivery_date >= day).group_by(sb.item))
+
+
+def stored_since(conn: Connection, day: date, since: datetime) -> Iterable[tuple[str, Decimal]]:
+    """(item, what the DDTs dated before `day` but stored from `since` on shipped of it, returns
+    taken off), summed from their DDT lines: the DDTs back-dated before a count (Data giacenze)
+    that were stored once it was taken (`toolkit.ledger.deliveries.available_stock`). Few or
+    none; the kept sums are per DDT date and cannot tell them, and the DDTs dated before `day`
+    are found by the date's index."""
+    return conn.execute(
+        select(ol.item, func.sum(dl.quantity))
+        .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                     .join(schema.order_lines, ol.id == dl.order_line_id))
+        .where(d.delivery_date < day, d.created_at >= since).group_by(ol.item))
 
 
 def shipped_on(conn: Connection, day: date) -> tuple[int, list[tuple[str, Decimal]]]:

@@ -77,6 +77,7 @@ from toolkit.ledger.stock_counts import count_digest, note_seen, seen
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
+from toolkit.services.dated_before_count import dated_before_count
 from toolkit.services.intent_letters import open_orders_beyond
 from toolkit.services.order_status import UNKNOWN_ORDER
 
@@ -474,7 +475,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         return Shipped((*waited.notes, *done.notes), done.held,
                        tuple(once_per_item((*waited.problems, *assumed, *recounted, *problems,
                                             *on_holiday(master, (*waited.notes, *done.notes)),
-                                            *issued_ahead(master, day, done.notes), *done.problems))), done.completed,
+                                            *issued_ahead(master, day, done.notes),
+                                            *dated_before_count(master, (*waited.notes, *done.notes)),
+                                            *done.problems))), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
 

@@ -1,0 +1,157 @@
+"""Stock is the count plus what moved after it was taken, whatever the documents' dates (SQLite;
+PostgreSQL too with TOOLKIT_TEST_PG_URL).
+
+Found: 20 × A001 counted on 10 April; a DDT dated 9 April, stored on 11 April (a `ship` run
+late for the 9th), drew 12 from the count, and stock still read 20, as it took off only DDTs
+dated from the count's day on; a DDT of 13 April then shipped 12 more, 24 out of the 20
+counted. A DDT is taken off the count when it is dated from the count's day on or stored from
+that day on (Rome's); only one dated and stored before it had left the shelf when counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import minimal
+import pytest
+from test_shipping import shipping_sheets
+
+from toolkit.intake.validation import check
+from toolkit.ledger import deliveries
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import available_stock
+from toolkit.ledger.orders import load_orders
+from toolkit.services.ddt_void import void_ddt
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+D = Decimal
+NINTH, COUNTED, THIRTEENTH = date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 13)
+"""A Thursday and a Monday, T001's days: 12 × A001 each."""
+
+
+def desk(stock_date: date | None):
+    """C001 orders 12 × A001 every Monday and Thursday, shipped as available; 20 × A001 on the
+    stock sheet, counted on `stock_date`."""
+    sheets = shipping_sheets(stock={"A001": 20, "A002": 1000, "A003": 1000})
+    sheets["Righe modello"][1][2] = 12
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    return master.model_copy(update={"settings": replace(master.settings, stock_date=stock_date)})
+
+
+@pytest.fixture
+def at(monkeypatch, rome_today):
+    """Run as on a day: Rome's today, and the time DDTs are stored (8 in the morning, UTC)."""
+
+    def on(day: date) -> None:
+        rome_today(day)
+        monkeypatch.setattr(deliveries, "now", lambda: datetime(day.year, day.month, day.day, 8))
+
+    return on
+
+
+def a001(ledger, master) -> Decimal:
+    with reading(ledger) as conn:
+        stock = available_stock(conn, master)
+    assert stock is not None
+    return stock["A001"]
+
+
+def shipped_a001(done) -> list[tuple[date, Decimal]]:
+    return [(note.day, line.quantity) for note in done.notes for line in note.lines if line.item == "A001"]
+
+
+def test_a_ddt_dated_before_the_count_but_stored_after_it_is_taken_off_the_count(ledger, at):
+    counted = desk(COUNTED)
+    at(date(2026, 4, 11))
+    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    done = ship(counted, ledger, NINTH, all_open=True)
+    assert shipped_a001(done) == [(NINTH, D(12))]
+    assert a001(ledger, counted) == D(8), "the 12 left the shelf after the count"
+    [told] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
+    assert (told.severity, told.location) == ("warning", counted.locate_setting("stock_date"))
+    assert told.message("it") == (
+        "Data giacenze è il 10/04/2026: 2 DDT di questa spedizione sono datati prima ma registrati dopo la conta "
+        "(DDT-2026-00001, DDT-2026-00002), e la merce è tolta dalle giacenze contate (A001 12, A002 30), come uscita "
+        "con il DDT dopo la conta. Se invece era già uscita quando hai contato (un DDT registrato in ritardo), la "
+        "conta la esclude già: aggiungi in Giacenze quelle quantità, così non sono tolte due volte.")
+    assert told.message("en").startswith("Stock date is 10/04/2026: 2 DDTs of this shipment are dated before it but "
+                                          "stored after the count (DDT-2026-00001, DDT-2026-00002)")
+
+    at(THIRTEENTH)
+    assert create(counted, ledger, THIRTEENTH, with_catch_up=False).created
+    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    assert shipped_a001(done) == [(THIRTEENTH, D(8))], "20 counted, 12 gone: 8 left, not 12"
+    assert a001(ledger, counted) == D(0)
+    assert "stock-ddt-before-count" not in [p.code for p in done.problems]
+
+
+def test_a_ddt_dated_and_stored_before_the_count_had_left_the_shelf_when_counted(ledger, at):
+    at(NINTH)
+    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
+    assert shipped_a001(ship(desk(None), ledger, NINTH, all_open=True)) == [(NINTH, D(12))]
+    counted = desk(COUNTED)
+    at(THIRTEENTH)
+    assert a001(ledger, counted) == D(20), "the count leaves out what left the day before"
+    assert create(counted, ledger, THIRTEENTH, with_catch_up=False).created
+    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    assert shipped_a001(done) == [(THIRTEENTH, D(12))]
+    assert a001(ledger, counted) == D(8)
+
+
+def test_a_ddt_stored_after_the_count_and_voided_goes_back_to_the_count(ledger, at):
+    """Voided, its goods never left: the count holds them again."""
+    counted = desk(COUNTED)
+    at(date(2026, 4, 11))
+    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    ship(counted, ledger, NINTH, all_open=True)
+    assert a001(ledger, counted) == D(8)
+    void_ddt(counted, ledger, "DDT-2026-00001", "camion non partito")
+    assert a001(ledger, counted) == D(20)
+
+
+def test_a_ddt_stored_before_the_count_and_voided_after_it_leaves_the_count_as_it_is(ledger, at):
+    """The truck never left, so the goods were on the shelf when counted: the count holds them
+    already, and voiding adds nothing."""
+    at(NINTH)
+    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
+    ship(desk(None), ledger, NINTH, all_open=True)
+    counted = desk(COUNTED)
+    at(date(2026, 4, 11))
+    void_ddt(counted, ledger, "DDT-2026-00001", "camion non partito")
+    assert a001(ledger, counted) == D(20)
+
+
+def test_a_count_date_corrected_reads_the_ddts_again_by_the_new_date(ledger, at):
+    """A DDT of 9 April stored that day: off a count dated the 8th or the 9th (the count's day),
+    left out of one dated the 10th; the figures follow the date the sheet says now."""
+    at(NINTH)
+    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
+    ship(desk(None), ledger, NINTH, all_open=True)
+    at(THIRTEENTH)
+    assert [a001(ledger, desk(day)) for day in (date(2026, 4, 8), NINTH, COUNTED)] == [D(8), D(8), D(20)]
+
+
+@pytest.mark.parametrize(("stored", "added"), [(date(2026, 4, 22), False), (date(2026, 4, 24), True)])
+def test_a_return_dated_before_the_count_adds_to_it_only_when_stored_after_it(
+        sample_master, ledger, at, stored, added):
+    """Goods back on a return recorded after the count were not on the shelf when counted, and
+    are added to it; recorded before, the count holds them already."""
+    at(stored)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [line] = back.lines
+    assert line.quantity < 0
+    counted = sample_master.model_copy(update={"settings": replace(sample_master.settings,
+                                                                   stock_date=date(2026, 4, 23))})
+    on_sheet = {level.item: level.quantity for level in counted.stock or ()}.get(line.item, D(0))
+    at(date(2026, 4, 24))
+    with reading(ledger) as conn:
+        stock = available_stock(conn, counted)
+    assert stock is not None
+    assert stock[line.item] == (on_sheet - line.quantity if added else on_sheet)

@@ -1,0 +1,71 @@
+"""The warning of DDTs dated before the stock count but stored after it (`stock-ddt-before-count`).
+
+Stock is the count less what moved after it was taken: the DDTs dated from the count's day on,
+and those dated before it but stored from that day on (`toolkit.ledger.deliveries.after_count`).
+A DDT travels with its goods, so a `ship` run late for an earlier day moves goods that were on
+the shelf when it was counted, and they are taken off. The ledger cannot tell that from a DDT
+recorded late for goods that had left before the count, which the count already leaves out:
+the desk is told at *Data giacenze*, with what to add back to the count in that case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from toolkit.basics import wording
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import Agreed, Counted, Listed
+from toolkit.core.documents import DeliveryNote
+from toolkit.model.records import MasterData
+
+NAMED = 5
+"""How many of the DDTs the warning names before saying how many more."""
+
+DDT_BEFORE_COUNT = define(
+    "stock-ddt-before-count", "warning",
+    title=("DDT datati prima della conta, registrati dopo", "DDTs dated before the count, stored after it"),
+    it="Data giacenze è il {counted}: {ddts} di questa spedizione {are} {dated} prima ma {stored} dopo la conta "
+       "({numbers}), e la merce è tolta dalle giacenze contate ({moved}), come uscita con il DDT dopo la conta. Se "
+       "invece era già uscita quando hai contato (un DDT registrato in ritardo), la conta la esclude già: aggiungi "
+       "in Giacenze quelle quantità, così non sono tolte due volte.",
+    en="Stock date is {counted}: {ddts} of this shipment {are} dated before it but stored after the count "
+       "({numbers}), and the goods are taken off the counted stock ({moved}), as having left with the DDT after the "
+       "count. If they had already left when you counted (a DDT recorded late), the count already leaves them out: "
+       "add those quantities on Giacenze, so they are not taken off twice.")
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """What the DDTs moved of each item, in item order, each number read in the message's language
+    (a return's negative: goods that came back)."""
+
+    quantities: tuple[tuple[str, Decimal], ...]
+
+    def shown(self, lang: str) -> str:
+        return ", ".join(f"{item} {wording.shown(quantity, lang)}" for item, quantity in self.quantities)
+
+
+def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
+    """The warning for the DDTs among `notes`, just stored, that are dated before the stock
+    sheet's count date; none without a stock sheet or a count date, or when every DDT is dated
+    on or after it. DDTs stored now are stored after any count, which is never dated after
+    today (`stock-date-in-future`)."""
+    counted = master.settings.stock_date
+    if master.stock is None or counted is None:
+        return []
+    before = [note for note in notes if note.day < counted]
+    if not before:
+        return []
+    moved: dict[str, Decimal] = {}
+    for note in before:
+        for line in note.lines:
+            moved[line.item] = moved.get(line.item, Decimal(0)) + line.quantity
+    n = len(before)
+    return [DDT_BEFORE_COUNT(
+        master.locate_setting("stock_date"), counted=counted, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
+        are=Agreed(n, ("è", "sono"), ("is", "are")), dated=Agreed(n, ("datato", "datati"), ("dated", "dated")),
+        stored=Agreed(n, ("registrato", "registrati"), ("stored", "stored")),
+        numbers=Listed(tuple(note.number for note in before[:NAMED]), n),
+        moved=Moved(tuple(sorted((item, quantity) for item, quantity in moved.items() if quantity))))]
