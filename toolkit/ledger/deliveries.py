@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from toolkit.basics import dates
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.ddt_void import Voided
 from toolkit.core.delivery_rate import Rest
@@ -186,7 +185,7 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     (Impostazioni › Data giacenze), returns added back. Without a count date the sheet is taken
     as today's stock, as the user keeps it.
 
-    "Since it was counted" is `after_count`: the DDTs dated from the count's day on, and those
+    "Since it was counted" is `shipped_by_day.after_count`: the DDTs dated from the count's day on, and those
     dated before it but stored from that day on. A DDT travels with its goods, so goods whose
     DDT was stored after the count were on the shelf when it was counted, whatever date the DDT
     carries (a `ship` run late for an earlier day): reading them by their date alone left them
@@ -202,27 +201,9 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     counted = master.settings.stock_date
     if levels is None or counted is None:
         return levels
-    for item, shipped in (*shipped_by_day.shipped_since(conn, counted),
-                          *shipped_by_day.stored_since(conn, counted, count_taken(counted))):
+    for item, shipped in shipped_by_day.since_count(conn, counted):
         levels[item] = levels.get(item, Decimal(0)) - shipped
     return levels
-
-
-def count_taken(counted: date) -> datetime:
-    """When a count dated `counted` is taken to be made: at the start of its day, Rome's, as
-    `deliveries.created_at` holds times (UTC, no zone). The sheet has a day and no time, and
-    the desk is asked to write the stock as it was when the day began."""
-    return datetime.combine(counted, time(0), dates.ROME).astimezone(UTC).replace(tzinfo=None)
-
-
-def after_count(day: date, stored: datetime, counted: date) -> bool:
-    """Whether a DDT dated `day`, stored at `stored` (UTC), moved goods after a count dated
-    `counted` was taken: dated on its day or later, or stored from its day on.
-
-    >>> [after_count(date(2026, 4, d), datetime(2026, 4, s, 7), date(2026, 4, 10)) for d, s in ((10, 10), (9, 9), (9, 11))]
-    [True, False, True]
-    """
-    return day >= counted or stored >= count_taken(counted)
 
 
 def dated_after(conn: Connection, series: str, day: date) -> tuple[str, date] | None:
@@ -287,7 +268,7 @@ def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], cou
     places = places_of(dl.quantity)
     stored = now()
     for note in notes:
-        if after_count(note.day, stored, counted):
+        if shipped_by_day.after_count(note.day, stored, counted):
             for line in note.lines:
                 after[line.item] = after.get(line.item, Decimal(0)) - as_stored(line.quantity, places)
     return after

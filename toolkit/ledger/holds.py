@@ -19,6 +19,7 @@ from toolkit.core.shipping import ORDER_HELD
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
+from toolkit.ledger.shipped_by_day import count_taken
 
 h, hi, o, m = schema.holds.c, schema.hold_items.c, schema.orders.c, schema.hold_marks.c
 _hold = maker(Hold)
@@ -120,10 +121,14 @@ def holding(conn: Connection, items: Collection[str]) -> frozenset[int]:
 
 
 def _uncounted(counted: date | None) -> ColumnElement[bool]:
-    """The DDTs the stock on hand is not lowered by: those dated before the sheet's count date,
-    every one without a date (the sheet is the stock as it stands). Such a DDT of an order
-    ahead lowers the queue and leaves the stock, so it frees room for the orders behind."""
-    return true() if counted is None else schema.deliveries.c.delivery_date < counted
+    """The DDTs the stock on hand is not lowered by: those dated and stored before the sheet's
+    count date (`shipped_by_day.after_count`), every one without a date (the sheet is the stock
+    as it stands). Such a DDT of an order ahead lowers the queue and leaves the stock, so it
+    frees room for the orders behind."""
+    if counted is None:
+        return true()
+    d = schema.deliveries.c
+    return and_(d.delivery_date < counted, d.created_at < count_taken(counted))
 
 
 def _billed(conn: Connection, marks: Marks, now: Marks) -> frozenset[int] | None:

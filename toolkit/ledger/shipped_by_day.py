@@ -11,13 +11,14 @@ nothing keep their row, as the sum of the DDT lines names the item with 0.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
+from toolkit.basics import dates
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches, spanned_or_among
 from toolkit.ledger.types import stored_integer
@@ -55,17 +56,44 @@ def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
     return conn.execute(select(sb.item, func.sum(sb.quantity)).where(sb.delivery_date >= day).group_by(sb.item))
 
 
+def since_count(conn: Connection, counted: date) -> list[tuple[str, Decimal]]:
+    """(item, what moved of it after a count dated `counted` was taken, returns taken off), an
+    item twice when DDTs of both kinds moved it: the DDTs dated from its day on (`shipped_since`)
+    and those dated before it but stored from its day on (`stored_since`, `after_count`)."""
+    return [*shipped_since(conn, counted), *stored_since(conn, counted, count_taken(counted))]
+
+
+def count_taken(counted: date) -> datetime:
+    """When a count dated `counted` is taken to be made: at the start of its day, Rome's, as
+    `deliveries.created_at` holds times (UTC, no zone). The sheet has a day and no time, and
+    the desk is asked to write the stock as it was when the day began."""
+    return datetime.combine(counted, time(0), dates.ROME).astimezone(UTC).replace(tzinfo=None)
+
+
+def after_count(day: date, stored: datetime, counted: date) -> bool:
+    """Whether a DDT dated `day`, stored at `stored` (UTC), moved goods after a count dated
+    `counted` was taken: dated on its day or later, or stored from its day on. A DDT travels
+    with its goods, so goods whose DDT was stored after the count were on the shelf when it was
+    counted, whatever date the DDT carries.
+
+    >>> [after_count(date(2026, 4, d), datetime(2026, 4, s, 7), date(2026, 4, 10)) for d, s in ((10, 10), (9, 9), (9, 11))]
+    [True, False, True]
+    """
+    return day >= counted or stored >= count_taken(counted)
+
+
 def stored_since(conn: Connection, day: date, since: datetime) -> Iterable[tuple[str, Decimal]]:
     """(item, what the DDTs dated before `day` but stored from `since` on shipped of it, returns
     taken off), summed from their DDT lines: the DDTs back-dated before a count (Data giacenze)
-    that were stored once it was taken (`toolkit.ledger.deliveries.available_stock`). Few or
-    none; the kept sums are per DDT date and cannot tell them, and the DDTs dated before `day`
-    are found by the date's index."""
+    that were stored once it was taken (`after_count`). Few or none; the kept sums are per DDT
+    date and cannot tell them. The DDTs are found first, by the date's index, then their lines:
+    joined the other way round SQLite read every DDT line, and on the mid-month ledger at L
+    (counted on 1 April, no DDT before it) the stock's read took 0.19 s of CPU, not 0.07."""
+    back_dated = select(d.id).where(d.delivery_date < day, d.created_at >= since)
     return conn.execute(
         select(ol.item, func.sum(dl.quantity))
-        .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
-                     .join(schema.order_lines, ol.id == dl.order_line_id))
-        .where(d.delivery_date < day, d.created_at >= since).group_by(ol.item))
+        .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id))
+        .where(dl.delivery_id.in_(back_dated)).group_by(ol.item))
 
 
 def shipped_on(conn: Connection, day: date) -> tuple[int, list[tuple[str, Decimal]]]:

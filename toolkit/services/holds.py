@@ -37,7 +37,7 @@ from toolkit.core.shipping import Held, credit_limited, service_items, stock_lev
 from toolkit.ledger import holds as ledger
 from toolkit.ledger.deliveries import paid_orders
 from toolkit.ledger.exposure import credit_exposures
-from toolkit.ledger.shipped_by_day import shipped_since
+from toolkit.ledger.shipped_by_day import since_count
 from toolkit.model.records import MasterData
 
 
@@ -114,9 +114,12 @@ def kept_as_before(conn: Connection, day: date, *, listed: bool) -> tuple[int, d
 
 
 def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
-    """What the ledger's DDTs shipped of each item from a stock sheet's count date (nothing
-    without one: the sheet is the stock as it stands)."""
-    return {} if counted is None else {item: shipped for item, shipped in shipped_since(conn, counted)}
+    """What the ledger's DDTs moved of each item after a stock sheet's count
+    (`shipped_by_day.since_count`; nothing without one: the sheet is the stock as it stands)."""
+    moved: dict[str, Decimal] = {}
+    for item, shipped in [] if counted is None else since_count(conn, counted):
+        moved[item] = moved.get(item, Decimal(0)) + shipped
+    return moved
 
 
 def forget(conn: Connection, order_ids: Collection[int]) -> dict[int, date]:
