@@ -239,10 +239,11 @@ class Settings(Record):
         'Whether Saturday is a working day ("giorni feriali" Monday–Saturday)', "no", default=False)
     stock_date: Day | None = column(
         "Data giacenze", "Stock date",
-        "The day the Giacenze sheet was counted: goods shipped from that day on are taken off it; "
-        "empty = the sheet is today's stock",
+        "The day the Giacenze sheet was counted: DDTs dated or stored from that day on are taken off it "
+        "(returns added back); empty = the sheet is today's stock",
         "01/04/2026", default=None)
-    """When the stock sheet was counted; shipments from then on are taken off it."""
+    """When the stock sheet was counted; what moved after it is taken off it, whatever the DDTs'
+    dates (`toolkit.ledger.deliveries.after_count`)."""
     order_series: Code = column(
         "Serie ordini", "Order series",
         "Prefix of order numbers; at most 9 characters without accents, as for every series (the e-invoice "
