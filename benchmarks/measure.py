@@ -483,6 +483,26 @@ def restocked(master, ledger, day: date | None, items: Collection[str] | None = 
     return master.model_copy(update={"stock": stock, "settings": settings})
 
 
+@contextmanager
+def stored_on(day: date):
+    """DDTs stored as if on `day`, at 8 in the morning, as the desk shipping that day stores
+    them: a restocked month counts the stock again on a later day, and a DDT stored after a
+    count is taken off it whatever its date (`shipped_by_day.after_count`), so April's DDTs
+    stored at the benchmark's real time would all come off each new count."""
+    from datetime import UTC, datetime, time
+
+    from toolkit.basics.dates import ROME
+    from toolkit.ledger import deliveries
+
+    kept = deliveries.now
+    morning = datetime.combine(day, time(8), ROME).astimezone(UTC).replace(tzinfo=None)
+    deliveries.now = lambda: morning
+    try:
+        yield
+    finally:
+        deliveries.now = kept
+
+
 def _goods_in(days: list[date]) -> set[date]:
     """The days goods come in for `month_restocked`: the first working day of each week after
     the first (the stock sheet is counted on 1 April)."""
@@ -512,14 +532,14 @@ def _month(workbook: Path, ledger, timer: Timer, tmp: Path, *, restock: bool = F
     for done, day in enumerate(days, 1):
         if day in goods_in:
             master = restocked(master, ledger, day)
-        with timer.step("preview"):
+        with stored_on(day), timer.step("preview"):
             preview(master, ledger, day)
-        with timer.step("create"):
+        with stored_on(day), timer.step("create"):
             created = create(master, ledger, day)
         summary = _created_summary(created)
         out["orders"] += summary["created"]
         out["lines"] += summary["lines"]
-        with timer.step("ship"):
+        with stored_on(day), timer.step("ship"):
             shipped = ship(master, ledger, day, all_open=True)
         out["ddts"] += len(shipped.notes)
         out["ship_errors"] += sum(p.is_error for p in shipped.problems)
@@ -852,8 +872,9 @@ def shipped_april(master, ledger, *, restock: bool = False, until: date = MONTH[
     for day in days:
         if day in goods_in:
             master = restocked(master, ledger, day)
-        _created_summary(create(master, ledger, day))
-        ship(master, ledger, day, all_open=True)
+        with stored_on(day):
+            _created_summary(create(master, ledger, day))
+            ship(master, ledger, day, all_open=True)
 
 
 def month_ledger(workbook: Path, target: Path) -> None:
