@@ -36,6 +36,7 @@ from toolkit.core.holds import (
     customers_key,
     held_whole,
     payment_asked,
+    services_moved,
     stock_key,
     woken,
 )
@@ -420,6 +421,11 @@ def test_the_keys_move_with_what_decides_a_hold(tmp_path):
     later = master.model_copy(update={"settings": replace(master.settings, stock_date=date(2026, 5, 1))})
     for sheet in (recount, later):
         assert customers_key(sheet) == customers_key(master) and stock_key(sheet) != stock_key(master)
+        assert not services_moved(stock_key(master), stock_key(sheet))
+    first = master.items[0]
+    service = master.model_copy(update={"items": (replace(first, service=not first.service), *master.items[1:])})
+    assert stock_key(service) != stock_key(master) and services_moved(stock_key(master), stock_key(service))
+    assert not services_moved(NO_STOCK, stock_key(service))
 
 
 def woken_by(ledger, master: MasterData) -> set[int]:
@@ -519,6 +525,32 @@ def test_an_order_reopened_wakes_the_complete_orders_kept_holding_its_items(tmp_
         log_event(conn, "reopened", "order", reopened.order_id, "OC-2026-00000", "not-accepted -> draft")
     expected = {o for i in items for o in holding.get(i, ())}
     assert woken_by(ledger, master) - others == expected - others and expected - others
+
+
+def test_an_item_made_goods_again_wakes_the_complete_orders_kept_holding_it(tmp_path):
+    """An item marked a service is never short, so a complete order kept on hold for another
+    item holds it without waiting for it. Marked goods again (*Servizio* `no`) with none on
+    hand, the order is short of it too: it wakes, and the day names it, as planning every
+    order again does."""
+    master, ledger = days_kept(tmp_path, 3, 6)
+    complete, holding, numbers = complete_orders_kept(ledger)
+    item = min(i for i, orders in holding.items() if any(i not in complete[o] for o in orders))
+
+    def with_item(service: bool) -> MasterData:
+        return master.model_copy(update={
+            "items": tuple(replace(i, service=service) if i.code == item else i for i in master.items),
+            "stock": tuple(replace(level, quantity=D(0)) if level.item == item else level
+                           for level in master.stock or ())})
+
+    ship(with_item(True), ledger, START + timedelta(6), all_open=True)
+    complete, holding, numbers = complete_orders_kept(ledger)
+    holders = {o for o in holding.get(item, ()) if item not in complete[o]}
+    assert holders
+    goods = with_item(False)
+    day = START + timedelta(7)
+    kept = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, list_kept=True).held}
+    again = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, replan=True).held}
+    assert all(item in kept[numbers[o]] and item in again[numbers[o]] for o in holders)
 
 
 def test_a_customer_moved_wakes_only_the_holds_of_that_customer(tmp_path):

@@ -28,7 +28,8 @@ plan until something that holds it may have moved:
   it holds every item of its lines, and may now be short of one more than it was held for. Less
   of an item is a new stock sheet leaving less of it on hand (`destocked`), or an order holding
   it again (`TAKES_ITEMS`); an order behind it cannot take what it holds, and one ahead that
-  ships lowers the stock and the queue alike (`Changes.drained`);
+  ships lowers the stock and the queue alike (`Changes.drained`); and, rarely, an item no
+  longer a service (`services_moved`: every complete order kept);
 - any of them: its customer's delivery terms or credit limit changed (`moved_customers`: a
   desk adds customers and moves limits every week, and each change woke every hold), stock
   tracked or no longer tracked (a stock sheet added or taken away: every hold), or a status
@@ -61,6 +62,7 @@ from toolkit.core.shipping import (
     Held,
     over_limit,
     pays_first,
+    service_items,
 )
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
@@ -199,10 +201,16 @@ NO_STOCK = "no stock"
 """The `stock_key` of master data without a stock sheet: stock is not tracked."""
 
 
+_HALF = 32
+"""Where `stock_key` ends the sheet's digest and starts the services' (the ledger keeps 64
+characters)."""
+
+
 def stock_key(master: MasterData) -> str:
-    """A digest of the stock sheet and its count date (`NO_STOCK` without a sheet): when it
-    moves, the sheet the holds were judged by is compared with this one item by item
-    (`restocked`)."""
+    """A digest of the stock sheet and its count date, then one of the items that are services
+    (`NO_STOCK` without a sheet): when it moves, the sheet the holds were judged by is compared
+    with this one item by item (`restocked`), and when the services' part moves
+    (`services_moved`) a service may be goods again."""
     return _stock_key(master)
 
 
@@ -213,7 +221,17 @@ def _stock_key(master: MasterData) -> str:
     digest = hashlib.sha256(repr(master.settings.stock_date).encode())
     for level in master.stock or ():
         digest.update(f"{level.item}\t{level.quantity}\n".encode())
-    return digest.hexdigest()
+    services = hashlib.sha256("\n".join(sorted(service_items(master))).encode())
+    return digest.hexdigest()[:_HALF] + services.hexdigest()[:_HALF]
+
+
+def services_moved(before: str, now: str) -> bool:
+    """Whether the items that are services are not those of the `stock_key` the holds were
+    judged by (a key kept before services were part of it counts as moved). A service is never
+    short, so a complete order kept on hold holds one without waiting for it; made goods again
+    (*Servizio* `no`), it may be short of it. Which items were services is not kept, so every
+    complete order kept wakes (`Changes.drained`): a desk seldom moves the column."""
+    return NO_STOCK not in (before, now) and before[_HALF:] != now[_HALF:]
 
 
 def restocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],

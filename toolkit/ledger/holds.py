@@ -111,9 +111,11 @@ def _items_of(later: ColumnElement[bool], actions: Collection[str]) -> Select[An
         later, e.document == "order", e.action.in_(sorted(actions)))
 
 
-def holding(conn: Connection, items: Collection[str]) -> frozenset[int]:
+def holding(conn: Connection, items: Collection[str] | None) -> frozenset[int]:
     """The orders kept on hold as complete orders (`ORDER_HELD`) that hold one of `items` (by
-    the reservations' key, item first): those `Changes.drained` names."""
+    the reservations' key, item first; None: every one): those `Changes.drained` names."""
+    if items is None:
+        return frozenset(conn.execute(select(h.order_id).where(h.reason == ORDER_HELD.code)).scalars())
     r = schema.reserved.c
     return frozenset(order_id for chunk in in_batches(sorted(items)) for order_id in conn.execute(
         select(h.order_id).where(h.reason == ORDER_HELD.code,

@@ -29,6 +29,7 @@ from toolkit.core.holds import (
     moved_customers,
     payment_asked,
     restocked,
+    services_moved,
     stock_key,
     woken,
 )
@@ -87,7 +88,9 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
                  _shipped_from(conn, now.stock_date))
         changes = replace(changes, freed=changes.freed | restocked(*moved), taken=changes.taken | destocked(*moved))
     changes = replace(changes, freed=changes.freed | service_items(master))
-    if changes.taken:
+    if services_moved(last.stock_key, now.stock_key):
+        changes = replace(changes, drained=ledger.holding(conn, None))
+    elif changes.taken:
         changes = replace(changes, drained=ledger.holding(conn, changes.taken))
     kinds = ledger.held_kinds(conn)
     credit = credit_limited(master, sorted(kinds))
