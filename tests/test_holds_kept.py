@@ -504,6 +504,8 @@ def test_a_sheet_with_less_of_an_item_wakes_the_complete_orders_kept_holding_it(
     none_left = master.model_copy(update={"stock": tuple(
         replace(level, quantity=D(0)) if level.item == item else level for level in master.stock or ())})
     assert woken_by(ledger, none_left) - others == holders - others and holders - others
+    row_deleted = master.model_copy(update={"stock": tuple(level for level in master.stock or () if level.item != item)})
+    assert woken_by(ledger, row_deleted) == woken_by(ledger, none_left)
     planned_again = {x.order: x.items for x in ship(none_left, ledger, START + timedelta(6), all_open=True,
                                                     list_kept=True).held}
     assert all(item in planned_again[numbers[o]] for o in holders)
@@ -695,7 +697,8 @@ def test_the_holds_that_may_wake_hold_every_one_that_wakes(tmp_path, seed):
     ids = [h.order_id for h in holds]
     changes = Changes(frozenset(rng.sample(sorted(LEAVES_STOCK | FREES_ITEMS | {"something-new"}), 3)),
                       frozenset(rng.sample(ids, rng.randint(0, 3))), frozenset(rng.sample("ABCDEFG", rng.randint(0, 2))),
-                      None, frozenset(["GONE", *rng.sample([c.code for c in customers[:8]], rng.randint(0, 1))]))
+                      None, frozenset(["GONE", *rng.sample([c.code for c in customers[:8]], rng.randint(0, 1))]),
+                      drained=frozenset(rng.sample(ids, rng.randint(0, 3))))
     exposures = {c.code: Exposure(c.code, outstanding=D(rng.choice([0, 60, 90])), unshipped=D(30))
                  for c in customers[:6] if c.credit_limit is not None}
     asked = rng.choice([None, rng.sample(ids, 10)])
