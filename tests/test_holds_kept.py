@@ -55,7 +55,7 @@ from toolkit.core.shipping import (
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import document_number, log_event, migrate, reading, writing
-from toolkit.ledger.holds import changes_since, marks_now
+from toolkit.ledger.holds import changes_since, last_marks, marks_now
 from toolkit.ledger.shipped_by_day import shipped_since
 from toolkit.model.records import MasterData
 from toolkit.services import holds
@@ -553,6 +553,36 @@ def test_an_item_made_goods_again_wakes_the_complete_orders_kept_holding_it(tmp_
     kept = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, list_kept=True).held}
     again = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, replan=True).held}
     assert all(item in kept[numbers[o]] and item in again[numbers[o]] for o in holders)
+
+
+def test_orders_of_last_year_made_late_wake_the_complete_orders_kept_holding_their_items(tmp_path):
+    """Orders of 30 December made (or imported) in the new year are numbered in the old one and
+    queue ahead of every order of the new year: a complete order kept on hold may be short of one
+    of their items too. It wakes, and the day names the item, as planning every order again does;
+    the day's own orders, numbered last, wake none."""
+    master, ledger = days_kept(tmp_path, 3, 6)
+    day = START + timedelta(6)
+    create(master, ledger, day, with_catch_up=False)
+    with reading(ledger) as conn:
+        last = last_marks(conn)
+        assert last is not None
+        now = marks_now(conn, last.customers_key, last.stock_key, last.stock_date)
+        assert changes_since(conn, last, now, FREES_ITEMS, TAKES_ITEMS).taken == frozenset()
+    complete, _, numbers = complete_orders_kept(ledger)
+    december = date(2025, 12, 1)
+    late = master.model_copy(update={
+        "templates": tuple(replace(t, valid_from=december) for t in master.templates),
+        "price_versions": tuple(replace(v, valid_from=min(v.valid_from, december)) for v in master.price_versions)})
+    assert all(x["number"].startswith("OC-2025-") for x in create(late, ledger, date(2025, 12, 30)).created)
+    ledger.engine.dispose()
+    (tmp_path / "ledger.sqlite").rename(tmp_path / "kept.sqlite")
+    (tmp_path / "replanned.sqlite").write_bytes((tmp_path / "kept.sqlite").read_bytes())
+    kept, replanned = (open_ledger(f"sqlite:///{tmp_path / f'{name}.sqlite'}") for name in ("kept", "replanned"))
+    got = ship(master, kept, day, all_open=True, list_kept=True)
+    want = ship(master, replanned, day, all_open=True, list_kept=True, replan=True)
+    assert held_of(got) == held_of(want)
+    named = {x.order: set(x.items) for x in want.held}
+    assert any(named[numbers[o]] > items for o, items in complete.items() if numbers[o] in named)
 
 
 def test_a_customer_moved_wakes_only_the_holds_of_that_customer(tmp_path):

@@ -26,8 +26,9 @@ plan until something that holds it may have moved:
   come in, and each update woke every hold, a hundred thousand at L;
 - held as a complete order (`ORDER_HELD`), also less of an item it holds and is not short of:
   it holds every item of its lines, and may now be short of one more than it was held for. Less
-  of an item is a new stock sheet leaving less of it on hand (`destocked`), or an order holding
-  it again (`TAKES_ITEMS`); an order behind it cannot take what it holds, and one ahead that
+  of an item is a new stock sheet leaving less of it on hand (`destocked`), an order holding
+  it again (`TAKES_ITEMS`), or a new order numbered ahead of it (of last year's date, or in a
+  series that sorts first); an order behind it cannot take what it holds, and one ahead that
   ships lowers the stock and the queue alike (`Changes.drained`); and, rarely, an item no
   longer a service (`services_moved`: every complete order kept);
 - any of them: its customer's delivery terms or credit limit changed (`moved_customers`: a
@@ -84,8 +85,9 @@ LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "conf
                           "undone", "paid", "einvoice-file", "einvoice-zip"})
 """The ledger's events that give no stock back to an order held for stock: a DDT (a return's
 lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
-takes from what the held order could not use), invoices, payments and e-invoice files. Any
-other event, known or new, but `FREES_ITEMS` and `TAKES_ITEMS`, wakes every order held for stock."""
+takes from what the held order could not use; one numbered ahead is in `Changes.taken`),
+invoices, payments and e-invoice files. Any other event, known or new, but `FREES_ITEMS` and
+`TAKES_ITEMS`, wakes every order held for stock."""
 
 FREES_ITEMS = frozenset({"closed", "voided", "rejected"})
 """The events of an order's status moved by hand that free at most that order's own items: they
@@ -154,8 +156,9 @@ class Changes:
     customers: frozenset[str] = frozenset()
     """The customers whose terms or limit moved (`moved_customers`)."""
     taken: frozenset[str] = frozenset()
-    """The items of the orders that hold them again (`TAKES_ITEMS`), and those a new stock sheet
-    leaves less of on hand (`destocked`): an order behind may have less of them."""
+    """The items of the orders that hold them again (`TAKES_ITEMS`) or were numbered ahead of
+    orders numbered before them (a year or series that ranks first), and those a new stock
+    sheet leaves less of on hand (`destocked`): an order behind may have less of them."""
     drained: frozenset[int] = frozenset()
     """The orders kept on hold as complete orders (`ORDER_HELD`) that hold one of `taken`, as
     the ledger finds them: each may now be short of an item it was not short of, and wakes."""

@@ -26,6 +26,9 @@ _hold = maker(Hold)
 ITEMS_APART = "\n"
 CREATED = ("generated", "imported")
 """The events of an order made: a new order has no hold to forget (thousands a day at L)."""
+QUEUED = (*CREATED, "confirmed")
+"""The events of an order numbered: it queues behind the orders numbered before it, unless its
+year or series ranks first (`_queued_ahead`)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,27 @@ def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collectio
                 .where(dl.delivery_id > marks.delivery_id, or_(dl.quantity < 0, _uncounted(marks.stock_date))))
     freed = frozenset(conn.execute(returned.union(_items_of(later, freeing))).scalars())
     taken = frozenset(conn.execute(_items_of(later, taking)).scalars()) if actions & set(taking) else frozenset()
+    if actions & set(QUEUED):
+        taken |= _queued_ahead(conn, later)
     return Changes(actions, orders, freed, _billed(conn, marks, now), taken=taken)
+
+
+def _queued_ahead(conn: Connection, later: ColumnElement[bool]) -> frozenset[str]:
+    """The items of the orders numbered since the marks in a year and series that rank before
+    an order numbered already (`toolkit.core.reservations.rank`: year, series, progressive): an
+    order of last year's date made or imported in January, or under a series that sorts before
+    the desk's own, queues ahead of the orders kept on hold. A day's own orders, of its year
+    and the desk's series, rank last; three lookups by the number's index say so."""
+    e = schema.events.c
+    made = select(e.document_id).where(later, e.document == "order", e.action.in_(QUEUED))
+    found: set[str] = set()
+    for year, series in conn.execute(select(o.year, o.series).distinct().where(o.id.in_(made))).all():
+        if any(conn.execute(select(o.id).where(after).limit(1)).first() is not None for after in (
+                and_(o.series == series, o.year > year), o.series > series, and_(o.series < series, o.year > year))):
+            found.update(conn.execute(select(schema.order_lines.c.item).distinct().where(
+                schema.order_lines.c.order_id.in_(select(o.id).where(o.id.in_(made), o.year == year,
+                                                                      o.series == series)))).scalars())
+    return frozenset(found)
 
 
 def _items_of(later: ColumnElement[bool], actions: Collection[str]) -> Select[Any]:
