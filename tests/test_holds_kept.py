@@ -56,6 +56,7 @@ from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import document_number, log_event, migrate, reading, writing
 from toolkit.ledger.holds import changes_since, last_marks, marks_now
+from toolkit.ledger.orders import load_orders
 from toolkit.ledger.shipped_by_day import shipped_since
 from toolkit.model.records import MasterData
 from toolkit.services import holds
@@ -127,6 +128,26 @@ def close_some(ledgers, rng: random.Random) -> None:
         assert [[p.code for p in found] for found in outcomes] == [[p.code for p in outcomes[0]]] * 2
 
 
+def with_proposals(master: MasterData, rng: random.Random) -> MasterData:
+    """A few templates made proposals (*previsionali*): drafts that hold their items from the day
+    they are made, ahead of the orders that come after them."""
+    templates = tuple(replace(t, document_type=DocumentType.PROPOSAL) if rng.random() < 0.15 else t
+                      for t in master.templates)
+    return master.model_copy(update={"templates": templates})
+
+
+def turn_down_some(ledgers, rng: random.Random) -> None:
+    """A few proposals turned down (they free their items) or, turned down before, back to a
+    draft (they hold them again), alike in both ledgers."""
+    with reading(ledgers[0]) as conn:
+        found = {status: [o.number for o in load_orders(conn, statuses=[status])
+                          if o.document_type is DocumentType.PROPOSAL]
+                 for status in (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED)}
+    for status, wanted in ((OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED), (OrderStatus.NOT_ACCEPTED, OrderStatus.DRAFT)):
+        for number in rng.sample(found[status], min(len(found[status]), rng.choice([0, 1, 2]))):
+            assert all(change_status(ledger, number, wanted).problems == [] for ledger in ledgers)
+
+
 def pay_rest(ledger, rng: random.Random) -> None:
     """Some invoices paid in part on an earlier day paid in full now: a payment whose invoice
     was recorded before the holds were last judged."""
@@ -146,9 +167,12 @@ CUSTOMER_WIDE = {CREDIT_HELD.code, CREDIT_FORCED.code}
 all kept on hold is not among them."""
 
 
-def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int) -> tuple[int, int]:
+def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int,
+              turning: random.Random | None = None) -> tuple[int, int]:
     """Live `days` working days in the two ledgers; returns how many orders the kept ledger
-    left out of a day's plan, and how many DDTs were issued."""
+    left out of a day's plan, and how many DDTs were issued. With `turning`, proposals are
+    turned down and back to drafts too (`turn_down_some`), drawn apart from `rng` so that the
+    other seeds live the days they always did."""
     kept, replanned = (open_ledger(url) for url in urls)
     calendar = working_calendar(master.settings, master.closures)
     day, done, rested, notes, counters = START, 0, 0, 0, [[0], [0]]
@@ -166,6 +190,8 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     for ledger in (kept, replanned):
                         pay_rest(ledger, random.Random(seed))
                 close_some((kept, replanned), rng)
+                if turning is not None:
+                    turn_down_some((kept, replanned), turning)
                 if rng.random() < 0.2:
                     master = recounted(master, rng)
                 if rng.random() < 0.1:
@@ -211,6 +237,24 @@ def test_without_a_count_date_kept_holds_ship_as_planning_every_order_again(tmp_
     master = master.model_copy(update={"settings": replace(master.settings, stock_date=None)})
     rested, notes = twin_days(master, twin_urls, rng, 9)
     assert rested > 0 and notes > 0
+
+
+@pytest.mark.parametrize("seed", [3, 12])
+def test_proposals_turned_down_and_reopened_keep_holds_as_planning_every_order_again(tmp_path, twin_urls, seed):
+    """Proposals hold their items ahead of the orders after them; turned down they free them,
+    back to a draft they hold them again (`TAKES_ITEMS`)."""
+    rng = random.Random(seed)
+    master = with_proposals(randomized(master_of(tmp_path, seed), rng), rng)
+    rested, notes = twin_days(master, twin_urls, rng, 9, random.Random(seed))
+    assert rested > 0 and notes > 0
+    ledger = open_ledger(twin_urls[0])
+    try:
+        with reading(ledger) as conn:
+            e = schema.events.c
+            moved = set(conn.execute(select(e.action).where(e.action.in_(["rejected", "reopened"]))).scalars())
+        assert moved == {"rejected", "reopened"}
+    finally:
+        ledger.engine.dispose()
 
 
 def test_the_sample_month_keeps_holds_as_planned(tmp_path):
