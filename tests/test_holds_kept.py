@@ -22,6 +22,7 @@ from older_ledgers import older_ledger
 from sqlalchemy import func, insert, select
 from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
 
+from benchmarks.measure import stored_on
 from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.core.holds import (
     FREES_ITEMS,
@@ -483,13 +484,16 @@ def woken_by(ledger, master: MasterData) -> set[int]:
 
 def days_kept(folder, seed: int, days: int):
     """A randomized master and a SQLite ledger that lived its first `days` calendar days from
-    `START` (orders created, `ship --all`), keeping the orders it held whole on hold."""
+    `START` (orders created, `ship --all`), keeping the orders it held whole on hold; each day's
+    DDTs stored on that day, as a desk stores them (a count dated later takes off the DDTs
+    stored after it, whatever their date)."""
     master = randomized(master_of(folder, seed), random.Random(seed))
     ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
     calendar = working_calendar(master.settings, master.closures)
     for day in [START + timedelta(n) for n in range(days) if calendar.is_working(START + timedelta(n))]:
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
+        with stored_on(day):
+            create(master, ledger, day, with_catch_up=False)
+            ship(master, ledger, day, all_open=True)
     return master, ledger
 
 
