@@ -18,7 +18,6 @@ from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES, Reason
 from toolkit.core.vat import total_with_vat
 from toolkit.model.parties import Parties, PartyBook
-from toolkit.model.records import Customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +73,19 @@ class DeliveryNote:
     def parties_in(self, book: PartyBook) -> Parties:
         """The parties as issued, else (a DDT of an older ledger) as the master says today."""
         return self.parties or book.parties(self.customer, self.ship_to, self.carrier)
+
+    def customer_method(self, book: PartyBook) -> PaymentMethod | None:
+        """How the customer paid when the DDT was issued, as its buyer was kept with it: a DDT
+        printed again for a second delivery asks the cash its first paper asked, whatever
+        *Clienti* says since. A DDT whose kept buyer says nothing of it (an earlier toolkit's, or
+        of a ledger that kept no parties) can only read the master of today (`book`)."""
+        stated = self.parties.buyer.payment_method if self.parties and self.parties.buyer else None
+        return PaymentMethod(stated) if stated else book.payment_method(self.customer)
+
+    def invoice_grouping(self, book: PartyBook) -> InvoiceGrouping | None:
+        """The customer's *Raggruppamento fatture* when the DDT was issued, as `customer_method`."""
+        stated = self.parties.buyer.invoice_grouping if self.parties and self.parties.buyer else None
+        return InvoiceGrouping(stated) if stated else book.invoice_grouping(self.customer)
 
     @property
     def orders(self) -> tuple[str, ...]:
@@ -141,13 +153,15 @@ class DeliveryNote:
                 if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]
 
 
-def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Customer],
+def cash_to_collect(notes: Iterable[DeliveryNote], book: PartyBook,
                     paid_orders: Container[int] = frozenset(), invoiced: Mapping[int, int] | None = None,
                     stamp_duty: Mapping[int, tuple[date, Decimal]] | None = None) -> dict[int, Decimal]:
     """By DDT id, the cash each DDT collecting cash on delivery among `notes` asks (the
     customers' every DDT and record of services rendered of the days printed), as `to_collect`
     says of a DDT alone: its goods and the services rendered with them (`services_collected`),
-    but for the orders invoiced at the order and paid (`paid_orders`).
+    but for the orders invoiced at the order and paid (`paid_orders`). How each DDT's customer
+    pays and groups its invoices is as the DDT was issued (`DeliveryNote.customer_method`;
+    `book`, the master's parties, for a DDT issued before the ledger kept them).
 
     An invoice charges a customer's day as one due, its VAT rounded on the day's sum: so the
     day's DDTs, in the order they were stored, each collect what they add to the due of the
@@ -165,12 +179,11 @@ def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Custo
     earlier: dict[tuple[object, ...], list[DeliveryNoteLine]] = defaultdict(list)
     found: dict[int, Decimal] = {}
     for note in notes:
-        customer = customers.get(note.customer)
-        collected = (note.collected(customer.payment_method if customer else None, rendered.get(note.id, ()))
+        collected = (note.collected(note.customer_method(book), rendered.get(note.id, ()))
                      if note.is_ddt else None)
         if collected is None:
             continue
-        grouping = customer.invoice_grouping if customer else None
+        grouping = note.invoice_grouping(book)
         mine: dict[tuple[object, ...], list[DeliveryNoteLine]] = defaultdict(list)
         for line in collected:
             if line.order_id not in paid_orders:

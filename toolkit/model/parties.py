@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from toolkit.basics.tax_regimes import ORDINARY
-from toolkit.basics.vocab import Liquidation, PaymentMethod
+from toolkit.basics.vocab import InvoiceGrouping, Liquidation, PaymentMethod
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
 
@@ -80,6 +80,13 @@ class Buyer:
     """A credit note's buyer only: the letters (protocol, ISO date) of the invoices it corrects
     when these were issued under more than one (`as_corrected`), which its print names each as
     its e-invoice cites each; the one letter of them all is `intent_protocol`."""
+    payment_method: str | None = None
+    """How the customer paid by *Clienti* when the document was issued (`PaymentMethod`'s
+    value): a DDT printed again collects the cash on delivery its first printing asked, not
+    what the customer's record says since. None: parties an earlier toolkit kept, or not a customer's."""
+    invoice_grouping: str | None = None
+    """The customer's *Raggruppamento fatture* then (`InvoiceGrouping`'s value): which of a
+    day's DDTs share one due, and so what each DDT's cash box asks."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +151,7 @@ class Parties:
                    carrier=_made(Haulier, found.get("carrier")))
 
 
-_ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters")
+_ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters", "payment_method", "invoice_grouping")
 """Buyer fields a later version added, left out of the JSON while empty: the parties of a customer
 without a letter of intent keep the text, and so the digest, the ledger already holds."""
 
@@ -213,6 +220,11 @@ class PartyBook:
         found: Customer | None = self._customers.get(customer)
         return found.payment_method if found else None
 
+    def invoice_grouping(self, customer: str) -> InvoiceGrouping | None:
+        """How the customer's invoices are grouped by the master today (None: no longer listed)."""
+        found: Customer | None = self._customers.get(customer)
+        return found.invoice_grouping if found else None
+
     def _buyer(self, code: str) -> Buyer | None:
         """The customer as a buyer, one object per customer whatever its destination and carrier."""
         if code in self._buyers:
@@ -220,7 +232,8 @@ class PartyBook:
         found: Customer | None = self._customers.get(code)
         made = self._buyers[code] = Buyer(
             **{name: getattr(found, name) for name in _BUYER_COPIED}, split_payment=found.splits_payment,
-            intent_date=found.intent_date.isoformat() if found.intent_date else None) if found else None
+            intent_date=found.intent_date.isoformat() if found.intent_date else None,
+            payment_method=found.payment_method.value, invoice_grouping=found.invoice_grouping.value) if found else None
         return made
 
     def _destination(self, code: str | None) -> Destination | None:
@@ -232,7 +245,8 @@ class PartyBook:
         return _copied(Haulier, found) if found else None
 
 
-_BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in ("split_payment", "intent_date", "intent_letters"))
+_BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in (
+    "split_payment", "intent_date", "intent_letters", "payment_method", "invoice_grouping"))
 """The fields of a `Buyer` read from its customer as they are (split payment is the customer's
 `splits_payment`, which reads the SDI code when the column is empty)."""
 

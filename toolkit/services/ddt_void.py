@@ -108,7 +108,7 @@ def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None)
         found = _find(conn, typed)
         if isinstance(found, Problem):
             return DdtVoided(typed.strip(), problems=[found])
-        method = party_book(master).payment_method(found.customer)
+        method = found.customer_method(party_book(master))
         state = voids.state(conn, found, method)
         refused = refusal(state)
         if refused is not None:

@@ -450,7 +450,7 @@ def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) 
     an invoice charges already. The ledger is asked only when a DDT collects cash."""
     book = party_book(master)
     notes = [note for note in documents if isinstance(note, DeliveryNote)]
-    collect = [note for note in notes if note.is_ddt and note.cash_lines(book.payment_method(note.customer))]
+    collect = [note for note in notes if note.is_ddt and note.cash_lines(note.customer_method(book))]
     if not collect:
         return Cash()
     held = {note.id for note in notes}
@@ -460,11 +460,11 @@ def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) 
                   if i not in held]
         day = [note for note in [*notes, *(load_notes(conn, ids=others) if others else ())]
                if (note.day, note.customer) in days and note.voided is None]
-        asked = {line.order_id for note in day for line in note.cash_lines(book.payment_method(note.customer))}
+        asked = {line.order_id for note in day for line in note.cash_lines(note.customer_method(book))}
         paid = paid_at_order(conn, asked)
         invoiced = invoices_charging(conn, [line for note in day for line in note.lines])
         duty = stamp_duty_due(conn, set(invoiced.values())) if invoiced else {}
-    return Cash(paid, cash_to_collect(day, {c.code: c for c in master.customers}, paid, invoiced, duty))
+    return Cash(paid, cash_to_collect(day, book, paid, invoiced, duty))
 
 
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:

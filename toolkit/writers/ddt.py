@@ -119,7 +119,7 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         master_parties = party_book(master)
         taken: set[str] = set()
         for note in notes:
-            payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders,
+            payment = _Payment.of(note, note.customer_method(master_parties), paid_orders,
                                   to_collect)
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
                         note, payment, lang)
