@@ -74,12 +74,13 @@ def test_a_ddt_dated_before_the_count_but_stored_after_it_is_taken_off_the_count
     [told] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
     assert (told.severity, told.location) == ("warning", counted.locate_setting("stock_date"))
     assert told.message("it") == (
-        "Data giacenze è il 10/04/2026: 2 DDT di questa spedizione sono datati prima ma registrati dopo la conta "
-        "(DDT-2026-00001, DDT-2026-00002), e la merce è tolta dalle giacenze contate (A001 12, A002 30), come uscita "
-        "con il DDT dopo la conta. Se invece era già uscita quando hai contato (un DDT registrato in ritardo), la "
+        "Data giacenze è il 10/04/2026: 2 DDT appena registrati sono datati prima della conta (DDT-2026-00001, "
+        "DDT-2026-00002), e la merce è tolta dalle giacenze contate (A001 12, A002 30), come uscita con i DDT dopo "
+        "la conta. Se invece era già uscita quando hai contato (un DDT registrato in ritardo), la "
         "conta la esclude già: aggiungi in Giacenze quelle quantità, così non sono tolte due volte.")
-    assert told.message("en").startswith("Stock date is 10/04/2026: 2 DDTs of this shipment are dated before it but "
-                                          "stored after the count (DDT-2026-00001, DDT-2026-00002)")
+    assert told.message("en").startswith("Stock date is 10/04/2026: 2 DDTs just stored are dated before the count "
+                                          "(DDT-2026-00001, DDT-2026-00002), and the goods are taken off the counted "
+                                          "stock (A001 12, A002 30), as having left with the DDTs after the count.")
 
     at(THIRTEENTH)
     assert create(counted, ledger, THIRTEENTH, with_catch_up=False).created
@@ -155,3 +156,25 @@ def test_a_return_dated_before_the_count_adds_to_it_only_when_stored_after_it(
         stock = available_stock(conn, counted)
     assert stock is not None
     assert stock[line.item] == (on_sheet - line.quantity if added else on_sheet)
+
+
+def test_orders_create_storing_ddts_dated_before_the_count_warns_at_data_giacenze(ledger, at):
+    """`orders create` stores DDTs too: a warehouse order's, issued at once, and the held DDTs of
+    orders made ahead, issued on the first run of their day or after it (Easter's, on Tuesday).
+    Those dated before the count are taken off it as `ship`'s are, and the desk is told the same."""
+    sheets = shipping_sheets(stock={"A001": 20, "A002": 1000, "A003": 1000})
+    sheets["Righe modello"][1][2] = 12
+    sheets["Modelli ordine"][1][12] = "magazzino"
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    counted = master.model_copy(update={"settings": replace(master.settings, stock_date=COUNTED)})
+    at(date(2026, 4, 11))
+    done = create(counted, ledger, NINTH, with_catch_up=False)
+    assert shipped_a001(done) == [(NINTH, D(12))]
+    assert a001(ledger, counted) == D(8)
+    [told] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
+    assert (told.severity, told.location) == ("warning", counted.locate_setting("stock_date"))
+    assert told.message("it").startswith(
+        "Data giacenze è il 10/04/2026: 1 DDT appena registrato è datato prima della conta (DDT-2026-00001), e la "
+        "merce è tolta dalle giacenze contate (A001 12, A002 24), come uscita con il DDT dopo la conta.")
+    assert told in done.of_documents, "the Excel button's box lists it too"

@@ -26,14 +26,14 @@ NAMED = 5
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
     title=("DDT datati prima della conta, registrati dopo", "DDTs dated before the count, stored after it"),
-    it="Data giacenze è il {counted}: {ddts} di questa spedizione {are} {dated} prima ma {stored} dopo la conta "
-       "({numbers}), e la merce è tolta dalle giacenze contate ({moved}), come uscita con il DDT dopo la conta. Se "
-       "invece era già uscita quando hai contato (un DDT registrato in ritardo), la conta la esclude già: aggiungi "
-       "in Giacenze quelle quantità, così non sono tolte due volte.",
-    en="Stock date is {counted}: {ddts} of this shipment {are} dated before it but stored after the count "
-       "({numbers}), and the goods are taken off the counted stock ({moved}), as having left with the DDT after the "
-       "count. If they had already left when you counted (a DDT recorded late), the count already leaves them out: "
-       "add those quantities on Giacenze, so they are not taken off twice.")
+    it="Data giacenze è il {counted}: {ddts} appena {stored} {are} {dated} prima della conta ({numbers}), e la "
+       "merce è tolta dalle giacenze contate ({moved}), come uscita {with_them} dopo la conta. Se invece era già "
+       "uscita quando hai contato (un DDT registrato in ritardo), la conta la esclude già: aggiungi in Giacenze "
+       "quelle quantità, così non sono tolte due volte.",
+    en="Stock date is {counted}: {ddts} just stored {are} dated before the count ({numbers}), and the goods are "
+       "taken off the counted stock ({moved}), as having left {with_them} after the count. If they had already left "
+       "when you counted (a DDT recorded late), the count already leaves them out: add those quantities on "
+       "Giacenze, so they are not taken off twice.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,5 +67,6 @@ def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> lis
         master.locate_setting("stock_date"), counted=counted, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
         are=Agreed(n, ("è", "sono"), ("is", "are")), dated=Agreed(n, ("datato", "datati"), ("dated", "dated")),
         stored=Agreed(n, ("registrato", "registrati"), ("stored", "stored")),
+        with_them=Agreed(n, ("con il DDT", "con i DDT"), ("with the DDT", "with the DDTs")),
         numbers=Listed(tuple(note.number for note in before[:NAMED]), n),
         moved=Moved(tuple(sorted((item, quantity) for item, quantity in moved.items() if quantity))))]

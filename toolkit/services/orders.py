@@ -73,6 +73,7 @@ from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
+from toolkit.services.dated_before_count import dated_before_count
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
@@ -488,6 +489,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         record_generation(conn, _done_until(conn, day, left_to_others))
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
     counted += on_holiday(master, [*due.notes, *notes])
+    counted += dated_before_count(master, [*due.notes, *notes])
     return Created(created, existing_rows,
                    once_per_item(problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond),
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders,
