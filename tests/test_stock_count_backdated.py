@@ -178,3 +178,52 @@ def test_orders_create_storing_ddts_dated_before_the_count_warns_at_data_giacenz
         "Data giacenze è il 10/04/2026: 1 DDT appena registrato è datato prima della conta (DDT-2026-00001), e la "
         "merce è tolta dalle giacenze contate (A001 12, A002 24), come uscita con il DDT dopo la conta.")
     assert told in done.of_documents, "the Excel button's box lists it too"
+
+
+def test_the_ddts_stored_after_a_count_are_found_among_those_stored_late(ledger, at):
+    """The DDTs dated before a count are a year's history at a desk counting once a month; those
+    stored after it are found among the DDTs stored after their own day (schema 39), by the index
+    the database itself says it reads, not by walking that history."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.shipped_by_day import count_taken
+
+    counted = desk(COUNTED)
+    for day, stored in ((NINTH, date(2026, 4, 11)), (THIRTEENTH, THIRTEENTH)):
+        at(stored)
+        assert create(counted, ledger, day, with_catch_up=False).created
+        assert ship(counted, ledger, day, all_open=True).notes
+    d = schema.deliveries.c
+    back_dated = select(d.id).where(d.stored_late == 1, d.created_at >= count_taken(COUNTED),
+                                    d.delivery_date < COUNTED)
+    with reading(ledger) as conn:
+        marks = dict(conn.execute(select(d.delivery_date, d.stored_late)).all())
+        sql = str(back_dated.compile(conn, compile_kwargs={"literal_binds": True}))
+        sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql))
+    assert marks == {NINTH: 1, THIRTEENTH: 0}
+    assert "ix_deliveries_stored_late" in plan, plan
+
+
+def test_a_ledger_before_schema_39_marks_the_ddts_it_stored_late(tmp_path, at):
+    """Migrated, a ledger's DDT of 9 April stored on the 11th is marked stored late, and the stock
+    counted on the 10th takes it off as before."""
+    from older_ledgers import older_ledger
+    from sqlalchemy import select
+
+    from toolkit.ledger import open_ledger, schema
+    from toolkit.ledger.db import migrate
+
+    counted = desk(COUNTED)
+    at(date(2026, 4, 11))
+    url = older_ledger(tmp_path, counted, 38, "DROP INDEX ix_deliveries_stored_late",
+                       "ALTER TABLE deliveries DROP COLUMN stored_late", shipped=True)
+    ledger = open_ledger(url)
+    d = schema.deliveries.c
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 39
+    with reading(ledger) as conn:
+        assert set(conn.execute(select(d.delivery_date, d.stored_late)).all()) == {(NINTH, 1)}
+    assert a001(ledger, counted) == 8

@@ -1132,6 +1132,23 @@ def _keep_first_printing(conn: Connection) -> None:
 MIGRATIONS[38] = _keep_first_printing
 
 
+def _mark_stored_late(conn: Connection) -> None:
+    """The DDTs stored on a later day than their date marked (`deliveries.stored_late`) and
+    indexed by when they were stored (`schema.stored_late_index`): the stock's read walked every
+    DDT dated before the count to find those stored after it. Each DDT's two times are read here,
+    once, as the mark needs Rome's day of a time kept in UTC."""
+    _add_columns(conn, "deliveries", {"stored_late": "INTEGER NOT NULL DEFAULT 0"})
+    d = schema.deliveries.c
+    late = [delivery_id for delivery_id, day, stored in conn.execute(select(d.id, d.delivery_date, d.created_at))
+            if shipped_by_day.stored_late(day, stored)]
+    for block in range(0, len(late), 900):
+        conn.execute(update(schema.deliveries).where(d.id.in_(late[block:block + 900])).values(stored_late=1))
+    schema.stored_late_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[39] = _mark_stored_late
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

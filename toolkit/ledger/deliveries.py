@@ -78,7 +78,8 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
         dict(series=kinds[i], year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
              weight=draft.weight, forced=int(draft.forced), accounting_date=accounting_date or draft.day,
-             created_at=created_at, created_by=created_by, parties_id=parties_ids[i])
+             created_at=created_at, created_by=created_by, parties_id=parties_ids[i],
+             stored_late=int(shipped_by_day.stored_late(draft.day, created_at)))
         for i, draft in enumerate(drafts)])
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 38
+SCHEMA_VERSION = 39
 
 metadata = MetaData()
 
@@ -201,6 +201,7 @@ deliveries = Table(
     Column("parties_id", Integer),
     Column("uninvoiced_euros", BigInteger, nullable=False, server_default="0"),
     Column("uninvoiced_micros", BigInteger, nullable=False, server_default="0"),
+    Column("stored_late", Integer, nullable=False, server_default="0"),
     UniqueConstraint("series", "year", "number", name="uq_delivery_number"),
 )
 """`accounting_date` is the day the DDT counts from in the accounts (data contabile); None:
@@ -208,7 +209,15 @@ the DDT's own date. `parties_id`: the parties it printed (`issued_parties`); NUL
 stored before schema 26.
 
 `uninvoiced_euros` and `uninvoiced_micros` keep the value of the DDT's lines not yet on a final
-invoice, for the customers' credit figures (`toolkit.ledger.uninvoiced`)."""
+invoice, for the customers' credit figures (`toolkit.ledger.uninvoiced`).
+
+`stored_late` is 1 for a DDT stored on a later day than its date (Rome's; `shipped_by_day.stored_late`):
+a catch-up, a held document issued after a holiday, a `ship` run for an earlier day."""
+
+stored_late_index = Index("ix_deliveries_stored_late", deliveries.c.stored_late, deliveries.c.created_at)
+"""The DDTs stored after their day, by when: a stock count takes off those stored after it whatever
+their date (`shipped_by_day.stored_since`), found here among the few stored late, not among every
+DDT dated before the count, a year's history at a desk counting once a month (schema 39)."""
 
 uninvoiced_kept = or_(deliveries.c.uninvoiced_euros != literal_column("0"),
                       deliveries.c.uninvoiced_micros != literal_column("0"))
