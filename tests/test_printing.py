@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -715,3 +715,60 @@ def test_a_final_invoice_printed_again_is_its_first_printing_marked_copia(capsys
     drafts = openpyxl.load_workbook(draft_again)
     assert all(sheet.oddHeader.left.text.endswith(" – BOZZA") for sheet in drafts)
     assert copy_differences(first, draft_again) is not None
+
+
+def _undone_draft_then_final(capsys, tmp_path, workbook, url) -> list[str]:
+    """April invoiced as a draft run printed with its copies (BOZZA), the run undone, April
+    invoiced again final without printing: the numbers of that final run, which on SQLite take
+    the undone invoices' ids."""
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "bozza",
+               "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "bozza").glob("fatture-*"))
+    assert cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--final", "--out", tmp_path / "definitive",
+               "--ledger", url)[0] == 0
+    with reading(open_ledger(url)) as conn:
+        i = schema.invoices.c
+        return [f"FT-2026-{n:05d}" for n in conn.execute(
+            select(i.number).where(i.period_start == date(2026, 4, 1)).order_by(i.number)).scalars()]
+
+
+def test_a_final_invoice_of_a_run_made_again_after_an_undo_is_never_printed_and_no_copy(capsys, tmp_path, desk):
+    """`invoice undo` deleted the draft invoices but kept their printings, and SQLite gives the
+    next run's invoices the same ids: the final invoices never printed were not listed by
+    `--unprinted`, and their first printing said COPIA, as a copy of a paper never handed over."""
+    import openpyxl
+
+    workbook, url = desk
+    final = _undone_draft_then_final(capsys, tmp_path, workbook, url)
+    out = tmp_path / "mai-stampate.xlsx"
+    code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--out", out, "--ledger", url)
+    assert code == 0 and out.exists(), said
+    book = openpyxl.load_workbook(out)
+    assert set(final) <= set(book.sheetnames)
+    assert not [s.title for s in book if "COPIA" in (s.oddHeader.left.text or "") or "COPIA" in str(s["A1"].value)]
+    again = tmp_path / "copia.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(final), "--out", again, "--ledger", url)[0] == 0
+    assert all(openpyxl.load_workbook(again)[n].oddHeader.left.text.endswith(" – COPIA") for n in final)
+
+
+def test_a_printing_an_earlier_undo_left_makes_no_copy_of_the_invoice_that_took_its_id(capsys, tmp_path, desk):
+    """A ledger whose `invoice undo` ran before it deleted the run's printings keeps them: a
+    printing older than the invoice it names is one of a deleted invoice, and its first
+    printing is no copy."""
+    import openpyxl
+
+    workbook, url = desk
+    final = _undone_draft_then_final(capsys, tmp_path, workbook, url)
+    with writing(open_ledger(url)) as conn:
+        i = schema.invoices.c
+        ids = conn.execute(select(i.id).where(i.period_start == date(2026, 4, 1))).scalars().all()
+        conn.execute(schema.printings.delete().where(schema.printings.c.document == "invoice"))
+        conn.execute(schema.printings.insert(), [dict(document="invoice", document_id=x, printed_at=datetime(2026, 1, 2),
+                                                      printed_by="desk", first_printed_at=datetime(2026, 1, 2))
+                                                 for x in ids])
+    out = tmp_path / "prima.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(final), "--out", out, "--ledger", url)[0] == 0
+    assert not [s.title for s in openpyxl.load_workbook(out) if "COPIA" in (s.oddHeader.left.text or "")]

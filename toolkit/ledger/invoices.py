@@ -904,8 +904,9 @@ def counter_last(conn: Connection, series: str, year: int) -> int | None:
 
 
 def delete_run(conn: Connection, run_id: str, rows: Sequence) -> None:
-    """Delete a run's invoices (rows of `run_documents`), one event each, and put each counter
-    back to the number before the run's first."""
+    """Delete a run's invoices (rows of `run_documents`), one event each, and their printings
+    (the next run's invoices may take their ids), and put each counter back to the number before
+    the run's first."""
     numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
     for r in rows:
         numbers[(r.series, r.year)].append(r.number)
@@ -914,6 +915,8 @@ def delete_run(conn: Connection, run_id: str, rows: Sequence) -> None:
     ids = [r.id for r in rows]
     conn.execute(delete(schema.invoice_dues).where(due.invoice_id.in_(ids)))
     conn.execute(delete(schema.invoice_lines).where(il.invoice_id.in_(ids)))
+    conn.execute(delete(schema.printings).where(schema.printings.c.document == "invoice",
+                                                schema.printings.c.document_id.in_(ids)))
     conn.execute(delete(schema.invoices).where(i.id.in_(ids)))
     c = schema.counters.c
     for (series, year), taken in numbers.items():

@@ -63,6 +63,21 @@ def printed_as_draft(conn: Connection, ids: Collection[int]) -> set[int]:
     return found
 
 
+def printed_final(conn: Connection, ids: Collection[int]) -> set[int]:
+    """The invoices among `ids` printed as final since they were stored: not the copy marked
+    BOZZA of a run made final since (`printed_as_draft`), nor a printing older than the
+    invoice, left by a run `invoice undo` deleted before it deleted the run's printings too
+    (`toolkit.ledger.invoices.delete_run`), as SQLite gives the next run's invoices the
+    deleted ids."""
+    i = schema.invoices.c
+    found: set[int] = set()
+    for chunk in in_batches(sorted(set(ids))):
+        found.update(conn.execute(
+            select(p.document_id).join(schema.invoices, i.id == p.document_id)
+            .where(p.document == "invoice", p.document_id.in_(chunk), p.printed_at >= i.created_at)).scalars())
+    return found - printed_as_draft(conn, found)
+
+
 _TABLES = {"order": (schema.orders, schema.orders.c.order_date), "ddt": (schema.deliveries, schema.deliveries.c.delivery_date),
            "invoice": (schema.invoices, schema.invoices.c.invoice_date)}
 

@@ -58,7 +58,7 @@ from toolkit.ledger.printings import (
     last_printed,
     mark_printed,
     notes_never_printed,
-    printed_as_draft,
+    printed_final,
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
@@ -356,9 +356,7 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
         ids, unknown, ambiguous = document_ids(conn, document, numbers=selection.numbers or None,
                                                first=selection.first, last=selection.last, run=selection.run)
         if selection.unprinted:
-            printed = set(last_printed(conn, document, ids))
-            if document == "invoice":
-                printed -= printed_as_draft(conn, printed)
+            printed = printed_final(conn, ids) if document == "invoice" else set(last_printed(conn, document, ids))
             if document == "ddt":
                 printed |= set(voided_of(conn, ids))
             ids = [i for i in ids if i not in printed]
@@ -409,7 +407,7 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
 
 
 def reprinted_invoices(ledger: Ledger, kind: str, documents: Sequence[Document]) -> set[int]:
-    """The final invoices and notes among `documents` printed before, as final (`printed_as_draft`:
+    """The final invoices and notes among `documents` printed before, as final (`printed_final`:
     a run's copy marked BOZZA is not one): printed again they are copies, and say so (*COPIA*).
     None for orders and DDTs, which a desk prints in several copies as a matter of course."""
     final = [d.id for d in documents if isinstance(d, Invoice) and d.id is not None
@@ -417,8 +415,7 @@ def reprinted_invoices(ledger: Ledger, kind: str, documents: Sequence[Document])
     if kind != "invoices" or not final:
         return set()
     with reading(ledger) as conn:
-        printed = set(last_printed(conn, "invoice", final))
-        return printed - printed_as_draft(conn, printed)
+        return printed_final(conn, final)
 
 
 @dataclass(frozen=True)
