@@ -735,13 +735,13 @@ def _undone_draft_then_final(capsys, tmp_path, workbook, url) -> list[str]:
             select(i.number).where(i.period_start == date(2026, 4, 1)).order_by(i.number)).scalars()]
 
 
-def test_a_final_invoice_of_a_run_made_again_after_an_undo_is_never_printed_and_no_copy(capsys, tmp_path, desk):
+def test_a_final_invoice_of_a_run_made_again_after_an_undo_is_never_printed_and_no_copy(capsys, tmp_path, desk, ledger_url):
     """`invoice undo` deleted the draft invoices but kept their printings, and SQLite gives the
     next run's invoices the same ids: the final invoices never printed were not listed by
     `--unprinted`, and their first printing said COPIA, as a copy of a paper never handed over."""
     import openpyxl
 
-    workbook, url = desk
+    workbook, url = desk[0], ledger_url
     final = _undone_draft_then_final(capsys, tmp_path, workbook, url)
     out = tmp_path / "mai-stampate.xlsx"
     code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--out", out, "--ledger", url)
@@ -754,13 +754,13 @@ def test_a_final_invoice_of_a_run_made_again_after_an_undo_is_never_printed_and_
     assert all(openpyxl.load_workbook(again)[n].oddHeader.left.text.endswith(" – COPIA") for n in final)
 
 
-def test_a_printing_an_earlier_undo_left_makes_no_copy_of_the_invoice_that_took_its_id(capsys, tmp_path, desk):
+def test_a_printing_an_earlier_undo_left_makes_no_copy_of_the_invoice_that_took_its_id(capsys, tmp_path, desk, ledger_url):
     """A ledger whose `invoice undo` ran before it deleted the run's printings keeps them: a
     printing older than the invoice it names is one of a deleted invoice, and its first
     printing is no copy."""
     import openpyxl
 
-    workbook, url = desk
+    workbook, url = desk[0], ledger_url
     final = _undone_draft_then_final(capsys, tmp_path, workbook, url)
     with writing(open_ledger(url)) as conn:
         i = schema.invoices.c
