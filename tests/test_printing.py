@@ -772,20 +772,3 @@ def test_a_printing_an_earlier_undo_left_makes_no_copy_of_the_invoice_that_took_
     out = tmp_path / "prima.xlsx"
     assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(final), "--out", out, "--ledger", url)[0] == 0
     assert not [s.title for s in openpyxl.load_workbook(out) if "COPIA" in (s.oddHeader.left.text or "")]
-
-
-def test_a_runs_printable_invoices_exported_again_are_copies_of_the_first(capsys, tmp_path, desk):
-    """`invoice export RUN --copies` writes the run's printable invoices again, and records them
-    printed: a final run printed with its copies gave the same papers again, word for word, a
-    second original of each invoice, where `print invoices` says *COPIA*."""
-    workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--final", "--copies", "--out", tmp_path / "prima",
-               "--ledger", url)[0] == 0
-    [first] = (tmp_path / "prima").glob("copie-fatture-*.xlsx")
-    run_id = first.name.removeprefix("copie-fatture-").removesuffix(".xlsx")
-    code, said = cli(capsys, "invoice", "export", workbook, run_id, "--copies", "--out", tmp_path / "ancora",
-                     "--ledger", url)
-    assert code == 0, said
-    assert copy_differences(tmp_path / "ancora" / first.name, first) is None
