@@ -100,9 +100,19 @@ def _fiscal_id(node: ET.Element | None) -> tuple[str, str] | None:
     return _text(node, "IdFiscaleIVA/IdPaese") or "", _text(node, "IdFiscaleIVA/IdCodice") or ""
 
 
+def parsed(xml: bytes) -> ET.Element:
+    """The file's elements by their local names: FatturaPA qualifies only its root, but a file
+    written again by ElementTree after another library registered the namespace as the default
+    one qualifies every element (the same document, which SDI reads alike)."""
+    root = ET.fromstring(xml)
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    return root
+
+
 def breaches(xml: bytes) -> list[Breach]:
     """Every SDI content control the file fails, and the recipient's coherence checks."""
-    root = ET.fromstring(xml)
+    root = parsed(xml)
     out: list[Breach] = []
     header = root.find("FatturaElettronicaHeader")
     tx = header.find("DatiTrasmissione")
@@ -306,7 +316,7 @@ def duplicates(files: Iterable[bytes]) -> list[Breach]:
     seen: dict[tuple[str, str, str, str], int] = {}
     out = []
     for n, xml in enumerate(files):
-        root = ET.fromstring(xml)
+        root = parsed(xml)
         seller = _fiscal_id(root.find("FatturaElettronicaHeader/CedentePrestatore/DatiAnagrafici")) or ("", "")
         for body in root.findall("FatturaElettronicaBody"):
             doc = body.find("DatiGenerali/DatiGeneraliDocumento")
