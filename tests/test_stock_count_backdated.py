@@ -187,7 +187,7 @@ def test_the_ddts_stored_after_a_count_are_found_among_those_stored_late(ledger,
     from sqlalchemy import select
 
     from toolkit.ledger import schema
-    from toolkit.ledger.shipped_by_day import count_taken
+    from toolkit.ledger.shipped_by_day import back_dated, count_taken
 
     counted = desk(COUNTED)
     for day, stored in ((NINTH, date(2026, 4, 11)), (THIRTEENTH, THIRTEENTH)):
@@ -195,11 +195,9 @@ def test_the_ddts_stored_after_a_count_are_found_among_those_stored_late(ledger,
         assert create(counted, ledger, day, with_catch_up=False).created
         assert ship(counted, ledger, day, all_open=True).notes
     d = schema.deliveries.c
-    back_dated = select(d.id).where(d.stored_late == 1, d.created_at >= count_taken(COUNTED),
-                                    d.delivery_date < COUNTED)
     with reading(ledger) as conn:
         marks = dict(conn.execute(select(d.delivery_date, d.stored_late)).all())
-        sql = str(back_dated.compile(conn, compile_kwargs={"literal_binds": True}))
+        sql = str(back_dated(COUNTED, count_taken(COUNTED)).compile(conn, compile_kwargs={"literal_binds": True}))
         sqlite = conn.dialect.name == "sqlite"
         if not sqlite:
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
