@@ -8,9 +8,13 @@ ElementTree paths of its own, not the toolkit's records, so a mistake in the wri
 toolkit's checks is not repeated here.
 
 `breaches(xml)` gives every control a file fails, each as (code, where, detail); `duplicates`
-the files SDI would take for one invoice sent twice (00404). The codes are SDI's; the few
+the files SDI would take for one invoice sent twice (00404). Each control is written as the
+list's pseudo-code has it (version 2.0, 31 January 2025), not as its title reads: 00419 counts
+the summaries against the distinct rates, 00443 and 00444 look for each rate and nature of the
+lines and of the pension fund (DatiCassaPrevidenziale) among the summaries'. The list has no
+00460 or 00461: its content controls end at 00445 and go on at 00471. The codes are SDI's; the few
 checks SDI does not make but a file's recipient does (the total, the payments, the letter of
-intent, the stamp duty) are named `coherence-…`. What SDI checks against its registries (a
+intent, the stamp duty, a summary with no line of its rate) are named `coherence-…`. What SDI checks against its registries (a
 partita IVA that exists, a channel code that is open) cannot be checked offline; the check
 digit of a partita IVA and a codice fiscale can, and is.
 """
@@ -110,8 +114,9 @@ def parsed(xml: bytes) -> ET.Element:
     return root
 
 
-def breaches(xml: bytes) -> list[Breach]:
-    """Every SDI content control the file fails, and the recipient's coherence checks."""
+def breaches(xml: bytes, received: date | None = None) -> list[Breach]:
+    """Every SDI content control the file fails, and the recipient's coherence checks, for a
+    file SDI receives on `received` (today when None: a document dated after it, 00403)."""
     root = parsed(xml)
     out: list[Breach] = []
     header = root.find("FatturaElettronicaHeader")
@@ -121,7 +126,7 @@ def breaches(xml: bytes) -> list[Breach]:
     out += _transmission(root, tx, buyer)
     out += _parties(seller, buyer)
     for body in root.findall("FatturaElettronicaBody"):
-        out += _body(body, seller, buyer)
+        out += _body(body, seller, buyer, received or date.today())
     return out
 
 
@@ -134,6 +139,9 @@ def _transmission(root: ET.Element, tx: ET.Element, buyer: ET.Element) -> list[B
         out.append(Breach("00426", "PECDestinatario", f"PEC with CodiceDestinatario {code}"))
     if (len(code) == 6) != (fmt == "FPA12"):
         out.append(Breach("00427", "CodiceDestinatario", f"{code} ({len(code)} characters) with {fmt}"))
+    sender = _text(tx, "IdTrasmittente/IdPaese"), _text(tx, "IdTrasmittente/IdCodice") or ""
+    if sender[0] == "IT" and not tax_code_ok(sender[1]):
+        out.append(Breach("00300", "IdTrasmittente/IdCodice", f"{sender[1]}: no codice fiscale"))
     buyer_id = _fiscal_id(buyer)
     if code == "XXXXXXX":
         country = _text(root, "FatturaElettronicaHeader/CessionarioCommittente/Sede/Nazione")
@@ -165,11 +173,13 @@ def _parties(seller: ET.Element, buyer: ET.Element) -> list[Breach]:
     return out
 
 
-def _body(body: ET.Element, seller: ET.Element, buyer: ET.Element) -> list[Breach]:
+def _body(body: ET.Element, seller: ET.Element, buyer: ET.Element, received: date) -> list[Breach]:
     out: list[Breach] = []
     doc = body.find("DatiGenerali/DatiGeneraliDocumento")
     kind, number = _text(doc, "TipoDocumento") or "", _text(doc, "Numero") or ""
     day = date.fromisoformat(_text(doc, "Data") or "")
+    if day > received:
+        out.append(Breach("00403", "DatiGeneraliDocumento/Data", f"{day} after its reception on {received}"))
     if not any(c.isdigit() for c in number):
         out.append(Breach("00425", "Numero", number))
     seller_id, buyer_id = _fiscal_id(seller), _fiscal_id(buyer)
@@ -240,6 +250,10 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
             retired.add(nature)
         key = (rate, nature if rate == 0 else None)
         sums[key] = sums.get(key, Decimal(0)) + total
+    for fund in body.findall("DatiGenerali/DatiGeneraliDocumento/DatiCassaPrevidenziale"):
+        rate, nature = _money(fund, "AliquotaIVA") or Decimal(0), _text(fund, "Natura")
+        key = (rate, nature if rate == 0 else None)
+        sums[key] = sums.get(key, Decimal(0)) + (_money(fund, "ImportoContributoCassa") or Decimal(0))
     summarized: dict[tuple[Decimal, str | None], Decimal] = {}
     for row in goods.findall("DatiRiepilogo"):
         rate, nature = _money(row, "AliquotaIVA") or Decimal(0), _text(row, "Natura")
@@ -265,10 +279,45 @@ def _lines_and_summary(body: ET.Element, kind: str, day: date) -> list[Breach]:
         taxable, lines_sum = sum(zero, Decimal(0)), sum((v for (r, _), v in sums.items() if r == 0), Decimal(0))
         if abs(taxable - lines_sum) > EURO:
             out.append(Breach("00422", "DatiRiepilogo[0]/ImponibileImporto", f"{taxable} against the lines' {lines_sum}"))
-    for rate, nature in sorted(set(sums) - set(summarized), key=lambda k: (k[0], k[1] or "")):
-        out.append(Breach("00419", "DatiRiepilogo", f"none for {rate} {nature or ''}".strip()))
+    out += _summarized(body, goods, sums, summarized)
     if day >= NATURES_RETIRED_FROM:
         out += [Breach("00445", "Natura", n) for n in sorted(retired)]
+    return out
+
+
+def _summarized(body: ET.Element, goods: ET.Element, sums: dict[tuple[Decimal, str | None], Decimal],
+                summarized: dict[tuple[Decimal, str | None], Decimal]) -> list[Breach]:
+    """00419: no fewer summaries than the distinct rates of the lines and the pension fund;
+    00443, 00444: each of their rates, and each of their natures, among the summaries'; and the
+    other way, which SDI does not check, a summary whose rate and nature no line or pension fund
+    has (`coherence-summary-without-lines`): a VAT register would read a rate the document sold
+    nothing at."""
+    out: list[Breach] = []
+    used: list[tuple[str, Decimal, str | None]] = []
+    for line in goods.findall("DettaglioLinee"):
+        used.append((f"DettaglioLinee[{_text(line, 'NumeroLinea')}]", _money(line, "AliquotaIVA") or Decimal(0),
+                     _text(line, "Natura")))
+    for n, fund in enumerate(body.findall("DatiGenerali/DatiGeneraliDocumento/DatiCassaPrevidenziale"), start=1):
+        used.append((f"DatiCassaPrevidenziale[{n}]", _money(fund, "AliquotaIVA") or Decimal(0), _text(fund, "Natura")))
+    rows = goods.findall("DatiRiepilogo")
+    rates = {_money(row, "AliquotaIVA") or Decimal(0) for row in rows}
+    natures = {nature for row in rows if (nature := _text(row, "Natura"))}
+    if len(rows) < len({rate for _, rate, _ in used}):
+        out.append(Breach("00419", "DatiRiepilogo", f"{len(rows)} for {len({r for _, r, _ in used})} rates"))
+    missing_rates: dict[Decimal, str] = {}
+    missing_natures: dict[str, str] = {}
+    for where, rate, nature in used:
+        if rate not in rates:
+            missing_rates.setdefault(rate, where)
+        if nature and nature not in natures:
+            missing_natures.setdefault(nature, where)
+    out += [Breach("00443", f"{where}/AliquotaIVA", f"{rate} in no DatiRiepilogo") for rate, where in missing_rates.items()]
+    out += [Breach("00444", f"{where}/Natura", f"{nature} in no DatiRiepilogo")
+            for nature, where in missing_natures.items()]
+    for rate, nature in summarized:
+        if (rate, nature) not in sums:
+            out.append(Breach("coherence-summary-without-lines", f"DatiRiepilogo[{rate}{'/' + nature if nature else ''}]",
+                              "no line nor pension fund of its rate and nature"))
     return out
 
 

@@ -19,10 +19,13 @@ import pytest
 import sdi_controls
 from fatturapa_reading import schema_errors
 
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.basics.vocab import BracketBasis, BracketMode, DiscountPeriod, PaymentMethod
+from toolkit.core.brackets import Bracket
+from toolkit.core.credit_notes import credit_note, creditable
 from toolkit.core.debit_notes import debit_note
 from toolkit.core.einvoice import RelatedDocument, build, check
 from toolkit.core.invoicing import InvoiceKind, Period, build_invoice
+from toolkit.core.volume_discounts import Discount, parse_period, settle
 from toolkit.writers.fatturapa import xml_bytes
 
 B = f.billable
@@ -126,6 +129,27 @@ def _linked(day: str) -> Callable[[ET.Element], None]:
     return change
 
 
+def _fund(rate: str, nature: str | None = None, amount: str = "4.00") -> Callable[[ET.Element], None]:
+    """A pension fund's contribution (DatiCassaPrevidenziale) at `rate`, which the toolkit never
+    writes: SDI reads its rate and nature with the lines' (00419, 00422, 00443, 00444)."""
+    def change(root: ET.Element) -> None:
+        block = ET.SubElement(_at(root, DOC), "DatiCassaPrevidenziale")
+        for tag, value in (("TipoCassa", "TC22"), ("AlCassa", "4.00"), ("ImportoContributoCassa", amount),
+                           ("AliquotaIVA", rate), ("Natura", nature)):
+            if value is not None:
+                ET.SubElement(block, tag).text = value
+    return change
+
+
+def _twin(n: int, nature: str) -> Callable[[ET.Element], None]:
+    """A copy of the `n`th summary under another nature, of no taxable: a summary no line has."""
+    def change(root: ET.Element) -> None:
+        twin = ET.fromstring(ET.tostring(_at(root, _row(n))))
+        _at(twin, "Natura").text, _at(twin, "ImponibileImporto").text = nature, "0.00"
+        _at(root, f"{BODY}/DatiBeniServizi").append(twin)
+    return change
+
+
 def _buyer_vat(country: str, code: str) -> Callable[[ET.Element], None]:
     return _both(_set(f"{BUYER}/IdFiscaleIVA/IdPaese", country), _set(f"{BUYER}/IdFiscaleIVA/IdCodice", code))
 
@@ -142,7 +166,8 @@ BREAKS = [
     ("00401", _add(_line(1), "Natura", "N4")),
     ("00417", _both(_no_buyer_vat)),
     ("00418", _linked("2026-05-02")),
-    ("00419", _drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]")),
+    ("00419", _both(_drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[4]"),
+                    _drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]"))),
     ("00420", _both(_set(f"{_row(2)}/Natura", "N6.3"), _set(f"{_line(3)}/Natura", "N6.3"),
                     _add(_row(2), "EsigibilitaIVA", "S"))),
     ("00421", _set(f"{_row(4)}/Imposta", "3.32")),
@@ -158,6 +183,13 @@ BREAKS = [
     ("00430", _add(_row(4), "Natura", "N4")),
     ("00437", _discount(DOC)),
     ("00438", _discount(_line(1))),
+    ("00443", _set(f"{_row(3)}/AliquotaIVA", "4.00")),
+    ("00443", _drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]")),
+    ("00443", _fund("4.00")),
+    ("00444", _set(f"{_row(2)}/Natura", "N3.6")),
+    ("00444", _fund("0.00", "N2.2")),
+    ("00300", _set(f"{H}/DatiTrasmissione/IdTrasmittente/IdCodice", "01234567890")),
+    ("coherence-summary-without-lines", _twin(2, "N3.6")),
     ("00445", _both(_set(f"{_line(3)}/Natura", "N2"), _set(f"{_row(2)}/Natura", "N2"))),
     ("00471", _buyer_vat("IT", f.SELLER_VAT)),
     ("00472", _set(f"{DOC}/TipoDocumento", "TD27")),
@@ -251,6 +283,35 @@ def test_the_taxables_euro_is_a_rates_across_its_natures(off, fails):
     assert ("00422" in said) is fails, said
 
 
+def test_a_rate_without_its_summary_is_00443_and_00419_counts_the_summaries_against_the_rates():
+    """As the list's pseudo-code has them: the base's 10 % summary gone leaves three summaries
+    (0 N1, 0 N4, 22) for three rates (0, 10, 22), so 00419 holds and 00443 finds 10 % in none;
+    its 22 % summary gone too leaves two for three."""
+    one = {b.code for b in sdi_controls.breaches(_edit(_drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]")))}
+    two = {b.code for b in sdi_controls.breaches(_edit(_both(_drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[4]"),
+                                                             _drop(f"{BODY}/DatiBeniServizi", "DatiRiepilogo[3]"))))}
+    assert ("00443" in one, "00419" in one) == (True, False)
+    assert {"00443", "00419"} <= two
+
+
+def test_a_pension_funds_rate_is_summed_and_summarized_with_the_lines():
+    """A DatiCassaPrevidenziale at 22 % whose contribution the 22 % summary holds passes 00419,
+    00422, 00443 and 00444; the summary without it is a euro and more off the lines and fund."""
+    def summarized(taxable: str, vat: str) -> Callable[[ET.Element], None]:
+        return _both(_fund("22.00", amount="4.00"), _set(f"{_row(4)}/ImponibileImporto", taxable),
+                     _set(f"{_row(4)}/Imposta", vat))
+    held = {b.code for b in sdi_controls.breaches(_edit(summarized("19.00", "4.18")))}
+    left_out = {b.code for b in sdi_controls.breaches(_edit(summarized("15.00", "3.30")))}
+    assert held & {"00419", "00422", "00443", "00444"} == set()
+    assert "00422" in left_out
+
+
+@pytest.mark.parametrize("received, fails", [(date(2026, 4, 29), True), (date(2026, 4, 30), False)])
+def test_a_document_dated_after_the_day_sdi_receives_it_is_00403(received, fails):
+    """The base is dated 30 April 2026: sent on the 29th it is rejected, on the 30th taken."""
+    assert ("00403" in {b.code for b in sdi_controls.breaches(_base(), received)}) is fails
+
+
 def test_the_same_document_sent_twice_is_a_duplicate_and_a_credit_note_of_that_number_is_not():
     base = _base()
     note = _edit(_set(f"{DOC}/TipoDocumento", "TD04"))
@@ -330,6 +391,39 @@ def _scenarios():
                               "Spese", charge_stamp_duty=True)
     yield "exempt debit note", dataclasses.replace(exempt_debit, number="FT-2026-00003"), None, {"linked": linked}
 
+    yield from _mixed_scenarios(linked)
+
+
+def _mixed_scenarios(linked: tuple[RelatedDocument, ...]):
+    """What could leave a rate or a nature of the lines without its summary, or a summary
+    without its lines (00443, 00444): natures side by side at 0 %, the letter's N3.5 beside the
+    same goods taxed once its ceiling is passed, the stamp duty's line, credit notes taking back
+    part of an invoice and its stamp duty, and a volume discount's note over several rates."""
+    c = f.customer
+    natures = _issued(B(delivery=DDT), B("A2", "1", "50", "0", "N4", delivery=DDT, line=2),
+                      B("A3", "1", "40", "0", "N2.2", delivery=DDT, line=3),
+                      B("A4", "1", "30", "0", "N3.6", delivery=DDT, line=4),
+                      B("A5", rate="10", delivery=DDT, line=5), stamp=True)
+    yield "four natures at 0 % beside two rates", natures, None, {}
+    yield "N3.5 and the same goods taxed past the letter's ceiling", _issued(
+        B("A1", "1", "400", "0", "N3.5", delivery=DDT), B("A1", "1", "400", delivery=DDT, line=2),
+        B("A2", "2", "10", "0", "N4", delivery=DDT, line=3), buyer=c(**LETTER), stamp=True), c(**LETTER), {}
+    sold = dataclasses.replace(natures, id=1)
+    lines = creditable(sold, {x.line_no: x.line_no for x in sold.lines}, {})
+    stamp_line = next(x.line_no for x in sold.lines if x.charged_stamp_duty)
+    part = credit_note(sold, lines, [(1, D("3")), (3, D("0.5"))], date(2026, 5, 4), "Reso parziale")
+    yield "part of an invoice credited", dataclasses.replace(part, number="NC-2026-00003"), None, {"linked": linked}
+    taken = {1: (D("-3"), D("-4.50")), 3: (D("-0.5"), D("-20.00"))}
+    rest = credit_note(sold, creditable(sold, {x.line_no: x.line_no for x in sold.lines}, taken),
+                       [(1, None), (3, None), (stamp_line, None)], date(2026, 5, 5), "Resto e bollo")
+    yield "the rest of its lines and its stamp duty", dataclasses.replace(rest, number="NC-2026-00004"), None, {
+        "linked": linked}
+    rebate = Discount("SV1", None, None, None, DiscountPeriod.MONTH, BracketBasis.AMOUNT, BracketMode.WHOLE,
+                      (Bracket(D(0), D("3.5")),), 0)
+    (settled,) = settle([rebate], {"C001": c()}, {}, [sold], parse_period("2026-04"), date(2026, 5, 4))
+    yield "a volume discount over two rates and three natures", dataclasses.replace(
+        settled.credit_note, number="NC-2026-00005"), None, {"linked": linked}
+
 
 SCENARIOS = list(_scenarios())
 
@@ -389,3 +483,12 @@ def test_the_month_of_customers_abroad_a_public_body_and_a_letter_passes_sdis_co
                   b"<CodiceDestinatario>XXXXXXX<", b"<CodiceDestinatario>2R4GTO8<", b"<PECDestinatario>",
                   b"<IdCodice>99999999999<", b"<DatiBollo>", b"<TipoDocumento>TD04<", b"<TipoDocumento>TD24<"):
         assert shown in said, shown
+    past_ceiling = [xml for xml in files if b"<Natura>N3.5<" in xml
+                    and any(line.findtext("AliquotaIVA") != "0.00" for line in _lines(xml))]
+    assert past_ceiling, "the letter's 500 € passed within the month: N3.5 and taxed lines in one invoice"
+    assert b"<DatiCassaPrevidenziale>" not in said and b"<Ritenuta>" not in said, (
+        "a pension fund or a withholding written: sdi_controls needs 00411 and 00413-00415 then")
+
+
+def _lines(xml: bytes) -> list[ET.Element]:
+    return sdi_controls.parsed(xml).findall("FatturaElettronicaBody/DatiBeniServizi/DettaglioLinee")
