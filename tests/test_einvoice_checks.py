@@ -462,10 +462,10 @@ def test_the_file_is_named_after_the_seller_and_the_progressive_whoever_transmit
     sellers, two files would share a name, which SDI refuses (00002); SDI has not checked the
     name's id against the file since 2018."""
     assert file_name(tree(progressive="A0001")) == f"IT{SELLER_VAT}_A0001.xml"
-    intermediary = tree(options=Options(transmitter=FiscalId("IT", "01234567890")))
+    intermediary = tree(options=Options(transmitter=FiscalId("IT", "01234560157")))
     assert file_name(intermediary) == f"IT{SELLER_VAT}_00001.xml"
     got = read(xml_bytes(intermediary))
-    assert got.seller_vat == SELLER_VAT and got.transmitter == "IT01234567890"
+    assert got.seller_vat == SELLER_VAT and got.transmitter == "IT01234560157"
 
 
 def test_the_seller_vat_number_loses_its_country_prefix():

@@ -20,6 +20,7 @@ from pathlib import Path
 import minimal
 import openpyxl
 import pytest
+import sdi_controls
 from fatturapa_reading import read, schema_errors
 from sqlalchemy import select, text
 
@@ -313,13 +314,14 @@ def test_an_immediate_invoice_charges_the_stamp_duty_too(tmp_path, ledger):
 def test_an_intermediary_transmits_under_its_own_id_and_the_files_keep_the_sellers_name(month, tmp_path):
     plain = einvoice.export(month.master, month.ledger, out=tmp_path / "plain", month=APRIL)
     through = einvoice.export(month.master, month.ledger, out=tmp_path / "through", month=APRIL,
-                              options=Options(transmitter=FiscalId("IT", "01234567890")))
+                              options=Options(transmitter=FiscalId("IT", "01234560157")))
     assert {n: p.name for n, p in through.files.items()} == {n: p.name for n, p in plain.files.items()}
     vat = month.master.settings.vat_number
     for path in through.files.values():
         got = read(path)
-        assert got.transmitter == "IT01234567890" and got.seller_vat == vat
+        assert got.transmitter == "IT01234560157" and got.seller_vat == vat
         assert path.name.startswith(f"IT{vat}_") and schema_errors(path) == []
+        assert sdi_controls.breaches(path.read_bytes()) == []
 
 
 def test_einvoice_takes_the_transmitter_on_the_command_line(month, tmp_path, ledger_url):
@@ -334,12 +336,32 @@ def test_einvoice_takes_the_transmitter_on_the_command_line(month, tmp_path, led
     workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
     url = ledger_url
     code, out = cli(app, workbook, "--month", "2026-04", "--out", tmp_path / "xml",
-                    "--transmitter", "IT01234567890", "--json", "--ledger", url)
+                    "--transmitter", "IT01234560157", "--json", "--ledger", url)
     assert code == 0, out
-    assert {read(Path(f["file"])).transmitter for f in out["files"]} == {"IT01234567890"}
+    assert {read(Path(f["file"])).transmitter for f in out["files"]} == {"IT01234560157"}
     code, said = cli(app, workbook, "--month", "2026-04", "--out", tmp_path / "xml2",
-                     "--transmitter", "01234567890", "--ledger", url)
+                     "--transmitter", "01234560157", "--ledger", url)
     assert code == 2 and "--transmitter" in said and not (tmp_path / "xml2").exists()
+
+
+@pytest.mark.parametrize("transmitter", ["IT01234567890", "ITRSSMRA80A01H501V"])
+def test_a_transmitters_codice_fiscale_whose_check_character_fails_is_refused(month, tmp_path, ledger_url,
+                                                                               transmitter):
+    """SDI rejects every file whose IdTrasmittente the tax register cannot have (00300), and a
+    codice fiscale whose last character does not check is such a one: `IT01234567890`, the
+    example this command's help gave, was written into every file as it was typed."""
+    from test_shipping import write_book
+    from test_shipping_cli import run as cli
+    from typer import Typer
+
+    from toolkit.cli import einvoice as einvoice_cli
+
+    app = Typer()
+    einvoice_cli.register(app)
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
+    code, said = cli(app, workbook, "--month", "2026-04", "--out", tmp_path / "xml", "--transmitter", transmitter,
+                     "--ledger", ledger_url)
+    assert code == 2 and "--transmitter" in said and "00300" in said and not (tmp_path / "xml").exists()
 
 
 # ---- an older ledger

@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
             "corrected: written with today's Clienti and Impostazioni data under a new file name."),
         transmitter: str | None = typer.Option(
             None, "--transmitter", help="Codice fiscale dell'intermediario che trasmette, col paese (IdTrasmittente): "
-            "IT01234567890 / the transmitting intermediary's tax id, with its country."),
+            "IT01234560157 / the transmitting intermediary's tax id, with its country."),
         json: bool = JsonOption,
         verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
         lang: str | None = LangOption,
@@ -57,8 +57,11 @@ def register(app: typer.Typer) -> None:
             found = parse_transmitter(transmitter)
             if found is None:
                 raise typer.BadParameter(
-                    f"«{transmitter}»: scrivi il paese e il codice fiscale, es. IT01234567890 / write the country "
-                    "and the tax id, e.g. IT01234567890", param_hint="--transmitter")
+                    f"«{transmitter}»: scrivi il paese e il codice fiscale, es. IT01234560157; un codice fiscale "
+                    "italiano ha 11 cifre o 16 caratteri e l'ultimo è di controllo: controlla di averlo copiato bene, "
+                    "lo SDI scarterebbe ogni file (00300) / write the country and the tax id, e.g. IT01234560157; an "
+                    "Italian one has 11 digits or 16 characters, the last a check character: check it was copied "
+                    "correctly, SDI would reject every file (00300)", param_hint="--transmitter")
             options = Options(transmitter=found)
         check_output(out, kind=None, inputs=(workbook,), folder=True)
         session = open_session(workbook, ledger, lang, wait)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum.it import codicefiscale
+
 from toolkit.basics import vat_ids
 from toolkit.core.einvoice.records import FiscalId
 from toolkit.model.parties import Seller
@@ -77,13 +79,16 @@ def file_name(transmitter: FiscalId, progressive: str, extension: str = "xml") -
 
 
 def parse_transmitter(text: str) -> FiscalId | None:
-    """An intermediary's IdTrasmittente as the user writes it, country first: `IT01234567890`
-    (an Italian transmitter gives its codice fiscale, 11 digits or 16 characters; abroad, an id
-    of up to 28 letters and digits). None when it is not one.
+    """An intermediary's IdTrasmittente as the user writes it, country first: `IT01234560157`
+    (an Italian transmitter gives its codice fiscale, 11 digits or 16 characters, whose check
+    character must hold: SDI rejects every file of a code the tax register cannot have, 00300;
+    abroad, an id of up to 28 letters and digits). None when it is not one.
 
-    >>> parse_transmitter("it 01234567890"), parse_transmitter("ITRSSMRA80A01H501U")
-    (FiscalId(country='IT', code='01234567890'), FiscalId(country='IT', code='RSSMRA80A01H501U'))
-    >>> parse_transmitter("01234567890"), parse_transmitter("IT123")
+    >>> parse_transmitter("it 01234560157"), parse_transmitter("ITRSSMRA80A01H501U")
+    (FiscalId(country='IT', code='01234560157'), FiscalId(country='IT', code='RSSMRA80A01H501U'))
+    >>> parse_transmitter("01234560157"), parse_transmitter("IT123")
+    (None, None)
+    >>> parse_transmitter("IT01234567890"), parse_transmitter("ITRSSMRA80A01H501V")
     (None, None)
     """
     code = "".join(text.split()).upper()
@@ -91,6 +96,6 @@ def parse_transmitter(text: str) -> FiscalId | None:
     if found is None:
         return None
     country, rest = found.groups()
-    if country == "IT" and not re.fullmatch(r"[0-9]{11}|[A-Z0-9]{16}", rest):
+    if country == "IT" and not (re.fullmatch(r"[0-9]{11}|[A-Z0-9]{16}", rest) and codicefiscale.is_valid(rest)):
         return None
     return FiscalId(country, rest)
