@@ -28,10 +28,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics import dates
 from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, UnusableInput, define
-from toolkit.basics.wording import Counted, count, first_numbers
+from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
@@ -106,6 +107,13 @@ DATED_AFTER_THE_MONTH = define(
     en="The deliveries from {first} to {last} also have {documents} dated {day} (run {run_id}: {numbers}): they "
        "are not among these files, as a month's e-invoices are those dated in it. Write their files with toolkit "
        "einvoice --run {run_id} and send them to SDI by {deadline}.")
+DATED_AFTER_TODAY = define(
+    "einvoice-dated-after-today", "warning",
+    title=("Fatture elettroniche datate dopo oggi", "E-invoices dated after today"),
+    it="{documents} con la data dopo oggi ({today}), {issued}: {numbers}. {written}, ma lo SDI scarta un documento "
+       "datato dopo il giorno in cui lo riceve (00403): {send} allo SDI, anche dentro uno zip, non prima del {day}.",
+    en="{documents} dated after today ({today}), {issued}: {numbers}. {written}, but SDI rejects a document dated "
+       "after the day it receives it (00403): send {send} to SDI, in a zip too, not before {day}.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -178,6 +186,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
                                            numbers=first_numbers(numbers), deadline=deadline_for(month.end))
                      for run, day, numbers in later]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
+    problems += _ahead(finals)
     named = {typed: _named(typed, finals) for typed in rejected}
     if wrong := [typed for typed, found in named.items() if len(found) != 1]:
         return Exported(out, problems=[
@@ -215,6 +224,24 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         problems.append(ALREADY_ZIPPED(None, count=len(left_out), numbers=list(left_out),
                                        zips=sorted(set(left_out.values()))))
     return Exported(out, files, refused, archives, problems + written.problems, left_out)
+
+
+def _ahead(finals: Sequence[Exportable]) -> list[Problem]:
+    """The warning naming the documents dated after today (an invoice issued with an order
+    created ahead, `orders create --future`), whose files SDI would reject if sent today: the
+    day it names is the last one's, from which all of them may go."""
+    today = dates.today_rome()
+    ahead = [d for d in finals if d.day > today]
+    if not ahead:
+        return []
+    n = len(ahead)
+    return [DATED_AFTER_TODAY(None, today=today, day=max(d.day for d in ahead),
+                              documents=Counted(n, ("documento", "documenti"), ("document", "documents")),
+                              numbers=first_numbers([d.number for d in ahead]),
+                              issued=Agreed(n, ("emesso in anticipo", "emessi in anticipo"), ("issued ahead",) * 2),
+                              written=Agreed(n, ("Il suo file è scritto", "I loro file sono scritti"),
+                                             ("Its file is written", "Their files are written")),
+                              send=Agreed(n, ("invialo", "inviali"), ("it", "them")))]
 
 
 def _named(typed: str, finals: Sequence[Exportable]) -> list[str]:
