@@ -225,3 +225,61 @@ def test_a_ledger_before_schema_39_marks_the_ddts_it_stored_late(tmp_path, at):
     with reading(ledger) as conn:
         assert set(conn.execute(select(d.delivery_date, d.stored_late)).all()) == {(NINTH, 1)}
     assert a001(ledger, counted) == 8
+
+
+def late_ship_then_the_thirteenth(ledger, at):
+    """Counted on 10 April, the DDTs of the 9th stored by a `ship` run on the 11th
+    (DDT-2026-00001: 12 × A001), and the orders of the 13th made: the desk and the 13th's order of
+    A001."""
+    counted = desk(COUNTED)
+    at(date(2026, 4, 11))
+    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    assert shipped_a001(ship(counted, ledger, NINTH, all_open=True)) == [(NINTH, D(12))]
+    at(THIRTEENTH)
+    [made] = [r["number"] for r in create(counted, ledger, THIRTEENTH, with_catch_up=False).created
+              if r["template"] == "T001"]
+    return counted, made
+
+
+def panel_a001(ledger, master, tmp_path, number: str, told: list) -> tuple:
+    """The panel's reserved and available cells of order `number`'s A001 line."""
+    import openpyxl
+
+    from toolkit.services.orders import panel
+
+    rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it", told=told))["Righe"]
+                .iter_rows(values_only=True))
+    head = rows[0]
+    return next((r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:]
+                if (r[0], r[1]) == (number, "A001"))
+
+
+def test_the_production_list_takes_a_ddt_stored_after_the_count_off_and_says_so(ledger, at, tmp_path):
+    """The list makes what the stock after the count leaves uncovered, the stock shipping reads
+    (8 of the 20 counted), and tells the desk at Data giacenze, as the run storing the DDT did."""
+    import openpyxl
+
+    from toolkit.services.lists import production
+
+    counted, _ = late_ship_then_the_thirteenth(ledger, at)
+    told: list = []
+    sheet = openpyxl.load_workbook(production(counted, ledger, THIRTEENTH, THIRTEENTH, tmp_path / "p.xlsx", "it",
+                                              told)).worksheets[0]
+    [a001_row] = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] == "A001"]
+    assert a001_row[3:7] == (12, 8, 8, 4), "12 asked, 8 in stock after the count, 4 to make"
+    [warned] = [p for p in told if p.code == "stock-ddt-before-count"]
+    assert (warned.severity, warned.location) == ("warning", counted.locate_setting("stock_date"))
+    assert warned.message("it").startswith(
+        "Data giacenze è il 10/04/2026: 2 DDT registrati dopo la conta sono datati prima della conta "
+        "(DDT-2026-00001, DDT-2026-00002), e la merce è tolta dalle giacenze contate (A001 12, A002 30)")
+    assert warned.message("en").startswith(
+        "Stock date is 10/04/2026: 2 DDTs stored after the count are dated before the count "
+        "(DDT-2026-00001, DDT-2026-00002), and the goods are taken off the counted stock (A001 12, A002 30)")
+
+
+def test_the_panel_takes_a_ddt_stored_after_the_count_off_and_says_so(ledger, at, tmp_path):
+    counted, made = late_ship_then_the_thirteenth(ledger, at)
+    told: list = []
+    assert panel_a001(ledger, counted, tmp_path, made, told) == (12, 8)
+    assert [p.code for p in told] == ["stock-ddt-before-count"]
+    assert told[0].location == counted.locate_setting("stock_date")

@@ -1,23 +1,30 @@
 """The warning of DDTs dated before the stock count but stored after it (`stock-ddt-before-count`).
 
 Stock is the count less what moved after it was taken: the DDTs dated from the count's day on,
-and those dated before it but stored from that day on (`toolkit.ledger.deliveries.after_count`).
+and those dated before it but stored from that day on (`toolkit.ledger.shipped_by_day.since_count`).
 A DDT travels with its goods, so a `ship` run late for an earlier day moves goods that were on
 the shelf when it was counted, and they are taken off. The ledger cannot tell that from a DDT
 recorded late for goods that had left before the count, which the count already leaves out:
-the desk is told at *Data giacenze*, with what to add back to the count in that case.
+the desk is told at *Data giacenze*, with what to add back to the count in that case. It is
+told when such DDTs are stored (`ship`, `orders create`: `dated_before_count`) and wherever the
+stock after the count is shown (the production list, the panel: `shown_after_count`), as the
+figures there take them off the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+
+from sqlalchemy import Connection
 
 from toolkit.basics import wording
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Agreed, Counted, Listed
 from toolkit.core.documents import DeliveryNote
+from toolkit.ledger.back_dated import back_dated_since
 from toolkit.model.records import MasterData
 
 NAMED = 5
@@ -26,11 +33,11 @@ NAMED = 5
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
     title=("DDT datati prima della conta, registrati dopo", "DDTs dated before the count, stored after it"),
-    it="Data giacenze è il {counted}: {ddts} appena {stored} {are} {dated} prima della conta ({numbers}), e la "
+    it="Data giacenze è il {counted}: {ddts} {stored} {are} {dated} prima della conta ({numbers}), e la "
        "merce è tolta dalle giacenze contate ({moved}), come uscita {with_them} dopo la conta. Se invece era già "
        "uscita quando hai contato (un DDT registrato in ritardo), la conta la esclude già: aggiungi in Giacenze "
        "quelle quantità, così non sono tolte due volte.",
-    en="Stock date is {counted}: {ddts} just stored {are} dated before the count ({numbers}), and the goods are "
+    en="Stock date is {counted}: {ddts} {stored} {are} dated before the count ({numbers}), and the goods are "
        "taken off the counted stock ({moved}), as having left {with_them} after the count. If they had already left "
        "when you counted (a DDT recorded late), the count already leaves them out: add those quantities on "
        "Giacenze, so they are not taken off twice.")
@@ -62,11 +69,35 @@ def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> lis
     for note in before:
         for line in note.lines:
             moved[line.item] = moved.get(line.item, Decimal(0)) + line.quantity
-    n = len(before)
-    return [DDT_BEFORE_COUNT(
+    return [_told(master, counted, len(before), tuple(note.number for note in before[:NAMED]),
+                  tuple(sorted((item, quantity) for item, quantity in moved.items() if quantity)), just_stored=True)]
+
+
+def shown_after_count(conn: Connection, master: MasterData) -> list[Problem]:
+    """The warning for a list showing the stock after the count (the production list, the
+    panel), when the ledger holds DDTs in force dated before it and stored after it was taken:
+    the stock shown takes them off (`toolkit.ledger.shipped_by_day.since_count`), as shipping
+    does, and the desk reading it is told so, as the run that stored them was; none without a
+    stock sheet or a count date."""
+    counted = master.settings.stock_date
+    if master.stock is None or counted is None:
+        return []
+    found = back_dated_since(conn, counted, NAMED)
+    if found is None:
+        return []
+    return [_told(master, counted, found.count, found.first, found.moved, just_stored=False)]
+
+
+def _told(master: MasterData, counted: date, n: int, numbers: tuple[str, ...],
+          moved: tuple[tuple[str, Decimal], ...], *, just_stored: bool) -> Problem:
+    """`DDT_BEFORE_COUNT` of `n` DDTs, the first of them `numbers`: stored by the run telling it
+    (`just_stored`), or found in the ledger by a list showing the stock."""
+    stored = (Agreed(n, ("appena registrato", "appena registrati"), ("just stored", "just stored")) if just_stored
+              else Agreed(n, ("registrato dopo la conta", "registrati dopo la conta"),
+                          ("stored after the count", "stored after the count")))
+    return DDT_BEFORE_COUNT(
         master.locate_setting("stock_date"), counted=counted, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
         are=Agreed(n, ("è", "sono"), ("is", "are")), dated=Agreed(n, ("datato", "datati"), ("dated", "dated")),
-        stored=Agreed(n, ("registrato", "registrati"), ("stored", "stored")),
+        stored=stored,
         with_them=Agreed(n, ("con il DDT", "con i DDT"), ("with the DDT", "with the DDTs")),
-        numbers=Listed(tuple(note.number for note in before[:NAMED]), n),
-        moved=Moved(tuple(sorted((item, quantity) for item, quantity in moved.items() if quantity))))]
+        numbers=Listed(numbers, n), moved=Moved(moved))

@@ -21,6 +21,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock, rests_dated
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
+from toolkit.services.dated_before_count import shown_after_count
 from toolkit.services.shipping import counted_ahead, listed_long_before
 
 
@@ -50,7 +51,8 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
     dated after today is refused, as shipping refuses it (`counted_ahead`): the stock would
     keep the goods the DDTs until then took, and the list would leave them unmade. A count long
     before the list's first day is told in `told`, when given, if an item to make shows no stock
-    (`listed_long_before`)."""
+    (`listed_long_before`), and so are DDTs dated before the count and stored after it, which
+    the stock shown takes off as shipping does (`shown_after_count`)."""
     from toolkit.writers.lists import write_production_list
 
     if ahead := counted_ahead(master):
@@ -59,6 +61,8 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
         orders = load_orders(conn, occurrence_from=start, occurrence_to=end)
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, short_of=stock, asked={o.id for o in orders if o.id})
+        if told is not None:
+            told += shown_after_count(conn, master)
     made = production_list(orders, master, start, end, stock, held)
     if told is not None:
         told += listed_long_before(master, start, stock, [row.item for row in made.rows if row.to_produce])

@@ -73,7 +73,7 @@ from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
-from toolkit.services.dated_before_count import dated_before_count
+from toolkit.services.dated_before_count import dated_before_count, shown_after_count
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
@@ -750,7 +750,8 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     line's available stock would keep the goods the DDTs until then took. A count long before
     today is told in `told`, when given, if an item still to ship shows no stock
     (`listed_long_before`): of the open orders only, as `every` shows closed ones too, whose
-    lines never shipped are not waiting for stock."""
+    lines never shipped are not waiting for stock. DDTs dated before the count and stored after
+    it, which each line's stock takes off as shipping does, are told too (`shown_after_count`)."""
     from toolkit.writers.orders_book import write_panel
     from toolkit.writers.sheet_limits import check_rows
 
@@ -763,6 +764,8 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
         cut = rests_dated(conn, rests(shown))
+        if told is not None:
+            told += shown_after_count(conn, master)
     if told is not None and stock is not None:
         services = service_items(master)
         told += listed_long_before(master, dates.today_rome(), stock, {
