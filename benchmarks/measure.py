@@ -487,7 +487,7 @@ def restocked(master, ledger, day: date | None, items: Collection[str] | None = 
 def stored_on(day: date):
     """DDTs stored as if on `day`, at 8 in the morning, as the desk shipping that day stores
     them: a restocked month counts the stock again on a later day, and a DDT stored after a
-    count is taken off it whatever its date (`shipped_by_day.after_count`), so April's DDTs
+    count is taken off it whatever its date (`shipped_by_day.since_count`), so April's DDTs
     stored at the benchmark's real time would all come off each new count."""
     from datetime import UTC, datetime, time
 

@@ -186,7 +186,7 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     (Impostazioni › Data giacenze), returns added back. Without a count date the sheet is taken
     as today's stock, as the user keeps it.
 
-    "Since it was counted" is `shipped_by_day.after_count`: the DDTs dated from the count's day on, and those
+    "Since it was counted" is `shipped_by_day.since_count`: the DDTs dated from the count's day on, and those
     dated before it but stored from that day on. A DDT travels with its goods, so goods whose
     DDT was stored after the count were on the shelf when it was counted, whatever date the DDT
     carries (a `ship` run late for an earlier day): reading them by their date alone left them
@@ -262,16 +262,20 @@ def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], cou
     """`stock` as `available_stock` gave it, less what these DDTs, stored since it was read,
     shipped (returns added back): what `available_stock` would read now, to each `Decimal`'s
     form, without reading what shipped since the count again. Without a count date the sheet
-    is today's stock, unchanged."""
+    is today's stock, unchanged.
+
+    Every one of them is taken off, whatever its date: stored now, each is stored after the
+    count was taken, as a count is never dated after today (`counted_ahead` refuses it before
+    anything ships), and `shipped_by_day.since_count` takes off every DDT stored after the count.
+    Asking each DDT again whether it came after the count was a second statement of that rule,
+    which could only ever answer yes."""
     after = dict(stock)
     if counted is None:
         return after
     places = places_of(dl.quantity)
-    stored = now()
     for note in notes:
-        if shipped_by_day.after_count(note.day, stored, counted):
-            for line in note.lines:
-                after[line.item] = after.get(line.item, Decimal(0)) - as_stored(line.quantity, places)
+        for line in note.lines:
+            after[line.item] = after.get(line.item, Decimal(0)) - as_stored(line.quantity, places)
     return after
 
 

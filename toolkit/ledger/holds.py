@@ -147,7 +147,7 @@ def holding(conn: Connection, items: Collection[str] | None) -> frozenset[int]:
 
 def _uncounted(counted: date | None) -> ColumnElement[bool]:
     """The DDTs the stock on hand is not lowered by: those dated and stored before the sheet's
-    count date (`shipped_by_day.after_count`), every one without a date (the sheet is the stock
+    count date (the complement of `shipped_by_day.since_count`), every one without a date (the sheet is the stock
     as it stands). Such a DDT of an order ahead lowers the queue and leaves the stock, so it
     frees room for the orders behind."""
     if counted is None:

@@ -243,7 +243,7 @@ class Settings(Record):
         "(returns added back); empty = the sheet is today's stock",
         "01/04/2026", default=None)
     """When the stock sheet was counted; what moved after it is taken off it, whatever the DDTs'
-    dates (`toolkit.ledger.deliveries.after_count`)."""
+    dates (`toolkit.ledger.shipped_by_day.since_count`)."""
     order_series: Code = column(
         "Serie ordini", "Order series",
         "Prefix of order numbers; at most 9 characters without accents, as for every series (the e-invoice "
