@@ -283,3 +283,28 @@ def test_the_panel_takes_a_ddt_stored_after_the_count_off_and_says_so(ledger, at
     assert panel_a001(ledger, counted, tmp_path, made, told) == (12, 8)
     assert [p.code for p in told] == ["stock-ddt-before-count"]
     assert told[0].location == counted.locate_setting("stock_date")
+
+
+def test_services_rendered_before_the_count_are_no_ddt_taken_off_it(ledger, at, tmp_path):
+    """A002 a service: the run on the 11th for the 9th stores C001's DDT of A001 and two records
+    of services rendered (SERVIZI-…). They move no goods and A002 is on no stock sheet: the
+    warning, of the run and of the panel, names the DDT and its goods alone."""
+    from test_services_no_ddt import service_sheets
+
+    master = check(minimal.workbook(service_sheets(stock={"A001": 100}))).master
+    assert master is not None
+    counted = master.model_copy(update={"settings": replace(master.settings, stock_date=COUNTED)})
+    at(date(2026, 4, 11))
+    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    done = ship(counted, ledger, NINTH, all_open=True)
+    assert [n.number for n in done.rendered] == ["SERVIZI-2026-00001", "SERVIZI-2026-00002"]
+    [warned] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
+    assert ("1 DDT appena registrato è datato prima della conta (DDT-2026-00001), e la merce è tolta dalle "
+            "giacenze contate (A001 10)") in warned.message("it")
+    at(THIRTEENTH)
+    told: list = []
+    from toolkit.services.orders import panel
+    panel(counted, ledger, tmp_path / "pannello.xlsx", "it", told=told)
+    [shown] = told
+    assert ("1 DDT registrato dopo la conta è datato prima della conta (DDT-2026-00001), e la merce è tolta dalle "
+            "giacenze contate (A001 10)") in shown.message("it")

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
-from toolkit.ledger.shipped_by_day import back_dated, count_taken, stored_since
+from toolkit.ledger.shipped_by_day import back_dated, count_taken, moved_by
 
 d = schema.deliveries.c
 
@@ -32,13 +33,14 @@ class BackDated:
 def back_dated_since(conn: Connection, counted: date, most: int = 5) -> BackDated | None:
     """The DDTs back-dated before a count dated `counted` that the stock takes off it
     (`BackDated`), or None. A voided one is left out: its lines are gone
-    (`toolkit.ledger.voids`), so the count holds its goods again and nothing of it is taken off."""
-    taken = count_taken(counted)
-    ids = back_dated(counted, taken).where(schema.in_force(d.id))
+    (`toolkit.ledger.voids`), so the count holds its goods again and nothing of it is taken off.
+    So is a record of services rendered (`SERVICES_SERIES`): it moves no goods, and its services
+    are on no stock sheet."""
+    ids = back_dated(counted, count_taken(counted)).where(schema.in_force(d.id), d.series != SERVICES_SERIES)
     count = conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     if not count:
         return None
     first = conn.execute(select(d.series, d.year, d.number).where(d.id.in_(ids))
                          .order_by(d.delivery_date, d.series, d.number).limit(most)).all()
-    moved = sorted((item, quantity) for item, quantity in stored_since(conn, counted, taken) if quantity)
+    moved = sorted((item, quantity) for item, quantity in moved_by(conn, ids) if quantity)
     return BackDated(tuple(document_number(*row) for row in first), count, tuple(moved))

@@ -58,11 +58,12 @@ def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> lis
     """The warning for the DDTs among `notes`, just stored, that are dated before the stock
     sheet's count date; none without a stock sheet or a count date, or when every DDT is dated
     on or after it. DDTs stored now are stored after any count, which is never dated after
-    today (`stock-date-in-future`)."""
+    today (`stock-date-in-future`). A record of services rendered among them is no DDT and
+    moves no goods: it is left out."""
     counted = master.settings.stock_date
     if master.stock is None or counted is None:
         return []
-    before = [note for note in notes if note.day < counted]
+    before = [note for note in notes if note.is_ddt and note.day < counted]
     if not before:
         return []
     moved: dict[str, Decimal] = {}
