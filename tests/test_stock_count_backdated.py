@@ -308,3 +308,81 @@ def test_services_rendered_before_the_count_are_no_ddt_taken_off_it(ledger, at, 
     [shown] = told
     assert ("1 DDT registrato dopo la conta è datato prima della conta (DDT-2026-00001), e la merce è tolta dalle "
             "giacenze contate (A001 10)") in shown.message("it")
+
+
+def shown_and_shipped(ledger, master, day: date, tmp_path) -> tuple[tuple, tuple, list, list[Decimal]]:
+    """What the desk reads of A001 for `day`'s orders, then what ships: the production list's
+    row (asked, in stock, from stock, to make), the panel's cells of the day's T001 order
+    (reserved, available), the codes both told, and the A001 `ship --all` of `day` ships."""
+    import openpyxl
+
+    from toolkit.services.lists import production
+
+    told: list = []
+    sheet = openpyxl.load_workbook(production(master, ledger, day, day, tmp_path / "p.xlsx", "it", told)).worksheets[0]
+    [listed] = [row[3:7] for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] == "A001"]
+    with reading(ledger) as conn:
+        [number] = [o.number for o in load_orders(conn, occurrence_from=day, occurrence_to=day) if o.template == "T001"]
+    available = panel_a001(ledger, master, tmp_path, number, told)
+    return listed, available, [p.code for p in told], [q for _, q in shipped_a001(ship(master, ledger, day, all_open=True))]
+
+
+def test_a_count_on_a_holiday_shows_what_ships(ledger, at, tmp_path):
+    """Counted on Easter Monday (6 April 2026, no DDT that day); Thursday 2 April's DDT stored
+    on Tuesday the 7th came off the count, and the 9th's list, panel and shipping read 8 alike."""
+    counted = desk(date(2026, 4, 6))
+    at(date(2026, 4, 7))
+    assert create(counted, ledger, date(2026, 4, 2), with_catch_up=False).created
+    assert shipped_a001(ship(counted, ledger, date(2026, 4, 2), all_open=True)) == [(date(2026, 4, 2), D(12))]
+    at(NINTH)
+    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    assert shown_and_shipped(ledger, counted, NINTH, tmp_path) == (
+        (12, 8, 8, 4), (12, 8), ["stock-ddt-before-count", "stock-ddt-before-count"], [D(8)])
+
+
+def test_a_back_dated_ddt_voided_after_the_count_is_neither_taken_off_nor_told(ledger, at, tmp_path):
+    """DDT-2026-00001 (12 × A001 of the 9th, stored on the 11th) voided on the 13th: the count
+    holds its goods again and its order ships them first; the list and panel show the 20 and
+    name only DDT-2026-00002 (6 × A002), still in force."""
+    counted, made = late_ship_then_the_thirteenth(ledger, at)
+    void_ddt(counted, ledger, "DDT-2026-00001", "camion non partito")
+    told: list = []
+    assert panel_a001(ledger, counted, tmp_path, made, told) == (12, 8), "20 on hand, 12 for the 9th's order ahead"
+    [warned] = told
+    assert "1 DDT registrato dopo la conta è datato prima della conta (DDT-2026-00002)" in warned.message("it")
+    assert "(A002 6)" in warned.message("it"), "DDT-2026-00001 carried the other 24"
+    assert a001(ledger, counted) == D(20)
+    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    assert sorted(shipped_a001(done)) == [(THIRTEENTH, D(8)), (THIRTEENTH, D(12))], "the 9th's 12 first, then 8"
+
+
+def test_a_return_dated_before_the_count_and_stored_after_it_is_told_where_stock_is_shown(
+        sample_master, ledger, at, tmp_path):
+    """The return of 22 April stored on the 24th, counted on the 23rd: its goods are added to the
+    count, and the panel says so, naming its DDT and the goods that came back. The warning said a
+    return's goods were «tolta dalle giacenze contate (A056 -1)» and told the desk to add them
+    on Giacenze if the count had seen them, where they are to be taken off."""
+    from toolkit.services.orders import panel
+
+    at(date(2026, 4, 24))
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    with reading(ledger) as conn:
+        [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [line] = back.lines
+    assert line.quantity == -1
+    counted = sample_master.model_copy(update={"settings": replace(sample_master.settings,
+                                                                   stock_date=date(2026, 4, 23))})
+    told: list = []
+    panel(counted, ledger, tmp_path / "pannello.xlsx", "it", told=told)
+    [warned] = [p for p in told if p.code == "stock-ddt-before-count"]
+    assert f"1 DDT registrato dopo la conta è datato prima della conta ({back.number})" in warned.message("it")
+    assert warned.message("it") == (
+        f"Data giacenze è il 23/04/2026: 1 DDT registrato dopo la conta è datato prima della conta ({back.number}), e "
+        f"la merce resa è aggiunta alle giacenze contate ({line.item} 1), come rientrata con il DDT dopo la conta. Se "
+        "invece era già rientrata quando hai contato (un DDT registrato in ritardo), la conta la comprende già: togli "
+        "in Giacenze quelle quantità, così non sono aggiunte due volte.")
+    assert warned.message("en").endswith(
+        f"and the goods returned are added to the counted stock ({line.item} 1), as having come back with the DDT "
+        "after the count. If they had already come back when you counted (a DDT recorded late), the count already "
+        "holds them: take those quantities off Giacenze, so they are not added twice.")

@@ -33,25 +33,58 @@ NAMED = 5
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
     title=("DDT datati prima della conta, registrati dopo", "DDTs dated before the count, stored after it"),
-    it="Data giacenze è il {counted}: {ddts} {stored} {are} {dated} prima della conta ({numbers}), e la "
-       "merce è tolta dalle giacenze contate ({moved}), come uscita {with_them} dopo la conta. Se invece era già "
-       "uscita quando hai contato (un DDT registrato in ritardo), la conta la esclude già: aggiungi in Giacenze "
-       "quelle quantità, così non sono tolte due volte.",
-    en="Stock date is {counted}: {ddts} {stored} {are} dated before the count ({numbers}), and the goods are "
-       "taken off the counted stock ({moved}), as having left {with_them} after the count. If they had already left "
-       "when you counted (a DDT recorded late), the count already leaves them out: add those quantities on "
-       "Giacenze, so they are not taken off twice.")
+    it="Data giacenze è il {counted}: {ddts} {stored} {are} {dated} prima della conta ({numbers}), {moved}",
+    en="Stock date is {counted}: {ddts} {stored} {are} dated before the count ({numbers}), {moved}")
 
 
 @dataclass(frozen=True, slots=True)
 class Moved:
-    """What the DDTs moved of each item, in item order, each number read in the message's language
-    (a return's negative: goods that came back)."""
+    """What the `n` DDTs moved of each item, in item order, a return's negative (goods that came
+    back), said as what the stock does with it and what the desk does if the count saw it
+    already: goods that left are taken off the count, goods returned added to it, and a desk
+    told that a return's goods were «taken off» (A056 -1) would take the wrong ones off Giacenze."""
 
     quantities: tuple[tuple[str, Decimal], ...]
+    n: int = 1
 
     def shown(self, lang: str) -> str:
-        return ", ".join(f"{item} {wording.shown(quantity, lang)}" for item, quantity in self.quantities)
+        out = self._listed(lang, 1)
+        back = self._listed(lang, -1)
+        en = lang == "en"
+        if out and back:
+            return (f"and the goods are taken off the counted stock ({out}), as having left after the count, and "
+                    f"those returned are added to it ({back}), as having come back after it. If they had already left "
+                    "or come back when you counted (a DDT recorded late), the count already holds that: add on "
+                    "Giacenze the quantities that left and take off those returned, so they are not counted twice."
+                    if en else
+                    f"e la merce è tolta dalle giacenze contate ({out}), come uscita dopo la conta, e quella resa è "
+                    f"aggiunta ({back}), come rientrata dopo la conta. Se invece era già uscita o rientrata quando hai "
+                    "contato (un DDT registrato in ritardo), la conta ne tiene già conto: aggiungi in Giacenze le "
+                    "quantità uscite e togli quelle rese, così non sono contate due volte.")
+        many = self.n != 1
+        if back:
+            return (f"and the goods returned are added to the counted stock ({back}), as having come back with "
+                    f"{'the DDTs' if many else 'the DDT'} after the count. If they had already come back when you "
+                    "counted (a DDT recorded late), the count already holds them: take those quantities off Giacenze, "
+                    "so they are not added twice."
+                    if en else
+                    f"e la merce resa è aggiunta alle giacenze contate ({back}), come rientrata "
+                    f"{'con i DDT' if many else 'con il DDT'} dopo la conta. Se invece era già rientrata quando hai "
+                    "contato (un DDT registrato in ritardo), la conta la comprende già: togli in Giacenze quelle "
+                    "quantità, così non sono aggiunte due volte.")
+        return (f"and the goods are taken off the counted stock ({out}), as having left with "
+                f"{'the DDTs' if many else 'the DDT'} after the count. If they had already left when you counted "
+                "(a DDT recorded late), the count already leaves them out: add those quantities on Giacenze, so they "
+                "are not taken off twice."
+                if en else
+                f"e la merce è tolta dalle giacenze contate ({out}), come uscita {'con i DDT' if many else 'con il DDT'} "
+                "dopo la conta. Se invece era già uscita quando hai contato (un DDT registrato in ritardo), la conta la "
+                "esclude già: aggiungi in Giacenze quelle quantità, così non sono tolte due volte.")
+
+    def _listed(self, lang: str, sign: int) -> str:
+        """The items moved the way `sign` says (1: out, -1: back), each quantity as a positive number."""
+        return ", ".join(f"{item} {wording.shown(quantity * sign, lang)}" for item, quantity in self.quantities
+                         if quantity * sign > 0)
 
 
 def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
@@ -99,6 +132,4 @@ def _told(master: MasterData, counted: date, n: int, numbers: tuple[str, ...],
     return DDT_BEFORE_COUNT(
         master.locate_setting("stock_date"), counted=counted, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
         are=Agreed(n, ("è", "sono"), ("is", "are")), dated=Agreed(n, ("datato", "datati"), ("dated", "dated")),
-        stored=stored,
-        with_them=Agreed(n, ("con il DDT", "con i DDT"), ("with the DDT", "with the DDTs")),
-        numbers=Listed(numbers, n), moved=Moved(moved))
+        stored=stored, numbers=Listed(numbers, n), moved=Moved(moved, n))
