@@ -29,6 +29,9 @@ from toolkit.model.records import MasterData
 
 NAMED = 5
 """How many of the DDTs the warning names before saying how many more."""
+ITEMS_NAMED = 10
+"""How many of the items moved the warning names before saying how many more: a day's DDTs at M
+stored late moved 1,325 items, a message of 13,227 characters, where Excel's box shows 1,024."""
 
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
@@ -82,9 +85,11 @@ class Moved:
                 "esclude già: aggiungi in Giacenze quelle quantità, così non sono tolte due volte.")
 
     def _listed(self, lang: str, sign: int) -> str:
-        """The items moved the way `sign` says (1: out, -1: back), each quantity as a positive number."""
-        return ", ".join(f"{item} {wording.shown(quantity * sign, lang)}" for item, quantity in self.quantities
-                         if quantity * sign > 0)
+        """The items moved the way `sign` says (1: out, -1: back), each quantity as a positive
+        number, the first `ITEMS_NAMED` and how many more."""
+        moved = [f"{item} {wording.shown(quantity * sign, lang)}" for item, quantity in self.quantities
+                 if quantity * sign > 0]
+        return Listed(tuple(moved[:ITEMS_NAMED]), len(moved)).shown(lang)
 
 
 def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
