@@ -236,6 +236,31 @@ def test_the_panel_shows_reserved_and_available_per_line(ledger, desk, tmp_path)
     assert cells[numbers["T004"], "A001"] == (0, 90)   # the quotation holds nothing; T001 holds 10 of 100
 
 
+def test_the_panel_shows_each_line_what_shipping_gives_it_after_the_orders_earlier_lines(ledger, tmp_path):
+    """T001 lists A001 twice (10, then 5) with 12 in stock: its DDT carries 10 and 2, and the
+    panel showed 12 available on both lines; the second now shows the 2 it gets."""
+    import minimal
+    import openpyxl
+    from test_shipping import shipping_sheets
+
+    from toolkit.intake.validation import check
+    from toolkit.services.orders import panel
+
+    sheets = shipping_sheets(stock={"A001": 12, "A002": 100})
+    sheets["Righe modello"].append(["T001", "A001", 5, None, None])
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created if r["template"] == "T001"]
+    rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))["Righe"]
+                .iter_rows(values_only=True))
+    head = rows[0]
+    shown = [(r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
+    done = ship(master, ledger, DAY, all_open=True)
+    shipped = [ln.quantity for n in done.notes for ln in n.lines if ln.order_number == number and ln.item == "A001"]
+    assert shown == [(10, 12), (5, 2)]
+    assert shipped == [D(10), D(2)]
+
+
 def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
     from toolkit.core.lists import production_list
 

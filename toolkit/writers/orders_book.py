@@ -254,13 +254,20 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
                 services: Collection[str] = frozenset(), rests: Mapping[int, Rest] | None = None, lang: str = "it"
                 ) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """A row per order line, as tall as its description needs. A service's line reserves no
-    stock and has none available (blank): it is rendered, never taken from *Giacenze*."""
+    stock and has none available (blank): it is rendered, never taken from *Giacenze*. A line
+    has what the orders ahead leave less what the order's own lines before it still take of
+    the item, as shipping gives it (`toolkit.core.shipping` `available`) and the production
+    list counts it: an order of 10 and then 5 × A001 with 12 in stock showed 12 available on
+    both lines, and its DDT carried 10 and 2."""
     for order in orders:
         held = holds(order)
+        own: dict[str, Decimal] = {}
         for line in order.lines:
             service = line.item in services
             free = None if stock is None or service else max(
-                stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
+                stock.get(line.item, ZERO) - reservations.ahead(line.item, order) - own.get(line.item, ZERO), ZERO)
+            if line.to_ship > 0:
+                own[line.item] = own.get(line.item, ZERO) + line.to_ship
             description = described(line.description, (rests or {}).get(line.id), lang)
             yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped,
                     order.line_still_to_ship(line),
