@@ -7,6 +7,8 @@ Day-first text ("09/04/2026", "9.4.26") is accepted beside ISO dates and real da
 (datetime.date(2026, 4, 9), datetime.date(2026, 4, 9), datetime.date(2026, 4, 9))
 >>> to_date("4-gen-27"), to_date("4 gennaio 2027"), to_date("04-Jan-2027")
 (datetime.date(2027, 1, 4), datetime.date(2027, 1, 4), datetime.date(2027, 1, 4))
+>>> to_date("12 sett. 2026"), to_date("1 set 2026"), to_date("3 Febbr. 2027"), to_date("9 MAGG 26")
+(datetime.date(2026, 9, 12), datetime.date(2026, 9, 1), datetime.date(2027, 2, 3), datetime.date(2026, 5, 9))
 >>> to_date(46121.0)
 datetime.date(2026, 4, 9)
 >>> to_date("sabato")  # doctest: +IGNORE_EXCEPTION_DETAIL
@@ -33,15 +35,42 @@ _NAMED_MONTH = re.compile(r"^(\d{1,2})[\s\-/.]*([^\W\d_]{3,9})\.?[\s\-/.]*(\d{2}
 """A day with its month in words, as an Italian Excel shows a date formatted `g-mmm-aa`, `4-gen-27`,
 and gives it as text when the cell is copied or exported as such; `4 gennaio 2027`, `4-Jan-27`."""
 _MONTHS = {name: number for number, names in enumerate((
-    ("gen", "gennaio", "jan", "january"), ("feb", "febbraio", "february"), ("mar", "marzo", "march"),
-    ("apr", "aprile", "april"), ("mag", "maggio", "may"), ("giu", "giugno", "jun", "june"),
+    ("gen", "genn", "gennaio", "jan", "january"), ("feb", "febbr", "febbraio", "february"), ("mar", "marzo", "march"),
+    ("apr", "aprile", "april"), ("mag", "magg", "maggio", "may"), ("giu", "giugno", "jun", "june"),
     ("lug", "luglio", "jul", "july"), ("ago", "agosto", "aug", "august"),
-    ("set", "settembre", "sep", "sept", "september"), ("ott", "ottobre", "oct", "october"),
+    ("set", "sett", "settembre", "sep", "sept", "september"), ("ott", "ottobre", "oct", "october"),
     ("nov", "novembre", "november"), ("dic", "dicembre", "dec", "december")), 1) for name in names}
+"""A month's names, in any case, with or without a dot after them: Excel's three letters in both
+languages, the whole names, and the longer abbreviations an Italian desk writes by hand (`genn.`,
+`febbr.`, `magg.`, `sett.`: `12 sett. 2026` was refused as no date)."""
+_NO_YEAR = re.compile(r"^(\d{1,2})(?:[/.\-](\d{1,2})|[\s\-/.]*([^\W\d_]{3,9})\.?)$")
+"""A day and a month with no year (`3 gen.`, `12/04`): a date, but of which year the text does not
+say, so it is refused as such (`NoYear`) rather than guessed."""
 
 
 class NotADate(ValueError):
     """The cell holds something that is not a date, or an impossible one (31 February)."""
+
+
+class NoYear(NotADate):
+    """Written as a day and a month without the year (`3 gen.`, `12/04`): the message can ask for
+    the year, where "write the date as 09/04/2026" would not say what is missing.
+
+    >>> to_date("3 gen.")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    toolkit.basics.dates.NoYear: 3 gen.
+    >>> NoYear("3 gen.", 3, 1).shown
+    '03/01'
+    """
+
+    def __init__(self, original: object, day: int, month: int):
+        super().__init__(original)
+        self.day, self.month = day, month
+
+    @property
+    def shown(self) -> str:
+        return f"{self.day:02}/{self.month:02}"
 
 
 class ImpossibleDate(NotADate):
@@ -122,13 +151,24 @@ def _parse_text(text: str, original: object) -> date:
     elif (m := _NAMED_MONTH.match(text)) and m[2].casefold() in _MONTHS:
         d, mo, y = int(m[1]), _MONTHS[m[2].casefold()], _year(m[3])
     else:
-        raise NotADate(original)
+        raise _without_year(text, original)
     try:
         return date(y, mo, d)
     except ValueError:
         if 1 <= mo <= 12 and 1 <= y <= 9999 and d > 0:
             raise ImpossibleDate(original, y, mo) from None
         raise NotADate(original) from None
+
+
+def _without_year(text: str, original: object) -> NotADate:
+    """`NoYear` for a day and a month that exist in some year (29/02 too), else `NotADate`."""
+    m = _NO_YEAR.match(text)
+    if m is None:
+        return NotADate(original)
+    day, month = int(m[1]), int(m[2]) if m[2] else _MONTHS.get(m[3].casefold(), 0)
+    if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]:
+        return NoYear(original, day, month)
+    return NotADate(original)
 
 
 def _year(digits: str) -> int:

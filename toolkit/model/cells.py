@@ -47,7 +47,7 @@ from stdnum.it import codicefiscale, iva
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import ImpossibleDate, NotADate, months_of, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, NoYear, months_of, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
@@ -70,6 +70,11 @@ NOT_A_DATE = define(
     "not-a-date", "error",
     it="«{value}» non è una data valida: scrivi una data come 09/04/2026.",
     en="“{value}” is not a valid date: write a date such as 09/04/2026.")
+DATE_WITHOUT_YEAR = define(
+    "date-without-year", "error",
+    it="«{value}» non dice l'anno: scrivi la data intera, {day_month}/AAAA con il suo anno (es. {day_month}/2027).",
+    en="“{value}” does not say the year: write the whole date, {day_month}/YYYY with its year (e.g. "
+       "{day_month}/2027).")
 DATE_OUT_OF_RANGE = define(
     "date-out-of-range", "error",
     it="«{value}» non è una data di questi anni: scrivi una data dal 01/01/1950 in poi, come 09/04/2026 "
@@ -441,6 +446,8 @@ def _date(value: Any) -> date:
         day = to_date(value)
     except ImpossibleDate as wrong:
         refuse(NO_SUCH_DAY, value=value, month=wrong.month_shown, days=wrong.days)
+    except NoYear as short:
+        refuse(DATE_WITHOUT_YEAR, value=value, day_month=short.shown)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
     if day < OLDEST_DAY:
