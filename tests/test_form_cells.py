@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,18 @@ def test_a_form_reference_the_einvoice_cannot_carry_fails_the_form_at_its_cell(d
     with reading(open_ledger(workbook=desk)) as conn:
         assert conn.execute(select(schema.orders.c.origin, schema.orders.c.customer_reference)).all() == [
             ("form:buono.xlsx", "ODA 2026/118 - 50 EU")]
+
+
+def test_a_form_price_of_more_than_six_decimals_makes_the_order_at_the_price_the_ledger_keeps_and_says_so(
+        desk, tmp_path, capsys):
+    """25.12345678 was stored as 25.123457 with no word: the order is made at that price, warned at the price's cell."""
+    forms = tmp_path / "moduli"
+    form(forms / "otto-decimali.xlsx", "C001", date(2026, 4, 9), [("A001", 2, 25.12345678)])
+    code, _, files = convert(forms, desk, capsys)
+    assert (code, files["otto-decimali.xlsx"]["status"]) == (0, "converted"), files["otto-decimali.xlsx"]["problems"]
+    [warned] = files["otto-decimali.xlsx"]["problems"]
+    assert (warned["code"], warned["sheet"], warned["cell"]) == ("price-decimals-rounded", "Ordine", "C8")
+    assert "è preso come 25,123457" in warned["message"]
+    with reading(open_ledger(workbook=desk)) as conn:
+        assert conn.execute(select(schema.order_lines.c.unit_price, schema.order_lines.c.amount)).all() == [
+            (Decimal("25.123457"), Decimal("50.25"))]

@@ -18,7 +18,7 @@ from typing import Any
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location, address, column_index, column_letter
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range, text_date
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
@@ -493,8 +493,9 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
         if _is_total(item):
             continue
         line = _line(row, i, item, cell, at)
-        if isinstance(line, FormLine):
-            lines.append(line)
+        if isinstance(line, tuple):
+            lines.append(line[0])
+            problems += line[1]
         elif line:
             problems += line
     if not lines and not problems:
@@ -521,23 +522,24 @@ def _no_item(row: Sequence[Any], i: int, cell: Callable[[Sequence[Any], str], An
 
 
 def _line(row: Sequence[Any], i: int, item: str, cell: Callable[[Sequence[Any], str], Any],
-          at: Callable[[int, str], Location]) -> FormLine | list[Problem] | None:
+          at: Callable[[int, str], Location]) -> tuple[FormLine, list[Problem]] | list[Problem] | None:
     """A form's line, read as a template line's cells are (`Quantity`, `UnitPrice`: the same
-    parsing and limits as the master's); the problems of its cells; or None for an item with no
-    quantity, or zero, which a catalogue-style form lists for the customer to fill in."""
+    parsing and limits as the master's), with the warnings of its cells (a price rounded to the
+    ledger's six decimals); the errors of its cells; or None for an item with no quantity, or
+    zero, which a catalogue-style form lists for the customer to fill in."""
     raw_quantity, raw_price = cell(row, "quantity"), cell(row, "price")
     quantity, wrong = (None, None) if raw_quantity in (None, "") else read_cell(Quantity, raw_quantity,
                                                                                   at(i, "quantity"))
     price, wrong_price = (None, None) if raw_price in (None, "") else read_cell(UnitPrice, raw_price, at(i, "price"))
-    if wrong_price is None and price is not None and price < 0:
+    if price is not None and price < 0:
         wrong_price = NEGATIVE_PRICE(at(i, "price"), value=raw_price)
     problems = [p for p in (wrong, wrong_price) if p is not None]
-    if problems:
+    if errors(problems):
         return problems
     if not quantity:
         return None
     return FormLine(item, quantity, price, _text(cell(row, "note")), at(i, "item"), at(i, "quantity"),
-                    at(i, "price") if price is not None else None)
+                    at(i, "price") if price is not None else None), problems
 
 
 def _text(value: Any) -> str | None:

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -142,6 +142,15 @@ NOT_A_DUE_DAY = define(
     "not-a-due-day", "error",
     it="«{value}» non è un giorno del mese: scrivi un giorno da 1 a 31 (es. 10) oppure «FM» per la fine del mese.",
     en="“{value}” is not a day of the month: write a day from 1 to 31 (e.g. 10) or “FM” for the month's end.")
+PRICE_DECIMALS_ROUNDED = define(
+    "price-decimals-rounded", "warning",
+    title=("Prezzo con più di 6 decimali, arrotondato", "Price with more than 6 decimals, rounded"),
+    it="Il prezzo «{value}» ha più di 6 decimali, più di quanti ne tiene il registro: è preso come {kept} "
+       "(arrotondato al sesto decimale), negli ordini, nei DDT e nelle fatture. Se intendevi un altro prezzo "
+       "correggilo; per non avere l'avviso scrivilo con al massimo 6 decimali (in una formula: ARROTONDA(…;6)).",
+    en="Price “{value}” has more than 6 decimals, more than the ledger keeps: it is taken as {kept} (rounded to the "
+       "sixth decimal) on orders, DDTs and invoices. If you meant another price correct it; to clear the warning "
+       "write it with 6 decimals at most (in a formula: ROUND(…;6)).")
 TOO_MANY_DECIMALS = define(
     "too-many-decimals", "error",
     it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
@@ -245,6 +254,10 @@ class Kind(StrEnum):
     DUE_DAY = "day of month"
 
 
+_UNITS = {places: Decimal(1).scaleb(-places) for places in range(10)}
+"""The smallest unit of each number of decimals (`Decimal('0.000001')` for 6)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Cell:
     """The validator of one cell type: `read` turns a non-empty cell into the typed value (lax
@@ -262,6 +275,23 @@ class Cell:
     """The largest number the cell may hold, either way (`toolkit.basics.limits`)."""
     listed: tuple[str, ...] = ()
     """The values a workbook's dropdown offers for the cell, when they are a fixed list of codes."""
+    places: int | None = None
+    """The decimals the ledger keeps of the cell's number (a price's six: millionths), when a cell
+    with more is read rounded to them and warned (`kept`), rather than refused."""
+
+    def kept(self, value: Any) -> Decimal | None:
+        """The number as the ledger keeps it, rounded half-up to `places`, when `value` has more
+        decimals than that; None when it is kept as read.
+
+        >>> PRICE_CELL.kept(Decimal("0.12345678")), PRICE_CELL.kept(Decimal("0.1234565"))
+        (Decimal('0.123457'), Decimal('0.123457'))
+        >>> PRICE_CELL.kept(Decimal("18.50")), PRICE_CELL.kept(Decimal("0.1234560"))
+        (None, None)
+        """
+        if self.places is None or value.__class__ is not Decimal:
+            return None
+        rounded = value.quantize(_UNITS[self.places], ROUND_HALF_UP)
+        return None if rounded == value else rounded
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         lax: core_schema.CoreSchema = core_schema.no_info_plain_validator_function(self.read)
@@ -331,6 +361,14 @@ def _quantity(value: Any) -> Decimal:
             refuse(TOO_MANY_DECIMALS, value=value)
         number = shown
     return number
+
+
+def _price(value: Any) -> Decimal:
+    """A price within its limit, exact. A formula's float is read as Excel shows it, to 15
+    significant digits: 0.1 * 3 is 0.30000000000000004 in binary and 0.3 on the sheet, no price
+    of seventeen decimals to round."""
+    number = _bounded(PRICE)(value)
+    return Decimal(format(value, ".15g")) if value.__class__ is float and not value.is_integer() else number
 
 
 def _integer(value: Any) -> int:
@@ -808,9 +846,17 @@ Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMO
 ShareCapital = Annotated[Decimal, Cell(Kind.MONEY, _bounded(SHARE_CAPITAL), Decimal, limit=SHARE_CAPITAL)]
 """A company's share capital in euro, kept exact: up to 99,999,999,999.99, what FatturaPA's
 CapitaleSociale carries (`SHARE_CAPITAL`)."""
-UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]
-"""A unit price in euro, kept exact: at most 1,000,000.00 either way, so that a line's quantity ×
-price, and a month of them, stay within what the ledger stores."""
+PRICE_PLACES = 6
+"""The decimals a unit price is kept to in the ledger (millionths, `toolkit.ledger.types`)."""
+PRICE_CELL = Cell(Kind.MONEY, _price, Decimal, limit=PRICE, places=PRICE_PLACES)
+UnitPrice = Annotated[Decimal, PRICE_CELL]
+"""A unit price in euro: at most 1,000,000.00 either way, so that a line's quantity × price, and
+a month of them, stay within what the ledger stores; kept to the millionth, as the ledger keeps
+it: a price typed or worked out with more decimals (FatturaPA's PrezzoUnitario allows 8) is read
+rounded half-up to 6, and warned at its cell (`price-decimals-rounded`, `Cell.kept`)."""
+RoundingStep = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]
+"""A derived price's rounding step, a price's size: one finer than the millionth is refused by the
+pricing rules (`rounding-step-too-fine`), never rounded, as rounding it would change every price."""
 Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
 """0 to 100: `22`, `22%`, or a percent-formatted cell (0.22)."""
 Discount = Annotated[Decimal, Cell(Kind.PERCENT, _discount, Decimal)]
@@ -877,15 +923,24 @@ def read_cell(cell_type: Any, value: Any, location: Location | None) -> tuple[An
     """One cell outside the master data (an order form's quantity, price or date) read as the
     master's cell of `cell_type` (`Quantity`, `UnitPrice`, `Day`) reads it: the same parsing,
     limits and messages, so a slip the data check refuses (`1e20`, `1.500`, four decimals) is
-    refused there too, at its cell, and never reaches the ledger. The value, or the problem.
+    refused there too, at its cell, and never reaches the ledger. The value and None; None and
+    the error; or, for a price of more decimals than the ledger keeps, the price rounded to them
+    and the warning the data check gives (`price-decimals-rounded`).
 
     >>> read_cell(Quantity, "1,5", None)
     (Decimal('1.5'), None)
     >>> read_cell(Quantity, "1.500", Location("Ordine", "C8"))[1].code
     'ambiguous-number'
+    >>> price, warned = read_cell(UnitPrice, "0,12345678", Location("Ordine", "D8"))
+    >>> price, warned.message("it")[:56]
+    (Decimal('0.123457'), 'Il prezzo «0,12345678» ha più di 6 decimali, più di quan')
     """
     try:
-        return _one(cell_type).validate_python(value), None
+        read = _one(cell_type).validate_python(value)
     except ValidationError as bad:
         error = bad.errors(include_url=False)[0]
         return None, problem_type(error["type"])(location, **dict(error.get("ctx") or {}))
+    cell = cell_of(getattr(cell_type, "__metadata__", ()))
+    if cell is not None and (kept := cell.kept(read)) is not None:
+        return kept, PRICE_DECIMALS_ROUNDED(location, value=value, kept=kept)
+    return read, None

@@ -78,6 +78,7 @@ from toolkit.model.cells import (
     Postcode,
     Quantity,
     RecipientCode,
+    RoundingStep,
     ShareCapital,
     TaxCode,
     TaxRegime,
@@ -586,7 +587,7 @@ class PriceVersion(Record):
         "Ricarico %", "Markup %",
         "For a derived version: percent added to each of the base version's three prices (negative: taken off)",
         "10", default=None, aliases=("Percentuale", "Percent"))
-    rounding: UnitPrice | None = column(
+    rounding: RoundingStep | None = column(
         "Arrotondamento", "Rounding step",
         "For a derived version: each price is rounded half-up to a multiple of this step, positive with at most 6 "
         "decimals; empty or 0 = the cent",
@@ -663,7 +664,7 @@ class PriceRule(Record):
     markup: Markup | None = column(
         "Ricarico %", "Markup %", "For a derived price: percent added to the base price (negative: taken off)",
         "-10", default=None, aliases=("Percentuale", "Percent"))
-    rounding: UnitPrice | None = column(
+    rounding: RoundingStep | None = column(
         "Arrotondamento", "Rounding step",
         "For a derived price: rounded half-up to a multiple of this step, positive with at most 6 decimals; "
         "empty or 0 = the cent", "0.05", default=None,

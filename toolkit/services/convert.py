@@ -210,6 +210,7 @@ class PricedForm:
     digest: str
     draft: OrderDraft | None
     problems: tuple[Problem, ...]
+    """With a draft, the warnings of the form's cells (a price rounded to the ledger's decimals)."""
 
 
 Progress = Callable[[int, int, str], None]
@@ -511,9 +512,9 @@ def _form_one(options: Options, path: Path, read: tuple[RawWorkbook, str] | Exce
     if not options.future and (ahead := _far_ahead(form)) is not None:
         problems.append(ahead)
     draft, priced = price_form(options.master, form)
-    if problems:  # every mistake of the form at once: its cells' and its lines' prices
+    if errors(problems):  # every mistake of the form at once: its cells' and its lines' prices
         return FileResult(path, "failed", problems=(*problems, *priced), read=True), None
-    return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(priced))
+    return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, (*problems, *priced))
 
 
 def _far_ahead(form: Form) -> Problem | None:
@@ -654,7 +655,7 @@ def _plain(value: Any) -> Any:
 
 def _import_forms(options: Options, done: list[FileResult], payloads: list[Any], session: Any, lang: str) -> Converted:
     results = list(done)
-    drafts, positions, files, digests = [], [], [], []
+    drafts, positions, files, digests, warned = [], [], [], [], []
     first_of: dict[str, int] = {}
     twins: list[tuple[int, int]] = []
     index = {id(r): i for i, r in enumerate(results)}
@@ -670,6 +671,7 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
             results[i] = FileResult(result.file, "failed", problems=tuple(problems), read=True)
             continue
         drafts.append(draft)
+        warned.append(problems)
         positions.append(i)
         files.append(result.file.name)
         digests.append(key)
@@ -694,7 +696,7 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
                                                          orders=(number,), problems=(problem,)))
             elif k in stored:
                 results[positions[k]] = FileResult(file, "converted", read=True, orders=(stored[k],),
-                                                   problems=tuple(of_order.get(stored[k], ())))
+                                                   problems=(*warned[k], *of_order.get(stored[k], ())))
     for i, first in twins:
         made = results[first].orders
         results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(

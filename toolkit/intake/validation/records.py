@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from toolkit.basics.cells import Location, address
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, Severity, define
 from toolkit.basics.vat_ids import country_code
 from toolkit.basics.vocab import normalize
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
@@ -70,7 +70,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
         col = table.columns[column.key]
         for i, (kind, params) in found.items():
             mistakes.append((i, position, kind(Location(sheet, address(numbers[i], col), workbook), **params)))
-            failed.add(i)
+            if kind.severity is Severity.ERROR:
+                failed.add(i)
     mistakes.sort(key=lambda m: m[:2])
     if "postcode" in table.columns and "country" in table.columns:
         fields["postcode"] = _postcodes_abroad(cells[present.index(spec.column("postcode"))], fields["postcode"],
@@ -216,9 +217,10 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
         if found:
             kind, params = found[0]
             problems.append(kind(where, **params))
-            ok = False
-        else:
-            data[column.key] = read[0]
+            if kind.severity is Severity.ERROR:
+                ok = False
+                continue
+        data[column.key] = read[0]
     fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems
