@@ -3,13 +3,22 @@ read as the desk meant it, or refused (or warned) at its cell with what to write
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import minimal
 import pytest
 from conftest import with_stock_sheet
 
+from toolkit.basics.cells import SHEET_ROWS
+from toolkit.basics.problems import UnusableInput
+from toolkit.cli import app, output
+from toolkit.intake import tables
+from toolkit.intake.guard import vet_workbook
+from toolkit.intake.tables import read_tables
 from toolkit.intake.validation import check
 
 
@@ -76,3 +85,79 @@ def test_a_rounding_step_finer_than_the_millionth_is_still_refused_not_rounded()
     found = [(p.sheet, p.cell, p.code) for p in check(minimal.workbook(sheets)).problems]
     assert ("Versioni listino", "H4", "rounding-step-too-fine") in found
     assert not any(code == "price-decimals-rounded" for *_, code in found)
+
+
+def _ods(path: Path, blank_rows: int) -> Path:
+    """An .ods of a heading, `blank_rows` empty rows written as one repeated row (as LibreOffice
+    writes them), then a row of data: a few hundred bytes reaching past row 1,048,576."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        '<office:spreadsheet><table:table table:name="Prezzi">'
+        f'<table:table-row>{cell.format("Codice")}{cell.format("Prezzo")}</table:table-row>'
+        f'<table:table-row table:number-rows-repeated="{blank_rows}"><table:table-cell/></table:table-row>'
+        f'<table:table-row>{cell.format("A999")}{cell.format("12,50")}</table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("META-INF/manifest.xml", manifest)
+        package.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def toolkit(args: list[object], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*map(str, args), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_an_ods_with_data_past_excels_last_row_is_refused_not_cut(tmp_path, capsys):
+    """calamine reads an .ods's first 1,048,576 rows and drops the rest with no error: A999 at row 1,048,578
+    was lost, and the price list converted without it. Refused, naming the sheet and the row; nothing written."""
+    source = _ods(tmp_path / "listino.ods", SHEET_ROWS)
+    with pytest.raises(UnusableInput) as refused:
+        read_tables(source)
+    problem = refused.value.problem
+    assert problem.code == "file-sheet-too-many-rows"
+    assert problem.message("it") == (
+        f"Il file {source} ha nel foglio «Prezzi» dati alla riga 1048578, oltre l'ultima riga che tiene un foglio "
+        "di Excel (1048576): se ne terrebbero solo le righe fino alla 1048576 e le altre andrebbero perse senza dirlo, "
+        "quindi il file non viene letto. Tieni nel foglio al massimo 1048576 righe: cancella quelle che non "
+        "servono, o dividi i dati in due file.")
+    code, said = toolkit(["convert", source, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["file-sheet-too-many-rows"])
+    assert not (tmp_path / "out" / "listino.csv").exists()
+
+
+def test_the_guard_refuses_from_the_first_row_past_excels_last(tmp_path):
+    """Row 1,048,576 itself is Excel's, and calamine reads it: only data past it is refused (asked of the guard,
+    which counts the repeated rows without building them)."""
+    vet_workbook(_ods(tmp_path / "fino-all-ultima.ods", SHEET_ROWS - 2))
+    with pytest.raises(UnusableInput) as refused:
+        vet_workbook(_ods(tmp_path / "una-oltre.ods", SHEET_ROWS - 1))
+    assert "at row 1048577, past" in refused.value.problem.message("en")
+
+
+def test_a_csv_longer_than_an_excel_sheet_is_refused_at_its_first_row_past_it(tmp_path, capsys, monkeypatch):
+    """pandas reads every row of a CSV, but converted to a workbook the rows past Excel's last were dropped by
+    the writer with no word. The limit made small here, so the file is seven lines, not a million."""
+    monkeypatch.setattr(tables, "SHEET_ROWS", 5)
+    source = tmp_path / "prezzi.csv"
+    source.write_text("Codice;Prezzo\nA1;1\nA2;2\nA3;3\nA4;4\n;\nA6;6\n", encoding="utf-8")
+    code, said = toolkit(["convert", source, "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    [problem] = said["problems"]
+    assert (code, problem["code"]) == (2, "file-sheet-too-many-rows")
+    assert "foglio «prezzi» dati alla riga 7, oltre l'ultima riga che tiene un foglio di Excel (5)" in problem["message"]
+    assert not (tmp_path / "out" / "prezzi.xlsx").exists()
+    source.write_text("Codice;Prezzo\nA1;1\nA2;2\nA3;3\nA4;4\n;\n", encoding="utf-8")
+    assert len(read_tables(source).sheets[0].rows) == 6

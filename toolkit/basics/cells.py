@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SHEET_ROWS = 1_048_576
+"""The rows an Excel sheet holds (its last is row 1,048,576): no more are written in one, and a
+file that has more (an .ods of LibreOffice's larger sheets, a CSV) is refused, not cut."""
+
 
 def column_letter(col: int) -> str:
     if col < 1:

@@ -39,7 +39,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from toolkit.basics.cells import address
+from toolkit.basics.cells import SHEET_ROWS, address
 from toolkit.basics.files import open_elsewhere
 from toolkit.basics.problems import ProblemType, UnusableInput, define
 
@@ -149,6 +149,17 @@ FILE_SHEET_TOO_LARGE = define(
     en="The file {path} has cells up to {cell} in its sheet “{sheet}” ({cells} cells, at most {limit}), and "
        "reading it would exhaust memory: in Excel delete the empty rows and columns past the data "
        "(select them, Delete) and save it again.",
+)
+FILE_SHEET_TOO_MANY_ROWS = define(
+    "file-sheet-too-many-rows", "error",
+    it="Il file {path} ha nel foglio «{sheet}» dati alla riga {row}, oltre l'ultima riga che tiene un foglio di "
+       "Excel ({limit}): se ne terrebbero solo le righe fino alla {limit} e le altre andrebbero perse senza dirlo, "
+       "quindi il file non viene letto. Tieni nel foglio al massimo {limit} righe: cancella quelle che non "
+       "servono, o dividi i dati in due file.",
+    en="The file {path} has data in its sheet “{sheet}” at row {row}, past the last row an Excel sheet holds "
+       "({limit}): only its rows up to {limit} would be kept and the others lost without a word, so the file is not "
+       "read. Keep at most {limit} rows in the sheet: delete those you do not need, or split the data into two "
+       "files.",
 )
 FILE_NO_SHEETS = define(
     "file-no-sheets", "error",
@@ -1150,8 +1161,9 @@ _MAX_TAG = 2**20
 
 
 def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
-    """Refuse a table whose cells reach past `MAX_SHEET_CELLS`, counting repeated rows and
-    cells as calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
+    """Refuse a table whose cells reach past `MAX_SHEET_CELLS`, or whose data reaches past Excel's
+    last row (`too_many_rows`: calamine drops those rows), counting repeated rows and cells as
+    calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
     costs a grid of a million rows. Trailing empty rows and cells (LibreOffice writes a
     thousand repeated empty columns in every file) count only when a value follows them.
 
@@ -1176,6 +1188,7 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
             if closing:
                 if row_columns:
                     far = (rows + row_repeat, max(far[1], row_columns))
+                    _refuse_far_ods(path, table, far, max(rows + 1, SHEET_ROWS + 1))
                 rows += row_repeat
             else:
                 row_repeat, column, row_columns = _repeat(tag), 0, 0
@@ -1186,12 +1199,32 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
             if not tag.endswith(b"/>") or b"value-type" in tag:
                 row_columns = column + repeat
             column += repeat
-        if far[0] * max(far[1], 1) > MAX_SHEET_CELLS:
-            raise _refuse(
-                FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
-                cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
-            )
     return len(words) == len(ODS_TOTAL_WORDS)
+
+
+def _refuse_far_ods(path: Path, table: str, far: tuple[int, int], past: int) -> None:
+    """Refuse an .ods table whose farthest value, at `far` (row, column), makes its grid larger
+    than `MAX_SHEET_CELLS`, or lies past Excel's last row (`past`: the first row of data after
+    it), which calamine would drop with no error. Asked when a row with a value ends, the only
+    place the farthest value moves."""
+    if far[0] * far[1] > MAX_SHEET_CELLS:
+        raise _refuse(
+            FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
+            cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+        )
+    if far[0] > SHEET_ROWS:
+        raise too_many_rows(path, table, past)
+
+
+def too_many_rows(path: Path, sheet: str, row: int, limit: int = SHEET_ROWS) -> UnusableInput:
+    """The refusal of a sheet with data at `row`, past Excel's last (`SHEET_ROWS`): calamine
+    reads an .ods's rows up to that one and drops the rest with no error, and a CSV's rows past
+    it would be lost when written to a workbook. Nothing is read rather than part of the sheet.
+
+    >>> too_many_rows(Path("listino.ods"), "Prezzi", 1_048_577).problem.message("en")[:81]
+    'The file listino.ods has data in its sheet “Prezzi” at row 1048577, past the last'
+    """
+    return _refuse(FILE_SHEET_TOO_MANY_ROWS, path, sheet=sheet, row=row, limit=limit)
 
 
 ODS_TOTAL_WORDS = (b"database-range", b"SUBTOTAL(")

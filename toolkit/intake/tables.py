@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cells import SHEET_ROWS
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
@@ -169,7 +170,8 @@ def read_csv(path: Path) -> RawWorkbook:
     Every cell is read as text by pandas and turned into a number only when it is one in the
     file's own convention, so codes such as `007` keep their zeros. A cell reading `#N/A`,
     `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
-    workbook it came from (`error_cells.shown_errors`), never a name or a note."""
+    workbook it came from (`error_cells.shown_errors`), never a name or a note. A CSV with values
+    past the rows an Excel sheet holds is refused (`_past_the_sheet`)."""
     import pandas as pd
 
     text = _text(path)
@@ -181,7 +183,22 @@ def read_csv(path: Path) -> RawWorkbook:
     except Exception as exc:  # pandas' parser errors have many types
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
     rows = [[number(v, comma) for v in row] for row in frame.itertuples(index=False, name=None)]
+    if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
+        from toolkit.intake.guard import too_many_rows
+
+        raise too_many_rows(path, path.stem, past, SHEET_ROWS)
     return RawWorkbook(path.name, (RawSheet(path.stem, rows, errors=shown_errors(rows, 1, 1)),))
+
+
+def _past_the_sheet(rows: Sequence[Sequence[Any]]) -> int | None:
+    """The first row (1-based) holding a value past the rows an Excel sheet holds (`SHEET_ROWS`),
+    or None: a CSV that long is refused, as its rows past Excel's last would be lost when the
+    conversion writes it to a workbook (a master, an .xlsx), where an .ods's are when read.
+
+    >>> _past_the_sheet([["a"]] * SHEET_ROWS + [[None], ["b"]]), _past_the_sheet([["a"]] * SHEET_ROWS + [[None]])
+    (1048578, None)
+    """
+    return next((i + 1 for i in range(SHEET_ROWS, len(rows)) if any(v is not None for v in rows[i])), None)
 
 
 def text_rows(path: Path) -> list[list[str]]:

@@ -8,9 +8,10 @@ without a word. A writer counts its rows first (`check_rows`), or goes on in ano
 
 from __future__ import annotations
 
+from toolkit.basics.cells import SHEET_ROWS
 from toolkit.basics.problems import ProblemsFound, define
 
-ROWS_PER_SHEET = 1_048_576
+ROWS_PER_SHEET = SHEET_ROWS
 LINKS_PER_SHEET = 65_530
 
 TOO_MANY_ROWS = define(
