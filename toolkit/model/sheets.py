@@ -238,9 +238,12 @@ def markdown() -> str:
         "the cell's style or, in an .ods, its value type); "
         "*date* is a date cell or text written `09/04/2026` (day first), `2026-04-09` or with its month in words "
         "as Excel shows it (`4-gen-27`, `4 gennaio 2027`; a two-digit year as Excel reads it, `99` is 1999, `26` "
-        "2026), from 1950 on (a number "
+        "2026) or as a desk abbreviates it by hand, in any case, with or without the dot (`12 sett. 2026`, "
+        "`3 febbr. 2027`, `7 genn. 2027`, `9 magg. 26`, beside `gen`, `feb`, `mar`, `apr`, `mag`, `giu`, `lug`, "
+        "`ago`, `set`, `ott`, `nov`, `dic`), from 1950 on (a number "
         "typed alone, `15` for the 15th or `2026` for the year, is a day of 1900 or 1905 to Excel: refused, "
-        "`date-out-of-range`; a price list valid since 1999 is read);",
+        "`date-out-of-range`; a price list valid since 1999 is read); a day and month without the year (`3 gen.`, "
+        "`12/04`) is refused asking for the year (`date-without-year`), never guessed;",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
         "Numbers have limits, shown beside their type: a quantity (or weight) at most 1,000,000, a price",
@@ -248,7 +251,18 @@ def markdown() -> str:
         "They are what the ledger can store and multiply exactly (quantity × price, summed over a month,",
         "in 64-bit integers of thousandths, millionths and cents); a cell beyond its limit is a problem",
         "of the data check (`number-out-of-range`) at that cell. A quantity has three decimals at most",
-        "(`too-many-decimals`); a weight may have more, and a DDT's weight is rounded to the gram.",
+        "(`too-many-decimals`); a weight may have more, and a DDT's weight is rounded to the gram. A price is",
+        "kept to the millionth, as the ledger keeps it: one with more decimals (`0,12345678`; FatturaPA allows 8)",
+        "is read rounded half-up to 6, `0,123457`, and warned at its cell with the price taken",
+        "(`price-decimals-rounded`), in a template line, a price rule and an order form too; a formula's",
+        "price is read as Excel shows it, to 15 significant digits (`=0,1*3` is 0,3, not",
+        "0,30000000000000004). A rounding step finer than the millionth stays an error",
+        "(`rounding-step-too-fine`).",
+        "",
+        "No sheet may hold data past row 1,048,576, the last of an Excel sheet: an .ods of LibreOffice's",
+        "larger sheets, or a CSV given to `convert`, with a value past it is refused naming the sheet and the",
+        "row (`file-sheet-too-many-rows`, exit 2, nothing read), where its rows past that one were lost",
+        "without a word.",
         "",
     ]
     for s in SHEETS:
