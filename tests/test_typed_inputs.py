@@ -161,3 +161,20 @@ def test_a_csv_longer_than_an_excel_sheet_is_refused_at_its_first_row_past_it(tm
     assert not (tmp_path / "out" / "prezzi.xlsx").exists()
     source.write_text("Codice;Prezzo\nA1;1\nA2;2\nA3;3\nA4;4\n;\n", encoding="utf-8")
     assert len(read_tables(source).sheets[0].rows) == 6
+
+
+def test_a_quantity_with_decimals_of_an_item_counted_in_pieces_is_warned_at_its_cell():
+    """1,5 «pz» was ordered as 1.5 pieces every week with no word: a slip for 15, or 1 and 5. Warned at the
+    quantity; an item in kg takes its decimals as they are."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "C2", 1.5)
+    minimal.set_cell(sheets, "Articoli", "C3", "kg")
+    minimal.set_cell(sheets, "Righe modello", "C3", "2,5")
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
+        ("Righe modello", "C2", "quantity-fraction-of-whole-unit", "warning")]
+    assert result.problems[0].message("it") == (
+        "La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz», a unità intere: gli ordini la prenderebbero "
+        "così com'è. Scrivi la quantità intera che intendi; se l'articolo si vende davvero a frazioni, dagli nel "
+        "foglio Articoli un'unità di misura che le ha (es. kg).")
+    assert result.master is not None and result.master.template_lines[1].quantity == Decimal("2.5")

@@ -456,6 +456,7 @@ def test_english_names_any_order_extra_columns_and_offset_table():
 
 def test_italian_text_numbers_and_dates_are_read():
     sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Articoli", "C2", "kg")  # counted in kg, so a quantity with decimals is plain
     minimal.set_cell(sheets, "Righe modello", "C2", "1.234,5")
     minimal.set_cell(sheets, "Righe modello", "D2", "€ 18,50")
     minimal.set_cell(sheets, "Modelli ordine", "K2", "2/3/2026")

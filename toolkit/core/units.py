@@ -30,6 +30,18 @@ _SPELLINGS = (
 
 _KEY = {spelling: spellings[0] for spellings in _SPELLINGS for spelling in spellings}
 
+COUNTED_WHOLE = frozenset({"pz", "ct", "cf", "bt"})
+"""The units a desk counts whole: pieces, cartons, packs, bottles (`unit_key` spellings)."""
+
+
+def counted_whole(unit: str) -> bool:
+    """Whether a quantity of this unit has no decimals: 1,5 «pz» is a slip (15, or 1 and 5).
+
+    >>> counted_whole("Pezzi"), counted_whole("cartoni"), counted_whole("kg"), counted_whole("cf100")
+    (True, True, False, False)
+    """
+    return unit_key(unit) in COUNTED_WHOLE
+
 
 def unit_key(unit: str) -> str:
     """The unit as two spellings of it compare: without case, accents, blanks or dots, and a

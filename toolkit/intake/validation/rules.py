@@ -61,6 +61,7 @@ from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
 from toolkit.intake.validation.registration import registration
 from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
+from toolkit.intake.validation.whole_units import whole_units
 from toolkit.model.cells import FILES_SERIES, MONTH_END
 from toolkit.model.records import (
     SERIES_SETTINGS,
@@ -1328,7 +1329,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 RULES: tuple[Rule, ...] = (
     settings, registration, iban, unique_codes, references, customers, customer_texts, addresses, items, periods,
     price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines,
-    exceptions, stock, discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 
