@@ -178,3 +178,23 @@ def test_a_quantity_with_decimals_of_an_item_counted_in_pieces_is_warned_at_its_
         "così com'è. Scrivi la quantità intera che intendi; se l'articolo si vende davvero a frazioni, dagli nel "
         "foglio Articoli un'unità di misura che le ha (es. kg).")
     assert result.master is not None and result.master.template_lines[1].quantity == Decimal("2.5")
+
+
+def test_a_discount_typed_as_a_number_below_one_is_read_as_a_fraction_and_says_so():
+    """0,5 typed in *Sconto %* of a plain cell was 50 % off with no word, where a desk may mean half a percent.
+    The reading stays (a percent cell read without its format gives 0.5 for 50 %), told at the cell; a VAT rate of
+    0,22 is 22 % with no warning, as no rate is below 1 %; text «0,5» is 0,5 % as typed."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Prezzi", "G1", "Sconto %")
+    minimal.set_cell(sheets, "Prezzi", "G5", 0.5)
+    minimal.set_cell(sheets, "Prezzi", "G6", "0,5")
+    minimal.set_cell(sheets, "Prezzi", "F5", None)
+    minimal.set_cell(sheets, "Articoli", "D3", 0.04)
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
+        ("Prezzi", "G5", "percent-from-fraction", "warning")]
+    assert result.problems[0].message("it") == (
+        "«0,5» è letto come 50 %: un numero sotto 1, in una cella non formattata come percentuale, è preso come "
+        "frazione (0,5 = 50 %). Se intendevi 0,5 %, scrivi «0,5%»; se intendevi 50 %, scrivi 50 e l'avviso sparisce.")
+    assert [p.discount for p in result.master.prices[3:5]] == [Decimal(50), Decimal("0.5")]
+    assert result.master.items[1].vat_rate == Decimal(4)

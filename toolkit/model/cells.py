@@ -151,6 +151,15 @@ PRICE_DECIMALS_ROUNDED = define(
     en="Price “{value}” has more than 6 decimals, more than the ledger keeps: it is taken as {kept} (rounded to the "
        "sixth decimal) on orders, DDTs and invoices. If you meant another price correct it; to clear the warning "
        "write it with 6 decimals at most (in a formula: ROUND(…;6)).")
+PERCENT_FROM_FRACTION = define(
+    "percent-from-fraction", "warning",
+    title=("Numero sotto 1 letto come percentuale", "Number below 1 read as a percentage"),
+    it="«{value}» è letto come {percent} %: un numero sotto 1, in una cella non formattata come percentuale, è "
+       "preso come frazione (0,5 = 50 %). Se intendevi {value} %, scrivi «{value}%»; se intendevi {percent} %, "
+       "scrivi {percent} e l'avviso sparisce.",
+    en="“{value}” is read as {percent} %: a number below 1, in a cell not formatted as a percentage, is taken as "
+       "a fraction (0.5 = 50 %). If you meant {value} %, write “{value}%”; if you meant {percent} %, write "
+       "{percent} and the warning goes.")
 TOO_MANY_DECIMALS = define(
     "too-many-decimals", "error",
     it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
@@ -254,10 +263,6 @@ class Kind(StrEnum):
     DUE_DAY = "day of month"
 
 
-_UNITS = {places: Decimal(1).scaleb(-places) for places in range(10)}
-"""The smallest unit of each number of decimals (`Decimal('0.000001')` for 6)."""
-
-
 @dataclass(frozen=True, eq=False)
 class Cell:
     """The validator of one cell type: `read` turns a non-empty cell into the typed value (lax
@@ -275,23 +280,11 @@ class Cell:
     """The largest number the cell may hold, either way (`toolkit.basics.limits`)."""
     listed: tuple[str, ...] = ()
     """The values a workbook's dropdown offers for the cell, when they are a fixed list of codes."""
-    places: int | None = None
-    """The decimals the ledger keeps of the cell's number (a price's six: millionths), when a cell
-    with more is read rounded to them and warned (`kept`), rather than refused."""
-
-    def kept(self, value: Any) -> Decimal | None:
-        """The number as the ledger keeps it, rounded half-up to `places`, when `value` has more
-        decimals than that; None when it is kept as read.
-
-        >>> PRICE_CELL.kept(Decimal("0.12345678")), PRICE_CELL.kept(Decimal("0.1234565"))
-        (Decimal('0.123457'), Decimal('0.123457'))
-        >>> PRICE_CELL.kept(Decimal("18.50")), PRICE_CELL.kept(Decimal("0.1234560"))
-        (None, None)
-        """
-        if self.places is None or value.__class__ is not Decimal:
-            return None
-        rounded = value.quantize(_UNITS[self.places], ROUND_HALF_UP)
-        return None if rounded == value else rounded
+    warns: Callable[[Any, Any], Taken | None] | None = None
+    """What the cell warns of, given the cell as typed and the value read, when the desk may have
+    meant another: the value taken (a price rounded to the ledger's decimals, `_kept_price`; a
+    fraction read as a percentage, `_fraction_read`), the warning and its parameters; None for
+    most values. Asked once per distinct value (`toolkit.intake.validation.columns`)."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         lax: core_schema.CoreSchema = core_schema.no_info_plain_validator_function(self.read)
@@ -300,6 +293,10 @@ class Cell:
                 {True: core_schema.no_info_plain_validator_function(self.read_str), False: lax},
                 discriminator=str.__instancecheck__)
         return core_schema.lax_or_strict_schema(lax_schema=lax, strict_schema=core_schema.is_instance_schema(self.holds))
+
+
+Taken = tuple[Any, ProblemType, dict[str, Any]]
+"""A value a cell takes with a warning: the value, the warning, its parameters (`Cell.warns`)."""
 
 
 def refuse(kind: ProblemType, **params: Any) -> NoReturn:
@@ -369,6 +366,37 @@ def _price(value: Any) -> Decimal:
     of seventeen decimals to round."""
     number = _bounded(PRICE)(value)
     return Decimal(format(value, ".15g")) if value.__class__ is float and not value.is_integer() else number
+
+
+PRICE_PLACES = Decimal("0.000001")
+"""The millionth a unit price is kept to in the ledger (`toolkit.ledger.types`)."""
+
+
+def _kept_price(typed: Any, price: Any) -> Taken | None:
+    """A price of more decimals than the ledger keeps, taken rounded half-up to the millionth.
+
+    >>> _kept_price(0.12345678, Decimal("0.12345678"))[0], _kept_price("0,1234565", Decimal("0.1234565"))[0]
+    (Decimal('0.123457'), Decimal('0.123457'))
+    >>> _kept_price(18.5, Decimal("18.5")), _kept_price("0,1234560", Decimal("0.1234560"))
+    (None, None)
+    """
+    if price.__class__ is not Decimal:
+        return None
+    rounded = price.quantize(PRICE_PLACES, ROUND_HALF_UP)
+    return None if rounded == price else (rounded, PRICE_DECIMALS_ROUNDED, {"value": typed, "kept": rounded})
+
+
+def _fraction_read(typed: Any, percent: Any) -> Taken | None:
+    """A plain number below 1 read as a fraction (0,5 is 50 %), said: a desk typing 0,5 in
+    *Sconto %* or *Provvigione %* may mean half a percent, and was given fifty with no word. A
+    percent-formatted cell (`PercentShown`) shows what it is, and text (`0,5`) is read as typed.
+
+    >>> _fraction_read(0.5, Decimal(50))[2], _fraction_read(PercentShown(0.5), Decimal(50)), _fraction_read(8, 8)
+    ({'value': 0.5, 'percent': Decimal('50')}, None, None)
+    """
+    if typed.__class__ is float and 0 < abs(typed) < 1:
+        return percent, PERCENT_FROM_FRACTION, {"value": typed, "percent": percent}
+    return None
 
 
 def _integer(value: Any) -> int:
@@ -846,23 +874,25 @@ Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMO
 ShareCapital = Annotated[Decimal, Cell(Kind.MONEY, _bounded(SHARE_CAPITAL), Decimal, limit=SHARE_CAPITAL)]
 """A company's share capital in euro, kept exact: up to 99,999,999,999.99, what FatturaPA's
 CapitaleSociale carries (`SHARE_CAPITAL`)."""
-PRICE_PLACES = 6
-"""The decimals a unit price is kept to in the ledger (millionths, `toolkit.ledger.types`)."""
-PRICE_CELL = Cell(Kind.MONEY, _price, Decimal, limit=PRICE, places=PRICE_PLACES)
-UnitPrice = Annotated[Decimal, PRICE_CELL]
+UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _price, Decimal, limit=PRICE, warns=_kept_price)]
 """A unit price in euro: at most 1,000,000.00 either way, so that a line's quantity × price, and
 a month of them, stay within what the ledger stores; kept to the millionth, as the ledger keeps
 it: a price typed or worked out with more decimals (FatturaPA's PrezzoUnitario allows 8) is read
-rounded half-up to 6, and warned at its cell (`price-decimals-rounded`, `Cell.kept`)."""
+rounded half-up to 6, and warned at its cell (`price-decimals-rounded`, `_kept_price`)."""
 RoundingStep = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]
 """A derived price's rounding step, a price's size: one finer than the millionth is refused by the
 pricing rules (`rounding-step-too-fine`), never rounded, as rounding it would change every price."""
-Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
-"""0 to 100: `22`, `22%`, or a percent-formatted cell (0.22)."""
-Discount = Annotated[Decimal, Cell(Kind.PERCENT, _discount, Decimal)]
+Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal, warns=_fraction_read)]
+"""0 to 100: `22`, `22%`, or a percent-formatted cell (0.22); a plain number below 1 is a fraction,
+`0.5` is 50 %, warned at its cell (`percent-from-fraction`), as it may mean half a percent."""
+VatRate = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
+"""A VAT rate, read as `Percent` with no warning for a fraction: 0.22 is 22 % (no rate is below
+1 %, and a rate the law does not have is warned by the data check, `unusual-vat-rate`)."""
+Discount = Annotated[Decimal, Cell(Kind.PERCENT, _discount, Decimal, warns=_fraction_read)]
 """A percentage off, 0 to 100, as `Percent`; or discounts in cascade, `10+5` (14.5 %)."""
-Markup = Annotated[Decimal, Cell(Kind.PERCENT, _markup, Decimal)]
-"""A signed percentage, -99 to 1000: `10` adds 10 %, `-5` takes 5 % off; a percent-formatted cell too."""
+Markup = Annotated[Decimal, Cell(Kind.PERCENT, _markup, Decimal, warns=_fraction_read)]
+"""A signed percentage, -99 to 1000: `10` adds 10 %, `-5` takes 5 % off; a percent-formatted cell
+too; a plain number below 1 either way as `Percent`, a fraction, warned."""
 Day = Annotated[date, Cell(Kind.DATE, _date, date)]
 """A date cell, or text written `09/04/2026` (day first) or `2026-04-09`."""
 YesNo = Annotated[bool, Cell(Kind.BOOL, _yes_no, bool)]
@@ -941,6 +971,6 @@ def read_cell(cell_type: Any, value: Any, location: Location | None) -> tuple[An
         error = bad.errors(include_url=False)[0]
         return None, problem_type(error["type"])(location, **dict(error.get("ctx") or {}))
     cell = cell_of(getattr(cell_type, "__metadata__", ()))
-    if cell is not None and (kept := cell.kept(read)) is not None:
-        return kept, PRICE_DECIMALS_ROUNDED(location, value=value, kept=kept)
+    if cell is not None and cell.warns is not None and (taken := cell.warns(value, read)) is not None:
+        return taken[0], taken[1](location, **taken[2])
     return read, None

@@ -86,6 +86,7 @@ from toolkit.model.cells import (
     UnitPrice,
     UpperCode,
     VatNumber,
+    VatRate,
     Weekdays,
     Weight,
     YesNo,
@@ -519,7 +520,7 @@ class Item(Record):
         "Descrizione", "Description", "Description printed on documents", "Caffè in grani 1 kg",
         short=("Descr.", "Desc."))
     unit: Text = column("Unità di misura", "Unit", "Unit of measure", "pz", aliases=("UM", "U.M."))
-    vat_rate: Percent | None = column(
+    vat_rate: VatRate | None = column(
         "Aliquota IVA", "VAT rate",
         "VAT rate in percent (22, 10, 5, 4, 0), two decimals at most; one between 0 and 1 (`0,22` typed as text) "
         "is refused, as SDI rejects it (00424)", "22", default=None,
@@ -533,7 +534,7 @@ class Item(Record):
         "Servizio", "Service",
         "A service (insurance, a course): invoiced, but not goods that travel, so left off the DDT's goods and "
         "the production list", "no", default=False)
-    new_vat_rate: Percent | None = column(
+    new_vat_rate: VatRate | None = column(
         "Nuova aliquota IVA", "New VAT rate",
         "A VAT rate change written ahead: the rate of a DDT dated on or after the day in Dal (art. 6 DPR 633/72); "
         "empty = no change", "10", default=None)

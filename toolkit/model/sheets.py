@@ -232,7 +232,8 @@ def markdown() -> str:
         "and the Swiss `1’234.50`, while `1.500`, fifteen hundred to an Italian reader and one and a half to an "
         "English one, is refused as `ambiguous-number`: write `1500` or `1,5`); *percent* is `22`, `22%` or",
         "`0.22`, and a cell formatted as a percentage is read as it shows: `100%` is 100, `50%` is 50 (Excel keeps "
-        "them as 1 and 0.5; in a plain cell `1` is 1 % and a number below 1, `0.5`, a fraction: 50 %), in a live "
+        "them as 1 and 0.5; in a plain cell `1` is 1 % and a number below 1, `0.5`, a fraction: 50 %, warned at "
+        "its cell as it may mean half a percent, `percent-from-fraction`, but for a VAT rate), in a live "
         "book as in a file, a percent cell beside plain ones too (one showing `2200%`, 22 typed "
         "before the cell was formatted, is refused as it shows; in .xls, .xlsb and .ods files as in .xlsx, from "
         "the cell's style or, in an .ods, its value type); "

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from toolkit.basics.cells import address, column_index
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
 from toolkit.intake.sources import RawWorkbook
-from toolkit.model.cells import PRICE_DECIMALS_ROUNDED, Kind
+from toolkit.model.cells import Kind
 from toolkit.model.sheets import Column
 
 REQUIRED_VALUE = define(
@@ -51,8 +51,7 @@ def is_empty(value: Any) -> bool:
 
 def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
     """Each cell's typed value (`empty` for a blank optional cell) and the mistakes by index: an
-    error leaves its cell without a value, a warning (a price rounded to what the ledger keeps)
-    gives it the value warned of."""
+    error leaves its cell without a value, a warning (`Cell.warns`) gives it the value warned of."""
     if column.cell is not None and column.cell.read_str is str.strip and (stripped := _stripped(column, cells)) is not None:
         return _texts(column, stripped, empty)
     kinds = set(map(type, cells))
@@ -61,7 +60,7 @@ def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[
     typed = dict(zip(filled, _validate(column, [distinct[key] for key in filled])))
     if column.kind is Kind.CODE:
         typed = {key: _shared(value) for key, value in typed.items()}
-    rounded = _rounded(column, typed, distinct) if column.cell is not None and column.cell.places is not None else {}
+    warned = _warned(column, typed, distinct) if column.cell is not None and column.cell.warns is not None else {}
     if len(filled) < len(distinct):
         blank = _FAILED if column.required else empty
         typed.update((key, blank) for key in distinct.keys() - typed.keys())
@@ -72,23 +71,25 @@ def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[
             if value is _FAILED:
                 mistakes[i] = _mistake(column, cells[i])
                 values[i] = None
-    if rounded:
+    if warned:
         for i, key in enumerate(keys):
-            if key in rounded:
-                mistakes[i] = rounded[key]
+            if key in warned:
+                mistakes[i] = warned[key]
     return values, mistakes
 
 
-def _rounded(column: Column, typed: dict[Any, Any], distinct: dict[Any, Any]) -> dict[Any, Mistake]:
-    """The distinct numbers of more decimals than the ledger keeps (`Cell.kept`: a price's six),
-    made in `typed` the number it keeps, each with its warning: the record holds what the
-    ledger will, and the cell says so. Asked of the distinct values, not of every cell."""
-    assert column.cell is not None
+def _warned(column: Column, typed: dict[Any, Any], distinct: dict[Any, Any]) -> dict[Any, Mistake]:
+    """The distinct values the cell type warns of (`Cell.warns`: a price rounded to the ledger's
+    six decimals, a fraction read as a percentage), made in `typed` the value taken, each with
+    its warning: the record holds what the orders will, and the cell says so. Asked of the
+    distinct values, not of every cell."""
+    assert column.cell is not None and column.cell.warns is not None
+    warns = column.cell.warns
     warned: dict[Any, Mistake] = {}
     for key, value in typed.items():
-        if (kept := column.cell.kept(value)) is not None:
-            typed[key] = kept
-            warned[key] = (PRICE_DECIMALS_ROUNDED, {"value": distinct[key], "kept": kept})
+        if (taken := warns(distinct[key], value)) is not None:
+            typed[key] = taken[0]
+            warned[key] = taken[1:]
     return warned
 
 
