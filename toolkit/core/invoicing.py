@@ -45,7 +45,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -63,6 +63,7 @@ from toolkit.basics.vocab import (
 from toolkit.basics.wording import Agreed, Counted, Listed, first_numbers, shown
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
+from toolkit.core.letter_cited import Uncited, uncited
 from toolkit.core.letter_dates import Early, before_letter
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
@@ -670,6 +671,18 @@ def charging_vat(regime: str, invoices: Iterable[Invoice]) -> tuple[list[Invoice
     return [x for x in invoices if x.customer not in out], found
 
 
+def citing_letters(master: MasterData, invoices: Iterable[Invoice]) -> tuple[list[Invoice], list[Uncited]]:
+    """The invoices a run may issue, and the customers left out because one of their invoices
+    sells N3.5 while their *Clienti* row lacks the letter's protocol or date, which it must cite
+    (`toolkit.core.letter_cited`): all of such a customer's documents wait, as a `ChargedVat`
+    customer's do."""
+    invoices = list(invoices)
+    found = uncited(master, [(x.customer, line.vat_nature, line.order_number) for x in invoices
+                             if x.kind is InvoiceKind.INVOICE for line in x.lines if line.quantity])
+    out = {x.customer for x in found}
+    return [x for x in invoices if x.customer not in out], found
+
+
 @dataclass(frozen=True, slots=True)
 class _Waiting:
     """What a customer taken off the sheet has waiting, as its message names it: DDTs, or DDTs
@@ -814,12 +827,15 @@ class Plan:
     letters_crossed: tuple[tuple[str, Problem], ...] = field(default=())
     """(customer, its warning) for each customer whose letter of intent's ceiling the run
     reaches (`toolkit.core.intent_ceiling`), kept apart as `waiting_past_deadline` is."""
+    uncited: tuple[Uncited, ...] = field(default=())
+    """Customers whose N3.5 sales could not cite their letter of intent: left out likewise."""
 
     @property
     def stopping(self) -> list[Problem]:
-        """The errors that stop the run: all but those of the customers `left_out` and
-        `charged_vat`, which the run reports while it invoices everyone else."""
-        left = {x.problem for x in self.left_out} | {x.problem for x in self.charged_vat}
+        """The errors that stop the run: all but those of the customers `left_out`,
+        `charged_vat` and `uncited`, which the run reports while it invoices everyone else."""
+        left = ({x.problem for x in self.left_out} | {x.problem for x in self.charged_vat}
+                | {x.problem for x in self.uncited})
         return [p for p in self.problems if p.is_error and p not in left]
 
 
@@ -1135,10 +1151,13 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                                 with_goods=request.with_goods) for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
+    invoices, unlettered = citing_letters(master, invoices)
+    crossed = [w for w in crossed if w[0] not in {x.customer for x in unlettered}]
     waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code], request.today))
              for code in sorted(undelivered)]
     problems += [warning for _, warning in waits]
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed,
+                      unlettered)
 
 
 def before_letters(master: MasterData, buckets: dict[Any, list[tuple[Shipment, BillableGoods]]],
@@ -1280,16 +1299,18 @@ def held_warning(location: Location | None, customer: str, lines: int) -> Proble
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
                invoices: list[Invoice], pending: list[Pending], left_out: Sequence[LeftOut],
                charged: Sequence[ChargedVat] = (), waits: Sequence[tuple[str, Problem]] = (),
-               crossed: Sequence[tuple[str, Problem]] = ()) -> Plan:
+               crossed: Sequence[tuple[str, Problem]] = (), unlettered: Sequence[Uncited] = ()) -> Plan:
     """A plan from what its customers' shipments made: the invoices in numbering order, what
     waits by customer and reason, the problems in the order a run reports them (the request's,
-    the customers left out, those charging VAT under a regime without it, those held, the late
-    months)."""
+    the customers left out, those charging VAT under a regime without it, those whose letter of
+    intent could not be cited, those held, the late months)."""
     invoices.sort(key=numbering_order)
     pending.sort(key=lambda p: (p.customer, p.reason))
     left_out = sorted(left_out, key=lambda x: x.customer)
     charged = sorted(charged, key=lambda x: x.customer)
-    problems = [*problems, *(x.problem for x in left_out), *(x.problem for x in charged)]
+    unlettered = sorted(unlettered, key=lambda x: x.customer)
+    problems = [*problems, *(x.problem for x in left_out), *(x.problem for x in charged),
+                *(x.problem for x in unlettered)]
     for p in pending:
         if p.reason == "held":
             problems.append(held_warning(master.locate(customers[p.customer].source, "invoice_terms"), p.customer,
@@ -1298,7 +1319,7 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
     problems += previous_month_problems(invoices, request)
     problems += [warning for _, warning in crossed]
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits),
-                tuple(crossed))
+                tuple(crossed), tuple(unlettered))
 
 
 def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], changed: Collection[str],
@@ -1342,7 +1363,9 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     charged = [x for x in first.charged_vat if x.customer not in changed] + list(again.charged_vat)
     crossed = sorted([w for w in first.letters_crossed if w[0] not in changed] + list(again.letters_crossed),
                      key=lambda w: w[0])
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed)
+    unlettered = [x for x in first.uncited if x.customer not in changed] + list(again.uncited)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits, crossed,
+                      unlettered)
 
 
 def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None,
@@ -1499,17 +1522,38 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
     and every order of a customer invoiced immediately): one per order (`shipments`, one per
     order; several for an order of more lines than one takes, `invoice_parts`), a credit note
     beside it for negative lines, dated `day`, the order's date. Lines of no quantity bill nothing."""
-    return invoices_at_order_within(master, shipments, day, {})[0]
+    return _at_order(master, shipments, day, {})[0]
+
+
+class AtOrder(NamedTuple):
+    """The invoices at the order of some orders (`invoices_at_order_within`), what they warn of,
+    and the customers left out, their letter of intent not citable (`citing_letters`)."""
+
+    invoices: list[Invoice]
+    warned: list[Problem]
+    """The warnings of the letters' ceilings and dates, and the errors of lines no rate is known for."""
+    uncited: list[Uncited]
 
 
 def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], day: date,
                              ceilings: Mapping[str, Ceiling],
-                             known_rates: Mapping[tuple[str, date], Decimal] | None = None
-                             ) -> tuple[list[Invoice], list[Problem]]:
+                             known_rates: Mapping[tuple[str, date], Decimal] | None = None) -> AtOrder:
     """`invoices_at_order`, the N3.5 lines of customers whose letter of intent has a date rated
     at their item's VAT when sold before it (`before_letters`), and those of customers with a
     letter's `ceilings` kept within it as month end keeps them (`within_ceilings`), with its warnings;
-    `known_rates` as `plan_invoices` takes them."""
+    `known_rates` as `plan_invoices` takes them. A customer whose N3.5 sales could not cite its
+    letter is left out (`citing_letters`): its orders stay, their lines waiting to be invoiced."""
+    invoices, crossed = _at_order(master, shipments, day, ceilings, known_rates)
+    invoices, unlettered = citing_letters(master, invoices)
+    out = {x.customer for x in unlettered}
+    return AtOrder(invoices, [warning for code, warning in crossed if code not in out], unlettered)
+
+
+def _at_order(master: MasterData, shipments: Iterable[Shipment], day: date, ceilings: Mapping[str, Ceiling],
+              known_rates: Mapping[tuple[str, date], Decimal] | None = None
+              ) -> tuple[list[Invoice], list[tuple[str, Problem]]]:
+    """`invoices_at_order_within` before a customer is left out: the invoices in numbering order,
+    and each customer's warnings. `invoices_at_order` plans them all, as their days will issue them."""
     crossed: list[tuple[str, Problem]] = []
     lettered = {*ceilings, *(c.code for c in master.customers if c.intent_date is not None)}
     shipments = list(shipments)
@@ -1530,7 +1574,7 @@ def invoices_at_order_within(master: MasterData, shipments: Iterable[Shipment], 
         key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
         invoices += [invoice_of(customer, kind, key, Period(day, day), day, part, method, charge_stamp_duty=charge,
                                 with_goods=True) for kind, goods in kinds.items() for part in invoice_parts(goods)]
-    return sorted(invoices, key=numbering_order), [warning for _, warning in crossed]
+    return sorted(invoices, key=numbering_order), crossed
 
 
 def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: Mapping[str, Ceiling],

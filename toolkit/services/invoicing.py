@@ -75,6 +75,7 @@ from toolkit.core.invoicing import (
     recoded_as,
     shipments_of,
 )
+from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, uncited_sentence
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
@@ -275,6 +276,9 @@ class RunResult:
     """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
     charged_vat: list[ChargedVat] = field(default_factory=list)
     """Customers whose invoices would charge VAT under a regime without it: left out likewise."""
+    uncited: list[Uncited] = field(default_factory=list)
+    """Customers whose N3.5 sales could not cite their letter of intent, its protocol or date
+    missing on *Clienti*: left out likewise (`core.letter_cited`)."""
     returns_refused: list[Refused] = field(default_factory=list)
     """Returns giving back goods whose invoices credit notes, or a volume discount, took back
     already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
@@ -304,6 +308,7 @@ class RunResult:
             said += (f" Fuori da questa fatturazione, perché addebiterebbero IVA in un regime che non la addebita: "
                      f"{codes}." if lang == "it" else
                      f" Left out of this run, as they would be charged VAT under a regime without it: {codes}.")
+        said += uncited_sentence([x.problem for x in self.uncited], lang)
         return said + returns_refused_sentence([x.problem for x in self.returns_refused], lang)
 
     def _outcome(self, lang: str, *, next_step: bool) -> str:
@@ -537,7 +542,9 @@ class InvoicedAtOrder(NamedTuple):
 
     invoices: list[Invoice]
     refused: list[Problem]
-    """The errors of the returns left out, with month end's warnings on them (`issue_at_order`)."""
+    """The errors of the customers whose letter of intent their invoices could not cite (their
+    orders created, their invoices not issued: `core.invoicing.citing_letters`) and of the returns
+    left out, with month end's warnings on them (`issue_at_order`)."""
     warned: list[Problem]
     """The lines rated again for the invoices' day, one warning each (`rated_for_invoice`), and
     each customer whose letter of intent's ceiling the invoices reach (`intent_ceiling`)."""
@@ -561,12 +568,13 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
     rate_again(conn, rated)
     shipments = order_shipments(ordered_not_invoiced(conn, order_ids=order_ids))
-    invoices, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
-                                                 letter_rates(conn, master, shipments))
+    invoices, crossed, uncited = invoices_at_order_within(master, shipments, day,
+                                                          letter_ceilings(conn, master, shipments),
+                                                          letter_rates(conn, master, shipments))
     if errors(crossed):
         raise ProblemsFound(errors(crossed))
     issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
-    return InvoicedAtOrder(issued, refused, said + crossed)
+    return InvoicedAtOrder(issued, [x.problem for x in uncited] + refused, said + crossed)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
@@ -619,16 +627,18 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     (`returns_left_out`): its DDT is stored and waits, as month end would leave it, with the
     error naming it among the problems returned; the other DDTs are invoiced. Its goods did come
     back with the driver, so the DDT stays true to what moved; only the credit waits for the
-    desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
+    desk (`toolkit returns no-credit`, or month end once something is left to credit). So do
+    the DDTs of a customer whose N3.5 sales could not cite its letter of intent
+    (`core.invoicing.citing_letters`): the goods leave, the invoice waits for the letter."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments), with_goods=True)
     billables = Billables(shipments, frozenset(), {}, ceilings=letter_ceilings(conn, master, shipments),
                           known_rates=letter_rates(conn, master, shipments))
     result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
-    if not errors(problems):
+    if not errors(p for p in problems if p.code != LETTER_NOT_CITED.code):
         problems += chronology_problems(conn, master.settings, result.invoices)
-    if errors(problems):
+    if errors(p for p in problems if p.code != LETTER_NOT_CITED.code):
         raise ProblemsFound(problems)
     problems += issued_after_draft_runs(conn, master, result.invoices, "le fatture emesse con i DDT",
                                         "the invoices issued with the DDTs")
@@ -865,6 +875,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                         + [x.problem for x in held] + shipped_after_date(conn, request))
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), charged_vat=list(result.charged_vat),
+                         uncited=list(result.uncited),
                          returns_refused=returns_out, held=held)
     files: list[Path] = []
     with writing(ledger) as conn:
@@ -890,7 +901,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 latest = None if refused else latest_run_within(conn, request.month.start, request.month.end)
                 return RunResult(None, [], problems, list(result.pending), status=status,
                                  left_out=list(result.left_out), charged_vat=list(result.charged_vat),
-                                 returns_refused=returns_out, held=held, latest=latest)
+                                 uncited=list(result.uncited), returns_refused=returns_out, held=held, latest=latest)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id, matched)
             wrote_in(conn, RUN_FILES, run_id, out)
@@ -902,7 +913,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
                      left_out=list(result.left_out), charged_vat=list(result.charged_vat),
-                     returns_refused=returns_out, held=held)
+                     uncited=list(result.uncited), returns_refused=returns_out, held=held)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,

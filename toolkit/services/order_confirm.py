@@ -19,6 +19,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.invoicing import Invoice
+from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
@@ -93,7 +94,8 @@ class Confirmed:
     def summary(self, lang: str) -> str:
         """The closing sentence of a confirmation that left a return out, in `orders create`'s
         words (`returns_refused_sentence`); empty otherwise."""
-        return returns_refused_sentence(self.problems, lang).strip() if self.order is not None else ""
+        said = returns_refused_sentence(self.problems, lang) + uncited_sentence(self.problems, lang)
+        return said.strip() if self.order is not None else ""
 
 
 def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:

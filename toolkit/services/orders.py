@@ -34,6 +34,7 @@ from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
 from toolkit.core.invoicing import Invoice, invoices_at_order_within
+from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import (
     EFFECTS,
     AtOnce,
@@ -280,6 +281,7 @@ class Created:
         from toolkit.services.invoicing import returns_refused_sentence
 
         return (said + self._waiting(lang) + returns_refused_sentence(self.problems, lang)
+                + uncited_sentence(self.problems, lang)
                 + issued_on_their_day(len(self.documents_due), lang))
 
     @property
@@ -633,8 +635,9 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     for at, (day, orders) in enumerate(days):
         ids = [order_id for order_id, _, _ in orders]
         shipments = stored_shipments(conn, orders, line_ids)
-        planned, crossed = invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
-                                                    letter_rates(conn, master, shipments))
+        planned, crossed, uncited = invoices_at_order_within(master, shipments, day,
+                                                             letter_ceilings(conn, master, shipments),
+                                                             letter_rates(conn, master, shipments))
         if errors(crossed):
             raise ProblemsFound(errors(crossed))
         try:
@@ -642,7 +645,7 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
         except ProblemsFound as refused:
             raise ProblemsFound(_late_on_later_days(conn, master, refused.problems, days[at + 1:], line_ids)) from None
         invoices += issued
-        problems += crossed + left_out
+        problems += crossed + [x.problem for x in uncited] + left_out
     return invoices, problems
 
 
@@ -660,7 +663,7 @@ def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[
     for day, orders in later:
         shipments = stored_shipments(conn, orders, line_ids)
         planned += invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
-                                            letter_rates(conn, master, shipments))[0]
+                                            letter_rates(conn, master, shipments)).invoices
     named = {o.number: o.origin.reference for o in load_orders(
         conn, ids=[order_id for _, orders in later for order_id, _, _ in orders])}
     kept = []

@@ -34,6 +34,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.holds import as_before
 from toolkit.core.invoicing import Invoice
+from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import Order, OrderLine, OrderStatus, issued_on_their_day
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
@@ -235,7 +236,7 @@ class Shipped:
                         f" Services rendered recorded without a DDT (invoiced citing the order): {len(self.rendered)}.")
         from toolkit.services.invoicing import returns_refused_sentence
 
-        return (shipped + invoiced + returns_refused_sentence(self.problems, lang)
+        return (shipped + invoiced + returns_refused_sentence(self.problems, lang) + uncited_sentence(self.problems, lang)
                 + issued_on_their_day(len(self.documents_due), lang))
 
     def filed(self, lang: str) -> list[str]:

@@ -269,13 +269,14 @@ INTENT_WITHOUT_PROTOCOL = define(
     "letter-of-intent-without-protocol", "warning",
     title=("Dichiarazione d'intento senza protocollo", "Letter of intent without protocol"),
     it="Il cliente {code} acquista senza IVA con dichiarazione d'intento (Natura IVA N3.5), ma mancano il "
-       "protocollo o la data della dichiarazione: le sue fatture devono citarli. Scrivili nelle colonne "
-       "«Protocollo dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se "
-       "mancano), dalla ricevuta dell'Agenzia.",
+       "protocollo o la data della dichiarazione: le sue fatture devono citarli, e finché mancano la fatturazione "
+       "rifiuta i suoi documenti (ordini e DDT si fanno). Scrivili nelle colonne «Protocollo dichiarazione "
+       "d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se mancano), dalla ricevuta "
+       "dell'Agenzia.",
     en="Customer {code} buys without VAT on a letter of intent (VAT nature N3.5), but the letter's protocol or "
-       "date is missing: its invoices must cite them. Write them in the Clienti sheet's columns “Protocollo "
-       "dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's "
-       "receipt.")
+       "date is missing: its invoices must cite them, and while they are missing invoicing refuses its documents "
+       "(orders and DDTs are made). Write them in the Clienti sheet's columns “Protocollo dichiarazione "
+       "d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's receipt.")
 INTENT_WITHOUT_AMOUNT = define(
     "letter-of-intent-without-amount", "warning",
     title=("Dichiarazione d'intento senza importo", "Letter of intent without amount"),

@@ -1,0 +1,159 @@
+"""A sale without VAT on a letter of intent must cite it: an N3.5 customer whose *Clienti* row
+lacks the letter's protocol or date is warned by the check, orders and ships, but invoicing
+refuses its documents (month end, the invoices issued with the orders and with the DDTs, debit
+notes), with an error at the empty cell, while the other customers are invoiced; nothing is
+stored for it, and once the cells are filled its invoice cites the letter in a schema-valid
+e-invoice (AltriDatiGestionali INTENTO)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from test_credit_returns import APRIL
+
+from toolkit.basics.problems import Severity
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices, ordered_not_invoiced
+from toolkit.ledger.orders import load_orders
+from toolkit.services.invoicing import run
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+PROTOCOL = "26011512345678901-000001"
+LETTER_DAY = date(2026, 1, 15)
+APRIL_10 = date(2026, 4, 10)
+REFUSED = "letter-of-intent-not-cited"
+
+
+def _sheets(protocol: str | None, day: date | None, terms: str | None = None) -> dict:
+    """C002 buys on a letter of intent (N3.5) of this protocol (L3) and date (M3): 3 kg of coffee
+    (A001, 18.50 €) on 10 April; C001, with VAT, 24 l of milk (A002) the same day."""
+    s = minimal.sheets()
+    s["Modelli ordine"] = [s["Modelli ordine"][0]] + [
+        [code, customer, None, None, "Mensile giorno", None, None, 10, None, None, date(2026, 4, 1),
+         date(2026, 4, 30), None] for code, customer in (("T010", "C002"), ("T011", "C001"))]
+    s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None], ["T011", "A002", 24, None, None]]
+    for cell, value in (("K1", "Natura IVA"), ("K3", "N3.5"), ("L1", "Protocollo dichiarazione d'intento"),
+                        ("L3", protocol), ("M1", "Data dichiarazione d'intento"), ("M3", day),
+                        ("N1", "CAP"), ("N2", "10121"), ("N3", "00184"), ("O1", "Provincia"), ("O2", "TO"),
+                        ("O3", "RM"), ("P1", "Importo dichiarazione d'intento"), ("P3", 50000),
+                        ("Q1", "Termini di fatturazione"), ("Q3", terms)):
+        minimal.set_cell(s, "Clienti", cell, value)
+    return s
+
+
+def _master(protocol: str | None, day: date | None, terms: str | None = None):
+    result = check(minimal.workbook(_sheets(protocol, day, terms)))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+def _stored(ledger) -> list:
+    with reading(ledger) as conn:
+        return load_invoices(conn)
+
+
+def _refusals(problems) -> list[tuple]:
+    return [(p.sheet, p.cell, p.severity) for p in problems if p.code == REFUSED]
+
+
+def _cited(books, ledger, invoice, tmp_path) -> ET.Element:
+    """The stored invoice's e-invoice, valid against the official schema, read back."""
+    from fatturapa_reading import schema_errors
+
+    from toolkit.services.einvoice import export
+
+    written = export(books, ledger, out=tmp_path / "xml", run_id=invoice.run_id)
+    data = written.files[invoice.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == []
+    return ET.fromstring(data)
+
+
+def _letters(root: ET.Element) -> list[tuple]:
+    return [(e.findtext("Natura"), [(x.findtext("TipoDato"), x.findtext("RiferimentoTesto"),
+                                     x.findtext("RiferimentoData")) for x in e.findall("AltriDatiGestionali")])
+            for e in root.iter("DettaglioLinee") if e.findtext("Natura") == "N3.5"]
+
+
+@pytest.mark.parametrize("protocol, day, cell", [(None, None, "L3"), (PROTOCOL, None, "M3"),
+                                                 (None, LETTER_DAY, "L3")])
+def test_month_end_issues_the_others_refuses_the_letter_without_protocol_or_date_then_cites_it(
+        ledger, tmp_path, protocol, day, cell):
+    """Before, C002's April invoice went out N3.5 citing no letter (or a protocol without its
+    date), a file SDI takes and the Agenzia cannot match, corrected only by a credit note."""
+    books = _master(protocol, day)
+    [warned] = [p for p in check(minimal.workbook(_sheets(protocol, day))).problems
+                if p.code == "letter-of-intent-without-protocol"]
+    assert (warned.sheet, warned.cell) == ("Clienti", cell)
+    assert "la fatturazione rifiuta i suoi documenti" in warned.message()
+    assert "invoicing refuses its documents" in warned.message("en")
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    assert {n.customer for n in ship(books, ledger, APRIL_10, all_open=True).notes} == {"C001", "C002"}
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert result.run_id is not None
+    assert [(x.customer, x.kind) for x in _stored(ledger)] == [("C001", InvoiceKind.INVOICE)]
+    assert _refusals(result.problems) == [("Clienti", cell, Severity.ERROR)]
+    [refused] = [p for p in result.problems if p.code == REFUSED]
+    assert "Il cliente C002 ha 1 riga da fatturare senza IVA" in refused.message()
+    assert "OC-2026-00001" in refused.message() or "OC-2026-00002" in refused.message()
+    assert "Protocollo dichiarazione d'intento" in refused.message() and "then invoice again" in refused.message("en")
+    assert result.summary("it").endswith("che le loro fatture senza IVA devono citare: C002.")
+
+    fixed = _master(PROTOCOL, LETTER_DAY)
+    again = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in again.problems if p.is_error], [str(p) for p in again.problems]
+    [invoice] = again.invoices
+    assert invoice.customer == "C002" and {x.vat_nature for x in invoice.lines if x.item} == {"N3.5"}
+    assert _letters(_cited(fixed, ledger, invoice, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]
+
+
+def test_a_preview_names_the_refusal_and_a_draft_run_stores_nothing_for_the_customer(ledger):
+    books = _master(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    ship(books, ledger, APRIL_10, all_open=True)
+    preview = run(ledger, books, Request(APRIL, date(2026, 5, 4)), preview=True)
+    assert [x.customer for x in preview.invoices] == ["C001"] and _refusals(preview.problems)
+    draft = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+    assert [x.customer for x in _stored(ledger)] == ["C001"] and draft.run_id is not None
+
+
+def test_orders_are_created_and_their_invoice_at_the_order_waits_for_the_letter(ledger, tmp_path):
+    """C002 invoiced *Immediato*: its order is created (the desk takes orders whatever the letter),
+    its invoice is not issued and its lines wait; C001's order is created too. Before, the
+    invoice was issued at the order, N3.5 citing nothing."""
+    books = _master(None, None, "Immediato")
+    created = create(books, ledger, APRIL_10, with_catch_up=False)
+    assert _refusals(created.problems) == [("Clienti", "L3", Severity.ERROR)]
+    assert created.summary("it").endswith("che le loro fatture senza IVA devono citare: C002.")
+    with reading(ledger) as conn:
+        assert {o.customer for o in load_orders(conn)} == {"C001", "C002"}
+        waiting = ordered_not_invoiced(conn, customers=["C002"])
+    assert [(x.item, x.quantity) for x in waiting] == [("A001", D(3))]
+    assert _stored(ledger) == []
+
+    fixed = _master(PROTOCOL, LETTER_DAY, "Immediato")
+    ship(fixed, ledger, APRIL_10, all_open=True)
+    result = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
+    [invoice] = [x for x in result.invoices if x.customer == "C002"]
+    assert _letters(_cited(fixed, ledger, invoice, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]
+
+
+def test_ship_and_invoice_ships_every_ddt_and_invoices_all_but_the_letter_without_protocol(ledger):
+    """`ship --invoice`: the DDTs are stored (the goods leave), C001's invoice travels with its
+    goods, C002's waits with the error; before, it was issued N3.5 citing nothing."""
+    books = _master(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    shipped = ship(books, ledger, APRIL_10, all_open=True, invoice=True)
+    assert {n.customer for n in shipped.notes} == {"C001", "C002"}
+    assert [x.customer for x in shipped.invoices] == ["C001"]
+    assert _refusals(shipped.problems) == [("Clienti", "L3", Severity.ERROR)]
+    assert shipped.summary("en").endswith("the letter of intent their invoices without VAT must cite: C002.")
+    assert [x.customer for x in _stored(ledger)] == ["C001"]

@@ -1,0 +1,121 @@
+"""A sale without VAT on a letter of intent cites the letter: no protocol or date, no such invoice.
+
+The Agenzia matches each N3.5 sale to the letter its buyer filed by the protocol and date the
+e-invoice cites (*AltriDatiGestionali* `INTENTO`: RiferimentoTesto and RiferimentoData, both
+asked since 2022). An invoice without them is wrong, and once sent to SDI it is put right only
+by a credit note and a new invoice. The data check warns of an N3.5 customer whose *Clienti*
+row lacks them (`letter-of-intent-without-protocol`) and lets the desk order and ship, which
+cite no letter; invoicing is where the letter is cited, so there such a customer's documents
+are refused (`Uncited`): all of them, its credit notes with its invoices, as a customer charging
+VAT under a regime without it waits (`invoicing.ChargedVat`), so that its returns are matched to
+the invoices they follow. Everyone else is invoiced; the run after the cells are filled
+invoices it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import Counted, first_numbers
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.model.records import Customer, MasterData
+
+LETTER_NOT_CITED = define(
+    "letter-of-intent-not-cited", "error",
+    it="Il cliente {customer} ha {lines} da fatturare senza IVA con dichiarazione d'intento (N3.5), ordini "
+       "{orders}, ma nel foglio Clienti manca {missing} della dichiarazione: la fattura deve citare protocollo e "
+       "data (nella fattura elettronica, AltriDatiGestionali INTENTO), e inviata a SDI non si corregge più. I suoi "
+       "documenti non sono stati emessi e restano da fatturare; quelli degli altri clienti sì. Scrivi protocollo "
+       "e data della dichiarazione, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo dichiarazione "
+       "d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se mancano), poi fattura di "
+       "nuovo.",
+    en="Customer {customer} has {lines} to invoice without VAT on a letter of intent (N3.5), orders {orders}, but "
+       "the Clienti sheet lacks the letter's {missing}: the invoice must cite its protocol and date (in the "
+       "e-invoice, AltriDatiGestionali INTENTO), and once sent to SDI it cannot be corrected. Its documents were not "
+       "issued and wait to be invoiced; the other customers' were. Write the letter's protocol and date, from the "
+       "Agenzia's receipt, in the Clienti sheet's columns “Protocollo dichiarazione d'intento” and “Data "
+       "dichiarazione d'intento” (add them if missing), then invoice again.")
+
+LETTER_FIELDS = ("intent_protocol", "intent_date")
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """What of a letter a *Clienti* row lacks, as a message names it.
+
+    >>> Missing(("intent_protocol", "intent_date")).shown("it"), Missing(("intent_date",)).shown("en")
+    ('il protocollo e la data', 'date')
+    """
+
+    fields: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        words = {"intent_protocol": ("il protocollo", "protocol"), "intent_date": ("la data", "date")}
+        said = [words[name][lang == "en"] for name in self.fields]
+        return (" and " if lang == "en" else " e ").join(said)
+
+
+def missing(customer: Customer) -> tuple[str, ...]:
+    """The fields of its letter a customer's row leaves empty: protocol, date, both or none."""
+    return tuple(name for name in LETTER_FIELDS if not getattr(customer, name))
+
+
+def empty_cell(master: MasterData, customer: Customer) -> Location:
+    """The cell to fill: the first empty one of the letter's columns the sheet has, else the
+    customer's *Natura IVA* (a sheet without the columns: the message says to add them), as the
+    data check's warning names it."""
+    columns = master.layout.columns.get(customer.source.sheet, {}) if master.layout is not None else {}
+    name = next((x for x in missing(customer) if x in columns), "vat_nature" if columns else missing(customer)[0])
+    return master.locate(customer.source, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Uncited:
+    """A customer whose documents of a run would sell N3.5 while its row lacks its letter's
+    protocol or date: left out of the run, its documents waiting, with the error at the cell."""
+
+    customer: str
+    location: Location | None
+    fields: tuple[str, ...]
+    orders: tuple[str, ...]
+    """The orders of its N3.5 lines, in number order."""
+    lines: int
+
+    @property
+    def problem(self) -> Problem:
+        return LETTER_NOT_CITED(self.location, customer=self.customer, missing=Missing(self.fields),
+                                lines=Counted(self.lines, ("riga", "righe"), ("line", "lines")),
+                                orders=first_numbers(self.orders))
+
+
+def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> list[Uncited]:
+    """The customers, among `sold` (customer, nature, order of each line of the run's invoices),
+    whose N3.5 lines could not cite their letter: their row lacks its protocol or date."""
+    rows = {c.code: c for c in master.customers}
+    found: dict[str, list[str]] = {}
+    for code, nature, order in sold:
+        row = rows.get(code)
+        if nature == LETTER_OF_INTENT and row is not None and missing(row):
+            found.setdefault(code, []).append(order)
+    return [Uncited(code, empty_cell(master, rows[code]), missing(rows[code]), tuple(sorted(set(orders))),
+                    len(orders)) for code, orders in sorted(found.items())]
+
+
+def uncited_sentence(problems: Iterable[Problem], lang: str) -> str:
+    """The customers left out for their letter, as a run, a shipment or an order creation ends
+    by naming them: empty when there are none.
+
+    >>> uncited_sentence([Uncited("C002", None, ("intent_date",), ("OC-1",), 1).problem], "en")[-40:]
+    'ir invoices without VAT must cite: C002.'
+    """
+    codes = dict.fromkeys(str(dict(p.params)["customer"]) for p in problems if p.code == LETTER_NOT_CITED.code)
+    if not codes:
+        return ""
+    if lang == "en":
+        return (" Not invoiced, as the Clienti sheet lacks the protocol or date of the letter of intent their "
+                f"invoices without VAT must cite: {', '.join(codes)}.")
+    return (" Non fatturati, perché nel foglio Clienti manca il protocollo o la data della dichiarazione d'intento "
+            f"che le loro fatture senza IVA devono citare: {', '.join(codes)}.")
