@@ -157,3 +157,44 @@ def test_ship_and_invoice_ships_every_ddt_and_invoices_all_but_the_letter_withou
     assert _refusals(shipped.problems) == [("Clienti", "L3", Severity.ERROR)]
     assert shipped.summary("en").endswith("the letter of intent their invoices without VAT must cite: C002.")
     assert [x.customer for x in _stored(ledger)] == ["C001"]
+
+
+def _issued_without_letter(ledger, monkeypatch) -> tuple:
+    """C002's April invoice as a toolkit before the refusal issued it: N3.5, its letter's
+    protocol and date missing on *Clienti*, kept so."""
+    import toolkit.core.invoicing as invoicing
+
+    books = _master(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    ship(books, ledger, APRIL_10, all_open=True)
+    with monkeypatch.context() as before:
+        before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
+        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002"]
+    assert invoice.parties is not None and invoice.parties.buyer is not None
+    assert invoice.parties.buyer.intent_protocol is None
+    return books, invoice
+
+
+def test_a_debit_note_on_an_invoice_that_cited_no_letter_is_refused_until_the_row_gives_it(
+        ledger, tmp_path, monkeypatch):
+    """The note follows its invoice's letter, and that invoice cited none: refused at the empty
+    protocol, nothing stored; with the row's protocol and date, the note cites that letter.
+    Before, the note went out N3.5 citing nothing."""
+    from toolkit.services.debit_notes import debit
+
+    books, invoice = _issued_without_letter(ledger, monkeypatch)
+    refused = debit(ledger, books, invoice.number, D(10), None, "Adeguamento prezzo", date(2026, 5, 10),
+                    date(2026, 5, 10))
+    assert refused.note is None
+    assert [(p.code, p.sheet, p.cell) for p in refused.problems] == [
+        ("letter-of-intent-debit-not-cited", "Clienti", "L3")]
+    assert invoice.number in refused.problems[0].message() and "il protocollo e la data" in refused.problems[0].message()
+    assert len(_stored(ledger)) == 2
+
+    fixed = _master(PROTOCOL, LETTER_DAY)
+    done = debit(ledger, fixed, invoice.number, D(10), None, "Adeguamento prezzo", date(2026, 5, 10),
+                 date(2026, 5, 10))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert [x.vat_nature for x in done.note.lines] == ["N3.5"]
+    assert _letters(_cited(fixed, ledger, done.note, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]

@@ -9,7 +9,9 @@ cite no letter; invoicing is where the letter is cited, so there such a customer
 are refused (`Uncited`): all of them, its credit notes with its invoices, as a customer charging
 VAT under a regime without it waits (`invoicing.ChargedVat`), so that its returns are matched to
 the invoices they follow. Everyone else is invoiced; the run after the cells are filled
-invoices it.
+invoices it. A debit note at N3.5 follows its invoice's letter; on an invoice that cited none
+(issued by an earlier version) it cites the row's, and is refused while the row lacks it
+(`DEBIT_NOT_CITED`, `services.debit_notes`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,21 @@ LETTER_NOT_CITED = define(
        "issued and wait to be invoiced; the other customers' were. Write the letter's protocol and date, from the "
        "Agenzia's receipt, in the Clienti sheet's columns “Protocollo dichiarazione d'intento” and “Data "
        "dichiarazione d'intento” (add them if missing), then invoice again.")
+
+DEBIT_NOT_CITED = define(
+    "letter-of-intent-debit-not-cited", "error",
+    it="La nota di debito sulla fattura {invoice} del cliente {customer} sarebbe senza IVA (N3.5), ma la fattura "
+       "non ha citato la dichiarazione d'intento e nel foglio Clienti ne manca {missing}: la nota deve citare "
+       "protocollo e data, e inviata a SDI non si corregge più. Nulla è stato registrato. Scrivi protocollo e data "
+       "della dichiarazione che copriva la vendita, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo "
+       "dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se mancano), poi "
+       "rifai la nota.",
+    en="The debit note on customer {customer}'s invoice {invoice} would be without VAT (N3.5), but the invoice cited "
+       "no letter of intent and the Clienti sheet lacks the letter's {missing}: the note must cite its protocol and "
+       "date, and once sent to SDI it cannot be corrected. Nothing was stored. Write the protocol and date of the "
+       "letter that covered the sale, from the Agenzia's receipt, in the Clienti sheet's columns “Protocollo "
+       "dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), then issue the note "
+       "again.")
 
 LETTER_FIELDS = ("intent_protocol", "intent_date")
 

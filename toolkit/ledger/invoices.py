@@ -472,11 +472,12 @@ def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Pa
     payment, CIG and CUP as the invoices it corrects kept them (`as_corrected`): those it cites
     and those its returns take their goods back from (`matched`; an invoice of the same run
     prints today's). An invoice kept before its parties were prints today's, so it changes
-    nothing. `ProblemsFound` (the caller's transaction rolls back) for a note correcting
+    nothing; a debit note made with its parties (citing the letter of intent its invoice did not,
+    `services.debit_notes`) keeps them. `ProblemsFound` (the caller's transaction rolls back) for a note correcting
     invoices issued with and without split payment."""
     corrected: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
     for n, x in enumerate(invoices):
-        if x.kind is InvoiceKind.CREDIT_NOTE or x.debit_note:
+        if x.kind is InvoiceKind.CREDIT_NOTE or (x.debit_note and x.parties is None):
             corrected[n].update((c.id, (c.number, None)) for c in x.cites if c.id)
     for t in matched.taken:
         where = corrected[matched.notes[t.note]]

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
-from toolkit.core.credit_notes import AskedIn, creditable
+from toolkit.core.credit_notes import AskedIn, as_corrected, creditable
 from toolkit.core.debit_notes import (
     BAD_AMOUNT,
     amount_refused,
@@ -40,6 +40,7 @@ from toolkit.core.intent_ceiling import (
     item_rates,
 )
 from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months, recoded_as
+from toolkit.core.letter_cited import DEBIT_NOT_CITED, LETTER_FIELDS, Missing, empty_cell, missing
 from toolkit.core.letter_dates import debit_before_letter
 from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
@@ -49,7 +50,8 @@ from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
-from toolkit.model.records import MasterData
+from toolkit.model.parties import Buyer, Parties, party_book
+from toolkit.model.records import Customer, MasterData
 from toolkit.services.credit_notes import _not_found
 from toolkit.services.intent_letters import letter_ceilings, letter_year, rates_known
 from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
@@ -153,7 +155,10 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     key = rate_of(invoice, rate)
     letters = letter_ceilings(conn, master)
     ceiling = letters.get(invoice.customer)
-    cited = invoice.parties.buyer.intent_protocol if invoice.parties and invoice.parties.buyer else None
+    customer = next((c for c in master.customers if c.code == (_recoded(master, invoice) or invoice.customer)), None)
+    issued_to = invoice.parties.buyer if invoice.parties else None
+    stands_in = _standing_in(issued_to, customer)
+    cited = stands_in.intent_protocol if stands_in else issued_to.intent_protocol if issued_to else None
     if cited and (ceiling is None or cited != ceiling.protocol):
         ceiling = next((x for x in letters.values() if x.protocol == cited), None)
     protocol = cited or (ceiling.protocol if ceiling else None)
@@ -197,10 +202,17 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         if refusal is not None:
             return Debited(None, [refusal], invoice=invoice.number)
         key, within = beyond or key, [told] if told else []
-    row = _recoded(master, invoice) or invoice.customer
-    customer = next((c for c in master.customers if c.code == row), None)
+    bore = ((issued_to.intent_protocol, issued_to.intent_date) if issued_to
+            else (customer.intent_protocol, customer.intent_date) if customer else (None, None))
+    if key[1] == LETTER_OF_INTENT and not all(bore) and stands_in is None:
+        return Debited(None, [DEBIT_NOT_CITED(empty_cell(master, customer) if customer else None, invoice=invoice.number,
+                                              customer=invoice.customer,
+                                              missing=Missing(missing(customer) if customer else LETTER_FIELDS))],
+                       invoice=invoice.number)
     made = debit_note(invoice, amount, key, day, reason, charge_stamp_duty=bool(master.settings.stamp_duty_customer),
                       excluded=excluded_months(customer))
+    if key[1] == LETTER_OF_INTENT and stands_in is not None:
+        made = replace(made, parties=_citing(master, made, invoice, stands_in))
     drafts = refused_after_draft_runs(conn, master.settings, [made], workbook, "la nota di debito", "the debit note")
     if drafts:
         return Debited(None, drafts, invoice=invoice.number)
@@ -212,6 +224,28 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
         return Debited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
     return Debited(note, problems, invoice=invoice.number)
+
+
+def _standing_in(kept: Buyer | None, row: Customer | None) -> Customer | None:
+    """The *Clienti* row whose letter of intent a note at N3.5 cites in place of its invoice's:
+    an invoice issued without its letter's protocol or date (a toolkit before the refusal,
+    `core.letter_cited`), once the row gives both. A note follows its invoice's letter
+    (`core.credit_notes.as_corrected`), but one that cites none is a sale without VAT the
+    Agenzia cannot match; the row's letter is the one the desk says covered it, and the letter's
+    rules (its date, its year, its amount) then decide as for any note under it."""
+    if kept is None or (kept.intent_protocol and kept.intent_date) or row is None or missing(row):
+        return None
+    return row
+
+
+def _citing(master: MasterData, note: Invoice, invoice: Invoice, row: Customer) -> Parties:
+    """The note's parties as its invoice's corrected ones are kept (`as_corrected`), citing the
+    letter of `row` (`_standing_in`)."""
+    issued = as_corrected(note.parties_in(party_book(master)), [(invoice.number or "", invoice.parties)]
+                          if invoice.parties else [])
+    assert issued.buyer is not None and row.intent_date is not None
+    return replace(issued, buyer=replace(issued.buyer, intent_protocol=row.intent_protocol,
+                                         intent_date=row.intent_date.isoformat(), intent_letters=None))
 
 
 def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tuple[str, date, bool]]:
