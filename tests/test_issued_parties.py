@@ -290,8 +290,54 @@ def test_an_order_stored_before_schema_34_prints_with_todays_master(capsys, tmp_
     assert "Venditore Rinominato S.p.A." in cells and any(str(c).endswith(" NUOVO") for c in cells)
 
 
+def contacts_renamed(workbook: Path) -> None:
+    """Every contact person of *Contatti* renamed, with another phone and e-mail."""
+    book = openpyxl.load_workbook(workbook)
+    ws = book["Contatti"]
+    heads = [c.value for c in ws[1]]
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row, 1).value is not None:
+            for head, value in (("Nome", "{} NUOVO"), ("Telefono", "+39 02 000 0000"), ("Email", "nuovo@altrove.it")):
+                cell = ws.cell(row, heads.index(head) + 1)
+                cell.value = value.format(cell.value)
+    book.save(workbook)
+
+
+def test_a_reprinted_order_names_its_contact_as_first_printed(capsys, tmp_path, ordered):
+    """`print orders` after every contact person was renamed and given another phone and
+    e-mail: the orders' *Contatto* as `orders create --out` printed it, cell for cell."""
+    workbook, url, printed = ordered
+    assert "Contatto" in _cells(printed)
+    contacts_renamed(workbook)
+    again = tmp_path / "again" / "ordini.xlsx"
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", again, "--ledger", url)
+    assert code == 0, said
+    assert not any("NUOVO" in str(c) or "nuovo@altrove.it" in str(c) for c in _cells(again))
+    assert differences(again, printed) is None
+
+
+def test_an_order_whose_parties_kept_no_contact_reads_todays_contatti(capsys, tmp_path, ordered):
+    """Parties kept before the contact person was (their JSON without it) print the order's
+    *Contatto* from *Contatti* of the day, as every order did before."""
+    workbook, url, _ = ordered
+    ledger = open_ledger(url)
+    with writing(ledger) as conn:
+        kept = conn.execute(select(schema.issued_parties.c.id, schema.issued_parties.c.parties)).all()
+        assert any('"contact":{' in row.parties for row in kept)
+        for row in kept:
+            stored = parties.Parties.from_text(row.parties)
+            conn.execute(update(schema.issued_parties).where(schema.issued_parties.c.id == row.id)
+                         .values(parties=dataclasses.replace(stored, contact=None).text()))
+    contacts_renamed(workbook)
+    out = tmp_path / "today" / "ordini.xlsx"
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", out, "--ledger", url)
+    assert code == 0, said
+    assert any(" NUOVO – +39 02 000 0000 – nuovo@altrove.it" in str(c) for c in _cells(out))
+
+
 def test_orders_of_one_customer_and_destination_share_their_parties(ledger, sample_master):
-    """Orders cite the parties stored once for each customer and destination, a week apart too."""
+    """Orders cite the parties stored once for each customer, destination and contact person, a
+    week apart too."""
     from datetime import date
 
     from toolkit.services.orders import create
@@ -300,9 +346,10 @@ def test_orders_of_one_customer_and_destination_share_their_parties(ledger, samp
     for day in (date(2026, 4, 9), date(2026, 4, 16)):
         assert create(sample_master, ledger, day).created
     with reading(ledger) as conn:
-        rows = conn.execute(select(schema.orders.c.customer, schema.orders.c.ship_to, schema.orders.c.parties_id)).all()
+        rows = conn.execute(select(schema.orders.c.customer, schema.orders.c.ship_to, schema.orders.c.contact,
+                                   schema.orders.c.parties_id)).all()
     assert None not in {r.parties_id for r in rows}
-    assert len({r.parties_id for r in rows}) == len({(r.customer, r.ship_to) for r in rows}) < len(rows)
+    assert len({r.parties_id for r in rows}) == len({(r.customer, r.ship_to, r.contact) for r in rows}) < len(rows)
 
 
 def test_a_customer_is_one_buyer_whatever_its_destination_and_carrier(sample_master):

@@ -36,7 +36,7 @@ from toolkit.basics.problems import define
 from toolkit.basics.vocab import Choice, Choices, DocumentType, PaymentMethod
 from toolkit.basics.wording import count
 from toolkit.core.lines import DocumentLine
-from toolkit.model.parties import Parties, PartyBook
+from toolkit.model.parties import Parties, PartyBook, Person
 
 
 class OrderStatus(StrEnum):
@@ -342,12 +342,21 @@ class Order:
     documents_held: AtOnce = AtOnce()
     """The documents issued at once that wait for the order's day (`held_until_its_day`)."""
     parties: Parties | None = None
-    """The seller, customer and destination as the order printed them, kept by the ledger when it
-    stores it; None for an order of a ledger made before they were kept (schema 34)."""
+    """The seller, customer, destination and contact person as the order printed them, kept by
+    the ledger when it stores it; None for an order of a ledger made before they were kept
+    (schema 34). Parties kept before the contact was have none (`contact_in`)."""
 
     def parties_in(self, book: PartyBook) -> Parties:
         """The parties as printed, else (an order of an older ledger) as the master says today."""
-        return self.parties or book.parties(self.customer, self.ship_to)
+        return self.parties or book.parties(self.customer, self.ship_to, contact=self.contact)
+
+    def contact_in(self, book: PartyBook) -> Person | None:
+        """The contact person as printed; for an order whose kept parties hold none (stored
+        before the contact was kept) its *Contatti* row as the master says today."""
+        kept = self.parties_in(book).contact
+        if kept is None and self.contact and self.parties is not None:
+            return book.parties(self.customer, self.ship_to, contact=self.contact).contact
+        return kept
 
     @property
     def quantity(self) -> Decimal:

@@ -336,8 +336,9 @@ def _items_twice(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> list[int]:
 
 
 def _parties(drafts: Sequence[OrderDraft], book: PartyBook) -> list[Parties]:
-    """Each draft's parties: its customer and destination, no carrier (an order names none)."""
-    return [book.parties(d.customer, d.ship_to) for d in drafts]
+    """Each draft's parties: its customer, destination and contact person, no carrier (an order
+    names none)."""
+    return [book.parties(d.customer, d.ship_to, contact=d.contact) for d in drafts]
 
 
 StoredOrder = tuple[int, str, OrderDraft]
@@ -554,7 +555,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
     header = conn.execute(select(schema.orders).where(o.id == quotation.id)).one()
     (number,) = draw_numbers(conn, [(series, day.year)])
     created_at, created_by = now(), user()
-    (parties_id,) = parties.keep(conn, [book.parties(header.customer, header.ship_to)])
+    (parties_id,) = parties.keep(conn, [book.parties(header.customer, header.ship_to, contact=header.contact)])
     (order_id,) = insert_numbered(conn, schema.orders, [dict(
         series=series, year=day.year, number=number, template=None, occurrence=quotation.occurrence,
         order_date=day, customer=header.customer, ship_to=header.ship_to, contact=header.contact,

@@ -119,7 +119,7 @@ customers' credit figures (`toolkit.ledger.unshipped`).
 `toolkit.core.orders.AtOnce`) that an order made before its day waits to issue on that day
 (schema 30); NULL once issued, and for every other order.
 
-`parties_id`: the seller, customer and destination the order printed (`issued_parties`), so
+`parties_id`: the seller, customer, destination and contact person the order printed (`issued_parties`), so
 `toolkit print orders` prints it again as it was; NULL on an order stored before schema 34,
 printed with the master data of the day."""
 
@@ -362,7 +362,7 @@ issued_parties = Table(
     Column("digest", String(64), nullable=False, unique=True),
     Column("parties", Text, nullable=False),
 )
-"""The parties issued documents printed (seller, buyer, destination, carrier:
+"""The parties issued documents printed (seller, buyer, destination, carrier, an order's contact:
 `toolkit.model.parties.Parties`), as JSON, each distinct one once (`digest`, its SHA-256):
 documents cite theirs by `parties_id`, so a day's 3,000 DDTs for the same customers add no
 row but for a customer whose data changed, and a month's invoices a few thousand at most.

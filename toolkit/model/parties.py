@@ -8,7 +8,7 @@ reads them from there. Documents stored before the ledger kept them have none; f
 master data of today stands in (`PartyBook.parties`), as it always did.
 
 Each record holds only what a document prints of its party, under the names the master records
-use (`Customer`, `ShipTo`, `Carrier`, `Settings`), so the writers read either alike.
+use (`Customer`, `ShipTo`, `Carrier`, `Contact`, `Settings`), so the writers read either alike.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import InvoiceGrouping, Liquidation, PaymentMethod
 from toolkit.model.memo import per_master
-from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
+from toolkit.model.records import Carrier, Contact, Customer, MasterData, Settings, ShipTo
 
 P = TypeVar("P")
 
@@ -112,14 +112,26 @@ class Haulier:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """The contact person (persona di contatto) an order printed: its *Contatti* row then."""
+
+    code: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Parties:
     """Everyone an issued document names. `buyer` is None only for a document of an old ledger
-    whose customer is no longer in the master data."""
+    whose customer is no longer in the master data. `contact` is an order's alone (*Contatto*);
+    parties kept before it was, and every DDT's and invoice's, have None."""
 
     seller: Seller
     buyer: Buyer | None
     destination: Destination | None = None
     carrier: Haulier | None = None
+    contact: Person | None = None
 
     def text(self) -> str:
         """The JSON the ledger keeps: keys sorted, no spaces, so equal parties give equal text.
@@ -133,6 +145,8 @@ class Parties:
             for name in later:
                 if name in values and values[name] is None:
                     del values[name]
+        if parts["contact"] is None:
+            del parts["contact"]
         return json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -148,7 +162,7 @@ class Parties:
             buyer["intent_letters"] = tuple(tuple(letter) for letter in buyer["intent_letters"])
         return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, buyer),
                    destination=_made(Destination, found.get("destination")),
-                   carrier=_made(Haulier, found.get("carrier")))
+                   carrier=_made(Haulier, found.get("carrier")), contact=_made(Person, found.get("contact")))
 
 
 _ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters", "payment_method", "invoice_grouping")
@@ -201,17 +215,20 @@ class PartyBook:
         self._customers = {c.code: c for c in master.customers}
         self._ship_to = {s.code: s for s in master.ship_to}
         self._carriers = {c.code: c for c in master.carriers}
-        self._made: dict[tuple[str, str | None, str | None], Parties] = {}
+        self._contacts = {c.code: c for c in master.contacts}
+        self._made: dict[tuple[str, str | None, str | None, str | None], Parties] = {}
         self._buyers: dict[str, Buyer | None] = {}
 
-    def parties(self, customer: str, ship_to: str | None = None, carrier: str | None = None) -> Parties:
-        """The parties a document of this customer, destination and carrier prints today."""
-        key = (customer, ship_to, carrier)
+    def parties(self, customer: str, ship_to: str | None = None, carrier: str | None = None,
+                contact: str | None = None) -> Parties:
+        """The parties a document of this customer, destination and carrier, and an order of
+        this contact person, prints today."""
+        key = (customer, ship_to, carrier, contact)
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = Parties(
                 seller=self.seller, buyer=self._buyer(customer), destination=self._destination(ship_to),
-                carrier=self._haulier(carrier))
+                carrier=self._haulier(carrier), contact=self._person(contact))
         return made
 
     def payment_method(self, customer: str) -> PaymentMethod | None:
@@ -239,6 +256,10 @@ class PartyBook:
     def _destination(self, code: str | None) -> Destination | None:
         found: ShipTo | None = self._ship_to.get(code) if code else None
         return _copied(Destination, found) if found else None
+
+    def _person(self, code: str | None) -> Person | None:
+        found: Contact | None = self._contacts.get(code) if code else None
+        return _copied(Person, found) if found else None
 
     def _haulier(self, code: str | None) -> Haulier | None:
         found: Carrier | None = self._carriers.get(code) if code else None

@@ -2,8 +2,8 @@
 any time, exactly as its first printing wrote it. Orders, DDTs and invoices carry the parties
 they were stored with (`toolkit.model.parties`, kept by the ledger when it stored them), so the
 master data changed since does not change them; a draft run's invoices too (undo the run and run
-it again to take a change). An order's contact person is the one exception: it is read from
-*Contatti* at each printing, as the parties keep none.
+it again to take a change). An order keeps its contact person with them; one stored before it
+was kept reads *Contatti* at each printing.
 
 The first printing (`orders create --out`, `ship --out`, the invoices' copies) and a reprint
 (`toolkit print`) go through `write_and_mark`: the same writer, then the ledger records when

@@ -87,14 +87,14 @@ TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL
 
 def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
                           rests: Mapping[int, Rest] | None = None) -> Path:
-    """One A4 sheet per order, its seller, customer and destination as it was first printed
-    (`Order.parties_in`: as the master says today for an order stored before they were kept).
+    """One A4 sheet per order, its seller, customer, destination and contact person as it was
+    first printed (`Order.parties_in`, `Order.contact_in`: as the master says today for an order
+    stored before they were kept).
     A customer taken off *Clienti* since, on an order that kept no parties, is printed by its
     code, as a DDT without its parties is: one removed customer must not lose the day's reprint.
     A line that is the rest of one cut at a VAT rate change says so after its description
     (`rests`, by line id: *resto della riga 1, IVA 10 % dal 04/01/2027*)."""
     master_parties = party_book(master)
-    contacts = {c.code: c for c in master.contacts}
     t = labeller(lang)
 
     label_column = fitting_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0], bold=True)
@@ -120,7 +120,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             left = party_lines(customer, lang) if customer else [order.customer]
             right = address_lines(parties.destination, customer) if customer else []
             row = side_by_side(sheet, row + 1, left, right, fmt, widths) + 1
-            contact = contacts.get(order.contact) if order.contact else None
+            contact = order.contact_in(master_parties)
             extras = (
                 ("doc.contact", " – ".join(x for x in (contact.name, contact.phone, contact.email) if x)
                  if contact else None),
