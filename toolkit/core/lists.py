@@ -23,6 +23,7 @@ from toolkit.core.delivery_rate import Rest, described
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import area_carrier, number_key, route_area, route_carrier, stock_levels
+from toolkit.model.parties import Buyer, Destination, Parties
 from toolkit.model.records import Carrier, Customer, MasterData, ShipTo
 
 ZERO = Decimal(0)
@@ -153,19 +154,25 @@ def distribution_list(orders: Sequence[Order], master: MasterData, date_from: da
 
 
 def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                  date_to: date | None = None, rests: Mapping[int, Rest] | None = None) -> OrderList:
+                  date_to: date | None = None, rests: Mapping[int, Rest] | None = None,
+                  shipped_as: Mapping[int, Parties] | None = None) -> OrderList:
     """Every order of the period, shipped or not, each line with what is shipped and what is left;
     a line that is the rest of one cut at a VAT rate change says so (`rests`, by line id), as on
-    the order."""
+    the order. An order a DDT shipped names its customer and delivery address as its latest DDT
+    printed them (`shipped_as`, by order id): a list of last month tells where the goods went,
+    not where the customer has moved since; an order not shipped names them as the master says
+    today, where `ship` will send it. The route an order is listed under is today's."""
     date_to = date_to or date_from
     kept = [o for o in orders if date_from <= o.occurrence <= date_to]
-    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {}))
+    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {},
+                                                       shipped_as=shipped_as or {}))
 
 
-def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest]
-            ) -> tuple[Route, ...]:
+def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest],
+            shipped_as: Mapping[int, Parties] | None = None) -> tuple[Route, ...]:
     """The orders' lines by route; the distribution list (`open_only`) is what to load, so it
     leaves out services, which move nothing, and their quantities from the route's totals."""
+    printed = shipped_as or {}
     customers = {c.code: c for c in master.customers}
     services = {i.code for i in master.items if i.service} if open_only else set()
     ship_to = {s.code: s for s in master.ship_to}
@@ -177,14 +184,14 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         area, carrier = _route_of(master, customer, destination)
         key = (area or "", carrier.code if carrier else "")
         heads[key] = (area, carrier.code if carrier else None, carrier.name if carrier else None)
-        place = destination or customer
+        name, place = _named(customer, destination, printed.get(order.id))
         address = "" if place is None else ", ".join(
             x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
         for line in order.lines:
             if open_only and (line.to_ship == 0 or line.item in services):
                 continue
             routes.setdefault(key, []).append(ListRow(
-                area, heads[key][1], heads[key][2], order.customer, customer.name if customer else "", order.ship_to,
+                area, heads[key][1], heads[key][2], order.customer, name, order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
                 line.item, line.description, line.unit, line.quantity, line.shipped, order.line_still_to_ship(line),
                 rests.get(line.id)))
@@ -193,6 +200,15 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
                                                              r.ship_to or "", number_key(r.order), r.line_no))))
         for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0] == "", kv[0]))
     )
+
+
+def _named(customer: Customer | None, destination: ShipTo | None, printed: Parties | None
+           ) -> tuple[str, Customer | ShipTo | Buyer | Destination | None]:
+    """The customer's name and the place its goods go: as the order's DDT printed them when it
+    kept its parties (`printed`), else as the master says today."""
+    if printed is not None and printed.buyer is not None:
+        return printed.buyer.name, printed.destination or printed.buyer
+    return (customer.name if customer else ""), destination or customer
 
 
 def _route_of(master: MasterData, customer: Customer | None,

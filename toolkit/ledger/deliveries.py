@@ -41,7 +41,7 @@ from toolkit.ledger.db import (
 )
 from toolkit.ledger.orders import cuts_logged
 from toolkit.ledger.types import as_stored, places_of, stored_integer
-from toolkit.model.parties import Buyer, PartyBook
+from toolkit.model.parties import Buyer, Parties, PartyBook
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -522,3 +522,23 @@ def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, 
         if found is not None and found.buyer is not None:
             buyers[customer] = found.buyer
     return buyers
+
+
+def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Parties]:
+    """The parties each order's latest DDT printed (by date, then id), for the orders a DDT in
+    force shipped: the customer and destination a list of past days names for what went out,
+    as the DDT named them, not as the master says since. A voided DDT's lines left
+    `delivery_lines`, so it ships nothing here; a record of services rendered is no DDT, and a
+    DDT stored before the ledger kept its parties names nobody (the order is left out)."""
+    latest: dict[int, tuple[date, int, int]] = {}
+    for condition in among(conn, ol.order_id, sorted(set(order_ids))):
+        for order_id, day, delivery_id, parties_id in conn.execute(
+                select(ol.order_id, d.delivery_date, d.id, d.parties_id).distinct()
+                .select_from(schema.order_lines)
+                .join(schema.delivery_lines, dl.order_line_id == ol.id)
+                .join(schema.deliveries, d.id == dl.delivery_id)
+                .where(condition, d.parties_id.is_not(None), d.series != SERVICES_SERIES)):
+            if order_id not in latest or (day, delivery_id) > latest[order_id][:2]:
+                latest[order_id] = (day, delivery_id, parties_id)
+    issued = parties.read(conn, [parties_id for _, _, parties_id in latest.values()])
+    return {order_id: issued[parties_id] for order_id, (_, _, parties_id) in latest.items()}

@@ -3,7 +3,10 @@ order of the period with its state) and production (quantity to make per item, w
 it comes from), each an A4 workbook, and a PDF of it on request.
 
 The orders are the ledger's, by occurrence date; production counts the stock on hand now (the
-stock sheet less what shipped since it was counted).
+stock sheet less what shipped since it was counted). A list of past days printed again: the
+complete list names a shipped order's customer and address as its DDT printed them
+(`shipped_as`); the distribution list and production are what is still to do, so they read the
+master as it is now, where the goods will go and what is to make.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from toolkit.core.orders import OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
-from toolkit.ledger.deliveries import available_stock, rests_dated
+from toolkit.ledger.deliveries import available_stock, rests_dated, shipped_as
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
 from toolkit.services.dated_before_count import shown_after_count
@@ -37,7 +40,9 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
         orders = (load_orders(conn, occurrence_from=start, occurrence_to=end) if complete
                   else load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=end))
         cut = rests_dated(conn, rests(orders))
-    made = (complete_list if complete else distribution_list)(orders, master, start, end, cut)
+        printed = shipped_as(conn, [o.id for o in orders]) if complete else None
+    made = (complete_list(orders, master, start, end, cut, printed) if complete
+            else distribution_list(orders, master, start, end, cut))
     return write_order_list(out, master, made, lang)
 
 
