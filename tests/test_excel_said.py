@@ -27,6 +27,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 """An option, or a `toolkit` verb: what a desk at the panel cannot type."""
 
 COMMAND_LINE_ONLY = {
+    "discount-statement-not-kept": "discounts settle --reprint: no button prints a settled statement again",
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
     "invoice-orders-shipped-after-date": "invoice --orders: no button invoices named orders",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",

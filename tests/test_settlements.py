@@ -160,20 +160,23 @@ def test_a_settlement_whose_files_fill_the_disk_stores_nothing_and_leaves_the_fo
     assert again.credit_notes and all(p.exists() for p in again.files)
 
 
-def test_the_discount_statements_look_the_customers_up_once(ledger, sample_master, tmp_path):
-    """One statement per customer and discount, each naming its customer: looked up for each
-    statement, a quarter at L went through 10,000 customers thousands of times."""
+def test_the_discount_statements_name_their_customers(ledger, sample_master, tmp_path):
+    """One statement per customer and discount, each naming its customer as the statement
+    carries it (`statement_of`): the writer reads no master, so a quarter at L never goes
+    through 10,000 customers for each statement."""
     import openpyxl
-    from reads import Reads
 
+    from toolkit.core.discount_statements import statement_of
+    from toolkit.model.parties import party_book
     from toolkit.writers.statements import write_discount_statements
 
     settlements = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True).settlements
     assert len(settlements) > 1
-    counted = sample_master.model_copy(update={"customers": Reads(sample_master.customers)})
-    files = write_discount_statements(tmp_path / "sconti", counted, settlements)
-    assert counted.customers.reads == 1 and len(files) == len(settlements)
     names = {c.code: c.name for c in sample_master.customers}
+    seller = party_book(sample_master).seller
+    files = write_discount_statements(tmp_path / "sconti", [statement_of(s, names[s.customer], seller)
+                                                            for s in settlements])
+    assert len(files) == len(settlements)
     for path, s in zip(files, settlements):
         sheet = openpyxl.load_workbook(path).worksheets[0]
         assert f"{s.customer} – {names[s.customer]}" in [c.value for row in sheet.iter_rows() for c in row]
@@ -292,14 +295,17 @@ def test_the_discount_statement_says_the_bracket_reached_as_the_customer_reads_i
     import openpyxl
 
     from toolkit.core.brackets import Bracket
+    from toolkit.core.discount_statements import statement_of
+    from toolkit.model.parties import party_book
     from toolkit.writers.statements import write_discount_statements
 
     done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
     settled = next(s for s in done.settlements if s.reached)
-    first = dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5")))
+    first = statement_of(dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5"))),
+                         "Cliente", party_book(sample_master).seller)
 
     def reached(lang: str) -> str:
-        [path] = write_discount_statements(tmp_path / lang, sample_master, [first], lang)
+        [path] = write_discount_statements(tmp_path / lang, [first], lang)
         rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
         return next(r[1] for r in rows if r[0] in ("Scaglione raggiunto", "Bracket reached"))
 
@@ -373,3 +379,73 @@ def test_settling_while_a_draft_run_holds_numbers_in_the_notes_series_is_refused
     assert f"toolkit invoice finalize {workbook} {drafted.run_id}" in said, said
     assert _all(ledger) == before
     assert not (tmp_path / "sconti").exists()
+
+
+def _settled_then_changed(capsys, ledger, sample_workbook, tmp_path) -> tuple[Path, str, Path]:
+    """April's discounts settled by `discounts settle --out`, then every customer renamed and
+    moved, the seller renamed, every bracket's percent doubled: the workbook, the ledger, the
+    first statements' folder."""
+    import openpyxl
+    from test_issued_parties import moved
+    from test_printing import cli
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = str(ledger.engine.url)
+    first = tmp_path / "first"
+    code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--date", "2026-05-10",
+                     "--out", first, "--ledger", url)
+    assert code == 0, said
+    moved(workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Sconti volume"]
+    column = [c.value for c in sheet[1]].index("Sconto %") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, column).value is not None:
+            sheet.cell(row, column).value = sheet.cell(row, column).value * 2
+    book.save(workbook)
+    return workbook, url, first
+
+
+def test_a_settled_statement_prints_again_as_issued_after_the_master_changed(capsys, ledger, sample_workbook,
+                                                                             tmp_path):
+    """`discounts settle --reprint` after the customers, the seller and the brackets changed:
+    every statement of the period cell for cell as the settlement wrote it, and nothing settled
+    again."""
+    from test_printing import cli
+    from xlsx_reference import differences
+
+    workbook, url, first = _settled_then_changed(capsys, ledger, sample_workbook, tmp_path)
+    issued = sorted(p.name for p in first.iterdir() if p.name.startswith("sconto-volume-"))
+    assert issued
+    notes = {x.number for x in _all(ledger)}
+    again = tmp_path / "again"
+    code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
+                     "--ledger", url)
+    assert code == 0, said
+    assert sorted(p.name for p in again.iterdir()) == issued
+    for name in issued:
+        assert differences(again / name, first / name) is None, name
+    assert {x.number for x in _all(ledger)} == notes
+
+
+def test_a_settlement_stored_before_schema_42_says_its_statement_was_not_kept(capsys, ledger, sample_workbook,
+                                                                              tmp_path):
+    """A ledger of schema 39 kept no statements: migrated, `--reprint` writes none and names the
+    settlements with the command that prints their credit notes again."""
+    from sqlalchemy import text, update
+    from test_printing import cli
+
+    from toolkit.ledger.db import migrate, writing
+
+    workbook, url, _ = _settled_then_changed(capsys, ledger, sample_workbook, tmp_path)
+    with writing(open_ledger(url)) as conn:
+        conn.execute(text("ALTER TABLE volume_settlements DROP COLUMN statement"))
+        conn.execute(update(schema.schema_version).values(version=39))
+    assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 42
+    again = tmp_path / "again"
+    code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
+                     "--ledger", url, "--json")
+    assert code == 0, said
+    assert '"discount-statement-not-kept"' in said and "toolkit print fatture --numbers NC-2026-" in said
+    assert not again.exists() or not list(again.iterdir())

@@ -13,7 +13,8 @@ from toolkit.cli.session import in_order, open_session, parse_day
 
 if TYPE_CHECKING:
     from toolkit.core.commissions import Statement
-    from toolkit.core.volume_discounts import Settlement
+    from toolkit.core.volume_discounts import Settlement, SettlementPeriod
+    from toolkit.services.session import Session
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 
@@ -41,6 +42,9 @@ def settle_cmd(
     date: str | None = typer.Option(None, "--date", help="Data delle note di credito (default oggi) / credit notes' "
                                     "date (default today)."),
     preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
+    reprint: bool = typer.Option(False, "--reprint", help="Ristampa in --out gli estratti del periodo già "
+                                 "liquidato, come emessi; non liquida nulla / print the settled period's "
+                                 "statements again into --out, as issued; settles nothing."),
     out: Path | None = output.out_folder(None, help="Cartella degli estratti per cliente e delle note di "
                                     "credito / folder of the statements per customer and the credit notes."),
     json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
@@ -57,8 +61,15 @@ def settle_cmd(
     except ValueError:
         raise typer.BadParameter(f"«{period}»: scrivi 2026-04, 2026-Q2 o 2026 / write 2026-04, 2026-Q2 or 2026",
                                  param_hint="--period") from None
+    if reprint and (preview or out is None):
+        raise typer.BadParameter("--reprint scrive in --out e non si usa con --preview / --reprint writes into --out "
+                                 "and does not go with --preview", param_hint="--reprint")
     day = parse_day(date) if date else today_rome()
     session = open_session(workbook, ledger, lang, wait)
+    if reprint:
+        assert out is not None
+        _reprint(session, workbook, chosen, out, json)
+        return
     if out is not None and not preview:
         from toolkit.basics.files import check_output
 
@@ -77,6 +88,28 @@ def settle_cmd(
     from toolkit.cli.tables import print_settlements
 
     print_settlements(result.settlements, result.already, output.lang())
+    output.print_problems(problems)
+    typer.echo(result.summary(output.lang()))
+    for path in result.files:
+        typer.echo(str(path))
+    output.exit_for(problems)
+
+
+def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Path, json: bool) -> None:
+    """`settle --reprint`: the period's statements written again as issued (`services.discounts.reprint`)."""
+    from toolkit.basics.files import check_output
+    from toolkit.services.discounts import reprint
+
+    check_output(out, kind=None, inputs=(workbook,), folder=True)
+    result = reprint(session.ledger, period, out, output.lang())
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"period": period.name, "preview": False, "settlements": [],
+                      "already_settled": [{"discount": d, "customer": c, "credit_note": n}
+                                          for (d, c), n in sorted(result.settled.items())],
+                      "files": result.files}, problems)
+        output.exit_for(problems)
+        return
     output.print_problems(problems)
     typer.echo(result.summary(output.lang()))
     for path in result.files:

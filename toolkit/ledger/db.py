@@ -1149,6 +1149,15 @@ def _mark_stored_late(conn: Connection) -> None:
 MIGRATIONS[39] = _mark_stored_late
 
 
+def _keep_discount_statements(conn: Connection) -> None:
+    """Each volume discount's statement kept with its settlement (`volume_settlements.statement`),
+    so it prints again as issued; settlements stored before keep none (NULL)."""
+    _add_columns(conn, "volume_settlements", {"statement": "TEXT"})
+
+
+MIGRATIONS[42] = _keep_discount_statements
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""
@@ -1182,6 +1191,8 @@ def _create_or_upgrade(ledger: Ledger, conn: Connection) -> int:
     if found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))
     for step in range(found + 1, schema.SCHEMA_VERSION + 1):
+        if step not in MIGRATIONS:
+            continue  # a number given to a change of another branch, which brings its step with it
         MIGRATIONS[step](conn)
         conn.execute(update(schema.schema_version).values(version=step))
     return schema.SCHEMA_VERSION

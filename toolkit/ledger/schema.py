@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 39
+SCHEMA_VERSION = 42
 
 metadata = MetaData()
 
@@ -591,10 +591,13 @@ volume_settlements = Table(
     Column("credit_note_id", Integer, ForeignKey("invoices.id"), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("statement", Text),
     UniqueConstraint("discount", "customer", "period_start", name="uq_volume_settlement"),
 )
 """Each volume discount settled for a customer and period, with the credit note it issued: the
-unique key makes settling twice issue nothing (`toolkit discounts settle`)."""
+unique key makes settling twice issue nothing (`toolkit discounts settle`). `statement`: the
+statement as it printed (`toolkit.core.discount_statements`, JSON), which `settle --reprint`
+writes again; NULL for a settlement stored before schema 42, whose statement was not kept."""
 
 holds = Table(
     "holds", metadata,

@@ -267,10 +267,21 @@ def settlement_notes(conn: Connection, period_start: date, period_end: date) -> 
     return list(dict.fromkeys(rows.scalars()))
 
 
-def record_settlements(conn: Connection, rows: Sequence[tuple[str, str, date, date, Decimal, Decimal, Decimal, int]]
-                       ) -> None:
-    """Record (discount, customer, start, end, base, quantity, amount, credit note id) settlements."""
+def record_settlements(conn: Connection,
+                       rows: Sequence[tuple[str, str, date, date, Decimal, Decimal, Decimal, int, str]]) -> None:
+    """Record (discount, customer, start, end, base, quantity, amount, credit note id, the
+    statement's JSON) settlements."""
     at, by = now(), user()
     insert_rows(conn, schema.volume_settlements, [
         dict(discount=d, customer=c, period_start=s, period_end=e, base=b, quantity=q, amount=a, credit_note_id=n,
-             created_at=at, created_by=by) for d, c, s, e, b, q, a, n in rows])
+             statement=st, created_at=at, created_by=by) for d, c, s, e, b, q, a, n, st in rows])
+
+
+def kept_statements(conn: Connection, period_start: date, period_end: date) -> list[tuple[str, str, str, str | None]]:
+    """(discount, customer, credit note's number, the statement's JSON) of each settlement of the
+    period, in the order they were recorded (so a customer's second discount takes its file's
+    second name, as it did); the JSON None for one recorded before the ledger kept it."""
+    rows = conn.execute(select(vs.discount, vs.customer, i.series, i.year, i.number, vs.statement)
+                        .join(schema.invoices, i.id == vs.credit_note_id)
+                        .where(vs.period_start == period_start, vs.period_end == period_end).order_by(vs.id))
+    return [(r.discount, r.customer, document_number(r.series, r.year, r.number), r.statement) for r in rows]

@@ -23,6 +23,7 @@ from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import MixedSplit
+from toolkit.core.discount_statements import DiscountStatement, statement_of
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
 from toolkit.core.volume_discounts import Discount, Settlement, SettlementPeriod, discounts, settle
 from toolkit.ledger import Ledger
@@ -31,6 +32,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.settlements import (
     drafts_between,
+    kept_statements,
     record_settlements,
     settled,
     settlement_notes,
@@ -38,6 +40,7 @@ from toolkit.ledger.settlements import (
     settling_invoices,
     waiting_between,
 )
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import (
     chronology_problems,
@@ -102,6 +105,19 @@ HELD_BEFORE_SETTLEMENT = define(
        "create” and “toolkit ship” would refuse it, so nothing was stored. Issue the waiting documents first with "
        "“toolkit orders create {workbook} --date {day}” (for a day already created it issues only those), then "
        "settle the discounts again.")
+
+STATEMENT_NOT_KEPT = define(
+    "discount-statement-not-kept", "warning",
+    title=("Estratti sconto volume non conservati", "Volume discount statements not kept"),
+    it="{count} del periodo {period} {are} prima che il registro conservasse gli estratti ({settled}): non si "
+       "ristampano come emessi. Le note di credito si ristampano con «toolkit print fatture --numbers {numbers}».",
+    en="{count} of period {period} {are} before the ledger kept the statements ({settled}): they cannot be printed "
+       "again as issued. Their credit notes print again with “toolkit print invoices --numbers {numbers}”.")
+NOTHING_SETTLED = define(
+    "discount-nothing-settled", "warning",
+    title=("Nessuno sconto volume liquidato", "No volume discount settled"),
+    it="Il registro non ha sconti volume liquidati per il periodo {period}: nessun estratto da ristampare.",
+    en="The ledger has no volume discount settled for period {period}: no statement to print again.")
 
 KIND_WORDS = {"month": ("mese", "month"), "quarter": ("trimestre", "quarter"), "year": ("anno", "year")}
 
@@ -182,19 +198,22 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
                            problems + mixed, preview)
         stored = store(conn, master, notes, InvoiceStatus.FINAL, new_run_id(day))
         by_settlement = iter(stored)
-        issued = []
-        rows = []
+        issued, statements, rows = [], [], []
+        seller = party_book(master).seller
         for s in planned:
             if s.credit_note is None:
                 issued.append(s)
                 continue
             note = next(by_settlement)
-            issued.append(Settlement(s.discount, s.customer, s.period, s.counted, s.base, s.quantity, s.reached,
-                                     s.shares, s.amount, note))
+            made = Settlement(s.discount, s.customer, s.period, s.counted, s.base, s.quantity, s.reached,
+                              s.shares, s.amount, note)
+            issued.append(made)
+            statements.append(statement_of(made, customers[s.customer].name, seller))
             assert note.id is not None
-            rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id))
+            rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id,
+                         statements[-1].text()))
         record_settlements(conn, rows)
-        files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
+        files = _write(conn, staged, master, period, statements, lang) if staged is not None else []
     return Settled(period, issued, already, stored, problems + mixed, preview, files)
 
 
@@ -258,7 +277,7 @@ def _strands_held(conn: Connection, master: MasterData, notes: list[Invoice], wo
 
 
 def _write(conn: Connection, staged: Staged, master: MasterData, period: SettlementPeriod,
-           issued: list[Settlement], lang: str) -> list[Path]:
+           statements: list[DiscountStatement], lang: str) -> list[Path]:
     """The statements of the settlements issued now, and the accountants' workbook of every
     credit note that settled the period, those of an earlier settlement of it too, read back
     from the ledger: the file is the period's (`fatture-sconti-PERIOD.xlsx`), the one an
@@ -272,7 +291,50 @@ def _write(conn: Connection, staged: Staged, master: MasterData, period: Settlem
     from toolkit.writers.statements import write_discount_statements
 
     notes = load_invoices(conn, ids=settlement_notes(conn, period.start, period.end))
-    made = [*write_discount_statements(staged.folder, master, [s for s in issued if s.credit_note], lang,
-                                       beside=staged.target),
+    made = [*write_discount_statements(staged.folder, statements, lang, beside=staged.target),
             *write_accountants(staged.folder, master, notes, f"sconti-{period.name}", lang)]
     return [staged.place(path, path.name) for path in made]
+
+
+@dataclass(frozen=True)
+class Reprinted:
+    """The statements of a settled period written again (`reprint`)."""
+
+    period: SettlementPeriod
+    settled: dict[tuple[str, str], str]
+    """(discount, customer) → the credit note that settled it, for every settlement of the period."""
+    files: list[Path]
+    problems: list[Problem]
+
+    def summary(self, lang: str) -> str:
+        n = len(self.files)
+        if lang == "it":
+            return f"Sconti volume {self.period.name}: {count(n, 'estratto ristampato', 'estratti ristampati')}."
+        return f"Volume discounts {self.period.name}: {count(n, 'statement', 'statements')} printed again."
+
+
+def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it") -> Reprinted:
+    """Every statement of `period`'s settlements written again into `out` as it was issued, from
+    what the ledger kept with each (`DiscountStatement`): the brackets, the customer's name, the
+    seller and the documents counted as they were then, whatever *Sconti volume*, *Clienti*
+    and *Impostazioni* say now, and whatever credit notes were issued since. Nothing is
+    settled. A settlement recorded before the ledger kept its statement is named in a
+    warning, with the command that prints its credit note again."""
+    from toolkit.writers.statements import write_discount_statements
+
+    with reading(ledger) as conn:
+        kept = kept_statements(conn, period.start, period.end)
+    settled = {(discount, customer): number for discount, customer, number, _ in kept}
+    problems = []
+    if not kept:
+        problems.append(NOTHING_SETTLED(None, period=period.name))
+    if missing := [(discount, customer, number) for discount, customer, number, text in kept if text is None]:
+        n = len(missing)
+        problems.append(STATEMENT_NOT_KEPT(
+            None, period=period.name, numbers=",".join(number for _, _, number in missing),
+            settled=first_numbers([f"{discount} {customer}" for discount, customer, _ in missing]),
+            count=Counted(n, ("sconto", "sconti"), ("discount", "discounts")),
+            are=Agreed(n, ("è stato liquidato", "sono stati liquidati"), ("was settled", "were settled"))))
+    statements = [DiscountStatement.from_text(text) for _, _, _, text in kept if text is not None]
+    files = write_discount_statements(out, statements, lang) if statements else []
+    return Reprinted(period, settled, files, problems)

@@ -15,7 +15,7 @@ A4, as every sheet the toolkit writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +27,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.basics.wording import percent, quantity
 from toolkit.core.commissions import Row, Statement
-from toolkit.core.invoicing import InvoiceKind
-from toolkit.core.volume_discounts import Settlement
+from toolkit.core.discount_statements import DiscountStatement
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
     a4,
@@ -89,44 +88,44 @@ def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None
     sheet.write_formula(row, col, formula, fmt, float(value))
 
 
-def discount_file(settlement: Settlement) -> str:
-    return f"sconto-volume-{safe_name(settlement.period.name)}-{safe_name(settlement.customer)}.xlsx"
+def discount_file(statement: DiscountStatement) -> str:
+    return f"sconto-volume-{safe_name(statement.period)}-{safe_name(statement.customer)}.xlsx"
 
 
-def write_discount_statements(folder: Path, master: MasterData, settlements: Sequence[Settlement],
+def write_discount_statements(folder: Path, statements: Sequence[DiscountStatement],
                               lang: str = "it", *, beside: Path | None = None) -> list[Path]:
-    """One workbook per settlement (customer and discount) in `folder`; the customers' names
-    looked up once, not once per statement. Each is named after the period and the customer,
+    """One workbook per settlement (customer and discount) in `folder`, each from the statement
+    as issued (`toolkit.core.discount_statements`): the first printing and a reprint write the
+    same cells. Each is named after the period and the customer,
     or when that name is taken (the customer's other discount of the period, in this
     settlement or an earlier one) the next free one, `…-2.xlsx` (`unused_path`): a statement
     is issued once, with its credit note, and never replaces another's. With `beside`, the
     folder they are made for (they are made in `folder`, a temporary one), a name its files
     have is taken too."""
     folder.mkdir(parents=True, exist_ok=True)
-    names = {c.code: c.name for c in master.customers}
 
-    def writer(s: Settlement) -> Callable[[Path], None]:
-        return lambda tmp: _discount_book(tmp, master, names, s, lang)
+    def writer(s: DiscountStatement) -> Callable[[Path], None]:
+        return lambda tmp: _discount_book(tmp, s, lang)
 
-    def free(s: Settlement) -> Path:
+    def free(s: DiscountStatement) -> Path:
         return unused_path(inside(folder, discount_file(s)), lambda p: (beside / p.name,) if beside else ())
 
-    return [write_atomic(free(s), writer(s)) for s in settlements]
+    return [write_atomic(free(s), writer(s)) for s in statements]
 
 
-def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: Settlement, lang: str) -> None:
+def _discount_book(tmp: Path, s: DiscountStatement, lang: str) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.discount_sheet"), set()))
-    facts = (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
-             ("st.basis", vocab_label(s.discount.basis, lang)),
-             ("st.mode", vocab_label(s.discount.mode, lang)),
-             ("st.reached", f"{t('st.from')} {quantity(s.reached.threshold, lang)} – {percent(s.reached.percent, lang)}"
+    facts = (("st.customer", f"{s.customer} – {s.customer_name}"),
+             ("st.basis", vocab_label(s.basis, lang)),
+             ("st.mode", vocab_label(s.mode, lang)),
+             ("st.reached", f"{t('st.from')} {quantity(s.reached[0], lang)} – {percent(s.reached[1], lang)}"
               if s.reached else t("st.none")))
     widths = set_widths(sheet, (fitting_width((t(key) for key, _ in facts), 16, bold=True), 12, 16, 16, 14, 14))
-    row = company_header(sheet, fmt, master.settings, lang)
-    text(sheet, row, 0, t("st.discount_title").format(code=s.discount.code, period=s.period.name), fmt.title)
+    row = company_header(sheet, fmt, s.seller, lang)
+    text(sheet, row, 0, t("st.discount_title").format(code=s.discount, period=s.period), fmt.title)
     row += 2
     for key, value in facts:
         text(sheet, row, 0, t(key), fmt.bold)
@@ -140,9 +139,9 @@ def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: S
     first = row + 1
     for part in s.counted:
         row += 1
-        text(sheet, row, 0, part.invoice.number, fmt.text)
-        text(sheet, row, 1, part.invoice.invoice_date, fmt.date)
-        text(sheet, row, 2, t("st.credit_note" if part.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"))
+        text(sheet, row, 0, part.number, fmt.text)
+        text(sheet, row, 1, part.day, fmt.date)
+        text(sheet, row, 2, t("st.credit_note" if part.credit_note else "st.invoice"))
         text(sheet, row, 3, part.base, fmt.money)
         text(sheet, row, 4, part.quantity, fmt.quantity)
         text(sheet, row, 5, part.credited, fmt.money)
@@ -156,22 +155,20 @@ def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: S
     text(sheet, row, 0, t("st.brackets"), fmt.bold)
     row += 1
     headings(sheet, row, 0, [t(h) for h in ("st.from", "st.percent", "st.share", "st.given")], fmt, widths)
-    given = {(x.bracket.threshold, x.bracket.percent): x for x in s.shares}
-    for bracket in s.discount.brackets:
+    for bracket in s.brackets:
         row += 1
-        share = given.get((bracket.threshold, bracket.percent))
         text(sheet, row, 0, bracket.threshold, fmt.quantity)
         text(sheet, row, 1, bracket.percent, fmt.percent)
-        text(sheet, row, 2, share.measure if share else None, fmt.quantity)
-        text(sheet, row, 3, share.amount.quantize(Decimal("0.01")) if share else None, fmt.money)
+        text(sheet, row, 2, bracket.measure, fmt.quantity)
+        text(sheet, row, 3, bracket.given, fmt.money)
     row += 2
     text(sheet, row, 2, t("st.discount"), fmt.total_label)
     text(sheet, row, 3, s.amount, fmt.total)
     row += 1
     if s.credit_note is not None:
         text(sheet, row, 2, t("st.credit_note"), fmt.total_label)
-        text(sheet, row, 3, s.credit_note.number, fmt.text)
-        text(sheet, row, 4, s.credit_note.invoice_date, fmt.date)
+        text(sheet, row, 3, s.credit_note[0], fmt.text)
+        text(sheet, row, 4, s.credit_note[1], fmt.date)
     a4(sheet)
     book.close()
 
