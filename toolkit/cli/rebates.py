@@ -12,6 +12,7 @@ from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOpti
 from toolkit.cli.session import in_order, open_session, parse_day
 
 if TYPE_CHECKING:
+    from toolkit.basics.problems import Problem
     from toolkit.core.commissions import Statement
     from toolkit.core.volume_discounts import Settlement, SettlementPeriod
     from toolkit.services.session import Session
@@ -88,11 +89,7 @@ def settle_cmd(
     from toolkit.cli.tables import print_settlements
 
     print_settlements(result.settlements, result.already, output.lang())
-    output.print_problems(problems)
-    typer.echo(result.summary(output.lang()))
-    for path in result.files:
-        typer.echo(str(path))
-    output.exit_for(problems)
+    _said(problems, result.summary(output.lang()), result.files)
 
 
 def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Path, json: bool) -> None:
@@ -110,11 +107,7 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
                       "files": result.files}, problems)
         output.exit_for(problems)
         return
-    output.print_problems(problems)
-    typer.echo(result.summary(output.lang()))
-    for path in result.files:
-        typer.echo(str(path))
-    output.exit_for(problems)
+    _said(problems, result.summary(output.lang()), result.files)
 
 
 def statement_json(s: Statement) -> dict[str, Any]:
@@ -154,9 +147,14 @@ def commissions_cmd(
     from toolkit.cli.tables import print_commissions
 
     print_commissions(result.statements, output.lang())
+    _said(problems, result.summary(output.lang()), result.files)
+
+
+def _said(problems: list[Problem], summary: str, files: list[Path]) -> None:
+    """The terminal's end of a run: its problems, its summary, the files it wrote, its exit code."""
     output.print_problems(problems)
-    typer.echo(result.summary(output.lang()))
-    for path in result.files:
+    typer.echo(summary)
+    for path in files:
         typer.echo(str(path))
     output.exit_for(problems)
 
