@@ -316,6 +316,23 @@ def test_a_reprinted_order_names_its_contact_as_first_printed(capsys, tmp_path, 
     assert differences(again, printed) is None
 
 
+def test_a_reprinted_order_names_its_contact_taken_off_contatti_since(capsys, tmp_path, ordered):
+    """Every contact person taken off *Contatti* (and off the templates that named one): the
+    orders printed again still name theirs, cell for cell as first printed."""
+    workbook, url, printed = ordered
+    book = openpyxl.load_workbook(workbook)
+    book["Contatti"].delete_rows(2, book["Contatti"].max_row)
+    templates = book["Modelli ordine"]
+    column = [c.value for c in templates[1]].index("Contatto") + 1
+    for row in range(2, templates.max_row + 1):
+        templates.cell(row, column).value = None
+    book.save(workbook)
+    again = tmp_path / "again" / "ordini.xlsx"
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", again, "--ledger", url)
+    assert code == 0, said
+    assert "Contatto" in _cells(again) and differences(again, printed) is None
+
+
 def test_an_order_whose_parties_kept_no_contact_reads_todays_contatti(capsys, tmp_path, ordered):
     """Parties kept before the contact person was (their JSON without it) print the order's
     *Contatto* from *Contatti* of the day, as every order did before."""
