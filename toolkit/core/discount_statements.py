@@ -5,7 +5,7 @@ the discount's brackets, basis and mode from *Sconti volume*, the customer's nam
 *Clienti*, the seller from *Impostazioni*, and the documents counted with what credit notes had
 taken back of them by then. Every one of those may change after the period is settled, so the
 statement is made into a `DiscountStatement` first, the ledger keeps it as JSON with the
-settlement (`volume_settlements.statement`, schema 42), and `discounts settle --reprint` writes
+settlement (`volume_settlements.statement`, schema 40), and `discounts settle --reprint` writes
 it again from there, cell for cell as first printed.
 """
 

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 42
+SCHEMA_VERSION = 40
 
 metadata = MetaData()
 
@@ -597,7 +597,7 @@ volume_settlements = Table(
 """Each volume discount settled for a customer and period, with the credit note it issued: the
 unique key makes settling twice issue nothing (`toolkit discounts settle`). `statement`: the
 statement as it printed (`toolkit.core.discount_statements`, JSON), which `settle --reprint`
-writes again; NULL for a settlement stored before schema 42, whose statement was not kept."""
+writes again; NULL for a settlement stored before schema 40, whose statement was not kept."""
 
 holds = Table(
     "holds", metadata,
