@@ -67,7 +67,10 @@ def randomized(master: MasterData, rng: random.Random) -> MasterData:
 
 
 def seen(done) -> tuple:
-    """What a shipping action did, as values both ledgers can be compared on."""
+    """What a shipping action did, as values both ledgers can be compared on. The held orders
+    are compared without what each lacks (`Held.lacks`), which the row-wise oracle's planner
+    does not work out: the kept holds' twin tests (`test_holds_kept.py`) check it, as a hold
+    lacking too much would sleep through a day that ships it."""
     notes = tuple((n.number, n.day, n.customer, n.ship_to, n.carrier, n.reason, n.packages, n.weight, n.forced,
                    n.accounting_date,
                    tuple((ln.item, ln.description, ln.unit, ln.quantity, ln.unit_price, ln.amount, ln.vat_rate,
@@ -77,7 +80,7 @@ def seen(done) -> tuple:
     problems = tuple((p.code, p.sheet, p.cell, tuple(sorted(dict(p.params).items())),
                       p.message("it"), p.message("en"))
                      for p in done.problems)
-    return repr(notes), tuple(done.held), problems, tuple(done.completed)
+    return repr(notes), tuple(replace(h, lacks=()) for h in done.held), problems, tuple(done.completed)
 
 
 def ledger_rows(ledger) -> tuple:

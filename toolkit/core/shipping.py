@@ -338,6 +338,11 @@ class Held:
     since: date | None = None
     """For an order kept on hold from an earlier day (`toolkit.core.holds`), the first day it
     was held; None: held by this run's plan."""
+    lacks: tuple[Decimal, ...] = ()
+    """Held for stock by this run's plan: for each of `items`, how much more of it the order's
+    free stock (the stock less what the orders ahead hold, less what it took) needs before
+    the order can take some of it under its delivery terms (`_Run.lacking`): what a kept hold
+    waits for (`toolkit.core.holds`). Empty for any other hold, and for a kept one reported."""
 
 
 @dataclass(frozen=True)
@@ -614,6 +619,17 @@ class _Run:
             return max(self.stock.get(item, ZERO), ZERO)
         return max(self.start.get(item, ZERO) - self.reservations.ahead(item, order)
                    - self.own.get((order.id, item), ZERO), ZERO)
+
+    def lacking(self, item: str, order: Order, least: Decimal) -> Decimal:
+        """How much more free stock of `item` `order` needs for `least` of it (above zero) to fit:
+        the free stock counted as `available` counts it, but not raised to zero, since the
+        orders ahead may hold more than the stock (what is freed goes to them first). A lower
+        bound of the next days' shortfall: the order's own DDT and the orders ahead shipping
+        lower the stock and their holding alike."""
+        if self.reservations is NONE:
+            return least - (self.stock or {}).get(item, ZERO)
+        return least - (self.start.get(item, ZERO) - self.reservations.ahead(item, order)
+                        - self.own.get((order.id, item), ZERO))
 
     def take(self, order: Order, line: Line, quantity: Decimal) -> None:
         if not isinstance(line, OrderLine):
@@ -1032,7 +1048,8 @@ def _complete_order(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
     room = {item: run.available(item, order) for item in needed}
     short = [item for item, quantity in needed.items() if (available := room[item]) is not None and available < quantity]
     if short:
-        run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
+        run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short),
+                             lacks=tuple(run.lacking(item, order, needed[item]) for item in short)))
         run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
                                        items=tuple(Shortfall(i, room[i], needed[i]) for i in short)))
         for item in short:
@@ -1043,23 +1060,28 @@ def _complete_order(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
 
 
 def _complete_lines(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
+    """Each line whole or not at all; an item short lacks what its smallest line left needs."""
     short: list[str] = []
+    least: dict[str, Decimal] = {}
     for line, quantity in wanted:
         available = run.available(line.item, order)
         if available is not None and available < quantity:
             short.append(line.item)
+            least[line.item] = min(quantity, least.get(line.item, quantity))
             run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
                                           item=line.item, available=available, wanted=quantity))
             run.short(order, line.item, available)
             continue
         run.take(order, line, quantity)
     if short:
-        run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short)))
+        run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short),
+                             lacks=tuple(run.lacking(item, order, least[item]) for item in short)))
 
 
 def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
     """Each line as far as stock goes; a line shipped back (negative) takes no stock and goes
-    whole, as it does under the other terms."""
+    whole, as it does under the other terms. An item short lacks what its free stock is below
+    zero once the order took what there was: any more, and it takes some."""
     short: list[str] = []
     for line, quantity in wanted:
         available = run.available(line.item, order)
@@ -1072,7 +1094,8 @@ def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -
                                               available=available, wanted=quantity, shipped=shipped))
             run.short(order, line.item)
     if short:
-        run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))
+        run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short),
+                             lacks=tuple(run.lacking(item, order, ZERO) for item in short)))
 
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
