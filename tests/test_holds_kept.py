@@ -794,7 +794,8 @@ def test_the_holds_that_may_wake_hold_every_one_that_wakes(tmp_path, seed):
 
 
 def test_the_ledger_reads_the_holds_a_selection_covers(tmp_path, twin_urls):
-    """`waking` reads, by index, exactly the kept holds `Waking.covers` selects."""
+    """`waking` reads, by index, exactly the kept holds `Waking.covers` selects, with what each
+    lacks of the items asked (the only ones a day compares)."""
     from toolkit.core.holds import Waking
     from toolkit.ledger import holds as kept
 
@@ -818,7 +819,9 @@ def test_the_ledger_reads_the_holds_a_selection_covers(tmp_path, twin_urls):
                              others_of=frozenset(rng.sample(customers, rng.randint(0, 2))),
                              items=frozenset(rng.sample(items, min(len(items), rng.randint(0, 3)))),
                              stock=rng.random() < 0.1)
-                assert kept.waking(conn, may) == [h for h in every if may.covers(h)]
+                read = kept.waking(conn, may)
+                assert [replace(h, lacks=()) for h in read] == [h for h in every if may.covers(h)]
+                assert all((h.lack(item) is not None) == (item in may.items) for h in read for item in h.items)
             assert kept.held_kinds(conn) == {c: frozenset(h.kind for h in every if h.customer == c) for c in customers}
     finally:
         ledger.engine.dispose()

@@ -24,6 +24,16 @@ plan until something that holds it may have moved:
 - short of stock, too: a new stock sheet (or count date) that leaves more of one of its items on
   hand than the sheet it was judged by (`restocked`); a desk updates the sheet whenever goods
   come in, and each update woke every hold, a hundred thousand at L;
+- and of those, only as much as it lacks (`freed_enough`): the plan says, per item short, how
+  much more free stock the order needs to take some (`Held.lacks`: under *Ordine completo* all
+  it still needs of the item, *Riga completa* its smallest line left, *Disponibilità* anything),
+  and a day sums what each item freed may have given back at most (`Changes.gained`: the
+  returns' and the uncounted DDTs' lines, the open lines of the orders closed or voided, the
+  sheet's rise). A hold short by more stays, its shortfall lowered by that sum, so that two
+  returns on two days that together cover it wake it on the second. Every figure is a bound
+  (the shortfall from below, what was freed from above): a hold may wake early, never late.
+  At L, 23 April woke 3,025 holds for the returns of the 22nd, and 2,645 of them could take
+  nothing of what came back;
 - held as a complete order (`ORDER_HELD`), also less of an item it holds and is not short of:
   it holds every item of its lines, and may now be short of one more than it was held for. Less
   of an item is a new stock sheet leaving less of it on hand (`destocked`), an order holding
@@ -45,7 +55,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -127,10 +137,27 @@ class Hold:
     reason: str
     items: tuple[str, ...]
     since: date
+    lacks: tuple[Decimal | None, ...] = ()
+    """For each of `items`, how much more free stock of it the order needs (`Held.lacks`, lowered
+    by what the days since gave back); None, or none at all: not known (a hold kept before
+    schema 40, or read without them), so any of the item freed wakes it."""
 
     def held(self) -> Held:
         """The hold as a day reports it: every order kept, every day (`_held`)."""
-        return _held(self.number, self.customer, self.reason, self.items, self.since)
+        return _held(self.number, self.customer, self.reason, self.items, self.since, ())
+
+    def lack(self, item: str) -> Decimal | None:
+        """What the order lacks of `item` (None: not known).
+
+        >>> stock = Hold(7, "OC-2026-7", "C1", date(2026, 4, 9), DocumentType.STANDARD, HoldKind.STOCK,
+        ...              "ship-line-held", ("A", "B"), date(2026, 4, 9), (Decimal(3), None))
+        >>> stock.lack("A"), stock.lack("B"), stock.lack("C")
+        (Decimal('3'), None, None)
+        """
+        for short, lacks in zip(self.items, self.lacks, strict=False):
+            if short == item:
+                return lacks
+        return None
 
 
 _held = maker(Held)
@@ -162,6 +189,36 @@ class Changes:
     drained: frozenset[int] = frozenset()
     """The orders kept on hold as complete orders (`ORDER_HELD`) that hold one of `taken`, as
     the ledger finds them: each may now be short of an item it was not short of, and wakes."""
+    gained: Mapping[str, Decimal] = field(default_factory=dict)
+    """Of the items `freed`, the most each one's free stock may have gained, for any order:
+    what the returns and the uncounted DDTs shipped of it, the open lines of the orders freeing
+    it, the sheet's rise. An item freed and not here may have gained any amount (a service)."""
+
+
+def without_bound(changes: Changes, items: Collection[str]) -> Changes:
+    """`changes` with `items` freed by any amount: each wakes every hold short of it."""
+    if not items:
+        return changes
+    return replace(changes, freed=changes.freed | frozenset(items),
+                   gained={item: most for item, most in changes.gained.items() if item not in items})
+
+
+def freed_enough(hold: Hold, changes: Changes) -> bool:
+    """Whether an item `hold` is short of may have gained as much as the order lacks of it
+    (`Changes.gained` against `Hold.lacks`): else planning it again holds it as it is.
+
+    >>> D = Decimal
+    >>> stock = Hold(7, "OC-2026-7", "C1", date(2026, 4, 9), DocumentType.STANDARD, HoldKind.STOCK,
+    ...              "ship-order-held", ("A", "B"), date(2026, 4, 9), (D(5), D(2)))
+    >>> [freed_enough(stock, Changes(frozenset(), frozenset(), frozenset(freed), None, gained=gained))
+    ...  for freed, gained in ((["A"], {"A": D(4)}), (["A"], {"A": D(5)}), (["A"], {}), (["C"], {"C": D(9)}))]
+    [False, True, True, False]
+    """
+    for item in changes.freed.intersection(hold.items):
+        most, lacks = changes.gained.get(item), hold.lack(item)
+        if most is None or lacks is None or most >= lacks:
+            return True
+    return False
 
 
 def customer_terms(master: MasterData) -> dict[str, str]:
@@ -256,7 +313,19 @@ def restocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decima
     >>> restocked({"A": D(10)}, {"A": D(4)}, {"A": D(7)}, {"A": D(1)})
     frozenset()
     """
-    return frozenset(item for item, more in _on_hand_moved(before, shipped_before, now, shipped_now).items() if more > 0)
+    return frozenset(restocked_by(before, shipped_before, now, shipped_now))
+
+
+def restocked_by(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],
+                 now: Mapping[str, Decimal], shipped_now: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """`restocked`'s items, each with how much more the new sheet leaves on hand: the most a
+    hold short of it gained by the sheet (`Changes.gained`).
+
+    >>> D = Decimal
+    >>> restocked_by({"A": D(5), "B": D(5)}, {"A": D(1)}, {"A": D(9), "B": D(4)}, {"A": D(2)})
+    {'A': Decimal('3')}
+    """
+    return {item: more for item, more in _on_hand_moved(before, shipped_before, now, shipped_now).items() if more > 0}
 
 
 def destocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],
@@ -327,7 +396,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
         else:
             unpaid = (paid is not None and (asked is None or hold.order_id in asked) and hold.order_id not in paid
                       and pays_first(hold.document_type, customers[hold.customer]))
-            wakes = unpaid or anything or not hold.items or not changes.freed.isdisjoint(hold.items)
+            wakes = unpaid or anything or not hold.items or freed_enough(hold, changes)
         if wakes:
             found.append(hold)
     return found

@@ -1158,6 +1158,15 @@ def _keep_discount_statements(conn: Connection) -> None:
 MIGRATIONS[40] = _keep_discount_statements
 
 
+def _keep_what_holds_lack(conn: Connection) -> None:
+    """Each item a hold is short of keeps how much the order lacks of it (`hold_items.lacks`).
+    The holds kept before have none (NULL) and wake on any of their items freed, as before."""
+    _add_columns(conn, "hold_items", {"lacks": "BIGINT"})
+
+
+MIGRATIONS[41] = _keep_what_holds_lack
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -9,7 +9,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, insert, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    union,
+    update,
+)
 
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
@@ -20,6 +35,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
 from toolkit.ledger.shipped_by_day import count_taken
+from toolkit.ledger.types import places_of, stored_integer
 
 h, hi, o, m = schema.holds.c, schema.hold_items.c, schema.orders.c, schema.hold_marks.c
 _hold = maker(Hold)
@@ -92,21 +108,30 @@ def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collectio
     """What was recorded after `marks` up to `now` (`marks_now`, read in this transaction): the
     events' actions, the orders whose status moved, the items shipped back, those shipped that
     the stock sheet of the marks does not count (`_uncounted`) and those of the orders whose
-    status moved by one of `freeing`, the items of the orders whose status moved by one of
-    `taking` (`Changes.taken`), and the orders billed (`_billed`)."""
+    status moved by one of `freeing`, each with the most it gave back (`Changes.gained`: the
+    lines' quantities, the open rest of the orders' lines), the items of the orders whose
+    status moved by one of `taking` (`Changes.taken`), and the orders billed (`_billed`)."""
     e, d, dl, ol = schema.events.c, schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
     later = e.id > marks.event_id
     actions = frozenset(conn.execute(select(e.action).distinct().where(later)).scalars())
     orders = frozenset(conn.execute(select(e.document_id).where(
         later, e.document == "order", e.action.not_in(CREATED), e.document_id.is_not(None))).scalars())
-    returned = (select(ol.item).select_from(schema.delivery_lines.join(schema.order_lines, dl.order_line_id == ol.id)
-                                            .join(schema.deliveries, d.id == dl.delivery_id))
-                .where(dl.delivery_id > marks.delivery_id, or_(dl.quantity < 0, _uncounted(marks.stock_date))))
-    freed = frozenset(conn.execute(returned.union(_items_of(later, freeing))).scalars())
+    shipped = stored_integer(dl.quantity)
+    returned = (select(ol.item, func.sum(func.abs(shipped)))
+                .select_from(schema.delivery_lines.join(schema.order_lines, dl.order_line_id == ol.id)
+                             .join(schema.deliveries, d.id == dl.delivery_id))
+                .where(dl.delivery_id > marks.delivery_id, or_(dl.quantity < 0, _uncounted(marks.stock_date)))
+                .group_by(ol.item))
+    rest = stored_integer(ol.quantity) - stored_integer(ol.shipped)
+    closed = (select(ol.item, func.sum(case((rest > 0, rest), else_=0))).join(schema.events, e.document_id == ol.order_id)
+              .where(later, e.document == "order", e.action.in_(sorted(freeing))).group_by(ol.item))
+    gained: dict[str, Decimal] = {}
+    for item, most in [*conn.execute(returned), *(conn.execute(closed) if actions & set(freeing) else ())]:
+        gained[item] = gained.get(item, _NONE) + Decimal(most or 0).scaleb(-_PLACES)
     taken = frozenset(conn.execute(_items_of(later, taking)).scalars()) if actions & set(taking) else frozenset()
     if actions & set(QUEUED):
         taken |= _queued_ahead(conn, later)
-    return Changes(actions, orders, freed, _billed(conn, marks, now), taken=taken)
+    return Changes(actions, orders, frozenset(gained), _billed(conn, marks, now), taken=taken, gained=gained)
 
 
 def _queued_ahead(conn: Connection, later: ColumnElement[bool]) -> frozenset[str]:
@@ -125,6 +150,10 @@ def _queued_ahead(conn: Connection, later: ColumnElement[bool]) -> frozenset[str
                 schema.order_lines.c.order_id.in_(select(o.id).where(o.id.in_(made), o.year == year,
                                                                       o.series == series)))).scalars())
     return frozenset(found)
+
+
+_PLACES = places_of(schema.hold_items.c.lacks)
+_NONE = Decimal(0).scaleb(-_PLACES)
 
 
 def _items_of(later: ColumnElement[bool], actions: Collection[str]) -> Select[Any]:
@@ -183,13 +212,18 @@ def kept_holds(conn: Connection) -> list[Hold]:
     return _holds(driver_rows(conn, _IN_ORDER))
 
 
-def _holds(rows: Iterable[Sequence[Any]]) -> list[Hold]:
+def _holds(rows: Iterable[Sequence[Any]], lacks: Mapping[tuple[int, str], Decimal | None] | None = None) -> list[Hold]:
+    """The holds of these rows, each with what it lacks of its items found in `lacks` (by order
+    and item; None: not read, none known)."""
     kinds = {kind.value: kind for kind in HoldKind}
     types = {kind.value: kind for kind in DocumentType}
-    return [_hold(order_id, document_number(series, year, number), customer, occurrence, types[document_type],
-                  kinds[kind], reason, tuple(items.split(ITEMS_APART)) if items else (), since)
-            for order_id, series, year, number, customer, occurrence, document_type, kind, reason, items, since
-            in rows]
+    found = []
+    for order_id, series, year, number, customer, occurrence, document_type, kind, reason, items, since in rows:
+        short = tuple(items.split(ITEMS_APART)) if items else ()
+        found.append(_hold(order_id, document_number(series, year, number), customer, occurrence,
+                           types[document_type], kinds[kind], reason, short, since,
+                           tuple(lacks.get((order_id, item)) for item in short) if lacks else ()))
+    return found
 
 
 _KEPT = (select(h.order_id, o.series, o.year, o.number, h.customer, h.occurrence, o.document_type, h.kind, h.reason,
@@ -218,7 +252,23 @@ def waking(conn: Connection, may: Waking) -> list[Hold]:
     else:
         wheres += [h.order_id.in_(select(hi.order_id).where(hi.item.in_(chunk))) for chunk in in_batches(sorted(may.items))]
     found = {row[0]: row for where in wheres for row in conn.execute(_KEPT.where(where))}
-    return sorted(_holds(found.values()), key=lambda hold: rank(hold.number))
+    return sorted(_holds(found.values(), _lacking(conn, may.items)), key=lambda hold: rank(hold.number))
+
+
+def _lacking(conn: Connection, items: Collection[str]) -> dict[tuple[int, str], Decimal | None]:
+    """What each hold short of one of `items` lacks of it, by order and item: the items freed,
+    the only ones whose shortfall a day compares (`toolkit.core.holds.freed_enough`)."""
+    return {(order_id, item): lacks for chunk in in_batches(sorted(items)) for item, order_id, lacks
+            in conn.execute(select(hi.item, hi.order_id, hi.lacks).where(hi.item.in_(chunk)))}
+
+
+def lower(conn: Connection, gained: Mapping[str, Decimal]) -> None:
+    """Lower what the holds kept lack of each item by the most it `gained` (after the day forgot
+    those it wakes: the others lack more than that, and still lack at least what is left)."""
+    if gained:
+        conn.execute(update(schema.hold_items).where(hi.item == bindparam("short"), hi.lacks.is_not(None))
+                     .values(lacks=hi.lacks - bindparam("most", type_=hi.lacks.type)),
+                     [{"short": item, "most": most} for item, most in sorted(gained.items())])
 
 
 def held_kinds(conn: Connection) -> dict[str, frozenset[HoldKind]]:
@@ -266,6 +316,7 @@ def keep(conn: Connection, holds: Sequence[Hold]) -> None:
         "occurrence": [x.occurrence for x in holds], "kind": [x.kind.value for x in holds],
         "reason": [x.reason for x in holds], "items": [ITEMS_APART.join(x.items) for x in holds],
         "since": [x.since for x in holds]})
-    short = [(item, x.order_id) for x in holds for item in dict.fromkeys(x.items)]
-    insert_columns(conn, schema.hold_items, {"item": [item for item, _ in short],
-                                             "order_id": [order_id for _, order_id in short]})
+    short = [(item, x.order_id, x.lack(item)) for x in holds for item in dict.fromkeys(x.items)]
+    insert_columns(conn, schema.hold_items, {"item": [item for item, _, _ in short],
+                                             "order_id": [order_id for _, order_id, _ in short],
+                                             "lacks": [lacks for _, _, lacks in short]})

@@ -626,10 +626,14 @@ hold_items = Table(
     "hold_items", metadata,
     Column("item", String(60), primary_key=True),
     Column("order_id", Integer, primary_key=True, autoincrement=False),
+    Column("lacks", Quantity()),
     sqlite_with_rowid=False,
 )
 """Each item an order kept on hold for stock is short of (`holds.items` split, one row each):
-the index a day asks for the holds the items it frees can wake."""
+the index a day asks for the holds the items it frees can wake. `lacks`: how much more free
+stock of the item the order needs (`toolkit.core.shipping.Held.lacks`), lowered each day by the
+most the day gave back of it (`toolkit.core.holds.Changes.gained`); NULL for a hold kept before
+schema 40, which wakes on any of the item freed."""
 
 hold_items_order_index = Index("ix_hold_items_order", hold_items.c.order_id)
 

@@ -28,9 +28,10 @@ from toolkit.core.holds import (
     may_wake,
     moved_customers,
     payment_asked,
-    restocked,
+    restocked_by,
     services_moved,
     stock_key,
+    without_bound,
     woken,
 )
 from toolkit.core.orders import Order
@@ -86,8 +87,11 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     if last.stock_key != now.stock_key:
         moved = (ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet,
                  _shipped_from(conn, now.stock_date))
-        changes = replace(changes, freed=changes.freed | restocked(*moved), taken=changes.taken | destocked(*moved))
-    changes = replace(changes, freed=changes.freed | service_items(master))
+        more = restocked_by(*moved)
+        gained = {item: changes.gained.get(item, Decimal(0)) + most for item, most in more.items()}
+        changes = replace(changes, freed=changes.freed | frozenset(more), taken=changes.taken | destocked(*moved),
+                          gained={**changes.gained, **gained})
+    changes = without_bound(changes, service_items(master))
     if services_moved(last.stock_key, now.stock_key):
         changes = replace(changes, drained=ledger.holding(conn, None))
     elif changes.taken:
@@ -104,6 +108,7 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     may = may_wake(changes, master, kinds, exposures=exposures, paid=paid, force=force, asked=asked)
     up = woken(ledger.waking(conn, may), changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
     ledger.forget(conn, [x.order_id for x in up])
+    ledger.lower(conn, changes.gained)
     return OnHold({x.order_id: x.since for x in up}, now, terms, sheet, exposures)
 
 
@@ -140,6 +145,7 @@ def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], 
     orders = {order.number: order for order in asked}
     whole = held_whole(held, {number for note in notes for number in note.orders}, orders)
     found = [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason], h.reason,
-                  h.items, start.since.get(order.id, day)) for number, h in whole.items() for order in (orders[number],)]
+                  h.items, start.since.get(order.id, day), h.lacks)
+             for number, h in whole.items() for order in (orders[number],)]
     ledger.keep(conn, [hold for hold in found if keepable(hold)])
     ledger.set_marks(conn, start.marks, start.terms, start.sheet)
