@@ -113,7 +113,7 @@ def test_a_stock_sheet_raised_wakes_the_orders_kept_only_by_as_much_as_they_lack
     day_of(path, master, MON13)
     ledger = open_ledger(f"sqlite:///{path}")
     with reading(ledger) as conn:
-        ids = dict(conn.execute(select(schema.orders.c.number, schema.orders.c.id)).tuples().all())
+        ids = {number: order_id for number, order_id in conn.execute(select(schema.orders.c.number, schema.orders.c.id))}
     assert woken_by(ledger, master) == set()
     assert woken_by(ledger, desk(a001=4 + 5)) == set()
     assert woken_by(ledger, desk(a001=4 + 6)) == {ids[1]}
