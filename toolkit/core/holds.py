@@ -140,7 +140,7 @@ class Hold:
     lacks: tuple[Decimal | None, ...] = ()
     """For each of `items`, how much more free stock of it the order needs (`Held.lacks`, lowered
     by what the days since gave back); None, or none at all: not known (a hold kept before
-    schema 40, or read without them), so any of the item freed wakes it."""
+    schema 41, or read without them), so any of the item freed wakes it."""
 
     def held(self) -> Held:
         """The hold as a day reports it: every order kept, every day (`_held`)."""

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 40
+SCHEMA_VERSION = 41
 
 metadata = MetaData()
 
@@ -633,7 +633,7 @@ hold_items = Table(
 the index a day asks for the holds the items it frees can wake. `lacks`: how much more free
 stock of the item the order needs (`toolkit.core.shipping.Held.lacks`), lowered each day by the
 most the day gave back of it (`toolkit.core.holds.Changes.gained`); NULL for a hold kept before
-schema 40, which wakes on any of the item freed."""
+schema 41, which wakes on any of the item freed."""
 
 hold_items_order_index = Index("ix_hold_items_order", hold_items.c.order_id)
 
