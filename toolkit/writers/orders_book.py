@@ -18,7 +18,7 @@ from typing import Any
 
 from toolkit.basics.dates import today_rome
 from toolkit.basics.labels import define, labeller
-from toolkit.basics.vocab import DocumentType
+from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.delivery_rate import Rest, described
 from toolkit.core.orders import STATUS_LABELS, Order, documents_on
@@ -202,7 +202,8 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             for first, last, number_format in ((0, linked, fmt.link), (linked, len(orders), None)):
                 panel.write_rows(1 + first, 0, _panel_columns(fmt, number_format), rows[first:last])
             lines.write_rows(1, 0, _lines_columns(fmt), _lines_rows(orders, stock, reservations,
-                                                                   service_items(master), rests or {}, lang))
+                                                                   service_items(master), rests or {}, lang,
+                                                                   _whole_lines(master)))
             for sheet, count, width in ((panel, len(orders), len(heads)),
                                         (lines, first_lines[-1] - 1, len(line_heads))):
                 sheet.freeze_panes(1, 0)
@@ -250,15 +251,23 @@ def _lines_columns(fmt: Formats) -> list[Column]:
         [Column("value", fmt.quantity, blanks=False)]
 
 
+def _whole_lines(master: MasterData) -> frozenset[str]:
+    """The customers shipped by complete lines (*Riga completa*): shipping holds a line the
+    stock does not cover whole and gives the next lines what it leaves (`_lines_rows`)."""
+    return frozenset(c.code for c in master.customers if c.delivery_terms is DeliveryTerms.COMPLETE_LINE)
+
+
 def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
-                services: Collection[str] = frozenset(), rests: Mapping[int, Rest] | None = None, lang: str = "it"
-                ) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+                services: Collection[str] = frozenset(), rests: Mapping[int, Rest] | None = None, lang: str = "it",
+                whole_lines: Collection[str] = frozenset()) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """A row per order line, as tall as its description needs. A service's line reserves no
     stock and has none available (blank): it is rendered, never taken from *Giacenze*. A line
     has what the orders ahead leave less what the order's own lines before it still take of
     the item, as shipping gives it (`toolkit.core.shipping` `available`) and the production
     list counts it: an order of 10 and then 5 × A001 with 12 in stock showed 12 available on
-    both lines, and its DDT carried 10 and 2."""
+    both lines, and its DDT carried 10 and 2. A line of a customer shipped by complete lines
+    (`whole_lines`) that its stock does not cover takes nothing, as shipping holds it whole,
+    and leaves that stock to the lines after it."""
     for order in orders:
         held = holds(order)
         own: dict[str, Decimal] = {}
@@ -266,7 +275,7 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             service = line.item in services
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order) - own.get(line.item, ZERO), ZERO)
-            if line.to_ship > 0:
+            if line.to_ship > 0 and not (free is not None and free < line.to_ship and order.customer in whole_lines):
                 own[line.item] = own.get(line.item, ZERO) + line.to_ship
             description = described(line.description, (rests or {}).get(line.id), lang)
             yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped,
