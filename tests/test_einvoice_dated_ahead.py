@@ -52,3 +52,21 @@ def test_files_dated_today_or_before_are_not_named(ledger, rome_today, tmp_path)
     assert [p for p in written.problems if p.code == AHEAD] == []
     rome_today(date(2027, 1, 5))
     assert [p for p in export(books, ledger, out=tmp_path / "again", month=JANUARY).problems if p.code == AHEAD] == []
+
+
+def test_documents_ahead_on_several_days_are_each_sent_from_their_own_day(ledger, rome_today, tmp_path):
+    """Orders created ahead for Monday 4 and Wednesday 27 January, invoiced at once: the warning
+    said to send both not before the 27th, the 4th's invoice too, which is due at SDI by its
+    twelfth day; each goes from its own date, and only a zip holding both waits for the 27th."""
+    rome_today(CREATED)
+    books = invoiced_at_once()
+    later = date(2027, 1, 27)
+    for day in (FIRST_NEW, later):
+        assert create(books, ledger, day, with_catch_up=False, future=True).created
+    written = export(books, ledger, out=tmp_path, month=JANUARY)
+    assert len(written.files) == 2
+    [ahead] = [p for p in written.problems if p.code == AHEAD]
+    said = ahead.message("it")
+    assert "ciascuno non prima della sua data, dal 04/01/2027 al 27/01/2027" in said, said
+    assert "uno zip che li raccoglie tutti non prima del 27/01/2027" in said, said
+    assert "each not before its own date, from 04/01/2027 to 27/01/2027" in ahead.message("en")

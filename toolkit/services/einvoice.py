@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics import dates
+from toolkit.basics import dates, wording
 from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, UnusableInput, define
@@ -111,9 +112,28 @@ DATED_AFTER_TODAY = define(
     "einvoice-dated-after-today", "warning",
     title=("Fatture elettroniche datate dopo oggi", "E-invoices dated after today"),
     it="{documents} con la data dopo oggi ({today}), {issued}: {numbers}. {written}, ma lo SDI scarta un documento "
-       "datato dopo il giorno in cui lo riceve (00403): {send} allo SDI, anche dentro uno zip, non prima del {day}.",
+       "datato dopo il giorno in cui lo riceve (00403): {send} allo SDI, {when}.",
     en="{documents} dated after today ({today}), {issued}: {numbers}. {written}, but SDI rejects a document dated "
-       "after the day it receives it (00403): send {send} to SDI, in a zip too, not before {day}.")
+       "after the day it receives it (00403): send {send} to SDI, {when}.")
+
+
+@dataclass(frozen=True, slots=True)
+class SendFrom:
+    """When the documents dated after today may go to SDI: from their day, the `first` to the
+    `last`. Each goes from its own: an immediate invoice is due at SDI within twelve days of
+    its date, and one of the 4th held for a document of the 27th in the same zip would be late."""
+
+    first: date
+    last: date
+
+    def shown(self, lang: str) -> str:
+        first, last = wording.shown(self.first, lang), wording.shown(self.last, lang)
+        if self.first == self.last:
+            return f"in a zip too, not before {last}" if lang == "en" else f"anche dentro uno zip, non prima del {last}"
+        return (f"each not before its own date, from {first} to {last}, and a zip holding them all not before {last}"
+                if lang == "en" else
+                f"ciascuno non prima della sua data, dal {first} al {last}, e uno zip che li raccoglie tutti non prima "
+                f"del {last}")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -228,14 +248,14 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
 
 def _ahead(finals: Sequence[Exportable]) -> list[Problem]:
     """The warning naming the documents dated after today (an invoice issued with an order
-    created ahead, `orders create --future`), whose files SDI would reject if sent today: the
-    day it names is the last one's, from which all of them may go."""
+    created ahead, `orders create --future`), whose files SDI would reject if sent today, each
+    to be sent from its own day (`SendFrom`)."""
     today = dates.today_rome()
     ahead = [d for d in finals if d.day > today]
     if not ahead:
         return []
     n = len(ahead)
-    return [DATED_AFTER_TODAY(None, today=today, day=max(d.day for d in ahead),
+    return [DATED_AFTER_TODAY(None, today=today, when=SendFrom(min(d.day for d in ahead), max(d.day for d in ahead)),
                               documents=Counted(n, ("documento", "documenti"), ("document", "documents")),
                               numbers=first_numbers([d.number for d in ahead]),
                               issued=Agreed(n, ("emesso in anticipo", "emessi in anticipo"), ("issued ahead",) * 2),
