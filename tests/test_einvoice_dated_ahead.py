@@ -70,3 +70,21 @@ def test_documents_ahead_on_several_days_are_each_sent_from_their_own_day(ledger
     assert "ciascuno non prima della sua data, dal 04/01/2027 al 27/01/2027" in said, said
     assert "uno zip che li raccoglie tutti non prima del 27/01/2027" in said, said
     assert "each not before its own date, from 04/01/2027 to 27/01/2027" in ahead.message("en")
+
+
+def test_a_document_ahead_whose_file_is_refused_is_not_said_written(ledger, rome_today, tmp_path):
+    """The customers have no CAP, which FatturaPA requires: the file of its invoice issued ahead is refused,
+    not written (and the folder made for it gone), and the warning said «Il suo file è scritto»
+    and when to send it."""
+    rome_today(CREATED)
+    tables = sheets()
+    at = tables["Clienti"][0].index("CAP")
+    tables["Clienti"] = [row[:at] + row[at + 2:] for row in tables["Clienti"]]
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    books = master_of(tables)
+    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True).created
+    written = export(books, ledger, out=tmp_path / "xml", month=JANUARY)
+    assert written.files == {} and len(written.refused) == 1 and not (tmp_path / "xml").exists()
+    assert [p for p in written.problems if p.code == AHEAD] == []

@@ -206,7 +206,6 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
                                            numbers=first_numbers(numbers), deadline=deadline_for(month.end))
                      for run, day, numbers in later]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
-    problems += _ahead(finals)
     named = {typed: _named(typed, finals) for typed in rejected}
     if wrong := [typed for typed, found in named.items() if len(found) != 1]:
         return Exported(out, problems=[
@@ -235,6 +234,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         if zip and written.files:
             packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
+    problems += _ahead([d for d in finals if d.number in files])
     refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
     for problem in written.problems:
         owner = dict(problem.params).get("invoice")
@@ -246,12 +246,13 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     return Exported(out, files, refused, archives, problems + written.problems, left_out)
 
 
-def _ahead(finals: Sequence[Exportable]) -> list[Problem]:
+def _ahead(written: Sequence[Exportable]) -> list[Problem]:
     """The warning naming the documents dated after today (an invoice issued with an order
-    created ahead, `orders create --future`), whose files SDI would reject if sent today, each
-    to be sent from its own day (`SendFrom`)."""
+    created ahead, `orders create --future`) whose files were `written`, which SDI would reject
+    if sent today, each to be sent from its own day (`SendFrom`). One whose file a check
+    refused is named by its refusal alone: no file of it was written to send."""
     today = dates.today_rome()
-    ahead = [d for d in finals if d.day > today]
+    ahead = [d for d in written if d.day > today]
     if not ahead:
         return []
     n = len(ahead)
