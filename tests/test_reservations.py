@@ -236,9 +236,9 @@ def test_the_panel_shows_reserved_and_available_per_line(ledger, desk, tmp_path)
     assert cells[numbers["T004"], "A001"] == (0, 90)   # the quotation holds nothing; T001 holds 10 of 100
 
 
-def test_the_panel_shows_each_line_what_shipping_gives_it_after_the_orders_earlier_lines(ledger, tmp_path):
-    """T001 lists A001 twice (10, then 5) with 12 in stock: its DDT carries 10 and 2, and the
-    panel showed 12 available on both lines; the second now shows the 2 it gets."""
+def a001_twice(ledger, tmp_path, a001: int, terms: str = "Disponibilità") -> tuple[list, list]:
+    """T001 listing A001 twice (10, then 5) for C001 on `terms`, `a001` in stock: the panel's
+    (reserved, available) cells of its two A001 lines, then what `ship --all` ships of them."""
     import minimal
     import openpyxl
     from test_shipping import shipping_sheets
@@ -246,7 +246,7 @@ def test_the_panel_shows_each_line_what_shipping_gives_it_after_the_orders_earli
     from toolkit.intake.validation import check
     from toolkit.services.orders import panel
 
-    sheets = shipping_sheets(stock={"A001": 12, "A002": 100})
+    sheets = shipping_sheets(terms=terms, stock={"A001": a001, "A002": 100})
     sheets["Righe modello"].append(["T001", "A001", 5, None, None])
     master = check(minimal.workbook(sheets)).master
     assert master is not None
@@ -256,9 +256,13 @@ def test_the_panel_shows_each_line_what_shipping_gives_it_after_the_orders_earli
     head = rows[0]
     shown = [(r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
     done = ship(master, ledger, DAY, all_open=True)
-    shipped = [ln.quantity for n in done.notes for ln in n.lines if ln.order_number == number and ln.item == "A001"]
-    assert shown == [(10, 12), (5, 2)]
-    assert shipped == [D(10), D(2)]
+    return shown, [ln.quantity for n in done.notes for ln in n.lines if ln.order_number == number and ln.item == "A001"]
+
+
+def test_the_panel_shows_each_line_what_shipping_gives_it_after_the_orders_earlier_lines(ledger, tmp_path):
+    """T001 lists A001 twice (10, then 5) with 12 in stock: its DDT carries 10 and 2, and the
+    panel showed 12 available on both lines; the second now shows the 2 it gets."""
+    assert a001_twice(ledger, tmp_path, 12) == ([(10, 12), (5, 2)], [D(10), D(2)])
 
 
 def test_the_panel_leaves_a_complete_line_customers_short_line_its_stock_for_the_next(ledger, tmp_path):
@@ -266,26 +270,7 @@ def test_the_panel_leaves_a_complete_line_customers_short_line_its_stock_for_the
     holds the first line, short, whole, and gives the second its 5 of the 6 the first left; the
     panel took the first line's 10 off the second and showed it 0 available, short, as if the
     first line had shipped."""
-    import minimal
-    import openpyxl
-    from test_shipping import shipping_sheets
-
-    from toolkit.intake.validation import check
-    from toolkit.services.orders import panel
-
-    sheets = shipping_sheets(terms="Riga completa", stock={"A001": 6, "A002": 100})
-    sheets["Righe modello"].append(["T001", "A001", 5, None, None])
-    master = check(minimal.workbook(sheets)).master
-    assert master is not None
-    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created if r["template"] == "T001"]
-    rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))["Righe"]
-                .iter_rows(values_only=True))
-    head = rows[0]
-    shown = [(r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
-    done = ship(master, ledger, DAY, all_open=True)
-    shipped = [ln.quantity for n in done.notes for ln in n.lines if ln.order_number == number and ln.item == "A001"]
-    assert shipped == [D(5)]
-    assert shown == [(10, 6), (5, 6)]
+    assert a001_twice(ledger, tmp_path, 6, "Riga completa") == ([(10, 6), (5, 6)], [D(5)])
 
 
 def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
