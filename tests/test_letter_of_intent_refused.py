@@ -198,3 +198,37 @@ def test_a_debit_note_on_an_invoice_that_cited_no_letter_is_refused_until_the_ro
     assert done.note is not None, [str(p) for p in done.problems]
     assert [x.vat_nature for x in done.note.lines] == ["N3.5"]
     assert _letters(_cited(fixed, ledger, done.note, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]
+
+
+def _prepay(protocol: str | None, day: date | None):
+    """`_sheets`, C002's template making prepay orders (*Pagamento anticipato*)."""
+    s = _sheets(protocol, day)
+    s["Modelli ordine"][1][12] = "Pagamento anticipato"
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+def test_a_prepay_order_whose_invoice_is_refused_is_named_with_the_way_out(ledger):
+    """A prepay order ships once its invoice is paid; that invoice refused, nothing issues it
+    later (month end invoices shipped goods) and `ship` holds the order for a payment no
+    invoice asks. Before, the refusal said only to invoice again, which left the order stuck;
+    now an error names it and says to void it and order it again once the letter is written."""
+    from toolkit.core.orders import OrderStatus
+    from toolkit.services.order_status import change_status
+
+    books = _prepay(None, None)
+    created = create(books, ledger, APRIL_10, with_catch_up=False)
+    [stuck] = [p for p in created.problems if p.code == "letter-of-intent-prepaid-not-invoiced"]
+    assert (stuck.sheet, stuck.cell, stuck.severity) == ("Clienti", "L3", Severity.ERROR)
+    with reading(ledger) as conn:
+        [order] = [o for o in load_orders(conn) if o.customer == "C002"]
+    assert order.number in stuck.message() and f"toolkit orders status {order.number} --to annullato" in stuck.message()
+    assert f"toolkit orders status {order.number} --to voided" in stuck.message("en")
+    from toolkit.excel import said
+
+    assert f"il numero {order.number} in «Ordine», Annullato in «Nuovo stato»" in said.render(stuck, "it")
+    fixed = _prepay(PROTOCOL, LETTER_DAY)
+    held = ship(fixed, ledger, APRIL_10, all_open=True)
+    assert [(h.order, h.reason) for h in held.held] == [(order.number, "ship-awaiting-payment")]
+    assert change_status(ledger, order.number, OrderStatus.VOIDED).problems == []

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType
 from toolkit.basics.wording import Counted, first_numbers
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.shipping import pays_first
 from toolkit.model.records import Customer, MasterData
 
 LETTER_NOT_CITED = define(
@@ -55,6 +57,20 @@ DEBIT_NOT_CITED = define(
        "letter that covered the sale, from the Agenzia's receipt, in the Clienti sheet's columns “Protocollo "
        "dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), then issue the note "
        "again.")
+
+PREPAID_NOT_INVOICED = define(
+    "letter-of-intent-prepaid-not-invoiced", "error",
+    it="Il cliente {customer} ha {count} ({orders}) da spedire solo a pagamento ricevuto, ma la fattura che il "
+       "pagamento salda non è stata emessa, perché nel foglio Clienti manca il protocollo o la data della "
+       "dichiarazione d'intento, e nessuna fatturazione la emetterà: la fine mese fattura la merce spedita, e questa "
+       "aspetta il pagamento. Scritti protocollo e data, annulla l'ordine (toolkit orders status {first} --to "
+       "annullato, e così gli altri) e ordinalo di nuovo: la sua fattura sarà emessa con l'ordine e citerà la "
+       "dichiarazione.",
+    en="Customer {customer} has {count} ({orders}) to ship only once paid, but the invoice the payment settles was not "
+       "issued, as the Clienti sheet lacks the protocol or date of the letter of intent, and no invoicing will issue "
+       "it: month end invoices goods shipped, and these wait for the payment. Once the protocol and date are written, "
+       "void the order (toolkit orders status {first} --to voided, and the others likewise) and order it again: its "
+       "invoice will be issued with the order, citing the letter.")
 
 LETTER_FIELDS = ("intent_protocol", "intent_date")
 
@@ -119,6 +135,24 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
             found.setdefault(code, []).append(order)
     return [Uncited(code, empty_cell(master, rows[code]), missing(rows[code]), tuple(sorted(set(orders))),
                     len(orders)) for code, orders in sorted(found.items())]
+
+
+def paid_first_refused(master: MasterData, found: Sequence[Uncited],
+                       orders: Iterable[tuple[str, str, DocumentType]]) -> list[Problem]:
+    """An error for each customer of `found` with orders (number, customer, type of each order
+    whose invoice at the order was refused) that ship only once paid (prepay, after-receipt
+    terms: `core.shipping.pays_first`): each waits for the payment of an invoice no run will
+    issue, since month end invoices what shipped, so the message gives the way out, the order
+    voided and made again."""
+    out, rows = {x.customer: x for x in found}, {c.code: c for c in master.customers}
+    stuck: dict[str, list[str]] = {}
+    for number, customer, kind in orders:
+        if customer in out and pays_first(kind, rows[customer]):
+            stuck.setdefault(customer, []).append(number)
+    return [PREPAID_NOT_INVOICED(out[code].location, customer=code, first=min(numbers),
+                                 count=Counted(len(numbers), ("ordine", "ordini"), ("order", "orders")),
+                                 orders=first_numbers(sorted(numbers)))
+            for code, numbers in sorted(stuck.items())]
 
 
 def uncited_sentence(problems: Iterable[Problem], lang: str) -> str:

@@ -699,6 +699,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{customer} is no longer on the Customers sheet: they were not issued and keep waiting, the rest was "
               "done. Put the customer back on the sheet, or void the order (the number in “Ordine”, Annullato in "
               "“Nuovo stato”, then “Cambia stato ordine”)."},
+    "letter-of-intent-prepaid-not-invoiced": {
+        "it": "Il cliente {customer} ha {count} ({orders}) da spedire solo a pagamento ricevuto, ma la fattura che il "
+              "pagamento salda non è stata emessa, perché nel foglio Clienti manca il protocollo o la data della "
+              "dichiarazione d'intento, e nessuna fatturazione la emetterà: la fine mese fattura la merce spedita, e "
+              "questa aspetta il pagamento. Scritti protocollo e data, annulla l'ordine (il numero {first} in "
+              "«Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine», e così gli altri) e ordinalo di "
+              "nuovo: la sua fattura sarà emessa con l'ordine e citerà la dichiarazione.",
+        "en": "Customer {customer} has {count} ({orders}) to ship only once paid, but the invoice the payment settles "
+              "was not issued, as the Clienti sheet lacks the protocol or date of the letter of intent, and no "
+              "invoicing will issue it: month end invoices goods shipped, and these wait for the payment. Once the "
+              "protocol and date are written, void the order (the number {first} in “Ordine”, Annullato in “Nuovo "
+              "stato”, then “Cambia stato ordine”, and the others likewise) and order it again: its invoice will be "
+              "issued with the order, citing the letter."},
     "moved-delivery-already-ordered": {
         "it": "Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha "
               "spostata), ma per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la "

@@ -75,7 +75,7 @@ from toolkit.core.invoicing import (
     recoded_as,
     shipments_of,
 )
-from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, uncited_sentence
+from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, paid_first_refused, uncited_sentence
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
@@ -565,7 +565,8 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     written, held for its day, a quotation confirmed after it. A customer whose letter of
     intent's ceiling the invoices reach is warned (`toolkit.core.intent_ceiling`: its lines
     beyond it are invoiced with VAT), beside the lines rated again."""
-    rated, said = rated_for_invoice(master, load_orders(conn, ids=list(order_ids)), day)
+    orders = load_orders(conn, ids=list(order_ids))
+    rated, said = rated_for_invoice(master, orders, day)
     rate_again(conn, rated)
     shipments = order_shipments(ordered_not_invoiced(conn, order_ids=order_ids))
     invoices, crossed, uncited = invoices_at_order_within(master, shipments, day,
@@ -574,7 +575,8 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     if errors(crossed):
         raise ProblemsFound(errors(crossed))
     issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
-    return InvoicedAtOrder(issued, [x.problem for x in uncited] + refused, said + crossed)
+    stuck = paid_first_refused(master, uncited, [(o.number, o.customer, o.document_type) for o in orders])
+    return InvoicedAtOrder(issued, [x.problem for x in uncited] + stuck + refused, said + crossed)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],

@@ -34,7 +34,7 @@ from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
 from toolkit.core.invoicing import Invoice, invoices_at_order_within
-from toolkit.core.letter_cited import uncited_sentence
+from toolkit.core.letter_cited import paid_first_refused, uncited_sentence
 from toolkit.core.orders import (
     EFFECTS,
     AtOnce,
@@ -645,7 +645,8 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
         except ProblemsFound as refused:
             raise ProblemsFound(_late_on_later_days(conn, master, refused.problems, days[at + 1:], line_ids)) from None
         invoices += issued
-        problems += crossed + [x.problem for x in uncited] + left_out
+        problems += [*crossed, *(x.problem for x in uncited), *paid_first_refused(
+            master, uncited, [(number, draft.customer, draft.document_type) for _, number, draft in orders]), *left_out]
     return invoices, problems
 
 
