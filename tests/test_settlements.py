@@ -449,3 +449,35 @@ def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(ca
     assert code == 0, said
     assert '"discount-statement-not-kept"' in said and "toolkit print fatture --numbers NC-2026-" in said
     assert not again.exists() or not list(again.iterdir())
+
+
+def test_one_settlement_without_its_statement_is_named_in_the_singular_the_others_print(capsys, ledger,
+                                                                                     sample_workbook, tmp_path):
+    """Of a period's settlements one kept no statement (recorded before schema 40), the others
+    did: `--reprint` writes the others as issued, and the warning speaks of that one credit note
+    in the singular, in either language (*La nota di credito si ristampa con …*)."""
+    from sqlalchemy import func, update
+    from test_printing import cli
+    from xlsx_reference import differences
+
+    from toolkit.ledger.db import writing
+
+    workbook, url, first = _settled_then_changed(capsys, ledger, sample_workbook, tmp_path)
+    vs = schema.volume_settlements.c
+    with writing(open_ledger(url)) as conn:
+        oldest = conn.execute(select(func.min(vs.id))).scalar_one()
+        conn.execute(update(schema.volume_settlements).where(vs.id == oldest).values(statement=None))
+        kept = conn.execute(select(func.count()).where(vs.statement.is_not(None))).scalar_one()
+    assert kept
+    for lang, singular in (("it", "La nota di credito si ristampa con «toolkit print fatture --numbers NC-2026-"),
+                           ("en", "Its credit note prints again with “toolkit print invoices --numbers NC-2026-")):
+        again = tmp_path / f"again-{lang}"
+        code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
+                         "--ledger", url, "--lang", lang)
+        assert code == 0, said
+        assert singular in " ".join(said.split()), said
+        assert "note di credito si ristampano" not in said and "credit notes print" not in said
+        written = sorted(p.name for p in again.iterdir())
+        assert len(written) == kept
+    for name in written:
+        assert differences(tmp_path / "again-it" / name, first / name) is None, name

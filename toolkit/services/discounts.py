@@ -110,10 +110,10 @@ STATEMENT_NOT_KEPT = define(
     "discount-statement-not-kept", "warning",
     title=("Estratti sconto volume non conservati", "Volume discount statements not kept"),
     it="Nessun estratto conservato per {count} del periodo {period}, {are} prima che il registro conservasse gli "
-       "estratti ({settled}): non si ristampa come emesso. Le note di credito si ristampano con «toolkit print "
-       "fatture --numbers {numbers}».",
+       "estratti ({settled}): non si ristampa come emesso. {notes} con «toolkit print fatture --numbers "
+       "{numbers}».",
     en="No statement kept for {count} of period {period}, {are} before the ledger kept statements ({settled}): "
-       "none prints again as issued. The credit notes print again with “toolkit print invoices --numbers {numbers}”.")
+       "none prints again as issued. {notes} again with “toolkit print invoices --numbers {numbers}”.")
 NOTHING_SETTLED = define(
     "discount-nothing-settled", "warning",
     title=("Nessuno sconto volume liquidato", "No volume discount settled"),
@@ -335,7 +335,9 @@ def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it
             None, period=period.name, numbers=",".join(number for _, _, number in missing),
             settled=first_numbers([f"{discount} {customer}" for discount, customer, _ in missing]),
             count=Counted(n, ("sconto", "sconti"), ("discount", "discounts")),
-            are=Agreed(n, ("liquidato", "liquidati"), ("settled", "settled"))))
+            are=Agreed(n, ("liquidato", "liquidati"), ("settled", "settled")),
+            notes=Agreed(n, ("La nota di credito si ristampa", "Le note di credito si ristampano"),
+                         ("Its credit note prints", "Their credit notes print"))))
     statements = [DiscountStatement.from_text(text) for _, _, _, text in kept if text is not None]
     files = write_discount_statements(out, statements, lang) if statements else []
     return Reprinted(period, settled, files, problems)
