@@ -481,3 +481,18 @@ def test_one_settlement_without_its_statement_is_named_in_the_singular_the_other
         assert len(written) == kept
     for name in written:
         assert differences(tmp_path / "again-it" / name, first / name) is None, name
+
+
+@pytest.mark.parametrize("extra", [("--date", "2026-05-10", "--out", "again"), ("--preview", "--out", "again"), ()])
+def test_a_reprint_with_a_settling_option_or_without_its_folder_is_refused(capsys, ledger, sample_workbook, tmp_path,
+                                                                          extra):
+    """`--reprint` settles nothing: `--date` (the credit notes' date) and `--preview` would be
+    ignored, and without `--out` there is nowhere to print; each is refused as a slip (exit 2),
+    nothing written."""
+    from test_printing import cli
+
+    args = [tmp_path / x if x == "again" else x for x in extra]
+    code, said = cli(capsys, "discounts", "settle", sample_workbook, "--period", "2026-04", "--reprint", *args,
+                     "--ledger", str(ledger.engine.url))
+    assert code == 2, said
+    assert "--reprint" in said and not (tmp_path / "again").exists()

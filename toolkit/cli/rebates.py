@@ -62,9 +62,10 @@ def settle_cmd(
     except ValueError:
         raise typer.BadParameter(f"«{period}»: scrivi 2026-04, 2026-Q2 o 2026 / write 2026-04, 2026-Q2 or 2026",
                                  param_hint="--period") from None
-    if reprint and (preview or out is None):
-        raise typer.BadParameter("--reprint scrive in --out e non si usa con --preview / --reprint writes into --out "
-                                 "and does not go with --preview", param_hint="--reprint")
+    if reprint and (preview or date or out is None):
+        raise typer.BadParameter("--reprint scrive in --out e non si usa con --preview né con --date (non emette note "
+                                 "di credito) / --reprint writes into --out and goes with neither --preview nor --date "
+                                 "(it issues no credit note)", param_hint="--reprint")
     day = parse_day(date) if date else today_rome()
     session = open_session(workbook, ledger, lang, wait)
     if reprint:
