@@ -198,3 +198,23 @@ def test_a_discount_typed_as_a_number_below_one_is_read_as_a_fraction_and_says_s
         "frazione (0,5 = 50 %). Se intendevi 0,5 %, scrivi «0,5%»; se intendevi 50 %, scrivi 50 e l'avviso sparisce.")
     assert [p.discount for p in result.master.prices[3:5]] == [Decimal(50), Decimal("0.5")]
     assert result.master.items[1].vat_rate == Decimal(4)
+
+
+@pytest.mark.parametrize(("sheet", "rows", "cell"), [
+    ("Prezzi", None, "G5"),
+    ("Sconti volume", [["Codice", "Cliente", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                       ["SV1", "C001", "Mese", "Importo", "A scaglioni", 0, -0.5]], "G2")])
+def test_a_negative_fraction_in_a_percent_cell_stays_refused_not_warned_as_a_fraction(sheet, rows, cell):
+    """-0,5 in *Sconto %* is no percentage (0 to 100) and was refused at its cell; the fraction's warning took the
+    refusal's place, with «<object object …> %» for the percentage, and the price was made with no discount, a
+    volume discount's required rate an internal error. The refusal stays, alone."""
+    sheets = with_stock_sheet(minimal.sheets())
+    if rows is None:
+        minimal.set_cell(sheets, "Prezzi", "G1", "Sconto %")
+        minimal.set_cell(sheets, "Prezzi", "G5", -0.5)
+        minimal.set_cell(sheets, "Prezzi", "F5", None)
+    else:
+        sheets[sheet] = rows
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [(sheet, cell, "not-a-percent", "error")]
+    assert result.master is None

@@ -82,12 +82,13 @@ def _warned(column: Column, typed: dict[Any, Any], distinct: dict[Any, Any]) -> 
     """The distinct values the cell type warns of (`Cell.warns`: a price rounded to the ledger's
     six decimals, a fraction read as a percentage), made in `typed` the value taken, each with
     its warning: the record holds what the orders will, and the cell says so. Asked of the
-    distinct values, not of every cell."""
+    distinct values, not of every cell, and only of those read: a cell refused (-0,5 in
+    *Sconto %*) keeps its error, which a warning must not take the place of."""
     assert column.cell is not None and column.cell.warns is not None
     warns = column.cell.warns
     warned: dict[Any, Mistake] = {}
     for key, value in typed.items():
-        if (taken := warns(distinct[key], value)) is not None:
+        if value is not _FAILED and (taken := warns(distinct[key], value)) is not None:
             typed[key] = taken[0]
             warned[key] = taken[1:]
     return warned
