@@ -66,6 +66,9 @@ class Limit:
 
 QUANTITY = Limit(Decimal(1_000_000), money=False)
 PRICE = Limit(Decimal(1_000_000), money=True)
+UNIT_PRICE_PLACES = Decimal("0.000001")
+"""The millionth a unit price is kept to (`toolkit.ledger.types.UnitPrice`): a price read from a cell
+rounded to it (`toolkit.model.cells`), an order line's, a credit note's priced from its amount."""
 AMOUNT = Limit(Decimal(1_000_000_000), money=True)
 SHARE_CAPITAL = Limit(Decimal("99999999999.99"), money=True)
 """A company's share capital (*capitale sociale*): never multiplied nor stored in cents, only

@@ -19,10 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from toolkit.basics.limits import UNIT_PRICE_PLACES as UNIT_PRICE_PLACES
 from toolkit.basics.money import cents
-
-UNIT_PRICE_PLACES = Decimal("0.000001")
-"""The millionth a unit price is kept to: an order line's, and a credit note's priced from its amount."""
 
 
 @dataclass(frozen=True, slots=True)

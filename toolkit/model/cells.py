@@ -48,7 +48,7 @@ from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
 from toolkit.basics.dates import ImpossibleDate, NotADate, NoYear, months_of, to_date
-from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, Limit
+from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, UNIT_PRICE_PLACES, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
 
@@ -368,10 +368,6 @@ def _price(value: Any) -> Decimal:
     return Decimal(format(value, ".15g")) if value.__class__ is float and not value.is_integer() else number
 
 
-PRICE_PLACES = Decimal("0.000001")
-"""The millionth a unit price is kept to in the ledger (`toolkit.ledger.types`)."""
-
-
 def _kept_price(typed: Any, price: Any) -> Taken | None:
     """A price of more decimals than the ledger keeps, taken rounded half-up to the millionth.
 
@@ -382,7 +378,7 @@ def _kept_price(typed: Any, price: Any) -> Taken | None:
     """
     if price.__class__ is not Decimal:
         return None
-    rounded = price.quantize(PRICE_PLACES, ROUND_HALF_UP)
+    rounded = price.quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP)
     return None if rounded == price else (rounded, PRICE_DECIMALS_ROUNDED, {"value": typed, "kept": rounded})
 
 
