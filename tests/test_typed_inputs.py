@@ -218,3 +218,16 @@ def test_a_negative_fraction_in_a_percent_cell_stays_refused_not_warned_as_a_fra
     result = check(minimal.workbook(sheets))
     assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [(sheet, cell, "not-a-percent", "error")]
     assert result.master is None
+
+
+def test_a_29_february_without_its_year_is_asked_for_with_a_year_that_has_it():
+    """«29/02» was asked for as «es. 29/02/2027», a day 2027 does not have: written as told, the cell was refused
+    again as no such day. The example is a leap year's."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione"], ["T001", "29/02", "Salta"]]
+    [problem] = check(minimal.workbook(sheets)).problems
+    assert problem.code == "date-without-year"
+    assert problem.message("it").endswith("scrivi la data intera, 29/02/AAAA con il suo anno (es. 29/02/2028).")
+    assert problem.message("en").endswith("(e.g. 29/02/2028).")
+    sheets["Eccezioni"][1][1] = "29/02/2028"
+    assert check(minimal.workbook(sheets)).problems == []

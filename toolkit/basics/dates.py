@@ -60,8 +60,8 @@ class NoYear(NotADate):
     Traceback (most recent call last):
     ...
     toolkit.basics.dates.NoYear: 3 gen.
-    >>> NoYear("3 gen.", 3, 1).shown
-    '03/01'
+    >>> NoYear("3 gen.", 3, 1).shown, NoYear("3 gen.", 3, 1).example_year, NoYear("29/02", 29, 2).example_year
+    ('03/01', 2027, 2028)
     """
 
     def __init__(self, original: object, day: int, month: int):
@@ -71,6 +71,12 @@ class NoYear(NotADate):
     @property
     def shown(self) -> str:
         return f"{self.day:02}/{self.month:02}"
+
+    @property
+    def example_year(self) -> int:
+        """The year the message writes the date with, one that has the day: 2027, but 2028 for
+        29/02, which the desk would otherwise copy and see refused as no such day."""
+        return next(year for year in range(2027, 2032) if self.day <= calendar.monthrange(year, self.month)[1])
 
 
 class ImpossibleDate(NotADate):

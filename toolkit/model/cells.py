@@ -72,9 +72,9 @@ NOT_A_DATE = define(
     en="“{value}” is not a valid date: write a date such as 09/04/2026.")
 DATE_WITHOUT_YEAR = define(
     "date-without-year", "error",
-    it="«{value}» non dice l'anno: scrivi la data intera, {day_month}/AAAA con il suo anno (es. {day_month}/2027).",
+    it="«{value}» non dice l'anno: scrivi la data intera, {day_month}/AAAA con il suo anno (es. {day_month}/{year}).",
     en="“{value}” does not say the year: write the whole date, {day_month}/YYYY with its year (e.g. "
-       "{day_month}/2027).")
+       "{day_month}/{year}).")
 DATE_OUT_OF_RANGE = define(
     "date-out-of-range", "error",
     it="«{value}» non è una data di questi anni: scrivi una data dal 01/01/1950 in poi, come 09/04/2026 "
@@ -509,7 +509,7 @@ def _date(value: Any) -> date:
     except ImpossibleDate as wrong:
         refuse(NO_SUCH_DAY, value=value, month=wrong.month_shown, days=wrong.days)
     except NoYear as short:
-        refuse(DATE_WITHOUT_YEAR, value=value, day_month=short.shown)
+        refuse(DATE_WITHOUT_YEAR, value=value, day_month=short.shown, year=short.example_year)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
     if day < OLDEST_DAY:
