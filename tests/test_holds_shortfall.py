@@ -18,14 +18,14 @@ from pathlib import Path
 
 import minimal
 from older_ledgers import older_ledger
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from test_holds_kept import held_of, woken_by
 from test_shipping import shipping_sheets
 
 from toolkit.core.orders import OrderStatus
 from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import migrate, reading
+from toolkit.ledger.db import migrate, reading, writing
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
@@ -141,10 +141,10 @@ def test_an_order_ahead_voided_wakes_the_orders_behind_only_if_its_lines_cover_w
     assert SECOND in {n for note in raised.notes for n in note.orders}
 
 
-def test_a_ledger_of_schema_39_wakes_its_holds_on_any_return_of_their_items(tmp_path):
-    """Migration 40 gives the items of the holds kept before it no shortfall (NULL): 1 × A001 back
+def test_a_ledger_of_schema_40_wakes_its_holds_on_any_return_of_their_items(tmp_path):
+    """Migration 41 gives the items of the holds kept before it no shortfall (NULL): 1 × A001 back
     wakes the first order, as before, which is held again lacking 5."""
-    url = older_ledger(tmp_path, desk(), 39, "ALTER TABLE hold_items DROP COLUMN lacks", shipped=True)
+    url = older_ledger(tmp_path, desk(), 40, "ALTER TABLE hold_items DROP COLUMN lacks", shipped=True)
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 41
     assert lacks(ledger) == {FIRST: None}
@@ -156,3 +156,22 @@ def test_a_ledger_of_schema_39_wakes_its_holds_on_any_return_of_their_items(tmp_
     ledger = open_ledger(url)
     assert lacks(ledger)[FIRST] == 5
     ledger.engine.dispose()
+
+
+def test_the_shortfall_is_kept_lowered_and_migrated_alike_on_either_database(ledger_url):
+    """On SQLite and PostgreSQL alike: the first order held on the 9th lacks 6; the sheet raised
+    by 5 on the 13th leaves it kept lacking 1 (the second, held that day, 11 with the first's 10
+    ahead of it); run back to schema 40 and migrated, both lack what is not known (NULL)."""
+    ledger = open_ledger(ledger_url)
+    try:
+        for day, master in ((THU9, desk()), (MON13, desk(a001=4 + 5))):
+            create(master, ledger, day, with_catch_up=False)
+            ship(master, ledger, day, all_open=True)
+        assert lacks(ledger) == {FIRST: 1, SECOND: 11}
+        with writing(ledger) as conn:
+            conn.execute(text("ALTER TABLE hold_items DROP COLUMN lacks"))
+            conn.execute(update(schema.schema_version).values(version=40))
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 41
+        assert lacks(ledger) == {FIRST: None, SECOND: None}
+    finally:
+        ledger.engine.dispose()
