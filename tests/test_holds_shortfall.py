@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import minimal
+import pytest
 from older_ledgers import older_ledger
 from sqlalchemy import select, text, update
 from test_holds_kept import held_of, woken_by
@@ -33,14 +34,14 @@ from toolkit.services.shipping import ship
 
 D = Decimal
 THU9, MON13, THU16, MON20, THU23 = (date(2026, 4, day) for day in (9, 13, 16, 20, 23))
-FIRST, SECOND = "OC-2026-00001", "OC-2026-00003"
-"""C001's orders of the 9th and the 13th (C002's of each day is numbered between them)."""
+FIRST, SECOND, THIRD = "OC-2026-00001", "OC-2026-00003", "OC-2026-00006"
+"""C001's orders of the 9th, the 13th and the 16th (C002's of each day is numbered between them)."""
 
 
-def desk(returned: int | None = None, a001: int = 4) -> MasterData:
+def desk(returned: int | None = None, a001: int = 4, terms: str = "Ordine completo") -> MasterData:
     """The workbook of the module's docstring, counted on 1 April; with `returned`, C002 gives back
-    that many A001 on each of its days (a return template)."""
-    sheets = shipping_sheets(terms="Ordine completo", stock={"A001": a001, "A002": 1000, "A003": 1000})
+    that many A001 on each of its days (a return template); C001 on `terms`."""
+    sheets = shipping_sheets(terms=terms, stock={"A001": a001, "A002": 1000, "A003": 1000})
     sheets["Modelli ordine"] = [row for row in sheets["Modelli ordine"] if row[0] != "T004"]
     sheets["Righe modello"] = [row for row in sheets["Righe modello"] if row[0] != "T004"]
     if returned:
@@ -60,7 +61,7 @@ def lacks(ledger) -> dict[str, Decimal | None]:
             select(o.year, o.number, h.lacks).join(schema.orders, o.id == h.order_id).where(h.item == "A001"))}
 
 
-def day_of(path: Path, master: MasterData, day: date, *, returned: int | None = None):
+def day_of(path: Path, master: MasterData, day: date, *, returned: int | None = None, terms: str = "Ordine completo"):
     """Create and ship `day` on the ledger at `path`, and on a copy of it planning every order
     again: both must ship and hold alike. Returns the kept ledger's day."""
     if path.exists():
@@ -69,7 +70,7 @@ def day_of(path: Path, master: MasterData, day: date, *, returned: int | None = 
     for url, replan in ((f"sqlite:///{path}", False), (f"sqlite:///{path.with_suffix('.replanned')}", True)):
         ledger = open_ledger(url)
         try:
-            create(desk(returned) if returned else master, ledger, day, with_catch_up=False)
+            create(desk(returned, terms=terms) if returned else master, ledger, day, with_catch_up=False)
             done.append(ship(master, ledger, day, all_open=True, list_kept=True, replan=replan))
         finally:
             ledger.engine.dispose()
@@ -173,5 +174,29 @@ def test_the_shortfall_is_kept_lowered_and_migrated_alike_on_either_database(led
             conn.execute(update(schema.schema_version).values(version=40))
         assert migrate(ledger) == schema.SCHEMA_VERSION == 41
         assert lacks(ledger) == {FIRST: None, SECOND: None}
+    finally:
+        ledger.engine.dispose()
+
+
+@pytest.mark.parametrize(("terms", "ninth", "thirteenth", "sixteenth"), [
+    ("Riga completa", {FIRST: 6}, {FIRST: 6, SECOND: 16}, {FIRST: 1, SECOND: 11, THIRD: 21}),
+    ("Disponibilità", {FIRST: 0}, {FIRST: 0, SECOND: 6}, {FIRST: 0, SECOND: 1, THIRD: 11})])
+def test_a_line_held_lacks_its_smallest_line_and_an_order_on_availability_anything(tmp_path, terms, ninth,
+                                                                                    thirteenth, sixteenth):
+    """*Riga completa*: the first order's line of 10 × A001 against the 4 on the sheet lacks 6 (its
+    A002 ships), the second's 16 behind the first's 10; 5 back on the 13th leave them 1 and 11.
+    *Disponibilità*: the first order takes the 4 and lacks nothing but some more (0), the second
+    lacks the 6 the first still holds; 5 back wake the first, which takes them, and the second
+    lacks the 1 the first still holds."""
+    path, master = tmp_path / "ledger.sqlite", desk(terms=terms)
+    ledger = open_ledger(f"sqlite:///{path}")
+    try:
+        day_of(path, master, THU9)
+        assert lacks(ledger) == ninth
+        day_of(path, master, MON13, returned=5, terms=terms)
+        assert lacks(ledger) == thirteenth
+        sixteenth_day = day_of(path, master, THU16)
+        assert lacks(ledger) == sixteenth
+        assert (FIRST in planned(sixteenth_day)) is (terms == "Disponibilità") and SECOND not in planned(sixteenth_day)
     finally:
         ledger.engine.dispose()
