@@ -29,7 +29,8 @@ TYPED = st.one_of(*(st.lists(st.one_of(values, st.sampled_from(["", None, " "]))
 
 
 def one_by_one(column, cells):
-    """The column read the plain way, a cell at a time through the field's TypeAdapter."""
+    """The column read the plain way, a cell at a time through the field's TypeAdapter, then
+    its cell type's warning (`Cell.warns`: a price rounded, a fraction read as a percentage)."""
     values, mistakes = [], {}
     for i, cell in enumerate(cells):
         if is_empty(cell):
@@ -38,11 +39,16 @@ def one_by_one(column, cells):
             values.append(None if column.required else "EMPTY")
             continue
         try:
-            values.append(column.adapter.validate_python(cell))
+            value = column.adapter.validate_python(cell)
         except ValidationError as bad:
             [error] = bad.errors()
             mistakes[i] = (problem_type(error["type"]), error["ctx"])
             values.append(None)
+            continue
+        warns = column.cell.warns if column.cell is not None else None
+        if warns is not None and (taken := warns(cell, value)) is not None:
+            value, mistakes[i] = taken[0], taken[1:]
+        values.append(value)
     return values, mistakes
 
 
@@ -53,6 +59,8 @@ def shown(values):
 @settings(max_examples=400, deadline=None)
 @example(schema.CUSTOMERS.column("name"), [1, True, 1.0, "1"])
 @example(schema.PRICES.column("list_price"), [Decimal("1"), Decimal("1.0"), 1.0])
+@example(schema.PRICES.column("discount"), [0.5, -0.5, 0.5, 8])
+@example(schema.PRICES.column("list_price"), [20.12345678, 1.5, 20.12345678])
 @example(schema.TEMPLATE_LINES.column("price"), ["", -0.0, "", 0.0, 1.5, "", 0.0])
 @example(schema.TEMPLATE_LINES.column("note"), ["al retro", "", " ", "x", ""])
 @example(schema.TEMPLATES.column("valid_from"),
