@@ -1167,6 +1167,39 @@ def _keep_what_holds_lack(conn: Connection) -> None:
 MIGRATIONS[41] = _keep_what_holds_lack
 
 
+def _invoice_lines_in_parts(conn: Connection) -> None:
+    """A DDT line crossing a letter of intent's ceiling is invoiced as two lines, its part within
+    and the rest with VAT (`invoice_lines.part`), so the unique key is (`delivery_line_id`,
+    `part`) where it was `delivery_line_id` alone. PostgreSQL drops the one constraint and adds
+    the column and index. SQLite kept the old key inside its `CREATE TABLE`, which no ALTER
+    removes nor a schema edit safely takes away: its invoice lines move to a table made anew
+    with the same rows, ids and indexes (no table refers to them by a foreign key), as
+    migration 5 did. Skipped when done, so an interrupted migration runs again."""
+    found = inspect(conn)
+    has_part = any(c["name"] == "part" for c in found.get_columns("invoice_lines"))
+    alone = [u for u in found.get_unique_constraints("invoice_lines") if u["column_names"] == ["delivery_line_id"]]
+    if conn.dialect.name != "sqlite":
+        for constraint in alone:
+            conn.execute(text(f'ALTER TABLE invoice_lines DROP CONSTRAINT "{constraint["name"]}"'))
+        _add_columns(conn, "invoice_lines", {"part": "INTEGER NOT NULL DEFAULT 0"})
+        schema.invoiced_once_index.create(conn, checkfirst=True)
+        return
+    if has_part and not alone:
+        schema.invoiced_once_index.create(conn, checkfirst=True)
+        return
+    for index in found.get_indexes("invoice_lines"):
+        conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+    kept = {c["name"] for c in found.get_columns("invoice_lines")}
+    conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v41"))
+    schema.invoice_lines.create(conn)
+    columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name in kept)
+    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v41"))
+    conn.execute(text("DROP TABLE invoice_lines_v41"))
+
+
+MIGRATIONS[42] = _invoice_lines_in_parts
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -3,14 +3,15 @@ rows that finalizing or undoing a run changes.
 
 The invoicing action itself (one write transaction: read what is billable, plan, store) is
 `toolkit.services.invoicing`. Numbers are drawn in the caller's transaction (`draw_numbers`),
-so a failed run leaves no gap. `invoice_lines.delivery_line_id` is unique: a shipped line can
-never be invoiced twice, whatever the code above does.
+so a failed run leaves no gap. `invoice_lines` (`delivery_line_id`, `part`) is unique: a shipped
+line can never be invoiced twice, whatever the code above does; it is invoiced as one line, or
+as two parts when it crosses a letter of intent's ceiling (`parts`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -39,6 +40,7 @@ from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.credit_notes import MixedSplit, ReturnsMatched, TakenBack, a_return, as_corrected, returns_matched
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import (
     Billable,
     BillableGoods,
@@ -568,16 +570,17 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
     took as long as the database's own work. On PostgreSQL they go in by COPY
     (`copy_in.copy_rows`)."""
     quantities, prices, amounts, rates = _Unscaled(3), _Unscaled(6), _Unscaled(2), _Unscaled(2)
+    part = parts()
     rows: list[tuple[Any, ...]] = [
         (invoice_id, line.line_no, line.delivery_line_id, line.order_line_id, line.item, line.description, line.unit,
          quantities[line.quantity], prices[line.unit_price], amounts[line.amount], rates[line.vat_rate],
-         line.vat_nature, line.credits_line_id)
+         line.vat_nature, line.credits_line_id, part(line))
         for invoice_id, x in zip(ids, invoices) for line in x.lines]
     if not rows:
         return
     table, dialect = schema.invoice_lines, conn.dialect
     columns = ("invoice_id", "line_no", "delivery_line_id", "order_line_id", "item", "description", "unit",
-               "quantity", "unit_price", "amount", "vat_rate", "vat_nature", "credits_line_id")
+               "quantity", "unit_price", "amount", "vat_rate", "vat_nature", "credits_line_id", "part")
     for n, name in enumerate(columns):
         convert = None if name in _SCALED_LINE else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
@@ -586,6 +589,24 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
         copy_in.copy_rows(conn, table, columns, rows)
         return
     insert_in_blocks(conn, table, columns, rows)
+
+
+def parts() -> Callable[[InvoiceLine], int]:
+    """Each stored line's `part` of its DDT line, for lines stored one after the other: 1 for
+    the rest beyond a letter of intent's ceiling, the line with VAT citing a DDT line whose part
+    within (N3.5) came before it (`toolkit.core.intent_ceiling.split_at`); 0 for any other. So
+    a DDT line planned twice any other way still breaks the unique index, as it did when
+    `delivery_line_id` was unique alone."""
+    within: set[int] = set()
+
+    def part(line: InvoiceLine) -> int:
+        if line.delivery_line_id is None:
+            return 0
+        if line.vat_nature == LETTER_OF_INTENT:
+            within.add(line.delivery_line_id)
+            return 0
+        return int(line.delivery_line_id in within)
+    return part
 
 
 _SCALED_LINE = frozenset({"quantity", "unit_price", "amount", "vat_rate"})

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 41
+SCHEMA_VERSION = 42
 
 metadata = MetaData()
 
@@ -375,7 +375,7 @@ invoice_lines = Table(
     Column("id", Integer, primary_key=True),
     Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("line_no", Integer, nullable=False),
-    Column("delivery_line_id", Integer, unique=True),
+    Column("delivery_line_id", Integer),
     Column("order_line_id", Integer),
     Column("item", String(60), nullable=False),
     Column("description", Text, nullable=False),
@@ -386,13 +386,21 @@ invoice_lines = Table(
     Column("vat_rate", Rate(), nullable=False),
     Column("vat_nature", String(10)),
     Column("credits_line_id", Integer),
+    Column("part", Integer, nullable=False, server_default="0"),
 )
-"""`delivery_line_id` is unique: a shipped line is invoiced at most once. Lines invoiced
+"""(`delivery_line_id`, `part`) is unique (`invoiced_once_index`): a shipped line is invoiced at
+most once, as one line (`part` 0) or, crossing a letter of intent's ceiling, as its part within
+(0) and the rest with VAT (1) (`toolkit.core.intent_ceiling.split_at`; schema 42). Lines invoiced
 before shipping (immediate, prepay) have no delivery line; a line that comes from no order
 (the stamp duty charged to the customer) has no order line either. A credit note's line that
 takes back an invoice's line (`toolkit invoice credit`) cites it in `credits_line_id` (schema
 28) and neither an order line nor a DDT line: the goods stay invoiced once, and what is still
 to credit of the invoice line is its quantity and amount less its credit lines'."""
+
+invoiced_once_index = Index("uq_invoice_lines_delivery_part", invoice_lines.c.delivery_line_id,
+                            invoice_lines.c.part, unique=True)
+"""A DDT line is invoiced once: NULLs (lines invoiced at the order, stamp duty, credit lines)
+never collide. Until schema 42 `delivery_line_id` was unique alone (SQLite: inside the table)."""
 
 credits_line_index = Index("ix_invoice_lines_credits", invoice_lines.c.credits_line_id)
 """What of an invoice's lines is credited already, asked before each credit note on it."""
