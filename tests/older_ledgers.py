@@ -6,10 +6,12 @@ marks the ledger with the older version, and opens it again: one recipe, one pla
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import Connection, inspect, text, update
+from sqlalchemy.schema import CreateTable
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import writing
@@ -33,3 +35,29 @@ def older_ledger(folder: Path, master: MasterData, version: int, *undo: str, shi
         conn.execute(update(schema.schema_version).values(version=version))
     ledger.engine.dispose()
     return url
+
+
+def invoice_lines_of_schema_41(conn: Connection) -> None:
+    """The invoice lines as schema 41 kept them, rows and ids the same: no `part`, and
+    `delivery_line_id` unique alone, on SQLite inside the table's declaration as `CREATE TABLE`
+    made it (what migration 42 has to rebuild), on PostgreSQL a constraint of its own."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("DROP INDEX uq_invoice_lines_delivery_part"))
+        conn.execute(text("ALTER TABLE invoice_lines DROP COLUMN part"))
+        conn.execute(text("ALTER TABLE invoice_lines ADD CONSTRAINT invoice_lines_delivery_line_id_key "
+                          "UNIQUE (delivery_line_id)"))
+        return
+    ddl = str(CreateTable(schema.invoice_lines).compile(dialect=conn.dialect))
+    ddl, dropped = re.subn(r",\s*part INTEGER[^,\n]*", "", ddl)
+    ddl, keyed = re.subn(r"PRIMARY KEY \(id\)", "PRIMARY KEY (id), UNIQUE (delivery_line_id)", ddl)
+    assert (dropped, keyed) == (1, 1), ddl
+    for index in inspect(conn).get_indexes("invoice_lines"):
+        conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+    columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name != "part")
+    conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v42"))
+    conn.execute(text(ddl))
+    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v42"))
+    conn.execute(text("DROP TABLE invoice_lines_v42"))
+    for index in schema.invoice_lines.indexes:
+        if index is not schema.invoiced_once_index:
+            index.create(conn)

@@ -14,6 +14,8 @@ import minimal
 import openpyxl
 import pytest
 from desks import customer_cells
+from sdi_controls import breaches
+from sqlalchemy import text
 from test_credit_returns import APRIL, MAY
 
 from toolkit.basics.problems import Severity
@@ -111,27 +113,39 @@ def test_a_workbook_before_the_column_is_warned_at_the_letter_s_protocol():
         ("L3", "letter-of-intent-without-amount")]
 
 
-def test_the_ceiling_crossed_mid_month_invoices_the_line_beyond_it_with_the_item_s_vat(ledger, tmp_path):
-    """90 € declared: the 10th's 55.50 € fit, the 20th's 37.00 € would make 92.50: 22 % on that
-    line, in the summary, the totals, the e-invoice (schema-valid, still citing the letter on its
-    N3.5 line) and the printed copy; 55.50 € without VAT owe no stamp duty."""
+def test_the_line_crossing_the_ceiling_is_split_its_units_within_without_vat_the_rest_with(ledger, tmp_path):
+    """90 € declared: the 10th's 55.50 € fit, the 20th's 2 kg (37.00 €) would make 92.50: its
+    1 kg that fits in the 34.50 € left goes N3.5, the other kg on a line of its own at 22 %, the
+    two adding up to the DDT line; so in the summary, the totals, the ledger (two parts of one
+    DDT line), the e-invoice (schema-valid, SDI's checks, the letter cited on the N3.5 lines),
+    the printed copy and the register; 74 € without VAT owe no stamp duty."""
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
     result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
-    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
+    first, within, beyond = [line for line in invoice.lines if line.order_line_id is not None]
+    assert (within.quantity, beyond.quantity, within.unit_price, beyond.unit_price) == (1, 1, D("18.50"), D("18.50"))
+    assert within.delivery_line_id == beyond.delivery_line_id != first.delivery_line_id
+    assert within.order_line_id == beyond.order_line_id
     assert [(s.rate, s.nature, s.taxable, s.vat) for s in invoice.summary] == [
-        (D(0), "N3.5", D("55.50"), D("0.00")), (D(22), None, D("37.00"), D("8.14"))]
-    assert (invoice.taxable, invoice.vat, invoice.total) == (D("92.50"), D("8.14"), D("100.64"))
+        (D(0), "N3.5", D("74.00"), D("0.00")), (D(22), None, D("18.50"), D("4.07"))]
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D("92.50"), D("4.07"), D("96.57"))
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
+        parts = conn.execute(text("SELECT delivery_line_id, part, quantity FROM invoice_lines WHERE "
+                                  "delivery_line_id IS NOT NULL ORDER BY line_no")).all()
+    assert [(part, q) for _, part, q in parts] == [(0, 3000), (0, 1000), (1, 1000)]
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
     assert (warning.sheet, warning.cell, warning.severity) == ("Clienti", "P3", Severity.WARNING)
     assert warning.message() == (
         f"Il cliente C002 ha raggiunto l'importo della dichiarazione d'intento {PROTOCOL} (90,00 €): le fatture "
-        "la avevano già usata per 0,00 €, questa emissione fattura ancora 55,50 € senza IVA (N3.5) e 37,00 € con "
-        "l'IVA dell'articolo, dall'ordine OC-2026-00002 in poi (restano 34,50 €, meno della riga che non ci stava: "
-        "una riga non si divide), perché oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. "
-        "4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
-        "importo nel foglio Clienti.")
+        "la avevano già usata per 0,00 €, questa emissione fattura ancora 74,00 € senza IVA (N3.5) e 18,50 € con "
+        "l'IVA dell'articolo, dall'ordine OC-2026-00002 in poi (restano 16,00 €, meno del prezzo di un'unità della "
+        "riga che la supera: di quella riga le unità che ci stavano vanno senza IVA, le altre con l'IVA), perché "
+        "oltre l'importo dichiarato non si può fatturare senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al "
+        "cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
     assert "Ask the customer for a new letter of intent" in warning.message("en")
+    assert "a line is not split" not in warning.message("en")
     _agree(books, ledger, invoice, tmp_path)
 
 
@@ -155,24 +169,27 @@ def _agree(books, ledger, invoice, tmp_path) -> None:
     lines = [(e.findtext("PrezzoTotale"), e.findtext("AliquotaIVA"), e.findtext("Natura"),
               [x.findtext("RiferimentoTesto") for x in e.findall("AltriDatiGestionali")])
              for e in root.iter("DettaglioLinee")]
-    assert lines == [("55.50", "0.00", "N3.5", [PROTOCOL]), ("37.00", "22.00", None, [])]
+    assert lines == [("55.50", "0.00", "N3.5", [PROTOCOL]), ("18.50", "0.00", "N3.5", []),
+                     ("18.50", "22.00", None, [])]
+    assert [e.findtext("Quantita") for e in root.iter("DettaglioLinee")] == ["3.00", "1.00", "1.00"]
     summary = [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("ImponibileImporto"), e.findtext("Imposta"))
                for e in root.iter("DatiRiepilogo")]
-    assert summary == [("0.00", "N3.5", "55.50", "0.00"), ("22.00", None, "37.00", "8.14")]
-    assert root.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento") == "100.64"
+    assert summary == [("0.00", "N3.5", "74.00", "0.00"), ("22.00", None, "18.50", "4.07")]
+    assert root.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento") == "96.57"
+    assert breaches(data, date(2026, 5, 4)) == []
     path = write_copies(tmp_path / "copie.xlsx", books, [stored])
     cells = [c for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name(stored.number).to_python()
              for c in row if c not in ("", None)]
     assert f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026" in cells
-    assert 100.64 in cells and 8.14 in cells
+    assert 96.57 in cells and 4.07 in cells and cells.count(18.5) >= 4
     from toolkit.services.invoicing import write_workbook
 
     register = openpyxl.load_workbook(write_workbook(tmp_path, books, [stored], "x", "it")[0], read_only=True,
                                       data_only=True)
     rows = {ws.title: [r for r in ws.iter_rows(values_only=True) if stored.number in r] for ws in register.worksheets}
-    assert [r[8:11] for r in rows["Registro"]] == [(92.5, 8.14, 100.64)]
-    assert [r[3:] for r in rows["Riepilogo IVA"]] == [(0, "N3.5", 55.5, 0), (22, None, 37, 8.14)]
-    assert [r[-3:] for r in rows["Righe"]] == [(55.5, 0, "N3.5"), (37, 22, None)]
+    assert [r[8:11] for r in rows["Registro"]] == [(92.5, 4.07, 96.57)]
+    assert [r[3:] for r in rows["Riepilogo IVA"]] == [(0, "N3.5", 74, 0), (22, None, 18.5, 4.07)]
+    assert [r[-3:] for r in rows["Righe"]] == [(55.5, 0, "N3.5"), (18.5, 0, "N3.5"), (18.5, 22, None)]
 
 
 def test_a_ceiling_exactly_reached_keeps_every_line_without_vat_and_warns_nothing(ledger):
@@ -185,15 +202,15 @@ def test_a_ceiling_exactly_reached_keeps_every_line_without_vat_and_warns_nothin
 
 
 def test_the_next_month_counts_what_the_letter_s_invoices_used_before(ledger):
-    """April used 55.50 € of 130: May's 55.50 € fit (111), its 37 € do not."""
+    """April used 55.50 € of 130: May's 55.50 € fit (111), of its 37 € (2 kg) one kg fits in the 19 € left."""
     books = _master(130)
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
     _deliver(books, ledger, MAY_11, MAY_20)
     result, invoice = _month(books, ledger, MAY, date(2026, 6, 3))
-    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
-    assert (dict(warning.params)["used"], dict(warning.params)["beyond"]) == (D("55.50"), D("37.00"))
+    assert (dict(warning.params)["used"], dict(warning.params)["beyond"]) == (D("55.50"), D("18.50"))
 
 
 def test_a_credit_note_citing_the_letter_gives_its_amount_back(ledger):
@@ -228,21 +245,26 @@ def test_a_new_letter_starts_from_nothing(ledger):
         assert letters_used(conn, ["C002"]) == {LAST_YEAR: D("92.50"), PROTOCOL: D("92.50")}
 
 
-@pytest.mark.parametrize("amount", [D(0), D(50)])
-def test_once_beyond_every_later_line_pays_vat_even_one_that_would_fit(ledger, amount):
-    """50 € declared: the 55.50 € of the 10th do not fit, and the 37 € of the 20th, which would,
-    pay VAT too: the letter is used in delivery order, and a new one covers what follows."""
+@pytest.mark.parametrize(("amount", "first"), [
+    (D(0), [(D("55.50"), D(22), None)]),
+    (D(15), [(D("55.50"), D(22), None)]),
+    (D(50), [(D("37.00"), D(0), "N3.5"), (D("18.50"), D(22), None)])])
+def test_once_beyond_every_later_line_pays_vat(ledger, amount, first):
+    """The 10th's 3 kg (55.50 €) cross the letter: with 50 € declared its 2 kg that fit go N3.5,
+    the third with VAT; with 15 € or none, less than a kg's 18.50 €, the whole line pays VAT. The
+    20th's 37 € pay VAT too: the letter is used in delivery order, and a new one covers what
+    follows."""
     books = _master(amount)
     _deliver(books, ledger, APRIL_10, APRIL_20)
     result, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
-    assert _rated(invoice) == [(D("55.50"), D(22), None), (D("37.00"), D(22), None)]
+    assert _rated(invoice) == [*first, (D("37.00"), D(22), None)]
     assert len(_crossings(result)) == 1
 
 
 def test_invoices_issued_at_once_keep_the_ceiling_across_days(ledger):
     """C002 invoiced *Immediato*: each order is invoiced when it is created, and the second day's
-    invoice counts the first's: 90 € declared, the 10th's 55.50 € fit, the 20th's 37 € pay VAT,
-    with the warning among the orders' problems."""
+    invoice counts the first's: 90 € declared, the 10th's 55.50 € fit, of the 20th's 2 kg one
+    fits and the other pays VAT, with the warning among the orders' problems."""
     s = _sheets(90)
     minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
     minimal.set_cell(s, "Clienti", "Q3", "Immediato")
@@ -253,7 +275,8 @@ def test_invoices_issued_at_once_keep_the_ceiling_across_days(ledger):
     [(one, told_first)] = [(x, first.problems) for x in first.invoices]
     [two] = second.invoices
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and not _crossings_of(told_first)
-    assert _rated(two) == [(D("37.00"), D(22), None)] and (two.vat, two.total) == (D("8.14"), D("45.14"))
+    assert _rated(two) == [(D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
+    assert (two.vat, two.total) == (D("4.07"), D("41.07"))
     assert [(p.sheet, p.cell) for p in _crossings_of(second.problems)] == [("Clienti", "P3")]
 
 
@@ -266,7 +289,7 @@ def test_ship_and_invoice_at_once_keeps_the_ceiling(ledger):
     done = ship(books, ledger, APRIL_20, all_open=True, invoice=True)
     [two] = done.invoices
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")]
-    assert _rated(two) == [(D("37.00"), D(22), None)]
+    assert _rated(two) == [(D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
     assert len(_crossings_of(done.problems)) == 1
 
 
@@ -294,9 +317,9 @@ def test_orders_preview_and_create_warn_when_the_open_orders_would_pass_the_ceil
     assert told.message() == (
         "Il cliente C002 ha ordini aperti (da spedire o da fatturare) per 92,50 € senza IVA, e le fatture hanno "
         f"già usato 0,00 € della sua dichiarazione d'intento {PROTOCOL}, di 90,00 €: 2,50 € di quegli ordini non ci "
-        "stanno, e alla fatturazione le righe che non ci stanno andranno, per intero, con l'IVA dell'articolo (art. 7 "
-        "c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e "
-        "importo nel foglio Clienti.")
+        "stanno, e alla fatturazione andranno con l'IVA dell'articolo: la riga che supera l'importo si divide, le sue "
+        "unità che ci stanno senza IVA e le altre con l'IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una "
+        "nuova dichiarazione d'intento e scrivine protocollo, data e importo nel foglio Clienti.")
     assert "Ask the customer for a new letter of intent" in told.message("en")
     enough = _master("92,50")
     assert _beyond(preview(enough, ledger, APRIL_20, with_catch_up=False).problems) == []
@@ -377,21 +400,22 @@ def _shared(amount: object) -> dict:
 
 def test_two_customers_citing_one_letter_share_its_ceiling_in_a_run(ledger):
     """90 € declared, one letter on two rows: C001's 55.50 € fit, C002's 55.50 € of the same
-    run do not (each row kept all 90 €, and 111 € went without VAT)."""
+    run do not: one kg of them fits in the 34.50 € left, the other two pay VAT (each row kept all
+    90 €, and 111 € went without VAT)."""
     books = check(minimal.workbook(_shared(90))).master
     assert books is not None
     _deliver(books, ledger, APRIL_10)
     result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
-    assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("55.50"), D(22), None)]}
+    assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]}
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
     assert (warning.cell, dict(warning.params)["customer"], dict(warning.params)["used"]) == ("P3", "C002", D("55.50"))
 
 
 def test_shipping_counts_what_the_other_row_of_the_letter_used(ledger):
-    """100 € declared on two rows: April's invoices used 55.50 € of it (C001's; C002's, past
-    the rest, went with VAT); C002's 55.50 € shipped in May, alone, pass the 44.50 € left,
-    though C002's own invoices used none of the letter."""
+    """100 € declared on two rows: April's invoices used 92.50 € of it (C001's 55.50 €, and the
+    2 kg of C002's 3 that fitted in the rest, the third with VAT); C002's 55.50 € shipped in May,
+    alone, pass the 7.50 € left by 48 €, counted with what C001's invoice used."""
     s = _shared(100)
     s["Modelli ordine"][-1][11] = date(2026, 4, 30)
     books = check(minimal.workbook(s)).master
@@ -399,7 +423,7 @@ def test_shipping_counts_what_the_other_row_of_the_letter_used(ledger):
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
     create(books, ledger, MAY_11, with_catch_up=False)
-    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]
+    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("48.00"))]
 
 
 def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledger):
@@ -459,8 +483,8 @@ def test_two_rows_of_one_letter_with_two_amounts_are_warned_at_the_second_amount
 
 def test_a_customer_re_coded_keeps_what_its_letter_used_under_the_old_code(ledger):
     """April invoiced C002 55.50 € of a 90 € letter; C002 is then re-coded C102, its row and
-    templates, the same letter: May's 55.50 € pass the 34.50 € left (counted over C102's
-    invoices alone, the letter had all 90 € again)."""
+    templates, the same letter: May's 55.50 € pass the 34.50 € left, one kg of them within
+    (counted over C102's invoices alone, the letter had all 90 € again)."""
     books = _master(90)
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
@@ -473,14 +497,15 @@ def test_a_customer_re_coded_keeps_what_its_letter_used_under_the_old_code(ledge
     _deliver(recoded, ledger, MAY_11)
     result = run(ledger, recoded, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
     [may] = [x for x in result.invoices if x.customer == "C102"]
-    assert _rated(may) == [(D("55.50"), D(22), None)]
+    assert _rated(may) == [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
     assert dict(warning.params)["used"] == D("55.50")
 
 
 def test_planning_again_one_row_of_a_shared_letter_is_planning_everything_again(ledger):
     """Month end plans again only the customers whose returns it refused (`plan_again`): C002
-    alone planned again kept all of the shared 90 € C001's lines had taken, and went N3.5."""
+    alone planned again kept all of the shared 90 € C001's lines had taken, and went N3.5 (not
+    one kg within the 34.50 € left)."""
     from toolkit.core.invoicing import plan_again
     from toolkit.services.invoicing import billables_for
 
@@ -494,7 +519,7 @@ def test_planning_again_one_row_of_a_shared_letter_is_planning_everything_again(
     again = plan_again(books, first, billables.shipments, {"C002"}, request, billables.complete,
                        billables.held_lines, billables.issued_names, billables.ceilings)
     assert {x.customer: _rated(x) for x in again.invoices} == {x.customer: _rated(x) for x in first.invoices} == {
-        "C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("55.50"), D(22), None)]}
+        "C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]}
 
 
 def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
@@ -523,7 +548,7 @@ def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
 
 def _item_gone(taxed_too: bool, amount: object = 90, day: date = date(2026, 1, 15)) -> tuple:
     """C002 on a 90 € letter (`amount`, of `day`) buys A001, then at 10 %, on the 10th and the
-    20th of April (the 20th's 37 € beyond the letter); with `taxed_too`, C001, paying VAT, buys
+    20th of April (one kg of the 20th's 2 beyond the letter); with `taxed_too`, C001, paying VAT, buys
     it on the 10th. By month end A001 has left *Articoli*, its prices and templates with it."""
     s = _sheets(amount, day=day)
     minimal.set_cell(s, "Articoli", "D2", 10)
@@ -545,12 +570,12 @@ def _item_gone(taxed_too: bool, amount: object = 90, day: date = date(2026, 1, 1
 
 
 def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_its_ddts_carried(ledger):
-    """C001's DDT of the 10th carried A001 at 10 %: C002's line of the 20th, beyond the letter,
+    """C001's DDT of the 10th carried A001 at 10 %: C002's kg of the 20th beyond the letter
     takes 10 %, not the ordinary 22 % it took for an item no longer on *Articoli*."""
     books, later = _item_gone(taxed_too=True)
     _deliver(books, ledger, APRIL_10, APRIL_20)
     _, invoice = _month(later, ledger, APRIL, date(2026, 5, 4))
-    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(10), None)]
 
 
 def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_refused(ledger):
@@ -593,7 +618,8 @@ def test_the_warning_ahead_counts_only_what_the_letter_will_invoice(ledger):
 def test_the_warning_ahead_counts_an_order_made_before_n3_5_that_a_rate_change_rates_again(ledger):
     """As above, but A001 goes from 22 % to 10 % on the 15th: C002's order of the 10th, made with
     VAT, is rated again when it ships, at C002's N3.5 now (`core.delivery_rate`), and invoiced
-    under the letter: with the 20th's 37 € they pass the 90 € by 2.50 €, told ahead (nothing was)."""
+    under the letter: with the 20th's 37 € they pass the 90 € by 2.50 €, told ahead (nothing was);
+    of the 20th's 2 kg the one beyond takes the new 10 %."""
     from toolkit.services.orders import preview
 
     def sheets(taxed: bool) -> dict:
@@ -610,7 +636,7 @@ def test_the_warning_ahead_counts_an_order_made_before_n3_5_that_a_rate_change_r
         ("Clienti", "P3", D("92.50"), D("2.50"))]
     _deliver(books, ledger, APRIL_20)
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
-    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(10), None)]
 
 
 def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledger):
@@ -660,7 +686,7 @@ def test_a_debit_note_beyond_on_goods_whose_item_left_articoli_takes_the_rate_as
 def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_not_a_return(ledger, tmp_path):
     """A001 goes from 22 % to 10 % on 15 April. C001's sale of the 15th carried 10 %; its return,
     ordered on the 10th and back on the 18th, the 22 % of the goods it gives back. C002's line
-    of the 20th, beyond its letter once A001 left *Articoli*, takes 10 %: the return's 22 % is
+    of the 20th, its kg beyond its letter once A001 left *Articoli*, takes 10 %: the return's 22 % is
     not the item's rate of any day after the 15th."""
     s = _sheets(90)
     for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2026, 4, 15))):
@@ -681,7 +707,7 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
     _, later = _item_gone(taxed_too=False)
     result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
-    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(10), None)]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(10), None)]
     from fatturapa_reading import schema_errors
 
     from toolkit.services.einvoice import export
@@ -690,7 +716,7 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
     data = data.read_bytes() if hasattr(data, "read_bytes") else data
     assert schema_errors(data) == []
     assert [(e.findtext("AliquotaIVA"), e.findtext("Natura"), e.findtext("Imposta"))
-            for e in ET.fromstring(data).iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("10.00", None, "3.70")]
+            for e in ET.fromstring(data).iter("DatiRiepilogo")] == [("0.00", "N3.5", "0.00"), ("10.00", None, "1.85")]
 
 
 def _december_sold_in_january(ledger, s: dict, ends: date):

@@ -14,13 +14,14 @@ invoice citing it, or of its first line invoiced. A line delivered in a later ye
 whatever is left: January's sales under December's letter, its protocol left on *Clienti*,
 are not without VAT, and the warning asks for the new year's letter.
 
-A line is never split across the ceiling: the ledger invoices each DDT line once, as one
-invoice line (`invoice_lines.delivery_line_id` is unique), and a part at 22 % of a line would
-be a line of its own. Charging VAT on the whole line is lawful (only the sale without VAT
-beyond the amount is not), and costs the buyer nothing but the time to deduct it; what is
-left of the letter under the ceiling is named in the warning. Lines after the first one
-beyond stay with VAT too, even when smaller: the letter is used up in delivery order, as its
-buyer reads it, and a later letter covers them.
+The line that crosses the ceiling is split (`split_at`): as many whole units as fit in what is
+left are invoiced without VAT (N3.5), the rest of the line on a second invoice line with the
+item's VAT, the two adding up to the DDT line; an habitual exporter expects its letter used to
+the cent it can be, and what it bought beyond to carry VAT. The ledger keeps the two as parts of
+one DDT line (`invoice_lines.part`, schema 42), still invoiced once. When not even one unit fits
+the whole line carries VAT, as charging VAT is lawful (only the sale without VAT beyond the
+amount is not). Lines after the one that crossed stay with VAT too, even when smaller: the
+letter is used up in delivery order, as its buyer reads it, and a later letter covers them.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Protocol, TypeVar
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.wording import Agreed
 from toolkit.core.delivery_rate import off_key, rates_on
-from toolkit.core.lines import DocumentLine
+from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData
@@ -52,14 +53,16 @@ LETTER_EXCEEDED = define(
     title=("Superato l'importo della dichiarazione d'intento", "Letter of intent amount exceeded"),
     it="Il cliente {customer} ha raggiunto l'importo della dichiarazione d'intento {protocol} ({amount} €): "
        "le fatture la avevano già usata per {used} €, questa emissione fattura ancora {within} € senza IVA "
-       "(N3.5) e {beyond} € con l'IVA dell'articolo, dall'ordine {order} in poi (restano {left} €, meno della "
-       "riga che non ci stava: una riga non si divide), perché oltre l'importo dichiarato non si può fatturare "
+       "(N3.5) e {beyond} € con l'IVA dell'articolo, dall'ordine {order} in poi (restano {left} €, meno del "
+       "prezzo di un'unità della riga che la supera: di quella riga le unità che ci stavano vanno senza IVA, "
+       "le altre con l'IVA), perché oltre l'importo dichiarato non si può fatturare "
        "senza IVA (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
        "scrivine protocollo, data e importo nel foglio Clienti.",
     en="Customer {customer} has reached the amount of its letter of intent {protocol} ({amount} €): invoices "
        "had used {used} € of it, this run invoices {within} € more without VAT (N3.5) and {beyond} € with the "
-       "item's VAT, from order {order} on ({left} € are left, less than the line that did not fit: a line is "
-       "not split), since nothing may be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis "
+       "item's VAT, from order {order} on ({left} € are left, less than a unit's price of the line that "
+       "crosses it: of that line the units that fitted go without VAT, the others with VAT), since nothing may "
+       "be invoiced without VAT beyond the declared amount (art. 7 c. 4-bis "
        "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount "
        "in the Clienti sheet.")
 
@@ -183,14 +186,15 @@ ORDERS_BEYOND = define(
     title=("Ordini oltre l'importo della dichiarazione d'intento", "Orders beyond the letter of intent's amount"),
     it="Il cliente {customer}{shared} ha ordini aperti (da spedire o da fatturare) per {open} € senza IVA, e le "
        "fatture hanno già usato {used} € della sua dichiarazione d'intento {protocol}, di {amount} €: {beyond} € di "
-       "quegli ordini non ci stanno, e alla fatturazione le righe che non ci stanno andranno, per intero, con l'IVA "
-       "dell'articolo (art. 7 c. 4-bis D.Lgs. 471/97). Chiedi al cliente una nuova dichiarazione d'intento e "
-       "scrivine protocollo, data e importo nel foglio Clienti.",
+       "quegli ordini non ci stanno, e alla fatturazione andranno con l'IVA dell'articolo: la riga che supera "
+       "l'importo si divide, le sue unità che ci stanno senza IVA e le altre con l'IVA (art. 7 c. 4-bis D.Lgs. "
+       "471/97). Chiedi al cliente una nuova dichiarazione d'intento e scrivine protocollo, data e importo nel "
+       "foglio Clienti.",
     en="Customer {customer}{shared} has open orders (to ship or to invoice) for {open} € without VAT, and invoices "
        "have used {used} € of its letter of intent {protocol}, of {amount} €: {beyond} € of those orders do not "
-       "fit in it, and invoicing will charge the lines that do not fit, whole, with the item's VAT (art. 7 c. 4-bis "
-       "D.Lgs. 471/97). Ask the customer for a new letter of intent and write its protocol, date and amount in the "
-       "Clienti sheet.")
+       "fit in it, and invoicing will charge them the item's VAT: the line crossing the amount is split, its units "
+       "that fit without VAT and the others with VAT (art. 7 c. 4-bis D.Lgs. 471/97). Ask the customer for a new "
+       "letter of intent and write its protocol, date and amount in the Clienti sheet.")
 
 
 ORDERS_PAST_YEAR = define(
@@ -320,6 +324,9 @@ class Crossed:
     ordered: tuple[bool, ...] = ()
     """For each line beyond, whether it is invoiced at the order (*Immediato*): goods not
     delivered yet, sold on their order's day."""
+    split: int | None = None
+    """The place, among the lines given, of the one split across the ceiling (`split_at`): it
+    became two lines, its part within and the rest beyond."""
 
     def problems(self, master: MasterData) -> list[Problem]:
         """The warning, and an error for each line beyond without a rate."""
@@ -402,22 +409,54 @@ def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | N
     return rate
 
 
+def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
+    """The line crossing a ceiling with `left` still under it, as its part within (the most whole
+    units whose amount fits in `left`, at the line's unit price) and the rest (the other units,
+    its amount the line's less the part's, so the two add up to the DDT line); None when not
+    even one unit fits, or the line holds no more than the units that would.
+
+    >>> line = ("A001", "Caffè", "kg", Decimal(5), Decimal("18.50"), Decimal("92.50"), Decimal(0), "N3.5", 7, 9)
+    >>> [(x[3], x[5]) for x in split_at(line, Decimal("40.00"))]
+    [(Decimal('2'), Decimal('37.00')), (Decimal('3'), Decimal('55.50'))]
+    >>> split_at(line, Decimal("18.49")), split_at(line[:3] + (Decimal("0.8"),) + line[4:], Decimal("15"))
+    (None, None)
+    """
+    quantity, price, amount = line[3], line[4], line[5]
+    if price <= 0 or left <= 0:
+        return None
+    units = (left / price).to_integral_value(ROUND_FLOOR)
+    while units > 0 and line_amount(units, price) > left:
+        units -= 1
+    if units <= 0 or units >= quantity:
+        return None
+    inside = line_amount(units, price)
+    return (*line[:3], units, price, inside, *line[6:]), (*line[:3], quantity - units, price, amount - inside, *line[6:])
+
+
 def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey | None]
                 ) -> tuple[list[tuple[S, Goods]], Crossed | None]:
     """A customer's lines to invoice, in delivery order, with those under its letter (N3.5)
-    that pass the ceiling rated at their item's VAT (`rate`); the `Crossed` when any does,
-    naming those `rate` knows no rate for (left N3.5: their run is refused)."""
+    that pass the ceiling rated at their item's VAT (`rate`), the one crossing it split in two
+    (`split_at`: its part within N3.5, the rest rated, right after it); the `Crossed` when any
+    does, naming those `rate` knows no rate for (left N3.5: their run is refused)."""
     left, within, beyond, first, year, late = ceiling.left, ZERO, ZERO, None, ceiling.year, None
     out: list[tuple[S, Goods]] = []
     unrated: list[tuple[str, date, str]] = []
     ordered: list[bool] = []
-    for shipment, line in goods:
+    split = None
+    for n, (shipment, line) in enumerate(goods):
         if line[7] == LETTER_OF_INTENT:
             amount, year = line[5], year or shipment.day.year
             if first is None and (amount > left or shipment.day.year > year):
                 first, late = shipment.order_number, year if shipment.day.year > year else None
+                parts = split_at(line, left) if late is None else None
+                if parts is not None:
+                    (inside, line), split = parts, n
+                    left -= inside[5]
+                    within += inside[5]
+                    out.append((shipment, inside))
             if first is not None:
-                beyond += amount
+                beyond += line[5]
                 ordered.append(line[9] is None)
                 key = rate(line[0], shipment.day)
                 if key is None:
@@ -428,7 +467,7 @@ def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callab
                 left -= amount
                 within += amount
         out.append((shipment, line))
-    return out, (Crossed(ceiling, within, beyond, first, late, tuple(unrated), tuple(ordered))
+    return out, (Crossed(ceiling, within, beyond, first, late, tuple(unrated), tuple(ordered), split)
                  if first is not None else None)
 
 

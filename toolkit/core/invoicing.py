@@ -1235,8 +1235,11 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
                           year=ceiling.year or first_year.get(ceiling.protocol))
         kept, crossed = kept_within([buckets[key][n] for key, n in places], ceiling, rate)
         spent[ceiling.protocol] += sum((line[5] for _, line in kept if line[7] == LETTER_OF_INTENT), ZERO)
-        for (key, n), goods in zip(places, kept):
-            buckets[key][n] = goods
+        split = crossed.split if crossed is not None else None
+        made = iter(kept)
+        parts = {place: [next(made), *([next(made)] if n == split else [])] for n, place in enumerate(places)}
+        for key in keys:
+            buckets[key] = [goods for n in range(len(buckets[key])) for goods in parts[(key, n)]]
         if crossed is not None:
             found += [(code, problem) for problem in crossed.problems(master)]
     return found
@@ -1589,7 +1592,8 @@ def _shipments_within(master: MasterData, shipments: list[Shipment], ceilings: M
     crossed = before_letters(master, buckets, ceilings, known_rates)
     crossed += within_ceilings(master, buckets, ceilings) if ceilings else []
     crossed.sort(key=lambda w: w[0])
-    for (_, n, m, _), [(_, line)] in buckets.items():
-        lines = shipments[n].lines
-        shipments[n] = replace(shipments[n], lines=(*lines[:m], line, *lines[m + 1:]))
+    made = {(n, m): tuple(line for _, line in goods) for (_, n, m, _), goods in buckets.items()}
+    for n in {n for n, _ in made}:
+        shipments[n] = replace(shipments[n], lines=tuple(
+            line for m, was in enumerate(shipments[n].lines) for line in made.get((n, m), (was,))))
     return shipments, crossed

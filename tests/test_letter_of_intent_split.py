@@ -1,0 +1,179 @@
+"""The DDT line crossing a letter of intent's ceiling, invoiced as two lines: its whole units that
+fit in what the letter left without VAT (N3.5), the rest with the item's VAT (`intent_ceiling.split_at`).
+
+The ledger keeps them as the two parts of one DDT line (`invoice_lines.part`, schema 42), still
+invoiced once; a draft, its undo and its finalizing, a return and a credit note by lines read
+them as any two lines; a ledger of schema 41, whose key was the DDT line alone, is migrated."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from older_ledgers import invoice_lines_of_schema_41
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+from test_credit_returns import APRIL, MAY
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, MAY_11, MAY_20, PROTOCOL, _deliver, _master, _rated, _sheets
+
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.intake.validation import check
+from toolkit.ledger import schema
+from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.letters import letters_used
+from toolkit.services.credit_notes import credit
+from toolkit.services.invoicing import finalize, run, undo
+
+SPLIT = [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
+"""90 € declared: the 10th's 3 kg (55.50 €) fit, of the 20th's 2 kg one fits in the 34.50 € left."""
+
+
+def _c002(invoices):
+    [invoice] = [x for x in invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    return invoice
+
+
+def _stored_parts(ledger) -> list[tuple[int, int, D]]:
+    """The stored goods lines citing a DDT line: (DDT line, part, quantity)."""
+    il = schema.invoice_lines.c
+    with reading(ledger) as conn:
+        return [(r.delivery_line_id, r.part, r.quantity) for r in conn.execute(
+            select(il.delivery_line_id, il.part, il.quantity).where(il.delivery_line_id.is_not(None))
+            .order_by(il.invoice_id, il.line_no))]
+
+
+def test_a_preview_a_draft_its_undo_and_its_finalizing_split_the_line_alike(ledger):
+    """The preview plans the split and stores nothing; the draft stores the two parts of the
+    20th's DDT line; undone, the DDT line is to invoice again, whole; drafted again and
+    finalized, its two parts stay, and a second run finds nothing left to invoice."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    request = Request(APRIL, date(2026, 5, 4))
+    seen = run(ledger, books, request, preview=True)
+    assert _rated(_c002(seen.invoices)) == SPLIT and _stored_parts(ledger) == []
+    draft = run(ledger, books, request, status=InvoiceStatus.DRAFT)
+    assert _rated(_c002(draft.invoices)) == SPLIT
+    first, within, beyond = _stored_parts(ledger)
+    assert within[0] == beyond[0] != first[0] and (within[1], beyond[1]) == (0, 1) and within[2] == beyond[2] == 1
+    assert undo(ledger, draft.run_id)[0] >= 1 and _stored_parts(ledger) == []
+    again = run(ledger, books, request, status=InvoiceStatus.DRAFT)
+    assert _rated(_c002(again.invoices)) == SPLIT
+    assert finalize(ledger, again.run_id)[0] >= 1
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
+    assert [part for _, part, _ in _stored_parts(ledger)] == [0, 0, 1]
+    assert not [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 5)), status=InvoiceStatus.FINAL).invoices
+                if x.customer == "C002"]
+
+
+def _returning(returned: int):
+    """`_master(90)`'s April deliveries only, and C002 giving back `returned` kg of A001 on 20 May."""
+    s = _sheets(90)
+    for row in s["Modelli ordine"][1:]:
+        row[11] = date(2026, 4, 30)
+    s["Modelli ordine"].append(["T030", "C002", None, None, "Mensile giorno", None, None, 20, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), "Reso"])
+    s["Righe modello"].append(["T030", "A001", returned, None, None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    return books
+
+
+def test_a_return_of_part_of_a_split_line_takes_back_its_taxed_part_first(ledger):
+    """April's invoice sold the 20th's 2 kg as 1 kg N3.5 and 1 kg at 22 %: a kg given back in May
+    is credited at 22 % (18.50 € + 4.07 €), and the letter keeps the 74 € its invoice used, the
+    buyer's letter given back last."""
+    books = _returning(1)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    assert _rated(april) == SPLIT
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(line.quantity, line.amount, line.vat_rate, line.vat_nature) for line in note.lines] == [
+        (D(-1), D("-18.50"), D(22), None)]
+    assert (note.vat, note.total) == (D("-4.07"), D("-22.57"))
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
+
+
+def test_a_return_of_both_parts_is_refused_as_one_line_at_two_rates_naming_the_way_out(ledger):
+    """Both kg of the 20th given back: one return line would credit 1 kg at 22 % and 1 kg N3.5, and
+    a note's line has one rate: left out as any such return (`return-mixed-vat`), naming the
+    invoice and the commands that credit each part, nothing credited."""
+    books = _returning(2)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [refused] = [p for p in may.problems if p.is_error]
+    assert refused.code == "return-mixed-vat" and april.number in refused.message()
+    assert "toolkit invoice credit" in refused.message()
+    assert not [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+
+
+def test_a_credit_note_by_lines_of_the_part_within_gives_the_letter_back(ledger):
+    """`invoice credit --lines 2`: the kg of the 20th invoiced N3.5 is credited without VAT, and
+    the letter has its 18.50 € again; the kg at 22 % stays invoiced."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
+    assert done.note is not None
+    assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50")}
+
+
+def _back_to_41(ledger) -> None:
+    with writing(ledger) as conn:
+        invoice_lines_of_schema_41(conn)
+        conn.execute(update(schema.schema_version).values(version=41))
+
+
+def _rows(ledger) -> list[tuple]:
+    il = schema.invoice_lines.c
+    with reading(ledger) as conn:
+        return [tuple(r) for r in conn.execute(
+            select(il.id, il.invoice_id, il.line_no, il.delivery_line_id, il.order_line_id, il.amount, il.vat_nature)
+            .order_by(il.id))]
+
+
+def _twice(ledger, part: int) -> None:
+    """Store again, as `part`, the first stored line citing a DDT line."""
+    il = schema.invoice_lines
+    with writing(ledger) as conn:
+        row = conn.execute(select(il).where(il.c.delivery_line_id.is_not(None)).order_by(il.c.id).limit(1)).one()
+        conn.execute(insert(il).values({**row._asdict(), "id": None, "line_no": 99, "part": part}))
+
+
+def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_once(ledger):
+    """On SQLite and PostgreSQL alike: April's invoice stored under schema 41 (a DDT line's key
+    alone) is migrated with its lines, ids and amounts as they were, each its DDT line's part 0;
+    May's line crossing the letter is then stored as two parts, and a DDT line stored twice as
+    the same part is still refused, as the old key refused it."""
+    books = _master(130)
+    _deliver(books, ledger, APRIL_10)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    before = _rows(ledger)
+    _back_to_41(ledger)
+    with reading(ledger) as conn:
+        assert "part" not in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 42
+    assert _rows(ledger) == before and [part for _, part, _ in _stored_parts(ledger)] == [0]
+    with reading(ledger) as conn:
+        found = inspect(conn)
+        assert not [u for u in found.get_unique_constraints("invoice_lines") if u["column_names"] == ["delivery_line_id"]]
+        assert {"uq_invoice_lines_delivery_part", "ix_invoice_lines_order_line_delivery", "ix_invoice_lines_credits"} <= {
+            x["name"] for x in found.get_indexes("invoice_lines")}
+    _deliver(books, ledger, MAY_11, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert _rated(_c002(may.invoices)) == SPLIT
+    assert [part for _, part, _ in _stored_parts(ledger)] == [0, 0, 0, 1]
+    with pytest.raises(IntegrityError):
+        _twice(ledger, 0)
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("129.50")}
