@@ -701,14 +701,22 @@ def _add_references_and_stamp_lines(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(text("ALTER TABLE invoice_lines ALTER COLUMN order_line_id DROP NOT NULL"))
         return
+    _invoice_lines_anew(conn, "invoice_lines_v4")
+
+
+def _invoice_lines_anew(conn: Connection, old: str) -> None:
+    """SQLite's invoice lines moved, rows and ids as they are, to a table made anew as the schema
+    declares it now (its indexes with it; the old table renamed `old` and dropped once copied):
+    how a constraint inside the `CREATE TABLE` changes. No table refers to them by a foreign key."""
+    found = inspect(conn)
     for index in found.get_indexes("invoice_lines"):
         conn.execute(text(f'DROP INDEX "{index["name"]}"'))
     kept = {c["name"] for c in found.get_columns("invoice_lines")}
-    conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v4"))
+    conn.execute(text(f"ALTER TABLE invoice_lines RENAME TO {old}"))
     schema.invoice_lines.create(conn)
     columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name in kept)
-    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v4"))
-    conn.execute(text("DROP TABLE invoice_lines_v4"))
+    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM {old}"))
+    conn.execute(text(f"DROP TABLE {old}"))
 
 
 MIGRATIONS[5] = _add_references_and_stamp_lines
@@ -1173,8 +1181,8 @@ def _invoice_lines_in_parts(conn: Connection) -> None:
     `part`) where it was `delivery_line_id` alone. PostgreSQL drops the one constraint and adds
     the column and index. SQLite kept the old key inside its `CREATE TABLE`, which no ALTER
     removes nor a schema edit safely takes away: its invoice lines move to a table made anew
-    with the same rows, ids and indexes (no table refers to them by a foreign key), as
-    migration 5 did. Skipped when done, so an interrupted migration runs again."""
+    with the same rows, ids and indexes (`_invoice_lines_anew`), as migration 5's did. Skipped
+    when done, so an interrupted migration runs again."""
     found = inspect(conn)
     has_part = any(c["name"] == "part" for c in found.get_columns("invoice_lines"))
     alone = [u for u in found.get_unique_constraints("invoice_lines") if u["column_names"] == ["delivery_line_id"]]
@@ -1187,14 +1195,7 @@ def _invoice_lines_in_parts(conn: Connection) -> None:
     if has_part and not alone:
         schema.invoiced_once_index.create(conn, checkfirst=True)
         return
-    for index in found.get_indexes("invoice_lines"):
-        conn.execute(text(f'DROP INDEX "{index["name"]}"'))
-    kept = {c["name"] for c in found.get_columns("invoice_lines")}
-    conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v41"))
-    schema.invoice_lines.create(conn)
-    columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name in kept)
-    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v41"))
-    conn.execute(text("DROP TABLE invoice_lines_v41"))
+    _invoice_lines_anew(conn, "invoice_lines_v41")
 
 
 MIGRATIONS[42] = _invoice_lines_in_parts
