@@ -13,13 +13,14 @@ import minimal
 import pytest
 from conftest import with_stock_sheet
 
-from toolkit.basics.cells import SHEET_ROWS
+from toolkit.basics.cells import SHEET_ROWS, Location
 from toolkit.basics.problems import UnusableInput
 from toolkit.cli import app, output
 from toolkit.intake import tables
 from toolkit.intake.guard import vet_workbook
 from toolkit.intake.tables import read_tables
 from toolkit.intake.validation import check
+from toolkit.model.cells import Percent, PercentShown, read_cell
 
 
 @pytest.mark.parametrize(("typed", "day"), [
@@ -130,9 +131,9 @@ def test_an_ods_with_data_past_excels_last_row_is_refused_not_cut(tmp_path, caps
     problem = refused.value.problem
     assert problem.code == "file-sheet-too-many-rows"
     assert problem.message("it") == (
-        f"Il file {source} ha nel foglio «Prezzi» dati alla riga 1048578, oltre l'ultima riga che tiene un foglio "
-        "di Excel (1048576): se ne terrebbero solo le righe fino alla 1048576 e le altre andrebbero perse senza dirlo, "
-        "quindi il file non viene letto. Tieni nel foglio al massimo 1048576 righe: cancella quelle che non "
+        f"Il file {source} ha nel foglio «Prezzi» dati alla riga 1.048.578, oltre l'ultima riga che tiene un foglio "
+        "di Excel (1.048.576): se ne terrebbero solo le righe fino alla 1.048.576 e le altre andrebbero perse senza "
+        "dirlo, quindi il file non viene letto. Tieni nel foglio al massimo 1.048.576 righe: cancella quelle che non "
         "servono, o dividi i dati in due file.")
     code, said = toolkit(["convert", source, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
     assert (code, [p["code"] for p in said["problems"]]) == (2, ["file-sheet-too-many-rows"])
@@ -145,7 +146,7 @@ def test_the_guard_refuses_from_the_first_row_past_excels_last(tmp_path):
     vet_workbook(_ods(tmp_path / "fino-all-ultima.ods", SHEET_ROWS - 2))
     with pytest.raises(UnusableInput) as refused:
         vet_workbook(_ods(tmp_path / "una-oltre.ods", SHEET_ROWS - 1))
-    assert "at row 1048577, past" in refused.value.problem.message("en")
+    assert "at row 1,048,577, past" in refused.value.problem.message("en")
 
 
 def test_a_csv_longer_than_an_excel_sheet_is_refused_at_its_first_row_past_it(tmp_path, capsys, monkeypatch):
@@ -231,3 +232,17 @@ def test_a_29_february_without_its_year_is_asked_for_with_a_year_that_has_it():
     assert problem.message("en").endswith("(e.g. 29/02/2028).")
     sheets["Eccezioni"][1][1] = "29/02/2028"
     assert check(minimal.workbook(sheets)).problems == []
+
+
+def test_a_cells_float_is_quoted_as_the_sheet_shows_it():
+    """Messages quoted a cell's float as Python prints it: «0,30000000000000004» for a formula's 0,3, «1e-07» for
+    0,0000001, «150.5%» in an Italian message."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Modelli ordine", "G2", 0.1 + 0.2)
+    [problem] = check(minimal.workbook(sheets)).problems
+    assert (problem.cell, problem.code) == ("G2", "not-an-integer")
+    assert problem.message("it").startswith("«0,3» non è un numero intero")
+    assert problem.message("en").startswith("“0.3” is not a whole number")
+    _, refused = read_cell(Percent, PercentShown(1.505), Location("Prezzi", "G2"))
+    assert refused.message("it").startswith("«150,5%» non è una percentuale fra 0 e 100")
+    assert refused.message("en").startswith("“150.5%” is not a percentage")

@@ -120,6 +120,21 @@ class Counted(Agreed):
         return f"{self.n} {Agreed.shown(self, lang)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """A whole number in a message with its thousands grouped in the reader's way: a sheet's row
+    or its limit, which an int would show as Python does (`1048576`).
+
+    >>> Grouped(1_048_576).shown("it"), Grouped(1_048_576).shown("en"), Grouped(7).shown("it")
+    ('1.048.576', '1,048,576', '7')
+    """
+
+    n: int
+
+    def shown(self, lang: str) -> str:
+        return number(self.n, lang)
+
+
 def more_warnings(n: int, lang: str) -> str:
     """The warnings a summary leaves out, in words: one is *un altro avviso*, never *altri 1 avvisi*.
 
@@ -196,8 +211,9 @@ def shown(value: Any, lang: str) -> str:
     A number typed as 3 arrives from the cell as 3.0 and is shown 3, a decimal with the reader's
     comma; an empty cell is "(vuoto)", not None; a vocabulary's member is its word in the
     sheet's language (`Ogni N settimane`), not the code the program keeps (`every-n-weeks`);
-    a date is dd/mm/yyyy in both languages, as the workbook prints it. A number too large or
-    small to read in full keeps its exponent (`1e+20`). A value of the domain
+    a date is dd/mm/yyyy in both languages, as the workbook prints it. A float is shown as the
+    sheet shows it, to Excel's 15 significant digits and in full (`-0,0000001`, a formula's
+    `0,3`); one too large to read in full keeps its exponent (`1e+20`). A value of the domain
     that knows how it reads (an order's origin, a shortfall) has a `shown(lang)` of its own.
 
     >>> from toolkit.basics.vocab import ScheduleKind
@@ -220,8 +236,7 @@ def shown(value: Any, lang: str) -> str:
     if isinstance(value, date):
         return f"{value.day:02}/{value.month:02}/{value.year:04}"  # strftime's %Y drops the zeros of year 0001
     if isinstance(value, float):
-        typed = repr(value)
-        return typed if "e" in typed else shown(Decimal(typed), lang)
+        return _float_shown(value, lang)
     if isinstance(value, Decimal):
         return number(_as_typed(value), lang) if value.is_finite() else str(value)
     if (own := getattr(type(value), "shown", None)) is not None:
@@ -229,6 +244,28 @@ def shown(value: Any, lang: str) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return _joined(value, lang)
     return str(value)
+
+
+EXCEL_DIGITS = 15
+"""The significant digits Excel keeps and shows of a number."""
+_SHOWN_IN_FULL = 1e15
+"""A cell's number below this, either way, is shown in full as a desk reads it; one this large
+(a pasted barcode, `1e20`) keeps its exponent, as Excel shows it (`1E+20`)."""
+
+
+def _float_shown(value: float, lang: str) -> str:
+    """A cell's float as the sheet shows it: to Excel's 15 significant digits, in full with the
+    reader's comma and thousands dot. Python's own forms reached the messages: a price typed
+    -0,0000001 was quoted «-1e-07», a formula's 0,3 «0,30000000000000004».
+
+    >>> _float_shown(-1e-07, "it"), _float_shown(0.1 * 3, "it"), _float_shown(1048576.0, "it"), _float_shown(2.5, "en")
+    ('-0,0000001', '0,3', '1.048.576', '2.5')
+    >>> _float_shown(1e20, "it"), _float_shown(float("nan"), "it")
+    ('1e+20', 'nan')
+    """
+    if not (value == value and abs(value) < _SHOWN_IN_FULL):  # NaN, the infinities and barcodes keep Python's form
+        return repr(value)
+    return number(_as_typed(Decimal(format(value, f".{EXCEL_DIGITS}g"))), lang)
 
 
 def _as_typed(value: Decimal) -> Decimal:

@@ -42,6 +42,7 @@ from defusedxml.ElementTree import iterparse
 from toolkit.basics.cells import SHEET_ROWS, address
 from toolkit.basics.files import open_elsewhere
 from toolkit.basics.problems import ProblemType, UnusableInput, define
+from toolkit.basics.wording import Grouped
 
 FILE_NOT_FOUND = define(
     "file-not-found", "error",
@@ -827,7 +828,7 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
     if rows * columns > MAX_SHEET_CELLS:
         raise _refuse(
             FILE_SHEET_TOO_LARGE, path, sheet=_sheet_names(zf, workbook).get(part, part), cell=address(rows, columns),
-            cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
         )
 
 
@@ -1210,7 +1211,7 @@ def _refuse_far_ods(path: Path, table: str, far: tuple[int, int], past: int) -> 
     if far[0] * far[1] > MAX_SHEET_CELLS:
         raise _refuse(
             FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
-            cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            cells=Grouped(far[0] * far[1]), limit=Grouped(MAX_SHEET_CELLS),
         )
     if far[0] > SHEET_ROWS:
         raise too_many_rows(path, table, past)
@@ -1221,10 +1222,10 @@ def too_many_rows(path: Path, sheet: str, row: int, limit: int = SHEET_ROWS) -> 
     reads an .ods's rows up to that one and drops the rest with no error, and a CSV's rows past
     it would be lost when written to a workbook. Nothing is read rather than part of the sheet.
 
-    >>> too_many_rows(Path("listino.ods"), "Prezzi", 1_048_577).problem.message("en")[:81]
-    'The file listino.ods has data in its sheet “Prezzi” at row 1048577, past the last'
+    >>> too_many_rows(Path("listino.ods"), "Prezzi", 1_048_577).problem.message("en")[:83]
+    'The file listino.ods has data in its sheet “Prezzi” at row 1,048,577, past the last'
     """
-    return _refuse(FILE_SHEET_TOO_MANY_ROWS, path, sheet=sheet, row=row, limit=limit)
+    return _refuse(FILE_SHEET_TOO_MANY_ROWS, path, sheet=sheet, row=Grouped(row), limit=Grouped(limit))
 
 
 ODS_TOTAL_WORDS = (b"database-range", b"SUBTOTAL(")
@@ -1582,7 +1583,7 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
         if rows * columns > MAX_SHEET_CELLS:
             raise _refuse(
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
-                cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+                cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
             )
 
 

@@ -422,6 +422,27 @@ class PercentShown(float):
     def __str__(self) -> str:
         return f"{self.shown}%"
 
+    @property
+    def as_typed(self) -> TypedPercent:
+        """The cell in a message, as the desk reads it: «150,5%» in Italian, not «150.5%»."""
+        return TypedPercent(self.shown)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedPercent:
+    """A percent cell's percentage inside a message as the cell shows it, with the reader's
+    decimal comma and, as a percent format has it, no thousands grouped.
+
+    >>> TypedPercent(Decimal("150.5")).shown("it"), TypedPercent(Decimal("2200")).shown("it")
+    ('150,5%', '2200%')
+    """
+
+    percent: Decimal
+
+    def shown(self, lang: str) -> str:
+        text = format(self.percent, "f")
+        return f"{text.replace('.', ',') if lang == 'it' else text}%"
+
 
 def _as_excel_shows(value: float) -> Decimal:
     """A float to the 15 significant digits Excel shows: a formula's `=(1,22-1)*100` is
@@ -445,7 +466,7 @@ def _percent(value: Any) -> Decimal:
     """
     if isinstance(value, PercentShown):
         if not 0 <= value.shown <= 100:
-            refuse(NOT_A_PERCENT, value=str(value))
+            refuse(NOT_A_PERCENT, value=value.as_typed)
         return value.shown
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     try:
@@ -485,7 +506,7 @@ def _markup(value: Any) -> Decimal:
     """A signed percentage: a derived price is its base price plus (or minus) this much."""
     if isinstance(value, PercentShown):
         if not -99 <= value.shown <= 1000:
-            refuse(NOT_A_MARKUP, value=str(value))
+            refuse(NOT_A_MARKUP, value=value.as_typed)
         return value.shown
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     try:
