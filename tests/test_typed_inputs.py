@@ -20,7 +20,7 @@ from toolkit.intake import tables
 from toolkit.intake.guard import vet_workbook
 from toolkit.intake.tables import read_tables
 from toolkit.intake.validation import check
-from toolkit.model.cells import Percent, PercentShown, read_cell
+from toolkit.model.cells import Percent, PercentShown, UnitPrice, read_cell
 
 
 @pytest.mark.parametrize(("typed", "day"), [
@@ -232,6 +232,25 @@ def test_a_29_february_without_its_year_is_asked_for_with_a_year_that_has_it():
     assert problem.message("en").endswith("(e.g. 29/02/2028).")
     sheets["Eccezioni"][1][1] = "29/02/2028"
     assert check(minimal.workbook(sheets)).problems == []
+
+
+def test_a_negative_price_too_small_for_the_ledger_is_refused_not_taken_as_zero():
+    """-0,0000001 in *Prezzi* rounded to the millionth is -0, which no rule refuses: it was taken as a price of
+    zero with a warning quoting «-1e-07». A price below zero is refused at its cell as any negative price is; a
+    positive one that rounds to 0 is warned with the price as the cell shows it."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Prezzi", "D2", -0.0000001)
+    minimal.set_cell(sheets, "Righe modello", "D3", "-0,0000001")
+    minimal.set_cell(sheets, "Prezzi", "D3", 0.0000001)
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code) for p in result.problems] == [
+        ("Prezzi", "D2", "negative-amount"), ("Prezzi", "D3", "price-decimals-rounded"),
+        ("Righe modello", "D3", "negative-amount"), ("Righe modello", "D3", "price-below-limit")]
+    assert result.problems[0].message("it") == "L'importo -0,0000001 è negativo: scrivi un importo maggiore o uguale a zero."
+    assert result.problems[1].message("it").startswith("Il prezzo «0,0000001» ha più di 6 decimali, più di quanti ne "
+                                                       "tiene il registro: è preso come 0 (arrotondato")
+    assert result.master is None
+    assert read_cell(UnitPrice, -1e-07, Location("Ordine", "C8")) == (Decimal("-1E-7"), None)
 
 
 def test_a_cells_float_is_quoted_as_the_sheet_shows_it():

@@ -375,8 +375,14 @@ def _kept_price(typed: Any, price: Any) -> Taken | None:
     (Decimal('0.123457'), Decimal('0.123457'))
     >>> _kept_price(18.5, Decimal("18.5")), _kept_price("0,1234560", Decimal("0.1234560"))
     (None, None)
+
+    A negative price is kept as typed, for the sheet's rule to refuse (`negative-amount`): rounded,
+    -0,0000001 became -0, which no rule refuses, and was taken as a price of zero.
+
+    >>> _kept_price(-1e-07, Decimal("-1E-7")), _kept_price("-1,23456789", Decimal("-1.23456789"))
+    (None, None)
     """
-    if price.__class__ is not Decimal:
+    if price.__class__ is not Decimal or price < 0:
         return None
     rounded = price.quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP)
     return None if rounded == price else (rounded, PRICE_DECIMALS_ROUNDED, {"value": typed, "kept": rounded})
