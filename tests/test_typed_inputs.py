@@ -265,3 +265,34 @@ def test_a_cells_float_is_quoted_as_the_sheet_shows_it():
     _, refused = read_cell(Percent, PercentShown(1.505), Location("Prezzi", "G2"))
     assert refused.message("it").startswith("«150,5%» non è una percentuale fra 0 e 100")
     assert refused.message("en").startswith("“150.5%” is not a percentage")
+
+
+@pytest.mark.parametrize("typed", ["15 ago", "15 agosto", "15 Ago.", "15-ago"])
+def test_a_patron_saints_day_is_read_with_the_months_italian_name(typed):
+    """*Santo patrono* took «07/12» alone: «15 ago», «15 agosto», «15 Ago.» were refused as no day/month, though dates
+    read Italian month names."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"].append(["Santo patrono", typed])
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master.settings.patron_day == (15, 8)
+
+
+def test_a_month_without_its_day_or_a_day_of_the_month_with_a_month_is_refused_saying_which():
+    """«ago» in *Santo patrono* names no day; «15 ago» (or 15/08, which Excel makes a date) in *Giorno del mese*
+    names a month the monthly schedule cannot keep: each was refused as no number or no day/month."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"].append(["Santo patrono", "Ago."])
+    minimal.set_cell(sheets, "Modelli ordine", "H3", "15 ago")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [
+        ("Impostazioni", "B9", "day-month-without-day"), ("Modelli ordine", "H3", "day-of-month-names-a-month")]
+    assert problems[0].message("it") == ("«Ago.» dice il mese ma non il giorno: scrivi il giorno e il mese, "
+                                         "es. 15/08.")
+    assert problems[1].message("it") == (
+        "«15 ago» dice anche un mese, ma la cella vuole il solo giorno del mese, che vale per ogni mese: scrivi 15 "
+        "(se in Excel diventa una data, formatta la cella come Numero o Testo).")
+    assert problems[1].message("en").startswith("“15 ago” names a month too")
+    minimal.set_cell(sheets, "Modelli ordine", "H3", date(2026, 8, 15))
+    assert [(p.cell, p.code) for p in check(minimal.workbook(sheets)).problems][1:] == [
+        ("H3", "day-of-month-names-a-month")]

@@ -177,6 +177,29 @@ def _without_year(text: str, original: object) -> NotADate:
     return NotADate(original)
 
 
+def day_and_month(text: str) -> tuple[int, int] | None:
+    """(day, month) of a day of the year written without its year, as a date's day and month
+    are read (`12/04`, `15 ago`, `15 Agosto`, `15-ago.`, `12 sett.`); None for any other text.
+
+    >>> day_and_month("15 ago"), day_and_month("15 Ago."), day_and_month("07/12"), day_and_month("29/02")
+    ((15, 8), (15, 8), (7, 12), (29, 2))
+    >>> day_and_month("ago"), day_and_month("31/04"), day_and_month("15 agostino")
+    (None, None, None)
+    """
+    found = _without_year(text.strip(), text)
+    return (found.day, found.month) if isinstance(found, NoYear) else None
+
+
+def month_named(text: str) -> int | None:
+    """The month a text names alone, by a name or an abbreviation (`ago`, `Agosto`, `Ago.`,
+    `sett.`); None for any other text.
+
+    >>> month_named("Ago."), month_named(" agosto "), month_named("15 ago"), month_named("8")
+    (8, 8, None, None)
+    """
+    return _MONTHS.get(text.strip().rstrip(".").casefold())
+
+
 def _year(digits: str) -> int:
     """A year written with two digits as Excel reads it, 00–29 this century and 30–99 the last:
     `4-gen-99`, a price list's start that Excel shows `g-mmm-aa`, is 1999, where it was read as

@@ -47,7 +47,7 @@ from stdnum.it import codicefiscale, iva
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import ImpossibleDate, NotADate, NoYear, months_of, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, NoYear, day_and_month, month_named, months_of, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, SHARE_CAPITAL, UNIT_PRICE_PLACES, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
@@ -116,8 +116,8 @@ BAD_EMAIL = define(
     en="“{value}” is not an e-mail address: write e.g. name@domain.it.")
 BAD_DAY_MONTH = define(
     "bad-day-month", "error",
-    it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 per il 7 dicembre.",
-    en="“{value}” is not a day/month: write e.g. 07/12 for 7 December.")
+    it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 o «7 dic» per il 7 dicembre.",
+    en="“{value}” is not a day/month: write e.g. 07/12 or “7 dic” for 7 December.")
 BAD_NUMBERS_BEFORE = define(
     "bad-numbers-before", "error",
     it="«{value}» non dice da dove continuare la numerazione: scrivi per ogni serie la serie, l'ultimo numero "
@@ -126,6 +126,16 @@ BAD_NUMBERS_BEFORE = define(
     en="“{value}” does not say where numbering goes on: write for each series the series, the last number issued "
        "before the toolkit and its year, separated by commas (e.g. FT 345/2026, NC 12/2026, DDT 1200/2026), and "
        "SDI with the last progressive of the e-invoice files (e.g. SDI 412).")
+DAY_MONTH_WITHOUT_DAY = define(
+    "day-month-without-day", "error",
+    it="«{value}» dice il mese ma non il giorno: scrivi il giorno e il mese, es. {example}.",
+    en="“{value}” says the month but not the day: write the day and the month, e.g. {example}.")
+DAY_OF_MONTH_NAMES_A_MONTH = define(
+    "day-of-month-names-a-month", "error",
+    it="«{value}» dice anche un mese, ma la cella vuole il solo giorno del mese, che vale per ogni mese: scrivi "
+       "{day} (se in Excel diventa una data, formatta la cella come Numero o Testo).",
+    en="“{value}” names a month too, but the cell takes the day of the month alone, which holds for every month: "
+       "write {day} (if Excel turns it into a date, format the cell as Number or Text).")
 NOT_MONTHS = define(
     "not-months", "error",
     it="«{value}» non è un elenco di mesi: scrivi i mesi per nome o numero separati da virgole, es. «ago,dic» "
@@ -705,19 +715,38 @@ def _email(value: Any) -> str:
 
 
 def _day_month(value: Any) -> tuple[int, int]:
+    """A day of the year: `07/12`, or with the month's name as dates read it (`15 ago`, `15
+    Agosto`, `15 ago.`), or a date cell. A month alone (`ago`) is refused asking for its day.
+
+    >>> _day_month("15 Ago."), _day_month("07/12"), _day_month(date(2026, 8, 15))
+    ((15, 8), (7, 12), (15, 8))
+    """
     if isinstance(value, (date, datetime)):
         return value.day, value.month
     if value.__class__ is tuple and len(value) == 2:
         value = "/".join(map(str, value))
-    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", to_text(value))
-    if m:
-        day, month = int(m[1]), int(m[2])
-        try:
-            date(2024, month, day)
-            return day, month
-        except ValueError:
-            pass
+    text = to_text(value)
+    if (found := day_and_month(text)) is not None:
+        return found
+    if (month := month_named(text)) is not None:
+        refuse(DAY_MONTH_WITHOUT_DAY, value=value, example=f"15/{month:02}")
     refuse(BAD_DAY_MONTH, value=value)
+
+
+def _named_with_a_month(value: Any) -> None:
+    """Refuse a day of the month written with a month (`15 ago`, a date cell Excel made of
+    `15/08`): the cell's day holds for every month, so the month is either a slip or a
+    schedule the cell cannot say (`day-of-month-names-a-month`)."""
+    if isinstance(value, (date, datetime)):
+        refuse(DAY_OF_MONTH_NAMES_A_MONTH, value=value, day=value.day)
+    if isinstance(value, str) and (found := day_and_month(value)) is not None:
+        refuse(DAY_OF_MONTH_NAMES_A_MONTH, value=value, day=found[0])
+
+
+def _month_day(value: Any) -> int:
+    """A day of the month, 1 to 31 (the schedule's rules refuse others), never with a month."""
+    _named_with_a_month(value)
+    return _integer(value)
 
 
 def _months(value: Any) -> tuple[int, ...]:
@@ -740,6 +769,7 @@ _MONTH_END_WORDS = frozenset({"fm", "finemese", "fine", "eom", "endofmonth", "mo
 def _due_day(value: Any) -> int:
     if value.__class__ is int and 1 <= value <= MONTH_END:
         return int(value)
+    _named_with_a_month(value)
     text = to_text(value)
     if vocab.normalize(text) in _MONTH_END_WORDS:
         return MONTH_END
@@ -935,6 +965,8 @@ NumbersBefore = Annotated[tuple[tuple[str, int, int], ...], Cell(Kind.NUMBERS_BE
 """(series, year, last number) a desk issued before the toolkit, from `FT 345/2026, SDI 412`."""
 Months = Annotated[tuple[int, ...], Cell(Kind.MONTHS, _months, tuple)]
 """Month numbers, January = 1, from `ago,dic`, `8,12` or `lug-ago`; never all twelve."""
+MonthDay = Annotated[int, Cell(Kind.INTEGER, _month_day, int)]
+"""A day of the month, as `Integer`: `15`, never `15 ago` nor a date cell (`_named_with_a_month`)."""
 DueDay = Annotated[int, Cell(Kind.DUE_DAY, _due_day, int)]
 """A day of the month a due moves to, 1 to 31, or `FM` (the month's end, kept as 31)."""
 Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]

@@ -72,6 +72,7 @@ from toolkit.model.cells import (
     LedgerSetting,
     Markup,
     Money,
+    MonthDay,
     Months,
     NumbersBefore,
     Percent,
@@ -704,7 +705,7 @@ class Template(Record):
     interval: Integer | None = column(
         "Ogni N settimane", "Every N weeks", "N for every-N-weeks, counted from Valid from", "2", default=None,
         aliases=("Intervallo", "Interval"))
-    day: Integer | None = column(
+    day: MonthDay | None = column(
         "Giorno del mese", "Day of month", "1–31 for the monthly-day kind; a short month uses its last day", "31",
         default=None)
     nth: Integer | None = column(
