@@ -244,3 +244,18 @@ def test_a_form_price_of_more_than_six_decimals_makes_the_order_at_the_price_the
     with reading(open_ledger(workbook=desk)) as conn:
         assert conn.execute(select(schema.order_lines.c.unit_price, schema.order_lines.c.amount)).all() == [
             (Decimal("25.123457"), Decimal("50.25"))]
+
+
+def test_a_form_quantity_with_decimals_of_an_item_counted_in_pieces_is_warned_at_its_cell(desk, tmp_path, capsys):
+    """1,5 of A001 (pz) on a form was ordered as typed with no word, where a template line's is warned: the order is
+    made as the form says, and the form's quantity cell says what was taken."""
+    forms = tmp_path / "moduli"
+    form(forms / "mezzo.xlsx", "C001", date(2026, 4, 9), [("A001", 1.5), ("A002", 2)], price=False)
+    code, _, files = convert(forms, desk, capsys)
+    assert (code, files["mezzo.xlsx"]["status"]) == (0, "converted"), files["mezzo.xlsx"]
+    [warned] = files["mezzo.xlsx"]["problems"]
+    assert (warned["code"], warned["sheet"], warned["cell"]) == ("quantity-fraction-of-whole-unit", "Ordine", "B8")
+    assert warned["message"].startswith("La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz»")
+    with reading(open_ledger(workbook=desk)) as conn:
+        assert sorted(conn.execute(select(schema.order_lines.c.item, schema.order_lines.c.quantity)).all()) == [
+            ("A001", Decimal("1.5")), ("A002", Decimal(2))]

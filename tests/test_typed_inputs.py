@@ -175,9 +175,9 @@ def test_a_quantity_with_decimals_of_an_item_counted_in_pieces_is_warned_at_its_
     assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
         ("Righe modello", "C2", "quantity-fraction-of-whole-unit", "warning")]
     assert result.problems[0].message("it") == (
-        "La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz», a unità intere: gli ordini la prenderebbero "
-        "così com'è. Scrivi la quantità intera che intendi; se l'articolo si vende davvero a frazioni, dagli nel "
-        "foglio Articoli un'unità di misura che le ha (es. kg).")
+        "La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz», a unità intere: è presa così com'è. Scrivi "
+        "la quantità intera che intendi; se l'articolo si vende davvero a frazioni, dagli nel foglio Articoli "
+        "un'unità di misura che le ha (es. kg).")
     assert result.master is not None and result.master.template_lines[1].quantity == Decimal("2.5")
 
 
@@ -296,3 +296,16 @@ def test_a_month_without_its_day_or_a_day_of_the_month_with_a_month_is_refused_s
     minimal.set_cell(sheets, "Modelli ordine", "H3", date(2026, 8, 15))
     assert [(p.cell, p.code) for p in check(minimal.workbook(sheets)).problems][1:] == [
         ("H3", "day-of-month-names-a-month")]
+
+
+def test_a_stock_count_with_decimals_of_an_item_counted_in_pieces_is_warned_at_its_cell():
+    """1,5 «pz» on *Giacenze* was stock shipping counted as it is, with no word (a template line's was warned)."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Articoli", "C3", "kg")
+    sheets["Giacenze"] += [["A001", 1.5], ["A002", 2.5], ["A003", 4]]
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in result.problems] == [
+        ("Giacenze", "B2", "quantity-fraction-of-whole-unit", "warning")]
+    assert result.problems[0].message("it").startswith(
+        "La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz», a unità intere: è presa così com'è.")
+    assert result.master.stock[0].quantity == Decimal("1.5")

@@ -21,6 +21,7 @@ from toolkit.basics.vocab import DocumentType, InvoiceTerms, PriceType, normaliz
 from toolkit.core.drafts import DraftLine, LinePrice, OrderDraft, line_money, net_unit_price, price_line
 from toolkit.core.price_rules import rule_index
 from toolkit.core.pricing import PriceBook, price_book
+from toolkit.core.units import FRACTION_OF_WHOLE_UNIT, counted_whole
 from toolkit.core.vat import line_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
@@ -187,8 +188,9 @@ def _lookups(master: MasterData) -> tuple[dict[str, Customer], dict[str, Custome
 
 
 def price_form(master: MasterData, form: Form, book: PriceBook | None = None) -> tuple[OrderDraft | None, list[Problem]]:
-    """The order draft of a form, or the problems (at the form's cells, or at the price rule to
-    correct) that keep it from one.
+    """The order draft of a form with its warnings (a quantity with decimals of an item counted
+    whole, at its cell), or the problems (at the form's cells, or at the price rule to correct)
+    that keep it from one.
 
     A line is priced by `toolkit.core.drafts.price_line`, as a template's line is, first match
     wins (docs/pricing.md): a price written on the form is the line's own price, as a template
@@ -207,6 +209,7 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
     rules = rule_index(master) if master.price_rules else None
     candidates = rules.for_customer(customer.code, customer.group) if rules else ()
     problems: list[Problem] = []
+    warned: list[Problem] = []
     lines: list[DraftLine] = []
     gives_back = customer.invoice_terms is InvoiceTerms.IMMEDIATE
     for n, line in enumerate(form.lines, start=1):
@@ -218,6 +221,9 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
             problems.append(FORM_NEGATIVE_QUANTITY(line.quantity_at or line.location, quantity=line.quantity,
                                                    item=item.code, customer=customer.code))
             continue
+        if line.quantity != line.quantity.to_integral_value() and counted_whole(item.unit):
+            warned.append(FRACTION_OF_WHOLE_UNIT(line.quantity_at or line.location, quantity=line.quantity,
+                                                 item=item.code, unit=item.unit))
         price = book.prices.get((customer.price_list, version.version, item.code)) if version else None
         if price is None and line.price is None:
             problems.append(FORM_NO_PRICE(line.location, item=item.code, price_list=customer.price_list, day=form.day))
@@ -258,4 +264,4 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
         document_type=DocumentType.STANDARD, price_list=customer.price_list,
         price_version=version.version if version else "—", price_type=PriceType.STANDARD, project=None,
         delivery_option=None, lines=tuple(lines), customer_reference=form.reference or None,
-    ), []
+    ), warned

@@ -14,7 +14,21 @@ True
 
 from __future__ import annotations
 
+from toolkit.basics.problems import define
 from toolkit.basics.vocab import normalize
+
+FRACTION_OF_WHOLE_UNIT = define(
+    "quantity-fraction-of-whole-unit", "warning",
+    title=("Quantità con decimali di un articolo che si conta a unità intere",
+           "Quantity with decimals of an item counted whole"),
+    it="La quantità {quantity} di {item} ha decimali, ma {item} si conta in «{unit}», a unità intere: è presa "
+       "così com'è. Scrivi la quantità intera che intendi; se l'articolo si vende davvero a frazioni, dagli nel "
+       "foglio Articoli un'unità di misura che le ha (es. kg).",
+    en="Quantity {quantity} of {item} has decimals, but {item} is counted in “{unit}”, in whole units: it is taken "
+       "as it is. Write the whole quantity you mean; if the item really sells by fractions, give it a unit of "
+       "measure that has them on the Items sheet (e.g. kg).")
+"""A quantity of pieces, cartons, packs or bottles with decimals (`counted_whole`): 1,5 «pz» on a
+template line, in *Giacenze* or on an order form is a slip for 15, or 1 and 5, taken as typed."""
 
 _SPELLINGS = (
     ("pz", "pezzo", "pezzi", "pc", "pcs", "n", "nr", "num", "numero"),
