@@ -4,12 +4,14 @@ read as the desk meant it, or refused (or warned) at its cell with what to write
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import minimal
+import openpyxl
 import pytest
 from conftest import with_stock_sheet
 
@@ -309,3 +311,34 @@ def test_a_stock_count_with_decimals_of_an_item_counted_in_pieces_is_warned_at_i
     assert result.problems[0].message("it").startswith(
         "La quantità 1,5 di A001 ha decimali, ma A001 si conta in «pz», a unità intere: è presa così com'è.")
     assert result.master.stock[0].quantity == Decimal("1.5")
+
+
+def _far_xlsx(path: Path, row: int) -> Path:
+    """An .xlsx written by openpyxl whose last row is moved to `row` by editing its sheet's XML, as a broken or
+    hostile file may have it: Excel never writes a row past its last."""
+    book = openpyxl.Workbook()
+    book.active.title = "Prezzi"
+    for values in (["Codice", "Prezzo"], ["A1", 12.5], ["A2", 13]):
+        book.active.append(values)
+    plain = path.with_name("piano.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as far:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'r="([A-Z]?)3"', rb'r="\g<1>' + str(row).encode() + b'"', data)
+            far.writestr(info, data)
+    plain.unlink()
+    return path
+
+
+def test_an_xlsx_with_a_row_past_excels_last_is_refused_not_cut(tmp_path, capsys):
+    """calamine read a row r="1048577" of an .xlsx, and convert wrote its CSV a row longer than any sheet, which a
+    conversion to .xlsx would have cut: refused as an .ods's and a CSV's are, naming the sheet and the row."""
+    source = _far_xlsx(tmp_path / "listino.xlsx", SHEET_ROWS + 1)
+    code, said = toolkit(["convert", source, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    [problem] = said["problems"]
+    assert (code, problem["code"]) == (2, "file-sheet-too-many-rows")
+    assert "nel foglio «Prezzi» dati alla riga 1.048.577, oltre l'ultima riga" in problem["message"]
+    assert not (tmp_path / "out" / "listino.csv").exists()
+    vet_workbook(_far_xlsx(tmp_path / "fino-all-ultima.xlsx", SHEET_ROWS))

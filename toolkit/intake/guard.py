@@ -819,9 +819,14 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
     `MAX_SHEET_CELLS` (`_check_sheet_sizes`): read as XML, or with `records` as an .xlsb
     sheet's binary records. The xlsx reader reads whatever part a sheet points to as XML,
     whatever its name: an .xlsm's `vbaProject.bin` read as records would find cells in
-    compiled macros. `seen` is shown every chunk of XML read (`_farthest_cell`)."""
+    compiled macros. `seen` is shown every chunk of XML read (`_farthest_cell`).
+
+    A cell or a row found past Excel's last row (`SHEET_ROWS`), which Excel never writes and a
+    broken or hostile file may, is refused too (`file-sheet-too-many-rows`), as an .ods's and a
+    CSV's are: calamine read it, and converted to .xlsx the rows past the last were cut."""
     declared = _DIMENSION.search(_head(zf, part))
     rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
+    found = (1, 1)
     if rows * columns <= MAX_SHEET_CELLS:
         found = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part, seen)
         rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
@@ -830,6 +835,8 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
             FILE_SHEET_TOO_LARGE, path, sheet=_sheet_names(zf, workbook).get(part, part), cell=address(rows, columns),
             cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
         )
+    if found[0] > SHEET_ROWS:
+        raise too_many_rows(path, _sheet_names(zf, workbook).get(part, part), found[0])
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
