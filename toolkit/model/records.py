@@ -234,7 +234,8 @@ class Settings(Record):
         "Regione festività", "Holiday region",
         "Province whose patron saint's day is a holiday (as the `holidays` package knows it)", "MI", default=None)
     patron_day: DayMonth | None = column(
-        "Santo patrono", "Patron saint day", "A local holiday as day/month, when the region is not enough", "07/12",
+        "Santo patrono", "Patron saint day",
+        "A local holiday as day/month (`07/12`, `15 ago`), when the region is not enough", "07/12",
         default=None)
     """(day, month) of a local patron saint's day."""
     saturday_working: YesNo = column(

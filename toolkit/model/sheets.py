@@ -245,6 +245,11 @@ def markdown() -> str:
         "typed alone, `15` for the 15th or `2026` for the year, is a day of 1900 or 1905 to Excel: refused, "
         "`date-out-of-range`; a price list valid since 1999 is read); a day and month without the year (`3 gen.`, "
         "`12/04`) is refused asking for the year (`date-without-year`), never guessed;",
+        "*day/month* (*Santo patrono*) is `07/12`, a date cell, or the day with its month in words as dates "
+        "read it (`15 ago`, `15 agosto`, `15 Ago.`); a month alone (`ago`) is refused asking for its day "
+        "(`day-month-without-day`), and a day of the month (*Giorno del mese*, *Giorno di slittamento*) written "
+        "with a month, `15 ago` or a date cell Excel made of `15/08`, is refused asking for the day alone, "
+        "which holds for every month (`day-of-month-names-a-month`);",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
         "Numbers have limits, shown beside their type: a quantity (or weight) at most 1,000,000, a price",
@@ -253,20 +258,23 @@ def markdown() -> str:
         "in 64-bit integers of thousandths, millionths and cents); a cell beyond its limit is a problem",
         "of the data check (`number-out-of-range`) at that cell. A quantity has three decimals at most",
         "(`too-many-decimals`); a weight may have more, and a DDT's weight is rounded to the gram. A template",
-        "line's quantity with decimals of an item counted whole, in pieces, cartons, packs or bottles (`pz`,",
-        "`ct`, `cf`, `bt` and their spellings: `pezzi`, `Nr.`, `conf.`), is warned at its cell",
+        "line's, a *Giacenze* row's or an order form's quantity with decimals of an item counted whole, in",
+        "pieces, cartons, packs or bottles (`pz`, `ct`, `cf`, `bt` and their spellings: `pezzi`, `Nr.`, `conf.`),",
+        "is warned at its cell",
         "(`quantity-fraction-of-whole-unit`: 1,5 pz is a slip for 15); an item sold by fractions has a unit",
         "that has them (`kg`, `l`, `m`). A price is",
         "kept to the millionth, as the ledger keeps it: one with more decimals (`0,12345678`; FatturaPA allows 8)",
         "is read rounded half-up to 6, `0,123457`, and warned at its cell with the price taken",
-        "(`price-decimals-rounded`), in a template line, a price rule and an order form too; a formula's",
+        "(`price-decimals-rounded`), in a template line, a price rule and an order form too (a negative price",
+        "is never rounded: `-0,0000001` is refused as any price below zero, `negative-amount`); a formula's",
         "price is read as Excel shows it, to 15 significant digits (`=0,1*3` is 0,3, not",
         "0,30000000000000004). A rounding step finer than the millionth stays an error",
         "(`rounding-step-too-fine`).",
         "",
         "No sheet may hold data past row 1,048,576, the last of an Excel sheet: an .ods of LibreOffice's",
-        "larger sheets, or a CSV given to `convert`, with a value past it is refused naming the sheet and the",
-        "row (`file-sheet-too-many-rows`, exit 2, nothing read), where its rows past that one were lost",
+        "larger sheets, a CSV given to `convert`, or an .xlsx whose sheet XML names a row past it (which Excel",
+        "never writes; a broken or hostile file may) is refused naming the sheet and the row",
+        "(`file-sheet-too-many-rows`, exit 2, nothing read), where its rows past that one were lost",
         "without a word.",
         "",
     ]
