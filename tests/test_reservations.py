@@ -374,3 +374,28 @@ def test_production_reads_only_the_queues_the_stock_does_not_cover(ledger, tmp_p
             assert production_list(orders, master, days[1], days[2], stock, short) == expected
             tried += sum(r.to_produce > 0 for r in expected.rows) > 0 and len(short._items) < len(every._items)
         assert tried, "no stock both short of some items and covering others"
+
+
+def test_the_panel_of_every_order_takes_no_stock_for_a_closed_orders_earlier_line(ledger, tmp_path):
+    """`panel --all` shows closed orders too: T001 lists A001 twice (10, then 5), 12 in stock, and
+    is closed before it ships. It holds nothing now, and its second line showed 2 available, the
+    12 less the 10 its first line no longer takes; both lines show the 12 on hand."""
+    import minimal
+    import openpyxl
+    from test_shipping import shipping_sheets
+
+    from toolkit.intake.validation import check
+    from toolkit.services.orders import panel
+
+    sheets = shipping_sheets(stock={"A001": 12, "A002": 100})
+    sheets["Righe modello"].append(["T001", "A001", 5, None, None])
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created if r["template"] == "T001"]
+    assert change_status(ledger, number, OrderStatus.CLOSED).problems == []
+    rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it", every=True))["Righe"]
+                .iter_rows(values_only=True))
+    head = rows[0]
+    shown = [(r[head.index("Qtà da spedire")], r[head.index("Qtà prenotata")], r[head.index("Disponibile")])
+             for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
+    assert shown == [(0, 0, 12), (0, 0, 12)]

@@ -267,7 +267,9 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
     list counts it: an order of 10 and then 5 × A001 with 12 in stock showed 12 available on
     both lines, and its DDT carried 10 and 2. A line of a customer shipped by complete lines
     (`whole_lines`) that its stock does not cover takes nothing, as shipping holds it whole,
-    and leaves that stock to the lines after it."""
+    and leaves that stock to the lines after it. A closed or voided order (`panel --all`) holds
+    nothing: its lines take none of what the lines after them are shown available, as its
+    reservation took none from the orders after it (`line_still_to_ship`)."""
     for order in orders:
         held = holds(order)
         own: dict[str, Decimal] = {}
@@ -275,11 +277,11 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             service = line.item in services
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order) - own.get(line.item, ZERO), ZERO)
-            if line.to_ship > 0 and not (free is not None and free < line.to_ship and order.customer in whole_lines):
-                own[line.item] = own.get(line.item, ZERO) + line.to_ship
+            still = order.line_still_to_ship(line)
+            if still > 0 and not (free is not None and free < still and order.customer in whole_lines):
+                own[line.item] = own.get(line.item, ZERO) + still
             description = described(line.description, (rests or {}).get(line.id), lang)
-            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped,
-                    order.line_still_to_ship(line),
+            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped, still,
                     line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
                     line.to_ship if held and line.to_ship > 0 and not service else ZERO,
                     free), row_height([(description, LINES_WIDTHS[2])]))
