@@ -47,18 +47,30 @@ class Listed:
     ('DDT-1, DDT-2', 'A, B e un altro', 'A, B and 7 more')
     >>> Listed(("A", "B"), 9).shown("it")
     'A, B e altri 7'
+
+    What is listed may be other than documents (`A001 12, A002 30` are items and their
+    quantities): `more` names what the rest are, so *e altri 14* is not read as 14 pieces.
+
+    >>> items = (("articolo", "articoli"), ("item", "items"))
+    >>> Listed(("A001 12",), 15, items).shown("it"), Listed(("A001 12",), 2, items).shown("it")
+    ('A001 12 e altri 14 articoli', 'A001 12 e un altro articolo')
+    >>> Listed(("A001 12",), 15, items).shown("en"), Listed(("A001 12",), 2, items).shown("en")
+    ('A001 12 and 14 more items', 'A001 12 and 1 more item')
     """
 
     numbers: tuple[str, ...]
     total: int
+    more: tuple[tuple[str, str], tuple[str, str]] | None = None
+    """The noun of the rest, (Italian one, many), (English one, many); None: nothing said."""
 
     def shown(self, lang: str) -> str:
         listed, more = ", ".join(self.numbers), self.total - len(self.numbers)
         if more <= 0:
             return listed
+        it, en = self.more or (("", ""), ("", ""))
         if lang == "en":
-            return f"{listed} and {more} more"
-        return f"{listed} e {'un altro' if more == 1 else f'altri {more}'}"
+            return f"{listed} and {more} more" + (f" {en[more != 1]}" if self.more else "")
+        return f"{listed} e {'un altro' if more == 1 else f'altri {more}'}" + (f" {it[more != 1]}" if self.more else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,9 @@ NAMED = 5
 """How many of the DDTs the warning names before saying how many more."""
 ITEMS_NAMED = 10
 """How many of the items moved the warning names before saying how many more: a day's DDTs at M
-stored late moved 1,325 items, a message of 13,227 characters, where Excel's box shows 1,024."""
+stored late moved 1,325 items, a message of 13,227 characters, where Excel's box shows 1,024.
+The rest are counted as items (`ITEMS`): *e altri 14* after *A010 10* read as ten more pieces."""
+ITEMS = (("articolo", "articoli"), ("item", "items"))
 
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
@@ -89,7 +91,7 @@ class Moved:
         number, the first `ITEMS_NAMED` and how many more."""
         moved = [f"{item} {wording.shown(quantity * sign, lang)}" for item, quantity in self.quantities
                  if quantity * sign > 0]
-        return Listed(tuple(moved[:ITEMS_NAMED]), len(moved)).shown(lang)
+        return Listed(tuple(moved[:ITEMS_NAMED]), len(moved), ITEMS).shown(lang)
 
 
 def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
