@@ -81,3 +81,24 @@ def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path,
         assert code == 0, (line, said)
         if found := re.search(r"emissione (\S+)\.", said):
             run = found[1]
+
+
+def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tmp_path, sample_workbook,
+                                                                      monkeypatch):
+    """`discounts settle --reprint` of a period the ledger settled nothing of warns
+    `discount-nothing-settled`, writes nothing and ends well: the README's discounts row and
+    docs/discounts-and-commissions.md quote its words, which must be the command's own."""
+    from test_printing import cli
+
+    shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    monkeypatch.chdir(tmp_path)
+    readme, guide = (" ".join((ROOT / page).read_text(encoding="utf-8").split())
+                     for page in ("README.md", "docs/discounts-and-commissions.md"))
+    for lang in ("it", "en"):
+        code, said = cli(capsys, "discounts", "settle", "anagrafiche.xlsx", "--period", "2026-04", "--reprint",
+                         "--out", "again", "--lang", lang)
+        assert code == 0 and not (tmp_path / "again").exists(), said
+        [warned] = [line.split(": ", 1)[1] for line in said.splitlines() if line.startswith(("avviso:", "warning:"))]
+        assert warned in guide, (lang, warned)
+        if lang == "it":
+            assert f"`discount-nothing-settled`, *{warned}*" in readme, warned
