@@ -772,3 +772,42 @@ def test_a_printing_an_earlier_undo_left_makes_no_copy_of_the_invoice_that_took_
     out = tmp_path / "prima.xlsx"
     assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(final), "--out", out, "--ledger", url)[0] == 0
     assert not [s.title for s in openpyxl.load_workbook(out) if "COPIA" in (s.oddHeader.left.text or "")]
+
+
+def test_a_runs_printable_invoices_written_again_by_export_are_copies(capsys, tmp_path, desk):
+    """`invoice finalize --out --copies` prints a run's final invoices for the first time (its
+    draft copies said BOZZA): the originals. Written again by `invoice export RUN --copies` or
+    the month's register `--copies`, they are a second paper of invoices already handed out,
+    and say *COPIA* as `print fatture` does; they said nothing, so a copy passed for the original.
+    The month's invoices issued with their orders and never printed are originals; a draft
+    run's export stays BOZZA, never COPIA."""
+    import openpyxl
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "bozza",
+               "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "bozza").glob("fatture-*"))
+    code, said = cli(capsys, "invoice", "export", workbook, run_id, "--copies", "--out", tmp_path / "bozza-2",
+                     "--ledger", url)
+    assert code == 0, said
+    drafts = openpyxl.load_workbook(tmp_path / "bozza-2" / f"copie-fatture-{run_id}.xlsx")
+    assert all(s.oddHeader.left.text.endswith(" – BOZZA") for s in drafts)
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--copies", "--out", tmp_path / "definitive",
+                     "--ledger", url)
+    assert code == 0, said
+    first = tmp_path / "definitive" / f"copie-fatture-{run_id}.xlsx"
+    assert not [s.title for s in openpyxl.load_workbook(first) if "COPIA" in (s.oddHeader.left.text or "")]
+    code, said = cli(capsys, "invoice", "export", workbook, run_id, "--copies", "--out", tmp_path / "ancora",
+                     "--ledger", url)
+    assert code == 0, said
+    assert copy_differences(tmp_path / "ancora" / f"copie-fatture-{run_id}.xlsx", first) is None
+    code, said = cli(capsys, "invoice", "export", workbook, "--month", "2026-04", "--copies", "--out",
+                     tmp_path / "mese", "--ledger", url)
+    assert code == 0, said
+    month = openpyxl.load_workbook(tmp_path / "mese" / "copie-fatture-2026-04.xlsx")
+    copied = {s.title for s in month if s.oddHeader.left.text.endswith(" – COPIA")}
+    assert copied == set(openpyxl.load_workbook(first).sheetnames) < set(month.sheetnames), \
+        "the invoices issued with their orders, never printed, print as originals"
+

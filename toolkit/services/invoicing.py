@@ -921,15 +921,15 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
                    per_customer: bool = False, copies: bool = False,
                    xml_files: Mapping[str, str] | None = None, month: date | None = None,
-                   quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
+                   quarter: stamp_duty.QuarterToDate | None = None, reprinted: Collection[int] = ()) -> list[Path]:
     """The accountants' workbook `fatture-NAME.xlsx` (one per customer on request), the
-    register as CSV, and with `copies` the printable invoices; `xml_files` names the
-    invoices' e-invoice files; `month` (its first day) titles it that month's register, and
-    `quarter` adds its quarter's stamp duty so far."""
+    register as CSV, and with `copies` the printable invoices, those of `reprinted` (ids)
+    marked *COPIA*; `xml_files` names the invoices' e-invoice files; `month` (its first day)
+    titles it that month's register, and `quarter` adds its quarter's stamp duty so far."""
     from toolkit.writers.accountants import write_accountants
 
     return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
-                             xml_files=xml_files, month=month, quarter=quarter)
+                             xml_files=xml_files, month=month, quarter=quarter, reprinted=reprinted)
 
 
 def output_names(run_id: str, lang: str, *, copies: bool = False, month: bool = False) -> dict[str, str | None]:
@@ -1010,18 +1010,23 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
                  per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None,
                  quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
     """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
-    with `copies`, recorded as printed. An output folder that could not be written (a file of
+    with `copies`, recorded as printed, and those printed final before say *COPIA*, as `toolkit
+    print fatture` prints them again (`reprinted_invoices`): the month end's or `finalize`'s
+    first final print is the original handed out, and a second paper of it handed out as an
+    original could be booked twice. An output folder that could not be written (a file of
     that name, a file on its path) is refused first, as every verb writing a folder refuses it,
     asking for another as who named `out` would (`asked_now`; by default `--out DIR`)."""
     from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
+    from toolkit.services.printing import reprinted_invoices
 
     check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies, month=month is not None))
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
+    reprinted = reprinted_invoices(ledger, "invoices", invoices) if copies else set()
     try:
         files = write_workbook(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
-                               xml_files=names, month=month, quarter=quarter)
+                               xml_files=names, month=month, quarter=quarter, reprinted=reprinted)
     except Exception as exc:
         if redo is None:
             raise

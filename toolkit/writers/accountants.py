@@ -251,12 +251,14 @@ def kind_label(invoice: Invoice, lang: str) -> str:
 def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
                       *, per_customer: bool = False, copies: bool = False,
                       xml_files: Mapping[str, str] | None = None, month: date | None = None,
-                      quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
+                      quarter: stamp_duty.QuarterToDate | None = None, reprinted: Collection[int] = ()) -> list[Path]:
     """The run's workbook (or one per customer), with `copies` the printable invoices beside
     each, and the register CSV; returns the paths written. `xml_files` names each invoice's
     e-invoice file (invoice number → file name), for those that have one; `month` (its first
     day) says the invoices are that month's register rather than one run's documents, and
-    `quarter` gives its workbook the *Bollo* sheet (the whole company's: not one customer's)."""
+    `quarter` gives its workbook the *Bollo* sheet (the whole company's: not one customer's).
+    The copies of the invoices whose ids are in `reprinted`, printed final before, say *COPIA*
+    (`write_copies`)."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
     groups: dict[str, list[Invoice]] = {} if per_customer else {"": list(invoices)}
@@ -268,7 +270,7 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
                                       run_id, lang, xml_files, month=month, quarter=None if suffix else quarter))
         if copies:
             written += write_copies_in_parts(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master,
-                                             group, lang)
+                                             group, lang, reprinted)
     written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang,
                                       xml_files=xml_files))
     if month is not None:
@@ -376,11 +378,11 @@ small sheets gave it no file after 8.5 minutes)."""
 
 
 def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[Invoice],
-                          lang: str = "it") -> list[Path]:
+                          lang: str = "it", reprinted: Collection[int] = ()) -> list[Path]:
     """`write_copies` in workbooks of at most `COPIES_PER_WORKBOOK` invoices, in their order:
     `target`, then `copie-fatture-RUN-parte-2.xlsx` and on beside it; returns them all."""
     part = labeller(lang)("doc.file_part")
-    return [write_copies(part_path(target, part, n), master, invoices_of_part, lang)
+    return [write_copies(part_path(target, part, n), master, invoices_of_part, lang, reprinted)
             for n, invoices_of_part in enumerate(in_parts(invoices, COPIES_PER_WORKBOOK), start=1)]
 
 
