@@ -46,3 +46,67 @@ def test_a_complete_list_printed_again_names_the_customers_as_their_ddts_did(cap
                    for row in after if row[ORDER] in shipped)
     waiting = [row for row in after if row[ORDER] not in shipped]
     assert waiting and all(row[NAME].endswith(" NUOVO") for row in waiting)
+
+
+CARRIER = 1
+"""The complete list's carrier column."""
+
+
+def _sample(capsys, tmp_path, sample_workbook, ledger_url, *ship) -> Path:
+    """The sample's 9 April created and shipped (`ship`: `ship`'s further options)."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    for args in (("orders", "create", workbook, "--date", DAY), ("ship", workbook, "--date", DAY, "--all", *ship)):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    return workbook
+
+
+def _company(path: Path) -> tuple[str, str]:
+    """The company a list names under its title, and in its page header."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return sheet["A2"].value, sheet.oddHeader.right.text
+
+
+def test_a_complete_list_printed_again_is_headed_by_the_seller_its_ddts_printed(capsys, tmp_path, sample_workbook,
+                                                                               ledger_url):
+    """The seller renamed in *Impostazioni* after 9 April shipped: the complete list of the 9th,
+    a record of goods shipped, is headed as its DDTs printed the seller, cell and page header,
+    where it took today's name; the distribution and production lists, what is still to do,
+    take today's."""
+    workbook = _sample(capsys, tmp_path, sample_workbook, ledger_url)
+    first = tmp_path / "first.xlsx"
+    code, said = cli(capsys, "distribution", workbook, "--date", DAY, "--complete", "--out", first, "--ledger", ledger_url)
+    assert code == 0, said
+    seller, header = _company(first)
+    assert seller and seller in header and seller != "Venditore Rinominato S.p.A."
+    moved(workbook)
+    outs = {name: tmp_path / f"{name}.xlsx" for name in ("complete", "distribution", "production")}
+    for name, args in (("complete", ("distribution", "--complete")), ("distribution", ("distribution",)),
+                       ("production", ("production",))):
+        code, said = cli(capsys, *args[:1], workbook, "--date", DAY, *args[1:], "--out", outs[name],
+                         "--ledger", ledger_url)
+        assert code == 0, said
+    assert _company(outs["complete"]) == (seller, header)
+    for name in ("distribution", "production"):
+        renamed, renamed_header = _company(outs[name])
+        assert renamed == "Venditore Rinominato S.p.A." and renamed in renamed_header, name
+
+
+def test_a_complete_list_names_the_carrier_its_ddt_printed(capsys, tmp_path, sample_workbook, ledger_url):
+    """9 April shipped by hand with V04 (`ship --carrier`), whatever each route's carrier, then
+    every carrier renamed: the complete list names V04 as the DDTs printed it on each shipped
+    order, where it named each route's carrier as *Vettori* says today, and an order not
+    shipped its route's carrier by today's name."""
+    workbook = _sample(capsys, tmp_path, sample_workbook, ledger_url, "--carrier", "V04")
+    moved(workbook)
+    again = tmp_path / "again.xlsx"
+    code, said = cli(capsys, "distribution", workbook, "--date", DAY, "--complete", "--out", again,
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    rows = _rows(again)
+    orders = {row[ORDER] for row in rows if row[SHIPPED]}
+    shipped = [row for row in rows if row[ORDER] in orders]
+    assert shipped and {row[CARRIER] for row in shipped} == {"Trasporti del Sud S.p.A."}
+    waiting = [row[CARRIER] for row in rows if row[ORDER] not in orders]
+    assert waiting and all(carrier.endswith(" NUOVO") or carrier == "Mittente" for carrier in waiting), waiting

@@ -102,6 +102,9 @@ class OrderList:
     date_from: date
     date_to: date
     routes: tuple[Route, ...]
+    seller: str | None = None
+    """The company its header names as the period's latest DDT printed it (the complete list
+    of shipped goods); None: as *Impostazioni* say today (what is still to do)."""
 
     @property
     def rows(self) -> tuple[ListRow, ...]:
@@ -161,11 +164,18 @@ def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
     the order. An order a DDT shipped names its customer and delivery address as its latest DDT
     printed them (`shipped_as`, by order id): a list of last month tells where the goods went,
     not where the customer has moved since; an order not shipped names them as the master says
-    today, where `ship` will send it. The route an order is listed under is today's."""
+    today, where `ship` will send it. Its carrier likewise: the one its DDT printed (`ship
+    --carrier` may have sent another than the route's), today's route's for an order not
+    shipped. The area a DDT does not print, nor keep: an order is listed under today's. The
+    header names the seller as the period's latest DDT printed it (`shipped_as` in DDT
+    order), a list of goods shipped printed again as its documents were."""
     date_to = date_to or date_from
     kept = [o for o in orders if date_from <= o.occurrence <= date_to]
+    printed = shipped_as or {}
+    listed = {o.id for o in kept}
+    sellers = [parties.seller.company_name for order_id, parties in printed.items() if order_id in listed]
     return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {},
-                                                       shipped_as=shipped_as or {}))
+                                                       shipped_as=printed), sellers[-1] if sellers else None)
 
 
 def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest],
@@ -176,14 +186,15 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
     customers = {c.code: c for c in master.customers}
     services = {i.code for i in master.items if i.service} if open_only else set()
     ship_to = {s.code: s for s in master.ship_to}
-    routes: dict[tuple[str, str], list[ListRow]] = {}
-    heads: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
+    routes: dict[tuple[str, str, str], list[ListRow]] = {}
+    heads: dict[tuple[str, str, str], tuple[str | None, str | None, str | None]] = {}
     for order in orders:
         customer = customers.get(order.customer)
         destination = ship_to.get(order.ship_to) if order.ship_to else None
         area, carrier = _route_of(master, customer, destination)
-        key = (area or "", carrier.code if carrier else "")
-        heads[key] = (area, carrier.code if carrier else None, carrier.name if carrier else None)
+        code, carrier_name = _carried(carrier, printed.get(order.id))
+        key = (area or "", code or "", carrier_name or "")
+        heads[key] = (area, code, carrier_name)
         name, place = _named(customer, destination, printed.get(order.id))
         address = "" if place is None else ", ".join(
             x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
@@ -209,6 +220,14 @@ def _named(customer: Customer | None, destination: ShipTo | None, printed: Parti
     if printed is not None and printed.buyer is not None:
         return printed.buyer.name, printed.destination or printed.buyer
     return (customer.name if customer else ""), destination or customer
+
+
+def _carried(carrier: Carrier | None, printed: Parties | None) -> tuple[str | None, str | None]:
+    """The carrier's code and name: as the order's DDT printed them when it kept its parties
+    (None: the seller carried), else the route's today."""
+    if printed is not None:
+        return (printed.carrier.code, printed.carrier.name) if printed.carrier else (None, None)
+    return (carrier.code, carrier.name) if carrier else (None, None)
 
 
 def _route_of(master: MasterData, customer: Customer | None,

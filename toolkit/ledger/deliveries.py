@@ -526,10 +526,12 @@ def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, 
 
 def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Parties]:
     """The parties each order's latest DDT printed (by date, then id), for the orders a DDT in
-    force shipped: the customer and destination a list of past days names for what went out,
-    as the DDT named them, not as the master says since. A voided DDT's lines left
-    `delivery_lines`, so it ships nothing here; a record of services rendered is no DDT, and a
-    DDT stored before the ledger kept its parties names nobody (the order is left out)."""
+    force shipped: the customer, destination and carrier a list of past days names for what
+    went out, as the DDT named them, not as the master says since; in the order of those DDTs,
+    the latest last, whose seller heads the list (`core.lists.complete_list`). A voided DDT's
+    lines left `delivery_lines`, so it ships nothing here; a record of services rendered is no
+    DDT, and a DDT stored before the ledger kept its parties names nobody (the order is left
+    out)."""
     latest: dict[int, tuple[date, int, int]] = {}
     for condition in among(conn, ol.order_id, sorted(set(order_ids))):
         for order_id, day, delivery_id, parties_id in conn.execute(
@@ -541,4 +543,5 @@ def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Partie
             if order_id not in latest or (day, delivery_id) > latest[order_id][:2]:
                 latest[order_id] = (day, delivery_id, parties_id)
     issued = parties.read(conn, [parties_id for _, _, parties_id in latest.values()])
-    return {order_id: issued[parties_id] for order_id, (_, _, parties_id) in latest.items()}
+    return {order_id: issued[parties_id]
+            for order_id, (_, _, parties_id) in sorted(latest.items(), key=lambda found: found[1][:2])}

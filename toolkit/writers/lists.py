@@ -89,7 +89,8 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
         with streaming_workbook(tmp, "distribution", StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
-            _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
+            _title(sheet, fmt, order_list.seller or master.settings.company_name, title, order_list.date_from,
+                   order_list.date_to, lang)
             widths = set_widths(sheet, _order_widths(order_list, sender, lang)[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             line_formats = [_format(fmt, h) for h in heads]
@@ -177,7 +178,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
         with streaming_workbook(tmp, "production", StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
-            _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
+            _title(sheet, fmt, master.settings.company_name, title, production.date_from, production.date_to, lang)
             heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.from_stock",
                      "list.to_produce", "list.sources"]
             widths = set_widths(sheet, PRODUCTION_WIDTHS)
@@ -191,7 +192,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
             _table(sheet, last, len(heads))
 
             detail = book.add_worksheet(t("list.sources"))
-            _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
+            _title(detail, fmt, master.settings.company_name, title, production.date_from, production.date_to, lang)
             detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer",
                             "list.customer_name", "doc.quantity"]
             detail_widths = set_widths(detail, SOURCES_WIDTHS)
@@ -214,11 +215,14 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
                             ((values, row_height(zip(values, widths))) for values in rows)) - 1
 
 
-def _title(sheet: Worksheet, fmt: Formats, master: MasterData, title: str, start: date, end: date, lang: str) -> None:
+def _title(sheet: Worksheet, fmt: Formats, company: str, title: str, start: date, end: date, lang: str) -> None:
+    """The list's title and period, and the company it is of (`OrderList.seller`: the complete
+    list's as its DDTs printed it, the others' as *Impostazioni* say today), in its first rows
+    and every page's header."""
     heading = f"{title} – {period(start, end, lang)}"
     text(sheet, 0, 0, heading, fmt.title)
-    text(sheet, 1, 0, master.settings.company_name)
-    page_header(sheet, heading, master.settings.company_name)
+    text(sheet, 1, 0, company)
+    page_header(sheet, heading, company)
 
 
 def _table(sheet: Worksheet, last_row: int, width: int) -> None:
