@@ -690,6 +690,15 @@ def test_a_ledger_text_another_program_wrote_in_latin1_is_named_at_its_row(capsy
     assert "errore interno" not in said and not (tmp_path / "o.xlsx").exists()
 
 
+def _april_drafted(capsys, workbook, url, folder: Path) -> str:
+    """The sample's 9 April created and shipped on the 10th, April invoiced as a draft run
+    printed with its copies (BOZZA) into `folder`: the run's id."""
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
+    return next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-*"))
+
+
 def test_a_final_invoice_printed_again_is_its_first_printing_marked_copia(capsys, tmp_path, desk):
     """A final invoice is issued once (its e-invoice went to SDI): printed again, it said what the
     first printing said, word for word, and a second paper handed over as the original could be
@@ -699,11 +708,7 @@ def test_a_final_invoice_printed_again_is_its_first_printing_marked_copia(capsys
     import openpyxl
 
     workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "fatture",
-               "--ledger", url)[0] == 0
-    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    run_id = _april_drafted(capsys, workbook, url, tmp_path / "fatture")
     draft_again = tmp_path / "bozze.xlsx"
     assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", draft_again, "--ledger", url)[0] == 0
     assert cli(capsys, "invoice", "finalize", workbook, run_id, "--ledger", url)[0] == 0
@@ -721,11 +726,7 @@ def _undone_draft_then_final(capsys, tmp_path, workbook, url) -> list[str]:
     """April invoiced as a draft run printed with its copies (BOZZA), the run undone, April
     invoiced again final without printing: the numbers of that final run, which on SQLite take
     the undone invoices' ids."""
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "bozza",
-               "--ledger", url)[0] == 0
-    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "bozza").glob("fatture-*"))
+    run_id = _april_drafted(capsys, workbook, url, tmp_path / "bozza")
     assert cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)[0] == 0
     assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--final", "--out", tmp_path / "definitive",
                "--ledger", url)[0] == 0
@@ -784,11 +785,7 @@ def test_a_runs_printable_invoices_written_again_by_export_are_copies(capsys, tm
     import openpyxl
 
     workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "bozza",
-               "--ledger", url)[0] == 0
-    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "bozza").glob("fatture-*"))
+    run_id = _april_drafted(capsys, workbook, url, tmp_path / "bozza")
     code, said = cli(capsys, "invoice", "export", workbook, run_id, "--copies", "--out", tmp_path / "bozza-2",
                      "--ledger", url)
     assert code == 0, said
