@@ -11,15 +11,14 @@ it again from there, cell for cell as first printed.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from toolkit.basics.vocab import BracketBasis, BracketMode
 from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.kept import kept_decimal, kept_text
 from toolkit.core.volume_discounts import Settlement
 from toolkit.model.parties import Seller
 
@@ -72,7 +71,7 @@ class DiscountStatement:
 
     def text(self) -> str:
         """The JSON the ledger keeps: decimals as their text, so each reads back as it was."""
-        return json.dumps(_plain(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return kept_text(self)
 
     @classmethod
     def from_text(cls, stored: str) -> DiscountStatement:
@@ -85,8 +84,8 @@ class DiscountStatement:
             tuple(CountedRow(r["number"], date.fromisoformat(r["day"]), r["credit_note"], Decimal(r["base"]),
                              Decimal(r["quantity"]), Decimal(r["credited"])) for r in found["counted"]),
             Decimal(found["base"]), Decimal(found["quantity"]), Decimal(found["credited"]),
-            tuple(BracketRow(Decimal(b["threshold"]), Decimal(b["percent"]), _decimal(b["measure"]),
-                             _decimal(b["given"])) for b in found["brackets"]),
+            tuple(BracketRow(Decimal(b["threshold"]), Decimal(b["percent"]), kept_decimal(b["measure"]),
+                             kept_decimal(b["given"])) for b in found["brackets"]),
             Decimal(found["amount"]), (note[0], date.fromisoformat(note[1])) if note else None)
 
 
@@ -106,20 +105,3 @@ def statement_of(s: Settlement, customer_name: str, seller: Seller) -> DiscountS
                          c.base, c.quantity, c.credited) for c in s.counted),
         s.base, s.quantity, s.credited, tuple(brackets), s.amount,
         (note.number, note.invoice_date) if note is not None else None)
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _plain(value: Any) -> Any:
-    """`value` as JSON takes it: records as objects, decimals and dates as text, enums as values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple):
-        return [_plain(x) for x in value]
-    if isinstance(value, (Decimal, date)):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
-    if isinstance(value, (BracketBasis, BracketMode)):
-        return value.value
-    return value
