@@ -182,12 +182,12 @@ def test_the_terminal_shows_the_commissions_as_the_desk_reads_them(ledger, invoi
     master = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D("1.5")),)})
     _pay(ledger, date(2026, 5, 4), "1220.00")
     made = commissions.compute(ledger, master, *MAY)
-    print_commissions(made.statements, "it")
+    print_commissions(made.issued, "it")
     head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert [c.strip() for c in head if c.strip()] == ["Agente", "Base", "Provvigione %", "Provvigione"]
     assert [c.strip() for c in row if c.strip()] == [AGENT, "1.000,00 €", "1,5 %", "15,00 €"]
     assert made.summary("it") == "Provvigioni dal 01/05/2026 al 31/05/2026: 1 agente, totale 15,00 €."
-    print_commissions(made.statements, "en")
+    print_commissions(made.issued, "en")
     head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert [c.strip() for c in row if c.strip()] == [AGENT, "€1,000.00", "1.5 %", "€15.00"]
     assert made.summary("en") == "Commissions from 01/05/2026 to 31/05/2026: 1 agent, total €15.00."
@@ -240,8 +240,8 @@ def test_a_debit_note_is_named_so_in_the_agents_statement(ledger, invoiced, tmp_
                  date(2026, 7, 1)).note is not None
     assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 5, 20), D("122.00"),
                                         PaymentMethod.BANK_TRANSFER)]).recorded
-    [statement] = commissions.compute(ledger, invoiced, *MAY).statements
-    [file, _] = write_commission_statements(tmp_path, invoiced, [statement], *MAY)
+    [statement] = commissions.compute(ledger, invoiced, *MAY).issued
+    [file, _] = write_commission_statements(tmp_path, invoiced.settings.company_name, [statement], *MAY)
     rows = {r[0]: r[2] for r in load_workbook(file).worksheets[0].iter_rows(values_only=True) if r and r[0]}
     assert (rows["FT-2026-00001"], rows["FT-2026-00002"]) == ("Fattura", "Nota di debito")
 

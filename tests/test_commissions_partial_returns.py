@@ -80,7 +80,7 @@ def test_the_part_of_a_return_citing_no_invoice_takes_back_as_refunded_on_its_ow
 
     made = commissions.compute(ledger, cash, *JUNE, out=tmp_path / "it")
     [row] = made.statements[0].rows
-    assert statement_json(made.statements[0])["rows"][0]["uncited_part"] is True and row.uncited
+    assert statement_json(made.issued[0])["rows"][0]["uncited_part"] is True and row.uncited
     sheet = openpyxl.load_workbook(tmp_path / "it" / commission_file(AGENT, *JUNE), data_only=True).active
     assert [c.value for c in sheet[TOTAL_FIRST_ROW + 1]][:6] == [
         note, datetime(2026, 5, 31), "Nota di credito, parte senza fattura", "C002", "PV", -37]

@@ -1326,7 +1326,7 @@ def test_a_buttons_folder_blocked_by_a_file_asks_to_rename_that_file(tmp_path, m
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
     blocker = tmp_path / "provvigioni-20260401-20260430"
     blocker.write_text("appunti")
-    (shown,) = press(book, "commissions")
+    (_, shown) = press(book, "commissions")
     assert shown == (f"Non posso scrivere {blocker}: {blocker} non è una cartella / {blocker} is not a folder. "
                      "Il pulsante «Provvigioni» scrive sempre lì: rinominalo.", "Provvigioni", "critical")
     assert blocker.read_text() == "appunti"

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import minimal
+from sqlalchemy import func, select
 from test_excel_desk_buttons import fake, fill, invoiced, ledger_of, may, press  # noqa: F401 - fixture
 
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.excel.inputs import PERIOD_FROM, PERIOD_TO
+from toolkit.ledger import schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 
@@ -40,11 +42,31 @@ def test_settle_then_commissions_from_the_panel_period(tmp_path, may):  # noqa: 
     assert (tmp_path / "sconti-2026-04" / "sconto-volume-2026-04-C001.xlsx").exists()
     (again,) = press(book, "settle_volume_discounts")
     assert "emesse 0 note di credito, 1 già liquidato" in again[0]
-    (shown,) = press(book, "commissions")
+    (_, shown) = press(book, "commissions")
     assert shown[2] == "info" and "1 agente" in shown[0], shown
     folder = tmp_path / "provvigioni-20260401-20260430"
     assert (folder / "provvigioni-20260401-20260430-Marco_Bianchi.xlsx").exists()
     assert (folder / "provvigioni-20260401-20260430.xlsx").exists()
+
+
+def test_the_commissions_button_settles_on_yes_and_refuses_the_period_the_next_time(tmp_path, may):  # noqa: F811
+    """*Provvigioni* asks whether to settle: No (the tests above) writes a preview, Yes records the
+    period's statements, and a second Yes is refused naming the settlement, nothing stored."""
+    book = invoiced(tmp_path, with_rebates())
+    press(book, "finalize_run")
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    book.answers = ["yes"]
+    question, shown = press(book, "commissions")
+    assert question[2] == "yes_no" and "Liquidare le provvigioni dal 01/04/2026 al 30/04/2026?" in question[0]
+    assert shown[2] == "info" and "liquidate: 1 agente" in shown[0], shown
+    with reading(ledger_of(tmp_path)) as conn:
+        [agent] = conn.execute(select(schema.commission_settlements.c.agent)).scalars()
+    assert agent == "Marco Bianchi"
+    book.answers = ["yes"]
+    _, refused = press(book, "commissions")
+    assert refused[2] == "critical" and "già liquidate dal 01/04/2026 al 30/04/2026" in refused[0], refused
+    with reading(ledger_of(tmp_path)) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 1
 
 
 def test_a_wrong_period_is_named_at_its_cells(tmp_path, may):  # noqa: F811 - fixture
@@ -71,7 +93,7 @@ def test_commissions_name_the_draft_invoices_they_leave_out_and_the_button_that_
     says so, as `toolkit commissions` prints it; it said only "1 agente" before."""
     book = invoiced(tmp_path, with_rebates())
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
-    (shown,) = press(book, "commissions")
+    (_, shown) = press(book, "commissions")
     assert shown[2] == "info"
     [warned] = [line for line in shown[0].splitlines() if "FT-2026-00001" in line]
     assert warned == ("1 fattura del periodo è in bozza e non conta (FT-2026-00001): rendila definitiva "

@@ -12,8 +12,10 @@ from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOpti
 from toolkit.cli.session import in_order, open_session, parse_day
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from toolkit.basics.problems import Problem
-    from toolkit.core.commissions import Statement
+    from toolkit.core.commission_statements import CommissionStatement
     from toolkit.core.volume_discounts import Settlement, SettlementPeriod
     from toolkit.services.session import Session
 
@@ -111,12 +113,12 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
     _said(problems, result.summary(output.lang()), result.files)
 
 
-def statement_json(s: Statement) -> dict[str, Any]:
+def statement_json(s: CommissionStatement) -> dict[str, Any]:
     return {"agent": s.agent, "base": s.base, "total": s.total,
             "rules": [{"rule": code, "base": base, "rate": rate} for code, base, rate in s.rates],
-            "rows": [{"invoice": r.invoice.number, "kind": r.invoice.kind_listed, "date": r.invoice.invoice_date,
-                      "customer": r.invoice.customer, "rule": r.rule, "base": r.base, "share": r.share,
-                      "rate": r.rate, "commission": r.commission, "uncited_part": r.uncited} for r in s.rows]}
+            "rows": [{"invoice": r.number, "kind": r.kind, "date": r.day, "customer": r.customer, "rule": r.rule,
+                      "base": r.base, "share": r.share, "rate": r.rate, "commission": r.commission,
+                      "uncited_part": r.uncited} for r in s.rows]}
 
 
 @output.with_progress("Provvigioni", "Commissions")
@@ -126,29 +128,56 @@ def commissions_cmd(
     last: str = typer.Option(..., "--to", help="Ultimo giorno / last day."),
     out: Path = output.out_folder(..., help="Cartella degli estratti per agente e del riepilogo / folder of the "
                              "statements per agent and the summary."),
+    settle: bool = typer.Option(False, "--settle", help="Registra gli estratti come liquidati: il periodo non si "
+                                "liquida più per quegli agenti / record the statements as settled: the period is "
+                                "not settled again for those agents."),
+    reprint: bool = typer.Option(False, "--reprint", help="Ristampa in --out, come emessi, gli estratti liquidati in "
+                                 "periodi compresi tra --from e --to; non liquida nulla / print again into --out, as "
+                                 "issued, the statements settled for periods within --from and --to; settles "
+                                 "nothing."),
     json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
-    lang: str | None = LangOption,
+    wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
-    """Provvigioni degli agenti in un periodo: un estratto per agente e un riepilogo. Agents' commissions over a
-    period: a statement per agent and a summary."""
+    """Provvigioni degli agenti in un periodo: un estratto per agente e un riepilogo; con --settle registrati come
+    liquidati. Agents' commissions over a period: a statement per agent and a summary; with --settle recorded as
+    settled."""
+    from toolkit.basics.dates import today_rome
     from toolkit.basics.files import check_output
     from toolkit.services.commissions import compute
+    from toolkit.services.commissions import reprint as reprinted
 
+    if settle and reprint:
+        raise typer.BadParameter("--reprint non liquida: non si usa con --settle / --reprint settles nothing: it "
+                                 "goes without --settle", param_hint="--reprint")
     start, end = parse_day(first, "--from"), parse_day(last, "--to")
     in_order(start, end)
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     check_output(out, kind=None, inputs=(workbook,), folder=True)
-    result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang())
-    problems = session.warnings + result.problems
+    if reprint:
+        again = reprinted(session.ledger, session.master, start, end, out, output.lang())
+        _commissions_said(session.warnings + again.problems, again.statements, again.summary(output.lang()),
+                          again.files, start, end, settled=True, json=json)
+        return
+    result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang(), settle=settle,
+                     today=today_rome())
+    _commissions_said(session.warnings + result.problems, result.issued, result.summary(output.lang()),
+                      result.files, start, end, settled=settle and not any(p.is_error for p in result.problems),
+                      json=json)
+
+
+def _commissions_said(problems: list[Problem], statements: list[CommissionStatement], summary: str,
+                      files: list[Path], start: date, end: date, *, settled: bool, json: bool) -> None:
+    """What `commissions` answers, a preview, a settlement or a reprint alike: the statements as
+    they printed, in JSON or as a table."""
     if json:
-        output.reply({"from": start, "to": end, "statements": [statement_json(s) for s in result.statements],
-                      "files": result.files}, problems)
+        output.reply({"from": start, "to": end, "settled": settled,
+                      "statements": [statement_json(s) for s in statements], "files": files}, problems)
         output.exit_for(problems)
         return
     from toolkit.cli.tables import print_commissions
 
-    print_commissions(result.statements, output.lang())
-    _said(problems, result.summary(output.lang()), result.files)
+    print_commissions(statements, output.lang())
+    _said(problems, summary, files)
 
 
 def _said(problems: list[Problem], summary: str, files: list[Path]) -> None:

@@ -176,7 +176,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "files": array(PATH),
     },
     "commissions": {
-        "from": DATE, "to": DATE,
+        "from": DATE, "to": DATE, "settled": BOOL,
         "statements": array(record(
             agent=TEXT, base=DECIMAL, total=DECIMAL,
             rules=array(record(rule=TEXT, base=DECIMAL, rate=DECIMAL)),

@@ -23,7 +23,7 @@ from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
 
 if TYPE_CHECKING:
-    from toolkit.core.commissions import Statement
+    from toolkit.core.commission_statements import CommissionStatement
     from toolkit.core.payments import PaymentStatus
     from toolkit.core.requests import OpenRequests
     from toolkit.core.volume_discounts import Settlement
@@ -221,7 +221,7 @@ def print_settlements(settlements: Sequence[Settlement], already: Mapping[tuple[
     _show(table)
 
 
-def print_commissions(statements: Sequence[Statement], lang: str) -> None:
+def print_commissions(statements: Sequence[CommissionStatement], lang: str) -> None:
     """Each agent's base and commission, with the rate each rule reached (`commissions`): the
     statements' workbooks have the rows, the terminal the figures to check them against."""
     it = lang == "it"

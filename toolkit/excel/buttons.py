@@ -134,7 +134,8 @@ BUTTONS: tuple[Button, ...] = (
     Button("Richieste aperte", "OpenRequests", "open_requests",
            "Le richieste aperte, con lo storico, in un file accanto a questo.", "Open requests"),
     Button("Provvigioni", "Commissions", "commissions",
-           "Estratti provvigioni per agente del periodo Dal–Al, accanto a questa cartella.", "Commissions"),
+           "Estratti provvigioni per agente del periodo Dal–Al, accanto a questa cartella; chiede se liquidarli "
+           "(registrarli, il periodo non si liquida più).", "Commissions"),
     Button("Liquida sconti volume", "SettleVolumeDiscounts", "settle_volume_discounts",
            "Note di credito degli sconti volume del periodo Dal–Al (un mese, trimestre o anno intero).",
            "Settle volume discounts"),
@@ -1090,13 +1091,25 @@ def _period(press: Press, found: list[Problem] | None = None) -> tuple[date, dat
 @button("Provvigioni")
 def commissions(press: Press) -> None:
     """Each agent's commission statement for the panel's period and the summary, in a folder
-    `provvigioni-FROM-TO` beside the book: `toolkit commissions`, from a button."""
+    `provvigioni-FROM-TO` beside the book: `toolkit commissions`, from a button. A Yes/No
+    question first, as every button that records: Yes settles the period (`--settle`: the
+    statements recorded, the period not settled again for those agents), No writes them as a
+    preview and records nothing."""
+    from toolkit.basics.dates import today_rome
     from toolkit.services.commissions import compute
 
     first, last = _period(press)
     session, lang = press.session, press.language
+    settle = press.ask(
+        f"Liquidare le provvigioni dal {first:%d/%m/%Y} al {last:%d/%m/%Y}? Sì: gli estratti sono registrati come "
+        "liquidati e il periodo non si liquida più per quegli agenti. No: solo gli estratti, in anteprima, nulla è "
+        "registrato." if lang == "it" else
+        f"Settle the commissions from {first:%d/%m/%Y} to {last:%d/%m/%Y}? Yes: the statements are recorded as "
+        "settled and the period is not settled again for those agents. No: the statements alone, a preview, "
+        "nothing is recorded.")
     result = compute(session.ledger, session.master, first, last,
-                     out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang)
+                     out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang, settle=settle,
+                     today=today_rome())
     _stop_on_errors(result.problems)
     folder = result.files[-1].parent if result.files else None
     press.say("\n".join([result.summary(lang), *([str(folder)] if folder else []),

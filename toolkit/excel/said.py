@@ -507,6 +507,36 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "sconti volume» data le note oggi: premilo dal {end} in poi.",
         "en": "Period {period} ends on {end}: volume discounts are settled once it is over, and “Liquida sconti "
               "volume” dates its notes today: press it from {end} on."},
+    "commission-period-settled": {
+        "it": "Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): il periodo dal "
+              "{asked_first} al {asked_last} si sovrappone, e un periodo si liquida una volta sola, quindi non è "
+              "stato registrato nulla. Scrivi in «Dal» un giorno dopo il {last}, o rispondi No per avere gli estratti "
+              "senza liquidarli (dalla riga di comando, toolkit commissions --reprint --from {first_iso} --to "
+              "{last_iso} ristampa quelli liquidati).",
+        "en": "The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the period from "
+              "{asked_first} to {asked_last} overlaps it, and a period is settled once, so nothing was stored. Write "
+              "a day after {last} in “Dal”, or answer No for the statements without settling them (from the command "
+              "line, toolkit commissions --reprint --from {first_iso} --to {last_iso} prints the settled ones "
+              "again)."},
+    "commission-period-open": {
+        "it": "Il periodo finisce il {last}, dopo oggi ({today}): le provvigioni si liquidano a periodo chiuso, quando "
+              "i suoi documenti e incassi sono registrati. Rispondi No per gli estratti di oggi senza liquidarli, e "
+              "liquida dal {last} in poi.",
+        "en": "The period ends on {last}, after today ({today}): commissions are settled once it is over, when its "
+              "documents and payments are recorded. Answer No for today's statements without settling them, and "
+              "settle from {last} on."},
+    "commission-recorded-after-settling": {
+        "it": "{count} del periodo dal {first} al {last}, liquidato per {agent} il {settled_on}, {are} registrat{o_i} "
+              "dopo la liquidazione ({numbers}): l'estratto liquidato non {them} conta, e nessun estratto successivo "
+              "{them} conterà, perché le provvigioni contano documenti e incassi per la loro data. Regola a mano la "
+              "differenza con l'agente: gli estratti di quel periodo senza liquidarli («Provvigioni», risposta No; "
+              "dalla riga di comando, toolkit commissions --from {first_iso} --to {last_iso}) mostrano le cifre di "
+              "oggi.",
+        "en": "{count} of the period from {first} to {last}, settled for {agent} on {settled_on}, {are} recorded "
+              "after the settlement ({numbers}): the settled statement does not count {them}, and no later statement "
+              "will, as commissions count documents and payments by their date. Settle the difference with the agent "
+              "by hand: that period's statements without settling (“Provvigioni”, answer No; from the command line, "
+              "toolkit commissions --from {first_iso} --to {last_iso}) show today's figures."},
     "discount-order-invoice-held": {
         "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo "
               "giorno ({day}), prima della data delle note di credito degli sconti volume ({run_day}) nella stessa "

@@ -1201,6 +1201,14 @@ def _invoice_lines_in_parts(conn: Connection) -> None:
 MIGRATIONS[42] = _invoice_lines_in_parts
 
 
+def _add_commission_settlements(conn: Connection) -> None:
+    """Agents' commissions settled for a period, each with its statement as printed."""
+    schema.commission_settlements.create(conn, checkfirst=True)
+
+
+MIGRATIONS[43] = _add_commission_settlements
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 42
+SCHEMA_VERSION = 43
 
 metadata = MetaData()
 
@@ -606,6 +606,26 @@ volume_settlements = Table(
 unique key makes settling twice issue nothing (`toolkit discounts settle`). `statement`: the
 statement as it printed (`toolkit.core.discount_statements`, JSON), which `settle --reprint`
 writes again; NULL for a settlement stored before schema 40, whose statement was not kept."""
+
+commission_settlements = Table(
+    "commission_settlements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agent", String(60), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("settled_on", Date, nullable=False),
+    Column("base", Money(), nullable=False),
+    Column("total", Money(), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("agent", "period_start", name="uq_commission_settlement"),
+)
+"""Each agent's commissions settled for a period (`toolkit commissions --settle`, schema 43):
+its base and total, and the statement as it printed (`toolkit.core.commission_statements`,
+JSON), which `--reprint` writes again. A period overlapping one settled for the agent is
+refused before anything is stored (`toolkit.ledger.commission_settlements.overlapping`); the
+unique key holds the same start twice out even so."""
 
 holds = Table(
     "holds", metadata,

@@ -2,23 +2,41 @@
 
 Reads the period's final invoices and credit notes and the payments dated in it, asks the core
 (`toolkit.core.commissions`) for each agent's statement, and writes one workbook per agent and a
-summary. It writes nothing to the ledger: a statement can be made again at any time, and the
-same ledger gives the same figures.
+summary, each from the statement as issued (`toolkit.core.commission_statements`).
+
+Without `--settle` it is a preview: nothing is recorded, and the same ledger and sheets give the
+same figures. With `--settle` one write transaction records each agent's statement of the period
+(`commission_settlements`) and places the workbooks: a period overlapping one settled for an
+agent is refused, nothing stored, and so is a period not over yet. `--reprint` writes the
+settled statements again from what the ledger kept, whatever *Provvigioni*, *Agenti clienti*
+and the ledger's later documents say since.
+
+A document or payment dated in a settled period and recorded after its settlement (an invoice
+finalized late, a payment typed in a week after) is in no statement: the settled one was
+handed out as it was, and statements count documents by their date. It is named in a warning
+when the next period is previewed or settled, and at the settled period's reprint, so the desk
+settles the difference with the agent by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.files import Staged, check_output, staged_output
+from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.vocab import CommissionBase
-from toolkit.basics.wording import Agreed, count, euro
+from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
+from toolkit.core.commission_statements import CommissionStatement, statement_of
 from toolkit.core.commissions import Account, Statement, agents_of, cited_periods, earned_rates, rules, statements
 from toolkit.core.invoicing import Invoice, drafts_left_out
 from toolkit.ledger import Ledger
-from toolkit.ledger.db import Connection, reading
+from toolkit.ledger.commission_settlements import Settled, kept, latest_before, overlapping, record, recorded_since
+from toolkit.ledger.db import Connection, reading, writing
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
 from toolkit.services.session import documents_off_the_sheet
@@ -48,6 +66,47 @@ UNKNOWN_CUSTOMERS = define(
        "row back, with its agent, and compute the commissions again.")
 
 
+ALREADY_SETTLED = define(
+    "commission-period-settled", "error",
+    it="Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): il periodo dal "
+       "{asked_first} al {asked_last} si sovrappone, e un periodo si liquida una volta sola, quindi non è stato "
+       "registrato nulla. Liquida un periodo che inizia dopo il {last}, o ristampa quello liquidato con "
+       "«--reprint --from {first_iso} --to {last_iso}».",
+    en="The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the period from "
+       "{asked_first} to {asked_last} overlaps it, and a period is settled once, so nothing was stored. Settle a "
+       "period starting after {last}, or print the settled one again with “--reprint --from {first_iso} --to "
+       "{last_iso}”.")
+PERIOD_OPEN = define(
+    "commission-period-open", "error",
+    it="Il periodo finisce il {last}, dopo oggi ({today}): le provvigioni si liquidano a periodo chiuso, quando "
+       "i suoi documenti e incassi sono registrati. Calcolale ora senza --settle (anteprima), liquidale dal "
+       "{last} in poi.",
+    en="The period ends on {last}, after today ({today}): commissions are settled once it is over, when its "
+       "documents and payments are recorded. Compute them now without --settle (a preview), settle them from "
+       "{last} on.")
+RECORDED_AFTER_SETTLING = define(
+    "commission-recorded-after-settling", "warning",
+    title=("Documenti registrati dopo la liquidazione delle provvigioni",
+           "Documents recorded after the commissions were settled"),
+    it="{count} del periodo dal {first} al {last}, liquidato per {agent} il {settled_on}, {are} registrat{o_i} "
+       "dopo la liquidazione ({numbers}): l'estratto liquidato non {them} conta, e nessun estratto successivo {them} "
+       "conterà, perché le provvigioni contano documenti e incassi per la loro data. Regola a mano la differenza "
+       "con l'agente: l'anteprima del periodo (toolkit commissions --from {first_iso} --to {last_iso}, senza "
+       "--settle) mostra le cifre di oggi.",
+    en="{count} of the period from {first} to {last}, settled for {agent} on {settled_on}, {are} recorded after "
+       "the settlement ({numbers}): the settled statement does not count {them}, and no later statement will, as "
+       "commissions count documents and payments by their date. Settle the difference with the agent by hand: "
+       "the period's preview (toolkit commissions --from {first_iso} --to {last_iso}, without --settle) shows "
+       "today's figures.")
+NOTHING_SETTLED = define(
+    "commission-nothing-settled", "warning",
+    title=("Nessuna provvigione liquidata", "No commission settled"),
+    it="Il registro non ha provvigioni liquidate in un periodo compreso dal {first} al {last}: nessun estratto "
+       "da ristampare.",
+    en="The ledger has no commissions settled for a period within {first} to {last}: no statement to print "
+       "again.")
+
+
 @dataclass(frozen=True)
 class Commissions:
     first: date
@@ -55,32 +114,47 @@ class Commissions:
     statements: list[Statement]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)
+    issued: list[CommissionStatement] = field(default_factory=list)
+    """The statements as printed: the workbooks', the JSON's, and with `settled` the ledger's."""
+    settled: bool = False
+    """Asked to settle: with no error among `problems`, recorded."""
 
     def summary(self, lang: str) -> str:
         n = len(self.statements)
         total = sum((s.total for s in self.statements), 0)
+        if errors(self.problems) and self.settled:
+            return ("Nessuna provvigione liquidata: correggi i problemi indicati." if lang == "it"
+                    else "No commission was settled: fix the problems listed.")
         if lang == "it":
-            return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: "
-                    f"{count(n, 'agente', 'agenti')}, totale {euro(total, lang)}.")
-        return (f"Commissions from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: "
+            return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}"
+                    f"{' liquidate' if self.settled else ''}: {count(n, 'agente', 'agenti')}, "
+                    f"totale {euro(total, lang)}.")
+        return (f"Commissions from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}{' settled' if self.settled else ''}: "
                 f"{count(n, 'agent', 'agents')}, total {euro(total, lang)}.")
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
-            lang: str = "it") -> Commissions:
+            lang: str = "it", settle: bool = False, today: date | None = None) -> Commissions:
     """Each agent's statement for [first, last]; with `out`, the workbooks written there, a
     folder that cannot take them refused in the words of who named it (`asked_now`; by default
-    `--out DIR`)."""
+    `--out DIR`). With `settle`, each statement recorded as settled on `today` in the same
+    transaction that places the workbooks: refused, nothing stored nor written, when the period
+    ends after `today` or overlaps one settled for an agent it pays."""
     if last < first:
         return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
     problems: list[Problem] = []
+    if settle:
+        assert today is not None
+        if last > today:
+            return Commissions(first, last, [], [PERIOD_OPEN(None, last=f"{last:%d/%m/%Y}",
+                                                             today=f"{today:%d/%m/%Y}")], settled=True)
     found = rules(master.commissions)
     if not found:
         problems.append(NO_RULES(None))
     agents, customers, items = (agents_of(master.customers, master.customer_agents),
                                 {c.code: c for c in master.customers}, {x.code: x for x in master.items})
-
-    with reading(ledger) as conn:
+    staging = staged_output(out) if settle and out is not None else nullcontext()
+    with staging as staged, (writing(ledger) if settle else reading(ledger)) as conn:
         def made_between(start: date, end: date) -> list[Statement]:
             earlier_invoices, earlier_accounts = _documents(conn, start, end)
             return statements(found, agents, customers, items, earlier_invoices, start, end, earlier_accounts)
@@ -89,20 +163,119 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         drafts = drafts_between(conn, first, last)
         earlier = cited_periods(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
         earned = earned_rates(earlier, made_between)
-    if drafts:
-        problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
-    if found and (gone := documents_off_the_sheet(master, invoices)):
-        them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
-        problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
-    made = statements(found, agents, customers, items, invoices, first, last, accounts, earned)
-    files: list[Path] = []
-    if out is not None:
-        from toolkit.basics.files import check_output
-        from toolkit.writers.statements import commission_names, write_commission_statements
+        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned)
+        issued = [statement_of(s, first, last, master.settings.company_name) for s in made]
+        if drafts:
+            problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
+        if found and (gone := documents_off_the_sheet(master, invoices)):
+            them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
+            problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
+        problems += _recorded_late(conn, agents, latest_before(conn, first))
+        if settle:
+            problems += [_refusal(x, first, last) for x in _first_of_each(
+                overlapping(conn, {s.agent for s in issued}, first, last))]
+            if errors(problems):
+                return Commissions(first, last, made, problems, [], issued, settled=True)
+            assert today is not None
+            record(conn, first, last, today, [(s.agent, s.base, s.total, s.text()) for s in issued])
+        files = _write(out, staged, master.settings.company_name, issued, first, last, lang)
+    return Commissions(first, last, made, problems, files, issued, settled=settle)
 
-        check_output(out, kind=None, folder=True, names=commission_names(made, first, last))
-        files = write_commission_statements(out, master, made, first, last, lang)
-    return Commissions(first, last, made, problems, files)
+
+def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],
+           first: date, last: date, lang: str) -> list[Path]:
+    """The statements and the summary written into `out`: made aside and placed inside the
+    settlement's transaction when there is one (`staged`), so a file that cannot be written
+    settles nothing and leaves the folder as it was."""
+    if out is None:
+        return []
+    from toolkit.writers.statements import commission_names, write_commission_statements
+
+    check_output(out, kind=None, folder=True, names=commission_names(issued, first, last))
+    if staged is None:
+        return write_commission_statements(out, company, issued, first, last, lang)
+    made = write_commission_statements(staged.folder, company, issued, first, last, lang)
+    return [staged.place(path, path.name) for path in made]
+
+
+def _first_of_each(found: Sequence[Settled]) -> list[Settled]:
+    """Each agent's first settlement among `found`: the one its refusal names."""
+    seen: dict[str, Settled] = {}
+    for x in found:
+        seen.setdefault(x.agent, x)
+    return list(seen.values())
+
+
+def _refusal(x: Settled, first: date, last: date) -> Problem:
+    return ALREADY_SETTLED(None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
+                           settled_on=f"{x.settled_on:%d/%m/%Y}", asked_first=f"{first:%d/%m/%Y}",
+                           asked_last=f"{last:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat())
+
+
+def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
+                   settled: Sequence[Settled]) -> list[Problem]:
+    """A warning per settlement naming what was recorded after it of its agent's customers
+    (as *Agenti clienti* and *Clienti* say today) dated in its period: counted by no statement."""
+    found = []
+    for x in settled:
+        late = [(number, what) for customer, number, what in recorded_since(conn, x.first, x.last, x.recorded_at)
+                if any(agent == x.agent for agent, _ in agents.get(customer, ()))]
+        if not late:
+            continue
+        n = len(late)
+        found.append(RECORDED_AFTER_SETTLING(
+            None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
+            settled_on=f"{x.settled_on:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat(),
+            numbers=first_numbers([number if what == "document" else f"{number} (incasso / payment)"
+                                   for number, what in late]),
+            count=Counted(n, ("documento o incasso", "documenti o incassi"), ("document or payment",
+                                                                            "documents or payments")),
+            are=Agreed(n, ("è", "sono"), ("was", "were")), o_i=Agreed(n, ("o", "i"), ("", "")),
+            them=Agreed(n, ("lo", "li"), ("it", "them"))))
+    return found
+
+
+@dataclass(frozen=True)
+class Reprinted:
+    """The settled statements of a span written again (`reprint`)."""
+
+    first: date
+    last: date
+    statements: list[CommissionStatement]
+    files: list[Path]
+    problems: list[Problem]
+
+    def summary(self, lang: str) -> str:
+        n = len(self.statements)
+        if lang == "it":
+            return (f"Provvigioni liquidate dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: "
+                    f"{count(n, 'estratto ristampato', 'estratti ristampati')}.")
+        return (f"Commissions settled from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: "
+                f"{count(n, 'statement', 'statements')} printed again.")
+
+
+def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, lang: str = "it") -> Reprinted:
+    """Every statement settled for a period within [first, last] written again into `out` as it
+    was issued, from what the ledger kept with it (`CommissionStatement`): its rows, rates,
+    shares and company as they were, whatever *Provvigioni*, *Agenti clienti*, *Impostazioni*
+    and the ledger's later documents say now; each period's summary lists the agents settled for
+    it. Nothing is settled. What was recorded after a settlement, dated in its period, is named
+    in a warning: the statement does not count it."""
+    if last < first:
+        return Reprinted(first, last, [], [], [ENDS_BEFORE_START(None, first=first, last=last)])
+    with reading(ledger) as conn:
+        found = [CommissionStatement.from_text(text) for text in kept(conn, first, last)]
+        settled = [x for s in found for x in overlapping(conn, {s.agent}, s.first, s.last)
+                   if (x.first, x.last) == (s.first, s.last)]
+        problems = _recorded_late(conn, agents_of(master.customers, master.customer_agents), settled)
+    if not found:
+        problems.append(NOTHING_SETTLED(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))
+    periods: dict[tuple[date, date], list[CommissionStatement]] = {}
+    for s in found:
+        periods.setdefault((s.first, s.last), []).append(s)
+    files = [path for (start, end), mine in periods.items()
+             for path in _write(out, None, mine[0].company, mine, start, end, lang)]
+    return Reprinted(first, last, found, files, problems)
 
 
 def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:

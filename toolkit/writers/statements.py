@@ -26,9 +26,8 @@ from toolkit.basics.files import inside, safe_name, unused_path, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.basics.wording import percent, quantity
-from toolkit.core.commissions import Row, Statement
+from toolkit.core.commission_statements import CommissionRow, CommissionStatement
 from toolkit.core.discount_statements import DiscountStatement
-from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
     a4,
     company_header,
@@ -181,23 +180,25 @@ def summary_file(first: date, last: date) -> str:
     return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
 
 
-def commission_names(statements: Sequence[Statement], first: date, last: date) -> dict[str, str | None]:
+def commission_names(statements: Sequence[CommissionStatement], first: date, last: date) -> dict[str, str | None]:
     """The files `write_commission_statements` writes, each replacing the period's file of its
     name, and the kind they are marked with (`files.check_output`)."""
     return {**{commission_file(s.agent, first, last): "statement" for s in statements},
             summary_file(first, last): "statement"}
 
 
-def write_commission_statements(folder: Path, master: MasterData, statements: Sequence[Statement], first: date,
+def write_commission_statements(folder: Path, company: str, statements: Sequence[CommissionStatement], first: date,
                                 last: date, lang: str = "it") -> list[Path]:
-    """One statement per agent and the summary, in `folder`; the summary comes last."""
+    """One statement per agent and the summary, in `folder`; the summary comes last. Each from
+    the statement as issued (`toolkit.core.commission_statements`): a preview, a settlement and
+    a reprint of the settled period write the same cells. `company` heads the summary."""
     folder.mkdir(parents=True, exist_ok=True)
-    def writer(s: Statement) -> Callable[[Path], None]:
-        return lambda tmp: _commission_book(tmp, master, s, first, last, lang)
+    def writer(s: CommissionStatement) -> Callable[[Path], None]:
+        return lambda tmp: _commission_book(tmp, s, lang)
 
     files = [write_atomic(inside(folder, commission_file(s.agent, first, last)), writer(s)) for s in statements]
     files.append(write_atomic(inside(folder, summary_file(first, last)),
-                              lambda tmp: _summary_book(tmp, master, statements, first, last, lang)))
+                              lambda tmp: _summary_book(tmp, company, statements, first, last, lang)))
     return files
 
 
@@ -206,7 +207,7 @@ COMMISSION_COLUMNS = ("st.number", "st.date", "st.kind", "st.customer", "st.rule
 BASE, RATE, COMMISSION = 5, 8, 9
 
 
-def total_cell(statement: Statement) -> str:
+def total_cell(statement: CommissionStatement) -> str:
     """Where the statement's total is (`Provvigioni!J12`): the test recalculates and reads it."""
     return address(TOTAL_FIRST_ROW + len(statement.rows), COMMISSION)
 
@@ -215,33 +216,33 @@ TOTAL_FIRST_ROW = 4
 """The row (0-based) of the first statement row; the total follows the last."""
 
 
-def _kind(row: Row) -> str:
+def _kind(row: CommissionRow) -> str:
     """What the row counts: an invoice, a debit note (`Invoice.kind_listed`, as the JSON names
     it), a credit note, or the part of a return's note that cites no invoice, which takes back as
     the note is refunded (`Row.uncited`)."""
     if row.uncited:
         return "st.uncited"
-    return {"credit-note": "st.credit_note", "debit-note": "st.debit_note"}.get(row.invoice.kind_listed, "st.invoice")
+    return {"credit-note": "st.credit_note", "debit-note": "st.debit_note"}.get(row.kind, "st.invoice")
 
 
-def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, last: date, lang: str) -> None:
+def _commission_book(tmp: Path, s: CommissionStatement, lang: str) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.commission_sheet"), set()))
     widths = set_widths(sheet, (15, 11, 16, 10, 10, 13, 9, 11, 12, 13))
-    text(sheet, 0, 0, t("st.commission_title").format(agent=s.agent, first=f"{first:%d/%m/%Y}",
-                                                      last=f"{last:%d/%m/%Y}"), fmt.title)
-    text(sheet, 1, 0, master.settings.company_name)
+    text(sheet, 0, 0, t("st.commission_title").format(agent=s.agent, first=f"{s.first:%d/%m/%Y}",
+                                                      last=f"{s.last:%d/%m/%Y}"), fmt.title)
+    text(sheet, 1, 0, s.company)
     header = TOTAL_FIRST_ROW - 1
     headings(sheet, header, 0, [t(h) for h in COMMISSION_COLUMNS], fmt, widths)
     row = header
     for r in s.rows:
         row += 1
-        text(sheet, row, 0, r.invoice.number, fmt.text)
-        text(sheet, row, 1, r.invoice.invoice_date, fmt.date)
+        text(sheet, row, 0, r.number, fmt.text)
+        text(sheet, row, 1, r.day, fmt.date)
         text(sheet, row, 2, t(_kind(r)))
-        text(sheet, row, 3, r.invoice.customer, fmt.text)
+        text(sheet, row, 3, r.customer, fmt.text)
         text(sheet, row, 4, r.rule, fmt.text)
         text(sheet, row, BASE, r.base, fmt.money)
         text(sheet, row, 6, r.share, fmt.percent)
@@ -260,7 +261,7 @@ def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, l
     book.close()
 
 
-def _summary_book(tmp: Path, master: MasterData, statements: Sequence[Statement], first: date, last: date,
+def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatement], first: date, last: date,
                   lang: str) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
@@ -268,7 +269,7 @@ def _summary_book(tmp: Path, master: MasterData, statements: Sequence[Statement]
     sheet = book.add_worksheet(sheet_name(t("st.summary_sheet"), set()))
     widths = set_widths(sheet, (24, 14, 14, 44))
     text(sheet, 0, 0, t("st.summary_title").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"), fmt.title)
-    text(sheet, 1, 0, master.settings.company_name)
+    text(sheet, 1, 0, company)
     header = 3
     headings(sheet, header, 0, [t("st.agent"), t("st.base"), t("st.commission"), t("st.file")], fmt, widths)
     row = header

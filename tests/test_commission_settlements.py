@@ -1,0 +1,169 @@
+"""Agents' commissions settled (`toolkit commissions --settle`): each agent's statement of the
+period recorded once with the statement as printed, a period overlapping one settled refused with
+nothing stored, the settled statements printed again as issued (`--reprint`) whatever the sheets
+say since, and what was recorded after a settlement in its period named; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from factories import source
+from sqlalchemy import func, inspect, select, text, update
+from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa: F401 - fixtures
+from test_invoicing import APRIL, make_order, master_with, ship
+
+from toolkit.basics.vocab import CommissionBase, InvoiceTerms
+from toolkit.core.commission_statements import CommissionStatement
+from toolkit.core.invoicing import Request
+from toolkit.ledger import schema
+from toolkit.ledger.db import migrate, reading, writing
+from toolkit.model.records import Commission, CustomerAgent
+from toolkit.services import commissions
+from toolkit.services.credit_notes import credit
+from toolkit.services.invoicing import finalize, run
+from toolkit.writers.statements import commission_file, summary_file
+
+AGENT = "Marco Bianchi"
+FIRST, LAST = APRIL.start, APRIL.end
+TODAY = date(2026, 5, 10)
+
+
+@pytest.fixture
+def invoiced(ledger):
+    """FT-2026-00001 of 30 April to C001, whose agent earns 5 % of what is invoiced: 10 × 100 € at
+    22 %, a base of 1,000.00 €."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    master = master.model_copy(update={"commissions": (Commission(
+        code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10")])
+    done = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    finalize(ledger, done.run_id)
+    return master
+
+
+def _settled(ledger) -> list[tuple]:
+    c = schema.commission_settlements.c
+    with reading(ledger) as conn:
+        return [tuple(r) for r in conn.execute(select(c.agent, c.period_start, c.period_end, c.settled_on, c.base,
+                                                      c.total, c.statement).order_by(c.id))]
+
+
+def _codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_settling_records_each_agent_once_and_refuses_the_same_or_an_overlapping_period(ledger, invoiced, tmp_path):
+    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    assert not [p for p in done.problems if p.is_error], done.problems
+    assert done.summary("it") == "Provvigioni dal 01/04/2026 al 30/04/2026 liquidate: 1 agente, totale 50,00 €."
+    [(agent, start, end, settled_on, base, total, kept)] = _settled(ledger)
+    assert (agent, start, end, settled_on, base, total) == (AGENT, FIRST, LAST, TODAY, D("1000.00"), D("50.00"))
+    assert CommissionStatement.from_text(kept) == done.issued[0]
+    assert (tmp_path / "first" / commission_file(AGENT, FIRST, LAST)).exists()
+
+    for first, last in ((FIRST, LAST), (date(2026, 4, 15), date(2026, 5, 5)), (date(2026, 3, 1), LAST)):
+        again = commissions.compute(ledger, invoiced, first, last, out=tmp_path / "again", settle=True, today=TODAY)
+        [refusal] = [p for p in again.problems if p.is_error]
+        assert refusal.code == "commission-period-settled"
+        assert "Marco Bianchi sono già liquidate dal 01/04/2026 al 30/04/2026 (il 10/05/2026)" in refusal.message("it")
+        assert "--reprint --from 2026-04-01 --to 2026-04-30" in refusal.message("en")
+        assert again.summary("en") == "No commission was settled: fix the problems listed."
+        assert not again.files and not (tmp_path / "again").exists()
+    assert len(_settled(ledger)) == 1
+
+
+def test_a_preview_records_nothing_and_a_period_not_over_is_not_settled(ledger, invoiced, tmp_path):
+    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "preview")
+    assert [s.total for s in preview.issued] == [D("50.00")] and preview.files
+    early = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "early", settle=True,
+                                today=date(2026, 4, 29))
+    assert _codes(early.problems) == ["commission-period-open"]
+    assert "finisce il 30/04/2026, dopo oggi (29/04/2026)" in early.problems[0].message("it")
+    assert _settled(ledger) == [] and not (tmp_path / "early").exists()
+
+
+def _cells(path) -> list[tuple]:
+    """Every cell of every sheet: its place, value and number format."""
+    book = openpyxl.load_workbook(path)
+    return [(sheet.title, cell.coordinate, cell.value, cell.number_format)
+            for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def test_a_reprint_after_the_sheets_changed_is_the_first_statement_cell_for_cell(ledger, invoiced, tmp_path):
+    """The rule's rate raised to 9 %, the agent's share cut to 50 % on *Agenti clienti*, the
+    company renamed: today's figures differ, the settled statement prints as it was issued."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    changed = invoiced.model_copy(update={
+        "commissions": (replace(invoiced.commissions[0], percent=D(9)),),
+        "customer_agents": (CustomerAgent(customer="C001", agent=AGENT, share=D(50),
+                                          source=source("customer_agents", 2)),),
+        "settings": replace(invoiced.settings, company_name="Altra Ragione Sociale S.r.l.")})
+    [now] = commissions.compute(ledger, changed, FIRST, LAST).issued
+    assert (now.base, now.total) == (D("500.00"), D("45.00"))
+
+    again = commissions.reprint(ledger, changed, FIRST, LAST, tmp_path / "again")
+    assert again.problems == [] and len(again.files) == 2
+    for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST)):
+        first, reprinted = _cells(tmp_path / "first" / name), _cells(tmp_path / "again" / name)
+        assert reprinted == first and len(first) > 10
+    values = {v for _, _, v, _ in _cells(tmp_path / "again" / commission_file(AGENT, FIRST, LAST))}
+    assert {1000, 100, 5, "Forniture Rossi S.r.l."} <= values and not {500, 50, 9} & values
+    assert again.summary("it") == "Provvigioni liquidate dal 01/04/2026 al 30/04/2026: 1 estratto ristampato."
+    assert len(_settled(ledger)) == 1
+
+
+def test_a_reprint_of_a_span_with_nothing_settled_says_so(ledger, invoiced, tmp_path):
+    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    assert _codes(again.problems) == ["commission-nothing-settled"] and again.files == []
+
+
+def test_a_credit_note_recorded_after_the_settlement_in_its_period_is_named(ledger, invoiced, tmp_path):
+    """A note dated 30 April, issued once April was settled, is in no statement: the next
+    period's preview and settlement and April's reprint name it; the settled figures stay."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    assert note is not None
+    may = commissions.compute(ledger, invoiced, date(2026, 5, 1), date(2026, 5, 31))
+    [late] = [p for p in may.problems if p.code == "commission-recorded-after-settling"]
+    assert late.message("it").startswith(
+        f"1 documento o incasso del periodo dal 01/04/2026 al 30/04/2026, liquidato per {AGENT} il 10/05/2026, è "
+        f"registrato dopo la liquidazione ({note.number}): l'estratto liquidato non lo conta")
+    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    assert _codes(again.problems) == ["commission-recorded-after-settling"]
+    assert [s.total for s in again.statements] == [D("50.00")]
+
+
+def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
+    """Upgraded from schema 41 (on SQLite and PostgreSQL) through 42 to 43: the table is there, empty."""
+    migrate(ledger)
+    with writing(ledger) as conn:
+        conn.execute(text("DROP TABLE commission_settlements"))
+        conn.execute(update(schema.schema_version).values(version=41))
+    with reading(ledger) as conn:
+        assert "commission_settlements" not in inspect(conn).get_table_names()
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 43
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 0
+
+
+def test_settle_and_reprint_answer_in_json(desk, capsys):  # noqa: F811 - fixture
+    """`--settle --json` says settled with the statements as recorded; a second one is refused
+    (exit 1, nothing stored); `--reprint --json` gives the same statements back."""
+    workbook, folder = desk, desk.parent
+    assert toolkit(["invoice", "finalize", str(workbook), _draft_run(workbook, capsys)], capsys)[0] == 0
+    period = ["--from", "2026-04-01", "--to", "2026-04-30"]
+    code, settled = toolkit(["commissions", str(workbook), *period, "--out", str(folder / "prov"), "--settle"], capsys)
+    valid("commissions", settled)
+    assert code == 0 and settled["settled"] is True and settled["statements"], settled["problems"]
+    code, refused = toolkit(["commissions", str(workbook), *period, "--out", str(folder / "p2"), "--settle"], capsys)
+    valid("commissions", refused)
+    assert code != 0 and refused["settled"] is False
+    assert "commission-period-settled" in {p["code"] for p in refused["problems"]}
+    code, again = toolkit(["commissions", str(workbook), *period, "--out", str(folder / "p3"), "--reprint"], capsys)
+    valid("commissions", again)
+    assert code == 0 and again["statements"] == settled["statements"] and len(again["files"]) == len(settled["files"])

@@ -1,0 +1,81 @@
+"""An agent's commission statement as issued: what its workbook printed, kept with its settlement.
+
+`toolkit commissions --settle` records each agent's statement of the period once, made from
+the master of that day: the rules of *Provvigioni* and the rates they reached, the agent's
+customers and shares from *Agenti clienti*, the company's name from *Impostazioni*, and the
+documents and payments the ledger held then. Every one of those may change after the period is
+settled (a rule's rate, an agent's row, a payment recorded late), so each statement is made
+into a `CommissionStatement` first, and the preview, the settlement and `--reprint` all write
+the workbooks from it: the ledger keeps it as JSON (`commission_settlements.statement`, schema
+43, the way `toolkit.core.kept` keeps a volume discount's), and a reprint is the first
+printing cell for cell.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from toolkit.core.commissions import Statement
+from toolkit.core.kept import kept_decimal, kept_text
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRow:
+    """A row of the statement: what one document gave under one rule, as it printed."""
+
+    number: str | None
+    day: date
+    kind: str
+    """The document's kind as the JSON names it: invoice, credit-note, debit-note."""
+    uncited: bool
+    """The part of a return's note that cites no invoice (`Row.uncited`)."""
+    customer: str
+    rule: str
+    base: Decimal
+    share: Decimal
+    collected: Decimal | None
+    rate: Decimal
+    commission: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionStatement:
+    """Everything an agent's statement of a period prints, and the summary's row of it."""
+
+    agent: str
+    first: date
+    last: date
+    company: str
+    rows: tuple[CommissionRow, ...]
+    rates: tuple[tuple[str, Decimal, Decimal], ...]
+    """Per rule: (code, the agent's base under it, the rate reached)."""
+    base: Decimal
+    total: Decimal
+
+    def text(self) -> str:
+        """The JSON the ledger keeps (`toolkit.core.kept`)."""
+        return kept_text(self)
+
+    @classmethod
+    def from_text(cls, stored: str) -> CommissionStatement:
+        found = json.loads(stored)
+        return cls(
+            found["agent"], date.fromisoformat(found["first"]), date.fromisoformat(found["last"]), found["company"],
+            tuple(CommissionRow(r["number"], date.fromisoformat(r["day"]), r["kind"], r["uncited"], r["customer"],
+                                r["rule"], Decimal(r["base"]), Decimal(r["share"]), kept_decimal(r["collected"]),
+                                Decimal(r["rate"]), Decimal(r["commission"])) for r in found["rows"]),
+            tuple((code, Decimal(base), Decimal(rate)) for code, base, rate in found["rates"]),
+            Decimal(found["base"]), Decimal(found["total"]))
+
+
+def statement_of(s: Statement, first: date, last: date, company: str) -> CommissionStatement:
+    """The statement of an agent's period as the core made it, with the company as today."""
+    return CommissionStatement(
+        s.agent, first, last, company,
+        tuple(CommissionRow(r.invoice.number, r.invoice.invoice_date, r.invoice.kind_listed, r.uncited,
+                            r.invoice.customer, r.rule, r.base, r.share, r.collected, r.rate, r.commission)
+              for r in s.rows),
+        s.rates, s.base, s.total)

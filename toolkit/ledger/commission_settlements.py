@@ -1,0 +1,92 @@
+"""Agents' commissions settled for a period (`commission_settlements`, schema 43).
+
+Each agent's statement is recorded once per period, with the statement as it printed; a period
+overlapping one settled for the agent is refused. What was recorded since a settlement of the
+documents dated in its period (an invoice finalized late, a payment typed in a week after) is
+found here, for the warning that names it: the settled statement does not count it, and no
+later one does either, as statements count documents by their date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, exists, func, or_, select
+
+from toolkit.core.invoicing import InvoiceStatus
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number, insert_rows, now, user
+
+cs, i, p, e = schema.commission_settlements.c, schema.invoices.c, schema.payments.c, schema.events.c
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """An agent's settlement of a period, as a refusal or a warning names it."""
+
+    agent: str
+    first: date
+    last: date
+    settled_on: date
+    recorded_at: datetime
+
+
+def _settled(rows) -> list[Settled]:
+    return [Settled(r.agent, r.period_start, r.period_end, r.settled_on, r.created_at) for r in rows]
+
+
+def overlapping(conn: Connection, agents: Collection[str], first: date, last: date) -> list[Settled]:
+    """The settlements of `agents` whose period shares a day with [first, last]."""
+    if not agents:
+        return []
+    return _settled(conn.execute(
+        select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at)
+        .where(cs.agent.in_(sorted(agents)), cs.period_start <= last, cs.period_end >= first)
+        .order_by(cs.agent, cs.period_start)))
+
+
+def latest_before(conn: Connection, first: date) -> list[Settled]:
+    """Each agent's latest settlement of a period ended before `first`: the one a late document
+    of the period settled just before is looked for in (`recorded_since`)."""
+    latest = (select(cs.agent, func.max(cs.period_end).label("end")).where(cs.period_end < first)
+              .group_by(cs.agent).subquery())
+    return _settled(conn.execute(
+        select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at)
+        .join(latest, and_(latest.c.agent == cs.agent, latest.c.end == cs.period_end)).order_by(cs.agent)))
+
+
+def record(conn: Connection, first: date, last: date, settled_on: date,
+           rows: Sequence[tuple[str, Decimal, Decimal, str]]) -> None:
+    """Record (agent, base, total, the statement's JSON) settlements of [first, last]."""
+    at, by = now(), user()
+    insert_rows(conn, schema.commission_settlements, [
+        dict(agent=agent, period_start=first, period_end=last, settled_on=settled_on, base=base, total=total,
+             statement=statement, created_at=at, created_by=by) for agent, base, total, statement in rows])
+
+
+def kept(conn: Connection, first: date, last: date) -> list[str]:
+    """The statements (JSON) of the settlements whose period lies in [first, last], period by
+    period, agents in name order: the order they printed in."""
+    return list(conn.execute(select(cs.statement).where(cs.period_start >= first, cs.period_end <= last)
+                             .order_by(cs.period_start, cs.period_end, cs.agent)).scalars())
+
+
+def recorded_since(conn: Connection, first: date, last: date, since: datetime) -> list[tuple[str, str, str]]:
+    """(customer, the document's number, what happened) of what the ledger recorded after `since`
+    dated in [first, last]: final invoices and notes stored or finalized since ("document") and
+    payments and refunds recorded since ("payment", on that document); in number order."""
+    finalized = exists().where(e.document == "invoice", e.action == "finalized", e.document_id == i.id, e.at > since)
+    documents = conn.execute(
+        select(i.customer, i.series, i.year, i.number)
+        .where(i.invoice_date >= first, i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value,
+               or_(i.created_at > since, finalized)))
+    payments = conn.execute(
+        select(i.customer, i.series, i.year, i.number).join(schema.payments, p.invoice_id == i.id)
+        .where(p.payment_date >= first, p.payment_date <= last, p.created_at > since,
+               i.status == InvoiceStatus.FINAL.value).distinct())
+    found = {(r.customer, document_number(r.series, r.year, r.number), "document") for r in documents}
+    found |= {(r.customer, document_number(r.series, r.year, r.number), "payment") for r in payments}
+    return sorted(found, key=lambda x: (x[1], x[2]))
