@@ -67,11 +67,13 @@ def record(conn: Connection, first: date, last: date, settled_on: date,
              statement=statement, created_at=at, created_by=by) for agent, base, total, statement in rows])
 
 
-def kept(conn: Connection, first: date, last: date) -> list[str]:
-    """The statements (JSON) of the settlements whose period lies in [first, last], period by
-    period, agents in name order: the order they printed in."""
-    return list(conn.execute(select(cs.statement).where(cs.period_start >= first, cs.period_end <= last)
-                             .order_by(cs.period_start, cs.period_end, cs.agent)).scalars())
+def kept(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]:
+    """The settlements whose period lies in [first, last], each with its statement (JSON),
+    period by period, agents in name order: the order they printed in."""
+    rows = conn.execute(select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at, cs.statement)
+                        .where(cs.period_start >= first, cs.period_end <= last)
+                        .order_by(cs.period_start, cs.period_end, cs.agent)).all()
+    return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
 
 
 def recorded_since(conn: Connection, first: date, last: date, since: datetime) -> list[tuple[str, str, str]]:

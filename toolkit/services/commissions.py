@@ -264,10 +264,9 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     if last < first:
         return Reprinted(first, last, [], [], [ENDS_BEFORE_START(None, first=first, last=last)])
     with reading(ledger) as conn:
-        found = [CommissionStatement.from_text(text) for text in kept(conn, first, last)]
-        settled = [x for s in found for x in overlapping(conn, {s.agent}, s.first, s.last)
-                   if (x.first, x.last) == (s.first, s.last)]
-        problems = _recorded_late(conn, agents_of(master.customers, master.customer_agents), settled)
+        settled = kept(conn, first, last)
+        problems = _recorded_late(conn, agents_of(master.customers, master.customer_agents), [x for x, _ in settled])
+    found = [CommissionStatement.from_text(text) for _, text in settled]
     if not found:
         problems.append(NOTHING_SETTLED(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))
     periods: dict[tuple[date, date], list[CommissionStatement]] = {}
