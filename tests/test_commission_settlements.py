@@ -14,36 +14,26 @@ import pytest
 from factories import source
 from sqlalchemy import func, inspect, select, text, update
 from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa: F401 - fixtures
-from test_invoicing import APRIL, make_order, master_with, ship
+from test_commissions_credited import AGENT, invoiced_april
+from test_invoicing import APRIL
 
-from toolkit.basics.vocab import CommissionBase, InvoiceTerms
+from toolkit.basics.vocab import CommissionBase
 from toolkit.core.commission_statements import CommissionStatement
-from toolkit.core.invoicing import Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import migrate, reading, writing
-from toolkit.model.records import Commission, CustomerAgent
+from toolkit.model.records import CustomerAgent
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
-from toolkit.services.invoicing import finalize, run
 from toolkit.writers.statements import commission_file, summary_file
 
-AGENT = "Marco Bianchi"
 FIRST, LAST = APRIL.start, APRIL.end
 TODAY = date(2026, 5, 10)
 
 
 @pytest.fixture
 def invoiced(ledger):
-    """FT-2026-00001 of 30 April to C001, whose agent earns 5 % of what is invoiced: 10 × 100 € at
-    22 %, a base of 1,000.00 €."""
-    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
-    master = master.model_copy(update={"commissions": (Commission(
-        code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
-    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None)])
-    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10")])
-    done = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
-    finalize(ledger, done.run_id)
-    return master
+    """April's FT-2026-00001 to C001, whose agent earns 5 % of what is invoiced: a base of 1,000.00 €."""
+    return invoiced_april(ledger, CommissionBase.INVOICED, "PV")
 
 
 def _settled(ledger) -> list[tuple]:

@@ -26,18 +26,23 @@ JUNE = (date(2026, 6, 1), date(2026, 6, 30))
 AGENT = "Marco Bianchi"
 
 
-@pytest.fixture
-def invoiced(ledger):
-    """FT-2026-00001 of 30 April to C001, whose agent earns 5 % on what is collected: 10 × 100 €
-    at 22 %, 1,000.00 € + VAT = 1,220.00 €."""
+def invoiced_april(ledger, base: CommissionBase, code: str):
+    """FT-2026-00001 of 30 April to C001, whose agent earns 5 % under rule `code` on `base`:
+    10 × 100 € at 22 %, 1,000.00 € + VAT = 1,220.00 €; the master."""
     master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
     master = master.model_copy(update={"commissions": (Commission(
-        code="CASH", base=CommissionBase.COLLECTED, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
+        code=code, base=base, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10")])
     done = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
     finalize(ledger, done.run_id)
     return master
+
+
+@pytest.fixture
+def invoiced(ledger):
+    """April's invoice, its agent earning on what is collected."""
+    return invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
 
 
 def _credit_two(ledger, master, day: date) -> None:
