@@ -69,7 +69,10 @@ CHECKS = [
     pytest.param("einvoice-00417", lambda d: replace(d, buyer=dict(vat_id=None, tax_code=None)), id="00417-no-buyer-id"),
     pytest.param("einvoice-00418", lambda d: replace(d, body=dict(linked_invoices=(
         RelatedDocument("FT-2026-00099", date(2026, 5, 2)),))), id="00418-dated-before-the-linked-invoice"),
-    pytest.param("einvoice-00419", lambda d: replace(d, body=dict(summary=d.body.summary[1:])), id="00419-rate-without-summary"),
+    pytest.param("einvoice-00443", lambda d: replace(d, body=dict(summary=d.body.summary[1:])), id="00443-rate-without-summary"),
+    pytest.param("einvoice-00419", lambda d: replace(d, body=dict(summary=d.body.summary[1:])), id="00419-fewer-summaries"),
+    pytest.param("einvoice-00444", lambda d: with_summary(exempt_tree(), 0, nature="N3.6"),
+                 id="00444-nature-without-summary"),
     pytest.param("einvoice-00421", lambda d: with_summary(d, 0, vat=d.body.summary[0].vat + D("0.02")), id="00421-vat"),
     pytest.param("einvoice-00422", lambda d: with_summary(d, 0, taxable=d.body.summary[0].taxable + D("1.01")),
                  id="00422-taxable"),
@@ -476,9 +479,9 @@ def test_the_seller_vat_number_loses_its_country_prefix():
 def test_a_missing_summary_names_its_rate_as_the_desk_writes_it():
     """«per aliquota 10.00» was the XML's form inside Italian text, and Italian inside the English."""
     [problem] = [p for p in check(replace(tree(), body=dict(summary=tree().body.summary[1:])))
-                 if p.code == "einvoice-00419"]
-    assert "manca il riepilogo (DatiRiepilogo) per aliquota 10 %, usata dalle righe (SDI 00419)" in problem.message("it")
-    assert "no summary (DatiRiepilogo) for rate 10 %, which the lines use (SDI 00419)" in problem.message("en")
+                 if p.code == "einvoice-00443"]
+    assert "manca il riepilogo (DatiRiepilogo) per aliquota 10 %, usata dalle righe (SDI 00443)" in problem.message("it")
+    assert "no summary (DatiRiepilogo) for rate 10 %, which the lines use (SDI 00443)" in problem.message("en")
     from toolkit.core.einvoice.checks import Unsummarized
 
     assert (Unsummarized(D(0), "N4").shown("it"), Unsummarized(D(0), "N4").shown("en")) == ("Natura N4", "nature N4")
@@ -502,3 +505,20 @@ def test_a_bad_cig_or_cup_of_a_customer_passed_directly_is_found_once_and_the_in
     assert written.refused == ["FT-2026-00001"] and list(tmp_path.iterdir()) == []
     right = customer(sdi_code="UFABCD", cig="ZA1B2C3D4E", cup="J11B21000010001")
     assert check(tree(invoice(buyer=right), right)) == []
+
+
+def test_a_missing_summary_is_named_by_the_code_sdi_gives_it():
+    """The Elenco controlli 2.0: 00443 a rate of the lines in no summary, 00444 a nature, 00419
+    fewer summaries than rates. Every missing summary was named 00419, so the desk looking up
+    SDI's notice of 00443 found another code. Lines at 22 % and 0 % N4: the N4 summary called
+    N3.6 misses the nature alone (a summary still for each rate); the 22 % one gone misses a
+    rate and leaves one summary for two rates."""
+    nature = codes_of(check(with_summary(exempt_tree(), 0, nature="N3.6")))
+    assert nature & {"einvoice-00419", "einvoice-00443", "einvoice-00444"} == {"einvoice-00444"}
+    rate = [p for p in check(replace(exempt_tree(), body=dict(summary=exempt_tree().body.summary[:1])))
+            if p.code in {"einvoice-00419", "einvoice-00443", "einvoice-00444"}]
+    assert [p.code for p in rate] == ["einvoice-00419", "einvoice-00443"]
+    assert rate[0].message("en").startswith(
+        "Invoice FT-2026-00001, DatiRiepilogo: 1 summary (DatiRiepilogo) for the lines' 2 VAT rates: each rate needs")
+    assert "1 riepilogo (DatiRiepilogo) per 2 aliquote IVA delle righe" in rate[0].message("it")
+    assert "per aliquota 22 %" in rate[1].message("it")

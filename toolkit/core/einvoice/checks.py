@@ -12,16 +12,18 @@ at the desk instead of days later in a notice from SDI:
   00400/00401 a line's nature (Natura) against its VAT rate — a rate of zero needs a nature
   saying why, a positive rate may not have one — and 00429/00430 the same on the summary;
   00313 the recipient code XXXXXXX not for a buyer in Italy (an Italian VAT id, or none at an
-  Italian address); 00417 a buyer with
-  neither VAT number nor tax code; 00418 an invoice dated before the
-  invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
-  use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
+  Italian address); 00417 a buyer with neither VAT number nor tax code; 00418 an invoice
+  dated before the invoice it corrects; a summary (DatiRiepilogo) for every rate the lines
+  use (00443) and every nature (00444), and no fewer summaries than the lines' rates (00419);
+  00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
   00424 a rate in percent (22.00, not 0.22: nothing between 0 and 1);
   00425 an invoice number with at least one digit; 00426 a PEC address only with the
   recipient code 0000000; 00427 a 6-character recipient code with FPA12 only, a 7-character
   one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code);
-  00471 an invoice (TD01, TD24) made out to the seller's own VAT number;
+  00471 an invoice (TD01, TD24) made out to the seller's own VAT number, as the Elenco
+  controlli 2.0 has it for those types (a credit note, TD04, is not among them; 00472 is of
+  the self-invoices TD21 and TD27, which the toolkit does not issue);
 - the shape of a public contract's CIG (10 capitals and digits) and a public work's CUP (15):
   the schema takes any text up to 15 characters, SDI passes it, and the public body refuses
   the invoice (`einvoice-bad-cig`, `einvoice-bad-cup`). The data check refuses them on the
@@ -34,17 +36,17 @@ and what to fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from toolkit.basics.problems import Problem, ProblemType, define
-from toolkit.basics.wording import percent
+from toolkit.basics.wording import Counted, percent
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import FIRST_INVOICE_DAY, MAX_LINE_NUMBER, NUMBERS, TYPES, TextType, legible
-from toolkit.core.einvoice.records import Address, FatturaPA, Line, Party
+from toolkit.core.einvoice.records import Address, FatturaPA, Line, Party, VatSummary
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -89,8 +91,14 @@ NO_BUYER_ID = _sdi(
 BEFORE_LINKED = _sdi(
     "00418", "la data {day} è precedente a quella della fattura collegata {linked} ({linked_day})",
     "the date {day} is before that of the linked invoice {linked} ({linked_day})")
-NO_SUMMARY = _sdi(
-    "00419", "manca il riepilogo (DatiRiepilogo) per {what}, usata dalle righe",
+FEWER_SUMMARIES = _sdi(
+    "00419", "{rows} (DatiRiepilogo) per {rates} IVA delle righe: ne serve almeno uno per aliquota",
+    "{rows} (DatiRiepilogo) for the lines' {rates}: each rate needs one at least")
+RATE_WITHOUT_SUMMARY = _sdi(
+    "00443", "manca il riepilogo (DatiRiepilogo) per {what}, usata dalle righe",
+    "no summary (DatiRiepilogo) for {what}, which the lines use")
+NATURE_WITHOUT_SUMMARY = _sdi(
+    "00444", "manca il riepilogo (DatiRiepilogo) per {what}, usata dalle righe",
     "no summary (DatiRiepilogo) for {what}, which the lines use")
 
 
@@ -244,11 +252,9 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
             retired.add(nature)
         key = (rate, nature if not rate else None)
         sums[key] = sums.get(key, ZERO) + total
-    summarized: set[tuple[Decimal, str | None]] = set()
     for row in body.summary:
         where = f"DatiRiepilogo[{_rate(row.rate)}{'/' + row.nature if row.nature else ''}]"
         key = (row.rate, row.nature if not row.rate else None)
-        summarized.add(key)
         if not row.rate and not row.nature:
             problems.append(NATURE_SUMMARY_MISSING(None, invoice=invoice, field=f"{where}/Natura"))
         elif row.rate and row.nature:
@@ -266,11 +272,35 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
         if abs(row.taxable - lines_sum) > EURO:
             problems.append(TAXABLE_NOT_LINES(None, invoice=invoice, field=f"{where}/ImponibileImporto",
                                               found=row.taxable, expected=lines_sum))
-    for rate, nature in sorted(set(sums) - summarized, key=lambda k: (k[0], k[1] or "")):
-        problems.append(NO_SUMMARY(None, invoice=invoice, field="DatiRiepilogo", what=Unsummarized(rate, nature)))
+    problems += _unsummarized(body.summary, sums, invoice)
     if body.day >= NATURES_RETIRED_FROM:
         problems += [RETIRED_NATURE(None, invoice=invoice, field="Natura", nature=n) for n in sorted(retired)]
     problems += _public_code_problems(doc, invoice)
+    return problems
+
+
+def _unsummarized(summary: tuple[VatSummary, ...], used: Collection[tuple[Decimal, str | None]], invoice: str
+                  ) -> list[Problem]:
+    """The lines' rates and natures without their summary, under the codes SDI gives them (the
+    Elenco controlli 2.0): 00443 a rate of the lines in no summary, 00444 a nature of the lines
+    in no summary, and 00419 fewer summaries than the lines' distinct rates, which SDI counts
+    apart. A rate and nature each summarized, but not together, is a nature at a rate
+    (00430, said of its summary)."""
+    rates, natures = {row.rate for row in summary}, {row.nature for row in summary if row.nature}
+    problems: list[Problem] = []
+    if len(summary) < len(lines_rates := {rate for rate, _ in used}):
+        problems.append(FEWER_SUMMARIES(
+            None, invoice=invoice, field="DatiRiepilogo",
+            rates=Counted(len(lines_rates), ("aliquota", "aliquote"), ("VAT rate", "VAT rates")),
+            rows=Counted(len(summary), ("riepilogo", "riepiloghi"), ("summary", "summaries"))))
+    for rate, nature in sorted(set(used) - {(row.rate, row.nature if not row.rate else None) for row in summary},
+                               key=lambda k: (k[0], k[1] or "")):
+        if rate not in rates:
+            problems.append(RATE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo",
+                                                 what=Unsummarized(rate, None)))
+        elif nature is not None and nature not in natures:
+            problems.append(NATURE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo",
+                                                   what=Unsummarized(rate, nature)))
     return problems
 
 
