@@ -232,3 +232,20 @@ def test_a_prepay_order_whose_invoice_is_refused_is_named_with_the_way_out(ledge
     held = ship(fixed, ledger, APRIL_10, all_open=True)
     assert [(h.order, h.reason) for h in held.held] == [(order.number, "ship-awaiting-payment")]
     assert change_status(ledger, order.number, OrderStatus.VOIDED).problems == []
+
+
+def test_an_order_waiting_for_the_payment_of_an_invoice_never_issued_is_told_so(ledger):
+    """The prepay order whose invoice the letter refused: `ship` holds it for its payment, and the
+    hold said «no payment is recorded yet», sending the desk to look for money no invoice had
+    asked. Now it says no invoice was issued, so none will come, and how to order it again."""
+    books = _prepay(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    with reading(ledger) as conn:
+        [order] = [o for o in load_orders(conn) if o.customer == "C002"]
+    held = ship(_prepay(PROTOCOL, LETTER_DAY), ledger, APRIL_10, all_open=True)
+    [waiting] = [p for p in held.problems if p.code == "ship-awaiting-payment"]
+    assert (waiting.sheet, waiting.severity) == ("Clienti", Severity.WARNING)
+    assert "no invoice of it was issued" in waiting.message("en") and "no payment is recorded" not in waiting.message("en")
+    assert f"toolkit orders status {order.number} --to voided" in waiting.message("en")
+    assert "nessuna sua fattura è stata emessa" in waiting.message()
+    assert f"toolkit orders status {order.number} --to annullato" in waiting.message()

@@ -153,8 +153,25 @@ class PaymentSoFar:
     after: date | None = None
     """The DDT's day, when the payment came in full only after it: a DDT dated back to before the
     payment would have the goods leave unpaid."""
+    unbilled: str | None = None
+    """The order's number, when no invoice of it was issued: its invoice at the order refused (a
+    letter of intent without its protocol or date, a return that could not be credited) or never
+    made (a customer on after-receipt terms invoiced at month end, which invoices what shipped).
+    No payment will come for it, and the order is made again once what stopped its invoice is put
+    right; asking for a payment sent the desk looking for money no invoice had asked."""
 
     def shown(self, lang: str) -> str:
+        if self.unbilled is not None:
+            number = self.unbilled
+            return ("nessuna sua fattura è stata emessa (rifiutata alla creazione dell'ordine, o il cliente non è "
+                    "fatturato all'ordine), quindi nessun pagamento arriverà: corretto ciò che ha fermato la fattura "
+                    "(i messaggi di quando l'ordine è stato creato), annulla l'ordine (toolkit orders status "
+                    f"{number} --to annullato) e ordinalo di nuovo, e la sua fattura sarà emessa con l'ordine"
+                    if lang == "it" else
+                    "no invoice of it was issued (refused when the order was created, or the customer is not invoiced "
+                    "at the order), so no payment will come: once what stopped the invoice is put right (the "
+                    f"messages of the order's creation), void the order (toolkit orders status {number} --to voided) "
+                    "and order it again, and its invoice will be issued with the order")
         if self.after is not None:
             day = wording.shown(self.after, lang)
             return (f"l'incasso è registrato con una data successiva al {day}, la data del DDT: spediscilo con "

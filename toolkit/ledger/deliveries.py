@@ -322,11 +322,16 @@ def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool, by
     return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
 
 
-def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_order: bool, by: date | None = None
-                           ) -> tuple[dict[int, set[int]], dict[int, Decimal], dict[int, Decimal]]:
-    """Per order its final invoices' ids (only those made at the order when `at_order`), and per
-    invoice its total and what was paid on it (by the day `by`, when given)."""
-    i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
+def unbilled(conn: Connection, order_ids: Collection[int]) -> set[int]:
+    """Of these orders, those no final invoice cites: one that ships only once paid has then no
+    payment to wait for (its invoice at the order refused, as for a letter of intent without its
+    protocol, or its customer invoiced at month end), and its hold says so."""
+    return set(order_ids) - set(_final_invoices(conn, order_ids, at_order=False))
+
+
+def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: bool) -> dict[int, set[int]]:
+    """Per order its final invoices' ids (only those made at the order when `at_order`)."""
+    i, il = schema.invoices.c, schema.invoice_lines.c
     invoices_of: dict[int, set[int]] = defaultdict(set)
     made_at_order = (uninvoiced.cites_no_ddt_line(il.delivery_line_id),) if at_order else ()
     for condition in among(conn, ol.order_id, list(order_ids)):
@@ -337,6 +342,15 @@ def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_o
             .where(condition, i.status == "final", *made_at_order))
         for order_id, invoice_id in rows:
             invoices_of[order_id].add(invoice_id)
+    return invoices_of
+
+
+def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_order: bool, by: date | None = None
+                           ) -> tuple[dict[int, set[int]], dict[int, Decimal], dict[int, Decimal]]:
+    """Per order its final invoices' ids (only those made at the order when `at_order`), and per
+    invoice its total and what was paid on it (by the day `by`, when given)."""
+    i, p = schema.invoices.c, schema.payments.c
+    invoices_of = _final_invoices(conn, order_ids, at_order=at_order)
     invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
     totals: dict[int, Decimal] = {}
     paid: dict[int, Decimal] = {}

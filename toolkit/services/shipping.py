@@ -69,6 +69,7 @@ from toolkit.ledger.deliveries import (
     paid_orders,
     part_paid,
     store_drafts,
+    unbilled,
 )
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import cuts_logged, load_orders, order_by_number, rate_again, reservations, set_statuses
@@ -748,18 +749,22 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
 def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence[Order], day: date
                  ) -> tuple[Problem, ...]:
     """The holds of orders awaiting payment, each saying what was paid by the DDT's `day` and what
-    is missing when something was, or that the payment came only after that day (`PaymentSoFar`):
-    the plan knows which orders are paid, not how much of the others."""
+    is missing when something was, that the payment came only after that day, or that no invoice
+    of the order was issued, so no payment will come (`PaymentSoFar`): the plan knows which
+    orders are paid, not how much of the others nor whether they were invoiced."""
     waiting = {dict(p.params)["number"] for p in problems if p.code == AWAITING_PAYMENT.code}
     ids = {order.number: order.id for order in orders if order.number in waiting}
     part = part_paid(conn, list(ids.values()), by=day) if ids else {}
     later = paid_orders(conn, list(ids.values())) if ids else set()
-    if not part and not later:
+    none = unbilled(conn, list(ids.values())) if ids else set()
+    if not part and not later and not none:
         return tuple(problems)
 
     def said(p: Problem) -> Problem:
         params = dict(p.params)
         order = ids.get(params["number"]) if p.code == AWAITING_PAYMENT.code else None
+        if order in none:
+            return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(unbilled=params["number"])})
         if order in later:
             return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(after=day)})
         if order not in part:
