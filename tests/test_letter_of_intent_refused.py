@@ -249,3 +249,44 @@ def test_an_order_waiting_for_the_payment_of_an_invoice_never_issued_is_told_so(
     assert f"toolkit orders status {order.number} --to voided" in waiting.message("en")
     assert "nessuna sua fattura è stata emessa" in waiting.message()
     assert f"toolkit orders status {order.number} --to annullato" in waiting.message()
+
+
+def _drafted_without_letter(ledger, monkeypatch) -> tuple:
+    """A draft run as a toolkit before the refusal stored it: C002's April invoice N3.5, its
+    letter's protocol and date missing on *Clienti*, C001's beside it."""
+    import toolkit.core.invoicing as invoicing
+
+    books = _master(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    ship(books, ledger, APRIL_10, all_open=True)
+    with monkeypatch.context() as before:
+        before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
+        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+    [invoice] = [x for x in result.invoices if x.customer == "C002"]
+    return result.run_id, invoice
+
+
+@pytest.mark.parametrize("letter", [False, True], ids=["row-still-without-letter", "letter-written-since"])
+def test_finalize_refuses_a_draft_stored_citing_no_letter(ledger, monkeypatch, letter):
+    """Before, `invoice finalize` made such a draft final (the check ran when invoicing, not when
+    finalizing) and its e-invoice went out N3.5 citing nothing; with the letter written since,
+    it said the protocol had changed and offered to put the empty cell back. Now nothing is made
+    final and the error names the draft, at the row's cell, with the way out; the run undone
+    and made again cites the letter."""
+    from toolkit.services.invoicing import finalize, undo
+
+    run_id, invoice = _drafted_without_letter(ledger, monkeypatch)
+    books = _master(PROTOCOL, LETTER_DAY) if letter else _master(None, None)
+    count, problems = finalize(ledger, run_id, books, "anagrafiche.xlsx")
+    assert count == 0 and {x.status for x in _stored(ledger)} == {InvoiceStatus.DRAFT}
+    [refused] = [p for p in problems if p.is_error]
+    assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-draft-not-cited", "Clienti", "L3")
+    assert invoice.number in refused.message() and f"toolkit invoice undo anagrafiche.xlsx {run_id}" in refused.message()
+    assert ("Write the letter's protocol and date" in refused.message("en")) is not letter
+    assert "La bozza dell'emissione" in refused.message() and "Nessun documento è stato reso definitivo" in refused.message()
+    if letter:
+        assert undo(ledger, run_id)[0] == 2
+        again = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+        assert finalize(ledger, again.run_id, books, "anagrafiche.xlsx") == (2, [])
+        [cited] = [x for x in _stored(ledger) if x.customer == "C002"]
+        assert cited.parties.buyer.intent_protocol == PROTOCOL

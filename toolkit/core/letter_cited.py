@@ -16,15 +16,16 @@ invoices it. A debit note at N3.5 follows its invoice's letter; on an invoice th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
-from toolkit.basics.wording import Counted, first_numbers
+from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.shipping import pays_first
+from toolkit.model.parties import Parties
 from toolkit.model.records import Customer, MasterData
 
 LETTER_NOT_CITED = define(
@@ -71,6 +72,17 @@ PREPAID_NOT_INVOICED = define(
        "it: month end invoices goods shipped, and these wait for the payment. Once the protocol and date are written, "
        "void the order (toolkit orders status {first} --to voided, and the others likewise) and order it again: its "
        "invoice will be issued with the order, citing the letter.")
+
+DRAFT_NOT_CITED = define(
+    "letter-of-intent-draft-not-cited", "error",
+    it="{drafts} dell'emissione {run_id} del cliente {customer} ({numbers}) {sell} senza IVA con dichiarazione "
+       "d'intento (N3.5) ma non {cite} protocollo e data della dichiarazione: {were} fatte prima che la fatturazione "
+       "li chiedesse. Da definitive andrebbero a SDI così (nella fattura elettronica manca AltriDatiGestionali "
+       "INTENTO), e non si correggerebbero più. Nessun documento è stato reso definitivo. {fix}",
+    en="{drafts} of run {run_id} of customer {customer} ({numbers}) {sell} without VAT on a letter of intent (N3.5) "
+       "but {cite} no protocol and date of the letter: {were} made before invoicing asked for them. Made final "
+       "they would go to SDI so (the e-invoice lacking AltriDatiGestionali INTENTO), never to be corrected. No "
+       "document was made final. {fix}")
 
 LETTER_FIELDS = ("intent_protocol", "intent_date")
 
@@ -170,3 +182,58 @@ def uncited_sentence(problems: Iterable[Problem], lang: str) -> str:
                 f"invoices without VAT must cite: {', '.join(codes)}.")
     return (" Non fatturati, perché nel foglio Clienti manca il protocollo o la data della dichiarazione d'intento "
             f"che le loro fatture senza IVA devono citare: {', '.join(codes)}.")
+
+
+@dataclass(frozen=True, slots=True)
+class RedoDraft:
+    """The way out of a draft citing no letter: the letter written on *Clienti* first when its
+    row lacks it, then the run undone and made again, whose invoices cite it."""
+
+    missing: bool
+    run_id: str
+    workbook: str
+
+    def shown(self, lang: str) -> str:
+        undo = f"toolkit invoice undo {self.workbook} {self.run_id}"
+        if lang == "en":
+            first = ("Write the letter's protocol and date, from the Agenzia's receipt, in the Clienti sheet's columns "
+                     "“Protocollo dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), "
+                     "then undo" if self.missing else "Undo")
+            return f"{first} the run ({undo}) and run it again: its invoices will cite the letter."
+        first = ("Scrivi protocollo e data della dichiarazione, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo "
+                 "dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se "
+                 "mancano), poi annulla" if self.missing else "Annulla")
+        return f"{first} l'emissione ({undo}) e rifalla: le sue fatture citeranno la dichiarazione."
+
+
+def drafts_uncited(master: MasterData | None, run_id: str,
+                   drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], at_letter: Collection[str],
+                   workbook: str) -> list[Problem]:
+    """An error per customer whose drafts of a run sell N3.5 (`at_letter`: their numbers) and bear
+    no letter, stored before invoicing refused them (`uncited`): made final, they would go to SDI
+    citing nothing. A draft kept without its parties (a ledger before schema 26) prints with the
+    row of the day, and is refused only while the row lacks the letter. The error is at the
+    row's empty cell, or its protocol once filled (the run is made again), none when the
+    customer left *Clienti*."""
+    rows = {c.code: c for c in master.customers} if master is not None else {}
+    found: dict[str, list[str]] = {}
+    for number, customer, _, kept, _, _ in drafts:
+        buyer = kept.buyer if kept is not None else None
+        row = rows.get(customer)
+        cited = (bool(buyer.intent_protocol and buyer.intent_date) if buyer is not None
+                 else row is not None and not missing(row))
+        if number in at_letter and not cited:
+            found.setdefault(customer, []).append(number)
+    problems = []
+    for customer, numbers in sorted(found.items()):
+        row = rows.get(customer)
+        where = None if row is None or master is None else (
+            empty_cell(master, row) if missing(row) else master.locate(row.source, "intent_protocol"))
+        n = len(numbers)
+        problems.append(DRAFT_NOT_CITED(
+            where, customer=customer, run_id=run_id, numbers=first_numbers(numbers),
+            drafts=Counted(n, ("La bozza", "Le bozze"), ("The draft", "The drafts")),
+            sell=Agreed(n, ("vende", "vendono"), ("sells", "sell")), cite=Agreed(n, ("cita", "citano"), ("cites", "cite")),
+            were=Agreed(n, ("è stata", "sono state"), ("it was", "they were")),
+            fix=RedoDraft(row is not None and bool(missing(row)), run_id, workbook)))
+    return problems

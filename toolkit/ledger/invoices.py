@@ -838,6 +838,14 @@ def drafted_parties(conn: Connection, run_id: str) -> list[tuple[str, str, str, 
             for r in rows]
 
 
+def drafted_at(conn: Connection, run_id: str, nature: str) -> set[str]:
+    """The numbers of a run's draft invoices with a line at this VAT nature."""
+    rows = conn.execute(select(i.series, i.year, i.number).distinct().join(schema.invoice_lines, il.invoice_id == i.id)
+                        .where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value,
+                               i.kind == InvoiceKind.INVOICE.value, il.vat_nature == nature)).all()
+    return {document_number(r.series, r.year, r.number) for r in rows}
+
+
 def drafted_dues(conn: Connection, run_id: str) -> dict[str, tuple[date, tuple[date, ...]]]:
     """A run's draft invoices by number: their date and the days they fall due as drafted, which
     final they keep whatever the customer's *Mesi esclusi* say by then."""

@@ -26,6 +26,7 @@ from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms
 from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import InvoiceKind, excluded_months, terms_of
+from toolkit.core.letter_cited import LETTER_FIELDS
 from toolkit.model.headings import heading
 from toolkit.model.parties import Parties, Seller, party_book
 from toolkit.model.records import Customer, MasterData, Settings
@@ -140,6 +141,8 @@ def drafts_changed(master: MasterData, run_id: str,
             continue
         names = IDENTITY if kind == InvoiceKind.CREDIT_NOTE.value else IDENTITY + INVOICE_ONLY
         for name in _differing(drafted.buyer, today, names):
+            if name in LETTER_FIELDS and not getattr(drafted.buyer, name):
+                continue  # a letter written since: `letter_cited.drafts_uncited` refuses the drafts it concerns
             if name != "pec" or not drafted.buyer.sdi_code:
                 found[(customer, name, getattr(drafted.buyer, name), getattr(today, name))].append(number)
     problems = []

@@ -49,7 +49,7 @@ from toolkit.core.credit_notes import (
 )
 from toolkit.core.delivery_rate import rated_for_invoice
 from toolkit.core.documents import DeliveryNote
-from toolkit.core.intent_ceiling import Ceiling
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling
 from toolkit.core.invoicing import (
     ChargedVat,
     HeldInvoice,
@@ -75,7 +75,7 @@ from toolkit.core.invoicing import (
     recoded_as,
     shipments_of,
 )
-from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, paid_first_refused, uncited_sentence
+from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, drafts_uncited, paid_first_refused, uncited_sentence
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
@@ -88,6 +88,7 @@ from toolkit.ledger.invoices import (
     delete_run,
     delivered_orders,
     draft_runs_in,
+    drafted_at,
     drafted_dues,
     drafted_parties,
     final_after,
@@ -1048,10 +1049,13 @@ def runs(ledger: Ledger) -> list[RunSummary]:
 
 def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
              workbook: str = "anagrafiche.xlsx") -> tuple[int, list[Problem]]:
-    """Make a draft run final; returns how many invoices changed. With `master`, a draft whose
-    customer or seller the workbook now reads otherwise refuses it all (`drafts_changed`), as
-    does one whose dues the customer's *Mesi esclusi* now move (`dues_moved`): the final
-    invoice would bear what was corrected since; a changed PEC is only warned of."""
+    """Make a draft run final; returns how many invoices changed. A draft selling N3.5 that
+    cites no letter of intent, stored before invoicing refused such invoices, refuses it all
+    (`letter_cited.drafts_uncited`): final, it would go to SDI citing nothing. With `master`, a
+    draft whose customer or seller the workbook now reads otherwise refuses it all
+    (`drafts_changed`), as does one whose dues the customer's *Mesi esclusi* now move
+    (`dues_moved`): the final invoice would bear what was corrected since; a changed PEC is only
+    warned of."""
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
@@ -1059,11 +1063,11 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
         drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
-        changed: list[Problem] = []
+        drafted = drafted_parties(conn, run_id)
+        changed = drafts_uncited(master, run_id, drafted, drafted_at(conn, run_id, LETTER_OF_INTENT), workbook)
         if master is not None:
-            drafted = drafted_parties(conn, run_id)
-            changed = (drafts_changed(master, run_id, drafted, workbook)
-                       + dues_moved(master, run_id, drafted, drafted_dues(conn, run_id), workbook))
+            changed += (drafts_changed(master, run_id, drafted, workbook)
+                        + dues_moved(master, run_id, drafted, drafted_dues(conn, run_id), workbook))
         if errors(changed):
             return 0, changed
         make_final(conn, run_id, drafts)
