@@ -290,3 +290,23 @@ def test_finalize_refuses_a_draft_stored_citing_no_letter(ledger, monkeypatch, l
         assert finalize(ledger, again.run_id, books, "anagrafiche.xlsx") == (2, [])
         [cited] = [x for x in _stored(ledger) if x.customer == "C002"]
         assert cited.parties.buyer.intent_protocol == PROTOCOL
+
+
+def test_einvoice_writes_a_final_invoice_issued_citing_no_letter_and_warns_naming_it(ledger, tmp_path, monkeypatch):
+    """An invoice issued before the refusal, N3.5 citing no letter: SDI takes its file, so it is
+    written as issued (never refused), but the Agenzia's rule is broken, and the export said
+    nothing of it. Now a warning names it and the way to correct it; C001's, with VAT, is not
+    named."""
+    from toolkit.services.einvoice import export
+
+    books, invoice = _issued_without_letter(ledger, monkeypatch)
+    written = export(books, ledger, out=tmp_path / "xml", run_id=invoice.run_id)
+    assert invoice.number in written.files and not written.refused
+    [warned] = [p for p in written.problems if p.code == "einvoice-letter-of-intent-not-cited"]
+    assert warned.severity is Severity.WARNING and len(written.files) == 2
+    assert all(number in warned.message() for number in written.files) is False
+    assert f"il documento {invoice.number} vende senza IVA" in warned.message()
+    assert f"document {invoice.number} sells without VAT" in warned.message("en")
+    assert "toolkit invoice credit" in warned.message("en") and "SDI takes it" in warned.message("en")
+    root = ET.fromstring(written.files[invoice.number].read_bytes())
+    assert _letters(root) == [("N3.5", [])]

@@ -134,6 +134,22 @@ class SendFrom:
                 if lang == "en" else
                 f"ciascuno non prima della sua data, dal {first} al {last}, e uno zip che li raccoglie tutti non prima "
                 f"del {last}")
+SENT_UNCITED = define(
+    "einvoice-letter-of-intent-not-cited", "warning",
+    title=("Fatture senza IVA che non citano la dichiarazione d'intento",
+           "Invoices without VAT citing no letter of intent"),
+    it="Fra i file scritti, {documents} {numbers} {sell} senza IVA con dichiarazione d'intento (N3.5) ma non ne "
+       "citano protocollo e data (AltriDatiGestionali INTENTO). {were} prima che la fatturazione li chiedesse, e il "
+       "file li riporta come emessi: lo SDI lo accetta, ma la norma (art. 1 c. 1 lett. c DL 746/83) vuole la "
+       "dichiarazione citata in fattura, e l'Agenzia non può abbinare la vendita alla dichiarazione. Correggi "
+       "ciascuno con un documento di rettifica, come indica il tuo commercialista: una nota di credito (toolkit "
+       "invoice credit) e una nuova fattura che citi protocollo e data della dichiarazione.",
+    en="Among the files written, {documents} {numbers} {sell} without VAT on a letter of intent (N3.5) but cite no "
+       "protocol and date of it (AltriDatiGestionali INTENTO). {were} before invoicing asked for them, and the file "
+       "bears them as issued: SDI takes it, but the rule (art. 1 c. 1 lett. c DL 746/83) wants the letter cited on "
+       "the invoice, and the Agenzia cannot match the sale to the letter. Correct each with a correcting document, as "
+       "your accountant advises: a credit note (toolkit invoice credit) and a new invoice citing the letter's "
+       "protocol and date.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -235,6 +251,13 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
             packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
+    if uncited := [number for number in written.uncited if number in files]:
+        problems.append(SENT_UNCITED(None, numbers=first_numbers(uncited),
+                                    documents=Counted(len(uncited), ("il documento", "i documenti"),
+                                                      ("document", "documents")),
+                                    sell=Agreed(len(uncited), ("vende", "vendono"), ("sells", "sell")),
+                                    were=Agreed(len(uncited), ("È stato emesso", "Sono stati emessi"),
+                                                ("It was issued", "They were issued"))))
     refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
     for problem in written.problems:
         owner = dict(problem.params).get("invoice")
@@ -366,7 +389,8 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
     files = {**written.files, **again.files}
     return Written({d.number: files[d.number] for d in finals if d.number in files},
                    [p for p in written.problems if dict(p.params).get("invoice") not in refused] + again.problems,
-                   list(again.refused)), reissued
+                   list(again.refused),
+                   uncited=[n for n in written.uncited if n not in refused] + again.uncited), reissued
 
 
 def _retaken(book: PartyBook, x: Invoice) -> Parties:

@@ -34,6 +34,7 @@ from pathlib import Path
 from toolkit.basics.files import abandon_archives, atomic_path, inside, sweep_stale, temporary_file, write_atomic
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
+from toolkit.core.einvoice.checks import cites_no_letter
 from toolkit.core.einvoice.fields import decimals
 from toolkit.core.einvoice.records import Address, FatturaPA, FiscalId, LetterOfIntent, Line, Party, RelatedDocument
 from toolkit.core.invoicing import Invoice
@@ -62,6 +63,9 @@ class Written:
     refused: list[str] = field(default_factory=list)
     """Numbers of the invoices not written, because they failed a check."""
     archive: Path | None = None
+    uncited: list[str] = field(default_factory=list)
+    """Numbers of the invoices written selling N3.5 without citing the letter of intent
+    (`checks.cites_no_letter`): issued so before invoicing refused them, written as issued."""
 
 
 def file_name(doc: FatturaPA) -> str:
@@ -141,6 +145,8 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
             data = xml_bytes(prepared.document)
             name = file_name(prepared.document)
             written.files[number] = _put(folder, name, data)
+            if cites_no_letter(prepared.document):
+                written.uncited.append(number)
             if bundle is not None:
                 entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.external_attr = 0o644 << 16

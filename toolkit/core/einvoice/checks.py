@@ -196,6 +196,16 @@ def check(doc: FatturaPA) -> list[Problem]:
     return content_problems(doc) + field_problems(doc)
 
 
+def cites_no_letter(doc: FatturaPA) -> bool:
+    """Whether an invoice or debit note sells under a letter of intent (N3.5) without citing it
+    (AltriDatiGestionali INTENTO on no line): SDI takes the file, and the Agenzia, matching the
+    sale to the letter, finds none. Invoicing refuses to issue such a document now
+    (`core.letter_cited`); one issued before is written as issued, and the desk is told to
+    correct it with a credit note and a new invoice. A credit note follows its invoices."""
+    return (doc.body.kind != codes.CREDIT_NOTE and any(line.nature == codes.LETTER_OF_INTENT for line in doc.body.lines)
+            and not any(line.intents for line in doc.body.lines))
+
+
 def _at_home(buyer: Party) -> bool:
     """Whether XXXXXXX does not fit the buyer (00313): an Italian VAT id, or none at an Italian
     address. A consumer abroad has no VAT id either, and XXXXXXX is its code: what it lacks is
