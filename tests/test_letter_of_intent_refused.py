@@ -249,6 +249,10 @@ def test_an_order_waiting_for_the_payment_of_an_invoice_never_issued_is_told_so(
     assert f"toolkit orders status {order.number} --to voided" in waiting.message("en")
     assert "nessuna sua fattura è stata emessa" in waiting.message()
     assert f"toolkit orders status {order.number} --to annullato" in waiting.message()
+    from toolkit.excel import said
+
+    assert f"il numero {order.number} in «Ordine», Annullato in «Nuovo stato»" in said.render(waiting, "it")
+    assert "toolkit orders" not in said.render(waiting, "en")
 
 
 def _drafted_without_letter(ledger, monkeypatch) -> tuple:
@@ -283,7 +287,12 @@ def test_finalize_refuses_a_draft_stored_citing_no_letter(ledger, monkeypatch, l
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-draft-not-cited", "Clienti", "L3")
     assert invoice.number in refused.message() and f"toolkit invoice undo anagrafiche.xlsx {run_id}" in refused.message()
     assert ("Write the letter's protocol and date" in refused.message("en")) is not letter
-    assert "La bozza dell'emissione" in refused.message() and "Nessun documento è stato reso definitivo" in refused.message()
+    assert "definitivo. Annulla l'emissione" in refused.message() or "(aggiungile se mancano). Annulla" in refused.message()
+    from toolkit.excel import said
+
+    assert f"scrivi {run_id} in «Emissione fatture» e premi «Annulla emissione»" in said.render(refused, "it")
+    assert refused.message().startswith("La bozza dell'emissione")
+    assert "Nessun documento è stato reso definitivo" in refused.message()
     if letter:
         assert undo(ledger, run_id)[0] == 2
         again = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
@@ -308,5 +317,30 @@ def test_einvoice_writes_a_final_invoice_issued_citing_no_letter_and_warns_namin
     assert f"il documento {invoice.number} vende senza IVA" in warned.message()
     assert f"document {invoice.number} sells without VAT" in warned.message("en")
     assert "toolkit invoice credit" in warned.message("en") and "SDI takes it" in warned.message("en")
+    from toolkit.excel import said
+
+    assert "the “Nota di credito” button" in said.render(warned, "en") and "toolkit" not in said.render(warned, "it")
     root = ET.fromstring(written.files[invoice.number].read_bytes())
     assert _letters(root) == [("N3.5", [])]
+
+
+def test_a_customer_without_a_nature_ordering_items_at_n35_is_warned_at_check_where_invoicing_refuses(ledger):
+    """C001 has no «Natura IVA», and its template orders A002, which *Articoli* sets at 0 % N3.5:
+    its lines go N3.5 (a line takes the item's nature when the customer has none), and invoicing
+    refuses its documents at its empty protocol (L2). The check said nothing of it, as it warned
+    only customers whose own nature is N3.5; now it warns at that cell, naming the item's."""
+    s = _sheets(PROTOCOL, LETTER_DAY)
+    minimal.set_cell(s, "Articoli", "D3", 0)
+    minimal.set_cell(s, "Articoli", "E3", "N3.5")
+    checked = check(minimal.workbook(s))
+    assert checked.master is not None
+    [warned] = [p for p in checked.problems if p.code == "letter-of-intent-items-without-protocol"]
+    assert (warned.sheet, warned.cell, warned.severity) == ("Clienti", "L2", Severity.WARNING)
+    assert "Il cliente C001 non ha «Natura IVA», ma i suoi modelli (T011) ordinano A002" in warned.message()
+    assert "(letter of intent: Articoli!E3)" in warned.message("en") and "protocol and date, so" in warned.message("en")
+    assert not [p for p in checked.problems if p.code == "letter-of-intent-without-protocol"]
+    create(checked.master, ledger, APRIL_10, with_catch_up=False)
+    ship(checked.master, ledger, APRIL_10, all_open=True)
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert _refusals(result.problems) == [("Clienti", "L2", Severity.ERROR)]
+    assert [x.customer for x in _stored(ledger)] == ["C002"]

@@ -78,11 +78,13 @@ DRAFT_NOT_CITED = define(
     it="{drafts} dell'emissione {run_id} del cliente {customer} ({numbers}) {sell} senza IVA con dichiarazione "
        "d'intento (N3.5) ma non {cite} protocollo e data della dichiarazione: {were} fatte prima che la fatturazione "
        "li chiedesse. Da definitive andrebbero a SDI così (nella fattura elettronica manca AltriDatiGestionali "
-       "INTENTO), e non si correggerebbero più. Nessun documento è stato reso definitivo. {fix}",
+       "INTENTO), e non si correggerebbero più. Nessun documento è stato reso definitivo. {write}Annulla l'emissione "
+       "(toolkit invoice undo {workbook} {run_id}) e rifalla: le sue fatture citeranno la dichiarazione.",
     en="{drafts} of run {run_id} of customer {customer} ({numbers}) {sell} without VAT on a letter of intent (N3.5) "
        "but {cite} no protocol and date of the letter: {were} made before invoicing asked for them. Made final "
        "they would go to SDI so (the e-invoice lacking AltriDatiGestionali INTENTO), never to be corrected. No "
-       "document was made final. {fix}")
+       "document was made final. {write}Undo the run (toolkit invoice undo {workbook} {run_id}) and run it again: "
+       "its invoices will cite the letter.")
 
 LETTER_FIELDS = ("intent_protocol", "intent_date")
 
@@ -185,25 +187,21 @@ def uncited_sentence(problems: Iterable[Problem], lang: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RedoDraft:
-    """The way out of a draft citing no letter: the letter written on *Clienti* first when its
-    row lacks it, then the run undone and made again, whose invoices cite it."""
+class WriteFirst:
+    """What comes before the run is made again: the letter written on *Clienti*, when its row
+    lacks it; nothing once written."""
 
     missing: bool
-    run_id: str
-    workbook: str
 
     def shown(self, lang: str) -> str:
-        undo = f"toolkit invoice undo {self.workbook} {self.run_id}"
+        if not self.missing:
+            return ""
         if lang == "en":
-            first = ("Write the letter's protocol and date, from the Agenzia's receipt, in the Clienti sheet's columns "
-                     "“Protocollo dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), "
-                     "then undo" if self.missing else "Undo")
-            return f"{first} the run ({undo}) and run it again: its invoices will cite the letter."
-        first = ("Scrivi protocollo e data della dichiarazione, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo "
-                 "dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se "
-                 "mancano), poi annulla" if self.missing else "Annulla")
-        return f"{first} l'emissione ({undo}) e rifalla: le sue fatture citeranno la dichiarazione."
+            return ("Write the letter's protocol and date, from the Agenzia's receipt, in the Clienti sheet's columns "
+                    "“Protocollo dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing). ")
+        return ("Scrivi protocollo e data della dichiarazione, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo "
+                "dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se "
+                "mancano). ")
 
 
 def drafts_uncited(master: MasterData | None, run_id: str,
@@ -232,8 +230,8 @@ def drafts_uncited(master: MasterData | None, run_id: str,
         n = len(numbers)
         problems.append(DRAFT_NOT_CITED(
             where, customer=customer, run_id=run_id, numbers=first_numbers(numbers),
-            drafts=Counted(n, ("La bozza", "Le bozze"), ("The draft", "The drafts")),
+            drafts=Agreed(n, ("La bozza", "Le bozze"), ("The draft", "The drafts")),
             sell=Agreed(n, ("vende", "vendono"), ("sells", "sell")), cite=Agreed(n, ("cita", "citano"), ("cites", "cite")),
             were=Agreed(n, ("è stata", "sono state"), ("it was", "they were")),
-            fix=RedoDraft(row is not None and bool(missing(row)), run_id, workbook)))
+            write=WriteFirst(row is not None and bool(missing(row))), workbook=workbook))
     return problems

@@ -159,19 +159,16 @@ class PaymentSoFar:
     made (a customer on after-receipt terms invoiced at month end, which invoices what shipped).
     No payment will come for it, and the order is made again once what stopped its invoice is put
     right; asking for a payment sent the desk looking for money no invoice had asked."""
+    panel: bool = False
+    """Said by a button: the order voided with the panel's cells, not the command line."""
+
+    @property
+    def at_panel(self) -> PaymentSoFar:
+        return replace(self, panel=True)
 
     def shown(self, lang: str) -> str:
         if self.unbilled is not None:
-            number = self.unbilled
-            return ("nessuna sua fattura è stata emessa (rifiutata alla creazione dell'ordine, o il cliente non è "
-                    "fatturato all'ordine), quindi nessun pagamento arriverà: corretto ciò che ha fermato la fattura "
-                    "(i messaggi di quando l'ordine è stato creato), annulla l'ordine (toolkit orders status "
-                    f"{number} --to annullato) e ordinalo di nuovo, e la sua fattura sarà emessa con l'ordine"
-                    if lang == "it" else
-                    "no invoice of it was issued (refused when the order was created, or the customer is not invoiced "
-                    "at the order), so no payment will come: once what stopped the invoice is put right (the "
-                    f"messages of the order's creation), void the order (toolkit orders status {number} --to voided) "
-                    "and order it again, and its invoice will be issued with the order")
+            return self._unbilled(self.unbilled, lang)
         if self.after is not None:
             day = wording.shown(self.after, lang)
             return (f"l'incasso è registrato con una data successiva al {day}, la data del DDT: spediscilo con "
@@ -183,6 +180,21 @@ class PaymentSoFar:
         paid, total, missing = (wording.euro(x, lang) for x in (self.paid, self.total, self.total - self.paid))
         return (f"risultano incassati {paid} dei {total} fatturati: mancano {missing}" if lang == "it" else
                 f"{paid} of the {total} invoiced is paid: {missing} is missing")
+
+    def _unbilled(self, number: str, lang: str) -> str:
+        if lang == "it":
+            void = (f"il numero {number} in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine»"
+                    if self.panel else f"toolkit orders status {number} --to annullato")
+            return ("nessuna sua fattura è stata emessa (rifiutata alla creazione dell'ordine, o il cliente non è "
+                    "fatturato all'ordine), quindi nessun pagamento arriverà: corretto ciò che ha fermato la fattura "
+                    f"(i messaggi di quando l'ordine è stato creato), annulla l'ordine ({void}) e ordinalo di nuovo, "
+                    "e la sua fattura sarà emessa con l'ordine")
+        void = (f"the number {number} in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”"
+                if self.panel else f"toolkit orders status {number} --to voided")
+        return ("no invoice of it was issued (refused when the order was created, or the customer is not invoiced "
+                "at the order), so no payment will come: once what stopped the invoice is put right (the messages "
+                f"of the order's creation), void the order ({void}) and order it again, and its invoice will be "
+                "issued with the order")
 
 
 PARTIAL_STOCK = define(

@@ -811,6 +811,37 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "command line, toolkit invoice undo {workbook} {run_id}) and run it "
               "again with “Fatturazione fine mese”; if it holds for later invoices only, put “{was}” back, press "
               "“Rendi definitiva emissione” again, then write “{now}” again."},
+    "letter-of-intent-draft-not-cited": {
+        "it": "{drafts} dell'emissione {run_id} del cliente {customer} ({numbers}) {sell} senza IVA con dichiarazione "
+              "d'intento (N3.5) ma non {cite} protocollo e data della dichiarazione: {were} fatte prima che la "
+              "fatturazione li chiedesse. Da definitive andrebbero a SDI così (nella fattura elettronica manca "
+              "AltriDatiGestionali INTENTO), e non si correggerebbero più. Nessun documento è stato reso definitivo. "
+              "{write}Annulla l'emissione (scrivi {run_id} in «Emissione fatture» e premi «Annulla emissione»; dalla "
+              "riga di comando, toolkit invoice undo {workbook} {run_id}) e rifalla con «Fatturazione fine mese»: le "
+              "sue fatture citeranno la dichiarazione.",
+        "en": "{drafts} of run {run_id} of customer {customer} ({numbers}) {sell} without VAT on a letter of intent "
+              "(N3.5) but {cite} no protocol and date of the letter: {were} made before invoicing asked for them. "
+              "Made final they would go to SDI so (the e-invoice lacking AltriDatiGestionali INTENTO), never to be "
+              "corrected. No document was made final. {write}Undo the run (write {run_id} in “Emissione fatture” and "
+              "press “Annulla emissione”; from the command line, toolkit invoice undo {workbook} {run_id}) and run "
+              "it again with “Fatturazione fine mese”: its invoices will cite the letter."},
+    "einvoice-letter-of-intent-not-cited": {
+        "it": "Fra i file scritti, {documents} {numbers} {sell} senza IVA con dichiarazione d'intento (N3.5) ma non ne "
+              "citano protocollo e data (AltriDatiGestionali INTENTO). {were} prima che la fatturazione li chiedesse, "
+              "e il file li riporta come emessi: lo SDI lo accetta, ma la norma (art. 1 c. 1 lett. c DL 746/83) vuole "
+              "la dichiarazione citata in fattura, e l'Agenzia non può abbinare la vendita alla dichiarazione. "
+              "Correggi ciascuno con un documento di rettifica, come indica il tuo commercialista: una nota di "
+              "credito (pulsante «Nota di credito») e una nuova fattura che citi protocollo e data della "
+              "dichiarazione.",
+        "en": "Among the files written, {documents} {numbers} {sell} without VAT on a letter of intent (N3.5) but cite "
+              "no protocol and date of it (AltriDatiGestionali INTENTO). {were} before invoicing asked for them, and "
+              "the file bears them as issued: SDI takes it, but the rule (art. 1 c. 1 lett. c DL 746/83) wants the "
+              "letter cited on the invoice, and the Agenzia cannot match the sale to the letter. Correct each with a "
+              "correcting document, as your accountant advises: a credit note (the “Nota di credito” button) and a "
+              "new invoice citing the letter's protocol and date."},
+    "ship-awaiting-payment": {
+        "it": "Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e {payment}: non spedito.",
+        "en": "Order {number} of customer {customer}: goods leave after payment and {payment}: not shipped."},
     "finalize-dues-moved": {
         "it": "«Mesi esclusi» e «Giorno di slittamento» del cliente {customer} ora fanno scadere {drafts} "
               "dell'emissione {run_id} ({numbers}) il {now}, ma {bear} la scadenza di quando è stata fatta, il {was}: "

@@ -56,6 +56,7 @@ from toolkit.intake.validation.einvoice_text import not_in_einvoice as _not_in_e
 from toolkit.intake.validation.iban import iban
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
+from toolkit.intake.validation.letter_items import letter_items
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
@@ -1330,7 +1331,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 RULES: tuple[Rule, ...] = (
     settings, registration, iban, unique_codes, references, customers, customer_texts, addresses, items, periods,
     price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines,
-    exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    letter_items, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 
