@@ -344,3 +344,45 @@ def test_a_customer_without_a_nature_ordering_items_at_n35_is_warned_at_check_wh
     result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     assert _refusals(result.problems) == [("Clienti", "L2", Severity.ERROR)]
     assert [x.customer for x in _stored(ledger)] == ["C002"]
+
+
+def _shared(day: date | None) -> dict:
+    """`_sheets`, with C003, another row of the same buyer's (its own code), on C002's letter
+    (L4) dated `day` (M4), ordering 2 kg of coffee on 10 April."""
+    s = _sheets(PROTOCOL, LETTER_DAY)
+    row = list(s["Clienti"][2])
+    row[0], row[1], row[2], row[3], row[12] = "C003", "Mario Rossi (magazzino)", "07643520567", None, day
+    s["Clienti"].append(row)
+    s["Modelli ordine"].append([*s["Modelli ordine"][1]])
+    s["Modelli ordine"][-1][:2] = ["T012", "C003"]
+    s["Righe modello"].append(["T012", "A001", 2, None, None])
+    return s
+
+
+def test_two_customers_sharing_a_letter_one_without_its_date_are_told_the_others_date_at_the_cell(ledger):
+    """C002 and C003 share one letter; C003's row lacks its date. The check said only that the
+    protocol or date was missing, and invoicing that the date was: the desk had the date on the
+    row above. Now both name C002's date and cell, at C003's empty date (M4); C002 is invoiced."""
+    checked = check(minimal.workbook(_shared(None)))
+    assert checked.master is not None
+    [warned] = [p for p in checked.problems if p.code.startswith("letter-of-intent")]
+    assert (warned.code, warned.sheet, warned.cell) == ("letter-of-intent-shared-without-date", "Clienti", "M4")
+    assert "anche del cliente C002 con data 15/01/2026 (Clienti!M3)" in warned.message()
+    assert "write 15/01/2026 in C003's “Data dichiarazione d'intento”" in warned.message("en")
+    create(checked.master, ledger, APRIL_10, with_catch_up=False)
+    ship(checked.master, ledger, APRIL_10, all_open=True)
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert _refusals(result.problems) == [("Clienti", "M4", Severity.ERROR)]
+    [refused] = [p for p in result.problems if p.code == REFUSED]
+    assert "lacks the letter's date (letter 26011512345678901-000001 is customer C002's too, dated 15/01/2026" \
+        in refused.message("en")
+    assert sorted(x.customer for x in _stored(ledger)) == ["C001", "C002"]
+
+
+def test_one_letter_with_two_dates_is_warned_at_the_second_rows_date():
+    """The Agenzia matches a sale to its letter by protocol and date: one of the two rows' invoices
+    would cite a letter that does not exist. Nothing was said of it."""
+    [warned] = [p for p in check(minimal.workbook(_shared(date(2026, 1, 16)))).problems
+                if p.code.startswith("letter-of-intent")]
+    assert (warned.code, warned.sheet, warned.cell) == ("letter-of-intent-dates-differ", "Clienti", "M4")
+    assert "ma qui ha data 16/01/2026 e là 15/01/2026 (Clienti!M3)" in warned.message()

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from toolkit.basics import wording
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
@@ -31,14 +33,14 @@ from toolkit.model.records import Customer, MasterData
 LETTER_NOT_CITED = define(
     "letter-of-intent-not-cited", "error",
     it="Il cliente {customer} ha {lines} da fatturare senza IVA con dichiarazione d'intento (N3.5), ordini "
-       "{orders}, ma nel foglio Clienti manca {missing} della dichiarazione: la fattura deve citare protocollo e "
+       "{orders}, ma nel foglio Clienti manca {missing} della dichiarazione{shared}: la fattura deve citare protocollo e "
        "data (nella fattura elettronica, AltriDatiGestionali INTENTO), e inviata a SDI non si corregge più. I suoi "
        "documenti non sono stati emessi e restano da fatturare; quelli degli altri clienti sì. Scrivi protocollo "
        "e data della dichiarazione, dalla ricevuta dell'Agenzia, nelle colonne «Protocollo dichiarazione "
        "d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se mancano), poi fattura di "
        "nuovo.",
     en="Customer {customer} has {lines} to invoice without VAT on a letter of intent (N3.5), orders {orders}, but "
-       "the Clienti sheet lacks the letter's {missing}: the invoice must cite its protocol and date (in the "
+       "the Clienti sheet lacks the letter's {missing}{shared}: the invoice must cite its protocol and date (in the "
        "e-invoice, AltriDatiGestionali INTENTO), and once sent to SDI it cannot be corrected. Its documents were not "
        "issued and wait to be invoiced; the other customers' were. Write the letter's protocol and date, from the "
        "Agenzia's receipt, in the Clienti sheet's columns “Protocollo dichiarazione d'intento” and “Data "
@@ -130,12 +132,40 @@ class Uncited:
     orders: tuple[str, ...]
     """The orders of its N3.5 lines, in number order."""
     lines: int
+    shared: SharedDate | None = None
+    """The date another row gives its letter, when the row has the protocol alone."""
 
     @property
     def problem(self) -> Problem:
         return LETTER_NOT_CITED(self.location, customer=self.customer, missing=Missing(self.fields),
                                 lines=Counted(self.lines, ("riga", "righe"), ("line", "lines")),
-                                orders=first_numbers(self.orders))
+                                orders=first_numbers(self.orders), shared=self.shared or SharedDate())
+
+
+@dataclass(frozen=True, slots=True)
+class SharedDate:
+    """A letter's date on another customer's row (one buyer's letter on two *Clienti* rows), as
+    the refusal of the row with the protocol alone names it: the date to copy, if the same.
+
+    >>> "C002's too, dated 15/01/2026" in SharedDate("C002", "2601-1", date(2026, 1, 15)).shown("en")
+    True
+    >>> SharedDate().shown("it")
+    ''
+    """
+
+    other: str | None = None
+    protocol: str = ""
+    day: date | None = None
+
+    def shown(self, lang: str) -> str:
+        if self.other is None or self.day is None:
+            return ""
+        day = wording.shown(self.day, lang)
+        if lang == "en":
+            return (f" (letter {self.protocol} is customer {self.other}'s too, dated {day} on its row: if it is the "
+                    "same letter, write that date)")
+        return (f" (la dichiarazione {self.protocol} è anche del cliente {self.other}, con data {day} nella sua riga: "
+                "se è la stessa, scrivi quella data)")
 
 
 def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> list[Uncited]:
@@ -147,8 +177,18 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
         row = rows.get(code)
         if nature == LETTER_OF_INTENT and row is not None and missing(row):
             found.setdefault(code, []).append(order)
+    dated: dict[str, Customer] = {}
+    for c in master.customers:
+        if c.intent_protocol and c.intent_date is not None:
+            dated.setdefault(c.intent_protocol, c)
     return [Uncited(code, empty_cell(master, rows[code]), missing(rows[code]), tuple(sorted(set(orders))),
-                    len(orders)) for code, orders in sorted(found.items())]
+                    len(orders), _shared(rows[code], dated)) for code, orders in sorted(found.items())]
+
+
+def _shared(row: Customer, dated: dict[str, Customer]) -> SharedDate | None:
+    """`SharedDate` of a row with its letter's protocol alone, when another row dates it."""
+    other = dated.get(row.intent_protocol or "") if row.intent_date is None else None
+    return SharedDate(other.code, other.intent_protocol or "", other.intent_date) if other is not None else None
 
 
 def paid_first_refused(master: MasterData, found: Sequence[Uncited],

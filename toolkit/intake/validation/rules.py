@@ -298,6 +298,30 @@ INTENT_AMOUNTS_DIFFER = define(
     en="Customer {code}'s letter of intent {protocol} is customer {other}'s too (one letter, on two Clienti rows), "
        "but its amount here is {amount} € and there {other_amount} €: the rows use its amount together, and each "
        "would stop at its own. Write the letter's amount in both.")
+INTENT_SHARED_WITHOUT_DATE = define(
+    "letter-of-intent-shared-without-date", "warning",
+    title=("Dichiarazione d'intento condivisa senza data", "Shared letter of intent without its date"),
+    it="Il cliente {code} acquista senza IVA con la dichiarazione d'intento {protocol} (Natura IVA N3.5), che è "
+       "anche del cliente {other} con data {day} ({cell}), ma qui la data manca: le fatture di {code} devono citare "
+       "protocollo e data, e finché manca la fatturazione rifiuta i suoi documenti (ordini e DDT si fanno). Se è la "
+       "stessa dichiarazione, scrivi {day} nella «Data dichiarazione d'intento» di {code}; se no, correggi il "
+       "protocollo con quello della sua dichiarazione e scrivine la data.",
+    en="Customer {code} buys without VAT on letter of intent {protocol} (VAT nature N3.5), which is customer "
+       "{other}'s too, dated {day} ({cell}), but the date is missing here: {code}'s invoices must cite protocol and "
+       "date, and while it is missing invoicing refuses its documents (orders and DDTs are made). If it is the same "
+       "letter, write {day} in {code}'s “Data dichiarazione d'intento”; if not, correct the protocol to its own "
+       "letter's and write that letter's date.")
+INTENT_DATES_DIFFER = define(
+    "letter-of-intent-dates-differ", "warning",
+    title=("Una dichiarazione d'intento con due date", "One letter of intent with two dates"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} è anche del cliente {other} (la stessa lettera, "
+       "su due righe di Clienti), ma qui ha data {day} e là {other_day} ({cell}): le fatture citano protocollo e "
+       "data, e l'Agenzia abbina la vendita alla dichiarazione con entrambi, così quelle di uno dei due citerebbero "
+       "una dichiarazione che non esiste. Scrivi in entrambe la data della ricevuta dell'Agenzia.",
+    en="Customer {code}'s letter of intent {protocol} is customer {other}'s too (one letter, on two Clienti rows), "
+       "but its date here is {day} and there {other_day} ({cell}): invoices cite protocol and date, and the Agenzia "
+       "matches a sale to its letter by both, so one of the two customers' invoices would cite a letter that does "
+       "not exist. Write the date of the Agenzia's receipt in both.")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -550,6 +574,12 @@ def _at(layout: Layout, record: Record, field: str):
     return layout.locate(record.source.sheet, record.source.row, field)  # type: ignore[attr-defined]
 
 
+def _cell(layout: Layout, record: Record, field: str) -> str:
+    """A record's cell as a message names it: `Clienti!M3`."""
+    where = _at(layout, record, field)
+    return str(Location(where.sheet, where.cell))
+
+
 def _sheet(layout: Layout, key: str) -> str:
     return layout.locate(key).sheet
 
@@ -691,6 +721,10 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
+    dated: dict[str, Customer] = {}
+    for c in master.customers:
+        if c.intent_protocol and c.intent_date is not None:
+            dated.setdefault(c.intent_protocol, c)
     for c in master.customers:
         country = country_of[c.country]
         at_home = country == "IT"
@@ -726,7 +760,12 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
-        yield from _letter_of_intent(c, layout)
+        yield from _letter_of_intent(c, layout, dated)
+        if c.intent_protocol and c.intent_date is not None and dated[c.intent_protocol].intent_date != c.intent_date:
+            other = dated[c.intent_protocol]
+            yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
+                                      other=other.code, day=c.intent_date, other_day=other.intent_date,
+                                      cell=_cell(layout, other, "intent_date"))
         if c.intent_protocol and c.intent_amount is not None:
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
@@ -757,13 +796,21 @@ separated by a dash or a slash, both of which the Agenzia's instructions for Rif
 allow (`08060120341234567-000001`)."""
 
 
-def _letter_of_intent(c: Customer, layout: Layout) -> Iterator[Problem]:
+def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Customer]) -> Iterator[Problem]:
     """A customer buying without VAT on a letter of intent (N3.5): its invoices must cite the
     letter's protocol and date (art. 1 c. 1 lett. c DL 746/83), which SDI does not check and the
-    Agenzia matches against the letters it received."""
+    Agenzia matches against the letters it received. A row without the date of a letter another
+    row dates (`dated`: the first row dating each protocol) is told that row's date and cell:
+    two customers of one buyer sharing its letter."""
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if c.intent_protocol and not re.fullmatch(INTENT_PROTOCOL_SHAPE, c.intent_protocol):
         yield BAD_INTENT_PROTOCOL(_at(layout, c, "intent_protocol"), value=c.intent_protocol)
+    elif (nature == LETTER_OF_INTENT and c.intent_protocol and c.intent_date is None
+          and (other := dated.get(c.intent_protocol)) is not None):
+        where = "intent_date" if "intent_date" in layout.columns.get(c.source.sheet, {}) else "intent_protocol"
+        yield INTENT_SHARED_WITHOUT_DATE(_at(layout, c, where), code=c.code, protocol=c.intent_protocol,
+                                         other=other.code, day=other.intent_date,
+                                         cell=_cell(layout, other, "intent_date"))
     elif nature == LETTER_OF_INTENT and not (c.intent_protocol and c.intent_date):
         where = next((name for name in ("intent_protocol", "intent_date")
                       if not getattr(c, name) and name in layout.columns.get(c.source.sheet, {})), "vat_nature")
