@@ -1,7 +1,7 @@
 """Items sold under a letter of intent to a customer whose row names none.
 
 A line's VAT nature is the customer's *Natura IVA* when it has one, else the item's
-(`core.vat.line_vat`): an item at 0 % with *Natura IVA* N3.5 on *Articoli* is sold N3.5 to
+(`core.vat.line_vat`): an item at 0 % with *Natura* N3.5 on *Articoli* is sold N3.5 to
 every customer without a nature of its own. The data check warned only of a customer whose
 own nature is N3.5 and whose letter lacks its protocol or date
 (`letter-of-intent-without-protocol`); a customer without a nature ordering such an item got
@@ -27,19 +27,19 @@ ITEMS_WITHOUT_LETTER = define(
     "letter-of-intent-items-without-protocol", "warning",
     title=("Articoli con dichiarazione d'intento a un cliente senza", "Items on a letter of intent to a customer without"),
     it="Il cliente {code} non ha «Natura IVA», ma i suoi modelli ({templates}) ordinano {items}, che nel foglio "
-       "Articoli {have} Natura IVA N3.5 (dichiarazione d'intento: {cells}): quelle righe si fatturano senza IVA "
+       "Articoli {have} «Natura» N3.5 (dichiarazione d'intento: {cells}): quelle righe si fatturano senza IVA "
        "citando la dichiarazione del cliente, e nel foglio Clienti ne manca {missing}, così la fatturazione "
        "rifiuterà i suoi documenti (ordini e DDT si fanno). Se il cliente ha una dichiarazione d'intento, scrivi "
        "N3.5 nella sua «Natura IVA» e protocollo e data nelle colonne «Protocollo dichiarazione d'intento» e «Data "
        "dichiarazione d'intento» (aggiungile se mancano), dalla ricevuta dell'Agenzia; se non ce l'ha, N3.5 non è "
-       "la natura dell'articolo (la dichiarazione è del cliente): correggi la «Natura IVA» dell'articolo.",
-    en="Customer {code} has no “Natura IVA”, but its templates ({templates}) order {items}, which {have} VAT nature "
+       "la natura dell'articolo (la dichiarazione è del cliente): correggi la «Natura» dell'articolo.",
+    en="Customer {code} has no “Natura IVA”, but its templates ({templates}) order {items}, which {have} “Natura” "
        "N3.5 on the Articoli sheet (letter of intent: {cells}): those lines are invoiced without VAT citing the "
        "customer's letter, and the Clienti sheet lacks its {missing}, so invoicing will refuse its documents (orders "
        "and DDTs are made). If the customer has a letter of intent, write N3.5 in its “Natura IVA” and the protocol "
        "and date in the columns “Protocollo dichiarazione d'intento” and “Data dichiarazione d'intento” (add them "
        "if missing), from the Agenzia's receipt; if it has none, N3.5 is not the item's nature (the letter is the "
-       "customer's): correct the item's “Natura IVA”.")
+       "customer's): correct the item's “Natura”.")
 
 
 def letter_items(master: MasterData, layout: Layout) -> Iterator[Problem]:
