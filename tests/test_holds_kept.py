@@ -11,11 +11,13 @@ same reasons and items; the warnings differ only by what a kept order does not r
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from older_ledgers import older_ledger
@@ -23,6 +25,7 @@ from sqlalchemy import func, insert, select
 from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
 
 from benchmarks.measure import stored_on
+from toolkit.basics import dates
 from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.core.holds import (
     FREES_ITEMS,
@@ -58,7 +61,8 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import document_number, log_event, migrate, reading, writing
 from toolkit.ledger.holds import changes_since, last_marks, marks_now
 from toolkit.ledger.orders import load_orders
-from toolkit.ledger.shipped_by_day import shipped_since
+from toolkit.ledger.shipped_by_day import shipped_since, since_count
+from toolkit.ledger.stock_counts import SEEN
 from toolkit.model.records import MasterData
 from toolkit.services import holds
 from toolkit.services.order_status import change_status
@@ -79,6 +83,30 @@ def recounted(master: MasterData, rng: random.Random) -> MasterData:
     if rng.random() < 0.4:
         settings = replace(settings, stock_date=rng.choice([None, START + timedelta(rng.randint(-3, 6))]))
     return master.model_copy(update={"stock": stock, "settings": settings})
+
+
+def counted_this_morning(master: MasterData, ledger, day: date, rng: random.Random) -> MasterData:
+    """The goods counted on the morning of `day` (*Data giacenze* = `day`, today): each item at
+    what the ledger has on hand (the sheet less what moved since its count, as `since_count`
+    reads it), some found more (goods in) or fewer (a breakage), so that each item's rise is
+    the count's alone. The day's ship run notes it (`stock-count-seen`)."""
+    if master.stock is None:
+        return master
+    with reading(ledger) as conn:
+        before = moved_since(conn, master.settings.stock_date)
+        after = moved_since(conn, day)
+    stock = tuple(replace(level, quantity=max(D(0), level.quantity - before.get(level.item, D(0))
+                                              + after.get(level.item, D(0)) + D(rng.choice([0, 0, 0, -3, 1, 2, 10]))))
+                  for level in master.stock)
+    return master.model_copy(update={"stock": stock, "settings": replace(master.settings, stock_date=day)})
+
+
+def moved_since(conn, counted: date | None) -> dict[str, Decimal]:
+    """What the DDTs moved of each item after a count dated `counted` (nothing without one)."""
+    moved: dict[str, Decimal] = {}
+    for item, quantity in since_count(conn, counted) if counted is not None else ():
+        moved[item] = moved.get(item, D(0)) + quantity
+    return moved
 
 
 def relimited(master: MasterData, rng: random.Random) -> MasterData:
@@ -169,51 +197,57 @@ all kept on hold is not among them."""
 
 
 def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int,
-              turning: random.Random | None = None) -> tuple[int, int]:
+              turning: random.Random | None = None, counting: random.Random | None = None) -> tuple[int, int]:
     """Live `days` working days in the two ledgers; returns how many orders the kept ledger
     left out of a day's plan, and how many DDTs were issued. With `turning`, proposals are
-    turned down and back to drafts too (`turn_down_some`), drawn apart from `rng` so that the
-    other seeds live the days they always did."""
+    turned down and back to drafts too (`turn_down_some`); with `counting`, on some days the
+    goods are counted that morning, the day being today (`counted_this_morning`); each drawn
+    apart from `rng` so that the other seeds live the days they always did."""
     kept, replanned = (open_ledger(url) for url in urls)
     calendar = working_calendar(master.settings, master.closures)
     day, done, rested, notes, counters = START, 0, 0, 0, [[0], [0]]
     try:
         while done < days:
             if calendar.is_working(day):
-                made = [create(master, ledger, day, with_catch_up=False) for ledger in (kept, replanned)]
-                assert [len(m.created) for m in made] == [len(made[0].created)] * 2
-                if rng.random() < 0.4:
-                    seed = rng.random()
-                    for ledger, counter in zip((kept, replanned), counters):
-                        pay_some(ledger, random.Random(seed), counter)
-                if rng.random() < 0.3:
-                    seed = rng.random()
-                    for ledger in (kept, replanned):
-                        pay_rest(ledger, random.Random(seed))
-                close_some((kept, replanned), rng)
-                if turning is not None:
-                    turn_down_some((kept, replanned), turning)
-                if rng.random() < 0.2:
-                    master = recounted(master, rng)
-                if rng.random() < 0.1:
-                    master = relimited(master, rng)
-                kwargs: dict = {"force": rng.random() < 0.15, "all_open": True, "list_kept": True}
-                if rng.random() < 0.2 and (still := open_numbers(kept)):
-                    kwargs["numbers"] = [n for n, _ in rng.sample(still, min(len(still), 2))]
-                    kwargs["all_open"] = rng.random() < 0.5
-                got = ship(master, kept, day, **kwargs)
-                want = ship(master, replanned, day, replan=True, **kwargs)
-                assert seen(got)[0] == seen(want)[0], day
-                assert got.completed == want.completed, day
-                assert held_of(got) == held_of(want), day
-                assert problems_of(got) <= problems_of(want), day
-                quiet = kept_numbers(got)
-                for code, message in problems_of(want) - problems_of(got):
-                    assert any(number in message for number in quiet) or code in CUSTOMER_WIDE, (day, message)
-                assert ledger_rows(kept) == ledger_rows(replanned), day
-                rested += len(quiet)
-                notes += len(got.notes)
-                done += 1
+                today: contextlib.AbstractContextManager = contextlib.nullcontext()
+                if counting is not None and counting.random() < 0.35:
+                    master = counted_this_morning(master, kept, day, counting)
+                    today = mock.patch.object(dates, "today_rome", lambda day=day: day)
+                with today:
+                    made = [create(master, ledger, day, with_catch_up=False) for ledger in (kept, replanned)]
+                    assert [len(m.created) for m in made] == [len(made[0].created)] * 2
+                    if rng.random() < 0.4:
+                        seed = rng.random()
+                        for ledger, counter in zip((kept, replanned), counters):
+                            pay_some(ledger, random.Random(seed), counter)
+                    if rng.random() < 0.3:
+                        seed = rng.random()
+                        for ledger in (kept, replanned):
+                            pay_rest(ledger, random.Random(seed))
+                    close_some((kept, replanned), rng)
+                    if turning is not None:
+                        turn_down_some((kept, replanned), turning)
+                    if rng.random() < 0.2:
+                        master = recounted(master, rng)
+                    if rng.random() < 0.1:
+                        master = relimited(master, rng)
+                    kwargs: dict = {"force": rng.random() < 0.15, "all_open": True, "list_kept": True}
+                    if rng.random() < 0.2 and (still := open_numbers(kept)):
+                        kwargs["numbers"] = [n for n, _ in rng.sample(still, min(len(still), 2))]
+                        kwargs["all_open"] = rng.random() < 0.5
+                    got = ship(master, kept, day, **kwargs)
+                    want = ship(master, replanned, day, replan=True, **kwargs)
+                    assert seen(got)[0] == seen(want)[0], day
+                    assert got.completed == want.completed, day
+                    assert held_of(got) == held_of(want), day
+                    assert problems_of(got) <= problems_of(want), day
+                    quiet = kept_numbers(got)
+                    for code, message in problems_of(want) - problems_of(got):
+                        assert any(number in message for number in quiet) or code in CUSTOMER_WIDE, (day, message)
+                    assert ledger_rows(kept) == ledger_rows(replanned), day
+                    rested += len(quiet)
+                    notes += len(got.notes)
+                    done += 1
             day += timedelta(1)
     finally:
         kept.engine.dispose()
@@ -227,6 +261,24 @@ def test_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed
     master = with_returns(randomized(master_of(tmp_path, seed), rng), rng)
     rested, notes = twin_days(master, twin_urls, rng, 9)
     assert rested > 0 and notes > 0
+
+
+@pytest.mark.parametrize("seed", [7, 13, 22, 40])
+def test_goods_counted_on_their_day_keep_holds_as_planning_every_order_again(tmp_path, twin_urls, seed):
+    """A desk counting the goods on the morning of some days (*Data giacenze* today, each item
+    at what the ledger had on hand give or take a few): each count wakes the holds its rise may
+    cover, and the note a ship run leaves of it (`stock-count-seen`) none."""
+    rng = random.Random(seed)
+    master = with_returns(randomized(master_of(tmp_path, seed), rng), rng)
+    rested, notes = twin_days(master, twin_urls, rng, 9, counting=random.Random(seed))
+    assert rested > 0 and notes > 0
+    ledger = open_ledger(twin_urls[0])
+    try:
+        with reading(ledger) as conn:
+            e = schema.events.c
+            assert conn.execute(select(func.count()).where(e.action == SEEN)).scalar_one() > 0
+    finally:
+        ledger.engine.dispose()
 
 
 @pytest.mark.parametrize("seed", [2, 6, 9, 15, 19])

@@ -27,6 +27,7 @@ from toolkit.core.orders import OrderStatus
 from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.stock_counts import SEEN
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
@@ -140,6 +141,39 @@ def test_an_order_ahead_voided_wakes_the_orders_behind_only_if_its_lines_cover_w
     ledger.engine.dispose()
     raised = day_of(path, desk(a001=4 + 6), MON20)
     assert SECOND in {n for note in raised.notes for n in note.orders}
+
+
+def counted(a001: int, day: date) -> MasterData:
+    """The stock counted on the morning of `day` (*Data giacenze* = `day`), A001 at `a001`."""
+    master = desk(a001=a001)
+    return master.model_copy(update={"settings": replace(master.settings, stock_date=day)})
+
+
+@pytest.mark.parametrize("rise", [5, 6])
+def test_a_count_wakes_the_orders_kept_only_by_its_rise_and_the_day_after_wakes_none(tmp_path, rome_today, rise):
+    """The goods counted on the morning of the 16th, A001 5 above what the ledger had on hand (4,
+    every DDT stored after either count): the first order, lacking 6, stays kept that day, lacking
+    1; 6 above ship it. Either way the second, lacking 16, stays kept, and on the 20th nothing
+    wakes: the ship run of the 16th noted the count (`stock-count-seen`), which woke every order
+    held for stock the next day."""
+    path, master = tmp_path / "ledger.sqlite", desk()
+    day_of(path, master, THU9)
+    day_of(path, master, MON13)
+    count = counted(4 + rise, THU16)
+    rome_today(THU16)
+    sixteenth = day_of(path, count, THU16)
+    assert (FIRST in {n for note in sixteenth.notes for n in note.orders}) is (rise == 6)
+    assert SECOND not in planned(sixteenth) and (FIRST in planned(sixteenth)) is (rise == 6)
+    ledger = open_ledger(f"sqlite:///{path}")
+    with reading(ledger) as conn:
+        noted = conn.execute(select(schema.events.c.number).where(schema.events.c.action == SEEN)).scalars().all()
+    assert noted == [THU16.isoformat()]
+    rome_today(MON20)
+    twentieth = day_of(path, count, MON20)
+    assert not {FIRST, SECOND} & planned(twentieth)
+    kept = lacks(ledger)
+    assert {n: kept[n] for n in (FIRST, SECOND) if n in kept} == ({FIRST: 1, SECOND: 11} if rise == 5 else {SECOND: 10})
+    ledger.engine.dispose()
 
 
 def test_a_ledger_of_schema_40_wakes_its_holds_on_any_return_of_their_items(tmp_path):

@@ -23,7 +23,10 @@ plan until something that holds it may have moved:
   queue), and any ledger event not known to leave stock alone (`LEAVES_STOCK`: every item);
 - short of stock, too: a new stock sheet (or count date) that leaves more of one of its items on
   hand than the sheet it was judged by (`restocked`); a desk updates the sheet whenever goods
-  come in, and each update woke every hold, a hundred thousand at L;
+  come in, and each update woke every hold, a hundred thousand at L. A count is such a sheet:
+  each item's rise is its count less what the ledger had it on hand before (`restocked_by`),
+  and the note a ship run leaves of a count dated today (`stock-count-seen`) frees nothing
+  more: it woke every hold for stock the next day (43,000 at L on 24 April, counted the 23rd);
 - and of those, only as much as it lacks (`freed_enough`): the plan says, per item short, how
   much more free stock the order needs to take some (`Held.lacks`: under *Ordine completo* all
   it still needs of the item, *Riga completa* its smallest line left, *Disponibilità* anything),
@@ -92,12 +95,14 @@ KIND_OF = {AWAITING_PAYMENT.code: HoldKind.PAYMENT, CREDIT_HELD.code: HoldKind.C
 """The reasons an order held whole is kept on hold for; any other reason plans it every day."""
 
 LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "confirmed", "invoiced", "finalized",
-                          "undone", "paid", "einvoice-file", "einvoice-zip"})
+                          "undone", "paid", "einvoice-file", "einvoice-zip", "stock-count-seen"})
 """The ledger's events that give no stock back to an order held for stock: a DDT (a return's
 lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
 takes from what the held order could not use; one numbered ahead is in `Changes.taken`),
-invoices, payments and e-invoice files. Any other event, known or new, but `FREES_ITEMS` and
-`TAKES_ITEMS`, wakes every order held for stock."""
+invoices, payments, e-invoice files, and a stock count dated today met by a ship run
+(`toolkit.ledger.stock_counts.SEEN`: a note for the warning of today's DDTs; what the count
+gives back is the sheet's rise, `restocked_by`, read when the sheet moves). Any other event,
+known or new, but `FREES_ITEMS` and `TAKES_ITEMS`, wakes every order held for stock."""
 
 FREES_ITEMS = frozenset({"closed", "voided", "rejected"})
 """The events of an order's status moved by hand that free at most that order's own items: they
