@@ -16,11 +16,15 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
+from unittest import mock
 
 from sqlalchemy import event
 from test_shipping_setbased import START, master_of, pay_some, randomized
 
+from toolkit.basics import dates
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import exposure, open_ledger
 from toolkit.services.orders import create, preview
@@ -40,6 +44,10 @@ KNOWN = {
         "figures (what is invoiced and not paid); a kept open figure per customer would bound it",
     r"^SELECT invoices\.customer, sum\(payments\.amount\) .* GROUP BY invoices\.customer":
         "every customer's payments, the other half of the same figure",
+    r"^SELECT shipped_by_day\.item, shipped_by_day\.quantity FROM shipped_by_day WHERE shipped_by_day\.delivery_date = N":
+        "what today's DDTs shipped of each item, for the warning of a count dated today that today's DDTs came "
+        "before: read once per count, by the first ship run to meet it (the runs after it find it noted), in one "
+        "pass over the kept sums per item and date, whose key is the item's",
     r"^SELECT deliveries\.customer, sum\(deliveries\.uninvoiced_euros\) .* GROUP BY deliveries\.customer":
         "every customer's goods shipped and not yet on a final invoice, when a day asks for most customers: "
         "the partial index of the DDTs still to invoice alone, a month's at most, not the DDTs' history",
@@ -52,7 +60,8 @@ def _traced_day_statements(tmp_path) -> dict[str, str]:
     """Each distinct statement (numbers and quoted values folded) → its SQL as run. The
     customers' figures are asked in batches of one (`exposure.BATCH`), so that the days take
     both ways of reading them: a batch at a time, and every customer in one pass when most are
-    asked, as at L."""
+    asked, as at L. The second day's goods are counted that morning, the day being today: its
+    ship run asks whether a run met the count already (`toolkit.ledger.stock_counts.seen`)."""
     rng = random.Random(11)
     master = randomized(master_of(tmp_path, 11), rng)
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
@@ -66,10 +75,13 @@ def _traced_day_statements(tmp_path) -> dict[str, str]:
     calendar, day, done, counter = working_calendar(master.settings, master.closures), START, 0, [0]
     while done < 4:
         if calendar.is_working(day):
-            preview(master, ledger, day)
-            create(master, ledger, day)
-            pay_some(ledger, rng, counter)
-            ship(master, ledger, day, all_open=True)
+            if done == 1:
+                master = master.model_copy(update={"settings": replace(master.settings, stock_date=day)})
+            with mock.patch.object(dates, "today_rome", lambda day=day: day) if done == 1 else nullcontext():
+                preview(master, ledger, day)
+                create(master, ledger, day)
+                pay_some(ledger, rng, counter)
+                ship(master, ledger, day, all_open=True)
             done += 1
         day += timedelta(1)
     ledger.engine.dispose()
@@ -97,3 +109,4 @@ def test_a_day_reads_no_history_but_what_is_known(tmp_path, monkeypatch):
     assert not unknown, "\n".join(f"{read}: {sql[:300]}" for sql, read in unknown.items())
     assert all(any(re.search(k, sql) for sql in scans) for k in KNOWN), "a known scan is gone: drop it from KNOWN"
     assert any("FROM holds LEFT OUTER JOIN orders" in sql for sql in statements), "the holds were read"
+    assert any("'stock-count-seen'" in sql for sql in statements.values()), "the count met was looked for"

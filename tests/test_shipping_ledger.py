@@ -474,7 +474,7 @@ def test_a_desk_that_counts_each_morning_is_not_told_at_its_later_ship_runs(mast
     looked: list[str] = []
 
     def lookup(conn, cursor, statement, parameters, context, many):
-        if "stock-count-seen" in str(parameters) and statement.lstrip().upper().startswith("SELECT"):
+        if "stock-count-seen" in f"{statement} {parameters}" and statement.lstrip().upper().startswith("SELECT"):
             looked.append(statement)
 
     event.listen(ledger.engine, "before_cursor_execute", lookup)

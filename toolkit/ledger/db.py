@@ -1209,6 +1209,15 @@ def _add_commission_settlements(conn: Connection) -> None:
 MIGRATIONS[43] = _add_commission_settlements
 
 
+def _index_counts_seen(conn: Connection) -> None:
+    """The stock counts a ship run met are found by their day (`schema.counts_seen_index`), not
+    by reading the event log whole."""
+    schema.counts_seen_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[44] = _index_counts_seen
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

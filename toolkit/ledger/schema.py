@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 43
+SCHEMA_VERSION = 44
 
 metadata = MetaData()
 
@@ -475,6 +475,19 @@ events = Table(
     Column("number", String(40)),
     Column("detail", Text),
 )
+
+counts_seen = events.c.action == literal_column("'stock-count-seen'")
+"""The events noting a stock count a ship run met (`toolkit.ledger.stock_counts.SEEN`): the
+condition of `counts_seen_index`, which `stock_counts.seen` repeats as it is (written out, not
+bound) for SQLite and PostgreSQL to read the index."""
+
+counts_seen_index = Index("ix_events_counts_seen", events.c.number, sqlite_where=counts_seen,
+                          postgresql_where=counts_seen)
+"""The counts met, by their day: every ship run on a day whose count is dated that day asks
+whether one met it already, and read the whole event log to say so, a row per order made,
+shipped, invoiced since the ledger began (286,000 by 23 April at L, 18 ms a run; a year's,
+twelve times that). The other reads of the log go by its id, the events since the holds'
+marks: an index by action would lead SQLite through every order ever made (schema 44)."""
 
 printings = Table(
     "printings", metadata,

@@ -29,9 +29,9 @@ def count_digest(levels: Iterable[tuple[str, Decimal]]) -> str:
 
 
 def seen(conn: Connection, day: date, digest: str) -> bool:
-    """Whether a ship run already met this count dated `day`."""
+    """Whether a ship run already met this count dated `day` (by `schema.counts_seen_index`)."""
     e = schema.events.c
-    return conn.execute(select(e.id).where(e.action == SEEN, e.document == "stock", e.number == day.isoformat(),
+    return conn.execute(select(e.id).where(schema.counts_seen, e.document == "stock", e.number == day.isoformat(),
                                            e.detail == digest).limit(1)).first() is not None
 
 
