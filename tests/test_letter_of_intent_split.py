@@ -162,7 +162,7 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
     _back_to_41(ledger)
     with reading(ledger) as conn:
         assert "part" not in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 43
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
     assert _rows(ledger) == before and [part for _, part, _ in _stored_parts(ledger)] == [0]
     with reading(ledger) as conn:
         found = inspect(conn)
