@@ -269,6 +269,19 @@ def test_a_cells_float_is_quoted_as_the_sheet_shows_it():
     assert refused.message("en").startswith("“150.5%” is not a percentage")
 
 
+def test_a_cells_number_of_sixteen_digits_is_quoted_with_its_exponent_not_as_python_prints_it():
+    """A number from 10^15 to 10^16 (a 16-digit code pasted in *Quantità*) is kept with its exponent, as larger
+    ones are: Python prints it without one, and the message quoted «1234567890123456.0», a decimal point and all."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "C2", 1234567890123456.0)
+    [problem] = check(minimal.workbook(sheets)).problems
+    assert (problem.cell, problem.code) == ("C2", "number-out-of-range")
+    assert problem.message("it").startswith("«1,23456789012346e+15» è fuori dai limiti")
+    assert problem.message("en").startswith("“1.23456789012346e+15” is out of range")
+    _, refused = read_cell(UnitPrice, -1e15, Location("Ordine", "C8"))
+    assert refused.message("it").startswith("«-1e+15» è fuori dai limiti")
+
+
 @pytest.mark.parametrize("typed", ["15 ago", "15 agosto", "15 Ago.", "15-ago"])
 def test_a_patron_saints_day_is_read_with_the_months_italian_name(typed):
     """*Santo patrono* took «07/12» alone: «15 ago», «15 agosto», «15 Ago.» were refused as no day/month, though dates

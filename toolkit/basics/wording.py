@@ -268,16 +268,19 @@ _SHOWN_IN_FULL = 1e15
 def _float_shown(value: float, lang: str) -> str:
     """A cell's float as the sheet shows it: to Excel's 15 significant digits, in full with the
     reader's comma and thousands dot. Python's own forms reached the messages: a price typed
-    -0,0000001 was quoted «-1e-07», a formula's 0,3 «0,30000000000000004».
+    -0,0000001 was quoted «-1e-07», a formula's 0,3 «0,30000000000000004». One too large for
+    that keeps its exponent, to the same digits and with the reader's comma: Python prints one
+    below 10^16 without it, and a 16-digit code was quoted «1234567890123456.0».
 
     >>> _float_shown(-1e-07, "it"), _float_shown(0.1 * 3, "it"), _float_shown(1048576.0, "it"), _float_shown(2.5, "en")
     ('-0,0000001', '0,3', '1.048.576', '2.5')
-    >>> _float_shown(1e20, "it"), _float_shown(float("nan"), "it")
-    ('1e+20', 'nan')
+    >>> _float_shown(1e20, "it"), _float_shown(1234567890123456.0, "it"), _float_shown(float("nan"), "it")
+    ('1e+20', '1,23456789012346e+15', 'nan')
     """
-    if not (value == value and abs(value) < _SHOWN_IN_FULL):  # NaN, the infinities and barcodes keep Python's form
-        return repr(value)
-    return number(_as_typed(Decimal(format(value, f".{EXCEL_DIGITS}g"))), lang)
+    typed = format(value, f".{EXCEL_DIGITS}g")
+    if not (value == value and abs(value) < _SHOWN_IN_FULL):  # NaN, the infinities and barcodes keep the exponent
+        return typed.replace(".", ",") if lang == "it" else typed
+    return number(_as_typed(Decimal(typed)), lang)
 
 
 def _as_typed(value: Decimal) -> Decimal:
