@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from test_guard import xlsb_record as record
 
+from toolkit.basics.cells import SHEET_ROWS
+from toolkit.basics.problems import UnusableInput
 from toolkit.intake.sources import read_vetted
 
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -73,6 +75,18 @@ def test_an_xlsb_says_its_error_and_percent_cells(tmp_path):
     assert regole.errors == ((2, 2, "#N/A"), (3, 1, "#DIV/0!"))
     assert regole.percents == frozenset({(1, 2), (2, 1)}), "B1 (0%) and A2 (0.0 pct%), not the General A1"
 
+
+
+def test_an_xlsb_row_past_excels_last_is_refused_naming_its_tab(tmp_path):
+    """The guard's row check on an .xlsb named the sheet by its part, «xl/worksheets/sheet1.bin», where calamine would
+    have read row 1,048,577 of «Regole»: the workbook part is binary, and its tab names were looked for as XML."""
+    sheet = row(0) + cell(5, 0, 0, struct.pack("<d", 1.0)) + row(SHEET_ROWS) + cell(5, 0, 0, struct.pack("<d", 2.0))
+    with pytest.raises(UnusableInput) as refused:
+        read_vetted(xlsb(tmp_path / "regole.xlsb", sheet))
+    problem = refused.value.problem
+    assert problem.code == "file-sheet-too-many-rows"
+    assert "nel foglio «Regole» dati alla riga 1.048.577, oltre l'ultima riga" in problem.message("it")
+    assert "in its sheet “Regole” at row 1,048,577, past" in problem.message("en")
 
 def _panicking_xls(tmp_path: Path) -> Path:
     """An .xls whose NAME record is cut to 3 bytes: calamine panics (`index out of bounds`)."""

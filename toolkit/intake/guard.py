@@ -832,11 +832,22 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
         rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
     if rows * columns > MAX_SHEET_CELLS:
         raise _refuse(
-            FILE_SHEET_TOO_LARGE, path, sheet=_sheet_names(zf, workbook).get(part, part), cell=address(rows, columns),
+            FILE_SHEET_TOO_LARGE, path, sheet=_tab_name(zf, workbook, part, records), cell=address(rows, columns),
             cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
         )
     if found[0] > SHEET_ROWS:
-        raise too_many_rows(path, _sheet_names(zf, workbook).get(part, part), found[0])
+        raise too_many_rows(path, _tab_name(zf, workbook, part, records), found[0])
+
+
+def _tab_name(zf: zipfile.ZipFile, workbook: str, part: str, records: bool) -> str:
+    """The name on the tab of a sheet part the guard refuses, the part's own when it has none: an
+    .xlsb's (`records`) from its binary workbook part (`xlsb_sheet_parts`), where reading it as
+    XML found none and the refusal named `xl/worksheets/sheet1.bin`."""
+    try:
+        names = xlsb_sheet_parts(zf) if records else _sheet_names(zf, workbook)
+    except UnusableInput:
+        return part
+    return names.get(part, part)
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
