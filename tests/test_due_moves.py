@@ -110,6 +110,8 @@ def test_a_desk_writes_the_excluded_months_by_name_or_number_and_the_day_or_mont
     ("gen-dic", 10, "K2", "every-month-excluded"),
     ("ago", 32, "L2", "not-a-due-day"),
     ("ago", "metà", "L2", "not-a-due-day"),
+    ("ago", "10 set", "L2", "day-of-month-names-a-month"),  # the day alone holds for every excluded month
+    ("ago", date(2026, 9, 10), "L2", "day-of-month-names-a-month"),  # «10/09» typed: Excel made it a date
     ("ago", None, "K2", "excluded-months-without-day"),
 ])
 def test_excluded_months_a_due_cannot_leave_are_refused_at_their_cell(months, day, cell, code):
