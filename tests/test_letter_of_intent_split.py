@@ -68,14 +68,15 @@ def test_a_preview_a_draft_its_undo_and_its_finalizing_split_the_line_alike(ledg
                 if x.customer == "C002"]
 
 
-def _returning(returned: int):
-    """`_master(90)`'s April deliveries only, and C002 giving back `returned` kg of A001 on 20 May."""
-    s = _sheets(90)
+def _returning(returned: int, s: dict | None = None):
+    """`_master(90)`'s April deliveries only (or those of sheets `s`), and C002 giving back
+    `returned` kg of A001 on 20 May."""
+    s = _sheets(90) if s is None else s
     for row in s["Modelli ordine"][1:]:
         row[11] = date(2026, 4, 30)
     s["Modelli ordine"].append(["T030", "C002", None, None, "Mensile giorno", None, None, 20, None, None,
                                 date(2026, 5, 1), date(2026, 5, 31), "Reso"])
-    s["Righe modello"].append(["T030", "A001", returned, None, None])
+    s["Righe modello"].append(["T030", "A001", returned, s["Righe modello"][2][3], None])
     books = check(minimal.workbook(s)).master
     assert books is not None
     return books
@@ -177,3 +178,60 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
         _twice(ledger, 0)
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("129.50")}
+
+
+def test_a_line_split_at_a_six_decimal_price_adds_up_to_its_ddt_line_each_part_quantity_times_price(ledger, tmp_path):
+    """4 kg at 18.333333 € (73.33 €) on the 20th, 44.50 € left of the letter: 2 kg fit. Each half
+    is 2 × 18.333333 = 36.67 €, yet the two must add up to the DDT line's 73.33 €: the part with
+    VAT is 36.67 € at the line's price, the part within 36.66 € priced at what that amount makes
+    of its quantity (18.33 €), as a credit note's rest of a line is, so the register's lines, a
+    live ROUND(qty*price,2) recalculated, say the amounts the ledger keeps."""
+    import openpyxl
+
+    from toolkit.core.lines import line_amount
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.invoicing import write_workbook
+
+    s = _sheets(100)
+    s["Righe modello"][2] = ["T020", "A001", 4, 18.333333, None]
+    books = check(minimal.workbook(s)).master
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    with reading(ledger) as conn:
+        [stored] = [x for x in load_invoices(conn) if x.number == invoice.number]
+    _, within, beyond = [line for line in stored.lines if line.order_line_id is not None]
+    assert [(x.quantity, x.amount, x.vat_nature) for x in (within, beyond)] == [
+        (2, D("36.66"), "N3.5"), (2, D("36.67"), None)]
+    assert (within.unit_price, beyond.unit_price) == (D("18.33"), D("18.333333"))
+    assert within.amount + beyond.amount == line_amount(D(4), D("18.333333")) == D("73.33")
+    assert [line_amount(x.quantity, x.unit_price) for x in stored.lines] == [x.amount for x in stored.lines]
+    register = openpyxl.load_workbook(write_workbook(tmp_path, books, [stored], "x", "it")[0], data_only=True)
+    rows = [r for r in register["Righe"].iter_rows(min_row=2, values_only=True) if stored.number in r]
+    recalculated = [(line_amount(D(str(quantity)), D(str(price))), D(str(amount))) for *_, quantity, price, amount, _, _
+                    in rows]
+    assert len(recalculated) == 4 and all(found == kept for found, kept in recalculated), recalculated
+
+
+def test_a_return_of_a_line_split_at_a_six_decimal_price_takes_back_its_taxed_part_first(ledger):
+    """The 20th's 4 kg at 18.333333 € split 2 kg N3.5 and 2 kg at 22 % (the cents of rounding
+    landing on one part): 2 kg given back in May at the same price are the part with VAT, credited
+    at 22 % for what it charged, not capped nor warned for a price above the invoice's, and the
+    letter keeps what April's invoice used of it."""
+    s = _sheets(100)
+    s["Righe modello"][2] = ["T020", "A001", 4, 18.333333, None]
+    books = _returning(2, s)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    _, within, beyond = [line for line in april.lines if line.order_line_id is not None]
+    with reading(ledger) as conn:
+        used = letters_used(conn, ["C002"])
+    assert used == {PROTOCOL: D("55.50") + within.amount}
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error or p.code == "return-priced-above-invoice"], [
+        str(p) for p in may.problems]
+    [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(line.quantity, line.amount, line.vat_rate, line.vat_nature) for line in note.lines] == [
+        (D(-2), -beyond.amount, D(22), None)]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == used

@@ -42,7 +42,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
@@ -52,7 +52,7 @@ from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
-from toolkit.core.lines import UNIT_PRICE_PLACES, line_amount
+from toolkit.core.lines import line_amount, priced_from
 from toolkit.core.vat import RateKey, VatLine, rate_key, rate_text, totals, vat_summary
 from toolkit.model.parties import Parties
 
@@ -1058,7 +1058,7 @@ def _priced(line: InvoiceLine, amount: Decimal) -> InvoiceLine:
     rest of an invoice line that partial notes took cents of, each rounding its own amount, so
     that its quantity × unit price still rounds to its amount (SDI's 00423, the print's
     `ROUND(qty*price,2)`)."""
-    return replace(line, amount=amount, unit_price=(amount / line.quantity).quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP))
+    return replace(line, amount=amount, unit_price=priced_from(line.quantity, amount))
 
 
 def _with_lines(note: Invoice, lines: tuple[InvoiceLine, ...]) -> Invoice:

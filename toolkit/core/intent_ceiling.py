@@ -36,7 +36,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.wording import Agreed
 from toolkit.core.delivery_rate import off_key, rates_on
-from toolkit.core.lines import DocumentLine, line_amount
+from toolkit.core.lines import DocumentLine, line_amount, priced_from
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData
@@ -411,13 +411,21 @@ def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | N
 
 def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     """The line crossing a ceiling with `left` still under it, as its part within (the most whole
-    units whose amount fits in `left`, at the line's unit price) and the rest (the other units,
-    its amount the line's less the part's, so the two add up to the DDT line); None when not
+    units that fit in `left`) and the rest (the other units, at the line's unit price and of
+    its amount, as any line). The part within is the line's amount less the rest's, so the two
+    add up to the DDT line, each its quantity × price rounded as any line's: when a price of
+    six decimals rounds the two to another cent, the part within is priced at what its amount
+    makes of its units (`priced_from`). The cent goes to the part within, not the one with VAT:
+    a return at the line's price takes back first what was sold at least at its price
+    (`toolkit.core.credit_notes.take_back`), and it is to be the part with VAT. None when not
     even one unit fits, or the line holds no more than the units that would.
 
     >>> line = ("A001", "Caffè", "kg", Decimal(5), Decimal("18.50"), Decimal("92.50"), Decimal(0), "N3.5", 7, 9)
     >>> [(x[3], x[5]) for x in split_at(line, Decimal("40.00"))]
     [(Decimal('2'), Decimal('37.00')), (Decimal('3'), Decimal('55.50'))]
+    >>> fine = line[:4] + (Decimal("18.501"), Decimal("92.51")) + line[6:]     # 5 × 18.501 = 92.505: 92.51
+    >>> [(x[3], x[4], x[5]) for x in split_at(fine, Decimal("40.00"))]
+    [(Decimal('2'), Decimal('18.505000'), Decimal('37.01')), (Decimal('3'), Decimal('18.501'), Decimal('55.50'))]
     >>> split_at(line, Decimal("18.49")), split_at(line[:3] + (Decimal("0.8"),) + line[4:], Decimal("15"))
     (None, None)
     """
@@ -425,12 +433,15 @@ def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     if price <= 0 or left <= 0:
         return None
     units = (left / price).to_integral_value(ROUND_FLOOR)
-    while units > 0 and line_amount(units, price) > left:
+    while units > 0 and amount - line_amount(quantity - units, price) > left:
         units -= 1
     if units <= 0 or units >= quantity:
         return None
-    inside = line_amount(units, price)
-    return (*line[:3], units, price, inside, *line[6:]), (*line[:3], quantity - units, price, amount - inside, *line[6:])
+    rest = quantity - units
+    beyond = line_amount(rest, price)
+    inside = amount - beyond
+    return ((*line[:3], units, price if line_amount(units, price) == inside else priced_from(units, inside), inside,
+             *line[6:]), (*line[:3], rest, price, beyond, *line[6:]))
 
 
 def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey | None]

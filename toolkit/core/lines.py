@@ -17,7 +17,7 @@ read back from the ledger takes the amount stored with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.limits import UNIT_PRICE_PLACES as UNIT_PRICE_PLACES
 from toolkit.basics.money import cents
@@ -46,3 +46,16 @@ class DocumentLine:
 def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     """Line amount = quantity × net unit price, rounded half-up to cents (DESIGN invariant)."""
     return cents(quantity * unit_price)
+
+
+def priced_from(quantity: Decimal, amount: Decimal) -> Decimal:
+    """The unit price (six decimals) that `amount` makes of `quantity`: for a line whose amount
+    is not its quantity × price, a part of a line whose cents were rounded on the other part
+    (a credit note's rest of a line, a line split across a letter of intent's ceiling), so that
+    its quantity × this price rounds to its amount again, up to 10,000 units (SDI's 00423, the
+    workbook's `ROUND(qty*price,2)`).
+
+    >>> priced_from(Decimal(2), Decimal("36.66")), line_amount(Decimal(2), Decimal("18.333333"))
+    (Decimal('18.330000'), Decimal('36.67'))
+    """
+    return (amount / quantity).quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP)
