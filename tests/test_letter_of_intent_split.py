@@ -235,3 +235,18 @@ def test_a_return_of_a_line_split_at_a_six_decimal_price_takes_back_its_taxed_pa
         (D(-2), -beyond.amount, D(22), None)]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == used
+
+
+def test_the_part_within_takes_every_unit_whose_amount_in_cents_fits_what_the_letter_left(ledger):
+    """4 kg at 18.501 € on the 20th, 37.00 € left of the letter: 2 kg cost 37.002 €, a line of
+    37.00 € as any line rounds it, which fits exactly; so 2 kg go N3.5 and the letter is used
+    to its 92.50 €, not 1 kg with 18.50 € of it left unused."""
+    s = _sheets(D("92.50"))
+    s["Righe modello"][2] = ["T020", "A001", 4, 18.501, None]
+    books = check(minimal.workbook(s)).master
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    assert [(line.quantity, line.amount, line.vat_nature) for line in invoice.lines if line.order_line_id] == [
+        (3, D("55.50"), "N3.5"), (2, D("37.00"), "N3.5"), (2, D("37.00"), None)]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("92.50")}

@@ -411,8 +411,10 @@ def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | N
 
 def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     """The line crossing a ceiling with `left` still under it, as its part within (the most whole
-    units that fit in `left`) and the rest (the other units, at the line's unit price and of
-    its amount, as any line). The part within is the line's amount less the rest's, so the two
+    units that fit in `left`, counted on amounts in cents: the rest carries at least the line's
+    amount less `left`, so its quantity × price is no less than that less half a cent) and the
+    rest (the other units, at the line's unit price and of its amount, as any line). The part
+    within is the line's amount less the rest's, so the two
     add up to the DDT line, each its quantity × price rounded as any line's: when a price of
     six decimals rounds the two to another cent, the part within is priced at what its amount
     makes of its units (`priced_from`). The cent goes to the part within, not the one with VAT:
@@ -426,13 +428,16 @@ def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     >>> fine = line[:4] + (Decimal("18.501"), Decimal("92.51")) + line[6:]     # 5 × 18.501 = 92.505: 92.51
     >>> [(x[3], x[4], x[5]) for x in split_at(fine, Decimal("40.00"))]
     [(Decimal('2'), Decimal('18.505000'), Decimal('37.01')), (Decimal('3'), Decimal('18.501'), Decimal('55.50'))]
+    >>> four = line[:3] + (Decimal(4), Decimal("18.501"), Decimal("74.00")) + line[6:]   # 74.004: 74.00
+    >>> [(x[3], x[4], x[5]) for x in split_at(four, Decimal("37.00"))]     # 2 kg are 37.00 €, though 37 ÷ 18.501 < 2
+    [(Decimal('2'), Decimal('18.501'), Decimal('37.00')), (Decimal('2'), Decimal('18.501'), Decimal('37.00'))]
     >>> split_at(line, Decimal("18.49")), split_at(line[:3] + (Decimal("0.8"),) + line[4:], Decimal("15"))
     (None, None)
     """
     quantity, price, amount = line[3], line[4], line[5]
     if price <= 0 or left <= 0:
         return None
-    units = (left / price).to_integral_value(ROUND_FLOOR)
+    units = (quantity - (amount - left - CENT / 2) / price).to_integral_value(ROUND_FLOOR)
     while units > 0 and amount - line_amount(quantity - units, price) > left:
         units -= 1
     if units <= 0 or units >= quantity:
