@@ -376,8 +376,9 @@ def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_pa
         ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'invoice_lines'")).scalar_one()
     fresh.engine.dispose()
     v4_ddl = ddl.replace("order_line_id INTEGER,", "order_line_id INTEGER NOT NULL,").replace(
-        "credits_line_id INTEGER,", "")
-    assert v4_ddl != ddl and "credits_line_id" not in v4_ddl
+        "credits_line_id INTEGER,", "").replace("part INTEGER DEFAULT '0' NOT NULL,", "").replace(
+        "PRIMARY KEY (id),", "PRIMARY KEY (id), UNIQUE (delivery_line_id),")
+    assert "credits_line_id" not in v4_ddl and " part " not in v4_ddl and "UNIQUE (delivery_line_id)" in v4_ddl
     v4_columns = ("id, invoice_id, line_no, delivery_line_id, order_line_id, item, description, unit, quantity, "
                   "unit_price, amount, vat_rate, vat_nature")
     url = older_ledger(
@@ -404,7 +405,9 @@ def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_pa
         order_line = next(c for c in found.get_columns("invoice_lines") if c["name"] == "order_line_id")
         assert order_line["nullable"]
         assert {i["name"] for i in found.get_indexes("invoice_lines")} == {
-            "ix_invoice_lines_invoice_id", "ix_invoice_lines_order_line_delivery", "ix_invoice_lines_credits"}
+            "ix_invoice_lines_invoice_id", "ix_invoice_lines_order_line_delivery", "ix_invoice_lines_credits",
+            "uq_invoice_lines_delivery_part"}
+        assert not found.get_unique_constraints("invoice_lines")
         assert conn.execute(text("SELECT count(*), count(order_line_id) FROM invoice_lines")).one() == (2, 2)
         [invoice] = load_invoices(conn)
         orders = load_orders(conn)
