@@ -390,10 +390,17 @@ def test_a_return_dated_before_the_count_and_stored_after_it_is_told_where_stock
 
 def test_the_warning_names_the_first_ten_items_and_counts_the_rest():
     """A day's DDTs at M stored late moved 1,325 items: all named, the message was 13,227
-    characters, and Excel's box shows 1,024."""
+    characters, and Excel's box shows 1,024. The rest are counted as items: «A010 10 e altri
+    2» read as two more pieces of A010."""
     from toolkit.services.dated_before_count import Moved
 
     moved = Moved(tuple((f"A{n:03d}", D(n)) for n in range(1, 13)) + (("R001", D(-2)),), 3)
     assert moved.shown("it").startswith("e la merce è tolta dalle giacenze contate (A001 1, A002 2, A003 3, A004 4, "
-                                        "A005 5, A006 6, A007 7, A008 8, A009 9, A010 10 e altri 2), come uscita dopo "
-                                        "la conta, e quella resa è aggiunta (R001 2), come rientrata dopo la conta.")
+                                        "A005 5, A006 6, A007 7, A008 8, A009 9, A010 10 e altri 2 articoli), come "
+                                        "uscita dopo la conta, e quella resa è aggiunta (R001 2), come rientrata dopo "
+                                        "la conta.")
+    many = Moved(tuple((f"A{n:03d}", D(1)) for n in range(1, 25)), 3)
+    assert "(A001 1, A002 1, A003 1, A004 1, A005 1, A006 1, A007 1, A008 1, A009 1, A010 1 and 14 more items)" \
+        in many.shown("en")
+    assert "A010 1 e altri 14 articoli)" in many.shown("it")
+    assert "A010 1 e un altro articolo)" in Moved(tuple((f"A{n:03d}", D(1)) for n in range(1, 12)), 1).shown("it")
