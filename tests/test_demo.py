@@ -175,8 +175,14 @@ def _sheet_names(folder):
 
 def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
     """A run killed after the ledger's commit but before a file: the rerun creates nothing, and
-    still every document the ledger holds for a day gets its file, the same as the first."""
+    still every document the ledger holds for a day gets its file, the same as the first. The
+    month's printable invoices are recorded printed once their file is written, so a run killed
+    before that file left them unprinted: the rerun prints them as originals, as the first run
+    would have (a file deleted after it was printed is a reprint, *COPIA*)."""
+    from sqlalchemy import delete
     from xlsx_reference import differences
+
+    from toolkit.ledger.db import writing
 
     out = tmp_path / "demo"
     run_demo(out)
@@ -187,6 +193,10 @@ def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
     for i, path in enumerate(lost):
         shutil.copy(path, originals / f"{i}-{path.name}")
         path.unlink()
+    ledger = open_ledger(None, out / "anagrafiche.xlsx")
+    with writing(ledger) as conn:
+        conn.execute(delete(schema.printings).where(schema.printings.c.document == "invoice"))
+    ledger.engine.dispose()
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
     for i, path in enumerate(lost):
