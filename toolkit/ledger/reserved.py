@@ -24,7 +24,7 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, delete, func, insert, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, case, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from toolkit.basics.vocab import DocumentType
@@ -134,13 +134,29 @@ def _insert(conn: Connection, which: ColumnElement[bool], *, kept: bool = False,
             .select_from(schema.order_lines.join(PLACED, o.id == ol.order_id))
             .where(which, *HOLDING_ORDER, left > 0))
     if summed:
-        held = held.group_by(ol.item, ol.order_id, *PLACE)
+        held = held.group_by(ol.item, *PLACE, ol.order_id)
+    held = _in_key_order(conn, held)
     columns = [column.name for column in KEY] + ["quantity"]
     if not kept:
         conn.execute(insert(schema.reserved).from_select(columns, held))
         return
     dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(schema.reserved).from_select(columns, held).on_conflict_do_nothing(index_elements=KEY))
+
+
+def _in_key_order(conn: Connection, held: Select[Any]) -> Select[Any]:
+    """The rows `_insert` selects, handed to SQLite in the table's key order (item, place,
+    order), where the table is stored in that order (`WITHOUT ROWID`): each page of the queues
+    then takes its new rows in one visit. In the lines' order (by order id) a day's new orders
+    on a ledger of three weeks at L put their 51,000 rows into the queues of 20,000 items in
+    turn, each row a descent to a page of another item; on the ledger of 1-22 April, the 23rd's
+    rows took 0.26-0.31 s of CPU that way and 0.14-0.19 s sorted first. Summed rows come out of
+    their grouping in this order already (its terms are the key's), so the sort is the
+    grouping's. PostgreSQL keeps the table in a heap beside its key's index and takes the rows
+    as they come."""
+    if conn.dialect.name != "sqlite":
+        return held
+    return held.order_by(ol.item, *PLACE, ol.order_id)
 
 
 @cache
