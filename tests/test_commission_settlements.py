@@ -17,6 +17,7 @@ from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa
 from test_commissions_credited import AGENT, invoiced_april
 from test_invoicing import APRIL
 
+from toolkit.basics.problems import errors
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.commission_statements import CommissionStatement
 from toolkit.ledger import schema
@@ -157,3 +158,15 @@ def test_settle_and_reprint_answer_in_json(desk, capsys):  # noqa: F811 - fixtur
     code, again = toolkit(["commissions", str(workbook), *period, "--out", str(folder / "p3"), "--reprint"], capsys)
     valid("commissions", again)
     assert code == 0 and again["statements"] == settled["statements"] and len(again["files"]) == len(settled["files"])
+
+
+def test_an_agency_with_a_long_name_is_settled_and_reprinted(ledger, invoiced, tmp_path):
+    """An agent's name is as long as *Agenti clienti* writes it: a 75-character agency's was
+    refused by PostgreSQL (a 60-character column) with a traceback, nothing settled."""
+    agency = "Agenzia Rappresentanze Commerciali Bianchi & Rossi di Marco Bianchi S.a.s."
+    master = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=agency) for c in invoiced.customers)})
+    done = commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    assert not errors(done.problems) and [s.agent for s in done.issued] == [agency]
+    assert [row[0] for row in _settled(ledger)] == [agency]
+    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again")
+    assert [(s.agent, s.total) for s in again.statements] == [(agency, D("50.00"))]

@@ -623,7 +623,7 @@ writes again; NULL for a settlement stored before schema 40, whose statement was
 commission_settlements = Table(
     "commission_settlements", metadata,
     Column("id", Integer, primary_key=True),
-    Column("agent", String(60), nullable=False, index=True),
+    Column("agent", Text, nullable=False, index=True),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
     Column("settled_on", Date, nullable=False),
@@ -638,7 +638,8 @@ commission_settlements = Table(
 its base and total, and the statement as it printed (`toolkit.core.commission_statements`,
 JSON), which `--reprint` writes again. A period overlapping one settled for the agent is
 refused before anything is stored (`toolkit.ledger.commission_settlements.overlapping`); the
-unique key holds the same start twice out even so."""
+unique key holds the same start twice out even so. `agent` is the name *Provvigioni* and
+*Agenti clienti* write, of any length (an agency's can pass 60 characters), hence text."""
 
 holds = Table(
     "holds", metadata,
