@@ -14,7 +14,7 @@ import pytest
 from factories import source
 from sqlalchemy import func, inspect, select, text, update
 from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa: F401 - fixtures
-from test_commissions_credited import AGENT, invoiced_april
+from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
 from test_invoicing import APRIL
 
 from toolkit.basics.problems import errors
@@ -127,6 +127,20 @@ def test_a_credit_note_recorded_after_the_settlement_in_its_period_is_named(ledg
     again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
     assert _codes(again.problems) == ["commission-recorded-after-settling"]
     assert [s.total for s in again.statements] == [D("50.00")]
+
+
+def test_a_payment_recorded_after_the_settlement_is_named_in_the_readers_language(ledger, tmp_path):
+    """A payment of 20 May typed in once May was settled on a collected base: June's preview
+    names it as a payment in the reader's language, where both read «FT-2026-00001 (incasso /
+    payment)»: English in an Italian message."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _pay(ledger, date(2026, 5, 4), "610.00")
+    commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2))
+    _pay(ledger, date(2026, 5, 20), "610.00")
+    [late] = [p for p in commissions.compute(ledger, master, *JUNE).problems
+              if p.code == "commission-recorded-after-settling"]
+    assert "è registrato dopo la liquidazione (incasso su FT-2026-00001):" in late.message("it")
+    assert "was recorded after the settlement (payment on FT-2026-00001):" in late.message("en")
 
 
 def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):

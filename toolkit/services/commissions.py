@@ -226,13 +226,29 @@ def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decim
         found.append(RECORDED_AFTER_SETTLING(
             None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
             settled_on=f"{x.settled_on:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat(),
-            numbers=first_numbers([number if what == "document" else f"{number} (incasso / payment)"
-                                   for number, what in late]),
+            numbers=RecordedLate(tuple(late)),
             count=Counted(n, ("documento o incasso", "documenti o incassi"), ("document or payment",
                                                                             "documents or payments")),
             are=Agreed(n, ("è", "sono"), ("was", "were")), o_i=Agreed(n, ("o", "i"), ("", "")),
             them=Agreed(n, ("lo", "li"), ("it", "them"))))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedLate:
+    """What a late-recorded warning names, in the reader's language: a document by its number,
+    a payment as the one on its document's.
+
+    >>> RecordedLate((("NC-2026-00001", "document"), ("FT-2026-00001", "payment"))).shown("it")
+    'NC-2026-00001, incasso su FT-2026-00001'
+    """
+
+    found: tuple[tuple[str, str], ...]
+    """(the document's number, "document" or "payment")"""
+
+    def shown(self, lang: str) -> str:
+        on = "payment on" if lang == "en" else "incasso su"
+        return first_numbers([number if what == "document" else f"{on} {number}" for number, what in self.found])
 
 
 @dataclass(frozen=True)
