@@ -19,6 +19,8 @@ from test_invoicing import APRIL
 
 from toolkit.basics.problems import errors
 from toolkit.basics.vocab import CommissionBase
+from toolkit.cli.output import to_jsonable
+from toolkit.cli.rebates import statement_json
 from toolkit.core.commission_statements import CommissionStatement
 from toolkit.ledger import schema
 from toolkit.ledger.db import migrate, reading, writing
@@ -141,6 +143,22 @@ def test_a_payment_recorded_after_the_settlement_is_named_in_the_readers_languag
               if p.code == "commission-recorded-after-settling"]
     assert "è registrato dopo la liquidazione (incasso su FT-2026-00001):" in late.message("it")
     assert "was recorded after the settlement (payment on FT-2026-00001):" in late.message("en")
+
+
+def test_a_reprint_of_two_settled_months_says_each_statements_period_in_json(ledger, invoiced, tmp_path):
+    """April and May settled, May's statement holding a note of 5 May: the reprint of both gives
+    the agent twice, each statement with its own period, where the JSON told them apart by
+    nothing (its "from" and "to" are the span asked)."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    commissions.compute(ledger, invoiced, *MAY, settle=True, today=date(2026, 6, 2))
+    again = commissions.reprint(ledger, invoiced, FIRST, MAY[1], tmp_path / "again")
+    reply = [statement_json(s) for s in again.statements]
+    assert [(j["agent"], j["from"], j["to"], j["total"]) for j in reply] == [
+        (AGENT, FIRST, LAST, D("50.00")), (AGENT, *MAY, D("-10.00"))]
+    valid("commissions", to_jsonable({"ok": True, "exit_code": 0, "problems": [], "from": FIRST, "to": MAY[1],
+                                      "settled": True, "statements": reply, "files": again.files}))
 
 
 def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):

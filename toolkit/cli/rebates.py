@@ -114,7 +114,7 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
 
 
 def statement_json(s: CommissionStatement) -> dict[str, Any]:
-    return {"agent": s.agent, "base": s.base, "total": s.total,
+    return {"agent": s.agent, "from": s.first, "to": s.last, "base": s.base, "total": s.total,
             "rules": [{"rule": code, "base": base, "rate": rate} for code, base, rate in s.rates],
             "rows": [{"invoice": r.number, "kind": r.kind, "date": r.day, "customer": r.customer, "rule": r.rule,
                       "base": r.base, "share": r.share, "rate": r.rate, "commission": r.commission,

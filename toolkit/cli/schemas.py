@@ -178,7 +178,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "commissions": {
         "from": DATE, "to": DATE, "settled": BOOL,
         "statements": array(record(
-            agent=TEXT, base=DECIMAL, total=DECIMAL,
+            agent=TEXT, base=DECIMAL, total=DECIMAL, **{"from": DATE, "to": DATE},
             rules=array(record(rule=TEXT, base=DECIMAL, rate=DECIMAL)),
             rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note", "debit-note"]}, date=DATE, customer=TEXT,
                               rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL,
