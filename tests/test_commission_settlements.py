@@ -80,6 +80,26 @@ def test_a_preview_records_nothing_and_a_period_not_over_is_not_settled(ledger, 
     assert _settled(ledger) == [] and not (tmp_path / "early").exists()
 
 
+def test_a_preview_of_a_settled_period_says_its_statements_are_not_the_settled_ones(ledger, invoiced, tmp_path):
+    """April settled at 5 %, the rate raised to 9 % since: a preview of April writes 90.00 € where
+    the agent was handed 50.00 €, and said nothing of the settlement; it names it now, with the
+    reprint that gives the settled statements back. May's preview, settled for nobody, does not."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    raised = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D(9)),)})
+    preview = commissions.compute(ledger, raised, date(2026, 4, 10), LAST, out=tmp_path / "preview")
+    assert [s.total for s in preview.issued] == [D("90.00")] and preview.files
+    [settled] = [p for p in preview.problems if p.code == "commission-preview-of-settled"]
+    assert settled.message("it") == (
+        f"Le provvigioni di {AGENT} sono già liquidate dal 01/04/2026 al 30/04/2026 (il 10/05/2026): gli estratti "
+        "dal 10/04/2026 al 30/04/2026 sono un'anteprima con le cifre di oggi, non quelli liquidati. Per ristampare "
+        "quelli liquidati come emessi: toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30.")
+    assert "toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30" in settled.message("en")
+    assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    may = commissions.compute(ledger, raised, *MAY)
+    assert [s.agent for s in may.issued] == [AGENT] and "commission-preview-of-settled" not in _codes(may.problems)
+
+
 def _cells(path) -> list[tuple]:
     """Every cell of every sheet: its place, value and number format."""
     book = openpyxl.load_workbook(path)

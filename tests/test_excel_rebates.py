@@ -51,7 +51,8 @@ def test_settle_then_commissions_from_the_panel_period(tmp_path, may):  # noqa: 
 
 def test_the_commissions_button_settles_on_yes_and_refuses_the_period_the_next_time(tmp_path, may):  # noqa: F811
     """*Provvigioni* asks whether to settle: No (the tests above) writes a preview, Yes records the
-    period's statements, and a second Yes is refused naming the settlement, nothing stored."""
+    period's statements, and a second Yes is refused naming the settlement, nothing stored; a No
+    then records nothing and says its statements are today's preview, not the settled ones."""
     book = invoiced(tmp_path, with_rebates())
     press(book, "finalize_run")
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
@@ -65,6 +66,12 @@ def test_the_commissions_button_settles_on_yes_and_refuses_the_period_the_next_t
     book.answers = ["yes"]
     _, refused = press(book, "commissions")
     assert refused[2] == "critical" and "già liquidate dal 01/04/2026 al 30/04/2026" in refused[0], refused
+    with reading(ledger_of(tmp_path)) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 1
+    book.answers = ["no"]
+    _, preview = press(book, "commissions")
+    assert preview[2] == "info" and ("gli estratti scritti ora dal 01/04/2026 al 30/04/2026 sono un'anteprima con le "
+                                     "cifre di oggi, non quelli liquidati") in preview[0], preview
     with reading(ledger_of(tmp_path)) as conn:
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 1
 

@@ -5,7 +5,8 @@ Reads the period's final invoices and credit notes and the payments dated in it,
 summary, each from the statement as issued (`toolkit.core.commission_statements`).
 
 Without `--settle` it is a preview: nothing is recorded, and the same ledger and sheets give the
-same figures. With `--settle` one write transaction records each agent's statement of the period
+same figures; of a period settled for an agent it warns that its files are today's figures, not
+the statements handed out. With `--settle` one write transaction records each agent's statement of the period
 (`commission_settlements`) and places the workbooks: a period overlapping one settled for an
 agent is refused, nothing stored, and so is a period not over yet. `--reprint` writes the
 settled statements again from what the ledger kept, whatever *Provvigioni*, *Agenti clienti*
@@ -28,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from toolkit.basics.files import Staged, check_output, staged_output
-from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
 from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
 from toolkit.core.commission_statements import CommissionStatement, statement_of
@@ -98,6 +99,15 @@ RECORDED_AFTER_SETTLING = define(
        "commissions count documents and payments by their date. Settle the difference with the agent by hand: "
        "the period's preview (toolkit commissions --from {first_iso} --to {last_iso}, without --settle) shows "
        "today's figures.")
+PREVIEW_OF_SETTLED = define(
+    "commission-preview-of-settled", "warning",
+    title=("Anteprima di un periodo già liquidato", "Preview of a period already settled"),
+    it="Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): gli estratti dal "
+       "{asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli liquidati. Per ristampare "
+       "quelli liquidati come emessi: toolkit commissions --reprint --from {first_iso} --to {last_iso}.",
+    en="The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the statements from "
+       "{asked_first} to {asked_last} are a preview with today's figures, not the settled ones. To print the "
+       "settled ones again as issued: toolkit commissions --reprint --from {first_iso} --to {last_iso}.")
 NOTHING_SETTLED = define(
     "commission-nothing-settled", "warning",
     title=("Nessuna provvigione liquidata", "No commission settled"),
@@ -171,9 +181,10 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
             them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
             problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
         problems += _recorded_late(conn, agents, latest_before(conn, first))
+        already = _first_of_each(overlapping(conn, {s.agent for s in issued}, first, last))
+        problems += [_settled_already(ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED, x, first, last)
+                     for x in already]
         if settle:
-            problems += [_refusal(x, first, last) for x in _first_of_each(
-                overlapping(conn, {s.agent for s in issued}, first, last))]
             if errors(problems):
                 return Commissions(first, last, made, problems, [], issued, settled=True)
             assert today is not None
@@ -199,17 +210,18 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
 
 
 def _first_of_each(found: Sequence[Settled]) -> list[Settled]:
-    """Each agent's first settlement among `found`: the one its refusal names."""
+    """Each agent's first settlement among `found`: the one its refusal, or a preview's warning, names."""
     seen: dict[str, Settled] = {}
     for x in found:
         seen.setdefault(x.agent, x)
     return list(seen.values())
 
 
-def _refusal(x: Settled, first: date, last: date) -> Problem:
-    return ALREADY_SETTLED(None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
-                           settled_on=f"{x.settled_on:%d/%m/%Y}", asked_first=f"{first:%d/%m/%Y}",
-                           asked_last=f"{last:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat())
+def _settled_already(said: ProblemType, x: Settled, first: date, last: date) -> Problem:
+    """`said` (a settlement refused, a preview warned) of `x`, the agent's settlement [first, last] overlaps."""
+    return said(None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
+                settled_on=f"{x.settled_on:%d/%m/%Y}", asked_first=f"{first:%d/%m/%Y}",
+                asked_last=f"{last:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat())
 
 
 def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
