@@ -130,6 +130,25 @@ def test_a_reprint_after_the_sheets_changed_is_the_first_statement_cell_for_cell
     assert len(_settled(ledger)) == 1
 
 
+def test_a_reprint_lists_the_agents_in_the_order_first_printed_whatever_the_servers_collation(ledger, invoiced,
+                                                                                               tmp_path):
+    """Two agents share C001, «Marco Bianchi» and «de Luca»: the summary printed them in that
+    order (Python's, by code points), and a PostgreSQL ledger whose locale is Italian (here the
+    column's collation) read them back «de Luca» first, so the reprinted summary was not the
+    first one cell for cell."""
+    if ledger.engine.dialect.name == "postgresql":
+        with writing(ledger) as conn:
+            conn.execute(text('ALTER TABLE commission_settlements ALTER COLUMN agent TYPE text COLLATE "it-IT-x-icu"'))
+    shared = invoiced.model_copy(update={"customer_agents": tuple(
+        CustomerAgent(customer="C001", agent=agent, share=D(50), source=source("customer_agents", row))
+        for row, agent in ((2, AGENT), (3, "de Luca")))})
+    done = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    assert [s.agent for s in done.issued] == [AGENT, "de Luca"]
+    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again")
+    assert [s.agent for s in again.statements] == [AGENT, "de Luca"]
+    assert _cells(tmp_path / "again" / summary_file(FIRST, LAST)) == _cells(tmp_path / "first" / summary_file(FIRST, LAST))
+
+
 def test_a_reprint_of_a_span_with_nothing_settled_says_so(ledger, invoiced, tmp_path):
     again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
     assert _codes(again.problems) == ["commission-nothing-settled"] and again.files == []

@@ -69,10 +69,12 @@ def record(conn: Connection, first: date, last: date, settled_on: date,
 
 def kept(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]:
     """The settlements whose period lies in [first, last], each with its statement (JSON),
-    period by period, agents in name order: the order they printed in."""
+    period by period, each period's in the order they printed in: the order they were recorded
+    in (`id`), not the agents' names sorted by the database, which PostgreSQL does by its
+    locale (*de Luca* before *Marco*) where the statements printed by code points."""
     rows = conn.execute(select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at, cs.statement)
                         .where(cs.period_start >= first, cs.period_end <= last)
-                        .order_by(cs.period_start, cs.period_end, cs.agent)).all()
+                        .order_by(cs.period_start, cs.period_end, cs.id)).all()
     return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
 
 
