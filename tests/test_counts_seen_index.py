@@ -2,8 +2,8 @@
 
 Every ship run on a day whose count is dated that day asks whether a run met the count already
 (`toolkit.ledger.stock_counts.seen`): without an index it read the whole event log, a row per
-order made, DDT shipped and invoice issued since the ledger began. Migration 45 adds the index
-(`schema.counts_seen_index`) to a ledger of schema 41.
+order made, DDT shipped and invoice issued since the ledger began. Migration 44 adds the index
+(`schema.counts_seen_index`) to a ledger of schema 43.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ def planned(ledger, ask) -> str:
         return " ".join(str(row[0]) for row in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters))
 
 
-def test_a_ledger_of_schema_41_finds_the_counts_met_by_their_index(ledger_url):
+def test_a_ledger_of_schema_43_finds_the_counts_met_by_their_index(ledger_url):
     ledger = open_ledger(ledger_url)
     try:
         with writing(ledger) as conn:
             note_seen(conn, COUNTED, "digest")
             conn.execute(text("DROP INDEX IF EXISTS ix_events_counts_seen"))
-            conn.execute(update(schema.schema_version).values(version=41))
+            conn.execute(update(schema.schema_version).values(version=43))
         assert migrate(ledger) == schema.SCHEMA_VERSION == 44
         with reading(ledger) as conn:
             assert "ix_events_counts_seen" in {ix["name"] for ix in inspect(conn).get_indexes("events")}
