@@ -61,12 +61,14 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import document_number, log_event, migrate, reading, writing
 from toolkit.ledger.holds import changes_since, last_marks, marks_now
 from toolkit.ledger.orders import load_orders
+from toolkit.ledger.payments import payments_on, reverse_payment
 from toolkit.ledger.shipped_by_day import shipped_since, since_count
 from toolkit.ledger.stock_counts import SEEN
 from toolkit.model.records import MasterData
 from toolkit.services import holds
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
+from toolkit.services.returns import no_credit
 from toolkit.services.shipping import ship
 
 D = Decimal
@@ -191,18 +193,49 @@ def pay_rest(ledger, rng: random.Random) -> None:
                                                             created_at=datetime(2026, 4, 3), created_by="test"))
 
 
+def give_no_stock_back(ledgers, rng: random.Random) -> None:
+    """Alike in both ledgers, what logs an event that gives no stock back (`MARKS`): a payment
+    reversed (its invoice's orders unpaid again, `payments void`), a return closed with no
+    credit note (`returns no-credit`), and the marks that move nothing a plan reads (a run's
+    folder, a cut line's note, the demo's)."""
+    p = schema.payments.c
+    reversal = schema.payments.alias("reversal")
+    with reading(ledgers[0]) as conn:
+        payments = conn.execute(select(p.id, p.invoice_id).where(
+            p.reverses.is_(None), p.amount > 0, ~select(reversal.c.id).where(reversal.c.reverses == p.id).exists())
+            .order_by(p.id)).all()
+        returns = [o.number for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
+                   if o.document_type is DocumentType.RETURN]
+        order_id = conn.execute(select(func.min(schema.orders.c.id))).scalar_one()
+    voided = rng.sample(payments, min(len(payments), rng.choice([0, 1, 2])))
+    closed = rng.sample(returns, min(len(returns), rng.choice([0, 1])))
+    for ledger in ledgers:
+        with writing(ledger) as conn:
+            for payment_id, invoice_id in voided:
+                row, = [r for r in payments_on(conn, invoice_id) if r.id == payment_id]
+                reverse_payment(conn, invoice_id, f"TT-2026-{invoice_id}", row)
+            for action, document, document_id, number, detail in MARKS:
+                if action not in ("payment-voided", "no-credit") and rng.random() < 0.5:
+                    log_event(conn, action, document, order_id if document == "order" else document_id, number,
+                              detail)
+        for number in closed:
+            assert no_credit(ledger, number, "merce distrutta").problems == []
+
+
 CUSTOMER_WIDE = {CREDIT_HELD.code, CREDIT_FORCED.code}
 """The credit warnings, one per customer among the orders planned: a customer whose orders are
 all kept on hold is not among them."""
 
 
 def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int,
-              turning: random.Random | None = None, counting: random.Random | None = None) -> tuple[int, int]:
+              turning: random.Random | None = None, counting: random.Random | None = None,
+              noting: random.Random | None = None) -> tuple[int, int]:
     """Live `days` working days in the two ledgers; returns how many orders the kept ledger
     left out of a day's plan, and how many DDTs were issued. With `turning`, proposals are
     turned down and back to drafts too (`turn_down_some`); with `counting`, on some days the
-    goods are counted that morning, the day being today (`counted_this_morning`); each drawn
-    apart from `rng` so that the other seeds live the days they always did."""
+    goods are counted that morning, the day being today (`counted_this_morning`); with `noting`,
+    events that give no stock back are logged (`give_no_stock_back`); each drawn apart from
+    `rng` so that the other seeds live the days they always did."""
     kept, replanned = (open_ledger(url) for url in urls)
     calendar = working_calendar(master.settings, master.closures)
     day, done, rested, notes, counters = START, 0, 0, 0, [[0], [0]]
@@ -227,6 +260,8 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     close_some((kept, replanned), rng)
                     if turning is not None:
                         turn_down_some((kept, replanned), turning)
+                    if noting is not None:
+                        give_no_stock_back((kept, replanned), noting)
                     if rng.random() < 0.2:
                         master = recounted(master, rng)
                     if rng.random() < 0.1:
@@ -279,6 +314,25 @@ def test_goods_counted_on_their_day_keep_holds_as_planning_every_order_again(tmp
             assert conn.execute(select(func.count()).where(e.action == SEEN)).scalar_one() > 0
     finally:
         ledger.engine.dispose()
+
+
+@pytest.mark.parametrize("seed", [5, 17, 31])
+def test_events_that_give_no_stock_back_keep_holds_as_planning_every_order_again(tmp_path, twin_urls, seed):
+    """Payments reversed, returns closed with no credit note, a run's folder, a cut line's note
+    and the demo's mark logged on most days (`give_no_stock_back`) wake no hold for stock, and
+    the days ship as planning every order again."""
+    rng = random.Random(seed)
+    master = with_returns(randomized(master_of(tmp_path, seed), rng), rng)
+    rested, notes = twin_days(master, twin_urls, rng, 8, noting=random.Random(seed))
+    assert rested > 0 and notes > 0
+    ledger = open_ledger(twin_urls[0])
+    try:
+        with reading(ledger) as conn:
+            e = schema.events.c
+            logged = set(conn.execute(select(e.action).distinct()).scalars())
+    finally:
+        ledger.engine.dispose()
+    assert {"payment-voided", "no-credit", "written", "line-cut", "demo"} <= logged
 
 
 @pytest.mark.parametrize("seed", [2, 6, 9, 15, 19])
@@ -573,6 +627,39 @@ def test_a_new_stock_sheet_wakes_only_the_holds_of_the_items_it_raises(tmp_path)
     assert woken_by(ledger, lowered) == others
     counted = moved(lambda level: level.quantity - shipped.get(level.item, 0), START + timedelta(30))
     assert woken_by(ledger, counted) == others
+
+
+MARKS = (("written", "invoice-run", None, "20260409-1", "/desk/fatture"),
+         ("written", "month-register", None, "2026-04", None),
+         ("payment-voided", "invoice", 1, "FT-2026-00001", "payment 1: 10.00 on 2026-04-09 reversed by payment 2"),
+         ("no-credit", "order", None, "OC-2026-00001", "merce distrutta"),
+         ("line-cut", "order", None, None, "line 1 rest 3"),
+         ("demo", "ledger", None, None, None))
+"""The events that give no stock back, each as the command that logs it writes it (`written`:
+an invoice run's or a month register's folder; a payment reversed; a return closed with no
+credit note; an order line cut at a VAT rate change; the demo's mark), the invoice named one
+the ledger has, the order (None here) one not kept on hold: a hold of the order named wakes."""
+
+
+def test_an_event_that_gives_no_stock_back_wakes_no_hold_for_stock(tmp_path):
+    """None of `MARKS` frees stock: what each moves that a hold waits for is read apart (a
+    reversed payment is a payment row, so its invoice's orders are asked whether they are still
+    paid; a cut line keeps its order's quantities; the demo's mark is logged on an empty
+    ledger), so the orders kept on hold for stock stay asleep across it, where each woke them
+    all as an event not known to leave stock."""
+    master, ledger = days_kept(tmp_path, 3, 6)
+    with reading(ledger) as conn:
+        short = set(conn.execute(select(schema.holds.c.order_id).where(schema.holds.c.kind == HoldKind.STOCK)).scalars())
+        free = conn.execute(select(func.min(schema.orders.c.id)).where(
+            schema.orders.c.id.not_in(select(schema.holds.c.order_id)))).scalar_one()
+    others = woken_by(ledger, master)
+    assert short - others
+    for action, document, document_id, number, detail in MARKS:
+        with ledger.engine.connect() as conn, conn.begin() as transaction:
+            log_event(conn, action, document, free if document == "order" else document_id, number, detail)
+            woke = set(holds.wake(conn, master, force=False, paid=set()).since)
+            transaction.rollback()
+        assert woke == others, action
 
 
 def complete_orders_kept(ledger) -> tuple[dict[int, set[str]], dict[str, set[int]], dict[int, str]]:

@@ -95,14 +95,20 @@ KIND_OF = {AWAITING_PAYMENT.code: HoldKind.PAYMENT, CREDIT_HELD.code: HoldKind.C
 """The reasons an order held whole is kept on hold for; any other reason plans it every day."""
 
 LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "confirmed", "invoiced", "finalized",
-                          "undone", "paid", "einvoice-file", "einvoice-zip", "stock-count-seen"})
+                          "undone", "paid", "payment-voided", "written", "einvoice-file", "einvoice-zip",
+                          "no-credit", "line-cut", "demo", "stock-count-seen"})
 """The ledger's events that give no stock back to an order held for stock: a DDT (a return's
 lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
 takes from what the held order could not use; one numbered ahead is in `Changes.taken`),
-invoices, payments, e-invoice files, and a stock count dated today met by a ship run
-(`toolkit.ledger.stock_counts.SEEN`: a note for the warning of today's DDTs; what the count
-gives back is the sheet's rise, `restocked_by`, read when the sheet moves). Any other event,
-known or new, but `FREES_ITEMS` and `TAKES_ITEMS`, wakes every order held for stock."""
+invoices, payments and their reversals (a payment row: its invoice's orders are asked again,
+`Changes.billed`), the folder a run's files were written in, e-invoice files, a return closed
+with no credit note (its status moved, if it is, is `closed`), an order line cut at a VAT rate
+change (the order's quantities stay, the rest on a new line), the demo's mark (on an empty
+ledger), and a stock count dated today met by a ship run (`toolkit.ledger.stock_counts.SEEN`:
+a note for the warning of today's DDTs; what the count gives back is the sheet's rise,
+`restocked_by`, read when the sheet moves). Any other event, known or new, but `FREES_ITEMS`
+and `TAKES_ITEMS`, wakes every order held for stock: a DDT voided (its goods come back), and a
+ledger moved into PostgreSQL, once in its life, its holds judged on another database."""
 
 FREES_ITEMS = frozenset({"closed", "voided", "rejected"})
 """The events of an order's status moved by hand that free at most that order's own items: they
