@@ -39,7 +39,7 @@ from toolkit.core.delivery_rate import off_key, rates_on
 from toolkit.core.lines import DocumentLine, line_amount, priced_from
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, MasterData
+from toolkit.model.records import Customer, Item, MasterData
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -89,12 +89,13 @@ class Ceiling:
 
 @per_master
 def letters_with_amount(master: MasterData) -> dict[str, str]:
-    """Customer → the protocol of its letter, for the customers selling on N3.5 whose letter
-    gives its amount: the only ones with a ceiling, whose use the ledger is asked for. Made once
-    per master: order creation and shipping ask each day."""
-    return {c.code: c.intent_protocol for c in master.customers
-            if c.intent_protocol and c.intent_amount is not None
-            and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
+    """Customer → the protocol of its letter, for the customers whose letter gives its amount:
+    the only ones with a ceiling, whose use the ledger is asked for. Whatever gave a line N3.5,
+    invoicing cites the row's letter on it (`core.letter_cited`), so the ceiling holds every
+    N3.5 line of the row: the customer's *Natura IVA*, or the item's *Natura* when the customer
+    has none (`core.vat.line_vat`), or a DDT of when the row said N3.5. Made once per master:
+    order creation and shipping ask each day."""
+    return {c.code: c.intent_protocol for c in master.customers if c.intent_protocol and c.intent_amount is not None}
 
 
 def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str, int] | None = None,
@@ -118,13 +119,23 @@ def _year(years: Mapping[str, int], protocol: str, letter: date | None) -> int |
 
 
 def unlisted_items(master: MasterData, sold: Iterable[tuple[str, date]]) -> set[tuple[str, date]]:
-    """The (item, day) of N3.5 lines `sold` whose item *Articoli* no longer lists: those whose
-    rate, should they pass the ceiling, the ledger is asked for."""
+    """The (item, day) of N3.5 lines `sold` whose item *Articoli* gives no rate for that day: no
+    longer listed, or listed at N3.5 itself (`own_rate`): those whose rate, should they pass the
+    ceiling, the ledger is asked for."""
     wanted = set(sold)
     if not wanted:
         return set()
-    items = {i.code for i in master.items}
-    return {(item, day) for item, day in wanted if item not in items}
+    items = {i.code: i for i in master.items}
+    return {(item, day) for item, day in wanted if own_rate(items.get(item), day) is None}
+
+
+def own_rate(item: Item | None, day: date) -> RateKey | None:
+    """The rate and nature *Articoli* gives a line of `item` sold on `day` beyond a letter of
+    intent: its own (`item_vat`), or None for an item gone from the sheet, or one whose own
+    nature is the letter's, N3.5, which names no rate: its line would stay without VAT beyond
+    the declared amount, the breach the ceiling is there to prevent."""
+    key = item_vat(item, day) if item is not None else None
+    return None if key is None or key[1] == LETTER_OF_INTENT else key
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,16 +260,18 @@ class OpenGoods:
 
 
 def open_under_letters(master: MasterData, goods: Iterable[OpenGoods], day: date | None) -> dict[str, Decimal]:
-    """Customer → what of its open goods (those of customers buying on N3.5) will be invoiced
-    under its letter: its N3.5 goods, and goods still to ship of a line made with VAT (ordered
-    before the customer bought on N3.5) that a rate change in force on `day` rates again when it
-    ships, at the customer's N3.5 then (`core.delivery_rate`). A line made with VAT and shipped
-    at its rate keeps it."""
+    """Customer → what of its open goods (those of customers with a letter's ceiling) will be
+    invoiced under its letter: its N3.5 goods, and goods still to ship of a line made with VAT
+    that a rate change in force on `day` rates again when it ships (`core.delivery_rate`) at
+    N3.5: the customer's nature then (ordered before it bought on N3.5), or, for a customer of
+    no nature, its item's. A line made with VAT and shipped at its rate keeps it."""
     in_force = rates_on(master, day) if day is not None else {}
+    natures = {c.code: (c.vat_nature or "").strip().upper() for c in master.customers} if in_force else {}
     found: dict[str, Decimal] = {}
     for x in goods:
         if x.nature == LETTER_OF_INTENT or (not x.shipped and x.nature is None and in_force
-                                            and off_key(in_force, x.item, x.rate, x.nature)):
+                                            and off_key(in_force, x.item, x.rate, x.nature)
+                                            and (natures.get(x.customer) or in_force[x.item][1]) == LETTER_OF_INTENT):
             found[x.customer] = found.get(x.customer, ZERO) + x.amount
     return found
 
@@ -329,12 +342,17 @@ class Crossed:
     became two lines, its part within and the rest beyond."""
 
     def problems(self, master: MasterData) -> list[Problem]:
-        """The warning, and an error for each line beyond without a rate."""
+        """The warning, and an error for each line beyond without a rate: at the letter's amount
+        for an item gone from *Articoli*, at its *Natura* for one there at N3.5 (`own_rate`)."""
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
         where = master.locate(customer.source, "intent_amount")
-        return [self.problem(master), *(RATE_UNKNOWN(where, customer=customer.code, protocol=self.ceiling.protocol,
-                                                     item=item, day=f"{day:%d/%m/%Y}", order=order)
-                                        for item, day, order in self.unrated)]
+        items = {i.code: i for i in master.items}
+        return [self.problem(master), *(
+            (RATE_UNKNOWN(where, **told) if item not in items
+             else ITEM_AT_LETTER(master.locate(items[item].source, "vat_nature"), **told))
+            for item, day, order in self.unrated
+            for told in [dict(customer=customer.code, protocol=self.ceiling.protocol, item=item,
+                              day=f"{day:%d/%m/%Y}", order=order)])]
 
     def problem(self, master: MasterData) -> Problem:
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
@@ -394,16 +412,33 @@ RATE_UNKNOWN = define(
        "amount in the Clienti sheet: a letter covers only the deliveries after it), then do it again.")
 
 
+ITEM_AT_LETTER = define(
+    "letter-of-intent-item-rate-unknown", "error",
+    title=("Articolo in N3.5 oltre la dichiarazione d'intento", "Item at N3.5 beyond the letter of intent"),
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, del {day}, va fatturata con l'IVA dell'articolo "
+       "perché è oltre la dichiarazione d'intento {protocol}, ma nel foglio Articoli {item} ha «Natura» N3.5 e nessuna "
+       "aliquota, e il registro non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato registrato. "
+       "La dichiarazione d'intento è del cliente, non dell'articolo: scrivi l'aliquota IVA di {item} nella sua "
+       "«Aliquota IVA» e cancellane la «Natura», scrivi N3.5 nella «Natura IVA» del cliente {customer}, poi ripeti "
+       "l'operazione.",
+    en="The line of {item} of customer {customer}'s order {order}, of {day}, must be invoiced with the item's VAT as "
+       "it is beyond the letter of intent {protocol}, but on the Articoli sheet {item} has “Natura” N3.5 and no rate, "
+       "and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. A letter of intent is "
+       "the customer's, not the item's: write {item}'s VAT rate in its “Aliquota IVA” and clear its “Natura”, write "
+       "N3.5 in customer {customer}'s “Natura IVA”, then do it again.")
+
+
 def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | None = None
                ) -> Callable[[str, date], RateKey | None]:
-    """The rate and nature of an item's line delivered on a day, by its own row (`item_vat`); for
-    an item no longer on *Articoli*, the rate the ledger's DDTs carried then (`known`), or None."""
+    """The rate and nature of an item's line delivered on a day, by its own row (`own_rate`); for
+    an item no longer on *Articoli*, or on it at N3.5, the rate the ledger's DDTs with VAT
+    carried then (`known`), or None."""
     items = {i.code: i for i in master.items}
 
     def rate(code: str, day: date) -> RateKey | None:
-        item = items.get(code)
-        if item is not None:
-            return item_vat(item, day)
+        key = own_rate(items.get(code), day)
+        if key is not None:
+            return key
         found = (known or {}).get((code, day))
         return (found, None) if found is not None else None
     return rate
