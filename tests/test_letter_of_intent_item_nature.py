@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import minimal
+import pytest
 from sqlalchemy import func, select
 from test_credit_returns import APRIL
 from test_letter_of_intent_ceiling import PROTOCOL, _beyond, _crossings, _crossings_of, _deliver, _rated, _sheets
@@ -27,11 +28,11 @@ from toolkit.services.shipping import ship
 MARCH_5, APRIL_10, APRIL_20 = date(2026, 3, 5), date(2026, 4, 10), date(2026, 4, 20)
 
 
-def _items_at_letter(amount: object = 100, immediate: bool = False) -> dict:
+def _items_at_letter(amount: object = 100, immediate: bool = False, day: date = date(2026, 1, 15)) -> dict:
     """C002 has its letter's protocol, date and amount (100 €) and no *Natura IVA*; A001 is on
     *Articoli* at 0 % N3.5, 25 € a kg on C002's lines: 3 kg on the 10th and 3 on the 20th of
     April, 150 € in all. C001's template is gone (it has no letter)."""
-    s = _sheets(amount)
+    s = _sheets(amount, day=day)
     minimal.set_cell(s, "Clienti", "K3", None)
     minimal.set_cell(s, "Articoli", "D2", 0)
     minimal.set_cell(s, "Articoli", "E2", "N3.5")
@@ -61,6 +62,12 @@ def _april(ledger, books):
     return result, invoice
 
 
+def _stored(ledger) -> int:
+    """The invoices and notes the ledger holds."""
+    with reading(ledger) as conn:
+        return conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one()
+
+
 def test_a_customer_without_nature_has_the_ceiling_of_its_letter():
     assert letters_with_amount(_books(_items_at_letter())) == {"C002": PROTOCOL}
 
@@ -74,7 +81,7 @@ def test_items_at_n3_5_past_the_letter_s_amount_are_split_and_the_rest_carries_v
     _deliver(books, ledger, APRIL_10, APRIL_20)
     result, invoice = _april(ledger, books)
     assert _rated(invoice) == [(D("75.00"), D(0), "N3.5"), (D("25.00"), D(0), "N3.5"), (D("50.00"), D(22), None)]
-    assert (invoice.taxable, invoice.vat) == (D("150.00"), D("11.00"))
+    assert invoice.vat == D("11.00")
     assert [(sheet, cell) for sheet, cell, _ in _crossings(result)] == [("Clienti", "P3")]
 
 
@@ -89,8 +96,7 @@ def test_items_at_n3_5_past_the_letter_without_a_known_rate_refuse_the_run_at_th
     assert "A001 ha «Natura» N3.5 e nessuna aliquota" in refused.message()
     assert "scrivi N3.5 nella «Natura IVA» del cliente C002" in refused.message()
     assert "write N3.5 in customer C002's “Natura IVA”" in refused.message("en")
-    with reading(ledger) as conn:
-        assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0
+    assert _stored(ledger) == 0
 
 
 def test_ship_and_invoice_at_once_keeps_items_at_n3_5_within_the_letter(ledger):
@@ -128,19 +134,41 @@ def test_order_creation_and_shipping_warn_ahead_of_items_at_n3_5_past_the_letter
     assert _beyond(ship(books, ledger, APRIL_20, all_open=True).problems) == told
 
 
-def test_a_debit_note_past_the_letter_on_items_at_n3_5_carries_their_vat(ledger):
-    """April's invoice used 75 € of 100: a debit note of 50 € passes the 25 € left, and goes
-    at the 22 % A001's DDTs with VAT carried, with the warning (it went N3.5, unchecked)."""
+@pytest.mark.parametrize("known", [True, False])
+def test_a_debit_note_past_the_letter_on_items_at_n3_5_carries_their_vat(ledger, known):
+    """April's invoice used 75 € of 100: a debit note of 50 € passes the 25 € left, and goes at
+    the 22 % A001's DDTs with VAT carried, with the warning (it went N3.5, unchecked); with no
+    such DDT it is refused at A001's *Natura*, nothing stored."""
     from toolkit.services.debit_notes import debit
 
-    _sold_with_vat_in_march(ledger)
+    if known:
+        _sold_with_vat_in_march(ledger)
     books = _books(_items_at_letter())
     _deliver(books, ledger, APRIL_10)
     _, invoice = _april(ledger, books)
     done = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5))
-    assert done.note is not None and (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
-    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
-    assert (told.sheet, told.cell) == ("Clienti", "P3")
+    said = [(p.code, p.sheet, p.cell, p.is_usage) for p in done.problems]
+    if known:
+        assert done.note is not None and (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
+        assert said == [("letter-of-intent-debit-beyond", "Clienti", "P3", False)]
+        return
+    assert done.note is None and _stored(ledger) == 1
+    assert said == [("letter-of-intent-debit-item-rate-unknown", "Articoli", "E2", True)]
+    assert "scrivi N3.5 nella «Natura IVA» del cliente C002, poi rifai la nota" in done.problems[0].message()
+    assert "then issue the note again" in done.problems[0].message("en")
+
+
+def test_items_at_n3_5_sold_before_the_letter_without_a_known_rate_refuse_the_run_at_the_item_s_nature(ledger):
+    """The letter is dated 15 April: the 10th's 75 € of A001 are not covered by it and take the
+    item's VAT, which its N3.5 row does not give (they went N3.5): refused at A001's *Natura*,
+    as is the kg of the 20th beyond the letter."""
+    books = _books(_items_at_letter(day=date(2026, 4, 15)))
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    refused = [p for p in result.problems if p.is_error]
+    assert [(p.code, p.sheet, p.cell) for p in refused] == [("letter-of-intent-item-rate-unknown", "Articoli", "E2")] * 2
+    assert "fuori dalla dichiarazione d'intento" in refused[0].message() and "10/04/2026" in refused[0].message()
+    assert _stored(ledger) == 0
 
 
 def test_goods_of_a_customer_without_nature_rated_again_at_the_item_s_vat_are_not_under_its_letter():

@@ -346,10 +346,9 @@ class Crossed:
         for an item gone from *Articoli*, at its *Natura* for one there at N3.5 (`own_rate`)."""
         customer = next(c for c in master.customers if c.code == self.ceiling.customer)
         where = master.locate(customer.source, "intent_amount")
-        items = {i.code: i for i in master.items}
+        listed = items_at_letter(master, (item for item, _, _ in self.unrated))
         return [self.problem(master), *(
-            (RATE_UNKNOWN(where, **told) if item not in items
-             else ITEM_AT_LETTER(master.locate(items[item].source, "vat_nature"), **told))
+            (ITEM_AT_LETTER(listed[item], **told) if item in listed else RATE_UNKNOWN(where, **told))
             for item, day, order in self.unrated
             for told in [dict(customer=customer.code, protocol=self.ceiling.protocol, item=item,
                               day=f"{day:%d/%m/%Y}", order=order)])]
@@ -414,15 +413,15 @@ RATE_UNKNOWN = define(
 
 ITEM_AT_LETTER = define(
     "letter-of-intent-item-rate-unknown", "error",
-    title=("Articolo in N3.5 oltre la dichiarazione d'intento", "Item at N3.5 beyond the letter of intent"),
-    it="La riga di {item} dell'ordine {order} del cliente {customer}, del {day}, va fatturata con l'IVA dell'articolo "
-       "perché è oltre la dichiarazione d'intento {protocol}, ma nel foglio Articoli {item} ha «Natura» N3.5 e nessuna "
+    title=("Articolo in N3.5 fuori dalla dichiarazione d'intento", "Item at N3.5 outside the letter of intent"),
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, del {day}, va fatturata con l'IVA dell'articolo, "
+       "fuori dalla dichiarazione d'intento {protocol}, ma nel foglio Articoli {item} ha «Natura» N3.5 e nessuna "
        "aliquota, e il registro non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato registrato. "
        "La dichiarazione d'intento è del cliente, non dell'articolo: scrivi l'aliquota IVA di {item} nella sua "
        "«Aliquota IVA» e cancellane la «Natura», scrivi N3.5 nella «Natura IVA» del cliente {customer}, poi ripeti "
        "l'operazione.",
-    en="The line of {item} of customer {customer}'s order {order}, of {day}, must be invoiced with the item's VAT as "
-       "it is beyond the letter of intent {protocol}, but on the Articoli sheet {item} has “Natura” N3.5 and no rate, "
+    en="The line of {item} of customer {customer}'s order {order}, of {day}, must be invoiced with the item's VAT, "
+       "outside the letter of intent {protocol}, but on the Articoli sheet {item} has “Natura” N3.5 and no rate, "
        "and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. A letter of intent is "
        "the customer's, not the item's: write {item}'s VAT rate in its “Aliquota IVA” and clear its “Natura”, write "
        "N3.5 in customer {customer}'s “Natura IVA”, then do it again.")
@@ -561,7 +560,8 @@ def debit_within(master: MasterData, ceiling: Ceiling, amount: Decimal, goods: S
     told = {"customer": ceiling.customer, "protocol": ceiling.protocol, "invoice": invoice,
             **_euros(debited=amount, left=max(ceiling.left, ZERO), amount=ceiling.amount)}
     return with_goods_vat(master.locate(customer.source, "intent_amount"), goods, chosen,
-                           DEBIT_BEYOND, DEBIT_BEYOND_RATES, told, unrated)
+                           DEBIT_BEYOND, DEBIT_BEYOND_RATES, told, unrated,
+                          items_at_letter(master, unrated))
 
 
 DEBIT_PAST_YEAR = define(
@@ -613,7 +613,8 @@ def debit_past_year(master: MasterData, customer: str, protocol: str, year: int,
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "year": str(year),
             "next": str(day.year), "day": f"{day:%d/%m/%Y}", **_euros(debited=amount)}
-    return with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated)
+    return with_goods_vat(where, goods, chosen, DEBIT_PAST_YEAR, DEBIT_PAST_YEAR_RATES, told, unrated,
+                          items_at_letter(master, unrated))
 
 
 DEBIT_FORMER = define(
@@ -658,7 +659,8 @@ def debit_former(master: MasterData, customer: str, protocol: str, amount: Decim
     where = master.locate(row.source, "intent_protocol") if row is not None else None
     told = {"customer": customer, "protocol": protocol, "invoice": invoice,
             "current": (row.intent_protocol if row is not None else None) or "-", **_euros(debited=amount)}
-    return with_goods_vat(where, goods, chosen, DEBIT_FORMER, DEBIT_FORMER_RATES, told, unrated)
+    return with_goods_vat(where, goods, chosen, DEBIT_FORMER, DEBIT_FORMER_RATES, told, unrated,
+                          items_at_letter(master, unrated))
 
 
 DEBIT_RATE_UNKNOWN = define(
@@ -673,14 +675,40 @@ DEBIT_RATE_UNKNOWN = define(
        "with its VAT rate, then issue the note again.")
 
 
+DEBIT_ITEM_AT_LETTER = define(
+    "letter-of-intent-debit-item-rate-unknown", "error", usage=True,
+    it="La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} va emessa con l'IVA della "
+       "merce a cui si aggiunge, fuori dalla dichiarazione d'intento {protocol}, ma nel foglio Articoli {items} ha "
+       "«Natura» N3.5 e nessuna aliquota, e il registro non ha DDT con IVA che ne dicano l'aliquota: nulla è stato "
+       "registrato. La dichiarazione d'intento è del cliente, non dell'articolo: scrivi l'aliquota IVA di {items} "
+       "nella sua «Aliquota IVA» e cancellane la «Natura», scrivi N3.5 nella «Natura IVA» del cliente {customer}, "
+       "poi rifai la nota.",
+    en="The debit note of {debited} € on customer {customer}'s invoice {invoice} must carry the VAT of the goods it "
+       "adds to, outside the letter of intent {protocol}, but on the Articoli sheet {items} has “Natura” N3.5 and no "
+       "rate, and the ledger has no DDT with VAT telling its rate: nothing was stored. A letter of intent is the "
+       "customer's, not the item's: write {items}'s VAT rate in its “Aliquota IVA” and clear its “Natura”, write "
+       "N3.5 in customer {customer}'s “Natura IVA”, then issue the note again.")
+
+
+def items_at_letter(master: MasterData, items: Iterable[str]) -> dict[str, Location]:
+    """Item → its *Natura* cell, for those of `items` (the goods a note beyond its letter found
+    no rate for) that *Articoli* still lists: at N3.5 (`own_rate`), where the fix is written."""
+    listed = {i.code: i for i in master.items}
+    return {code: master.locate(listed[code].source, "vat_nature") for code in items if code in listed}
+
+
 def with_goods_vat(where: Location | None, goods: Sequence[RateKey], chosen: RateKey | None,
-                    warned: ProblemType, refused: ProblemType, told: dict[str, Any], unrated: Sequence[str] = ()
-                    ) -> tuple[RateKey | None, Problem]:
+                    warned: ProblemType, refused: ProblemType, told: dict[str, Any], unrated: Sequence[str] = (),
+                    at_letter: Mapping[str, Location] | None = None) -> tuple[RateKey | None, Problem]:
     """The one rate of the goods a note beyond its letter adds to (`chosen` among them, when
     named), with the warning; the refusal naming them when they are several, or naming the
     items of `unrated` goods, whose rate nobody knows: the invoices' rule (`item_rates`), where
-    22 % could be the wrong VAT."""
+    22 % could be the wrong VAT; at an item's *Natura* when *Articoli* lists it at N3.5
+    (`at_letter`, `items_at_letter`)."""
     if unrated and chosen is None:
+        listed = [item for item in dict.fromkeys(unrated) if item in (at_letter or {})]
+        if listed and at_letter is not None:
+            return None, DEBIT_ITEM_AT_LETTER(at_letter[listed[0]], items=", ".join(listed), **told)
         return None, DEBIT_RATE_UNKNOWN(where, items=", ".join(dict.fromkeys(unrated)), **told)
     rates = [chosen] if chosen is not None and chosen in goods else list(dict.fromkeys(goods))
     if len(rates) != 1:

@@ -24,7 +24,17 @@ from decimal import Decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import Agreed, Counted
-from toolkit.core.intent_ceiling import CENT, LETTER_OF_INTENT, ZERO, Goods, S, citing_row, with_goods_vat
+from toolkit.core.intent_ceiling import (
+    CENT,
+    ITEM_AT_LETTER,
+    LETTER_OF_INTENT,
+    ZERO,
+    Goods,
+    S,
+    citing_row,
+    items_at_letter,
+    with_goods_vat,
+)
 from toolkit.core.vat import RateKey
 from toolkit.model.records import MasterData
 
@@ -97,6 +107,7 @@ class Early:
     def problems(self, master: MasterData) -> list[Problem]:
         customer = next(c for c in master.customers if c.code == self.customer)
         where = master.locate(customer.source, "intent_date")
+        listed = items_at_letter(master, (item for item, _, _, _ in self.unrated))
         told = {"customer": self.customer, "protocol": self.protocol or "", "letter": self.letter}
         late = YearCovered(self.year if any(day >= self.letter for day in self.days) else None)
         n = len(self.days)
@@ -107,6 +118,8 @@ class Early:
                               days=sorted(set(self.days)), amount=self.amount.quantize(CENT), year=late, **told),
                 *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order,
                                      sold=sale_words(1, int(at_order), int(not at_order))["sold"], **told)
+                  if item not in listed else
+                  ITEM_AT_LETTER(listed[item], item=item, day=f"{day:%d/%m/%Y}", order=order, **told)
                   for item, day, order, at_order in self.unrated)]
 
 
@@ -263,5 +276,6 @@ def debit_before_letter(master: MasterData, customer: str, protocol: str, letter
     told = {"customer": customer, "protocol": protocol, "invoice": invoice, "letter": letter,
             "days": sorted({day for day, *_ in early}), "debited": amount.quantize(CENT),
             "sold": sale_words(1, ordered, len(early) - ordered)["sold"]}
+    unrated = [item for _, key, item, _ in early if key is None]
     return with_goods_vat(where, [key for _, key, _, _ in early if key is not None], chosen, DEBIT_BEFORE_LETTER,
-                          DEBIT_BEFORE_LETTER_RATES, told, [item for _, key, item, _ in early if key is None])
+                          DEBIT_BEFORE_LETTER_RATES, told, unrated, items_at_letter(master, unrated))
