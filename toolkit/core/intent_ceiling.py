@@ -6,8 +6,10 @@ invoices without VAT beyond that amount owes the VAT with the buyer and a fine (
 D.Lgs. 471/97). So a customer whose *Clienti* row gives the letter's amount
 (*Importo dichiarazione d'intento*) has its N3.5 lines invoiced without VAT while they fit in
 what the ledger's documents citing the letter left of it (`toolkit.ledger.letters`), in the
-order they were delivered; from the first line that does not fit on, its lines are invoiced
-with VAT at the item's own rate, and a warning asks the desk for a new letter.
+order they were delivered (whatever made a line N3.5: the customer's nature, or, for a customer
+of none, its item's, as the line cites the row's letter either way); from the first line that
+does not fit on, its lines are invoiced with VAT at the item's own rate, and a warning asks the
+desk for a new letter.
 
 A letter covers the sales of one solar year (the DI model names it): the year of the first
 invoice citing it, or of its first line invoiced. A line delivered in a later year is beyond it
