@@ -522,3 +522,27 @@ def test_a_missing_summary_is_named_by_the_code_sdi_gives_it():
         "Invoice FT-2026-00001, DatiRiepilogo: 1 summary (DatiRiepilogo) for the lines' 2 VAT rates: each rate needs")
     assert "1 riepilogo (DatiRiepilogo) per 2 aliquote IVA delle righe" in rate[0].message("it")
     assert "per aliquota 22 %" in rate[1].message("it")
+
+
+def test_a_zero_rate_of_two_natures_without_its_summary_is_one_00443_and_a_00444_per_nature_as_sdi_says():
+    """Lines at 22 %, 0 % N4 and 0 % N3.6, the summary of 22 % alone. SDI's list checks the rates
+    (00443) and the natures (00444) apart, so the file fails 00443 once, for 0 %, and 00444 for
+    each nature (`sdi_controls`, written from the list). The toolkit said «no summary for rate
+    0 %» twice, once per nature, and named neither nature: 00444 was looked for only when the
+    rate had a summary."""
+    from collections import Counter
+
+    import sdi_controls
+
+    lines = tree(invoice(billable(delivery=ddt()), billable("A059", "1", "40.00", "0", "N4", delivery=ddt(), line=2),
+                         billable("A060", "1", "30.00", "0", "N3.6", delivery=ddt(), line=3)))
+    doc = replace(lines, body=dict(summary=tuple(row for row in lines.body.summary if row.rate)))
+    said = [p for p in check(doc) if p.code in {"einvoice-00419", "einvoice-00443", "einvoice-00444"}]
+    sdi = Counter(b.code for b in sdi_controls.breaches(xml_bytes(doc), date(2030, 1, 1))
+                  if b.code in {"00419", "00443", "00444"})
+    assert Counter(p.code.removeprefix("einvoice-") for p in said) == sdi == Counter(
+        {"00419": 1, "00443": 1, "00444": 2})
+    assert [p.message("en").split(": ")[1] for p in said[1:]] == [
+        "no summary (DatiRiepilogo) for rate 0 %, which the lines use (SDI 00443)",
+        "no summary (DatiRiepilogo) for nature N3.6, which the lines use (SDI 00444)",
+        "no summary (DatiRiepilogo) for nature N4, which the lines use (SDI 00444)"]

@@ -294,23 +294,23 @@ def _unsummarized(summary: tuple[VatSummary, ...], used: Collection[tuple[Decima
     """The lines' rates and natures without their summary, under the codes SDI gives them (the
     Elenco controlli 2.0): 00443 a rate of the lines in no summary, 00444 a nature of the lines
     in no summary, and 00419 fewer summaries than the lines' distinct rates, which SDI counts
-    apart. A rate and nature each summarized, but not together, is a nature at a rate
-    (00430, said of its summary)."""
+    apart. Each rate and each nature is named once, a nature whether its rate has a summary or
+    not: a 0 % summary missing for lines at N4 and N3.6 is one 00443 and two 00444, as SDI's
+    notice lists them. A rate and nature each summarized, but not together, is a nature at a
+    rate (00430, said of its summary)."""
     rates, natures = {row.rate for row in summary}, {row.nature for row in summary if row.nature}
+    lines_rates = {rate for rate, _ in used}
     problems: list[Problem] = []
-    if len(summary) < len(lines_rates := {rate for rate, _ in used}):
+    if len(summary) < len(lines_rates):
         problems.append(FEWER_SUMMARIES(
             None, invoice=invoice, field="DatiRiepilogo",
             rates=Counted(len(lines_rates), ("aliquota", "aliquote"), ("VAT rate", "VAT rates")),
             rows=Counted(len(summary), ("riepilogo", "riepiloghi"), ("summary", "summaries"))))
-    for rate, nature in sorted(set(used) - {(row.rate, row.nature if not row.rate else None) for row in summary},
-                               key=lambda k: (k[0], k[1] or "")):
-        if rate not in rates:
-            problems.append(RATE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo",
-                                                 what=Unsummarized(rate, None)))
-        elif nature is not None and nature not in natures:
-            problems.append(NATURE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo",
-                                                   what=Unsummarized(rate, nature)))
+    problems += [RATE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo", what=Unsummarized(rate, None))
+                 for rate in sorted(lines_rates - rates)]
+    problems += [NATURE_WITHOUT_SUMMARY(None, invoice=invoice, field="DatiRiepilogo",
+                                        what=Unsummarized(ZERO, nature))
+                 for nature in sorted({nature for _, nature in used if nature is not None} - natures)]
     return problems
 
 
