@@ -386,3 +386,28 @@ def test_one_letter_with_two_dates_is_warned_at_the_second_rows_date():
                 if p.code.startswith("letter-of-intent")]
     assert (warned.code, warned.sheet, warned.cell) == ("letter-of-intent-dates-differ", "Clienti", "M4")
     assert "ma qui ha data 16/01/2026 e là 15/01/2026 (Clienti!M3)" in warned.message()
+
+
+def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_was_written_since(ledger):
+    """C002 had no letter when the run was drafted: its April invoice charges the coffee's VAT.
+    Its row now says N3.5 with a letter dated 15 January, before the sales: made final, the
+    invoice would charge VAT the letter exempts. The changed protocol and date refused it, with
+    the choice of the run made again or the cells put back (a letter for later sales); the
+    silence meant for drafts `drafts_uncited` refuses (N3.5 citing nothing) took every draft
+    lacking the letter, so this one went final as drafted, unsaid."""
+    from toolkit.services.invoicing import finalize
+
+    s = _sheets(None, None)
+    minimal.set_cell(s, "Clienti", "K3", None)
+    before = check(minimal.workbook(s)).master
+    assert before is not None
+    create(before, ledger, APRIL_10, with_catch_up=False)
+    ship(before, ledger, APRIL_10, all_open=True)
+    drafted = run(ledger, before, Request(APRIL, date(2026, 5, 4)))
+    [invoice] = [x for x in drafted.invoices if x.customer == "C002"]
+    assert {x.vat_nature for x in invoice.lines} == {None}
+    count, problems = finalize(ledger, drafted.run_id, _master(PROTOCOL, LETTER_DAY), "anagrafiche.xlsx")
+    assert count == 0 and {x.status for x in _stored(ledger)} == {InvoiceStatus.DRAFT}
+    assert sorted((p.code, p.cell) for p in problems if p.is_error) == [
+        ("finalize-master-changed", "L3"), ("finalize-master-changed", "M3")]
+    assert all(invoice.number in p.message() for p in problems)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -105,7 +105,8 @@ class Field:
 
 
 def drafts_changed(master: MasterData, run_id: str,
-                   drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], workbook: str) -> list[Problem]:
+                   drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], workbook: str,
+                   at_letter: Collection[str] = ()) -> list[Problem]:
     """One error per cell whose value differs from what the run's drafts bear, naming them. The
     payment terms too, which set an invoice's dues, read as an invoice of the draft's payment
     method would state them now (`terms_of`: *CONSEGNA* for cash on delivery, whatever the
@@ -116,7 +117,12 @@ def drafts_changed(master: MasterData, run_id: str,
     buyer's PEC on one with no SDI code; and a PEC, the address SDI delivers to and no part of
     the invoice, is a warning. Text differing only in case or blanks is the same text. A draft
     whose customer left *Clienti* has nothing to be read against: it is made final as drafted,
-    warned of with its customer, where it went final unseen."""
+    warned of with its customer, where it went final unseen.
+
+    A letter of intent written since on the row of a draft that sells N3.5 (`at_letter`: their
+    numbers) is left to `letter_cited.drafts_uncited`, which refuses it with the run to make
+    again, where putting the empty cells back would send it citing nothing. Any other draft
+    lacking the letter now written charges VAT the letter may exempt, and is refused here."""
     book = party_book(master)
     customers = {c.code: c for c in master.customers}
     found: dict[tuple[str | None, str, Any, Any], list[str]] = defaultdict(list)
@@ -141,8 +147,8 @@ def drafts_changed(master: MasterData, run_id: str,
             continue
         names = IDENTITY if kind == InvoiceKind.CREDIT_NOTE.value else IDENTITY + INVOICE_ONLY
         for name in _differing(drafted.buyer, today, names):
-            if name in LETTER_FIELDS and not getattr(drafted.buyer, name):
-                continue  # a letter written since: `letter_cited.drafts_uncited` refuses the drafts it concerns
+            if name in LETTER_FIELDS and not getattr(drafted.buyer, name) and number in at_letter:
+                continue
             if name != "pec" or not drafted.buyer.sdi_code:
                 found[(customer, name, getattr(drafted.buyer, name), getattr(today, name))].append(number)
     problems = []

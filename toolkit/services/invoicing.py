@@ -1064,9 +1064,10 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
         drafted = drafted_parties(conn, run_id)
-        changed = drafts_uncited(master, run_id, drafted, drafted_at(conn, run_id, LETTER_OF_INTENT), workbook)
+        at_letter = drafted_at(conn, run_id, LETTER_OF_INTENT)
+        changed = drafts_uncited(master, run_id, drafted, at_letter, workbook)
         if master is not None:
-            changed += (drafts_changed(master, run_id, drafted, workbook)
+            changed += (drafts_changed(master, run_id, drafted, workbook, at_letter)
                         + dues_moved(master, run_id, drafted, drafted_dues(conn, run_id), workbook))
         if errors(changed):
             return 0, changed
