@@ -411,3 +411,21 @@ def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_
     assert sorted((p.code, p.cell) for p in problems if p.is_error) == [
         ("finalize-master-changed", "L3"), ("finalize-master-changed", "M3")]
     assert all(invoice.number in p.message() for p in problems)
+
+
+def test_an_inactive_template_ordering_items_at_n35_warns_of_no_letter():
+    """C001 has no «Natura IVA» and T011 orders A002, at 0 % N3.5 on *Articoli*, but T011 is not
+    *Attivo*: it makes no order, so there is nothing to invoice and nothing for invoicing to
+    refuse. The warning read every template, active or not, and told the desk to write a
+    letter for sales no template makes; the active one still warns."""
+    s = _sheets(PROTOCOL, LETTER_DAY)
+    minimal.set_cell(s, "Articoli", "D3", 0)
+    minimal.set_cell(s, "Articoli", "E3", "N3.5")
+    minimal.set_cell(s, "Modelli ordine", "N1", "Attivo")
+    minimal.set_cell(s, "Modelli ordine", "N3", "no")
+    checked = check(minimal.workbook(s))
+    assert checked.master is not None and not [t for t in checked.master.templates if t.code == "T011" and t.active]
+    assert [p for p in checked.problems if p.code == "letter-of-intent-items-without-protocol"] == []
+    minimal.set_cell(s, "Modelli ordine", "N3", "sì")
+    assert [p.cell for p in check(minimal.workbook(s)).problems
+            if p.code == "letter-of-intent-items-without-protocol"] == ["L2"]

@@ -43,13 +43,14 @@ ITEMS_WITHOUT_LETTER = define(
 
 
 def letter_items(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    """A warning per customer without *Natura IVA* whose templates order items at N3.5 while
-    its row lacks the letter's protocol or date, at the cell invoicing will name."""
+    """A warning per customer without *Natura IVA* whose active templates order items at N3.5
+    while its row lacks the letter's protocol or date, at the cell invoicing will name. A
+    template not *Attivo* makes no order, so nothing of it is invoiced or refused."""
     at_letter = {i.code: i for i in master.items if (i.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
     if not at_letter:
         return
     customers = {c.code: c for c in master.customers if not c.vat_nature and missing(c)}
-    owner = {t.code: t.customer for t in master.templates if t.customer in customers}
+    owner = {t.code: t.customer for t in master.templates if t.active and t.customer in customers}
     found: dict[str, dict[str, set[str]]] = {}
     for line in master.template_lines:
         if line.item in at_letter and line.template in owner:
