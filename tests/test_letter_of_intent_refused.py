@@ -429,3 +429,38 @@ def test_an_inactive_template_ordering_items_at_n35_warns_of_no_letter():
     minimal.set_cell(s, "Modelli ordine", "N3", "sì")
     assert [p.cell for p in check(minimal.workbook(s)).problems
             if p.code == "letter-of-intent-items-without-protocol"] == ["L2"]
+
+
+def test_a_draft_citing_no_letter_that_final_documents_follow_is_made_final_with_the_way_to_correct_it(
+        ledger, monkeypatch):
+    """C002's April draft, N3.5 citing no letter, and after it C001's invoice issued final with
+    its DDT (`ship --invoice`, numbered past the draft run). Such a run can never be undone
+    (`invoice-run-followed-by-final`), and finalize refused it whatever the row said: the run
+    stayed a draft for good, its invoices never issued. It is made final, as undo's refusal
+    says it can only be, and a warning names the draft with the correction (a credit note and
+    a new invoice citing the letter); a run that can be undone is still refused."""
+    import toolkit.core.invoicing as invoicing
+    from toolkit.services.invoicing import finalize, undo
+
+    books = _master(None, None)
+    create(books, ledger, APRIL_10, with_catch_up=False)
+    with reading(ledger) as conn:
+        orders = {o.customer: o.number for o in load_orders(conn)}
+    ship(books, ledger, APRIL_10, numbers=[orders["C002"]])
+    with monkeypatch.context() as before:
+        before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
+        drafted = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+    [draft] = drafted.invoices
+    assert finalize(ledger, drafted.run_id, books, "anagrafiche.xlsx")[0] == 0
+    ship(books, ledger, date(2026, 5, 5), numbers=[orders["C001"]], invoice=True)
+    assert [p.code for p in undo(ledger, drafted.run_id)[1]] == ["invoice-run-followed-by-final"]
+    count, problems = finalize(ledger, drafted.run_id, books, "anagrafiche.xlsx")
+    assert count == 1 and {x.status for x in _stored(ledger)} == {InvoiceStatus.FINAL}
+    [warned] = [p for p in problems if p.code.startswith("letter-of-intent")]
+    assert (warned.code, warned.severity, warned.sheet, warned.cell) == (
+        "letter-of-intent-draft-final-uncited", Severity.WARNING, "Clienti", "L3")
+    assert draft.number in warned.message() and "toolkit invoice credit" in warned.message("en")
+    assert "cannot be undone" in warned.message("en") and "non si può annullare" in warned.message()
+    from toolkit.excel import said
+
+    assert "pulsante «Nota di credito»" in said.render(warned, "it") and "toolkit" not in said.render(warned, "it")

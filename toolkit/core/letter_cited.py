@@ -88,6 +88,21 @@ DRAFT_NOT_CITED = define(
        "document was made final. {write}Undo the run (toolkit invoice undo {workbook} {run_id}) and run it again: "
        "its invoices will cite the letter.")
 
+DRAFT_FINAL_UNCITED = define(
+    "letter-of-intent-draft-final-uncited", "warning",
+    title=("Bozze rese definitive senza la dichiarazione d'intento", "Drafts made final without the letter of intent"),
+    it="{drafts} dell'emissione {run_id} del cliente {customer} ({numbers}) {sell} senza IVA con dichiarazione "
+       "d'intento (N3.5) ma non {cite} protocollo e data della dichiarazione: {were} fatte prima che la fatturazione "
+       "li chiedesse. L'emissione non si può annullare, perché la seguono documenti definitivi o pagamenti, e "
+       "rifiutarla l'avrebbe lasciata bozza per sempre: è stata resa definitiva così. Correggi ciascuna con un "
+       "documento di rettifica, come indica il tuo commercialista: una nota di credito (toolkit invoice credit) e "
+       "una nuova fattura che citi protocollo e data della dichiarazione.",
+    en="{drafts} of run {run_id} of customer {customer} ({numbers}) {sell} without VAT on a letter of intent (N3.5) "
+       "but {cite} no protocol and date of the letter: {were} made before invoicing asked for them. The run cannot "
+       "be undone, as final documents or payments follow it, and refusing it would have left it a draft for good: "
+       "it was made final so. Correct each with a correcting document, as your accountant advises: a credit note "
+       "(toolkit invoice credit) and a new invoice citing the letter's protocol and date.")
+
 LETTER_FIELDS = ("intent_protocol", "intent_date")
 
 
@@ -246,13 +261,18 @@ class WriteFirst:
 
 def drafts_uncited(master: MasterData | None, run_id: str,
                    drafts: Sequence[tuple[str, str, str, Parties | None, str, str]], at_letter: Collection[str],
-                   workbook: str) -> list[Problem]:
+                   workbook: str, *, undoable: bool = True) -> list[Problem]:
     """An error per customer whose drafts of a run sell N3.5 (`at_letter`: their numbers) and bear
     no letter, stored before invoicing refused them (`uncited`): made final, they would go to SDI
     citing nothing. A draft kept without its parties (a ledger before schema 26) prints with the
     row of the day, and is refused only while the row lacks the letter. The error is at the
     row's empty cell, or its protocol once filled (the run is made again), none when the
-    customer left *Clienti*."""
+    customer left *Clienti*.
+
+    A run that cannot be undone (`undoable` False: final documents or payments follow it, which
+    no undo takes away) is made final all the same, each customer's drafts named in a warning
+    with the correction, a credit note and a new invoice, as for invoices issued so: refused, it
+    stayed a draft for good, neither final nor undone."""
     rows = {c.code: c for c in master.customers} if master is not None else {}
     found: dict[str, list[str]] = {}
     for number, customer, _, kept, _, _ in drafts:
@@ -268,10 +288,11 @@ def drafts_uncited(master: MasterData | None, run_id: str,
         where = None if row is None or master is None else (
             empty_cell(master, row) if missing(row) else master.locate(row.source, "intent_protocol"))
         n = len(numbers)
-        problems.append(DRAFT_NOT_CITED(
-            where, customer=customer, run_id=run_id, numbers=first_numbers(numbers),
-            drafts=Agreed(n, ("La bozza", "Le bozze"), ("The draft", "The drafts")),
-            sell=Agreed(n, ("vende", "vendono"), ("sells", "sell")), cite=Agreed(n, ("cita", "citano"), ("cites", "cite")),
-            were=Agreed(n, ("è stata", "sono state"), ("it was", "they were")),
-            write=WriteFirst(row is not None and bool(missing(row))), workbook=workbook))
+        said = dict(customer=customer, run_id=run_id, numbers=first_numbers(numbers),
+                    drafts=Agreed(n, ("La bozza", "Le bozze"), ("The draft", "The drafts")),
+                    sell=Agreed(n, ("vende", "vendono"), ("sells", "sell")),
+                    cite=Agreed(n, ("cita", "citano"), ("cites", "cite")),
+                    were=Agreed(n, ("è stata", "sono state"), ("it was", "they were")))
+        problems.append(DRAFT_NOT_CITED(where, **said, write=WriteFirst(row is not None and bool(missing(row))),
+                                        workbook=workbook) if undoable else DRAFT_FINAL_UNCITED(where, **said))
     return problems

@@ -834,6 +834,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "corrected. No document was made final. {write}Undo the run (write {run_id} in “Emissione fatture” and "
               "press “Annulla emissione”; from the command line, toolkit invoice undo {workbook} {run_id}) and run "
               "it again with “Fatturazione fine mese”: its invoices will cite the letter."},
+    "letter-of-intent-draft-final-uncited": {
+        "it": "{drafts} dell'emissione {run_id} del cliente {customer} ({numbers}) {sell} senza IVA con dichiarazione "
+              "d'intento (N3.5) ma non {cite} protocollo e data della dichiarazione: {were} fatte prima che la "
+              "fatturazione li chiedesse. L'emissione non si può annullare, perché la seguono documenti definitivi o "
+              "pagamenti, e rifiutarla l'avrebbe lasciata bozza per sempre: è stata resa definitiva così. Correggi "
+              "ciascuna con un documento di rettifica, come indica il tuo commercialista: una nota di credito "
+              "(pulsante «Nota di credito») e una nuova fattura che citi protocollo e data della dichiarazione.",
+        "en": "{drafts} of run {run_id} of customer {customer} ({numbers}) {sell} without VAT on a letter of intent "
+              "(N3.5) but {cite} no protocol and date of the letter: {were} made before invoicing asked for them. The "
+              "run cannot be undone, as final documents or payments follow it, and refusing it would have left it a "
+              "draft for good: it was made final so. Correct each with a correcting document, as your accountant "
+              "advises: a credit note (the “Nota di credito” button) and a new invoice citing the letter's protocol "
+              "and date."},
     "einvoice-letter-of-intent-not-cited": {
         "it": "Fra i file scritti, {documents} {numbers} {sell} senza IVA con dichiarazione d'intento (N3.5) ma non ne "
               "citano protocollo e data (AltriDatiGestionali INTENTO). {were} prima che la fatturazione li chiedesse, "

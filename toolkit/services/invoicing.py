@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
@@ -1066,6 +1066,8 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
         drafted = drafted_parties(conn, run_id)
         at_letter = drafted_at(conn, run_id, LETTER_OF_INTENT)
         changed = drafts_uncited(master, run_id, drafted, at_letter, workbook)
+        if changed and not _undoable(conn, run_id, drafts):
+            changed = drafts_uncited(master, run_id, drafted, at_letter, workbook, undoable=False)
         if master is not None:
             changed += (drafts_changed(master, run_id, drafted, workbook, at_letter)
                         + dues_moved(master, run_id, drafted, drafted_dues(conn, run_id), workbook))
@@ -1202,6 +1204,18 @@ def _register_again(master: MasterData | None, ledger: Ledger, month: str, folde
 def _put_back(aside: Sequence[tuple[Path, Path]]) -> None:
     for path, hidden in reversed(aside):
         hidden.replace(path)
+
+
+def _undoable(conn: Connection, run_id: str, rows: Sequence[Row[Any]]) -> bool:
+    """Whether `undo` could ever take the run away: nothing paid on it, and no final document of
+    another run numbered after it in a series and year it used (a later draft run can be undone
+    first; a final document never is)."""
+    if paid_any(conn, [r.id for r in rows]):
+        return False
+    lowest: dict[tuple[str, int], int] = {}
+    for r in rows:
+        lowest[(r.series, r.year)] = min(r.number, lowest.get((r.series, r.year), r.number))
+    return all(final_after(conn, series, year, number, run_id)[1] is None for (series, year), number in lowest.items())
 
 
 def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, list[Problem]]:
