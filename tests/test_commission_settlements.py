@@ -5,6 +5,7 @@ say since, and what was recorded after a settlement in its period named; on SQLi
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -197,7 +198,7 @@ def test_a_reprint_of_two_settled_months_says_each_statements_period_in_json(led
     assert [(j["agent"], j["from"], j["to"], j["total"]) for j in reply] == [
         (AGENT, FIRST, LAST, D("50.00")), (AGENT, *MAY, D("-10.00"))]
     valid("commissions", to_jsonable({"ok": True, "exit_code": 0, "problems": [], "from": FIRST, "to": MAY[1],
-                                      "settled": True, "statements": reply, "files": again.files}))
+                                      "settled": True, "statements": reply, "left_out": [], "files": again.files}))
 
 
 def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
@@ -211,6 +212,72 @@ def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
     assert migrate(ledger) == schema.SCHEMA_VERSION == 44
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 0
+
+
+def _shared_with(master, agent: str):
+    """C001 shared half and half, since April was settled, between its agent and `agent` on *Agenti clienti*."""
+    return master.model_copy(update={"customer_agents": tuple(
+        CustomerAgent(customer="C001", agent=name, share=D(50), source=source("customer_agents", row))
+        for row, name in ((2, AGENT), (3, agent)))})
+
+
+def test_an_agent_missing_from_a_settled_period_is_settled_and_the_settled_one_left_out(ledger, invoiced, tmp_path):
+    """April settled for Marco Bianchi alone; C001 then shared with Luca Verdi on *Agenti
+    clienti*: settling April again settles Luca Verdi, where the whole period was refused since
+    Marco Bianchi's overlapped, so Luca Verdi's April could never be settled. Marco Bianchi is
+    left out, named with the reprint, his kept statement and files as first settled; a third
+    settlement, every agent settled, is refused with nothing stored."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    [(_, _, _, _, _, _, first_kept)] = _settled(ledger)
+    first_file = _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST))
+    shared = _shared_with(invoiced, "Luca Verdi")
+
+    done = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "april", settle=True,
+                               today=date(2026, 5, 20))
+    assert not errors(done.problems), done.problems
+    assert [(s.agent, s.total) for s in done.issued] == [("Luca Verdi", D("25.00"))]
+    assert done.summary("it") == "Provvigioni dal 01/04/2026 al 30/04/2026 liquidate: 1 agente, totale 25,00 €."
+    [left] = done.problems
+    assert (left.code, left.is_error) == ("commission-agent-left-out", False)
+    assert left.message("it") == (
+        f"Le provvigioni di {AGENT} sono già liquidate dal 01/04/2026 al 30/04/2026 (il 10/05/2026): il periodo dal "
+        f"01/04/2026 al 30/04/2026 è liquidato per gli altri agenti, non per {AGENT}, il cui estratto non è "
+        "registrato né scritto di nuovo. Per ristampare quello liquidato come emesso: toolkit commissions --reprint "
+        "--from 2026-04-01 --to 2026-04-30.")
+    assert [(x.agent, x.settled_on) for x in done.left_out] == [(AGENT, TODAY)]
+    assert [(agent, settled_on, total) for agent, _, _, settled_on, _, total, _ in _settled(ledger)] == [
+        (AGENT, TODAY, D("50.00")), ("Luca Verdi", date(2026, 5, 20), D("25.00"))]
+    assert _settled(ledger)[0][-1] == first_kept
+    assert _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST)) == first_file
+    assert (tmp_path / "april" / commission_file("Luca Verdi", FIRST, LAST)).exists()
+    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again")
+    assert [(s.agent, s.total) for s in again.statements] == [(AGENT, D("50.00")), ("Luca Verdi", D("25.00"))]
+
+    third = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "third", settle=True,
+                                today=date(2026, 5, 21))
+    assert _codes(third.problems) == ["commission-period-settled", "commission-period-settled"]
+    assert third.summary("en") == "No commission was settled: fix the problems listed." and not third.left_out
+    assert len(_settled(ledger)) == 2 and not (tmp_path / "third").exists()
+
+
+def test_a_settlement_leaving_an_agent_out_says_both_in_json(ledger, invoiced, tmp_path, capsys):
+    """`--json` of the settlement above: settled, Luca Verdi's statement, and Marco Bianchi under
+    `left_out` with the period he was settled for, exit 0."""
+    from toolkit.cli import output
+    from toolkit.cli.rebates import _commissions_said
+
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    done = commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=tmp_path / "april",
+                               settle=True, today=date(2026, 5, 20))
+    output.reset()
+    capsys.readouterr()
+    _commissions_said(done.problems, done.issued, done.summary("en"), done.files, FIRST, LAST, settled=True,
+                      left_out=done.left_out, json=True)
+    said = valid("commissions", json.loads(capsys.readouterr().out))
+    assert said["exit_code"] == 0 and said["settled"] is True
+    assert [s["agent"] for s in said["statements"]] == ["Luca Verdi"]
+    assert said["left_out"] == [{"agent": AGENT, "from": "2026-04-01", "to": "2026-04-30", "settled_on": "2026-05-10"}]
+    assert [p["code"] for p in said["problems"]] == ["commission-agent-left-out"]
 
 
 def test_settle_and_reprint_answer_in_json(desk, capsys):  # noqa: F811 - fixture

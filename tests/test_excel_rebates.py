@@ -76,6 +76,35 @@ def test_the_commissions_button_settles_on_yes_and_refuses_the_period_the_next_t
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 1
 
 
+def test_the_commissions_button_settles_an_agent_given_a_customer_since_and_leaves_out_the_settled(
+        tmp_path, may):  # noqa: F811 - fixture
+    """April settled on Yes for Marco Bianchi; C001 then shared with Luca Verdi on *Agenti
+    clienti*: Yes again settles Luca Verdi and says Marco Bianchi is left out, in the button's
+    words, where the whole period was refused; a third Yes is refused, nothing stored."""
+    book = invoiced(tmp_path, with_rebates())
+    press(book, "finalize_run")
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    book.answers = ["yes"]
+    press(book, "commissions")
+    book.sheet("Agenti clienti").load([["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 50],
+                                      ["C001", "Luca Verdi", 50]])
+    book.answers = ["yes"]
+    _, shown = press(book, "commissions")
+    assert shown[2] == "info" and "liquidate: 1 agente" in shown[0], shown
+    assert ("il periodo dal 01/04/2026 al 30/04/2026 è liquidato per gli altri agenti, non per Marco Bianchi, il cui "
+            "estratto non è registrato né scritto di nuovo (dalla riga di comando, toolkit commissions --reprint "
+            "--from 2026-04-01 --to 2026-04-30 ristampa quello liquidato come emesso)") in shown[0], shown
+    with reading(ledger_of(tmp_path)) as conn:
+        agents = conn.execute(select(schema.commission_settlements.c.agent).order_by(
+            schema.commission_settlements.c.id)).scalars().all()
+    assert agents == ["Marco Bianchi", "Luca Verdi"]
+    book.answers = ["yes"]
+    _, refused = press(book, "commissions")
+    assert refused[2] == "critical" and "Le provvigioni di Luca Verdi sono già liquidate" in refused[0], refused
+    with reading(ledger_of(tmp_path)) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 2
+
+
 def test_a_wrong_period_is_named_at_its_cells(tmp_path, may):  # noqa: F811 - fixture
     book = fake(tmp_path, with_rebates())
     fill(book, PeriodoDal="ieri", PeriodoAl=None)

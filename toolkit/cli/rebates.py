@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from toolkit.basics.problems import Problem
     from toolkit.core.commission_statements import CommissionStatement
     from toolkit.core.volume_discounts import Settlement, SettlementPeriod
+    from toolkit.services.commissions import Settled
     from toolkit.services.session import Session
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
@@ -156,22 +157,26 @@ def commissions_cmd(
     if reprint:
         again = reprinted(session.ledger, session.master, start, end, out, output.lang())
         _commissions_said(session.warnings + again.problems, again.statements, again.summary(output.lang()),
-                          again.files, start, end, settled=True, json=json)
+                          again.files, start, end, settled=True, left_out=[], json=json)
         return
     result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang(), settle=settle,
                      today=today_rome())
     _commissions_said(session.warnings + result.problems, result.issued, result.summary(output.lang()),
                       result.files, start, end, settled=settle and not any(p.is_error for p in result.problems),
-                      json=json)
+                      left_out=result.left_out, json=json)
 
 
 def _commissions_said(problems: list[Problem], statements: list[CommissionStatement], summary: str,
-                      files: list[Path], start: date, end: date, *, settled: bool, json: bool) -> None:
+                      files: list[Path], start: date, end: date, *, settled: bool, left_out: list[Settled],
+                      json: bool) -> None:
     """What `commissions` answers, a preview, a settlement or a reprint alike: the statements as
-    they printed, in JSON or as a table."""
+    they printed, in JSON or as a table; of a settlement, the agents left out as already settled,
+    each with the period it was settled for."""
     if json:
         output.reply({"from": start, "to": end, "settled": settled,
-                      "statements": [statement_json(s) for s in statements], "files": files}, problems)
+                      "statements": [statement_json(s) for s in statements],
+                      "left_out": [{"agent": x.agent, "from": x.first, "to": x.last, "settled_on": x.settled_on}
+                                   for x in left_out], "files": files}, problems)
         output.exit_for(problems)
         return
     from toolkit.cli.tables import print_commissions

@@ -183,6 +183,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
             rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note", "debit-note"]}, date=DATE, customer=TEXT,
                               rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL,
                               uncited_part=BOOL)))),
+        "left_out": array(record(agent=TEXT, settled_on=DATE, **{"from": DATE, "to": DATE})),
         "files": array(PATH),
     },
     "convert": {

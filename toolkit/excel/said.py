@@ -518,6 +518,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "a day after {last} in “Dal”, or answer No for the statements without settling them (from the command "
               "line, toolkit commissions --reprint --from {first_iso} --to {last_iso} prints the settled ones "
               "again)."},
+    "commission-agent-left-out": {
+        "it": "Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): il periodo dal "
+              "{asked_first} al {asked_last} è liquidato per gli altri agenti, non per {agent}, il cui estratto non è "
+              "registrato né scritto di nuovo (dalla riga di comando, toolkit commissions --reprint --from "
+              "{first_iso} --to {last_iso} ristampa quello liquidato come emesso).",
+        "en": "The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the period from "
+              "{asked_first} to {asked_last} is settled for the other agents, not for {agent}, whose statement is "
+              "neither recorded nor written again (from the command line, toolkit commissions --reprint --from "
+              "{first_iso} --to {last_iso} prints the settled one again as issued)."},
     "commission-preview-of-settled": {
         "it": "Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): gli estratti "
               "scritti ora dal {asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli "

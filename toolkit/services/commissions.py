@@ -7,8 +7,11 @@ summary, each from the statement as issued (`toolkit.core.commission_statements`
 Without `--settle` it is a preview: nothing is recorded, and the same ledger and sheets give the
 same figures; of a period settled for an agent it warns that its files are today's figures, not
 the statements handed out. With `--settle` one write transaction records each agent's statement of the period
-(`commission_settlements`) and places the workbooks: a period overlapping one settled for an
-agent is refused, nothing stored, and so is a period not over yet. `--reprint` writes the
+(`commission_settlements`) and places the workbooks. An agent with a settlement overlapping the
+period is left out of it, named in a warning, and the others are settled: an agent who had no
+statement when the period was settled (a customer given to them since, an invoice finalized
+late) would otherwise never be. A period every agent of which is settled is refused, nothing
+stored, and so is a period not over yet. `--reprint` writes the
 settled statements again from what the ledger kept, whatever *Provvigioni*, *Agenti clienti*
 and the ledger's later documents say since.
 
@@ -36,7 +39,8 @@ from toolkit.core.commission_statements import CommissionStatement, statement_of
 from toolkit.core.commissions import Account, Statement, agents_of, cited_periods, earned_rates, rules, statements
 from toolkit.core.invoicing import Invoice, drafts_left_out
 from toolkit.ledger import Ledger
-from toolkit.ledger.commission_settlements import Settled, kept, latest_before, overlapping, record, recorded_since
+from toolkit.ledger.commission_settlements import Settled as Settled  # the front ends name it
+from toolkit.ledger.commission_settlements import kept, latest_before, overlapping, record, recorded_since
 from toolkit.ledger.db import Connection, reading, writing
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
@@ -77,6 +81,17 @@ ALREADY_SETTLED = define(
        "{asked_first} to {asked_last} overlaps it, and a period is settled once, so nothing was stored. Settle a "
        "period starting after {last}, or print the settled one again with “--reprint --from {first_iso} --to "
        "{last_iso}”.")
+LEFT_OUT_SETTLED = define(
+    "commission-agent-left-out", "warning",
+    title=("Agenti già liquidati esclusi dalla liquidazione", "Agents already settled left out of the settlement"),
+    it="Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): il periodo dal "
+       "{asked_first} al {asked_last} è liquidato per gli altri agenti, non per {agent}, il cui estratto non è "
+       "registrato né scritto di nuovo. Per ristampare quello liquidato come emesso: toolkit commissions --reprint "
+       "--from {first_iso} --to {last_iso}.",
+    en="The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the period from "
+       "{asked_first} to {asked_last} is settled for the other agents, not for {agent}, whose statement is neither "
+       "recorded nor written again. To print the settled one again as issued: toolkit commissions --reprint "
+       "--from {first_iso} --to {last_iso}.")
 PERIOD_OPEN = define(
     "commission-period-open", "error",
     it="Il periodo finisce il {last}, dopo oggi ({today}): le provvigioni si liquidano a periodo chiuso, quando "
@@ -128,6 +143,8 @@ class Commissions:
     """The statements as printed: the workbooks', the JSON's, and with `settled` the ledger's."""
     settled: bool = False
     """Asked to settle: with no error among `problems`, recorded."""
+    left_out: list[Settled] = field(default_factory=list)
+    """Of a settlement, the agents left out, each by its settlement the period overlaps."""
 
     def summary(self, lang: str) -> str:
         n = len(self.statements)
@@ -148,8 +165,9 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
     """Each agent's statement for [first, last]; with `out`, the workbooks written there, a
     folder that cannot take them refused in the words of who named it (`asked_now`; by default
     `--out DIR`). With `settle`, each statement recorded as settled on `today` in the same
-    transaction that places the workbooks: refused, nothing stored nor written, when the period
-    ends after `today` or overlaps one settled for an agent it pays."""
+    transaction that places the workbooks, but for the agents with a settlement the period
+    overlaps, left out with a warning: refused, nothing stored nor written, when the period ends
+    after `today` or every agent it pays is left out."""
     if last < first:
         return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
     problems: list[Problem] = []
@@ -182,15 +200,19 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
             problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
         problems += _recorded_late(conn, agents, latest_before(conn, first))
         already = _first_of_each(overlapping(conn, {s.agent for s in issued}, first, last))
-        problems += [_settled_already(ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED, x, first, last)
-                     for x in already]
+        left_out = already if settle and len(already) < len(issued) else []
+        if left_out:
+            paid = {x.agent for x in left_out}
+            made, issued = [s for s in made if s.agent not in paid], [s for s in issued if s.agent not in paid]
+        said = LEFT_OUT_SETTLED if left_out else ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED
+        problems += [_settled_already(said, x, first, last) for x in already]
         if settle:
             if errors(problems):
                 return Commissions(first, last, made, problems, [], issued, settled=True)
             assert today is not None
             record(conn, first, last, today, [(s.agent, s.base, s.total, s.text()) for s in issued])
         files = _write(out, staged, master.settings.company_name, issued, first, last, lang)
-    return Commissions(first, last, made, problems, files, issued, settled=settle)
+    return Commissions(first, last, made, problems, files, issued, settled=settle, left_out=left_out)
 
 
 def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],
