@@ -1,7 +1,7 @@
 """Invoice lines made at the order, found among a few invoices' lines
 (`toolkit.ledger.uninvoiced.cites_no_ddt_line`), are looked up through the invoices' index on
 SQLite: the plain `delivery_line_id IS NULL` sends SQLite, which keeps no statistics of the
-ledger, to the unique index of DDT lines, where it walks every line ever invoiced at the order."""
+ledger, to the unique index of DDT lines (and parts, since schema 42), where it walks every line ever invoiced at the order."""
 
 from __future__ import annotations
 
@@ -23,5 +23,5 @@ def test_lines_made_at_the_order_are_found_by_their_invoices(tmp_path):
             return " ".join(row[3] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
 
         assert "ix_invoice_lines_invoice_id" in plan(uninvoiced.cites_no_ddt_line(il.delivery_line_id))
-        assert "sqlite_autoindex_invoice_lines_1" in plan(il.delivery_line_id.is_(None)), "the trap it avoids"
+        assert "uq_invoice_lines_delivery_part" in plan(il.delivery_line_id.is_(None)), "the trap it avoids"
     ledger.engine.dispose()
