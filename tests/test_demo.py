@@ -54,10 +54,15 @@ def test_running_april_again_adds_nothing(april):
     out, _, ledger = april
     before = _counts(ledger)
     written = sorted((out / "fatture-elettroniche").iterdir())
+    copies = out / "fatture" / "copie-fatture-2026-04.xlsx"
+    printed = copies.read_bytes()
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
     assert _counts(ledger) == before
     assert sorted((out / "fatture-elettroniche").iterdir()) == written, "the same files, under the same names"
+    assert copies.read_bytes() == printed, "the first run's originals, not rewritten as COPIA"
+    assert not any(str(c.value).endswith("– COPIA") for ws in openpyxl.load_workbook(copies) for row in ws.iter_rows()
+                   for c in row if c.value is not None)
 
 
 def test_every_electronic_invoice_of_the_month_is_valid_against_the_official_schema(april):

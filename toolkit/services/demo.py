@@ -207,7 +207,9 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     tally.warnings += xml.problems
     tally.files += [*xml.files.values(), *xml.archives]
     orders = list_orders(ledger)
-    tally.files += invoicing.export_month(master, ledger, Period(first, last), out / "fatture", lang, copies=True).files
+    copies = tally.invoices > 0 or not month_copies(out, lang).exists()
+    tally.files += invoicing.export_month(master, ledger, Period(first, last), out / "fatture", lang,
+                                          copies=copies).files
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")
     tally.files.append(panel(master, ledger, out / "pannello.xlsx", lang, orders))
     schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
@@ -215,6 +217,17 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     tally.files += demo_reports(master, ledger, out, lang)
     tally.files += derived_lists(master, out, lang)
     return tally
+
+
+def month_copies(out: Path, lang: str) -> Path:
+    """The month's printable invoices, `fatture/copie-fatture-2026-04.xlsx`: written, as a day's
+    files are, when the run invoiced something or the file is missing, as printing them records
+    them printed and a second print says *COPIA* on each: a rerun rewriting it would leave the
+    desk copies where the first run gave originals."""
+    from toolkit.writers.accountants import file_names
+
+    names = file_names(f"{MONTH[0]:%Y-%m}", lang, copies=True, month=True)
+    return out / "fatture" / next(name for name, kind in names.items() if kind == "invoices")
 
 
 REPORT_HALVES = ((date(2026, 4, 16), date(2026, 4, 30)), (date(2026, 4, 1), date(2026, 4, 15)))
