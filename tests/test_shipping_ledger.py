@@ -366,6 +366,28 @@ def test_after_receipt_ships_once_the_prepayment_is_in(ledger, paid, ships):
                           "non spedito."])
 
 
+def test_after_receipt_invoiced_at_month_end_is_told_the_invoice_terms_are_the_way_out(ledger):
+    """A customer paying before shipping but invoiced on its schedule: no invoice at the order,
+    month end invoices only what shipped, so no payment comes. The hold told the desk to void the
+    order and order it again, «its invoice will be issued with the order», which the same terms
+    would hold again: it names the terms and *Immediato*, or the delivery terms."""
+    master = shipping_master(terms="Dopo l'incasso")
+    create(master, ledger, DAY, with_catch_up=False)
+    order = orders_by_template(ledger)["T001"]
+    done = ship(master, ledger, DAY, numbers=[order.number])
+    assert (done.notes, [h.reason for h in done.held]) == ((), ["ship-awaiting-payment"])
+    [held] = [p for p in done.problems if p.code == "ship-awaiting-payment"]
+    assert held.message("it") == (
+        f"Ordine {order.number} del cliente C001: la merce parte dopo l'incasso e nessuna sua fattura è stata "
+        "emessa né lo sarà: il cliente è fatturato «Schedulazione del cliente» in «Termini di fatturazione», dopo "
+        "la spedizione, quindi nessun pagamento arriverà: scrivi Immediato in «Termini di fatturazione», annulla "
+        f"l'ordine (toolkit orders status {order.number} --to annullato) e ordinalo di nuovo, e la sua fattura sarà "
+        "emessa con l'ordine; oppure, se il cliente non deve pagare prima, cambia «Termini di consegna» e l'ordine "
+        "partirà: non spedito.")
+    assert "set the invoice terms to “Immediate”" in held.message("en")
+    assert "“Customer schedule after delivery”" in held.message("en")
+
+
 def test_after_receipt_a_ddt_dated_before_the_payment_came_is_held_saying_so(ledger):
     """Paid in full on the 14th, the order shipped with a DDT dated the 9th: the goods left, on
     paper, five days before the prepayment that lets them leave, and nothing was said."""

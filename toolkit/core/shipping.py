@@ -39,7 +39,7 @@ from toolkit.basics.labels import label as catalogue
 from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
+from toolkit.basics.vocab import DeliveryTerms, DocumentType, InvoiceTerms, label
 from toolkit.core.delivery_rate import RatedAgain, off_rate, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
@@ -159,6 +159,11 @@ class PaymentSoFar:
     made (a customer on after-receipt terms invoiced at month end, which invoices what shipped).
     No payment will come for it, and the order is made again once what stopped its invoice is put
     right; asking for a payment sent the desk looking for money no invoice had asked."""
+    later: InvoiceTerms | None = None
+    """Of an order `unbilled`, the customer's *Termini di fatturazione*, when they are
+    not *Immediato* and its type invoices nothing at once: no invoice comes at the order, and month
+    end invoices only what shipped, so the order made again waits the same until the terms are
+    *Immediato* (voiding it alone, as for an invoice refused, changed nothing)."""
     panel: bool = False
     """Said by a button: the order voided with the panel's cells, not the command line."""
 
@@ -185,12 +190,23 @@ class PaymentSoFar:
         if lang == "it":
             void = (f"il numero {number} in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine»"
                     if self.panel else f"toolkit orders status {number} --to annullato")
+            if self.later is not None:
+                return (f"nessuna sua fattura è stata emessa né lo sarà: il cliente è fatturato «{label(self.later)}» in "
+                        "«Termini di fatturazione», dopo la spedizione, quindi nessun pagamento arriverà: scrivi "
+                        f"Immediato in «Termini di fatturazione», annulla l'ordine ({void}) e ordinalo di nuovo, e "
+                        "la sua fattura sarà emessa con l'ordine; oppure, se il cliente non deve pagare prima, "
+                        "cambia «Termini di consegna» e l'ordine partirà")
             return ("nessuna sua fattura è stata emessa (rifiutata alla creazione dell'ordine, o il cliente non è "
                     "fatturato all'ordine), quindi nessun pagamento arriverà: corretto ciò che ha fermato la fattura "
                     f"(i messaggi di quando l'ordine è stato creato), annulla l'ordine ({void}) e ordinalo di nuovo, "
                     "e la sua fattura sarà emessa con l'ordine")
         void = (f"the number {number} in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”"
                 if self.panel else f"toolkit orders status {number} --to voided")
+        if self.later is not None:
+            return (f"no invoice of it was issued nor will be: the customer is invoiced “{label(self.later, lang)}” in the "
+                    "invoice terms, after shipping, so no payment will come: set the invoice terms to “Immediate”, "
+                    f"void the order ({void}) and order it again, and its invoice will be issued with the order; "
+                    "or, if the customer need not pay first, change the delivery terms and the order will ship")
         return ("no invoice of it was issued (refused when the order was created, or the customer is not invoiced "
                 "at the order), so no payment will come: once what stopped the invoice is put right (the messages "
                 f"of the order's creation), void the order ({void}) and order it again, and its invoice will be "
@@ -928,6 +944,16 @@ def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> b
     """Whether the order waits for its prepayment: it ships after payment
     (`ships_after_payment`) and its payment is not in."""
     return ships_after_payment(order, customer) and order.id not in paid
+
+
+def invoiced_later(order: Order, customer: Customer) -> InvoiceTerms | None:
+    """The customer's invoice terms when the order issues no invoice at once (`AtOnce`): they are
+    not *Immediato* and its type invoices only what ships (a prepay order invoices at once)."""
+    from toolkit.core.orders import AtOnce
+
+    terms = customer.invoice_terms
+    at_once = AtOnce.of(EFFECTS[order.document_type], invoiced_immediately=terms is InvoiceTerms.IMMEDIATE)
+    return None if at_once.invoice else terms
 
 
 def ships_after_payment(order: Order, customer: Customer) -> bool:

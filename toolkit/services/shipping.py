@@ -50,6 +50,7 @@ from toolkit.core.shipping import (
     choose_quantities,
     credit_limited,
     held_unread,
+    invoiced_later,
     items_off_the_sheet,
     missing_stock,
     of_known_customers,
@@ -732,7 +733,8 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     planned = partial(plan_shipments, fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                       exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     plan = planned()
-    plan = replace(plan, problems=(*_paid_so_far(conn, plan.problems, fresh, day), *units_changed(master, fresh)))
+    plan = replace(plan, problems=(*_paid_so_far(conn, master, plan.problems, fresh, day),
+                                   *units_changed(master, fresh)))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     plan, by_id = plan.split({order.id: order for order in fresh}, rate_again(conn, plan.rated_again))
@@ -746,14 +748,17 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
 
 
-def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence[Order], day: date
-                 ) -> tuple[Problem, ...]:
+def _paid_so_far(conn: Connection, master: MasterData, problems: Sequence[Problem], orders: Sequence[Order],
+                 day: date) -> tuple[Problem, ...]:
     """The holds of orders awaiting payment, each saying what was paid by the DDT's `day` and what
     is missing when something was, that the payment came only after that day, or that no invoice
-    of the order was issued, so no payment will come (`PaymentSoFar`): the plan knows which
-    orders are paid, not how much of the others nor whether they were invoiced."""
+    of the order was issued, so no payment will come (`PaymentSoFar`), nor will one be while the
+    customer's invoice terms are not *Immediato* (`invoiced_later`): the plan knows which orders
+    are paid, not how much of the others nor whether they were invoiced."""
     waiting = {dict(p.params)["number"] for p in problems if p.code == AWAITING_PAYMENT.code}
     ids = {order.number: order.id for order in orders if order.number in waiting}
+    customers = {c.code: c for c in master.customers}
+    terms = {order.id: invoiced_later(order, customers[order.customer]) for order in orders if order.number in waiting}
     part = part_paid(conn, list(ids.values()), by=day) if ids else {}
     later = paid_orders(conn, list(ids.values())) if ids else set()
     none = unbilled(conn, list(ids.values())) if ids else set()
@@ -764,7 +769,8 @@ def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence
         params = dict(p.params)
         order = ids.get(params["number"]) if p.code == AWAITING_PAYMENT.code else None
         if order in none:
-            return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(unbilled=params["number"])})
+            payment = PaymentSoFar(unbilled=params["number"], later=terms[order])
+            return AWAITING_PAYMENT(p.location, **{**params, "payment": payment})
         if order in later:
             return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(after=day)})
         if order not in part:
