@@ -388,6 +388,29 @@ def test_after_receipt_invoiced_at_month_end_is_told_the_invoice_terms_are_the_w
     assert "“Customer schedule after delivery”" in held.message("en")
 
 
+def test_a_day_holding_orders_for_their_payment_reads_their_invoices_once(ledger):
+    """The holds say what was paid by the day, whether in full later, whether invoiced at all:
+    each asked the ledger for the orders' final invoices, three reads of one answer (four with
+    the plan's own, which orders are paid by the day): now one for the plan, one for the holds."""
+    master = shipping_master(terms="Dopo l'incasso")
+    create(master, ledger, DAY, with_catch_up=False)
+    order = orders_by_template(ledger)["T001"]
+    _invoice(ledger, order, "215.00", "100.00")
+    read: list[str] = []
+
+    def invoices_of_orders(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT DISTINCT") and "invoice_lines" in statement:
+            read.append(statement)
+
+    event.listen(ledger.engine, "before_cursor_execute", invoices_of_orders)
+    try:
+        done = ship(master, ledger, DAY, numbers=[order.number])
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", invoices_of_orders)
+    assert "mancano 115,00 €" in next(p.message() for p in done.problems if p.code == "ship-awaiting-payment")
+    assert len(read) == 2
+
+
 def test_after_receipt_a_ddt_dated_before_the_payment_came_is_held_saying_so(ledger):
     """Paid in full on the 14th, the order shipped with a DDT dated the 9th: the goods left, on
     paper, five days before the prepayment that lets them leave, and nothing was said."""

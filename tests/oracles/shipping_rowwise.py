@@ -82,7 +82,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     held = reservations_rowwise.reservations(conn) if stock is not None else NONE
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=held)
-    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
+    plan = replace(plan, problems=_paid_so_far(conn, master, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}

@@ -301,32 +301,46 @@ def paid_at_order(conn: Connection, order_ids: Collection[int]) -> set[int]:
     return _settled(conn, order_ids, at_order=True)
 
 
-def part_paid(conn: Connection, order_ids: Collection[int], by: date | None = None
-              ) -> dict[int, tuple[Decimal, Decimal]]:
-    """Of orders awaiting their prepayment (`paid_orders` does not hold them), those with some
-    payment recorded (by that day, when given): what their final invoices total and what was
-    paid on them, so the desk is told what is missing rather than that nothing came."""
-    invoices_of, totals, paid = _invoices_and_payments(conn, order_ids, at_order=False, by=by)
-    found = {}
+@dataclass(frozen=True)
+class Awaiting:
+    """What the ledger says of orders held for their prepayment (`awaiting_payment`)."""
+
+    part: Mapping[int, tuple[Decimal, Decimal]]
+    """Those with some payment by the day, not all: what was paid and what their invoices total,
+    so the desk is told what is missing rather than that nothing came."""
+    later: frozenset[int]
+    """Those paid in full, but only after the day (`paid_orders` without it)."""
+    unbilled: frozenset[int]
+    """Those no final invoice cites: no payment will come (`PaymentSoFar.unbilled`)."""
+
+
+def awaiting_payment(conn: Connection, order_ids: Collection[int], by: date) -> Awaiting:
+    """`Awaiting` of these orders, from one reading of their final invoices and totals: a day's
+    plan read them three times (paid by the day, paid at all, invoiced at all)."""
+    invoices_of = _final_invoices(conn, order_ids, at_order=False)
+    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+    totals, paid = _totals(conn, invoice_ids), _paid(conn, invoice_ids, by)
+    part = {}
     for order_id, ids in invoices_of.items():
         received, total = sum((paid.get(x, Decimal(0)) for x in ids), Decimal(0)), sum((totals[x] for x in ids), Decimal(0))
         if 0 < received < total:
-            found[order_id] = (received, total)
-    return found
+            part[order_id] = (received, total)
+    later = _all_paid(invoices_of, totals, _paid(conn, invoice_ids, None))
+    return Awaiting(part, frozenset(later), frozenset(set(order_ids) - set(invoices_of)))
 
 
 def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool, by: date | None = None) -> set[int]:
     """`paid_orders`, of only the invoice lines made at the order when `at_order`."""
-    invoices_of, totals, paid = _invoices_and_payments(conn, order_ids, at_order=at_order, by=by)
+    invoices_of = _final_invoices(conn, order_ids, at_order=at_order)
+    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+    return _all_paid(invoices_of, _totals(conn, invoice_ids), _paid(conn, invoice_ids, by))
+
+
+def _all_paid(invoices_of: Mapping[int, set[int]], totals: Mapping[int, Decimal], paid: Mapping[int, Decimal]
+              ) -> set[int]:
+    """The orders whose every invoice is paid in full."""
     settled = {x for x in totals if paid.get(x, Decimal(0)) >= totals[x]}
     return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
-
-
-def unbilled(conn: Connection, order_ids: Collection[int]) -> set[int]:
-    """Of these orders, those no final invoice cites: one that ships only once paid has then no
-    payment to wait for (its invoice at the order refused, as for a letter of intent without its
-    protocol, or its customer invoiced at month end), and its hold says so."""
-    return set(order_ids) - set(_final_invoices(conn, order_ids, at_order=False))
 
 
 def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: bool) -> dict[int, set[int]]:
@@ -345,22 +359,24 @@ def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: b
     return invoices_of
 
 
-def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_order: bool, by: date | None = None
-                           ) -> tuple[dict[int, set[int]], dict[int, Decimal], dict[int, Decimal]]:
-    """Per order its final invoices' ids (only those made at the order when `at_order`), and per
-    invoice its total and what was paid on it (by the day `by`, when given)."""
-    i, p = schema.invoices.c, schema.payments.c
-    invoices_of = _final_invoices(conn, order_ids, at_order=at_order)
-    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+def _totals(conn: Connection, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Per invoice its total."""
+    i = schema.invoices.c
     totals: dict[int, Decimal] = {}
-    paid: dict[int, Decimal] = {}
     for condition in among(conn, i.id, invoice_ids):
         totals.update(conn.execute(select(i.id, i.total).where(condition)).all())
+    return totals
+
+
+def _paid(conn: Connection, invoice_ids: Sequence[int], by: date | None) -> dict[int, Decimal]:
+    """Per invoice what was paid on it (by the day `by`, when given)."""
+    p = schema.payments.c
+    paid: dict[int, Decimal] = {}
     paid_by = (p.payment_date <= by,) if by is not None else ()
     for condition in among(conn, p.invoice_id, invoice_ids):
         paid.update(conn.execute(select(p.invoice_id, func.sum(p.amount)).where(condition, *paid_by)
                                  .group_by(p.invoice_id)).all())
-    return invoices_of, totals, paid
+    return paid
 
 
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,

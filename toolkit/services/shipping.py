@@ -65,12 +65,11 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import (
     available_stock,
+    awaiting_payment,
     dated_after,
     later_ddts,
     paid_orders,
-    part_paid,
     store_drafts,
-    unbilled,
 )
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import cuts_logged, load_orders, order_by_number, rate_again, reservations, set_statuses
@@ -759,11 +758,10 @@ def _paid_so_far(conn: Connection, master: MasterData, problems: Sequence[Proble
     ids = {order.number: order.id for order in orders if order.number in waiting}
     customers = {c.code: c for c in master.customers}
     terms = {order.id: invoiced_later(order, customers[order.customer]) for order in orders if order.number in waiting}
-    part = part_paid(conn, list(ids.values()), by=day) if ids else {}
-    later = paid_orders(conn, list(ids.values())) if ids else set()
-    none = unbilled(conn, list(ids.values())) if ids else set()
-    if not part and not later and not none:
+    if not ids:
         return tuple(problems)
+    found = awaiting_payment(conn, list(ids.values()), by=day)
+    part, later, none = found.part, found.later, found.unbilled
 
     def said(p: Problem) -> Problem:
         params = dict(p.params)
