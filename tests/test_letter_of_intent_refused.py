@@ -464,3 +464,38 @@ def test_a_draft_citing_no_letter_that_final_documents_follow_is_made_final_with
     from toolkit.excel import said
 
     assert "pulsante «Nota di credito»" in said.render(warned, "it") and "toolkit" not in said.render(warned, "it")
+
+
+def test_a_customer_without_a_nature_with_a_letter_but_no_amount_ordering_items_at_n35_is_warned_at_the_amount():
+    """C001 has no «Natura IVA» but its own letter's protocol (L2) and date (M2), no amount (P2),
+    and T011 orders A002, at 0 % N3.5 on *Articoli*: its lines are invoiced without VAT under
+    that letter with no ceiling, the fine art. 7 c. 4-bis D.Lgs. 471/97 names beyond it. Only a
+    row whose own nature is N3.5 was warned; now this one is, at its empty amount."""
+    s = _sheets(PROTOCOL, LETTER_DAY)
+    minimal.set_cell(s, "Articoli", "D3", 0)
+    minimal.set_cell(s, "Articoli", "E3", "N3.5")
+    minimal.set_cell(s, "Clienti", "L2", "26011512345678901-000002")
+    minimal.set_cell(s, "Clienti", "M2", date(2026, 1, 20))
+    checked = check(minimal.workbook(s))
+    warned = [(p.code, p.sheet, p.cell, p.severity) for p in checked.problems if p.code.startswith("letter-of-intent")]
+    assert warned == [("letter-of-intent-without-amount", "Clienti", "P2", Severity.WARNING)]
+    [amount] = [p for p in checked.problems if p.code == "letter-of-intent-without-amount"]
+    assert "La dichiarazione d'intento 26011512345678901-000002 del cliente C001 non ha importo" in amount.message()
+    minimal.set_cell(s, "Clienti", "P2", 10000)
+    assert [p for p in check(minimal.workbook(s)).problems if p.code.startswith("letter-of-intent")] == []
+
+
+def test_an_extra_delivery_of_an_item_at_n35_warns_of_no_letter():
+    """C001 has no «Natura IVA» and no letter; T011 orders milk (with VAT), and an *Eccezioni*
+    extra delivery adds A003, at 0 % N3.5 on *Articoli*: that order line goes N3.5 and invoicing
+    refuses C001's documents at its empty protocol. The check read the templates' lines only and
+    said nothing; now the extra line warns at that cell, naming the item's."""
+    s = _sheets(PROTOCOL, LETTER_DAY)
+    minimal.set_cell(s, "Articoli", "E4", "N3.5")
+    s["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
+                      ["T011", APRIL_10, "Consegna extra", None, "A003", 2]]
+    checked = check(minimal.workbook(s))
+    assert checked.master is not None and checked.master.exceptions
+    [warned] = [p for p in checked.problems if p.code == "letter-of-intent-items-without-protocol"]
+    assert (warned.sheet, warned.cell) == ("Clienti", "L2")
+    assert "i suoi modelli (T011) ordinano A003" in warned.message() and "Articoli!E4" in warned.message()

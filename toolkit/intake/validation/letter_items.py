@@ -9,6 +9,10 @@ no warning, and then invoicing refused its documents at the letter's cells
 (`core.letter_cited`), which the desk had no reason to fill. This rule warns of it at check,
 at the same cell, naming the items' cells: either the customer has a letter (write it, and
 N3.5 on its row), or N3.5 is not the item's nature (a letter of intent is the buyer's).
+Such a customer whose row gives the letter's protocol and date but no amount sells N3.5 with
+no ceiling (`core.intent_ceiling`), as a customer at N3.5 does, and is warned the same
+(`letter-of-intent-without-amount`). The items ordered are the active templates' lines and
+their *Eccezioni* extra deliveries, which make order lines as the templates' do.
 """
 
 from __future__ import annotations
@@ -17,12 +21,24 @@ from collections.abc import Iterator
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import ExceptionAction
 from toolkit.basics.wording import Agreed, first_numbers
 from toolkit.core.einvoice.codes import LETTER_OF_INTENT
 from toolkit.core.letter_cited import Missing, empty_cell, missing
 from toolkit.intake.validation.layout import Layout
-from toolkit.model.records import MasterData
+from toolkit.model.records import Customer, MasterData
 
+INTENT_WITHOUT_AMOUNT = define(
+    "letter-of-intent-without-amount", "warning",
+    title=("Dichiarazione d'intento senza importo", "Letter of intent without amount"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} non ha importo: il toolkit non può fermare le "
+       "vendite senza IVA al limite (plafond) che la dichiarazione dichiara, e chi fattura senza IVA oltre quel "
+       "limite risponde dell'IVA con una sanzione (art. 7 c. 4-bis D.Lgs. 471/97). Scrivi l'importo della "
+       "dichiarazione nella colonna «Importo dichiarazione d'intento» del foglio Clienti (aggiungila se manca).",
+    en="Customer {code}'s letter of intent {protocol} has no amount: the toolkit cannot stop sales without VAT at "
+       "the ceiling (plafond) the letter declares, and whoever invoices without VAT beyond it owes the VAT and a "
+       "fine (art. 7 c. 4-bis D.Lgs. 471/97). Write the letter's amount in the Clienti sheet's column “Importo "
+       "dichiarazione d'intento” (add it if missing).")
 ITEMS_WITHOUT_LETTER = define(
     "letter-of-intent-items-without-protocol", "warning",
     title=("Articoli con dichiarazione d'intento a un cliente senza", "Items on a letter of intent to a customer without"),
@@ -44,22 +60,34 @@ ITEMS_WITHOUT_LETTER = define(
 
 def letter_items(master: MasterData, layout: Layout) -> Iterator[Problem]:
     """A warning per customer without *Natura IVA* whose active templates order items at N3.5
-    while its row lacks the letter's protocol or date, at the cell invoicing will name. A
-    template not *Attivo* makes no order, so nothing of it is invoiced or refused."""
+    (on their lines or as extra deliveries) while its row lacks the letter's protocol or date,
+    at the cell invoicing will name, or its amount, at the amount's cell. A template not
+    *Attivo* makes no order, so nothing of it is invoiced or refused."""
     at_letter = {i.code: i for i in master.items if (i.vat_nature or "").strip().upper() == LETTER_OF_INTENT}
     if not at_letter:
         return
-    customers = {c.code: c for c in master.customers if not c.vat_nature and missing(c)}
+    customers = {c.code: c for c in master.customers if not c.vat_nature and (missing(c) or c.intent_amount is None)}
     owner = {t.code: t.customer for t in master.templates if t.active and t.customer in customers}
+    extras = ((e.template, e.item) for e in master.exceptions if e.action is ExceptionAction.EXTRA and e.item)
     found: dict[str, dict[str, set[str]]] = {}
-    for line in master.template_lines:
-        if line.item in at_letter and line.template in owner:
-            found.setdefault(owner[line.template], {}).setdefault(line.item, set()).add(line.template)
+    for template, item in (*((line.template, line.item) for line in master.template_lines), *extras):
+        if item in at_letter and template in owner:
+            found.setdefault(owner[template], {}).setdefault(item, set()).add(template)
     for code, items in found.items():
         c = customers[code]
+        if not missing(c):
+            yield INTENT_WITHOUT_AMOUNT(amount_cell(layout, c), code=code, protocol=c.intent_protocol)
+            continue
         cells = [layout.locate(at_letter[item].source.sheet, at_letter[item].source.row, "vat_nature")
                  for item in sorted(items)]
         yield ITEMS_WITHOUT_LETTER(empty_cell(master, c), code=code, items=first_numbers(sorted(items)),
                                    templates=first_numbers(sorted(set().union(*items.values()))),
                                    have=Agreed(len(items), ("ha", "hanno"), ("has", "have")), missing=Missing(missing(c)),
                                    cells=", ".join(str(Location(x.sheet, x.cell)) for x in cells))
+
+
+def amount_cell(layout: Layout, customer: Customer) -> Location:
+    """Where a letter without its amount is warned: the empty amount, or on a sheet without the
+    column the protocol."""
+    where = "intent_amount" if "intent_amount" in layout.columns.get(customer.source.sheet, {}) else "intent_protocol"
+    return layout.locate(customer.source.sheet, customer.source.row, where)

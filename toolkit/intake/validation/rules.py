@@ -56,7 +56,7 @@ from toolkit.intake.validation.einvoice_text import not_in_einvoice as _not_in_e
 from toolkit.intake.validation.iban import iban
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
-from toolkit.intake.validation.letter_items import letter_items
+from toolkit.intake.validation.letter_items import INTENT_WITHOUT_AMOUNT, amount_cell, letter_items
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
@@ -278,17 +278,6 @@ INTENT_WITHOUT_PROTOCOL = define(
        "date is missing: its invoices must cite them, and while they are missing invoicing refuses its documents "
        "(orders and DDTs are made). Write them in the Clienti sheet's columns “Protocollo dichiarazione "
        "d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's receipt.")
-INTENT_WITHOUT_AMOUNT = define(
-    "letter-of-intent-without-amount", "warning",
-    title=("Dichiarazione d'intento senza importo", "Letter of intent without amount"),
-    it="La dichiarazione d'intento {protocol} del cliente {code} non ha importo: il toolkit non può fermare le "
-       "vendite senza IVA al limite (plafond) che la dichiarazione dichiara, e chi fattura senza IVA oltre quel "
-       "limite risponde dell'IVA con una sanzione (art. 7 c. 4-bis D.Lgs. 471/97). Scrivi l'importo della "
-       "dichiarazione nella colonna «Importo dichiarazione d'intento» del foglio Clienti (aggiungila se manca).",
-    en="Customer {code}'s letter of intent {protocol} has no amount: the toolkit cannot stop sales without VAT at "
-       "the ceiling (plafond) the letter declares, and whoever invoices without VAT beyond it owes the VAT and a "
-       "fine (art. 7 c. 4-bis D.Lgs. 471/97). Write the letter's amount in the Clienti sheet's column “Importo "
-       "dichiarazione d'intento” (add it if missing).")
 INTENT_AMOUNTS_DIFFER = define(
     "letter-of-intent-amounts-differ", "warning",
     title=("Una dichiarazione d'intento con due importi", "One letter of intent with two amounts"),
@@ -816,8 +805,7 @@ def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Customer]
                       if not getattr(c, name) and name in layout.columns.get(c.source.sheet, {})), "vat_nature")
         yield INTENT_WITHOUT_PROTOCOL(_at(layout, c, where), code=c.code)
     elif nature == LETTER_OF_INTENT and c.intent_amount is None:
-        where = "intent_amount" if "intent_amount" in layout.columns.get(c.source.sheet, {}) else "intent_protocol"
-        yield INTENT_WITHOUT_AMOUNT(_at(layout, c, where), code=c.code, protocol=c.intent_protocol)
+        yield INTENT_WITHOUT_AMOUNT(amount_cell(layout, c), code=c.code, protocol=c.intent_protocol)
     if c.intent_amount is not None and c.intent_amount < 0:
         yield NEGATIVE_AMOUNT(_at(layout, c, "intent_amount"), value=c.intent_amount)
 
