@@ -55,6 +55,17 @@ def test_a_document_longer_than_a_sheet_is_refused_and_not_written(desk, ledger,
     assert list(folder.iterdir()) == []
 
 
+def test_the_rows_and_the_limit_are_grouped_in_the_readers_way():
+    """A month's list at L asks 1.1 million rows: the refusal says them as the desk reads a number,
+    as the reader of a sheet past its last row says its row (it printed «1100000 righe … (1048576)»)."""
+    with pytest.raises(ProblemsFound) as refused:
+        sheet_limits.check_rows(1_100_000, "Lista di distribuzione")
+    [problem] = refused.value.problems
+    assert "Lista di distribuzione: 1.100.000 righe" in problem.message("it")
+    assert "(1.048.576)" in problem.message("it")
+    assert "1,100,000 rows" in problem.message("en") and "(1,048,576)" in problem.message("en")
+
+
 def test_the_calendars_list_goes_on_in_further_sheets(desk, tmp_path, monkeypatch):
     """A delivery's lines stay together, and every line is listed once, in the plan's order."""
     import openpyxl

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from toolkit.basics.cells import SHEET_ROWS
 from toolkit.basics.problems import ProblemsFound, define
+from toolkit.basics.wording import Grouped
 
 ROWS_PER_SHEET = SHEET_ROWS
 LINKS_PER_SHEET = 65_530
@@ -33,4 +34,4 @@ def check_rows(rows: int, document: str) -> None:
     toolkit.basics.problems.ProblemsFound: 1 problem(s) in the input
     """
     if rows > ROWS_PER_SHEET:
-        raise ProblemsFound([TOO_MANY_ROWS(None, document=document, rows=rows, limit=ROWS_PER_SHEET)])
+        raise ProblemsFound([TOO_MANY_ROWS(None, document=document, rows=Grouped(rows), limit=Grouped(ROWS_PER_SHEET))])
