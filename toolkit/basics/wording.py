@@ -263,6 +263,9 @@ EXCEL_DIGITS = 15
 _SHOWN_IN_FULL = 1e15
 """A cell's number below this, either way, is shown in full as a desk reads it; one this large
 (a pasted barcode, `1e20`) keeps its exponent, as Excel shows it (`1E+20`)."""
+_SHOWN_SMALL = 1e-10
+"""A cell's number nearer zero than this, not zero, keeps its exponent too: `1e-300` written in full
+was a message of three hundred digits."""
 
 
 def _float_shown(value: float, lang: str) -> str:
@@ -276,9 +279,11 @@ def _float_shown(value: float, lang: str) -> str:
     ('-0,0000001', '0,3', '1.048.576', '2.5')
     >>> _float_shown(1e20, "it"), _float_shown(1234567890123456.0, "it"), _float_shown(float("nan"), "it")
     ('1e+20', '1,23456789012346e+15', 'nan')
+    >>> _float_shown(1e-300, "it"), _float_shown(-2.5e-12, "en"), _float_shown(0.0, "it"), _float_shown(1e-10, "it")
+    ('1e-300', '-2.5e-12', '0', '0,0000000001')
     """
     typed = format(value, f".{EXCEL_DIGITS}g")
-    if not (value == value and abs(value) < _SHOWN_IN_FULL):  # NaN, the infinities and barcodes keep the exponent
+    if not (value == value and abs(value) < _SHOWN_IN_FULL) or 0 < abs(value) < _SHOWN_SMALL:
         return typed.replace(".", ",") if lang == "it" else typed
     return number(_as_typed(Decimal(typed)), lang)
 
