@@ -192,12 +192,19 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
         row = rows.get(code)
         if nature == LETTER_OF_INTENT and row is not None and missing(row):
             found.setdefault(code, []).append(order)
-    dated: dict[str, Customer] = {}
-    for c in master.customers:
-        if c.intent_protocol and c.intent_date is not None:
-            dated.setdefault(c.intent_protocol, c)
+    dated = dating_rows(master.customers)
     return [Uncited(code, empty_cell(master, rows[code]), missing(rows[code]), tuple(sorted(set(orders))),
                     len(orders), _shared(rows[code], dated)) for code, orders in sorted(found.items())]
+
+
+def dating_rows(customers: Iterable[Customer]) -> dict[str, Customer]:
+    """Each letter's protocol → the first *Clienti* row giving it with its date: the row whose date
+    another row sharing the protocol without one is told of, by the check and by invoicing alike."""
+    dated: dict[str, Customer] = {}
+    for c in customers:
+        if c.intent_protocol and c.intent_date is not None:
+            dated.setdefault(c.intent_protocol, c)
+    return dated
 
 
 def _shared(row: Customer, dated: dict[str, Customer]) -> SharedDate | None:

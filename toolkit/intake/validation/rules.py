@@ -46,6 +46,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
+from toolkit.core.letter_cited import dating_rows
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -710,10 +711,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
-    dated: dict[str, Customer] = {}
-    for c in master.customers:
-        if c.intent_protocol and c.intent_date is not None:
-            dated.setdefault(c.intent_protocol, c)
+    dated = dating_rows(master.customers)
     for c in master.customers:
         country = country_of[c.country]
         at_home = country == "IT"
