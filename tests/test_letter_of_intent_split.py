@@ -101,19 +101,84 @@ def test_a_return_of_part_of_a_split_line_takes_back_its_taxed_part_first(ledger
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
 
 
-def test_a_return_of_both_parts_is_refused_as_one_line_at_two_rates_naming_the_way_out(ledger):
-    """Both kg of the 20th given back: one return line would credit 1 kg at 22 % and 1 kg N3.5, and
-    a note's line has one rate: left out as any such return (`return-mixed-vat`), naming the
-    invoice and the commands that credit each part, nothing credited."""
-    books = _returning(2)
+def _may_note(books, ledger):
+    """April invoiced final, the return delivered on 20 May and May invoiced final: April's
+    invoice and May's credit note, no error."""
     _deliver(books, ledger, APRIL_10, APRIL_20)
     april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
     _deliver(books, ledger, MAY_20)
     may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
-    [refused] = [p for p in may.problems if p.is_error]
-    assert refused.code == "return-mixed-vat" and april.number in refused.message()
-    assert "toolkit invoice credit" in refused.message()
-    assert not [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    return april, note
+
+
+def _credited(note) -> list[tuple]:
+    return [(line.quantity, line.amount, line.vat_rate, line.vat_nature) for line in note.lines]
+
+
+def test_a_return_of_both_parts_and_more_is_credited_on_one_note_a_line_at_each_rate(ledger, tmp_path):
+    """3 kg given back in May: April's invoice sold the 20th's 2 kg as 1 kg N3.5 and 1 kg at 22 %,
+    and the 10th's 3 kg N3.5. The kg with VAT is credited at 22 % first, the other 2 kg on an
+    N3.5 line of the same note (art. 26: each operation at its invoice's rate), citing the letter
+    as April's invoice did; the note cites April's invoice for the 55.50 € it takes back, its two
+    lines the return's DDT line as its two parts, and the letter has the 37.00 € given back."""
+    books = _returning(3)
+    april, note = _may_note(books, ledger)
+    assert _credited(note) == [(D(-2), D("-37.00"), D(0), "N3.5"), (D(-1), D("-18.50"), D(22), None)]
+    assert (note.taxable, note.vat, note.total) == (D("-55.50"), D("-4.07"), D("-59.57"))
+    assert [(c.number, c.base) for c in note.cites] == [(april.number, D("55.50"))]
+    assert note.parties.buyer.intent_protocol == PROTOCOL
+    il = schema.invoice_lines.c
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00") - D("37.00")}
+        assert [(r.delivery_line_id is not None, r.part) for r in conn.execute(
+            select(il.delivery_line_id, il.part).where(il.invoice_id == note.id).order_by(il.line_no))] == [
+            (True, 0), (True, 1)]
+        assert len({r.delivery_line_id for r in conn.execute(
+            select(il.delivery_line_id).where(il.invoice_id == note.id))}) == 1
+        credit, sold, r = schema.invoice_lines.alias(), schema.invoice_lines.alias(), schema.returned_lines.c
+        assert sorted(conn.execute(
+            select(credit.c.line_no, sold.c.vat_nature, r.quantity, r.amount)
+            .join(credit, credit.c.id == r.credit_line_id).join(sold, sold.c.id == r.invoice_line_id)
+            .where(r.credit_note_id == note.id))) == [
+            (1, "N3.5", D(-1), D("-18.50")), (1, "N3.5", D(-1), D("-18.50")), (2, None, D(-1), D("-18.50"))]
+    _sent(books, ledger, note, tmp_path)
+
+
+def _sent(books, ledger, note, tmp_path) -> None:
+    """The note's e-invoice: valid by the official schema and SDI's controls, a line at each rate
+    or nature, a summary for each, the letter cited on the N3.5 line as April's invoice cited it."""
+    import xml.etree.ElementTree as ET
+
+    from fatturapa_reading import schema_errors
+    from sdi_controls import breaches
+
+    from toolkit.services.einvoice import export
+
+    data = export(books, ledger, out=tmp_path / "xml", month=MAY).files[note.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == [] and breaches(data, date(2026, 6, 3)) == []
+    root = ET.fromstring(data)
+    assert root.findtext(".//TipoDocumento") == "TD04"
+    assert [(e.findtext("PrezzoTotale"), e.findtext("AliquotaIVA"), e.findtext("Natura"),
+             [(x.findtext("TipoDato"), x.findtext("RiferimentoTesto")) for x in e.findall("AltriDatiGestionali")])
+            for e in root.iter("DettaglioLinee") if e.findtext("CodiceArticolo/CodiceValore")] == [
+        ("37.00", "0.00", "N3.5", [("INTENTO", PROTOCOL)]), ("18.50", "22.00", None, [])]
+    assert sorted((e.findtext("AliquotaIVA"), e.findtext("Natura") or "", e.findtext("ImponibileImporto"),
+                   e.findtext("Imposta")) for e in root.iter("DatiRiepilogo")) == [
+        ("0.00", "N3.5", "37.00", "0.00"), ("22.00", "", "18.50", "4.07")]
+
+
+def test_a_return_across_a_ceiling_reached_between_two_lines_is_credited_at_each_side(ledger):
+    """55.50 € declared: the 10th's 3 kg fit exactly and the 20th's 2 kg carry VAT whole (no line
+    split). 3 kg given back: the 2 kg at 22 % first, then 1 kg N3.5 on a line of its own, the
+    letter given 18.50 € back: the same two sides of a letter's ceiling, only not inside a line."""
+    books = _returning(3, _sheets(D("55.50")))
+    _, note = _may_note(books, ledger)
+    assert _credited(note) == [(D(-1), D("-18.50"), D(0), "N3.5"), (D(-2), D("-37.00"), D(22), None)]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("37.00")}
 
 
 def test_a_credit_note_by_lines_of_the_part_within_gives_the_letter_back(ledger):

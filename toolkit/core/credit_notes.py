@@ -51,6 +51,7 @@ from toolkit.basics.wording import number
 from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount, priced_from
 from toolkit.core.vat import RateKey, VatLine, rate_key, rate_text, totals, vat_summary
@@ -224,14 +225,17 @@ RETURN_MIXED_VAT = define(
     "return-mixed-vat", "error",
     it="Il reso {order}{ddt} restituisce {item}, che le fatture {invoices} hanno venduto con IVA {sold}, mentre il "
        "reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota della fattura (art. 26 DPR "
-       "633/72), e una sola riga del reso non può averne due, quindi il reso non è stato accreditato; {waits} "
-       "Registra che il reso non va accreditato (toolkit returns no-credit anagrafiche.xlsx --order {order} "
-       "--reason \"…\") e accredita ciascuna fattura a parte (toolkit invoice credit --invoice … --lines …).",
+       "633/72), e una sola riga del reso non può averne due (la nota divide una riga solo tra la merce venduta "
+       "senza IVA con una dichiarazione d'intento, N3.5, e quella venduta oltre con l'IVA), quindi il reso non è "
+       "stato accreditato; {waits} Registra che il reso non va accreditato (toolkit returns no-credit "
+       "anagrafiche.xlsx --order {order} --reason \"…\") e accredita ciascuna fattura a parte (toolkit invoice "
+       "credit --invoice … --lines …).",
     en="Return {order}{ddt} gives back {item}, which invoices {invoices} sold with VAT {sold}, while the return "
        "bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR 633/72), and one "
-       "line of the return cannot bear two, so the return was not credited; {waits} Record that the return is not "
-       "to be credited (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\") and credit "
-       "each invoice apart (toolkit invoice credit --invoice … --lines …).")
+       "line of the return cannot bear two (a note splits a line only between goods sold without VAT under a "
+       "letter of intent, N3.5, and those sold beyond it with VAT), so the return was not credited; {waits} "
+       "Record that the return is not to be credited (toolkit returns no-credit anagrafiche.xlsx --order {order} "
+       "--reason \"…\") and credit each invoice apart (toolkit invoice credit --invoice … --lines …).")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -975,27 +979,113 @@ def repriced(notes: Sequence[Invoice], taken: Iterable[TakenBack]) -> list[Invoi
     quantity (six decimals), VAT and totals summed again. A DDT line is credited on one line,
     so a return citing two prices shows their mean; the part citing no invoice keeps its price.
     A line is credited at the VAT rate of the invoice lines it takes back (`sold_rate`), not at
-    the one its item had when the return was ordered: the rate may have changed in between."""
+    the one its item had when the return was ordered: the rate may have changed in between.
+    A line taking back goods sold on both sides of a letter of intent's ceiling (`across_letter`)
+    becomes two, its goods sold N3.5 and those sold with VAT (`sides`), the note's lines
+    numbered again (`credit_lines` says which line credits each part)."""
+    taken = list(taken)
     given: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for t in taken:
         if t.amount != t.asked:
             given[(t.note, t.line.line_no)] += t.amount - t.asked
     rates = sold_rates(taken)
+    split = sides(taken)
     changed = {key for key in {*given, *rates}
-               if key in given or rates[key] != rate_key(*_line_rate(taken, key))}
+               if key in given or rates[key] != rate_key(*_line_rate(taken, key))} | set(split)
     if not changed:
         return list(notes)
 
-    def credited(n: int, line: InvoiceLine) -> InvoiceLine:
+    def credited(n: int, line: InvoiceLine) -> list[InvoiceLine]:
+        if (n, line.line_no) in split:
+            return [_side(line, side) for side in split[(n, line.line_no)]]
         if (n, line.line_no) in given:
             line = _priced(line, line.amount + given[(n, line.line_no)])
         rate = rates.get((n, line.line_no))
-        return replace(line, vat_rate=rate[0], vat_nature=rate[1]) if rate else line
+        return [replace(line, vat_rate=rate[0], vat_nature=rate[1]) if rate else line]
 
-    return [_with_lines(note, tuple(credited(n, line) if (n, line.line_no) in changed else line
-                                    for line in note.lines))
-            if any((n, line.line_no) in changed for line in note.lines) else note
-            for n, note in enumerate(notes)]
+    out = []
+    for n, note in enumerate(notes):
+        if not any((n, line.line_no) in changed for line in note.lines):
+            out.append(note)
+            continue
+        lines = [x for line in note.lines for x in (credited(n, line) if (n, line.line_no) in changed else [line])]
+        out.append(_with_lines(note, tuple(replace(x, line_no=k) for k, x in enumerate(lines, start=1))
+                               if len(lines) > len(note.lines) else tuple(lines)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What a return line takes back of the goods sold at one rate, on one side of a letter of
+    intent's ceiling: negative, as the note's figures."""
+
+    key: RateKey
+    quantity: Decimal
+    amount: Decimal
+
+
+def across_letter(keys: Collection[RateKey]) -> bool:
+    """Whether goods sold at these rates were sold on both sides of a letter of intent's ceiling:
+    without VAT under it (N3.5) and at one VAT rate beyond it, a line crossing it split in two
+    (`toolkit.core.intent_ceiling.split_at`) or the ceiling reached between two lines. A note
+    credits each side on a line of its own, at its invoice's rate (art. 26 DPR 633/72); two VAT
+    rates (an item's rate changed) or two natures stay one line's, which cannot bear both.
+
+    >>> across_letter([(Decimal(22), None), (Decimal(0), "N3.5")]), across_letter([(Decimal(22), None)])
+    (True, False)
+    >>> across_letter([(Decimal(22), None), (Decimal(10), None)]), across_letter([(Decimal(0), "N3.5"), (Decimal(0), "N4")])
+    (False, False)
+    """
+    found = set(keys)
+    return len(found) == 2 and (ZERO, LETTER_OF_INTENT) in found and all(rate for rate, _ in found - {(ZERO, LETTER_OF_INTENT)})
+
+
+def sides(taken: Iterable[TakenBack]) -> dict[tuple[int, int], tuple[Side, Side]]:
+    """Per return line (note, line number) taking back goods sold on both sides of a letter of
+    intent's ceiling (`across_letter`), every unit of it sold by an invoice the ledger has,
+    its two sides: the goods sold N3.5 first, as the invoice line crossing the ceiling has its
+    part within first, then those sold with VAT, which `take_back` takes back first (their
+    amounts as it credited them). The two cite the return's DDT line as its parts 0 and 1
+    (`toolkit.ledger.invoices.parts`), as the invoice's two lines cite the DDT line they split."""
+    parts: dict[tuple[int, int], list[TakenBack]] = defaultdict(list)
+    for t in taken:
+        parts[(t.note, t.line.line_no)].append(t)
+    found = {}
+    for key, mine in parts.items():
+        keys = {sold_rate(t) for t in mine}
+        if across_letter(keys) and sum((t.quantity for t in mine), ZERO) == mine[0].line.quantity:
+            within, beyond = sorted(keys, key=lambda k: k[1] != LETTER_OF_INTENT)
+            found[key] = (_summed(mine, within), _summed(mine, beyond))
+    return found
+
+
+def _summed(taken: Sequence[TakenBack], key: RateKey) -> Side:
+    return Side(key, sum((t.quantity for t in taken if sold_rate(t) == key), ZERO),
+                sum((t.amount for t in taken if sold_rate(t) == key), ZERO))
+
+
+def _side(line: InvoiceLine, side: Side) -> InvoiceLine:
+    """The return line's part crediting one side of a letter's ceiling, at its rate and nature:
+    at the return's price when its quantity × price is its amount, else priced from it."""
+    part = replace(line, quantity=side.quantity, amount=side.amount, vat_rate=side.key[0], vat_nature=side.key[1])
+    return part if line_amount(part.quantity, part.unit_price) == part.amount else _priced(part, part.amount)
+
+
+def credit_lines(notes: Sequence[Invoice], taken: Sequence[TakenBack]) -> list[int]:
+    """For each of `taken`, the number of the line of its note, as `repriced` numbers them,
+    that credits it: the return line's own, or the side of it at the rate it was sold at."""
+    split = sides(taken)
+    if not split:
+        return [t.line.line_no for t in taken]
+    number: dict[tuple[int, int, RateKey | None], int] = {}
+    for n in {t.note for t in taken}:
+        k = 0
+        for line in notes[n].lines:
+            for side in split.get((n, line.line_no), (None,)):
+                k += 1
+                number[(n, line.line_no, side.key if side is not None else None)] = k
+    return [number.get((t.note, t.line.line_no, sold_rate(t)), number.get((t.note, t.line.line_no, None), 0))
+            for t in taken]
 
 
 def sold_rate(t: TakenBack) -> RateKey:
@@ -1038,7 +1128,8 @@ class ReturnMixesVat:
 
 def mixed_vat(taken: Sequence[TakenBack]) -> list[ReturnMixesVat]:
     """The return lines refused because no one VAT rate credits them (`ReturnMixesVat`): one
-    line of a note has one rate, and each part must be credited at its invoice's."""
+    line of a note has one rate, and each part must be credited at its invoice's. A line whose
+    goods were sold on both sides of a letter of intent's ceiling is not: it becomes two (`sides`)."""
     parts: dict[tuple[int, int], list[TakenBack]] = defaultdict(list)
     for t in taken:
         parts[(t.note, t.line.line_no)].append(t)
@@ -1047,6 +1138,8 @@ def mixed_vat(taken: Sequence[TakenBack]) -> list[ReturnMixesVat]:
         line = mine[0].line
         keys = tuple(dict.fromkeys(sold_rate(t) for t in mine))
         cited = sum((t.quantity for t in mine), ZERO)
+        if across_letter(keys) and cited == line.quantity:
+            continue
         if len(keys) > 1 or (keys[0] != rate_key(line.vat_rate, line.vat_nature) and cited != line.quantity):
             found.append(ReturnMixesVat(mine[0].note, line, keys,
                                         tuple(dict.fromkeys(t.sold.number or "—" for t in mine))))
@@ -1174,6 +1267,11 @@ class ReturnsMatched:
             return list(self.invoices)
         priced = dict(zip(self.notes, repriced([self.invoices[n] for n in self.notes], self.taken)))
         return [priced.get(n, x) for n, x in enumerate(self.invoices)]
+
+    def credit_lines(self) -> list[int]:
+        """For each of `taken`, the number of its note's line, as priced, that credits it
+        (`credit_lines`): a return line split on both sides of a letter's ceiling is two."""
+        return credit_lines([self.invoices[n] for n in self.notes], self.taken)
 
     def made_for(self, invoices: Sequence[Invoice]) -> bool:
         """Whether these are the very invoices matched (a plan's, in its order)."""

@@ -523,11 +523,12 @@ def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], 
     or of the note's own run (undone with it), each as far as what earlier notes and returns
     left of it (`matched`, stored as `ids` numbered `shown`: an invoice of the run takes its id
     and number from them). What it takes back of each line is recorded
-    (`schema.returned_lines`), and the note cites those invoices, the base of each what it
-    takes back of them: its print, its e-invoice and the ledger say the same. A return of goods
-    no invoice sold cites none. `ProblemsFound` (the caller's transaction rolls back) when a
-    return gives back more than is left of the invoices that sold its goods: the month-end run
-    leaves such returns out before storing (`toolkit.services.invoicing`)."""
+    (`schema.returned_lines`), by the note's line that credits it (a return line split on both
+    sides of a letter of intent's ceiling is two, `ReturnsMatched.credit_lines`), and the note
+    cites those invoices, the base of each what it takes back of them: its print, its e-invoice
+    and the ledger say the same. A return of goods no invoice sold cites none. `ProblemsFound`
+    (the caller's transaction rolls back) when a return gives back more than is left of the
+    invoices that sold its goods: the month-end run leaves such returns out before storing (`toolkit.services.invoicing`)."""
     if matched.over:
         raise ProblemsFound([x.problem for x in matched.over])
     if not matched.taken:
@@ -539,9 +540,9 @@ def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], 
                 for r in conn.execute(select(il.invoice_id, il.line_no, il.id).where(il.invoice_id.in_(chunk)))}
     sold = [_sold_as_stored(t, ids, shown, line_ids) for t in matched.taken]
     insert_rows(conn, schema.returned_lines, [
-        dict(credit_note_id=note_ids[t.note], credit_line_id=line_ids[(note_ids[t.note], t.line.line_no)],
+        dict(credit_note_id=note_ids[t.note], credit_line_id=line_ids[(note_ids[t.note], line_no)],
              invoice_line_id=line_id, quantity=t.quantity, amount=t.amount)
-        for t, (_, _, line_id) in zip(matched.taken, sold)])
+        for t, (_, _, line_id), line_no in zip(matched.taken, sold, matched.credit_lines())])
     bases: dict[int, dict[tuple[date, str, int], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for t, (invoice_id, number, _) in zip(matched.taken, sold):
         bases[note_ids[t.note]][(t.sold.day, number, invoice_id)] -= t.amount
