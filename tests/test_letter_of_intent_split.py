@@ -315,3 +315,47 @@ def test_the_part_within_takes_every_unit_whose_amount_in_cents_fits_what_the_le
         (3, D("55.50"), "N3.5"), (2, D("37.00"), "N3.5"), (2, D("37.00"), None)]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("92.50")}
+
+
+def _weighed(quantity: object, unit: str = "kg") -> dict:
+    """`_sheets(100)` with A001 sold by `unit` and the 20th's line of `quantity` of it."""
+    s = _sheets(100)
+    [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+    a001[2] = unit
+    s["Righe modello"][2] = ["T020", "A001", quantity, None, None]
+    return s
+
+
+@pytest.mark.parametrize("quantity, within, beyond", [
+    (D("2.5"), D("2.4"), D("0.1")),          # 44.50 € left: 2.4 kg are 44.40 €, not 2 kg and 7.50 € unused
+    (D("2.405"), D("2.405"), None),           # 44.49 €: fits whole
+    (D("2.437"), D("2.405"), D("0.032")),     # grams weighed: split to the gram
+    (D("3"), D(2), D(1)),                     # whole kg sold: split at whole kg
+])
+def test_an_item_sold_by_weight_is_split_at_its_quantity_s_own_decimals(ledger, quantity, within, beyond):
+    """A001 sold in kg, 44.50 € left of the letter on the 20th: the part within is counted at the
+    line's own precision (its decimals, three at most as the ledger keeps them), the two parts
+    still adding up to the DDT line's amount to the cent; a line of whole kg keeps whole kg."""
+    from toolkit.core.lines import line_amount
+
+    books = check(minimal.workbook(_weighed(quantity))).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    lines = [line for line in invoice.lines if line.order_line_id is not None][1:]
+    expected = [(within, "N3.5")] + ([(beyond, None)] if beyond is not None else [])
+    assert [(line.quantity, line.vat_nature) for line in lines] == expected
+    assert sum(line.amount for line in lines) == line_amount(quantity, D("18.50"))
+    assert all(line_amount(line.quantity, line.unit_price) == line.amount for line in lines)
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50") + lines[0].amount}
+
+
+def test_an_item_counted_in_pieces_is_split_at_whole_pieces_whatever_its_quantity_says(ledger):
+    """A001 in pz, 2.5 of it on the 20th (a slip the check warns of): the part within is 2 pieces,
+    as a piece is not sold in parts."""
+    books = check(minimal.workbook(_weighed(D("2.5"), "pz"))).master
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    assert [(line.quantity, line.vat_nature) for line in invoice.lines if line.order_line_id is not None][1:] == [
+        (D(2), "N3.5"), (D("0.5"), None)]

@@ -16,14 +16,18 @@ invoice citing it, or of its first line invoiced. A line delivered in a later ye
 whatever is left: January's sales under December's letter, its protocol left on *Clienti*,
 are not without VAT, and the warning asks for the new year's letter.
 
-The line that crosses the ceiling is split (`split_at`): as many whole units as fit in what is
-left are invoiced without VAT (N3.5), the rest of the line on a second invoice line with the
-item's VAT, the two adding up to the DDT line; an habitual exporter expects its letter used to
-the cent it can be, and what it bought beyond to carry VAT. The ledger keeps the two as parts of
-one DDT line (`invoice_lines.part`, schema 42), still invoiced once. When not even one unit fits
-the whole line carries VAT, as charging VAT is lawful (only the sale without VAT beyond the
-amount is not). Lines after the one that crossed stay with VAT too, even when smaller: the
-letter is used up in delivery order, as its buyer reads it, and a later letter covers them.
+The line that crosses the ceiling is split (`split_at`): as many units as fit in what is left
+(whole pieces, cartons, packs, bottles; an item sold by weight or measure in the delivered
+quantity's own decimals, `splitting_step`) are invoiced without VAT (N3.5), the rest of the
+line on a second invoice line with the item's VAT, the two adding up to the DDT line; an
+habitual exporter expects its letter used to the cent it can be, and what it bought beyond to
+carry VAT. The ledger keeps the two as parts of one DDT line (`invoice_lines.part`, schema 42),
+still invoiced once. When not even one unit fits the whole line carries VAT, as charging VAT is
+lawful (only the sale without VAT beyond the amount is not). Lines after the one that crossed
+stay with VAT too, even when smaller: the letter is used up in delivery order, as its buyer
+reads it, and a later letter covers them. A return of goods sold on both sides of the ceiling
+is credited on two lines of one note, each side at its invoice's rate
+(`toolkit.core.credit_notes.sides`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.wording import Agreed
 from toolkit.core.delivery_rate import off_key, rates_on
 from toolkit.core.lines import DocumentLine, line_amount, priced_from
+from toolkit.core.units import counted_whole
 from toolkit.core.vat import RateKey, item_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
@@ -446,8 +451,9 @@ def item_rates(master: MasterData, known: Mapping[tuple[str, date], Decimal] | N
 
 
 def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
-    """The line crossing a ceiling with `left` still under it, as its part within (the most whole
-    units that fit in `left`, counted on amounts in cents: the rest carries at least the line's
+    """The line crossing a ceiling with `left` still under it, as its part within (the most units
+    that fit in `left`, whole or in the line's own decimals as its item is sold (`splitting_step`),
+    counted on amounts in cents: the rest carries at least the line's
     amount less `left`, so its quantity × price is no less than that less half a cent) and the
     rest (the other units, at the line's unit price and of its amount, as any line). The part
     within is the line's amount less the rest's, so the two
@@ -467,15 +473,19 @@ def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     >>> four = line[:3] + (Decimal(4), Decimal("18.501"), Decimal("74.00")) + line[6:]   # 74.004: 74.00
     >>> [(x[3], x[4], x[5]) for x in split_at(four, Decimal("37.00"))]     # 2 kg are 37.00 €, though 37 ÷ 18.501 < 2
     [(Decimal('2'), Decimal('18.501'), Decimal('37.00')), (Decimal('2'), Decimal('18.501'), Decimal('37.00'))]
+    >>> weighed = line[:3] + (Decimal("2.5"), Decimal("18.50"), Decimal("46.25")) + line[6:]
+    >>> [(x[3], x[5]) for x in split_at(weighed, Decimal("44.50"))]     # 2.4 kg fit, not 2 kg
+    [(Decimal('2.4'), Decimal('44.40')), (Decimal('0.1'), Decimal('1.85'))]
     >>> split_at(line, Decimal("18.49")), split_at(line[:3] + (Decimal("0.8"),) + line[4:], Decimal("15"))
     (None, None)
     """
     quantity, price, amount = line[3], line[4], line[5]
     if price <= 0 or left <= 0:
         return None
-    units = (quantity - (amount - left - CENT / 2) / price).to_integral_value(ROUND_FLOOR)
+    step = splitting_step(line[2], quantity)
+    units = ((quantity - (amount - left - CENT / 2) / price) / step).to_integral_value(ROUND_FLOOR) * step
     while units > 0 and amount - line_amount(quantity - units, price) > left:
-        units -= 1
+        units -= step
     if units <= 0 or units >= quantity:
         return None
     rest = quantity - units
@@ -483,6 +493,23 @@ def split_at(line: Goods, left: Decimal) -> tuple[Goods, Goods] | None:
     inside = amount - beyond
     return ((*line[:3], units, price if line_amount(units, price) == inside else priced_from(units, inside), inside,
              *line[6:]), (*line[:3], rest, price, beyond, *line[6:]))
+
+
+def splitting_step(unit: str, quantity: Decimal) -> Decimal:
+    """The smallest part of a line a split at a letter's ceiling counts in: a whole unit of an
+    item counted whole (pieces, cartons, packs, bottles: `core.units.counted_whole`), whatever
+    its quantity says; else the line's own precision, its quantity's decimals (three at most, as
+    the ledger keeps quantities): 2.5 kg split in tenths, 2.437 kg in grams, 3 kg in whole kg.
+    A split never shows a quantity more precise than the one delivered, and uses the letter to
+    the last part that precision can carry.
+
+    >>> [splitting_step(u, Decimal(q)) for u, q in (("kg", "2.5"), ("kg", "2.437"), ("kg", "3.000"), ("pz", "2.5"))]
+    [Decimal('0.1'), Decimal('0.001'), Decimal('1'), Decimal('1')]
+    """
+    if counted_whole(unit):
+        return Decimal(1)
+    exponent = quantity.normalize().as_tuple().exponent
+    return Decimal(1).scaleb(max(min(exponent, 0), -3)) if isinstance(exponent, int) else Decimal(1)
 
 
 def kept_within(goods: Sequence[tuple[S, Goods]], ceiling: Ceiling, rate: Callable[[str, date], RateKey | None]
