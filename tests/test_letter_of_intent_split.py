@@ -359,3 +359,56 @@ def test_an_item_counted_in_pieces_is_split_at_whole_pieces_whatever_its_quantit
     invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
     assert [(line.quantity, line.vat_nature) for line in invoice.lines if line.order_line_id is not None][1:] == [
         (D(2), "N3.5"), (D("0.5"), None)]
+
+
+def test_a_line_split_at_the_last_place_of_an_invoice_goes_whole_to_the_next():
+    """A customer's month of 9,999 goods lines, the 9,998th and 9,999th the two parts of the line
+    crossing its letter: an invoice takes 9,998 lines (`LINES_PER_INVOICE`), and the line's two
+    parts stay together on the second, the first issued with one line less, so a DDT line is
+    never invoiced half on one invoice and half on another."""
+    from types import SimpleNamespace
+
+    from toolkit.core.invoicing import LINES_PER_INVOICE, invoice_parts
+
+    ddt = SimpleNamespace(number="DDT-2026-00001")
+    goods = [(SimpleNamespace(day=date(2026, 4, 10), delivery=ddt, order_number="OC-1"),
+              ("A001", "Caffè", "kg", D(1), D("18.50"), D("18.50"), D(0), "N3.5", n, n))
+             for n in range(1, LINES_PER_INVOICE)]
+    shipment = SimpleNamespace(day=date(2026, 4, 20), delivery=ddt, order_number="OC-2")
+    within = ("A001", "Caffè", "kg", D(1), D("18.50"), D("18.50"), D(0), "N3.5", 10**6, 10**6)
+    beyond = within[:6] + (D(22), None) + within[8:]
+    parts = invoice_parts([*goods, (shipment, within), (shipment, beyond)])
+    assert [len(x) for x in parts] == [LINES_PER_INVOICE - 1, 2]
+    assert [line for _, line in parts[1]] == [within, beyond]
+    whole = invoice_parts([*goods[1:], (shipment, within), (shipment, beyond)])
+    assert [len(x) for x in whole] == [LINES_PER_INVOICE]
+
+
+def test_a_month_past_one_invoice_s_lines_keeps_a_split_line_on_one_invoice_each_valid(ledger, monkeypatch, tmp_path):
+    """C002's April as three lines (the 10th's and the 20th's two parts) with invoices of two lines
+    at most (`LINES_PER_INVOICE` made small: a month of 10,000 lines is too slow here, as in
+    `tests/test_invoicing_twins.py`): the 10th's line on one invoice, the 20th's two parts on the
+    next, numbered one after the other; together they add up to the month, the letter used as by
+    one invoice, and each e-invoice passes the official schema and SDI's controls."""
+    from fatturapa_reading import schema_errors
+    from sdi_controls import breaches
+
+    from toolkit.core import invoicing
+    from toolkit.services.einvoice import export
+
+    monkeypatch.setattr(invoicing, "LINES_PER_INVOICE", 2)
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    done = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    mine = [x for x in done.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert [_rated(x) for x in mine] == [SPLIT[:1], SPLIT[1:]]
+    serials = [int(x.number.rsplit("-", 1)[1]) for x in mine]
+    assert serials == [serials[0], serials[0] + 1]
+    assert sum(x.taxable for x in mine) == D("92.50") and sum(x.vat for x in mine) == D("4.07")
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
+    files = export(books, ledger, out=tmp_path / "xml", month=APRIL).files
+    for x in mine:
+        data = files[x.number]
+        data = data.read_bytes() if hasattr(data, "read_bytes") else data
+        assert schema_errors(data) == [] and breaches(data, date(2026, 5, 4)) == [], x.number

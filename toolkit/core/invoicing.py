@@ -1012,11 +1012,28 @@ invoice) can pass it: issued whole, the invoice could never be sent to SDI."""
 def invoice_parts(goods: Sequence[tuple[Shipment, BillableGoods]]) -> list[Sequence[tuple[Shipment, BillableGoods]]]:
     """The lines of one invoice as the invoices they make: one, or past `LINES_PER_INVOICE`
     several, each of whole lines in the invoice's own order (DDT date, DDT, order, line), each
-    with its own number, totals, stamp duty and dues."""
+    with its own number, totals, stamp duty and dues. The two parts of a line split at a letter
+    of intent's ceiling (`intent_ceiling.split_at`, next to each other) are one line of its DDT:
+    an invoice whose last place would take the part within ends a line early, and both go on the
+    next, so a DDT line is never invoiced half on one invoice and half on another."""
     if len(goods) <= LINES_PER_INVOICE:
         return [goods]
     ordered = sorted(goods, key=line_order)
-    return [ordered[n:n + LINES_PER_INVOICE] for n in range(0, len(ordered), LINES_PER_INVOICE)]
+    parts: list[Sequence[tuple[Shipment, BillableGoods]]] = []
+    start = 0
+    while start < len(ordered):
+        end = min(start + LINES_PER_INVOICE, len(ordered))
+        if end < len(ordered) and end - 1 > start and _parts_of_one(ordered[end - 1][1], ordered[end][1]):
+            end -= 1
+        parts.append(ordered[start:end])
+        start = end
+    return parts
+
+
+def _parts_of_one(line: BillableGoods, after: BillableGoods) -> bool:
+    """Whether two lines next to each other are the two parts of one line split at a letter's
+    ceiling: the same order line and DDT line (none when invoiced at the order)."""
+    return line[8:10] == after[8:10]
 
 
 def terms_of(customer: Customer, method: PaymentMethod) -> str:
