@@ -162,6 +162,28 @@ def test_a_month_stored_by_copy_is_the_month_executemany_stored(tmp_path, twin_u
     twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch, _through_oracle)
 
 
+def test_a_month_splitting_lines_at_letters_ceilings_is_stored_by_copy_as_executemany_stored(
+        tmp_path, twin_urls, monkeypatch):
+    """The same twin month, every customer buying on a letter of intent of 150 € (N3.5): the
+    lines crossing the letters are invoiced as two parts of their DDT line (`invoice_lines.part`),
+    which the oracle writes as the ledger does, so every column of every line is compared."""
+    from dataclasses import replace
+
+    rng = random.Random(11)
+    master = randomized(master_of(tmp_path, 11), rng)
+    master = master.model_copy(update={"customers": tuple(
+        replace(c, vat_nature="N3.5", intent_protocol=f"26011512345678901-{n:06d}", intent_date=date(2026, 1, 15),
+                intent_amount=Decimal(150)) for n, c in enumerate(master.customers, start=1))})
+    twin_month(master, twin_urls, rng, monkeypatch, _through_oracle)
+    product = open_ledger(twin_urls[0])
+    try:
+        with reading(product) as conn:
+            il = schema.invoice_lines.c
+            assert conn.execute(select(il.id).where(il.part == 1).limit(1)).first() is not None, "no line was split"
+    finally:
+        product.engine.dispose()
+
+
 def twin_month(master, urls, rng, monkeypatch, as_before) -> list[tuple[Shipped, Shipped]]:
     """Two ledgers live six random working days of April (the day's orders, some prepayments
     paid, `ship --all`, past the credit limit at random) and the month's invoicing, the second

@@ -5,7 +5,9 @@ leave, on SQLite and on PostgreSQL.
 
 `insert_columns`, `add_by_id`, `_execute_many` and `_bound` are `toolkit.ledger.db`'s, and
 `insert_invoice_lines` (with `_Unscaled`) `toolkit.ledger.invoices._insert_lines`, unchanged
-but for their names.
+but for their names: it writes every column the ledger writes, the credited line and the part
+of a DDT line split at a letter of intent's ceiling (`invoices.parts`, the ledger's rule, not
+the write this oracle stands for) among them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import BigInteger, Column, Connection, Table, bindparam, insert,
 
 from toolkit.core.invoicing import Invoice
 from toolkit.ledger import schema
+from toolkit.ledger.invoices import parts
 from toolkit.ledger.types import Scaled, ScaledBinds
 
 
@@ -92,16 +95,17 @@ def insert_invoice_lines(conn: Connection, ids: Sequence[int], invoices: Sequenc
     once (`_Unscaled`): at a month's million lines, the column type's conversion of every value
     took as long as the database's own work."""
     quantities, prices, amounts, rates = _Unscaled(3), _Unscaled(6), _Unscaled(2), _Unscaled(2)
+    part = parts()
     rows: list[tuple[Any, ...]] = [
         (invoice_id, line.line_no, line.delivery_line_id, line.order_line_id, line.item, line.description, line.unit,
          quantities[line.quantity], prices[line.unit_price], amounts[line.amount], rates[line.vat_rate],
-         line.vat_nature)
+         line.vat_nature, line.credits_line_id, part(line))
         for invoice_id, x in zip(ids, invoices) for line in x.lines]
     if not rows:
         return
     table, dialect = schema.invoice_lines, conn.dialect
     columns = ("invoice_id", "line_no", "delivery_line_id", "order_line_id", "item", "description", "unit",
-               "quantity", "unit_price", "amount", "vat_rate", "vat_nature")
+               "quantity", "unit_price", "amount", "vat_rate", "vat_nature", "credits_line_id", "part")
     compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
     for n, name in enumerate(columns):
         convert = None if name in _SCALED_LINE else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
