@@ -595,7 +595,9 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
 def parts() -> Callable[[InvoiceLine], int]:
     """Each stored line's `part` of its DDT line, for lines stored one after the other: 1 for
     the rest beyond a letter of intent's ceiling, the line with VAT citing a DDT line whose part
-    within (N3.5) came before it (`toolkit.core.intent_ceiling.split_at`); 0 for any other. So
+    within (N3.5) came before it (`toolkit.core.intent_ceiling.split_at`; a return's note crediting
+    both sides of a ceiling has its lines in that order too, `toolkit.core.credit_notes.sides`);
+    0 for any other. So
     a DDT line planned twice any other way still breaks the unique index, as it did when
     `delivery_line_id` was unique alone."""
     within: set[int] = set()

@@ -390,7 +390,9 @@ invoice_lines = Table(
 )
 """(`delivery_line_id`, `part`) is unique (`invoiced_once_index`): a shipped line is invoiced at
 most once, as one line (`part` 0) or, crossing a letter of intent's ceiling, as its part within
-(0) and the rest with VAT (1) (`toolkit.core.intent_ceiling.split_at`; schema 42). Lines invoiced
+(0) and the rest with VAT (1) (`toolkit.core.intent_ceiling.split_at`; schema 42); a return's DDT
+line giving back goods sold on both sides of a ceiling is credited so too, its N3.5 line 0 and its
+line with VAT 1 (`toolkit.core.credit_notes.sides`). Lines invoiced
 before shipping (immediate, prepay) have no delivery line; a line that comes from no order
 (the stamp duty charged to the customer) has no order line either. A credit note's line that
 takes back an invoice's line (`toolkit invoice credit`) cites it in `credits_line_id` (schema
