@@ -2,8 +2,10 @@
 fit in what the letter left without VAT (N3.5), the rest with the item's VAT (`intent_ceiling.split_at`).
 
 The ledger keeps them as the two parts of one DDT line (`invoice_lines.part`, schema 42), still
-invoiced once; a draft, its undo and its finalizing, a return and a credit note by lines read
-them as any two lines; a ledger of schema 41, whose key was the DDT line alone, is migrated."""
+invoiced once, on one invoice past `LINES_PER_INVOICE`; a draft, its undo and its finalizing, a
+return and a credit note by lines read them as any two lines, a return across the ceiling is
+credited on two lines of one note; an item sold by weight is split at its quantity's decimals;
+a ledger of schema 41, whose key was the DDT line alone, is migrated."""
 
 from __future__ import annotations
 
