@@ -317,8 +317,7 @@ class Awaiting:
 def awaiting_payment(conn: Connection, order_ids: Collection[int], by: date) -> Awaiting:
     """`Awaiting` of these orders, from one reading of their final invoices and totals: a day's
     plan read them three times (paid by the day, paid at all, invoiced at all)."""
-    invoices_of = _final_invoices(conn, order_ids, at_order=False)
-    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+    invoices_of, invoice_ids = _final_invoices(conn, order_ids, at_order=False)
     totals, paid = _totals(conn, invoice_ids), _paid(conn, invoice_ids, by)
     part = {}
     for order_id, ids in invoices_of.items():
@@ -331,8 +330,7 @@ def awaiting_payment(conn: Connection, order_ids: Collection[int], by: date) -> 
 
 def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool, by: date | None = None) -> set[int]:
     """`paid_orders`, of only the invoice lines made at the order when `at_order`."""
-    invoices_of = _final_invoices(conn, order_ids, at_order=at_order)
-    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+    invoices_of, invoice_ids = _final_invoices(conn, order_ids, at_order=at_order)
     return _all_paid(invoices_of, _totals(conn, invoice_ids), _paid(conn, invoice_ids, by))
 
 
@@ -343,8 +341,10 @@ def _all_paid(invoices_of: Mapping[int, set[int]], totals: Mapping[int, Decimal]
     return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
 
 
-def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: bool) -> dict[int, set[int]]:
-    """Per order its final invoices' ids (only those made at the order when `at_order`)."""
+def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: bool
+                    ) -> tuple[dict[int, set[int]], list[int]]:
+    """Per order its final invoices' ids (only those made at the order when `at_order`), and
+    every one of them once, in order: what their totals and payments are read by."""
     i, il = schema.invoices.c, schema.invoice_lines.c
     invoices_of: dict[int, set[int]] = defaultdict(set)
     made_at_order = (uninvoiced.cites_no_ddt_line(il.delivery_line_id),) if at_order else ()
@@ -356,7 +356,7 @@ def _final_invoices(conn: Connection, order_ids: Collection[int], *, at_order: b
             .where(condition, i.status == "final", *made_at_order))
         for order_id, invoice_id in rows:
             invoices_of[order_id].add(invoice_id)
-    return invoices_of
+    return invoices_of, sorted({x for ids in invoices_of.values() for x in ids})
 
 
 def _totals(conn: Connection, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
