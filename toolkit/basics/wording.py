@@ -39,38 +39,70 @@ def first_numbers(numbers: Sequence[str], most: int = 5) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
-    """Document numbers a message must name all of, in a line: the first few, then how many more
-    in words (`total` counts them all), so a desk sees at once every document to act on.
+class Noun:
+    """What a message counts, in both languages (one, many), with its Italian gender: the words
+    agreeing with it follow the noun, not the message (*e altri 2* DDT, *e altre 2* fatture),
+    so whoever counts names it, never a default that is right for masculine nouns alone."""
 
-    >>> Listed(("DDT-1", "DDT-2"), 2).shown("it"), Listed(("A", "B"), 3).shown("it"), Listed(("A", "B"), 9).shown("en")
-    ('DDT-1, DDT-2', 'A, B e un altro', 'A, B and 7 more')
-    >>> Listed(("A", "B"), 9).shown("it")
-    'A, B e altri 7'
+    it: tuple[str, str]
+    en: tuple[str, str]
+    feminine: bool = False
+
+    def more(self, n: int, lang: str, *, said: bool) -> str:
+        """*n* more of them, the noun after the count when `said`.
+
+        >>> lines = Noun(("riga", "righe"), ("line", "lines"), feminine=True)
+        >>> lines.more(1, "it", said=True), lines.more(3, "it", said=False), lines.more(3, "en", said=True)
+        ("un'altra riga", 'altre 3', '3 more lines')
+        """
+        if lang == "en":
+            return f"{n} more" + (f" {self.en[n != 1]}" if said else "")
+        other = ("un'altra" if n == 1 else f"altre {n}") if self.feminine else ("un altro" if n == 1 else f"altri {n}")
+        return other + (f" {self.it[n != 1]}" if said else "")
+
+
+DDTS = Noun(("DDT", "DDT"), ("DDT", "DDTs"))
+ORDERS = Noun(("ordine", "ordini"), ("order", "orders"))
+TEMPLATES = Noun(("modello", "modelli"), ("template", "templates"))
+ITEMS = Noun(("articolo", "articoli"), ("item", "items"))
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """Numbers a message must name all of, in a line: the first few, then how many more in words
+    (`total` counts them all), so a desk sees at once every document to act on. What they are
+    (`noun`) is the caller's to say, since the words for the rest agree with it in Italian.
+
+    >>> Listed(("DDT-1", "DDT-2"), 2, DDTS).shown("it"), Listed(("A", "B"), 3, DDTS).shown("it")
+    ('DDT-1, DDT-2', 'A, B e un altro')
+    >>> Listed(("A", "B"), 9, DDTS).shown("it"), Listed(("A", "B"), 9, DDTS).shown("en")
+    ('A, B e altri 7', 'A, B and 7 more')
+    >>> invoices = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
+    >>> Listed(("FT-1", "FT-2"), 9, invoices).shown("it"), Listed(("FT-1",), 2, invoices).shown("it")
+    ('FT-1, FT-2 e altre 7', "FT-1 e un'altra")
 
     What is listed may be other than documents (`A001 12, A002 30` are items and their
-    quantities): `more` names what the rest are, so *e altri 14* is not read as 14 pieces.
+    quantities): `said` names what the rest are after their count, so *e altri 14* is not read
+    as 14 pieces.
 
-    >>> items = (("articolo", "articoli"), ("item", "items"))
-    >>> Listed(("A001 12",), 15, items).shown("it"), Listed(("A001 12",), 2, items).shown("it")
+    >>> Listed(("A001 12",), 15, ITEMS, said=True).shown("it"), Listed(("A001 12",), 2, ITEMS, said=True).shown("it")
     ('A001 12 e altri 14 articoli', 'A001 12 e un altro articolo')
-    >>> Listed(("A001 12",), 15, items).shown("en"), Listed(("A001 12",), 2, items).shown("en")
+    >>> Listed(("A001 12",), 15, ITEMS, said=True).shown("en"), Listed(("A001 12",), 2, ITEMS, said=True).shown("en")
     ('A001 12 and 14 more items', 'A001 12 and 1 more item')
     """
 
     numbers: tuple[str, ...]
     total: int
-    more: tuple[tuple[str, str], tuple[str, str]] | None = None
-    """The noun of the rest, (Italian one, many), (English one, many); None: nothing said."""
+    noun: Noun
+    said: bool = False
+    """Whether the noun follows the count of the rest (*e altri 14 articoli*), where the message
+    around does not say what they are."""
 
     def shown(self, lang: str) -> str:
         listed, more = ", ".join(self.numbers), self.total - len(self.numbers)
         if more <= 0:
             return listed
-        it, en = self.more or (("", ""), ("", ""))
-        if lang == "en":
-            return f"{listed} and {more} more" + (f" {en[more != 1]}" if self.more else "")
-        return f"{listed} e {'un altro' if more == 1 else f'altri {more}'}" + (f" {it[more != 1]}" if self.more else "")
+        return f"{listed} {'and' if lang == 'en' else 'e'} {self.noun.more(more, lang, said=self.said)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +123,7 @@ class Codes:
 
     @property
     def at_panel(self) -> Listed:
-        return Listed(self.codes[:PANEL_MOST], len(self.codes))
+        return Listed(self.codes[:PANEL_MOST], len(self.codes), TEMPLATES)
 
 
 PANEL_MOST = 10

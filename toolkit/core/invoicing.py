@@ -60,7 +60,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
-from toolkit.basics.wording import Agreed, Counted, Listed, first_numbers, shown
+from toolkit.basics.wording import DDTS, Agreed, Counted, Listed, first_numbers, shown
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, Ceiling, item_rates, kept_within
 from toolkit.core.letter_cited import Uncited, uncited
@@ -1502,7 +1502,7 @@ def previous_month_problems(invoices: Iterable[Invoice], request: Request) -> li
     ddts = sorted(found, key=lambda d: (d.day, d.number))
     return [EARLIER_MONTH(None, month=f"{request.month.start:%m/%Y}", previous=f"{previous.start:%m/%Y}",
                           ddts=Counted(len(ddts), ("DDT", "DDT"), ("DDT", "DDTs")),
-                          numbers=Listed(tuple(d.number for d in ddts[:5]), len(ddts)), day=min(found.values()),
+                          numbers=Listed(tuple(d.number for d in ddts[:5]), len(ddts), DDTS), day=min(found.values()),
                           deadline=deadline, option=f"{previous.start:%Y-%m}")]
 
 def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str, tuple[date, str, str]]:

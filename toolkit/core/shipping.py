@@ -857,7 +857,7 @@ class Concerned:
     numbers: tuple[str, ...]
 
     def shown(self, lang: str) -> str:
-        return wording.Listed(self.numbers[:NAMED_ORDERS], len(self.numbers)).shown(lang)
+        return wording.Listed(self.numbers[:NAMED_ORDERS], len(self.numbers), wording.ORDERS).shown(lang)
 
 
 NAMED_ORDERS = 5

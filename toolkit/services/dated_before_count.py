@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics import wording
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import Agreed, Counted, Listed
+from toolkit.basics.wording import DDTS, ITEMS, Agreed, Counted, Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.ledger.back_dated import back_dated_since
 from toolkit.model.records import MasterData
@@ -33,7 +33,6 @@ ITEMS_NAMED = 10
 """How many of the items moved the warning names before saying how many more: a day's DDTs at M
 stored late moved 1,325 items, a message of 13,227 characters, where Excel's box shows 1,024.
 The rest are counted as items (`ITEMS`): *e altri 14* after *A010 10* read as ten more pieces."""
-ITEMS = (("articolo", "articoli"), ("item", "items"))
 
 DDT_BEFORE_COUNT = define(
     "stock-ddt-before-count", "warning",
@@ -91,7 +90,7 @@ class Moved:
         number, the first `ITEMS_NAMED` and how many more."""
         moved = [f"{item} {wording.shown(quantity * sign, lang)}" for item, quantity in self.quantities
                  if quantity * sign > 0]
-        return Listed(tuple(moved[:ITEMS_NAMED]), len(moved), ITEMS).shown(lang)
+        return Listed(tuple(moved[:ITEMS_NAMED]), len(moved), ITEMS, said=True).shown(lang)
 
 
 def dated_before_count(master: MasterData, notes: Sequence[DeliveryNote]) -> list[Problem]:
@@ -139,4 +138,4 @@ def _told(master: MasterData, counted: date, n: int, numbers: tuple[str, ...],
     return DDT_BEFORE_COUNT(
         master.locate_setting("stock_date"), counted=counted, ddts=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
         are=Agreed(n, ("è", "sono"), ("is", "are")), dated=Agreed(n, ("datato", "datati"), ("dated", "dated")),
-        stored=stored, numbers=Listed(numbers, n), moved=Moved(moved, n))
+        stored=stored, numbers=Listed(numbers, n, DDTS), moved=Moved(moved, n))

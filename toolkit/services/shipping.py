@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
-from toolkit.basics.wording import Agreed, Counted, Listed
+from toolkit.basics.wording import DDTS, Agreed, Counted, Listed
 from toolkit.core.delivery_rate import cut_lines
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
@@ -573,7 +573,7 @@ def dated_before(conn: Connection, series: str, day: date) -> Problem:
                                   year=day.year, returned=OfReturn(True))
     before = DATE_BEFORE_AHEAD if later.latest_day > dates.today_rome() else DATE_BEFORE_LATEST
     return before(None, day=day, latest_number=later.latest, latest_day=later.latest_day, series=series,
-                  year=day.year, returned=OfReturn(later.latest_return), later=Listed(later.first, later.count))
+                  year=day.year, returned=OfReturn(later.latest_return), later=Listed(later.first, later.count, DDTS))
 
 
 def issued_ahead(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:

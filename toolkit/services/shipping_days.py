@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define
-from toolkit.basics.wording import Listed
+from toolkit.basics.wording import DDTS, Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import Order
 from toolkit.core.reservations import NONE
@@ -92,7 +92,7 @@ def _in_date_order(conn: Connection, master: MasterData, days: Mapping[date, Seq
             raise ProblemsFound([ORDER_DDT_OUT_OF_SEQUENCE(
                 None, day=first, template=order.template or order.number, customer=order.customer,
                 latest_number=later.latest, latest_day=later.latest_day, series=series, year=first.year,
-                returned=OfReturn(later.latest_return), later=Listed(later.first, later.count))])
+                returned=OfReturn(later.latest_return), later=Listed(later.first, later.count, DDTS))])
 
 
 def _first_of_each_year(days: Iterable[date]) -> list[date]:
