@@ -388,6 +388,26 @@ def test_one_letter_with_two_dates_is_warned_at_the_second_rows_date():
     assert "ma qui ha data 16/01/2026 e là 15/01/2026 (Clienti!M3)" in warned.message()
 
 
+def test_one_letter_of_two_buyers_is_warned_as_a_protocol_copied_at_the_second_rows_protocol():
+    """A letter of intent is issued by one exporter to its supplier, its protocol the Agenzia's
+    receipt's: rows of two buyers (other partite IVA) never share one. Dated alike they were
+    not warned at all, and dated apart they were told to write one date in both, as one
+    letter: the second row is told of the other buyer at its protocol (L4), once, whatever the
+    dates. Rows of one buyer keep the dates' warning (one protocol, one date); a row giving a
+    codice fiscale alone and one a partita IVA alone may be one sole trader, not told."""
+    for day in (LETTER_DAY, date(2026, 1, 16)):
+        sheets = _shared(day)
+        sheets["Clienti"][2][2], sheets["Clienti"][-1][2] = "07643520567", "09887760560"
+        warned = [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("letter-of-intent")]
+        assert [(p.code, p.sheet, p.cell) for p in warned] == [("letter-of-intent-other-buyer", "Clienti", "L4")]
+        said = warned[0].message()
+        assert (f"La dichiarazione d'intento {PROTOCOL} del cliente C003 (P.IVA 09887760560) è anche del cliente "
+                "C002 (P.IVA 07643520567, C.F. RSSMRA80A01H501U, Clienti!L3), un altro acquirente") in said, said
+        assert "Copia in ciascuna riga protocollo e data della dichiarazione che quel cliente ti ha mandato." in said
+    same = [p.code for p in check(minimal.workbook(_shared(LETTER_DAY))).problems if p.code.startswith("letter-of")]
+    assert same == []
+
+
 def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_was_written_since(ledger):
     """C002 had no letter when the run was drafted: its April invoice charges the coffee's VAT.
     Its row now says N3.5 with a letter dated 15 January, before the sales: made final, the

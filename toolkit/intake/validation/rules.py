@@ -312,6 +312,19 @@ INTENT_DATES_DIFFER = define(
        "but its date here is {day} and there {other_day} ({cell}): invoices cite protocol and date, and the Agenzia "
        "matches a sale to its letter by both, so one of the two customers' invoices would cite a letter that does "
        "not exist. Write the date of the Agenzia's receipt in both.")
+INTENT_OTHER_BUYER = define(
+    "letter-of-intent-other-buyer", "warning",
+    title=("Una dichiarazione d'intento di due acquirenti", "One letter of intent of two buyers"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} ({ids}) è anche del cliente {other} ({other_ids}, "
+       "{cell}), un altro acquirente: una dichiarazione la emette un esportatore abituale al suo fornitore, con il "
+       "protocollo della ricevuta dell'Agenzia, e non è mai di due acquirenti. Le fatture di uno dei due citerebbero "
+       "la dichiarazione dell'altro, e le loro vendite senza IVA consumerebbero insieme un solo plafond. Copia in "
+       "ciascuna riga protocollo e data della dichiarazione che quel cliente ti ha mandato.",
+    en="Customer {code}'s letter of intent {protocol} ({ids}) is customer {other}'s too ({other_ids}, {cell}), "
+       "another buyer: a letter is issued by a habitual exporter to its supplier, with the protocol of the Agenzia's "
+       "receipt, and is never two buyers'. One of the two customers' invoices would cite the other's letter, and "
+       "their sales without VAT would use one ceiling together. Copy into each row the protocol and date of the "
+       "letter that customer sent you.")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -711,6 +724,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
+    named: dict[str, Customer] = {}
     dated = dating_rows(master.customers)
     for c in master.customers:
         country = country_of[c.country]
@@ -748,12 +762,17 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
         yield from _letter_of_intent(c, layout, dated)
-        if c.intent_protocol and c.intent_date is not None and dated[c.intent_protocol].intent_date != c.intent_date:
+        first_named = named.setdefault(c.intent_protocol, c) if c.intent_protocol else c
+        if first_named is not c and _other_buyer(first_named, c):
+            yield INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
+                                     ids=_buyer_named(c), other=first_named.code, other_ids=_buyer_named(first_named),
+                                     cell=_cell(layout, first_named, "intent_protocol"))
+        elif c.intent_protocol and c.intent_date is not None and dated[c.intent_protocol].intent_date != c.intent_date:
             other = dated[c.intent_protocol]
             yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
                                       other=other.code, day=c.intent_date, other_day=other.intent_date,
                                       cell=_cell(layout, other, "intent_date"))
-        if c.intent_protocol and c.intent_amount is not None:
+        if c.intent_protocol and c.intent_amount is not None and not _other_buyer(first_named, c):
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
                 yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
@@ -781,6 +800,30 @@ INTENT_PROTOCOL_SHAPE = r"\d{17}[-/]\d{6}"
 """The protocol the Agenzia gives a letter of intent: 17 digits, then the progressive's 6,
 separated by a dash or a slash, both of which the Agenzia's instructions for RiferimentoTesto
 allow (`08060120341234567-000001`)."""
+
+
+def _buyer_ids(c: Customer) -> tuple[str, str]:
+    """Who the customer is to the tax office: its partita IVA (the digits of an Italian one) and
+    its codice fiscale, each "" when the row gives none."""
+    vat = (_italian_vat(c.vat_number) or c.vat_number.strip().upper()) if c.vat_number else ""
+    return vat, c.tax_code.strip().upper() if c.tax_code else ""
+
+
+def _other_buyer(a: Customer, b: Customer) -> bool:
+    """Whether two rows are surely two buyers: both give a partita IVA, or both a codice fiscale,
+    that differ, and neither names the other's (a company's codice fiscale is often its partita
+    IVA's digits). Rows of one buyer (a head office and its warehouse, each its own code) may
+    share its letter; a sole trader's codice fiscale is no match for his partita IVA, so a row
+    giving one and a row the other may be one buyer, and are not told."""
+    (vat_a, code_a), (vat_b, code_b) = _buyer_ids(a), _buyer_ids(b)
+    if ({vat_a, code_a} & {vat_b, code_b}) - {""}:
+        return False
+    return bool(vat_a and vat_b) or bool(code_a and code_b)
+
+
+def _buyer_named(c: Customer) -> str:
+    """The customer's fiscal identity as a message names it: `P.IVA 07643520567`."""
+    return ", ".join(f"{label} {value}" for label, value in (("P.IVA", c.vat_number), ("C.F.", c.tax_code)) if value)
 
 
 def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Customer]) -> Iterator[Problem]:
