@@ -110,3 +110,47 @@ def test_a_complete_list_names_the_carrier_its_ddt_printed(capsys, tmp_path, sam
     assert shipped and {row[CARRIER] for row in shipped} == {"Trasporti del Sud S.p.A."}
     waiting = [row[CARRIER] for row in rows if row[ORDER] not in orders]
     assert waiting and all(carrier.endswith(" NUOVO") or carrier == "Mittente" for carrier in waiting), waiting
+
+
+ORDER_DATE = 6
+"""The complete list's column of the order's date."""
+
+
+def test_a_complete_list_over_a_rename_heads_each_order_with_the_seller_its_ddt_printed(capsys, tmp_path,
+                                                                                      sample_workbook, ledger_url):
+    """9 April shipped, the seller renamed in *Impostazioni*, 10 April shipped: the complete list
+    of both days was headed by the new name alone, though the 9th's DDTs print the old one. It
+    names both, the latest last, and each name heads, in a row of its own, the routes of the
+    orders its DDTs shipped: an auditor reads each line under the seller its DDT shows."""
+    workbook = _sample(capsys, tmp_path, sample_workbook, ledger_url)
+    first = tmp_path / "first.xlsx"
+    assert cli(capsys, "distribution", workbook, "--date", DAY, "--complete", "--out", first, "--ledger", ledger_url)[0] == 0
+    old = _company(first)[0]
+    moved(workbook)
+    new = "Venditore Rinominato S.p.A."
+    for args in (("orders", "create", workbook, "--date", "2026-04-10"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    both = tmp_path / "both.xlsx"
+    code, said = cli(capsys, "distribution", workbook, "--date", DAY, "--to", "2026-04-10", "--complete",
+                     "--out", both, "--ledger", ledger_url)
+    assert code == 0, said
+    company, header = _company(both)
+    assert company == f"{old}, poi {new}" and company in header
+    sheet = openpyxl.load_workbook(both).worksheets[0]
+    under: dict[str, set] = {}
+    seller = None
+    for row in sheet.iter_rows(min_row=5, values_only=True):
+        if isinstance(row[0], str) and row[0].startswith("Venditore: "):
+            assert row[1:] == (None,) * (len(row) - 1)
+            seller = row[0].removeprefix("Venditore: ")
+            continue
+        if row[ORDER]:
+            under.setdefault(seller, set()).add((row[ORDER], row[ORDER_DATE].date().isoformat()))
+    assert set(under) == {old, new}, under.keys()
+    assert under[old] and {day for _, day in under[old]} == {DAY}
+    assert any(day == "2026-04-10" for _, day in under[new])
+    assert not {number for number, _ in under[old]} & {number for number, _ in under[new]}
+    rows = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert rows.index(f"Venditore: {old}") < rows.index(f"Venditore: {new}")

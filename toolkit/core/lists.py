@@ -79,6 +79,9 @@ class Route:
     carrier: str | None
     carrier_name: str | None
     rows: tuple[ListRow, ...]
+    seller: str | None = None
+    """The seller its orders' DDTs printed, on a complete list whose DDTs printed more than one
+    (the company renamed in the period); None otherwise."""
 
     @property
     def customers(self) -> tuple[str, ...]:
@@ -102,9 +105,11 @@ class OrderList:
     date_from: date
     date_to: date
     routes: tuple[Route, ...]
-    seller: str | None = None
-    """The company its header names as the period's latest DDT printed it (the complete list
-    of shipped goods); None: as *Impostazioni* say today (what is still to do)."""
+    sellers: tuple[str, ...] = ()
+    """The companies its header names as the period's DDTs printed them, the latest last (the
+    complete list of shipped goods: more than one when the company was renamed in the period,
+    each heading its routes, `Route.seller`); none: as *Impostazioni* say today (what is still
+    to do)."""
 
     @property
     def rows(self) -> tuple[ListRow, ...]:
@@ -167,33 +172,42 @@ def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
     today, where `ship` will send it. Its carrier likewise: the one its DDT printed (`ship
     --carrier` may have sent another than the route's), today's route's for an order not
     shipped. The area a DDT does not print, nor keep: an order is listed under today's. The
-    header names the seller as the period's latest DDT printed it (`shipped_as` in DDT
-    order), a list of goods shipped printed again as its documents were."""
+    header names the seller as the period's DDTs printed it (`shipped_as` in DDT order), a list
+    of goods shipped printed again as its documents were; a company renamed in the period is
+    named as each DDT printed it: the header names every name, the latest last, and the routes
+    go under the name their orders' DDTs printed, the older first (an order not shipped under
+    the latest), so an auditor reads each line under the seller its DDT shows."""
     date_to = date_to or date_from
     kept = [o for o in orders if date_from <= o.occurrence <= date_to]
     printed = shipped_as or {}
     listed = {o.id for o in kept}
-    sellers = [parties.seller.company_name for order_id, parties in printed.items() if order_id in listed]
+    sellers = tuple(dict.fromkeys(reversed([parties.seller.company_name for order_id, parties in printed.items()
+                                            if order_id in listed])))[::-1]
     return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {},
-                                                       shipped_as=printed), sellers[-1] if sellers else None)
+                                                       shipped_as=printed, sellers=sellers), sellers)
 
 
 def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest],
-            shipped_as: Mapping[int, Parties] | None = None) -> tuple[Route, ...]:
+            shipped_as: Mapping[int, Parties] | None = None, sellers: tuple[str, ...] = ()) -> tuple[Route, ...]:
     """The orders' lines by route; the distribution list (`open_only`) is what to load, so it
-    leaves out services, which move nothing, and their quantities from the route's totals."""
+    leaves out services, which move nothing, and their quantities from the route's totals. With
+    more than one of `sellers` (the names the DDTs printed, the latest last), by seller first:
+    an order under the name its DDT printed, one not shipped under the latest."""
     printed = shipped_as or {}
+    blocks = {name: n for n, name in enumerate(sellers)} if len(sellers) > 1 else {}
     customers = {c.code: c for c in master.customers}
     services = {i.code for i in master.items if i.service} if open_only else set()
     ship_to = {s.code: s for s in master.ship_to}
-    routes: dict[tuple[str, str, str], list[ListRow]] = {}
-    heads: dict[tuple[str, str, str], tuple[str | None, str | None, str | None]] = {}
+    routes: dict[tuple[int, str, str, str], list[ListRow]] = {}
+    heads: dict[tuple[int, str, str, str], tuple[str | None, str | None, str | None]] = {}
     for order in orders:
         customer = customers.get(order.customer)
         destination = ship_to.get(order.ship_to) if order.ship_to else None
         area, carrier = _route_of(master, customer, destination)
-        code, carrier_name = _carried(carrier, printed.get(order.id))
-        key = (area or "", code or "", carrier_name or "")
+        shipped = printed.get(order.id)
+        code, carrier_name = _carried(carrier, shipped)
+        block = (blocks[shipped.seller.company_name] if shipped is not None else len(sellers) - 1) if blocks else 0
+        key = (block, area or "", code or "", carrier_name or "")
         heads[key] = (area, code, carrier_name)
         name, place = _named(customer, destination, printed.get(order.id))
         address = "" if place is None else ", ".join(
@@ -208,8 +222,9 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
                 rests.get(line.id)))
     return tuple(
         Route(*heads[key], tuple(sorted(rows, key=lambda r: (r.customer_name.casefold(), r.customer,
-                                                             r.ship_to or "", number_key(r.order), r.line_no))))
-        for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0] == "", kv[0]))
+                                                             r.ship_to or "", number_key(r.order), r.line_no))),
+              sellers[key[0]] if blocks else None)
+        for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1:]))
     )
 
 

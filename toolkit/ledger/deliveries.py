@@ -558,7 +558,7 @@ def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Partie
     """The parties each order's latest DDT printed (by date, then id), for the orders a DDT in
     force shipped: the customer, destination and carrier a list of past days names for what
     went out, as the DDT named them, not as the master says since; in the order of those DDTs,
-    the latest last, whose seller heads the list (`core.lists.complete_list`). A voided DDT's
+    the latest last, whose sellers head the list (`core.lists.complete_list`). A voided DDT's
     lines left `delivery_lines`, so it ships nothing here; a record of services rendered is no
     DDT, and a DDT stored before the ledger kept its parties names nobody (the order is left
     out)."""

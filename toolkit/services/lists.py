@@ -5,7 +5,8 @@ it comes from), each an A4 workbook, and a PDF of it on request.
 The orders are the ledger's, by occurrence date; production counts the stock on hand now (the
 stock sheet less what shipped since it was counted). A list of past days printed again: the
 complete list names a shipped order's customer, address and carrier as its DDT printed them
-(`shipped_as`), under the seller the period's latest DDT printed, and its area as the master
+(`shipped_as`), under the seller as its DDT printed it (each name of a company renamed in
+the period heading its orders), and its area as the master
 says now (no DDT keeps one); the distribution list and production are what is still to do, so
 they read the master as it is now, where the goods will go and what is to make, and are
 headed by *Impostazioni* of today.

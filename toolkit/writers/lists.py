@@ -61,6 +61,8 @@ define({
     "list.from_stock": ("Da giacenza libera", "From free stock"),
     "list.to_produce": ("Da produrre", "To produce"),
     "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
+    "list.seller": ("Venditore: {name}", "Seller: {name}"),
+    "list.then": (", poi ", ", then "),
 })
 
 ORDER_LIST_WIDTHS = (9, 20, 9, 28, 30, 15, 11, 9, 30, 6, 10, 10, 11, 16, 12)
@@ -82,23 +84,27 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
     title = t("list.complete" if order_list.complete else "list.distribution")
     sender = t("ddt.sender")
     totals = not order_list.complete
-    check_rows(HEADER_ROW + 1 + sum(len(route.rows) + (len(route.totals) if totals else 0)
-                                    for route in order_list.routes), title)
+    blocks = _seller_blocks(order_list)
+    check_rows(HEADER_ROW + 1 + len(blocks) + sum(len(route.rows) + (len(route.totals) if totals else 0)
+                                                  for route in order_list.routes), title)
 
     def write(tmp: Path) -> None:
         with streaming_workbook(tmp, "distribution", StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
-            _title(sheet, fmt, order_list.seller or master.settings.company_name, title, order_list.date_from,
-                   order_list.date_to, lang)
+            _title(sheet, fmt, t("list.then").join(order_list.sellers) or master.settings.company_name, title,
+                   order_list.date_from, order_list.date_to, lang)
             widths = set_widths(sheet, _order_widths(order_list, sender, lang)[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             line_formats = [_format(fmt, h) for h in heads]
             total_formats = _TotalFormats(book)
             breaks, row = [], HEADER_ROW + 1
-            for route in order_list.routes:
+            for n, route in enumerate(order_list.routes):
                 if row > HEADER_ROW + 1:
                     breaks.append(row)
+                if n in blocks:
+                    text(sheet, row, 0, t("list.seller").format(name=route.seller), fmt.bold)
+                    row += 1
                 first = row
                 row = _rows(sheet, row, line_formats, widths,
                             (_order_values(r, order_list.complete, sender, lang) for r in route.rows)) + 1
@@ -110,6 +116,14 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
             _table(sheet, row - 1, len(heads))
 
     return write_atomic(target, write)
+
+
+def _seller_blocks(order_list: OrderList) -> set[int]:
+    """The routes that open a seller's block, by position: on a complete list whose DDTs printed
+    the company under more than one name (`Route.seller`), each name heads the routes of the
+    orders its DDTs shipped, in a row of its own above them."""
+    return {n for n, route in enumerate(order_list.routes)
+            if route.seller is not None and (n == 0 or order_list.routes[n - 1].seller != route.seller)}
 
 
 ORDER_TEXTS = {1: 30, 3: 34, 4: 38, 8: 38}
@@ -216,9 +230,9 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
 
 
 def _title(sheet: Worksheet, fmt: Formats, company: str, title: str, start: date, end: date, lang: str) -> None:
-    """The list's title and period, and the company it is of (`OrderList.seller`: the complete
-    list's as its DDTs printed it, the others' as *Impostazioni* say today), in its first rows
-    and every page's header."""
+    """The list's title and period, and the company it is of (`OrderList.sellers`: the complete
+    list's as its DDTs printed it, every name of a company renamed in the period, the others' as
+    *Impostazioni* say today), in its first rows and every page's header."""
     heading = f"{title} – {period(start, end, lang)}"
     text(sheet, 0, 0, heading, fmt.title)
     text(sheet, 1, 0, company)
