@@ -808,3 +808,44 @@ def test_a_runs_printable_invoices_written_again_by_export_are_copies(capsys, tm
     assert copied == set(openpyxl.load_workbook(first).sheetnames) < set(month.sheetnames), \
         "the invoices issued with their orders, never printed, print as originals"
 
+
+
+def test_invoice_undo_writes_the_months_copies_again_with_their_originals_still_originals(capsys, tmp_path, desk):
+    """April's invoices issued with their orders printed for the first time by the month's
+    register `--copies` (the originals), then a draft run printed into the same folder:
+    `invoice undo` wrote the month's copies again with every one of those originals marked
+    COPIA, printed over the only file of the originals. They stay originals, cell for cell as
+    first printed, and the run's files are gone; printed again by `print fatture` they are
+    copies. (A month's copies exported again by the desk before the undo are copies already,
+    and stay so.)"""
+    import openpyxl
+
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    month = ("invoice", "export", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)
+    code, said = cli(capsys, *month)
+    assert code == 0, said
+    copies = folder / "copie-fatture-2026-04.xlsx"
+    first = tmp_path / "originali.xlsx"
+    shutil.copyfile(copies, first)
+    originals = openpyxl.load_workbook(first).sheetnames
+    assert originals and not [s.title for s in openpyxl.load_workbook(first) if "COPIA" in s.oddHeader.left.text]
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2026????-*"))
+    assert (folder / f"copie-fatture-{run_id}.xlsx").exists()
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    again = openpyxl.load_workbook(copies)
+    assert again.sheetnames == originals
+    assert [s.title for s in again if "COPIA" in s.oddHeader.left.text or "BOZZA" in s.oddHeader.left.text] == []
+    was = openpyxl.load_workbook(first)
+    assert all([c.value for r in again[n].iter_rows() for c in r] == [c.value for r in was[n].iter_rows() for c in r]
+               and again[n].oddHeader.left.text == was[n].oddHeader.left.text for n in originals)
+    assert not [p for p in folder.iterdir() if run_id in p.name]
+    printed = tmp_path / "copia.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(originals), "--out", printed,
+               "--ledger", url)[0] == 0
+    assert all(s.oddHeader.left.text.endswith(" – COPIA") for s in openpyxl.load_workbook(printed))

@@ -9,7 +9,7 @@ same on both.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -73,6 +73,40 @@ def tab_names(path: Path) -> tuple[str, ...]:
     except (OSError, KeyError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
             UnusableInput):
         return ()
+
+
+def tabs_marked(path: Path, marks: Collection[str]) -> set[str]:
+    """The tabs of an .xlsx file whose printed page header's title (its left part) ends with one
+    of `marks` after a dash (`Fattura FT-2026-00001 – COPIA`), read from the workbook's parts
+    alone; empty when the file is missing or cannot be read. What a file of printed copies
+    about to be written again said of each document: a copy, or the original handed out."""
+    import html
+    import re
+    import zipfile
+
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.intake.guard import local_name, xml_starts
+
+    endings = tuple(f" – {mark}" for mark in marks)
+    found: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            targets = {str(e.get("Id")): str(e.get("Target")) for e in xml_starts(zf, "xl/_rels/workbook.xml.rels")
+                       if local_name(e) == "Relationship"}
+            for e in xml_starts(zf, "xl/workbook.xml"):
+                relation = next((v for k, v in e.attrib.items() if k.endswith("}id")), None)
+                if local_name(e) != "sheet" or not e.get("name") or relation not in targets:
+                    continue
+                target = targets[relation].lstrip("/")
+                part = target if target.startswith("xl/") else f"xl/{target}"
+                header = re.search(rb"<oddHeader>(.*?)</oddHeader>", zf.read(part), re.S)
+                left = html.unescape(header.group(1).decode()).split("&R")[0] if header else ""
+                if left.endswith(endings):
+                    found.add(str(e.get("name")))
+    except (OSError, KeyError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+            UnusableInput):
+        return set()
+    return found
 
 
 def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:

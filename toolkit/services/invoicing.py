@@ -967,7 +967,7 @@ def as_stored(invoices: Iterable[Invoice]) -> list[Invoice]:
 
 
 def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, lang: str, *,
-                 per_customer: bool = False, copies: bool = False) -> Exported:
+                 per_customer: bool = False, copies: bool = False, originals: Collection[str] = ()) -> Exported:
     """The month's register `fatture-2026-04.xlsx`: every invoice and credit note dated in the
     month, whatever issued it (month-end runs, `--orders`, orders invoiced when created or
     shipped), drafts too, in date and number order. Italian VAT registers go by invoice date
@@ -980,7 +980,7 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
     if not invoices and not quarter.documents:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
-                         copies=copies, month=month.start, quarter=quarter)
+                         copies=copies, month=month.start, quarter=quarter, originals=originals)
     with writing(ledger) as conn:
         wrote_in(conn, MONTH_REGISTER, f"{month.start:%Y-%m}", out)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
@@ -1009,14 +1009,16 @@ def _quarter_to_date(ledger: Ledger, month: Period, settings: Settings) -> stamp
 
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
                  per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None,
-                 quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
+                 quarter: stamp_duty.QuarterToDate | None = None, originals: Collection[str] = ()) -> list[Path]:
     """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
     with `copies`, recorded as printed, and those printed final before say *COPIA*, as `toolkit
     print fatture` prints them again (`reprinted_invoices`): the month end's or `finalize`'s
     first final print is the original handed out, and a second paper of it handed out as an
     original could be booked twice. An output folder that could not be written (a file of
     that name, a file on its path) is refused first, as every verb writing a folder refuses it,
-    asking for another as who named `out` would (`asked_now`; by default `--out DIR`)."""
+    asking for another as who named `out` would (`asked_now`; by default `--out DIR`). The
+    numbers in `originals` were the originals of the file written again (`invoice undo`'s month
+    register): written anew without the undone drafts, they stay the originals, not copies."""
     from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
     from toolkit.services.printing import reprinted_invoices
@@ -1025,6 +1027,7 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
     reprinted = reprinted_invoices(ledger, "invoices", invoices) if copies else set()
+    reprinted -= {x.id for x in invoices if x.number in originals}
     try:
         files = write_workbook(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
                                xml_files=names, month=month, quarter=quarter, reprinted=reprinted)
@@ -1141,6 +1144,7 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     registers = {k: v for k, v in registers.items() if v}
     for path in [*files, *(p for found in registers.values() for p in found)]:
         refuse_if_open(path)
+    originals = {key: _originals(key[0], found) for key, found in registers.items()}
     aside: list[tuple[Path, Path]] = []
     try:
         for path in [*files, *(p for found in registers.values() for p in found)]:
@@ -1162,7 +1166,7 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
         hidden.unlink(missing_ok=True)
     removed = list(files)
     for (month, where), found in registers.items():
-        written = _register_again(master, ledger, month, where, found, problems)
+        written = _register_again(master, ledger, month, where, found, problems, originals[(month, where)])
         removed += [p for p in found if p not in written]
     if noted is None and folder is None:
         names = ", ".join(output_names(run_id, "it", copies=True))
@@ -1175,11 +1179,28 @@ def _folders(folders: Iterable[Path]) -> list[Path]:
     return [f for f in dict.fromkeys(f.resolve() for f in folders) if f.is_dir()]
 
 
+def _originals(month: str, found: Sequence[Path]) -> set[str]:
+    """The final documents the month's printable copies among `found` showed as originals,
+    neither *COPIA* nor *BOZZA*: that file was their first print, handed out; written again by
+    `invoice undo`, which takes the drafts out and prints nothing new, it keeps them so, where
+    every one printed before came out *COPIA* and the file of the originals was gone."""
+    from toolkit.basics.labels import labeller
+    from toolkit.intake.sources import tab_names, tabs_marked
+    from toolkit.writers.accountants import file_names
+
+    printable = tuple(next(n for n, kind in file_names(month, lang, copies=True).items() if kind == "invoices")
+                      .removesuffix(".xlsx") for lang in ("it", "en"))
+    marks = [labeller(lang)(label) for lang in ("it", "en") for label in ("inv.copy", "inv.draft")]
+    return {tab for path in found if path.name.startswith(printable) and path.suffix == ".xlsx"
+            for tab in set(tab_names(path)) - tabs_marked(path, marks)}
+
+
 def _register_again(master: MasterData | None, ledger: Ledger, month: str, folder: Path, found: Sequence[Path],
-                    problems: list[Problem]) -> list[Path]:
+                    problems: list[Problem], originals: Collection[str] = ()) -> list[Path]:
     """The month's register written again where it was, as it was (language, one workbook
-    per customer, printable copies), now without the undone run; nothing when the month has
-    no document left, or without `master`. Returns the files written."""
+    per customer, printable copies, the originals among them still originals: `originals`),
+    now without the undone run; nothing when the month has no document left, or without
+    `master`. Returns the files written."""
     if master is None:
         return []
     from toolkit.basics.problems import UnusableInput
@@ -1194,7 +1215,7 @@ def _register_again(master: MasterData | None, ledger: Ledger, month: str, folde
     year, number = map(int, month.split("-"))
     try:
         return export_month(master, ledger, month_of(date(year, number, 1)), folder, lang,
-                            per_customer=per_customer, copies=copies).files
+                            per_customer=per_customer, copies=copies, originals=originals).files
     except (OSError, UnusableInput) as exc:
         reason = exc.problem.code if isinstance(exc, UnusableInput) else exc.strerror or type(exc).__name__
         problems.append(REGISTER_NOT_REWRITTEN(None, month=month, folder=folder, reason=reason))
