@@ -44,3 +44,18 @@ def test_the_stock_count_warning_counts_ddts_and_items_as_masculine(sample_maste
     said = _told(sample_master, date(2026, 4, 10), 7, numbers, moved, just_stored=True).message("it")
     assert "DDT-2026-00005 e altri 2)" in said, said
     assert "A010 1 e altri 2 articoli" in said, said
+
+
+def test_a_pie_counts_the_negative_items_it_does_not_name_in_words_agreeing_with_them():
+    """The note under a report's pie named three negative items and «e altri 1» for a fourth."""
+    import pandas as pd
+
+    from toolkit.basics.labels import labeller
+    from toolkit.writers.reports import LEFT_OUT_NAMED, _left_out
+
+    def note(count: int, lang: str) -> str:
+        negative = pd.Series({f"A{n:03d}": -100 * (n + 1) for n in range(LEFT_OUT_NAMED + count)})
+        return _left_out(negative, {}, labeller(lang), lang)
+
+    assert note(1, "it").endswith(" e un altro articolo.") and note(4, "it").endswith(" e altri 4 articoli.")
+    assert note(1, "en").endswith(" and 1 more item.") and note(4, "en").endswith(" and 4 more items.")

@@ -29,7 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.dates import excel_serial
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
-from toolkit.basics.wording import euro
+from toolkit.basics.wording import ITEMS, euro
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.core.units import unit_key
 from toolkit.model.records import MasterData
@@ -72,7 +72,7 @@ define({
     "report.other": ("Altri", "Others"),
     "report.pie_left_out": ("Non nella torta, perché negativi (resi e note di credito oltre le vendite): {items}.",
                             "Not in the pie, being negative (returns and credit notes beyond the sales): {items}."),
-    "report.pie_left_more": ("{items} e altri {more}", "{items} and {more} more"),
+    "report.pie_left_more": ("{items} e {more}", "{items} and {more}"),
     "report.none": ("(nessuno)", "(none)"),
     "report.dim.customer": ("Cliente", "Customer"),
     "report.dim.customer_name": ("Ragione sociale", "Customer name"),
@@ -594,12 +594,15 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
 
 def _left_out(negative: Any, descriptions: dict[str, str], t: Any, lang: str) -> str:
     """The note under a pie naming the negative items it leaves out, the largest first, each
-    with its amount: «Non nella torta, perché negativi (…): A009 Orzo solubile 500 g -12,50 €.»"""
+    with its amount: «Non nella torta, perché negativi (…): A009 Orzo solubile 500 g -12,50 €.»; past
+    `LEFT_OUT_NAMED`, how many more items, in words agreeing with them (*e un altro articolo*,
+    never *e altri 1*)."""
     named = [f"{_labelled(str(k), descriptions.get(str(k), ''), LEGEND_WIDTH)} {euro(Decimal(int(v)).scaleb(-2), lang)}"
              for k, v in negative.sort_values(kind="stable").head(LEFT_OUT_NAMED).items()]
     items = "; ".join(named)
     if len(negative) > LEFT_OUT_NAMED:
-        items = t("report.pie_left_more").format(items=items, more=len(negative) - LEFT_OUT_NAMED)
+        items = t("report.pie_left_more").format(items=items, more=ITEMS.more(len(negative) - LEFT_OUT_NAMED, lang,
+                                                                              said=True))
     return str(t("report.pie_left_out").format(items=items))
 
 
