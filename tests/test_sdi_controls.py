@@ -469,11 +469,15 @@ def april_abroad(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("demo-abroad")
     run_demo(out, sample_written=_other_customers)
+    return out
+
+
+def _xml_files(out) -> list[bytes]:
     return [path.read_bytes() for path in sorted((out / "fatture-elettroniche").glob("*.xml"))]
 
 
 def test_the_month_of_customers_abroad_a_public_body_and_a_letter_passes_sdis_controls(april_abroad):
-    files = april_abroad
+    files = _xml_files(april_abroad)
     assert {n: found for n, xml in enumerate(files) if (found := sdi_controls.breaches(xml))} == {}
     assert {n: errors[:1] for n, xml in enumerate(files) if (errors := schema_errors(xml))} == {}
     assert sdi_controls.duplicates(files) == []
@@ -492,3 +496,78 @@ def test_the_month_of_customers_abroad_a_public_body_and_a_letter_passes_sdis_co
 
 def _lines(xml: bytes) -> list[ET.Element]:
     return sdi_controls.parsed(xml).findall("FatturaElettronicaBody/DatiBeniServizi/DettaglioLinee")
+
+
+def test_the_month_s_register_says_what_each_e_invoice_says(april_abroad):
+    """The accountant's audit of the month, document by document: each XML's VAT per rate and
+    nature (DatiRiepilogo) is its rows of `registro-iva`, its rows of the VAT summary's detail
+    and, summed, its *Imponibile* and *IVA* on *Registro*, its total the *Totale*; its dues
+    (DatiPagamento) the *Scadenze*, its DatiFattureCollegate the *Rif. fattura*, its DDTs the
+    *Documenti di trasporto*, its DatiBollo the *Bollo virtuale*, its name the *File XML*. A
+    credit note reads positive in its XML and negative in the registers. The summary's rates
+    add up to the VAT register's, and the *Bollo* sheet counts the files declaring the duty."""
+    import csv
+    from collections import defaultdict
+
+    import openpyxl
+    from fatturapa_reading import read
+
+    out = april_abroad
+    files = {path.name: read(path.read_bytes()) for path in sorted((out / "fatture-elettroniche").glob("*.xml"))}
+    book = openpyxl.load_workbook(out / "fatture" / "fatture-2026-04.xlsx", data_only=True)
+    rows = list(book["Registro"].iter_rows(values_only=True))
+    head = rows[2]
+    register = {row[0]: dict(zip(head, row)) for row in rows[3:] if str(row[0]).startswith(("FT-", "NC-"))}
+    with open(out / "fatture" / "registro-iva-2026-04.csv", encoding="utf-8-sig") as fh:
+        by_rate: dict[str, dict] = defaultdict(dict)
+        for row in csv.DictReader(fh, delimiter=";"):
+            by_rate[row["Numero"]][(_euro(row["IVA %"]), row["Natura"] or None)] = (_euro(row["Imponibile"]),
+                                                                             _euro(row["Imposta"]))
+    summary_rows = list(book["Riepilogo IVA"].iter_rows(values_only=True))
+    detail_at = next(n for n, row in enumerate(summary_rows) if row[0] == "Numero")
+    detail: dict[str, dict] = defaultdict(dict)
+    for row in summary_rows[detail_at + 1:]:
+        if row[0]:
+            detail[row[0]][(D(str(row[3])), row[4])] = (_cents(row[5]), _cents(row[6]))
+    totals: dict[tuple, list] = defaultdict(lambda: [D(0), D(0)])
+    for row in summary_rows[3:detail_at]:
+        if isinstance(row[0], int | float):
+            totals[(D(str(row[0])), row[1])][0] += _cents(row[2])
+            totals[(D(str(row[0])), row[1])][1] += _cents(row[3])
+
+    assert sorted(x.number for x in files.values()) == sorted(register)
+    kinds = set()
+    for name, doc in files.items():
+        row, sign = register[doc.number], (-1 if doc.kind == "TD04" else 1)
+        kinds.add(doc.kind)
+        said = {(rate.normalize(), nature): (sign * taxable, sign * vat) for rate, nature, taxable, vat, _ in doc.summary}
+        assert {(k[0].normalize(), k[1]): v for k, v in by_rate[doc.number].items()} == said, doc.number
+        assert {(k[0].normalize(), k[1]): v for k, v in detail[doc.number].items()} == said, doc.number
+        assert (_cents(row["Imponibile"]), _cents(row["IVA"]), _cents(row["Totale"])) == (
+            sum(t for t, _ in said.values()), sum(v for _, v in said.values()), sign * doc.total), doc.number
+        assert (row["Data"].date(), row["File XML"]) == (doc.day, name), doc.number
+        assert (row["Scadenze"] or "") == "; ".join(
+            f"{day:%d/%m/%Y} {_italian(sign * amount)}" for _, day, amount in doc.dues), doc.number
+        assert (row["Rif. fattura"] or "") == ", ".join(f"{number} {day:%d/%m/%Y}" for number, day in doc.linked)
+        assert (row["Documenti di trasporto"] or "") == ", ".join(
+            dict.fromkeys(f"{number} {day:%d/%m/%Y}" for number, day, _ in doc.ddts)), doc.number
+        assert _cents(row["Bollo virtuale"]) == (doc.stamp_duty or 0), doc.number
+    assert {"TD01", "TD04", "TD24"} <= kinds
+    assert {(k[0].normalize(), k[1]): tuple(v) for k, v in totals.items()} == {
+        key: (sum(r[key][0] for r in by_rate.values() if key in r), sum(r[key][1] for r in by_rate.values() if key in r))
+        for key in {(k[0].normalize(), k[1]) for r in by_rate.values() for k in r}}
+    stamped = sum(1 for doc in files.values() if doc.stamp_duty)
+    assert stamped and [row[1:] for row in book["Bollo"].iter_rows(values_only=True) if row[0] == "04/2026"] == [
+        (stamped, 2 * stamped)]
+
+
+def _cents(value) -> D:
+    return D(str(value or 0)).quantize(D("0.01"))
+
+
+def _euro(text: str) -> D:
+    return D(text.replace(".", "").replace(",", ".") or "0")
+
+
+def _italian(amount: D) -> str:
+    return f"{amount:.2f}".replace(".", ",")
