@@ -88,6 +88,17 @@ def test_an_xlsb_row_past_excels_last_is_refused_naming_its_tab(tmp_path):
     assert "nel foglio «Regole» dati alla riga 1.048.577, oltre l'ultima riga" in problem.message("it")
     assert "in its sheet “Regole” at row 1,048,577, past" in problem.message("en")
 
+@pytest.mark.parametrize("declared", [2_000_000, SHEET_ROWS + 1, 2**32])
+def test_an_xlsb_declaring_rows_past_excels_last_over_a_few_rows_is_read(tmp_path, declared):
+    """An .xlsb whose BrtWsDim declares a range down to row 2,000,000 (or the most four bytes
+    say) over two rows was refused as holding «dati alla riga 2.000.000», which it did not: the
+    declared range is a hint calamine reads no memory by, and the two rows are read."""
+    sheet = row(0) + cell(5, 0, 0, struct.pack("<d", 1.0)) + row(1) + cell(5, 1, 0, struct.pack("<d", 2.0))
+    raw, _ = read_vetted(xlsb(tmp_path / "regole.xlsb", sheet, rows=declared))
+    [regole] = raw.sheets
+    assert regole.name == "Regole" and regole.rows == [[1.0, ""], ["", 2.0]]
+
+
 def _panicking_xls(tmp_path: Path) -> Path:
     """An .xls whose NAME record is cut to 3 bytes: calamine panics (`index out of bounds`)."""
     from test_guard import biff, write_cfb

@@ -800,7 +800,8 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str)
     `<dimension>` (a lone value in XFD1048576 declares it), then builds the grid from A1 to the
     farthest cell it finds, so a sheet whose dimension is missing or lies (`A1` with a cell in
     XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
-    `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
+    `_xlsb_extent` in a binary one (.xlsb, whose declared range, BrtWsDim, only its cells bound),
+    each reading the part as a stream.
     """
     _check_sheet_count(path, sheet_parts(zf))
     records = _xlsb_sheets(zf, path, workbook) if fmt == "xlsb" else set()
@@ -939,16 +940,19 @@ _XLSB_CELLS = frozenset(range(1, 12))
 
 
 def _xlsb_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """The farthest row and column an .xlsb sheet part declares (BrtWsDim) or holds (the rows'
-    BrtRowHdr and the cells under them), read record by record as a stream."""
+    """The farthest row and column an .xlsb sheet part holds (the cells under the rows'
+    BrtRowHdr), read record by record as a stream.
+
+    Its declared range (BrtWsDim) is a hint and is not counted: calamine builds the grid from
+    the cells it reads and reserves room for the declared range only below 100,000 cells, so a
+    range past the last row with a few rows under it costs nothing, and was refused as data at
+    row 2,000,000 that the sheet did not hold (`tests/test_binary_cells.py`)."""
     rows, columns, row = 0, 0, 0
     for kind, body in _xlsb_records(zf, part):
         if kind in _XLSB_CELLS and len(body) >= 4:
             rows, columns = max(rows, row + 1), max(columns, _u32(body, 0) + 1)
         elif kind == 0 and len(body) >= 4:
             row = _u32(body, 0)
-        elif kind == 148 and len(body) >= 16:
-            rows, columns = max(rows, _u32(body, 4) + 1), max(columns, _u32(body, 12) + 1)
     return rows, columns
 
 
