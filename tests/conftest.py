@@ -99,15 +99,19 @@ def minimal_master():
     return result.master
 
 
-def _pg_database():
+def _pg_database(icu_locale: str | None = None):
+    """A new database, dropped by the function returned with its URL; with `icu_locale` its text
+    sorts by that ICU locale (`en-US`: `oc` before `PV`), as a server set up in a language does,
+    where the server's own default here is C."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin_url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
     name = f"toolkit_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    collated = f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'" if icu_locale else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{collated}'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
     def drop():
@@ -150,6 +154,20 @@ def ledger_url(request, tmp_path) -> str:
     if not PG_URL:
         pytest.skip(PG_REASON)
     url, drop = _pg_database()
+    yield url
+    drop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def collated_ledger_url(request, tmp_path) -> Iterator[str]:
+    """`ledger_url`, the PostgreSQL database's text sorted by en-US (`_pg_database`), as it is
+    on a server installed in English or Italian, where byte order puts `PV` before `oc`."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    url, drop = _pg_database("en-US")
     yield url
     drop()
 
