@@ -113,3 +113,20 @@ def test_a_form_is_priced_as_the_same_template_line_is(seed):
     assert form_problems == [] and draft is not None
     assert [(x.item, x.quantity, x.unit_price, x.amount, x.vat_rate, x.price_rule) for x in draft.lines] == [
         (x.item, x.quantity, x.unit_price, x.amount, x.vat_rate, x.price_rule) for x in drafts[0].lines]
+
+
+@pytest.mark.parametrize("customer", ["C001", "C999"])
+def test_a_form_refused_says_every_mistake_of_its_lines_with_the_whole_unit_warnings(customer):
+    """A form refused for an unknown item, or an unknown customer, dropped the warning of 1,5 «pz»
+    on another line it had found: the desk corrected the item, imported again, and only then
+    was told of the half piece. Every problem of the form comes at once, each at its cell."""
+    master = master_of(sheets_with())
+    draft, problems = price_form(master, form(("A001", D("1.5"), None), ("Z999", D(2), None),
+                                              ("A002", D("2.25"), None), customer=customer))
+    assert draft is None
+    found = {(p.code, p.location.cell if p.location else None): p for p in problems}
+    assert set(found) == {("form-unknown-item", "A9"), ("quantity-fraction-of-whole-unit", "A8"),
+                          ("quantity-fraction-of-whole-unit", "A10"),
+                          *([("form-unknown-customer", None)] if customer == "C999" else [])}
+    assert len(problems) == len(found)
+    assert "1.5 of A001 has decimals" in found["quantity-fraction-of-whole-unit", "A8"].message("en")

@@ -10,7 +10,7 @@ imported twice, or a renamed copy of it, makes one order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -187,10 +187,31 @@ def _lookups(master: MasterData) -> tuple[dict[str, Customer], dict[str, Custome
             frozenset((s.code, s.customer) for s in master.ship_to))
 
 
+def _fraction_of_whole(line: FormLine, item: Item) -> list[Problem]:
+    """The warning of a line whose quantity has decimals of an item counted whole, at its cell."""
+    if line.quantity == line.quantity.to_integral_value() or not counted_whole(item.unit):
+        return []
+    return [FRACTION_OF_WHOLE_UNIT(line.quantity_at or line.location, quantity=line.quantity, item=item.code,
+                                   unit=item.unit)]
+
+
+def _unpriced_lines(form: Form, items: Mapping[str, Item]) -> list[Problem]:
+    """What a form's lines say without its customer, whom the master does not have: the items it
+    does not have either, and the quantities with decimals of items counted whole, reported with
+    the customer's error so the desk corrects the form once."""
+    problems: list[Problem] = []
+    for line in form.lines:
+        item = items.get(line.item)
+        problems.extend([FORM_UNKNOWN_ITEM(line.location, item=line.item)] if item is None
+                        else _fraction_of_whole(line, item))
+    return problems
+
+
 def price_form(master: MasterData, form: Form, book: PriceBook | None = None) -> tuple[OrderDraft | None, list[Problem]]:
     """The order draft of a form with its warnings (a quantity with decimals of an item counted
     whole, at its cell), or the problems (at the form's cells, or at the price rule to correct)
-    that keep it from one.
+    that keep it from one, every one of them with those warnings: a form refused for an unknown
+    customer or item told of its other mistakes only once that one was corrected.
 
     A line is priced by `toolkit.core.drafts.price_line`, as a template's line is, first match
     wins (docs/pricing.md): a price written on the form is the line's own price, as a template
@@ -203,7 +224,8 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
     customers, by_name, items, gross, destinations = _lookups(master)
     customer = customers.get(form.customer) or by_name.get(normalize(form.customer))
     if customer is None:
-        return None, [FORM_UNKNOWN_CUSTOMER(form.where.get("customer"), customer=form.customer)]
+        return None, [FORM_UNKNOWN_CUSTOMER(form.where.get("customer"), customer=form.customer),
+                      *_unpriced_lines(form, items)]
     book = book or price_book(master)
     version = book.version_on(customer.price_list, form.day)
     rules = rule_index(master) if master.price_rules else None
@@ -217,13 +239,11 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
         if item is None:
             problems.append(FORM_UNKNOWN_ITEM(line.location, item=line.item))
             continue
+        warned.extend(_fraction_of_whole(line, item))
         if line.quantity < 0 and not gives_back:
             problems.append(FORM_NEGATIVE_QUANTITY(line.quantity_at or line.location, quantity=line.quantity,
                                                    item=item.code, customer=customer.code))
             continue
-        if line.quantity != line.quantity.to_integral_value() and counted_whole(item.unit):
-            warned.append(FRACTION_OF_WHOLE_UNIT(line.quantity_at or line.location, quantity=line.quantity,
-                                                 item=item.code, unit=item.unit))
         price = book.prices.get((customer.price_list, version.version, item.code)) if version else None
         if price is None and line.price is None:
             problems.append(FORM_NO_PRICE(line.location, item=item.code, price_list=customer.price_list, day=form.day))
@@ -257,7 +277,7 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
                                nature, n, line.note,
                                rule.code if rule is not None else None))
     if problems:
-        return None, problems
+        return None, [*problems, *warned]
     ship_to = form.ship_to if (form.ship_to, customer.code) in destinations else None
     return OrderDraft(
         template=form_key(form.digest), occurrence=form.day, customer=customer.code, ship_to=ship_to, contact=None,
