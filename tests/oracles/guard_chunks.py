@@ -21,5 +21,6 @@ def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             carried = text[max(0, end - guard._TAIL):end] + (b" " if end < len(text) else b"")
 
 
-FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:[A-Za-z]{2,3}\d|[A-Za-z]?(?:\d{7}|[3-9]\d{5})|\$)))""")
-"""The guard's search for a far reference as first written, before it was spelt for speed."""
+FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:[A-Za-z]{2,}\d|[A-Za-z]?(?:\d{7}|[3-9]\d{5})|\$)))""")
+"""The guard's search for a far reference as first written, before it was spelt for speed (a
+column of four letters and more, `AAAA7`, reaches past Z as those of two and three do)."""

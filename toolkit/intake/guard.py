@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import operator
 import posixpath
 import re
 import stat
@@ -854,17 +855,27 @@ def _tab_name(zf: zipfile.ZipFile, workbook: str, part: str, records: bool) -> s
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
 _CHUNK = 4 * 2**20
-_FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z][A-Za-z]?[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}|[0-9]{7})|\$)"""
+_FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z]+[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}|[0-9]{7})|\$)"""
         r"""|=[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]+=)""")
-"""A reference that may reach past Z299999 — a column from AA, a row from 300,000 — or an `r`
-attribute written in an unusual way: only a part where this matches is scanned exactly.
-Without one the sheet holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`.
+"""A reference that may reach past Z299999 — a column from AA (of any number of letters: calamine
+reads `AAAAA7` as column 475,255), a row from 300,000 — or an `r` attribute written in an unusual
+way: only a part where this or `_PLACED` matches is scanned exactly. Without either the sheet
+holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`.
 
 Searched by Rust's regular expressions in the chunk read as text (`found_in`), so each of its
 classes is spelt in ASCII as a bytes pattern means it (`\\s` and `\\d` would take in Unicode's
 spaces and digits): it matches wherever the plain spelling of bytes does
 (`tests/oracles/guard_chunks.FAR`, `tests/test_guard_inflated_ahead.py`)."""
-_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{1,16})""")
+_PLACED = r"""[<:](?:row|c)(?:[/>]|[ \t\n\r]+(?:[^r \t\n\r]|r[^ \t\n\r=]))"""
+"""A row or a cell whose first attribute is not `r` (`<row>`, `<c t="s">`, `<x:row>`): one that
+may have none, which calamine places where the one before ends (`_placed_extent`). Excel,
+LibreOffice and openpyxl write `r` first on every row and cell; some programs write none, and
+a sheet of such rows held 2 million of them unrefused. A prefixed name (`x:c`) and its end tag
+match too, so a sheet written with a prefix is always counted by position: exact, only slower."""
+_UNBOUNDED = f"{_PLACED}|{_FAR}"
+"""Either, in the one search of the first pass: spelt in this order, 0.12 s of CPU over the L
+benchmark's sheets where `_FAR` alone takes 0.10 s and the other order 0.135 s."""
+_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d{1,16})""")
 """A cell's or a row's reference, `<c r="XFD1048576"`, `<row r='7'`: sheet XML has no other
 attribute named `r`."""
 _TAIL = 256
@@ -873,28 +884,113 @@ is carried as one."""
 
 
 def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None = None) -> tuple[int, int]:
-    """The largest row and column any cell or row of the part names, or (1, 1) when none can
-    reach past Z299999; read as a stream in chunks, so memory stays a few MB. Each chunk is
-    shown to `seen` too, every chunk of the part at least once (the first pass reads them all
-    unless it finds a far reference, and then the second does): a second search over the same
-    XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
+    """The largest row and column any cell or row of the part names or is placed at, or (1, 1)
+    when none can reach past Z299999; read as a stream in chunks, so memory stays a few MB.
+    Each chunk is shown to `seen` too, every chunk of the part at least once (the first pass
+    reads them all unless it finds a far reference, and then the second does): a second search
+    over the same XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
 
     Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
     is what bounds its memory. Turning every reference into numbers would cost as much as the
-    read itself on a large workbook; a first pass looks only for far references (on the L
-    benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
-    where it finds one is read again and every reference counted.
+    read itself on a large workbook; a first pass looks only for far references and for rows or
+    cells that may have no `r` (`_UNBOUNDED`; on the L benchmark it costs about a sixth of
+    calamine's read, README "Reliability"), and only a part where it finds one is read again and
+    every reference counted, by position as calamine counts them (`_placed_extent`) once a
+    chunk holds a row or cell that may have none.
     """
     shown = _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen)
-    if not any(map(found_in(_FAR), shown)):
+    if not any(map(found_in(_UNBOUNDED), shown)):
         return 1, 1
+    placed = found_in(_PLACED)
     rows, columns = 1, 1
     for text in _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen):
+        if placed(text):
+            return _placed_extent(zf, part, seen)
         if found := _REF.findall(text):
             letters, digits = zip(*found)
             rows = max(rows, *map(int, set(digits)))
             columns = max(columns, *map(_column_number, set(letters)))
     return rows, columns
+
+
+_WS = rb"[ \t\r\n]"
+_PLACES = re.compile(
+    rb"<(?:/(?:[^ \t\r\n<>/:=]+:)?row" + _WS + rb"*>|(?:[^ \t\r\n<>/:=]+:)?(row|c)((?:" + _WS + rb"+[^ \t\r\n=<>/]+"
+    + _WS + rb"*=" + _WS + rb"""*(?:"[^"]*"|'[^']*'))*)""" + _WS + rb"*(/?)>)")
+"""A row's start (`row`, its attributes, `/` when empty), a cell's start (`c`) or a row's end
+(none), each name with or without a prefix, as calamine's XML reader (quick-xml) sees them:
+attributes quoted, only XML's four blanks between them."""
+_ATTRIBUTE = re.compile(rb"""([^ \t\r\n=<>/]+)""" + _WS + rb"*=" + _WS + rb"""*(?:"([^"]*)"|'([^']*)')""")
+_PLACE = re.compile(rb"([A-Za-z]*)([0-9]+)")
+_CARRIED_TAG = 2**16
+"""The most of a tag cut by a chunk's end carried into the next (`_placed_extent`). Excel's tags
+are a few dozen bytes; a longer one, or one with a `<` in a value (not XML), cut so is not
+counted: at most one row or cell a chunk (4 MB) goes uncounted."""
+
+
+def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None) -> tuple[int, int]:
+    """The farthest row and column of the part's rows and cells, each where calamine places it
+    (calamine 0.37, `XlsxCellReader::next_cell`): a row with `r` at that row, one without it
+    after the one before (the first at row 1); a cell with `r` there, one without it in the next
+    column of its row (the first at column A). Every row and cell counts, empty or not, as every
+    `r` does in `_farthest_cell`.
+
+    Read as a stream in the chunks the guard reads (each shown to `seen`), the bytes of each
+    read once: a tag cut by a chunk's end is carried into the next (`_CARRIED_TAG`). Each match
+    is taken as found, not listed per chunk: two million rows of a cell each (61 MB) take 4 to
+    5 s of CPU in 77 MiB, as four million do (the L benchmark's guard takes 73 MiB)."""
+    row, column = 0, 0
+    rows, columns = 1, 1
+    carried = b""
+    for text, fresh in _overlapping(zf, part):
+        if seen is not None:
+            seen(text)
+        buffer = carried + text[fresh:]
+        for name, attributes, empty in map(_groups, _PLACES.finditer(buffer)):
+            if not name:  # </row>
+                row, column = row + 1, 0
+                continue
+            at = _place_of(attributes) if b"r" in attributes else None
+            if name == b"c":
+                down, across = (row, column) if at is None else (at[0], column if at[1] < 0 else at[1])
+                column = across + 1
+                if down >= rows:
+                    rows = down + 1
+                if column > columns:
+                    columns = column
+                continue
+            if at is not None:
+                row = at[0]
+            if row >= rows:
+                rows = row + 1
+            if empty:
+                row, column = row + 1, 0
+        carried = _cut_tag(buffer)
+    return rows, columns
+
+
+_groups = operator.methodcaller("groups", b"")
+
+
+def _cut_tag(buffer: bytes) -> bytes:
+    """The end of `buffer` from its last `<` when that starts no whole row or cell tag: a tag
+    the chunk's end may have cut, to be read with the next chunk; nothing past `_CARRIED_TAG`."""
+    cut = buffer.rfind(b"<")
+    if cut < 0 or len(buffer) - cut > _CARRIED_TAG or _PLACES.match(buffer, cut):
+        return b""
+    return buffer[cut:]
+
+
+def _place_of(attributes: bytes) -> tuple[int, int] | None:
+    """The 0-based (row, column) of a row's or a cell's `r`, the column -1 when it names none
+    (a row's); None without `r`, or one calamine refuses to read (its read then fails whole)."""
+    for name, double, single in _ATTRIBUTE.findall(attributes):
+        if name == b"r":
+            place = _PLACE.fullmatch(double or single)
+            if place is None:
+                return None
+            return int(place[2]) - 1, _column_number(place[1]) - 1 if place[1] else -1
+    return None
 
 
 def _shown(texts: Iterator[bytes], seen: Callable[[bytes], object]) -> Iterator[bytes]:
@@ -1044,15 +1140,21 @@ def _xlsb_header(buffer: bytes, at: int) -> tuple[int, int, int] | None:
 def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The part decompressed in chunks, each starting with the end of the one before, so a
     reference cut in two is whole in one of them."""
+    return (text for text, _ in _overlapping(zf, part))
+
+
+def _overlapping(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
+    """`_chunks`, each with where its own bytes start, after the end carried from the one before:
+    those bytes, one chunk after the other, are the part's."""
     if isinstance(zf, _Package) and (data := zf.whole(part)) is not None and len(data) <= _CHUNK:
         if data:  # the one chunk the stream would give
-            yield data
+            yield data, 0
         return
     carried = b""
     with zf.open(part) as stream:
         for chunk in _inflated_ahead(stream):
             text = carried + chunk
-            yield text
+            yield text, len(carried)
             end = len(text.rstrip())
             carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
 

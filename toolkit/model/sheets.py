@@ -275,7 +275,10 @@ def markdown() -> str:
         "larger sheets, a CSV given to `convert`, or an .xlsx whose sheet XML names a row past it (which Excel",
         "never writes; a broken or hostile file may) is refused naming the sheet and the row",
         "(`file-sheet-too-many-rows`, exit 2, nothing read), where its rows past that one were lost",
-        "without a word.",
+        "without a word. Rows and cells written without their reference (`<row>`, `<c>` with no `r`,",
+        "as some programs write them) are counted where the reader places them, each after the one",
+        "before, so two million such rows are refused at row 2,000,000 as two million numbered ones",
+        "are. An .xlsb is bounded by the rows and cells it holds, not the range it declares.",
         "",
     ]
     for s in SHEETS:

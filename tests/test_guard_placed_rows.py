@@ -1,0 +1,89 @@
+"""Rows and cells written without `r` (legal: each follows the one before; some programs write
+sheets so) are placed by calamine where the one before ends. The guard counted only the `r` it
+read, so a sheet of two million such rows, or a row of ten thousand such cells under a row
+1,000, reached calamine unrefused; and a column of four letters and more (`AAAAA7`, column
+475,255 to calamine) was no far reference. Each is now counted where calamine places it."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+from test_guard import _sheet_with, refusal, rezip, xlsx
+
+from toolkit.intake import guard
+from toolkit.intake.guard import check_workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def clienti(tmp_path: Path, rows: str, name: str = "Anagrafiche.xlsx") -> Path:
+    return rezip(xlsx(tmp_path / "source.xlsx"), tmp_path / name, {SHEET: _sheet_with(rows, "")})
+
+
+def test_two_million_rows_without_r_are_refused_at_the_row_calamine_reads_there(tmp_path):
+    rows = "<row><c><v>1</v></c></row>" + "<row/>" * 1_999_998 + "<row><c><v>2</v></c></row>"
+    problem = refusal(clienti(tmp_path, rows), max_ratio=10**6)  # a real one holds values, not a zip bomb
+    assert problem.code == "file-sheet-too-many-rows"
+    assert "in its sheet “Clienti” at row 2,000,000, past the last row" in problem.message("en")
+    assert "dati alla riga 2.000.000" in problem.message("it")
+
+
+def test_rows_without_r_after_one_with_r_count_on_from_it(tmp_path):
+    """`<row r="1048570">` then seven rows without: the last is row 1,048,577."""
+    rows = '<row r="1048570"><c r="A1048570"><v>1</v></c></row>' + "<row><c><v>2</v></c></row>" * 7
+    problem = refusal(clienti(tmp_path, rows))
+    assert problem.code == "file-sheet-too-many-rows" and "at row 1,048,577, past" in problem.message("en")
+    six = rows.removesuffix("<row><c><v>2</v></c></row>")
+    assert check_workbook(clienti(tmp_path, six, "six.xlsx")) == "xlsx", "row 1,048,576, the last"
+
+
+def test_cells_without_r_count_their_columns_into_the_grid(tmp_path):
+    """A row of 10,001 cells without `r` and a row 1,000: 1,000 × 10,001 cells from A1, past the
+    10 million calamine may be asked for."""
+    rows = "<row>" + "<c><v>1</v></c>" * 10_001 + '</row><row r="1000"><c r="A1000"><v>2</v></c></row>'
+    problem = refusal(clienti(tmp_path, rows))
+    assert problem.code == "file-sheet-too-large"
+    assert "cells up to NTQ1000" in problem.message("en") and "10,001,000 cells" in problem.message("en")
+
+
+@pytest.mark.parametrize("column, number", [("AAAA", 18_279), ("AAAAA", 475_255)])
+def test_a_column_of_four_letters_and_more_is_a_far_reference(tmp_path, column, number):
+    rows = f'<row r="1"><c r="A1"><v>1</v></c></row><row r="400"><c r="{column}400"><v>2</v></c></row>'
+    path = clienti(tmp_path, rows)
+    with zipfile.ZipFile(path) as zf:
+        assert guard._farthest_cell(zf, SHEET) == (400, number)
+    if number * 400 > guard.MAX_SHEET_CELLS:
+        assert refusal(path).code == "file-sheet-too-large"
+
+
+PLACED = {
+    "no r": "<row><c><v>1</v></c></row><row><c><v>2</v></c><c t='n'><v>3</v></c></row>",
+    "empty rows": "<row/><row></row><row spans=\"1:1\"><c><v>1</v></c></row>",
+    "r then none": '<row r="5"><c><v>1</v></c></row><row><c><v>2</v></c></row>',
+    "a cell's r in a row without": '<row><c r="C7"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>',
+    "r after the others": '<row spans="1:2" r="3"><c s="0" r="B3"><v>1</v></c></row><row><c><v>4</v></c></row>',
+    "prefixed": "<x:row><x:c><x:v>1</x:v></x:c></x:row><x:row>\n<x:c\tt=\"n\"><x:v>2</x:v></x:c><x:c><x:v>5</x:v>"
+                "</x:c></x:row>",
+    "a quoted > and r in a value": '<row><c cm=">" vm="r=\'9\'"><v>1</v></c></row><row><c><v>2</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 4 * 2**20])
+@pytest.mark.parametrize("case", list(PLACED))
+def test_the_guard_places_rows_and_cells_where_calamine_reads_them(tmp_path, monkeypatch, case, chunk):
+    """Sheets whose every row and cell holds a value: the guard's farthest row and column are
+    those of calamine's grid, whatever the chunks' ends cut."""
+    data = _sheet_with(PLACED[case], "")
+    if case == "prefixed":
+        data = (data.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=").replace(b"<sheetData>", b"<x:sheetData>")
+                .replace(b"</sheetData></worksheet>", b"</x:sheetData></x:worksheet>"))
+    path = rezip(xlsx(tmp_path / "source.xlsx"), tmp_path / "Anagrafiche.xlsx", {SHEET: data})
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Clienti")
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    monkeypatch.setattr(guard, "_SMALL_PACKAGE", -1)
+    with zipfile.ZipFile(path) as zf:
+        assert guard._farthest_cell(zf, SHEET) == (read.end[0] + 1, read.end[1] + 1)
+    assert check_workbook(path) == "xlsx"
