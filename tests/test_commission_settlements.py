@@ -92,8 +92,9 @@ def test_a_preview_of_a_settled_period_says_its_statements_are_not_the_settled_o
     [settled] = [p for p in preview.problems if p.code == "commission-preview-of-settled"]
     assert settled.message("it") == (
         f"Le provvigioni di {AGENT} sono già liquidate dal 01/04/2026 al 30/04/2026 (il 10/05/2026): gli estratti "
-        "dal 10/04/2026 al 30/04/2026 sono un'anteprima con le cifre di oggi, non quelli liquidati. Per ristampare "
-        "quelli liquidati come emessi: toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30.")
+        "dal 10/04/2026 al 30/04/2026 sono un'anteprima con le cifre di oggi, non quelli liquidati, e i loro file si "
+        "chiamano anteprima-provvigioni-…, accanto a quelli liquidati, che non sostituiscono. Per ristampare quelli "
+        "liquidati come emessi: toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30.")
     assert "toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30" in settled.message("en")
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
                   date(2026, 5, 5)).note is not None
@@ -308,3 +309,56 @@ def test_an_agency_with_a_long_name_is_settled_and_reprinted(ledger, invoiced, t
     assert [row[0] for row in _settled(ledger)] == [agency]
     again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again")
     assert [(s.agent, s.total) for s in again.statements] == [(agency, D("50.00"))]
+
+
+def test_a_preview_of_a_settled_period_writes_beside_the_settled_files_never_over_them(ledger, invoiced, tmp_path):
+    """April settled into the button's folder at 5 %, the rate raised to 9 % since: the No of
+    *Provvigioni* (a preview into the same folder) wrote 90.00 € over the statement handed out
+    and over the summary. Its files are anteprima-…, beside them; May's preview, settled for
+    nobody, keeps the plain names its settlement will replace."""
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    settled = {name: _cells(folder / name) for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST))}
+    raised = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D(9)),)})
+    preview = commissions.compute(ledger, raised, FIRST, LAST, out=folder)
+    assert [p.name for p in preview.files] == [f"anteprima-provvigioni-20260401-20260430-{AGENT.replace(' ', '_')}.xlsx",
+                                               "anteprima-provvigioni-20260401-20260430.xlsx"]
+    assert {name: _cells(folder / name) for name in settled} == settled
+    assert 9 in {v for _, _, v, _ in _cells(preview.files[0])}          # the rate of today
+    assert "commission-preview-of-settled" in _codes(preview.problems)
+    shared = _shared_with(invoiced, "Luca Verdi")     # an agent settled for nothing: the summary is still April's
+    assert [p.name for p in commissions.compute(ledger, shared, FIRST, LAST, out=folder).files][-1] == (
+        "anteprima-provvigioni-20260401-20260430.xlsx")
+    assert _cells(folder / summary_file(FIRST, LAST)) == settled[summary_file(FIRST, LAST)]
+    may = commissions.compute(ledger, invoiced, *MAY, out=tmp_path / "may")
+    assert [p.name for p in may.files] == ["provvigioni-20260501-20260531.xlsx"]
+
+
+def test_settling_a_period_with_no_statement_says_so_records_nothing_and_settles_later(ledger, invoiced, tmp_path,
+                                                                                        capsys):
+    """April's invoice to C001, no agent on *Clienti* nor *Agenti clienti*: --settle answered
+    «liquidate: 0 agenti, totale 0,00 €», wrote a summary of nobody and said settled in JSON,
+    as if April were done. It says nothing was settled (exit 0: nothing is wrong), writes and
+    records nothing, and April, the agent written since, is settled by settling it again."""
+    from toolkit.cli import output
+    from toolkit.cli.rebates import _commissions_said
+
+    nobody = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=None) for c in invoiced.customers)})
+    empty = commissions.compute(ledger, nobody, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    assert _codes(empty.problems) == ["commission-nothing-to-settle"] and not empty.recorded
+    assert empty.problems[0].message("it").startswith(
+        "Nessun agente ha un estratto dal 01/04/2026 al 30/04/2026 (nessuna vendita o nota del periodo a un cliente "
+        "con un agente che una regola di Provvigioni paghi): nulla è stato liquidato né scritto, e il periodo resta "
+        "da liquidare.")
+    assert empty.summary("it") == "Nessuna provvigione liquidata dal 01/04/2026 al 30/04/2026: nessun agente ha un estratto."
+    assert _settled(ledger) == [] and not empty.files and not (tmp_path / "april").exists()
+    output.reset()
+    capsys.readouterr()
+    _commissions_said(empty.problems, empty.issued, empty.summary("en"), empty.files, FIRST, LAST,
+                      settled=empty.recorded, left_out=empty.left_out, json=True)
+    said = valid("commissions", json.loads(capsys.readouterr().out))
+    assert (said["exit_code"], said["settled"], said["statements"], said["files"]) == (0, False, [], [])
+
+    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    assert done.recorded and [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00"))]
+    assert "commission-recorded-after-settling" not in _codes(commissions.compute(ledger, invoiced, *MAY).problems)

@@ -162,7 +162,7 @@ def commissions_cmd(
     result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang(), settle=settle,
                      today=today_rome())
     _commissions_said(session.warnings + result.problems, result.issued, result.summary(output.lang()),
-                      result.files, start, end, settled=settle and not any(p.is_error for p in result.problems),
+                      result.files, start, end, settled=result.recorded,
                       left_out=result.left_out, json=json)
 
 

@@ -533,12 +533,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "commission-preview-of-settled": {
         "it": "Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): gli estratti "
               "scritti ora dal {asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli "
-              "liquidati (dalla riga di comando, toolkit commissions --reprint --from {first_iso} --to {last_iso} "
-              "ristampa quelli liquidati come emessi).",
+              "liquidati, e i loro file si chiamano anteprima-provvigioni-…, accanto a quelli liquidati, che non "
+              "sostituiscono (dalla riga di comando, toolkit commissions --reprint --from {first_iso} --to "
+              "{last_iso} ristampa quelli liquidati come emessi).",
         "en": "The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the statements "
               "written now from {asked_first} to {asked_last} are a preview with today's figures, not the settled "
-              "ones (from the command line, toolkit commissions --reprint --from {first_iso} --to {last_iso} prints "
-              "the settled ones again as issued)."},
+              "ones, and their files are named anteprima-provvigioni-…, beside the settled ones, which they do not "
+              "replace (from the command line, toolkit commissions --reprint --from {first_iso} --to {last_iso} "
+              "prints the settled ones again as issued)."},
     "commission-period-open": {
         "it": "Il periodo finisce il {last}, dopo oggi ({today}): le provvigioni si liquidano a periodo chiuso, quando "
               "i suoi documenti e incassi sono registrati. Rispondi No per gli estratti di oggi senza liquidarli, e "

@@ -38,13 +38,14 @@ def _settled(rows) -> list[Settled]:
     return [Settled(r.agent, r.period_start, r.period_end, r.settled_on, r.created_at) for r in rows]
 
 
-def overlapping(conn: Connection, agents: Collection[str], first: date, last: date) -> list[Settled]:
-    """The settlements of `agents` whose period shares a day with [first, last]."""
-    if not agents:
+def overlapping(conn: Connection, agents: Collection[str] | None, first: date, last: date) -> list[Settled]:
+    """The settlements of `agents` (None: of every agent) whose period shares a day with [first, last]."""
+    if agents is not None and not agents:
         return []
+    mine = [cs.agent.in_(sorted(agents))] if agents is not None else []
     return _settled(conn.execute(
         select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at)
-        .where(cs.agent.in_(sorted(agents)), cs.period_start <= last, cs.period_end >= first)
+        .where(*mine, cs.period_start <= last, cs.period_end >= first)
         .order_by(cs.agent, cs.period_start)))
 
 

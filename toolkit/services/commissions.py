@@ -118,11 +118,22 @@ PREVIEW_OF_SETTLED = define(
     "commission-preview-of-settled", "warning",
     title=("Anteprima di un periodo già liquidato", "Preview of a period already settled"),
     it="Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): gli estratti dal "
-       "{asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli liquidati. Per ristampare "
+       "{asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli liquidati, e i loro file "
+       "si chiamano anteprima-provvigioni-…, accanto a quelli liquidati, che non sostituiscono. Per ristampare "
        "quelli liquidati come emessi: toolkit commissions --reprint --from {first_iso} --to {last_iso}.",
     en="The commissions of {agent} are settled from {first} to {last} (on {settled_on}): the statements from "
-       "{asked_first} to {asked_last} are a preview with today's figures, not the settled ones. To print the "
+       "{asked_first} to {asked_last} are a preview with today's figures, not the settled ones, and their files "
+       "are named anteprima-provvigioni-…, beside the settled ones, which they do not replace. To print the "
        "settled ones again as issued: toolkit commissions --reprint --from {first_iso} --to {last_iso}.")
+NOTHING_TO_SETTLE = define(
+    "commission-nothing-to-settle", "warning",
+    title=("Nessuna provvigione da liquidare", "No commission to settle"),
+    it="Nessun agente ha un estratto dal {first} al {last} (nessuna vendita o nota del periodo a un cliente con "
+       "un agente che una regola di Provvigioni paghi): nulla è stato liquidato né scritto, e il periodo resta da "
+       "liquidare. I documenti del periodo registrati più avanti si liquidano liquidandolo allora.",
+    en="No agent has a statement from {first} to {last} (no sale or note of the period to a customer with an "
+       "agent a Commissions rule pays): nothing was settled or written, and the period is still to settle. "
+       "Documents of the period recorded later are settled by settling it then.")
 NOTHING_SETTLED = define(
     "commission-nothing-settled", "warning",
     title=("Nessuna provvigione liquidata", "No commission settled"),
@@ -146,12 +157,22 @@ class Commissions:
     left_out: list[Settled] = field(default_factory=list)
     """Of a settlement, the agents left out, each by its settlement the period overlaps."""
 
+    @property
+    def recorded(self) -> bool:
+        """Asked to settle, and a statement recorded: not refused, nor a period with no statement."""
+        return self.settled and bool(self.issued) and not errors(self.problems)
+
     def summary(self, lang: str) -> str:
         n = len(self.statements)
         total = sum((s.total for s in self.statements), 0)
         if errors(self.problems) and self.settled:
             return ("Nessuna provvigione liquidata: correggi i problemi indicati." if lang == "it"
                     else "No commission was settled: fix the problems listed.")
+        if self.settled and not self.recorded:
+            return (f"Nessuna provvigione liquidata dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: nessun "
+                    "agente ha un estratto." if lang == "it" else
+                    f"No commission settled from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: no agent has a "
+                    "statement.")
         if lang == "it":
             return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}"
                     f"{' liquidate' if self.settled else ''}: {count(n, 'agente', 'agenti')}, "
@@ -167,7 +188,10 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
     `--out DIR`). With `settle`, each statement recorded as settled on `today` in the same
     transaction that places the workbooks, but for the agents with a settlement the period
     overlaps, left out with a warning: refused, nothing stored nor written, when the period ends
-    after `today` or every agent it pays is left out."""
+    after `today` or every agent it pays is left out; a period with no statement records and
+    writes nothing, and says so (`NOTHING_TO_SETTLE`): it stays to settle. A preview of a period
+    settled for any agent writes its files under names that say it (`anteprima-…`), beside the
+    settled statements and never over them."""
     if last < first:
         return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
     problems: list[Problem] = []
@@ -207,26 +231,30 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         said = LEFT_OUT_SETTLED if left_out else ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED
         problems += [_settled_already(said, x, first, last) for x in already]
         if settle:
-            if errors(problems):
+            if not issued:
+                problems.append(NOTHING_TO_SETTLE(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))
+            if errors(problems) or not issued:
                 return Commissions(first, last, made, problems, [], issued, settled=True)
             assert today is not None
             record(conn, first, last, today, [(s.agent, s.base, s.total, s.text()) for s in issued])
-        files = _write(out, staged, master.settings.company_name, issued, first, last, lang)
+        preview = not settle and bool(already or overlapping(conn, None, first, last))
+        files = _write(out, staged, master.settings.company_name, issued, first, last, lang, preview=preview)
     return Commissions(first, last, made, problems, files, issued, settled=settle, left_out=left_out)
 
 
 def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],
-           first: date, last: date, lang: str) -> list[Path]:
+           first: date, last: date, lang: str, *, preview: bool = False) -> list[Path]:
     """The statements and the summary written into `out`: made aside and placed inside the
     settlement's transaction when there is one (`staged`), so a file that cannot be written
-    settles nothing and leaves the folder as it was."""
+    settles nothing and leaves the folder as it was; a `preview` of a settled period under the
+    names that say it (`writers.statements.PREVIEW`)."""
     if out is None:
         return []
     from toolkit.writers.statements import commission_names, write_commission_statements
 
-    check_output(out, kind=None, folder=True, names=commission_names(issued, first, last))
+    check_output(out, kind=None, folder=True, names=commission_names(issued, first, last, preview=preview))
     if staged is None:
-        return write_commission_statements(out, company, issued, first, last, lang)
+        return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
     made = write_commission_statements(staged.folder, company, issued, first, last, lang)
     return [staged.place(path, path.name) for path in made]
 

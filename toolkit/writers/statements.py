@@ -172,32 +172,42 @@ def _discount_book(tmp: Path, s: DiscountStatement, lang: str) -> None:
     book.close()
 
 
-def commission_file(agent: str, first: date, last: date) -> str:
-    return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}-{safe_name(agent, 'agente')}.xlsx"
+PREVIEW = "anteprima-"
+"""What a preview's files of a period settled for an agent start with: written beside the
+settled statements, never over them (`commission_file`)."""
 
 
-def summary_file(first: date, last: date) -> str:
-    return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+def commission_file(agent: str, first: date, last: date, *, preview: bool = False) -> str:
+    """An agent's statement of [first, last]; a `preview` of a settled period is `anteprima-…`,
+    so the folder where the settled statements were written keeps them as handed out."""
+    return f"{PREVIEW if preview else ''}provvigioni-{first:%Y%m%d}-{last:%Y%m%d}-{safe_name(agent, 'agente')}.xlsx"
 
 
-def commission_names(statements: Sequence[CommissionStatement], first: date, last: date) -> dict[str, str | None]:
+def summary_file(first: date, last: date, *, preview: bool = False) -> str:
+    return f"{PREVIEW if preview else ''}provvigioni-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+
+
+def commission_names(statements: Sequence[CommissionStatement], first: date, last: date, *,
+                     preview: bool = False) -> dict[str, str | None]:
     """The files `write_commission_statements` writes, each replacing the period's file of its
     name, and the kind they are marked with (`files.check_output`)."""
-    return {**{commission_file(s.agent, first, last): "statement" for s in statements},
-            summary_file(first, last): "statement"}
+    return {**{commission_file(s.agent, first, last, preview=preview): "statement" for s in statements},
+            summary_file(first, last, preview=preview): "statement"}
 
 
 def write_commission_statements(folder: Path, company: str, statements: Sequence[CommissionStatement], first: date,
-                                last: date, lang: str = "it") -> list[Path]:
+                                last: date, lang: str = "it", *, preview: bool = False) -> list[Path]:
     """One statement per agent and the summary, in `folder`; the summary comes last. Each from
     the statement as issued (`toolkit.core.commission_statements`): a preview, a settlement and
-    a reprint of the settled period write the same cells. `company` heads the summary."""
+    a reprint of the settled period write the same cells. `company` heads the summary; a
+    `preview` of a settled period writes its files under the names that say so (`PREVIEW`)."""
     folder.mkdir(parents=True, exist_ok=True)
     def writer(s: CommissionStatement) -> Callable[[Path], None]:
         return lambda tmp: _commission_book(tmp, s, lang)
 
-    files = [write_atomic(inside(folder, commission_file(s.agent, first, last)), writer(s)) for s in statements]
-    files.append(write_atomic(inside(folder, summary_file(first, last)),
+    files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s))
+             for s in statements]
+    files.append(write_atomic(inside(folder, summary_file(first, last, preview=preview)),
                               lambda tmp: _summary_book(tmp, company, statements, first, last, lang)))
     return files
 
