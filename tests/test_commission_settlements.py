@@ -362,3 +362,19 @@ def test_settling_a_period_with_no_statement_says_so_records_nothing_and_settles
     done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
     assert done.recorded and [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00"))]
     assert "commission-recorded-after-settling" not in _codes(commissions.compute(ledger, invoiced, *MAY).problems)
+
+
+def test_a_late_note_is_told_to_the_agent_the_settled_statement_paid_not_todays(ledger, invoiced, tmp_path):
+    """April settled for Marco Bianchi, then C001 given to Luca Verdi on *Clienti* and a note
+    dated 30 April recorded: the warning read today's agent, Luca Verdi, so Marco Bianchi, paid
+    on C001's April, was never told, at May's run nor at April's reprint."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    assert note is not None
+    moved = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep="Luca Verdi")
+                                                           for c in invoiced.customers)})
+    for problems in (commissions.compute(ledger, moved, *MAY).problems,
+                     commissions.reprint(ledger, moved, FIRST, LAST, tmp_path / "again").problems):
+        [late] = [p for p in problems if p.code == "commission-recorded-after-settling"]
+        assert f"liquidato per {AGENT} il 10/05/2026, è registrato dopo la liquidazione ({note.number})" in (
+            late.message("it"))

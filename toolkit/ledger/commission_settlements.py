@@ -79,6 +79,14 @@ def kept(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]
     return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
 
 
+def kept_overlapping(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]:
+    """Every agent's settlement whose period shares a day with [first, last], with its statement
+    (JSON): who was paid on which customer's documents of those days, as settled."""
+    rows = conn.execute(select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at, cs.statement)
+                        .where(cs.period_start <= last, cs.period_end >= first).order_by(cs.id)).all()
+    return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
+
+
 def recorded_since(conn: Connection, first: date, last: date, since: datetime) -> list[tuple[str, str, str]]:
     """(customer, the document's number, what happened) of what the ledger recorded after `since`
     dated in [first, last]: final invoices and notes stored or finalized since ("document") and

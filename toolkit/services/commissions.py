@@ -40,7 +40,7 @@ from toolkit.core.commissions import Account, Statement, agents_of, cited_period
 from toolkit.core.invoicing import Invoice, drafts_left_out
 from toolkit.ledger import Ledger
 from toolkit.ledger.commission_settlements import Settled as Settled  # the front ends name it
-from toolkit.ledger.commission_settlements import kept, latest_before, overlapping, record, recorded_since
+from toolkit.ledger.commission_settlements import kept, kept_overlapping, latest_before, overlapping, record, recorded_since
 from toolkit.ledger.db import Connection, reading, writing
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
@@ -276,12 +276,20 @@ def _settled_already(said: ProblemType, x: Settled, first: date, last: date) -> 
 
 def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                    settled: Sequence[Settled]) -> list[Problem]:
-    """A warning per settlement naming what was recorded after it of its agent's customers
-    (as *Agenti clienti* and *Clienti* say today) dated in its period: counted by no statement."""
+    """A warning per settlement naming what was recorded after it, dated in its period, of its
+    agent's customers: counted by no statement. A customer's agents are those the period's
+    settled statements paid on it (`_agents_then`): a customer moved to another agent since is
+    told to the one it had; one no settled statement of the period names, as *Agenti clienti*
+    and *Clienti* say today, as the ledger keeps no document's agent."""
     found = []
+    then: dict[tuple[date, date], dict[str, set[str]]] = {}
     for x in settled:
-        late = [(number, what) for customer, number, what in recorded_since(conn, x.first, x.last, x.recorded_at)
-                if any(agent == x.agent for agent, _ in agents.get(customer, ()))]
+        since = recorded_since(conn, x.first, x.last, x.recorded_at)
+        if not since:
+            continue
+        had = then.setdefault((x.first, x.last), _agents_then(conn, x.first, x.last))
+        late = [(number, what) for customer, number, what in since
+                if x.agent in had.get(customer, {agent for agent, _ in agents.get(customer, ())})]
         if not late:
             continue
         n = len(late)
@@ -293,6 +301,16 @@ def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decim
                                                                             "documents or payments")),
             are=Agreed(n, ("è", "sono"), ("was", "were")), o_i=Agreed(n, ("o", "i"), ("", "")),
             them=Agreed(n, ("lo", "li"), ("it", "them"))))
+    return found
+
+
+def _agents_then(conn: Connection, first: date, last: date) -> dict[str, set[str]]:
+    """Customer → the agents whose settled statements of a period sharing a day with [first,
+    last] have a row of its documents: who was paid on it then."""
+    found: dict[str, set[str]] = {}
+    for x, text in kept_overlapping(conn, first, last):
+        for customer in {r.customer for r in CommissionStatement.from_text(text).rows}:
+            found.setdefault(customer, set()).add(x.agent)
     return found
 
 
