@@ -378,3 +378,79 @@ def test_a_late_note_is_told_to_the_agent_the_settled_statement_paid_not_todays(
         [late] = [p for p in problems if p.code == "commission-recorded-after-settling"]
         assert f"liquidato per {AGENT} il 10/05/2026, è registrato dopo la liquidazione ({note.number})" in (
             late.message("it"))
+
+
+def _note_row(ledger, master) -> tuple:
+    """May's row of NC-2026-00001 (2 of FT-2026-00001's 10 back, 200.00 €): base, share, rate, commission."""
+    [row] = [(r.base, r.share, r.rate, r.commission) for s in commissions.compute(ledger, master, *MAY).statements
+             for r in s.rows if r.invoice.number == "NC-2026-00001"]
+    return row
+
+
+def _since_april(master):
+    """*Provvigioni* raised from 5 % to 9 % and the agent's share of C001 cut to 50 % on *Agenti clienti*."""
+    return master.model_copy(update={
+        "commissions": (replace(master.commissions[0], percent=D(9)),),
+        "customer_agents": (CustomerAgent(customer="C001", agent=AGENT, share=D(50), source=source("customer_agents", 2)),)})
+
+
+def test_a_note_on_a_settled_invoice_takes_back_what_the_settled_statement_paid(ledger, invoiced):
+    """April settled: FT-2026-00001 paid 5 % of 1,000.00 € at a 100 % share. The rate raised to
+    9 % and the share cut to 50 % since, May's note on it took back 9 % of 100.00 € (−9.00 €),
+    today's figures, where the agent was paid 10.00 € on those two: it takes back −10.00 €. Not
+    settled, the note goes by today's rule as before."""
+    assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    changed = _since_april(invoiced)
+    assert _note_row(ledger, changed) == (D("-100.00"), D(50), D(9), D("-9.00"))       # April not settled: today's
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    assert _note_row(ledger, changed) == (D("-200.00"), D(100), D(5), D("-10.00"))
+    [may] = commissions.compute(ledger, changed, *MAY, settle=True, today=date(2026, 6, 2)).issued
+    assert [(r.number, r.rate, r.commission) for r in may.rows] == [("NC-2026-00001", D(5), D("-10.00"))]
+
+
+def test_a_note_on_goods_the_settled_statement_paid_nothing_on_takes_nothing_back(ledger):
+    """FT-2026-00001 of April sold coffee (A001, 1,000.00 €) and milk (A002, 100.00 €); April's
+    rule paid 5 % on milk alone, and April was settled so. A rule for every item written since
+    made May's note on two coffees take back 5 % (−10.00 €) of a commission never paid: it takes
+    back at 0 %; a note on milk takes back the 5 % paid."""
+    from test_invoicing import make_order, master_with, ship
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Request
+    from toolkit.model.records import Commission
+    from toolkit.services.invoicing import finalize, run
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    rule = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
+                      source=source("commissions", 2))
+    milk = master.model_copy(update={"commissions": (replace(rule, item="A002"),)})
+    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
+                                                             ("A002", "10", "10", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
+    finalize(ledger, run(ledger, milk, Request(APRIL, date(2026, 5, 2))).run_id)
+    [april] = commissions.compute(ledger, milk, FIRST, LAST, settle=True, today=TODAY).issued
+    assert [(r.number, r.base, r.commission) for r in april.rows] == [("FT-2026-00001", D("100.00"), D("5.00"))]
+    every = master.model_copy(update={"commissions": (rule,)})
+    for line, base, rate, commission in ((1, "-200.00", 0, "0.00"), (2, "-20.00", 5, "-1.00")):
+        note = credit(ledger, every, "FT-2026-00001", [(line, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                      date(2026, 5, 5)).note
+        assert note is not None
+        [row] = [(r.base, r.rate, r.commission) for s in commissions.compute(ledger, every, *MAY).statements
+                 for r in s.rows if r.invoice.number == note.number]
+        assert row == (D(base), D(rate), D(commission))
+
+
+def test_a_statement_kept_before_rows_named_their_items_gives_its_rules_rate(ledger, invoiced):
+    """A statement settled before its rows kept their items: the note takes back at the settled
+    row of the same rule, 5 %, not today's 9 %."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    c = schema.commission_settlements.c
+    with writing(ledger) as conn:
+        kept = json.loads(conn.execute(select(c.statement)).scalar_one())
+        for row in kept["rows"]:
+            row.pop("items", None)
+        conn.execute(update(schema.commission_settlements).values(statement=json.dumps(kept)))
+    assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    assert _note_row(ledger, _since_april(invoiced))[2:] == (D(5), D("-10.00"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from toolkit.core.commissions import Statement
+from toolkit.core.commissions import PaidRow, Statement
 from toolkit.core.kept import kept_decimal, kept_text
 
 
@@ -39,6 +39,14 @@ class CommissionRow:
     collected: Decimal | None
     rate: Decimal
     commission: Decimal
+    items: tuple[str, ...] | None = None
+    """The items of the document's lines the row counted (`Row.items`), printed nowhere: what a
+    later credit note on a settled invoice takes back at (`commissions.paid_on`). None in a
+    statement kept before rows named them."""
+
+    def paid(self) -> PaidRow:
+        """The row as a later credit note on its invoice reads it."""
+        return PaidRow(self.items, self.rule, self.share, self.rate, self.base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +74,8 @@ class CommissionStatement:
             found["agent"], date.fromisoformat(found["first"]), date.fromisoformat(found["last"]), found["company"],
             tuple(CommissionRow(r["number"], date.fromisoformat(r["day"]), r["kind"], r["uncited"], r["customer"],
                                 r["rule"], Decimal(r["base"]), Decimal(r["share"]), kept_decimal(r["collected"]),
-                                Decimal(r["rate"]), Decimal(r["commission"])) for r in found["rows"]),
+                                Decimal(r["rate"]), Decimal(r["commission"]),
+                                tuple(r["items"]) if "items" in r else None) for r in found["rows"]),
             tuple((code, Decimal(base), Decimal(rate)) for code, base, rate in found["rates"]),
             Decimal(found["base"]), Decimal(found["total"]))
 
@@ -76,6 +85,7 @@ def statement_of(s: Statement, first: date, last: date, company: str) -> Commiss
     return CommissionStatement(
         s.agent, first, last, company,
         tuple(CommissionRow(r.invoice.number, r.invoice.invoice_date, r.invoice.kind_listed, r.uncited,
-                            r.invoice.customer, r.rule, r.base, r.share, r.collected, r.rate, r.commission)
+                            r.invoice.customer, r.rule, r.base, r.share, r.collected, r.rate, r.commission,
+                            r.items)
               for r in s.rows),
         s.rates, s.base, s.total)

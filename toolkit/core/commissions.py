@@ -29,7 +29,9 @@ sales, is at the bracket that starts at 0, so the commission comes back); one ro
 invoice and rule, `commission = ROUND(base × rate / 100, 2)`, and the statement's total is the
 sum of its rows, which is what the statement workbook's live formulas recompute. A credit note
 on an invoiced base takes back at the rate its invoice earned (`earned_rates`): a note of May on
-an April invoice takes back April's 4 %, not the 3 % May's returns alone reach.
+an April invoice takes back April's 4 %, not the 3 % May's returns alone reach. When April was
+settled for the agent, it takes back what the settled statement paid on those goods, its rate
+and share as kept (`Paid`, `paid_on`), whatever *Provvigioni* and *Agenti clienti* say since.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from decimal import Decimal
 from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.brackets import Bracket, reached
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine
+from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.volume_discounts import is_goods, is_rebate
 from toolkit.model.records import Commission, Customer, CustomerAgent, Item
 
@@ -201,6 +203,53 @@ class Row:
     uncited: bool = False
     """The part of a return's note that cites no invoice (`Account.uncited`), on a row of its own
     after the note's: it takes back as the note is refunded, not as its invoices were collected."""
+    items: tuple[str, ...] = ()
+    """The items of the document's lines the row counts (a volume discount's line: ""): kept
+    with a settled statement, so a later note on the invoice finds what it was paid at (`paid_on`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaidRow:
+    """A row of a settled statement as a later credit note on its invoice reads it: what the
+    agent was paid on some of the invoice's goods, at which rate and share."""
+
+    items: tuple[str, ...] | None
+    """The items the row counted; None for a statement kept before statements named them."""
+    rule: str
+    share: Decimal
+    rate: Decimal
+    base: Decimal
+
+
+Paid = Mapping[tuple[str, int], tuple[PaidRow, ...]]
+"""(agent, credit note id) → the rows of the invoice the note cites (`cited_by`) in the agent's
+settled statement of a period holding the invoice's date; none when the agent was settled for
+it and paid nothing on that invoice. An agent not settled for it is not there."""
+
+
+def paid_on(rows: Sequence[PaidRow], rule: str, lines: Mapping[str, Decimal]) -> PaidRow | None:
+    """The settled row a note's `lines` (item → amount) under `rule` take back from: the one that
+    counted most of their items. A line of no item (a volume discount's) and a statement kept
+    without its rows' items go by the row of the same rule, else the invoice's largest. None
+    when the agent was paid nothing on those goods: no row of the invoice counts them.
+
+    >>> paid = (PaidRow(("A1",), "PV", Decimal(100), Decimal(5), Decimal(800)),
+    ...         PaidRow(("B2",), "SP", Decimal(100), Decimal(2), Decimal(200)))
+    >>> paid_on(paid, "STD", {"B2": Decimal(-50)}).rate, paid_on(paid, "STD", {"C3": Decimal(-50)})
+    (Decimal('2'), None)
+    >>> paid_on(paid, "SP", {"": Decimal(-10)}).rate
+    Decimal('2')
+    """
+    if not rows:
+        return None
+    if all(r.items is not None for r in rows):
+        weight = [sum((abs(a) for item, a in lines.items() if item in (r.items or ())), ZERO) for r in rows]
+        if max(weight):
+            return rows[weight.index(max(weight))]
+        if all(lines):
+            return None
+    same = [r for r in rows if r.rule == rule]
+    return max(same or rows, key=lambda r: abs(r.base))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,11 +304,11 @@ def period_holding(day: date, first: date, last: date) -> tuple[date, date]:
     return begin, begin + timedelta(days=length - 1)
 
 
-def cited_periods(invoices: Iterable[Invoice], first: date, last: date) -> dict[int, tuple[date, date]]:
-    """Credit note id → the earlier period (`period_holding`) of the invoice it cites, for the
-    notes dated in [first, last] citing an invoice dated before it. A note citing invoices of
-    several periods goes with the one it takes most from (a return of two deliveries, a volume
-    discount counted on a quarter's invoices: one rate a row)."""
+def cited_before(invoices: Iterable[Invoice], first: date, last: date) -> dict[int, CitedInvoice]:
+    """Credit note id → the invoice it takes back at, for the notes dated in [first, last]
+    citing an invoice dated before it. A note citing invoices of several periods goes with the
+    one it takes most from (a return of two deliveries, a volume discount counted on a quarter's
+    invoices: one rate a row)."""
     found = {}
     for note in invoices:
         if note.kind is not InvoiceKind.CREDIT_NOTE or note.id is None or not note.cites \
@@ -267,8 +316,14 @@ def cited_periods(invoices: Iterable[Invoice], first: date, last: date) -> dict[
             continue
         cited = max(note.cites, key=lambda c: (abs(c.base), c.day))
         if cited.day < first:
-            found[note.id] = period_holding(cited.day, first, last)
+            found[note.id] = cited
     return found
+
+
+def cited_periods(invoices: Iterable[Invoice], first: date, last: date) -> dict[int, tuple[date, date]]:
+    """Credit note id → the earlier period (`period_holding`) of the invoice it takes back at
+    (`cited_before`)."""
+    return {note: period_holding(cited.day, first, last) for note, cited in cited_before(invoices, first, last).items()}
 
 
 def earned_rates(periods: Mapping[int, tuple[date, date]],
@@ -284,7 +339,7 @@ def earned_rates(periods: Mapping[int, tuple[date, date]],
 def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
                first: date, last: date, accounts: Iterable[tuple[str, Account]] = (),
-               earned: Earned | None = None) -> list[Statement]:
+               earned: Earned | None = None, paid: Paid | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the documents
@@ -293,7 +348,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     invoiced rule counting the documents dated in the period, a collected one what the
     period's payments and notes change of what was earned (`collected_bases`). `earned`: the
     rate a note of an invoiced rule takes back at, its invoice's (`earned_rates`); without
-    one, the period's."""
+    one, the period's. `paid`: for an agent settled for the note's invoice, what the settled
+    statement paid on its goods, whose rate and share the note takes back at (`paid_on`), 0 %
+    for goods it paid nothing on; before `earned`."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -306,6 +363,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         return fits[agent, customer.code, item]
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
+    lines_of: dict[Key, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     shares: dict[tuple[str, int], Decimal] = {}
     for document in documents.values():
         customer = customers.get(document.customer)
@@ -315,11 +373,19 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             for agent, share in agents[customer.code]:
                 if (rule := rule_for(agent, customer, line.item)) is not None:
                     own[agent, document.id, rule.code, False] += line.amount
+                    lines_of[agent, document.id, rule.code, False][line.item] += line.amount
                     shares[agent, document.id] = share
     bases: dict[Key, Decimal] = {}
-    for (agent, document_id, code, _), amount in own.items():
+    taken = dict(earned or {})
+    for key, amount in own.items():
+        agent, document_id, code, _ = key
         if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
-            bases[agent, document_id, code, False] = cents(amount * shares[agent, document_id] / HUNDRED)
+            if paid is not None and (agent, document_id) in paid:
+                settled = paid_on(paid[agent, document_id], code, lines_of[key])
+                taken[agent, code, document_id] = settled.rate if settled is not None else ZERO
+                if settled is not None:
+                    shares[agent, document_id] = settled.share
+            bases[key] = cents(amount * shares[agent, document_id] / HUNDRED)
     for customer_code, account in accounts:
         customer = customers.get(customer_code)
         if customer is None or customer.code not in agents:
@@ -337,7 +403,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
-    return _statements(rules_, documents, bases, own, shares, earned or {})
+    return _statements(rules_, documents, bases, own, shares, taken, lines_of)
 
 
 def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
@@ -349,7 +415,8 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
 
 def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
                 bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
-                shares: Mapping[tuple[str, int], Decimal], earned: Earned) -> list[Statement]:
+                shares: Mapping[tuple[str, int], Decimal], earned: Earned,
+                lines_of: Mapping[Key, Mapping[str, Decimal]]) -> list[Statement]:
     """The rows, each at the rate its agent's whole base under the rule reaches; a credit note
     on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period."""
     by_code = {r.code: r for r in rules_}
@@ -366,8 +433,9 @@ def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
             rate = earned.get((agent, code, document_id), rate)
         collected = (None if by_code[code].base is CommissionBase.INVOICED
                      else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
+        items = tuple(sorted(lines_of.get((agent, document_id, code, False), ())))
         by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,
-                                   cents(base * rate / HUNDRED), uncited))
+                                   cents(base * rate / HUNDRED), uncited, items))
     made = []
     for agent in sorted(by_agent):
         rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.uncited, r.rule))

@@ -36,7 +36,17 @@ from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
 from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
 from toolkit.core.commission_statements import CommissionStatement, statement_of
-from toolkit.core.commissions import Account, Statement, agents_of, cited_periods, earned_rates, rules, statements
+from toolkit.core.commissions import (
+    Account,
+    Paid,
+    Statement,
+    agents_of,
+    cited_before,
+    cited_periods,
+    earned_rates,
+    rules,
+    statements,
+)
 from toolkit.core.invoicing import Invoice, drafts_left_out
 from toolkit.ledger import Ledger
 from toolkit.ledger.commission_settlements import Settled as Settled  # the front ends name it
@@ -215,7 +225,8 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         drafts = drafts_between(conn, first, last)
         earlier = cited_periods(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
         earned = earned_rates(earlier, made_between)
-        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned)
+        paid = _paid_then(conn, invoices, first, last) if earlier else {}
+        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned, paid)
         issued = [statement_of(s, first, last, master.settings.company_name) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
@@ -226,8 +237,8 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         already = _first_of_each(overlapping(conn, {s.agent for s in issued}, first, last))
         left_out = already if settle and len(already) < len(issued) else []
         if left_out:
-            paid = {x.agent for x in left_out}
-            made, issued = [s for s in made if s.agent not in paid], [s for s in issued if s.agent not in paid]
+            left = {x.agent for x in left_out}
+            made, issued = [s for s in made if s.agent not in left], [s for s in issued if s.agent not in left]
         said = LEFT_OUT_SETTLED if left_out else ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED
         problems += [_settled_already(said, x, first, last) for x in already]
         if settle:
@@ -371,6 +382,17 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     files = [path for (start, end), mine in periods.items()
              for path in _write(out, None, mine[0].company, mine, start, end, lang)]
     return Reprinted(first, last, found, files, problems)
+
+
+def _paid_then(conn: Connection, invoices: Sequence[Invoice], first: date, last: date) -> Paid:
+    """`Paid`: for each note of [first, last] on an invoice of an earlier period, each agent
+    settled for a period holding the invoice's date, with the rows of that invoice in the
+    statement settled: what the note takes back is what was paid on those goods."""
+    cited = cited_before(invoices, first, last)
+    days = [c.day for c in cited.values()]
+    settled = [(x, CommissionStatement.from_text(text)) for x, text in kept_overlapping(conn, min(days), max(days))]
+    return {(x.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
+            for note, invoice in cited.items() for x, s in settled if x.first <= invoice.day <= x.last}
 
 
 def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:
