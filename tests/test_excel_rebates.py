@@ -76,6 +76,27 @@ def test_the_commissions_button_settles_on_yes_and_refuses_the_period_the_next_t
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 1
 
 
+def test_the_commissions_buttons_preview_of_a_settled_period_leaves_the_settled_files_as_handed_out(
+        tmp_path, may):  # noqa: F811 - fixture
+    """Yes settles April into `provvigioni-20260401-20260430` beside the book; a No then wrote its
+    preview into that folder under the same names, over the statements handed out. It writes
+    `anteprima-…` beside them, and says so; the settled files keep their bytes."""
+    book = invoiced(tmp_path, with_rebates())
+    press(book, "finalize_run")
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    book.answers = ["yes"]
+    press(book, "commissions")
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    settled = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert sorted(settled) == ["provvigioni-20260401-20260430-Marco_Bianchi.xlsx", "provvigioni-20260401-20260430.xlsx"]
+    book.answers = ["no"]
+    _, preview = press(book, "commissions")
+    assert "i loro file si chiamano anteprima-provvigioni-…, accanto a quelli liquidati" in preview[0], preview
+    assert {path.name: path.read_bytes() for path in folder.iterdir() if path.name in settled} == settled
+    assert sorted(path.name for path in folder.iterdir() if path.name not in settled) == [
+        "anteprima-provvigioni-20260401-20260430-Marco_Bianchi.xlsx", "anteprima-provvigioni-20260401-20260430.xlsx"]
+
+
 def test_the_commissions_button_settles_an_agent_given_a_customer_since_and_leaves_out_the_settled(
         tmp_path, may):  # noqa: F811 - fixture
     """April settled on Yes for Marco Bianchi; C001 then shared with Luca Verdi on *Agenti

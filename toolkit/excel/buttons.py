@@ -1094,7 +1094,8 @@ def commissions(press: Press) -> None:
     `provvigioni-FROM-TO` beside the book: `toolkit commissions`, from a button. A Yes/No
     question first, as every button that records: Yes settles the period (`--settle`: the
     statements recorded, the period not settled again for those agents), No writes them as a
-    preview and records nothing."""
+    preview and records nothing: of a period settled already, under the names `anteprima-…`,
+    so the folder keeps the settled statements as handed out."""
     from toolkit.basics.dates import today_rome
     from toolkit.services.commissions import compute
 
