@@ -222,9 +222,9 @@ class PaidRow:
 
 
 Paid = Mapping[tuple[str, int], tuple[PaidRow, ...]]
-"""(agent, credit note id) → the rows of the invoice the note cites (`cited_by`) in the agent's
-settled statement of a period holding the invoice's date; none when the agent was settled for
-it and paid nothing on that invoice. An agent not settled for it is not there."""
+"""(agent, credit note id) → the rows of the invoice the note takes back at (`cited_before`) in
+the agent's settled statement of a period holding the invoice's date; none when the agent was
+settled for it and paid nothing on that invoice. An agent not settled for it is not there."""
 
 
 def paid_on(rows: Sequence[PaidRow], rule: str, lines: Mapping[str, Decimal]) -> PaidRow | None:
@@ -363,7 +363,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         return fits[agent, customer.code, item]
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
-    lines_of: dict[Key, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    items_of: dict[Key, set[str]] = defaultdict(set)
     shares: dict[tuple[str, int], Decimal] = {}
     for document in documents.values():
         customer = customers.get(document.customer)
@@ -373,7 +373,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             for agent, share in agents[customer.code]:
                 if (rule := rule_for(agent, customer, line.item)) is not None:
                     own[agent, document.id, rule.code, False] += line.amount
-                    lines_of[agent, document.id, rule.code, False][line.item] += line.amount
+                    items_of[agent, document.id, rule.code, False].add(line.item)
                     shares[agent, document.id] = share
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
@@ -381,7 +381,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         agent, document_id, code, _ = key
         if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
             if paid is not None and (agent, document_id) in paid:
-                settled = paid_on(paid[agent, document_id], code, lines_of[key])
+                settled = paid_on(paid[agent, document_id], code, _of_items(documents[document_id], items_of[key]))
                 taken[agent, code, document_id] = settled.rate if settled is not None else ZERO
                 if settled is not None:
                     shares[agent, document_id] = settled.share
@@ -403,7 +403,16 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
-    return _statements(rules_, documents, bases, own, shares, taken, lines_of)
+    return _statements(rules_, documents, bases, own, shares, taken, items_of)
+
+
+def _of_items(document: Invoice, items: set[str]) -> dict[str, Decimal]:
+    """Item → what `document`'s counted lines of `items` (those one of its rows counts) amount to."""
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    for line in filter(counted, document.lines):
+        if line.item in items:
+            found[line.item] += line.amount
+    return found
 
 
 def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
@@ -416,7 +425,7 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
 def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
                 bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
                 shares: Mapping[tuple[str, int], Decimal], earned: Earned,
-                lines_of: Mapping[Key, Mapping[str, Decimal]]) -> list[Statement]:
+                items_of: Mapping[Key, set[str]]) -> list[Statement]:
     """The rows, each at the rate its agent's whole base under the rule reaches; a credit note
     on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period."""
     by_code = {r.code: r for r in rules_}
@@ -433,7 +442,7 @@ def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
             rate = earned.get((agent, code, document_id), rate)
         collected = (None if by_code[code].base is CommissionBase.INVOICED
                      else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
-        items = tuple(sorted(lines_of.get((agent, document_id, code, False), ())))
+        items = tuple(sorted(items_of.get((agent, document_id, code, False), ())))
         by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,
                                    cents(base * rate / HUNDRED), uncited, items))
     made = []
