@@ -436,6 +436,20 @@ def test_undo_run_deletes_the_draft_run(tmp_path, may, reads):
     assert [p.name for p in folder.iterdir()] == ["fatture-2026-04.xlsx"]
 
 
+def test_undo_run_pressed_twice_says_the_run_is_undone_already(tmp_path, may):
+    """A second press on «Annulla emissione» (or a colleague's) undoes nothing: the box says
+    the run went already, not «0 documenti cancellati», nor that the ledger never had it."""
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    press(book, "undo_run")
+    (shown,) = press(book, "undo_run")
+    text, _, mode = shown
+    assert mode != "critical" and text.startswith(f"L'emissione {run.run_id} è già stata annullata ("), shown
+    assert text.endswith("1 documento cancellato): nulla è cambiato."), text
+    (refused,) = press(book, "finalize_run")
+    assert refused[2] == "critical" and "il prossimo «Fatturazione fine mese» fattura le consegne" in refused[0]
+
+
 def test_undo_run_with_its_copies_open_in_excel_undoes_nothing_and_says_which(tmp_path, may):
     """The BOZZA copies would stay behind the undo, their numbers soon another customer's: the
     undo waits until the file is closed, and nothing is undone or removed meanwhile."""

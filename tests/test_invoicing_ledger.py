@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -20,7 +21,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import consistent, load_invoices
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.ledger.orders import load_orders
-from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
+from toolkit.services.invoicing import export, finalize, invoice_orders_in, run, undo
 from toolkit.services.orders import create
 
 T = InvoiceTerms
@@ -96,6 +97,23 @@ def test_undo_of_a_draft_restores_the_counter(ledger, minimal_master, shipped_ap
     assert count(ledger, schema.invoices) == count(ledger, schema.invoice_lines) == count(ledger, schema.invoice_dues) == 0
     again = run(ledger, minimal_master, april())
     assert [x.number for x in again.invoices] == ["FT-2026-00001", "NC-2026-00001"]
+
+
+def test_a_run_undone_twice_says_so_and_a_verb_asking_for_it_names_the_undo(ledger, minimal_master, shipped_april):
+    """An undo run twice, a colleague's and one's own, is a verb run twice: the second changes
+    nothing and says so, a warning; it was told the ledger has no such run, to check an id
+    that was right. Finalizing or exporting the undone run names the undo too."""
+    first = run(ledger, minimal_master, april())
+    assert undo(ledger, first.run_id)[0] == 2
+    count_, [problem] = undo(ledger, first.run_id)
+    assert (count_, problem.code, problem.severity) == (0, "invoice-run-already-undone", "warning")
+    assert problem.message("it").startswith(f"L'emissione {first.run_id} è già stata annullata (")
+    assert "2 documenti cancellati): nulla è cambiato." in problem.message("it")
+    assert "2 documents deleted): nothing changed." in problem.message("en")
+    assert [p.code for p in finalize(ledger, first.run_id)[1]] == ["invoice-run-undone"]
+    assert [p.code for p in export(minimal_master, ledger, first.run_id, Path("unused"), "it").problems] == [
+        "invoice-run-undone"]
+    assert [p.code for p in undo(ledger, "20260430-00000000")[1]] == ["unknown-invoice-run"]
 
 
 def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped_april):

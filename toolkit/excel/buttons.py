@@ -728,8 +728,11 @@ def undo_run(press: Press) -> None:
         return
     count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id), session.master)
     _stop_on_errors(problems)
-    _write_runs(press)
     lang = press.language
+    if not count:  # undone already: nothing changed, as the warning says
+        press.say("\n".join(said.lines(problems, lang)))
+        return
+    _write_runs(press)
     done = (f"Emissione {run_id} annullata: {wording.count(count, 'documento cancellato', 'documenti cancellati')}; "
             "la numerazione riprende dal primo." if lang == "it" else
             f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "

@@ -679,6 +679,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "(svuota la cella e premi di nuovo: il foglio «Emissioni fatture» elenca quelle del registro).",
         "en": "The ledger has no invoicing run {run_id}: check the id in “Emissione fatture” (empty the cell and "
               "press again: the “Emissioni fatture” sheet lists the ledger's runs)."},
+    "invoice-run-undone": {
+        "it": "L'emissione {run_id} è stata annullata ({at}, {by}: {documents}): le sue fatture non ci sono più e il "
+              "prossimo «Fatturazione fine mese» fattura le consegne che fatturavano (il foglio «Emissioni fatture» "
+              "elenca quelle del registro).",
+        "en": "Run {run_id} was undone ({at}, {by}: {documents}): its invoices are gone, and the next “Fatturazione "
+              "fine mese” invoices the deliveries they invoiced (the “Emissioni fatture” sheet lists the ledger's "
+              "runs)."},
     "payment-on-draft-invoice": {
         "it": "La fattura {number} è ancora in bozza: rendila definitiva (la sua emissione in «Emissione fatture», "
               "poi «Rendi definitiva emissione») prima di registrare incassi.",

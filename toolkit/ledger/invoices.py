@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from itertools import chain
@@ -955,6 +955,25 @@ def delete_run(conn: Connection, run_id: str, rows: Sequence) -> None:
     for (series, year), taken in numbers.items():
         conn.execute(update(schema.counters).where(and_(c.series == series, c.year == year))
                      .values(last=min(taken) - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class UndoneRun:
+    """A draft run `invoice undo` deleted, as the event log keeps it (`delete_run`): a run id
+    typed again after its undo is that run, not a slip, and is told so."""
+
+    documents: int
+    at: datetime
+    by: str
+
+
+def undone_run(conn: Connection, run_id: str) -> UndoneRun | None:
+    """The undo of `run_id` (its documents' events), or None for a run never undone. A run's id
+    is drawn afresh for every run, so its undo is the only one."""
+    e = schema.events.c
+    row = conn.execute(select(func.count(), func.max(e.at), func.max(e.by))
+                       .where(e.action == "undone", e.document == "invoice", e.detail == f"run {run_id}")).one()
+    return UndoneRun(row[0], row[1], row[2]) if row[0] else None
 
 
 RUN_FILES, MONTH_REGISTER = "invoice-run", "month-register"

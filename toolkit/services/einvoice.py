@@ -59,7 +59,7 @@ from toolkit.ledger.invoices import reissue_parties
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.model.parties import Parties, PartyBook, party_book
 from toolkit.model.records import MasterData, Settings
-from toolkit.services.invoicing import UNKNOWN_RUN
+from toolkit.services.invoicing import missing_run
 from toolkit.writers.fatturapa import Written, pack_archives, write_invoices
 
 CHUNK = 500
@@ -210,8 +210,8 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         chosen = exportable(conn, run_id=run_id, first=month.start if month else None,
                             last=month.end if month else None)
         later = dated_after(conn, month.start, month.end) if month else []
-    if run_id is not None and not chosen:
-        return Exported(out, problems=[UNKNOWN_RUN(None, run_id=run_id)])
+        if run_id is not None and not chosen:
+            return Exported(out, problems=[missing_run(conn, run_id)])
     drafts = Counter(d.run_id for d in chosen if d.status is InvoiceStatus.DRAFT)
     problems = [DRAFT_RUN(None, run_id=run, documents=Counted(n, ("documento", "documenti"), ("document", "documents")))
                 for run, n in sorted(drafts.items())]

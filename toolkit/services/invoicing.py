@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Row
 
+from toolkit.basics.dates import rome_time
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
@@ -108,6 +109,7 @@ from toolkit.ledger.invoices import (
     shipments_on,
     shipped_after,
     store,
+    undone_run,
     written_in,
     wrote_in,
 )
@@ -152,6 +154,19 @@ UNKNOWN_RUN = define(
     "unknown-invoice-run", "error",
     it="Nel registro non c'è un'emissione di fatture {run_id}: controlla l'identificativo (toolkit invoice list).",
     en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).",
+    usage=True)
+RUN_ALREADY_UNDONE = define(
+    "invoice-run-already-undone", "warning",
+    title=("Emissione già annullata", "Run already undone"),
+    it="L'emissione {run_id} è già stata annullata ({at}, {by}: {documents}): nulla è cambiato.",
+    en="Run {run_id} was undone already ({at}, {by}: {documents}): nothing changed.")
+RUN_UNDONE = define(
+    "invoice-run-undone", "error",
+    it="L'emissione {run_id} è stata annullata ({at}, {by}: {documents}): le sue fatture non ci sono più e la "
+       "prossima emissione del mese fattura le consegne che fatturavano (toolkit invoice list elenca le emissioni "
+       "del registro).",
+    en="Run {run_id} was undone ({at}, {by}: {documents}): its invoices are gone. The month's next run invoices the "
+       "deliveries it invoiced (toolkit invoice list lists the ledger's runs).",
     usage=True)
 RUN_FINAL = define(
     "invoice-run-final", "error",
@@ -947,8 +962,8 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
     `NotPrinted`: the caller stored something first."""
     with reading(ledger) as conn:
         invoices = as_stored(load_invoices(conn, run_id=run_id))
-    if not invoices:
-        return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
+        if not invoices:
+            return Exported([], [missing_run(conn, run_id)])
     files = _write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer, copies=copies,
                          redo=redo)
     if any(x.status is InvoiceStatus.DRAFT for x in invoices):
@@ -1062,7 +1077,7 @@ def finalize(ledger: Ledger, run_id: str, master: MasterData | None = None,
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
-            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+            return 0, [missing_run(conn, run_id)]
         drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
         if not drafts:
             return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
@@ -1239,6 +1254,18 @@ def _undoable(conn: Connection, run_id: str, rows: Sequence[Row[Any]]) -> bool:
     return all(final_after(conn, series, year, number, run_id)[1] is None for (series, year), number in lowest.items())
 
 
+def missing_run(conn: Connection, run_id: str, *, undoing: bool = False) -> Problem:
+    """Why the ledger holds no document of `run_id`: undone already (`undone_run`), said as a
+    warning to a second undo, which changes nothing as any verb run twice, and as an error to a
+    verb that needs the run; else an id the ledger never had, a slip (`UNKNOWN_RUN`)."""
+    if (undone := undone_run(conn, run_id)) is None:
+        return UNKNOWN_RUN(None, run_id=run_id)
+    said = RUN_ALREADY_UNDONE if undoing else RUN_UNDONE
+    return said(None, run_id=run_id, at=rome_time(undone.at).date(), by=undone.by,
+                documents=Counted(undone.documents, ("documento cancellato", "documenti cancellati"),
+                                  ("document deleted", "documents deleted")))
+
+
 def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, list[Problem]]:
     """Delete a draft run's invoices and roll each counter back; returns how many went.
 
@@ -1250,7 +1277,7 @@ def undo(ledger: Ledger, run_id: str, workbook: str = "WORKBOOK") -> tuple[int, 
     with writing(ledger) as conn:
         rows = run_documents(conn, run_id)
         if not rows:
-            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+            return 0, [missing_run(conn, run_id, undoing=True)]
         if any(r.status != InvoiceStatus.DRAFT.value for r in rows):
             return 0, [RUN_FINAL(None, run_id=run_id)]
         if paid_any(conn, [r.id for r in rows]):
