@@ -149,6 +149,27 @@ def test_a_sqlite_file_with_no_tables_is_an_empty_ledger_too(desk, capsys):
     assert ledger.read_bytes() == before
 
 
+@pytest.mark.parametrize("given", ["{missing}/registro.sqlite", "sqlite:///{missing}/registro.sqlite"])
+def test_a_ledger_on_a_drive_not_connected_names_the_folder_in_the_desks_words(given, desk, capsys):
+    """A `--ledger` on a USB drive or a network folder not connected said «Non riesco ad aprire
+    il registro sqlite:////…: /… does not exist», the address rewritten as a URL the desk never
+    typed and the reason in English amid the Italian. Nothing is written, in either language."""
+    missing = desk.parent / "E-drive-not-connected"
+    before = ledger_of(desk).read_bytes()
+    given = given.format(missing=missing)
+    code, answer, err = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--ledger", given], capsys)
+    assert code == 2 and [p["code"] for p in answer["problems"]] == ["ledger-folder-missing"], answer
+    assert message(answer) == (
+        f"Il registro {missing}/registro.sqlite è in una cartella che non c'è, {missing}: un disco o una cartella "
+        "di rete non collegati, o il percorso scritto male. Non ho scritto nulla. Collega il disco (o la cartella "
+        "condivisa) e ripeti, oppure correggi il percorso in --ledger (o TOOLKIT_LEDGER_URL).")
+    code, answer, _ = toolkit(["orders", "list", str(desk), "--ledger", given, "--lang", "en"], capsys)
+    assert code == 2 and message(answer).startswith(
+        f"The ledger {missing}/registro.sqlite is in a folder that is not there, {missing}: a drive"), answer
+    assert "does not exist" not in message(answer) and "Traceback" not in err
+    assert not missing.exists() and ledger_of(desk).read_bytes() == before
+
+
 def test_a_ledger_locked_by_another_program_says_so(desk, capsys):
     import sqlite3
 

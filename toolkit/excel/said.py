@@ -1098,6 +1098,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "The port “{port}” of the ledger {url} is not a port number: write after the “:” the PostgreSQL "
               "server's port (usually 5432, which may be left out: postgresql://server-db/ordini). Fix "
               "TOOLKIT_LEDGER_URL."},
+    "ledger-folder-missing": {
+        "it": "Il registro {path} è in una cartella che non c'è, {folder}: un disco o una cartella di rete non "
+              "collegati, o il percorso scritto male. Non ho scritto nulla. I pulsanti usano il registro di "
+              "TOOLKIT_LEDGER_URL: collega il disco (o la cartella condivisa) e premi di nuovo, oppure correggi quella "
+              "variabile.",
+        "en": "The ledger {path} is in a folder that is not there, {folder}: a drive or a network folder not "
+              "connected, or the path mistyped. Nothing was written. The buttons use the ledger in TOOLKIT_LEDGER_URL: "
+              "connect the drive (or the shared folder) and press again, or correct that variable."},
     "ledger-not-a-ledger": {
         "it": "Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. "
               "Ripristinalo da una copia di sicurezza (i pulsanti usano il registro accanto alla cartella, o quello "

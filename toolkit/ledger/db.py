@@ -84,6 +84,14 @@ LEDGER_UNREACHABLE = define(
        "Registro in Impostazioni).",
     en="Cannot open the ledger {url}: {reason}. Check the address (--ledger, TOOLKIT_LEDGER_URL or Registro on "
        "Impostazioni).")
+LEDGER_FOLDER_MISSING = define(
+    "ledger-folder-missing", "error",
+    it="Il registro {path} è in una cartella che non c'è, {folder}: un disco o una cartella di rete non collegati, "
+       "o il percorso scritto male. Non ho scritto nulla. Collega il disco (o la cartella condivisa) e ripeti, "
+       "oppure correggi il percorso in --ledger (o TOOLKIT_LEDGER_URL).",
+    en="The ledger {path} is in a folder that is not there, {folder}: a drive or a network folder not connected, "
+       "or the path mistyped. Nothing was written. Connect the drive (or the shared folder) and try again, or "
+       "correct the path in --ledger (or TOOLKIT_LEDGER_URL).")
 LEDGER_NOT_A_LEDGER = define(
     "ledger-not-a-ledger", "error",
     it="Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. Ripristinalo "
@@ -365,7 +373,7 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         url, beside = default_url(workbook), Path(workbook).resolve()
     ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button, numbers_before)
     if ledger.file is not None and not ledger.file.parent.is_dir():
-        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=f"{ledger.file.parent} does not exist"))
+        raise UnusableInput(LEDGER_FOLDER_MISSING(None, path=ledger.file, folder=ledger.file.parent))
     try:
         if ledger.exists:
             _upgrade(ledger)
