@@ -849,3 +849,27 @@ def test_invoice_undo_writes_the_months_copies_again_with_their_originals_still_
     assert cli(capsys, "print", "invoices", workbook, "--numbers", ",".join(originals), "--out", printed,
                "--ledger", url)[0] == 0
     assert all(s.oddHeader.left.text.endswith(" – COPIA") for s in openpyxl.load_workbook(printed))
+
+
+def test_orders_created_without_out_name_the_documents_they_issued_and_how_to_print_them(capsys, tmp_path, desk):
+    """`orders create` without --out issued a warehouse order's DDT and an on-credit customer's
+    invoice at once and said only *Creati 6 ordini*: the desk learnt of them from the next
+    `ship --out`, as an operation perhaps interrupted. It names them, and the commands it gives
+    print exactly those."""
+    import openpyxl
+
+    workbook, url = desk
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-01", "--ledger", url)
+    last = said.strip().splitlines()[-1]
+    ddts, invoices = (tmp_path / "ddt-non-stampati.xlsx", tmp_path / "fatture-non-stampate.xlsx")
+    assert code == 0 and last == (
+        "Emessi con gli ordini e non stampati (senza --out): 1 DDT (DDT-2026-00001) e 1 fattura (FT-2026-00001). "
+        f"Stampali con: toolkit print ddt {workbook} --unprinted --date 2026-04-01 --out {ddts}; "
+        f"toolkit print invoices {workbook} --unprinted --date 2026-04-01 --out {invoices}"), said
+    for command in last.split("Stampali con: ")[1].split("; "):
+        assert cli(capsys, *command.split()[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(ddts).sheetnames == ["DDT-2026-00001"]
+    assert openpyxl.load_workbook(invoices).sheetnames == ["FT-2026-00001"]
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-02", "--out", tmp_path / "o.xlsx",
+                     "--ledger", url, "--lang", "en")
+    assert code == 0 and "not printed" not in said and "never printed" not in said, said

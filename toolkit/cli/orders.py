@@ -78,7 +78,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
-    from toolkit.services.orders import create, created_documents
+    from toolkit.services.orders import create, created_documents, issued_unprinted
     from toolkit.services.printing import never_printed
 
     session = open_session(workbook, ledger, lang, wait)
@@ -121,6 +121,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
             if path != out:
                 typer.echo(str(path))
         typer.echo(result.summary(output.lang()))
+        if out is None and (unprinted := issued_unprinted(result, workbook, output.lang())):
+            typer.echo(unprinted)
     output.exit_for(problems)
 
 

@@ -27,7 +27,7 @@ from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import ExceptionAction, InvoiceTerms
-from toolkit.basics.wording import Codes, count
+from toolkit.basics.wording import Codes, count, first_numbers
 from toolkit.core.delivery_rate import rests
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
@@ -716,6 +716,42 @@ def created_documents(master: MasterData, ledger: Ledger, created: Created, outp
         if created.invoices:
             files.append(("invoices", created.invoices, invoices))
         return write_and_mark_each(ledger, master, files, lang)
+
+
+def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
+    """What `orders create` without `--out` adds to its summary when it issued DDTs or invoices
+    at once (warehouse, POS, on-credit and prepay orders): they were recorded and never
+    printed, and its summary counted only the orders, so a desk learnt of them from the next
+    `ship --out`, as an operation perhaps interrupted. Names them, with the `toolkit print
+    --unprinted` commands that print exactly those; empty when nothing was issued."""
+    from toolkit.services.printing import quoted
+
+    ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
+    invoices = [(x.number, x.invoice_date) for x in created.invoices if x.number]
+    if not (ddts or invoices):
+        return ""
+    kinds = (("ddt", "ddt-non-stampati", ddts), ("invoices", "fatture-non-stampate", invoices))
+
+    def command(kind: str, file: str, found: list[tuple[str, date]]) -> str:
+        first, last = min(day for _, day in found), max(day for _, day in found)
+        days = f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else "")
+        return (f"toolkit print {kind} {quoted(str(workbook))} --unprinted {days} "
+                f"--out {quoted(str(workbook.with_name(file + '.xlsx')))}")
+
+    named_it, named_en = [], []
+    if ddts:
+        listed = first_numbers([n for n, _ in ddts])
+        named_it.append(f"{len(ddts)} DDT ({listed})")
+        named_en.append(f"{count(len(ddts), 'DDT', 'DDTs')} ({listed})")
+    if invoices:
+        listed = first_numbers([n for n, _ in invoices])
+        named_it.append(f"{count(len(invoices), 'fattura', 'fatture')} ({listed})")
+        named_en.append(f"{count(len(invoices), 'invoice', 'invoices')} ({listed})")
+    commands = "; ".join(command(kind, file, found) for kind, file, found in kinds if found)
+    if lang == "it":
+        return (f"Emessi con gli ordini e non stampati (senza --out): {' e '.join(named_it)}. "
+                f"Stampali con: {commands}")
+    return f"Issued with the orders and not printed (no --out): {' and '.join(named_en)}. Print them with: {commands}"
 
 
 def _printed_orders(ledger: Ledger, rows: Sequence[OrderRow]) -> list[Order]:
