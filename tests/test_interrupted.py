@@ -320,3 +320,28 @@ def test_the_days_to_print_again_are_those_read_else_every_day_from_first_to_las
                                                                                            date(2026, 4, 14)]
     assert unprinted_days(NeverPrinted(300, read, (date(2026, 4, 9), date(2026, 4, 11)))) == [
         date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 11)]
+
+
+@pytest.mark.parametrize("json", [False, True])
+def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceback(json, capsys, monkeypatch):
+    """The verbs' modules take seconds to import on a busy PC: Ctrl+C then, a desk stopping a
+    command typed with the wrong date, printed Python's traceback of the import under way and
+    ended killed by the signal, where a moment later it says what the ledger kept, exit 130."""
+    import json as json_module
+    import sys
+
+    from toolkit.cli import app
+
+    monkeypatch.setattr(app, "_register", interrupt)
+    monkeypatch.setattr(sys, "argv", ["toolkit", "ship", "anagrafiche.xlsx", "--date", "2026-04-10", "--all",
+                                      *(["--json"] if json else [])])
+    with pytest.raises(SystemExit) as ended:
+        app.main()
+    said = capsys.readouterr()
+    assert ended.value.code == 130 and "Traceback" not in said.err
+    if json:
+        answer = json_module.loads(said.out)
+        assert (answer["exit_code"], [p["code"] for p in answer["problems"]]) == (130, ["interrupted-nothing-stored"])
+    else:
+        assert said.err.strip() == ("toolkit: Interrotto prima di registrare: nel registro non è cambiato nulla, il "
+                                    "comando si può ripetere.")

@@ -109,8 +109,17 @@ def _click_exceptions() -> tuple[type[ClickException], ...]:
 
 
 def main() -> None:
-    runtime.configure()
-    _register()
+    """The `toolkit` command. Ctrl+C while the verbs are imported, the first seconds of every
+    command on a busy PC (a desk stopping a command typed with the wrong date), ended in
+    Python's traceback of the import under way, where any later moment is answered by `run`:
+    it is answered the same way, nothing stored yet."""
+    try:
+        runtime.configure()
+        _register()
+    except KeyboardInterrupt:
+        output.reset()
+        output.answer_in_json(sys.argv[1:])
+        sys.exit(_stopped(130, INTERRUPTED_UNSTORED(None)))
     output.reset()
     sys.exit(run(sys.argv[1:]))
 
