@@ -1153,7 +1153,11 @@ def test_a_request_is_opened_acted_on_and_closed_from_the_panel(tmp_path, reads)
         ("opened", "Latte scaduto nella consegna"), ("acted", "Sostituito il latte"), ("closed", None)]
     assert all(s.by for s in done.history) and not done.is_open
 
-    (refused,) = press(book, "close_request")
+    (again,) = press(book, "close_request")
+    assert again[2] != "critical" and again[0].startswith("La richiesta 1 è già chiusa dal "), again
+    assert again[0].endswith("): nulla è cambiato."), again
+    fill(book, TestoRichiesta="Richiamato il cliente")
+    (refused,) = press(book, "act_on_request")
     assert refused[2] == "critical" and refused[0].splitlines()[1].startswith("Pannello!B11: La richiesta 1 è chiusa")
 
 

@@ -44,7 +44,25 @@ def test_a_closed_request_takes_no_more_steps(sample_master, ledger):
     close(ledger, opened.id)
     again = act(ledger, opened.id, "ancora")
     assert again.request is None and [p.code for p in again.problems] == ["request-closed"]
-    assert [p.code for p in close(ledger, opened.id).problems] == ["request-closed"]
+    [stored] = listing(sample_master, ledger).requests
+    assert len(stored.history) == 2
+
+
+def test_a_request_closed_again_changes_nothing_and_says_when_in_romes_time(sample_master, ledger):
+    """Closing a closed request, a second press or a colleague's, was refused, exit 1, as an
+    update, «Aprine una nuova se serve»: it is a verb run twice, which changes nothing and says
+    so. The time it was closed was the ledger's UTC, an hour off the list's Rome time."""
+    opened = add(sample_master, ledger, "C001", RequestKind.REQUEST, "Campioni").request
+    assert opened is not None
+    closed = close(ledger, opened.id, "Spediti").request
+    assert closed is not None and closed.closed_at is not None
+    again = close(ledger, opened.id, "Spediti")
+    [warned] = again.problems
+    when = f"{rome_time(closed.closed_at):%d/%m/%Y %H:%M}"
+    assert (warned.code, warned.severity, again.request) == ("request-already-closed", "warning", closed)
+    assert warned.message("it") == f"La richiesta {opened.id} è già chiusa dal {when} ({closed.closed_by}): nulla è cambiato."
+    [refused] = act(ledger, opened.id, "ancora").problems
+    assert refused.message("en").startswith(f"Request {opened.id} was closed on {when} (")
     [stored] = listing(sample_master, ledger).requests
     assert len(stored.history) == 2
 

@@ -44,6 +44,11 @@ REQUEST_CLOSED = define(
     "request-closed", "error",
     it="La richiesta {request} è chiusa dal {day} ({by}): non si può aggiornare. Aprine una nuova se serve.",
     en="Request {request} was closed on {day} ({by}): it cannot be updated. Open a new one if needed.")
+REQUEST_ALREADY_CLOSED = define(
+    "request-already-closed", "warning",
+    title=("Richiesta già chiusa", "Request already closed"),
+    it="La richiesta {request} è già chiusa dal {day} ({by}): nulla è cambiato.",
+    en="Request {request} was closed already on {day} ({by}): nothing changed.")
 UNKNOWN_REQUEST_CUSTOMER = define(
     "request-unknown-customer", "error",
     it="Il cliente {customer} non è nel foglio Clienti: la richiesta non è stata registrata.",

@@ -1046,7 +1046,7 @@ def close_request(press: Press) -> None:
     assert number is not None
     done = close(session.ledger, number, None if inputs.blank(text) else str(text))
     _stop_on_errors(_at_panel(done.problems, inputs.REQUEST))
-    press.say(_request_said(done, lang))
+    press.say("\n".join([*said.lines(done.problems, lang)] or [_request_said(done, lang)]))
 
 
 @button("Richieste aperte")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.basics.dates import rome_time
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import RequestKind
 from toolkit.core.requests import (
     EMPTY_REQUEST_TEXT,
+    REQUEST_ALREADY_CLOSED,
     REQUEST_CLOSED,
     UNKNOWN_REQUEST,
     UNKNOWN_REQUEST_CUSTOMER,
@@ -66,14 +68,20 @@ def close(ledger: Ledger, request_id: int, text: str | None = None) -> RequestDo
 
 
 def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | None) -> RequestDone:
+    """One step on an open request. A closed request takes none; closing it again, a second
+    press or a colleague's, changes nothing and says so, as any verb run twice, where it was
+    refused as an update, with a new request to open. The time it was closed is Rome's, as the
+    list prints it (the ledger keeps UTC)."""
     with writing(ledger) as conn:
         found = load_requests(conn, ids=[request_id])
         if not found:
             return RequestDone(None, [UNKNOWN_REQUEST(None, request=request_id)])
-        if not found[0].is_open:
-            closed = found[0]
-            return RequestDone(None, [REQUEST_CLOSED(None, request=request_id, day=closed.closed_at,
-                                                     by=closed.closed_by)])
+        if not (request := found[0]).is_open:
+            assert request.closed_at is not None
+            when = dict(request=request_id, day=rome_time(request.closed_at), by=request.closed_by)
+            if action is RequestAction.CLOSED:
+                return RequestDone(request, [REQUEST_ALREADY_CLOSED(None, **when)])
+            return RequestDone(None, [REQUEST_CLOSED(None, **when)])
         add_step(conn, request_id, action, text)
         [done] = load_requests(conn, ids=[request_id])
     return RequestDone(done, [])
