@@ -46,7 +46,7 @@ CASES = [
     ("Impostazioni", "B3", "123", "Impostazioni", "B3", "invalid-vat-number"),
     ("Impostazioni", "B3", "DE123456789", "Impostazioni", "B3", "seller-vat-not-italian"),
     # references
-    ("Modelli ordine", "B2", "C999", "Modelli ordine", "B2", "unknown-reference"),
+    ("Modelli ordine", "B2", "C999", "Modelli ordine", "B2", "template-customer-not-in-clienti"),
     ("Modelli ordine", "C2", "D999", "Modelli ordine", "C2", "unknown-reference"),
     ("Modelli ordine", "D2", "P999", "Modelli ordine", "D2", "unknown-reference"),
     ("Righe modello", "B2", "A999", "Righe modello", "B2", "unknown-reference"),
@@ -656,7 +656,27 @@ def test_a_missing_customer_whose_name_starts_with_total_is_no_total_row(typed):
     sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Modelli ordine", "B2", typed)
     found = [p for p in check(minimal.workbook(sheets)).problems if p.cell == "B2"]
-    assert [(p.sheet, p.code) for p in found] == [("Modelli ordine", "unknown-reference")]
+    assert [(p.sheet, p.code) for p in found] == [("Modelli ordine", "template-customer-not-in-clienti")]
+    assert found[0].message("it").startswith(f"«{typed}» non esiste nel foglio Clienti: correggi il codice o "
+                                             "aggiungilo in Clienti.")
+
+
+def test_a_paused_template_of_a_customer_taken_off_clienti_says_to_delete_it():
+    """The customer left: the desk deletes its row on *Clienti*, sets its template's *Attivo* to
+    no, and every order of the day is refused at the template, told to correct the code or add
+    the customer back. The message says what a customer gone asks: the template and its lines
+    deleted, as *Attivo* no does not lift it."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Modelli ordine", "B2", "C777")
+    for row, active in zip(sheets["Modelli ordine"], ("Attivo", "no", "sì")):
+        row.append(active)
+    found = [p for p in check(minimal.workbook(sheets)).problems if (p.sheet, p.cell) == ("Modelli ordine", "B2")]
+    template = sheets["Modelli ordine"][1][0]
+    assert [p.message("it") for p in found] == [
+        "«C777» non esiste nel foglio Clienti: correggi il codice o aggiungilo in Clienti. Se il cliente non c'è più, "
+        f"cancella il modello {template} e le sue righe in Righe modello: anche non attivo («Attivo» no), un modello "
+        "nomina il suo cliente, e finché manca nessun ordine si crea."]
+    assert found[0].message("en").endswith("a template names its customer, and while it is missing no order is created.")
 
 
 def test_a_second_block_under_its_own_headings_is_read_its_headings_are_not():

@@ -40,6 +40,7 @@ from toolkit.intake.validation.rules import (
     case_twins,
     unknown_code,
 )
+from toolkit.intake.validation.unknown_codes import TEMPLATE_CUSTOMER_GONE, UNKNOWN_REFERENCE
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 
@@ -153,7 +154,11 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                    _sheet(layout, "price_versions"))
             yield from unknown_of(p, ("item", items, "items"))
     for t in master.templates:
-        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
+        for problem in unknown_of(t, ("customer", customers, "customers")):
+            yield problem if problem.code != UNKNOWN_REFERENCE.code else TEMPLATE_CUSTOMER_GONE(
+                _at(layout, t, "customer"), code=t.customer, target=_sheet(layout, "customers"), template=t.code,
+                lines=_sheet(layout, "template_lines"))
+        yield from unknown_of(t, ("price_list", lists, "price_lists"))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
             if code is None:

@@ -62,7 +62,12 @@ from toolkit.intake.validation.pricing_rules import derived_versions, price_rule
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
 from toolkit.intake.validation.registration import registration
-from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
+from toolkit.intake.validation.unknown_codes import (
+    TEMPLATE_CUSTOMER_GONE,
+    UNKNOWN_REFERENCE,
+    case_twins,
+    unknown_code,
+)
 from toolkit.intake.validation.whole_units import whole_units
 from toolkit.model.cells import FILES_SERIES, MONTH_END
 from toolkit.model.records import (
@@ -680,7 +685,11 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                    _sheet(layout, "price_versions"))
             yield from unknown_of(p, ("item", items, "items"))
     for t in _templates_with_unknowns(master.templates, customers, lists, ship_to, contacts):
-        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
+        for problem in unknown_of(t, ("customer", customers, "customers")):
+            yield problem if problem.code != UNKNOWN_REFERENCE.code else TEMPLATE_CUSTOMER_GONE(
+                _at(layout, t, "customer"), code=t.customer, target=_sheet(layout, "customers"), template=t.code,
+                lines=_sheet(layout, "template_lines"))
+        yield from unknown_of(t, ("price_list", lists, "price_lists"))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
             if code is None:

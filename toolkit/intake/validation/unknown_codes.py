@@ -21,6 +21,14 @@ UNKNOWN_REFERENCE = define(
     "unknown-reference", "error",
     it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
     en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
+TEMPLATE_CUSTOMER_GONE = define(
+    "template-customer-not-in-clienti", "error",
+    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}. Se il cliente non c'è "
+       "più, cancella il modello {template} e le sue righe in {lines}: anche non attivo («Attivo» no), un modello "
+       "nomina il suo cliente, e finché manca nessun ordine si crea.",
+    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}. If the customer is gone, "
+       "delete template {template} and its rows in {lines}: even when not active (“Attivo” no), a template names "
+       "its customer, and while it is missing no order is created.")
 REFERENCE_IN_OTHER_CASE = define(
     "reference-in-other-case", "error",
     it="«{code}» non è nel foglio {target}, che ha «{known}»: maiuscole e minuscole contano, scrivi il codice "
