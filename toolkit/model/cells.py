@@ -152,6 +152,17 @@ NOT_A_DUE_DAY = define(
     "not-a-due-day", "error",
     it="«{value}» non è un giorno del mese: scrivi un giorno da 1 a 31 (es. 10) oppure «FM» per la fine del mese.",
     en="“{value}” is not a day of the month: write a day from 1 to 31 (e.g. 10) or “FM” for the month's end.")
+NOT_A_COUNTRY = define(
+    "not-a-country-code", "error",
+    it="«{value}» non è un codice di paese: scrivi le due lettere del suo codice ISO (IT per l'Italia, SM, FR, DE, "
+       "CH…), come lo porta la fattura elettronica; vuoto vale IT.",
+    en="“{value}” is not a country code: write the two letters of its ISO code (IT for Italy, SM, FR, DE, CH…), as "
+       "the e-invoice carries it; empty means IT.")
+COUNTRY_NAMED = define(
+    "country-named", "error",
+    it="«{value}» è il nome di un paese, non il suo codice: scrivi {code}, le due lettere che porta la fattura "
+       "elettronica.",
+    en="“{value}” names a country instead of giving its code: write {code}, the two letters the e-invoice carries.")
 PRICE_DECIMALS_ROUNDED = define(
     "price-decimals-rounded", "warning",
     title=("Prezzo con più di 6 decimali, arrotondato", "Price with more than 6 decimals, rounded"),
@@ -707,6 +718,31 @@ def postcode_of(value: Any, country: str = "IT") -> str:
     return text.zfill(POSTCODE_DIGITS.get(country, 0))
 
 
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_COUNTRY_NAMES = {"ITALIA": "IT", "ITALY": "IT", "ITA": "IT", "SAN MARINO": "SM", "RSM": "SM", "SMR": "SM",
+                  "FRANCIA": "FR", "FRANCE": "FR", "FRA": "FR", "GERMANIA": "DE", "GERMANY": "DE", "DEU": "DE",
+                  "SVIZZERA": "CH", "SWITZERLAND": "CH", "AUSTRIA": "AT", "AUT": "AT", "SPAGNA": "ES",
+                  "SPAIN": "ES", "ESP": "ES"}
+"""Country names and three-letter codes a desk writes in *Paese*, with the code it means."""
+
+
+def _country(value: Any) -> str:
+    """A *Paese* cell: the two letters of an ISO code, in any case (`it`), kept as typed and trimmed;
+    `toolkit.basics.vat_ids.country_code` reads it. A name (`Italia`), a number or three letters
+    would reach the e-invoice's Nazione and IdPaese, which SDI takes only as two capitals, and
+    would make an Italian customer a foreign one: every invoice issued, then its file refused.
+
+    >>> _country(" it "), _country("FR")
+    ('it', 'FR')
+    """
+    text = to_text(value)
+    if _COUNTRY_CODE.fullmatch(text.upper()):
+        return text
+    if (code := _COUNTRY_NAMES.get(" ".join(text.upper().split()))) is not None:
+        refuse(COUNTRY_NAMED, value=value, code=code)
+    refuse(NOT_A_COUNTRY, value=value)
+
+
 def _email(value: Any) -> str:
     text = to_text(value)
     if not _EMAIL.match(text):
@@ -913,6 +949,8 @@ RecipientCode = Annotated[str, Cell(Kind.TEXT, _recipient_code, str, read_str=st
 """An SDI recipient code: text, or a number given back its leading zeros."""
 Postcode = Annotated[str, Cell(Kind.TEXT, postcode_of, str, read_str=str.strip)]
 """A postcode: text, or a number of fewer than five digits given back its leading zeros."""
+Country = Annotated[str, Cell(Kind.TEXT, _country, str)]
+"""A country's two-letter ISO code, in any case, trimmed (`_country`)."""
 UpperCode = Annotated[str, Cell(Kind.TEXT, lambda value: to_text(value).upper(), str,
                                 read_str=lambda text: text.strip().upper())]
 """A code of letters and digits the law writes in capitals (CIG, CUP): trimmed and upper-cased,

@@ -63,6 +63,7 @@ from toolkit.model.cells import (
     Areas,
     Choice,
     Code,
+    Country,
     Day,
     DayMonth,
     Discount,
@@ -227,7 +228,7 @@ class Settings(Record):
     city: Text = column("Città", "City", "City", "Milano")
     province: Text | None = column(
         "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "MI", default=None)
-    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
+    country: Country = column("Paese", "Country", "Two-letter ISO country code (empty: IT)", "IT", default="IT")
     language: Text = column(
         "Lingua", "Language", "`it` or `en`: language of messages and documents", "it", default="it")
     holiday_region: Text | None = column(
@@ -363,7 +364,8 @@ class Customer(Record):
     province: Text | None = column(
         "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None,
         short=("Prov.", "Pr.", "Sigla prov."))
-    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT", short=("Nazione",))
+    country: Country = column("Paese", "Country", "Two-letter ISO country code (empty: IT)", "IT", default="IT",
+                              short=("Nazione",))
     area: Code | None = column(
         "Zona", "Area", "Delivery area or route, used to pick the carrier", "NORD", default=None)
     price_list: Code = column("Listino", "Price list", "Default price list (listino)", "BASE", refers="price_lists")
