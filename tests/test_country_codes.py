@@ -7,7 +7,11 @@ from __future__ import annotations
 import minimal
 import pytest
 from conftest import with_stock_sheet
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from toolkit.core.einvoice.fields import TYPES
+from toolkit.core.einvoice.names import seller_id
 from toolkit.intake.validation import check
 
 
@@ -64,3 +68,14 @@ def test_a_code_in_any_case_or_an_empty_cell_is_read_as_before(typed):
     assert result.master.customers[1].country == ("IT" if typed is None else typed.strip())
     seller = check(minimal.workbook(_seller_in(typed))).master
     assert seller is not None and seller.settings.country == ("IT" if typed is None else typed.strip())
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=5), st.sampled_from(["Italia", "ITA", "I T", ",IT", "it ", "Francia", "1"]),
+                 st.integers(min_value=-99, max_value=999)))
+def test_whatever_paese_the_check_passes_the_e_invoice_carries(typed):
+    """The fuzzer's property, on the one cell it found wrong: a seller's *Paese* the check takes is
+    a Nazione and IdPaese the FatturaPA schema takes."""
+    result = check(minimal.workbook(_seller_in(typed)))
+    if result.master is not None:
+        assert TYPES["NazioneType"].problem(seller_id(result.master.settings).country) is None
