@@ -93,6 +93,23 @@ def test_a_verb_reading_the_master_refuses_it_and_writes_nothing(verb, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["anagrafiche.xlsx"]
 
 
+@pytest.mark.parametrize("shown", ["#GETTING_DATA", "#SPILL!", "#CALC!"])
+@pytest.mark.parametrize("verb", [["check", "BOOK"], ["orders", "create", "BOOK", "--date", "2026-04-09", "--out", "o.xlsx"]])
+def test_an_error_value_the_reader_does_not_know_is_refused_at_its_cell(shown, verb, tmp_path, sample_workbook,
+                                                                           capsys):
+    """python-calamine gives up the whole workbook for an error it does not know (#GETTING_DATA,
+    which the file format lists, and the newer ones): the refusal said the file was damaged and to
+    save it again in Excel, which keeps the cell as it is, and named no cell (found by fuzzing)."""
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Clienti", "R3", "CUBEVALUE(1)", shown))
+    code, answer = toolkit([str(book) if a == "BOOK" else str(tmp_path / a) if a == "o.xlsx" else a for a in verb], capsys)
+    assert code == 2
+    assert told(answer) == [(
+        "file-unknown-error-value", "Clienti!R3",
+        f"La cella mostra {shown}, un errore di formula che il lettore non conosce: finché c'è, il file non si può "
+        "leggere. Scrivi nella cella il valore che deve avere (o svuotala), salva e riprova.")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["anagrafiche.xlsx"]
+
+
 def test_an_error_in_a_column_the_toolkit_does_not_read_is_left_alone(tmp_path, sample_workbook, capsys):
     book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Clienti", "AZ3", "NA()", "#N/A"))
     code, answer = toolkit(["check", str(book)], capsys)

@@ -29,8 +29,8 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
 
-from toolkit.basics.cells import column_index
-from toolkit.basics.problems import UnusableInput
+from toolkit.basics.cells import Location, column_index, column_letter
+from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.guard import ZIP_FAULTS, chunks, found_in, is_cfb, local_name, part_key, sheet_tabs
 from toolkit.intake.percent_cells import PercentCell, percent_cells, percent_styles
 from toolkit.intake.xls_cells import xls_cells
@@ -58,6 +58,28 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _OFFICE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_UNKNOWN_TO_CALAMINE = re.compile(r"Unsupported cell error value '([^']*)'")
+"""python-calamine's refusal of a whole workbook for one cell showing an error it does not know:
+the seven of Excel 2003 it reads (as empty); #GETTING_DATA, which the file format also lists,
+and the newer ones (#SPILL!, #CALC!, …) it refuses."""
+
+UNKNOWN_ERROR_VALUE = define(
+    "file-unknown-error-value", "error",
+    it="La cella mostra {value}, un errore di formula che il lettore non conosce: finché c'è, il file non si può "
+       "leggere. Scrivi nella cella il valore che deve avere (o svuotala), salva e riprova.",
+    en="The cell shows {value}, a formula error the reader does not know: while it is there, the file cannot be "
+       "read. Write in the cell the value it should hold (or clear it), save and try again.")
+
+
+def unknown_error(exc: Exception, sheet: str, errors: Callable[[str], tuple[ErrorCell, ...]]) -> UnusableInput | None:
+    """The refusal naming the cell whose error value made calamine give up the sheet (`errors`: the
+    sheet's error cells, `ErrorScan.sheet_errors`), where the reader said only that the file was
+    damaged and to save it again in Excel, which keeps the cell as it is; None for any other failure."""
+    found = _UNKNOWN_TO_CALAMINE.search(str(exc))
+    if found is None:
+        return None
+    cell = next((f"{column_letter(col)}{row}" for row, col, shown in errors(sheet) if shown == found[1]), None)
+    return UnusableInput(UNKNOWN_ERROR_VALUE(Location(sheet, cell), value=found[1]))
 
 
 class ErrorScan:

@@ -201,7 +201,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    from toolkit.intake.error_cells import ErrorScan
+    from toolkit.intake.error_cells import ErrorScan, unknown_error
     from toolkit.intake.guard import describe_exception
     from toolkit.intake.rust_panics import panics_off_screen
     from toolkit.intake.sheet_clearance import AllCleared
@@ -249,7 +249,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                         rows = sheet.to_python(skip_empty_area=True)
                 except BaseException as exc:  # calamine raises several unrelated types for broken files
                     if failed is None or at < failed[0]:
-                        failed = (at, _broken(exc))
+                        broken = _broken(exc)
+                        failed = (at, unknown_error(broken, name, scan.sheet_errors) or broken)
                 if failed is not None:  # the failure of the sheet first in the workbook, as its order meets it
                     if any(i < failed[0] for i in waiting):
                         continue
