@@ -70,15 +70,15 @@ def test_a_preview_a_draft_its_undo_and_its_finalizing_split_the_line_alike(ledg
                 if x.customer == "C002"]
 
 
-def _returning(returned: int, s: dict | None = None):
+def _returning(returned: int, s: dict | None = None, item: str = "A001"):
     """`_master(90)`'s April deliveries only (or those of sheets `s`), and C002 giving back
-    `returned` kg of A001 on 20 May."""
+    `returned` of `item` (kg of A001) on 20 May."""
     s = _sheets(90) if s is None else s
     for row in s["Modelli ordine"][1:]:
         row[11] = date(2026, 4, 30)
     s["Modelli ordine"].append(["T030", "C002", None, None, "Mensile giorno", None, None, 20, None, None,
                                 date(2026, 5, 1), date(2026, 5, 31), "Reso"])
-    s["Righe modello"].append(["T030", "A001", returned, s["Righe modello"][2][3], None])
+    s["Righe modello"].append(["T030", item, returned, s["Righe modello"][2][3], None])
     books = check(minimal.workbook(s)).master
     assert books is not None
     return books
@@ -181,6 +181,33 @@ def test_a_return_across_a_ceiling_reached_between_two_lines_is_credited_at_each
     assert _credited(note) == [(D(-1), D("-18.50"), D(0), "N3.5"), (D(-2), D("-37.00"), D(22), None)]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("37.00")}
+
+
+@pytest.mark.parametrize("item, returned, credited, cited, used", [
+    ("A002", 1, (D(-1), D("-1.20"), D(0), "N3.5"), [], D("55.50")),
+    ("A001", 4, (D(-4), D("-74.00"), D(0), "N3.5"), [D("55.50")], D("0.00")),
+])
+def test_a_return_gives_the_letter_back_only_what_its_invoices_used_of_it(ledger, item, returned, credited, cited,
+                                                                           used):
+    """April's invoice used 55.50 € of the letter (the 10th's 3 kg). A litre of milk given back in
+    May, which no invoice sold, is credited N3.5 as the customer buys, citing no invoice: the
+    letter's use is restored by the notes correcting the operations it covered, and this one
+    corrects none, so the letter keeps its 55.50 € used. 4 kg of coffee given back, 3 of them
+    April's and one sold before the ledger: the letter gets back April's 55.50 €, not the 74 €
+    the note credits (used below nothing, the next invoices would pass the letter unseen)."""
+    books = _returning(returned, item=item)
+    _deliver(books, ledger, APRIL_10)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50")}
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert _credited(note) == [credited] and [c.base for c in note.cites] == cited
+    assert note.parties.buyer.intent_protocol == PROTOCOL
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: used}
 
 
 def test_a_credit_note_by_lines_of_the_part_within_gives_the_letter_back(ledger):

@@ -5,9 +5,12 @@ An invoice's line uses the letter its document cites (its kept buyer, `Buyer.int
 and a credit note's line gives back to the letter its note cites, that of the invoices it
 corrects (`toolkit.core.credit_notes.as_corrected`). A note correcting invoices of several
 letters cites none of them alone: each of its lines gives back to the letter of the invoice
-line it takes back (`credits`), and a return's line, which cites no invoice line, to the letter
-of each invoice line it takes goods back from, by the amount taken back of it (`Taken`). The
-ledger reads the lines (`toolkit.ledger.letters`); the rule is here.
+line it takes back (`credits`). A return's line, which cites no invoice line, gives back to the
+letter of each invoice line it takes goods back from, by the amount taken back of it (`Taken`),
+whatever its note cites: the letter's use is restored by the notes correcting the operations
+it covered, so goods no invoice under the letter sold (never invoiced, or sold before the
+ledger) give nothing back, though credited N3.5 as the customer buys. The ledger reads the
+lines (`toolkit.ledger.letters`); the rule is here.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class LetterLine:
     """The one letter its document cites; None when it cites none, or several."""
     several: bool = False
     """Its document (a credit note) cites the letters of invoices of several letters."""
+    returned: bool = False
+    """A return's line: it gives back what it took back of invoice lines (`Taken`), not its amount."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +56,27 @@ def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
                  sold: Mapping[int, str | None] | None = None) -> dict[str, Decimal]:
     """Protocol → the net of `lines` using it, invoices less credit notes: each line its
     document's letter, a `traced` line the letter of the invoice line it credits, a return's
-    line that of each invoice line it took goods back from (`taken`); `sold` is the letter of
-    the invoice lines they cite that are not among `lines`.
+    line that of each invoice line it took goods back from (`taken`), nothing for the rest of
+    it; `sold` is the letter of the invoice lines they cite that are not among `lines`.
 
     >>> from decimal import Decimal as D
     >>> sold = [LetterLine(1, D(100), None, "A"), LetterLine(2, D(50), None, "B")]
-    >>> note = [LetterLine(3, D(-30), 1, None, True), LetterLine(4, D(-20), None, None, True)]
+    >>> note = [LetterLine(3, D(-30), 1, None, True), LetterLine(4, D(-20), None, None, True, True)]
     >>> letters_used(sold + note, [Taken(4, 2, D(-20))])
     {'A': Decimal('70'), 'B': Decimal('30')}
+    >>> letters_used(sold + [LetterLine(5, D(-35), None, "A", returned=True)], [Taken(5, 1, D(-25))])
+    {'A': Decimal('75'), 'B': Decimal('50')}
     """
     letter = {**(sold or {}), **{x.id: x.protocol for x in lines}}
     used: dict[str, Decimal] = defaultdict(Decimal)
     for x in lines:
-        if x.protocol:
+        if x.protocol and not x.returned:
             used[x.protocol] += x.amount
-    several = traced(lines)
-    for x in several:
+    for x in traced(lines):
         protocol = letter.get(x.credits) if x.credits is not None else None
         if protocol:
             used[protocol] += x.amount
-    returns = {x.id for x in several if x.credits is None}
+    returns = {x.id for x in lines if x.returned}
     for t in taken:
         protocol = letter.get(t.invoice_line) if t.credit_line in returns else None
         if protocol:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import Connection, exists, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, OpenGoods
+from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.letter_use import LetterLine, Taken, traced
 from toolkit.core.letter_use import letters_used as core_letters_used
 from toolkit.core.lines import line_amount
@@ -28,19 +29,25 @@ i, il, r = schema.invoices.c, schema.invoice_lines.c, schema.returned_lines.c
 def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Decimal]:
     """Protocol → the net of the N3.5 lines of these customers' documents citing it, drafts
     included (a draft run's lines are invoiced until it is undone): invoices less credit notes,
-    as `toolkit.core.letter_use` counts them. One read of those customers' N3.5 lines, and of
-    the parties their documents cite; for a note of several letters, of what it took back."""
+    as `toolkit.core.letter_use` counts them (a return's line by what it took back of N3.5
+    invoice lines, `returned_lines`). One read of those customers' N3.5 lines, and of the
+    parties their documents cite; for a return's N3.5 line or a note of several letters, of
+    what it took back."""
+    returned = and_(i.kind == InvoiceKind.CREDIT_NOTE.value, il.credits_line_id.is_(None),
+                    il.order_line_id.is_not(None))
     rows = [row for chunk in in_batches(sorted(customers))
-            for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id)
+            for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id,
+                                           returned.label("returned"))
                                     .join(schema.invoices, i.id == il.invoice_id)
                                     .where(i.customer.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
     letter_of = _letters_cited(conn, {row.parties_id for row in rows})
-    lines = [LetterLine(row.id, row.amount, row.credits_line_id, *letter_of.get(row.parties_id, (None, False)))
+    lines = [LetterLine(row.id, row.amount, row.credits_line_id, *letter_of.get(row.parties_id, (None, False)),
+                        returned=bool(row.returned))
              for row in rows]
     several = traced(lines)
-    if not several:
+    returns = [x.id for x in lines if x.returned]
+    if not several and not returns:
         return core_letters_used(lines)
-    returns = [x.id for x in several if x.credits is None]
     taken = [Taken(*t) for chunk in in_batches(returns)
              for t in conn.execute(select(r.credit_line_id, r.invoice_line_id, r.amount)
                                    .where(r.credit_line_id.in_(chunk)))]
@@ -48,7 +55,7 @@ def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Deci
     wanted = sorted({*(x.credits for x in several if x.credits is not None), *(t.invoice_line for t in taken)} - known)
     found = [(row.id, row.parties_id) for chunk in in_batches(wanted)
              for row in conn.execute(select(il.id, i.parties_id).join(schema.invoices, i.id == il.invoice_id)
-                                     .where(il.id.in_(chunk)))]
+                                     .where(il.id.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
     cited = _letters_cited(conn, {pid for _, pid in found})
     return core_letters_used(lines, taken, {line_id: cited.get(pid, (None, False))[0] for line_id, pid in found})
 
