@@ -873,3 +873,32 @@ def test_orders_created_without_out_name_the_documents_they_issued_and_how_to_pr
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-02", "--out", tmp_path / "o.xlsx",
                      "--ledger", url, "--lang", "en")
     assert code == 0 and "not printed" not in said and "never printed" not in said, said
+
+
+@pytest.mark.parametrize(("ddts", "invoices", "it_said", "en_said"), [
+    (0, 1, "Emessa con gli ordini e non stampata (senza --out): 1 fattura (FT-2026-00001). Stampala con: ",
+     "Issued with the orders and not printed (no --out): 1 invoice (FT-2026-00001). Print it with: "),
+    (0, 2, "Emesse con gli ordini e non stampate (senza --out): 2 fatture (FT-2026-00001, FT-2026-00002). "
+     "Stampale con: ", "Issued with the orders and not printed (no --out): 2 invoices (FT-2026-00001, "
+     "FT-2026-00002). Print them with: "),
+    (1, 0, "Emesso con gli ordini e non stampato (senza --out): 1 DDT (DDT-2026-00001). Stampalo con: ",
+     "Issued with the orders and not printed (no --out): 1 DDT (DDT-2026-00001). Print it with: "),
+    (1, 1, "Emessi con gli ordini e non stampati (senza --out): 1 DDT (DDT-2026-00001) e 1 fattura "
+     "(FT-2026-00001). Stampali con: ", "Issued with the orders and not printed (no --out): 1 DDT "
+     "(DDT-2026-00001) and 1 invoice (FT-2026-00001). Print them with: "),
+])
+def test_documents_issued_unprinted_are_named_in_words_agreeing_with_them(ddts, invoices, it_said, en_said):
+    """The line naming the documents `orders create` issued and did not print said «Emessi … non
+    stampati … Stampali» whatever they were: one invoice alone was «Emessi … 1 fattura», and in
+    English «Print them» for one document. The words agree with what was issued."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from toolkit.services.orders import Created, issued_unprinted
+
+    day = date(2026, 4, 1)
+    created = SimpleNamespace(
+        notes=[SimpleNamespace(is_ddt=True, number=f"DDT-2026-0000{n}", day=day) for n in range(1, ddts + 1)],
+        invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day) for n in range(1, invoices + 1)])
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)

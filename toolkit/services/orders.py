@@ -722,8 +722,9 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     """What `orders create` without `--out` adds to its summary when it issued DDTs or invoices
     at once (warehouse, POS, on-credit and prepay orders): they were recorded and never
     printed, and its summary counted only the orders, so a desk learnt of them from the next
-    `ship --out`, as an operation perhaps interrupted. Names them, with the `toolkit print
-    --unprinted` commands that print exactly those; empty when nothing was issued."""
+    `ship --out`, as an operation perhaps interrupted. Names them, in words agreeing with them
+    (*Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
+    print --unprinted` commands that print exactly those; empty when nothing was issued."""
     from toolkit.services.printing import quoted
 
     ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
@@ -749,9 +750,14 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
         named_en.append(f"{count(len(invoices), 'invoice', 'invoices')} ({listed})")
     commands = "; ".join(command(kind, file, found) for kind, file, found in kinds if found)
     if lang == "it":
-        return (f"Emessi con gli ordini e non stampati (senza --out): {' e '.join(named_it)}. "
-                f"Stampali con: {commands}")
-    return f"Issued with the orders and not printed (no --out): {' and '.join(named_en)}. Print them with: {commands}"
+        one, feminine = len(ddts) + len(invoices) == 1, not ddts
+        ending = ("a" if feminine else "o") if one else ("e" if feminine else "i")
+        pronoun = ("la" if feminine else "lo") if one else ("le" if feminine else "li")
+        return (f"Emess{ending} con gli ordini e non stampat{ending} (senza --out): {' e '.join(named_it)}. "
+                f"Stampa{pronoun} con: {commands}")
+    them = "it" if len(ddts) + len(invoices) == 1 else "them"
+    return (f"Issued with the orders and not printed (no --out): {' and '.join(named_en)}. Print {them} with: "
+            f"{commands}")
 
 
 def _printed_orders(ledger: Ledger, rows: Sequence[OrderRow]) -> list[Order]:
