@@ -116,18 +116,14 @@ ORDER_DATE = 6
 """The complete list's column of the order's date."""
 
 
-def test_a_complete_list_over_a_rename_heads_each_order_with_the_seller_its_ddt_printed(capsys, tmp_path,
-                                                                                      sample_workbook, ledger_url):
-    """9 April shipped, the seller renamed in *Impostazioni*, 10 April shipped: the complete list
-    of both days was headed by the new name alone, though the 9th's DDTs print the old one. It
-    names both, the latest last, and each name heads, in a row of its own, the routes of the
-    orders its DDTs shipped: an auditor reads each line under the seller its DDT shows."""
+def _over_a_rename(capsys, tmp_path, sample_workbook, ledger_url) -> tuple[Path, str, str]:
+    """The complete list of 9 and 10 April, the seller renamed in *Impostazioni* between the two
+    days' ships: its file, the old name and the new."""
     workbook = _sample(capsys, tmp_path, sample_workbook, ledger_url)
     first = tmp_path / "first.xlsx"
     assert cli(capsys, "distribution", workbook, "--date", DAY, "--complete", "--out", first, "--ledger", ledger_url)[0] == 0
     old = _company(first)[0]
     moved(workbook)
-    new = "Venditore Rinominato S.p.A."
     for args in (("orders", "create", workbook, "--date", "2026-04-10"),
                  ("ship", workbook, "--date", "2026-04-10", "--all")):
         code, said = cli(capsys, *args, "--ledger", ledger_url)
@@ -136,6 +132,16 @@ def test_a_complete_list_over_a_rename_heads_each_order_with_the_seller_its_ddt_
     code, said = cli(capsys, "distribution", workbook, "--date", DAY, "--to", "2026-04-10", "--complete",
                      "--out", both, "--ledger", ledger_url)
     assert code == 0, said
+    return both, old, "Venditore Rinominato S.p.A."
+
+
+def test_a_complete_list_over_a_rename_heads_each_order_with_the_seller_its_ddt_printed(capsys, tmp_path,
+                                                                                      sample_workbook, ledger_url):
+    """9 April shipped, the seller renamed in *Impostazioni*, 10 April shipped: the complete list
+    of both days was headed by the new name alone, though the 9th's DDTs print the old one. It
+    names both, the latest last, and each name heads, in a row of its own, the routes of the
+    orders its DDTs shipped: an auditor reads each line under the seller its DDT shows."""
+    both, old, new = _over_a_rename(capsys, tmp_path, sample_workbook, ledger_url)
     company, header = _company(both)
     assert company == f"{old}, poi {new}" and company in header
     sheet = openpyxl.load_workbook(both).worksheets[0]
@@ -154,3 +160,25 @@ def test_a_complete_list_over_a_rename_heads_each_order_with_the_seller_its_ddt_
     assert not {number for number, _ in under[old]} & {number for number, _ in under[new]}
     rows = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert rows.index(f"Venditore: {old}") < rows.index(f"Venditore: {new}")
+
+
+def test_a_complete_list_over_a_rename_names_each_lines_seller_in_a_column_the_filter_keeps(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """The «Venditore: …» row heading a seller's routes holds nothing in the other columns: the
+    list's filter on Zona, or on a customer, hid it, and the lines shown were read under no
+    seller, or the wrong one. Each line names its DDT's seller in a column of its own, inside
+    the filter, which filters by it too."""
+    both, old, new = _over_a_rename(capsys, tmp_path, sample_workbook, ledger_url)
+    sheet = openpyxl.load_workbook(both).worksheets[0]
+    heads = [cell.value for cell in sheet[4]]
+    assert heads[-1] == "Venditore", heads
+    assert sheet.auto_filter.ref.split(":")[1].startswith(sheet.cell(4, len(heads)).column_letter)
+    heading, named = None, []
+    for row in sheet.iter_rows(min_row=5, values_only=True):
+        if isinstance(row[0], str) and row[0].startswith("Venditore: "):
+            heading = row[0].removeprefix("Venditore: ")
+        elif row[ORDER]:
+            named.append((heading, row[-1]))
+    assert {seller for _, seller in named} == {old, new} and all(h == seller for h, seller in named), named
+    first = tmp_path / "first.xlsx"
+    assert "Venditore" not in [cell.value for cell in openpyxl.load_workbook(first).worksheets[0][4]]

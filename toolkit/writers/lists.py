@@ -62,6 +62,7 @@ define({
     "list.to_produce": ("Da produrre", "To produce"),
     "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
     "list.seller": ("Venditore: {name}", "Seller: {name}"),
+    "list.seller_head": ("Venditore", "Seller"),
     "list.then": (", poi ", ", then "),
 })
 
@@ -85,6 +86,8 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
     sender = t("ddt.sender")
     totals = not order_list.complete
     blocks = _seller_blocks(order_list)
+    if blocks:
+        heads.append("list.seller_head")
     check_rows(HEADER_ROW + 1 + len(blocks) + sum(len(route.rows) + (len(route.totals) if totals else 0)
                                                   for route in order_list.routes), title)
 
@@ -94,7 +97,7 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, t("list.then").join(order_list.sellers) or master.settings.company_name, title,
                    order_list.date_from, order_list.date_to, lang)
-            widths = set_widths(sheet, _order_widths(order_list, sender, lang)[:len(heads)])
+            widths = set_widths(sheet, _order_widths(order_list, sender, lang, seller=bool(blocks))[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             line_formats = [_format(fmt, h) for h in heads]
             total_formats = _TotalFormats(book)
@@ -107,7 +110,8 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
                     row += 1
                 first = row
                 row = _rows(sheet, row, line_formats, widths,
-                            (_order_values(r, order_list.complete, sender, lang) for r in route.rows)) + 1
+                            (_order_values(r, order_list.complete, sender, lang) + ([route.seller] if blocks else [])
+                             for r in route.rows)) + 1
                 if totals:
                     row = _route_totals(sheet, total_formats, route, first, row, t, sender)
             if not order_list.routes:
@@ -121,7 +125,9 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
 def _seller_blocks(order_list: OrderList) -> set[int]:
     """The routes that open a seller's block, by position: on a complete list whose DDTs printed
     the company under more than one name (`Route.seller`), each name heads the routes of the
-    orders its DDTs shipped, in a row of its own above them."""
+    orders its DDTs shipped, in a row of its own above them. That row holds nothing the list's
+    filter matches, so a filtered list hides it: each line names its seller in a last column
+    too, which the filter keeps and filters by."""
     return {n for n, route in enumerate(order_list.routes)
             if route.seller is not None and (n == 0 or order_list.routes[n - 1].seller != route.seller)}
 
@@ -132,13 +138,15 @@ index, with the widest each grows to: as wide as their longest values, so that a
 fit on a line prints one line tall (`row_height`), and no wider than the page can spare."""
 
 
-def _order_widths(order_list: OrderList, sender: str, lang: str) -> list[float]:
-    """`ORDER_LIST_WIDTHS`, the free-text columns grown to fit their values (`ORDER_TEXTS`)."""
+def _order_widths(order_list: OrderList, sender: str, lang: str, *, seller: bool = False) -> list[float]:
+    """`ORDER_LIST_WIDTHS`, the free-text columns grown to fit their values (`ORDER_TEXTS`), and
+    the seller's column after them when the lines name theirs (`_seller_blocks`)."""
     rows = order_list.rows
     values = {1: [r.carrier_name or sender for r in rows], 3: [r.customer_name for r in rows],
               4: [r.destination for r in rows], 8: [r.described(lang) for r in rows]}
-    return [fitting_width(values[col], width, at_most=ORDER_TEXTS[col]) if col in ORDER_TEXTS else width
-            for col, width in enumerate(ORDER_LIST_WIDTHS)]
+    widths = [fitting_width(values[col], width, at_most=ORDER_TEXTS[col]) if col in ORDER_TEXTS else width
+              for col, width in enumerate(ORDER_LIST_WIDTHS)]
+    return widths + [fitting_width(order_list.sellers, 12, at_most=30)] if seller else widths
 
 
 class _TotalFormats:
