@@ -116,6 +116,23 @@ def test_a_run_undone_twice_says_so_and_a_verb_asking_for_it_names_the_undo(ledg
     assert [p.code for p in undo(ledger, "20260430-00000000")[1]] == ["unknown-invoice-run"]
 
 
+def test_printing_an_undone_run_names_the_undo_and_a_run_never_stored_the_slip(ledger, minimal_master, shipped_april,
+                                                                             tmp_path):
+    """`toolkit print invoices --run` of a run undone said «Nessun documento da stampare con questa
+    scelta», exit 0, as of a run id mistyped: the desk pressing print after a colleague's undo
+    learnt nothing of it. It names the undo, as finalize and export do, and an id the ledger
+    never had is the slip `invoice export` calls it; nothing is written."""
+    from toolkit.services.printing import Selection, print_documents
+
+    first = run(ledger, minimal_master, april())
+    undo(ledger, first.run_id)
+    out = tmp_path / "copie.xlsx"
+    for run_id, code in ((first.run_id, "invoice-run-undone"), ("20260430-00000000", "unknown-invoice-run")):
+        printed = print_documents(minimal_master, ledger, "invoices", Selection(run=run_id), out, "it")
+        assert [(p.code, p.is_error) for p in printed.problems] == [(code, True)]
+        assert printed.written is None and not out.exists()
+
+
 def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped_april):
     first = run(ledger, minimal_master, april(customer="C001"))
     order_id, [line_id] = make_order(ledger, "C002", date(2026, 4, 20), [("A001", "2", "18.5", "22", None)])

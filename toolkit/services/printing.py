@@ -348,13 +348,18 @@ def quoted(text: str) -> str:
 
 
 def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Document], list[Problem]]:
-    """The documents of `kind` the selection names, in number order, and the numbers not found."""
+    """The documents of `kind` the selection names, in number order, and the numbers not found;
+    a run holding none was undone, or never stored (`missing_run`), as `invoice export` says."""
     document = KINDS[kind]
     if selection.run is not None and kind != "invoices":
         return [], [RUN_ONLY_FOR_INVOICES(None)]
     with reading(ledger) as conn:
         ids, unknown, ambiguous = document_ids(conn, document, numbers=selection.numbers or None,
                                                first=selection.first, last=selection.last, run=selection.run)
+        if selection.run is not None and not ids:
+            from toolkit.services.invoicing import missing_run
+
+            return [], [missing_run(conn, selection.run)]
         if selection.unprinted:
             printed = printed_final(conn, ids) if document == "invoice" else set(last_printed(conn, document, ids))
             if document == "ddt":
