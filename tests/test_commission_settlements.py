@@ -454,3 +454,36 @@ def test_a_statement_kept_before_rows_named_their_items_gives_its_rules_rate(led
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
                   date(2026, 5, 5)).note is not None
     assert _note_row(ledger, _since_april(invoiced))[2:] == (D(5), D("-10.00"))
+
+
+def test_a_note_on_paid_and_unpaid_goods_of_a_settled_invoice_prints_one_share_its_bases_are_at(ledger):
+    """April paid 5 % on milk (A002) alone at a 100 % share and was settled; since, a rule pays
+    9 % on coffee (A001) and the share is cut to 50 %. May's note on two coffees and two milks
+    printed its coffee row at the settled 100 % share with a base of −100.00 €, half the goods at
+    today's 50 %, whichever of its lines came first deciding: both rows go at the share settled."""
+    from test_invoicing import make_order, master_with, ship
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Request
+    from toolkit.model.records import Commission
+    from toolkit.services.invoicing import finalize, run
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    milk = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5), item="A002",
+                      source=source("commissions", 2))
+    april = master.model_copy(update={"commissions": (milk,)})
+    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
+                                                             ("A002", "10", "10", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
+    finalize(ledger, run(ledger, april, Request(APRIL, date(2026, 5, 2))).run_id)
+    commissions.compute(ledger, april, FIRST, LAST, settle=True, today=TODAY)
+    coffee = Commission(code="ST", base=CommissionBase.INVOICED, threshold=D(0), percent=D(9), item="A001",
+                        source=source("commissions", 3))
+    since = april.model_copy(update={"commissions": (milk, coffee), "customer_agents": (
+        CustomerAgent(customer="C001", agent=AGENT, share=D(50), source=source("customer_agents", 2)),)})
+    note = credit(ledger, since, "FT-2026-00001", [(1, D(2)), (2, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    rows = [(r.rule, r.base, r.share, r.rate) for s in commissions.compute(ledger, since, *MAY).statements
+            for r in s.rows if r.invoice.number == note.number]
+    assert sorted(rows) == [("PV", D("-20.00"), D(100), D(5)), ("ST", D("-200.00"), D(100), D(0))]

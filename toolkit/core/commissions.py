@@ -349,8 +349,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     period's payments and notes change of what was earned (`collected_bases`). `earned`: the
     rate a note of an invoiced rule takes back at, its invoice's (`earned_rates`); without
     one, the period's. `paid`: for an agent settled for the note's invoice, what the settled
-    statement paid on its goods, whose rate and share the note takes back at (`paid_on`), 0 %
-    for goods it paid nothing on; before `earned`."""
+    statement paid on its goods, whose rate the note takes back at (`paid_on`), 0 % for goods
+    it paid nothing on, before `earned`; every row of the note at the share the agent had of
+    the invoice then (one share a document, as its rows print it)."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -380,11 +381,11 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     for key, amount in own.items():
         agent, document_id, code, _ = key
         if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
-            if paid is not None and (agent, document_id) in paid:
-                settled = paid_on(paid[agent, document_id], code, _of_items(documents[document_id], items_of[key]))
+            if paid is not None and (then := paid.get((agent, document_id))) is not None:
+                settled = paid_on(then, code, _of_items(documents[document_id], items_of[key]))
                 taken[agent, code, document_id] = settled.rate if settled is not None else ZERO
-                if settled is not None:
-                    shares[agent, document_id] = settled.share
+                if then:
+                    shares[agent, document_id] = then[0].share
             bases[key] = cents(amount * shares[agent, document_id] / HUNDRED)
     for customer_code, account in accounts:
         customer = customers.get(customer_code)
