@@ -487,3 +487,17 @@ def test_a_note_on_paid_and_unpaid_goods_of_a_settled_invoice_prints_one_share_i
     rows = [(r.rule, r.base, r.share, r.rate) for s in commissions.compute(ledger, since, *MAY).statements
             for r in s.rows if r.invoice.number == note.number]
     assert sorted(rows) == [("PV", D("-20.00"), D(100), D(5)), ("ST", D("-200.00"), D(100), D(0))]
+
+
+def test_a_preview_summary_of_a_settled_period_names_the_preview_statements_beside_it(ledger, invoiced, tmp_path):
+    """April settled into a folder, then previewed there: the preview's summary, anteprima-…,
+    named in its File column the settled statement, provvigioni-…-Marco_Bianchi.xlsx, with the
+    settled figures, not the preview's beside it whose figures it totals."""
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=folder)
+    statement, summary = preview.files
+    named = openpyxl.load_workbook(summary).worksheets[0]["D5"].value
+    assert (named, statement.name) == (f"anteprima-provvigioni-20260401-20260430-{AGENT.replace(' ', '_')}.xlsx",) * 2
+    assert openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]["D5"].value == (
+        commission_file(AGENT, FIRST, LAST))

@@ -208,7 +208,7 @@ def write_commission_statements(folder: Path, company: str, statements: Sequence
     files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s))
              for s in statements]
     files.append(write_atomic(inside(folder, summary_file(first, last, preview=preview)),
-                              lambda tmp: _summary_book(tmp, company, statements, first, last, lang)))
+                              lambda tmp: _summary_book(tmp, company, statements, first, last, lang, preview=preview)))
     return files
 
 
@@ -272,7 +272,9 @@ def _commission_book(tmp: Path, s: CommissionStatement, lang: str) -> None:
 
 
 def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatement], first: date, last: date,
-                  lang: str) -> None:
+                  lang: str, *, preview: bool = False) -> None:
+    """The summary, each agent's row naming the statement written beside it: a preview's names a
+    preview's (`anteprima-…`), never the settled one its figures are not."""
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
     fmt = formats(book)
@@ -288,7 +290,7 @@ def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatem
         text(sheet, row, 0, s.agent, fmt.text)
         text(sheet, row, 1, s.base, fmt.money)
         text(sheet, row, 2, s.total, fmt.money)
-        text(sheet, row, 3, commission_file(s.agent, first, last), fmt.text)
+        text(sheet, row, 3, commission_file(s.agent, first, last, preview=preview), fmt.text)
     text(sheet, row + 1, 0, t("st.total"), fmt.total_label)
     for col, value in ((1, sum((s.base for s in statements), Decimal(0))),
                        (2, sum((s.total for s in statements), Decimal(0)))):
