@@ -489,6 +489,36 @@ def test_a_note_on_paid_and_unpaid_goods_of_a_settled_invoice_prints_one_share_i
     assert sorted(rows) == [("PV", D("-20.00"), D(100), D(5)), ("ST", D("-200.00"), D(100), D(0))]
 
 
+def test_a_note_taking_back_at_0_percent_says_0_00_not_minus_0_00(ledger):
+    """May's note on two coffees April's settled statement paid nothing on takes back 0 % of
+    −200.00 €: its row's commission was -0.00, so `--json` and the ledger's kept statement said
+    "-0.00" and the workbook's cell held −0."""
+    from test_invoicing import make_order, master_with, ship
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Request
+    from toolkit.model.records import Commission
+    from toolkit.services.invoicing import finalize, run
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    rule = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
+                      source=source("commissions", 2))
+    milk = master.model_copy(update={"commissions": (replace(rule, item="A002"),)})
+    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
+                                                             ("A002", "10", "10", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
+    finalize(ledger, run(ledger, milk, Request(APRIL, date(2026, 5, 2))).run_id)
+    commissions.compute(ledger, milk, FIRST, LAST, settle=True, today=TODAY)
+    every = master.model_copy(update={"commissions": (rule,)})
+    note = credit(ledger, every, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    [may] = commissions.compute(ledger, every, *MAY, settle=True, today=date(2026, 6, 2)).issued
+    [row] = to_jsonable(statement_json(may))["rows"]
+    assert (row["invoice"], row["rate"], row["commission"]) == (note.number, "0", "0.00")
+    assert [r["commission"] for r in json.loads(_settled(ledger)[-1][-1])["rows"]] == ["0.00"]
+
+
 def test_a_preview_summary_of_a_settled_period_names_the_preview_statements_beside_it(ledger, invoiced, tmp_path):
     """April settled into a folder, then previewed there: the preview's summary, anteprima-…,
     named in its File column the settled statement, provvigioni-…-Marco_Bianchi.xlsx, with the

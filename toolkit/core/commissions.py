@@ -444,8 +444,9 @@ def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
         collected = (None if by_code[code].base is CommissionBase.INVOICED
                      else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
         items = tuple(sorted(items_of.get((agent, document_id, code, False), ())))
-        by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,
-                                   cents(base * rate / HUNDRED), uncited, items))
+        commission = cents(base * rate / HUNDRED) + ZERO    # a note's row at 0 % is 0.00, never -0.00
+        by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate, commission,
+                                   uncited, items))
     made = []
     for agent in sorted(by_agent):
         rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.uncited, r.rule))
