@@ -25,7 +25,7 @@ from toolkit.cli.rebates import statement_json
 from toolkit.core.commission_statements import CommissionStatement
 from toolkit.ledger import schema
 from toolkit.ledger.db import migrate, reading, writing
-from toolkit.model.records import CustomerAgent
+from toolkit.model.records import Commission, CustomerAgent
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
 from toolkit.writers.statements import commission_file, summary_file
@@ -409,29 +409,38 @@ def test_a_note_on_a_settled_invoice_takes_back_what_the_settled_statement_paid(
     assert [(r.number, r.rate, r.commission) for r in may.rows] == [("NC-2026-00001", D(5), D("-10.00"))]
 
 
+PV = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5), source=source("commissions", 2))
+"""5 % of what is invoiced, on every item."""
+
+
+def _april_of_coffee_and_milk(ledger, *paying: Commission):
+    """April's FT-2026-00001 to C001, Marco Bianchi's, of coffee (A001, 1,000.00 €) and milk
+    (A002, 100.00 €), April settled under the rules `paying`: the master without rules, and
+    April's settled statement."""
+    from test_invoicing import make_order, master_with, ship
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Request
+    from toolkit.services.invoicing import finalize, run
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    april = master.model_copy(update={"commissions": paying})
+    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
+                                                             ("A002", "10", "10", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
+    finalize(ledger, run(ledger, april, Request(APRIL, date(2026, 5, 2))).run_id)
+    [settled] = commissions.compute(ledger, april, FIRST, LAST, settle=True, today=TODAY).issued
+    return master, settled
+
+
 def test_a_note_on_goods_the_settled_statement_paid_nothing_on_takes_nothing_back(ledger):
     """FT-2026-00001 of April sold coffee (A001, 1,000.00 €) and milk (A002, 100.00 €); April's
     rule paid 5 % on milk alone, and April was settled so. A rule for every item written since
     made May's note on two coffees take back 5 % (−10.00 €) of a commission never paid: it takes
     back at 0 %; a note on milk takes back the 5 % paid."""
-    from test_invoicing import make_order, master_with, ship
-
-    from toolkit.basics.vocab import InvoiceTerms
-    from toolkit.core.invoicing import Request
-    from toolkit.model.records import Commission
-    from toolkit.services.invoicing import finalize, run
-
-    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
-    rule = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
-                      source=source("commissions", 2))
-    milk = master.model_copy(update={"commissions": (replace(rule, item="A002"),)})
-    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
-                                                             ("A002", "10", "10", "4", None)])
-    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
-    finalize(ledger, run(ledger, milk, Request(APRIL, date(2026, 5, 2))).run_id)
-    [april] = commissions.compute(ledger, milk, FIRST, LAST, settle=True, today=TODAY).issued
+    master, april = _april_of_coffee_and_milk(ledger, replace(PV, item="A002"))
     assert [(r.number, r.base, r.commission) for r in april.rows] == [("FT-2026-00001", D("100.00"), D("5.00"))]
-    every = master.model_copy(update={"commissions": (rule,)})
+    every = master.model_copy(update={"commissions": (PV,)})
     for line, base, rate, commission in ((1, "-200.00", 0, "0.00"), (2, "-20.00", 5, "-1.00")):
         note = credit(ledger, every, "FT-2026-00001", [(line, D(2))], "Merce danneggiata", date(2026, 5, 5),
                       date(2026, 5, 5)).note
@@ -461,25 +470,10 @@ def test_a_note_on_paid_and_unpaid_goods_of_a_settled_invoice_prints_one_share_i
     9 % on coffee (A001) and the share is cut to 50 %. May's note on two coffees and two milks
     printed its coffee row at the settled 100 % share with a base of −100.00 €, half the goods at
     today's 50 %, whichever of its lines came first deciding: both rows go at the share settled."""
-    from test_invoicing import make_order, master_with, ship
-
-    from toolkit.basics.vocab import InvoiceTerms
-    from toolkit.core.invoicing import Request
-    from toolkit.model.records import Commission
-    from toolkit.services.invoicing import finalize, run
-
-    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
-    milk = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5), item="A002",
-                      source=source("commissions", 2))
-    april = master.model_copy(update={"commissions": (milk,)})
-    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
-                                                             ("A002", "10", "10", "4", None)])
-    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
-    finalize(ledger, run(ledger, april, Request(APRIL, date(2026, 5, 2))).run_id)
-    commissions.compute(ledger, april, FIRST, LAST, settle=True, today=TODAY)
-    coffee = Commission(code="ST", base=CommissionBase.INVOICED, threshold=D(0), percent=D(9), item="A001",
-                        source=source("commissions", 3))
-    since = april.model_copy(update={"commissions": (milk, coffee), "customer_agents": (
+    milk = replace(PV, item="A002")
+    master, _ = _april_of_coffee_and_milk(ledger, milk)
+    coffee = replace(PV, code="ST", percent=D(9), item="A001", source=source("commissions", 3))
+    since = master.model_copy(update={"commissions": (milk, coffee), "customer_agents": (
         CustomerAgent(customer="C001", agent=AGENT, share=D(50), source=source("customer_agents", 2)),)})
     note = credit(ledger, since, "FT-2026-00001", [(1, D(2)), (2, D(2))], "Merce danneggiata", date(2026, 5, 5),
                   date(2026, 5, 5)).note
@@ -493,23 +487,8 @@ def test_a_note_taking_back_at_0_percent_says_0_00_not_minus_0_00(ledger):
     """May's note on two coffees April's settled statement paid nothing on takes back 0 % of
     −200.00 €: its row's commission was -0.00, so `--json` and the ledger's kept statement said
     "-0.00" and the workbook's cell held −0."""
-    from test_invoicing import make_order, master_with, ship
-
-    from toolkit.basics.vocab import InvoiceTerms
-    from toolkit.core.invoicing import Request
-    from toolkit.model.records import Commission
-    from toolkit.services.invoicing import finalize, run
-
-    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
-    rule = Commission(code="PV", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
-                      source=source("commissions", 2))
-    milk = master.model_copy(update={"commissions": (replace(rule, item="A002"),)})
-    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
-                                                             ("A002", "10", "10", "4", None)])
-    ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
-    finalize(ledger, run(ledger, milk, Request(APRIL, date(2026, 5, 2))).run_id)
-    commissions.compute(ledger, milk, FIRST, LAST, settle=True, today=TODAY)
-    every = master.model_copy(update={"commissions": (rule,)})
+    master, _ = _april_of_coffee_and_milk(ledger, replace(PV, item="A002"))
+    every = master.model_copy(update={"commissions": (PV,)})
     note = credit(ledger, every, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
                   date(2026, 5, 5)).note
     assert note is not None
