@@ -87,3 +87,32 @@ def test_the_guard_places_rows_and_cells_where_calamine_reads_them(tmp_path, mon
     with zipfile.ZipFile(path) as zf:
         assert guard._farthest_cell(zf, SHEET) == (read.end[0] + 1, read.end[1] + 1)
     assert check_workbook(path) == "xlsx"
+
+
+BUTTON = ('<controls><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+          '<mc:Choice Requires="x14"><control shapeId="1025" r:id="rId3" name="Button 1"><controlPr defaultSize="0"'
+          ' autoPict="0" macro="[0]!Crea"><anchor moveWithCells="1"><from><xdr:col>1</xdr:col><xdr:colOff>0'
+          '</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></from><to><xdr:col>3</xdr:col><xdr:colOff>0'
+          '</xdr:colOff><xdr:row>3</xdr:row><xdr:rowOff>0</xdr:rowOff></to></anchor></controlPr></control>'
+          '</mc:Choice></mc:AlternateContent></controls>')
+"""A form button as Excel saves it in the sheet's XML, after its rows: its anchor's `<xdr:row>`
+is no row of the sheet (calamine stops at `</sheetData>`)."""
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 4 * 2**20])
+def test_a_button_after_the_last_row_is_no_row(tmp_path, monkeypatch, chunk):
+    """A sheet filled down to row 1,048,576, the last, with a button Excel saved after its rows:
+    the button's `<xdr:row>` (read as a row without `r`) was counted as rows 1,048,577 and
+    1,048,578, and the file refused for data past the last row, which calamine reads whole."""
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576" spans="1:2"><c r="B1048576"><v>2</v></c></row>'
+    data = _sheet_with(rows, "").replace(b"</sheetData>", b"</sheetData>" + BUTTON.encode()).replace(
+        b"<worksheet xmlns=", b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        b'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns=')
+    path = rezip(xlsx(tmp_path / "source.xlsx"), tmp_path / "Anagrafiche.xlsx", {SHEET: data})
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Clienti")
+    assert read.end == (1_048_575, 1)
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    monkeypatch.setattr(guard, "_SMALL_PACKAGE", -1)
+    with zipfile.ZipFile(path) as zf:
+        assert guard._farthest_cell(zf, SHEET) == (1_048_576, 2)
+    assert check_workbook(path) == "xlsx"

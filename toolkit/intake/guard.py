@@ -915,11 +915,11 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
 
 _WS = rb"[ \t\r\n]"
 _PLACES = re.compile(
-    rb"<(?:/(?:[^ \t\r\n<>/:=]+:)?row" + _WS + rb"*>|(?:[^ \t\r\n<>/:=]+:)?(row|c)((?:" + _WS + rb"+[^ \t\r\n=<>/]+"
-    + _WS + rb"*=" + _WS + rb"""*(?:"[^"]*"|'[^']*'))*)""" + _WS + rb"*(/?)>)")
-"""A row's start (`row`, its attributes, `/` when empty), a cell's start (`c`) or a row's end
-(none), each name with or without a prefix, as calamine's XML reader (quick-xml) sees them:
-attributes quoted, only XML's four blanks between them."""
+    rb"<(?:/(?:[^ \t\r\n<>/:=]+:)?(row|sheetData)" + _WS + rb"*>|(?:[^ \t\r\n<>/:=]+:)?(row|c)((?:" + _WS
+    + rb"+[^ \t\r\n=<>/]+" + _WS + rb"*=" + _WS + rb"""*(?:"[^"]*"|'[^']*'))*)""" + _WS + rb"*(/?)>)")
+"""A row's or the rows' end (`row`, `sheetData`), a row's start (`row`, its attributes, `/` when
+empty) or a cell's start (`c`), each name with or without a prefix, as calamine's XML reader
+(quick-xml) sees them: attributes quoted, only XML's four blanks between them."""
 _ATTRIBUTE = re.compile(rb"""([^ \t\r\n=<>/]+)""" + _WS + rb"*=" + _WS + rb"""*(?:"([^"]*)"|'([^']*)')""")
 _PLACE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _CARRIED_TAG = 2**16
@@ -933,7 +933,9 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     (calamine 0.37, `XlsxCellReader::next_cell`): a row with `r` at that row, one without it
     after the one before (the first at row 1); a cell with `r` there, one without it in the next
     column of its row (the first at column A). Every row and cell counts, empty or not, as every
-    `r` does in `_farthest_cell`.
+    `r` does in `_farthest_cell`, up to `</sheetData>`, where calamine stops: a button Excel saves
+    after the rows anchors at an `<xdr:row>`, which is no row, and counted as one a sheet filled
+    to its last row was refused (`tests/test_guard_placed_rows.py`).
 
     Read as a stream in the chunks the guard reads (each shown to `seen`), the bytes of each
     read once: a tag cut by a chunk's end is carried into the next (`_CARRIED_TAG`). Each match
@@ -941,13 +943,18 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     5 s of CPU in 77 MiB, as four million do (the L benchmark's guard takes 73 MiB)."""
     row, column = 0, 0
     rows, columns = 1, 1
-    carried = b""
+    carried, past_rows = b"", False
     for text, fresh in _overlapping(zf, part):
         if seen is not None:
             seen(text)
+        if past_rows:
+            continue
         buffer = carried + text[fresh:]
-        for name, attributes, empty in map(_groups, _PLACES.finditer(buffer)):
-            if not name:  # </row>
+        for closed, name, attributes, empty in map(_groups, _PLACES.finditer(buffer)):
+            if closed == b"sheetData":
+                past_rows = True
+                break
+            if closed:  # </row>
                 row, column = row + 1, 0
                 continue
             at = _place_of(attributes) if b"r" in attributes else None
