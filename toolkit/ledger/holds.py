@@ -143,14 +143,16 @@ def _queued_ahead(conn: Connection, later: ColumnElement[bool]) -> frozenset[str
 
     The series are compared here, as the core compares them: asked of the database, `series >
     'PV'` followed PostgreSQL's collation, under which (en-US) `oc` sorts before `PV`, so which
-    orders woke holds depended on the server (`tests/test_holds_series_order.py`)."""
+    orders woke holds depended on the server (`tests/test_holds_series_order.py`). A series'
+    latest year ranks with it, year first: a series sorting after this one whose orders are all
+    of an earlier year ranks before it, and woke the holds all the same."""
     e = schema.events.c
     made = select(e.document_id).where(later, e.document == "order", e.action.in_(QUEUED))
     found: set[str] = set()
     latest: dict[str, int] | None = None
     for year, series in conn.execute(select(o.year, o.series).distinct().where(o.id.in_(made))).all():
         latest = _latest_years(conn) if latest is None else latest
-        if any(other > series or last > year for other, last in latest.items()):
+        if any((last, other) > (year, series) for other, last in latest.items()):
             found.update(conn.execute(select(schema.order_lines.c.item).distinct().where(
                 schema.order_lines.c.order_id.in_(select(o.id).where(o.id.in_(made), o.year == year,
                                                                       o.series == series)))).scalars())
