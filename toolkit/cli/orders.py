@@ -161,9 +161,20 @@ def list_cmd(workbook: Path = WorkbookArg,
         return
     from toolkit.cli.tables import print_orders
 
+    if not found:
+        typer.echo(none_listed(output.lang(), filtered=bool(statuses or first or last or customer)))
+        return
     print_orders(found, output.lang())
     for number, waiver in waived.items():
         typer.echo(f"{number}: {waiver.shown(output.lang())}")
+
+
+def none_listed(lang: str, *, filtered: bool) -> str:
+    """What `orders list` says when it has no order to show, as `requests list` does, rather
+    than table headings over nothing: whether the ledger has none or the options left none."""
+    if lang == "it":
+        return "Nessun ordine con le opzioni indicate." if filtered else "Nessun ordine nel registro."
+    return "No orders match the options given." if filtered else "No orders in the ledger."
 
 
 @orders_app.command("status")
