@@ -40,6 +40,21 @@ def test_a_stock_sheet_present_even_without_rows_is_no_warning():
     assert check(minimal.workbook(sheets)).problems == []
 
 
+def test_a_stock_below_zero_is_refused_at_its_cell_and_zero_is_not():
+    """A count of -5 was read as written: nothing of the item shipped until returns brought it
+    above zero and every shortfall was told 5 larger. It is an error at the cell, nothing run."""
+    sheets = minimal.sheets()
+    sheets["Giacenze"] = [["Articolo", "Quantità"], ["A001", 0], ["A002", -5], ["A003", "-0,5"]]
+    result = check(minimal.workbook(sheets))
+    refused = [(p.cell, p.severity, dict(p.params)["item"]) for p in result.problems if p.code == "stock-negative"]
+    assert refused == [("B3", Severity.ERROR, "A002"), ("B4", Severity.ERROR, "A003")]
+    [first] = [p for p in result.problems if p.cell == "B3"]
+    assert first.message("it").startswith("La giacenza -5 dell'articolo A002 è sotto zero")
+    assert "Write the quantity on the shelf (0 if there is none)." in first.message("en")
+    sheets["Giacenze"] = [["Articolo", "Quantità"], ["A001", 0], ["A002", 5]]
+    assert check(minimal.workbook(sheets)).problems == []
+
+
 def test_ship_says_what_it_assumed_without_a_stock_sheet(ledger):
     master = check(minimal.workbook()).master
     create(master, ledger, DAY, with_catch_up=False)

@@ -330,6 +330,14 @@ INTENT_OTHER_BUYER = define(
        "receipt, and is never two buyers'. One of the two customers' invoices would cite the other's letter, and "
        "their sales without VAT would use one ceiling together. Copy into each row the protocol and date of the "
        "letter that customer sent you.")
+NEGATIVE_STOCK = define(
+    "stock-negative", "error",
+    it="La giacenza {value} dell'articolo {item} è sotto zero: in magazzino non c'è una quantità negativa, e con "
+       "questa nessun ordine dell'articolo spedirebbe e ogni mancanza risulterebbe più grande del vero. Scrivi la "
+       "quantità che c'è sullo scaffale (0 se non ce n'è).",
+    en="Stock {value} of item {item} is below zero: a warehouse holds no negative quantity, and with it no order "
+       "of the item would ship and every shortfall would be told larger than it is. Write the quantity on the "
+       "shelf (0 if there is none).")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -1410,7 +1418,13 @@ def _orders_cited(master: MasterData) -> bool:
 
 
 def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
-    return missing_stock(master)
+    """No *Giacenze* sheet (`missing_stock`), and a count below zero: shelves hold no -5 of
+    anything, and the stock code would take it as written, shipping nothing of the item until
+    returns brought it above zero and telling every order a shortfall 5 larger than its own."""
+    yield from missing_stock(master)
+    for level in master.stock or ():
+        if level.quantity < 0:
+            yield NEGATIVE_STOCK(_at(layout, level, "quantity"), item=level.item, value=level.quantity)
 
 
 RULES: tuple[Rule, ...] = (
