@@ -309,6 +309,20 @@ def test_every_mistake_in_the_sheets_is_a_problem_at_its_cell():
     } <= found, found
 
 
+def test_a_customer_whose_share_row_is_refused_is_told_no_sum_of_the_rows_left():
+    """A Quota % of 150 is refused at its cell; summing C001's other rows (40 %) would tell a
+    total the sheet does not say. C002, all rows read, is still told its 90 %."""
+    result = _checked({
+        "Agenti clienti": [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 150],
+                           ["C001", "Laura Colombo", 40], ["C002", "Marco Bianchi", 90]],
+    })
+    found = {(p.location.cell, p.code) for p in result.problems if p.location and p.location.sheet == "Agenti clienti"}
+    assert ("C2", "not-a-percent") in found, found
+    sums = [p for p in result.problems if p.code == "agent-shares-not-100"]
+    assert [(p.location.cell, dict(p.params)["customer"], dict(p.params)["total"]) for p in sums] == [
+        ("C4", "C002", 90)]
+
+
 @pytest.mark.parametrize("written, hint", [
     ("marco bianchi", " Forse è «Marco Bianchi»: scrivilo così."),
     ("Marco  Bianchi", " Forse è «Marco Bianchi»: scrivilo così."),

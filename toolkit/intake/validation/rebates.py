@@ -2,7 +2,8 @@
 
 Rows sharing a code are one discount (or rule), one row per bracket: they must say the same
 terms, start at different thresholds, and give percentages from 0 to 100. A customer's agents'
-shares should add up to 100 %.
+shares should add up to 100 %; a customer with a row refused at its cell (a share of 150) is
+not told a sum of the rows left, which would not be what the sheet says.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
     yield from _agents_following_nobody(master, layout)
     yield from _groups_and_categories(master, layout)
     shares: dict[str, list[CustomerAgent]] = defaultdict(list)
+    refused = layout.unread_codes.get("customer_agents", frozenset())
     for agent in master.customer_agents:
         shares[agent.customer].append(agent)
         if not 0 <= agent.share <= HUNDRED:
@@ -119,7 +121,7 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
                 yield AGENT_TWICE(_at(layout, a, "agent"), agent=a.agent, customer=customer, row=first.source.row,
                                   total=sum((b.share for b in agents if b.agent == a.agent), Decimal(0)))
         total = sum((a.share for a in agents), Decimal(0))
-        if total != HUNDRED:
+        if total != HUNDRED and customer not in refused:
             yield SHARES_NOT_100(_at(layout, agents[0], "share"), customer=customer, total=total)
 
 

@@ -49,6 +49,11 @@ NEAR_SETTING = 0.85
 RECORDS: dict[str, type[model.Record]] = {s.key: s.record for s in SHEETS if not s.key_value and s.record}
 """The record class of each table sheet's rows, by sheet key, in the format's order."""
 
+NAMED_BY = {"customer_agents": "customer"}
+"""The column that names what a row of a sheet without codes is about, kept of its rows that
+could not be read (`Layout.unread_codes`): a customer's agents' shares are not summed over the
+rows left, as if the refused one were not there."""
+
 Columns = dict[str, list[Any]]
 """A sheet's records' values field by field, in the records' order: the lists they were made from."""
 
@@ -76,7 +81,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     if "postcode" in table.columns and "country" in table.columns:
         fields["postcode"] = _postcodes_abroad(cells[present.index(spec.column("postcode"))], fields["postcode"],
                                                fields["country"])
-    code = cells[present.index(spec.column("code"))] if "code" in table.columns else None
+    named_by = "code" if "code" in table.columns else NAMED_BY.get(spec.key)
+    code = cells[present.index(spec.column(named_by))] if named_by in table.columns else None
     unread = {str(code[i]).strip() for i in failed if not is_empty(code[i])} if code is not None else set()
     made, columns = _records(RECORDS[spec.key], spec.key, numbers, fields, failed)
     return made, [p for *_, p in mistakes], frozenset(unread), columns
