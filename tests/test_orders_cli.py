@@ -291,3 +291,25 @@ def test_orders_list_keeps_a_period_and_a_customer(workbook, tmp_path):
     assert backwards.returncode == 2
     assert ("Errore: Valore non valido per --to: --to 09/04/2026 viene prima di --from 10/04/2026: la data finale "
             "va dopo quella iniziale, scambiale") in backwards.stderr
+
+
+def _in_process(*args: str):
+    from typer.testing import CliRunner
+
+    from toolkit.cli.app import _register, app
+
+    _register()
+    return CliRunner().invoke(app, list(args))
+
+
+def test_orders_list_of_no_order_says_there_is_none(workbook):
+    """Table headings over nothing read as a listing gone wrong: the desk is told there is no
+    order, in the ledger or matching the options; the JSON's list is empty."""
+    plain = _in_process("orders", "list", str(workbook))
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout.strip() == "Nessun ordine nel registro."
+    english = _in_process("orders", "list", str(workbook), "--customer", "C001", "--lang", "en")
+    assert english.stdout.strip() == "No orders match the options given."
+    answer = json.loads(_in_process("orders", "list", str(workbook), "--json").stdout)
+    assert answer["orders"] == [] and answer["exit_code"] == 0
+
