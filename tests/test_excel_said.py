@@ -28,6 +28,8 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 
 COMMAND_LINE_ONLY = {
     "discount-statement-not-kept": "discounts settle --reprint: no button prints a settled statement again",
+    "ledger-created": "a SQLite ledger named by --ledger or TOOLKIT_LEDGER_URL: a button's is the workbook's own, "
+                      "or Registro's PostgreSQL one, never a file named",
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
     "invoice-orders-shipped-after-date": "invoice --orders: no button invoices named orders",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",

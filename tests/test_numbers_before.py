@@ -62,7 +62,7 @@ def test_a_desk_that_starts_mid_year_goes_on_after_its_former_numbers(tmp_path, 
     def run(*args):
         result = runner.invoke(app, [*args, "--ledger", ledger_url, "--json"])
         assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return json.loads(result.stdout)
 
     run("orders", "create", book, "--date", "2026-04-09")
     shipped = run("ship", book, "--date", "2026-04-09", "--all", "--invoice")

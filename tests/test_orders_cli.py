@@ -313,3 +313,20 @@ def test_orders_list_of_no_order_says_there_is_none(workbook):
     answer = json.loads(_in_process("orders", "list", str(workbook), "--json").stdout)
     assert answer["orders"] == [] and answer["exit_code"] == 0
 
+
+def test_a_ledger_created_under_a_name_typed_says_so_and_one_that_exists_does_not(workbook):
+    """`--ledger registo.sqlite` (a letter missing) in an existing folder started an empty
+    ledger numbered from 1 without a word; the command names the file it created. Run again,
+    the ledger exists and nothing is said; a default ledger, the workbook's first run, neither."""
+    typed = workbook.parent / "registo.sqlite"
+    first = _in_process("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", str(typed))
+    assert first.exit_code == 0, first.output
+    assert f"toolkit: Creato un nuovo registro {typed}, vuoto" in first.stderr
+    assert "controlla il percorso indicato in --ledger" in first.stderr
+    again = _in_process("orders", "create", str(workbook), "--date", "2026-04-10", "--ledger", str(typed))
+    assert again.exit_code == 0, again.output
+    assert "registro" not in again.stderr.lower()
+    beside = _in_process("orders", "create", str(workbook), "--date", "2026-04-09")
+    assert beside.exit_code == 0, beside.output
+    assert "Creato un nuovo registro" not in beside.stderr
+    assert (workbook.parent / "anagrafiche.xlsx.ledger.sqlite").is_file()

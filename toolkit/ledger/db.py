@@ -92,6 +92,13 @@ LEDGER_FOLDER_MISSING = define(
     en="The ledger {path} is in a folder that is not there, {folder}: a drive or a network folder not connected, "
        "or the path mistyped. Nothing was written. Connect the drive (or the shared folder) and try again, or "
        "correct the path in --ledger (or TOOLKIT_LEDGER_URL).")
+LEDGER_CREATED = define(
+    "ledger-created", "warning",
+    title=("Creato un nuovo registro", "New ledger created"),
+    it="Creato un nuovo registro {path}, vuoto: numera ordini, DDT e fatture da capo. Se ne aspettavi uno esistente, "
+       "controlla il percorso indicato in --ledger (o TOOLKIT_LEDGER_URL).",
+    en="Created a new ledger {path}, empty: it numbers orders, DDTs and invoices from the start. If you expected an "
+       "existing one, check the path given in --ledger (or TOOLKIT_LEDGER_URL).")
 LEDGER_NOT_A_LEDGER = define(
     "ledger-not-a-ledger", "error",
     it="Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. Ripristinalo "
@@ -540,6 +547,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
         if ledger.file is not None and not ledger.file.exists():
             _refuse_beside_another(ledger, ledger.file)
             _create_file(ledger.file)
+            _tell_created(ledger, ledger.file)
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
@@ -629,6 +637,15 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
                                                          found=", ".join(p.name for p in found), names=names))
     raise UnusableInput(LEDGER_BESIDE_ANOTHER(None, workbook=ledger.beside.name, found=", ".join(str(p) for p in found),
                                               first=str(found[0]), new=str(file)))
+
+
+def _tell_created(ledger: Ledger, file: Path) -> None:
+    """Say that a named SQLite ledger (`--ledger`, TOOLKIT_LEDGER_URL) was just created: a
+    path typed with one letter wrong in an existing folder would otherwise start a second,
+    empty ledger numbering from 1 without a word. A default ledger, named after its workbook,
+    is created by the workbook's first run and is no typing slip: it is not told."""
+    if ledger.beside is None and ledger.patience.notify is not None:
+        ledger.patience.notify(LEDGER_CREATED(None, path=file))
 
 
 def _create_file(file: Path) -> None:
