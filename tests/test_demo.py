@@ -58,11 +58,44 @@ def test_running_april_again_adds_nothing(april):
     printed = copies.read_bytes()
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
+    assert again.errors == [] and april[1].errors == [], "a rerun ships no day before its latest DDT, refused"
     assert _counts(ledger) == before
     assert sorted((out / "fatture-elettroniche").iterdir()) == written, "the same files, under the same names"
     assert copies.read_bytes() == printed, "the first run's originals, not rewritten as COPIA"
     assert not any(str(c.value).endswith("– COPIA") for ws in openpyxl.load_workbook(copies) for row in ws.iter_rows()
                    for c in row if c.value is not None)
+
+
+def test_the_demo_says_every_error_it_met_and_exits_1(tmp_path, monkeypatch):
+    """An auditor's sample whose BASE list includes VAT: R003 derives A035's water for T005 from
+    BASE's 2,70 gross, 1,95 net once VAT is taken off and the markup applied, under HORECA's
+    limit of 2,03 net (both net). Each day with that line created none of its orders, and the
+    demo said only «23 ordini creati»; it lists each error and exits 1."""
+    from typer.testing import CliRunner
+
+    import toolkit.services.sample as sample
+    from toolkit.cli.app import _register, app
+
+    plain = sample.sample_rows
+
+    def vat_included_base() -> dict:
+        rows = plain()
+        rows["price_lists"] = [{**x, "vat_included": x["code"] == "BASE" or x["vat_included"]}
+                               for x in rows["price_lists"]]
+        return rows
+
+    monkeypatch.setattr(sample, "sample_rows", vat_included_base)
+    _register()
+    done = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    assert done.exit_code == 1, done.output
+    lines = done.stdout.splitlines()
+    told = [x for x in lines if "regola prezzo R003" in x]
+    assert any("Il modello T005 del " in x and "all'articolo A035 il prezzo 1,95" in x and "prezzo limite 2,03" in x
+               for x in told), lines
+    assert len(told) == len(set(told)) >= 20, "each day's refusal once"
+    summary = next(x for x in lines if "errori incontrati" in x)
+    assert summary.startswith(f"{len([x for x in lines if 'Il modello ' in x])} errori incontrati, elencati qui sotto")
+    assert any(x.startswith("Aprile 2026: ") and int(x.split()[2]) < 100 for x in lines)
 
 
 def test_every_electronic_invoice_of_the_month_is_valid_against_the_official_schema(april):
@@ -204,6 +237,7 @@ def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
     ledger.engine.dispose()
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
+    assert again.errors == [], "a rerun ships no day before its latest DDT, refused"
     for i, path in enumerate(lost):
         assert path.exists(), f"{path.name} not written again"
         assert differences(path, originals / f"{i}-{path.name}") is None, path.name

@@ -79,6 +79,8 @@ def register(app: typer.Typer) -> None:
             bar.stop()
         for line in tally.summary(lang):
             typer.echo(line)
+        output.print_problems(tally.errors)
+        output.exit_for(tally.errors)
 
 
 class _ProgressBar:

@@ -3,6 +3,8 @@ and whether the ledger is the demo's, which may only run on an empty ledger or i
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Connection, func, select
 
 from toolkit.core.shipping import SERVICES_SERIES
@@ -19,6 +21,13 @@ def document_counts(conn: Connection) -> tuple[int, int, int]:
     return (conn.execute(select(func.count()).select_from(schema.orders)).scalar_one(),
             conn.execute(ddts).scalar_one(),
             conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one())
+
+
+def latest_ddt_day(conn: Connection) -> date | None:
+    """The date of the latest DDT (services rendered left out, as `document_counts` does): the
+    demo run again ships no day before it, whose DDTs would be dated back and refused."""
+    d = schema.deliveries.c
+    return conn.execute(select(func.max(d.delivery_date)).where(d.series != SERVICES_SERIES)).scalar_one()
 
 
 def claim_for_demo(conn: Connection) -> bool:

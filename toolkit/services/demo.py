@@ -4,16 +4,18 @@ It is the first thing a new user runs, so it does what a sales desk does in Apri
 working day, create the day's orders and ship them; at month end, issue the deferred invoices
 citing the DDTs as final, write the month's electronic invoices (FatturaPA XML, and the zip
 for SDI), the accountants' workbook, and the payment schedule. Run it again and
-nothing is created, shipped or invoiced twice — the ledger beside the sample remembers.
+nothing is created, shipped or invoiced twice — the ledger beside the sample remembers; the
+days before its latest DDT are not shipped again, as a DDT dated back would be refused.
 
 The service says how far it got through callbacks and returns a `Tally`; the command line
-draws the progress bar and prints the tally's summary.
+draws the progress bar and prints the tally's summary, then every error a step met (a day an
+error refused creates none of its orders), exit 1 when there was one.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -61,7 +63,19 @@ class Tally:
     commissions: list[tuple[str, Decimal]] = field(default_factory=list)
     """Each agent's April commissions."""
     warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    """What stopped a step: a day whose orders an error refused created none of them, so the
+    month's counts are short and the summary, and the exit code, must say why."""
     files: list[Path] = field(default_factory=list)
+
+    def met(self, problems: Iterable[Problem]) -> None:
+        """Keep a step's problems: errors once each (a price rule below its limit is met again
+        on every day of the month, each day named in its message), warnings as they came."""
+        for p in problems:
+            if not p.is_error:
+                self.warnings.append(p)
+            elif p not in self.errors:
+                self.errors.append(p)
 
     def summary(self, lang: str) -> list[str]:
         """The lines the demo ends with: what was made, what is still open, where the files are."""
@@ -82,6 +96,12 @@ class Tally:
              "see pannello.xlsx."),
         ]
         lines += self.rebate_lines(lang)
+        if self.errors:
+            lines.append(
+                f"{count(len(self.errors), 'errore incontrato', 'errori incontrati')}, elencati qui sotto: un giorno "
+                "con un errore non crea nessuno dei suoi ordini, e i conti qui sopra sono più bassi del dovuto." if it
+                else f"{count(len(self.errors), 'error', 'errors')} met, listed below: a day with an error creates none "
+                "of its orders, and the counts above are lower than they should be.")
         if self.files:
             where = os.path.commonpath([p.resolve().parent for p in self.files])
             lines.append(("Risultati in: " if it else "Output in: ") + where)
@@ -169,7 +189,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
     from toolkit.core.payments import Show
     from toolkit.core.workdays import working_calendar
-    from toolkit.ledger.counts import document_counts
+    from toolkit.ledger.counts import document_counts, latest_ddt_day
     from toolkit.ledger.db import reading
     from toolkit.services import einvoice, invoicing, payments
     from toolkit.services.orders import create, list_orders, panel
@@ -185,26 +205,30 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     days = [d for d in days if calendar.is_working(d)]
     tally = Tally()
     before = counts()
+    with reading(ledger) as conn:
+        shipped_until = latest_ddt_day(conn)
     what, total = ("Aprile 2026" if lang == "it" else "April 2026"), len(days) + 1
     tell(what, 0, total)
     for done, day in enumerate(days, 1):
         made = create(master, ledger, day, with_catch_up=False)
         tally.existing += len(made.already_existing)
-        tally.warnings += [p for p in made.problems if not p.is_error]
-        shipped = ship(master, ledger, day, all_open=True, lang=lang)
-        tally.warnings += [p for p in shipped.problems if not p.is_error]
-        tally.files += day_files(master, ledger, day, out, lang, orders=bool(made.created),
-                                 ddts=bool(made.notes or shipped.notes))
+        tally.met(made.problems)
+        issued = bool(made.notes)
+        if shipped_until is None or day >= shipped_until:
+            shipped = ship(master, ledger, day, all_open=True, lang=lang)
+            tally.met(shipped.problems)
+            issued = issued or bool(shipped.notes)
+        tally.files += day_files(master, ledger, day, out, lang, orders=bool(made.created), ddts=issued)
         tell(what, done, total)
     first, last = parse_month(f"{MONTH[0]:%Y-%m}")
     invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
-    tally.warnings += [p for p in invoiced.problems if not p.is_error]
+    tally.met(invoiced.problems)
     discounts_and_commissions(master, ledger, out, lang, tally)
     tell(what, total, total)
     tally.orders, tally.ddts, tally.invoices = (after - earlier for after, earlier in zip(counts(), before))
     xml = einvoice.export(master, ledger, month=Period(first, last), out=out / "fatture-elettroniche", zip=True)
     tally.einvoices = len(xml.files)
-    tally.warnings += xml.problems
+    tally.met(xml.problems)
     tally.files += [*xml.files.values(), *xml.archives]
     orders = list_orders(ledger)
     copies = tally.invoices > 0 or not month_copies(out, lang).exists()
@@ -276,10 +300,11 @@ def discounts_and_commissions(master: MasterData, ledger: Ledger, out: Path, lan
 
     settled = discounts.run(ledger, master, parse_period(f"{MONTH[0]:%Y-%m}"), MONTH[1], CLOSING_DAY,
                             out=out / "sconti", lang=lang)
-    tally.warnings += [p for p in settled.problems if not p.is_error]
+    tally.met(settled.problems)
     tally.discount_notes = [x.number or "" for x in settled.credit_notes]
     tally.files += settled.files
     made = commissions.compute(ledger, master, MONTH[0], MONTH[1], out=out / "provvigioni", lang=lang)
+    tally.met(made.problems)
     tally.commissions = [(s.agent, s.total) for s in made.statements]
     tally.files += made.files
 
