@@ -12,8 +12,9 @@ a default is a required column. `toolkit.model.sheets` reads all of it back as t
 ...     code: str = column("Codice", "Code", "Unique unit code", "KG")
 ...     note: str | None = column("Nota", "Note", "Anything", "by weight", default=None, aliases=("Note",))
 >>> code, note = fields(Unit)
->>> heading(note)
-ColumnHeading(it='Nota', en='Note', meaning='Anything', example='by weight', aliases=('Note',), refers=None, short=())
+>>> heading(note)  # doctest: +NORMALIZE_WHITESPACE
+ColumnHeading(it='Nota', en='Note', meaning='Anything', example='by weight', aliases=('Note',), refers=None, short=(),
+              narrows=False)
 >>> Unit(code="KG")
 Unit(code='KG', note=None)
 """
@@ -55,12 +56,16 @@ class ColumnHeading:
     """Short headings a desk's own list uses (`P.IVA`, `Prov`, `IVA`), read only when no heading
     of the sheet names the column otherwise: such a word is also a note's heading (`IVA` beside
     `Aliquota IVA`), and an extra column is ignored, never a second column for the field."""
+    narrows: bool = False
+    """An optional column whose empty cell means *any* (customer, item, agent, day): it narrows
+    where its row applies, so a sheet without it has every row apply wider than written."""
 
 
 def column(it: str, en: str, meaning: str, example: str, *, default: Any = dataclasses.MISSING,
-           aliases: tuple[str, ...] = (), refers: str | None = None, short: tuple[str, ...] = ()) -> Any:
+           aliases: tuple[str, ...] = (), refers: str | None = None, short: tuple[str, ...] = (),
+           narrows: bool = False) -> Any:
     """A record field that is a column of its sheet."""
-    heading = ColumnHeading(it, en, meaning, example, aliases, refers, short)
+    heading = ColumnHeading(it, en, meaning, example, aliases, refers, short, narrows)
     return dataclasses.field(default=default, metadata={"heading": heading})
 
 

@@ -581,7 +581,8 @@ class PriceVersion(Record):
     version: Code = column("Versione", "Version", "Version code, unique within the list", "2026A")
     valid_from: Day = column("Valido dal", "Valid from", "First day of validity", "01/01/2026")
     valid_to: Day | None = column(
-        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None)
+        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None,
+        narrows=True)
     base_list: Code | None = column(
         "Listino base", "Base list",
         "For a derived version: the price list its prices are computed from; empty = prices of its own", "BASE",
@@ -642,16 +643,16 @@ class PriceRule(Record):
     code: Code = column("Codice", "Code", "Unique rule code, recorded on each order line it prices", "R001")
     customer: Code | None = column(
         "Cliente", "Customer", "The customer it applies to; empty = any (or the group's)", "C001", default=None,
-        refers="customers")
+        refers="customers", narrows=True)
     group: Code | None = column(
         "Gruppo", "Group", "The customer group it applies to (Clienti › Gruppo), instead of a customer", "HORECA",
-        default=None, aliases=("Gruppo clienti", "Customer group"))
+        default=None, aliases=("Gruppo clienti", "Customer group"), narrows=True)
     item: Code | None = column(
         "Articolo", "Item", "The item it applies to; empty = any (or the category's)", "A001", default=None,
-        refers="items")
+        refers="items", narrows=True)
     category: Code | None = column(
         "Categoria", "Category", "The item category it applies to (Articoli › Categoria), instead of an item",
-        "CAFFE", default=None, aliases=("Categoria articoli", "Item category"))
+        "CAFFE", default=None, aliases=("Categoria articoli", "Item category"), narrows=True)
     kind: Choice[PriceRuleKind] = column(
         "Tipo", "Kind", "Special price, discount on the list's price, or price derived from a list", "Sconto")
     price: UnitPrice | None = column(
@@ -675,12 +676,14 @@ class PriceRule(Record):
         "empty or 0 = the cent", "0.05", default=None,
         aliases=("Passo di arrotondamento",))
     valid_from: Day | None = column(
-        "Valido dal", "Valid from", "First day of validity; empty = always", "01/04/2026", default=None)
+        "Valido dal", "Valid from", "First day of validity; empty = always", "01/04/2026", default=None,
+        narrows=True)
     valid_to: Day | None = column(
-        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None)
+        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None,
+        narrows=True)
     min_quantity: Quantity | None = column(
         "Quantità minima", "Minimum quantity", "Applies to lines of at least this quantity; empty = any", "10",
-        default=None, aliases=("Qtà minima", "Min qty"))
+        default=None, aliases=("Qtà minima", "Min qty"), narrows=True)
     priority: Integer = column(
         "Priorità", "Priority", "Between rules equally specific, the higher priority wins", "1", default=0)
     source: InstanceOf[Source]
@@ -717,7 +720,7 @@ class Template(Record):
         "RRULE", "RRULE", "RFC 5545 rule for the RRULE kind", "FREQ=MONTHLY;BYMONTHDAY=15", default=None)
     valid_from: Day = column("Valido dal", "Valid from", "First day of the template", "01/03/2026")
     valid_to: Day | None = column(
-        "Valido al", "Valid to", "Last day (inclusive); empty = open", "31/12/2026", default=None)
+        "Valido al", "Valid to", "Last day (inclusive); empty = open", "31/12/2026", default=None, narrows=True)
     holiday_policy: Choice[HolidayPolicy] | None = column(
         "Se festivo", "On holidays",
         "On a non-working day: skip, next or previous working day, or keep; empty = skip for daily kinds, "
@@ -851,11 +854,12 @@ class VolumeDiscount(Record):
     code: Code = column("Codice", "Code", "Discount code; one row per bracket", "SV1")
     customer: Code | None = column(
         "Cliente", "Customer", "Only this customer; empty = the group's, or every customer", "C001", default=None,
-        refers="customers")
+        refers="customers", narrows=True)
     group: Code | None = column(
-        "Gruppo", "Group", "Only customers of this group (Clienti › Gruppo)", "HORECA", default=None)
+        "Gruppo", "Group", "Only customers of this group (Clienti › Gruppo)", "HORECA", default=None, narrows=True)
     category: Code | None = column(
-        "Categoria", "Category", "Only items of this category; empty = every item", "CAFFE", default=None)
+        "Categoria", "Category", "Only items of this category; empty = every item", "CAFFE", default=None,
+        narrows=True)
     period: Choice[DiscountPeriod] = column(
         "Periodo", "Period", "What is counted and settled together: month, quarter or year", "Trimestre")
     basis: Choice[BracketBasis] = column(
@@ -886,12 +890,13 @@ class Commission(Record):
 
     code: Code = column("Codice", "Code", "Rule code; one row per bracket", "PV1")
     agent: Text | None = column(
-        "Agente", "Agent", "Only this agent; empty = every agent", "Marco Bianchi", default=None)
+        "Agente", "Agent", "Only this agent; empty = every agent", "Marco Bianchi", default=None, narrows=True)
     customer: Code | None = column(
-        "Cliente", "Customer", "Only this customer", "C001", default=None, refers="customers")
-    group: Code | None = column("Gruppo", "Group", "Only customers of this group", "HORECA", default=None)
-    item: Code | None = column("Articolo", "Item", "Only this item", "A001", default=None, refers="items")
-    category: Code | None = column("Categoria", "Category", "Only items of this category", "CAFFE", default=None)
+        "Cliente", "Customer", "Only this customer", "C001", default=None, refers="customers", narrows=True)
+    group: Code | None = column("Gruppo", "Group", "Only customers of this group", "HORECA", default=None, narrows=True)
+    item: Code | None = column("Articolo", "Item", "Only this item", "A001", default=None, refers="items", narrows=True)
+    category: Code | None = column(
+        "Categoria", "Category", "Only items of this category", "CAFFE", default=None, narrows=True)
     base: Choice[CommissionBase] = column(
         "Base", "Base", "`Fatturato`: net invoiced in the period; `Incassato`: collected in the period",
         "Fatturato", default=CommissionBase.INVOICED)

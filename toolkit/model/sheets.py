@@ -47,6 +47,8 @@ class Column:
     """The sheet (by key) whose codes the column holds."""
     short: tuple[str, ...] = ()
     """Short headings, read only where no other heading names the column (`named_columns`)."""
+    narrows: bool = False
+    """Its empty cell means *any*: a sheet without the column has its rows apply wider (`ColumnHeading.narrows`)."""
     empty: Any = None
     """What an empty cell gives: the field's default (None for a required column)."""
     annotation: Any = field(default=None, repr=False)
@@ -65,7 +67,7 @@ class Column:
         return cls(
             key=info.name, it=names.it, en=names.en, kind=cell.kind, required=required, meaning=names.meaning,
             example=names.example, choice=cell.choice, aliases=names.aliases, refers=names.refers, short=names.short,
-            empty=empty, annotation=annotation, cell=cell,
+            narrows=names.narrows, empty=empty, annotation=annotation, cell=cell,
         )
 
     def names(self) -> tuple[str, ...]:
@@ -225,6 +227,15 @@ def markdown() -> str:
         "be headed by one of the short names listed beside it (*short:* `P.IVA`, `C.F.`, `Prov`, `IVA`), as a",
         "desk's own list often is; a short name is read only when no heading of the sheet names that column",
         "otherwise, so a notes column `IVA` beside `Aliquota IVA` stays one of your own, ignored.",
+        "A renamed optional column is an extra column too, and the sheet then lacks it: a heading the",
+        "toolkit does not read, standing over data on a sheet that lacks an optional column, is named at",
+        "its cell with the columns missing, to be headed with its exact name or, if it holds your notes,",
+        "moved past the sheet's last column with an empty column between (or cleared). Where a column",
+        "missing *narrows* its rows (marked *narrows* below: an empty cell means any customer, item,",
+        "agent or day) it is an error that stops every run (`unread-heading-rule-wider`: `Articolo` on",
+        "*Regole prezzo* headed `CIG` would have a customer's special price on one item price every item",
+        "it orders); otherwise a warning, as the column only falls back to its default",
+        "(`unread-heading`). A notes column on a sheet with every optional column stays silent.",
         "",
         "Types: *code* is an identifier (text or number, trimmed); *quantity* and *money* are numbers",
         "(`12,50` and `12.50` both work, money is kept exact to the cent; in a text cell `1.234,50` and "
@@ -294,6 +305,7 @@ def markdown() -> str:
                 kind = "choice: " + ", ".join(f"{vocab.label(m, 'it')} / {vocab.label(m, 'en')}" for m in c.choice)
             shown = c.empty not in (None, ())
             req = "yes" if c.required else ("no (default " + _show_default(c.empty) + ")" if shown else "no")
+            req += ", narrows" if c.narrows else ""
             short = f" (short: {', '.join(c.short)})" if c.short else ""
             out.append(f"| {c.it} / {c.en}{short} | {kind} | {req} | {c.meaning} | `{c.example}` |")
         out.append("")

@@ -18,6 +18,7 @@ from toolkit.intake.validation.layout import Layout, Table, find_tables, table_o
 from toolkit.intake.validation.merged_cells import values_in_merged_cells
 from toolkit.intake.validation.records import RECORDS, Columns, columns_read, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
+from toolkit.intake.validation.unread_headings import unread_headings
 from toolkit.model.records import MasterData
 from toolkit.model.sheets import match_sheet
 
@@ -142,6 +143,7 @@ def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly
     if not any(map(_filled, raw.sheets)):
         raise UnusableInput(EMPTY_WORKBOOK(None, name=raw.name))
     tables, layout, problems = find_tables(raw)
+    problems += unread_headings(tables, raw.name)
     settings, settings_cells, settings_problems = read_settings(tables.get("settings"), raw.name)
     problems += settings_problems
     records: dict[str, tuple] = {}
