@@ -126,6 +126,30 @@ def test_the_ddt_series_may_not_be_the_services_series(series, refused):
                        "con un DDT: in Impostazioni scegli un'altra serie DDT (di solito DDT).")] if refused else [])
 
 
+@pytest.mark.parametrize("row, series, other", [
+    ("Serie DDT", "FT", "Serie fatture"), ("Serie DDT", "ft", "Serie fatture"), ("Serie ordini", "DDT", "Serie DDT"),
+    ("Serie ordini", "NC", "Serie note di credito"), ("Serie note di credito", "FT", None), ("Serie DDT", "BOLLE", None)])
+def test_two_kinds_of_document_sharing_one_series_are_refused_but_credit_notes_in_the_invoices(row, series, other):
+    """Numbers are drawn per series and year: DDTs in the invoices' series took numbers between
+    invoices (FT-2026-00001 an invoice, FT-2026-00002 a DDT), each numbering with gaps, where
+    invoices and DDTs are numbered in progression. Credit notes may continue the invoices'
+    sequence, as the sales register allows."""
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append([row, series])
+    found = [(p.sheet, p.cell, p.message("it")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "series-shared"]
+    if other is None:
+        assert found == []
+        return
+    first, second = {"Serie fatture": "una fattura", "Serie DDT": "un DDT", "Serie note di credito": "una nota di "
+                     "credito"}[other], {"Serie DDT": "un DDT", "Serie ordini": "un ordine"}[row]
+    assert found == [("Impostazioni", "B9", f"«{row}» è «{series}», come «{other}»: le due numerazioni prenderebbero "
+                      f"i numeri dallo stesso contatore, e ciascuna avrebbe dei buchi ({series}-2026-00001 {first}, "
+                      f"{series}-2026-00002 {second}, …), dove fatture e DDT vanno numerati in progressione. In "
+                      "Impostazioni scrivi serie diverse (di solito FT, NC, DDT, OC): solo le note di credito possono "
+                      "usare la serie delle fatture.")]
+
+
 @pytest.mark.parametrize("row, series, cell", [
     ("Serie fatture", "FATTNEGOZIO", "B9"), ("Serie note di credito", "NOTECREDITO", "B9"),
     ("Serie DDT", "BOLLE-CITTÀ", "B9"), ("Serie DDT", "CITTÀ", "B9"), ("Serie ordini", "ORDINIWEB1", "B9")])

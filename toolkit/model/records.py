@@ -256,7 +256,8 @@ class Settings(Record):
         "or CUP)", "OC", default="OC")
     ddt_series: Code = column(
         "Serie DDT", "DDT series",
-        "Prefix of delivery-note numbers, at most 9 characters; not `SERVIZI`, the series of services rendered",
+        "Prefix of delivery-note numbers, at most 9 characters; not `SERVIZI`, the series of services rendered, nor "
+        "the invoices', credit notes' or orders' series (one counter would leave gaps in both)",
         "DDT", default="DDT")
     invoice_series: Code = column(
         "Serie fatture", "Invoice series", "Prefix of invoice numbers, at most 9 characters", "FT", default="FT")

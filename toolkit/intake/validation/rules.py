@@ -70,6 +70,7 @@ from toolkit.intake.validation.unknown_codes import (
 )
 from toolkit.intake.validation.whole_units import whole_units
 from toolkit.model.cells import FILES_SERIES, MONTH_END
+from toolkit.model.headings import heading
 from toolkit.model.records import (
     SERIES_SETTINGS,
     Customer,
@@ -78,6 +79,7 @@ from toolkit.model.records import (
     Price,
     PriceVersion,
     Record,
+    Settings,
     Template,
     TemplateLine,
     public_administration,
@@ -248,6 +250,19 @@ NUMBERS_BEFORE_UNKNOWN_SERIES = define(
        "come in «Serie fatture», «Serie note di credito», «Serie DDT» o «Serie ordini».",
     en="“{series}” in “Numbers before the toolkit” is not a series of the Settings ({known}), nor SDI: write the "
        "series as in “Invoice series”, “Credit note series”, “DDT series” or “Order series”.")
+SERIES_SHARED = define(
+    "series-shared", "error",
+    it="«{own_it}» è «{value}», come «{other_it}»: le due numerazioni prenderebbero i numeri dallo stesso "
+       "contatore, e ciascuna avrebbe dei buchi ({value}-2026-00001 {first_it}, {value}-2026-00002 {second_it}, …), "
+       "dove fatture e DDT vanno numerati in progressione. In Impostazioni scrivi serie diverse (di solito FT, NC, "
+       "DDT, OC): solo le note di credito possono usare la serie delle fatture.",
+    en="“{own_en}” is “{value}”, as is “{other_en}”: the two numberings would draw from one counter, and each "
+       "would have gaps ({value}-2026-00001 {first_en}, {value}-2026-00002 {second_en}, …), where invoices and "
+       "DDTs are numbered in progression. In Settings write different series (usually FT, NC, DDT, OC): only credit "
+       "notes may use the invoices' series.")
+SHARING_ALLOWED = frozenset({frozenset({"invoice_series", "credit_note_series"})})
+"""Credit notes may continue the invoices' numbering (one sequence of the sales register); any other
+two documents drawing from one counter leave gaps in both."""
 NUMBER_LENGTH = 20
 """A document number's most characters in FatturaPA (String20, of Basic Latin)."""
 BAD_PAYMENT_TERMS = define(
@@ -1397,6 +1412,7 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
     if s.ddt_series.upper() == SERVICES_SERIES:
         yield DDT_SERIES_IS_SERVICES(layout.locate("settings", field="ddt_series"), value=s.ddt_series)
+    yield from _series_shared(s, layout)
     known = [getattr(s, f) for f in SERIES_SETTINGS]
     for series in dict.fromkeys(e[0] for e in s.numbers_before or ()):
         if series != FILES_SERIES and series not in {k.upper() for k in known}:
@@ -1408,6 +1424,23 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if len(example) > NUMBER_LENGTH or not example.isascii() or not example.isprintable():
             yield SERIES_TOO_LONG(layout.locate("settings", field=field), value=series, example=example,
                                   length=len(example), most=NUMBER_LENGTH - len(example) + len(series))
+
+
+def _series_shared(s: Settings, layout: Layout) -> Iterator[Problem]:
+    """A series two kinds of document both name (in any case: the numbers print alike), told at the
+    later setting's cell; the invoices' and credit notes' may be one."""
+    document = {"invoice_series": ("una fattura", "an invoice"), "credit_note_series": ("una nota di credito",
+                "a credit note"), "ddt_series": ("un DDT", "a DDT"), "order_series": ("un ordine", "an order")}
+    for later, field in enumerate(SERIES_SETTINGS):
+        for other in SERIES_SETTINGS[:later]:
+            if getattr(s, field).upper() == getattr(s, other).upper() and {field, other} not in SHARING_ALLOWED:
+                own, before = (heading(Settings.__dataclass_fields__[f]) for f in (field, other))
+                assert own is not None and before is not None
+                yield SERIES_SHARED(layout.locate("settings", field=field), value=getattr(s, field),
+                                    own_it=own.it, own_en=own.en, other_it=before.it, other_en=before.en,
+                                    first_it=document[other][0], first_en=document[other][1],
+                                    second_it=document[field][0], second_en=document[field][1])
+                break
 
 
 def _orders_cited(master: MasterData) -> bool:
