@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from test_printing import cli, desk, numbers  # noqa: F401  (desk is a fixture)
+from test_printing import cli, cli_apart, desk, numbers  # noqa: F401  (desk is a fixture)
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
@@ -23,7 +23,7 @@ def count(url: str, table) -> int:
 
 
 def reply(capsys, *args) -> tuple[int, dict]:
-    code, said = cli(capsys, *args, "--json")
+    code, said, _ = cli_apart(capsys, *args, "--json")
     return code, json.loads(said)
 
 

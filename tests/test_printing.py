@@ -19,6 +19,13 @@ from toolkit.ledger.db import reading, writing
 
 def cli(capsys, *args) -> tuple[int, str]:
     """The `toolkit` command in this process: exit code, and stdout + stderr."""
+    code, out, err = cli_apart(capsys, *args)
+    return code, out + err
+
+
+def cli_apart(capsys, *args) -> tuple[int, str, str]:
+    """The `toolkit` command in this process: exit code, stdout and stderr apart (a verb's JSON
+    is its stdout; a notice, such as a ledger just created, goes to stderr)."""
     from toolkit.cli.app import main
 
     argv = sys.argv
@@ -31,7 +38,7 @@ def cli(capsys, *args) -> tuple[int, str]:
     finally:
         sys.argv = argv
     captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -859,7 +866,7 @@ def test_orders_created_without_out_name_the_documents_they_issued_and_how_to_pr
     import openpyxl
 
     workbook, url = desk
-    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-01", "--ledger", url)
+    code, said, _ = cli_apart(capsys, "orders", "create", workbook, "--date", "2026-04-01", "--ledger", url)
     last = said.strip().splitlines()[-1]
     ddts, invoices = (tmp_path / "ddt-non-stampati.xlsx", tmp_path / "fatture-non-stampate.xlsx")
     assert code == 0 and last == (
