@@ -724,7 +724,8 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     printed, and its summary counted only the orders, so a desk learnt of them from the next
     `ship --out`, as an operation perhaps interrupted. Names them, in words agreeing with them
     (*Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
-    print --unprinted` commands that print exactly those; empty when nothing was issued."""
+    print --unprinted --date` commands that print them (and any other document of those days never
+    printed, which is as well printed); empty when nothing was issued."""
     from toolkit.services.printing import quoted
 
     ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
