@@ -713,6 +713,26 @@ def test_a_wide_sheet_within_the_limit_passes_whatever_its_dimension_says(tmp_pa
     assert check_workbook(path) == "xlsx"
 
 
+@pytest.mark.parametrize("declared", ["A1:Z1048576", "A1:XFD1048576"])
+def test_a_sheet_declaring_the_whole_sheet_over_a_few_rows_is_read(tmp_path, declared):
+    """Some generators write `<dimension ref="A1:Z1048576">` over the rows they hold; calamine
+    reserves no memory by it (only below 100,000 cells) and reads the two rows in a few MB, so
+    the guard counts the cells, as for an .xlsb's declared range, where it refused the file."""
+    from toolkit.intake.sources import read_vetted
+
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Codice</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>C001</t></is></c><c r="C2"><v>3</v></c></row>')
+    path = rezip(xlsx(tmp_path / "source.xlsx"), tmp_path / "Anagrafiche.xlsx", {
+        "xl/worksheets/sheet1.xml": _sheet_with(rows, f'<dimension ref="{declared}"/>')})
+    assert check_workbook(path) == "xlsx"
+    raw, _ = read_vetted(path)
+    assert raw.sheets[0].name == "Clienti" and raw.sheets[0].rows == [["Codice", "", ""], ["C001", "", 3.0]]
+    far = rows + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    problem = refusal(rezip(xlsx(tmp_path / "source.xlsx"), tmp_path / "far.xlsx", {
+        "xl/worksheets/sheet1.xml": _sheet_with(far, f'<dimension ref="{declared}"/>')}))
+    assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")
+
+
 @pytest.mark.parametrize("chunk", [3, 7, 64])
 def test_a_far_cell_cut_by_a_chunk_end_is_still_found(tmp_path, monkeypatch, chunk):
     from toolkit.intake import guard

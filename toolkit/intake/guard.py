@@ -797,12 +797,13 @@ def _relationship_targets(zf: zipfile.ZipFile, rels: str) -> list[str] | None:
 def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str) -> None:
     """Refuse too many worksheets, or one whose cells reach past `MAX_SHEET_CELLS`.
 
-    Both what a sheet declares and what it holds count: calamine reserves room for the declared
-    `<dimension>` (a lone value in XFD1048576 declares it), then builds the grid from A1 to the
-    farthest cell it finds, so a sheet whose dimension is missing or lies (`A1` with a cell in
-    XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
-    `_xlsb_extent` in a binary one (.xlsb, whose declared range, BrtWsDim, only its cells bound),
-    each reading the part as a stream.
+    Only what a sheet holds counts: calamine builds the grid from A1 to the farthest cell it
+    finds, and reserves room for the declared range (`<dimension>`, an .xlsb's BrtWsDim) only
+    below 100,000 cells (calamine 0.30 to 0.37, `worksheet_range`), so a sheet declaring
+    A1:Z1048576 over a few rows, as some generators write the whole sheet, reads in a few MB
+    and was refused as too large, and one whose dimension is missing or lies (`A1` with a cell
+    in XFD1048576) is caught by its cells: `_farthest_cell` finds them in an XML part,
+    `_xlsb_extent` in a binary one, each reading the part as a stream.
     """
     _check_sheet_count(path, sheet_parts(zf))
     records = _xlsb_sheets(zf, path, workbook) if fmt == "xlsb" else set()
@@ -826,12 +827,7 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
     A cell or a row found past Excel's last row (`SHEET_ROWS`), which Excel never writes and a
     broken or hostile file may, is refused too (`file-sheet-too-many-rows`), as an .ods's and a
     CSV's are: calamine read it, and converted to .xlsx the rows past the last were cut."""
-    declared = _DIMENSION.search(_head(zf, part))
-    rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
-    found = (1, 1)
-    if rows * columns <= MAX_SHEET_CELLS:
-        found = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part, seen)
-        rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
+    found = rows, columns = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part, seen)
     if rows * columns > MAX_SHEET_CELLS:
         raise _refuse(
             FILE_SHEET_TOO_LARGE, path, sheet=_tab_name(zf, workbook, part, records), cell=address(rows, columns),
@@ -853,7 +849,6 @@ def _tab_name(zf: zipfile.ZipFile, workbook: str, part: str, records: bool) -> s
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
 _CHUNK = 4 * 2**20
 _FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z]+[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}|[0-9]{7})|\$)"""
         r"""|=[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]+=)""")
