@@ -30,7 +30,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -901,7 +901,7 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
         return 1, 1
     placed = found_in(_PLACED)
     rows, columns = 1, 1
-    for text in _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen):
+    for text, _ in _carried(_unhidden(_fresh(zf, part, seen))):
         if placed(text):
             return _placed_extent(zf, part, seen)
         if found := _REF.findall(text):
@@ -942,12 +942,10 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     row, column = 0, 0
     rows, columns = 1, 1
     carried, past_rows = b"", False
-    for text, fresh in _overlapping(zf, part):
-        if seen is not None:
-            seen(text)
+    for text in _unhidden(_fresh(zf, part, seen)):
         if past_rows:
             continue
-        buffer = carried + text[fresh:]
+        buffer = carried + text
         for closed, name, attributes, empty in map(_groups, _PLACES.finditer(buffer)):
             if closed == b"sheetData":
                 past_rows = True
@@ -975,6 +973,71 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
 
 
 _groups = operator.methodcaller("groups", b"")
+
+_HIDING = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+_HIDDEN_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+"""What hides markup from calamine's XML reader (quick-xml), each to its end: a comment, a
+CDATA section, a processing instruction."""
+
+
+def _unhidden(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The XML of `pieces`, one after the other, without its comments, CDATA sections and
+    processing instructions, whose text calamine reads as no row and no cell: a row written in
+    a comment (`<!-- <row r="1048576"> … -->`) or in an inline string's CDATA refused a sheet of
+    two rows, and an `</sheetData>` in one stopped the count where calamine reads on, so a cell
+    in XFD1048576 after `<!-- </sheetData> -->` passed the guard. An opening or closing cut by
+    a piece's end is held for the next piece (at most 8 bytes), so the pieces may be of any size."""
+    until, held = b"", b""
+    for piece in pieces:
+        text, held, kept, at = held + piece, b"", [], 0
+        if not until and b"<!" not in text and b"<?" not in text:
+            held = _opening_cut(text)
+            yield text[:len(text) - len(held)]
+            continue
+        while True:
+            if until:
+                end = text.find(until, at)
+                if end < 0:
+                    held = text[max(at, len(text) - len(until) + 1):]
+                    break
+                at, until = end + len(until), b""
+            hiding = _HIDING.search(text, at)
+            if hiding is None:
+                held = _opening_cut(text[at:])
+                kept.append(text[at:len(text) - len(held)])
+                break
+            kept.append(text[at:hiding.start()])
+            at, until = hiding.end(), _HIDDEN_UNTIL[hiding[0]]
+        yield b"".join(kept)
+
+
+def _opening_cut(text: bytes) -> bytes:
+    """The end of `text` that may begin an opening of `_HIDDEN_UNTIL` the next piece completes."""
+    for size in range(min(8, len(text)), 0, -1):
+        tail = text[-size:]
+        if any(len(opening) > size and opening.startswith(tail) for opening in _HIDDEN_UNTIL):
+            return tail
+    return b""
+
+
+def _fresh(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None) -> Iterator[bytes]:
+    """The part's bytes in the chunks the guard reads, each once (`_overlapping`'s own bytes),
+    each overlapping chunk shown to `seen` as it is read."""
+    for text, fresh in _overlapping(zf, part):
+        if seen is not None:
+            seen(text)
+        yield text[fresh:]
+
+
+def _carried(pieces: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """Each piece after the end of the one before (`_TAIL`), so a reference cut in two is whole
+    in one of them; with where the piece's own bytes start."""
+    carried = b""
+    for piece in pieces:
+        text = carried + piece
+        yield text, len(carried)
+        end = len(text.rstrip())
+        carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
 
 
 def _cut_tag(buffer: bytes) -> bytes:
@@ -1155,13 +1218,8 @@ def _overlapping(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
         if data:  # the one chunk the stream would give
             yield data, 0
         return
-    carried = b""
     with zf.open(part) as stream:
-        for chunk in _inflated_ahead(stream):
-            text = carried + chunk
-            yield text, len(carried)
-            end = len(text.rstrip())
-            carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
+        yield from _carried(_inflated_ahead(stream))
 
 
 def _inflated_ahead(stream: IO[bytes]) -> Iterator[bytes]:
