@@ -79,3 +79,32 @@ def test_whatever_paese_the_check_passes_the_e_invoice_carries(typed):
     result = check(minimal.workbook(_seller_in(typed)))
     if result.master is not None:
         assert TYPES["NazioneType"].problem(seller_id(result.master.settings).country) is None
+
+
+def _delivery_address_in(country: object) -> dict:
+    """D001, C001's delivery address in Torino, in `country` (Destinazioni!E2)."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Destinazioni", "E1", "Paese")
+    minimal.set_cell(sheets, "Destinazioni", "E2", country)
+    return sheets
+
+
+def test_a_delivery_address_written_in_italia_is_refused_at_its_cell_as_a_customers_is():
+    """*Destinazioni* Paese took any text: «Italia» made D001 an address abroad, whose CAP «123»
+    then passed unjudged (`bad-postcode` with IT). The same rule as *Clienti*'s."""
+    sheets = _delivery_address_in("Italia")
+    minimal.set_cell(sheets, "Destinazioni", "F1", "CAP")
+    minimal.set_cell(sheets, "Destinazioni", "F2", "123")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Destinazioni", "E2", "country-named")]
+    assert problems[0].message("it").startswith("«Italia» è il nome di un paese, non il suo codice: scrivi IT")
+    assert _errors(_delivery_address_in("Francia")) == [("Destinazioni", "E2", "country-named")]
+    assert _errors(_delivery_address_in(39)) == [("Destinazioni", "E2", "not-a-country-code")]
+
+
+@pytest.mark.parametrize("typed", ["it", " FR ", None])
+def test_a_delivery_address_code_in_any_case_or_an_empty_cell_is_read_as_before(typed):
+    result = check(minimal.workbook(_delivery_address_in(typed)))
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert result.master is not None
+    assert result.master.ship_to[0].country == ("IT" if typed is None else typed.strip())

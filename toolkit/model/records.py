@@ -494,7 +494,8 @@ class ShipTo(Record):
     province: Text | None = column(
         "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None,
         short=("Prov.", "Pr.", "Sigla prov."))
-    country: Text = column("Paese", "Country", "Country", "IT", default="IT", short=("Nazione",))
+    country: Country = column("Paese", "Country", "Two-letter ISO country code (empty: IT)", "IT", default="IT",
+                              short=("Nazione",))
     area: Code | None = column("Zona", "Area", "Route or area (else the customer's)", "NORD", default=None)
     source: InstanceOf[Source]
 
