@@ -85,3 +85,49 @@ def test_a_notes_column_is_silent_while_every_optional_column_is_there_or_past_a
 
     sheets["Regole prezzo"] = [[*r[:-1], None, r[-1]] for r in without_min_quantity]
     assert check(from_values(name, sheets)).problems == before
+
+
+@pytest.mark.parametrize("old, new, cell, lifted", [
+    ("Fido", "Fido (€)", "R1", "«Fido»"),
+    ("Importo dichiarazione d'intento", "Plafond", "AC1", "«Importo dichiarazione d'intento»"),
+])
+def test_a_limit_column_headed_otherwise_over_amounts_stops_the_check_at_its_heading(sample_sheets, old, new, cell,
+                                                                                      lifted):
+    """*Fido* headed `Fido (€)`: C008's 1.500 € credit limit, and every other, read empty, and
+    orders shipped to each customer whatever it owed; a letter's amount headed otherwise left
+    its invoices without VAT with no ceiling. Warned before, the run went on: an error now, as
+    a rule's narrowing column renamed is."""
+    name, sheets = sample_sheets
+    if old != "Fido":
+        sheets["Clienti"][1][sheets["Clienti"][0].index(old)] = 50000
+    _headed(sheets, "Clienti", old, new)
+    result, found = _found(name, sheets, "Clienti")
+    assert (cell, "unread-heading-limit-lifted", Severity.ERROR) in found
+    assert not [f for f in found if f[1] in ("unread-heading", "unread-heading-rule-wider")]
+    assert result.master is None
+    problem = next(p for p in result.problems if p.code == "unread-heading-limit-lifted")
+    assert problem.message("it").startswith(
+        f"La colonna «{new}» ha degli importi, ma il toolkit non legge questa intestazione, e il foglio non ha la "
+        f"colonna facoltativa {lifted}. Senza {lifted} nessuna riga ha un limite (una cella vuota lì vuol dire "
+        "«nessun limite»), più largo di quanto scritto.")
+    assert "Without “" in problem.message("en") and "no row has a limit" in problem.message("en")
+
+
+def test_notes_beside_clienti_lacking_its_fido_are_only_warned_of_amounts_refused(sample_sheets):
+    """A desk with no credit limits has no *Fido*: its notes column, text, cannot be one, so it
+    is warned of as before and the run goes on; the same column of amounts may be, and stops it."""
+    name, sheets = sample_sheets
+    header = sheets["Clienti"][0]
+    j = header.index("Fido")
+    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
+    _noted(sheets, "Clienti", gap=False)
+    sheets["Clienti"][3][-1] = 1500  # a figure among the notes: still notes
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert result.master is not None
+
+    for row in sheets["Clienti"][1:]:
+        row[-1] = 2500 if row[-1] != "" else ""
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        ("AE1", "unread-heading-limit-lifted", Severity.ERROR)]

@@ -14,7 +14,7 @@ a default is a required column. `toolkit.model.sheets` reads all of it back as t
 >>> code, note = fields(Unit)
 >>> heading(note)  # doctest: +NORMALIZE_WHITESPACE
 ColumnHeading(it='Nota', en='Note', meaning='Anything', example='by weight', aliases=('Note',), refers=None, short=(),
-              narrows=False)
+              narrows=False, lifts=False)
 >>> Unit(code="KG")
 Unit(code='KG', note=None)
 """
@@ -59,13 +59,16 @@ class ColumnHeading:
     narrows: bool = False
     """An optional column whose empty cell means *any* (customer, item, agent, day): it narrows
     where its row applies, so a sheet without it has every row apply wider than written."""
+    lifts: bool = False
+    """An optional column of amounts whose empty cell means *no limit* (a customer's credit
+    limit, its letter of intent's ceiling): a sheet without it lifts every row's limit."""
 
 
 def column(it: str, en: str, meaning: str, example: str, *, default: Any = dataclasses.MISSING,
            aliases: tuple[str, ...] = (), refers: str | None = None, short: tuple[str, ...] = (),
-           narrows: bool = False) -> Any:
+           narrows: bool = False, lifts: bool = False) -> Any:
     """A record field that is a column of its sheet."""
-    heading = ColumnHeading(it, en, meaning, example, aliases, refers, short, narrows)
+    heading = ColumnHeading(it, en, meaning, example, aliases, refers, short, narrows, lifts)
     return dataclasses.field(default=default, metadata={"heading": heading})
 
 

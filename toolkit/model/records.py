@@ -393,7 +393,7 @@ class Customer(Record):
         "When goods may ship; after receipt needs the invoice terms Immediate (an invoice to pay)", "Disponibilità",
         default=DeliveryTerms.AVAILABILITY)
     credit_limit: Money | None = column(
-        "Fido", "Credit limit", "Credit limit in euro; empty for none", "5000", default=None)
+        "Fido", "Credit limit", "Credit limit in euro; empty for none", "5000", default=None, lifts=True)
     sales_rep: Text | None = column("Agente", "Sales rep", "Sales representative", "Marco Bianchi", default=None)
     invoice_grouping: Choice[InvoiceGrouping] = column(
         "Raggruppamento fatture", "Invoice grouping", "One invoice per customer, per project or per shipping address",
@@ -434,7 +434,7 @@ class Customer(Record):
         "Importo dichiarazione d'intento", "Letter of intent amount",
         "The amount the letter declares the customer will buy without VAT from us (its *plafond*): invoices citing "
         "the letter stay N3.5 up to it, and what goes beyond is invoiced with VAT at each item's rate; empty: no "
-        "ceiling is kept", "50000", default=None)
+        "ceiling is kept", "50000", default=None, lifts=True)
     excluded_months: Months | None = column(
         "Mesi esclusi", "Excluded months",
         "Months no due date may fall in (*mesi esclusi*: shops in August, schools, December): `ago,dic` or "

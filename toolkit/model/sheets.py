@@ -49,6 +49,8 @@ class Column:
     """Short headings, read only where no other heading names the column (`named_columns`)."""
     narrows: bool = False
     """Its empty cell means *any*: a sheet without the column has its rows apply wider (`ColumnHeading.narrows`)."""
+    lifts: bool = False
+    """Its empty cell means *no limit*: a sheet without the column lifts its rows' limits (`ColumnHeading.lifts`)."""
     empty: Any = None
     """What an empty cell gives: the field's default (None for a required column)."""
     annotation: Any = field(default=None, repr=False)
@@ -67,7 +69,7 @@ class Column:
         return cls(
             key=info.name, it=names.it, en=names.en, kind=cell.kind, required=required, meaning=names.meaning,
             example=names.example, choice=cell.choice, aliases=names.aliases, refers=names.refers, short=names.short,
-            narrows=names.narrows, empty=empty, annotation=annotation, cell=cell,
+            narrows=names.narrows, lifts=names.lifts, empty=empty, annotation=annotation, cell=cell,
         )
 
     def names(self) -> tuple[str, ...]:
@@ -235,7 +237,12 @@ def markdown() -> str:
         "agent or day) it is an error that stops every run (`unread-heading-rule-wider`: `Articolo` on",
         "*Regole prezzo* headed `CIG` would have a customer's special price on one item price every item",
         "it orders); otherwise a warning, as the column only falls back to its default",
-        "(`unread-heading`). A notes column on a sheet with every optional column stays silent.",
+        "(`unread-heading`). It is an error too where a column missing *lifts* a limit (marked *lifts*",
+        "below: an empty *Fido* means no credit limit, an empty letter amount no ceiling on sales without",
+        "VAT) and the heading's cells are all amounts, as that column's would be",
+        "(`unread-heading-limit-lifted`: *Fido* headed `Fido (€)` would ship to every customer whatever",
+        "it owes); a column of notes there is only warned of. A notes column on a sheet with every",
+        "optional column stays silent.",
         "",
         "Types: *code* is an identifier (text or number, trimmed); *quantity* and *money* are numbers",
         "(`12,50` and `12.50` both work, money is kept exact to the cent; in a text cell `1.234,50` and "
@@ -305,7 +312,7 @@ def markdown() -> str:
                 kind = "choice: " + ", ".join(f"{vocab.label(m, 'it')} / {vocab.label(m, 'en')}" for m in c.choice)
             shown = c.empty not in (None, ())
             req = "yes" if c.required else ("no (default " + _show_default(c.empty) + ")" if shown else "no")
-            req += ", narrows" if c.narrows else ""
+            req += ", narrows" if c.narrows else ", lifts" if c.lifts else ""
             short = f" (short: {', '.join(c.short)})" if c.short else ""
             out.append(f"| {c.it} / {c.en}{short} | {kind} | {req} | {c.meaning} | `{c.example}` |")
         out.append("")

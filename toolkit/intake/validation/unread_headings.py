@@ -5,7 +5,13 @@ renamed (`Articolo` headed `CIG`, or `Articolo (codice)`) is an extra column too
 then simply lacks it: every cell of it reads empty. Where an empty cell means *any*
 (`Column.narrows`: a rule's customer, group, item, category, agent, dates, minimum quantity),
 each row applies wider than written (R002's special price for C008 on A001 priced everything
-C008 orders), so the run stops; where it means a default, a warning. The heading is named at
+C008 orders), so the run stops. Where it means *no limit* (`Column.lifts`: a customer's *Fido*,
+its letter of intent's amount) the run stops too when the heading's cells are all amounts, as
+that column's would be: a credit limit headed `Fido (€)` shipped to every customer whatever it
+owed, a letter's amount headed otherwise invoiced without VAT past the letter's ceiling. A
+column of notes there cannot be that column, and *Clienti*, whose optional columns no desk
+fills all, nearly always lacks one of them; so, as where an empty cell means a default, a
+warning. The heading is named at
 its cell, with the optional columns the sheet lacks and the way out. A heading over no data, or
 past an empty column after the table, or on a sheet with every optional column, stays silent:
 that is the notes column the format promises to ignore.
@@ -32,6 +38,16 @@ UNREAD_HEADING_RULE_WIDER = define(
        "se tiene note tue, spostala oltre l'ultima colonna del foglio, con una colonna vuota in mezzo, o svuotala.",
     en="Column “{heading}” holds data, but the toolkit does not read this heading, and the sheet lacks "
        "{missing_are} {missing}. Without {narrowing} every row applies to all (an empty cell there means “any”), "
+       "wider than written. If “{heading}” is {one_of}, head it with its exact name; if it holds your own notes, "
+       "move it past the sheet's last column, with an empty column between, or clear it.")
+UNREAD_HEADING_LIMIT_LIFTED = define(
+    "unread-heading-limit-lifted", "error",
+    it="La colonna «{heading}» ha degli importi, ma il toolkit non legge questa intestazione, e il foglio non ha "
+       "{missing_are} {missing}. Senza {lifted} nessuna riga ha un limite (una cella vuota lì vuol dire «nessun "
+       "limite»), più largo di quanto scritto. Se «{heading}» è {one_of}, intitolala col suo nome esatto; se tiene "
+       "note tue, spostala oltre l'ultima colonna del foglio, con una colonna vuota in mezzo, o svuotala.",
+    en="Column “{heading}” holds amounts, but the toolkit does not read this heading, and the sheet lacks "
+       "{missing_are} {missing}. Without {lifted} no row has a limit (an empty cell there means “no limit”), "
        "wider than written. If “{heading}” is {one_of}, head it with its exact name; if it holds your own notes, "
        "move it past the sheet's last column, with an empty column between, or clear it.")
 UNREAD_HEADING = define(
@@ -69,10 +85,13 @@ def unread_headings(tables: Mapping[str, Table], workbook: str) -> Iterator[Prob
         said = {"missing": Named(missing), "missing_are": Agreed(len(missing), *_OPTIONAL),
                 "one_of": Agreed(len(missing), *_ONE_OF)}
         row = table.raw.first_row + table.header_index
+        lifting = tuple(c for c in missing if c.lifts)
         for j, heading in _unread(table):
             where = Location(table.name, address(row, table.raw.first_col + j), workbook)
             if narrowing:
                 yield UNREAD_HEADING_RULE_WIDER(where, heading=heading, narrowing=Named(narrowing), **said)
+            elif lifted := tuple(c for c in lifting if _all_read_as(c, table.raw.rows[table.header_index + 1:], j)):
+                yield UNREAD_HEADING_LIMIT_LIFTED(where, heading=heading, lifted=Named(lifted), **said)
             else:
                 yield UNREAD_HEADING(where, heading=heading, **said)
 
@@ -104,6 +123,16 @@ def _unread(table: Table) -> Iterator[tuple[int, Any]]:
             continue
         if _filled(data, j):
             yield j, header[j].strip() if isinstance(header[j], str) else header[j]
+
+
+def _all_read_as(column: Column, rows: Sequence[Sequence[Any]], j: int) -> bool:
+    """Whether every filled cell of the `j`-th column reads as a value of `column`: amounts
+    under an unread heading may be its values renamed, a note cannot."""
+    try:
+        column.adapter_many.validate_python([r[j] for r in rows if j < len(r) and not _blank(r[j])])
+    except ValueError:
+        return False
+    return True
 
 
 def _names_a_column(spec: Sheet, heading: Any) -> bool:
