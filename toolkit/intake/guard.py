@@ -974,7 +974,6 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
 
 _groups = operator.methodcaller("groups", b"")
 
-_HIDING = re.compile(rb"<!--|<!\[CDATA\[|<\?")
 _HIDDEN_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 """What hides markup from calamine's XML reader (quick-xml), each to its end: a comment, a
 CDATA section, a processing instruction."""
@@ -986,14 +985,13 @@ def _unhidden(pieces: Iterable[bytes]) -> Iterator[bytes]:
     a comment (`<!-- <row r="1048576"> … -->`) or in an inline string's CDATA refused a sheet of
     two rows, and an `</sheetData>` in one stopped the count where calamine reads on, so a cell
     in XFD1048576 after `<!-- </sheetData> -->` passed the guard. An opening or closing cut by
-    a piece's end is held for the next piece (at most 8 bytes), so the pieces may be of any size."""
+    a piece's end is held for the next piece (at most 8 bytes), so the pieces may be of any size.
+    Where each opening is next is kept and searched again only once passed, so a piece of many
+    comments is read once, not once a comment."""
     until, held = b"", b""
     for piece in pieces:
-        text, held, kept, at = held + piece, b"", [], 0
-        if not until and b"<!" not in text and b"<?" not in text:
-            held = _opening_cut(text)
-            yield text[:len(text) - len(held)]
-            continue
+        text, held, kept, at = held + piece if held else piece, b"", [], 0
+        ahead = dict.fromkeys(_HIDDEN_UNTIL, -1)
         while True:
             if until:
                 end = text.find(until, at)
@@ -1001,19 +999,24 @@ def _unhidden(pieces: Iterable[bytes]) -> Iterator[bytes]:
                     held = text[max(at, len(text) - len(until) + 1):]
                     break
                 at, until = end + len(until), b""
-            hiding = _HIDING.search(text, at)
-            if hiding is None:
-                held = _opening_cut(text[at:])
-                kept.append(text[at:len(text) - len(held)])
+            for opening, start in ahead.items():
+                if start < at:
+                    found = text.find(opening, at)
+                    ahead[opening] = found if found >= 0 else len(text)
+            start, opening = min((start, opening) for opening, start in ahead.items())
+            if start == len(text):
+                held = _opening_cut(text, at)
+                kept.append(text[at:len(text) - len(held)] if at or held else text)
                 break
-            kept.append(text[at:hiding.start()])
-            at, until = hiding.end(), _HIDDEN_UNTIL[hiding[0]]
-        yield b"".join(kept)
+            kept.append(text[at:start])
+            at, until = start + len(opening), _HIDDEN_UNTIL[opening]
+        yield kept[0] if len(kept) == 1 else b"".join(kept)
 
 
-def _opening_cut(text: bytes) -> bytes:
-    """The end of `text` that may begin an opening of `_HIDDEN_UNTIL` the next piece completes."""
-    for size in range(min(8, len(text)), 0, -1):
+def _opening_cut(text: bytes, at: int) -> bytes:
+    """The end of `text` past `at` that may begin an opening of `_HIDDEN_UNTIL` the next piece
+    completes."""
+    for size in range(min(8, len(text) - at), 0, -1):
         tail = text[-size:]
         if any(len(opening) > size and opening.startswith(tail) for opening in _HIDDEN_UNTIL):
             return tail
