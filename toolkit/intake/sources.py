@@ -204,6 +204,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     from toolkit.intake.error_cells import ErrorScan, unknown_error
     from toolkit.intake.guard import describe_exception
     from toolkit.intake.rust_panics import panics_off_screen
+    from toolkit.intake.shared_strings import missing_shared_string
     from toolkit.intake.sheet_clearance import AllCleared
     from toolkit.intake.total_rows import outside_total_rows, total_rows, without_total_rows
 
@@ -250,7 +251,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 except BaseException as exc:  # calamine raises several unrelated types for broken files
                     if failed is None or at < failed[0]:
                         broken = _broken(exc)
-                        failed = (at, unknown_error(broken, name, scan.sheet_errors) or broken)
+                        failed = (at, unknown_error(broken, name, scan.sheet_errors)
+                                  or missing_shared_string(broken, name, data if data is not None else path) or broken)
                 if failed is not None:  # the failure of the sheet first in the workbook, as its order meets it
                     if any(i < failed[0] for i in waiting):
                         continue

@@ -1,0 +1,58 @@
+"""A text cell naming a shared string past the end of `xl/sharedStrings.xml` (a file cut short,
+or written by a program that lost count): calamine gives up the sheet saying only that an index
+is missing, and the desk was told the whole workbook was damaged, to save it again, not where.
+The refusal names the sheet and the cell, with the index and how many strings the list holds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from test_guard import rezip
+
+from toolkit.basics.problems import UnusableInput
+from toolkit.intake import shared_strings
+from toolkit.intake.sources import read_workbook
+
+
+def _past_the_list(tmp_path: Path, index: int = 99) -> Path:
+    """*Clienti* and *Articoli*, their five texts shared; Clienti!B2 («Bar», string 3) names `index`."""
+    source = tmp_path / "source.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    book.add_worksheet("Clienti").write_row(0, 0, ["Codice", "Ragione sociale"])
+    book.get_worksheet_by_name("Clienti").write_row(1, 0, ["C001", "Bar"])
+    book.add_worksheet("Articoli").write_row(0, 0, ["Codice"])
+    book.get_worksheet_by_name("Articoli").write_row(1, 0, ["A001"])
+    book.close()
+    with zipfile.ZipFile(source) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    broken = sheet.replace(b'<c r="B2" t="s"><v>3</v></c>', f'<c r="B2" t="s"><v>{index}</v></c>'.encode())
+    assert broken != sheet
+    return rezip(source, tmp_path / "Anagrafiche.xlsx", {"xl/worksheets/sheet1.xml": broken})
+
+
+@pytest.mark.parametrize("chunk", [3, 2**20])
+def test_a_cell_past_the_shared_strings_is_named_with_its_sheet(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(shared_strings, "_CHUNK", chunk)
+    with pytest.raises(UnusableInput) as refused:
+        list(read_workbook(_past_the_list(tmp_path)).sheets)
+    problem = refused.value.problem
+    assert (problem.code, problem.sheet, problem.cell) == ("file-shared-string-missing", "Clienti", "B2")
+    assert problem.message("it").startswith("La cella rimanda al testo n. 100 dell'elenco dei testi del file, "
+                                            "che ne ha solo 5: il file è danneggiato")
+    assert "check this cell" in problem.message("en") and "which holds only 5" in problem.message("en")
+
+
+def test_the_command_line_names_the_cell_writes_nothing_and_shows_no_traceback(tmp_path):
+    path = _past_the_list(tmp_path, 5)
+    report = tmp_path / "controllo.xlsx"
+    done = subprocess.run([sys.executable, "-m", "toolkit", "check", str(path), "--report", str(report)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Clienti!B2: La cella rimanda al testo n. 6 dell'elenco dei testi del file, che ne ha solo 5" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not report.exists()

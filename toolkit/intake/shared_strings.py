@@ -1,0 +1,85 @@
+"""A cell naming a shared string the workbook does not hold: which sheet and which cell.
+
+An .xlsx keeps most texts once, in `xl/sharedStrings.xml`, and a text cell holds the index of
+its string there (`<c r="B2" t="s"><v>3</v></c>`). A file cut short or written by a program
+that lost count can name an index the list does not reach: python-calamine then gives up the
+sheet saying only "Cell string index not found in shared strings table", and the desk was told
+the whole file was damaged, to save it again, with no word of where. The list's strings are
+counted and the sheet's text cells read as a stream (the guard's chunks) to name the first cell
+past them; nothing is read unless calamine failed so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import UnusableInput, define
+from toolkit.intake.guard import ZIP_FAULTS, chunks, part_key, sheet_tabs
+
+SHARED_STRING_MISSING = define(
+    "file-shared-string-missing", "error",
+    it="La cella rimanda al testo n. {index} dell'elenco dei testi del file, che ne ha solo {count}: il file è "
+       "danneggiato, forse scritto a metà o da un programma che ha perso il conto, e non si può leggere. Aprilo in "
+       "Excel, che prova a ripararlo, controlla questa cella (e le altre del foglio) e salvalo di nuovo.",
+    en="The cell refers to text no. {index} of the file's list of texts, which holds only {count}: the file is "
+       "damaged, perhaps written halfway or by a program that lost count, and cannot be read. Open it in Excel, "
+       "which tries to repair it, check this cell (and the sheet's others) and save it again.")
+
+_CALAMINE_SAYS = "Cell string index not found in shared strings table"
+_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_TEXT_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^<>]*)>\s*<(?:[\w.-]+:)?v>\s*(\d{1,12})\s*<")
+_TYPE_S = re.compile(rb"""\bt\s*=\s*["']s["']""")
+_PLACE = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+_CHUNK = 2**20
+_CARRY = 64
+"""Bytes of a chunk's end kept to count an `<si>` its end cut."""
+
+
+def missing_shared_string(exc: Exception, sheet: str, source: bytes | Path) -> UnusableInput | None:
+    """The refusal naming `sheet` and the first cell of it whose shared string is past the list,
+    when that is why calamine gave up the sheet (`exc`); None for any other failure, or when the
+    package cannot be read so far or no such cell is found (the file is then told damaged as
+    before)."""
+    if _CALAMINE_SAYS not in str(exc):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            by_key = {part_key(name): name for name in zf.namelist()}
+            strings = by_key.get("xl/sharedstrings.xml")
+            part = next((p for p, name in sheet_tabs(zf).items() if name == sheet), None)
+            if part is None:
+                return None
+            count = _strings(zf, strings) if strings else 0
+            found = _first_past(zf, part, count)
+    except (*ZIP_FAULTS, KeyError, UnusableInput):
+        return None
+    if found is None:
+        return None
+    cell, index = found
+    return UnusableInput(SHARED_STRING_MISSING(Location(sheet, cell), index=index + 1, count=count))
+
+
+def _strings(zf: zipfile.ZipFile, part: str) -> int:
+    """How many strings (`<si>`) the shared strings part holds, read as a stream."""
+    count, carried = 0, b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carried + chunk
+            count += sum(1 for m in _STRING.finditer(text) if m.end() > len(carried))
+            carried = text[-_CARRY:]
+    return count
+
+
+def _first_past(zf: zipfile.ZipFile, part: str, count: int) -> tuple[str | None, int] | None:
+    """The first text cell of the sheet part naming a string at `count` or past it: its
+    reference (None when the cell has no `r`) and the 0-based index it names."""
+    for text in chunks(zf, part):
+        for attributes, index in _TEXT_CELL.findall(text):
+            if int(index) >= count and _TYPE_S.search(attributes):
+                place = _PLACE.search(attributes)
+                return (place[1].decode().upper() + place[2].decode() if place else None), int(index)
+    return None
