@@ -188,7 +188,8 @@ MAX_SHEETS = 200
 """Worksheet parts: a master workbook has about fifteen; each sheet read costs memory of its own."""
 
 MAX_SHEET_CELLS = 10_000_000
-"""Rows × columns from A1 to the farthest cell a sheet declares.
+"""Rows × columns from A1 to the farthest cell a sheet holds (its declared range is a hint,
+`_check_sheet_sizes`).
 
 Calamine builds each sheet as a dense grid of 32-byte cells, so a grid costs at most 320 MB
 here (a lone value in XFD1048576 would ask for 512 GiB). The L benchmark's largest sheet,
@@ -509,9 +510,9 @@ class _Package(zipfile.ZipFile):
     """A zip package whose parts, when the whole package is small, are decompressed once.
 
     The guard opens the same parts several times: the head of every XML part (for a DTD), the
-    content types and the workbook part (parsed), each sheet's head (its `<dimension>`) and
-    then its references. On an order form of a few KB each open through zipfile costs more
-    than reading the part, and the opens were most of the guard's time.
+    content types and the workbook part (parsed), each sheet's references. On an order form
+    of a few KB each open through zipfile costs more than reading the part, and the opens
+    were most of the guard's time.
 
     When the central directory declares at most `_SMALL_PACKAGE` bytes in all, zipped or not,
     a part is read whole at its first open, never past its declared sizes, and kept (`whole`);
