@@ -19,15 +19,16 @@ from sqlalchemy import select
 from toolkit.basics.files import TEMPORARY_NAME
 from toolkit.ledger import db, open_ledger, schema
 from toolkit.ledger.db import draw_numbers, reading, writing
+from toolkit.ledger.lock import Patience
 
 
 def url_of(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def next_invoice_number(url: str) -> int:
+def next_invoice_number(url: str, patience: Patience = Patience()) -> int:
     """Draw the next invoice number of 2026 in a write of its own, as an action would."""
-    ledger = open_ledger(url)
+    ledger = open_ledger(url, patience=patience)
     try:
         with writing(ledger) as conn:
             return draw_numbers(conn, [("FT", 2026)])[0]
@@ -116,7 +117,8 @@ def test_a_process_killed_while_creating_leaves_no_file_at_the_ledgers_name(tmp_
 
 def test_two_colleagues_creating_at_once_share_one_ledger(tmp_path, monkeypatch):
     """Both make their schema before either puts it in place: one gets the name, the other's
-    file is dropped and it writes into the winner's ledger."""
+    file is dropped and it writes into the winner's ledger. Only the winner says it created a
+    ledger: both said «Creato un nuovo registro», two new ledgers to a desk that sees two."""
     path = tmp_path / "ledger.sqlite"
     both_made = threading.Barrier(2, timeout=60)
     create = db._create
@@ -129,10 +131,11 @@ def test_two_colleagues_creating_at_once_share_one_ledger(tmp_path, monkeypatch)
     monkeypatch.setattr(db, "_create", in_step)
     drawn: list[int] = []
     failed: list[BaseException] = []
+    told: list[str] = []
 
     def colleague() -> None:
         try:
-            drawn.append(next_invoice_number(url_of(path)))
+            drawn.append(next_invoice_number(url_of(path), Patience(notify=lambda problem: told.append(problem.code))))
         except BaseException as exc:  # handed to the test's thread
             failed.append(exc)
 
@@ -142,7 +145,7 @@ def test_two_colleagues_creating_at_once_share_one_ledger(tmp_path, monkeypatch)
     for thread in threads:
         thread.join(timeout=120)
     assert not failed, failed
-    assert sorted(drawn) == [1, 2]
+    assert sorted(drawn) == [1, 2] and told == ["ledger-created"]
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
 
 

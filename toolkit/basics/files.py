@@ -128,11 +128,12 @@ def _read_only(path: Path) -> bool:
         return False
 
 
-@contextmanager
-def new_file_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it takes the name `target` in one
-    step, unless a file has that name by then: that file is kept as it is, untouched, and ours
-    is dropped. If the body raises, nothing has the name `target` on our account.
+def placed_new_file(target: Path, make: Callable[[Path], None]) -> bool:
+    """Make a file at a temporary path beside `target` (`make`), then give it the name `target`
+    in one step, unless a file has that name by then: that file is kept as it is, untouched, and
+    ours is dropped. Whether ours took the name: the one of two writers racing for it that
+    did made the file, and only it says so (both told the desk of a new ledger). If `make`
+    raises, nothing has the name `target` on our account.
 
     For a file that must never be seen half-made nor replace a colleague's made at the same
     moment (a new ledger): exactly one of two writers racing for the name gets it, and the
@@ -140,29 +141,32 @@ def new_file_path(target: Path) -> Iterator[Path]:
     sweep_stale(target.parent)
     tmp_path = temporary_file(target.parent, target.name, ".new")
     try:
-        yield tmp_path
-        _place_unless_taken(tmp_path, target)
+        make(tmp_path)
+        return _place_unless_taken(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
 
 
-def _place_unless_taken(made: Path, target: Path) -> None:
+def _place_unless_taken(made: Path, target: Path) -> bool:
     """Give `made` the name `target` too, unless a file has it: a hard link is made only where
     no file has the name, in one step, on every system. Where the folder takes no hard links (a
     FAT or exFAT stick, some network shares), a rename: on Windows it never replaces a file;
     elsewhere the name is looked at just before, so two writers both find it free only within
     the microseconds between the look and the rename, and the later file then replaces the
-    earlier: a loss only if a writer placed, opened and wrote its file in those microseconds."""
+    earlier: a loss only if a writer placed, opened and wrote its file in those microseconds.
+    Whether `made` took the name."""
     try:
         os.link(made, target)
     except FileExistsError:
-        return
+        return False
     except OSError:
-        if not os.path.lexists(target):
-            try:
-                os.rename(made, target)
-            except FileExistsError:
-                return
+        if os.path.lexists(target):
+            return False
+        try:
+            os.rename(made, target)
+        except FileExistsError:
+            return False
+    return True
 
 
 class Staged:

@@ -60,7 +60,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics import runtime
-from toolkit.basics.files import new_file_path
+from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
 from toolkit.ledger import copy_in, lock, move_values, reserved, schema, shipped_by_day, uninvoiced, unshipped
@@ -546,8 +546,8 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
     if ledger.is_sqlite:
         if ledger.file is not None and not ledger.file.exists():
             _refuse_beside_another(ledger, ledger.file)
-            _create_file(ledger.file)
-            _tell_created(ledger, ledger.file)
+            if _create_file(ledger.file):
+                _tell_created(ledger, ledger.file)
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
@@ -648,24 +648,28 @@ def _tell_created(ledger: Ledger, file: Path) -> None:
         ledger.patience.notify(LEDGER_CREATED(None, path=file))
 
 
-def _create_file(file: Path) -> None:
+def _create_file(file: Path) -> bool:
     """A new SQLite ledger at `file`, whole or not at all: SQLite makes a file as soon as it
     connects and writes the schema later, so a failure, a crash or a colleague's first write
     in between would leave at the ledger's name a file with nothing in it, which is refused
     (`LEDGER_EMPTY`). The schema is made in a file beside it that takes the name only once
-    complete, and never over a file a colleague put there meanwhile (then theirs is used).
+    complete, and never over a file a colleague put there meanwhile (then theirs is used, and
+    this returns False: the colleague created it, and says so).
     Its journal is kept in memory: a creation that fails leaves no journal file to sweep."""
-    with new_file_path(file) as made:
-        engine = _engine(sqlite_url(made), Holder(user(), "toolkit"))
-        try:
-            with engine.connect() as conn:
-                raw = conn.connection.driver_connection
-                assert raw is not None
-                raw.execute("PRAGMA journal_mode=MEMORY")
-                with conn.begin():
-                    _create(conn)
-        finally:
-            engine.dispose()
+    return placed_new_file(file, _with_schema)
+
+
+def _with_schema(made: Path) -> None:
+    engine = _engine(sqlite_url(made), Holder(user(), "toolkit"))
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA journal_mode=MEMORY")
+            with conn.begin():
+                _create(conn)
+    finally:
+        engine.dispose()
 
 
 @lru_cache(maxsize=1)
