@@ -345,3 +345,59 @@ def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceba
     else:
         assert said.err.strip() == ("toolkit: Interrotto prima di registrare: nel registro non è cambiato nulla, il "
                                     "comando si può ripetere.")
+
+
+INTERRUPTED_IMPORT = """
+import runpy, sys
+
+class Interrupting:
+    '''Ctrl+C pressed while `module` is first imported.'''
+    pressed = False
+
+    def find_spec(self, name, path=None, target=None):
+        if name == module and not Interrupting.pressed:
+            Interrupting.pressed = True
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+module, entry, sys.argv = sys.argv[1], sys.argv[2], ["toolkit", *sys.argv[3:]]
+if entry == "-m":
+    runpy.run_module("toolkit", run_name="__main__", alter_sys=True)
+else:
+    script, _, function = entry.partition(":")
+    getattr(__import__(script, fromlist=[function]), function)()
+"""
+
+
+def _console_script() -> str:
+    import tomllib
+
+    return tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]["toolkit"]
+
+
+@pytest.mark.parametrize("module", ["typer", "toolkit.cli.output"])
+@pytest.mark.parametrize("entry", ["-m", "console script"])
+@pytest.mark.parametrize("json", [False, True])
+def test_ctrl_c_while_the_command_line_itself_is_imported_says_nothing_was_stored(module, entry, json, tmp_path):
+    """Ctrl+C in the first quarter of a second, while `toolkit.cli.app` itself was imported
+    (typer, the problems' catalogue), before its `main` could answer: Python's traceback of
+    the import and exit 1. Through `python -m toolkit` and the installed `toolkit` alike it is
+    exit 130 with the usual line, in JSON with --json."""
+    import json as json_module
+    import os
+    import subprocess
+    import sys
+
+    argv = ["ship", "anagrafiche.xlsx", "--date", "2026-04-10", "--all", *(["--json"] if json else [])]
+    ran = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT, module,
+                          "-m" if entry == "-m" else _console_script(), *argv],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert ran.returncode == 130 and "Traceback" not in ran.stderr, ran.stderr
+    if json:
+        answer = json_module.loads(ran.stdout)
+        assert (answer["exit_code"], [p["code"] for p in answer["problems"]]) == (130, ["interrupted-nothing-stored"])
+    else:
+        assert ran.stderr.strip() == ("toolkit: Interrotto prima di registrare: nel registro non è cambiato nulla, il "
+                                      "comando si può ripetere.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -117,11 +117,16 @@ def main() -> None:
         runtime.configure()
         _register()
     except KeyboardInterrupt:
-        output.reset()
-        output.answer_in_json(sys.argv[1:])
-        sys.exit(_stopped(130, INTERRUPTED_UNSTORED(None)))
+        interrupted_at_start()
     output.reset()
     sys.exit(run(sys.argv[1:]))
+
+
+def interrupted_at_start() -> NoReturn:
+    """Ctrl+C before the command began (`main`, `toolkit.cli.start`): nothing stored, exit 130."""
+    output.reset()
+    output.answer_in_json(sys.argv[1:])
+    sys.exit(_stopped(130, INTERRUPTED_UNSTORED(None)))
 
 
 def run(args: list[str]) -> int:
