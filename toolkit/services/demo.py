@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
+WARNINGS_FILE = "avvisi.xlsx"
+"""Where the demo writes the warnings its month met, one row each: the terminal counts them."""
 """The first working day after April: when the month is closed and invoiced."""
 
 FOREIGN_LEDGER = define(
@@ -102,11 +104,29 @@ class Tally:
                 "con un errore non crea nessuno dei suoi ordini, e i conti qui sopra sono più bassi del dovuto." if it
                 else f"{count(len(self.errors), 'error', 'errors')} met, listed below: a day with an error creates none "
                 "of its orders, and the counts above are lower than they should be.")
+        lines += self.warning_lines(lang)
         if self.files:
             where = os.path.commonpath([p.resolve().parent for p in self.files])
             lines.append(("Risultati in: " if it else "Output in: ") + where)
         return lines
 
+
+    def warning_lines(self, lang: str) -> list[str]:
+        """How many warnings the month met, per kind (by its title, most first), and the file
+        that lists every one: nearly two hundred were met and none was said, and one line each
+        would bury the summary (a day's shipping holds dozens of orders for stock)."""
+        if not self.warnings:
+            return []
+        from collections import Counter
+
+        from toolkit.basics.problems import problem_type
+
+        kinds = Counter(p.code for p in self.warnings).most_common()
+        opened, closed = ("«", "»") if lang == "it" else ("“", "”")
+        each = ", ".join(f"{n} {opened}{problem_type(code).title(lang)}{closed}" for code, n in kinds)
+        if lang == "it":
+            return [f"{count(len(self.warnings), 'avviso', 'avvisi')} del mese ({each}): ognuno in {WARNINGS_FILE}."]
+        return [f"{count(len(self.warnings), 'warning', 'warnings')} in the month ({each}): each one in {WARNINGS_FILE}."]
 
     def rebate_lines(self, lang: str) -> list[str]:
         """Volume discounts and commissions: the credit notes issued, the agents' total."""
@@ -240,7 +260,21 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     tally.files += [schedule.file] if schedule.file is not None else []
     tally.files += demo_reports(master, ledger, out, lang)
     tally.files += derived_lists(master, out, lang)
+    tally.files += month_warnings(out, tally.warnings, lang)
     return tally
+
+
+def month_warnings(out: Path, warnings: list[Problem], lang: str) -> list[Path]:
+    """The month's warnings in `WARNINGS_FILE`, one row each as the data check lists its
+    problems; none, and an earlier run's file removed, when there were none (a rerun that
+    makes nothing new meets none, and the last run's list would read as its own)."""
+    from toolkit.services import check
+
+    target = out / WARNINGS_FILE
+    if not warnings:
+        target.unlink(missing_ok=True)
+        return []
+    return [check.write_report(target, warnings, out / "anagrafiche.xlsx", lang)]
 
 
 def month_copies(out: Path, lang: str) -> Path:
