@@ -909,3 +909,26 @@ def test_documents_issued_unprinted_are_named_in_words_agreeing_with_them(ddts, 
         invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day) for n in range(1, invoices + 1)])
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
+
+
+def test_the_line_of_documents_issued_unprinted_is_worded_in_the_catalogue_in_both_languages():
+    """The line was built from pieces of words in the code, the one message of `orders create`
+    outside the catalogue every other one is in (`define`): its four agreements are kinds of
+    it now, each with its Italian and English, and the line is theirs."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from toolkit.basics.problems import problem_type
+    from toolkit.services.orders import Created, issued_unprinted
+
+    day = date(2026, 4, 1)
+    created = SimpleNamespace(notes=[SimpleNamespace(is_ddt=True, number="DDT-2026-00001", day=day)],
+                              invoices=[SimpleNamespace(number="FT-2026-00001", invoice_date=day)])
+    kind = problem_type("issued-unprinted-documents")
+    assert kind.templates["it"].startswith("Emessi con gli ordini e non stampati (senza --out): {issued}. Stampali")
+    assert kind.templates["en"].startswith("Issued with the orders and not printed (no --out): {issued}. Print them")
+    for lang in ("it", "en"):
+        said = issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), lang)
+        assert said.startswith(kind.templates[lang].split("{issued}")[0])
+    assert {problem_type(f"issued-unprinted-{k}").templates["en"].split(" with: ")[0].rsplit(". ", 1)[1]
+            for k in ("ddt", "invoice", "invoices", "documents")} == {"Print it", "Print them"}

@@ -92,6 +92,50 @@ NOTHING_NEW_PRINTED = define(
        "creati si ristampano con: toolkit print ordini {workbook} --date {day} --out FILE.xlsx",
     en="No new order nor document issued: {path} and the files beside it were not written. The orders created "
        "already print again with: toolkit print orders {workbook} --date {day} --out FILE.xlsx")
+_UNPRINTED_TITLE = ("Documenti emessi con gli ordini e non stampati", "Documents issued with the orders and not printed")
+ISSUED_UNPRINTED = {
+    (True, True): define(
+        "issued-unprinted-invoice", "warning", title=_UNPRINTED_TITLE,
+        it="Emessa con gli ordini e non stampata (senza --out): {issued}. Stampala con: {commands}",
+        en="Issued with the orders and not printed (no --out): {issued}. Print it with: {commands}"),
+    (True, False): define(
+        "issued-unprinted-ddt", "warning", title=_UNPRINTED_TITLE,
+        it="Emesso con gli ordini e non stampato (senza --out): {issued}. Stampalo con: {commands}",
+        en="Issued with the orders and not printed (no --out): {issued}. Print it with: {commands}"),
+    (False, True): define(
+        "issued-unprinted-invoices", "warning", title=_UNPRINTED_TITLE,
+        it="Emesse con gli ordini e non stampate (senza --out): {issued}. Stampale con: {commands}",
+        en="Issued with the orders and not printed (no --out): {issued}. Print them with: {commands}"),
+    (False, False): define(
+        "issued-unprinted-documents", "warning", title=_UNPRINTED_TITLE,
+        it="Emessi con gli ordini e non stampati (senza --out): {issued}. Stampali con: {commands}",
+        en="Issued with the orders and not printed (no --out): {issued}. Print them with: {commands}"),
+}
+"""The line `orders create` without `--out` ends with when it issued documents at once (`issued_unprinted`), by
+(one document, invoices alone): in Italian the words agree with what was issued, *Emessa … Stampala* for one
+invoice, *Emessi … Stampali* for a DDT and an invoice."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAtOnce:
+    """The DDTs and invoices one `orders create` issued, as its line names them: how many of
+    each, and their first numbers (`first_numbers`)."""
+
+    ddts: tuple[str, ...]
+    invoices: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        """
+        >>> IssuedAtOnce(("DDT-1",), ("FT-1", "FT-2")).shown("it"), IssuedAtOnce((), ("FT-1",)).shown("en")
+        ('1 DDT (DDT-1) e 2 fatture (FT-1, FT-2)', '1 invoice (FT-1)')
+        """
+        ddt, invoice = (("DDT", "DDT"), ("fattura", "fatture")) if lang == "it" else (("DDT", "DDTs"),
+                                                                                     ("invoice", "invoices"))
+        named = [f"{count(len(numbers), *noun)} ({first_numbers(list(numbers))})"
+                 for numbers, noun in ((self.ddts, ddt), (self.invoices, invoice)) if numbers]
+        return (" e " if lang == "it" else " and ").join(named)
+
+
 MOVED_ALREADY_ORDERED = define(
     "moved-delivery-already-ordered", "warning",
     title=("Consegna spostata già ordinata", "Moved delivery already ordered"),
@@ -723,7 +767,7 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     at once (warehouse, POS, on-credit and prepay orders): they were recorded and never
     printed, and its summary counted only the orders, so a desk learnt of them from the next
     `ship --out`, as an operation perhaps interrupted. Names them, in words agreeing with them
-    (*Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
+    (`ISSUED_UNPRINTED`: *Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
     print --unprinted --date` commands that print them (and any other document of those days never
     printed, which is as well printed); empty when nothing was issued."""
     from toolkit.services.printing import quoted
@@ -740,25 +784,10 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
         return (f"toolkit print {kind} {quoted(str(workbook))} --unprinted {days} "
                 f"--out {quoted(str(workbook.with_name(file + '.xlsx')))}")
 
-    named_it, named_en = [], []
-    if ddts:
-        listed = first_numbers([n for n, _ in ddts])
-        named_it.append(f"{len(ddts)} DDT ({listed})")
-        named_en.append(f"{count(len(ddts), 'DDT', 'DDTs')} ({listed})")
-    if invoices:
-        listed = first_numbers([n for n, _ in invoices])
-        named_it.append(f"{count(len(invoices), 'fattura', 'fatture')} ({listed})")
-        named_en.append(f"{count(len(invoices), 'invoice', 'invoices')} ({listed})")
     commands = "; ".join(command(kind, file, found) for kind, file, found in kinds if found)
-    if lang == "it":
-        one, feminine = len(ddts) + len(invoices) == 1, not ddts
-        ending = ("a" if feminine else "o") if one else ("e" if feminine else "i")
-        pronoun = ("la" if feminine else "lo") if one else ("le" if feminine else "li")
-        return (f"Emess{ending} con gli ordini e non stampat{ending} (senza --out): {' e '.join(named_it)}. "
-                f"Stampa{pronoun} con: {commands}")
-    them = "it" if len(ddts) + len(invoices) == 1 else "them"
-    return (f"Issued with the orders and not printed (no --out): {' and '.join(named_en)}. Print {them} with: "
-            f"{commands}")
+    issued = IssuedAtOnce(tuple(n for n, _ in ddts), tuple(n for n, _ in invoices))
+    said = ISSUED_UNPRINTED[len(ddts) + len(invoices) == 1, not ddts](None, issued=issued, commands=commands)
+    return said.message(lang)
 
 
 def _printed_orders(ledger: Ledger, rows: Sequence[OrderRow]) -> list[Order]:
