@@ -590,3 +590,25 @@ def test_a_long_buyer_name_prints_whole_beside_the_destination_on_the_invoice_co
     assert {f"A{row}:C{row}", f"D{row}:H{row}"} <= merged
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.cell(row, 4).alignment.wrap_text
     assert sheet.row_dimensions[row].height >= 30
+
+
+def test_the_registers_due_amounts_are_grouped_in_thousands_as_its_money_cells(tmp_path, tricky):
+    """*Scadenze* showed `30/04/2026 4417,00` beside *Totale*'s `4.417,00 €` (`#,##0.00`): the
+    one figure of the row without its thousands dot. The sheet groups it as its money cells
+    do (the cell is text, an invoice may have several dues); the CSV, for imports, keeps
+    `4417,00`."""
+    master, run_id, invoices = tricky
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id)
+    register = openpyxl.load_workbook(book_path)["Registro"]
+    [heading] = [row for row in register.iter_rows() if any(c.value == "Scadenze" for c in row)]
+    names = [c.value for c in heading]
+    rows = {row[0].value: row for row in register.iter_rows(min_row=heading[0].row + 1) if row[0].value}
+    large = [x for x in invoices if any(abs(d.amount) >= 1000 for d in x.dues)]
+    assert large, "an invoice due for a thousand euro or more"
+    for invoice in large:
+        row = rows[invoice.number]
+        assert "#,##0.00" in row[names.index("Totale")].number_format
+        assert row[names.index("Scadenze")].value == "; ".join(
+            f"{d.due_date:%d/%m/%Y} {d.amount:,.2f}".translate(str.maketrans(",.", ".,")) for d in invoice.dues)
+    imported = csv_path.read_text(encoding="utf-8-sig")
+    assert all(f"{d.due_date:%d/%m/%Y} {d.amount:.2f}".replace(".", ",") in imported for x in large for d in x.dues)

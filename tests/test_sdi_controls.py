@@ -570,4 +570,5 @@ def _euro(text: str) -> D:
 
 
 def _italian(amount: D) -> str:
-    return f"{amount:.2f}".replace(".", ",")
+    """An amount as the register's *Scadenze* shows it: `1.197,31`."""
+    return f"{amount:,.2f}".translate(str.maketrans(",.", ".,"))

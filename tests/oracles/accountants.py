@@ -39,7 +39,7 @@ from toolkit.writers.accountants import (
     corrects_text,
     ddts_text,
     declared_stamp_duty,
-    dues_text,
+    dues_shown,
     kind_label,
     lines_parts,
     register_title,
@@ -90,7 +90,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         row += 1
         customer = customers.get(invoice.customer)
         wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
-                   (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
+                   (11, dues_shown(invoice, lang)), (12, vocab_label(invoice.payment_method, lang)),
                    (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, corrects_text(invoice) or None),
                    (17, xml_files.get(invoice.number or ""))]
         if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:

@@ -36,7 +36,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.money import cents
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.basics.wording import euro
+from toolkit.basics.wording import euro, number
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.build import of_goods
@@ -722,7 +722,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         row += 1
         customer = invoice.parties_in(book).buyer
         wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
-                   (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
+                   (11, dues_shown(invoice, lang)), (12, vocab_label(invoice.payment_method, lang)),
                    (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, corrects_text(invoice) or None),
                    (17, xml_files.get(invoice.number or ""))]
         if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:
@@ -974,7 +974,15 @@ def period_text(invoice: Invoice) -> str:
 
 
 def dues_text(invoice: Invoice) -> str:
+    """The dues as the register's CSV has them, for an import: `30/04/2026 1197,31`."""
     return "; ".join(f"{x.due_date:%d/%m/%Y} {_comma(x.amount)}" for x in invoice.dues)
+
+
+def dues_shown(invoice: Invoice, lang: str) -> str:
+    """The dues as the register's sheet shows them, each amount grouped in thousands as every
+    money cell beside it (`#,##0.00`): `30/04/2026 1.197,31`, where the import's `1197,31` was
+    the one figure of the row read otherwise. Text, as an invoice may have several dues."""
+    return "; ".join(f"{x.due_date:%d/%m/%Y} {number(x.amount, lang, 2)}" for x in invoice.dues)
 
 
 def ddts_text(invoice: Invoice, lang: str = "it") -> str:
