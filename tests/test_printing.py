@@ -657,6 +657,29 @@ def test_invoice_undo_without_out_finds_the_runs_files_and_writes_the_months_reg
     assert f"fatture-{old}.xlsx" in said and (folder / f"fatture-{old}.xlsx").exists()
 
 
+def test_invoice_undo_removes_the_files_print_run_wrote_of_the_run_too(capsys, tmp_path, desk):
+    """`print invoices --run R --out X` wrote the run's drafts where the desk chose, a file the
+    ledger did not note: `invoice undo` removed the run's own copies and left X, its invoices
+    numbered as the next run's documents will be, as if still valid. The ledger notes X as it
+    notes the run's folder, and the undo removes it with the rest; a file the desk saved since
+    under that name is not the toolkit's print and stays."""
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id = april_draft_run(capsys, folder, desk)
+    elsewhere = tmp_path / "da-controllare"
+    elsewhere.mkdir()
+    printed, replaced = elsewhere / "bozze.xlsx", elsewhere / "bozze-per-luca.xlsx"
+    for out in (printed, replaced):
+        code, said = cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", out, "--ledger", url)
+        assert code == 0 and out.exists(), said
+    replaced.write_bytes(b"the desk's own notes")
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert f"Tolto: {printed}" in said.splitlines() and not printed.exists()
+    assert replaced.read_bytes() == b"the desk's own notes"
+    assert [p.name for p in folder.iterdir() if run_id in p.name] == []
+
+
 def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):
     """`--credit-date` reaches the run: before the invoices' date it is refused, exit 2, nothing stored."""
     workbook, url = desk

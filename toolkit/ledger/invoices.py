@@ -981,6 +981,12 @@ RUN_FILES, MONTH_REGISTER = "invoice-run", "month-register"
 written in (`wrote_in`): the ledger keeps no column for it, and an undo finds them there."""
 
 
+RUN_PRINTS = "invoice-run-print"
+"""The event log's `document` for a file `toolkit print invoices --run` wrote of a run's invoices
+(`wrote_in` with the file itself): named by the desk, so the run's folder does not hold it, and
+an undo of the run removes it with the run's own copies (`written_in`)."""
+
+
 def wrote_in(conn: Connection, document: str, name: str, folder: Path | None) -> None:
     """Log that the files of `name` (a run's id, a month `2026-04`) were written in `folder`
     (None: a run that wrote none), so `invoice undo` without `--out` knows where to remove them

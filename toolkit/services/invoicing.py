@@ -84,6 +84,7 @@ from toolkit.ledger.deliveries import former_buyers
 from toolkit.ledger.invoices import (
     MONTH_REGISTER,
     RUN_FILES,
+    RUN_PRINTS,
     LatestRun,
     counter_last,
     delete_run,
@@ -1130,7 +1131,8 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     BOZZA) removed with it: left there, they showed numbers the next run gives to other
     documents, and a desk could hand out a draft for the wrong customer. They are looked for
     in `folder` and in every folder the ledger noted the run wrote in (`written_in`), so an
-    undo without `--out` finds them too; a run stored before the ledger noted it is told
+    undo without `--out` finds them too, with the files `print invoices --run` wrote of the run
+    wherever the desk put them (`RUN_PRINTS`); a run stored before the ledger noted it is told
     (`RUN_FILES_UNKNOWN`), naming the files that stay. The registers of the months the run is
     dated in, found in the same folders and where each was written, listed its drafts: they
     go too and, with `master`, are written again from the ledger (`export_month`).
@@ -1149,12 +1151,13 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     with reading(ledger) as conn:
         rows = run_documents(conn, run_id)
         noted = written_in(conn, RUN_FILES, run_id)
+        printed = written_in(conn, RUN_PRINTS, run_id) or []
         months = run_months(conn, run_id)
         registers_noted = {m: written_in(conn, MONTH_REGISTER, m) or [] for m in months}
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
         return (*undo(ledger, run_id, workbook), [])  # refused as it is: a final run's files are never touched
     folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
-    files = [path for f in folders for path in run_files(f, run_id)]
+    files = sorted({*(path for f in folders for path in run_files(f, run_id)), *_run_prints(printed)})
     registers = {(m, f): run_files(f, m) for m in months for f in _folders([*registers_noted[m], *folders])}
     registers = {k: v for k, v in registers.items() if v}
     for path in [*files, *(p for found in registers.values() for p in found)]:
@@ -1187,6 +1190,15 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
         names = ", ".join(output_names(run_id, "it", copies=True))
         problems.append(RUN_FILES_UNKNOWN(None, run_id=run_id, names=names))
     return count, problems, removed
+
+
+def _run_prints(printed: Iterable[Path]) -> list[Path]:
+    """The files `print invoices --run` wrote of the run (`RUN_PRINTS`) still there: a workbook
+    only while it is still the toolkit's printed invoices (the desk may have saved another file
+    under its name since), its PDFs as they are."""
+    from toolkit.basics.files import made_for
+
+    return [p for p in printed if p.is_file() and (p.suffix.lower() == ".pdf" or made_for(p) == "invoices")]
 
 
 def _folders(folders: Iterable[Path]) -> list[Path]:

@@ -477,6 +477,17 @@ def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
             mark_printed(conn, KINDS[kind], ids)
 
 
+def noted_for_undo(ledger: Ledger, run_id: str, files: Sequence[Path]) -> None:
+    """Note the files `print invoices --run` wrote of a run's invoices, as the run notes its own
+    copies' folder: `invoice undo` of a draft run removes them with those, where they stayed,
+    invoices with numbers the next run gives to other documents, as if still valid."""
+    from toolkit.ledger.invoices import RUN_PRINTS, wrote_in
+
+    with writing(ledger) as conn:
+        for path in files:
+            wrote_in(conn, RUN_PRINTS, run_id, path)
+
+
 def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Sequence[Document], out: Path,
                    lang: str) -> Path:
     """Print documents already stored: write them, then record the printing. A failure to write
@@ -582,4 +593,6 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
                             lambda path, one: write(kind, path, master, one, lang, cash, rested, copies),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
+    if kind == "invoices" and selection.run is not None:
+        noted_for_undo(ledger, selection.run, [written, *pdfs])
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))
