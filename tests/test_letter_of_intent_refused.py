@@ -408,6 +408,63 @@ def test_one_letter_of_two_buyers_is_warned_as_a_protocol_copied_at_the_second_r
     assert same == []
 
 
+def test_a_row_of_another_buyer_without_the_letters_date_is_told_once_at_its_protocol(ledger):
+    """C003, another buyer (P.IVA 09887760560), has C002's protocol and no date. It was told
+    twice: at its empty date to copy C002's date (which would cite C002's letter) and at its
+    protocol that the letter is another buyer's. One warning says it all, at the protocol (L4),
+    naming the missing date; invoicing's refusal no longer offers C002's date either."""
+    sheets = _shared(None)
+    sheets["Clienti"][2][2], sheets["Clienti"][-1][2] = "07643520567", "09887760560"
+    checked = check(minimal.workbook(sheets))
+    warned = [p for p in checked.problems if p.code.startswith("letter-of-intent")]
+    assert [(p.code, p.sheet, p.cell) for p in warned] == [("letter-of-intent-other-buyer", "Clienti", "L4")]
+    assert (f"La dichiarazione d'intento {PROTOCOL} del cliente C003 (P.IVA 09887760560, senza data) è anche del "
+            "cliente C002 (P.IVA 07643520567, C.F. RSSMRA80A01H501U, Clienti!L3), un altro acquirente") \
+        in warned[0].message()
+    assert "(P.IVA 09887760560, no date) is on the row of customer C002" in warned[0].message("en")
+    assert checked.master is not None
+    create(checked.master, ledger, APRIL_10, with_catch_up=False)
+    ship(checked.master, ledger, APRIL_10, all_open=True)
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [refused] = [p for p in result.problems if p.code == REFUSED]
+    assert (refused.sheet, refused.cell) == ("Clienti", "M4")
+    assert "C002" not in refused.message("en") and "15/01/2026" not in refused.message()
+
+
+def _third(sheets: dict, code: str, vat: str | None, tax_code: str | None) -> dict:
+    """`sheets` with one more *Clienti* row, `code`, of this partita IVA and codice fiscale, on C002's letter."""
+    row = list(sheets["Clienti"][-1])
+    row[0], row[1], row[2], row[3] = code, f"Cliente {code}", vat, tax_code
+    sheets["Clienti"].append(row)
+    return sheets
+
+
+def test_every_earlier_row_of_another_buyer_sharing_the_protocol_is_named():
+    """The check compared each row with the first giving the protocol alone. C002 gives a partita
+    IVA, C003 and C004 each a codice fiscale alone: each may be C002 (a sole trader's codice
+    fiscale is no match for his partita IVA), but C003 and C004 are surely two buyers, and
+    nothing was said; C004 is told of C003 now. Three buyers: the third row names both earlier."""
+    sheets = _shared(LETTER_DAY)
+    sheets["Clienti"][2][2], sheets["Clienti"][2][3] = "07643520567", None
+    sheets["Clienti"][-1][2], sheets["Clienti"][-1][3] = None, "BNCLGU75B02F205K"
+    _third(sheets, "C004", None, "VRDGPP70C03L219V")
+    warned = [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("letter-of-intent")]
+    assert [(p.code, p.sheet, p.cell) for p in warned] == [("letter-of-intent-other-buyer", "Clienti", "L5")]
+    assert ("del cliente C004 (C.F. VRDGPP70C03L219V) è anche del cliente C003 (C.F. BNCLGU75B02F205K, "
+            "Clienti!L4), un altro acquirente") in warned[0].message()
+
+    sheets = _shared(LETTER_DAY)
+    sheets["Clienti"][2][2], sheets["Clienti"][-1][2] = "07643520567", "09887760560"
+    _third(sheets, "C004", "01234560157", None)
+    warned = [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("letter-of-intent")]
+    assert [(p.code, p.cell) for p in warned] == [("letter-of-intent-other-buyer", "L4"),
+                                                  ("letter-of-intent-other-buyer", "L5")]
+    assert ("del cliente C004 (P.IVA 01234560157) è anche dei clienti C002 (P.IVA 07643520567, C.F. "
+            "RSSMRA80A01H501U, Clienti!L3) e C003 (P.IVA 09887760560, Clienti!L4), altri acquirenti") \
+        in warned[1].message()
+    assert "is on the row of customers C002 (" in warned[1].message("en") and "other buyers:" in warned[1].message("en")
+
+
 def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_was_written_since(ledger):
     """C002 had no letter when the run was drafted: its April invoice charges the coffee's VAT.
     Its row now says N3.5 with a letter dated 15 January, before the sales: made final, the

@@ -130,3 +130,11 @@ def id_code(number: str) -> str:
     """IdCodice: the number without its country prefix (`CHE` for a Swiss UID, `EL` for Greece)."""
     prefix = _prefix(number)
     return number[len(prefix):] if prefix else number
+
+
+def italian_digits(number: str) -> str | None:
+    """The 11 digits of a partita IVA however written (`IT 09876540155`); None for a foreign one.
+    The Partita IVA column keeps one as its digits alone, which are then all there is."""
+    if vat_country(number.strip().upper()) != "IT":
+        return None
+    return (number if number.isdigit() else "".join(filter(str.isdigit, number))) or None

@@ -16,11 +16,11 @@ invoices it. A debit note at N3.5 follows its invoice's letter; on an invoice th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from toolkit.basics import wording
+from toolkit.basics import vat_ids, wording
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
@@ -197,20 +197,60 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
                     len(orders), _shared(rows[code], dated)) for code, orders in sorted(found.items())]
 
 
-def dating_rows(customers: Iterable[Customer]) -> dict[str, Customer]:
-    """Each letter's protocol → the first *Clienti* row giving it with its date: the row whose date
-    another row sharing the protocol without one is told of, by the check and by invoicing alike."""
-    dated: dict[str, Customer] = {}
+def dating_rows(customers: Iterable[Customer]) -> dict[str, list[Customer]]:
+    """Each letter's protocol → the *Clienti* rows giving it with its date, in sheet order: those
+    whose date a row of the same buyer sharing the protocol without one is told of (`dated_for`),
+    by the check and by invoicing alike."""
+    dated: dict[str, list[Customer]] = {}
     for c in customers:
         if c.intent_protocol and c.intent_date is not None:
-            dated.setdefault(c.intent_protocol, c)
+            dated.setdefault(c.intent_protocol, []).append(c)
     return dated
 
 
-def _shared(row: Customer, dated: dict[str, Customer]) -> SharedDate | None:
-    """`SharedDate` of a row with its letter's protocol alone, when another row dates it."""
-    other = dated.get(row.intent_protocol or "") if row.intent_date is None else None
+def dated_for(row: Customer, dated: Mapping[str, Sequence[Customer]]) -> Customer | None:
+    """The first row dating `row`'s letter (`dating_rows`) that may be its buyer's, for a row with
+    the protocol alone: a row of another buyer (`other_buyer`) shares no letter, so its date is
+    none to copy."""
+    if row.intent_date is not None or not row.intent_protocol:
+        return None
+    return next((c for c in dated.get(row.intent_protocol, ()) if not other_buyer(c, row)), None)
+
+
+def _shared(row: Customer, dated: Mapping[str, Sequence[Customer]]) -> SharedDate | None:
+    """`SharedDate` of a row with its letter's protocol alone, when a row of its buyer dates it."""
+    other = dated_for(row, dated)
     return SharedDate(other.code, other.intent_protocol or "", other.intent_date) if other is not None else None
+
+
+def rows_apart(customers: Iterable[Customer]) -> set[int]:
+    """The rows (by `id`) sharing their letter's protocol with a row of another buyer
+    (`other_buyer`): the check tells them so, at the protocol, and no date to copy."""
+    rows: dict[str, list[Customer]] = {}
+    for c in customers:
+        if c.intent_protocol:
+            rows.setdefault(c.intent_protocol, []).append(c)
+    return {id(a) for group in rows.values() if len(group) > 1
+            for a in group if any(other_buyer(a, b) for b in group)}
+
+
+def buyer_ids(c: Customer) -> tuple[str, str]:
+    """Who the customer is to the tax office: its partita IVA (the digits of an Italian one) and
+    its codice fiscale, each "" when the row gives none."""
+    vat = (vat_ids.italian_digits(c.vat_number) or c.vat_number.strip().upper()) if c.vat_number else ""
+    return vat, c.tax_code.strip().upper() if c.tax_code else ""
+
+
+def other_buyer(a: Customer, b: Customer) -> bool:
+    """Whether two rows are surely two buyers: both give a partita IVA, or both a codice fiscale,
+    that differ, and neither names the other's (a company's codice fiscale is often its partita
+    IVA's digits). Rows of one buyer (a head office and its warehouse, each its own code) may
+    share its letter; a sole trader's codice fiscale is no match for his partita IVA, so a row
+    giving one and a row the other may be one buyer, and are not told."""
+    (vat_a, code_a), (vat_b, code_b) = buyer_ids(a), buyer_ids(b)
+    if ({vat_a, code_a} & {vat_b, code_b}) - {""}:
+        return False
+    return bool(vat_a and vat_b) or bool(code_a and code_b)
 
 
 def paid_first_refused(master: MasterData, found: Sequence[Uncited],

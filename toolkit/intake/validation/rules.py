@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache, partial
@@ -31,7 +32,7 @@ from toolkit.basics.vocab import (
     PriceType,
     ScheduleKind,
 )
-from toolkit.basics.wording import first_numbers
+from toolkit.basics.wording import Agreed, first_numbers
 from toolkit.core import payment_terms
 from toolkit.core.drafts import net_unit_price
 from toolkit.core.einvoice.build import UNIT, clip
@@ -46,7 +47,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
-from toolkit.core.letter_cited import dating_rows
+from toolkit.core.letter_cited import dated_for, dating_rows, other_buyer, rows_apart
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -335,16 +336,55 @@ INTENT_DATES_DIFFER = define(
 INTENT_OTHER_BUYER = define(
     "letter-of-intent-other-buyer", "warning",
     title=("Una dichiarazione d'intento di due acquirenti", "One letter of intent of two buyers"),
-    it="La dichiarazione d'intento {protocol} del cliente {code} ({ids}) è anche del cliente {other} ({other_ids}, "
-       "{cell}), un altro acquirente: una dichiarazione la emette un esportatore abituale al suo fornitore, con il "
-       "protocollo della ricevuta dell'Agenzia, e non è mai di due acquirenti. Le fatture di uno dei due citerebbero "
-       "la dichiarazione dell'altro, e le loro vendite senza IVA consumerebbero insieme un solo plafond. Copia in "
-       "ciascuna riga protocollo e data della dichiarazione che quel cliente ti ha mandato.",
-    en="Customer {code}'s letter of intent {protocol} ({ids}) is customer {other}'s too ({other_ids}, {cell}), "
-       "another buyer: a letter is issued by a habitual exporter to its supplier, with the protocol of the Agenzia's "
-       "receipt, and is never two buyers'. One of the two customers' invoices would cite the other's letter, and "
-       "their sales without VAT would use one ceiling together. Copy into each row the protocol and date of the "
-       "letter that customer sent you.")
+    it="La dichiarazione d'intento {protocol} del cliente {code} ({ids}) è anche {of_customers} {others}, {another}: "
+       "una dichiarazione la emette un esportatore abituale al suo fornitore, con il protocollo della ricevuta "
+       "dell'Agenzia, e non è mai di due acquirenti. Le fatture dell'uno citerebbero la dichiarazione dell'altro, e "
+       "le loro vendite senza IVA consumerebbero insieme un solo plafond. Copia in ciascuna riga protocollo e data "
+       "della dichiarazione che quel cliente ti ha mandato.",
+    en="Customer {code}'s letter of intent {protocol} ({ids}) is on the row of {of_customers} {others} too, "
+       "{another}: a letter is issued by a habitual exporter to its supplier, with the protocol of the Agenzia's "
+       "receipt, and is never two buyers'. One's invoices would cite the other's letter, and their sales without "
+       "VAT would use one ceiling together. Copy into each row the protocol and date of the letter that customer "
+       "sent you.")
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerRow:
+    """A *Clienti* row as `letter-of-intent-other-buyer` names it: its code, fiscal identity,
+    protocol's cell, and whether it lacks the letter's date (then no date warning of its own:
+    this one says it).
+
+    >>> BuyerRow("C002", "P.IVA 07643520567", "Clienti!L3", True).shown("it")
+    'C002 (P.IVA 07643520567, Clienti!L3, senza data)'
+    """
+
+    code: str | None
+    ids: str
+    cell: str | None
+    undated: bool
+
+    def shown(self, lang: str) -> str:
+        said = ", ".join(x for x in (self.ids, self.cell, ("no date" if lang == "en" else "senza data")
+                                                          if self.undated else None) if x)
+        return f"{self.code} ({said})" if self.code else said
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerRows:
+    """Every earlier row of another buyer sharing a protocol, all named.
+
+    >>> rows = BuyerRows((BuyerRow("C1", "P.IVA 1", "Clienti!L2", False), BuyerRow("C2", "C.F. X", "Clienti!L3", False)))
+    >>> rows.shown("it"), rows.shown("en")
+    ('C1 (P.IVA 1, Clienti!L2) e C2 (C.F. X, Clienti!L3)', 'C1 (P.IVA 1, Clienti!L2) and C2 (C.F. X, Clienti!L3)')
+    """
+
+    rows: tuple[BuyerRow, ...]
+
+    def shown(self, lang: str) -> str:
+        said = [row.shown(lang) for row in self.rows]
+        return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} {'and' if lang == 'en' else 'e'} {said[-1]}"
+
+
 NEGATIVE_STOCK = define(
     "stock-negative", "error",
     it="La giacenza {value} dell'articolo {item} è sotto zero: in magazzino non c'è una quantità negativa, e con "
@@ -752,19 +792,20 @@ def _owners(records: Sequence[Record]) -> dict[str, str | None]:
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     terms = cache(payment_terms.parse)
-    seller = _italian_vat(master.settings.vat_number)
+    seller = vat_ids.italian_digits(master.settings.vat_number)
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
-    named: dict[str, Customer] = {}
+    named: dict[str, list[Customer]] = defaultdict(list)
     dated = dating_rows(master.customers)
+    apart = rows_apart(master.customers)
     for c in master.customers:
         country = country_of[c.country]
         at_home = country == "IT"
         yield from _fiscal_id(c, layout, country, regime)
         yield from _nature_under_regime(c, layout, regime)
         if seller and c.vat_number and c.invoice_terms is not InvoiceTerms.DO_NOT_INVOICE \
-                and _italian_vat(c.vat_number) == seller:
+                and vat_ids.italian_digits(c.vat_number) == seller:
             yield CUSTOMER_IS_SELLER(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number)
         deferred: bool | None = None
         try:
@@ -793,18 +834,25 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
-        yield from _letter_of_intent(c, layout, dated)
-        first_named = named.setdefault(c.intent_protocol, c) if c.intent_protocol else c
-        if first_named is not c and _other_buyer(first_named, c):
+        yield from _letter_of_intent(c, layout, dated, id(c) in apart)
+        others = [e for e in named[c.intent_protocol] if other_buyer(e, c)] if c.intent_protocol else []
+        own = next((e for e in dated.get(c.intent_protocol or "", ()) if not other_buyer(e, c)), None)
+        if others:
             yield INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
-                                     ids=_buyer_named(c), other=first_named.code, other_ids=_buyer_named(first_named),
-                                     cell=_cell(layout, first_named, "intent_protocol"))
-        elif c.intent_protocol and c.intent_date is not None and dated[c.intent_protocol].intent_date != c.intent_date:
-            other = dated[c.intent_protocol]
+                                     ids=BuyerRow(None, _buyer_named(c), None, c.intent_date is None),
+                                     others=BuyerRows(tuple(BuyerRow(e.code, _buyer_named(e), _cell(layout, e, "intent_protocol"),
+                                                                     e.intent_date is None) for e in others)),
+                                     of_customers=Agreed(len(others), ("del cliente", "dei clienti"),
+                                                         ("customer", "customers")),
+                                     another=Agreed(len(others), ("un altro acquirente", "altri acquirenti"),
+                                                    ("another buyer", "other buyers")))
+        elif c.intent_date is not None and own is not None and own.intent_date != c.intent_date:
             yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
-                                      other=other.code, day=c.intent_date, other_day=other.intent_date,
-                                      cell=_cell(layout, other, "intent_date"))
-        if c.intent_protocol and c.intent_amount is not None and not _other_buyer(first_named, c):
+                                      other=own.code, day=c.intent_date, other_day=own.intent_date,
+                                      cell=_cell(layout, own, "intent_date"))
+        if c.intent_protocol:
+            named[c.intent_protocol].append(c)
+        if c.intent_protocol and c.intent_amount is not None and not others:
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
                 yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
@@ -820,37 +868,10 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
 _SDI_CODE_SHAPE = re.compile(r"[A-Za-z0-9]{6,7}")
 
 
-def _italian_vat(number: str) -> str | None:
-    """The 11 digits of a partita IVA however written (`IT 09876540155`); None for a foreign one.
-    The Partita IVA column keeps one as its digits alone, which are then all there is."""
-    if vat_ids.vat_country(number.strip().upper()) != "IT":
-        return None
-    return (number if number.isdigit() else "".join(filter(str.isdigit, number))) or None
-
-
 INTENT_PROTOCOL_SHAPE = r"\d{17}[-/]\d{6}"
 """The protocol the Agenzia gives a letter of intent: 17 digits, then the progressive's 6,
 separated by a dash or a slash, both of which the Agenzia's instructions for RiferimentoTesto
 allow (`08060120341234567-000001`)."""
-
-
-def _buyer_ids(c: Customer) -> tuple[str, str]:
-    """Who the customer is to the tax office: its partita IVA (the digits of an Italian one) and
-    its codice fiscale, each "" when the row gives none."""
-    vat = (_italian_vat(c.vat_number) or c.vat_number.strip().upper()) if c.vat_number else ""
-    return vat, c.tax_code.strip().upper() if c.tax_code else ""
-
-
-def _other_buyer(a: Customer, b: Customer) -> bool:
-    """Whether two rows are surely two buyers: both give a partita IVA, or both a codice fiscale,
-    that differ, and neither names the other's (a company's codice fiscale is often its partita
-    IVA's digits). Rows of one buyer (a head office and its warehouse, each its own code) may
-    share its letter; a sole trader's codice fiscale is no match for his partita IVA, so a row
-    giving one and a row the other may be one buyer, and are not told."""
-    (vat_a, code_a), (vat_b, code_b) = _buyer_ids(a), _buyer_ids(b)
-    if ({vat_a, code_a} & {vat_b, code_b}) - {""}:
-        return False
-    return bool(vat_a and vat_b) or bool(code_a and code_b)
 
 
 def _buyer_named(c: Customer) -> str:
@@ -858,17 +879,21 @@ def _buyer_named(c: Customer) -> str:
     return ", ".join(f"{label} {value}" for label, value in (("P.IVA", c.vat_number), ("C.F.", c.tax_code)) if value)
 
 
-def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Customer]) -> Iterator[Problem]:
+def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Sequence[Customer]], apart: bool
+                      ) -> Iterator[Problem]:
     """A customer buying without VAT on a letter of intent (N3.5): its invoices must cite the
     letter's protocol and date (art. 1 c. 1 lett. c DL 746/83), which SDI does not check and the
-    Agenzia matches against the letters it received. A row without the date of a letter another
-    row dates (`dated`: the first row dating each protocol) is told that row's date and cell:
-    two customers of one buyer sharing its letter."""
+    Agenzia matches against the letters it received. A row without the date of a letter a row of
+    its buyer dates (`dated_for`) is told that row's date and cell: two customers of one buyer
+    sharing its letter. A row sharing its protocol with another buyer's (`apart`) is told so by
+    `letter-of-intent-other-buyer`, which names the rows without the date: the protocol is the
+    cell to correct, and a date copied from the other buyer's row would cite its letter."""
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if c.intent_protocol and not re.fullmatch(INTENT_PROTOCOL_SHAPE, c.intent_protocol):
         yield BAD_INTENT_PROTOCOL(_at(layout, c, "intent_protocol"), value=c.intent_protocol)
-    elif (nature == LETTER_OF_INTENT and c.intent_protocol and c.intent_date is None
-          and (other := dated.get(c.intent_protocol)) is not None):
+    elif nature == LETTER_OF_INTENT and c.intent_protocol and c.intent_date is None and apart:
+        pass
+    elif nature == LETTER_OF_INTENT and (other := dated_for(c, dated)) is not None:
         where = "intent_date" if "intent_date" in layout.columns.get(c.source.sheet, {}) else "intent_protocol"
         yield INTENT_SHARED_WITHOUT_DATE(_at(layout, c, where), code=c.code, protocol=c.intent_protocol,
                                          other=other.code, day=other.intent_date,
