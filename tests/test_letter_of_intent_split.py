@@ -148,6 +148,29 @@ def test_a_return_of_both_parts_and_more_is_credited_on_one_note_a_line_at_each_
     _sent(books, ledger, note, tmp_path)
 
 
+def test_a_return_s_note_of_a_ledger_before_schema_29_gives_the_letter_back_what_it_credited_n3_5(ledger):
+    """A ledger of schema 28 kept no `returned_lines`: its return notes cite the invoices they
+    corrected (April's, base 55.50 €) and say no more. The letter counted their N3.5 lines as
+    nothing, so a note the register shows crediting 37 € N3.5 of April's letter goods left the
+    letter 74 € used; opened and migrated, it is given back as far as the cited invoice's base and
+    N3.5 net go (37 €, as a note of today's ledger records it), and the same ledger with the
+    citation gone (a note of goods no invoice sold) gives nothing back."""
+    books = _returning(3)
+    _may_note(books, ledger)
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+        schema.returned_lines.drop(conn)
+        conn.execute(update(schema.schema_version).values(version=28))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.returned_lines.c.id)).all() == []
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00") - D("37.00")}
+    with writing(ledger) as conn:
+        conn.execute(schema.invoice_citations.delete())
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
+
+
 def _sent(books, ledger, note, tmp_path) -> None:
     """The note's e-invoice: valid by the official schema and SDI's controls, a line at each rate
     or nature, a summary for each, the letter cited on the N3.5 line as April's invoice cited it."""

@@ -9,8 +9,11 @@ line it takes back (`credits`). A return's line, which cites no invoice line, gi
 letter of each invoice line it takes goods back from, by the amount taken back of it (`Taken`),
 whatever its note cites: the letter's use is restored by the notes correcting the operations
 it covered, so goods no invoice under the letter sold (never invoiced, or sold before the
-ledger) give nothing back, though credited N3.5 as the customer buys. The ledger reads the
-lines (`toolkit.ledger.letters`); the rule is here.
+ledger) give nothing back, though credited N3.5 as the customer buys. A return's note stored
+before the ledger kept what it took back line by line (schema 29) says only which invoices it
+corrected and how much of each (`invoice_citations.base`): its N3.5 lines give back to the
+letters of those invoices, as far as each cited invoice's base and N3.5 net go (`Corrected`).
+The ledger reads the lines (`toolkit.ledger.letters`); the rule is here.
 """
 
 from __future__ import annotations
@@ -47,17 +50,52 @@ class Taken:
     amount: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    """An invoice a return's note of before schema 29 cites (none of its lines recorded what it
+    took back): its letter, what the note took back of it (`invoice_citations.base`, every rate),
+    and the invoice's N3.5 net, the most of it the letter covered."""
+
+    letter: str | None
+    base: Decimal
+    within: Decimal
+
+
+def given_back_unrecorded(credited: Decimal, corrected: Sequence[Corrected]) -> dict[str, Decimal]:
+    """Protocol → what (negative) the N3.5 lines of a return's note of before schema 29, netting
+    `credited` (negative), give back to the letters of the invoices it cites (`corrected`, latest
+    first, as returns take goods back): to each as far as the note's base on it and its N3.5 net,
+    never more than the note credited N3.5. The register counts the note's N3.5 lines; the letter
+    counts those that corrected its invoices, which the citations tell.
+
+    >>> from decimal import Decimal as D
+    >>> given_back_unrecorded(D(-37), [Corrected("A", D("55.50"), D(74))])
+    {'A': Decimal('-37')}
+    >>> given_back_unrecorded(D(-50), [Corrected("A", D(20), D(74)), Corrected(None, D(10), D(0)), Corrected("B", D(40), D(15))])
+    {'A': Decimal('-20'), 'B': Decimal('-15')}
+    """
+    left, found = -credited, dict[str, Decimal]()
+    for c in corrected:
+        part = min(left, c.base, c.within)
+        if c.letter and part > 0:
+            found[c.letter] = found.get(c.letter, Decimal(0)) - part
+            left -= part
+    return found
+
+
 def traced(lines: Iterable[LetterLine]) -> list[LetterLine]:
     """The lines whose letter is that of the invoice lines they take back: those of a note of several letters."""
     return [x for x in lines if x.protocol is None and x.several]
 
 
 def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
-                 sold: Mapping[int, str | None] | None = None) -> dict[str, Decimal]:
+                 sold: Mapping[int, str | None] | None = None,
+                 unrecorded: Iterable[tuple[Decimal, Sequence[Corrected]]] = ()) -> dict[str, Decimal]:
     """Protocol → the net of `lines` using it, invoices less credit notes: each line its
     document's letter, a `traced` line the letter of the invoice line it credits, a return's
     line that of each invoice line it took goods back from (`taken`), nothing for the rest of
-    it; `sold` is the letter of the invoice lines they cite that are not among `lines`.
+    it; `sold` is the letter of the invoice lines they cite that are not among `lines`;
+    `unrecorded`, the return's notes of before schema 29 (`given_back_unrecorded`).
 
     >>> from decimal import Decimal as D
     >>> sold = [LetterLine(1, D(100), None, "A"), LetterLine(2, D(50), None, "B")]
@@ -81,4 +119,7 @@ def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
         protocol = letter.get(t.invoice_line) if t.credit_line in returns else None
         if protocol:
             used[protocol] += t.amount
+    for credited, corrected in unrecorded:
+        for protocol, amount in given_back_unrecorded(credited, corrected).items():
+            used[protocol] += amount
     return dict(used)

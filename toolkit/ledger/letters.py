@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT, OpenGoods
 from toolkit.core.invoicing import InvoiceKind
-from toolkit.core.letter_use import LetterLine, Taken, traced
+from toolkit.core.letter_use import Corrected, LetterLine, Taken, traced
 from toolkit.core.letter_use import letters_used as core_letters_used
 from toolkit.core.lines import line_amount
 from toolkit.ledger import parties, schema
@@ -36,7 +36,7 @@ def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Deci
     returned = and_(i.kind == InvoiceKind.CREDIT_NOTE.value, il.credits_line_id.is_(None),
                     il.order_line_id.is_not(None))
     rows = [row for chunk in in_batches(sorted(customers))
-            for row in conn.execute(select(il.id, il.amount, il.credits_line_id, i.parties_id,
+            for row in conn.execute(select(il.id, il.invoice_id, il.amount, il.credits_line_id, i.parties_id,
                                            returned.label("returned"))
                                     .join(schema.invoices, i.id == il.invoice_id)
                                     .where(i.customer.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
@@ -57,7 +57,45 @@ def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Deci
              for row in conn.execute(select(il.id, i.parties_id).join(schema.invoices, i.id == il.invoice_id)
                                      .where(il.id.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
     cited = _letters_cited(conn, {pid for _, pid in found})
-    return core_letters_used(lines, taken, {line_id: cited.get(pid, (None, False))[0] for line_id, pid in found})
+    recorded = {t.credit_line for t in taken}
+    credited: dict[int, Decimal] = {}
+    for row in rows:
+        if row.returned and row.id not in recorded:
+            credited[row.invoice_id] = credited.get(row.invoice_id, Decimal(0)) + row.amount
+    return core_letters_used(lines, taken, {line_id: cited.get(pid, (None, False))[0] for line_id, pid in found},
+                             _unrecorded(conn, credited))
+
+
+def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[Decimal, list[Corrected]]]:
+    """Of the return's notes netting `credited` on their N3.5 lines no `returned_lines` row
+    cites, those of before schema 29, which recorded none for any line and cite invoices: what
+    each credited N3.5, with the invoices it cites, latest first (`letter_use.Corrected`). A
+    later note recording nothing took back nothing of an invoice (goods never invoiced, sold
+    before the ledger) and cites none. One read of the notes' rows, of their citations and of the
+    invoices cited."""
+    if not credited:
+        return []
+    c = schema.invoice_citations.c
+    recording = {row.credit_note_id for chunk in in_batches(sorted(credited))
+                 for row in conn.execute(select(r.credit_note_id).where(r.credit_note_id.in_(chunk)).distinct())}
+    notes = sorted(set(credited) - recording)
+    citations = [row for chunk in in_batches(notes)
+                 for row in conn.execute(select(c.credit_note_id, c.invoice_id, c.base, i.invoice_date, i.parties_id)
+                                         .join(schema.invoices, i.id == c.invoice_id)
+                                         .where(c.credit_note_id.in_(chunk)))]
+    if not citations:
+        return []
+    invoice_ids = sorted({row.invoice_id for row in citations})
+    within = dict(row for chunk in in_batches(invoice_ids)
+                  for row in conn.execute(select(il.invoice_id, func.sum(il.amount))
+                                          .where(il.invoice_id.in_(chunk), il.vat_nature == LETTER_OF_INTENT)
+                                          .group_by(il.invoice_id)))
+    letter = _letters_cited(conn, {row.parties_id for row in citations if row.parties_id is not None})
+    by_note: dict[int, list[Corrected]] = {}
+    for row in sorted(citations, key=lambda x: (x.invoice_date, x.invoice_id), reverse=True):
+        by_note.setdefault(row.credit_note_id, []).append(
+            Corrected(letter.get(row.parties_id, (None, False))[0], row.base, within.get(row.invoice_id) or Decimal(0)))
+    return [(credited[note], by_note[note]) for note in notes if note in by_note]
 
 
 def _letters_cited(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, bool]]:
