@@ -464,3 +464,49 @@ def test_a_month_past_one_invoice_s_lines_keeps_a_split_line_on_one_invoice_each
         data = files[x.number]
         data = data.read_bytes() if hasattr(data, "read_bytes") else data
         assert schema_errors(data) == [] and breaches(data, date(2026, 5, 4)) == [], x.number
+
+
+def test_a_return_s_note_split_past_one_document_s_lines_keeps_both_sides_of_a_line_on_one_note(
+        ledger, monkeypatch, tmp_path):
+    """May's return gives back 3 kg of coffee (sold 2 kg N3.5 and 1 kg at 22 % in April, across
+    the letter) and a litre of milk no invoice sold, on notes of two lines at most
+    (`LINES_PER_INVOICE` made small, as for the invoices above). The plan cut the return's two
+    lines as one note; the matching then credited the coffee on two lines, one per side of the
+    ceiling, and the note went out with three, past what a document takes (9,999 lines in
+    FatturaPA). The note is cut as an invoice is: the coffee's two sides on one note, the milk on
+    the next, numbered one after the other, each citing what it takes back, the letter given its
+    37 € back, each e-invoice valid."""
+    from fatturapa_reading import schema_errors
+    from sdi_controls import breaches
+
+    from toolkit.core import invoicing
+    from toolkit.services.einvoice import export
+
+    s = _sheets(90)
+    _returning(3, s)
+    s["Righe modello"].append(["T030", "A002", 1, None, None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    monkeypatch.setattr(invoicing, "LINES_PER_INVOICE", 2)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    notes = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [[(line.line_no, line.item, line.vat_nature) for line in x.lines] for x in notes] == [
+        [(1, "A001", "N3.5"), (2, "A001", None)], [(1, "A002", "N3.5")]]
+    serials = [int(x.number.rsplit("-", 1)[1]) for x in notes]
+    assert serials == [serials[0], serials[0] + 1]
+    assert [[(c.number, c.base) for c in x.cites] for x in notes] == [[(april.number, D("55.50"))], []]
+    r, il = schema.returned_lines.c, schema.invoice_lines.c
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("37.00")}
+        assert sorted((row.credit_note_id, row.line_no) for row in conn.execute(
+            select(r.credit_note_id, il.line_no).join(schema.invoice_lines, il.id == r.credit_line_id))) == [
+            (notes[0].id, 1), (notes[0].id, 1), (notes[0].id, 2)]
+    files = export(books, ledger, out=tmp_path / "xml", month=MAY).files
+    for x in notes:
+        data = files[x.number]
+        data = data.read_bytes() if hasattr(data, "read_bytes") else data
+        assert schema_errors(data) == [] and breaches(data, date(2026, 6, 3)) == [], x.number

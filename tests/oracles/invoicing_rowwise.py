@@ -279,7 +279,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     corrects is a ledger lookup after planning, not the planning this oracle redoes row by row;
     so is the price a return is credited at (`ReturnsMatched.priced`)."""
     matched = matched_returns(conn, invoices)
-    invoices = matched.priced()
+    placed = matched.placed()
+    invoices = list(placed.invoices)
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -307,7 +308,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
-    returned = cite_returns(conn, matched, ids, shown)
+    returned = cite_returns(conn, matched, placed, ids, shown)
     log_events(conn, [
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
                   f"run {run_id}; {x.customer}; total {x.total}")

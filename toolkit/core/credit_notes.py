@@ -38,11 +38,13 @@ credit more taxable than the invoice has (`discount_problems`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 
 from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
@@ -52,7 +54,7 @@ from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
-from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
+from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine, in_invoices
 from toolkit.core.lines import line_amount, priced_from
 from toolkit.core.vat import RateKey, VatLine, rate_key, rate_text, totals, vat_summary
 from toolkit.model.parties import Parties
@@ -1238,6 +1240,23 @@ def a_return(x: Invoice) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Placed:
+    """The documents a matching issues (`ReturnsMatched.placed`), in the plan's order: `at`, the
+    place among them of each planned invoice (of its first part, a note cut in several); and
+    for each of the matching's `taken`, the document and line number that credit it."""
+
+    invoices: tuple[Invoice, ...]
+    at: tuple[int, ...]
+    credited: tuple[tuple[int, int], ...]
+
+
+def credited_line(line: InvoiceLine) -> tuple[int, int | None] | None:
+    """The return line a note's line credits (its order line and DDT line): the two sides of one
+    across a letter's ceiling share it; a line of no order line is its own."""
+    return (line.order_line_id, line.delivery_line_id) if line.order_line_id is not None else None
+
+
+@dataclass(frozen=True, slots=True)
 class ReturnsMatched:
     """What the returns' credit notes among invoices issued together (`invoices`, as planned)
     take back of the invoice lines that sold their goods (`take_back`): the ledger's lines
@@ -1262,11 +1281,37 @@ class ReturnsMatched:
 
     def priced(self) -> list[Invoice]:
         """The invoices, their returns' credit notes credited at most at the price of the invoice
-        lines they take their goods back from (`repriced`)."""
+        lines they take their goods back from (`repriced`), a note made too long cut (`placed`)."""
+        return list(self.placed().invoices)
+
+    def placed(self) -> Placed:
+        """The documents to issue (`Placed`): the invoices priced (`repriced`), a return's note
+        that its lines crediting both sides of a letter's ceiling (`sides`) made longer than a
+        document takes cut in several as an invoice is (`invoicing.in_invoices`, the two sides
+        of a return line kept on one), and where each planned invoice and each part taken back
+        went among them. The plan cut the note before the ledger told which lines would split."""
         if not self.taken:
-            return list(self.invoices)
+            return Placed(self.invoices, tuple(range(len(self.invoices))), ())
         priced = dict(zip(self.notes, repriced([self.invoices[n] for n in self.notes], self.taken)))
-        return [priced.get(n, x) for n, x in enumerate(self.invoices)]
+        out: list[Invoice] = []
+        at: list[int] = []
+        ends: dict[int, list[int]] = {}
+        for n, planned in enumerate(self.invoices):
+            x = priced.get(n, planned)
+            at.append(len(out))
+            parts = in_invoices(x.lines, credited_line) if n in priced else [x.lines]
+            if len(parts) == 1:
+                out.append(x)
+                continue
+            ends[n] = list(accumulate(len(part) for part in parts))
+            out += [_with_lines(x, tuple(replace(line, line_no=k) for k, line in enumerate(part, start=1)))
+                    for part in parts]
+        credited = []
+        for t, line_no in zip(self.taken, self.credit_lines()):
+            n = self.notes[t.note]
+            j = bisect_left(ends[n], line_no) if n in ends else 0
+            credited.append((at[n] + j, line_no - (ends[n][j - 1] if j else 0)))
+        return Placed(tuple(out), tuple(at), tuple(credited))
 
     def credit_lines(self) -> list[int]:
         """For each of `taken`, the number of its note's line, as priced, that credits it

@@ -39,7 +39,7 @@ year, and the ledger refuses a run that would break it):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -1010,30 +1010,44 @@ invoice) can pass it: issued whole, the invoice could never be sent to SDI."""
 
 
 def invoice_parts(goods: Sequence[tuple[Shipment, BillableGoods]]) -> list[Sequence[tuple[Shipment, BillableGoods]]]:
-    """The lines of one invoice as the invoices they make: one, or past `LINES_PER_INVOICE`
-    several, each of whole lines in the invoice's own order (DDT date, DDT, order, line), each
-    with its own number, totals, stamp duty and dues. The two parts of a line split at a letter
-    of intent's ceiling (`intent_ceiling.split_at`, next to each other) are one line of its DDT:
-    an invoice whose last place would take the part within ends a line early, and both go on the
-    next, so a DDT line is never invoiced half on one invoice and half on another."""
+    """The lines of one invoice as the invoices they make (`in_invoices`): one, or past
+    `LINES_PER_INVOICE` several, each of whole lines in the invoice's own order (DDT date, DDT,
+    order, line), each with its own number, totals, stamp duty and dues. The two parts of a line
+    split at a letter of intent's ceiling (`intent_ceiling.split_at`, next to each other) cite one
+    order line and DDT line (none when invoiced at the order), and stay on one invoice."""
     if len(goods) <= LINES_PER_INVOICE:
         return [goods]
-    ordered = sorted(goods, key=line_order)
-    parts: list[Sequence[tuple[Shipment, BillableGoods]]] = []
+    return in_invoices(sorted(goods, key=line_order), lambda g: g[1][8:10])
+
+
+Line = TypeVar("Line")
+
+
+def in_invoices(lines: Sequence[Line], line_of: Callable[[Line], object]) -> list[Sequence[Line]]:
+    """A document's lines, in its order, as the documents they make: one, or past
+    `LINES_PER_INVOICE` several, in that order. Two lines next to each other of one `line_of`
+    (not None) are the two parts of one line, split at a letter of intent's ceiling (an invoice's)
+    or crediting both sides of it (a return's note, `credit_notes.sides`): a document whose last
+    place would take the first ends a line early, and both open the next, so a DDT line is never
+    invoiced or credited half on one document and half on another. The one rule for invoices
+    (`invoice_parts`) and for a return's note the matching made longer (`credit_notes.Placed`).
+
+    >>> lines = range(LINES_PER_INVOICE + 1)
+    >>> [len(x) for x in in_invoices(lines, lambda n: None)], [len(x) for x in in_invoices(lines, lambda n: (n + 1) // 2)]
+    ([9998, 1], [9997, 2])
+    """
+    if len(lines) <= LINES_PER_INVOICE:
+        return [lines]
+    parts: list[Sequence[Line]] = []
     start = 0
-    while start < len(ordered):
-        end = min(start + LINES_PER_INVOICE, len(ordered))
-        if end < len(ordered) and end - 1 > start and _parts_of_one(ordered[end - 1][1], ordered[end][1]):
+    while start < len(lines):
+        end = min(start + LINES_PER_INVOICE, len(lines))
+        if end < len(lines) and end - 1 > start and (key := line_of(lines[end - 1])) is not None \
+                and key == line_of(lines[end]):
             end -= 1
-        parts.append(ordered[start:end])
+        parts.append(lines[start:end])
         start = end
     return parts
-
-
-def _parts_of_one(line: BillableGoods, after: BillableGoods) -> bool:
-    """Whether two lines next to each other are the two parts of one line split at a letter's
-    ceiling: the same order line and DDT line (none when invoiced at the order)."""
-    return line[8:10] == after[8:10]
 
 
 def terms_of(customer: Customer, method: PaymentMethod) -> str:

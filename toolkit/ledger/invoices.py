@@ -39,7 +39,7 @@ from sqlalchemy import (
 from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.credit_notes import MixedSplit, ReturnsMatched, TakenBack, a_return, as_corrected, returns_matched
+from toolkit.core.credit_notes import MixedSplit, Placed, ReturnsMatched, TakenBack, a_return, as_corrected, returns_matched
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import (
     Billable,
@@ -427,17 +427,19 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     Final ones take what their lines cover out of the kept figures still to ship and to invoice
     (`uninvoiced.invoiced`). A return's credit note is stored credited at most at the prices of
     the invoices it takes its goods back from, and citing them (`cite_returns`), as `returns`
-    matched them: the caller's run did, in this transaction, whose write lock keeps another
+    matched them (one the matching made longer than a document takes, stored as the notes it is
+    cut in, `ReturnsMatched.placed`): the caller's run did, in this transaction, whose write lock keeps another
     writer from changing what it read; without it, they are matched here (`matched_returns`)."""
     matched = returns if returns is not None else matched_returns(conn, invoices)
     if not matched.made_for(invoices):
         raise ValueError("the returns were matched for other invoices than those stored")
-    invoices = matched.priced()
+    placed = matched.placed()
+    invoices = list(placed.invoices)
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
     book = party_book(master)
-    issued = _as_corrected(conn, invoices, [x.parties_in(book) for x in invoices], matched)
+    issued = _as_corrected(conn, invoices, [x.parties_in(book) for x in invoices], matched, placed)
     parties_ids = parties.keep(conn, issued)
     ids = insert_numbered(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
@@ -460,7 +462,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
-    returned = cite_returns(conn, matched, ids, shown)
+    returned = cite_returns(conn, matched, placed, ids, shown)
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
@@ -468,8 +470,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
-def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Parties], matched: ReturnsMatched
-                  ) -> list[Parties]:
+def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Parties], matched: ReturnsMatched,
+                  placed: Placed) -> list[Parties]:
     """The parties each document prints (`issued`, today's), a credit note's buyer bearing split
     payment, CIG and CUP as the invoices it corrects kept them (`as_corrected`): those it cites
     and those its returns take their goods back from (`matched`; an invoice of the same run
@@ -481,12 +483,12 @@ def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Pa
     for n, x in enumerate(invoices):
         if x.kind is InvoiceKind.CREDIT_NOTE or (x.debit_note and x.parties is None):
             corrected[n].update((c.id, (c.number, None)) for c in x.cites if c.id)
-    for t in matched.taken:
-        where = corrected[matched.notes[t.note]]
+    for t, (note, _) in zip(matched.taken, placed.credited):
+        where = corrected[note]
         if t.sold.invoice_id is not None:
             where[t.sold.invoice_id] = (t.sold.number, None)
         else:
-            where[-1 - t.sold.place] = ("—", t.sold.place)
+            where[-1 - t.sold.place] = ("—", placed.at[t.sold.place])
     if not any(corrected.values()):
         return issued
     wanted = sorted({k for found in corrected.values() for k in found if k >= 0})
@@ -515,7 +517,7 @@ def matched_returns(conn: Connection, invoices: Sequence[Invoice]) -> ReturnsMat
     return returns_matched(invoices, sold_for(conn, [x for x in invoices if a_return(x)], None))
 
 
-def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], shown: Sequence[str]
+def cite_returns(conn: Connection, matched: ReturnsMatched, placed: Placed, ids: Sequence[int], shown: Sequence[str]
                  ) -> dict[int, tuple[CitedInvoice, ...]]:
     """Each return's credit note takes its goods back from the invoice lines that sold them, as
     far as the ledger can tell: a return order does not say which delivery its goods come from,
@@ -524,7 +526,7 @@ def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], 
     left of it (`matched`, stored as `ids` numbered `shown`: an invoice of the run takes its id
     and number from them). What it takes back of each line is recorded
     (`schema.returned_lines`), by the note's line that credits it (a return line split on both
-    sides of a letter of intent's ceiling is two, `ReturnsMatched.credit_lines`), and the note
+    sides of a letter of intent's ceiling is two, on the note of `placed` holding them), and the note
     cites those invoices, the base of each what it takes back of them: its print, its e-invoice
     and the ledger say the same. A return of goods no invoice sold cites none. `ProblemsFound`
     (the caller's transaction rolls back) when a return gives back more than is left of the
@@ -533,19 +535,20 @@ def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], 
         raise ProblemsFound([x.problem for x in matched.over])
     if not matched.taken:
         return {}
-    note_ids = [ids[n] for n in matched.notes]
-    run_lines = {ids[t.sold.place] for t in matched.taken if t.sold.invoice_id is None}
+    planned_ids, planned_shown = [ids[n] for n in placed.at], [shown[n] for n in placed.at]
+    note_ids = [ids[n] for n, _ in placed.credited]
+    run_lines = {planned_ids[t.sold.place] for t in matched.taken if t.sold.invoice_id is None}
     line_ids = {(r.invoice_id, r.line_no): r.id
-                for chunk in in_batches(sorted({note_ids[t.note] for t in matched.taken} | run_lines))
+                for chunk in in_batches(sorted({*note_ids, *run_lines}))
                 for r in conn.execute(select(il.invoice_id, il.line_no, il.id).where(il.invoice_id.in_(chunk)))}
-    sold = [_sold_as_stored(t, ids, shown, line_ids) for t in matched.taken]
+    sold = [_sold_as_stored(t, planned_ids, planned_shown, line_ids) for t in matched.taken]
     insert_rows(conn, schema.returned_lines, [
-        dict(credit_note_id=note_ids[t.note], credit_line_id=line_ids[(note_ids[t.note], line_no)],
+        dict(credit_note_id=note_id, credit_line_id=line_ids[(note_id, line_no)],
              invoice_line_id=line_id, quantity=t.quantity, amount=t.amount)
-        for t, (_, _, line_id), line_no in zip(matched.taken, sold, matched.credit_lines())])
+        for t, (_, _, line_id), note_id, (_, line_no) in zip(matched.taken, sold, note_ids, placed.credited)])
     bases: dict[int, dict[tuple[date, str, int], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for t, (invoice_id, number, _) in zip(matched.taken, sold):
-        bases[note_ids[t.note]][(t.sold.day, number, invoice_id)] -= t.amount
+    for t, (invoice_id, number, _), note_id in zip(matched.taken, sold, note_ids):
+        bases[note_id][(t.sold.day, number, invoice_id)] -= t.amount
     found = {note_id: tuple(CitedInvoice(invoice_id, number, day, base)
                             for (day, number, invoice_id), base in sorted(cited.items()))
              for note_id, cited in bases.items()}
