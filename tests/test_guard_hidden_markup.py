@@ -63,3 +63,41 @@ def test_hidden_markup_is_cut_the_same_wherever_the_pieces_end(seed):
     pieces = [xml[a:b] for a, b in zip([0, *cuts], [*cuts, len(xml)], strict=True)]
     assert b"".join(guard._unhidden(pieces)) == b"".join(guard._unhidden([xml]))
     assert b"".join(guard._unhidden([b"a<!--<row>-->b<![CDATA[<c>]]>c<?p </sheetData>?>d<!-- open"])) == b"abcd"
+
+
+@pytest.mark.parametrize("chunk", [3, 7, 64, 2**20])
+@pytest.mark.parametrize("opening", ["<!--", "<![CDATA[", "<?"])
+@pytest.mark.parametrize("tag", ['<c r="A2" x="{}"><v>2</v></c>', "<c r='A2' x='{}'/>", '<c r="A2"/></row x="{}"><row r="3">'])
+def test_an_opening_in_a_quoted_value_hides_nothing(tmp_path, monkeypatch, chunk, opening, tag):
+    """quick-xml reads a tag to its first `>` outside quotes, so an `<!--` in an attribute's value
+    opens no comment (calamine reads C40 after it, shown); hiding from there hid the far row."""
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    row = '<row r="2">' + tag.format(opening) + "</row>"
+    near = clienti(tmp_path, FIRST + row + '<row r="40"><c r="C40"><v>3</v></c></row>')
+    assert CalamineWorkbook.from_path(str(near)).get_sheet_by_index(0).to_python()[39] == ["", "", 3.0]
+    problem = refusal(clienti(tmp_path, FIRST + row + FAR_ROW))
+    assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")
+
+
+@pytest.mark.parametrize("chunk", [3, 7, 64, 2**20])
+def test_a_comment_in_a_doctype_hides_nothing(tmp_path, monkeypatch, chunk):
+    """quick-xml reads a DOCTYPE to its own end, so an `<!--` in one opens no comment: calamine
+    reads C40 after the DOCTYPE's end, before the `-->`. Past the head the guard reads for a DTD."""
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    doctype = f"<!-- {'x' * 5000} --><!DOCTYPE a <!-- > >"
+    near = clienti(tmp_path, FIRST + doctype + '<row r="40"><c r="C40"><v>3</v></c></row> -->')
+    assert CalamineWorkbook.from_path(str(near)).get_sheet_by_index(0).to_python()[39] == ["", "", 3.0]
+    assert refusal(clienti(tmp_path, FIRST + doctype + FAR_ROW + " -->")).code == "file-sheet-too-large"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_quoted_values_are_read_the_same_wherever_the_pieces_end(seed):
+    rng = random.Random(seed)
+    parts = ['<c r="A1" x="', "<row a='", '"', "'", ">", "<!--", "-->", "<?", "?>", "<![CDATA[", "]]>", "<", "!",
+             "D", "text", "</row>", "/>"]
+    xml = "".join(rng.choice(parts) for _ in range(80)).encode()
+    cuts = sorted(rng.sample(range(1, len(xml)), 15))
+    pieces = [xml[a:b] for a, b in zip([0, *cuts], [*cuts, len(xml)], strict=True)]
+    assert b"".join(guard._unhidden(pieces)) == b"".join(guard._unhidden([xml]))
+    assert b"".join(guard._unhidden([b"<c x='<!--'>a<!-- b -->c</c y=\"<?\">d<?p?>e"])) == (
+        b"<c x='<!--'>ac</c y=\"<?\">de")

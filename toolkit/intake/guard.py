@@ -977,7 +977,14 @@ _groups = operator.methodcaller("groups", b"")
 
 _HIDDEN_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 """What hides markup from calamine's XML reader (quick-xml), each to its end: a comment, a
-CDATA section, a processing instruction."""
+CDATA section, a processing instruction, each opened where markup may start (`_VISIBLE`)."""
+_VISIBLE = re.compile(rb"""[^<]*+(?:<[^!?"'>][^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"'>]*+)*+>[^<]*+)*+""")
+"""Text and whole tags up to what may open a hidden section: quick-xml reads a tag, start or end,
+to its first `>` outside quotes, so an `<!--` in an attribute's value (`<c r="A1" x="<!--">`)
+opens no comment. Unrolled, twice as fast as the plain alternation (0.08 s for 20 MB)."""
+_IN_TAG = re.compile(rb"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+""")
+"""The rest of a tag a piece's end cut, up to its `>` or a quoted value the piece's end cuts."""
+_TEXT, _TAG = b"", b">"
 
 
 def _unhidden(pieces: Iterable[bytes]) -> Iterator[bytes]:
@@ -985,43 +992,56 @@ def _unhidden(pieces: Iterable[bytes]) -> Iterator[bytes]:
     processing instructions, whose text calamine reads as no row and no cell: a row written in
     a comment (`<!-- <row r="1048576"> … -->`) or in an inline string's CDATA refused a sheet of
     two rows, and an `</sheetData>` in one stopped the count where calamine reads on, so a cell
-    in XFD1048576 after `<!-- </sheetData> -->` passed the guard. An opening or closing cut by
-    a piece's end is held for the next piece (at most 8 bytes), so the pieces may be of any size.
-    Where each opening is next is kept and searched again only once passed, so a piece of many
-    comments is read once, not once a comment."""
-    until, held = b"", b""
+    in XFD1048576 after `<!-- </sheetData> -->` passed the guard. Only an opening where quick-xml
+    reads markup hides: one inside a tag's quoted value (`<c x="<!--">`, not XML, which quick-xml
+    reads) hid every row after it, a cell in XFD1048576 among them. After any other `<!` (a
+    DOCTYPE, which quick-xml reads to its own end) nothing more is hidden. What a piece's end cuts,
+    an opening or a closing (held for the next piece, at most 8 bytes), a tag or a quoted value
+    (the state carried), reads as if whole, so the pieces may be of any size."""
+    state, held, plain = _TEXT, b"", False
     for piece in pieces:
-        text, held, kept, at = held + piece if held else piece, b"", [], 0
-        ahead = dict.fromkeys(_HIDDEN_UNTIL, -1)
-        while True:
-            if until:
-                end = text.find(until, at)
-                if end < 0:
-                    held = text[max(at, len(text) - len(until) + 1):]
+        text, held = held + piece if held else piece, b""
+        if plain:
+            yield text
+            continue
+        kept, at, size = [], 0, len(text)
+        while at < size:
+            if state == _TEXT:
+                end = _VISIBLE.match(text, at).end()  # type: ignore[union-attr]
+                kept.append(text[at:end])
+                if end == size:
                     break
-                at, until = end + len(until), b""
-            for opening, start in ahead.items():
-                if start < at:
-                    found = text.find(opening, at)
-                    ahead[opening] = found if found >= 0 else len(text)
-            start, opening = min((start, opening) for opening, start in ahead.items())
-            if start == len(text):
-                held = _opening_cut(text, at)
-                kept.append(text[at:len(text) - len(held)] if at or held else text)
-                break
-            kept.append(text[at:start])
-            at, until = start + len(opening), _HIDDEN_UNTIL[opening]
+                opening = next((o for o in _HIDDEN_UNTIL if text.startswith(o, end)), None)
+                if opening is not None:
+                    at, state = end + len(opening), _HIDDEN_UNTIL[opening]
+                elif any(len(o) > size - end and o.startswith(text[end:]) for o in _HIDDEN_UNTIL):
+                    held = text[end:]
+                    break
+                elif text.startswith(b"<!", end):
+                    plain = True
+                    kept.append(text[end:])
+                    break
+                else:  # a tag the piece's end cuts
+                    kept.append(b"<")
+                    at, state = end + 1, _TAG
+            elif state == _TAG:
+                end = _IN_TAG.match(text, at).end()  # type: ignore[union-attr]
+                kept.append(text[at:end + 1])
+                if end == size:
+                    break
+                at, state = end + 1, _TEXT if text[end] == ord(">") else text[end:end + 1]
+            elif state in (b'"', b"'"):
+                end = text.find(state, at)
+                end = size - 1 if end < 0 else end
+                kept.append(text[at:end + 1])
+                at, state = end + 1, _TAG if text[end:end + 1] == state else state
+            else:
+                end = text.find(state, at)
+                if end < 0:
+                    held = text[max(at, size - len(state) + 1):]
+                    break
+                at, state = end + len(state), _TEXT
         yield kept[0] if len(kept) == 1 else b"".join(kept)
-
-
-def _opening_cut(text: bytes, at: int) -> bytes:
-    """The end of `text` past `at` that may begin an opening of `_HIDDEN_UNTIL` the next piece
-    completes."""
-    for size in range(min(8, len(text) - at), 0, -1):
-        tail = text[-size:]
-        if any(len(opening) > size and opening.startswith(tail) for opening in _HIDDEN_UNTIL):
-            return tail
-    return b""
 
 
 def _fresh(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None) -> Iterator[bytes]:
