@@ -131,3 +131,20 @@ def test_notes_beside_clienti_lacking_its_fido_are_only_warned_of_amounts_refuse
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [
         ("AE1", "unread-heading-limit-lifted", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("heading, value", [("Cod. gestionale", 1000), ("Anno acquisizione", 2019)])
+def test_a_column_of_figures_beside_clienti_without_letters_of_intent_is_only_warned_of(sample_sheets, heading,
+                                                                                         value):
+    """Most desks keep no letters of intent, so their *Clienti* has neither the letter's protocol
+    nor its amount: the amount missing lifts no ceiling there, and a column of ERP codes or years
+    beside it stopped every run as a renamed letter amount. A warning, as before; a renamed
+    *Fido* over the same figures still stops it (`test_notes_beside_clienti_…`)."""
+    name, sheets = sample_sheets
+    letters = [j for j, h in enumerate(sheets["Clienti"][0]) if "intento" in str(h)]
+    sheets["Clienti"] = [[v for j, v in enumerate(r) if j not in letters] for r in sheets["Clienti"]]
+    for i, row in enumerate(sheets["Clienti"]):
+        row.append(heading if i == 0 else value + i)
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [("AC1", "unread-heading", Severity.WARNING)]
+    assert result.master is not None

@@ -59,14 +59,16 @@ class ColumnHeading:
     narrows: bool = False
     """An optional column whose empty cell means *any* (customer, item, agent, day): it narrows
     where its row applies, so a sheet without it has every row apply wider than written."""
-    lifts: bool = False
+    lifts: bool | str = False
     """An optional column of amounts whose empty cell means *no limit* (a customer's credit
-    limit, its letter of intent's ceiling): a sheet without it lifts every row's limit."""
+    limit, its letter of intent's ceiling): a sheet without it lifts every row's limit. Or the
+    key of the column whose rows alone the limit binds: a letter's amount ceils only a row with
+    its protocol, so a sheet without letters lifts nothing by lacking it."""
 
 
 def column(it: str, en: str, meaning: str, example: str, *, default: Any = dataclasses.MISSING,
            aliases: tuple[str, ...] = (), refers: str | None = None, short: tuple[str, ...] = (),
-           narrows: bool = False, lifts: bool = False) -> Any:
+           narrows: bool = False, lifts: bool | str = False) -> Any:
     """A record field that is a column of its sheet."""
     heading = ColumnHeading(it, en, meaning, example, aliases, refers, short, narrows, lifts)
     return dataclasses.field(default=default, metadata={"heading": heading})

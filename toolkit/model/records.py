@@ -434,7 +434,7 @@ class Customer(Record):
         "Importo dichiarazione d'intento", "Letter of intent amount",
         "The amount the letter declares the customer will buy without VAT from us (its *plafond*): invoices citing "
         "the letter stay N3.5 up to it, and what goes beyond is invoiced with VAT at each item's rate; empty: no "
-        "ceiling is kept", "50000", default=None, lifts=True)
+        "ceiling is kept", "50000", default=None, lifts="intent_protocol")
     excluded_months: Months | None = column(
         "Mesi esclusi", "Excluded months",
         "Months no due date may fall in (*mesi esclusi*: shops in August, schools, December): `ago,dic` or "

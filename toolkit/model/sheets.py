@@ -49,7 +49,7 @@ class Column:
     """Short headings, read only where no other heading names the column (`named_columns`)."""
     narrows: bool = False
     """Its empty cell means *any*: a sheet without the column has its rows apply wider (`ColumnHeading.narrows`)."""
-    lifts: bool = False
+    lifts: bool | str = False
     """Its empty cell means *no limit*: a sheet without the column lifts its rows' limits (`ColumnHeading.lifts`)."""
     empty: Any = None
     """What an empty cell gives: the field's default (None for a required column)."""

@@ -11,7 +11,8 @@ that column's would be: a credit limit headed `Fido (€)` shipped to every cust
 owed, a letter's amount headed otherwise invoiced without VAT past the letter's ceiling. A
 column of notes there cannot be that column, and *Clienti*, whose optional columns no desk
 fills all, nearly always lacks one of them; so, as where an empty cell means a default, a
-warning. The heading is named at
+warning. A letter's amount lifts only a letter's ceiling: on a sheet without the letters'
+protocol, as most desks' *Clienti*, a column of codes or years beside it stopped every run. The heading is named at
 its cell, with the optional columns the sheet lacks and the way out. A heading over no data, or
 past an empty column after the table, or on a sheet with every optional column, stays silent:
 that is the notes column the format promises to ignore.
@@ -85,7 +86,7 @@ def unread_headings(tables: Mapping[str, Table], workbook: str) -> Iterator[Prob
         said = {"missing": Named(missing), "missing_are": Agreed(len(missing), *_OPTIONAL),
                 "one_of": Agreed(len(missing), *_ONE_OF)}
         row = table.raw.first_row + table.header_index
-        lifting = tuple(c for c in missing if c.lifts)
+        lifting = tuple(c for c in missing if c.lifts is True or c.lifts in table.columns)
         for j, heading in _unread(table):
             where = Location(table.name, address(row, table.raw.first_col + j), workbook)
             if narrowing:
