@@ -126,6 +126,7 @@ def test_notes_beside_clienti_lacking_its_fido_are_only_warned_of_amounts_refuse
     assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
     assert result.master is not None
 
+    sheets["Clienti"][0][-1] = "Limite di credito"
     for row in sheets["Clienti"][1:]:
         row[-1] = 2500 if row[-1] != "" else ""
     result, found = _found(name, sheets, "Clienti")
@@ -147,4 +148,21 @@ def test_a_column_of_figures_beside_clienti_without_letters_of_intent_is_only_wa
         row.append(heading if i == 0 else value + i)
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [("AC1", "unread-heading", Severity.WARNING)]
+    assert result.master is not None
+
+
+@pytest.mark.parametrize("heading, value", [
+    ("Telefono", "011 555 1234"), ("Telefono", "0115551234"), ("Cod. gestionale", 1000), ("Sconto %", 5)])
+def test_figures_of_another_kind_beside_clienti_without_its_fido_are_only_warned_of(sample_sheets, heading, value):
+    """A desk that keeps no credit limits has no *Fido*; its phone numbers beside the customers
+    (`011 555 1234` reads as an amount), ERP codes or discounts are no credit limit renamed, and
+    stopped every run as one. Their headings share no word with *Fido* or *Credit limit*: a
+    warning, as before."""
+    name, sheets = sample_sheets
+    j = sheets["Clienti"][0].index("Fido")
+    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
+    for i, row in enumerate(sheets["Clienti"]):
+        row.append(heading if i == 0 else value)
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
     assert result.master is not None

@@ -5,14 +5,15 @@ renamed (`Articolo` headed `CIG`, or `Articolo (codice)`) is an extra column too
 then simply lacks it: every cell of it reads empty. Where an empty cell means *any*
 (`Column.narrows`: a rule's customer, group, item, category, agent, dates, minimum quantity),
 each row applies wider than written (R002's special price for C008 on A001 priced everything
-C008 orders), so the run stops. Where it means *no limit* (`Column.lifts`: a customer's *Fido*,
-its letter of intent's amount) the run stops too when the heading's cells are all amounts, as
-that column's would be: a credit limit headed `Fido (€)` shipped to every customer whatever it
-owed, a letter's amount headed otherwise invoiced without VAT past the letter's ceiling. A
-column of notes there cannot be that column, and *Clienti*, whose optional columns no desk
-fills all, nearly always lacks one of them; so, as where an empty cell means a default, a
-warning. A letter's amount lifts only a letter's ceiling: on a sheet without the letters'
-protocol, as most desks' *Clienti*, a column of codes or years beside it stopped every run. The heading is named at
+C008 orders), so the run stops. Where it means *no limit* (`Column.lifts`: a customer's
+*Fido*, its letter of intent's amount) the run stops too when the heading shares a word with
+that column's (`_may_be`) and its cells are all amounts, as that column's would be: a credit
+limit headed `Fido (€)` shipped to every customer whatever it owed, a letter's amount headed
+otherwise invoiced without VAT past the letter's ceiling. A column of notes there cannot be
+that column, nor one of phone numbers, ERP codes or discounts headed so, and *Clienti*, whose
+optional columns no desk fills all, nearly always lacks one of them; so, as where an empty
+cell means a default, a warning. A letter's amount lifts only a letter's ceiling: on a sheet
+without the letters' protocol, as most desks' *Clienti*, it lifts nothing. The heading is named at
 its cell, with the optional columns the sheet lacks and the way out. A heading over no data, or
 past an empty column after the table, or on a sheet with every optional column, stays silent:
 that is the notes column the format promises to ignore.
@@ -20,6 +21,7 @@ that is the notes column the format promises to ignore.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +93,8 @@ def unread_headings(tables: Mapping[str, Table], workbook: str) -> Iterator[Prob
             where = Location(table.name, address(row, table.raw.first_col + j), workbook)
             if narrowing:
                 yield UNREAD_HEADING_RULE_WIDER(where, heading=heading, narrowing=Named(narrowing), **said)
-            elif lifted := tuple(c for c in lifting if _all_read_as(c, table.raw.rows[table.header_index + 1:], j)):
+            elif lifted := tuple(c for c in lifting if _may_be(c, heading)
+                                 and _all_read_as(c, table.raw.rows[table.header_index + 1:], j)):
                 yield UNREAD_HEADING_LIMIT_LIFTED(where, heading=heading, lifted=Named(lifted), **said)
             else:
                 yield UNREAD_HEADING(where, heading=heading, **said)
@@ -134,6 +137,24 @@ def _all_read_as(column: Column, rows: Sequence[Sequence[Any]], j: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _may_be(column: Column, heading: Any) -> bool:
+    """Whether `heading` shares a word with `column`'s headings or the terms its meaning gives in
+    italics (`Fido (€)`, `Limite fido`, `Plafond`), a word taken for another that begins it
+    (`limite`, `limit`). Amounts alone do not tell a credit limit renamed from what a desk keeps
+    beside a *Clienti* with no limits: its phone numbers (`011 555 1234` reads as an amount), ERP
+    codes, discounts, each of which stopped every run."""
+    said = _words(heading) if isinstance(heading, str) else []
+    named = _words(" ".join((*column.names(), *column.short, *re.findall(r"\*([^*]+)\*", column.meaning))))
+    return any(h.startswith(n) or n.startswith(h) for h in said for n in named)
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _words(text: str) -> list[str]:
+    return [normalize(w) for w in _WORD.findall(text)]
 
 
 def _names_a_column(spec: Sheet, heading: Any) -> bool:
