@@ -747,11 +747,34 @@ def test_a_far_cell_cut_by_a_chunk_end_is_still_found(tmp_path, monkeypatch, chu
 
 
 def test_no_far_reference_means_the_sheet_fits():
-    """The first pass looks for columns from AA and rows from 300,000: below both a sheet holds
-    at most Z × 299,999 cells, which the limit must cover."""
-    from toolkit.intake.guard import MAX_SHEET_CELLS
+    """The first pass looks for columns from AI and rows from 290,000: below both a sheet holds
+    at most AH × 289,999 cells, which the limit must cover."""
+    from toolkit.intake.guard import MAX_SHEET_CELLS, NEAR_BOX
 
-    assert 26 * 299_999 <= MAX_SHEET_CELLS
+    assert NEAR_BOX == (34, 289_999) and NEAR_BOX[0] * NEAR_BOX[1] <= MAX_SHEET_CELLS
+
+
+def test_the_formats_widest_sheet_is_inflated_once(tmp_path, monkeypatch):
+    """Clienti filled to its last column (AE) holds no far reference: the guard inflates its part
+    once, to clear it and show it to the error marks' search, and does not read it a second time
+    turning every reference into numbers (at L 0.17 s of CPU holding the interpreter)."""
+    from toolkit.intake import guard
+    from toolkit.model.sheets import SHEETS
+
+    widest = max(len(s.columns) for s in SHEETS if not s.key_value)
+    assert widest <= guard.NEAR_BOX[0]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Clienti"
+    for row in range(1, 60):
+        sheet.append([f"C{row:04d}" if column == 0 else row * column for column in range(widest)])
+    book.save(tmp_path / "wide.xlsx")
+    inflated: list[str] = []
+    chunks = guard._chunks
+    monkeypatch.setattr(guard, "_chunks", lambda zf, part: (inflated.append(part), chunks(zf, part))[1])
+    with zipfile.ZipFile(tmp_path / "wide.xlsx") as zf:
+        guard.check_sheet_part(zf, tmp_path / "wide.xlsx", "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+    assert inflated == ["xl/worksheets/sheet1.xml"]
 
 
 @pytest.mark.parametrize("chunk", [5, 40, 2**20])

@@ -127,7 +127,9 @@ def test_the_far_search_reads_bytes_beyond_ascii_as_bytes_patterns_do(seed):
 
 
 @pytest.mark.parametrize("reference", [b"A1", b"Z299999", b"AA1", b"XFD1048576", b"A300000", b"299999", b"300000",
-                                       b"1000000", b"A0999999", b"$A$1", b"ab", b"abc1", b"abcd1", b"a1234567"])
+                                       b"1000000", b"A0999999", b"$A$1", b"ab", b"abc1", b"abcd1", b"a1234567",
+                                       b"AE10001", b"AH289999", b"ah1", b"AI1", b"ai1", b"BA1", b"Aa1", b"A290000",
+                                       b"AH290000", b"289999", b"290000", b"AB1234567"])
 @pytest.mark.parametrize("spelling", [b'<c r="{}"', b"<c r='{}'", b'<c r ="{}"', b'<c r= "{}"', b'<c r\t=\n"{}"'])
 def test_the_far_search_on_references(reference, spelling):
     text = spelling.replace(b"{}", reference)

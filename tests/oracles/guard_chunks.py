@@ -21,6 +21,8 @@ def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             carried = text[max(0, end - guard._TAIL):end] + (b" " if end < len(text) else b"")
 
 
-FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:[A-Za-z]{2,}\d|[A-Za-z]?(?:\d{7}|[3-9]\d{5})|\$)))""")
-"""The guard's search for a far reference as first written, before it was spelt for speed (a
-column of four letters and more, `AAAA7`, reaches past Z as those of two and three do)."""
+FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:(?:[A-Za-z]{3,}|[B-Zb-z][A-Za-z]|[Aa][I-Zi-z])\d"""
+                 rb"""|[A-Za-z]{0,2}(?:\d{7}|(?:29|[3-9]\d)\d{4})|\$)))""")
+"""The guard's search for a far reference spelt plainly, as a pattern of bytes, before it was
+spelt for speed: a column from AI (two letters past AH, or three and more: `AAAA7` reaches past
+AH as `AAA7` does) or a row from 290,000 (`guard.NEAR_BOX`)."""

@@ -851,17 +851,26 @@ def _tab_name(zf: zipfile.ZipFile, workbook: str, part: str, records: bool) -> s
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
 _CHUNK = 4 * 2**20
-_FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z]+[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}|[0-9]{7})|\$)"""
+_FAR = (r"""r(?:=["'](?:(?:[A-Za-z]{3,}|[B-Zb-z][A-Za-z]|[Aa][I-Zi-z])[0-9]"""
+        r"""|[A-Za-z]{0,2}(?:(?:29|[3-9][0-9])[0-9]{4}|[0-9]{7})|\$)"""
         r"""|=[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]+=)""")
-"""A reference that may reach past Z299999 — a column from AA (of any number of letters: calamine
-reads `AAAAA7` as column 475,255), a row from 300,000 — or an `r` attribute written in an unusual
+"""A reference that may reach past AH289999 — a column from AI (of any number of letters: calamine
+reads `AAAAA7` as column 475,255), a row from 290,000 — or an `r` attribute written in an unusual
 way: only a part where this or `_PLACED` matches is scanned exactly. Without either the sheet
-holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`.
+holds at most 34 × 289,999 cells (`NEAR_BOX`), within `MAX_SHEET_CELLS`.
+
+The box is as wide as the format's widest sheet and some: *Clienti* has 31 columns, to AE, and
+with a box to Z every desk's *Clienti* was inflated twice, the second time each of its references
+turned into numbers by `re` while holding the interpreter (0.17 s of CPU at L, 10,000 customers),
+only to find the columns every customer sheet has. Rows to 289,999 keep the L benchmark's 200,000
+template lines and a third more within it.
 
 Searched by Rust's regular expressions in the chunk read as text (`found_in`), so each of its
 classes is spelt in ASCII as a bytes pattern means it (`\\s` and `\\d` would take in Unicode's
 spaces and digits): it matches wherever the plain spelling of bytes does
 (`tests/oracles/guard_chunks.FAR`, `tests/test_guard_inflated_ahead.py`)."""
+NEAR_BOX = (34, 289_999)
+"""The columns and rows a sheet's references stay within when `_FAR` finds none (AH289999)."""
 _PLACED = r"""[<:]c(?:[/>]|[ \t\n\r]+(?:[^r \t\n\r]|r[^ \t\n\r=]))"""
 """A cell whose first attribute is not `r` (`<c>`, `<c t="s">`, `<x:c>`): one that may have
 none, which calamine places where the one before ends (`_placed_extent`), however many rows
@@ -884,7 +893,7 @@ is carried as one."""
 
 def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None = None) -> tuple[int, int]:
     """The largest row and column any cell or row of the part names or is placed at, or (1, 1)
-    when none can reach past Z299999; read as a stream in chunks, so memory stays a few MB.
+    when none can reach past AH289999 (`NEAR_BOX`); read as a stream in chunks, so memory stays a few MB.
     Each chunk is shown to `seen` too, every chunk of the part at least once (the first pass
     reads them all unless it finds a far reference, and then the second does): a second search
     over the same XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
