@@ -510,3 +510,24 @@ def test_a_preview_summary_of_a_settled_period_names_the_preview_statements_besi
     assert (named, statement.name) == (f"anteprima-provvigioni-20260401-20260430-{AGENT.replace(' ', '_')}.xlsx",) * 2
     assert openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]["D5"].value == (
         commission_file(AGENT, FIRST, LAST))
+
+
+def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_not_todays(ledger, invoiced, tmp_path):
+    """April settled for Marco Bianchi, 5 % of FT-2026-00001; C001 given to Luca Verdi since. May's
+    note on two of its goods took back −10.00 € from Luca Verdi, paid nothing on them, and Marco
+    Bianchi, paid 50.00 €, kept it all: the note goes to the agent the settled statement paid, in
+    May's preview, its settlement and the summary, and Luca Verdi has no row of it."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    moved = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep="Luca Verdi")
+                                                           for c in invoiced.customers)})
+    note = credit(ledger, moved, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    preview = commissions.compute(ledger, moved, *MAY)
+    assert [(s.agent, [(r.number, r.share, r.rate, r.commission) for r in s.rows]) for s in preview.issued] == [
+        (AGENT, [(note.number, D(100), D(5), D("-10.00"))])]
+    done = commissions.compute(ledger, moved, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2))
+    assert [(s.agent, s.total) for s in done.issued] == [(AGENT, D("-10.00"))]
+    assert [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00")), (AGENT, D("-10.00"))]
+    summary = openpyxl.load_workbook(tmp_path / "may" / summary_file(*MAY)).worksheets[0]
+    assert [c.value for c in summary[5]][:1] == [AGENT]

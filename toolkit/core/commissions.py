@@ -31,7 +31,8 @@ sum of its rows, which is what the statement workbook's live formulas recompute.
 on an invoiced base takes back at the rate its invoice earned (`earned_rates`): a note of May on
 an April invoice takes back April's 4 %, not the 3 % May's returns alone reach. When April was
 settled for the agent, it takes back what the settled statement paid on those goods, its rate
-and share as kept (`Paid`, `paid_on`), whatever *Provvigioni* and *Agenti clienti* say since.
+and share as kept (`Paid`, `paid_on`), from the agent it paid (`paid_agents`), whatever
+*Provvigioni*, *Clienti* and *Agenti clienti* say since.
 """
 
 from __future__ import annotations
@@ -227,6 +228,23 @@ the agent's settled statement of a period holding the invoice's date; none when 
 settled for it and paid nothing on that invoice. An agent not settled for it is not there."""
 
 
+def paid_agents(paid: Paid) -> dict[int, tuple[tuple[str, Decimal], ...]]:
+    """Credit note id → the agents a settled statement paid on its invoice, each at the share it
+    was paid at: who takes the note back under an invoiced rule, whoever *Clienti* and *Agenti
+    clienti* name today (a customer moved to another agent since charges the one paid, never
+    the new one). A note whose invoice no settled statement paid on is not there: today's agents.
+
+    >>> paid_agents({("Marco", 7): (PaidRow(("A1",), "PV", Decimal(60), Decimal(5), Decimal(600)),),
+    ...              ("Luca", 7): (), ("Anna", 8): ()})
+    {7: (('Marco', Decimal('60')),)}
+    """
+    found: dict[int, tuple[tuple[str, Decimal], ...]] = {}
+    for (agent, note), rows in sorted(paid.items()):
+        if rows:
+            found[note] = (*found.get(note, ()), (agent, rows[0].share))
+    return found
+
+
 def paid_on(rows: Sequence[PaidRow], rule: str, lines: Mapping[str, Decimal]) -> PaidRow | None:
     """The settled row a note's `lines` (item → amount) under `rule` take back from: the one that
     counted most of their items. A line of no item (a volume discount's) and a statement kept
@@ -351,7 +369,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     one, the period's. `paid`: for an agent settled for the note's invoice, what the settled
     statement paid on its goods, whose rate the note takes back at (`paid_on`), 0 % for goods
     it paid nothing on, before `earned`; every row of the note at the share the agent had of
-    the invoice then (one share a document, as its rows print it)."""
+    the invoice then (one share a document, as its rows print it), and its invoiced rows on the
+    statements of the agents paid then (`paid_agents`), not of the customer's agents today."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -366,13 +385,16 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
     shares: dict[tuple[str, int], Decimal] = {}
+    payees = paid_agents(paid or {})
     for document in documents.values():
         customer = customers.get(document.customer)
-        if customer is None or document.id is None or customer.code not in agents:
+        if customer is None or document.id is None:
             continue
+        today, paid_then = dict(agents.get(customer.code, ())), dict(payees.get(document.id, ()))
         for line in filter(counted, document.lines):
-            for agent, share in agents[customer.code]:
-                if (rule := rule_for(agent, customer, line.item)) is not None:
+            for agent, share in (today | paid_then).items():
+                if (rule := rule_for(agent, customer, line.item)) is not None and agent in (
+                        paid_then or today if rule.base is CommissionBase.INVOICED else today):
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
                     shares[agent, document.id] = share
