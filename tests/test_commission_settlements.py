@@ -531,3 +531,26 @@ def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_not_today
     assert [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00")), (AGENT, D("-10.00"))]
     summary = openpyxl.load_workbook(tmp_path / "may" / summary_file(*MAY)).worksheets[0]
     assert [c.value for c in summary[5]][:1] == [AGENT]
+
+
+def test_a_run_reads_each_settled_statement_once_for_the_notes_and_the_late_documents(ledger, invoiced, monkeypatch):
+    """April settled; a note dated 30 April recorded since (late) and one of May on April's
+    invoice: May's run asked the kept statements twice, who was paid on C001 (the late warning)
+    and what on FT-2026-00001 (the May note), reading and parsing April's JSON for each. It is
+    read once, and both answers stay: the warning to Marco Bianchi, the note at the settled 5 %."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    for day in (LAST, date(2026, 5, 5)):
+        assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", day, TODAY).note
+    parsed = []
+    from_text = CommissionStatement.from_text.__func__
+
+    def counted(cls, stored):
+        parsed.append(stored)
+        return from_text(cls, stored)
+
+    monkeypatch.setattr(CommissionStatement, "from_text", classmethod(counted))
+    may = commissions.compute(ledger, _since_april(invoiced), *MAY)
+    assert len(parsed) == 1
+    assert "commission-recorded-after-settling" in _codes(may.problems)
+    assert [(r.number, r.rate, r.commission) for s in may.issued for r in s.rows] == [
+        ("NC-2026-00002", D(5), D("-5.00"))]

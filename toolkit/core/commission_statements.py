@@ -14,11 +14,13 @@ printing cell for cell.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from toolkit.core.commissions import PaidRow, Statement
+from toolkit.core.commissions import Paid, PaidRow, Statement
+from toolkit.core.invoicing import CitedInvoice
 from toolkit.core.kept import kept_decimal, kept_text
 
 
@@ -89,3 +91,31 @@ def statement_of(s: Statement, first: date, last: date, company: str) -> Commiss
                             r.items)
               for r in s.rows),
         s.rates, s.base, s.total)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlements:
+    """The statements settled for some days, each read from the ledger's JSON once: what a run
+    asks of them twice, who was paid on each customer's documents of a period (`payees`: the
+    agents a late document is told to) and what on an earlier invoice a note takes back
+    (`paid`)."""
+
+    statements: tuple[CommissionStatement, ...] = ()
+
+    def payees(self, first: date, last: date) -> dict[str, dict[str, Decimal]]:
+        """Customer → the agents whose settled statements of a period sharing a day with
+        [first, last] have a row of its documents, each with the share its first such row was
+        paid at: who was paid on it then, and how much of it."""
+        found: dict[str, dict[str, Decimal]] = {}
+        for s in self.statements:
+            if s.first <= last and s.last >= first:
+                for r in s.rows:
+                    found.setdefault(r.customer, {}).setdefault(s.agent, r.share)
+        return found
+
+    def paid(self, cited: Mapping[int, CitedInvoice]) -> Paid:
+        """`Paid`: for each note of `cited` (`commissions.cited_before`), each agent settled for a
+        period holding its invoice's date, with the rows of that invoice in the statement
+        settled: what the note takes back is what was paid on those goods."""
+        return {(s.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
+                for note, invoice in cited.items() for s in self.statements if s.first <= invoice.day <= s.last}

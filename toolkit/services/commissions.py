@@ -35,15 +35,14 @@ from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
 from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
-from toolkit.core.commission_statements import CommissionStatement, statement_of
+from toolkit.core.commission_statements import CommissionStatement, Settlements, statement_of
 from toolkit.core.commissions import (
     Account,
-    Paid,
     Statement,
     agents_of,
     cited_before,
-    cited_periods,
     earned_rates,
+    period_holding,
     rules,
     statements,
 )
@@ -223,17 +222,18 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
 
         invoices, accounts = _documents(conn, first, last)
         drafts = drafts_between(conn, first, last)
-        earlier = cited_periods(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
-        earned = earned_rates(earlier, made_between)
-        paid = _paid_then(conn, invoices, first, last) if earlier else {}
-        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned, paid)
+        cited = cited_before(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
+        earned = earned_rates({note: period_holding(c.day, first, last) for note, c in cited.items()}, made_between)
+        late = _late(conn, latest_before(conn, first))
+        then = _settled_then(conn, [(c.day, c.day) for c in cited.values()] + [(x.first, x.last) for x, _ in late])
+        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned, then.paid(cited))
         issued = [statement_of(s, first, last, master.settings.company_name) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
         if found and (gone := documents_off_the_sheet(master, invoices)):
             them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
             problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
-        problems += _recorded_late(conn, agents, latest_before(conn, first))
+        problems += _recorded_late(agents, late, then)
         already = _first_of_each(overlapping(conn, {s.agent for s in issued}, first, last))
         left_out = already if settle and len(already) < len(issued) else []
         if left_out:
@@ -285,22 +285,38 @@ def _settled_already(said: ProblemType, x: Settled, first: date, last: date) -> 
                 asked_last=f"{last:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat())
 
 
-def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
-                   settled: Sequence[Settled]) -> list[Problem]:
+Late = Sequence[tuple[Settled, list[tuple[str, str, str]]]]
+"""Settlements, each with what was recorded after it dated in its period (`recorded_since`)."""
+
+
+def _late(conn: Connection, settled: Sequence[Settled]) -> Late:
+    """The settlements among `settled` something was recorded after, dated in their period."""
+    return [(x, since) for x in settled if (since := recorded_since(conn, x.first, x.last, x.recorded_at))]
+
+
+def _settled_then(conn: Connection, spans: Sequence[tuple[date, date]]) -> Settlements:
+    """The statements settled for a period sharing a day with [the first of `spans`' days, the
+    last], read in one query and each parsed once, for both questions a run asks of them
+    (`Settlements`); none read when there is no span (no note on an earlier invoice, nothing
+    recorded late)."""
+    if not spans:
+        return Settlements()
+    kept_then = kept_overlapping(conn, min(start for start, _ in spans), max(end for _, end in spans))
+    return Settlements(tuple(CommissionStatement.from_text(text) for _, text in kept_then))
+
+
+def _recorded_late(agents: Mapping[str, tuple[tuple[str, Decimal], ...]], settled: Late,
+                   then: Settlements) -> list[Problem]:
     """A warning per settlement naming what was recorded after it, dated in its period, of its
     agent's customers: counted by no statement. A customer's agents are those the period's
-    settled statements paid on it (`_agents_then`): a customer moved to another agent since is
-    told to the one it had; one no settled statement of the period names, as *Agenti clienti*
-    and *Clienti* say today, as the ledger keeps no document's agent."""
+    settled statements paid on it (`Settlements.payees`): a customer moved to another agent
+    since is told to the one it had; one no settled statement of the period names, as *Agenti
+    clienti* and *Clienti* say today, as the ledger keeps no document's agent."""
     found = []
-    then: dict[tuple[date, date], dict[str, set[str]]] = {}
-    for x in settled:
-        since = recorded_since(conn, x.first, x.last, x.recorded_at)
-        if not since:
-            continue
-        had = then.setdefault((x.first, x.last), _agents_then(conn, x.first, x.last))
+    for x, since in settled:
+        had = then.payees(x.first, x.last)
         late = [(number, what) for customer, number, what in since
-                if x.agent in had.get(customer, {agent for agent, _ in agents.get(customer, ())})]
+                if x.agent in had.get(customer, dict(agents.get(customer, ())))]
         if not late:
             continue
         n = len(late)
@@ -312,16 +328,6 @@ def _recorded_late(conn: Connection, agents: Mapping[str, tuple[tuple[str, Decim
                                                                             "documents or payments")),
             are=Agreed(n, ("è", "sono"), ("was", "were")), o_i=Agreed(n, ("o", "i"), ("", "")),
             them=Agreed(n, ("lo", "li"), ("it", "them"))))
-    return found
-
-
-def _agents_then(conn: Connection, first: date, last: date) -> dict[str, set[str]]:
-    """Customer → the agents whose settled statements of a period sharing a day with [first,
-    last] have a row of its documents: who was paid on it then."""
-    found: dict[str, set[str]] = {}
-    for x, text in kept_overlapping(conn, first, last):
-        for customer in {r.customer for r in CommissionStatement.from_text(text).rows}:
-            found.setdefault(customer, set()).add(x.agent)
     return found
 
 
@@ -372,7 +378,9 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
         return Reprinted(first, last, [], [], [ENDS_BEFORE_START(None, first=first, last=last)])
     with reading(ledger) as conn:
         settled = kept(conn, first, last)
-        problems = _recorded_late(conn, agents_of(master.customers, master.customer_agents), [x for x, _ in settled])
+        late = _late(conn, [x for x, _ in settled])
+        problems = _recorded_late(agents_of(master.customers, master.customer_agents), late,
+                                  _settled_then(conn, [(x.first, x.last) for x, _ in late]))
     found = [CommissionStatement.from_text(text) for _, text in settled]
     if not found:
         problems.append(NOTHING_SETTLED(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))
@@ -382,17 +390,6 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     files = [path for (start, end), mine in periods.items()
              for path in _write(out, None, mine[0].company, mine, start, end, lang)]
     return Reprinted(first, last, found, files, problems)
-
-
-def _paid_then(conn: Connection, invoices: Sequence[Invoice], first: date, last: date) -> Paid:
-    """`Paid`: for each note of [first, last] on an invoice of an earlier period, each agent
-    settled for a period holding the invoice's date, with the rows of that invoice in the
-    statement settled: what the note takes back is what was paid on those goods."""
-    cited = cited_before(invoices, first, last)
-    days = [c.day for c in cited.values()]
-    settled = [(x, CommissionStatement.from_text(text)) for x, text in kept_overlapping(conn, min(days), max(days))]
-    return {(x.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
-            for note, invoice in cited.items() for x, s in settled if x.first <= invoice.day <= x.last}
 
 
 def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:
