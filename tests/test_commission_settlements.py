@@ -554,3 +554,26 @@ def test_a_run_reads_each_settled_statement_once_for_the_notes_and_the_late_docu
     assert "commission-recorded-after-settling" in _codes(may.problems)
     assert [(r.number, r.rate, r.commission) for s in may.issued for r in s.rows] == [
         ("NC-2026-00002", D(5), D("-5.00"))]
+
+
+def test_a_late_note_of_a_customer_two_agents_shared_names_both_with_their_shares(ledger, invoiced, tmp_path):
+    """C001 shared 60/40 by Marco Bianchi and Luca Verdi, April settled for both; a note dated 30
+    April recorded since gave two warnings, each naming one agent and no share, so the desk read
+    each agent owed the whole difference. One warning names both, each with the share paid."""
+    shared = invoiced.model_copy(update={"customer_agents": tuple(
+        CustomerAgent(customer="C001", agent=name, share=D(share), source=source("customer_agents", row))
+        for row, name, share in ((2, AGENT, 60), (3, "Luca Verdi", 40)))})
+    commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY)
+    note = credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    assert note is not None
+    for problems in (commissions.compute(ledger, shared, *MAY).problems,
+                     commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again").problems):
+        [late] = [p for p in problems if p.code == "commission-recorded-after-settling"]
+        assert late.message("it").startswith(
+            f"1 documento o incasso del periodo dal 01/04/2026 al 30/04/2026, liquidato per {AGENT} (quota 60 %) e "
+            f"Luca Verdi (quota 40 %) il 10/05/2026, è registrato dopo la liquidazione ({note.number})")
+        assert "Regola a mano la differenza con gli agenti" in late.message("it")
+        assert late.message("en").startswith(
+            f"1 document or payment of the period from 01/04/2026 to 30/04/2026, settled for {AGENT} (60 % share) "
+            f"and Luca Verdi (40 % share) on 10/05/2026, was recorded after the settlement ({note.number})")
+        assert "Settle the difference with the agents by hand" in late.message("en")

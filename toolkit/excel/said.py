@@ -549,15 +549,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "documents and payments are recorded. Answer No for today's statements without settling them, and "
               "settle from {last} on."},
     "commission-recorded-after-settling": {
-        "it": "{count} del periodo dal {first} al {last}, liquidato per {agent} il {settled_on}, {are} registrat{o_i} "
+        "it": "{count} del periodo dal {first} al {last}, liquidato per {agents}, {are} registrat{o_i} "
               "dopo la liquidazione ({numbers}): l'estratto liquidato non {them} conta, e nessun estratto successivo "
               "{them} conterà, perché le provvigioni contano documenti e incassi per la loro data. Regola a mano la "
-              "differenza con l'agente: gli estratti di quel periodo senza liquidarli («Provvigioni», risposta No; "
+              "differenza con {the_agents}: gli estratti di quel periodo senza liquidarli («Provvigioni», risposta No; "
               "dalla riga di comando, toolkit commissions --from {first_iso} --to {last_iso}) mostrano le cifre di "
               "oggi.",
-        "en": "{count} of the period from {first} to {last}, settled for {agent} on {settled_on}, {are} recorded "
+        "en": "{count} of the period from {first} to {last}, settled for {agents}, {are} recorded "
               "after the settlement ({numbers}): the settled statement does not count {them}, and no later statement "
-              "will, as commissions count documents and payments by their date. Settle the difference with the agent "
+              "will, as commissions count documents and payments by their date. Settle the difference with {the_agents} "
               "by hand: that period's statements without settling (“Provvigioni”, answer No; from the command line, "
               "toolkit commissions --from {first_iso} --to {last_iso}) show today's figures."},
     "discount-order-invoice-held": {

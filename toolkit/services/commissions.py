@@ -34,7 +34,7 @@ from pathlib import Path
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
-from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
+from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers, percent
 from toolkit.core.commission_statements import CommissionStatement, Settlements, statement_of
 from toolkit.core.commissions import (
     Account,
@@ -113,14 +113,14 @@ RECORDED_AFTER_SETTLING = define(
     "commission-recorded-after-settling", "warning",
     title=("Documenti registrati dopo la liquidazione delle provvigioni",
            "Documents recorded after the commissions were settled"),
-    it="{count} del periodo dal {first} al {last}, liquidato per {agent} il {settled_on}, {are} registrat{o_i} "
+    it="{count} del periodo dal {first} al {last}, liquidato per {agents}, {are} registrat{o_i} "
        "dopo la liquidazione ({numbers}): l'estratto liquidato non {them} conta, e nessun estratto successivo {them} "
        "conterà, perché le provvigioni contano documenti e incassi per la loro data. Regola a mano la differenza "
-       "con l'agente: l'anteprima del periodo (toolkit commissions --from {first_iso} --to {last_iso}, senza "
+       "con {the_agents}: l'anteprima del periodo (toolkit commissions --from {first_iso} --to {last_iso}, senza "
        "--settle) mostra le cifre di oggi.",
-    en="{count} of the period from {first} to {last}, settled for {agent} on {settled_on}, {are} recorded after "
+    en="{count} of the period from {first} to {last}, settled for {agents}, {are} recorded after "
        "the settlement ({numbers}): the settled statement does not count {them}, and no later statement will, as "
-       "commissions count documents and payments by their date. Settle the difference with the agent by hand: "
+       "commissions count documents and payments by their date. Settle the difference with {the_agents} by hand: "
        "the period's preview (toolkit commissions --from {first_iso} --to {last_iso}, without --settle) shows "
        "today's figures.")
 PREVIEW_OF_SETTLED = define(
@@ -307,28 +307,69 @@ def _settled_then(conn: Connection, spans: Sequence[tuple[date, date]]) -> Settl
 
 def _recorded_late(agents: Mapping[str, tuple[tuple[str, Decimal], ...]], settled: Late,
                    then: Settlements) -> list[Problem]:
-    """A warning per settlement naming what was recorded after it, dated in its period, of its
-    agent's customers: counted by no statement. A customer's agents are those the period's
-    settled statements paid on it (`Settlements.payees`): a customer moved to another agent
-    since is told to the one it had; one no settled statement of the period names, as *Agenti
-    clienti* and *Clienti* say today, as the ledger keeps no document's agent."""
+    """A warning per period and the agents it goes to, naming what was recorded after their
+    settlements, dated in the period, of their customers: counted by no statement. A customer's
+    agents are those the period's settled statements paid on it, each at the share paid
+    (`Settlements.payees`): a customer moved to another agent since is told to the one it had,
+    co-agents both with their shares, in one warning; one no settled statement of the period
+    names, as *Agenti clienti* and *Clienti* say today, as the ledger keeps no document's agent."""
+    told: dict[tuple[date, date, PaidAgents], list[tuple[str, str]]] = {}
+    for (first, last), since in _by_period(settled).items():
+        had = then.payees(first, last)
+        for (customer, number, what), xs in since.items():
+            shares = had.get(customer, dict(agents.get(customer, ())))
+            payees = PaidAgents(tuple(sorted(((x.agent, shares[x.agent], x.settled_on) for x in xs
+                                              if x.agent in shares), key=lambda p: (-p[1], p[0]))))
+            if payees.paid:
+                told.setdefault((first, last, payees), []).append((number, what))
     found = []
-    for x, since in settled:
-        had = then.payees(x.first, x.last)
-        late = [(number, what) for customer, number, what in since
-                if x.agent in had.get(customer, dict(agents.get(customer, ())))]
-        if not late:
-            continue
-        n = len(late)
+    for (first, last, payees), numbers in told.items():
+        n = len(numbers)
         found.append(RECORDED_AFTER_SETTLING(
-            None, agent=x.agent, first=f"{x.first:%d/%m/%Y}", last=f"{x.last:%d/%m/%Y}",
-            settled_on=f"{x.settled_on:%d/%m/%Y}", first_iso=x.first.isoformat(), last_iso=x.last.isoformat(),
-            numbers=RecordedLate(tuple(late)),
+            None, agents=payees, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}",
+            first_iso=first.isoformat(), last_iso=last.isoformat(), numbers=RecordedLate(tuple(numbers)),
+            the_agents=Agreed(len(payees.paid), ("l'agente", "gli agenti"), ("the agent", "the agents")),
             count=Counted(n, ("documento o incasso", "documenti o incassi"), ("document or payment",
                                                                             "documents or payments")),
             are=Agreed(n, ("è", "sono"), ("was", "were")), o_i=Agreed(n, ("o", "i"), ("", "")),
             them=Agreed(n, ("lo", "li"), ("it", "them"))))
     return found
+
+
+def _by_period(settled: Late) -> dict[tuple[date, date], dict[tuple[str, str, str], list[Settled]]]:
+    """Period → each thing recorded late in it → the settlements of the period it came after."""
+    found: dict[tuple[date, date], dict[tuple[str, str, str], list[Settled]]] = {}
+    for x, since in settled:
+        for late in since:
+            found.setdefault((x.first, x.last), {}).setdefault(late, []).append(x)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PaidAgents:
+    """The agents a late-recorded warning goes to, in the reader's language: each with the share
+    of the customer it was paid at, unless one agent had it all, and the day it was settled.
+
+    >>> day = date(2026, 5, 10)
+    >>> PaidAgents((("Marco", Decimal(100), day),)).shown("it")
+    'Marco il 10/05/2026'
+    >>> PaidAgents((("Marco", Decimal(60), day), ("Luca", Decimal(40), day))).shown("en")
+    'Marco (60 % share) and Luca (40 % share) on 10/05/2026'
+    >>> PaidAgents((("Marco", Decimal(60), day), ("Luca", Decimal(40), date(2026, 5, 20)))).shown("it")
+    'Marco (quota 60 %) il 10/05/2026 e Luca (quota 40 %) il 20/05/2026'
+    """
+
+    paid: tuple[tuple[str, Decimal, date], ...]
+    """(agent, share in percent, the day the agent's statement was settled)"""
+
+    def shown(self, lang: str) -> str:
+        on, share, joined = ("on", "{} share", " and ") if lang == "en" else ("il", "quota {}", " e ")
+        whole = len(self.paid) == 1 and self.paid[0][1] == 100
+        named = [agent if whole else f"{agent} ({share.format(percent(part, lang))})" for agent, part, _ in self.paid]
+        days = [f"{on} {settled_on:%d/%m/%Y}" for _, _, settled_on in self.paid]
+        if len(set(days)) == 1:
+            return f"{', '.join(named[:-1]) + joined if len(named) > 1 else ''}{named[-1]} {days[0]}"
+        return joined.join(f"{name} {day}" for name, day in zip(named, days, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
