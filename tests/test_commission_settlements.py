@@ -577,3 +577,30 @@ def test_a_late_note_of_a_customer_two_agents_shared_names_both_with_their_share
             f"1 document or payment of the period from 01/04/2026 to 30/04/2026, settled for {AGENT} (60 % share) "
             f"and Luca Verdi (40 % share) on 10/05/2026, was recorded after the settlement ({note.number})")
         assert "Settle the difference with the agents by hand" in late.message("en")
+
+
+def test_settling_a_period_settled_for_its_agents_with_nothing_new_says_nothing_remains(ledger, invoiced, tmp_path):
+    """April settled for Marco Bianchi, its invoice dated 30 April; then C001 has no agent, and the
+    first half of April has no document: settling either said «il periodo resta da liquidare», when what April had was
+    settled and nothing remains. It names the settlement, that nothing remains, and the reprint;
+    a period never settled keeps saying it stays to settle."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    nobody = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=None) for c in invoiced.customers)})
+    for master, last in ((nobody, LAST), (invoiced, date(2026, 4, 15))):
+        empty = commissions.compute(ledger, master, FIRST, last, out=tmp_path / "again", settle=True, today=TODAY)
+        [said] = empty.problems
+        assert (said.code, said.is_error, empty.recorded) == ("commission-nothing-left-to-settle", False, False)
+        assert said.message("it") == (
+            f"Nessun agente ha un estratto da liquidare dal 01/04/2026 al {last:%d/%m/%Y}: il periodo è già "
+            f"liquidato per {AGENT} (dal 01/04/2026 al 30/04/2026, il 10/05/2026) e nessun altro agente ha vendite o "
+            "note del periodo che una regola di Provvigioni paghi. Non resta nulla da liquidare: nulla è stato "
+            "registrato né scritto. Per ristampare gli estratti liquidati come emessi: toolkit commissions --reprint "
+            "--from 2026-04-01 --to 2026-04-30.")
+        assert said.message("en").startswith(
+            f"No agent has a statement to settle from 01/04/2026 to {last:%d/%m/%Y}: the period is already settled "
+            f"for {AGENT} (from 01/04/2026 to 30/04/2026, on 10/05/2026)")
+        assert "Nothing remains to settle" in said.message("en") and "resta da liquidare" not in said.message("it")
+        assert not (tmp_path / "again").exists() and len(_settled(ledger)) == 1
+    never = commissions.compute(ledger, nobody, *MAY, settle=True, today=date(2026, 6, 2))
+    assert _codes(never.problems) == ["commission-nothing-to-settle"]
+    assert "il periodo resta da liquidare" in never.problems[0].message("it")

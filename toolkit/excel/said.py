@@ -530,6 +530,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{asked_first} to {asked_last} is settled for the other agents, not for {agent}, whose statement is "
               "neither recorded nor written again (from the command line, toolkit commissions --reprint --from "
               "{first_iso} --to {last_iso} prints the settled one again as issued)."},
+    "commission-nothing-left-to-settle": {
+        "it": "Nessun agente ha un estratto da liquidare dal {asked_first} al {asked_last}: il periodo è già "
+              "liquidato per {settled} e nessun altro agente ha vendite o note del periodo che una regola di "
+              "Provvigioni paghi. Non resta nulla da liquidare: nulla è stato registrato né scritto (dalla riga di "
+              "comando, toolkit commissions --reprint --from {first_iso} --to {last_iso} ristampa gli estratti "
+              "liquidati come emessi).",
+        "en": "No agent has a statement to settle from {asked_first} to {asked_last}: the period is already settled "
+              "for {settled} and no other agent has sales or notes of the period a Commissions rule pays. Nothing "
+              "remains to settle: nothing was stored or written (from the command line, toolkit commissions "
+              "--reprint --from {first_iso} --to {last_iso} prints the settled statements again as issued)."},
     "commission-preview-of-settled": {
         "it": "Le provvigioni di {agent} sono già liquidate dal {first} al {last} (il {settled_on}): gli estratti "
               "scritti ora dal {asked_first} al {asked_last} sono un'anteprima con le cifre di oggi, non quelli "

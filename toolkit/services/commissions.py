@@ -143,6 +143,17 @@ NOTHING_TO_SETTLE = define(
     en="No agent has a statement from {first} to {last} (no sale or note of the period to a customer with an "
        "agent a Commissions rule pays): nothing was settled or written, and the period is still to settle. "
        "Documents of the period recorded later are settled by settling it then.")
+NOTHING_LEFT_TO_SETTLE = define(
+    "commission-nothing-left-to-settle", "warning",
+    title=("Nessuna provvigione rimasta da liquidare", "No commission left to settle"),
+    it="Nessun agente ha un estratto da liquidare dal {asked_first} al {asked_last}: il periodo è già liquidato per "
+       "{settled} e nessun altro agente ha vendite o note del periodo che una regola di Provvigioni paghi. Non "
+       "resta nulla da liquidare: nulla è stato registrato né scritto. Per ristampare gli estratti liquidati come "
+       "emessi: toolkit commissions --reprint --from {first_iso} --to {last_iso}.",
+    en="No agent has a statement to settle from {asked_first} to {asked_last}: the period is already settled for "
+       "{settled} and no other agent has sales or notes of the period a Commissions rule pays. Nothing remains "
+       "to settle: nothing was stored or written. To print the settled statements again as issued: toolkit "
+       "commissions --reprint --from {first_iso} --to {last_iso}.")
 NOTHING_SETTLED = define(
     "commission-nothing-settled", "warning",
     title=("Nessuna provvigione liquidata", "No commission settled"),
@@ -243,7 +254,7 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         problems += [_settled_already(said, x, first, last) for x in already]
         if settle:
             if not issued:
-                problems.append(NOTHING_TO_SETTLE(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))
+                problems.append(_nothing_to_settle(overlapping(conn, None, first, last), first, last))
             if errors(problems) or not issued:
                 return Commissions(first, last, made, problems, [], issued, settled=True)
             assert today is not None
@@ -268,6 +279,36 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
         return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
     made = write_commission_statements(staged.folder, company, issued, first, last, lang)
     return [staged.place(path, path.name) for path in made]
+
+
+def _nothing_to_settle(settled: Sequence[Settled], first: date, last: date) -> Problem:
+    """What a settlement with no statement says: the period stays to settle when no agent was
+    settled for a day of it, else nothing remains, naming who was (`SettledFor`) and the reprint."""
+    if not settled:
+        return NOTHING_TO_SETTLE(None, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+    return NOTHING_LEFT_TO_SETTLE(
+        None, asked_first=f"{first:%d/%m/%Y}", asked_last=f"{last:%d/%m/%Y}", settled=SettledFor(tuple(settled)),
+        first_iso=min(x.first for x in settled).isoformat(), last_iso=max(x.last for x in settled).isoformat())
+
+
+@dataclass(frozen=True, slots=True)
+class SettledFor:
+    """The settlements a period overlaps, in the reader's language: each agent, its period and day.
+
+    >>> from datetime import datetime
+    >>> at = datetime(2026, 5, 10, 9)
+    >>> SettledFor((Settled("Marco", date(2026, 4, 1), date(2026, 4, 30), at.date(), at),
+    ...             Settled("Luca", date(2026, 4, 1), date(2026, 4, 30), at.date(), at))).shown("en")
+    'Marco (from 01/04/2026 to 30/04/2026, on 10/05/2026) and Luca (from 01/04/2026 to 30/04/2026, on 10/05/2026)'
+    """
+
+    settled: tuple[Settled, ...]
+
+    def shown(self, lang: str) -> str:
+        said = "{} (from {:%d/%m/%Y} to {:%d/%m/%Y}, on {:%d/%m/%Y})" if lang == "en" else \
+            "{} (dal {:%d/%m/%Y} al {:%d/%m/%Y}, il {:%d/%m/%Y})"
+        named = [said.format(x.agent, x.first, x.last, x.settled_on) for x in self.settled]
+        return ", ".join(named[:-1]) + (" and " if lang == "en" else " e ") + named[-1] if named[1:] else named[0]
 
 
 def _first_of_each(found: Sequence[Settled]) -> list[Settled]:
