@@ -604,3 +604,21 @@ def test_settling_a_period_settled_for_its_agents_with_nothing_new_says_nothing_
     never = commissions.compute(ledger, nobody, *MAY, settle=True, today=date(2026, 6, 2))
     assert _codes(never.problems) == ["commission-nothing-to-settle"]
     assert "il periodo resta da liquidare" in never.problems[0].message("it")
+
+
+def test_settling_an_agent_missing_from_a_settled_period_writes_the_periods_summary_whole(ledger, invoiced, tmp_path):
+    """April settled for Marco Bianchi into its folder, then for Luca Verdi, given half of C001
+    since: the second settlement replaced the period's summary with one of Luca Verdi alone, so
+    the summary of what April paid Marco Bianchi was lost from the folder. It lists both, as
+    settled, cell for cell the reprint's summary."""
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=folder, settle=True,
+                        today=date(2026, 5, 20))
+    summary = openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]
+    assert [[c.value for c in row][:3] for row in summary.iter_rows(min_row=5, max_row=7)] == [
+        [AGENT, 1000, 50], ["Luca Verdi", 500, 25], ["Totale", "=SUM(B5:B6)", "=SUM(C5:C6)"]]
+    assert (summary["D5"].value, summary["D6"].value) == (commission_file(AGENT, FIRST, LAST),
+                                                          commission_file("Luca Verdi", FIRST, LAST))
+    commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))

@@ -252,24 +252,29 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
             made, issued = [s for s in made if s.agent not in left], [s for s in issued if s.agent not in left]
         said = LEFT_OUT_SETTLED if left_out else ALREADY_SETTLED if settle else PREVIEW_OF_SETTLED
         problems += [_settled_already(said, x, first, last) for x in already]
+        before: list[CommissionStatement] = []
         if settle:
             if not issued:
                 problems.append(_nothing_to_settle(overlapping(conn, None, first, last), first, last))
             if errors(problems) or not issued:
                 return Commissions(first, last, made, problems, [], issued, settled=True)
             assert today is not None
+            before = _settled_for(conn, first, last) if out is not None else []
             record(conn, first, last, today, [(s.agent, s.base, s.total, s.text()) for s in issued])
         preview = not settle and bool(already or overlapping(conn, None, first, last))
-        files = _write(out, staged, master.settings.company_name, issued, first, last, lang, preview=preview)
+        files = _write(out, staged, master.settings.company_name, issued, first, last, lang, preview=preview,
+                       settled_before=before)
     return Commissions(first, last, made, problems, files, issued, settled=settle, left_out=left_out)
 
 
 def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],
-           first: date, last: date, lang: str, *, preview: bool = False) -> list[Path]:
+           first: date, last: date, lang: str, *, preview: bool = False,
+           settled_before: Sequence[CommissionStatement] = ()) -> list[Path]:
     """The statements and the summary written into `out`: made aside and placed inside the
     settlement's transaction when there is one (`staged`), so a file that cannot be written
     settles nothing and leaves the folder as it was; a `preview` of a settled period under the
-    names that say it (`writers.statements.PREVIEW`)."""
+    names that say it (`writers.statements.PREVIEW`); the summary listing first the period's
+    statements `settled_before`."""
     if out is None:
         return []
     from toolkit.writers.statements import commission_names, write_commission_statements
@@ -277,7 +282,8 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
     check_output(out, kind=None, folder=True, names=commission_names(issued, first, last, preview=preview))
     if staged is None:
         return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
-    made = write_commission_statements(staged.folder, company, issued, first, last, lang)
+    made = write_commission_statements(staged.folder, company, issued, first, last, lang,
+                                       settled_before=settled_before)
     return [staged.place(path, path.name) for path in made]
 
 
@@ -309,6 +315,13 @@ class SettledFor:
             "{} (dal {:%d/%m/%Y} al {:%d/%m/%Y}, il {:%d/%m/%Y})"
         named = [said.format(x.agent, x.first, x.last, x.settled_on) for x in self.settled]
         return ", ".join(named[:-1]) + (" and " if lang == "en" else " e ") + named[-1] if named[1:] else named[0]
+
+
+def _settled_for(conn: Connection, first: date, last: date) -> list[CommissionStatement]:
+    """The statements settled for [first, last] itself, in the order they printed: the period's
+    summary holds them beside those a later settlement of its missing agents adds."""
+    return [CommissionStatement.from_text(text) for x, text in kept(conn, first, last)
+            if (x.first, x.last) == (first, last)]
 
 
 def _first_of_each(found: Sequence[Settled]) -> list[Settled]:
