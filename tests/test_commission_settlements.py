@@ -622,3 +622,22 @@ def test_settling_an_agent_missing_from_a_settled_period_writes_the_periods_summ
                                                           commission_file("Luca Verdi", FIRST, LAST))
     commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
     assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))
+
+
+@pytest.mark.parametrize("lang, said", [("it", "ANTEPRIMA"), ("en", "PREVIEW")])
+def test_a_preview_of_a_settled_period_says_so_on_its_sheets_and_printed_pages(ledger, invoiced, tmp_path, lang, said):
+    """April settled, then previewed: the anteprima-… statement and summary were titled as the
+    settled ones, «Provvigioni di Marco Bianchi dal 01/04/2026 al 30/04/2026», so a printed page
+    could be handed out as the statement settled. Their title cell and every page's header say
+    they are a preview; the settled files' cells stay as first printed."""
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY, lang=lang)
+    settled = {name: _cells(folder / name) for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST))}
+    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, lang=lang)
+    for path in preview.files:
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert str(sheet["A1"].value).startswith(f"{said}, ") and said in sheet.oddHeader.left.text
+    for name, cells in settled.items():
+        sheet = openpyxl.load_workbook(folder / name).worksheets[0]
+        assert _cells(folder / name) == cells and said not in str(sheet["A1"].value)
+        assert not sheet.oddHeader.left.text

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell as address
+from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics.files import inside, safe_name, unused_path, write_atomic
 from toolkit.basics.labels import define, labeller
@@ -35,6 +36,7 @@ from toolkit.writers.printable import (
     formats,
     headings,
     new_workbook,
+    page_header,
     set_widths,
     sheet_name,
     text,
@@ -78,6 +80,9 @@ define({
     "st.summary_sheet": ("Riepilogo", "Summary"),
     "st.summary_title": ("Provvigioni dal {first} al {last}", "Commissions from {first} to {last}"),
     "st.file": ("Estratto", "Statement"),
+    "st.preview_title": ("ANTEPRIMA, non liquidato: {title}", "PREVIEW, not settled: {title}"),
+    "st.preview_header": ("ANTEPRIMA con le cifre di oggi, non l'estratto liquidato",
+                          "PREVIEW with today's figures, not the settled statement"),
 })
 
 MONEY_COLUMNS = (14, 11, 12, 24, 14, 11, 11, 12, 14)
@@ -207,7 +212,7 @@ def write_commission_statements(folder: Path, company: str, statements: Sequence
     agents, never one that loses what the others were paid."""
     folder.mkdir(parents=True, exist_ok=True)
     def writer(s: CommissionStatement) -> Callable[[Path], None]:
-        return lambda tmp: _commission_book(tmp, s, lang)
+        return lambda tmp: _commission_book(tmp, s, lang, preview=preview)
 
     files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s))
              for s in statements]
@@ -240,14 +245,24 @@ def _kind(row: CommissionRow) -> str:
     return {"credit-note": "st.credit_note", "debit-note": "st.debit_note"}.get(row.kind, "st.invoice")
 
 
-def _commission_book(tmp: Path, s: CommissionStatement, lang: str) -> None:
+def _preview_said(sheet: Worksheet, title: str, t: Callable[[str], str], preview: bool) -> str:
+    """`title`, and of a `preview` of a settled period the title that says so, with every
+    printed page's header: a page of it is never taken for the statement settled, whose
+    cells and pages stay as they were."""
+    if not preview:
+        return title
+    page_header(sheet, t("st.preview_header"))
+    return t("st.preview_title").format(title=title)
+
+
+def _commission_book(tmp: Path, s: CommissionStatement, lang: str, *, preview: bool = False) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.commission_sheet"), set()))
     widths = set_widths(sheet, (15, 11, 16, 10, 10, 13, 9, 11, 12, 13))
-    text(sheet, 0, 0, t("st.commission_title").format(agent=s.agent, first=f"{s.first:%d/%m/%Y}",
-                                                      last=f"{s.last:%d/%m/%Y}"), fmt.title)
+    title = t("st.commission_title").format(agent=s.agent, first=f"{s.first:%d/%m/%Y}", last=f"{s.last:%d/%m/%Y}")
+    text(sheet, 0, 0, _preview_said(sheet, title, t, preview), fmt.title)
     text(sheet, 1, 0, s.company)
     header = TOTAL_FIRST_ROW - 1
     headings(sheet, header, 0, [t(h) for h in COMMISSION_COLUMNS], fmt, widths)
@@ -285,7 +300,8 @@ def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatem
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.summary_sheet"), set()))
     widths = set_widths(sheet, (24, 14, 14, 44))
-    text(sheet, 0, 0, t("st.summary_title").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"), fmt.title)
+    title = t("st.summary_title").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+    text(sheet, 0, 0, _preview_said(sheet, title, t, preview), fmt.title)
     text(sheet, 1, 0, company)
     header = 3
     headings(sheet, header, 0, [t("st.agent"), t("st.base"), t("st.commission"), t("st.file")], fmt, widths)
