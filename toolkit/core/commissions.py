@@ -390,11 +390,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
             continue
-        today, paid_then = dict(agents.get(customer.code, ())), dict(payees.get(document.id, ()))
+        today, paid_then = agents.get(customer.code, ()), payees.get(document.id)
+        earners = today if paid_then is None else tuple((dict(today) | dict(paid_then)).items())
         for line in filter(counted, document.lines):
-            for agent, share in (today | paid_then).items():
-                if (rule := rule_for(agent, customer, line.item)) is not None and agent in (
-                        paid_then or today if rule.base is CommissionBase.INVOICED else today):
+            for agent, share in earners:
+                if (rule := rule_for(agent, customer, line.item)) is not None and (paid_then is None or agent in dict(
+                        paid_then if rule.base is CommissionBase.INVOICED else today)):
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
                     shares[agent, document.id] = share
