@@ -143,3 +143,80 @@ def test_a_new_team_ledger_beside_the_workbooks_own_history_is_refused(capsys, p
     own.rename(own.with_name("archivio.sqlite"))
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
     assert numbers(url, schema.orders)[0] == "OC-2026-00001"
+
+
+def wrong_password(url: str) -> str:
+    return make_url(url).set(password="not-the-password").render_as_string(hide_password=False)
+
+
+def test_a_wrong_password_in_the_address_is_to_correct_there_not_to_move_into_pgpass(capsys, pg_desk):
+    """The README and docs/excel.md put the password in --ledger or TOOLKIT_LEDGER_URL; one
+    typed wrong there was told the password does not go in the workbook and to put it in pgpass,
+    where a desk that followed the docs had it right where it was, only wrong."""
+    workbook, url = pg_desk
+    if not make_url(url).password:
+        pytest.skip("the test server asks for no password")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", wrong_password(url))
+    assert code == 2, said
+    user = make_url(url).username
+    assert f"non accetta la password scritta nell'indirizzo per l'utente {user}" in said
+    assert "Correggi la password nell'indirizzo dato con --ledger (o --to di ledger move) o con la variabile" in said
+    assert "pgpass" not in said and "not-the-password" not in said and "errore interno" not in said
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", wrong_password(url), "--lang", "en")
+    assert code == 2 and "does not accept the password written in the address for the user" in said
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
+
+
+def test_a_button_with_a_wrong_password_in_the_variable_says_to_correct_the_variable(tmp_path, monkeypatch, pg_desk):
+    from test_excel_desk_buttons import fake, press
+
+    _, url = pg_desk
+    if not make_url(url).password:
+        pytest.skip("the test server asks for no password")
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", wrong_password(url))
+    (shown,) = press(fake(tmp_path), "preview_orders")
+    assert "non accetta la password scritta nell'indirizzo" in shown[0], shown
+    assert "TOOLKIT_LEDGER_URL" in shown[0] and "riapri Excel" in shown[0] and "--ledger" not in shown[0]
+
+
+def test_a_database_the_server_has_not_is_named_with_how_to_create_it(capsys, pg_desk):
+    """A new team's first command on a server where nobody created the database was told to
+    check the address, with libpq's English words; it names the database, and how a new team
+    ledger is started: the database made empty once, its tables by the toolkit."""
+    workbook, url = pg_desk
+    absent = make_url(url).database + "_absent"
+    elsewhere = make_url(url).set(database=absent).render_as_string(hide_password=False)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", elsewhere)
+    assert code == 2, said
+    assert f"non c'è il database {absent}: non ho scritto nulla" in said
+    assert f"(createdb {absent}, o CREATE DATABASE {absent})" in said and "le tabelle le crea il toolkit" in said
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", elsewhere, "--lang", "en")
+    assert code == 2 and f"has no database {absent}: nothing was written" in said
+
+
+@pytest.mark.parametrize("query", ["sslmod=require", "connect_timeout=abc"])
+def test_an_address_parameter_libpq_cannot_read_is_the_address_to_correct_not_an_internal_error(
+        capsys, pg_desk, query):
+    """`?sslmod=require` (one letter short) or a timeout that is no number: the driver refuses
+    the address before reaching the server, and every command met it as an internal error,
+    exit 3, to report as a bug."""
+    workbook, url = pg_desk
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", f"{url}?{query}")
+    assert code == 2, said
+    assert "Non riesco ad aprire il registro" in said and query.split("=")[0] in said
+    assert "Controlla l'indirizzo" in said and "errore interno" not in said
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
+
+
+def test_a_move_to_an_address_mistyped_is_told_and_nothing_moves(capsys, pg_desk):
+    """`ledger move --to` meets the same mistakes: a database not created yet, a parameter
+    libpq does not know; told, nothing moved, the file kept under its name."""
+    workbook, url = pg_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    absent = make_url(url).set(database=make_url(url).database + "_absent").render_as_string(hide_password=False)
+    code, said = cli(capsys, "ledger", "move", workbook, "--to", absent)
+    assert code == 2 and "non c'è il database" in said and "(--ledger o --to, TOOLKIT_LEDGER_URL" in said, said
+    code, said = cli(capsys, "ledger", "move", workbook, "--to", f"{url}?sslmod=require")
+    assert code == 2 and 'invalid connection option "sslmod"' in said and "errore interno" not in said, said
+    assert (workbook.parent / "anagrafiche.xlsx.ledger.sqlite").exists()
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}

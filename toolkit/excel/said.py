@@ -988,6 +988,22 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
               "TOOLKIT_LEDGER_URL or in Registro on Impostazioni: check that its folder or server can be reached and "
               "the address is right."},
+    "ledger-password-wrong": {
+        "it": "Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} "
+              "({reason}). Non ho scritto nulla. I pulsanti usano l'indirizzo della variabile TOOLKIT_LEDGER_URL: "
+              "correggi la password lì e riapri Excel.",
+        "en": "The ledger's server {url} does not accept the password written in the address for the user {user} "
+              "({reason}). Nothing was written. The buttons use the address in the TOOLKIT_LEDGER_URL variable: "
+              "correct the password there and reopen Excel."},
+    "ledger-database-missing": {
+        "it": "Sul server del registro {url} non c'è il database {database}: non ho scritto nulla. Controlla il nome "
+              "del database in Registro in Impostazioni (o nella variabile TOOLKIT_LEDGER_URL); per iniziare un "
+              "registro del team nuovo, fai creare il database vuoto a chi cura il server (createdb {database}, o "
+              "CREATE DATABASE {database}), poi premi di nuovo il pulsante: le tabelle le crea il toolkit.",
+        "en": "The ledger's server {url} has no database {database}: nothing was written. Check the database's name "
+              "in Registro on Impostazioni (or in the TOOLKIT_LEDGER_URL variable); to start a new team ledger, have "
+              "whoever looks after the server create the database, empty (createdb {database}, or CREATE DATABASE "
+              "{database}), then press the button again: the toolkit makes its tables."},
     "ledger-team-not-named": {
         "it": "Il foglio Impostazioni dice che il registro di questa cartella di lavoro è quello del team (Registro "
               "«{setting}»), ma nessun registro è indicato: i pulsanti ne userebbero uno nuovo accanto alla cartella, "

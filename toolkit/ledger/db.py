@@ -55,7 +55,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
@@ -127,6 +127,26 @@ LEDGER_NEEDS_PASSWORD = define(
        "then try again.")
 PASSWORD_REFUSED = ("no password supplied", "password authentication failed")
 """What libpq says when the server wanted a password: none came (no pgpass, no PGPASSWORD), or a wrong one."""
+LEDGER_PASSWORD_WRONG = define(
+    "ledger-password-wrong", "error",
+    it="Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} ({reason}). "
+       "Non ho scritto nulla. Correggi la password nell'indirizzo dato con --ledger (o --to di ledger move) o con "
+       "la variabile TOOLKIT_LEDGER_URL, poi riprova.",
+    en="The ledger's server {url} does not accept the password written in the address for the user {user} "
+       "({reason}). Nothing was written. Correct the password in the address given with --ledger (or ledger "
+       "move's --to) or in the TOOLKIT_LEDGER_URL variable, then try again.")
+LEDGER_DATABASE_MISSING = define(
+    "ledger-database-missing", "error",
+    it="Sul server del registro {url} non c'è il database {database}: non ho scritto nulla. Controlla il nome del "
+       "database nell'indirizzo (--ledger o --to, TOOLKIT_LEDGER_URL o Registro in Impostazioni); per iniziare un "
+       "registro del team nuovo, fai creare il database vuoto a chi cura il server (createdb {database}, o CREATE "
+       "DATABASE {database}), poi ripeti: le tabelle le crea il toolkit.",
+    en="The ledger's server {url} has no database {database}: nothing was written. Check the database's name in "
+       "the address (--ledger or --to, TOOLKIT_LEDGER_URL or Registro on Impostazioni); to start a new team "
+       "ledger, have whoever looks after the server create the database, empty (createdb {database}, or CREATE "
+       "DATABASE {database}), then try again: the toolkit makes its tables.")
+_NO_DATABASE = re.compile(r'database "(.+)" does not exist')
+"""What PostgreSQL says, connecting, to an address naming a database it does not have."""
 LEDGER_HELD_ELSEWHERE = define(
     "ledger-held-elsewhere", "error",
     it="Il registro {path} è bloccato da un altro programma (un visualizzatore di database, un backup, una "
@@ -385,13 +405,37 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         if ledger.exists:
             _upgrade(ledger)
     except OperationalError as exc:
-        reason = first_reason(exc)
-        if ledger.is_sqlite and "locked" in reason:
+        if ledger.is_sqlite and "locked" in first_reason(exc):
             raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
-        if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
-            raise UnusableInput(LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)) from None
-        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
+        raise UnusableInput(not_opened(ledger, exc)) from None
+    except ProgrammingError as exc:
+        if not_connected(exc):
+            raise UnusableInput(not_opened(ledger, exc)) from None
+        raise
     return ledger
+
+
+def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
+    """Why the ledger at `ledger` could not be opened, naming what to fix: a password the
+    address carries that is wrong is to correct there, where one it lacks goes in pgpass; a
+    database the server has not is a name to check or a database to create."""
+    reason = first_reason(exc)
+    if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
+        address = ledger.engine.url
+        if address.password or address.query.get("password"):
+            return LEDGER_PASSWORD_WRONG(None, url=ledger.url, user=address.username or getpass.getuser(),
+                                         reason=reason)
+        return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
+    if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
+        return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
+    return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
+
+
+def not_connected(exc: ProgrammingError) -> bool:
+    """Whether the driver refused the address itself before reaching a server: a parameter
+    libpq does not know (`?sslmod=require`) or a value it cannot read (`?connect_timeout=abc`),
+    which carry no SQLSTATE, where a statement the server refused carries one."""
+    return getattr(exc.orig, "sqlstate", None) is None
 
 
 def first_reason(exc: DBAPIError) -> str:

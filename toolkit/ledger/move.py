@@ -18,17 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Dialect, Table, func, inspect, select, type_coerce
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.types import NullType
 
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import copy_in, move_values, schema
 from toolkit.ledger.db import (
     LEDGER_BAD_PORT,
-    LEDGER_NEEDS_PASSWORD,
-    LEDGER_UNREACHABLE,
     LEDGER_UNSUPPORTED,
-    PASSWORD_REFUSED,
     Ledger,
     _create_or_upgrade,
     _engine,
@@ -38,6 +35,8 @@ from toolkit.ledger.db import (
     first_reason,
     log_event,
     moved_file,
+    not_connected,
+    not_opened,
     user,
     version,
     writing,
@@ -313,10 +312,9 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
     try:
         with ledger.engine.connect():
             pass
-    except OperationalError as exc:
+    except (OperationalError, ProgrammingError) as exc:
         ledger.engine.dispose()
-        reason = first_reason(exc)
-        if any(said in reason for said in PASSWORD_REFUSED):  # --to read from Registro, which holds none
-            raise UnusableInput(LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)) from None
-        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
+        if isinstance(exc, ProgrammingError) and not not_connected(exc):
+            raise
+        raise UnusableInput(not_opened(ledger, exc)) from None
     return ledger
