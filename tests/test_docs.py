@@ -102,3 +102,14 @@ def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tm
         assert warned in guide, (lang, warned)
         if lang == "it":
             assert f"`discount-nothing-settled`, *{warned}*" in readme, warned
+
+
+def test_the_readme_names_this_versions_ledger_schema():
+    """The README told which schema is this version's (37) seven versions on (44): a desk
+    upgrading its team ledger read of a change this version no longer makes."""
+    from toolkit.ledger.schema import SCHEMA_VERSION
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.findall(r"schema (\d+), this\s+version's", readme)
+    assert named == [str(SCHEMA_VERSION)], named
+    assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in readme
