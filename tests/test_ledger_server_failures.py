@@ -220,3 +220,92 @@ def test_a_move_to_an_address_mistyped_is_told_and_nothing_moves(capsys, pg_desk
     assert code == 2 and 'invalid connection option "sslmod"' in said and "errore interno" not in said, said
     assert (workbook.parent / "anagrafiche.xlsx.ledger.sqlite").exists()
     assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
+
+
+@pytest.fixture
+def silent_server():
+    """The address of a server that takes the connection and never answers, as a hung server or
+    a half-open VPN does (and a PC switched off, for two minutes), closed afterwards."""
+    import socket
+
+    pytest.importorskip("psycopg")
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(4)
+    try:
+        yield f"postgresql://anna:x@127.0.0.1:{listening.getsockname()[1]}/ordini"
+    finally:
+        listening.close()
+
+
+def test_a_server_that_never_answers_is_given_up_and_told_not_waited_for_forever(tmp_path, sample_workbook,
+                                                                                silent_server):
+    """libpq waits for the server's first word with no limit: a desk's command, or an Excel
+    button, hung for good. The toolkit gives up after SERVER_PATIENCE's seconds, exit 2, saying
+    the server does not answer and what to check."""
+    import os
+    import subprocess
+    import sys
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    try:
+        done = subprocess.run([sys.executable, "-m", "toolkit", "orders", "create", str(workbook), "--date",
+                               "2026-04-09", "--ledger", silent_server], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "TOOLKIT_LEDGER_URL": ""})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the command still waits for a server that never answers")
+    assert done.returncode == 2, done.stderr
+    assert "non risponde (connection timeout expired): è spento o si sta riavviando" in done.stderr
+    assert "errore interno" not in done.stderr and ":x@" not in done.stderr
+    assert not list(tmp_path.glob("*.sqlite"))
+
+
+def test_a_server_refusing_connections_is_told_off_or_restarting_not_only_an_address_to_check(capsys, tmp_path,
+                                                                                           sample_workbook):
+    """The server's PC on with PostgreSQL stopped (restarting, an update): libpq's «Connection
+    refused» was told as an address to check, which was right; it says the server does not
+    answer, to try again in a while, and then to check the address."""
+    import socket
+
+    pytest.importorskip("psycopg")
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", f"postgresql://anna@127.0.0.1:{port}/ordini")
+    assert code == 2, said
+    assert "non risponde (" in said and "Connection refused" in said and "Riprova fra poco" in said
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", f"postgresql://anna@127.0.0.1:{port}/ordini",
+                     "--lang", "en")
+    assert code == 2 and "does not answer" in said and "Try again in a while" in said
+
+
+def test_an_address_giving_its_own_connect_timeout_keeps_it_and_one_giving_none_gets_the_toolkits():
+    """`?connect_timeout=60` on a slow VPN is the desk's choice: SERVER_PATIENCE only fills what
+    the address leaves out, keepalives too, so a network gone mid-command is noticed."""
+    pytest.importorskip("psycopg")
+    from sqlalchemy import event
+
+    from toolkit.ledger.db import _engine
+    from toolkit.ledger.lock import Holder
+
+    def connecting_with(url: str) -> dict:
+        engine = _engine(url, Holder("anna", "toolkit"))
+        seen: dict = {}
+
+        @event.listens_for(engine, "do_connect")
+        def caught(dialect, record, cargs, cparams):
+            seen.update(cparams)
+            raise ConnectionAbortedError("seen")
+
+        with pytest.raises(Exception, match="seen"):
+            engine.connect()
+        engine.dispose()
+        return seen
+
+    assert connecting_with("postgresql://anna@db/ordini?connect_timeout=60")["connect_timeout"] == "60"
+    given = connecting_with("postgresql://anna@db/ordini")
+    assert given["connect_timeout"] == 15 and given["keepalives_idle"] == 30 and given["keepalives_count"] == 3

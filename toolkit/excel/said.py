@@ -988,6 +988,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
               "TOOLKIT_LEDGER_URL or in Registro on Impostazioni: check that its folder or server can be reached and "
               "the address is right."},
+    "ledger-server-silent": {
+        "it": "Il server del registro {url} non risponde ({reason}): è spento o si sta riavviando, la rete non lo "
+              "raggiunge da questo PC, o l'indirizzo o la porta sono sbagliati. Non ho scritto nulla. Premi di nuovo "
+              "il pulsante fra poco; se continua, chiedi a chi cura il server se è acceso e raggiungibile, e "
+              "controlla l'indirizzo in Registro in Impostazioni (o nella variabile TOOLKIT_LEDGER_URL).",
+        "en": "The ledger's server {url} does not answer ({reason}): it is off or restarting, the network does not "
+              "reach it from this PC, or the address or the port is wrong. Nothing was written. Press the button "
+              "again in a while; if it goes on, ask whoever looks after the server whether it is on and reachable, "
+              "and check the address in Registro on Impostazioni (or in the TOOLKIT_LEDGER_URL variable)."},
     "ledger-password-wrong": {
         "it": "Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} "
               "({reason}). Non ho scritto nulla. I pulsanti usano l'indirizzo della variabile TOOLKIT_LEDGER_URL: "

@@ -127,6 +127,19 @@ LEDGER_NEEDS_PASSWORD = define(
        "then try again.")
 PASSWORD_REFUSED = ("no password supplied", "password authentication failed")
 """What libpq says when the server wanted a password: none came (no pgpass, no PGPASSWORD), or a wrong one."""
+LEDGER_SERVER_SILENT = define(
+    "ledger-server-silent", "error",
+    it="Il server del registro {url} non risponde ({reason}): è spento o si sta riavviando, la rete non lo "
+       "raggiunge da questo PC, o l'indirizzo o la porta sono sbagliati. Non ho scritto nulla. Riprova fra poco; "
+       "se continua, chiedi a chi cura il server se è acceso e raggiungibile, e controlla l'indirizzo (--ledger, "
+       "TOOLKIT_LEDGER_URL o Registro in Impostazioni).",
+    en="The ledger's server {url} does not answer ({reason}): it is off or restarting, the network does not reach "
+       "it from this PC, or the address or the port is wrong. Nothing was written. Try again in a while; if it "
+       "goes on, ask whoever looks after the server whether it is on and reachable, and check the address "
+       "(--ledger, TOOLKIT_LEDGER_URL or Registro on Impostazioni).")
+_SILENT = ("Connection refused", "timeout expired", "No route to host", "Network is unreachable",
+           "Connection timed out")
+"""What libpq says of a server that took no connection, or none in time."""
 LEDGER_PASSWORD_WRONG = define(
     "ledger-password-wrong", "error",
     it="Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} ({reason}). "
@@ -428,6 +441,8 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
         return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
         return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
+    if not ledger.is_sqlite and any(said in reason for said in _SILENT):
+        return LEDGER_SERVER_SILENT(None, url=ledger.url, reason=reason)
     return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
 
 
@@ -480,6 +495,15 @@ def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:
     return None
 
 
+SERVER_PATIENCE = {"connect_timeout": 15, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                   "keepalives_count": 3}
+"""How long a desk waits for a PostgreSQL server that does not answer: libpq waits forever for one
+that took the connection and says nothing (hung, or behind a VPN half-open) and about two minutes
+for a PC switched off, and the operating system notices a network gone mid-command only after two
+hours; 15 seconds to connect, and a connection silent for about a minute is given up, told as a
+connection lost. A value the address gives (`?connect_timeout=60`) wins."""
+
+
 def _engine(url: str, holder: Holder) -> Engine:
     if url.lower().startswith("postgres") and (port := bad_port(url)) is not None:
         raise UnusableInput(LEDGER_BAD_PORT(None, url=shown_url(url), port=port))
@@ -497,7 +521,9 @@ def _engine(url: str, holder: Holder) -> Engine:
         if importlib.util.find_spec("psycopg") is None:
             raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))
         try:
-            return create_engine(parsed, pool_pre_ping=True, connect_args={"application_name": holder.tag()})
+            given = {key: value for key, value in SERVER_PATIENCE.items() if key not in parsed.query}
+            return create_engine(parsed, pool_pre_ping=True,
+                                 connect_args={"application_name": holder.tag(), **given})
         except ArgumentError:  # ?port=abc
             raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown)) from None
     if parsed.drivername != "sqlite":
