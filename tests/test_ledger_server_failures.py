@@ -309,3 +309,22 @@ def test_an_address_giving_its_own_connect_timeout_keeps_it_and_one_giving_none_
     assert connecting_with("postgresql://anna@db/ordini?connect_timeout=60")["connect_timeout"] == "60"
     given = connecting_with("postgresql://anna@db/ordini")
     assert given["connect_timeout"] == 15 and given["keepalives_idle"] == 30 and given["keepalives_count"] == 3
+
+
+@pytest.mark.parametrize("password", ["p@ss#1", "pa/ss", "pa?ss@2"])
+def test_a_password_with_a_character_an_address_reserves_is_refused_without_showing_any_of_it(
+        capsys, tmp_path, sample_workbook, password):
+    """A password typed as it is, `p@ss#1`, moved the server to `ss#1@127.0.0.1` (and `pa/ss`
+    the port to `pa`): the refusal printed that part of the password and sent the desk to check
+    the server's name. It says to encode the character, and shows no part of the password."""
+    pytest.importorskip("psycopg")
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger",
+                     f"postgresql://anna:{password}@127.0.0.1/ordini")
+    assert code == 2, said
+    assert "L'indirizzo del registro postgresql://…@127.0.0.1/ordini ha nella password" in said
+    assert "@ come %40, / come %2F" in said and "errore interno" not in said
+    assert not any(piece in said for piece in ("ss#1", "«pa»", "ss@2", password)), said
+    assert not list(tmp_path.glob("*.sqlite"))
+

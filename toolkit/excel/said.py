@@ -988,6 +988,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
               "TOOLKIT_LEDGER_URL or in Registro on Impostazioni: check that its folder or server can be reached and "
               "the address is right."},
+    "ledger-address-reserved-character": {
+        "it": "L'indirizzo del registro {url} ha nella password (o nel nome utente) un carattere che in un indirizzo "
+              "vuol dire altro (@ / ? # :), e sarebbe letto come parte del server, della porta o del database: non "
+              "l'ho usato e non ho scritto nulla. Nella variabile TOOLKIT_LEDGER_URL scrivi quei caratteri "
+              "codificati, @ come %40, / come %2F, ? come %3F, # come %23, : come %3A e % come %25 (la password p@ss "
+              "diventa p%40ss), oppure togli la password dall'indirizzo e mettila nel file pgpass di PostgreSQL; poi "
+              "riapri Excel.",
+        "en": "The ledger's address {url} holds in its password (or user name) a character that means something "
+              "else in an address (@ / ? # :), and would be read as part of the server, the port or the database: "
+              "it was not used and nothing was written. In the TOOLKIT_LEDGER_URL variable write those characters "
+              "encoded, @ as %40, / as %2F, ? as %3F, # as %23, : as %3A and % as %25 (the password p@ss becomes "
+              "p%40ss), or take the password out of the address and put it in PostgreSQL's password file; then "
+              "reopen Excel."},
     "ledger-server-silent": {
         "it": "Il server del registro {url} non risponde ({reason}): è spento o si sta riavviando, la rete non lo "
               "raggiunge da questo PC, o l'indirizzo o la porta sono sbagliati. Non ho scritto nulla. Premi di nuovo "

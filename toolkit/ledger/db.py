@@ -252,6 +252,42 @@ LEDGER_BAD_PORT = define(
     en="The port “{port}” of the ledger {url} is not a port number: write after the “:” the PostgreSQL server's "
        "port (usually 5432, which may be left out: postgresql://server-db/ordini). Fix --ledger or "
        "TOOLKIT_LEDGER_URL.")
+LEDGER_ADDRESS_RESERVED_CHARACTER = define(
+    "ledger-address-reserved-character", "error",
+    it="L'indirizzo del registro {url} ha nella password (o nel nome utente) un carattere che in un indirizzo "
+       "vuol dire altro (@ / ? # :), e sarebbe letto come parte del server, della porta o del database: non l'ho "
+       "usato e non ho scritto nulla. Scrivi quei caratteri codificati, @ come %40, / come %2F, ? come %3F, # come "
+       "%23, : come %3A e % come %25 (la password p@ss diventa p%40ss), oppure togli la password dall'indirizzo e "
+       "mettila nel file pgpass di PostgreSQL o nella variabile PGPASSWORD. Correggi --ledger (o --to di ledger "
+       "move) o TOOLKIT_LEDGER_URL.",
+    en="The ledger's address {url} holds in its password (or user name) a character that means something else in "
+       "an address (@ / ? # :), and would be read as part of the server, the port or the database: it was not "
+       "used and nothing was written. Write those characters encoded, @ as %40, / as %2F, ? as %3F, # as %23, : "
+       "as %3A and % as %25 (the password p@ss becomes p%40ss), or take the password out of the address and put "
+       "it in PostgreSQL's password file or in the PGPASSWORD variable. Fix --ledger (or ledger move's --to) or "
+       "TOOLKIT_LEDGER_URL.")
+
+
+def reserved_in_credentials(url: str) -> str | None:
+    """The address as a refusal may show it, when the user name or password of a PostgreSQL
+    address holds a character an address reserves: a password `p@ss#1` or `pa/ss` typed as it is
+    moved the server to `ss#1@db` or the port to `pa`, and the refusal then printed that part of
+    the password. None for an address read as written.
+
+    >>> reserved_in_credentials("postgresql://anna:p@ss#1@db/ordini")
+    'postgresql://…@db/ordini'
+    >>> reserved_in_credentials("postgresql://anna:pa/ss@db/ordini")
+    'postgresql://…@db/ordini'
+    >>> reserved_in_credentials("postgresql://anna:p%40ss@db/ordini?user=bruno@ditta") is None
+    True
+    """
+    parts = urlsplit(url)
+    query_before_at = parts.query.split("@", 1)[0]
+    if not (parts.netloc.count("@") > 1 or "@" in parts.path or parts.fragment
+            or ("@" in parts.query and "=" not in query_before_at)):
+        return None
+    host_on = url.rsplit("@", 1)[1] if "@" in url else url.split("://", 1)[-1].split("#", 1)[0]
+    return f"{parts.scheme}://…@{host_on}"
 
 LEDGER_NO_DRIVER = define(
     "ledger-no-driver", "error",
@@ -391,6 +427,8 @@ LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
 
 def shown_url(url: str) -> str:
     """A ledger's address as a message shows it: its password hidden, a path as typed."""
+    if url.lower().startswith("postgres") and (shown := reserved_in_credentials(url)) is not None:
+        return shown  # the password's part past a reserved character would show as the server's
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):  # a port that is no number: the password hidden all the same
@@ -505,6 +543,8 @@ connection lost. A value the address gives (`?connect_timeout=60`) wins."""
 
 
 def _engine(url: str, holder: Holder) -> Engine:
+    if url.lower().startswith("postgres") and (shown := reserved_in_credentials(url)) is not None:
+        raise UnusableInput(LEDGER_ADDRESS_RESERVED_CHARACTER(None, url=shown))
     if url.lower().startswith("postgres") and (port := bad_port(url)) is not None:
         raise UnusableInput(LEDGER_BAD_PORT(None, url=shown_url(url), port=port))
     try:
