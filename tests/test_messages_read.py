@@ -118,6 +118,21 @@ def test_a_mistake_in_the_command_line_is_told_in_italian_beside_clicks_english(
     assert err.index(italian) < err.index(english)
 
 
+@pytest.mark.parametrize("verb,period", [(["report"], ["--from", "2026-04-01", "--to", "2026-04-30"]),
+                                         (["print"], ["--date", "2026-04-09"])])
+def test_a_kind_left_out_before_the_workbook_is_told_as_the_kind_missing(verb, period, capsys, sample_workbook,
+                                                                         tmp_path):
+    """`toolkit report anagrafiche.xlsx --from …` read the workbook as the report's kind and said
+    the workbook was missing («Manca l'argomento workbook»), which the desk had just typed."""
+    code, err = command_line([*verb, str(sample_workbook), *period, "--out", str(tmp_path / "r.xlsx")], capsys)
+    assert code == 2
+    assert err.startswith(f"Errore: Manca il tipo prima della cartella di lavoro: «{sample_workbook}» è stato "
+                          f"letto come tipo. Scrivi prima il tipo, poi la cartella (toolkit {verb[0]} TIPO "), err
+    assert "Error: The kind is missing before the workbook" in err
+    assert "Manca l'argomento workbook" not in err and "Missing argument" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"],
             ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
             ["orders", "list", "anagrafiche.xlsx"], ["calendar", "anagrafiche.xlsx"]]

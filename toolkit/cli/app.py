@@ -184,12 +184,18 @@ def _may_show_help(args: list[str]) -> bool:
 def _usage_error(exc: ClickException) -> int:
     """The Italian line first, the desk's language, then click's English message as click shows it (`--help`
     given no arguments is help, not an error: shown as it is)."""
-    from toolkit.cli.usage import italian
+    from click import UsageError
+
+    from toolkit.cli.usage import italian, workbook_read_as_kind
 
     if type(exc).__name__ == "NoArgsIsHelpError":
         exc.show()
         return 2
-    reason = USAGE(None, reason_it=italian(exc), reason_en=exc.format_message())
+    reason_it = italian(exc)
+    if (swapped := workbook_read_as_kind(exc)) is not None:
+        reason_it, english = swapped
+        exc = UsageError(english, ctx=getattr(exc, "ctx", None))
+    reason = USAGE(None, reason_it=reason_it, reason_en=exc.format_message())
     if output.json_mode():
         return _stopped(2, reason)
     typer.echo(f"Errore: {reason.message('it')}", err=True)

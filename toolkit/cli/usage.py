@@ -63,6 +63,34 @@ def italian(exc: Exception) -> str:
     return told if told != text else f"Comando non valido ({text}): con --help il comando dice come scriverlo."
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def workbook_read_as_kind(exc: Exception) -> tuple[str, str] | None:
+    """The Italian and English words for a verb that takes a kind before the workbook (`report
+    vendite WB`, `print ddt WB`) given the workbook alone: click read the workbook as the kind
+    and said the workbook was missing, which the desk had just typed. None for any other error.
+
+    >>> class MissingParameter(Exception):
+    ...     param = type("P", (), {"name": "workbook"})()
+    ...     ctx = type("C", (), {"params": {"kind": "anagrafiche.xlsx"}, "command_path": "toolkit report"})()
+    >>> workbook_read_as_kind(MissingParameter())[0][:60]
+    'Manca il tipo prima della cartella di lavoro: «anagrafiche.x'
+    """
+    kinds = {kind.__name__ for kind in type(exc).__mro__}
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    if "MissingParameter" not in kinds or getattr(param, "name", None) != "workbook" or ctx is None:
+        return None
+    given = str(ctx.params.get("kind") or "")
+    if not given.lower().endswith(WORKBOOK_SUFFIXES):
+        return None
+    verb = ctx.command_path
+    return (f"Manca il tipo prima della cartella di lavoro: «{given}» è stato letto come tipo. Scrivi prima il "
+            f"tipo, poi la cartella ({verb} TIPO {given} …): con --help il comando elenca i tipi.",
+            f"The kind is missing before the workbook: '{given}' was read as the kind. Write the kind first, then "
+            f"the workbook ({verb} KIND {given} …): --help lists the kinds.")
+
+
 def _translated(text: str, table: tuple[tuple[str, str], ...]) -> str:
     for english, words in table:
         if (found := re.fullmatch(english, text.strip())) is not None:
