@@ -132,7 +132,8 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
                         marked: Callable[[str], bool | None] | None = None) -> Iterator[tuple[str, Found]]:
     """Each sheet's error cells and percent cells (`percent_cells`) with its tab name, the sheets
     of `order` first in that order; nothing for a file that is not an OOXML package (an .xls) or
-    whose parts cannot be read (the reader says why). Once `stop` is set, it stops at the next
+    whose parts cannot be read or are missing (the reader says why; a sheet whose part is gone printed
+    this thread's KeyError on stderr before it did). Once `stop` is set, it stops at the next
     chunk or row. A part `marked` (`ErrorScan`) says holds no error mark is not inflated again
     for them."""
     try:
@@ -158,7 +159,7 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
                 holds = told if told is not None else _may_hold_errors(zf, part, _ERROR_TYPE, stop, formulas=True)
                 found = tuple(_errors_in(zf, part, stop)) if holds else ()
                 yield tab, (found, percent_cells(zf, part, styles, stop))
-    except (*ZIP_FAULTS, ParseError, UnusableInput, ValueError, OSError):  # calamine's reading says why, not this
+    except (*ZIP_FAULTS, KeyError, ParseError, UnusableInput, ValueError, OSError):  # calamine's reading says why
         return
 
 
