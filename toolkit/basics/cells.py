@@ -18,6 +18,8 @@ from dataclasses import dataclass
 SHEET_ROWS = 1_048_576
 """The rows an Excel sheet holds (its last is row 1,048,576): no more are written in one, and a
 file that has more (an .ods of LibreOffice's larger sheets, a CSV) is refused, not cut."""
+SHEET_COLUMNS = 16_384
+"""The columns an Excel sheet holds (its last is XFD): a CSV with a row wider is refused."""
 
 
 def column_letter(col: int) -> str:

@@ -282,7 +282,9 @@ def shown(value: Any, lang: str) -> str:
     if isinstance(value, float):
         return _float_shown(value, lang)
     if isinstance(value, Decimal):
-        return number(_as_typed(value), lang) if value.is_finite() else str(value)
+        if not value.is_finite():
+            return str(value)
+        return number(_as_typed(value), lang) if value.adjusted() < _DECIMAL_DIGITS else _decimal_shown(value, lang)
     if (own := getattr(type(value), "shown", None)) is not None:
         return str(own(value, lang))
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -318,6 +320,26 @@ def _float_shown(value: float, lang: str) -> str:
     if not (value == value and abs(value) < _SHOWN_IN_FULL) or 0 < abs(value) < _SHOWN_SMALL:
         return typed.replace(".", ",") if lang == "it" else typed
     return number(_as_typed(Decimal(typed)), lang)
+
+
+_DECIMAL_DIGITS = 28
+"""The digits of Python's decimal context: a number with this many before the point cannot be
+rounded to a whole one in it (`quantize` raises)."""
+
+
+def _decimal_shown(value: Decimal, lang: str) -> str:
+    """A number too long to write in full (text of thirty digits or more in a CSV's or a form's
+    quantity cell) as Excel would show it, 15 significant digits and the exponent: written in full
+    it raised inside the message that refuses it, an internal error instead of the cell's problem.
+
+    >>> _decimal_shown(Decimal("9" * 40), "it"), _decimal_shown(Decimal("-12345678901234567890123456789.5"), "en")
+    ('1e+40', '-1.23456789012346e+28')
+    """
+    mantissa, _, exponent = format(value, f".{EXCEL_DIGITS}g").partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    typed = f"{mantissa}e{exponent}" if exponent else mantissa
+    return typed.replace(".", ",") if lang == "it" else typed
 
 
 def _as_typed(value: Decimal) -> Decimal:

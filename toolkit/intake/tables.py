@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.cells import SHEET_ROWS
+from toolkit.basics.cells import SHEET_COLUMNS, SHEET_ROWS
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
@@ -172,22 +172,35 @@ def read_csv(path: Path) -> RawWorkbook:
     `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
     workbook it came from (`error_cells.shown_errors`), never a name or a note. A CSV with values
     past the rows an Excel sheet holds is refused (`_past_the_sheet`)."""
-    import pandas as pd
-
     text = _text(path)
     sep = sniff_separator(text)
     comma = sep != "," and _italian(text)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="python")
-    except Exception as exc:  # pandas' parser errors have many types
-        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
-    rows = [[number(v, comma) for v in row] for row in frame.itertuples(index=False, name=None)]
+    rows = [[number(v, comma) for v in row] for row in _split(path, text, sep)]
     if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
         from toolkit.intake.guard import too_many_rows
 
         raise too_many_rows(path, path.stem, past, SHEET_ROWS)
     return RawWorkbook(path.name, (RawSheet(path.stem, rows, errors=shown_errors(rows, 1, 1)),))
+
+
+def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
+    """A CSV's rows, each as wide as the widest (an empty cell None), at most as wide as an Excel
+    sheet. Rows of their own widths are what a desk writes and a form's CSV holds (*Cliente;C001*
+    over *Articolo;Quantità;Prezzo*): pandas refused a row wider than the first as an unreadable
+    CSV and filled one shorter, or a blank line, with NaN, which the conversion then wrote as a
+    number Excel has not (an internal error, or a CSV «damaged»). Lines end as the file ends
+    them, an old Mac's CR alone too."""
+    try:
+        split = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:  # a field past the csv module's limit, a NUL
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
+    width = max(map(len, split), default=0)
+    if width > SHEET_COLUMNS:
+        line = next(i for i, row in enumerate(split, 1) if len(row) == width)
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=(
+            f"riga {line}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
+            f"line {line}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
+    return [[v or None for v in row] + [None] * (width - len(row)) for row in split]
 
 
 def _past_the_sheet(rows: Sequence[Sequence[Any]]) -> int | None:
@@ -287,7 +300,8 @@ _IT_DECIMAL = re.compile(r'(^|[;\t])\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*([
 def number(value: Any, comma: bool) -> Any:
     """A text cell as a number when it is one in the file's convention, else as it is.
 
-    A code with leading zeros (`007`) stays text, as do empty cells (None).
+    A code with leading zeros (`007`) stays text, as do empty cells (None) and digits past
+    any number a sheet holds (`_FLOAT_DIGITS`).
 
     >>> number("1.234,50", True), number("12.5", False), number("007", True), number("", True)
     (Decimal('1234.50'), Decimal('12.5'), '007', None)
@@ -305,9 +319,16 @@ def number(value: Any, comma: bool) -> Any:
         return value
     plain = text.replace(".", "").replace(",", ".") if comma else text.replace(",", "")
     try:
-        return Decimal(plain)
+        found = Decimal(plain)
     except InvalidOperation:
         return value
+    return found if found.adjusted() < _FLOAT_DIGITS else value
+
+
+_FLOAT_DIGITS = 308
+"""A number of more digits than this before the point is past any a sheet holds (Excel's and
+a float's largest is about 1.8e308): it stays text, as typed, where it would have become an
+infinity the conversion cannot write (an internal error, or the CSV told «damaged»)."""
 
 
 def decimal_text(value: Any) -> Decimal | None:

@@ -1,0 +1,124 @@
+"""Files `toolkit convert` reads as a desk or a hostile sender makes them, found by fuzzing the
+order forms and converted files (docs/convert.md): a CSV whose rows are of their own widths, or
+hold a blank line, a number of forty digits, an .xlsx naming a sheet whose part is gone. Each is
+converted, or refused at its cell or as a file, never an internal error nor a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from python_calamine import CalamineWorkbook
+
+from toolkit.cli import app, output
+
+
+def toolkit(args: list[object], capsys) -> tuple[int, dict, str]:
+    app._register()
+    output.reset()
+    code = app.run([*map(str, args), "--json"])
+    said = capsys.readouterr()
+    return code, json.loads(said.out), said.err
+
+
+def by_name(said: dict) -> dict[str, dict]:
+    return {Path(f["file"]).name: f for f in said["files"]}
+
+
+def form_csv(path: Path, day: date, quantity: str, reference: str) -> Path:
+    """An order form as a desk writes it in a text editor, or a program exports it: each row as
+    wide as its own values, the labels' rows two, the lines' three."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"Cliente;C001\nData;{day:%d/%m/%Y}\nVs. ordine;{reference}\n\n"
+                    f"Articolo;Quantità;Note\nA001;{quantity};urgente\n", encoding="utf-8")
+    return path
+
+
+def test_a_csv_form_with_rows_of_their_own_widths_becomes_its_order(tmp_path, sample_workbook, capsys):
+    """pandas refused a row wider than the first (*Expected 2 fields in line 5, saw 3*), so
+    every form a desk did not pad to one width failed as an unreadable CSV."""
+    desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    form_csv(tmp_path / "moduli" / "ordine.csv", date.today(), "4", "CSV 1")
+    code, said, err = toolkit(["convert", tmp_path / "moduli", "--to", "ordini", "--master", desk,
+                               "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    assert (code, by_name(said)["ordine.csv"]["status"]) == (0, "converted"), said
+    code, orders, _ = toolkit(["orders", "list", desk], capsys)
+    assert [(o["customer"], o["origin"]) for o in orders["orders"]] == [("C001", "form:ordine.csv")]
+
+
+def test_a_csv_with_a_blank_line_and_short_rows_converts_to_xlsx(tmp_path, capsys):
+    """Rows shorter than the widest, and a blank line, were NaN: xlsx refused to write it and
+    the CSV was told «danneggiato» (damaged); `--to master` ended in an internal error."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "listino.csv").write_bytes("Codice;Prezzo;Note\nA001;12,50\n\nA002;3;Città\n".encode("cp1252"))
+    code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"],
+                            capsys)
+    assert (code, by_name(said)["listino.csv"]["status"]) == (0, "converted"), said
+    rows = CalamineWorkbook.from_path(str(tmp_path / "out" / "listino.xlsx")).get_sheet_by_index(0).to_python()
+    assert rows == [["Codice", "Prezzo", "Note"], ["A001", 12.5, ""], ["", "", ""], ["A002", 3.0, "Città"]]
+
+
+def test_a_csv_form_quantity_of_forty_digits_is_refused_at_its_cell(tmp_path, sample_workbook, capsys):
+    """Quoting the number in its message raised (`quantize` past the decimal context's 28 digits):
+    an internal error, exit 3, for a cell the form check refuses as out of range; and one of
+    hundreds of digits became an infinity no workbook holds."""
+    desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    form_csv(tmp_path / "moduli" / "quaranta.csv", date.today(), "9" * 40, "CSV 40")
+    form_csv(tmp_path / "moduli" / "mille.csv", date.today(), "9" * 1000, "CSV 1000")
+    code, said, _ = toolkit(["convert", tmp_path / "moduli", "--to", "ordini", "--master", desk,
+                             "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    files = by_name(said)
+    assert code == 1
+    assert [(p["code"], p["cell"]) for p in files["quaranta.csv"]["problems"]] == [("number-out-of-range", "B6")]
+    assert "«1e+40» è fuori dai limiti" in files["quaranta.csv"]["problems"][0]["message"]
+    assert [(p["code"], p["cell"]) for p in files["mille.csv"]["problems"]] == [("number-out-of-range", "B6")]
+    code, said, _ = toolkit(["convert", tmp_path / "moduli" / "mille.csv", "--to", "xlsx", "--out", tmp_path / "x",
+                             "--jobs", "1"], capsys)
+    assert code == 0, said
+    assert CalamineWorkbook.from_path(str(tmp_path / "x" / "mille.xlsx")).get_sheet_by_index(0).to_python()[5][1] == "9" * 1000
+
+
+def test_an_old_mac_csv_ending_its_lines_with_cr_alone_is_read(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "prezzi.csv").write_bytes(b"Codice;Prezzo\rA001;12,50\r")
+    code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    assert code == 0, said
+    assert (tmp_path / "out" / "prezzi.csv").read_text(encoding="utf-8-sig").splitlines() == ["Codice;Prezzo", "A001;12,50"]
+
+
+def test_a_csv_wider_than_an_excel_sheet_is_refused_naming_its_line(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "largo.csv").write_text("Codice;Prezzo\n" + ";".join(["A001"] * 16_385) + "\n")
+    code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"],
+                            capsys)
+    problem, = by_name(said)["largo.csv"]["problems"]
+    assert (code, problem["code"]) == (2, "csv-unreadable")
+    assert "riga 2: 16385 valori, più delle 16384 colonne di un foglio Excel" in problem["message"]
+    assert not (tmp_path / "out" / "largo.xlsx").exists()
+
+
+def test_an_xlsx_naming_a_sheet_whose_part_is_gone_is_unreadable_with_no_traceback(tmp_path):
+    """The error-cell search, in a thread of its own, raised KeyError for the missing part and
+    Python printed its traceback on stderr above the file's refusal (seen as a user runs it:
+    a thread's traceback goes to the process's stderr, which pytest's capture does not hold)."""
+    whole = tmp_path / "intero.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Codice", "Prezzo"])
+    book.save(whole)
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(tmp_path / "in" / "monco.xlsx", "w") as broken:
+        for name in source.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                broken.writestr(name, source.read(name))
+    ran = subprocess.run([sys.executable, "-m", "toolkit", "convert", str(tmp_path / "in"), "--to", "csv",
+                          "--out", str(tmp_path / "out"), "--jobs", "1", "--json"],
+                         capture_output=True, text=True, timeout=300)
+    assert (ran.returncode, [p["code"] for p in by_name(json.loads(ran.stdout))["monco.xlsx"]["problems"]]) == (
+        2, ["file-unreadable"])
+    assert ran.stderr == ""
