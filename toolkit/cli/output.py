@@ -114,6 +114,8 @@ def out_file(default: Any, help: str, *, suffixes: tuple[str, ...] = WORKBOOK, n
 def _writes(suffixes: tuple[str, ...]) -> Callable[[typer.Context, typer.CallbackParam, Path | None], Path | None]:
     def written_as(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
         option = param.opts[0]
+        if value is not None and (long_name := name_too_long(value, option)) is not None:
+            raise typer.BadParameter(long_name, param_hint=option)
         if value is None or value.suffix.lower() in suffixes:
             if value is not None:
                 ask_as(asked_for(option))
@@ -161,11 +163,40 @@ def _writes_into(ctx: typer.Context, param: typer.CallbackParam, value: Path | N
 
 
 def folder_named(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
-    """The folder named, or a usage error when its name says a file (an option or argument's callback)."""
+    """The folder named, or a usage error when its name says a file or is too long for a disk
+    (an option or argument's callback)."""
+    option = param.opts[0] if param.param_type_name == "option" else param.metavar or "DIR"
+    if value is not None and (long_name := name_too_long(value, option)) is not None:
+        raise typer.BadParameter(long_name, param_hint=option)
     if value is None or value.suffix.lower() not in FILE_SUFFIXES or value.is_dir():
         return value
-    option = param.opts[0] if param.param_type_name == "option" else param.metavar or "DIR"
     raise typer.BadParameter(not_a_folder(value, option), param_hint=option)
+
+
+NAME_MOST = 200
+"""The bytes a file's or folder's name may take in an output path: disks take 255 (an emoji is
+four), and a file is first written beside its place under a temporary name ten longer
+(`files.temporary_file`), Excel's lock file beside it two. A longer name was an internal error
+(*File name too long*) once the verb had read the workbook, where it is a mistake in the arguments."""
+
+
+def name_too_long(path: Path, option: str) -> str | None:
+    r"""Why `path` cannot be written, in both languages, when a name in it is longer than
+    `NAME_MOST` bytes; else None.
+
+    >>> print(*name_too_long(Path("out") / ("x" * 201 + ".xlsx"), "--out").split(" / "), sep="\n")
+    «xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…»: il nome per --out è troppo lungo, 206 byte (al massimo 200): scrivine uno più corto
+    the name for --out is too long, 206 bytes (200 at most): give a shorter one
+    >>> name_too_long(Path("out") / "fatture.xlsx", "--out") is None
+    True
+    """
+    long = next((part for part in path.parts if len(part.encode("utf-8", "surrogateescape")) > NAME_MOST), None)
+    if long is None:
+        return None
+    size = len(long.encode("utf-8", "surrogateescape"))
+    return (f"«{long[:30]}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {NAME_MOST}): "
+            f"scrivine uno più corto / the name for {option} is too long, {size} bytes ({NAME_MOST} at most): "
+            f"give a shorter one")
 
 
 def not_a_folder(path: Path, option: str) -> str:

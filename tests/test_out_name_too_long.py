@@ -1,0 +1,37 @@
+"""An --out whose name is longer than a disk takes (found by fuzzing every verb's arguments):
+refused at parsing as a mistake in the arguments, exit 2, naming the option, before the workbook
+is read or the ledger touched; it was an internal error, *File name too long*, once the verb
+reached Excel's lock file or the output folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import app, output
+
+LONG = "🍕" + "x" * 300
+
+
+def toolkit(args: list[object], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*map(str, args), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(("verb", "suffix"), [
+    (["orders", "create", "{desk}", "--date", "2026-04-09", "--out", "{folder}/" + LONG + ".xlsx"], ".xlsx"),
+    (["calendar", "{desk}", "--from", "2026-04-01", "--to", "2026-04-30", "--out", "{folder}/" + LONG + ".xlsx"], ".xlsx"),
+    (["convert", "{desk}", "--to", "csv", "--out", "{folder}/" + LONG + "/csv"], ""),
+], ids=["orders-create", "calendar", "convert"])
+def test_an_out_name_too_long_for_a_disk_is_refused_before_any_work(verb, suffix, tmp_path, sample_workbook, capsys):
+    desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    code, said = toolkit([a.format(desk=desk, folder=tmp_path) for a in verb], capsys)
+    problem, = said["problems"]
+    assert (code, problem["code"]) == (2, "usage-error")
+    assert f"il nome per --out è troppo lungo, {len((LONG + suffix).encode())} byte (al massimo 200)" in problem["message"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["anagrafiche.xlsx"]
