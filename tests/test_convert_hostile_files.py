@@ -122,3 +122,36 @@ def test_an_xlsx_naming_a_sheet_whose_part_is_gone_is_unreadable_with_no_traceba
     assert (ran.returncode, [p["code"] for p in by_name(json.loads(ran.stdout))["monco.xlsx"]["problems"]]) == (
         2, ["file-unreadable"])
     assert ran.stderr == ""
+
+
+def test_a_cell_of_forty_thousand_characters_is_quoted_by_its_start_and_length(tmp_path, sample_workbook, capsys):
+    """Every message quoting the cell held it whole, 32,767 characters (Excel's most), twice
+    where it names the text twice (a customer's reference too long): the fix unread after it."""
+    desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Ordine"
+    for row in (["Cliente", "C001"], ["Data", date.today()], ["Vs. ordine", "R" * 40000], [],
+                ["Articolo", "Quantità"], ["Z" * 40000, 2]):
+        sheet.append(row)
+    (tmp_path / "moduli").mkdir()
+    book.save(tmp_path / "moduli" / "lungo.xlsx")
+    code, said, _ = toolkit(["convert", tmp_path / "moduli", "--to", "ordini", "--master", desk,
+                             "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    problems = {p["cell"]: p for p in by_name(said)["lungo.xlsx"]["problems"]}
+    assert code == 1
+    assert (problems["B3"]["code"], problems["A6"]["code"]) == ("customer-reference-too-long", "form-unknown-item")
+    assert "«" + "Z" * 60 + "… (32.767 caratteri in tutto)» del modulo non è nelle anagrafiche" in problems["A6"]["message"]
+    assert max(len(p["message"]) for p in problems.values()) < 400
+
+
+def test_the_data_check_quotes_a_long_cell_by_its_start_and_length(tmp_path, sample_workbook):
+    from toolkit.intake.validation import check_file
+
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Giacenze"]["B2"] = "x" * 40000
+    book.save(tmp_path / "anagrafiche.xlsx")
+    problem, = [p for p in check_file(tmp_path / "anagrafiche.xlsx").errors if p.code == "not-a-number"]
+    assert (problem.sheet, problem.cell) == ("Giacenze", "B2")
+    assert "x" * 60 + "… (32.767 caratteri in tutto)" in problem.message("it")
+    assert len(problem.message("it")) < 300

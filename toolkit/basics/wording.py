@@ -289,7 +289,30 @@ def shown(value: Any, lang: str) -> str:
         return str(own(value, lang))
     if isinstance(value, (list, tuple, set, frozenset)):
         return _joined(value, lang)
+    if isinstance(value, str) and len(value) > QUOTED_MOST:
+        return _clipped(value, lang)
     return str(value)
+
+
+QUOTED_MOST = 1000
+"""The characters of a text a message quotes whole. A cell of 40,000 (a paste gone wrong, a
+hostile form) was quoted whole: a message of 32,767 characters, Excel's most, on the terminal
+and in the report's cell, twice that where it names the text twice, and no word of the fix
+readable after it."""
+
+
+def _clipped(text: str, lang: str) -> str:
+    """A text too long to quote: its start and how long it is.
+
+    >>> _clipped("x" * 40000, "it")[-32:], _clipped("x" * 1234, "en")[-24:]
+    ('xxx… (40.000 caratteri in tutto)', 'xxxx… (1,234 characters)')
+    """
+    count = number(len(text), lang)
+    return f"{text[:QUOTED_HEAD]}… ({count} caratteri in tutto)" if lang == "it" else f"{text[:QUOTED_HEAD]}… ({count} characters)"
+
+
+QUOTED_HEAD = 60
+"""The characters a text too long to quote (`QUOTED_MOST`) is quoted by."""
 
 
 EXCEL_DIGITS = 15
