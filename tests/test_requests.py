@@ -129,3 +129,19 @@ def test_a_version_5_ledger_gains_the_request_tables(tmp_path, minimal_master):
     assert add(minimal_master, upgraded, "C001", RequestKind.REQUEST, "Listino").request is not None
     assert [x.text for x in listing(minimal_master, upgraded).requests] == ["Listino"]
     upgraded.engine.dispose()
+
+
+def test_a_text_longer_than_an_excel_cell_is_refused_at_every_step_and_nothing_is_stored(sample_master, ledger, tmp_path):
+    """A request of 40,000 characters was stored whole and `requests list --out` printed it cut
+    at the 32,767 a cell holds, without a word: the rest of what the customer asked, lost on paper."""
+    long = "x" * 40_000
+    refused = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, long)
+    assert refused.request is None and [p.code for p in refused.problems] == ["request-text-too-long"]
+    assert "è lungo 40.000 caratteri, più dei 32.000 che l'elenco delle richieste stampa" in refused.problems[0].message("it")
+    opened = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "x" * 32_000).request
+    assert opened is not None
+    for step in (act(ledger, opened.id, long), close(ledger, opened.id, long)):
+        assert step.request is None and [p.code for p in step.problems] == ["request-text-too-long"]
+    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx").requests
+    assert [(s.action, len(s.text or "")) for s in stored.history] == [(RequestAction.OPENED, 32_000)]
+    assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "x" * 32_000

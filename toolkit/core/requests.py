@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from toolkit.basics import labels
-from toolkit.basics.problems import define
+from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import RequestKind
 
 
@@ -53,6 +54,30 @@ UNKNOWN_REQUEST_CUSTOMER = define(
     "request-unknown-customer", "error",
     it="Il cliente {customer} non è nel foglio Clienti: la richiesta non è stata registrata.",
     en="Customer {customer} is not in the Customers sheet: the request was not recorded.")
+REQUEST_TEXT_MOST = 32_000
+"""The characters of a request's or a step's text: `requests list --out` prints each in one cell,
+which holds 32,767 (Excel's most), the latest step's after its date and word (*06/12/2026
+Chiusura: …*); a longer one was stored whole and printed cut there without a word."""
+
+REQUEST_TEXT_TOO_LONG = define(
+    "request-text-too-long", "error",
+    it="Il testo (--text) è lungo {length} caratteri, più dei {most} che l'elenco delle richieste stampa in una "
+       "cella di Excel: accorcialo, o scrivi il resto in un'altra azione.",
+    en="The text (--text) is {length} characters long, more than the {most} the requests' list prints in an "
+       "Excel cell: shorten it, or write the rest as another action.")
+
+
+def text_too_long(text: str | None) -> Problem | None:
+    """The refusal of a request's or a step's text longer than a cell holds, or None.
+
+    >>> text_too_long("x" * 32_000), text_too_long("x" * 40_000).message("it")[:39]
+    (None, 'Il testo (--text) è lungo 40.000 caratt')
+    """
+    if text is None or len(text) <= REQUEST_TEXT_MOST:
+        return None
+    return REQUEST_TEXT_TOO_LONG(None, length=Decimal(len(text)), most=Decimal(REQUEST_TEXT_MOST))
+
+
 EMPTY_REQUEST_TEXT = define(
     "request-empty-text", "error",
     it="Scrivi il testo della richiesta (--text): una richiesta senza testo non dice cosa fare.",

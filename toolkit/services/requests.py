@@ -21,6 +21,7 @@ from toolkit.core.requests import (
     UNKNOWN_REQUEST_CUSTOMER,
     CustomerRequest,
     RequestAction,
+    text_too_long,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -49,6 +50,8 @@ def add(master: MasterData, ledger: Ledger, customer: str, kind: RequestKind, te
         return RequestDone(None, [UNKNOWN_REQUEST_CUSTOMER(None, customer=customer)])
     if not text.strip():
         return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
+    if (too_long := text_too_long(text.strip())) is not None:
+        return RequestDone(None, [too_long])
     with writing(ledger) as conn:
         request_id = open_request(conn, customer, kind, text.strip())
         [made] = load_requests(conn, ids=[request_id])
@@ -59,12 +62,17 @@ def act(ledger: Ledger, request_id: int, text: str) -> RequestDone:
     """Record what was done on an open request."""
     if not text.strip():
         return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
+    if (too_long := text_too_long(text.strip())) is not None:
+        return RequestDone(None, [too_long])
     return _step(ledger, request_id, RequestAction.ACTED, text.strip())
 
 
 def close(ledger: Ledger, request_id: int, text: str | None = None) -> RequestDone:
     """Close an open request, with what settled it when given."""
-    return _step(ledger, request_id, RequestAction.CLOSED, text.strip() if text and text.strip() else None)
+    settled = text.strip() if text and text.strip() else None
+    if (too_long := text_too_long(settled)) is not None:
+        return RequestDone(None, [too_long])
+    return _step(ledger, request_id, RequestAction.CLOSED, settled)
 
 
 def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | None) -> RequestDone:
