@@ -308,7 +308,8 @@ def _clipped(text: str, lang: str) -> str:
     ('xxx… (40.000 caratteri in tutto)', 'xxxx… (1,234 characters)')
     """
     count = number(len(text), lang)
-    return f"{text[:QUOTED_HEAD]}… ({count} caratteri in tutto)" if lang == "it" else f"{text[:QUOTED_HEAD]}… ({count} characters)"
+    told = f"{count} caratteri in tutto" if lang == "it" else f"{count} characters"
+    return f"{text[:QUOTED_HEAD]}… ({told})"
 
 
 QUOTED_HEAD = 60
