@@ -6,6 +6,7 @@ converted, or refused at its cell or as a file, never an internal error nor a tr
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,21 @@ def test_the_data_check_quotes_a_long_cell_by_its_start_and_length(tmp_path, sam
     assert (problem.sheet, problem.cell) == ("Giacenze", "B2")
     assert "x" * 60 + "… (32.767 caratteri in tutto)" in problem.message("it")
     assert len(problem.message("it")) < 300
+
+
+def test_seeded_csv_of_ragged_rows_blank_lines_and_long_digits_all_convert(tmp_path, capsys):
+    """Twenty CSVs as desks and programs write them, drawn from a fixed seed: rows of their own
+    widths, blank lines, `;`, `,` or tabs, CR, LF or CRLF, numbers of up to 400 digits. Each one
+    converts to an .xlsx holding its cells, none refused as damaged, none an internal error."""
+    rng = random.Random(20261206)
+    cells = ["A001", "12,50", "3", "", "Città", "=1+1", "9" * 40, "9" * 400, "-0,5", "1.234,56", '"x;y"', "🍕"]
+    (tmp_path / "in").mkdir()
+    for n in range(20):
+        sep, end = rng.choice([";", ",", "\t"]), rng.choice(["\n", "\r\n", "\r"])
+        lines = [sep.join(rng.choice(cells) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 8))]
+        (tmp_path / "in" / f"f{n:02}.csv").write_text(end.join(lines) + end, encoding=rng.choice(["utf-8", "utf-8-sig"]))
+    code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"],
+                            capsys)
+    failed = {name: [p["code"] for p in f["problems"]] for name, f in by_name(said).items() if f["status"] != "converted"}
+    assert (code, failed) == (0, {})
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 21  # the twenty and the run's report
