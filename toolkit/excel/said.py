@@ -286,6 +286,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "request-empty-text": {
         "it": "Scrivi il testo della richiesta in «Testo richiesta»: una richiesta senza testo non dice cosa fare.",
         "en": "Write the request's text in “Testo richiesta”: a request without text does not say what to do."},
+    "request-text-too-long": {
+        "it": "Il testo in «Testo richiesta» è lungo {length} caratteri, più dei {most} che l'elenco delle richieste "
+              "stampa in una cella di Excel: accorcialo, o scrivi il resto in un'altra azione.",
+        "en": "The text in “Testo richiesta” is {length} characters long, more than the {most} the requests' list "
+              "prints in an Excel cell: shorten it, or write the rest as another action."},
     "einvoice-draft-run": {
         "it": "L'emissione {run_id} è in bozza ({documents}): le fatture elettroniche si scrivono solo per le "
               "fatture definitive. Controllala, scrivi {run_id} in «Emissione fatture», premi «Rendi definitiva "
