@@ -174,3 +174,10 @@ def test_seeded_csv_of_ragged_rows_blank_lines_and_long_digits_all_convert(tmp_p
     failed = {name: [p["code"] for p in f["problems"]] for name, f in by_name(said).items() if f["status"] != "converted"}
     assert (code, failed) == (0, {})
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 21  # the twenty and the run's report
+
+
+def test_an_input_named_longer_than_a_disk_takes_is_a_file_not_there(tmp_path, capsys):
+    """`convert` asked whether it was a folder, and Python raised *File name too long*: an internal error."""
+    named = tmp_path / ("x" * 300 + ".csv")
+    code, said, _ = toolkit(["convert", named, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    assert (code, [p["code"] for p in by_name(said)[named.name]["problems"]]) == (2, ["file-not-found"])

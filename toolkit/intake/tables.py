@@ -58,13 +58,15 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     what it is); in a folder, only spreadsheets are, and Excel's lock files and our own
     temporary files are skipped with the reason, as is a link whose target is gone (a file
     moved or deleted since). Files in `exclude` (the output folder, when it lies below a folder
-    given) are not inputs: a second run must not read the first's outputs."""
+    given) are not inputs: a second run must not read the first's outputs. A name no disk holds
+    (longer than 255 bytes) is a file the guard says is not there: `Path.is_dir` raised on it,
+    an internal error."""
     found: list[Found] = []
     seen: set[Path] = set()
     outside = Path(exclude).resolve() if exclude is not None else None
     for given in paths:
         given = Path(given)
-        entries = _walk(given) if given.is_dir() else iter([(given, given.resolve(), None)])
+        entries = _walk(given) if os.path.isdir(given) else iter([(given, given.resolve(), None)])
         below = outside if outside is not None and given.resolve() in outside.parents else None
         for path, key, skipped in entries:
             if key in seen or (below is not None and below in key.parents):

@@ -272,7 +272,7 @@ def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> di
     north's of the run before. The extension is added to a stem two inputs of one folder share
     (`listino.xls`, `listino.ods`), and a number to those that still share one (`_distinct`).
     Names are compared as Windows does, without case."""
-    folders = [Path(g).resolve() for g in given if Path(g).is_dir()]
+    folders = [Path(g).resolve() for g in given if os.path.isdir(g)]  # Path.is_dir raises on a name too long
     bases: dict[Path, tuple[Path, Path]] = {}
     for f in files:
         resolved = f.resolve()
