@@ -641,3 +641,27 @@ def test_a_preview_of_a_settled_period_says_so_on_its_sheets_and_printed_pages(l
         sheet = openpyxl.load_workbook(folder / name).worksheets[0]
         assert _cells(folder / name) == cells and said not in str(sheet["A1"].value)
         assert not sheet.oddHeader.left.text
+
+
+def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_after_his_rule_was_deleted(ledger, invoiced,
+                                                                                                   tmp_path):
+    """April settled for Marco Bianchi under his own rule (PV-MB, 5 %); he has left since: C001 is
+    Luca Verdi's and *Provvigioni* holds Luca Verdi's rule alone (PV-LV, 3 %). May's note on two
+    goods of FT-2026-00001 went to nobody, Marco Bianchi having no rule and Luca Verdi not paid
+    on it, so the 10.00 € paid on goods returned were never taken back nor said: Marco Bianchi
+    takes it back under the rule and rate the settled statement paid him, Luca Verdi nothing."""
+    own = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], code="PV-MB", agent=AGENT),)})
+    commissions.compute(ledger, own, FIRST, LAST, settle=True, today=TODAY)
+    gone = own.model_copy(update={
+        "customers": tuple(replace(c, sales_rep="Luca Verdi") for c in own.customers),
+        "commissions": (replace(own.commissions[0], code="PV-LV", agent="Luca Verdi", percent=D(3)),)})
+    note = credit(ledger, gone, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    done = commissions.compute(ledger, gone, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2))
+    assert [(s.agent, [(r.number, r.rule, r.share, r.rate, r.base, r.commission) for r in s.rows])
+            for s in done.issued] == [
+        (AGENT, [(note.number, "PV-MB", D(100), D(5), D("-200.00"), D("-10.00"))])]
+    assert [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00")), (AGENT, D("-10.00"))]
+    summary = openpyxl.load_workbook(tmp_path / "may" / summary_file(*MAY)).worksheets[0]
+    assert [c.value for c in summary[5]][:3] == [AGENT, -200, -10]

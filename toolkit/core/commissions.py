@@ -382,6 +382,19 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
         return fits[agent, customer.code, item]
 
+    def paid_under(agent: str, document_id: int, item: str) -> Rule | None:
+        """The rule a settled statement paid `agent` on `item` of the note's invoice under, for an
+        agent paid then whom no rule of today takes it back under (the agent's rows deleted from
+        *Provvigioni* once gone, the customer no longer theirs): the note still takes back what
+        was paid, never vanishing from every statement. Its code's rule when still an invoiced
+        one, else one kept from the settled row, at its rate."""
+        if (row := paid_on((paid or {}).get((agent, document_id), ()), "", {item: ONE})) is None:
+            return None
+        if row.rule not in by_code:
+            by_code[row.rule] = Rule(row.rule, agent, None, None, None, None, CommissionBase.INVOICED,
+                                     (Bracket(ZERO, row.rate),), len(by_code))
+        return by_code[row.rule] if by_code[row.rule].base is CommissionBase.INVOICED else None
+
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
     shares: dict[tuple[str, int], Decimal] = {}
@@ -394,7 +407,11 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         earners = today if paid_then is None else tuple((dict(today) | dict(paid_then)).items())
         for line in filter(counted, document.lines):
             for agent, share in earners:
-                if (rule := rule_for(agent, customer, line.item)) is not None and (paid_then is None or agent in dict(
+                rule = rule_for(agent, customer, line.item)
+                if paid_then is not None and agent in dict(paid_then) and (rule is None or (
+                        rule.base is not CommissionBase.INVOICED and agent not in dict(today))):
+                    rule = paid_under(agent, document.id, line.item)
+                if rule is not None and (paid_then is None or agent in dict(
                         paid_then if rule.base is CommissionBase.INVOICED else today)):
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
@@ -427,7 +444,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
-    return _statements(rules_, documents, bases, own, shares, taken, items_of)
+    return _statements(list(by_code.values()), documents, bases, own, shares, taken, items_of)
 
 
 def _of_items(document: Invoice, items: set[str]) -> dict[str, Decimal]:
