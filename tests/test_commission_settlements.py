@@ -665,3 +665,20 @@ def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_after_his
     assert [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00")), (AGENT, D("-10.00"))]
     summary = openpyxl.load_workbook(tmp_path / "may" / summary_file(*MAY)).worksheets[0]
     assert [c.value for c in summary[5]][:3] == [AGENT, -200, -10]
+
+
+def test_a_second_settlement_after_the_company_was_renamed_writes_the_summary_the_reprint_does(ledger, invoiced,
+                                                                                                tmp_path):
+    """April settled for Marco Bianchi; the company renamed on *Impostazioni* since, Luca Verdi,
+    given half of C001, is settled for April into the same folder: the period's summary was
+    headed with today's name and its reprint with the name the first statement was settled
+    under, so the summary written whole was not the reprint's cell for cell."""
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    renamed = _shared_with(invoiced, "Luca Verdi").model_copy(update={
+        "settings": replace(invoiced.settings, company_name="Altra Ragione Sociale S.r.l.")})
+    commissions.compute(ledger, renamed, FIRST, LAST, out=folder, settle=True, today=date(2026, 5, 20))
+    commissions.reprint(ledger, renamed, FIRST, LAST, tmp_path / "again")
+    assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))
+    assert openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]["A2"].value == (
+        invoiced.settings.company_name)

@@ -274,7 +274,8 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
     settlement's transaction when there is one (`staged`), so a file that cannot be written
     settles nothing and leaves the folder as it was; a `preview` of a settled period under the
     names that say it (`writers.statements.PREVIEW`); the summary listing first the period's
-    statements `settled_before`."""
+    statements `settled_before`, headed with the company they were settled under, as the
+    period's reprint heads it (the first statement's), whatever *Impostazioni* says since."""
     if out is None:
         return []
     from toolkit.writers.statements import commission_names, write_commission_statements
@@ -282,8 +283,8 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
     check_output(out, kind=None, folder=True, names=commission_names(issued, first, last, preview=preview))
     if staged is None:
         return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
-    made = write_commission_statements(staged.folder, company, issued, first, last, lang,
-                                       settled_before=settled_before)
+    made = write_commission_statements(staged.folder, settled_before[0].company if settled_before else company,
+                                       issued, first, last, lang, settled_before=settled_before)
     return [staged.place(path, path.name) for path in made]
 
 
