@@ -682,3 +682,22 @@ def test_a_second_settlement_after_the_company_was_renamed_writes_the_summary_th
     assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))
     assert openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]["A2"].value == (
         invoiced.settings.company_name)
+
+
+def test_a_note_on_a_settled_invoice_prints_a_collected_rows_share_of_today_it_is_counted_at(ledger):
+    """April's FT-2026-00001 collected in full and settled for Marco Bianchi, 5 % of what is
+    collected, at 100 %; since, C001 shared half and half with Luca Verdi, paid on what is
+    invoiced. May's note on two goods printed Marco Bianchi's collected row at the settled 100 %
+    share, 50 % collected, where its base, −100.00 €, is today's 50 % share of goods collected in
+    full: a collected row goes by today's agents and shares, and says so."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _pay(ledger, date(2026, 4, 30), "1220.00")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    luca = Commission(code="PV", agent="Luca Verdi", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
+                      source=source("commissions", 3))
+    shared = _shared_with(master, "Luca Verdi").model_copy(update={"commissions": (*master.commissions, luca)})
+    assert credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    assert [(s.agent, r.rule, r.share, r.collected, r.base, r.commission)
+            for s in commissions.compute(ledger, shared, *MAY).statements for r in s.rows] == [
+        (AGENT, "CASH", D(50), D(1), D("-100.00"), D("-5.00"))]

@@ -370,7 +370,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     statement paid on its goods, whose rate the note takes back at (`paid_on`), 0 % for goods
     it paid nothing on, before `earned`; every row of the note at the share the agent had of
     the invoice then (one share a document, as its rows print it), and its invoiced rows on the
-    statements of the agents paid then (`paid_agents`), not of the customer's agents today."""
+    statements of the agents paid then (`paid_agents`), not of the customer's agents today, whose
+    collected rows stay at today's shares, as their bases are counted."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -415,7 +416,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                         paid_then if rule.base is CommissionBase.INVOICED else today)):
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
-                    shares[agent, document.id] = share
+                    shares[agent, document.id] = (share if paid_then is None or rule.base is CommissionBase.INVOICED
+                                                  else dict(today)[agent])
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
     for key, amount in own.items():
