@@ -328,3 +328,41 @@ def test_a_password_with_a_character_an_address_reserves_is_refused_without_show
     assert not any(piece in said for piece in ("ss#1", "«pa»", "ss@2", password)), said
     assert not list(tmp_path.glob("*.sqlite"))
 
+
+
+def in_the_query(url: str, password: str) -> str:
+    """`url` with its password given as libpq's `?password=` parameter instead of after the user."""
+    return make_url(url).set(password=None).update_query_dict({"password": password}).render_as_string(
+        hide_password=False)
+
+
+def test_a_wrong_password_given_as_a_parameter_is_not_shown_in_the_refusal(capsys, pg_desk):
+    """`?password=` is a password written in the address as much as `anna:…@` is (the refusal
+    says so), but the address was shown as written: the wrong password, and a right one in any
+    other refusal of the same address, printed on the terminal and in the buttons' messages."""
+    workbook, url = pg_desk
+    if not make_url(url).password:
+        pytest.skip("the test server asks for no password")
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", in_the_query(url, "Wrong-Secret"))
+    assert code == 2 and "non accetta la password scritta nell'indirizzo" in said, said
+    assert "Wrong-Secret" not in said and "password=***" in said
+    absent = make_url(url).set(database=make_url(url).database + "_absent").render_as_string(hide_password=False)
+    right = make_url(url).password
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", in_the_query(absent, right), "--lang", "en")
+    assert code == 2 and "has no database" in said, said
+    assert f"password={right}" not in said and "password=***" in said
+
+
+def test_the_move_command_shown_for_a_password_given_as_a_parameter_leaves_it_out(capsys, pg_desk):
+    """The `ledger move --to` a refusal gives to copy leaves the password out, for pgpass to
+    supply; one given as `?password=` was copied into it as written."""
+    workbook, url = pg_desk
+    if not make_url(url).password:
+        pytest.skip("the test server asks for no password")
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    right = make_url(url).password
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", in_the_query(url, right))
+    assert code == 2 and "toolkit ledger move" in said, said
+    assert f"password={right}" not in said
+    given = said.split(f'toolkit ledger move "{workbook}" --to ', 1)[1].split(". Oppure", 1)[0]
+    assert "password" not in make_url(given).query and make_url(given).host == make_url(url).host

@@ -312,7 +312,7 @@ class Ledger:
 
     @property
     def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return query_password_hidden(self.engine.url.render_as_string(hide_password=True))
 
     @property
     def is_sqlite(self) -> bool:
@@ -428,14 +428,28 @@ LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
 def shown_url(url: str) -> str:
     """A ledger's address as a message shows it: its password hidden, a path as typed."""
     if url.lower().startswith("postgres") and (shown := reserved_in_credentials(url)) is not None:
-        return shown  # the password's part past a reserved character would show as the server's
+        return query_password_hidden(shown)  # the password's part past a reserved character shows as the server
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return query_password_hidden(make_url(url).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):  # a port that is no number: the password hidden all the same
         parts = urlsplit(url)
         if parts.password is None:
-            return url
-        return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+            return query_password_hidden(url)
+        return query_password_hidden(
+            urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))))
+
+
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
+
+
+def query_password_hidden(shown: str) -> str:
+    """`shown` with a password given as libpq's `?password=` parameter hidden too, which
+    SQLAlchemy's `hide_password` leaves as written: a refusal of the address printed it.
+
+    >>> query_password_hidden("postgresql://anna@db/ordini?password=s3greto&sslmode=require")
+    'postgresql://anna@db/ordini?password=***&sslmode=require'
+    """
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
@@ -555,7 +569,7 @@ def _engine(url: str, holder: Holder) -> Engine:
     if parsed.drivername == "postgres":
         # the short scheme many hosts and tools give (libpq takes it too); SQLAlchemy knows only postgresql
         parsed = parsed.set(drivername="postgresql")
-    shown = parsed.render_as_string(hide_password=True)
+    shown = query_password_hidden(parsed.render_as_string(hide_password=True))
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
         parsed = parsed.set(drivername="postgresql+psycopg")
         if importlib.util.find_spec("psycopg") is None:

@@ -178,7 +178,8 @@ def _without_password(ledger: Ledger) -> str:
     """The ledger's address as a command to copy gives it: no password, which pgpass or
     PGPASSWORD supply (`ledger move` says so when the server asks), rather than the `***` a
     message shows in its place, which the server would take for the password and refuse."""
-    return ledger.engine.url._replace(password=None).render_as_string(hide_password=False)
+    address = ledger.engine.url.difference_update_query(["password"])  # ?password= too
+    return address._replace(password=None).render_as_string(hide_password=False)
 
 
 def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None, address: bool = False) -> None:
