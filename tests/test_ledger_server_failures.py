@@ -366,3 +366,16 @@ def test_the_move_command_shown_for_a_password_given_as_a_parameter_leaves_it_ou
     assert f"password={right}" not in said
     given = said.split(f'toolkit ledger move "{workbook}" --to ', 1)[1].split(". Oppure", 1)[0]
     assert "password" not in make_url(given).query and make_url(given).host == make_url(url).host
+
+
+def test_a_hash_in_a_password_given_as_a_parameter_reaches_the_server(capsys, pg_desk):
+    """`?password=p#ss` is read whole (an address's `#` means nothing to the driver), and the
+    server judges it; it was refused as a reserved character in the user's part, where nothing
+    was, its password printed whole in the refusal."""
+    workbook, url = pg_desk
+    if not make_url(url).password:
+        pytest.skip("the test server asks for no password")
+    typed = make_url(url).set(password=None).render_as_string(hide_password=False) + "?password=Wrong#Secret"
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", typed)
+    assert code == 2 and "password authentication failed" in said, said
+    assert "ha nella password (o nel nome utente) un carattere" not in said and "Secret" not in said

@@ -280,14 +280,20 @@ def reserved_in_credentials(url: str) -> str | None:
     'postgresql://…@db/ordini'
     >>> reserved_in_credentials("postgresql://anna:p%40ss@db/ordini?user=bruno@ditta") is None
     True
+
+    A `#` in a parameter's value (`?password=p#ss`) is read whole, as the driver reads it.
+
+    >>> reserved_in_credentials("postgresql://anna@db/ordini?password=p#ss") is None
+    True
     """
     parts = urlsplit(url)
     query_before_at = parts.query.split("@", 1)[0]
-    if not (parts.netloc.count("@") > 1 or "@" in parts.path or parts.fragment
+    hash_in_a_value = "=" in parts.query.rsplit("&", 1)[-1]
+    if not (parts.netloc.count("@") > 1 or "@" in parts.path or (parts.fragment and not hash_in_a_value)
             or ("@" in parts.query and "=" not in query_before_at)):
         return None
     host_on = url.rsplit("@", 1)[1] if "@" in url else url.split("://", 1)[-1].split("#", 1)[0]
-    return f"{parts.scheme}://…@{host_on}"
+    return query_password_hidden(f"{parts.scheme}://…@{host_on}")
 
 LEDGER_NO_DRIVER = define(
     "ledger-no-driver", "error",
@@ -428,7 +434,7 @@ LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
 def shown_url(url: str) -> str:
     """A ledger's address as a message shows it: its password hidden, a path as typed."""
     if url.lower().startswith("postgres") and (shown := reserved_in_credentials(url)) is not None:
-        return query_password_hidden(shown)  # the password's part past a reserved character shows as the server
+        return shown  # the password's part past a reserved character would show as the server's
     try:
         return query_password_hidden(make_url(url).render_as_string(hide_password=True))
     except (ArgumentError, ValueError):  # a port that is no number: the password hidden all the same
