@@ -113,3 +113,17 @@ def test_the_readme_names_this_versions_ledger_schema():
     named = re.findall(r"schema (\d+), this\s+version's", readme)
     assert named == [str(SCHEMA_VERSION)], named
     assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in readme
+
+
+def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loads():
+    """The backup paragraph runs from any desk's PC: a bare `createdb ordini_ripristino` there
+    makes the database on that PC's own PostgreSQL, or fails for want of one, and the
+    `pg_restore` that follows, naming the server's, finds none."""
+    from sqlalchemy.engine import make_url
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("**Backing up a team ledger**", 1)[1].split("\n\n", 1)[0]
+    made = shlex.split(re.search(r"`(createdb [^`]*)`", paragraph)[1])
+    loaded = make_url(next(word for word in shlex.split(re.search(r"`(pg_restore [^`]*)`", paragraph)[1])
+                           if word.startswith("postgresql://")))
+    assert made == ["createdb", "-h", loaded.host, "-U", loaded.username, loaded.database], made
