@@ -283,29 +283,31 @@ def test_a_server_refusing_connections_is_told_off_or_restarting_not_only_an_add
     assert code == 2 and "does not answer" in said and "Try again in a while" in said
 
 
-def test_an_address_giving_its_own_connect_timeout_keeps_it_and_one_giving_none_gets_the_toolkits():
-    """`?connect_timeout=60` on a slow VPN is the desk's choice: SERVER_PATIENCE only fills what
-    the address leaves out, keepalives too, so a network gone mid-command is noticed."""
-    pytest.importorskip("psycopg")
+def connecting_with(url: str) -> dict:
+    """The parameters the toolkit hands libpq to connect to `url`, caught before it connects."""
     from sqlalchemy import event
 
     from toolkit.ledger.db import _engine
     from toolkit.ledger.lock import Holder
 
-    def connecting_with(url: str) -> dict:
-        engine = _engine(url, Holder("anna", "toolkit"))
-        seen: dict = {}
+    engine = _engine(url, Holder("anna", "toolkit"))
+    seen: dict = {}
 
-        @event.listens_for(engine, "do_connect")
-        def caught(dialect, record, cargs, cparams):
-            seen.update(cparams)
-            raise ConnectionAbortedError("seen")
+    @event.listens_for(engine, "do_connect")
+    def caught(dialect, record, cargs, cparams):
+        seen.update(cparams)
+        raise ConnectionAbortedError("seen")
 
-        with pytest.raises(Exception, match="seen"):
-            engine.connect()
-        engine.dispose()
-        return seen
+    with pytest.raises(Exception, match="seen"):
+        engine.connect()
+    engine.dispose()
+    return seen
 
+
+def test_an_address_giving_its_own_connect_timeout_keeps_it_and_one_giving_none_gets_the_toolkits():
+    """`?connect_timeout=60` on a slow VPN is the desk's choice: SERVER_PATIENCE only fills what
+    the address leaves out, keepalives too, so a network gone mid-command is noticed."""
+    pytest.importorskip("psycopg")
     assert connecting_with("postgresql://anna@db/ordini?connect_timeout=60")["connect_timeout"] == "60"
     given = connecting_with("postgresql://anna@db/ordini")
     assert given["connect_timeout"] == 15 and given["keepalives_idle"] == 30 and given["keepalives_count"] == 3
@@ -379,3 +381,15 @@ def test_a_hash_in_a_password_given_as_a_parameter_reaches_the_server(capsys, pg
     code, said = cli(capsys, "orders", "list", workbook, "--ledger", typed)
     assert code == 2 and "password authentication failed" in said, said
     assert "ha nella password (o nel nome utente) un carattere" not in said and "Secret" not in said
+
+
+def test_a_connect_timeout_in_libpqs_variable_is_kept(monkeypatch):
+    """PGCONNECT_TIMEOUT is libpq's own way of giving every connection of a PC its patience (a
+    desk on a slow VPN), and a parameter given explicitly overrides it: the toolkit's 15 seconds
+    replaced the desk's 60 without a word. It is left to the variable; keepalives are given still."""
+    pytest.importorskip("psycopg")
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "60")
+    given = connecting_with("postgresql://anna@db/ordini")
+    assert "connect_timeout" not in given and given["keepalives_idle"] == 30, given
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "")
+    assert connecting_with("postgresql://anna@db/ordini")["connect_timeout"] == 15
