@@ -393,3 +393,17 @@ def test_a_connect_timeout_in_libpqs_variable_is_kept(monkeypatch):
     assert "connect_timeout" not in given and given["keepalives_idle"] == 30, given
     monkeypatch.setenv("PGCONNECT_TIMEOUT", "")
     assert connecting_with("postgresql://anna@db/ordini")["connect_timeout"] == 15
+
+
+def test_a_wrong_password_names_the_user_the_server_refused_given_as_a_parameter_too(capsys, pg_desk):
+    """libpq takes the user as `?user=` (or from PGUSER) as well as before the `@`: the refusal
+    named this PC's login instead, a user the address never gave, for the password to correct."""
+    workbook, url = pg_desk
+    address = make_url(url)
+    if not address.password:
+        pytest.skip("the test server asks for no password")
+    typed = address._replace(username=None, password=None).update_query_dict(
+        {"user": address.username, "password": "not-the-password"}).render_as_string(hide_password=False)
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", typed)
+    assert code == 2, said
+    assert f"non accetta la password scritta nell'indirizzo per l'utente {address.username} (" in said, said

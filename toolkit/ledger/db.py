@@ -494,14 +494,20 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
     if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
         address = ledger.engine.url
         if address.password or address.query.get("password"):
-            return LEDGER_PASSWORD_WRONG(None, url=ledger.url, user=address.username or getpass.getuser(),
-                                         reason=reason)
+            return LEDGER_PASSWORD_WRONG(None, url=ledger.url, user=connecting_user(address), reason=reason)
         return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
         return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
     if not ledger.is_sqlite and any(said in reason for said in _SILENT):
         return LEDGER_SERVER_SILENT(None, url=ledger.url, reason=reason)
     return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
+
+
+def connecting_user(address: URL) -> str:
+    """The user libpq connects as: `?user=` (which the driver lays over the name before the `@`),
+    that name, PGUSER, or this PC's login, in that order."""
+    return (_last(address.query.get("user")) or address.username or os.environ.get("PGUSER")
+            or getpass.getuser())
 
 
 def not_connected(exc: ProgrammingError) -> bool:
