@@ -407,3 +407,19 @@ def test_a_wrong_password_names_the_user_the_server_refused_given_as_a_parameter
     code, said = cli(capsys, "orders", "list", workbook, "--ledger", typed)
     assert code == 2, said
     assert f"non accetta la password scritta nell'indirizzo per l'utente {address.username} (" in said, said
+
+
+@pytest.mark.parametrize("query", ["user=anna&password=p@ss/1#x", "user=bruno@ditta"])
+def test_an_at_in_a_parameter_after_a_port_is_refused_without_showing_the_password(
+        capsys, tmp_path, sample_workbook, query):
+    """With no user before the server and a port after it, the driver took everything up to a
+    parameter's `@` for a user and a password, and what follows it for the server: a password
+    `p@ss/1#x` given as `?password=` was told as the server `ss` to resolve, its tail printed,
+    and `?user=bruno@ditta` went to a server named `ditta`. Refused as a reserved character."""
+    pytest.importorskip("psycopg")
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", f"postgresql://127.0.0.1:5432/ordini?{query}")
+    assert code == 2, said
+    assert "L'indirizzo del registro postgresql://127.0.0.1:5432/ordini ha nella password" in said, said
+    assert "ss/1" not in said and "ditta" not in said and "resolve host" not in said

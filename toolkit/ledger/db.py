@@ -268,6 +268,10 @@ LEDGER_ADDRESS_RESERVED_CHARACTER = define(
        "TOOLKIT_LEDGER_URL.")
 
 
+_SQLALCHEMY_CREDENTIALS = re.compile(r"[^:/]*(?::[^@]*)?@")
+"""What SQLAlchemy reads as a user and password at an address's start, up to the first `@` wherever it is."""
+
+
 def reserved_in_credentials(url: str) -> str | None:
     """The address as a refusal may show it, when the user name or password of a PostgreSQL
     address holds a character an address reserves: a password `p@ss#1` or `pa/ss` typed as it is
@@ -281,13 +285,20 @@ def reserved_in_credentials(url: str) -> str | None:
     >>> reserved_in_credentials("postgresql://anna:p%40ss@db/ordini?user=bruno@ditta") is None
     True
 
-    A `#` in a parameter's value (`?password=p#ss`) is read whole, as the driver reads it.
+    A `#` in a parameter's value (`?password=p#ss`) is read whole, as the driver reads it; an `@`
+    there is read as the end of a user and password where the address gives none before the
+    server and a port follows it (`db:5432/ordini?password=p@ss` went to the server `ss`).
 
     >>> reserved_in_credentials("postgresql://anna@db/ordini?password=p#ss") is None
     True
+    >>> reserved_in_credentials("postgresql://db:5432/ordini?user=anna&password=p@ss")
+    'postgresql://db:5432/ordini'
     """
     parts = urlsplit(url)
     query_before_at = parts.query.split("@", 1)[0]
+    if ("@" not in parts.netloc + parts.path and "@" in parts.query and "=" in query_before_at
+            and _SQLALCHEMY_CREDENTIALS.match(url.partition("://")[2])):
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"  # the first `@` a parameter's
     hash_in_a_value = "=" in parts.query.rsplit("&", 1)[-1]
     if not (parts.netloc.count("@") > 1 or "@" in parts.path or (parts.fragment and not hash_in_a_value)
             or ("@" in parts.query and "=" not in query_before_at)):
