@@ -20,13 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from test_credit_returns import APRIL, MAY
 from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, MAY_11, MAY_20, PROTOCOL, _deliver, _master, _rated, _sheets
 
-from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.intake.validation import check
 from toolkit.ledger import schema
 from toolkit.ledger.db import migrate, reading, writing
 from toolkit.ledger.letters import letters_used
 from toolkit.services.credit_notes import credit
 from toolkit.services.invoicing import finalize, run, undo
+
+JUNE, JUNE_11 = Period(date(2026, 6, 1), date(2026, 6, 30)), date(2026, 6, 11)
 
 SPLIT = [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
 """90 € declared: the 10th's 3 kg (55.50 €) fit, of the 20th's 2 kg one fits in the 34.50 € left."""
@@ -510,3 +512,33 @@ def test_a_return_s_note_split_past_one_document_s_lines_keeps_both_sides_of_a_l
         data = files[x.number]
         data = data.read_bytes() if hasattr(data, "read_bytes") else data
         assert schema_errors(data) == [] and breaches(data, date(2026, 6, 3)) == [], x.number
+
+
+def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more_than_it_used(ledger):
+    """Before schema 29 a return's note recorded nothing of what it took back, so the next return
+    found the same invoice lines still to credit. April sold 5 kg, 74 € of them N3.5; the 5 kg
+    given back in May and again in June (bought before the ledger) were each credited 74 € N3.5
+    citing April. Each note was capped at April's 74 € alone, so together they gave the letter
+    back 148 € and it read 74 € less than nothing used: what an earlier note gave back of an
+    invoice is no longer there for the next."""
+    s = _sheets(90)
+    _returning(5, s)
+    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
+                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
+    s["Righe modello"].append(["T031", "A001", 5, s["Righe modello"][2][3], None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    notes = []
+    for day, month, today in ((MAY_20, MAY, date(2026, 6, 3)), (JUNE_11, JUNE, date(2026, 7, 3))):
+        _deliver(books, ledger, day)
+        done = run(ledger, books, Request(month, today), status=InvoiceStatus.FINAL)
+        assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
+        notes += [x for x in done.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+        with writing(ledger) as conn:
+            conn.execute(schema.returned_lines.delete())
+    assert [[(c.number, c.base) for c in x.cites] for x in notes] == [[("FT-2026-00001", D("92.50"))]] * 2
+    assert [sum(line.amount for line in x.lines if line.vat_nature == "N3.5") for x in notes] == [D("-74.00")] * 2
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}

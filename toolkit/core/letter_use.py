@@ -53,33 +53,44 @@ class Taken:
 @dataclass(frozen=True, slots=True)
 class Corrected:
     """An invoice a return's note of before schema 29 cites (none of its lines recorded what it
-    took back): its letter, what the note took back of it (`invoice_citations.base`, every rate),
-    and the invoice's N3.5 net, the most of it the letter covered."""
+    took back): its letter, the invoice (`invoice`), what the note took back of it
+    (`invoice_citations.base`, every rate), and the invoice's N3.5 net, the most of it the letter
+    covered."""
 
     letter: str | None
+    invoice: int
     base: Decimal
     within: Decimal
 
 
-def given_back_unrecorded(credited: Decimal, corrected: Sequence[Corrected]) -> dict[str, Decimal]:
-    """Protocol → what (negative) the N3.5 lines of a return's note of before schema 29, netting
-    `credited` (negative), give back to the letters of the invoices it cites (`corrected`, latest
-    first, as returns take goods back): to each as far as the note's base on it and its N3.5 net,
-    never more than the note credited N3.5. The register counts the note's N3.5 lines; the letter
-    counts those that corrected its invoices, which the citations tell.
+def given_back_unrecorded(notes: Iterable[tuple[Decimal, Sequence[Corrected]]]) -> dict[str, Decimal]:
+    """Protocol → what (negative) the N3.5 lines of the return's notes of before schema 29, each
+    netting `credited` (negative) and citing `corrected` (latest first, as returns take goods
+    back), give back to the letters of the invoices they cite: to each as far as the note's base
+    on it and what is left of its N3.5 net once the notes before gave theirs back, never more
+    than the note credited N3.5. The register counts the notes' N3.5 lines; the letter counts
+    those that corrected its invoices, which the citations tell. Those notes recorded nothing, so
+    the next return found the same invoice lines still to credit, and cited them again.
 
     >>> from decimal import Decimal as D
-    >>> given_back_unrecorded(D(-37), [Corrected("A", D("55.50"), D(74))])
+    >>> given_back_unrecorded([(D(-37), [Corrected("A", 1, D("55.50"), D(74))])])
     {'A': Decimal('-37')}
-    >>> given_back_unrecorded(D(-50), [Corrected("A", D(20), D(74)), Corrected(None, D(10), D(0)), Corrected("B", D(40), D(15))])
+    >>> given_back_unrecorded([(D(-50), [Corrected("A", 1, D(20), D(74)), Corrected(None, 2, D(10), D(0)),
+    ...                                   Corrected("B", 3, D(40), D(15))])])
     {'A': Decimal('-20'), 'B': Decimal('-15')}
+    >>> given_back_unrecorded([(D(-74), [Corrected("A", 1, D(74), D(74))])] * 2)
+    {'A': Decimal('-74')}
     """
-    left, found = -credited, dict[str, Decimal]()
-    for c in corrected:
-        part = min(left, c.base, c.within)
-        if c.letter and part > 0:
-            found[c.letter] = found.get(c.letter, Decimal(0)) - part
-            left -= part
+    found: dict[str, Decimal] = {}
+    spent: dict[int, Decimal] = defaultdict(Decimal)
+    for credited, corrected in notes:
+        left = -credited
+        for c in corrected:
+            part = min(left, c.base, c.within - spent[c.invoice])
+            if c.letter and part > 0:
+                found[c.letter] = found.get(c.letter, Decimal(0)) - part
+                spent[c.invoice] += part
+                left -= part
     return found
 
 
@@ -95,7 +106,8 @@ def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
     document's letter, a `traced` line the letter of the invoice line it credits, a return's
     line that of each invoice line it took goods back from (`taken`), nothing for the rest of
     it; `sold` is the letter of the invoice lines they cite that are not among `lines`;
-    `unrecorded`, the return's notes of before schema 29 (`given_back_unrecorded`).
+    `unrecorded`, the return's notes of before schema 29, in the order they were issued
+    (`given_back_unrecorded`).
 
     >>> from decimal import Decimal as D
     >>> sold = [LetterLine(1, D(100), None, "A"), LetterLine(2, D(50), None, "B")]
@@ -119,7 +131,6 @@ def letters_used(lines: Sequence[LetterLine], taken: Iterable[Taken] = (),
         protocol = letter.get(t.invoice_line) if t.credit_line in returns else None
         if protocol:
             used[protocol] += t.amount
-    for credited, corrected in unrecorded:
-        for protocol, amount in given_back_unrecorded(credited, corrected).items():
-            used[protocol] += amount
+    for protocol, amount in given_back_unrecorded(unrecorded).items():
+        used[protocol] += amount
     return dict(used)

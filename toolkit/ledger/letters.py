@@ -69,10 +69,10 @@ def letters_used(conn: Connection, customers: Collection[str]) -> dict[str, Deci
 def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[Decimal, list[Corrected]]]:
     """Of the return's notes netting `credited` on their N3.5 lines no `returned_lines` row
     cites, those of before schema 29, which recorded none for any line and cite invoices: what
-    each credited N3.5, with the invoices it cites, latest first (`letter_use.Corrected`). A
-    later note recording nothing took back nothing of an invoice (goods never invoiced, sold
-    before the ledger) and cites none. One read of the notes' rows, of their citations and of the
-    invoices cited."""
+    each credited N3.5, in the order stored, with the invoices it cites, latest first
+    (`letter_use.Corrected`). A later note recording nothing took back nothing of an invoice
+    (goods never invoiced, sold before the ledger) and cites none. One read of the notes' rows,
+    of their citations and of the invoices cited."""
     if not credited:
         return []
     c = schema.invoice_citations.c
@@ -94,7 +94,8 @@ def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[De
     by_note: dict[int, list[Corrected]] = {}
     for row in sorted(citations, key=lambda x: (x.invoice_date, x.invoice_id), reverse=True):
         by_note.setdefault(row.credit_note_id, []).append(
-            Corrected(letter.get(row.parties_id, (None, False))[0], row.base, within.get(row.invoice_id) or Decimal(0)))
+            Corrected(letter.get(row.parties_id, (None, False))[0], row.invoice_id, row.base,
+                      within.get(row.invoice_id) or Decimal(0)))
     return [(credited[note], by_note[note]) for note in notes if note in by_note]
 
 
