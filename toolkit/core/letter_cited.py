@@ -198,14 +198,15 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
 
 
 def dating_rows(customers: Iterable[Customer]) -> dict[str, list[Customer]]:
-    """Each letter's protocol → the *Clienti* rows giving it with its date, in sheet order: those
-    whose date a row of the same buyer sharing the protocol without one is told of (`dated_for`),
-    by the check and by invoicing alike."""
-    dated: dict[str, list[Customer]] = {}
+    """Each letter's protocol → the first *Clienti* row giving it with its date of each buyer's
+    identity (`buyer_ids`), in sheet order: those whose date a row of the same buyer sharing the
+    protocol without one is told of (`dated_for`), by the check and by invoicing alike. One row
+    an identity: a chain's thousand shops on one letter are one row to compare, not a thousand."""
+    dated: dict[str, dict[tuple[str, str], Customer]] = {}
     for c in customers:
         if c.intent_protocol and c.intent_date is not None:
-            dated.setdefault(c.intent_protocol, []).append(c)
-    return dated
+            dated.setdefault(c.intent_protocol, {}).setdefault(buyer_ids(c), c)
+    return {protocol: list(rows.values()) for protocol, rows in dated.items()}
 
 
 def dated_for(row: Customer, dated: Mapping[str, Sequence[Customer]]) -> Customer | None:
@@ -225,13 +226,15 @@ def _shared(row: Customer, dated: Mapping[str, Sequence[Customer]]) -> SharedDat
 
 def rows_apart(customers: Iterable[Customer]) -> set[int]:
     """The rows (by `id`) sharing their letter's protocol with a row of another buyer
-    (`other_buyer`): the check tells them so, at the protocol, and no date to copy."""
-    rows: dict[str, list[Customer]] = {}
+    (`other_buyer`): the check tells them so, at the protocol, and no date to copy. Compared
+    by identity (`buyer_ids`), each distinct one with the others of its protocol."""
+    rows: dict[str, dict[tuple[str, str], list[Customer]]] = {}
     for c in customers:
         if c.intent_protocol:
-            rows.setdefault(c.intent_protocol, []).append(c)
+            rows.setdefault(c.intent_protocol, {}).setdefault(buyer_ids(c), []).append(c)
     return {id(a) for group in rows.values() if len(group) > 1
-            for a in group if any(other_buyer(a, b) for b in group)}
+            for ids, found in group.items() if any(two_buyers(ids, other) for other in group)
+            for a in found}
 
 
 def buyer_ids(c: Customer) -> tuple[str, str]:
@@ -242,12 +245,17 @@ def buyer_ids(c: Customer) -> tuple[str, str]:
 
 
 def other_buyer(a: Customer, b: Customer) -> bool:
-    """Whether two rows are surely two buyers: both give a partita IVA, or both a codice fiscale,
-    that differ, and neither names the other's (a company's codice fiscale is often its partita
-    IVA's digits). Rows of one buyer (a head office and its warehouse, each its own code) may
-    share its letter; a sole trader's codice fiscale is no match for his partita IVA, so a row
-    giving one and a row the other may be one buyer, and are not told."""
-    (vat_a, code_a), (vat_b, code_b) = buyer_ids(a), buyer_ids(b)
+    """Whether two rows are surely two buyers (`two_buyers` of their `buyer_ids`)."""
+    return two_buyers(buyer_ids(a), buyer_ids(b))
+
+
+def two_buyers(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two identities (`buyer_ids`) are surely two buyers: both give a partita IVA, or
+    both a codice fiscale, that differ, and neither names the other's (a company's codice fiscale
+    is often its partita IVA's digits). Rows of one buyer (a head office and its warehouse, each
+    its own code) may share its letter; a sole trader's codice fiscale is no match for his
+    partita IVA, so a row giving one and a row the other may be one buyer, and are not told."""
+    (vat_a, code_a), (vat_b, code_b) = a, b
     if ({vat_a, code_a} & {vat_b, code_b}) - {""}:
         return False
     return bool(vat_a and vat_b) or bool(code_a and code_b)

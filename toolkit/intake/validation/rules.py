@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache, partial
+from heapq import merge
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, not_, or_
 from typing import Any, cast
@@ -47,7 +48,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
-from toolkit.core.letter_cited import dated_for, dating_rows, other_buyer, rows_apart
+from toolkit.core.letter_cited import buyer_ids, dated_for, dating_rows, other_buyer, rows_apart, two_buyers
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -796,10 +797,10 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
-    named: dict[str, list[Customer]] = defaultdict(list)
+    named: dict[str, dict[tuple[str, str], list[tuple[int, Customer]]]] = defaultdict(dict)
     dated = dating_rows(master.customers)
     apart = rows_apart(master.customers)
-    for c in master.customers:
+    for place, c in enumerate(master.customers):
         country = country_of[c.country]
         at_home = country == "IT"
         yield from _fiscal_id(c, layout, country, regime)
@@ -835,7 +836,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
         yield from _letter_of_intent(c, layout, dated, id(c) in apart)
-        others = [e for e in named[c.intent_protocol] if other_buyer(e, c)] if c.intent_protocol else []
+        ids = buyer_ids(c)
+        others = [e for _, e in merge(*(rows for seen, rows in named[c.intent_protocol].items()
+                                         if two_buyers(seen, ids)))] if c.intent_protocol else []
         own = next((e for e in dated.get(c.intent_protocol or "", ()) if not other_buyer(e, c)), None)
         if others:
             yield INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
@@ -851,7 +854,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                       other=own.code, day=c.intent_date, other_day=own.intent_date,
                                       cell=_cell(layout, own, "intent_date"))
         if c.intent_protocol:
-            named[c.intent_protocol].append(c)
+            named[c.intent_protocol].setdefault(ids, []).append((place, c))
         if c.intent_protocol and c.intent_amount is not None and not others:
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
