@@ -173,6 +173,18 @@ def test_a_return_s_note_of_a_ledger_before_schema_29_gives_the_letter_back_what
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
 
 
+def test_a_note_before_schema_29_gives_an_invoice_of_no_known_letter_its_share_not_an_older_letter():
+    """A note of before schema 29 credited 30 € N3.5 citing June's invoice (30 € N3.5, kept
+    before its parties were, schema 26: its lines used no letter the ledger knows) and, older,
+    April's, on letter A. Latest first, the 30 € are June's: they give no letter anything back.
+    June was passed over, and April's letter was given back the 30 € it never used."""
+    from toolkit.core.letter_use import Corrected, given_back_unrecorded
+
+    june, april = Corrected(None, 2, D(30), D(30)), Corrected("A", 1, D(30), D(100))
+    assert given_back_unrecorded([(D(-30), [june, april])]) == {}
+    assert given_back_unrecorded([(D(-45), [june, april])]) == {"A": D(-15)}
+
+
 def _sent(books, ledger, note, tmp_path) -> None:
     """The note's e-invoice: valid by the official schema and SDI's controls, a line at each rate
     or nature, a summary for each, the letter cited on the N3.5 line as April's invoice cited it."""

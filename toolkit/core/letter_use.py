@@ -68,9 +68,11 @@ def given_back_unrecorded(notes: Iterable[tuple[Decimal, Sequence[Corrected]]]) 
     netting `credited` (negative) and citing `corrected` (latest first, as returns take goods
     back), give back to the letters of the invoices they cite: to each as far as the note's base
     on it and what is left of its N3.5 net once the notes before gave theirs back, never more
-    than the note credited N3.5. The register counts the notes' N3.5 lines; the letter counts
-    those that corrected its invoices, which the citations tell. Those notes recorded nothing, so
-    the next return found the same invoice lines still to credit, and cited them again.
+    than the note credited N3.5. An invoice of no letter the ledger knows (kept before its
+    parties) takes its share all the same: its N3.5 used no letter, so that share gives none
+    back. The register counts the notes' N3.5 lines; the letter counts those that corrected its
+    invoices, which the citations tell. Those notes recorded nothing, so the next return found
+    the same invoice lines still to credit, and cited them again.
 
     >>> from decimal import Decimal as D
     >>> given_back_unrecorded([(D(-37), [Corrected("A", 1, D("55.50"), D(74))])])
@@ -87,10 +89,12 @@ def given_back_unrecorded(notes: Iterable[tuple[Decimal, Sequence[Corrected]]]) 
         left = -credited
         for c in corrected:
             part = min(left, c.base, c.within - spent[c.invoice])
-            if c.letter and part > 0:
+            if part <= 0:
+                continue
+            if c.letter:
                 found[c.letter] = found.get(c.letter, Decimal(0)) - part
-                spent[c.invoice] += part
-                left -= part
+            spent[c.invoice] += part
+            left -= part
     return found
 
 
