@@ -462,7 +462,7 @@ def test_every_earlier_row_of_another_buyer_sharing_the_protocol_is_named():
     assert ("del cliente C004 (P.IVA 01234560157) è anche dei clienti C002 (P.IVA 07643520567, C.F. "
             "RSSMRA80A01H501U, Clienti!L3) e C003 (P.IVA 09887760560, Clienti!L4), altri acquirenti") \
         in warned[1].message()
-    assert "is on the row of customers C002 (" in warned[1].message("en") and "other buyers:" in warned[1].message("en")
+    assert "is on the rows of customers C002 (" in warned[1].message("en") and "other buyers:" in warned[1].message("en")
 
 
 def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_was_written_since(ledger):

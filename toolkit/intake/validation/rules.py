@@ -342,7 +342,7 @@ INTENT_OTHER_BUYER = define(
        "dell'Agenzia, e non è mai di due acquirenti. Le fatture dell'uno citerebbero la dichiarazione dell'altro, e "
        "le loro vendite senza IVA consumerebbero insieme un solo plafond. Copia in ciascuna riga protocollo e data "
        "della dichiarazione che quel cliente ti ha mandato.",
-    en="Customer {code}'s letter of intent {protocol} ({ids}) is on the row of {of_customers} {others} too, "
+    en="Customer {code}'s letter of intent {protocol} ({ids}) is on the {of_customers} {others} too, "
        "{another}: a letter is issued by a habitual exporter to its supplier, with the protocol of the Agenzia's "
        "receipt, and is never two buyers'. One's invoices would cite the other's letter, and their sales without "
        "VAT would use one ceiling together. Copy into each row the protocol and date of the letter that customer "
@@ -846,7 +846,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                      others=BuyerRows(tuple(BuyerRow(e.code, _buyer_named(e), _cell(layout, e, "intent_protocol"),
                                                                      e.intent_date is None) for e in others)),
                                      of_customers=Agreed(len(others), ("del cliente", "dei clienti"),
-                                                         ("customer", "customers")),
+                                                         ("row of customer", "rows of customers")),
                                      another=Agreed(len(others), ("un altro acquirente", "altri acquirenti"),
                                                     ("another buyer", "other buyers")))
         elif c.intent_date is not None and own is not None and own.intent_date != c.intent_date:
