@@ -68,7 +68,13 @@ PLACED = {
     "prefixed": "<x:row><x:c><x:v>1</x:v></x:c></x:row><x:row>\n<x:c\tt=\"n\"><x:v>2</x:v></x:c><x:c><x:v>5</x:v>"
                 "</x:c></x:row>",
     "a quoted > and r in a value": '<row><c cm=">" vm="r=\'9\'"><v>1</v></c></row><row><c><v>2</v></c></row>',
+    "an r right after a value": '<row r="1"><c r="A1"><v>1</v></c><c r="B2" s="0"r="AJ5"><v>2</v></c></row>',
+    "an r after a value, by position": '<row><c><v>1</v></c><c s="0"r="D5"><v>2</v></c><c><v>3</v></c></row>',
+    "an r after a form feed": '<row><c s="0"\x0cr="D5"><v>2</v></c><c><v>3</v></c></row>',
+    "a row's r after a value": '<row><c><v>1</v></c></row><row s="0"r="6"><c><v>2</v></c></row><row><c><v>3</v></c></row>',
+    "a name a slash begins": '<row><c><v>1</v></c></row><row><c s="0"/x="1"><v>2</v></c><c><v>3</v></c></row>',
 }
+"""The last five read as calamine reads attributes (`tests/test_guard_attributes_unspaced.py`)."""
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 4 * 2**20])

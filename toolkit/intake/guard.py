@@ -883,9 +883,10 @@ sheet written with a prefix is always counted by position: exact, only slower.""
 _UNBOUNDED = f"{_PLACED}|{_FAR}"
 """Either, in the one search of the first pass: spelt in this order, 0.12 s of CPU over the L
 benchmark's sheets where `_FAR` alone takes 0.10 s and the other order 0.135 s."""
-_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d{1,16})""")
+_REF = re.compile(rb"""[\s"']r\s*=\s*["']\$?([A-Za-z]*)\$?(\d{1,16})""")
 """A cell's or a row's reference, `<c r="XFD1048576"`, `<row r='7'`: sheet XML has no other
-attribute named `r`."""
+attribute named `r`. After a blank or right after the value before (`s="0"r="XFD1048576"`, not
+XML), where calamine reads a name too (`_place_of`)."""
 _TAIL = 256
 """Bytes carried from one chunk into the next: longer than any match but a run of blanks, which
 is carried as one."""
@@ -924,11 +925,16 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
 _WS = rb"[ \t\r\n]"
 _PLACES = re.compile(
     rb"<(?:/(?:[^ \t\r\n<>/:=]+:)?(row|sheetData)" + _WS + rb"*>|(?:[^ \t\r\n<>/:=]+:)?(row|c)((?:" + _WS
-    + rb"+[^ \t\r\n=<>/]+" + _WS + rb"*=" + _WS + rb"""*(?:"[^"]*"|'[^']*'))*)""" + _WS + rb"*(/?)>)")
+    + rb"""(?:[^"'<>]|"[^"]*"|'[^']*')*?)?)(/?)>)""")
 """A row's or the rows' end (`row`, `sheetData`), a row's start (`row`, its attributes, `/` when
 empty) or a cell's start (`c`), each name with or without a prefix, as calamine's XML reader
-(quick-xml) sees them: attributes quoted, only XML's four blanks between them."""
-_ATTRIBUTE = re.compile(rb"""([^ \t\r\n=<>/]+)""" + _WS + rb"*=" + _WS + rb"""*(?:"([^"]*)"|'([^']*)')""")
+(quick-xml) sees them: a name ends at one of XML's four blanks, a tag at its first `>` outside
+quotes, its attributes read as calamine reads them (`_place_of`). A `<` outside quotes, not XML,
+ends the search of a tag there, so a search fails in a few bytes where quick-xml would read on
+(a tag so written is not counted, as before)."""
+_BLANK = b" \t\n\x0c\r"
+"""What calamine skips around an attribute's name and `=` (Rust's `is_ascii_whitespace`)."""
+_BLANKS = re.compile(rb"[" + re.escape(_BLANK) + rb"]*")
 _PLACE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _CARRIED_TAG = 2**16
 """The most of a tag cut by a chunk's end carried into the next (`_placed_extent`). Excel's tags
@@ -1084,14 +1090,26 @@ def _cut_tag(buffer: bytes) -> bytes:
 
 def _place_of(attributes: bytes) -> tuple[int, int] | None:
     """The 0-based (row, column) of a row's or a cell's `r`, the column -1 when it names none
-    (a row's); None without `r`, or one calamine refuses to read (its read then fails whole)."""
-    for name, double, single in _ATTRIBUTE.findall(attributes):
-        if name == b"r":
-            place = _PLACE.fullmatch(double or single)
-            if place is None:
-                return None
-            return int(place[2]) - 1, _column_number(place[1]) - 1 if place[1] else -1
-    return None
+    (a row's); None without `r`, or one calamine refuses to read (its read then fails whole).
+
+    Read as calamine reads a tag's attributes (calamine 0.37, `attrs::RawAttrIter`): a name runs
+    from past the blanks after the value before, none needed (`s="0"r="B2"`), to its `=`
+    (`s="0"/x="1"` names `/x`), its value quoted after `=`; an attribute without either ends
+    the reading. Of two `r`, not XML, the farthest counts."""
+    found, at, size = None, 0, len(attributes)
+    while (key := attributes.find(b"=", at)) >= 0:
+        start = _BLANKS.match(attributes, key + 1).end()  # type: ignore[union-attr]
+        quote = attributes[start:start + 1]
+        if quote not in (b'"', b"'"):
+            break
+        end = attributes.find(quote, start + 1)
+        end = size if end < 0 else end
+        place = _PLACE.fullmatch(attributes, start + 1, end) if attributes[at:key].strip(_BLANK) == b"r" else None
+        at = end + 1
+        if place is not None:
+            here = int(place[2]) - 1, _column_number(place[1]) - 1 if place[1] else -1
+            found = here if found is None else (max(found[0], here[0]), max(found[1], here[1]))
+    return found
 
 
 def _shown(texts: Iterator[bytes], seen: Callable[[bytes], object]) -> Iterator[bytes]:
