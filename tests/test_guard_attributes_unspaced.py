@@ -1,7 +1,8 @@
 """calamine reads a tag's attributes its own way (calamine 0.37, `attrs::RawAttrIter`): a name
 runs from after the value before, past any ASCII blank (a form feed among them), to its `=`.
 So `<c s="0"r="XFD1048576">`, no blank before `r`, is a cell in XFD1048576, and
-`<c s="0"/x="1">` a cell without `r`, placed after the one before. The guard read an `r` only
+`<c s="0"/x="1">` or `<c x<="1">` (quick-xml reads a tag to its first `>` outside quotes) a cell
+without `r`, placed after the one before. The guard read an `r` only
 after one of XML's four blanks and a tag's attributes only when blanks parted them: such a cell
 beside one in A1 went uncounted, and calamine asked for 512 GiB and aborted the process."""
 
@@ -20,6 +21,7 @@ FAR = {
     "an r after a form feed, counted by position": '<row><c s="0"\x0cr="XFD1048576"><v>2</v></c></row>',
     "a row's r after a value": '<row s="0"r="1048576"><c><v>2</v></c><c r="XFD1"><v>3</v></c></row>',
     "cells whose names a slash begins": '<row r="1048576">' + '<c s="0"/x="1"><v>2</v></c>' * 16_384 + "</row>",
+    "cells a < in a name": '<row r="1048576">' + '<c x<="1"><v>2</v></c>' * 16_384 + "</row>",
 }
 
 

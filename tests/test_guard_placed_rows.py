@@ -73,8 +73,10 @@ PLACED = {
     "an r after a form feed": '<row><c s="0"\x0cr="D5"><v>2</v></c><c><v>3</v></c></row>',
     "a row's r after a value": '<row><c><v>1</v></c></row><row s="0"r="6"><c><v>2</v></c></row><row><c><v>3</v></c></row>',
     "a name a slash begins": '<row><c><v>1</v></c></row><row><c s="0"/x="1"><v>2</v></c><c><v>3</v></c></row>',
+    "a < in a tag": '<row><c><v>1</v></c></row><row x<="1"><c x<="1"><v>2</v></c><c><v>3</v></c></row><row/>'
+                    '<row><c><v>4</v></c></row>',
 }
-"""The last five read as calamine reads attributes (`tests/test_guard_attributes_unspaced.py`)."""
+"""The last six read as calamine reads attributes (`tests/test_guard_attributes_unspaced.py`)."""
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 4 * 2**20])
@@ -137,3 +139,20 @@ def test_a_button_sends_no_sheet_to_the_count_by_position(tmp_path, monkeypatch)
     counted: list[object] = []
     monkeypatch.setattr(guard, "_placed_extent", lambda *asked: counted.append(asked) or (1, 1))
     assert check_workbook(_with_button(tmp_path, rows)) == "xlsx" and counted == []
+
+
+@pytest.mark.parametrize("chunk", [1024, 4096])
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_tag_too_long_to_carry_is_read_past_as_calamine_reads_it(tmp_path, monkeypatch, chunk, quote):
+    """A tag longer than the guard carries from one chunk into the next (`_CARRIED_TAG`) was
+    dropped, and the next chunk read from inside its value: a `<y '` there opened a tag and a
+    quote no later byte closed, and the far cell after the tag went uncounted."""
+    other = "'" if quote == '"' else '"'
+    value = "z" * chunk + f"<y {other}" + "z" * 10
+    rows = (f"<row><c><v>1</v></c></row><x a={quote}{value}{quote} >"
+            '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    monkeypatch.setattr(guard, "_CARRIED_TAG", 16)
+    monkeypatch.setattr(guard, "_SMALL_PACKAGE", -1)
+    with zipfile.ZipFile(clienti(tmp_path, rows)) as zf:
+        assert guard._farthest_cell(zf, SHEET) == (1_048_576, 16_384)

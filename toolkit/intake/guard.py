@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import math
-import operator
 import posixpath
 import re
 import stat
@@ -922,24 +921,28 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     return rows, columns
 
 
-_WS = rb"[ \t\r\n]"
-_PLACES = re.compile(
-    rb"<(?:/(?:[^ \t\r\n<>/:=]+:)?(row|sheetData)" + _WS + rb"*>|(?:[^ \t\r\n<>/:=]+:)?(row|c)((?:" + _WS
-    + rb"""(?:[^"'<>]|"[^"]*"|'[^']*')*?)?)(/?)>)""")
-"""A row's or the rows' end (`row`, `sheetData`), a row's start (`row`, its attributes, `/` when
-empty) or a cell's start (`c`), each name with or without a prefix, as calamine's XML reader
-(quick-xml) sees them: a name ends at one of XML's four blanks, a tag at its first `>` outside
-quotes, its attributes read as calamine reads them (`_place_of`). A `<` outside quotes, not XML,
-ends the search of a tag there, so a search fails in a few bytes where quick-xml would read on
-(a tag so written is not counted, as before)."""
+_QUOTED = rb"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+"""
+"""A tag's text past its name as quick-xml reads it: to its first `>` outside quotes, whatever
+else it holds (a `<`, blanks or none between attributes: not XML, read all the same)."""
+_NAMED = rb"""(?:[^ \t\r\n:>"']*+:)?(row|sheetData|c(?<!/c))(?=[ \t\r\n>]|/>)"""
+"""A tag's name calamine reads as a row's, a cell's or the rows' (`row`, `c`, `sheetData`): a
+name runs to one of XML's four blanks and loses what a colon ends (`x:c`, `:c`). A cell's end
+tells nothing (`</c>`, skipped)."""
+_NEXT_PLACE = re.compile(rb"(?:[^<]*+<(?!/?" + _NAMED.replace(b"(row", b"(?:row") + rb")" + _QUOTED + rb">)*+"
+                         + rb"[^<]*+<(/?)" + _NAMED + rb"(" + _QUOTED + rb")>")
+"""From a tag's start, the next row's or cell's start, a row's or the rows' end (its `/`, its
+name, the rest of the tag), the tags between skipped, each read to its end as quick-xml reads
+it: a search that never steps back, so a part of tags no `>` ends costs one reading."""
+_WHOLE_TAGS = re.compile(rb"(?:[^<]*+<" + _QUOTED + rb">)*+")
+_XML_BLANK = b" \t\r\n"
 _BLANK = b" \t\n\x0c\r"
 """What calamine skips around an attribute's name and `=` (Rust's `is_ascii_whitespace`)."""
 _BLANKS = re.compile(rb"[" + re.escape(_BLANK) + rb"]*")
 _PLACE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _CARRIED_TAG = 2**16
 """The most of a tag cut by a chunk's end carried into the next (`_placed_extent`). Excel's tags
-are a few dozen bytes; a longer one, or one with a `<` in a value (not XML), cut so is not
-counted: at most one row or cell a chunk (4 MB) goes uncounted."""
+are a few dozen bytes; a longer one cut so is read past, not counted (`_past_tag`): at most one
+row or cell a chunk (4 MB) goes uncounted."""
 
 
 def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None) -> tuple[int, int]:
@@ -957,38 +960,69 @@ def _placed_extent(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     5 s of CPU in 77 MiB, as four million do (the L benchmark's guard takes 73 MiB)."""
     row, column = 0, 0
     rows, columns = 1, 1
-    carried, past_rows = b"", False
+    carried, past_rows, in_tag, quote = b"", False, False, b""
     for text in _unhidden(_fresh(zf, part, seen)):
         if past_rows:
             continue
-        buffer = carried + text
-        for closed, name, attributes, empty in map(_groups, _PLACES.finditer(buffer)):
-            if closed == b"sheetData":
-                past_rows = True
-                break
-            if closed:  # </row>
-                row, column = row + 1, 0
+        buffer, at = carried + text if carried else text, 0
+        if in_tag:  # the rest of a tag past `_CARRIED_TAG`
+            at, quote = _past_tag(buffer, 0, quote)
+            if at < 0:
                 continue
-            at = _place_of(attributes) if b"r" in attributes else None
+            in_tag = False
+        while found := _NEXT_PLACE.match(buffer, at):
+            at = found.end()
+            closed, name, rest = found.groups()
+            if closed:
+                if rest.strip(_XML_BLANK):  # `</row x>`, no end of a row
+                    continue
+                if name == b"sheetData":
+                    past_rows = True
+                    break
+                if name == b"row":  # not a prefixed `</x:c>`
+                    row, column = row + 1, 0
+                continue
+            if name == b"sheetData":
+                continue
+            place = _place_of(rest) if b"r" in rest else None
             if name == b"c":
-                down, across = (row, column) if at is None else (at[0], column if at[1] < 0 else at[1])
+                down, across = (row, column) if place is None else (place[0], column if place[1] < 0 else place[1])
                 column = across + 1
                 if down >= rows:
                     rows = down + 1
                 if column > columns:
                     columns = column
                 continue
-            if at is not None:
-                row = at[0]
+            if place is not None:
+                row = place[0]
             if row >= rows:
                 rows = row + 1
-            if empty:
+            if rest.endswith(b"/"):
                 row, column = row + 1, 0
-        carried = _cut_tag(buffer)
+        cut = buffer.find(b"<", _WHOLE_TAGS.match(buffer, at).end())  # type: ignore[union-attr]
+        carried = b""
+        if 0 <= cut and len(buffer) - cut <= _CARRIED_TAG:
+            carried = buffer[cut:]
+        elif 0 <= cut:
+            in_tag, quote = True, _past_tag(buffer, cut + 1, b"")[1]
     return rows, columns
 
 
-_groups = operator.methodcaller("groups", b"")
+def _past_tag(buffer: bytes, at: int, quote: bytes) -> tuple[int, bytes]:
+    """Where a tag that began before `at` ends in `buffer` (past its `>`), its value quoted by
+    `quote` open at `at`; or -1 and the quote open at the buffer's end, none (`b""`) outside one.
+    So a tag too long to carry is read past as quick-xml reads it: a `<` in its values starts
+    no tag that would hide the rows after it."""
+    if quote:
+        close = buffer.find(quote, at)
+        if close < 0:
+            return -1, quote
+        at = close + 1
+    end = _IN_TAG.match(buffer, at).end()  # type: ignore[union-attr]
+    if buffer[end:end + 1] == b">":
+        return end + 1, b""
+    return -1, buffer[end:end + 1]
+
 
 _HIDDEN_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 """What hides markup from calamine's XML reader (quick-xml), each to its end: a comment, a
@@ -997,7 +1031,7 @@ _VISIBLE = re.compile(rb"""[^<]*+(?:<[^!?"'>][^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"
 """Text and whole tags up to what may open a hidden section: quick-xml reads a tag, start or end,
 to its first `>` outside quotes, so an `<!--` in an attribute's value (`<c r="A1" x="<!--">`)
 opens no comment. Unrolled, twice as fast as the plain alternation (0.08 s for 20 MB)."""
-_IN_TAG = re.compile(rb"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+""")
+_IN_TAG = re.compile(_QUOTED)
 """The rest of a tag a piece's end cut, up to its `>` or a quoted value the piece's end cuts."""
 _TEXT, _TAG = b"", b">"
 
@@ -1077,15 +1111,6 @@ def _carried(pieces: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
         yield text, len(carried)
         end = len(text.rstrip())
         carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
-
-
-def _cut_tag(buffer: bytes) -> bytes:
-    """The end of `buffer` from its last `<` when that starts no whole row or cell tag: a tag
-    the chunk's end may have cut, to be read with the next chunk; nothing past `_CARRIED_TAG`."""
-    cut = buffer.rfind(b"<")
-    if cut < 0 or len(buffer) - cut > _CARRIED_TAG or _PLACES.match(buffer, cut):
-        return b""
-    return buffer[cut:]
 
 
 def _place_of(attributes: bytes) -> tuple[int, int] | None:
