@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from xlsx_reference import copy_differences, differences
 
+from toolkit.intake.sources import tab_names
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
 
@@ -678,6 +679,79 @@ def test_invoice_undo_removes_the_files_print_run_wrote_of_the_run_too(capsys, t
     assert f"Tolto: {printed}" in said.splitlines() and not printed.exists()
     assert replaced.read_bytes() == b"the desk's own notes"
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
+
+
+def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_invoices(capsys, tmp_path, desk):
+    """`print invoices --run R --out X`, then a print of the month to the same X (it held only
+    documents that print prints again, so it was replaced): X holds the final invoices issued
+    with the orders too, and the undo removed it as the run's print. It stays, named in a
+    warning, the drafts in it for the desk to take out; the run's own copies go."""
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id = april_draft_run(capsys, folder, desk)
+    printed = tmp_path / "aprile.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", printed, "--ledger", url)[0] == 0
+    code, said = cli(capsys, "print", "invoices", workbook, "--date", "2026-04-01", "--to", "2026-04-30",
+                     "--out", printed, "--ledger", url)
+    assert code == 0 and "FT-2026-00001" in tab_names(printed), said
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert printed.exists() and "FT-2026-00001" in tab_names(printed)
+    assert f"Tolto: {printed}" not in said and str(printed) in said and "FT-2026-00001" in said
+    assert [p.name for p in folder.iterdir() if run_id in p.name] == []
+
+
+def test_invoice_undo_leaves_a_pdf_the_toolkit_did_not_write_at_a_noted_prints_name(capsys, tmp_path, desk):
+    """A PDF `print invoices --run R --pdf` wrote is noted with the workbook; a PDF the desk
+    saved under that name since (a scan, Excel's own export) was removed as the toolkit's,
+    where the workbook beside it is kept when it is no longer ours."""
+    from pypdf import PdfWriter
+
+    from toolkit.services.printing import noted_for_undo
+
+    workbook, url = desk
+    run_id = april_draft_run(capsys, tmp_path / "fatture", desk)
+    printed = tmp_path / "bozze.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", printed, "--ledger", url)[0] == 0
+    theirs = printed.with_suffix(".pdf")
+    noted_for_undo(open_ledger(url), run_id, [theirs])  # as `--pdf` notes it, LibreOffice aside
+    scan = PdfWriter()
+    scan.add_blank_page(width=595, height=842)
+    scan.add_metadata({"/Author": "anna"})
+    with theirs.open("wb") as file:
+        scan.write(file)
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert not printed.exists() and theirs.exists()
+
+
+def test_invoice_undo_with_a_noted_print_on_a_folder_gone_undoes_and_names_it(capsys, tmp_path, desk, monkeypatch):
+    """A print noted on a network folder no longer reachable (the share down, the VPN off): its
+    look-up raised the system's error, an internal error, nothing undone. The run is undone,
+    and the file that could not be reached is named, its drafts for the desk to remove."""
+    import errno
+    import os
+
+    workbook, url = desk
+    run_id = april_draft_run(capsys, tmp_path / "fatture", desk)
+    share = tmp_path / "condivisa"
+    share.mkdir()
+    printed = share / "bozze.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", printed, "--ledger", url)[0] == 0
+    stat = os.stat
+
+    def gone(path, *args, **kwargs):
+        if str(path).startswith(str(share)):
+            raise OSError(errno.EHOSTDOWN, os.strerror(errno.EHOSTDOWN), str(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", gone)
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    monkeypatch.undo()
+    assert code == 0 and "Traceback" not in said and str(printed) in said, said
+    assert printed.exists()
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0 and "già stata annullata" in said, said
 
 
 def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):

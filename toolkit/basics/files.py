@@ -603,7 +603,7 @@ def refuse_other_pdf(target: Path, choose: tuple[str, str] | None = None) -> Non
     under way asks (`asked_now`)."""
     if not os.path.isfile(target):
         return
-    author = _pdf_author(target)
+    author = pdf_author(target)
     if author == PDF_AUTHOR:
         return
     found = (f"il suo autore è «{author}»", f"its author is “{author}”") if author else (
@@ -613,7 +613,7 @@ def refuse_other_pdf(target: Path, choose: tuple[str, str] | None = None) -> Non
                                         found_en=found[1], choose_it=choose[0], choose_en=choose[1]))
 
 
-def _pdf_author(path: Path) -> str | None:
+def pdf_author(path: Path) -> str | None:
     """The author a PDF's document information names; None when it names none or cannot be read."""
     from pypdf import PdfReader
 

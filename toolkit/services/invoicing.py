@@ -1116,6 +1116,13 @@ RUN_FILES_UNKNOWN = define(
     en="Run {run_id} dates from before the ledger noted where it writes its files, and no folder (--out) was "
        "given: its files stay where it wrote them. Remove {names} from that folder yourself: they show numbers the "
        "next run gives to other documents.")
+RUN_PRINT_KEPT = define(
+    "invoice-run-print-kept", "warning",
+    title=("Stampa dell'emissione non tolta", "Run's print not removed"),
+    it="Il file {path}, dove è stata stampata l'emissione {run_id}, resta: {why_it}. Togli tu le sue bozze, che "
+       "mostrano numeri che la prossima emissione darà ad altri documenti.",
+    en="The file {path}, where run {run_id} was printed, stays: {why_en}. Remove its drafts yourself: they show "
+       "numbers the next run gives to other documents.")
 REGISTER_NOT_REWRITTEN = define(
     "month-register-not-rewritten", "warning",
     title=("Registro del mese non riscritto", "Month's register not written again"),
@@ -1157,7 +1164,8 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
         return (*undo(ledger, run_id, workbook), [])  # refused as it is: a final run's files are never touched
     folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
-    files = sorted({*(path for f in folders for path in run_files(f, run_id)), *_run_prints(printed)})
+    prints, kept = _run_prints(ledger, run_id, printed, {document_number(*r[2:]) for r in rows})
+    files = sorted({*(path for f in folders for path in run_files(f, run_id)), *prints})
     registers = {(m, f): run_files(f, m) for m in months for f in _folders([*registers_noted[m], *folders])}
     registers = {k: v for k, v in registers.items() if v}
     for path in [*files, *(p for found in registers.values() for p in found)]:
@@ -1189,16 +1197,51 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     if noted is None and folder is None:
         names = ", ".join(output_names(run_id, "it", copies=True))
         problems.append(RUN_FILES_UNKNOWN(None, run_id=run_id, names=names))
-    return count, problems, removed
+    return count, [*problems, *kept], removed
 
 
-def _run_prints(printed: Iterable[Path]) -> list[Path]:
-    """The files `print invoices --run` wrote of the run (`RUN_PRINTS`) still there: a workbook
-    only while it is still the toolkit's printed invoices (the desk may have saved another file
-    under its name since), its PDFs as they are."""
-    from toolkit.basics.files import made_for
+def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path],
+                numbers: Collection[str]) -> tuple[list[Path], list[Problem]]:
+    """The files `print invoices --run` wrote of the run (`RUN_PRINTS`) to remove with it, and
+    a warning for each that stays with its drafts in it. A workbook goes while it is still the
+    toolkit's print of these drafts alone: a file the desk saved under its name since is not,
+    nor a later print to the same name that holds other invoices too (a print of the month,
+    its final invoices in it), which stays, named. A PDF goes while the toolkit wrote it and
+    its workbook, printed with it, has not stayed. A file that cannot be reached (a network
+    folder gone) stays, named, and the run is undone all the same."""
+    from toolkit.basics.files import PDF_AUTHOR, made_for, pdf_author
+    from toolkit.services.printing import held_documents
 
-    return [p for p in printed if p.is_file() and (p.suffix.lower() == ".pdf" or made_for(p) == "invoices")]
+    def reason(exc: OSError) -> tuple[str, str]:
+        why = exc.strerror or type(exc).__name__
+        return f"non si raggiunge ({why})", f"it cannot be reached ({why})"
+
+    files: list[Path] = []
+    kept: dict[Path, tuple[str, str]] = {}
+    for path in (p for p in printed if p.suffix.lower() != ".pdf"):
+        try:
+            if not path.is_file() or made_for(path) != "invoices":
+                continue
+        except OSError as exc:
+            kept[path] = reason(exc)
+            continue
+        others = [n for n in held_documents(ledger, "invoices", path) if n not in numbers]
+        if others:
+            shown = first_numbers(others)
+            kept[path] = (f"contiene anche altre fatture ({shown})", f"it holds other invoices too ({shown})")
+        else:
+            files.append(path)
+    for path in (p for p in printed if p.suffix.lower() == ".pdf"):
+        try:
+            if not path.is_file() or pdf_author(path) != PDF_AUTHOR:
+                continue
+        except OSError as exc:
+            kept[path] = reason(exc)
+            continue
+        if not any(path.parent == k.parent and f"{path.stem}-".startswith(f"{k.stem}-") for k in kept):
+            files.append(path)
+    return files, [RUN_PRINT_KEPT(None, path=path, run_id=run_id, why_it=why[0], why_en=why[1])
+                   for path, why in kept.items()]
 
 
 def _folders(folders: Iterable[Path]) -> list[Path]:
