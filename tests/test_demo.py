@@ -72,6 +72,22 @@ def test_the_demo_counts_its_warnings_per_kind_and_lists_each_in_a_file(april):
     assert Counter(row[3] for row in listed.iter_rows(min_row=2, values_only=True)) == Counter(dict(kinds))
 
 
+def test_a_run_meeting_no_warning_removes_its_own_list_and_never_the_desks_file(tmp_path):
+    """A rerun that meets no warning removes the last run's `avvisi.xlsx`, so its folder does
+    not show it as its own; a workbook of the desk's under that name, in the folder the demo
+    was pointed at, was deleted with it, without a word. Only the toolkit's list goes."""
+    from toolkit.services.demo import FOREIGN_LEDGER, WARNINGS_FILE, month_warnings
+
+    ours = month_warnings(tmp_path, [FOREIGN_LEDGER(None, url="sqlite:///x")], "it")
+    assert ours == [tmp_path / WARNINGS_FILE] and ours[0].exists()
+    assert month_warnings(tmp_path, [], "it") == [] and not ours[0].exists()
+    theirs = openpyxl.Workbook()
+    theirs.active["A1"] = "avvisi ai clienti"
+    theirs.save(tmp_path / WARNINGS_FILE)
+    assert month_warnings(tmp_path, [], "it") == []
+    assert openpyxl.load_workbook(tmp_path / WARNINGS_FILE).active["A1"].value == "avvisi ai clienti"
+
+
 def test_running_april_again_adds_nothing(april):
     out, _, ledger = april
     before = _counts(ledger)

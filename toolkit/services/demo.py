@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
+"""The first working day after April: when the month is closed and invoiced."""
 WARNINGS_FILE = "avvisi.xlsx"
 """Where the demo writes the warnings its month met, one row each: the terminal counts them."""
-"""The first working day after April: when the month is closed and invoiced."""
 
 FOREIGN_LEDGER = define(
     "demo-foreign-ledger", "error",
@@ -267,12 +267,15 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
 def month_warnings(out: Path, warnings: list[Problem], lang: str) -> list[Path]:
     """The month's warnings in `WARNINGS_FILE`, one row each as the data check lists its
     problems; none, and an earlier run's file removed, when there were none (a rerun that
-    makes nothing new meets none, and the last run's list would read as its own)."""
+    makes nothing new meets none, and the last run's list would read as its own). Only the
+    toolkit's list is removed: a workbook of the desk's under that name stays."""
+    from toolkit.basics.files import made_for
     from toolkit.services import check
 
     target = out / WARNINGS_FILE
     if not warnings:
-        target.unlink(missing_ok=True)
+        if made_for(target) == "data-check":
+            target.unlink(missing_ok=True)
         return []
     return [check.write_report(target, warnings, out / "anagrafiche.xlsx", lang)]
 
