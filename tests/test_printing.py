@@ -681,12 +681,14 @@ def test_invoice_undo_removes_the_files_print_run_wrote_of_the_run_too(capsys, t
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
 
 
-def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_invoices(capsys, tmp_path, desk):
+def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_invoices(capsys, tmp_path, desk,
+                                                                                        ledger_url):
     """`print invoices --run R --out X`, then a print of the month to the same X (it held only
     documents that print prints again, so it was replaced): X holds the final invoices issued
     with the orders too, and the undo removed it as the run's print. It stays, named in a
-    warning, the drafts in it for the desk to take out; the run's own copies go."""
-    workbook, url = desk
+    warning, the drafts in it for the desk to take out; the run's own copies go (on a team's
+    PostgreSQL ledger too, where the paths are noted as on SQLite)."""
+    workbook, url = desk = (desk[0], ledger_url)
     folder = tmp_path / "fatture"
     run_id = april_draft_run(capsys, folder, desk)
     printed = tmp_path / "aprile.xlsx"
