@@ -756,6 +756,27 @@ def test_invoice_undo_with_a_noted_print_on_a_folder_gone_undoes_and_names_it(ca
     assert code == 0 and "già stata annullata" in said, said
 
 
+def test_invoice_undo_removes_the_runs_print_whose_pdfs_were_interrupted(capsys, tmp_path, desk, monkeypatch):
+    """`print invoices --run R --out X --pdf` noted X only once every PDF was printed, minutes
+    for a large run: Ctrl+C, or LibreOffice failing, while they were printed left X written,
+    its drafts in it, and never noted, so the undo left it. X is noted once written."""
+    from toolkit.services import printing
+
+    workbook, url = desk
+    run_id = april_draft_run(capsys, tmp_path / "fatture", desk)
+    printed = tmp_path / "bozze.xlsx"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(printing, "documents_to_pdf", interrupted)
+    code, said = cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", printed, "--pdf", "--ledger", url)
+    assert code == 130 and printed.exists(), said
+    monkeypatch.undo()
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0 and f"Tolto: {printed}" in said.splitlines() and not printed.exists(), said
+
+
 def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):
     """`--credit-date` reaches the run: before the invoices' date it is refused, exit 2, nothing stored."""
     workbook, url = desk

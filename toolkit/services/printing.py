@@ -62,7 +62,7 @@ from toolkit.ledger.printings import (
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
-from toolkit.writers.pdf import documents_to_pdf, refuse_other_pdfs
+from toolkit.writers.pdf import documents_to_pdf, pdf_paths, refuse_other_pdfs
 
 Document = Order | DeliveryNote | Invoice
 
@@ -478,9 +478,11 @@ def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
 
 
 def noted_for_undo(ledger: Ledger, run_id: str, files: Sequence[Path]) -> None:
-    """Note the files `print invoices --run` wrote of a run's invoices, as the run notes its own
+    """Note the files `print invoices --run` writes of a run's invoices, as the run notes its own
     copies' folder: `invoice undo` of a draft run removes them with those, where they stayed,
-    invoices with numbers the next run gives to other documents, as if still valid."""
+    invoices with numbers the next run gives to other documents, as if still valid. Noted
+    before they are written: a print stopped half-way (Ctrl+C in the minutes its PDFs take,
+    LibreOffice failing) left its workbook unnoted; one never written is simply not found."""
     from toolkit.ledger.invoices import RUN_PRINTS, wrote_in
 
     with writing(ledger) as conn:
@@ -588,11 +590,12 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     cash, rested = cash_for(ledger, master, documents), rests_for(ledger, documents)
     copies = reprinted_invoices(ledger, kind, documents)
     check_writable(ledger)
+    if kind == "invoices" and selection.run is not None:
+        pdfs_of = pdf_paths(out.with_suffix(".pdf"), len(documents), label("doc.file_part", lang)) if pdf else []
+        noted_for_undo(ledger, selection.run, [out, *pdfs_of])
     written = write(kind, out, master, documents, lang, cash, rested, copies)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
                             lambda path, one: write(kind, path, master, one, lang, cash, rested, copies),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
-    if kind == "invoices" and selection.run is not None:
-        noted_for_undo(ledger, selection.run, [written, *pdfs])
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

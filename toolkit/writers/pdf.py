@@ -77,10 +77,14 @@ def refuse_other_pdfs(target: Path, documents: int, part: str = "parte") -> None
     (`_joined_unmarked`): refused, a desk's reprint of a day printed before the update stopped
     on its own file."""
     beside_ours = made_for(target.with_suffix(".xlsx")) is not None
-    for number in range(1, max(1, -(-documents // MOST_IN_A_PDF)) + 1):
-        path = part_path(target, part, number)
+    for path in pdf_paths(target, documents, part):
         if not (beside_ours and _joined_unmarked(path)):
             refuse_other_pdf(path)
+
+
+def pdf_paths(target: Path, documents: int, part: str = "parte") -> list[Path]:
+    """The PDFs `documents_to_pdf` writes `documents` into: `target` and its further parts."""
+    return [part_path(target, part, number) for number in range(1, max(1, -(-documents // MOST_IN_A_PDF)) + 1)]
 
 
 def _joined_unmarked(path: Path) -> bool:
