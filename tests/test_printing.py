@@ -687,7 +687,11 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     documents that print prints again, so it was replaced): X holds the final invoices issued
     with the orders too, and the undo removed it as the run's print. It stays, named in a
     warning, the drafts in it for the desk to take out; the run's own copies go (on a team's
-    PostgreSQL ledger too, where the paths are noted as on SQLite)."""
+    PostgreSQL ledger too, where the paths are noted as on SQLite). Its PDF stays with it."""
+    from pypdf import PdfWriter
+
+    from toolkit.services.printing import noted_for_undo
+
     workbook, url = desk = (desk[0], ledger_url)
     folder = tmp_path / "fatture"
     run_id = april_draft_run(capsys, folder, desk)
@@ -696,9 +700,16 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     code, said = cli(capsys, "print", "invoices", workbook, "--date", "2026-04-01", "--to", "2026-04-30",
                      "--out", printed, "--ledger", url)
     assert code == 0 and "FT-2026-00001" in tab_names(printed), said
+    its_pdf = printed.with_suffix(".pdf")  # the month's print with --pdf, LibreOffice aside
+    noted_for_undo(open_ledger(url), run_id, [its_pdf])
+    printed_pdf = PdfWriter()
+    printed_pdf.add_blank_page(width=595, height=842)
+    printed_pdf.add_metadata({"/Author": "toolkit"})
+    with its_pdf.open("wb") as file:
+        printed_pdf.write(file)
     code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
     assert code == 0, said
-    assert printed.exists() and "FT-2026-00001" in tab_names(printed)
+    assert printed.exists() and "FT-2026-00001" in tab_names(printed) and its_pdf.exists()
     assert f"Tolto: {printed}" not in said and str(printed) in said and "FT-2026-00001" in said
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
 
