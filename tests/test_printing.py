@@ -681,6 +681,22 @@ def test_invoice_undo_removes_the_files_print_run_wrote_of_the_run_too(capsys, t
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
 
 
+def noted_pdf(url: str, run_id: str, path: Path, author: str) -> Path:
+    """A one-page PDF by `author` at `path`, noted as `print invoices --run RUN --pdf` notes its
+    PDFs (LibreOffice aside): the toolkit's when `author` is `toolkit`."""
+    from pypdf import PdfWriter
+
+    from toolkit.services.printing import noted_for_undo
+
+    noted_for_undo(open_ledger(url), run_id, [path])
+    pdf = PdfWriter()
+    pdf.add_blank_page(width=595, height=842)
+    pdf.add_metadata({"/Author": author})
+    with path.open("wb") as file:
+        pdf.write(file)
+    return path
+
+
 def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_invoices(capsys, tmp_path, desk,
                                                                                         ledger_url):
     """`print invoices --run R --out X`, then a print of the month to the same X (it held only
@@ -688,10 +704,6 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     with the orders too, and the undo removed it as the run's print. It stays, named in a
     warning, the drafts in it for the desk to take out; the run's own copies go (on a team's
     PostgreSQL ledger too, where the paths are noted as on SQLite). Its PDF stays with it."""
-    from pypdf import PdfWriter
-
-    from toolkit.services.printing import noted_for_undo
-
     workbook, url = desk = (desk[0], ledger_url)
     folder = tmp_path / "fatture"
     run_id = april_draft_run(capsys, folder, desk)
@@ -700,13 +712,7 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     code, said = cli(capsys, "print", "invoices", workbook, "--date", "2026-04-01", "--to", "2026-04-30",
                      "--out", printed, "--ledger", url)
     assert code == 0 and "FT-2026-00001" in tab_names(printed), said
-    its_pdf = printed.with_suffix(".pdf")  # the month's print with --pdf, LibreOffice aside
-    noted_for_undo(open_ledger(url), run_id, [its_pdf])
-    printed_pdf = PdfWriter()
-    printed_pdf.add_blank_page(width=595, height=842)
-    printed_pdf.add_metadata({"/Author": "toolkit"})
-    with its_pdf.open("wb") as file:
-        printed_pdf.write(file)
+    its_pdf = noted_pdf(url, run_id, printed.with_suffix(".pdf"), "toolkit")  # the month's, with --pdf
     code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
     assert code == 0, said
     assert printed.exists() and "FT-2026-00001" in tab_names(printed) and its_pdf.exists()
@@ -718,21 +724,11 @@ def test_invoice_undo_leaves_a_pdf_the_toolkit_did_not_write_at_a_noted_prints_n
     """A PDF `print invoices --run R --pdf` wrote is noted with the workbook; a PDF the desk
     saved under that name since (a scan, Excel's own export) was removed as the toolkit's,
     where the workbook beside it is kept when it is no longer ours."""
-    from pypdf import PdfWriter
-
-    from toolkit.services.printing import noted_for_undo
-
     workbook, url = desk
     run_id = april_draft_run(capsys, tmp_path / "fatture", desk)
     printed = tmp_path / "bozze.xlsx"
     assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", printed, "--ledger", url)[0] == 0
-    theirs = printed.with_suffix(".pdf")
-    noted_for_undo(open_ledger(url), run_id, [theirs])  # as `--pdf` notes it, LibreOffice aside
-    scan = PdfWriter()
-    scan.add_blank_page(width=595, height=842)
-    scan.add_metadata({"/Author": "anna"})
-    with theirs.open("wb") as file:
-        scan.write(file)
+    theirs = noted_pdf(url, run_id, printed.with_suffix(".pdf"), "anna")
     code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
     assert code == 0, said
     assert not printed.exists() and theirs.exists()
