@@ -12,11 +12,14 @@ import subprocess
 import sys
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from python_calamine import CalamineWorkbook
 
+from toolkit.basics.problems import UnusableInput
 from toolkit.cli import app, output
 
 
@@ -181,3 +184,17 @@ def test_an_input_named_longer_than_a_disk_takes_is_a_file_not_there(tmp_path, c
     named = tmp_path / ("x" * 300 + ".csv")
     code, said, _ = toolkit(["convert", named, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
     assert (code, [p["code"] for p in by_name(said)[named.name]["problems"]]) == (2, ["file-not-found"])
+
+
+def test_a_quote_left_open_is_refused_not_read_as_one_cell_holding_the_rest_of_the_file(tmp_path, capsys):
+    """pandas refused it; the csv module, lenient, read every line after the open quote into
+    that one cell, converted without a word: the rows after it were gone from the workbook."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "listino.csv").write_text('Codice;Descrizione;Prezzo\nA001;"Vite 3/4;12,50\n'
+                                                 'A002;Dado;3,20\nA003;Rondella;0,40\n', encoding="utf-8")
+    code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"],
+                            capsys)
+    problem, = by_name(said)["listino.csv"]["problems"]
+    assert (code, problem["code"]) == (2, "csv-unreadable")
+    assert "unexpected end of data" in problem["message"]
+    assert not (tmp_path / "out" / "listino.xlsx").exists()

@@ -193,8 +193,8 @@ def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
     number Excel has not (an internal error, or a CSV «damaged»). Lines end as the file ends
     them, an old Mac's CR alone too."""
     try:
-        split = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:  # a field past the csv module's limit, a NUL
+        split = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+    except csv.Error as exc:  # a quote left open, a field past the csv module's limit
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
     width = max(map(len, split), default=0)
     if width > SHEET_COLUMNS:
