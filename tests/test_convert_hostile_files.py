@@ -198,3 +198,28 @@ def test_a_quote_left_open_is_refused_not_read_as_one_cell_holding_the_rest_of_t
     assert (code, problem["code"]) == (2, "csv-unreadable")
     assert "unexpected end of data" in problem["message"]
     assert not (tmp_path / "out" / "listino.xlsx").exists()
+
+
+def test_one_wide_row_over_many_short_ones_is_refused_before_the_rows_are_padded(tmp_path):
+    """Each row is padded to the widest: one row of 16,384 values over 60,000 lines of one, a
+    file of 136 KB, took 8 GB and ended in an internal error (pandas said it was unreadable)."""
+    from toolkit.intake.tables import read_csv
+
+    wide = tmp_path / "ordini.csv"
+    wide.write_text(";" * 16_383 + "x\n" + "a\n" * 800, encoding="utf-8")
+    with pytest.raises(UnusableInput) as refused:
+        read_csv(wide)
+    assert refused.value.problem.code == "file-sheet-too-large"
+    assert "ha nel foglio «ordini» celle fino a XFD801 (13.123.584 celle, al massimo 10.000.000)" in (
+        refused.value.problem.message("it"))
+
+
+def test_blank_columns_and_lines_past_the_data_are_not_padded(tmp_path):
+    """A row of 16,000 `;` and nothing in them is no data: the used range ends at the last value,
+    as calamine reads a sheet's, so the lines after it are read, not refused nor padded."""
+    from toolkit.intake.tables import read_csv
+
+    ragged = tmp_path / "ordini.csv"
+    ragged.write_text("Codice;Qta\n" + ";" * 16_000 + "\n" + "A001;2\n" * 800 + "\n" * 50, encoding="utf-8")
+    rows = read_csv(ragged).sheets[0].rows
+    assert (len(rows), {len(r) for r in rows}, rows[1], rows[-1]) == (802, {2}, [None, None], ["A001", Decimal(2)])

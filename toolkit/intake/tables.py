@@ -186,8 +186,9 @@ def read_csv(path: Path) -> RawWorkbook:
 
 
 def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
-    """A CSV's rows, each as wide as the widest (an empty cell None), at most as wide as an Excel
-    sheet. Rows of their own widths are what a desk writes and a form's CSV holds (*Cliente;C001*
+    """A CSV's rows up to the last holding a value, each as wide as the farthest value (an empty
+    cell None, `_farthest_value`), at most as wide and as large as an Excel sheet. Rows of their
+    own widths are what a desk writes and a form's CSV holds (*Cliente;C001*
     over *Articolo;Quantità;Prezzo*): pandas refused a row wider than the first as an unreadable
     CSV and filled one shorter, or a blank line, with NaN, which the conversion then wrote as a
     number Excel has not (an internal error, or a CSV «damaged»). Lines end as the file ends
@@ -202,7 +203,28 @@ def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=(
             f"riga {line}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
             f"line {line}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
-    return [[v or None for v in row] + [None] * (width - len(row)) for row in split]
+    from toolkit.intake.guard import MAX_SHEET_CELLS, too_many_cells
+
+    rows, columns = _farthest_value(split)
+    if min(rows, SHEET_ROWS + 1) * columns > MAX_SHEET_CELLS:
+        raise too_many_cells(path, path.stem, rows, columns)
+    return [[v or None for v in row[:columns]] + [None] * (columns - len(row)) for row in split[:rows]]
+
+
+def _farthest_value(split: Sequence[Sequence[str]]) -> tuple[int, int]:
+    """The last row and the farthest column holding a value (1-based; blanks are none), the used
+    range the rows are padded to, as calamine gives a sheet's: padded to the widest row, blank
+    ones past the data included, one row of 16,384 `;` over 60,000 lines took 8 GB.
+
+    >>> _farthest_value([["a", "", " "], [], ["", "b"], [" ", ""]])
+    (3, 2)
+    """
+    rows = columns = 0
+    for at, row in enumerate(split, 1):
+        last = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
+        if last:
+            rows, columns = at, max(columns, last)
+    return rows, columns
 
 
 def _past_the_sheet(rows: Sequence[Sequence[Any]]) -> int | None:
