@@ -223,3 +223,15 @@ def test_blank_columns_and_lines_past_the_data_are_not_padded(tmp_path):
     ragged.write_text("Codice;Qta\n" + ";" * 16_000 + "\n" + "A001;2\n" * 800 + "\n" * 50, encoding="utf-8")
     rows = read_csv(ragged).sheets[0].rows
     assert (len(rows), {len(r) for r in rows}, rows[1], rows[-1]) == (802, {2}, [None, None], ["A001", Decimal(2)])
+
+
+def test_a_file_of_lines_ending_in_cr_alone_reads_its_decimal_commas(tmp_path):
+    """An old Mac's CSV was split into its lines, but `2,5` stayed text where the CRLF file's
+    is 2.5: the Italian decimal was looked for at the end of lines ending in LF only."""
+    from toolkit.intake.tables import read_csv
+
+    for end in ("\r", "\n", "\r\n"):
+        path = tmp_path / "listino.csv"
+        path.write_text(end.join(["Codice;Prezzo", "A001;2,5", "A002;1.234,50", "A003;3"]) + end, encoding="utf-8")
+        assert read_csv(path).sheets[0].rows[1:] == [["A001", Decimal("2.5")], ["A002", Decimal("1234.50")],
+                                                    ["A003", Decimal(3)]], repr(end)

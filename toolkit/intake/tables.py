@@ -308,14 +308,15 @@ _EN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 def _italian(text: str) -> bool:
     """Whether the file's numbers use the decimal comma: a `;` (or tab) file with `12,50`,
     `1.234,50` or `"12,5"` in it (Excel quotes a value at will). Missing `1.234,50` left it text,
-    written back as it came beside numbers in the other style.
+    written back as it came beside numbers in the other style; so did a file whose lines end in
+    CR alone, an old Mac's, whose `12,50` ended no line the pattern knew.
 
     >>> _italian('Codice;Prezzo\\nA001;1.234,50\\n'), _italian('A;"12,5"\\n'), _italian('A;12.50\\n')
     (True, True, False)
-    >>> _italian('A\\t12,50\\n')
-    True
+    >>> _italian('A\\t12,50\\n'), _italian('Codice;Prezzo\\rA1;2,5\\rA2;3\\r')
+    (True, True)
     """
-    return bool(_IT_DECIMAL.search(text[:65536]))
+    return bool(_IT_DECIMAL.search(text[:65536].replace("\r", "\n")))
 
 
 _IT_DECIMAL = re.compile(r'(^|[;\t])\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*([;\t]|$)', re.MULTILINE)
