@@ -23,15 +23,29 @@ def toolkit(args: list[object], capsys) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize(("verb", "suffix"), [
-    (["orders", "create", "{desk}", "--date", "2026-04-09", "--out", "{folder}/" + LONG + ".xlsx"], ".xlsx"),
-    (["calendar", "{desk}", "--from", "2026-04-01", "--to", "2026-04-30", "--out", "{folder}/" + LONG + ".xlsx"], ".xlsx"),
-    (["convert", "{desk}", "--to", "csv", "--out", "{folder}/" + LONG + "/csv"], ""),
+@pytest.mark.parametrize(("verb", "suffix", "most"), [
+    (["orders", "create", "{desk}", "--date", "2026-04-09", "--out", "{folder}/" + LONG + ".xlsx"], ".xlsx", 200),
+    (["calendar", "{desk}", "--from", "2026-04-01", "--to", "2026-04-30", "--out", "{folder}/" + LONG + ".xlsx"],
+     ".xlsx", 200),
+    (["convert", "{desk}", "--to", "csv", "--out", "{folder}/" + LONG + "/csv"], "", 255),
 ], ids=["orders-create", "calendar", "convert"])
-def test_an_out_name_too_long_for_a_disk_is_refused_before_any_work(verb, suffix, tmp_path, sample_workbook, capsys):
+def test_an_out_name_too_long_for_a_disk_is_refused_before_any_work(verb, suffix, most, tmp_path, sample_workbook,
+                                                                     capsys):
     desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
     code, said = toolkit([a.format(desk=desk, folder=tmp_path) for a in verb], capsys)
     problem, = said["problems"]
     assert (code, problem["code"]) == (2, "usage-error")
-    assert f"il nome per --out è troppo lungo, {len((LONG + suffix).encode())} byte (al massimo 200)" in problem["message"]
+    assert f"il nome per --out è troppo lungo, {len((LONG + suffix).encode())} byte (al massimo {most})" in problem["message"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["anagrafiche.xlsx"]
+
+
+def test_a_folder_with_a_long_name_the_disk_holds_is_written_into(tmp_path, sample_workbook, capsys):
+    """A share's folder named in 220 bytes exists, and a file of a short name is written in it: the
+    200 bytes kept for the temporary name beside the file were asked of every folder on the way."""
+    desk = Path(shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    shared = tmp_path / ("Vendite ricorrenti " + "x" * 201)
+    shared.mkdir()
+    code, _ = toolkit(["calendar", desk, "--from", "2026-04-01", "--to", "2026-04-30", "--out",
+                       shared / "calendario.xlsx"], capsys)
+    assert (code, [p.name for p in shared.iterdir()]) == (0, ["calendario.xlsx"])
+    assert output.name_too_long(tmp_path / ("x" * 256) / "calendario.xlsx", "--out").endswith("(255 at most): give a shorter one")

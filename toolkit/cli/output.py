@@ -174,28 +174,34 @@ def folder_named(ctx: typer.Context, param: typer.CallbackParam, value: Path | N
 
 
 NAME_MOST = 200
-"""The bytes a file's or folder's name may take in an output path: disks take 255 (an emoji is
-four), and a file is first written beside its place under a temporary name ten longer
+"""The bytes the name an output is written under may take: disks take 255 (an emoji is four),
+and a file is first written beside its place under a temporary name ten longer
 (`files.temporary_file`), Excel's lock file beside it two. A longer name was an internal error
 (*File name too long*) once the verb had read the workbook, where it is a mistake in the arguments."""
+FOLDER_NAME_MOST = 255
+"""The bytes a folder's name on the way to an output may take, as many as a disk takes: nothing
+is written beside it under a longer name, and a share's folder of 220 bytes, which exists, was
+refused at `NAME_MOST` as a name too long."""
 
 
 def name_too_long(path: Path, option: str) -> str | None:
-    r"""Why `path` cannot be written, in both languages, when a name in it is longer than
-    `NAME_MOST` bytes; else None.
+    r"""Why `path` cannot be written, in both languages, when its last name is longer than
+    `NAME_MOST` bytes or a folder's before it longer than `FOLDER_NAME_MOST`; else None.
 
     >>> print(*name_too_long(Path("out") / ("x" * 201 + ".xlsx"), "--out").split(" / "), sep="\n")
     «xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…»: il nome per --out è troppo lungo, 206 byte (al massimo 200): scrivine uno più corto
     the name for --out is too long, 206 bytes (200 at most): give a shorter one
-    >>> name_too_long(Path("out") / "fatture.xlsx", "--out") is None
-    True
+    >>> name_too_long(Path("out") / "fatture.xlsx", "--out"), name_too_long(Path("x" * 220) / "fatture.xlsx", "--out")
+    (None, None)
     """
-    long = next((part for part in path.parts if len(part.encode("utf-8", "surrogateescape")) > NAME_MOST), None)
-    if long is None:
+    parts = path.parts
+    most = [*[FOLDER_NAME_MOST] * (len(parts) - 1), NAME_MOST]
+    size, long, limit = next(((size, part, limit) for part, limit in zip(parts, most, strict=True)
+                              if (size := len(part.encode("utf-8", "surrogateescape"))) > limit), (0, "", 0))
+    if not long:
         return None
-    size = len(long.encode("utf-8", "surrogateescape"))
-    return (f"«{long[:30]}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {NAME_MOST}): "
-            f"scrivine uno più corto / the name for {option} is too long, {size} bytes ({NAME_MOST} at most): "
+    return (f"«{long[:30]}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {limit}): "
+            f"scrivine uno più corto / the name for {option} is too long, {size} bytes ({limit} at most): "
             f"give a shorter one")
 
 
