@@ -235,3 +235,15 @@ def test_a_file_of_lines_ending_in_cr_alone_reads_its_decimal_commas(tmp_path):
         path.write_text(end.join(["Codice;Prezzo", "A001;2,5", "A002;1.234,50", "A003;3"]) + end, encoding="utf-8")
         assert read_csv(path).sheets[0].rows[1:] == [["A001", Decimal("2.5")], ["A002", Decimal("1234.50")],
                                                     ["A003", Decimal(3)]], repr(end)
+
+
+def test_a_long_text_is_quoted_with_its_last_letter_whole(tmp_path):
+    """A text written with its accents apart (macOS writes names so, a web form may too) was cut
+    between a letter and its accent: *Forli…* for *Forlì*; an --out name's family emoji cut
+    between its people left a joiner dangling before the dots."""
+    from toolkit.basics.wording import shown
+
+    assert shown("x" * 55 + "Forli\u0300 " * 200, "it").startswith("x" * 55 + "Forli\u0300… (1.455 caratteri")
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    told = output.name_too_long(tmp_path / ("x" * 29 + family + "x" * 300 + ".xlsx"), "--out")
+    assert told.startswith("«" + "x" * 29 + family + "…»")

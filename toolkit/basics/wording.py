@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from unicodedata import combining
 
 from toolkit.basics import vocab
 
@@ -309,11 +310,40 @@ def _clipped(text: str, lang: str) -> str:
     """
     count = number(len(text), lang)
     told = f"{count} caratteri in tutto" if lang == "it" else f"{count} characters"
-    return f"{text[:QUOTED_HEAD]}… ({told})"
+    return f"{head(text, QUOTED_HEAD)}… ({told})"
 
 
 QUOTED_HEAD = 60
 """The characters a text too long to quote (`QUOTED_MOST`) is quoted by."""
+
+
+def head(text: str, most: int) -> str:
+    """The first `most` characters of `text`, and the marks that go with the last of them: an
+    accent written apart (`e` then U+0301), an emoji's joiner, variation selector or skin tone,
+    the second half of a flag. Cut there, *città* written with its accent apart was quoted
+    *citta…* and a family emoji as one person and a dangling joiner.
+
+    >>> head("citta\\u0300 di Forli\\u0300", 5) == "citta\\u0300", len(head("ok \\U0001F468\\u200d\\U0001F469!", 4))
+    (True, 6)
+    >>> head("\\U0001F1EE\\U0001F1F9\\U0001F1EB\\U0001F1F7", 3) == "\\U0001F1EE\\U0001F1F9\\U0001F1EB\\U0001F1F7", head("abc", 5)
+    (True, 'abc')
+    """
+    cut = min(most, len(text))
+    while cut < len(text) and (_goes_with_before(text[cut]) or text[cut - 1] == "\u200d" or _half_a_flag(text, cut)):
+        cut += 1
+    return text[:cut]
+
+
+def _goes_with_before(char: str) -> bool:
+    return bool(combining(char)) or char in "\u200d\ufe0e\ufe0f" or "\U0001F3FB" <= char <= "\U0001F3FF"
+
+
+def _half_a_flag(text: str, cut: int) -> bool:
+    """Whether `cut` falls between the two regional letters of a flag (🇮🇹 is 🇮 then 🇹)."""
+    letters = 0
+    while cut - letters > 0 and "\U0001F1E6" <= text[cut - letters - 1] <= "\U0001F1FF":
+        letters += 1
+    return letters % 2 == 1 and "\U0001F1E6" <= text[cut] <= "\U0001F1FF"
 
 
 EXCEL_DIGITS = 15

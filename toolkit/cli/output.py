@@ -26,7 +26,7 @@ import typer
 from toolkit.basics.files import ask_as, asked_for
 from toolkit.basics.problems import Problem, Severity, problem_type
 from toolkit.basics.vocab import Choice, Choices
-from toolkit.basics.wording import more_warnings
+from toolkit.basics.wording import head, more_warnings
 
 P = ParamSpec("P")
 C = TypeVar("C", bound=str)
@@ -200,7 +200,7 @@ def name_too_long(path: Path, option: str) -> str | None:
                               if (size := len(part.encode("utf-8", "surrogateescape"))) > limit), (0, "", 0))
     if not long:
         return None
-    return (f"«{long[:30]}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {limit}): "
+    return (f"«{head(long, 30)}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {limit}): "
             f"scrivine uno più corto / the name for {option} is too long, {size} bytes ({limit} at most): "
             f"give a shorter one")
 
