@@ -3,8 +3,8 @@
 A desk switching to the toolkit arrives with years of workbooks in every format: xls from an old
 program, ods, csv exports with `;` or `,` and Italian decimals. Each becomes a `RawWorkbook`
 (the same tables the data check reads), so one reshaping step serves them all. Workbooks pass
-the guard (`toolkit.intake.guard`) and are read with python-calamine; a CSV is read with pandas,
-its separator and decimal mark sniffed from its first lines.
+the guard (`toolkit.intake.guard`) and are read with python-calamine; a CSV is split by the csv
+module, its separator and decimal mark sniffed from its first lines.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def read_csv(path: Path) -> RawWorkbook:
     """A CSV as one sheet named after the file: `;` or `,` (sniffed), UTF-8 (with or without
     BOM) or Windows-1252, and numbers written the Italian way (`1.234,50`) or the English way.
 
-    Every cell is read as text by pandas and turned into a number only when it is one in the
+    Every cell is read as text (`_split`) and turned into a number only when it is one in the
     file's own convention, so codes such as `007` keep their zeros. A cell reading `#N/A`,
     `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
     workbook it came from (`error_cells.shown_errors`), never a name or a note. A CSV with values
