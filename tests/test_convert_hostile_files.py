@@ -5,6 +5,8 @@ converted, or refused at its cell or as a file, never an internal error nor a tr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import shutil
@@ -168,15 +170,22 @@ def test_seeded_csv_of_ragged_rows_blank_lines_and_long_digits_all_convert(tmp_p
     rng = random.Random(20261206)
     cells = ["A001", "12,50", "3", "", "Città", "=1+1", "9" * 40, "9" * 400, "-0,5", "1.234,56", '"x;y"', "🍕"]
     (tmp_path / "in").mkdir()
+    written = {}
     for n in range(20):
         sep, end = rng.choice([";", ",", "\t"]), rng.choice(["\n", "\r\n", "\r"])
         lines = [sep.join(rng.choice(cells) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 8))]
         (tmp_path / "in" / f"f{n:02}.csv").write_text(end.join(lines) + end, encoding=rng.choice(["utf-8", "utf-8-sig"]))
+        split = csv.reader(io.StringIO(end.join(lines), newline=""), delimiter=sep)
+        written[f"f{n:02}"] = [n for n in (sum(1 for v in row if v) for row in split) if n]
     code, said, _ = toolkit(["convert", tmp_path / "in", "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"],
                             capsys)
     failed = {name: [p["code"] for p in f["problems"]] for name, f in by_name(said).items() if f["status"] != "converted"}
     assert (code, failed) == (0, {})
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 21  # the twenty and the run's report
+    held = {name: [n for n in (sum(1 for v in row if v is not None) for row in
+                               openpyxl.load_workbook(tmp_path / "out" / f"{name}.xlsx").active.iter_rows(values_only=True))
+                   if n] for name in written}
+    assert held == written  # each line's values in one row each, none split on another separator nor lost
 
 
 def test_an_input_named_longer_than_a_disk_takes_is_a_file_not_there(tmp_path, capsys):
