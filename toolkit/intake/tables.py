@@ -319,7 +319,10 @@ def _italian(text: str) -> bool:
     return bool(_IT_DECIMAL.search(text[:65536].replace("\r", "\n")))
 
 
-_IT_DECIMAL = re.compile(r'(^|[;\t])\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*([;\t]|$)', re.MULTILINE)
+_IT_DECIMAL = re.compile(r'(^|[;\t])[ \xa0]*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?[ \xa0]*([;\t]|$)', re.MULTILINE)
+"""A decimal comma between separators or a line's ends, spaces around it: spaces only, as `\\s`
+crossed lines, and over 60,000 blank lines after a `;` it looked again at every one, 70 seconds
+for a file of 76 KB."""
 
 
 def number(value: Any, comma: bool) -> Any:
