@@ -145,3 +145,21 @@ def test_a_text_longer_than_an_excel_cell_is_refused_at_every_step_and_nothing_i
     [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx").requests
     assert [(s.action, len(s.text or "")) for s in stored.history] == [(RequestAction.OPENED, 32_000)]
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "x" * 32_000
+
+
+def test_a_text_with_a_control_character_is_refused_at_every_step_and_nothing_is_stored(sample_master, ledger, tmp_path):
+    """A text holding ESC, a bell or U+0001 (pasted from a terminal or another program) was stored:
+    `requests list` sent the escape to the terminal, which recoloured or cleared the screen, and
+    the list's workbook kept it as `_x001B_` in the cell. Refused, naming the characters; a new
+    line and a tab stay, and a Windows line end is kept as the one new line a cell shows."""
+    hostile = "Pallet \x1b[31mrotto\x07\x01"
+    refused = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, hostile)
+    assert refused.request is None and [p.code for p in refused.problems] == ["request-text-control-character"]
+    assert "contiene U+0001, U+0007, U+001B, un carattere di controllo" in refused.problems[0].message("it")
+    opened = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "Pallet rotto\r\nalla consegna\tlato A").request
+    assert opened is not None and opened.text == "Pallet rotto\nalla consegna\tlato A"
+    for step in (act(ledger, opened.id, hostile), close(ledger, opened.id, hostile)):
+        assert step.request is None and [p.code for p in step.problems] == ["request-text-control-character"]
+    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx").requests
+    assert stored.is_open and [s.action for s in stored.history] == [RequestAction.OPENED]
+    assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == opened.text

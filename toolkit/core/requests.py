@@ -8,6 +8,7 @@ history ends with its closing.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -76,6 +77,35 @@ def text_too_long(text: str | None) -> Problem | None:
     if text is None or len(text) <= REQUEST_TEXT_MOST:
         return None
     return REQUEST_TEXT_TOO_LONG(None, length=Decimal(len(text)), most=Decimal(REQUEST_TEXT_MOST))
+
+
+REQUEST_TEXT_CONTROL = define(
+    "request-text-control-character", "error",
+    it="Il testo (--text) contiene {chars}, un carattere di controllo che non si vede (lo porta spesso un testo "
+       "copiato da un altro programma o da un terminale): la richiesta non è stata registrata. Riscrivi il testo a "
+       "mano, senza quel carattere.",
+    en="The text (--text) holds {chars}, a control character that does not show (text copied from another "
+       "program or a terminal often brings one): the request was not recorded. Type the text again, without "
+       "that character.")
+_KEPT_CONTROLS = frozenset("\t\n")
+"""The controls a request's text keeps: a tab and a new line, which a cell shows (Alt+Invio)."""
+
+
+def text_with_control(text: str | None) -> Problem | None:
+    """The refusal of a text holding a control character (a terminal's escape, a bell, U+0001),
+    or None. Stored, it reached the terminal's list, where ESC (U+001B) recolours or clears the
+    screen, and the list's workbook, where a cell keeps it as `_x001B_`; the data check refuses a
+    code holding one the same way, naming the character and asking to type it again.
+
+    >>> text_with_control("Pallet rotto\\nalla consegna"), text_with_control(None)
+    (None, None)
+    >>> text_with_control("Rosso\\x1b[31m\\x07").message("en")[:46]
+    'The text (--text) holds U+0007, U+001B, a cont'
+    """
+    if text is None or text.isprintable():
+        return None
+    found = sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc" and ch not in _KEPT_CONTROLS})
+    return REQUEST_TEXT_CONTROL(None, chars=", ".join(found)) if found else None
 
 
 EMPTY_REQUEST_TEXT = define(

@@ -291,6 +291,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "stampa in una cella di Excel: accorcialo, o scrivi il resto in un'altra azione.",
         "en": "The text in “Testo richiesta” is {length} characters long, more than the {most} the requests' list "
               "prints in an Excel cell: shorten it, or write the rest as another action."},
+    "request-text-control-character": {
+        "it": "Il testo in «Testo richiesta» contiene {chars}, un carattere di controllo che non si vede (lo porta "
+              "spesso un testo copiato da un altro programma): la richiesta non è stata registrata. Cancella la "
+              "cella e riscrivi il testo a mano.",
+        "en": "The text in “Testo richiesta” holds {chars}, a control character that does not show (text copied "
+              "from another program often brings one): the request was not recorded. Clear the cell and type the "
+              "text again."},
     "einvoice-draft-run": {
         "it": "L'emissione {run_id} è in bozza ({documents}): le fatture elettroniche si scrivono solo per le "
               "fatture definitive. Controllala, scrivi {run_id} in «Emissione fatture», premi «Rendi definitiva "

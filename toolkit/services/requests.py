@@ -22,6 +22,7 @@ from toolkit.core.requests import (
     CustomerRequest,
     RequestAction,
     text_too_long,
+    text_with_control,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -48,31 +49,43 @@ def add(master: MasterData, ledger: Ledger, customer: str, kind: RequestKind, te
     customer = customer.strip()
     if customer not in {c.code for c in master.customers}:
         return RequestDone(None, [UNKNOWN_REQUEST_CUSTOMER(None, customer=customer)])
-    if not text.strip():
+    if not (text := _typed(text)):
         return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
-    if (too_long := text_too_long(text.strip())) is not None:
-        return RequestDone(None, [too_long])
+    if (refused := _refused(text)) is not None:
+        return RequestDone(None, [refused])
     with writing(ledger) as conn:
-        request_id = open_request(conn, customer, kind, text.strip())
+        request_id = open_request(conn, customer, kind, text)
         [made] = load_requests(conn, ids=[request_id])
     return RequestDone(made, [])
 
 
 def act(ledger: Ledger, request_id: int, text: str) -> RequestDone:
     """Record what was done on an open request."""
-    if not text.strip():
+    if not (text := _typed(text)):
         return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
-    if (too_long := text_too_long(text.strip())) is not None:
-        return RequestDone(None, [too_long])
-    return _step(ledger, request_id, RequestAction.ACTED, text.strip())
+    if (refused := _refused(text)) is not None:
+        return RequestDone(None, [refused])
+    return _step(ledger, request_id, RequestAction.ACTED, text)
 
 
 def close(ledger: Ledger, request_id: int, text: str | None = None) -> RequestDone:
     """Close an open request, with what settled it when given."""
-    settled = text.strip() if text and text.strip() else None
-    if (too_long := text_too_long(settled)) is not None:
-        return RequestDone(None, [too_long])
-    return _step(ledger, request_id, RequestAction.CLOSED, settled)
+    settled = _typed(text) if text else None
+    if settled and (refused := _refused(settled)) is not None:
+        return RequestDone(None, [refused])
+    return _step(ledger, request_id, RequestAction.CLOSED, settled or None)
+
+
+def _typed(text: str) -> str:
+    """A step's text as kept: stripped, its line ends Windows' or old Macs' (a cell pasted from
+    another program) made the one new line a cell and the terminal show."""
+    return text.strip().replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _refused(text: str) -> Problem | None:
+    """Why a step's text cannot be stored (too long for the list's cell, a control character),
+    or None."""
+    return text_too_long(text) or text_with_control(text)
 
 
 def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | None) -> RequestDone:
