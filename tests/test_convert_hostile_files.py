@@ -256,3 +256,17 @@ def test_a_long_text_is_quoted_with_its_last_letter_whole(tmp_path):
     family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
     told = output.name_too_long(tmp_path / ("x" * 29 + family + "x" * 300 + ".xlsx"), "--out")
     assert told.startswith("«" + "x" * 29 + family + "…»")
+
+
+def test_an_input_named_with_300_letters_is_quoted_by_its_folder_and_its_name_end(tmp_path, capsys):
+    """*File not found* quoted the 300 letters whole, three lines of a terminal for one name; a
+    path too long to read is quoted by its folder's start and its name's end, which say where
+    the file was looked for and which one it is."""
+    named = tmp_path / "cartella-ordini-della-ditta" / ("x" * 300 + "-aprile.csv")
+    code, said, _ = toolkit(["convert", named, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    [problem] = by_name(said)[named.name]["problems"]
+    start = str(tmp_path)[:20]
+    assert (code, problem["code"]) == (2, "file-not-found")
+    assert problem["message"].startswith(f"Il file {start}") and "…" in problem["message"]
+    assert f"{'x' * 40}-aprile.csv non esiste: controlla il nome" in problem["message"]
+    assert "x" * 100 not in problem["message"] and len(problem["message"]) < 200

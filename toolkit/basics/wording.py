@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 from unicodedata import combining
 
@@ -286,6 +287,8 @@ def shown(value: Any, lang: str) -> str:
         if not value.is_finite():
             return str(value)
         return number(_as_typed(value), lang) if value.adjusted() < _DECIMAL_DIGITS else _decimal_shown(value, lang)
+    if isinstance(value, PurePath):
+        return path_shown(value)
     if (own := getattr(type(value), "shown", None)) is not None:
         return str(own(value, lang))
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -344,6 +347,41 @@ def _half_a_flag(text: str, cut: int) -> bool:
     while cut - letters > 0 and "\U0001F1E6" <= text[cut - letters - 1] <= "\U0001F1FF":
         letters += 1
     return letters % 2 == 1 and "\U0001F1E6" <= text[cut] <= "\U0001F1FF"
+
+
+PATH_MOST = 160
+"""The characters of a path a message quotes whole: a folder deep in a shared drive reads as the
+desk knows it, an input named with 300 letters (a fuzzer's, a paste into the file name) was quoted
+whole in *file not found*, three lines of a terminal for one name."""
+PATH_HEAD = 24
+"""The characters of a long path's start a message keeps, up to its last separator: the drive or
+share and the first folders, which say where the file was looked for."""
+NAME_MOST = 64
+"""The characters of a long path's file name a message keeps: its end, where the name differs
+from its neighbours' (a month, a number) and the extension says what kind of file it is."""
+
+
+def path_shown(path: PurePath) -> str:
+    r"""A path as a message quotes it: whole when it is short enough to read, else the folder's
+    start and the file name's end, so the desk recognises it.
+
+    >>> from pathlib import PurePosixPath, PureWindowsPath
+    >>> print(path_shown(PureWindowsPath("C:/Users/anna/Documenti/ordini-aprile.xlsx")))
+    C:\Users\anna\Documenti\ordini-aprile.xlsx
+    >>> print(path_shown(PureWindowsPath("C:/Users/anna/" + "Cartella/" * 20 + "ordini-aprile.xlsx")))
+    C:\Users\anna\Cartella\…\ordini-aprile.xlsx
+    >>> print(path_shown(PurePosixPath("/home/anna/" + "x" * 300 + "-aprile.csv")))
+    /home/anna/…xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-aprile.csv
+    """
+    text = str(path)
+    if len(text) <= PATH_MOST:
+        return text
+    sep = "\\" if isinstance(path, PureWindowsPath) else "/"
+    name = path.name if len(path.name) <= NAME_MOST else f"…{path.name[1 - NAME_MOST:]}"
+    if len(folder := str(path.parent)) <= PATH_HEAD:
+        return f"{folder.rstrip(sep)}{sep}{name}"
+    cut = folder.rfind(sep, len(path.anchor), PATH_HEAD + 1)
+    return f"{folder[:cut + 1] if cut >= 0 else path.anchor}…{sep}{name}"
 
 
 EXCEL_DIGITS = 15

@@ -1986,7 +1986,7 @@ def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int, int, int]:
 # -- small helpers ---------------------------------------------------------------------------
 
 def _refuse(kind: ProblemType, path: Path, **params: object) -> UnusableInput:
-    return UnusableInput(kind(None, path=str(path), **params))
+    return UnusableInput(kind(None, path=path, **params))
 
 
 def _kind(key: str) -> dict[str, str]:
