@@ -270,3 +270,16 @@ def test_an_input_named_with_300_letters_is_quoted_by_its_folder_and_its_name_en
     assert problem["message"].startswith(f"Il file {start}") and "…" in problem["message"]
     assert f"{'x' * 40}-aprile.csv non esiste: controlla il nome" in problem["message"]
     assert "x" * 100 not in problem["message"] and len(problem["message"]) < 200
+
+
+def test_a_csv_field_past_the_csv_modules_limit_is_told_in_the_desks_words(tmp_path, capsys):
+    """The csv module's *field larger than field limit (131072)* stood in English inside the
+    Italian sentence; the line and the limit are told in the desk's language."""
+    spoilt = tmp_path / "clienti.csv"
+    spoilt.write_text("Codice;Nome\nC001;Rossi\nC002;" + "x" * 140_000 + "\nC003;Verdi\n", encoding="utf-8")
+    code, said, _ = toolkit(["convert", spoilt, "--to", "xlsx", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    [problem] = by_name(said)["clienti.csv"]["problems"]
+    assert (code, problem["code"]) == (2, "csv-field-too-long")
+    assert "ha alla riga 3 un valore di più di 131.072 caratteri, che nessuna cella tiene (Excel ne tiene al " \
+           "massimo 32.767)" in problem["message"]
+    assert "field limit" not in problem["message"]

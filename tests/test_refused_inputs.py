@@ -315,8 +315,10 @@ def test_a_csv_field_longer_than_the_csv_module_reads_is_the_files_problem(args,
     spoilt.write_text("Ordine;Articolo;Quantità\nOC-2026-00001;A001;" + "9" * 200_000 + "\n", encoding="utf-8")
     before = ledger_of(desk).read_bytes()
     code, answer, err = toolkit([a.format(wb=desk, csv=spoilt) for a in args], capsys)
-    assert code == 2 and [p["code"] for p in answer["problems"]] == ["csv-unreadable"], answer
+    assert code == 2 and [p["code"] for p in answer["problems"]] == ["csv-field-too-long"], answer
     assert "righe.csv" in message(answer) and "Traceback" not in err
+    assert "alla riga 2 un valore di più di 131.072 caratteri, che nessuna cella tiene" in message(answer)
+    assert "field limit" not in message(answer)
     assert ledger_of(desk).read_bytes() == before
 
 

@@ -20,6 +20,8 @@ SHEET_ROWS = 1_048_576
 file that has more (an .ods of LibreOffice's larger sheets, a CSV) is refused, not cut."""
 SHEET_COLUMNS = 16_384
 """The columns an Excel sheet holds (its last is XFD): a CSV with a row wider is refused."""
+CELL_CHARACTERS = 32_767
+"""The characters an Excel cell holds."""
 
 
 def column_letter(col: int) -> str:

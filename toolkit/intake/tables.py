@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.cells import SHEET_COLUMNS, SHEET_ROWS
+from toolkit.basics.cells import CELL_CHARACTERS, SHEET_COLUMNS, SHEET_ROWS
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
@@ -35,6 +35,14 @@ CSV_UNREADABLE = define(
     "csv-unreadable", "error",
     it="Il file {path} non si legge come CSV ({detail}): esportalo di nuovo come CSV UTF-8 con «;».",
     en="The file {path} cannot be read as CSV ({detail}): export it again as UTF-8 CSV with “;”.")
+CSV_FIELD_TOO_LONG = define(
+    "csv-field-too-long", "error",
+    it="Il file {path} ha alla riga {line} un valore di più di {limit} caratteri, che nessuna cella tiene (Excel "
+       "ne tiene al massimo {cell}): un testo incollato male o un file che non è un CSV. Correggi quella riga, o "
+       "esporta di nuovo il file come CSV UTF-8 con «;».",
+    en="The file {path} has a value of more than {limit} characters on line {line}, which no cell holds (Excel "
+       "holds at most {cell}): text pasted wrong or a file that is not a CSV. Correct that line, or export the "
+       "file again as UTF-8 CSV with “;”.")
 CSV_TOO_LARGE = define(
     "csv-too-large", "error",
     it="Il file {path} è troppo grande ({size} byte, al massimo {limit}).",
@@ -193,10 +201,7 @@ def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
     CSV and filled one shorter, or a blank line, with NaN, which the conversion then wrote as a
     number Excel has not (an internal error, or a CSV «damaged»). Lines end as the file ends
     them, an old Mac's CR alone too."""
-    try:
-        split = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
-    except csv.Error as exc:  # a quote left open, a field past the csv module's limit
-        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
+    split = _csv_rows(path, io.StringIO(text, newline=""), sep, strict=True)
     width = max(map(len, split), default=0)
     if width > SHEET_COLUMNS:
         line = next(i for i, row in enumerate(split, 1) if len(row) == width)
@@ -246,9 +251,23 @@ def text_rows(path: Path) -> list[list[str]]:
     content = _text(path)
     first = content.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count) if first else ";"
+    return _csv_rows(path, io.StringIO(content), delimiter)
+
+
+def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False) -> list[list[str]]:
+    """The rows the csv module splits, or `UnusableInput`: a field past its limit (131,072
+    characters, more than the 32,767 a cell holds) named by its line and the limit in the desk's
+    words, where the module's English (*field larger than field limit (131072)*) stood inside
+    the Italian sentence; anything else the module refuses (with `strict`, a quote left open,
+    which would hold every line after it), its first line as the detail."""
+    reader = csv.reader(text, delimiter=sep, strict=strict)
     try:
-        return list(csv.reader(io.StringIO(content), delimiter=delimiter))
+        return list(reader)
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise UnusableInput(CSV_FIELD_TOO_LONG(None, path=path, line=reader.line_num,
+                                                   limit=Decimal(csv.field_size_limit()),
+                                                   cell=Decimal(CELL_CHARACTERS))) from None
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
 
 
