@@ -212,6 +212,18 @@ def test_a_server_not_reached_is_refused(capsys, desks):
     assert team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
 
 
+@pytest.mark.parametrize("typed", ["postgres://anna:segreta@127.0.0.1:1/ordini",
+                                   "postgresql://anna:segreta@127.0.0.1:1/ordini"])
+def test_an_address_is_shown_with_the_scheme_the_desk_typed(capsys, desks, typed):
+    """A desk typing postgresql:// (or the hosts' postgres://) read postgresql+psycopg:// back,
+    the driver the toolkit chose, in a message about its own address."""
+    _, team, _ = desks
+    scheme = typed.split("://")[0]
+    code, said = cli(capsys, "orders", "create", team, "--date", "2026-04-09", "--ledger", typed)
+    assert code == 2 and f"Il server del registro {scheme}://anna:***@127.0.0.1:1/ordini non risponde" in said, said
+    assert "+psycopg" not in said and "segreta" not in said
+
+
 def test_a_colleague_writing_the_file_is_waited_for_then_refused(capsys, desks):
     _, team, url = desks
     colleague = sqlite3.connect(team.with_name(OWN), isolation_level=None)

@@ -136,9 +136,11 @@ def test_a_new_team_ledger_beside_the_workbooks_own_history_is_refused(capsys, p
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)
     assert code == 2, said
     assert f"c'è il suo registro {own} con i documenti emessi finora" in said and "non ho scritto nulla" in said
-    assert f'toolkit ledger move "{workbook}" --to postgresql+psycopg://' in said, "the command that moves it"
+    assert url.startswith("postgresql://") and "+psycopg" not in said, "the address as the desk typed it"
+    assert f'toolkit ledger move "{workbook}" --to postgresql://' in said, "the command that moves it"
     given = said.split(f'toolkit ledger move "{workbook}" --to ', 1)[1].split(". Oppure", 1)[0]
     assert "***" not in given and make_url(given).password is None, "a command to copy, not the *** shown"
+    assert given == make_url(url)._replace(password=None).render_as_string(), "the address typed, the password from pgpass"
     assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
     own.rename(own.with_name("archivio.sqlite"))
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0

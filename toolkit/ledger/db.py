@@ -329,7 +329,17 @@ class Ledger:
 
     @property
     def url(self) -> str:
-        return query_password_hidden(self.engine.url.render_as_string(hide_password=True))
+        """The address as messages show it: its password hidden (`?password=` too), its scheme as typed."""
+        return query_password_hidden(self.as_typed(self.engine.url))
+
+    def as_typed(self, url: URL, hide_password: bool = True) -> str:
+        """`url` (the engine's, or one made from it) with the scheme the desk typed, where the
+        engine's names the driver the toolkit chose: a message showed *postgresql+psycopg://…*
+        to a desk that had typed *postgresql://…*, and a command to copy gave it back so."""
+        text = url.render_as_string(hide_password=hide_password)
+        if self.typed_scheme and url.drivername == "postgresql+psycopg":
+            return f"{self.typed_scheme}{text[len(url.drivername):]}"
+        return text
 
     @property
     def is_sqlite(self) -> bool:
@@ -352,6 +362,8 @@ class Ledger:
     """(series, year, last number) the desk issued before the toolkit (*Impostazioni › Numeri prima
     del toolkit*): each write makes it the series' counter while the ledger has none for that
     series and year, so its first document goes on after it (`_carry_on`)."""
+    typed_scheme: str | None = field(default=None, compare=False)
+    """The scheme of the address as given (`postgresql`, `postgres`), which `url` shows."""
 
     @property
     def exists(self) -> bool:
@@ -394,6 +406,15 @@ def as_url(given: str) -> str:
     if "://" not in given and given.lower().endswith(PATH_SUFFIXES):
         return sqlite_url(Path(given).expanduser().resolve())
     return given
+
+
+def typed_scheme(url: str) -> str | None:
+    """The scheme `url` was typed with, or None for a path.
+
+    >>> typed_scheme("postgres://anna@db/ordini"), typed_scheme("anagrafiche.xlsx.ledger.sqlite")
+    ('postgres', None)
+    """
+    return url.split("://", 1)[0] if "://" in url else None
 
 
 def server_database(url: str) -> tuple[str, int, str] | None:
@@ -480,7 +501,8 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         if workbook is None:
             raise ValueError("a ledger URL or a workbook is needed")
         url, beside = default_url(workbook), Path(workbook).resolve()
-    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button, numbers_before)
+    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button, numbers_before,
+                    typed_scheme(url))
     if ledger.file is not None and not ledger.file.parent.is_dir():
         raise UnusableInput(LEDGER_FOLDER_MISSING(None, path=ledger.file, folder=ledger.file.parent))
     try:

@@ -37,6 +37,7 @@ from toolkit.ledger.db import (
     moved_file,
     not_connected,
     not_opened,
+    typed_scheme,
     user,
     version,
     writing,
@@ -306,7 +307,7 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
         if said.code == LEDGER_UNSUPPORTED.code:
             raise UnusableInput(TARGET_NOT_POSTGRESQL(None, **dict(said.params))) from None
         raise
-    ledger = Ledger(engine, patience, action)
+    ledger = Ledger(engine, patience, action, typed_scheme=typed_scheme(url))
     if ledger.is_sqlite:
         raise UnusableInput(TARGET_NOT_POSTGRESQL(None, url=ledger.url))
     try:

@@ -179,7 +179,7 @@ def _without_password(ledger: Ledger) -> str:
     PGPASSWORD supply (`ledger move` says so when the server asks), rather than the `***` a
     message shows in its place, which the server would take for the password and refuse."""
     address = ledger.engine.url.difference_update_query(["password"])  # ?password= too
-    return address._replace(password=None).render_as_string(hide_password=False)
+    return ledger.as_typed(address._replace(password=None), hide_password=False)
 
 
 def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None, address: bool = False) -> None:
