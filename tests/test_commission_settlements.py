@@ -701,3 +701,27 @@ def test_a_note_on_a_settled_invoice_prints_a_collected_rows_share_of_today_it_i
     assert [(s.agent, r.rule, r.share, r.collected, r.base, r.commission)
             for s in commissions.compute(ledger, shared, *MAY).statements for r in s.rows] == [
         (AGENT, "CASH", D(50), D(1), D("-100.00"), D("-5.00"))]
+
+
+@pytest.mark.parametrize("since", ["rule deleted", "customer moved to an agent with a rule of their own"])
+def test_a_note_whose_paid_agent_no_rule_of_today_fits_takes_back_at_the_settled_rate(ledger, since):
+    """April paid Marco Bianchi 5 % of FT-2026-00001 under a *Provvigioni* row of his own (PV,
+    agent Marco Bianchi) and was settled. The row deleted since, or C001 given to Luca Verdi with
+    a row of his own, May's note on two coffees found no rule of today fitting Marco Bianchi and
+    was taken back from nobody, without a word: it takes back the 10.00 € paid on them, at the
+    settled row's rate and share, from Marco Bianchi."""
+    mine = replace(PV, agent=AGENT)
+    master, april = _april_of_coffee_and_milk(ledger, mine)
+    assert [(r.number, r.rule, r.commission) for r in april.rows] == [("FT-2026-00001", "PV", D("55.00"))]
+    if since == "rule deleted":
+        today = master
+    else:
+        today = master.model_copy(update={
+            "commissions": (replace(PV, code="LV", agent="Luca Verdi"),),
+            "customers": tuple(replace(c, sales_rep="Luca Verdi") for c in master.customers)})
+    note = credit(ledger, today, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    may = commissions.compute(ledger, today, *MAY)
+    assert [(s.agent, [(r.invoice.number, r.rule, r.base, r.share, r.rate, r.commission) for r in s.rows])
+            for s in may.statements] == [(AGENT, [(note.number, "PV", D("-200.00"), D(100), D(5), D("-10.00"))])]

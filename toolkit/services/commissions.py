@@ -233,8 +233,9 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
 
         invoices, accounts = _documents(conn, first, last)
         drafts = drafts_between(conn, first, last)
-        cited = cited_before(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
-        earned = earned_rates({note: period_holding(c.day, first, last) for note, c in cited.items()}, made_between)
+        cited = cited_before(invoices, first, last)  # a settled statement's rule may be gone from the sheet
+        earned = earned_rates({note: period_holding(c.day, first, last) for note, c in cited.items()}, made_between) \
+            if any(r.base is CommissionBase.INVOICED for r in found) else {}
         late = _late(conn, latest_before(conn, first))
         then = _settled_then(conn, [(c.day, c.day) for c in cited.values()] + [(x.first, x.last) for x, _ in late])
         made = statements(found, agents, customers, items, invoices, first, last, accounts, earned, then.paid(cited))
