@@ -784,6 +784,29 @@ def test_invoice_undo_removes_the_runs_print_whose_pdfs_were_interrupted(capsys,
     assert code == 0 and f"Tolto: {printed}" in said.splitlines() and not printed.exists(), said
 
 
+def test_invoice_undo_removes_a_print_of_the_runs_drafts_chosen_by_number_or_date(capsys, tmp_path, desk):
+    """`print invoices --numbers` or `--date` printing drafts of a run was not noted, only
+    `--run`'s prints were: `invoice undo` left those files, BOZZA pages numbered as the next
+    run's documents will be. Any print holding a run's drafts is noted, and the undo removes it."""
+    from toolkit.ledger.db import document_number
+
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id = april_draft_run(capsys, folder, desk)
+    i = schema.invoices.c
+    with reading(open_ledger(url)) as conn:
+        first = conn.execute(select(i.series, i.year, i.number).where(i.run_id == run_id).order_by(i.number)).first()
+        day = conn.execute(select(i.invoice_date).where(i.run_id == run_id)).scalar()
+    by_number, by_date = tmp_path / "una-bozza.xlsx", tmp_path / "bozze-del-giorno.xlsx"
+    for args, out in ((["--numbers", document_number(*first)], by_number), (["--date", f"{day:%Y-%m-%d}"], by_date)):
+        code, said = cli(capsys, "print", "invoices", workbook, *args, "--out", out, "--ledger", url)
+        assert code == 0 and out.exists(), said
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert {f"Tolto: {by_number}", f"Tolto: {by_date}"} <= set(said.splitlines()), said
+    assert not by_number.exists() and not by_date.exists()
+
+
 def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):
     """`--credit-date` reaches the run: before the invoices' date it is refused, exit 2, nothing stored."""
     workbook, url = desk

@@ -985,9 +985,10 @@ written in (`wrote_in`): the ledger keeps no column for it, and an undo finds th
 
 
 RUN_PRINTS = "invoice-run-print"
-"""The event log's `document` for a file `toolkit print invoices --run` wrote of a run's invoices
-(`wrote_in` with the file itself): named by the desk, so the run's folder does not hold it, and
-an undo of the run removes it with the run's own copies (`written_in`)."""
+"""The event log's `document` for a file `toolkit print invoices` wrote of a run's invoices (`--run`,
+or drafts chosen by `--numbers` or `--date`; `wrote_in` with the file itself): named by the desk, so
+the run's folder does not hold it, and an undo of the run removes it with the run's own copies
+(`written_in`)."""
 
 
 def wrote_in(conn: Connection, document: str, name: str, folder: Path | None) -> None:

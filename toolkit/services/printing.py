@@ -477,11 +477,21 @@ def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
             mark_printed(conn, KINDS[kind], ids)
 
 
+def _runs_printed(kind: str, selection: Selection, documents: Sequence[Document]) -> list[str]:
+    """The runs whose undo must remove a print of `documents`: the run `--run` named, and the
+    run of every draft among them however chosen (`--numbers`, `--date`), whose file was left by
+    the undo, drafts numbered as the next run's documents will be, as if still valid."""
+    if kind != "invoices":
+        return []
+    drafts = {d.run_id for d in documents if isinstance(d, Invoice) and d.status is InvoiceStatus.DRAFT and d.run_id}
+    return sorted({*drafts, *([selection.run] if selection.run is not None else [])})
+
+
 def noted_for_undo(ledger: Ledger, run_id: str, files: Sequence[Path]) -> None:
-    """Note the files `print invoices --run` writes of a run's invoices, as the run notes its own
-    copies' folder: `invoice undo` of a draft run removes them with those, where they stayed,
-    invoices with numbers the next run gives to other documents, as if still valid. Noted
-    before they are written: a print stopped half-way (Ctrl+C in the minutes its PDFs take,
+    """Note the files `print invoices` writes of a run's invoices (`_runs_printed`), as the run
+    notes its own copies' folder: `invoice undo` of a draft run removes them with those, where
+    they stayed, invoices with numbers the next run gives to other documents, as if still valid.
+    Noted before they are written: a print stopped half-way (Ctrl+C in the minutes its PDFs take,
     LibreOffice failing) left its workbook unnoted; one never written is simply not found."""
     from toolkit.ledger.invoices import RUN_PRINTS, wrote_in
 
@@ -590,9 +600,10 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     cash, rested = cash_for(ledger, master, documents), rests_for(ledger, documents)
     copies = reprinted_invoices(ledger, kind, documents)
     check_writable(ledger)
-    if kind == "invoices" and selection.run is not None:
+    if runs := _runs_printed(kind, selection, documents):
         pdfs_of = pdf_paths(out.with_suffix(".pdf"), len(documents), label("doc.file_part", lang)) if pdf else []
-        noted_for_undo(ledger, selection.run, [out, *pdfs_of])
+        for run_id in runs:
+            noted_for_undo(ledger, run_id, [out, *pdfs_of])
     written = write(kind, out, master, documents, lang, cash, rested, copies)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
