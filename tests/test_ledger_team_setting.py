@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from test_printing import cli, numbers, stored
 
 from toolkit.ledger import schema
-from toolkit.ledger.db import server_database
+from toolkit.ledger.address import server_database
 
 CELL = "Impostazioni!B23"
 """Where the sample's *Registro* is: its last setting."""

@@ -33,7 +33,6 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import (
     BigInteger,
@@ -64,6 +63,15 @@ from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
 from toolkit.ledger import copy_in, lock, move_values, reserved, schema, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger.address import (
+    as_url,
+    connecting_user,
+    query_password_hidden,
+    reserved_in_credentials,
+    shown_url,
+    sqlite_url,
+    typed_scheme,
+)
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
@@ -234,8 +242,6 @@ LEDGER_MOVED_BESIDE = define(
        "or name it with --ledger postgresql://… or the TOOLKIT_LEDGER_URL variable. If it really is another "
        "company, with numbers of its own, start its ledger by naming it: --ledger \"{new}\" (or put the workbook "
        "in a folder of its own).")
-PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-"""A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
 """What SQLite says of a file that is not a database, or a truncated or damaged one."""
 LEDGER_UNSUPPORTED = define(
@@ -267,44 +273,6 @@ LEDGER_ADDRESS_RESERVED_CHARACTER = define(
        "it in PostgreSQL's password file or in the PGPASSWORD variable. Fix --ledger (or ledger move's --to) or "
        "TOOLKIT_LEDGER_URL.")
 
-
-_SQLALCHEMY_CREDENTIALS = re.compile(r"[^:/]*(?::[^@]*)?@")
-"""What SQLAlchemy reads as a user and password at an address's start, up to the first `@` wherever it is."""
-
-
-def reserved_in_credentials(url: str) -> str | None:
-    """The address as a refusal may show it, when the user name or password of a PostgreSQL
-    address holds a character an address reserves: a password `p@ss#1` or `pa/ss` typed as it is
-    moved the server to `ss#1@db` or the port to `pa`, and the refusal then printed that part of
-    the password. None for an address read as written.
-
-    >>> reserved_in_credentials("postgresql://anna:p@ss#1@db/ordini")
-    'postgresql://…@db/ordini'
-    >>> reserved_in_credentials("postgresql://anna:pa/ss@db/ordini")
-    'postgresql://…@db/ordini'
-    >>> reserved_in_credentials("postgresql://anna:p%40ss@db/ordini?user=bruno@ditta") is None
-    True
-
-    A `#` in a parameter's value (`?password=p#ss`) is read whole, as the driver reads it; an `@`
-    there is read as the end of a user and password where the address gives none before the
-    server and a port follows it (`db:5432/ordini?password=p@ss` went to the server `ss`).
-
-    >>> reserved_in_credentials("postgresql://anna@db/ordini?password=p#ss") is None
-    True
-    >>> reserved_in_credentials("postgresql://db:5432/ordini?user=anna&password=p@ss")
-    'postgresql://db:5432/ordini'
-    """
-    parts = urlsplit(url)
-    query_before_at = parts.query.split("@", 1)[0]
-    if ("@" not in parts.netloc + parts.path and "@" in parts.query and "=" in query_before_at
-            and _SQLALCHEMY_CREDENTIALS.match(url.partition("://")[2])):
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"  # the first `@` a parameter's
-    hash_in_a_value = "=" in parts.query.rsplit("&", 1)[-1]
-    if not (parts.netloc.count("@") > 1 or "@" in parts.path or (parts.fragment and not hash_in_a_value)
-            or ("@" in parts.query and "=" not in query_before_at)):
-        return None
-    host_on = url.rsplit("@", 1)[1] if "@" in url else url.split("://", 1)[-1].split("#", 1)[0]
-    return query_password_hidden(f"{parts.scheme}://…@{host_on}")
 
 LEDGER_NO_DRIVER = define(
     "ledger-no-driver", "error",
@@ -390,106 +358,6 @@ def moved_file(ledger_file: Path) -> Path:
     return ledger_file.with_name(f"{ledger_file.stem}-moved{ledger_file.suffix}")
 
 
-def sqlite_url(file: Path) -> str:
-    """The URL of a SQLite file, its path escaped: a folder named `a?b` made the ledger `a`,
-    beside that folder, as the URL's query began at `?` (`%`, `#` alike).
-
-    >>> sqlite_url(Path("/desk/a?b/50% #1.sqlite"))
-    'sqlite:////desk/a%3Fb/50%25 %231.sqlite'
-    """
-    return URL.create("sqlite", database=str(file)).render_as_string()
-
-
-def as_url(given: str) -> str:
-    """`--ledger` as a URL: a path to a SQLite file (`anagrafiche.xlsx.ledger.sqlite`, as the
-    refusals name it) is taken as that file; anything else stays as typed."""
-    if "://" not in given and given.lower().endswith(PATH_SUFFIXES):
-        return sqlite_url(Path(given).expanduser().resolve())
-    return given
-
-
-def typed_scheme(url: str) -> str | None:
-    """The scheme `url` was typed with, or None for a path.
-
-    >>> typed_scheme("postgres://anna@db/ordini"), typed_scheme("anagrafiche.xlsx.ledger.sqlite")
-    ('postgres', None)
-    """
-    return url.split("://", 1)[0] if "://" in url else None
-
-
-def server_database(url: str) -> tuple[str, int, str] | None:
-    """Which PostgreSQL database `url` names, as (host, port, database): who logs in and with
-    what password do not change the ledger, so two colleagues' addresses, each with their own
-    user, name the same one. None for a SQLite file or an address that is no PostgreSQL one.
-
-    >>> server_database("postgres://anna:x@DB/ordini") == server_database("postgresql+psycopg://bruno@db:5432/ordini")
-    True
-    >>> server_database("anagrafiche.xlsx.ledger.sqlite") is None
-    True
-
-    This PC's server by any of its names is one server: `localhost`, `127.0.0.1`, `::1`, a
-    socket's folder, or no host at all, as libpq reads it.
-
-    >>> server_database("postgresql://localhost/ordini") == server_database("postgresql://127.0.0.1:5432/ordini")
-    True
-
-    The scheme in any case, and the host, port and database given as libpq's parameters after
-    `?` (which win over the ones before it, as libpq reads them), name the same database.
-
-    >>> server_database("POSTGRESQL:///?host=db&port=5432&dbname=ordini") == server_database("postgresql://db/ordini")
-    True
-    """
-    try:
-        parsed = make_url(as_url(url))
-    except ArgumentError:
-        return None
-    except ValueError:  # a port that is no number: a PostgreSQL address naming no database it can reach
-        return ("", -1, url) if url.lower().startswith("postgres") else None
-    if not parsed.drivername.lower().startswith("postgres"):
-        return None
-    host = (_last(parsed.query.get("host")) or parsed.host or "").lower()
-    port = _last(parsed.query.get("port")) or parsed.port or 5432
-    database = _last(parsed.query.get("dbname")) or parsed.database or ""
-    number = int(port) if str(port).isdigit() else -1
-    return "localhost" if host in LOOPBACK or host.startswith("/") else host, number, database
-
-
-def _last(value: str | tuple[str, ...] | None) -> str | None:
-    """A URL parameter's value, the last one where it is given twice (libpq keeps the last)."""
-    return value[-1] if isinstance(value, tuple) else value
-
-
-LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
-"""The names of this PC's own server (none: libpq's default, this PC's)."""
-
-
-def shown_url(url: str) -> str:
-    """A ledger's address as a message shows it: its password hidden, a path as typed."""
-    if url.lower().startswith("postgres") and (shown := reserved_in_credentials(url)) is not None:
-        return shown  # the password's part past a reserved character would show as the server's
-    try:
-        return query_password_hidden(make_url(url).render_as_string(hide_password=True))
-    except (ArgumentError, ValueError):  # a port that is no number: the password hidden all the same
-        parts = urlsplit(url)
-        if parts.password is None:
-            return query_password_hidden(url)
-        return query_password_hidden(
-            urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))))
-
-
-_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
-
-
-def query_password_hidden(shown: str) -> str:
-    """`shown` with a password given as libpq's `?password=` parameter hidden too, which
-    SQLAlchemy's `hide_password` leaves as written: a refusal of the address printed it.
-
-    >>> query_password_hidden("postgresql://anna@db/ordini?password=s3greto&sslmode=require")
-    'postgresql://anna@db/ordini?password=***&sslmode=require'
-    """
-    return _QUERY_PASSWORD.sub(r"\1***", shown)
-
-
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
                 action: str = "toolkit", by_button: bool = False,
                 numbers_before: tuple[tuple[str, int, int], ...] = ()) -> Ledger:
@@ -534,13 +402,6 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
     if not ledger.is_sqlite and any(said in reason for said in _SILENT):
         return LEDGER_SERVER_SILENT(None, url=ledger.url, reason=reason)
     return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
-
-
-def connecting_user(address: URL) -> str:
-    """The user libpq connects as: `?user=` (which the driver lays over the name before the `@`),
-    that name, PGUSER, or this PC's login, in that order."""
-    return (_last(address.query.get("user")) or address.username or os.environ.get("PGUSER")
-            or getpass.getuser())
 
 
 def not_connected(exc: ProgrammingError) -> bool:

@@ -23,6 +23,7 @@ from sqlalchemy.types import NullType
 
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import copy_in, move_values, schema
+from toolkit.ledger.address import as_url, typed_scheme
 from toolkit.ledger.db import (
     LEDGER_BAD_PORT,
     LEDGER_UNSUPPORTED,
@@ -30,14 +31,12 @@ from toolkit.ledger.db import (
     _create_or_upgrade,
     _engine,
     _locked,
-    as_url,
     document_number,
     first_reason,
     log_event,
     moved_file,
     not_connected,
     not_opened,
-    typed_scheme,
     user,
     version,
     writing,

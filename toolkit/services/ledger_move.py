@@ -16,7 +16,8 @@ from pathlib import Path
 
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.ledger import open_ledger
-from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file, sqlite_url
+from toolkit.ledger.address import sqlite_url
+from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file
 from toolkit.ledger.lock import Patience
 from toolkit.ledger.move import Moved, move, server
 from toolkit.services import session, team_ledger

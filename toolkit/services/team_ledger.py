@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger.db import server_database, shown_url
+from toolkit.ledger.address import server_database, shown_url
 from toolkit.model.cells import SHARED_LEDGER
 from toolkit.model.records import MasterData
 
