@@ -404,20 +404,19 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
             continue
-        today, paid_then = agents.get(customer.code, ()), payees.get(document.id)
-        earners = today if paid_then is None else tuple((dict(today) | dict(paid_then)).items())
+        today = dict(agents.get(customer.code, ()))
+        paid_to = dict(payees[document.id]) if document.id in payees else None
         for line in filter(counted, document.lines):
-            for agent, share in earners:
+            for agent, share in (today if paid_to is None else today | paid_to).items():
                 rule = rule_for(agent, customer, line.item)
-                if paid_then is not None and agent in dict(paid_then) and (rule is None or (
-                        rule.base is not CommissionBase.INVOICED and agent not in dict(today))):
+                if paid_to is not None and agent in paid_to and (rule is None or (
+                        rule.base is not CommissionBase.INVOICED and agent not in today)):
                     rule = paid_under(agent, document.id, line.item)
-                if rule is not None and (paid_then is None or agent in dict(
-                        paid_then if rule.base is CommissionBase.INVOICED else today)):
+                invoiced = rule is not None and rule.base is CommissionBase.INVOICED
+                if rule is not None and (paid_to is None or agent in (paid_to if invoiced else today)):
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
-                    shares[agent, document.id] = (share if paid_then is None or rule.base is CommissionBase.INVOICED
-                                                  else dict(today)[agent])
+                    shares[agent, document.id] = share if paid_to is None or invoiced else today[agent]
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
     for key, amount in own.items():
