@@ -921,9 +921,10 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     return rows, columns
 
 
-_QUOTED = rb"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+"""
+_QUOTED = rb"""[^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"'>]*+)*+"""
 """A tag's text past its name as quick-xml reads it: to its first `>` outside quotes, whatever
-else it holds (a `<`, blanks or none between attributes: not XML, read all the same)."""
+else it holds (a `<`, blanks or none between attributes: not XML, read all the same). Unrolled,
+twice as fast as the plain alternation of text and quoted values (0.08 s for 20 MB)."""
 _NAMED = rb"""(?:[^ \t\r\n:>"']*+:)?(row|sheetData|c(?<!/c))(?=[ \t\r\n>]|/>)"""
 """A tag's name calamine reads as a row's, a cell's or the rows' (`row`, `c`, `sheetData`): a
 name runs to one of XML's four blanks and loses what a colon ends (`x:c`, `:c`). A cell's end
@@ -1027,10 +1028,10 @@ def _past_tag(buffer: bytes, at: int, quote: bytes) -> tuple[int, bytes]:
 _HIDDEN_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 """What hides markup from calamine's XML reader (quick-xml), each to its end: a comment, a
 CDATA section, a processing instruction, each opened where markup may start (`_VISIBLE`)."""
-_VISIBLE = re.compile(rb"""[^<]*+(?:<[^!?"'>][^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"'>]*+)*+>[^<]*+)*+""")
+_VISIBLE = re.compile(rb"""[^<]*+(?:<[^!?"'>]""" + _QUOTED + rb""">[^<]*+)*+""")
 """Text and whole tags up to what may open a hidden section: quick-xml reads a tag, start or end,
-to its first `>` outside quotes, so an `<!--` in an attribute's value (`<c r="A1" x="<!--">`)
-opens no comment. Unrolled, twice as fast as the plain alternation (0.08 s for 20 MB)."""
+to its first `>` outside quotes (`_QUOTED`), so an `<!--` in an attribute's value
+(`<c r="A1" x="<!--">`) opens no comment."""
 _IN_TAG = re.compile(_QUOTED)
 """The rest of a tag a piece's end cut, up to its `>` or a quoted value the piece's end cuts."""
 _TEXT, _TAG = b"", b">"
