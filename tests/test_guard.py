@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
+import sys
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -882,9 +883,9 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
             elif kind in guard._XLS_RANGES and len(body) >= 6:
                 rows = max(rows, struct.unpack_from("<H", body)[0] + 1)
                 columns = max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
-            elif kind == 0x0200 and len(body) == 14:
-                rows = max(rows, struct.unpack_from("<L", body, 4)[0])
-                columns = max(columns, struct.unpack_from("<H", body, 10)[0])
+            elif kind == 0x0200 and len(body) in (10, 14):
+                declared_rows, declared_columns = guard.reserved_by(body)
+                rows, columns = max(rows, declared_rows), max(columns, declared_columns)
             elif kind == 0x0809:
                 reached.append((rows, columns))
                 rows, columns = 0, 0
@@ -906,11 +907,42 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
         records = []
         for _ in range(chosen.randint(1, 40)):
             kind = chosen.choice([*guard._XLS_CELLS, *guard._XLS_RANGES, 0x0200, 0x0809, 0x0208, 0x003C])
-            size = 14 if kind == 0x0200 and chosen.random() < 0.8 else chosen.randint(0, 20)
+            size = chosen.choice([10, 14]) if kind == 0x0200 and chosen.random() < 0.8 else chosen.randint(0, 20)
             records.append(biff(kind, bytes(chosen.randrange(256) for _ in range(size))))
         stream = b"".join(records)
         cuts = sorted(chosen.sample(range(1, len(stream)), min(3, len(stream) - 1))) if len(stream) > 1 else []
         assert reach_in_place(stream, cuts) == reach_by_records(stream)
+
+
+def _dimensions(path: Path, first_row: int, last_row: int, last_column: int, *, short: bool = False) -> Path:
+    """`path`'s DIMENSIONS record made to say rows `first_row` to `last_row` (0-based, the last
+    exclusive) and columns A to `last_column`; with `short`, in BIFF5's 10 bytes (2-byte rows)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(struct.pack("<HH", 0x0200, 14))
+    body = (struct.pack("<HHHHH", first_row, last_row, 0, last_column, 0) + bytes(4) if short
+            else struct.pack("<LLHHH", first_row, last_row, 0, last_column, 0))
+    data[at + 4:at + 18] = body
+    if short:
+        struct.pack_into("<H", data, at + 2, 10)
+        data[at + 14:at + 18] = struct.pack("<HH", 0x0000, 0)  # the 4 bytes left over: an empty record
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("short", [False, True])
+def test_an_xls_whose_dimensions_run_backwards_is_refused_not_left_to_abort_the_process(tmp_path, short):
+    """A 2 KB .xls whose DIMENSIONS record says rows 6 to 1 (Excel never writes it): calamine
+    subtracts them in 32 bits, reserves room for four billion rows, 171 GB, and the allocation
+    refused aborted the process (exit 134, a Rust backtrace, no message); the guard had read the
+    last row alone, 1, and let it through. Refused naming the sheet, as any other range too large."""
+    path = _dimensions(legacy_xls(tmp_path, 1, 1), 5, 1, 1, short=short)
+    problem = refusal(path)
+    assert problem.code == "file-sheet-too-large"
+    assert "in its sheet “Clienti” (4,294,967,292 cells, at most 10,000,000)" in problem.message("en")
+    done = subprocess.run([sys.executable, "-m", "toolkit", "check", str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2, done.returncode
+    assert "file-sheet-too-large" in done.stderr or "nel foglio «Clienti»" in done.stderr, done.stderr[-400:]
 
 
 def xlsb_record(kind: int, body: bytes = b"") -> bytes:

@@ -1842,7 +1842,8 @@ _XLS_RANGES = {0x00BD, 0x00BE}
 def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     """Refuse a legacy .xls sheet whose cells or DIMENSIONS record reach past
     `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
-    65,536 and column 256 costs a gigabyte, one further right aborts the process. The Workbook
+    65,536 and column 256 costs a gigabyte, one further right aborts the process; and it
+    reserves room for the DIMENSIONS' range before reading a cell (`reserved_by`). The Workbook
     stream is read record by record, a sector at a time (`_xls_reaches`)."""
     names: dict[int, str] = {}
     sheet, rows, columns = "?", 0, 0
@@ -1891,13 +1892,32 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
                 if length >= 6:
                     yield base + at, kind, unpack(buffer, at + 4)[0] + 1, unpack(buffer, at + length)[1] + 1, b""
             elif kind == 0x0200:
-                if length == 14:
-                    yield base + at, kind, struct.unpack_from("<L", buffer, at + 8)[0], unpack(buffer, at + 14)[0], b""
+                if length in (10, 14):
+                    yield base + at, kind, *reserved_by(buffer[at + 4:at + 4 + length]), b""
             elif kind == 0x0085 and length >= 8 or kind == 0x0809:
                 yield base + at, kind, 0, 0, buffer[at + 4:at + 4 + length]
             at += 4 + length
         base += at
         buffer = buffer[at:]
+
+
+def reserved_by(dimensions: bytes) -> tuple[int, int]:
+    """The rows and columns calamine reserves room for on reading an .xls sheet's DIMENSIONS
+    record (BIFF8's 14 bytes, BIFF5's 10), 40 bytes a cell before it reads one: its last row
+    less its first, in 32 bits as calamine subtracts them, so a first row past the last (which
+    Excel never writes) wraps to four billion rows, and a reservation refused ends the process
+    (an abort, no exception). Its first column past 255, or past the last, counts from A.
+
+    >>> reserved_by(struct.pack("<LLHHH", 0, 100, 0, 10, 0)), reserved_by(struct.pack("<LLHHH", 5, 1, 0, 1, 0))
+    ((100, 10), (4294967292, 1))
+    """
+    first_row, last_row, first_column, last_column = struct.unpack_from(
+        "<LLHH" if len(dimensions) == 14 else "<HHHH", dimensions)
+    if not (last_row and last_column):
+        return 1, 1
+    if first_column > 0xFF or last_column < first_column:
+        first_column = 0
+    return (last_row - first_row) & 0xFFFFFFFF, last_column - first_column
 
 
 def xls_records(source: bytes | Path, kinds: frozenset[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
