@@ -56,3 +56,30 @@ def test_the_command_line_names_the_cell_writes_nothing_and_shows_no_traceback(t
     assert "Clienti!B2: La cella rimanda al testo n. 6 dell'elenco dei testi del file, che ne ha solo 5" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert not report.exists()
+
+
+@pytest.mark.parametrize("strings", [("Bar", "Pane"), None])
+def test_an_xlsb_cell_past_the_shared_strings_is_named_with_its_sheet(tmp_path, strings):
+    """calamine's .xlsb reader takes a BrtCellIsst's string by its index unchecked and panics
+    («index out of bounds: the len is 2 but the index is 9»), which was told as the whole file
+    damaged (file-unreadable), no sheet, no cell: named as the .xlsx's, B2 of «Regole»; with no
+    strings part at all, its first cell naming string 0 is past an empty list."""
+    import struct
+
+    from test_binary_cells import cell, record, row, wide, xlsb
+
+    index = 9 if strings else 0
+    sheet = (row(0) + cell(6, 0, 0, wide("Codice")) + cell(5, 1, 0, struct.pack("<d", 1.0))
+             + row(1) + cell(7, 0, 0, struct.pack("<L", 0 if strings else 5)) + cell(7, 1, 0, struct.pack("<L", index)))
+    path = xlsb(tmp_path / "regole.xlsb", sheet)
+    if strings:
+        items = b"".join(record(19, b"\0" + wide(text)) for text in strings)
+        with zipfile.ZipFile(path, "a") as z:
+            z.writestr("xl/sharedStrings.bin", record(159, struct.pack("<LL", 2, 2)) + items + record(160))
+    with pytest.raises(UnusableInput) as refused:
+        list(read_workbook(path).sheets)
+    problem = refused.value.problem
+    assert (problem.code, problem.sheet, problem.cell) == ("file-shared-string-missing", "Regole", "B2" if strings else "A2")
+    count = len(strings or ())
+    assert problem.message("it").startswith(f"La cella rimanda al testo n. {index + 1 if strings else 6} dell'elenco "
+                                            f"dei testi del file, che ne ha solo {count}: il file è danneggiato")

@@ -7,18 +7,25 @@ sheet saying only "Cell string index not found in shared strings table", and the
 the whole file was damaged, to save it again, with no word of where. The list's strings are
 counted and the sheet's text cells read as a stream (the guard's chunks) to name the first cell
 past them; nothing is read unless calamine failed so.
+
+An .xlsb keeps them as records (`xl/sharedStrings.bin`: BrtSSTItem between BrtBeginSst and
+BrtEndSst) and its text cells as BrtCellIsst, the index after the column and style: calamine
+takes the string by that index unchecked and panics, "index out of bounds: the len is 2 but the
+index is 9", which was told as the whole file damaged too. Its sheet part is walked record by
+record (`guard.xlsb_records`) up to the first such cell, under the rows' BrtRowHdr.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from pathlib import Path
 
-from toolkit.basics.cells import Location
+from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.guard import ZIP_FAULTS, chunks, part_key, sheet_tabs
+from toolkit.intake.guard import ZIP_FAULTS, chunks, part_key, sheet_tabs, xlsb_records, xlsb_sheet_parts
 
 SHARED_STRING_MISSING = define(
     "file-shared-string-missing", "error",
@@ -30,6 +37,11 @@ SHARED_STRING_MISSING = define(
        "which tries to repair it, check this cell (and the sheet's others) and save it again.")
 
 _CALAMINE_SAYS = "Cell string index not found in shared strings table"
+_CALAMINE_PANICS = re.compile(r"index out of bounds: the len is \d+ but the index is \d+")
+"""What calamine's .xlsb reader says, panicking, of a BrtCellIsst past the strings (as any
+index out of bounds: the walk of the sheet decides)."""
+ROW, SHARED_STRING_CELL, END_SHEET_DATA = 0, 7, 146
+STRING_ITEM, END_STRINGS = 19, 160
 _STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 _TEXT_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^<>]*)>\s*<(?:[\w.-]+:)?v>\s*(\d{1,12})\s*<")
 _TYPE_S = re.compile(rb"""\bt\s*=\s*["']s["']""")
@@ -44,18 +56,25 @@ def missing_shared_string(exc: Exception, sheet: str, source: bytes | Path) -> U
     when that is why calamine gave up the sheet (`exc`); None for any other failure, or when the
     package cannot be read so far or no such cell is found (the file is then told damaged as
     before)."""
-    if _CALAMINE_SAYS not in str(exc):
+    said = str(exc)
+    binary = _CALAMINE_PANICS.search(said) is not None
+    if not binary and _CALAMINE_SAYS not in said:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             by_key = {part_key(name): name for name in zf.namelist()}
-            strings = by_key.get("xl/sharedstrings.xml")
-            part = next((p for p, name in sheet_tabs(zf).items() if name == sheet), None)
+            strings = by_key.get("xl/sharedstrings.bin" if binary else "xl/sharedstrings.xml")
+            tabs = xlsb_sheet_parts(zf) if binary else sheet_tabs(zf)
+            part = next((p for p, name in tabs.items() if name == sheet), None)
             if part is None:
                 return None
-            count = _strings(zf, strings) if strings else 0
-            found = _first_past(zf, part, count)
-    except (*ZIP_FAULTS, KeyError, UnusableInput):
+            if binary:
+                count = _binary_strings(zf, strings) if strings else 0
+                found = _first_binary_past(zf, part, count)
+            else:
+                count = _strings(zf, strings) if strings else 0
+                found = _first_past(zf, part, count)
+    except (*ZIP_FAULTS, KeyError, struct.error, UnusableInput):
         return None
     if found is None:
         return None
@@ -82,4 +101,28 @@ def _first_past(zf: zipfile.ZipFile, part: str, count: int) -> tuple[str | None,
             if int(index) >= count and _TYPE_S.search(attributes):
                 place = _PLACE.search(attributes)
                 return (place[1].decode().upper() + place[2].decode() if place else None), int(index)
+    return None
+
+
+def _binary_strings(zf: zipfile.ZipFile, part: str) -> int:
+    """How many strings (BrtSSTItem) an .xlsb's shared strings part holds, up to BrtEndSst."""
+    count = 0
+    for kind, _ in xlsb_records(zf, part):
+        if kind == END_STRINGS:
+            break
+        count += kind == STRING_ITEM
+    return count
+
+
+def _first_binary_past(zf: zipfile.ZipFile, part: str, count: int) -> tuple[str | None, int] | None:
+    """The first BrtCellIsst of an .xlsb sheet part naming a string at `count` or past it: its
+    reference and the 0-based index it names; the walk ends with the sheet's data (BrtEndSheetData)."""
+    row = 0
+    for kind, body in xlsb_records(zf, part):
+        if kind == END_SHEET_DATA:
+            break
+        if kind == ROW and len(body) >= 4:
+            row = struct.unpack_from("<L", body)[0]
+        elif kind == SHARED_STRING_CELL and len(body) >= 12 and (index := struct.unpack_from("<L", body, 8)[0]) >= count:
+            return address(row + 1, struct.unpack_from("<L", body)[0] + 1), index
     return None
