@@ -75,8 +75,10 @@ PLACED = {
     "a name a slash begins": '<row><c><v>1</v></c></row><row><c s="0"/x="1"><v>2</v></c><c><v>3</v></c></row>',
     "a < in a tag": '<row><c><v>1</v></c></row><row x<="1"><c x<="1"><v>2</v></c><c><v>3</v></c></row><row/>'
                     '<row><c><v>4</v></c></row>',
+    "a prefix holding quotes": """<row><c><v>1</v></c></row><x'a':row><x'a':c><v>2</v></x'a':c><x"b":c><v>3</v>"""
+                               """</x"b":c><x">":c r="E2"><v>4</v></x">":c></x'a':row><x'':row><c><v>5</v></c></x'':row>""",
 }
-"""The last six read as calamine reads attributes (`tests/test_guard_attributes_unspaced.py`)."""
+"""The six before the last read as calamine reads attributes (`tests/test_guard_attributes_unspaced.py`)."""
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 4 * 2**20])
@@ -95,6 +97,18 @@ def test_the_guard_places_rows_and_cells_where_calamine_reads_them(tmp_path, mon
     with zipfile.ZipFile(path) as zf:
         assert guard._farthest_cell(zf, SHEET) == (read.end[0] + 1, read.end[1] + 1)
     assert check_workbook(path) == "xlsx"
+
+
+@pytest.mark.parametrize("prefix", ["x'a'", 'x"a"', 'x">"'])
+def test_a_far_cell_whose_name_has_a_prefix_holding_quotes_is_refused(tmp_path, prefix):
+    """quick-xml checks no tag name and calamine reads any name whose first colon leaves `c` as a
+    cell, `<x'a':c r="XFD1048576">` too; the count by position (which a cell without `r`, or any
+    prefixed end tag, sends a sheet to) read a prefix without quotes only, skipped it, and the
+    sheet passed: calamine would have built a grid of 17 billion cells."""
+    rows = f'<row><c><v>1</v></c></row><row><{prefix}:c r="XFD1048576"><v>2</v></{prefix}:c></row>'
+    problem = refusal(clienti(tmp_path, rows))
+    assert problem.code == "file-sheet-too-large"
+    assert "XFD1048576" in problem.message("en") and "“Clienti”" in problem.message("en")
 
 
 BUTTON = ('<controls><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'

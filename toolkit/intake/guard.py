@@ -925,10 +925,15 @@ _QUOTED = rb"""[^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"'>]*+)*+"""
 """A tag's text past its name as quick-xml reads it: to its first `>` outside quotes, whatever
 else it holds (a `<`, blanks or none between attributes: not XML, read all the same). Unrolled,
 twice as fast as the plain alternation of text and quoted values (0.08 s for 20 MB)."""
-_NAMED = rb"""(?:[^ \t\r\n:>"']*+:)?(row|sheetData|c(?<!/c))(?=[ \t\r\n>]|/>)"""
+_NAMED = (rb"""(?:[^ \t\r\n:>"']*+(?:(?:"[^" \t\r\n:]*+"|'[^' \t\r\n:]*+')[^ \t\r\n:>"']*+)*+:)?"""
+          rb"""(row|sheetData|c(?<!/c))(?=[ \t\r\n>]|/>)""")
 """A tag's name calamine reads as a row's, a cell's or the rows' (`row`, `c`, `sheetData`): a
-name runs to one of XML's four blanks and loses what a colon ends (`x:c`, `:c`). A cell's end
-tells nothing (`</c>`, skipped)."""
+name runs to one of XML's four blanks and loses what its first colon ends (`x:c`, `:c`), quotes
+and all (`x'a':c`, `x">":c`: quick-xml checks no name, and reads a tag to its first `>` outside
+quotes, those of its name too). Such a cell was skipped by the count by position, and one after
+a cell without `r` named XFD1048576 unrefused. A name whose quote stays open is not read at all
+(calamine: an attribute key must be followed by `=`). A cell's end tells nothing (`</c>`,
+skipped)."""
 _NEXT_PLACE = re.compile(rb"(?:[^<]*+<(?!/?" + _NAMED.replace(b"(row", b"(?:row") + rb")" + _QUOTED + rb">)*+"
                          + rb"[^<]*+<(/?)" + _NAMED + rb"(" + _QUOTED + rb")>")
 """From a tag's start, the next row's or cell's start, a row's or the rows' end (its `/`, its
