@@ -166,3 +166,25 @@ def test_figures_of_another_kind_beside_clienti_without_its_fido_are_only_warned
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
     assert result.master is not None
+
+
+@pytest.mark.parametrize("heading, missing", [
+    ("Credito residuo", "Fido"), ("Fido disponibile", "Fido"), ("Residual credit", "Fido"),
+    ("Plafond residuo", "Importo dichiarazione d'intento")])
+def test_what_is_left_of_a_limit_beside_clienti_without_its_fido_is_only_warned_of(sample_sheets, heading, missing):
+    """A desk keeping no credit limits has no *Fido*, and may keep beside its customers the credit
+    its own program says is left (*Credito residuo*, amounts): «credito» begins «credit» of *Credit
+    limit*, so it was taken for the limit renamed and stopped every run. What is left of a limit
+    changes with every order and is no limit: a warning, the run goes on; `Limite di credito` over
+    the same amounts still stops it (`test_notes_beside_clienti_…`). So for the letters' plafond
+    left beside a *Clienti* keeping their protocols but not their amounts."""
+    name, sheets = sample_sheets
+    j = sheets["Clienti"][0].index(missing)
+    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
+    for i, row in enumerate(sheets["Clienti"]):
+        row.append(heading if i == 0 else 1250.5 * i)
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert result.master is not None
+    field = "credit_limit" if missing == "Fido" else "intent_amount"
+    assert all(getattr(c, field) is None for c in result.master.customers), "no column read for the one missing"

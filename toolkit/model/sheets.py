@@ -243,7 +243,9 @@ def markdown() -> str:
         "(`Fido (€)`, `Limite fido`, `Plafond`), stands over amounts, as that column's would be",
         "(`unread-heading-limit-lifted`: *Fido* headed `Fido (€)` would ship to every customer whatever",
         "it owes); notes there, or phone numbers, codes or discounts headed otherwise, are only warned",
-        "of. A notes column on a sheet with every optional column stays silent.",
+        "of, and so is what is left of a limit (`Credito residuo`, `Fido disponibile`, `Plafond residuo`),",
+        "a figure worked out from one, no limit renamed. A notes column on a sheet with every optional",
+        "column stays silent.",
         "",
         "Types: *code* is an identifier (text or number, trimmed); *quantity* and *money* are numbers",
         "(`12,50` and `12.50` both work, money is kept exact to the cent; in a text cell `1.234,50` and "

@@ -13,7 +13,10 @@ otherwise invoiced without VAT past the letter's ceiling. A column of notes ther
 that column, nor one of phone numbers, ERP codes or discounts headed so, and *Clienti*, whose
 optional columns no desk fills all, nearly always lacks one of them; so, as where an empty
 cell means a default, a warning. A letter's amount lifts only a letter's ceiling: on a sheet
-without the letters' protocol, as most desks' *Clienti*, it lifts nothing. The heading is named at
+without the letters' protocol, as most desks' *Clienti*, it lifts nothing. A heading naming what
+is left of a limit (*Credito residuo*, *Fido disponibile*, *Plafond residuo*: `_LEFT_OF`) is a
+figure the desk's own program works out from a limit, no limit renamed: a desk keeping none
+beside it was stopped on every run, so a warning. The heading is named at
 its cell, with the optional columns the sheet lacks and the way out. A heading over no data, or
 past an empty column after the table, or on a sheet with every optional column, stays silent:
 that is the notes column the format promises to ignore.
@@ -144,12 +147,19 @@ def _may_be(column: Column, heading: Any) -> bool:
     italics (`Fido (€)`, `Limite fido`, `Plafond`), a word taken for another that begins it
     (`limite`, `limit`). Amounts alone do not tell a credit limit renamed from what a desk keeps
     beside a *Clienti* with no limits: its phone numbers (`011 555 1234` reads as an amount), ERP
-    codes, discounts, each of which stopped every run."""
+    codes, discounts, each of which stopped every run. A heading of what is left of a limit
+    (`_LEFT_OF`: *Credito residuo*) is none."""
     said = _words(heading) if isinstance(heading, str) else []
+    if _LEFT_OF.intersection(said):
+        return False
     named = _words(" ".join((*column.names(), *column.short, *re.findall(r"\*([^*]+)\*", column.meaning))))
     return any(h.startswith(n) or n.startswith(h) for h in said for n in named)
 
 
+_LEFT_OF = frozenset({"residuo", "residua", "residui", "residue", "rimanente", "disponibile", "restante", "residual",
+                      "remaining", "available"})
+"""Words of what is left of a limit (`normalize`d): a heading holding one names the limit less
+what is used of it, which changes with every order, not the limit."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
 
