@@ -246,11 +246,12 @@ def _past_the_sheet(rows: Sequence[Sequence[Any]]) -> int | None:
 def text_rows(path: Path) -> list[list[str]]:
     """The rows of a small CSV a desk exports from Excel (quantities to ship, payments):
     UTF-8 with or without BOM, else Windows-1252, split on the separator its first line holds
-    most of (`;`, `,` or tab). A file the csv module cannot split (a field of 200,000
-    characters) is the file's problem, told as such: it was an internal error."""
+    most of (`;`, `,` or tab), a tab when one parts every line (`tab_separated`). A file the csv
+    module cannot split (a field of 200,000 characters) is the file's problem, told as such: it
+    was an internal error."""
     content = _text(path)
     first = content.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count) if first else ";"
+    delimiter = "\t" if tab_separated(content) else max(";,\t", key=first.count) if first else ";"
     return _csv_rows(path, io.StringIO(content), delimiter)
 
 
@@ -311,13 +312,33 @@ def sniff_separator(text: str) -> str:
     (';', ',')
     >>> sniff_separator("Fattura\\tImporto\\nFT-1\\t12,50\\n")
     '\\t'
+
+    Or when a tab parts every line (`tab_separated`), whatever its texts hold: `Note; varie` in
+    the first line of a tab-separated file had it split on `;`.
     """
     head = text[:4096]
     first = head.split("\n", 1)[0]
-    if first.count("\t") > max(first.count(";"), first.count(",")):
+    if first.count("\t") > max(first.count(";"), first.count(",")) or tab_separated(text):
         return "\t"
     return ";" if head.count(";") >= head.count(",") and ";" in head else ("\t" if "\t" in head and "," not in head
                                                                            else ",")
+
+
+def tab_separated(text: str) -> bool:
+    """Whether a tab outside quotes parts every line of the file's first 4 KB that holds
+    anything (its lines whole: a line the 4 KB cut is not looked at). A tab cannot be typed into
+    an Excel cell (the key moves to the next one), so in a `;` or `,` file it is on no line,
+    or a few pasted ones; in a tab-separated file it is on each, where a text's `;` or `,`
+    (`Via Roma, 5`, `Note; varie`) may outnumber it.
+
+    >>> tab_separated('Cliente\\tNote; varie; altro\\nC001\\t"a;b"\\n\\n'), tab_separated("A;B\\tx\\nC;D\\n")
+    (True, False)
+    """
+    head = text[:4096]
+    if len(text) > len(head):
+        head = head[:max(head.rfind("\n"), head.rfind("\r")) + 1]
+    lines = [row for row in csv.reader(io.StringIO(head, newline=""), delimiter="\t") if any(v.strip() for v in row)]
+    return bool(lines) and all(len(row) > 1 for row in lines)
 
 
 _IT_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
