@@ -49,3 +49,21 @@ def test_a_folder_with_a_long_name_the_disk_holds_is_written_into(tmp_path, samp
                        shared / "calendario.xlsx"], capsys)
     assert (code, [p.name for p in shared.iterdir()]) == (0, ["calendario.xlsx"])
     assert output.name_too_long(tmp_path / ("x" * 256) / "calendario.xlsx", "--out").endswith("(255 at most): give a shorter one")
+
+
+def test_a_name_of_accented_or_chinese_letters_is_counted_as_windows_counts_it(monkeypatch, tmp_path):
+    """Windows counts a name in UTF-16 units, 255 at most, where Linux counts UTF-8 bytes: 150
+    accented letters (305 bytes with `.xlsx`) or 195 Chinese characters (590) were refused on
+    Windows, which takes them. Counted as the system's disks count: on Windows one unit a letter,
+    two an emoji; the 200 kept for the temporary name beside the file, as before."""
+    monkeypatch.setattr(output, "WINDOWS", True)
+    accented, chinese = tmp_path / ("è" * 150 + ".xlsx"), tmp_path / ("東" * 195 + ".xlsx")
+    assert output.name_too_long(accented, "--out") is None
+    assert output.name_too_long(chinese, "--out") is None
+    assert output.name_too_long(tmp_path / ("東" * 255) / "ordini.xlsx", "--out") is None, "a folder: 255 units"
+    told = output.name_too_long(tmp_path / ("東" * 196 + ".xlsx"), "--out")
+    assert "il nome per --out è troppo lungo, 201 caratteri (al massimo 200)" in told
+    assert "the name for --out is too long, 201 characters (200 at most)" in told
+    assert "202 caratteri" in output.name_too_long(tmp_path / ("🍕" * 101), "--out"), "an emoji: two units"
+    monkeypatch.setattr(output, "WINDOWS", False)
+    assert "305 byte (al massimo 200)" in output.name_too_long(accented, "--out"), "Linux: bytes, as its disks"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -173,8 +174,29 @@ def folder_named(ctx: typer.Context, param: typer.CallbackParam, value: Path | N
     raise typer.BadParameter(not_a_folder(value, option), param_hint=option)
 
 
+WINDOWS = os.name == "nt"
+"""Windows' disks (NTFS, exFAT, a share) count a name in UTF-16 code units, 255 at most: a letter
+with its accent one, a Chinese character one, an emoji two. Linux's count UTF-8 bytes, 255 at most:
+two for `è`, three for `東`, four for an emoji (`name_size`)."""
+
+
+def name_size(name: str) -> int:
+    r"""What a disk of this system counts of `name` against its 255: UTF-16 code units on Windows,
+    UTF-8 bytes elsewhere. Counted in bytes on Windows too, a name of 130 accented letters (260
+    bytes) or 100 Chinese characters (300) was refused though Windows takes it; units are never
+    more than bytes, so no name Windows refuses was taken.
+
+    >>> name_size("ordini.xlsx")
+    11
+    """
+    if WINDOWS:
+        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return len(name.encode("utf-8", "surrogateescape"))
+
+
 NAME_MOST = 200
-"""The bytes the name an output is written under may take: disks take 255 (an emoji is four),
+"""The bytes (on Windows the UTF-16 units, `name_size`) the name an output is written under may
+take: disks take 255 (an emoji is four bytes, two units),
 and a file is first written beside its place under a temporary name ten longer
 (`files.temporary_file`), Excel's lock file beside it two. A longer name was an internal error
 (*File name too long*) once the verb had read the workbook, where it is a mistake in the arguments."""
@@ -186,7 +208,8 @@ refused at `NAME_MOST` as a name too long."""
 
 def name_too_long(path: Path, option: str) -> str | None:
     r"""Why `path` cannot be written, in both languages, when its last name is longer than
-    `NAME_MOST` bytes or a folder's before it longer than `FOLDER_NAME_MOST`; else None.
+    `NAME_MOST` or a folder's before it longer than `FOLDER_NAME_MOST`, as this system's disks
+    count a name (`name_size`); else None.
 
     >>> print(*name_too_long(Path("out") / ("x" * 201 + ".xlsx"), "--out").split(" / "), sep="\n")
     «xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…»: il nome per --out è troppo lungo, 206 byte (al massimo 200): scrivine uno più corto
@@ -197,11 +220,12 @@ def name_too_long(path: Path, option: str) -> str | None:
     parts = path.parts
     most = [*[FOLDER_NAME_MOST] * (len(parts) - 1), NAME_MOST]
     size, long, limit = next(((size, part, limit) for part, limit in zip(parts, most, strict=True)
-                              if (size := len(part.encode("utf-8", "surrogateescape"))) > limit), (0, "", 0))
+                              if (size := name_size(part)) > limit), (0, "", 0))
     if not long:
         return None
-    return (f"«{head(long, 30)}…»: il nome per {option} è troppo lungo, {size} byte (al massimo {limit}): "
-            f"scrivine uno più corto / the name for {option} is too long, {size} bytes ({limit} at most): "
+    units, unit = ("caratteri", "characters") if WINDOWS else ("byte", "bytes")
+    return (f"«{head(long, 30)}…»: il nome per {option} è troppo lungo, {size} {units} (al massimo {limit}): "
+            f"scrivine uno più corto / the name for {option} is too long, {size} {unit} ({limit} at most): "
             f"give a shorter one")
 
 
