@@ -684,12 +684,13 @@ def test_a_second_settlement_after_the_company_was_renamed_writes_the_summary_th
         invoiced.settings.company_name)
 
 
-def test_a_note_on_a_settled_invoice_prints_a_collected_rows_share_of_today_it_is_counted_at(ledger):
+def test_a_note_on_a_settled_invoice_takes_a_collected_row_back_at_the_share_settled(ledger):
     """April's FT-2026-00001 collected in full and settled for Marco Bianchi, 5 % of what is
     collected, at 100 %; since, C001 shared half and half with Luca Verdi, paid on what is
-    invoiced. May's note on two goods printed Marco Bianchi's collected row at the settled 100 %
-    share, 50 % collected, where its base, −100.00 €, is today's 50 % share of goods collected in
-    full: a collected row goes by today's agents and shares, and says so."""
+    invoiced. May's note on two goods took back −5.00 €, today's 50 % share of the 200.00 €
+    collected of them, where the settled statement paid Marco Bianchi 10.00 € on them: a
+    collected row, as an invoiced one, is taken back by the agent paid at the share paid, its
+    base and its share printed alike (100 %, collected in full)."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 4, 30), "1220.00")
     commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
@@ -700,7 +701,7 @@ def test_a_note_on_a_settled_invoice_prints_a_collected_rows_share_of_today_it_i
                   date(2026, 5, 5)).note is not None
     assert [(s.agent, r.rule, r.share, r.collected, r.base, r.commission)
             for s in commissions.compute(ledger, shared, *MAY).statements for r in s.rows] == [
-        (AGENT, "CASH", D(50), D(1), D("-100.00"), D("-5.00"))]
+        (AGENT, "CASH", D(100), D(1), D("-200.00"), D("-10.00"))]
 
 
 @pytest.mark.parametrize("since", ["rule deleted", "customer moved to an agent with a rule of their own"])

@@ -48,7 +48,7 @@ class CommissionRow:
 
     def paid(self) -> PaidRow:
         """The row as a later credit note on its invoice reads it."""
-        return PaidRow(self.items, self.rule, self.share, self.rate, self.base)
+        return PaidRow(self.items, self.rule, self.share, self.rate, self.base, self.collected is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,6 +220,8 @@ class PaidRow:
     share: Decimal
     rate: Decimal
     base: Decimal
+    collected: bool = False
+    """Paid on what was collected (the row's *Incassato %*), not on what was invoiced."""
 
 
 Paid = Mapping[tuple[str, int], tuple[PaidRow, ...]]
@@ -369,9 +371,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     one, the period's. `paid`: for an agent settled for the note's invoice, what the settled
     statement paid on its goods, whose rate the note takes back at (`paid_on`), 0 % for goods
     it paid nothing on, before `earned`; every row of the note at the share the agent had of
-    the invoice then (one share a document, as its rows print it), and its invoiced rows on the
-    statements of the agents paid then (`paid_agents`), not of the customer's agents today, whose
-    collected rows stay at today's shares, as their bases are counted."""
+    the invoice then (one share a document, as its rows print it), and its rows on the statements
+    of the agents paid then (`paid_agents`), not of the customer's agents today: an invoiced row
+    at the settled rate, a collected one what the note takes back of what was collected, at the
+    settled share, under the settled row's rule when no rule of today pays that agent on that
+    base (a customer moved from an agent paid on what is collected to one paid on what is
+    invoiced: `paid_under`)."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -384,17 +389,24 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         return fits[agent, customer.code, item]
 
     def paid_under(agent: str, document_id: int, item: str) -> Rule | None:
-        """The rule a settled statement paid `agent` on `item` of the note's invoice under, for an
-        agent paid then whom no rule of today takes it back under (the agent's rows deleted from
-        *Provvigioni* once gone, the customer no longer theirs): the note still takes back what
-        was paid, never vanishing from every statement. Its code's rule when still an invoiced
-        one, else one kept from the settled row, at its rate."""
+        """The rule a note on a settled invoice takes `item` back from `agent` under, an agent
+        the settled statement paid on it: today's rule when it pays on the base the settled row
+        paid on (invoiced or collected), else the settled row's own code (a rule of the other
+        base, or none: the agent gone, their rows deleted from *Provvigioni*, the customer no
+        longer theirs), kept from the settled row at its rate when the sheet has it no more. So
+        the note takes back what was paid, never vanishing from every statement. Goods the
+        settled statement paid nothing on go by today's rule (taken back at 0 % when invoiced)."""
+        rule = rule_for(agent, customers[documents[document_id].customer], item)
         if (row := paid_on((paid or {}).get((agent, document_id), ()), "", {item: ONE})) is None:
-            return None
+            return rule
+        if rule is not None and (rule.base is CommissionBase.COLLECTED) == row.collected:
+            return rule
         if row.rule not in by_code:
-            by_code[row.rule] = Rule(row.rule, agent, None, None, None, None, CommissionBase.INVOICED,
+            by_code[row.rule] = Rule(row.rule, agent, None, None, None, None,
+                                     CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED,
                                      (Bracket(ZERO, row.rate),), len(by_code))
-        return by_code[row.rule] if by_code[row.rule].base is CommissionBase.INVOICED else None
+        kept = by_code[row.rule]
+        return kept if (kept.base is CommissionBase.COLLECTED) == row.collected else None
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
@@ -404,19 +416,15 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
             continue
-        today = dict(agents.get(customer.code, ()))
-        paid_to = dict(payees[document.id]) if document.id in payees else None
+        earners = payees.get(document.id) or agents.get(customer.code, ())
         for line in filter(counted, document.lines):
-            for agent, share in (today if paid_to is None else today | paid_to).items():
-                rule = rule_for(agent, customer, line.item)
-                if paid_to is not None and agent in paid_to and (rule is None or (
-                        rule.base is not CommissionBase.INVOICED and agent not in today)):
-                    rule = paid_under(agent, document.id, line.item)
-                invoiced = rule is not None and rule.base is CommissionBase.INVOICED
-                if rule is not None and (paid_to is None or agent in (paid_to if invoiced else today)):
+            for agent, share in earners:
+                rule = (rule_for(agent, customer, line.item) if document.id not in payees
+                        else paid_under(agent, document.id, line.item))
+                if rule is not None:
                     own[agent, document.id, rule.code, False] += line.amount
                     items_of[agent, document.id, rule.code, False].add(line.item)
-                    shares[agent, document.id] = share if paid_to is None or invoiced else today[agent]
+                    shares[agent, document.id] = share
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
     for key, amount in own.items():
@@ -430,9 +438,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             bases[key] = cents(amount * shares[agent, document_id] / HUNDRED)
     for customer_code, account in accounts:
         customer = customers.get(customer_code)
-        if customer is None or customer.code not in agents:
+        if customer is None:
             continue
-        for agent, share in agents[customer.code]:
+        for agent, share in agents.get(customer.code, ()):
             def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
                 rule = rule_for(agent, customer, item)
                 return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
@@ -441,10 +449,20 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     own[agent, account.document, under, False] -= amount
                     own[agent, account.document, under, True] += amount
             for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
-                if document_id in documents:
+                if document_id in documents and (account.uncited or document_id not in payees):
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
+        if account.uncited:
+            continue
+        for note in {entry.document for entry in account.entries} & payees.keys():
+            for agent, share in payees[note]:
+                def paid_rule(item: str, agent: str = agent, note: int = note) -> str | None:
+                    rule = paid_under(agent, note, item)
+                    return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
+                for (document_id, code), base in collected_bases(account, paid_rule, share, first, last).items():
+                    if document_id == note:
+                        bases[agent, note, code, False] = bases.get((agent, note, code, False), ZERO) + base
     return _statements(list(by_code.values()), documents, bases, own, shares, taken, items_of)
 
 
