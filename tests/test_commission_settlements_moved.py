@@ -9,15 +9,17 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
+import openpyxl
 import pytest
 from factories import source
-from test_commission_settlements import FIRST, LAST, TODAY
+from test_commission_settlements import FIRST, LAST, TODAY, _cells, _shared_with
 from test_commissions_credited import AGENT, MAY, _pay, invoiced_april
 
 from toolkit.basics.vocab import CommissionBase
 from toolkit.model.records import Commission
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
+from toolkit.writers.statements import commission_file, summary_file
 
 LUCA = "Luca Verdi"
 
@@ -56,3 +58,22 @@ def test_a_note_on_a_collected_settled_invoice_of_a_customer_moved_to_an_invoice
     assert [(s.agent, [(r.invoice.number, r.rule, r.base, r.share, r.collected, r.rate, r.commission)
                        for r in s.rows]) for s in may.statements] == [
         (AGENT, [(note.number, "CASH", D("-200.00"), D(100), D(1), D(5), D("-10.00"))])]
+
+
+def test_a_second_settlement_into_another_folder_holds_every_statement_its_summary_names(ledger, tmp_path):
+    """April settled for Marco Bianchi into one folder, then for Luca Verdi, given half of C001
+    since, into another: the second folder's summary named Marco Bianchi's statement,
+    provvigioni-20260401-20260430-Marco_Bianchi.xlsx, which is not there (it is in the first
+    folder). The settled statement is written there too, as kept, cell for cell the first."""
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    second = commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second",
+                                 settle=True, today=date(2026, 5, 20))
+    assert [s.agent for s in second.issued] == [LUCA]
+    summary = openpyxl.load_workbook(tmp_path / "second" / summary_file(FIRST, LAST)).worksheets[0]
+    named = [summary[f"D{row}"].value for row in (5, 6)]
+    assert named == [commission_file(AGENT, FIRST, LAST), commission_file(LUCA, FIRST, LAST)]
+    assert all((tmp_path / "second" / name).exists() for name in named)
+    mine = commission_file(AGENT, FIRST, LAST)
+    assert _cells(tmp_path / "second" / mine) == _cells(tmp_path / "first" / mine)
+    assert sorted(p.name for p in second.files) == sorted([*named, summary_file(FIRST, LAST)])

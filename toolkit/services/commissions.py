@@ -276,16 +276,20 @@ def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequen
     settles nothing and leaves the folder as it was; a `preview` of a settled period under the
     names that say it (`writers.statements.PREVIEW`); the summary listing first the period's
     statements `settled_before`, headed with the company they were settled under, as the
-    period's reprint heads it (the first statement's), whatever *Impostazioni* says since."""
+    period's reprint heads it (the first statement's), whatever *Impostazioni* says since;
+    and of those, the statements whose file `out` does not hold written there as kept (settled
+    into another folder, or with no `--out`), so the summary names no file that is not beside it."""
     if out is None:
         return []
-    from toolkit.writers.statements import commission_names, write_commission_statements
+    from toolkit.writers.statements import commission_file, commission_names, write_commission_statements
 
-    check_output(out, kind=None, folder=True, names=commission_names(issued, first, last, preview=preview))
+    absent = [s for s in settled_before if not (out / commission_file(s.agent, first, last)).exists()]
+    check_output(out, kind=None, folder=True, names=commission_names([*absent, *issued], first, last,
+                                                                     preview=preview))
     if staged is None:
         return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
     made = write_commission_statements(staged.folder, settled_before[0].company if settled_before else company,
-                                       issued, first, last, lang, settled_before=settled_before)
+                                       issued, first, last, lang, settled_before=settled_before, absent=absent)
     return [staged.place(path, path.name) for path in made]
 
 

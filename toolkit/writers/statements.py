@@ -202,20 +202,23 @@ def commission_names(statements: Sequence[CommissionStatement], first: date, las
 
 def write_commission_statements(folder: Path, company: str, statements: Sequence[CommissionStatement], first: date,
                                 last: date, lang: str = "it", *, preview: bool = False,
-                                settled_before: Sequence[CommissionStatement] = ()) -> list[Path]:
+                                settled_before: Sequence[CommissionStatement] = (),
+                                absent: Sequence[CommissionStatement] = ()) -> list[Path]:
     """One statement per agent and the summary, in `folder`; the summary comes last. Each from
     the statement as issued (`toolkit.core.commission_statements`): a preview, a settlement and
     a reprint of the settled period write the same cells. `company` heads the summary; a
     `preview` of a settled period writes its files under the names that say so (`PREVIEW`). The
     summary lists `settled_before` first, the period's statements settled by an earlier run: a
     settlement of the agents missing from it replaces the period's summary with one of all its
-    agents, never one that loses what the others were paid."""
+    agents, never one that loses what the others were paid; of those, the `absent` ones (their
+    files written into another folder, or none) are written again as kept, so every statement
+    the summary names is beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     def writer(s: CommissionStatement) -> Callable[[Path], None]:
         return lambda tmp: _commission_book(tmp, s, lang, preview=preview)
 
     files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s))
-             for s in statements]
+             for s in [*absent, *statements]]
     files.append(write_atomic(inside(folder, summary_file(first, last, preview=preview)),
                               lambda tmp: _summary_book(tmp, company, [*settled_before, *statements], first, last,
                                                         lang, preview=preview)))
