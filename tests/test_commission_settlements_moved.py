@@ -5,6 +5,7 @@ long ago; and the words of a preview of a settled period."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -77,3 +78,42 @@ def test_a_second_settlement_into_another_folder_holds_every_statement_its_summa
     mine = commission_file(AGENT, FIRST, LAST)
     assert _cells(tmp_path / "second" / mine) == _cells(tmp_path / "first" / mine)
     assert sorted(p.name for p in second.files) == sorted([*named, summary_file(FIRST, LAST)])
+
+
+def test_a_note_on_an_invoice_settled_long_ago_parses_only_the_statements_it_needs(ledger, monkeypatch):
+    """April settled, then May to August (each month's statement kept); a note dated in August
+    recorded after August was settled (late), and September's note on April's invoice: the run
+    read every statement from April to August, the span from the invoice's day to the late
+    period's end, and parsed each, where it needs April's (what the note takes back) and
+    August's (who is told of the late note). It parses those two, and both answers stay."""
+    from toolkit.core.commission_statements import CommissionStatement
+    from toolkit.ledger.commission_settlements import record
+    from toolkit.ledger.db import writing
+
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    months = [(date(2026, m, 1), date(2026, m, monthrange(2026, m)[1])) for m in range(5, 9)]
+    with writing(ledger) as conn:
+        for first, last in months:
+            kept = replace(april, first=first, last=last, rows=tuple(
+                replace(r, number=f"FT-2026-0{first.month}999", day=last) for r in april.rows))
+            record(conn, first, last, date(2026, first.month + 1, 2), [(AGENT, kept.base, kept.total, kept.text())])
+    september = (date(2026, 9, 1), date(2026, 9, 30))
+    for day in (date(2026, 8, 20), date(2026, 9, 5)):
+        assert credit(ledger, master, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", day,
+                      date(2026, 9, 10)).note is not None
+    parsed = []
+    from_text = CommissionStatement.from_text.__func__
+
+    def counted(cls, stored):
+        found = from_text(cls, stored)
+        parsed.append((found.first, found.last))
+        return found
+
+    monkeypatch.setattr(CommissionStatement, "from_text", classmethod(counted))
+    done = commissions.compute(ledger, master, *september)
+    assert sorted(parsed) == [(FIRST, LAST), months[-1]]
+    [late] = [p for p in done.problems if p.code == "commission-recorded-after-settling"]
+    assert "dal 01/08/2026 al 31/08/2026, liquidato per Marco Bianchi" in late.message("it")
+    assert [(r.number, r.rate, r.commission) for s in done.issued for r in s.rows] == [
+        ("NC-2026-00002", D(5), D("-5.00"))]

@@ -79,12 +79,35 @@ def kept(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]
     return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
 
 
-def kept_overlapping(conn: Connection, first: date, last: date) -> list[tuple[Settled, str]]:
-    """Every agent's settlement whose period shares a day with [first, last], with its statement
-    (JSON): who was paid on which customer's documents of those days, as settled."""
+def kept_overlapping(conn: Connection, spans: Sequence[tuple[date, date]]) -> list[tuple[Settled, str]]:
+    """Every agent's settlement whose period shares a day with one of `spans`, with its
+    statement (JSON): who was paid on which customer's documents of those days, as settled.
+    Only those: a note on an invoice of two years ago and a late document of last month read
+    two periods' statements, not every one settled in between (`joined`)."""
+    if not spans:
+        return []
     rows = conn.execute(select(cs.agent, cs.period_start, cs.period_end, cs.settled_on, cs.created_at, cs.statement)
-                        .where(cs.period_start <= last, cs.period_end >= first).order_by(cs.id)).all()
+                        .where(or_(*(and_(cs.period_start <= last, cs.period_end >= first)
+                                     for first, last in joined(spans))))
+                        .order_by(cs.id)).all()
     return list(zip(_settled(rows), (r.statement for r in rows), strict=True))
+
+
+def joined(spans: Sequence[tuple[date, date]]) -> list[tuple[date, date]]:
+    """`spans` as the fewest spans covering the same days: a month's notes citing invoices of
+    many days ask one condition per run of days, not one per note.
+
+    >>> d = date(2026, 4, 1)
+    >>> joined([(d.replace(day=9), d.replace(day=9)), (d, d.replace(day=8)), (d.replace(day=20), d.replace(day=20))])
+    [(datetime.date(2026, 4, 1), datetime.date(2026, 4, 9)), (datetime.date(2026, 4, 20), datetime.date(2026, 4, 20))]
+    """
+    found: list[tuple[date, date]] = []
+    for first, last in sorted(spans):
+        if found and (first - found[-1][1]).days <= 1:
+            found[-1] = (found[-1][0], max(found[-1][1], last))
+        else:
+            found.append((first, last))
+    return found
 
 
 def recorded_since(conn: Connection, first: date, last: date, since: datetime) -> list[tuple[str, str, str]]:

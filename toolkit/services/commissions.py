@@ -355,13 +355,13 @@ def _late(conn: Connection, settled: Sequence[Settled]) -> Late:
 
 
 def _settled_then(conn: Connection, spans: Sequence[tuple[date, date]]) -> Settlements:
-    """The statements settled for a period sharing a day with [the first of `spans`' days, the
-    last], read in one query and each parsed once, for both questions a run asks of them
-    (`Settlements`); none read when there is no span (no note on an earlier invoice, nothing
-    recorded late)."""
+    """The statements settled for a period sharing a day with one of `spans`, read in one query
+    and each parsed once, for both questions a run asks of them (`Settlements`): a note on an
+    invoice of long ago reads its invoice's period, not every period settled since; none read
+    when there is no span (no note on an earlier invoice, nothing recorded late)."""
     if not spans:
         return Settlements()
-    kept_then = kept_overlapping(conn, min(start for start, _ in spans), max(end for _, end in spans))
+    kept_then = kept_overlapping(conn, spans)
     return Settlements(tuple(CommissionStatement.from_text(text) for _, text in kept_then))
 
 
