@@ -117,3 +117,36 @@ def test_a_note_on_an_invoice_settled_long_ago_parses_only_the_statements_it_nee
     assert "dal 01/08/2026 al 31/08/2026, liquidato per Marco Bianchi" in late.message("it")
     assert [(r.number, r.rate, r.commission) for s in done.issued for r in s.rows] == [
         ("NC-2026-00002", D(5), D("-5.00"))]
+
+
+@pytest.mark.parametrize("lang, statement, summary, header, terminal", [
+    ("it", "ANTEPRIMA, non liquidate: Provvigioni di Marco Bianchi dal 01/04/2026 al 30/04/2026",
+     "ANTEPRIMA, non liquidate: Provvigioni dal 01/04/2026 al 30/04/2026",
+     ("ANTEPRIMA con le cifre di oggi, non l'estratto liquidato",
+      "ANTEPRIMA con le cifre di oggi, non il riepilogo liquidato"),
+     "Provvigioni dal 01/04/2026 al 30/04/2026 non liquidate (anteprima): 1 agente, totale 50,00 €."),
+    ("en", "PREVIEW, not settled: Commissions of Marco Bianchi from 01/04/2026 to 30/04/2026",
+     "PREVIEW, not settled: Commissions from 01/04/2026 to 30/04/2026",
+     ("PREVIEW with today's figures, not the settled statement",
+      "PREVIEW with today's figures, not the settled summary"),
+     "Commissions from 01/04/2026 to 30/04/2026 not settled (preview): 1 agent, total €50.00."),
+])
+def test_a_preview_of_a_settled_period_says_it_in_the_words_of_the_settled_sheets(ledger, tmp_path, lang, statement,
+                                                                                    summary, header, terminal):
+    """April settled, then previewed: the preview's title said «ANTEPRIMA, non liquidato:
+    Provvigioni …», where the settlement, its warning and the terminal say the commissions
+    «liquidate»; the summary's printed pages said «non l'estratto liquidato», the summary being
+    no statement; its amounts were headed «Imponibile» where the terminal's table and the
+    guide say *Base* (what is collected is no taxable amount); and the terminal's line did not
+    say the figures were a preview. Each says it in the same words, in Italian and English."""
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    commissions.compute(ledger, master, FIRST, LAST, out=folder, settle=True, today=TODAY, lang=lang)
+    preview = commissions.compute(ledger, master, FIRST, LAST, out=folder, lang=lang)
+    sheets = [openpyxl.load_workbook(path).worksheets[0] for path in preview.files]
+    assert [s["A1"].value for s in sheets] == [statement, summary]
+    assert tuple(s.oddHeader.left.text for s in sheets) == header
+    assert (sheets[0]["F4"].value, sheets[1]["B4"].value) == ("Base", "Base")
+    assert preview.summary(lang) == terminal
+    settled = openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]
+    assert settled["B4"].value == "Base"

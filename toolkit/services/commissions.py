@@ -32,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from toolkit.basics.files import Staged, check_output, staged_output
+from toolkit.basics.labels import define as label_words
+from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
 from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers, percent
@@ -154,6 +156,10 @@ NOTHING_LEFT_TO_SETTLE = define(
        "{settled} and no other agent has sales or notes of the period a Commissions rule pays. Nothing remains "
        "to settle: nothing was stored or written. To print the settled statements again as issued: toolkit "
        "commissions --reprint --from {first_iso} --to {last_iso}.")
+label_words({
+    "cm.preview_summary": ("Provvigioni dal {first} al {last} non liquidate (anteprima): {agents}, totale {total}.",
+                           "Commissions from {first} to {last} not settled (preview): {agents}, total {total}."),
+})
 NOTHING_SETTLED = define(
     "commission-nothing-settled", "warning",
     title=("Nessuna provvigione liquidata", "No commission settled"),
@@ -176,6 +182,8 @@ class Commissions:
     """Asked to settle: with no error among `problems`, recorded."""
     left_out: list[Settled] = field(default_factory=list)
     """Of a settlement, the agents left out, each by its settlement the period overlaps."""
+    preview: bool = False
+    """A preview of a period settled for an agent: its files `anteprima-…`, its summary says so."""
 
     @property
     def recorded(self) -> bool:
@@ -193,6 +201,10 @@ class Commissions:
                     "agente ha un estratto." if lang == "it" else
                     f"No commission settled from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: no agent has a "
                     "statement.")
+        if self.preview:
+            return label("cm.preview_summary", lang).format(
+                first=f"{self.first:%d/%m/%Y}", last=f"{self.last:%d/%m/%Y}", total=euro(total, lang),
+                agents=count(n, "agente", "agenti") if lang == "it" else count(n, "agent", "agents"))
         if lang == "it":
             return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}"
                     f"{' liquidate' if self.settled else ''}: {count(n, 'agente', 'agenti')}, "
@@ -265,7 +277,8 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         preview = not settle and bool(already or overlapping(conn, None, first, last))
         files = _write(out, staged, master.settings.company_name, issued, first, last, lang, preview=preview,
                        settled_before=before)
-    return Commissions(first, last, made, problems, files, issued, settled=settle, left_out=left_out)
+    return Commissions(first, last, made, problems, files, issued, settled=settle, left_out=left_out,
+                       preview=preview)
 
 
 def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],

@@ -80,9 +80,12 @@ define({
     "st.summary_sheet": ("Riepilogo", "Summary"),
     "st.summary_title": ("Provvigioni dal {first} al {last}", "Commissions from {first} to {last}"),
     "st.file": ("Estratto", "Statement"),
-    "st.preview_title": ("ANTEPRIMA, non liquidato: {title}", "PREVIEW, not settled: {title}"),
+    "st.commission_base": ("Base", "Base"),
+    "st.preview_title": ("ANTEPRIMA, non liquidate: {title}", "PREVIEW, not settled: {title}"),
     "st.preview_header": ("ANTEPRIMA con le cifre di oggi, non l'estratto liquidato",
                           "PREVIEW with today's figures, not the settled statement"),
+    "st.preview_summary_header": ("ANTEPRIMA con le cifre di oggi, non il riepilogo liquidato",
+                                  "PREVIEW with today's figures, not the settled summary"),
 })
 
 MONEY_COLUMNS = (14, 11, 12, 24, 14, 11, 11, 12, 14)
@@ -225,8 +228,8 @@ def write_commission_statements(folder: Path, company: str, statements: Sequence
     return files
 
 
-COMMISSION_COLUMNS = ("st.number", "st.date", "st.kind", "st.customer", "st.rule", "st.base", "st.agent_share",
-                      "st.collected", "st.rate", "st.commission")
+COMMISSION_COLUMNS = ("st.number", "st.date", "st.kind", "st.customer", "st.rule", "st.commission_base",
+                      "st.agent_share", "st.collected", "st.rate", "st.commission")
 BASE, RATE, COMMISSION = 5, 8, 9
 
 
@@ -248,13 +251,15 @@ def _kind(row: CommissionRow) -> str:
     return {"credit-note": "st.credit_note", "debit-note": "st.debit_note"}.get(row.kind, "st.invoice")
 
 
-def _preview_said(sheet: Worksheet, title: str, t: Callable[[str], str], preview: bool) -> str:
+def _preview_said(sheet: Worksheet, title: str, t: Callable[[str], str], preview: bool,
+                  header: str = "st.preview_header") -> str:
     """`title`, and of a `preview` of a settled period the title that says so, with every
-    printed page's header: a page of it is never taken for the statement settled, whose
-    cells and pages stay as they were."""
+    printed page's `header` (the statement's, or the summary's): a page of it is never taken
+    for the one settled, whose cells and pages stay as they were. In the words the settlement
+    says it in: the commissions (*Provvigioni*) *liquidate*, not settled here."""
     if not preview:
         return title
-    page_header(sheet, t("st.preview_header"))
+    page_header(sheet, t(header))
     return t("st.preview_title").format(title=title)
 
 
@@ -304,10 +309,11 @@ def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatem
     sheet = book.add_worksheet(sheet_name(t("st.summary_sheet"), set()))
     widths = set_widths(sheet, (24, 14, 14, 44))
     title = t("st.summary_title").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
-    text(sheet, 0, 0, _preview_said(sheet, title, t, preview), fmt.title)
+    text(sheet, 0, 0, _preview_said(sheet, title, t, preview, "st.preview_summary_header"), fmt.title)
     text(sheet, 1, 0, company)
     header = 3
-    headings(sheet, header, 0, [t("st.agent"), t("st.base"), t("st.commission"), t("st.file")], fmt, widths)
+    headings(sheet, header, 0, [t("st.agent"), t("st.commission_base"), t("st.commission"), t("st.file")], fmt,
+             widths)
     row = header
     for s in statements:
         row += 1
