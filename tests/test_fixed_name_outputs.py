@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from toolkit.cli import app, output
 
@@ -44,6 +45,24 @@ def test_the_demo_keeps_a_users_own_workbook_named_as_its_data_check(tmp_path, c
     assert not_ours(own, "controllo dati", "Scegli un'altra cartella per --out") in " ".join(said.split())
     assert own.read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in out.iterdir()) == ["controllo-dati.xlsx"], "refused before the sample is written"
+
+
+@pytest.mark.parametrize("name", ["avvisi.xlsx", "pannello.xlsx", "scadenzario.xlsx", "report-vendite.xlsx"])
+def test_the_demo_refuses_a_users_own_workbook_under_a_name_it_writes_before_writing_anything(tmp_path, capsys,
+                                                                                               name):
+    """A workbook of the desk's named as the month's warnings (or its panel, its schedule, its
+    report) was refused only when that file was written, at the end: the sample, the ledger and
+    the month's orders, DDTs and invoices written by then. Refused first, nothing written."""
+    out = tmp_path / "demo"
+    own = out / name
+    before = users_own(own)
+    code, _, said = run(["demo", "--out", str(out)], capsys)
+    assert code == 2
+    assert f"Il file {own} esiste già e non è un file «" in " ".join(said.split())
+    assert "Scegli un'altra cartella per --out" in " ".join(said.split())
+    assert own.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [name]
 
 
 class Stamped(datetime):

@@ -34,6 +34,8 @@ CLOSING_DAY = date(2026, 5, 4)
 """The first working day after April: when the month is closed and invoiced."""
 WARNINGS_FILE = "avvisi.xlsx"
 """Where the demo writes the warnings its month met, one row each: the terminal counts them."""
+CHECK_FILE = "controllo-dati.xlsx"
+"""Where the demo writes the sample's data check."""
 
 FOREIGN_LEDGER = define(
     "demo-foreign-ledger", "error",
@@ -167,12 +169,13 @@ def run_demo(out: Path, lang: str | None = None, *, ledger_url: str | None = Non
 
     out = Path(out)
     lang = language(lang)
+    refuse_desks_files(out)
     sweep(out)
     workbook = write_sample(out, choose=DEMO_FOLDER)
     if sample_written is not None:
         sample_written(workbook)
     result = check.check_file(workbook)
-    check.write_report(out / "controllo-dati.xlsx", result.problems, workbook, lang)
+    check.write_report(out / CHECK_FILE, result.problems, workbook, lang)
     if result.errors or result.master is None:
         raise ProblemsFound(result.problems)
     session = start(result, workbook, ledger_url)
@@ -190,6 +193,23 @@ def _claim(ledger: Ledger) -> None:
     with writing(ledger) as conn:
         if not claim_for_demo(conn):
             raise UnusableInput(FOREIGN_LEDGER(None, url=ledger.url))
+
+
+FIXED_NAMES = {CHECK_FILE: "data-check", WARNINGS_FILE: "data-check", "pannello.xlsx": "panel",
+               "scadenzario.xlsx": "payments", "report-vendite.xlsx": "report", "report-scadenziario.xlsx": "report"}
+"""The files the demo writes into its folder under names of its own, each with the kind of
+output it is: a workbook of the desk's under one of these names is refused before the run."""
+
+
+def refuse_desks_files(out: Path) -> None:
+    """Refuse, before the sample or the ledger is written, a folder holding a workbook of the
+    desk's (or another kind of ours) under a name the demo writes: the check at each write
+    refused it only there, the data check's after the sample, the warnings' list after the
+    whole month, its orders, DDTs and invoices stored and printed."""
+    from toolkit.basics.files import asked_now, refuse_other_file
+
+    for name, kind in FIXED_NAMES.items():
+        refuse_other_file(out / name, kind, asked_now().named)
 
 
 FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini", "sconti", "provvigioni")
