@@ -381,7 +381,7 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
             raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
         raise UnusableInput(not_opened(ledger, exc)) from None
     except ProgrammingError as exc:
-        if not_connected(exc):
+        if not ledger.is_sqlite and not_connected(exc):
             raise UnusableInput(not_opened(ledger, exc)) from None
         raise
     return ledger
@@ -407,8 +407,10 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
 def not_connected(exc: ProgrammingError) -> bool:
     """Whether the driver refused the address itself before reaching a server: a parameter
     libpq does not know (`?sslmod=require`) or a value it cannot read (`?connect_timeout=abc`),
-    which carry no SQLSTATE, where a statement the server refused carries one."""
-    return getattr(exc.orig, "sqlstate", None) is None
+    which carry no SQLSTATE, where a statement the server refused carries one. Refused while
+    connecting, so with no statement: a driver's refusal of a statement (a migration's bind
+    gone wrong) carries no SQLSTATE either, and is a bug to report, not an address to check."""
+    return getattr(exc.orig, "sqlstate", None) is None and exc.statement is None
 
 
 def first_reason(exc: DBAPIError) -> str:
