@@ -397,6 +397,23 @@ def test_a_connect_timeout_in_libpqs_variable_is_kept(monkeypatch):
     assert connecting_with("postgresql://anna@db/ordini")["connect_timeout"] == 15
 
 
+def test_a_connect_timeout_in_the_service_the_address_names_is_kept(tmp_path, monkeypatch):
+    """A `pg_service.conf` entry (`?service=ordini`, or PGSERVICE) setting `connect_timeout=60`
+    for a slow VPN is the desk's choice as the address's own is, and the toolkit's 15 seconds,
+    given explicitly, overrode it; a service that sets none gets them, keepalives as before."""
+    pytest.importorskip("psycopg")
+    services = tmp_path / "pg_service.conf"
+    services.write_text("[ordini]\nhost=db\nconnect_timeout=60\n\n[prove]\nhost=db\n", encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.delenv("PGSERVICE", raising=False)
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    given = connecting_with("postgresql://anna@db/ordini?service=ordini")
+    assert "connect_timeout" not in given and given["keepalives_idle"] == 30, given
+    assert connecting_with("postgresql://anna@db/ordini?service=prove")["connect_timeout"] == 15
+    monkeypatch.setenv("PGSERVICE", "ordini")
+    assert "connect_timeout" not in connecting_with("postgresql://anna@db/ordini")
+
+
 def test_a_wrong_password_names_the_user_the_server_refused_given_as_a_parameter_too(capsys, pg_desk):
     """libpq takes the user as `?user=` (or from PGUSER) as well as before the `@`: the refusal
     named this PC's login instead, a user the address never gave, for the password to correct."""

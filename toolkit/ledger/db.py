@@ -74,6 +74,7 @@ from toolkit.ledger.address import (
 )
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.lock import Holder, Patience
+from toolkit.ledger.service_file import service_keys
 from toolkit.ledger.types import Scaled, ScaledBinds
 from toolkit.model.cells import bad_port
 from toolkit.model.parties import Parties
@@ -461,8 +462,9 @@ SERVER_PATIENCE = {"connect_timeout": 15, "keepalives": 1, "keepalives_idle": 30
 that took the connection and says nothing (hung, or behind a VPN half-open) and about two minutes
 for a PC switched off, and the operating system notices a network gone mid-command only after two
 hours; 15 seconds to connect, and a connection silent for about a minute is given up, told as a
-connection lost. A value the address gives (`?connect_timeout=60`) wins, and so does libpq's own
-variable for it, which a parameter given here would override."""
+connection lost. A value the address gives (`?connect_timeout=60`) wins, and so does one the
+service it names sets (`?service=ordini`, its `pg_service.conf` entry), and libpq's own variable
+for it, which a parameter given here would override."""
 _PATIENCE_VARIABLES = {"connect_timeout": "PGCONNECT_TIMEOUT"}
 """The environment variable by which libpq takes a SERVER_PATIENCE value for every connection of a PC."""
 
@@ -486,7 +488,8 @@ def _engine(url: str, holder: Holder) -> Engine:
         if importlib.util.find_spec("psycopg") is None:
             raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))
         try:
-            given = {key: value for key, value in SERVER_PATIENCE.items() if key not in parsed.query
+            chosen = {*parsed.query, *service_keys(parsed.query)}
+            given = {key: value for key, value in SERVER_PATIENCE.items() if key not in chosen
                      and not os.environ.get(_PATIENCE_VARIABLES.get(key, ""))}
             return create_engine(parsed, pool_pre_ping=True,
                                  connect_args={"application_name": holder.tag(), **given})

@@ -1,0 +1,81 @@
+"""libpq's connection service file: what a `pg_service.conf` entry the address names sets.
+
+A team's IT may keep the server's settings in a service file (`?service=ordini`, or the
+`PGSERVICE` variable) rather than in every desk's address: its `connect_timeout=60` for a slow
+VPN is the desk's choice as `?connect_timeout=60` in the address is, and a parameter the toolkit
+hands libpq overrides it. libpq reads the entry when it connects; the toolkit reads it only to
+know which of its own defaults to leave out, the file looked for where libpq looks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
+    """The service an address names, `?service=ordini` (the last, as libpq takes it), else
+    PGSERVICE's.
+
+    >>> service_name({"service": "ordini"})
+    'ordini'
+    """
+    given = query.get("service")
+    named = given[-1] if isinstance(given, tuple) and given else given
+    return str(named) if named else os.environ.get("PGSERVICE") or None
+
+
+def service_files() -> list[Path]:
+    """Where libpq looks for a service, in its order: PGSERVICEFILE, else the user's own
+    (`~/.pg_service.conf`, on Windows `%APPDATA%\\postgresql\\.pg_service.conf`); then the
+    system's, `pg_service.conf` in PGSYSCONFDIR."""
+    if os.environ.get("PGSERVICEFILE"):
+        own = Path(os.environ["PGSERVICEFILE"])
+    elif os.name == "nt":
+        own = Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"
+    else:
+        own = Path.home() / ".pg_service.conf"
+    system = [Path(os.environ["PGSYSCONFDIR"]) / "pg_service.conf"] if os.environ.get("PGSYSCONFDIR") else []
+    return [own, *system]
+
+
+def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
+    """The parameters the service the address names sets (`connect_timeout`, `host`…): the first
+    file holding the service is the one libpq reads, as it does. None for an address naming no
+    service, or one no file holds (libpq then refuses it, told as the address to check)."""
+    name = service_name(query)
+    if name is None:
+        return frozenset()
+    for path in service_files():
+        entries = _entries(path)
+        if name in entries:
+            return entries[name]
+    return frozenset()
+
+
+def _entries(path: Path) -> dict[str, frozenset[str]]:
+    """Each service of the file at `path` with the names of the parameters it sets; none when
+    it cannot be read. libpq's format: `[name]` lines, then `key=value` lines; `#` comments.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     file = Path(folder) / "pg_service.conf"
+    ...     _ = file.write_text("# team\\n[ordini]\\nhost=db\\n connect_timeout = 60\\n[prove]\\nhost=db2\\n")
+    ...     sorted(_entries(file)["ordini"]), sorted(_entries(file)["prove"])
+    (['connect_timeout', 'host'], ['host'])
+    """
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return {}
+    entries: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for line in (raw.strip() for raw in lines):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = entries.setdefault(line[1:-1].strip(), set())
+        elif current is not None and "=" in line:
+            current.add(line.split("=", 1)[0].strip().lower())
+    return {name: frozenset(keys) for name, keys in entries.items()}
