@@ -414,6 +414,36 @@ def test_a_connect_timeout_in_the_service_the_address_names_is_kept(tmp_path, mo
     assert "connect_timeout" not in connecting_with("postgresql://anna@db/ordini")
 
 
+def test_a_server_matching_the_login_against_the_user_is_told_with_the_way_round_not_as_an_address(
+        capsys, pg_desk, monkeypatch):
+    """An address with no server (`postgresql://toolkit@/ordini`) connects through the server
+    PC's socket, where PostgreSQL's usual rule (peer, or ident) lets in only the OS login of the
+    same name: «Peer authentication failed» was told as an address to check. It says the two
+    names differ and the ways round: the server in the address, which asks the password, or the
+    same name on both sides."""
+    import getpass
+
+    workbook, url = pg_desk
+    if getpass.getuser() == make_url(url).username:
+        pytest.skip("this PC's login is the server's user: peer lets it in")
+    monkeypatch.setattr("toolkit.ledger.db.user", lambda: "magazzino")
+    local = f"postgresql://{make_url(url).username}@/{make_url(url).database}"
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", local)
+    if "Peer authentication failed" not in said and "Ident authentication failed" not in said:
+        pytest.skip("the test server does not authenticate its socket by peer or ident")
+    said = " ".join(said.split())
+    user = make_url(url).username
+    assert code == 2 and "Controlla l'indirizzo" not in said and "errore interno" not in said, said
+    assert f"accetta l'utente {user} solo da chi è entrato nel PC con quel nome, e tu sei entrato come " \
+           "magazzino" in said, said
+    assert f"Scrivi il server nell'indirizzo (localhost, o 127.0.0.1, sul PC del server: postgresql://{user}" \
+           "@localhost/…), così chiede la password" in said
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", local, "--lang", "en")
+    said = " ".join(said.split())
+    assert code == 2 and f"accepts the user {user} only from someone logged on to the PC under that name" in said
+    assert "“peer” or “ident” authentication" in said and "Check the address" not in said
+
+
 def test_a_wrong_password_names_the_user_the_server_refused_given_as_a_parameter_too(capsys, pg_desk):
     """libpq takes the user as `?user=` (or from PGUSER) as well as before the `@`: the refusal
     named this PC's login instead, a user the address never gave, for the password to correct."""

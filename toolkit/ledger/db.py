@@ -157,6 +157,22 @@ LEDGER_PASSWORD_WRONG = define(
     en="The ledger's server {url} does not accept the password written in the address for the user {user} "
        "({reason}). Nothing was written. Correct the password in the address given with --ledger (or ledger "
        "move's --to) or in the TOOLKIT_LEDGER_URL variable, then try again.")
+LEDGER_LOGIN_NOT_THE_USER = define(
+    "ledger-login-not-the-user", "error",
+    it="Il server del registro {url} accetta l'utente {user} solo da chi è entrato nel PC con quel nome, e tu sei "
+       "entrato come {login} ({reason}): per un collegamento senza server nell'indirizzo PostgreSQL confronta i due "
+       "nomi (autenticazione «peer» o «ident») e non chiede la password. Non ho scritto nulla. Scrivi il server "
+       "nell'indirizzo (localhost, o 127.0.0.1, sul PC del server: postgresql://{user}@localhost/…), così chiede la "
+       "password, da pgpass o PGPASSWORD; oppure indica l'utente {login}, se ne hai uno sul server, o entra nel PC "
+       "come {user}.",
+    en="The ledger's server {url} accepts the user {user} only from someone logged on to the PC under that name, "
+       "and you are logged on as {login} ({reason}): for a connection with no server in the address PostgreSQL "
+       "compares the two names (“peer” or “ident” authentication) and asks no password. Nothing was written. Write "
+       "the server in the address (localhost, or 127.0.0.1, on the server's PC: postgresql://{user}@localhost/…), "
+       "so it asks the password, from pgpass or PGPASSWORD; or give the user {login}, if you have one on the "
+       "server, or log on to the PC as {user}.")
+LOGIN_REFUSED = ("Peer authentication failed", "Ident authentication failed")
+"""What PostgreSQL says when it matched the OS login against the user asked for, and they differ."""
 LEDGER_DATABASE_MISSING = define(
     "ledger-database-missing", "error",
     it="Sul server del registro {url} non c'è il database {database}: non ho scritto nulla. Controlla il nome del "
@@ -391,13 +407,18 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
 def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
     """Why the ledger at `ledger` could not be opened, naming what to fix: a password the
     address carries that is wrong is to correct there, where one it lacks goes in pgpass; a
-    database the server has not is a name to check or a database to create."""
+    server matching the PC's login against the user (peer, ident) wants the server in the
+    address or the same name; a database the server has not is a name to check or a database
+    to create."""
     reason = first_reason(exc)
     if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
         address = ledger.engine.url
         if address.password or address.query.get("password"):
             return LEDGER_PASSWORD_WRONG(None, url=ledger.url, user=connecting_user(address), reason=reason)
         return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
+    if not ledger.is_sqlite and any(said in reason for said in LOGIN_REFUSED):
+        return LEDGER_LOGIN_NOT_THE_USER(None, url=ledger.url, user=connecting_user(ledger.engine.url),
+                                         login=user(), reason=reason)
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
         return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
     if not ledger.is_sqlite and any(said in reason for said in _SILENT):
