@@ -720,6 +720,41 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
 
 
+def test_invoice_undo_removes_a_pdf_whose_own_workbook_went_though_a_workbook_of_a_like_name_stays(
+        capsys, tmp_path, desk, monkeypatch):
+    """The PDF kept beside a kept workbook was found by its name: `bozze-2.pdf` taken for a
+    print of `bozze.xlsx` (a part of it, `bozze-parte-2.pdf`, is named so), which stayed filled
+    with other invoices, where it was printed with `bozze-2.xlsx`, the run's drafts alone, which
+    went: it stayed, drafts numbered as the next run's documents will be. A PDF stays with the
+    workbook the ledger noted it printed with, and no other."""
+    from pypdf import PdfWriter
+
+    from toolkit.services import printing
+
+    def printed_pdf(target, documents, write, *, part, progress=None):
+        pdf = PdfWriter()
+        pdf.add_blank_page(width=595, height=842)
+        pdf.add_metadata({"/Author": "toolkit"})
+        with target.open("wb") as file:
+            pdf.write(file)
+        return [target]
+
+    monkeypatch.setattr(printing, "documents_to_pdf", printed_pdf)
+    workbook, url = desk
+    run_id = april_draft_run(capsys, tmp_path / "fatture", desk)
+    kept, gone = tmp_path / "bozze.xlsx", tmp_path / "bozze-2.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", kept, "--ledger", url)[0] == 0
+    code, said = cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", gone, "--pdf", "--ledger", url)
+    assert code == 0 and gone.with_suffix(".pdf").exists(), said
+    code, said = cli(capsys, "print", "invoices", workbook, "--date", "2026-04-01", "--to", "2026-04-30",
+                     "--out", kept, "--ledger", url)
+    assert code == 0 and "FT-2026-00001" in tab_names(kept), said
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert kept.exists() and not gone.exists()
+    assert not gone.with_suffix(".pdf").exists(), said
+
+
 def test_invoice_undo_leaves_a_pdf_the_toolkit_did_not_write_at_a_noted_prints_name(capsys, tmp_path, desk):
     """A PDF `print invoices --run R --pdf` wrote is noted with the workbook; a PDF the desk
     saved under that name since (a scan, Excel's own export) was removed as the toolkit's,

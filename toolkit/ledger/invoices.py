@@ -1009,6 +1009,24 @@ def written_in(conn: Connection, document: str, name: str) -> list[Path] | None:
     return [Path(d) for d in dict.fromkeys(details) if d]
 
 
+def pdfs_printed_with(conn: Connection, run_id: str) -> dict[Path, frozenset[Path]]:
+    """Each PDF noted of the run's prints (`RUN_PRINTS`) with the workbooks it was printed with:
+    a print notes its workbook, then its PDFs, in one transaction (`noted_for_undo`), so a PDF
+    is the print of the workbook noted last before it, whatever their names. One noted before
+    any workbook was printed with none."""
+    e = schema.events.c
+    details = conn.execute(select(e.detail).where(e.action == "written", e.document == RUN_PRINTS,
+                                                  e.number == run_id).order_by(e.id)).scalars().all()
+    printed: dict[Path, set[Path]] = {}
+    workbook: Path | None = None
+    for path in (Path(d) for d in details if d):
+        if path.suffix.lower() != ".pdf":
+            workbook = path
+            continue
+        printed.setdefault(path, set()).update([workbook] if workbook is not None else [])
+    return {pdf: frozenset(workbooks) for pdf, workbooks in printed.items()}
+
+
 def run_months(conn: Connection, run_id: str) -> list[str]:
     """The months (`2026-04`) a run's invoices are dated in: the registers that list them."""
     days = conn.execute(select(i.invoice_date).where(i.run_id == run_id).distinct()).scalars().all()

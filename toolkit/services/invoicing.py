@@ -102,6 +102,7 @@ from toolkit.ledger.invoices import (
     matched_returns,
     ordered_not_invoiced,
     paid_any,
+    pdfs_printed_with,
     run_documents,
     run_months,
     run_summaries,
@@ -1159,12 +1160,13 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
         rows = run_documents(conn, run_id)
         noted = written_in(conn, RUN_FILES, run_id)
         printed = written_in(conn, RUN_PRINTS, run_id) or []
+        printed_with = pdfs_printed_with(conn, run_id)
         months = run_months(conn, run_id)
         registers_noted = {m: written_in(conn, MONTH_REGISTER, m) or [] for m in months}
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
         return (*undo(ledger, run_id, workbook), [])  # refused as it is: a final run's files are never touched
     folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
-    prints, kept = _run_prints(ledger, run_id, printed, {document_number(*r[2:]) for r in rows})
+    prints, kept = _run_prints(ledger, run_id, printed, printed_with, {document_number(*r[2:]) for r in rows})
     files = sorted({*(path for f in folders for path in run_files(f, run_id)), *prints})
     registers = {(m, f): run_files(f, m) for m in months for f in _folders([*registers_noted[m], *folders])}
     registers = {k: v for k, v in registers.items() if v}
@@ -1200,14 +1202,15 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     return count, [*problems, *kept], removed
 
 
-def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path],
+def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path], printed_with: Mapping[Path, Collection[Path]],
                 numbers: Collection[str]) -> tuple[list[Path], list[Problem]]:
     """The files `print invoices --run` wrote of the run (`RUN_PRINTS`) to remove with it, and
     a warning for each that stays with its drafts in it. A workbook goes while it is still the
     toolkit's print of these drafts alone: a file the desk saved under its name since is not,
     nor a later print to the same name that holds other invoices too (a print of the month,
     its final invoices in it), which stays, named. A PDF goes while the toolkit wrote it and
-    its workbook, printed with it, has not stayed. A file that cannot be reached (a network
+    its workbook, the one the ledger noted it printed with (`printed_with`), not one of a like
+    name, has not stayed. A file that cannot be reached (a network
     folder gone) stays, named, and the run is undone all the same."""
     from toolkit.basics.files import PDF_AUTHOR, made_for, pdf_author
     from toolkit.services.printing import held_documents
@@ -1238,7 +1241,7 @@ def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path],
         except OSError as exc:
             kept[path] = reason(exc)
             continue
-        if not any(path.parent == k.parent and f"{path.stem}-".startswith(f"{k.stem}-") for k in kept):
+        if not any(workbook in kept for workbook in printed_with.get(path, ())):
             files.append(path)
     return files, [RUN_PRINT_KEPT(None, path=path, run_id=run_id, why_it=why[0], why_en=why[1])
                    for path, why in kept.items()]
