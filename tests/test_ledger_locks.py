@@ -99,6 +99,42 @@ def test_a_writer_says_who_holds_the_ledger_and_gives_up_with_nothing_written(wo
     assert _orders(ledger_url) == 0
 
 
+@pytest.mark.postgres
+def test_a_writer_names_the_colleague_by_the_role_they_use_on_the_team_ledger(workbook, colleague):
+    """On a team's server each colleague connects as their own role (their address names it),
+    where the PCs' logins are often alike (`Utente`, `ufficio`): the wait named the OS login
+    alone. It names the role, the login beside it when it differs."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    role = f"desk_{uuid.uuid4().hex[:8]}"
+    with pg_databases(1) as (url,):
+        open_ledger(url).engine.dispose()
+        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                try:
+                    conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
+                except Exception:
+                    pytest.skip("the test server's user cannot create roles")
+                conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+            theirs = make_url(url).set(username=role, password="desk").render_as_string(hide_password=False)
+            busy = colleague(theirs)
+            run = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", url,
+                          "--wait", "1", cwd=workbook.parent)
+            busy.leave()
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            admin.dispose()
+    assert run.returncode == 2, run.stderr
+    assert f"Il registro è ancora occupato da {role} ({user()} sul PC: toolkit invoice run" in run.stderr
+
+
 def test_a_writer_waits_for_a_colleague_then_does_its_work(workbook, ledger_url, colleague):
     busy = colleague(ledger_url)
     waiting = subprocess.Popen([sys.executable, "-m", "toolkit", "orders", "create", str(workbook), "--date", "2026-04-09",

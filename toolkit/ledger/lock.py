@@ -2,8 +2,9 @@
 
 One action writes at a time (see `toolkit.ledger.db`). A colleague's month-end can hold the lock
 for a minute; whoever comes next should not wait in silence or for ever. So a writer tries the
-lock, and while it is taken says once who holds it — the OS user, the action, since when — and
-gives up after `Ledger.wait` seconds with a clear message (exit 2) that nothing was written.
+lock, and while it is taken says once who holds it — the ledger's user (the PostgreSQL role, or
+on SQLite the OS login), the action, since when — and gives up after `Ledger.wait` seconds with a
+clear message (exit 2) that nothing was written.
 
 Who holds the lock is known differently per database. PostgreSQL shows it: each connection
 carries its holder in `application_name`, and `pg_locks` says which connection has the
@@ -49,26 +50,40 @@ Notify = Callable[[Problem], None]
 
 @dataclass(frozen=True)
 class Holder:
-    """Who holds the write lock: an OS user running an action, since a time (local). A holder
-    the toolkit cannot name (another program's connection, no holder file) has no `user`, and
-    no `action` when that is unknown too: the message words them in the reader's language."""
+    """Who holds the write lock: an OS user running an action, since a time (local), and on
+    PostgreSQL the role its connection logged in as (`role`). A holder the toolkit cannot name
+    (another program's connection, no holder file) has no `user`, and no `action` when that is
+    unknown too: the message words them in the reader's language."""
 
     user: str | None
     action: str | None
     since: datetime | None = None
+    role: str | None = None
 
     def shown(self, lang: str) -> str:
-        """
+        """The holder as a colleague knows them: on PostgreSQL by the ledger's user, the role
+        they connect as (`anna`, as their address names it), where the PC's login is often a
+        shared `Utente` or `ufficio`; that login beside it when it differs, which tells apart
+        colleagues sharing one role. On SQLite the login is the only name there is.
+
         >>> Holder("anna", "toolkit ship").shown("it")
         'anna (toolkit ship)'
+        >>> Holder("Utente", "toolkit ship", role="anna").shown("it")
+        'anna (Utente sul PC: toolkit ship)'
+        >>> Holder("Utente", "toolkit ship", role="anna").shown("en")
+        'anna (Utente on the PC: toolkit ship)'
+        >>> Holder(None, "psql", role="postgres").shown("en")
+        'postgres (psql)'
         >>> UNKNOWN.shown("it"), UNKNOWN.shown("en")
         ('un altro utente (sconosciuto)', 'another user (unknown)')
         """
         it = lang == "it"
-        user = self.user or ("un altro utente" if it else "another user")
+        user = self.role or self.user or ("un altro utente" if it else "another user")
+        login = f"{self.user} {'sul PC' if it else 'on the PC'}: " if self.role and self.user not in (
+            None, self.role) else ""
         action = self.action or ("sconosciuto" if it else "unknown")
         when = f", {self.since:%d/%m %H:%M:%S}" if self.since else ""
-        return f"{user} ({action}{when})"
+        return f"{user} ({login}{action}{when})"
 
     def tag(self) -> str:
         """The holder as PostgreSQL keeps it in `application_name` (63 characters at most).
@@ -79,7 +94,7 @@ class Holder:
         return f"toolkit|{self.user}|{self.action}"[:63]
 
     @classmethod
-    def from_tag(cls, tag: str | None, since: datetime | None) -> Holder:
+    def from_tag(cls, tag: str | None, since: datetime | None, role: str | None = None) -> Holder:
         """
         >>> Holder.from_tag("toolkit|anna|toolkit ship", None).shown("en")
         'anna (toolkit ship)'
@@ -88,8 +103,8 @@ class Holder:
         """
         parts = (tag or "").split("|", 2)
         if len(parts) == 3 and parts[0] == "toolkit":
-            return cls(parts[1], parts[2], since)
-        return cls(None, tag or None, since)
+            return cls(parts[1], parts[2], since, role)
+        return cls(None, tag or None, since, role)
 
 
 UNKNOWN = Holder(None, None)
@@ -132,17 +147,18 @@ def try_advisory(conn: Connection) -> bool:
 
 def advisory_holder(conn: Connection) -> Holder:
     """The PostgreSQL session holding the advisory lock of this ledger's database, as its
-    `application_name` tells: the lock's key is the same in every ledger on the server, and
-    `pg_locks` lists them all."""
+    `application_name` tells, and the role it logged in as: the lock's key is the same in every
+    ledger on the server, and `pg_locks` lists them all."""
     row = conn.execute(text(
-        "SELECT a.application_name, a.xact_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "SELECT a.application_name, a.xact_start, a.usename FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :k AND l.objsubid = 1 "
         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1"),
         {"k": ADVISORY_KEY}).first()
     if row is None:
         return UNKNOWN
     since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
-    return Holder.from_tag(row[0], since)
+    return Holder.from_tag(row[0], since, row[2])
 
 
 def holder_file(database: Path) -> Path:
