@@ -123,6 +123,33 @@ def _pg_database(icu_locale: str | None = None):
 
 
 @contextmanager
+def pg_role(url: str, *granted: str) -> Iterator[tuple[str, str]]:
+    """A login role of its own (`desk_…`, password `desk`) on the server of `url`, its database
+    set up by `granted` (statements run as the server's user, `{role}` standing for the role's
+    name): the role and the address of that database for it. Dropped afterwards, with what it
+    owns there; skipped when the server's user may not create roles."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    role = f"desk_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            try:
+                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
+            except Exception:
+                pytest.skip("the test server's user cannot create roles")
+            for statement in granted:
+                conn.execute(text(statement.format(role=role)))
+        yield role, make_url(url).set(username=role, password="desk").render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        admin.dispose()
+
+
+@contextmanager
 def pg_databases(count: int) -> Iterator[list[str]]:
     """The URLs of `count` empty PostgreSQL databases (twin ledgers), dropped afterwards."""
     made = [_pg_database() for _ in range(count)]

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, pg_databases
+from conftest import PG_URL, pg_databases, pg_role
 
 from toolkit.ledger import open_ledger
 from toolkit.ledger.counts import document_counts
@@ -86,12 +86,24 @@ def _orders(url: str) -> int:
         ledger.engine.dispose()
 
 
+def holder(url: str, lang: str) -> str:
+    """How the wait names a colleague of this PC holding the ledger at `url`, up to its action: on
+    SQLite by the PC's login, on PostgreSQL by the role the address names, the login beside it
+    when it differs."""
+    from sqlalchemy import make_url
+
+    role = make_url(url).username if url.startswith("postgresql") else None
+    if role is None or role == user():
+        return f"{user()} ("
+    return f"{role} ({user()} {'sul PC' if lang == 'it' else 'on the PC'}: "
+
+
 def test_a_writer_says_who_holds_the_ledger_and_gives_up_with_nothing_written(workbook, ledger_url, colleague):
     busy = colleague(ledger_url)
     run = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url,
                   "--wait", "1", "--lang", "en", cwd=workbook.parent)
     assert run.returncode == 2, run.stderr
-    assert f"busy with {user()} (toolkit invoice run" in run.stderr
+    assert f"busy with {holder(ledger_url, 'en')}toolkit invoice run" in run.stderr
     assert "after 1 seconds: nothing was written" in run.stderr
     assert "Traceback" not in run.stderr
     assert busy.holding()
@@ -104,33 +116,15 @@ def test_a_writer_names_the_colleague_by_the_role_they_use_on_the_team_ledger(wo
     """On a team's server each colleague connects as their own role (their address names it),
     where the PCs' logins are often alike (`Utente`, `ufficio`): the wait named the OS login
     alone. It names the role, the login beside it when it differs."""
-    import uuid
-
-    from sqlalchemy import create_engine, make_url, text
-
     if not PG_URL:
         pytest.skip("no PostgreSQL server")
-    role = f"desk_{uuid.uuid4().hex[:8]}"
     with pg_databases(1) as (url,):
         open_ledger(url).engine.dispose()
-        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                try:
-                    conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
-                except Exception:
-                    pytest.skip("the test server's user cannot create roles")
-                conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
-            theirs = make_url(url).set(username=role, password="desk").render_as_string(hide_password=False)
+        with pg_role(url, "GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}") as (role, theirs):
             busy = colleague(theirs)
             run = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", url,
                           "--wait", "1", cwd=workbook.parent)
             busy.leave()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP OWNED BY {role}"))
-                conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
-            admin.dispose()
     assert run.returncode == 2, run.stderr
     assert f"Il registro è ancora occupato da {role} ({user()} sul PC: toolkit invoice run" in run.stderr
 
@@ -142,7 +136,7 @@ def test_a_writer_waits_for_a_colleague_then_does_its_work(workbook, ledger_url,
                                stderr=subprocess.PIPE, text=True)
     assert waiting.stderr is not None
     told = waiting.stderr.readline()
-    assert f"Il registro è occupato da {user()} (toolkit invoice run" in told
+    assert f"Il registro è occupato da {holder(ledger_url, 'it')}toolkit invoice run" in told
     busy.finish()
     out, _ = waiting.communicate(timeout=300)
     assert waiting.returncode == 0

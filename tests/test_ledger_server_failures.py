@@ -5,10 +5,9 @@ saying what happened and what to do, nothing half-stored (audit desks)."""
 from __future__ import annotations
 
 import shutil
-import uuid
 
 import pytest
-from conftest import PG_REASON, PG_URL, pg_databases
+from conftest import PG_REASON, PG_URL, pg_databases, pg_role
 from sqlalchemy import make_url
 from test_printing import cli, numbers, stored
 
@@ -51,26 +50,15 @@ def test_a_server_restarting_mid_command_is_told_and_the_rerun_numbers_without_a
 
 @pytest.fixture
 def role_without_create(pg_desk):
-    """The URL of the desk's database for a role that may connect but not create tables."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    """The URL of the desk's database for a role that may connect but not create tables, and an
+    engine of the server's user on it."""
+    from sqlalchemy import create_engine
 
     _, url = pg_desk
-    role = f"desk_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            try:
-                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
-            except Exception:
-                pytest.skip("the test server's user cannot create roles")
-            conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
-        yield make_url(url).set(username=role, password="desk").render_as_string(hide_password=False), admin
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP OWNED BY {role}"))
-            conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
-        admin.dispose()
+    with pg_role(url, "REVOKE CREATE ON SCHEMA public FROM PUBLIC") as (_, theirs):
+        yield theirs, admin
+    admin.dispose()
 
 
 def tables(admin) -> int:
