@@ -303,8 +303,6 @@ T = TypeVar("T")
 SQLITE_BUSY_MS = 60_000
 """How long a SQLite statement waits for a lock it needs inside a transaction (a reader while a
 writer commits, a writer for readers to finish): not the wait for the write lock itself."""
-SQLITE_CACHE_KIB = 65_536
-"""Each SQLite connection's page cache, in KiB (`writes_kept_until_commit`)."""
 
 
 @dataclass(frozen=True)
@@ -529,24 +527,12 @@ def _engine(url: str, holder: Holder) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
-        writes_kept_until_commit(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
     return engine
-
-
-def writes_kept_until_commit(connection: sqlite3.Connection) -> None:
-    """A page cache large enough for a day's writes (`SQLITE_CACHE_KIB`), so that they reach the
-    file at the commit, once. With SQLite's 2 MB a write transaction past it spills changed pages
-    into the file, and under the rollback journal each spill first waits for the journal to reach
-    the disk: 23 April's `ship --all` at L changes about 10,300 pages (40 MB) and synced the journal
-    46 times, 0.31-0.53 s of waiting a day that no CPU time shows, and wrote 6,000 pages twice.
-    Only the spills' threshold raised (`cache_spill`) kept the 2 MB for the pages read, which were
-    then read again from the file at every lookup (0.75 s more CPU): the cache is what holds both."""
-    connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
 @contextmanager
