@@ -57,6 +57,7 @@ from toolkit.intake.validation.case_variants import names_in_two_cases
 from toolkit.intake.validation.einvoice_text import customer_texts
 from toolkit.intake.validation.einvoice_text import not_in_einvoice as _not_in_einvoice
 from toolkit.intake.validation.iban import iban
+from toolkit.intake.validation.invoice_terms import invoice_terms
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.letter_items import INTENT_WITHOUT_AMOUNT, amount_cell, letter_items
@@ -1489,9 +1490,9 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, registration, iban, unique_codes, references, customers, customer_texts, addresses, items, periods,
-    price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines,
-    letter_items, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    settings, registration, iban, unique_codes, references, customers, invoice_terms, customer_texts, addresses, items,
+    periods, price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates,
+    template_lines, letter_items, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 
