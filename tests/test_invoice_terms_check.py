@@ -1,5 +1,6 @@
 """The data check warns of invoice terms the orders would not follow: a weekly or fortnightly
-*Calendario fatturazione* beside terms other than *Schedulazione del cliente*."""
+*Calendario fatturazione* beside terms other than *Schedulazione del cliente*, and a template
+invoiced at the order (POS, on credit, prepay) for a customer *Non fatturare*."""
 
 from __future__ import annotations
 
@@ -51,3 +52,41 @@ def test_the_ignored_schedule_is_indeed_ignored_by_month_end():
     result = plan(master, [line(date(2026, 4, 7)), line(date(2026, 4, 21))], request())
     assert [(x.period.start, x.period.end, len(x.lines)) for x in result.invoices] == [
         (date(2026, 4, 1), date(2026, 4, 30), 2)]
+
+
+@pytest.mark.parametrize("kind, warned", [
+    ("Punto vendita", True), ("Ordine a credito", True), ("Pagamento anticipato", True),
+    ("Ordine standard", False), ("Ordine di magazzino", False), ("Preventivo", False), (None, False),
+])
+def test_a_template_invoiced_at_the_order_for_a_do_not_invoice_customer_is_warned_at_its_type(kind, warned):
+    """Its invoice and e-invoice left with the order, while the customer's other deliveries waited
+    for its go-ahead; the warning is at the template's *Tipo documento*."""
+    sheets = _customer_terms("Non fatturare", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", kind)
+    problems = check(minimal.workbook(sheets)).problems
+    found = [(p.sheet, p.cell, p.message("en")) for p in problems
+             if p.code == "do-not-invoice-template-invoiced-at-order"]
+    assert found == ([("Modelli ordine", "M2",
+                       f"Template T001 is “{_english(kind)}”, which issues the invoice (and its e-invoice) as soon as "
+                       "the order is made, but customer C001 is “Do not invoice”: that invoice leaves without "
+                       "waiting for its go-ahead. If the customer is to be invoiced only at the go-ahead, write "
+                       "“Ordine standard” in Tipo documento; if it is to be invoiced at once, change its invoice "
+                       "terms.")] if warned else [])
+
+
+def test_a_pos_template_is_no_problem_for_a_customer_invoiced_otherwise_or_paused():
+    """Only the go-ahead is bypassed: a POS template of a customer on any other terms is what the
+    seed's document type means, and a template not *Attivo* makes no order."""
+    sheets = _customer_terms("Dopo la consegna", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
+    assert not [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("do-not-invoice")]
+    sheets = _customer_terms("Non fatturare", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
+    minimal.set_cell(sheets, "Modelli ordine", "N1", "Attivo")
+    minimal.set_cell(sheets, "Modelli ordine", "N2", "no")
+    assert not [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("do-not-invoice")]
+
+
+def _english(kind: str | None) -> str:
+    return {"Punto vendita": "POS order", "Ordine a credito": "On credit order",
+            "Pagamento anticipato": "Prepay order"}.get(kind or "", "")

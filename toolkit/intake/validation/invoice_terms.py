@@ -1,13 +1,19 @@
 """Invoice terms the workbook says but the orders would not follow.
 
 A customer's *Termini di fatturazione* decide when its deliveries are invoiced
-(`core.invoicing`), and *Calendario fatturazione* (weekly, every two weeks) groups deliveries
-only under the terms *Schedulazione del cliente*: beside any other terms the run makes its own
-invoices (one a month, at order completion, at the go-ahead, at the order) and the calendar
-typed is ignored, where a desk coming from Openbravo expects weekly invoices
-(`invoice-schedule-ignored`).
+(`core.invoicing`), and two things a desk may write beside them count for nothing there:
 
-A warning at the cell to change: the orders and invoices are made as they are.
+- *Calendario fatturazione* (weekly, every two weeks) groups deliveries only under the terms
+  *Schedulazione del cliente*: beside any other terms the run makes its own invoices (one a
+  month, at order completion, at the go-ahead, at the order) and the calendar typed is ignored,
+  where a desk coming from Openbravo expects weekly invoices (`invoice-schedule-ignored`);
+- a template whose *Tipo documento* invoices at the order (POS, on credit, prepay: the seed's
+  document types that create their invoice with the order) issues that invoice, and its
+  e-invoice, whatever the customer's terms: for a customer *Non fatturare*, whose invoices wait
+  for its go-ahead (`invoice --release`), that invoice leaves without it, and nothing said so
+  (`do-not-invoice-template-invoiced-at-order`).
+
+Both are warnings at the cell to change: the orders and invoices are made as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Iterator
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
+from toolkit.core.orders import EFFECTS
 from toolkit.intake.validation.layout import Layout
 from toolkit.model.records import MasterData
 
@@ -30,12 +37,35 @@ SCHEDULE_IGNORED = define(
        "after delivery”; with “{terms}” it counts for nothing, and its invoices do not follow that schedule. If "
        "the customer is to be invoiced on that schedule, write “Schedulazione del cliente” in the invoice terms; "
        "otherwise clear the cell.")
+INVOICED_AT_ORDER_HELD = define(
+    "do-not-invoice-template-invoiced-at-order", "warning",
+    title=("Modello fatturato all'ordine per un cliente «Non fatturare»",
+           "Template invoiced at the order for a “Do not invoice” customer"),
+    it="Il modello {template} è «{kind}», che emette la fattura (e la fattura elettronica) appena l'ordine è "
+       "creato, ma il cliente {code} è «Non fatturare»: quella fattura esce senza aspettare il suo via libera. "
+       "Se il cliente va fatturato solo al via libera, scrivi «Ordine standard» in "
+       "Tipo documento; se va fatturato subito, cambia i suoi termini di fatturazione.",
+    en="Template {template} is “{kind}”, which issues the invoice (and its e-invoice) as soon as the order is "
+       "made, but customer {code} is “Do not invoice”: that invoice leaves without waiting for its go-ahead. "
+       "If the customer is to be invoiced only at the go-ahead, write “Ordine "
+       "standard” in Tipo documento; if it is to be invoiced at once, change its invoice terms.")
 
 
 def invoice_terms(master: MasterData, layout: Layout) -> Iterator[Problem]:
     """A warning per customer whose weekly or fortnightly calendar its terms ignore (a monthly
-    one is what every other deferred run makes, so nothing is lost)."""
+    one is what every other deferred run makes, so nothing is lost), and per active template
+    invoiced at the order for a customer *Non fatturare* (a template not *Attivo* makes no
+    order)."""
+    held: set[str] = set()
     for c in master.customers:
+        if c.invoice_terms is InvoiceTerms.DO_NOT_INVOICE:
+            held.add(c.code)
         if c.invoice_schedule is not InvoiceSchedule.MONTHLY and c.invoice_terms is not InvoiceTerms.CUSTOMER_SCHEDULE:
             yield SCHEDULE_IGNORED(layout.locate(c.source.sheet, c.source.row, "invoice_schedule"), code=c.code,
                                    schedule=c.invoice_schedule, terms=c.invoice_terms)
+    if not held:
+        return
+    for t in master.templates:
+        if t.active and t.customer in held and EFFECTS[t.document_type].invoice_at_once:
+            yield INVOICED_AT_ORDER_HELD(layout.locate(t.source.sheet, t.source.row, "document_type"),
+                                         template=t.code, kind=t.document_type, code=t.customer)
