@@ -399,3 +399,18 @@ def test_the_panel_of_every_order_takes_no_stock_for_a_closed_orders_earlier_lin
     shown = [(r[head.index("Qtà da spedire")], r[head.index("Qtà prenotata")], r[head.index("Disponibile")])
              for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
     assert shown == [(0, 0, 12), (0, 0, 12)]
+
+
+def test_the_reservation_warning_gives_the_stock_beside_what_the_orders_ahead_hold():
+    """A complete order ahead holding 10 of A001 with 8 in stock: the later order was told *10
+    della giacenza sono prenotati*, ten of a stock of eight; it now reads what the orders ahead
+    hold and the stock they hold it from, the figures the panel's *Qtà prenotata* and *Giacenze*
+    show."""
+    m = with_terms(shipping_master(), DeliveryTerms.COMPLETE_ORDER, {"A001": "8"})
+    first, second = order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))
+    plan = plan_shipments([first, second], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([first, second])))
+    [note] = [p for p in plan.problems if p.code == "stock-reserved"]
+    assert note.message("it") == ("Ordine OC-2026-00002, articolo A001: gli ordini precedenti (OC-2026-00001) ne hanno "
+                                  "prenotati 10, su una giacenza di 8: restano 0 per questo ordine.")
+    assert note.message("en") == ("Order OC-2026-00002, item A001: earlier orders (OC-2026-00001) have reserved 10 of it, "
+                                  "out of a stock of 8: 0 is left for this order.")

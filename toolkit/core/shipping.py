@@ -297,10 +297,10 @@ STOCK_NOT_CHECKED = define(
 STOCK_RESERVED = define(
     "stock-reserved", "warning",
     title=("Giacenza prenotata da ordini precedenti", "Stock reserved by earlier orders"),
-    it="Ordine {number}, articolo {item}: {reserved} della giacenza sono prenotati da ordini precedenti "
-       "({orders}): restano {available} per questo ordine.",
-    en="Order {number}, item {item}: {reserved} of the stock is reserved by earlier orders ({orders}): "
-       "{available} is left for this order.")
+    it="Ordine {number}, articolo {item}: gli ordini precedenti ({orders}) ne hanno prenotati {reserved}, su una "
+       "giacenza di {stock}: restano {available} per questo ordine.",
+    en="Order {number}, item {item}: earlier orders ({orders}) have reserved {reserved} of it, out of a stock of "
+       "{stock}: {available} is left for this order.")
 TERMS_OVERRIDDEN = define(
     "ship-quantities-override-terms", "warning",
     title=("Quantità indicate contro i termini di consegna: spedito in parte",
@@ -699,7 +699,8 @@ class _Run:
         if available is None:
             available = self.available(item, order)
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
-                                            orders=shown_holders, available=available))
+                                            stock=max(self.start.get(item, ZERO), ZERO), orders=shown_holders,
+                                            available=available))
 
 
 @per_master
