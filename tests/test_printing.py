@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from xlsx_reference import copy_differences, differences
 
+from toolkit.core.invoicing import InvoiceKind
 from toolkit.intake.sources import tab_names
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
@@ -1091,7 +1092,32 @@ def test_documents_issued_unprinted_are_named_in_words_agreeing_with_them(ddts, 
     day = date(2026, 4, 1)
     created = SimpleNamespace(
         notes=[SimpleNamespace(is_ddt=True, number=f"DDT-2026-0000{n}", day=day) for n in range(1, ddts + 1)],
-        invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day) for n in range(1, invoices + 1)])
+        invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day, kind=InvoiceKind.INVOICE)
+                  for n in range(1, invoices + 1)])
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
+
+
+@pytest.mark.parametrize("kinds, it_said, en_said", [
+    (("credit-note",), "Emessa con gli ordini e non stampata (senza --out): 1 nota di credito (NC-2026-00001). "
+     "Stampala con: ", "Issued with the orders and not printed (no --out): 1 credit note (NC-2026-00001). Print it "
+     "with: "),
+    (("invoice", "credit-note"), "Emesse con gli ordini e non stampate (senza --out): 1 fattura (FT-2026-00001) e 1 "
+     "nota di credito (NC-2026-00001). Stampale con: ", "Issued with the orders and not printed (no --out): 1 invoice "
+     "(FT-2026-00001) and 1 credit note (NC-2026-00001). Print them with: "),
+])
+def test_a_credit_note_issued_with_the_orders_is_named_a_credit_note(kinds, it_said, en_said):
+    """A return of a customer invoiced *Immediato* is credited as its order is made: the line
+    said *1 fattura (NC-2026-00001)*, a credit note named an invoice."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from toolkit.services.orders import Created, issued_unprinted
+
+    day = date(2026, 4, 1)
+    created = SimpleNamespace(notes=[], invoices=[
+        SimpleNamespace(number=("NC" if kind == "credit-note" else "FT") + "-2026-00001", invoice_date=day,
+                        kind=InvoiceKind(kind)) for kind in kinds])
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
 
@@ -1108,7 +1134,8 @@ def test_the_line_of_documents_issued_unprinted_is_worded_in_the_catalogue_in_bo
 
     day = date(2026, 4, 1)
     created = SimpleNamespace(notes=[SimpleNamespace(is_ddt=True, number="DDT-2026-00001", day=day)],
-                              invoices=[SimpleNamespace(number="FT-2026-00001", invoice_date=day)])
+                              invoices=[SimpleNamespace(number="FT-2026-00001", invoice_date=day,
+                                                        kind=InvoiceKind.INVOICE)])
     kind = problem_type("issued-unprinted-documents")
     assert kind.templates["it"].startswith("Emessi con gli ordini e non stampati (senza --out): {issued}. Stampali")
     assert kind.templates["en"].startswith("Issued with the orders and not printed (no --out): {issued}. Print them")

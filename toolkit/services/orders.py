@@ -33,7 +33,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
-from toolkit.core.invoicing import Invoice, invoices_at_order_within
+from toolkit.core.invoicing import Invoice, InvoiceKind, invoices_at_order_within
 from toolkit.core.letter_cited import paid_first_refused, uncited_sentence
 from toolkit.core.orders import (
     EFFECTS,
@@ -118,21 +118,25 @@ invoice, *Emessi … Stampali* for a DDT and an invoice."""
 
 @dataclass(frozen=True, slots=True)
 class IssuedAtOnce:
-    """The DDTs and invoices one `orders create` issued, as its line names them: how many of
-    each, and their first numbers (`first_numbers`)."""
+    """The DDTs, invoices and credit notes one `orders create` issued, as its line names them:
+    how many of each, and their first numbers (`first_numbers`). A credit note is a return's,
+    credited at the order of a customer invoiced *Immediato*: named as one, not as an invoice."""
 
     ddts: tuple[str, ...]
     invoices: tuple[str, ...]
+    credit_notes: tuple[str, ...] = ()
 
     def shown(self, lang: str) -> str:
         """
         >>> IssuedAtOnce(("DDT-1",), ("FT-1", "FT-2")).shown("it"), IssuedAtOnce((), ("FT-1",)).shown("en")
         ('1 DDT (DDT-1) e 2 fatture (FT-1, FT-2)', '1 invoice (FT-1)')
+        >>> IssuedAtOnce((), ("FT-1",), ("NC-1",)).shown("it"), IssuedAtOnce((), (), ("NC-1", "NC-2")).shown("en")
+        ('1 fattura (FT-1) e 1 nota di credito (NC-1)', '2 credit notes (NC-1, NC-2)')
         """
-        ddt, invoice = (("DDT", "DDT"), ("fattura", "fatture")) if lang == "it" else (("DDT", "DDTs"),
-                                                                                     ("invoice", "invoices"))
+        nouns = ((("DDT", "DDT"), ("fattura", "fatture"), ("nota di credito", "note di credito")) if lang == "it"
+                 else (("DDT", "DDTs"), ("invoice", "invoices"), ("credit note", "credit notes")))
         named = [f"{count(len(numbers), *noun)} ({first_numbers(list(numbers))})"
-                 for numbers, noun in ((self.ddts, ddt), (self.invoices, invoice)) if numbers]
+                 for numbers, noun in zip((self.ddts, self.invoices, self.credit_notes), nouns) if numbers]
         return (" e " if lang == "it" else " and ").join(named)
 
 
@@ -774,6 +778,7 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
 
     ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
     invoices = [(x.number, x.invoice_date) for x in created.invoices if x.number]
+    notes = {x.number for x in created.invoices if x.number and x.kind is InvoiceKind.CREDIT_NOTE}
     if not (ddts or invoices):
         return ""
     kinds = (("ddt", "ddt-non-stampati", ddts), ("invoices", "fatture-non-stampate", invoices))
@@ -785,7 +790,8 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
                 f"--out {quoted(str(workbook.with_name(file + '.xlsx')))}")
 
     commands = "; ".join(command(kind, file, found) for kind, file, found in kinds if found)
-    issued = IssuedAtOnce(tuple(n for n, _ in ddts), tuple(n for n, _ in invoices))
+    issued = IssuedAtOnce(tuple(n for n, _ in ddts), tuple(n for n, _ in invoices if n not in notes),
+                          tuple(n for n, _ in invoices if n in notes))
     said = ISSUED_UNPRINTED[len(ddts) + len(invoices) == 1, not ddts](None, issued=issued, commands=commands)
     return said.message(lang)
 
