@@ -177,3 +177,21 @@ def test_the_command_line_ships_and_invoices(tmp_path, sample_workbook, rome_tod
 def test_invoice_needs_a_month_or_orders(tmp_path, sample_workbook, capsys):
     code, answer = _toolkit(["invoice", str(sample_workbook), "--preview"], capsys)
     assert code == 2 and answer["problems"][0]["code"] == "usage-error"
+
+
+def test_a_do_not_invoice_customer_shipped_with_the_invoice_is_told_the_command_that_releases_it(tmp_path,
+                                                                                                 sample_master):
+    """`ship --invoice` leaves a *Non fatturare* customer's lines waiting, as month end does, and
+    said *usa --release C013*: an option `ship` does not have, which the desk then typed there.
+    It names the command whose option it is."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    create(sample_master, ledger, APRIL_9, with_catch_up=False)
+    done = ship(sample_master, ledger, APRIL_9, all_open=True, invoice=True)
+    said = {p.message("it") for p in done.problems if p.code == "invoice-held"}
+    assert said == {"Il cliente C013 ha 3 righe consegnate non fatturate ma è «Non fatturare»: quando dà il via "
+                    "libera, fattura con toolkit invoice e --release C013."}
+    assert {p.message("en") for p in done.problems if p.code == "invoice-held"} == {
+        "Customer C013 has 3 delivered lines not invoiced but is “Do not invoice”: when they give the go-ahead, "
+        "invoice with toolkit invoice and --release C013."}
+    assert "C013" not in {x.customer for x in done.invoices}
+    ledger.engine.dispose()

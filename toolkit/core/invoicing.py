@@ -130,9 +130,9 @@ HELD = define(
     "invoice-held", "warning",
     title=("Cliente «Non fatturare» con consegne da fatturare", "“Do not invoice” customer with deliveries to invoice"),
     it="Il cliente {customer} ha {lines} ma è «Non fatturare»: "
-       "quando dà il via libera usa --release {customer}.",
+       "quando dà il via libera, fattura con toolkit invoice e --release {customer}.",
     en="Customer {customer} has {lines} but is “Do not invoice”: "
-       "when they give the go-ahead use --release {customer}.")
+       "when they give the go-ahead, invoice with toolkit invoice and --release {customer}.")
 WAITING_PAST_DEADLINE = define(
     "order-not-delivered-deferred-deadline", "warning",
     title=("Consegne in attesa dell'ordine evaso, con la scadenza della fattura differita",
