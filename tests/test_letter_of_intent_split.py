@@ -15,7 +15,7 @@ from decimal import Decimal as D
 import minimal
 import pytest
 from older_ledgers import invoice_lines_of_schema_41
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from test_credit_returns import APRIL, MAY
 from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, MAY_11, MAY_20, PROTOCOL, _deliver, _master, _rated, _sheets
@@ -553,4 +553,38 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
     assert [[(c.number, c.base) for c in x.cites] for x in notes] == [[("FT-2026-00001", D("92.50"))]] * 2
     assert [sum(line.amount for line in x.lines if line.vat_nature == "N3.5") for x in notes] == [D("-74.00")] * 2
     with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+
+
+def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_letter_back_once(ledger):
+    """April sold 5 kg, 74 € of them N3.5. May's return of 5 kg was credited on a ledger of schema
+    28 (no `returned_lines`), which migration 29 cannot fill in: April's lines stayed open to
+    credit, and June's return of 5 kg took them back again, recorded. The old note gave the
+    letter back April's 74 € as though no later note had taken any of it, the recorded one gave
+    back 74 € more, and the letter read 74 € below nothing used: what a recorded note took back
+    of an invoice is no longer there for a note of before schema 29."""
+    s = _sheets(90)
+    _returning(5, s)
+    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
+                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
+    s["Righe modello"].append(["T031", "A001", 5, s["Righe modello"][2][3], None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+        schema.returned_lines.drop(conn)
+        conn.execute(update(schema.schema_version).values(version=28))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
+    _deliver(books, ledger, JUNE_11)
+    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in june.problems if p.is_error], [str(p) for p in june.problems]
+    [note] = [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert sum(line.amount for line in note.lines if line.vat_nature == "N3.5") == D("-74.00")
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.sum(schema.returned_lines.c.amount))).scalar_one() == D("-92.50")
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}

@@ -54,8 +54,9 @@ class Taken:
 class Corrected:
     """An invoice a return's note of before schema 29 cites (none of its lines recorded what it
     took back): its letter, the invoice (`invoice`), what the note took back of it
-    (`invoice_citations.base`, every rate), and the invoice's N3.5 net, the most of it the letter
-    covered."""
+    (`invoice_citations.base`, every rate), and the invoice's N3.5 net of what the notes recording
+    it took back (a later return found its lines still to credit and took them again), the most
+    of it the letter has still to give back."""
 
     letter: str | None
     invoice: int

@@ -70,9 +70,10 @@ def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[De
     """Of the return's notes netting `credited` on their N3.5 lines no `returned_lines` row
     cites, those of before schema 29, which recorded none for any line and cite invoices: what
     each credited N3.5, in the order stored, with the invoices it cites, latest first
-    (`letter_use.Corrected`). A later note recording nothing took back nothing of an invoice
-    (goods never invoiced, sold before the ledger) and cites none. One read of the notes' rows,
-    of their citations and of the invoices cited."""
+    (`letter_use.Corrected`), each invoice's N3.5 net of what recorded notes took back of it
+    (`_net_within`). A later note recording nothing took back nothing of an invoice (goods never
+    invoiced, sold before the ledger) and cites none. One read of the notes' rows, of their
+    citations, and three of the invoices cited."""
     if not credited:
         return []
     c = schema.invoice_citations.c
@@ -85,11 +86,7 @@ def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[De
                                          .where(c.credit_note_id.in_(chunk)))]
     if not citations:
         return []
-    invoice_ids = sorted({row.invoice_id for row in citations})
-    within = dict(row for chunk in in_batches(invoice_ids)
-                  for row in conn.execute(select(il.invoice_id, func.sum(il.amount))
-                                          .where(il.invoice_id.in_(chunk), il.vat_nature == LETTER_OF_INTENT)
-                                          .group_by(il.invoice_id)))
+    within = _net_within(conn, sorted({row.invoice_id for row in citations}))
     letter = _letters_cited(conn, {row.parties_id for row in citations if row.parties_id is not None})
     by_note: dict[int, list[Corrected]] = {}
     for row in sorted(citations, key=lambda x: (x.invoice_date, x.invoice_id), reverse=True):
@@ -97,6 +94,26 @@ def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[De
             Corrected(letter.get(row.parties_id, (None, False))[0], row.invoice_id, row.base,
                       within.get(row.invoice_id) or Decimal(0)))
     return [(credited[note], by_note[note]) for note in notes if note in by_note]
+
+
+def _net_within(conn: Connection, invoice_ids: list[int]) -> dict[int, Decimal]:
+    """Invoice → its N3.5 net of what the notes recording it took back: its N3.5 lines, less the
+    return lines taking them back (`returned_lines`) and the note lines crediting them
+    (`credits_line_id`). Migration 29 could not say what a note before it took back, so a later
+    return found those lines still to credit, took them again and recorded it: what is left for
+    the old notes to give back is the net, and the letter gets no invoice's N3.5 back twice."""
+    sold = schema.invoice_lines.alias("sold")
+    net: dict[int, Decimal] = {}
+    for chunk in in_batches(invoice_ids):
+        at_letter = and_(sold.c.invoice_id.in_(chunk), sold.c.vat_nature == LETTER_OF_INTENT)
+        for query in (select(sold.c.invoice_id, func.sum(sold.c.amount)).where(at_letter),
+                      select(sold.c.invoice_id, func.sum(r.amount)).join(sold, sold.c.id == r.invoice_line_id)
+                      .where(at_letter),
+                      select(sold.c.invoice_id, func.sum(il.amount)).join(sold, sold.c.id == il.credits_line_id)
+                      .where(at_letter)):
+            for invoice, amount in conn.execute(query.group_by(sold.c.invoice_id)):
+                net[invoice] = net.get(invoice, Decimal(0)) + amount
+    return net
 
 
 def _letters_cited(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, bool]]:
