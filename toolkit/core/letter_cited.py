@@ -224,19 +224,6 @@ def _shared(row: Customer, dated: Mapping[str, Sequence[Customer]]) -> SharedDat
     return SharedDate(other.code, other.intent_protocol or "", other.intent_date) if other is not None else None
 
 
-def rows_apart(customers: Iterable[Customer]) -> set[int]:
-    """The rows (by `id`) sharing their letter's protocol with a row of another buyer
-    (`other_buyer`): the check tells them so, at the protocol, and no date to copy. Compared
-    by identity (`buyer_ids`), each distinct one with the others of its protocol."""
-    rows: dict[str, dict[tuple[str, str], list[Customer]]] = {}
-    for c in customers:
-        if c.intent_protocol:
-            rows.setdefault(c.intent_protocol, {}).setdefault(buyer_ids(c), []).append(c)
-    return {id(a) for group in rows.values() if len(group) > 1
-            for ids, found in group.items() if any(two_buyers(ids, other) for other in group)
-            for a in found}
-
-
 def buyer_ids(c: Customer) -> tuple[str, str]:
     """Who the customer is to the tax office: its partita IVA (the digits of an Italian one) and
     its codice fiscale, each "" when the row gives none."""

@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import cache, partial
 from heapq import merge
-from itertools import compress, filterfalse, repeat
+from itertools import compress, filterfalse, islice, repeat
 from operator import add, and_, gt, is_not, lt, ne, not_, or_
 from typing import Any, cast
 
@@ -33,7 +33,7 @@ from toolkit.basics.vocab import (
     PriceType,
     ScheduleKind,
 )
-from toolkit.basics.wording import Agreed, first_numbers
+from toolkit.basics.wording import Agreed, Grouped, first_numbers
 from toolkit.core import payment_terms
 from toolkit.core.drafts import net_unit_price
 from toolkit.core.einvoice.build import UNIT, clip
@@ -48,7 +48,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
-from toolkit.core.letter_cited import buyer_ids, dated_for, dating_rows, other_buyer, rows_apart, two_buyers
+from toolkit.core.letter_cited import buyer_ids, dated_for, dating_rows, other_buyer, two_buyers
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -371,19 +371,42 @@ class BuyerRow:
         return f"{self.code} ({said})" if self.code else said
 
 
+OTHER_ROWS_NAMED = 3
+"""How many earlier rows of another buyer `letter-of-intent-other-buyer` names, the first in
+sheet order; it counts the rest. Two buyers alternating on one protocol over 2,000 rows had
+each warning name up to 1,000 rows (49,000 characters): the desk acts at the warned row's own
+protocol, and the rows named show where the other buyer's letter is."""
+
+
 @dataclass(frozen=True, slots=True)
 class BuyerRows:
-    """Every earlier row of another buyer sharing a protocol, all named.
+    """The earlier rows of another buyer sharing a protocol: the first few named (`rows`), the
+    rest counted (`more`), with how many of those lack the date (`more_undated`).
 
     >>> rows = BuyerRows((BuyerRow("C1", "P.IVA 1", "Clienti!L2", False), BuyerRow("C2", "C.F. X", "Clienti!L3", False)))
     >>> rows.shown("it"), rows.shown("en")
     ('C1 (P.IVA 1, Clienti!L2) e C2 (C.F. X, Clienti!L3)', 'C1 (P.IVA 1, Clienti!L2) and C2 (C.F. X, Clienti!L3)')
+    >>> BuyerRows(rows.rows, 1_997, 499).shown("it")
+    'C1 (P.IVA 1, Clienti!L2), C2 (C.F. X, Clienti!L3) e altre 1.997 righe (499 senza data)'
+    >>> BuyerRows(rows.rows[:1], 1, 0).shown("en")
+    'C1 (P.IVA 1, Clienti!L2) and 1 more row'
     """
 
     rows: tuple[BuyerRow, ...]
+    more: int = 0
+    more_undated: int = 0
 
     def shown(self, lang: str) -> str:
         said = [row.shown(lang) for row in self.rows]
+        if self.more:
+            n, undated = Grouped(self.more).shown(lang), Grouped(self.more_undated).shown(lang)
+            if lang == "en":
+                rest = f"{n} more row{'s' if self.more > 1 else ''}" + (
+                    "" if not self.more_undated else f" ({'' if self.more == 1 else undated + ' '}without a date)")
+            else:
+                rest = ("un'altra riga" if self.more == 1 else f"altre {n} righe") + (
+                    "" if not self.more_undated else f" ({'' if self.more == 1 else undated + ' '}senza data)")
+            said.append(rest)
         return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} {'and' if lang == 'en' else 'e'} {said[-1]}"
 
 
@@ -798,9 +821,8 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
-    named: dict[str, dict[tuple[str, str], list[tuple[int, Customer]]]] = defaultdict(dict)
+    named: dict[str, dict[tuple[str, str], EarlierRows]] = defaultdict(dict)
     dated = dating_rows(master.customers)
-    apart = rows_apart(master.customers)
     for place, c in enumerate(master.customers):
         country = country_of[c.country]
         at_home = country == "IT"
@@ -836,27 +858,20 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
-        yield from _letter_of_intent(c, layout, dated, id(c) in apart)
         ids = buyer_ids(c)
-        others = [e for _, e in merge(*(rows for seen, rows in named[c.intent_protocol].items()
-                                         if two_buyers(seen, ids)))] if c.intent_protocol else []
+        earlier = [rows for seen, rows in named[c.intent_protocol].items()
+                   if two_buyers(seen, ids)] if c.intent_protocol else []
+        yield from _letter_of_intent(c, layout, dated, bool(earlier))
         own = next((e for e in dated.get(c.intent_protocol or "", ()) if not other_buyer(e, c)), None)
-        if others:
-            yield INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
-                                     ids=BuyerRow(None, _buyer_named(c), None, c.intent_date is None),
-                                     others=BuyerRows(tuple(BuyerRow(e.code, _buyer_named(e), _cell(layout, e, "intent_protocol"),
-                                                                     e.intent_date is None) for e in others)),
-                                     of_customers=Agreed(len(others), ("del cliente", "dei clienti"),
-                                                         ("row of customer", "rows of customers")),
-                                     another=Agreed(len(others), ("un altro acquirente", "altri acquirenti"),
-                                                    ("another buyer", "other buyers")))
+        if earlier:
+            yield _other_buyer(c, layout, earlier)
         elif c.intent_date is not None and own is not None and own.intent_date != c.intent_date:
             yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
                                       other=own.code, day=c.intent_date, other_day=own.intent_date,
                                       cell=_cell(layout, own, "intent_date"))
         if c.intent_protocol:
-            named[c.intent_protocol].setdefault(ids, []).append((place, c))
-        if c.intent_protocol and c.intent_amount is not None and not others:
+            named[c.intent_protocol].setdefault(ids, EarlierRows()).add(place, c)
+        if c.intent_protocol and c.intent_amount is not None and not earlier:
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
                 yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
@@ -883,15 +898,52 @@ def _buyer_named(c: Customer) -> str:
     return ", ".join(f"{label} {value}" for label, value in (("P.IVA", c.vat_number), ("C.F.", c.tax_code)) if value)
 
 
+class EarlierRows:
+    """The rows of one buyer's identity giving a protocol, so far in sheet order: the first
+    `OTHER_ROWS_NAMED` (with their place, for `merge`), how many in all and how many undated."""
+
+    __slots__ = ("count", "first", "undated")
+
+    def __init__(self) -> None:
+        self.first: list[tuple[int, Customer]] = []
+        self.count = self.undated = 0
+
+    def add(self, place: int, c: Customer) -> None:
+        if len(self.first) < OTHER_ROWS_NAMED:
+            self.first.append((place, c))
+        self.count += 1
+        self.undated += c.intent_date is None
+
+
+def _other_buyer(c: Customer, layout: Layout, earlier: Sequence[EarlierRows]) -> Problem:
+    """`letter-of-intent-other-buyer` at `c`'s protocol: the earlier rows of other buyers giving
+    it, the first few named and the rest counted, each row's cost bounded whatever the sheet."""
+    first = [e for _, e in islice(merge(*(rows.first for rows in earlier)), OTHER_ROWS_NAMED)]
+    count = sum(rows.count for rows in earlier)
+    undated = sum(rows.undated for rows in earlier) - sum(e.intent_date is None for e in first)
+    return INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
+                              ids=BuyerRow(None, _buyer_named(c), None, c.intent_date is None),
+                              others=BuyerRows(tuple(BuyerRow(e.code, _buyer_named(e), _cell(layout, e, "intent_protocol"),
+                                                              e.intent_date is None) for e in first),
+                                               count - len(first), undated),
+                              of_customers=Agreed(count, ("del cliente", "dei clienti"),
+                                                  ("row of customer", "rows of customers")),
+                              another=Agreed(count, ("un altro acquirente", "altri acquirenti"),
+                                             ("another buyer", "other buyers")))
+
+
 def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Sequence[Customer]], apart: bool
                       ) -> Iterator[Problem]:
     """A customer buying without VAT on a letter of intent (N3.5): its invoices must cite the
     letter's protocol and date (art. 1 c. 1 lett. c DL 746/83), which SDI does not check and the
     Agenzia matches against the letters it received. A row without the date of a letter a row of
     its buyer dates (`dated_for`) is told that row's date and cell: two customers of one buyer
-    sharing its letter. A row sharing its protocol with another buyer's (`apart`) is told so by
-    `letter-of-intent-other-buyer`, which names the rows without the date: the protocol is the
-    cell to correct, and a date copied from the other buyer's row would cite its letter."""
+    sharing its letter. A row sharing its protocol with an earlier row of another buyer (`apart`)
+    is told so by `letter-of-intent-other-buyer`, which says it lacks the date: the protocol is
+    the cell to correct, and a date copied from the other buyer's row would cite its letter. A
+    row no earlier row of another buyer precedes has no such warning, so its missing date is
+    told here, at its own cell, as any row's: the later warnings name the first few rows and
+    count the rest."""
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if c.intent_protocol and not re.fullmatch(INTENT_PROTOCOL_SHAPE, c.intent_protocol):
         yield BAD_INTENT_PROTOCOL(_at(layout, c, "intent_protocol"), value=c.intent_protocol)
