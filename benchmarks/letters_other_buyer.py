@@ -1,21 +1,25 @@
 """The check's rule for rows of two buyers sharing a letter's protocol, on many rows: CPU time in
 this process of the *Clienti* rules (`rules.customers`) and of rendering their warnings in Italian.
 
-    PYTHONPATH=.:tests python -m benchmarks.letters_other_buyer 2000 [distinct]
+    PYTHONPATH=. python -m benchmarks.letters_other_buyer 2000 [distinct]
 
 Rows alternate between two buyers (two partite IVA) on one protocol, every fourth without the
-letter's date; with `distinct`, each row is a buyer of its own. Prints one line: rows, warnings, longest message (characters), rules' and
-rendering's CPU seconds."""
+letter's date; with `distinct`, each row is a buyer of its own. Prints one line: rows, warnings,
+longest message (characters), rules' and rendering's CPU seconds."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from datetime import date
-
-import minimal  # tests/minimal.py: a small valid workbook as tables
+from pathlib import Path
 
 from toolkit.intake.validation import check, rules
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+minimal = importlib.import_module("minimal")
+"""tests/minimal.py: a small valid workbook as tables, the one the letter's tests grow."""
 
 PROTOCOL = "26011512345678901-000001"
 
@@ -29,7 +33,8 @@ def sheets(rows: int, distinct: bool = False) -> dict:
     model = list(s["Clienti"][1])
     for n in range(rows):
         row = list(model)
-        row[0], row[1], row[2], row[3] = f"X{n:05}", f"Cliente {n}", _vat(n) if distinct else ("07643520567", "09887760560")[n % 2], None
+        vat = _vat(n) if distinct else ("07643520567", "09887760560")[n % 2]
+        row[0], row[1], row[2], row[3] = f"X{n:05}", f"Cliente {n}", vat, None
         row[10], row[11], row[12] = "N3.5", PROTOCOL, None if n % 4 == 3 else date(2026, 1, 15)
         s["Clienti"].append(row)
     return s
