@@ -526,13 +526,9 @@ def test_a_return_s_note_split_past_one_document_s_lines_keeps_both_sides_of_a_l
         assert schema_errors(data) == [] and breaches(data, date(2026, 6, 3)) == [], x.number
 
 
-def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more_than_it_used(ledger):
-    """Before schema 29 a return's note recorded nothing of what it took back, so the next return
-    found the same invoice lines still to credit. April sold 5 kg, 74 € of them N3.5; the 5 kg
-    given back in May and again in June (bought before the ledger) were each credited 74 € N3.5
-    citing April. Each note was capped at April's 74 € alone, so together they gave the letter
-    back 148 € and it read 74 € less than nothing used: what an earlier note gave back of an
-    invoice is no longer there for the next."""
+def _april_then_two_returns(ledger):
+    """`_master(90)`'s April deliveries invoiced final (5 kg, 74 € of them N3.5), and C002
+    giving back 5 kg on 20 May and again on 11 June: the books, the returns still to deliver."""
     s = _sheets(90)
     _returning(5, s)
     s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
@@ -542,6 +538,17 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
     run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    return books
+
+
+def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more_than_it_used(ledger):
+    """Before schema 29 a return's note recorded nothing of what it took back, so the next return
+    found the same invoice lines still to credit. April sold 5 kg, 74 € of them N3.5; the 5 kg
+    given back in May and again in June (bought before the ledger) were each credited 74 € N3.5
+    citing April. Each note was capped at April's 74 € alone, so together they gave the letter
+    back 148 € and it read 74 € less than nothing used: what an earlier note gave back of an
+    invoice is no longer there for the next."""
+    books = _april_then_two_returns(ledger)
     notes = []
     for day, month, today in ((MAY_20, MAY, date(2026, 6, 3)), (JUNE_11, JUNE, date(2026, 7, 3))):
         _deliver(books, ledger, day)
@@ -563,15 +570,7 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
     letter back April's 74 € as though no later note had taken any of it, the recorded one gave
     back 74 € more, and the letter read 74 € below nothing used: what a recorded note took back
     of an invoice is no longer there for a note of before schema 29."""
-    s = _sheets(90)
-    _returning(5, s)
-    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
-                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
-    s["Righe modello"].append(["T031", "A001", 5, s["Righe modello"][2][3], None])
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    _deliver(books, ledger, APRIL_10, APRIL_20)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    books = _april_then_two_returns(ledger)
     _deliver(books, ledger, MAY_20)
     may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
