@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache, partial
-from heapq import merge
-from itertools import compress, filterfalse, islice, repeat
+from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, not_, or_
 from typing import Any, cast
 
@@ -48,7 +47,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
-from toolkit.core.letter_cited import buyer_ids, dated_for, dating_rows, other_buyer, two_buyers
+from toolkit.core.letter_cited import OtherRows, SharingRows, buyer_ids, dated_for, dating_rows, first_dating
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -821,9 +820,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     country_of = {value: vat_ids.country_code(value) for value in distinct(master.customers, "country")}
     shared: dict[str, Customer] = {}
-    named: dict[str, dict[tuple[str, str], EarlierRows]] = defaultdict(dict)
+    named: dict[str, SharingRows] = defaultdict(SharingRows)
     dated = dating_rows(master.customers)
-    for place, c in enumerate(master.customers):
+    for c in master.customers:
         country = country_of[c.country]
         at_home = country == "IT"
         yield from _fiscal_id(c, layout, country, regime)
@@ -859,19 +858,18 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
         ids = buyer_ids(c)
-        earlier = [rows for seen, rows in named[c.intent_protocol].items()
-                   if two_buyers(seen, ids)] if c.intent_protocol else []
-        yield from _letter_of_intent(c, layout, dated, bool(earlier))
-        own = next((e for e in dated.get(c.intent_protocol or "", ()) if not other_buyer(e, c)), None)
-        if earlier:
+        earlier = named[c.intent_protocol].of_other_buyers(ids, OTHER_ROWS_NAMED) if c.intent_protocol else None
+        yield from _letter_of_intent(c, layout, dated, earlier is not None)
+        own = first_dating(c, dated)
+        if earlier is not None:
             yield _other_buyer(c, layout, earlier)
         elif c.intent_date is not None and own is not None and own.intent_date != c.intent_date:
             yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
                                       other=own.code, day=c.intent_date, other_day=own.intent_date,
                                       cell=_cell(layout, own, "intent_date"))
         if c.intent_protocol:
-            named[c.intent_protocol].setdefault(ids, EarlierRows()).add(place, c)
-        if c.intent_protocol and c.intent_amount is not None and not earlier:
+            named[c.intent_protocol].add(c, OTHER_ROWS_NAMED)
+        if c.intent_protocol and c.intent_amount is not None and earlier is None:
             first = shared.setdefault(c.intent_protocol, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
                 yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
@@ -898,29 +896,10 @@ def _buyer_named(c: Customer) -> str:
     return ", ".join(f"{label} {value}" for label, value in (("P.IVA", c.vat_number), ("C.F.", c.tax_code)) if value)
 
 
-class EarlierRows:
-    """The rows of one buyer's identity giving a protocol, so far in sheet order: the first
-    `OTHER_ROWS_NAMED` (with their place, for `merge`), how many in all and how many undated."""
-
-    __slots__ = ("count", "first", "undated")
-
-    def __init__(self) -> None:
-        self.first: list[tuple[int, Customer]] = []
-        self.count = self.undated = 0
-
-    def add(self, place: int, c: Customer) -> None:
-        if len(self.first) < OTHER_ROWS_NAMED:
-            self.first.append((place, c))
-        self.count += 1
-        self.undated += c.intent_date is None
-
-
-def _other_buyer(c: Customer, layout: Layout, earlier: Sequence[EarlierRows]) -> Problem:
+def _other_buyer(c: Customer, layout: Layout, earlier: OtherRows) -> Problem:
     """`letter-of-intent-other-buyer` at `c`'s protocol: the earlier rows of other buyers giving
-    it, the first few named and the rest counted, each row's cost bounded whatever the sheet."""
-    first = [e for _, e in islice(merge(*(rows.first for rows in earlier)), OTHER_ROWS_NAMED)]
-    count = sum(rows.count for rows in earlier)
-    undated = sum(rows.undated for rows in earlier) - sum(e.intent_date is None for e in first)
+    it, the first few named and the rest counted (`SharingRows`)."""
+    first, count, undated = earlier.first, earlier.count, earlier.undated
     return INTENT_OTHER_BUYER(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
                               ids=BuyerRow(None, _buyer_named(c), None, c.intent_date is None),
                               others=BuyerRows(tuple(BuyerRow(e.code, _buyer_named(e), _cell(layout, e, "intent_protocol"),
@@ -932,7 +911,7 @@ def _other_buyer(c: Customer, layout: Layout, earlier: Sequence[EarlierRows]) ->
                                              ("another buyer", "other buyers")))
 
 
-def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, Sequence[Customer]], apart: bool
+def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, SharingRows], apart: bool
                       ) -> Iterator[Problem]:
     """A customer buying without VAT on a letter of intent (N3.5): its invoices must cite the
     letter's protocol and date (art. 1 c. 1 lett. c DL 746/83), which SDI does not check and the
