@@ -129,3 +129,26 @@ def test_a_read_only_file_is_refused_as_read_only_not_as_held(tmp_path, monkeypa
         f"Cannot write {target}: è un file di sola lettura: togli «Sola lettura» dalle sue proprietà / it is a "
         "read-only file: clear “Read-only” in its properties. Choose another name for --out.")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+@pytest.mark.parametrize("verb", ["demo", "sample"])
+def test_a_demo_into_a_folder_that_cannot_be_made_is_exit_2_naming_it(verb, tmp_path, monkeypatch, capsys):
+    """A folder to make on a read-only disk (a CD, a share mounted read-only): the system says
+    EROFS at the mkdir, which the sample's writer made before its atomic write, outside the
+    refusal every other output gets, so `toolkit demo --out` ended as an internal error."""
+    disk = tmp_path / "cd"
+    disk.mkdir()
+    made = Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if disk in self.parents:
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return made(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    out = disk / "prova"
+    code = _run("demo", "--out", str(out)) if verb == "demo" else _run("sample", str(out))
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"Non posso scrivere {out / 'anagrafiche.xlsx'}: {disk} non è scrivibile / {disk} is not writable" in err
+    assert "errore interno" not in err and list(disk.iterdir()) == []

@@ -36,7 +36,9 @@ MASTER_SAVED_SINCE = define(
 
 
 def write_sample(folder: Path, lang: str = "it", choose: tuple[str, str] = SAMPLE_FOLDER) -> Path:
-    """Write the sample workbook `anagrafiche.xlsx` into `folder` (created if missing).
+    """Write the sample workbook `anagrafiche.xlsx` into `folder`, created if missing by the
+    atomic write, which refuses a folder that cannot be made (a read-only disk, a share without
+    the right) as every output's, naming it: made here beforehand it was an internal error.
 
     A file of that name is replaced only when it is the sample as a toolkit wrote it
     (`refuse_to_replace`; `choose`, Italian and English, asks for another folder in the words
@@ -48,7 +50,6 @@ def write_sample(folder: Path, lang: str = "it", choose: tuple[str, str] = SAMPL
     rows["settings"][0]["language"] = lang
     folder = Path(folder)
     refuse_to_replace(folder / SAMPLE_FILE, SAMPLE_CREATED, choose)
-    folder.mkdir(parents=True, exist_ok=True)
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
 
 
