@@ -132,6 +132,39 @@ def test_a_reprint_after_the_sheets_changed_is_the_first_statement_cell_for_cell
     assert len(_settled(ledger)) == 1
 
 
+@pytest.mark.parametrize("verb", ["reprint", "preview"])
+def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or_preview(verb, ledger, invoiced,
+                                                                                        tmp_path, monkeypatch):
+    """The summary comes last: a disk full there had left the agents' statements written before
+    it, where the desk is told the action left no file (`disk-full`), and a reprint run again
+    later found a folder holding half of a period. Made aside and placed together, as a
+    settlement's are, nothing reaches the folder; with room, the whole period does."""
+    import errno
+
+    import toolkit.writers.statements
+
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "note.txt").write_text("mine")
+    written = toolkit.writers.statements._summary_book
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def run():
+        if verb == "reprint":
+            return commissions.reprint(ledger, invoiced, FIRST, LAST, out)
+        return commissions.compute(ledger, invoiced, FIRST, LAST, out=out)
+
+    monkeypatch.setattr(toolkit.writers.statements, "_summary_book", full)
+    with pytest.raises(OSError, match="No space"):
+        run()
+    assert [p.name for p in out.iterdir()] == ["note.txt"]
+    monkeypatch.setattr(toolkit.writers.statements, "_summary_book", written)
+    assert len(run().files) == 2 and len(list(out.iterdir())) == 3
+
+
 def test_a_reprint_lists_the_agents_in_the_order_first_printed_whatever_the_servers_collation(ledger, invoiced,
                                                                                                tmp_path):
     """Two agents share C001, «Marco Bianchi» and «de Luca»: the summary printed them in that

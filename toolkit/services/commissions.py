@@ -237,7 +237,7 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         problems.append(NO_RULES(None))
     agents, customers, items = (agents_of(master.customers, master.customer_agents),
                                 {c.code: c for c in master.customers}, {x.code: x for x in master.items})
-    staging = staged_output(out) if settle and out is not None else nullcontext()
+    staging = staged_output(out) if out is not None else nullcontext()
     with staging as staged, (writing(ledger) if settle else reading(ledger)) as conn:
         def made_between(start: date, end: date) -> list[Statement]:
             earlier_invoices, earlier_accounts = _documents(conn, start, end)
@@ -284,25 +284,27 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
 def _write(out: Path | None, staged: Staged | None, company: str, issued: Sequence[CommissionStatement],
            first: date, last: date, lang: str, *, preview: bool = False,
            settled_before: Sequence[CommissionStatement] = ()) -> list[Path]:
-    """The statements and the summary written into `out`: made aside and placed inside the
-    settlement's transaction when there is one (`staged`), so a file that cannot be written
-    settles nothing and leaves the folder as it was; a `preview` of a settled period under the
-    names that say it (`writers.statements.PREVIEW`); the summary listing first the period's
-    statements `settled_before`, headed with the company they were settled under, as the
-    period's reprint heads it (the first statement's), whatever *Impostazioni* says since;
-    and of those, the statements whose file `out` does not hold written there as kept (settled
-    into another folder, or with no `--out`), so the summary names no file that is not beside it."""
+    """The statements and the summary written into `out`: made aside (`staged`, given with
+    `out`) and placed together, inside the settlement's transaction when there is one, so a file
+    that cannot be written (a full disk) settles nothing and leaves the folder as it was, a
+    preview's and a reprint's too, which had left the statements written before it; a `preview`
+    of a settled period under the names that say it (`writers.statements.PREVIEW`); the summary
+    listing first the period's statements `settled_before`, headed with the company they were
+    settled under, as the period's reprint heads it (the first statement's), whatever
+    *Impostazioni* says since; and of those, the statements whose file `out` does not hold
+    written there as kept (settled into another folder, or with no `--out`), so the summary
+    names no file that is not beside it."""
     if out is None:
         return []
+    assert staged is not None
     from toolkit.writers.statements import commission_file, commission_names, write_commission_statements
 
     absent = [s for s in settled_before if not (out / commission_file(s.agent, first, last)).exists()]
     check_output(out, kind=None, folder=True, names=commission_names([*absent, *issued], first, last,
                                                                      preview=preview))
-    if staged is None:
-        return write_commission_statements(out, company, issued, first, last, lang, preview=preview)
     made = write_commission_statements(staged.folder, settled_before[0].company if settled_before else company,
-                                       issued, first, last, lang, settled_before=settled_before, absent=absent)
+                                       issued, first, last, lang, preview=preview, settled_before=settled_before,
+                                       absent=absent)
     return [staged.place(path, path.name) for path in made]
 
 
@@ -501,8 +503,9 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     periods: dict[tuple[date, date], list[CommissionStatement]] = {}
     for s in found:
         periods.setdefault((s.first, s.last), []).append(s)
-    files = [path for (start, end), mine in periods.items()
-             for path in _write(out, None, mine[0].company, mine, start, end, lang)]
+    with staged_output(out) as staged:
+        files = [path for (start, end), mine in periods.items()
+                 for path in _write(out, staged, mine[0].company, mine, start, end, lang)]
     return Reprinted(first, last, found, files, problems)
 
 
