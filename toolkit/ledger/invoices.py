@@ -1027,6 +1027,19 @@ def pdfs_printed_with(conn: Connection, run_id: str) -> dict[Path, frozenset[Pat
     return {pdf: frozenset(workbooks) for pdf, workbooks in printed.items()}
 
 
+def written_every(conn: Connection, document: str) -> dict[str, list[Path]]:
+    """`written_in` for every name of `document` the ledger noted: the months' registers an
+    undo looks in once the run, and with it the months it was dated in, left the ledger."""
+    e = schema.events.c
+    rows = conn.execute(select(e.number, e.detail).where(e.action == "written", e.document == document,
+                                                         e.detail.is_not(None)).order_by(e.id)).all()
+    found: dict[str, list[Path]] = {}
+    for name, detail in rows:
+        if detail and Path(detail) not in found.setdefault(name, []):
+            found[name].append(Path(detail))
+    return found
+
+
 def run_months(conn: Connection, run_id: str) -> list[str]:
     """The months (`2026-04`) a run's invoices are dated in: the registers that list them."""
     days = conn.execute(select(i.invoice_date).where(i.run_id == run_id).distinct()).scalars().all()

@@ -86,6 +86,7 @@ from toolkit.ledger.invoices import (
     RUN_FILES,
     RUN_PRINTS,
     LatestRun,
+    UndoneRun,
     counter_last,
     delete_run,
     delivered_orders,
@@ -112,6 +113,7 @@ from toolkit.ledger.invoices import (
     shipped_after,
     store,
     undone_run,
+    written_every,
     written_in,
     wrote_in,
 )
@@ -1117,6 +1119,13 @@ RUN_FILES_UNKNOWN = define(
     en="Run {run_id} dates from before the ledger noted where it writes its files, and no folder (--out) was "
        "given: its files stay where it wrote them. Remove {names} from that folder yourself: they show numbers the "
        "next run gives to other documents.")
+RUN_UNDO_FINISHED = define(
+    "invoice-run-undo-finished", "warning",
+    title=("Annullamento finito", "Undo finished"),
+    it="L'annullamento dell'emissione {run_id} ({undone_on}, {by}) si era interrotto dopo averla tolta dal registro, "
+       "prima di cancellarne i file messi da parte: sono cancellati ora ({names}).",
+    en="The undo of run {run_id} ({undone_on}, {by}) was interrupted after the ledger let the run go, before the "
+       "files it had put aside were deleted: they are deleted now ({names}).")
 RUN_PRINT_KEPT = define(
     "invoice-run-print-kept", "warning",
     title=("Stampa dell'emissione non tolta", "Run's print not removed"),
@@ -1147,12 +1156,17 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
 
     All or nothing: a file Excel holds open refuses the undo before anything changes
     (`UnusableInput`), and the files are put aside under a hidden name until the ledger has
-    undone the run, then deleted, or given their names back when it has not. Returns the
-    count, the problems and the files removed (the registers written again are not among
-    them)."""
+    undone the run, then deleted, or given their names back when it has not; Ctrl+C once the
+    ledger let the run go deletes them too (a month's register among them is then written
+    again by `invoice export --month`). A kill between leaves them aside: the next undo of the
+    run looks for them (`run_aside.left_aside`) in every folder it searches, gives them their
+    names back before it begins, or, the run gone already, deletes them, writes the registers
+    again and tells the desk (`RUN_UNDO_FINISHED`). Returns the count, the problems and the
+    files removed (the registers written again are not among them)."""
     from toolkit.basics.files import refuse_if_open
     from toolkit.basics.problems import UnusableInput
     from toolkit.services.printing import quoted
+    from toolkit.services.run_aside import delete, hidden, left_aside, put_back
     from toolkit.writers.accountants import run_files
 
     workbook = quoted(str(master.workbook)) if master is not None else "WORKBOOK"
@@ -1163,6 +1177,16 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
         printed_with = pdfs_printed_with(conn, run_id)
         months = run_months(conn, run_id)
         registers_noted = {m: written_in(conn, MONTH_REGISTER, m) or [] for m in months}
+        undone = undone_run(conn, run_id) if not rows else None
+        if undone is not None:  # the run's months went with its invoices: every register's folder
+            registers_noted = written_every(conn, MONTH_REGISTER)
+    looked_in = [*(noted or []), *(p.parent for p in printed), *(f for fs in registers_noted.values() for f in fs),
+                 *([folder] if folder is not None else [])]
+    left = left_aside(looked_in, run_id)
+    if undone is not None and left:
+        return _undo_finished(master, ledger, run_id, undone, left, registers_noted)
+    if rows:
+        put_back(left)  # an undo killed before the ledger let the run go: as if it never began
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
         return (*undo(ledger, run_id, workbook), [])  # refused as it is: a final run's files are never touched
     folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
@@ -1176,30 +1200,80 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     aside: list[tuple[Path, Path]] = []
     try:
         for path in [*files, *(p for found in registers.values() for p in found)]:
-            hidden = path.with_name(f".~{run_id}-{path.name}")
             try:
-                path.replace(hidden)
+                path.replace(waiting := hidden(path, run_id))
             except OSError as exc:
                 raise UnusableInput(RUN_FILE_BUSY(None, path=path, run_id=run_id,
                                                   reason=exc.strerror or type(exc).__name__)) from exc
-            aside.append((path, hidden))
+            aside.append((path, waiting))
         count, problems = undo(ledger, run_id, workbook)
     except BaseException:
-        _put_back(aside)
+        if _let_go(ledger, run_id):  # Ctrl+C after the ledger's commit: the files go, as the run did
+            delete(aside)
+        else:
+            put_back(aside)
         raise
     if not count:
-        _put_back(aside)
+        put_back(aside)
         return count, problems, []
-    for _, hidden in aside:
-        hidden.unlink(missing_ok=True)
-    removed = list(files)
-    for (month, where), found in registers.items():
-        written = _register_again(master, ledger, month, where, found, problems, originals[(month, where)])
-        removed += [p for p in found if p not in written]
+    removed = _deleted(master, ledger, aside, registers, originals, problems)
     if noted is None and folder is None:
         names = ", ".join(output_names(run_id, "it", copies=True))
         problems.append(RUN_FILES_UNKNOWN(None, run_id=run_id, names=names))
     return count, [*problems, *kept], removed
+
+
+def _deleted(master: MasterData | None, ledger: Ledger, aside: Sequence[tuple[Path, Path]],
+             registers: Mapping[tuple[str, Path], Sequence[Path]], originals: Mapping[tuple[str, Path], set[str]],
+             problems: list[Problem]) -> list[Path]:
+    """The files put aside deleted, once the ledger let the run go, and the months' registers
+    among them written again (`_register_again`); the files gone, those written again not
+    among them."""
+    from toolkit.services.run_aside import delete
+
+    delete(aside)
+    written = {p for (month, where), found in registers.items()
+               for p in _register_again(master, ledger, month, where, found, problems, originals[(month, where)])}
+    return [path for path, _ in aside if path not in written]
+
+
+def _let_go(ledger: Ledger, run_id: str) -> bool:
+    """Whether the ledger has undone the run: an interruption after its commit. Unknown (the
+    ledger out of reach) is taken as not: the files go back with the run."""
+    try:
+        with reading(ledger) as conn:
+            return undone_run(conn, run_id) is not None and not run_documents(conn, run_id)
+    except Exception:
+        return False
+
+
+def _undo_finished(master: MasterData | None, ledger: Ledger, run_id: str, undone: UndoneRun,
+                   left: Sequence[tuple[Path, Path]],
+                   registers_noted: Mapping[str, Sequence[Path]]) -> tuple[int, list[Problem], list[Path]]:
+    """An undo killed once the ledger let the run go, before it deleted the files it had put
+    aside: they are deleted now, and the months' registers among them (their names hold the
+    month, `2026-04`, where a run's hold its id) put back and written again, as the undo would
+    have. The run's documents were counted by the killed undo: none now."""
+    from toolkit.services.run_aside import hidden, put_back
+    from toolkit.writers.accountants import run_files
+
+    def register_of(path: Path) -> str | None:
+        return next((m for m in registers_noted if f"-{m}." in path.name or f"-{m}-" in path.name), None)
+
+    own = [pair for pair in left if register_of(pair[0]) is None]
+    theirs = [pair for pair in left if pair not in own]
+    put_back(theirs)
+    registers = {(m, where): found for m, where in {(register_of(p), p.parent) for p, _ in theirs}
+                 if m is not None and (found := run_files(where, m))}
+    originals = {key: _originals(key[0], found) for key, found in registers.items()}
+    moved = [(p, hidden(p, run_id)) for found in registers.values() for p in found]
+    for path, waiting in moved:
+        path.replace(waiting)
+    problems: list[Problem] = []
+    removed = _deleted(master, ledger, [*own, *moved], registers, originals, problems)
+    names = ", ".join(str(p) for p in removed)
+    finished = RUN_UNDO_FINISHED(None, run_id=run_id, undone_on=rome_time(undone.at).date(), by=undone.by, names=names)
+    return 0, [finished, *problems], removed
 
 
 def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path], printed_with: Mapping[Path, Collection[Path]],
@@ -1293,11 +1367,6 @@ def _register_again(master: MasterData | None, ledger: Ledger, month: str, folde
         reason = exc.problem.code if isinstance(exc, UnusableInput) else exc.strerror or type(exc).__name__
         problems.append(REGISTER_NOT_REWRITTEN(None, month=month, folder=folder, reason=reason))
         return []
-
-
-def _put_back(aside: Sequence[tuple[Path, Path]]) -> None:
-    for path, hidden in reversed(aside):
-        hidden.replace(path)
 
 
 def _undoable(conn: Connection, run_id: str, rows: Sequence[Row[Any]]) -> bool:
