@@ -622,3 +622,40 @@ def test_a_move_to_registros_address_without_a_password_says_where_the_password_
     assert code == 2, said
     assert "chiede una password che non ha ricevuto o che non è giusta" in said and "PGPASSWORD" in said, said
     assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+KILLED_AT_THE_PROBE = """
+import os, signal, sys
+from pathlib import Path
+
+rename = Path.rename
+
+def killed(self, target):
+    rename(self, target)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+Path.rename = killed
+from toolkit.cli.app import main
+
+sys.argv = ["toolkit", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_move_killed_while_checking_the_file_can_be_renamed_leaves_the_desk_on_its_file(capsys, desks):
+    """The check renamed the file to its moved name and back: killed between, the folder looked
+    moved while the team ledger was empty, and every command sent the desk to it, to number from
+    1 again. The file is renamed to a name that says neither, and given its own back."""
+    import subprocess
+    import sys
+
+    _, team, url = desks
+    child = subprocess.run([sys.executable, "-c", KILLED_AT_THE_PROBE, "ledger", "move", str(team), "--to", url],
+                           capture_output=True, text=True, timeout=300)
+    assert child.returncode == -9, child.stderr
+    assert not team.with_name(MOVED).exists() and stored_rows(url) == 0
+    code, said = cli(capsys, "invoice", "list", team)
+    assert code == 0 and "FT-2026-00001" in said, said
+    assert team.with_name(OWN).is_file() and sorted(p.name for p in team.parent.glob(OWN + "*")) == [OWN]
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    assert stored(url)["orders"] == 188 and team.with_name(MOVED).is_file()

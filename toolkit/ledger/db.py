@@ -375,6 +375,26 @@ def moved_file(ledger_file: Path) -> Path:
     return ledger_file.with_name(f"{ledger_file.stem}-moved{ledger_file.suffix}")
 
 
+def rename_probe(ledger_file: Path) -> Path:
+    """Where `toolkit ledger move` renames a SQLite ledger for a moment, and back, to learn
+    before copying anything that it can rename it once moved: a name that says neither a
+    ledger nor a moved one (`moved_file`), so a kill between leaves no folder that looks moved
+    while the team ledger is still empty, and the next command gives the file its name back
+    (`rename_probe_undone`)."""
+    return ledger_file.with_name(f"{ledger_file.name}.rename-check")
+
+
+def rename_probe_undone(ledger_file: Path) -> None:
+    """A ledger file left at its `rename_probe` (its move killed while checking it could be
+    renamed, before anything was copied) given its name back; nothing when the file has it."""
+    probe = rename_probe(ledger_file)
+    if not ledger_file.exists() and probe.is_file():
+        try:
+            probe.rename(ledger_file)
+        except FileNotFoundError:  # the move's own check gave it back meanwhile
+            pass
+
+
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
                 action: str = "toolkit", by_button: bool = False,
                 numbers_before: tuple[tuple[str, int, int], ...] = ()) -> Ledger:
@@ -390,6 +410,8 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
                     typed_scheme(url))
     if ledger.file is not None and not ledger.file.parent.is_dir():
         raise UnusableInput(LEDGER_FOLDER_MISSING(None, path=ledger.file, folder=ledger.file.parent))
+    if ledger.file is not None:
+        rename_probe_undone(ledger.file)
     try:
         if ledger.exists:
             _upgrade(ledger)

@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.ledger import open_ledger
 from toolkit.ledger.address import sqlite_url
-from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file
+from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file, rename_probe, rename_probe_undone
 from toolkit.ledger.lock import Patience
 from toolkit.ledger.move import Moved, move, server
 from toolkit.services import session, team_ledger
@@ -77,6 +77,7 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
     else the one *Impostazioni › Registro* names (`team_ledger.move_target`)."""
     file = (source or default_file(workbook)).expanduser().resolve()
     kept_as = moved_file(file)
+    rename_probe_undone(file)
     if not file.is_file() and kept_as.is_file():
         raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=kept_as))
     if not file.is_file():
@@ -109,15 +110,18 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
 
 
 def _refuse_unless_renamable(file: Path, kept_as: Path) -> None:
-    """The file renamed to `kept_as` and back, before anything is copied: a folder that cannot
-    be written, or (on Windows) a program holding the file open, would otherwise let the history
-    reach the team ledger and leave the file under its name, where the workbook's commands go on
-    numbering in it as if nothing had moved."""
+    """The file renamed and back before anything is copied: a folder that cannot be written,
+    or (on Windows) a program holding the file open, would otherwise let the history reach the
+    team ledger and leave the file under its name, where the workbook's commands go on
+    numbering in it as if nothing had moved. Renamed to its `rename_probe`, not to `kept_as`:
+    a kill between must not leave the folder looking moved while the team ledger is empty,
+    where every command would send the desk to number from 1 again."""
+    probe = rename_probe(file)
     try:
-        file.rename(kept_as)
+        file.rename(probe)
     except OSError as exc:
         raise UnusableInput(CANNOT_RENAME(None, file=file, moved=kept_as, reason=exc.strerror or str(exc))) from None
-    kept_as.rename(file)
+    rename_probe_undone(file)
 
 
 def _rename(file: Path, kept_as: Path) -> None:
