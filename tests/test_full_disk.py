@@ -93,8 +93,20 @@ def test_a_disk_full_while_writing_a_workbook_prints_only_the_toolkits_message(v
     assert code == 2
     assert err.splitlines() == [line for line in err.splitlines() if line.startswith("toolkit: ")] != []
     assert "Il disco è pieno" in err and "errore interno" not in err
+    name = "ordini.xlsx" if verb == "print" else "controllo.xlsx"
+    assert f"Il disco è pieno scrivendo {name} nella cartella {full_disk}:" in " ".join(err.split()), err
     assert unraisable == []
     assert list(full_disk.iterdir()) == []
+
+
+def test_a_disk_full_is_told_in_english_naming_the_file_and_folder(full_disk, sample_workbook, tmp_path, capsys):
+    workbook = Path(shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    app._register()
+    output.reset()
+    code = app.run(["check", str(workbook), "--report", str(full_disk / "controllo.xlsx"), "--lang", "en"])
+    gc.collect()
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and f"The disk is full writing controllo.xlsx in the folder {full_disk}:" in err, err
 
 
 @pytest.mark.parametrize("fills", ["the fourth XML file", "the zip"])
@@ -237,3 +249,4 @@ def test_a_full_disk_names_every_file_not_written_with_the_command_that_prints_i
     for kind in kinds:
         code, out, _ = toolkit("print", kind, str(workbook), "--unprinted", "--out", str(free / "rest.xlsx"), "--json")
         assert code == 0 and '"print-nothing"' in out, out
+

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterator
+from pathlib import Path
 
 from toolkit.basics.problems import Problem, define
 
@@ -47,10 +48,10 @@ def _first_line(text: str) -> str:
 
 DISK_FULL = define(
     "disk-full", "error",
-    it="Il disco è pieno: l'operazione si è fermata senza lasciare nulla a metà, né file né documenti nel "
+    it="Il disco è pieno{where_it}: l'operazione si è fermata senza lasciare nulla a metà, né file né documenti nel "
        "registro. Libera spazio sul disco (o nella cartella di rete) e ripetila.",
-    en="The disk is full: the action stopped and left nothing half-done, neither a file nor documents in the "
-       "ledger. Free some space on the disk (or the network folder) and run it again.")
+    en="The disk is full{where_en}: the action stopped and left nothing half-done, neither a file nor documents in "
+       "the ledger. Free some space on the disk (or the network folder) and run it again.")
 FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 """What a write to a full disk, or past the user's quota, fails with."""
 
@@ -173,11 +174,37 @@ def ledger_no_rights(exc: BaseException) -> str | None:
     return None
 
 
+WRITING = "toolkit_writing"
+"""The attribute `files.atomic_path` sets on the error a write fails with: the file it was
+making, which the system's error names by its temporary name, or not at all (a full disk
+fails the write of an open file, which carries no name)."""
+
+
+def writing(exc: BaseException) -> Path | None:
+    """The file being written when `exc` was raised: the target `files.atomic_path` noted on
+    it, else the file or folder the system's error names."""
+    if isinstance(noted := getattr(exc, WRITING, None), Path):
+        return noted
+    if isinstance(exc, OSError) and isinstance(exc.filename, str | Path):
+        return Path(exc.filename)
+    return None
+
+
+def full_at(exc: BaseException) -> dict[str, str]:
+    """Where a full disk stopped `exc`'s write, for a message's `where_it` and `where_en`: the
+    file and its folder (`writing`), empty when unknown (the ledger's own database full)."""
+    written = next((w for w in map(writing, _chain(exc)) if w is not None), None)
+    if written is None:
+        return {"where_it": "", "where_en": ""}
+    return {"where_it": f" scrivendo {written.name} nella cartella {written.parent}",
+            "where_en": f" writing {written.name} in the folder {written.parent}"}
+
+
 def machine_state(exc: BaseException) -> Problem | None:
     """The problem both front ends show for a failure that is the machine's to tend, not a bug:
     a full disk, a ledger that cannot be written, a ledger server gone, a role without rights."""
     if disk_full(exc):
-        return DISK_FULL(None)
+        return DISK_FULL(None, **full_at(exc))
     if ledger_read_only(exc):
         return LEDGER_READ_ONLY(None)
     if ledger_connection_lost(exc):

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from toolkit.basics.failures import WRITING, disk_full
 from toolkit.basics.problems import UnusableInput, define
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.replace(tmp_path, target)
     except BaseException as failed:
         abandon_archives(failed, tmp_path)
+        if disk_full(failed) and not hasattr(failed, WRITING):  # named by its target, not its temporary name
+            setattr(failed, WRITING, target)
         raise
     finally:
         if tmp_path.exists():
