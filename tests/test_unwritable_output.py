@@ -152,3 +152,5 @@ def test_a_demo_into_a_folder_that_cannot_be_made_is_exit_2_naming_it(verb, tmp_
     assert code == 2, err
     assert f"Non posso scrivere {out / 'anagrafiche.xlsx'}: {disk} non è scrivibile / {disk} is not writable" in err
     assert "errore interno" not in err and list(disk.iterdir()) == []
+    asked = "Scegli un'altra cartella per --out" if verb == "demo" else "Indica un'altra cartella a toolkit sample DIR"
+    assert err.rstrip().endswith(f"{asked}.") and (verb == "demo" or "--out" not in err), err

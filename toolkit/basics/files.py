@@ -460,14 +460,16 @@ class OtherOutput:
     unwritable: tuple[str, str]
 
 
-def asked_for(option: str = "--out", *, folder: bool = False, button: str | None = None) -> OtherOutput:
+def asked_for(option: str = "--out", *, folder: bool = False, button: str | None = None,
+              argument: str | None = None) -> OtherOutput:
     """What a refused output asks for, in the words of what named it. On the command line,
     the option the verb has: another folder where it writes into one (`invoice export --out
     DIR`), another name where it writes one file (`check --report FILE`); a desk told «altro
     nome per --out» of a folder, or of `--report`, looked for an option it never typed. An
     Excel `button` names its output itself, beside the workbook, and has no `--out`: there is
     nothing to choose, so its user is asked to rename what stands in the way (a file, or a
-    folder: Italian says which), or for leave to write in that folder.
+    folder: Italian says which), or for leave to write in that folder. A verb whose folder is
+    an `argument` (`toolkit sample DIR`) has no option to name: the command is.
 
     >>> asked_for("--report").named
     ('Scegli un altro nome per --report', 'Choose another name for --report')
@@ -477,7 +479,12 @@ def asked_for(option: str = "--out", *, folder: bool = False, button: str | None
     ('Il pulsante «Ristampa DDT» scrive sempre lì: rinominalo', 'The “Ristampa DDT” button always writes there: rename it')
     >>> asked_for(button="Ristampa DDT").folder_named[0]
     'Il pulsante «Ristampa DDT» scrive sempre lì: rinomina quella cartella'
+    >>> asked_for(argument="toolkit sample DIR").unwritable
+    ("Indica un'altra cartella a toolkit sample DIR", 'Give toolkit sample DIR another folder')
     """
+    if argument is not None:
+        another = (f"Indica un'altra cartella a {argument}", f"Give {argument} another folder")
+        return OtherOutput(another, another, another, another)
     if button is not None:
         always = (f"Il pulsante «{button}» scrive sempre lì", f"The “{button}” button always writes there")
         rename = (f"{always[0]}: rinominalo", f"{always[1]}: rename it")

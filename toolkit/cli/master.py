@@ -23,8 +23,10 @@ def register(app: typer.Typer) -> None:
                                  help=f"Lingua di fogli e colonne / sheet language: {output.LANGUAGE_WORDS.words()}."),
     ) -> None:
         """Scrive una cartella anagrafiche d'esempio realistica. Write a realistic sample master workbook."""
-        from toolkit.services.sample import write_sample
+        from toolkit.basics.files import ask_as
+        from toolkit.services.sample import SAMPLE_ASKED, write_sample
 
+        ask_as(SAMPLE_ASKED)
         typer.echo(str(write_sample(folder, lang=lang)))
 
     @app.command("check")

@@ -13,13 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.files import OUT_NAMED, refuse_other_file, saved_since
+from toolkit.basics.files import OUT_NAMED, asked_for, refuse_other_file, saved_since
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.sample import SAMPLE_CREATED, SAMPLE_FILE, SELLER, sample_rows
 from toolkit.writers.master_workbook import sheets_to_write, write_master
 
-SAMPLE_FOLDER = ("Indica un'altra cartella a toolkit sample DIR", "Give toolkit sample DIR another folder")
+SAMPLE_ASKED = asked_for(argument="toolkit sample DIR")
 """What a refused sample asks for: the verb has no `--out`, its folder is its argument."""
+SAMPLE_FOLDER = SAMPLE_ASKED.named
 
 MASTER_NOT_THE_SAMPLE = define(
     "master-not-the-sample", "error",
