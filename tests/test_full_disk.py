@@ -250,3 +250,72 @@ def test_a_full_disk_names_every_file_not_written_with_the_command_that_prints_i
         code, out, _ = toolkit("print", kind, str(workbook), "--unprinted", "--out", str(free / "rest.xlsx"), "--json")
         assert code == 0 and '"print-nothing"' in out, out
 
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_convert_on_a_disk_that_fills_up_names_the_files_written_and_those_not(lang, tmp_path, monkeypatch, capsys):
+    """A batch keeps the files it finished, good as they are, and its report lists the rest; a
+    disk full at the report left no list, and the one-file message said no file was left. It is
+    told which files were written and which not, the file the disk filled at named."""
+    from toolkit.basics import files
+    from toolkit.writers import converted
+
+    lists, out = tmp_path / "liste", tmp_path / "out"
+    lists.mkdir()
+    for name in "abcd":
+        (lists / f"{name}.csv").write_text(f"codice;nome\n{name.upper()}1;riga\n", encoding="utf-8")
+    written: list[str] = []
+
+    def fills_after_two(target, text, encoding="utf-8"):
+        if len(written) < 2:
+            written.append(target.name)
+            return files.write_text_atomic(target, text, encoding)
+        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+
+    def full(target, write):
+        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+
+    monkeypatch.setattr(converted, "write_text_atomic", fills_after_two)
+    monkeypatch.setattr(converted, "write_atomic", full)
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(lists), "--to", "csv", "--out", str(out), "--jobs", "1", "--lang", lang])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and written == ["a.csv", "b.csv"], err
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"]
+    if lang == "it":
+        assert "Il disco si è riempito scrivendo conversione-" in err and f"nella cartella {out}:" in err, err
+        assert f"In {out} sono scritti 2 file (a.csv, b.csv); non sono scritti 2 file (c.csv, d.csv)." in err, err
+        assert "né file" not in err
+    else:
+        assert "The disk filled up writing conversione-" in err, err
+        assert f"Written in {out}: 2 files (a.csv, b.csv); not written: 2 files (c.csv, d.csv)." in err, err
+
+
+def test_convert_on_a_disk_that_fills_up_before_the_report_lists_each_file_not_written(tmp_path, monkeypatch, capsys):
+    """The report written: each input the disk filled at is failed with its output named, not
+    the reader's «cannot be read» of a broken input."""
+    import openpyxl
+
+    from toolkit.basics import files
+    from toolkit.writers import converted
+
+    lists, out = tmp_path / "liste", tmp_path / "out"
+    lists.mkdir()
+    for name in "ab":
+        (lists / f"{name}.csv").write_text(f"codice;nome\n{name.upper()}1;riga\n", encoding="utf-8")
+
+    def fills(target, text, encoding="utf-8"):
+        if target.name == "a.csv":
+            return files.write_text_atomic(target, text, encoding)
+        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+
+    monkeypatch.setattr(converted, "write_text_atomic", fills)
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(lists), "--to", "csv", "--out", str(out), "--jobs", "1"])
+    capsys.readouterr()
+    report = next(out.glob("conversione-*.xlsx"))
+    said = [str(c) for row in openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert code == 1 and sorted(p.name for p in out.glob("*.csv")) == ["a.csv"]
+    assert f"Il disco è pieno scrivendo b.csv nella cartella {out}: l'uscita di questo file non è stata scritta" in (
+        " ".join(said)), said

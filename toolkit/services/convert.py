@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics import dates
 from toolkit.basics.cells import Location, at
+from toolkit.basics.failures import disk_full, full_at
 from toolkit.basics.files import (
     OUTPUT_IS_INPUT,
     asked_for,
@@ -46,6 +47,7 @@ from toolkit.basics.files import (
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
+from toolkit.basics.wording import count, first_numbers
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.forms import (
     FORM_REFERENCE_CLASH,
@@ -112,6 +114,20 @@ NOTHING_TO_CONVERT = define(
     "convert-no-inputs", "error",
     it="Nessun file da convertire in {paths}.",
     en="No file to convert in {paths}.")
+OUTPUT_DISK_FULL = define(
+    "convert-output-disk-full", "error",
+    it="Il disco è pieno{where_it}: l'uscita di questo file non è stata scritta, nemmeno a metà. Libera spazio sul "
+       "disco (o nella cartella di rete) e convertilo di nuovo.",
+    en="The disk is full{where_en}: this file's output was not written, not even half. Free some space on the disk "
+       "(or the network folder) and convert it again.")
+CONVERT_DISK_FULL = define(
+    "convert-disk-full", "error",
+    it="Il disco si è riempito{where_it}: la conversione si è fermata e il suo rapporto non è stato scritto. In "
+       "{folder} sono scritti {written_it}; non sono scritti {failed_it}. Libera spazio sul disco (o nella "
+       "cartella di rete) e ripeti la conversione.",
+    en="The disk filled up{where_en}: the conversion stopped and its report was not written. Written in {folder}: "
+       "{written_en}; not written: {failed_en}. Free some space on the disk (or the network folder) and run the "
+       "conversion again.")
 
 SKIP_REASONS = {
     "lock": ("file di blocco di Excel o LibreOffice", "an Excel or LibreOffice lock file"),
@@ -426,6 +442,8 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
     except ProblemsFound as exc:
         return FileResult(path, "failed", problems=tuple(exc.problems), read=True), None
     except Exception as exc:  # a reader's failure on a broken file: one line, never a traceback
+        if disk_full(exc):  # its output's, named: the report lists it
+            return FileResult(path, "failed", problems=(OUTPUT_DISK_FULL(None, **full_at(exc)),)), None
         return FileResult(path, "failed", problems=(describe_exception(exc, path).problem,)), None
 
 
@@ -631,7 +649,7 @@ def _merge(options: Options, done: list[FileResult], payloads: list[Any], lang: 
         cells = sum(len(r) for sheet_rows in rows.values() for r in sheet_rows)
         workbook = write_master(options.out / MASTER_FILE, rows, lang=lang, constant_memory=cells > STREAM_CELLS)
         problems += data_check.check_file(workbook).problems
-    report = _report(options, done, matched, problems, lang)
+    report = _report(options, done, matched, problems, lang, [workbook] if workbook is not None else [])
     return Converted("master", options.out, done, problems, workbook, report, matched)
 
 
@@ -786,7 +804,32 @@ def _repeats(drafts: list[OrderDraft], files: list[str], fresh: list[int], prior
 # -- report --------------------------------------------------------------------------------
 
 def _report(options: Options, results: list[FileResult], matched: list[Matched], problems: list[Problem],
-            lang: str) -> Path:
+            lang: str, written: Sequence[Path] = ()) -> Path:
+    """The run's report workbook in `--out`. A disk that fills up at it is told with what the run
+    wrote (each converted input's files, and `written`: the master workbook) and what it did
+    not, which only the report listed: the files finished stay, good as they are."""
+    try:
+        return _report_written(options, results, matched, problems, lang)
+    except OSError as exc:
+        if not disk_full(exc):
+            raise
+        made = [*(o for r in results if r.status == "converted" for o in r.outputs), *written]
+        failed = [r.file for r in results if r.status == "failed"]
+        raise UnusableInput(CONVERT_DISK_FULL(None, folder=options.out, **full_at(exc), **_listed("written", made),
+                                              **_listed("failed", failed))) from exc
+
+
+def _listed(name: str, paths: Sequence[Path]) -> dict[str, str]:
+    """A message's files, counted and the first named, in both languages."""
+    if not paths:
+        return {f"{name}_it": "nessun file", f"{name}_en": "no file"}
+    names = f" ({first_numbers([p.name for p in paths])})"
+    return {f"{name}_it": count(len(paths), "file", "file") + names,
+            f"{name}_en": count(len(paths), "file", "files") + names}
+
+
+def _report_written(options: Options, results: list[FileResult], matched: list[Matched], problems: list[Problem],
+                    lang: str) -> Path:
     from toolkit.writers.converted import ReportRow, write_report
 
     def reason(r: FileResult) -> str:
