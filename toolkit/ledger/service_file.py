@@ -10,8 +10,14 @@ know which of its own defaults to leave out, the file looked for where libpq loo
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+SYSCONFDIR = "/etc/postgresql-common" if sys.platform.startswith("linux") else None
+"""The folder of the system's `pg_service.conf` libpq reads without PGSYSCONFDIR, the one it was
+built with: `/etc/postgresql-common` for psycopg's own libpq on Linux (its wheels' build says
+so) and for Debian's and Ubuntu's. Elsewhere not known (a build's own prefix): not looked for."""
 
 
 def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
@@ -29,15 +35,16 @@ def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
 def service_files() -> list[Path]:
     """Where libpq looks for a service, in its order: PGSERVICEFILE, else the user's own
     (`~/.pg_service.conf`, on Windows `%APPDATA%\\postgresql\\.pg_service.conf`); then the
-    system's, `pg_service.conf` in PGSYSCONFDIR."""
+    system's, `pg_service.conf` in PGSYSCONFDIR, else in the folder libpq was built with
+    (`SYSCONFDIR`)."""
     if os.environ.get("PGSERVICEFILE"):
         own = Path(os.environ["PGSERVICEFILE"])
     elif os.name == "nt":
         own = Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"
     else:
         own = Path.home() / ".pg_service.conf"
-    system = [Path(os.environ["PGSYSCONFDIR"]) / "pg_service.conf"] if os.environ.get("PGSYSCONFDIR") else []
-    return [own, *system]
+    folder = os.environ.get("PGSYSCONFDIR") or SYSCONFDIR
+    return [own, *([Path(folder) / "pg_service.conf"] if folder else [])]
 
 
 def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
