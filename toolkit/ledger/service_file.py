@@ -63,12 +63,16 @@ def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
 
 def _entries(path: Path) -> dict[str, frozenset[str]]:
     """Each service of the file at `path` with the names of the parameters it sets; none when
-    it cannot be read. libpq's format: `[name]` lines, then `key=value` lines; `#` comments.
+    it cannot be read. libpq's format: a line opening with `[name]` (whatever follows the
+    bracket), then `key=value` lines, the key as written (libpq refuses `connect_timeout = 60`,
+    the file and the connection with it); `#` comments. A service written twice is its first
+    entry: libpq stops reading at the end of it.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     file = Path(folder) / "pg_service.conf"
-    ...     _ = file.write_text("# team\\n[ordini]\\nhost=db\\n connect_timeout = 60\\n[prove]\\nhost=db2\\n")
+    ...     _ = file.write_text("# team\\n[ordini] # VPN\\nhost=db\\n connect_timeout=60\\n[prove]\\nhost=db2\\n"
+    ...                         "[ordini]\\nport=5433\\n")
     ...     sorted(_entries(file)["ordini"]), sorted(_entries(file)["prove"])
     (['connect_timeout', 'host'], ['host'])
     """
@@ -81,8 +85,9 @@ def _entries(path: Path) -> dict[str, frozenset[str]]:
     for line in (raw.strip() for raw in lines):
         if not line or line.startswith("#"):
             continue
-        if line.startswith("[") and line.endswith("]"):
-            current = entries.setdefault(line[1:-1].strip(), set())
+        if line.startswith("["):
+            name, closed, _ = line[1:].partition("]")
+            current = entries.setdefault(name, set()) if closed and name not in entries else None
         elif current is not None and "=" in line:
-            current.add(line.split("=", 1)[0].strip().lower())
+            current.add(line.split("=", 1)[0])
     return {name: frozenset(keys) for name, keys in entries.items()}
