@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlalchemy import update
 from test_printing import cli
 
@@ -35,3 +36,45 @@ def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_ad
     code, said = cli(capsys, "orders", "list", workbook, "--ledger", ledger_url)
     assert code == 3, said
     assert "errore interno" in said and "Controlla l'indirizzo" not in said
+
+
+class Refused(Exception):
+    """A driver's refusal as psycopg raises it: no SQL state, libpq's words."""
+
+    sqlstate = None
+
+
+def refused_with(url: str, said: str):
+    """How opening the ledger at `url` is told when libpq refuses the connection with `said`."""
+    pytest.importorskip("psycopg")
+    from sqlalchemy.exc import OperationalError
+
+    from toolkit.ledger.db import Ledger, _engine, not_opened
+    from toolkit.ledger.lock import Holder
+
+    ledger = Ledger(_engine(url, Holder("magazzino", "toolkit")))
+    try:
+        return not_opened(ledger, OperationalError(None, None, Refused(said)))
+    finally:
+        ledger.engine.dispose()
+
+
+def test_ident_refusing_an_address_with_its_server_is_not_told_to_write_the_server(monkeypatch, tmp_path):
+    """«Ident authentication failed» comes over the network too (an older Red Hat server's
+    `host … 127.0.0.1/32 ident`): an address naming its server was told to write the server in
+    the address, which it does, and that a connection with none compares the names. The way
+    round for a connection with no server is told only of one that has none."""
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "none.conf"))
+    said = 'connection failed: FATAL:  Ident authentication failed for user "anna"'
+    with_server = refused_with("postgresql://anna@127.0.0.1/ordini", said)
+    assert with_server.code != "ledger-login-not-the-user", with_server.message("it")
+    assert "Scrivi il server nell'indirizzo" not in with_server.message("it")
+    assert refused_with("postgresql://anna@/ordini?host=db", said).code != "ledger-login-not-the-user"
+    monkeypatch.setenv("PGHOST", "db")
+    assert refused_with("postgresql://anna@/ordini", said).code != "ledger-login-not-the-user"
+    monkeypatch.delenv("PGHOST")
+    socket = refused_with("postgresql://anna@/ordini", said)
+    assert socket.code == "ledger-login-not-the-user" and "Scrivi il server nell'indirizzo" in socket.message("it")
+    assert refused_with("postgresql://anna@/ordini?host=/var/run/postgresql", said).code == "ledger-login-not-the-user"

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from toolkit.ledger.service_file import service_keys
+
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
@@ -157,6 +159,18 @@ def reserved_in_credentials(url: str) -> str | None:
         return None
     host_on = url.rsplit("@", 1)[1] if "@" in url else url.split("://", 1)[-1].split("#", 1)[0]
     return query_password_hidden(f"{parts.scheme}://…@{host_on}")
+
+
+def through_socket(address: URL) -> bool:
+    """Whether libpq reaches the server through this PC's own socket, where PostgreSQL's usual
+    rule matches the PC's login against the user (peer): no server in the address, its
+    `?host=`/`?hostaddr=`, PGHOST, PGHOSTADDR or the service it names, or a folder given as the
+    server (`/var/run/postgresql`). «Ident authentication failed» comes over the network too."""
+    given = (address.host or _last(address.query.get("host")) or _last(address.query.get("hostaddr"))
+             or os.environ.get("PGHOST") or os.environ.get("PGHOSTADDR"))
+    if given:
+        return all(part.startswith("/") for part in given.split(","))
+    return not {"host", "hostaddr"} & service_keys(address.query)
 
 
 def connecting_user(address: URL) -> str:

@@ -70,6 +70,7 @@ from toolkit.ledger.address import (
     reserved_in_credentials,
     shown_url,
     sqlite_url,
+    through_socket,
     typed_scheme,
 )
 from toolkit.ledger.batches import in_batches
@@ -438,7 +439,7 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
         if address.password or address.query.get("password"):
             return LEDGER_PASSWORD_WRONG(None, url=ledger.url, user=connecting_user(address), reason=reason)
         return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
-    if not ledger.is_sqlite and any(said in reason for said in LOGIN_REFUSED):
+    if not ledger.is_sqlite and any(said in reason for said in LOGIN_REFUSED) and through_socket(ledger.engine.url):
         return LEDGER_LOGIN_NOT_THE_USER(None, url=ledger.url, user=connecting_user(ledger.engine.url),
                                          login=user(), reason=reason)
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
