@@ -135,10 +135,12 @@ def pg_role(url: str, *granted: str) -> Iterator[tuple[str, str]]:
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            try:
-                conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
-            except Exception:
-                pytest.skip("the test server's user cannot create roles")
+            conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'desk'"))
+    except Exception:
+        admin.dispose()
+        pytest.skip("the test server's user cannot create roles")
+    try:
+        with admin.connect() as conn:
             for statement in granted:
                 conn.execute(text(statement.format(role=role)))
         yield role, make_url(url).set(username=role, password="desk").render_as_string(hide_password=False)
