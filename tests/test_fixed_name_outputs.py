@@ -65,6 +65,19 @@ def test_the_demo_refuses_a_users_own_workbook_under_a_name_it_writes_before_wri
     assert sorted(p.name for p in out.iterdir()) == [name]
 
 
+def test_the_demo_refuses_a_file_of_its_own_open_in_excel_before_writing_anything(tmp_path, capsys):
+    """The panel of an earlier demo open in Excel (its lock file `~$pannello.xlsx` beside it) was
+    refused only when the panel came, after the whole month was stored and printed: a file the
+    demo writes under a name of its own is asked before anything is written, open or not."""
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "~$pannello.xlsx").write_bytes(b"anna")
+    code, _, said = run(["demo", "--out", str(out)], capsys)
+    assert code == 2, said
+    assert f"Il file {out / 'pannello.xlsx'} è aperto in Excel" in " ".join(said.split())
+    assert sorted(p.name for p in out.iterdir()) == ["~$pannello.xlsx"], "refused before the sample is written"
+
+
 class Stamped(datetime):
     """The clock convert names its report by, stopped."""
 

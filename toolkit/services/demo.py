@@ -203,13 +203,13 @@ output it is: a workbook of the desk's under one of these names is refused befor
 
 def refuse_desks_files(out: Path) -> None:
     """Refuse, before the sample or the ledger is written, a folder holding a workbook of the
-    desk's (or another kind of ours) under a name the demo writes: the check at each write
-    refused it only there, the data check's after the sample, the warnings' list after the
-    whole month, its orders, DDTs and invoices stored and printed."""
-    from toolkit.basics.files import asked_now, refuse_other_file
+    desk's (or another kind of ours) under a name the demo writes, or one of those open in
+    Excel (an earlier demo's panel): the check at each write refused it only there, the data
+    check's after the sample, the warnings' list after the whole month, its orders, DDTs and
+    invoices stored and printed."""
+    from toolkit.basics.files import check_output
 
-    for name, kind in FIXED_NAMES.items():
-        refuse_other_file(out / name, kind, asked_now().named)
+    check_output(out, kind=None, folder=True, names=FIXED_NAMES)
 
 
 FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini", "sconti", "provvigioni")
