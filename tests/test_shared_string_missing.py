@@ -83,3 +83,26 @@ def test_an_xlsb_cell_past_the_shared_strings_is_named_with_its_sheet(tmp_path, 
     count = len(strings or ())
     assert problem.message("it").startswith(f"La cella rimanda al testo n. {index + 1 if strings else 6} dell'elenco "
                                             f"dei testi del file, che ne ha solo {count}: il file è danneggiato")
+
+
+def test_an_xlsb_whose_list_says_fewer_strings_than_it_holds_is_counted_as_the_reader_counts_it(tmp_path):
+    """A program that lost count writes BrtBeginSst saying 2 strings and three BrtSSTItem after
+    it: calamine reads the 2 it was told, and panics at a cell naming the third («the len is 2
+    but the index is 2»); the strings counted to BrtEndSst were 3, no cell was found past them,
+    and the file was told damaged with no sheet or cell."""
+    import struct
+
+    from test_binary_cells import cell, record, row, wide, xlsb
+
+    sheet = (row(0) + cell(6, 0, 0, wide("Codice")) + cell(5, 1, 0, struct.pack("<d", 1.0))
+             + row(1) + cell(7, 0, 0, struct.pack("<L", 0)) + cell(7, 1, 0, struct.pack("<L", 2)))
+    path = xlsb(tmp_path / "regole.xlsb", sheet)
+    items = b"".join(record(19, b"\0" + wide(text)) for text in ("Bar", "Pane", "Latte"))
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/sharedStrings.bin", record(159, struct.pack("<LL", 2, 2)) + items + record(160))
+    with pytest.raises(UnusableInput) as refused:
+        list(read_workbook(path).sheets)
+    problem = refused.value.problem
+    assert (problem.code, problem.sheet, problem.cell) == ("file-shared-string-missing", "Regole", "B2")
+    assert problem.message("it").startswith("La cella rimanda al testo n. 3 dell'elenco dei testi del file, "
+                                            "che ne ha solo 2: il file è danneggiato")

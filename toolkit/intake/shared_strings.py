@@ -41,7 +41,7 @@ _CALAMINE_PANICS = re.compile(r"index out of bounds: the len is \d+ but the inde
 """What calamine's .xlsb reader says, panicking, of a BrtCellIsst past the strings (as any
 index out of bounds: the walk of the sheet decides)."""
 ROW, SHARED_STRING_CELL, END_SHEET_DATA = 0, 7, 146
-STRING_ITEM, END_STRINGS = 19, 160
+BEGIN_STRINGS, STRING_ITEM, END_STRINGS = 159, 19, 160
 _STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 _TEXT_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^<>]*)>\s*<(?:[\w.-]+:)?v>\s*(\d{1,12})\s*<")
 _TYPE_S = re.compile(rb"""\bt\s*=\s*["']s["']""")
@@ -105,9 +105,14 @@ def _first_past(zf: zipfile.ZipFile, part: str, count: int) -> tuple[str | None,
 
 
 def _binary_strings(zf: zipfile.ZipFile, part: str) -> int:
-    """How many strings (BrtSSTItem) an .xlsb's shared strings part holds, up to BrtEndSst."""
+    """How many strings calamine holds of an .xlsb's shared strings part: as many as BrtBeginSst
+    says it has unique (calamine reads that many BrtSSTItem, and fails the file when they are
+    fewer), else the BrtSSTItem up to BrtEndSst. Counted to BrtEndSst alone, a list saying 2 and
+    holding 3, as a program that lost count writes, had a cell naming the third found past none."""
     count = 0
-    for kind, _ in xlsb_records(zf, part):
+    for kind, body in xlsb_records(zf, part):
+        if kind == BEGIN_STRINGS and len(body) >= 8:
+            return int(struct.unpack_from("<L", body, 4)[0])
         if kind == END_STRINGS:
             break
         count += kind == STRING_ITEM
