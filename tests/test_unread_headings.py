@@ -188,3 +188,23 @@ def test_what_is_left_of_a_limit_beside_clienti_without_its_fido_is_only_warned_
     assert result.master is not None
     field = "credit_limit" if missing == "Fido" else "intent_amount"
     assert all(getattr(c, field) is None for c in result.master.customers), "no column read for the one missing"
+
+
+@pytest.mark.parametrize("heading", ["Fido residuale", "Disponibilità fido", "Fido utilizzabile", "Credit left"])
+def test_what_is_left_of_a_limit_in_other_words_is_only_warned_of_and_the_limit_granted_stops(sample_sheets, heading):
+    """*Credito residuo* was warned of, but the same figure headed with another form of the word
+    (*residuale*, *disponibilità*, *utilizzabile*, *left*) was taken for *Fido* renamed and stopped
+    every run of a desk keeping no limits; the limit granted (*Fido accordato*) still stops it."""
+    name, sheets = sample_sheets
+    j = sheets["Clienti"][0].index("Fido")
+    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
+    for i, row in enumerate(sheets["Clienti"]):
+        row.append(heading if i == 0 else 1250.5 * i)
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert result.master is not None
+
+    sheets["Clienti"][0][-1] = "Fido accordato"
+    result, found = _found(name, sheets, "Clienti")
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        ("AE1", "unread-heading-limit-lifted", Severity.ERROR)]

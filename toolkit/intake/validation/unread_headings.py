@@ -150,16 +150,17 @@ def _may_be(column: Column, heading: Any) -> bool:
     codes, discounts, each of which stopped every run. A heading of what is left of a limit
     (`_LEFT_OF`: *Credito residuo*) is none."""
     said = _words(heading) if isinstance(heading, str) else []
-    if _LEFT_OF.intersection(said):
+    if any(w.startswith(_LEFT_OF) for w in said):
         return False
     named = _words(" ".join((*column.names(), *column.short, *re.findall(r"\*([^*]+)\*", column.meaning))))
     return any(h.startswith(n) or n.startswith(h) for h in said for n in named)
 
 
-_LEFT_OF = frozenset({"residuo", "residua", "residui", "residue", "rimanente", "disponibile", "restante", "residual",
-                      "remaining", "available"})
-"""Words of what is left of a limit (`normalize`d): a heading holding one names the limit less
-what is used of it, which changes with every order, not the limit."""
+_LEFT_OF = ("residu", "rimanen", "restant", "disponib", "utilizzabil", "remaining", "available", "left")
+"""The beginnings of the words of what is left of a limit (`normalize`d): a heading holding one
+names the limit less what is used of it, which changes with every order, not the limit. Read as
+beginnings, the forms too (*residuale*, *disponibilità*, *rimanenza*): listed whole, `Fido
+residuale` was taken for *Fido* renamed and stopped every run."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
 
