@@ -898,7 +898,7 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
             if kind == 0x0809:
                 reached.append((rows, columns))
                 rows, columns = 0, 0
-            elif kind != 0x0085:
+            elif kind not in (0x0085, 0x000A):
                 rows, columns = max(rows, row), max(columns, column)
         return [*reached, (rows, columns)]
 
@@ -943,6 +943,24 @@ def test_an_xls_whose_dimensions_run_backwards_is_refused_not_left_to_abort_the_
                           timeout=120)
     assert done.returncode == 2, done.returncode
     assert "file-sheet-too-large" in done.stderr or "nel foglio «Clienti»" in done.stderr, done.stderr[-400:]
+
+
+def test_an_xls_sheet_reaching_past_the_limit_around_an_embedded_chart_is_refused(tmp_path):
+    """A NUMBER at A65536, an embedded chart (its own BOF and EOF, which calamine skips), a NUMBER
+    at IV1: calamine builds the sheet's grid from both, 65,536 rows by 256 columns, a gigabyte.
+    The chart's BOF began the reach again from nothing, as a sheet's does, and the sheet passed,
+    its reach taken as 65,536 rows by one column, then one row by 256."""
+    bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
+    head = biff(0x0809, bof)
+    sheet_at = len(head) + len(biff(0x0085, bytes(8 + 7))) + len(biff(0x000A))
+    chart = biff(0x0809, bof[:2] + struct.pack("<H", 0x0020) + bof[4:]) + biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 3.0))
+    workbook = (head + biff(0x0085, struct.pack("<LBBBB", sheet_at, 0, 0, 7, 0) + b"Clienti") + biff(0x000A)
+                + biff(0x0809, bof[:2] + struct.pack("<H", 0x0010) + bof[4:])
+                + biff(0x0203, struct.pack("<HHHd", 65535, 0, 15, 1.0)) + chart + biff(0x000A)
+                + biff(0x0203, struct.pack("<HHHd", 0, 255, 15, 2.0)) + biff(0x000A))
+    problem = refusal(write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": workbook}))
+    assert problem.code == "file-sheet-too-large"
+    assert "in its sheet “Clienti” (16,777,216 cells, at most 10,000,000)" in problem.message("en")
 
 
 def xlsb_record(kind: int, body: bytes = b"") -> bytes:

@@ -1849,15 +1849,29 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
     65,536 and column 256 costs a gigabyte, one further right aborts the process; and it
     reserves room for the DIMENSIONS' range before reading a cell (`reserved_by`). The Workbook
-    stream is read record by record, a sector at a time (`_xls_reaches`)."""
+    stream is read record by record, a sector at a time (`_xls_reaches`).
+
+    A BOF no sheet begins at opens a substream nested in the sheet (an embedded chart), whose
+    records calamine skips to its EOF: its reach is counted on its own, and the sheet's goes on
+    after it. Begun again from nothing there, a cell at A65536 before a chart and one at IV1
+    after it passed, a grid of a gigabyte."""
     names: dict[int, str] = {}
     sheet, rows, columns = "?", 0, 0
+    around: list[tuple[int, int]] = []
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
         if kind == 0x0085:
             names[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
             continue
         if kind == 0x0809:
-            sheet, rows, columns = names.get(offset, "?"), 0, 0
+            if offset in names:
+                sheet, rows, columns, around = names[offset], 0, 0, []
+            else:
+                around.append((rows, columns))
+                rows, columns = 0, 0
+            continue
+        if kind == 0x000A:
+            if around:
+                rows, columns = around.pop()
             continue
         if row <= rows and column <= columns:
             continue
@@ -1878,8 +1892,9 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
     reaches: a cell's row and column (1-based, read in place: a large sheet is a million
     LABELSST records, whose bodies `_biff_records` cut out and handed up for nothing, and that
     walk was most of an .xls's extra reading time), a MULRK's or MULBLANK's last column, a
-    DIMENSIONS' extent; and the BOUNDSHEET and BOF records that name the sheet (their body,
-    rows and columns 0). Every other record is skipped by its header."""
+    DIMENSIONS' extent; and the BOUNDSHEET and BOF records that name the sheet, and the EOF
+    records that end a substream (their body, rows and columns 0). Every other record is skipped
+    by its header."""
     unpack = _BIFF_HEADER.unpack_from
     buffer, base = b"", 0
     for piece in pieces:
@@ -1899,7 +1914,7 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
             elif kind == 0x0200:
                 if length in (10, 14):
                     yield base + at, kind, *reserved_by(buffer[at + 4:at + 4 + length]), b""
-            elif kind == 0x0085 and length >= 8 or kind == 0x0809:
+            elif kind == 0x0085 and length >= 8 or kind == 0x0809 or kind == 0x000A:
                 yield base + at, kind, 0, 0, buffer[at + 4:at + 4 + length]
             at += 4 + length
         base += at
