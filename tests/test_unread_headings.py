@@ -168,6 +168,14 @@ def test_figures_of_another_kind_beside_clienti_without_its_fido_are_only_warned
     assert result.master is not None
 
 
+def _amounts_beside(sheets: dict, missing: str, heading: str) -> None:
+    """*Clienti* without its `missing` column, and amounts under `heading` after its last."""
+    j = sheets["Clienti"][0].index(missing)
+    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
+    for i, row in enumerate(sheets["Clienti"]):
+        row.append(heading if i == 0 else 1250.5 * i)
+
+
 @pytest.mark.parametrize("heading, missing", [
     ("Credito residuo", "Fido"), ("Fido disponibile", "Fido"), ("Residual credit", "Fido"),
     ("Plafond residuo", "Importo dichiarazione d'intento")])
@@ -179,10 +187,7 @@ def test_what_is_left_of_a_limit_beside_clienti_without_its_fido_is_only_warned_
     the same amounts still stops it (`test_notes_beside_clienti_…`). So for the letters' plafond
     left beside a *Clienti* keeping their protocols but not their amounts."""
     name, sheets = sample_sheets
-    j = sheets["Clienti"][0].index(missing)
-    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
-    for i, row in enumerate(sheets["Clienti"]):
-        row.append(heading if i == 0 else 1250.5 * i)
+    _amounts_beside(sheets, missing, heading)
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
     assert result.master is not None
@@ -196,10 +201,7 @@ def test_what_is_left_of_a_limit_in_other_words_is_only_warned_of_and_the_limit_
     (*residuale*, *disponibilità*, *utilizzabile*, *left*) was taken for *Fido* renamed and stopped
     every run of a desk keeping no limits; the limit granted (*Fido accordato*) still stops it."""
     name, sheets = sample_sheets
-    j = sheets["Clienti"][0].index("Fido")
-    sheets["Clienti"] = [[v for k, v in enumerate(r) if k != j] for r in sheets["Clienti"]]
-    for i, row in enumerate(sheets["Clienti"]):
-        row.append(heading if i == 0 else 1250.5 * i)
+    _amounts_beside(sheets, "Fido", heading)
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
     assert result.master is not None
