@@ -150,3 +150,31 @@ def test_a_preview_of_a_settled_period_says_it_in_the_words_of_the_settled_sheet
     assert preview.summary(lang) == terminal
     settled = openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]
     assert settled["B4"].value == "Base"
+
+
+@pytest.mark.parametrize("back, taken", [(2, []), (8, [("CASH", D("-300.00"), D("-15.00"))])],
+                         ids=["a note within what was still owed", "a note larger than what was owed"])
+def test_a_note_on_a_collected_invoice_settled_half_paid_takes_back_only_of_what_was_paid_on(ledger, back, taken):
+    """April's FT-2026-00001 half collected (610.00 € of 1,220.00 €) and settled: Marco Bianchi
+    paid 25.00 € on 500.00 €. C001 given to Luca Verdi, paid on what is invoiced; the rest
+    collected on 3 May, which pays nobody; May's note took back of the invoice collected in
+    full, −10.00 € on two goods where Marco Bianchi was paid on half of them, and −40.00 € on
+    eight, more than the 25.00 € he was ever paid on the invoice. It takes back of what was
+    collected when he was paid, as a collected base counts a note: two goods lower what was
+    still owed then (nothing back), eight take back 300.00 € of the 500.00 € collected."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    cash = replace(master.commissions[0], agent=AGENT)
+    master = master.model_copy(update={"commissions": (cash,)})
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    assert [(r.base, r.collected, r.commission) for r in april.rows] == [(D("500.00"), D("0.5000"), D("25.00"))]
+    pv = Commission(code="PV", agent=LUCA, base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
+                    source=source("commissions", 3))
+    moved = master.model_copy(update={"commissions": (cash, pv),
+                                      "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
+    _pay(ledger, date(2026, 5, 3), "610.00")
+    assert credit(ledger, moved, "FT-2026-00001", [(1, D(back))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    may = commissions.compute(ledger, moved, *MAY)
+    assert [(s.agent, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
+        (AGENT, *row) for row in taken]

@@ -40,7 +40,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -222,6 +222,8 @@ class PaidRow:
     base: Decimal
     collected: bool = False
     """Paid on what was collected (the row's *Incassato %*), not on what was invoiced."""
+    until: date | None = None
+    """The last day of the settled period: what was collected by then is what the row paid on."""
 
 
 Paid = Mapping[tuple[str, int], tuple[PaidRow, ...]]
@@ -460,10 +462,24 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                 def paid_rule(item: str, agent: str = agent, note: int = note) -> str | None:
                     rule = paid_under(agent, note, item)
                     return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
-                for (document_id, code), base in collected_bases(account, paid_rule, share, first, last).items():
+                earning = agent in dict(agents.get(customer.code, ())) and any(
+                    (r := rule_for(agent, customer, item)) is not None and r.base is CommissionBase.COLLECTED
+                    for item, _ in account.parts)
+                mine = account if earning else _collected_by(account, (paid or {})[agent, note][0].until)
+                for (document_id, code), base in collected_bases(mine, paid_rule, share, first, last).items():
                     if document_id == note:
                         bases[agent, note, code, False] = bases.get((agent, note, code, False), ZERO) + base
     return _statements(list(by_code.values()), documents, bases, own, shares, taken, items_of)
+
+
+def _collected_by(account: Account, until: date | None) -> Account:
+    """`account` as an agent no longer the customer's was paid on it: without the payments after
+    the settled period (`until`), which no statement of theirs counts, so a note takes back of
+    what was collected when they were paid, never of what another agent, or nobody, earned since."""
+    if until is None:
+        return account
+    return replace(account, entries=tuple(e for e in account.entries
+                                          if e.day <= until or e.document != account.document))
 
 
 def _of_items(document: Invoice, items: set[str]) -> dict[str, Decimal]:
