@@ -178,3 +178,34 @@ def test_a_note_on_a_collected_invoice_settled_half_paid_takes_back_only_of_what
     may = commissions.compute(ledger, moved, *MAY)
     assert [(s.agent, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
         (AGENT, *row) for row in taken]
+
+
+def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so(ledger, tmp_path):
+    """April settled when the statements headed the amounts «Imponibile» (its kept statement
+    says nothing of the heading): its reprint headed them «Base», where the statement handed
+    out said «Imponibile», and so did its copy beside a later settlement's summary. Both print
+    the heading as the first printing did; the new settlement's summary says «Base»."""
+    import json
+
+    from sqlalchemy import update
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import writing
+
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    table = schema.commission_settlements
+    with writing(ledger) as conn:
+        [(key, stored)] = conn.execute(table.select().with_only_columns(table.c.id, table.c.statement)).all()
+        older = {k: v for k, v in json.loads(stored).items() if k != "headed_taxable"}
+        conn.execute(update(table).where(table.c.id == key).values(statement=json.dumps(older)))
+    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again")
+    sheets = {p.name: openpyxl.load_workbook(p).worksheets[0] for p in again.files}
+    assert (sheets[commission_file(AGENT, FIRST, LAST)]["F4"].value,
+            sheets[summary_file(FIRST, LAST)]["B4"].value) == ("Imponibile", "Imponibile")
+    second = commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second",
+                                 settle=True, today=date(2026, 5, 20))
+    sheets = {p.name: openpyxl.load_workbook(p).worksheets[0] for p in second.files}
+    assert [sheets[name]["F4"].value for name in (commission_file(AGENT, FIRST, LAST),
+                                                  commission_file(LUCA, FIRST, LAST))] == ["Imponibile", "Base"]
+    assert sheets[summary_file(FIRST, LAST)]["B4"].value == "Base"

@@ -64,6 +64,9 @@ class CommissionStatement:
     """Per rule: (code, the agent's base under it, the rate reached)."""
     base: Decimal
     total: Decimal
+    headed_taxable: bool = False
+    """Its amounts headed *Imponibile* in Italian, as a statement kept before they were headed
+    *Base* printed them: its reprint, and its copy beside a later summary, print it so again."""
 
     def text(self) -> str:
         """The JSON the ledger keeps (`toolkit.core.kept`)."""
@@ -79,7 +82,7 @@ class CommissionStatement:
                                 Decimal(r["rate"]), Decimal(r["commission"]),
                                 tuple(r["items"]) if "items" in r else None) for r in found["rows"]),
             tuple((code, Decimal(base), Decimal(rate)) for code, base, rate in found["rates"]),
-            Decimal(found["base"]), Decimal(found["total"]))
+            Decimal(found["base"]), Decimal(found["total"]), found.get("headed_taxable", True))
 
 
 def statement_of(s: Statement, first: date, last: date, company: str) -> CommissionStatement:

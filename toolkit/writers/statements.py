@@ -263,6 +263,14 @@ def _preview_said(sheet: Worksheet, title: str, t: Callable[[str], str], preview
     return t("st.preview_title").format(title=title)
 
 
+def _base_heading(heading: str, statements: Sequence[CommissionStatement]) -> str:
+    """`heading`, but the amounts' as statements kept before they were headed *Base* printed
+    it (*Imponibile*) when every one of `statements` is such: a reprint is the first printing."""
+    if heading == "st.commission_base" and statements and all(s.headed_taxable for s in statements):
+        return "st.base"
+    return heading
+
+
 def _commission_book(tmp: Path, s: CommissionStatement, lang: str, *, preview: bool = False) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
@@ -273,7 +281,7 @@ def _commission_book(tmp: Path, s: CommissionStatement, lang: str, *, preview: b
     text(sheet, 0, 0, _preview_said(sheet, title, t, preview), fmt.title)
     text(sheet, 1, 0, s.company)
     header = TOTAL_FIRST_ROW - 1
-    headings(sheet, header, 0, [t(h) for h in COMMISSION_COLUMNS], fmt, widths)
+    headings(sheet, header, 0, [t(_base_heading(h, [s])) for h in COMMISSION_COLUMNS], fmt, widths)
     row = header
     for r in s.rows:
         row += 1
@@ -312,8 +320,8 @@ def _summary_book(tmp: Path, company: str, statements: Sequence[CommissionStatem
     text(sheet, 0, 0, _preview_said(sheet, title, t, preview, "st.preview_summary_header"), fmt.title)
     text(sheet, 1, 0, company)
     header = 3
-    headings(sheet, header, 0, [t("st.agent"), t("st.commission_base"), t("st.commission"), t("st.file")], fmt,
-             widths)
+    headings(sheet, header, 0, [t("st.agent"), t(_base_heading("st.commission_base", statements)), t("st.commission"),
+                                t("st.file")], fmt, widths)
     row = header
     for s in statements:
         row += 1
