@@ -209,3 +209,25 @@ def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so
     assert [sheets[name]["F4"].value for name in (commission_file(AGENT, FIRST, LAST),
                                                   commission_file(LUCA, FIRST, LAST))] == ["Imponibile", "Base"]
     assert sheets[summary_file(FIRST, LAST)]["B4"].value == "Base"
+
+
+def test_a_note_on_an_invoice_settled_under_a_rule_since_paid_on_what_is_collected_is_taken_back(ledger):
+    """April's FT-2026-00001 settled for Marco Bianchi under PV, 5 % of what is invoiced (50.00 €);
+    PV since pays on what is collected, the same code, and the invoice is collected in full in
+    May. May's note on two goods was charged to nobody: the settled row's rule, PV, is on the
+    sheet with the other base, so no rule took it back, and Marco Bianchi, the customer's agent,
+    takes no note the settled statement paid on under today's rows. It is taken back under
+    today's PV, as before the collected base was settled (−10.00 €)."""
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    assert [(r.rule, r.commission) for r in april.rows] == [("PV", D("50.00"))]
+    collected = master.model_copy(update={"commissions": tuple(
+        replace(c, base=CommissionBase.COLLECTED) for c in master.commissions)})
+    _pay(ledger, date(2026, 5, 3), "1220.00")
+    note = credit(ledger, collected, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note
+    assert note is not None
+    may = commissions.compute(ledger, collected, *MAY)
+    assert [(s.agent, r.invoice.number, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
+        (AGENT, "FT-2026-00001", "PV", D("1000.00"), D("50.00")),
+        (AGENT, note.number, "PV", D("-200.00"), D("-10.00"))]

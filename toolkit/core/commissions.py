@@ -395,7 +395,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         the settled statement paid on it: today's rule when it pays on the base the settled row
         paid on (invoiced or collected), else the settled row's own code (a rule of the other
         base, or none: the agent gone, their rows deleted from *Provvigioni*, the customer no
-        longer theirs), kept from the settled row at its rate when the sheet has it no more. So
+        longer theirs), kept from the settled row at its rate when the sheet has it no more; that
+        code's rule of today when it pays on the other base (a rule's base changed since). So
         the note takes back what was paid, never vanishing from every statement. Goods the
         settled statement paid nothing on go by today's rule (taken back at 0 % when invoiced)."""
         rule = rule_for(agent, customers[documents[document_id].customer], item)
@@ -408,7 +409,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                                      CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED,
                                      (Bracket(ZERO, row.rate),), len(by_code))
         kept = by_code[row.rule]
-        return kept if (kept.base is CommissionBase.COLLECTED) == row.collected else None
+        return kept if (kept.base is CommissionBase.COLLECTED) == row.collected else rule
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
