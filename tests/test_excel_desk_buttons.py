@@ -1563,8 +1563,8 @@ def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warn
     from toolkit.services import orders as orders_service
 
     book, run = _may_4_previewed_after_a_draft(tmp_path)
-    stock = [STOCK_RESERVED(None, number=f"OC-2026-{n:05d}", item="A001", reserved=2, orders="OC-2026-00001",
-                            available=1) for n in range(100, 111)]
+    stock = [STOCK_RESERVED(None, number=f"OC-2026-{n:05d}", item="A001", reserved=2, stock=3,
+                            orders="OC-2026-00001", available=1) for n in range(100, 111)]
     refused = RETURN_CREDITED(None, order="OC-2026-00099", ddt="", asked=2, unit="pz", item="A001",
                               invoices="FT-2026-00001", left=0, notes="NC-2026-00001", waits="", then="")
     made = orders_service.create

@@ -206,7 +206,8 @@ class _Run:
         holders, many = self.reservations.first_holders_ahead(item, order, 3)
         shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
-                                            orders=shown_holders, available=self.available(item, order)))
+                                            stock=max(self.start.get(item, ZERO), ZERO), orders=shown_holders,
+                                            available=self.available(item, order)))
 
 
 @per_master
