@@ -414,3 +414,22 @@ def test_the_reservation_warning_gives_the_stock_beside_what_the_orders_ahead_ho
                                   "prenotati 10, su una giacenza di 8: restano 0 per questo ordine.")
     assert note.message("en") == ("Order OC-2026-00002, item A001: earlier orders (OC-2026-00001) have reserved 10 of it, "
                                   "out of a stock of 8: 0 is left for this order.")
+
+
+@pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
+                                   DeliveryTerms.COMPLETE_ORDER])
+def test_no_stock_is_no_reservation_warning(terms):
+    """With none of A001 in stock the later order lacks it whatever the orders ahead hold: it was
+    told they *have reserved 10 of it, out of a stock of 0*, a reservation of goods that are not
+    there, beside its own warning that the stock is 0. Only that one is said."""
+    m = with_terms(shipping_master(), terms, {"A001": "0"})
+    first, second = order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))
+    plan = plan_shipments([first, second], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([first, second])))
+    assert plan.drafts == ()
+    said = [(p.code, dict(p.params)["number"]) for p in plan.problems]
+    assert said == [(code, number) for number in (first.number, second.number)
+                    for code in {DeliveryTerms.AVAILABILITY: ("ship-partial-stock",),
+                                 DeliveryTerms.COMPLETE_LINE: ("ship-line-held",),
+                                 DeliveryTerms.COMPLETE_ORDER: ("ship-order-held",)}[terms]]
+    shortage = plan.problems[1].message("it")
+    assert "giacenza 0 per 8 richiesti" in shortage or "A001 (0/8)" in shortage, shortage

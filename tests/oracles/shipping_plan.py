@@ -199,14 +199,14 @@ class _Run:
         if self.stock is None:
             return
         reserved = self.reservations.ahead(item, order)
-        if not reserved:
+        if not reserved or self.start.get(item, ZERO) <= 0:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
         holders, many = self.reservations.first_holders_ahead(item, order, 3)
         shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
-                                            stock=max(self.start.get(item, ZERO), ZERO), orders=shown_holders,
+                                            stock=self.start[item], orders=shown_holders,
                                             available=self.available(item, order)))
 
 

@@ -685,12 +685,14 @@ class _Run:
             self.own[order.id, line.item] = self.own.get((order.id, line.item), ZERO) + quantity
 
     def short(self, order: Order, item: str, available: Decimal | None = None) -> None:
-        """Say which earlier orders hold the stock `order` lacks, when reservations are why.
-        `available`: what it may take of the item now, when the caller has it."""
+        """Say which earlier orders hold the stock `order` lacks, when reservations are why:
+        never with no stock as found, where the order lacks the item whatever they hold (its
+        shortage warning says the stock is 0; this one said they reserved 10 *out of a stock of
+        0*). `available`: what it may take of the item now, when the caller has it."""
         if self.stock is None:
             return
         reserved = self.reservations.ahead(item, order)
-        if not reserved:
+        if not reserved or self.start.get(item, ZERO) <= 0:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
@@ -699,7 +701,7 @@ class _Run:
         if available is None:
             available = self.available(item, order)
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
-                                            stock=max(self.start.get(item, ZERO), ZERO), orders=shown_holders,
+                                            stock=self.start[item], orders=shown_holders,
                                             available=available))
 
 
