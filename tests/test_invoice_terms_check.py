@@ -70,7 +70,7 @@ def test_a_template_invoiced_at_the_order_for_a_do_not_invoice_customer_is_warne
                        f"Template T001 is “{_english(kind)}”, which issues the invoice (and its e-invoice) as soon as "
                        "the order is made, but customer C001 is “Do not invoice”: that invoice leaves without "
                        "waiting for its go-ahead. If the customer is to be invoiced only at the go-ahead, write "
-                       "“Ordine standard” in Tipo documento; if it is to be invoiced at once, change its invoice "
+                       "“Standard order” as its document type; if it is to be invoiced at once, change its invoice "
                        "terms.")] if warned else [])
 
 
@@ -90,3 +90,34 @@ def test_a_pos_template_is_no_problem_for_a_customer_invoiced_otherwise_or_pause
 def _english(kind: str | None) -> str:
     return {"Punto vendita": "POS order", "Ordine a credito": "On credit order",
             "Pagamento anticipato": "Prepay order"}.get(kind or "", "")
+
+
+def test_an_english_workbook_is_told_its_own_words(tmp_path):
+    """On a workbook in English (headings *Invoice schedule*, *Document type*, choices *Weekly*,
+    *POS order*) both warnings are at their cells and name what to write there in English: they
+    said to write «Schedulazione del cliente» in the invoice terms and «Ordine standard» in
+    *Tipo documento*, a column such a workbook does not have."""
+    from toolkit.basics.vocab import DocumentType
+    from toolkit.intake.sample import sample_rows
+    from toolkit.intake.validation import check_file
+    from toolkit.writers.master_workbook import write_master
+
+    rows = sample_rows()
+    customer = rows["customers"][0]
+    customer.update(invoice_terms=InvoiceTerms.DO_NOT_INVOICE, invoice_schedule=InvoiceSchedule.WEEKLY)
+    at = next(n for n, t in enumerate(rows["templates"]) if t["customer"] == customer["code"])
+    rows["templates"][at] = {**rows["templates"][at], "document_type": DocumentType.POS}
+    problems = check_file(write_master(tmp_path / "en.xlsx", rows, lang="en")).problems
+    told = {p.code: (p.sheet, p.cell, p.message("en")) for p in problems
+            if p.code in ("invoice-schedule-ignored", "do-not-invoice-template-invoiced-at-order")}
+    assert told["invoice-schedule-ignored"] == ("Customers", "P2", (
+        f"Customer {customer['code']}: the invoice schedule “Weekly” holds only with the invoice terms “Customer "
+        "schedule after delivery”; with “Do not invoice” it counts for nothing, and its invoices do not follow that "
+        "schedule. If the customer is to be invoiced on that schedule, write “Customer schedule after delivery” in "
+        "the invoice terms; otherwise clear the cell."))
+    template = rows["templates"][at]["code"]
+    assert told["do-not-invoice-template-invoiced-at-order"] == ("Order templates", f"Q{at + 2}", (
+        f"Template {template} is “POS order”, which issues the invoice (and its e-invoice) as soon as the order is "
+        f"made, but customer {customer['code']} is “Do not invoice”: that invoice leaves without waiting for its "
+        "go-ahead. If the customer is to be invoiced only at the go-ahead, write “Standard order” as its document "
+        "type; if it is to be invoiced at once, change its invoice terms."))

@@ -35,8 +35,8 @@ SCHEDULE_IGNORED = define(
        "fatturazione; altrimenti svuota la cella.",
     en="Customer {code}: the invoice schedule “{schedule}” holds only with the invoice terms “Customer schedule "
        "after delivery”; with “{terms}” it counts for nothing, and its invoices do not follow that schedule. If "
-       "the customer is to be invoiced on that schedule, write “Schedulazione del cliente” in the invoice terms; "
-       "otherwise clear the cell.")
+       "the customer is to be invoiced on that schedule, write “Customer schedule after delivery” in the invoice "
+       "terms; otherwise clear the cell.")
 INVOICED_AT_ORDER_HELD = define(
     "do-not-invoice-template-invoiced-at-order", "warning",
     title=("Modello fatturato all'ordine per un cliente «Non fatturare»",
@@ -47,8 +47,8 @@ INVOICED_AT_ORDER_HELD = define(
        "Tipo documento; se va fatturato subito, cambia i suoi termini di fatturazione.",
     en="Template {template} is “{kind}”, which issues the invoice (and its e-invoice) as soon as the order is "
        "made, but customer {code} is “Do not invoice”: that invoice leaves without waiting for its go-ahead. "
-       "If the customer is to be invoiced only at the go-ahead, write “Ordine "
-       "standard” in Tipo documento; if it is to be invoiced at once, change its invoice terms.")
+       "If the customer is to be invoiced only at the go-ahead, write “Standard "
+       "order” as its document type; if it is to be invoiced at once, change its invoice terms.")
 
 
 def invoice_terms(master: MasterData, layout: Layout) -> Iterator[Problem]:
