@@ -1122,6 +1122,43 @@ def test_a_credit_note_issued_with_the_orders_is_named_a_credit_note(kinds, it_s
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
 
 
+@pytest.mark.parametrize("ddts, kinds, it_said, en_said", [
+    (1, ("invoice", "credit-note"), "Emessi con gli ordini e non stampati (senza --out): 1 DDT (DDT-2026-00001), 1 "
+     "fattura (FT-2026-00001) e 1 nota di credito (NC-2026-00001). Stampali con: ", "Issued with the orders and not "
+     "printed (no --out): 1 DDT (DDT-2026-00001), 1 invoice (FT-2026-00001) and 1 credit note (NC-2026-00001). "
+     "Print them with: "),
+    (0, ("credit-note", "credit-note"), "Emesse con gli ordini e non stampate (senza --out): 2 note di credito "
+     "(NC-2026-00001, NC-2026-00002). Stampale con: ", "Issued with the orders and not printed (no --out): 2 credit "
+     "notes (NC-2026-00001, NC-2026-00002). Print them with: "),
+    (2, ("credit-note",), "Emessi con gli ordini e non stampati (senza --out): 2 DDT (DDT-2026-00001, DDT-2026-00002) "
+     "e 1 nota di credito (NC-2026-00001). Stampali con: ", "Issued with the orders and not printed (no --out): 2 "
+     "DDTs (DDT-2026-00001, DDT-2026-00002) and 1 credit note (NC-2026-00001). Print them with: "),
+])
+def test_ddts_invoices_and_credit_notes_issued_together_are_listed_as_a_sentence_lists_them(ddts, kinds, it_said,
+                                                                                           en_said):
+    """A day's POS order (its DDT and invoice) beside an *Immediato* customer's return (its credit
+    note) was named *1 DDT (…) e 1 fattura (…) e 1 nota di credito (…)*, two «e»: the last of
+    three is joined by «e», the others by commas."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from toolkit.services.orders import Created, issued_unprinted
+
+    day = date(2026, 4, 1)
+    numbered: dict[str, int] = {}
+
+    def number(prefix: str) -> str:
+        numbered[prefix] = numbered.get(prefix, 0) + 1
+        return f"{prefix}-2026-{numbered[prefix]:05d}"
+
+    created = SimpleNamespace(
+        notes=[SimpleNamespace(is_ddt=True, number=number("DDT"), day=day) for _ in range(ddts)],
+        invoices=[SimpleNamespace(number=number("NC" if kind == "credit-note" else "FT"), invoice_date=day,
+                                  kind=InvoiceKind(kind)) for kind in kinds])
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
+    assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
+
+
 def test_the_line_of_documents_issued_unprinted_is_worded_in_the_catalogue_in_both_languages():
     """The line was built from pieces of words in the code, the one message of `orders create`
     outside the catalogue every other one is in (`define`): its four agreements are kinds of

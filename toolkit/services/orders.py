@@ -132,12 +132,14 @@ class IssuedAtOnce:
         ('1 DDT (DDT-1) e 2 fatture (FT-1, FT-2)', '1 invoice (FT-1)')
         >>> IssuedAtOnce((), ("FT-1",), ("NC-1",)).shown("it"), IssuedAtOnce((), (), ("NC-1", "NC-2")).shown("en")
         ('1 fattura (FT-1) e 1 nota di credito (NC-1)', '2 credit notes (NC-1, NC-2)')
+        >>> IssuedAtOnce(("DDT-1",), ("FT-1",), ("NC-1",)).shown("it")
+        '1 DDT (DDT-1), 1 fattura (FT-1) e 1 nota di credito (NC-1)'
         """
         nouns = ((("DDT", "DDT"), ("fattura", "fatture"), ("nota di credito", "note di credito")) if lang == "it"
                  else (("DDT", "DDTs"), ("invoice", "invoices"), ("credit note", "credit notes")))
         named = [f"{count(len(numbers), *noun)} ({first_numbers(list(numbers))})"
                  for numbers, noun in zip((self.ddts, self.invoices, self.credit_notes), nouns) if numbers]
-        return (" e " if lang == "it" else " and ").join(named)
+        return (" e " if lang == "it" else " and ").join(filter(None, (", ".join(named[:-1]), *named[-1:])))
 
 
 MOVED_ALREADY_ORDERED = define(
