@@ -584,7 +584,9 @@ def test_a_row_of_another_buyer_names_the_first_earlier_rows_and_counts_the_rest
     row of the other buyer, so two buyers alternating over 2,000 rows gave 1,999 warnings of up
     to 1,000 rows each (49,000 characters, 4.4 s of CPU). The first three are named now and the
     rest counted, with how many lack the date; C005, beyond them and warned by nothing of its
-    own, is told at its empty date (M6) the date its buyer's row C002 gives the letter."""
+    own, is told at its empty date (M6) the date its buyer's row C002 gives the letter. The four
+    rows are one buyer's, so *un altro acquirente*: the warning agreed with the rows, *altri
+    acquirenti*, as though each row were a buyer."""
     sheets = _sheets(PROTOCOL, LETTER_DAY)
     sheets["Clienti"][2][2], sheets["Clienti"][2][3] = "07643520567", None
     for code, vat in (("C003", "07643520567"), ("C004", "07643520567"), ("C005", "07643520567"),
@@ -597,7 +599,7 @@ def test_a_row_of_another_buyer_names_the_first_earlier_rows_and_counts_the_rest
         ("M6", "letter-of-intent-shared-without-date")]
     last = next(p for p in warned if p.cell == "L8")
     assert ("è anche dei clienti C002 (P.IVA 07643520567, Clienti!L3), C003 (P.IVA 07643520567, Clienti!L4), C004 "
-            "(P.IVA 07643520567, Clienti!L5) e un'altra riga (senza data), altri acquirenti") in last.message()
-    assert "C004 (P.IVA 07643520567, Clienti!L5) and 1 more row (without a date) too" in last.message("en")
+            "(P.IVA 07643520567, Clienti!L5) e un'altra riga (senza data), un altro acquirente:") in last.message()
+    assert "C004 (P.IVA 07643520567, Clienti!L5) and 1 more row (without a date) too, another buyer:" in last.message("en")
     [told] = [p for p in warned if p.cell == "M6"]
     assert "C002 con data 15/01/2026 (Clienti!M3)" in told.message()

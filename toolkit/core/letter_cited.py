@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from heapq import merge
-from itertools import islice
+from itertools import chain, islice
 
 from toolkit.basics import vat_ids, wording
 from toolkit.basics.cells import Location
@@ -236,11 +236,14 @@ def _shared(row: Customer, dated: Mapping[str, SharingRows]) -> SharedDate | Non
 @dataclass(frozen=True, slots=True)
 class OtherRows:
     """The earlier rows of other buyers giving a row's protocol (`SharingRows.of_other_buyers`):
-    the first few in sheet order, how many in all, and how many of those not named lack the date."""
+    the first few in sheet order, how many in all, how many of those not named lack the date,
+    and whether they are surely of more than one buyer (`several`): a thousand rows of one other
+    buyer are *un altro acquirente*, not *altri acquirenti*."""
 
     first: tuple[Customer, ...]
     count: int
     undated: int
+    several: bool = False
 
 
 class _Identity:
@@ -318,22 +321,63 @@ class SharingRows:
         return {x for x in near if not two_buyers(x, ids)}
 
     def of_other_buyers(self, ids: tuple[str, str], named: int = 3) -> OtherRows | None:
-        """The earlier rows of other buyers than `ids`, the first `named` of them in sheet order; None when none."""
+        """The earlier rows of other buyers than `ids`, the first `named` of them in sheet order, and
+        whether they are several buyers (`several_buyers`); None when none."""
         if not any(ids):
             return None
         same = self._same(ids)
         count = self.count - sum(self._identities[x].count for x in same)
         if not count:
             return None
-        firsts = []
-        for x, rows in self._identities.items():
-            if x not in same:
-                firsts.append(rows.first)
-                if len(firsts) == named:
-                    break
-        first = tuple(c for _, c in islice(merge(*firsts), named))
+        others = (x for x in self._identities if x not in same)
+        head = list(islice(others, named))
+        first = tuple(c for _, c in islice(merge(*(self._identities[x].first for x in head)), named))
         undated = self.undated - sum(self._identities[x].undated for x in same)
-        return OtherRows(first, count, undated - sum(c.intent_date is None for c in first))
+        return OtherRows(first, count, undated - sum(c.intent_date is None for c in first),
+                         several_buyers(chain(head, others)))
+
+
+def several_buyers(identities: Iterable[tuple[str, str]]) -> bool:
+    """Whether two of these distinct identities (`buyer_ids`) are surely two buyers (`two_buyers`),
+    told in one pass, not by every pair: a thousand codici fiscali under one partita IVA are one
+    buyer, and asking each pair of them would cost a row's warning a million comparisons. Two
+    rows giving a partita IVA alone are two buyers when the values differ, so are two giving a
+    codice fiscale alone; a row giving both and one giving either alone, when the first does not
+    name the second's; two rows giving both, when they share no value. Rows sharing one with the
+    first row giving both (its values `a`, `b`) are two buyers only when one names `a` and not
+    `b`, the other `b` and not `a`, and their other values differ (or one of them gives one value
+    in both cells). A row giving neither is no one's other buyer.
+
+    >>> several_buyers([("07643520567", ""), ("07643520567", "RSSMRA80A01H501U"), ("", "RSSMRA80A01H501U")])
+    False
+    >>> several_buyers([("P", "A"), ("P", "B"), ("Q", "A")]), several_buyers([("P", "A"), ("Q", "A"), ("", "")])
+    (True, False)
+    """
+    vat_alone: set[str] = set()
+    code_alone: set[str] = set()
+    both: list[tuple[str, str]] = []
+    naming_a: set[str | None] = set()
+    naming_b: set[str | None] = set()
+    for vat, code in identities:
+        if not vat and not code:
+            continue
+        if not code:
+            vat_alone.add(vat)
+        elif not vat:
+            code_alone.add(code)
+        else:
+            both.append((vat, code))
+            a, b = both[0]
+            if not {vat, code} & {a, b}:
+                return True
+            if a != b and {vat, code} != {a, b}:
+                naming, other = (naming_a, {vat, code} - {a}) if a in (vat, code) else (naming_b, {vat, code} - {b})
+                naming.add(next(iter(other), None))
+                if naming_a and naming_b and (None in naming_a | naming_b or len(naming_a | naming_b) > 1):
+                    return True
+        if len(vat_alone) > 1 or len(code_alone) > 1:
+            return True
+    return any(value not in pair for value in (*vat_alone, *code_alone) for pair in both)
 
 
 def buyer_ids(c: Customer) -> tuple[str, str]:

@@ -907,7 +907,7 @@ def _other_buyer(c: Customer, layout: Layout, earlier: OtherRows) -> Problem:
                                                count - len(first), undated),
                               of_customers=Agreed(count, ("del cliente", "dei clienti"),
                                                   ("row of customer", "rows of customers")),
-                              another=Agreed(count, ("un altro acquirente", "altri acquirenti"),
+                              another=Agreed(2 if earlier.several else 1, ("un altro acquirente", "altri acquirenti"),
                                              ("another buyer", "other buyers")))
 
 
