@@ -587,3 +587,21 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
     with reading(ledger) as conn:
         assert conn.execute(select(func.sum(schema.returned_lines.c.amount))).scalar_one() == D("-92.50")
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+
+
+def test_a_note_before_schema_29_and_a_later_credit_of_part_of_a_line_give_an_invoice_s_letter_back_once(ledger):
+    """May's return of April's 5 kg was credited before schema 29 (74 € N3.5, nothing recorded
+    line by line), so April's N3.5 line stayed open to credit and `invoice credit` took 1 kg of
+    it again in June, citing the line (`credits_line_id`). The letter gets April's 74 € back once:
+    the old note gives back what the credit left of April's N3.5 (55.50 €), the credit 18.50 €."""
+    books = _april_then_two_returns(ledger)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+    done = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", date(2026, 6, 5), date(2026, 6, 5))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
