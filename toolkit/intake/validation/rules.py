@@ -352,8 +352,9 @@ INTENT_OTHER_BUYER = define(
 @dataclass(frozen=True, slots=True)
 class BuyerRow:
     """A *Clienti* row as `letter-of-intent-other-buyer` names it: its code, fiscal identity,
-    protocol's cell, and whether it lacks the letter's date (then no date warning of its own:
-    this one says it).
+    protocol's cell, and whether it lacks the letter's date (the warned row itself then has no
+    date warning of its own: this one says it; an earlier row named has its own unless a row of
+    another buyer precedes it too, `_letter_of_intent`).
 
     >>> BuyerRow("C002", "P.IVA 07643520567", "Clienti!L3", True).shown("it")
     'C002 (P.IVA 07643520567, Clienti!L3, senza data)'
