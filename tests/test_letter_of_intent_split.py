@@ -563,6 +563,18 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
 
 
+def _may_returned_unrecorded(ledger):
+    """`_april_then_two_returns`, May's return credited final (74 € N3.5 citing April) and what
+    it took back line by line forgotten, as a note of before schema 29 kept it: the books."""
+    books = _april_then_two_returns(ledger)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+    return books
+
+
 def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_letter_back_once(ledger):
     """April sold 5 kg, 74 € of them N3.5. May's return of 5 kg was credited on a ledger of schema
     28 (no `returned_lines`), which migration 29 cannot fill in: April's lines stayed open to
@@ -570,12 +582,8 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
     letter back April's 74 € as though no later note had taken any of it, the recorded one gave
     back 74 € more, and the letter read 74 € below nothing used: what a recorded note took back
     of an invoice is no longer there for a note of before schema 29."""
-    books = _april_then_two_returns(ledger)
-    _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
-    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
+    books = _may_returned_unrecorded(ledger)
     with writing(ledger) as conn:
-        conn.execute(schema.returned_lines.delete())
         schema.returned_lines.drop(conn)
         conn.execute(update(schema.schema_version).values(version=28))
     assert migrate(ledger) == schema.SCHEMA_VERSION == 44
@@ -594,12 +602,7 @@ def test_a_note_before_schema_29_and_a_later_credit_of_part_of_a_line_give_an_in
     line by line), so April's N3.5 line stayed open to credit and `invoice credit` took 1 kg of
     it again in June, citing the line (`credits_line_id`). The letter gets April's 74 € back once:
     the old note gives back what the credit left of April's N3.5 (55.50 €), the credit 18.50 €."""
-    books = _april_then_two_returns(ledger)
-    _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
-    assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
-    with writing(ledger) as conn:
-        conn.execute(schema.returned_lines.delete())
+    books = _may_returned_unrecorded(ledger)
     done = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", date(2026, 6, 5), date(2026, 6, 5))
     assert done.note is not None, [str(p) for p in done.problems]
     assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
