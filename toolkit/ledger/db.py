@@ -385,15 +385,45 @@ def rename_probe(ledger_file: Path) -> Path:
     return ledger_file.with_name(f"{ledger_file.name}.rename-check")
 
 
+LEDGER_PROBE_BESIDE = define(
+    "ledger-rename-check-beside", "error",
+    it="Accanto al registro {ledger} c'è {probe}, un registro lasciato da uno spostamento nel registro del team "
+       "interrotto mentre controllava di poterlo rinominare: uno dei due può essere lo storico della ditta e "
+       "l'altro un registro nato dopo, che ripartirebbe da 1. Non ho scritto nulla e non sostituisco nessuno dei "
+       "due. Tieni con il nome {name} quello che ha i documenti emessi e sposta l'altro fuori dalla cartella "
+       "{folder}, poi ripeti.",
+    en="Beside the ledger {ledger} is {probe}, a ledger left by a move into the team's ledger interrupted while it "
+       "checked that it could rename it: one of the two may be the company's history and the other a ledger begun "
+       "since, numbering from 1. Nothing was written and neither is replaced. Keep under the name {name} the one "
+       "that holds the documents issued, move the other out of the folder {folder}, then run it again.")
+LEDGER_PROBE_STUCK = define(
+    "ledger-rename-check-stuck", "error",
+    it="Il registro {ledger} è rimasto con il nome {probe}, lasciato da uno spostamento nel registro del team "
+       "interrotto, e non posso ridargli il suo nome ({reason}). Non ho scritto nulla. Rendi scrivibile la "
+       "cartella {folder}, oppure rinomina tu {probe} in {name}, poi ripeti.",
+    en="The ledger {ledger} was left under the name {probe} by an interrupted move into the team's ledger, and its "
+       "name cannot be given back ({reason}). Nothing was written. Make the folder {folder} writable, or rename "
+       "{probe} to {name} yourself, then run it again.")
+
+
 def rename_probe_undone(ledger_file: Path) -> None:
     """A ledger file left at its `rename_probe` (its move killed while checking it could be
-    renamed, before anything was copied) given its name back; nothing when the file has it."""
+    renamed, before anything was copied) given its name back; nothing when the file has it and
+    no probe is beside it. A probe beside a file of the ledger's name is refused, neither
+    replaced (a rename over the file, or a move's next check over the probe, lost one of
+    them: either may hold the history), as is a probe the folder will not let be renamed."""
     probe = rename_probe(ledger_file)
-    if not ledger_file.exists() and probe.is_file():
-        try:
-            probe.rename(ledger_file)
-        except FileNotFoundError:  # the move's own check gave it back meanwhile
-            pass
+    if not probe.is_file():
+        return
+    named = {"ledger": ledger_file, "probe": probe, "name": ledger_file.name, "folder": ledger_file.parent}
+    if ledger_file.exists():
+        raise UnusableInput(LEDGER_PROBE_BESIDE(None, **named))
+    try:
+        probe.rename(ledger_file)
+    except FileNotFoundError:  # the move's own check gave it back meanwhile
+        pass
+    except OSError as exc:
+        raise UnusableInput(LEDGER_PROBE_STUCK(None, **named, reason=exc.strerror or str(exc))) from None
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
