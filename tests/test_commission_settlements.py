@@ -142,6 +142,7 @@ def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or
     import errno
 
     import toolkit.writers.statements
+    from toolkit.basics.failures import machine_state
 
     commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
     out = tmp_path / "out"
@@ -158,9 +159,11 @@ def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or
         return commissions.compute(ledger, invoiced, FIRST, LAST, out=out)
 
     monkeypatch.setattr(toolkit.writers.statements, "_summary_book", full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match="No space") as failed:
         run()
     assert [p.name for p in out.iterdir()] == ["note.txt"]
+    told = machine_state(failed.value)
+    assert told is not None and f"nella cartella {out}:" in told.render("it"), told.render("it")
     monkeypatch.setattr(toolkit.writers.statements, "_summary_book", written)
     assert len(run().files) == 2 and len(list(out.iterdir())) == 3
 

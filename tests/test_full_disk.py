@@ -319,3 +319,20 @@ def test_convert_on_a_disk_that_fills_up_before_the_report_lists_each_file_not_w
     assert code == 1 and sorted(p.name for p in out.glob("*.csv")) == ["a.csv"]
     assert f"Il disco è pieno scrivendo b.csv nella cartella {out}: l'uscita di questo file non è stata scritta" in (
         " ".join(said)), said
+
+
+def test_a_disk_full_in_a_staged_write_names_the_output_folder_not_the_hidden_one(tmp_path):
+    """A preview's, a reprint's and a settlement's statements are made in a hidden staging folder,
+    gone when the action ends: the message sent the desk to `.staging.….tmp`, a folder it
+    cannot see and that is not there."""
+    from toolkit.basics.failures import machine_state
+    from toolkit.basics.files import staged_output
+
+    out = tmp_path / "provvigioni"
+    with pytest.raises(OSError) as failed, staged_output(out) as staged, \
+            atomic_path(staged.folder / "riepilogo.xlsx"):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    problem = machine_state(failed.value)
+    assert problem is not None
+    assert f"Il disco è pieno scrivendo riepilogo.xlsx nella cartella {out}:" in problem.render("it")
+    assert f"The disk is full writing riepilogo.xlsx in the folder {out}:" in problem.render("en")

@@ -77,12 +77,30 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.replace(tmp_path, target)
     except BaseException as failed:
         abandon_archives(failed, tmp_path)
-        if disk_full(failed) and not hasattr(failed, WRITING):  # named by its target, not its temporary name
-            setattr(failed, WRITING, target)
+        noted_writing(failed, target)
         raise
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def noted_writing(failed: BaseException, target: Path) -> None:
+    """`target` noted on `failed` when a full disk raised it, for the message to name
+    (`failures.full_at`), not the temporary name the system's error gives, nor the file an
+    enclosing write was making (an archive open while its files are written): the innermost
+    write notes it first, and an outer one leaves it."""
+    if disk_full(failed) and not hasattr(failed, WRITING):
+        setattr(failed, WRITING, placed_at(target))
+
+
+def placed_at(target: Path) -> Path:
+    """Where the desk will find `target`: a file made in a `staged_output`'s temporary folder
+    (`.staging.<8 characters>.tmp`, hidden, gone when the action ends) under its name in the
+    output folder the temporary folder is in, where a full disk's message sends the desk."""
+    staging = target.parent
+    if staging.name.startswith(".staging.") and TEMPORARY_NAME.match(staging.name):
+        return staging.parent / target.name
+    return target
 
 
 def _existing(folder: Path) -> Path:
