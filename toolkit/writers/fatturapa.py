@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import abandon_archives, atomic_path, inside, sweep_stale, temporary_file, write_atomic
+from toolkit.basics.files import abandon_archives, atomic_path, inside, noted_writing, sweep_stale, temporary_file, write_atomic
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.checks import cites_no_letter
@@ -99,8 +99,9 @@ def _put(folder: Path, name: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as failed:
         Path(tmp).unlink(missing_ok=True)
+        noted_writing(failed, target)
         raise
     return target
 
