@@ -119,3 +119,25 @@ def test_ctrl_c_after_the_ledger_undid_the_run_deletes_its_files_rather_than_put
     code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
     assert code != 0 and drafts(url, run_id) == []
     assert [p.name for p in folder.iterdir() if run_id in p.name] == [], said
+
+
+def test_a_print_of_the_run_named_with_a_month_goes_with_it_when_a_killed_undo_is_finished(
+        capsys, tmp_path, desk):  # noqa: F811
+    """A run's print the desk named for its month (`stampa-2026-04.xlsx`) was taken for the
+    month's register by a name holding `-2026-04.`: given its name back, not written again nor
+    deleted, it stayed, the undone run's drafts in it, numbered as the next run's documents."""
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id, own, numbers = run_with_register(capsys, folder, desk)
+    prints = tmp_path / "stampe"
+    code, said = cli(capsys, "print", "invoices", workbook, "--run", run_id, "--out", prints / "stampa-2026-04.xlsx",
+                     "--ledger", url)
+    assert code == 0 and (prints / "stampa-2026-04.xlsx").is_file(), said
+    killed_undo("after-ledger", workbook, run_id, "--ledger", url)
+    assert hidden(prints) and drafts(url, run_id) == []
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert list(prints.iterdir()) == [], said
+    assert str(prints / "stampa-2026-04.xlsx") in " ".join(said.split()), said
+    register = (folder / "registro-2026-04.csv").read_text(encoding="utf-8-sig")
+    assert "FT-2026" in register and not any(n in register for n in numbers)

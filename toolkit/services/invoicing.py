@@ -1251,14 +1251,15 @@ def _undo_finished(master: MasterData | None, ledger: Ledger, run_id: str, undon
                    left: Sequence[tuple[Path, Path]],
                    registers_noted: Mapping[str, Sequence[Path]]) -> tuple[int, list[Problem], list[Path]]:
     """An undo killed once the ledger let the run go, before it deleted the files it had put
-    aside: they are deleted now, and the months' registers among them (their names hold the
-    month, `2026-04`, where a run's hold its id) put back and written again, as the undo would
-    have. The run's documents were counted by the killed undo: none now."""
+    aside: they are deleted now, and the months' registers among them (named as a month's
+    register is, `named_as_run_file`, where a run's files hold its id and a print the desk named
+    for the month is neither) put back and written again, as the undo would have. The run's
+    documents were counted by the killed undo: none now."""
     from toolkit.services.run_aside import hidden, put_back
-    from toolkit.writers.accountants import run_files
+    from toolkit.writers.accountants import named_as_run_file, run_files
 
     def register_of(path: Path) -> str | None:
-        return next((m for m in registers_noted if f"-{m}." in path.name or f"-{m}-" in path.name), None)
+        return next((m for m in registers_noted if named_as_run_file(path.name, m)), None)
 
     own = [pair for pair in left if register_of(pair[0]) is None]
     theirs = [pair for pair in left if pair not in own]

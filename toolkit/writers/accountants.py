@@ -302,17 +302,32 @@ def run_files(folder: Path, run_id: str) -> list[Path]:
     write as that kind is not either."""
     from toolkit.basics.files import made_for
 
-    found: list[Path] = []
+    found = {path for pattern, kind in _run_file_names(run_id) for path in folder.glob(pattern)
+             if path.is_file() and (kind is None or made_for(path) == kind)}
+    return sorted(found)
+
+
+def named_as_run_file(name: str, run_id: str) -> bool:
+    """Whether `name` is one `run_files` finds of `run_id` (a run's id, or a month `2026-04`
+    for its register), by its name alone: a file `invoice undo` put aside under a hidden name,
+    whose mark cannot be asked before it has its name back. A print the desk named for the
+    month (`stampa-2026-04.xlsx`) is not one."""
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(name, pattern) for pattern, _ in _run_file_names(run_id))
+
+
+def _run_file_names(run_id: str) -> list[tuple[str, str | None]]:
+    """The names, as glob patterns, of the files written for `run_id` in either language, each
+    with the kind it is marked with (None: a CSV, which carries none)."""
     run = safe_name(run_id, "run")
+    names: list[tuple[str, str | None]] = []
     for lang in ("it", "en"):
         t = labeller(lang)
         for prefix, kind in ((t("inv.file_workbook"), "register"), (t("inv.file_copies"), "invoices")):
-            for path in (*folder.glob(f"{prefix}-{run}.xlsx"), *folder.glob(f"{prefix}-{run}-*.xlsx")):
-                if path.is_file() and made_for(path) == kind:
-                    found.append(path)
-        if (register := folder / f"{t('inv.file_register')}-{run}.csv").is_file():
-            found.append(register)
-    return sorted(set(found))
+            names += [(f"{prefix}-{run}.xlsx", kind), (f"{prefix}-{run}-*.xlsx", kind)]
+        names.append((f"{t('inv.file_register')}-{run}.csv", None))
+    return names
 
 
 def register_title(run_id: str, lang: str, month: date | None = None) -> str:
