@@ -341,3 +341,27 @@ def test_a_disk_full_in_a_staged_write_names_the_output_folder_not_the_hidden_on
     assert problem is not None
     assert f"Il disco è pieno scrivendo riepilogo.xlsx nella cartella {out}:" in problem.render("it")
     assert f"The disk is full writing riepilogo.xlsx in the folder {out}:" in problem.render("en")
+
+
+def test_convert_whose_report_workbook_the_disk_fills_says_which_files_were_written(tmp_path, monkeypatch, capsys):
+    """xlsxwriter raises a full disk at the report as its FileCreateError, not as OSError: the
+    report's refusal was not told (`convert-disk-full`), and the one-file disk-full said the
+    action left no file where the converted ones stayed."""
+    import xlsxwriter.workbook
+
+    lists, out = tmp_path / "liste", tmp_path / "out"
+    lists.mkdir()
+    for name in "ab":
+        (lists / f"{name}.csv").write_text(f"codice;nome\n{name.upper()}1;riga\n", encoding="utf-8")
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(lists), "--to", "csv", "--out", str(out), "--jobs", "1"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"], err
+    assert "Il disco si è riempito scrivendo conversione-" in err and f"nella cartella {out}:" in err, err
+    assert f"In {out} sono scritti 2 file (a.csv, b.csv)" in err and "né file" not in err, err

@@ -810,7 +810,7 @@ def _report(options: Options, results: list[FileResult], matched: list[Matched],
     not, which only the report listed: the files finished stay, good as they are."""
     try:
         return _report_written(options, results, matched, problems, lang)
-    except OSError as exc:
+    except Exception as exc:  # xlsxwriter raises a full disk as its FileCreateError, not as OSError
         if not disk_full(exc):
             raise
         made = [*(o for r in results if r.status == "converted" for o in r.outputs), *written]
