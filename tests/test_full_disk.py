@@ -289,7 +289,7 @@ def test_convert_on_a_disk_that_fills_up_names_the_files_written_and_those_not(l
     assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"]
     if lang == "it":
         assert "Il disco si è riempito scrivendo conversione-" in err and f"nella cartella {out}:" in err, err
-        assert f"In {out} sono scritti 2 file (a.csv, b.csv); non sono scritti 2 file (c.csv, d.csv)." in err, err
+        assert f"In {out} scritti: 2 file (a.csv, b.csv); non scritti: 2 file (c.csv, d.csv)." in err, err
         assert "né file" not in err
     else:
         assert "The disk filled up writing conversione-" in err, err
@@ -364,4 +364,4 @@ def test_convert_whose_report_workbook_the_disk_fills_says_which_files_were_writ
     err = " ".join(capsys.readouterr().err.split())
     assert code == 2 and sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"], err
     assert "Il disco si è riempito scrivendo conversione-" in err and f"nella cartella {out}:" in err, err
-    assert f"In {out} sono scritti 2 file (a.csv, b.csv)" in err and "né file" not in err, err
+    assert f"In {out} scritti: 2 file (a.csv, b.csv); non scritti: nessun file." in err and "né file" not in err, err

@@ -123,8 +123,8 @@ OUTPUT_DISK_FULL = define(
 CONVERT_DISK_FULL = define(
     "convert-disk-full", "error",
     it="Il disco si è riempito{where_it}: la conversione si è fermata e il suo rapporto non è stato scritto. In "
-       "{folder} sono scritti {written_it}; non sono scritti {failed_it}. Libera spazio sul disco (o nella "
-       "cartella di rete) e ripeti la conversione.",
+       "{folder} scritti: {written_it}; non scritti: {failed_it}. Libera spazio sul disco (o nella cartella di "
+       "rete) e ripeti la conversione.",
     en="The disk filled up{where_en}: the conversion stopped and its report was not written. Written in {folder}: "
        "{written_en}; not written: {failed_en}. Free some space on the disk (or the network folder) and run the "
        "conversion again.")
