@@ -141,3 +141,26 @@ def test_a_print_of_the_run_named_with_a_month_goes_with_it_when_a_killed_undo_i
     assert str(prints / "stampa-2026-04.xlsx") in " ".join(said.split()), said
     register = (folder / "registro-2026-04.csv").read_text(encoding="utf-8-sig")
     assert "FT-2026" in register and not any(n in register for n in numbers)
+
+
+def test_finishing_a_killed_undo_refuses_a_register_open_in_excel_and_finishes_once_closed(
+        capsys, tmp_path, desk):  # noqa: F811
+    """The month's register, written again since the kill and open in Excel, was moved aside and
+    deleted under it (on Windows, the system's refusal an internal error), where the undo refuses
+    a file open in Excel before it touches anything."""
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id, own, numbers = run_with_register(capsys, folder, desk)
+    killed_undo("after-ledger", workbook, run_id, "--ledger", url)
+    assert cli(capsys, "invoice", "export", workbook, "--month", "2026-04", "--out", folder, "--ledger", url)[0] == 0
+    register = folder / "fatture-2026-04.xlsx"
+    written = register.read_bytes()
+    lock = folder / f"~${register.name}"
+    lock.write_bytes(b"anna")
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 2 and f"{register} è aperto in Excel" in " ".join(said.split()), said
+    assert register.read_bytes() == written
+    lock.unlink()
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0 and "sono cancellati ora" in " ".join(said.split()), said
+    assert hidden(folder) == [] and [p.name for p in folder.iterdir() if run_id in p.name] == []

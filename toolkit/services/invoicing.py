@@ -1164,9 +1164,8 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     again and tells the desk (`RUN_UNDO_FINISHED`). Returns the count, the problems and the
     files removed (the registers written again are not among them)."""
     from toolkit.basics.files import refuse_if_open
-    from toolkit.basics.problems import UnusableInput
     from toolkit.services.printing import quoted
-    from toolkit.services.run_aside import delete, hidden, left_aside, put_back
+    from toolkit.services.run_aside import delete, left_aside, put_back
     from toolkit.writers.accountants import run_files
 
     workbook = quoted(str(master.workbook)) if master is not None else "WORKBOOK"
@@ -1199,13 +1198,7 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     originals = {key: _originals(key[0], found) for key, found in registers.items()}
     aside: list[tuple[Path, Path]] = []
     try:
-        for path in [*files, *(p for found in registers.values() for p in found)]:
-            try:
-                path.replace(waiting := hidden(path, run_id))
-            except OSError as exc:
-                raise UnusableInput(RUN_FILE_BUSY(None, path=path, run_id=run_id,
-                                                  reason=exc.strerror or type(exc).__name__)) from exc
-            aside.append((path, waiting))
+        _put_aside([*files, *(p for found in registers.values() for p in found)], run_id, aside)
         count, problems = undo(ledger, run_id, workbook)
     except BaseException:
         if _let_go(ledger, run_id):  # Ctrl+C after the ledger's commit: the files go, as the run did
@@ -1255,7 +1248,8 @@ def _undo_finished(master: MasterData | None, ledger: Ledger, run_id: str, undon
     register is, `named_as_run_file`, where a run's files hold its id and a print the desk named
     for the month is neither) put back and written again, as the undo would have. The run's
     documents were counted by the killed undo: none now."""
-    from toolkit.services.run_aside import hidden, put_back
+    from toolkit.basics.files import refuse_if_open
+    from toolkit.services.run_aside import put_back
     from toolkit.writers.accountants import named_as_run_file, run_files
 
     def register_of(path: Path) -> str | None:
@@ -1266,15 +1260,36 @@ def _undo_finished(master: MasterData | None, ledger: Ledger, run_id: str, undon
     put_back(theirs)
     registers = {(m, where): found for m, where in {(register_of(p), p.parent) for p, _ in theirs}
                  if m is not None and (found := run_files(where, m))}
+    for path in (p for found in registers.values() for p in found):
+        refuse_if_open(path)
     originals = {key: _originals(key[0], found) for key, found in registers.items()}
-    moved = [(p, hidden(p, run_id)) for found in registers.values() for p in found]
-    for path, waiting in moved:
-        path.replace(waiting)
+    moved: list[tuple[Path, Path]] = []
+    try:
+        _put_aside([p for found in registers.values() for p in found], run_id, moved)
+    except BaseException:
+        put_back(moved)
+        raise
     problems: list[Problem] = []
     removed = _deleted(master, ledger, [*own, *moved], registers, originals, problems)
     names = ", ".join(str(p) for p in removed)
     finished = RUN_UNDO_FINISHED(None, run_id=run_id, undone_on=rome_time(undone.at).date(), by=undone.by, names=names)
     return 0, [finished, *problems], removed
+
+
+def _put_aside(paths: Iterable[Path], run_id: str, aside: list[tuple[Path, Path]]) -> None:
+    """Each of `paths` put aside under its hidden name (`run_aside.hidden`), noted in `aside` as
+    it goes, so a failure gives back the names of those before it; one the system will not move
+    (held open where no lock file tells it, a network folder gone) refuses the undo, named."""
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.services.run_aside import hidden
+
+    for path in paths:
+        try:
+            path.replace(waiting := hidden(path, run_id))
+        except OSError as exc:
+            raise UnusableInput(RUN_FILE_BUSY(None, path=path, run_id=run_id,
+                                              reason=exc.strerror or type(exc).__name__)) from exc
+        aside.append((path, waiting))
 
 
 def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path], printed_with: Mapping[Path, Collection[Path]],
