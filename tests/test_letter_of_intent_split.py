@@ -541,6 +541,20 @@ def _april_then_two_returns(ledger):
     return books
 
 
+def _as_before_the_fix(ledger, books, request):
+    """What a final run of `request` stores when the return's notes of before schema 29 were not read for what they
+    took back (a return matched before `credit_notes.taken_unrecorded`): their citations hidden
+    while it runs. Ledgers hold the notes such runs stored, crediting the same goods again."""
+    with writing(ledger) as conn:
+        kept = [dict(row._mapping) for row in conn.execute(select(schema.invoice_citations))]
+        conn.execute(schema.invoice_citations.delete())
+    done = run(ledger, books, request, status=InvoiceStatus.FINAL)
+    with writing(ledger) as conn:
+        for row in kept:
+            conn.execute(insert(schema.invoice_citations).values(**{k: v for k, v in row.items() if k != "id"}))
+    return done
+
+
 def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more_than_it_used(ledger):
     """Before schema 29 a return's note recorded nothing of what it took back, so the next return
     found the same invoice lines still to credit. April sold 5 kg, 74 € of them N3.5; the 5 kg
@@ -552,7 +566,7 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
     notes = []
     for day, month, today in ((MAY_20, MAY, date(2026, 6, 3)), (JUNE_11, JUNE, date(2026, 7, 3))):
         _deliver(books, ledger, day)
-        done = run(ledger, books, Request(month, today), status=InvoiceStatus.FINAL)
+        done = _as_before_the_fix(ledger, books, Request(month, today))
         assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
         notes += [x for x in done.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
         with writing(ledger) as conn:
@@ -588,7 +602,7 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
         conn.execute(update(schema.schema_version).values(version=28))
     assert migrate(ledger) == schema.SCHEMA_VERSION == 44
     _deliver(books, ledger, JUNE_11)
-    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    june = _as_before_the_fix(ledger, books, Request(JUNE, date(2026, 7, 3)))
     assert not [p for p in june.problems if p.is_error], [str(p) for p in june.problems]
     [note] = [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert sum(line.amount for line in note.lines if line.vat_nature == "N3.5") == D("-74.00")
@@ -606,5 +620,64 @@ def test_a_note_before_schema_29_and_a_later_credit_of_part_of_a_line_give_an_in
     done = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", date(2026, 6, 5), date(2026, 6, 5))
     assert done.note is not None, [str(p) for p in done.problems]
     assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
+    with reading(ledger) as conn:
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+
+
+
+
+def _to_schema_28(ledger) -> None:
+    """The ledger taken back to schema 28, which kept no `returned_lines`, and migrated again:
+    its return notes cite the invoices they corrected and say no more."""
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+        schema.returned_lines.drop(conn)
+        conn.execute(update(schema.schema_version).values(version=28))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
+
+
+def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(ledger):
+    """April sold 5 kg; May's return of the 5 kg was credited on a ledger of schema 28, so
+    nothing said April's lines were taken back. June's return of 5 kg more credited them again
+    (74 € N3.5 and 18.50 € + VAT, April's invoice cited twice, paid back twice); it is refused as
+    any return of goods credited already, naming May's note, and nothing is stored of it."""
+    books = _april_then_two_returns(ledger)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    _to_schema_28(ledger)
+    _deliver(books, ledger, JUNE_11)
+    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    assert [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE] == []
+    [refused] = [p for p in june.problems if p.code == "return-credited-already"]
+    assert may_note.number in str(refused) and "FT-2026-00001" in str(refused)
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)
+                            .where(schema.invoices.c.kind == InvoiceKind.CREDIT_NOTE.value)).scalar_one() == 1
+        assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+
+
+def test_a_return_after_a_note_of_before_schema_29_credits_what_it_left(ledger):
+    """May's return of 3 kg, credited on a ledger of schema 28, took back April's 20th's 2 kg
+    (one N3.5, one at 22 %) and one kg of the 10th's, last line first. June's return of 2 kg
+    takes back the 10th's 2 kg left, 37 € N3.5, not the 20th's two kg May credited already."""
+    s = _sheets(90)
+    _returning(3, s)
+    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
+                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
+    s["Righe modello"].append(["T031", "A001", 2, s["Righe modello"][2][3], None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    _deliver(books, ledger, MAY_20)
+    run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    _to_schema_28(ledger)
+    _deliver(books, ledger, JUNE_11)
+    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    assert not [p for p in june.problems if p.is_error], [str(p) for p in june.problems]
+    [note] = [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert _credited(note) == [(D(-2), D("-37.00"), D(0), "N3.5")]
+    assert [(c.number, c.base) for c in note.cites] == [("FT-2026-00001", D("37.00"))]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}

@@ -1212,6 +1212,75 @@ def _shares(line: InvoiceLine, quantities: Sequence[Decimal]) -> list[Decimal]:
     return shares
 
 
+@dataclass(frozen=True, slots=True)
+class Unrecorded:
+    """A return's credit note of before schema 29, which recorded nothing line by line of what
+    it took back: what it credited of each good (`credited`, negative, in its lines' order; the
+    key is the caller's: an item, or the note's N3.5 lines as one) and the invoices it cites,
+    latest first (`cites`: invoice id → the note's `invoice_citations.base` on it, every rate)."""
+
+    credited: Mapping[object, Decimal]
+    cites: Sequence[tuple[int, Decimal]]
+
+
+def taken_unrecorded(notes: Iterable[Unrecorded], within: Mapping[tuple[int, object], Decimal]
+                     ) -> dict[tuple[int, object], Decimal]:
+    """(invoice, key) → what (positive) the return's notes of before schema 29, in the order
+    stored, took back of it: each good a note credited, from the invoices it cites latest first
+    (as returns take goods back), as far as the note's base on each, shared by its goods, and
+    what is left of the invoice's good (`within`: its net of what the notes recording it took
+    back) once the notes before took theirs. Migration 29 could not say what such a note took
+    back; its citations can: what a later return must not credit again, and what the note gives
+    back to a letter (`letter_use.given_back_unrecorded`).
+
+    >>> D = Decimal
+    >>> taken_unrecorded([Unrecorded({"A": D(-30), "B": D(-30)}, [(2, D(40)), (1, D(100))])],
+    ...                  {(2, "A"): D(50), (2, "B"): D(50), (1, "B"): D(50)})
+    {(2, 'A'): Decimal('30'), (2, 'B'): Decimal('10'), (1, 'B'): Decimal('20')}
+    >>> taken_unrecorded([Unrecorded({"A": D(-74)}, [(1, D(74))])] * 2, {(1, "A"): D(74)})
+    {(1, 'A'): Decimal('74')}
+    """
+    spent: dict[tuple[int, object], Decimal] = defaultdict(Decimal)
+    for note in notes:
+        base = dict(note.cites)
+        for key, credited in note.credited.items():
+            left = -credited
+            for invoice, _ in note.cites:
+                part = min(left, base[invoice], within.get((invoice, key), ZERO) - spent[(invoice, key)])
+                if part <= 0:
+                    continue
+                spent[(invoice, key)] += part
+                base[invoice] -= part
+                left -= part
+    return {key: amount for key, amount in spent.items() if amount}
+
+
+def less_unrecorded(sold: Iterable[Sold], taken: Mapping[tuple[int, object], Decimal],
+                    notes: Mapping[int, Sequence[str]]) -> list[Sold]:
+    """`sold` with what the return's notes of before schema 29 took back of each invoice's item
+    (`taken_unrecorded`, keyed by item) taken off its lines, the last line first, a line's
+    quantity in the share its amount is of what is left (three decimals, all of it when the whole
+    amount is); `notes` names those notes by invoice, for the refusal of a return beyond them."""
+    sold = list(sold)
+    order = sorted(range(len(sold)), key=lambda n: -sold[n].left.line.line_no)
+    left = dict(taken)
+    for n in order:
+        s = sold[n]
+        if s.invoice_id is None:
+            continue
+        key = (s.invoice_id, s.left.line.item)
+        amount = min(left.get(key, ZERO), s.left.amount_left)
+        if amount <= 0:
+            continue
+        left[key] -= amount
+        quantity = s.left.quantity_left if amount == s.left.amount_left else \
+            (s.left.quantity_left * amount / s.left.amount_left).quantize(Decimal("0.001"))
+        sold[n] = replace(s, left=replace(s.left, credited_quantity=s.left.credited_quantity - quantity,
+                                          credited_amount=s.left.credited_amount - amount),
+                          credited_by=tuple(dict.fromkeys((*s.credited_by, *notes.get(s.invoice_id, ())))))
+    return sold
+
+
 def planned(invoices: Iterable[Invoice]) -> list[Sold]:
     """The lines of invoices a run is about to issue, as a return of the same run may take its
     goods back from them: nothing of them credited yet, each with its invoice's place."""

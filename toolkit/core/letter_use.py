@@ -23,6 +23,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from toolkit.core.credit_notes import Unrecorded, taken_unrecorded
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+
 
 @dataclass(frozen=True, slots=True)
 class LetterLine:
@@ -69,11 +72,13 @@ def given_back_unrecorded(notes: Iterable[tuple[Decimal, Sequence[Corrected]]]) 
     netting `credited` (negative) and citing `corrected` (latest first, as returns take goods
     back), give back to the letters of the invoices they cite: to each as far as the note's base
     on it and what is left of its N3.5 net once the notes before gave theirs back, never more
-    than the note credited N3.5. An invoice of no letter the ledger knows (kept before its
-    parties) takes its share all the same: its N3.5 used no letter, so that share gives none
-    back. The register counts the notes' N3.5 lines; the letter counts those that corrected its
-    invoices, which the citations tell. Those notes recorded nothing, so the next return found
-    the same invoice lines still to credit, and cited them again.
+    than the note credited N3.5: what such a note took back of an invoice is the returns' rule
+    (`credit_notes.taken_unrecorded`), which a later return leaves alone too. An invoice of no
+    letter the ledger knows (kept before its parties) takes its share all the same: its N3.5
+    used no letter, so that share gives none back. The register counts the notes' N3.5 lines;
+    the letter counts those that corrected its invoices, which the citations tell. Those notes
+    recorded nothing, so a return before this rule found the same invoice lines still to credit,
+    and cited them again.
 
     >>> from decimal import Decimal as D
     >>> given_back_unrecorded([(D(-37), [Corrected("A", 1, D("55.50"), D(74))])])
@@ -84,18 +89,15 @@ def given_back_unrecorded(notes: Iterable[tuple[Decimal, Sequence[Corrected]]]) 
     >>> given_back_unrecorded([(D(-74), [Corrected("A", 1, D(74), D(74))])] * 2)
     {'A': Decimal('-74')}
     """
+    notes = list(notes)
+    letter = {c.invoice: c.letter for _, corrected in notes for c in corrected}
+    taken = taken_unrecorded([Unrecorded({LETTER_OF_INTENT: credited}, [(c.invoice, c.base) for c in corrected])
+                              for credited, corrected in notes],
+                             {(c.invoice, LETTER_OF_INTENT): c.within for _, corrected in notes for c in corrected})
     found: dict[str, Decimal] = {}
-    spent: dict[int, Decimal] = defaultdict(Decimal)
-    for credited, corrected in notes:
-        left = -credited
-        for c in corrected:
-            part = min(left, c.base, c.within - spent[c.invoice])
-            if part <= 0:
-                continue
-            if c.letter:
-                found[c.letter] = found.get(c.letter, Decimal(0)) - part
-            spent[c.invoice] += part
-            left -= part
+    for (invoice, _), part in taken.items():
+        if protocol := letter[invoice]:
+            found[protocol] = found.get(protocol, Decimal(0)) - part
     return found
 
 

@@ -17,10 +17,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, func, select
 
 from toolkit.basics import wording
-from toolkit.core.credit_notes import Creditable, DiscountShare, Headroom, Sold, creditable, headroom, returned_lines
+from toolkit.core.credit_notes import (
+    Creditable,
+    DiscountShare,
+    Headroom,
+    Sold,
+    Unrecorded,
+    creditable,
+    headroom,
+    less_unrecorded,
+    returned_lines,
+    taken_unrecorded,
+)
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.core.orders import Order
 from toolkit.core.payments import TakenBack
@@ -177,12 +188,63 @@ def sold_for(conn: Connection, notes: Sequence[Invoice], run_id: str | None) -> 
                issued if run_id is None else issued | (i.run_id == run_id)))
         if (r.customer, r.item) in wanted]
     credited, by = taken_back(conn, [r.id for r in rows])
-    return [Sold(r.customer, r.invoice_id, document_number(r.series, r.year, r.number), r.invoice_date,
+    sold = [Sold(r.customer, r.invoice_id, document_number(r.series, r.year, r.number), r.invoice_date,
                  Creditable(InvoiceLine(r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
                                         r.vat_nature, r.line_no, None, None, None, ""),
                             r.id, *credited.get(r.id, (ZERO, ZERO))),
                  tuple(by.get(r.id, ())))
             for r in rows]
+    return less_unrecorded(sold, *unrecorded_returns(conn, {c for c, _ in wanted}))
+
+
+def unrecorded_returns(conn: Connection, customers: Collection[str]
+                       ) -> tuple[dict[tuple[int, object], Decimal], dict[int, list[str]]]:
+    """What the return's notes of these customers stored before schema 29 took back of the
+    invoices they cite, by (invoice, item) (`toolkit.core.credit_notes.taken_unrecorded`), and
+    their numbers by invoice. Such a note recorded nothing line by line (`returned_lines`), so
+    migration 29 left the goods it credited open: a later return credited them again, in its
+    note, the register and the payment status. Its citations say which invoices it corrected and
+    by how much; each invoice's goods are net of what the notes recording it took back, as the
+    letter reads them (`toolkit.ledger.letters._net_within`). One read of the notes, and of
+    their lines, citations and cited invoices' goods when there are some."""
+    c, r = schema.invoice_citations.c, schema.returned_lines.c
+    goods_back = (il.invoice_id == i.id, il.credits_line_id.is_(None), il.order_line_id.is_not(None), il.quantity < 0)
+    notes = {row.id: document_number(row.series, row.year, row.number) for chunk in in_batches(sorted(customers))
+             for row in conn.execute(
+                 select(i.id, i.series, i.year, i.number)
+                 .where(i.customer.in_(chunk), i.kind == InvoiceKind.CREDIT_NOTE.value,
+                        exists().where(*goods_back), exists().where(c.credit_note_id == i.id),
+                        ~exists().where(r.credit_note_id == i.id)))}
+    if not notes:
+        return {}, {}
+    credited: dict[int, dict[object, Decimal]] = defaultdict(dict)
+    cites: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for chunk in in_batches(sorted(notes)):
+        for note, item, amount in conn.execute(select(il.invoice_id, il.item, il.amount)
+                                               .where(il.invoice_id.in_(chunk), il.credits_line_id.is_(None),
+                                                      il.order_line_id.is_not(None), il.quantity < 0)
+                                               .order_by(il.invoice_id, il.line_no)):
+            credited[note][item] = credited[note].get(item, ZERO) + amount
+        for note, invoice, base in conn.execute(select(c.credit_note_id, c.invoice_id, c.base)
+                                                .join(schema.invoices, i.id == c.invoice_id)
+                                                .where(c.credit_note_id.in_(chunk))
+                                                .order_by(c.credit_note_id, i.invoice_date.desc(), i.id.desc())):
+            cites[note].append((invoice, base))
+    cited = sorted({invoice for found in cites.values() for invoice, _ in found})
+    lines = [row for chunk in in_batches(cited)
+             for row in conn.execute(select(il.id, il.invoice_id, il.item, il.amount)
+                                     .where(il.invoice_id.in_(chunk), il.quantity > 0, il.item.is_not(None)))]
+    back, _ = taken_back(conn, [row.id for row in lines])
+    within: dict[tuple[int, object], Decimal] = defaultdict(Decimal)
+    for row in lines:
+        within[(row.invoice_id, row.item)] += row.amount + back.get(row.id, (ZERO, ZERO))[1]
+    taken = taken_unrecorded([Unrecorded(credited[note], cites[note]) for note in sorted(notes) if note in cites],
+                             within)
+    by_invoice: dict[int, list[str]] = defaultdict(list)
+    for note in sorted(notes):
+        for invoice, _ in cites.get(note, ()):
+            by_invoice[invoice].append(notes[note])
+    return taken, dict(by_invoice)
 
 
 @dataclass(frozen=True, slots=True)
