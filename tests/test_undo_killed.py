@@ -164,3 +164,28 @@ def test_finishing_a_killed_undo_refuses_a_register_open_in_excel_and_finishes_o
     code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
     assert code == 0 and "sono cancellati ora" in " ".join(said.split()), said
     assert hidden(folder) == [] and [p.name for p in folder.iterdir() if run_id in p.name] == []
+
+
+def test_ctrl_c_after_the_ledger_undid_the_run_writes_the_month_s_register_again(
+        capsys, tmp_path, desk, monkeypatch):  # noqa: F811
+    """Ctrl+C once the ledger let the run go deleted the month's register, which listed the
+    run's drafts, and did not write it again (a kill at the same point has the next undo write
+    it): it is written again, without the drafts, and nothing stays hidden, as the next undo
+    would leave it."""
+    import toolkit.services.invoicing as invoicing
+
+    workbook, url = desk
+    folder = tmp_path / "fatture"
+    run_id, own, numbers = run_with_register(capsys, folder, desk)
+    real = invoicing.undo
+
+    def interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(invoicing, "undo", interrupted)
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code != 0 and drafts(url, run_id) == []
+    assert hidden(folder) == [] and [p.name for p in folder.iterdir() if run_id in p.name] == [], said
+    register = (folder / "registro-2026-04.csv").read_text(encoding="utf-8-sig")
+    assert "FT-2026" in register and not any(n in register for n in numbers)

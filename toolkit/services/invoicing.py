@@ -1157,15 +1157,15 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     All or nothing: a file Excel holds open refuses the undo before anything changes
     (`UnusableInput`), and the files are put aside under a hidden name until the ledger has
     undone the run, then deleted, or given their names back when it has not; Ctrl+C once the
-    ledger let the run go deletes them too (a month's register among them is then written
-    again by `invoice export --month`). A kill between leaves them aside: the next undo of the
+    ledger let the run go deletes them too and writes the months' registers among them again,
+    as the next undo would. A kill between leaves them aside: the next undo of the
     run looks for them (`run_aside.left_aside`) in every folder it searches, gives them their
     names back before it begins, or, the run gone already, deletes them, writes the registers
     again and tells the desk (`RUN_UNDO_FINISHED`). Returns the count, the problems and the
     files removed (the registers written again are not among them)."""
     from toolkit.basics.files import refuse_if_open
     from toolkit.services.printing import quoted
-    from toolkit.services.run_aside import delete, left_aside, put_back
+    from toolkit.services.run_aside import left_aside, put_back
     from toolkit.writers.accountants import run_files
 
     workbook = quoted(str(master.workbook)) if master is not None else "WORKBOOK"
@@ -1201,8 +1201,8 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
         _put_aside([*files, *(p for found in registers.values() for p in found)], run_id, aside)
         count, problems = undo(ledger, run_id, workbook)
     except BaseException:
-        if _let_go(ledger, run_id):  # Ctrl+C after the ledger's commit: the files go, as the run did
-            delete(aside)
+        if _let_go(ledger, run_id):  # Ctrl+C after the ledger's commit: what the next undo would do, now
+            _deleted(master, ledger, aside, registers, originals, [])
         else:
             put_back(aside)
         raise
@@ -1221,12 +1221,14 @@ def _deleted(master: MasterData | None, ledger: Ledger, aside: Sequence[tuple[Pa
              problems: list[Problem]) -> list[Path]:
     """The files put aside deleted, once the ledger let the run go, and the months' registers
     among them written again (`_register_again`); the files gone, those written again not
-    among them."""
+    among them. The registers are written first, the old ones still aside: an undo stopped in
+    between (a second Ctrl+C, a kill) leaves them for the next undo to finish
+    (`RUN_UNDO_FINISHED`), never a month without its register."""
     from toolkit.services.run_aside import delete
 
-    delete(aside)
     written = {p for (month, where), found in registers.items()
                for p in _register_again(master, ledger, month, where, found, problems, originals[(month, where)])}
+    delete(aside)
     return [path for path, _ in aside if path not in written]
 
 
