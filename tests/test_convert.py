@@ -21,7 +21,7 @@ from toolkit.intake.mapping import parse_mapping
 from toolkit.intake.reshape import read_form
 from toolkit.intake.tables import read_tables
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import document_number, reading
 from toolkit.services import check
 
 
@@ -645,3 +645,52 @@ def test_inputs_named_with_dots_keep_their_whole_names(tmp_path, capsys):
         ["listino 01.04.2025.csv"], ["listino 01.04.2026.csv"]]
     assert [(tmp_path / "csv" / f"listino 01.04.{year}.csv").read_text(encoding="utf-8-sig").splitlines()[1]
             for year in ("2025", "2026")] == ["A1;1,50", "B1;1,50"]
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_list_them(desk, tmp_path, capsys,
+                                                                                          monkeypatch, lang):
+    """`--to orders` writes no file but its report: a disk full there said «no file written»,
+    though the forms' orders were stored. It names the orders stored and the form not imported,
+    and says that the same conversion run again writes the report, the forms already imported
+    listed with their orders, none created twice."""
+    import errno
+
+    from toolkit.basics import files
+    from toolkit.writers import converted
+
+    forms = tmp_path / "moduli"
+    order_form(forms / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    order_form(forms / "b.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
+    order_form(forms / "sbagliato.xlsx", "C001", date(2026, 4, 9), [("NOPE", 1)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
+            "--out", str(out), "--jobs", "1", "--lang", lang]
+
+    def full(target, write):
+        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(converted, "write_atomic", full)
+        app._register()
+        output.reset()
+        code = app.run(args)
+    err = " ".join(capsys.readouterr().err.split())
+    with reading(open_ledger(workbook=desk)) as conn:
+        o = schema.orders.c
+        numbers = sorted(document_number(*r) for r in conn.execute(select(o.series, o.year, o.number)))
+    assert code == 2 and len(numbers) == 2 and not list(out.glob("*.xlsx")), err
+    if lang == "it":
+        assert f"Sono registrati 2 ordini ({', '.join(numbers)}) da 2 file (a.xlsx, b.xlsx)" in err, err
+        assert "non sono importati 1 file (sbagliato.xlsx)" in err and "nessun file" not in err, err
+        assert "ripeti la stessa conversione" in err, err
+    else:
+        assert f"Stored: 2 orders ({', '.join(numbers)}) from 2 files (a.xlsx, b.xlsx)" in err, err
+        assert "not imported: 1 file (sbagliato.xlsx)" in err and "no file" not in err, err
+        assert "run the same conversion again" in err, err
+    code, again = toolkit(args[:-2] + ["--json"], capsys)
+    assert [by_name(again)[n]["orders"] for n in ("a.xlsx", "b.xlsx")] == [[x] for x in numbers]
+    assert list(out.glob("conversione-*.xlsx"))

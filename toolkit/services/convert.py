@@ -128,6 +128,16 @@ CONVERT_DISK_FULL = define(
     en="The disk filled up{where_en}: the conversion stopped and its report was not written. Written in {folder}: "
        "{written_en}; not written: {failed_en}. Free some space on the disk (or the network folder) and run the "
        "conversion again.")
+CONVERT_ORDERS_DISK_FULL = define(
+    "convert-orders-disk-full", "error",
+    it="Il disco si è riempito{where_it}: il rapporto della conversione non è stato scritto, ma gli ordini sì. Sono "
+       "registrati {orders_it} da {stored_it}; non sono importati {failed_it}. Libera spazio sul disco (o nella "
+       "cartella di rete) e ripeti la stessa conversione: scrive il rapporto, con ogni modulo già importato e il suo "
+       "ordine, e non crea nessun ordine due volte.",
+    en="The disk filled up{where_en}: the conversion's report was not written, but its orders were. Stored: "
+       "{orders_en} from {stored_en}; not imported: {failed_en}. Free some space on the disk (or the network folder) "
+       "and run the same conversion again: it writes the report, each form already imported with its order, and "
+       "creates no order twice.")
 
 SKIP_REASONS = {
     "lock": ("file di blocco di Excel o LibreOffice", "an Excel or LibreOffice lock file"),
@@ -807,7 +817,9 @@ def _report(options: Options, results: list[FileResult], matched: list[Matched],
             lang: str, written: Sequence[Path] = ()) -> Path:
     """The run's report workbook in `--out`. A disk that fills up at it is told with what the run
     wrote (each converted input's files, and `written`: the master workbook) and what it did
-    not, which only the report listed: the files finished stay, good as they are."""
+    not, which only the report listed: the files finished stay, good as they are. With `--to
+    orders` the run wrote no file but stored orders: those are named, and the same conversion
+    run again writes the report, the forms found imported already with their orders."""
     try:
         return _report_written(options, results, matched, problems, lang)
     except Exception as exc:  # xlsxwriter raises a full disk as its FileCreateError, not as OSError
@@ -815,6 +827,13 @@ def _report(options: Options, results: list[FileResult], matched: list[Matched],
             raise
         made = [*(o for r in results if r.status == "converted" for o in r.outputs), *written]
         failed = [r.file for r in results if r.status == "failed"]
+        orders = [n for r in results if r.status == "converted" for n in r.orders]
+        if orders:
+            forms = [r.file for r in results if r.status == "converted" and r.orders]
+            raise UnusableInput(CONVERT_ORDERS_DISK_FULL(
+                None, **full_at(exc), orders_it=f"{count(len(orders), 'ordine', 'ordini')} ({first_numbers(orders)})",
+                orders_en=f"{count(len(orders), 'order', 'orders')} ({first_numbers(orders)})",
+                **_listed("stored", forms), **_listed("failed", failed))) from exc
         raise UnusableInput(CONVERT_DISK_FULL(None, folder=options.out, **full_at(exc), **_listed("written", made),
                                               **_listed("failed", failed))) from exc
 
