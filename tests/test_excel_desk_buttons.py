@@ -450,6 +450,26 @@ def test_undo_run_pressed_twice_says_the_run_is_undone_already(tmp_path, may):
     assert refused[2] == "critical" and "il prossimo «Fatturazione fine mese» fattura le consegne" in refused[0]
 
 
+def test_undo_run_finishing_an_interrupted_undo_refreshes_the_list_of_runs(tmp_path, may):
+    """An undo killed once the ledger let the run go left its files aside; the next press finishes
+    it (`invoice-run-undo-finished`) and counts no document, and the runs' sheet kept listing the
+    run gone: it is written again, as after any undo."""
+    from toolkit.services.invoicing import undo
+    from toolkit.services.run_aside import hidden
+
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    folder = tmp_path / "fatture-2026-04"
+    for path in sorted(folder.iterdir()):
+        path.replace(hidden(path, run.run_id))
+    assert undo(ledger_of(tmp_path), run.run_id)[0] == 1
+    assert [r[0] for r in book.sheet(RUNS_SHEET).rows()[1:]] == [run.run_id]
+    (shown,) = press(book, "undo_run")
+    assert f"L'annullamento dell'emissione {run.run_id}" in shown[0] and shown[2] != "critical", shown
+    assert book.sheet(RUNS_SHEET).rows() == [["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]]
+    assert list(folder.iterdir()) == []
+
+
 def test_undo_run_with_its_copies_open_in_excel_undoes_nothing_and_says_which(tmp_path, may):
     """The BOZZA copies would stay behind the undo, their numbers soon another customer's: the
     undo waits until the file is closed, and nothing is undone or removed meanwhile."""

@@ -719,7 +719,8 @@ def undo_run(press: Press) -> None:
     """Delete the draft run named on the panel (`Emissione`), its numbers given back:
     `toolkit invoice undo --out`, from a button: the run's files in its folder (workbook,
     register, copies marked BOZZA) go with it. Only the latest draft run of its series, with
-    nothing paid, can go; the service says why otherwise."""
+    nothing paid, can go; the service says why otherwise. The runs' sheet is written again
+    after every undo, one that finished an interrupted undo or found the run gone included."""
     from toolkit.services.invoicing import undo_with_files
 
     session = press.session
@@ -729,10 +730,10 @@ def undo_run(press: Press) -> None:
     count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id), session.master)
     _stop_on_errors(problems)
     lang = press.language
-    if not count:  # undone already: nothing changed, as the warning says
+    _write_runs(press)  # an interrupted undo finished, or a colleague's, counts none: the run is gone all the same
+    if not count:  # undone already: nothing changed now, as the warning says
         press.say("\n".join(said.lines(problems, lang)))
         return
-    _write_runs(press)
     done = (f"Emissione {run_id} annullata: {wording.count(count, 'documento cancellato', 'documenti cancellati')}; "
             "la numerazione riprende dal primo." if lang == "it" else
             f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "
