@@ -577,6 +577,16 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
 
 
+def _to_schema_28(ledger) -> None:
+    """The ledger taken back to schema 28, which kept no `returned_lines`, and migrated again:
+    its return notes cite the invoices they corrected and say no more."""
+    with writing(ledger) as conn:
+        conn.execute(schema.returned_lines.delete())
+        schema.returned_lines.drop(conn)
+        conn.execute(update(schema.schema_version).values(version=28))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
+
+
 def _may_returned_unrecorded(ledger):
     """`_april_then_two_returns`, May's return credited final (74 € N3.5 citing April) and what
     it took back line by line forgotten, as a note of before schema 29 kept it: the books."""
@@ -597,10 +607,7 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
     back 74 € more, and the letter read 74 € below nothing used: what a recorded note took back
     of an invoice is no longer there for a note of before schema 29."""
     books = _may_returned_unrecorded(ledger)
-    with writing(ledger) as conn:
-        schema.returned_lines.drop(conn)
-        conn.execute(update(schema.schema_version).values(version=28))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
+    _to_schema_28(ledger)
     _deliver(books, ledger, JUNE_11)
     june = _as_before_the_fix(ledger, books, Request(JUNE, date(2026, 7, 3)))
     assert not [p for p in june.problems if p.is_error], [str(p) for p in june.problems]
@@ -622,18 +629,6 @@ def test_a_note_before_schema_29_and_a_later_credit_of_part_of_a_line_give_an_in
     assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
-
-
-
-
-def _to_schema_28(ledger) -> None:
-    """The ledger taken back to schema 28, which kept no `returned_lines`, and migrated again:
-    its return notes cite the invoices they corrected and say no more."""
-    with writing(ledger) as conn:
-        conn.execute(schema.returned_lines.delete())
-        schema.returned_lines.drop(conn)
-        conn.execute(update(schema.schema_version).values(version=28))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 44
 
 
 def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(ledger):

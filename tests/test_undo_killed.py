@@ -102,25 +102,6 @@ def test_undo_killed_after_the_ledger_undid_the_run_deletes_its_files_on_the_nex
     assert code == 0 and "è già stata annullata" in said, said
 
 
-def test_ctrl_c_after_the_ledger_undid_the_run_deletes_its_files_rather_than_putting_them_back(
-        capsys, tmp_path, desk, monkeypatch):  # noqa: F811
-    import toolkit.services.invoicing as invoicing
-
-    workbook, url = desk
-    folder = tmp_path / "fatture"
-    run_id = april_draft_run(capsys, folder, desk)
-    real = invoicing.undo
-
-    def interrupted(*args, **kwargs):
-        real(*args, **kwargs)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(invoicing, "undo", interrupted)
-    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
-    assert code != 0 and drafts(url, run_id) == []
-    assert [p.name for p in folder.iterdir() if run_id in p.name] == [], said
-
-
 def test_a_print_of_the_run_named_with_a_month_goes_with_it_when_a_killed_undo_is_finished(
         capsys, tmp_path, desk):  # noqa: F811
     """A run's print the desk named for its month (`stampa-2026-04.xlsx`) was taken for the
@@ -166,12 +147,12 @@ def test_finishing_a_killed_undo_refuses_a_register_open_in_excel_and_finishes_o
     assert hidden(folder) == [] and [p.name for p in folder.iterdir() if run_id in p.name] == []
 
 
-def test_ctrl_c_after_the_ledger_undid_the_run_writes_the_month_s_register_again(
+def test_ctrl_c_after_the_ledger_undid_the_run_deletes_its_files_and_writes_the_month_s_register_again(
         capsys, tmp_path, desk, monkeypatch):  # noqa: F811
-    """Ctrl+C once the ledger let the run go deleted the month's register, which listed the
-    run's drafts, and did not write it again (a kill at the same point has the next undo write
-    it): it is written again, without the drafts, and nothing stays hidden, as the next undo
-    would leave it."""
+    """Ctrl+C once the ledger let the run go deletes the run's files rather than giving them back
+    their names. It deleted the month's register too, which listed the run's drafts, and did not
+    write it again (a kill at the same point has the next undo write it): it is written again,
+    without the drafts, and nothing stays hidden, as the next undo would leave it."""
     import toolkit.services.invoicing as invoicing
 
     workbook, url = desk
