@@ -676,3 +676,30 @@ def test_a_return_after_a_note_of_before_schema_29_credits_what_it_left(ledger):
     assert [(c.number, c.base) for c in note.cites] == [("FT-2026-00001", D("37.00"))]
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+
+
+def test_a_note_of_before_schema_29_below_the_invoice_s_price_leaves_none_of_its_goods_to_credit_again(ledger):
+    """May's return of April's 5 kg was credited at 16 € a kg (below the invoice's 18.50 €, a
+    return's own price), 80 €, on a ledger of schema 28. It gave back the 5 kg, not 80 € worth
+    of April's goods: June's return of half a kg more is refused as credited already, naming
+    May's note, where counting the 80 € at April's price left 0.676 kg of it open to credit again."""
+    s = _sheets(90)
+    _returning(5, s)
+    s["Righe modello"][-1][3] = D("16.00")
+    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
+                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
+    s["Righe modello"].append(["T031", "A001", D("0.5"), s["Righe modello"][2][3], None])
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    _deliver(books, ledger, MAY_20)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert sum(line.quantity for line in may_note.lines) == D(-5) and may_note.taxable == D("-80.00")
+    _to_schema_28(ledger)
+    _deliver(books, ledger, JUNE_11)
+    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    assert [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE] == []
+    [refused] = [p for p in june.problems if p.code == "return-credited-already"]
+    assert may_note.number in str(refused) and "FT-2026-00001" in str(refused)

@@ -40,8 +40,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from itertools import accumulate
@@ -1217,29 +1217,18 @@ class Unrecorded:
     """A return's credit note of before schema 29, which recorded nothing line by line of what
     it took back: what it credited of each good (`credited`, negative, in its lines' order; the
     key is the caller's: an item, or the note's N3.5 lines as one) and the invoices it cites,
-    latest first (`cites`: invoice id → the note's `invoice_citations.base` on it, every rate)."""
+    latest first (`cites`: invoice id → the note's `invoice_citations.base` on it, every rate);
+    of an item, how much of it the note gave back too (`quantities`, negative)."""
 
     credited: Mapping[object, Decimal]
     cites: Sequence[tuple[int, Decimal]]
+    quantities: Mapping[object, Decimal] = field(default_factory=dict)
 
 
-def taken_unrecorded(notes: Iterable[Unrecorded], within: Mapping[tuple[int, object], Decimal]
-                     ) -> dict[tuple[int, object], Decimal]:
-    """(invoice, key) → what (positive) the return's notes of before schema 29, in the order
-    stored, took back of it: each good a note credited, from the invoices it cites latest first
-    (as returns take goods back), as far as the note's base on each, shared by its goods, and
-    what is left of the invoice's good (`within`: its net of what the notes recording it took
-    back) once the notes before took theirs. Migration 29 could not say what such a note took
-    back; its citations can: what a later return must not credit again, and what the note gives
-    back to a letter (`letter_use.given_back_unrecorded`).
-
-    >>> D = Decimal
-    >>> taken_unrecorded([Unrecorded({"A": D(-30), "B": D(-30)}, [(2, D(40)), (1, D(100))])],
-    ...                  {(2, "A"): D(50), (2, "B"): D(50), (1, "B"): D(50)})
-    {(2, 'A'): Decimal('30'), (2, 'B'): Decimal('10'), (1, 'B'): Decimal('20')}
-    >>> taken_unrecorded([Unrecorded({"A": D(-74)}, [(1, D(74))])] * 2, {(1, "A"): D(74)})
-    {(1, 'A'): Decimal('74')}
-    """
+def _unrecorded_parts(notes: Iterable[Unrecorded], within: Mapping[tuple[int, object], Decimal]
+                      ) -> Iterator[tuple[Unrecorded, int, object, Decimal]]:
+    """(note, invoice, key, amount): what each note took back of each good of the invoices it
+    cites (`taken_unrecorded`'s rule)."""
     spent: dict[tuple[int, object], Decimal] = defaultdict(Decimal)
     for note in notes:
         base = dict(note.cites)
@@ -1252,15 +1241,59 @@ def taken_unrecorded(notes: Iterable[Unrecorded], within: Mapping[tuple[int, obj
                 spent[(invoice, key)] += part
                 base[invoice] -= part
                 left -= part
-    return {key: amount for key, amount in spent.items() if amount}
+                yield note, invoice, key, part
 
 
-def less_unrecorded(sold: Iterable[Sold], taken: Mapping[tuple[int, object], Decimal],
+def taken_unrecorded(notes: Iterable[Unrecorded], within: Mapping[tuple[int, object], Decimal]
+                     ) -> dict[tuple[int, object], Decimal]:
+    """(invoice, key) → what (positive) the return's notes of before schema 29, in the order
+    stored, took back of it: each good a note credited, from the invoices it cites latest first
+    (as returns take goods back), as far as the note's base on each, shared by its goods, and
+    what is left of the invoice's good (`within`: its net of what the notes recording it took
+    back) once the notes before took theirs. Migration 29 could not say what such a note took
+    back; its citations can: what a later return must not credit again (`goods_unrecorded`),
+    and what the note gives back to a letter (`letter_use.given_back_unrecorded`).
+
+    >>> D = Decimal
+    >>> taken_unrecorded([Unrecorded({"A": D(-30), "B": D(-30)}, [(2, D(40)), (1, D(100))])],
+    ...                  {(2, "A"): D(50), (2, "B"): D(50), (1, "B"): D(50)})
+    {(2, 'A'): Decimal('30'), (2, 'B'): Decimal('10'), (1, 'B'): Decimal('20')}
+    >>> taken_unrecorded([Unrecorded({"A": D(-74)}, [(1, D(74))])] * 2, {(1, "A"): D(74)})
+    {(1, 'A'): Decimal('74')}
+    """
+    taken: dict[tuple[int, object], Decimal] = defaultdict(Decimal)
+    for _, invoice, key, part in _unrecorded_parts(notes, within):
+        taken[(invoice, key)] += part
+    return dict(taken)
+
+
+def goods_unrecorded(notes: Iterable[Unrecorded], within: Mapping[tuple[int, object], Decimal]
+                     ) -> dict[tuple[int, object], tuple[Decimal, Decimal]]:
+    """(invoice, item) → the (quantity, amount) (positive) the return's notes of before schema 29
+    took back of it (`taken_unrecorded`), the quantity in the share the amount is of what the
+    note credited of the item: a note pricing its goods below the invoice (a return keeps its
+    own price when lower) gave them back all the same, as a recorded return takes back its
+    quantity whatever it credits, and none of them is left to credit again.
+
+    >>> D = Decimal
+    >>> goods_unrecorded([Unrecorded({"A": D(-80)}, [(1, D(80))], {"A": D(-5)})], {(1, "A"): D("92.50")})
+    {(1, 'A'): (Decimal('5.000'), Decimal('80'))}
+    """
+    taken: dict[tuple[int, object], tuple[Decimal, Decimal]] = {}
+    for note, invoice, key, part in _unrecorded_parts(notes, within):
+        quantity = (note.quantities.get(key, ZERO) * part / note.credited[key]).quantize(Decimal("0.001"))
+        before = taken.get((invoice, key), (ZERO, ZERO))
+        taken[(invoice, key)] = (before[0] + quantity, before[1] + part)
+    return taken
+
+
+def less_unrecorded(sold: Iterable[Sold], taken: Mapping[tuple[int, object], tuple[Decimal, Decimal]],
                     notes: Mapping[int, Sequence[str]]) -> list[Sold]:
     """`sold` with what the return's notes of before schema 29 took back of each invoice's item
-    (`taken_unrecorded`, keyed by item) taken off its lines, the last line first, a line's
-    quantity in the share its amount is of what is left (three decimals, all of it when the whole
-    amount is); `notes` names those notes by invoice, for the refusal of a return beyond them."""
+    (`goods_unrecorded`: quantity and amount) taken off its lines, the last line first, as far as
+    each line's quantity, the amount in the share its quantity is of what is left to take (all of
+    it, up to the line's, with the last); `notes` names those notes by invoice, for the refusal
+    of a return beyond them."""
     sold = list(sold)
     order = sorted(range(len(sold)), key=lambda n: -sold[n].left.line.line_no)
     left = dict(taken)
@@ -1269,12 +1302,13 @@ def less_unrecorded(sold: Iterable[Sold], taken: Mapping[tuple[int, object], Dec
         if s.invoice_id is None:
             continue
         key = (s.invoice_id, s.left.line.item)
-        amount = min(left.get(key, ZERO), s.left.amount_left)
-        if amount <= 0:
+        quantity_due, amount_due = left.get(key, (ZERO, ZERO))
+        quantity = min(quantity_due, s.left.quantity_left)
+        if quantity <= 0:
             continue
-        left[key] -= amount
-        quantity = s.left.quantity_left if amount == s.left.amount_left else \
-            (s.left.quantity_left * amount / s.left.amount_left).quantize(Decimal("0.001"))
+        amount = min(amount_due if quantity == quantity_due else cents(amount_due * quantity / quantity_due),
+                     s.left.amount_left)
+        left[key] = (quantity_due - quantity, amount_due - amount)
         sold[n] = replace(s, left=replace(s.left, credited_quantity=s.left.credited_quantity - quantity,
                                           credited_amount=s.left.credited_amount - amount),
                           credited_by=tuple(dict.fromkeys((*s.credited_by, *notes.get(s.invoice_id, ())))))

@@ -27,10 +27,10 @@ from toolkit.core.credit_notes import (
     Sold,
     Unrecorded,
     creditable,
+    goods_unrecorded,
     headroom,
     less_unrecorded,
     returned_lines,
-    taken_unrecorded,
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.core.orders import Order
@@ -198,9 +198,10 @@ def sold_for(conn: Connection, notes: Sequence[Invoice], run_id: str | None) -> 
 
 
 def unrecorded_returns(conn: Connection, customers: Collection[str]
-                       ) -> tuple[dict[tuple[int, object], Decimal], dict[int, list[str]]]:
+                       ) -> tuple[dict[tuple[int, object], tuple[Decimal, Decimal]], dict[int, list[str]]]:
     """What the return's notes of these customers stored before schema 29 took back of the
-    invoices they cite, by (invoice, item) (`toolkit.core.credit_notes.taken_unrecorded`), and
+    invoices they cite, by (invoice, item), quantity and amount (`toolkit.core.credit_notes.
+    goods_unrecorded`), and
     their numbers by invoice. Such a note recorded nothing line by line (`returned_lines`), so
     migration 29 left the goods it credited open: a later return credited them again, in its
     note, the register and the payment status. Its citations say which invoices it corrected and
@@ -218,13 +219,15 @@ def unrecorded_returns(conn: Connection, customers: Collection[str]
     if not notes:
         return {}, {}
     credited: dict[int, dict[object, Decimal]] = defaultdict(dict)
+    quantities: dict[int, dict[object, Decimal]] = defaultdict(dict)
     cites: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for chunk in in_batches(sorted(notes)):
-        for note, item, amount in conn.execute(select(il.invoice_id, il.item, il.amount)
+        for note, item, quantity, amount in conn.execute(select(il.invoice_id, il.item, il.quantity, il.amount)
                                                .where(il.invoice_id.in_(chunk), il.credits_line_id.is_(None),
                                                       il.order_line_id.is_not(None), il.quantity < 0)
                                                .order_by(il.invoice_id, il.line_no)):
             credited[note][item] = credited[note].get(item, ZERO) + amount
+            quantities[note][item] = quantities[note].get(item, ZERO) + quantity
         for note, invoice, base in conn.execute(select(c.credit_note_id, c.invoice_id, c.base)
                                                 .join(schema.invoices, i.id == c.invoice_id)
                                                 .where(c.credit_note_id.in_(chunk))
@@ -238,8 +241,8 @@ def unrecorded_returns(conn: Connection, customers: Collection[str]
     within: dict[tuple[int, object], Decimal] = defaultdict(Decimal)
     for row in lines:
         within[(row.invoice_id, row.item)] += row.amount + back.get(row.id, (ZERO, ZERO))[1]
-    taken = taken_unrecorded([Unrecorded(credited[note], cites[note]) for note in sorted(notes) if note in cites],
-                             within)
+    taken = goods_unrecorded([Unrecorded(credited[note], cites[note], quantities[note])
+                              for note in sorted(notes) if note in cites], within)
     by_invoice: dict[int, list[str]] = defaultdict(list)
     for note in sorted(notes):
         for invoice, _ in cites.get(note, ()):
