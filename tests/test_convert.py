@@ -684,8 +684,8 @@ def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_li
         numbers = sorted(document_number(*r) for r in conn.execute(select(o.series, o.year, o.number)))
     assert code == 2 and len(numbers) == 2 and not list(out.glob("*.xlsx")), err
     if lang == "it":
-        assert f"Sono registrati 2 ordini ({', '.join(numbers)}) da 2 file (a.xlsx, b.xlsx)" in err, err
-        assert "non sono importati 1 file (sbagliato.xlsx)" in err and "nessun file" not in err, err
+        assert f"Registrati: 2 ordini ({', '.join(numbers)}) da 2 file (a.xlsx, b.xlsx)" in err, err
+        assert "non importati: 1 file (sbagliato.xlsx)" in err and "nessun file" not in err, err
         assert "ripeti la stessa conversione" in err, err
     else:
         assert f"Stored: 2 orders ({', '.join(numbers)}) from 2 files (a.xlsx, b.xlsx)" in err, err
@@ -694,3 +694,35 @@ def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_li
     code, again = toolkit(args[:-2] + ["--json"], capsys)
     assert [by_name(again)[n]["orders"] for n in ("a.xlsx", "b.xlsx")] == [[x] for x in numbers]
     assert list(out.glob("conversione-*.xlsx"))
+
+
+def test_one_form_on_a_disk_full_at_the_report_is_said_as_a_list_in_italian(desk, tmp_path, capsys, monkeypatch):
+    """One order stored, every form imported: the Italian said «Sono registrati 1 ordine … non
+    sono importati nessun file», its verbs agreeing with neither; the lists are said as lists,
+    as `convert-disk-full` says its files."""
+    import errno
+
+    from toolkit.basics import files
+    from toolkit.writers import converted
+
+    forms = tmp_path / "moduli"
+    order_form(forms / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+
+    def full(target, write):
+        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(converted, "write_atomic", full)
+        app._register()
+        output.reset()
+        code = app.run(["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
+                        "--out", str(tmp_path / "out"), "--jobs", "1", "--lang", "it"])
+    err = " ".join(capsys.readouterr().err.split())
+    with reading(open_ledger(workbook=desk)) as conn:
+        o = schema.orders.c
+        [number] = [document_number(*r) for r in conn.execute(select(o.series, o.year, o.number))]
+    assert code == 2, err
+    assert f"Registrati: 1 ordine ({number}) da 1 file (a.xlsx); non importati: nessun file." in err, err

@@ -130,8 +130,8 @@ CONVERT_DISK_FULL = define(
        "conversion again.")
 CONVERT_ORDERS_DISK_FULL = define(
     "convert-orders-disk-full", "error",
-    it="Il disco si è riempito{where_it}: il rapporto della conversione non è stato scritto, ma gli ordini sì. Sono "
-       "registrati {orders_it} da {stored_it}; non sono importati {failed_it}. Libera spazio sul disco (o nella "
+    it="Il disco si è riempito{where_it}: il rapporto della conversione non è stato scritto, ma gli ordini sì. "
+       "Registrati: {orders_it} da {stored_it}; non importati: {failed_it}. Libera spazio sul disco (o nella "
        "cartella di rete) e ripeti la stessa conversione: scrive il rapporto, con ogni modulo già importato e il suo "
        "ordine, e non crea nessun ordine due volte.",
     en="The disk filled up{where_en}: the conversion's report was not written, but its orders were. Stored: "
