@@ -647,28 +647,19 @@ def test_inputs_named_with_dots_keep_their_whole_names(tmp_path, capsys):
             for year in ("2025", "2026")] == ["A1;1,50", "B1;1,50"]
 
 
-@pytest.mark.parametrize("lang", ["it", "en"])
-def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_list_them(desk, tmp_path, capsys,
-                                                                                          monkeypatch, lang):
-    """`--to orders` writes no file but its report: a disk full there said «no file written»,
-    though the forms' orders were stored. It names the orders stored and the form not imported,
-    and says that the same conversion run again writes the report, the forms already imported
-    listed with their orders, none created twice."""
+def _orders_with_the_disk_full_at_the_report(desk, tmp_path, capsys, monkeypatch, lang):
+    """`convert --to orders` of the forms in tmp_path/moduli, the disk full as its report is
+    written: the exit code, what it said (blanks folded), the orders stored and its arguments."""
     import errno
 
     from toolkit.basics import files
     from toolkit.writers import converted
 
-    forms = tmp_path / "moduli"
-    order_form(forms / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
-    order_form(forms / "b.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
-    order_form(forms / "sbagliato.xlsx", "C001", date(2026, 4, 9), [("NOPE", 1)])
     mapping = tmp_path / "moduli.toml"
     mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
                        '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
-    out = tmp_path / "out"
-    args = ["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
-            "--out", str(out), "--jobs", "1", "--lang", lang]
+    args = ["convert", str(tmp_path / "moduli"), "--to", "orders", "--master", str(desk), "--map", str(mapping),
+            "--out", str(tmp_path / "out"), "--jobs", "1", "--lang", lang]
 
     def full(target, write):
         return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
@@ -682,6 +673,22 @@ def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_li
     with reading(open_ledger(workbook=desk)) as conn:
         o = schema.orders.c
         numbers = sorted(document_number(*r) for r in conn.execute(select(o.series, o.year, o.number)))
+    return code, err, numbers, args
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_forms_on_a_disk_full_at_the_report_name_the_orders_stored_and_how_to_list_them(desk, tmp_path, capsys,
+                                                                                          monkeypatch, lang):
+    """`--to orders` writes no file but its report: a disk full there said «no file written»,
+    though the forms' orders were stored. It names the orders stored and the form not imported,
+    and says that the same conversion run again writes the report, the forms already imported
+    listed with their orders, none created twice."""
+    forms = tmp_path / "moduli"
+    order_form(forms / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    order_form(forms / "b.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
+    order_form(forms / "sbagliato.xlsx", "C001", date(2026, 4, 9), [("NOPE", 1)])
+    code, err, numbers, args = _orders_with_the_disk_full_at_the_report(desk, tmp_path, capsys, monkeypatch, lang)
+    out = tmp_path / "out"
     assert code == 2 and len(numbers) == 2 and not list(out.glob("*.xlsx")), err
     if lang == "it":
         assert f"Registrati: 2 ordini ({', '.join(numbers)}) da 2 file (a.xlsx, b.xlsx)" in err, err
@@ -700,29 +707,7 @@ def test_one_form_on_a_disk_full_at_the_report_is_said_as_a_list_in_italian(desk
     """One order stored, every form imported: the Italian said «Sono registrati 1 ordine … non
     sono importati nessun file», its verbs agreeing with neither; the lists are said as lists,
     as `convert-disk-full` says its files."""
-    import errno
-
-    from toolkit.basics import files
-    from toolkit.writers import converted
-
-    forms = tmp_path / "moduli"
-    order_form(forms / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
-    mapping = tmp_path / "moduli.toml"
-    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
-                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
-
-    def full(target, write):
-        return files.write_atomic(target, lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
-
-    with monkeypatch.context() as patched:
-        patched.setattr(converted, "write_atomic", full)
-        app._register()
-        output.reset()
-        code = app.run(["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
-                        "--out", str(tmp_path / "out"), "--jobs", "1", "--lang", "it"])
-    err = " ".join(capsys.readouterr().err.split())
-    with reading(open_ledger(workbook=desk)) as conn:
-        o = schema.orders.c
-        [number] = [document_number(*r) for r in conn.execute(select(o.series, o.year, o.number))]
+    order_form(tmp_path / "moduli" / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    code, err, [number], _ = _orders_with_the_disk_full_at_the_report(desk, tmp_path, capsys, monkeypatch, "it")
     assert code == 2, err
     assert f"Registrati: 1 ordine ({number}) da 1 file (a.xlsx); non importati: nessun file." in err, err

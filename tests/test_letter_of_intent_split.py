@@ -652,24 +652,33 @@ def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
 
 
-def test_a_return_after_a_note_of_before_schema_29_credits_what_it_left(ledger):
-    """May's return of 3 kg, credited on a ledger of schema 28, took back April's 20th's 2 kg
-    (one N3.5, one at 22 %) and one kg of the 10th's, last line first. June's return of 2 kg
-    takes back the 10th's 2 kg left, 37 € N3.5, not the 20th's two kg May credited already."""
+def _june_after_a_may_note_of_before_schema_29(ledger, may_kg, june_kg, may_price=None):
+    """`_master(90)`'s April deliveries invoiced final, C002's return of `may_kg` on 20 May (at
+    `may_price`, else the list's) credited on a ledger of schema 28, and its return of `june_kg`
+    on 11 June run final: May's note and June's run."""
     s = _sheets(90)
-    _returning(3, s)
+    _returning(may_kg, s)
+    s["Righe modello"][-1][3] = may_price
     s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
                                 date(2026, 6, 1), date(2026, 6, 30), "Reso"])
-    s["Righe modello"].append(["T031", "A001", 2, s["Righe modello"][2][3], None])
+    s["Righe modello"].append(["T031", "A001", june_kg, s["Righe modello"][2][3], None])
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
     run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     _deliver(books, ledger, MAY_20)
-    run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     _to_schema_28(ledger)
     _deliver(books, ledger, JUNE_11)
-    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    return may_note, run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+
+
+def test_a_return_after_a_note_of_before_schema_29_credits_what_it_left(ledger):
+    """May's return of 3 kg, credited on a ledger of schema 28, took back April's 20th's 2 kg
+    (one N3.5, one at 22 %) and one kg of the 10th's, last line first. June's return of 2 kg
+    takes back the 10th's 2 kg left, 37 € N3.5, not the 20th's two kg May credited already."""
+    _, june = _june_after_a_may_note_of_before_schema_29(ledger, 3, 2)
     assert not [p for p in june.problems if p.is_error], [str(p) for p in june.problems]
     [note] = [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert _credited(note) == [(D(-2), D("-37.00"), D(0), "N3.5")]
@@ -683,23 +692,8 @@ def test_a_note_of_before_schema_29_below_the_invoice_s_price_leaves_none_of_its
     return's own price), 80 €, on a ledger of schema 28. It gave back the 5 kg, not 80 € worth
     of April's goods: June's return of half a kg more is refused as credited already, naming
     May's note, where counting the 80 € at April's price left 0.676 kg of it open to credit again."""
-    s = _sheets(90)
-    _returning(5, s)
-    s["Righe modello"][-1][3] = D("16.00")
-    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
-                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
-    s["Righe modello"].append(["T031", "A001", D("0.5"), s["Righe modello"][2][3], None])
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    _deliver(books, ledger, APRIL_10, APRIL_20)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
-    _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
-    [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    may_note, june = _june_after_a_may_note_of_before_schema_29(ledger, 5, D("0.5"), D("16.00"))
     assert sum(line.quantity for line in may_note.lines) == D(-5) and may_note.taxable == D("-80.00")
-    _to_schema_28(ledger)
-    _deliver(books, ledger, JUNE_11)
-    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
     assert [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE] == []
     [refused] = [p for p in june.problems if p.code == "return-credited-already"]
     assert may_note.number in str(refused) and "FT-2026-00001" in str(refused)
