@@ -124,7 +124,7 @@ class _Sieve:
 class _Redirection:
     """fd 2 as calamine's readers left it: how many read, the real stderr kept and the passing
     thread's own copy of it, the file it went to, how far into it has been passed on and through
-    which sieve, the thread passing it on and what it is handed to write."""
+    which sieve, the thread passing it on, what it is handed to write and the last so handed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -136,6 +136,7 @@ class _Redirection:
         self.sieve = _Sieve()
         self.passer: threading.Thread | None = None
         self.outbox: queue.SimpleQueue[_Handed] = queue.SimpleQueue()
+        self.handed: _Handed | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +197,24 @@ def _left() -> None:
     passing thread, waited for `HANDED_OVER_WITHIN` without the lock, then fd 2 goes back and
     the few lines written meanwhile follow: in order, as another thread wrote them, unless
     nobody drains stderr, when the read goes on all the same. A read that starts meanwhile
-    finds stderr still held aside, and gives it back in its turn."""
+    finds stderr still held aside, and gives it back in its turn. A Ctrl-C meanwhile waits as
+    long for what was handed: the interruption's own message was shown before the lines caught
+    ahead of it, the passing thread writing them after."""
     with _now.lock:
         _now.readers -= 1
         if _now.readers:
             return
-    handed = last = None
     until = time.monotonic() + HANDED_OVER_WITHIN  # both waits together: each its own made a second
+    try:
+        _given_back_in_turn(until)
+    except BaseException:
+        if (handed := _now.handed) is not None:
+            handed.written.wait(max(until - time.monotonic(), 0))
+        raise
+
+
+def _given_back_in_turn(until: float) -> None:
+    handed = last = None
     try:
         with _now.lock:
             if not _now.readers and _now.saved is not None:
@@ -294,7 +306,7 @@ def _handed(*, last: bool) -> _Handed | None:
     kept, _now.sent = _caught(_now.caught.fileno(), _now.sent, _now.sieve, ended=last)
     if not (kept or last):
         return None
-    handed = _Handed(kept, _now.out, last)
+    handed = _now.handed = _Handed(kept, _now.out, last)
     _now.outbox.put(handed)
     return handed
 
