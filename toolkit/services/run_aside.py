@@ -14,8 +14,9 @@ Aside = tuple[Path, Path]
 
 
 def hidden(path: Path, run_id: str) -> Path:
-    """Where `path` waits while the ledger undoes `run_id`: the same folder, a name Windows and
-    a desk listing the folder do not show, the run's id in it so the next undo finds it."""
+    """Where `path` waits while the ledger undoes `run_id`: the same folder (a rename, never a
+    copy), under a name no print or register takes, `.~` as Office's own lock files begin (hidden
+    on Linux and macOS; Windows shows it), the run's id in it so the next undo finds it."""
     return path.with_name(f".~{run_id}-{path.name}")
 
 
