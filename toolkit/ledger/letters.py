@@ -20,6 +20,7 @@ from toolkit.core.letter_use import letters_used as core_letters_used
 from toolkit.core.lines import line_amount
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
+from toolkit.ledger.credit_notes import taken_back
 from toolkit.ledger.exposure import OPEN_STATUSES
 from toolkit.model.parties import Parties
 
@@ -98,21 +99,17 @@ def _unrecorded(conn: Connection, credited: dict[int, Decimal]) -> list[tuple[De
 
 def _net_within(conn: Connection, invoice_ids: list[int]) -> dict[int, Decimal]:
     """Invoice → its N3.5 net of what the notes recording it took back: its N3.5 lines, less the
-    return lines taking them back (`returned_lines`) and the note lines crediting them
-    (`credits_line_id`). Migration 29 could not say what a note before it took back, so a later
-    return found those lines still to credit, took them again and recorded it: what is left for
-    the old notes to give back is the net, and the letter gets no invoice's N3.5 back twice."""
-    sold = schema.invoice_lines.alias("sold")
+    return lines taking them back and the note lines crediting them (`credit_notes.taken_back`).
+    Migration 29 could not say what a note before it took back, so a later return found those
+    lines still to credit, took them again and recorded it: what is left for the old notes to
+    give back is the net, and the letter gets no invoice's N3.5 back twice."""
+    lines = [row for chunk in in_batches(invoice_ids)
+             for row in conn.execute(select(il.id, il.invoice_id, il.amount)
+                                     .where(il.invoice_id.in_(chunk), il.vat_nature == LETTER_OF_INTENT))]
+    back, _ = taken_back(conn, [row.id for row in lines])
     net: dict[int, Decimal] = {}
-    for chunk in in_batches(invoice_ids):
-        at_letter = and_(sold.c.invoice_id.in_(chunk), sold.c.vat_nature == LETTER_OF_INTENT)
-        for query in (select(sold.c.invoice_id, func.sum(sold.c.amount)).where(at_letter),
-                      select(sold.c.invoice_id, func.sum(r.amount)).join(sold, sold.c.id == r.invoice_line_id)
-                      .where(at_letter),
-                      select(sold.c.invoice_id, func.sum(il.amount)).join(sold, sold.c.id == il.credits_line_id)
-                      .where(at_letter)):
-            for invoice, amount in conn.execute(query.group_by(sold.c.invoice_id)):
-                net[invoice] = net.get(invoice, Decimal(0)) + amount
+    for row in lines:
+        net[row.invoice_id] = net.get(row.invoice_id, Decimal(0)) + row.amount + back.get(row.id, (Decimal(0), Decimal(0)))[1]
     return net
 
 
