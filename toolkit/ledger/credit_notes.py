@@ -209,12 +209,12 @@ def unrecorded_returns(conn: Connection, customers: Collection[str]
     letter reads them (`toolkit.ledger.letters._net_within`). One read of the notes, and of
     their lines, citations and cited invoices' goods when there are some."""
     c, r = schema.invoice_citations.c, schema.returned_lines.c
-    goods_back = (il.invoice_id == i.id, il.credits_line_id.is_(None), il.order_line_id.is_not(None), il.quantity < 0)
+    goods_back = (il.credits_line_id.is_(None), il.order_line_id.is_not(None), il.quantity < 0)
     notes = {row.id: document_number(row.series, row.year, row.number) for chunk in in_batches(sorted(customers))
              for row in conn.execute(
                  select(i.id, i.series, i.year, i.number)
                  .where(i.customer.in_(chunk), i.kind == InvoiceKind.CREDIT_NOTE.value,
-                        exists().where(*goods_back), exists().where(c.credit_note_id == i.id),
+                        exists().where(il.invoice_id == i.id, *goods_back), exists().where(c.credit_note_id == i.id),
                         ~exists().where(r.credit_note_id == i.id)))}
     if not notes:
         return {}, {}
@@ -223,8 +223,7 @@ def unrecorded_returns(conn: Connection, customers: Collection[str]
     cites: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for chunk in in_batches(sorted(notes)):
         for note, item, quantity, amount in conn.execute(select(il.invoice_id, il.item, il.quantity, il.amount)
-                                               .where(il.invoice_id.in_(chunk), il.credits_line_id.is_(None),
-                                                      il.order_line_id.is_not(None), il.quantity < 0)
+                                               .where(il.invoice_id.in_(chunk), *goods_back)
                                                .order_by(il.invoice_id, il.line_no)):
             credited[note][item] = credited[note].get(item, ZERO) + amount
             quantities[note][item] = quantities[note].get(item, ZERO) + quantity
