@@ -126,6 +126,7 @@ from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.drafted_parties import drafts_changed, dues_moved
 from toolkit.services.intent_letters import letter_ceilings, letter_rates
+from toolkit.services.run_aside import delete, hidden, left_aside, put_back
 from toolkit.services.session import off_the_sheet
 
 SHIPPED_AFTER_DATE = define(
@@ -1165,7 +1166,6 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
     files removed (the registers written again are not among them)."""
     from toolkit.basics.files import refuse_if_open
     from toolkit.services.printing import quoted
-    from toolkit.services.run_aside import left_aside, put_back
     from toolkit.writers.accountants import run_files
 
     workbook = quoted(str(master.workbook)) if master is not None else "WORKBOOK"
@@ -1224,8 +1224,6 @@ def _deleted(master: MasterData | None, ledger: Ledger, aside: Sequence[tuple[Pa
     among them. The registers are written first, the old ones still aside: an undo stopped in
     between (a second Ctrl+C, a kill) leaves them for the next undo to finish
     (`RUN_UNDO_FINISHED`), never a month without its register."""
-    from toolkit.services.run_aside import delete
-
     written = {p for (month, where), found in registers.items()
                for p in _register_again(master, ledger, month, where, found, problems, originals[(month, where)])}
     delete(aside)
@@ -1251,7 +1249,6 @@ def _undo_finished(master: MasterData | None, ledger: Ledger, run_id: str, undon
     for the month is neither) put back and written again, as the undo would have. The run's
     documents were counted by the killed undo: none now."""
     from toolkit.basics.files import refuse_if_open
-    from toolkit.services.run_aside import put_back
     from toolkit.writers.accountants import named_as_run_file, run_files
 
     def register_of(path: Path) -> str | None:
@@ -1283,7 +1280,6 @@ def _put_aside(paths: Iterable[Path], run_id: str, aside: list[tuple[Path, Path]
     it goes, so a failure gives back the names of those before it; one the system will not move
     (held open where no lock file tells it, a network folder gone) refuses the undo, named."""
     from toolkit.basics.problems import UnusableInput
-    from toolkit.services.run_aside import hidden
 
     for path in paths:
         try:

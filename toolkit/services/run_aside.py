@@ -17,7 +17,11 @@ def hidden(path: Path, run_id: str) -> Path:
     """Where `path` waits while the ledger undoes `run_id`: the same folder (a rename, never a
     copy), under a name no print or register takes, `.~` as Office's own lock files begin (hidden
     on Linux and macOS; Windows shows it), the run's id in it so the next undo finds it."""
-    return path.with_name(f".~{run_id}-{path.name}")
+    return path.with_name(_prefix(run_id) + path.name)
+
+
+def _prefix(run_id: str) -> str:
+    return f".~{run_id}-"
 
 
 def left_aside(folders: Iterable[Path], run_id: str) -> list[Aside]:
@@ -25,7 +29,7 @@ def left_aside(folders: Iterable[Path], run_id: str) -> list[Aside]:
     machine off), each with the name it had. A folder out of reach (a share down) holds none
     that can be settled now: the undo names what it cannot reach where it looks for the files
     themselves."""
-    prefix = f".~{run_id}-"
+    prefix = _prefix(run_id)
     left: list[Aside] = []
     for folder in dict.fromkeys(folders):
         try:
