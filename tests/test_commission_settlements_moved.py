@@ -16,6 +16,7 @@ from factories import source
 from test_commission_settlements import FIRST, LAST, TODAY, _cells, _shared_with
 from test_commissions_credited import AGENT, MAY, _pay, invoiced_april
 
+from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.model.records import Commission
 from toolkit.services import commissions
@@ -152,16 +153,16 @@ def test_a_preview_of_a_settled_period_says_it_in_the_words_of_the_settled_sheet
     assert settled["B4"].value == "Base"
 
 
-@pytest.mark.parametrize("back, taken", [(2, []), (8, [("CASH", D("-300.00"), D("-15.00"))])],
+@pytest.mark.parametrize("back, taken", [(2, D("-200.00")), (8, D("-800.00"))],
                          ids=["a note within what was still owed", "a note larger than what was owed"])
-def test_a_note_on_a_collected_invoice_settled_half_paid_takes_back_only_of_what_was_paid_on(ledger, back, taken):
+def test_an_agent_paid_on_a_collected_invoice_earns_its_rest_after_moving_and_its_notes_take_back(ledger, back, taken):
     """April's FT-2026-00001 half collected (610.00 € of 1,220.00 €) and settled: Marco Bianchi
-    paid 25.00 € on 500.00 €. C001 given to Luca Verdi, paid on what is invoiced; the rest
-    collected on 3 May, which pays nobody; May's note took back of the invoice collected in
-    full, −10.00 € on two goods where Marco Bianchi was paid on half of them, and −40.00 € on
-    eight, more than the 25.00 € he was ever paid on the invoice. It takes back of what was
-    collected when he was paid, as a collected base counts a note: two goods lower what was
-    still owed then (nothing back), eight take back 300.00 € of the 500.00 € collected."""
+    paid 25.00 € on 500.00 €. C001 given to Luca Verdi since, paid on what is invoiced; the rest
+    collected on 3 May paid nobody, and May's note took back of what was collected by April's
+    end only: a sale Marco Bianchi made earned him half its commission for good. He earns the
+    rest as it comes in, at the share he was paid at (an agent is owed the commission of the
+    deals made while the customer was his, art. 1748 c.c.), and the note takes back of all of
+    it: over the invoice's life he is paid 5 % of its net of the note, no more, no less."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     cash = replace(master.commissions[0], agent=AGENT)
     master = master.model_copy(update={"commissions": (cash,)})
@@ -177,7 +178,8 @@ def test_a_note_on_a_collected_invoice_settled_half_paid_takes_back_only_of_what
                   date(2026, 5, 5)).note is not None
     may = commissions.compute(ledger, moved, *MAY)
     assert [(s.agent, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
-        (AGENT, *row) for row in taken]
+        (AGENT, "CASH", D("500.00"), D("25.00")), (AGENT, "CASH", taken, cents(taken * D(5) / 100))]
+    assert D("500.00") + sum(r.base for s in may.statements for r in s.rows) == 1000 + taken
 
 
 def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so(ledger, tmp_path):
@@ -211,23 +213,24 @@ def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so
     assert sheets[summary_file(FIRST, LAST)]["B4"].value == "Base"
 
 
-def test_a_note_on_an_invoice_settled_under_a_rule_since_paid_on_what_is_collected_is_taken_back(ledger):
+@pytest.mark.parametrize("paid_in_may", [True, False], ids=["collected in May", "never collected"])
+def test_an_invoice_paid_on_invoicing_under_a_rule_since_paid_on_what_is_collected_is_paid_once(ledger, paid_in_may):
     """April's FT-2026-00001 settled for Marco Bianchi under PV, 5 % of what is invoiced (50.00 €);
     PV since pays on what is collected, the same code, and the invoice is collected in full in
-    May. May's note on two goods was charged to nobody: the settled row's rule, PV, is on the
-    sheet with the other base, so no rule took it back, and Marco Bianchi, the customer's agent,
-    takes no note the settled statement paid on under today's rows. It is taken back under
-    today's PV, as before the collected base was settled (−10.00 €)."""
+    May: May paid him 50.00 € on it again, on a base of 1,000.00 €. An invoice's commission is
+    paid once, on the base in force when it was first paid: the payment earns nothing more, and
+    May's note on two goods takes back what April paid on them, 5 % of 200.00 €, collected or
+    not, as a note on an invoiced base does."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
     [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
     assert [(r.rule, r.commission) for r in april.rows] == [("PV", D("50.00"))]
     collected = master.model_copy(update={"commissions": tuple(
         replace(c, base=CommissionBase.COLLECTED) for c in master.commissions)})
-    _pay(ledger, date(2026, 5, 3), "1220.00")
+    if paid_in_may:
+        _pay(ledger, date(2026, 5, 3), "1220.00")
     note = credit(ledger, collected, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
                   date(2026, 5, 5)).note
     assert note is not None
     may = commissions.compute(ledger, collected, *MAY)
-    assert [(s.agent, r.invoice.number, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
-        (AGENT, "FT-2026-00001", "PV", D("1000.00"), D("50.00")),
-        (AGENT, note.number, "PV", D("-200.00"), D("-10.00"))]
+    assert [(s.agent, r.invoice.number, r.rule, r.base, r.collected, r.commission)
+            for s in may.statements for r in s.rows] == [(AGENT, note.number, "PV", D("-200.00"), None, D("-10.00"))]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -120,5 +120,5 @@ class Settlements:
         """`Paid`: for each note of `cited` (`commissions.cited_before`), each agent settled for a
         period holding its invoice's date, with the rows of that invoice in the statement
         settled: what the note takes back is what was paid on those goods."""
-        return {(s.agent, note): tuple(replace(r.paid(), until=s.last) for r in s.rows if r.number == invoice.number)
+        return {(s.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
                 for note, invoice in cited.items() for s in self.statements if s.first <= invoice.day <= s.last}

@@ -40,7 +40,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -222,8 +222,6 @@ class PaidRow:
     base: Decimal
     collected: bool = False
     """Paid on what was collected (the row's *Incassato %*), not on what was invoiced."""
-    until: date | None = None
-    """The last day of the settled period: what was collected by then is what the row paid on."""
 
 
 Paid = Mapping[tuple[str, int], tuple[PaidRow, ...]]
@@ -391,25 +389,39 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         return fits[agent, customer.code, item]
 
     def paid_under(agent: str, document_id: int, item: str) -> Rule | None:
-        """The rule a note on a settled invoice takes `item` back from `agent` under, an agent
-        the settled statement paid on it: today's rule when it pays on the base the settled row
-        paid on (invoiced or collected), else the settled row's own code (a rule of the other
-        base, or none: the agent gone, their rows deleted from *Provvigioni*, the customer no
-        longer theirs), kept from the settled row at its rate when the sheet has it no more; that
-        code's rule of today when it pays on the other base (a rule's base changed since). So
-        the note takes back what was paid, never vanishing from every statement. Goods the
-        settled statement paid nothing on go by today's rule (taken back at 0 % when invoiced)."""
+        """The rule a payment or note on a settled invoice pays or takes `item` back from
+        `agent` under, an agent the settled statement paid on it: today's rule when it pays on
+        the base the settled row paid on (invoiced or collected), else the settled row's own
+        rule at its rate, on that base (the agent gone, their rows deleted from *Provvigioni*,
+        the customer no longer theirs, or the rule's base changed since: `kept_rule`). An
+        invoice's commission is paid once, on the base in force when it was first paid: one
+        paid on invoicing earns nothing more as it is collected, one paid on what was collected
+        earns the rest as the rest comes in. Goods the settled statement paid nothing on go by
+        today's rule (taken back at 0 % when invoiced)."""
         rule = rule_for(agent, customers[documents[document_id].customer], item)
         if (row := paid_on((paid or {}).get((agent, document_id), ()), "", {item: ONE})) is None:
             return rule
         if rule is not None and (rule.base is CommissionBase.COLLECTED) == row.collected:
             return rule
-        if row.rule not in by_code:
-            by_code[row.rule] = Rule(row.rule, agent, None, None, None, None,
-                                     CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED,
-                                     (Bracket(ZERO, row.rate),), len(by_code))
-        kept = by_code[row.rule]
-        return kept if (kept.base is CommissionBase.COLLECTED) == row.collected else rule
+        return kept_rule(agent, row)
+
+    def kept_rule(agent: str, row: PaidRow) -> Rule:
+        """The settled row's rule on the base it paid on: today's of that code when it still
+        pays on that base, else one of the settled rate, under the same code (a rule whose base
+        changed since keeps both: `_key` tells them apart)."""
+        base = CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED
+        if (today := by_code.get(row.rule)) is not None and today.base is base:
+            return today
+        key = _key(row.rule, base)
+        if key not in by_code:
+            by_code[key] = Rule(row.rule, agent, None, None, None, None, base, (Bracket(ZERO, row.rate),),
+                                len(by_code))
+        return by_code[key]
+
+    def code_of(rule: Rule) -> str:
+        """The key `by_code` holds `rule` under: its code, or `_key` for a settled row's rule
+        of another base than today's rule of that code."""
+        return rule.code if by_code.get(rule.code) is rule else _key(rule.code, rule.base)
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
@@ -425,8 +437,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                 rule = (rule_for(agent, customer, line.item) if document.id not in payees
                         else paid_under(agent, document.id, line.item))
                 if rule is not None:
-                    own[agent, document.id, rule.code, False] += line.amount
-                    items_of[agent, document.id, rule.code, False].add(line.item)
+                    code = code_of(rule)
+                    own[agent, document.id, code, False] += line.amount
+                    items_of[agent, document.id, code, False].add(line.item)
                     shares[agent, document.id] = share
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
@@ -434,7 +447,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         agent, document_id, code, _ = key
         if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
             if paid is not None and (then := paid.get((agent, document_id))) is not None:
-                settled = paid_on(then, code, _of_items(documents[document_id], items_of[key]))
+                settled = paid_on(then, by_code[code].code, _of_items(documents[document_id], items_of[key]))
                 taken[agent, code, document_id] = settled.rate if settled is not None else ZERO
                 if then:
                     shares[agent, document_id] = then[0].share
@@ -443,7 +456,11 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(customer_code)
         if customer is None:
             continue
-        for agent, share in agents.get(customer.code, ()):
+        settled_on = None if account.uncited else next(
+            (d for d in (account.document, *(e.document for e in account.entries)) if d in payees and d in documents),
+            None)
+        paid_then = payees[settled_on] if settled_on is not None else ()
+        for agent, share in _beside(paid_then, agents.get(customer.code, ())):
             def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
                 rule = rule_for(agent, customer, item)
                 return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
@@ -452,35 +469,47 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     own[agent, account.document, under, False] -= amount
                     own[agent, account.document, under, True] += amount
             for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
-                if document_id in documents and (account.uncited or document_id not in payees):
+                if document_id in documents:
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
-        if account.uncited:
-            continue
-        for note in {entry.document for entry in account.entries} & payees.keys():
-            for agent, share in payees[note]:
-                def paid_rule(item: str, agent: str = agent, note: int = note) -> str | None:
-                    rule = paid_under(agent, note, item)
-                    return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
-                earning = agent in dict(agents.get(customer.code, ())) and any(
-                    (r := rule_for(agent, customer, item)) is not None and r.base is CommissionBase.COLLECTED
-                    for item, _ in account.parts)
-                mine = account if earning else _collected_by(account, (paid or {})[agent, note][0].until)
-                for (document_id, code), base in collected_bases(mine, paid_rule, share, first, last).items():
-                    if document_id == note:
-                        bases[agent, note, code, False] = bases.get((agent, note, code, False), ZERO) + base
-    return _statements(list(by_code.values()), documents, bases, own, shares, taken, items_of)
+        for agent, share in paid_then:
+            assert settled_on is not None
+            def paid_rule(item: str, agent: str = agent, settled_on: int = settled_on) -> str | None:
+                rule = paid_under(agent, settled_on, item)
+                return code_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
+            for (document_id, code), base in collected_bases(account, paid_rule, share, first, last).items():
+                if document_id in documents:
+                    bases[agent, document_id, code, False] = bases.get((agent, document_id, code, False), ZERO) + base
+                    shares[agent, document_id] = share
+    return _statements(by_code, documents, bases, own, shares, taken, items_of)
 
 
-def _collected_by(account: Account, until: date | None) -> Account:
-    """`account` as an agent no longer the customer's was paid on it: without the payments after
-    the settled period (`until`), which no statement of theirs counts, so a note takes back of
-    what was collected when they were paid, never of what another agent, or nobody, earned since."""
-    if until is None:
-        return account
-    return replace(account, entries=tuple(e for e in account.entries
-                                          if e.day <= until or e.document != account.document))
+def _key(code: str, base: CommissionBase) -> str:
+    """The key of a settled row's rule kept beside today's rule of its code on the other base."""
+    return f"{code}\x00{base.value}"
+
+
+def _beside(paid: Sequence[tuple[str, Decimal]], today: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """Today's agents of a customer who earn on an invoice the agents `paid` on it were paid on
+    at their shares: each at its share of today, as far as what the paid ones leave of 100 %
+    goes, in the order *Agenti clienti* lists them; so the shares never add to more than the
+    whole invoice (a customer moved from Marco to Luca: Luca earns nothing of what is collected
+    of an invoice Marco was paid on, which Marco earns to the end).
+
+    >>> _beside((("Marco", Decimal(60)),), (("Marco", Decimal(50)), ("Anna", Decimal(50))))
+    [('Anna', Decimal('40'))]
+    >>> _beside((), (("Marco", Decimal(100)),))
+    [('Marco', Decimal('100'))]
+    """
+    if not paid:
+        return list(today)
+    left, paid_to, found = HUNDRED - sum((s for _, s in paid), ZERO), {a for a, _ in paid}, []
+    for agent, share in today:
+        if agent not in paid_to and left > 0:
+            found.append((agent, min(share, left)))
+            left -= min(share, left)
+    return found
 
 
 def _of_items(document: Invoice, items: set[str]) -> dict[str, Decimal]:
@@ -499,13 +528,13 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
     return (base / whole).quantize(Decimal("0.0001")) if whole else ZERO
 
 
-def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
+def _statements(by_code: Mapping[str, Rule], documents: Mapping[int, Invoice],
                 bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
                 shares: Mapping[tuple[str, int], Decimal], earned: Earned,
                 items_of: Mapping[Key, set[str]]) -> list[Statement]:
     """The rows, each at the rate its agent's whole base under the rule reaches; a credit note
-    on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period."""
-    by_code = {r.code: r for r in rules_}
+    on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period.
+    `by_code`: the rules by their key (`_key`), each row and rate printed with the rule's code."""
     bases = {k: b for k, b in bases.items() if b or by_code[k[2]].base is CommissionBase.INVOICED}
     per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (agent, _, code, _), base in bases.items():
@@ -521,11 +550,11 @@ def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
                      else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
         items = tuple(sorted(items_of.get((agent, document_id, code, False), ())))
         commission = cents(base * rate / HUNDRED) + ZERO    # a note's row at 0 % is 0.00, never -0.00
-        by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate, commission,
-                                   uncited, items))
+        by_agent[agent].append(Row(agent, documents[document_id], by_code[code].code, base, share, collected, rate,
+                                   commission, uncited, items))
     made = []
     for agent in sorted(by_agent):
         rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.uncited, r.rule))
         made.append(Statement(agent, tuple(rows), tuple(
-            (code, per_rule[(a, code)], rates[(a, code)]) for (a, code) in sorted(per_rule) if a == agent)))
+            (by_code[code].code, per_rule[(a, code)], rates[(a, code)]) for (a, code) in sorted(per_rule) if a == agent)))
     return made

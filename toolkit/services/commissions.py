@@ -48,7 +48,7 @@ from toolkit.core.commissions import (
     rules,
     statements,
 )
-from toolkit.core.invoicing import Invoice, drafts_left_out
+from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, drafts_left_out
 from toolkit.ledger import Ledger
 from toolkit.ledger.commission_settlements import Settled as Settled  # the front ends name it
 from toolkit.ledger.commission_settlements import kept, kept_overlapping, latest_before, overlapping, record, recorded_since
@@ -249,8 +249,10 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         earned = earned_rates({note: period_holding(c.day, first, last) for note, c in cited.items()}, made_between) \
             if any(r.base is CommissionBase.INVOICED for r in found) else {}
         late = _late(conn, latest_before(conn, first))
-        then = _settled_then(conn, [(c.day, c.day) for c in cited.values()] + [(x.first, x.last) for x, _ in late])
-        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned, then.paid(cited))
+        settled_on = cited | _paid_before(invoices, first)
+        then = _settled_then(conn, [(c.day, c.day) for c in settled_on.values()] + [(x.first, x.last) for x, _ in late])
+        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned,
+                          then.paid(settled_on))
         issued = [statement_of(s, first, last, master.settings.company_name) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
@@ -507,6 +509,14 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
         files = [path for (start, end), mine in periods.items()
                  for path in _write(out, staged, mine[0].company, mine, start, end, lang)]
     return Reprinted(first, last, found, files, problems)
+
+
+def _paid_before(invoices: Sequence[Invoice], first: date) -> dict[int, CitedInvoice]:
+    """The invoices dated before the period among those it reads (paid in it), by id: a payment
+    on one goes by what the statement settled for its date paid on it (`Settlements.paid`), the
+    agents and shares it was paid at, never today's share of it again."""
+    return {d.id: CitedInvoice(d.id, d.number, d.invoice_date, Decimal(0)) for d in invoices
+            if d.id is not None and d.number is not None and d.kind is InvoiceKind.INVOICE and d.invoice_date < first}
 
 
 def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:

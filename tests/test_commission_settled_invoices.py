@@ -1,0 +1,81 @@
+"""Payments and notes on an invoice of a settled period, on what is collected: they go by the
+agents and shares the settled statement paid on the invoice, whatever *Agenti clienti* and
+*Clienti* say since, so what the agents earn of an invoice over its life never adds to more
+than its net, and a note takes back of every collection that paid them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D
+
+from factories import source
+from test_commission_settlements import FIRST, LAST, TODAY
+from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
+
+from toolkit.basics.vocab import CommissionBase
+from toolkit.model.records import Commission, CustomerAgent
+from toolkit.services import commissions
+from toolkit.services.credit_notes import credit
+
+LUCA = "Luca Verdi"
+
+
+def _shared(master, marco: int, luca: int):
+    return master.model_copy(update={"customer_agents": tuple(
+        CustomerAgent(customer="C001", agent=name, share=D(share), source=source("customer_agents", row))
+        for row, (name, share) in enumerate(((AGENT, marco), (LUCA, luca)), start=2))})
+
+
+def _bases(made) -> dict[str, D]:
+    found: dict[str, D] = {}
+    for s in made.statements:
+        found[s.agent] = found.get(s.agent, D(0)) + s.base
+    return found
+
+
+def test_a_payment_after_the_shares_changed_goes_by_the_shares_the_invoice_was_settled_at(ledger):
+    """C001 shared 60/40 between Marco Bianchi and Luca Verdi, April's FT-2026-00001 (1,000.00 €)
+    half collected and April settled: 300.00 € and 200.00 €. The shares become 50/50; in May a
+    note on two goods, then the rest paid: the note took back at the settled 60/40 and the
+    payment earned at today's 50/50, so Luca Verdi's bases added to 350.00 € of an invoice whose
+    net of 800.00 € left him 320.00 € at the share he was paid at, Marco Bianchi's to 450.00 €.
+    Both go by the shares the invoice was settled at: 480.00 € and 320.00 €."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    april_master = _shared(master, 60, 40)
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY)
+    assert _bases(april) == {AGENT: D("300.00"), LUCA: D("200.00")}
+    today = _shared(master, 50, 50)
+    assert credit(ledger, today, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    _pay(ledger, date(2026, 5, 20), "366.00")
+    may = commissions.compute(ledger, today, *MAY)
+    assert {a: april_base + _bases(may)[a] for a, april_base in _bases(april).items()} == {
+        AGENT: D("480.00"), LUCA: D("320.00")}
+    assert {r.share for s in may.statements for r in s.rows} == {D(60), D(40)}
+
+
+def test_a_note_after_later_settled_payments_takes_back_of_every_collection_that_paid(ledger):
+    """April's FT-2026-00001 half collected, Marco Bianchi paid on 500.00 €; a quarter more in May,
+    paid to him and settled (250.00 €); C001 given to Luca Verdi, paid on what is invoiced, in
+    June, and June's note on eight goods took back of what was collected by April's end alone,
+    300.00 €: Marco Bianchi kept 450.00 € of base on an invoice whose net is 200.00 €. It takes
+    back of every collection that paid him, 550.00 €."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    cash = replace(master.commissions[0], agent=AGENT)
+    master = master.model_copy(update={"commissions": (cash,)})
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    _pay(ledger, date(2026, 5, 20), "305.00")
+    may = commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2))
+    assert _bases(may) == {AGENT: D("250.00")}
+    pv = Commission(code="PV", agent=LUCA, base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
+                    source=source("commissions", 3))
+    moved = master.model_copy(update={"commissions": (cash, pv),
+                                      "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
+    assert credit(ledger, moved, "FT-2026-00001", [(1, D(8))], "Merce danneggiata", date(2026, 6, 5),
+                  date(2026, 6, 5)).note is not None
+    june = commissions.compute(ledger, moved, *JUNE)
+    assert [(s.agent, r.base, r.commission) for s in june.statements for r in s.rows] == [
+        (AGENT, D("-550.00"), D("-27.50"))]
