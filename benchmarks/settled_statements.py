@@ -7,7 +7,10 @@ benchmarks/settled_statements.py time LEDGER.sqlite` prints the CPU seconds
 (`time.process_time`) a run of the month after the last takes to read and parse what it asks
 of them (`toolkit.services.commissions._settled_then`) when a note of that month cites an
 invoice of the first month and a document of the last was recorded after its settlement: the
-two periods' statements, or (before the fix) every one from the first to the last. Run by path
+two periods' statements, or (before the fix) every one from the first to the last; with
+`--paid-back K`, payments of that month on invoices of each of the K months before it, whose
+periods' statements a payment goes by since a settled invoice keeps its agents and shares for
+life (`_paid_before`). Run by path
 with PYTHONPATH naming the code to time, a fresh process each time.
 """
 
@@ -47,13 +50,14 @@ def make(path: str, n: int, rows: int) -> None:
     ledger.engine.dispose()
 
 
-def timed(path: str, n: int) -> float:
+def timed(path: str, n: int, paid_back: int = 0) -> float:
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
     from toolkit.services.commissions import _settled_then
 
     ledger = open_ledger(f"sqlite:///{path}")
-    spans = [(months(n)[0][0].replace(day=15),) * 2, months(n)[-1]]
+    spans = [(months(n)[0][0].replace(day=15),) * 2, months(n)[-1],
+             *((day.replace(day=10),) * 2 for day, _ in months(n)[n - paid_back:])]
     with reading(ledger) as conn:
         start = time.process_time()
         found = _settled_then(conn, spans)
@@ -68,11 +72,12 @@ def main() -> None:
     parser.add_argument("ledger")
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--rows", type=int, default=3000)
+    parser.add_argument("--paid-back", type=int, default=0)
     args = parser.parse_args()
     if args.what == "make":
         make(args.ledger, args.months, args.rows)
     else:
-        print(f"{timed(args.ledger, args.months):.4f}")
+        print(f"{timed(args.ledger, args.months, args.paid_back):.4f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Payments and notes on an invoice of a settled period, on what is collected: they go by the
 agents and shares the settled statement paid on the invoice, whatever *Agenti clienti* and
 *Clienti* say since, so what the agents earn of an invoice over its life never adds to more
-than its net, and a note takes back of every collection that paid them."""
+than its net, and a note takes back of every collection that paid them; one nothing of which
+was collected when settled by the agents of its date."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from decimal import Decimal as D
 from factories import source
 from test_commission_settlements import FIRST, LAST, TODAY
 from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
+from test_invoicing import APRIL, make_order, ship
 
-from toolkit.basics.vocab import CommissionBase
+from toolkit.basics.vocab import CommissionBase, PaymentMethod
+from toolkit.core.invoicing import Request
+from toolkit.core.payments import PaymentEntry
 from toolkit.model.records import Commission, CustomerAgent
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
+from toolkit.services.invoicing import finalize, run
+from toolkit.services.payments import record
 
 LUCA = "Luca Verdi"
 
@@ -79,3 +85,25 @@ def test_a_note_after_later_settled_payments_takes_back_of_every_collection_that
     june = commissions.compute(ledger, moved, *JUNE)
     assert [(s.agent, r.base, r.commission) for s in june.statements for r in s.rows] == [
         (AGENT, D("-550.00"), D("-27.50"))]
+
+
+def test_an_invoice_nothing_of_which_was_collected_when_settled_goes_by_the_agents_of_its_date(ledger):
+    """C001 Marco Bianchi's in April, paid 5 % of what is collected: FT-2026-00001 (1,000.00 €)
+    nothing collected, FT-2026-00002 (100.00 €) collected in full, April settled (5.00 €). C001
+    given to Luca Verdi since; FT-2026-00001 collected in May earned Luca Verdi 50.00 € on a sale
+    Marco Bianchi made, as today's agents took it. It goes by the agents of its date, as an
+    invoiced base pays it: those April's settled statement paid on C001, at their shares."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 20), [("A001", "1", "100", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 20), [(line_id, "1")])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 4, 30), D("122.00"),
+                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    assert [(s.agent, r.invoice.number, r.base) for s in april.statements for r in s.rows] == [
+        (AGENT, "FT-2026-00002", D("100.00"))]
+    moved = master.model_copy(update={"customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
+    _pay(ledger, date(2026, 5, 20), "1220.00")
+    may = commissions.compute(ledger, moved, *MAY)
+    assert [(s.agent, r.invoice.number, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
+        (AGENT, "FT-2026-00001", D("1000.00"), D(100), D("50.00"))]

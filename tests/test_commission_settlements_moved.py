@@ -234,3 +234,20 @@ def test_an_invoice_paid_on_invoicing_under_a_rule_since_paid_on_what_is_collect
     may = commissions.compute(ledger, collected, *MAY)
     assert [(s.agent, r.invoice.number, r.rule, r.base, r.collected, r.commission)
             for s in may.statements for r in s.rows] == [(AGENT, note.number, "PV", D("-200.00"), None, D("-10.00"))]
+
+
+def test_a_statement_copied_beside_a_later_summary_speaks_the_language_it_was_settled_in(ledger, tmp_path):
+    """April settled for Marco Bianchi in English into one folder, then for Luca Verdi, given
+    half of C001 since, in Italian into another: Marco Bianchi's statement, written there as
+    kept, came out in Italian, words he was never handed. It is the English he was settled in,
+    cell for cell the first; Luca Verdi's statement and the summary speak the run's Italian."""
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="en")
+    commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second", settle=True,
+                        today=date(2026, 5, 20), lang="it")
+    mine = commission_file(AGENT, FIRST, LAST)
+    assert _cells(tmp_path / "second" / mine) == _cells(tmp_path / "first" / mine)
+    assert openpyxl.load_workbook(tmp_path / "second" / mine).worksheets[0]["A1"].value.startswith("Commissions of")
+    assert [openpyxl.load_workbook(tmp_path / "second" / name).worksheets[0]["A1"].value.split(" di ")[0]
+            for name in (commission_file(LUCA, FIRST, LAST), summary_file(FIRST, LAST))] == [
+        "Provvigioni", "Provvigioni dal 01/04/2026 al 30/04/2026"]

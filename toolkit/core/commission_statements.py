@@ -67,6 +67,10 @@ class CommissionStatement:
     headed_taxable: bool = False
     """Its amounts headed *Imponibile* in Italian, as a statement kept before they were headed
     *Base* printed them: its reprint, and its copy beside a later summary, print it so again."""
+    lang: str | None = None
+    """The language it was printed in when settled: its copy beside a later settlement's summary
+    prints in it, the words handed out, whatever language that run speaks. None in a statement
+    kept before it was kept (its copy then speaks the run's)."""
 
     def text(self) -> str:
         """The JSON the ledger keeps (`toolkit.core.kept`)."""
@@ -82,26 +86,26 @@ class CommissionStatement:
                                 Decimal(r["rate"]), Decimal(r["commission"]),
                                 tuple(r["items"]) if "items" in r else None) for r in found["rows"]),
             tuple((code, Decimal(base), Decimal(rate)) for code, base, rate in found["rates"]),
-            Decimal(found["base"]), Decimal(found["total"]), found.get("headed_taxable", True))
+            Decimal(found["base"]), Decimal(found["total"]), found.get("headed_taxable", True), found.get("lang"))
 
 
-def statement_of(s: Statement, first: date, last: date, company: str) -> CommissionStatement:
-    """The statement of an agent's period as the core made it, with the company as today."""
+def statement_of(s: Statement, first: date, last: date, company: str, lang: str) -> CommissionStatement:
+    """The statement of an agent's period as the core made it, with the company as today, in `lang`."""
     return CommissionStatement(
         s.agent, first, last, company,
         tuple(CommissionRow(r.invoice.number, r.invoice.invoice_date, r.invoice.kind_listed, r.uncited,
                             r.invoice.customer, r.rule, r.base, r.share, r.collected, r.rate, r.commission,
                             r.items)
               for r in s.rows),
-        s.rates, s.base, s.total)
+        s.rates, s.base, s.total, lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
 class Settlements:
     """The statements settled for some days, each read from the ledger's JSON once: what a run
     asks of them twice, who was paid on each customer's documents of a period (`payees`: the
-    agents a late document is told to) and what on an earlier invoice a note takes back
-    (`paid`)."""
+    agents a late document is told to), what on an earlier invoice a note takes back and a
+    payment earns (`paid`), and who was the customer's agent on an invoice's date (`agents_then`)."""
 
     statements: tuple[CommissionStatement, ...] = ()
 
@@ -117,8 +121,28 @@ class Settlements:
         return found
 
     def paid(self, cited: Mapping[int, CitedInvoice]) -> Paid:
-        """`Paid`: for each note of `cited` (`commissions.cited_before`), each agent settled for a
-        period holding its invoice's date, with the rows of that invoice in the statement
-        settled: what the note takes back is what was paid on those goods."""
+        """`Paid`: for each note of `cited` (`commissions.cited_before`) and each invoice of an
+        earlier period paid in this one, each agent settled for a period holding its invoice's
+        date, with the rows of that invoice in the statement settled: what the note takes back
+        is what was paid on those goods, and the payment earns who was paid, as they were."""
         return {(s.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
                 for note, invoice in cited.items() for s in self.statements if s.first <= invoice.day <= s.last}
+
+    def agents_then(self, invoices: Mapping[int, tuple[str, date]]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
+        """Document id → the agents of its customer on its invoice's date, as settled: those the
+        statements settled for a period holding that date paid on the customer's documents,
+        each at the share of its first such row, for `invoices` (id → customer, the invoice's
+        date) no statement paid anything on (on what is collected: nothing collected of it when
+        its period was settled). None when no settled statement of that date names the customer."""
+        found = {}
+        for document, (customer, day) in invoices.items():
+            then: dict[str, Decimal] = {}
+            for s in self.statements:
+                if s.first <= day <= s.last:
+                    for r in s.rows:
+                        if r.customer == customer:
+                            then.setdefault(s.agent, r.share)
+            if then:
+                found[document] = tuple(then.items())
+        return found
+

@@ -32,7 +32,9 @@ on an invoiced base takes back at the rate its invoice earned (`earned_rates`): 
 an April invoice takes back April's 4 %, not the 3 % May's returns alone reach. When April was
 settled for the agent, it takes back what the settled statement paid on those goods, its rate
 and share as kept (`Paid`, `paid_on`), from the agent it paid (`paid_agents`), whatever
-*Provvigioni*, *Clienti* and *Agenti clienti* say since.
+*Provvigioni*, *Clienti* and *Agenti clienti* say since; and a later payment on it earns the
+agents it paid at the shares and on the base it paid them (today's others only on what they
+leave of 100 %: `_beside`), so an invoice's commission is paid once, on no more than its net.
 """
 
 from __future__ import annotations
@@ -359,7 +361,8 @@ def earned_rates(periods: Mapping[int, tuple[date, date]],
 def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
                first: date, last: date, accounts: Iterable[tuple[str, Account]] = (),
-               earned: Earned | None = None, paid: Paid | None = None) -> list[Statement]:
+               earned: Earned | None = None, paid: Paid | None = None,
+               agents_then: Mapping[int, tuple[tuple[str, Decimal], ...]] | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the documents
@@ -376,7 +379,10 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     at the settled rate, a collected one what the note takes back of what was collected, at the
     settled share, under the settled row's rule when no rule of today pays that agent on that
     base (a customer moved from an agent paid on what is collected to one paid on what is
-    invoiced: `paid_under`)."""
+    invoiced: `paid_under`). A payment on an invoice of an earlier period and a note on it go by
+    the same agents and shares, today's others only on what they leave (`_beside`); one the
+    settled statement paid nobody on by the agents of its date (`agents_then`: those its period's
+    settled statements paid on the customer, at their shares), else today."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -427,6 +433,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     items_of: dict[Key, set[str]] = defaultdict(set)
     shares: dict[tuple[str, int], Decimal] = {}
     payees = paid_agents(paid or {})
+    dated_then = agents_then or {}
     for document in documents.values():
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
@@ -460,7 +467,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             (d for d in (account.document, *(e.document for e in account.entries)) if d in payees and d in documents),
             None)
         paid_then = payees[settled_on] if settled_on is not None else ()
-        for agent, share in _beside(paid_then, agents.get(customer.code, ())):
+        dated = () if paid_then or account.uncited else next(
+            (dated_then[d] for d in (account.document, *(e.document for e in account.entries)) if d in dated_then), ())
+        for agent, share in [*dated, *_beside((*paid_then, *dated), agents.get(customer.code, ()))]:
             def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
                 rule = rule_for(agent, customer, item)
                 return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None

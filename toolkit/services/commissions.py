@@ -36,7 +36,7 @@ from toolkit.basics.labels import define as label_words
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, ProblemType, define, errors
 from toolkit.basics.vocab import CommissionBase
-from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers, percent
+from toolkit.basics.wording import Agreed, Counted, euro, first_numbers, percent
 from toolkit.core.commission_statements import CommissionStatement, Settlements, statement_of
 from toolkit.core.commissions import (
     Account,
@@ -159,7 +159,19 @@ NOTHING_LEFT_TO_SETTLE = define(
 label_words({
     "cm.preview_summary": ("Provvigioni dal {first} al {last} non liquidate (anteprima): {agents}, totale {total}.",
                            "Commissions from {first} to {last} not settled (preview): {agents}, total {total}."),
+    "cm.summary": ("Provvigioni dal {first} al {last}: {agents}, totale {total}.",
+                   "Commissions from {first} to {last}: {agents}, total {total}."),
+    "cm.settled_summary": ("Provvigioni dal {first} al {last} liquidate: {agents}, totale {total}.",
+                           "Commissions from {first} to {last} settled: {agents}, total {total}."),
+    "cm.refused_summary": ("Nessuna provvigione liquidata: correggi i problemi indicati.",
+                           "No commission was settled: fix the problems listed."),
+    "cm.none_summary": ("Nessuna provvigione liquidata dal {first} al {last}: nessun agente ha un estratto.",
+                        "No commission settled from {first} to {last}: no agent has a statement."),
+    "cm.reprinted_summary": ("Provvigioni liquidate dal {first} al {last}: {statements}.",
+                             "Commissions settled from {first} to {last}: {statements}."),
 })
+AGENTS = (("agente", "agenti"), ("agent", "agents"))
+REPRINTED = (("estratto ristampato", "estratti ristampati"), ("statement printed again", "statements printed again"))
 NOTHING_SETTLED = define(
     "commission-nothing-settled", "warning",
     title=("Nessuna provvigione liquidata", "No commission settled"),
@@ -191,26 +203,15 @@ class Commissions:
         return self.settled and bool(self.issued) and not errors(self.problems)
 
     def summary(self, lang: str) -> str:
-        n = len(self.statements)
-        total = sum((s.total for s in self.statements), 0)
+        """The terminal's line, in the words of the catalogue (`cm.…`)."""
         if errors(self.problems) and self.settled:
-            return ("Nessuna provvigione liquidata: correggi i problemi indicati." if lang == "it"
-                    else "No commission was settled: fix the problems listed.")
+            return label("cm.refused_summary", lang)
+        said = {"first": f"{self.first:%d/%m/%Y}", "last": f"{self.last:%d/%m/%Y}"}
         if self.settled and not self.recorded:
-            return (f"Nessuna provvigione liquidata dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: nessun "
-                    "agente ha un estratto." if lang == "it" else
-                    f"No commission settled from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: no agent has a "
-                    "statement.")
-        if self.preview:
-            return label("cm.preview_summary", lang).format(
-                first=f"{self.first:%d/%m/%Y}", last=f"{self.last:%d/%m/%Y}", total=euro(total, lang),
-                agents=count(n, "agente", "agenti") if lang == "it" else count(n, "agent", "agents"))
-        if lang == "it":
-            return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}"
-                    f"{' liquidate' if self.settled else ''}: {count(n, 'agente', 'agenti')}, "
-                    f"totale {euro(total, lang)}.")
-        return (f"Commissions from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}{' settled' if self.settled else ''}: "
-                f"{count(n, 'agent', 'agents')}, total {euro(total, lang)}.")
+            return label("cm.none_summary", lang).format(**said)
+        key = "cm.preview_summary" if self.preview else "cm.settled_summary" if self.settled else "cm.summary"
+        return label(key, lang).format(**said, agents=Counted(len(self.statements), *AGENTS).shown(lang),
+                                       total=euro(sum((s.total for s in self.statements), Decimal(0)), lang))
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
@@ -252,8 +253,8 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         settled_on = cited | _paid_before(invoices, first)
         then = _settled_then(conn, [(c.day, c.day) for c in settled_on.values()] + [(x.first, x.last) for x, _ in late])
         made = statements(found, agents, customers, items, invoices, first, last, accounts, earned,
-                          then.paid(settled_on))
-        issued = [statement_of(s, first, last, master.settings.company_name) for s in made]
+                          then.paid(settled_on), then.agents_then(_dated(invoices, settled_on)))
+        issued = [statement_of(s, first, last, master.settings.company_name, lang) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
         if found and (gone := documents_off_the_sheet(master, invoices)):
@@ -477,12 +478,10 @@ class Reprinted:
     problems: list[Problem]
 
     def summary(self, lang: str) -> str:
-        n = len(self.statements)
-        if lang == "it":
-            return (f"Provvigioni liquidate dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: "
-                    f"{count(n, 'estratto ristampato', 'estratti ristampati')}.")
-        return (f"Commissions settled from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: "
-                f"{count(n, 'statement', 'statements')} printed again.")
+        """The terminal's line, in the words of the catalogue (`cm.reprinted_summary`)."""
+        return label("cm.reprinted_summary", lang).format(
+            first=f"{self.first:%d/%m/%Y}", last=f"{self.last:%d/%m/%Y}",
+            statements=Counted(len(self.statements), *REPRINTED).shown(lang))
 
 
 def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, lang: str = "it") -> Reprinted:
@@ -517,6 +516,14 @@ def _paid_before(invoices: Sequence[Invoice], first: date) -> dict[int, CitedInv
     agents and shares it was paid at, never today's share of it again."""
     return {d.id: CitedInvoice(d.id, d.number, d.invoice_date, Decimal(0)) for d in invoices
             if d.id is not None and d.number is not None and d.kind is InvoiceKind.INVOICE and d.invoice_date < first}
+
+
+def _dated(invoices: Sequence[Invoice], settled_on: Mapping[int, CitedInvoice]) -> dict[int, tuple[str, date]]:
+    """Document id → its customer and the date of the invoice of an earlier period it goes by
+    (itself, or the one a note cites): whose agents then `Settlements.agents_then` gives."""
+    customer = {d.id: d.customer for d in invoices}
+    return {document: (customer[document], invoice.day) for document, invoice in settled_on.items()
+            if document in customer}
 
 
 def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:

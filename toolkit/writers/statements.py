@@ -214,14 +214,15 @@ def write_commission_statements(folder: Path, company: str, statements: Sequence
     summary lists `settled_before` first, the period's statements settled by an earlier run: a
     settlement of the agents missing from it replaces the period's summary with one of all its
     agents, never one that loses what the others were paid; of those, the `absent` ones (their
-    files written into another folder, or none) are written again as kept, so every statement
-    the summary names is beside it."""
+    files written into another folder, or none) are written again as kept, in the language they
+    were settled in (`CommissionStatement.lang`), so every statement the summary names is beside
+    it in the words handed out."""
     folder.mkdir(parents=True, exist_ok=True)
-    def writer(s: CommissionStatement) -> Callable[[Path], None]:
+    def writer(s: CommissionStatement, lang: str) -> Callable[[Path], None]:
         return lambda tmp: _commission_book(tmp, s, lang, preview=preview)
 
-    files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s))
-             for s in [*absent, *statements]]
+    files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s, said))
+             for s, said in [*((s, s.lang or lang) for s in absent), *((s, lang) for s in statements)]]
     files.append(write_atomic(inside(folder, summary_file(first, last, preview=preview)),
                               lambda tmp: _summary_book(tmp, company, [*settled_before, *statements], first, last,
                                                         lang, preview=preview)))
