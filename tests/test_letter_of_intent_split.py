@@ -618,17 +618,32 @@ def test_a_note_before_schema_29_and_a_later_recorded_return_give_an_invoice_s_l
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
 
 
-def test_a_note_before_schema_29_and_a_later_credit_of_part_of_a_line_give_an_invoice_s_letter_back_once(ledger):
-    """May's return of April's 5 kg was credited before schema 29 (74 € N3.5, nothing recorded
-    line by line), so April's N3.5 line stayed open to credit and `invoice credit` took 1 kg of
-    it again in June, citing the line (`credits_line_id`). The letter gets April's 74 € back once:
-    the old note gives back what the credit left of April's N3.5 (55.50 €), the credit 18.50 €."""
-    books = _may_returned_unrecorded(ledger)
-    done = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", date(2026, 6, 5), date(2026, 6, 5))
+def test_invoice_credit_after_a_note_before_schema_29_credits_only_what_it_left_as_month_end(ledger):
+    """May's return of 3 kg, credited on a ledger of schema 28 (nothing recorded line by line),
+    took back April's 20th's 2 kg (lines 2 and 3) and a kg of the 10th's (line 1), as month end
+    counts it. `invoice credit` read only recorded notes, so it credited line 2's kg again (18.50 €
+    N3.5, paid back twice): it is refused now, naming May's note, nothing stored; line 1's 2 kg
+    left are credited as June's return of them is (`..._credits_what_it_left`), 37 € N3.5, and
+    the letter has April's 74 € back once."""
+    books, may_note = _may_note_of_before_schema_29(ledger, 3)
+    day = date(2026, 6, 5)
+    refused = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", day, day)
+    [problem] = refused.problems
+    assert refused.note is None and problem.code == "credit-over-invoice"
+    assert problem.render("it").startswith("La fattura FT-2026-00001, riga 2 (A001): resta da accreditare 0 pz, "
+                                           "non 1;")
+    assert f"le note di credito {may_note.number}." in problem.render("it")
+    assert f"Credit notes {may_note.number} took back" in problem.render("en")
+    done = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day)
     assert done.note is not None, [str(p) for p in done.problems]
-    assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
+    assert _credited(done.note) == [(D(-2), D("-37.00"), D(0), "N3.5")]
     with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)
+                            .where(schema.invoices.c.kind == InvoiceKind.CREDIT_NOTE.value)).scalar_one() == 2
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
+    again = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day)
+    assert [p.code for p in again.problems] == ["credit-nothing-left"]
+    assert f"{may_note.number}, {done.note.number}" in again.problems[0].render("it")
 
 
 def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(ledger):
@@ -652,16 +667,17 @@ def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
 
 
-def _june_after_a_may_note_of_before_schema_29(ledger, may_kg, june_kg, may_price=None):
-    """`_master(90)`'s April deliveries invoiced final, C002's return of `may_kg` on 20 May (at
-    `may_price`, else the list's) credited on a ledger of schema 28, and its return of `june_kg`
-    on 11 June run final: May's note and June's run."""
+def _may_note_of_before_schema_29(ledger, may_kg, june_kg=0, may_price=None):
+    """`_master(90)`'s April deliveries invoiced final and C002's return of `may_kg` on 20 May
+    (at `may_price`, else the list's) credited on a ledger of schema 28; its return of
+    `june_kg` on 11 June (if any) still to deliver: the books and May's note."""
     s = _sheets(90)
     _returning(may_kg, s)
     s["Righe modello"][-1][3] = may_price
-    s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
-                                date(2026, 6, 1), date(2026, 6, 30), "Reso"])
-    s["Righe modello"].append(["T031", "A001", june_kg, s["Righe modello"][2][3], None])
+    if june_kg:
+        s["Modelli ordine"].append(["T031", "C002", None, None, "Mensile giorno", None, None, 11, None, None,
+                                    date(2026, 6, 1), date(2026, 6, 30), "Reso"])
+        s["Righe modello"].append(["T031", "A001", june_kg, s["Righe modello"][2][3], None])
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
@@ -670,6 +686,13 @@ def _june_after_a_may_note_of_before_schema_29(ledger, may_kg, june_kg, may_pric
     may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
     [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     _to_schema_28(ledger)
+    return books, may_note
+
+
+def _june_after_a_may_note_of_before_schema_29(ledger, may_kg, june_kg, may_price=None):
+    """`_may_note_of_before_schema_29`, and C002's return of `june_kg` on 11 June run final:
+    May's note and June's run."""
+    books, may_note = _may_note_of_before_schema_29(ledger, may_kg, june_kg, may_price)
     _deliver(books, ledger, JUNE_11)
     return may_note, run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
 

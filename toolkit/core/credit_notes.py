@@ -111,9 +111,9 @@ UNKNOWN_LINE = define(
 OVER_CREDIT = define(
     "credit-over-invoice", "error",
     it="La fattura {number}, riga {line} ({item}): resta da accreditare {left} {unit}, non {asked}; nulla è stato "
-       "registrato. Indica in {asked_in} al massimo ciò che resta.",
+       "registrato.{notes_it} Indica in {asked_in} al massimo ciò che resta.",
     en="Invoice {number}, line {line} ({item}): {left} {unit} is left to credit, not {asked}; nothing was "
-       "stored. Ask {asked_in} for at most what is left.")
+       "stored.{notes_en} Ask {asked_in} for at most what is left.")
 REPEATED_LINE = define(
     "credit-line-repeated", "error",
     it="Riga della fattura indicata più di una volta in {asked_in} ({asked}): riga {lines}. Nulla è stato registrato: "
@@ -398,7 +398,7 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
             problems.append(OVER_CREDIT(None, number=number, line=line_no, item=found.line.item or
                                         found.line.description, left=found.quantity_left,
                                         unit=found.line.unit, asked=quantity or found.line.quantity,
-                                        asked_in=asked_in.lines))
+                                        asked_in=asked_in.lines, **_credited_by(credited_by)))
         else:
             chosen.append((found, quantity))
     if not asked:
@@ -420,6 +420,16 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
+
+
+def _credited_by(notes: Sequence[str]) -> dict[str, str]:
+    """The sentence naming the credit notes that took back some of the invoice, for a refusal
+    of more than is left: what was credited, and where, when the desk remembers none."""
+    if not notes:
+        return {"notes_it": "", "notes_en": ""}
+    named = ", ".join(notes)
+    return {"notes_it": f" Ne hanno già accreditato una parte le note di credito {named}.",
+            "notes_en": f" Credit notes {named} took back part of it already."}
 
 
 def stamp_duty_left(invoice: Invoice, lines: Sequence[Creditable], asked: Asked,

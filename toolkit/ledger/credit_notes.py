@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, Row, Select, exists, func, select
 
 from toolkit.basics import wording
 from toolkit.core.credit_notes import (
@@ -48,10 +48,16 @@ ZERO = Decimal(0)
 def credited_lines(conn: Connection, invoice_id: int
                    ) -> tuple[dict[int, int], dict[int, tuple[Decimal, Decimal]], list[str]]:
     """The invoice's line ids by line number; for each line credit notes or returns took back
-    from, the (quantity, amount) they took back (negative); and those notes' numbers, in order."""
-    line_ids = dict(conn.execute(select(il.line_no, il.id).where(il.invoice_id == invoice_id)).all())
-    credited, notes = taken_back(conn, line_ids.values())
-    return line_ids, credited, sorted({n for found in notes.values() for n in found}, key=_number_order)
+    from, the (quantity, amount) they took back (negative); and those notes' numbers, in order.
+    A return's note of before schema 29 counts as month end counts it (`sold_for`,
+    `unrecorded_returns`): it recorded nothing line by line, and crediting its goods again by
+    `invoice credit` would pay the customer twice."""
+    rows = conn.execute(_sold_lines().where(il.invoice_id == invoice_id)).all()
+    sold = _sold(conn, rows)
+    credited = {s.left.line_id: (s.left.credited_quantity, s.left.credited_amount) for s in sold
+                if s.left.credited_quantity or s.left.credited_amount}
+    return ({r.line_no: r.id for r in rows}, credited,
+            sorted({n for s in sold for n in s.credited_by}, key=_number_order))
 
 
 def lines_credited(conn: Connection, note_ids: Collection[int]) -> dict[int, frozenset[int]]:
@@ -179,14 +185,28 @@ def sold_for(conn: Connection, notes: Sequence[Invoice], run_id: str | None) -> 
         return []
     issued = i.status == InvoiceStatus.FINAL.value
     rows = [r for r in conn.execute(
-        select(i.id.label("invoice_id"), i.customer, i.series, i.year, i.number, i.invoice_date, il.id, il.line_no,
-               il.item, il.description, il.unit, il.quantity, il.unit_price, il.amount, il.vat_rate, il.vat_nature)
-        .join(schema.invoices, i.id == il.invoice_id)
+        _sold_lines()
         .where(i.customer.in_(sorted({c for c, _ in wanted})), il.item.in_(sorted({x for _, x in wanted})),
                i.kind == InvoiceKind.INVOICE.value, il.quantity > 0,
                i.invoice_date <= max(note.invoice_date for note in notes),
                issued if run_id is None else issued | (i.run_id == run_id)))
         if (r.customer, r.item) in wanted]
+    return _sold(conn, rows)
+
+
+def _sold_lines() -> Select:
+    """The invoice lines with their invoice's customer, number and date: what `_sold` reads."""
+    return (select(i.id.label("invoice_id"), i.customer, i.series, i.year, i.number, i.invoice_date, il.id,
+                   il.line_no, il.item, il.description, il.unit, il.quantity, il.unit_price, il.amount, il.vat_rate,
+                   il.vat_nature)
+            .join(schema.invoices, i.id == il.invoice_id))
+
+
+def _sold(conn: Connection, rows: Sequence[Row]) -> list[Sold]:
+    """Invoice lines (`_sold_lines`) with what credit notes and returns took back of each, and
+    what the return's notes of before schema 29 of their customers took back of their invoices
+    (`unrecorded_returns`): the one reading of what is left to credit, for a return at month end
+    (`sold_for`) and for `invoice credit` (`credited_lines`)."""
     credited, by = taken_back(conn, [r.id for r in rows])
     sold = [Sold(r.customer, r.invoice_id, document_number(r.series, r.year, r.number), r.invoice_date,
                  Creditable(InvoiceLine(r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
@@ -194,7 +214,7 @@ def sold_for(conn: Connection, notes: Sequence[Invoice], run_id: str | None) -> 
                             r.id, *credited.get(r.id, (ZERO, ZERO))),
                  tuple(by.get(r.id, ())))
             for r in rows]
-    return less_unrecorded(sold, *unrecorded_returns(conn, {c for c, _ in wanted}))
+    return less_unrecorded(sold, *unrecorded_returns(conn, {r.customer for r in rows})) if rows else sold
 
 
 def unrecorded_returns(conn: Connection, customers: Collection[str]
