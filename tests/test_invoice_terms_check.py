@@ -87,12 +87,26 @@ def test_a_pos_template_is_no_problem_for_a_customer_invoiced_otherwise_or_pause
     assert not [p for p in check(minimal.workbook(sheets)).problems if p.code.startswith("do-not-invoice")]
 
 
+@pytest.mark.parametrize("valid_to, warned", [(date(2026, 5, 3), False), (date(2026, 5, 4), True), (None, True)])
+def test_a_pos_template_past_its_validity_is_no_problem(rome_today, valid_to, warned):
+    """A template whose *Valido al* ended before today makes no order, so no invoice leaves
+    without the go-ahead: the warning counted it all the same, at every command; one valid to
+    today, or with no end, still makes orders and is told."""
+    rome_today(date(2026, 5, 4))
+    sheets = _customer_terms("Non fatturare", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
+    minimal.set_cell(sheets, "Modelli ordine", "L2", valid_to)
+    found = [(p.sheet, p.cell) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "do-not-invoice-template-invoiced-at-order"]
+    assert found == ([("Modelli ordine", "M2")] if warned else [])
+
+
 def _english(kind: str | None) -> str:
     return {"Punto vendita": "POS order", "Ordine a credito": "On credit order",
             "Pagamento anticipato": "Prepay order"}.get(kind or "", "")
 
 
-def test_an_english_workbook_is_told_its_own_words(tmp_path):
+def test_an_english_workbook_is_told_its_own_words(tmp_path, rome_today):
     """On a workbook in English (headings *Invoice schedule*, *Document type*, choices *Weekly*,
     *POS order*) both warnings are at their cells and name what to write there in English: they
     said to write «Schedulazione del cliente» in the invoice terms and «Ordine standard» in
@@ -102,6 +116,7 @@ def test_an_english_workbook_is_told_its_own_words(tmp_path):
     from toolkit.intake.validation import check_file
     from toolkit.writers.master_workbook import write_master
 
+    rome_today(date(2026, 5, 4))
     rows = sample_rows()
     customer = rows["customers"][0]
     customer.update(invoice_terms=InvoiceTerms.DO_NOT_INVOICE, invoice_schedule=InvoiceSchedule.WEEKLY)

@@ -11,7 +11,8 @@ A customer's *Termini di fatturazione* decide when its deliveries are invoiced
   document types that create their invoice with the order) issues that invoice, and its
   e-invoice, whatever the customer's terms: for a customer *Non fatturare*, whose invoices wait
   for its go-ahead (`invoice --release`), that invoice leaves without it, and nothing said so
-  (`do-not-invoice-template-invoiced-at-order`).
+  (`do-not-invoice-template-invoiced-at-order`); a template whose *Valido al* is past makes
+  no order, and is not told.
 
 Both are warnings at the cell to change: the orders and invoices are made as they are.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from toolkit.basics import dates
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
 from toolkit.core.orders import EFFECTS
@@ -54,8 +56,9 @@ INVOICED_AT_ORDER_HELD = define(
 def invoice_terms(master: MasterData, layout: Layout) -> Iterator[Problem]:
     """A warning per customer whose weekly or fortnightly calendar its terms ignore (a monthly
     one is what every other deferred run makes, so nothing is lost), and per active template
-    invoiced at the order for a customer *Non fatturare* (a template not *Attivo* makes no
-    order)."""
+    invoiced at the order for a customer *Non fatturare* (a template not *Attivo*, or whose
+    *Valido al* is past, makes no order: the check has no day of its own, so past is before
+    Rome's today)."""
     held: set[str] = set()
     for c in master.customers:
         if c.invoice_terms is InvoiceTerms.DO_NOT_INVOICE:
@@ -65,7 +68,9 @@ def invoice_terms(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                    schedule=c.invoice_schedule, terms=c.invoice_terms)
     if not held:
         return
+    today = dates.today_rome()
     for t in master.templates:
-        if t.active and t.customer in held and EFFECTS[t.document_type].invoice_at_once:
+        if (t.active and t.customer in held and EFFECTS[t.document_type].invoice_at_once
+                and (t.valid_to is None or t.valid_to >= today)):
             yield INVOICED_AT_ORDER_HELD(layout.locate(t.source.sheet, t.source.row, "document_type"),
                                          template=t.code, kind=t.document_type, code=t.customer)
