@@ -180,3 +180,45 @@ def test_one_draft_left_out_of_commissions_or_discounts_agrees_with_its_verb():
         "finalize) prima di liquidare.")
     assert DISCOUNTS(None, period="2026-Q2", **two).message("en").startswith(
         "2 invoices of period 2026-Q2 are drafts and do not count (FT-2026-00007, FT-2026-00008): finalize them ")
+
+
+QUOTES = {"it": ("«", "»"), "en": ("“", "”")}
+"""How each language opens and closes a quotation: a text quoted inside one takes other marks
+(Italian “…” inside «…», English ‘…’ inside “…”), never the same ones again."""
+
+
+def _quoted_twice(text: str, lang: str) -> bool:
+    """Whether `text` opens a quotation inside another of the same marks («… «…» …»)."""
+    opened, closed = QUOTES[lang]
+    depth = 0
+    for char in text:
+        if char == opened:
+            depth += 1
+            if depth > 1:
+                return True
+        elif char == closed:
+            depth = max(depth - 1, 0)
+    return False
+
+
+def test_no_message_quotes_a_quotation_in_the_same_marks():
+    """The command line counts the warnings of a kind it leaves out under the kind's title,
+    quoted, and so does the demo's summary: «avviso: … e 12 avvisi «Modello fatturato all'ordine
+    per un cliente «Non fatturare»»», a customer's terms quoted inside a quoted title, as no
+    Italian text is written. Every title said so, every message and every button's wording of
+    it quote inside with the other marks."""
+    import importlib
+    import pkgutil
+
+    import toolkit
+    from toolkit.basics.problems import all_problem_types
+    from toolkit.excel.said import BY_BUTTON
+
+    for found in pkgutil.walk_packages(toolkit.__path__, "toolkit."):
+        if found.name != "toolkit.__main__":  # which runs the command line
+            importlib.import_module(found.name)
+    twice = [(kind.code, lang, text) for kind in all_problem_types() for lang in QUOTES
+             for text in (kind.templates[lang], BY_BUTTON.get(kind.code, {}).get(lang, ""),
+                          *([f"{QUOTES[lang][0]}{kind.titles[lang]}{QUOTES[lang][1]}"] if kind.titles else []))
+             if _quoted_twice(text, lang)]
+    assert twice == []

@@ -128,7 +128,7 @@ RELEASE_NOT_HELD = define(
     en="Customer {customer} given to --release is not “Do not invoice”: it is invoiced by its own terms anyway.")
 HELD = define(
     "invoice-held", "warning",
-    title=("Cliente «Non fatturare» con consegne da fatturare", "“Do not invoice” customer with deliveries to invoice"),
+    title=("Cliente “Non fatturare” con consegne da fatturare", "‘Do not invoice’ customer with deliveries to invoice"),
     it="Il cliente {customer} ha {lines} ma è «Non fatturare»: "
        "quando dà il via libera, fattura con toolkit invoice e --release {customer}.",
     en="Customer {customer} has {lines} but is “Do not invoice”: "

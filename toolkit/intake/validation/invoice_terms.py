@@ -41,8 +41,8 @@ SCHEDULE_IGNORED = define(
        "terms; otherwise clear the cell.")
 INVOICED_AT_ORDER_HELD = define(
     "do-not-invoice-template-invoiced-at-order", "warning",
-    title=("Modello fatturato all'ordine per un cliente «Non fatturare»",
-           "Template invoiced at the order for a “Do not invoice” customer"),
+    title=("Modello fatturato all'ordine per un cliente “Non fatturare”",
+           "Template invoiced at the order for a ‘Do not invoice’ customer"),
     it="Il modello {template} è «{kind}», che emette la fattura (e la fattura elettronica) appena l'ordine è "
        "creato, ma il cliente {code} è «Non fatturare»: quella fattura esce senza aspettare il suo via libera. "
        "Se il cliente va fatturato solo al via libera, scrivi «Ordine standard» in "
