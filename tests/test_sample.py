@@ -527,3 +527,22 @@ def test_constant_memory_write_of_scale_s(tmp_path):
     assert lines.auto_filter.ref and not lines.tables
     assert lines["C2"].value == float(rows["template_lines"][0]["quantity"])
     assert book["Clienti"]["A51"].value == rows["customers"][-1]["code"]
+
+
+def test_scale_s_invoices_no_do_not_invoice_customer_at_the_order(tmp_path, rome_today):
+    """The generator gave customers *Non fatturare* POS, on-credit and prepay templates, whose
+    invoices leave at the order without the go-ahead: S's check warned of 3 of them, L's of
+    about 560, at every command. Those templates are standard orders now; POS, on credit and
+    prepay stay, for the other customers."""
+    from toolkit.core.orders import EFFECTS
+    from toolkit.intake.validation import check_file
+
+    rome_today(date(2026, 5, 4))
+    rows = sample_rows(Scale.S)
+    held = {c["code"] for c in rows["customers"] if c["invoice_terms"] is InvoiceTerms.DO_NOT_INVOICE}
+    at_once = Counter(t["document_type"] for t in rows["templates"] if EFFECTS[t["document_type"]].invoice_at_once)
+    assert held and set(at_once) == {DocumentType.POS, DocumentType.ON_CREDIT, DocumentType.PREPAY}
+    assert [t["code"] for t in rows["templates"]
+            if t["customer"] in held and EFFECTS[t["document_type"]].invoice_at_once] == []
+    checked = check_file(write_master(tmp_path / "s.xlsx", rows, constant_memory=True))
+    assert [p.cell for p in checked.problems if p.code == "do-not-invoice-template-invoiced-at-order"] == []

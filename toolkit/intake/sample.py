@@ -17,7 +17,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
@@ -39,6 +39,7 @@ from toolkit.basics.vocab import (
     PriceType,
     ScheduleKind,
 )
+from toolkit.core.orders import EFFECTS
 from toolkit.core.payment_terms import AT_DELIVERY
 
 if TYPE_CHECKING:
@@ -513,6 +514,8 @@ class _Customer:
     grouping: InvoiceGrouping
     ship_to: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
+    held: bool = False
+    """Invoiced *Non fatturare*: its invoices wait for its go-ahead."""
 
 
 def identity_serial(i: int, association: bool) -> int:
@@ -573,6 +576,17 @@ def _paid_ones_invoiced_at_once(terms: list[InvoiceTerms], delivery: list[Delive
     for i in waiting[len(free):]:
         delivery[i] = DeliveryTerms.AVAILABILITY
     return delivery
+
+
+def _waiting_for_go_ahead(plan: Plan, customer: _Customer) -> Plan:
+    """The plan, a standard order for a customer *Non fatturare* where its document type would
+    invoice at the order (POS, on credit, prepay): that invoice would leave without the go-ahead,
+    which the data check warns of (`do-not-invoice-template-invoiced-at-order`), so a large
+    workbook showed every command that warning and its count. The document changes, not the
+    draws: the rest of the workbook stays as the seed made it."""
+    if customer.held and EFFECTS[plan.document].invoice_at_once:
+        return replace(plan, document=D.STANDARD)
+    return plan
 
 
 class _Generator:
@@ -757,7 +771,8 @@ class _Generator:
             })
             row.update(self.e_invoicing(row["name"]))
             rows.append(row)
-            customers.append(_Customer(code, sign, business, business[1], grouping[i]))
+            customers.append(_Customer(code, sign, business, business[1], grouping[i],
+                                       held=terms[i] is InvoiceTerms.DO_NOT_INVOICE))
         return customers, rows
 
     def identity(self, i: int, sign: str, form: str, city: tuple, association: bool) -> dict:
@@ -827,8 +842,8 @@ class _Generator:
         templates, lines = [], []
         for i, code in enumerate(_codes("T", scale.templates)):
             scripted = i < len(PLANS)
-            plan = PLANS[i] if scripted else self.random_plan()
             customer = customers[owners[i]]
+            plan = _waiting_for_go_ahead(PLANS[i] if scripted else self.random_plan(), customer)
             row = self.template(code, plan, customer, scripted)
             templates.append(row)
             price_list = row["price_list"] or customer.price_list
