@@ -78,3 +78,39 @@ def test_ident_refusing_an_address_with_its_server_is_not_told_to_write_the_serv
     socket = refused_with("postgresql://anna@/ordini", said)
     assert socket.code == "ledger-login-not-the-user" and "Scrivi il server nell'indirizzo" in socket.message("it")
     assert refused_with("postgresql://anna@/ordini?host=/var/run/postgresql", said).code == "ledger-login-not-the-user"
+
+
+def test_the_user_a_service_file_gives_is_the_one_the_login_refusal_names(monkeypatch, tmp_path):
+    """libpq takes the user from the address, else from the `pg_service.conf` entry it names,
+    else PGUSER, else the PC's login: a service's `user=anna` refused by peer was told as the
+    PC's login refused, «accetta l'utente magazzino … e tu sei entrato come magazzino», which
+    tells nothing. A service's `host=` folder is this PC's socket too."""
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE", "PGUSER", "PGSYSCONFDIR"):
+        monkeypatch.delenv(variable, raising=False)
+    file = tmp_path / "pg_service.conf"
+    file.write_text("[ordini]\nuser=anna\ndbname=ordini\n\n[sotto]\nhost=/var/run/postgresql\nuser=anna\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(file))
+    monkeypatch.setenv("PGUSER", "bruno")
+    said = 'connection failed: FATAL:  Peer authentication failed for user "anna"'
+    for url in ("postgresql:///?service=ordini", "postgresql:///?service=sotto"):
+        refused = refused_with(url, said)
+        assert refused.code == "ledger-login-not-the-user", (url, refused.message("it"))
+        assert dict(refused.params)["user"] == "anna", refused.message("it")
+    assert dict(refused_with("postgresql://carla@/?service=ordini", said).params)["user"] == "carla"
+
+
+def test_the_login_refusal_says_this_computers_server_not_its_socket(monkeypatch, tmp_path):
+    """libpq names the socket it reached (`connection to server on socket
+    "/var/run/postgresql/.s.PGSQL.5432" failed`), which the message quoted as its reason: a
+    desk knows the server on this computer, not a socket's path."""
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "none.conf"))
+    said = ('connection failed: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: '
+            'FATAL:  Peer authentication failed for user "anna"')
+    refused = refused_with("postgresql://anna@/ordini", said)
+    for lang, here in (("it", "è quello di questo computer"), ("en", "is this computer's own")):
+        told = refused.message(lang)
+        assert "socket" not in told and ".s.PGSQL" not in told, told
+        assert here in told and '(Peer authentication failed for user "anna")' in told, told

@@ -431,7 +431,7 @@ def test_a_server_matching_the_login_against_the_user_is_told_with_the_way_round
     said = " ".join(said.split())
     user = make_url(url).username
     assert code == 2 and "Controlla l'indirizzo" not in said and "errore interno" not in said, said
-    assert f"accetta l'utente {user} solo da chi è entrato nel PC con quel nome, e tu sei entrato come " \
+    assert f"accetta l'utente {user} solo da chi è entrato nel PC con quel nome, mentre tu sei entrato come " \
            "magazzino" in said, said
     assert f"Scrivi il server nell'indirizzo (localhost, o 127.0.0.1, sul PC del server: postgresql://{user}" \
            "@localhost/…), così chiede la password" in said

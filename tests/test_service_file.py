@@ -4,10 +4,17 @@ and a service setting none still gets them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from toolkit.ledger import service_file
 from toolkit.ledger.service_file import service_keys
+
+
+def built_with(monkeypatch, folder) -> None:
+    """libpq built with the system's service file in `folder`, whatever the platform."""
+    monkeypatch.setattr(service_file, "SYSCONFDIRS", dict.fromkeys(("linux", "darwin", "win32"), str(folder)))
 
 
 @pytest.fixture
@@ -15,7 +22,7 @@ def services(tmp_path, monkeypatch):
     """Write the desk's own service file (PGSERVICEFILE) with the given text; no system one."""
     for variable in ("PGSERVICE", "PGSYSCONFDIR", "PGSERVICEFILE"):
         monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setattr(service_file, "SYSCONFDIR", str(tmp_path / "no-system"), raising=False)
+    built_with(monkeypatch, tmp_path / "no-system")
 
     def write(text: str):
         path = tmp_path / "pg_service.conf"
@@ -53,7 +60,28 @@ def test_the_system_service_file_is_read_where_libpq_looks_without_pgsysconfdir(
     system = tmp_path / "etc"
     system.mkdir()
     (system / "pg_service.conf").write_text("[ordini]\nhost=db\nconnect_timeout=60\n", encoding="utf-8")
-    monkeypatch.setattr(service_file, "SYSCONFDIR", str(system), raising=False)
+    built_with(monkeypatch, system)
     assert service_keys({"service": "ordini"}) == {"host", "connect_timeout"}
     monkeypatch.setenv("PGSYSCONFDIR", str(tmp_path))
     assert service_keys({"service": "ordini"}) == frozenset(), "PGSYSCONFDIR, when set, is the only one"
+
+
+def test_the_system_service_file_is_looked_for_where_each_platforms_libpq_looks(tmp_path, monkeypatch):
+    """psycopg's own libpq is built with `/etc/postgresql-common` on macOS as on Linux, and on
+    Windows with no folder known: the folder was chosen once, at import, by Linux's name alone,
+    so Windows looked where no libpq of its looks and the desk's own file there was not
+    `%APPDATA%`'s when only the platform said Windows. PGSYSCONFDIR, set, is every platform's."""
+    for variable in ("PGSERVICE", "PGSYSCONFDIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))
+    for platform, folder in (("darwin", "/etc/postgresql-common"), ("win32", None), ("linux", "/etc/postgresql-common")):
+        monkeypatch.setattr(service_file.sys, "platform", platform)
+        monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "own.conf"))
+        assert service_file.service_files()[1:] == ([Path(folder) / "pg_service.conf"] if folder else []), platform
+        monkeypatch.setenv("PGSYSCONFDIR", str(tmp_path))
+        assert service_file.service_files()[1:] == [tmp_path / "pg_service.conf"], platform
+        monkeypatch.delenv("PGSYSCONFDIR")
+        monkeypatch.delenv("PGSERVICEFILE")
+        own = tmp_path / "AppData" / "postgresql" / ".pg_service.conf" if platform == "win32" else \
+            Path.home() / ".pg_service.conf"
+        assert service_file.service_files()[0] == own, platform

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from toolkit.ledger.service_file import service_keys
+from toolkit.ledger.service_file import service_settings
 
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
@@ -166,15 +166,16 @@ def through_socket(address: URL) -> bool:
     rule matches the PC's login against the user (peer): no server in the address, its
     `?host=`/`?hostaddr=`, PGHOST, PGHOSTADDR or the service it names, or a folder given as the
     server (`/var/run/postgresql`). «Ident authentication failed» comes over the network too."""
+    service = service_settings(address.query)
     given = (address.host or _last(address.query.get("host")) or _last(address.query.get("hostaddr"))
-             or os.environ.get("PGHOST") or os.environ.get("PGHOSTADDR"))
-    if given:
-        return all(part.startswith("/") for part in given.split(","))
-    return not {"host", "hostaddr"} & service_keys(address.query)
+             or service.get("host") or service.get("hostaddr") or os.environ.get("PGHOST")
+             or os.environ.get("PGHOSTADDR"))
+    return all(part.startswith("/") for part in given.split(",")) if given else True
 
 
 def connecting_user(address: URL) -> str:
     """The user libpq connects as: `?user=` (which the driver lays over the name before the `@`),
-    that name, PGUSER, or this PC's login, in that order."""
-    return (_last(address.query.get("user")) or address.username or os.environ.get("PGUSER")
-            or getpass.getuser())
+    that name, the `user=` of the service the address names (`pg_service.conf`), PGUSER, or this
+    PC's login, in that order: the one a server matching logins against users compares."""
+    return (_last(address.query.get("user")) or address.username or service_settings(address.query).get("user")
+            or os.environ.get("PGUSER") or getpass.getuser())

@@ -160,18 +160,18 @@ LEDGER_PASSWORD_WRONG = define(
        "move's --to) or in the TOOLKIT_LEDGER_URL variable, then try again.")
 LEDGER_LOGIN_NOT_THE_USER = define(
     "ledger-login-not-the-user", "error",
-    it="Il server del registro {url} accetta l'utente {user} solo da chi è entrato nel PC con quel nome, e tu sei "
-       "entrato come {login} ({reason}): per un collegamento senza server nell'indirizzo PostgreSQL confronta i due "
-       "nomi (autenticazione «peer» o «ident») e non chiede la password. Non ho scritto nulla. Scrivi il server "
-       "nell'indirizzo (localhost, o 127.0.0.1, sul PC del server: postgresql://{user}@localhost/…), così chiede la "
-       "password, da pgpass o PGPASSWORD; oppure indica l'utente {login}, se ne hai uno sul server, o entra nel PC "
-       "come {user}.",
-    en="The ledger's server {url} accepts the user {user} only from someone logged on to the PC under that name, "
-       "and you are logged on as {login} ({reason}): for a connection with no server in the address PostgreSQL "
-       "compares the two names (“peer” or “ident” authentication) and asks no password. Nothing was written. Write "
-       "the server in the address (localhost, or 127.0.0.1, on the server's PC: postgresql://{user}@localhost/…), "
-       "so it asks the password, from pgpass or PGPASSWORD; or give the user {login}, if you have one on the "
-       "server, or log on to the PC as {user}.")
+    it="Il server del registro {url} è quello di questo computer, e accetta l'utente {user} solo da chi è entrato "
+       "nel PC con quel nome, mentre tu sei entrato come {login} ({reason}): per un collegamento senza server "
+       "nell'indirizzo PostgreSQL confronta i due nomi (autenticazione «peer» o «ident») e non chiede la password. "
+       "Non ho scritto nulla. Scrivi il server nell'indirizzo (localhost, o 127.0.0.1, sul PC del server: "
+       "postgresql://{user}@localhost/…), così chiede la password, da pgpass o PGPASSWORD; oppure indica l'utente "
+       "{login}, se ne hai uno sul server, o entra nel PC come {user}.",
+    en="The ledger's server {url} is this computer's own, and it accepts the user {user} only from someone logged "
+       "on to the PC under that name, while you are logged on as {login} ({reason}): for a connection with no "
+       "server in the address PostgreSQL compares the two names (“peer” or “ident” authentication) and asks no "
+       "password. Nothing was written. Write the server in the address (localhost, or 127.0.0.1, on the server's "
+       "PC: postgresql://{user}@localhost/…), so it asks the password, from pgpass or PGPASSWORD; or give the user "
+       "{login}, if you have one on the server, or log on to the PC as {user}.")
 LOGIN_REFUSED = ("Peer authentication failed", "Ident authentication failed")
 """What PostgreSQL says when it matched the OS login against the user asked for, and they differ."""
 LEDGER_DATABASE_MISSING = define(
@@ -471,12 +471,25 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
         return LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)
     if not ledger.is_sqlite and any(said in reason for said in LOGIN_REFUSED) and through_socket(ledger.engine.url):
         return LEDGER_LOGIN_NOT_THE_USER(None, url=ledger.url, user=connecting_user(ledger.engine.url),
-                                         login=user(), reason=reason)
+                                         login=user(), reason=login_refusal(reason))
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
         return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
     if not ledger.is_sqlite and any(said in reason for said in _SILENT):
         return LEDGER_SERVER_SILENT(None, url=ledger.url, reason=reason)
     return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
+
+
+def login_refusal(reason: str) -> str:
+    """What the server said of the login it refused, without where libpq reached it: the path of
+    this PC's socket (`connection to server on socket "/var/run/postgresql/.s.PGSQL.5432"
+    failed: FATAL: …`), which says nothing to a desk, as the message says *this computer*.
+
+    >>> login_refusal('connection failed: connection to server on socket "/tmp/.s.PGSQL.5432" failed: '
+    ...               'FATAL:  Peer authentication failed for user "anna"')
+    'Peer authentication failed for user "anna"'
+    """
+    at = min((reason.find(said) for said in LOGIN_REFUSED if said in reason), default=0)
+    return reason[at:]
 
 
 def not_connected(exc: ProgrammingError) -> bool:

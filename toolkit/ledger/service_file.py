@@ -14,10 +14,18 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-SYSCONFDIR = "/etc/postgresql-common" if sys.platform.startswith("linux") else None
-"""The folder of the system's `pg_service.conf` libpq reads without PGSYSCONFDIR, the one it was
-built with: `/etc/postgresql-common` for psycopg's own libpq on Linux (its wheels' build says
-so) and for Debian's and Ubuntu's. Elsewhere not known (a build's own prefix): not looked for."""
+SYSCONFDIRS = {"linux": "/etc/postgresql-common", "darwin": "/etc/postgresql-common"}
+"""The folder of the system's `pg_service.conf` libpq reads without PGSYSCONFDIR, by platform:
+the one it was built with, `/etc/postgresql-common` for psycopg's own libpq on Linux and on
+macOS (its wheels' build gives both that folder) and for Debian's and Ubuntu's. On Windows no
+build's folder is known, psycopg's libpq being no installer's: only PGSYSCONFDIR is read there."""
+
+
+def system_folder() -> str | None:
+    """Where libpq looks for the system's `pg_service.conf` on this platform: PGSYSCONFDIR,
+    else the folder it was built with (`SYSCONFDIRS`), else none."""
+    platform = "linux" if sys.platform.startswith("linux") else sys.platform
+    return os.environ.get("PGSYSCONFDIR") or SYSCONFDIRS.get(platform)
 
 
 def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
@@ -35,35 +43,39 @@ def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
 def service_files() -> list[Path]:
     """Where libpq looks for a service, in its order: PGSERVICEFILE, else the user's own
     (`~/.pg_service.conf`, on Windows `%APPDATA%\\postgresql\\.pg_service.conf`); then the
-    system's, `pg_service.conf` in PGSYSCONFDIR, else in the folder libpq was built with
-    (`SYSCONFDIR`)."""
+    system's (`system_folder`)."""
     if os.environ.get("PGSERVICEFILE"):
         own = Path(os.environ["PGSERVICEFILE"])
-    elif os.name == "nt":
+    elif sys.platform == "win32":
         own = Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"
     else:
         own = Path.home() / ".pg_service.conf"
-    folder = os.environ.get("PGSYSCONFDIR") or SYSCONFDIR
+    folder = system_folder()
     return [own, *([Path(folder) / "pg_service.conf"] if folder else [])]
 
 
 def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
-    """The parameters the service the address names sets (`connect_timeout`, `host`…): the first
-    file holding the service is the one libpq reads, as it does. None for an address naming no
+    """The parameters the service the address names sets (`connect_timeout`, `host`…)."""
+    return frozenset(service_settings(query))
+
+
+def service_settings(query: Mapping[str, str | tuple[str, ...]]) -> Mapping[str, str]:
+    """What the service the address names sets, each parameter with its value: the first file
+    holding the service is the one libpq reads, as it does. None for an address naming no
     service, or one no file holds (libpq then refuses it, told as the address to check)."""
     name = service_name(query)
     if name is None:
-        return frozenset()
+        return {}
     for path in service_files():
         entries = _entries(path)
         if name in entries:
             return entries[name]
-    return frozenset()
+    return {}
 
 
-def _entries(path: Path) -> dict[str, frozenset[str]]:
-    """Each service of the file at `path` with the names of the parameters it sets; none when
-    it cannot be read. libpq's format: a line opening with `[name]` (whatever follows the
+def _entries(path: Path) -> dict[str, dict[str, str]]:
+    """Each service of the file at `path` with the parameters it sets and their values; none
+    when it cannot be read. libpq's format: a line opening with `[name]` (whatever follows the
     bracket), then `key=value` lines, the key as written (libpq refuses `connect_timeout = 60`,
     the file and the connection with it); `#` comments. A service written twice is its first
     entry: libpq stops reading at the end of it.
@@ -73,21 +85,22 @@ def _entries(path: Path) -> dict[str, frozenset[str]]:
     ...     file = Path(folder) / "pg_service.conf"
     ...     _ = file.write_text("# team\\n[ordini] # VPN\\nhost=db\\n connect_timeout=60\\n[prove]\\nhost=db2\\n"
     ...                         "[ordini]\\nport=5433\\n")
-    ...     sorted(_entries(file)["ordini"]), sorted(_entries(file)["prove"])
-    (['connect_timeout', 'host'], ['host'])
+    ...     _entries(file)["ordini"], _entries(file)["prove"]
+    ({'host': 'db', 'connect_timeout': '60'}, {'host': 'db2'})
     """
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return {}
-    entries: dict[str, set[str]] = {}
-    current: set[str] | None = None
+    entries: dict[str, dict[str, str]] = {}
+    current: dict[str, str] | None = None
     for line in (raw.strip() for raw in lines):
         if not line or line.startswith("#"):
             continue
         if line.startswith("["):
             name, closed, _ = line[1:].partition("]")
-            current = entries.setdefault(name, set()) if closed and name not in entries else None
+            current = entries.setdefault(name, {}) if closed and name not in entries else None
         elif current is not None and "=" in line:
-            current.add(line.split("=", 1)[0])
-    return {name: frozenset(keys) for name, keys in entries.items()}
+            key, _, value = line.partition("=")
+            current.setdefault(key, value)
+    return entries
