@@ -38,6 +38,41 @@ def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_ad
     assert "errore interno" in said and "Controlla l'indirizzo" not in said
 
 
+
+def test_a_driver_refusing_the_upgrades_commit_is_an_internal_error_not_an_address_to_check(
+        capsys, tmp_path, sample_workbook, ledger_url, monkeypatch):
+    """A commit the driver refuses carries no SQL state and no statement, as a refusal of the
+    address's parameters does (`?sslmod=require`): psycopg's «Explicit commit() forbidden within a
+    Transaction context», a bug of the toolkit's upgrade, was told as the address to check,
+    exit 2. Only what is refused while connecting is the address."""
+    if not ledger_url.startswith("postgresql"):
+        pytest.skip("SQLite's refusals were never told as an address")
+    import psycopg
+
+    import toolkit.ledger.db as db
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    ledger = open_ledger(ledger_url)
+    with writing(ledger) as conn:
+        conn.execute(update(schema.schema_version).values(version=schema.SCHEMA_VERSION - 1))
+    ledger.engine.dispose()
+    migrated = []
+    dialect = type(ledger.engine.dialect)
+    committing = dialect.do_commit
+
+    def refused(self, dbapi_connection):
+        if migrated:
+            raise psycopg.ProgrammingError("Explicit commit() forbidden within a Transaction context.")
+        committing(self, dbapi_connection)
+
+    monkeypatch.setitem(db.MIGRATIONS, schema.SCHEMA_VERSION, lambda conn: migrated.append(True))
+    monkeypatch.setattr(dialect, "do_commit", refused)
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", ledger_url)
+    assert code == 3, said
+    assert "errore interno" in said and "Explicit commit() forbidden" in said and "Controlla" not in said, said
+
+
 class Refused(Exception):
     """A driver's refusal as psycopg raises it: no SQL state, libpq's words."""
 

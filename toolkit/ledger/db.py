@@ -53,7 +53,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
@@ -496,9 +496,22 @@ def not_connected(exc: ProgrammingError) -> bool:
     """Whether the driver refused the address itself before reaching a server: a parameter
     libpq does not know (`?sslmod=require`) or a value it cannot read (`?connect_timeout=abc`),
     which carry no SQLSTATE, where a statement the server refused carries one. Refused while
-    connecting, so with no statement: a driver's refusal of a statement (a migration's bind
-    gone wrong) carries no SQLSTATE either, and is a bug to report, not an address to check."""
-    return getattr(exc.orig, "sqlstate", None) is None and exc.statement is None
+    connecting (`_connecting`): a driver's refusal of a statement (a migration's bind gone
+    wrong) or of a commit carries no SQLSTATE either, nor a statement at commit, and is a bug
+    to report, not an address to check."""
+    return getattr(exc.orig, "sqlstate", None) is None and getattr(exc, _CONNECTING, False)
+
+
+_CONNECTING = "toolkit_connecting"
+"""The attribute `_connecting` sets on an error the driver raised while connecting."""
+
+
+def _connecting(context: ExceptionContext) -> None:
+    """Mark an error raised while a connection was being opened, when no connection is there
+    yet: what the address is to blame for, where the same error at a statement or a commit,
+    on a connection, is the toolkit's."""
+    if context.connection is None and context.sqlalchemy_exception is not None:
+        setattr(context.sqlalchemy_exception, _CONNECTING, True)
 
 
 def first_reason(exc: DBAPIError) -> str:
@@ -578,8 +591,10 @@ def _engine(url: str, holder: Holder) -> Engine:
             chosen = {*parsed.query, *service_keys(parsed.query)}
             given = {key: value for key, value in SERVER_PATIENCE.items() if key not in chosen
                      and not os.environ.get(_PATIENCE_VARIABLES.get(key, ""))}
-            return create_engine(parsed, pool_pre_ping=True,
-                                 connect_args={"application_name": holder.tag(), **given})
+            engine = create_engine(parsed, pool_pre_ping=True,
+                                   connect_args={"application_name": holder.tag(), **given})
+            event.listen(engine, "handle_error", _connecting)
+            return engine
         except ArgumentError:  # ?port=abc
             raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown)) from None
     if parsed.drivername != "sqlite":
