@@ -480,10 +480,10 @@ def test_a_colleague_zipping_some_of_the_files_meanwhile_refuses_the_zip_and_the
     packed = einvoice.pack_archives
     colleague: list[einvoice.Exported] = []
 
-    def meanwhile(paths, folder):
+    def meanwhile(paths, folder, **options):
         monkeypatch.setattr(einvoice, "pack_archives", packed)
         colleague.append(einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "b", zip=True))
-        return packed(paths, folder)
+        return packed(paths, folder, **options)
 
     monkeypatch.setattr(einvoice, "pack_archives", meanwhile)
     with pytest.raises(UnusableInput) as refused:

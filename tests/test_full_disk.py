@@ -116,7 +116,8 @@ def test_einvoice_on_a_disk_that_fills_up_leaves_the_folder_as_it_was(fills, tmp
     all are made, in the transaction that records the zips. A disk that fills up half-way
     leaves no new XML file (which the desk might send, though the run failed), no zip, nothing
     temporary, and the files of an earlier export as they were; the ledger records no zip.
-    Run again with room, the export is whole."""
+    Run again with room, the export is whole. The message names the file the disk filled: a
+    zip by the name it takes once in place, where it named none (its temporary one is hidden)."""
     from sqlalchemy import select
 
     from toolkit.ledger import open_ledger, schema
@@ -177,6 +178,8 @@ def test_einvoice_on_a_disk_that_fills_up_leaves_the_folder_as_it_was(fills, tmp
 
     assert toolkit(*export)[0] == 0
     (archive,) = out.glob("*.zip")
+    if fills == "the zip":  # named as it is once there, not left unnamed (its temporary name is hidden)
+        assert f"Il disco è pieno scrivendo {archive.name} nella cartella {out}:" in " ".join(err.split()), err
     xml = sorted(p.name for p in out.glob("*.xml"))
     assert len(xml) == 5 and not [p for p in out.iterdir() if p.name.startswith(".")]
     with zipfile.ZipFile(archive) as bundle:

@@ -12,7 +12,7 @@ comes back. `toolkit.core.einvoice.names` spells the number as five characters.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -163,6 +163,13 @@ def archive_progressive(conn: Connection, members: Sequence[str], invoice_ids: C
         conn.execute(update(schema.einvoice_files).where(f.invoice_id.in_(chunk), f.zipped_in.is_(None))
                      .values(zipped_in=number))
     return value
+
+
+def next_progressive(conn: Connection) -> Callable[[int], str]:
+    """The progressive the next file or zip drawn takes, asked with how many are drawn before it:
+    the name a zip being made will take once it is in place (`archive_progressive`)."""
+    first = _next_number(conn)
+    return lambda ahead: progressive(first + ahead)
 
 
 def kept_archive(conn: Connection, members: Sequence[str]) -> str | None:

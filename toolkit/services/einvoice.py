@@ -51,6 +51,7 @@ from toolkit.ledger.einvoices import (
     exportable,
     final_invoices_of,
     kept_archive,
+    next_progressive,
     progressives,
     redraw,
     zipped,
@@ -356,9 +357,10 @@ def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapp
     seller = seller_id(master.settings)
     with reading(ledger) as conn:
         earlier = zipped(conn, [ids[n] for n in files])
+        coming = next_progressive(conn)
     left_out = {} if resend else {n: file_name(seller, earlier[ids[n]], "zip") for n in files if ids[n] in earlier}
     paths = [path for n, path in files.items() if n not in left_out]
-    return (pack_archives(paths, folder) if paths else []), left_out
+    return (pack_archives(paths, folder, named=lambda n: file_name(seller, coming(n), "zip")) if paths else []), left_out
 
 
 def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoice]:

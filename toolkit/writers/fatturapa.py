@@ -187,11 +187,14 @@ def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: 
     return done
 
 
-def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT) -> list[tuple[Path, tuple[str, ...]]]:
+def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT,
+                  named: Callable[[int], str] | None = None) -> list[tuple[Path, tuple[str, ...]]]:
     """The zips of `files`, each of at most `limit` bytes, in the order given, written in
     `folder` under temporary names (`temporary_file`, which a later run's sweep removes if a
     kill left one), each with the names of the files it holds: the caller names each one and
-    puts it in place. A failure leaves none of them.
+    puts it in place. A failure leaves none of them; a full disk's is noted with the name the
+    zip under way was to take (`named`, asked with its place among the zips from 0), where the
+    system's error names its temporary file, hidden and gone, or nothing.
 
     Whether the next file fits is first judged from its size (XML never grows by much when
     deflated); only near the limit is it compressed once more to know exactly.
@@ -228,6 +231,8 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
     except BaseException as failed:
         if tmp is not None:
             abandon_archives(failed, tmp)
+        if named is not None:
+            noted_writing(failed, folder / named(len(done)))
         for made, _ in done:
             made.unlink(missing_ok=True)
         raise
