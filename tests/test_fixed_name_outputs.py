@@ -65,6 +65,24 @@ def test_the_demo_refuses_a_users_own_workbook_under_a_name_it_writes_before_wri
     assert sorted(p.name for p in out.iterdir()) == [name]
 
 
+@pytest.mark.parametrize("name", ["ordini/ordini-2026-04-15.xlsx", "ddt/ddt-2026-04-30.xlsx",
+                                  "fatture/copie-fatture-2026-04.xlsx", "provvigioni/provvigioni-20260401-20260430.xlsx",
+                                  "listini/listino-INGROSSO-2026-04-30.xlsx", "sconti/fatture-sconti-2026-04.xlsx"])
+def test_the_demo_refuses_a_users_own_workbook_in_its_subfolders_before_writing_anything(tmp_path, capsys, name):
+    """The names the demo gives its files in its subfolders (a day's orders, the month's
+    invoices, the agents' statements, a derived price list) were checked only when each was
+    written: a desk's workbook named as the 15th's orders stopped the demo on the 15th, the
+    sample, the ledger and the first half of April's orders, DDTs and files left behind."""
+    out = tmp_path / "demo"
+    own = out / name
+    before = users_own(own)
+    code, _, said = run(["demo", "--out", str(out)], capsys)
+    assert code == 2, said
+    assert f"Il file {own} esiste già e non è un file «" in " ".join(said.split()), said
+    assert own.read_bytes() == before
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == sorted([str(Path(name).parent), name])
+
+
 def test_the_demo_refuses_a_file_of_its_own_open_in_excel_before_writing_anything(tmp_path, capsys):
     """The panel of an earlier demo open in Excel (its lock file `~$pannello.xlsx` beside it) was
     refused only when the panel came, after the whole month was stored and printed: a file the

@@ -169,7 +169,7 @@ def run_demo(out: Path, lang: str | None = None, *, ledger_url: str | None = Non
 
     out = Path(out)
     lang = language(lang)
-    refuse_desks_files(out)
+    refuse_desks_files(out, lang)
     sweep(out)
     workbook = write_sample(out, choose=DEMO_FOLDER)
     if sample_written is not None:
@@ -201,15 +201,48 @@ FIXED_NAMES = {CHECK_FILE: "data-check", WARNINGS_FILE: "data-check", "pannello.
 output it is: a workbook of the desk's under one of these names is refused before the run."""
 
 
-def refuse_desks_files(out: Path) -> None:
+def refuse_desks_files(out: Path, lang: str = "it") -> None:
     """Refuse, before the sample or the ledger is written, a folder holding a workbook of the
-    desk's (or another kind of ours) under a name the demo writes, or one of those open in
-    Excel (an earlier demo's panel): the check at each write refused it only there, the data
-    check's after the sample, the warnings' list after the whole month, its orders, DDTs and
-    invoices stored and printed."""
+    desk's (or another kind of ours) under a name the demo writes, in its subfolders too
+    (`named_in_folders`), or one of those open in Excel (an earlier demo's panel): the check at
+    each write refused it only there, the data check's after the sample, the warnings' list
+    after the whole month, a day's orders on that day, its earlier days stored and printed."""
     from toolkit.basics.files import check_output
 
-    check_output(out, kind=None, folder=True, names=FIXED_NAMES)
+    check_output(out, kind=None, folder=True, names={**FIXED_NAMES, **named_in_folders(lang)})
+
+
+def named_in_folders(lang: str) -> dict[str, str | None]:
+    """The files the demo writes into its subfolders under names of their own (its folder's
+    path before each), with their kinds: each day's orders and DDTs (every day of April: a day
+    the sample does not work writes none, and no desk's file of April is left to a later day's
+    refusal), the month's accountants' files and printable invoices, the volume discounts'
+    accountants' workbook, the agents' statements and their summary (every agent the sample
+    names: a customer's, a share's, a rule's), and
+    the price lists derived from another (the sample's). The statements of volume discounts
+    take a free name, replacing nothing; the e-invoices are named by the ledger's progressives."""
+    from toolkit.basics.files import safe_name
+    from toolkit.intake.sample import sample_rows
+    from toolkit.services.invoicing import output_names
+    from toolkit.writers.statements import commission_file, summary_file
+
+    rows = sample_rows()
+    first, last = MONTH
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    agents = sorted({str(agent) for agent in (*(a["agent"] for a in rows["customer_agents"]),
+                                              *(c.get("sales_rep") for c in rows["customers"]),
+                                              *(c.get("agent") for c in rows["commissions"])) if agent})
+    derived = sorted({str(v["price_list"]) for v in rows["price_versions"] if v.get("base_list")})
+    month = f"{first:%Y-%m}"
+    return {
+        **{f"ordini/ordini-{day:%Y-%m-%d}.xlsx": "orders" for day in days},
+        **{f"ddt/ddt-{day:%Y-%m-%d}.xlsx": "ddt" for day in days},
+        **{f"fatture/{name}": kind for name, kind in output_names(month, lang, copies=True, month=True).items()},
+        **{f"sconti/{name}": kind for name, kind in output_names(f"sconti-{month}", lang).items()},
+        **{f"provvigioni/{commission_file(agent, first, last)}": "statement" for agent in agents},
+        f"provvigioni/{summary_file(first, last)}": "statement",
+        **{f"listini/listino-{safe_name(code)}-{last:%Y-%m-%d}.xlsx": "prices" for code in derived},
+    }
 
 
 FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini", "sconti", "provvigioni")
