@@ -13,6 +13,18 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import writing
 
 
+def one_version_back(tmp_path, sample_workbook, ledger_url):
+    """The sample workbook in a folder of its own, its ledger at `ledger_url` made and set one
+    schema version back, so the next command upgrades it."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    ledger = open_ledger(ledger_url)
+    with writing(ledger) as conn:
+        conn.execute(update(schema.schema_version).values(version=schema.SCHEMA_VERSION - 1))
+    ledger.engine.dispose()
+    return workbook
+
+
 def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_address_to_check(
         capsys, tmp_path, sample_workbook, ledger_url, monkeypatch):
     """A ProgrammingError carries no SQL state when the driver refuses a statement itself (its
@@ -21,12 +33,7 @@ def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_ad
     told as the address to check (exit 2), on SQLite too, which has no address to mistype."""
     import toolkit.ledger.db as db
 
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    ledger = open_ledger(ledger_url)
-    with writing(ledger) as conn:
-        conn.execute(update(schema.schema_version).values(version=schema.SCHEMA_VERSION - 1))
-    ledger.engine.dispose()
+    workbook = one_version_back(tmp_path, sample_workbook, ledger_url)
 
     def broken(conn):
         conn.exec_driver_sql("SELECT 1 WHERE 1 = %s" if conn.dialect.name == "postgresql" else
@@ -38,7 +45,6 @@ def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_ad
     assert "errore interno" in said and "Controlla l'indirizzo" not in said
 
 
-
 def test_a_driver_refusing_the_upgrades_commit_is_an_internal_error_not_an_address_to_check(
         capsys, tmp_path, sample_workbook, ledger_url, monkeypatch):
     """A commit the driver refuses carries no SQL state and no statement, as a refusal of the
@@ -48,17 +54,12 @@ def test_a_driver_refusing_the_upgrades_commit_is_an_internal_error_not_an_addre
     if not ledger_url.startswith("postgresql"):
         pytest.skip("SQLite's refusals were never told as an address")
     import psycopg
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg as dialect
 
     import toolkit.ledger.db as db
 
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    ledger = open_ledger(ledger_url)
-    with writing(ledger) as conn:
-        conn.execute(update(schema.schema_version).values(version=schema.SCHEMA_VERSION - 1))
-    ledger.engine.dispose()
+    workbook = one_version_back(tmp_path, sample_workbook, ledger_url)
     migrated = []
-    dialect = type(ledger.engine.dialect)
     committing = dialect.do_commit
 
     def refused(self, dbapi_connection):
