@@ -23,7 +23,7 @@ from toolkit.core.invoicing import InvoiceKind, Request, as_stated
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.services.invoicing import run
-from toolkit.writers.accountants import write_accountants
+from toolkit.writers.accountants import write_accountants, write_vat_register_csv
 from toolkit.writers.libreoffice import recalculated_values, soffice
 
 CENT = D("0.01")
@@ -612,3 +612,29 @@ def test_the_registers_due_amounts_are_grouped_in_thousands_as_its_money_cells(t
             f"{d.due_date:%d/%m/%Y} {d.amount:,.2f}".translate(str.maketrans(",.", ".,")) for d in invoice.dues)
     imported = csv_path.read_text(encoding="utf-8-sig")
     assert all(f"{d.due_date:%d/%m/%Y} {d.amount:.2f}".replace(".", ",") in imported for x in large for d in x.dues)
+
+
+def test_a_credit_note_of_a_month_before_names_no_vat_month_of_that_invoice(tmp_path, ledger, tricky):
+    """*Periodo* is the VAT month of a deferred invoice, which the accounting imports read; a
+    credit note's VAT falls in the month of its own date (art. 26 DPR 633/72), yet a note of
+    4 May on an April invoice showed April's days, *01/04/2026 – 30/04/2026*, as a debit note
+    once did: an import booked it in April, a liquidation closed already. The invoice it
+    corrects is in *Rif. fattura*; its printed copy keeps its period, as issued."""
+    from toolkit.services.credit_notes import credit
+    from toolkit.services.invoicing import finalize
+
+    master, run_id, invoices = tricky
+    finalize(ledger, run_id, master)
+    invoice = next(x for x in invoices if x.group_key == "project:P3")
+    done = credit(ledger, master, invoice.number, [(2, None)], "Merce non conforme", date(2026, 5, 4), date(2026, 5, 4))
+    assert done.note is not None and done.note.period.start == date(2026, 4, 1)
+    book_path, csv_path = write_accountants(tmp_path, master, [done.note], "2026-05")
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        [header, row] = list(csv.reader(f, delimiter=";"))
+    sheet = openpyxl.load_workbook(book_path)["Registro"]
+    assert (row[header.index("Periodo")], sheet.cell(4, 15).value) == ("", None)
+    assert row[header.index("Rif. fattura")] == f"{invoice.number} 30/04/2026"
+    vat_csv = write_vat_register_csv(tmp_path / "registro-iva-2026-05.csv", master, [done.note])
+    with open(vat_csv, encoding="utf-8-sig", newline="") as f:
+        vat_header, *vat_rows = list(csv.reader(f, delimiter=";"))
+    assert vat_rows and all(r[vat_header.index("Periodo")] == "" for r in vat_rows)

@@ -753,7 +753,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
             formula = f"=SUM({detail.range(source)})" if detail.last >= detail.first else "=0"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
-        text(sheet, row, 14, period_text(invoice), fmt.text)
+        text(sheet, row, 14, vat_period_text(invoice) or None, fmt.text)
         text(sheet, row, SPLIT, t("inv.yes") if invoice.split_payment else None, fmt.text)
         total_cell = address(row + 1, 11)
         _money(sheet, row, PAYABLE, f"={total_cell}-{address(row + 1, 10)}" if invoice.split_payment else f"={total_cell}",
@@ -988,6 +988,15 @@ def period_text(invoice: Invoice) -> str:
     return f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}"
 
 
+def vat_period_text(invoice: Invoice) -> str:
+    """The register's *Periodo*, the month whose VAT a document counts in when it is not its
+    date's, as accounting imports read it: a deferred invoice's deliveries. Empty for a credit
+    note, whose VAT falls in the month of its own date (art. 26 DPR 633/72), whatever the days
+    of the invoice it corrects, which *Rif. fattura* names (a note of May on an April invoice
+    was booked in April's closed liquidation); its printed copy keeps them (`period_text`)."""
+    return "" if invoice.kind is InvoiceKind.CREDIT_NOTE else period_text(invoice)
+
+
 def dues_text(invoice: Invoice) -> str:
     """The dues as the register's CSV has them, for an import: `30/04/2026 1197,31`."""
     return "; ".join(f"{x.due_date:%d/%m/%Y} {_comma(x.amount)}" for x in invoice.dues)
@@ -1097,7 +1106,7 @@ def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str],
         "inv.tax_code": customer.tax_code or "" if customer else "",
         "doc.taxable": _comma(x.taxable), "doc.vat": _comma(x.vat), "doc.total": _comma(x.total),
         "inv.dues": dues_text(x), "inv.payment_method": vocab_label(x.payment_method, lang),
-        "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": period_text(x), "inv.ddts": ddts_text(x, lang),
+        "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": vat_period_text(x), "inv.ddts": ddts_text(x, lang),
         "inv.corrects": corrects_text(x), "inv.xml_file": _csv_text(xml_files.get(x.number or "")),
         "inv.split": t("inv.yes") if x.split_payment else "", "inv.payable": _comma(x.payable),
         "inv.stamp_duty": _comma(stamp) if (stamp := declared_stamp_duty(x)) else "",
