@@ -768,3 +768,52 @@ def test_a_debit_note_past_the_letter_s_year_carries_the_rate_of_its_goods_deliv
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-past-year"]
     assert (told.cell, dict(told.params)["rate"]) == ("L3", "22 %")
+
+
+def test_the_letter_retyped_with_a_slash_before_its_progressive_is_the_same_letter(ledger):
+    """April invoiced under 26011512345678901-000001; the desk types the same protocol with the
+    slash the Agenzia's instructions allow as well: May counts what April used (55.50 of 130),
+    where the slashed protocol was a new letter starting from nothing and all of May went N3.5."""
+    _deliver(_master(130), ledger, APRIL_10)
+    _month(_master(130), ledger, APRIL, date(2026, 5, 4))
+    slashed = _master(130, PROTOCOL.replace("-", "/"))
+    _deliver(slashed, ledger, MAY_11, MAY_20)
+    result, invoice = _month(slashed, ledger, MAY, date(2026, 6, 3))
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
+    assert dict(warning.params)["used"] == D("55.50")
+
+
+def test_two_rows_typing_one_letter_with_a_dash_and_a_slash_share_its_ceiling_and_are_checked_as_one(ledger):
+    """C001 types the letter C002 cites with a slash: one letter, so one run keeps their 111 € of
+    N3.5 within its 90 € (each row kept all 90 € as a letter of its own), and two amounts for it
+    are told as for one protocol typed alike."""
+    s = _shared(90)
+    minimal.set_cell(s, "Clienti", "L2", PROTOCOL.replace("-", "/"))
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
+    assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]}
+    minimal.set_cell(s, "Clienti", "P3", 100)
+    [told] = [p for p in _told(s) if p.code == "letter-of-intent-amounts-differ"]
+    assert (told.sheet, told.cell) == ("Clienti", "P3")
+
+
+def test_a_debit_note_under_the_letter_retyped_with_a_slash_counts_what_its_invoices_used(ledger, rome_today):
+    """April used 55.50 € of a 90 € letter; the row retyped with a slash, a debit note of 50 € on
+    April's invoice passes the 34.50 € left and carries A001's 22 %, told at the amount, where the
+    invoice's letter was one no Clienti row cited any more (letter-of-intent-debit-former, "now cites
+    …/000001"), as if the desk had written a new letter."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    _deliver(_master(90), ledger, APRIL_10)
+    _, invoice = _month(_master(90), ledger, APRIL, date(2026, 5, 4))
+    slashed = _master(90, PROTOCOL.replace("-", "/"))
+    done = debit(ledger, slashed, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
+    assert [(p.sheet, p.cell) for p in done.problems if p.code == "letter-of-intent-debit-beyond"] == [("Clienti", "P3")]
+    assert not [p for p in done.problems if p.code == "letter-of-intent-debit-former"]

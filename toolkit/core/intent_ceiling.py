@@ -74,6 +74,19 @@ LETTER_EXCEEDED = define(
        "in the Clienti sheet.")
 
 
+def letter_key(protocol: str) -> str:
+    """The letter a protocol names, whichever separator its progressive was typed with: the
+    Agenzia's instructions for RiferimentoTesto allow a dash or a slash, so `…901/000001` retyped
+    `…901-000001` on *Clienti* (or on a second row of the buyer) is the same letter, its ceiling
+    and its year those its invoices used, not a new letter starting from nothing. Its documents
+    still cite it as written.
+
+    >>> letter_key("26011512345678901/000001") == letter_key("26011512345678901-000001")
+    True
+    """
+    return protocol.replace("/", "-")
+
+
 @dataclass(frozen=True, slots=True)
 class Ceiling:
     """A customer's letter of intent with its amount, and what the ledger's documents citing it
@@ -92,6 +105,11 @@ class Ceiling:
     @property
     def left(self) -> Decimal:
         return self.amount - self.used
+
+    @property
+    def letter(self) -> str:
+        """The letter it is of (`letter_key`), which rows typing its protocol otherwise share."""
+        return letter_key(self.protocol)
 
 
 @per_master
@@ -114,8 +132,8 @@ def ceilings(master: MasterData, used: Mapping[str, Decimal], years: Mapping[str
     move the letter's year back, making its own sales past it."""
     row = {c.code: c for c in master.customers}
     known = known_rates or {}
-    return {code: Ceiling(code, protocol, row[code].intent_amount or ZERO, used.get(protocol, ZERO),
-                          _year(years or {}, protocol, row[code].intent_date), known)
+    return {code: Ceiling(code, protocol, row[code].intent_amount or ZERO, used.get(letter_key(protocol), ZERO),
+                          _year(years or {}, letter_key(protocol), row[code].intent_date), known)
             for code, protocol in letters_with_amount(master).items()}
 
 
@@ -616,15 +634,20 @@ DEBIT_PAST_YEAR_RATES = define(
        "--rate the one of the goods the note adds to (e.g. --rate {first}).")
 
 
+def _cites(row: Customer, protocol: str) -> bool:
+    """Whether a *Clienti* row cites letter `protocol`, however its separator was typed (`letter_key`)."""
+    return row.intent_protocol is not None and letter_key(row.intent_protocol) == letter_key(protocol)
+
+
 def citing_row(master: MasterData, customer: str, protocol: str, recoded: str | None = None) -> Customer | None:
     """The *Clienti* row that holds letter `protocol` for a note on `customer`'s invoice: its own
     row while it cites the letter, else the row that cites it now (the customer re-coded, its old
     row kept or gone), else its own row, else `recoded`'s, the code its partita IVA has now
     (`invoicing.recoded_as`), whose new letter replaced the old. The warning goes to the cell the
     desk has to correct."""
-    rows = [c for c in master.customers if c.code in (customer, recoded) or c.intent_protocol == protocol]
-    return (next((c for c in rows if c.code == customer and c.intent_protocol == protocol), None)
-            or next((c for c in rows if c.intent_protocol == protocol), None)
+    rows = [c for c in master.customers if c.code in (customer, recoded) or _cites(c, protocol)]
+    return (next((c for c in rows if c.code == customer and _cites(c, protocol)), None)
+            or next((c for c in rows if _cites(c, protocol)), None)
             or next((c for c in rows if c.code == customer), None)
             or next((c for c in rows if c.code == recoded), None))
 
@@ -682,7 +705,7 @@ def debit_former(master: MasterData, customer: str, protocol: str, amount: Decim
     covered it (a new letter does not cover a sale before it), whose amount the sheet no longer
     gives: it cannot be shown to fit, and the cautious side charges VAT, never omits it. The
     warning goes to the customer's row, or to `recoded`'s, the code its row has now."""
-    if any(c.intent_protocol == protocol for c in master.customers):
+    if any(_cites(c, protocol) for c in master.customers):
         return None, None
     row = citing_row(master, customer, protocol, recoded)
     where = master.locate(row.source, "intent_protocol") if row is not None else None

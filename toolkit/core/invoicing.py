@@ -1253,7 +1253,7 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
     spent: dict[str, Decimal] = defaultdict(Decimal)
     first_year: dict[str, int] = {}
     for code, keys in mine.items():
-        protocol = ceilings[code].protocol
+        protocol = ceilings[code].letter
         for key in keys:
             for shipment, line in buckets[key]:
                 if line[7] == LETTER_OF_INTENT:
@@ -1262,10 +1262,10 @@ def within_ceilings(master: MasterData, buckets: dict[Any, list[tuple[Shipment, 
         places = sorted(((key, n) for key in keys for n in range(len(buckets[key]))),
                         key=lambda place: line_order(buckets[place[0]][place[1]]))
         ceiling = ceilings[code]
-        ceiling = replace(ceiling, used=ceiling.used + spent[ceiling.protocol],
-                          year=ceiling.year or first_year.get(ceiling.protocol))
+        ceiling = replace(ceiling, used=ceiling.used + spent[ceiling.letter],
+                          year=ceiling.year or first_year.get(ceiling.letter))
         kept, crossed = kept_within([buckets[key][n] for key, n in places], ceiling, rate)
-        spent[ceiling.protocol] += sum((line[5] for _, line in kept if line[7] == LETTER_OF_INTENT), ZERO)
+        spent[ceiling.letter] += sum((line[5] for _, line in kept if line[7] == LETTER_OF_INTENT), ZERO)
         split = crossed.split if crossed is not None else None
         made = iter(kept)
         parts = {place: [next(made), *([next(made)] if n == split else [])] for n, place in enumerate(places)}
@@ -1381,8 +1381,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
         return Plan((), tuple(problems))
-    letters = {x.protocol for code, x in (ceilings or {}).items() if code in changed}
-    changed = {*changed, *(code for code, x in (ceilings or {}).items() if x.protocol in letters)}
+    letters = {x.letter for code, x in (ceilings or {}).items() if code in changed}
+    changed = {*changed, *(code for code, x in (ceilings or {}).items() if x.letter in letters)}
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
                           {c: n for c, n in (issued_names or {}).items() if c in changed},

@@ -28,7 +28,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.wording import Agreed, Counted, first_numbers
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, letter_key
 from toolkit.core.shipping import pays_first
 from toolkit.model.parties import Parties
 from toolkit.model.records import Customer, MasterData
@@ -201,7 +201,7 @@ def uncited(master: MasterData, sold: Sequence[tuple[str, str | None, str]]) -> 
 
 
 def dating_rows(customers: Iterable[Customer]) -> dict[str, SharingRows]:
-    """Each letter's protocol → the *Clienti* rows giving it with its date, by buyer identity
+    """Each letter (`letter_key`) → the *Clienti* rows giving it with its date, by buyer identity
     (`buyer_ids`), in sheet order (`SharingRows`): those whose date a row of the same buyer
     sharing the protocol without one is told of (`dated_for`), by the check and by invoicing
     alike. Each row asks its own identity's and those not parted from it, never every other: a
@@ -209,7 +209,7 @@ def dating_rows(customers: Iterable[Customer]) -> dict[str, SharingRows]:
     dated: dict[str, SharingRows] = {}
     for c in customers:
         if c.intent_protocol and c.intent_date is not None:
-            dated.setdefault(c.intent_protocol, SharingRows()).add(c, 1)
+            dated.setdefault(letter_key(c.intent_protocol), SharingRows()).add(c, 1)
     return dated
 
 
@@ -224,7 +224,7 @@ def dated_for(row: Customer, dated: Mapping[str, SharingRows]) -> Customer | Non
 
 def first_dating(row: Customer, dated: Mapping[str, SharingRows]) -> Customer | None:
     """The first row dating `row`'s protocol that is not another buyer's (`SharingRows.first_same`), dated or not."""
-    rows = dated.get(row.intent_protocol or "")
+    rows = dated.get(letter_key(row.intent_protocol or ""))
     return rows.first_same(buyer_ids(row)) if rows is not None else None
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, and_, exists, func, or_, select
 
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT, OpenGoods
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, OpenGoods, letter_key
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.letter_use import Corrected, LetterLine, Taken, traced
 from toolkit.core.letter_use import letters_used as core_letters_used
@@ -115,7 +115,8 @@ def _net_within(conn: Connection, invoice_ids: list[int]) -> dict[int, Decimal]:
 
 def _letters_cited(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, bool]]:
     """Kept parties' id → the one letter its buyer cites, and whether it cites several."""
-    return {pid: (p.buyer.intent_protocol if p.buyer else None, bool(p.buyer and p.buyer.intent_letters))
+    return {pid: (letter_key(p.buyer.intent_protocol) if p.buyer and p.buyer.intent_protocol else None,
+                  bool(p.buyer and p.buyer.intent_letters))
             for pid, p in parties.read(conn, ids).items()}
 
 
@@ -155,14 +156,16 @@ def customers_citing(conn: Connection, protocols: Collection[str]) -> set[str]:
     under another code (a customer re-coded, its old row gone) used it too. One read of the
     kept parties whose text names a protocol, which each document cites by id."""
     p = schema.issued_parties.c
-    texts = [row for chunk in in_batches(sorted(protocols))
+    typed = sorted({x for protocol in protocols for x in (letter_key(protocol), letter_key(protocol).replace("-", "/"))})
+    texts = [row for chunk in in_batches(typed)
              for row in conn.execute(select(p.parties).where(or_(*(p.parties.contains(x, autoescape=True)
                                                                    for x in chunk))))]
-    wanted = set(protocols)
+    wanted = set(map(letter_key, protocols))
     codes = set()
     for (text,) in texts:
         buyer = Parties.from_text(text).buyer
-        if buyer and ({buyer.intent_protocol, *(x for x, _ in buyer.intent_letters or ())} & wanted):
+        cited = {buyer.intent_protocol, *(x for x, _ in buyer.intent_letters or ())} if buyer else set()
+        if buyer and {letter_key(x) for x in cited if x} & wanted:
             codes.add(buyer.code)
     return codes
 
@@ -186,5 +189,6 @@ def letters_first_sold(conn: Connection, customers: Collection[str]) -> dict[str
     for pid, day in rows:
         buyer = kept[pid].buyer if pid in kept else None
         if buyer and buyer.intent_protocol:
-            first[buyer.intent_protocol] = min(day.year, first.get(buyer.intent_protocol, day.year))
+            letter = letter_key(buyer.intent_protocol)
+            first[letter] = min(day.year, first.get(letter, day.year))
     return first

@@ -38,6 +38,7 @@ from toolkit.core.intent_ceiling import (
     debit_past_year,
     debit_within,
     item_rates,
+    letter_key,
 )
 from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months, recoded_as
 from toolkit.core.letter_cited import DEBIT_NOT_CITED, LETTER_FIELDS, Missing, empty_cell, missing
@@ -159,8 +160,8 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     issued_to = invoice.parties.buyer if invoice.parties else None
     stands_in = _standing_in(issued_to, customer)
     cited = stands_in.intent_protocol if stands_in else issued_to.intent_protocol if issued_to else None
-    if cited and (ceiling is None or cited != ceiling.protocol):
-        ceiling = next((x for x in letters.values() if x.protocol == cited), None)
+    if cited and (ceiling is None or letter_key(cited) != ceiling.letter):
+        ceiling = next((x for x in letters.values() if x.letter == letter_key(cited)), None)
     protocol = cited or (ceiling.protocol if ceiling else None)
     goods, unrated, sold = _goods_rates(conn, master, invoice) if protocol else ([], [], [])
     chosen = typed_key(goods, rate) if goods and rate else None
@@ -276,7 +277,7 @@ def _letter_date(master: MasterData, invoice: Invoice, protocol: str) -> date | 
     protocol (a mistyped date corrected there since; the customer's own, or its re-coded row's),
     else the one the invoice kept."""
     row = citing_row(master, invoice.customer, protocol)
-    if row is not None and row.intent_protocol == protocol and row.intent_date is not None:
+    if row is not None and letter_key(row.intent_protocol or "") == letter_key(protocol) and row.intent_date is not None:
         return row.intent_date
     kept = invoice.parties.buyer.intent_date if invoice.parties and invoice.parties.buyer else None
     return date.fromisoformat(kept) if kept else None

@@ -15,6 +15,7 @@ from toolkit.core.intent_ceiling import (
     Ceiling,
     OpenGoods,
     ceilings,
+    letter_key,
     letters_with_amount,
     open_under_letters,
     orders_beyond,
@@ -72,7 +73,7 @@ def rates_known(conn: Connection, master: MasterData, sold: Iterable[tuple[str, 
 def letter_year(conn: Connection, customer: str, protocol: str) -> int | None:
     """The solar year letter `protocol` covers, that of its first sale invoiced to
     `customer` or to the codes its documents were issued to; None before it has one."""
-    return letters_first_sold(conn, {customer, *customers_citing(conn, {protocol})}).get(protocol)
+    return letters_first_sold(conn, {customer, *customers_citing(conn, {protocol})}).get(letter_key(protocol))
 
 
 def open_orders_beyond(conn: Connection, master: MasterData, customers: Collection[str],
@@ -93,6 +94,7 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     what it left, not as past its year."""
     early = orders_before_letter(master, customers, day)
     every = letters_with_amount(master)
+    every = {code: letter_key(protocol) for code, protocol in every.items()}
     letters = {code: protocol for code, protocol in every.items() if code in customers}
     if not letters:
         return early

@@ -47,6 +47,7 @@ from toolkit.core.einvoice.codes import (
     abroad_code,
 )
 from toolkit.core.einvoice.fields import fold, legible
+from toolkit.core.intent_ceiling import letter_key
 from toolkit.core.letter_cited import OtherRows, SharingRows, buyer_ids, dated_for, dating_rows, first_dating
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
@@ -859,7 +860,8 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout, at_home)
         ids = buyer_ids(c)
-        earlier = named[c.intent_protocol].of_other_buyers(ids, OTHER_ROWS_NAMED) if c.intent_protocol else None
+        letter = letter_key(c.intent_protocol) if c.intent_protocol else None
+        earlier = named[letter].of_other_buyers(ids, OTHER_ROWS_NAMED) if letter else None
         yield from _letter_of_intent(c, layout, dated, earlier is not None)
         own = first_dating(c, dated)
         if earlier is not None:
@@ -868,10 +870,10 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield INTENT_DATES_DIFFER(_at(layout, c, "intent_date"), code=c.code, protocol=c.intent_protocol,
                                       other=own.code, day=c.intent_date, other_day=own.intent_date,
                                       cell=_cell(layout, own, "intent_date"))
-        if c.intent_protocol:
-            named[c.intent_protocol].add(c, OTHER_ROWS_NAMED)
-        if c.intent_protocol and c.intent_amount is not None and earlier is None:
-            first = shared.setdefault(c.intent_protocol, c)
+        if letter:
+            named[letter].add(c, OTHER_ROWS_NAMED)
+        if letter and c.intent_amount is not None and earlier is None:
+            first = shared.setdefault(letter, c)
             if first.intent_amount is not None and first.intent_amount != c.intent_amount:
                 yield INTENT_AMOUNTS_DIFFER(_at(layout, c, "intent_amount"), code=c.code, protocol=c.intent_protocol,
                                             other=first.code, amount=c.intent_amount.quantize(Decimal("0.01")),
