@@ -16,7 +16,7 @@ from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
 from test_invoicing import APRIL, make_order, ship
 
 from toolkit.basics.vocab import CommissionBase, PaymentMethod
-from toolkit.core.invoicing import Request
+from toolkit.core.invoicing import Period, Request
 from toolkit.core.payments import PaymentEntry
 from toolkit.model.records import Commission, CustomerAgent
 from toolkit.services import commissions
@@ -107,3 +107,28 @@ def test_an_invoice_nothing_of_which_was_collected_when_settled_goes_by_the_agen
     may = commissions.compute(ledger, moved, *MAY)
     assert [(s.agent, r.invoice.number, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
         (AGENT, "FT-2026-00001", D("1000.00"), D(100), D("50.00"))]
+
+
+def test_the_agents_of_an_invoices_date_are_those_paid_on_the_customers_invoices_of_that_period(ledger):
+    """April's FT-2026-00001 half collected and paid to Marco Bianchi; C001 given to Luca Verdi,
+    who invoiced FT-2026-00002 (100.00 €) in May, nothing of it collected by May's end; May
+    settled, paying Marco Bianchi the rest of April's invoice. FT-2026-00002 collected in June
+    earned Marco Bianchi: May's statement named him on C001 for April's invoice, as it would
+    for a note on one, at the share paid on it, so beside a co-agent of May the shares added to
+    more than 100 %. The agents of its date are those paid on the customer's invoices of May."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    moved = master.model_copy(update={"customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
+    _, [line_id] = make_order(ledger, "C001", date(2026, 5, 12), [("A001", "1", "100", "22", None)])
+    ship(ledger, "C001", date(2026, 5, 12), [(line_id, "1")])
+    finalize(ledger, run(ledger, moved, Request(Period(*MAY), date(2026, 6, 1))).run_id)
+    _pay(ledger, date(2026, 5, 20), "610.00")
+    may = commissions.compute(ledger, moved, *MAY, settle=True, today=date(2026, 6, 2))
+    assert [(s.agent, r.invoice.number, r.base) for s in may.statements for r in s.rows] == [
+        (AGENT, "FT-2026-00001", D("500.00"))]
+    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 6, 10), D("122.00"),
+                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    june = commissions.compute(ledger, moved, *JUNE)
+    assert [(s.agent, r.invoice.number, r.base, r.share) for s in june.statements for r in s.rows] == [
+        (LUCA, "FT-2026-00002", D("100.00"), D(100))]

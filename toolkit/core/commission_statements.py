@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.core.commissions import Paid, PaidRow, Statement
-from toolkit.core.invoicing import CitedInvoice
+from toolkit.core.invoicing import CitedInvoice, InvoiceKind
 from toolkit.core.kept import kept_decimal, kept_text
 
 
@@ -130,17 +130,19 @@ class Settlements:
 
     def agents_then(self, invoices: Mapping[int, tuple[str, date]]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
         """Document id → the agents of its customer on its invoice's date, as settled: those the
-        statements settled for a period holding that date paid on the customer's documents,
-        each at the share of its first such row, for `invoices` (id → customer, the invoice's
-        date) no statement paid anything on (on what is collected: nothing collected of it when
-        its period was settled). None when no settled statement of that date names the customer."""
+        statements settled for a period holding that date paid on the customer's invoices dated
+        in it, each at the share of its first such row, for `invoices` (id → customer, the
+        invoice's date) no statement paid anything on (on what is collected: nothing collected of
+        it when its period was settled). A row of an earlier invoice paid in the period, or of a
+        note on one, is at that invoice's agents and shares, not the period's. None when no
+        settled statement of that date names the customer's invoices of it."""
         found = {}
         for document, (customer, day) in invoices.items():
             then: dict[str, Decimal] = {}
             for s in self.statements:
                 if s.first <= day <= s.last:
                     for r in s.rows:
-                        if r.customer == customer:
+                        if r.customer == customer and s.first <= r.day <= s.last and r.kind != InvoiceKind.CREDIT_NOTE:
                             then.setdefault(s.agent, r.share)
             if then:
                 found[document] = tuple(then.items())
