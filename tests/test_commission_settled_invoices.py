@@ -132,3 +132,25 @@ def test_the_agents_of_an_invoices_date_are_those_paid_on_the_customers_invoices
     june = commissions.compute(ledger, moved, *JUNE)
     assert [(s.agent, r.invoice.number, r.base, r.share) for s in june.statements for r in s.rows] == [
         (LUCA, "FT-2026-00002", D("100.00"), D(100))]
+
+
+def test_agents_paid_at_two_rates_under_a_rule_whose_base_changed_earn_the_rest_each_at_their_own(ledger):
+    """CASH pays 3 %, 5 % from a base of 250.00 €: April's FT-2026-00001 half collected and
+    settled 60/40, Marco Bianchi at 5 % on 300.00 €, Luca Verdi at 3 % on 200.00 €. CASH since
+    pays on what is invoiced, the same code; the rest collected in May earns each the rest at
+    the settled row's rate, and Marco Bianchi earned Luca Verdi's 3 % (9.00 € of 15.00 €): the
+    rule kept at a settled rate was kept once, at the rate of whichever row came first."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    cash = master.commissions[0]
+    brackets = (replace(cash, percent=D(3)), replace(cash, threshold=D(250), percent=D(5),
+                                                     source=source("commissions", 3)))
+    april_master = _shared(master, 60, 40).model_copy(update={"commissions": brackets})
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY)
+    assert [(s.agent, r.rate) for s in april.statements for r in s.rows] == [(LUCA, D(3)), (AGENT, D(5))]
+    invoiced = april_master.model_copy(update={"commissions": tuple(
+        replace(c, base=CommissionBase.INVOICED) for c in brackets)})
+    _pay(ledger, date(2026, 5, 20), "610.00")
+    may = commissions.compute(ledger, invoiced, *MAY)
+    assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
+        (LUCA, "CASH", D("200.00"), D(3), D("6.00")), (AGENT, "CASH", D("300.00"), D(5), D("15.00"))]

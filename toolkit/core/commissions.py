@@ -414,11 +414,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     def kept_rule(agent: str, row: PaidRow) -> Rule:
         """The settled row's rule on the base it paid on: today's of that code when it still
         pays on that base, else one of the settled rate, under the same code (a rule whose base
-        changed since keeps both: `_key` tells them apart)."""
+        changed since keeps both: `_key` tells them apart), one a rate: agents, or invoices,
+        paid under it at different rates each earn at their own."""
         base = CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED
         if (today := by_code.get(row.rule)) is not None and today.base is base:
             return today
-        key = _key(row.rule, base)
+        key = _key(row.rule, base, row.rate)
         if key not in by_code:
             by_code[key] = Rule(row.rule, agent, None, None, None, None, base, (Bracket(ZERO, row.rate),),
                                 len(by_code))
@@ -426,8 +427,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
 
     def code_of(rule: Rule) -> str:
         """The key `by_code` holds `rule` under: its code, or `_key` for a settled row's rule
-        of another base than today's rule of that code."""
-        return rule.code if by_code.get(rule.code) is rule else _key(rule.code, rule.base)
+        kept at its rate (`kept_rule`: one bracket)."""
+        return rule.code if by_code.get(rule.code) is rule else _key(rule.code, rule.base, rule.brackets[0].percent)
 
     own: dict[Key, Decimal] = defaultdict(Decimal)
     items_of: dict[Key, set[str]] = defaultdict(set)
@@ -494,9 +495,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     return _statements(by_code, documents, bases, own, shares, taken, items_of)
 
 
-def _key(code: str, base: CommissionBase) -> str:
-    """The key of a settled row's rule kept beside today's rule of its code on the other base."""
-    return f"{code}\x00{base.value}"
+def _key(code: str, base: CommissionBase, rate: Decimal) -> str:
+    """The key of a settled row's rule kept at its rate beside today's rule of its code."""
+    return f"{code}\x00{base.value}\x00{rate}"
 
 
 def _beside(paid: Sequence[tuple[str, Decimal]], today: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
