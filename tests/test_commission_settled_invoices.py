@@ -154,3 +154,21 @@ def test_agents_paid_at_two_rates_under_a_rule_whose_base_changed_earn_the_rest_
     may = commissions.compute(ledger, invoiced, *MAY)
     assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
         (LUCA, "CASH", D("200.00"), D(3), D("6.00")), (AGENT, "CASH", D("300.00"), D(5), D("15.00"))]
+
+
+def test_a_paid_agents_rule_deleted_and_its_code_made_another_agents_earns_the_rest_at_the_settled_rate(ledger):
+    """Marco Bianchi's CASH, 5 % of what is collected, paid him on April's half (500.00 €); C001
+    given to Luca Verdi and CASH deleted and written again as Luca Verdi's, at 8 %. The rest
+    collected in May earned Marco Bianchi 8 %, 40.00 €, under a rule that pays him nothing: a
+    rule of that code on that base was taken for his. He earns at the settled 5 %, 25.00 €."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    cash = replace(master.commissions[0], agent=AGENT)
+    master = master.model_copy(update={"commissions": (cash,)})
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    moved = master.model_copy(update={"commissions": (replace(cash, agent=LUCA, percent=D(8)),),
+                                      "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
+    _pay(ledger, date(2026, 5, 20), "610.00")
+    may = commissions.compute(ledger, moved, *MAY)
+    assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
+        (AGENT, "CASH", D("500.00"), D(5), D("25.00"))]

@@ -387,10 +387,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
 
+    def category_of(item: str) -> str | None:
+        return found.category if (found := items.get(item)) is not None else None
+
     def rule_for(agent: str, customer: Customer, item: str) -> Rule | None:
         if (agent, customer.code, item) not in fits:
-            category = found.category if (found := items.get(item)) is not None else None
-            fitting = [(f, r) for r in rules_ if (f := r.fit(agent, customer, item, category)) is not None]
+            fitting = [(f, r) for r in rules_ if (f := r.fit(agent, customer, item, category_of(item))) is not None]
             fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
         return fits[agent, customer.code, item]
 
@@ -404,20 +406,23 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         paid on invoicing earns nothing more as it is collected, one paid on what was collected
         earns the rest as the rest comes in. Goods the settled statement paid nothing on go by
         today's rule (taken back at 0 % when invoiced)."""
-        rule = rule_for(agent, customers[documents[document_id].customer], item)
+        customer = customers[documents[document_id].customer]
+        rule = rule_for(agent, customer, item)
         if (row := paid_on((paid or {}).get((agent, document_id), ()), "", {item: ONE})) is None:
             return rule
         if rule is not None and (rule.base is CommissionBase.COLLECTED) == row.collected:
             return rule
-        return kept_rule(agent, row)
+        return kept_rule(agent, row, customer, item)
 
-    def kept_rule(agent: str, row: PaidRow) -> Rule:
+    def kept_rule(agent: str, row: PaidRow, customer: Customer, item: str) -> Rule:
         """The settled row's rule on the base it paid on: today's of that code when it still
-        pays on that base, else one of the settled rate, under the same code (a rule whose base
+        pays `agent` on that base (a rule deleted and its code written again for another agent
+        pays them nothing), else one of the settled rate, under the same code (a rule whose base
         changed since keeps both: `_key` tells them apart), one a rate: agents, or invoices,
         paid under it at different rates each earn at their own."""
         base = CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED
-        if (today := by_code.get(row.rule)) is not None and today.base is base:
+        if (today := by_code.get(row.rule)) is not None and today.base is base \
+                and today.fit(agent, customer, item, category_of(item)) is not None:
             return today
         key = _key(row.rule, base, row.rate)
         if key not in by_code:
