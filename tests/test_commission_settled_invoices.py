@@ -105,8 +105,8 @@ def test_an_invoice_nothing_of_which_was_collected_when_settled_goes_by_the_agen
     moved = master.model_copy(update={"customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _pay(ledger, date(2026, 5, 20), "1220.00")
     may = commissions.compute(ledger, moved, *MAY)
-    assert [(s.agent, r.invoice.number, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
-        (AGENT, "FT-2026-00001", D("1000.00"), D(100), D("50.00"))]
+    assert [(s.agent, r.invoice.number, r.base, r.share, r.collected, r.commission)
+            for s in may.statements for r in s.rows] == [(AGENT, "FT-2026-00001", D("1000.00"), D(100), D(1), D("50.00"))]
 
 
 def test_the_agents_of_an_invoices_date_are_those_paid_on_the_customers_invoices_of_that_period(ledger):
@@ -172,3 +172,22 @@ def test_a_paid_agents_rule_deleted_and_its_code_made_another_agents_earns_the_r
     may = commissions.compute(ledger, moved, *MAY)
     assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
         (AGENT, "CASH", D("500.00"), D(5), D("25.00"))]
+
+
+def test_an_agent_earning_beside_the_paid_ones_is_shown_what_was_collected(ledger):
+    """C001 shared 60/40, April's FT-2026-00001 half collected and settled: Marco Bianchi paid
+    on 300.00 €, Luca Verdi nothing, no rule paying him then. His CASH row written since, the
+    rest collected in May earns him his 40 % beside Marco Bianchi's 60 %, and his row said
+    *Incassato* 0 % on a base of 200.00 €, the collected share of an agent the settled statement
+    did not pay being counted nowhere: it says 50 %, as Marco Bianchi's does."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    marco = replace(master.commissions[0], agent=AGENT)
+    shared = _shared(master, 60, 40)
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    april = commissions.compute(ledger, shared.model_copy(update={"commissions": (marco,)}), FIRST, LAST,
+                                settle=True, today=TODAY)
+    assert _bases(april) == {AGENT: D("300.00")}
+    _pay(ledger, date(2026, 5, 20), "610.00")
+    may = commissions.compute(ledger, shared, *MAY)
+    assert [(s.agent, r.base, r.share, r.collected, r.commission) for s in may.statements for r in s.rows] == [
+        (LUCA, D("200.00"), D(40), D("0.5"), D("10.00")), (AGENT, D("300.00"), D(60), D("0.5"), D("15.00"))]

@@ -183,6 +183,9 @@ def collected_bases(account: Account, rule_of: Callable[[str], str | None], shar
     return bases
 
 
+Shares = tuple[tuple[str, Decimal], ...]
+"""Agents and their shares in percent."""
+
 Key = tuple[str, int, str, bool]
 """A statement row's: agent, document id, rule, and whether it is a note's part citing no invoice."""
 
@@ -440,11 +443,25 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     shares: dict[tuple[str, int], Decimal] = {}
     payees = paid_agents(paid or {})
     dated_then = agents_then or {}
+
+    def earning(customer: Customer, ids: Sequence[int]) -> tuple[int | None, Shares, Shares]:
+        """Who earns what is collected of the document the first of `ids` (a document and the
+        notes on it) a settled statement speaks for: the document it goes by, the agents paid
+        on it then, and the others: the agents of its date when nobody was paid on it, today's
+        on what those leave of 100 % (`_beside`)."""
+        settled_on = next((d for d in ids if d in payees and d in documents), None)
+        paid_then = payees[settled_on] if settled_on is not None else ()
+        dated = () if paid_then else next((dated_then[d] for d in ids if d in dated_then), ())
+        return settled_on, paid_then, (*dated, *_beside((*paid_then, *dated), agents.get(customer.code, ())))
+
     for document in documents.values():
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
             continue
         earners = payees.get(document.id) or agents.get(customer.code, ())
+        _, paid_then, others = earning(customer, (document.id,))
+        collecting = [agent for agent, _ in others if agent not in dict(earners)] \
+            if paid_then or document.id in dated_then else []
         for line in filter(counted, document.lines):
             for agent, share in earners:
                 rule = (rule_for(agent, customer, line.item) if document.id not in payees
@@ -454,6 +471,10 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     own[agent, document.id, code, False] += line.amount
                     items_of[agent, document.id, code, False].add(line.item)
                     shares[agent, document.id] = share
+            for agent in collecting:
+                if (rule := rule_for(agent, customer, line.item)) is not None and rule.base is CommissionBase.COLLECTED:
+                    own[agent, document.id, rule.code, False] += line.amount
+                    items_of[agent, document.id, rule.code, False].add(line.item)
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
     for key, amount in own.items():
@@ -469,13 +490,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(customer_code)
         if customer is None:
             continue
-        settled_on = None if account.uncited else next(
-            (d for d in (account.document, *(e.document for e in account.entries)) if d in payees and d in documents),
-            None)
-        paid_then = payees[settled_on] if settled_on is not None else ()
-        dated = () if paid_then or account.uncited else next(
-            (dated_then[d] for d in (account.document, *(e.document for e in account.entries)) if d in dated_then), ())
-        for agent, share in [*dated, *_beside((*paid_then, *dated), agents.get(customer.code, ()))]:
+        settled_on, paid_then, others = (None, (), agents.get(customer.code, ())) if account.uncited else earning(
+            customer, (account.document, *(e.document for e in account.entries)))
+        for agent, share in others:
             def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
                 rule = rule_for(agent, customer, item)
                 return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
