@@ -385,7 +385,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     invoiced: `paid_under`). A payment on an invoice of an earlier period and a note on it go by
     the same agents and shares, today's others only on what they leave (`_beside`); one the
     settled statement paid nobody on by the agents of its date (`agents_then`: those its period's
-    settled statements paid on the customer, at their shares), else today."""
+    settled statements paid on the customer's invoices of that period, at their shares), else
+    today."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
