@@ -868,14 +868,14 @@ def test_the_xls_extent_walk_reads_a_cells_place_without_cutting_out_its_record(
 
 
 def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
-    """Random streams of cells, MULRK/MULBLANK, DIMENSIONS, short and foreign records, two sheets,
-    cut into sectors of random sizes: each sheet's reach as `_biff_records` gave it."""
+    """Random streams of cells, MULRK, DIMENSIONS, short and foreign records, two sheets, cut into
+    sectors of random sizes: each sheet's reach and each range declared as `_biff_records` gave them."""
     import random
 
     from toolkit.intake import guard
 
     def reach_by_records(stream: bytes) -> list[tuple[int, int]]:
-        reached, rows, columns = [], 0, 0
+        reached, declared, rows, columns = [], [], 0, 0
         for _, kind, body in guard._biff_records(iter([stream])):
             if kind in guard._XLS_CELLS and len(body) >= 4:
                 row, column = struct.unpack_from("<HH", body)
@@ -884,29 +884,30 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
                 rows = max(rows, struct.unpack_from("<H", body)[0] + 1)
                 columns = max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
             elif kind == 0x0200 and len(body) in (10, 14):
-                declared_rows, declared_columns = guard.reserved_by(body)
-                rows, columns = max(rows, declared_rows), max(columns, declared_columns)
+                declared.append(guard.reserved_by(body))
             elif kind == 0x0809:
                 reached.append((rows, columns))
                 rows, columns = 0, 0
-        return [*reached, (rows, columns)]
+        return [*reached, (rows, columns), *declared]
 
     def reach_in_place(stream: bytes, cuts: list[int]) -> list[tuple[int, int]]:
         pieces = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)])]
-        reached, rows, columns = [], 0, 0
+        reached, declared, rows, columns = [], [], 0, 0
         for _, kind, row, column, _ in guard._xls_reaches(iter(pieces)):
             if kind == 0x0809:
                 reached.append((rows, columns))
                 rows, columns = 0, 0
+            elif kind == 0x0200:
+                declared.append((row, column))
             elif kind not in (0x0085, 0x000A):
                 rows, columns = max(rows, row), max(columns, column)
-        return [*reached, (rows, columns)]
+        return [*reached, (rows, columns), *declared]
 
     chosen = random.Random(20)
     for _ in range(300):
         records = []
         for _ in range(chosen.randint(1, 40)):
-            kind = chosen.choice([*guard._XLS_CELLS, *guard._XLS_RANGES, 0x0200, 0x0809, 0x0208, 0x003C])
+            kind = chosen.choice([*guard._XLS_CELLS, *guard._XLS_RANGES, 0x0200, 0x0809, 0x0208, 0x003C, 0x0201, 0x00BE])
             size = chosen.choice([10, 14]) if kind == 0x0200 and chosen.random() < 0.8 else chosen.randint(0, 20)
             records.append(biff(kind, bytes(chosen.randrange(256) for _ in range(size))))
         stream = b"".join(records)
@@ -934,15 +935,16 @@ def test_an_xls_whose_dimensions_run_backwards_is_refused_not_left_to_abort_the_
     """A 2 KB .xls whose DIMENSIONS record says rows 6 to 1 (Excel never writes it): calamine
     subtracts them in 32 bits, reserves room for four billion rows, 171 GB, and the allocation
     refused aborted the process (exit 134, a Rust backtrace, no message); the guard had read the
-    last row alone, 1, and let it through. Refused naming the sheet, as any other range too large."""
+    last row alone, 1, and let it through. Refused naming the sheet and the range as it is declared."""
     path = _dimensions(legacy_xls(tmp_path, 1, 1), 5, 1, 1, short=short)
     problem = refusal(path)
-    assert problem.code == "file-sheet-too-large"
-    assert "in its sheet “Clienti” (4,294,967,292 cells, at most 10,000,000)" in problem.message("en")
+    assert problem.code == "file-xls-declared-range"
+    assert "the range A6:A1 in its sheet “Clienti”, which the .xls reader counts as 4,294,967,292 cells" in \
+        problem.message("en")
     done = subprocess.run([sys.executable, "-m", "toolkit", "check", str(path)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2, done.returncode
-    assert "file-sheet-too-large" in done.stderr or "nel foglio «Clienti»" in done.stderr, done.stderr[-400:]
+    assert "file-xls-declared-range" in done.stderr or "nel foglio «Clienti»" in done.stderr, done.stderr[-400:]
 
 
 def test_an_xls_sheet_reaching_past_the_limit_around_an_embedded_chart_is_refused(tmp_path):

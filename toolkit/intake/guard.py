@@ -162,6 +162,30 @@ FILE_SHEET_TOO_MANY_ROWS = define(
        "read. Keep at most {limit} rows in the sheet: delete those you do not need, or split the data into two "
        "files.",
 )
+FILE_XLS_TOO_LARGE = define(
+    "file-xls-too-large", "error",
+    it="Il file {path} è un .xls, che si legge tenendo in memoria tutti i fogli insieme, e i suoi fogli fino a "
+       "«{sheet}» (con celle fino a {cell}) hanno già {cells} celle, più delle {limit} che si possono leggere: "
+       "in Excel salvalo come .xlsx (File › Salva con nome), che si legge un foglio alla volta, oppure cancella "
+       "le righe e le colonne vuote oltre i dati (selezionale, Elimina) e salvalo di nuovo.",
+    en="The file {path} is an .xls, which is read holding all its sheets in memory at once, and its sheets up to "
+       "“{sheet}” (with cells up to {cell}) already have {cells} cells, more than the {limit} that can be read: "
+       "in Excel save it as .xlsx (File › Save As), which is read one sheet at a time, or delete the empty rows "
+       "and columns past the data (select them, Delete) and save it again.",
+)
+FILE_XLS_DECLARED_RANGE = define(
+    "file-xls-declared-range", "error",
+    it="Il file {path} dichiara nel foglio «{sheet}» l'intervallo {range}, che il lettore dei file .xls conta "
+       "come {cells} celle e per cui riserva la memoria prima di leggerne una: un foglio .xls ne ha al massimo "
+       "{limit} (65.536 righe per 256 colonne), quindi l'intervallo è sbagliato (Excel non lo scrive mai così) e "
+       "il file non viene letto. Aprilo in Excel o LibreOffice e salvalo di nuovo, meglio come .xlsx: "
+       "l'intervallo viene riscritto dalle celle che il foglio tiene.",
+    en="The file {path} declares the range {range} in its sheet “{sheet}”, which the .xls reader counts as "
+       "{cells} cells and reserves memory for before reading one: an .xls sheet has at most {limit} "
+       "(65,536 rows by 256 columns), so the range is wrong (Excel never writes it so) and the file is not "
+       "read. Open it in Excel or LibreOffice and save it again, as .xlsx at best: the range is written anew "
+       "from the cells the sheet holds.",
+)
 FILE_NO_SHEETS = define(
     "file-no-sheets", "error",
     it="Il file {path} non contiene nessun foglio: scegli la cartella di lavoro giusta o esportala di "
@@ -1837,19 +1861,35 @@ class _Cfb:
         return names
 
 
-_XLS_CELLS = {0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
-"""BIFF records of one cell, row and column first: FORMULA, RSTRING, LABELSST, BLANK, NUMBER,
-LABEL, BOOLERR, RK."""
-_XLS_RANGES = {0x00BD, 0x00BE}
-"""MULRK and MULBLANK: a row, the first column, and the last column in the record's last bytes."""
+_XLS_CELLS = {0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E}
+"""BIFF records of one cell calamine keeps, row and column first: FORMULA, RSTRING, LABELSST,
+NUMBER, LABEL, BOOLERR, RK. A BLANK (0x0201) and a MULBLANK (0x00BE), cells formatted and empty,
+it drops: counted, a header row formatted to IV over a long list of three columns took the grid
+for 256 columns wide, where calamine read it as three (`tests/test_guard_xls_reach.py`)."""
+_XLS_RANGES = {0x00BD}
+"""MULRK: a row, the first column, and the last column in the record's last bytes."""
+XLS_SHEET_CELLS = 65_536 * 256
+"""The cells of an .xls sheet (BIFF8: 65,536 rows by 256 columns), the most a DIMENSIONS record
+declares: calamine reserves 40 bytes for each declared cell before it reads one (`reserved_by`),
+address space only the cells it reads then fill, 671 MB at most here; past this the range is
+no sheet's (a first row after the last wraps to four billion rows) and the reservation refused
+ends the process."""
 
 
 def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
-    """Refuse a legacy .xls sheet whose cells or DIMENSIONS record reach past
-    `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
-    65,536 and column 256 costs a gigabyte, one further right aborts the process; and it
-    reserves room for the DIMENSIONS' range before reading a cell (`reserved_by`). The Workbook
+    """Refuse a legacy .xls whose sheets would cost calamine more memory than `MAX_SHEET_CELLS`
+    grid cells, or a sheet declaring a range no sheet has (`XLS_SHEET_CELLS`). The Workbook
     stream is read record by record, a sector at a time (`_xls_reaches`).
+
+    calamine reads every sheet of an .xls on opening it and keeps each one's grid, from A1 (as
+    counted here) to the farthest cell holding a value, until the workbook is let go: one
+    NUMBER record at IV65536 costs half a gigabyte, one further right aborts the process, and
+    three sheets of two cells each, A1 and IO40000, took 1.5 GB. So the sheets' grids are
+    bounded together (`file-xls-too-large`), each one first on its own as any sheet is. The
+    DIMENSIONS record is not the grid: calamine only reserves room for its range, and bounded
+    by it, with the cells' reach, a sheet formatted to IV over a list of three columns was
+    refused, and one declaring rows backwards over no column (which calamine reserves nothing
+    for) refused as four billion rows by the first cell's column.
 
     A BOF no sheet begins at opens a substream nested in the sheet (an embedded chart), whose
     records calamine skips to its EOF: its reach is counted on its own, and the sheet's goes on
@@ -1858,13 +1898,24 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     names: dict[int, str] = {}
     sheet, rows, columns = "?", 0, 0
     around: list[tuple[int, int]] = []
+    held, open_sheet = 0, False
+
+    def sheet_done() -> None:
+        nonlocal held, open_sheet
+        held, open_sheet = held + rows * columns, False
+        if held > MAX_SHEET_CELLS:
+            raise _refuse(FILE_XLS_TOO_LARGE, path, sheet=sheet, cell=address(max(rows, 1), max(columns, 1)),
+                          cells=Grouped(held), limit=Grouped(MAX_SHEET_CELLS))
+
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
         if kind == 0x0085:
             names[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
             continue
         if kind == 0x0809:
             if offset in names:
-                sheet, rows, columns, around = names[offset], 0, 0, []
+                if open_sheet:
+                    sheet_done()
+                sheet, rows, columns, around, open_sheet = names[offset], 0, 0, [], True
             else:
                 around.append((rows, columns))
                 rows, columns = 0, 0
@@ -1872,6 +1923,13 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
         if kind == 0x000A:
             if around:
                 rows, columns = around.pop()
+            elif open_sheet:
+                sheet_done()
+            continue
+        if kind == 0x0200:
+            if open_sheet and not around and row * column > XLS_SHEET_CELLS:
+                raise _refuse(FILE_XLS_DECLARED_RANGE, path, sheet=sheet, range=declared_range(body),
+                              cells=Grouped(row * column), limit=Grouped(XLS_SHEET_CELLS))
             continue
         if row <= rows and column <= columns:
             continue
@@ -1881,6 +1939,8 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
                 cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
             )
+    if open_sheet:
+        sheet_done()
 
 
 _XLS_CELL_KINDS = frozenset(_XLS_CELLS)
@@ -1891,10 +1951,10 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
     """(offset, record type, rows, columns, body) of the records that say how far a sheet
     reaches: a cell's row and column (1-based, read in place: a large sheet is a million
     LABELSST records, whose bodies `_biff_records` cut out and handed up for nothing, and that
-    walk was most of an .xls's extra reading time), a MULRK's or MULBLANK's last column, a
-    DIMENSIONS' extent; and the BOUNDSHEET and BOF records that name the sheet, and the EOF
-    records that end a substream (their body, rows and columns 0). Every other record is skipped
-    by its header."""
+    walk was most of an .xls's extra reading time), a MULRK's last column, a DIMENSIONS'
+    reserved rows and columns (`reserved_by`) and its body; and the BOUNDSHEET and BOF records
+    that name the sheet, and the EOF records that end a substream (their body, rows and
+    columns 0). Every other record is skipped by its header."""
     unpack = _BIFF_HEADER.unpack_from
     buffer, base = b"", 0
     for piece in pieces:
@@ -1913,12 +1973,25 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
                     yield base + at, kind, unpack(buffer, at + 4)[0] + 1, unpack(buffer, at + length)[1] + 1, b""
             elif kind == 0x0200:
                 if length in (10, 14):
-                    yield base + at, kind, *reserved_by(buffer[at + 4:at + 4 + length]), b""
+                    body = buffer[at + 4:at + 4 + length]
+                    yield base + at, kind, *reserved_by(body), body
             elif kind == 0x0085 and length >= 8 or kind == 0x0809 or kind == 0x000A:
                 yield base + at, kind, 0, 0, buffer[at + 4:at + 4 + length]
             at += 4 + length
         base += at
         buffer = buffer[at:]
+
+
+def declared_range(dimensions: bytes) -> str:
+    """A DIMENSIONS record's range as Excel names one, from its first cell to its last, as the
+    file declares it, a first row after the last included.
+
+    >>> declared_range(struct.pack("<LLHHH", 0, 100, 0, 10, 0)), declared_range(struct.pack("<LLHHH", 5, 1, 0, 1, 0))
+    ('A1:J100', 'A6:A1')
+    """
+    first_row, last_row, first_column, last_column = struct.unpack_from(
+        "<LLHH" if len(dimensions) == 14 else "<HHHH", dimensions)
+    return f"{address(first_row + 1, min(first_column, last_column) + 1)}:{address(max(last_row, 1), max(last_column, 1))}"
 
 
 def reserved_by(dimensions: bytes) -> tuple[int, int]:

@@ -1,0 +1,88 @@
+"""An .xls is bounded by what calamine keeps of it: each sheet's grid, from A1 to the farthest cell
+holding a value, every sheet's at once (it reads them all on opening the file), and the room it
+reserves for a sheet's DIMENSIONS range, on its own."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from test_guard import biff, refusal, write_cfb
+
+from toolkit.intake.guard import check_workbook
+from toolkit.intake.sources import read_workbook
+
+BOF = struct.pack("<HHHHLL", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
+
+
+def number(row: int, column: int, value: float = 1.0) -> bytes:
+    return biff(0x0203, struct.pack("<HHHd", row, column, 15, value))
+
+
+def blanks(row: int, first: int, last: int) -> bytes:
+    """A MULBLANK: cells `first` to `last` of `row` formatted and empty."""
+    return biff(0x00BE, struct.pack("<HH", row, first) + struct.pack("<H", 15) * (last - first + 1)
+                + struct.pack("<H", last))
+
+
+def dimensions(first_row: int, last_row: int, first_column: int, last_column: int) -> bytes:
+    """BIFF8's DIMENSIONS: rows and columns 0-based, the last ones one past the range."""
+    return biff(0x0200, struct.pack("<LLHHH", first_row, last_row, first_column, last_column, 0))
+
+
+def xls(path: Path, sheets: dict[str, bytes]) -> Path:
+    """A BIFF8 .xls of these sheets, each the records between its BOF and EOF."""
+    head = biff(0x0809, BOF)
+    at = len(head) + sum(len(biff(0x0085, bytes(8 + len(n)))) for n in sheets) + len(biff(0x000A))
+    listed, bodies = b"", b""
+    for name, records in sheets.items():
+        listed += biff(0x0085, struct.pack("<LBBBB", at, 0, 0, len(name), 0) + name.encode())
+        body = biff(0x0809, BOF[:2] + struct.pack("<H", 0x0010) + BOF[4:]) + records + biff(0x000A)
+        at += len(body)
+        bodies += body
+    return write_cfb(path, {"Workbook": head + listed + biff(0x000A) + bodies})
+
+
+def test_a_long_list_under_a_header_formatted_to_iv_is_read(tmp_path):
+    """60,000 rows of three columns under a header row formatted across to IV (Excel writes the
+    formatted cells as MULBLANK and declares A1:IV60000): calamine drops the empty cells and
+    reads a grid three columns wide in about 80 MB, where the guard took the declared range and
+    the blanks for the grid, 15,360,000 cells, and refused it."""
+    rows = b"".join(number(r, c, r) for r in range(60_000) for c in range(3))
+    path = xls(tmp_path / "Listino.xls", {"Prezzi": dimensions(0, 60_000, 0, 256) + blanks(0, 3, 255) + rows})
+    assert check_workbook(path) == "xls"
+    sheet = read_workbook(path).sheets[0]
+    assert (len(sheet.rows), len(sheet.rows[0])) == (60_000, 3)
+    assert sheet.rows[59_999] == [59_999.0] * 3
+
+
+def test_a_sheet_declaring_rows_backwards_over_no_column_is_read(tmp_path):
+    """DIMENSIONS with rows 6 to 1 and columns D to C: calamine reserves rows × columns, four
+    billion times nothing, and reads the cells; the guard took the rows from the range and the
+    columns from the first cell and refused it as 4,294,967,292 cells."""
+    path = xls(tmp_path / "Clienti.xls", {"Clienti": dimensions(5, 1, 3, 3) + number(0, 0, 7) + number(3, 2, 9)})
+    assert check_workbook(path) == "xls"
+    assert read_workbook(path).sheets[0].rows == [[7.0, "", ""], [""] * 3, [""] * 3, ["", "", 9.0]]
+
+
+def test_a_sheet_declaring_rows_backwards_over_a_column_is_refused_naming_the_range(tmp_path):
+    """The same rows over column A: calamine reserves four billion cells and the process
+    aborts, so it is refused, naming the range as the file declares it and the way out."""
+    problem = refusal(xls(tmp_path / "Clienti.xls", {"Clienti": dimensions(5, 1, 0, 1) + number(0, 0)}))
+    assert problem.code == "file-xls-declared-range"
+    said = problem.message("it")
+    assert "nel foglio «Clienti» l'intervallo A6:A1" in said and "4.294.967.292 celle" in said, said
+    assert "al massimo 16.777.216" in said and "salvalo di nuovo, meglio come .xlsx" in said, said
+
+
+def test_sheets_each_within_the_limit_are_refused_together(tmp_path):
+    """calamine reads every sheet of an .xls on opening it and keeps their grids: three sheets of
+    two cells, A1 and IO40000, each 9,960,000 cells, took 1.5 GB and passed one by one."""
+    far = number(0, 0) + number(39_999, 248)
+    assert check_workbook(xls(tmp_path / "one.xls", {"S1": far})) == "xls"
+    problem = refusal(xls(tmp_path / "three.xls", {"S1": far, "S2": far, "S3": far}))
+    assert problem.code == "file-xls-too-large"
+    said = problem.message("it")
+    assert "fino a «S2» (con celle fino a IO40000) hanno già 19.920.000 celle" in said, said
+    assert "salvalo come .xlsx" in said, said
+
