@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -56,3 +57,50 @@ def test_a_tab_separated_export_converts_its_texts_semicolons_and_all(tmp_path: 
     [sheet] = read_csv(path).sheets
     assert [list(row) for row in sheet.rows] == [["Cliente", "Note; varie; altro"], ["C001", 12.5],
                                                  ["C002", "Via Roma, 5; scala B"]]
+
+
+_AMOUNT = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False).map(
+    lambda d: f"{d:,.2f}".replace(",", " ").replace(".", ",").replace(" ", "."))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_AMOUNT, min_size=2, max_size=5), min_size=1, max_size=20), heading=st.booleans())
+def test_a_semicolon_file_of_decimal_comma_amounts_is_split_on_its_semicolons(rows, heading):
+    """An Italian export: amounts with a decimal comma, two a line or more (`1,50;2,75`) hold
+    more commas than semicolons, and the file was split at its commas."""
+    text = _written(([["Importo"] * len(rows[0])] if heading else []) + rows, ";", "\r\n")
+    assert sniff_separator(text) == ";", text
+
+
+def test_an_italian_export_of_two_amounts_a_line_reads_its_amounts(tmp_path: Path):
+    """`1,50;2,75` read as `,`-separated: `1`, `50;2` and `75`, the amounts lost."""
+    path = tmp_path / "prezzi.csv"
+    path.write_text("Prezzo;Sconto\n1,50;2,75\n1.234,00;0,5\n", encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows] == [["Prezzo", "Sconto"], [Decimal("1.50"), Decimal("2.75")],
+                                                 [Decimal("1234.00"), Decimal("0.5")]]
+
+
+def test_a_comma_file_of_quoted_decimal_comma_amounts_reads_them_as_numbers(tmp_path: Path):
+    """Google Sheets in Italian exports `,` between values and quotes its `"12,50"`: read as text,
+    the conversion wrote them back as text beside the integers."""
+    path = tmp_path / "listino.csv"
+    path.write_text('Codice,Prezzo,Pezzi\nA001,"12,50",3\nA002,"1.234,5",10\n', encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows] == [["Codice", "Prezzo", "Pezzi"], ["A001", Decimal("12.50"), 3],
+                                                 ["A002", Decimal("1234.5"), 10]]
+    english = tmp_path / "prices.csv"
+    english.write_text('Code,Price,Pieces\nA001,"1,234.50",3\nA002,2.5,"1,200"\n', encoding="utf-8")
+    [sheet] = read_csv(english).sheets
+    assert [list(row) for row in sheet.rows][1:] == [["A001", Decimal("1234.50"), 3], ["A002", Decimal("2.5"), 1200]]
+
+
+def test_a_tab_in_a_quoted_heading_of_a_semicolon_file_is_a_text_s(tmp_path: Path):
+    """A heading pasted with tabs in it (`"Note\tinterne\tvarie\taltro"`): the first line's tabs outnumbered
+    its semicolon and every line was split on tabs, the file one column wide."""
+    path = tmp_path / "incassi.csv"
+    path.write_text('Fattura;"Note\tinterne\tvarie\taltro";Importo\nFT-2026-00001;;1.464,33\n', encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows] == [["Fattura", "Note\tinterne\tvarie\taltro", "Importo"],
+                                                 ["FT-2026-00001", None, Decimal("1464.33")]]
+    assert text_rows(path) == [["Fattura", "Note\tinterne\tvarie\taltro", "Importo"], ["FT-2026-00001", "", "1.464,33"]]

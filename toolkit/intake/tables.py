@@ -184,7 +184,7 @@ def read_csv(path: Path) -> RawWorkbook:
     past the rows an Excel sheet holds is refused (`_past_the_sheet`)."""
     text = _text(path)
     sep = sniff_separator(text)
-    comma = sep != "," and _italian(text)
+    comma = _italian(text, sep)
     rows = [[number(v, comma) for v in row] for row in _split(path, text, sep)]
     if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
         from toolkit.intake.guard import too_many_rows
@@ -245,14 +245,13 @@ def _past_the_sheet(rows: Sequence[Sequence[Any]]) -> int | None:
 
 def text_rows(path: Path) -> list[list[str]]:
     """The rows of a small CSV a desk exports from Excel (quantities to ship, payments):
-    UTF-8 with or without BOM, else Windows-1252, split on the separator its first line holds
-    most of (`;`, `,` or tab), a tab when one parts every line (`tab_separated`). A file the csv
+    UTF-8 with or without BOM, else Windows-1252, or UTF-16 with its mark, split on the
+    separator `read_csv` splits on (`sniff_separator`): counted on the first line alone, quotes
+    and all, a tab inside a quoted heading split a `;` file on tabs. A file the csv
     module cannot split (a field of 200,000 characters) is the file's problem, told as such: it
     was an internal error."""
     content = _text(path)
-    first = content.split("\n", 1)[0]
-    delimiter = "\t" if tab_separated(content) else max(";,\t", key=first.count) if first else ";"
-    return _csv_rows(path, io.StringIO(content), delimiter)
+    return _csv_rows(path, io.StringIO(content), sniff_separator(content) if content.strip() else ";")
 
 
 def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False) -> list[list[str]]:
@@ -303,25 +302,51 @@ def _decode(raw: bytes) -> str:
 
 
 def sniff_separator(text: str) -> str:
-    """`;` when the first lines have more of them than commas (the Italian Excel export), else `,`.
-
-    A tab when the first line holds more tabs than either (Excel's «Testo Unicode»: `12,50` in
-    a tab-separated file made every row two fields at its comma).
+    """`;` when the first lines have as many of them as commas (the Italian Excel export), else `,`,
+    each counted outside quotes (`"Note, varie"`, `"12,5"`), and a decimal comma between `;`
+    not counted as a comma: `1,50;2,75`, two amounts a line, was read as split at its commas,
+    `1`, `50;2` and `75`.
 
     >>> sniff_separator("Codice;Prezzo\\nA1;12,50\\n"), sniff_separator("code,price\\nA1,12.50\\n")
     (';', ',')
-    >>> sniff_separator("Fattura\\tImporto\\nFT-1\\t12,50\\n")
-    '\\t'
+    >>> sniff_separator("Prezzo;Sconto\\n1,50;2,75\\n3,10;0,5\\n"), sniff_separator('a,"b;c;d"\\n1,2\\n')
+    (';', ',')
+    >>> sniff_separator("Fattura\\tImporto\\nFT-1\\t12,50\\n"), sniff_separator("Prezzo;Sconto\\r1,50;2,75\\r")
+    ('\\t', ';')
 
-    Or when a tab parts every line (`tab_separated`), whatever its texts hold: `Note; varie` in
-    the first line of a tab-separated file had it split on `;`.
+    A tab when the first line holds more tabs than either outside quotes (Excel's «Testo
+    Unicode»: `12,50` in a tab-separated file made every row two fields at its comma), or when
+    a tab parts every line (`tab_separated`), whatever its texts hold: `Note; varie` in the first
+    line of a tab-separated file had it split on `;`. A tab inside a quoted heading of a `;`
+    file (`"Note\\tinterne";Prezzo`) is a text's, not a separator.
+
+    >>> sniff_separator('"Note\\tinterne\\tvarie";Prezzo\\nA;1\\n')
+    ';'
     """
-    head = text[:4096]
+    head = _unquoted(text[:4096]).replace("\r", "\n")
     first = head.split("\n", 1)[0]
     if first.count("\t") > max(first.count(";"), first.count(",")) or tab_separated(text):
         return "\t"
-    return ";" if head.count(";") >= head.count(",") and ";" in head else ("\t" if "\t" in head and "," not in head
-                                                                           else ",")
+    commas = head.count(",") - sum(found.group().count(",") for found in _IT_FIELD.finditer(head))
+    return ";" if ";" in head and head.count(";") >= commas else ("\t" if "\t" in head and "," not in head else ",")
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _unquoted(text: str) -> str:
+    """`text` without its quoted values, quotes and all: what a separator may be.
+
+    >>> _unquoted('A;"12,5";"Via ""Roma"", 5"\\n')
+    'A;;\\n'
+    """
+    return _QUOTED.sub("", text)
+
+
+_IT_FIELD = re.compile(r"(?:^|(?<=;))[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+[ \xa0]*(?=;)"
+                       r"|(?<=;)[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+[ \xa0]*$", re.MULTILINE)
+"""A number with a decimal comma between `;` and `;` or a line's end: an amount of a `;` file,
+not two fields of a `,` one. A line holding no `;` holds none, so `1,50` alone stays a `,` line."""
 
 
 def tab_separated(text: str) -> bool:
@@ -345,7 +370,7 @@ _IT_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _EN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
-def _italian(text: str) -> bool:
+def _italian(text: str, sep: str = ";") -> bool:
     """Whether the file's numbers use the decimal comma: a `;` (or tab) file with `12,50`,
     `1.234,50` or `"12,5"` in it (Excel quotes a value at will). Missing `1.234,50` left it text,
     written back as it came beside numbers in the other style; so did a file whose lines end in
@@ -355,14 +380,34 @@ def _italian(text: str) -> bool:
     (True, True, False)
     >>> _italian('A\\t12,50\\n'), _italian('Codice;Prezzo\\rA1;2,5\\rA2;3\\r')
     (True, True)
+
+    A `,` file whose quoted values are amounts with a decimal comma none could take for
+    thousands (`"12,50"`, `"1.234,5"`: as Google Sheets in Italian exports one), and whose values
+    hold no decimal point: its `"1,50"` stayed text.
+
+    >>> _italian('Codice,Prezzo\\nA1,"12,50"\\nA2,3\\n', ","), _italian('A1,"1,234"\\n', ",")
+    (True, False)
+    >>> _italian('A1,"12,50",2.5\\n', ",")
+    False
     """
-    return bool(_IT_DECIMAL.search(text[:65536].replace("\r", "\n")))
+    head = text[:65536].replace("\r", "\n")
+    if sep != ",":
+        return bool(_IT_DECIMAL.search(head))
+    return bool(_IT_QUOTED.search(head)) and not _EN_DECIMAL.search(head)
 
 
 _IT_DECIMAL = re.compile(r'(^|[;\t])[ \xa0]*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?[ \xa0]*([;\t]|$)', re.MULTILINE)
 """A decimal comma between separators or a line's ends, spaces around it: spaces only, as `\\s`
 crossed lines, and over 60,000 blank lines after a `;` it looked again at every one, 70 seconds
 for a file of 76 KB."""
+_IT_QUOTED = re.compile(r'(?:^|,)[ \xa0]*"[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,}))[ \xa0]*"'
+                        r'[ \xa0]*(?=,|$)', re.MULTILINE)
+"""A quoted amount of a `,` file with a decimal comma no English number has: `"12,50"`,
+`"1.234,5"`; `"1,234"` may be either, and says nothing."""
+_EN_DECIMAL = re.compile(r'(?:^|,)[ \xa0]*("?)[ \xa0]*[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+[ \xa0]*\1[ \xa0]*(?=,|$)',
+                         re.MULTILINE)
+"""A value of a `,` file with a decimal point (`2.5`, `"1,234.50"`): the file writes numbers the
+English way."""
 
 
 def number(value: Any, comma: bool) -> Any:
