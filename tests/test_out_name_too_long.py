@@ -64,6 +64,16 @@ def test_a_name_of_accented_or_chinese_letters_is_counted_as_windows_counts_it(m
     told = output.name_too_long(tmp_path / ("東" * 196 + ".xlsx"), "--out")
     assert "il nome per --out è troppo lungo, 201 caratteri (al massimo 200)" in told
     assert "the name for --out is too long, 201 characters (200 at most)" in told
-    assert "202 caratteri" in output.name_too_long(tmp_path / ("🍕" * 101), "--out"), "an emoji: two units"
     monkeypatch.setattr(output, "WINDOWS", False)
     assert "305 byte (al massimo 200)" in output.name_too_long(accented, "--out"), "Linux: bytes, as its disks"
+
+
+def test_a_name_of_emoji_is_said_in_the_characters_typed_and_the_units_windows_counts(monkeypatch, tmp_path):
+    """A name of 101 emoji was said to be «202 caratteri»: Windows' UTF-16 units, two an emoji,
+    called characters, where the desk typed 101. Said as typed, with the count the limit stands
+    against."""
+    monkeypatch.setattr(output, "WINDOWS", True)
+    told = output.name_too_long(tmp_path / ("🍕" * 101), "--out")
+    assert "troppo lungo, 101 caratteri, che per Windows sono 202 (al massimo 200)" in told, told
+    assert "too long, 101 characters, which Windows counts as 202 (200 at most)" in told, told
+    assert output.name_too_long(tmp_path / ("🍕" * 100), "--out") is None

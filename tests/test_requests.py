@@ -147,6 +147,19 @@ def test_a_text_longer_than_an_excel_cell_is_refused_at_every_step_and_nothing_i
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "x" * 32_000
 
 
+def test_a_text_of_emoji_is_bounded_as_excel_counts_it_and_said_as_typed(sample_master, ledger, tmp_path):
+    """A cell holds 32,767 UTF-16 units, two an emoji: 17,000 emoji passed as 17,000 characters and
+    the list's cell printed 16,383 of them, without a word. Refused, said in the characters typed
+    and the count Excel makes; 16,000 fit whole."""
+    refused = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "🍕" * 17_000)
+    assert refused.request is None and [p.code for p in refused.problems] == ["request-text-too-long"]
+    assert "è lungo 17.000 caratteri, che per Excel sono 34.000, più dei 32.000" in refused.problems[0].message("it")
+    assert "has 17,000 characters, which Excel counts as 34,000, more than the 32,000" in refused.problems[0].message("en")
+    assert add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "🍕" * 16_000).request is not None
+    listing(sample_master, ledger, out=tmp_path / "richieste.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "🍕" * 16_000
+
+
 def test_a_text_with_a_control_character_is_refused_at_every_step_and_nothing_is_stored(sample_master, ledger, tmp_path):
     """A text holding ESC, a bell or U+0001 (pasted from a terminal or another program) was stored:
     `requests list` sent the escape to the terminal, which recoloured or cleared the screen, and

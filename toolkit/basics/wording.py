@@ -181,6 +181,41 @@ class Grouped:
         return number(self.n, lang)
 
 
+def utf16_length(text: str) -> int:
+    """What Excel counts of a cell's text (32,767 at most) and Windows of a file's name (255):
+    UTF-16 code units, two for an emoji or any character past Unicode's first plane.
+
+    >>> utf16_length("Città"), utf16_length("\U0001F600" * 101)
+    (5, 202)
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class Characters:
+    """A text's length in a message as its reader counts it, in characters, and, when it holds an
+    emoji, what `counter` (Excel, Windows) counts of it, two for each, the count a limit beside it
+    stands against: «202 caratteri» was said of a text of 101 emoji, and nobody typed 202.
+
+    >>> Characters("abc", "Excel").shown("it"), Characters("\U0001F600" * 101, "Windows").shown("it")
+    ('3 caratteri', '101 caratteri, che per Windows sono 202')
+    >>> Characters("\U0001F600" * 101, "Excel").shown("en")
+    '101 characters, which Excel counts as 202'
+    """
+
+    text: str
+    counter: str
+
+    def shown(self, lang: str) -> str:
+        characters, units = len(self.text), utf16_length(self.text)
+        said = f"{number(characters, lang)} {'characters' if lang == 'en' else 'caratteri'}"
+        if units == characters:
+            return said
+        if lang == "en":
+            return f"{said}, which {self.counter} counts as {number(units, lang)}"
+        return f"{said}, che per {self.counter} sono {number(units, lang)}"
+
+
 def more_warnings(n: int, lang: str) -> str:
     """The warnings a summary leaves out, in words: one is *un altro avviso*, never *altri 1 avvisi*.
 

@@ -27,7 +27,7 @@ import typer
 from toolkit.basics.files import ask_as, asked_for
 from toolkit.basics.problems import Problem, Severity, problem_type
 from toolkit.basics.vocab import Choice, Choices
-from toolkit.basics.wording import head, more_warnings
+from toolkit.basics.wording import Characters, head, more_warnings, utf16_length
 
 P = ParamSpec("P")
 C = TypeVar("C", bound=str)
@@ -190,7 +190,7 @@ def name_size(name: str) -> int:
     11
     """
     if WINDOWS:
-        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+        return utf16_length(name)
     return len(name.encode("utf-8", "surrogateescape"))
 
 
@@ -223,9 +223,10 @@ def name_too_long(path: Path, option: str) -> str | None:
                               if (size := name_size(part)) > limit), (0, "", 0))
     if not long:
         return None
-    units, unit = ("caratteri", "characters") if WINDOWS else ("byte", "bytes")
-    return (f"«{head(long, 30)}…»: il nome per {option} è troppo lungo, {size} {units} (al massimo {limit}): "
-            f"scrivine uno più corto / the name for {option} is too long, {size} {unit} ({limit} at most): "
+    it, en = ((Characters(long, "Windows").shown("it"), Characters(long, "Windows").shown("en")) if WINDOWS
+              else (f"{size} byte", f"{size} bytes"))
+    return (f"«{head(long, 30)}…»: il nome per {option} è troppo lungo, {it} (al massimo {limit}): "
+            f"scrivine uno più corto / the name for {option} is too long, {en} ({limit} at most): "
             f"give a shorter one")
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from toolkit.basics import labels
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import RequestKind
+from toolkit.basics.wording import Characters, utf16_length
 
 
 class RequestStatus(StrEnum):
@@ -56,15 +57,17 @@ UNKNOWN_REQUEST_CUSTOMER = define(
     it="Il cliente {customer} non è nel foglio Clienti: la richiesta non è stata registrata.",
     en="Customer {customer} is not in the Customers sheet: the request was not recorded.")
 REQUEST_TEXT_MOST = 32_000
-"""The characters of a request's or a step's text: `requests list --out` prints each in one cell,
-which holds 32,767 (Excel's most), the latest step's after its date and word (*06/12/2026
-Chiusura: …*); a longer one was stored whole and printed cut there without a word."""
+"""The characters of a request's or a step's text as Excel counts them (`utf16_length`, an emoji
+two): `requests list --out` prints each in one cell, which holds 32,767 (Excel's most), the latest
+step's after its date and word (*06/12/2026 Chiusura: …*); a longer one was stored whole and
+printed cut there without a word, as was one of 17,000 emoji, counted 17,000 where the cell
+holds 16,383 of them."""
 
 REQUEST_TEXT_TOO_LONG = define(
     "request-text-too-long", "error",
-    it="Il testo (--text) è lungo {length} caratteri, più dei {most} che l'elenco delle richieste stampa in una "
+    it="Il testo (--text) è lungo {length}, più dei {most} che l'elenco delle richieste stampa in una "
        "cella di Excel: accorcialo, o scrivi il resto in un'altra azione.",
-    en="The text (--text) is {length} characters long, more than the {most} the requests' list prints in an "
+    en="The text (--text) has {length}, more than the {most} the requests' list prints in an "
        "Excel cell: shorten it, or write the rest as another action.")
 
 
@@ -73,10 +76,12 @@ def text_too_long(text: str | None) -> Problem | None:
 
     >>> text_too_long("x" * 32_000), text_too_long("x" * 40_000).message("it")[:39]
     (None, 'Il testo (--text) è lungo 40.000 caratt')
+    >>> text_too_long("\U0001F600" * 17_000).message("it")[:72]
+    'Il testo (--text) è lungo 17.000 caratteri, che per Excel sono 34.000, p'
     """
-    if text is None or len(text) <= REQUEST_TEXT_MOST:
+    if text is None or utf16_length(text) <= REQUEST_TEXT_MOST:
         return None
-    return REQUEST_TEXT_TOO_LONG(None, length=Decimal(len(text)), most=Decimal(REQUEST_TEXT_MOST))
+    return REQUEST_TEXT_TOO_LONG(None, length=Characters(text, "Excel"), most=Decimal(REQUEST_TEXT_MOST))
 
 
 REQUEST_TEXT_CONTROL = define(

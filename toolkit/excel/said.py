@@ -287,9 +287,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "Scrivi il testo della richiesta in «Testo richiesta»: una richiesta senza testo non dice cosa fare.",
         "en": "Write the request's text in “Testo richiesta”: a request without text does not say what to do."},
     "request-text-too-long": {
-        "it": "Il testo in «Testo richiesta» è lungo {length} caratteri, più dei {most} che l'elenco delle richieste "
+        "it": "Il testo in «Testo richiesta» è lungo {length}, più dei {most} che l'elenco delle richieste "
               "stampa in una cella di Excel: accorcialo, o scrivi il resto in un'altra azione.",
-        "en": "The text in “Testo richiesta” is {length} characters long, more than the {most} the requests' list "
+        "en": "The text in “Testo richiesta” has {length}, more than the {most} the requests' list "
               "prints in an Excel cell: shorten it, or write the rest as another action."},
     "request-text-control-character": {
         "it": "Il testo in «Testo richiesta» contiene {chars}, un carattere di controllo che non si vede (lo porta "
