@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from test_guard import biff, refusal, write_cfb
+from test_guard import biff, refusal, write_cfb, write_ods
 
 from toolkit.intake.guard import check_workbook
 from toolkit.intake.sources import read_workbook
@@ -81,8 +81,25 @@ def test_sheets_each_within_the_limit_are_refused_together(tmp_path):
     far = number(0, 0) + number(39_999, 248)
     assert check_workbook(xls(tmp_path / "one.xls", {"S1": far})) == "xls"
     problem = refusal(xls(tmp_path / "three.xls", {"S1": far, "S2": far, "S3": far}))
-    assert problem.code == "file-xls-too-large"
+    assert problem.code == "file-sheets-too-large"
     said = problem.message("it")
     assert "fino a «S2» (con celle fino a IO40000) hanno già 19.920.000 celle" in said, said
     assert "salvalo come .xlsx" in said, said
 
+
+
+ODS_VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+
+
+def test_an_ods_of_tables_each_within_the_limit_is_refused_together(tmp_path):
+    """calamine reads every table of an .ods on opening it too: three tables of two values, A1 and
+    IO40000 (a few KB, the rows between repeated), took 1.5 GB and passed one by one."""
+    def table(name: str) -> str:
+        return (f'<table:table table:name="{name}"><table:table-row>{ODS_VALUE}</table:table-row>'
+                '<table:table-row table:number-rows-repeated="39998"><table:table-cell/></table:table-row>'
+                f'<table:table-row><table:table-cell table:number-columns-repeated="248"/>{ODS_VALUE}'
+                "</table:table-row></table:table>")
+    assert check_workbook(write_ods(tmp_path / "one.ods", tables=table("S1"))) == "ods"
+    problem = refusal(write_ods(tmp_path / "three.ods", tables=table("S1") + table("S2") + table("S3")))
+    assert problem.code == "file-sheets-too-large"
+    assert "fino a «S2» (con celle fino a IO40000) hanno già 19.920.000 celle" in problem.message("it")

@@ -162,16 +162,16 @@ FILE_SHEET_TOO_MANY_ROWS = define(
        "read. Keep at most {limit} rows in the sheet: delete those you do not need, or split the data into two "
        "files.",
 )
-FILE_XLS_TOO_LARGE = define(
-    "file-xls-too-large", "error",
-    it="Il file {path} è un .xls, che si legge tenendo in memoria tutti i fogli insieme, e i suoi fogli fino a "
-       "«{sheet}» (con celle fino a {cell}) hanno già {cells} celle, più delle {limit} che si possono leggere: "
-       "in Excel salvalo come .xlsx (File › Salva con nome), che si legge un foglio alla volta, oppure cancella "
-       "le righe e le colonne vuote oltre i dati (selezionale, Elimina) e salvalo di nuovo.",
-    en="The file {path} is an .xls, which is read holding all its sheets in memory at once, and its sheets up to "
-       "“{sheet}” (with cells up to {cell}) already have {cells} cells, more than the {limit} that can be read: "
-       "in Excel save it as .xlsx (File › Save As), which is read one sheet at a time, or delete the empty rows "
-       "and columns past the data (select them, Delete) and save it again.",
+FILE_SHEETS_TOO_LARGE = define(
+    "file-sheets-too-large", "error",
+    it="Il file {path} si legge tenendo in memoria tutti i fogli insieme, come ogni .xls e .ods, e i suoi fogli "
+       "fino a «{sheet}» (con celle fino a {cell}) hanno già {cells} celle, più delle {limit} che si possono "
+       "leggere: in Excel o LibreOffice salvalo come .xlsx (File › Salva con nome), che si legge un foglio alla "
+       "volta, oppure cancella le righe e le colonne vuote oltre i dati (selezionale, Elimina) e salvalo di nuovo.",
+    en="The file {path} is read holding all its sheets in memory at once, as every .xls and .ods is, and its "
+       "sheets up to “{sheet}” (with cells up to {cell}) already have {cells} cells, more than the {limit} that "
+       "can be read: in Excel or LibreOffice save it as .xlsx (File › Save As), which is read one sheet at a "
+       "time, or delete the empty rows and columns past the data (select them, Delete) and save it again.",
 )
 FILE_XLS_DECLARED_RANGE = define(
     "file-xls-declared-range", "error",
@@ -1459,7 +1459,9 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
     last row (`too_many_rows`: calamine drops those rows), counting repeated rows and cells as
     calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
     costs a grid of a million rows. Trailing empty rows and cells (LibreOffice writes a
-    thousand repeated empty columns in every file) count only when a value follows them.
+    thousand repeated empty columns in every file) count only when a value follows them. calamine
+    reads every table on opening the file and keeps their grids, so the tables are bounded
+    together too (`sheets_too_large`): three of two values each, A1 and IO40000, took 1.5 GB.
 
     `content.xml` is read as a stream of tags, so memory stays a few MB. Whether it names both a
     database range and a `SUBTOTAL` (`ODS_TOTAL_WORDS`) is looked for in the same chunks: without
@@ -1467,6 +1469,7 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
     """
     table, rows, row_repeat, column, row_columns = "", 0, 1, 0, 0
     far = (0, 0)
+    held = 0
     words: set[bytes] = set()
 
     def see(text: bytes) -> None:
@@ -1478,6 +1481,8 @@ def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> bool:
             if not closing:
                 found = _ODS_NAME.search(tag)
                 table, rows, far = (found[1].decode("utf-8", "replace") if found else "?"), 0, (0, 0)
+            elif (held := held + far[0] * far[1]) > MAX_SHEET_CELLS:
+                raise sheets_too_large(path, table, far, held)
         elif name == b"table-row":
             if closing:
                 if row_columns:
@@ -1519,6 +1524,18 @@ def too_many_rows(path: Path, sheet: str, row: int, limit: int = SHEET_ROWS) -> 
     'The file listino.ods has data in its sheet “Prezzi” at row 1,048,577, past the last'
     """
     return _refuse(FILE_SHEET_TOO_MANY_ROWS, path, sheet=sheet, row=Grouped(row), limit=Grouped(limit))
+
+
+def sheets_too_large(path: Path, sheet: str, far: tuple[int, int], held: int) -> UnusableInput:
+    """The refusal of an .xls or an .ods whose sheets' grids, up to `sheet` (its farthest value at
+    `far`), hold `held` cells, more than `MAX_SHEET_CELLS`: calamine reads every sheet of such a
+    file on opening it and keeps them all, where it reads an .xlsx's one at a time.
+
+    >>> sheets_too_large(Path("a.ods"), "S2", (40_000, 249), 19_920_000).problem.message("en")[:72]
+    'The file a.ods is read holding all its sheets in memory at once, as ever'
+    """
+    return _refuse(FILE_SHEETS_TOO_LARGE, path, sheet=sheet, cell=address(max(far[0], 1), max(far[1], 1)),
+                   cells=Grouped(held), limit=Grouped(MAX_SHEET_CELLS))
 
 
 def too_many_cells(path: Path, sheet: str, rows: int, columns: int) -> UnusableInput:
@@ -1885,7 +1902,7 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     counted here) to the farthest cell holding a value, until the workbook is let go: one
     NUMBER record at IV65536 costs half a gigabyte, one further right aborts the process, and
     three sheets of two cells each, A1 and IO40000, took 1.5 GB. So the sheets' grids are
-    bounded together (`file-xls-too-large`), each one first on its own as any sheet is. The
+    bounded together (`sheets_too_large`), each one first on its own as any sheet is. The
     DIMENSIONS record is not the grid: calamine only reserves room for its range, and bounded
     by it, with the cells' reach, a sheet formatted to IV over a list of three columns was
     refused, and one declaring rows backwards over no column (which calamine reserves nothing
@@ -1904,8 +1921,7 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
         nonlocal held, open_sheet
         held, open_sheet = held + rows * columns, False
         if held > MAX_SHEET_CELLS:
-            raise _refuse(FILE_XLS_TOO_LARGE, path, sheet=sheet, cell=address(max(rows, 1), max(columns, 1)),
-                          cells=Grouped(held), limit=Grouped(MAX_SHEET_CELLS))
+            raise sheets_too_large(path, sheet, (rows, columns), held)
 
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
         if kind == 0x0085:
