@@ -104,3 +104,17 @@ def test_a_tab_in_a_quoted_heading_of_a_semicolon_file_is_a_text_s(tmp_path: Pat
     assert [list(row) for row in sheet.rows] == [["Fattura", "Note\tinterne\tvarie\taltro", "Importo"],
                                                  ["FT-2026-00001", None, Decimal("1464.33")]]
     assert text_rows(path) == [["Fattura", "Note\tinterne\tvarie\taltro", "Importo"], ["FT-2026-00001", "", "1.464,33"]]
+
+
+def test_a_first_line_naming_the_separator_is_read_as_excel_reads_it(tmp_path: Path):
+    """`sep=;`, the line a desk writes so that Excel opens a CSV right (Excel shows no row for it):
+    read as a row, *sep=* over the headings, which then stood on row 2, and a `,` file with the
+    line split on its commas whatever it named."""
+    path = tmp_path / "incassi.csv"
+    path.write_text("sep=;\r\nFattura;Importo\r\nFT-2026-00001;1.464,33\r\n", encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows] == [["Fattura", "Importo"], ["FT-2026-00001", Decimal("1464.33")]]
+    assert text_rows(path) == [["Fattura", "Importo"], ["FT-2026-00001", "1.464,33"]]
+    named = tmp_path / "listino.csv"
+    named.write_text("SEP=,\nCodice,Descrizione\nA001,Pane; integrale; 500 g\n", encoding="utf-8")
+    assert text_rows(named) == [["Codice", "Descrizione"], ["A001", "Pane; integrale; 500 g"]]

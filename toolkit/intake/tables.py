@@ -182,8 +182,8 @@ def read_csv(path: Path) -> RawWorkbook:
     `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
     workbook it came from (`error_cells.shown_errors`), never a name or a note. A CSV with values
     past the rows an Excel sheet holds is refused (`_past_the_sheet`)."""
-    text = _text(path)
-    sep = sniff_separator(text)
+    hinted, text = separator_line(_text(path))
+    sep = hinted or sniff_separator(text)
     comma = _italian(text, sep)
     rows = [[number(v, comma) for v in row] for row in _split(path, text, sep)]
     if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
@@ -250,8 +250,8 @@ def text_rows(path: Path) -> list[list[str]]:
     and all, a tab inside a quoted heading split a `;` file on tabs. A file the csv
     module cannot split (a field of 200,000 characters) is the file's problem, told as such: it
     was an internal error."""
-    content = _text(path)
-    return _csv_rows(path, io.StringIO(content), sniff_separator(content) if content.strip() else ";")
+    hinted, content = separator_line(_text(path))
+    return _csv_rows(path, io.StringIO(content), hinted or (sniff_separator(content) if content.strip() else ";"))
 
 
 def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False) -> list[list[str]]:
@@ -299,6 +299,21 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+def separator_line(text: str) -> tuple[str | None, str]:
+    """The separator a first line `sep=;` names, and the text after that line; (None, the text)
+    without one. Excel reads the line as the file's separator and shows no row for it, as a desk
+    writes it to have Excel open a CSV right: it was read as a row, *sep=*, over the headings.
+
+    >>> separator_line("sep=;\\r\\nCodice;Prezzo\\n"), separator_line("Codice;Prezzo\\n")
+    ((';', 'Codice;Prezzo\\n'), (None, 'Codice;Prezzo\\n'))
+    """
+    found = _SEPARATOR_LINE.match(text)
+    return (found[1], text[found.end():]) if found else (None, text)
+
+
+_SEPARATOR_LINE = re.compile(r'"?sep=([;,\t])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 
 
 def sniff_separator(text: str) -> str:
