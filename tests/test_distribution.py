@@ -232,13 +232,15 @@ def test_production_workbook(tmp_path, ledger, numbers):
     book = openpyxl.load_workbook(path)
     main, detail = book.worksheets
     assert main.title == "Lista di produzione" and detail.title == "Ordini"
-    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Giacenza",
+    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Da giorni precedenti",
+                                          "Ordini precedenti", "Il più vecchio del", "Giacenza",
                                           "Da giacenza libera", "Da produrre", "Ordini"]
     assert values(main) == [
-        ("A001", "Caffè in grani 1 kg", "pz", 10, 4, 4, 6, f"{numbers['T001']} C001 (10)"),
-        ("A002", "Latte fresco 1 l", "pz", 30, 100, 30, 0, f"{numbers['T001']} C001 (24); {numbers['T003']} C002 (6)"),
+        ("A001", "Caffè in grani 1 kg", "pz", 10, None, None, None, 4, 4, 6, f"{numbers['T001']} C001 (10)"),
+        ("A002", "Latte fresco 1 l", "pz", 30, None, None, None, 100, 30, 0,
+         f"{numbers['T001']} C001 (24); {numbers['T003']} C002 (6)"),
     ]
-    assert [(r[0], r[3], r[4], r[6]) for r in values(detail)] == [
+    assert [(r[0], r[3], r[5], r[7]) for r in values(detail)] == [
         ("A001", numbers["T001"], "C001", 10), ("A002", numbers["T001"], "C001", 24), ("A002", numbers["T003"], "C002", 6)]
     assert main.freeze_panes == "A5" and main.print_title_rows == "$4:$4"
 

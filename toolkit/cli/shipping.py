@@ -126,12 +126,18 @@ def register(app: typer.Typer) -> None:
         workbook: Path = WorkbookArg,
         date: str = DateOption,
         to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
+        earlier_orders: bool = typer.Option(
+            False, "--earlier-orders", help="Elenca uno per uno anche gli ordini dei giorni precedenti ancora da "
+            "spedire (senza: sommati per articolo) / list the earlier days' open orders one by one too (without: "
+            "summed per item)."),
         out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:
-        """Lista di produzione: quantità per articolo, con gli ordini.
-        Production list: quantity per item, with the orders."""
+        """Lista di produzione: quantità per articolo, con gli ordini del periodo e quanto chiedono
+        quelli dei giorni precedenti ancora da spedire.
+        Production list: quantity per item, with the period's orders and what the earlier days'
+        open orders need."""
         from toolkit.basics.files import check_output
         from toolkit.services import lists
 
@@ -139,7 +145,8 @@ def register(app: typer.Typer) -> None:
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         told: list = []
-        path = lists.production(session.master, session.ledger, start, end, out, output.lang(), told)
+        path = lists.production(session.master, session.ledger, start, end, out, output.lang(), told,
+                                earlier_orders=earlier_orders)
         output.print_problems(told)
         typer.echo(str(path))
         if pdf:

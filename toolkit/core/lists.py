@@ -6,7 +6,8 @@
 - Complete list (lista di distribuzione completa): every order of the period, shipped or not,
   with its state, so the office can answer "did the 9th go out?".
 - Production list (lista di produzione): the hand-over to production, per item the quantity
-  still to ship on the day, with the orders it comes from and the stock on hand.
+  still to ship on the day, with the orders it comes from and the stock on hand, and what the
+  earlier days' orders still open add to it (the next `ship --all` ships them with the day's).
 
 Pure functions over the orders the ledger returns and the master data; writers print them.
 """
@@ -122,6 +123,30 @@ class ProductionSource:
     customer: str
     customer_name: str
     quantity: Decimal
+    day: date | None = None
+    """The order's occurrence date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """What the orders of days before the list's still have to ship of an item, summed: a
+    partial shipment's rest, an order held for stock, which the next `ship --all` ships."""
+
+    quantity: Decimal
+    orders: int
+    """How many orders it comes from."""
+    since: date
+    """The oldest of their dates."""
+
+
+@dataclass(frozen=True)
+class OpenBefore:
+    """The earlier days' open orders as the ledger sums them per item (`ledger.open_before`),
+    without their lines: at L mid-month they are 69,000 orders kept on hold."""
+
+    items: Mapping[str, Earlier]
+    holders: frozenset[int]
+    """Their ledger ids: where they stand in the items' queues tells what stock covers of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +165,8 @@ class ProductionRow:
     to_produce: Decimal
     """What stock does not cover (the whole quantity without a stock sheet)."""
     sources: tuple[ProductionSource, ...]
+    earlier: Earlier | None = None
+    """What of `quantity` the orders of earlier days still open need."""
 
 
 @dataclass(frozen=True)
@@ -258,16 +285,23 @@ def _route_of(master: MasterData, customer: Customer | None,
 
 def production_list(orders: Sequence[Order], master: MasterData, date_from: date,
                     date_to: date | None = None, stock: dict[str, Decimal] | None = None,
-                    reservations: Reservations = NONE) -> ProductionList:
-    """Per item, what the orders of the period still need, and what stock does not cover.
+                    reservations: Reservations = NONE, open_before: OpenBefore | None = None) -> ProductionList:
+    """Per item, what the orders of the period and the earlier days' orders still open need, and
+    what stock does not cover.
 
     Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so
     are returns and services: nothing is produced for goods coming back, nor for an insurance. `stock` is what is on hand now
     (`toolkit.ledger.deliveries.available_stock`); by default the stock sheet as it is.
 
-    Each order of the period is covered by the stock that the orders ahead of it leave free
-    (`reservations`, every open order's: those of other dates and proposals hold stock too),
-    as shipping will cover it; what is not covered is to produce.
+    An order of an earlier day still in progress (a partial shipment's rest, an order held for
+    stock) ships with the period's at the next `ship --all`, so its goods are made with theirs:
+    counted in the item's quantity and shown apart (`ProductionRow.earlier`). Given summed per
+    item (`open_before`), they are not listed order by order; else those among `orders` are.
+
+    Each order is covered by the stock that the orders ahead of it leave free (`reservations`,
+    every open order's: those of other dates and proposals hold stock too), as shipping will
+    cover it; what is not covered is to produce. An earlier order is one of those ahead, so the
+    stock it takes is counted once: as its own, never again as free for the period's.
     """
     date_to = date_to or date_from
     customers = {c.code: c.name for c in master.customers}
@@ -279,14 +313,15 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
     listed: dict[str, Decimal] = {}
     described: dict[str, tuple[str, str]] = {}
     for order in sorted(orders, key=lambda o: number_key(o.place)):
-        if not (date_from <= order.occurrence <= date_to) or order.status is not OrderStatus.IN_PROGRESS \
+        before = order.occurrence < date_from and open_before is None
+        if not (date_from <= order.occurrence <= date_to or before) or order.status is not OrderStatus.IN_PROGRESS \
                 or not EFFECTS[order.document_type].ships or order.document_type is DocumentType.RETURN:
             continue
         for line in order.lines:
             if line.to_ship <= 0 or line.item in services:
                 continue
-            needed.setdefault(line.item, []).append(
-                ProductionSource(order.number, order.customer, customers.get(order.customer, ""), line.to_ship))
+            needed.setdefault(line.item, []).append(ProductionSource(
+                order.number, order.customer, customers.get(order.customer, ""), line.to_ship, order.occurrence))
             if stock is not None:
                 own = sum((x.to_ship for x in order.lines if x.item == line.item and x.line_no < line.line_no
                            and x.to_ship > 0), ZERO)
@@ -296,12 +331,36 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
                 listed[line.item] = listed.get(line.item, ZERO) + line.to_ship
             item = items.get(line.item)
             described[line.item] = (item.description, item.unit) if item else (line.description, line.unit)
+    if open_before is None:
+        summed = _earlier(needed, date_from)
+    else:
+        summed = {code: e for code, e in open_before.items.items() if code not in services}
+        for code, e in summed.items():
+            needed.setdefault(code, [])
+            item = items.get(code)
+            described.setdefault(code, (item.description, item.unit) if item else ("", ""))
+            if stock is not None:
+                taken = reservations.covered(code, stock.get(code, ZERO), open_before.holders)
+                uncovered[code] = uncovered.get(code, ZERO) + (ZERO if taken is None else e.quantity - taken)
     rows = []
     for code in sorted(needed):
+        before_day = summed.get(code)
         quantity = sum((s.quantity for s in needed[code]), ZERO)
+        if open_before is not None and before_day is not None:
+            quantity += before_day.quantity
         on_hand = None if stock is None else stock.get(code, ZERO)
         to_produce = quantity if on_hand is None else uncovered.get(code, ZERO)
         from_stock = None if on_hand is None else quantity - to_produce
         rows.append(ProductionRow(code, *described[code], quantity, on_hand, from_stock, to_produce,
-                                  tuple(needed[code])))
+                                  tuple(needed[code]), before_day))
     return ProductionList(date_from, date_to, tuple(rows))
+
+
+def _earlier(needed: Mapping[str, Sequence[ProductionSource]], date_from: date) -> dict[str, Earlier]:
+    """Per item, the sum, the orders and the oldest date of its sources dated before `date_from`."""
+    summed = {}
+    for item, sources in needed.items():
+        if before := [s for s in sources if s.day is not None and s.day < date_from]:
+            summed[item] = Earlier(sum((s.quantity for s in before), ZERO), len({s.order for s in before}),
+                                   min(s.day for s in before if s.day is not None))
+    return summed

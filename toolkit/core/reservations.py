@@ -225,6 +225,27 @@ class Reservations:
         queue, ahead = found
         return self._named(queue.holders[:min(count, ahead)]), ahead
 
+    def covered(self, item: str, stock: Decimal, holders: Collection[Holder]) -> Decimal | None:
+        """What `stock` covers of the reservations `holders` hold of `item`, each holder getting
+        what the holders ranked before it leave free (as `ahead` reckons, holders sharing a place
+        standing together); None when the item has no queue here (nobody holds it, or, read
+        `short_of` the stock, the stock covers every holder). Only the queue's head the stock
+        reaches is walked: the production list asks it of the 69,000 orders kept on hold of a
+        day at L mid-month, most of them past the stock, without reading one of their lines."""
+        found = self._items.get(item)
+        if found is None:
+            return None
+        covered, start = ZERO, 0
+        for i, (key, holder) in enumerate(zip(found.keys, found.holders)):
+            if i and key != found.keys[i - 1]:
+                start = i
+            ahead = found.sum_before(start)
+            if ahead >= stock:
+                break
+            if holder in holders:
+                covered += min(found.sum_before(i + 1) - found.sum_before(i), stock - ahead)
+        return covered
+
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)
         return ZERO if found is None else found.sum_before(len(found.holders))

@@ -14,7 +14,7 @@ headed by *Impostazioni* of today.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, ProblemsFound
@@ -25,6 +25,7 @@ from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock, rests_dated, shipped_as
+from toolkit.ledger.open_before import open_before
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
 from toolkit.services.dated_before_count import shown_after_count
@@ -50,12 +51,16 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
 
 
 def production(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str,
-               told: list[Problem] | None = None) -> Path:
+               told: list[Problem] | None = None, *, earlier_orders: bool = False) -> Path:
     """The production list: what to make per item, against the stock on hand less what the
-    open orders ahead of each order reserve. Only the queues of the items the stock does not
-    cover are read: where the stock covers every open order's need, each of the period's orders
-    (all of them holders) is covered whatever is ahead of it, as shipping reckons too; reading
-    every queue, and every holder's number, was 2 s of a day's 7 s list at L. A stock count
+    open orders ahead of each order reserve. The earlier days' orders still in progress, which
+    the next `ship --all` ships with the period's, are counted in: summed per item by the ledger
+    (`open_before`), or with `earlier_orders` read and listed order by order with the period's
+    (at L mid-month 72,000 orders: 22 s and 16 MB, where the sums keep the list under a second).
+    Only the queues of the items the stock does not cover are read: where the stock covers every
+    open order's need, each order (all of them holders) is covered whatever is ahead of it,
+    as shipping reckons too; reading every queue, and every holder's number, was 2 s of a day's
+    7 s list at L. A stock count
     dated after today is refused, as shipping refuses it (`counted_ahead`): the stock would
     keep the goods the DDTs until then took, and the list would leave them unmade. A count long
     before the list's first day is told in `told`, when given, if an item to make shows no stock
@@ -67,11 +72,14 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
         raise ProblemsFound([ahead])
     with reading(ledger) as conn:
         orders = load_orders(conn, occurrence_from=start, occurrence_to=end)
+        summed = None if earlier_orders else open_before(conn, start)
+        if earlier_orders:
+            orders += load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=start - timedelta(1))
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, short_of=stock, asked={o.id for o in orders if o.id})
         if told is not None:
             told += shown_after_count(conn, master)
-    made = production_list(orders, master, start, end, stock, held)
+    made = production_list(orders, master, start, end, stock, held, summed)
     if told is not None:
         told += listed_long_before(master, start, stock, [row.item for row in made.rows if row.to_produce])
     return write_production_list(out, master, made, lang)

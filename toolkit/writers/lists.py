@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.lists import ListRow, OrderList, ProductionList, Route
+from toolkit.core.lists import Earlier, ListRow, OrderList, ProductionList, Route
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
@@ -60,6 +60,9 @@ define({
     "list.stock": ("Giacenza", "In stock"),
     "list.from_stock": ("Da giacenza libera", "From free stock"),
     "list.to_produce": ("Da produrre", "To produce"),
+    "list.earlier": ("Da giorni precedenti", "From earlier days"),
+    "list.earlier_orders": ("Ordini precedenti", "Earlier orders"),
+    "list.earlier_since": ("Il più vecchio del", "Oldest dated"),
     "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
     "list.seller": ("Venditore: {name}", "Seller: {name}"),
     "list.seller_head": ("Venditore", "Seller"),
@@ -67,8 +70,8 @@ define({
 })
 
 ORDER_LIST_WIDTHS = (9, 20, 9, 28, 30, 15, 11, 9, 30, 6, 10, 10, 11, 16, 12)
-PRODUCTION_WIDTHS = (10, 34, 6, 11, 11, 13, 11, 60)
-SOURCES_WIDTHS = (10, 34, 6, 15, 9, 30, 11)
+PRODUCTION_WIDTHS = (10, 30, 6, 11, 12, 10, 11, 11, 13, 11, 45)
+SOURCES_WIDTHS = (10, 34, 6, 15, 11, 9, 30, 11)
 
 HEADER_ROW = 3
 """Rows 0–2: title, company, period; row 3: the column headings; data from row 4."""
@@ -191,7 +194,10 @@ def _order_values(r: ListRow, complete: bool, sender: str, lang: str) -> list[An
 
 
 def write_production_list(target: Path, master: MasterData, production: ProductionList, lang: str = "it") -> Path:
-    """Per item what to produce, then a second sheet with the orders each quantity comes from."""
+    """Per item what to produce, then a second sheet with the orders each quantity comes from.
+    What the earlier days' open orders add to an item's quantity is shown apart, in its own
+    columns (how much, from how many orders, the oldest dated), so the planner sees the backlog
+    beside the day; their orders are on the second sheet only when the list read them."""
     t = labeller(lang)
     title = t("list.production")
     check_rows(HEADER_ROW + 1 + sum(len(r.sources) for r in production.rows), f"{title} – {t('list.sources')}")
@@ -201,13 +207,14 @@ def write_production_list(target: Path, master: MasterData, production: Producti
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master.settings.company_name, title, production.date_from, production.date_to, lang)
-            heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.from_stock",
-                     "list.to_produce", "list.sources"]
+            heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.earlier", "list.earlier_orders",
+                     "list.earlier_since", "list.stock", "list.from_stock", "list.to_produce", "list.sources"]
             widths = set_widths(sheet, PRODUCTION_WIDTHS)
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
-                         ((r.item, r.description, r.unit, r.quantity, r.stock, r.from_stock, r.to_produce,
-                           "; ".join(f"{s.order} {s.customer} ({shown(s.quantity, lang)})" for s in r.sources))
+                         ((r.item, r.description, r.unit, r.quantity, *_earlier_values(r.earlier), r.stock,
+                           r.from_stock, r.to_produce,
+                           "; ".join(f"{s.order} {s.customer} ({shown(s.quantity, lang)})" for s in r.sources) or None)
                           for r in production.rows))
             if not production.rows:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
@@ -215,16 +222,21 @@ def write_production_list(target: Path, master: MasterData, production: Producti
 
             detail = book.add_worksheet(t("list.sources"))
             _title(detail, fmt, master.settings.company_name, title, production.date_from, production.date_to, lang)
-            detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer",
+            detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.date", "doc.customer",
                             "list.customer_name", "doc.quantity"]
             detail_widths = set_widths(detail, SOURCES_WIDTHS)
             headings(detail, HEADER_ROW, 0, [t(h) for h in detail_heads], fmt, detail_widths)
             last = _rows(detail, HEADER_ROW + 1, [_format(fmt, h) for h in detail_heads], detail_widths,
-                         ((r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
+                         ((r.item, r.description, r.unit, s.order, s.day, s.customer, s.customer_name, s.quantity)
                           for r in production.rows for s in r.sources))
             _table(detail, last, len(detail_heads))
 
     return write_atomic(target, write)
+
+
+def _earlier_values(earlier: Earlier | None) -> tuple[Any, Any, Any]:
+    """An item's earlier days' open orders as the list's three cells, empty when it has none."""
+    return (None, None, None) if earlier is None else (earlier.quantity, earlier.orders, earlier.since)
 
 
 def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], widths: Sequence[float],
@@ -256,8 +268,8 @@ def _table(sheet: Worksheet, last_row: int, width: int) -> None:
 
 def _format(fmt: Formats, head: str) -> Format:
     if head in ("list.ordered", "list.shipped", "list.remaining", "list.required", "list.stock", "list.from_stock",
-                "list.to_produce", "doc.quantity"):
+                "list.to_produce", "doc.quantity", "list.earlier", "list.earlier_orders"):
         return fmt.quantity
-    if head == "doc.date":
+    if head in ("doc.date", "list.earlier_since"):
         return fmt.date
     return fmt.wrap

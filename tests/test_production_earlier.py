@@ -1,0 +1,91 @@
+"""The production list counts the earlier days' orders still open (a partial shipment's rest, an
+order held for stock), which the next `ship --all` ships with the period's: summed per item in
+their own columns, their orders listed on request (`--earlier-orders`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from test_distribution import values
+from test_shipping import shipping_master
+
+from toolkit.services import lists
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+THURSDAY, MONDAY = date(2026, 4, 9), date(2026, 4, 13)
+D = Decimal
+
+
+@pytest.fixture
+def backlog(ledger):
+    """Thursday's orders shipped with 4 × A001 and 20 × A002 in stock: T001 (C001, 10 × A001,
+    24 × A002, the first in the queue) ships 4 and 20 and keeps 6 and 4 to ship, T003 (C002,
+    6 × A002) gets none and is held for stock. Monday's orders made; then 5 × A001 and 8 × A002
+    counted on hand. Their numbers by (template, day)."""
+    create(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, all_open=True)
+    assert [(n.customer, [(li.item, li.quantity) for li in n.lines]) for n in shipped.notes] == [
+        ("C001", [("A001", D(4)), ("A002", D(20))])]
+    master = shipping_master(stock={"A001": 5, "A002": 8})
+    create(master, ledger, MONDAY, with_catch_up=False)
+    from test_distribution import orders_of
+
+    numbers = {(o.template, o.occurrence): o.number for o in orders_of(ledger)}
+    return master, numbers
+
+
+def test_the_earlier_days_open_orders_are_made_with_the_days(tmp_path, ledger, backlog):
+    """Monday's list makes what Thursday's orders still wait for, stock taken by each order as
+    shipping takes it: A001's 5 cover 5 of T001's rest of 6, nothing of Monday's 10 (11 to make);
+    A002's 8 cover T001's rest of 4 and 4 of T003's 6, nothing of Monday's 30 (32). Thursday's
+    orders are counted in the quantity and shown apart, 1 and 2 orders since 09/04, not listed
+    one by one. The list left them out past Thursday: 10 and 30 to make."""
+    master, numbers = backlog
+    book = openpyxl.load_workbook(lists.production(master, ledger, MONDAY, MONDAY, tmp_path / "p.xlsx", "it"))
+    main, detail = book.worksheets
+    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Da giorni precedenti",
+                                          "Ordini precedenti", "Il più vecchio del", "Giacenza", "Da giacenza libera",
+                                          "Da produrre", "Ordini"]
+    rows = values(main)
+    assert [r[:6] + r[7:10] for r in rows] == [
+        ("A001", "Caffè in grani 1 kg", "pz", 16, 6, 1, 5, 5, 11),
+        ("A002", "Latte fresco 1 l", "pz", 40, 10, 2, 8, 8, 32),
+    ]
+    assert [r[6].date() for r in rows] == [THURSDAY, THURSDAY]
+    assert [r[10] for r in rows] == [f"{numbers['T001', MONDAY]} C001 (10)",
+                                     f"{numbers['T001', MONDAY]} C001 (24); {numbers['T003', MONDAY]} C002 (6)"]
+    assert [(r[3], r[4].date()) for r in values(detail)] == [
+        (numbers["T001", MONDAY], MONDAY), (numbers["T001", MONDAY], MONDAY), (numbers["T003", MONDAY], MONDAY)]
+
+
+def test_the_earlier_orders_listed_on_request_give_the_same_figures(tmp_path, ledger, backlog):
+    """`earlier_orders` reads Thursday's orders line by line and lists them with Monday's, on the
+    row and on the orders' sheet: the figures are those the ledger's sums give."""
+    master, numbers = backlog
+    summed = lists.production(master, ledger, MONDAY, MONDAY, tmp_path / "summed.xlsx", "it")
+    listed = lists.production(master, ledger, MONDAY, MONDAY, tmp_path / "listed.xlsx", "it", earlier_orders=True)
+    main, detail = openpyxl.load_workbook(listed).worksheets
+    assert [r[:10] for r in values(main)] == [r[:10] for r in values(openpyxl.load_workbook(summed).active)]
+    thursday_t001, thursday_t003 = numbers["T001", THURSDAY], numbers["T003", THURSDAY]
+    assert [r[10] for r in values(main)] == [
+        f"{thursday_t001} C001 (6); {numbers['T001', MONDAY]} C001 (10)",
+        f"{thursday_t001} C001 (4); {thursday_t003} C002 (6); {numbers['T001', MONDAY]} C001 (24); "
+        f"{numbers['T003', MONDAY]} C002 (6)"]
+    assert [(r[0], r[3], r[4].date(), r[7]) for r in values(detail)][:3] == [
+        ("A001", thursday_t001, THURSDAY, 6), ("A001", numbers["T001", MONDAY], MONDAY, 10),
+        ("A002", thursday_t001, THURSDAY, 4)]
+
+
+def test_a_day_with_no_orders_of_its_own_lists_the_earlier_ones(tmp_path, ledger, backlog):
+    """Friday has no orders: its list is what Thursday's still wait for, all of it to make
+    without a stock sheet (the list said there was nothing to list)."""
+    _, _ = backlog
+    friday = THURSDAY + timedelta(1)
+    path = lists.production(shipping_master(), ledger, friday, friday, tmp_path / "p.xlsx", "en")
+    rows = values(openpyxl.load_workbook(path).active)
+    assert [(r[0], r[3], r[4], r[5], r[7], r[8], r[9], r[10]) for r in rows] == [
+        ("A001", 6, 6, 1, None, None, 6, None), ("A002", 10, 10, 2, None, None, 10, None)]
