@@ -89,3 +89,23 @@ def test_a_day_with_no_orders_of_its_own_lists_the_earlier_ones(tmp_path, ledger
     rows = values(openpyxl.load_workbook(path).active)
     assert [(r[0], r[3], r[4], r[5], r[7], r[8], r[9], r[10]) for r in rows] == [
         ("A001", 6, 6, 1, None, None, 6, None), ("A002", 10, 10, 2, None, None, 10, None)]
+
+
+def test_the_complete_list_holds_the_earlier_rests_the_distribution_list_holds(tmp_path, ledger, backlog):
+    """Monday's complete list has Thursday's orders still in progress as the distribution list
+    has them, their lines still to ship, dated Thursday, *In corso*; then Monday's orders whole,
+    the quotation included. It listed Monday's orders only, less than the distribution list."""
+    master, numbers = backlog
+    t001, t003 = numbers["T001", THURSDAY], numbers["T003", THURSDAY]
+    complete = values(openpyxl.load_workbook(lists.distribution(
+        master, ledger, MONDAY, MONDAY, tmp_path / "c.xlsx", "it", complete=True)).active)
+    assert [(r[5], r[6].date(), r[7], r[10], r[11], r[12], r[14]) for r in complete] == [
+        (t001, THURSDAY, "A001", 10, 4, 6, "In corso"), (t001, THURSDAY, "A002", 24, 20, 4, "In corso"),
+        (numbers["T001", MONDAY], MONDAY, "A001", 10, 0, 10, "In corso"),
+        (numbers["T001", MONDAY], MONDAY, "A002", 24, 0, 24, "In corso"),
+        (t003, THURSDAY, "A002", 6, 0, 6, "In corso"), (numbers["T003", MONDAY], MONDAY, "A002", 6, 0, 6, "In corso"),
+        (numbers["T004", MONDAY], MONDAY, "A001", 3, 0, 3, "Bozza"),
+    ]
+    plain = values(openpyxl.load_workbook(lists.distribution(
+        master, ledger, MONDAY, MONDAY, tmp_path / "d.xlsx", "it")).active)
+    assert {(r[5], r[7], r[12]) for r in plain if r[5]} <= {(r[5], r[7], r[12]) for r in complete}

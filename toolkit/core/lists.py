@@ -193,9 +193,13 @@ def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
                   shipped_as: Mapping[int, Parties] | None = None) -> OrderList:
     """Every order of the period, shipped or not, each line with what is shipped and what is left;
     a line that is the rest of one cut at a VAT rate change says so (`rests`, by line id), as on
-    the order. An order a DDT shipped names its customer and delivery address as its latest DDT
-    printed them (`shipped_as`, by order id): a list of last month tells where the goods went,
-    not where the customer has moved since; an order not shipped names them as the master says
+    the order. With them the earlier days' orders still in progress among `orders` (a partial
+    shipment's rest, an order held back), their lines still to ship as the distribution list has
+    them, services left out: `ship --all` of the period ships them, so the complete list holds
+    every line the distribution list holds, and never lists less than it. An order a DDT
+    shipped names its customer and delivery address as its latest DDT printed them
+    (`shipped_as`, by order id): a list of last month tells where the goods went, not where the
+    customer has moved since; an order not shipped names them as the master says
     today, where `ship` will send it. Its carrier likewise: the one its DDT printed (`ship
     --carrier` may have sent another than the route's), today's route's for an order not
     shipped. The area a DDT does not print, nor keep: an order is listed under today's. The
@@ -203,27 +207,32 @@ def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
     of goods shipped printed again as its documents were; a company renamed in the period is
     named as each DDT printed it: the header names every name, the latest last, and the routes
     go under the name their orders' DDTs printed, the older first (an order not shipped under
-    the latest), so an auditor reads each line under the seller its DDT shows."""
+    the latest), so an auditor reads each line under the seller its DDT shows. An earlier
+    order's rest is still to do: it is named as the master says today, under the latest name."""
     date_to = date_to or date_from
-    kept = [o for o in orders if date_from <= o.occurrence <= date_to]
-    printed = shipped_as or {}
-    listed = {o.id for o in kept}
-    sellers = tuple(dict.fromkeys(reversed([parties.seller.company_name for order_id, parties in printed.items()
-                                            if order_id in listed])))[::-1]
-    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False, rests=rests or {},
-                                                       shipped_as=printed, sellers=sellers), sellers)
+    period = [o for o in orders if date_from <= o.occurrence <= date_to]
+    earlier = [o for o in orders if o.occurrence < date_from and o.status is OrderStatus.IN_PROGRESS
+               and EFFECTS[o.document_type].ships]
+    listed = {o.id for o in period}
+    printed = {order_id: parties for order_id, parties in (shipped_as or {}).items() if order_id in listed}
+    sellers = tuple(dict.fromkeys(reversed([parties.seller.company_name for parties in printed.values()])))[::-1]
+    return OrderList(True, date_from, date_to, _routes([*earlier, *period], master, open_only=False,
+                                                       rests=rests or {}, shipped_as=printed, sellers=sellers,
+                                                       open_before=date_from), sellers)
 
 
 def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests: Mapping[int, Rest],
-            shipped_as: Mapping[int, Parties] | None = None, sellers: tuple[str, ...] = ()) -> tuple[Route, ...]:
+            shipped_as: Mapping[int, Parties] | None = None, sellers: tuple[str, ...] = (),
+            open_before: date | None = None) -> tuple[Route, ...]:
     """The orders' lines by route; the distribution list (`open_only`) is what to load, so it
-    leaves out services, which move nothing, and their quantities from the route's totals. With
+    leaves out services, which move nothing, and their quantities from the route's totals, and
+    so does the complete list with the orders dated before `open_before`, earlier days' rests. With
     more than one of `sellers` (the names the DDTs printed, the latest last), by seller first:
     an order under the name its DDT printed, one not shipped under the latest."""
     printed = shipped_as or {}
     blocks = {name: n for n, name in enumerate(sellers)} if len(sellers) > 1 else {}
     customers = {c.code: c for c in master.customers}
-    services = {i.code for i in master.items if i.service} if open_only else set()
+    services = {i.code for i in master.items if i.service} if open_only or open_before else set()
     ship_to = {s.code: s for s in master.ship_to}
     routes: dict[tuple[int, str, str, str], list[ListRow]] = {}
     heads: dict[tuple[int, str, str, str], tuple[str | None, str | None, str | None]] = {}
@@ -239,8 +248,9 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         name, place = _named(customer, destination, printed.get(order.id))
         address = "" if place is None else ", ".join(
             x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
+        rest_only = open_only or (open_before is not None and order.occurrence < open_before)
         for line in order.lines:
-            if open_only and (line.to_ship == 0 or line.item in services):
+            if rest_only and (line.to_ship == 0 or line.item in services):
                 continue
             routes.setdefault(key, []).append(ListRow(
                 area, heads[key][1], heads[key][2], order.customer, name, order.ship_to,

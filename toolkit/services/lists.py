@@ -36,15 +36,18 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
                  complete: bool = False) -> Path:
     """The distribution list (still to ship: the orders in progress due by `end`, earlier days'
     back orders with the period's, as `ship --all` ships them) or, with `complete`, the
-    complete list (every order of the period). A line that is the rest of one cut at a VAT rate
+    complete list (every order of the period, and the earlier days' back orders as the
+    distribution list has them, with their state). A line that is the rest of one cut at a VAT rate
     change says so, as on the order (`rests`)."""
     from toolkit.writers.lists import write_order_list
 
     with reading(ledger) as conn:
-        orders = (load_orders(conn, occurrence_from=start, occurrence_to=end) if complete
-                  else load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=end))
+        open_to = start - timedelta(1) if complete else end
+        orders = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=open_to)
+        if complete:
+            orders += load_orders(conn, occurrence_from=start, occurrence_to=end)
         cut = rests_dated(conn, rests(orders))
-        printed = shipped_as(conn, [o.id for o in orders]) if complete else None
+        printed = shipped_as(conn, [o.id for o in orders if o.occurrence >= start]) if complete else None
     made = (complete_list(orders, master, start, end, cut, printed) if complete
             else distribution_list(orders, master, start, end, cut))
     return write_order_list(out, master, made, lang)
