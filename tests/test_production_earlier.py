@@ -4,6 +4,7 @@ their own columns, their orders listed on request (`--earlier-orders`)."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -109,3 +110,49 @@ def test_the_complete_list_holds_the_earlier_rests_the_distribution_list_holds(t
     plain = values(openpyxl.load_workbook(lists.distribution(
         master, ledger, MONDAY, MONDAY, tmp_path / "d.xlsx", "it")).active)
     assert {(r[5], r[7], r[12]) for r in plain if r[5]} <= {(r[5], r[7], r[12]) for r in complete}
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_ledgers_sums_give_what_the_earlier_orders_read_line_by_line_give(ledger, tmp_path, seed):
+    """On a random master and a first day shipped with what stock there was, the production list
+    of the next two days gives each item the same quantity, stock, share of it and quantity to
+    make whether the first day's open orders are summed by the ledger (`open_before`, the stock
+    they take found in the queues, `Reservations.covered`) or read line by line with the period's,
+    whatever the stock: none, one, an item's whole queue, a thousandth less or one more."""
+    from test_shipping_setbased import START, master_of, randomized
+
+    from toolkit.core.lists import production_list
+    from toolkit.core.orders import OrderStatus
+    from toolkit.core.workdays import working_calendar
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.open_before import open_before
+    from toolkit.ledger.orders import load_orders, reservations
+
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    calendar = working_calendar(master.settings, master.closures)
+    day, days = START, []
+    while len(days) < 3:
+        if calendar.is_working(day):
+            create(master, ledger, day, with_catch_up=False)
+            if not days:
+                ship(master, ledger, day, all_open=True)
+            days.append(day)
+        day += timedelta(1)
+    with reading(ledger) as conn:
+        period = load_orders(conn, occurrence_from=days[1], occurrence_to=days[2])
+        earlier = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=days[0])
+        summed = open_before(conn, days[1])
+        every = reservations(conn)
+        assert earlier and summed.items
+        tried = 0
+        for _ in range(6):
+            stock = {item: rng.choice([D(0), D(1), every.total(item), every.total(item) - D("0.001"),
+                                       every.total(item) + 1]) for item in every._items if rng.random() < 0.9}
+            short = reservations(conn, short_of=stock, asked={o.id for o in period if o.id})
+            by_line = production_list(earlier + period, master, days[1], days[2], stock, every)
+            by_sum = production_list(period, master, days[1], days[2], stock, short, summed)
+            assert [(r.item, r.quantity, r.stock, r.from_stock, r.to_produce, r.earlier) for r in by_sum.rows] == [
+                (r.item, r.quantity, r.stock, r.from_stock, r.to_produce, r.earlier) for r in by_line.rows]
+            tried += any(r.earlier and 0 < r.to_produce < r.quantity for r in by_sum.rows)
+        assert tried, "no stock covering part of an item the earlier orders ask"
