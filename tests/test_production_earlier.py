@@ -4,7 +4,6 @@ their own columns, their orders listed on request (`--earlier-orders`)."""
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -119,26 +118,15 @@ def test_the_ledgers_sums_give_what_the_earlier_orders_read_line_by_line_give(le
     make whether the first day's open orders are summed by the ledger (`open_before`, the stock
     they take found in the queues, `Reservations.covered`) or read line by line with the period's,
     whatever the stock: none, one, an item's whole queue, a thousandth less or one more."""
-    from test_shipping_setbased import START, master_of, randomized
+    from test_reservations import random_stock, three_days
 
     from toolkit.core.lists import production_list
     from toolkit.core.orders import OrderStatus
-    from toolkit.core.workdays import working_calendar
     from toolkit.ledger.db import reading
     from toolkit.ledger.open_before import open_before
     from toolkit.ledger.orders import load_orders, reservations
 
-    rng = random.Random(seed)
-    master = randomized(master_of(tmp_path, seed), rng)
-    calendar = working_calendar(master.settings, master.closures)
-    day, days = START, []
-    while len(days) < 3:
-        if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
-            if not days:
-                ship(master, ledger, day, all_open=True)
-            days.append(day)
-        day += timedelta(1)
+    rng, master, days = three_days(ledger, tmp_path, seed, ship_first=True)
     with reading(ledger) as conn:
         period = load_orders(conn, occurrence_from=days[1], occurrence_to=days[2])
         earlier = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=days[0])
@@ -147,8 +135,7 @@ def test_the_ledgers_sums_give_what_the_earlier_orders_read_line_by_line_give(le
         assert earlier and summed.items
         tried = 0
         for _ in range(6):
-            stock = {item: rng.choice([D(0), D(1), every.total(item), every.total(item) - D("0.001"),
-                                       every.total(item) + 1]) for item in every._items if rng.random() < 0.9}
+            stock = random_stock(rng, every)
             short = reservations(conn, short_of=stock, asked={o.id for o in period if o.id})
             by_line = production_list(earlier + period, master, days[1], days[2], stock, every)
             by_sum = production_list(period, master, days[1], days[2], stock, short, summed)

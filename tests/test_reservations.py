@@ -342,16 +342,13 @@ def test_the_ledger_queues_the_short_items_as_the_line_by_line_read(ledger, tmp_
             assert got == {i: q for i, q in queues(every).items() if q[2][-1] > stock.get(i, D(0))}
 
 
-@pytest.mark.parametrize("seed", [3, 11])
-def test_production_reads_only_the_queues_the_stock_does_not_cover(ledger, tmp_path, seed):
-    """The production list reads the queues of the items short of stock only
-    (`services.lists.production`): with any stock, even one that covers an item's open orders
-    exactly, it lists what it lists with every queue read."""
+def three_days(ledger, tmp_path, seed: int, *, ship_first: bool = False):
+    """A random master (`test_shipping_setbased.randomized`) and the orders of its first three
+    working days from `START` created, the first day shipped with what stock there is when
+    `ship_first`: the random generator, the master, the days."""
     from test_shipping_setbased import START, master_of, randomized
 
-    from toolkit.core.lists import production_list
     from toolkit.core.workdays import working_calendar
-    from toolkit.ledger.orders import reservations
 
     rng = random.Random(seed)
     master = randomized(master_of(tmp_path, seed), rng)
@@ -360,15 +357,35 @@ def test_production_reads_only_the_queues_the_stock_does_not_cover(ledger, tmp_p
     while len(days) < 3:
         if calendar.is_working(day):
             create(master, ledger, day, with_catch_up=False)
+            if ship_first and not days:
+                ship(master, ledger, day, all_open=True)
             days.append(day)
         day += timedelta(1)
+    return rng, master, days
+
+
+def random_stock(rng: random.Random, every: Reservations) -> dict[str, D]:
+    """Most items held in `every` with a stock of none, one, their whole queue, a thousandth
+    less or one more."""
+    return {item: rng.choice([D(0), D(1), every.total(item), every.total(item) - D("0.001"), every.total(item) + 1])
+            for item in every._items if rng.random() < 0.9}
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_production_reads_only_the_queues_the_stock_does_not_cover(ledger, tmp_path, seed):
+    """The production list reads the queues of the items short of stock only
+    (`services.lists.production`): with any stock, even one that covers an item's open orders
+    exactly, it lists what it lists with every queue read."""
+    from toolkit.core.lists import production_list
+    from toolkit.ledger.orders import reservations
+
+    rng, master, days = three_days(ledger, tmp_path, seed)
     with reading(ledger) as conn:
         orders = load_orders(conn, occurrence_from=days[1], occurrence_to=days[2])
         every = reservations(conn)
         tried = 0
         for _ in range(6):
-            stock = {item: rng.choice([D(0), D(1), every.total(item), every.total(item) - D("0.001"),
-                                       every.total(item) + 1]) for item in every._items if rng.random() < 0.9}
+            stock = random_stock(rng, every)
             short = reservations(conn, short_of=stock, asked={o.id for o in orders if o.id})
             expected = production_list(orders, master, days[1], days[2], stock, every)
             assert production_list(orders, master, days[1], days[2], stock, short) == expected
