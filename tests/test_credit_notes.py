@@ -441,6 +441,23 @@ def test_a_deferred_invoice_credited_by_quantity_then_a_whole_line_after_decimal
     assert Decimal(out["credit_note"]["taxable"]) == taxable
 
 
+def test_a_refusal_of_more_than_a_line_has_names_only_the_notes_that_credited_that_line(capsys, desk, tmp_path):
+    """A first note takes 1 unit of line 1; asking line 2 for more than it ever had was refused
+    saying that note «took back part of it already», when it never touched line 2: the desk
+    looks for a credit that is not there. Line 2's refusal names no note; line 1's names it."""
+    number, invoice = _deferred(capsys, desk, tmp_path)
+    code, first = credit(capsys, desk, number, "--lines", "1:1", "--date", "2026-10-03")
+    assert code == 0, first["problems"]
+    note = first["credit_note"]["number"]
+    code, out = credit(capsys, desk, number, "--lines", f"2:{invoice.lines[1].quantity + 1}", "--date", "2026-10-03")
+    [problem] = out["problems"]
+    assert (code, problem["code"]) == (1, "credit-over-invoice")
+    assert problem["message"].startswith(f"La fattura {number}, riga 2 (") and note not in problem["message"]
+    code, out = credit(capsys, desk, number, "--lines", f"1:{invoice.lines[0].quantity}", "--date", "2026-10-03")
+    assert (code, out["problems"][0]["code"]) == (1, "credit-over-invoice")
+    assert f"Ne hanno già accreditato una parte le note di credito {note}." in out["problems"][0]["message"]
+
+
 def _deferred(capsys, desk, tmp_path):
     """October shipped and invoiced final on 1 October; a deferred invoice of two lines or
     more, line 1 of at least 2 units: its number and the invoice."""

@@ -246,12 +246,14 @@ IN_FUTURE = define(
 
 @dataclass(frozen=True, slots=True)
 class Creditable:
-    """An invoice line and what credit notes took back of it so far (negative sums)."""
+    """An invoice line and what credit notes took back of it so far (negative sums), and those
+    notes' numbers (`credited_by`), which a refusal of more than is left of the line names."""
 
     line: InvoiceLine
     line_id: int
     credited_quantity: Decimal = ZERO
     credited_amount: Decimal = ZERO
+    credited_by: tuple[str, ...] = ()
 
     @property
     def quantity_left(self) -> Decimal:
@@ -382,7 +384,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     """The credit note taking back `asked` of `invoice` (every line with something left when
     nothing is asked), dated `day`; or the problems that refuse it, naming the lines where the
     user asked them (`asked_in`). `credited_by` are the credit notes that took back some of it
-    before, named when nothing is left."""
+    before, named when nothing is left; a line asked for more than is left names its own
+    (`Creditable.credited_by`), not notes that credited other lines."""
     number = invoice.number or "?"
     if twice := repeated(asked):
         return [repeated_problem(twice, asked, asked_in.lines)]
@@ -398,7 +401,7 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
             problems.append(OVER_CREDIT(None, number=number, line=line_no, item=found.line.item or
                                         found.line.description, left=found.quantity_left,
                                         unit=found.line.unit, asked=quantity or found.line.quantity,
-                                        asked_in=asked_in.lines, **_credited_by(credited_by)))
+                                        asked_in=asked_in.lines, **_credited_by(found.credited_by)))
         else:
             chosen.append((found, quantity))
     if not asked:
@@ -423,8 +426,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
 
 
 def _credited_by(notes: Sequence[str]) -> dict[str, str]:
-    """The sentence naming the credit notes that took back some of the invoice, for a refusal
-    of more than is left: what was credited, and where, when the desk remembers none."""
+    """The sentence naming the credit notes that took back some of a line, for a refusal of
+    more than is left of it: what was credited, and where, when the desk remembers none."""
     if not notes:
         return {"notes_it": "", "notes_en": ""}
     named = ", ".join(notes)
@@ -821,11 +824,13 @@ def date_problems(invoice: Invoice, day: date, today: date) -> list[Problem]:
     return problems
 
 
-def creditable(invoice: Invoice, line_ids: Mapping[int, int],
-               credited: Mapping[int, tuple[Decimal, Decimal]]) -> list[Creditable]:
+def creditable(invoice: Invoice, line_ids: Mapping[int, int], credited: Mapping[int, tuple[Decimal, Decimal]],
+               credited_by: Mapping[int, Sequence[str]] | None = None) -> list[Creditable]:
     """The invoice's lines with what was taken back of each: `line_ids` line number → its id in
-    the ledger, `credited` line id → (quantity, amount) its credit notes' lines sum to."""
-    return [Creditable(line, line_ids[line.line_no], *credited.get(line_ids[line.line_no], (ZERO, ZERO)))
+    the ledger, `credited` line id → (quantity, amount) its credit notes' lines sum to, and
+    `credited_by` line id → those notes' numbers."""
+    return [Creditable(line, line_ids[line.line_no], *credited.get(line_ids[line.line_no], (ZERO, ZERO)),
+                       tuple((credited_by or {}).get(line_ids[line.line_no], ())))
             for line in invoice.lines]
 
 

@@ -46,9 +46,10 @@ ZERO = Decimal(0)
 
 
 def credited_lines(conn: Connection, invoice_id: int
-                   ) -> tuple[dict[int, int], dict[int, tuple[Decimal, Decimal]], list[str]]:
+                   ) -> tuple[dict[int, int], dict[int, tuple[Decimal, Decimal]], list[str], dict[int, tuple[str, ...]]]:
     """The invoice's line ids by line number; for each line credit notes or returns took back
-    from, the (quantity, amount) they took back (negative); and those notes' numbers, in order.
+    from, the (quantity, amount) they took back (negative); those notes' numbers, in order; and
+    for each such line its own notes (a refusal of more than is left of a line names those).
     A return's note of before schema 29 counts as month end counts it (`sold_for`,
     `unrecorded_returns`): it recorded nothing line by line, and crediting its goods again by
     `invoice credit` would pay the customer twice."""
@@ -57,7 +58,8 @@ def credited_lines(conn: Connection, invoice_id: int
     credited = {s.left.line_id: (s.left.credited_quantity, s.left.credited_amount) for s in sold
                 if s.left.credited_quantity or s.left.credited_amount}
     return ({r.line_no: r.id for r in rows}, credited,
-            sorted({n for s in sold for n in s.credited_by}, key=_number_order))
+            sorted({n for s in sold for n in s.credited_by}, key=_number_order),
+            {s.left.line_id: s.credited_by for s in sold if s.credited_by})
 
 
 def lines_credited(conn: Connection, note_ids: Collection[int]) -> dict[int, frozenset[int]]:
@@ -100,7 +102,7 @@ def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headr
     found = {}
     for invoice in load_invoices(conn, ids=cited) if cited else []:
         assert invoice.id is not None
-        line_ids, credited, _ = credited_lines(conn, invoice.id)
+        line_ids, credited, _, _ = credited_lines(conn, invoice.id)
         found[invoice.id] = headroom(invoice, creditable(invoice, line_ids, credited), discount_shares(conn, invoice.id))
     return found
 

@@ -175,8 +175,8 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     refused = _not_creditable(invoice, workbook, asked_in)
     if refused:
         return Credited(None, refused, invoice=invoice.number)
-    line_ids, credited, notes = credited_lines(conn, row.id)
-    lines = creditable(invoice, line_ids, credited)
+    line_ids, credited, notes, by_line = credited_lines(conn, row.id)
+    lines = creditable(invoice, line_ids, credited, by_line)
     made = credit_note(invoice, lines, asked, day, reason, notes, asked_in)
     if isinstance(made, list):
         return Credited(None, made, invoice=invoice.number)

@@ -150,7 +150,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     [invoice] = load_invoices(conn, ids=[found[0].id])
     refused = refusals(invoice, day, today, workbook, asked_in.invoice)
     if not refused:
-        line_ids, credited, notes = credited_lines(conn, found[0].id)
+        line_ids, credited, notes, _ = credited_lines(conn, found[0].id)
         refused += filter(None, [credited_in_full(invoice, creditable(invoice, line_ids, credited), notes,
                                                   asked_in.invoice)])
     key = rate_of(invoice, rate)
