@@ -10,9 +10,10 @@ import minimal
 import pytest
 from test_invoicing import line, master_with, plan, request
 
-from toolkit.basics.problems import Severity
+from toolkit.basics.problems import Severity, errors
 from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
 from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
 
 
 def _customer_terms(terms: str, schedule: str | None) -> dict:
@@ -99,6 +100,32 @@ def test_a_pos_template_past_its_validity_is_no_problem(rome_today, valid_to, wa
     found = [(p.sheet, p.cell) for p in check(minimal.workbook(sheets)).problems
              if p.code == "do-not-invoice-template-invoiced-at-order"]
     assert found == ([("Modelli ordine", "M2")] if warned else [])
+
+
+def test_orders_a_catch_up_makes_of_a_template_past_its_validity_are_warned_by_the_run(ledger, rome_today):
+    """On Friday 8 May the check leaves out T001, POS for a customer *Non fatturare*, valid to
+    Monday 4 May; but the run's catch-up from 30 April still makes its Monday order, whose
+    invoice leaves at once without the go-ahead, and nothing said so (the warning was there
+    before the check left ended templates out). The run warns of it, at its *Tipo documento*,
+    once; a run with nothing of it to make says nothing."""
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.orders import create
+
+    sheets = _customer_terms("Non fatturare", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
+    minimal.set_cell(sheets, "Modelli ordine", "L2", date(2026, 5, 4))
+    rome_today(date(2026, 4, 30))
+    assert errors(create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30)).problems) == []
+    rome_today(date(2026, 5, 8))
+    checked = check(minimal.workbook(sheets))
+    assert not [p for p in checked.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
+    made = create(checked.master, ledger, date(2026, 5, 8))
+    with reading(ledger) as conn:
+        assert [x.invoice_date for x in load_invoices(conn)] == [date(2026, 4, 30), date(2026, 5, 4)]
+    assert [(p.sheet, p.cell) for p in made.problems if p.code == "do-not-invoice-template-invoiced-at-order"] == [
+        ("Modelli ordine", "M2")]
+    again = create(checked.master, ledger, date(2026, 5, 11))
+    assert not [p for p in again.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
 
 
 def _english(kind: str | None) -> str:

@@ -49,6 +49,7 @@ from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import once_per_item, service_items
+from toolkit.intake.validation.invoice_terms import ended_invoiced_at_order
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock, rests_dated
@@ -474,7 +475,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
             created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
-    return replace(created, problems=created.problems + told)
+    ended = ended_invoiced_at_order(master, {row["template"] for row in created.created})
+    return replace(created, problems=created.problems + told + ended)
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:

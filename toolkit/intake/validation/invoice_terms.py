@@ -11,22 +11,24 @@ A customer's *Termini di fatturazione* decide when its deliveries are invoiced
   document types that create their invoice with the order) issues that invoice, and its
   e-invoice, whatever the customer's terms: for a customer *Non fatturare*, whose invoices wait
   for its go-ahead (`invoice --release`), that invoice leaves without it, and nothing said so
-  (`do-not-invoice-template-invoiced-at-order`); a template whose *Valido al* is past makes
-  no order, and is not told.
+  (`do-not-invoice-template-invoiced-at-order`); a template whose *Valido al* is past is not
+  told by the check, but by the run that still makes its orders (a catch-up of missed days,
+  an earlier `--date`: `ended_invoiced_at_order`).
 
 Both are warnings at the cell to change: the orders and invoices are made as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from toolkit.basics import dates
+from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.validation.layout import Layout
-from toolkit.model.records import MasterData
+from toolkit.model.records import MasterData, Template
 
 SCHEDULE_IGNORED = define(
     "invoice-schedule-ignored", "warning",
@@ -69,8 +71,26 @@ def invoice_terms(master: MasterData, layout: Layout) -> Iterator[Problem]:
     if not held:
         return
     today = dates.today_rome()
-    for t in master.templates:
-        if (t.active and t.customer in held and EFFECTS[t.document_type].invoice_at_once
-                and (t.valid_to is None or t.valid_to >= today)):
-            yield INVOICED_AT_ORDER_HELD(layout.locate(t.source.sheet, t.source.row, "document_type"),
-                                         template=t.code, kind=t.document_type, code=t.customer)
+    for t in _invoiced_at_order_held(master, held):
+        if t.valid_to is None or t.valid_to >= today:
+            yield _held(t, layout.locate(t.source.sheet, t.source.row, "document_type"))
+
+
+def ended_invoiced_at_order(master: MasterData, made: Collection[str]) -> list[Problem]:
+    """The warning for each of the templates `made` (codes) a run made orders of that the check
+    left out, its *Valido al* before today: a catch-up of missed days, or a run dated before
+    it, still makes their orders, and their invoices leave without the go-ahead all the same."""
+    held = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.DO_NOT_INVOICE}
+    today = dates.today_rome()
+    return [_held(t, master.locate(t.source, "document_type")) for t in _invoiced_at_order_held(master, held)
+            if t.code in made and t.valid_to is not None and t.valid_to < today]
+
+
+def _invoiced_at_order_held(master: MasterData, held: Collection[str]) -> Iterator[Template]:
+    """The active templates invoiced at the order of the customers `held` (*Non fatturare*)."""
+    return (t for t in master.templates
+            if t.active and t.customer in held and EFFECTS[t.document_type].invoice_at_once)
+
+
+def _held(t: Template, at: Location) -> Problem:
+    return INVOICED_AT_ORDER_HELD(at, template=t.code, kind=t.document_type, code=t.customer)
