@@ -186,6 +186,41 @@ def test_einvoice_on_a_disk_that_fills_up_leaves_the_folder_as_it_was(fills, tmp
         assert sorted(bundle.namelist()) == xml
 
 
+def test_a_resent_zip_the_disk_fills_is_named_as_the_zip_it_makes_again(tmp_path, sample_workbook, monkeypatch, capsys):
+    """`--resend` zips the same files as an earlier zip again under that zip's name (the ledger
+    keeps one name per set of files), drawing no new progressive: a disk that fills up while it
+    is made names that zip, where it named the next progressive, a zip no run ever makes."""
+    workbook = Path(shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "xml"
+    app._register()
+
+    def toolkit(*args: str) -> tuple[int, str]:
+        output.reset()
+        code = app.run([*args, "--ledger", url])
+        gc.collect()
+        return code, " ".join(capsys.readouterr().err.split())
+
+    export = ("einvoice", str(workbook), "--month", "2026-04", "--out", str(out), "--zip")
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-09")[0] == 0
+    assert toolkit(*export)[0] == 0
+    (first,) = out.glob("*.zip")
+    with monkeypatch.context() as disk:
+        opened = io.open
+
+        def open_on_the_disk(file, mode="r", *args, **kwargs):
+            if "w" in mode and not isinstance(file, int) and out in Path(file).parents:
+                return io.BufferedRandom(FullDisk(file, "w+"))
+            return opened(file, mode, *args, **kwargs)
+
+        disk.setattr(FullDisk, "left", 1000)
+        disk.setattr(zipfile.io, "open", open_on_the_disk)
+        code, err = toolkit(*export, "--resend")
+    assert code == 2 and f"Il disco è pieno scrivendo {first.name} nella cartella {out}:" in err, err
+    assert toolkit(*export, "--resend")[0] == 0
+    assert [p.name for p in out.glob("*.zip")] == [first.name]
+
+
 def test_files_placed_by_an_action_that_fails_are_taken_back(tmp_path):
     """`staged_output`: a file that had a name gets it back, a name that was free is free
     again, and a staging folder a killed action left is swept like a temporary file."""

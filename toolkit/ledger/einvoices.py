@@ -172,6 +172,14 @@ def next_progressive(conn: Connection) -> Callable[[int], str]:
     return lambda ahead: progressive(first + ahead)
 
 
+def kept_archives(conn: Connection) -> Callable[[Sequence[str]], str | None]:
+    """`kept_archive` read once for every zip recorded, to be asked later with no connection:
+    the name a zip being made again (`--resend`) takes, when a full disk stops it."""
+    kept = {digest: str(value) for digest, value
+            in conn.execute(select(f.archive, f.progressive).where(f.archive.is_not(None)))}
+    return lambda members: kept.get(_digest(members))
+
+
 def kept_archive(conn: Connection, members: Sequence[str]) -> str | None:
     """The progressive of the zip recorded with exactly these files, if one was."""
     return conn.execute(select(f.progressive).where(f.archive == _digest(members))).scalar_one_or_none()

@@ -51,6 +51,7 @@ from toolkit.ledger.einvoices import (
     exportable,
     final_invoices_of,
     kept_archive,
+    kept_archives,
     next_progressive,
     progressives,
     redraw,
@@ -358,9 +359,21 @@ def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapp
     with reading(ledger) as conn:
         earlier = zipped(conn, [ids[n] for n in files])
         coming = next_progressive(conn)
+        kept = kept_archives(conn) if resend else lambda members: None
     left_out = {} if resend else {n: file_name(seller, earlier[ids[n]], "zip") for n in files if ids[n] in earlier}
     paths = [path for n, path in files.items() if n not in left_out]
-    return (pack_archives(paths, folder, named=lambda n: file_name(seller, coming(n), "zip")) if paths else []), left_out
+    first_zip = {files[n].name: earlier[ids[n]] for n in files if ids[n] in earlier}
+
+    def named(done: Sequence[tuple[str, ...]], under_way: tuple[str, ...]) -> str:
+        """The zip under way's name once in place, as `_place` draws it: an earlier zip's of
+        exactly its files (`--resend`), else the next progressive past the new zips before it.
+        A resent zip a full disk stopped half-made is taken for the earlier zip all of its
+        files so far were first in, the zip the same files make again."""
+        zips = {first_zip.get(member) for member in under_way}
+        again = kept(under_way) or (zips.pop() if resend and len(zips) == 1 and None not in zips else None)
+        return file_name(seller, again or coming(sum(kept(members) is None for members in done)), "zip")
+
+    return (pack_archives(paths, folder, named=named) if paths else []), left_out
 
 
 def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoice]:

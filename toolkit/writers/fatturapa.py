@@ -25,7 +25,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -164,6 +164,11 @@ Naming = Callable[[tuple[str, ...]], AbstractContextManager[str]]
 the time the zip is put in place, so the caller records the zip only once it is there."""
 
 
+ZipNaming = Callable[[Sequence[tuple[str, ...]], tuple[str, ...]], str]
+"""The name a zip under way takes once in place, asked with the files of each zip made before
+it and the files it holds so far: a zip of files zipped before may take an earlier zip's name."""
+
+
 def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: int = ZIP_LIMIT) -> list[Path]:
     """Put written files into zips of at most `limit` bytes each, in the order given, and
     return the zips. A zip's name comes from `name`, asked with the names of the files it holds
@@ -188,13 +193,13 @@ def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: 
 
 
 def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT,
-                  named: Callable[[int], str] | None = None) -> list[tuple[Path, tuple[str, ...]]]:
+                  named: ZipNaming | None = None) -> list[tuple[Path, tuple[str, ...]]]:
     """The zips of `files`, each of at most `limit` bytes, in the order given, written in
     `folder` under temporary names (`temporary_file`, which a later run's sweep removes if a
     kill left one), each with the names of the files it holds: the caller names each one and
     puts it in place. A failure leaves none of them; a full disk's is noted with the name the
-    zip under way was to take (`named`, asked with its place among the zips from 0), where the
-    system's error names its temporary file, hidden and gone, or nothing.
+    zip under way was to take (`named`), where the system's error names its temporary file,
+    hidden and gone, or nothing.
 
     Whether the next file fits is first judged from its size (XML never grows by much when
     deflated); only near the limit is it compressed once more to know exactly.
@@ -232,7 +237,7 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
         if tmp is not None:
             abandon_archives(failed, tmp)
         if named is not None:
-            noted_writing(failed, folder / named(len(done)))
+            noted_writing(failed, folder / named([made for _, made in done], tuple(members)))
         for made, _ in done:
             made.unlink(missing_ok=True)
         raise
