@@ -150,3 +150,31 @@ def test_the_login_refusal_says_this_computers_server_not_its_socket(monkeypatch
         told = refused.message(lang)
         assert "socket" not in told and ".s.PGSQL" not in told, told
         assert here in told and '(Peer authentication failed for user "anna")' in told, told
+
+
+def test_a_services_socket_folder_yields_to_a_server_pghost_or_pghostaddr_names(monkeypatch, tmp_path):
+    """A service's `host=` folder is this PC's socket only when nothing sends the driver over
+    the network: libpq takes PGHOSTADDR for a service that sets no `hostaddr=` (each parameter
+    is the service's or the variable's, and a `hostaddr` connects over TCP), and psycopg reads
+    PGHOST itself, not the service, resolving a server's name into the `hostaddr` it hands
+    libpq. Both reach the server at the variable's address (`connection to server at
+    "127.0.0.1"`, as the driver's own attempts show), where an «Ident authentication failed»
+    was told as this computer's server matching the names, to write the server in the address."""
+    conninfo_attempts = pytest.importorskip("psycopg.conninfo").conninfo_attempts
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    file = tmp_path / "pg_service.conf"
+    file.write_text("[sotto]\nhost=/var/run/postgresql\nuser=anna\n", encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(file))
+    said = 'connection failed: FATAL:  Ident authentication failed for user "anna"'
+    url = "postgresql:///ordini?service=sotto"
+    assert refused_with(url, said).code == "ledger-login-not-the-user"
+    for variable, value in (("PGHOST", "127.0.0.1"), ("PGHOST", "localhost"), ("PGHOSTADDR", "127.0.0.1")):
+        with monkeypatch.context() as env:
+            env.setenv(variable, value)
+            assert all(attempt.get("hostaddr") or variable == "PGHOSTADDR"
+                       for attempt in conninfo_attempts({"service": "sotto", "dbname": "ordini"}))
+            told = refused_with(url, said)
+            assert told.code != "ledger-login-not-the-user", (variable, told.message("it"))
+    monkeypatch.setenv("PGHOST", "/tmp")
+    assert refused_with(url, said).code == "ledger-login-not-the-user", "a folder in PGHOST is a socket too"

@@ -164,13 +164,24 @@ def reserved_in_credentials(url: str) -> str | None:
 def through_socket(address: URL) -> bool:
     """Whether libpq reaches the server through this PC's own socket, where PostgreSQL's usual
     rule matches the PC's login against the user (peer): no server in the address, its
-    `?host=`/`?hostaddr=`, PGHOST, PGHOSTADDR or the service it names, or a folder given as the
-    server (`/var/run/postgresql`). «Ident authentication failed» comes over the network too."""
+    `?host=`, the service it names or PGHOST, or a folder given as the server
+    (`/var/run/postgresql`). A `hostaddr` (the address's, the service's, else PGHOSTADDR, each
+    filled apart) connects over the network whatever the host; and psycopg reads PGHOST itself,
+    not the service, handing libpq the address a server's name resolves to, so a PGHOST naming
+    a server wins over a service's folder. «Ident authentication failed» comes over the network
+    too."""
     service = service_settings(address.query)
-    given = (address.host or _last(address.query.get("host")) or _last(address.query.get("hostaddr"))
-             or service.get("host") or service.get("hostaddr") or os.environ.get("PGHOST")
-             or os.environ.get("PGHOSTADDR"))
-    return all(part.startswith("/") for part in given.split(",")) if given else True
+    host = address.host or _last(address.query.get("host"))
+    if _last(address.query.get("hostaddr")) or service.get("hostaddr") or os.environ.get("PGHOSTADDR"):
+        return False
+    if not host and not _folders(os.environ.get("PGHOST") or "/"):
+        return False
+    return _folders(host or service.get("host") or os.environ.get("PGHOST") or "/")
+
+
+def _folders(hosts: str) -> bool:
+    """Whether every server of a `host` list (`db1,db2`) is a socket's folder."""
+    return all(part.startswith("/") for part in hosts.split(","))
 
 
 def connecting_user(address: URL) -> str:
