@@ -143,3 +143,17 @@ def test_the_ledgers_sums_give_what_the_earlier_orders_read_line_by_line_give(le
                 (r.item, r.quantity, r.stock, r.from_stock, r.to_produce, r.earlier) for r in by_line.rows]
             tried += any(r.earlier and 0 < r.to_produce < r.quantity for r in by_sum.rows)
         assert tried, "no stock covering part of an item the earlier orders ask"
+
+
+def test_the_panel_says_the_complete_list_holds_the_earlier_days_open_orders():
+    """The shipped workbook's line beside *Lista completa* said «Tutti gli ordini del giorno,
+    spediti e no.»: the list holds the earlier days' orders still to ship as well, and a desk
+    reading the line took them for a mistake of the day's."""
+    from test_excel_build import WORKBOOK
+
+    from toolkit.excel import panel
+    from toolkit.excel.buttons import BUTTONS
+
+    sheet = openpyxl.load_workbook(WORKBOOK, keep_vba=False)["Pannello"]
+    row = panel.FIRST_BUTTON_ROW + 1 + [b.caption for b in BUTTONS].index("Lista completa")
+    assert "giorni precedenti ancora da spedire" in sheet[f"C{row}"].value

@@ -91,7 +91,8 @@ BUTTONS: tuple[Button, ...] = (
     Button("Lista di distribuzione", "DistributionList", "distribution_list",
            "Ordini ancora da spedire, per zona e vettore.", "Distribution list"),
     Button("Lista completa", "CompleteList", "complete_list",
-           "Tutti gli ordini del giorno, spediti e no.", "Complete list"),
+           "Tutti gli ordini del giorno, spediti e no, e quelli dei giorni precedenti ancora da spedire.",
+           "Complete list"),
     Button("Lista di produzione", "ProductionList", "production_list",
            "Quantità da produrre per articolo.", "Production list"),
     Button("Fatturazione fine mese", "MonthEndInvoicing", "month_end_invoicing",
@@ -528,7 +529,8 @@ def distribution_list(press: Press) -> None:
 
 @button("Lista completa")
 def complete_list(press: Press) -> None:
-    """Every order of the panel's date, shipped or not: `toolkit distribution --complete`."""
+    """Every order of the panel's date, shipped or not, and the earlier days' orders still to
+    ship: `toolkit distribution --complete`."""
     _order_list(press, "lista-completa", complete=True)
 
 
