@@ -157,3 +157,17 @@ def test_the_panel_says_the_complete_list_holds_the_earlier_days_open_orders():
     sheet = openpyxl.load_workbook(WORKBOOK, keep_vba=False)["Pannello"]
     row = panel.FIRST_BUTTON_ROW + 1 + [b.caption for b in BUTTONS].index("Lista completa")
     assert "giorni precedenti ancora da spedire" in sheet[f"C{row}"].value
+
+
+def test_an_item_taken_off_the_items_sheet_is_described_as_its_earlier_orders_have_it(tmp_path, ledger, backlog):
+    """Friday's list when A002 has left *Articoli* while Thursday's orders still wait for it:
+    described by their lines, as the list reading them one by one describes it. Summed by the
+    ledger, the row had no description nor unit of measure."""
+    master, _ = backlog
+    friday = THURSDAY + timedelta(1)
+    gone = master.model_copy(update={"items": tuple(i for i in master.items if i.code != "A002")})
+    summed = values(openpyxl.load_workbook(lists.production(gone, ledger, friday, friday, tmp_path / "s.xlsx", "it")).active)
+    listed = values(openpyxl.load_workbook(lists.production(
+        gone, ledger, friday, friday, tmp_path / "l.xlsx", "it", earlier_orders=True)).active)
+    assert [r[:4] for r in summed] == [r[:4] for r in listed] == [
+        ("A001", "Caffè in grani 1 kg", "pz", 6), ("A002", "Latte fresco 1 l", "pz", 10)]

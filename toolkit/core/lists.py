@@ -15,7 +15,7 @@ Pure functions over the orders the ledger returns and the master data; writers p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -147,6 +147,8 @@ class OpenBefore:
     items: Mapping[str, Earlier]
     holders: frozenset[int]
     """Their ledger ids: where they stand in the items' queues tells what stock covers of them."""
+    described: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Description and unit of measure of the items the master no longer has, as their lines have them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +350,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
         for code, e in summed.items():
             needed.setdefault(code, [])
             item = items.get(code)
-            described.setdefault(code, (item.description, item.unit) if item else ("", ""))
+            described.setdefault(code, (item.description, item.unit) if item else open_before.described.get(code, ("", "")))
             if stock is not None:
                 taken = reservations.covered(code, stock.get(code, ZERO), open_before.holders)
                 uncovered[code] = uncovered.get(code, ZERO) + (ZERO if taken is None else e.quantity - taken)

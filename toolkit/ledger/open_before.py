@@ -11,6 +11,7 @@ row per item, they are 18,600 rows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -31,16 +32,24 @@ SHIPPING = [t.value for t, effects in EFFECTS.items() if effects.ships and t is 
 """The document types the production list makes goods for: those that ship, but returns."""
 
 
-def open_before(conn: Connection, day: date) -> OpenBefore:
+def open_before(conn: Connection, day: date, known: Collection[str] | None = None) -> OpenBefore:
     """What the orders in progress dated before `day` still have to ship, per item: the sum, how
     many orders, the oldest date; and the orders' ids (`OpenBefore.holders`). Their open lines are
     found through the orders' status index and the lines' key by order, and summed as stored
-    integers; the 72,000 ids at L are read from the driver (`driver_rows`)."""
+    integers; the 72,000 ids at L are read from the driver (`driver_rows`). Given `known` (the
+    master's items), an item not among them (taken off *Articoli* while orders still wait for
+    it) is described as one of those lines has it, as the list reading them one by one
+    describes it: a second read, of those few items only."""
     places = places_of(ol.quantity)
     items = {item: Earlier(Decimal(quantity).scaleb(-places), orders, since)
              for item, quantity, orders, since in driver_rows(conn, _summed(), {"day": day})}
     holders = frozenset(row[0] for row in driver_rows(conn, _holders(), {"day": day})) if items else frozenset()
-    return OpenBefore(items, holders)
+    gone = [] if known is None else sorted(items.keys() - set(known))
+    described = {item: (description, unit) for item, description, unit in conn.execute(
+        select(ol.item, func.max(ol.description), func.max(ol.unit))
+        .select_from(schema.orders.join(schema.order_lines, ol.order_id == o.id))
+        .where(*_open(), schema.left_to_ship > 0, ol.item.in_(gone)).group_by(ol.item), {"day": day})} if gone else {}
+    return OpenBefore(items, holders, described)
 
 
 def _open() -> tuple[ColumnElement[bool], ...]:

@@ -75,7 +75,7 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
         raise ProblemsFound([ahead])
     with reading(ledger) as conn:
         orders = load_orders(conn, occurrence_from=start, occurrence_to=end)
-        summed = None if earlier_orders else open_before(conn, start)
+        summed = None if earlier_orders else open_before(conn, start, {i.code for i in master.items})
         if earlier_orders:
             orders += load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=start - timedelta(1))
         stock = available_stock(conn, master)
