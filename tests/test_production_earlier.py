@@ -171,3 +171,17 @@ def test_an_item_taken_off_the_items_sheet_is_described_as_its_earlier_orders_ha
         gone, ledger, friday, friday, tmp_path / "l.xlsx", "it", earlier_orders=True)).active)
     assert [r[:4] for r in summed] == [r[:4] for r in listed] == [
         ("A001", "Caffè in grani 1 kg", "pz", 6), ("A002", "Latte fresco 1 l", "pz", 10)]
+
+
+def test_the_complete_lists_option_says_it_holds_the_earlier_days_open_orders():
+    """`distribution --help` said of `--complete` «tutti gli ordini con il loro stato / every
+    order with its state»: the period's, and the earlier days' still to ship as well."""
+    import typer
+    from typer.testing import CliRunner
+
+    from toolkit.cli import shipping
+
+    app = typer.Typer()
+    shipping.register(app)
+    said = " ".join(CliRunner().invoke(app, ["distribution", "--help"], env={"COLUMNS": "400"}).output.split())
+    assert "e quelli dei giorni precedenti ancora da spedire" in said and "earlier days' orders still to ship" in said

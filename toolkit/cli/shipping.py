@@ -102,8 +102,9 @@ def register(app: typer.Typer) -> None:
         workbook: Path = WorkbookArg,
         date: str = DateOption,
         to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
-        complete: bool = typer.Option(False, "--complete", help="Lista completa: tutti gli ordini con il loro stato / "
-                                      "complete list: every order with its state."),
+        complete: bool = typer.Option(False, "--complete", help="Lista completa: tutti gli ordini del periodo con il loro "
+                                      "stato, e quelli dei giorni precedenti ancora da spedire / complete list: every "
+                                      "order of the period with its state, and the earlier days' orders still to ship."),
         out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         ledger: str | None = LedgerOption, lang: str | None = LangOption,

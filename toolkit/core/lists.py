@@ -4,7 +4,8 @@
   carrier) and customer, with the quantities left. Quotations and proposals never ship, so
   they are not on it; neither are completed, closed or voided orders, nor services.
 - Complete list (lista di distribuzione completa): every order of the period, shipped or not,
-  with its state, so the office can answer "did the 9th go out?".
+  with its state, so the office can answer "did the 9th go out?", and the earlier days' orders
+  still in progress, their lines still to ship, as on the distribution list.
 - Production list (lista di produzione): the hand-over to production, per item the quantity
   still to ship on the day, with the orders it comes from and the stock on hand, and what the
   earlier days' orders still open add to it (the next `ship --all` ships them with the day's).
