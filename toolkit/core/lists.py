@@ -313,8 +313,9 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
 
     Each order is covered by the stock that the orders ahead of it leave free (`reservations`,
     every open order's: those of other dates and proposals hold stock too), as shipping will
-    cover it; what is not covered is to produce. An earlier order is one of those ahead, so the
-    stock it takes is counted once: as its own, never again as free for the period's.
+    cover it; what is not covered is to produce. An earlier order stands in the queue by its
+    number like any other (usually ahead of the period's, behind one created ahead of it), so
+    the stock it takes is counted once: as its own, never again as free for the orders behind it.
     """
     date_to = date_to or date_from
     customers = {c.code: c.name for c in master.customers}
