@@ -103,3 +103,43 @@ def test_an_ods_of_tables_each_within_the_limit_is_refused_together(tmp_path):
     problem = refusal(write_ods(tmp_path / "three.ods", tables=table("S1") + table("S2") + table("S3")))
     assert problem.code == "file-sheets-too-large"
     assert "fino a «S2» (con celle fino a IO40000) hanno già 19.920.000 celle" in problem.message("it")
+
+
+SHEET_BOF = biff(0x0809, BOF[:2] + struct.pack("<H", 0x0010) + BOF[4:])
+
+
+def listed(sheets: list[tuple[str, int]], at: int) -> bytes:
+    """The BOUNDSHEET records naming these sheets, each at its offset from `at`, the globals' end."""
+    return b"".join(biff(0x0085, struct.pack("<LBBBB", at + offset, 0, 0, len(name), 0) + name.encode())
+                    for name, offset in sheets)
+
+
+def globals_length(names: list[str]) -> int:
+    return len(biff(0x0809, BOF)) + sum(len(biff(0x0085, bytes(8 + len(n)))) for n in names) + len(biff(0x000A))
+
+
+def test_sheets_named_at_one_substream_are_counted_each(tmp_path):
+    """Three BOUNDSHEETs naming the one substream of A1 and IO40000, 5 KB: calamine reads it as
+    three sheets and keeps three grids, 2 GB, where the guard counted the substream once."""
+    names = ["S1", "S2", "S3"]
+    body = SHEET_BOF + number(0, 0) + number(39_999, 248) + biff(0x000A)
+    stream = biff(0x0809, BOF) + listed([(n, 0) for n in names], globals_length(names)) + biff(0x000A) + body
+    problem = refusal(write_cfb(tmp_path / "copie.xls", {"Workbook": stream}))
+    assert problem.code == "file-sheets-too-large"
+    assert "fino a «S3» (con celle fino a IO40000) hanno già 29.880.000 celle" in problem.message("it"), problem.message("it")
+
+
+def test_a_sheet_named_inside_another_leaves_the_other_counted(tmp_path):
+    """Sheet B named at a BOF inside sheet A, before A's cell at IO40000: calamine reads A past
+    B's substream to that cell, and B on its own; the guard ended A at B's BOF, so A's far cell
+    counted for no sheet and three such pairs, 6 GB read, passed."""
+    names = ["A", "B", "C", "D", "E", "F"]
+    inner = SHEET_BOF + number(0, 0) + biff(0x000A)
+    outer = SHEET_BOF + number(0, 0) + inner + number(39_999, 248) + biff(0x000A)
+    inside = len(SHEET_BOF + number(0, 0))
+    at = [(name, (i // 2) * len(outer) + (inside if i % 2 else 0)) for i, name in enumerate(names)]
+    stream = biff(0x0809, BOF) + listed(at, globals_length(names)) + biff(0x000A) + outer * 3
+    path = write_cfb(tmp_path / "annidati.xls", {"Workbook": stream})
+    problem = refusal(path)
+    assert problem.code == "file-sheets-too-large"
+    assert "fino a «C» (con celle fino a IO40000)" in problem.message("it"), problem.message("it")

@@ -1911,34 +1911,39 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     A BOF no sheet begins at opens a substream nested in the sheet (an embedded chart), whose
     records calamine skips to its EOF: its reach is counted on its own, and the sheet's goes on
     after it. Begun again from nothing there, a cell at A65536 before a chart and one at IV1
-    after it passed, a grid of a gigabyte."""
+    after it passed, a grid of a gigabyte. A BOF a sheet begins at is nested so too when it
+    comes before the EOF of the sheet around it, which calamine reads past it, and a substream
+    is counted once for every BOUNDSHEET naming it, as calamine reads it once for each: a sheet
+    named inside another ended that one's count, and three names at one substream were counted
+    as one sheet, 5 KB that took 2 GB."""
     names: dict[int, str] = {}
-    sheet, rows, columns = "?", 0, 0
-    around: list[tuple[int, int]] = []
-    held, open_sheet = 0, False
+    copies: dict[int, int] = {}
+    sheet, rows, columns, kept = "?", 0, 0, 0
+    around: list[tuple[str, int, int, int]] = []
+    held = 0
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
         if kind == 0x0085:
-            names[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
+            at = struct.unpack_from("<L", body)[0]
+            names[at] = biff_sheet_name(body)
+            copies[at] = copies.get(at, 0) + 1
             continue
         if kind == 0x0809:
+            around.append((sheet, rows, columns, kept))
             if offset in names:
-                if open_sheet:
-                    held = _held_with(path, sheet, rows, columns, held)
-                sheet, rows, columns, around, open_sheet = names[offset], 0, 0, [], True
+                sheet, kept = names[offset], copies[offset]
             else:
-                around.append((rows, columns))
-                rows, columns = 0, 0
+                kept = 0
+            rows, columns = 0, 0
             continue
         if kind == 0x000A:
-            if around:
-                rows, columns = around.pop()
-            elif open_sheet:
-                held, open_sheet = _held_with(path, sheet, rows, columns, held), False
+            if kept:
+                held = _held_with(path, sheet, rows, columns, held, kept)
+            sheet, rows, columns, kept = around.pop() if around else ("?", 0, 0, 0)
             continue
         if row <= rows and column <= columns:
             continue  # a range declared within the cells' reach is within XLS_SHEET_CELLS too
         if kind == 0x0200:
-            if open_sheet and not around and row * column > XLS_SHEET_CELLS:
+            if kept and row * column > XLS_SHEET_CELLS:
                 raise _refuse(FILE_XLS_DECLARED_RANGE, path, sheet=sheet, range=declared_range(body),
                               cells=Grouped(row * column), limit=Grouped(XLS_SHEET_CELLS))
             continue
@@ -1951,15 +1956,17 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
                 cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
             )
-    if open_sheet:
-        _held_with(path, sheet, rows, columns, held)
+    for unended in [(sheet, rows, columns, kept), *reversed(around)]:  # substreams with no EOF
+        if unended[3]:
+            held = _held_with(path, *unended[:3], held, unended[3])
 
 
-def _held_with(path: Path, sheet: str, rows: int, columns: int, held: int) -> int:
-    """The cells of the sheets' grids so far with this sheet's, or the refusal of more than
-    `MAX_SHEET_CELLS` (`sheets_too_large`). A function apart: a closure over the walk's counters
-    made them cells the walk reads slower, 8 % of the walk at M."""
-    held += rows * columns
+def _held_with(path: Path, sheet: str, rows: int, columns: int, held: int, copies: int = 1) -> int:
+    """The cells of the sheets' grids so far with this sheet's, read `copies` times (the
+    BOUNDSHEETs naming it), or the refusal of more than `MAX_SHEET_CELLS` (`sheets_too_large`).
+    A function apart: a closure over the walk's counters made them cells the walk reads slower,
+    8 % of the walk at M."""
+    held += rows * columns * copies
     if held > MAX_SHEET_CELLS:
         raise sheets_too_large(path, sheet, (rows, columns), held)
     return held
