@@ -118,3 +118,14 @@ def test_a_first_line_naming_the_separator_is_read_as_excel_reads_it(tmp_path: P
     named = tmp_path / "listino.csv"
     named.write_text("SEP=,\nCodice,Descrizione\nA001,Pane; integrale; 500 g\n", encoding="utf-8")
     assert text_rows(named) == [["Codice", "Descrizione"], ["A001", "Pane; integrale; 500 g"]]
+
+
+def test_a_comma_file_with_english_thousands_keeps_them_beside_a_quoted_list(tmp_path: Path):
+    """An English `,` file of whole amounts, `"10,000"`, with a text `"30,60"` (the days a customer
+    pays at): the text was taken for a decimal-comma amount, the whole file read the Italian way,
+    and the credit limit of 10,000 became 10.000, a thousand times less, without a word."""
+    path = tmp_path / "customers.csv"
+    path.write_text('Code,Credit limit,Days\nC001,"10,000","30,60"\nC002,"2,500",30\n', encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows][1:] == [["C001", Decimal("10000"), "30,60"],
+                                                     ["C002", Decimal("2500"), 30]]

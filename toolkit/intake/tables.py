@@ -398,17 +398,19 @@ def _italian(text: str, sep: str = ";") -> bool:
 
     A `,` file whose quoted values are amounts with a decimal comma none could take for
     thousands (`"12,50"`, `"1.234,5"`: as Google Sheets in Italian exports one), and whose values
-    hold no decimal point: its `"1,50"` stayed text.
+    hold no decimal point and no English thousands (`"10,000"`): its `"1,50"` stayed text. Beside
+    `"10,000"` a `"30,60"` is a text (the days a customer pays at), and read the Italian way the
+    file's 10,000 became 10.
 
     >>> _italian('Codice,Prezzo\\nA1,"12,50"\\nA2,3\\n', ","), _italian('A1,"1,234"\\n', ",")
     (True, False)
-    >>> _italian('A1,"12,50",2.5\\n', ",")
-    False
+    >>> _italian('A1,"12,50",2.5\\n', ","), _italian('C1,"10,000","30,60"\\n', ",")
+    (False, False)
     """
     head = text[:65536].replace("\r", "\n")
     if sep != ",":
         return bool(_IT_DECIMAL.search(head))
-    return bool(_IT_QUOTED.search(head)) and not _EN_DECIMAL.search(head)
+    return bool(_IT_QUOTED.search(head)) and not _EN_DECIMAL.search(head) and not _EN_GROUPED.search(head)
 
 
 _IT_DECIMAL = re.compile(r'(^|[;\t])[ \xa0]*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?[ \xa0]*([;\t]|$)', re.MULTILINE)
@@ -423,6 +425,9 @@ _EN_DECIMAL = re.compile(r'(?:^|,)[ \xa0]*("?)[ \xa0]*[+-]?(?:\d{1,3}(?:,\d{3})+
                          re.MULTILINE)
 """A value of a `,` file with a decimal point (`2.5`, `"1,234.50"`): the file writes numbers the
 English way."""
+_EN_GROUPED = re.compile(r'(?:^|,)[ \xa0]*"[ \xa0]*[+-]?\d{1,3}(?:,\d{3})+[ \xa0]*"[ \xa0]*(?=,|$)', re.MULTILINE)
+"""A quoted whole number of a `,` file with English thousands (`"10,000"`, `"1,250,000"`): the
+file writes numbers the English way, whatever a `"30,60"` beside it holds."""
 
 
 def number(value: Any, comma: bool) -> Any:
