@@ -421,10 +421,11 @@ _IT_QUOTED = re.compile(r'(?:^|,)[ \xa0]*"[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+,\d
                         r'[ \xa0]*(?=,|$)', re.MULTILINE)
 """A quoted amount of a `,` file with a decimal comma no English number has: `"12,50"`,
 `"1.234,5"`; `"1,234"` may be either, and says nothing."""
-_EN_DECIMAL = re.compile(r'(?:^|,)[ \xa0]*("?)[ \xa0]*[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+[ \xa0]*\1[ \xa0]*(?=,|$)',
-                         re.MULTILINE)
+_EN_DECIMAL = re.compile(r'(?:^|,)[ \xa0]*(?:"[ \xa0]*[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+[ \xa0]*"|[+-]?\d+\.\d+)'
+                         r'[ \xa0]*(?=,|$)', re.MULTILINE)
 """A value of a `,` file with a decimal point (`2.5`, `"1,234.50"`): the file writes numbers the
-English way."""
+English way. Thousands only inside quotes, where a `,` file's can be: looked for from every comma
+of an unquoted run `1,111,111,…`, to its end each time, a line of 64 KB took 6 seconds."""
 _EN_GROUPED = re.compile(r'(?:^|,)[ \xa0]*"[ \xa0]*[+-]?\d{1,3}(?:,\d{3})+[ \xa0]*"[ \xa0]*(?=,|$)', re.MULTILINE)
 """A quoted whole number of a `,` file with English thousands (`"10,000"`, `"1,250,000"`): the
 file writes numbers the English way, whatever a `"30,60"` beside it holds."""
