@@ -143,3 +143,17 @@ def test_a_sheet_named_inside_another_leaves_the_other_counted(tmp_path):
     problem = refusal(path)
     assert problem.code == "file-sheets-too-large"
     assert "fino a «C» (con celle fino a IO40000)" in problem.message("it"), problem.message("it")
+
+
+def test_a_sheet_beginning_inside_another_record_is_refused(tmp_path):
+    """A BOUNDSHEET pointing inside the body of a record the walk skips, where a whole sheet of
+    two cells, A1 and a far column, is written: calamine reads it from there (a file of 1 KB
+    aborted the process), the walk, record by record, never met its BOF and counted nothing."""
+    hidden = SHEET_BOF + number(0, 0) + number(65_535, 5_000) + biff(0x000A)
+    at = globals_length(["S1"]) + 4
+    stream = biff(0x0809, BOF) + listed([("S1", 0)], at) + biff(0x000A) + biff(0x00EF, hidden)
+    problem = refusal(write_cfb(tmp_path / "nascosto.xls", {"Workbook": stream}))
+    assert problem.code == "file-xls-sheet-misplaced"
+    said = problem.message("it")
+    assert "il foglio «S1» comincia in un punto del file dove non comincia nessun foglio" in said, said
+    assert "the sheet “S1” begins at a place in the file where no sheet begins" in problem.message("en")

@@ -186,6 +186,15 @@ FILE_XLS_DECLARED_RANGE = define(
        "read. Open it in Excel or LibreOffice and save it again, as .xlsx at best: the range is written anew "
        "from the cells the sheet holds.",
 )
+FILE_XLS_SHEET_MISPLACED = define(
+    "file-xls-sheet-misplaced", "error",
+    it="Il file {path} dice che il foglio «{sheet}» comincia in un punto del file dove non comincia nessun "
+       "foglio (dentro un altro dato): il file è danneggiato, o scritto per sfuggire ai controlli, e non viene "
+       "letto. Aprilo in Excel o LibreOffice e salvalo di nuovo, meglio come .xlsx.",
+    en="The file {path} says the sheet “{sheet}” begins at a place in the file where no sheet begins (inside "
+       "other data): the file is damaged, or written to slip past the checks, and is not read. Open it in "
+       "Excel or LibreOffice and save it again, as .xlsx at best.",
+)
 FILE_NO_SHEETS = define(
     "file-no-sheets", "error",
     it="Il file {path} non contiene nessun foglio: scegli la cartella di lavoro giusta o esportala di "
@@ -1915,11 +1924,14 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     comes before the EOF of the sheet around it, which calamine reads past it, and a substream
     is counted once for every BOUNDSHEET naming it, as calamine reads it once for each: a sheet
     named inside another ended that one's count, and three names at one substream were counted
-    as one sheet, 5 KB that took 2 GB."""
+    as one sheet, 5 KB that took 2 GB. A sheet named where the walk meets no BOF, inside a record
+    it skips, is refused (`FILE_XLS_SHEET_MISPLACED`): calamine reads it from there, and a sheet of
+    two cells hidden so, none counted, aborted the process."""
     names: dict[int, str] = {}
     copies: dict[int, int] = {}
     sheet, rows, columns, kept = "?", 0, 0, 0
     around: list[tuple[str, int, int, int]] = []
+    met: set[int] = set()
     held = 0
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
         if kind == 0x0085:
@@ -1931,6 +1943,7 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
             around.append((sheet, rows, columns, kept))
             if offset in names:
                 sheet, kept = names[offset], copies[offset]
+                met.add(offset)
             else:
                 kept = 0
             rows, columns = 0, 0
@@ -1959,6 +1972,8 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     for unended in [(sheet, rows, columns, kept), *reversed(around)]:  # substreams with no EOF
         if unended[3]:
             held = _held_with(path, *unended[:3], held, unended[3])
+    if unmet := [name for at, name in names.items() if at not in met]:
+        raise _refuse(FILE_XLS_SHEET_MISPLACED, path, sheet=unmet[0])
 
 
 def _held_with(path: Path, sheet: str, rows: int, columns: int, held: int, copies: int = 1) -> int:
