@@ -129,3 +129,18 @@ def test_a_comma_file_with_english_thousands_keeps_them_beside_a_quoted_list(tmp
     [sheet] = read_csv(path).sheets
     assert [list(row) for row in sheet.rows][1:] == [["C001", Decimal("10000"), "30,60"],
                                                      ["C002", Decimal("2500"), 30]]
+
+
+def test_a_semicolon_file_whose_texts_hold_more_commas_is_split_on_its_semicolons(tmp_path: Path):
+    """Quantities to ship exported from Excel with the items' descriptions (`Viti M6, zincate,
+    testa esagonale, filetto intero, acciaio 8.8, conf. 100`): Excel quotes none of them in a `;` file, the
+    first lines held more commas than semicolons and every line was split at its commas, where
+    `ship --quantities` and `payments import` had counted the headings' line alone."""
+    path = tmp_path / "quantita.csv"
+    path.write_text("Ordine;Articolo;Descrizione;Quantità\n"
+                    "OC-2026-00001;A001;Viti M6, zincate, testa esagonale, filetto intero, acciaio 8.8, conf. 100;2\n"
+                    "OC-2026-00002;A002;Dadi M6, zincati, autobloccanti, alti, inox, conf. 100;3\n", encoding="utf-8")
+    assert text_rows(path)[1] == ["OC-2026-00001", "A001", "Viti M6, zincate, testa esagonale, filetto intero, acciaio 8.8, "
+                                  "conf. 100", "2"]
+    [sheet] = read_csv(path).sheets
+    assert list(sheet.rows[2]) == ["OC-2026-00002", "A002", "Dadi M6, zincati, autobloccanti, alti, inox, conf. 100", 3]

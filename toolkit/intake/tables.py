@@ -337,13 +337,27 @@ def sniff_separator(text: str) -> str:
 
     >>> sniff_separator('"Note\\tinterne\\tvarie";Prezzo\\nA;1\\n')
     ';'
+
+    A first line parted by `;` and by no comma is a `;` file's headings, whatever commas its
+    texts hold (Excel quotes none there: `Viti M6, zincate, testa esagonale, …`): counted over
+    the first lines, more commas than semicolons split every line at its texts' commas.
+
+    >>> sniff_separator("Articolo;Descrizione\\nA1;Viti, zincate, inox\\nA2;Dadi, alti, inox\\n")
+    ';'
     """
     head = _unquoted(text[:4096]).replace("\r", "\n")
     first = head.split("\n", 1)[0]
     if first.count("\t") > max(first.count(";"), first.count(",")) or tab_separated(text):
         return "\t"
-    commas = head.count(",") - sum(found.group().count(",") for found in _IT_FIELD.finditer(head))
-    return ";" if ";" in head and head.count(";") >= commas else ("\t" if "\t" in head and "," not in head else ",")
+    if ";" in first and _commas(first) == 0:
+        return ";"
+    return ";" if ";" in head and head.count(";") >= _commas(head) else ("\t" if "\t" in head and "," not in head
+                                                                         else ",")
+
+
+def _commas(text: str) -> int:
+    """The commas of `text` that may part values: outside the decimal amounts between `;`."""
+    return text.count(",") - sum(found.group().count(",") for found in _IT_FIELD.finditer(text))
 
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
