@@ -1,14 +1,16 @@
 """The check's rule for rows of two buyers sharing a letter's protocol, on many rows: CPU time in
 this process of the *Clienti* rules (`rules.customers`) and of rendering their warnings in Italian.
 
-    PYTHONPATH=. python -m benchmarks.letters_other_buyer 2000 [distinct|alone|codes]
+    PYTHONPATH=. python -m benchmarks.letters_other_buyer 2000 [distinct|alone|codes|alternating]
 
 Rows alternate between two buyers (two partite IVA) on one protocol, every fourth without the
 letter's date; with `distinct`, each row is a buyer of its own; with `alone`, a row giving a
 partita IVA alone of its own alternates with one giving a codice fiscale alone of its own; with
 `codes`, one partita IVA comes with as many codici fiscali as rows, another buyer's row in the
-middle. Prints one line: rows, warnings, longest message (characters), rules' and rendering's
-CPU seconds."""
+middle; with `alternating`, the first half's rows alternate between one partita IVA with a
+codice fiscale of its own and a codice fiscale alone, another buyer follows, and the second
+half give that partita IVA alone. Prints one line: rows, warnings, longest message
+(characters), rules' and rendering's CPU seconds."""
 
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ def _ids(n: int, rows: int, kind: str) -> tuple[str | None, str | None]:
         return (_vat(n), None) if n % 2 == 0 else (None, code)
     if kind == "codes":
         return ("09887760560", None) if n == rows // 2 else ("07643520567", code)
+    if kind == "alternating":
+        half = rows // 2
+        return ((("07643520567", code), (None, code))[n % 2] if n < half
+                else ("09887760560", None) if n == half else ("07643520567", None))
     return ("07643520567", "09887760560")[n % 2], None
 
 
