@@ -158,6 +158,28 @@ def test_a_credit_note_cites_the_letter_its_invoice_was_issued_under_not_today_s
         "25121012345678901-000007", "2025-12-10")
 
 
+
+def test_a_credit_note_on_invoices_citing_one_letter_with_a_dash_and_a_slash_cites_that_letter_once():
+    """April's invoice typed the protocol with a dash, May's with the slash the Agenzia allows too
+    (`letter_key`): a volume discount's note on both corrects one letter, and its buyer cites it
+    as one, so the ledger gives its N3.5 lines back to that letter (`ledger.letters`); as a note
+    of two letters its lines, crediting no invoice line, gave back to none, and its print named
+    the letter twice."""
+    from toolkit.core.credit_notes import as_corrected
+
+    seller = PartyBook(check(minimal.workbook(minimal.sheets())).master).seller
+
+    def kept(protocol: str) -> Parties:
+        return Parties(seller=seller, buyer=Buyer(code="C001", name="Bar", address="Via Roma 1", city="Torino",
+                                                  intent_protocol=protocol, intent_date="2026-01-15"))
+
+    slashed = PROTOCOL.replace("-", "/")
+    note = as_corrected(kept(slashed), [("FT-2026-00041", kept(PROTOCOL)), ("FT-2026-00057", kept(slashed))])
+    assert note.buyer is not None
+    assert (note.buyer.intent_protocol, note.buyer.intent_date, note.buyer.intent_letters) == (
+        PROTOCOL, "2026-01-15", None)
+
+
 LAST_YEAR = "25121012345678901-000007"
 
 

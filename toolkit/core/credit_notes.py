@@ -53,7 +53,7 @@ from toolkit.basics.wording import number
 from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
-from toolkit.core.intent_ceiling import LETTER_OF_INTENT
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT, letter_key
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine, in_invoices
 from toolkit.core.lines import line_amount, priced_from
 from toolkit.core.vat import RateKey, VatLine, rate_key, rate_text, totals, vat_summary
@@ -772,8 +772,10 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
     changed since changes the invoices to come, not the notes on those issued. Several invoices
     that named different codes leave the note's buyer none: each DatiFattureCollegate bears its
     own (`toolkit.core.einvoice.links`), and its buyer keeps every letter of intent they bore
-    (`Buyer.intent_letters`) for its print to name. `ValueError` naming the invoices of each kind when some
-    bore split payment and some did not: one note cannot follow both (`MIXED_SPLIT_PAYMENT`)."""
+    (`Buyer.intent_letters`) for its print to name, one protocol typed with a dash by some and a
+    slash by others being one letter (`letter_key`), cited as the first of them typed it.
+    `ValueError` naming the invoices of each kind when some bore split payment and some did not:
+    one note cannot follow both (`MIXED_SPLIT_PAYMENT`)."""
     buyers = [(number, p.buyer) for number, p in corrected if p.buyer is not None]
     if not buyers:
         return today
@@ -781,7 +783,11 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
         raise mixed
     codes = {(b.cig, b.cup) for _, b in buyers}
     cig, cup = codes.pop() if len(codes) == 1 else (None, None)
-    letters = {(b.intent_protocol, b.intent_date) for _, b in buyers}
+    typed: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
+    for _, b in buyers:
+        typed.setdefault((b.intent_protocol and letter_key(b.intent_protocol), b.intent_date),
+                         (b.intent_protocol, b.intent_date))
+    letters = set(typed.values())
     protocol, day = letters.pop() if len(letters) == 1 else (None, None)
     each = tuple(sorted(((p, d) for p, d in letters if p), key=lambda x: (x[1] or "", x[0]))) if letters else ()
     buyer = today.buyer or buyers[0][1]
