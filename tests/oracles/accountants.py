@@ -12,7 +12,7 @@ from toolkit.basics.cells import address
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.invoicing import Invoice, group_label
+from toolkit.core.invoicing import Invoice, InvoiceKind, group_label
 from toolkit.model.records import Customer, MasterData
 from toolkit.writers.accountants import (
     DETAIL_NATURE,
@@ -106,7 +106,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
             formula = f"=SUM({detail.range(source)})" if detail.last >= detail.first else "=0"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
-        text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}", fmt.text)
+        days = f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}"
+        text(sheet, row, 14, None if invoice.kind is InvoiceKind.CREDIT_NOTE else days, fmt.text)
         text(sheet, row, 18, t("inv.yes") if invoice.split_payment else None, fmt.text)
         payable = f"=K{row + 1}-J{row + 1}" if invoice.split_payment else f"=K{row + 1}"
         _money(sheet, row, 19, payable, invoice.payable, fmt.money)
