@@ -128,6 +128,28 @@ def test_orders_a_catch_up_makes_of_a_template_past_its_validity_are_warned_by_t
     assert not [p for p in again.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
 
 
+def test_the_preview_warns_of_a_template_past_its_validity_that_the_run_would_make(ledger, rome_today):
+    """The preview of 8 May says what the run will do: T001 (POS, Non fatturare, valid to 4 May)
+    has its Monday order still to make, so the warning `create` gives is there, at its *Tipo
+    documento*; once that order is made, the preview of the 11th says nothing of it."""
+    from toolkit.services.orders import create, preview
+
+    sheets = _customer_terms("Non fatturare", None)
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
+    minimal.set_cell(sheets, "Modelli ordine", "L2", date(2026, 5, 4))
+    rome_today(date(2026, 4, 30))
+    create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30))
+    rome_today(date(2026, 5, 8))
+    master = check(minimal.workbook(sheets)).master
+    seen = preview(master, ledger, date(2026, 5, 8))
+    assert [(p.sheet, p.cell, p.severity) for p in seen.problems
+            if p.code == "do-not-invoice-template-invoiced-at-order"] == [("Modelli ordine", "M2", Severity.WARNING)]
+    create(master, ledger, date(2026, 5, 8))
+    rome_today(date(2026, 5, 11))
+    again = preview(check(minimal.workbook(sheets)).master, ledger, date(2026, 5, 11))
+    assert not [p for p in again.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
+
+
 def _english(kind: str | None) -> str:
     return {"Punto vendita": "POS order", "Ordine a credito": "On credit order",
             "Pagamento anticipato": "Prepay order"}.get(kind or "", "")

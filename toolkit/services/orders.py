@@ -385,6 +385,9 @@ def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[s
 
 
 def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: bool = True) -> Preview:
+    """What `create` of `day` would make, and the warnings it would give: among them a *Non
+    fatturare* customer's template invoiced at the order past its *Valido al* whose missed days
+    it still makes (`ended_invoiced_at_order`), which the data check leaves out."""
     start = _start(ledger, day, with_catch_up)
     dues, problems, drafts, draft_problems = _priced(master, start, day)
     priced = {d.key: d for d in drafts}
@@ -414,8 +417,9 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
     typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
-    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *beyond, *([typo] if typo else [])],
-                   missed, requests)
+    ended = ended_invoiced_at_order(master, {d.template for d in dues if d.key not in existing})
+    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *beyond, *ended,
+                                         *([typo] if typo else [])], missed, requests)
 
 
 def _waits(master: MasterData, draft: OrderDraft | None) -> date | None:

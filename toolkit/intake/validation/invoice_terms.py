@@ -13,7 +13,7 @@ A customer's *Termini di fatturazione* decide when its deliveries are invoiced
   for its go-ahead (`invoice --release`), that invoice leaves without it, and nothing said so
   (`do-not-invoice-template-invoiced-at-order`); a template whose *Valido al* is past is not
   told by the check, but by the run that still makes its orders (a catch-up of missed days,
-  an earlier `--date`: `ended_invoiced_at_order`).
+  an earlier `--date`: `ended_invoiced_at_order`), and by the preview of such a run.
 
 Both are warnings at the cell to change: the orders and invoices are made as they are.
 """
