@@ -60,6 +60,23 @@ def test_an_older_desk_without_the_letter_s_columns_is_told_to_add_them_at_its_n
     assert "aggiungile se mancano" in problem.message() and "add them if missing" in problem.message("en")
 
 
+@pytest.mark.parametrize("nature", ["N6.3", "N6.7", "N4"])
+def test_a_letter_beside_another_customer_nature_is_warned_at_its_protocol(nature):
+    """A customer on reverse charge (N6.x) or another nature with a letter on its row: every
+    line goes at that nature and no invoice cites the letter, which was silent. A warning at
+    the protocol, saying both fixes; the letter's invoices are not refused."""
+    sheets = _with_letter(PROTOCOL, date(2026, 1, 15), nature=nature)
+    assert _found(sheets) == [("Clienti", "L2", "letter-of-intent-under-other-nature", Severity.WARNING)]
+    [problem] = check(minimal.workbook(sheets)).problems
+    assert f"la sua Natura IVA è {nature}" in problem.message("it") and "togli il protocollo" in problem.message("it")
+    assert "write N3.5 in its VAT nature" in problem.message("en") and "clear the protocol" in problem.message("en")
+
+
+def test_a_letter_of_a_customer_without_nature_is_left_to_its_items():
+    """Without a customer nature the items' N3.5 cite the row's letter: no warning of it."""
+    assert _found(_with_letter(PROTOCOL, date(2026, 1, 15), nature=None)) == []
+
+
 @pytest.mark.parametrize("typed", ["12345", "26011512345678901 000001", "2601151234567890A-000001"])
 def test_a_protocol_of_another_shape_is_refused_at_its_cell(typed):
     assert _found(_with_letter(typed, date(2026, 1, 15))) == [

@@ -302,6 +302,17 @@ INTENT_WITHOUT_PROTOCOL = define(
        "date is missing: its invoices must cite them, and while they are missing invoicing refuses its documents "
        "(orders and DDTs are made). Write them in the Clienti sheet's columns “Protocollo dichiarazione "
        "d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's receipt.")
+INTENT_UNDER_OTHER_NATURE = define(
+    "letter-of-intent-under-other-nature", "warning",
+    title=("Dichiarazione d'intento di un cliente con un'altra natura", "Letter of intent of a customer of another nature"),
+    it="Il cliente {code} ha la dichiarazione d'intento {protocol}, ma la sua Natura IVA è {nature} ({meaning}), non "
+       "N3.5: ogni sua riga va in {nature} e nessuna fattura cita la dichiarazione né ne usa l'importo. Se il cliente "
+       "acquista con la dichiarazione scrivi N3.5 nella Natura IVA; se no togli il protocollo (dopo aver fatturato "
+       "gli ordini fatti con N3.5, che lo citano).",
+    en="Customer {code} has letter of intent {protocol}, but its VAT nature is {nature} ({meaning}), not N3.5: "
+       "every line of it goes at {nature} and no invoice cites the letter or uses its amount. If the customer buys "
+       "on the letter write N3.5 in its VAT nature; if not, clear the protocol (after invoicing the orders made at "
+       "N3.5, which cite it).")
 INTENT_AMOUNTS_DIFFER = define(
     "letter-of-intent-amounts-differ", "warning",
     title=("Una dichiarazione d'intento con due importi", "One letter of intent with two amounts"),
@@ -925,7 +936,10 @@ def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, SharingRo
     the cell to correct, and a date copied from the other buyer's row would cite its letter. A
     row no earlier row of another buyer precedes has no such warning, so its missing date is
     told here, at its own cell, as any row's: the later warnings name the first few rows and
-    count the rest."""
+    count the rest. A letter beside another nature of the customer (N6.x, reverse charge, say),
+    which every line takes over the items' natures, is cited by no invoice: a warning, not an
+    error, as the buyer may well hold the letter (it can use its ceiling when it self-assesses a
+    reverse charge) and the orders made while the row said N3.5 still cite it."""
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if c.intent_protocol and not re.fullmatch(INTENT_PROTOCOL_SHAPE, c.intent_protocol):
         yield BAD_INTENT_PROTOCOL(_at(layout, c, "intent_protocol"), value=c.intent_protocol)
@@ -942,6 +956,9 @@ def _letter_of_intent(c: Customer, layout: Layout, dated: Mapping[str, SharingRo
         yield INTENT_WITHOUT_PROTOCOL(_at(layout, c, where), code=c.code)
     elif nature == LETTER_OF_INTENT and c.intent_amount is None:
         yield INTENT_WITHOUT_AMOUNT(amount_cell(layout, c), code=c.code, protocol=c.intent_protocol)
+    elif nature in NATURES and nature != LETTER_OF_INTENT and c.intent_protocol:
+        yield INTENT_UNDER_OTHER_NATURE(_at(layout, c, "intent_protocol"), code=c.code, protocol=c.intent_protocol,
+                                        nature=nature, meaning=LEGAL_REFERENCES[nature])
     if c.intent_amount is not None and c.intent_amount < 0:
         yield NEGATIVE_AMOUNT(_at(layout, c, "intent_amount"), value=c.intent_amount)
 
