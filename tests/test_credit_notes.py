@@ -590,6 +590,29 @@ def test_a_volume_discount_citing_the_invoice_is_never_credited_a_second_time(ca
     assert code == 0 and Decimal(out["credit_note"]["taxable"]) == Decimal("-47.70"), out["problems"]
 
 
+def test_the_headrooms_of_several_cited_invoices_read_at_once_are_each_invoice_s_own(capsys, desk, discounted):
+    """`headrooms` reads every cited invoice's lines and what was taken back of them at once:
+    the answer is, invoice by invoice, what `credited_lines` of that invoice alone gives, for
+    invoices a line credit touched and ones it did not."""
+    from toolkit.core.credit_notes import creditable, headroom
+    from toolkit.ledger.credit_notes import credited_lines, discount_shares, headrooms
+    from toolkit.ledger.invoices import load_invoices
+
+    invoice, _ = discounted
+    assert credit(capsys, desk, invoice, "--lines", "2")[0] == 0
+    with reading(open_ledger(desk[1])) as conn:
+        invoices = [x for x in load_invoices(conn) if x.kind.value == "invoice"]
+        found = headrooms(conn, [x.id for x in invoices if x.id is not None])
+        alone = {}
+        for x in invoices:
+            if x.id in found:
+                line_ids, credited, _, _ = credited_lines(conn, x.id)
+                alone[x.id] = headroom(x, creditable(x, line_ids, credited), discount_shares(conn, x.id))
+    assert len(found) == 2 and found == alone
+    [credited] = [room for room in found.values() if room.number == invoice]
+    assert sum(r.credited for r in credited.rooms) == Decimal("54.25")
+
+
 def test_an_invoice_no_discount_cites_is_still_credited_whole(capsys, desk, discounted):
     invoice, _ = discounted
     billed = invoice_row(capsys, desk, "FT-2026-00001")

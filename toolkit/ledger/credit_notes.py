@@ -37,7 +37,7 @@ from toolkit.core.orders import Order
 from toolkit.core.payments import TakenBack
 from toolkit.core.volume_discounts import taken_off, taken_off_by_rate
 from toolkit.ledger import schema
-from toolkit.ledger.batches import in_batches
+from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number
 
 i, il = schema.invoices.c, schema.invoice_lines.c
@@ -92,18 +92,31 @@ def discount_shares(conn: Connection, invoice_id: int) -> list[DiscountShare]:
 
 def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headroom]:
     """For each of these invoices a volume discount cites, what is left to credit of it per VAT
-    rate (`toolkit.core.credit_notes.headroom`); the others have no discount to keep."""
+    rate (`toolkit.core.credit_notes.headroom`); the others have no discount to keep. Their
+    lines and what was taken back of them are read for all of them at once, as `credited_lines`
+    reads one invoice's: the return's notes of before schema 29 are read once for their
+    customers, not once per invoice (`unrecorded_returns`)."""
     from toolkit.ledger.invoices import load_invoices
 
     c, vs = schema.invoice_citations.c, schema.volume_settlements.c
     cited = sorted(set(conn.execute(select(c.invoice_id).distinct()
                                     .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id)
                                     .where(c.invoice_id.in_(sorted(set(invoice_ids))))).scalars())) if invoice_ids else []
+    if not cited:
+        return {}
+    line_ids: dict[int, dict[int, int]] = defaultdict(dict)
+    credited: dict[int, dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    rows = [row for cond in among(conn, il.invoice_id, cited) for row in conn.execute(_sold_lines().where(cond))]
+    for row in rows:
+        line_ids[row.invoice_id][row.line_no] = row.id
+    for s in _sold(conn, rows):
+        if s.invoice_id is not None and (s.left.credited_quantity or s.left.credited_amount):
+            credited[s.invoice_id][s.left.line_id] = (s.left.credited_quantity, s.left.credited_amount)
     found = {}
-    for invoice in load_invoices(conn, ids=cited) if cited else []:
+    for invoice in load_invoices(conn, ids=cited):
         assert invoice.id is not None
-        line_ids, credited, _, _ = credited_lines(conn, invoice.id)
-        found[invoice.id] = headroom(invoice, creditable(invoice, line_ids, credited), discount_shares(conn, invoice.id))
+        found[invoice.id] = headroom(invoice, creditable(invoice, line_ids[invoice.id], credited[invoice.id]),
+                                     discount_shares(conn, invoice.id))
     return found
 
 
@@ -121,21 +134,22 @@ def taken_back(conn: Connection, line_ids: Collection[int]
     (`toolkit invoice credit`) or as returns, the (quantity, amount) taken back (negative), and
     the numbers of those notes."""
     credit, r = schema.invoice_lines.alias("credit"), schema.returned_lines.c
-    ids = list(line_ids)
+    ids = sorted(set(line_ids))
     if not ids:
         return {}, {}
     sums: dict[int, tuple[Decimal, Decimal]] = {}
     notes: dict[int, list[str]] = defaultdict(list)
     for line, note, taken in ((credit.c.credits_line_id, credit.c.invoice_id, credit.c),
                               (r.invoice_line_id, r.credit_note_id, r)):
-        for line_id, quantity, amount in conn.execute(
-                select(line, func.sum(taken.quantity), func.sum(taken.amount)).where(line.in_(ids)).group_by(line)):
-            before = sums.get(line_id, (ZERO, ZERO))
-            sums[line_id] = (before[0] + Decimal(quantity), before[1] + Decimal(amount))
-        for line_id, series, year, number in conn.execute(
-                select(line, i.series, i.year, i.number).distinct().join(schema.invoices, i.id == note)
-                .where(line.in_(ids))):
-            notes[line_id].append(document_number(series, year, number))
+        for asked in among(conn, line, ids):
+            for line_id, quantity, amount in conn.execute(
+                    select(line, func.sum(taken.quantity), func.sum(taken.amount)).where(asked).group_by(line)):
+                before = sums.get(line_id, (ZERO, ZERO))
+                sums[line_id] = (before[0] + Decimal(quantity), before[1] + Decimal(amount))
+            for line_id, series, year, number in conn.execute(
+                    select(line, i.series, i.year, i.number).distinct().join(schema.invoices, i.id == note)
+                    .where(asked)):
+                notes[line_id].append(document_number(series, year, number))
     return sums, {line_id: sorted(set(found), key=_number_order) for line_id, found in notes.items()}
 
 
