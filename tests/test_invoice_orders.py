@@ -151,6 +151,8 @@ def test_the_command_line_invoices_chosen_orders_without_a_month(tmp_path, sampl
     valid("invoice run", invoiced)
     assert code == 0, invoiced["problems"]
     assert [x["date"] for x in invoiced["invoices"]] == ["2026-04-10"]
+    assert invoiced["run_id"].startswith("20260410-"), "named after its invoices' date, not the month's end"
+    assert (tmp_path / "out" / f"fatture-{invoiced['run_id']}.xlsx").exists()
 
 
 def test_the_command_line_ships_and_invoices(tmp_path, sample_workbook, rome_today, capsys):

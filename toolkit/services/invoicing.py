@@ -65,6 +65,7 @@ from toolkit.core.invoicing import (
     Request,
     Shipment,
     charging_vat,
+    deferred_invoice_day,
     held_at_run,
     held_customers,
     invoices_at_order_within,
@@ -421,6 +422,17 @@ def returns_refused_sentence(problems: Iterable[Problem], lang: str) -> str:
             named[p.code][str(dict(p.params)["order"])] = None
     return "".join(f" {REFUSED_RETURNS[code][0 if lang == 'it' else 1]}: {', '.join(orders)}."
                    for code, orders in named.items() if orders)
+
+
+def run_day(request: Request, master: MasterData) -> date:
+    """The day a run's id and files are named after: its invoices' date (`--date`, or the run's
+    day by the setting or when it comes before the month's end: `invoice --orders` of today),
+    but never past the month invoiced, whose folder «Fatturazione fine mese» finds by the id
+    (`excel.buttons._run_folder`) when the setting dates the invoices the next month's day."""
+    if request.invoice_date is not None:
+        return request.invoice_date
+    rule = request.deferred_date or master.settings.deferred_invoice_date
+    return min(deferred_invoice_day(request, rule), request.month.end)
 
 
 def new_run_id(day: date) -> str:
@@ -925,7 +937,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], problems, list(result.pending), status=status,
                                  left_out=list(result.left_out), charged_vat=list(result.charged_vat),
                                  uncited=list(result.uncited), returns_refused=returns_out, held=held, latest=latest)
-            run_id = new_run_id(request.invoice_date or request.month.end)
+            run_id = new_run_id(run_day(request, master))
             stored = store(conn, master, result.invoices, status, run_id, matched)
             wrote_in(conn, RUN_FILES, run_id, out)
         if out is not None:
