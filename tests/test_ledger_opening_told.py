@@ -178,3 +178,24 @@ def test_a_services_socket_folder_yields_to_a_server_pghost_or_pghostaddr_names(
             assert told.code != "ledger-login-not-the-user", (variable, told.message("it"))
     monkeypatch.setenv("PGHOST", "/tmp")
     assert refused_with(url, said).code == "ledger-login-not-the-user", "a folder in PGHOST is a socket too"
+
+
+def test_an_abstract_socket_and_a_windows_drive_folder_are_this_computers_server(monkeypatch, tmp_path):
+    """libpq takes a `host` starting with `@` for a socket in Linux's abstract namespace, and on
+    Windows a drive's path (`C:\\sockets`, either slash) for a socket's folder, as it takes `/…`:
+    both were taken for servers over the network, so a peer refusal through them was not told as
+    this computer's server matching the names. On Linux a drive's path is a server's name."""
+    from toolkit.ledger import address
+
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "none.conf"))
+    said = 'connection failed: FATAL:  Peer authentication failed for user "anna"'
+    assert refused_with("postgresql://anna@/ordini?host=@ordini", said).code == "ledger-login-not-the-user"
+    drives = ("postgresql://anna@/ordini?host=C:\\sockets", "postgresql://anna@/ordini?host=c:/sockets")
+    monkeypatch.setattr(address, "WINDOWS", True)
+    for url in drives:
+        assert refused_with(url, said).code == "ledger-login-not-the-user", url
+    monkeypatch.setattr(address, "WINDOWS", False)
+    for url in drives:
+        assert refused_with(url, said).code != "ledger-login-not-the-user", url

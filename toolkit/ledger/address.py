@@ -179,9 +179,21 @@ def through_socket(address: URL) -> bool:
     return _folders(host or service.get("host") or os.environ.get("PGHOST") or "/")
 
 
+WINDOWS = os.name == "nt"
+"""Whether libpq here is Windows', which takes a drive's path (`C:\\sockets`) for a socket's folder too."""
+
+
 def _folders(hosts: str) -> bool:
-    """Whether every server of a `host` list (`db1,db2`) is a socket's folder."""
-    return all(part.startswith("/") for part in hosts.split(","))
+    """Whether every server of a `host` list (`db1,db2`) is a socket, as libpq tells one
+    (`is_unixsock_path`): an absolute path, on Windows a drive's too (`C:\\sockets`, `C:/sockets`)
+    or one starting with a backslash, or a name in Linux's abstract namespace (`@ordini`)."""
+    return all(_socket(part) for part in hosts.split(","))
+
+
+def _socket(host: str) -> bool:
+    if host.startswith(("/", "@")):
+        return True
+    return WINDOWS and (host.startswith("\\") or re.match(r"[A-Za-z]:[\\/]", host) is not None)
 
 
 def connecting_user(address: URL) -> str:
