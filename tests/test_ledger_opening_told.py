@@ -45,14 +45,13 @@ def test_a_driver_refusing_a_migrations_statement_is_an_internal_error_not_an_ad
     assert "errore interno" in said and "Controlla l'indirizzo" not in said
 
 
+@pytest.mark.parametrize("ledger_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_a_driver_refusing_the_upgrades_commit_is_an_internal_error_not_an_address_to_check(
         capsys, tmp_path, sample_workbook, ledger_url, monkeypatch):
     """A commit the driver refuses carries no SQL state and no statement, as a refusal of the
     address's parameters does (`?sslmod=require`): psycopg's «Explicit commit() forbidden within a
     Transaction context», a bug of the toolkit's upgrade, was told as the address to check,
     exit 2. Only what is refused while connecting is the address."""
-    if not ledger_url.startswith("postgresql"):
-        pytest.skip("SQLite's refusals were never told as an address")
     import psycopg
     from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg as dialect
 
