@@ -55,9 +55,7 @@ def credited_lines(conn: Connection, invoice_id: int
     `invoice credit` would pay the customer twice."""
     rows = conn.execute(_sold_lines().where(il.invoice_id == invoice_id)).all()
     sold = _sold(conn, rows)
-    credited = {s.left.line_id: (s.left.credited_quantity, s.left.credited_amount) for s in sold
-                if s.left.credited_quantity or s.left.credited_amount}
-    return ({r.line_no: r.id for r in rows}, credited,
+    return ({r.line_no: r.id for r in rows}, _credited(sold),
             sorted({n for s in sold for n in s.credited_by}, key=_number_order),
             {s.left.line_id: s.credited_by for s in sold if s.credited_by})
 
@@ -105,17 +103,14 @@ def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headr
     if not cited:
         return {}
     line_ids: dict[int, dict[int, int]] = defaultdict(dict)
-    credited: dict[int, dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
     rows = [row for cond in among(conn, il.invoice_id, cited) for row in conn.execute(_sold_lines().where(cond))]
     for row in rows:
         line_ids[row.invoice_id][row.line_no] = row.id
-    for s in _sold(conn, rows):
-        if s.invoice_id is not None and (s.left.credited_quantity or s.left.credited_amount):
-            credited[s.invoice_id][s.left.line_id] = (s.left.credited_quantity, s.left.credited_amount)
+    credited = _credited(_sold(conn, rows))
     found = {}
     for invoice in load_invoices(conn, ids=cited):
         assert invoice.id is not None
-        found[invoice.id] = headroom(invoice, creditable(invoice, line_ids[invoice.id], credited[invoice.id]),
+        found[invoice.id] = headroom(invoice, creditable(invoice, line_ids[invoice.id], credited),
                                      discount_shares(conn, invoice.id))
     return found
 
@@ -231,6 +226,13 @@ def _sold(conn: Connection, rows: Sequence[Row]) -> list[Sold]:
                  tuple(by.get(r.id, ())))
             for r in rows]
     return less_unrecorded(sold, *unrecorded_returns(conn, {r.customer for r in rows})) if rows else sold
+
+
+def _credited(sold: Sequence[Sold]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Line id → the (quantity, amount) taken back of it, for the lines something was taken
+    back of: what `creditable` reads, by line id, whatever invoice the line is of."""
+    return {s.left.line_id: (s.left.credited_quantity, s.left.credited_amount) for s in sold
+            if s.left.credited_quantity or s.left.credited_amount}
 
 
 def unrecorded_returns(conn: Connection, customers: Collection[str]
