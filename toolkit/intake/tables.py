@@ -24,7 +24,9 @@ from typing import Any
 from toolkit.basics.cells import CELL_CHARACTERS, SHEET_COLUMNS, SHEET_ROWS
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.error_cells import shown_errors
+from toolkit.intake.mapping import NO_MAPPING, Mapping
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
+from toolkit.intake.text_columns import text_columns
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -133,16 +135,16 @@ def digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def read_form_tables(path: Path) -> tuple[RawWorkbook, str]:
+def read_form_tables(path: Path, mapping: Mapping = NO_MAPPING) -> tuple[RawWorkbook, str]:
     """An order form as raw tables, and its digest (`digest`) from the bytes the guard and the
     reader saw: one read of the file instead of a second one for the digest."""
-    read = read_forms_tables([path])[0]
+    read = read_forms_tables([path], mapping)[0]
     if isinstance(read, Exception):
         raise read
     return read
 
 
-def read_forms_tables(paths: Sequence[Path]) -> list[tuple[RawWorkbook, str] | Exception]:
+def read_forms_tables(paths: Sequence[Path], mapping: Mapping = NO_MAPPING) -> list[tuple[RawWorkbook, str] | Exception]:
     """`read_form_tables` over a batch of forms, the workbooks read a step at a time
     (`read_vetted_stepwise`: the guard over all of them, then calamine); each form's tables and
     digest, or the exception reading it alone would have raised, in the order given."""
@@ -156,7 +158,7 @@ def read_forms_tables(paths: Sequence[Path]) -> list[tuple[RawWorkbook, str] | E
             continue
         try:
             if got[0] is None:
-                read.append((read_csv(path), digest(path)))
+                read.append((read_csv(path, mapping), digest(path)))
             else:
                 raw, data = got
                 read.append((raw, hashlib.sha256(data).hexdigest() if data is not None else digest(path)))
@@ -165,15 +167,15 @@ def read_forms_tables(paths: Sequence[Path]) -> list[tuple[RawWorkbook, str] | E
     return read
 
 
-def read_tables(path: Path) -> RawWorkbook:
+def read_tables(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
     """Any input as raw tables; `UnusableInput` with one clear line when it cannot be read."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        return read_csv(path)
+        return read_csv(path, mapping)
     return read_workbook(path)
 
 
-def read_csv(path: Path) -> RawWorkbook:
+def read_csv(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
     """A CSV as one sheet named after the file: `;` or `,` (sniffed), UTF-8 (with or without
     BOM) or Windows-1252, and numbers written the Italian way (`1.234,50`) or the English way.
 
@@ -181,11 +183,18 @@ def read_csv(path: Path) -> RawWorkbook:
     file's own convention, so codes such as `007` keep their zeros. A cell reading `#N/A`,
     `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
     workbook it came from (`error_cells.shown_errors`), never a name or a note. A CSV with values
-    past the rows an Excel sheet holds is refused (`_past_the_sheet`)."""
+    past the rows an Excel sheet holds is refused (`_past_the_sheet`).
+
+    Below its heading, a column headed by one of the format's text columns (a code, a partita
+    IVA, a CAP, a telephone number: `text_columns`, with `mapping`'s headings) stays text as
+    written: read the Italian way, a code `"12,50"` became 12.50 and `1.234.567` 1234567."""
     hinted, text = separator_line(_text(path))
     sep = hinted or sniff_separator(text)
     comma = _italian(text, sep)
-    rows = [[number(v, comma) for v in row] for row in _split(path, text, sep)]
+    split = _split(path, text, sep)
+    heading, texts = text_columns(split, mapping)
+    rows = [[number(v, comma) for v in row] if i <= heading or not texts else
+            [v if j in texts else number(v, comma) for j, v in enumerate(row)] for i, row in enumerate(split)]
     if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
         from toolkit.intake.guard import too_many_rows
 
@@ -344,6 +353,7 @@ def sniff_separator(text: str) -> str:
 
     >>> sniff_separator("Articolo;Descrizione\\nA1;Viti, zincate, inox\\nA2;Dadi, alti, inox\\n")
     ';'
+
     """
     head = _unquoted(text[:4096]).replace("\r", "\n")
     first = head.split("\n", 1)[0]

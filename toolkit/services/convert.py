@@ -459,7 +459,7 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
 
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
     """Any input but an order form (`_batch` sends those to `_forms`)."""
-    raw = read_tables(path)
+    raw = read_tables(path, options.mapping)
     if path.suffix.lower() == ".csv":
         raw = dated(raw, options.mapping, undeclared=options.to != "master")
     if options.to == "master":
@@ -501,7 +501,7 @@ def _forms(options: Options, items: list[tuple[Path, Path]]) -> list[tuple[FileR
     third less CPU than form after form), then each form's fields, lines and prices."""
     made: list[tuple[FileResult, Any]] = []
     for part in _up_to(items, FORMS_READ_TOGETHER):
-        read = read_forms_tables([path for path, _ in part])
+        read = read_forms_tables([path for path, _ in part], options.mapping)
         made += [_settled(path, partial(_form_one, options, path, got)) for (path, _), got in zip(part, read)]
     return made
 

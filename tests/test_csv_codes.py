@@ -1,0 +1,78 @@
+"""A CSV's codes stay text: a column the format reads as text (a customer's or an item's code, a
+partita IVA, a CAP, a telephone number) keeps its cells as written, whatever the file's decimal
+convention makes of its amounts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit.cli import app, output
+from toolkit.intake.mapping import parse_mapping
+from toolkit.intake.reshape import read_form
+from toolkit.intake.tables import read_csv, read_tables
+
+CUSTOMERS = {
+    ",": 'Codice,Ragione sociale,Partita IVA,CAP,Fido\n"12,50",Rossi Srl,01234567890,00184,"1.500,00"\n'
+         '1.234.567,Bianchi Spa,00987654321,20100,"3,00"\n',
+    ";": "Codice;Ragione sociale;Partita IVA;CAP;Fido\n12,50;Rossi Srl;01234567890;00184;1.500,00\n"
+         "1.234.567;Bianchi Spa;00987654321;20100;3,00\n",
+}
+
+
+def _toolkit(args: list[str], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_an_italian_csv_keeps_its_codes_as_text_and_reads_its_amounts(tmp_path: Path, sep: str):
+    path = tmp_path / "clienti.csv"
+    path.write_text(CUSTOMERS[sep], encoding="utf-8")
+    rows = read_csv(path).sheets[0].rows
+    assert [list(r) for r in rows[1:]] == [["12,50", "Rossi Srl", "01234567890", "00184", 1500],
+                                           ["1.234.567", "Bianchi Spa", "00987654321", "20100", 3]]
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_master_converted_from_an_italian_csv_holds_its_codes_as_typed(tmp_path: Path, capsys, sep: str):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "clienti.csv").write_text(CUSTOMERS[sep], encoding="utf-8")
+    (inputs / "articoli.csv").write_text(f"Codice{sep}Descrizione{sep}Peso\n1.234.567{sep}Viti{sep}\"1,5\"\n",
+                                         encoding="utf-8")
+    _toolkit(["convert", str(inputs), "--to", "anagrafiche", "--out", str(tmp_path / "o")], capsys)
+    book = openpyxl.load_workbook(tmp_path / "o" / "anagrafiche.xlsx")
+    customers = [r[:6] for r in book["Clienti"].iter_rows(min_row=2, max_row=3, values_only=True)]
+    assert [(r[0], r[2], r[5]) for r in customers] == [("12,50", "01234567890", "00184"),
+                                                       ("1.234.567", "00987654321", "20100")]
+    items = book["Articoli"]
+    assert (items["A2"].value, items["B2"].value) == ("1.234.567", "Viti")
+
+
+def test_xlsx_converted_from_an_italian_csv_keeps_a_code_and_a_telephone_as_text(tmp_path: Path, capsys):
+    """`--to xlsx` of a contacts list: the telephone 3331234567 was a number cell, a code `12,50` 12.5."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "contatti.csv").write_text('Cliente,Nome,Telefono,Fido\n"12,50",Anna,3331234567,"2,50"\n',
+                                         encoding="utf-8")
+    code, document = _toolkit(["convert", str(inputs), "--to", "xlsx", "--out", str(tmp_path / "o")], capsys)
+    assert code == 0, document
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "contatti.xlsx").active
+    assert [c.value for c in sheet[2]] == ["12,50", "Anna", "3331234567", 2.5]
+
+
+def test_an_order_form_csv_keeps_its_item_codes(tmp_path: Path):
+    path = tmp_path / "ordine.csv"
+    path.write_text("Cliente;C001\nData;09/04/2026\nArticolo;Quantità;Prezzo\n1.234.567;2;1,50\n12,50;3;\n",
+                    encoding="utf-8")
+    form, problems = read_form(read_tables(path), parse_mapping({}).orders, "ab" * 32)
+    assert problems == [] and form is not None
+    assert (form.day, [(x.item, x.quantity, x.price) for x in form.lines]) == (
+        date(2026, 4, 9), [("1.234.567", 2, 1.5), ("12,50", 3, None)])
