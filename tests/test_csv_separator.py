@@ -144,3 +144,16 @@ def test_a_semicolon_file_whose_texts_hold_more_commas_is_split_on_its_semicolon
                                   "conf. 100", "2"]
     [sheet] = read_csv(path).sheets
     assert list(sheet.rows[2]) == ["OC-2026-00002", "A002", "Dadi M6, zincati, autobloccanti, alti, inox, conf. 100", 3]
+
+
+def test_a_file_of_one_column_is_split_at_no_comma(tmp_path: Path):
+    """`Prezzo` over Italian amounts: with no separator on its first line the sniffer took `,` and
+    split `1,50` into 1 and 50, a second column the heading never had."""
+    path = tmp_path / "prezzi.csv"
+    path.write_text("Prezzo\n1,50\n1.234,50\n\n", encoding="utf-8")
+    [sheet] = read_csv(path).sheets
+    assert [list(row) for row in sheet.rows] == [["Prezzo"], [Decimal("1.50")], [Decimal("1234.50")]]
+    codes = tmp_path / "codici.csv"
+    codes.write_text("\nCodice\n12,50\n007\n", encoding="utf-8")
+    assert text_rows(codes) == [[], ["Codice"], ["12,50"], ["007"]]
+    assert [list(row) for row in read_csv(codes).sheets[0].rows] == [[None], ["Codice"], ["12,50"], ["007"]]

@@ -354,15 +354,35 @@ def sniff_separator(text: str) -> str:
     >>> sniff_separator("Articolo;Descrizione\\nA1;Viti, zincate, inox\\nA2;Dadi, alti, inox\\n")
     ';'
 
+    A first line holding no separator outside quotes (a blank line before it passed over) is a
+    file of one column, split at no mark (`ONE_COLUMN`), when the lines below hold none either
+    but a lone amount's decimal comma: `Prezzo` over `1,50` was split at the comma, 1 and 50.
+    A title over a table (`Listino 2026` over `Codice;Prezzo`) is sniffed by the table.
+
+    >>> sniff_separator("Prezzo\\n1,50\\n2,75\\n") == ONE_COLUMN, sniff_separator('\\n"Note, varie"\\nA\\n') == ONE_COLUMN
+    (True, True)
+    >>> sniff_separator("Listino 2026\\nCodice;Prezzo\\nA1;1,50\\n"), sniff_separator("Prices\\ncode,price\\n")
+    (';', ',')
     """
     head = _unquoted(text[:4096]).replace("\r", "\n")
-    first = head.split("\n", 1)[0]
+    first = _unquoted(_BLANK_LINES.sub("", text[:4096])).replace("\r", "\n").split("\n", 1)[0]
+    if not any(mark in first for mark in ";,\t") and all(_LONE_AMOUNT.match(line) or not any(
+            mark in line for mark in ";,\t") for line in head.split("\n")):
+        return ONE_COLUMN
     if first.count("\t") > max(first.count(";"), first.count(",")) or tab_separated(text):
         return "\t"
     if ";" in first and _commas(first) == 0:
         return ";"
     return ";" if ";" in head and head.count(";") >= _commas(head) else ("\t" if "\t" in head and "," not in head
                                                                          else ",")
+
+
+_LONE_AMOUNT = re.compile(r"[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+[ \xa0]*$")
+"""A line of one amount with a decimal comma (`1,50`, `1.234,50`): a one-column file's, not two values."""
+_BLANK_LINES = re.compile(r"\A(?:[ \t\xa0]*(?:\r\n|\r|\n))+")
+"""The blank lines a file may start with, which Excel shows as empty rows above the headings."""
+ONE_COLUMN = "\x00"
+"""The separator of a file of one column: NUL, which no text the reader takes holds (`_text`)."""
 
 
 def _commas(text: str) -> int:
