@@ -869,7 +869,8 @@ def test_the_xls_extent_walk_reads_a_cells_place_without_cutting_out_its_record(
 
 def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
     """Random streams of cells, MULRK, DIMENSIONS, short and foreign records, two sheets, cut into
-    sectors of random sizes: each sheet's reach and each range declared as `_biff_records` gave them."""
+    sectors of random sizes: each sheet's reach and each range declared as `_biff_records` gave them
+    (a MULRK's reach its first column and its last, the first counting where a sheet's grid begins)."""
     import random
 
     from toolkit.intake import guard
@@ -882,7 +883,8 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
                 rows, columns = max(rows, row + 1), max(columns, column + 1)
             elif kind in guard._XLS_RANGES and len(body) >= 6:
                 rows = max(rows, struct.unpack_from("<H", body)[0] + 1)
-                columns = max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
+                columns = max(columns, struct.unpack_from("<H", body, 2)[0] + 1,
+                              struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
             elif kind == 0x0200 and len(body) in (10, 14):
                 declared.append(guard.reserved_by(body))
             elif kind == 0x0809:

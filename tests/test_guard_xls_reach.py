@@ -1,6 +1,6 @@
-"""An .xls is bounded by what calamine keeps of it: each sheet's grid, from A1 to the farthest cell
-holding a value, every sheet's at once (it reads them all on opening the file), and the room it
-reserves for a sheet's DIMENSIONS range, on its own."""
+"""An .xls is bounded by what calamine keeps of it: each sheet's grid, from its first row and
+column holding a value to the farthest cell holding one, every sheet's at once (it reads them
+all on opening the file), and the room it reserves for a sheet's DIMENSIONS range, on its own."""
 
 from __future__ import annotations
 
@@ -86,6 +86,32 @@ def test_sheets_each_within_the_limit_are_refused_together(tmp_path):
     assert "fino a «S2» (con celle fino a IO40000) hanno già 19.920.000 celle" in said, said
     assert "salvalo come .xlsx" in said, said
 
+
+
+def mulrk(row: int, first: int, last: int) -> bytes:
+    """A MULRK: the numbers of `row` from column `first` to `last`, each an RK of 1."""
+    return biff(0x00BD, struct.pack("<HH", row, first) + struct.pack("<HL", 15, 0x3FF00000) * (last - first + 1)
+                + struct.pack("<H", last))
+
+
+def test_a_list_at_the_bottom_of_a_sheet_is_read_as_the_grid_it_makes(tmp_path):
+    """Data in rows 60,001 to 65,536 alone, A to IV: calamine keeps a grid from its first row, 5,536
+    rows by 256 columns, where the guard counted from A1, 16,777,216 cells, and refused the file."""
+    rows = b"".join(number(r, 0, r) + mulrk(r, 1, 254) + number(r, 255, r) for r in range(60_000, 65_536, 97))
+    path = xls(tmp_path / "Storico.xls", {"Storico": rows + number(65_535, 255, 7)})
+    assert check_workbook(path) == "xls"
+    sheet = read_workbook(path).sheets[0]
+    assert (sheet.first_row, sheet.first_col, len(sheet.rows), len(sheet.rows[0])) == (60_001, 1, 5_536, 256)
+    assert (sheet.rows[0][0], sheet.rows[0][100], sheet.rows[-1][-1]) == (60_000.0, 1.0, 7.0)
+
+
+def test_a_grid_counted_from_its_first_cell_is_still_bounded(tmp_path):
+    """The count from the first cell holding a value: a MULRK's first column counts, so a sheet of
+    MULRKs alone, B to IV down 50,000 rows (12.75 million cells), is refused as its grid."""
+    path = xls(tmp_path / "Larga.xls", {"Larga": mulrk(0, 1, 255) + mulrk(49_999, 1, 255)})
+    problem = refusal(path)
+    assert problem.code == "file-sheet-too-large"
+    assert "celle fino a IV50000 (12.750.000 celle" in problem.message("it"), problem.message("it")
 
 
 ODS_VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'

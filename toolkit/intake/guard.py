@@ -1907,8 +1907,9 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     grid cells, or a sheet declaring a range no sheet has (`XLS_SHEET_CELLS`). The Workbook
     stream is read record by record, a sector at a time (`_xls_reaches`).
 
-    calamine reads every sheet of an .xls on opening it and keeps each one's grid, from A1 (as
-    counted here) to the farthest cell holding a value, until the workbook is let go: one
+    calamine reads every sheet of an .xls on opening it and keeps each one's grid, from its first
+    row and column holding a value to its last (as counted here: counted from A1, a list in
+    rows 60,001 to 65,536 was refused as the whole sheet), until the workbook is let go: one
     NUMBER record at IV65536 costs half a gigabyte, one further right aborts the process, and
     three sheets of two cells each, A1 and IO40000, took 1.5 GB. So the sheets' grids are
     bounded together (`sheets_too_large`), each one first on its own as any sheet is. The
@@ -1929,62 +1930,74 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
     two cells hidden so, none counted, aborted the process."""
     names: dict[int, str] = {}
     copies: dict[int, int] = {}
-    sheet, rows, columns, kept = "?", 0, 0, 0
-    around: list[tuple[str, int, int, int]] = []
+    far = _NO_CELL
+    sheet, top, left, rows, columns, kept = "?", *far, 0
+    around: list[tuple[str, int, int, int, int, int]] = []
     met: set[int] = set()
     held = 0
     for offset, kind, row, column, body in _xls_reaches(cfb.stream(stream)):
+        if top <= row <= rows and left <= column <= columns:
+            continue  # a range declared within the cells' reach is within XLS_SHEET_CELLS too
         if kind == 0x0085:
             at = struct.unpack_from("<L", body)[0]
             names[at] = biff_sheet_name(body)
             copies[at] = copies.get(at, 0) + 1
             continue
         if kind == 0x0809:
-            around.append((sheet, rows, columns, kept))
+            around.append((sheet, top, left, rows, columns, kept))
             if offset in names:
                 sheet, kept = names[offset], copies[offset]
                 met.add(offset)
             else:
                 kept = 0
-            rows, columns = 0, 0
+            top, left, rows, columns = far
             continue
         if kind == 0x000A:
             if kept:
-                held = _held_with(path, sheet, rows, columns, held, kept)
-            sheet, rows, columns, kept = around.pop() if around else ("?", 0, 0, 0)
+                held = _held_with(path, sheet, (top, left, rows, columns), held, kept)
+            sheet, top, left, rows, columns, kept = around.pop() if around else ("?", *far, 0)
             continue
-        if row <= rows and column <= columns:
-            continue  # a range declared within the cells' reach is within XLS_SHEET_CELLS too
         if kind == 0x0200:
-            if kept and row * column > XLS_SHEET_CELLS:
+            if kept and row * column > XLS_SHEET_CELLS and not (row <= rows and column <= columns):
                 raise _refuse(FILE_XLS_DECLARED_RANGE, path, sheet=sheet, range=declared_range(body),
                               cells=Grouped(row * column), limit=Grouped(XLS_SHEET_CELLS))
             continue
         if row > rows:
             rows = row
+        if row < top:
+            top = row
         if column > columns:
             columns = column
-        if rows * columns > MAX_SHEET_CELLS:
+        if column < left:
+            left = column
+        if (cells := (rows - top + 1) * (columns - left + 1)) > MAX_SHEET_CELLS:
             raise _refuse(
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
-                cells=Grouped(rows * columns), limit=Grouped(MAX_SHEET_CELLS),
+                cells=Grouped(cells), limit=Grouped(MAX_SHEET_CELLS),
             )
-    for unended in [(sheet, rows, columns, kept), *reversed(around)]:  # substreams with no EOF
-        if unended[3]:
-            held = _held_with(path, *unended[:3], held, unended[3])
+    for unended in [(sheet, top, left, rows, columns, kept), *reversed(around)]:  # substreams with no EOF
+        if unended[5]:
+            held = _held_with(path, unended[0], unended[1:5], held, unended[5])
     if unmet := [name for at, name in names.items() if at not in met]:
         raise _refuse(FILE_XLS_SHEET_MISPLACED, path, sheet=unmet[0])
 
 
-def _held_with(path: Path, sheet: str, rows: int, columns: int, held: int, copies: int = 1) -> int:
-    """The cells of the sheets' grids so far with this sheet's, read `copies` times (the
-    BOUNDSHEETs naming it), or the refusal of more than `MAX_SHEET_CELLS` (`sheets_too_large`).
-    A function apart: a closure over the walk's counters made them cells the walk reads slower,
-    8 % of the walk at M."""
-    held += rows * columns * copies
+def _held_with(path: Path, sheet: str, reach: tuple[int, int, int, int], held: int, copies: int = 1) -> int:
+    """The cells of the sheets' grids so far with this sheet's, from its first row and column
+    holding a value to its last (`reach`, as the walk keeps it: none when its first row is past
+    its last), read `copies` times (the BOUNDSHEETs naming it), or the refusal of more than
+    `MAX_SHEET_CELLS` (`sheets_too_large`). A function apart: a closure over the walk's counters
+    made them cells the walk reads slower, 8 % of the walk at M."""
+    top, left, rows, columns = reach
+    if top <= rows:
+        held += (rows - top + 1) * (columns - left + 1) * copies
     if held > MAX_SHEET_CELLS:
         raise sheets_too_large(path, sheet, (rows, columns), held)
     return held
+
+
+_NO_CELL = (1 << 32, 1 << 32, 0, 0)
+"""A sheet's reach before its first cell: first row and column past any, last ones before any."""
 
 
 _XLS_CELL_KINDS = frozenset(_XLS_CELLS)
@@ -1995,7 +2008,7 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
     """(offset, record type, rows, columns, body) of the records that say how far a sheet
     reaches: a cell's row and column (1-based, read in place: a large sheet is a million
     LABELSST records, whose bodies `_biff_records` cut out and handed up for nothing, and that
-    walk was most of an .xls's extra reading time), a MULRK's last column, a DIMENSIONS'
+    walk was most of an .xls's extra reading time), a MULRK's first and last columns, a DIMENSIONS'
     reserved rows and columns (`reserved_by`) and its body; and the BOUNDSHEET and BOF records
     that name the sheet, and the EOF records that end a substream (their body, rows and
     columns 0). Every other record is skipped by its header."""
@@ -2014,7 +2027,9 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
                     yield base + at, kind, row + 1, column + 1, b""
             elif kind in _XLS_RANGE_KINDS:
                 if length >= 6:
-                    yield base + at, kind, unpack(buffer, at + 4)[0] + 1, unpack(buffer, at + length)[1] + 1, b""
+                    row, first = unpack(buffer, at + 4)
+                    yield base + at, kind, row + 1, first + 1, b""
+                    yield base + at, kind, row + 1, unpack(buffer, at + length)[1] + 1, b""
             elif kind == 0x0200:
                 if length in (10, 14):
                     body = buffer[at + 4:at + 4 + length]
