@@ -11,9 +11,12 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from toolkit.basics.problems import UnusableInput
+from toolkit.intake.guard import check_workbook
 from toolkit.intake.tables import read_csv, sniff_separator, tab_separated, text_rows
 
 _TEXT = st.text(alphabet="ab ;,.'\"0123456789àè\t\n", max_size=12)
@@ -157,3 +160,46 @@ def test_a_file_of_one_column_is_split_at_no_comma(tmp_path: Path):
     codes.write_text("\nCodice\n12,50\n007\n", encoding="utf-8")
     assert text_rows(codes) == [[], ["Codice"], ["12,50"], ["007"]]
     assert [list(row) for row in read_csv(codes).sheets[0].rows] == [[None], ["Codice"], ["12,50"], ["007"]]
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_is_read_as_utf16(tmp_path: Path, order: str):
+    """An ERP's export in UTF-16 with no byte-order mark, where Excel writes one: refused as binary
+    content for its zero bytes, the desk told nothing of what the file was or how to save it."""
+    text = "Fattura\tData\tImporto\tNote\r\nFT-2026-00001\t09/04/2026\t1.464,33\tCittà, €\r\n"
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(text.encode(order))
+    assert text_rows(path) == [["Fattura", "Data", "Importo", "Note"],
+                               ["FT-2026-00001", "09/04/2026", "1.464,33", "Città, €"]]
+    [sheet] = read_csv(path).sheets
+    assert list(sheet.rows[1]) == ["FT-2026-00001", "09/04/2026", Decimal("1464.33"), "Città, €"]
+    semicolons = tmp_path / "clienti.csv"
+    semicolons.write_bytes("Codice;CAP\n12,50;00184\n".encode(order))
+    assert [list(r) for r in read_csv(semicolons).sheets[0].rows] == [["Codice", "CAP"], ["12,50", "00184"]]
+
+
+def test_utf16_without_its_mark_given_as_a_workbook_is_named_a_text_file(tmp_path: Path):
+    path = tmp_path / "clienti.xlsx"
+    path.write_bytes("Codice;Ragione sociale\nC001;Rossi\n".encode("utf-16-le"))
+    with pytest.raises(UnusableInput) as refused:
+        check_workbook(path)
+    assert "un file di testo o CSV" in refused.value.problem.message("it"), refused.value.problem.message("it")
+
+
+def test_a_binary_file_named_csv_is_still_refused_as_binary(tmp_path: Path):
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnusableInput) as refused:
+        text_rows(path)
+    assert refused.value.problem.code == "csv-unreadable"
+    assert "binary content" in refused.value.problem.message("en")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_rows(), order=st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_a_tab_separated_file_in_utf16_without_its_mark_reads_as_with_it(tmp_path: Path, rows, order):
+    assume(any(v.strip() for row in rows for v in row))
+    text = _written(rows, "\t", "\r\n")
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(text.encode(order))
+    assert text_rows(path) == rows

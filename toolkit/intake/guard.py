@@ -485,15 +485,43 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _decode_text(head: bytes) -> str:
-    """The head as text, in the encodings Excel exports CSV and "Unicode text" with."""
+    """The head as text, in the encodings Excel exports CSV and "Unicode text" with (and other
+    programs UTF-16 without its mark, `unmarked_utf16`)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", "replace")[:-1]
+    if order := unmarked_utf16(head):
+        return head[:len(head) // 2 * 2].decode(order, "replace")
     try:
         return head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:
             return head[:exc.start].decode("utf-8")
     return head.decode("cp1252", "replace")
+
+
+def unmarked_utf16(raw: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when `raw`, a file's start, is UTF-16 text without the mark
+    Excel writes (some ERPs' exports): a zero byte in every other place, the high byte of the
+    letters, digits and separators of the first 256 characters of Unicode, and none in the
+    others, or hardly any; else None. Refused as binary for its zero bytes, such a CSV said
+    nothing of what it was.
+
+    >>> unmarked_utf16("Città;€".encode("utf-16-le")), unmarked_utf16("Città;1".encode("utf-16-be"))
+    ('utf-16-le', 'utf-16-be')
+    >>> unmarked_utf16(b"Citta;1"), unmarked_utf16(bytes(16)), unmarked_utf16(b"\\x00\\x01" * 8)
+    (None, None, None)
+    """
+    head = raw[:4096][:len(raw[:4096]) // 2 * 2]
+    units = len(head) // 2
+    low, high = head[0::2].count(0), head[1::2].count(0)
+    for order, zeros, others in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if units and zeros * 2 >= units and others * 16 <= zeros:
+            try:
+                text = head.decode(order)
+            except UnicodeDecodeError:
+                return None
+            return order if all(ch.isprintable() or ch in "\t\r\n\f" for ch in text) else None
+    return None
 
 
 # -- zip packages (xlsx, xlsm, xlsb, ods) ----------------------------------------------------

@@ -297,13 +297,20 @@ def _text(path: Path) -> str:
 
 def _decode(raw: bytes) -> str:
     """UTF-16 when the file starts with its byte-order mark (Excel's «Testo Unicode», tab
-    separated), else UTF-8 with or without BOM, else Windows-1252.
+    separated) or, without one, its zero bytes say so (`guard.unmarked_utf16`: some ERPs'
+    exports, refused as binary), else UTF-8 with or without BOM, else Windows-1252.
 
     >>> _decode("Fattura;Data".encode("utf-16")), _decode(b"\\xef\\xbb\\xbfCitt\\xc3\\xa0"), _decode(b"Citt\\xe0")
     ('Fattura;Data', 'Città', 'Città')
+    >>> _decode("Fattura;Città".encode("utf-16-be")), _decode("Fattura;Città".encode("utf-16-le"))
+    ('Fattura;Città', 'Fattura;Città')
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace")
+    from toolkit.intake.guard import unmarked_utf16
+
+    if b"\x00" in raw[:4096] and (order := unmarked_utf16(raw)):
+        return raw.decode(order, errors="replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
