@@ -203,3 +203,25 @@ def test_a_tab_separated_file_in_utf16_without_its_mark_reads_as_with_it(tmp_pat
     path = tmp_path / "incassi.csv"
     path.write_bytes(text.encode(order))
     assert text_rows(path) == rows
+
+
+def test_a_line_named_after_a_separator_line_is_the_editors_with_excels_row_beside_it(tmp_path: Path):
+    """A value too long on the fifth line of a file opening with `sep=;` (a note over two lines
+    before it): named line 4, one less than the editor showed and not Excel's row 3 either."""
+    path = tmp_path / "incassi.csv"
+    path.write_text('sep=;\nFattura;Note\nFT-1;"riga uno\nriga due"\nFT-2;' + "x" * 140_000 + "\n", encoding="utf-8")
+    for read in (read_csv, text_rows):
+        with pytest.raises(UnusableInput) as refused:
+            read(path)
+        assert "ha alla riga 5 (la riga 3 in Excel) un valore" in refused.value.problem.message("it")
+        assert "on line 5 (row 3 in Excel)" in refused.value.problem.message("en")
+    wide = tmp_path / "ordini.csv"
+    wide.write_text("sep=;\nA;B\n" + ";" * 16_384 + "x\n", encoding="utf-8")
+    with pytest.raises(UnusableInput) as refused:
+        read_csv(wide)
+    assert "line 3 (row 2 in Excel): 16385 values" in refused.value.problem.message("en")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("Fattura;Note\nFT-2;" + "x" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(UnusableInput) as refused:
+        text_rows(plain)
+    assert "ha alla riga 2 un valore" in refused.value.problem.message("it")

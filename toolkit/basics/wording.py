@@ -216,6 +216,28 @@ class Characters:
         return f"{said}, che per {self.counter} sono {number(units, lang)}"
 
 
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A CSV's line in a message: the line a text editor shows it on, where a file too wide or a
+    value too long is mended, and Excel's row beside it when Excel shows it on another (it hides
+    a first line `sep=;`, and shows a quoted text over several lines as one row): the line named
+    after a `sep=;` line was one less than the editor's.
+
+    >>> TextLine(5, 4).shown("it"), TextLine(5, 4).shown("en"), TextLine(3, 3).shown("it")
+    ('5 (la riga 4 in Excel)', '5 (row 4 in Excel)', '3')
+    """
+
+    line: int
+    row: int
+
+    def shown(self, lang: str) -> str:
+        said = number(self.line, lang)
+        if self.line == self.row:
+            return said
+        return f"{said} (row {number(self.row, lang)} in Excel)" if lang == "en" else (
+            f"{said} (la riga {number(self.row, lang)} in Excel)")
+
+
 def more_warnings(n: int, lang: str) -> str:
     """The warnings a summary leaves out, in words: one is *un altro avviso*, never *altri 1 avvisi*.
 

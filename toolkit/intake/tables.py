@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +24,7 @@ from typing import Any
 
 from toolkit.basics.cells import CELL_CHARACTERS, SHEET_COLUMNS, SHEET_ROWS
 from toolkit.basics.problems import UnusableInput, define
+from toolkit.basics.wording import TextLine
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.mapping import NO_MAPPING, Mapping
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
@@ -191,7 +193,7 @@ def read_csv(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
     hinted, text = separator_line(_text(path))
     sep = hinted or sniff_separator(text)
     comma = _italian(text, sep)
-    split = _split(path, text, sep)
+    split = _split(path, text, sep, int(hinted is not None))
     heading, texts = text_columns(split, mapping)
     rows = [[number(v, comma) for v in row] if i <= heading or not texts else
             [v if j in texts else number(v, comma) for j, v in enumerate(row)] for i, row in enumerate(split)]
@@ -202,27 +204,38 @@ def read_csv(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
     return RawWorkbook(path.name, (RawSheet(path.stem, rows, errors=shown_errors(rows, 1, 1)),))
 
 
-def _split(path: Path, text: str, sep: str) -> list[list[str | None]]:
+def _split(path: Path, text: str, sep: str, skipped: int = 0) -> list[list[str | None]]:
     """A CSV's rows up to the last holding a value, each as wide as the farthest value (an empty
     cell None, `_farthest_value`), at most as wide and as large as an Excel sheet. Rows of their
     own widths are what a desk writes and a form's CSV holds (*Cliente;C001*
     over *Articolo;Quantità;Prezzo*): pandas refused a row wider than the first as an unreadable
     CSV and filled one shorter, or a blank line, with NaN, which the conversion then wrote as a
     number Excel has not (an internal error, or a CSV «damaged»). Lines end as the file ends
-    them, an old Mac's CR alone too."""
-    split = _csv_rows(path, io.StringIO(text, newline=""), sep, strict=True)
+    them, an old Mac's CR alone too. `skipped`: the lines before `text` (a `sep=;` line), which
+    a line named counts."""
+    split = _csv_rows(path, io.StringIO(text, newline=""), sep, strict=True, skipped=skipped)
     width = max(map(len, split), default=0)
     if width > SHEET_COLUMNS:
-        line = next(i for i, row in enumerate(split, 1) if len(row) == width)
+        row = next(i for i, values in enumerate(split, 1) if len(values) == width)
+        line = TextLine(_first_line(text, sep, row) + skipped, row)
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=(
-            f"riga {line}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
-            f"line {line}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
+            f"riga {line.shown('it')}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
+            f"line {line.shown('en')}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
     from toolkit.intake.guard import MAX_SHEET_CELLS, too_many_cells
 
     rows, columns = _farthest_value(split)
     if min(rows, SHEET_ROWS + 1) * columns > MAX_SHEET_CELLS:
         raise too_many_cells(path, path.stem, rows, columns)
     return [[v or None for v in row[:columns]] + [None] * (columns - len(row)) for row in split[:rows]]
+
+
+def _first_line(text: str, sep: str, row: int) -> int:
+    """The line of `text` (1-based, as an editor counts them) where its `row`th row begins."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    ended = 0
+    for _ in itertools.islice(reader, row - 1):
+        ended = reader.line_num
+    return ended + 1
 
 
 def _farthest_value(split: Sequence[Sequence[str]]) -> tuple[int, int]:
@@ -260,21 +273,26 @@ def text_rows(path: Path) -> list[list[str]]:
     module cannot split (a field of 200,000 characters) is the file's problem, told as such: it
     was an internal error."""
     hinted, content = separator_line(_text(path))
-    return _csv_rows(path, io.StringIO(content), hinted or (sniff_separator(content) if content.strip() else ";"))
+    return _csv_rows(path, io.StringIO(content), hinted or (sniff_separator(content) if content.strip() else ";"),
+                     skipped=int(hinted is not None))
 
 
-def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False) -> list[list[str]]:
+def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False, skipped: int = 0) -> list[list[str]]:
     """The rows the csv module splits, or `UnusableInput`: a field past its limit (131,072
     characters, more than the 32,767 a cell holds) named by its line and the limit in the desk's
     words, where the module's English (*field larger than field limit (131072)*) stood inside
     the Italian sentence; anything else the module refuses (with `strict`, a quote left open,
-    which would hold every line after it), its first line as the detail."""
+    which would hold every line after it), its first line as the detail. The line named is an
+    editor's, `skipped` lines (a `sep=;` line) counted before `text`, with Excel's row beside it
+    when they differ (`TextLine`)."""
     reader = csv.reader(text, delimiter=sep, strict=strict)
+    rows: list[list[str]] = []
     try:
-        return list(reader)
+        rows.extend(reader)
+        return rows
     except csv.Error as exc:
         if "field limit" in str(exc):
-            raise UnusableInput(CSV_FIELD_TOO_LONG(None, path=path, line=reader.line_num,
+            raise UnusableInput(CSV_FIELD_TOO_LONG(None, path=path, line=TextLine(reader.line_num + skipped, len(rows) + 1),
                                                    limit=Decimal(csv.field_size_limit()),
                                                    cell=Decimal(CELL_CHARACTERS))) from None
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
