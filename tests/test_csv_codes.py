@@ -4,17 +4,22 @@ convention makes of its amounts."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from toolkit.basics.problems import UnusableInput
 from toolkit.cli import app, output
 from toolkit.intake.mapping import parse_mapping
 from toolkit.intake.reshape import read_form
-from toolkit.intake.tables import read_csv, read_tables
+from toolkit.intake.tables import read_csv, read_tables, text_rows
 
 CUSTOMERS = {
     ",": 'Codice,Ragione sociale,Partita IVA,CAP,Fido\n"12,50",Rossi Srl,01234567890,00184,"1.500,00"\n'
@@ -76,3 +81,30 @@ def test_an_order_form_csv_keeps_its_item_codes(tmp_path: Path):
     assert problems == [] and form is not None
     assert (form.day, [(x.item, x.quantity, x.price) for x in form.lines]) == (
         date(2026, 4, 9), [("1.234.567", 2, 1.5), ("12,50", 3, None)])
+
+
+_CODE = st.text(alphabet="0123456789.,-+ AB", min_size=1, max_size=12).filter(lambda t: t.strip() != "")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(codes=st.lists(_CODE, min_size=1, max_size=8), sep=st.sampled_from([";", ","]))
+def test_a_code_column_keeps_whatever_is_typed_in_it(tmp_path: Path, codes: list[str], sep: str):
+    """Any code, beside an Italian amount: the column under *Codice* comes back as written."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\n").writerows([["Codice", "Fido"], *([c, "1,50"] for c in codes)])
+    path = tmp_path / "clienti.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    rows = read_csv(path).sheets[0].rows
+    assert [r[0] for r in rows[1:]] == codes
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(min_size=1, max_size=64).map(lambda b: b * 3))
+def test_any_bytes_named_csv_are_read_or_refused_with_a_message(tmp_path: Path, raw: bytes):
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(raw)
+    for read in (read_csv, text_rows):
+        try:
+            read(path)
+        except UnusableInput as refused:
+            assert refused.problem.message("it") and refused.problem.message("en")
