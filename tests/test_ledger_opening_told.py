@@ -192,9 +192,33 @@ def test_an_abstract_socket_and_a_windows_drive_folder_are_this_computers_server
     said = 'connection failed: FATAL:  Peer authentication failed for user "anna"'
     assert refused_with("postgresql://anna@/ordini?host=@ordini", said).code == "ledger-login-not-the-user"
     drives = ("postgresql://anna@/ordini?host=C:\\sockets", "postgresql://anna@/ordini?host=c:/sockets")
-    monkeypatch.setattr(address, "WINDOWS", True)
+    monkeypatch.setattr(address.sys, "platform", "win32")
     for url in drives:
         assert refused_with(url, said).code == "ledger-login-not-the-user", url
-    monkeypatch.setattr(address, "WINDOWS", False)
+    monkeypatch.setattr(address.sys, "platform", "linux")
     for url in drives:
         assert refused_with(url, said).code != "ledger-login-not-the-user", url
+
+
+@pytest.mark.parametrize("platform, socket", [("linux", True), ("darwin", True), ("win32", False)])
+def test_no_server_in_the_address_is_this_computers_socket_except_on_windows(platform, socket, monkeypatch,
+                                                                               tmp_path):
+    """libpq given no server goes to the socket folder it was built with, except on Windows,
+    where it goes to `localhost` over the network: a refusal there was told as this computer's
+    socket matching the PC's login against the user («è quello di questo computer»), which
+    Windows' libpq never reached. An empty PGHOST, or a service naming no server, is the same."""
+    from toolkit.ledger import address
+
+    for variable in ("PGHOST", "PGHOSTADDR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    file = tmp_path / "pg_service.conf"
+    file.write_text("[ordini]\nuser=anna\ndbname=ordini\n", encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(file))
+    monkeypatch.setattr(address.sys, "platform", platform)
+    said = 'connection failed: FATAL:  Peer authentication failed for user "anna"'
+    for url in ("postgresql://anna@/ordini", "postgresql:///?service=ordini"):
+        told = refused_with(url, said)
+        assert (told.code == "ledger-login-not-the-user") == socket, (platform, url, told.message("it"))
+        assert ("questo computer" in told.message("it")) == socket, told.message("it")
+    monkeypatch.setenv("PGHOST", "")
+    assert (refused_with("postgresql://anna@/ordini", said).code == "ledger-login-not-the-user") == socket

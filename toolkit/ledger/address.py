@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -174,13 +175,24 @@ def through_socket(address: URL) -> bool:
     host = address.host or _last(address.query.get("host"))
     if _last(address.query.get("hostaddr")) or service.get("hostaddr") or os.environ.get("PGHOSTADDR"):
         return False
-    if not host and not _folders(os.environ.get("PGHOST") or "/"):
+    named = os.environ.get("PGHOST")
+    if not host and named and not _folders(named):
         return False
-    return _folders(host or service.get("host") or os.environ.get("PGHOST") or "/")
+    return _folders(host or service.get("host") or named or _default_host())
 
 
-WINDOWS = os.name == "nt"
-"""Whether libpq here is Windows', which takes a drive's path (`C:\\sockets`) for a socket's folder too."""
+def _default_host() -> str:
+    """Where libpq goes given no server at all: on Windows `localhost`, over the network (its
+    `DefaultHost`: no socket folder is built in there), elsewhere the socket folder it was built
+    with (`/var/run/postgresql`, `/tmp`), this PC's own socket. Asked of the platform each time,
+    as `service_file.system_folder` is."""
+    return "localhost" if _windows() else "/var/run/postgresql"
+
+
+def _windows() -> bool:
+    """Whether libpq here is Windows', which takes a drive's path (`C:\\sockets`) for a socket's
+    folder too, and goes to `localhost` when no server is given."""
+    return sys.platform == "win32"
 
 
 def _folders(hosts: str) -> bool:
@@ -193,7 +205,7 @@ def _folders(hosts: str) -> bool:
 def _socket(host: str) -> bool:
     if host.startswith(("/", "@")):
         return True
-    return WINDOWS and (host.startswith("\\") or re.match(r"[A-Za-z]:[\\/]", host) is not None)
+    return _windows() and (host.startswith("\\") or re.match(r"[A-Za-z]:[\\/]", host) is not None)
 
 
 def connecting_user(address: URL) -> str:
