@@ -85,3 +85,26 @@ def test_the_system_service_file_is_looked_for_where_each_platforms_libpq_looks(
         own = tmp_path / "AppData" / "postgresql" / ".pg_service.conf" if platform == "win32" else \
             Path.home() / ".pg_service.conf"
         assert service_file.service_files()[0] == own, platform
+
+
+def test_the_users_own_service_file_is_in_the_home_libpq_finds(tmp_path, monkeypatch):
+    """libpq (15 on, psycopg's own) finds `~/.pg_service.conf` in HOME unless it is unset or
+    empty, then in the password database's folder of the effective user. `Path.home()` took an
+    empty HOME for `/`, and without HOME asked the database for the real user, not the one a
+    `sudo`-like launch runs as: a service the desk keeps at home was looked for elsewhere."""
+    import os
+    import pwd
+
+    for variable in ("PGSERVICEFILE", "PGSYSCONFDIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(service_file.sys, "platform", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert service_file.service_files()[0] == tmp_path / ".pg_service.conf"
+    other = next(user for user in pwd.getpwall() if user.pw_uid != os.getuid() and user.pw_dir)
+    monkeypatch.setattr(service_file.os, "geteuid", lambda: other.pw_uid)
+    for home in ("", None):
+        if home is None:
+            monkeypatch.delenv("HOME")
+        else:
+            monkeypatch.setenv("HOME", home)
+        assert service_file.service_files()[0] == Path(other.pw_dir) / ".pg_service.conf", repr(home)

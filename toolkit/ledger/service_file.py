@@ -49,9 +49,19 @@ def service_files() -> list[Path]:
     elif sys.platform == "win32":
         own = Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"
     else:
-        own = Path.home() / ".pg_service.conf"
+        own = home() / ".pg_service.conf"
     folder = system_folder()
     return [own, *([Path(folder) / "pg_service.conf"] if folder else [])]
+
+
+def home() -> Path:
+    """The home folder libpq finds `~/.pg_service.conf` and `~/.pgpass` in on Unix (PostgreSQL 15
+    on, psycopg's own libpq among them): HOME, unless unset or empty, else the password
+    database's folder of the effective user. `Path.home()` takes an empty HOME for `/` and asks
+    the database for the real user: a desk's `sudo -u` or `HOME=` launch was looked up elsewhere."""
+    import pwd
+
+    return Path(os.environ.get("HOME") or pwd.getpwuid(os.geteuid()).pw_dir)
 
 
 def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
