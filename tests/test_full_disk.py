@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import gc
 import io
+import random
 import shutil
 import sys
 import zipfile
@@ -212,6 +213,64 @@ def test_a_resent_zip_the_disk_fills_is_named_as_the_zip_it_makes_again(tmp_path
     assert code == 2 and f"Il disco è pieno scrivendo {first.name} nella cartella {out}:" in " ".join(err.split()), err
     assert toolkit(*export, "--resend")[0] == 0
     assert [p.name for p in out.glob("*.zip")] == [first.name]
+
+
+@pytest.mark.parametrize("room", [1000, 3000])
+def test_a_resent_zip_holding_more_than_an_earlier_zip_is_named_as_it_will_be(room, tmp_path, sample_workbook,
+                                                                              monkeypatch, capsys):
+    """`--resend` of a month whose earlier zip held part of its files makes one zip of them all,
+    which draws a new progressive: a disk that filled while the files the earlier zip held were
+    being zipped again named that earlier zip, a guess from the files so far, where the zip a
+    run with room makes is another. The files still to come are known: when all of them fit,
+    the zip is known whole, and named as it will be."""
+    workbook, _, out, toolkit = einvoice_desk(tmp_path, sample_workbook, capsys)
+    export = ("einvoice", str(workbook), "--month", "2026-04", "--out", str(out), "--zip")
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-09")[0] == 0
+    assert toolkit(*export)[0] == 0
+    (first,) = out.glob("*.zip")
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-10")[0] == 0
+    with monkeypatch.context() as disk:
+        zips_fill_the_disk(disk, out, room)
+        code, err = toolkit(*export, "--resend")
+    assert code == 2 and "Il disco è pieno" in err, err
+    assert toolkit(*export, "--resend")[0] == 0
+    (made,) = [p for p in out.glob("*.zip") if p.name != first.name]
+    assert f"Il disco è pieno scrivendo {made.name} nella cartella {out}:" in " ".join(err.split()), err
+
+
+def test_a_zip_whose_name_depends_on_files_it_never_got_to_is_told_by_its_folder(tmp_path, monkeypatch):
+    """A zip a full disk stopped whose name depends on the files it would have held past the
+    stop (a resent zip, its files so far all zipped before, the rest not sure to fit) names no
+    file: the message says the folder, not a zip the desk would look for and never find."""
+    from toolkit.basics.failures import full_at
+    from toolkit.writers.fatturapa import pack_archives
+
+    out = tmp_path / "out"
+    out.mkdir()
+    files = []
+    for n in range(4):
+        files.append(tmp_path / f"IT01234567890_0000{n}.xml")
+        files[-1].write_bytes(random.Random(n).randbytes(1500))  # deflates to no less
+    asked = []
+
+    def named(done, under_way, whole):
+        asked.append((under_way, whole))
+        return None if not whole else "IT01234567890_zzz01.zip"
+
+    with monkeypatch.context() as disk:
+        zips_fill_the_disk(disk, out, 2500)
+        with pytest.raises(OSError) as failed:
+            pack_archives(files, out, limit=5000, named=named)
+    assert asked == [((files[0].name, files[1].name), False)]
+    assert full_at(failed.value) == {"where_it": f" scrivendo nella cartella {out}",
+                                     "where_en": f" writing in the folder {out}"}
+    assert list(out.iterdir()) == []
+    with monkeypatch.context() as disk:
+        zips_fill_the_disk(disk, out, 2500)
+        with pytest.raises(OSError) as failed:
+            pack_archives(files[:2], out, limit=50_000, named=named)
+    assert asked[-1] == ((files[0].name, files[1].name), True)
+    assert full_at(failed.value)["where_en"] == f" writing IT01234567890_zzz01.zip in the folder {out}"
 
 
 def test_files_placed_by_an_action_that_fails_are_taken_back(tmp_path):

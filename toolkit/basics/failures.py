@@ -180,6 +180,11 @@ making, which the system's error names by its temporary name, or not at all (a f
 fails the write of an open file, which carries no name)."""
 
 
+WRITING_IN = "toolkit_writing_in"
+"""The attribute set instead of `WRITING` when only the folder of the file being made is known
+(`files.noted_writing_in`): a zip whose name depends on files it never got to."""
+
+
 def writing(exc: BaseException) -> Path | None:
     """The file being written when `exc` was raised: the target `files.atomic_path` noted on
     it, else the file or folder the system's error names."""
@@ -192,12 +197,16 @@ def writing(exc: BaseException) -> Path | None:
 
 def full_at(exc: BaseException) -> dict[str, str]:
     """Where a full disk stopped `exc`'s write, for a message's `where_it` and `where_en`: the
-    file and its folder (`writing`), empty when unknown (the ledger's own database full)."""
-    written = next((w for w in map(writing, _chain(exc)) if w is not None), None)
-    if written is None:
-        return {"where_it": "", "where_en": ""}
-    return {"where_it": f" scrivendo {written.name} nella cartella {written.parent}",
-            "where_en": f" writing {written.name} in the folder {written.parent}"}
+    file and its folder (`writing`), the folder alone when the file's name was not certain
+    (`WRITING_IN`), empty when unknown (the ledger's own database full)."""
+    for found in _chain(exc):
+        folder = getattr(found, WRITING_IN, None)
+        if isinstance(folder, Path) and not isinstance(getattr(found, WRITING, None), Path):
+            return {"where_it": f" scrivendo nella cartella {folder}", "where_en": f" writing in the folder {folder}"}
+        if (written := writing(found)) is not None:
+            return {"where_it": f" scrivendo {written.name} nella cartella {written.parent}",
+                    "where_en": f" writing {written.name} in the folder {written.parent}"}
+    return {"where_it": "", "where_en": ""}
 
 
 def machine_state(exc: BaseException) -> Problem | None:

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from toolkit.basics.failures import WRITING, disk_full
+from toolkit.basics.failures import WRITING, WRITING_IN, disk_full
 from toolkit.basics.problems import UnusableInput, define
 
 if TYPE_CHECKING:
@@ -89,8 +89,16 @@ def noted_writing(failed: BaseException, target: Path) -> None:
     (`failures.full_at`), not the temporary name the system's error gives, nor the file an
     enclosing write was making (an archive open while its files are written): the innermost
     write notes it first, and an outer one leaves it."""
-    if disk_full(failed) and not hasattr(failed, WRITING):
+    if disk_full(failed) and not hasattr(failed, WRITING) and not hasattr(failed, WRITING_IN):
         setattr(failed, WRITING, placed_at(target))
+
+
+def noted_writing_in(failed: BaseException, folder: Path) -> None:
+    """`folder` alone noted on `failed` when a full disk raised it, the file being made in it
+    having no name yet that is certain (a zip whose name depends on files it never got to):
+    the message names the folder, not a file the desk would look for in vain."""
+    if disk_full(failed) and not hasattr(failed, WRITING) and not hasattr(failed, WRITING_IN):
+        setattr(failed, WRITING_IN, placed_at(folder / "_").parent)
 
 
 def placed_at(target: Path) -> Path:

@@ -364,13 +364,15 @@ def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapp
     paths = [path for n, path in files.items() if n not in left_out]
     first_zip = {files[n].name: earlier[ids[n]] for n in files if ids[n] in earlier}
 
-    def named(done: Sequence[tuple[str, ...]], under_way: tuple[str, ...]) -> str:
+    def named(done: Sequence[tuple[str, ...]], under_way: tuple[str, ...], whole: bool) -> str | None:
         """The zip under way's name once in place, as `_place` draws it: an earlier zip's of
         exactly its files (`--resend`), else the next progressive past the new zips before it.
-        A resent zip a full disk stopped half-made is taken for the earlier zip all of its
-        files so far were first in, the zip the same files make again."""
-        zips = {first_zip.get(member) for member in under_way}
-        again = kept(under_way) or (zips.pop() if resend and len(zips) == 1 and None not in zips else None)
+        A resent zip a full disk stopped before all its files were known, every file so far
+        zipped before, has no certain name: it may be an earlier zip made again or hold others
+        too and draw a progressive (None). A file never zipped is in no earlier zip: a new one."""
+        if resend and not whole and all(member in first_zip for member in under_way):
+            return None
+        again = kept(under_way) if whole else None
         return file_name(seller, again or coming(sum(kept(members) is None for members in done)), "zip")
 
     return (pack_archives(paths, folder, named=named) if paths else []), left_out

@@ -31,7 +31,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import abandon_archives, atomic_path, inside, noted_writing, sweep_stale, temporary_file, write_atomic
+from toolkit.basics.files import (
+    abandon_archives,
+    atomic_path,
+    inside,
+    noted_writing,
+    noted_writing_in,
+    sweep_stale,
+    temporary_file,
+    write_atomic,
+)
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.checks import cites_no_letter
@@ -164,9 +173,10 @@ Naming = Callable[[tuple[str, ...]], AbstractContextManager[str]]
 the time the zip is put in place, so the caller records the zip only once it is there."""
 
 
-ZipNaming = Callable[[Sequence[tuple[str, ...]], tuple[str, ...]], str]
+ZipNaming = Callable[[Sequence[tuple[str, ...]], tuple[str, ...], bool], str | None]
 """The name a zip under way takes once in place, asked with the files of each zip made before
-it and the files it holds so far: a zip of files zipped before may take an earlier zip's name."""
+it, the files it holds so far and whether those are all it would hold: a zip of files zipped
+before may take an earlier zip's name, known only once its files are; None when not known."""
 
 
 def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: int = ZIP_LIMIT) -> list[Path]:
@@ -199,26 +209,31 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
     kill left one), each with the names of the files it holds: the caller names each one and
     puts it in place. A failure leaves none of them; a full disk's is noted with the name the
     zip under way was to take (`named`), where the system's error names its temporary file,
-    hidden and gone, or nothing.
+    hidden and gone, or nothing; with its folder alone when that name depends on files the zip
+    never got to.
 
     Whether the next file fits is first judged from its size (XML never grows by much when
     deflated); only near the limit is it compressed once more to know exactly.
     """
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    queue = list(files)
     done: list[tuple[Path, tuple[str, ...]]] = []
     members: list[str] = []
     size = _ZIP_END
     bundle: zipfile.ZipFile | None = None
     tmp: Path | None = None
+    taken, closing = 0, False
     try:
-        for path in files:
+        for path in queue:
             data = Path(path).read_bytes()
             entry = Path(path).name
             overhead = _ZIP_ENTRY + 2 * len(entry.encode("utf-8"))
             if bundle is not None and tmp is not None and size + overhead + _deflate_bound(len(data)) > limit \
                     and size + overhead + _deflated_size(data) > limit:
+                closing = True
                 bundle.close()
+                closing = False
                 done.append((tmp, tuple(members)))
                 bundle, tmp, members, size = None, None, [], _ZIP_END
             if bundle is None:
@@ -228,8 +243,10 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
             info.external_attr = 0o644 << 16
             bundle.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             members.append(entry)
+            taken += 1
             size += overhead + info.compress_size
         if bundle is not None and tmp is not None:
+            closing = True
             bundle.close()
             done.append((tmp, tuple(members)))
             bundle, tmp = None, None
@@ -237,7 +254,12 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
         if tmp is not None:
             abandon_archives(failed, tmp)
         if named is not None:
-            noted_writing(failed, folder / named([made for _, made in done], tuple(members)))
+            held, whole = (tuple(members), True) if closing else _to_hold(queue[taken:], tuple(members), size, limit)
+            chosen = named([made for _, made in done], held, whole)
+            if chosen is None:
+                noted_writing_in(failed, folder)
+            else:
+                noted_writing(failed, folder / chosen)
         for made, _ in done:
             made.unlink(missing_ok=True)
         raise
@@ -248,6 +270,22 @@ def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT
         if tmp is not None:
             tmp.unlink(missing_ok=True)
     return done
+
+
+def _to_hold(rest: Sequence[Path], held: tuple[str, ...], size: int, limit: int) -> tuple[tuple[str, ...], bool]:
+    """The files the zip a failure stopped would hold, and whether that is all of them: with
+    the files it holds (`held`, taking `size` bytes), every file still to zip (`rest`, the one
+    under way first) when their sizes' bound says all of them fit, the last zip whole; else the
+    one under way with those before it, the rest depending on how each would deflate."""
+    names = tuple(Path(path).name for path in rest)
+    try:
+        room = sum(_ZIP_ENTRY + 2 * len(name.encode("utf-8")) + _deflate_bound(Path(path).stat().st_size)
+                   for path, name in zip(rest, names))
+    except OSError:
+        room = limit + 1
+    if size + room <= limit:
+        return held + names, True
+    return held + names[:1], False
 
 
 def _deflate_bound(length: int) -> int:
