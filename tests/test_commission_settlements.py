@@ -132,6 +132,21 @@ def test_a_reprint_after_the_sheets_changed_is_the_first_statement_cell_for_cell
     assert len(_settled(ledger)) == 1
 
 
+def test_a_reprint_after_the_language_changed_speaks_the_language_it_was_settled_in(ledger, invoiced, tmp_path):
+    """Settled in Italian, *Lingua* set to English since: the statement and the summary print
+    again in the Italian words handed out to the agent, cell for cell; the run's language is the
+    terminal's only."""
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
+    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again", lang="en")
+    assert again.problems == [] and len(again.files) == 2
+    for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST)):
+        first, reprinted = _cells(tmp_path / "first" / name), _cells(tmp_path / "again" / name)
+        assert reprinted == first and len(first) > 10
+    statement = openpyxl.load_workbook(tmp_path / "again" / commission_file(AGENT, FIRST, LAST)).worksheets[0]
+    assert statement["A1"].value == f"Provvigioni di {AGENT} dal 01/04/2026 al 30/04/2026"
+    assert again.summary("en") == "Commissions settled from 01/04/2026 to 30/04/2026: 1 statement printed again."
+
+
 @pytest.mark.parametrize("verb", ["reprint", "preview"])
 def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or_preview(verb, ledger, invoiced,
                                                                                         tmp_path, monkeypatch):

@@ -489,8 +489,10 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     was issued, from what the ledger kept with it (`CommissionStatement`): its rows, rates,
     shares and company as they were, whatever *Provvigioni*, *Agenti clienti*, *Impostazioni*
     and the ledger's later documents say now; each period's summary lists the agents settled for
-    it. Nothing is settled. What was recorded after a settlement, dated in its period, is named
-    in a warning: the statement does not count it."""
+    it. Nothing is settled. Each statement speaks the language it was settled in, and a period's
+    summary its latest settlement's, the words handed out, whatever *Lingua* says now (`lang`,
+    the run's, for statements kept before their language was). What was recorded after a
+    settlement, dated in its period, is named in a warning: the statement does not count it."""
     if last < first:
         return Reprinted(first, last, [], [], [ENDS_BEFORE_START(None, first=first, last=last)])
     with reading(ledger) as conn:
@@ -506,7 +508,7 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
         periods.setdefault((s.first, s.last), []).append(s)
     with staged_output(out) as staged:
         files = [path for (start, end), mine in periods.items()
-                 for path in _write(out, staged, mine[0].company, mine, start, end, lang)]
+                 for path in _write(out, staged, mine[0].company, mine, start, end, mine[-1].lang or lang)]
     return Reprinted(first, last, found, files, problems)
 
 

@@ -216,13 +216,14 @@ def write_commission_statements(folder: Path, company: str, statements: Sequence
     agents, never one that loses what the others were paid; of those, the `absent` ones (their
     files written into another folder, or none) are written again as kept, in the language they
     were settled in (`CommissionStatement.lang`), so every statement the summary names is beside
-    it in the words handed out."""
+    it in the words handed out; so is each of `statements`, which a preview and a settlement make
+    in `lang` and a reprint gives back as kept."""
     folder.mkdir(parents=True, exist_ok=True)
     def writer(s: CommissionStatement, lang: str) -> Callable[[Path], None]:
         return lambda tmp: _commission_book(tmp, s, lang, preview=preview)
 
-    files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)), writer(s, said))
-             for s, said in [*((s, s.lang or lang) for s in absent), *((s, lang) for s in statements)]]
+    files = [write_atomic(inside(folder, commission_file(s.agent, first, last, preview=preview)),
+                          writer(s, s.lang or lang)) for s in [*absent, *statements]]
     files.append(write_atomic(inside(folder, summary_file(first, last, preview=preview)),
                               lambda tmp: _summary_book(tmp, company, [*settled_before, *statements], first, last,
                                                         lang, preview=preview)))
