@@ -174,7 +174,7 @@ def test_the_discount_statements_name_their_customers(ledger, sample_master, tmp
     assert len(settlements) > 1
     names = {c.code: c.name for c in sample_master.customers}
     seller = party_book(sample_master).seller
-    files = write_discount_statements(tmp_path / "sconti", [statement_of(s, names[s.customer], seller)
+    files = write_discount_statements(tmp_path / "sconti", [statement_of(s, names[s.customer], seller, "it")
                                                             for s in settlements])
     assert len(files) == len(settlements)
     for path, s in zip(files, settlements):
@@ -301,10 +301,10 @@ def test_the_discount_statement_says_the_bracket_reached_as_the_customer_reads_i
 
     done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
     settled = next(s for s in done.settlements if s.reached)
-    first = statement_of(dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5"))),
-                         "Cliente", party_book(sample_master).seller)
+    raised = dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5")))
 
     def reached(lang: str) -> str:
+        first = statement_of(raised, "Cliente", party_book(sample_master).seller, lang)
         [path] = write_discount_statements(tmp_path / lang, [first], lang)
         rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
         return next(r[1] for r in rows if r[0] in ("Scaglione raggiunto", "Bracket reached"))
@@ -427,6 +427,23 @@ def test_a_settled_statement_prints_again_as_issued_after_the_master_changed(cap
     for name in issued:
         assert differences(again / name, first / name) is None, name
     assert {x.number for x in _all(ledger)} == notes
+
+
+def test_a_settled_statement_prints_again_in_the_language_it_was_issued_in(ledger, sample_master, tmp_path):
+    """Settled in Italian, *Lingua* set to English since: the reprint is the Italian statement
+    the customer was handed, cell for cell (*Sconto volume*, not *Volume discount*)."""
+    import openpyxl
+    from xlsx_reference import differences
+
+    first = tmp_path / "first"
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=first, lang="it")
+    issued = sorted(p.name for p in done.files if p.name.startswith("sconto-volume-"))
+    assert issued
+    again = discounts.reprint(ledger, APRIL, tmp_path / "again", lang="en")
+    assert sorted(p.name for p in again.files) == issued
+    for name in issued:
+        assert differences(tmp_path / "again" / name, first / name) is None, name
+    assert openpyxl.load_workbook(tmp_path / "again" / issued[0]).sheetnames == ["Sconto volume"]
 
 
 def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(capsys, ledger, sample_workbook,

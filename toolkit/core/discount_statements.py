@@ -68,6 +68,10 @@ class DiscountStatement:
     amount: Decimal
     credit_note: tuple[str | None, date] | None
     """The credit note's number and date."""
+    lang: str | None = None
+    """The language it was printed in when settled: its reprint speaks it, the words the
+    customer was handed, whatever *Lingua* says since. None in a statement kept before it was
+    kept (its reprint then speaks the run's)."""
 
     def text(self) -> str:
         """The JSON the ledger keeps: decimals as their text, so each reads back as it was."""
@@ -86,11 +90,11 @@ class DiscountStatement:
             Decimal(found["base"]), Decimal(found["quantity"]), Decimal(found["credited"]),
             tuple(BracketRow(Decimal(b["threshold"]), Decimal(b["percent"]), kept_decimal(b["measure"]),
                              kept_decimal(b["given"])) for b in found["brackets"]),
-            Decimal(found["amount"]), (note[0], date.fromisoformat(note[1])) if note else None)
+            Decimal(found["amount"]), (note[0], date.fromisoformat(note[1])) if note else None, found.get("lang"))
 
 
-def statement_of(s: Settlement, customer_name: str, seller: Seller) -> DiscountStatement:
-    """The statement of a settlement just issued, its customer named and its seller as today."""
+def statement_of(s: Settlement, customer_name: str, seller: Seller, lang: str) -> DiscountStatement:
+    """The statement of a settlement just issued, its customer named and its seller as today, in `lang`."""
     given = {(x.bracket.threshold, x.bracket.percent): x for x in s.shares}
     brackets = []
     for bracket in s.discount.brackets:
@@ -104,4 +108,4 @@ def statement_of(s: Settlement, customer_name: str, seller: Seller) -> DiscountS
         tuple(CountedRow(c.invoice.number, c.invoice.invoice_date, c.invoice.kind is InvoiceKind.CREDIT_NOTE,
                          c.base, c.quantity, c.credited) for c in s.counted),
         s.base, s.quantity, s.credited, tuple(brackets), s.amount,
-        (note.number, note.invoice_date) if note is not None else None)
+        (note.number, note.invoice_date) if note is not None else None, lang)

@@ -209,7 +209,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
             made = Settlement(s.discount, s.customer, s.period, s.counted, s.base, s.quantity, s.reached,
                               s.shares, s.amount, note)
             issued.append(made)
-            statements.append(statement_of(made, customers[s.customer].name, seller))
+            statements.append(statement_of(made, customers[s.customer].name, seller, lang))
             assert note.id is not None
             rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id,
                          statements[-1].text()))
@@ -318,7 +318,8 @@ def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it
     """Every statement of `period`'s settlements written again into `out` as it was issued, from
     what the ledger kept with each (`DiscountStatement`): the brackets, the customer's name, the
     seller and the documents counted as they were then, whatever *Sconti volume*, *Clienti*
-    and *Impostazioni* say now, and whatever credit notes were issued since. Nothing is
+    and *Impostazioni* say now, in the language it was settled in (`lang`, the run's, for one
+    kept before its language was), and whatever credit notes were issued since. Nothing is
     settled. A settlement recorded before the ledger kept its statement is named in a
     warning, with the command that prints its credit note again."""
     from toolkit.writers.statements import write_discount_statements

@@ -103,8 +103,8 @@ def write_discount_statements(folder: Path, statements: Sequence[DiscountStateme
                               lang: str = "it", *, beside: Path | None = None) -> list[Path]:
     """One workbook per settlement (customer and discount) in `folder`, each from the statement
     as issued (`toolkit.core.discount_statements`): the first printing and a reprint write the
-    same cells. Each is named after the period and the customer,
-    or when that name is taken (the customer's other discount of the period, in this
+    same cells, in the language it was settled in (`lang` for one kept without it). Each is
+    named after the period and the customer, or when that name is taken (the customer's other discount of the period, in this
     settlement or an earlier one) the next free one, `…-2.xlsx` (`unused_path`): a statement
     is issued once, with its credit note, and never replaces another's. With `beside`, the
     folder they are made for (they are made in `folder`, a temporary one), a name its files
@@ -112,7 +112,7 @@ def write_discount_statements(folder: Path, statements: Sequence[DiscountStateme
     folder.mkdir(parents=True, exist_ok=True)
 
     def writer(s: DiscountStatement) -> Callable[[Path], None]:
-        return lambda tmp: _discount_book(tmp, s, lang)
+        return lambda tmp: _discount_book(tmp, s, s.lang or lang)
 
     def free(s: DiscountStatement) -> Path:
         return unused_path(inside(folder, discount_file(s)), lambda p: (beside / p.name,) if beside else ())
