@@ -178,6 +178,19 @@ def test_utf16_without_its_mark_is_read_as_utf16(tmp_path: Path, order: str):
     assert [list(r) for r in read_csv(semicolons).sheets[0].rows] == [["Codice", "CAP"], ["12,50", "00184"]]
 
 
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_is_read_whatever_character_its_first_4_kb_cut(tmp_path: Path, order: str):
+    """A note with an emoji (two UTF-16 units) across the 4,096 bytes the file's encoding is told
+    by: the cut half of it made the strict decoding fail, and the file was refused as binary."""
+    note = "x" * 2028 + "\N{GRINNING FACE} grazie"
+    text = f"Cliente;Note\r\nC001;{note}\r\nC002;ok\r\n"
+    raw = text.encode(order)
+    assert raw.find("\N{GRINNING FACE}".encode(order)) == 4094
+    path = tmp_path / "ordini.csv"
+    path.write_bytes(raw)
+    assert text_rows(path) == [["Cliente", "Note"], ["C001", note], ["C002", "ok"]]
+
+
 def test_utf16_without_its_mark_given_as_a_workbook_is_named_a_text_file(tmp_path: Path):
     path = tmp_path / "clienti.xlsx"
     path.write_bytes("Codice;Ragione sociale\nC001;Rossi\n".encode("utf-16-le"))
