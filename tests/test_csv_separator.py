@@ -191,6 +191,31 @@ def test_utf16_without_its_mark_is_read_whatever_character_its_first_4_kb_cut(tm
     assert text_rows(path) == [["Cliente", "Note"], ["C001", note], ["C002", "ok"]]
 
 
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_of_greek_or_chinese_names_is_read(tmp_path: Path, order: str):
+    """A customer list of Greek or Chinese names: a zero byte only on the separators, digits and
+    line ends, a fifth to a third of the characters, where the rule asked for half, and the file was refused
+    as binary content."""
+    greek = [["Κωδικός", "Επωνυμία", "Πόλη"], ["Ε1", "Παπαδόπουλος Ανδρέας ΑΕ", "Θεσσαλονίκη"],
+             ["Ε2", "Γεωργίου Μαρία ΟΕ", "Αθήνα"]]
+    chinese = [["代码", "名称", "城市"], ["C1", "上海贸易有限公司", "上海"], ["C2", "北京科技有限公司", "北京"]]
+    for rows in (greek, chinese):
+        path = tmp_path / "clienti.csv"
+        path.write_bytes("".join(";".join(row) + "\r\n" for row in rows).encode(order))
+        assert text_rows(path) == rows
+        assert [list(row) for row in read_csv(path).sheets[0].rows] == rows
+
+
+def test_a_few_bytes_of_binary_are_not_taken_for_utf16(tmp_path: Path):
+    """Four bytes, a zero in a high place: any two bytes decode to a printable ideograph, and the
+    file was read as the text «ò鳲»; no separator, no line end, no CSV."""
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(b"\xf2\x00\xf2\x9c")
+    with pytest.raises(UnusableInput) as refused:
+        text_rows(path)
+    assert "binary content" in refused.value.problem.message("en")
+
+
 def test_utf16_without_its_mark_given_as_a_workbook_is_named_a_text_file(tmp_path: Path):
     path = tmp_path / "clienti.xlsx"
     path.write_bytes("Codice;Ragione sociale\nC001;Rossi\n".encode("utf-16-le"))

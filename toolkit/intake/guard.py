@@ -502,28 +502,38 @@ def _decode_text(head: bytes) -> str:
 
 def unmarked_utf16(raw: bytes) -> str | None:
     """`utf-16-le` or `utf-16-be` when `raw`, a file's start, is UTF-16 text without the mark
-    Excel writes (some ERPs' exports): a zero byte in every other place, the high byte of the
-    letters, digits and separators of the first 256 characters of Unicode, and none in the
-    others, or hardly any; else None. Refused as binary for its zero bytes, such a CSV said
-    nothing of what it was. A character of two units (an emoji) the 4 KB cut in half is left out,
-    not taken for a decoding error: such a file was refused as binary.
+    Excel writes (some ERPs' exports): a zero byte in the high place of one character in eight at
+    least, as the separators, digits and line ends (of the first 256 characters of Unicode) have
+    it, and none in the low places, or hardly any, the text all printable with a separator or a
+    line end in it (`_RECORD_MARKS`); else None. Refused as binary for its zero bytes, such a CSV
+    said nothing of what it was; a list of Greek or Chinese names has such a zero in a fifth of
+    its characters, and was refused when half were asked. A character of two units (an emoji)
+    the 4 KB cut in half is left out, not taken for a decoding error: such a file was refused.
 
     >>> unmarked_utf16("Città;€".encode("utf-16-le")), unmarked_utf16("Città;1".encode("utf-16-be"))
     ('utf-16-le', 'utf-16-be')
     >>> unmarked_utf16(b"Citta;1"), unmarked_utf16(bytes(16)), unmarked_utf16(b"\\x00\\x01" * 8)
     (None, None, None)
+    >>> unmarked_utf16(b"\\xf2\\x00\\xf2\\x9c"), unmarked_utf16("Κωδικός;Πόλη\\r\\n".encode("utf-16-le"))
+    (None, 'utf-16-le')
     """
     head = raw[:4096][:len(raw[:4096]) // 2 * 2]
     units = len(head) // 2
     low, high = head[0::2].count(0), head[1::2].count(0)
     for order, zeros, others in (("utf-16-le", high, low), ("utf-16-be", low, high)):
-        if units and zeros * 2 >= units and others * 16 <= zeros:
+        if units and zeros * 8 >= units and others * 16 <= zeros:
             try:
                 text = codecs.getincrementaldecoder(order)().decode(head)
             except UnicodeDecodeError:
                 return None
-            return order if all(ch.isprintable() or ch in "\t\r\n\f" for ch in text) else None
+            return order if _RECORD_MARKS.intersection(text) and all(
+                ch.isprintable() or ch in "\t\r\n\f" for ch in text) else None
     return None
+
+
+_RECORD_MARKS = frozenset(";,\t\r\n")
+"""What a CSV's start holds one of at least, where a binary file's few bytes may decode to
+printable characters (a CJK ideograph from any two bytes) and no separator."""
 
 
 # -- zip packages (xlsx, xlsm, xlsb, ods) ----------------------------------------------------
