@@ -257,7 +257,8 @@ def test_a_line_named_after_a_separator_line_is_the_editors_with_excels_row_besi
     wide.write_text("sep=;\nA;B\n" + ";" * 16_384 + "x\n", encoding="utf-8")
     with pytest.raises(UnusableInput) as refused:
         read_csv(wide)
-    assert "line 3 (row 2 in Excel): 16385 values" in refused.value.problem.message("en")
+    assert "(riga 3, che Excel mostra come riga 2: 16385 valori, più delle" in refused.value.problem.message("it")
+    assert "line 3, which Excel shows as row 2: 16385 values" in refused.value.problem.message("en")
     plain = tmp_path / "plain.csv"
     plain.write_text("Fattura;Note\nFT-2;" + "x" * 140_000 + "\n", encoding="utf-8")
     with pytest.raises(UnusableInput) as refused:

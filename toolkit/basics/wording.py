@@ -225,6 +225,8 @@ class TextLine:
 
     >>> TextLine(5, 4).shown("it"), TextLine(5, 4).shown("en"), TextLine(3, 3).shown("it")
     ('5 (la riga 4 in Excel)', '5 (row 4 in Excel)', '3')
+    >>> TextLine(5, 4).bracketed("it"), TextLine(5, 4).bracketed("en"), TextLine(3, 3).bracketed("en")
+    ('5, che Excel mostra come riga 4', '5, which Excel shows as row 4', '3')
     """
 
     line: int
@@ -236,6 +238,15 @@ class TextLine:
             return said
         return f"{said} (row {number(self.row, lang)} in Excel)" if lang == "en" else (
             f"{said} (la riga {number(self.row, lang)} in Excel)")
+
+    def bracketed(self, lang: str) -> str:
+        """As `shown`, said inside a message's own brackets, which «(riga 5 (la riga 4 in
+        Excel): …)» nested."""
+        said = number(self.line, lang)
+        if self.line == self.row:
+            return said
+        return f"{said}, which Excel shows as row {number(self.row, lang)}" if lang == "en" else (
+            f"{said}, che Excel mostra come riga {number(self.row, lang)}")
 
 
 def more_warnings(n: int, lang: str) -> str:

@@ -219,8 +219,8 @@ def _split(path: Path, text: str, sep: str, skipped: int = 0) -> list[list[str |
         row = next(i for i, values in enumerate(split, 1) if len(values) == width)
         line = TextLine(_first_line(text, sep, row) + skipped, row)
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=(
-            f"riga {line.shown('it')}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
-            f"line {line.shown('en')}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
+            f"riga {line.bracketed('it')}: {width} valori, più delle {SHEET_COLUMNS} colonne di un foglio Excel / "
+            f"line {line.bracketed('en')}: {width} values, more than an Excel sheet's {SHEET_COLUMNS} columns")))
     from toolkit.intake.guard import MAX_SHEET_CELLS, too_many_cells
 
     rows, columns = _farthest_value(split)
