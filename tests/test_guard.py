@@ -870,17 +870,21 @@ def test_the_xls_extent_walk_reads_a_cells_place_without_cutting_out_its_record(
 def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
     """Random streams of cells, MULRK, DIMENSIONS, short and foreign records, two sheets, cut into
     sectors of random sizes: each sheet's reach and each range declared as `_biff_records` gave them
-    (a MULRK's reach its first column and its last, the first counting where a sheet's grid begins)."""
+    (a MULRK's reach its first column and its last, the first counting where a sheet's grid begins;
+    a STRING's the FORMULA's before it, A1 with none since the substream began or ended)."""
     import random
 
     from toolkit.intake import guard
 
     def reach_by_records(stream: bytes) -> list[tuple[int, int]]:
-        reached, declared, rows, columns = [], [], 0, 0
+        reached, declared, rows, columns, formula = [], [], 0, 0, (1, 1)
         for _, kind, body in guard._biff_records(iter([stream])):
             if kind in guard._XLS_CELLS and len(body) >= 4:
                 row, column = struct.unpack_from("<HH", body)
                 rows, columns = max(rows, row + 1), max(columns, column + 1)
+                formula = (row + 1, column + 1) if kind == 0x0006 else formula
+            elif kind == 0x0207:
+                rows, columns = max(rows, formula[0]), max(columns, formula[1])
             elif kind in guard._XLS_RANGES and len(body) >= 6:
                 rows = max(rows, struct.unpack_from("<H", body)[0] + 1)
                 columns = max(columns, struct.unpack_from("<H", body, 2)[0] + 1,
@@ -889,7 +893,9 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
                 declared.append(guard.reserved_by(body))
             elif kind == 0x0809:
                 reached.append((rows, columns))
-                rows, columns = 0, 0
+                rows, columns, formula = 0, 0, (1, 1)
+            elif kind == 0x000A:
+                formula = (1, 1)
         return [*reached, (rows, columns), *declared]
 
     def reach_in_place(stream: bytes, cuts: list[int]) -> list[tuple[int, int]]:
@@ -909,7 +915,8 @@ def test_the_xls_extent_walk_finds_what_the_record_by_record_walk_found():
     for _ in range(300):
         records = []
         for _ in range(chosen.randint(1, 40)):
-            kind = chosen.choice([*guard._XLS_CELLS, *guard._XLS_RANGES, 0x0200, 0x0809, 0x0208, 0x003C, 0x0201, 0x00BE])
+            kind = chosen.choice([*guard._XLS_CELLS, *guard._XLS_RANGES, 0x0200, 0x0809, 0x0208, 0x003C, 0x0201, 0x00BE,
+                                   0x0207, 0x000A])
             size = chosen.choice([10, 14]) if kind == 0x0200 and chosen.random() < 0.8 else chosen.randint(0, 20)
             records.append(biff(kind, bytes(chosen.randrange(256) for _ in range(size))))
         stream = b"".join(records)

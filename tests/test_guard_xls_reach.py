@@ -114,6 +114,36 @@ def test_a_grid_counted_from_its_first_cell_is_still_bounded(tmp_path):
     assert "celle fino a IV50000 (12.750.000 celle" in problem.message("it"), problem.message("it")
 
 
+def string(text: str) -> bytes:
+    """A STRING: the text a formula before it gave, which calamine keeps at that formula's cell."""
+    return biff(0x0207, struct.pack("<HB", len(text), 0) + text.encode("latin-1"))
+
+
+def formula(row: int, column: int) -> bytes:
+    """A FORMULA whose value is text, in the STRING record that follows it."""
+    return biff(0x0006, struct.pack("<HHH", row, column, 15) + bytes(6) + b"\xff\xff" + bytes(6) + struct.pack("<H", 0))
+
+
+def test_a_formulas_text_with_no_formula_before_it_counts_from_a1(tmp_path):
+    """A STRING record with no FORMULA before it in its sheet: calamine keeps it at A1, so with a
+    number at IV65536 the sheet's grid is the whole sheet, 16,777,216 cells; counted from the first
+    cell the guard knew, it was one cell, and calamine took half a gigabyte for it."""
+    path = xls(tmp_path / "Testo.xls", {"Testo": string("x") + number(65_535, 255)})
+    problem = refusal(path)
+    assert problem.code == "file-sheet-too-large"
+    assert "celle fino a IV65536 (16.777.216 celle" in problem.message("it"), problem.message("it")
+
+
+def test_a_formulas_text_counts_at_its_formulas_cell(tmp_path):
+    """A text formula at the top of a list in rows 60,001 to 65,536: its STRING is the formula's
+    cell, not A1, and the list is read as the grid it makes."""
+    rows = formula(60_000, 0) + string("Totale") + b"".join(number(r, 255, r) for r in range(60_001, 65_536, 101))
+    path = xls(tmp_path / "Storico.xls", {"Storico": rows + number(65_535, 255, 7)})
+    assert check_workbook(path) == "xls"
+    sheet = read_workbook(path).sheets[0]
+    assert (sheet.first_row, sheet.first_col, len(sheet.rows), sheet.rows[0][0]) == (60_001, 1, 5_536, "Totale")
+
+
 ODS_VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
 
 

@@ -2040,7 +2040,8 @@ _NO_CELL = (1 << 32, 1 << 32, 0, 0)
 """A sheet's reach before its first cell: first row and column past any, last ones before any."""
 
 
-_XLS_CELL_KINDS = frozenset(_XLS_CELLS)
+_XLS_CELL_KINDS = frozenset(_XLS_CELLS) - {0x0006}
+"""The cells `_xls_reaches` reads in place alone: a FORMULA's place is kept for its STRING."""
 _XLS_RANGE_KINDS = frozenset(_XLS_RANGES)
 
 
@@ -2051,9 +2052,12 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
     walk was most of an .xls's extra reading time), a MULRK's first and last columns, a DIMENSIONS'
     reserved rows and columns (`reserved_by`) and its body; and the BOUNDSHEET and BOF records
     that name the sheet, and the EOF records that end a substream (their body, rows and
-    columns 0). Every other record is skipped by its header."""
+    columns 0). A STRING, the text of the FORMULA before it, is a cell there, as calamine keeps it,
+    or at A1 with none before it in the substream (a STRING alone and a number at IV65536 made the
+    whole sheet's grid, counted as one cell). Every other record is skipped by its header."""
     unpack = _BIFF_HEADER.unpack_from
     buffer, base = b"", 0
+    formula_row = formula_column = 1
     for piece in pieces:
         buffer += piece
         at, end = 0, len(buffer)
@@ -2070,11 +2074,20 @@ def _xls_reaches(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, int, int, 
                     row, first = unpack(buffer, at + 4)
                     yield base + at, kind, row + 1, first + 1, b""
                     yield base + at, kind, row + 1, unpack(buffer, at + length)[1] + 1, b""
+            elif kind == 0x0006:
+                if length >= 4:
+                    row, column = unpack(buffer, at + 4)
+                    formula_row, formula_column = row + 1, column + 1
+                    yield base + at, kind, formula_row, formula_column, b""
+            elif kind == 0x0207:
+                yield base + at, kind, formula_row, formula_column, b""
             elif kind == 0x0200:
                 if length in (10, 14):
                     body = buffer[at + 4:at + 4 + length]
                     yield base + at, kind, *reserved_by(body), body
             elif kind == 0x0085 and length >= 8 or kind == 0x0809 or kind == 0x000A:
+                if kind != 0x0085:
+                    formula_row = formula_column = 1
                 yield base + at, kind, 0, 0, buffer[at + 4:at + 4 + length]
             at += 4 + length
         base += at
