@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -81,6 +82,25 @@ def test_an_order_form_csv_keeps_its_item_codes(tmp_path: Path):
     assert problems == [] and form is not None
     assert (form.day, [(x.item, x.quantity, x.price) for x in form.lines]) == (
         date(2026, 4, 9), [("1.234.567", 2, 1.5), ("12,50", 3, None)])
+
+
+def test_an_order_form_csv_keeps_its_customer_and_reference_as_typed(tmp_path: Path):
+    """The heading fields beside their labels: a customer `1.234` became 1234 and a reference
+    `12,50` 12.50, the customer then taken for another code (or another customer)."""
+    path = tmp_path / "ordine.csv"
+    path.write_text("Cliente;1.234\nData;09/04/2026\nRif. ordine cliente:;;12,50\nDestinazione;007,5\n"
+                    "Articolo;Quantità;Prezzo\nA1;2;1,50\n", encoding="utf-8")
+    form, problems = read_form(read_tables(path), parse_mapping({}).orders, "ab" * 32)
+    assert problems == [] and form is not None
+    assert (form.customer, form.reference, form.ship_to, form.lines[0].price) == ("1.234", "12,50", "007,5", Decimal("1.50"))
+    placed = tmp_path / "modulo.csv"
+    placed.write_text("Ordine;;;\nData;09/04/2026;N.;1.234\nArticolo;Quantità\nA1;2\n", encoding="utf-8")
+    mapping = parse_mapping({"orders": {"customer": "D2"}})
+    form, problems = read_form(read_tables(placed, mapping), mapping.orders, "ab" * 32)
+    assert problems == [] and form is not None and form.customer == "1.234"
+    contacts = tmp_path / "contatti.csv"
+    contacts.write_text("Codice;Tipo;Fido\nC001;Cliente;1.500,00\n", encoding="utf-8")
+    assert list(read_csv(contacts).sheets[0].rows[1]) == ["C001", "Cliente", Decimal("1500.00")]
 
 
 _CODE = st.text(alphabet="0123456789.,-+ AB", min_size=1, max_size=12).filter(lambda t: t.strip() != "")

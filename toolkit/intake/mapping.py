@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.cells import Location
+from toolkit.basics.cells import Location, column_index
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.basics.vocab import normalize
 from toolkit.model.sheets import SETTINGS, SHEETS, Sheet, match_sheet
@@ -119,6 +119,17 @@ NO_MAPPING = Mapping()
 
 def is_cell(text: str) -> bool:
     return bool(_CELL.match(text.strip().upper()))
+
+
+def cell_place(text: str) -> tuple[int, int]:
+    """A cell address's row and column (1-based), as `is_cell` takes one.
+
+    >>> cell_place("B12"), cell_place(" d2 ")
+    ((12, 2), (2, 4))
+    """
+    name = text.strip().upper()
+    letters = "".join(ch for ch in name if ch.isalpha())
+    return int(name[len(letters):]), column_index(letters)
 
 
 def load_mapping(path: Path) -> Mapping:

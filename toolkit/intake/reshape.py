@@ -16,12 +16,12 @@ from datetime import date, datetime
 from typing import Any
 
 from toolkit.basics.cell_text import cell_text
-from toolkit.basics.cells import Location, address, column_index, column_letter
+from toolkit.basics.cells import Location, address, column_letter
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range, text_date
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
-from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
+from toolkit.intake.mapping import FormMap, Mapping, SheetMap, cell_place, format_sheets, is_cell
 from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
 from toolkit.intake.validation.error_values import error_value
@@ -432,8 +432,8 @@ def _field(sheet: RawSheet, names: tuple[str, ...], labels: dict[str, tuple[int,
     first cell holding a value or `shown` an error; `labels` is the sheet's `_labels`."""
     for name in names:
         if is_cell(name):
-            letters = "".join(ch for ch in name.upper() if ch.isalpha())
-            r, c = int(name[len(letters):]) - sheet.first_row, column_index(letters) - sheet.first_col
+            at_row, at_column = cell_place(name)
+            r, c = at_row - sheet.first_row, at_column - sheet.first_col
             value = sheet.rows[r][c] if 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r]) else None
             return value, (r, c)
     places = [labels[k] for k in {normalize(n).rstrip(":") for n in names} if k in labels]

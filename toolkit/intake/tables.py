@@ -28,7 +28,7 @@ from toolkit.basics.wording import TextLine
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.mapping import NO_MAPPING, Mapping
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
-from toolkit.intake.text_columns import text_columns
+from toolkit.intake.text_columns import text_columns, text_fields
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -189,7 +189,8 @@ def read_csv(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
 
     Below its heading, a column headed by one of the format's text columns (a code, a partita
     IVA, a CAP, a telephone number: `text_columns`, with `mapping`'s headings) stays text as
-    written: read the Italian way, a code `"12,50"` became 12.50 and `1.234.567` 1234567."""
+    written: read the Italian way, a code `"12,50"` became 12.50 and `1.234.567` 1234567. So do
+    an order form's customer, reference and destination beside their labels (`text_fields`)."""
     hinted, text = separator_line(_text(path))
     sep = hinted or sniff_separator(text)
     comma = _italian(text, sep)
@@ -197,6 +198,9 @@ def read_csv(path: Path, mapping: Mapping = NO_MAPPING) -> RawWorkbook:
     heading, texts = text_columns(split, mapping)
     rows = [[number(v, comma) for v in row] if i <= heading or not texts else
             [v if j in texts else number(v, comma) for j, v in enumerate(row)] for i, row in enumerate(split)]
+    for r, c in text_fields(split[:max(heading, 0)], mapping):
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = split[r][c]
     if len(rows) > SHEET_ROWS and (past := _past_the_sheet(rows)) is not None:
         from toolkit.intake.guard import too_many_rows
 

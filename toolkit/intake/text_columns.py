@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from toolkit.basics.vocab import normalize
-from toolkit.intake.mapping import NO_MAPPING, Mapping, format_sheets
+from toolkit.intake.mapping import NO_MAPPING, Mapping, cell_place, format_sheets, is_cell
 from toolkit.model.cells import Kind
 
 HEADING_ROWS = 40
@@ -27,6 +27,8 @@ NUMERIC = frozenset({Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER, Kind
 code, a partita IVA, a list of months `8,12` (read the Italian way, 8.12)."""
 _FORM_TEXT = ("item", "note")
 """An order form's line fields that hold text (its quantity and price are numbers)."""
+_FORM_TEXT_FIELDS = ("customer", "reference", "ship_to")
+"""An order form's heading fields that hold text (its date is read as a date)."""
 
 
 def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -> tuple[int, frozenset[int]]:
@@ -49,6 +51,29 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
         if len(here) > len(found):
             best, found = i, here
     return best, frozenset(j for j, text in found.items() if text)
+
+
+def text_fields(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -> frozenset[tuple[int, int]]:
+    """The cells (row and column, 0-based) of `rows`, a form's rows above its lines' heading,
+    where its customer, reference and destination are read (`reshape._field`): the first holding
+    a value right of one of their labels, or the cell `mapping` names. Read the Italian way, a
+    customer `1.234` became 1234, another customer's code, and a reference `12,50` 12.50. Below a
+    heading a label is a value (a contact's *Tipo* `Cliente`), beside an amount.
+
+    >>> sorted(text_fields([["Cliente:", None, "1.234"], ["Data", "09/04/2026"]]))
+    [(0, 2)]
+    """
+    names = {n for key in _FORM_TEXT_FIELDS for n in mapping.orders.fields[key]}
+    labels = {normalize(n).rstrip(":") for n in names if not is_cell(n)}
+    places = [cell_place(n) for n in names if is_cell(n)]
+    cells = {(row - 1, column - 1) for row, column in places if row <= len(rows)}
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and normalize(v).rstrip(":") in labels:
+                value = next((cc for cc in range(c + 1, len(row)) if row[cc] not in (None, "")), None)
+                if value is not None:
+                    cells.add((r, value))
+    return frozenset(cells)
 
 
 def _meanings(mapping: Mapping) -> tuple[dict[str, bool], dict[str, bool]]:
