@@ -13,6 +13,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.ledger.orders import load_orders
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import ship_in
+from toolkit.services.shipping_days import told_at_order
 
 
 def ship_at_once(conn: Connection, master: MasterData,
@@ -21,6 +22,6 @@ def ship_at_once(conn: Connection, master: MasterData,
     notes: list[DeliveryNote] = []
     for day, ids in sorted(at_once.items()):
         shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
-        problems += shipped.problems
+        problems += [told_at_order(p) for p in shipped.problems]
         notes += shipped.notes
     return problems, notes

@@ -20,11 +20,25 @@ from toolkit.basics.wording import DDTS, Listed
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.orders import Order
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import once_per_item, service_items
+from toolkit.core.shipping import CREDIT_FORCED, once_per_item, service_items
 from toolkit.ledger.deliveries import available_stock, dated_after, later_ddts, stock_after
 from toolkit.ledger.orders import HeldQueues, held_queues
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import OfReturn, OnHand, ship_in
+
+CREDIT_AT_ORDER = define(
+    "credit-limit-at-order", "warning",
+    title=("Fido superato: spedito alla creazione dell'ordine", "Credit limit exceeded: shipped as the order was created"),
+    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare {uninvoiced} "
+       "+ ordinato da spedire {unshipped}) oltre il fido {limit}: la merce è spedita lo stesso, perché un ordine di "
+       "magazzino, punto vendita o a credito parte quando è creato e il fido non lo trattiene. Se il cliente non "
+       "deve ricevere merce oltre il fido, scrivi «Ordine standard» in Tipo documento dei suoi modelli: la "
+       "spedizione lo tratterrà.",
+    en="Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
+       "+ ordered not shipped {unshipped}) above the credit limit {limit}: the goods ship all the same, as a "
+       "warehouse, POS or on-credit order ships when it is created and the credit limit does not hold it. If "
+       "the customer is to get no goods past the limit, write «Ordine standard» in Tipo documento of its "
+       "templates: shipping will hold it.")
 
 ORDER_DDT_OUT_OF_SEQUENCE = define(
     "order-ddt-out-of-sequence", "error",
@@ -152,6 +166,14 @@ def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Seque
         shipped = ship_in(conn, master, orders, day, paid={order.id for order in orders}, force=True,
                           on_hand=kept.on_hand(orders), read_here=True)
         kept.shipped(shipped.notes)
-        problems += shipped.problems
+        problems += [told_at_order(p) for p in shipped.problems]
         notes += shipped.notes
     return once_per_item(problems), notes
+
+
+def told_at_order(problem: Problem) -> Problem:
+    """The credit limit passed by the document type, not by the desk: `ship_in` is told to force
+    it, and would say `--force`, an option `orders create` has not (nor the button that creates)."""
+    if problem.code != CREDIT_FORCED.code:
+        return problem
+    return CREDIT_AT_ORDER(problem.location, **dict(problem.params))
