@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from toolkit.basics.problems import ProblemsFound
+from toolkit.basics.wording import shown
 from toolkit.core.credit_notes import (
     Creditable,
     DiscountShare,
@@ -460,10 +461,10 @@ def test_month_end_credits_a_return_spread_over_its_own_invoice_and_a_part_credi
     assert (line.quantity, line.unit_price, line.amount) == (D(-5), D("19.4"), D("-97.00"))
     assert (note.taxable, note.vat, note.total) == (D("-97.00"), D("-21.34"), D("-118.34"))
     assert [(c.number, c.base) for c in note.cites] == [(april.number, D("37.00")), (may.number, D("60.00"))]
-    warned = [(p.code, dict(p.params)["invoice"], dict(p.params)["credited"]) for p in result.problems
+    warned = [(p.code, shown(dict(p.params)["invoice"], "it"), dict(p.params)["credited"]) for p in result.problems
               if p.code == "return-priced-above-invoice"]
-    assert warned == [("return-priced-above-invoice", "—", D("60.00")),
-                      ("return-priced-above-invoice", april.number, D("37.00"))]
+    assert warned == [("return-priced-above-invoice", "la fattura di questa emissione del 31/05/2026", D("60.00")),
+                      ("return-priced-above-invoice", f"la fattura {april.number}", D("37.00"))]
     [previewed] = [x for x in preview.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert previewed.lines == note.lines and previewed.total == note.total
     assert [p.code for p in preview.problems] == [p.code for p in result.problems]
@@ -673,3 +674,20 @@ def test_on_a_vat_included_list_a_return_after_a_rate_change_refunds_the_gross_t
     assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D(amount), D(sold_rate))]
     assert (note.taxable, note.vat, note.total) == (D(amount), D(vat), D("-37.00"))
     assert not [p for p in result.problems if p.code == "return-priced-above-invoice"]
+
+
+def test_a_return_priced_above_an_invoice_of_the_same_run_names_that_invoice_not_a_dash():
+    """The month end drafts a customer's deferred invoice and credits its return in one run: the
+    invoice has no number yet when the warning is written, which then read *ma la fattura — li ha
+    venduti* (M benchmark, April); it names the run's invoice by its date."""
+    line = InvoiceLine("A001", "Caffè", "pz", D(3), D("16.63"), D("49.89"), D(22), None, 1, None, None, None, "")
+    this_run = Sold("C002", None, "", date(2026, 4, 30), Creditable(line, 0), place=0)
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-2), D("17.21"), D("-34.42"), D(22), None, 1, 7, 8, None, "RE-1")
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 4, 30), (returned,), (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    [taken], refused = take_back([note], [this_run])
+    assert refused == [] and taken.capped
+    said, told = taken.problem.render("it"), taken.problem.render("en")
+    assert "—" not in said and "—" not in told
+    assert "ma la fattura di questa emissione del 30/04/2026 li ha venduti a 16,63 €" in said, said
+    assert "but this run's invoice of 30/04/2026 sold them at 16.63 €" in told, told

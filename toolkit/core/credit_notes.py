@@ -183,11 +183,11 @@ OVER_DISCOUNT = define(
 RETURN_ABOVE_INVOICE = define(
     "return-priced-above-invoice", "warning",
     title=("Reso accreditato al prezzo della fattura", "Return credited at the invoice's price"),
-    it="Il reso {order}{ddt} restituisce {quantity} {unit} di {item} a {price} € l'uno, ma la fattura {invoice} "
+    it="Il reso {order}{ddt} restituisce {quantity} {unit} di {item} a {price} € l'uno, ma {invoice} "
        "li ha venduti a {sold_price} €: sono accreditati al prezzo della fattura, {credited} € invece di {asked} €, "
        "perché la nota di credito non può restituire più di quanto la fattura ha addebitato (art. 26 DPR 633/72). "
        "Se il prezzo del reso era giusto, controlla con il cliente.",
-    en="Return {order}{ddt} gives back {quantity} {unit} of {item} at {price} € each, but invoice {invoice} "
+    en="Return {order}{ddt} gives back {quantity} {unit} of {item} at {price} € each, but {invoice} "
        "sold them at {sold_price} €: they are credited at the invoice's price, {credited} € instead of {asked} €, "
        "since a credit note cannot give back more than the invoice charged (art. 26 DPR 633/72). If the return's "
        "price was right, check with the customer.")
@@ -890,9 +890,26 @@ class TakenBack:
         line = self.line
         return RETURN_ABOVE_INVOICE(None, order=line.order_number, ddt=_waits(line, "waits")["ddt"],
                                     quantity=-self.quantity, unit=line.unit, item=line.item,
-                                    price=_price(line.unit_price), invoice=self.sold.number or "—",
+                                    price=_price(line.unit_price), invoice=SellingInvoice(self.sold.number,
+                                                                                          self.sold.day),
                                     sold_price=_price(self.sold.left.line.unit_price), credited=-self.amount,
                                     asked=-self.asked)
+
+
+@dataclass(frozen=True, slots=True)
+class SellingInvoice:
+    """The invoice that sold a return's goods, as a message names it: by its number, or, drafted
+    in the same run as the return and so not numbered yet, as this run's of its date (a dash
+    stood there, *ma la fattura — li ha venduti*)."""
+
+    number: str
+    day: date
+
+    def shown(self, lang: str) -> str:
+        if self.number:
+            return f"invoice {self.number}" if lang == "en" else f"la fattura {self.number}"
+        day = self.day.strftime("%d/%m/%Y")
+        return f"this run's invoice of {day}" if lang == "en" else f"la fattura di questa emissione del {day}"
 
 
 def _price(value: Decimal) -> Decimal:
