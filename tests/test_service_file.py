@@ -108,3 +108,29 @@ def test_the_users_own_service_file_is_in_the_home_libpq_finds(tmp_path, monkeyp
         else:
             monkeypatch.setenv("HOME", home)
         assert service_file.service_files()[0] == Path(other.pw_dir) / ".pg_service.conf", repr(home)
+
+
+def test_a_user_the_system_does_not_know_without_home_reads_the_systems_service_file(tmp_path, monkeypatch):
+    """HOME unset (or empty) and an effective user with no entry in the password database (a
+    container run under a bare uid, a service with a dynamic user): libpq finds no home and
+    reads the system's `pg_service.conf` alone. `home()` let the database's KeyError out, a
+    traceback opening a ledger whose address names a service, where the server was reachable."""
+    import pwd
+
+    for variable in ("PGSERVICEFILE", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(service_file.sys, "platform", "linux")
+    (tmp_path / "pg_service.conf").write_text("[ordini]\nhost=db\nconnect_timeout=60\n", encoding="utf-8")
+    monkeypatch.setenv("PGSYSCONFDIR", str(tmp_path))
+
+    def unknown(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    for home in ("", None):
+        if home is None:
+            monkeypatch.delenv("HOME", raising=False)
+        else:
+            monkeypatch.setenv("HOME", home)
+        assert service_file.service_files() == [tmp_path / "pg_service.conf"], repr(home)
+        assert service_keys({"service": "ordini"}) == {"host", "connect_timeout"}, repr(home)

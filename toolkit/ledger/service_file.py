@@ -43,25 +43,32 @@ def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
 def service_files() -> list[Path]:
     """Where libpq looks for a service, in its order: PGSERVICEFILE, else the user's own
     (`~/.pg_service.conf`, on Windows `%APPDATA%\\postgresql\\.pg_service.conf`); then the
-    system's (`system_folder`)."""
+    system's (`system_folder`). No own file on Unix when no home is known (`home`)."""
     if os.environ.get("PGSERVICEFILE"):
-        own = Path(os.environ["PGSERVICEFILE"])
+        own = [Path(os.environ["PGSERVICEFILE"])]
     elif sys.platform == "win32":
-        own = Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"
+        own = [Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"]
     else:
-        own = home() / ".pg_service.conf"
+        own = [] if (found := home()) is None else [found / ".pg_service.conf"]
     folder = system_folder()
-    return [own, *([Path(folder) / "pg_service.conf"] if folder else [])]
+    return [*own, *([Path(folder) / "pg_service.conf"] if folder else [])]
 
 
-def home() -> Path:
+def home() -> Path | None:
     """The home folder libpq finds `~/.pg_service.conf` and `~/.pgpass` in on Unix (PostgreSQL 15
     on, psycopg's own libpq among them): HOME, unless unset or empty, else the password
     database's folder of the effective user. `Path.home()` takes an empty HOME for `/` and asks
-    the database for the real user: a desk's `sudo -u` or `HOME=` launch was looked up elsewhere."""
+    the database for the real user: a desk's `sudo -u` or `HOME=` launch was looked up elsewhere.
+    None when the database has no entry for that user (a container's bare uid): libpq then
+    reads no file of the user's, the system's only."""
     import pwd
 
-    return Path(os.environ.get("HOME") or pwd.getpwuid(os.geteuid()).pw_dir)
+    if given := os.environ.get("HOME"):
+        return Path(given)
+    try:
+        return Path(pwd.getpwuid(os.geteuid()).pw_dir)
+    except KeyError:
+        return None
 
 
 def service_keys(query: Mapping[str, str | tuple[str, ...]]) -> frozenset[str]:
