@@ -5,7 +5,7 @@ ledger (`benchmarks/data/mid-month-bench-L.sqlite`) to LEDGER.sqlite and records
 its first credit notes, a volume discount's settlement citing `--invoices` invoices in all, of
 many customers; `python benchmarks/headrooms.py time LEDGER.sqlite` prints the CPU seconds
 (`time.process_time`) of `headrooms` over every invoice of the ledger, the discounts' shares
-left out (`discount_shares`, one note read per invoice, is not what changed): the invoices'
+left out (`discount_shares_of`: `benchmarks/discount_shares.py` times them): the invoices'
 lines and what was taken back of them, read per invoice (before) or at once. Run by path with
 PYTHONPATH naming the code to time, a fresh process each time.
 """
@@ -41,6 +41,7 @@ def timed(path: str) -> tuple[float, int]:
     from toolkit.ledger.db import reading
 
     credit_notes.discount_shares = lambda conn, invoice_id: []
+    credit_notes.discount_shares_of = lambda conn, invoice_ids: {}
     ledger = open_ledger(f"sqlite:///{path}")
     with reading(ledger) as conn:
         ids = list(conn.exec_driver_sql("SELECT id FROM invoices WHERE kind = 'invoice'").scalars())

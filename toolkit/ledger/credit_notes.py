@@ -4,7 +4,7 @@ The note itself is stored as every invoice is (`toolkit.ledger.invoices.store`);
 reads what is still to credit of each line (`credited_lines`): what credit notes took back of it
 line by line (`invoice_lines.credits_line_id`) and what returns took back of it
 (`schema.returned_lines`); the volume discounts' credit notes that cite the invoice
-(`discount_notes`), which take money off it but no line; the invoice lines a return may take its goods back from
+(`discount_shares`), which take money off it but no line; the invoice lines a return may take its goods back from
 (`sold_for`); and finds the orders whose goods, billed at the order and not shipped, the note
 leaves billed or gives up (`billed_to_ship`). The action is `toolkit.services.credit_notes`.
 """
@@ -70,22 +70,30 @@ def lines_credited(conn: Connection, note_ids: Collection[int]) -> dict[int, fro
     return {note_id: frozenset(lines) for note_id, lines in found.items()}
 
 
-def discount_notes(conn: Connection, invoice_id: int) -> list[int]:
-    """The ids of the volume discounts' credit notes citing the invoice (`volume_settlements`,
-    `invoice_citations`): they take money off it without taking back any of its lines."""
-    c, vs = schema.invoice_citations.c, schema.volume_settlements.c
-    return sorted(conn.execute(select(c.credit_note_id).distinct()
-                               .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id)
-                               .where(c.invoice_id == invoice_id)).scalars())
-
-
 def discount_shares(conn: Connection, invoice_id: int) -> list[DiscountShare]:
     """What each volume discount's credit note citing the invoice took off it, in number order,
     whole and per VAT rate (`toolkit.core.volume_discounts.taken_off`)."""
+    return discount_shares_of(conn, [invoice_id]).get(invoice_id, [])
+
+
+def discount_shares_of(conn: Connection, invoice_ids: Collection[int]) -> dict[int, list[DiscountShare]]:
+    """`discount_shares` of each of these invoices a volume discount cites: the notes citing any
+    of them are read once each, however many of them a note cites (a note of a year's discount
+    cites hundreds, and was read once per invoice)."""
     from toolkit.ledger.invoices import load_invoices
 
-    return [DiscountShare(note.number or "", taken_off(note)[invoice_id], taken_off_by_rate(note, invoice_id))
-            for note in load_invoices(conn, ids=discount_notes(conn, invoice_id))]
+    c, vs = schema.invoice_citations.c, schema.volume_settlements.c
+    wanted = set(invoice_ids)
+    notes = sorted({note for cond in among(conn, c.invoice_id, sorted(wanted)) for note in conn.execute(
+        select(c.credit_note_id).distinct()
+        .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id).where(cond)).scalars()})
+    found: dict[int, list[DiscountShare]] = defaultdict(list)
+    for note in load_invoices(conn, ids=notes):
+        shares = taken_off(note)
+        for invoice_id in sorted(wanted & shares.keys()):
+            found[invoice_id].append(DiscountShare(note.number or "", shares[invoice_id],
+                                                   taken_off_by_rate(note, invoice_id)))
+    return dict(found)
 
 
 def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headroom]:
@@ -107,11 +115,12 @@ def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headr
     for row in rows:
         line_ids[row.invoice_id][row.line_no] = row.id
     credited = _credited(_sold(conn, rows))
+    shares = discount_shares_of(conn, cited)
     found = {}
     for invoice in load_invoices(conn, ids=cited):
         assert invoice.id is not None
         found[invoice.id] = headroom(invoice, creditable(invoice, line_ids[invoice.id], credited),
-                                     discount_shares(conn, invoice.id))
+                                     shares.get(invoice.id, []))
     return found
 
 
