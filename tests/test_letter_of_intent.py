@@ -203,13 +203,16 @@ LAST_YEAR = "25121012345678901-000007"
 @pytest.mark.parametrize("letters, cited", [
     ((LAST_YEAR, PROTOCOL), [LAST_YEAR, PROTOCOL]),
     ((None, PROTOCOL), [PROTOCOL]),
+    ((PROTOCOL, PROTOCOL.replace("-", "/")), [PROTOCOL]),
 ])
 def test_a_credit_note_on_invoices_of_several_letters_cites_each_letter(letters, cited):
     """A return takes goods back from the customer's latest invoices selling them: December's,
     under last year's letter, and January's, under this year's (or one before the customer had a
     letter). The note's buyer kept no one letter, and its e-invoice cited none; it cites each
     letter its invoices were issued under, one AltriDatiGestionali INTENTO each, on its first
-    N3.5 line, as the Agenzia asks of a document under several letters."""
+    N3.5 line, as the Agenzia asks of a document under several letters. One letter typed with a
+    dash on December's and a slash on January's (`letter_key`) is one letter, cited once, as the
+    first invoice typed it: it cited each spelling as a letter of its own."""
     from dataclasses import replace
 
     from einvoice_factories import billable, credit_note, ddt, invoice, tree

@@ -43,6 +43,7 @@ from toolkit.core.einvoice.records import (
     Transmission,
     VatSummary,
 )
+from toolkit.core.intent_ceiling import letter_key
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, as_stated
 from toolkit.core.vat import INTRA_EU_GOODS
 from toolkit.model.parties import Buyer, Seller, seller_of
@@ -150,11 +151,19 @@ def _citing_intent(lines: tuple[Line, ...], buyer: Customer | Buyer,
     note cites the letters of the invoices it corrects, one block each, as a variation follows
     the operations it corrects: a return taking back goods of invoices under two letters (the
     customer's letter of last year and this year's), or of one under a letter and one before
-    it, cited none. The buyer's letter stands in when no corrected invoice kept one."""
+    it, cited none. One protocol typed with a dash on some invoices and a slash on others is one
+    letter (`letter_key`), cited once as the first corrected invoice typed it, as the note's
+    buyer and its print name it (`toolkit.core.credit_notes.as_corrected`): the letter the
+    Agenzia matched those invoices to, whatever *Clienti* says today, so a note printed again
+    reads as issued. The buyer's letter stands in when no corrected invoice kept one."""
     first = next((n for n, line in enumerate(lines) if line.nature == codes.LETTER_OF_INTENT), None)
     if first is None:
         return lines
-    letters = tuple(dict.fromkeys(x.intent for x in linked if x.intent is not None))
+    by_key: dict[tuple[str, date | None], LetterOfIntent] = {}
+    for x in linked:
+        if x.intent is not None:
+            by_key.setdefault((letter_key(x.intent.protocol), x.intent.day), x.intent)
+    letters = tuple(by_key.values())
     if not letters:
         letters = tuple(x for x in (letter_of(buyer.intent_protocol, buyer.intent_date),) if x is not None)
     if not letters:
