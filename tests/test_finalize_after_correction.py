@@ -234,3 +234,34 @@ def test_excluded_months_cleared_after_the_draft_refuse_it_and_a_draft_older_tha
     [moved] = dues_moved(check(minimal.workbook(customers_with(("C001", "mag", 10)))).master, "R1", drafted, older,
                          "anagrafiche.xlsx")
     assert "il 10/06/2026" in moved.message("it")
+
+
+def test_a_letter_retyped_with_the_other_separator_after_the_draft_is_no_change_but_another_letter_is():
+    """C001's draft cites its letter with a dash before the progressive; the row was retyped
+    with the slash the Agenzia allows too: the same letter (`letter_key`), whose ceiling and
+    year the ledger already reads as one, was refused at finalize as a changed cell, the run
+    to make again for nothing. Another protocol is a change, refused at its cell."""
+    from dataclasses import replace
+    from datetime import date
+
+    import minimal
+    from test_letter_of_intent import PROTOCOL, _with_letter
+
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.intake.validation import check
+    from toolkit.model.parties import PartyBook
+    from toolkit.services.drafted_parties import drafts_changed
+
+    master = check(minimal.workbook(_with_letter(PROTOCOL.replace("-", "/"), date(2026, 1, 15)))).master
+    assert master is not None
+    today = PartyBook(master).parties("C001")
+    assert today.buyer is not None
+
+    def drafted(protocol: str) -> list:
+        kept = replace(today, buyer=replace(today.buyer, intent_protocol=protocol))
+        return [("FT-2026-00001", "C001", "invoice", kept, master.customers[0].payment_terms,
+                 PaymentMethod.BANK_TRANSFER.value)]
+
+    assert drafts_changed(master, "R1", drafted(PROTOCOL), "anagrafiche.xlsx") == []
+    [changed] = drafts_changed(master, "R1", drafted("26011512345678901-000002"), "anagrafiche.xlsx")
+    assert (changed.code, changed.sheet, changed.cell) == ("finalize-master-changed", "Clienti", "L2")

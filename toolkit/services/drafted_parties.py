@@ -25,6 +25,7 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms
 from toolkit.core.einvoice.codes import pays_into_account
+from toolkit.core.intent_ceiling import letter_key
 from toolkit.core.invoicing import InvoiceKind, excluded_months, terms_of
 from toolkit.core.letter_cited import LETTER_FIELDS
 from toolkit.model.headings import heading
@@ -217,7 +218,16 @@ def _due_now(terms: str, day: date, excluded: payment_terms.ExcludedMonths | Non
 
 
 def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:
-    return [name for name in names if not _same(getattr(drafted, name), getattr(today, name))]
+    """The fields whose values read differently. A letter's protocol retyped with the other
+    separator before its progressive is the same letter (`letter_key`): the draft goes final
+    citing it as drafted, where it was refused as a changed cell, the run to make again."""
+    return [name for name in names
+            if not (_same_letter if name == "intent_protocol" else _same)(getattr(drafted, name), getattr(today, name))]
+
+
+def _same_letter(drafted: str | None, today: str | None) -> bool:
+    return _same(drafted, today) or (drafted is not None and today is not None
+                                     and _same(letter_key(drafted), letter_key(today)))
 
 
 def _same(drafted: object, today: object) -> bool:
