@@ -1388,6 +1388,15 @@ def _index_counts_seen(conn: Connection) -> None:
 MIGRATIONS[44] = _index_counts_seen
 
 
+def _add_shipped_with(conn: Connection) -> None:
+    """The DDT each line billed at the order left with, when the order issued both at once
+    (`invoice_lines.shipped_with`): empty on the invoices issued before, which cited none."""
+    _add_columns(conn, "invoice_lines", {"shipped_with": "INTEGER"})
+
+
+MIGRATIONS[45] = _add_shipped_with
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

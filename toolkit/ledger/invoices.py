@@ -40,6 +40,7 @@ from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.credit_notes import MixedSplit, Placed, ReturnsMatched, TakenBack, a_return, as_corrected, returns_matched
+from toolkit.core.documents import DeliveryNote
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import (
     Billable,
@@ -595,6 +596,35 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
     insert_in_blocks(conn, table, columns, rows)
 
 
+def cite_shipped_with(conn: Connection, invoices: Sequence[Invoice], notes: Sequence[DeliveryNote]) -> list[Invoice]:
+    """The invoices just issued at the order, their lines billed at the order citing the DDT of
+    `notes` (issued in the same transaction: POS and on-credit orders issue both at once) that
+    their goods left with, kept in `invoice_lines.shipped_with`: for the accountant the same
+    document as `ship --invoice` issues, whose DatiDDT and register name its DDT; the line stays
+    billed at the order (no delivery line), as every rule of the ledger reads it. A line whose
+    goods no DDT carried (out of stock) cites none."""
+    left_with = {line.order_line_id: DeliveryRef(note.id, note.number, note.day, note.accounting_date)
+                 for note in notes if note.voided is None for line in note.lines}
+    cited: list[Invoice] = []
+    rows: list[dict[str, int]] = []
+    for x in invoices:
+        if x.kind is not InvoiceKind.INVOICE or x.id is None:
+            cited.append(x)
+            continue
+        lines = tuple(replace(line, delivery=left_with[line.order_line_id])
+                      if line.delivery is None and line.delivery_line_id is None and line.order_line_id in left_with
+                      else line for line in x.lines)
+        found = {(line.order_line_id, line.delivery.id) for line, was in zip(lines, x.lines)
+                 if line is not was and line.order_line_id is not None and line.delivery is not None}
+        rows += [{"invoice": x.id, "order_line": order_line, "ddt": ddt} for order_line, ddt in sorted(found)]
+        cited.append(replace(x, lines=lines) if found else x)
+    if rows:
+        conn.execute(update(schema.invoice_lines)
+                     .where(il.invoice_id == bindparam("invoice"), il.order_line_id == bindparam("order_line"))
+                     .values(shipped_with=bindparam("ddt")), rows)
+    return cited
+
+
 def parts() -> Callable[[InvoiceLine], int]:
     """Each stored line's `part` of its DDT line, for lines stored one after the other: 1 for
     the rest beyond a letter of intent's ceiling, the line with VAT citing a DDT line whose part
@@ -706,7 +736,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
             .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
                          .outerjoin(schema.orders, o.id == ol.order_id)
                          .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
-                         .outerjoin(schema.deliveries, d.id == dl.delivery_id))
+                         .outerjoin(schema.deliveries, d.id == func.coalesce(dl.delivery_id, il.shipped_with)))
             .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no))
         for r in rows:
             ref = (DeliveryRef(r.delivery_id, document_number(r.d_series, r.d_year, r.d_number), r.delivery_date,

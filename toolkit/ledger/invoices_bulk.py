@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
@@ -82,7 +82,8 @@ def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[Inv
     rows = conn.execute(
         select(il.invoice_id, il.line_no, il.delivery_line_id, il.order_line_id, il.item, il.description, il.unit,
                stored_integer(il.quantity), stored_integer(il.unit_price), stored_integer(il.amount),
-               stored_integer(il.vat_rate), il.vat_nature, dl.delivery_id, ol.order_id, il.credits_line_id)
+               stored_integer(il.vat_rate), il.vat_nature, func.coalesce(dl.delivery_id, il.shipped_with), ol.order_id,
+               il.credits_line_id)
         .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
                      .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id))
         .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no)).all()

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 44
+SCHEMA_VERSION = 45
 
 metadata = MetaData()
 
@@ -387,6 +387,7 @@ invoice_lines = Table(
     Column("vat_nature", String(10)),
     Column("credits_line_id", Integer),
     Column("part", Integer, nullable=False, server_default="0"),
+    Column("shipped_with", Integer),
 )
 """(`delivery_line_id`, `part`) is unique (`invoiced_once_index`): a shipped line is invoiced at
 most once, as one line (`part` 0) or, crossing a letter of intent's ceiling, as its part within
@@ -397,7 +398,11 @@ before shipping (immediate, prepay) have no delivery line; a line that comes fro
 (the stamp duty charged to the customer) has no order line either. A credit note's line that
 takes back an invoice's line (`toolkit invoice credit`) cites it in `credits_line_id` (schema
 28) and neither an order line nor a DDT line: the goods stay invoiced once, and what is still
-to credit of the invoice line is its quantity and amount less its credit lines'."""
+to credit of the invoice line is its quantity and amount less its credit lines'.
+`shipped_with` is the DDT a line billed at the order left with when the order issued both at
+once (POS, on-credit; schema 45): the invoice cites it, in DatiDDT and the register, as one
+issued by `ship --invoice` does, while the line stays billed at the order (no delivery line);
+NULL on the invoices issued before, which read as they were issued."""
 
 invoiced_once_index = Index("uq_invoice_lines_delivery_part", invoice_lines.c.delivery_line_id,
                             invoice_lines.c.part, unique=True)

@@ -253,7 +253,7 @@ def _goods_sold(conn: Connection, invoice: Invoice, depth: int = 0) -> list[tupl
     """(item, day, invoiced at the order) of the invoice's N3.5 goods, by their delivery's day
     (the invoice's, for goods invoiced at the order); a debit note names no item, so its goods
     are those of the invoice it adds to (`Invoice.cites`), which a note on it adds to as well."""
-    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date, x.delivery is None)
+    sold = [(x.item, x.delivery.day if x.delivery else invoice.invoice_date, x.delivery_line_id is None)
             for x in invoice.lines if x.vat_nature == LETTER_OF_INTENT and x.item]
     if sold or not invoice.cites or depth > 10:
         return sold

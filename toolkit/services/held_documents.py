@@ -23,6 +23,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
+from toolkit.ledger.invoices import cite_shipped_with
 from toolkit.ledger.orders import documents_issued, held_orders, load_orders
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in
@@ -82,7 +83,7 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     invoices: list[Invoice] = []
     for day, ids in sorted(invoicing.items()):
         issued, left_out, rated = invoice_orders_in(conn, master, ids, day)
-        invoices += issued
+        invoices += cite_shipped_with(conn, issued, notes)
         problems += [*rated, *left_out]
     documents_issued(conn, list(documents))
     return Issued([order.number for order in orders], notes, invoices, gone + problems)

@@ -54,6 +54,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock, rests_dated
 from toolkit.ledger.exposure import exposures
+from toolkit.ledger.invoices import cite_shipped_with
 from toolkit.ledger.orders import (
     StoredOrder,
     existing_numbers,
@@ -543,6 +544,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
+        invoices = cite_shipped_with(conn, invoices, notes)
         beyond = open_orders_beyond(conn, master, {d.customer for d in new}, day=day)
         record_generation(conn, _done_until(conn, day, left_to_others))
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])

@@ -1,0 +1,95 @@
+"""An order that issues its DDT and its invoice at once (POS, on credit) bills its goods at the
+order, and its invoice cited no DDT: no DatiDDT in its e-invoice, nothing in the register's DDT
+column, while `ship --invoice`'s invoice, the same document for the accountant (dated as the
+goods that left with it), cites its DDTs. The invoice now cites the DDT its goods left with
+(`invoice_lines.shipped_with`, schema 45); an invoice issued before the change reads as issued
+when printed again."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+from fatturapa_reading import schema_errors
+from sqlalchemy import inspect, text, update
+
+from toolkit.core.invoicing import Period
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.invoices import load_invoices
+from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
+from toolkit.services import einvoice
+from toolkit.services.orders import create
+from toolkit.writers.accountants import write_register_csv
+
+DAYS = (date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 3))
+
+
+def _ddt_of(ledger, invoice) -> tuple[str, date]:
+    """The DDT that carried the invoice's goods, as the ledger says (its lines' order lines)."""
+    with reading(ledger) as conn:
+        found = set(conn.execute(
+            text("SELECT d.series, d.year, d.number, d.delivery_date FROM delivery_lines dl "
+                 "JOIN deliveries d ON d.id = dl.delivery_id WHERE dl.order_line_id IN "
+                 f"({', '.join(str(line.order_line_id) for line in invoice.lines)})")).all())
+    [(series, year, number, day)] = found
+    return f"{series}-{year}-{number:05d}", day if isinstance(day, date) else date.fromisoformat(day)
+
+
+def _register_ddts(tmp_path: Path, master, invoices) -> dict[str, str]:
+    target = write_register_csv(tmp_path / "registro.csv", master, invoices)
+    rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    heads = rows[0]
+    return {r[heads.index("Numero")]: r[heads.index("Documenti di trasporto")] for r in rows[1:]}
+
+
+def test_an_invoice_issued_with_its_ddt_cites_it_in_its_e_invoice_and_the_register(tmp_path, sample_master,
+                                                                                   ledger_url):
+    ledger = open_ledger(ledger_url)
+    try:
+        for day in DAYS:
+            created = create(sample_master, ledger, day)
+        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        number, day = _ddt_of(ledger, issued)
+        assert {(line.delivery.number, line.delivery.day) for line in issued.lines if line.delivery} == {(number, day)}
+        with reading(ledger) as conn:
+            [read] = load_invoices(conn, ids=[issued.id])
+            [bulk] = load_invoices_in_bulk(conn, [issued.id])
+        for x in (read, bulk):
+            assert [line.delivery and line.delivery.number for line in x.lines] == [number] * len(x.lines)
+            assert all(line.delivery_line_id is None for line in x.lines)
+        assert _register_ddts(tmp_path, sample_master, [read])[read.number] == f"{number} {day:%d/%m/%Y}"
+        done = einvoice.export(sample_master, ledger, out=tmp_path / "fe", month=Period(DAYS[0], DAYS[-1]))
+        path = done.files[read.number]
+        assert schema_errors(path) == []
+        xml = ElementTree.parse(path)
+        assert (xml.findtext(".//TipoDocumento"), xml.findtext(".//DatiDDT/NumeroDDT"),
+                xml.findtext(".//DatiDDT/DataDDT")) == ("TD01", number, f"{day:%Y-%m-%d}")
+    finally:
+        ledger.engine.dispose()
+
+
+def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(tmp_path, sample_master, ledger_url):
+    """A ledger of schema 44 gains the column empty: its invoices issued with their DDT cite
+    none, printed again or written to XML, as they were issued."""
+    ledger = open_ledger(ledger_url)
+    try:
+        for day in DAYS:
+            created = create(sample_master, ledger, day)
+        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        with writing(ledger) as conn:
+            conn.execute(text("ALTER TABLE invoice_lines DROP COLUMN shipped_with"))
+            conn.execute(update(schema.schema_version).values(version=44))
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 45
+        with reading(ledger) as conn:
+            assert "shipped_with" in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
+            [read] = load_invoices(conn, ids=[issued.id])
+            [bulk] = load_invoices_in_bulk(conn, [issued.id])
+        assert [line.delivery for x in (read, bulk) for line in x.lines] == [None] * 2 * len(read.lines)
+        assert _register_ddts(tmp_path, sample_master, [read])[read.number] == ""
+        done = einvoice.export(sample_master, ledger, out=tmp_path / "fe", month=Period(DAYS[0], DAYS[-1]))
+        assert ElementTree.parse(done.files[read.number]).find(".//DatiDDT") is None
+    finally:
+        ledger.engine.dispose()
