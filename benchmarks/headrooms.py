@@ -5,8 +5,9 @@ ledger (`benchmarks/data/mid-month-bench-L.sqlite`) to LEDGER.sqlite and records
 its first credit notes, a volume discount's settlement citing `--invoices` invoices in all, of
 many customers; `python benchmarks/headrooms.py time LEDGER.sqlite` prints the CPU seconds
 (`time.process_time`) of `headrooms` over every invoice of the ledger, the discounts' shares
-left out (`discount_shares_of`: `benchmarks/discount_shares.py` times them): the invoices'
-lines and what was taken back of them, read per invoice (before) or at once. Run by path with
+left out: the invoices' lines and what was taken back of them, read per invoice (before) or at
+once; with `--shares` the shares counted too (`discount_shares_of`: each note read once per
+invoice it cites, before, or once). Run by path with
 PYTHONPATH naming the code to time, a fresh process each time.
 """
 
@@ -36,12 +37,13 @@ def make(path: str, invoices: int) -> None:
                        (note, invoice))
 
 
-def timed(path: str) -> tuple[float, int]:
+def timed(path: str, shares: bool) -> tuple[float, int]:
     from toolkit.ledger import credit_notes, open_ledger
     from toolkit.ledger.db import reading
 
-    credit_notes.discount_shares = lambda conn, invoice_id: []
-    credit_notes.discount_shares_of = lambda conn, invoice_ids: {}
+    if not shares:
+        credit_notes.discount_shares = lambda conn, invoice_id: []
+        credit_notes.discount_shares_of = lambda conn, invoice_ids: {}
     ledger = open_ledger(f"sqlite:///{path}")
     with reading(ledger) as conn:
         ids = list(conn.exec_driver_sql("SELECT id FROM invoices WHERE kind = 'invoice'").scalars())
@@ -56,11 +58,12 @@ def main() -> None:
     parser.add_argument("what", choices=("make", "time"))
     parser.add_argument("ledger")
     parser.add_argument("--invoices", type=int, default=300)
+    parser.add_argument("--shares", action="store_true")
     args = parser.parse_args()
     if args.what == "make":
         make(args.ledger, args.invoices)
     else:
-        spent, found = timed(args.ledger)
+        spent, found = timed(args.ledger, args.shares)
         print(f"{spent:.3f} s, {found} invoices")
 
 
