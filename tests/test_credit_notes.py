@@ -613,6 +613,37 @@ def test_the_headrooms_of_several_cited_invoices_read_at_once_are_each_invoice_s
     assert sum(r.credited for r in credited.rooms) == Decimal("54.25")
 
 
+def test_the_headrooms_read_a_discount_note_once_however_many_invoices_it_cites(capsys, desk, discounted,
+                                                                                   monkeypatch):
+    """A volume discount's note cites every invoice of its period (300 of a year's at L): its
+    shares were read by loading the note once per invoice it cites."""
+    from sqlalchemy import insert
+
+    from toolkit.ledger import invoices as ledger_invoices
+    from toolkit.ledger.credit_notes import headrooms
+    from toolkit.ledger.db import writing
+
+    loaded: list[int] = []
+    load = ledger_invoices.load_invoices
+
+    def counted(conn, **asked):
+        found = load(conn, **asked)
+        loaded.extend(x.id for x in found if x.kind.value == "credit-note")
+        return found
+
+    ledger = open_ledger(desk[1])
+    with writing(ledger) as conn:
+        c = schema.invoice_citations.c
+        cited = {note: invoice for note, invoice in conn.execute(select(c.credit_note_id, c.invoice_id))}
+        [(first, one), (_, other)] = sorted(cited.items())
+        conn.execute(insert(schema.invoice_citations).values(credit_note_id=first, invoice_id=other, base=100))
+    monkeypatch.setattr(ledger_invoices, "load_invoices", counted)
+    with reading(ledger) as conn:
+        found = headrooms(conn, [one, other])
+    assert len(found) == 2 and sorted(loaded) == sorted(cited)
+    assert [share.note for share in found[other].discounts] == ["NC-2026-00001", "NC-2026-00002"]
+
+
 def test_an_invoice_no_discount_cites_is_still_credited_whole(capsys, desk, discounted):
     invoice, _ = discounted
     billed = invoice_row(capsys, desk, "FT-2026-00001")
