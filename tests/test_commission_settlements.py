@@ -273,13 +273,23 @@ def _shared_with(master, agent: str):
         for row, name in ((2, AGENT), (3, agent)))})
 
 
+def _half_settled(master):
+    """C001 shared half and half with Luca Verdi already, whom no rule paid yet (the rules
+    Marco Bianchi's alone): April settles Marco Bianchi's half, and leaves Luca Verdi's to settle
+    once a rule pays him. (Given half of C001 only after April was settled for Marco Bianchi
+    at 100 %, Luca Verdi earns nothing of April: `test_commission_settled_apart.py`.)"""
+    return _shared_with(master, "Luca Verdi").model_copy(update={"commissions": tuple(
+        replace(c, agent=AGENT) for c in master.commissions)})
+
+
 def test_an_agent_missing_from_a_settled_period_is_settled_and_the_settled_one_left_out(ledger, invoiced, tmp_path):
-    """April settled for Marco Bianchi alone; C001 then shared with Luca Verdi on *Agenti
-    clienti*: settling April again settles Luca Verdi, where the whole period was refused since
+    """April settled for Marco Bianchi alone, on his half of C001; Luca Verdi's rule written
+    since: settling April again settles Luca Verdi, where the whole period was refused since
     Marco Bianchi's overlapped, so Luca Verdi's April could never be settled. Marco Bianchi is
     left out, named with the reprint, his kept statement and files as first settled; a third
     settlement, every agent settled, is refused with nothing stored."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, out=tmp_path / "april", settle=True,
+                        today=TODAY)
     [(_, _, _, _, _, _, first_kept)] = _settled(ledger)
     first_file = _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST))
     shared = _shared_with(invoiced, "Luca Verdi")
@@ -298,12 +308,12 @@ def test_an_agent_missing_from_a_settled_period_is_settled_and_the_settled_one_l
         "--from 2026-04-01 --to 2026-04-30.")
     assert [(x.agent, x.settled_on) for x in done.left_out] == [(AGENT, TODAY)]
     assert [(agent, settled_on, total) for agent, _, _, settled_on, _, total, _ in _settled(ledger)] == [
-        (AGENT, TODAY, D("50.00")), ("Luca Verdi", date(2026, 5, 20), D("25.00"))]
+        (AGENT, TODAY, D("25.00")), ("Luca Verdi", date(2026, 5, 20), D("25.00"))]
     assert _settled(ledger)[0][-1] == first_kept
     assert _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST)) == first_file
     assert (tmp_path / "april" / commission_file("Luca Verdi", FIRST, LAST)).exists()
     again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again")
-    assert [(s.agent, s.total) for s in again.statements] == [(AGENT, D("50.00")), ("Luca Verdi", D("25.00"))]
+    assert [(s.agent, s.total) for s in again.statements] == [(AGENT, D("25.00")), ("Luca Verdi", D("25.00"))]
 
     third = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "third", settle=True,
                                 today=date(2026, 5, 21))
@@ -318,7 +328,7 @@ def test_a_settlement_leaving_an_agent_out_says_both_in_json(ledger, invoiced, t
     from toolkit.cli import output
     from toolkit.cli.rebates import _commissions_said
 
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, settle=True, today=TODAY)
     done = commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=tmp_path / "april",
                                settle=True, today=date(2026, 5, 20))
     output.reset()
@@ -658,17 +668,17 @@ def test_settling_a_period_settled_for_its_agents_with_nothing_new_says_nothing_
 
 
 def test_settling_an_agent_missing_from_a_settled_period_writes_the_periods_summary_whole(ledger, invoiced, tmp_path):
-    """April settled for Marco Bianchi into its folder, then for Luca Verdi, given half of C001
+    """April settled for Marco Bianchi into its folder, then for Luca Verdi, his rule written
     since: the second settlement replaced the period's summary with one of Luca Verdi alone, so
     the summary of what April paid Marco Bianchi was lost from the folder. It lists both, as
     settled, cell for cell the reprint's summary."""
     folder = tmp_path / "provvigioni-20260401-20260430"
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, out=folder, settle=True, today=TODAY)
     commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=folder, settle=True,
                         today=date(2026, 5, 20))
     summary = openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]
     assert [[c.value for c in row][:3] for row in summary.iter_rows(min_row=5, max_row=7)] == [
-        [AGENT, 1000, 50], ["Luca Verdi", 500, 25], ["Totale", "=SUM(B5:B6)", "=SUM(C5:C6)"]]
+        [AGENT, 500, 25], ["Luca Verdi", 500, 25], ["Totale", "=SUM(B5:B6)", "=SUM(C5:C6)"]]
     assert (summary["D5"].value, summary["D6"].value) == (commission_file(AGENT, FIRST, LAST),
                                                           commission_file("Luca Verdi", FIRST, LAST))
     commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")

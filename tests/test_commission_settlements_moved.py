@@ -13,7 +13,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from factories import source
-from test_commission_settlements import FIRST, LAST, TODAY, _cells, _shared_with
+from test_commission_settlements import FIRST, LAST, TODAY, _cells, _half_settled, _shared_with
 from test_commissions_credited import AGENT, MAY, _pay, invoiced_april
 
 from toolkit.basics.money import cents
@@ -63,12 +63,12 @@ def test_a_note_on_a_collected_settled_invoice_of_a_customer_moved_to_an_invoice
 
 
 def test_a_second_settlement_into_another_folder_holds_every_statement_its_summary_names(ledger, tmp_path):
-    """April settled for Marco Bianchi into one folder, then for Luca Verdi, given half of C001
+    """April settled for Marco Bianchi into one folder, then for Luca Verdi, his rule written
     since, into another: the second folder's summary named Marco Bianchi's statement,
     provvigioni-20260401-20260430-Marco_Bianchi.xlsx, which is not there (it is in the first
     folder). The settled statement is written there too, as kept, cell for cell the first."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(master), FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
     second = commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second",
                                  settle=True, today=date(2026, 5, 20))
     assert [s.agent for s in second.issued] == [LUCA]
@@ -195,7 +195,7 @@ def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so
     from toolkit.ledger.db import writing
 
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(master), FIRST, LAST, settle=True, today=TODAY)
     table = schema.commission_settlements
     with writing(ledger) as conn:
         [(key, stored)] = conn.execute(table.select().with_only_columns(table.c.id, table.c.statement)).all()
@@ -237,12 +237,13 @@ def test_an_invoice_paid_on_invoicing_under_a_rule_since_paid_on_what_is_collect
 
 
 def test_a_statement_copied_beside_a_later_summary_speaks_the_language_it_was_settled_in(ledger, tmp_path):
-    """April settled for Marco Bianchi in English into one folder, then for Luca Verdi, given
-    half of C001 since, in Italian into another: Marco Bianchi's statement, written there as
+    """April settled for Marco Bianchi in English into one folder, then for Luca Verdi, his rule
+    written since, in Italian into another: Marco Bianchi's statement, written there as
     kept, came out in Italian, words he was never handed. It is the English he was settled in,
     cell for cell the first; Luca Verdi's statement and the summary speak the run's Italian."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="en")
+    commissions.compute(ledger, _half_settled(master), FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY,
+                        lang="en")
     commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second", settle=True,
                         today=date(2026, 5, 20), lang="it")
     mine = commission_file(AGENT, FIRST, LAST)

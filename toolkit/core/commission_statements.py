@@ -128,6 +128,21 @@ class Settlements:
         return {(s.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
                 for note, invoice in cited.items() for s in self.statements if s.first <= invoice.day <= s.last}
 
+    def rows_then(self, invoices: Mapping[int, tuple[str, date]]) -> Paid:
+        """(agent, document id) → the rows the agent's statement settled for a period holding the
+        invoice's date paid on the customer's invoices dated in it, for the agents of its date
+        (`agents_then`): the rules and rates it paid them at then, which the invoice earns at when
+        no rule of today pays them (their rule deleted since)."""
+        found: dict[tuple[str, int], tuple[PaidRow, ...]] = {}
+        for document, (customer, day) in invoices.items():
+            for s in self.statements:
+                if s.first <= day <= s.last:
+                    mine = tuple(r.paid() for r in s.rows if r.customer == customer and s.first <= r.day <= s.last
+                                 and r.kind != InvoiceKind.CREDIT_NOTE)
+                    if mine:
+                        found[s.agent, document] = found.get((s.agent, document), ()) + mine
+        return found
+
     def agents_then(self, invoices: Mapping[int, tuple[str, date]]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
         """Document id → the agents of its customer on its invoice's date, as settled: those the
         statements settled for a period holding that date paid on the customer's invoices dated

@@ -365,7 +365,8 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
                first: date, last: date, accounts: Iterable[tuple[str, Account]] = (),
                earned: Earned | None = None, paid: Paid | None = None,
-               agents_then: Mapping[int, tuple[tuple[str, Decimal], ...]] | None = None) -> list[Statement]:
+               agents_then: Mapping[int, tuple[tuple[str, Decimal], ...]] | None = None,
+               rows_then: Paid | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the documents
@@ -386,7 +387,9 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     the same agents and shares, today's others only on what they leave (`_beside`); one the
     settled statement paid nobody on by the agents of its date (`agents_then`: those its period's
     settled statements paid on the customer's invoices of that period, at their shares), else
-    today."""
+    today. An agent of its date whom no rule of today pays on what is collected earns it under
+    the rule and at the rate their settled statement paid the customer's goods at then
+    (`rows_then`, the row that counted the item: `dated_rule`)."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -434,6 +437,18 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                                 len(by_code))
         return by_code[key]
 
+    def dated_rule(agent: str, ids: Sequence[int], customer: Customer, item: str) -> Rule | None:
+        """The rule an agent of a document's date (`agents_then`) earns `item` under as collected:
+        today's when it pays them on what is collected, else the one their settled statement of
+        that date paid the customer's goods under, at its rate (`kept_rule`)."""
+        rule = rule_for(agent, customer, item)
+        if rule is not None and rule.base is CommissionBase.COLLECTED:
+            return rule
+        rows = next(((rows_then or {})[agent, d] for d in ids if (agent, d) in (rows_then or {})), ())
+        if (row := paid_on(rows, "", {item: ONE})) is not None and row.collected:
+            return kept_rule(agent, row, customer, item)
+        return rule
+
     def code_of(rule: Rule) -> str:
         """The key `by_code` holds `rule` under: its code, or `_key` for a settled row's rule
         kept at its rate (`kept_rule`: one bracket)."""
@@ -459,10 +474,11 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         customer = customers.get(document.customer)
         if customer is None or document.id is None:
             continue
-        earners = payees.get(document.id) or agents.get(customer.code, ())
         _, paid_then, others = earning(customer, (document.id,))
-        collecting = [agent for agent, _ in others if agent not in dict(earners)] \
-            if paid_then or document.id in dated_then else []
+        spoken_for = bool(paid_then) or document.id in dated_then
+        earners = paid_then if spoken_for else agents.get(customer.code, ())
+        collecting = others if spoken_for else ()
+        in_period = first <= document.invoice_date <= last
         for line in filter(counted, document.lines):
             for agent, share in earners:
                 rule = (rule_for(agent, customer, line.item) if document.id not in payees
@@ -472,10 +488,14 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     own[agent, document.id, code, False] += line.amount
                     items_of[agent, document.id, code, False].add(line.item)
                     shares[agent, document.id] = share
-            for agent in collecting:
-                if (rule := rule_for(agent, customer, line.item)) is not None and rule.base is CommissionBase.COLLECTED:
-                    own[agent, document.id, rule.code, False] += line.amount
-                    items_of[agent, document.id, rule.code, False].add(line.item)
+            for agent, share in collecting:
+                if (rule := dated_rule(agent, (document.id,), customer, line.item)) is not None \
+                        and (rule.base is CommissionBase.COLLECTED or in_period):
+                    code = code_of(rule)
+                    own[agent, document.id, code, False] += line.amount
+                    items_of[agent, document.id, code, False].add(line.item)
+                    if rule.base is CommissionBase.INVOICED:
+                        shares[agent, document.id] = share
     bases: dict[Key, Decimal] = {}
     taken = dict(earned or {})
     for key, amount in own.items():
@@ -493,10 +513,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             continue
         settled_on, paid_then, others = (None, (), agents.get(customer.code, ())) if account.uncited else earning(
             customer, (account.document, *(e.document for e in account.entries)))
+        ids = () if account.uncited else (account.document, *(e.document for e in account.entries))
         for agent, share in others:
-            def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
-                rule = rule_for(agent, customer, item)
-                return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
+            def collected_rule(item: str, agent: str = agent, customer: Customer = customer,
+                               ids: Sequence[int] = ids) -> str | None:
+                rule = dated_rule(agent, ids, customer, item)
+                return code_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
             for item, amount in account.parts if account.uncited else ():
                 if (under := collected_rule(item)) is not None:
                     own[agent, account.document, under, False] -= amount

@@ -250,10 +250,20 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         earned = earned_rates({note: period_holding(c.day, first, last) for note, c in cited.items()}, made_between) \
             if any(r.base is CommissionBase.INVOICED for r in found) else {}
         late = _late(conn, latest_before(conn, first))
+        settled_here = overlapping(conn, None, first, last)
+        within = _settled_within(invoices, first, last) if settled_here else {}
         settled_on = cited | _paid_before(invoices, first)
-        then = _settled_then(conn, [(c.day, c.day) for c in settled_on.values()] + [(x.first, x.last) for x, _ in late])
-        made = statements(found, agents, customers, items, invoices, first, last, accounts, earned,
-                          then.paid(settled_on), then.agents_then(_dated(invoices, settled_on)))
+        then = _settled_then(conn, [(c.day, c.day) for c in (within | settled_on).values()]
+                             + [(x.first, x.last) for x, _ in late])
+
+        def made_for(on: Mapping[int, CitedInvoice]) -> list[Statement]:
+            dated = _dated(invoices, on)
+            return statements(found, agents, customers, items, invoices, first, last, accounts, earned,
+                              then.paid(on), then.agents_then(dated), then.rows_then(dated))
+
+        made = made_for(settled_on)
+        if settled_here:
+            made = _beside_settled(made, made_for(within | settled_on), {x.agent for x in settled_here})
         issued = [statement_of(s, first, last, master.settings.company_name, lang) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
@@ -518,6 +528,32 @@ def _paid_before(invoices: Sequence[Invoice], first: date) -> dict[int, CitedInv
     agents and shares it was paid at, never today's share of it again."""
     return {d.id: CitedInvoice(d.id, d.number, d.invoice_date, Decimal(0)) for d in invoices
             if d.id is not None and d.number is not None and d.kind is InvoiceKind.INVOICE and d.invoice_date < first}
+
+
+def _beside_settled(today: Sequence[Statement], capped: Sequence[Statement], settled: set[str]) -> list[Statement]:
+    """A period settled for some agents already: theirs as today's figures make them (a preview
+    says so; a settlement leaves them out), the others' as `capped` makes them, earning of each
+    invoice only what the agents settled on it leave of 100 % (`_settled_within`)."""
+    return sorted([s for s in today if s.agent in settled] + [s for s in capped if s.agent not in settled],
+                  key=lambda s: s.agent)
+
+
+def _settled_within(invoices: Sequence[Invoice], first: date, last: date) -> dict[int, CitedInvoice]:
+    """The period's own documents, for a period already settled for some agents: each invoice
+    itself, each note the invoice of the period it cites (`cited_before` has those citing an
+    earlier one). An invoice the agents settled before were paid on goes by their shares, the
+    agents settled now earning only what those leave of 100 %, as a later payment on it does
+    (`statements`, `_beside`): settled in two runs, a period pays no invoice more than its net."""
+    found = {d.id: CitedInvoice(d.id, d.number, d.invoice_date, Decimal(0)) for d in invoices
+             if d.id is not None and d.number is not None and d.kind is not InvoiceKind.CREDIT_NOTE
+             and first <= d.invoice_date <= last}
+    for note in invoices:
+        if note.kind is InvoiceKind.CREDIT_NOTE and note.id is not None and note.cites \
+                and first <= note.invoice_date <= last:
+            cited = max(note.cites, key=lambda c: (abs(c.base), c.day))
+            if first <= cited.day <= last:
+                found[note.id] = cited
+    return found
 
 
 def _dated(invoices: Sequence[Invoice], settled_on: Mapping[int, CitedInvoice]) -> dict[int, tuple[str, date]]:
