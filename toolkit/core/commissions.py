@@ -160,18 +160,18 @@ def earned_after(account: Account) -> list[tuple[Entry, Decimal, tuple[Part, ...
     return found
 
 
-def collected_bases(account: Account, rule_of: Callable[[str], str | None], share: Decimal, first: date,
-                    last: date) -> dict[tuple[int, str], Decimal]:
+def collected_bases(account: Account, rule_of: Callable[[str], RuleKey | None], share: Decimal, first: date,
+                    last: date) -> dict[tuple[int, RuleKey], Decimal]:
     """(document id, rule) → what the period from `first` to `last` adds to the agent's base.
 
     The base earned by each entry, per rule and to the cent, is the lines left under the rule ×
     the share collected × the agent's share; each entry in the period gives its document the
     change it makes. The changes add up, over an invoice's life, to its net of the notes once
     it is paid in full, never more."""
-    before: dict[str, Decimal] = {}
-    bases: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    before: dict[RuleKey, Decimal] = {}
+    bases: dict[tuple[int, RuleKey], Decimal] = defaultdict(Decimal)
     for entry, collected, parts in earned_after(account):
-        under: dict[str, Decimal] = defaultdict(Decimal)
+        under: dict[RuleKey, Decimal] = defaultdict(Decimal)
         for item, amount in parts:
             if (rule := rule_of(item)) is not None:
                 under[rule] += amount
@@ -186,7 +186,22 @@ def collected_bases(account: Account, rule_of: Callable[[str], str | None], shar
 Shares = tuple[tuple[str, Decimal], ...]
 """Agents and their shares in percent."""
 
-Key = tuple[str, int, str, bool]
+@dataclass(frozen=True, slots=True)
+class KeptRule:
+    """A settled row's rule kept at the rate it paid, beside today's rule of its code
+    (`Rulebook.kept`): the key its rows are summed under, where today's rules go by their code.
+    A rule whose base changed since keeps both, and agents or invoices paid under one code at
+    different rates each keep their own."""
+
+    code: str
+    base: CommissionBase
+    rate: Decimal
+
+
+RuleKey = str | KeptRule
+"""What a row's rule is summed under: today's rule's code, or a `KeptRule`."""
+
+Key = tuple[str, int, RuleKey, bool]
 """A statement row's: agent, document id, rule, and whether it is a note's part citing no invoice."""
 
 
@@ -300,7 +315,7 @@ def counted(line: InvoiceLine) -> bool:
     return is_goods(line) or is_rebate(line)
 
 
-Earned = Mapping[tuple[str, str, int], Decimal]
+Earned = Mapping[tuple[str, RuleKey, int], Decimal]
 """(agent, rule, credit note id) → the rate the note takes back at: its invoice's (`earned_rates`)."""
 
 
@@ -352,7 +367,7 @@ def cited_periods(invoices: Iterable[Invoice], first: date, last: date) -> dict[
 
 
 def earned_rates(periods: Mapping[int, tuple[date, date]],
-                 rates_in: Callable[[date, date], Sequence[Statement]]) -> dict[tuple[str, str, int], Decimal]:
+                 rates_in: Callable[[date, date], Sequence[Statement]]) -> dict[tuple[str, RuleKey, int], Decimal]:
     """`Earned`: for each note of `cited_periods`, the rate each agent reached under each rule in
     its invoice's period, as that period's statements (`rates_in`) give them: what the invoice's
     commission was paid at, and so what the note takes back at."""
@@ -383,166 +398,220 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     at the settled rate, a collected one what the note takes back of what was collected, at the
     settled share, under the settled row's rule when no rule of today pays that agent on that
     base (a customer moved from an agent paid on what is collected to one paid on what is
-    invoiced: `paid_under`). A payment on an invoice of an earlier period and a note on it go by
+    invoiced: `_paid_under`). A payment on an invoice of an earlier period and a note on it go by
     the same agents and shares, today's others only on what they leave (`_beside`); one the
     settled statement paid nobody on by the agents of its date (`agents_then`: those its period's
     settled statements paid on the customer's invoices of that period, at their shares), else
     today. An agent of its date whom no rule of today pays on what is collected earns it under
     the rule and at the rate their settled statement paid the customer's goods at then
-    (`rows_then`, the row that counted the item: `dated_rule`)."""
+    (`rows_then`, the row that counted the item: `_dated_rule`)."""
     documents = {d.id: d for d in invoices if d.id is not None}
-    by_code = {r.code: r for r in rules_}
-    fits: dict[tuple[str, str, str], Rule | None] = {}
+    book = Rulebook(tuple(rules_), items, {r.code: r for r in rules_}, {})
+    who = _Earners(paid_agents(paid or {}), agents_then or {}, agents, documents)
+    sums = _Sums(defaultdict(Decimal), defaultdict(set), {})
+    for document in documents.values():
+        if (customer := customers.get(document.customer)) is not None and document.id is not None:
+            _count_lines(book, who, sums, paid or {}, rows_then or {}, customer, document,
+                         first <= document.invoice_date <= last)
+    taken: dict[tuple[str, RuleKey, int], Decimal] = dict(earned or {})
+    bases = _invoiced_bases(book, sums, documents, paid, taken, first, last)
+    for customer_code, account in accounts:
+        if (customer := customers.get(customer_code)) is not None:
+            _collected_rows(book, who, sums, bases, customers, paid or {}, rows_then or {}, customer, account,
+                            first, last)
+    return _statements(book.by_key, documents, bases, sums.own, sums.shares, taken, sums.items_of)
 
-    def category_of(item: str) -> str | None:
-        return found.category if (found := items.get(item)) is not None else None
 
-    def rule_for(agent: str, customer: Customer, item: str) -> Rule | None:
-        if (agent, customer.code, item) not in fits:
-            fitting = [(f, r) for r in rules_ if (f := r.fit(agent, customer, item, category_of(item))) is not None]
-            fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
-        return fits[agent, customer.code, item]
+@dataclass(frozen=True, slots=True)
+class Rulebook:
+    """The rules a run pays by, by key: today's by their code, and those kept at a settled row's
+    rate (`kept`) added as the run asks for them; which rule of today fits an agent's line is
+    found once for each agent, customer and item (`fitting`)."""
 
-    def paid_under(agent: str, document_id: int, item: str) -> Rule | None:
-        """The rule a payment or note on a settled invoice pays or takes `item` back from
-        `agent` under, an agent the settled statement paid on it: today's rule when it pays on
-        the base the settled row paid on (invoiced or collected), else the settled row's own
-        rule at its rate, on that base (the agent gone, their rows deleted from *Provvigioni*,
-        the customer no longer theirs, or the rule's base changed since: `kept_rule`). An
-        invoice's commission is paid once, on the base in force when it was first paid: one
-        paid on invoicing earns nothing more as it is collected, one paid on what was collected
-        earns the rest as the rest comes in. Goods the settled statement paid nothing on go by
-        today's rule (taken back at 0 % when invoiced)."""
-        customer = customers[documents[document_id].customer]
-        rule = rule_for(agent, customer, item)
-        if (row := paid_on((paid or {}).get((agent, document_id), ()), "", {item: ONE})) is None:
-            return rule
-        if rule is not None and (rule.base is CommissionBase.COLLECTED) == row.collected:
-            return rule
-        return kept_rule(agent, row, customer, item)
+    rules: tuple[Rule, ...]
+    items: Mapping[str, Item]
+    by_key: dict[RuleKey, Rule]
+    fits: dict[tuple[str, str, str], Rule | None]
 
-    def kept_rule(agent: str, row: PaidRow, customer: Customer, item: str) -> Rule:
+    def category_of(self, item: str) -> str | None:
+        return found.category if (found := self.items.get(item)) is not None else None
+
+    def fitting(self, agent: str, customer: Customer, item: str) -> Rule | None:
+        """The most specific rule of today paying `agent` on `item` sold to `customer`, if any."""
+        if (agent, customer.code, item) not in self.fits:
+            category = self.category_of(item)
+            fitting = [(f, r) for r in self.rules if (f := r.fit(agent, customer, item, category)) is not None]
+            self.fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
+        return self.fits[agent, customer.code, item]
+
+    def kept(self, agent: str, row: PaidRow, customer: Customer, item: str) -> Rule:
         """The settled row's rule on the base it paid on: today's of that code when it still
         pays `agent` on that base (a rule deleted and its code written again for another agent
-        pays them nothing), else one of the settled rate, under the same code (a rule whose base
-        changed since keeps both: `_key` tells them apart), one a rate: agents, or invoices,
-        paid under it at different rates each earn at their own."""
+        pays them nothing), else one of the settled rate, under the same code (`KeptRule`), one
+        a rate: agents, or invoices, paid under it at different rates each earn at their own."""
         base = CommissionBase.COLLECTED if row.collected else CommissionBase.INVOICED
-        if (today := by_code.get(row.rule)) is not None and today.base is base \
-                and today.fit(agent, customer, item, category_of(item)) is not None:
+        if (today := self.by_key.get(row.rule)) is not None and today.base is base \
+                and today.fit(agent, customer, item, self.category_of(item)) is not None:
             return today
-        key = _key(row.rule, base, row.rate)
-        if key not in by_code:
-            by_code[key] = Rule(row.rule, agent, None, None, None, None, base, (Bracket(ZERO, row.rate),),
-                                len(by_code))
-        return by_code[key]
+        key = KeptRule(row.rule, base, row.rate)
+        if key not in self.by_key:
+            self.by_key[key] = Rule(row.rule, agent, None, None, None, None, base, (Bracket(ZERO, row.rate),),
+                                    len(self.by_key))
+        return self.by_key[key]
 
-    def dated_rule(agent: str, ids: Sequence[int], customer: Customer, item: str) -> Rule | None:
-        """The rule an agent of a document's date (`agents_then`) earns `item` under as collected:
-        today's when it pays them on what is collected, else the one their settled statement of
-        that date paid the customer's goods under, at its rate (`kept_rule`)."""
-        rule = rule_for(agent, customer, item)
-        if rule is not None and rule.base is CommissionBase.COLLECTED:
-            return rule
-        rows = next(((rows_then or {})[agent, d] for d in ids if (agent, d) in (rows_then or {})), ())
-        if (row := paid_on(rows, "", {item: ONE})) is not None and row.collected:
-            return kept_rule(agent, row, customer, item)
+    def key_of(self, rule: Rule) -> RuleKey:
+        """The key `rule` is held under: its code, or a `KeptRule` for a settled row's rule kept
+        at its rate (`kept`: one bracket)."""
+        return rule.code if self.by_key.get(rule.code) is rule else KeptRule(rule.code, rule.base,
+                                                                               rule.brackets[0].percent)
+
+
+def _paid_under(book: Rulebook, rows: Sequence[PaidRow], agent: str, customer: Customer, item: str) -> Rule | None:
+    """The rule a payment or note on a settled invoice pays or takes `item` back from `agent`
+    under, an agent the settled statement paid on it (`rows`: what it paid them): today's rule
+    when it pays on the base the settled row paid on (invoiced or collected), else the settled
+    row's own rule at its rate, on that base (the agent gone, their rows deleted from
+    *Provvigioni*, the customer no longer theirs, or the rule's base changed since:
+    `Rulebook.kept`). An invoice's commission is paid once, on the base in force when it was
+    first paid: one paid on invoicing earns nothing more as it is collected, one paid on what
+    was collected earns the rest as the rest comes in. Goods the settled statement paid nothing
+    on go by today's rule (taken back at 0 % when invoiced)."""
+    rule = book.fitting(agent, customer, item)
+    if (row := paid_on(rows, "", {item: ONE})) is None:
         return rule
+    if rule is not None and (rule.base is CommissionBase.COLLECTED) == row.collected:
+        return rule
+    return book.kept(agent, row, customer, item)
 
-    def code_of(rule: Rule) -> str:
-        """The key `by_code` holds `rule` under: its code, or `_key` for a settled row's rule
-        kept at its rate (`kept_rule`: one bracket)."""
-        return rule.code if by_code.get(rule.code) is rule else _key(rule.code, rule.base, rule.brackets[0].percent)
 
-    own: dict[Key, Decimal] = defaultdict(Decimal)
-    items_of: dict[Key, set[str]] = defaultdict(set)
-    shares: dict[tuple[str, int], Decimal] = {}
-    payees = paid_agents(paid or {})
-    dated_then = agents_then or {}
+def _dated_rule(book: Rulebook, rows_then: Paid, agent: str, ids: Sequence[int], customer: Customer,
+                item: str) -> Rule | None:
+    """The rule an agent of a document's date (`agents_then`; `ids`: the document and the notes
+    on it) earns `item` under as collected: today's when it pays them on what is collected, else
+    the one their settled statement of that date paid the customer's goods under, at its rate
+    (`rows_then`, `Rulebook.kept`)."""
+    rule = book.fitting(agent, customer, item)
+    if rule is not None and rule.base is CommissionBase.COLLECTED:
+        return rule
+    rows = next((rows_then[agent, d] for d in ids if (agent, d) in rows_then), ())
+    if (row := paid_on(rows, "", {item: ONE})) is not None and row.collected:
+        return book.kept(agent, row, customer, item)
+    return rule
 
-    def earning(customer: Customer, ids: Sequence[int]) -> tuple[int | None, Shares, Shares]:
+
+@dataclass(frozen=True, slots=True)
+class _Earners:
+    """Who earns on each document: the agents a settled statement paid on it (`payees`), those
+    of its date (`dated`, `agents_then`), and the customer's of today (`today`)."""
+
+    payees: Mapping[int, Shares]
+    dated: Mapping[int, Shares]
+    today: Mapping[str, Shares]
+    documents: Mapping[int, Invoice]
+
+    def of(self, customer: Customer, ids: Sequence[int]) -> tuple[int | None, Shares, Shares]:
         """Who earns what is collected of the document the first of `ids` (a document and the
         notes on it) a settled statement speaks for: the document it goes by, the agents paid
         on it then, and the others: the agents of its date when nobody was paid on it, today's
         on what those leave of 100 % (`_beside`)."""
-        settled_on = next((d for d in ids if d in payees and d in documents), None)
-        paid_then = payees[settled_on] if settled_on is not None else ()
-        dated = () if paid_then else next((dated_then[d] for d in ids if d in dated_then), ())
-        return settled_on, paid_then, (*dated, *_beside((*paid_then, *dated), agents.get(customer.code, ())))
+        settled_on = next((d for d in ids if d in self.payees and d in self.documents), None)
+        paid_then = self.payees[settled_on] if settled_on is not None else ()
+        dated = () if paid_then else next((self.dated[d] for d in ids if d in self.dated), ())
+        return settled_on, paid_then, (*dated, *_beside((*paid_then, *dated), self.today.get(customer.code, ())))
 
-    for document in documents.values():
-        customer = customers.get(document.customer)
-        if customer is None or document.id is None:
-            continue
-        _, paid_then, others = earning(customer, (document.id,))
-        spoken_for = bool(paid_then) or document.id in dated_then
-        earners = paid_then if spoken_for else agents.get(customer.code, ())
-        collecting = others if spoken_for else ()
-        in_period = first <= document.invoice_date <= last
-        for line in filter(counted, document.lines):
-            for agent, share in earners:
-                rule = (rule_for(agent, customer, line.item) if document.id not in payees
-                        else paid_under(agent, document.id, line.item))
-                if rule is not None:
-                    code = code_of(rule)
-                    own[agent, document.id, code, False] += line.amount
-                    items_of[agent, document.id, code, False].add(line.item)
-                    shares[agent, document.id] = share
-            for agent, share in collecting:
-                if (rule := dated_rule(agent, (document.id,), customer, line.item)) is not None \
-                        and (rule.base is CommissionBase.COLLECTED or in_period):
-                    code = code_of(rule)
-                    own[agent, document.id, code, False] += line.amount
-                    items_of[agent, document.id, code, False].add(line.item)
-                    if rule.base is CommissionBase.INVOICED:
-                        shares[agent, document.id] = share
+
+@dataclass(frozen=True, slots=True)
+class _Sums:
+    """What the rows are made of as a run counts them: each row's lines under its rule (`own`),
+    their items, and each agent's share of each document."""
+
+    own: defaultdict[Key, Decimal]
+    items_of: defaultdict[Key, set[str]]
+    shares: dict[tuple[str, int], Decimal]
+
+    def add(self, key: Key, line: InvoiceLine) -> None:
+        self.own[key] += line.amount
+        self.items_of[key].add(line.item)
+
+
+def _count_lines(book: Rulebook, who: _Earners, sums: _Sums, paid: Paid, rows_then: Paid, customer: Customer,
+                 document: Invoice, in_period: bool) -> None:
+    """Each counted line of `document` under the rule of each agent who earns on it: those a
+    settled statement paid (`_paid_under`), else today's; beside those paid, or as the agents
+    of its date, the others on what is collected, and on what is invoiced when it is dated in
+    the period (`in_period`: a period settled in two runs)."""
+    assert document.id is not None
+    _, paid_then, others = who.of(customer, (document.id,))
+    spoken_for = bool(paid_then) or document.id in who.dated
+    earners = paid_then if spoken_for else who.today.get(customer.code, ())
+    collecting = others if spoken_for else ()
+    for line in filter(counted, document.lines):
+        for agent, share in earners:
+            rule = (book.fitting(agent, customer, line.item) if document.id not in who.payees
+                    else _paid_under(book, paid.get((agent, document.id), ()), agent, customer, line.item))
+            if rule is not None:
+                sums.add((agent, document.id, book.key_of(rule), False), line)
+                sums.shares[agent, document.id] = share
+        for agent, share in collecting:
+            if (rule := _dated_rule(book, rows_then, agent, (document.id,), customer, line.item)) is not None \
+                    and (rule.base is CommissionBase.COLLECTED or in_period):
+                sums.add((agent, document.id, book.key_of(rule), False), line)
+                if rule.base is CommissionBase.INVOICED:
+                    sums.shares[agent, document.id] = share
+
+
+def _invoiced_bases(book: Rulebook, sums: _Sums, documents: Mapping[int, Invoice], paid: Paid | None,
+                    taken: dict[tuple[str, RuleKey, int], Decimal], first: date, last: date) -> dict[Key, Decimal]:
+    """The rows of invoiced rules, the documents dated in [first, last]: each its lines at the
+    agent's share; for an agent settled for a note's invoice at the share settled, and the rate
+    it takes back at the settled row's (`paid_on`, into `taken`), 0 % for goods it paid nothing on."""
     bases: dict[Key, Decimal] = {}
-    taken = dict(earned or {})
-    for key, amount in own.items():
+    for key, amount in sums.own.items():
         agent, document_id, code, _ = key
-        if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
+        if book.by_key[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
             if paid is not None and (then := paid.get((agent, document_id))) is not None:
-                settled = paid_on(then, by_code[code].code, _of_items(documents[document_id], items_of[key]))
+                settled = paid_on(then, book.by_key[code].code, _of_items(documents[document_id], sums.items_of[key]))
                 taken[agent, code, document_id] = settled.rate if settled is not None else ZERO
                 if then:
-                    shares[agent, document_id] = then[0].share
-            bases[key] = cents(amount * shares[agent, document_id] / HUNDRED)
-    for customer_code, account in accounts:
-        customer = customers.get(customer_code)
-        if customer is None:
-            continue
-        settled_on, paid_then, others = (None, (), agents.get(customer.code, ())) if account.uncited else earning(
-            customer, (account.document, *(e.document for e in account.entries)))
-        ids = () if account.uncited else (account.document, *(e.document for e in account.entries))
-        for agent, share in others:
-            def collected_rule(item: str, agent: str = agent, customer: Customer = customer,
-                               ids: Sequence[int] = ids) -> str | None:
-                rule = dated_rule(agent, ids, customer, item)
-                return code_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
-            for item, amount in account.parts if account.uncited else ():
-                if (under := collected_rule(item)) is not None:
-                    own[agent, account.document, under, False] -= amount
-                    own[agent, account.document, under, True] += amount
-            for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
-                if document_id in documents:
-                    key = (agent, document_id, code, account.uncited)
-                    bases[key] = bases.get(key, ZERO) + base
-                    shares.setdefault((agent, document_id), share)
-        for agent, share in paid_then:
-            assert settled_on is not None
-            def paid_rule(item: str, agent: str = agent, settled_on: int = settled_on) -> str | None:
-                rule = paid_under(agent, settled_on, item)
-                return code_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
-            for (document_id, code), base in collected_bases(account, paid_rule, share, first, last).items():
-                if document_id in documents:
-                    bases[agent, document_id, code, False] = bases.get((agent, document_id, code, False), ZERO) + base
-                    shares[agent, document_id] = share
-    return _statements(by_code, documents, bases, own, shares, taken, items_of)
+                    sums.shares[agent, document_id] = then[0].share
+            bases[key] = cents(amount * sums.shares[agent, document_id] / HUNDRED)
+    return bases
 
 
-def _key(code: str, base: CommissionBase, rate: Decimal) -> str:
-    """The key of a settled row's rule kept at its rate beside today's rule of its code."""
-    return f"{code}\x00{base.value}\x00{rate}"
+def _collected_rows(book: Rulebook, who: _Earners, sums: _Sums, bases: dict[Key, Decimal],
+                    customers: Mapping[str, Customer], paid: Paid, rows_then: Paid, customer: Customer,
+                    account: Account, first: date, last: date) -> None:
+    """What [first, last] changes of what each agent earned of `account` under collected rules
+    (`collected_bases`), into `bases`: the agents a settled statement paid on it under the rule
+    it paid them by (`_paid_under`), the others as `_Earners.of` says; the part of a return's
+    note citing no invoice on a row of its own, by today's agents."""
+    ids = () if account.uncited else (account.document, *(e.document for e in account.entries))
+    settled_on, paid_then, others = (None, (), who.today.get(customer.code, ())) if account.uncited \
+        else who.of(customer, ids)
+    for agent, share in others:
+        def collected_rule(item: str, agent: str = agent) -> RuleKey | None:
+            rule = _dated_rule(book, rows_then, agent, ids, customer, item)
+            return book.key_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
+        for item, amount in account.parts if account.uncited else ():
+            if (under := collected_rule(item)) is not None:
+                sums.own[agent, account.document, under, False] -= amount
+                sums.own[agent, account.document, under, True] += amount
+        for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
+            if document_id in who.documents:
+                key = (agent, document_id, code, account.uncited)
+                bases[key] = bases.get(key, ZERO) + base
+                sums.shares.setdefault((agent, document_id), share)
+    if settled_on is None:
+        return
+    settled_for = customers[who.documents[settled_on].customer]
+    for agent, share in paid_then:
+        def paid_rule(item: str, agent: str = agent, settled_on: int = settled_on) -> RuleKey | None:
+            rule = _paid_under(book, paid.get((agent, settled_on), ()), agent, settled_for, item)
+            return book.key_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
+        for (document_id, code), base in collected_bases(account, paid_rule, share, first, last).items():
+            if document_id in who.documents:
+                bases[agent, document_id, code, False] = bases.get((agent, document_id, code, False), ZERO) + base
+                sums.shares[agent, document_id] = share
 
 
 def _beside(paid: Sequence[tuple[str, Decimal]], today: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
@@ -583,15 +652,15 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
     return (base / whole).quantize(Decimal("0.0001")) if whole else ZERO
 
 
-def _statements(by_code: Mapping[str, Rule], documents: Mapping[int, Invoice],
+def _statements(by_code: Mapping[RuleKey, Rule], documents: Mapping[int, Invoice],
                 bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
                 shares: Mapping[tuple[str, int], Decimal], earned: Earned,
                 items_of: Mapping[Key, set[str]]) -> list[Statement]:
     """The rows, each at the rate its agent's whole base under the rule reaches; a credit note
     on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period.
-    `by_code`: the rules by their key (`_key`), each row and rate printed with the rule's code."""
+    `by_code`: the rules by their key (`RuleKey`), each row and rate printed with the rule's code."""
     bases = {k: b for k, b in bases.items() if b or by_code[k[2]].base is CommissionBase.INVOICED}
-    per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    per_rule: dict[tuple[str, RuleKey], Decimal] = defaultdict(Decimal)
     for (agent, _, code, _), base in bases.items():
         per_rule[(agent, code)] += base
     rates = {k: (b.percent if (b := reached(by_code[k[1]].brackets, max(v, ZERO))) is not None else ZERO)
@@ -611,5 +680,13 @@ def _statements(by_code: Mapping[str, Rule], documents: Mapping[int, Invoice],
     for agent in sorted(by_agent):
         rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.uncited, r.rule))
         made.append(Statement(agent, tuple(rows), tuple(
-            (by_code[code].code, per_rule[(a, code)], rates[(a, code)]) for (a, code) in sorted(per_rule) if a == agent)))
+            (by_code[code].code, per_rule[(a, code)], rates[(a, code)])
+            for (a, code) in sorted(per_rule, key=_in_order) if a == agent)))
     return made
+
+
+def _in_order(key: tuple[str, RuleKey]) -> tuple[str, ...]:
+    """(agent, rule) in the order a statement lists its rates: by agent and code, a rule kept at
+    a settled rate after today's of its code, then by base and rate as written."""
+    agent, rule = key
+    return (agent, rule) if isinstance(rule, str) else (agent, rule.code, rule.base.value, str(rule.rate))
