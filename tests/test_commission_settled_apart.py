@@ -8,19 +8,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
-from test_commission_settled_invoices import LUCA, _bases, _shared
+from test_commission_settled_invoices import LUCA, _bases, _shared, april_one_collected
 from test_commission_settlements import FIRST, LAST, TODAY
 from test_commissions_credited import AGENT, MAY, _pay, invoiced_april
-from test_invoicing import APRIL, make_order, ship
 
-from toolkit.basics.vocab import CommissionBase, PaymentMethod
+from toolkit.basics.vocab import CommissionBase
 from toolkit.core.commissions import Account, Entry, collected_bases
-from toolkit.core.invoicing import Request
-from toolkit.core.payments import PaymentEntry
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
-from toolkit.services.invoicing import finalize, run
-from toolkit.services.payments import record
 
 
 def test_an_agent_settled_later_for_a_period_earns_nothing_of_an_invoice_another_was_paid_whole(ledger):
@@ -77,12 +72,7 @@ def test_an_agent_of_an_invoices_date_whose_rule_was_deleted_earns_it_at_the_rat
     the agents of its date, Marco Bianchi, whom no rule of today pays, and earned nobody
     anything, unsaid. He earns it under the rule and at the rate his April statement paid C001's
     goods at, CASH's 5 %, as an agent paid on the invoice itself would."""
-    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
-    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 20), [("A001", "1", "100", "22", None)])
-    ship(ledger, "C001", date(2026, 4, 20), [(line_id, "1")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
-    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 4, 30), D("122.00"),
-                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    master = april_one_collected(ledger)
     commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
     lv = replace(master.commissions[0], code="LV", agent=LUCA, percent=D(3))
     moved = master.model_copy(update={"commissions": (lv,),

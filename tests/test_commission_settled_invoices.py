@@ -40,6 +40,18 @@ def _bases(made) -> dict[str, D]:
     return found
 
 
+def april_one_collected(ledger):
+    """April's FT-2026-00001 (1,000.00 €) nothing collected and FT-2026-00002 (100.00 €)
+    collected in full, C001 Marco Bianchi's at 5 % of what is collected (CASH); the master."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 20), [("A001", "1", "100", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 20), [(line_id, "1")])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 4, 30), D("122.00"),
+                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    return master
+
+
 def test_a_payment_after_the_shares_changed_goes_by_the_shares_the_invoice_was_settled_at(ledger):
     """C001 shared 60/40 between Marco Bianchi and Luca Verdi, April's FT-2026-00001 (1,000.00 €)
     half collected and April settled: 300.00 € and 200.00 €. The shares become 50/50; in May a
@@ -93,12 +105,7 @@ def test_an_invoice_nothing_of_which_was_collected_when_settled_goes_by_the_agen
     given to Luca Verdi since; FT-2026-00001 collected in May earned Luca Verdi 50.00 € on a sale
     Marco Bianchi made, as today's agents took it. It goes by the agents of its date, as an
     invoiced base pays it: those April's settled statement paid on C001, at their shares."""
-    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
-    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 20), [("A001", "1", "100", "22", None)])
-    ship(ledger, "C001", date(2026, 4, 20), [(line_id, "1")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
-    assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 4, 30), D("122.00"),
-                                        PaymentMethod.BANK_TRANSFER)]).recorded
+    master = april_one_collected(ledger)
     april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
     assert [(s.agent, r.invoice.number, r.base) for s in april.statements for r in s.rows] == [
         (AGENT, "FT-2026-00002", D("100.00"))]
