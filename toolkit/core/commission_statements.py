@@ -14,7 +14,7 @@ printing cell for cell.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -125,8 +125,11 @@ class Settlements:
         earlier period paid in this one, each agent settled for a period holding its invoice's
         date, with the rows of that invoice in the statement settled: what the note takes back
         is what was paid on those goods, and the payment earns who was paid, as they were."""
-        return {(s.agent, note): tuple(r.paid() for r in s.rows if r.number == invoice.number)
-                for note, invoice in cited.items() for s in self.statements if s.first <= invoice.day <= s.last}
+        if not cited:
+            return {}
+        by_number = [(s, _grouped(s.rows, lambda r: r.number)) for s in self.statements]
+        return {(s.agent, note): tuple(r.paid() for r in rows.get(invoice.number, ()))
+                for note, invoice in cited.items() for s, rows in by_number if s.first <= invoice.day <= s.last}
 
     def rows_then(self, invoices: Mapping[int, tuple[str, date]]) -> Paid:
         """(agent, document id) → the rows the agent's statement settled for a period holding the
@@ -134,13 +137,11 @@ class Settlements:
         (`agents_then`): the rules and rates it paid them at then, which the invoice earns at when
         no rule of today pays them (their rule deleted since)."""
         found: dict[tuple[str, int], tuple[PaidRow, ...]] = {}
+        by_customer = self._sold_by_customer() if invoices else []
         for document, (customer, day) in invoices.items():
-            for s in self.statements:
-                if s.first <= day <= s.last:
-                    mine = tuple(r.paid() for r in s.rows if r.customer == customer and s.first <= r.day <= s.last
-                                 and r.kind != InvoiceKind.CREDIT_NOTE)
-                    if mine:
-                        found[s.agent, document] = found.get((s.agent, document), ()) + mine
+            for s, rows in by_customer:
+                if s.first <= day <= s.last and (mine := tuple(r.paid() for r in rows.get(customer, ()))):
+                    found[s.agent, document] = found.get((s.agent, document), ()) + mine
         return found
 
     def agents_then(self, invoices: Mapping[int, tuple[str, date]]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
@@ -152,14 +153,28 @@ class Settlements:
         note on one, is at that invoice's agents and shares, not the period's. None when no
         settled statement of that date names the customer's invoices of it."""
         found = {}
+        by_customer = self._sold_by_customer() if invoices else []
         for document, (customer, day) in invoices.items():
             then: dict[str, Decimal] = {}
-            for s in self.statements:
-                if s.first <= day <= s.last:
-                    for r in s.rows:
-                        if r.customer == customer and s.first <= r.day <= s.last and r.kind != InvoiceKind.CREDIT_NOTE:
-                            then.setdefault(s.agent, r.share)
+            for s, rows in by_customer:
+                if s.first <= day <= s.last and (mine := rows.get(customer)):
+                    then.setdefault(s.agent, mine[0].share)
             if then:
                 found[document] = tuple(then.items())
         return found
 
+    def _sold_by_customer(self) -> list[tuple[CommissionStatement, dict[str | None, list[CommissionRow]]]]:
+        """Each statement with its rows of the invoices dated in its period, by customer: who
+        the agents of an invoice's date were, and what they were paid at (`agents_then`, `rows_then`)."""
+        return [(s, _grouped((r for r in s.rows if s.first <= r.day <= s.last and r.kind != InvoiceKind.CREDIT_NOTE),
+                             lambda r: r.customer)) for s in self.statements]
+
+
+def _grouped(rows: Iterable[CommissionRow],
+             key: Callable[[CommissionRow], str | None]) -> dict[str | None, list[CommissionRow]]:
+    """A statement's rows by `key` (the document's number, the customer), in their order: read
+    once for every document a run asks about, not once for each."""
+    found: dict[str | None, list[CommissionRow]] = {}
+    for r in rows:
+        found.setdefault(key(r), []).append(r)
+    return found
