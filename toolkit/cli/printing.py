@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")
         if to and not date:
             raise typer.BadParameter("--to vuole --date / --to needs --date", param_hint="--to")
-        session = open_session(workbook, ledger, lang, wait)
+        session = open_session(workbook, ledger, lang, wait, reprint=True)
         first = parse_day(date) if date else None
         last = parse_day(to, "--to") if to else first
         if first and last:
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         check_output(out, kind=kind, inputs=(workbook,))
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,
-                                 progress=output.advance)
+                                 progress=output.advance, set_aside=session.set_aside)
         if json:
             output.reply({"printed": list(result.numbers), "workbook": result.written,
                           "pdf": result.pdfs[0] if result.pdfs else None, "pdfs": list(result.pdfs)},

@@ -70,7 +70,7 @@ def settle_cmd(
                                  "di credito) / --reprint writes into --out and goes with neither --preview nor --date "
                                  "(it issues no credit note)", param_hint="--reprint")
     day = parse_day(date) if date else today_rome()
-    session = open_session(workbook, ledger, lang, wait)
+    session = open_session(workbook, ledger, lang, wait, reprint=reprint)
     if reprint:
         assert out is not None
         _reprint(session, workbook, chosen, out, json)
@@ -102,7 +102,7 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
     from toolkit.services.discounts import reprint
 
     check_output(out, kind=None, inputs=(workbook,), folder=True)
-    result = reprint(session.ledger, period, out, output.lang())
+    result = reprint(session.ledger, period, out, output.lang(), session.set_aside)
     problems = session.warnings + result.problems
     if json:
         output.reply({"period": period.name, "preview": False, "settlements": [],
@@ -152,10 +152,10 @@ def commissions_cmd(
                                  "goes without --settle", param_hint="--reprint")
     start, end = parse_day(first, "--from"), parse_day(last, "--to")
     in_order(start, end)
-    session = open_session(workbook, ledger, lang, wait)
+    session = open_session(workbook, ledger, lang, wait, reprint=reprint)
     check_output(out, kind=None, inputs=(workbook,), folder=True)
     if reprint:
-        again = reprinted(session.ledger, session.master, start, end, out, output.lang())
+        again = reprinted(session.ledger, session.master, start, end, out, output.lang(), session.set_aside)
         _commissions_said(session.warnings + again.problems, again.statements, again.summary(output.lang()),
                           again.files, start, end, settled=True, left_out=[], json=json)
         return

@@ -29,18 +29,22 @@ from toolkit.services import session as sessions
 from toolkit.services.session import Session
 
 
-def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None, wait: float = DEFAULT_WAIT) -> Session:
+def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None, wait: float = DEFAULT_WAIT,
+                reprint: bool = False) -> Session:
     """Check the workbook, settle the language, and start a session (its ledger not opened yet)."""
     output.set_workbook(workbook)
     checked = check.check_file(workbook)
-    output.set_lang(lang, check.workbook_language(checked))
-    session = sessions.start(checked, workbook, ledger_url)
+    output.set_lang(lang, check.workbook_language(checked, reprint))
+    session = (sessions.start_reprint if reprint else sessions.start)(checked, workbook, ledger_url)
     return replace(session, wait=wait, notify=output.notice, action=_command())
 
 
-def open_session(workbook: Path, ledger_url: str | None, lang: str | None, wait: float = DEFAULT_WAIT) -> Session:
-    """A session with its ledger open: an unreachable ledger stops the verb before anything else."""
-    session = open_master(workbook, lang, ledger_url, wait)
+def open_session(workbook: Path, ledger_url: str | None, lang: str | None, wait: float = DEFAULT_WAIT,
+                 reprint: bool = False) -> Session:
+    """A session with its ledger open: an unreachable ledger stops the verb before anything else.
+    A `reprint` of issued documents, which issues and changes nothing, goes on with a workbook
+    whose errors are in parts it may not read (`sessions.start_reprint`)."""
+    session = open_master(workbook, lang, ledger_url, wait, reprint)
     session.ledger  # noqa: B018 - opened now, on purpose
     if (told := session.network_warning()) is not None:
         output.notice(told)

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import Connection, bindparam, select
 
 from toolkit.ledger import schema
-from toolkit.ledger.batches import in_batches
+from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import driver_rows, insert_rows
 from toolkit.model.parties import Parties, Seller
 
@@ -94,3 +94,11 @@ def owner(conn: Connection) -> Seller | None:
     ledger its. One read of the table's first row by its key."""
     stored = conn.execute(select(p.parties).order_by(p.id).limit(1)).scalar()
     return None if stored is None else Parties.from_text(stored).seller
+
+
+def kept_by_invoices(conn: Connection, invoice_ids: Sequence[int]) -> bool:
+    """Whether every one of these invoices kept its parties (none stored before schema 26):
+    what a copy of their e-invoices needs of today's *Clienti*."""
+    i = schema.invoices
+    return not any(conn.execute(select(i.c.id).where(cond, i.c.parties_id.is_(None)).limit(1)).first()
+                   for cond in among(conn, i.c.id, invoice_ids))

@@ -36,9 +36,15 @@ def check_file(workbook: Path) -> Checked:
     return validation.check_file(workbook)
 
 
-def workbook_language(checked: Checked) -> str | None:
-    """The language the workbook's settings ask for, when the master data is usable."""
-    return checked.master.settings.language if checked.master else None
+def workbook_language(checked: Checked, reprint: bool = False) -> str | None:
+    """The language the workbook's settings ask for, when the master data is usable (for a
+    `reprint`, when its settings are: `toolkit.services.session.start_reprint`)."""
+    from toolkit.services.reprint_reads import ALWAYS, in_parts_read
+
+    master = checked.master
+    if master is None and reprint and not in_parts_read(checked.problems, ALWAYS):
+        master = checked.read
+    return master.settings.language if master else None
 
 
 def write_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str) -> Path:

@@ -494,7 +494,8 @@ class Reprinted:
             statements=Counted(len(self.statements), *REPRINTED).shown(lang))
 
 
-def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, lang: str = "it") -> Reprinted:
+def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, lang: str = "it",
+            set_aside: Sequence[Problem] = ()) -> Reprinted:
     """Every statement settled for a period within [first, last] written again into `out` as it
     was issued, from what the ledger kept with it (`CommissionStatement`): its rows, rates,
     shares and company as they were, whatever *Provvigioni*, *Agenti clienti*, *Impostazioni*
@@ -502,13 +503,18 @@ def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Pa
     it. Nothing is settled. Each statement speaks the language it was settled in, and a period's
     summary its latest settlement's, the words handed out, whatever *Lingua* says now (`lang`,
     the run's, for statements kept before their language was). What was recorded after a
-    settlement, dated in its period, is named in a warning: the statement does not count it."""
+    settlement, dated in its period, is named in a warning: the statement does not count it.
+    The workbook's errors `set_aside` (`session.start_reprint`) are told as warnings, unless in
+    *Clienti* or *Agenti clienti*, whose agents that warning names."""
+    from toolkit.services.reprint_reads import gone_on_despite
+
     if last < first:
         return Reprinted(first, last, [], [], [ENDS_BEFORE_START(None, first=first, last=last)])
+    problems = gone_on_despite(set_aside, (), also={"customers", "customer_agents"})
     with reading(ledger) as conn:
         settled = kept(conn, first, last)
         late = _late(conn, [x for x, _ in settled])
-        problems = _recorded_late(agents_of(master.customers, master.customer_agents), late,
+        problems += _recorded_late(agents_of(master.customers, master.customer_agents), late,
                                   _settled_then(conn, [(x.first, x.last) for x, _ in late]))
     found = [CommissionStatement.from_text(text) for _, text in settled]
     if not found:

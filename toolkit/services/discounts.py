@@ -314,20 +314,23 @@ class Reprinted:
         return f"Volume discounts {self.period.name}: {count(n, 'statement', 'statements')} printed again."
 
 
-def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it") -> Reprinted:
+def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it",
+            set_aside: Sequence[Problem] = ()) -> Reprinted:
     """Every statement of `period`'s settlements written again into `out` as it was issued, from
     what the ledger kept with each (`DiscountStatement`): the brackets, the customer's name, the
     seller and the documents counted as they were then, whatever *Sconti volume*, *Clienti*
     and *Impostazioni* say now, in the language it was settled in (`lang`, the run's, for one
     kept before its language was), and whatever credit notes were issued since. Nothing is
     settled. A settlement recorded before the ledger kept its statement is named in a
-    warning, with the command that prints its credit note again."""
+    warning, with the command that prints its credit note again. The workbook's errors
+    `set_aside` (`session.start_reprint`), which it reads nothing of, are told as warnings."""
+    from toolkit.services.reprint_reads import gone_on_despite
     from toolkit.writers.statements import write_discount_statements
 
+    problems = gone_on_despite(set_aside, ())
     with reading(ledger) as conn:
         kept = kept_statements(conn, period.start, period.end)
     settled = {(discount, customer): number for discount, customer, number, _ in kept}
-    problems = []
     if not kept:
         problems.append(NOTHING_SETTLED(None, period=period.name))
     if missing := [(discount, customer, number) for discount, customer, number, text in kept if text is None]:

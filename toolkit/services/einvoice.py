@@ -32,7 +32,7 @@ from sqlalchemy import Connection
 from toolkit.basics import dates, wording
 from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
-from toolkit.basics.problems import Problem, UnusableInput, define
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
@@ -198,13 +198,15 @@ class Exported:
 
 def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
            zip: bool = False, resend: bool = False, options: Options = Options(),
-           rejected: Collection[str] = ()) -> Exported:
+           rejected: Collection[str] = (), set_aside: Sequence[Problem] = ()) -> Exported:
     """Write the e-invoice of every final document of run `run_id`, or dated in `month` (its
     first and last day), into `out`; with `zip`, the files written also go into zips for SDI,
     but those an earlier zip held only with `resend` (`_zip`). The documents numbered in
     `rejected`, whose files SDI rejected, are written corrected (`_corrected`) under new names
     (`redraw`): SDI takes no name twice.
-    `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name."""
+    `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name.
+    The workbook's errors `set_aside` (`session.start_reprint`) let files be written again
+    (`_written_again`), never drawn."""
     if (run_id is None) == (month is None):
         raise ValueError("export a run or a month, one of the two")
     out = Path(out).resolve()
@@ -229,6 +231,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         return Exported(out, problems=[
             REJECTED_AMBIGUOUS(None, typed=typed, numbers=", ".join(named[typed]), first=named[typed][0])
             if named[typed] else NOT_EXPORTED(None, number=typed) for typed in wrong])
+    problems = [*_written_again(ledger, set_aside, finals, zip, bool(rejected)), *problems]
     if not finals:
         if month is not None and not drafts:
             problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
@@ -269,6 +272,29 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         problems.append(ALREADY_ZIPPED(None, count=len(left_out), numbers=list(left_out),
                                        zips=sorted(set(left_out.values()))))
     return Exported(out, files, refused, archives, problems + written.problems, left_out)
+
+
+def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequence[Exportable], zip: bool,
+                   rejected: bool) -> list[Problem]:
+    """The workbook's errors an export goes on despite, as warnings, when it writes again only
+    files named before (`zip`: into a zip again, `--resend`): a copy of what SDI was sent, for an
+    auditor, takes its invoices and parties from the ledger, as a reprint does (`reprint_reads`;
+    a credit note reads *Clienti* for the invoices it corrects). A file drawn now, or
+    corrected (`rejected`), issues something: refused, as any such command is."""
+    from toolkit.ledger.parties import kept_by_invoices
+    from toolkit.services.reprint_reads import PARTIES, gone_on_despite
+
+    if not set_aside:
+        return []
+    ids = [d.id for d in finals]
+    with reading(ledger) as conn:
+        named, in_zips = progressives(conn, ids), zipped(conn, ids) if zip else {}
+        parties_kept = kept_by_invoices(conn, ids)
+    if rejected or any(i not in named or (zip and i not in in_zips) for i in ids):
+        raise ProblemsFound(list(set_aside))
+    read = {"items", *(("customers",) if any(d.kind is InvoiceKind.CREDIT_NOTE for d in finals) else ()),
+            *(PARTIES if not parties_kept else ())}
+    return gone_on_despite(set_aside, (), also=read)
 
 
 def _ahead(written: Sequence[Exportable]) -> list[Problem]:

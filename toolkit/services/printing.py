@@ -582,14 +582,19 @@ def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tupl
 
 def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Selection, out: Path, lang: str, *,
                     pdf: bool = False, progress: Callable[[int, int], None] | None = None,
-                    own_file: bool = False) -> Printed:
+                    own_file: bool = False, set_aside: Sequence[Problem] = ()) -> Printed:
     """`toolkit print`: the chosen documents written again from the ledger, and marked printed;
     with `pdf`, printed to PDF too, `progress(done, total)` told of the documents printed. A
     file holding other documents is not replaced (`reprint_target`) unless it is the caller's
-    `own_file`, which each printing replaces whole (the panel's *Ristampa DDT*)."""
+    `own_file`, which each printing replaces whole (the panel's *Ristampa DDT*). The workbook's
+    errors `set_aside` (`session.start_reprint`) are told as warnings, or refuse the printing
+    when it reads their part (`reprint_reads.gone_on_despite`)."""
+    from toolkit.services.reprint_reads import gone_on_despite
+
     documents, problems = select(ledger, kind, selection)
     if any(p.is_error for p in problems):
         return Printed((), None, tuple(problems))
+    problems = [*gone_on_despite(set_aside, documents), *problems]
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
     if not own_file:

@@ -135,6 +135,9 @@ class Session:
     """What the user is doing, as a colleague waiting for the ledger is told."""
     by_button: bool = False
     """Pressed in Excel: a refusal speaks of the workbook, not of `--ledger`."""
+    set_aside: tuple[Problem, ...] = ()
+    """The workbook's errors a reprint of issued documents went on despite, its master as read
+    (`start_reprint`): the reprint refuses them if it reads their part (`reprint_reads`)."""
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -241,6 +244,21 @@ def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str
         raise ProblemsFound(checked.problems)
     where = workbook() if callable(workbook) else workbook
     return Session(Path(where), checked.master, checked.problems, ledger_url)
+
+
+def start_reprint(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:
+    """A session for printing again documents the ledger records, which issues and changes
+    nothing: a workbook in error still gives its master as read, its errors set aside for the
+    reprint to weigh once it knows its documents (`toolkit.services.reprint_reads`). An error in
+    the seller's settings, which every printing reads, or a workbook that makes no master,
+    refuses it as `start` does."""
+    from toolkit.services.reprint_reads import ALWAYS, in_parts_read
+
+    if checked.master is not None or checked.read is None or in_parts_read(checked.problems, ALWAYS):
+        return start(checked, workbook, ledger_url)
+    where = workbook() if callable(workbook) else workbook
+    return Session(Path(where), checked.read, [p for p in checked.problems if not p.is_error], ledger_url,
+                   set_aside=tuple(p for p in checked.problems if p.is_error))
 
 
 def open_session(workbook: Path, ledger_url: str | None = None) -> Session:

@@ -36,6 +36,10 @@ class Checked:
     """The master data, or None when an error makes it unusable."""
     problems: list[Problem]
     layout: Layout
+    read: MasterData | None = None
+    """The master data as read, errors or not (rows in error left out): what a reprint of
+    issued documents goes on with when the errors are in parts it does not read
+    (`toolkit.services.reprint_reads`); None when the sheets could not make one."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -183,5 +187,5 @@ def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly
     problems = at_error_cells(tables, raw.name, in_merged_cells(raw, problems) + values_in_merged_cells(tables, raw.name))
     problems.sort(key=sort_key)
     usable = master if master is not None and not errors(problems) else None
-    return Checked(usable, problems, layout)
+    return Checked(usable, problems, layout, master)
 

@@ -1,0 +1,115 @@
+"""A reprint of issued documents takes them from the ledger: an error in a part of today's
+workbook it does not read (a template naming an unknown customer, a customer's partita IVA, a
+price row) is shown as a warning, with its code and cell, and the documents are printed; an
+error in the seller's settings, which every printing reads, refuses it as before, and so is a
+command that issues anything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+from test_printing import cli, cli_apart, numbers
+
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+
+
+def _set(workbook, sheet: str, row: int, heading: str, value: object) -> str:
+    """Write `value` under `heading` in `row` of `sheet`; the cell's address."""
+    book = openpyxl.load_workbook(workbook)
+    ws = book[sheet]
+    cell = ws.cell(row, [c.value for c in ws[1]].index(heading) + 1)
+    cell.value = value
+    book.save(workbook)
+    return cell.coordinate
+
+
+@pytest.fixture
+def issued(capsys, tmp_path, sample_workbook):
+    """April's orders, DDTs, invoices and their e-invoices issued from the sample, then a
+    workbook in error."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, "--month", "2026-04", "--out", tmp_path / "run")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    with reading(open_ledger(url)) as conn:
+        run_id = conn.execute(select(schema.invoices.c.run_id).where(schema.invoices.c.status == "draft")).scalar()
+    for args in (("invoice", "finalize", workbook, run_id),
+                 ("einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml", "--zip"),
+                 ("commissions", workbook, "--from", "2026-04-01", "--to", "2026-04-30", "--settle", "--out",
+                  tmp_path / "prov")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    broken = {("Modelli ordine", _set(workbook, "Modelli ordine", 2, "Cliente", "ZZ999")),
+              ("Clienti", _set(workbook, "Clienti", 2, "Partita IVA", "123")),
+              ("Prezzi", _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto"))}
+    return workbook, url, broken
+
+
+def test_a_reprint_goes_on_despite_errors_in_parts_it_does_not_read(capsys, tmp_path, issued):
+    workbook, url, broken = issued
+    code, said = cli(capsys, "check", workbook)
+    assert code == 1 and all(f"{sheet}!{cell}" in said for sheet, cell in broken), said
+    orders, ddts = numbers(url, schema.orders), numbers(url, schema.deliveries)
+    invoices = numbers(url, schema.invoices)
+    for kind, chosen in (("orders", orders), ("ddt", ddts), ("invoices", invoices)):
+        out = tmp_path / "again" / f"{kind}.xlsx"
+        code, said, _ = cli_apart(capsys, "print", kind, workbook, "--numbers", ",".join(chosen), "--out", out,
+                                  "--ledger", url, "--json")
+        assert code == 0, said
+        reply = json.loads(said)
+        assert sorted(reply["printed"]) == sorted(chosen) and reply["workbook"] == str(out) and out.exists()
+        told = {(p["code"], p["severity"], p.get("sheet"), p.get("cell")) for p in reply["problems"]}
+        assert {(sheet, cell) for _, severity, sheet, cell in told if severity == "warning"} >= broken, told
+        assert not any(severity == "error" for _, severity, _, _ in told), told
+
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-16", "--ledger", url)
+    assert code == 1 and all(f"{sheet}!{cell}" in said for sheet, cell in broken), said
+    cell = _set(workbook, "Impostazioni", 10, "Valore", "klingon")
+    out = tmp_path / "again" / "seller.xlsx"
+    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", invoices[0], "--out", out, "--ledger", url)
+    assert code == 1 and f"Impostazioni!{cell}" in said and not out.exists(), said
+
+
+def test_e_invoices_sent_are_written_again_despite_errors_elsewhere_never_drawn(capsys, tmp_path, issued):
+    workbook, url, broken = issued
+    code, said, _ = cli_apart(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "copy",
+                              "--zip", "--resend", "--ledger", url, "--json")
+    assert code == 0, said
+    sent = {p.name: p.read_bytes() for p in (tmp_path / "xml").glob("*.xml")}
+    assert sent and {p.name: p.read_bytes() for p in (tmp_path / "copy").glob("*.xml")} == sent
+    told = {(p["severity"], p.get("sheet"), p.get("cell")) for p in json.loads(said)["problems"]}
+    assert {("warning", sheet, cell) for sheet, cell in broken} <= told, told
+    number = numbers(url, schema.invoices)[0]
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "fixed",
+                     "--rejected", number, "--ledger", url)
+    assert code == 1 and all(f"{sheet}!{cell}" in said for sheet, cell in broken), said
+    assert not (tmp_path / "fixed").exists() or not any((tmp_path / "fixed").iterdir())
+
+
+def test_commissions_reprint_refuses_only_for_the_customers_it_reads_then_goes_on(capsys, tmp_path, issued):
+    workbook, url, broken = issued
+    period = ("--from", "2026-04-01", "--to", "2026-04-30")
+    code, said = cli(capsys, "commissions", workbook, *period, "--reprint", "--out", tmp_path / "again",
+                     "--ledger", url)
+    [customers] = [cell for sheet, cell in broken if sheet == "Clienti"]
+    assert code == 1 and f"Clienti!{customers}" in said and "Prezzi!" not in said, said
+    book = openpyxl.load_workbook(tmp_path / "anagrafiche.xlsx")
+    book["Clienti"][customers].value = "02047290222"
+    book.save(workbook)
+    code, said, _ = cli_apart(capsys, "commissions", workbook, *period, "--reprint", "--out", tmp_path / "again",
+                              "--ledger", url, "--json")
+    assert code == 0, said
+    reply = json.loads(said)
+    assert reply["statements"] and reply["files"] and all(Path(f).exists() for f in reply["files"])
+    told = {(p["severity"], p.get("sheet"), p.get("cell")) for p in reply["problems"]}
+    assert {("warning", sheet, cell) for sheet, cell in broken if sheet != "Clienti"} <= told, told
