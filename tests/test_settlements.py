@@ -423,8 +423,10 @@ def test_a_settled_statement_prints_again_as_issued_after_the_master_changed(cap
     code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
                      "--ledger", url)
     assert code == 0, said
-    assert sorted(p.name for p in again.iterdir()) == issued
-    for name in issued:
+    register = sorted(p.name for p in first.iterdir() if not p.name.startswith("sconto-volume-"))
+    assert "fatture-sconti-2026-04.xlsx" in register
+    assert sorted(p.name for p in again.iterdir()) == sorted([*issued, *register])
+    for name in [*issued, "fatture-sconti-2026-04.xlsx"]:
         assert differences(again / name, first / name) is None, name
     assert {x.number for x in _all(ledger)} == notes
 
@@ -439,8 +441,8 @@ def test_a_settled_statement_prints_again_in_the_language_it_was_issued_in(ledge
     done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=first, lang="it")
     issued = sorted(p.name for p in done.files if p.name.startswith("sconto-volume-"))
     assert issued
-    again = discounts.reprint(ledger, APRIL, tmp_path / "again", lang="en")
-    assert sorted(p.name for p in again.files) == issued
+    again = discounts.reprint(ledger, sample_master, APRIL, tmp_path / "again", lang="en")
+    assert sorted(p.name for p in again.files if p.name.startswith("sconto-volume-")) == issued
     for name in issued:
         assert differences(tmp_path / "again" / name, first / name) is None, name
     assert openpyxl.load_workbook(tmp_path / "again" / issued[0]).sheetnames == ["Sconto volume"]

@@ -102,7 +102,7 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
     from toolkit.services.discounts import reprint
 
     check_output(out, kind=None, inputs=(workbook,), folder=True)
-    result = reprint(session.ledger, period, out, output.lang(), session.set_aside)
+    result = reprint(session.ledger, session.master, period, out, output.lang(), session.set_aside)
     problems = session.warnings + result.problems
     if json:
         output.reply({"period": period.name, "preview": False, "settlements": [],

@@ -291,10 +291,16 @@ def _write(conn: Connection, staged: Staged, master: MasterData, period: Settlem
     from toolkit.writers.accountants import write_accountants
     from toolkit.writers.statements import write_discount_statements
 
-    notes = load_invoices(conn, ids=settlement_notes(conn, period.start, period.end))
+    notes = period_notes(conn, period)
     made = [*write_discount_statements(staged.folder, statements, lang, beside=staged.target),
             *write_accountants(staged.folder, master, notes, f"sconti-{period.name}", lang)]
     return [staged.place(path, path.name) for path in made]
+
+
+def period_notes(conn: Connection, period: SettlementPeriod) -> list[Invoice]:
+    """Every credit note that settled `period`, whichever settlement issued it: what the
+    period's accountants' workbook holds."""
+    return load_invoices(conn, ids=settlement_notes(conn, period.start, period.end))
 
 
 @dataclass(frozen=True)
@@ -305,16 +311,18 @@ class Reprinted:
     settled: dict[tuple[str, str], str]
     """(discount, customer) → the credit note that settled it, for every settlement of the period."""
     files: list[Path]
+    """The statements, then the accountants' workbook and register of the period's credit notes."""
     problems: list[Problem]
+    statements: int = 0
 
     def summary(self, lang: str) -> str:
-        n = len(self.files)
+        n = self.statements
         if lang == "it":
             return f"Sconti volume {self.period.name}: {count(n, 'estratto ristampato', 'estratti ristampati')}."
         return f"Volume discounts {self.period.name}: {count(n, 'statement', 'statements')} printed again."
 
 
-def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it",
+def reprint(ledger: Ledger, master: MasterData, period: SettlementPeriod, out: Path, lang: str = "it",
             set_aside: Sequence[Problem] = ()) -> Reprinted:
     """Every statement of `period`'s settlements written again into `out` as it was issued, from
     what the ledger kept with each (`DiscountStatement`): the brackets, the customer's name, the
@@ -322,14 +330,19 @@ def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it
     and *Impostazioni* say now, in the language it was settled in (`lang`, the run's, for one
     kept before its language was), and whatever credit notes were issued since. Nothing is
     settled. A settlement recorded before the ledger kept its statement is named in a
-    warning, with the command that prints its credit note again. The workbook's errors
-    `set_aside` (`session.start_reprint`), which it reads nothing of, are told as warnings."""
+    warning, with the command that prints its credit note again. The period's accountants'
+    workbook (`fatture-sconti-PERIOD.xlsx`, with its register) is written again beside them as
+    the settlement wrote it, every credit note that settled the period in it (`_write`). The
+    workbook's errors `set_aside` (`session.start_reprint`) are told as warnings, unless in a part
+    those credit notes read (`reprint_reads`)."""
     from toolkit.services.reprint_reads import gone_on_despite
+    from toolkit.writers.accountants import write_accountants
     from toolkit.writers.statements import write_discount_statements
 
-    problems = gone_on_despite(set_aside, ())
     with reading(ledger) as conn:
         kept = kept_statements(conn, period.start, period.end)
+        notes = period_notes(conn, period)
+    problems = gone_on_despite(set_aside, notes)
     settled = {(discount, customer): number for discount, customer, number, _ in kept}
     if not kept:
         problems.append(NOTHING_SETTLED(None, period=period.name))
@@ -344,4 +357,5 @@ def reprint(ledger: Ledger, period: SettlementPeriod, out: Path, lang: str = "it
                          ("Its credit note prints", "Their credit notes print"))))
     statements = [DiscountStatement.from_text(text) for _, _, _, text in kept if text is not None]
     files = write_discount_statements(out, statements, lang) if statements else []
-    return Reprinted(period, settled, files, problems)
+    register = write_accountants(out, master, notes, f"sconti-{period.name}", lang) if notes else []
+    return Reprinted(period, settled, [*files, *register], problems, len(files))
