@@ -96,6 +96,7 @@ def test_running_april_again_adds_nothing(april):
     printed = copies.read_bytes()
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
+    assert sorted(again.commissions) == sorted(april[1].commissions), "April's settled statements, written again"
     assert again.errors == [] and april[1].errors == [], "a rerun ships no day before its latest DDT, refused"
     assert _counts(ledger) == before
     assert sorted((out / "fatture-elettroniche").iterdir()) == written, "the same files, under the same names"
@@ -471,3 +472,20 @@ def test_every_formula_the_demo_wrote_stores_its_value(april, tmp_path):
                     if not same(here, there):
                         differ.append((book.name, name, cell.coordinate, cell.value, here, there))
     assert formulas > 1000 and differ == []
+
+
+def test_aprils_commissions_are_settled_so_reprint_gives_them_back(april, tmp_path):
+    """The demo writes April's statements under the settled files' names: it settles them, so
+    `commissions --reprint` finds them, each the file the demo wrote."""
+    from xlsx_reference import differences
+
+    from toolkit.services import commissions
+    from toolkit.services.check import check_file
+
+    out, tally, ledger = april
+    master = check_file(out / "anagrafiche.xlsx").master
+    again = commissions.reprint(ledger, master, date(2026, 4, 1), date(2026, 4, 30), tmp_path)
+    assert tally.commissions and sorted((s.agent, s.total) for s in again.statements) == sorted(tally.commissions)
+    assert sorted(p.name for p in again.files) == sorted(p.name for p in (out / "provvigioni").iterdir())
+    for path in again.files:
+        assert differences(path, out / "provvigioni" / path.name) is None, path.name

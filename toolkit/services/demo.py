@@ -383,8 +383,10 @@ def derived_lists(master: MasterData, out: Path, lang: str) -> list[Path]:
 def discounts_and_commissions(master: MasterData, ledger: Ledger, out: Path, lang: str, tally: Tally) -> None:
     """April's volume discounts settled as credit notes dated the month's last day (so they go
     with April's e-invoices and accountants' workbook), each customer's statement in
-    `sconti/`, and April's commission statements in `provvigioni/`. A rerun settles nothing:
-    the ledger records each settlement."""
+    `sconti/`, and April's commissions settled on the same day, each agent's statement and their
+    summary in `provvigioni/`, so `commissions --reprint` gives them back as a desk's would. A
+    rerun settles nothing: the ledger records each settlement, and the settled statements are
+    written again from it (`commissions.reprint`), any file a killed run missed with them."""
     from toolkit.core.volume_discounts import parse_period
     from toolkit.services import commissions, discounts
 
@@ -393,7 +395,14 @@ def discounts_and_commissions(master: MasterData, ledger: Ledger, out: Path, lan
     tally.met(settled.problems)
     tally.discount_notes = [x.number or "" for x in settled.credit_notes]
     tally.files += settled.files
-    made = commissions.compute(ledger, master, MONTH[0], MONTH[1], out=out / "provvigioni", lang=lang)
+    made = commissions.compute(ledger, master, MONTH[0], MONTH[1], out=out / "provvigioni", lang=lang,
+                               settle=True, today=CLOSING_DAY)
+    if any(p.code == commissions.ALREADY_SETTLED.code for p in made.problems):
+        again = commissions.reprint(ledger, master, MONTH[0], MONTH[1], out / "provvigioni", lang)
+        tally.met(again.problems)
+        tally.commissions = [(s.agent, s.total) for s in again.statements]
+        tally.files += again.files
+        return
     tally.met(made.problems)
     tally.commissions = [(s.agent, s.total) for s in made.statements]
     tally.files += made.files
