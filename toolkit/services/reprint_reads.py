@@ -65,7 +65,9 @@ def gone_on_despite(set_aside: Sequence[Problem], documents: Sequence[object],
                     also: Iterable[str] = ()) -> list[Problem]:
     """The workbook's errors a reprint of `documents` goes on despite, as warnings;
     `ProblemsFound` with the errors in the parts it reads (`sheets_read`, and the sheets
-    `also` names) when there are any."""
+    `also` names) when there are any. None set aside, nothing asked of the documents."""
+    if not set_aside:
+        return []
     if refused := in_parts_read(set_aside, sheets_read(documents) | frozenset(also)):
         raise ProblemsFound(refused)
     return as_warnings(p for p in set_aside if p.is_error)
