@@ -451,7 +451,8 @@ def test_a_settled_statement_prints_again_in_the_language_it_was_issued_in(ledge
 def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(capsys, ledger, sample_workbook,
                                                                               tmp_path):
     """A ledger of schema 39 kept no statements: migrated, `--reprint` writes none and names the
-    settlements with the command that prints their credit notes again."""
+    settlements with the command that prints their credit notes again; the period's accountants'
+    workbook and register, made from the credit notes the ledger holds, still come back."""
     from sqlalchemy import text, update
     from test_printing import cli
 
@@ -467,7 +468,7 @@ def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(ca
                      "--ledger", url, "--json")
     assert code == 0, said
     assert '"discount-statement-not-kept"' in said and "toolkit print fatture --numbers NC-2026-" in said
-    assert not again.exists() or not list(again.iterdir())
+    assert sorted(p.name for p in again.iterdir()) == ["fatture-sconti-2026-04.xlsx", "registro-sconti-2026-04.csv"]
 
 
 def test_one_settlement_without_its_statement_is_named_in_the_singular_the_others_print(capsys, ledger,
@@ -488,16 +489,20 @@ def test_one_settlement_without_its_statement_is_named_in_the_singular_the_other
         conn.execute(update(schema.volume_settlements).where(vs.id == oldest).values(statement=None))
         kept = conn.execute(select(func.count()).where(vs.statement.is_not(None))).scalar_one()
     assert kept
-    for lang, singular in (("it", "La nota di credito si ristampa con «toolkit print fatture --numbers NC-2026-"),
-                           ("en", "Its credit note prints again with “toolkit print invoices --numbers NC-2026-")):
+    for lang, singular, book, register in (
+            ("it", "La nota di credito si ristampa con «toolkit print fatture --numbers NC-2026-",
+             "fatture-sconti-2026-04.xlsx", "registro-sconti-2026-04.csv"),
+            ("en", "Its credit note prints again with “toolkit print invoices --numbers NC-2026-",
+             "invoices-sconti-2026-04.xlsx", "register-sconti-2026-04.csv")):
         again = tmp_path / f"again-{lang}"
         code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
                          "--ledger", url, "--lang", lang)
         assert code == 0, said
         assert singular in " ".join(said.split()), said
         assert "note di credito si ristampano" not in said and "credit notes print" not in said
-        written = sorted(p.name for p in again.iterdir())
+        written = sorted(p.name for p in again.iterdir() if p.name.startswith("sconto-volume-"))
         assert len(written) == kept
+        assert {p.name for p in again.iterdir()} - set(written) == {book, register}
     for name in written:
         assert differences(tmp_path / "again-it" / name, first / name) is None, name
 
