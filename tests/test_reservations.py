@@ -59,6 +59,22 @@ def test_the_first_holders_ahead_are_those_of_every_holder_ahead():
         assert held.first_holders_ahead("A999", number, 3) == ((), 0)
 
 
+
+def test_what_stock_covers_is_asked_by_the_ledgers_order_ids():
+    """`covered` is asked by the ledger's order ids (the production list's earlier orders, read
+    as sums): the queues read from the ledger answer them, each holder getting what those ranked
+    before it leave free; reservations made of records, which know their holders by number,
+    refuse ids rather than match none and cover nothing."""
+    orders = [order(n, line(n, "A001", "2")) for n in (1, 2, 3)]
+    queues = {"A001": [(rank(o.number), o.id, 2000) for o in orders]}
+    by_ids = Reservations.of_queues(queues, 3, {o.id: o.number for o in orders})
+    assert by_ids.covered("A001", D(3), order_ids={orders[0].id, orders[1].id}) == D(3)
+    assert by_ids.covered("A001", D(3), order_ids={orders[1].id, orders[2].id}) == D(1)
+    assert by_ids.covered("A999", D(3), order_ids={orders[0].id}) is None
+    by_numbers = Reservations(reservations_of(orders))
+    with pytest.raises(ValueError, match="by number"):
+        by_numbers.covered("A001", D(3), order_ids={orders[0].id})
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_holder_is_answered_as_its_place_is(seed):
     """A holder asked about by its order is answered from where it stands in the item's queue,

@@ -26,7 +26,7 @@ from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import area_carrier, number_key, route_area, route_carrier, stock_levels
 from toolkit.model.parties import Buyer, Destination, Parties
-from toolkit.model.records import Carrier, Customer, MasterData, ShipTo
+from toolkit.model.records import Carrier, Customer, Item, MasterData, ShipTo
 
 ZERO = Decimal(0)
 
@@ -343,18 +343,16 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
                 covered = min(line.to_ship, max(stock.get(line.item, ZERO) - ahead, ZERO))
                 uncovered[line.item] = uncovered.get(line.item, ZERO) + line.to_ship - covered
                 listed[line.item] = listed.get(line.item, ZERO) + line.to_ship
-            item = items.get(line.item)
-            described[line.item] = (item.description, item.unit) if item else (line.description, line.unit)
+            described[line.item] = _description(items, line.item, (line.description, line.unit))
     if open_before is None:
         summed = _earlier(needed, date_from)
     else:
         summed = {code: e for code, e in open_before.items.items() if code not in services}
         for code, e in summed.items():
             needed.setdefault(code, [])
-            item = items.get(code)
-            described.setdefault(code, (item.description, item.unit) if item else open_before.described.get(code, ("", "")))
+            described.setdefault(code, _description(items, code, open_before.described.get(code, ("", ""))))
             if stock is not None:
-                taken = reservations.covered(code, stock.get(code, ZERO), open_before.holders)
+                taken = reservations.covered(code, stock.get(code, ZERO), order_ids=open_before.holders)
                 uncovered[code] = uncovered.get(code, ZERO) + (ZERO if taken is None else e.quantity - taken)
     rows = []
     for code in sorted(needed):
@@ -368,6 +366,15 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
         rows.append(ProductionRow(code, *described[code], quantity, on_hand, from_stock, to_produce,
                                   tuple(needed[code]), before_day))
     return ProductionList(date_from, date_to, tuple(rows))
+
+
+def _description(items: Mapping[str, Item], code: str, on_lines: tuple[str, str]) -> tuple[str, str]:
+    """An item's description and unit as the master has them; for an item taken off *Articoli*
+    while orders still wait for it, as its lines have them (`on_lines`: the period's line, or
+    the earlier orders' as `OpenBefore.described` sums them), the same whichever way the list
+    met it."""
+    item = items.get(code)
+    return (item.description, item.unit) if item else on_lines
 
 
 def _earlier(needed: Mapping[str, Sequence[ProductionSource]], date_from: date) -> dict[str, Earlier]:

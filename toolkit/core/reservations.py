@@ -225,13 +225,18 @@ class Reservations:
         queue, ahead = found
         return self._named(queue.holders[:min(count, ahead)]), ahead
 
-    def covered(self, item: str, stock: Decimal, holders: Collection[Holder]) -> Decimal | None:
-        """What `stock` covers of the reservations `holders` hold of `item`, each holder getting
-        what the holders ranked before it leave free (as `ahead` reckons, holders sharing a place
-        standing together); None when the item has no queue here (nobody holds it, or, read
-        `short_of` the stock, the stock covers every holder). Only the queue's head the stock
-        reaches is walked: the production list asks it of the 69,000 orders kept on hold of a
-        day at L mid-month, most of them past the stock, without reading one of their lines."""
+    def covered(self, item: str, stock: Decimal, *, order_ids: Collection[int]) -> Decimal | None:
+        """What `stock` covers of the reservations the orders of `order_ids` (the ledger's ids)
+        hold of `item`, each holder getting what the holders ranked before it leave free (as
+        `ahead` reckons, holders sharing a place standing together); None when the item has no
+        queue here (nobody holds it, or, read `short_of` the stock, the stock covers every
+        holder). Only the queue's head the stock reaches is walked: the production list asks it
+        of the 69,000 orders kept on hold of a day at L mid-month, most of them past the stock,
+        without reading one of their lines. Reservations keyed by the orders' numbers (made of
+        `Reservation`s) refuse: asked by ids, they would match no holder and cover nothing,
+        silently."""
+        if self._names is None and self._items:
+            raise ValueError("these reservations know their holders by number, not by the ledger's order id")
         found = self._items.get(item)
         if found is None:
             return None
@@ -242,7 +247,7 @@ class Reservations:
             ahead = found.sum_before(start)
             if ahead >= stock:
                 break
-            if holder in holders:
+            if holder in order_ids:
                 covered += min(found.sum_before(i + 1) - found.sum_before(i), stock - ahead)
         return covered
 
