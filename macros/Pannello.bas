@@ -67,6 +67,11 @@ Public Sub ProductionList()
     RunPython "import toolkit.excel as x; x.production_list()"
 End Sub
 
+' Produzione con ordini precedenti
+Public Sub ProductionListEarlierOrders()
+    RunPython "import toolkit.excel as x; x.production_list_earlier_orders()"
+End Sub
+
 ' Fatturazione fine mese
 Public Sub MonthEndInvoicing()
     RunPython "import toolkit.excel as x; x.month_end_invoicing()"

@@ -148,7 +148,7 @@ def test_every_button_is_drawn_on_the_panel_bound_to_its_sub() -> None:
         r"<font [^>]*>([^<]*)</font>.*?<x:FmlaMacro>\[0\]!Pannello\.(\w+)</x:FmlaMacro>", vml, re.S)]
     assert drawn == [(b.caption, b.macro) for b in BUTTONS]
     assert ("Registro fatture del mese", "InvoiceRegister") in drawn
-    assert len(drawn) == 32 and drawn[drawn.index(("Registra incasso", "RecordPayment")) + 1] == (
+    assert len(drawn) == 33 and drawn[drawn.index(("Registra incasso", "RecordPayment")) + 1] == (
         "Nota di credito", "CreditNote")
     _, code = extracted(WORKBOOK)["Pannello"]
     assert 'Public Sub CreditNote()\n    RunPython "import toolkit.excel as x; x.credit_note()"' in code_lines(code)

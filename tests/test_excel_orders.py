@@ -251,3 +251,24 @@ def test_a_crea_mark_saying_neither_yes_nor_no_creates_nothing_and_names_its_cel
         "Anteprima ordini!A2: «✗» nella colonna «Crea» non dice se creare l'ordine del modello T001: scrivi x per "
         "crearlo o svuota la cella per lasciarlo fuori, poi premi di nuovo «Crea ordini selezionati». Nessun ordine "
         "è stato creato."]
+
+
+def test_the_production_button_with_earlier_orders_lists_them_one_by_one(tmp_path):
+    """*Produzione con ordini precedenti* is `production --earlier-orders` from the panel: the
+    next day's list of the 9th's order still to ship names it on its second sheet, in a file of
+    its own, where *Lista di produzione* sums it per item and lists no order."""
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    book.sheet("Pannello").range("B3").value = datetime(2026, 4, 10)
+    x.production_list(book)
+    x.production_list_earlier_orders(book)
+    assert str(tmp_path / "lista-produzione-precedenti-2026-04-10.xlsx") in book.alerts[-1][0]
+    summed, listed = (openpyxl.load_workbook(tmp_path / f"{name}-2026-04-10.xlsx")
+                      for name in ("lista-produzione", "lista-produzione-precedenti"))
+    assert [row[:5] for row in summed.worksheets[0].iter_rows(min_row=5, values_only=True)] == \
+        [row[:5] for row in listed.worksheets[0].iter_rows(min_row=5, values_only=True)] == [
+            ("A001", "Caffè in grani 1 kg", "pz", 12, 12), ("A002", "Latte fresco 1 l", "pz", 24, 24)]
+    assert list(summed.worksheets[1].iter_rows(min_row=5, values_only=True)) == []
+    assert [(row[0], row[3], row[4], row[7]) for row in listed.worksheets[1].iter_rows(min_row=5, values_only=True)] \
+        == [("A001", "OC-2026-00001", datetime(2026, 4, 9), 12), ("A002", "OC-2026-00001", datetime(2026, 4, 9), 24)]

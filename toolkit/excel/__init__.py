@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         payment_status,
         preview_orders,
         production_list,
+        production_list_earlier_orders,
         record_payment,
         reprint_delivery_notes,
         sales_report,
@@ -57,7 +58,8 @@ __all__ = [
     "Button", "BUTTONS", "act_on_request", "calendar", "change_order_status", "check_data", "close_request",
     "commissions", "complete_list", "confirm_quotation", "control_panel", "create_orders", "credit_note",
     "debit_note", "distribution_list", "einvoices", "finalize_run", "invoice_register", "month_end_invoicing", "no_credit_due",
-    "open_request", "open_requests", "payment_status", "preview_orders", "production_list", "record_payment",
+    "open_request", "open_requests", "payment_status", "preview_orders", "production_list",
+    "production_list_earlier_orders", "record_payment",
     "reprint_delivery_notes", "sales_report", "settle_volume_discounts", "ship", "ship_and_invoice",
     "ship_forced", "undo_run", "void_delivery_note",
 ]

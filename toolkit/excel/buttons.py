@@ -95,6 +95,10 @@ BUTTONS: tuple[Button, ...] = (
            "Complete list"),
     Button("Lista di produzione", "ProductionList", "production_list",
            "Quantità da produrre per articolo.", "Production list"),
+    Button("Produzione con ordini precedenti", "ProductionListEarlierOrders", "production_list_earlier_orders",
+           "Come «Lista di produzione», con uno per uno anche gli ordini dei giorni precedenti ancora da spedire "
+           "(su un registro grande sono decine di migliaia: un file di megabyte).",
+           "Production list with earlier orders"),
     Button("Fatturazione fine mese", "MonthEndInvoicing", "month_end_invoicing",
            "Fatture differite del mese, con i DDT citati.", "Month-end invoicing"),
     Button("Rendi definitiva emissione", "FinalizeRun", "finalize_run",
@@ -534,16 +538,30 @@ def complete_list(press: Press) -> None:
     _order_list(press, "lista-completa", complete=True)
 
 
-@button("Lista di produzione")
-def production_list(press: Press) -> None:
-    """Quantities to produce per item for the panel's date: `toolkit production`."""
+def _production_list(press: Press, name: str, earlier_orders: bool) -> None:
     from toolkit.services.lists import production
 
     session, day = press.session, press.day
     told: list[Problem] = []
-    target = production(session.master, session.ledger, day, day,
-                        press.beside(f"lista-produzione-{day:%Y-%m-%d}.xlsx"), press.language, told)
+    target = production(session.master, session.ledger, day, day, press.beside(f"{name}-{day:%Y-%m-%d}.xlsx"),
+                        press.language, told, earlier_orders=earlier_orders)
     press.say("\n".join([str(target), *said.lines(told, press.language)]))
+
+
+@button("Lista di produzione")
+def production_list(press: Press) -> None:
+    """Quantities to produce per item for the panel's date, the earlier days' open orders summed
+    per item: `toolkit production`."""
+    _production_list(press, "lista-produzione", earlier_orders=False)
+
+
+@button("Produzione con ordini precedenti")
+def production_list_earlier_orders(press: Press) -> None:
+    """As "Lista di produzione", with the earlier days' open orders listed one by one beside the
+    day's, in a file of its own: `toolkit production --earlier-orders`. A button of its own, as
+    "Lista completa" is for `distribution --complete`: at L mid-month they are 72,000 orders, a
+    list of megabytes nobody should get by a slip of the plain button."""
+    _production_list(press, "lista-produzione-precedenti", earlier_orders=True)
 
 
 @button("Fatturazione fine mese")
