@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.delivery_rate import Rest, described
@@ -237,12 +238,16 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
     customers = {c.code: c for c in master.customers}
     services = {i.code for i in master.items if i.service} if open_only or open_before else set()
     ship_to = {s.code: s for s in master.ship_to}
-    routes: dict[tuple[int, str, str, str], list[ListRow]] = {}
+    routes: dict[tuple[int, str, str, str], list[tuple[tuple[tuple[str, str, str, tuple[int, str, int]], int],
+                                                       ListRow]]] = {}
     heads: dict[tuple[int, str, str, str], tuple[str | None, str | None, str | None]] = {}
+    travelled: dict[tuple[str, str | None], tuple[str | None, Carrier | None]] = {}
     for order in orders:
         customer = customers.get(order.customer)
         destination = ship_to.get(order.ship_to) if order.ship_to else None
-        area, carrier = _route_of(master, customer, destination)
+        if (route := travelled.get((order.customer, order.ship_to))) is None:
+            route = travelled[order.customer, order.ship_to] = _route_of(master, customer, destination)
+        area, carrier = route
         shipped = printed.get(order.id)
         code, carrier_name = _carried(carrier, shipped)
         block = (blocks[shipped.seller.company_name] if shipped is not None else len(sellers) - 1) if blocks else 0
@@ -252,19 +257,21 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         address = "" if place is None else ", ".join(
             x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
         rest_only = open_only or (open_before is not None and order.occurrence < open_before)
+        ended = order.ended
+        listed = routes.setdefault(key, [])
+        placed = (name.casefold(), order.customer, order.ship_to or "", number_key(order.number))
         for line in order.lines:
             if rest_only and (line.to_ship == 0 or line.item in services):
                 continue
-            routes.setdefault(key, []).append(ListRow(
+            listed.append(((placed, line.line_no), ListRow(
                 area, heads[key][1], heads[key][2], order.customer, name, order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
-                line.item, line.description, line.unit, line.quantity, line.shipped, order.line_still_to_ship(line),
-                rests.get(line.id)))
+                line.item, line.description, line.unit, line.quantity, line.shipped,
+                order.line_still_to_ship(line) if ended else line.to_ship,
+                rests.get(line.id))))
     return tuple(
-        Route(*heads[key], tuple(sorted(rows, key=lambda r: (r.customer_name.casefold(), r.customer,
-                                                             r.ship_to or "", number_key(r.order), r.line_no))),
-              sellers[key[0]] if blocks else None)
-        for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1:]))
+        Route(*heads[key], tuple(row for _, row in sorted(rows, key=itemgetter(0))), sellers[key[0]] if blocks else None)
+        for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1:])) if rows
     )
 
 

@@ -346,7 +346,7 @@ class _CellWriter:
 
     def cells(self, rows: range, values: Sequence[Any]) -> list[str]:
         """`self(r, value)` for each row and value, its common cases (no cell, known text, a
-        finite float, a date met before) made in place once the styles are numbered
+        finite float or decimal, a date met before) made in place once the styles are numbered
         (`_number_styles`)."""
         where = f'<c r="{self.letter}'
         blank = self.blank
@@ -359,6 +359,7 @@ class _CellWriter:
             else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
             else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
             else f'{where}{r}"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
+            else f'{where}{r}"{number}><v>{f:.16G}</v></c>' if type(v) is Decimal and _LOWEST < (f := float(v)) < _HIGHEST
             else self(r, v)
             for r, v in zip(rows, values)]
 

@@ -22,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.lists import Earlier, ListRow, OrderList, ProductionList, Route
+from toolkit.core.lists import Earlier, ListRow, OrderList, ProductionList, Route, UnitTotal
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
@@ -38,7 +38,7 @@ from toolkit.writers.printable import (
     set_widths,
     text,
 )
-from toolkit.writers.row_heights import row_height
+from toolkit.writers.row_heights import ColumnHeights
 from toolkit.writers.sheet_limits import check_rows
 from toolkit.writers.streaming import streaming_workbook
 
@@ -87,12 +87,12 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
         heads += ["doc.document_type", "doc.status"]
     title = t("list.complete" if order_list.complete else "list.distribution")
     sender = t("ddt.sender")
-    totals = not order_list.complete
+    totals = [route.totals for route in order_list.routes] if not order_list.complete else None
     blocks = _seller_blocks(order_list)
     if blocks:
         heads.append("list.seller_head")
-    check_rows(HEADER_ROW + 1 + len(blocks) + sum(len(route.rows) + (len(route.totals) if totals else 0)
-                                                  for route in order_list.routes), title)
+    check_rows(HEADER_ROW + 1 + len(blocks) + sum(len(route.rows) for route in order_list.routes)
+               + sum(map(len, totals or ())), title)
 
     def write(tmp: Path) -> None:
         with streaming_workbook(tmp, "distribution", StreamedWorkbook) as book:
@@ -115,8 +115,8 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
                 row = _rows(sheet, row, line_formats, widths,
                             (_order_values(r, order_list.complete, sender, lang) + ([route.seller] if blocks else [])
                              for r in route.rows)) + 1
-                if totals:
-                    row = _route_totals(sheet, total_formats, route, first, row, t, sender)
+                if totals is not None:
+                    row = _route_totals(sheet, total_formats, route, totals[n], first, row, t, sender)
             if not order_list.routes:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
             sheet.set_h_pagebreaks(breaks)
@@ -167,20 +167,20 @@ class _TotalFormats:
         return [Column("value", text_format)] * 10 + [Column("formula", quantity_format)] * 3
 
 
-def _route_totals(sheet: StreamedWorksheet, formats: _TotalFormats, route: Route, first: int, row: int,
-                  t: Any, sender: str) -> int:
+def _route_totals(sheet: StreamedWorksheet, formats: _TotalFormats, route: Route, totals: Sequence[UnitTotal],
+                  first: int, row: int, t: Any, sender: str) -> int:
     """Below a route's lines (rows `first` to `row - 1`), its totals per unit of measure
-    (`Route.totals`) as SUMIFS over the route's lines by the unit beside them, so an edited
+    (`totals`: its `Route.totals`, summed once) as SUMIFS over the route's lines by the unit beside them, so an edited
     quantity is counted; returns the row after them."""
     label = t("list.route_total")
-    for n, total in enumerate(route.totals):
+    for n, total in enumerate(totals):
         unit = f"$J{row + n + 1}"
         sums = [(f"=SUMIFS({col}{first + 1}:{col}{row},$J{first + 1}:$J{row},{unit})", value)
                 for col, value in (("K", total.ordered), ("L", total.shipped), ("M", total.remaining))]
         values = [route.area, route.carrier_name or sender, None, label, None, None, None, None, None, total.unit,
                   *sums]
         sheet.write_rows(row + n, 0, formats.columns(n == 0), [(values, None)])
-    return row + len(route.totals)
+    return row + len(totals)
 
 
 def _order_values(r: ListRow, complete: bool, sender: str, lang: str) -> list[Any]:
@@ -245,8 +245,8 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
     format, each row as tall as its longest text needs; returns the last row written (the one
     above `first_row` when there is none)."""
     columns = [Column("value", f) for f in formats]
-    return sheet.write_rows(first_row, 0, columns,
-                            ((values, row_height(zip(values, widths))) for values in rows)) - 1
+    listed = list(rows)
+    return sheet.write_rows(first_row, 0, columns, zip(listed, ColumnHeights(widths).of(listed))) - 1
 
 
 def _title(sheet: Worksheet, fmt: Formats, company: str, title: str, start: date, end: date, lang: str) -> None:
