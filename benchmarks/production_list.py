@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str]) -> None:
@@ -24,20 +25,24 @@ def main(argv: list[str]) -> None:
     listed = "--earlier-orders" in argv
     argv = [a for a in argv if a != "--earlier-orders"]
     workbook, ledger_file, day, out = Path(argv[0]), Path(argv[1]), date.fromisoformat(argv[2]), Path(argv[3])
-    cached = Path(argv[4]) if len(argv) > 4 else None
-    if cached is not None and cached.exists():
-        master = pickle.loads(cached.read_bytes())
-    else:
-        from toolkit.intake.validation import check_file
-
-        master = check_file(workbook).master
-        if cached is not None:
-            cached.write_bytes(pickle.dumps(master))
+    master = master_of(workbook, Path(argv[4]) if len(argv) > 4 else None)
     ledger = open_ledger(f"sqlite:///{ledger_file}")
     start = time.process_time()
     production(master, ledger, day, day, out, "it", [], **({"earlier_orders": True} if listed else {}))
     seconds = time.process_time() - start
     print(f"{seconds:.3f} s  {out.stat().st_size} bytes")
+
+
+def master_of(workbook: Path, cached: Path | None) -> Any:
+    """The workbook's checked master, or the one pickled in `cached`, written there the first time."""
+    if cached is not None and cached.exists():
+        return pickle.loads(cached.read_bytes())
+    from toolkit.intake.validation import check_file
+
+    master = check_file(workbook).master
+    if cached is not None:
+        cached.write_bytes(pickle.dumps(master))
+    return master
 
 
 if __name__ == "__main__":
