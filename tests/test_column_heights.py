@@ -32,3 +32,10 @@ def test_each_rows_height_is_row_heights_answer(seed):
     assert ColumnHeights(widths, bold=True, size=12).of(rows) == [
         row_height(zip(row, widths), bold=True, size=12) for row in rows]
     assert ColumnHeights(widths).of([]) == []
+
+
+def test_rows_measured_in_blocks_are_each_given_its_height():
+    widths = [10, 4]
+    rows = [[f"riga {n} " * (n % 5), n] for n in range(10)]
+    assert list(ColumnHeights(widths).rows(iter(rows), at_once=3)) == [
+        (row, row_height(zip(row, widths))) for row in rows]

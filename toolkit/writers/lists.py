@@ -245,8 +245,7 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
     format, each row as tall as its longest text needs; returns the last row written (the one
     above `first_row` when there is none)."""
     columns = [Column("value", f) for f in formats]
-    listed = list(rows)
-    return sheet.write_rows(first_row, 0, columns, zip(listed, ColumnHeights(widths).of(listed))) - 1
+    return sheet.write_rows(first_row, 0, columns, ColumnHeights(widths).rows(rows)) - 1
 
 
 def _title(sheet: Worksheet, fmt: Formats, company: str, title: str, start: date, end: date, lang: str) -> None:
