@@ -39,3 +39,12 @@ def test_rows_measured_in_blocks_are_each_given_its_height():
     rows = [[f"riga {n} " * (n % 5), n] for n in range(10)]
     assert list(ColumnHeights(widths).rows(iter(rows), at_once=3)) == [
         (row, row_height(zip(row, widths))) for row in rows]
+
+
+@pytest.mark.parametrize("widths", [[8], [], [8, 30, 6]], ids=["one column", "no column", "rows of unequal length"])
+def test_any_number_of_columns_and_rows_of_any_length_are_measured_as_row_height_does(widths):
+    """A list of one column was refused (`max` of one number), and a block's cells past its
+    shortest row were not measured at all."""
+    rows = [["uno due tre quattro cinque sei sette otto", None, "a"], ["breve"],
+            ["x", "y", "Caffè in grani 1 kg supercalifragilistico espiralidoso", "z"]]
+    assert ColumnHeights(widths).of(rows) == [row_height(zip(row, widths)) for row in rows]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import islice, repeat
+from itertools import islice, repeat, zip_longest
 from typing import Any
 
 _EM = {
@@ -130,7 +130,8 @@ class ColumnHeights:
         """The height of each row, one value a column, as `row_height(zip(values, widths))` gives it."""
         if not rows:
             return []
-        needed = map(max, *(map(lines.__getitem__, values) for lines, values in zip(self._columns, zip(*rows))))
+        columns = (map(lines.__getitem__, values) for lines, values in zip(self._columns, zip_longest(*rows)))
+        needed = map(max, repeat(1, len(rows)), repeat(1), *columns)  # two ones: `max` of one column, or none
         tall = self._tall
         return [tall * lines if lines > 1 else None for lines in needed]
 
