@@ -257,7 +257,6 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         address = "" if place is None else ", ".join(
             x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
         rest_only = open_only or (open_before is not None and order.occurrence < open_before)
-        ended = order.ended
         listed = routes.setdefault(key, [])
         placed = (name.casefold(), order.customer, order.ship_to or "", number_key(order.number))
         for line in order.lines:
@@ -267,8 +266,7 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
                 area, heads[key][1], heads[key][2], order.customer, name, order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
                 line.item, line.description, line.unit, line.quantity, line.shipped,
-                order.line_still_to_ship(line) if ended else line.to_ship,
-                rests.get(line.id))))
+                order.line_still_to_ship(line), rests.get(line.id))))
     return tuple(
         Route(*heads[key], tuple(row for _, row in sorted(rows, key=itemgetter(0))), sellers[key[0]] if blocks else None)
         for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1:])) if rows
