@@ -10,6 +10,7 @@ issue a credit note on the April invoice (`invoice credit`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -691,3 +692,32 @@ def test_a_return_priced_above_an_invoice_of_the_same_run_names_that_invoice_not
     assert "—" not in said and "—" not in told
     assert "ma la fattura di questa emissione del 30/04/2026 li ha venduti a 16,63 €" in said, said
     assert "but this run's invoice of 30/04/2026 sold them at 16.63 €" in told, told
+
+
+def test_a_return_refused_as_credited_by_a_return_of_the_same_run_names_the_invoice_and_notes_not_dashes():
+    """Two returns of one run give back the goods of a deferred invoice the same run drafts: the
+    second, nothing left to credit, is refused, and its error read *delle fatture che li hanno
+    venduti (—) … dalle note di credito —*, neither the invoice nor the first return's note
+    numbered yet; both are named as this run's, at the panel too (`excel.said`)."""
+    from toolkit.excel import said
+
+    line = InvoiceLine("A001", "Caffè", "pz", D(3), D("16.63"), D("49.89"), D(22), None, 1, None, None, None, "")
+    this_run = Sold("C002", None, "", date(2026, 4, 30), Creditable(line, 0), place=0)
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-3), D("16.63"), D("-49.89"), D(22), None, 1, 7, 8, None, "RE-1")
+    first = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 4, 30), (returned,), (), D(0), D(0), D(0),
+                    None, "", ())  # type: ignore[arg-type]
+    again = replace(first, lines=(replace(returned, quantity=D(-2), amount=D("-33.26"), order_number="RE-2"),))
+    taken, [refused] = take_back([first, again], [this_run])
+    assert [t.note for t in taken] == [0] and refused.note == 1
+    for text in (refused.problem.render("it"), refused.problem.render("en"), said.render(refused.problem, "it"),
+                 said.render(refused.problem, "en")):
+        assert "—" not in text, text
+    assert ("delle fatture che li hanno venduti (la fattura di questa emissione del 30/04/2026) resta da accreditare "
+            "solo 0 pz: il resto è già stato accreditato dalle note di credito di questa emissione."
+            in said.render(refused.problem, "it"))
+    assert ("of the invoices that sold them (this run's invoice of 30/04/2026) only 0 pz is left to credit: the rest "
+            "was credited already by credit notes of this run." in refused.problem.render("en"))
+    issued = replace(this_run, number="FT-2026-00004", credited_by=("NC-2026-00002",))
+    _, [refused] = take_back([first, again], [issued])
+    assert "(FT-2026-00004) resta da accreditare solo 0 pz: il resto è già stato accreditato dalle note di credito " \
+           "NC-2026-00002 e quelle di questa emissione." in refused.problem.render("it")

@@ -927,15 +927,45 @@ class OverReturn:
     line: InvoiceLine
     left: Decimal
     sold: tuple[Sold, ...]
+    credited_in_run: bool = False
+    """Whether a return credited earlier in the same run took back some of those invoices."""
 
     @property
     def problem(self) -> Problem:
         """The error naming the return, its DDT, the invoices and the notes that credited them."""
-        invoices = dict.fromkeys(s.number for s in self.sold if s.number)
-        notes = dict.fromkeys(n for s in self.sold for n in s.credited_by)
+        notes = tuple(dict.fromkeys(n for s in self.sold for n in s.credited_by))
         return RETURN_CREDITED(None, order=self.line.order_number, **_waits(self.line, "waits"),
                                asked=-self.line.quantity, unit=self.line.unit, item=self.line.item,
-                               invoices=", ".join(invoices) or "—", left=self.left, notes=", ".join(notes) or "—")
+                               invoices=SellingInvoices(tuple(dict.fromkeys((s.number, s.day) for s in self.sold))),
+                               left=self.left, notes=CreditingNotes(notes, self.credited_in_run))
+
+
+@dataclass(frozen=True, slots=True)
+class SellingInvoices:
+    """The invoices that sold a refused return's goods, as the message lists them: by number,
+    one drafted in the same run (no number yet) as this run's of its date, as `SellingInvoice`
+    names it (a dash stood for them, *delle fatture che li hanno venduti (—)*)."""
+
+    sold: tuple[tuple[str, date], ...]
+
+    def shown(self, lang: str) -> str:
+        return ", ".join(number or SellingInvoice(number, day).shown(lang) for number, day in self.sold)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditingNotes:
+    """The credit notes that took back a refused return's goods already, as the message names
+    them: the issued by number, those of returns credited earlier in the same run (no number
+    yet) as this run's (a dash stood for them, *dalle note di credito —*)."""
+
+    numbers: tuple[str, ...]
+    this_run: bool
+
+    def shown(self, lang: str) -> str:
+        run = ("of this run" if lang == "en" else "di questa emissione") if self.this_run else ""
+        if self.numbers and run:
+            return f"{', '.join(self.numbers)} {'and those' if lang == 'en' else 'e quelle'} {run}"
+        return ", ".join(self.numbers) or run or "—"
 
 
 def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[TakenBack], list[OverReturn]]:
@@ -963,7 +993,8 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
                 continue
             available = sum((max(left[id(s)], ZERO) for s in candidates), ZERO)
             if credited_before(-line.quantity, sum((s.left.line.quantity for s in candidates), ZERO), available):
-                refused.append(OverReturn(n, line, available, tuple(candidates)))
+                refused.append(OverReturn(n, line, available, tuple(candidates),
+                                          any(left[id(s)] < s.left.quantity_left for s in candidates)))
                 continue
             parts = _spread(-line.quantity, [(s, left[id(s)]) for s in candidates])
             for s, quantity in parts:
