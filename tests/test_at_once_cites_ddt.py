@@ -93,3 +93,30 @@ def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(t
         assert ElementTree.parse(done.files[read.number]).find(".//DatiDDT") is None
     finally:
         ledger.engine.dispose()
+
+
+def test_the_ddt_an_invoice_issued_with_it_cites_is_not_voided(sample_master, ledger_url):
+    """An invoice's DatiDDT and register name the DDT its goods left with: voiding it left an
+    issued invoice citing a voided DDT, the order open to ship again under another. It is
+    refused as any DDT an invoice cites (`ddt-void-invoiced`), nothing voided; a DDT whose
+    at-once invoice was issued before schema 45, citing none, is voided as it was."""
+    from toolkit.services.ddt_void import void_ddt
+
+    ledger = open_ledger(ledger_url)
+    try:
+        for day in DAYS:
+            created = create(sample_master, ledger, day)
+        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        number, _ = _ddt_of(ledger, issued)
+        refused = void_ddt(sample_master, ledger, number, "sbagliato")
+        assert not refused.voided
+        assert [(p.code, dict(p.params)["invoices"]) for p in refused.problems] == [("ddt-void-invoiced", issued.number)]
+        with reading(ledger) as conn:
+            [read] = load_invoices(conn, ids=[issued.id])
+        assert {line.delivery and line.delivery.number for line in read.lines} == {number}
+        with writing(ledger) as conn:
+            conn.execute(update(schema.invoice_lines).where(schema.invoice_lines.c.invoice_id == issued.id)
+                         .values(shipped_with=None))
+        assert void_ddt(sample_master, ledger, number, "sbagliato").voided
+    finally:
+        ledger.engine.dispose()

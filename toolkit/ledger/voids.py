@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, and_, delete, insert, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.ddt_void import DdtState
@@ -41,14 +41,19 @@ def state(conn: Connection, note: DeliveryNote, customer_method: PaymentMethod |
     invoices citing its lines (final; draft, with their run), the invoices with a payment that
     charge its goods paid cash on delivery (`customer_method`: its customer's method), its
     orders closed or voided since. A DDT voided already is only that: its lines are the ones it
-    carried (`schema.voided_lines`), which nothing cites."""
+    carried (`schema.voided_lines`), which nothing cites. An invoice issued with the DDT (POS,
+    on credit) cites it by `shipped_with`, its lines billed at the order: found by the DDT's
+    order lines (indexed), not a pass over every invoice line."""
     voided = voided_of(conn, [note.id]).get(note.id)
     if voided is not None:
         return DdtState(note.number, note.series, note.reason, voided, (), (), (), ())
     line_ids = [line.id for line in note.lines]
     final: list[str] = []
     drafts: list[tuple[str, str]] = []
-    for condition in among(conn, il.delivery_line_id, line_ids):
+    order_lines = sorted({line.order_line_id for line in note.lines})
+    citing = [*among(conn, il.delivery_line_id, line_ids),
+              *(and_(condition, il.shipped_with == note.id) for condition in among(conn, il.order_line_id, order_lines))]
+    for condition in citing:
         for r in conn.execute(select(i.series, i.year, i.number, i.status, i.run_id).distinct()
                               .select_from(schema.invoice_lines.join(schema.invoices, i.id == il.invoice_id))
                               .where(condition)
