@@ -27,6 +27,14 @@ from toolkit.writers.accountants import write_register_csv
 DAYS = (date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 3))
 
 
+def _issued_at_once(master, ledger):
+    """C024's POS invoice of the sample's first days, issued with its DDT."""
+    for day in DAYS:
+        created = create(master, ledger, day)
+    [issued] = [x for x in created.invoices if x.customer == "C024"]
+    return issued
+
+
 def _ddt_of(ledger, invoice) -> tuple[str, date]:
     """The DDT that carried the invoice's goods, as the ledger says (its lines' order lines)."""
     with reading(ledger) as conn:
@@ -49,9 +57,7 @@ def test_an_invoice_issued_with_its_ddt_cites_it_in_its_e_invoice_and_the_regist
                                                                                    ledger_url):
     ledger = open_ledger(ledger_url)
     try:
-        for day in DAYS:
-            created = create(sample_master, ledger, day)
-        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        issued = _issued_at_once(sample_master, ledger)
         number, day = _ddt_of(ledger, issued)
         assert {(line.delivery.number, line.delivery.day) for line in issued.lines if line.delivery} == {(number, day)}
         with reading(ledger) as conn:
@@ -76,9 +82,7 @@ def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(t
     none, printed again or written to XML, as they were issued."""
     ledger = open_ledger(ledger_url)
     try:
-        for day in DAYS:
-            created = create(sample_master, ledger, day)
-        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        issued = _issued_at_once(sample_master, ledger)
         with writing(ledger) as conn:
             conn.execute(text("ALTER TABLE invoice_lines DROP COLUMN shipped_with"))
             conn.execute(update(schema.schema_version).values(version=44))
@@ -104,9 +108,7 @@ def test_the_ddt_an_invoice_issued_with_it_cites_is_not_voided(sample_master, le
 
     ledger = open_ledger(ledger_url)
     try:
-        for day in DAYS:
-            created = create(sample_master, ledger, day)
-        [issued] = [x for x in created.invoices if x.customer == "C024"]
+        issued = _issued_at_once(sample_master, ledger)
         number, _ = _ddt_of(ledger, issued)
         refused = void_ddt(sample_master, ledger, number, "sbagliato")
         assert not refused.voided
