@@ -98,3 +98,25 @@ def test_a_share_capped_after_it_was_paid_would_keep_what_a_note_takes_back():
     paid_at = {share: collected_bases(account, lambda item: "CASH", D(share), *MAY) for share in (50, 0)}
     assert paid_at == {50: {(2, "CASH"): D("-100.00")}, 0: {(2, "CASH"): D("0.00")}}
     assert collected_bases(account, lambda item: "CASH", D(50), FIRST, LAST) == {(1, "CASH"): D("500.00")}
+
+
+def test_a_period_settled_twice_over_before_the_cap_keeps_each_at_the_share_it_was_paid(ledger, monkeypatch):
+    """A ledger settled before the cap: April's FT-2026-00001 half collected, settled for
+    Marco Bianchi at 100 % (500.00 €) and then for Luca Verdi at 50 % (250.00 €, the run made
+    uncapped, as it was). Nothing is taken back of what was paid, and nothing goes negative:
+    May's note on two goods and the rest collected pay each at the share settled, 100 % and 50 %
+    (the docs name it: the difference is settled with the agents by hand)."""
+    master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
+    _pay(ledger, date(2026, 4, 30), "610.00")
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    shared = _shared(master, 50, 50)
+    with monkeypatch.context() as before_the_cap:
+        before_the_cap.setattr(commissions, "_settled_within", lambda *_: {})
+        twice = commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY)
+    assert (_bases(twice), twice.recorded) == ({LUCA: D("250.00")}, True)
+    assert credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 5)).note is not None
+    _pay(ledger, date(2026, 5, 20), "366.00")
+    may = commissions.compute(ledger, shared, *MAY)
+    assert [(s.agent, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
+        (LUCA, D("150.00"), D(50), D("7.50")), (AGENT, D("300.00"), D(100), D("15.00"))]
