@@ -13,7 +13,7 @@ from test_commission_settlements import FIRST, LAST, TODAY
 from test_commissions_credited import AGENT, MAY, _pay, invoiced_april
 
 from toolkit.basics.vocab import CommissionBase
-from toolkit.core.commissions import Account, Entry, collected_bases
+from toolkit.core.commissions import Account, Entry, collected_bases, statements
 from toolkit.services import commissions
 from toolkit.services.credit_notes import credit
 
@@ -120,3 +120,25 @@ def test_a_period_settled_twice_over_before_the_cap_keeps_each_at_the_share_it_w
     may = commissions.compute(ledger, shared, *MAY)
     assert [(s.agent, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
         (LUCA, D("150.00"), D(50), D("7.50")), (AGENT, D("300.00"), D(100), D("15.00"))]
+
+
+def test_a_preview_of_a_period_settled_for_some_agents_makes_each_agents_statement_once(ledger, monkeypatch):
+    """April settled for Marco Bianchi at 60 %, Luca Verdi's rule written since: the preview made
+    every agent's statement twice, today's figures and capped, and kept one of each (twice the
+    time of a plain run). Marco Bianchi's is made at today's figures alone, Luca Verdi's capped
+    alone, and they are the figures both runs gave: 500.00 € and 400.00 €."""
+    master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
+    marco = replace(master.commissions[0], agent=AGENT)
+    commissions.compute(ledger, _shared(master, 60, 40).model_copy(update={"commissions": (marco,)}),
+                        FIRST, LAST, settle=True, today=TODAY)
+    made: list[str] = []
+
+    def counted(*args, **kwargs):
+        found = statements(*args, **kwargs)
+        made.extend(s.agent for s in found)
+        return found
+
+    monkeypatch.setattr(commissions, "statements", counted)
+    preview = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST)
+    assert _bases(preview) == {AGENT: D("500.00"), LUCA: D("400.00")}
+    assert sorted(made) == [LUCA, AGENT]

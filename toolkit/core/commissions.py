@@ -381,7 +381,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                first: date, last: date, accounts: Iterable[tuple[str, Account]] = (),
                earned: Earned | None = None, paid: Paid | None = None,
                agents_then: Mapping[int, tuple[tuple[str, Decimal], ...]] | None = None,
-               rows_then: Paid | None = None) -> list[Statement]:
+               rows_then: Paid | None = None, made_for: Callable[[str], bool] | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the documents
@@ -404,10 +404,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     settled statements paid on the customer's invoices of that period, at their shares), else
     today. An agent of its date whom no rule of today pays on what is collected earns it under
     the rule and at the rate their settled statement paid the customer's goods at then
-    (`rows_then`, the row that counted the item: `_dated_rule`)."""
+    (`rows_then`, the row that counted the item: `_dated_rule`). With `made_for`, only the
+    statements of the agents it says are made (an agent's rows and rates are their own): a period
+    settled for some agents counts theirs at today's figures and the others' capped, each once."""
     documents = {d.id: d for d in invoices if d.id is not None}
     book = Rulebook(tuple(rules_), items, {r.code: r for r in rules_}, {})
-    who = _Earners(paid_agents(paid or {}), agents_then or {}, agents, documents)
+    who = _Earners(paid_agents(paid or {}), agents_then or {}, agents, documents, made_for or _everyone)
     sums = _Sums(defaultdict(Decimal), defaultdict(set), {})
     for document in documents.values():
         if (customer := customers.get(document.customer)) is not None and document.id is not None:
@@ -508,6 +510,8 @@ class _Earners:
     dated: Mapping[int, Shares]
     today: Mapping[str, Shares]
     documents: Mapping[int, Invoice]
+    made_for: Callable[[str], bool]
+    """Whose statements the run makes (`statements`): the others' rows are not counted."""
 
     def of(self, customer: Customer, ids: Sequence[int]) -> tuple[int | None, Shares, Shares]:
         """Who earns what is collected of the document the first of `ids` (a document and the
@@ -547,12 +551,16 @@ def _count_lines(book: Rulebook, who: _Earners, sums: _Sums, paid: Paid, rows_th
     collecting = others if spoken_for else ()
     for line in filter(counted, document.lines):
         for agent, share in earners:
+            if not who.made_for(agent):
+                continue
             rule = (book.fitting(agent, customer, line.item) if document.id not in who.payees
                     else _paid_under(book, paid.get((agent, document.id), ()), agent, customer, line.item))
             if rule is not None:
                 sums.add((agent, document.id, book.key_of(rule), False), line)
                 sums.shares[agent, document.id] = share
         for agent, share in collecting:
+            if not who.made_for(agent):
+                continue
             if (rule := _dated_rule(book, rows_then, agent, (document.id,), customer, line.item)) is not None \
                     and (rule.base is CommissionBase.COLLECTED or in_period):
                 sums.add((agent, document.id, book.key_of(rule), False), line)
@@ -589,6 +597,9 @@ def _collected_rows(book: Rulebook, who: _Earners, sums: _Sums, bases: dict[Key,
     settled_on, paid_then, others = (None, (), who.today.get(customer.code, ())) if account.uncited \
         else who.of(customer, ids)
     for agent, share in others:
+        if not who.made_for(agent):
+            continue
+
         def collected_rule(item: str, agent: str = agent) -> RuleKey | None:
             rule = _dated_rule(book, rows_then, agent, ids, customer, item)
             return book.key_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
@@ -605,6 +616,9 @@ def _collected_rows(book: Rulebook, who: _Earners, sums: _Sums, bases: dict[Key,
         return
     settled_for = customers[who.documents[settled_on].customer]
     for agent, share in paid_then:
+        if not who.made_for(agent):
+            continue
+
         def paid_rule(item: str, agent: str = agent, settled_on: int = settled_on) -> RuleKey | None:
             rule = _paid_under(book, paid.get((agent, settled_on), ()), agent, settled_for, item)
             return book.key_of(rule) if rule is not None and rule.base is CommissionBase.COLLECTED else None
@@ -612,6 +626,10 @@ def _collected_rows(book: Rulebook, who: _Earners, sums: _Sums, bases: dict[Key,
             if document_id in who.documents:
                 bases[agent, document_id, code, False] = bases.get((agent, document_id, code, False), ZERO) + base
                 sums.shares[agent, document_id] = share
+
+
+def _everyone(agent: str) -> bool:
+    return True
 
 
 def _beside(paid: Sequence[tuple[str, Decimal]], today: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:

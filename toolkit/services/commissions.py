@@ -24,7 +24,7 @@ settles the difference with the agent by hand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -256,14 +256,17 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         then = _settled_then(conn, [(c.day, c.day) for c in (within | settled_on).values()]
                              + [(x.first, x.last) for x, _ in late])
 
-        def made_for(on: Mapping[int, CitedInvoice]) -> list[Statement]:
+        def made_for(on: Mapping[int, CitedInvoice], agents_made: Callable[[str], bool] | None = None) -> list[Statement]:
             dated = _dated(invoices, on)
             return statements(found, agents, customers, items, invoices, first, last, accounts, earned,
-                              then.paid(on), then.agents_then(dated), then.rows_then(dated))
+                              then.paid(on), then.agents_then(dated), then.rows_then(dated), agents_made)
 
-        made = made_for(settled_on)
         if settled_here:
-            made = _beside_settled(made, made_for(within | settled_on), {x.agent for x in settled_here})
+            paid_before = {x.agent for x in settled_here}
+            made = _beside_settled(made_for(settled_on, paid_before.__contains__),
+                                   made_for(within | settled_on, lambda agent: agent not in paid_before))
+        else:
+            made = made_for(settled_on)
         issued = [statement_of(s, first, last, master.settings.company_name, lang) for s in made]
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
@@ -536,12 +539,12 @@ def _paid_before(invoices: Sequence[Invoice], first: date) -> dict[int, CitedInv
             if d.id is not None and d.number is not None and d.kind is InvoiceKind.INVOICE and d.invoice_date < first}
 
 
-def _beside_settled(today: Sequence[Statement], capped: Sequence[Statement], settled: set[str]) -> list[Statement]:
-    """A period settled for some agents already: theirs as today's figures make them (a preview
-    says so; a settlement leaves them out), the others' as `capped` makes them, earning of each
-    invoice only what the agents settled on it leave of 100 % (`_settled_within`)."""
-    return sorted([s for s in today if s.agent in settled] + [s for s in capped if s.agent not in settled],
-                  key=lambda s: s.agent)
+def _beside_settled(today: Sequence[Statement], capped: Sequence[Statement]) -> list[Statement]:
+    """A period settled for some agents already: theirs as today's figures make them (`today`; a
+    preview says so, a settlement leaves them out), the others' as `capped` makes them, earning of
+    each invoice only what the agents settled on it leave of 100 % (`_settled_within`); each
+    agent's statement made once, by one of the two."""
+    return sorted([*today, *capped], key=lambda s: s.agent)
 
 
 def _settled_within(invoices: Sequence[Invoice], first: date, last: date) -> dict[int, CitedInvoice]:
