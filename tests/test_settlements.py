@@ -433,7 +433,9 @@ def test_a_settled_statement_prints_again_as_issued_after_the_master_changed(cap
 
 def test_a_settled_statement_prints_again_in_the_language_it_was_issued_in(ledger, sample_master, tmp_path):
     """Settled in Italian, *Lingua* set to English since: the reprint is the Italian statement
-    the customer was handed, cell for cell (*Sconto volume*, not *Volume discount*)."""
+    the customer was handed, cell for cell (*Sconto volume*, not *Volume discount*), and the
+    period's accountants' workbook and register beside it as the settlement wrote them, under
+    their Italian names (not *invoices-sconti-…* beside *sconto-volume-…*)."""
     import openpyxl
     from xlsx_reference import differences
 
@@ -446,6 +448,14 @@ def test_a_settled_statement_prints_again_in_the_language_it_was_issued_in(ledge
     for name in issued:
         assert differences(tmp_path / "again" / name, first / name) is None, name
     assert openpyxl.load_workbook(tmp_path / "again" / issued[0]).sheetnames == ["Sconto volume"]
+    register = sorted(p.name for p in done.files if not p.name.startswith("sconto-volume-"))
+    assert "fatture-sconti-2026-04.xlsx" in register
+    assert sorted(p.name for p in again.files if not p.name.startswith("sconto-volume-")) == register
+    for name in register:
+        if name.endswith(".xlsx"):
+            assert differences(tmp_path / "again" / name, first / name) is None, name
+        else:
+            assert (tmp_path / "again" / name).read_bytes() == (first / name).read_bytes(), name
 
 
 def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(capsys, ledger, sample_workbook,
@@ -489,11 +499,8 @@ def test_one_settlement_without_its_statement_is_named_in_the_singular_the_other
         conn.execute(update(schema.volume_settlements).where(vs.id == oldest).values(statement=None))
         kept = conn.execute(select(func.count()).where(vs.statement.is_not(None))).scalar_one()
     assert kept
-    for lang, singular, book, register in (
-            ("it", "La nota di credito si ristampa con «toolkit print fatture --numbers NC-2026-",
-             "fatture-sconti-2026-04.xlsx", "registro-sconti-2026-04.csv"),
-            ("en", "Its credit note prints again with “toolkit print invoices --numbers NC-2026-",
-             "invoices-sconti-2026-04.xlsx", "register-sconti-2026-04.csv")):
+    for lang, singular in (("it", "La nota di credito si ristampa con «toolkit print fatture --numbers NC-2026-"),
+                           ("en", "Its credit note prints again with “toolkit print invoices --numbers NC-2026-")):
         again = tmp_path / f"again-{lang}"
         code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
                          "--ledger", url, "--lang", lang)
@@ -502,7 +509,9 @@ def test_one_settlement_without_its_statement_is_named_in_the_singular_the_other
         assert "note di credito si ristampano" not in said and "credit notes print" not in said
         written = sorted(p.name for p in again.iterdir() if p.name.startswith("sconto-volume-"))
         assert len(written) == kept
-        assert {p.name for p in again.iterdir()} - set(written) == {book, register}
+        # the accountants' workbook as the settlement wrote it: in Italian, the kept statements' language
+        assert {p.name for p in again.iterdir()} - set(written) == {"fatture-sconti-2026-04.xlsx",
+                                                                   "registro-sconti-2026-04.csv"}
     for name in written:
         assert differences(tmp_path / "again-it" / name, first / name) is None, name
 

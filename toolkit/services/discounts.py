@@ -332,7 +332,8 @@ def reprint(ledger: Ledger, master: MasterData, period: SettlementPeriod, out: P
     settled. A settlement recorded before the ledger kept its statement is named in a
     warning, with the command that prints its credit note again. The period's accountants'
     workbook (`fatture-sconti-PERIOD.xlsx`, with its register) is written again beside them as
-    the settlement wrote it, every credit note that settled the period in it (`_write`). The
+    the settlement wrote it, every credit note that settled the period in it (`_write`), in its
+    latest settlement's language as kept with the statements (`lang` when none kept one). The
     workbook's errors `set_aside` (`session.start_reprint`) are told as warnings, unless in a part
     those credit notes read (`reprint_reads`)."""
     from toolkit.services.reprint_reads import gone_on_despite
@@ -357,5 +358,6 @@ def reprint(ledger: Ledger, master: MasterData, period: SettlementPeriod, out: P
                          ("Its credit note prints", "Their credit notes print"))))
     statements = [DiscountStatement.from_text(text) for _, _, _, text in kept if text is not None]
     files = write_discount_statements(out, statements, lang) if statements else []
-    register = write_accountants(out, master, notes, f"sconti-{period.name}", lang) if notes else []
+    settled_in = next((s.lang for s in reversed(statements) if s.lang), lang)
+    register = write_accountants(out, master, notes, f"sconti-{period.name}", settled_in) if notes else []
     return Reprinted(period, settled, [*files, *register], problems, len(files))
