@@ -113,3 +113,37 @@ def test_commissions_reprint_refuses_only_for_the_customers_it_reads_then_goes_o
     assert reply["statements"] and reply["files"] and all(Path(f).exists() for f in reply["files"])
     told = {(p["severity"], p.get("sheet"), p.get("cell")) for p in reply["problems"]}
     assert {("warning", sheet, cell) for sheet, cell in broken if sheet != "Clienti"} <= told, told
+
+
+def test_a_resend_that_would_draw_a_new_zip_is_refused_as_issuing(capsys, tmp_path, sample_workbook):
+    """A month's files zipped in two zips (one customer's invoices first, the others' later):
+    `--zip --resend` of the month packs them into one zip no earlier one held, a new name
+    drawn and recorded for SDI. That issues something: a workbook in error refuses it at its
+    cell, and the ledger records no new zip."""
+    from sqlalchemy import func
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    month = ("--month", "2026-04")
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, *month, "--final", "--customer", "C001", "--out", tmp_path / "run1"),
+                 ("einvoice", workbook, *month, "--out", tmp_path / "xml1", "--zip"),
+                 ("invoice", workbook, *month, "--final", "--out", tmp_path / "run2"),
+                 ("einvoice", workbook, *month, "--out", tmp_path / "xml2", "--zip")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    f = schema.einvoice_files
+
+    def zips() -> int:
+        with reading(open_ledger(url)) as conn:
+            return conn.execute(select(func.count()).where(f.c.archive.is_not(None))).scalar_one()
+
+    assert zips() == 2
+    cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
+    code, said = cli(capsys, "einvoice", workbook, *month, "--out", tmp_path / "copy", "--zip", "--resend",
+                     "--ledger", url)
+    assert code == 1 and f"Prezzi!{cell}" in said, said
+    assert zips() == 2
+    assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())

@@ -254,6 +254,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         packed: list[tuple[Path, tuple[str, ...]]] = []
         if zip and written.files:
             packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
+            _no_new_zip(ledger, packed, set_aside)
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
     if uncited := [number for number in written.uncited if number in files]:
@@ -295,6 +296,18 @@ def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequenc
     read = {"items", *(("customers",) if any(d.kind is InvoiceKind.CREDIT_NOTE for d in finals) else ()),
             *(PARTIES if not parties_kept else ())}
     return gone_on_despite(set_aside, (), also=read)
+
+
+def _no_new_zip(ledger: Ledger, packed: Sequence[tuple[Path, tuple[str, ...]]], set_aside: Sequence[Problem]) -> None:
+    """Refuse, with the workbook's errors `set_aside`, a resend whose files are packed into a
+    zip no earlier one held exactly (a month's files zipped by two runs, resent as one): its
+    name is drawn and recorded now, a new file for SDI, which only a workbook without errors
+    issues (`_written_again` saw every file zipped, not how they are packed again)."""
+    if not set_aside or not packed:
+        return
+    with reading(ledger) as conn:
+        if any(kept_archive(conn, members) is None for _, members in packed):
+            raise ProblemsFound(list(set_aside))
 
 
 def _ahead(written: Sequence[Exportable]) -> list[Problem]:
