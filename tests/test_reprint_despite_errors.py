@@ -16,7 +16,7 @@ from sqlalchemy import select
 from test_printing import cli, cli_apart, numbers
 
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, writing
 
 
 def _set(workbook, sheet: str, row: int, heading: str, value: object) -> str:
@@ -146,4 +146,36 @@ def test_a_resend_that_would_draw_a_new_zip_is_refused_as_issuing(capsys, tmp_pa
                      "--ledger", url)
     assert code == 1 and f"Prezzi!{cell}" in said, said
     assert zips() == 2
+    assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())
+
+
+def test_a_debit_notes_file_written_again_reads_the_customer_of_an_invoice_that_kept_none(capsys, tmp_path,
+                                                                                           sample_workbook):
+    """A debit note's e-invoice cites its invoice with the CUP and CIG that invoice bore, read
+    from *Clienti* when the invoice kept no parties (stored before schema 26): its file written
+    again, the debit note's own parties kept, reads that customer's row, so an error there
+    refuses it at its cell, never a file citing the invoice without them."""
+    from sqlalchemy import update
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    invoice = numbers(url, schema.invoices)[0]
+    for args in (("invoice", "debit", workbook, "--invoice", invoice, "--amount", "25", "--reason", "prezzo rivisto",
+                  "--date", "2026-05-04"),
+                 ("einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "xml")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    i = schema.invoices.c
+    with writing(open_ledger(url)) as conn:
+        conn.execute(update(schema.invoices).where(i.status == "final", i.invoice_date < "2026-05-01")
+                     .values(parties_id=None))
+    cell = _set(workbook, "Clienti", 2, "Partita IVA", "123")
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "copy", "--ledger", url)
+    assert code == 1 and f"Clienti!{cell}" in said, said
     assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())

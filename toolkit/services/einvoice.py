@@ -280,7 +280,7 @@ def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequenc
     """The workbook's errors an export goes on despite, as warnings, when it writes again only
     files named before (`zip`: into a zip again, `--resend`): a copy of what SDI was sent, for an
     auditor, takes its invoices and parties from the ledger, as a reprint does (`reprint_reads`;
-    a credit note reads *Clienti* for the invoices it corrects). A file drawn now, or
+    a credit or debit note reads *Clienti* for the invoices it cites, `_credited`). A file drawn now, or
     corrected (`rejected`), issues something: refused, as any such command is."""
     from toolkit.ledger.parties import kept_by_invoices
     from toolkit.services.reprint_reads import PARTIES, gone_on_despite
@@ -291,10 +291,10 @@ def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequenc
     with reading(ledger) as conn:
         named, in_zips = progressives(conn, ids), zipped(conn, ids) if zip else {}
         parties_kept = kept_by_invoices(conn, ids)
+        cites = any(d.kind is InvoiceKind.CREDIT_NOTE for d in finals) or bool(citing(conn, ids))
     if rejected or any(i not in named or (zip and i not in in_zips) for i in ids):
         raise ProblemsFound(list(set_aside))
-    read = {"items", *(("customers",) if any(d.kind is InvoiceKind.CREDIT_NOTE for d in finals) else ()),
-            *(PARTIES if not parties_kept else ())}
+    read = {"items", *(("customers",) if cites else ()), *(PARTIES if not parties_kept else ())}
     return gone_on_despite(set_aside, (), also=read)
 
 
