@@ -13,10 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import select
+from test_excel_desk_buttons import may
 from test_printing import cli, cli_apart, numbers
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
+
+__all__ = ["may"]
 
 
 def _set(workbook, sheet: str, row: int, heading: str, value: object) -> str:
@@ -179,3 +182,23 @@ def test_a_debit_notes_file_written_again_reads_the_customer_of_an_invoice_that_
     code, said = cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "copy", "--ledger", url)
     assert code == 1 and f"Clienti!{cell}" in said, said
     assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())
+
+
+def test_the_ristampa_ddt_button_goes_on_as_print_does_and_refuses_at_a_cell_it_reads(tmp_path, may):
+    """*Ristampa DDT* is `toolkit print ddt --date` from a button: a price row in error, which
+    a DDT's reprint does not read, is told in its box and the day's DDTs print; an error in
+    *Impostazioni*, which it reads, refuses it at the cell, no file written."""
+    from test_excel_desk_buttons import fake, press
+
+    book = fake(tmp_path)
+    for name in ("preview_orders", "create_orders", "ship"):
+        press(book, name)
+    book.sheet("Prezzi").cells[(2, 4)] = "tanto"
+    target = tmp_path / "ddt-2026-04-09-ristampa.xlsx"
+    ((text, _, mode),) = press(book, "reprint_delivery_notes")
+    assert mode != "critical" and "DDT ristampati: 1." in text and "Prezzi!D2" in text, text
+    assert len(openpyxl.load_workbook(target).sheetnames) == 1
+    target.unlink()
+    book.sheet("Impostazioni").cells[(2, 2)] = None
+    ((text, _, mode),) = press(book, "reprint_delivery_notes")
+    assert mode == "critical" and "Impostazioni!B2" in text and not target.exists(), text

@@ -500,15 +500,18 @@ def reprint_delivery_notes(press: Press) -> None:
     `ddt-DATE-ristampa.xlsx` beside the book: `toolkit print ddt --date`, from a button. It
     brings back a day's DDTs whose file was lost, or never written. Each press replaces the
     previous reprint (the day's DDTs as the ledger has them, nothing lost), never a shipment's
-    file: a day shipped twice has two of those, each with its own DDTs."""
+    file: a day shipped twice has two of those, each with its own DDTs. An error in a part of
+    the workbook the reprint does not read is told in the box, as `toolkit print` tells it
+    (`Press.reprint_session`)."""
     from toolkit.basics.files import check_output
+    from toolkit.excel.orders import beside
     from toolkit.services.printing import Selection, print_documents
 
-    session, lang, day = press.session, press.language, press.day
-    target = press.beside(f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
+    session, lang, day = press.reprint_session, press.language, press.day
+    target = beside(session, f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
     check_output(target, kind="ddt", inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang,
-                             own_file=True)
+                             own_file=True, set_aside=session.set_aside)
     lines = said.lines(result.problems, lang)
     if result.written is not None:
         lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"

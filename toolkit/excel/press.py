@@ -64,6 +64,20 @@ class Press:
         session = start(checked.checked, lambda: Path(self.book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
         return replace(session, action="Excel", by_button=True)
 
+    @cached_property
+    def reprint_session(self) -> Session:
+        """`session` for a button that prints again what the ledger records and issues nothing
+        (*Ristampa DDT*): the master as read despite errors in parts the reprint may not read,
+        those errors set aside for it to weigh (`toolkit.services.session.start_reprint`), as
+        `toolkit print` does."""
+        from dataclasses import replace
+
+        from toolkit.services.session import start_reprint
+
+        session = start_reprint(self.checked.checked, lambda: Path(self.book.fullname),
+                                os.environ.get("TOOLKIT_LEDGER_URL"))
+        return replace(session, action="Excel", by_button=True)
+
     @property
     def language(self) -> str:
         """The workbook's language (the master data is read if it was not yet)."""
