@@ -202,3 +202,37 @@ def test_the_ristampa_ddt_button_goes_on_as_print_does_and_refuses_at_a_cell_it_
     book.sheet("Impostazioni").cells[(2, 2)] = None
     ((text, _, mode),) = press(book, "reprint_delivery_notes")
     assert mode == "critical" and "Impostazioni!B2" in text and not target.exists(), text
+
+
+def test_a_file_the_checks_refused_is_not_written_anew_despite_errors(capsys, tmp_path, sample_workbook):
+    """An invoice whose file the checks refuse (its kept buyer with neither partita IVA nor
+    codice fiscale, 00417) has its name but no file SDI took: writing it takes its parties from
+    today's *Clienti* and keeps them (`_corrected`), a new file for SDI. With a price row in
+    error that is an issue like any: refused at the cell, its parties as kept, no file."""
+    from dataclasses import replace
+
+    from toolkit.model.parties import Parties
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run"),
+                 ("einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    i, p = schema.invoices.c, schema.issued_parties.c
+    with writing(open_ledger(url)) as conn:
+        kept = conn.execute(select(i.parties_id).where(i.status == "final")).scalars().all()
+        for pid in set(kept):
+            parties = Parties.from_text(conn.execute(select(p.parties).where(p.id == pid)).scalar_one())
+            buyer = replace(parties.buyer, vat_number=None, tax_code=None)
+            conn.execute(schema.issued_parties.update().where(p.id == pid)
+                         .values(parties=replace(parties, buyer=buyer).text()))
+    cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "copy", "--ledger", url)
+    assert code == 1 and f"Prezzi!{cell}" in said, said
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(i.parties_id).where(i.status == "final")).scalars().all() == kept
+    assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())

@@ -206,7 +206,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     (`redraw`): SDI takes no name twice.
     `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name.
     The workbook's errors `set_aside` (`session.start_reprint`) let files be written again
-    (`_written_again`), never drawn."""
+    (`_written_again`), never drawn, nor one the checks refuse written anew (`_corrected`)."""
     if (run_id is None) == (month is None):
         raise ValueError("export a run or a month, one of the two")
     out = Path(out).resolve()
@@ -249,6 +249,8 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
                                  staged.folder)
         reissued: dict[int, Parties] = {}
         if written.refused or again:
+            if set_aside:  # a file written anew from today's Clienti, its parties kept: an issue
+                raise ProblemsFound(list(set_aside))
             written, reissued = _corrected(master, ledger, finals, written, context, staged.folder, again)
         left_out: dict[str, str] = {}
         packed: list[tuple[Path, tuple[str, ...]]] = []
