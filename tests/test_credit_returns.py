@@ -29,6 +29,7 @@ from toolkit.core.credit_notes import (
     credit_note,
     discount_problems,
     headroom,
+    mixed_vat,
     over_discount,
     repriced,
     returns_matched,
@@ -614,8 +615,8 @@ def test_a_return_part_of_which_no_invoice_sold_at_another_rate_is_left_out_nami
     assert not [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     [refused] = [p for p in result.problems if p.code == "return-mixed-vat"]
     said = refused.render("it")
-    assert "restituisce A001, che le fatture FT-2026-00001 hanno venduto con IVA 22 %, mentre il reso ha IVA 10 %" \
-        in said, said
+    assert ("restituisce A001, che le fatture che lo hanno venduto (FT-2026-00001) hanno addebitato con IVA 22 %, "
+            "mentre il reso ha IVA 10 %" in said), said
     assert "toolkit returns no-credit" in said and "Return " in refused.render("en")
     assert result.summary("it").endswith(" Resi non accreditati, perché una riga riprende merce fatturata con un'altra "
                                          f"aliquota IVA: {dict(refused.params)['order']}.")
@@ -721,3 +722,28 @@ def test_a_return_refused_as_credited_by_a_return_of_the_same_run_names_the_invo
     _, [refused] = take_back([first, again], [issued])
     assert "(FT-2026-00004) resta da accreditare solo 0 pz: il resto è già stato accreditato dalle note di credito " \
            "NC-2026-00002 e quelle di questa emissione." in refused.problem.render("it")
+
+
+def test_a_return_refused_for_two_rates_names_an_invoice_of_the_same_run_not_a_dash():
+    """RE-1 gives back 4 coffees: 2 sold by FT-2026-00003 at 10%, 2 by the invoice the same
+    month-end run drafts at 22% (not numbered yet); one line cannot bear both rates, and the
+    error read *che le fatture FT-2026-00003, — hanno venduto*: the run's invoice is named by its
+    date, inside the phrase's parentheses, at the panel too (`excel.said`)."""
+    from toolkit.excel import said
+
+    def taken(number: str, rate: int) -> TakenBack:
+        line = InvoiceLine("A001", "Caffè", "pz", D(2), D(10), D("20.00"), D(rate), None, 1, None, None, None, "")
+        sold = Sold("C002", 3 if number else None, number, date(2026, 4, 30 if not number else 10),
+                    Creditable(line, 3 if number else 0), place=-1 if number else 0)
+        return TakenBack(0, returned, sold, D(-2), D("-20.00"), D("-20.00"))
+
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-4), D(10), D("-40.00"), D(22), None, 1, 7, 8, None, "RE-1")
+    [refused] = mixed_vat([taken("FT-2026-00003", 10), taken("", 22)])
+    for text in (refused.problem.render("it"), refused.problem.render("en"), said.render(refused.problem, "it"),
+                 said.render(refused.problem, "en")):
+        assert "—" not in text, text
+    assert ("restituisce A001, che le fatture che lo hanno venduto (FT-2026-00003, la fattura di questa emissione "
+            "del 30/04/2026) hanno addebitato con IVA 10 %, 22 %, mentre il reso ha IVA 22 %"
+            in said.render(refused.problem, "it")), said.render(refused.problem, "it")
+    assert ("gives back A001, which the invoices that sold it (FT-2026-00003, this run's invoice of 30/04/2026) "
+            "charged with VAT 10 %, 22 %, while the return bears VAT 22 %" in refused.problem.render("en"))

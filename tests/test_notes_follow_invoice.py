@@ -18,7 +18,15 @@ from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
 from test_returns_at_once import SETTLED, books_of, scene, settle_april, sold_at_order
 
-from toolkit.core.credit_notes import Creditable, MixedSplit, Sold, TakenBack, as_corrected, mixed_split
+from toolkit.core.credit_notes import (
+    Creditable,
+    MixedSplit,
+    SellingInvoices,
+    Sold,
+    TakenBack,
+    as_corrected,
+    mixed_split,
+)
 from toolkit.core.invoicing import InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
 from toolkit.core.volume_discounts import parse_period
 from toolkit.ledger import schema
@@ -192,10 +200,31 @@ def test_of_two_returns_on_one_note_the_one_of_the_other_setting_waits_for_a_not
     parts = [taken(0, "RE-1", 1), taken(0, "RE-2", 2), taken(1, "RE-3", 2), taken(0, "RE-4", 2)]
     [waits] = mixed_split(parts, lambda s: s.invoice_id == 1, refused={(0, "RE-4", None)})
     assert (waits.line.order_number, waits.split, waits.plain, waits.alone) == (
-        "RE-2", ("FT-2026-00001",), ("FT-2026-00002",), True)
+        "RE-2", SellingInvoices((("FT-2026-00001", date(2026, 4, 30)),)),
+        SellingInvoices((("FT-2026-00002", date(2026, 4, 30)),)), True)
     assert waits.problem.code == "return-mixed-split-payment"
     assert "La prossima fatturazione lo accredita da solo, in una nota di credito a parte." in waits.problem.render("it")
     assert "The next invoicing credits it alone, on a credit note of its own." in waits.problem.render("en")
+
+
+def test_a_return_mixing_split_payment_names_an_invoice_of_the_same_run_not_a_dash():
+    """RE-1 takes its goods back from FT-2026-00001 (split payment) and from the invoice the same
+    month-end run drafts without (not numbered yet): the error read *fatture emesse senza (—)*;
+    it names the run's invoice by its date, in both languages."""
+    def taken(number: str) -> TakenBack:
+        sold_line = InvoiceLine("A001", "Caffè", "pz", D(3), D(10), D("30.00"), D(22), None, 1, 5, 6, None, "OC-1")
+        line = InvoiceLine("A001", "Caffè", "pz", D(-2), D(10), D("-20.00"), D(22), None, 1, 7, 8, None, "RE-1")
+        sold = Sold("C002", 1 if number else None, number, date(2026, 4, 10 if number else 30),
+                    Creditable(sold_line, 1 if number else 0), place=-1 if number else 0)
+        return TakenBack(0, line, sold, D(-1), D("-10.00"), D("-10.00"))
+
+    [waits] = mixed_split([taken("FT-2026-00001"), taken("")], lambda s: bool(s.number))
+    said, told = waits.problem.render("it"), waits.problem.render("en")
+    assert "—" not in said and "—" not in told
+    assert ("da fatture emesse in scissione dei pagamenti (FT-2026-00001) e da fatture emesse senza (la fattura di "
+            "questa emissione del 30/04/2026)" in said), said
+    assert ("by invoices issued under split payment (FT-2026-00001) and by invoices issued without it (this run's "
+            "invoice of 30/04/2026)" in told), told
 
 
 def test_a_volume_discount_over_invoices_with_and_without_split_payment_is_left_out_saying_why(ledger):

@@ -225,19 +225,20 @@ RETURN_MIXED_SPLIT = define(
        "{after}")
 RETURN_MIXED_VAT = define(
     "return-mixed-vat", "error",
-    it="Il reso {order}{ddt} restituisce {item}, che le fatture {invoices} hanno venduto con IVA {sold}, mentre il "
-       "reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota della fattura (art. 26 DPR "
-       "633/72), e una sola riga del reso non può averne due (la nota divide una riga solo tra la merce venduta "
-       "senza IVA con una dichiarazione d'intento, N3.5, e quella venduta oltre con l'IVA), quindi il reso non è "
-       "stato accreditato; {waits} Registra che il reso non va accreditato (toolkit returns no-credit "
-       "anagrafiche.xlsx --order {order} --reason \"…\") e accredita ciascuna fattura a parte (toolkit invoice "
-       "credit --invoice … --lines …).",
-    en="Return {order}{ddt} gives back {item}, which invoices {invoices} sold with VAT {sold}, while the return "
-       "bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR 633/72), and one "
-       "line of the return cannot bear two (a note splits a line only between goods sold without VAT under a "
-       "letter of intent, N3.5, and those sold beyond it with VAT), so the return was not credited; {waits} "
-       "Record that the return is not to be credited (toolkit returns no-credit anagrafiche.xlsx --order {order} "
-       "--reason \"…\") and credit each invoice apart (toolkit invoice credit --invoice … --lines …).")
+    it="Il reso {order}{ddt} restituisce {item}, che le fatture che lo hanno venduto ({invoices}) hanno addebitato "
+       "con IVA {sold}, mentre il reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota "
+       "della fattura (art. 26 DPR 633/72), e una sola riga del reso non può averne due (la nota divide una riga "
+       "solo tra la merce venduta senza IVA con una dichiarazione d'intento, N3.5, e quella venduta oltre con "
+       "l'IVA), quindi il reso non è stato accreditato; {waits} Registra che il reso non va accreditato (toolkit "
+       "returns no-credit anagrafiche.xlsx --order {order} --reason \"…\") e accredita ciascuna fattura a parte "
+       "(toolkit invoice credit --invoice … --lines …).",
+    en="Return {order}{ddt} gives back {item}, which the invoices that sold it ({invoices}) charged with VAT {sold}, "
+       "while the return bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR "
+       "633/72), and one line of the return cannot bear two (a note splits a line only between goods sold "
+       "without VAT under a letter of intent, N3.5, and those sold beyond it with VAT), so the return was not "
+       "credited; {waits} Record that the return is not to be credited (toolkit returns no-credit "
+       "anagrafiche.xlsx --order {order} --reason \"…\") and credit each invoice apart (toolkit invoice credit "
+       "--invoice … --lines …).")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -679,21 +680,21 @@ class MixedNext:
 @dataclass(frozen=True, slots=True)
 class ReturnMixesSplit:
     """A return whose goods come back from invoices issued under split payment and without
-    (`split`, `plain`: their numbers), itself or with the returns before it on the same credit
+    (`split`, `plain`: by number, one the same run drafts as this run's of its date, as
+    `SellingInvoices` names them), itself or with the returns before it on the same credit
     note (`alone`: its own invoices are of one kind): the note, following the invoices it
     corrects, could not bear split payment and not at once."""
 
     note: int
     line: InvoiceLine
-    split: tuple[str, ...]
-    plain: tuple[str, ...]
+    split: SellingInvoices
+    plain: SellingInvoices
     alone: bool
 
     @property
     def problem(self) -> Problem:
         return RETURN_MIXED_SPLIT(None, order=self.line.order_number, **_waits(self.line, "stays"),
-                                  split=", ".join(self.split) or "—", plain=", ".join(self.plain) or "—",
-                                  after=MixedNext(self.alone, self.line.order_number))
+                                  split=self.split, plain=self.plain, after=MixedNext(self.alone, self.line.order_number))
 
 
 def mixed_split(taken: Sequence[TakenBack], bore: Callable[[Sold], bool],
@@ -709,12 +710,11 @@ def mixed_split(taken: Sequence[TakenBack], bore: Callable[[Sold], bool],
         key = (t.note, t.line.order_number, t.line.delivery.id if t.line.delivery else None)
         if key not in refused:
             by_return[key].append(t)
-    followed: dict[int, tuple[bool, tuple[str, ...]]] = {}
+    followed: dict[int, tuple[bool, SellingInvoices]] = {}
     found = []
     for (note, _, _), parts in by_return.items():
-        numbers = {kind: tuple(dict.fromkeys(t.sold.number or "—" for t in parts if bore(t.sold) is kind))
-                   for kind in (True, False)}
-        kinds = [kind for kind in (True, False) if numbers[kind]]
+        numbers = {kind: SellingInvoices.of(t.sold for t in parts if bore(t.sold) is kind) for kind in (True, False)}
+        kinds = [kind for kind in (True, False) if numbers[kind].sold]
         if len(kinds) == 1:
             kind = kinds[0]
             first, named = followed.setdefault(note, (kind, numbers[kind]))
@@ -936,7 +936,7 @@ class OverReturn:
         notes = tuple(dict.fromkeys(n for s in self.sold for n in s.credited_by))
         return RETURN_CREDITED(None, order=self.line.order_number, **_waits(self.line, "waits"),
                                asked=-self.line.quantity, unit=self.line.unit, item=self.line.item,
-                               invoices=SellingInvoices(tuple(dict.fromkeys((s.number, s.day) for s in self.sold))),
+                               invoices=SellingInvoices.of(self.sold),
                                left=self.left, notes=CreditingNotes(notes, self.credited_in_run))
 
 
@@ -947,6 +947,11 @@ class SellingInvoices:
     names it (a dash stood for them, *delle fatture che li hanno venduti (—)*)."""
 
     sold: tuple[tuple[str, date], ...]
+
+    @classmethod
+    def of(cls, sold: Iterable[Sold]) -> SellingInvoices:
+        """The invoices of these lines, each once, in their order."""
+        return cls(tuple(dict.fromkeys((s.number, s.day) for s in sold)))
 
     def shown(self, lang: str) -> str:
         return ", ".join(number or SellingInvoice(number, day).shown(lang) for number, day in self.sold)
@@ -1187,12 +1192,12 @@ class ReturnMixesVat:
     note: int
     line: InvoiceLine
     sold: tuple[RateKey, ...]
-    invoices: tuple[str, ...]
+    invoices: SellingInvoices
 
     @property
     def problem(self) -> Problem:
         return RETURN_MIXED_VAT(None, order=self.line.order_number, **_waits(self.line, "stays"),
-                                item=self.line.item, invoices=", ".join(self.invoices) or "—",
+                                item=self.line.item, invoices=self.invoices,
                                 sold=", ".join(rate_text(k) for k in self.sold),
                                 own=rate_text(rate_key(self.line.vat_rate, self.line.vat_nature)))
 
@@ -1212,8 +1217,7 @@ def mixed_vat(taken: Sequence[TakenBack]) -> list[ReturnMixesVat]:
         if across_letter(keys) and cited == line.quantity:
             continue
         if len(keys) > 1 or (keys[0] != rate_key(line.vat_rate, line.vat_nature) and cited != line.quantity):
-            found.append(ReturnMixesVat(mine[0].note, line, keys,
-                                        tuple(dict.fromkeys(t.sold.number or "—" for t in mine))))
+            found.append(ReturnMixesVat(mine[0].note, line, keys, SellingInvoices.of(t.sold for t in mine)))
     return found
 
 

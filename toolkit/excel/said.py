@@ -487,17 +487,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "that no credit is due: write {order} in “Ordine”, the reason in “Motivo nota di credito” and press "
               "“Nessun accredito dovuto”: {then}"},
     "return-mixed-vat": {
-        "it": "Il reso {order}{ddt} restituisce {item}, che le fatture {invoices} hanno venduto con IVA {sold}, mentre "
-              "il reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota della fattura (art. "
-              "26 DPR 633/72), e una sola riga del reso non può averne due (la nota divide una riga solo tra la "
-              "merce venduta senza IVA con una dichiarazione d'intento, N3.5, e quella venduta oltre con l'IVA), "
-              "quindi il reso non è stato accreditato; {waits} Registra che il reso non va accreditato (scrivi "
-              "{order} in «Ordine», il motivo in «Motivo nota di credito» e premi «Nessun accredito dovuto») e "
-              "accredita ciascuna fattura a parte («Nota di credito», con la fattura in «Fattura» e le righe in "
-              "«Righe da accreditare»).",
-        "en": "Return {order}{ddt} gives back {item}, which invoices {invoices} sold with VAT {sold}, while the "
-              "return bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR "
-              "633/72), and one line of the return cannot bear two (a note splits a line only between goods sold "
+        "it": "Il reso {order}{ddt} restituisce {item}, che le fatture che lo hanno venduto ({invoices}) hanno "
+              "addebitato con IVA {sold}, mentre il reso ha IVA {own}: una nota di credito corregge ogni operazione "
+              "con l'aliquota della fattura (art. 26 DPR 633/72), e una sola riga del reso non può averne due (la "
+              "nota divide una riga solo tra la merce venduta senza IVA con una dichiarazione d'intento, N3.5, e "
+              "quella venduta oltre con l'IVA), quindi il reso non è stato accreditato; {waits} Registra che il reso "
+              "non va accreditato (scrivi {order} in «Ordine», il motivo in «Motivo nota di credito» e premi «Nessun "
+              "accredito dovuto») e accredita ciascuna fattura a parte («Nota di credito», con la fattura in "
+              "«Fattura» e le righe in «Righe da accreditare»).",
+        "en": "Return {order}{ddt} gives back {item}, which the invoices that sold it ({invoices}) charged with VAT "
+              "{sold}, while the return bears VAT {own}: a credit note corrects each operation at the invoice's rate "
+              "(art. 26 DPR 633/72), and one line of the return cannot bear two (a note splits a line only between goods sold "
               "without VAT under a letter of intent, N3.5, and those sold beyond it with VAT), so the return was not "
               "credited; {waits} Record that the return is not to be credited (write {order} in “Ordine”, the "
               "reason in “Motivo nota di credito” and press “Nessun accredito dovuto”) and credit each invoice apart "
