@@ -148,6 +148,8 @@ def test_a_resend_that_would_draw_a_new_zip_is_refused_as_issuing(capsys, tmp_pa
     code, said = cli(capsys, "einvoice", workbook, *month, "--out", tmp_path / "copy", "--zip", "--resend",
                      "--ledger", url)
     assert code == 1 and f"Prezzi!{cell}" in said, said
+    assert ("Questa esportazione raccoglierebbe i file in uno zip che nessuno zip precedente conteneva così, con un "
+            "nome nuovo per lo SDI: è qualcosa di nuovo per lo SDI") in said, said
     assert zips() == 2
     assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())
 
@@ -233,6 +235,35 @@ def test_a_file_the_checks_refused_is_not_written_anew_despite_errors(capsys, tm
     cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
     code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "copy", "--ledger", url)
     assert code == 1 and f"Prezzi!{cell}" in said, said
+    assert ("Questa esportazione scriverebbe di nuovo i file di FT-2026-00001, FT-2026-00002, che i controlli "
+            "rifiutano, con le anagrafiche di oggi del foglio Clienti, registrandole nel registro: è qualcosa di nuovo "
+            "per lo SDI") in said, said
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(i.parties_id).where(i.status == "final")).scalars().all() == kept
     assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())
+
+
+def test_an_export_drawing_a_files_name_despite_errors_says_why_it_needs_a_clean_workbook(capsys, tmp_path,
+                                                                                         sample_workbook):
+    """A final invoice whose e-invoice was never written: writing it draws the name SDI receives
+    it by, an issue, so a price row in error refuses it; the errors alone left the desk asking
+    why a resend goes on despite them and this does not, so the refusal says so first, in both
+    languages."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
+    for lang, why in (("it", "Questa esportazione scriverebbe per la prima volta i file di FT-2026-00001, "
+                             "FT-2026-00002, assegnando ora il nome con cui lo SDI riceve ogni file: è qualcosa di "
+                             "nuovo per lo SDI"),
+                      ("en", "This export would write for the first time the files of FT-2026-00001, FT-2026-00002, "
+                             "drawing now the name SDI receives each file by: that is something new for SDI")):
+        code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml", "--lang", lang,
+                         "--ledger", url)
+        assert code == 1 and f"Prezzi!{cell}" in said and why in said, said
+    assert not (tmp_path / "xml").exists() or not any((tmp_path / "xml").iterdir())

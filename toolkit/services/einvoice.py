@@ -118,6 +118,49 @@ DATED_AFTER_TODAY = define(
     en="{documents} dated after today ({today}), {issued}: {numbers}. {written}, but SDI rejects a document dated "
        "after the day it receives it (00403): send {send} to SDI, {when}.")
 
+NEEDS_CLEAN_WORKBOOK = define(
+    "einvoice-issues-despite-errors", "error",
+    it="Questa esportazione {why}: è qualcosa di nuovo per lo SDI e, come ogni comando che emette o registra, si fa "
+       "solo da una cartella di lavoro senza errori (va avanti nonostante gli errori solo chi riscrive i file già "
+       "scritti, una copia dal registro); correggi gli errori elencati e ripeti l'esportazione.",
+    en="This export {why}: that is something new for SDI and, as every command that issues or records, is done only "
+       "from a workbook without errors (only writing again files written before, a copy from the ledger, goes on "
+       "despite errors); fix the errors listed and export again.")
+_WHY_CLEAN = {
+    "drawn": ("scriverebbe per la prima volta {files} {numbers}, assegnando ora il nome con cui lo SDI riceve ogni "
+              "file", "would write for the first time {files} {numbers}, drawing now the name SDI receives each file by"),
+    "zipped": ("metterebbe {numbers}, mai in uno zip finora, in uno zip per lo SDI con un nome nuovo",
+               "would put {numbers}, in no zip so far, into a zip for SDI under a new name"),
+    "new-zip": ("raccoglierebbe i file in uno zip che nessuno zip precedente conteneva così, con un nome nuovo per lo "
+                "SDI", "would gather the files into a zip no earlier zip held as it is, under a new name for SDI"),
+    "rejected": ("riscriverebbe corretti, con un nome nuovo, i file che lo SDI ha scartato ({numbers})",
+                 "would write anew, corrected and under new names, the files SDI rejected ({numbers})"),
+    "corrected": ("scriverebbe di nuovo {files} {numbers}, che i controlli rifiutano, con le anagrafiche di oggi del "
+                  "foglio Clienti, registrandole nel registro",
+                  "would write anew {files} {numbers}, which the checks refuse, with today's parties from the Clienti "
+                  "sheet, recording them in the ledger"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WhyClean:
+    """Why an export despite the workbook's errors is refused: what it would issue (`_WHY_CLEAN`'s
+    key) and of which documents; the errors alone told the desk what to fix, not why a copy of
+    files sent before went on despite them and this did not."""
+
+    kind: str
+    numbers: tuple[str, ...] = ()
+
+    def shown(self, lang: str) -> str:
+        files = Agreed(len(self.numbers), ("il file di", "i file di"), ("the file of", "the files of")).shown(lang)
+        return _WHY_CLEAN[self.kind][0 if lang == "it" else 1].format(numbers=first_numbers(self.numbers), files=files)
+
+
+def _needs_clean(set_aside: Sequence[Problem], kind: str, numbers: Iterable[str] = ()) -> ProblemsFound:
+    """The refusal of an export that would issue something (`WhyClean`) despite the workbook's
+    errors `set_aside`: why, then the errors at their cells."""
+    return ProblemsFound([NEEDS_CLEAN_WORKBOOK(None, why=WhyClean(kind, tuple(numbers))), *set_aside])
+
 
 @dataclass(frozen=True, slots=True)
 class SendFrom:
@@ -231,7 +274,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         return Exported(out, problems=[
             REJECTED_AMBIGUOUS(None, typed=typed, numbers=", ".join(named[typed]), first=named[typed][0])
             if named[typed] else NOT_EXPORTED(None, number=typed) for typed in wrong])
-    problems = [*_written_again(ledger, set_aside, finals, zip, bool(rejected)), *problems]
+    problems = [*_written_again(ledger, set_aside, finals, zip, [found[0] for found in named.values()]), *problems]
     if not finals:
         if month is not None and not drafts:
             problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
@@ -250,7 +293,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         reissued: dict[int, Parties] = {}
         if written.refused or again:
             if set_aside:  # a file written anew from today's Clienti, its parties kept: an issue
-                raise ProblemsFound(list(set_aside))
+                raise _needs_clean(set_aside, "corrected", written.refused)
             written, reissued = _corrected(master, ledger, finals, written, context, staged.folder, again)
         left_out: dict[str, str] = {}
         packed: list[tuple[Path, tuple[str, ...]]] = []
@@ -278,7 +321,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
 
 
 def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequence[Exportable], zip: bool,
-                   rejected: bool) -> list[Problem]:
+                   rejected: Sequence[str]) -> list[Problem]:
     """The workbook's errors an export goes on despite, as warnings, when it writes again only
     files named before (`zip`: into a zip again, `--resend`): a copy of what SDI was sent, for an
     auditor, takes its invoices and parties from the ledger, as a reprint does (`reprint_reads`;
@@ -294,8 +337,12 @@ def _written_again(ledger: Ledger, set_aside: Sequence[Problem], finals: Sequenc
         named, in_zips = progressives(conn, ids), zipped(conn, ids) if zip else {}
         parties_kept = kept_by_invoices(conn, ids)
         cites = any(d.kind is InvoiceKind.CREDIT_NOTE for d in finals) or bool(citing(conn, ids))
-    if rejected or any(i not in named or (zip and i not in in_zips) for i in ids):
-        raise ProblemsFound(list(set_aside))
+    if rejected:
+        raise _needs_clean(set_aside, "rejected", rejected)
+    if drawn := [d.number for d in finals if d.id not in named]:
+        raise _needs_clean(set_aside, "drawn", drawn)
+    if zip and (unzipped := [d.number for d in finals if d.id not in in_zips]):
+        raise _needs_clean(set_aside, "zipped", unzipped)
     read = {"items", *(("customers",) if cites else ()), *(PARTIES if not parties_kept else ())}
     return gone_on_despite(set_aside, (), also=read)
 
@@ -309,7 +356,7 @@ def _no_new_zip(ledger: Ledger, packed: Sequence[tuple[Path, tuple[str, ...]]], 
         return
     with reading(ledger) as conn:
         if any(kept_archive(conn, members) is None for _, members in packed):
-            raise ProblemsFound(list(set_aside))
+            raise _needs_clean(set_aside, "new-zip")
 
 
 def _ahead(written: Sequence[Exportable]) -> list[Problem]:
