@@ -9,8 +9,10 @@ same figures; of a period settled for an agent it warns that its files are today
 the statements handed out. With `--settle` one write transaction records each agent's statement of the period
 (`commission_settlements`) and places the workbooks. An agent with a settlement overlapping the
 period is left out of it, named in a warning, and the others are settled: an agent who had no
-statement when the period was settled (a customer given to them since, an invoice finalized
-late) would otherwise never be. A period every agent of which is settled is refused, nothing
+statement when the period was settled (a rule written for them since, an invoice finalized
+late) would otherwise never be; one given a customer since earns of its invoices only what the
+agents settled before were paid leave of 100 %, nothing of an invoice one of them was paid in
+full at. A period every agent of which is settled is refused, nothing
 stored, and so is a period not over yet. `--reprint` writes the
 settled statements again from what the ledger kept, whatever *Provvigioni*, *Agenti clienti*
 and the ledger's later documents say since.

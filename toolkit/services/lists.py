@@ -59,7 +59,8 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
     open orders ahead of each order reserve. The earlier days' orders still in progress, which
     the next `ship --all` ships with the period's, are counted in: summed per item by the ledger
     (`open_before`), or with `earlier_orders` read and listed order by order with the period's
-    (at L mid-month 72,000 orders: 22 s and 16 MB, where the sums keep the list under a second).
+    (at L mid-month 72,000 orders: 28.6 s and 18 MB, where the sums keep the list near 2 s and
+    1 MB, as docs/performance.md measured them).
     Only the queues of the items the stock does not cover are read: where the stock covers every
     open order's need, each order (all of them holders) is covered whatever is ahead of it,
     as shipping reckons too; reading every queue, and every holder's number, was 2 s of a day's
