@@ -32,6 +32,20 @@ def _set(workbook, sheet: str, row: int, heading: str, value: object) -> str:
     return cell.coordinate
 
 
+def _invoiced_c001(capsys, tmp_path, sample_workbook) -> tuple[Path, str]:
+    """The sample's April orders created and shipped, C001's invoices final (the workbook, the
+    ledger's URL)."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all"),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run")):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    return workbook, url
+
+
 @pytest.fixture
 def issued(capsys, tmp_path, sample_workbook):
     """April's orders, DDTs, invoices and their e-invoices issued from the sample, then a
@@ -162,14 +176,7 @@ def test_a_debit_notes_file_written_again_reads_the_customer_of_an_invoice_that_
     refuses it at its cell, never a file citing the invoice without them."""
     from sqlalchemy import update
 
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
-                 ("ship", workbook, "--date", "2026-04-10", "--all"),
-                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run")):
-        code, said = cli(capsys, *args, "--ledger", url)
-        assert code == 0, said
+    workbook, url = _invoiced_c001(capsys, tmp_path, sample_workbook)
     invoice = numbers(url, schema.invoices)[0]
     for args in (("invoice", "debit", workbook, "--invoice", invoice, "--amount", "25", "--reason", "prezzo rivisto",
                   "--date", "2026-05-04"),
@@ -215,15 +222,9 @@ def test_a_file_the_checks_refused_is_not_written_anew_despite_errors(capsys, tm
 
     from toolkit.model.parties import Parties
 
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
-                 ("ship", workbook, "--date", "2026-04-10", "--all"),
-                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run"),
-                 ("einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml")):
-        code, said = cli(capsys, *args, "--ledger", url)
-        assert code == 0, said
+    workbook, url = _invoiced_c001(capsys, tmp_path, sample_workbook)
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml", "--ledger", url)
+    assert code == 0, said
     i, p = schema.invoices.c, schema.issued_parties.c
     with writing(open_ledger(url)) as conn:
         kept = conn.execute(select(i.parties_id).where(i.status == "final")).scalars().all()
@@ -249,14 +250,7 @@ def test_an_export_drawing_a_files_name_despite_errors_says_why_it_needs_a_clean
     it by, an issue, so a price row in error refuses it; the errors alone left the desk asking
     why a resend goes on despite them and this does not, so the refusal says so first, in both
     languages."""
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copyfile(sample_workbook, workbook)
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
-                 ("ship", workbook, "--date", "2026-04-10", "--all"),
-                 ("invoice", workbook, "--month", "2026-04", "--final", "--customer", "C001", "--out", tmp_path / "run")):
-        code, said = cli(capsys, *args, "--ledger", url)
-        assert code == 0, said
+    workbook, url = _invoiced_c001(capsys, tmp_path, sample_workbook)
     cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
     for lang, why in (("it", "Questa esportazione scriverebbe per la prima volta i file di FT-2026-00001, "
                              "FT-2026-00002, assegnando ora il nome con cui lo SDI riceve ogni file: è qualcosa di "
