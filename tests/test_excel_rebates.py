@@ -97,18 +97,27 @@ def test_the_commissions_buttons_preview_of_a_settled_period_leaves_the_settled_
         "anteprima-provvigioni-20260401-20260430-Marco_Bianchi.xlsx", "anteprima-provvigioni-20260401-20260430.xlsx"]
 
 
-def test_the_commissions_button_settles_an_agent_given_a_customer_since_and_leaves_out_the_settled(
+def test_the_commissions_button_settles_an_agent_given_a_rule_since_and_leaves_out_the_settled(
         tmp_path, may):  # noqa: F811 - fixture
-    """April settled on Yes for Marco Bianchi; C001 then shared with Luca Verdi on *Agenti
-    clienti*: Yes again settles Luca Verdi and says Marco Bianchi is left out, in the button's
-    words, where the whole period was refused; a third Yes is refused, nothing stored."""
-    book = invoiced(tmp_path, with_rebates())
+    """C001 shared half and half with Luca Verdi, whom no rule paid yet: April settled on Yes for
+    Marco Bianchi's half; a rule for Luca Verdi written since on *Provvigioni*: Yes again settles
+    Luca Verdi and says Marco Bianchi is left out, in the button's words, where the whole period
+    was refused; a third Yes is refused, nothing stored. (C001 given to Luca Verdi only after
+    April was settled for Marco Bianchi at 100 % would leave him nothing of April:
+    `test_commission_settled_apart.py`.)"""
+    sheets = with_rebates()
+    sheets["Provvigioni"] = [["Codice", "Agente", "Base", "Da", "Provvigione %"],
+                             ["PV1", "Marco Bianchi", "Fatturato", 0, 5]]
+    sheets["Agenti clienti"] = [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 50],
+                                ["C001", "Luca Verdi", 50]]
+    book = invoiced(tmp_path, sheets)
     press(book, "finalize_run")
     fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
     book.answers = ["yes"]
     press(book, "commissions")
-    book.sheet("Agenti clienti").load([["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 50],
-                                      ["C001", "Luca Verdi", 50]])
+    book.sheet("Provvigioni").load([["Codice", "Agente", "Base", "Da", "Provvigione %"],
+                                    ["PV1", "Marco Bianchi", "Fatturato", 0, 5],
+                                    ["PV2", "Luca Verdi", "Fatturato", 0, 5]])
     book.answers = ["yes"]
     _, shown = press(book, "commissions")
     assert shown[2] == "info" and "liquidate: 1 agente" in shown[0], shown

@@ -377,8 +377,10 @@ def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_pa
     fresh.engine.dispose()
     v4_ddl = ddl.replace("order_line_id INTEGER,", "order_line_id INTEGER NOT NULL,").replace(
         "credits_line_id INTEGER,", "").replace("part INTEGER DEFAULT '0' NOT NULL,", "").replace(
+        "shipped_with INTEGER,", "").replace(
         "PRIMARY KEY (id),", "PRIMARY KEY (id), UNIQUE (delivery_line_id),")
-    assert "credits_line_id" not in v4_ddl and " part " not in v4_ddl and "UNIQUE (delivery_line_id)" in v4_ddl
+    assert "credits_line_id" not in v4_ddl and " part " not in v4_ddl and "shipped_with" not in v4_ddl
+    assert "UNIQUE (delivery_line_id)" in v4_ddl
     v4_columns = ("id, invoice_id, line_no, delivery_line_id, order_line_id, item, description, unit, quantity, "
                   "unit_price, amount, vat_rate, vat_nature")
     url = older_ledger(
