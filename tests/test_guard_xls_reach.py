@@ -114,6 +114,23 @@ def test_a_grid_counted_from_its_first_cell_is_still_bounded(tmp_path):
     assert "celle fino a IV50000 (12.750.000 celle" in problem.message("it"), problem.message("it")
 
 
+def test_a_list_of_mulrk_rows_is_walked_a_reach_a_record_its_first_columns_where_they_move_left(tmp_path):
+    """A MULRK's first column is handed up to the walk only where it begins a sheet's reach further
+    left than those before it in the substream (or lies past its last): handed up for every record,
+    the guard's walk of 60,000 MULRK rows took 0.075 s where it took 0.066 s counting from A1. A
+    row further left after a chart's substream (whose BOF and EOF begin it again) still counts."""
+    from toolkit.intake import guard
+
+    rows = b"".join(mulrk(r, 2, 9) for r in range(1_000)) + mulrk(1_000, 1, 9) + mulrk(1_001, 2, 9)
+    walked = [(row, column) for _, kind, row, column, _ in guard._xls_reaches(iter([rows])) if kind == 0x00BD]
+    assert len(walked) == 1_002 + 2
+    assert walked[:2] == [(1, 3), (1, 10)] and walked[-3:] == [(1_001, 2), (1_001, 10), (1_002, 10)]
+    chart = biff(0x0809, BOF) + mulrk(0, 5, 6) + biff(0x000A)
+    path = xls(tmp_path / "Grafico.xls", {"Dati": mulrk(0, 2, 200) + chart + mulrk(65_000, 1, 200)})
+    problem = refusal(path)
+    assert problem.code == "file-sheet-too-large" and "GS65001 (13.000.200 celle" in problem.message("it"), problem.message("it")
+
+
 def string(text: str) -> bytes:
     """A STRING: the text a formula before it gave, which calamine keeps at that formula's cell."""
     return biff(0x0207, struct.pack("<HB", len(text), 0) + text.encode("latin-1"))
