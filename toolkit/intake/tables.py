@@ -273,11 +273,12 @@ def text_rows(path: Path) -> list[list[str]]:
     """The rows of a small CSV a desk exports from Excel (quantities to ship, payments):
     UTF-8 with or without BOM, else Windows-1252, or UTF-16 with its mark, split on the
     separator `read_csv` splits on (`sniff_separator`): counted on the first line alone, quotes
-    and all, a tab inside a quoted heading split a `;` file on tabs. A file the csv
+    and all, a tab inside a quoted heading split a `;` file on tabs. Lines end as the file ends
+    them: an old Mac's CR alone was refused as unreadable. A file the csv
     module cannot split (a field of 200,000 characters) is the file's problem, told as such: it
     was an internal error."""
     hinted, content = separator_line(_text(path))
-    return _csv_rows(path, io.StringIO(content), hinted or (sniff_separator(content) if content.strip() else ";"),
+    return _csv_rows(path, io.StringIO(content, newline=""), hinted or (sniff_separator(content) if content.strip() else ";"),
                      skipped=int(hinted is not None))
 
 
@@ -386,17 +387,19 @@ def sniff_separator(text: str) -> str:
     A first line holding no separator outside quotes (a blank line before it passed over) is a
     file of one column, split at no mark (`ONE_COLUMN`), when the lines below hold none either
     but a lone amount's decimal comma: `Prezzo` over `1,50` was split at the comma, 1 and 50.
-    A title over a table (`Listino 2026` over `Codice;Prezzo`) is sniffed by the table.
+    A title over a table (`Listino 2026` over `Codice;Prezzo`) is sniffed by the table; a list
+    of notes, a sentence's comma in some of them, is one column (`_one_column`).
 
     >>> sniff_separator("Prezzo\\n1,50\\n2,75\\n") == ONE_COLUMN, sniff_separator('\\n"Note, varie"\\nA\\n') == ONE_COLUMN
     (True, True)
     >>> sniff_separator("Listino 2026\\nCodice;Prezzo\\nA1;1,50\\n"), sniff_separator("Prices\\ncode,price\\n")
     (';', ',')
+    >>> sniff_separator("Note\\nal retro, piano 2\\nchiamare prima\\n") == ONE_COLUMN
+    True
     """
     head = _unquoted(text[:4096]).replace("\r", "\n")
     first = _unquoted(_BLANK_LINES.sub("", text[:4096])).replace("\r", "\n").split("\n", 1)[0]
-    if not any(mark in first for mark in ";,\t") and all(_LONE_AMOUNT.match(line) or not any(
-            mark in line for mark in ";,\t") for line in head.split("\n")):
+    if not any(mark in first for mark in ";,\t") and _one_column(head, whole=len(text) <= 4096):
         return ONE_COLUMN
     if first.count("\t") > max(first.count(";"), first.count(",")) or tab_separated(text):
         return "\t"
@@ -406,6 +409,24 @@ def sniff_separator(text: str) -> str:
                                                                          else ",")
 
 
+def _one_column(head: str, whole: bool) -> bool:
+    """Whether the lines of `head` (quoted values taken out), below a first line holding no
+    separator, are one column: each holds none but a lone amount's decimal comma, or a comma or
+    `;` followed by a space, as a sentence has them, and one line at least holds none. A list of
+    notes holds them only where a note's text does (`consegnare al retro, piano 2`, which Excel
+    writes unquoted in a `;` file, over `chiamare prima`), and was split at each note's comma; a
+    table under a title holds a separator a value follows right after it (`Codice;Prezzo`, `A1;;`
+    as Excel writes a row, a program's `1,2,3`), and a title over lines of spaced commas alone may
+    be a table written by hand (`code, price`). The last line of a head cut short (`whole` false)
+    is not looked at."""
+    lines = [line for line in head.split("\n") if line.strip()][1:]
+    kinds = {"none" if _LONE_AMOUNT.match(line) or not any(mark in line for mark in ";,\t") else
+             "table" if _SEPARATING.search(line) else "spaced" for line in (lines if whole else lines[:-1])}
+    return "table" not in kinds and ("none" in kinds or not kinds)
+
+
+_SEPARATING = re.compile(r"\t|[;,](?![ \xa0])")
+"""A mark that parts values: a tab, or a `;` or comma with no space after it (a sentence's has one)."""
 _LONE_AMOUNT = re.compile(r"[ \xa0]*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+[ \xa0]*$")
 """A line of one amount with a decimal comma (`1,50`, `1.234,50`): a one-column file's, not two values."""
 _BLANK_LINES = re.compile(r"\A(?:[ \t\xa0]*(?:\r\n|\r|\n))+")
