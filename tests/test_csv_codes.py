@@ -128,3 +128,49 @@ def test_any_bytes_named_csv_are_read_or_refused_with_a_message(tmp_path: Path, 
             read(path)
         except UnusableInput as refused:
             assert refused.problem.message("it") and refused.problem.message("en")
+
+
+PHONES = ("Codice;Nome;Telefono;Cellulare;Fax;CAP;IBAN;ABI;CAB;Codice a barre;Codice SDI;P.IVA;Fido\n"
+          "P001;Anna;3331234567;+393331234567;0115551235;00184;IT60X0542811101000000123456;03069;01600;"
+          "8001234567890;0000000;01234567890;1.500,00\n"
+          "P002;Ugo;0115551234;3331234567;+39 011 5551236;20100;;3069;1600;80012345;M5UXCR1;12345678901;2,50\n")
+
+
+def test_a_csvs_phone_fax_postcode_bank_and_barcode_columns_keep_what_was_typed(tmp_path: Path, capsys):
+    """Telephone, mobile, fax, CAP, IBAN, ABI, CAB, EAN, SDI code and partita IVA, beside Italian
+    amounts: a mobile `3331234567` was a number (`+393331234567` one without its `+`), an ABI
+    `3069` beside `03069` a number, an EAN `8001234567890` a number Excel shows as 8,00123E+12.
+    Read, and converted to .xlsx, each is the text typed; the credit limit is an amount."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    path = inputs / "contatti.csv"
+    path.write_text(PHONES, encoding="utf-8")
+    typed = [line.split(";") for line in PHONES.splitlines()[1:]]
+    rows = [list(r) for r in read_csv(path).sheets[0].rows[1:]]
+    assert [r[:-1] for r in rows] == [[v or None for v in t[:-1]] for t in typed]
+    assert [r[-1] for r in rows] == [Decimal("1500.00"), Decimal("2.50")]
+    code, document = _toolkit(["convert", str(inputs), "--to", "xlsx", "--out", str(tmp_path / "o")], capsys)
+    assert code == 0, document
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "contatti.xlsx").active
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [v or None for v in t[:-1]] + [n] for t, n in zip(typed, [1500, 2.5])]
+
+
+def test_a_generic_csvs_column_holding_a_code_typed_as_one_keeps_every_cell_as_typed(tmp_path: Path, capsys):
+    """Headings the toolkit does not know (`convert --to csv` of any list): a column with a cell
+    typed as no number is, a leading zero, a `+` before a telephone number, twelve digits or more,
+    digits parted by spaces, is a column of codes, its cells kept as typed; a column of amounts
+    and one of plain numbers are numbers, and so is a column of the format's amounts."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "rubrica.csv").write_text(
+        "Referente;Numero;Interno;Matricola;Riferimento;Importo;Colli;Prezzo\n"
+        "Anna;3331234567;12;1;5;1,50;3;007\n"
+        "Ugo;0115551234;+39 011 555;800123456789;011 555 1234;2,00;4;2,50\n", encoding="utf-8")
+    rows = [list(r) for r in read_csv(inputs / "rubrica.csv").sheets[0].rows[1:]]
+    assert rows == [["Anna", "3331234567", "12", "1", "5", Decimal("1.50"), 3, "007"],
+                    ["Ugo", "0115551234", "+39 011 555", "800123456789", "011 555 1234", 2, 4, Decimal("2.50")]]
+    code, document = _toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
+    assert code == 0, document
+    written = (tmp_path / "o" / "rubrica.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written[1:] == ["Anna;3331234567;12;1;5;1,50;3;007", "Ugo;0115551234;'+39 011 555;800123456789;011 555 1234;2,00;4;2,50"]

@@ -7,10 +7,18 @@ convention (`tables.number`). In a column the format reads as text that turned a
 the Italian way, and a postcode `20100` into a number. The format knows which of its columns
 hold text (`model.sheets`): a column headed by one of them (or by a heading the mapping gives
 it, or by an order form's item or note heading) keeps its cells as written, below its heading.
+
+So does a column the format does not know whose heading names a code a number cannot hold
+(`CODE_WORDS`: *Cellulare*, *Fax*, *IBAN*, *ABI*, *EAN*, …) or one of whose cells is typed the
+way only a code is (`TYPED_AS_CODE`: `0115551234`, `+39 333 1234567`, `8001234567890`): a
+mobile `3331234567` beside them became a number, `+393331234567` one without its `+`, and an EAN
+a number Excel shows as `8,00123E+12`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -31,26 +39,63 @@ _FORM_TEXT_FIELDS = ("customer", "reference", "ship_to")
 """An order form's heading fields that hold text (its date is read as a date)."""
 
 
+CODE_WORDS = frozenset({
+    "telefono", "tel", "cellulare", "cell", "cel", "mobile", "phone", "fax", "cap", "zip", "iban", "abi", "cab", "bic",
+    "swift", "ean", "gtin", "upc", "barcode", "barre", "sdi", "piva", "cf"})
+"""Words of a heading (accents and case folded, `P.IVA` one word) that name a code typed in
+digits: telephone, mobile and fax numbers, postcodes, bank codes, barcodes (*Codice a barre*),
+the SDI code, partita IVA and codice fiscale. A column so headed keeps its cells as typed, unless
+the format reads its heading as a number."""
+TYPED_AS_CODE = re.compile(r"\n[ \xa0]*(?:0\d+|\+[ \xa0]*\d[\d \xa0]{5,}|\d{12,}|\d+(?:[ \xa0]\d+)+)[ \xa0]*(?=\n)")
+"""A cell typed as no number is: digits after a leading zero (`00184`, `0115551234`), a `+` and
+six digits or more (`+39 333 1234567`), twelve digits or more (an EAN: Excel's *Generale* shows
+eleven at most, `8,00123E+12`, and keeps fifteen), digits parted by spaces (`011 555 1234`). A
+column holding one below its heading is a column of codes, every cell kept as typed. Searched in
+a column's cells joined by line ends, each between two (a search for a line's start was twice
+as slow)."""
+
+
 def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -> tuple[int, frozenset[int]]:
     """The heading row (0-based) and the columns (0-based) below it whose cells stay text: those
     headed by a column of the format that is not a number, none of them a number column of
-    another sheet (`Da`, a date here and a minimum there, is left as the file writes it). The
-    heading row is the one of the first `HEADING_ROWS` naming the most columns of the format;
-    (-1, nothing) when none names one.
+    another sheet (`Da`, a date here and a minimum there, is left as the file writes it), or by
+    a heading the format has not that names a code (`CODE_WORDS`); and, of the columns the
+    format reads as no number, those holding a cell typed as a code (`TYPED_AS_CODE`). The
+    heading row is the one of the first `HEADING_ROWS` naming the most columns; the first row
+    when none names one (-1, nothing, when no cell is typed as a code either).
 
     >>> text_columns([["Codice", "Ragione sociale", "Fido"], ["12,50", "Rossi", "1.000,00"]])
     (0, frozenset({0, 1}))
     >>> text_columns([["Cliente", "C001"], ["Articolo", "Quantità", "Prezzo"], ["1.234.567", "2", "3,50"]])
     (1, frozenset({0}))
+    >>> text_columns([["Referente", "Cellulare", "Numero"], ["Anna", "3331234567", "0115551234"], ["Ugo", "1", "2"]])
+    (0, frozenset({1, 2}))
     """
     names, short = _meanings(mapping)
     best, found = -1, dict[int, bool]()
     for i, row in enumerate(rows[:HEADING_ROWS]):
         here = {j: text for j, v in enumerate(row) if isinstance(v, str)
-                and (text := names.get(n := normalize(v), short.get(n))) is not None}
+                and (text := names.get(n := normalize(v), short.get(n, _code_heading(v) or None))) is not None}
         if len(here) > len(found):
             best, found = i, here
-    return best, frozenset(j for j, text in found.items() if text)
+    below = rows[best + 1:] if best >= 0 else rows[1:]
+    typed = {j for j in range(max(map(len, below), default=0)) if j not in found and TYPED_AS_CODE.search(
+        "\n" + "\n".join(filter(None, [row[j] for row in below if j < len(row)])) + "\n")}
+    if best < 0 and typed:
+        best = 0
+    return best, frozenset(j for j, text in found.items() if text) | typed
+
+
+def _code_heading(heading: str) -> bool:
+    """Whether a heading names a code typed in digits (`CODE_WORDS`): *Cellulare*, *Tel. ufficio*,
+    *Codice a barre*, *P.IVA*.
+
+    >>> _code_heading("Tel. ufficio"), _code_heading("Codice a barre"), _code_heading("Capitale sociale")
+    (True, True, False)
+    """
+    folded = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode().casefold()
+    words = re.findall(r"[a-z0-9]+", folded.replace(".", ""))
+    return any(word in CODE_WORDS for word in words)
 
 
 def text_fields(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -> frozenset[tuple[int, int]]:
