@@ -173,4 +173,5 @@ def test_a_generic_csvs_column_holding_a_code_typed_as_one_keeps_every_cell_as_t
     code, document = _toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
     assert code == 0, document
     written = (tmp_path / "o" / "rubrica.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert written[1:] == ["Anna;3331234567;12;1;5;1,50;3;007", "Ugo;0115551234;'+39 011 555;800123456789;011 555 1234;2,00;4;2,50"]
+    assert written[1:] == ["Anna;3331234567;12;1;5;1,50;3;007",
+                           "Ugo;0115551234;'+39 011 555;800123456789;011 555 1234;2,00;4;2,50"]
