@@ -160,7 +160,8 @@ def test_a_generic_csvs_column_holding_a_code_typed_as_one_keeps_every_cell_as_t
     """Headings the toolkit does not know (`convert --to csv` of any list): a column with a cell
     typed as no number is, a leading zero, a `+` before a telephone number, twelve digits or more,
     digits parted by spaces, is a column of codes, its cells kept as typed; a column of amounts
-    and one of plain numbers are numbers, and so is a column of the format's amounts."""
+    and one of plain numbers are numbers, and so is a column of the format's amounts. A file of no
+    headings is read so from its first line."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "rubrica.csv").write_text(
@@ -170,6 +171,9 @@ def test_a_generic_csvs_column_holding_a_code_typed_as_one_keeps_every_cell_as_t
     rows = [list(r) for r in read_csv(inputs / "rubrica.csv").sheets[0].rows[1:]]
     assert rows == [["Anna", "3331234567", "12", "1", "5", Decimal("1.50"), 3, "007"],
                     ["Ugo", "0115551234", "+39 011 555", "800123456789", "011 555 1234", 2, 4, Decimal("2.50")]]
+    (tmp_path / "senza.csv").write_text("Anna;3331234567;1,50\nUgo;0115551234;2,00\n", encoding="utf-8")
+    assert [list(r) for r in read_csv(tmp_path / "senza.csv").sheets[0].rows] == [
+        ["Anna", "3331234567", Decimal("1.50")], ["Ugo", "0115551234", 2]]
     code, document = _toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
     assert code == 0, document
     written = (tmp_path / "o" / "rubrica.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -61,8 +61,8 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     another sheet (`Da`, a date here and a minimum there, is left as the file writes it), or by
     a heading the format has not that names a code (`CODE_WORDS`); and, of the columns the
     format reads as no number, those holding a cell typed as a code (`TYPED_AS_CODE`). The
-    heading row is the one of the first `HEADING_ROWS` naming the most columns; the first row
-    when none names one (-1, nothing, when no cell is typed as a code either).
+    heading row is the one of the first `HEADING_ROWS` naming the most columns, or -1 when none
+    names one: then every row is below it, a file of no headings' too (`Anna;3331234567`).
 
     >>> text_columns([["Codice", "Ragione sociale", "Fido"], ["12,50", "Rossi", "1.000,00"]])
     (0, frozenset({0, 1}))
@@ -70,6 +70,8 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     (1, frozenset({0}))
     >>> text_columns([["Referente", "Cellulare", "Numero"], ["Anna", "3331234567", "0115551234"], ["Ugo", "1", "2"]])
     (0, frozenset({1, 2}))
+    >>> text_columns([["Anna", "3331234567"], ["Ugo", "0115551234"]])
+    (-1, frozenset({1}))
     """
     names, short = _meanings(mapping)
     best, found = -1, dict[int, bool]()
@@ -78,11 +80,9 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
                 and (text := names.get(n := normalize(v), short.get(n, _code_heading(v) or None))) is not None}
         if len(here) > len(found):
             best, found = i, here
-    below = rows[best + 1:] if best >= 0 else rows[1:]
+    below = rows[best + 1:]
     typed = {j for j in range(max(map(len, below), default=0)) if j not in found and TYPED_AS_CODE.search(
         "\n" + "\n".join(filter(None, [row[j] for row in below if j < len(row)])) + "\n")}
-    if best < 0 and typed:
-        best = 0
     return best, frozenset(j for j, text in found.items() if text) | typed
 
 
