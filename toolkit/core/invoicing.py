@@ -1196,8 +1196,8 @@ def before_letters(master: MasterData, buckets: dict[Any, list[tuple[Shipment, B
                    ) -> list[tuple[str, Problem]]:
     """The invoices' lines (`buckets`, keyed customer first and kind fourth, changed in place)
     of each customer whose letter of intent has a date, its N3.5 lines sold before the letter
-    (or in a year before the one its `ceilings` covers) rated at their item's VAT
-    (`letter_dates.before_letter`); a warning per customer that has any. Done before the
+    (or in a year before the one its `ceilings` covers), or from its revocation on, rated at their
+    item's VAT (`letter_dates.before_letter`); a warning per customer that has any of either. Done before the
     ceiling is kept (`within_ceilings`): such a line uses nothing of the letter, nor makes its year."""
     letters = {c.code: c for c in master.customers if c.intent_date is not None}
     rate = item_rates(master, {**_known_rates(ceilings), **(known_rates or {})})
@@ -1209,20 +1209,21 @@ def before_letters(master: MasterData, buckets: dict[Any, list[tuple[Shipment, B
         assert customer.intent_date is not None
         ceiling = ceilings.get(customer.code)
         buckets[key], early = before_letter(goods, customer.code, customer.intent_protocol, customer.intent_date,
-                                            ceiling.year if ceiling else None, rate)
-        if early is not None:
-            found.append((customer.code, early))
+                                            ceiling.year if ceiling else None, rate, customer.intent_revoked)
+        found += [(customer.code, each) for each in early]
     return [(code, problem) for code, early in _joined(found) for problem in early.problems(master)]
 
 
 def _joined(found: Sequence[tuple[str, Early]]) -> list[tuple[str, Early]]:
-    """A customer's `Early` lines of its several invoices as one, told once."""
-    one: dict[str, Early] = {}
+    """A customer's `Early` lines of its several invoices as one, told once: those before its
+    letter apart from those after its revocation."""
+    one: dict[tuple[str, bool], Early] = {}
     for code, early in found:
-        was = one.get(code)
-        one[code] = early if was is None else replace(was, days=was.days + early.days, amount=was.amount + early.amount,
-                                                      unrated=was.unrated + early.unrated, ordered=was.ordered + early.ordered)
-    return sorted(one.items())
+        was = one.get((code, early.revoked is not None))
+        one[(code, early.revoked is not None)] = early if was is None else replace(
+            was, days=was.days + early.days, amount=was.amount + early.amount, unrated=was.unrated + early.unrated,
+            ordered=was.ordered + early.ordered)
+    return [(code, early) for (code, _), early in sorted(one.items())]
 
 
 def _known_rates(ceilings: Mapping[str, Ceiling]) -> dict[tuple[str, date], Decimal]:

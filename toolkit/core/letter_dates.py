@@ -11,13 +11,17 @@ mistyped date is corrected there, and goods an earlier letter covered are invoic
 before the new one is written. A line's sale day is its DDT's, or its order's when invoiced at
 the order (the invoice's day there).
 
+A letter the customer revoked (*revoca*, filed with the Agenzia: *Dichiarazione d'intento
+revocata dal* on *Clienti*) covers no sale from that day on: such a line carries its item's VAT
+the same way, told at the revocation's cell (`letter-of-intent-after-end`).
+
 Only a customer's invoices' lines are looked at: a credit note follows the invoice it corrects.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -33,6 +37,7 @@ from toolkit.core.intent_ceiling import (
     S,
     citing_row,
     items_at_letter,
+    letter_key,
     with_goods_vat,
 )
 from toolkit.core.vat import RateKey
@@ -62,6 +67,29 @@ EARLY_RATE_UNKNOWN = define(
        "{protocol} of {letter}, must be invoiced with the item's VAT, but {item} is no longer on the Articoli sheet "
        "and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. Put {item} back on the "
        "Articoli sheet with its VAT rate, then do it again.")
+AFTER_END = define(
+    "letter-of-intent-after-end", "warning",
+    title=("Vendite dopo la revoca della dichiarazione d'intento", "Sales after the letter of intent's revocation"),
+    it="Il cliente {customer} ha {lines} senza IVA (N3.5) {sold} il {days}, per {amount} €, dal {revoked} in poi, "
+       "quando la sua dichiarazione d'intento {protocol} del {letter} è revocata: {are} con l'IVA dell'articolo del "
+       "giorno {of_day}, perché dalla revoca la dichiarazione non copre più le vendite. Se la data della revoca è "
+       "sbagliata, correggi «Dichiarazione d'intento revocata dal» e ripeti; se il cliente ha inviato una nuova "
+       "dichiarazione, scrivine protocollo, data e importo nel foglio Clienti al posto di quella revocata.",
+    en="Customer {customer} has {lines} without VAT (N3.5) {sold} on {days}, for {amount} €, from {revoked} on, when "
+       "its letter of intent {protocol} of {letter} is revoked: {are} with the item's VAT of the {of_day} day, since "
+       "from its revocation the letter covers no sale. If the revocation's date is wrong, correct “Dichiarazione "
+       "d'intento revocata dal” and run again; if the customer sent a new letter, write its protocol, date and "
+       "amount in the Clienti sheet in place of the revoked one.")
+ENDED_RATE_UNKNOWN = define(
+    "letter-of-intent-ended-rate-unknown", "error",
+    it="La riga di {item} dell'ordine {order} del cliente {customer}, {sold} il {day}, dopo la revoca della "
+       "dichiarazione d'intento {protocol} dal {revoked}, va fatturata con l'IVA dell'articolo, ma {item} non è più "
+       "nel foglio Articoli e il registro non ha DDT con IVA che ne dicano l'aliquota a quel giorno: nulla è stato "
+       "registrato. Rimetti {item} nel foglio Articoli con la sua aliquota IVA, poi ripeti l'operazione.",
+    en="The line of {item} of customer {customer}'s order {order}, {sold} on {day}, after the letter of intent "
+       "{protocol} was revoked from {revoked}, must be invoiced with the item's VAT, but {item} is no longer on the "
+       "Articoli sheet and the ledger has no DDT with VAT telling its rate on that day: nothing was stored. Put "
+       "{item} back on the Articoli sheet with its VAT rate, then do it again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +104,20 @@ class YearCovered:
         return f" (which covers {self.year})" if lang == "en" else f" (che copre il {self.year})"
 
 
-def covers(letter: date, year: int | None, day: date) -> bool:
-    """Whether a letter dated `letter`, covering `year` when known, covers a sale of `day`.
+def covers(letter: date, year: int | None, day: date, until: date | None = None) -> bool:
+    """Whether a letter dated `letter`, covering `year` when known, covers a sale of `day`; a
+    letter revoked `until` a day covers nothing from that day on.
 
     >>> covers(date(2026, 4, 9), None, date(2026, 4, 8)), covers(date(2026, 4, 9), None, date(2026, 4, 9))
     (False, True)
     >>> covers(date(2026, 12, 1), 2027, date(2026, 12, 20)), covers(date(2026, 12, 1), 2026, date(2027, 1, 5))
     (False, True)
+    >>> [covers(date(2026, 4, 9), None, date(2026, 9, d), date(2026, 9, 1)) for d in (1, 2)]
+    [False, False]
+    >>> covers(date(2026, 4, 9), None, date(2026, 8, 31), date(2026, 9, 1))
+    True
     """
-    return day >= letter and (year is None or day.year >= year)
+    return day >= letter and (year is None or day.year >= year) and (until is None or day < until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +136,29 @@ class Early:
     ordered: tuple[bool, ...] = ()
     """For each of `days`, whether its line is invoiced at the order (*Immediato*, prepaid): goods
     not delivered yet, whose day is the order's."""
+    revoked: date | None = None
+    """The day the letter is revoked from, when these lines were sold on or after it rather than
+    before the letter: told at that cell (`AFTER_END`)."""
 
     def problems(self, master: MasterData) -> list[Problem]:
         customer = next(c for c in master.customers if c.code == self.customer)
-        where = master.locate(customer.source, "intent_date")
+        where = master.locate(customer.source, "intent_date" if self.revoked is None else "intent_revoked")
         listed = items_at_letter(master, (item for item, _, _, _ in self.unrated))
         told = {"customer": self.customer, "protocol": self.protocol or "", "letter": self.letter}
+        if self.revoked is not None:
+            told["revoked"] = self.revoked
         late = YearCovered(self.year if any(day >= self.letter for day in self.days) else None)
         n = len(self.days)
         agreed = {**sale_words(n, sum(self.ordered), n - sum(self.ordered)),
                   "are": Agreed(n, ("è fatturata", "sono fatturate"), ("it is invoiced", "they are invoiced")),
                   "them": Agreed(n, ("fatturala", "fatturale"), ("invoice it", "invoice them"))}
-        return [BEFORE_LETTER(where, lines=Counted(n, ("riga", "righe"), ("line", "lines")), **agreed,
-                              days=sorted(set(self.days)), amount=self.amount.quantize(CENT), year=late, **told),
-                *(EARLY_RATE_UNKNOWN(where, item=item, day=day, order=order,
-                                     sold=sale_words(1, int(at_order), int(not at_order))["sold"], **told)
+        lines = Counted(n, ("riga", "righe"), ("line", "lines"))
+        days, amount = sorted(set(self.days)), self.amount.quantize(CENT)
+        unrated = EARLY_RATE_UNKNOWN if self.revoked is None else ENDED_RATE_UNKNOWN
+        return [BEFORE_LETTER(where, lines=lines, **agreed, days=days, amount=amount, year=late, **told)
+                if self.revoked is None else AFTER_END(where, lines=lines, **agreed, days=days, amount=amount, **told),
+                *(unrated(where, item=item, day=day, order=order,
+                          sold=sale_words(1, int(at_order), int(not at_order))["sold"], **told)
                   if item not in listed else
                   ITEM_AT_LETTER(listed[item], item=item, day=f"{day:%d/%m/%Y}", order=order, **told)
                   for item, day, order, at_order in self.unrated)]
@@ -147,29 +188,27 @@ def sale_words(n: int, ordered: int, delivered: int) -> dict[str, Agreed]:
 
 
 def before_letter(goods: Sequence[tuple[S, Goods]], customer: str, protocol: str | None, letter: date,
-                  year: int | None, rate: Callable[[str, date], RateKey | None]
-                  ) -> tuple[list[tuple[S, Goods]], Early | None]:
-    """A customer's lines to invoice with its N3.5 lines sold before its letter (`covers`) rated
-    at their item's VAT of that day (`rate`), and the `Early` naming them; a line `rate` knows no
+                  year: int | None, rate: Callable[[str, date], RateKey | None], revoked: date | None = None
+                  ) -> tuple[list[tuple[S, Goods]], list[Early]]:
+    """A customer's lines to invoice with its N3.5 lines its letter does not cover (`covers`: sold
+    before it, or from its revocation on) rated at their item's VAT of that day (`rate`), and the
+    `Early` naming them, one for those before and one for those after; a line `rate` knows no
     rate for stays N3.5 and is named, to refuse the run."""
     out: list[tuple[S, Goods]] = []
-    days: list[date] = []
-    ordered: list[bool] = []
-    amount = ZERO
-    unrated: list[tuple[str, date, str, bool]] = []
+    found: dict[bool, Early] = {}
     for shipment, line in goods:
-        if line[7] == LETTER_OF_INTENT and not covers(letter, year, shipment.day):
-            days.append(shipment.day)
-            ordered.append(line[9] is None)
-            amount += line[5]
+        if line[7] == LETTER_OF_INTENT and not covers(letter, year, shipment.day, revoked):
+            ended = revoked is not None and shipment.day >= revoked and covers(letter, year, shipment.day)
             key = rate(line[0], shipment.day)
-            if key is None:
-                unrated.append((line[0], shipment.day, shipment.order_number, line[9] is None))
-            else:
+            at_order = line[9] is None
+            was = found.get(ended, Early(customer, protocol, letter, year, (), ZERO, revoked=revoked if ended else None))
+            unrated = ((line[0], shipment.day, shipment.order_number, at_order),) if key is None else ()
+            found[ended] = replace(was, days=(*was.days, shipment.day), amount=was.amount + line[5],
+                                   unrated=was.unrated + unrated, ordered=(*was.ordered, at_order))
+            if key is not None:
                 line = (*line[:6], *key, *line[8:])
         out.append((shipment, line))
-    return out, (Early(customer, protocol, letter, year, tuple(days), amount, tuple(unrated), tuple(ordered))
-                 if days else None)
+    return out, [found[ended] for ended in sorted(found)]
 
 
 ORDERS_BEFORE_LETTER = define(
@@ -279,3 +318,45 @@ def debit_before_letter(master: MasterData, customer: str, protocol: str, letter
     unrated = [item for _, key, item, _ in early if key is None]
     return with_goods_vat(where, [key for _, key, _, _ in early if key is not None], chosen, DEBIT_BEFORE_LETTER,
                           DEBIT_BEFORE_LETTER_RATES, told, unrated, items_at_letter(master, unrated))
+
+
+DEBIT_AFTER_END = define(
+    "letter-of-intent-debit-after-end", "warning",
+    title=("Nota di debito dopo la revoca della dichiarazione d'intento",
+           "Debit note after the letter of intent's revocation"),
+    it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {revoked} o "
+       "dopo, quando la dichiarazione d'intento {protocol} che la fattura cita è revocata: è emessa con l'IVA della "
+       "merce a cui si aggiunge ({rate}), perché dalla revoca la dichiarazione non copre più nulla e una nota di "
+       "debito è una fattura (art. 26 c. 1 DPR 633/72).",
+    en="The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {revoked} or later, "
+       "when the letter of intent {protocol} the invoice cites is revoked: it is issued with the VAT of the goods it "
+       "adds to ({rate}), since from its revocation the letter covers nothing and a debit note is an invoice (art. "
+       "26 c. 1 DPR 633/72).")
+DEBIT_AFTER_END_RATES = define(
+    "letter-of-intent-debit-after-end-rates", "error", usage=True,
+    it="La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del {revoked} o "
+       "dopo, quando la dichiarazione d'intento {protocol} che la fattura cita è revocata, quindi va emessa con "
+       "l'IVA della merce a cui si aggiunge, e la merce della fattura ha più aliquote ({rates}); nulla è stato "
+       "registrato. Indica con --rate quella della merce a cui la nota si aggiunge (es. --rate {first}).",
+    en="The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {revoked} or later, "
+       "when the letter of intent {protocol} the invoice cites is revoked, so it must carry the VAT of the goods it "
+       "adds to, and the invoice's goods have several rates ({rates}); nothing was stored. Give with --rate the one "
+       "of the goods the note adds to (e.g. --rate {first}).")
+
+
+def debit_after_end(master: MasterData, customer: str, protocol: str, day: date, amount: Decimal,
+                    goods: Sequence[RateKey], invoice: str, chosen: RateKey | None = None,
+                    unrated: Sequence[str] = (), recoded: str | None = None) -> tuple[RateKey | None, Problem | None]:
+    """A debit note at N3.5 dated `day` on an invoice citing letter `protocol`: (None, None) while
+    the row citing it gives no revocation, or one after `day`; from the revocation on, the rate of
+    the goods it adds to with a warning at the revocation's cell, or the error that refuses it
+    (`intent_ceiling.with_goods_vat`). The note is an invoice of its own date, as past the
+    letter's year (`intent_ceiling.debit_past_year`)."""
+    row = citing_row(master, customer, protocol, recoded)
+    if (row is None or row.intent_revoked is None or day < row.intent_revoked
+            or letter_key(row.intent_protocol or "") != letter_key(protocol)):
+        return None, None
+    told = {"customer": customer, "protocol": protocol, "invoice": invoice, "day": f"{day:%d/%m/%Y}",
+            "revoked": row.intent_revoked, "debited": amount.quantize(CENT)}
+    return with_goods_vat(master.locate(row.source, "intent_revoked"), goods, chosen, DEBIT_AFTER_END,
+                          DEBIT_AFTER_END_RATES, told, unrated, items_at_letter(master, unrated))

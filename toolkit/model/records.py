@@ -435,6 +435,11 @@ class Customer(Record):
         "The amount the letter declares the customer will buy without VAT from us (its *plafond*): invoices citing "
         "the letter stay N3.5 up to it, and what goes beyond is invoiced with VAT at each item's rate; empty: no "
         "ceiling is kept", "50000", default=None, lifts="intent_protocol")
+    intent_revoked: Day | None = column(
+        "Dichiarazione d'intento revocata dal", "Letter of intent revoked from",
+        "The day the customer's revocation of its letter of intent takes effect (*revoca*, filed with the Agenzia): "
+        "goods delivered from that day on are invoiced with each item's VAT; empty: the letter covers its whole year",
+        "01/09/2026", default=None)
     excluded_months: Months | None = column(
         "Mesi esclusi", "Excluded months",
         "Months no due date may fall in (*mesi esclusi*: shops in August, schools, December): `ago,dic` or "

@@ -42,7 +42,7 @@ from toolkit.core.intent_ceiling import (
 )
 from toolkit.core.invoicing import Invoice, InvoiceStatus, excluded_months, recoded_as
 from toolkit.core.letter_cited import DEBIT_NOT_CITED, LETTER_FIELDS, Missing, empty_cell, missing
-from toolkit.core.letter_dates import debit_before_letter
+from toolkit.core.letter_dates import debit_after_end, debit_before_letter
 from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
 from toolkit.ledger import Ledger
@@ -193,6 +193,9 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                                             sold, chosen) if letter is not None else (None, None))
         if told is None:
             beyond, told = debit_past_year(master, invoice.customer, protocol, year, day, amount, goods,
+                                           invoice.number or "?", chosen, unrated, recoded)
+        if told is None:
+            beyond, told = debit_after_end(master, invoice.customer, protocol, day, amount, goods,
                                            invoice.number or "?", chosen, unrated, recoded)
         if told is None:
             beyond, told = debit_former(master, invoice.customer, protocol, amount, goods, invoice.number or "?",

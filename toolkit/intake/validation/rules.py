@@ -61,6 +61,7 @@ from toolkit.intake.validation.invoice_terms import invoice_terms
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.letter_items import INTENT_WITHOUT_AMOUNT, amount_cell, letter_items
+from toolkit.intake.validation.letter_revoked import letter_revoked
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column, distinct
@@ -1543,7 +1544,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 RULES: tuple[Rule, ...] = (
     settings, registration, iban, unique_codes, references, customers, invoice_terms, customer_texts, addresses, items,
     periods, price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates,
-    template_lines, letter_items, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    template_lines, letter_items, letter_revoked, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 

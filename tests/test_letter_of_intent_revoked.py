@@ -1,0 +1,140 @@
+"""A letter of intent revoked (*revoca*): from the day written in *Dichiarazione d'intento
+revocata dal* on *Clienti* the letter covers no sale, so goods delivered (or ordered, invoiced at
+the order) from that day on carry their item's VAT, at month end, at once and on a debit note,
+told at the revocation's cell; a revocation the letter cannot have is refused at that cell."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from test_credit_returns import APRIL
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, PROTOCOL, _deliver, _rated, _sheets
+
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.letters import letters_used
+from toolkit.services.invoicing import run
+
+APRIL_15 = date(2026, 4, 15)
+
+
+def _revoked(revoked: object, amount: object = 1000, day: date = date(2026, 1, 15)) -> dict:
+    s = _sheets(amount, day=day)
+    minimal.set_cell(s, "Clienti", "R1", "Dichiarazione d'intento revocata dal")
+    minimal.set_cell(s, "Clienti", "R3", revoked)
+    return s
+
+
+def _books(revoked: object, amount: object = 1000):
+    result = check(minimal.workbook(_revoked(revoked, amount)))
+    assert result.master is not None, [str(p) for p in result.problems if p.is_error]
+    return result.master
+
+
+def _told(problems, code: str = "letter-of-intent-after-end") -> list[tuple]:
+    return [(p.sheet, p.cell, p.is_error) for p in problems if p.code == code]
+
+
+@pytest.mark.parametrize(("revoked", "letter", "code"), [
+    (date(2026, 1, 14), date(2026, 1, 15), "letter-of-intent-revoked-before-date"),
+    (date(2027, 3, 1), date(2026, 1, 15), "letter-of-intent-revoked-other-year"),
+    (date(2028, 1, 10), date(2026, 12, 1), "letter-of-intent-revoked-other-year"),
+    (date(2027, 3, 1), date(2026, 12, 1), None),
+    (date(2026, 1, 15), date(2026, 1, 15), None),
+])
+def test_the_data_check_refuses_a_revocation_the_letter_cannot_have_at_its_cell(revoked, letter, code):
+    """Before the letter's date, or in a year the letter cannot cover (a letter of December may
+    name the next): an error at the revocation's cell, whatever else the row says."""
+    found = [(p.sheet, p.cell, p.code) for p in check(minimal.workbook(_revoked(revoked, day=letter))).problems
+             if p.is_error]
+    assert found == ([("Clienti", "R3", code)] if code else [])
+
+
+def test_goods_delivered_from_the_revocation_on_carry_vat(ledger, tmp_path):
+    """The letter of 15 January is revoked from 15 April: the coffee of the 10th (55.50 €) stays
+    N3.5 citing it, that of the 20th (37.00 €) went N3.5 too, the VAT omitted; now it carries
+    A001's 22 % in the invoice, its totals and its e-invoice (valid, the letter cited on the N3.5
+    line only), uses nothing of the letter, and the run warns at the revocation's cell."""
+    from fatturapa_reading import schema_errors
+
+    from toolkit.services.einvoice import export
+
+    books = _books(APRIL_15)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
+    assert (invoice.taxable, invoice.vat) == (D("92.50"), D("8.14"))
+    assert _told(result.problems) == [("Clienti", "R3", False)]
+    [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-end"]
+    it, en = warning.message(), warning.message("en")
+    assert "1 riga senza IVA (N3.5) consegnata il 20/04/2026, per 37,00 €, dal 15/04/2026" in it, it
+    assert "revoked" in en and "20/04/2026" in en
+    assert not [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
+    with reading(ledger) as conn:
+        assert letters_used(conn, {"C002"}) == {PROTOCOL: D("55.50")}
+    data = export(books, ledger, out=tmp_path / "xml", month=APRIL).files[invoice.number]
+    data = data.read_bytes() if hasattr(data, "read_bytes") else data
+    assert schema_errors(data) == []
+    root = ET.fromstring(data)
+    assert [(e.findtext("PrezzoTotale"), e.findtext("AliquotaIVA"), e.findtext("Natura"),
+             [x.findtext("RiferimentoTesto") for x in e.findall("AltriDatiGestionali")])
+            for e in root.iter("DettaglioLinee")] == [("55.50", "0.00", "N3.5", [PROTOCOL]), ("37.00", "22.00", None, [])]
+
+
+def test_a_revocation_after_the_month_changes_nothing(ledger):
+    books = _books(date(2026, 5, 1))
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")] * 2 and _told(result.problems) == []
+
+
+def test_an_order_invoiced_at_once_after_the_revocation_carries_vat(ledger):
+    """C002 invoiced *Immediato*: the order of the 20th, invoiced when made, after the revocation
+    of the 15th, carries 22 %, told at the revocation; the 10th's went N3.5."""
+    from toolkit.services.orders import create
+
+    s = _revoked(APRIL_15)
+    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
+    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    first = create(books, ledger, APRIL_10, with_catch_up=False)
+    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    [one], [two] = first.invoices, second.invoices
+    assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and _told(first.problems) == []
+    assert _rated(two) == [(D("37.00"), D(22), None)] and two.vat == D("8.14")
+    assert _told(second.problems) == [("Clienti", "R3", False)]
+    [warning] = [p for p in second.problems if p.code == "letter-of-intent-after-end"]
+    assert "ordinata il 20/04/2026" in warning.message()
+
+
+def test_a_debit_note_from_the_revocation_on_carries_the_goods_vat(ledger, rome_today):
+    """April's invoice went N3.5 under the letter; the customer revokes it from 5 May. A debit note
+    of the 4th is still under it; one of the 6th is an invoice after the revocation, and carries
+    the coffee's 22 %, warned at the revocation's cell."""
+    from toolkit.services.debit_notes import debit
+
+    rome_today(date(2026, 5, 6))
+    books = _books(None)
+    _deliver(books, ledger, APRIL_10)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
+    revoked = _books(date(2026, 5, 5))
+    before = debit(ledger, revoked, invoice.number, D(10), None, "Trasporto", date(2026, 5, 4), date(2026, 5, 6))
+    assert before.note is not None and before.note.vat == 0, [str(p) for p in before.problems]
+    assert not [p for p in before.problems if p.code.startswith("letter-of-intent")]
+    done = debit(ledger, revoked, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-after-end"]
+    assert (told.sheet, told.cell, told.is_error, dict(told.params)["rate"]) == ("Clienti", "R3", False, "22 %")
+    assert "05/05/2026" in told.message() and "06/05/2026" in told.message()

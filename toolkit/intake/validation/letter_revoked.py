@@ -1,0 +1,62 @@
+"""A letter of intent's revocation, dated where it can end the letter.
+
+An exporter that no longer means to buy without VAT revokes its letter with the Agenzia
+(*revoca*); the supplier writes the day it takes effect in *Dichiarazione d'intento revocata
+dal* on *Clienti*, and from that day on invoicing charges VAT (`core.letter_dates`). A
+revocation before the letter's own date revokes nothing it covered, and one in a year the letter
+cannot cover (it covers one solar year: its date's, or the next for a letter of December naming
+it) ends nothing: either is a mistyped date, whose goods would stay without VAT past the real
+revocation, so both are errors at the revocation's cell, as every run that reads the sheet
+then refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from toolkit.basics.problems import Problem, define
+from toolkit.intake.validation.layout import Layout
+from toolkit.model.records import MasterData
+
+REVOKED_BEFORE_DATE = define(
+    "letter-of-intent-revoked-before-date", "error",
+    it="La dichiarazione d'intento {protocol} del cliente {code} risulta revocata dal {revoked}, prima della sua data, "
+       "il {day}: una revoca segue la dichiarazione che revoca. Correggi la data in «Dichiarazione d'intento "
+       "revocata dal» (o la «Data dichiarazione d'intento»).",
+    en="Customer {code}'s letter of intent {protocol} is revoked from {revoked}, before its own date, {day}: a "
+       "revocation follows the letter it revokes. Correct the date in “Dichiarazione d'intento revocata dal” (or "
+       "the “Data dichiarazione d'intento”).")
+REVOKED_OTHER_YEAR = define(
+    "letter-of-intent-revoked-other-year", "error",
+    it="La dichiarazione d'intento {protocol} del cliente {code}, del {day}, risulta revocata dal {revoked}, ma una "
+       "dichiarazione copre le vendite di un solo anno e questa non arriva al {later}: la revoca non la chiude, e le "
+       "vendite fino alla revoca vera resterebbero senza IVA. Correggi l'anno in «Dichiarazione d'intento revocata dal»; se la revoca è di una "
+       "nuova dichiarazione, scrivine protocollo, data e importo nel foglio Clienti.",
+    en="Customer {code}'s letter of intent {protocol} of {day} is revoked from {revoked}, but a letter covers the "
+       "sales of one year only and this one does not reach {later}: the revocation does not end it, and the sales "
+       "until the real revocation would stay without VAT. Correct the year in “Dichiarazione d'intento revocata dal”; if the revocation is of a new "
+       "letter, write its protocol, date and amount in the Clienti sheet.")
+
+
+def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:
+    """The years a letter dated in `day_year` may be revoked in: its own, and the next for a
+    letter of December, which may name it (the DI model's year).
+
+    >>> revoked_years(2026, False), revoked_years(2026, True)
+    ((2026,), (2026, 2027))
+    """
+    return (day_year, day_year + 1) if december else (day_year,)
+
+
+def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """An error at each revocation dated before its letter or in a year the letter cannot cover."""
+    for c in master.customers:
+        if c.intent_revoked is None or c.intent_date is None:
+            continue
+        told = {"code": c.code, "protocol": c.intent_protocol or "", "day": c.intent_date, "revoked": c.intent_revoked}
+        where = layout.locate(c.source.sheet, c.source.row, "intent_revoked")
+        years = revoked_years(c.intent_date.year, c.intent_date.month == 12)
+        if c.intent_revoked < c.intent_date:
+            yield REVOKED_BEFORE_DATE(where, **told)
+        elif c.intent_revoked.year not in years:
+            yield REVOKED_OTHER_YEAR(where, later=str(c.intent_revoked.year), **told)
