@@ -138,3 +138,18 @@ def test_a_debit_note_from_the_revocation_on_carries_the_goods_vat(ledger, rome_
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-after-end"]
     assert (told.sheet, told.cell, told.is_error, dict(told.params)["rate"]) == ("Clienti", "R3", False, "22 %")
     assert "05/05/2026" in told.message() and "06/05/2026" in told.message()
+
+
+def test_orders_made_from_the_revocation_on_are_told_ahead_at_its_cell(ledger):
+    """`orders create` on the 20th, after the revocation of the 15th, warns at the revocation's
+    cell that those lines will carry VAT (and to clear N3.5 from *Natura IVA*); on the 10th it
+    says nothing of it."""
+    from toolkit.services.orders import create
+
+    books = _books(APRIL_15)
+    assert _told(create(books, ledger, APRIL_10, with_catch_up=False).problems,
+                 "letter-of-intent-orders-after-end") == []
+    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    assert _told(made.problems, "letter-of-intent-orders-after-end") == [("Clienti", "R3", False)]
+    [warning] = [p for p in made.problems if p.code == "letter-of-intent-orders-after-end"]
+    assert "15/04/2026" in warning.message() and "Natura IVA" in warning.message()

@@ -256,15 +256,33 @@ class AheadInstead(AheadWhich):
                 f"spedisci dal {day} in poi, o fattura quelle righe con l'IVA")
 
 
+ORDERS_AFTER_END = define(
+    "letter-of-intent-orders-after-end", "warning",
+    title=("Ordini dopo la revoca della dichiarazione d'intento", "Orders after the letter of intent's revocation"),
+    it="Il cliente {customer} ha ordini senza IVA (N3.5) del {day}, ma la sua dichiarazione d'intento {protocol} è "
+       "revocata dal {revoked}: le righe vendute da quel giorno andranno in fattura con l'IVA dell'articolo. Se il "
+       "cliente non ha una nuova dichiarazione, cancella N3.5 dalla sua «Natura IVA», così i nuovi ordini hanno "
+       "l'IVA; se ce l'ha, scrivine protocollo, data e importo nel foglio Clienti al posto di quella revocata.",
+    en="Customer {customer} has orders without VAT (N3.5) of {day}, but its letter of intent {protocol} is revoked "
+       "from {revoked}: the lines sold from that day on will be invoiced with the item's VAT. If the customer has no "
+       "new letter, clear N3.5 from its “Natura IVA”, so new orders carry VAT; if it has one, write its protocol, "
+       "date and amount in the Clienti sheet in place of the revoked one.")
+
+
 def orders_before_letter(master: MasterData, customers: Collection[str], day: date | None) -> list[Problem]:
     """A warning, at the letter's date, for each of `customers` buying on N3.5 whose letter is
-    dated after `day` (the orders' or the DDTs' day): told ahead, as the ceiling's
-    (`intent_ceiling.orders_beyond`), that invoicing will charge VAT on what leaves before it.
-    Master data alone: no read of the ledger."""
+    dated after `day` (the orders' or the DDTs' day), and at its revocation for each whose letter
+    is revoked by `day`: told ahead, as the ceiling's (`intent_ceiling.orders_beyond`), that
+    invoicing will charge VAT on what leaves outside it. Master data alone: no read of the ledger."""
     if day is None:
         return []
     wanted = set(customers)
-    return [ORDERS_BEFORE_LETTER(master.locate(c.source, "intent_date"), customer=c.code,
+    ended = [ORDERS_AFTER_END(master.locate(c.source, "intent_revoked"), customer=c.code,
+                              protocol=c.intent_protocol or "", revoked=c.intent_revoked, day=day)
+             for c in sorted(master.customers, key=lambda c: c.code)
+             if c.code in wanted and c.intent_date is not None and c.intent_revoked is not None
+             and day >= c.intent_revoked and (c.vat_nature or "").strip().upper() == LETTER_OF_INTENT]
+    return ended + [ORDERS_BEFORE_LETTER(master.locate(c.source, "intent_date"), customer=c.code,
                                  protocol=c.intent_protocol or "", letter=c.intent_date, day=day,
                                  which=AheadWhich(c.invoice_terms is InvoiceTerms.IMMEDIATE, c.intent_date),
                                  instead=AheadInstead(c.invoice_terms is InvoiceTerms.IMMEDIATE, c.intent_date))

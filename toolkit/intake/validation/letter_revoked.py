@@ -30,12 +30,12 @@ REVOKED_OTHER_YEAR = define(
     "letter-of-intent-revoked-other-year", "error",
     it="La dichiarazione d'intento {protocol} del cliente {code}, del {day}, risulta revocata dal {revoked}, ma una "
        "dichiarazione copre le vendite di un solo anno e questa non arriva al {later}: la revoca non la chiude, e le "
-       "vendite fino alla revoca vera resterebbero senza IVA. Correggi l'anno in «Dichiarazione d'intento revocata dal»; se la revoca è di una "
-       "nuova dichiarazione, scrivine protocollo, data e importo nel foglio Clienti.",
+       "vendite fino alla revoca vera resterebbero senza IVA. Correggi l'anno in «Dichiarazione d'intento revocata "
+       "dal»; se la revoca è di una nuova dichiarazione, scrivine protocollo, data e importo nel foglio Clienti.",
     en="Customer {code}'s letter of intent {protocol} of {day} is revoked from {revoked}, but a letter covers the "
        "sales of one year only and this one does not reach {later}: the revocation does not end it, and the sales "
-       "until the real revocation would stay without VAT. Correct the year in “Dichiarazione d'intento revocata dal”; if the revocation is of a new "
-       "letter, write its protocol, date and amount in the Clienti sheet.")
+       "until the real revocation would stay without VAT. Correct the year in “Dichiarazione d'intento revocata "
+       "dal”; if the revocation is of a new letter, write its protocol, date and amount in the Clienti sheet.")
 
 
 def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:

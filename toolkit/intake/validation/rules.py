@@ -1544,7 +1544,8 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 RULES: tuple[Rule, ...] = (
     settings, registration, iban, unique_codes, references, customers, invoice_terms, customer_texts, addresses, items,
     periods, price_lists, price_versions, derived_versions, rounding_steps, prices, price_rules, templates,
-    template_lines, letter_items, letter_revoked, exceptions, stock, whole_units, discounts_and_commissions, names_in_two_cases, sample_rows_left,
+    template_lines, letter_items, letter_revoked, exceptions, stock, whole_units, discounts_and_commissions,
+    names_in_two_cases, sample_rows_left,
 )
 
 
