@@ -448,6 +448,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "of the goods it adds to, and the invoice's goods have several rates ({rates}); nothing was stored. "
               "Write in “Aliquota nota di debito” the one of the goods the note adds to (e.g. {first}) and press "
               "“Nota di debito” again."},
+    "letter-of-intent-debit-after-end-rates": {
+        "it": "La nota di debito di {debited} € del {day} sulla fattura {invoice} del cliente {customer} è del "
+              "{revoked} o dopo, quando la dichiarazione d'intento {protocol} che la fattura cita è revocata, quindi "
+              "va emessa con l'IVA della merce a cui si aggiunge, e la merce della fattura ha più aliquote ({rates}); "
+              "nulla è stato registrato. Scrivi in «Aliquota nota di debito» quella della merce a cui la nota si "
+              "aggiunge (es. {first}) e premi di nuovo «Nota di debito».",
+        "en": "The debit note of {debited} € of {day} on customer {customer}'s invoice {invoice} is of {revoked} or "
+              "later, when the letter of intent {protocol} the invoice cites is revoked, so it must carry the VAT of "
+              "the goods it adds to, and the invoice's goods have several rates ({rates}); nothing was stored. Write "
+              "in “Aliquota nota di debito” the one of the goods the note adds to (e.g. {first}) and press “Nota di "
+              "debito” again."},
     "letter-of-intent-debit-before-rates": {
         "it": "La nota di debito di {debited} € sulla fattura {invoice} del cliente {customer} si aggiunge a merce "
               "{sold} il {days}, prima della dichiarazione d'intento {protocol} del {letter}, quindi va emessa "
