@@ -153,3 +153,41 @@ def test_orders_made_from_the_revocation_on_are_told_ahead_at_its_cell(ledger):
     assert _told(made.problems, "letter-of-intent-orders-after-end") == [("Clienti", "R3", False)]
     [warning] = [p for p in made.problems if p.code == "letter-of-intent-orders-after-end"]
     assert "15/04/2026" in warning.message() and "Natura IVA" in warning.message()
+
+
+def test_two_rows_of_one_letter_telling_two_revocations_are_warned_at_the_second():
+    """C001 and C002 cite one letter; only C002's row says it is revoked: C001's goods would go
+    on without VAT after the revocation. Warned at C002's revocation naming C001's cell; the
+    same revocation on both rows is quiet."""
+    s = _revoked(APRIL_15)
+    for cell, value in (("K2", "N3.5"), ("L2", PROTOCOL), ("M2", date(2026, 1, 15)), ("P2", 1000)):
+        minimal.set_cell(s, "Clienti", cell, value)
+    found = [p for p in check(minimal.workbook(s)).problems if p.code == "letter-of-intent-revocations-differ"]
+    assert [(p.sheet, p.cell, p.is_error) for p in found] == [("Clienti", "R3", False)]
+    assert "Clienti!R2" in found[0].message() and "15/04/2026" in found[0].message()
+    minimal.set_cell(s, "Clienti", "R2", APRIL_15)
+    assert not [p for p in check(minimal.workbook(s)).problems if p.code == "letter-of-intent-revocations-differ"]
+
+
+def test_a_line_after_the_revocation_whose_item_s_rate_nobody_knows_is_refused_at_its_cell(ledger):
+    """A001 left *Articoli* before month end and no DDT with VAT ever carried it: the 20th's line,
+    after the revocation of the 15th, has no rate to take, so the run is refused at the
+    revocation's cell naming the item and the day, and stores nothing."""
+    from sqlalchemy import func, select
+
+    from toolkit.ledger import schema
+
+    books = _books(APRIL_15, None)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    gone = _revoked(APRIL_15, None)
+    gone["Articoli"] = [row for row in gone["Articoli"] if row[0] != "A001"]
+    gone["Prezzi"] = [row for row in gone["Prezzi"] if row[2] != "A001"]
+    gone["Modelli ordine"], gone["Righe modello"] = gone["Modelli ordine"][:1], gone["Righe modello"][:1]
+    later = check(minimal.workbook(gone)).master
+    assert later is not None
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [refused] = [p for p in result.problems if p.is_error]
+    assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-ended-rate-unknown", "Clienti", "R3")
+    assert "Rimetti A001 nel foglio Articoli" in refused.message() and "20/04/2026" in refused.message()
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0

@@ -7,16 +7,20 @@ revocation before the letter's own date revokes nothing it covered, and one in a
 cannot cover (it covers one solar year: its date's, or the next for a letter of December naming
 it) ends nothing: either is a mistyped date, whose goods would stay without VAT past the real
 revocation, so both are errors at the revocation's cell, as every run that reads the sheet
-then refuses it.
+then refuses it. Two rows citing one letter (two destinations of a buyer, a customer re-coded)
+that say two revocations are warned at the second: the letter is revoked for both, and the row
+left without would sell without VAT past it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
+from toolkit.core.intent_ceiling import letter_key
 from toolkit.intake.validation.layout import Layout
-from toolkit.model.records import MasterData
+from toolkit.model.records import Customer, MasterData
 
 REVOKED_BEFORE_DATE = define(
     "letter-of-intent-revoked-before-date", "error",
@@ -37,6 +41,22 @@ REVOKED_OTHER_YEAR = define(
        "until the real revocation would stay without VAT. Correct the year in “Dichiarazione d'intento revocata "
        "dal”; if the revocation is of a new letter, write its protocol, date and amount in the Clienti sheet.")
 
+REVOCATIONS_DIFFER = define(
+    "letter-of-intent-revocations-differ", "warning",
+    title=("Una dichiarazione d'intento con due revoche", "One letter of intent with two revocations"),
+    it="La dichiarazione d'intento {protocol} del cliente {code} è anche del cliente {other} (la stessa lettera, su "
+       "due righe di Clienti), ma le due righe non dicono la stessa revoca (qui {revoked}, là {other_revoked}, "
+       "{cell}): la revoca è della dichiarazione, e la riga che non la dice fatturerebbe senza IVA dopo di essa. "
+       "Scrivi in entrambe la data da cui la dichiarazione è revocata.",
+    en="Customer {code}'s letter of intent {protocol} is customer {other}'s too (one letter, on two Clienti rows), "
+       "but the two rows do not tell the same revocation (here {revoked}, there {other_revoked}, {cell}): the "
+       "revocation is the letter's, and the row not telling it would invoice without VAT after it. Write in both "
+       "the day the letter is revoked from.")
+
+
+def _shown(day: object) -> str:
+    return f"{day:%d/%m/%Y}" if day is not None else "-"
+
 
 def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:
     """The years a letter dated in `day_year` may be revoked in: its own, and the next for a
@@ -49,8 +69,17 @@ def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:
 
 
 def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    """An error at each revocation dated before its letter or in a year the letter cannot cover."""
+    """An error at each revocation dated before its letter or in a year the letter cannot cover;
+    a warning at a row whose letter an earlier row cites with another revocation."""
+    first: dict[str, Customer] = {}
     for c in master.customers:
+        own = first.setdefault(letter_key(c.intent_protocol), c) if c.intent_protocol else c
+        if own is not c and own.intent_revoked != c.intent_revoked:
+            there = layout.locate(own.source.sheet, own.source.row, "intent_revoked")
+            yield REVOCATIONS_DIFFER(layout.locate(c.source.sheet, c.source.row, "intent_revoked"), code=c.code,
+                                     protocol=c.intent_protocol, other=own.code, revoked=_shown(c.intent_revoked),
+                                     other_revoked=_shown(own.intent_revoked),
+                                     cell=str(Location(there.sheet, there.cell)))
         if c.intent_revoked is None or c.intent_date is None:
             continue
         told = {"code": c.code, "protocol": c.intent_protocol or "", "day": c.intent_date, "revoked": c.intent_revoked}
