@@ -19,6 +19,7 @@ from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
 from toolkit.ledger.letters import letters_used
 from toolkit.services.invoicing import run
+from toolkit.services.orders import preview
 
 APRIL_15 = date(2026, 4, 15)
 
@@ -191,3 +192,19 @@ def test_a_line_after_the_revocation_whose_item_s_rate_nobody_knows_is_refused_a
     assert "Rimetti A001 nel foglio Articoli" in refused.message() and "20/04/2026" in refused.message()
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one() == 0
+
+
+def test_orders_after_the_revocation_are_not_told_beyond_the_letter_s_amount(ledger):
+    """A 60 € letter revoked from the 15th: the 10th's coffee (55.50 €) fits in it; the 20th's order
+    (37 €) will go with VAT whatever the letter left, so `orders create` does not tell the two
+    beyond the amount, only the 20th's after the revocation."""
+    from toolkit.services.orders import create
+
+    books = _books(APRIL_15, 60)
+    _deliver(books, ledger, APRIL_10)
+    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    assert _told(made.problems, "letter-of-intent-orders-beyond") == []
+    assert _told(made.problems, "letter-of-intent-orders-after-end") == [("Clienti", "R3", False)]
+    unrevoked = check(minimal.workbook(_sheets(60))).master
+    assert _told(preview(unrevoked, ledger, APRIL_20).problems, "letter-of-intent-orders-beyond") == [
+        ("Clienti", "P3", False)]

@@ -89,7 +89,8 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     On a `day` before a customer's letter's date, its orders are told to carry VAT if they leave
     before it (`orders_before_letter`), from the master alone; its DDTs of before the letter's
     date, which invoicing charges VAT (`core.letter_dates`), are not counted under it, nor its
-    orders that leave before it (`_before_letter`), those made on such a `day` among them. On a day
+    orders that leave before it (`_outside_letter`), those made on such a `day` among them, nor
+    those that leave from the letter's revocation on. On a day
     past the letter's year, its DDTs of that year still to invoice stay under it: told against
     what it left, not as past its year."""
     early = orders_before_letter(master, customers, day)
@@ -101,10 +102,13 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     sharing = [code for code, protocol in every.items() if protocol in letters.values()]
     citing = {*sharing, *customers_citing(conn, set(letters.values()))}
     dated = {c.code: c.intent_date for c in master.customers if c.intent_date is not None}
-    goods = [x for x in letters_open(conn, sharing) if not _before_letter(x, dated.get(x.customer), day)]
+    revoked = {c.code: c.intent_revoked for c in master.customers if c.intent_revoked is not None}
+    goods = [x for x in letters_open(conn, sharing)
+             if not _outside_letter(x, dated.get(x.customer), revoked.get(x.customer), day)]
     found = open_under_letters(master, goods, day)
     ordering = {code: amount for code, amount in (ordering or {}).items()
-                if day is None or code not in dated or day >= dated[code]}
+                if day is None or ((code not in dated or day >= dated[code])
+                                   and (code not in revoked or day < revoked[code]))}
     each = {code: found.get(code, ZERO) + ordering.get(code, ZERO) for code in sharing}
     open_amounts = {code: sum((each[c] for c in sharing if every[c] == protocol), ZERO)
                     for code, protocol in letters.items()}
@@ -121,11 +125,13 @@ def open_orders_beyond(conn: Connection, master: MasterData, customers: Collecti
     return early + orders_beyond(master, mine, open_amounts, day, shared, late)
 
 
-def _before_letter(goods: OpenGoods, letter: date | None, day: date | None) -> bool:
-    """Whether open `goods` leave before their customer's `letter`, which invoicing charges VAT
-    (`core.letter_dates`): a DDT dated before it, or goods to ship whose order's date and the
-    check's `day` both precede it (they cannot leave before either)."""
-    if letter is None or goods.day is None:
+def _outside_letter(goods: OpenGoods, letter: date | None, revoked: date | None, day: date | None) -> bool:
+    """Whether open `goods` leave outside their customer's letter, which invoicing charges VAT
+    (`core.letter_dates`): before its date `letter` (a DDT dated before it, or goods to ship whose
+    order's date and the check's `day` both precede it: they cannot leave before either), or on
+    or after the day it is `revoked` from (a DDT of that day or later, or goods to ship on such
+    a `day` or ordered for one: they cannot leave earlier)."""
+    if goods.day is None:
         return False
     leaves = goods.day if goods.shipped or day is None else max(goods.day, day)
-    return leaves < letter
+    return (letter is not None and leaves < letter) or (revoked is not None and leaves >= revoked)
