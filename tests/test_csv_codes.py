@@ -179,3 +179,19 @@ def test_a_generic_csvs_column_holding_a_code_typed_as_one_keeps_every_cell_as_t
     written = (tmp_path / "o" / "rubrica.csv").read_text(encoding="utf-8-sig").splitlines()
     assert written[1:] == ["Anna;3331234567;12;1;5;1,50;3;007",
                            "Ugo;0115551234;'+39 011 555;800123456789;011 555 1234;2,00;4;2,50"]
+
+
+@pytest.mark.parametrize("text", [
+    "Referente;Numero;Appunti\nAnna;3331234567;chiamare al cell\nUgo;0115551234;\n",
+    "Referente;Numero;Appunti\nUgo;3331234567;\nAnna;3331234568;tel. dopo le 14\nPia;+39 333 1234567;\n",
+    "Referente;Numero;Appunti\nUgo;3331234567;\nAnna;;mandare un fax\nPia;0115551234;\n",
+    "Rubrica 2026\nReferente;Cellulare;Appunti\nAnna;3331234567;fax al 2\n",
+])
+def test_a_note_naming_a_phone_is_no_heading_row(tmp_path: Path, text: str):
+    """A note in a list of phone numbers saying *cell*, *tel.* or *fax* named a code's column
+    (`CODE_WORDS`) where the headings named none of the format's: its row was taken for the
+    headings, and its mobile and those above it read as numbers. Every number stays as typed."""
+    path = tmp_path / "rubrica.csv"
+    path.write_text(text, encoding="utf-8")
+    typed = [[v or None for v in line.split(";")] for line in text.splitlines()]
+    assert [list(row)[:len(t)] for row, t in zip(read_csv(path).sheets[0].rows, typed)] == typed

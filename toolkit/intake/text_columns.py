@@ -59,7 +59,8 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     """The heading row (0-based) and the columns (0-based) below it whose cells stay text: those
     headed by a column of the format that is not a number, none of them a number column of
     another sheet (`Da`, a date here and a minimum there, is left as the file writes it), or by
-    a heading the format has not that names a code (`CODE_WORDS`); and, of the columns the
+    a heading the format has not that names a code (`CODE_WORDS`) in a row above the first
+    holding a figure (`_figure`: a note's *cell* is no heading); and, of the columns the
     format reads as no number, those holding a cell typed as a code (`TYPED_AS_CODE`). The
     heading row is the one of the first `HEADING_ROWS` naming the most columns, or -1 when none
     names one: then every row is below it, a file of no headings' too (`Anna;3331234567`).
@@ -75,15 +76,29 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     """
     names, short = _meanings(mapping)
     best, found = -1, dict[int, bool]()
+    headings = True
     for i, row in enumerate(rows[:HEADING_ROWS]):
-        here = {j: text for j, v in enumerate(row) if isinstance(v, str)
-                and (text := names.get(n := normalize(v), short.get(n, _code_heading(v) or None))) is not None}
+        headings = headings and not any(isinstance(v, str) and _figure(v) for v in row)
+        here = {j: text for j, v in enumerate(row) if isinstance(v, str) and (text := names.get(
+            n := normalize(v), short.get(n, headings and _code_heading(v) or None))) is not None}
         if len(here) > len(found):
             best, found = i, here
     below = rows[best + 1:]
     typed = {j for j in range(max(map(len, below), default=0)) if j not in found and TYPED_AS_CODE.search(
         "\n" + "\n".join(filter(None, [row[j] for row in below if j < len(row)])) + "\n")}
     return best, frozenset(j for j, text in found.items() if text) | typed
+
+
+def _figure(value: str) -> bool:
+    """Whether a cell holds a figure, digits and no letter (`3331234567`, `1,50`, `01/05/2026`):
+    a row of data, which no code's heading is in or below. A note beside a mobile saying *cell*,
+    *tel.* or *fax* named a code's column, and its row, taken for the headings where the format
+    named none, had its mobile and those above it read as numbers.
+
+    >>> _figure("3331234567"), _figure("+39 011 555"), _figure("Rubrica 2026"), _figure("Cellulare")
+    (True, True, False, False)
+    """
+    return any(c.isdigit() for c in value) and not any(c.isalpha() for c in value)
 
 
 def _code_heading(heading: str) -> bool:
