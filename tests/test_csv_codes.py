@@ -195,3 +195,12 @@ def test_a_note_naming_a_phone_is_no_heading_row(tmp_path: Path, text: str):
     path.write_text(text, encoding="utf-8")
     typed = [[v or None for v in line.split(";")] for line in text.splitlines()]
     assert [list(row)[:len(t)] for row, t in zip(read_csv(path).sheets[0].rows, typed)] == typed
+
+
+def test_a_cartons_column_is_no_tax_codes(tmp_path: Path):
+    """*CF* is a carton (confezione) in an item list as much as a codice fiscale, which the
+    format's *C.F.* names: a price per carton `12,50` and the pieces in one were kept as text."""
+    path = tmp_path / "fornitore.csv"
+    path.write_text("Articolo;Pz/CF;Prezzo CF;C.F.\nA1;12;12,50;01234567890\nA2;6;7,00;12345678901\n", encoding="utf-8")
+    assert [list(row) for row in read_csv(path).sheets[0].rows[1:]] == [
+        ["A1", 12, Decimal("12.50"), "01234567890"], ["A2", 6, 7, "12345678901"]]

@@ -41,11 +41,12 @@ _FORM_TEXT_FIELDS = ("customer", "reference", "ship_to")
 
 CODE_WORDS = frozenset({
     "telefono", "tel", "cellulare", "cell", "cel", "mobile", "phone", "fax", "cap", "zip", "iban", "abi", "cab", "bic",
-    "swift", "ean", "gtin", "upc", "barcode", "barre", "sdi", "piva", "cf"})
+    "swift", "ean", "gtin", "upc", "barcode", "barre", "sdi", "piva"})
 """Words of a heading (accents and case folded, `P.IVA` one word) that name a code typed in
 digits: telephone, mobile and fax numbers, postcodes, bank codes, barcodes (*Codice a barre*),
-the SDI code, partita IVA and codice fiscale. A column so headed keeps its cells as typed, unless
-the format reads its heading as a number."""
+the SDI code and partita IVA (*C.F.*, a codice fiscale, is the format's short heading: *CF* is
+also a carton, *Prezzo CF* an amount). A column so headed keeps its cells as typed, unless the
+format reads its heading as a number."""
 TYPED_AS_CODE = re.compile(r"\n[ \xa0]*(?:0\d+|\+[ \xa0]*\d[\d \xa0]{5,}|\d{12,}|\d+(?:[ \xa0]\d+)+)[ \xa0]*(?=\n)")
 """A cell typed as no number is: digits after a leading zero (`00184`, `0115551234`), a `+` and
 six digits or more (`+39 333 1234567`), twelve digits or more (an EAN: Excel's *Generale* shows
