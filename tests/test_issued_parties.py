@@ -383,3 +383,60 @@ def test_a_customer_is_one_buyer_whatever_its_destination_and_carrier(sample_mas
     assert alone.buyer == Buyer(**{name: getattr(customer, name) for name in dataclasses.asdict(alone.buyer)
                                    if name not in ("split_payment", "intent_letters")}, split_payment=customer.splits_payment)
     assert book.parties("NO-SUCH-CUSTOMER").buyer is None
+
+
+def _spelled_whole(one) -> str:
+    """The ledger's JSON of a set of parties as `Parties.text` spelled it up to the forty-seventh
+    round: the whole set's fields in one `json.dumps` (the oracle of the text put together a part
+    at a time)."""
+    import json
+
+    from toolkit.model.parties import _ADDED_LATER, _SELLER_ADDED_LATER, _values
+
+    whole = {name: _values(getattr(one, name)) for name in ("seller", "buyer", "destination", "carrier", "contact")}
+    for part, later in (("buyer", _ADDED_LATER), ("seller", _SELLER_ADDED_LATER)):
+        for name in later:
+            if whole[part] is not None and whole[part][name] is None:
+                del whole[part][name]
+    if whole["contact"] is None:
+        del whole["contact"]
+    return json.dumps(whole, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_parties_spelled_a_part_at_a_time_are_the_whole_sets_json(sample_master):
+    """`Parties.text` puts the JSON together a part at a time, and `keep` remembers each part's
+    (`_part_text`): for every customer of the sample with each destination, carrier and contact,
+    a seller with its REA, a buyer with its letters of intent and accents, and a document whose
+    customer is gone, the text is the whole set's `json.dumps`, spelled fresh and remembered."""
+    from toolkit.model.parties import Buyer, PartyBook, Person
+
+    book = PartyBook(sample_master)
+    carriers = [None, *(c.code for c in sample_master.carriers)]
+    made = [book.parties(c.code, s.code if s.customer == c.code else None, carrier, contact)
+            for c in sample_master.customers for s in sample_master.ship_to[:3] for carrier in carriers[:2]
+            for contact in (None, *(x.code for x in sample_master.contacts[:1]))]
+    lettered = dataclasses.replace(made[0], buyer=dataclasses.replace(
+        made[0].buyer, name="Caffè Più S.r.l.", intent_protocol="26012345678-000001", intent_date="2026-01-15",
+        intent_letters=(("26012345678-000001", "2026-01-15"), ("26012345678-000002", None))),
+        seller=dataclasses.replace(made[0].seller, rea_office="MI", rea_number="123456", share_capital="10000.00"),
+        contact=Person(code="P1", name="Anna", email="anna@example.it"))
+    gone = dataclasses.replace(made[0], buyer=None)
+    for one in [*made, lettered, gone]:
+        assert one.text() == _spelled_whole(one) == parties._text_and_digest(one)[0]
+    assert len({one.text() for one in made}) > len(sample_master.customers)
+    assert isinstance(lettered.buyer, Buyer) and '"intent_letters":[["26012345678-000001"' in lettered.text()
+
+
+def test_a_destination_carrier_and_contact_are_one_part_each_whatever_the_parties(sample_master):
+    """The book makes each destination, carrier and contact person once, as it makes each buyer
+    once: the parts `keep` spells once (`_part_text`)."""
+    from toolkit.model.parties import PartyBook
+
+    book = PartyBook(sample_master)
+    ship_to = sample_master.ship_to[0]
+    carrier, contact = sample_master.carriers[0].code, sample_master.contacts[0].code
+    first = book.parties(ship_to.customer, ship_to.code, carrier, contact)
+    other = book.parties(ship_to.customer, ship_to.code, None, contact)
+    again = book.parties(sample_master.customers[0].code, ship_to.code, carrier)
+    assert first.destination is other.destination is again.destination is not None
+    assert first.carrier is again.carrier is not None and first.contact is other.contact is not None

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import InvoiceGrouping, Liquidation, PaymentMethod
 from toolkit.model.memo import per_master
-from toolkit.model.records import Carrier, Contact, Customer, MasterData, Settings, ShipTo
+from toolkit.model.records import Customer, MasterData, Settings
 
 P = TypeVar("P")
 
@@ -133,21 +134,20 @@ class Parties:
     carrier: Haulier | None = None
     contact: Person | None = None
 
-    def text(self) -> str:
+    def text(self, spell: Callable[[object], str] | None = None) -> str:
         """The JSON the ledger keeps: keys sorted, no spaces, so equal parties give equal text.
+        It is put together a part at a time, each part's JSON `part_text` of it or `spell`'s (a
+        memo of it: a day's thousands of documents name one seller and a few thousand buyers,
+        and spelling the whole set again for each was most of keeping their parties); the same
+        text as the whole set's `json.dumps`, which `tests/test_issued_parties.py` holds.
 
         >>> Parties(seller=_SELLER, buyer=None).text()[:40]
         '{"buyer":null,"carrier":null,"destinatio'
         """
-        parts = {name: _values(getattr(self, name)) for name in _names(Parties)}
-        for part, later in (("buyer", _ADDED_LATER), ("seller", _SELLER_ADDED_LATER)):
-            values = parts[part] or {}
-            for name in later:
-                if name in values and values[name] is None:
-                    del values[name]
-        if parts["contact"] is None:
-            del parts["contact"]
-        return json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        spelled = spell or part_text
+        return "{" + ",".join(f'"{name}":{"null" if part is None else spelled(part)}'
+                              for name, part in ((name, getattr(self, name)) for name in _SORTED)
+                              if part is not None or name != "contact") + "}"
 
     @classmethod
     def from_text(cls, stored: str) -> Parties:
@@ -174,6 +174,21 @@ _SELLER_ADDED_LATER = ("rea_office", "rea_number", "share_capital", "shareholder
 """Seller fields a later version added, left out while empty, as `_ADDED_LATER`."""
 
 
+def part_text(part: object) -> str:
+    """One part of `Parties` (a `Seller`, `Buyer`, `Destination`, `Haulier` or `Person`) as
+    `Parties.text` spells it: its fields by name, keys sorted, no spaces, a field a later version
+    added left out while empty (`_ADDED_LATER`, `_SELLER_ADDED_LATER`).
+
+    >>> part_text(Haulier(code="V1", name="Rapido"))
+    '{"code":"V1","name":"Rapido","vat_number":null}'
+    """
+    values = _values(part) or {}
+    for name in _EMPTY_LEFT_OUT.get(type(part), ()):
+        if values[name] is None:
+            del values[name]
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 _SELLER = Seller(company_name="Forniture Rossi S.r.l.", vat_number="01234560157", address="Via Roma 10",
                  postcode="20121", city="Milano")
 
@@ -187,6 +202,9 @@ def _names(kind: type) -> tuple[str, ...]:
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}
+_SORTED = tuple(sorted(_names(Parties)))
+"""The parts of `Parties` in the order the ledger's JSON gives them."""
+_EMPTY_LEFT_OUT: dict[type, tuple[str, ...]] = {Buyer: _ADDED_LATER, Seller: _SELLER_ADDED_LATER}
 
 
 def _values(part: object) -> dict[str, Any] | None:
@@ -218,6 +236,7 @@ class PartyBook:
         self._contacts = {c.code: c for c in master.contacts}
         self._made: dict[tuple[str, str | None, str | None, str | None], Parties] = {}
         self._buyers: dict[str, Buyer | None] = {}
+        self._parts: dict[tuple[type, str], Any] = {}
 
     def parties(self, customer: str, ship_to: str | None = None, carrier: str | None = None,
                 contact: str | None = None) -> Parties:
@@ -254,16 +273,26 @@ class PartyBook:
         return made
 
     def _destination(self, code: str | None) -> Destination | None:
-        found: ShipTo | None = self._ship_to.get(code) if code else None
-        return _copied(Destination, found) if found else None
+        return self._part(Destination, self._ship_to, code)
 
     def _person(self, code: str | None) -> Person | None:
-        found: Contact | None = self._contacts.get(code) if code else None
-        return _copied(Person, found) if found else None
+        return self._part(Person, self._contacts, code)
 
     def _haulier(self, code: str | None) -> Haulier | None:
-        found: Carrier | None = self._carriers.get(code) if code else None
-        return _copied(Haulier, found) if found else None
+        return self._part(Haulier, self._carriers, code)
+
+    def _part(self, kind: type[P], records: Mapping[str, Any], code: str | None) -> P | None:
+        """The master record of this code as a part of `kind`, one object per kind and code, as
+        the buyers are: a destination or carrier named by many documents is spelled once
+        (`toolkit.ledger.parties`)."""
+        if not code:
+            return None
+        key = (kind, code)
+        if key not in self._parts:
+            found = records.get(code)
+            self._parts[key] = _copied(kind, found) if found else None
+        made: P | None = self._parts[key]
+        return made
 
 
 _BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in (
