@@ -74,7 +74,7 @@ def _part_text(part: object) -> str:
     identity as `_text_and_digest` holds the whole set: a `PartyBook` gives one object per
     seller, customer, destination, carrier and contact, so a date's 7,000 new sets of parties
     at L name one seller and 5,700 buyers, and the DDTs and invoices issued at once name those
-    again (`keep` in creating a date at L 0.27 → 0.23 s of CPU, medians of three)."""
+    again (`keep` in creating a date at L 0.28 → 0.23 s of CPU, medians of six pairs)."""
     found = _PARTS_SPELLED.get(id(part))
     if found is not None and found[0] is part:
         return found[1]
