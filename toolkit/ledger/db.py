@@ -1541,9 +1541,9 @@ def insert_in_blocks(conn: Connection, table: Table, keys: Sequence[str], rows: 
 
 def _interleaved(columns: Sequence[Sequence[Any]]) -> list[Any]:
     """Columns of equal length as one list of their values row after row, each column put in
-    place by one slice assignment: a date's 52,910 order lines of 12 columns without a tuple per
-    row: at L the parameters of a date's lines 0.040 → 0.012 s of CPU against zipping them into rows and
-    chaining the rows again for each block.
+    place by one slice assignment, without a tuple per row: the parameters of a date's 52,910
+    order lines at L take 0.012 s of CPU, against 0.040 s zipped into rows and chained again
+    for each block.
 
     >>> _interleaved([[1, 2], ["a", "b"]])
     [1, 'a', 2, 'b']
