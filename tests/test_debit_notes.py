@@ -107,6 +107,27 @@ def test_a_debit_note_is_numbered_among_the_invoices_due_and_sent_as_td05_citing
     assert row[vat[0].split(";").index("Periodo")] == ""
 
 
+def test_the_event_log_tells_a_debit_note_as_what_it_is_as_it_tells_a_credit_note(capsys, desk, tmp_path):
+    """The ledger's event log logged a debit note's issue and its e-invoice file as an `invoice`'s,
+    where a credit note's are a `credit-note`'s: a debit note is logged as `debit-note`."""
+    workbook, url = desk
+    assert _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25")[1]["debit_note"]["number"] == \
+        "FT-2026-00004"
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", "FT-2026-00002", "--reason", "Reso",
+                     "--ledger", url)
+    assert code == 0, said
+    assert _einvoices(capsys, desk, tmp_path / "xml") == 0
+    e = schema.events.c
+    with reading(open_ledger(url)) as conn:
+        logged = conn.execute(select(e.number, e.action, e.document).where(
+            e.action.in_(["invoiced", "einvoice-file"]), e.number.in_(["FT-2026-00001", "FT-2026-00004",
+                                                                        "NC-2026-00001"]))).all()
+    assert sorted(logged) == [
+        ("FT-2026-00001", "einvoice-file", "invoice"), ("FT-2026-00001", "invoiced", "invoice"),
+        ("FT-2026-00004", "einvoice-file", "debit-note"), ("FT-2026-00004", "invoiced", "debit-note"),
+        ("NC-2026-00001", "einvoice-file", "credit-note"), ("NC-2026-00001", "invoiced", "credit-note")]
+
+
 def test_a_debit_note_under_a_letter_of_intent_cites_it_and_charges_its_stamp_duty(capsys, desk, tmp_path):
     code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
     assert code == 0, said

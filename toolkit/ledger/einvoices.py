@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import Connection, func, select, update
 
 from toolkit.core.einvoice.names import progressive
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, listed_kind
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, event_row, insert_rows, log_events, now, user
@@ -40,12 +40,20 @@ class Exportable:
     run_id: str
     customer: str
     day: date
+    reason: str | None = None
+    """The causale: a debit note is the invoice with one (`listed_kind`)."""
+
+    @property
+    def kind_listed(self) -> str:
+        """What the event log calls the document: `invoice`, `credit-note` or `debit-note`."""
+        return listed_kind(self.kind.value, self.reason)
 
 
 def exportable(conn: Connection, *, run_id: str | None = None, first: date | None = None,
                last: date | None = None) -> list[Exportable]:
     """A run's documents, or those dated in [first, last], drafts included, in date and number order."""
-    query = select(i.id, i.kind, i.series, i.year, i.number, i.status, i.run_id, i.customer, i.invoice_date)
+    query = select(i.id, i.kind, i.series, i.year, i.number, i.status, i.run_id, i.customer, i.invoice_date,
+                   i.reason)
     if run_id is not None:
         query = query.where(i.run_id == run_id)
     if first is not None:
@@ -54,7 +62,7 @@ def exportable(conn: Connection, *, run_id: str | None = None, first: date | Non
         query = query.where(i.invoice_date <= last)
     rows = conn.execute(query.order_by(i.invoice_date, i.series, i.year, i.number))
     return [Exportable(r.id, document_number(r.series, r.year, r.number), InvoiceKind(r.kind),
-                       InvoiceStatus(r.status), r.run_id, r.customer, r.invoice_date) for r in rows]
+                       InvoiceStatus(r.status), r.run_id, r.customer, r.invoice_date, r.reason) for r in rows]
 
 
 def dated_after(conn: Connection, first: date, last: date) -> list[tuple[str, date, list[str]]]:
@@ -117,8 +125,8 @@ def assign(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
     insert_rows(conn, schema.einvoice_files, [
         dict(number=first + n, progressive=drawn[d.id], invoice_id=d.id, archive=None, created_at=at, created_by=by)
         for n, d in enumerate(missing)])
-    log_events(conn, [event_row("einvoice-file", "credit-note" if d.kind is InvoiceKind.CREDIT_NOTE else "invoice",
-                                d.id, d.number, f"progressive {drawn[d.id]}") for d in missing])
+    log_events(conn, [event_row("einvoice-file", d.kind_listed, d.id, d.number, f"progressive {drawn[d.id]}")
+                      for d in missing])
     return {**known, **drawn}
 
 
@@ -139,8 +147,8 @@ def redraw(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
     for n, d in enumerate(again):
         conn.execute(update(schema.einvoice_files).where(f.invoice_id == d.id)
                      .values(number=first + n, progressive=drawn[d.id], zipped_in=None))
-    log_events(conn, [event_row("einvoice-file", "credit-note" if d.kind is InvoiceKind.CREDIT_NOTE else "invoice",
-                                d.id, d.number, f"progressive {drawn[d.id]}, {earlier[d.id]} rejected by SDI")
+    log_events(conn, [event_row("einvoice-file", d.kind_listed, d.id, d.number,
+                                f"progressive {drawn[d.id]}, {earlier[d.id]} rejected by SDI")
                       for d in again])
     return drawn
 

@@ -464,8 +464,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     returned = cite_returns(conn, matched, placed, ids, shown)
-    log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
-              shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
+    log_batch(conn, "invoiced", [x.kind_listed for x in invoices], ids, shown,
+              [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
                     cites=returned.get(invoice_id, x.cites), split_payment=splits_payment(kept))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
