@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from test_excel_desk_buttons import may
 from test_printing import cli, cli_apart, numbers
 
@@ -242,6 +242,40 @@ def test_a_file_the_checks_refused_is_not_written_anew_despite_errors(capsys, tm
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(i.parties_id).where(i.status == "final")).scalars().all() == kept
     assert not (tmp_path / "copy").exists() or not any((tmp_path / "copy").iterdir())
+
+
+def test_a_rejected_file_written_anew_despite_errors_is_refused_saying_why_nothing_written_or_drawn(
+        capsys, tmp_path, sample_workbook):
+    """`--rejected` writes the file SDI rejected corrected under a new name: an issue, so a price
+    row in error refuses it with `einvoice-issues-despite-errors` saying what it would issue, then
+    the error at its cell; no file is written and the file keeps its name, never redrawn."""
+    workbook, url = _invoiced_c001(capsys, tmp_path, sample_workbook)
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "xml", "--zip",
+                     "--ledger", url)
+    assert code == 0, said
+    f, e = schema.einvoice_files.c, schema.events.c
+
+    def kept() -> tuple:
+        with reading(open_ledger(url)) as conn:
+            return (conn.execute(select(f.invoice_id, f.progressive, f.zipped_in).order_by(f.invoice_id)).all(),
+                    conn.execute(select(func.max(e.id))).scalar_one())
+
+    before = kept()
+    cell = _set(workbook, "Prezzi", 2, "Prezzo di listino", "tanto")
+    for lang, why in (("it", "Questa esportazione riscriverebbe corretti, con un nome nuovo, i file che lo SDI ha "
+                             "scartato (FT-2026-00002): è qualcosa di nuovo per lo SDI"),
+                      ("en", "This export would write anew, corrected and under new names, the files SDI rejected "
+                             "(FT-2026-00002): that is something new for SDI")):
+        code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "fixed", "--zip",
+                         "--rejected", "2/2026", "--lang", lang, "--ledger", url)
+        assert code == 1 and f"Prezzi!{cell}" in said and why in said, said
+    code, said, _ = cli_apart(capsys, "einvoice", workbook, "--month", "2026-04", "--out", tmp_path / "fixed",
+                              "--rejected", "FT-2026-00002", "--ledger", url, "--json")
+    told = [(p["code"], p["severity"], p.get("sheet"), p.get("cell")) for p in json.loads(said)["problems"]]
+    assert code == 1 and told[0] == ("einvoice-issues-despite-errors", "error", None, None), told
+    assert ("error", "Prezzi", cell) in [p[1:] for p in told], told
+    assert kept() == before
+    assert not (tmp_path / "fixed").exists() or not any((tmp_path / "fixed").iterdir())
 
 
 def test_an_export_drawing_a_files_name_despite_errors_says_why_it_needs_a_clean_workbook(capsys, tmp_path,

@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
                     "correctly, SDI would reject every file (00300)", param_hint="--transmitter")
             options = Options(transmitter=found)
         check_output(out, kind=None, inputs=(workbook,), folder=True)
-        session = open_session(workbook, ledger, lang, wait, reprint=not rejected)
+        session = open_session(workbook, ledger, lang, wait, reprint=True)
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip,
                         resend=resend, options=options, rejected=sorted(codes(rejected) or ()),
                         set_aside=session.set_aside)
