@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from fatturapa_reading import schema_errors
-from sqlalchemy import inspect, text, update
+from sqlalchemy import inspect, select, text, update
 
 from toolkit.core.invoicing import Period
 from toolkit.ledger import open_ledger, schema
@@ -120,5 +121,46 @@ def test_the_ddt_an_invoice_issued_with_it_cites_is_not_voided(sample_master, le
             conn.execute(update(schema.invoice_lines).where(schema.invoice_lines.c.invoice_id == issued.id)
                          .values(shipped_with=None))
         assert void_ddt(sample_master, ledger, number, "sbagliato").voided
+    finally:
+        ledger.engine.dispose()
+
+
+@pytest.mark.parametrize("a034, cited, rest", [
+    (2, [("DDT-2026-00001", "2026-04-03", ["1"])], ("DDT-2026-00002", [("A034", 2), ("A033", 1)])),
+    (0, [], ("DDT-2026-00001", [("A034", 4), ("A033", 1)]))])
+def test_an_invoice_whose_goods_left_in_part_cites_the_first_ddt_for_the_lines_it_carried(
+        tmp_path, sample_master, ledger_url, a034, cited, rest):
+    """C024's POS order (A034 × 4, A033 × 1) with stock for 2 of A034 and none of A033: the
+    invoice bills both lines whole at the order, and its DatiDDT names the DDT that carried the 2
+    with line 1 alone; line 2, which no DDT carried, is under none (with no stock at all, no
+    DatiDDT). The rest leaves later on a DDT no invoice cites, and the file written again is the
+    same, byte for byte."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from toolkit.services.shipping import ship
+
+    short = {"A034": Decimal(a034), "A033": Decimal(0)}
+    master = sample_master.model_copy(update=dict(
+        stock=tuple(replace(s, quantity=short.get(s.item, s.quantity)) for s in sample_master.stock),
+        templates=tuple(t for t in sample_master.templates if t.customer == "C024")))
+    ledger = open_ledger(ledger_url)
+    try:
+        issued = _issued_at_once(master, ledger)
+        assert [(line.item, line.quantity) for line in issued.lines] == [("A034", 4), ("A033", 1)]
+        month = Period(DAYS[0], DAYS[-1])
+        path = einvoice.export(master, ledger, out=tmp_path / "fe", month=month).files[issued.number]
+        assert schema_errors(path) == []
+        xml = ElementTree.parse(path)
+        assert [(ddt.findtext("NumeroDDT"), ddt.findtext("DataDDT"), [n.text for n in ddt.iter("RiferimentoNumeroLinea")])
+                for ddt in xml.iter("DatiDDT")] == cited
+        assert [(line.findtext("NumeroLinea"), line.findtext("Quantita")) for line in xml.iter("DettaglioLinee")] == [
+            ("1", "4.00"), ("2", "1.00")]
+        with reading(ledger) as conn:
+            orders = set(conn.execute(select(schema.orders.c.id)).scalars())
+        later = ship(sample_master, ledger, date(2026, 4, 10), all_open=True, future=True, paid=orders)
+        assert [(n.number, [(line.item, line.quantity) for line in n.lines]) for n in later.notes] == [rest]
+        again = einvoice.export(master, ledger, out=tmp_path / "again", month=month).files[issued.number]
+        assert again.read_bytes() == path.read_bytes()
     finally:
         ledger.engine.dispose()
