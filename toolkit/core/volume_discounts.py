@@ -362,10 +362,12 @@ def taken_off(note: Invoice) -> dict[int, Decimal]:
     return dict(zip((c.id for c in note.cites), split(-note.taxable, [c.base for c in note.cites])))
 
 
-def taken_off_by_rate(note: Invoice, invoice_id: int) -> tuple[tuple[RateKey, Decimal], ...]:
-    """What a volume discount's credit note takes off the invoice `invoice_id` (`taken_off`), split
-    across VAT rates as the note's lines split the discount, in cents adding up to it: what is
-    left to credit of the invoice at each rate leaves it out."""
+def taken_off_by_rate(note: Invoice) -> dict[int, tuple[tuple[RateKey, Decimal], ...]]:
+    """Invoice id → what a volume discount's credit note takes off it (`taken_off`), split across
+    VAT rates as the note's lines split the discount, in cents adding up to it: what is left to
+    credit of the invoice at each rate leaves it out. Every cited invoice at once: asked one
+    invoice at a time, each asking split the whole note again, a year's note citing 3,000
+    invoices took 18 to 22 s."""
     summary = [s for s in note.summary if s.taxable]
-    return tuple(zip(((s.rate, s.nature) for s in summary),
-                     split(taken_off(note)[invoice_id], [-s.taxable for s in summary])))
+    keys, weights = [(s.rate, s.nature) for s in summary], [-s.taxable for s in summary]
+    return {invoice_id: tuple(zip(keys, split(share, weights))) for invoice_id, share in taken_off(note).items()}

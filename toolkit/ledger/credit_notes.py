@@ -89,10 +89,9 @@ def discount_shares_of(conn: Connection, invoice_ids: Collection[int]) -> dict[i
         .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id).where(cond)).scalars()})
     found: dict[int, list[DiscountShare]] = defaultdict(list)
     for note in load_invoices(conn, ids=notes):
-        shares = taken_off(note)
+        shares, by_rate = taken_off(note), taken_off_by_rate(note)
         for invoice_id in sorted(wanted & shares.keys()):
-            found[invoice_id].append(DiscountShare(note.number or "", shares[invoice_id],
-                                                   taken_off_by_rate(note, invoice_id)))
+            found[invoice_id].append(DiscountShare(note.number or "", shares[invoice_id], by_rate[invoice_id]))
     return dict(found)
 
 
