@@ -134,3 +134,61 @@ def test_a_user_the_system_does_not_know_without_home_reads_the_systems_service_
             monkeypatch.setenv("HOME", home)
         assert service_file.service_files() == [tmp_path / "pg_service.conf"], repr(home)
         assert service_keys({"service": "ordini"}) == {"host", "connect_timeout"}, repr(home)
+
+
+def test_windows_without_appdata_has_the_folder_windows_gives_else_no_own_file(tmp_path, monkeypatch):
+    """libpq on Windows asks the system for the roaming folder (SHGetFolderPath), not APPDATA:
+    a desk started without the variable (a scheduled task) still reads its own file there.
+    Unset or empty with no answer from Windows, the own file was `postgresql\\.pg_service.conf`
+    relative to wherever the command ran, a file libpq never reads: now none."""
+    import ctypes
+
+    for variable in ("PGSERVICEFILE", "PGSYSCONFDIR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(service_file.sys, "platform", "win32")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "postgresql").mkdir()
+    (tmp_path / "postgresql" / ".pg_service.conf").write_text("[ordini]\nconnect_timeout=60\n", encoding="utf-8")
+    monkeypatch.setattr(ctypes, "windll", None, raising=False)
+    for appdata in ("", None):
+        if appdata is None:
+            monkeypatch.delenv("APPDATA", raising=False)
+        else:
+            monkeypatch.setenv("APPDATA", appdata)
+        assert service_file.service_files() == [], repr(appdata)
+        assert service_keys({"service": "ordini"}) == frozenset(), repr(appdata)
+
+    roaming = tmp_path / "Roaming"
+
+    class Shell32:
+        @staticmethod
+        def SHGetFolderPathW(owner, folder, token, flags, found):  # noqa: N802 - Windows' name
+            assert folder == 0x1A  # CSIDL_APPDATA
+            found.value = str(roaming)
+            return 0
+
+    monkeypatch.setattr(ctypes, "windll", type("WinDLL", (), {"shell32": Shell32}), raising=False)
+    assert service_file.service_files() == [roaming / "postgresql" / ".pg_service.conf"]
+
+
+def test_service_variables_set_empty_are_read_as_libpq_reads_them(tmp_path, monkeypatch):
+    """PGSERVICEFILE set and empty names no file to libpq (18 refuses the connection, *service
+    file "" not found*), not `~/.pg_service.conf`; PGSYSCONFDIR set and empty makes libpq look
+    for `/pg_service.conf`, not in the folder it was built with. Both were taken for unset: a
+    service's connect_timeout read from a file libpq does not read, the toolkit's left out, and
+    the connection waiting with no timeout."""
+    for variable in ("PGSERVICEFILE", "PGSYSCONFDIR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(service_file.sys, "platform", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".pg_service.conf").write_text("[ordini]\nconnect_timeout=60\n", encoding="utf-8")
+    system = tmp_path / "etc"
+    system.mkdir()
+    (system / "pg_service.conf").write_text("[ordini]\nhost=db\n", encoding="utf-8")
+    built_with(monkeypatch, system)
+    assert service_file.service_files() == [tmp_path / ".pg_service.conf", system / "pg_service.conf"]
+    monkeypatch.setenv("PGSERVICEFILE", "")
+    assert service_file.service_files() == [system / "pg_service.conf"]
+    assert service_keys({"service": "ordini"}) == {"host"}
+    monkeypatch.setenv("PGSYSCONFDIR", "")
+    assert service_file.service_files() == [Path("/pg_service.conf")]

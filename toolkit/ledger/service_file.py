@@ -23,9 +23,12 @@ build's folder is known, psycopg's libpq being no installer's: only PGSYSCONFDIR
 
 def system_folder() -> str | None:
     """Where libpq looks for the system's `pg_service.conf` on this platform: PGSYSCONFDIR,
-    else the folder it was built with (`SYSCONFDIRS`), else none."""
+    else the folder it was built with (`SYSCONFDIRS`), else none. PGSYSCONFDIR set and empty is
+    set to libpq, which reads `/pg_service.conf`, the root's (psycopg's libpq 18 here): it was
+    taken for unset, and the built folder's service read where libpq reads none."""
     platform = "linux" if sys.platform.startswith("linux") else sys.platform
-    return os.environ.get("PGSYSCONFDIR") or SYSCONFDIRS.get(platform)
+    given = os.environ.get("PGSYSCONFDIR")
+    return SYSCONFDIRS.get(platform) if given is None else given
 
 
 def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
@@ -43,15 +46,38 @@ def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
 def service_files() -> list[Path]:
     """Where libpq looks for a service, in its order: PGSERVICEFILE, else the user's own
     (`~/.pg_service.conf`, on Windows `%APPDATA%\\postgresql\\.pg_service.conf`); then the
-    system's (`system_folder`). No own file on Unix when no home is known (`home`)."""
-    if os.environ.get("PGSERVICEFILE"):
-        own = [Path(os.environ["PGSERVICEFILE"])]
+    system's (`system_folder`). No own file when no home is known (`home`, `app_data`), nor when
+    PGSERVICEFILE is set and empty, which names no file to libpq (18 refuses the connection, *service
+    file "" not found*) where it was taken for unset and `~/.pg_service.conf` read."""
+    named = os.environ.get("PGSERVICEFILE")
+    if named is not None:
+        own = [Path(named)] if named else []
     elif sys.platform == "win32":
-        own = [Path(os.environ.get("APPDATA", "")) / "postgresql" / ".pg_service.conf"]
+        own = [] if (folder := app_data()) is None else [folder / "postgresql" / ".pg_service.conf"]
     else:
         own = [] if (found := home()) is None else [found / ".pg_service.conf"]
-    folder = system_folder()
-    return [*own, *([Path(folder) / "pg_service.conf"] if folder else [])]
+    system = system_folder()
+    return [*own, *([Path(system or "/") / "pg_service.conf"] if system is not None else [])]
+
+
+def app_data() -> Path | None:
+    """The Windows user's roaming application data folder, where libpq keeps the user's files
+    (`%APPDATA%\\postgresql`): libpq asks Windows for it (SHGetFolderPath, CSIDL_APPDATA), not the
+    variable, so a desk started without APPDATA (a scheduled task, a service's account) still has
+    it; the variable only when Windows cannot be asked. None when neither knows it: no own file,
+    where `Path("")` made a relative `postgresql\\.pg_service.conf`, read in whatever folder the
+    command ran in."""
+    import ctypes
+
+    windll = getattr(ctypes, "windll", None)
+    found = ctypes.create_unicode_buffer(260)
+    try:
+        if windll is not None and windll.shell32.SHGetFolderPathW(None, 0x1A, None, 0, found) == 0 and found.value:
+            return Path(found.value)
+    except OSError:
+        pass
+    given = os.environ.get("APPDATA")
+    return Path(given) if given else None
 
 
 def home() -> Path | None:
