@@ -99,6 +99,34 @@ def test_ctrl_c_before_the_commit_says_nothing_was_stored(capsys, tmp_path, desk
     assert stored(url) == before and not (tmp_path / "ddt.xlsx").exists()
 
 
+def test_ctrl_c_during_a_statement_says_nothing_was_stored_with_no_internal_error(capsys, tmp_path, any_desk):
+    """Ctrl+C while the server runs one of the ship's statements (drawing the DDT numbers):
+    SQLAlchemy invalidates a connection a KeyboardInterrupt leaves mid-statement, and on
+    PostgreSQL the write transaction's cleanup (`copy_in.statistics_kept`) asked it again, so
+    the command ended in an internal error, *PendingRollbackError: Can't reconnect until invalid
+    transaction is rolled back*, exit 3. It is the interrupt it was: exit 130, nothing stored."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    workbook, url = any_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)
+
+    def at_the_counters(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE COUNTERS"):
+            raise KeyboardInterrupt
+
+    event.listen(Engine, "before_cursor_execute", at_the_counters)
+    try:
+        code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", at_the_counters)
+    assert code == 130 and "Interrotto prima di registrare: nel registro non è cambiato nulla" in said, said
+    assert stored(url) == before
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] in (0, 1)
+    assert stored(url) != before
+
+
 @pytest.mark.parametrize("json", [False, True])
 def test_ctrl_c_after_a_commit_keeps_the_general_words(capsys, tmp_path, desk, monkeypatch, json):
     """A verb that stored something and is interrupted after (marking documents printed, say)

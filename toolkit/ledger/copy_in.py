@@ -67,15 +67,20 @@ def statistics_kept(conn: Connection) -> Iterator[None]:
     network each is a wait of its own. The planner scales a table's rows by its size on disk
     as it grows, so a statement later in the same transaction loses little by planning on the
     statistics of the table's previous analysis; the next transaction has them fresh. A block
-    that rolled its transaction back itself grew nothing, and is left as it is."""
-    conn.info[COPIED] = {}
+    that rolled its transaction back itself grew nothing, and is left as it is.
+
+    The note is forgotten through the dictionary itself: a Ctrl+C in the middle of a statement
+    leaves the connection invalidated, and asking it for its `info` again raised SQLAlchemy's
+    `PendingRollbackError` over the interrupt, an internal error where the desk had pressed Ctrl+C."""
+    info = conn.info
+    info[COPIED] = {}
     try:
         yield
-        grown = conn.info[COPIED]
+        grown = info[COPIED]
         if grown and conn.in_transaction():
             keep_statistics(conn, list(grown.values()))
     finally:
-        conn.info.pop(COPIED, None)
+        info.pop(COPIED, None)
 
 
 GROWN = 2
