@@ -162,7 +162,7 @@ def test_windows_without_appdata_has_the_folder_windows_gives_else_no_own_file(t
 
     class Shell32:
         @staticmethod
-        def SHGetFolderPathW(owner, folder, token, flags, found):  # noqa: N802 - Windows' name
+        def SHGetFolderPathW(owner, folder, token, flags, found):
             assert folder == 0x1A  # CSIDL_APPDATA
             found.value = str(roaming)
             return 0
