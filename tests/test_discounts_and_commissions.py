@@ -59,7 +59,16 @@ def test_periods(text, kind, start, end):
     assert (found.kind, found.start, found.end) == (kind, start, end)
 
 
-@pytest.mark.parametrize("text", ["2026-13", "Q2", "26-04", "aprile"])
+@pytest.mark.parametrize("text", ["12/2026", "2026-12", "4/2026", "04/2026", " 2026-4 "])
+def test_a_period_takes_every_month_spelling_the_month_option_takes(text):
+    """`discounts settle --period 12/2026` was refused while `invoice --month 12/2026` took it."""
+    from toolkit.cli.session import parse_month_option
+
+    month, found = parse_month_option(text), parse_period(text)
+    assert (found.kind, found.start, found.end) == (DiscountPeriod.MONTH, month.start, month.end)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "13/2026", "Q2", "26-04", "aprile"])
 def test_what_is_not_a_period(text):
     with pytest.raises(ValueError):
         parse_period(text)

@@ -63,7 +63,8 @@ def settle_cmd(
     try:
         chosen = parse_period(period)
     except ValueError:
-        raise typer.BadParameter(f"«{period}»: scrivi 2026-04, 2026-Q2 o 2026 / write 2026-04, 2026-Q2 or 2026",
+        raise typer.BadParameter(f"«{period}»: scrivi 2026-04 (o 04/2026), 2026-Q2 o 2026 / write 2026-04 (or "
+                                 "04/2026), 2026-Q2 or 2026",
                                  param_hint="--period") from None
     if reprint and (preview or date or out is None):
         raise typer.BadParameter("--reprint scrive in --out e non si usa con --preview né con --date (non emette note "

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -64,20 +65,19 @@ class SettlementPeriod:
 
 
 def parse_period(text: str) -> SettlementPeriod:
-    """`ValueError` when the text is none of the three.
+    """`ValueError` when the text is none of the three. A month is spelt as `--month` spells it
+    (`parse_month`: `2026-04`, `04/2026`), so `discounts settle --period 12/2026` takes what
+    `invoice --month 12/2026` took.
 
     >>> q2 = parse_period("2026-Q2")
     >>> q2.kind, q2.start, q2.end, q2.name
     (<DiscountPeriod.QUARTER: 'quarter'>, datetime.date(2026, 4, 1), datetime.date(2026, 6, 30), '2026-Q2')
-    >>> parse_period("2026-04").end, parse_period(" 2026 ").kind
-    (datetime.date(2026, 4, 30), <DiscountPeriod.YEAR: 'year'>)
+    >>> parse_period("2026-04").end, parse_period(" 2026 ").kind, parse_period("12/2026").name
+    (datetime.date(2026, 4, 30), <DiscountPeriod.YEAR: 'year'>, '2026-12')
     """
     text = text.strip().upper()
-    if re.fullmatch(r"\d{4}-\d{1,2}", text):
-        try:
-            start, end = parse_month(text)
-        except NotADate as exc:
-            raise ValueError(text) from exc
+    with suppress(NotADate):
+        start, end = parse_month(text)
         return SettlementPeriod(DiscountPeriod.MONTH, start, end, f"{start:%Y-%m}")
     if m := re.fullmatch(r"(\d{4})-?[QT]([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
