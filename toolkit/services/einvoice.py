@@ -36,6 +36,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, defin
 from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
+from toolkit.core.einvoice.deadline import late_immediate
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.einvoice.records import FiscalId
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period, deadline_for
@@ -282,6 +283,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     again = {found[0] for found in named.values()}
     with writing(ledger) as conn:
         renamed = redraw(conn, [d for d in finals if d.number in again])
+        named_before = progressives(conn, [d.id for d in finals])
         kept = {**assign(conn, finals), **renamed}
     context = Context(master.settings, {c.code: c for c in master.customers},
                       {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals),
@@ -302,6 +304,9 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
             _no_new_zip(ledger, packed, set_aside)
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
+    problems += late_immediate({d.number: written.immediate[d.number] for d in finals
+                                if d.number in files and d.number in written.immediate and d.id not in named_before},
+                               dates.today_rome(), written=True)
     if uncited := [number for number in written.uncited if number in files]:
         problems.append(SENT_UNCITED(None, numbers=first_numbers(uncited),
                                     documents=Counted(len(uncited), ("il documento", "i documenti"),
@@ -495,7 +500,9 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
     return Written({d.number: files[d.number] for d in finals if d.number in files},
                    [p for p in written.problems if dict(p.params).get("invoice") not in refused] + again.problems,
                    list(again.refused),
-                   uncited=[n for n in written.uncited if n not in refused] + again.uncited), reissued
+                   uncited=[n for n in written.uncited if n not in refused] + again.uncited,
+                   immediate={**{n: day for n, day in written.immediate.items() if n not in refused},
+                              **again.immediate}), reissued
 
 
 def _retaken(book: PartyBook, x: Invoice) -> Parties:

@@ -18,6 +18,7 @@ from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.invoicing import Invoice
 from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
@@ -162,4 +163,4 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
         invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day) \
             if quotation.customer in immediate else ([], [], [])
-    return Confirmed(quotation.number, order, invoices, [*rated, *left_out])
+    return Confirmed(quotation.number, order, invoices, [*rated, *left_out, *late_at_issue(invoices, today)])

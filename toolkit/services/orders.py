@@ -31,6 +31,7 @@ from toolkit.basics.wording import Codes, count, first_numbers
 from toolkit.core.delivery_rate import rests
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
+from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
 from toolkit.core.invoicing import Invoice, InvoiceKind, invoices_at_order_within
@@ -550,10 +551,13 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     counted = counted_long_before(master, day, [*due.problems, *ship_problems])
     counted += on_holiday(master, [*due.notes, *notes])
     counted += dated_before_count(master, [*due.notes, *notes])
+    issued = [*due.invoices, *invoices]
+    late = late_at_issue(issued, today)
     return Created(created, existing_rows,
-                   once_per_item(problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond),
-                   [*due.notes, *notes], [*due.invoices, *invoices], due.orders,
-                   once_per_item([*left_out, *due.problems, *ship_problems, *counted]))
+                   once_per_item(problems + moved_twice + due.problems + ship_problems + counted + left_out + beyond
+                                 + late),
+                   [*due.notes, *notes], issued, due.orders,
+                   once_per_item([*late, *left_out, *due.problems, *ship_problems, *counted]))
 
 
 def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date:

@@ -31,6 +31,7 @@ from toolkit.basics.runtime import collector_paused
 from toolkit.basics.wording import DDTS, Agreed, Counted, Listed
 from toolkit.core.delivery_rate import cut_lines
 from toolkit.core.documents import DeliveryNote
+from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.exposure import Exposure
 from toolkit.core.holds import as_before
 from toolkit.core.invoicing import Invoice
@@ -472,6 +473,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
+        problems += late_at_issue([*waited.invoices, *invoiced], dates.today_rome())
         if done.notes:
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
         return Shipped((*waited.notes, *done.notes), done.held,

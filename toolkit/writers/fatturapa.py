@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from toolkit.basics.files import (
     write_atomic,
 )
 from toolkit.basics.problems import Problem
-from toolkit.core.einvoice import Context, names, prepare_all
+from toolkit.core.einvoice import Context, codes, names, prepare_all
 from toolkit.core.einvoice.checks import cites_no_letter
 from toolkit.core.einvoice.fields import decimals
 from toolkit.core.einvoice.records import Address, FatturaPA, FiscalId, LetterOfIntent, Line, Party, RelatedDocument
@@ -75,6 +76,9 @@ class Written:
     uncited: list[str] = field(default_factory=list)
     """Numbers of the invoices written selling N3.5 without citing the letter of intent
     (`checks.cites_no_letter`): issued so before invoicing refused them, written as issued."""
+    immediate: dict[str, date] = field(default_factory=dict)
+    """Number → date of the immediate invoices (TD01) written, whose twelve days at SDI run from
+    that date (`toolkit.core.einvoice.deadline`)."""
 
 
 def file_name(doc: FatturaPA) -> str:
@@ -157,6 +161,8 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
             written.files[number] = _put(folder, name, data)
             if cites_no_letter(prepared.document):
                 written.uncited.append(number)
+            if prepared.document.body.kind == codes.IMMEDIATE:
+                written.immediate[number] = prepared.document.body.day
             if bundle is not None:
                 entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.external_attr = 0o644 << 16

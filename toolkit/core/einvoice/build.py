@@ -25,6 +25,7 @@ from toolkit.basics.vat_ids import country_code, id_country
 from toolkit.basics.vocab import Liquidation, PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
+from toolkit.core.einvoice.deadline import document_type
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.einvoice.names import seller_id, vat_code
 from toolkit.core.einvoice.records import (
@@ -88,7 +89,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(credit_note, invoice.deferred, invoice.debit_note),
+        kind=document_type(invoice),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",
