@@ -34,6 +34,7 @@ from toolkit.writers.fatturapa import write_archives
 
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
+LATE = "einvoice-immediate-late"
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,22 @@ def test_a_draft_run_is_refused_with_what_to_do(sample_master, ledger, made, tmp
     assert _kept(ledger) == [] and not list((tmp_path / "xml").glob("*.xml"))
 
 
-def test_a_month_writes_its_final_invoices_and_names_the_draft_run(sample_master, ledger, made, tmp_path):
+def test_a_month_writes_its_final_invoices_and_names_the_draft_run(sample_master, ledger, made, tmp_path, rome_today):
+    """Written on the month's closing day, the files of April's first immediate invoices are past
+    their twelve days at SDI, and said so (`test_einvoice_immediate_late`)."""
+    rome_today(CLOSING_DAY)
     final = [x for x in _invoices(ledger, statuses=[InvoiceStatus.FINAL]) if x.invoice_date.month == 4]
     assert final, "the sample's counter and prepaid orders are invoiced at once"
     result = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path)
     assert list(result.files) == [x.number for x in final]
-    assert [(p.code, dict(p.params)["run_id"]) for p in result.problems] == [("einvoice-draft-run", made.run_id)]
+    assert [(p.code, dict(p.params).get("run_id")) for p in result.problems] == [("einvoice-draft-run", made.run_id),
+                                                                                 (LATE, None)]
     assert result.summary("it").startswith(f"Scritti {len(final)} file XML")
 
 
 def test_after_finalizing_each_document_is_written_under_the_progressive_it_keeps(sample_master, ledger, made,
-                                                                                     tmp_path):
+                                                                                     tmp_path, rome_today):
+    rome_today(CLOSING_DAY)
     invoicing.finalize(ledger, made.run_id)
     first = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "run")
     run = _invoices(ledger, run_id=made.run_id)
@@ -123,7 +129,7 @@ def test_after_finalizing_each_document_is_written_under_the_progressive_it_keep
     assert sorted(kept.values()) == [f"{n:05d}" for n in range(1, len(run) + 1)]
 
     month = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "month")
-    assert not month.problems
+    assert _codes(month.problems) == [LATE], "April's first immediate invoices, past their 12 days on 4 May"
     for number, path in first.files.items():
         assert month.files[number].name == path.name and month.files[number].read_bytes() == path.read_bytes()
     everything = _kept(ledger)
@@ -463,9 +469,11 @@ def test_two_exports_at_once_give_each_invoice_one_progressive_and_one_zip(sampl
         worker.join(timeout=60)
     (names, zips, problems), (other_names, other_zips, other_problems) = got
     assert names == other_names and len({*zips, *other_zips}) == 1
+    # the immediate invoices past their 12 days (today, in the workers) are told by the export that drew their names
+    assert [LATE in problems, LATE in other_problems].count(True) == 1
     for found, wrong in ((zips, problems), (other_zips, other_problems)):
         # the later one finds the files zipped already (else both zips have the same name, and SDI takes one)
-        assert wrong == ([] if found else ["einvoice-already-zipped"])
+        assert [code for code in wrong if code != LATE] == ([] if found else ["einvoice-already-zipped"])
     assert len(_kept(ledger)) == len(names) + 1, "one progressive per invoice, one for the zip"
 
 

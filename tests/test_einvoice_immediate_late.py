@@ -126,3 +126,16 @@ def test_a_ddt_shipped_and_invoiced_for_a_past_day_says_so(ledger, rome_today):
     [invoice] = shipped.invoices
     [warned] = late(shipped.problems)
     assert invoice.number in warned.message("it") and "Scrivine subito il file" in warned.message("it")
+
+
+def test_the_demo_leaves_out_what_april_2026_is_late_for_today():
+    """The demo relives April 2026 on whatever day it runs: its immediate invoices are always past
+    their 12 days, a warning per day that says nothing of the sample (`demo.OF_TODAY`)."""
+    from toolkit.core.einvoice.deadline import late_immediate
+    from toolkit.services.demo import Tally
+
+    [warned] = late_immediate({"FT-2026-00001": date(2026, 4, 1)}, date(2026, 12, 6), written=False)
+    assert warned.code == LATE
+    tally = Tally()
+    tally.met([warned])
+    assert tally.warnings == [] and tally.errors == []

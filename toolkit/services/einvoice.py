@@ -305,7 +305,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
     problems += late_immediate({d.number: written.immediate[d.number] for d in finals
-                                if d.number in files and d.number in written.immediate and d.id not in named_before},
+                                if d.number in written.immediate and d.id not in named_before},
                                dates.today_rome(), written=True)
     if uncited := [number for number in written.uncited if number in files]:
         problems.append(SENT_UNCITED(None, numbers=first_numbers(uncited),

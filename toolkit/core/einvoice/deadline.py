@@ -30,6 +30,11 @@ SDI_DAYS = 12
 MOST = 5
 """The numbers a warning names before it counts the rest."""
 
+DATED = ("datata {last}", "datate dal {first} al {last}", "dated {last}", "dated {first} to {last}")
+DUE = ("entro il {last}", "la prima entro il {first}, l'ultima entro il {last}", "by {last}",
+       "the first by {first}, the last by {last}")
+"""How the warning says the invoices' dates and their deadlines, for one day or a span (`_Days`)."""
+
 _INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
 
 LATE_AT_SDI = define(
@@ -73,11 +78,6 @@ def late_immediate(invoices: Mapping[str, date], today: date, *, written: bool) 
                         are=Agreed(n, ("è", "sono"), ("is", "are")),
                         deadline=_Days(sdi_deadline(days[0]), sdi_deadline(days[-1]), DUE),
                         today=today, todo=_Todo(n, written))]
-
-
-DATED = ("datata {last}", "datate dal {first} al {last}", "dated {last}", "dated {first} to {last}")
-DUE = ("entro il {last}", "la prima entro il {first}, l'ultima entro il {last}", "by {last}",
-       "the first by {first}, the last by {last}")
 
 
 def late_at_issue(invoices: Iterable[Invoice], today: date) -> list[Problem]:
