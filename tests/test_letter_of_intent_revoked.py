@@ -208,3 +208,16 @@ def test_orders_after_the_revocation_are_not_told_beyond_the_letter_s_amount(led
     unrevoked = check(minimal.workbook(_sheets(60))).master
     assert _told(preview(unrevoked, ledger, APRIL_20).problems, "letter-of-intent-orders-beyond") == [
         ("Clienti", "P3", False)]
+
+
+def test_a_revocation_on_a_row_without_a_letter_is_warned_at_its_cell():
+    """The revocation written a row off (C001, which has no letter): nothing reads it, and C002,
+    whose letter it was, would go on without VAT. Warned at the cell, not silently ignored; on the
+    letter's own row it is quiet."""
+    s = _revoked(None)
+    minimal.set_cell(s, "Clienti", "R2", APRIL_15)
+    found = [p for p in check(minimal.workbook(s)).problems if p.code == "letter-of-intent-revoked-without-letter"]
+    assert [(p.sheet, p.cell, p.is_error) for p in found] == [("Clienti", "R2", False)]
+    assert "C001" in found[0].message() and "15/04/2026" in found[0].message("en")
+    assert not [p for p in check(minimal.workbook(_revoked(APRIL_15))).problems
+                if p.code == "letter-of-intent-revoked-without-letter"]

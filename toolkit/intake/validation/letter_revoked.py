@@ -9,7 +9,8 @@ it) ends nothing: either is a mistyped date, whose goods would stay without VAT 
 revocation, so both are errors at the revocation's cell, as every run that reads the sheet
 then refuses it. Two rows citing one letter (two destinations of a buyer, a customer re-coded)
 that say two revocations are warned at the second: the letter is revoked for both, and the row
-left without would sell without VAT past it.
+left without would sell without VAT past it. A revocation on a row without a letter's date is
+read by nothing: warned at its cell, as it is most likely the letter's row's, written a row off.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ REVOCATIONS_DIFFER = define(
        "but the two rows do not tell the same revocation (here {revoked}, there {other_revoked}, {cell}): the "
        "revocation is the letter's, and the row not telling it would invoice without VAT after it. Write in both "
        "the day the letter is revoked from.")
+REVOKED_WITHOUT_LETTER = define(
+    "letter-of-intent-revoked-without-letter", "warning",
+    title=("Revoca senza dichiarazione d'intento", "Revocation without a letter of intent"),
+    it="Il cliente {code} ha una revoca della dichiarazione d'intento dal {revoked}, ma la sua riga non ha "
+       "protocollo e data di una dichiarazione: la revoca non chiude nulla, e la dichiarazione del cliente che "
+       "l'ha revocata resterebbe senza IVA. Se la revoca è di un altro cliente, spostala nella sua riga; se il "
+       "cliente ora compra con l'IVA, cancellala.",
+    en="Customer {code} has a letter of intent revoked from {revoked}, but its row has no letter's protocol and "
+       "date: the revocation ends nothing, and the letter of the customer that revoked it would stay without VAT. "
+       "If the revocation is another customer's, move it to its row; if the customer now buys with VAT, clear it.")
 
 
 def _shown(day: object) -> str:
@@ -70,7 +81,8 @@ def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:
 
 def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
     """An error at each revocation dated before its letter or in a year the letter cannot cover;
-    a warning at a row whose letter an earlier row cites with another revocation."""
+    a warning at a row whose letter an earlier row cites with another revocation, and at a
+    revocation on a row without a letter."""
     first: dict[str, Customer] = {}
     for c in master.customers:
         own = first.setdefault(letter_key(c.intent_protocol), c) if c.intent_protocol else c
@@ -80,7 +92,11 @@ def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                      protocol=c.intent_protocol, other=own.code, revoked=_shown(c.intent_revoked),
                                      other_revoked=_shown(own.intent_revoked),
                                      cell=str(Location(there.sheet, there.cell)))
-        if c.intent_revoked is None or c.intent_date is None:
+        if c.intent_revoked is None:
+            continue
+        if c.intent_date is None or not c.intent_protocol:
+            yield REVOKED_WITHOUT_LETTER(layout.locate(c.source.sheet, c.source.row, "intent_revoked"), code=c.code,
+                                         revoked=c.intent_revoked)
             continue
         told = {"code": c.code, "protocol": c.intent_protocol or "", "day": c.intent_date, "revoked": c.intent_revoked}
         where = layout.locate(c.source.sheet, c.source.row, "intent_revoked")
