@@ -379,3 +379,24 @@ def test_a_debit_note_of_the_next_year_on_an_invoice_under_the_letter_carries_th
     root = ET.parse(xml).getroot()
     assert [(e.findtext("AliquotaIVA"), e.findtext("Natura")) for e in root.iter("DettaglioLinee")] == [("22.00", None)]
     assert root.find(".//AltriDatiGestionali") is None
+
+
+def test_a_debit_note_after_the_letter_s_revocation_on_goods_of_two_rates_is_refused_until_rate(capsys, desk):
+    """C027 revoked its letter from 3 December; a note of the 5th on FT-2026-00003 (N3.5, goods at
+    22 and 10 %) is an invoice after the revocation: refused at the revocation's cell naming both
+    rates and --rate, exit 2, nothing stored; with --rate 22, 22 % and the warning there."""
+    workbook, url = desk
+    cells = customer_cells(workbook, "C027", {"Dichiarazione d'intento revocata dal": date(2026, 12, 3)})
+    before = _documents(url)
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100")
+    assert (code, said["debit_note"], _documents(url)) == (2, None, before)
+    [refused] = said["problems"]
+    assert (refused["code"], refused["sheet"], refused["cell"]) == (
+        "letter-of-intent-debit-after-end-rates", "Clienti", cells["Dichiarazione d'intento revocata dal"])
+    assert "(22, 10)" in refused["message"] and "--rate 22" in refused["message"]
+    assert "03/12/2026" in refused["message"]
+    code, said = _debit(capsys, desk, "--invoice", "FT-2026-00003", "--amount", "100", "--rate", "22")
+    assert code == 0, [p["message"] for p in said["problems"]]
+    assert (said["debit_note"]["vat"], said["debit_note"]["total"]) == ("22.00", "122.00")
+    [told] = [p for p in said["problems"] if p["code"] == "letter-of-intent-debit-after-end"]
+    assert told["cell"] == cells["Dichiarazione d'intento revocata dal"] and "(22 %)" in told["message"]
