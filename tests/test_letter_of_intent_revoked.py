@@ -46,7 +46,8 @@ def _told(problems, code: str = "letter-of-intent-after-end") -> list[tuple]:
     (date(2027, 3, 1), date(2026, 1, 15), "letter-of-intent-revoked-other-year"),
     (date(2028, 1, 10), date(2026, 12, 1), "letter-of-intent-revoked-other-year"),
     (date(2027, 3, 1), date(2026, 12, 1), None),
-    (date(2026, 1, 15), date(2026, 1, 15), None),
+    (date(2026, 1, 15), date(2026, 1, 15), "letter-of-intent-revoked-before-date"),
+    (date(2026, 1, 16), date(2026, 1, 15), None),
 ])
 def test_the_data_check_refuses_a_revocation_the_letter_cannot_have_at_its_cell(revoked, letter, code):
     """Before the letter's date, or in a year the letter cannot cover (a letter of December may

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal as D
 
 from test_credit_returns import APRIL
-from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, PROTOCOL, _deliver, _master, _rated
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, PROTOCOL, _deliver, _master, _rated, _sheets
 
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
 from toolkit.ledger.db import reading
@@ -65,3 +65,25 @@ def test_invoiced_first_under_the_first_letter_the_month_keeps_both_letters(ledg
     assert not [p for p in result.problems if p.code.startswith("letter-of-intent")]
     with reading(ledger) as conn:
         assert letters_used(conn, {"C002"}) == {PROTOCOL: D("55.50"), SECOND: D("37.00")}
+
+
+def test_a_second_letter_written_over_a_revoked_first_on_its_day_is_refused_while_the_revocation_stays():
+    """Letter 1 revoked from the 15th, letter 2 filed that day and written over it on the row, the
+    revocation left: the new letter would cover nothing and every sale of it go with VAT, told
+    only as a warning that asks for what the desk just did (write the new letter). A revocation on
+    the letter's own day leaves it nothing, so the check refuses it at its cell, naming the fix."""
+    import minimal
+
+    from toolkit.intake.validation import check
+
+    s = _sheets(5000, SECOND, APRIL_15)
+    minimal.set_cell(s, "Clienti", "R1", "Dichiarazione d'intento revocata dal")
+    minimal.set_cell(s, "Clienti", "R3", APRIL_15)
+    result = check(minimal.workbook(s))
+    [refused] = [p for p in result.problems if p.is_error]
+    assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-revoked-before-date", "Clienti", "R3")
+    assert result.master is None
+    assert "revocata dal" in refused.message() and "15/04/2026" in refused.message()
+    assert "clear" in refused.message("en")
+    minimal.set_cell(s, "Clienti", "R3", None)
+    assert check(minimal.workbook(s)).master is not None

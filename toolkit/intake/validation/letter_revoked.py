@@ -3,11 +3,12 @@
 An exporter that no longer means to buy without VAT revokes its letter with the Agenzia
 (*revoca*); the supplier writes the day it takes effect in *Dichiarazione d'intento revocata
 dal* on *Clienti*, and from that day on invoicing charges VAT (`core.letter_dates`). A
-revocation before the letter's own date revokes nothing it covered, and one in a year the letter
-cannot cover (it covers one solar year: its date's, or the next for a letter of December naming
-it) ends nothing: either is a mistyped date, whose goods would stay without VAT past the real
-revocation, so both are errors at the revocation's cell, as every run that reads the sheet
-then refuses it. Two rows citing one letter (two destinations of a buyer, a customer re-coded)
+revocation before the letter's own date revokes nothing it covered, one of that very day leaves
+it no sale (most likely a first letter's, left when a second was written over it: the second
+would go with VAT, warned as if revoked), and one in a year the letter cannot cover (it covers
+one solar year: its date's, or the next for a letter of December naming it) ends nothing: each
+is a mistyped or forgotten date, so all are errors at the revocation's cell, as every run that
+reads the sheet then refuses it. Two rows citing one letter (two destinations of a buyer, a customer re-coded)
 that say two revocations are warned at the second: the letter is revoked for both, and the row
 left without would sell without VAT past it. A revocation on a row without a letter's date is
 read by nothing: warned at its cell, as it is most likely the letter's row's, written a row off.
@@ -25,12 +26,14 @@ from toolkit.model.records import Customer, MasterData
 
 REVOKED_BEFORE_DATE = define(
     "letter-of-intent-revoked-before-date", "error",
-    it="La dichiarazione d'intento {protocol} del cliente {code} risulta revocata dal {revoked}, prima della sua data, "
-       "il {day}: una revoca segue la dichiarazione che revoca. Correggi la data in «Dichiarazione d'intento "
-       "revocata dal» (o la «Data dichiarazione d'intento»).",
-    en="Customer {code}'s letter of intent {protocol} is revoked from {revoked}, before its own date, {day}: a "
-       "revocation follows the letter it revokes. Correct the date in “Dichiarazione d'intento revocata dal” (or "
-       "the “Data dichiarazione d'intento”).")
+    it="La dichiarazione d'intento {protocol} del cliente {code} risulta revocata dal {revoked}, non dopo la sua "
+       "data, il {day}: una revoca segue la dichiarazione che revoca, e una del suo stesso giorno non le lascia "
+       "nessuna vendita. Se hai scritto una nuova dichiarazione al posto di una revocata, cancella «Dichiarazione "
+       "d'intento revocata dal»; se no correggi la data della revoca (o la «Data dichiarazione d'intento»).",
+    en="Customer {code}'s letter of intent {protocol} is revoked from {revoked}, not after its own date, {day}: a "
+       "revocation follows the letter it revokes, and one of its own day leaves it no sale. If you wrote a new "
+       "letter over a revoked one, clear “Dichiarazione d'intento revocata dal”; if not, correct the revocation's "
+       "date (or the “Data dichiarazione d'intento”).")
 REVOKED_OTHER_YEAR = define(
     "letter-of-intent-revoked-other-year", "error",
     it="La dichiarazione d'intento {protocol} del cliente {code}, del {day}, risulta revocata dal {revoked}, ma una "
@@ -80,8 +83,8 @@ def revoked_years(day_year: int, december: bool) -> tuple[int, ...]:
 
 
 def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    """An error at each revocation dated before its letter or in a year the letter cannot cover;
-    a warning at a row whose letter an earlier row cites with another revocation, and at a
+    """An error at each revocation dated on or before its letter's date or in a year the letter
+    cannot cover; a warning at a row whose letter an earlier row cites with another revocation, and at a
     revocation on a row without a letter."""
     first: dict[str, Customer] = {}
     for c in master.customers:
@@ -101,7 +104,7 @@ def letter_revoked(master: MasterData, layout: Layout) -> Iterator[Problem]:
         told = {"code": c.code, "protocol": c.intent_protocol or "", "day": c.intent_date, "revoked": c.intent_revoked}
         where = layout.locate(c.source.sheet, c.source.row, "intent_revoked")
         years = revoked_years(c.intent_date.year, c.intent_date.month == 12)
-        if c.intent_revoked < c.intent_date:
+        if c.intent_revoked <= c.intent_date:
             yield REVOKED_BEFORE_DATE(where, **told)
         elif c.intent_revoked.year not in years:
             yield REVOKED_OTHER_YEAR(where, later=str(c.intent_revoked.year), **told)
