@@ -49,6 +49,8 @@ class Timer:
 
     def __init__(self, profile: Path | None = None):
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
+        """This process's CPU time in the steps: on a shared machine, steadier than the wall's."""
         self.parts: dict[str, float] = {}
         self.rss_before: float | None = None
         self.profile = profile
@@ -74,11 +76,12 @@ class Timer:
             profiler.enable()
         if self._sampler is not None:
             self._sampler.start()
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             spent = time.perf_counter() - began
+            self.cpu_seconds += time.process_time() - cpu
             if profiler is not None:
                 profiler.disable()
             if self._sampler is not None:
@@ -845,6 +848,42 @@ def mid_month_ddts_pdf(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "ms_per_ddt": round(timer.seconds / max(len(notes), 1) * 1000, 1)}
 
 
+@measure("mid_month_distribution", "the distribution list of 2026-04-23 (`toolkit distribution --date`) on a copy of "
+                                   "the mid-month ledger: every line still to ship of the orders in progress, written "
+                                   "(master loaded before)")
+def mid_month_distribution(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The slowest list of a desk's day: at L mid-month 72,000 orders in progress, 330,000 lines
+    listed, read from the ledger and written (`services.lists.distribution`)."""
+    from toolkit.ledger import open_ledger
+    from toolkit.services.lists import distribution
+
+    ledger = open_ledger(f"sqlite:///{_kept_copy(workbook, tmp, 'mid-month', 'benchmarks.measure:mid_month_ledger')}")
+    master = _master(workbook)
+    target = tmp / "distribuzione.xlsx"
+    with timer.step():
+        distribution(master, ledger, MID_DAY, MID_DAY, target, "it")
+    ledger.engine.dispose()
+    return {"bytes": target.stat().st_size}
+
+
+@measure("mid_month_panel", "the control panel of the open orders (*Pannello di controllo*, `toolkit panel --out`) on "
+                            "a copy of the mid-month ledger, 2026-04-23: every open order and its lines read and "
+                            "written (master loaded before)")
+def mid_month_panel(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The slowest button of a desk at M: every order still open, each line with what it
+    reserves and what stock is available to it (`services.orders.panel`)."""
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import panel
+
+    ledger = open_ledger(f"sqlite:///{_kept_copy(workbook, tmp, 'mid-month', 'benchmarks.measure:mid_month_ledger')}")
+    master = _master(workbook)
+    target = tmp / "pannello.xlsx"
+    with timer.step():
+        panel(master, ledger, target, "it")
+    ledger.engine.dispose()
+    return {"bytes": target.stat().st_size}
+
+
 def mid_month_ledger(workbook: Path, target: Path) -> None:
     """April from the 1st to the day before `MID_DAY`, created and shipped as `month` does, into
     the SQLite ledger `target` (run in a child process by `kept_ledger`)."""
@@ -1144,7 +1183,7 @@ def run(name: str, scale: str, profile: Path | None = None) -> dict:
             return {"measure": name, "scale": scale, "skipped": str(reason), "seconds": None}
     timer.dump_profile()
     database = timer.database_seconds()
-    return {"measure": name, "scale": scale, "seconds": round(timer.seconds, 4),
+    return {"measure": name, "scale": scale, "seconds": round(timer.seconds, 4), "cpu_s": round(timer.cpu_seconds, 4),
             "parts": {k: round(v, 4) for k, v in timer.parts.items()},
             "peak_rss_mib": round(peak_rss_mib(), 1),
             "rss_before_step_mib": round(timer.rss_before or 0.0, 1), "detail": detail,
