@@ -191,3 +191,31 @@ def test_a_merge_of_desks_streams_as_before(tmp_path, monkeypatch):
     if soffice() is not None:
         csv = libreoffice_convert(merged.workbook, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "lo")
         assert csv.read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("zeros", [(0.0, -0.0), (D("0.000"), D("-0")), (-0.0,), (0, D("0.0"), 0.0)])
+def test_a_column_of_zeros_of_either_sign_streams_as_written_cell_by_cell(tmp_path, zeros):
+    """A streamed column writes each distinct value's XML once (`_CellWriter.cells`), but a set
+    holds one zero whatever its sign: `-0` and `0` are each written as `printable.text` writes
+    them, among repeated values, and a boolean is refused there as cell by cell."""
+    rng = random.Random(len(zeros))
+    values = [rng.choice((*zeros, D("1.5"), 1, None, "x", date(2026, 4, 9))) for _ in range(300)]
+
+    def book(path, cells):
+        made = (xlsxwriter.Workbook if cells else blocks.StreamedWorkbook)(str(path), {"constant_memory": True})
+        quantity = made.add_format({"num_format": "0.000"})
+        sheet = made.add_worksheet()
+        if cells:
+            for i, value in enumerate(values):
+                if value is not None:
+                    text(sheet, i, 0, value, quantity)
+        else:
+            sheet.write_rows(0, 0, [Block("value", quantity, blanks=False)], [((value,), None) for value in values])
+        made.close()
+        return path
+
+    assert_same_workbook(book(tmp_path / "rows.xlsx", False), book(tmp_path / "cells.xlsx", True))
+    sheet = blocks.StreamedWorkbook(str(tmp_path / "b.xlsx"), {"constant_memory": True}).add_worksheet()
+    with pytest.raises(TypeError, match="booleans"):
+        sheet.write_rows(0, 0, [Block("value")], [((1,), None), ((True,), None), ((2,), None)])
+        sheet._write_single_row(5)

@@ -345,23 +345,21 @@ class _CellWriter:
         return [(self.text, texts), (self, others)]
 
     def cells(self, rows: range, values: Sequence[Any]) -> list[str]:
-        """`self(r, value)` for each row and value, its common cases (no cell, known text, a
-        finite float or decimal, a date met before) made in place once the styles are numbered
-        (`_number_styles`)."""
+        """`self(r, value)` for each row and value, once the styles are numbered
+        (`_number_styles`): each distinct value's XML after its reference made once, by `self`
+        itself, and each cell its reference and that. A list's columns repeat their customers,
+        items, dates and quantities from row to row, and telling each cell's type and formatting
+        its number again was most of a quantity's or a date's cell."""
         where = f'<c r="{self.letter}'
-        blank = self.blank
-        strings = self.sheet._strings
-        dates = self.dates
-        text = self.text.style
-        number = self.style
-        return [
-            "" if v is None and not blank
-            else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
-            else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
-            else f'{where}{r}"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
-            else f'{where}{r}"{number}><v>{f:.16G}</v></c>' if type(v) is Decimal and _LOWEST < (f := float(v)) < _HIGHEST
-            else self(r, v)
-            for r, v in zip(rows, values)]
+        try:
+            distinct = set(values)
+        except TypeError:  # a value with no hash
+            return [self(r, v) for r, v in zip(rows, values)]
+        if (0 in distinct or 1 in distinct) and _not_distinct(values):
+            return [self(r, v) for r, v in zip(rows, values)]
+        cut = len(where) + 2  # the row of `self(1, value)` and its closing quote
+        tails = {v: made[cut:] if (made := self(1, v)) else None for v in distinct}
+        return ["" if (tail := tails[v]) is None else f'{where}{r}"{tail}' for r, v in zip(rows, values)]
 
     def __call__(self, r: int, value: Any) -> str:
         if value is None and not self.blank and self.kind == "value":
@@ -396,6 +394,14 @@ class _CellWriter:
                 serial = self.dates[value] = self.sheet._convert_date_time(value)
             return f"{where}><v>{serial:.16G}</v></c>"
         return f"{where}{_inline_string(self.sheet, str(value))}"
+
+
+def _not_distinct(values: Sequence[Any]) -> bool:
+    """Whether `values` hold what a set of them merges and one XML per distinct value would
+    write wrong: a boolean (equal to 1 or 0, and refused by `_CellWriter`), or a zero of each
+    sign (`-0` and `0`)."""
+    signs = {str(v)[0] == "-" for v in values if type(v) in (float, Decimal) and v == 0}
+    return len(signs) > 1 or any(type(v) is bool for v in values)
 
 
 def _number_styles(cells: list[_CellWriter], columns: list[tuple[Any, ...]]) -> None:
