@@ -48,3 +48,25 @@ def test_any_number_of_columns_and_rows_of_any_length_are_measured_as_row_height
     rows = [["uno due tre quattro cinque sei sette otto", None, "a"], ["breve"],
             ["x", "y", "Caffè in grani 1 kg supercalifragilistico espiralidoso", "z"]]
     assert ColumnHeights(widths).of(rows) == [row_height(zip(row, widths)) for row in rows]
+
+
+def test_texts_at_the_edge_of_their_column_are_measured_as_row_height_does():
+    """A text of one paragraph that fits by its width alone is one line without `lines_needed`
+    (`_Lines`): at every length across the column's edge, wide and narrow letters, spaces, a
+    line break, the answer is `row_height`'s."""
+    widths = [6, 9, 15, 30]
+    texts = [letter * n for letter in "iM0 W–" for n in range(1, 40)]
+    texts += [f"OC-2026-{n:05d}" for n in range(30)] + ["a" * n + " " + "b" * n for n in range(12)]
+    texts += [t[:3] + "\n" + t[3:] for t in texts[::7]]
+    rows = [[t] * len(widths) for t in texts]
+    assert ColumnHeights(widths).of(rows) == [row_height(zip(row, widths)) for row in rows]
+    assert ColumnHeights(widths, bold=True, size=9).of(rows) == [
+        row_height(zip(row, widths), bold=True, size=9) for row in rows]
+
+
+def test_only_the_columns_asked_are_measured():
+    """`at`: the panel measures each line's description alone, whatever its other cells hold."""
+    rows = [("OC-2026-00001", "A001", "Caffè in grani supercalifragilistico " * n, "kg", Decimal(n))
+            for n in range(6)]
+    assert ColumnHeights([36], at=[2]).of(rows) == [row_height([(row[2], 36)]) for row in rows]
+    assert ColumnHeights([9, 36], at=[0, 2]).of(rows) == [row_height([(row[0], 9), (row[2], 36)]) for row in rows]

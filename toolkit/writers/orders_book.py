@@ -48,7 +48,7 @@ from toolkit.writers.printable import (
     text,
     write_book,
 )
-from toolkit.writers.row_heights import fit_row, row_height
+from toolkit.writers.row_heights import ColumnHeights, fit_row
 from toolkit.writers.sheet_limits import LINKS_PER_SHEET
 from toolkit.writers.streaming import streaming_workbook
 
@@ -223,15 +223,13 @@ def _panel_columns(fmt: Formats, number_format: Any) -> list[Column]:
                                          fmt.quantity, fmt.money, None)]
 
 
-def _panel_rows(master: MasterData, orders: Sequence[Order], lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+def _panel_rows(master: MasterData, orders: Sequence[Order], lang: str) -> Iterator[tuple[Sequence[Any], float | None]]:
     """A row per order, as tall as the customer's name needs."""
     names = {c.code: c.name for c in master.customers}
     lang_index = 0 if lang == "it" else 1
-    for order in orders:
-        name = names.get(order.customer)
-        yield ((order.number, order.order_date, order.customer, name, order.ship_to, len(order.lines), order.quantity,
-                order.still_to_ship, order.amount, _status(order, lang, lang_index)),
-               row_height([(name, PANEL_WIDTHS[3])]))
+    return ColumnHeights([PANEL_WIDTHS[3]], at=[3]).rows(
+        (order.number, order.order_date, order.customer, names.get(order.customer), order.ship_to, len(order.lines),
+         order.quantity, order.still_to_ship, order.amount, _status(order, lang, lang_index)) for order in orders)
 
 
 def _status(order: Order, lang: str, lang_index: int) -> str:
@@ -259,7 +257,7 @@ def _whole_lines(master: MasterData) -> frozenset[str]:
 
 def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
                 services: Collection[str] = frozenset(), rests: Mapping[int, Rest] | None = None, lang: str = "it",
-                whole_lines: Collection[str] = frozenset()) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+                whole_lines: Collection[str] = frozenset()) -> Iterator[tuple[Sequence[Any], float | None]]:
     """A row per order line, as tall as its description needs. A service's line reserves no
     stock and has none available (blank): it is rendered, never taken from *Giacenze*. A line
     has what the orders ahead leave less what the order's own lines before it still take of
@@ -270,6 +268,14 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
     and leaves that stock to the lines after it. A closed or voided order (`panel --all`) holds
     nothing: its lines take none of what the lines after them are shown available, as its
     reservation took none from the orders after it (`line_still_to_ship`)."""
+    return ColumnHeights([LINES_WIDTHS[2]], at=[2]).rows(_line_values(orders, stock, reservations, services,
+                                                                      rests or {}, lang, whole_lines))
+
+
+def _line_values(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
+                 services: Collection[str], rests: Mapping[int, Rest], lang: str,
+                 whole_lines: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    """The cells of `_lines_rows`, line after line."""
     for order in orders:
         held = holds(order)
         own: dict[str, Decimal] = {}
@@ -280,9 +286,7 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
             still = order.line_still_to_ship(line)
             if still > 0 and not (free is not None and free < still and order.customer in whole_lines):
                 own[line.item] = own.get(line.item, ZERO) + still
-            description = described(line.description, (rests or {}).get(line.id), lang)
-            yield ((order.number, line.item, description, line.unit, line.quantity, line.shipped, still,
-                    line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
-                    line.to_ship if held and line.to_ship > 0 and not service else ZERO,
-                    free), row_height([(description, LINES_WIDTHS[2])]))
-
+            description = described(line.description, rests.get(line.id), lang) if rests else line.description
+            yield (order.number, line.item, description, line.unit, line.quantity, line.shipped, still,
+                   line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
+                   line.to_ship if held and line.to_ship > 0 and not service else ZERO, free)

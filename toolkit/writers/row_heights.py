@@ -112,11 +112,14 @@ class ColumnHeights:
     (its cache keyed by text, width, weight and size, in a Python step per cell) was a seventh of
     the distribution list's CPU at L mid-month."""
 
-    __slots__ = ("_columns", "_tall")
+    __slots__ = ("_columns", "_tall", "_at")
 
-    def __init__(self, widths: Iterable[float], *, bold: bool = False, size: float = 11) -> None:
+    def __init__(self, widths: Iterable[float], *, bold: bool = False, size: float = 11,
+                 at: Sequence[int] | None = None) -> None:
         self._columns = [_Lines(width, bold, size) for width in widths]
         self._tall = LINE_HEIGHT * size / 11
+        self._at = at
+        """The columns of a row measured, by index, one width each (None: every column, in order)."""
 
     def rows(self, rows: Iterable[Sequence[Any]], at_once: int = 4096) -> Iterator[tuple[Sequence[Any], float | None]]:
         """Each row with its height (`of`), measured `at_once` rows together: a list's rows are
@@ -127,10 +130,12 @@ class ColumnHeights:
             yield from zip(block, self.of(block))
 
     def of(self, rows: Sequence[Sequence[Any]]) -> list[float | None]:
-        """The height of each row, one value a column, as `row_height(zip(values, widths))` gives it."""
+        """The height of each row, one value a column, as `row_height(zip(values, widths))` gives it
+        (of the values `at` the columns measured)."""
         if not rows:
             return []
-        columns = (map(lines.__getitem__, values) for lines, values in zip(self._columns, zip_longest(*rows)))
+        values = zip_longest(*rows) if self._at is None else ([row[i] for row in rows] for i in self._at)
+        columns = (map(lines.__getitem__, column) for lines, column in zip(self._columns, values))
         needed = map(max, repeat(1, len(rows)), repeat(1), *columns)  # two ones: `max` of one column, or none
         tall = self._tall
         return [tall * lines if lines > 1 else None for lines in needed]
@@ -138,13 +143,22 @@ class ColumnHeights:
 
 class _Lines(dict[Any, int]):
     """A value → the lines it takes in a wrapping column (`lines_needed`; 1 for no text), each
-    distinct value measured once."""
+    distinct value measured once, a text of one paragraph that fits clearly by its width alone
+    (`lines_needed`'s own first test, without its cache and its split): a list's order numbers,
+    items and customers are tens of thousands of distinct short texts."""
 
     def __init__(self, width: float, bold: bool, size: float) -> None:
         super().__init__()
         self.width, self.bold, self.size = width, bold, size
+        self.room = max(width - PADDING, 1.0) - FITS_CLEARLY
+        self.scale = _units_per_em(bold, size)
 
     def __missing__(self, value: Any) -> int:
-        lines = self[value] = lines_needed(value, self.width, self.bold, self.size) \
-            if value and isinstance(value, str) else 1
+        if not value or not isinstance(value, str):
+            lines = 1
+        elif _ems(value) * self.scale <= self.room and "\n" not in value:
+            lines = 1
+        else:
+            lines = lines_needed(value, self.width, self.bold, self.size)
+        self[value] = lines
         return lines
