@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
+from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.delivery_rate import Rest, described
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
@@ -62,6 +63,11 @@ class ListRow:
     def described(self, lang: str) -> str:
         """The description the list prints, a rest's saying so (`delivery_rate.described`)."""
         return described(self.description, self.rest, lang)
+
+
+_list_row = maker(ListRow)
+"""`ListRow(...)` through its slots (`toolkit.basics.bulk_records`), every field in order: the
+distribution list at L mid-month makes 330,000."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +268,8 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         for line in order.lines:
             if rest_only and (line.to_ship == 0 or line.item in services):
                 continue
-            listed.append(((placed, line.line_no), ListRow(
-                area, heads[key][1], heads[key][2], order.customer, name, order.ship_to,
+            listed.append(((placed, line.line_no), _list_row(
+                area, code, carrier_name, order.customer, name, order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
                 line.item, line.description, line.unit, line.quantity, line.shipped,
                 order.line_still_to_ship(line), rests.get(line.id))))

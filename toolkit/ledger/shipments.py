@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, func, select
 
 from toolkit.basics.bulk_records import maker
-from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
@@ -27,24 +26,23 @@ from toolkit.core.shipping import OpenLine, ShipmentDraft, ShipmentLine, series_
 from toolkit.ledger import schema
 from toolkit.ledger.batches import bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import document_number, driver_rows
-from toolkit.ledger.orders import imported_from
+from toolkit.ledger.orders import (
+    NO_DOCUMENTS_HELD,
+    PAYMENTS,
+    STATUSES,
+    TYPES,
+    imported_from,
+    make_order,
+    make_order_line,
+)
 from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 from toolkit.model.parties import PartyBook
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
-TYPES = {kind.value: kind for kind in DocumentType}
-STATUSES = {status.value: status for status in OrderStatus}
-PAYMENTS = {method.value: method for method in PaymentMethod}
-"""The enums by stored value, looked up: a day at L builds 120,000 order headers, and calling
-each enum by its value was a tenth of that."""
-_order, _order_line, _note_line = maker(Order), maker(OrderLine), maker(DeliveryNoteLine)
-"""The records a day's shipping makes by the ten thousand, made through their slots
-(`toolkit.basics.bulk_records`): a frozen `Order`'s `__init__` sets its 22 fields one by one
-through `object.__setattr__`, 10.7 µs an order against 4.9 µs so (timeit); 23 April at L makes
-13,000 due orders, their lines and the DDTs' 19,500 lines. Every field is passed, in order."""
-NO_DOCUMENTS_HELD = Order.__dataclass_fields__["documents_held"].default
-"""`Order.documents_held` as an order that waits for no document has it (the field's default)."""
+_note_line = maker(DeliveryNoteLine)
+"""The DDTs' lines made through their slots (`toolkit.basics.bulk_records`), as the orders and
+their lines (`ledger.orders.make_order`): 23 April at L makes 19,500. Every field is passed, in order."""
 
 
 def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> tuple[list[Order], set[int]]:
@@ -78,11 +76,11 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
          price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
          c_type, has_open) in rows:
         cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
-        orders.append(_order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
-                             ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
-                             project, delivery_option, (), reference, PAYMENTS[payment] if payment else None,
-                             cited_number, TYPES[c_type] if c_type is not None else None, imported_from(origin),
-                             NO_DOCUMENTS_HELD, None))
+        orders.append(make_order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
+                                 ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
+                                 project, delivery_option, (), reference, PAYMENTS[payment] if payment else None,
+                                 cited_number, TYPES[c_type] if c_type is not None else None, imported_from(origin),
+                                 NO_DOCUMENTS_HELD, None))
         if has_open:
             pending.add(order_id)
     return orders, pending
@@ -110,7 +108,7 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
             .where(ol.order_id.in_(chunk)).order_by(ol.order_id, ol.line_no))
         for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
              note, price_rule, sent, billed) in rows:
-            lines[order_id].append(_order_line(
+            lines[order_id].append(make_order_line(
                 item, description, unit, quantities[quantity], prices[unit_price], amounts[amount], rates[vat_rate],
                 vat_nature, line_id, line_no, note, ZERO if not sent else quantities[sent],
                 ZERO if billed is None else quantities[billed], price_rule, ZERO))
@@ -122,11 +120,11 @@ def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
     fields up for every order, 0.25 s of the 14.7 s of five days at L (`ship_days`, profiled)
     against a third of that. `tests/test_shipping_setbased.py` compares the orders with
     `load_orders`', so a field added to `Order` and missed here fails it."""
-    return _order(order.id, order.number, order.template, order.occurrence, order.order_date, order.customer,
-                  order.ship_to, order.contact, order.document_type, order.status, order.price_list,
-                  order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
-                  order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held,
-                  order.parties)
+    return make_order(order.id, order.number, order.template, order.occurrence, order.order_date, order.customer,
+                      order.ship_to, order.contact, order.document_type, order.status, order.price_list,
+                      order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
+                      order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held,
+                      order.parties)
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:

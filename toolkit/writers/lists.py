@@ -145,8 +145,8 @@ def _order_widths(order_list: OrderList, sender: str, lang: str, *, seller: bool
     """`ORDER_LIST_WIDTHS`, the free-text columns grown to fit their values (`ORDER_TEXTS`), and
     the seller's column after them when the lines name theirs (`_seller_blocks`)."""
     rows = order_list.rows
-    values = {1: [r.carrier_name or sender for r in rows], 3: [r.customer_name for r in rows],
-              4: [r.destination for r in rows], 8: [r.described(lang) for r in rows]}
+    values = {1: {r.carrier_name or sender for r in rows}, 3: {r.customer_name for r in rows},
+              4: {r.destination for r in rows}, 8: {r.described(lang) for r in rows}}
     widths = [fitting_width(values[col], width, at_most=ORDER_TEXTS[col]) if col in ORDER_TEXTS else width
               for col, width in enumerate(ORDER_LIST_WIDTHS)]
     return widths + [fitting_width(order_list.sellers, 12, at_most=30)] if seller else widths
