@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import filterfalse, repeat
 from math import inf, isinf, isnan
 from typing import Any
 from xml.sax.saxutils import escape
@@ -344,22 +345,47 @@ class _CellWriter:
             others = [i for i, v in enumerate(values) if v is not None and not isinstance(v, str)][:1]
         return [(self.text, texts), (self, others)]
 
-    def cells(self, rows: range, values: Sequence[Any]) -> list[str]:
+    def cells(self, rows: Iterable[int], values: Sequence[Any]) -> list[str]:
         """`self(r, value)` for each row and value, once the styles are numbered
-        (`_number_styles`): each distinct value's XML after its reference made once, by `self`
-        itself, and each cell its reference and that. A list's columns repeat their customers,
-        items, dates and quantities from row to row, and telling each cell's type and formatting
-        its number again was most of a quantity's or a date's cell."""
-        where = f'<c r="{self.letter}'
+        (`_number_styles`). A column that repeats its values (a list's customers, items, dates
+        and quantities) has each distinct value's XML after its reference made once, by `_each`,
+        and each cell is its reference and that: telling each cell's type and formatting its
+        number again was most of a quantity's or a date's cell. A column of texts (whose XML
+        `_each` finds by one lookup already), of values mostly distinct, or holding what a set
+        merges (a boolean with 1 or 0, which `self` refuses; a zero of each sign,
+        `_signed_zeros`) is made cell by cell."""
+        kinds = set(map(type, values))
+        if kinds <= _TEXTS or bool in kinds:
+            return self._each(rows, values)
         try:
             distinct = set(values)
         except TypeError:  # a value with no hash
-            return [self(r, v) for r, v in zip(rows, values)]
-        if (0 in distinct or 1 in distinct) and _not_distinct(values):
-            return [self(r, v) for r, v in zip(rows, values)]
-        cut = len(where) + 2  # the row of `self(1, value)` and its closing quote
-        tails = {v: made[cut:] if (made := self(1, v)) else None for v in distinct}
+            return self._each(rows, values)
+        if 2 * len(distinct) > len(values) or (0 in distinct and _signed_zeros(values)):
+            return self._each(rows, values)
+        where = f'<c r="{self.letter}'
+        cut = len(where) + 2  # the row of a cell `_each` makes in row 1, and its closing quote
+        listed = list(distinct)
+        tails = {v: made[cut:] if made else None for v, made in zip(listed, self._each(repeat(1), listed))}
         return ["" if (tail := tails[v]) is None else f'{where}{r}"{tail}' for r, v in zip(rows, values)]
+
+    def _each(self, rows: Iterable[int], values: Sequence[Any]) -> list[str]:
+        """`self(r, value)` for each row and value, its common cases (no cell, known text, a
+        finite float or decimal, a date met before) made in place."""
+        where = f'<c r="{self.letter}'
+        blank = self.blank
+        strings = self.sheet._strings
+        dates = self.dates
+        text = self.text.style
+        number = self.style
+        return [
+            "" if v is None and not blank
+            else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
+            else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
+            else f'{where}{r}"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
+            else f'{where}{r}"{number}><v>{f:.16G}</v></c>' if type(v) is Decimal and _LOWEST < (f := float(v)) < _HIGHEST
+            else self(r, v)
+            for r, v in zip(rows, values)]
 
     def __call__(self, r: int, value: Any) -> str:
         if value is None and not self.blank and self.kind == "value":
@@ -396,12 +422,14 @@ class _CellWriter:
         return f"{where}{_inline_string(self.sheet, str(value))}"
 
 
-def _not_distinct(values: Sequence[Any]) -> bool:
-    """Whether `values` hold what a set of them merges and one XML per distinct value would
-    write wrong: a boolean (equal to 1 or 0, and refused by `_CellWriter`), or a zero of each
-    sign (`-0` and `0`)."""
-    signs = {str(v)[0] == "-" for v in values if type(v) in (float, Decimal) and v == 0}
-    return len(signs) > 1 or any(type(v) is bool for v in values)
+_TEXTS = {str, type(None)}
+
+
+def _signed_zeros(values: Sequence[Any]) -> bool:
+    """Whether `values` hold a zero of each sign (`-0` and `0`, which a set holds as one), told
+    from the texts of the falsy values without a Python step per value."""
+    zeros = set(map(str, filterfalse(None, values)))
+    return any(z[:1] == "-" for z in zeros) and any(z[:1].isdigit() for z in zeros)
 
 
 def _number_styles(cells: list[_CellWriter], columns: list[tuple[Any, ...]]) -> None:
