@@ -192,3 +192,28 @@ def test_service_variables_set_empty_are_read_as_libpq_reads_them(tmp_path, monk
     assert service_keys({"service": "ordini"}) == {"host"}
     monkeypatch.setenv("PGSYSCONFDIR", "")
     assert service_file.service_files() == [Path("/pg_service.conf")]
+
+
+def test_windows_answering_it_knows_no_roaming_folder_reads_no_own_file_whatever_appdata_says(tmp_path, monkeypatch):
+    """libpq reads the user's file only in the folder SHGetFolderPath gives, and none when it
+    fails: APPDATA is read only where Windows cannot be asked. It was read when Windows answered
+    it knows none, a service's connect_timeout taken from a file libpq does not read."""
+    import ctypes
+
+    for variable in ("PGSERVICEFILE", "PGSYSCONFDIR", "PGSERVICE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(service_file.sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    (tmp_path / "postgresql").mkdir()
+    (tmp_path / "postgresql" / ".pg_service.conf").write_text("[ordini]\nconnect_timeout=60\n", encoding="utf-8")
+
+    class Shell32:
+        @staticmethod
+        def SHGetFolderPathW(owner, folder, token, flags, found):
+            return 0x80070002  # E_FILENOTFOUND: no such folder for this account
+
+    monkeypatch.setattr(ctypes, "windll", type("WinDLL", (), {"shell32": Shell32}), raising=False)
+    assert service_file.service_files() == []
+    assert service_keys({"service": "ordini"}) == frozenset()
+    monkeypatch.setattr(ctypes, "windll", None, raising=False)
+    assert service_file.service_files() == [tmp_path / "postgresql" / ".pg_service.conf"]

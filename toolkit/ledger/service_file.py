@@ -64,7 +64,8 @@ def app_data() -> Path | None:
     """The Windows user's roaming application data folder, where libpq keeps the user's files
     (`%APPDATA%\\postgresql`): libpq asks Windows for it (SHGetFolderPath, CSIDL_APPDATA), not the
     variable, so a desk started without APPDATA (a scheduled task, a service's account) still has
-    it; the variable only when Windows cannot be asked. None when neither knows it: no own file,
+    it; the variable only when Windows cannot be asked. None when Windows answers it has none
+    (libpq then reads no own file, whatever APPDATA says) or when neither knows it: no own file,
     where `Path("")` made a relative `postgresql\\.pg_service.conf`, read in whatever folder the
     command ran in."""
     import ctypes
@@ -72,8 +73,9 @@ def app_data() -> Path | None:
     windll = getattr(ctypes, "windll", None)
     found = ctypes.create_unicode_buffer(260)
     try:
-        if windll is not None and windll.shell32.SHGetFolderPathW(None, 0x1A, None, 0, found) == 0 and found.value:
-            return Path(found.value)
+        if windll is not None:
+            answered = windll.shell32.SHGetFolderPathW(None, 0x1A, None, 0, found) == 0 and found.value
+            return Path(found.value) if answered else None
     except OSError:
         pass
     given = os.environ.get("APPDATA")
