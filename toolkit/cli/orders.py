@@ -96,7 +96,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
             check_output(target, kind=kind, inputs=(workbook,))
     warned = never_printed(session.ledger, ["ddt", "at-once"], workbook, out) if out is not None else []
     result = create(session.master, session.ledger, day, only=only_codes, exclude=exclude_codes,
-                    with_catch_up=catch_up, future=future)
+                    with_catch_up=catch_up, future=future, lang=output.lang())
     problems = session.warnings + warned + result.problems
     written = []
     if outputs is not None and (result.stored or not output.has_errors(problems)):
@@ -214,7 +214,7 @@ def confirm_cmd(workbook: Path = WorkbookArg,
 
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
-    result = confirm(session.master, session.ledger, quotation, day)
+    result = confirm(session.master, session.ledger, quotation, day, output.lang())
     problems = session.warnings + result.problems
     if json:
         output.reply({"quotation": result.quotation, "order": result.order,

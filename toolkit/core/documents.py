@@ -69,6 +69,8 @@ class DeliveryNote:
     voided: Voided | None = None
     """Why, when and by whom the DDT was voided (`toolkit ddt void`); its lines are then those it
     carried, printed under ANNULLATO, and it ships and collects nothing. None: in force."""
+    lang: str | None = None
+    """The language it was issued in, which its reprints speak (`Order.lang`)."""
 
     def parties_in(self, book: PartyBook) -> Parties:
         """The parties as issued, else (a DDT of an older ledger) as the master says today."""

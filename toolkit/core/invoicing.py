@@ -408,6 +408,9 @@ class Invoice:
     """Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer, a public
     administration, pays the VAT to the State, so the dues are the total less the VAT. The
     ledger reads it back from the buyer the invoice printed (`Buyer.split_payment`)."""
+    lang: str | None = None
+    """The language it was issued in, which its reprints speak (`Order.lang`); None for a planned
+    invoice and one stored before the ledger kept it (schema 46)."""
 
     @property
     def payable(self) -> Decimal:

@@ -345,6 +345,9 @@ class Order:
     """The seller, customer, destination and contact person as the order printed them, kept by
     the ledger when it stores it; None for an order of a ledger made before they were kept
     (schema 34). Parties kept before the contact was have none (`contact_in`)."""
+    lang: str | None = None
+    """The language it was issued in (`it`, `en`), which its reprints speak; None for an order
+    stored before the ledger kept it (schema 46), reprinted in the run's."""
 
     def parties_in(self, book: PartyBook) -> Parties:
         """The parties as printed, else (an order of an older ledger) as the master says today."""

@@ -296,7 +296,7 @@ def create_orders(press: Press) -> None:
     for target, kind in zip(outputs, ("orders", "ddt", "invoices")):
         check_output(target, kind=kind, inputs=(session.workbook,))
     warned = _never_printed(press, ["ddt", "at-once"], outputs[0])
-    result = create(session.master, session.ledger, press.day, keys=keys)
+    result = create(session.master, session.ledger, press.day, keys=keys, lang=press.language)
     if not result.stored:
         _stop_on_errors(list(result.problems))
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
@@ -365,7 +365,7 @@ def confirm_quotation(press: Press) -> None:
     day = today_rome()
     target = unused_path(press.beside(f"fatture-conferme-{day:%Y-%m-%d}.xlsx"))
     check_output(target, kind="invoices", inputs=(session.workbook,))
-    result = confirm(session.master, session.ledger, number, day)
+    result = confirm(session.master, session.ledger, number, day, lang)
     if result.order is None:
         _stop_on_errors(result.problems)
     text = (f"{result.quotation} confermato: ordine {result.order} del {day:%d/%m/%Y}." if lang == "it" else

@@ -1397,6 +1397,16 @@ def _add_shipped_with(conn: Connection) -> None:
 MIGRATIONS[45] = _add_shipped_with
 
 
+def _keep_languages(conn: Connection) -> None:
+    """Each order, DDT and invoice keeps the language it was issued in (`lang`), which its
+    reprints speak: empty on the documents issued before, reprinted in the run's language."""
+    for table in ("orders", "deliveries", "invoices"):
+        _add_columns(conn, table, {"lang": "VARCHAR(2)"})
+
+
+MIGRATIONS[46] = _keep_languages
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

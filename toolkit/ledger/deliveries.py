@@ -54,7 +54,7 @@ class OverShipment(RuntimeError):
 
 def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, book: PartyBook, *,
                  forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
-                 read: Mapping[int, OrderLine] | None = None) -> list[int]:
+                 read: Mapping[int, OrderLine] | None = None, lang: str | None = None) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept
@@ -78,7 +78,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
         dict(series=kinds[i], year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
              weight=draft.weight, forced=int(draft.forced), accounting_date=accounting_date or draft.day,
-             created_at=created_at, created_by=created_by, parties_id=parties_ids[i],
+             created_at=created_at, created_by=created_by, parties_id=parties_ids[i], lang=lang,
              stored_late=int(shipped_by_day.stored_late(draft.day, created_at)))
         for i, draft in enumerate(drafts)])
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
@@ -422,7 +422,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
-                     tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id), voided.get(h.id))
+                     tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id), voided.get(h.id), h.lang)
         for h in headers
     ]
 

@@ -58,12 +58,13 @@ def form_orders(conn: Connection, customers: Iterable[str]) -> list[FormOrder]:
 
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
-                       series: str, status: OrderStatus, book: PartyBook | None = None) -> list[tuple[int, str]]:
+                       series: str, status: OrderStatus, book: PartyBook | None = None, lang: str | None = None
+                       ) -> list[tuple[int, str]]:
     """Store the forms' orders, each with its file name and digest and no template, and the
     parties `book` says (`insert_orders`); (id, number) per draft."""
     stored = insert_orders(conn, drafts, series, [status] * len(drafts), [
         dict(template=None, origin=form_origin(file), form_digest=digest) for file, digest in zip(files, digests)],
-        book=book)
+        book=book, lang=lang)
     if stored:
         log_events(conn, [event_row("imported", "order", order_id, number, form_origin(file))
                           for (order_id, number), file in zip(stored, files)])

@@ -418,7 +418,7 @@ def _order_deliveries(as_array: bool) -> Select[Any]:
 
 
 def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
-          run_id: str, returns: ReturnsMatched | None = None) -> list[Invoice]:
+          run_id: str, returns: ReturnsMatched | None = None, *, lang: str | None = None) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`),
@@ -447,7 +447,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by, parties_id=parties_ids[n], reason=x.reason,
+             created_by=created_by, parties_id=parties_ids[n], reason=x.reason, lang=lang,
              split_payment=splits_payment(issued[n]))
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
@@ -467,7 +467,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     log_batch(conn, "invoiced", [x.kind_listed for x in invoices], ids, shown,
               [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
-                    cites=returned.get(invoice_id, x.cites), split_payment=splits_payment(kept))
+                    cites=returned.get(invoice_id, x.cites), split_payment=splits_payment(kept), lang=lang)
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
@@ -760,7 +760,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
             h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
             InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
-            split_payment=splits_payment(issued.get(h.parties_id))))
+            split_payment=splits_payment(issued.get(h.parties_id)), lang=h.lang))
     return invoices
 
 

@@ -68,7 +68,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
             h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
             InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
-            split_payment=splits_payment(issued.get(h.parties_id))))
+            split_payment=splits_payment(issued.get(h.parties_id)), lang=h.lang))
     return invoices
 
 

@@ -266,7 +266,7 @@ def cuts_logged(conn: Connection, order_ids: Collection[int]) -> dict[tuple[int,
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
                   statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None, *,
-                  book: PartyBook | None = None) -> list[tuple[int, str]]:
+                  book: PartyBook | None = None, lang: str | None = None) -> list[tuple[int, str]]:
     """Number and store the drafts (orders, lines, one "generated" event each) in a few
     executemany statements; returns (id, number) per draft, in order. `marks`, one per draft,
     are columns set on the stored order in place of the draft's (an imported form's origin,
@@ -277,6 +277,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     numbers = draw_numbers(conn, [(series, year) for year in years])
     columns = _order_columns(drafts, series, years, numbers, statuses)
     columns["unshipped_euros"], columns["unshipped_micros"] = _unshipped_as_drafted(drafts)
+    columns["lang"] = [lang] * len(drafts)
     if book is not None:
         columns["parties_id"] = parties.keep(conn, _parties(drafts, book))
     for i, mark in enumerate(marks or ()):
@@ -380,7 +381,8 @@ def stored_shipments(conn: Connection, orders: Sequence[StoredOrder],
 
 
 def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus],
-                  line_ids: Mapping[tuple[int, int], int], book: PartyBook | None = None) -> list[Order]:
+                  line_ids: Mapping[tuple[int, int], int], book: PartyBook | None = None,
+                  lang: str | None = None) -> list[Order]:
     """What `load_orders(conn, ids=…)` reads back for orders `insert_orders` has just stored from
     these drafts, with these statuses, no marks and the same `book`, in the same transaction: nothing shipped or
     invoiced yet, no quotation confirmed, no form; each value in the form its column gives
@@ -401,7 +403,7 @@ def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus]
                       for x in sorted(d.lines, key=lambda x: x.line_no))
         found.append(Order(order_id, number, d.template, d.occurrence, d.occurrence, d.customer, d.ship_to, d.contact,
                            d.document_type, status, d.price_list, d.price_version, d.project, d.delivery_option,
-                           lines, d.customer_reference, d.payment_method, parties=printed))
+                           lines, d.customer_reference, d.payment_method, parties=printed, lang=lang))
     return sorted(found, key=lambda order: _number_order(order.number))
 
 
@@ -502,7 +504,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
                    h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
                    PAYMENTS[h.payment_method] if h.payment_method else None,
                    *cited.get(h.confirms, NOT_CITED), imported_from(h.origin),
-                   AtOnce.read(h.documents_held) if h.documents_held else NO_DOCUMENTS_HELD, issued.get(h.parties_id))
+                   AtOnce.read(h.documents_held) if h.documents_held else NO_DOCUMENTS_HELD, issued.get(h.parties_id), h.lang)
         for h in headers
     ]
 
@@ -564,7 +566,7 @@ def confirmation_of(conn: Connection, quotation: Order) -> str | None:
 
 
 def insert_confirmation(conn: Connection, quotation: Order, day: date, series: str, status: OrderStatus,
-                        document_type: DocumentType, book: PartyBook) -> tuple[int, str]:
+                        document_type: DocumentType, book: PartyBook, lang: str | None = None) -> tuple[int, str]:
     """Store the order that confirms a quotation or proposal: its lines and prices as quoted,
     dated `day`, due on the quotation's date, citing it (`confirms`, unique: once only), and a
     "confirmed" event. It has no template (NULL), which the unique (template, occurrence) of
@@ -581,7 +583,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
         price_version=header.price_version, price_type=header.price_type, project=header.project,
         delivery_option=header.delivery_option, customer_reference=header.customer_reference,
         payment_method=header.payment_method, confirms=quotation.id, created_at=created_at,
-        created_by=created_by, parties_id=parties_id)])
+        created_by=created_by, parties_id=parties_id, lang=lang)])
     insert_rows(conn, schema.order_lines, [
         dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
              quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,

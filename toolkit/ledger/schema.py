@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 45
+SCHEMA_VERSION = 46
 
 metadata = MetaData()
 
@@ -96,6 +96,7 @@ orders = Table(
     Column("unshipped_micros", BigInteger, nullable=False, server_default="0"),
     Column("documents_held", String(20)),
     Column("parties_id", Integer),
+    Column("lang", String(2)),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
     UniqueConstraint("series", "year", "number", name="uq_order_number"),
 )
@@ -121,7 +122,11 @@ customers' credit figures (`toolkit.ledger.unshipped`).
 
 `parties_id`: the seller, customer, destination and contact person the order printed (`issued_parties`), so
 `toolkit print orders` prints it again as it was; NULL on an order stored before schema 34,
-printed with the master data of the day."""
+printed with the master data of the day.
+
+`lang`: the language the order was issued in (`it`, `en`: the run's, `--lang` else *Lingua*),
+which a reprint speaks (schema 46); NULL on one stored before, reprinted in the run's language.
+DDTs and invoices keep theirs the same way."""
 
 documents_held = orders.c.documents_held.is_not(None)
 """The orders whose documents issued at once wait for their day: the condition of
@@ -199,6 +204,7 @@ deliveries = Table(
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("parties_id", Integer),
+    Column("lang", String(2)),
     Column("uninvoiced_euros", BigInteger, nullable=False, server_default="0"),
     Column("uninvoiced_micros", BigInteger, nullable=False, server_default="0"),
     Column("stored_late", Integer, nullable=False, server_default="0"),
@@ -206,7 +212,7 @@ deliveries = Table(
 )
 """`accounting_date` is the day the DDT counts from in the accounts (data contabile); None:
 the DDT's own date. `parties_id`: the parties it printed (`issued_parties`); NULL on a DDT
-stored before schema 26.
+stored before schema 26. `lang`: the language it was issued in, as `orders.lang` (schema 46).
 
 `uninvoiced_euros` and `uninvoiced_micros` keep the value of the DDT's lines not yet on a final
 invoice, for the customers' credit figures (`toolkit.ledger.uninvoiced`).
@@ -347,10 +353,12 @@ invoices = Table(
     Column("parties_id", Integer),
     Column("reason", Text),
     Column("split_payment", Boolean, nullable=False, server_default=false()),
+    Column("lang", String(2)),
     UniqueConstraint("series", "year", "number", name="uq_invoice_number"),
 )
 """`parties_id`: the parties the invoice or credit note printed (`issued_parties`); NULL on
-one stored before schema 26. `reason`: why a credit note was issued against an invoice
+one stored before schema 26. `lang`: the language it was issued in, as `orders.lang` (schema
+46). `reason`: why a credit note was issued against an invoice
 (`toolkit invoice credit --reason`, the FatturaPA's Causale); NULL on every other document.
 `split_payment`: the document bore split payment as its buyer was printed (schema 33), so it
 asks, or gives back, its total less its VAT: the credit figures sum that in the database

@@ -50,8 +50,9 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
     empty: `with_lines` reads them for the orders that need them), in number order; and the
     ids of those with something still to ship on some line, which the database finds. With
     `leave_out_held`, not the orders kept on hold (`schema.holds`). Nor the parties each order
-    printed (`Order.parties`, None): shipping prints no order, and a DDT names its parties as
-    the master says them the day it is issued.
+    printed, nor its language (`Order.parties`, `Order.lang`, None): shipping prints no order,
+    and a DDT names its parties as the master says them the day it is issued, in the language
+    of the run that issues it.
 
     At L most of the open orders are held day after day (a prepayment not in, a customer over
     the credit limit) and the core holds them without looking at their lines
@@ -80,7 +81,7 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
                                  ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
                                  project, delivery_option, (), reference, PAYMENTS[payment] if payment else None,
                                  cited_number, TYPES[c_type] if c_type is not None else None, imported_from(origin),
-                                 NO_DOCUMENTS_HELD, None))
+                                 NO_DOCUMENTS_HELD, None, None))
         if has_open:
             pending.add(order_id)
     return orders, pending
@@ -124,7 +125,7 @@ def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
                       order.ship_to, order.contact, order.document_type, order.status, order.price_list,
                       order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
                       order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held,
-                      order.parties)
+                      order.parties, order.lang)
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
@@ -158,7 +159,7 @@ def _open_lines(as_array: bool) -> Select[Any]:
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
-                 accounting_date: date | None, book: PartyBook) -> list[DeliveryNote]:
+                 accounting_date: date | None, book: PartyBook, lang: str | None = None) -> list[DeliveryNote]:
     """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
     `load_notes` would read them back: their lines' ids are read in one query (`_DDT_LINES`),
     the rest is what was stored, each quantity and amount as the ledger's scaled integers give
@@ -190,7 +191,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             delivery_id, document_number(kind, draft.day.year, number), kind, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
             None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
-            accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier)))
+            accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier), lang=lang))
     return notes
 
 

@@ -706,9 +706,9 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     if drafts:
         try:
             try:
-                found, stored, left_out = _store_forms(session, drafts, files, digests)
+                found, stored, left_out = _store_forms(session, drafts, files, digests, lang)
             except IntegrityError:  # a colleague imported one of these forms a moment ago
-                found, stored, left_out = _store_forms(session, drafts, files, digests)
+                found, stored, left_out = _store_forms(session, drafts, files, digests, lang)
         except ProblemsFound as refused:
             for k in range(len(drafts)):
                 results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
@@ -744,7 +744,7 @@ def _by_order(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
     return found
 
 
-def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], digests: list[str]
+def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], digests: list[str], lang: str
                  ) -> tuple[dict[int, tuple[str, Problem]], dict[int, str], list[Problem]]:
     """In one transaction: the forms whose order is in the ledger already (position → its
     number and the warning saying so, or the error of a clash: `_repeats`), and the new ones
@@ -765,14 +765,14 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
         new, repeats = _repeats(drafts, files, fresh, form_orders(conn, {drafts[k].customer for k in fresh}))
         made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
                                   master.settings.order_series, EFFECTS[DocumentType.STANDARD].status,
-                                  party_book(master))
+                                  party_book(master), lang)
         invoice_now: dict[date, list[int]] = {}
         for k, (order_id, _) in zip(new, made):
             if drafts[k].customer in immediate:
                 invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
         left_out: list[Problem] = []
         for day, ids in sorted(invoice_now.items()):
-            done = invoice_orders_in(conn, master, ids, day)
+            done = invoice_orders_in(conn, master, ids, day, lang=lang)
             left_out += [*done.warned, *done.refused]
     stored = {k: number for k, (_, number) in zip(new, made)}
     found = {k: (known[d][0], SAME_FORM(None, order=known[d][0], origin=known[d][1] or "—"))

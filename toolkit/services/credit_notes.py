@@ -151,7 +151,7 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
         refuse_replacing(ledger, "invoices", out)
     try:
         with writing(ledger) as conn:
-            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in, out, again)
+            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in, out, again, lang)
     except ProblemsFound as refused:
         return Credited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -163,7 +163,7 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
-           today: date, workbook: str, asked_in: AskedIn, out: Path | None, again: bool) -> Credited:
+           today: date, workbook: str, asked_in: AskedIn, out: Path | None, again: bool, lang: str) -> Credited:
     """`credit` inside its write transaction: the note stored and the orders closed, or why not;
     printing to `out`, unless `again`, refused when a note for the same lines was recorded and
     never printed."""
@@ -193,7 +193,7 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
                 + stamp_duty_left(invoice, lines, asked, asked_in))
     if errors(problems):
         return Credited(None, problems, invoice=invoice.number)
-    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
+    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day), lang=lang)
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
 
 

@@ -131,7 +131,7 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
     try:
         with writing(ledger) as conn:
             done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook),
-                          out if not again else None, asked_in)
+                          out if not again else None, asked_in, lang)
     except ProblemsFound as refused:
         return Debited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -143,7 +143,7 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
 
 
 def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str,
-           day: date, today: date, workbook: str, out: Path | None, asked_in: AskedIn) -> Debited:
+           day: date, today: date, workbook: str, out: Path | None, asked_in: AskedIn, lang: str) -> Debited:
     found = of_kind(invoices_numbered(conn, number), is_note, False)
     if len(found) != 1:
         return Debited(None, [_not_found(number, found, asked_in)])
@@ -226,7 +226,7 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
                    for x in stranded_by(conn, master, [made])])
     if errors(problems):
         return Debited(None, problems, invoice=invoice.number)
-    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
+    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day), lang=lang)
     return Debited(note, problems, invoice=invoice.number)
 
 

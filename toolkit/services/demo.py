@@ -290,7 +290,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     what, total = ("Aprile 2026" if lang == "it" else "April 2026"), len(days) + 1
     tell(what, 0, total)
     for done, day in enumerate(days, 1):
-        made = create(master, ledger, day, with_catch_up=False)
+        made = create(master, ledger, day, with_catch_up=False, lang=lang)
         tally.existing += len(made.already_existing)
         tally.met(made.problems)
         issued = bool(made.notes)

@@ -197,7 +197,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         if errors(problems) or preview or not notes:
             return Settled(period, planned if not errors(problems) else [], already, notes if preview else [],
                            problems + mixed, preview)
-        stored = store(conn, master, notes, InvoiceStatus.FINAL, new_run_id(day))
+        stored = store(conn, master, notes, InvoiceStatus.FINAL, new_run_id(day), lang=lang)
         by_settlement = iter(stored)
         issued, statements, rows = [], [], []
         seller = party_book(master).seller

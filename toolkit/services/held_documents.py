@@ -52,7 +52,7 @@ class Issued:
     problems: list[Problem] = field(default_factory=list)
 
 
-def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
+def issue_held(conn: Connection, master: MasterData, until: date, *, lang: str | None = None) -> Issued:
     """Issue, inside the caller's write transaction, the held documents of the open orders due
     by `until` (`toolkit.core.orders.due_until`), each dated its order's day: the DDTs first,
     one day after another from the stock as it is now, then the invoices, checked against the
@@ -79,10 +79,10 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
             invoicing[order.occurrence].append(order.id)
     if shipping and (ahead := counted_ahead(master)):
         raise ProblemsFound([ahead])
-    problems, notes = ship_at_once(conn, master, shipping)
+    problems, notes = ship_at_once(conn, master, shipping, lang=lang)
     invoices: list[Invoice] = []
     for day, ids in sorted(invoicing.items()):
-        issued, left_out, rated = invoice_orders_in(conn, master, ids, day)
+        issued, left_out, rated = invoice_orders_in(conn, master, ids, day, lang=lang)
         invoices += cite_shipped_with(conn, issued, notes)
         problems += [*rated, *left_out]
     documents_issued(conn, list(documents))

@@ -584,7 +584,7 @@ class InvoicedAtOrder(NamedTuple):
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int],
-                      day: date) -> InvoicedAtOrder:
+                      day: date, *, lang: str | None = None) -> InvoicedAtOrder:
     """Invoice these orders at once, dated `day` (their date), inside the caller's transaction
     (order creation calls it for POS, on-credit and prepay orders and for customers invoiced
     immediately). Final at once: the invoice goes with the goods or asks for the payment. Lines
@@ -607,13 +607,14 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
                                                           letter_rates(conn, master, shipments))
     if errors(crossed):
         raise ProblemsFound(errors(crossed))
-    issued, refused = issue_at_order(conn, master, invoices, order_ids, day)
+    issued, refused = issue_at_order(conn, master, invoices, order_ids, day, lang=lang)
     stuck = paid_first_refused(master, uncited, [(o.number, o.customer, o.document_type) for o in orders])
     return InvoicedAtOrder(issued, [x.problem for x in uncited] + stuck + refused, said + crossed)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
-                   order_ids: Collection[int], day: date) -> tuple[list[Invoice], list[Problem]]:
+                   order_ids: Collection[int], day: date, *, lang: str | None = None
+                   ) -> tuple[list[Invoice], list[Problem]]:
     """`invoice_orders_in` for the invoices already planned of these orders (order creation
     plans them from the drafts it has just stored: `ledger.orders.stored_shipments`), each
     dated its order's day.
@@ -646,11 +647,11 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
                              for invoice, found in late])
     problems += issued_after_draft_runs(conn, master, invoices, "le fatture emesse con gli ordini",
                                         "the invoices issued with the orders")
-    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
+    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched, lang=lang), problems
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
-                       today: date) -> tuple[list[Invoice], list[Problem]]:
+                       today: date, *, lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
     """Invoice these DDTs' lines at once, dated `day` (the DDTs' date), inside the caller's
     transaction (`toolkit ship --invoice`, for customers who pay on delivery). Final at once:
     the invoice travels with the goods. Only the lines of these DDTs, so earlier shipments of
@@ -680,7 +681,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems += returns_problems(refused, matched)
     if not result.invoices:
         return [], problems
-    return store(conn, master, result.invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
+    return store(conn, master, result.invoices, InvoiceStatus.FINAL, new_run_id(day), matched, lang=lang), problems
 
 
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
@@ -938,7 +939,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                                  left_out=list(result.left_out), charged_vat=list(result.charged_vat),
                                  uncited=list(result.uncited), returns_refused=returns_out, held=held, latest=latest)
             run_id = new_run_id(run_day(request, master))
-            stored = store(conn, master, result.invoices, status, run_id, matched)
+            stored = store(conn, master, result.invoices, status, run_id, matched, lang=lang)
             wrote_in(conn, RUN_FILES, run_id, out)
         if out is not None:
             files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)

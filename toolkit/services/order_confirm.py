@@ -99,8 +99,9 @@ class Confirmed:
         return said.strip() if self.order is not None else ""
 
 
-def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
-    """Make the standard order of a quotation or proposal on `day` and close the quotation.
+def confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: str = "it") -> Confirmed:
+    """Make the standard order of a quotation or proposal on `day` and close the quotation; the
+    order and an invoice issued with it keep `lang`, the run's language.
 
     A return among what a customer invoiced at once (*Immediato*) would credit is left out as
     `orders create` leaves it (`invoice_orders_in`): the order is made and the quotation closed,
@@ -110,9 +111,9 @@ def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confi
     (`toolkit returns no-credit`) or something is left to credit."""
     try:
         try:
-            return _confirm(master, ledger, number, day)
+            return _confirm(master, ledger, number, day, lang)
         except IntegrityError:
-            return _confirm(master, ledger, number, day)
+            return _confirm(master, ledger, number, day, lang)
     except ProblemsFound as refused:
         return Confirmed(number, None, problems=[_in_confirmation_words(p) for p in refused.problems])
 
@@ -129,7 +130,7 @@ def _in_confirmation_words(problem: Problem) -> Problem:
     return CONFIRM_OUT_OF_SEQUENCE(None, quotation=params.pop("template"), **params)
 
 
-def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
+def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: str) -> Confirmed:
     with writing(ledger) as conn:
         quotation = order_by_number(conn, number)
         if quotation is None:
@@ -158,9 +159,9 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
                 None, number=quotation.number, customer=quotation.customer)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
-                                              DocumentType.STANDARD, party_book(master))
+                                              DocumentType.STANDARD, party_book(master), lang)
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
-        invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day) \
+        invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day, lang=lang) \
             if quotation.customer in immediate else ([], [], [])
     return Confirmed(quotation.number, order, invoices, [*rated, *left_out, *late_at_issue(invoices, today)])

@@ -440,9 +440,10 @@ def _invoiced_immediately(master: MasterData) -> frozenset[str]:
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
            exclude: Collection[str] | None = None, keys: Collection[tuple[str, date]] | None = None,
-           with_catch_up: bool = True, future: bool = False) -> Created:
+           with_catch_up: bool = True, future: bool = False, lang: str = "it") -> Created:
     """Create the orders due on `day` (and missed days), or only the chosen templates, or only
-    the chosen (template, date) pairs (the flags of the preview sheet).
+    the chosen (template, date) pairs (the flags of the preview sheet). Every document issued
+    keeps `lang`, the run's language, which its reprints speak.
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`. Nor if an order invoiced at once would date its invoice
@@ -476,9 +477,9 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
                 + _changed_after(conn, master, chosen))
     try:
         try:
-            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others)
+            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others, lang=lang)
         except IntegrityError:
-            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others)
+            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others, lang=lang)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
     ended = ended_invoiced_at_order(master, {row["template"] for row in created.created})
@@ -492,7 +493,7 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 @collector_paused()
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
            future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]], *,
-           left_to_others: Sequence[Due] = ()) -> Created:
+           left_to_others: Sequence[Due] = (), lang: str | None = None) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -519,7 +520,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     at_once: dict[date, list[tuple[StoredOrder, OrderStatus]]] = defaultdict(list)
     invoice_now: dict[date, list[StoredOrder]] = defaultdict(list)
     with writing(ledger) as conn:
-        due = issue_held(conn, master, due_until(day, today, future))
+        due = issue_held(conn, master, due_until(day, today, future), lang=lang)
         existing = existing_numbers(conn, [d.key for d in drafts], {d.key: d.customer for d in drafts})
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new, moved_twice = _moved_twice(conn, [d for d in drafts if d.key not in existing], moved)
@@ -527,7 +528,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         documents = [AtOnce.of(EFFECTS[d.document_type], invoiced_immediately=d.customer in immediate) for d in new]
         waiting = [bool(kinds) and held_until_its_day(d.occurrence, today, future) for d, kinds in zip(new, documents)]
         marks = [{"documents_held": kinds.stored} if wait else {} for kinds, wait in zip(documents, waiting)]
-        stored = insert_orders(conn, new, series, statuses, marks if any(waiting) else None, book=party_book(master))
+        stored = insert_orders(conn, new, series, statuses, marks if any(waiting) else None, book=party_book(master),
+                               lang=lang)
         for draft, (order_id, number), status, kinds, wait in zip(new, stored, statuses, documents, waiting):
             row: OrderRow = {**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount}
             created.append({**row, "documents_on": draft.occurrence} if wait else row)
@@ -542,9 +544,9 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
         ship_problems, notes = ship_at_once(conn, master, {
             day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids,
-                               party_book(master))
-            for day, orders in at_once.items()})
-        invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
+                               party_book(master), lang)
+            for day, orders in at_once.items()}, lang=lang)
+        invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids, lang)
         invoices = cite_shipped_with(conn, invoices, notes)
         beyond = open_orders_beyond(conn, master, {d.customer for d in new}, day=day)
         record_generation(conn, _done_until(conn, day, left_to_others))
@@ -684,7 +686,7 @@ def _moved_twice(conn: Connection, new: Sequence[OrderDraft],
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
-                     line_ids: Mapping[tuple[int, int], int]) -> tuple[list[Invoice], list[Problem]]:
+                     line_ids: Mapping[tuple[int, int], int], lang: str | None) -> tuple[list[Invoice], list[Problem]]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
@@ -703,7 +705,7 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
         if errors(crossed):
             raise ProblemsFound(errors(crossed))
         try:
-            issued, left_out = issue_at_order(conn, master, planned, ids, day)
+            issued, left_out = issue_at_order(conn, master, planned, ids, day, lang=lang)
         except ProblemsFound as refused:
             raise ProblemsFound(_late_on_later_days(conn, master, refused.problems, days[at + 1:], line_ids)) from None
         invoices += issued

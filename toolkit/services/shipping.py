@@ -311,7 +311,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         chosen = [*chosen, *read]
     try:
         shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date,
-                        invoice=invoice, replan=replan, list_kept=list_kept)
+                        invoice=invoice, replan=replan, list_kept=list_kept, lang=lang)
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
     if out is not None and (shipped.ddts or shipped.invoices):
@@ -394,7 +394,7 @@ def _services_alone(notes: Sequence[DeliveryNote]) -> bool:
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
           accounting_date: date | None = None, *, invoice: bool = False, replan: bool = False,
-          list_kept: bool = False) -> Shipped:
+          list_kept: bool = False, lang: str | None = None) -> Shipped:
     """The shipping action in its write transaction, with the cycle collector paused
     (`collector_paused`): a day at L builds a million small records that form no cycles (the
     due orders, their open lines, the queues, a message per held line), and even at the
@@ -410,7 +410,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if ahead := counted_ahead(master):
             return Shipped((), (), (ahead,))
         recount = _counted_after_ddts(conn, master)
-        waited = issue_held(conn, master, day)
+        waited = issue_held(conn, master, day, lang=lang)
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
         pending: dict[int, bool] = {}
@@ -457,7 +457,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         named_since = holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
-                       read_here=True, exposures=on_hold.exposures if on_hold is not None else None)
+                       read_here=True, exposures=on_hold.exposures if on_hold is not None else None, lang=lang)
         if on_hold is not None and not errors(done.problems):
             planned = set(named)
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
@@ -471,7 +471,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if invoice and done.notes:
             from toolkit.services.invoicing import invoice_shipped_in
 
-            invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
+            invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome(),
+                                                            lang=lang)
             problems += invoice_problems
         problems += late_at_issue([*waited.invoices, *invoiced], dates.today_rome())
         if done.notes:
@@ -683,7 +684,8 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
             unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None,
-            read_here: bool = False, exposures: Mapping[str, Exposure] | None = None) -> Shipped:
+            read_here: bool = False, exposures: Mapping[str, Exposure] | None = None,
+            lang: str | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same.
@@ -701,7 +703,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     fresh, apart = of_known_customers(orders, master)
     done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
                        accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
-                       exposures=exposures)
+                       exposures=exposures, lang=lang)
     if gone := items_off_the_sheet(master, done.notes, done.held):
         done = replace(done, problems=(*done.problems, *gone))
     if not apart.held:
@@ -712,7 +714,8 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
 def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: date, *,
                 quantities: Mapping[int, Decimal] | None, paid: Collection[int] | None, carrier: str | None,
                 force: bool, accounting_date: date | None, unread: Mapping[int, bool] | None,
-                on_hand: OnHand | None, read_here: bool, exposures: Mapping[str, Exposure] | None) -> Shipped:
+                on_hand: OnHand | None, read_here: bool, exposures: Mapping[str, Exposure] | None,
+                lang: str | None) -> Shipped:
     """`ship_in` of orders whose customers are all on the Customers sheet."""
     if not fresh:
         return Shipped((), (), ())
@@ -743,9 +746,10 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     book = party_book(master)
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, book,
                        forced_detail=_forced_details(master, plan.drafts, exposure),
-                       accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None)
+                       accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None,
+                       lang=lang)
     completed = complete_orders(conn, fresh, plan.drafts)
-    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book)
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book, lang)
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
 
 

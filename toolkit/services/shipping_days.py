@@ -145,8 +145,8 @@ class ShippingDays:
         self._queues.shipped(notes)
 
 
-def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]]
-                 ) -> tuple[list[Problem], list[DeliveryNote]]:
+def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]], *,
+                 lang: str | None = None) -> tuple[list[Problem], list[DeliveryNote]]:
     """Warehouse, POS and on-credit orders ship in the transaction that issues their documents:
     the goods leave with the order, so the customer's delivery terms and credit limit do not
     hold them. Each day in turn, dated that day, from the stock and reservations read once.
@@ -164,7 +164,7 @@ def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Seque
     kept = ShippingDays(conn, master, [order for orders in days.values() for order in orders])
     for day, orders in sorted(days.items()):
         shipped = ship_in(conn, master, orders, day, paid={order.id for order in orders}, force=True,
-                          on_hand=kept.on_hand(orders), read_here=True)
+                          on_hand=kept.on_hand(orders), read_here=True, lang=lang)
         kept.shipped(shipped.notes)
         problems += [told_at_order(p) for p in shipped.problems]
         notes += shipped.notes
