@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         check_output(out, kind=kind, inputs=(workbook,))
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,
-                                 progress=output.advance, set_aside=session.set_aside)
+                                 progress=output.advance, set_aside=session.set_aside, lang_asked=lang is not None)
         if json:
             output.reply({"printed": list(result.numbers), "workbook": result.written,
                           "pdf": result.pdfs[0] if result.pdfs else None, "pdfs": list(result.pdfs)},

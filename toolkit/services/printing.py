@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -379,6 +379,12 @@ def _unknown(kind: str, typed: str) -> Problem:
     return UNKNOWN_NUMBER(None, number=typed)
 
 
+def spoken_in(documents: Sequence[Document], lang: str) -> list[Document]:
+    """The documents as printed in `lang` whatever language each was issued in: a user who
+    types `--lang en` gets English, as an auditor reading Italian invoices asks."""
+    return [replace(d, lang=lang) for d in documents]
+
+
 def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
     if not ids:
         return []
@@ -582,8 +588,10 @@ def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tupl
 
 def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Selection, out: Path, lang: str, *,
                     pdf: bool = False, progress: Callable[[int, int], None] | None = None,
-                    own_file: bool = False, set_aside: Sequence[Problem] = ()) -> Printed:
+                    own_file: bool = False, set_aside: Sequence[Problem] = (), lang_asked: bool = False) -> Printed:
     """`toolkit print`: the chosen documents written again from the ledger, and marked printed;
+    each in the language it was issued in (`lang`, the run's, for one stored before the ledger
+    kept it), or all in `lang` when the user asked for it (`lang_asked`: `--lang` typed, `spoken_in`);
     with `pdf`, printed to PDF too, `progress(done, total)` told of the documents printed. A
     file holding other documents is not replaced (`reprint_target`) unless it is the caller's
     `own_file`, which each printing replaces whole (the panel's *Ristampa DDT*). The workbook's
@@ -595,6 +603,8 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if any(p.is_error for p in problems):
         return Printed((), None, tuple(problems))
     problems = [*gone_on_despite(set_aside, documents), *problems]
+    if lang_asked:
+        documents = spoken_in(documents, lang)
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
     if not own_file:

@@ -368,7 +368,8 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
     """The printable invoices, one sheet each, in a workbook of their own. Assembled in memory
     like the other documents' workbooks: in constant-memory mode each sheet costs two
     temporary files, slower than its data (36,760 sheets took 14 minutes instead of 7.5).
-    Each invoice shows its parties as issued (`Invoice.parties_in`); those whose ids are in
+    Each invoice shows its parties as issued (`Invoice.parties_in`), in the language it was
+    issued in (`Invoice.lang`; `lang` for one that kept none); those whose ids are in
     `reprinted`, printed before, say *COPIA* (`_invoice_sheet`)."""
     master_parties = party_book(master)
     services = service_items(master)
@@ -379,7 +380,7 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
         taken: set[str] = set()
         for invoice in invoices:
             sheet = book.add_worksheet(sheet_name(invoice.number or "?", taken))
-            _invoice_sheet(sheet, fmt, invoice.parties_in(master_parties), invoice, lang, services,
+            _invoice_sheet(sheet, fmt, invoice.parties_in(master_parties), invoice, invoice.lang or lang, services,
                            copy=invoice.id in reprinted)
         book.close()
 

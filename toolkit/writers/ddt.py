@@ -102,7 +102,8 @@ _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it", *,
                          paid_orders: Container[int] = frozenset(),
                          to_collect: Mapping[int, Decimal] | None = None) -> Path:
-    """One workbook, one printable sheet per DDT named by its number. `paid_orders`: the orders
+    """One workbook, one printable sheet per DDT named by its number, in the language it was
+    issued in (`DeliveryNote.lang`; `lang` for one that kept none). `paid_orders`: the orders
     invoiced at the order and paid, whose cash on delivery the driver no longer collects
     (`toolkit.ledger.deliveries.paid_at_order`); `to_collect`: by DDT id, the cash it
     collects, with the services of its orders rendered that day, as its share of the day's due
@@ -122,7 +123,7 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
             payment = _Payment.of(note, note.customer_method(master_parties), paid_orders,
                                   to_collect)
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
-                        note, payment, lang)
+                        note, payment, note.lang or lang)
         if not notes:
             sheet = book.add_worksheet(labeller(lang)("ddt.sheet"))
             text(sheet, 0, 0, labeller(lang)("ddt.none"))

@@ -93,31 +93,33 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     A customer taken off *Clienti* since, on an order that kept no parties, is printed by its
     code, as a DDT without its parties is: one removed customer must not lose the day's reprint.
     A line that is the rest of one cut at a VAT rate change says so after its description
-    (`rests`, by line id: *resto della riga 1, IVA 10 % dal 04/01/2027*)."""
+    (`rests`, by line id: *resto della riga 1, IVA 10 % dal 04/01/2027*). Each order speaks the
+    language it was issued in (`Order.lang`; `lang` for one that kept none)."""
     master_parties = party_book(master)
-    t = labeller(lang)
-
-    label_column = fitting_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0], bold=True)
+    label_column = {spoken: fitting_width((labeller(spoken)(key) for key in ORDER_LABELS), ORDER_WIDTHS[0], bold=True)
+                    for spoken in {lang, *(order.lang for order in orders or () if order.lang)}}
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp, "orders")
         fmt = formats(book)
         taken: set[str] = set()
         for order in orders or ():
+            lang_of = order.lang or lang
+            t = labeller(lang_of)
             sheet = book.add_worksheet(sheet_name(order.number, taken))
-            widths = set_widths(sheet, (label_column, *ORDER_WIDTHS[1:]))
+            widths = set_widths(sheet, (label_column[lang_of], *ORDER_WIDTHS[1:]))
             parties = order.parties_in(master_parties)
             customer = parties.buyer
-            row = company_header(sheet, fmt, parties.seller, lang)
+            row = company_header(sheet, fmt, parties.seller, lang_of)
             text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)
             text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
             text(sheet, row + 1, 1, order.order_date, fmt.date)
             text(sheet, row + 1, 3, t("doc.document_type"), fmt.bold)
-            text(sheet, row + 1, 4, vocab_label(order.document_type, lang))
+            text(sheet, row + 1, 4, vocab_label(order.document_type, lang_of))
             row += 3
             text(sheet, row, 0, t("doc.customer"), fmt.bold)
             text(sheet, row, 3, t("doc.ship_to"), fmt.bold)
-            left = party_lines(customer, lang) if customer else [order.customer]
+            left = party_lines(customer, lang_of) if customer else [order.customer]
             right = address_lines(parties.destination, customer) if customer else []
             row = side_by_side(sheet, row + 1, left, right, fmt, widths) + 1
             contact = order.contact_in(master_parties)
@@ -127,7 +129,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 ("order.delivery_option", order.delivery_option or None),
                 ("order.confirms", order.confirms or None),
                 ("doc.customer_reference", order.customer_reference or None),
-                ("doc.payment_method", vocab_label(order.payment_method, lang) if order.payment_method else None),
+                ("doc.payment_method", vocab_label(order.payment_method, lang_of) if order.payment_method else None),
             )
             for key, shown in extras:
                 if shown is not None:
@@ -142,7 +144,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 row += 1
                 description = line.description + (f" – {line.note}" if line.note else "") + (
                     f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "")
-                description = described(description, (rests or {}).get(line.id), lang)
+                description = described(description, (rests or {}).get(line.id), lang_of)
                 col = line_cells(sheet, row, 0, line, fmt, description=description)
                 fit_row(sheet, row, [(description, widths[1])])
                 text(sheet, row, col, line.amount, fmt.money)
@@ -155,10 +157,10 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 text(sheet, row, 5, value, fmt.total)
                 row += 1
             a4(sheet, repeat_rows=(first, first))
-            document_on_every_page(sheet, vocab_label(order.document_type, lang), order.number, order.order_date,
-                                   customer.name if customer else order.customer, lang=lang)
+            document_on_every_page(sheet, vocab_label(order.document_type, lang_of), order.number, order.order_date,
+                                   customer.name if customer else order.customer, lang=lang_of)
         if not orders:
-            book.add_worksheet(t("panel.title"))
+            book.add_worksheet(labeller(lang)("panel.title"))
         book.close()
 
     return write_book(target, write)
