@@ -183,6 +183,19 @@ def test_a_document_held_for_its_day_keeps_the_language_of_the_run_that_issued_i
     assert spoken(again) == spoken(first) and set(spoken(again).values()) == {"en"}
 
 
+def test_print_shows_the_checks_warnings(capsys, tmp_path, desk):  # noqa: F811
+    """A mistyped setting is a warning every command shows at its cell; `print` showed none."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    book = openpyxl.load_workbook(workbook)
+    book["Impostazioni"].append(["Ufficio RAE", "MI"])
+    book.save(workbook)
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", tmp_path / "o.xlsx",
+                     "--ledger", url)
+    assert code == 0, said
+    assert "Impostazioni!A" in said and "«Ufficio RAE» non è un'impostazione del toolkit" in said
+
+
 def test_a_returns_ddt_reprints_in_the_language_it_was_issued_in(ledger, tmp_path):
     """`test_credit_returns`' C002 sends a kilo of coffee back on 20 May: its return's DDT, issued
     in Italian, reprints in Italian from a run in English, its reason *Reso*, not *Return*."""

@@ -60,12 +60,13 @@ def register(app: typer.Typer) -> None:
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,
                                  progress=output.advance, set_aside=session.set_aside, lang_asked=lang is not None)
+        problems = [*session.warnings, *result.problems]
         if json:
             output.reply({"printed": list(result.numbers), "workbook": result.written,
                           "pdf": result.pdfs[0] if result.pdfs else None, "pdfs": list(result.pdfs)},
-                         result.problems)
+                         problems)
         else:
-            output.print_problems(result.problems)
+            output.print_problems(problems)
             for path in (result.written, *result.pdfs):
                 if path is not None:
                     typer.echo(str(path))
@@ -73,4 +74,4 @@ def register(app: typer.Typer) -> None:
                 printed = len(result.numbers)
                 typer.echo(f"{'Stampato' if printed == 1 else 'Stampati'} {count(printed, 'documento', 'documenti')}."
                            if output.lang() == "it" else f"Printed {count(printed, 'document', 'documents')}.")
-        output.exit_for(result.problems)
+        output.exit_for(problems)
