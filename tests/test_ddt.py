@@ -172,8 +172,8 @@ def test_a_return_goes_from_the_customer_s_place_to_the_seller(tmp_path, ledger)
 
 def test_english_labels(tmp_path, ledger):
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="en")
+    notes = ship(master, ledger, DAY, all_open=True, lang="en").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "en.xlsx", master, notes, "en")).worksheets[0]
     assert sheet["A5"].value == "DELIVERY NOTE"
     assert below(sheet, "Reason for transport") == "Sale"

@@ -81,8 +81,8 @@ def written(tmp_path_factory) -> dict[str, Path]:
         documents["register-en"] = next(p for p in english if p.suffix == ".xlsx")
         day = Selection(first=date(2026, 4, 9), last=date(2026, 4, 9))
         for kind in ("orders", "ddt"):
-            documents[f"{kind}-en"] = printing.print_documents(master, ledger, kind, day,
-                                                               out / f"{kind}-en.xlsx", "en").written
+            documents[f"{kind}-en"] = printing.print_documents(master, ledger, kind, day, out / f"{kind}-en.xlsx",
+                                                               "en", lang_asked=True).written
     finally:
         ledger.engine.dispose()
     for path in documents.values():
