@@ -84,8 +84,9 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
         ledger = open_ledger(f"sqlite:///{tmp_path / f'{name}-{way}.sqlite'}")
         with monkeypatch.context() as patched:
             if way == "oracle":
-                patched.setattr(orders_service, "ship_at_once", lambda conn, master, now: (
-                    ship_at_once_readback.ship_at_once(conn, master, {d: [o.id for o in xs] for d, xs in now.items()})))
+                patched.setattr(orders_service, "ship_at_once", lambda conn, master, now, lang=None: (
+                    ship_at_once_readback.ship_at_once(conn, master, {d: [o.id for o in xs] for d, xs in now.items()},
+                                                       lang)))
             made = []
             for day in days:
                 done = create(master, ledger, day)

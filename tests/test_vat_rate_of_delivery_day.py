@@ -573,7 +573,7 @@ def test_the_rest_of_a_line_cut_says_so_on_the_order_printed_again_and_on_the_pa
     for lang, said in (("it", "resto della riga 1, IVA 10 % dal 04/01/2027"),
                        ("en", "rest of line 1, VAT 10 % from 04/01/2027")):
         printed = print_documents(books, ledger, "orders", Selection((order.number,)), tmp_path / f"o-{lang}.xlsx",
-                                  lang)
+                                  lang, lang_asked=True)
         assert not [p for p in printed.problems if p.is_error]
         assert _descriptions(printed.written, order.number) == [
             "Caffè in grani 1 kg", "Latte fresco 1 l – al retro", f"Caffè in grani 1 kg – {said}"]

@@ -17,11 +17,11 @@ from toolkit.services.shipping_days import told_at_order
 
 
 def ship_at_once(conn: Connection, master: MasterData,
-                 at_once: dict[date, list[int]]) -> tuple[list[Problem], list[DeliveryNote]]:
+                 at_once: dict[date, list[int]], lang: str | None = None) -> tuple[list[Problem], list[DeliveryNote]]:
     problems: list[Problem] = []
     notes: list[DeliveryNote] = []
     for day, ids in sorted(at_once.items()):
-        shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
+        shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True, lang=lang)
         problems += [told_at_order(p) for p in shipped.problems]
         notes += shipped.notes
     return problems, notes

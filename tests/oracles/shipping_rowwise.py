@@ -63,14 +63,17 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
-        done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, carrier=carrier, force=force)
+        done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, carrier=carrier, force=force,
+                       lang="it")
         assumed = missing_stock(master) if done.notes else []
         return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed)
 
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
-            carrier: str | None = None, force: bool = False, accounting_date: date | None = None) -> Shipped:
+            carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
+            lang: str | None = None) -> Shipped:
+    """`lang`: the language the DDTs keep, as `services.shipping.ship_in` stores it."""
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
@@ -97,7 +100,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     fresh = [cut[order.id] for order in fresh]
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, party_book(master),
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
-                       accounting_date=accounting_date)
+                       accounting_date=accounting_date, lang=lang)
     completed = complete_orders(conn, fresh, plan.drafts)
     return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
 
