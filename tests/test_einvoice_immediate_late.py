@@ -139,3 +139,27 @@ def test_the_demo_leaves_out_what_april_2026_is_late_for_today():
     tally = Tally()
     tally.met([warned])
     assert tally.warnings == [] and tally.errors == []
+
+
+def test_a_file_refused_by_the_checks_then_written_late_is_named(ledger, rome_today, tmp_path):
+    """A file the checks refuse (a postcode missing) draws its SDI name but is not written: the
+    desk fixes the customer and writes it past its twelve days, the first file SDI gets of it.
+    Naming only the invoices with no name before left it out."""
+    def books(with_postcode: bool):
+        tables = sheets()
+        tables["Clienti"][0] += ["Termini di fatturazione"]
+        tables["Clienti"][1] += ["Immediato"]
+        tables["Clienti"][2] += [None]
+        if not with_postcode:
+            tables["Clienti"] = [row[:-3] + row[-1:] for row in tables["Clienti"]]
+        return master_of(tables)
+
+    rome_today(EARLY)
+    [made] = create(books(False), ledger, EARLY, with_catch_up=False).invoices
+    refused = export(books(False), ledger, out=tmp_path / "refused", month=DECEMBER)
+    assert refused.files == {} and list(refused.refused) == [made.number]
+    rome_today(EXPORTED)
+    written = export(books(True), ledger, out=tmp_path / "fixed", month=DECEMBER)
+    assert list(written.files) == [made.number]
+    [warned] = late(written.problems)
+    assert made.number in warned.message("it")

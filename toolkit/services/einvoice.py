@@ -293,6 +293,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         written = write_invoices(_invoices(ledger, [d for d in finals if d.number not in again]), context,
                                  staged.folder)
         reissued: dict[int, Parties] = {}
+        unsent = {d.id for d in finals if d.id not in named_before or d.number in written.refused}
         if written.refused or again:
             if set_aside:  # a file written anew from today's Clienti, its parties kept: an issue
                 raise _needs_clean(set_aside, "corrected", written.refused)
@@ -305,7 +306,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
     problems += late_immediate({d.number: written.immediate[d.number] for d in finals
-                                if d.number in written.immediate and d.id not in named_before},
+                                if d.number in written.immediate and d.id in unsent},
                                dates.today_rome(), written=True)
     if uncited := [number for number in written.uncited if number in files]:
         problems.append(SENT_UNCITED(None, numbers=first_numbers(uncited),
