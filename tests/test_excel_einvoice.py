@@ -100,3 +100,40 @@ def test_the_button_costs_the_same_round_trips_at_ten_times_the_data(tmp_path, m
         assert len(list((folder / FOLDER).glob("*.xml"))) == factor
         counts.append(Counter(book.calls))
     assert counts[0] == counts[1]
+
+
+def test_immediate_invoices_written_past_their_twelve_days_are_named_in_the_box(tmp_path, monkeypatch):
+    """A customer invoiced at once (*Immediato*): its invoice of 9 April written on 4 May is past
+    its 12 days at SDI, and the button's box says so (`einvoice-immediate-late`)."""
+    import toolkit.basics.dates
+
+    sheets = sheets_with_postcodes()
+    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
+    book = fake(tmp_path, sheets)
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 4, 9))
+    x.preview_orders(book)
+    x.create_orders(book)
+    created, _, _ = book.alerts[-1]
+    assert "Scrivine subito" not in created, created
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
+    x.einvoices(book)
+    text, title, _ = book.alerts[-1]
+    assert "oltre il termine" in text and "entro il 21/04/2026" in text and "oggi è il 04/05/2026" in text, text
+    assert "Invia subito allo SDI" in text, text
+
+
+def test_orders_created_for_a_day_past_its_twelve_days_name_the_late_invoice_in_the_box(tmp_path, monkeypatch):
+    """*Crea ordini selezionati* for 9 April pressed on 23 April issues an immediate invoice
+    already past its 12 days: the box says so, with what to do."""
+    import toolkit.basics.dates
+
+    sheets = sheets_with_postcodes()
+    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
+    book = fake(tmp_path, sheets)
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 4, 23))
+    x.preview_orders(book)
+    x.create_orders(book)
+    text, _, _ = book.alerts[-1]
+    assert "oltre il termine" in text and "entro il 21/04/2026" in text and "Scrivine subito il file" in text, text
