@@ -101,6 +101,21 @@ def test_a_form_line_of_goods_given_back_ships_under_reso_not_as_a_sale(desk, tm
     assert sorted((note["reason"], note["lines"]) for note in shipped["shipped"]) == [("return", 1), ("sale", 1)], shipped
 
 
+def test_a_form_invoiced_at_once_for_a_day_past_its_twelve_days_says_so(desk, tmp_path, capsys, rome_today):
+    """C025 is invoiced at once: its form of 9 April converted on 30 April issues an immediate
+    invoice dated 9 April, past its 12 days at SDI (21/04/2026): the form's row says so, as
+    `orders create` does (`einvoice-immediate-late`); one of 20 April is within them."""
+    rome_today(date(2026, 4, 30))
+    forms = tmp_path / "moduli"
+    form(forms / "tardi.xlsx", "C025", date(2026, 4, 9), [("A001", 2)], price=False)
+    form(forms / "in-tempo.xlsx", "C025", date(2026, 4, 20), [("A002", 1)], price=False)
+    code, _, files = convert(forms, desk, capsys)
+    assert files["tardi.xlsx"]["status"] == files["in-tempo.xlsx"]["status"] == "converted", files
+    [late] = [p for p in files["tardi.xlsx"]["problems"] if p["code"] == "einvoice-immediate-late"]
+    assert "entro il 21/04/2026" in late["message"] and "oggi è il 30/04/2026" in late["message"], late
+    assert [p["code"] for p in files["in-tempo.xlsx"]["problems"]] == [], files
+
+
 def test_form_numbers_are_checked_as_the_masters_and_the_batch_goes_on(desk, tmp_path, capsys):
     forms = tmp_path / "moduli"
     form(forms / "q-1e20.xlsx", "C001", date(2026, 4, 9), [("A001", 1e20)])

@@ -49,6 +49,8 @@ from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.wording import count, first_numbers
 from toolkit.core.drafts import OrderDraft
+from toolkit.core.einvoice.deadline import late_at_issue
+from toolkit.core.invoicing import Invoice
 from toolkit.core.forms import (
     FORM_REFERENCE_CLASH,
     FORM_SAME_ORDER,
@@ -706,15 +708,14 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     if drafts:
         try:
             try:
-                found, stored, left_out = _store_forms(session, drafts, files, digests, lang)
+                found, stored, of_order = _store_forms(session, drafts, files, digests, lang)
             except IntegrityError:  # a colleague imported one of these forms a moment ago
-                found, stored, left_out = _store_forms(session, drafts, files, digests, lang)
+                found, stored, of_order = _store_forms(session, drafts, files, digests, lang)
         except ProblemsFound as refused:
             for k in range(len(drafts)):
                 results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
                                                    problems=tuple(refused.problems))
-            found, stored, left_out = {}, {}, []
-        of_order = _by_order(left_out)
+            found, stored, of_order = {}, {}, {}
         for k in range(len(drafts)):
             file = results[positions[k]].file
             if k in found:
@@ -745,14 +746,16 @@ def _by_order(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
 
 
 def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], digests: list[str], lang: str
-                 ) -> tuple[dict[int, tuple[str, Problem]], dict[int, str], list[Problem]]:
+                 ) -> tuple[dict[int, tuple[str, Problem]], dict[int, str], dict[str, list[Problem]]]:
     """In one transaction: the forms whose order is in the ledger already (position → its
     number and the warning saying so, or the error of a clash: `_repeats`), and the new ones
     stored (position → number); a customer invoiced immediately (*Immediato*) gets the
     invoice with the order, as `orders create` and `orders confirm` do. A return among them
     left out of the credit notes (`invoice_orders_in`: goods credited already, or beyond a
     volume discount's share) is not issued, its order stored all the same, and its error and
-    month end's warnings are returned, as `orders create` leaves it out."""
+    month end's warnings are returned, as `orders create` leaves it out, and so is an invoice
+    already past its 12 days at SDI (`late_at_issue`: a form of an earlier day), each by the
+    order it names (`_by_order`)."""
     from toolkit.ledger.db import writing
     from toolkit.ledger.forms import form_orders, imported, insert_form_orders
     from toolkit.services.invoicing import invoice_orders_in
@@ -771,9 +774,11 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
             if drafts[k].customer in immediate:
                 invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
         left_out: list[Problem] = []
+        issued: list[Invoice] = []
         for day, ids in sorted(invoice_now.items()):
             done = invoice_orders_in(conn, master, ids, day, lang=lang)
             left_out += [*done.warned, *done.refused]
+            issued += done.invoices
     stored = {k: number for k, (_, number) in zip(new, made)}
     found = {k: (known[d][0], SAME_FORM(None, order=known[d][0], origin=known[d][1] or "—"))
              for k, d in enumerate(digests) if d in known}
@@ -783,7 +788,12 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
                      reference=drafts[k].customer_reference or "—")
         found[k] = (number, FORM_SAME_ORDER(None, **named, day=drafts[k].occurrence) if same
                     else FORM_REFERENCE_CLASH(None, **named))
-    return found, stored, left_out
+    of_order = _by_order(left_out)
+    today = dates.today_rome()
+    for invoice in issued:
+        for order in dict.fromkeys(line.order_number for line in invoice.lines if line.order_number):
+            of_order.setdefault(order, []).extend(late_at_issue([invoice], today))
+    return found, stored, of_order
 
 
 def _repeats(drafts: list[OrderDraft], files: list[str], fresh: list[int], prior: list[FormOrder]
