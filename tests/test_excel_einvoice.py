@@ -102,15 +102,20 @@ def test_the_button_costs_the_same_round_trips_at_ten_times_the_data(tmp_path, m
     assert counts[0] == counts[1]
 
 
+def invoiced_at_once():
+    """`sheets_with_postcodes` whose first customer is invoiced at once (*Immediato*)."""
+    sheets = sheets_with_postcodes()
+    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
+    return sheets
+
+
 def test_immediate_invoices_written_past_their_twelve_days_are_named_in_the_box(tmp_path, monkeypatch):
     """A customer invoiced at once (*Immediato*): its invoice of 9 April written on 4 May is past
     its 12 days at SDI, and the button's box says so (`einvoice-immediate-late`)."""
     import toolkit.basics.dates
 
-    sheets = sheets_with_postcodes()
-    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
-    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
-    book = fake(tmp_path, sheets)
+    book = fake(tmp_path, invoiced_at_once())
     monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 4, 9))
     x.preview_orders(book)
     x.create_orders(book)
@@ -128,10 +133,7 @@ def test_orders_created_for_a_day_past_its_twelve_days_name_the_late_invoice_in_
     already past its 12 days: the box says so, with what to do."""
     import toolkit.basics.dates
 
-    sheets = sheets_with_postcodes()
-    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
-    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
-    book = fake(tmp_path, sheets)
+    book = fake(tmp_path, invoiced_at_once())
     monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 4, 23))
     x.preview_orders(book)
     x.create_orders(book)
