@@ -163,3 +163,29 @@ def test_a_file_refused_by_the_checks_then_written_late_is_named(ledger, rome_to
     assert list(written.files) == [made.number]
     [warned] = late(written.problems)
     assert made.number in warned.message("it")
+
+
+def test_a_quotation_confirmed_for_a_past_day_says_so(ledger, rome_today):
+    """`orders confirm --date` of a day 13 days back, for a customer invoiced at once: its
+    invoice is issued already past its twelve days at SDI, and the confirmation says so."""
+    import minimal
+
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.order_confirm import confirm
+
+    tables = sheets()
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    minimal.set_cell(tables, "Modelli ordine", "M2", "Preventivo")
+    books = master_of(tables)
+    rome_today(EARLY)
+    assert create(books, ledger, EARLY, with_catch_up=False).created
+    with reading(ledger) as conn:
+        [quotation] = load_orders(conn)
+    rome_today(date(2026, 12, 15))
+    done = confirm(books, ledger, quotation.number, EARLY)
+    [invoice] = done.invoices
+    [warned] = late(done.problems)
+    assert invoice.number in warned.message("it") and "entro il 14/12/2026" in warned.message("it")
