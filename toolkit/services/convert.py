@@ -50,7 +50,6 @@ from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.wording import count, first_numbers
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.einvoice.deadline import late_at_issue
-from toolkit.core.invoicing import Invoice
 from toolkit.core.forms import (
     FORM_REFERENCE_CLASH,
     FORM_SAME_ORDER,
@@ -60,6 +59,7 @@ from toolkit.core.forms import (
     price_form,
     same_order,
 )
+from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.error_cells import uncomputed
 from toolkit.intake.guard import describe_exception
@@ -791,8 +791,8 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
     of_order = _by_order(left_out)
     today = dates.today_rome()
     for invoice in issued:
-        for order in dict.fromkeys(line.order_number for line in invoice.lines if line.order_number):
-            of_order.setdefault(order, []).extend(late_at_issue([invoice], today))
+        for billed in dict.fromkeys(line.order_number for line in invoice.lines if line.order_number):
+            of_order.setdefault(billed, []).extend(late_at_issue([invoice], today))
     return found, stored, of_order
 
 
