@@ -58,3 +58,19 @@ def test_a_name_too_long_for_excels_header_is_cut_short_not_dropped(tmp_path, cu
     assert read.startswith("Fattura n. FT-2026-00050 del 30/04/2026 – ") and read.endswith("…")
     kept = read.removesuffix("…")
     assert (len(kept) - len(kept.rstrip("&"))) % 2 == 0, "no lone & left to swallow the …"
+
+
+def test_a_fitting_width_is_the_same_in_every_process():
+    """`fitting_width` measures the twenty longest distinct texts: among texts of the same length
+    the ones it measures must not hang on the set's order, which changes with each process's
+    string hashing (`PYTHONHASHSEED`), or the same list written twice has its customers' column
+    one width in one run and another in the next (here 24.4 or 8.7)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from toolkit.writers.printable import fitting_width\n"
+              "print(fitting_width(['i' * 12 + str(n) for n in range(10, 60)] + ['W' * 14], 5))")
+    widths = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                             capture_output=True, text=True, check=True).stdout for seed in range(1, 7)}
+    assert len(widths) == 1, widths

@@ -217,10 +217,12 @@ def fitting_width(texts: Iterable[str], at_least: float, *, bold: bool = False, 
     than its column is cut off in print by the cell beside it (a bold label such as
     "Scaglione raggiunto", whose width changes with the language; a customer's name in a
     report). Only the twenty longest distinct texts are measured, a large distributor's
-    report having tens of thousands. The width is rounded up to a tenth: at the exact width
-    the longest text measured word by word (`lines_needed`) could come out a hair too wide,
-    and its row two lines tall."""
-    longest = sorted(set(texts), key=len)[-20:]
+    report having tens of thousands; texts of the same length in the order of their letters,
+    not of a set's, which changes with each process's string hashing (the same list written
+    twice would have its column two widths). The width is rounded up to a tenth: at the exact
+    width the longest text measured word by word (`lines_needed`) could come out a hair too
+    wide, and its row two lines tall."""
+    longest = sorted(sorted(set(texts)), key=len)[-20:]  # stable: by length, then by letters
     widest = max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)])
     return min(at_most, math.ceil(widest * 10) / 10)
 
