@@ -193,11 +193,14 @@ def test_a_merge_of_desks_streams_as_before(tmp_path, monkeypatch):
         assert csv.read_text(encoding="utf-8").strip()
 
 
-@pytest.mark.parametrize("zeros", [(0.0, -0.0), (D("0.000"), D("-0")), (-0.0,), (0, D("0.0"), 0.0)])
+@pytest.mark.parametrize("zeros", [(0.0, -0.0), (D("0.000"), D("-0")), (-0.0,), (0, D("0.0"), 0.0),
+                                   (1.0, D("1.00"), 2**53 + 1, D(2**53 + 1), float(2**53), datetime(2026, 4, 9),
+                                    datetime(2026, 4, 9, 12, 30), D("-0E-2"))])
 def test_a_column_of_zeros_of_either_sign_streams_as_written_cell_by_cell(tmp_path, zeros):
     """A streamed column writes each distinct value's XML once (`_CellWriter.cells`), but a set
     holds one zero whatever its sign: `-0` and `0` are each written as `printable.text` writes
-    them, among repeated values, and a boolean is refused there as cell by cell."""
+    them, among repeated values (and equal numbers of other types, 1.0 and 1.00, 2**53 + 1 as an int
+    and a decimal, a date beside its midnight), and a boolean is refused there as cell by cell."""
     rng = random.Random(len(zeros))
     values = [rng.choice((*zeros, D("1.5"), 1, None, "x", date(2026, 4, 9))) for _ in range(300)]
 
