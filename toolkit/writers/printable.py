@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from heapq import nlargest
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,7 @@ def fitting_width(texts: Iterable[str], at_least: float, *, bold: bool = False, 
     twice would have its column two widths). The width is rounded up to a tenth: at the exact
     width the longest text measured word by word (`lines_needed`) could come out a hair too
     wide, and its row two lines tall."""
-    longest = sorted(sorted(set(texts)), key=len)[-20:]  # stable: by length, then by letters
+    longest = nlargest(20, set(texts), key=lambda text: (len(text), text))
     widest = max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)])
     return min(at_most, math.ceil(widest * 10) / 10)
 
