@@ -711,3 +711,16 @@ def test_one_form_on_a_disk_full_at_the_report_is_said_as_a_list_in_italian(desk
     code, err, [number], _ = _orders_with_the_disk_full_at_the_report(desk, tmp_path, capsys, monkeypatch, "it")
     assert code == 2, err
     assert f"Registrati: 1 ordine ({number}) da 1 file (a.xlsx); non importati: nessun file." in err, err
+
+
+def test_a_long_column_keeps_the_same_longest_texts_whatever_the_sets_order():
+    """A converted sheet keeps each column's longest texts as it writes (`_Longest`): among texts
+    of one length it keeps the last by their letters, as `fitting_width` picks them, not those a
+    set's order (each process's string hashing) happens to put last."""
+    from toolkit.writers.converted import _Longest
+
+    texts = ["i" * 11 + str(n) for n in range(100, 300)] + ["W" * 14]
+    kept = _Longest()
+    for text in texts:
+        kept.add(text)
+    assert kept.kept == set(sorted(texts)[-_Longest.MOST:])

@@ -25,7 +25,7 @@ import xlsxwriter
 from toolkit.basics.files import write_atomic, write_text_atomic
 from toolkit.basics.problems import Problem
 from toolkit.model.cells import PercentShown
-from toolkit.writers.printable import a4, fitting_width, marked, set_widths
+from toolkit.writers.printable import a4, fitting_width, longest_texts, marked, set_widths
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet opening a CSV run a cell as a formula (CWE-1236): the four
@@ -169,7 +169,8 @@ DEFAULT_WIDTH = 8.43
 
 class _Longest:
     """A column's longest distinct texts, all `fitting_width` measures, kept as the rows are
-    written: a converted sheet may hold a million rows, whose texts are not all kept."""
+    written: a converted sheet may hold a million rows, whose texts are not all kept. The texts
+    `longest_texts` picks, as `fitting_width` does."""
 
     MOST = 20
 
@@ -179,7 +180,7 @@ class _Longest:
     def add(self, text: str) -> None:
         self.kept.add(text)
         if len(self.kept) > 10 * self.MOST:
-            self.kept = set(sorted(self.kept, key=len)[-self.MOST:])
+            self.kept = set(longest_texts(self.kept, self.MOST))
 
 
 def _shown_width(value: Any) -> str:

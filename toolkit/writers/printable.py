@@ -218,14 +218,27 @@ def fitting_width(texts: Iterable[str], at_least: float, *, bold: bool = False, 
     than its column is cut off in print by the cell beside it (a bold label such as
     "Scaglione raggiunto", whose width changes with the language; a customer's name in a
     report). Only the twenty longest distinct texts are measured, a large distributor's
-    report having tens of thousands; texts of the same length in the order of their letters,
-    not of a set's, which changes with each process's string hashing (the same list written
-    twice would have its column two widths). The width is rounded up to a tenth: at the exact
+    report having tens of thousands (`longest_texts`). The width is rounded up to a tenth: at the exact
     width the longest text measured word by word (`lines_needed`) could come out a hair too
     wide, and its row two lines tall."""
-    longest = nlargest(20, set(texts), key=lambda text: (len(text), text))
+    longest = longest_texts(texts, 20)
     widest = max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)])
     return min(at_most, math.ceil(widest * 10) / 10)
+
+
+def longest_texts(texts: Iterable[str], count: int) -> list[str]:
+    """The `count` longest distinct `texts`, of texts of one length those last by their letters:
+    not a set's order, which changes with each process's string hashing, so that the same list
+    written twice has its columns as wide.
+
+    >>> sorted(longest_texts(["ab", "b", "ba", "ab", "c"], 2))
+    ['ab', 'ba']
+    """
+    return nlargest(count, set(texts), key=_length_then_letters)
+
+
+def _length_then_letters(text: str) -> tuple[int, str]:
+    return len(text), text
 
 
 def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: Formats,
