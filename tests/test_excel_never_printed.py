@@ -94,7 +94,8 @@ def test_create_prints_its_ddt_and_invoice_beside_the_book(tmp_path, may):
     [invoice] = [i.number for i in invoices_in(tmp_path)]
     files = [tmp_path / name for name in ("ordini-2026-04-09.xlsx", "ordini-2026-04-09-ddt.xlsx",
                                           "ordini-2026-04-09-fatture.xlsx")]
-    assert shown[0].splitlines()[1:] == [str(f) for f in files], shown
+    assert shown[0].splitlines()[1:4] == [str(f) for f in files], shown
+    assert "einvoice-immediate-late" not in shown[0] and "FT-2026-00001), datata 09/04/2026" in shown[0]
     assert [openpyxl.load_workbook(f).sheetnames for f in files] == [["OC-2026-00001"], [ddt], [invoice]]
     (shipped,) = press(book, "ship")
     assert "mai stampat" not in shipped[0]

@@ -107,8 +107,9 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> tuple[int, set
         ledger = open_ledger(f"sqlite:///{tmp_path / f'{name}-{way}.sqlite'}")
         with monkeypatch.context() as patched:
             if way == "oracle":
-                patched.setattr(orders_service, "_invoice_at_once", lambda conn, master, now, _: (
-                    invoice_at_creation.invoice_at_once(conn, master, {d: [o[0] for o in xs] for d, xs in now.items()})))
+                patched.setattr(orders_service, "_invoice_at_once", lambda conn, master, now, _, lang: (
+                    invoice_at_creation.invoice_at_once(conn, master, {d: [o[0] for o in xs] for d, xs in now.items()},
+                                                        lang)))
             made = [_seen(create(master, ledger, day)) for day in days]
         seen.append((made, _rows(ledger)))
         refused.update(p for _, _, _, codes in made for p in codes if p.endswith("out-of-sequence"))

@@ -275,7 +275,7 @@ def test_a_quotation_confirmed_with_a_return_left_out_is_named_in_full(sample_ma
     immediate = sample_master.model_copy(update={"customers": customers})
     refusal = RETURN_CREDITED(None, order="OC-2026-00099", ddt="DDT-2026-00001", asked=2, unit="pz", item="A001",
                               invoices="FT-2026-00001", left=0, notes="NC-2026-00001")
-    monkeypatch.setattr(order_confirm, "invoice_orders_in", lambda *_: ([], [refusal], []))
+    monkeypatch.setattr(order_confirm, "invoice_orders_in", lambda *_, **__: ([], [refusal], []))
     typed = short_forms(quotation.number)[1]
     confirmed = order_confirm.confirm(immediate, ledger, typed, date(2026, 5, 15))
     assert confirmed.quotation == quotation.number and confirmed.order is not None

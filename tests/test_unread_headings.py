@@ -5,6 +5,7 @@ with no problem, and R002's special price for C008 on A001 priced every item C00
 from __future__ import annotations
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from toolkit.basics.problems import Severity
 from toolkit.intake.sources import from_values, read_workbook
@@ -65,6 +66,12 @@ def test_a_commission_rules_narrowing_column_renamed_is_refused_another_warned(s
         "optional column “Base”: each of its cells is read empty.")
 
 
+def _last_heading(sheets: dict, sheet: str = "Clienti") -> str:
+    """The cell of the sheet's last heading, where `_noted` put its column: past every column
+    the sample has, however many that is."""
+    return f"{get_column_letter(len(sheets[sheet][0]))}1"
+
+
 def _noted(sheets: dict, sheet: str, gap: bool) -> None:
     rows = sheets[sheet]
     for i, row in enumerate(rows):
@@ -123,7 +130,8 @@ def test_notes_beside_clienti_lacking_its_fido_are_only_warned_of_amounts_refuse
     _noted(sheets, "Clienti", gap=False)
     sheets["Clienti"][3][-1] = 1500  # a figure among the notes: still notes
     result, found = _found(name, sheets, "Clienti")
-    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        (_last_heading(sheets), "unread-heading", Severity.WARNING)]
     assert result.master is not None
 
     sheets["Clienti"][0][-1] = "Limite di credito"
@@ -131,7 +139,7 @@ def test_notes_beside_clienti_lacking_its_fido_are_only_warned_of_amounts_refuse
         row[-1] = 2500 if row[-1] != "" else ""
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [
-        ("AE1", "unread-heading-limit-lifted", Severity.ERROR)]
+        (_last_heading(sheets), "unread-heading-limit-lifted", Severity.ERROR)]
 
 
 @pytest.mark.parametrize("heading, value", [("Cod. gestionale", 1000), ("Anno acquisizione", 2019)])
@@ -164,7 +172,8 @@ def test_figures_of_another_kind_beside_clienti_without_its_fido_are_only_warned
     for i, row in enumerate(sheets["Clienti"]):
         row.append(heading if i == 0 else value)
     result, found = _found(name, sheets, "Clienti")
-    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        (_last_heading(sheets), "unread-heading", Severity.WARNING)]
     assert result.master is not None
 
 
@@ -189,7 +198,8 @@ def test_what_is_left_of_a_limit_beside_clienti_without_its_fido_is_only_warned_
     name, sheets = sample_sheets
     _amounts_beside(sheets, missing, heading)
     result, found = _found(name, sheets, "Clienti")
-    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        (_last_heading(sheets), "unread-heading", Severity.WARNING)]
     assert result.master is not None
     field = "credit_limit" if missing == "Fido" else "intent_amount"
     assert all(getattr(c, field) is None for c in result.master.customers), "no column read for the one missing"
@@ -203,10 +213,11 @@ def test_what_is_left_of_a_limit_in_other_words_is_only_warned_of_and_the_limit_
     name, sheets = sample_sheets
     _amounts_beside(sheets, "Fido", heading)
     result, found = _found(name, sheets, "Clienti")
-    assert [f for f in found if f[1].startswith("unread-heading")] == [("AE1", "unread-heading", Severity.WARNING)]
+    assert [f for f in found if f[1].startswith("unread-heading")] == [
+        (_last_heading(sheets), "unread-heading", Severity.WARNING)]
     assert result.master is not None
 
     sheets["Clienti"][0][-1] = "Fido accordato"
     result, found = _found(name, sheets, "Clienti")
     assert [f for f in found if f[1].startswith("unread-heading")] == [
-        ("AE1", "unread-heading-limit-lifted", Severity.ERROR)]
+        (_last_heading(sheets), "unread-heading-limit-lifted", Severity.ERROR)]

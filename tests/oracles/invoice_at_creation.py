@@ -33,13 +33,13 @@ def order_invoices(master: MasterData, billables: Iterable[Billable], day: date)
     return sorted(invoices, key=numbering_order)
 
 
-def invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]
-                    ) -> tuple[list[Invoice], list[Problem]]:
+def invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]],
+                    lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
     invoices: list[Invoice] = []
     problems: list[Problem] = []
     for day, ids in sorted(invoice_now.items()):
         issued, left_out = issue_at_order(conn, master, order_invoices(
-            master, ordered_not_invoiced(conn, order_ids=ids), day), ids, day)
+            master, ordered_not_invoiced(conn, order_ids=ids), day), ids, day, lang=lang)
         invoices += issued
         problems += left_out
     return invoices, problems

@@ -271,7 +271,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
 
 
 def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
-          run_id: str) -> list[Invoice]:
+          run_id: str, lang: str | None = "it") -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each invoice's parties kept one at a time. A return's credit note cites the invoices that
@@ -291,7 +291,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by, parties_id=parties_ids[n])
+             created_by=created_by, parties_id=parties_ids[n], lang=lang)
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
                   order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
@@ -314,7 +314,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
                   f"run {run_id}; {x.customer}; total {x.total}")
         for invoice_id, number, x in zip(ids, shown, invoices)])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
-                    cites=returned.get(invoice_id, x.cites))
+                    cites=returned.get(invoice_id, x.cites), lang=lang)
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 

@@ -30,7 +30,7 @@ def shipments_of(conn: Connection, delivery_ids: Collection[int], day: date) -> 
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
-                       today: date) -> tuple[list[Invoice], list[Problem]]:
+                       today: date, *, lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
     ids = {note.id for note in notes}
     shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
@@ -46,4 +46,4 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     problems += [x.problem for x in refused] + matched.above_invoice
     if not result.invoices:
         return [], problems
-    return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
+    return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day), lang=lang), problems
