@@ -85,6 +85,17 @@ APRIL_10, APRIL_20, MAY_11, MAY_20 = date(2026, 4, 10), date(2026, 4, 20), date(
 """The 10th of May is a Sunday: its order falls on Monday the 11th."""
 
 
+def _created_at_once(s: dict, ledger):
+    """C002 invoiced *Immediato*, its orders of the 10th and the 20th created, each invoiced
+    when made: the two creations' outcomes."""
+    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
+    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    return (create(books, ledger, APRIL_10, with_catch_up=False),
+            create(books, ledger, APRIL_20, with_catch_up=False))
+
+
 def test_the_data_check_reads_the_amount_and_refuses_a_negative_or_a_word_at_its_cell():
     assert _master("50000,50").customers[1].intent_amount == D("50000.50")
     for typed, code in ((-100, "negative-amount"), ("molto", None)):
@@ -266,12 +277,7 @@ def test_invoices_issued_at_once_keep_the_ceiling_across_days(ledger):
     invoice counts the first's: 90 € declared, the 10th's 55.50 € fit, of the 20th's 2 kg one
     fits and the other pays VAT, with the warning among the orders' problems."""
     s = _sheets(90)
-    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
-    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    first = create(books, ledger, APRIL_10, with_catch_up=False)
-    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    first, second = _created_at_once(s, ledger)
     [(one, told_first)] = [(x, first.problems) for x in first.invoices]
     [two] = second.invoices
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and not _crossings_of(told_first)

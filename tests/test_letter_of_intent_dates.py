@@ -16,6 +16,7 @@ from test_letter_of_intent_ceiling import (
     APRIL_10,
     APRIL_20,
     PROTOCOL,
+    _created_at_once,
     _december_sold_in_january,
     _deliver,
     _item_gone,
@@ -183,12 +184,7 @@ def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
     ahead said «le righe consegnate prima del 15/04/2026 andranno in fattura … spedisci dal
     15/04/2026 in poi», where shipping later changes nothing."""
     s = _sheets(1000, day=APRIL_15)
-    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
-    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    first = create(books, ledger, APRIL_10, with_catch_up=False)
-    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    first, second = _created_at_once(s, ledger)
     [one], [two] = first.invoices, second.invoices
     assert _rated(one) == [(D("55.50"), D(22), None)] and (one.vat, one.total) == (D("12.21"), D("67.71"))
     assert _rated(two) == [(D("37.00"), D(0), "N3.5")]

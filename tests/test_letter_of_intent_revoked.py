@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import minimal
 import pytest
 from test_credit_returns import APRIL
-from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, PROTOCOL, _deliver, _rated, _sheets
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, PROTOCOL, _created_at_once, _deliver, _rated, _sheets
 
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
 from toolkit.intake.validation import check
@@ -101,15 +101,9 @@ def test_a_revocation_after_the_month_changes_nothing(ledger):
 def test_an_order_invoiced_at_once_after_the_revocation_carries_vat(ledger):
     """C002 invoiced *Immediato*: the order of the 20th, invoiced when made, after the revocation
     of the 15th, carries 22 %, told at the revocation; the 10th's went N3.5."""
-    from toolkit.services.orders import create
 
     s = _revoked(APRIL_15)
-    minimal.set_cell(s, "Clienti", "Q1", "Termini di fatturazione")
-    minimal.set_cell(s, "Clienti", "Q3", "Immediato")
-    books = check(minimal.workbook(s)).master
-    assert books is not None
-    first = create(books, ledger, APRIL_10, with_catch_up=False)
-    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    first, second = _created_at_once(s, ledger)
     [one], [two] = first.invoices, second.invoices
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and _told(first.problems) == []
     assert _rated(two) == [(D("37.00"), D(22), None)] and two.vat == D("8.14")
