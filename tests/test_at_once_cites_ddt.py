@@ -87,7 +87,7 @@ def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(t
         with writing(ledger) as conn:
             conn.execute(text("ALTER TABLE invoice_lines DROP COLUMN shipped_with"))
             conn.execute(update(schema.schema_version).values(version=44))
-        assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 47
         with reading(ledger) as conn:
             assert "shipped_with" in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
             [read] = load_invoices(conn, ids=[issued.id])

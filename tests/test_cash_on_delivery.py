@@ -600,7 +600,7 @@ def test_a_ledger_before_schema_38_takes_the_last_printing_for_the_first(ledger,
     with writing(ledger) as conn:
         conn.execute(text("ALTER TABLE printings DROP COLUMN first_printed_at"))
         conn.execute(update(schema.schema_version).values(version=37))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         p = schema.printings.c
         assert conn.execute(select(func.count()).where(p.first_printed_at.is_(None) | (p.first_printed_at != p.printed_at))

@@ -261,7 +261,7 @@ def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
         conn.execute(update(schema.schema_version).values(version=41))
     with reading(ledger) as conn:
         assert "commission_settlements" not in inspect(conn).get_table_names()
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 0
 

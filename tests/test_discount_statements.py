@@ -45,6 +45,6 @@ def test_a_ledger_of_schema_39_gains_the_kept_statement(ledger):
         conn.execute(update(schema.schema_version).values(version=39))
     with reading(ledger) as conn:
         assert "statement" not in {c["name"] for c in inspect(conn).get_columns("volume_settlements")}
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert "statement" in {c["name"] for c in inspect(conn).get_columns("volume_settlements")}

@@ -189,3 +189,29 @@ def test_a_quotation_confirmed_for_a_past_day_says_so(ledger, rome_today):
     [invoice] = done.invoices
     [warned] = late(done.problems)
     assert invoice.number in warned.message("it") and "entro il 14/12/2026" in warned.message("it")
+
+
+
+def test_a_file_refused_for_the_settings_then_written_late_is_named(ledger, rome_today, tmp_path):
+    """A file the checks refuse for *Impostazioni* (the seller's city in a script the schema
+    does not take) is not written; the desk fixes the settings and writes it past its twelve
+    days, the first file SDI gets of it: the late warning names it."""
+    import minimal
+
+    def books(city: str):
+        tables = sheets()
+        tables["Clienti"][0] += ["Termini di fatturazione"]
+        tables["Clienti"][1] += ["Immediato"]
+        tables["Clienti"][2] += [None]
+        minimal.set_cell(tables, "Impostazioni", "B6", city)
+        return master_of(tables)
+
+    rome_today(EARLY)
+    [made] = create(books("米"), ledger, EARLY, with_catch_up=False).invoices
+    refused = export(books("米"), ledger, out=tmp_path / "refused", month=DECEMBER)
+    assert refused.files == {} and list(refused.refused) == [made.number]
+    rome_today(EXPORTED)
+    written = export(books("Milano"), ledger, out=tmp_path / "fixed", month=DECEMBER)
+    assert list(written.files) == [made.number]
+    [warned] = late(written.problems)
+    assert made.number in warned.message("it")

@@ -227,7 +227,7 @@ def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_pa
             conn.execute(text(statement))
         conn.execute(update(schema.schema_version).values(version=23))
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         for table in (schema.deliveries, schema.invoices):
             assert set(conn.execute(select(table.c.parties_id)).scalars()) == {None}, table.name
@@ -279,7 +279,7 @@ def test_an_order_stored_before_schema_34_prints_with_todays_master(capsys, tmp_
         conn.execute(text("ALTER TABLE orders DROP COLUMN parties_id"))
         conn.execute(update(schema.schema_version).values(version=33))
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert set(conn.execute(select(schema.orders.c.parties_id)).scalars()) == {None}
     moved(workbook)

@@ -163,7 +163,7 @@ def test_a_return_s_note_of_a_ledger_before_schema_29_gives_the_letter_back_what
         conn.execute(schema.returned_lines.delete())
         schema.returned_lines.drop(conn)
         conn.execute(update(schema.schema_version).values(version=28))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert conn.execute(select(schema.returned_lines.c.id)).all() == []
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00") - D("37.00")}
@@ -294,7 +294,7 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
     _back_to_41(ledger)
     with reading(ledger) as conn:
         assert "part" not in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     assert _rows(ledger) == before and [part for _, part, _ in _stored_parts(ledger)] == [0]
     with reading(ledger) as conn:
         found = inspect(conn)
@@ -584,7 +584,7 @@ def _to_schema_28(ledger) -> None:
         conn.execute(schema.returned_lines.delete())
         schema.returned_lines.drop(conn)
         conn.execute(update(schema.schema_version).values(version=28))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
 
 
 def _may_returned_unrecorded(ledger):

@@ -400,7 +400,7 @@ def test_a_ledger_of_schema_32_learns_which_documents_bore_split_payment_from_th
     with writing(split) as conn:
         conn.execute(text("ALTER TABLE invoices DROP COLUMN split_payment"))
         conn.execute(update(schema.schema_version).values(version=32))
-    assert migrate(split) == schema.SCHEMA_VERSION == 46
+    assert migrate(split) == schema.SCHEMA_VERSION == 47
     with reading(split) as conn:
         assert set(conn.execute(select(schema.invoices.c.split_payment)).scalars()) == {True}
         assert exposures(conn, ["C001"])["C001"].outstanding == D("126.18")

@@ -146,7 +146,7 @@ def test_documents_of_a_schema_45_ledger_reprint_in_the_runs_language(capsys, tm
         for table in ("orders", "deliveries", "invoices"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN lang"))
         conn.execute(update(schema.schema_version).values(version=45))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert all("lang" in {c["name"] for c in inspect(conn).get_columns(t)} for t in ("orders", "deliveries", "invoices"))
         assert {lang for t in (schema.orders, schema.deliveries, schema.invoices)

@@ -472,7 +472,7 @@ def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(ca
     with writing(open_ledger(url)) as conn:
         conn.execute(text("ALTER TABLE volume_settlements DROP COLUMN statement"))
         conn.execute(update(schema.schema_version).values(version=39))
-    assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 46
+    assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 47
     again = tmp_path / "again"
     code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
                      "--ledger", url, "--json")

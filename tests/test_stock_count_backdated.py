@@ -221,7 +221,7 @@ def test_a_ledger_before_schema_39_marks_the_ddts_it_stored_late(tmp_path, at):
                        "ALTER TABLE deliveries DROP COLUMN stored_late", shipped=True)
     ledger = open_ledger(url)
     d = schema.deliveries.c
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert set(conn.execute(select(d.delivery_date, d.stored_late)).all()) == {(NINTH, 1)}
     assert a001(ledger, counted) == 8

@@ -184,7 +184,7 @@ def test_migration_15_sums_what_shipped_per_item_and_day(ledger, tmp_path, ship_
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE shipped_by_day"))
         conn.execute(text("UPDATE schema_version SET version = 14"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert bool(kept(conn)) == bool(ship_days)
     assert (same_stock(master, ledger) > 0) == bool(ship_days)

@@ -190,7 +190,7 @@ def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
     url = older_ledger(tmp_path, master, 17, "ALTER TABLE orders DROP COLUMN unshipped_euros",
                        "ALTER TABLE orders DROP COLUMN unshipped_micros", shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         kept, summed = kept_and_summed(conn)
         shipped = conn.execute(select(schema.delivery_lines.c.id)).first()
@@ -208,7 +208,7 @@ def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(ledger, tmp_path):
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE reserved"))
         conn.execute(text("UPDATE schema_version SET version = 18"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
         partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
@@ -239,7 +239,7 @@ def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
             conn.execute(text("INSERT INTO reserved VALUES (:item, :order_id, :quantity)"),
                          {"item": item, "order_id": order_id, "quantity": 7})
         conn.execute(text("UPDATE schema_version SET version = 19"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
         partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
@@ -273,7 +273,7 @@ each order with something left to ship)."""
         conn.execute(update(schema.orders).where(o.id.in_(select(ol.order_id).where(schema.left_to_ship != 0)))
                      .values(unshipped_euros=o.unshipped_euros + 1))
         conn.execute(text("UPDATE schema_version SET version = 23"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert uninvoiced_and_summed(conn) == (waiting, summed)
         assert kept_and_summed(conn) == (kept, kept_summed)

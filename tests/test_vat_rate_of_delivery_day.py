@@ -398,7 +398,7 @@ def test_a_ledger_of_schema_35_keeps_its_voided_ddts_rates(ledger, rome_today):
         for column in ("vat_rate", "vat_nature", "unit_price"):
             conn.execute(text(f"ALTER TABLE voided_lines DROP COLUMN {column}"))
         conn.execute(update(schema.schema_version).values(version=35))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 46
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         kept = conn.execute(select(schema.voided_lines.c.vat_rate, schema.voided_lines.c.unit_price)).all()
         [again] = load_notes(conn, ids=[note.id])

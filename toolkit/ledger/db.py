@@ -1407,6 +1407,19 @@ def _keep_languages(conn: Connection) -> None:
 MIGRATIONS[46] = _keep_languages
 
 
+def _keep_files_written(conn: Connection) -> None:
+    """Each invoice's e-invoice file keeps when it was first written (`einvoice_files.written_at`),
+    not only its drawn name: an export the checks refused drew it too. The files named before
+    are taken as written when their name was drawn, as nearly all were."""
+    _add_columns(conn, "einvoice_files", {"written_at": "TIMESTAMP"})
+    f = schema.einvoice_files.c
+    conn.execute(update(schema.einvoice_files).where(f.invoice_id.is_not(None), f.written_at.is_(None))
+                 .values(written_at=f.created_at))
+
+
+MIGRATIONS[47] = _keep_files_written
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

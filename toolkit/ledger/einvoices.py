@@ -112,6 +112,40 @@ def progressives(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]
     return found
 
 
+def first_written(conn: Connection, invoice_ids: Iterable[int]) -> set[int]:
+    """Record these invoices' files as written now, inside the caller's write transaction, and
+    return those written for the first time: a name drawn by an export that refused the file
+    (`assign` draws it before the checks) is no file SDI has had."""
+    wanted = sorted(set(invoice_ids))
+    first: set[int] = set()
+    for chunk in in_batches(wanted):
+        rows = conn.execute(select(f.invoice_id).where(f.invoice_id.in_(chunk), f.written_at.is_(None)))
+        first.update(rows.scalars())
+    at = now()
+    for chunk in in_batches(sorted(first)):
+        conn.execute(update(schema.einvoice_files).where(f.invoice_id.in_(chunk)).values(written_at=at))
+    return first
+
+
+def unwritten_immediate(conn: Connection, first: date, last: date) -> dict[str, date]:
+    """Number → date, in date and number order, of the final immediate invoices (TD01:
+    `core.einvoice.deadline.document_type`) dated in [first, last] whose file was never written.
+    One query on `invoice_date`'s index: a debit note is an invoice with a reason (`listed_kind`),
+    a deferred invoice one billing a DDT dated before it (`Invoice.deferred`), which its lines
+    say as `load_invoices_in_bulk` reads them."""
+    il, dl, d = schema.invoice_lines.c, schema.delivery_lines.c, schema.deliveries.c
+    written = select(f.invoice_id).where(f.invoice_id == i.id, f.written_at.is_not(None)).exists()
+    deferred = (select(il.id)
+                .select_from(schema.invoice_lines.outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
+                             .join(schema.deliveries, d.id == func.coalesce(dl.delivery_id, il.shipped_with)))
+                .where(il.invoice_id == i.id, d.delivery_date < i.invoice_date).exists())
+    rows = conn.execute(select(i.series, i.year, i.number, i.invoice_date)
+                        .where(i.invoice_date >= first, i.invoice_date <= last, i.kind == InvoiceKind.INVOICE.value,
+                               i.status == InvoiceStatus.FINAL.value, i.reason.is_(None), ~written, ~deferred)
+                        .order_by(i.invoice_date, i.series, i.year, i.number))
+    return {document_number(r.series, r.year, r.number): r.invoice_date for r in rows}
+
+
 def assign(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
     """Invoice id → progressive for each document, drawing one for those without, in the
     documents' order, inside the caller's write transaction; one event each."""

@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 46
+SCHEMA_VERSION = 47
 
 metadata = MetaData()
 
@@ -448,6 +448,7 @@ einvoice_files = Table(
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("zipped_in", Integer),
+    Column("written_at", DateTime),
     CheckConstraint("(invoice_id IS NULL) <> (archive IS NULL)", name="ck_einvoice_file_for_one_thing"),
 )
 """The e-invoice files' progressives (ProgressivoInvio, `IT<partita IVA>_<progressive>.xml`):
@@ -457,7 +458,12 @@ progressive (`einvoices.redraw`: SDI takes no name twice), and one per zip meant
 (`archive`: a digest of the names it holds, so the same files make the same zip). Numbers are
 never reused: an invoice with a file cannot be deleted (no cascade), and nothing deletes these
 rows. An invoice's file keeps the number of the first zip that held it (`zipped_in`): a zip is
-what goes to SDI, so a later zip leaves that file out unless asked to send it again."""
+what goes to SDI, so a later zip leaves that file out unless asked to send it again.
+`written_at`: when an invoice's file was first placed in an output folder (schema 47); NULL
+while no file of it was, its progressive drawn by an export that refused it (a check, the
+seller's *Impostazioni*) or that failed before placing it: the late warning names it when its
+file is first written, and the daily commands while its twelve days run out
+(`einvoices.unwritten_immediate`)."""
 
 payments = Table(
     "payments", metadata,

@@ -51,6 +51,7 @@ from toolkit.ledger.einvoices import (
     dated_after,
     exportable,
     final_invoices_of,
+    first_written,
     kept_archive,
     kept_archives,
     next_progressive,
@@ -283,7 +284,6 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     again = {found[0] for found in named.values()}
     with writing(ledger) as conn:
         renamed = redraw(conn, [d for d in finals if d.number in again])
-        named_before = progressives(conn, [d.id for d in finals])
         kept = {**assign(conn, finals), **renamed}
     context = Context(master.settings, {c.code: c for c in master.customers},
                       {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals),
@@ -293,7 +293,6 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         written = write_invoices(_invoices(ledger, [d for d in finals if d.number not in again]), context,
                                  staged.folder)
         reissued: dict[int, Parties] = {}
-        unsent = {d.id for d in finals if d.id not in named_before or d.number in written.refused}
         if written.refused or again:
             if set_aside:  # a file written anew from today's Clienti, its parties kept: an issue
                 raise _needs_clean(set_aside, "corrected", written.refused)
@@ -303,10 +302,10 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         if zip and written.files:
             packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
             _no_new_zip(ledger, packed, set_aside)
-        files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
+        files, archives, first = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     problems += _ahead([d for d in finals if d.number in files])
     problems += late_immediate({d.number: written.immediate[d.number] for d in finals
-                                if d.number in written.immediate and d.id in unsent},
+                                if d.number in written.immediate and d.id in first},
                                dates.today_rome(), written=True)
     if uncited := [number for number in written.uncited if number in files]:
         problems.append(SENT_UNCITED(None, numbers=first_numbers(uncited),
@@ -400,9 +399,10 @@ def _named(typed: str, finals: Sequence[Exportable]) -> list[str]:
 
 def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[str, Path],
            packed: Sequence[tuple[Path, tuple[str, ...]]], ids: Mapping[str, int],
-           reissued: Mapping[int, Parties], resend: bool = False) -> tuple[dict[str, Path], list[Path]]:
+           reissued: Mapping[int, Parties], resend: bool = False) -> tuple[dict[str, Path], list[Path], set[int]]:
     """Every file made, the XML files then the zips, given its name in the output folder, the
-    zips in the write transaction that records them and the parties of the invoices written
+    zips in the write transaction that records them, the files as written (`first_written`: the
+    invoices whose file is the first, returned) and the parties of the invoices written
     again (`_corrected`): the folder gets the whole export or, if anything fails, the commit
     included, none of it (`staged_output`), and a zip is on disk exactly when the ledger
     records it. A disk that fills up half-way through the files leaves no file for the desk to
@@ -413,7 +413,7 @@ def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[st
     is refused here, under it, before the zips take their names, or each desk's zip would hold
     them and SDI would receive them twice."""
     if not files:
-        return {}, []
+        return {}, [], set()
     seller = seller_id(master.settings)
     by_name = {path.name: ids[n] for n, path in files.items()}
     placed = {n: staged.place(path, path.name) for n, path in files.items()}
@@ -422,10 +422,11 @@ def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[st
             _refuse_zipped_meanwhile(conn, seller, packed, by_name, {ids[n]: n for n in files})
         if reissued:
             reissue_parties(conn, dict(reissued))
+        first = first_written(conn, by_name.values())
         archives = [staged.place(tmp, file_name(seller, archive_progressive(conn, members,
                                                                             [by_name[m] for m in members]), "zip"))
                     for tmp, members in packed]
-    return placed, archives
+    return placed, archives, first
 
 
 def _refuse_zipped_meanwhile(conn: Connection, seller: FiscalId, packed: Sequence[tuple[Path, tuple[str, ...]]],
