@@ -81,6 +81,7 @@ from toolkit.services.dated_before_count import dated_before_count, shown_after_
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
+from toolkit.services.sdi_due import due_at_sdi
 from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
 from toolkit.services.shipping_days import ship_at_once
 
@@ -483,7 +484,9 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
     ended = ended_invoiced_at_order(master, {row["template"] for row in created.created})
-    return replace(created, problems=created.problems + told + ended)
+    with reading(ledger) as conn:
+        soon = due_at_sdi(conn, dates.today_rome(), created.invoices)
+    return replace(created, problems=created.problems + told + ended + soon, of_documents=[*soon, *created.of_documents])
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:
@@ -863,7 +866,7 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
         cut = rests_dated(conn, rests(shown))
         if told is not None:
-            told += shown_after_count(conn, master)
+            told += shown_after_count(conn, master) + due_at_sdi(conn, dates.today_rome())
     if told is not None and stock is not None:
         services = service_items(master)
         told += listed_long_before(master, dates.today_rome(), stock, {

@@ -83,6 +83,7 @@ from toolkit.services import holds
 from toolkit.services.dated_before_count import dated_before_count
 from toolkit.services.intent_letters import open_orders_beyond
 from toolkit.services.order_status import UNKNOWN_ORDER
+from toolkit.services.sdi_due import due_at_sdi
 
 STOCK_SHEET_EMPTY = define(
     "stock-sheet-empty", "warning",
@@ -482,7 +483,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                                             *on_holiday(master, (*waited.notes, *done.notes)),
                                             *issued_ahead(master, day, done.notes),
                                             *dated_before_count(master, (*waited.notes, *done.notes)),
-                                            *done.problems))), done.completed,
+                                            *done.problems,
+                                            *due_at_sdi(conn, dates.today_rome(), (*waited.invoices, *invoiced))))),
+                       done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
 

@@ -11,6 +11,11 @@ first weeks past their twelve days, and a catch-up of closed days (`orders creat
 Christmas) issues some already past them: the toolkit cannot send late files on time, but it
 says so when it issues such an invoice and when it first writes its file, so the desk sends it
 at once instead of finding out from a sanction.
+
+Before the twelve days run out, the daily commands (`orders create`, `ship`, the panel) name the
+immediate invoices whose file is still to be written and whose deadline is near or gone
+(`due_soon`, `DUE_SOON_DAYS`): the desk writes and sends them on time, not the month's export
+too late.
 """
 
 from __future__ import annotations
@@ -26,6 +31,15 @@ from toolkit.core.invoicing import Invoice, InvoiceKind
 
 SDI_DAYS = 12
 """Days after its date within which an immediate invoice is to reach SDI (art. 21 c. 4 DPR 633/72)."""
+
+DUE_SOON_DAYS = 3
+"""Days before its deadline from which an immediate invoice with no file yet is named every day
+(`due_soon`): written and sent then, it reaches SDI in time; calendar days, so a deadline on a
+Monday is named from the Friday before."""
+
+LATE_DAYS = 30
+"""Days past its deadline that an immediate invoice with no file is still named (`due_soon`): a
+month, so a desk that never writes its files with the toolkit is not told for ever of each."""
 
 MOST = 5
 """The numbers a warning names before it counts the rest."""
@@ -46,6 +60,16 @@ LATE_AT_SDI = define(
     en="{documents} ({numbers}), {dated}, {are} past the deadline: an immediate invoice is to be transmitted to SDI "
        "within 12 days of its date (art. 21 c. 4 DPR 633/72), so {deadline}; today is {today}. {todo}: late "
        "transmission is sanctioned.")
+
+DUE_SOON = define(
+    "einvoice-immediate-due-soon", "warning",
+    title=("Fatture immediate da inviare allo SDI a breve", "Immediate invoices due at SDI soon"),
+    it="{documents} ({numbers}) {have} ancora il file FatturaPA da scrivere: una fattura immediata va trasmessa "
+       "allo SDI entro 12 giorni dalla sua data (art. 21 c. 4 DPR 633/72), {first} entro il {deadline}; oggi è il "
+       "{today}. {todo}.",
+    en="{documents} ({numbers}) still {have} no FatturaPA file written: an immediate invoice is to be transmitted "
+       "to SDI within 12 days of its date (art. 21 c. 4 DPR 633/72), {first} by {deadline}; today is {today}. "
+       "{todo}.")
 
 
 def document_type(invoice: Invoice) -> str:
@@ -87,6 +111,35 @@ def late_at_issue(invoices: Iterable[Invoice], today: date) -> list[Problem]:
     issued = sorted((x for x in invoices if document_type(x) == codes.IMMEDIATE),
                     key=lambda x: (x.invoice_date, x.number or ""))
     return late_immediate({x.number or "": x.invoice_date for x in issued}, today, written=False)
+
+
+def due_window(today: date) -> tuple[date, date]:
+    """The dates of the immediate invoices `due_soon` looks at: due at SDI from `LATE_DAYS`
+    before `today` to `DUE_SOON_DAYS` after it.
+
+    >>> due_window(date(2027, 1, 7))
+    (datetime.date(2026, 11, 26), datetime.date(2026, 12, 29))
+    """
+    return (today - timedelta(days=SDI_DAYS + LATE_DAYS),
+            today + timedelta(days=DUE_SOON_DAYS - SDI_DAYS))
+
+
+def due_soon(unwritten: Mapping[str, date], today: date, *, besides: Iterable[Invoice] = ()) -> list[Problem]:
+    """One warning naming the immediate invoices (number → date, in date order, those of
+    `due_window` whose file was never written) that are to reach SDI within `DUE_SOON_DAYS`, or
+    are past it: how many, the first few numbers, the earliest deadline. Those of the invoices a
+    command has just issued already late (`besides`) are left out: `late_at_issue` names them."""
+    named = {x.number for x in besides if document_type(x) == codes.IMMEDIATE and sdi_deadline(x.invoice_date) < today}
+    due = [(number, day) for number, day in unwritten.items() if number not in named]
+    if not due:
+        return []
+    n, first = len(due), min(day for _, day in due)
+    return [DUE_SOON(None, documents=Counted(n, ("fattura immediata", "fatture immediate"),
+                                             ("immediate invoice", "immediate invoices")),
+                     numbers=Listed(tuple(number for number, _ in due)[:MOST], n, _INVOICES),
+                     have=Agreed(n, ("ha", "hanno"), ("has", "have")),
+                     first=Agreed(n, ("quindi", "la prima"), ("so", "the first")),
+                     deadline=sdi_deadline(first), today=today, todo=_Todo(n, False))]
 
 
 @dataclass(frozen=True, slots=True)
