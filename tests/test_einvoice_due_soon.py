@@ -116,15 +116,7 @@ def test_an_invoice_issued_late_now_is_named_once(ledger, rome_today):
 
 
 def test_a_file_the_checks_refused_is_named_until_written(ledger, rome_today, tmp_path):
-    import minimal
-
-    def books(city: str):
-        tables = sheets()
-        tables["Clienti"][0] += ["Termini di fatturazione"]
-        tables["Clienti"][1] += ["Immediato"]
-        tables["Clienti"][2] += [None]
-        minimal.set_cell(tables, "Impostazioni", "B6", city)
-        return master_of(tables)
+    from test_einvoice_immediate_late import seller_in as books
 
     [number] = issued_on(books("米"), ledger, rome_today, [date(2026, 12, 2)])
     refused = export(books("米"), ledger, out=tmp_path / "refused", month=DECEMBER)

@@ -196,16 +196,7 @@ def test_a_file_refused_for_the_settings_then_written_late_is_named(ledger, rome
     """A file the checks refuse for *Impostazioni* (the seller's city in a script the schema
     does not take) is not written; the desk fixes the settings and writes it past its twelve
     days, the first file SDI gets of it: the late warning names it."""
-    import minimal
-
-    def books(city: str):
-        tables = sheets()
-        tables["Clienti"][0] += ["Termini di fatturazione"]
-        tables["Clienti"][1] += ["Immediato"]
-        tables["Clienti"][2] += [None]
-        minimal.set_cell(tables, "Impostazioni", "B6", city)
-        return master_of(tables)
-
+    books = seller_in
     rome_today(EARLY)
     [made] = create(books("米"), ledger, EARLY, with_catch_up=False).invoices
     refused = export(books("米"), ledger, out=tmp_path / "refused", month=DECEMBER)
@@ -215,3 +206,15 @@ def test_a_file_refused_for_the_settings_then_written_late_is_named(ledger, rome
     assert list(written.files) == [made.number]
     [warned] = late(written.problems)
     assert made.number in warned.message("it")
+
+
+def seller_in(city: str):
+    """C001 invoiced at once, the seller's *Città* in `city` (a script the schema refuses: «米»)."""
+    import minimal
+
+    tables = sheets()
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    minimal.set_cell(tables, "Impostazioni", "B6", city)
+    return master_of(tables)
