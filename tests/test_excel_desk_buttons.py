@@ -1601,3 +1601,47 @@ def test_create_box_lists_its_error_and_the_draft_run_before_a_day_of_stock_warn
     assert f"L'emissione {run.run_id} è ancora in bozza" in shown[0], shown
     assert shown[0].endswith("11 ordini in attesa di merce: vedi il «Pannello di controllo»."), shown
     assert "OC-2026-00100" not in shown[0] and "… e ancora" not in shown[0], shown
+
+
+# --- the check's warnings in every button's box, as the command line prints them ---------------
+
+def mistyped_settings(count: int, sheets=None) -> dict:
+    """`count` settings the toolkit does not know (unknown-setting): a warning each, at its cell."""
+    sheets = sheets or minimal.sheets()
+    first = len(sheets["Impostazioni"]) + 1
+    sheets["Impostazioni"].extend([f"Ufficio RAE {n}", "MI"] for n in range(1, count + 1))
+    return {"sheets": sheets, "rows": range(first, first + count)}
+
+
+@pytest.mark.parametrize("button", ["preview_orders", "create_orders", "ship", "payment_status"])
+def test_a_buttons_box_names_the_checks_warnings_at_their_cells(tmp_path, may, button):
+    """A mistyped setting is a warning `toolkit` prints at its cell with every command; a button
+    showed only its result, and the desk never learnt of it."""
+    typed = mistyped_settings(1)
+    book = fake(tmp_path, typed["sheets"])
+    if button == "create_orders":
+        press(book, "preview_orders")
+    (shown,) = press(book, button)
+    text = shown[0]
+    row = typed["rows"][0]
+    assert "Dati anagrafici: 1 avviso (tutti con «Controllo dati»):" in text, text
+    assert f"Impostazioni!A{row}: «Ufficio RAE 1» non è un'impostazione del toolkit" in text
+
+
+def test_many_warnings_are_counted_after_the_first_few_and_an_english_book_is_told_in_english(tmp_path):
+    typed = mistyped_settings(5, english())
+    book = fake(tmp_path, typed["sheets"])
+    (shown,) = press(book, "preview_orders")
+    said = shown[0].splitlines()
+    at = said.index("Master data: 5 warnings (all of them with “Controllo dati”):")
+    first = typed["rows"][0]
+    assert [line.split(":")[0] for line in said[at + 1:at + 4]] == [f"Impostazioni!A{first + n}" for n in range(3)]
+    assert "Giacenze" not in shown[0]  # told by the data check and the shipments, not in every box
+    assert said[at + 4] == "… and 2 more." and "Ufficio RAE 4" not in shown[0]
+    assert "non è" not in shown[0]
+
+
+def test_the_data_check_lists_its_warnings_once_not_twice(tmp_path):
+    book = fake(tmp_path, mistyped_settings(1)["sheets"])
+    (shown,) = press(book, "check_data")
+    assert shown[0].splitlines()[0] == "2 avvisi" and "Dati anagrafici:" not in shown[0]

@@ -13,14 +13,17 @@ one message box: `say` refuses a second one, so a button cannot stack boxes on t
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics import wording
 from toolkit.basics.files import OtherOutput, asked_for
+from toolkit.basics.problems import Problem
 from toolkit.core.invoicing import Period, month_of
-from toolkit.excel import inputs, orders, said
+from toolkit.excel import inputs, orders, report, said
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
 from toolkit.services.session import Session, start
@@ -28,6 +31,26 @@ from toolkit.services.session import Session, start
 PANEL = "Pannello"
 DATE_NAME = inputs.ORDER_DATE.name
 """The panel's date cell (B3), by its defined name."""
+
+
+MASTER_WARNINGS_SHOWN = 3
+"""The check's warnings a button's box names before it counts the rest: as many as `toolkit`
+prints of one kind; the data check's sheet lists them all."""
+SHIPPING_ONLY = frozenset({"stock-not-checked"})
+"""The check's warnings a box leaves to the data check and the shipments, which tell them where
+they matter (`toolkit.core.shipping.missing_stock`): a desk keeping no stock in the workbook
+would read of it in every box."""
+
+
+def master_warnings(warnings: Sequence[Problem], lang: str) -> str:
+    """The check's warnings a command's box adds to its result, as `toolkit` prints them with
+    every command: how many, then the first few at their cells. A button showed only its result,
+    so a mistyped setting was never told at the panel. `say` leaves out one its result told
+    already (a shipment's missing *Giacenze*)."""
+    head = (f"Dati anagrafici: {wording.count(len(warnings), 'avviso', 'avvisi')} (tutti con «{report.SHEET}»):"
+            if lang == "it" else
+            f"Master data: {wording.count(len(warnings), 'warning', 'warnings')} (all of them with “{report.SHEET}”):")
+    return "\n".join([head, *said.lines(warnings, lang, most=MASTER_WARNINGS_SHOWN)])
 
 
 class Press:
@@ -130,7 +153,10 @@ class Press:
         if self.said:
             raise RuntimeError(f"a second message box in one press: {text[:60]!r}")
         self.said += 1
-        session = self.__dict__.get("session")
+        session = self.__dict__.get("session") or self.__dict__.get("reprint_session")
+        if session is not None and (untold := [w for w in session.warnings if w.code not in SHIPPING_ONLY
+                                               and said.render(w, self.lang or "it") not in text]):
+            text = f"{text}\n\n{master_warnings(untold, self.lang or 'it')}"
         told = session.network_warning() if session is not None else None
         if told is not None:
             text = f"{text}\n\n{said.message(told, self.lang or 'it')}"
