@@ -469,3 +469,47 @@ def test_an_at_in_a_parameter_after_a_port_is_refused_without_showing_the_passwo
     assert code == 2, said
     assert "L'indirizzo del registro postgresql://127.0.0.1:5432/ordini ha nella password" in said, said
     assert "ss/1" not in said and "ditta" not in said and "resolve host" not in said
+
+
+@pytest.fixture
+def server_gone():
+    """The address of a server killed as each connection opens: it takes the connection, reads
+    what libpq sends first and closes, as a PostgreSQL whose process dies meanwhile does."""
+    import socket
+    import threading
+
+    pytest.importorskip("psycopg")
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(4)
+
+    def dying():
+        while True:
+            try:
+                taken, _ = listening.accept()
+            except OSError:
+                return
+            taken.recv(1024)
+            taken.close()
+
+    threading.Thread(target=dying, daemon=True).start()
+    try:
+        yield f"postgresql://anna:x@127.0.0.1:{listening.getsockname()[1]}/ordini"
+    finally:
+        listening.close()
+
+
+def test_a_server_killed_while_the_connection_opens_is_told_gone_not_an_address_to_check(capsys, tmp_path,
+                                                                                       sample_workbook, server_gone):
+    """libpq's «server closed the connection unexpectedly» was told as an address to check (Non
+    riesco ad aprire il registro … Controlla l'indirizzo): the server went away, to try again."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", server_gone)
+    assert code == 2, said
+    assert "ha chiuso il collegamento mentre si apriva (" in said and "server closed the connection" in said
+    assert "si è fermato, è caduto o si sta riavviando" in said and "Riprova fra qualche minuto" in said
+    assert "Non riesco ad aprire" not in said and ":x@" not in said
+    assert not list(tmp_path.glob("*.sqlite"))
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", server_gone, "--lang", "en")
+    assert code == 2 and "closed the connection while it was opening" in said and "Try again in a few" in said

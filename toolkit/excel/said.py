@@ -1033,6 +1033,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "reach it from this PC, or the address or the port is wrong. Nothing was written. Press the button "
               "again in a while; if it goes on, ask whoever looks after the server whether it is on and reachable, "
               "and check the address in Registro on Impostazioni (or in the TOOLKIT_LEDGER_URL variable)."},
+    "ledger-server-gone": {
+        "it": "Il server del registro {url} ha chiuso il collegamento mentre si apriva ({reason}): si è fermato, è "
+              "caduto o si sta riavviando. Non ho scritto nulla. Premi di nuovo il pulsante fra qualche minuto, quando "
+              "il server è di nuovo su; se continua, chiedi a chi cura il server di guardarne il log, e controlla che "
+              "la porta dell'indirizzo in Registro in Impostazioni (o nella variabile TOOLKIT_LEDGER_URL) sia quella "
+              "di PostgreSQL.",
+        "en": "The ledger's server {url} closed the connection while it was opening ({reason}): it stopped, crashed "
+              "or is restarting. Nothing was written. Press the button again in a few minutes, once the server is up "
+              "again; if it goes on, ask whoever looks after the server to read its log, and check that the "
+              "address's port in Registro on Impostazioni (or in the TOOLKIT_LEDGER_URL variable) is PostgreSQL's."},
     "ledger-password-wrong": {
         "it": "Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} "
               "({reason}). Non ho scritto nulla. I pulsanti usano l'indirizzo della variabile TOOLKIT_LEDGER_URL: "

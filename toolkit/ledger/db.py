@@ -150,6 +150,24 @@ LEDGER_SERVER_SILENT = define(
 _SILENT = ("Connection refused", "timeout expired", "No route to host", "Network is unreachable",
            "Connection timed out")
 """What libpq says of a server that took no connection, or none in time."""
+LEDGER_SERVER_GONE = define(
+    "ledger-server-gone", "error",
+    it="Il server del registro {url} ha chiuso il collegamento mentre si apriva ({reason}): si è fermato, è caduto "
+       "o si sta riavviando. Non ho scritto nulla. Riprova fra qualche minuto, quando il server è di nuovo su; se "
+       "continua, chiedi a chi cura il server di guardarne il log, e controlla che la porta dell'indirizzo (--ledger, "
+       "TOOLKIT_LEDGER_URL o Registro in Impostazioni) sia quella di PostgreSQL.",
+    en="The ledger's server {url} closed the connection while it was opening ({reason}): it stopped, crashed or is "
+       "restarting. Nothing was written. Try again in a few minutes, once the server is up again; if it goes on, "
+       "ask whoever looks after the server to read its log, and check that the address's port (--ledger, "
+       "TOOLKIT_LEDGER_URL or Registro on Impostazioni) is PostgreSQL's.")
+_GONE = ("server closed the connection unexpectedly", "terminating connection due to",
+         "the database system is shutting down", "the database system is starting up",
+         "the database system is in recovery mode", "the database system is not yet accepting connections",
+         "the database system is not accepting connections", "could not receive data from server",
+         "Connection reset by peer", "SSL SYSCALL error: EOF detected")
+"""What libpq says of a server that took the connection and went away before it was open: killed
+or crashed (its process gone), shut down or starting (PostgreSQL's admin_shutdown and
+cannot_connect_now, which libpq gives without their SQLSTATE while connecting)."""
 LEDGER_PASSWORD_WRONG = define(
     "ledger-password-wrong", "error",
     it="Il server del registro {url} non accetta la password scritta nell'indirizzo per l'utente {user} ({reason}). "
@@ -474,6 +492,8 @@ def not_opened(ledger: Ledger, exc: DBAPIError) -> Problem:
                                          login=user(), reason=login_refusal(reason))
     if not ledger.is_sqlite and (missing := _NO_DATABASE.search(reason)) is not None:
         return LEDGER_DATABASE_MISSING(None, url=ledger.url, database=missing[1])
+    if not ledger.is_sqlite and any(said in reason for said in _GONE):
+        return LEDGER_SERVER_GONE(None, url=ledger.url, reason=reason)
     if not ledger.is_sqlite and any(said in reason for said in _SILENT):
         return LEDGER_SERVER_SILENT(None, url=ledger.url, reason=reason)
     return LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)
