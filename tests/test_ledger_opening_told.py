@@ -222,3 +222,23 @@ def test_no_server_in_the_address_is_this_computers_socket_except_on_windows(pla
         assert ("questo computer" in told.message("it")) == socket, told.message("it")
     monkeypatch.setenv("PGHOST", "")
     assert (refused_with("postgresql://anna@/ordini", said).code == "ledger-login-not-the-user") == socket
+
+
+def test_an_empty_pgservice_names_the_service_of_no_name_as_libpq_reads_it(monkeypatch, tmp_path):
+    """PGSERVICE set to nothing is set to libpq, which looks for the service "" (`[]` in the file;
+    none there, it refuses the connection, *definition of service "" not found*): it was taken
+    for unset, and the user libpq logs in as read from PGUSER instead of that entry."""
+    from sqlalchemy import make_url
+
+    from toolkit.ledger.address import connecting_user
+    from toolkit.ledger.service_file import service_name
+
+    file = tmp_path / "pg_service.conf"
+    file.write_text("[]\nuser=anna\n[ordini]\nuser=bruno\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(file))
+    monkeypatch.setenv("PGUSER", "carla")
+    monkeypatch.setenv("PGSERVICE", "")
+    assert service_name({}) == "" and service_name({"service": "ordini"}) == "ordini"
+    assert connecting_user(make_url("postgresql:///ordini")) == "anna"
+    monkeypatch.delenv("PGSERVICE")
+    assert service_name({}) is None and connecting_user(make_url("postgresql:///ordini")) == "carla"

@@ -33,14 +33,15 @@ def system_folder() -> str | None:
 
 def service_name(query: Mapping[str, str | tuple[str, ...]]) -> str | None:
     """The service an address names, `?service=ordini` (the last, as libpq takes it), else
-    PGSERVICE's.
+    PGSERVICE's: set to nothing, libpq looks for the service "" (a `[]` entry; none, and it
+    refuses the connection), where it was taken for unset.
 
     >>> service_name({"service": "ordini"})
     'ordini'
     """
     given = query.get("service")
     named = given[-1] if isinstance(given, tuple) and given else given
-    return str(named) if named else os.environ.get("PGSERVICE") or None
+    return str(named) if named else os.environ.get("PGSERVICE")
 
 
 def service_files() -> list[Path]:
