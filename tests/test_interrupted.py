@@ -429,3 +429,40 @@ def test_ctrl_c_while_the_command_line_itself_is_imported_says_nothing_was_store
     else:
         assert ran.stderr.strip() == ("toolkit: Interrotto prima di registrare: nel registro non è cambiato nulla, il "
                                       "comando si può ripetere.")
+
+
+@pytest.fixture
+def sigint_kept():
+    """`app.main` ignores Ctrl+C once it has answered: the test process gets its handler back."""
+    import signal
+
+    kept = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, kept)
+
+
+def test_ctrl_c_while_another_ending_is_told_ends_130_and_then_ctrl_c_is_ignored(capsys, monkeypatch, tmp_path,
+                                                                                 sigint_kept):
+    """Ctrl+C while a refusal's lines are printed escaped `run`'s answers: Python's traceback, the
+    process killed by the signal (exit -2 to the program that ran it). It is answered as any
+    Ctrl+C, exit 130 saying nothing was stored; a Ctrl+C after the answer is ignored."""
+    import signal
+    import sys
+
+    from toolkit.cli import app, output
+
+    told = output.fail
+
+    def pressed_while_told(problem):
+        monkeypatch.setattr(output, "fail", told)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "fail", pressed_while_told)
+    monkeypatch.setattr(sys, "argv", ["toolkit", "orders", "list", str(tmp_path / "none.xlsx")])
+    with pytest.raises(SystemExit) as ended:
+        app.main()
+    said = capsys.readouterr().err
+    assert ended.value.code == 130 and "Traceback" not in said, said
+    assert said.strip().endswith("Interrotto prima di registrare: nel registro non è cambiato nulla, il comando si "
+                                 "può ripetere.")
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN

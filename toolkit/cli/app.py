@@ -11,6 +11,7 @@ is also one JSON object on stdout (`toolkit.cli.output`).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, NoReturn
@@ -119,11 +120,25 @@ def main() -> None:
     except KeyboardInterrupt:
         interrupted_at_start()
     output.reset()
-    sys.exit(run(sys.argv[1:]))
+    stored_before = runtime.commits()
+    try:
+        code = run(sys.argv[1:])
+        answered()
+    except KeyboardInterrupt:  # pressed while `run` answered another ending (an error's lines), or as it returned
+        code = _interrupted(stored_before)
+    sys.exit(code)
+
+
+def answered() -> None:
+    """The command has answered, its exit code settled: a Ctrl+C from here on is ignored. One
+    pressed while Python shut down (after the commit and the last line) killed the process by
+    the signal, exit -2 to the program that ran it, with no word of what the ledger kept."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def interrupted_at_start() -> NoReturn:
     """Ctrl+C before the command began (`main`, `toolkit.cli.start`): nothing stored, exit 130."""
+    answered()
     output.reset()
     output.answer_in_json(sys.argv[1:])
     sys.exit(_stopped(130, INTERRUPTED_UNSTORED(None)))
@@ -171,7 +186,9 @@ def run(args: list[str]) -> int:
 
 
 def _interrupted(stored_before: int) -> int:
-    """Ctrl+C: exit 130, saying whether this command had stored anything (`runtime.commits`)."""
+    """Ctrl+C: exit 130, saying whether this command had stored anything (`runtime.commits`);
+    a second Ctrl+C while it says so is ignored (`answered`), where it cut the answer short."""
+    answered()
     return _stopped(130, INTERRUPTED(None) if runtime.commits() > stored_before else INTERRUPTED_UNSTORED(None))
 
 
