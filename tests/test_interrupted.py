@@ -351,7 +351,8 @@ def test_the_days_to_print_again_are_those_read_else_every_day_from_first_to_las
 
 
 @pytest.mark.parametrize("json", [False, True])
-def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceback(json, capsys, monkeypatch):
+def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceback(json, capsys, monkeypatch,
+                                                                                 sigint_kept):
     """The verbs' modules take seconds to import on a busy PC: Ctrl+C then, a desk stopping a
     command typed with the wrong date, printed Python's traceback of the import under way and
     ended killed by the signal, where a moment later it says what the ledger kept, exit 130."""
