@@ -236,3 +236,14 @@ def _fresh_cli_state():
 
     output.reset()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_given_back():
+    """A command run in this process ignores Ctrl+C once it has answered (`toolkit.cli.app.answered`),
+    as its own process would until it exits: the test process gets its handler back."""
+    import signal
+
+    kept = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, kept)

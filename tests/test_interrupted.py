@@ -351,8 +351,7 @@ def test_the_days_to_print_again_are_those_read_else_every_day_from_first_to_las
 
 
 @pytest.mark.parametrize("json", [False, True])
-def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceback(json, capsys, monkeypatch,
-                                                                                 sigint_kept):
+def test_ctrl_c_while_the_command_starts_says_nothing_was_stored_with_no_traceback(json, capsys, monkeypatch):
     """The verbs' modules take seconds to import on a busy PC: Ctrl+C then, a desk stopping a
     command typed with the wrong date, printed Python's traceback of the import under way and
     ended killed by the signal, where a moment later it says what the ledger kept, exit 130."""
@@ -432,18 +431,7 @@ def test_ctrl_c_while_the_command_line_itself_is_imported_says_nothing_was_store
                                       "comando si può ripetere.")
 
 
-@pytest.fixture
-def sigint_kept():
-    """`app.main` ignores Ctrl+C once it has answered: the test process gets its handler back."""
-    import signal
-
-    kept = signal.getsignal(signal.SIGINT)
-    yield
-    signal.signal(signal.SIGINT, kept)
-
-
-def test_ctrl_c_while_another_ending_is_told_ends_130_and_then_ctrl_c_is_ignored(capsys, monkeypatch, tmp_path,
-                                                                                 sigint_kept):
+def test_ctrl_c_while_another_ending_is_told_ends_130_and_then_ctrl_c_is_ignored(capsys, monkeypatch, tmp_path):
     """Ctrl+C while a refusal's lines are printed escaped `run`'s answers: Python's traceback, the
     process killed by the signal (exit -2 to the program that ran it). It is answered as any
     Ctrl+C, exit 130 saying nothing was stored; a Ctrl+C after the answer is ignored."""
