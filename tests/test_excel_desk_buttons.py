@@ -1613,7 +1613,7 @@ def mistyped_settings(count: int, sheets=None) -> dict:
     return {"sheets": sheets, "rows": range(first, first + count)}
 
 
-@pytest.mark.parametrize("button", ["preview_orders", "create_orders", "ship", "payment_status"])
+@pytest.mark.parametrize("button", ["preview_orders", "create_orders", "ship", "payment_status", "reprint_delivery_notes"])
 def test_a_buttons_box_names_the_checks_warnings_at_their_cells(tmp_path, may, button):
     """A mistyped setting is a warning `toolkit` prints at its cell with every command; a button
     showed only its result, and the desk never learnt of it."""
