@@ -8,8 +8,8 @@ the Italian exchange system checks invoices against).
 Decimal('0.3')
 >>> to_decimal("1.234,56"), to_decimal("1234.56"), to_decimal("€ 12,5"), to_decimal("1,234.56")
 (Decimal('1234.56'), Decimal('1234.56'), Decimal('12.5'), Decimal('1234.56'))
->>> cents(Decimal("399.364")), cents(Decimal("0.005")), cents(Decimal("-0.005"))
-(Decimal('399.36'), Decimal('0.01'), Decimal('-0.01'))
+>>> cents(Decimal("399.364")), cents(Decimal("0.005")), cents(Decimal("-0.005")), cents(Decimal("-0.004"))
+(Decimal('399.36'), Decimal('0.01'), Decimal('-0.01'), Decimal('0.00'))
 """
 
 from __future__ import annotations
@@ -113,4 +113,7 @@ def _ungrouped(whole: str, grouping: str, text: str) -> str:
 
 
 def cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Half-up to cents, and zero without a sign: a credit note's line at 0 % (-15.86 × 0) or a
+    cent's fraction below zero would round to Decimal('-0.00'), which a CSV prints «-0,00»."""
+    rounded = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded else rounded.copy_abs()

@@ -1,0 +1,46 @@
+"""What an accountant auditing a month found wrong across its documents, each kept from coming back.
+
+A month run from the README (orders every working day, DDTs, the month-end run, credit and debit
+notes, the accountants' workbook, the e-invoices, the printed copies, the reports) and read across
+its documents: each finding is a figure that differed between two of them."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal as D
+
+from test_credit_returns import APRIL
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, _deliver, _master
+
+from toolkit.basics.money import cents
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
+from toolkit.core.vat import vat_summary
+from toolkit.services.credit_notes import credit
+from toolkit.services.invoicing import run
+from toolkit.writers.accountants import write_vat_register_csv
+
+
+def test_a_credit_notes_rate_without_vat_has_no_vat_of_minus_zero():
+    """A credit note's lines are negative; at 0 % their VAT, -15,86 × 0, rounded to cents was
+    Decimal('-0.00'), a negative zero that every writer then printed as it is."""
+    [row] = vat_summary([(D("-15.86"), D(0), "N3.5")])
+    assert str(row.vat) == "0.00"
+    assert str(cents(D("-0.004"))) == "0.00"
+
+
+def test_the_vat_register_csv_books_a_note_on_an_invoice_under_a_letter_of_intent_at_zero_vat(ledger, tmp_path):
+    """`registro-iva-*.csv` gave the N3.5 row of a credit note an *Imposta* of «-0,00», which no
+    other document of the month showed (the register's 0,00, the XML's 0.00): an import reads a
+    sign where there is none."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+               if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
+    assert done.note is not None
+    path = write_vat_register_csv(tmp_path / "registro-iva-2026-05.csv", books, [done.note])
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f, delimiter=";"))
+    [row] = [r for r in rows if r[header.index("Natura")] == "N3.5"]
+    assert (row[header.index("Imponibile")], row[header.index("Imposta")]) == ("-18,50", "0,00")
