@@ -44,3 +44,17 @@ def test_the_vat_register_csv_books_a_note_on_an_invoice_under_a_letter_of_inten
         header, *rows = list(csv.reader(f, delimiter=";"))
     [row] = [r for r in rows if r[header.index("Natura")] == "N3.5"]
     assert (row[header.index("Imponibile")], row[header.index("Imposta")]) == ("-18,50", "0,00")
+
+
+def test_several_immediate_invoices_of_one_day_past_their_twelve_days_are_said_in_the_plural():
+    """`orders create` catching up 2 November on 6 December warned *4 fatture immediate (…),
+    datata 02/11/2026, sono oltre il termine*: the date agreed with one invoice, the verb with
+    four. Four invoices of one day are *datate 02/11/2026*; one is still *datata*."""
+    from toolkit.core.einvoice.deadline import late_immediate
+
+    day, today = date(2026, 11, 2), date(2026, 12, 6)
+    [four] = late_immediate({f"FT-2026-0000{n}": day for n in range(1, 5)}, today, written=False)
+    [one] = late_immediate({"FT-2026-00001": day}, today, written=False)
+    assert "), datate 02/11/2026, sono oltre il termine" in four.message("it"), four.message("it")
+    assert "), datata 02/11/2026, è oltre il termine" in one.message("it"), one.message("it")
+    assert "), dated 02/11/2026, are past the deadline" in four.message("en"), four.message("en")

@@ -45,9 +45,11 @@ MOST = 5
 """The numbers a warning names before it counts the rest."""
 
 DATED = ("datata {last}", "datate dal {first} al {last}", "dated {last}", "dated {first} to {last}")
+DATED_SEVERAL = ("datate {last}", *DATED[1:])
 DUE = ("entro il {last}", "la prima entro il {first}, l'ultima entro il {last}", "by {last}",
        "the first by {first}, the last by {last}")
-"""How the warning says the invoices' dates and their deadlines, for one day or a span (`_Days`)."""
+"""How the warning says the invoices' dates and their deadlines, for one day or a span (`_Days`);
+several invoices of one day are *datate*, agreeing with their number as the verb does."""
 
 _INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
 
@@ -98,7 +100,7 @@ def late_immediate(invoices: Mapping[str, date], today: date, *, written: bool) 
     return [LATE_AT_SDI(None, documents=Counted(n, ("fattura immediata", "fatture immediate"),
                                                 ("immediate invoice", "immediate invoices")),
                         numbers=Listed(tuple(late)[:MOST], n, _INVOICES),
-                        dated=_Days(days[0], days[-1], DATED),
+                        dated=_Days(days[0], days[-1], DATED if n == 1 else DATED_SEVERAL),
                         are=Agreed(n, ("è", "sono"), ("is", "are")),
                         deadline=_Days(sdi_deadline(days[0]), sdi_deadline(days[-1]), DUE),
                         today=today, todo=_Todo(n, written))]
