@@ -58,3 +58,32 @@ def test_several_immediate_invoices_of_one_day_past_their_twelve_days_are_said_i
     assert "), datate 02/11/2026, sono oltre il termine" in four.message("it"), four.message("it")
     assert "), datata 02/11/2026, è oltre il termine" in one.message("it"), one.message("it")
     assert "), dated 02/11/2026, are past the deadline" in four.message("en"), four.message("en")
+
+
+def test_a_debit_note_after_the_revocation_on_an_invoice_of_both_natures_asks_for_a_rate_it_can_take(ledger):
+    """C002's letter is revoked from 15 April: April's invoice bills the 10th's coffee and milk
+    without VAT (N3.5) and the 20th's at 22 and 4 %. A debit note of 5 May on it without --rate
+    was refused *ha più aliquote (N3.5, 22, 4): … (es. --rate N3.5)*, and `--rate N3.5` was then
+    refused again, the letter being revoked: the first refusal is the revocation's, naming the
+    goods' rates a note of that day can take."""
+    from test_letter_of_intent_ceiling import _sheets
+
+    import minimal
+    from toolkit.intake.validation import check
+    from toolkit.services.debit_notes import debit
+
+    s = _sheets(90)
+    s["Righe modello"] += [["T010", "A002", 10, None, None], ["T020", "A002", 10, None, None]]
+    minimal.set_cell(s, "Clienti", "R1", "Dichiarazione d'intento revocata dal")
+    minimal.set_cell(s, "Clienti", "R3", date(2026, 4, 15))
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+               if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert {line.vat_nature or str(line.vat_rate.normalize()) for line in april.lines} >= {"N3.5", "22", "4"}
+    done = debit(ledger, books, april.number, D(100), None, "Trasporto", date(2026, 5, 5), date(2026, 5, 5))
+    assert done.note is None
+    [refused] = done.problems
+    assert refused.code == "letter-of-intent-debit-after-end-rates", refused.message("it")
+    assert "--rate N3.5" not in refused.message("it")

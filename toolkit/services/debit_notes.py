@@ -12,6 +12,7 @@ file holding the ledger's invoices.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -168,6 +169,8 @@ def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, r
     unknown = key if isinstance(key, Problem) else None
     if chosen is not None and unknown is not None:
         key = (Decimal(0), LETTER_OF_INTENT)
+    if rate is None and unknown is not None and protocol:
+        key = _revoked_rates(master, invoice, protocol, day, amount, goods, unrated) or key
     if isinstance(key, Problem):
         refused.append(key)
     if refused or isinstance(key, Problem):
@@ -240,6 +243,16 @@ def _standing_in(kept: Buyer | None, row: Customer | None) -> Customer | None:
     if kept is None or (kept.intent_protocol and kept.intent_date) or row is None or missing(row):
         return None
     return row
+
+
+def _revoked_rates(master: MasterData, invoice: Invoice, protocol: str, day: date, amount: Decimal,
+                   goods: Sequence[RateKey], unrated: Sequence[str]) -> Problem | None:
+    """The refusal of a note without --rate dated from the letter's revocation on, on goods of
+    several rates: the invoice's own rates, N3.5 among them, would be asked for (`RATE_NEEDED`),
+    and N3.5 is what such a note can no longer take."""
+    _, told = debit_after_end(master, invoice.customer, protocol, day, amount, goods, invoice.number or "?", None,
+                              unrated, _recoded(master, invoice))
+    return told if told is not None and told.is_error else None
 
 
 def _citing(master: MasterData, note: Invoice, invoice: Invoice, row: Customer) -> Parties:
