@@ -2,7 +2,7 @@
 
 A month run from the README (orders every working day, DDTs, the month-end run, credit and debit
 notes, the accountants' workbook, the e-invoices, the printed copies, the reports) and read across
-its documents: each finding is a figure that differed between two of them."""
+its documents: each finding is a figure that differed between two of them, or a message that misled."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ import csv
 from datetime import date
 from decimal import Decimal as D
 
+import minimal
 from test_credit_returns import APRIL
-from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, _deliver, _master
+from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, _deliver, _master, _sheets
 
 from toolkit.basics.money import cents
+from toolkit.core.einvoice.deadline import late_immediate
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Request
 from toolkit.core.vat import vat_summary
+from toolkit.intake.validation import check
 from toolkit.services.credit_notes import credit
+from toolkit.services.debit_notes import debit
 from toolkit.services.invoicing import run
 from toolkit.writers.accountants import write_vat_register_csv
 
@@ -50,8 +54,6 @@ def test_several_immediate_invoices_of_one_day_past_their_twelve_days_are_said_i
     """`orders create` catching up 2 November on 6 December warned *4 fatture immediate (…),
     datata 02/11/2026, sono oltre il termine*: the date agreed with one invoice, the verb with
     four. Four invoices of one day are *datate 02/11/2026*; one is still *datata*."""
-    from toolkit.core.einvoice.deadline import late_immediate
-
     day, today = date(2026, 11, 2), date(2026, 12, 6)
     [four] = late_immediate({f"FT-2026-0000{n}": day for n in range(1, 5)}, today, written=False)
     [one] = late_immediate({"FT-2026-00001": day}, today, written=False)
@@ -66,12 +68,6 @@ def test_a_debit_note_after_the_revocation_on_an_invoice_of_both_natures_asks_fo
     was refused *ha più aliquote (N3.5, 22, 4): … (es. --rate N3.5)*, and `--rate N3.5` was then
     refused again, the letter being revoked: the first refusal is the revocation's, naming the
     goods' rates a note of that day can take."""
-    from test_letter_of_intent_ceiling import _sheets
-
-    import minimal
-    from toolkit.intake.validation import check
-    from toolkit.services.debit_notes import debit
-
     s = _sheets(90)
     s["Righe modello"] += [["T010", "A002", 10, None, None], ["T020", "A002", 10, None, None]]
     minimal.set_cell(s, "Clienti", "R1", "Dichiarazione d'intento revocata dal")
