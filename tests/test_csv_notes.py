@@ -21,6 +21,17 @@ def test_a_list_of_notes_keeps_a_note_holding_a_separator_whole(tmp_path: Path, 
     assert [row for row in text_rows(path) if row] == expected
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r", ""])
+@pytest.mark.parametrize("note", ["A, B", "al retro; piano 2"])
+def test_a_file_of_one_note_keeps_it_whole(tmp_path: Path, note: str, ending: str):
+    """One note under *Note*: with no line beside it holding no separator, its spaced comma was
+    taken for a table's, written by hand, and the note split in two, `A` and ` B`."""
+    path = tmp_path / "nota.csv"
+    path.write_text(f"Note{ending or chr(10)}{note}{ending}", encoding="utf-8", newline="")
+    assert [list(row) for row in read_csv(path).sheets[0].rows] == [["Note"], [note]]
+    assert [row for row in text_rows(path) if row] == [["Note"], [note]]
+
+
 def test_a_title_over_a_table_is_still_read_by_the_table(tmp_path: Path):
     path = tmp_path / "listino.csv"
     path.write_text("Listino 2026\n\nCodice;Note;Prezzo\nA1;al retro, piano 2;1,50\nA2;;2,00\n", encoding="utf-8")

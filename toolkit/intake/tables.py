@@ -417,12 +417,13 @@ def _one_column(head: str, whole: bool) -> bool:
     writes unquoted in a `;` file, over `chiamare prima`), and was split at each note's comma; a
     table under a title holds a separator a value follows right after it (`Codice;Prezzo`, `A1;;`
     as Excel writes a row, a program's `1,2,3`), and a title over lines of spaced commas alone may
-    be a table written by hand (`code, price`). The last line of a head cut short (`whole` false)
-    is not looked at."""
+    be a table written by hand (`code, price`), but for one line alone: a title over one row is
+    no table (headings and no data), and a file of one note under *Note*, `A, B`, was split in
+    two. The last line of a head cut short (`whole` false) is not looked at."""
     lines = [line for line in head.split("\n") if line.strip()][1:]
     kinds = {"none" if _LONE_AMOUNT.match(line) or not any(mark in line for mark in ";,\t") else
              "table" if _SEPARATING.search(line) else "spaced" for line in (lines if whole else lines[:-1])}
-    return "table" not in kinds and ("none" in kinds or not kinds)
+    return "table" not in kinds and ("none" in kinds or not kinds or (whole and len(lines) == 1))
 
 
 _SEPARATING = re.compile(r"\t|[;,](?![ \xa0])")
