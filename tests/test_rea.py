@@ -128,3 +128,26 @@ def test_a_capital_of_billions_goes_into_the_e_invoice_valid_and_on_the_print(tm
     assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "2500000000.00"
     [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
     assert openpyxl.load_workbook(copies).active["A4"].value == "REA MI-1234567 – Capitale sociale 2.500.000.000,00 €"
+
+
+@pytest.mark.parametrize("name, typed, read", [
+    ("Cap. sociale", "10.000,00 i.v.", D("10000.00")), ("Capitale sociale", "€ 50.000 i.v.", D("50000")),
+    ("Cap. soc.", "10000 (interamente versato)", D("10000")), ("Capitale sociale i.v.", 10000, D("10000")),
+    ("Capitale sociale", "1.500", D("1500"))])
+def test_a_share_capital_is_read_as_a_letterhead_writes_it(name, typed, read):
+    """Copied from the letterhead: a row *Cap. sociale* was no setting and read by nothing, no
+    word said, the capital missing from every e-invoice and print; its `i.v.` (paid in full)
+    made the amount not a number, and `50.000` one read two ways, every run stopped."""
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], [name, typed]]
+    result = check(minimal.workbook(with_rea(sheets(), rows)))
+    assert [p.code for p in result.problems if p.is_error or p.sheet == "Impostazioni"] == []
+    assert result.master.settings.share_capital == read
+
+
+def test_a_capital_written_with_its_i_v_goes_into_the_e_invoice_as_an_amount(tmp_path, ledger):
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Cap. sociale", "10.000,00 i.v."]]
+    month = make_month(tmp_path, ledger, check(minimal.workbook(with_rea(sheets(), rows))).master)
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    path = next(iter(done.files.values()))
+    assert schema_errors(path) == []
+    assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "10000.00"

@@ -364,6 +364,33 @@ def _bounded(limit: Limit) -> Callable[[Any], Decimal]:
     return read
 
 
+def _share_capital(value: Any) -> Decimal:
+    """The capital as a company's letterhead and registration write it, `10.000,00 i.v.` or
+    `€ 50.000 i.v.`, where the desk copying it was refused a number and every run stopped: *i.v.*
+    (*interamente versato*) says it is paid in full, the amount the documents print and
+    CapitaleSociale carries (the capital as the last balance sheet has it); and a dot before
+    three digits groups thousands, as an amount in euro has no third decimal (`50.000`, which
+    a quantity may mean either way, was refused as reading two ways).
+
+    >>> _share_capital("10.000,00 i.v."), _share_capital("€ 50.000 (interamente versato)"), _share_capital(10000)
+    (Decimal('10000.00'), Decimal('50000'), Decimal('10000'))
+    """
+    typed = value
+    if isinstance(value, str):
+        value = _PAID_IN_FULL.sub("", value) or value
+    try:
+        number = to_decimal(value)
+    except AmbiguousNumber:
+        number = Decimal(_two_readings(to_text(value))["thousands"])
+    except NotANumber:
+        refuse(NOT_A_NUMBER, value=typed)
+    if not SHARE_CAPITAL.admits(number):
+        refuse(OUT_OF_RANGE, **SHARE_CAPITAL.params(typed))
+    return number
+
+
+_PAID_IN_FULL = re.compile(r"[\s(]*\b(?:i\.?\s*v\.?|interamente\s+versato)[\s)]*$", re.IGNORECASE)
+"""A capital's *i.v.* (or *interamente versato*) after its amount, in brackets or not."""
 _THOUSANDTHS = Decimal("0.001")
 
 
@@ -962,9 +989,9 @@ Weight = Annotated[Decimal, Cell(Kind.QUANTITY, _bounded(QUANTITY), Decimal, lim
 """Kilograms, at most 1,000,000 either way, any decimals: a DDT's weight is rounded to the gram."""
 Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMOUNT)]
 """An amount in euro (a credit limit), kept exact (`Decimal`): at most 1,000,000,000.00 either way."""
-ShareCapital = Annotated[Decimal, Cell(Kind.MONEY, _bounded(SHARE_CAPITAL), Decimal, limit=SHARE_CAPITAL)]
+ShareCapital = Annotated[Decimal, Cell(Kind.MONEY, _share_capital, Decimal, limit=SHARE_CAPITAL)]
 """A company's share capital in euro, kept exact: up to 99,999,999,999.99, what FatturaPA's
-CapitaleSociale carries (`SHARE_CAPITAL`)."""
+CapitaleSociale carries (`SHARE_CAPITAL`), read as letterheads write it (`_share_capital`)."""
 UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _price, Decimal, limit=PRICE, warns=_kept_price)]
 """A unit price in euro: at most 1,000,000.00 either way, so that a line's quantity × price, and
 a month of them, stay within what the ledger stores; kept to the millionth, as the ledger keeps

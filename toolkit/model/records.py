@@ -309,8 +309,9 @@ class Settings(Record):
         "Numero REA", "REA number", "The company's REA number, at most 20 characters", "1234567", default=None)
     share_capital: ShareCapital | None = column(
         "Capitale sociale", "Share capital",
-        "A capital company's share capital (S.r.l., S.p.A.) in euro, as its registration says: printed and "
-        "sent with the REA number", "10000", default=None)
+        "A capital company's share capital (S.r.l., S.p.A.) in euro, as its registration says (`10.000,00 i.v.` "
+        "is read 10000.00): printed and sent with the REA number", "10000", default=None,
+        aliases=("Cap. sociale", "Cap. soc.", "Capitale sociale i.v.", "Cap. sociale i.v."))
     shareholders: Choice[Shareholders] | None = column(
         "Socio unico", "Sole shareholder",
         "A capital company's shareholders: `SU` one (socio unico), `SM` several", "SM", default=None)
