@@ -557,7 +557,7 @@ def test_an_xlsb_sheets_cells_are_read_up_to_the_end_of_its_sheet_data(tmp_path,
     path = _appended(xlsb(tmp_path / "regole.xlsb", sheet), "xl/worksheets/sheet1.bin",
                      row(5) + cell(3, 0, 0, b"\x07") + record(0) * 50_000)
     found, pulled = _records_read(monkeypatch, path)
-    assert found == ("Regole", (((1, 1, "#N/A"),), frozenset({(1, 2)}))), "nothing past BrtEndSheetData is a cell"
+    assert found == ("Regole", (((1, 1, "#N/A"),), frozenset({(1, 2)}), {})), "nothing past BrtEndSheetData is a cell"
     assert pulled["xl/worksheets/sheet1.bin"] < 20, "the 50 000 records past the sheet data are not walked"
 
 
@@ -566,7 +566,7 @@ def test_an_xlsb_cell_styles_are_read_up_to_the_end_of_the_cell_xfs(tmp_path, mo
     late = record(617, struct.pack("<L", 1)) + record(47, struct.pack("<HH", 0xFFFF, 9) + bytes(12)) + record(618)
     path = _appended(xlsb(tmp_path / "regole.xlsb", sheet), "xl/styles.bin", late + record(0) * 50_000)
     found, pulled = _records_read(monkeypatch, path)
-    assert found == ("Regole", ((), frozenset({(1, 1)}))), "B1's style 3 is no cell style: the XFs end at BrtEndCellXFs"
+    assert found == ("Regole", ((), frozenset({(1, 1)}), {})), "B1's style 3 is no cell style: the XFs end at BrtEndCellXFs"
     assert pulled["xl/styles.bin"] < 20, "the 50 000 records past the cell styles are not walked"
 
 

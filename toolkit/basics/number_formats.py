@@ -2,7 +2,9 @@
 
 A percent format (`0%`, `0.00%`) shows its number times a hundred: Excel keeps a cell showing
 100 % as 1, so the reader of a percentage needs the cell's format to know what was typed
-(`toolkit.intake.percent_cells` for a file, `toolkit.excel.book` for a live book).
+(`toolkit.intake.percent_cells` for a file, `toolkit.excel.book` for a live book). A format of
+zeros alone (`00000`) shows a whole number with the leading zeros a code has, which the cell
+does not hold: a CAP 00184 is kept as 184 (`zero_padding`).
 """
 
 from __future__ import annotations
@@ -23,3 +25,17 @@ def is_percent_format(code: str | None) -> bool:
     (False, False)
     """
     return bool(code) and "%" in _LITERAL.sub("", code or "")
+
+
+def zero_padding(code: str | None) -> int:
+    """The digits a plain format of zeros shows a whole number with (`0000000000`: a telephone
+    0115551234 kept as 115551234), or 0 for any other format: one with a text, a decimal, a
+    separator or a section of its own (`"IT"00000`, `000-0000`, `00000;-00000`) shows what only
+    Excel knows how to write, and a single `0` pads nothing.
+
+    >>> zero_padding("00000"), zero_padding("0000000000"), zero_padding("0"), zero_padding("General")
+    (5, 10, 0, 0)
+    >>> zero_padding('"IT"00000'), zero_padding("00000.00"), zero_padding(None)
+    (0, 0, 0)
+    """
+    return len(code) if code and len(code) > 1 and code.strip("0") == "" else 0

@@ -12,8 +12,8 @@ only where it is found: a workbook without errors costs one pass of inflating it
 none of its own when the guard clears the sheets beside calamine's parse: the guard looks for
 the marks in the chunks it inflates (`ErrorMarks`).
 An .ods saved by LibreOffice marks the cell `calcext:value-type="error"`, found the same way,
-with its percent cells (`office:value-type="percentage"`); a legacy .xls says both in its
-BIFF records (`xls_cells`), an .xlsb in its BIFF12 records (`xlsb_cells`).
+with its percent cells (`office:value-type="percentage"`, `ods_cells`); a legacy .xls says both
+in its BIFF records (`xls_cells`), an .xlsb in its BIFF12 records (`xlsb_cells`).
 """
 
 from __future__ import annotations
@@ -32,14 +32,17 @@ from defusedxml.ElementTree import iterparse
 from toolkit.basics.cells import Location, column_index, column_letter
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.guard import ZIP_FAULTS, chunks, found_in, is_cfb, local_name, part_key, sheet_tabs
-from toolkit.intake.percent_cells import PercentCell, percent_cells, percent_styles
+from toolkit.intake.ods_cells import ods_cells, ods_padding
+from toolkit.intake.percent_cells import PercentCell, percent_cells, shown_styles
 from toolkit.intake.xls_cells import xls_cells
 from toolkit.intake.xlsb_cells import xlsb_cells
 
 ErrorCell = tuple[int, int, str]
 """(row, column, what the cell shows), 1-based: `(3, 18, "#N/A")` is R3 showing #N/A."""
-Found = tuple[tuple[ErrorCell, ...], frozenset[PercentCell]]
-"""A sheet's error cells and the cells a percent format shows."""
+Found = tuple[tuple[ErrorCell, ...], frozenset[PercentCell], dict[PercentCell, int]]
+"""A sheet's error cells, the cells a percent format shows, and those a format of zeros pads
+with the digits it shows (`percent_cells`)."""
+NOTHING: Found = ((), frozenset(), {})
 
 ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -54,9 +57,6 @@ _UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:
 """A formula with no value after it (`<f>A1*2</f></c>`, `<f>A1*2</f><v/></c>`): what a library
 that writes formulas without computing them saves (openpyxl), which calamine reads as empty.
 Searched only in a chunk holding a formula at all (`</f>`), so a sheet of values costs one scan."""
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
-_OFFICE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _UNKNOWN_TO_CALAMINE = re.compile(r"Unsupported cell error value '([^']*)'")
 """python-calamine's refusal of a whole workbook for one cell showing an error it does not know:
@@ -113,6 +113,11 @@ class ErrorScan:
         found = self._found.get(name)
         return found.result()[1] if found is not None else frozenset()
 
+    def sheet_padded(self, name: str) -> dict[PercentCell, int]:
+        """The sheet's cells a format of zeros pads, with the digits shown, searched in the same pass."""
+        found = self._found.get(name)
+        return found.result()[2] if found is not None else {}
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
@@ -125,7 +130,7 @@ class ErrorScan:
         finally:
             for found in self._found.values():
                 if not found.done():
-                    found.set_result(((), frozenset()))
+                    found.set_result(NOTHING)
 
 
 def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
@@ -142,14 +147,15 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
             return
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
-                if any(_may_hold_errors(zf, "content.xml", marks, stop) for marks in (_ODS_ERROR, _ODS_PERCENT)):
-                    yield from _ods_cells(zf, stop).items()
+                padding = ods_padding(zf)
+                if padding or any(_may_hold_errors(zf, "content.xml", marks, stop) for marks in (_ODS_ERROR, _ODS_PERCENT)):
+                    yield from ods_cells(zf, stop, padding).items()
                 return
             if any(part_key(name) == "xl/workbook.bin" for name in zf.namelist()):
                 yield from xlsb_cells(zf, list(order), stop)
                 return
             parts = {tab: part for part, tab in sheet_tabs(zf).items() if part.lower().endswith(".xml")}
-            styles = percent_styles(zf)
+            styles = shown_styles(zf)
             rank = {name: i for i, name in enumerate(order)}
             for tab in sorted(parts, key=lambda t: rank.get(t, len(rank))):
                 if stop.is_set():
@@ -158,7 +164,7 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
                 told = marked(part) if marked is not None else None
                 holds = told if told is not None else _may_hold_errors(zf, part, _ERROR_TYPE, stop, formulas=True)
                 found = tuple(_errors_in(zf, part, stop)) if holds else ()
-                yield tab, (found, percent_cells(zf, part, styles, stop))
+                yield tab, (found, *percent_cells(zf, part, styles, stop))
     except (*ZIP_FAULTS, KeyError, ParseError, UnusableInput, ValueError, OSError):  # calamine's reading says why
         return
 
@@ -240,37 +246,3 @@ def _errors_in(zf: zipfile.ZipFile, part: str, stop: Event) -> Iterator[ErrorCel
                 elem.clear()
                 if stop.is_set():
                     return
-
-
-def _ods_cells(zf: zipfile.ZipFile, stop: Event) -> dict[str, Found]:
-    """An .ods's error cells and percent cells (`office:value-type="percentage"`, whose value
-    is the fraction, 1 for 100 %) by table, each cell placed by counting the rows and cells
-    before it, repeated ones (`number-rows-repeated`, `number-columns-repeated`) as many times."""
-    found: dict[str, list[ErrorCell]] = {}
-    percents: dict[str, set[PercentCell]] = {}
-    table, row, col, repeated = "", 0, 0, 1
-    with zf.open("content.xml") as stream:
-        for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-            tag = elem.tag
-            if event == "start":
-                if tag == f"{_TABLE}table":
-                    table, row = elem.get(f"{_TABLE}name") or "", 0
-                elif tag == f"{_TABLE}table-row":
-                    row, col = row + 1, 0
-                    repeated = int(elem.get(f"{_TABLE}number-rows-repeated") or 1)
-            elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                across = int(elem.get(f"{_TABLE}number-columns-repeated") or 1)
-                if elem.get(_CALCEXT_TYPE) == "error":
-                    found.setdefault(table, []).append((row, col + 1, "".join(elem.itertext()).strip() or "#N/A"))
-                elif elem.get(_OFFICE_TYPE) == "percentage":
-                    percents.setdefault(table, set()).update(
-                        (row + down, col + 1 + i) for down in range(repeated) for i in range(across))
-                col += across
-                elem.clear()
-            elif tag == f"{_TABLE}table-row":
-                row += repeated - 1
-                elem.clear()
-                if stop.is_set():
-                    break
-    return {name: (tuple(found.get(name, ())), frozenset(percents.get(name, ())))
-            for name in dict.fromkeys([*found, *percents])}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,8 +22,9 @@ from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, cell_place, format_sheets, is_cell
-from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.intake.sources import RawSheet, RawWorkbook, padded_as_shown
 from toolkit.intake.tables import decimal_text
+from toolkit.intake.text_columns import CODE_KINDS
 from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
 from toolkit.intake.validation.rules import customer_reference
@@ -174,7 +175,7 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
     header = heading_row(raw.rows, index) if index < len(raw.rows) else []
     kinds = {c.key: c.kind for c in sheet.columns}
     converters = [(j, key, _converter(kinds[key], {**mapping.values, **(spec.values.get(key, {}) if spec else {})}),
-                   bool(raw.percents) and kinds[key] is Kind.PERCENT)
+                   bool(raw.percents) and kinds[key] is Kind.PERCENT, bool(raw.padded) and kinds[key] in CODE_KINDS)
                   for j, key in sorted(found.items())]
     fixed = spec.fixed if spec else {}
     letters = column_letter(raw.first_col + (min(found) if found else 0))
@@ -183,9 +184,11 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
         row = raw.rows[i]
         width = len(row)
         values: dict[str, Any] = {}
-        for j, key, convert, percent in converters:
+        for j, key, convert, percent, padded in converters:
             if j < width:
                 value = row[j]
+                if padded:  # a code a format of zeros shows: written as the text it shows (`RawSheet.padded`)
+                    value = padded_as_shown(value, raw.padded.get((raw.first_row + i, raw.first_col + j)))
                 if percent and value.__class__ in (int, float) and (raw.first_row + i, raw.first_col + j) in raw.percents:
                     value = PercentShown(value).shown  # 100 % is kept as 1: written as the 100 it shows
                 elif type(value) is not float:  # a number cell is kept as it is (`_converter`)
@@ -276,8 +279,7 @@ def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
     for j in range(max(map(len, rows), default=0)):
         if j in declared or undeclared:
             _date_column(rows, j, plain_only=j not in declared)
-    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors, sheet.very_hidden,
-                    sheet.percents)
+    return replace(sheet, rows=rows)
 
 
 def _date_column(rows: list[list[Any]], j: int, plain_only: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,6 +37,10 @@ class RawSheet:
     percents: frozenset[tuple[int, int]] = frozenset()
     """The cells (row, column, 1-based) a percent number format shows (`percent_cells`): Excel
     keeps 100 % as 1, so such a cell's number is a fraction whatever its size."""
+    padded: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    """The number cells (row, column, 1-based) a format of zeros alone shows with the digits it
+    shows (`percent_cells`): `0000000000` shows 115551234 as the telephone 0115551234 typed, which
+    a code column reads (`padded_as_shown`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +269,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
-                               errors, name in unseen, scan.sheet_percents(name))
+                               errors, name in unseen, scan.sheet_percents(name), scan.sheet_padded(name))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except BaseException as exc:  # calamine raises several unrelated types for broken files
@@ -377,6 +381,22 @@ def _attempt(task: Callable[[], object]) -> None:
 
     with suppress(Exception):
         task()
+
+
+def padded_as_shown(value: Any, digits: int | None) -> Any:
+    """A number cell as a format of zeros shows it (`RawSheet.padded`: the digits shown, or None
+    for a cell of no such format), a text of digits: 184 shown `00184` is `"00184"`. Anything
+    else as it is: a text, a negative number or one with decimals (which such a format rounds,
+    showing what the cell does not hold), a cell of no such format.
+
+    >>> padded_as_shown(184.0, 5), padded_as_shown(3331234567.0, 10), padded_as_shown(184.0, None)
+    ('00184', '3331234567', 184.0)
+    >>> padded_as_shown(1.5, 5), padded_as_shown(-184.0, 5), padded_as_shown("184", 5)
+    (1.5, -184.0, '184')
+    """
+    if digits is None or value.__class__ not in (int, float) or value < 0 or value != int(value):
+        return value
+    return str(int(value)).zfill(digits)
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:

@@ -25,6 +25,7 @@ from typing import Any
 
 from toolkit.basics.vocab import normalize
 from toolkit.intake.mapping import NO_MAPPING, Mapping, cell_place, format_sheets, is_cell
+from toolkit.intake.sources import RawSheet, padded_as_shown
 from toolkit.model.cells import Kind
 
 HEADING_ROWS = 40
@@ -33,6 +34,9 @@ form's lines below its heading fields within its first 40 (`reshape.LABEL_ROWS`)
 NUMERIC = frozenset({Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER, Kind.DUE_DAY})
 """The kinds read as numbers (a day of the month, `15`, too); every other is text as typed: a
 code, a partita IVA, a list of months `8,12` (read the Italian way, 8.12)."""
+CODE_KINDS = frozenset({Kind.TEXT, Kind.CODE, Kind.VAT_NUMBER, Kind.TAX_CODE})
+"""The kinds of the format's columns that hold codes a number format may pad with zeros
+(`RawSheet.padded`): a code, a partita IVA, a CAP, a telephone; a date or a choice is no code."""
 _FORM_TEXT = ("item", "note")
 """An order form's line fields that hold text (its quantity and price are numbers)."""
 _FORM_TEXT_FIELDS = ("customer", "reference", "ship_to")
@@ -88,6 +92,33 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     typed = {j for j in range(max(map(len, below), default=0)) if j not in found and TYPED_AS_CODE.search(
         "\n" + "\n".join(filter(None, [row[j] for row in below if j < len(row)])) + "\n")}
     return best, frozenset(j for j, text in found.items() if text) | typed
+
+
+def shown_codes(sheet: RawSheet, mapping: Mapping = NO_MAPPING) -> dict[tuple[int, int], str]:
+    """The number cells (row, column, 1-based) of a workbook's sheet a format of zeros shows
+    (`RawSheet.padded`) that stand in a column of codes, as `text_columns` finds them in a CSV's
+    cells (its numbers as Excel keeps them, `115551234.0`: a figure, and typed as no code), with
+    the text shown: a telephone formatted `0000000000` is `0115551234`, where a conversion wrote
+    the 115551234 the cell holds. A quantity formatted `000` stays a number. Looked for only in
+    a sheet holding such cells.
+
+    >>> shown_codes(RawSheet("Rubrica", [["Nome", "Telefono", "Quantità"], ["Anna", 115551234.0, 7.0]],
+    ...                      padded={(2, 2): 10, (2, 3): 3}))
+    {(2, 2): '0115551234'}
+    """
+    if not sheet.padded:
+        return {}
+    heading, codes = text_columns([[v if v is None or isinstance(v, str) else str(v) for v in row]
+                                   for row in sheet.rows], mapping)
+    first_row, first_col = sheet.first_row, sheet.first_col
+    shown: dict[tuple[int, int], str] = {}
+    for (row, col), digits in sheet.padded.items():
+        i, j = row - first_row, col - first_col
+        if i > heading and j in codes and 0 <= i < len(sheet.rows) and j < len(sheet.rows[i]):
+            text = padded_as_shown(sheet.rows[i][j], digits)
+            if isinstance(text, str):
+                shown[(row, col)] = text
+    return shown
 
 
 def _figure(value: str) -> bool:

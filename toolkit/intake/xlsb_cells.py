@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from threading import Event
 
-from toolkit.basics.number_formats import is_percent_format
+from toolkit.basics.number_formats import is_percent_format, zero_padding
 from toolkit.intake.guard import part_key, xlsb_records, xlsb_sheet_parts
 from toolkit.intake.xls_cells import ERRORS, ErrorCell, PercentCell
 
@@ -28,15 +28,18 @@ _NUMBERS = frozenset({RK, REAL, FORMULA_NUMBER})
 
 
 def xlsb_cells(zf: zipfile.ZipFile, order: list[str], stop: Event) -> Iterator[
-        tuple[str, tuple[tuple[ErrorCell, ...], frozenset[PercentCell]]]]:
-    """Each sheet's error cells and percent cells (1-based) with its tab name, the sheets of
-    `order` first; stops at the next record once `stop` is set."""
-    percent = _percent_styles(zf)
+        tuple[str, tuple[tuple[ErrorCell, ...], frozenset[PercentCell], dict[PercentCell, int]]]]:
+    """Each sheet's error cells, percent cells and number cells a format of zeros pads (with the
+    digits shown; 1-based) with its tab name, the sheets of `order` first; stops at the next
+    record once `stop` is set."""
+    percent, widths = _shown_styles(zf)
+    marked = percent | widths.keys()
     tabs = xlsb_sheet_parts(zf)
     rank = {name: i for i, name in enumerate(order)}
     for part, tab in sorted(tabs.items(), key=lambda p: rank.get(p[1], len(rank))):
         errors: list[ErrorCell] = []
         percents: set[PercentCell] = set()
+        padded: dict[PercentCell, int] = {}
         row = 0
         for kind, body in xlsb_records(zf, part):
             if stop.is_set():
@@ -47,29 +50,39 @@ def xlsb_cells(zf: zipfile.ZipFile, order: list[str], stop: Event) -> Iterator[
                 row = struct.unpack_from("<L", body)[0]
             elif kind in (ERROR, FORMULA_ERROR) and len(body) >= 9:
                 errors.append((row + 1, struct.unpack_from("<L", body)[0] + 1, ERRORS.get(body[8], "#N/A")))
-            elif kind in _NUMBERS and len(body) >= 8 and struct.unpack_from("<L", body, 4)[0] & 0xFFFFFF in percent:
-                percents.add((row + 1, struct.unpack_from("<L", body)[0] + 1))
-        yield tab, (tuple(errors), frozenset(percents))
+            elif kind in _NUMBERS and len(body) >= 8 and (style := struct.unpack_from("<L", body, 4)[0] & 0xFFFFFF) in marked:
+                if style in percent:
+                    percents.add((row + 1, struct.unpack_from("<L", body)[0] + 1))
+                else:
+                    padded[(row + 1, struct.unpack_from("<L", body)[0] + 1)] = widths[style]
+        yield tab, (tuple(errors), frozenset(percents), padded)
 
 
-def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
-    """The indexes of the cell styles (BrtXF of the cell XFs) with a percent format; the
-    formats (BrtFmt) come before the cell XFs, so the walk ends with BrtEndCellXFs."""
+def _shown_styles(zf: zipfile.ZipFile) -> tuple[frozenset[int], dict[int, int]]:
+    """The indexes of the cell styles (BrtXF of the cell XFs) with a percent format, and those
+    with a format of zeros alone with the digits it shows; the formats (BrtFmt) come before the
+    cell XFs, so the walk ends with BrtEndCellXFs."""
     styles = {part_key(name): name for name in zf.namelist()}.get("xl/styles.bin")
     if styles is None:
-        return frozenset()
-    formats, found, index, inside = {9, 10}, set(), 0, False
+        return frozenset(), {}
+    formats, padding, found, widths, index, inside = {9, 10}, dict[int, int](), set(), dict[int, int](), 0, False
     for kind, body in xlsb_records(zf, styles):
         if kind == FMT and len(body) >= 6:
             length = struct.unpack_from("<L", body, 2)[0]
-            if is_percent_format(body[6:6 + 2 * length].decode("utf-16-le", "replace")):
+            code = body[6:6 + 2 * length].decode("utf-16-le", "replace")
+            if is_percent_format(code):
                 formats.add(struct.unpack_from("<H", body)[0])
+            elif digits := zero_padding(code):
+                padding[struct.unpack_from("<H", body)[0]] = digits
         elif kind == BEGIN_CELL_XFS:
             inside = True
         elif kind == END_CELL_XFS:
             break
         elif kind == XF and inside and len(body) >= 4:
-            if struct.unpack_from("<H", body, 2)[0] in formats:
+            number_format = struct.unpack_from("<H", body, 2)[0]
+            if number_format in formats:
                 found.add(index)
+            elif number_format in padding:
+                widths[index] = padding[number_format]
             index += 1
-    return frozenset(found)
+    return frozenset(found), widths

@@ -67,6 +67,7 @@ from toolkit.intake.mapping import NO_MAPPING, Mapping, format_sheets, load_mapp
 from toolkit.intake.reshape import Reshaped, dated, read_form, reshape
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
+from toolkit.intake.text_columns import shown_codes
 from toolkit.ledger.orders import form_origin
 from toolkit.model.cells import PercentShown
 from toolkit.model.parties import party_book
@@ -471,7 +472,8 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         if showing_errors := _error_cells(raw, shaped):
             return FileResult(path, "failed", problems=showing_errors, read=True), None
         return FileResult(path, "converted", read=True), shaped
-    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors, s.percents)) for s in raw.sheets]
+    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors, s.percents, shown_codes(s, options.mapping)))
+              for s in raw.sheets]
     if options.to == "csv":
         targets = [_named(base, "csv")] if len(sheets) == 1 else _distinct([
             base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets])
@@ -569,12 +571,17 @@ def _error_cells(raw: RawWorkbook, shaped: Reshaped) -> tuple[Problem, ...]:
 
 
 def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
-          errors: Sequence[tuple[int, int, str]] = (), percents: Collection[tuple[int, int]] = ()) -> list[list[Any]]:
+          errors: Sequence[tuple[int, int, str]] = (), percents: Collection[tuple[int, int]] = (),
+          codes: dict[tuple[int, int], str] | None = None) -> list[list[Any]]:
     """A sheet's values from A1, as the user sees them placed: a cell showing a formula's error
     holds its text (`#N/A`), as the copy is of what the sheet shows, and left blank it would
     pass for a value never typed. A number a percent format shows is a `PercentShown`, so the
-    copy says 100 % where the sheet keeps 1 (`RawSheet.percents`)."""
+    copy says 100 % where the sheet keeps 1 (`RawSheet.percents`), and a code a format of zeros
+    shows is the text shown (`text_columns.shown_codes`), `0115551234` where the sheet keeps
+    115551234."""
     grid: list[list[Any]] = [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
+    for (row, col), text in (codes or {}).items():
+        grid[row - 1][col - 1] = text
     for row, col in percents:
         line = grid[row - 1] if row <= len(grid) else []
         if col <= len(line) and line[col - 1].__class__ in (int, float):

@@ -20,6 +20,8 @@ from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, Severity, define
 from toolkit.basics.vat_ids import country_code
 from toolkit.basics.vocab import normalize
+from toolkit.intake.sources import padded_as_shown
+from toolkit.intake.text_columns import CODE_KINDS
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
@@ -66,6 +68,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     numbers, cells = table.data([c.key for c in present])
     if table.raw.percents:
         cells = _as_shown(table, present, numbers, cells)
+    if table.raw.padded:
+        cells = _padded_as_shown(table, present, numbers, cells)
     fields: dict[str, Iterable[Any]] = {c.key: repeat(c.empty) for c in spec.columns}
     mistakes: list[tuple[int, int, Problem]] = []
     failed: set[int] = set()
@@ -100,6 +104,22 @@ def _as_shown(table: Table, present: Sequence[Column], numbers: Sequence[int],
             continue
         marked[position] = tuple(PercentShown(cell) if (row, col) in shown and cell.__class__ in (int, float) else cell
                                  for row, cell in zip(numbers, cells[position]))
+    return marked
+
+
+def _padded_as_shown(table: Table, present: Sequence[Column], numbers: Sequence[int],
+                     cells: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The number cells of the code columns (`CODE_KINDS`) a format of zeros shows
+    (`RawSheet.padded`), as the sheet shows them: a telephone 0115551234 kept as 115551234 in a
+    cell formatted `0000000000`, a partita IVA 01234560157 as 1234560157. Looked up only in
+    those columns, and only when the sheet has such cells."""
+    padded = table.raw.padded
+    marked = list(cells)
+    for position, column in enumerate(present):
+        col = table.columns[column.key]
+        if column.kind in CODE_KINDS:
+            marked[position] = tuple(padded_as_shown(cell, padded.get((row, col)))
+                                     for row, cell in zip(numbers, cells[position]))
     return marked
 
 
@@ -194,6 +214,8 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
         name = str(values.get("setting") or "")
         column = SETTINGS.match_column(name)
         value = values.get("value")
+        if table.raw.padded and column is not None and column.kind in CODE_KINDS:
+            value = padded_as_shown(value, table.raw.padded.get((row, value_col)))
         if column is None:
             if (near := _near_setting(name)) is not None and not is_empty(value):
                 problems.append(UNKNOWN_SETTING(Location(sheet, address(row, key_col), workbook), name=name.strip(),

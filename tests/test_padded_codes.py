@@ -1,0 +1,97 @@
+"""A code typed into a number cell formatted with zeros alone (`0000000000`, `00000`) is read as
+the sheet shows it: Excel keeps the telephone 0115551234 as 115551234 and shows its zero through
+the format, and the data check and the conversion read 115551234, a partita IVA 02047290222 as
+2047290222 (refused as invalid). Only in a column of codes: a quantity so formatted stays a
+number. Real files: openpyxl's .xlsx, saved again by LibreOffice as .ods and .xls."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from foreign_inputs import libreoffice_copy
+
+from toolkit.cli import app, output
+from toolkit.intake.validation import check_file
+
+
+def formatted(source: Path, target: Path, *cells: tuple[str, str, float, str]) -> Path:
+    """`source` with each (sheet, cell) holding `value` in the number format given."""
+    book = openpyxl.load_workbook(source)
+    for sheet, ref, value, number_format in cells:
+        book[sheet][ref] = value
+        book[sheet][ref].number_format = number_format
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def padded_sample(sample_workbook, tmp_path_factory) -> Path:
+    return formatted(sample_workbook, tmp_path_factory.mktemp("padded") / "anagrafiche.xlsx",
+                     ("Clienti", "C2", 2047290222, "00000000000"),  # the partita IVA 02047290222
+                     ("Contatti", "D2", 115551234, "0000000000"),   # the telephone 0115551234
+                     ("Articoli", "G2", 2, "000"))                  # a weight: a number, shown 002
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_a_code_a_format_of_zeros_shows_is_read_as_shown(padded_sample: Path, fmt: str):
+    path = padded_sample if fmt == "xlsx" else libreoffice_copy(padded_sample, fmt, padded_sample.with_suffix(f".{fmt}"))
+    result = check_file(path)
+    assert result.master is not None, [str(p) for p in result.errors]
+    assert result.master.customers[0].vat_number == "02047290222"
+    assert result.master.contacts[0].phone == "0115551234"
+    assert str(result.master.items[0].weight) == "2"
+
+
+@pytest.mark.parametrize("number_format", ["000-0000000", '"0"000000000', "0000000000.00", "#,##0", "General"])
+def test_another_format_reads_the_number_the_cell_holds(sample_workbook, tmp_path, number_format):
+    """A format with a text, a separator or decimals shows what only Excel writes: the cell is read
+    as the whole number it holds, as before (the README says to type such codes as text)."""
+    path = formatted(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Contatti", "D2", 115551234, number_format))
+    assert check_file(path).master.contacts[0].phone == "115551234"
+
+
+def _contacts(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Rubrica"
+    sheet.append(["Nome", "Telefono", "CAP", "Quantità"])
+    for name, phone, postcode, quantity in (("Anna", 115551234, 184, 7), ("Ugo", 3331234567, 20121, 8)):
+        sheet.append([name, phone, postcode, quantity])
+    for row in (2, 3):
+        for col, number_format in ((2, "0000000000"), (3, "00000"), (4, "000")):
+            sheet.cell(row, col).number_format = number_format
+    book.save(path)
+    return path
+
+
+def _convert(args: list[str], capsys) -> dict:
+    app._register()
+    output.reset()
+    app.run([*args, "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_a_conversion_writes_the_codes_as_shown_and_the_quantities_as_numbers(tmp_path, capsys, fmt):
+    typed = _contacts(tmp_path / "rubrica.xlsx")
+    source = typed if fmt == "xlsx" else libreoffice_copy(typed, fmt, tmp_path / f"rubrica.{fmt}")
+    _convert(["convert", str(source), "--to", "csv", "--out", str(tmp_path / "csv")], capsys)
+    [written] = (tmp_path / "csv").glob("rubrica*.csv")
+    rows = list(csv.reader(written.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[1:] == [["Anna", "0115551234", "00184", "7"], ["Ugo", "3331234567", "20121", "8"]]
+    _convert(["convert", str(source), "--to", "xlsx", "--out", str(tmp_path / "xlsx")], capsys)
+    [book] = (tmp_path / "xlsx").glob("rubrica*.xlsx")
+    sheet = openpyxl.load_workbook(book).active
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [["Anna", "0115551234", "00184", 7],
+                                                                             ["Ugo", "3331234567", "20121", 8]]
+
+
+def test_a_master_converted_keeps_the_codes_as_shown(padded_sample: Path, tmp_path, capsys):
+    document = _convert(["convert", str(padded_sample), "--to", "master", "--out", str(tmp_path / "out")], capsys)
+    merged = openpyxl.load_workbook(document["workbook"])
+    assert merged["Clienti"]["C2"].value == "02047290222" and merged["Contatti"]["D2"].value == "0115551234"
