@@ -131,13 +131,17 @@ def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = Tr
 def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
     """Sheets of plain values as an xlsx: numbers as numbers, dates as dates, text as text; a
     percent cell (`PercentShown`) keeps Excel's fraction under a percent format, so the copy
-    shows 100 % as the source did and a formula the desk writes beside it computes with 1."""
+    shows 100 % as the source did and a formula the desk writes beside it computes with 1. A
+    whole number of more digits than the General format shows (`_long_whole`: an EAN, a mobile
+    with its 39) is a number under the format `0`, which shows every digit: in General Excel
+    showed `8,00123E+12`."""
 
     def write(tmp: Path) -> None:
         book = marked(xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                                      "strings_to_numbers": False}), "converted")
         day = book.add_format({"num_format": "dd/mm/yyyy"})
         moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        whole = book.add_format({"num_format": "0"})
         percents: dict[int, Any] = {}
 
         def percent(value: PercentShown) -> Any:
@@ -152,7 +156,7 @@ def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any
             texts: dict[int, _Longest] = {}
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
-                    _write(sheet, r, c, value, day, moment, percent)
+                    _write(sheet, r, c, value, day, moment, percent, whole)
                     if value is not None:
                         texts.setdefault(c, _Longest()).add(_shown_width(value))
             widths = [fitting_width(texts[c].kept, DEFAULT_WIDTH) if c in texts else DEFAULT_WIDTH
@@ -191,7 +195,22 @@ def _shown_width(value: Any) -> str:
     ('0,333333333', '09/04/2026', 'Via Roma 1')
     """
     text = _shown(value, True)
-    return text[:11] if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else text
+    return text[:_GENERAL_DIGITS] if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) \
+        and not _long_whole(value) else text
+
+
+_GENERAL_DIGITS = 11
+"""The digits Excel's General format shows of a number; past them it shows an exponent."""
+
+
+def _long_whole(value: int | float | Decimal) -> bool:
+    """Whether a number is whole and of more digits than General shows: a code (an EAN
+    8001234567890, a mobile 393331234567), written under the format `0` to show them all.
+
+    >>> _long_whole(8001234567890.0), _long_whole(99999999999), _long_whole(123456789012.5)
+    (True, False, False)
+    """
+    return abs(value) >= 10 ** _GENERAL_DIGITS and value == int(value)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -204,7 +223,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any, percent: Any) -> None:
+def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any, percent: Any, whole: Any) -> None:
     if value is None:
         return
     if isinstance(value, PercentShown):
@@ -212,7 +231,7 @@ def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any, percen
     elif isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, (int, float, Decimal)):
-        sheet.write_number(r, c, float(value))
+        sheet.write_number(r, c, float(value), whole if _long_whole(value) else None)
     elif isinstance(value, datetime):
         sheet.write_datetime(r, c, value, day if value.time() == time(0) else moment)
     elif isinstance(value, date):
