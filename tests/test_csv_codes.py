@@ -197,6 +197,20 @@ def test_a_note_naming_a_phone_is_no_heading_row(tmp_path: Path, text: str):
     assert [list(row)[:len(t)] for row, t in zip(read_csv(path).sheets[0].rows, typed)] == typed
 
 
+@pytest.mark.parametrize("text", [
+    "Nominativo;Recapito\nRossi;3331234567\nBianchi;0115551234\nNote;3339876543\n",
+    "Nominativo;Recapito;Residenza\nRossi;3331234567;Torino\nBianchi;0115551234;Milano\nNote;3339876543;Città\n",
+])
+def test_a_value_equal_to_a_heading_is_no_heading_row(tmp_path: Path, text: str):
+    """Under headings of the desk's own, a customer named *Note* (or living in a *Città*) named a
+    column of the format: its row was taken for the headings, and the mobiles above it, below no
+    heading row any more, read as numbers. A row holding a figure is a row of values."""
+    path = tmp_path / "rubrica.csv"
+    path.write_text(text, encoding="utf-8")
+    typed = [[v or None for v in line.split(";")] for line in text.splitlines()]
+    assert [list(row) for row in read_csv(path).sheets[0].rows] == typed
+
+
 def test_a_cartons_column_is_no_tax_codes(tmp_path: Path):
     """*CF* is a carton (confezione) in an item list as much as a codice fiscale, which the
     format's *C.F.* names: a price per carton `12,50` and the pieces in one were kept as text."""

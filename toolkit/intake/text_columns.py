@@ -68,7 +68,10 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     holding a figure (`_figure`: a note's *cell* is no heading); and, of the columns the
     format reads as no number, those holding a cell typed as a code (`TYPED_AS_CODE`). The
     heading row is the one of the first `HEADING_ROWS` naming the most columns, or -1 when none
-    names one: then every row is below it, a file of no headings' too (`Anna;3331234567`).
+    names one: then every row is below it, a file of no headings' too (`Anna;3331234567`). A
+    row holding a figure is a row of values, never the headings: a customer named *Note* beside
+    its telephone, under headings of the desk's own, took the heading row, and the telephones
+    above it were read as numbers.
 
     >>> text_columns([["Codice", "Ragione sociale", "Fido"], ["12,50", "Rossi", "1.000,00"]])
     (0, frozenset({0, 1}))
@@ -78,12 +81,16 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     (0, frozenset({1, 2}))
     >>> text_columns([["Anna", "3331234567"], ["Ugo", "0115551234"]])
     (-1, frozenset({1}))
+    >>> text_columns([["Nominativo", "Recapito"], ["Rossi", "3331234567"], ["Note", "0115551234"]])
+    (-1, frozenset({1}))
     """
     names, short = _meanings(mapping)
     best, found = -1, dict[int, bool]()
     headings = True
     for i, row in enumerate(rows[:HEADING_ROWS]):
-        headings = headings and not any(isinstance(v, str) and _figure(v) for v in row)
+        if any(isinstance(v, str) and _figure(v) for v in row):
+            headings = False
+            continue
         here = {j: text for j, v in enumerate(row) if isinstance(v, str) and (text := names.get(
             n := normalize(v), short.get(n, headings and _code_heading(v) or None))) is not None}
         if len(here) > len(found):
