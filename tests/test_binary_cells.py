@@ -35,11 +35,11 @@ def row(number: int) -> bytes:
 
 
 def xlsb(path: Path, sheet: bytes, table: bytes | None = None, rows: int = 3, *, before_sheets: bytes = b"",
-         after_sheets: bytes = b"") -> Path:
+         after_sheets: bytes = b"", padded: bool = False) -> Path:
     """One sheet, «Regole», whose cell styles are 0 (General), 1 (built-in 0%) and 2 (a format
-    of the workbook's own, `0.0" pct"%`), of `rows` rows; with `table`, the records of a table
-    part of that sheet (`xl/tables/table1.bin`); `xl/workbook.bin` with records of its own
-    before and after its sheets' list."""
+    of the workbook's own, `0.0" pct"%`), and with `padded` 3 (`00000`), of `rows` rows; with
+    `table`, the records of a table part of that sheet (`xl/tables/table1.bin`);
+    `xl/workbook.bin` with records of its own before and after its sheets' list."""
     types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
              '<Override PartName="/xl/workbook.bin" '
              'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
@@ -48,9 +48,12 @@ def xlsb(path: Path, sheet: bytes, table: bytes | None = None, rows: int = 3, *,
             f'<Relationship Id="rId2" Type="{RELS}/styles" Target="styles.bin"/></Relationships>')
     book = record(131) + before_sheets + record(143) + \
         record(156, struct.pack("<LL", 0, 1) + wide("rId1") + wide("Regole")) + record(144) + after_sheets + record(132)
-    xf = [record(47, struct.pack("<HH", 0xFFFF, fmt) + bytes(12)) for fmt in (0, 9, 164)]
-    styles = record(278) + record(615, struct.pack("<L", 1)) + record(44, struct.pack("<H", 164) + wide('0.0" pct"%')) + \
-        record(616) + record(617, struct.pack("<L", 3)) + b"".join(xf) + record(618) + record(279)
+    formats = (0, 9, 164, 165) if padded else (0, 9, 164)
+    xf = [record(47, struct.pack("<HH", 0xFFFF, fmt) + bytes(12)) for fmt in formats]
+    own = record(44, struct.pack("<H", 164) + wide('0.0" pct"%')) + \
+        (record(44, struct.pack("<H", 165) + wide("00000")) if padded else b"")
+    styles = record(278) + record(615, struct.pack("<L", 1 + padded)) + own + \
+        record(616) + record(617, struct.pack("<L", len(formats))) + b"".join(xf) + record(618) + record(279)
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", types)
         z.writestr("xl/_rels/workbook.bin.rels", rels)
@@ -76,6 +79,15 @@ def test_an_xlsb_says_its_error_and_percent_cells(tmp_path):
     assert regole.errors == ((2, 2, "#N/A"), (3, 1, "#DIV/0!"))
     assert regole.percents == frozenset({(1, 2), (2, 1)}), "B1 (0%) and A2 (0.0 pct%), not the General A1"
 
+
+
+def test_an_xlsb_says_the_cells_a_format_of_zeros_pads(tmp_path):
+    """A CAP 00184 typed into a cell formatted `00000` is kept as 184: the cell of style 3 is
+    found with the digits its format shows, the General one beside it is not."""
+    sheet = row(0) + cell(5, 0, 3, struct.pack("<d", 184.0)) + cell(5, 1, 0, struct.pack("<d", 184.0))
+    raw, _ = read_vetted(xlsb(tmp_path / "regole.xlsb", sheet, rows=1, padded=True))
+    [regole] = raw.sheets
+    assert regole.rows == [[184.0, 184.0]] and regole.padded == {(1, 1): 5}
 
 
 def test_an_xlsb_row_past_excels_last_is_refused_naming_its_tab(tmp_path):
