@@ -11,7 +11,7 @@ The styles part says which cell styles (`cellXfs`) carry a percent format, the b
 or a format of the workbook's own with `%` outside quotes (`is_percent_format`); without one, no sheet is searched.
 Else each sheet part is searched, as a stream of chunks, for the cells of those styles. The
 binary formats (.xlsb, .xls) and .ods say the same in their own records (`xls_cells`,
-`xlsb_cells`, `error_cells`).
+`xlsb_cells`, `ods_cells`).
 
 A format of zeros alone (`0000000000`, `00000`: `number_formats.zero_padding`) shows a whole
 number with the zeros a code starts with, which the cell does not hold: a telephone 0115551234

@@ -86,8 +86,9 @@ def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tu
                 styles.append(struct.unpack_from("<H", body, 2)[0])
             continue
         if kind in (NUMBER, RK) and len(body) >= 6:
-            if (xf := struct.unpack_from("<3H", body))[2] in marked:
-                shown(sheet, *xf)
+            row, col, xf = struct.unpack_from("<3H", body)
+            if xf in marked:
+                shown(sheet, row, col, xf)
         elif kind == MULRK and len(body) >= 12:
             row, first = struct.unpack_from("<2H", body)
             for i in range((len(body) - 6) // 6):

@@ -114,10 +114,11 @@ def _padded_as_shown(table: Table, present: Sequence[Column], numbers: Sequence[
     cell formatted `0000000000`, a partita IVA 01234560157 as 1234560157. Looked up only in
     those columns, and only when the sheet has such cells."""
     padded = table.raw.padded
+    columns = {col for _, col in padded}
     marked = list(cells)
     for position, column in enumerate(present):
         col = table.columns[column.key]
-        if column.kind in CODE_KINDS:
+        if column.kind in CODE_KINDS and col in columns:
             marked[position] = tuple(padded_as_shown(cell, padded.get((row, col)))
                                      for row, cell in zip(numbers, cells[position]))
     return marked
