@@ -35,7 +35,7 @@ def test_the_sheets_read_carry_the_error_cells_the_search_alone_finds(tmp_path, 
     shown = []
     for book in _books(sample_workbook, tmp_path):
         read = {sheet.name: sheet.errors for sheet in read_sheets(book)}
-        alone = {name: cells for name, (cells, _) in _each_sheets_errors(book, list(read), Event())}
+        alone = {name: cells for name, (cells, *_) in _each_sheets_errors(book, list(read), Event())}
         assert read == {name: alone.get(name, ()) for name in read}, book.name
         shown.append(sorted((name, cells) for name, cells in read.items() if cells))
     assert shown == [
