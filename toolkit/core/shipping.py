@@ -95,11 +95,15 @@ DOES_NOT_SHIP = define(
     en="Order {number} is a {type_en}: it does not ship (confirm it as an order to ship it).")
 CUSTOMER_GONE = define(
     "ship-customer-not-in-workbook", "warning",
-    title=("Cliente non più in anagrafica: ordine non spedito", "Customer no longer in the master: order not shipped"),
-    it="Ordine {number}: il cliente {customer} non è più nel foglio Clienti, quindi l'ordine non è stato "
-       "spedito. Rimetti il cliente nel foglio, oppure chiudi o annulla l'ordine.",
-    en="Order {number}: customer {customer} is no longer on the Customers sheet, so the order was not shipped. "
-       "Put the customer back on the sheet, or close or void the order.")
+    title=("Cliente non in anagrafica: ordine non spedito", "Customer not in the master: order not shipped"),
+    it="Ordine {number}: il cliente {customer} non è nel foglio Clienti di questa cartella di lavoro, quindi "
+       "l'ordine non è stato spedito. Se un collega l'ha aggiunto nella sua copia della cartella, copia qui la sua "
+       "riga (chi crea gli ordini e chi spedisce usano gli stessi clienti) e spedisci di nuovo; se è stato tolto, "
+       "rimettilo finché l'ordine non parte, oppure chiudi o annulla l'ordine.",
+    en="Order {number}: customer {customer} is not on the Customers sheet of this workbook, so the order was not "
+       "shipped. If a colleague added it in their copy of the workbook, copy its row here (who creates the orders "
+       "and who ships them use the same customers) and ship again; if it was taken off, put it back until the "
+       "order leaves, or close or void the order.")
 DESTINATION_GONE = define(
     "ship-destination-not-in-workbook", "warning",
     title=("Destinazione non più in anagrafica: ordine non spedito",
