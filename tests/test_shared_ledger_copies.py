@@ -1,9 +1,16 @@
-"""Two copies of the workbook on one team ledger, one a version behind: the assistant's copy has
-a customer the warehouse's copy has not yet. The warehouse's `ship --all` holds that customer's
-order (`ship-customer-not-in-workbook`), and its message said the customer was *no longer* on the
-sheet and to close or void the order: the clerk was told to void a colleague's new customer's
-order, where the copy was the one behind. It now says the colleague's copy may have it, and once
-the row is copied in, the next `ship --all` ships the order."""
+"""Two copies of the workbook on one team ledger, one a version behind, as a desk of two assistants
+and a warehouse clerk lives it.
+
+The assistant's copy has a customer the warehouse's copy has not yet. The warehouse's `ship
+--all` holds that customer's order (`ship-customer-not-in-workbook`), and its message said the
+customer was *no longer* on the sheet and to close or void the order: the clerk was told to void
+a colleague's new customer's order, where the copy was the one behind. It now says the
+colleague's copy may have it, and once the row is copied in, the next `ship --all` ships it.
+That copy's `orders create` names the order its templates do not plan
+(`order-no-longer-planned`) as perhaps a colleague's template, not only one taken off.
+
+One assistant changed a template's lines in her copy after the other made that day's order with
+his: her run said only *1 già esistente*, and she believed her change was in the order."""
 
 from __future__ import annotations
 
@@ -37,6 +44,12 @@ def test_the_warehouse_copy_one_customer_behind_is_told_to_copy_it_in_not_to_voi
     assert code == 0, created
     [number] = [o["number"] for o in created["created"] if o["customer"] == NEW]
 
+    code, again = toolkit(capsys, "orders", "create", warehouse, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0 and not again["created"], again
+    [unplanned] = [p for p in again["problems"] if p["code"] == "order-no-longer-planned"]
+    assert number in unplanned["message"]
+    assert "oppure non ancora in questa copia della cartella, se l'ha aggiunto un collega" in unplanned["message"]
+
     code, shipped = toolkit(capsys, "ship", warehouse, "--date", DAY, "--all", "--ledger", ledger_url)
     assert code == 0, shipped
     [told] = [p for p in shipped["problems"] if p["code"] == "ship-customer-not-in-workbook"]
@@ -52,3 +65,38 @@ def test_the_warehouse_copy_one_customer_behind_is_told_to_copy_it_in_not_to_voi
     assert code == 0, shipped
     assert [number] == [o for ddt in shipped["shipped"] if ddt["customer"] == NEW for o in ddt["orders"]]
 
+
+
+def _first_line(workbook, template: str) -> tuple[int, object]:
+    """The row on *Righe modello* of `template`'s first line, and that line's quantity."""
+    sheet = openpyxl.load_workbook(workbook)["Righe modello"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == template)
+    return row, sheet.cell(row, 3).value
+
+
+def test_a_template_changed_after_a_colleague_made_its_order_is_told_at_its_line(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """Bruno's copy, one version behind, made the day's orders; Anna had raised T010's first line
+    by 100 in hers and created the day too: told only *1 già esistente* for each, she believed
+    her change was in the order. It is named now at the line's *Quantità*, with what the order
+    holds; a copy that did not change says nothing of it."""
+    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
+    for copy in (anna, bruno):
+        copy.parent.mkdir()
+        shutil.copy(sample_workbook, copy)
+    row, quantity = _first_line(anna, "T010")
+    book = openpyxl.load_workbook(anna)
+    book["Righe modello"].cell(row, 3).value = quantity + 100
+    book.save(anna)
+    code, created = toolkit(capsys, "orders", "create", bruno, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0, created
+    [number] = [o["number"] for o in created["created"] if o["template"] == "T010"]
+
+    code, again = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0 and not again["created"], again
+    [told] = [p for p in again["problems"] if p["code"] == "order-template-lines-after-order"]
+    assert (told["sheet"], told["cell"], told["severity"]) == ("Righe modello", f"C{row}", "warning")
+    assert told["message"].startswith(f"L'ordine {number} del 07/04/2026 (modello T010) era già stato creato con ")
+
+    code, again = toolkit(capsys, "orders", "create", bruno, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0 and not [p for p in again["problems"] if p["code"] == told["code"]], again

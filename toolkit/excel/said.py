@@ -819,12 +819,12 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "“Cambia stato ordine”) and create the orders again; otherwise remove the exception."},
     "order-no-longer-planned": {
         "it": "L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
-              "(sospeso, saltato, in una chiusura, fuori validità o tolto dal foglio): resta aperto e partirà come gli "
-              "altri. Se non "
+              "(sospeso, saltato, in una chiusura, fuori validità o tolto dal foglio, oppure non ancora in questa copia "
+              "della cartella, se l'ha aggiunto un collega nella sua): resta aperto e partirà come gli altri. Se non "
               "deve partire, annullalo (il numero in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine»).",
         "en": "Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
-              "(paused, skipped, in a closure, out of its validity or taken off the sheet): it stays open and will "
-              "ship like the others. If it is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then "
+              "(paused, skipped, in a closure, out of its validity or taken off the sheet, or not yet in this copy of "
+              "the workbook, if a colleague added it in theirs): it stays open and will ship like the others. If it is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then "
               "“Cambia stato ordine”)."},
     "quotation-not-accepted": {
         "it": "Il documento {number} è «Non accettato»: il cliente l'aveva rifiutato, quindi non è stato confermato. Se "

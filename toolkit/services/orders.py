@@ -163,11 +163,12 @@ NO_LONGER_PLANNED = define(
     "order-no-longer-planned", "warning",
     title=("Ordine creato che il modello non prevede più", "Order made that its template no longer plans"),
     it="L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
-       "(sospeso, saltato, in una chiusura, fuori validità o tolto dal foglio): resta aperto e partirà come gli "
-       "altri. Se non deve partire, annullalo (toolkit orders status {number} --to annullato).",
+       "(sospeso, saltato, in una chiusura, fuori validità o tolto dal foglio, oppure non ancora in questa copia "
+       "della cartella, se l'ha aggiunto un collega nella sua): resta aperto e partirà come gli altri. Se non deve "
+       "partire, annullalo (toolkit orders status {number} --to annullato).",
     en="Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
-       "(paused, skipped, in a closure, out of its validity or taken off the sheet): it stays open and will ship like "
-       "the others. "
+       "(paused, skipped, in a closure, out of its validity or taken off the sheet, or not yet in this copy of the "
+       "workbook, if a colleague added it in theirs): it stays open and will ship like the others. "
        "If it is not to ship, void it (toolkit orders status {number} --to voided).")
 TEMPLATE_NOW_ANOTHER_CUSTOMER = define(
     "order-template-now-another-customer", "warning",
@@ -212,6 +213,19 @@ EXCEPTION_AFTER_ORDER = define(
     en="The exception of {day} for template {template} asks for {wanted} in all, but that day's order {number} was "
        "created already with {ordered}: the order does not change. To ship less, use the shipment's quantities; to "
        "make it again, void it and import it as the customer's order form.")
+TEMPLATE_LINES_AFTER_ORDER = define(
+    "order-template-lines-after-order", "warning",
+    title=("Righe del modello cambiate dopo l'ordine", "Template lines changed after the order"),
+    it="L'ordine {number} del {day} (modello {template}) era già stato creato con {ordered} in tutto, ma le righe del "
+       "modello ora chiedono {wanted}: l'ordine non cambia (su un registro del team può averlo creato un collega con "
+       "la sua copia della cartella, prima della modifica). Per spedire meno usa le quantità della spedizione; per "
+       "rifarlo, annullalo e importalo come modulo d'ordine del cliente.",
+    en="Order {number} of {day} (template {template}) was created already with {ordered} in all, but the template's "
+       "lines now ask for {wanted}: the order does not change (on a team ledger a colleague may have created it with "
+       "their copy of the workbook, before the change). To ship less, use the shipment's quantities; to make it "
+       "again, void it and import it as the customer's order form.")
+QUANTITY_CHANGING = (ExceptionAction.QUANTITY, ExceptionAction.EXTRA)
+"""The *Eccezioni* actions that change what a day's order holds."""
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -408,7 +422,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                 ordering[new.customer] += letter_amount(new.lines)
         beyond = open_orders_beyond(conn, master, exposure.keys(), ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
-                     + _changed_after(conn, master, dues))
+                     + _changed_after(conn, master, dues) + _lines_changed_after(conn, master, dues, drafts))
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -455,8 +469,9 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     every earlier one after it, and issued invoices are not undone.
 
     The orders made before that the desk is told of (no longer planned, voided, changed after
-    an exception) are read before storing: the orders made now are planned as they stand, so a
-    read after would only go through them again (a day's 8,000 at L).
+    an exception or after their template's lines) are read before storing: the orders made now
+    are planned as they stand, so a read after would only go through them again (a day's 8,000
+    at L).
     """
     if not future and (typo := far_ahead(day)):
         return Created([], [], [typo])
@@ -475,7 +490,7 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     others = [d for d in dues if d.key not in picked] if only else []
     with reading(ledger) as conn:
         told = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, chosen)
-                + _changed_after(conn, master, chosen))
+                + _changed_after(conn, master, chosen) + _lines_changed_after(conn, master, chosen, drafts))
     try:
         try:
             created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others, lang=lang)
@@ -644,15 +659,33 @@ class _ShipsTo:
 def _changed_after(conn: Connection, master: MasterData, dues: Sequence[Due]) -> list[Problem]:
     """The days whose order was made before an exception changed its quantities (*Quantità*,
     *Consegna extra*): the order keeps what it was made with, so the desk is told, at the exception."""
-    changing = (ExceptionAction.QUANTITY, ExceptionAction.EXTRA)
-    touched = {d.key: d for d in dues if any(a in changing for a in d.exceptions)}
-    rows = {(folded(e.template), e.day): e for e in master.exceptions if e.action in changing}
+    touched = {d.key: d for d in dues if any(a in QUANTITY_CHANGING for a in d.exceptions)}
+    rows = {(folded(e.template), e.day): e for e in master.exceptions if e.action in QUANTITY_CHANGING}
     problems = []
     for key, (number, ordered) in sorted(ordered_quantities(conn, list(touched)).items()):
         due = touched[key]
         if ordered != due.total_quantity and (row := rows.get((folded(key[0]), key[1]))) is not None:
             problems.append(EXCEPTION_AFTER_ORDER(master.locate(row.source, "quantity"), day=key[1], template=key[0],
                                                   number=number, wanted=due.total_quantity, ordered=ordered))
+    return problems
+
+
+def _lines_changed_after(conn: Connection, master: MasterData, dues: Sequence[Due],
+                         drafts: Sequence[OrderDraft]) -> list[Problem]:
+    """The days whose order was made before the template's lines (*Righe modello*) changed how
+    much they ask for: the order keeps what it was made with, and a run telling only "1 already
+    existing" left the desk believing its change was in it. On a team ledger the order is often
+    a colleague's, made with a copy of the workbook one version behind. Told at the template's
+    first line; a day an exception changed is told at the exception (`_changed_after`)."""
+    excepted = {d.key for d in dues if any(a in QUANTITY_CHANGING for a in d.exceptions)}
+    wanted = {d.key: d.quantity for d in drafts if d.key not in excepted}
+    first = {folded(line.template): line for line in reversed(master.template_lines)}
+    problems = []
+    for key, (number, ordered) in sorted(ordered_quantities(conn, list(wanted)).items()):
+        if ordered != wanted[key] and (found := first.get(folded(key[0]))) is not None:
+            problems.append(TEMPLATE_LINES_AFTER_ORDER(master.locate(found.source, "quantity"), day=key[1],
+                                                       template=key[0], number=number, wanted=wanted[key],
+                                                       ordered=ordered))
     return problems
 
 
