@@ -824,8 +824,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "deve partire, annullalo (il numero in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine»).",
         "en": "Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
               "(paused, skipped, in a closure, out of its validity or taken off the sheet, or not yet in this copy of "
-              "the workbook, if a colleague added it in theirs): it stays open and will ship like the others. If it is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then "
-              "“Cambia stato ordine”)."},
+              "the workbook, if a colleague added it in theirs): it stays open and will ship like the others. If it "
+              "is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato "
+              "ordine”)."},
     "quotation-not-accepted": {
         "it": "Il documento {number} è «Non accettato»: il cliente l'aveva rifiutato, quindi non è stato confermato. Se "
               "ora lo accetta, riportalo in «Bozza» (Bozza in «Nuovo stato», poi «Cambia stato ordine») e premi di "

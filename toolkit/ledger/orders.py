@@ -138,6 +138,20 @@ def open_orders_of_days(conn: Connection, first: date, last: date
             for r in rows]
 
 
+def open_quantities_of_days(conn: Connection, first: date, last: date) -> dict[tuple[str, date], tuple[str, Decimal]]:
+    """(template folded, occurrence) → (number, total quantity) of the templates' orders due from
+    `first` to `last` still a draft or in progress: what their template's lines, changed since,
+    may no longer ask for. Asked by the days and the open statuses, as `open_orders_of_days`: by
+    the 8,000 templates of a day, as `ordered_quantities` asks a few, PostgreSQL took 0.3 to 0.6 s
+    on a day with no order yet."""
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, func.sum(ol.quantity))
+                        .join(schema.order_lines, ol.order_id == o.id)
+                        .where(o.occurrence.between(first, last), o.template.is_not(None),
+                               o.status.in_([OrderStatus.DRAFT.value, OrderStatus.IN_PROGRESS.value]))
+                        .group_by(o.id, o.template, o.occurrence, o.series, o.year, o.number)).all()
+    return {(codes.folded(r[0]), r[1]): (document_number(r[2], r[3], r[4]), Decimal(r[5])) for r in rows}
+
+
 def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date], str]
                            ) -> dict[tuple[str, date], str]:
     """The keys whose template's order exists under its code in another case, from the orders

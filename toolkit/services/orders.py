@@ -64,6 +64,7 @@ from toolkit.ledger.orders import (
     last_generated,
     load_orders,
     open_orders_of_days,
+    open_quantities_of_days,
     ordered_quantities,
     record_generation,
     reservations,
@@ -422,7 +423,8 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                 ordering[new.customer] += letter_amount(new.lines)
         beyond = open_orders_beyond(conn, master, exposure.keys(), ordering, day)
         unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
-                     + _changed_after(conn, master, dues) + _lines_changed_after(conn, master, dues, drafts))
+                     + _changed_after(conn, master, dues) + _lines_changed_after(conn, master, dues, drafts, start,
+                                                                                 day))
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -490,7 +492,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     others = [d for d in dues if d.key not in picked] if only else []
     with reading(ledger) as conn:
         told = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, chosen)
-                + _changed_after(conn, master, chosen) + _lines_changed_after(conn, master, chosen, drafts))
+                + _changed_after(conn, master, chosen) + _lines_changed_after(conn, master, chosen, drafts, start,
+                                                                              day))
     try:
         try:
             created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others, lang=lang)
@@ -671,21 +674,22 @@ def _changed_after(conn: Connection, master: MasterData, dues: Sequence[Due]) ->
 
 
 def _lines_changed_after(conn: Connection, master: MasterData, dues: Sequence[Due],
-                         drafts: Sequence[OrderDraft]) -> list[Problem]:
-    """The days whose order was made before the template's lines (*Righe modello*) changed how
-    much they ask for: the order keeps what it was made with, and a run telling only "1 already
-    existing" left the desk believing its change was in it. On a team ledger the order is often
-    a colleague's, made with a copy of the workbook one version behind. Told at the template's
-    first line; a day an exception changed is told at the exception (`_changed_after`)."""
+                         drafts: Sequence[OrderDraft], first: date, last: date) -> list[Problem]:
+    """The days from `first` to `last` whose order, still open, was made before the template's
+    lines (*Righe modello*) changed how much they ask for: the order keeps what it was made with,
+    and a run telling only "1 already existing" left the desk believing its change was in it. On
+    a team ledger the order is often a colleague's, made with a copy of the workbook one version
+    behind. Told at the template's first line; a day an exception changed is told at the
+    exception (`_changed_after`)."""
     excepted = {d.key for d in dues if any(a in QUANTITY_CHANGING for a in d.exceptions)}
-    wanted = {d.key: d.quantity for d in drafts if d.key not in excepted}
-    first = {folded(line.template): line for line in reversed(master.template_lines)}
+    wanted = {(folded(d.template), d.occurrence): d for d in drafts if d.key not in excepted}
+    lines = {folded(line.template): line for line in reversed(master.template_lines)}
     problems = []
-    for key, (number, ordered) in sorted(ordered_quantities(conn, list(wanted)).items()):
-        if ordered != wanted[key] and (found := first.get(folded(key[0]))) is not None:
-            problems.append(TEMPLATE_LINES_AFTER_ORDER(master.locate(found.source, "quantity"), day=key[1],
-                                                       template=key[0], number=number, wanted=wanted[key],
-                                                       ordered=ordered))
+    for key, (number, ordered) in sorted(open_quantities_of_days(conn, first, last).items()):
+        if (draft := wanted.get(key)) is not None and ordered != draft.quantity and key[0] in lines:
+            problems.append(TEMPLATE_LINES_AFTER_ORDER(
+                master.locate(lines[key[0]].source, "quantity"), day=key[1], template=draft.template, number=number,
+                wanted=draft.quantity, ordered=ordered))
     return problems
 
 
