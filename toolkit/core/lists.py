@@ -24,7 +24,7 @@ from operator import itemgetter
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.delivery_rate import Rest, described
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.orders import EFFECTS, Order, OrderStatus, still_of
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import area_carrier, number_key, route_area, route_carrier, stock_levels
 from toolkit.model.parties import Buyer, Destination, Parties
@@ -265,14 +265,16 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool, rests:
         rest_only = open_only or (open_before is not None and order.occurrence < open_before)
         listed = routes.setdefault(key, [])
         placed = (name.casefold(), order.customer, order.ship_to or "", number_key(order.number))
+        ended = order.ended
         for line in order.lines:
-            if rest_only and (line.to_ship == 0 or line.item in services):
+            rest = line.to_ship
+            if rest_only and (rest == 0 or line.item in services):
                 continue
             listed.append(((placed, line.line_no), _list_row(
                 area, code, carrier_name, order.customer, name, order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
                 line.item, line.description, line.unit, line.quantity, line.shipped,
-                order.line_still_to_ship(line), rests.get(line.id))))
+                still_of(rest, ended), rests.get(line.id))))
     return tuple(
         Route(*heads[key], tuple(row for _, row in sorted(rows, key=itemgetter(0))), sellers[key[0]] if blocks else None)
         for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1:])) if rows

@@ -310,6 +310,15 @@ class Origin:
         return f"{'Conferma di' if lang == 'it' else 'Confirms'} {self.reference}"
 
 
+def still_of(rest: Decimal, ended: bool) -> Decimal:
+    """What the desk is to ship of a line or order whose rest (`to_ship`) is `rest`: the rest,
+    nothing once its order has `ended` (a zero of the rest's scale, `0.000` as the ledger's
+    quantities read). `Order.line_still_to_ship` of a line, for the loops over every line of
+    tens of thousands of orders (the panel's lines, the lists' rows) that have the rest and
+    whether the order ended at hand already: the rest is a subtraction each time it is read."""
+    return 0 * abs(rest) if ended else rest
+
+
 @dataclass(frozen=True, slots=True)
 class Order:
     id: int
@@ -380,11 +389,11 @@ class Order:
         """What the desk is to ship of the order, as the panel, `orders list` and the complete list
         show it: its lines' rest (`to_ship`), nothing once it has `ended` (a zero of the rest's
         scale, `0.000` as the ledger's quantities read)."""
-        return 0 * abs(self.to_ship) if self.ended else self.to_ship
+        return still_of(self.to_ship, self.ended)
 
     def line_still_to_ship(self, line: OrderLine) -> Decimal:
         """`still_to_ship` of one of its lines."""
-        return 0 * abs(line.to_ship) if self.ended else line.to_ship
+        return still_of(line.to_ship, self.ended)
 
     @property
     def invoiced(self) -> Decimal:

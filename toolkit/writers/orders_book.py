@@ -21,7 +21,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.delivery_rate import Rest, described
-from toolkit.core.orders import STATUS_LABELS, Order, documents_on
+from toolkit.core.orders import STATUS_LABELS, Order, documents_on, still_of
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.shipping import service_items
 from toolkit.core.vat import totals, vat_summary
@@ -277,18 +277,20 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, re
 def _line_values(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
                  services: Collection[str], rests: Mapping[int, Rest], lang: str,
                  whole_lines: Collection[str]) -> Iterator[tuple[Any, ...]]:
-    """The cells of `_lines_rows`, line after line."""
+    """The cells of `_lines_rows`, line after line, each line's rest (`OrderLine.to_ship`, a
+    subtraction) read once (`still_of`)."""
     for order in orders:
-        held = holds(order)
+        held, ended = holds(order), order.ended
         own: dict[str, Decimal] = {}
         for line in order.lines:
             service = line.item in services
             free = None if stock is None or service else max(
                 stock.get(line.item, ZERO) - reservations.ahead(line.item, order) - own.get(line.item, ZERO), ZERO)
-            still = order.line_still_to_ship(line)
+            rest = line.to_ship
+            still = still_of(rest, ended)
             if still > 0 and not (free is not None and free < still and order.customer in whole_lines):
                 own[line.item] = own.get(line.item, ZERO) + still
             description = described(line.description, rests.get(line.id), lang) if rests else line.description
             yield (order.number, line.item, description, line.unit, line.quantity, line.shipped, still,
                    line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
-                   line.to_ship if held and line.to_ship > 0 and not service else ZERO, free)
+                   rest if held and rest > 0 and not service else ZERO, free)
