@@ -40,7 +40,9 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
     back orders with the period's, as `ship --all` ships them) or, with `complete`, the
     complete list (every order of the period, and the earlier days' back orders as the
     distribution list has them, with their state). A line that is the rest of one cut at a VAT rate
-    change says so, as on the order (`rests`).
+    change says so, as on the order (`rests`). The orders are read without what was invoiced
+    and the parties they printed, which no list shows (a shipped order's on the complete list
+    are its DDT's, `shipped_as`).
 
     The cycle collector is paused (`collector_paused`): at L mid-month the list reads 72,000
     orders and 500,000 lines and makes 330,000 rows, records in no cycle that live until the
@@ -50,9 +52,10 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
 
     with reading(ledger) as conn:
         open_to = start - timedelta(1) if complete else end
-        orders = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=open_to)
+        orders = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=open_to, invoiced_too=False,
+                             printed_too=False)
         if complete:
-            orders += load_orders(conn, occurrence_from=start, occurrence_to=end)
+            orders += load_orders(conn, occurrence_from=start, occurrence_to=end, invoiced_too=False, printed_too=False)
         cut = rests_dated(conn, rests(orders))
         printed = shipped_as(conn, [o.id for o in orders if o.occurrence >= start]) if complete else None
     made = (complete_list(orders, master, start, end, cut, printed) if complete
