@@ -64,6 +64,20 @@ def test_distribution_list_loses_shipped_orders_and_shows_what_is_left(master, l
     assert [r.area for r in after.routes] == ["NORD"]
 
 
+def test_the_lists_read_leaves_out_only_what_was_invoiced_and_the_parties_printed(master, ledger, numbers):
+    """The lists read the orders without what was invoiced and the parties each printed
+    (`services.lists.distribution`): every other field is the full read's."""
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], invoice=True)
+    with reading(ledger) as conn:
+        full = load_orders(conn)
+        listed = load_orders(conn, invoiced_too=False, printed_too=False)
+    assert any(line.invoiced for order in full for line in order.lines)
+    assert all(order.parties is not None for order in full)
+    assert listed == [replace(order, parties=None, lines=tuple(replace(line, invoiced=D(0)) for line in order.lines))
+                      for order in full]
+    assert distribution_list(listed, master, DAY) == distribution_list(full, master, DAY)
+
+
 def test_distribution_list_keeps_to_its_dates(master, ledger, numbers):
     create(master, ledger, date(2026, 4, 13), with_catch_up=False)
     orders = orders_of(ledger)
