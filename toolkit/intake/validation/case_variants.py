@@ -11,11 +11,12 @@ first spelling and where it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.records import distinct
 from toolkit.model.records import MasterData, Record
 
 NAME_IN_TWO_CASES = define(
@@ -32,10 +33,22 @@ _WHAT = {"group": ("due gruppi diversi", "groups"), "category": ("due categorie 
 
 
 def names_in_two_cases(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    yield from _spelt_twice(layout, "group", ((c, "group") for c in master.customers))
-    yield from _spelt_twice(layout, "category", ((i, "category") for i in master.items))
-    yield from _spelt_twice(layout, "agent", [*((c, "sales_rep") for c in master.customers),
-                                               *((a, "agent") for a in master.customer_agents)])
+    named: tuple[tuple[str, tuple[tuple[Sequence[Record], str], ...]], ...] = (
+        ("group", ((master.customers, "group"),)),
+        ("category", ((master.items, "category"),)),
+        ("agent", ((master.customers, "sales_rep"), (master.customer_agents, "agent"))),
+    )
+    for what, columns in named:
+        if _spelt_alike(columns):
+            yield from _spelt_twice(layout, what, [(r, field) for records, field in columns for r in records])
+
+
+def _spelt_alike(columns: Iterable[tuple[Sequence[Record], str]]) -> bool:
+    """Whether two different names of these columns fold to one (`_spelt_twice`'s key): asked of
+    the columns' distinct names (at L 5 groups of 10,000 customers, 11 categories of 20,000
+    items), so the records are gone through one by one only when some cell is to be told."""
+    names = frozenset().union(*(distinct(records, field) for records, field in columns)) - {None, ""}
+    return len({folded(" ".join(name.split())) for name in names}) < len(names)
 
 
 def _spelt_twice(layout: Layout, what: str, cells: Iterable[tuple[Record, str]]) -> Iterator[Problem]:
