@@ -54,3 +54,19 @@ def test_a_plainly_valid_vat_number_is_one_stdnum_finds_valid(seed):
             (not _plainly_valid_vat(digits) and not (len(digits) == 11 and digits.isascii() and digits.isdigit())), digits
         plain += _plainly_valid_vat(digits)
     assert plain > 300
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_company_tax_code_plainly_valid_is_one_stdnum_finds_valid(seed):
+    """A company's codice fiscale is its partita IVA: eleven digits `_plainly_valid_vat` finds valid
+    are a codice fiscale `codicefiscale.is_valid` finds valid, so `cells._tax_code` asks stdnum
+    only of the others."""
+    rng = random.Random(seed)
+    plain = 0
+    for _ in range(5000):
+        digits = "".join(rng.choices(string.digits, k=7)) + rng.choice(("001", "100", "120", "888", "101", "000")) + \
+            rng.choice(string.digits)
+        if _plainly_valid_vat(digits):
+            assert codicefiscale.is_valid(digits), digits
+            plain += 1
+    assert plain > 300

@@ -644,7 +644,9 @@ _OFFICES = frozenset({f"{n:03d}" for n in range(1, 101)} | {"120", "121", "888",
 def _plainly_valid_vat(digits: str) -> bool:
     """Whether eleven ASCII digits pass every check of `stdnum.it.iva.validate` (not all zero in
     the first seven, a known office, the Luhn check digit): the usual cell, read 10,000 times at
-    L, without stdnum's general cleaning. Anything else goes to stdnum, which decides."""
+    L, without stdnum's general cleaning, and a company's codice fiscale, which is its partita
+    IVA (670 at L, which `codicefiscale.is_valid` cleaned and sent to `iva.validate` at about
+    20 µs each). Anything else goes to stdnum, which decides."""
     if len(digits) != 11 or not digits.isascii() or not digits.isdigit():
         return False
     if digits[:7] == "0000000" or digits[7:10] not in _OFFICES:
@@ -662,7 +664,7 @@ def _tax_code(value: Any) -> str:
     text = to_text(value).upper().replace(" ", "")
     if text.isdigit() and len(text) < 11:
         text = text.zfill(11)
-    if not (_plainly_valid_tax_code(text) or codicefiscale.is_valid(text)
+    if not (_plainly_valid_tax_code(text) or _plainly_valid_vat(text) or codicefiscale.is_valid(text)
             or (len(text) == 11 and iva.is_valid(text))):
         refuse(INVALID_TAX_CODE, value=value)
     return text
