@@ -84,31 +84,6 @@ def test_the_same_prices_in_the_same_order_as_one_by_one(seed):
     assert [_exact(p) for p in found.values()] == [_exact(p) for p in expected.values()]
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_the_same_prices_ruined_as_one_by_one(seed):
-    """`ruined_prices` looks only at the prices `derive` made, picked in C (`_derived_among`):
-    the same first ruined price of each derived version as looking at every price, on lists
-    whose versions' rows are shuffled together (`_version_runs` then finds many runs)."""
-    rng = random.Random(seed)
-    versions = _versions(rng)
-    found, _ = pricing.prices_of_sheets(tuple(versions), tuple(_prices(rng, versions)))
-    ruined = pricing.ruined_prices(versions, found)
-    assert list(ruined.items()) == list(oracle.ruined_prices(versions, found).items())
-
-
-def test_the_random_lists_ruin_prices():
-    """The seeds above reach what they are for: versions with a price their step ruins, of more
-    than one field."""
-    ruined = [r for seed in range(60) for r in _ruined(random.Random(seed)).values()]
-    assert len(ruined) > 10 and len({r.field for r in ruined}) > 1
-
-
-def _ruined(rng: random.Random) -> dict:
-    versions = _versions(rng)
-    found, _ = pricing.prices_of_sheets(tuple(versions), tuple(_prices(rng, versions)))
-    return pricing.ruined_prices(versions, found)
-
-
 def test_the_random_lists_derive_and_break():
     """The seeds above reach what they are for: derived prices made, broken versions of both kinds."""
     made = broken = 0

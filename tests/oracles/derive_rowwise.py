@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from toolkit.core import pricing
 from toolkit.core.pricing import CYCLE, MISSING_BASE, marked_up
 from toolkit.model.records import Price, PriceVersion
 
@@ -76,25 +75,3 @@ def _chain_problem(by_key: dict[tuple[str, str], PriceVersion], start: tuple[str
         seen.add(base)
         v = by_key[base]
     return None
-
-
-def ruined_prices(versions: Iterable[PriceVersion], prices: dict[tuple[str, str, str], Price]
-                  ) -> dict[tuple[str, str], pricing.RuinedPrice]:
-    """`core.pricing.ruined_prices` as it was, every price looked at one by one."""
-    by_source = {v.source: v for v in versions if v.derived}
-    found: dict[tuple[str, str], pricing.RuinedPrice] = {}
-    for (price_list, version, item), price in prices.items():
-        v = by_source.get(price.source)
-        if v is None or (price_list, version) in found:
-            continue
-        step = abs(v.rounding or pricing.CENT)
-        for field in pricing.PRICE_FIELDS:
-            rounded = getattr(price, field)
-            if rounded is None or rounded > step:
-                continue
-            exact = pricing.before_rounding(getattr(prices[(v.base_list or "", v.base_version or "", item)], field),
-                                            v.markup)
-            if pricing.ruined_by_rounding(exact, rounded):
-                found[(price_list, version)] = pricing.RuinedPrice(item, field, exact, rounded)
-                break
-    return found
