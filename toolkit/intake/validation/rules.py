@@ -1459,8 +1459,8 @@ def _versions_checked(master: MasterData, priced_by: Callable[[str], tuple], cod
     for the `codes` and maybe more: `priced_by`'s, asked once for each distinct own list,
     customer's list and first day (at L a few dozen for 30,000 templates, which it would each
     read from their records), all else from the templates' and customers' columns
-    (`_versions_of_templates`). A code of no template, a template of no customer, or a code two
-    templates share, and each code is asked about on its own."""
+    (`_versions_of_templates`). When a code names no template, two templates share a code or a
+    template's customer is not known, each code is asked about on its own."""
     templates = master.templates
     known = distinct(templates, "code")
     if codes <= known and len(known) == len(templates):
