@@ -25,6 +25,7 @@ from toolkit.excel.vba_sources import our_modules
 from toolkit.intake.validation import check_file
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import match_sheet
+from toolkit.services.check import check_book
 from toolkit.writers.problems_report import rows as report_rows
 
 BOOK = "ordini-ricorrenti.xlsm"
@@ -258,3 +259,31 @@ def test_without_a_panel_the_report_goes_last() -> None:
     book = FakeBook(BOOK, broken_sheets())
     x.check_data(book)
     assert book.sheet_names()[-1] == REPORT
+
+
+def padded_column(book: FakeBook, sheet: str, col: int, number_format: str) -> FakeBook:
+    """`book` with the column's cells below its heading in `number_format`, as a desk formats a column whole."""
+    cells = book.sheet(sheet).cells
+    for row in range(2, max(r for r, _ in cells) + 1):
+        book.sheet(sheet).formats[(row, col)] = number_format
+    return book
+
+
+def test_a_code_a_format_of_zeros_shows_reads_as_toolkit_check_reads_it() -> None:
+    """The telephone 0115551234 typed into a number cell of a column formatted `0000000000` is
+    kept as 115551234: `toolkit check` reads the file as the sheet shows it, and the buttons read
+    the number held, the contact's telephone losing its zero. One `.number_format` of a code
+    column holding a number, as for a percent column (a column of mixed formats reads the number
+    held, as asking each cell would grow with the rows)."""
+    sheets, typed = with_stock_sheet(minimal.sheets()), with_stock_sheet(minimal.sheets())
+    for phone, book_sheets in ((115551234, sheets), ("0115551234", typed)):
+        book_sheets["Contatti"][0].append("Telefono")
+        book_sheets["Contatti"][1].append(phone)
+    col = len(sheets["Contatti"][0])
+    book, general, text = padded_column(fake(sheets), "Contatti", col, "0000000000"), fake(sheets), fake(typed)
+    raw = live.read_master(book)
+    assert raw.sheet("Contatti").padded == {(2, col): 10}
+    assert check_book(raw).checked.master.contacts[0].phone == "0115551234"
+    assert check_book(live.read_master(general)).checked.master.contacts[0].phone == "115551234"
+    live.read_master(text)
+    assert Counter(book.calls) - Counter(text.calls) == Counter({"sheet.range": 1, "range.number_format": 1})

@@ -17,7 +17,7 @@ The calls, and what each is for:
 | `book.sheets.add(name, after=sheet)`   | `write_table` on a missing sheet |
 | `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
 | `range.options(ndim=2).value`          | reading a sheet as a 2-D list (the master's with `err_to_str=True`: `#N/A` as text) |
-| `sheet.range(column).number_format`    | `read_master`: whether a percent column shows percentages (100 % is kept as 1) |
+| `sheet.range(column).number_format`    | `read_master`: whether a percent column shows percentages, a code column zeros |
 | `sheet.tables` (iterate)               | `read_master`: the sheet's tables (ListObjects) |
 | `table.totals_row_range` → `.row`, `.column`, `.shape` | `read_master`: a table's Total Row, which is no row of data |
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
@@ -38,10 +38,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from toolkit.basics.cells import column_letter
-from toolkit.basics.number_formats import is_percent_format
+from toolkit.basics.number_formats import is_percent_format, zero_padding
 from toolkit.basics.vocab import normalize
 from toolkit.excel.cells import batches, cell_value, column_formats
-from toolkit.model.cells import Kind
+from toolkit.model.cells import CODE_KINDS, Kind
 from toolkit.model.sheets import Sheet as SheetSpec
 from toolkit.model.sheets import match_sheet
 from toolkit.services.check import live_workbook
@@ -145,7 +145,7 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
         used = sheet.used_range
         values = used.options(ndim=2, err_to_str=True).value or []
         first_row, first_col = used.row, used.column
-        raw.append((name, values, first_row, first_col, _percent_cells(sheet, spec, values, first_row, first_col),
+        raw.append((name, values, first_row, first_col, *_shown_cells(sheet, spec, values, first_row, first_col),
                     _total_rows(sheet)))
     return live_workbook(book.name, raw)
 
@@ -167,13 +167,20 @@ HEADING_ROWS = 10
 """How far down a sheet its heading row is looked for: below a title or two, as the check finds it."""
 
 
-def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]], first_row: int,
-                   first_col: int) -> frozenset[tuple[int, int]]:
+def _shown_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]], first_row: int,
+                 first_col: int) -> tuple[frozenset[tuple[int, int]], dict[tuple[int, int], int]]:
     """The cells (row, column) of the sheet's percent columns (*Sconto %*, *Aliquota IVA*, …)
     when a percent format shows them: Excel keeps 100 % as 1, and `.value` gives the 1. One
     `.number_format` of each percent column below its heading, two calls a column; Excel answers
     a format only when the column's cells share it, so a column of mixed formats (a General cell
-    beside percent cells) asks the format of each number that would read otherwise."""
+    beside percent cells) asks the format of each number that would read otherwise.
+
+    And the number cells of its code columns (`CODE_KINDS`: *Telefono*, *CAP*, *Partita IVA*)
+    a format of zeros alone pads, with the digits shown (`zero_padding`): a telephone 0115551234
+    typed in a cell formatted `0000000000` is kept as 115551234, which `toolkit check` reads as
+    shown and the buttons read as held. Asked as one `.number_format` of a code column holding a
+    whole number, two calls a column; a column of mixed formats, which would take a call a cell,
+    reads the numbers held."""
     for i, row in enumerate(values[:HEADING_ROWS]):
         found = [(j, column) for j, text in enumerate(row)
                  if isinstance(text, str) and (column := spec.headings.get(normalize(text))) is not None]
@@ -181,9 +188,17 @@ def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]
             continue
         below, last = first_row + i + 1, first_row + len(values) - 1
         cells: set[tuple[int, int]] = set()
+        padded: dict[tuple[int, int], int] = {}
         for j, column in found:
             letter = column_letter(first_col + j)
-            if column.kind is not Kind.PERCENT or below > last:
+            if below > last:
+                continue
+            if column.kind in CODE_KINDS:
+                if numbers := _whole_numbers(values, i + 1, j, first_row):
+                    digits = zero_padding(sheet.range(f"{letter}{below}:{letter}{last}").number_format)
+                    padded.update(((r, first_col + j), digits) for r in numbers if digits)
+                continue
+            if column.kind is not Kind.PERCENT:
                 continue
             shared = sheet.range(f"{letter}{below}:{letter}{last}").number_format
             if shared is not None:
@@ -192,8 +207,15 @@ def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]
                 continue
             cells.update((r, first_col + j) for r in _read_otherwise(values, i + 1, j, first_row)
                          if is_percent_format(sheet.range(f"{letter}{r}").number_format))
-        return frozenset(cells)
-    return frozenset()
+        return frozenset(cells), padded
+    return frozenset(), {}
+
+
+def _whole_numbers(values: Sequence[Sequence[Any]], start: int, j: int, first_row: int) -> list[int]:
+    """The rows of a code column's whole numbers, what a format of zeros would show otherwise."""
+    return [first_row + r for r in range(start, len(values))
+            if j < len(values[r]) and values[r][j].__class__ in (int, float) and values[r][j] >= 0
+            and values[r][j] == int(values[r][j])]
 
 
 def _read_otherwise(values: Sequence[Sequence[Any]], start: int, j: int, first_row: int) -> list[int]:

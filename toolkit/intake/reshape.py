@@ -24,11 +24,10 @@ from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, cell_place, format_sheets, is_cell
 from toolkit.intake.sources import RawSheet, RawWorkbook, padded_as_shown
 from toolkit.intake.tables import decimal_text
-from toolkit.intake.text_columns import CODE_KINDS
 from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
 from toolkit.intake.validation.rules import customer_reference
-from toolkit.model.cells import Day, Kind, PercentShown, Quantity, UnitPrice, read_cell
+from toolkit.model.cells import CODE_KINDS, Day, Kind, PercentShown, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet, named_columns
 
 HEADER_SEARCH_ROWS = 12

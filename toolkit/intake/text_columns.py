@@ -34,9 +34,6 @@ form's lines below its heading fields within its first 40 (`reshape.LABEL_ROWS`)
 NUMERIC = frozenset({Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER, Kind.DUE_DAY})
 """The kinds read as numbers (a day of the month, `15`, too); every other is text as typed: a
 code, a partita IVA, a list of months `8,12` (read the Italian way, 8.12)."""
-CODE_KINDS = frozenset({Kind.TEXT, Kind.CODE, Kind.VAT_NUMBER, Kind.TAX_CODE})
-"""The kinds of the format's columns that hold codes a number format may pad with zeros
-(`RawSheet.padded`): a code, a partita IVA, a CAP, a telephone; a date or a choice is no code."""
 _FORM_TEXT = ("item", "note")
 """An order form's line fields that hold text (its quantity and price are numbers)."""
 _FORM_TEXT_FIELDS = ("customer", "reference", "ship_to")

@@ -284,6 +284,12 @@ class Kind(StrEnum):
     DUE_DAY = "day of month"
 
 
+CODE_KINDS = frozenset({Kind.TEXT, Kind.CODE, Kind.VAT_NUMBER, Kind.TAX_CODE})
+"""The kinds of the format's columns that hold codes a number format may pad with zeros
+(`RawSheet.padded`, and the live book's `excel.book.read_master`): a code, a partita IVA, a
+CAP, a telephone; a date or a choice is no code."""
+
+
 @dataclass(frozen=True, eq=False)
 class Cell:
     """The validator of one cell type: `read` turns a non-empty cell into the typed value (lax

@@ -8,7 +8,7 @@ round trips. Both go through the same validation and give the same report rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,11 @@ def report_headers(lang: str) -> tuple[str, ...]:
     return HEADERS[lang]
 
 
-LiveSheet = tuple[str, Sequence[Sequence[Any]], int, int, frozenset[tuple[int, int]], tuple[TotalRow, ...]]
+LiveSheet = tuple[str, Sequence[Sequence[Any]], int, int, frozenset[tuple[int, int]], Mapping[tuple[int, int], int],
+                  tuple[TotalRow, ...]]
 """A live book's sheet as the front end read it: name, values, first row, first column, the
-cells a percent format shows (`RawSheet.percents`) and its tables' Total Rows."""
+cells a percent format shows (`RawSheet.percents`), those a format of zeros pads
+(`RawSheet.padded`) and its tables' Total Rows."""
 
 
 def live_workbook(name: str, sheets: Iterable[LiveSheet]) -> RawWorkbook:
@@ -77,8 +79,8 @@ def live_workbook(name: str, sheets: Iterable[LiveSheet]) -> RawWorkbook:
     showing a formula's error (read as its text, `#N/A`) taken out as a file's is
     (`RawSheet.errors`)."""
     return RawWorkbook(name, tuple(_errors_lifted(RawSheet(n, without_total_rows(rows, row, col, totals) if totals
-                                                           else rows, row, col, percents=percents))
-                                   for n, rows, row, col, percents, totals in sheets))
+                                                           else rows, row, col, percents=percents, padded=padded))
+                                   for n, rows, row, col, percents, padded, totals in sheets))
 
 
 def _errors_lifted(sheet: RawSheet) -> RawSheet:

@@ -21,11 +21,10 @@ from toolkit.basics.problems import Problem, Severity, define
 from toolkit.basics.vat_ids import country_code
 from toolkit.basics.vocab import normalize
 from toolkit.intake.sources import padded_as_shown
-from toolkit.intake.text_columns import CODE_KINDS
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
-from toolkit.model.cells import Kind, PercentShown, postcode_of
+from toolkit.model.cells import CODE_KINDS, Kind, PercentShown, postcode_of
 from toolkit.model.sheets import SETTINGS, SHEETS, Column
 
 MISSING_SETTING = define(
