@@ -178,3 +178,32 @@ def test_a_schema_46_ledger_takes_its_files_as_written_when_named(ledger, rome_t
     rome_today(date(2026, 12, 14))
     made = create(books, ledger, date(2026, 12, 14), with_catch_up=False)
     assert made.created and coded(made.problems, SOON) == []
+
+
+def test_the_ship_box_names_them_before_a_days_stock_warnings(tmp_path, rome_today):
+    """The *Spedisci* box lists ten warnings and counts the rest: the invoices whose twelve days
+    run out come before a day's orders held for stock (twelve here), as the desk acts on them."""
+    from datetime import datetime
+
+    import minimal
+    from test_excel_desk_buttons import fake, ledger_of, press
+
+    tables = sheets()
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    tables["Modelli ordine"] += [[f"T1{n:02}", "C002", None, None, "Settimanale", "mer", None, None, None, None,
+                                  "01/03/2026", None, None] for n in range(12)]
+    tables["Righe modello"] += [[f"T1{n:02}", "A001", 1, None, None] for n in range(12)]
+    tables["Giacenze"] = [["Articolo", "Quantità"], ["A002", 1000]]
+    minimal.set_cell(tables, "Impostazioni", "A9", "Data giacenze")
+    minimal.set_cell(tables, "Impostazioni", "B9", "01/11/2026")
+    rome_today(date(2026, 11, 30))
+    [first] = issued_on(master_of(tables), ledger_of(tmp_path), rome_today, [date(2026, 11, 30)])
+    rome_today(date(2026, 12, 9))
+    book = fake(tmp_path, tables, day=datetime(2026, 12, 9))
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    (shown,) = press(book, "ship")
+    assert "giacenza 0 per 1 richiesti" in shown[0] and "… e ancora 18." in shown[0], shown[0]
+    assert f"1 fattura immediata ({first}) ha ancora il file FatturaPA da scrivere" in shown[0], shown[0]
