@@ -207,3 +207,18 @@ def test_the_ship_box_names_them_before_a_days_stock_warnings(tmp_path, rome_tod
     (shown,) = press(book, "ship")
     assert "giacenza 0 per 1 richiesti" in shown[0] and "… e ancora 18." in shown[0], shown[0]
     assert f"1 fattura immediata ({first}) ha ancora il file FatturaPA da scrivere" in shown[0], shown[0]
+
+
+def test_a_file_sdi_rejected_and_written_again_late_is_not_named(ledger, rome_today, tmp_path):
+    """SDI rejected a file sent in time (notifica di scarto); written again under a new name
+    (`--rejected`) past the twelve days, it is no first file: neither warning names it, as the
+    ledger keeps when its first file was written (`redraw` leaves `written_at` as it was)."""
+    books = invoiced_at_once()
+    [number] = issued_on(books, ledger, rome_today, [date(2026, 12, 2)])
+    rome_today(date(2026, 12, 3))
+    first = export(books, ledger, out=tmp_path / "first", month=DECEMBER)
+    rome_today(date(2026, 12, 20))
+    again = export(books, ledger, out=tmp_path / "again", month=DECEMBER, rejected=[number])
+    assert list(again.files) == [number] and again.files[number].name != first.files[number].name
+    assert coded(again.problems, LATE) == []
+    assert coded(create(books, ledger, date(2026, 12, 20), with_catch_up=False).problems, SOON) == []
