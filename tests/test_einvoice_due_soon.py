@@ -222,3 +222,26 @@ def test_a_file_sdi_rejected_and_written_again_late_is_not_named(ledger, rome_to
     assert list(again.files) == [number] and again.files[number].name != first.files[number].name
     assert coded(again.problems, LATE) == []
     assert coded(create(books, ledger, date(2026, 12, 20), with_catch_up=False).problems, SOON) == []
+
+
+def test_a_desk_writing_its_files_with_another_program_is_not_told_each_day(ledger, rome_today, tmp_path):
+    """*FatturaPA con altro programma* `sì`: the ledger never knows its files written, so the
+    daily commands would name its every immediate invoice, every day; they name none."""
+    import minimal
+
+    tables = sheets()
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    minimal.set_cell(tables, "Impostazioni", "A9", "FatturaPA con altro programma")
+    minimal.set_cell(tables, "Impostazioni", "B9", "sì")
+    books = master_of(tables)
+    assert books.settings.einvoices_elsewhere
+    issued_on(books, ledger, rome_today, [date(2026, 12, 2)])
+    rome_today(date(2026, 12, 12))
+    assert coded(create(books, ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON) == []
+    assert coded(ship(books, ledger, date(2026, 12, 12), all_open=True).problems, SOON) == []
+    told: list = []
+    panel(books, ledger, tmp_path / "pannello.xlsx", "it", told=told)
+    assert coded(told, SOON) == []
+    assert coded(create(invoiced_at_once(), ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON)

@@ -503,7 +503,7 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
         return Created([], [], problems + refused.problems)
     ended = ended_invoiced_at_order(master, {row["template"] for row in created.created})
     with reading(ledger) as conn:
-        soon = due_at_sdi(conn, dates.today_rome(), created.invoices)
+        soon = due_at_sdi(conn, master.settings, dates.today_rome(), created.invoices)
     return replace(created, problems=created.problems + told + ended + soon, of_documents=[*soon, *created.of_documents])
 
 
@@ -908,7 +908,7 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
         cut = rests_dated(conn, rests(shown))
         if told is not None:
-            told += shown_after_count(conn, master) + due_at_sdi(conn, dates.today_rome())
+            told += shown_after_count(conn, master) + due_at_sdi(conn, master.settings, dates.today_rome())
     if told is not None and stock is not None:
         services = service_items(master)
         told += listed_long_before(master, dates.today_rome(), stock, {

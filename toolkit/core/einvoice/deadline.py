@@ -39,7 +39,9 @@ Monday is named from the Friday before."""
 
 LATE_DAYS = 30
 """Days past its deadline that an immediate invoice with no file is still named (`due_soon`): a
-month, so a desk that never writes its files with the toolkit is not told for ever of each."""
+month, so an invoice whose file was written some other way is not named for ever; a desk whose
+files another program writes says so in *Impostazioni* (`Settings.einvoices_elsewhere`) and is
+told of none, since a month's invoices each named for a month is a warning every day."""
 
 MOST = 5
 """The numbers a warning names before it counts the rest."""
