@@ -300,12 +300,6 @@ class Settings(Record):
         "FT-2026-00346); `SDI 412` is the last e-invoice file progressive. Read only while the toolkit has "
         "issued nothing in that series and year; empty: every series starts from 1",
         "FT 345/2026, NC 12/2026, DDT 1200/2026, SDI 412", default=None)
-    einvoices_elsewhere: YesNo = column(
-        "FatturaPA con altro programma", "E-invoices by another program",
-        "`sì` when the FatturaPA files are written and sent with another program (the accountant's, an "
-        "intermediary's) and not with `toolkit einvoice`: the daily commands then do not name each day the "
-        "immediate invoices with no file written (einvoice-immediate-due-soon)", "no", default=False)
-    """A desk whose files another program writes: the ledger never knows them written."""
     rea_office: UpperCode | None = column(
         "Ufficio REA", "REA office",
         "A company's registration in the REA (art. 2250 c.c., IscrizioneREA of its e-invoices): the sigla of the "
@@ -325,6 +319,12 @@ class Settings(Record):
         "Stato liquidazione", "Liquidation",
         "`LN` not in liquidation, `LS` being wound up (in liquidazione); empty with a REA number: LN", "LN",
         default=None)
+    einvoices_elsewhere: YesNo = column(
+        "FatturaPA con altro programma", "E-invoices by another program",
+        "`sì` when the FatturaPA files are written and sent with another program (the accountant's, an "
+        "intermediary's) and not with `toolkit einvoice`: the daily commands then do not name each day the "
+        "immediate invoices with no file written (einvoice-immediate-due-soon)", "no", default=False)
+    """A desk whose files another program writes: the ledger never knows them written."""
 
 
 def numbers_before(settings: Settings) -> tuple[tuple[str, int, int], ...]:
