@@ -480,9 +480,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += late_at_issue([*waited.invoices, *invoiced], dates.today_rome())
         if done.notes:
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
-        due = due_at_sdi(conn, master.settings, dates.today_rome(), (*waited.invoices, *invoiced))
+        soon = due_at_sdi(conn, master.settings, dates.today_rome(), (*waited.invoices, *invoiced))
         return Shipped((*waited.notes, *done.notes), done.held,
-                       tuple(once_per_item((*due, *waited.problems, *assumed, *recounted, *problems,
+                       tuple(once_per_item((*soon, *waited.problems, *assumed, *recounted, *problems,
                                             *on_holiday(master, (*waited.notes, *done.notes)),
                                             *issued_ahead(master, day, done.notes),
                                             *dated_before_count(master, (*waited.notes, *done.notes)),
