@@ -24,6 +24,15 @@ def coded(problems, code: str) -> list:
     return [p for p in problems if p.code == code]
 
 
+def at_once_tables() -> dict[str, list[list]]:
+    """The sheets of `invoiced_at_once`, C001 *Immediato*, for a test to add to."""
+    tables = sheets()
+    tables["Clienti"][0] += ["Termini di fatturazione"]
+    tables["Clienti"][1] += ["Immediato"]
+    tables["Clienti"][2] += [None]
+    return tables
+
+
 def issued_on(books, ledger, rome_today, days) -> list[str]:
     numbers = []
     for day in days:
@@ -188,10 +197,7 @@ def test_the_ship_box_names_them_before_a_days_stock_warnings(tmp_path, rome_tod
     import minimal
     from test_excel_desk_buttons import fake, ledger_of, press
 
-    tables = sheets()
-    tables["Clienti"][0] += ["Termini di fatturazione"]
-    tables["Clienti"][1] += ["Immediato"]
-    tables["Clienti"][2] += [None]
+    tables = at_once_tables()
     tables["Modelli ordine"] += [[f"T1{n:02}", "C002", None, None, "Settimanale", "mer", None, None, None, None,
                                   "01/03/2026", None, None] for n in range(12)]
     tables["Righe modello"] += [[f"T1{n:02}", "A001", 1, None, None] for n in range(12)]
@@ -229,10 +235,7 @@ def test_a_desk_writing_its_files_with_another_program_is_not_told_each_day(ledg
     daily commands would name its every immediate invoice, every day; they name none."""
     import minimal
 
-    tables = sheets()
-    tables["Clienti"][0] += ["Termini di fatturazione"]
-    tables["Clienti"][1] += ["Immediato"]
-    tables["Clienti"][2] += [None]
+    tables = at_once_tables()
     minimal.set_cell(tables, "Impostazioni", "A9", "FatturaPA con altro programma")
     minimal.set_cell(tables, "Impostazioni", "B9", "sì")
     books = master_of(tables)
