@@ -76,6 +76,37 @@ def test_the_lists_read_leaves_out_only_what_was_invoiced_and_the_parties_printe
     assert listed == [replace(order, parties=None, lines=tuple(replace(line, invoiced=D(0)) for line in order.lines))
                       for order in full]
     assert distribution_list(listed, master, DAY) == distribution_list(full, master, DAY)
+    assert complete_list(listed, master, DAY, DAY) == complete_list(full, master, DAY, DAY)
+
+
+@pytest.mark.parametrize("made", ["distribution", "complete", "panel"])
+def test_the_lists_and_the_panel_pause_the_collector_and_resume_it_after_ctrl_c(made, master, ledger, numbers, tmp_path,
+                                                                                 monkeypatch):
+    """The lists and the panel read the orders and make their rows with the cycle collector
+    paused (`collector_paused`), and leave it running however they end: a Ctrl+C while the
+    workbook is written too."""
+    import gc
+
+    from toolkit.services import lists
+    from toolkit.services.orders import panel
+    from toolkit.writers import lists as list_writer
+    from toolkit.writers import orders_book
+
+    seen = []
+
+    def interrupted(*_args, **_kwargs):
+        seen.append(gc.isenabled())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(orders_book if made == "panel" else list_writer,
+                        "write_panel" if made == "panel" else "write_order_list", interrupted)
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt):
+        if made == "panel":
+            panel(master, ledger, tmp_path / "p.xlsx", "it")
+        else:
+            lists.distribution(master, ledger, DAY, DAY, tmp_path / "d.xlsx", "it", complete=made == "complete")
+    assert seen == [False] and gc.isenabled()
 
 
 def test_distribution_list_keeps_to_its_dates(master, ledger, numbers):
