@@ -1,14 +1,15 @@
-"""A VAT number cell checked by stdnum alone, as `toolkit.model.cells._vat_number` did before
-the usual eleven-digit cell was checked without it."""
+"""A VAT number cell and a codice fiscale cell checked by stdnum alone, as
+`toolkit.model.cells._vat_number` and `_tax_code` did before the usual cells were checked
+without it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from stdnum.exceptions import ValidationError as NotAnId
-from stdnum.it import iva
+from stdnum.it import codicefiscale, iva
 
-from toolkit.model.cells import INVALID_VAT_NUMBER, refuse, to_text
+from toolkit.model.cells import INVALID_TAX_CODE, INVALID_VAT_NUMBER, refuse, to_text
 
 
 def vat_number(value: Any) -> str:
@@ -20,3 +21,12 @@ def vat_number(value: Any) -> str:
         return iva.validate(digits)
     except NotAnId:
         refuse(INVALID_VAT_NUMBER, value=value)
+
+
+def tax_code(value: Any) -> str:
+    text = to_text(value).upper().replace(" ", "")
+    if text.isdigit() and len(text) < 11:
+        text = text.zfill(11)
+    if not (codicefiscale.is_valid(text) or (len(text) == 11 and iva.is_valid(text))):
+        refuse(INVALID_TAX_CODE, value=value)
+    return text
