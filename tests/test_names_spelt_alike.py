@@ -14,7 +14,7 @@ from toolkit.intake.validation.case_variants import _spelt_alike, _spelt_twice
 from toolkit.model.records import Source
 
 NAMES = ("BAR", "bar", " Bar ", "B AR", "B  AR", "Caffè", "CAFFÈ", "caffe", "", None, "Ristorante", "ristorante  ",
-         "Straße", "STRASSE", "Marco Bianchi", "marco  bianchi", "Rossi")
+         "Straße", "STRASSE", "Marco Bianchi", "marco  bianchi", "Rossi", "ﬁne", "FINE", "σας", "ΣΑΣ", "İ", "i\u0307")
 
 
 class _Nowhere:
