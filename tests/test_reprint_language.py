@@ -215,3 +215,22 @@ def test_a_returns_ddt_reprints_in_the_language_it_was_issued_in(ledger, tmp_pat
     assert spoken(out) == {number: "it"}
     cells = {v for row in openpyxl.load_workbook(out)[number].iter_rows(values_only=True) for v in row}
     assert "Reso" in cells and "Return" not in cells
+
+
+def test_the_english_demo_issues_its_month_end_invoices_in_english(ledger_url, tmp_path):
+    """`toolkit demo --lang en` invoiced April's month end without its language, so the run's
+    default stored those invoices as Italian and the month's printable copies the demo writes
+    said *FATTURA DIFFERITA* in an English demo: every document it issues keeps English, and
+    the copies speak it."""
+    from toolkit.services.demo import month_copies, run_demo
+
+    out = tmp_path / "demo"
+    run_demo(out, "en", ledger_url=ledger_url)
+    ledger = open_ledger(ledger_url)
+    with reading(ledger) as conn:
+        kept = {(table.name, lang) for table in (schema.orders, schema.deliveries, schema.invoices)
+                for lang in conn.execute(select(table.c.lang).distinct()).scalars()}
+    ledger.engine.dispose()
+    assert kept == {("orders", "en"), ("deliveries", "en"), ("invoices", "en")}
+    copies = spoken(month_copies(out, "en"))
+    assert len(copies) > 10 and set(copies.values()) == {"en"}, copies

@@ -302,7 +302,8 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
         tally.files += day_files(master, ledger, day, out, lang, orders=bool(made.created), ddts=issued)
         tell(what, done, total)
     first, last = parse_month(f"{MONTH[0]:%Y-%m}")
-    invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
+    invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL,
+                              lang=lang)
     tally.met(invoiced.problems)
     discounts_and_commissions(master, ledger, out, lang, tally)
     tell(what, total, total)
