@@ -1123,7 +1123,7 @@ def _quarter(master, ledger) -> None:
                   for x in april]
         copies.sort(key=lambda x: (x.invoice_date, x.kind.value))
         with writing(ledger) as conn:
-            store(conn, master, copies, InvoiceStatus.FINAL, f"bench-{month}")
+            store(conn, master, copies, InvoiceStatus.FINAL, f"bench-{month}", lang="it")
 
 
 @measure("discounts_quarter", "a quarter's volume-discount settlement (toolkit discounts settle --period 2026-Q2 "

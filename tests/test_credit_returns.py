@@ -163,7 +163,7 @@ def test_a_return_of_goods_credited_in_full_already_is_left_out_the_rest_invoice
     with reading(ledger) as conn:
         [note] = [x for x in billables_for(conn, books, request).plan(books, request).invoices]
     with pytest.raises(ProblemsFound) as stored, writing(ledger) as conn:
-        store(conn, books, [note], InvoiceStatus.FINAL, "at-once")
+        store(conn, books, [note], InvoiceStatus.FINAL, "at-once", lang="it")
     assert [p.code for p in stored.value.problems] == ["return-credited-already"], "stored at once: refused"
     with reading(ledger) as conn:
         assert len(load_invoices(conn)) == 3, "nothing stored"

@@ -218,7 +218,7 @@ def test_a_return_cites_the_customers_latest_invoice_that_sold_each_returned_ite
     note = dataclasses.replace(first, kind=InvoiceKind.CREDIT_NOTE, lines=(returned,), invoice_date=day, dues=(),
                                id=None, number=None, status=None, run_id=None, cites=(), parties=None)
     with writing(ledger) as conn:
-        [stored] = store(conn, month.master, [note], InvoiceStatus.DRAFT, "test-return")
+        [stored] = store(conn, month.master, [note], InvoiceStatus.DRAFT, "test-return", lang="it")
     assert [(c.number, c.day, c.base) for c in stored.cites] == [(latest.number, latest.invoice_date, line.amount)]
     with reading(ledger) as conn:
         assert load_invoices(conn, ids=[stored.id])[0].cites == stored.cites

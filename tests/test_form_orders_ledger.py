@@ -28,7 +28,7 @@ def stored_form(ledger, master) -> None:
     draft, problems = price_form(master, form)
     assert problems == [] and draft is not None
     with writing(ledger) as conn:
-        insert_form_orders(conn, [draft], ["ordine.xlsx"], [DIGEST], "OR", OrderStatus.IN_PROGRESS)
+        insert_form_orders(conn, [draft], ["ordine.xlsx"], [DIGEST], "OR", OrderStatus.IN_PROGRESS, lang="it")
 
 
 def test_a_form_s_order_is_stored_without_a_template(ledger, minimal_master):

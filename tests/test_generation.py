@@ -735,7 +735,7 @@ def test_ddts_held_into_the_new_year_are_checked_against_one_issued_ahead_in_it(
         [goods] = [o for o in load_orders(conn, occurrence_from=date(2027, 1, 1), occurrence_to=date(2027, 1, 1))
                    if o.template == "T004"]
         with pytest.raises(ProblemsFound) as refused:
-            ship_at_once(conn, sample_master, {date(2026, 12, 31): [goods], date(2027, 1, 1): [goods]})
+            ship_at_once(conn, sample_master, {date(2026, 12, 31): [goods], date(2027, 1, 1): [goods]}, lang="it")
     [error] = refused.value.problems
     assert error.code == "order-ddt-out-of-sequence"
     assert (dict(error.params)["day"], dict(error.params)["latest_number"]) == (date(2027, 1, 1), issued.number)
@@ -815,7 +815,7 @@ def test_orders_created_before_a_returns_ddt_are_refused_naming_it_never_asking_
         goods = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
                      if o.occurrence == date(2026, 4, 21))
         with pytest.raises(ProblemsFound) as refused:
-            ship_at_once(conn, sample_master, {date(2026, 4, 21): [goods]})
+            ship_at_once(conn, sample_master, {date(2026, 4, 21): [goods]}, lang="it")
     [error] = refused.value.problems
     assert error.code == "order-ddt-before-return"
     assert (f"prima del {back.number} del 22/04/2026, il DDT di un reso" in error.message("it")

@@ -45,7 +45,7 @@ def both_ways(ledger, drafts, series, statuses, marks=None) -> None:
     for insert in (insert_orders_rowwise.insert_orders, insert_orders):
         with ledger.engine.connect() as conn:
             transaction = conn.begin()
-            returned = insert(conn, drafts, series, statuses, marks)
+            returned = insert(conn, drafts, series, statuses, marks, lang="en")
             seen.append(stored(conn, returned))
             if insert is insert_orders:
                 kept, summed = kept_and_summed(conn)
@@ -82,7 +82,7 @@ def test_a_batch_is_logged_at_one_time(ledger, tmp_path):
     dues, _ = due_between(master, date(2026, 4, 1), date(2026, 4, 10))
     drafts, _ = draft_orders(master, dues)
     with ledger.engine.begin() as conn:
-        returned = insert_orders(conn, drafts, "OC", [OrderStatus.IN_PROGRESS] * len(drafts))
+        returned = insert_orders(conn, drafts, "OC", [OrderStatus.IN_PROGRESS] * len(drafts), lang="it")
         e = schema.events.c
         events = conn.execute(select(e.at, e.by, e.action, e.document, e.document_id, e.number, e.detail)
                               .order_by(e.id)).all()

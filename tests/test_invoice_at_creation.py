@@ -55,7 +55,7 @@ def test_the_stored_drafts_bill_what_the_ledger_reads_back(ledger, tmp_path, see
     drafts = sorted(_odd_drafts(master_of(tmp_path, seed), rng), key=lambda d: (d.occurrence, d.template))
     with ledger.engine.connect() as conn:
         transaction = conn.begin()
-        stored = insert_orders(conn, drafts, "OC", [rng.choice(list(OrderStatus)) for _ in drafts])
+        stored = insert_orders(conn, drafts, "OC", [rng.choice(list(OrderStatus)) for _ in drafts], lang="it")
         chosen = rng.sample(range(len(drafts)), len(drafts) // 2)
         orders = [(stored[i][0], stored[i][1], drafts[i]) for i in sorted(chosen)]
         got = stored_shipments(conn, orders)
@@ -109,7 +109,7 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> tuple[int, set
             if way == "oracle":
                 patched.setattr(orders_service, "_invoice_at_once", lambda conn, master, now, _, lang: (
                     invoice_at_creation.invoice_at_once(conn, master, {d: [o[0] for o in xs] for d, xs in now.items()},
-                                                        lang)))
+                                                        lang=lang)))
             made = [_seen(create(master, ledger, day)) for day in days]
         seen.append((made, _rows(ledger)))
         refused.update(p for _, _, _, codes in made for p in codes if p.endswith("out-of-sequence"))

@@ -504,7 +504,7 @@ def make_order(ledger, customer: str, day: date, lines, *, template: str | None 
     draft = OrderDraft(template or f"X{next(_ids)}", day, customer, ship_to, None, document_type or DocumentType.STANDARD,
                        "BASE", "2026A", PriceType.STANDARD, project, None, drafts)
     with writing(ledger) as conn:
-        ((order_id, _),) = insert_orders(conn, [draft], series, [OrderStatus.IN_PROGRESS])
+        ((order_id, _),) = insert_orders(conn, [draft], series, [OrderStatus.IN_PROGRESS], lang="it")
     with reading(ledger) as conn:
         ids = conn.execute(select(schema.order_lines.c.id).where(schema.order_lines.c.order_id == order_id)
                            .order_by(schema.order_lines.c.line_no)).scalars().all()

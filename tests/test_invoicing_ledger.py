@@ -237,12 +237,12 @@ def test_grouping_by_project_in_the_ledger(ledger):
 def test_invoice_orders_in_works_inside_the_callers_transaction(ledger, minimal_master):
     order_id, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "18.5", "22", None)])
     with pytest.raises(RuntimeError), writing(ledger) as conn:
-        invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9))
+        invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9), lang="it")
         raise RuntimeError("order creation failed later")
     assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
     with writing(ledger) as conn:
-        [invoice], [], [] = invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9))
-        assert invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9)) == ([], [], [])
+        [invoice], [], [] = invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9), lang="it")
+        assert invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9), lang="it") == ([], [], [])
     assert (invoice.number, invoice.status, invoice.total) == ("FT-2026-00001", InvoiceStatus.FINAL, D("45.14"))
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
     assert run(ledger, minimal_master, april()).invoices == []

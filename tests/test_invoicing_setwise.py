@@ -58,7 +58,7 @@ def invoiced_at_order(ledger, master, order_id: int, day: date) -> bool:
     of it is invoiced at once and it ships as the others do."""
     try:
         with writing(ledger) as conn:
-            refused = invoice_orders_in(conn, master, [order_id], day).refused
+            refused = invoice_orders_in(conn, master, [order_id], day, lang="it").refused
             if refused:
                 raise ProblemsFound(refused)
     except ProblemsFound:

@@ -107,7 +107,7 @@ def test_orders_are_stored_with_the_pair_a_recount_sums(ledger, tmp_path, seed):
     prices = [line.unit_price for d in odd for line in d.lines]
     assert min(prices) < 0 < max(prices) and any(p == p.to_integral_value() for p in prices)
     with writing(ledger) as conn:
-        ids = [order_id for order_id, _ in insert_orders(conn, odd, "OC", [OrderStatus.IN_PROGRESS] * len(odd))]
+        ids = [order_id for order_id, _ in insert_orders(conn, odd, "OC", [OrderStatus.IN_PROGRESS] * len(odd), lang="it")]
         stored = pairs(conn)[0]
         assert any(e < 0 for _, e, _ in stored) and any(m < 0 for _, _, m in stored)
         for recount in (unshipped.recount, kept_pairs.recount_orders):

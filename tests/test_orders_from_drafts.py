@@ -42,11 +42,11 @@ def test_the_stored_drafts_are_the_orders_the_ledger_reads_back(ledger, tmp_path
     with ledger.engine.connect() as conn:
         transaction = conn.begin()
         book = party_book(master)
-        stored = insert_orders(conn, drafts, "OC", statuses, book=book)
+        stored = insert_orders(conn, drafts, "OC", statuses, book=book, lang="en")
         chosen = sorted(rng.sample(range(len(drafts)), len(drafts) // 2), key=lambda _: rng.random())
         orders = [(stored[i][0], stored[i][1], drafts[i]) for i in chosen]
         got = stored_orders(orders, [statuses[i] for i in chosen],
-                            stored_line_ids(conn, [order_id for order_id, _, _ in orders]), book)
+                            stored_line_ids(conn, [order_id for order_id, _, _ in orders]), book, lang="en")
         expected = load_orders(conn, ids=[order_id for order_id, _, _ in orders])
         transaction.rollback()
     assert len(expected) > 20 and sum(len(order.lines) for order in expected) > 100
@@ -84,9 +84,9 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
         ledger = open_ledger(f"sqlite:///{tmp_path / f'{name}-{way}.sqlite'}")
         with monkeypatch.context() as patched:
             if way == "oracle":
-                patched.setattr(orders_service, "ship_at_once", lambda conn, master, now, lang=None: (
+                patched.setattr(orders_service, "ship_at_once", lambda conn, master, now, *, lang: (
                     ship_at_once_readback.ship_at_once(conn, master, {d: [o.id for o in xs] for d, xs in now.items()},
-                                                       lang)))
+                                                       lang=lang)))
             made = []
             for day in days:
                 done = create(master, ledger, day)

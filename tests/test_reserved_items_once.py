@@ -38,7 +38,7 @@ def stored_and_summed(ledger, drafts) -> tuple[list[tuple], list[tuple], list[bo
     try:
         with ledger.engine.connect() as conn:
             transaction = conn.begin()
-            insert_orders(conn, drafts, "OC", [EFFECTS[d.document_type].status for d in drafts])
+            insert_orders(conn, drafts, "OC", [EFFECTS[d.document_type].status for d in drafts], lang="it")
             by_insert = list(sent)
             stored = kept_rows(conn)
             reserved.recount(conn)

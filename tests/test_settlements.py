@@ -210,7 +210,7 @@ def test_credit_notes_keep_numbers_in_date_order(ledger, sample_master):
     [ret] = [x for x in _all(ledger) if x.kind is InvoiceKind.CREDIT_NOTE][:1]
     with writing(ledger) as conn:
         store(conn, sample_master, [replace(ret, id=None, number=None, invoice_date=date(2026, 5, 5))],
-              InvoiceStatus.FINAL, "later")
+              InvoiceStatus.FINAL, "later", lang="it")
     before = _all(ledger)
     refused = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
     assert "invoice-date-out-of-sequence" in [p.code for p in refused.problems if p.is_error]

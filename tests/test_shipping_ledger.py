@@ -444,7 +444,7 @@ def test_a_return_ships_back_with_negative_quantities(master, ledger):
 def test_ship_in_belongs_to_the_callers_transaction(master, ledger, orders):
     with pytest.raises(RuntimeError):
         with writing(ledger) as conn:
-            inside = ship_in(conn, master, list(orders.values()), DAY)
+            inside = ship_in(conn, master, list(orders.values()), DAY, lang="it")
             assert len(inside.notes) == 2
             raise RuntimeError("the caller fails after shipping")
     assert table(ledger, "deliveries") == [] and table(ledger, "delivery_lines") == []
@@ -456,7 +456,7 @@ def test_stale_drafts_are_refused(master, ledger, orders):
     ship(master, ledger, DAY, numbers=[orders["T001"].number])
     with pytest.raises(OverShipment):
         with writing(ledger) as conn:
-            store_drafts(conn, stale, "DDT", party_book(master))
+            store_drafts(conn, stale, "DDT", party_book(master), lang="it")
     assert len(table(ledger, "deliveries")) == 1
 
 

@@ -79,7 +79,7 @@ def stored(conn, master, drafts, **options) -> str | None:
     """`store_drafts` in a savepoint rolled back: its refusal's message, or None (stored)."""
     savepoint = conn.begin_nested()
     try:
-        store_drafts(conn, drafts, "TST", party_book(master), **options)
+        store_drafts(conn, drafts, "TST", party_book(master), lang="it", **options)
     except OverShipment as refused:
         return str(refused)
     finally:
@@ -210,9 +210,9 @@ def test_stored_notes_as_before_and_as_read_back(ledger, tmp_path, seed):
             accounting = rng.choice([None, START + timedelta(2)])
             savepoint = conn.begin_nested()
             book = party_book(master)
-            ids = store_drafts(conn, drafts, "TST", book, accounting_date=accounting)
-            got = shipments.stored_notes(conn, ids, "TST", drafts, orders, accounting, book)
-            assert repr(got) == repr(ship_read_again.stored_notes(conn, ids, "TST", drafts, orders, accounting, book))
+            ids = store_drafts(conn, drafts, "TST", book, accounting_date=accounting, lang="en")
+            got = shipments.stored_notes(conn, ids, "TST", drafts, orders, accounting, book, lang="en")
+            assert repr(got) == repr(ship_read_again.stored_notes(conn, ids, "TST", drafts, orders, accounting, book, lang="en"))
             assert repr(got) == repr(load_notes(conn, ids=ids))
             savepoint.rollback()
         conn.rollback()

@@ -154,8 +154,8 @@ def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch, adde
             if added == "picked":
                 m.setattr(shipped_by_day, "add_deliveries", lambda conn, ids: None)
             book = party_book(master)
-            ids = (store_drafts(conn, drafts[:len(drafts) // 2], "TST", book)
-                   + store_drafts(conn, drafts[len(drafts) // 2:], "TST", book))
+            ids = (store_drafts(conn, drafts[:len(drafts) // 2], "TST", book, lang="it")
+                   + store_drafts(conn, drafts[len(drafts) // 2:], "TST", book, lang="it"))
         if added == "picked":
             left = list(ids)
             while left:

@@ -241,7 +241,7 @@ def test_an_order_invoiced_at_once_after_the_switch_takes_the_items_0_n2_2_of_it
         ids = [o.id for o in load_orders(conn)]
 
     with writing(ledger) as conn:
-        issued, refused, rated = invoice_orders_in(conn, flat_rate, ids, THURSDAY)
+        issued, refused, rated = invoice_orders_in(conn, flat_rate, ids, THURSDAY, lang="it")
 
     assert refused == [] and {p.code for p in rated} == {"vat-rate-changed-at-invoice"}
     with reading(ledger) as conn:

@@ -16,8 +16,8 @@ from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_n
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
-                  statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None
-                  ) -> list[tuple[int, str]]:
+                  statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None, *,
+                  lang: str) -> list[tuple[int, str]]:
     numbers = draw_numbers(conn, [(series, d.occurrence.year) for d in drafts])
     created_at, created_by = now(), user()
     rows = [
@@ -27,7 +27,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
              price_version=d.price_version, price_type=d.price_type.value, project=d.project,
              delivery_option=d.delivery_option, customer_reference=d.customer_reference,
              payment_method=d.payment_method.value if d.payment_method else None, created_at=created_at,
-             created_by=created_by)
+             created_by=created_by, lang=lang)
         for i, (d, status) in enumerate(zip(drafts, statuses))]
     for row, mark in zip(rows, marks or ()):
         row.update(mark)

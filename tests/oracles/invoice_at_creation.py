@@ -34,7 +34,7 @@ def order_invoices(master: MasterData, billables: Iterable[Billable], day: date)
 
 
 def invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]],
-                    lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
+                    *, lang: str) -> tuple[list[Invoice], list[Problem]]:
     invoices: list[Invoice] = []
     problems: list[Problem] = []
     for day, ids in sorted(invoice_now.items()):

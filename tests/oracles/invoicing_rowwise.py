@@ -340,7 +340,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if stopping or not result.invoices:
             return RunResult(None, [], problems, list(result.pending), status=status, returns_refused=refused_returns)
         run_id = new_run_id(request.invoice_date or request.month.end)
-        stored = store(conn, master, result.invoices, status, run_id)
+        stored = store(conn, master, result.invoices, status, run_id, lang="it")
         wrote_in(conn, RUN_FILES, run_id, None)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, returns_refused=refused_returns)
 

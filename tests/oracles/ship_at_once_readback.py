@@ -17,7 +17,7 @@ from toolkit.services.shipping_days import told_at_order
 
 
 def ship_at_once(conn: Connection, master: MasterData,
-                 at_once: dict[date, list[int]], lang: str | None = None) -> tuple[list[Problem], list[DeliveryNote]]:
+                 at_once: dict[date, list[int]], *, lang: str) -> tuple[list[Problem], list[DeliveryNote]]:
     problems: list[Problem] = []
     notes: list[DeliveryNote] = []
     for day, ids in sorted(at_once.items()):

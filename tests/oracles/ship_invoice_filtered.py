@@ -30,7 +30,7 @@ def shipments_of(conn: Connection, delivery_ids: Collection[int], day: date) -> 
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
-                       today: date, *, lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
+                       today: date, *, lang: str) -> tuple[list[Invoice], list[Problem]]:
     ids = {note.id for note in notes}
     shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))

@@ -51,7 +51,7 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
-                 accounting_date: date | None, book: PartyBook) -> list[DeliveryNote]:
+                 accounting_date: date | None, book: PartyBook, *, lang: str) -> list[DeliveryNote]:
     """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
     `load_notes` would read them back: their lines' ids are read in one query, the rest is
     what was stored, each quantity and amount as the ledger's scaled integers give it back."""
@@ -86,6 +86,6 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
             None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
-            accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier)))
+            accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier), lang=lang))
     return notes
 

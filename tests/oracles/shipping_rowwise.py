@@ -72,7 +72,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
-            lang: str | None = None) -> Shipped:
+            lang: str) -> Shipped:
     """`lang`: the language the DDTs keep, as `services.shipping.ship_in` stores it."""
     fresh = list(orders)
     if not fresh:

@@ -54,7 +54,7 @@ class OverShipment(RuntimeError):
 
 def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, book: PartyBook, *,
                  forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
-                 read: Mapping[int, OrderLine] | None = None, lang: str | None = None) -> list[int]:
+                 read: Mapping[int, OrderLine] | None = None, lang: str) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept

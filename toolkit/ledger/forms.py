@@ -58,7 +58,7 @@ def form_orders(conn: Connection, customers: Iterable[str]) -> list[FormOrder]:
 
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
-                       series: str, status: OrderStatus, book: PartyBook | None = None, lang: str | None = None
+                       series: str, status: OrderStatus, book: PartyBook | None = None, *, lang: str
                        ) -> list[tuple[int, str]]:
     """Store the forms' orders, each with its file name and digest and no template, and the
     parties `book` says (`insert_orders`); (id, number) per draft."""

@@ -418,7 +418,7 @@ def _order_deliveries(as_array: bool) -> Select[Any]:
 
 
 def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
-          run_id: str, returns: ReturnsMatched | None = None, *, lang: str | None = None) -> list[Invoice]:
+          run_id: str, returns: ReturnsMatched | None = None, *, lang: str) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`),

@@ -280,7 +280,7 @@ def cuts_logged(conn: Connection, order_ids: Collection[int]) -> dict[tuple[int,
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
                   statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None, *,
-                  book: PartyBook | None = None, lang: str | None = None) -> list[tuple[int, str]]:
+                  book: PartyBook | None = None, lang: str) -> list[tuple[int, str]]:
     """Number and store the drafts (orders, lines, one "generated" event each) in a few
     executemany statements; returns (id, number) per draft, in order. `marks`, one per draft,
     are columns set on the stored order in place of the draft's (an imported form's origin,
@@ -395,8 +395,8 @@ def stored_shipments(conn: Connection, orders: Sequence[StoredOrder],
 
 
 def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus],
-                  line_ids: Mapping[tuple[int, int], int], book: PartyBook | None = None,
-                  lang: str | None = None) -> list[Order]:
+                  line_ids: Mapping[tuple[int, int], int], book: PartyBook | None = None, *,
+                  lang: str) -> list[Order]:
     """What `load_orders(conn, ids=…)` reads back for orders `insert_orders` has just stored from
     these drafts, with these statuses, no marks and the same `book`, in the same transaction: nothing shipped or
     invoiced yet, no quotation confirmed, no form; each value in the form its column gives
@@ -585,7 +585,7 @@ def confirmation_of(conn: Connection, quotation: Order) -> str | None:
 
 
 def insert_confirmation(conn: Connection, quotation: Order, day: date, series: str, status: OrderStatus,
-                        document_type: DocumentType, book: PartyBook, lang: str | None = None) -> tuple[int, str]:
+                        document_type: DocumentType, book: PartyBook, *, lang: str) -> tuple[int, str]:
     """Store the order that confirms a quotation or proposal: its lines and prices as quoted,
     dated `day`, due on the quotation's date, citing it (`confirms`, unique: once only), and a
     "confirmed" event. It has no template (NULL), which the unique (template, occurrence) of

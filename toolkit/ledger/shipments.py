@@ -159,7 +159,7 @@ def _open_lines(as_array: bool) -> Select[Any]:
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
-                 accounting_date: date | None, book: PartyBook, lang: str | None = None) -> list[DeliveryNote]:
+                 accounting_date: date | None, book: PartyBook, *, lang: str) -> list[DeliveryNote]:
     """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
     `load_notes` would read them back: their lines' ids are read in one query (`_DDT_LINES`),
     the rest is what was stored, each quantity and amount as the ledger's scaled integers give

@@ -775,7 +775,7 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
         new, repeats = _repeats(drafts, files, fresh, form_orders(conn, {drafts[k].customer for k in fresh}))
         made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
                                   master.settings.order_series, EFFECTS[DocumentType.STANDARD].status,
-                                  party_book(master), lang)
+                                  party_book(master), lang=lang)
         invoice_now: dict[date, list[int]] = {}
         for k, (order_id, _) in zip(new, made):
             if drafts[k].customer in immediate:

@@ -52,7 +52,7 @@ class Issued:
     problems: list[Problem] = field(default_factory=list)
 
 
-def issue_held(conn: Connection, master: MasterData, until: date, *, lang: str | None = None) -> Issued:
+def issue_held(conn: Connection, master: MasterData, until: date, *, lang: str) -> Issued:
     """Issue, inside the caller's write transaction, the held documents of the open orders due
     by `until` (`toolkit.core.orders.due_until`), each dated its order's day: the DDTs first,
     one day after another from the stock as it is now, then the invoices, checked against the

@@ -584,7 +584,7 @@ class InvoicedAtOrder(NamedTuple):
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int],
-                      day: date, *, lang: str | None = None) -> InvoicedAtOrder:
+                      day: date, *, lang: str) -> InvoicedAtOrder:
     """Invoice these orders at once, dated `day` (their date), inside the caller's transaction
     (order creation calls it for POS, on-credit and prepay orders and for customers invoiced
     immediately). Final at once: the invoice goes with the goods or asks for the payment. Lines
@@ -613,7 +613,7 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
-                   order_ids: Collection[int], day: date, *, lang: str | None = None
+                   order_ids: Collection[int], day: date, *, lang: str
                    ) -> tuple[list[Invoice], list[Problem]]:
     """`invoice_orders_in` for the invoices already planned of these orders (order creation
     plans them from the drafts it has just stored: `ledger.orders.stored_shipments`), each
@@ -651,7 +651,7 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
-                       today: date, *, lang: str | None = None) -> tuple[list[Invoice], list[Problem]]:
+                       today: date, *, lang: str) -> tuple[list[Invoice], list[Problem]]:
     """Invoice these DDTs' lines at once, dated `day` (the DDTs' date), inside the caller's
     transaction (`toolkit ship --invoice`, for customers who pay on delivery). Final at once:
     the invoice travels with the goods. Only the lines of these DDTs, so earlier shipments of

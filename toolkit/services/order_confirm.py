@@ -159,7 +159,7 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: s
                 None, number=quotation.number, customer=quotation.customer)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
-                                              DocumentType.STANDARD, party_book(master), lang)
+                                              DocumentType.STANDARD, party_book(master), lang=lang)
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
         invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day, lang=lang) \

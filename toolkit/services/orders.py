@@ -514,7 +514,7 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 @collector_paused()
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
            future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]], *,
-           left_to_others: Sequence[Due] = (), lang: str | None = None) -> Created:
+           left_to_others: Sequence[Due] = (), lang: str) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -565,7 +565,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
         ship_problems, notes = ship_at_once(conn, master, {
             day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids,
-                               party_book(master), lang)
+                               party_book(master), lang=lang)
             for day, orders in at_once.items()}, lang=lang)
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids, lang)
         invoices = cite_shipped_with(conn, invoices, notes)
@@ -726,7 +726,7 @@ def _moved_twice(conn: Connection, new: Sequence[OrderDraft],
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
-                     line_ids: Mapping[tuple[int, int], int], lang: str | None) -> tuple[list[Invoice], list[Problem]]:
+                     line_ids: Mapping[tuple[int, int], int], lang: str) -> tuple[list[Invoice], list[Problem]]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end

@@ -395,7 +395,7 @@ def _services_alone(notes: Sequence[DeliveryNote]) -> bool:
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
           accounting_date: date | None = None, *, invoice: bool = False, replan: bool = False,
-          list_kept: bool = False, lang: str | None = None) -> Shipped:
+          list_kept: bool = False, lang: str) -> Shipped:
     """The shipping action in its write transaction, with the cycle collector paused
     (`collector_paused`): a day at L builds a million small records that form no cycles (the
     due orders, their open lines, the queues, a message per held line), and even at the
@@ -690,7 +690,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
             unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None,
             read_here: bool = False, exposures: Mapping[str, Exposure] | None = None,
-            lang: str | None = None) -> Shipped:
+            lang: str) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same.
@@ -720,7 +720,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
                 quantities: Mapping[int, Decimal] | None, paid: Collection[int] | None, carrier: str | None,
                 force: bool, accounting_date: date | None, unread: Mapping[int, bool] | None,
                 on_hand: OnHand | None, read_here: bool, exposures: Mapping[str, Exposure] | None,
-                lang: str | None) -> Shipped:
+                lang: str) -> Shipped:
     """`ship_in` of orders whose customers are all on the Customers sheet."""
     if not fresh:
         return Shipped((), (), ())
@@ -754,7 +754,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
                        accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None,
                        lang=lang)
     completed = complete_orders(conn, fresh, plan.drafts)
-    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book, lang)
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book, lang=lang)
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
 
 

@@ -146,7 +146,7 @@ class ShippingDays:
 
 
 def ship_at_once(conn: Connection, master: MasterData, days: Mapping[date, Sequence[Order]], *,
-                 lang: str | None = None) -> tuple[list[Problem], list[DeliveryNote]]:
+                 lang: str) -> tuple[list[Problem], list[DeliveryNote]]:
     """Warehouse, POS and on-credit orders ship in the transaction that issues their documents:
     the goods leave with the order, so the customer's delivery terms and credit limit do not
     hold them. Each day in turn, dated that day, from the stock and reservations read once.
