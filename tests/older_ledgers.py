@@ -1,19 +1,21 @@
 """A ledger as an older toolkit left it, for the tests of each schema migration.
 
-Each migration test makes a ledger with one day's orders, takes back what its migration adds,
-marks the ledger with the older version, and opens it again: one recipe, one place.
+Each migration test makes a ledger with one day's orders (or the days it needs), takes back what
+its migration adds (`back_to`), marks the ledger with the older version, and opens it again: one
+recipe, one place.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text, update
 from sqlalchemy.schema import CreateTable
 
-from toolkit.ledger import open_ledger, schema
+from toolkit.ledger import Ledger, open_ledger, schema
 from toolkit.ledger.db import writing
 from toolkit.model.records import MasterData
 from toolkit.services.orders import create
@@ -35,6 +37,32 @@ def older_ledger(folder: Path, master: MasterData, version: int, *undo: str, shi
         conn.execute(update(schema.schema_version).values(version=version))
     ledger.engine.dispose()
     return url
+
+
+def back_to(ledger: Ledger | Connection, version: int, columns: Mapping[str, Iterable[str]] | None = None, *,
+            tables: Iterable[str] = (), indexes: Iterable[str] = ()) -> None:
+    """Take `ledger` (or a transaction on it) back to schema `version`, as the toolkit of that
+    version left it: the `indexes` dropped, then each table's `columns` with the indexes on them
+    (SQLite refuses to drop an indexed column; an older toolkit had no index on a column it did
+    not have), then the `tables`, in the order given; and the ledger marked `version`, so that
+    opening it runs the migrations after it."""
+    if isinstance(ledger, Ledger):
+        with writing(ledger) as conn:
+            back_to(conn, version, columns, tables=tables, indexes=indexes)
+        return
+    conn = ledger
+    for index in indexes:
+        conn.execute(text(f"DROP INDEX {index}"))
+    for table, dropped in (columns or {}).items():
+        dropped = list(dropped)
+        for index in inspect(conn).get_indexes(table):
+            if set(index["column_names"]) & set(dropped):
+                conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+        for column in dropped:
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    for table in tables:
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(update(schema.schema_version).values(version=version))
 
 
 def invoice_lines_of_schema_41(conn: Connection) -> None:

@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from sqlalchemy import inspect, select, text, update
+from older_ledgers import back_to
+from sqlalchemy import inspect, select
 from test_printing import cli, desk  # noqa: F401  (desk is a fixture)
 
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.db import migrate, reading
 
 TITLES = {"it": ("ORDINE CLIENTE", "DOCUMENTO DI TRASPORTO", "FATTURA", "NOTA DI CREDITO", "NOTA DI DEBITO"),
           "en": ("SALES ORDER", "DELIVERY NOTE", "INVOICE", "DEFERRED INVOICE", "CREDIT NOTE", "DEBIT NOTE")}
@@ -142,10 +143,7 @@ def test_documents_of_a_schema_45_ledger_reprint_in_the_runs_language(capsys, tm
     workbook, url = desk
     april_in_italian(capsys, workbook, url)
     ledger = open_ledger(url)
-    with writing(ledger) as conn:
-        for table in ("orders", "deliveries", "invoices"):
-            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN lang"))
-        conn.execute(update(schema.schema_version).values(version=45))
+    back_to(ledger, 45, {**{table: ["lang"] for table in ("orders", "deliveries", "invoices")}, "einvoice_files": ["written_at"]})
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert all("lang" in {c["name"] for c in inspect(conn).get_columns(t)} for t in ("orders", "deliveries", "invoices"))
