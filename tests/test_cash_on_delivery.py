@@ -26,7 +26,8 @@ import minimal
 import openpyxl
 import pytest
 from fatturapa_reading import read, schema_errors
-from sqlalchemy import func, select, text, update
+from older_ledgers import back_to
+from sqlalchemy import func, select
 from test_distribution import pdf_text
 from test_order_terms import APRIL, CLOSING_DAY, sheets
 
@@ -37,7 +38,7 @@ from toolkit.core.reports import Kind
 from toolkit.core.reports import Request as ReportRequest
 from toolkit.intake.validation import check
 from toolkit.ledger import Ledger, open_ledger, schema
-from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.db import migrate, reading
 from toolkit.ledger.deliveries import load_notes
 from toolkit.ledger.invoices import load_invoices
 from toolkit.model.records import MasterData
@@ -597,9 +598,7 @@ def test_a_ledger_before_schema_38_takes_the_last_printing_for_the_first(ledger,
     first, and the DDT printed before the earlier toolkit's invoice reprints as the driver read it."""
     master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
     _earlier_toolkits_month_end(master, ledger, last)
-    with writing(ledger) as conn:
-        conn.execute(text("ALTER TABLE printings DROP COLUMN first_printed_at"))
-        conn.execute(update(schema.schema_version).values(version=37))
+    back_to(ledger, 37, {"printings": ["first_printed_at"]})
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         p = schema.printings.c
