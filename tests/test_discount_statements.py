@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import inspect, text, update
+from older_ledgers import back_to
+from sqlalchemy import inspect
 
 from toolkit.basics.vocab import BracketBasis, BracketMode
 from toolkit.core.discount_statements import BracketRow, CountedRow, DiscountStatement
 from toolkit.ledger import schema
-from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.db import migrate, reading
 from toolkit.model.parties import Seller
 
 STATEMENT = DiscountStatement(
@@ -40,9 +41,7 @@ def test_a_ledger_of_schema_39_gains_the_kept_statement(ledger):
     """Upgraded from schema 39 (on SQLite and PostgreSQL), the settlements gain the column that
     keeps each statement, empty for those recorded before."""
     migrate(ledger)
-    with writing(ledger) as conn:
-        conn.execute(text("ALTER TABLE volume_settlements DROP COLUMN statement"))
-        conn.execute(update(schema.schema_version).values(version=39))
+    back_to(ledger, 39, {"volume_settlements": ["statement"]})
     with reading(ledger) as conn:
         assert "statement" not in {c["name"] for c in inspect(conn).get_columns("volume_settlements")}
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
