@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 from fatturapa_reading import schema_errors
+from older_ledgers import back_to
 from sqlalchemy import inspect, select, text, update
 
 from toolkit.core.invoicing import Period
@@ -84,9 +85,7 @@ def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(t
     ledger = open_ledger(ledger_url)
     try:
         issued = _issued_at_once(sample_master, ledger)
-        with writing(ledger) as conn:
-            conn.execute(text("ALTER TABLE invoice_lines DROP COLUMN shipped_with"))
-            conn.execute(update(schema.schema_version).values(version=44))
+        back_to(ledger, 44, {"invoice_lines": ["shipped_with"]})
         assert migrate(ledger) == schema.SCHEMA_VERSION == 47
         with reading(ledger) as conn:
             assert "shipped_with" in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
