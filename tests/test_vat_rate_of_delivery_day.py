@@ -14,7 +14,8 @@ from decimal import Decimal as D
 import minimal
 import pytest
 from fatturapa_reading import read, schema_errors
-from sqlalchemy import select, update
+from older_ledgers import back_to
+from sqlalchemy import select
 
 from toolkit.core.invoicing import InvoiceStatus, Period, Request
 from toolkit.intake.validation import check
@@ -382,9 +383,8 @@ def test_a_ledger_of_schema_35_keeps_its_voided_ddts_rates(ledger, rome_today):
     """A DDT voided in a ledger of schema 35, whose voided lines kept no rate of their own:
     migration 36 gives them their order lines' rate, nature and price, so the DDT prints again
     as before, on SQLite and PostgreSQL alike."""
-    from sqlalchemy import text
 
-    from toolkit.ledger.db import migrate, writing
+    from toolkit.ledger.db import migrate
     from toolkit.ledger.deliveries import load_notes
     from toolkit.services.ddt_void import void_ddt
 
@@ -394,10 +394,7 @@ def test_a_ledger_of_schema_35_keeps_its_voided_ddts_rates(ledger, rome_today):
     [note] = shipped(ledger, master(), LAST_OLD).notes
     rome_today(date(2026, 12, 31))
     assert void_ddt(master(), ledger, note.number, None).problems == []
-    with writing(ledger) as conn:
-        for column in ("vat_rate", "vat_nature", "unit_price"):
-            conn.execute(text(f"ALTER TABLE voided_lines DROP COLUMN {column}"))
-        conn.execute(update(schema.schema_version).values(version=35))
+    back_to(ledger, 35, {"voided_lines": ["vat_rate", "vat_nature", "unit_price"]})
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         kept = conn.execute(select(schema.voided_lines.c.vat_rate, schema.voided_lines.c.unit_price)).all()
