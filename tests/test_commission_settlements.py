@@ -13,6 +13,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from factories import source
+from older_ledgers import back_to
 from sqlalchemy import func, inspect, select, text, update
 from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa: F401 - fixtures
 from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
@@ -256,9 +257,7 @@ def test_a_reprint_of_two_settled_months_says_each_statements_period_in_json(led
 def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
     """Upgraded from schema 41 (on SQLite and PostgreSQL) through 42 to 43: the table is there, empty."""
     migrate(ledger)
-    with writing(ledger) as conn:
-        conn.execute(text("DROP TABLE commission_settlements"))
-        conn.execute(update(schema.schema_version).values(version=41))
+    back_to(ledger, 41, tables=["commission_settlements"])
     with reading(ledger) as conn:
         assert "commission_settlements" not in inspect(conn).get_table_names()
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
