@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from older_ledgers import back_to
 from sqlalchemy import func, inspect, select
 
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
@@ -463,15 +464,12 @@ def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(ca
     """A ledger of schema 39 kept no statements: migrated, `--reprint` writes none and names the
     settlements with the command that prints their credit notes again; the period's accountants'
     workbook and register, made from the credit notes the ledger holds, still come back."""
-    from sqlalchemy import text, update
     from test_printing import cli
 
-    from toolkit.ledger.db import migrate, writing
+    from toolkit.ledger.db import migrate
 
     workbook, url, _ = _settled_then_changed(capsys, ledger, sample_workbook, tmp_path)
-    with writing(open_ledger(url)) as conn:
-        conn.execute(text("ALTER TABLE volume_settlements DROP COLUMN statement"))
-        conn.execute(update(schema.schema_version).values(version=39))
+    back_to(open_ledger(url), 39, {"volume_settlements": ["statement"]})
     assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 47
     again = tmp_path / "again"
     code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
