@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from older_ledgers import back_to
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from test_invoicing import APRIL, make_order, master_with, ship
@@ -392,14 +393,11 @@ def test_a_split_payment_note_lowers_the_exposure_by_its_net(split):
 
 def test_a_ledger_of_schema_32_learns_which_documents_bore_split_payment_from_their_buyer(split):
     """Migrated, the invoice and its note read as split payment from the parties they printed."""
-    from sqlalchemy import text, update
 
-    from toolkit.ledger.db import migrate, writing
+    from toolkit.ledger.db import migrate
     from toolkit.ledger.exposure import exposures
 
-    with writing(split) as conn:
-        conn.execute(text("ALTER TABLE invoices DROP COLUMN split_payment"))
-        conn.execute(update(schema.schema_version).values(version=32))
+    back_to(split, 32, {"invoices": ["split_payment"]})
     assert migrate(split) == schema.SCHEMA_VERSION == 47
     with reading(split) as conn:
         assert set(conn.execute(select(schema.invoices.c.split_payment)).scalars()) == {True}
