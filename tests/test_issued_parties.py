@@ -14,7 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text, update
+from older_ledgers import back_to
+from sqlalchemy import func, select, update
 from test_distribution import pdf_text
 from test_printing import cli
 from xlsx_reference import copy_differences, differences
@@ -221,11 +222,7 @@ def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_pa
     """A ledger of schema 23 kept no parties: migrated, its documents cite none, and print,
     export and write their e-invoices from the master data of the day, as they always did."""
     workbook, url, _, _ = first_month
-    with writing(open_ledger(url)) as conn:
-        for statement in ("DROP TABLE issued_parties", "ALTER TABLE deliveries DROP COLUMN parties_id",
-                          "ALTER TABLE invoices DROP COLUMN parties_id"):
-            conn.execute(text(statement))
-        conn.execute(update(schema.schema_version).values(version=23))
+    back_to(open_ledger(url), 23, {"deliveries": ["parties_id"], "invoices": ["parties_id"]}, tables=["issued_parties"])
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
@@ -275,9 +272,7 @@ def test_an_order_stored_before_schema_34_prints_with_todays_master(capsys, tmp_
     """A ledger of schema 33 kept no parties for orders: migrated, its orders cite none and
     print with the master data of the day, as they always did."""
     workbook, url, _ = ordered
-    with writing(open_ledger(url)) as conn:
-        conn.execute(text("ALTER TABLE orders DROP COLUMN parties_id"))
-        conn.execute(update(schema.schema_version).values(version=33))
+    back_to(open_ledger(url), 33, {"orders": ["parties_id"]})
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
