@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, text, update
+from older_ledgers import back_to
+from sqlalchemy import select, update
 
 from toolkit.basics.cells import Location
 from toolkit.core.forms import Form, FormLine, form_key, price_form
@@ -46,7 +47,7 @@ def test_a_version_11_ledger_moves_its_forms_out_of_template(ledger_url, minimal
     stored_form(ledger, minimal_master)
     with writing(ledger) as conn:  # as versions 11 to 14 stored it
         conn.execute(update(schema.orders).where(o.form_digest == DIGEST).values(template=form_key(DIGEST)))
-        conn.execute(text("UPDATE schema_version SET version = 11"))
+        back_to(conn, 11)
         before = conn.execute(select(o.template, o.occurrence).where(o.form_digest.is_(None))).all()
     ledger.engine.dispose()
     upgraded = open_ledger(ledger_url)
