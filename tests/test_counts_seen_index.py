@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event, inspect, text, update
+from older_ledgers import back_to
+from sqlalchemy import event, inspect
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import migrate, reading, writing
@@ -44,8 +45,7 @@ def test_a_ledger_of_schema_43_finds_the_counts_met_by_their_index(ledger_url):
     try:
         with writing(ledger) as conn:
             note_seen(conn, COUNTED, "digest")
-            conn.execute(text("DROP INDEX IF EXISTS ix_events_counts_seen"))
-            conn.execute(update(schema.schema_version).values(version=43))
+            back_to(conn, 43, indexes=["ix_events_counts_seen"])
         assert migrate(ledger) == schema.SCHEMA_VERSION == 47
         with reading(ledger) as conn:
             assert "ix_events_counts_seen" in {ix["name"] for ix in inspect(conn).get_indexes("events")}
