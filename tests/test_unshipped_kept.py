@@ -19,7 +19,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from older_ledgers import older_ledger
+from older_ledgers import back_to, older_ledger
 from sqlalchemy import delete, func, inspect, select, text, true, update
 from test_shipping_setbased import START, master_of, pay_some, randomized
 
@@ -205,9 +205,7 @@ def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(ledger, tmp_path):
     for day in (START, START + timedelta(1)):
         create(master, ledger, day, with_catch_up=False)
         ship(master, ledger, day, all_open=True)
-    with ledger.engine.begin() as conn:
-        conn.execute(text("DROP TABLE reserved"))
-        conn.execute(text("UPDATE schema_version SET version = 18"))
+    back_to(ledger, 18, tables=["reserved"])
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
@@ -231,14 +229,13 @@ def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
             confirmed += confirm(master, ledger, number, day).order is not None
     with ledger.engine.begin() as conn:
         old = list(conn.execute(select(schema.reserved.c.item, schema.reserved.c.order_id, schema.reserved.c.quantity)))
-        conn.execute(text("DROP TABLE reserved"))
+        back_to(conn, 19, tables=["reserved"])
         conn.execute(text("CREATE TABLE reserved (item VARCHAR(60) NOT NULL, order_id INTEGER NOT NULL, "
                           "quantity BIGINT NOT NULL, PRIMARY KEY (item, order_id))"))
         conn.execute(text("CREATE INDEX ix_reserved_order ON reserved (order_id)"))
         for item, order_id, _ in old[1:]:
             conn.execute(text("INSERT INTO reserved VALUES (:item, :order_id, :quantity)"),
                          {"item": item, "order_id": order_id, "quantity": 7})
-        conn.execute(text("UPDATE schema_version SET version = 19"))
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
@@ -267,12 +264,9 @@ each order with something left to ship)."""
         waiting, summed = uninvoiced_and_summed(conn)
         kept, kept_summed = kept_and_summed(conn)
     with ledger.engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_deliveries_uninvoiced"))
-        conn.execute(text("ALTER TABLE deliveries DROP COLUMN uninvoiced_euros"))
-        conn.execute(text("ALTER TABLE deliveries DROP COLUMN uninvoiced_micros"))
+        back_to(conn, 23, {"deliveries": ["uninvoiced_euros", "uninvoiced_micros"]})
         conn.execute(update(schema.orders).where(o.id.in_(select(ol.order_id).where(schema.left_to_ship != 0)))
                      .values(unshipped_euros=o.unshipped_euros + 1))
-        conn.execute(text("UPDATE schema_version SET version = 23"))
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert uninvoiced_and_summed(conn) == (waiting, summed)
