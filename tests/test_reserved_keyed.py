@@ -9,8 +9,8 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 
-from older_ledgers import older_ledger
-from sqlalchemy import event, inspect, select, text, update
+from older_ledgers import back_to, older_ledger
+from sqlalchemy import event, inspect, select, text
 from test_shipping_setbased import master_of, randomized
 
 from toolkit.core.orders import OrderStatus
@@ -235,7 +235,7 @@ def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledge
                   and not change_status(old, o.number, OrderStatus.VOIDED).problems)
     with writing(old) as conn:
         conn.execute(text(f"CREATE INDEX {OLD_INDEX} ON reserved (order_id)"))
-        conn.execute(update(schema.schema_version).values(version=36))
+        back_to(conn, 36)
     old.engine.dispose()
     migrated = open_ledger(ledger_url)
     with reading(migrated) as conn:
