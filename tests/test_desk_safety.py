@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from older_ledgers import back_to
 from sqlalchemy import func, select
 from test_printing import cli, cli_apart, desk, numbers  # noqa: F401  (desk is a fixture)
 
@@ -225,14 +226,11 @@ def test_payments_void_keeps_to_what_the_help_says(capsys):
 
 
 def test_a_ledger_of_schema_23_gains_payment_reversals(capsys, today):
-    import sqlite3
-
     workbook, url = today
     invoice, total = _immediate_invoice(capsys, today)
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
-        raw.execute("DROP INDEX uq_payments_reverses")
-        raw.execute("ALTER TABLE payments DROP COLUMN reverses")
-        raw.execute("UPDATE schema_version SET version = 23")
+    older = open_ledger(url)
+    back_to(older, 23, {"payments": ["reverses"]})
+    older.engine.dispose()
     pay = ("--invoice", invoice, "--date", "2026-10-01", "--amount", str(total), "--ledger", url)
     assert cli(capsys, "payments", "record", workbook, *pay)[0] == 0
     assert cli(capsys, "payments", "void", workbook, *pay)[0] == 0
