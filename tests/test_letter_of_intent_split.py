@@ -14,8 +14,8 @@ from decimal import Decimal as D
 
 import minimal
 import pytest
-from older_ledgers import invoice_lines_of_schema_41
-from sqlalchemy import func, insert, inspect, select, update
+from older_ledgers import back_to, invoice_lines_of_schema_41
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from test_credit_returns import APRIL, MAY
 from test_letter_of_intent_ceiling import APRIL_10, APRIL_20, MAY_11, MAY_20, PROTOCOL, _deliver, _master, _rated, _sheets
@@ -159,11 +159,7 @@ def test_a_return_s_note_of_a_ledger_before_schema_29_gives_the_letter_back_what
     citation gone (a note of goods no invoice sold) gives nothing back."""
     books = _returning(3)
     _may_note(books, ledger)
-    with writing(ledger) as conn:
-        conn.execute(schema.returned_lines.delete())
-        schema.returned_lines.drop(conn)
-        conn.execute(update(schema.schema_version).values(version=28))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    _to_schema_28(ledger)
     with reading(ledger) as conn:
         assert conn.execute(select(schema.returned_lines.c.id)).all() == []
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00") - D("37.00")}
@@ -263,7 +259,7 @@ def test_a_credit_note_by_lines_of_the_part_within_gives_the_letter_back(ledger)
 def _back_to_41(ledger) -> None:
     with writing(ledger) as conn:
         invoice_lines_of_schema_41(conn)
-        conn.execute(update(schema.schema_version).values(version=41))
+        back_to(conn, 41)
 
 
 def _rows(ledger) -> list[tuple]:
@@ -580,10 +576,7 @@ def test_two_return_notes_before_schema_29_give_an_invoice_s_letter_back_no_more
 def _to_schema_28(ledger) -> None:
     """The ledger taken back to schema 28, which kept no `returned_lines`, and migrated again:
     its return notes cite the invoices they corrected and say no more."""
-    with writing(ledger) as conn:
-        conn.execute(schema.returned_lines.delete())
-        schema.returned_lines.drop(conn)
-        conn.execute(update(schema.schema_version).values(version=28))
+    back_to(ledger, 28, tables=["returned_lines"])
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
 
 
