@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from older_ledgers import back_to
 from oracles.cited_lines import CITATIONS, citations
-from sqlalchemy import Connection, ForeignKeyConstraint, MetaData, inspect, select, text, update
+from sqlalchemy import Connection, ForeignKeyConstraint, MetaData, inspect, select, text
 from sqlalchemy.schema import CreateTable
 from test_shipping_setbased import START, master_of, pay_some, randomized
 from test_unshipped_kept import quoting
@@ -97,7 +98,7 @@ def test_a_ledger_of_schema_20_loses_the_keys_of_cited_lines_and_nothing_else(le
     master = lived(ledger, tmp_path, 6, days=3)
     with writing(ledger) as conn:
         _as_in_schema_20(conn)
-        conn.execute(update(schema.schema_version).values(version=20))
+        back_to(conn, 20)
     with reading(ledger) as conn:
         assert keys(conn) == OWN | set(CITATIONS)
         before = _rows(conn)
