@@ -6,11 +6,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import update
+from older_ledgers import back_to
 from test_printing import cli
 
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import writing
 
 
 def one_version_back(tmp_path, sample_workbook, ledger_url):
@@ -19,8 +18,7 @@ def one_version_back(tmp_path, sample_workbook, ledger_url):
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)
     ledger = open_ledger(ledger_url)
-    with writing(ledger) as conn:
-        conn.execute(update(schema.schema_version).values(version=schema.SCHEMA_VERSION - 1))
+    back_to(ledger, schema.SCHEMA_VERSION - 1)
     ledger.engine.dispose()
     return workbook
 
