@@ -22,10 +22,14 @@ from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
 
-def older_ledger(folder: Path, master: MasterData, version: int, *undo: str, shipped: bool = False) -> str:
-    """The URL of a SQLite ledger holding 9 April 2026's orders, run back to `version` by the
-    SQL statements `undo` (dropping what the later migrations add). With `shipped`, the day's
-    open orders are shipped first, for a migration that reads what shipped."""
+def older_ledger(folder: Path, master: MasterData, version: int, *undo: str,
+                 columns: Mapping[str, Iterable[str]] | None = None, tables: Iterable[str] = (),
+                 indexes: Iterable[str] = (), shipped: bool = False) -> str:
+    """The URL of a SQLite ledger holding 9 April 2026's orders, run back to `version`: the SQL
+    statements `undo` first (what `back_to` cannot say: an old index made again, a table
+    rebuilt), then `back_to` drops the `indexes`, `columns` and `tables` the later migrations
+    add. With `shipped`, the day's open orders are shipped first, for a migration that reads
+    what shipped."""
     url = f"sqlite:///{folder / f'v{version}.sqlite'}"
     ledger = open_ledger(url)
     create(master, ledger, date(2026, 4, 9))
@@ -34,7 +38,7 @@ def older_ledger(folder: Path, master: MasterData, version: int, *undo: str, shi
     with writing(ledger) as conn:
         for statement in undo:
             conn.execute(text(statement))
-        conn.execute(update(schema.schema_version).values(version=version))
+        back_to(conn, version, columns, tables=tables, indexes=indexes)
     ledger.engine.dispose()
     return url
 
