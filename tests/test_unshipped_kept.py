@@ -187,8 +187,7 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
 def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
     """Migration 18 adds the two columns and fills them from the lines, shipped in part."""
     master = randomized(master_of(tmp_path, 5), random.Random(5))
-    url = older_ledger(tmp_path, master, 17, "ALTER TABLE orders DROP COLUMN unshipped_euros",
-                       "ALTER TABLE orders DROP COLUMN unshipped_micros", shipped=True)
+    url = older_ledger(tmp_path, master, 17, columns={"orders": ["unshipped_euros", "unshipped_micros"]}, shipped=True)
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
