@@ -217,8 +217,7 @@ def test_a_ledger_before_schema_39_marks_the_ddts_it_stored_late(tmp_path, at):
 
     counted = desk(COUNTED)
     at(date(2026, 4, 11))
-    url = older_ledger(tmp_path, counted, 38, "DROP INDEX ix_deliveries_stored_late",
-                       "ALTER TABLE deliveries DROP COLUMN stored_late", shipped=True)
+    url = older_ledger(tmp_path, counted, 38, columns={"deliveries": ["stored_late"]}, shipped=True)
     ledger = open_ledger(url)
     d = schema.deliveries.c
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
