@@ -191,7 +191,7 @@ def test_an_older_ledger_is_upgraded_and_moved(capsys, tmp_path, sample_master, 
         pytest.skip(PG_REASON)
     workbook = tmp_path / WORKBOOK
     shutil.copyfile(sample_workbook, workbook)
-    older_ledger(tmp_path, sample_master, 33, "ALTER TABLE orders DROP COLUMN parties_id")
+    older_ledger(tmp_path, sample_master, 33, columns={"orders": ["parties_id"]})
     (tmp_path / "v33.sqlite").rename(workbook.with_name(OWN))
     with pg_databases(1) as (team,):
         code, said = cli(capsys, "ledger", "move", workbook, "--to", team)
