@@ -307,8 +307,7 @@ def test_a_version_7_ledger_gains_the_form_columns(tmp_path, minimal_master):
     from older_ledgers import older_ledger
     from sqlalchemy import inspect
 
-    url = older_ledger(tmp_path, minimal_master, 7, "DROP INDEX uq_order_form_digest",
-                       "ALTER TABLE orders DROP COLUMN form_digest", "ALTER TABLE orders DROP COLUMN origin")
+    url = older_ledger(tmp_path, minimal_master, 7, columns={"orders": ["form_digest", "origin"]})
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
