@@ -547,7 +547,7 @@ def test_an_order_line_stores_the_rule_that_priced_it(tmp_path):
 def test_a_version_8_ledger_gains_the_price_rule_column(tmp_path, minimal_master):
     from older_ledgers import older_ledger
 
-    url = older_ledger(tmp_path, minimal_master, 8, "ALTER TABLE order_lines DROP COLUMN price_rule")
+    url = older_ledger(tmp_path, minimal_master, 8, columns={"order_lines": ["price_rule"]})
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
