@@ -120,7 +120,7 @@ def test_a_version_5_ledger_gains_the_request_tables(tmp_path, minimal_master):
     from toolkit.ledger import open_ledger, schema
     from toolkit.ledger.db import reading
 
-    url = older_ledger(tmp_path, minimal_master, 5, "DROP TABLE request_history", "DROP TABLE customer_requests")
+    url = older_ledger(tmp_path, minimal_master, 5, tables=["request_history", "customer_requests"])
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
