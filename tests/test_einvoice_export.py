@@ -387,7 +387,7 @@ def test_an_older_ledger_gains_the_table_of_progressives(tmp_path, minimal_maste
     from older_ledgers import older_ledger
     from sqlalchemy import inspect
 
-    url = older_ledger(tmp_path, minimal_master, 2, "DROP TABLE einvoice_files")
+    url = older_ledger(tmp_path, minimal_master, 2, tables=["einvoice_files"])
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
