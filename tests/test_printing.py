@@ -114,7 +114,7 @@ def test_unknown_numbers_and_run_for_ddts_are_refused_as_usage_slips_exit_2(caps
 def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
     from older_ledgers import older_ledger
 
-    url = older_ledger(tmp_path, minimal_master, 3, "DROP TABLE printings")
+    url = older_ledger(tmp_path, minimal_master, 3, tables=["printings"])
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
