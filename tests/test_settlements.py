@@ -261,7 +261,7 @@ def test_the_commission_statement_recalculates_to_the_ledger_s_figure(ledger, sa
 def test_a_version_7_ledger_gains_citations_and_settlements(tmp_path, minimal_master):
     from older_ledgers import older_ledger
 
-    url = older_ledger(tmp_path, minimal_master, 7, "DROP TABLE invoice_citations", "DROP TABLE volume_settlements")
+    url = older_ledger(tmp_path, minimal_master, 7, tables=["invoice_citations", "volume_settlements"])
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
