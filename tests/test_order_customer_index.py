@@ -46,7 +46,7 @@ def test_the_latest_orders_are_read_from_the_index_alone(tmp_path):
 
 def test_migration_16_replaces_the_customer_index_and_keeps_the_figures(tmp_path):
     master = master_of(tmp_path, 2026)
-    url = older_ledger(tmp_path, master, 15, f"DROP INDEX {NEW_INDEX}", f"CREATE INDEX {OLD_INDEX} ON orders (customer)")
+    url = older_ledger(tmp_path, master, 15, f"CREATE INDEX {OLD_INDEX} ON orders (customer)", indexes=[NEW_INDEX])
     with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
         names = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'orders'")}
     assert OLD_INDEX in names and NEW_INDEX not in names
