@@ -179,7 +179,7 @@ def test_a_count_wakes_the_orders_kept_only_by_its_rise_and_the_day_after_wakes_
 def test_a_ledger_of_schema_40_wakes_its_holds_on_any_return_of_their_items(tmp_path):
     """Migration 41 gives the items of the holds kept before it no shortfall (NULL): 1 × A001 back
     wakes the first order, as before, which is held again lacking 5."""
-    url = older_ledger(tmp_path, desk(), 40, "ALTER TABLE hold_items DROP COLUMN lacks", shipped=True)
+    url = older_ledger(tmp_path, desk(), 40, columns={"hold_items": ["lacks"]}, shipped=True)
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     assert lacks(ledger) == {FIRST: None}
