@@ -817,7 +817,7 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     """Migration 17 adds the holds' tables empty: the first `ship --all` after it plans every
     order, as before, and keeps those it holds whole."""
     master = randomized(master_of(tmp_path, 7), random.Random(7))
-    url = older_ledger(tmp_path, master, 16, "DROP TABLE hold_items", "DROP TABLE holds", "DROP TABLE hold_marks")
+    url = older_ledger(tmp_path, master, 16, tables=["hold_items", "holds", "hold_marks"])
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
@@ -834,8 +834,8 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_
     next `ship --all` plans every order, as after any change of the master data, and keeps what
     it judged by."""
     master = randomized(master_of(tmp_path, 7), random.Random(7))
-    url = older_ledger(tmp_path, master, 21, "DROP TABLE hold_stock", "ALTER TABLE hold_marks DROP COLUMN stock_key",
-                       "ALTER TABLE hold_marks DROP COLUMN stock_date", shipped=True)
+    url = older_ledger(tmp_path, master, 21, columns={"hold_marks": ["stock_key", "stock_date"]}, tables=["hold_stock"],
+                       shipped=True)
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
@@ -859,8 +859,7 @@ def test_a_ledger_of_schema_22_keeps_its_holds_by_customer_and_item_from_its_nex
     ledger's first day, keeps what it holds whole in the new shape, and the day after reports
     them kept."""
     master = randomized(master_of(tmp_path, 7), random.Random(7))
-    url = older_ledger(tmp_path, master, 22, "DROP TABLE hold_items", "DROP INDEX ix_holds_customer",
-                       "ALTER TABLE holds DROP COLUMN customer", "ALTER TABLE holds DROP COLUMN occurrence",
+    url = older_ledger(tmp_path, master, 22, columns={"holds": ["customer", "occurrence"]}, tables=["hold_items"],
                        shipped=True)
     with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
         assert raw.execute("SELECT count(*) FROM holds").fetchone()[0] > 0
