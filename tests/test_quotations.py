@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from toolkit.cli import app, output
 from toolkit.ledger import open_ledger, schema
@@ -189,7 +189,7 @@ def test_a_version_7_ledger_moves_the_quotation_out_of_the_template(tmp_path, mi
     """A confirmed order of a version 7 ledger held its quotation's number in `template`: the
     upgrade empties it (the citation is in `confirms`), leaves the orders of templates as they
     were, and the column then takes NULL on SQLite too."""
-    from older_ledgers import older_ledger
+    from older_ledgers import back_to, older_ledger
     from sqlalchemy import inspect
 
     url = older_ledger(tmp_path, minimal_master, 7)
@@ -206,7 +206,7 @@ def test_a_version_7_ledger_moves_the_quotation_out_of_the_template(tmp_path, mi
                           "created_by) SELECT series, year, 99, 'OC-2026-00001', occurrence, order_date, customer, "
                           "'standard', 'in-progress', price_list, price_version, price_type, id, created_at, "
                           "created_by FROM orders WHERE number = 1"))
-        conn.execute(update(schema.schema_version).values(version=7))
+        back_to(conn, 7)
         lines = conn.execute(text("SELECT count(*) FROM order_lines")).scalar_one()
     ledger.engine.dispose()
     upgraded = open_ledger(url)
@@ -224,8 +224,7 @@ def test_a_version_6_ledger_gains_the_citation(tmp_path, minimal_master):
     from older_ledgers import older_ledger
     from sqlalchemy import inspect
 
-    url = older_ledger(tmp_path, minimal_master, 6, "DROP INDEX uq_order_confirms",
-                       "ALTER TABLE orders DROP COLUMN confirms")
+    url = older_ledger(tmp_path, minimal_master, 6, columns={"orders": ["confirms"]})
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
