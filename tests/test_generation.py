@@ -359,8 +359,9 @@ def test_a_version_1_ledger_gets_the_index_month_end_invoicing_needs(tmp_path, m
     from older_ledgers import older_ledger
     from sqlalchemy import inspect, text
 
-    url = older_ledger(tmp_path, minimal_master, 1, "DROP INDEX ix_invoice_lines_order_line_delivery",
-                       "CREATE INDEX ix_invoice_lines_order_line_id ON invoice_lines (order_line_id)")
+    url = older_ledger(tmp_path, minimal_master, 1,
+                       "CREATE INDEX ix_invoice_lines_order_line_id ON invoice_lines (order_line_id)",
+                       indexes=["ix_invoice_lines_order_line_delivery"])
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
