@@ -303,8 +303,7 @@ def test_a_voided_ddt_never_printed_is_neither_warned_nor_printed_as_unprinted(d
 
 
 def test_a_version_34_ledger_migrates_and_voids(tmp_path, sample_master):
-    url = older_ledger(tmp_path, sample_master, 34, "DROP TABLE voided_lines", "DROP TABLE voided_deliveries",
-                       shipped=True)
+    url = older_ledger(tmp_path, sample_master, 34, tables=["voided_lines", "voided_deliveries"], shipped=True)
     ledger = open_ledger(url)
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     from toolkit.services.ddt_void import void_ddt
