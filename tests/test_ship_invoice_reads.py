@@ -191,7 +191,7 @@ def _outcome(ledger, master, shipper, day: date) -> tuple:
     try:
         with writing(ledger) as conn:
             notes = load_notes(conn, day_from=day, day_to=day)
-            invoices, problems = shipper(conn, master, notes, day, day)
+            invoices, problems = shipper(conn, master, notes, day, day, lang="it")
     except ProblemsFound as refused:
         return "refused", _said(refused.problems)
     return [replace(x, run_id=None) for x in invoices], _said(problems)
