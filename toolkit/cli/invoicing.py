@@ -22,13 +22,15 @@ from toolkit.basics.labels import define, label
 from toolkit.basics.vocab import Choices, PaymentMethod
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, customer_code, customer_codes, open_session, parse_day, parse_month_option
+from toolkit.cli.session import (codes, customer_code, customer_codes, open_session, parse_day, parse_month_option,
+                                 with_check)
 from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.invoicing import DeliveryRef, HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
     from toolkit.services.payments import Recorded
+    from toolkit.services.session import Session
 
 define({
     "pending.held": ("cliente «Non fatturare», in attesa del via libera", "do-not-invoice customer, awaiting release"),
@@ -200,6 +202,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 
     session = open_session(workbook, ledger, lang, wait)
     count, problems, removed = undo_with_files(session.ledger, run_id, out, session.master)
+    problems = with_check(session, problems)
     if json:
         output.reply({"run_id": run_id, "undone": count, "removed": removed}, problems)
     else:
@@ -229,6 +232,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 
         check_output(out, kind=None, inputs=(workbook,), folder=True, names=output_names(run_id, output.lang(), copies=copies))
     count, problems = finalize(session.ledger, run_id, session.master, quoted(str(workbook)))
+    problems = with_check(session, problems)
     files = []
     if out is not None and not output.has_errors(problems):
         files = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
@@ -272,9 +276,9 @@ def export_cmd(workbook: Path = WorkbookArg,
         assert run_id is not None
         result = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
                         copies=copies)
-    if result.problems:
-        output.print_problems(result.problems)
-        output.exit_for(result.problems)
+    problems = with_check(session, result.problems)
+    output.print_problems(problems)
+    output.exit_for(problems)
     for path in result.files:
         typer.echo(str(path))
 
@@ -459,7 +463,7 @@ def record_cmd(
     from toolkit.services.payments import record
 
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)
-    _report_recorded(record(session.ledger, [entry]), json)
+    _report_recorded(record(session.ledger, [entry]), json, session)
 
 
 def _amount(text: str) -> Decimal:
@@ -511,15 +515,16 @@ def void_cmd(
     output.exit_for(problems)
 
 
-def _report_recorded(result: Recorded, json: bool) -> None:
+def _report_recorded(result: Recorded, json: bool, session: Session) -> None:
+    problems = with_check(session, result.problems)
     if json:
         output.reply({"recorded": result.recorded, "duplicates": result.duplicates, "repeated": result.repeated},
-                     result.problems)
+                     problems)
     else:
-        output.print_problems(result.problems)
+        output.print_problems(problems)
         if said := result.summary(output.lang()):
             typer.echo(said)
-    output.exit_for(result.problems)
+    output.exit_for(problems)
 
 
 @payments_app.command("import")
@@ -535,7 +540,7 @@ def import_cmd(workbook: Path = WorkbookArg,
     from toolkit.services.payments import import_file
 
     session = open_session(workbook, ledger, lang, wait)
-    _report_recorded(import_file(session.master, session.ledger, file), json)
+    _report_recorded(import_file(session.master, session.ledger, file), json, session)
 
 
 @payments_app.command("status")

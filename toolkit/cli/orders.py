@@ -10,7 +10,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import customer_code, master_codes, open_session, parse_day, parse_period
+from toolkit.cli.session import customer_code, master_codes, open_session, parse_day, parse_period, with_check
 from toolkit.core.orders import STATUSES, status_words
 from toolkit.model.records import Template
 
@@ -188,7 +188,7 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
     wanted = output.chosen(STATUSES, to, "--to")
     session = open_session(workbook, ledger, lang, wait)
     result = change_status(session.ledger, number, wanted)
-    problems = result.problems
+    problems = with_check(session, result.problems)
     done = not output.has_errors(problems)
     if json:
         output.reply({"order": result.order, "status": wanted.value if done else None}, problems)
@@ -253,5 +253,5 @@ def register(app: typer.Typer) -> None:
         told: list = []
         written = panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last,
                         told=told)
-        output.print_problems(told)
+        output.print_problems(with_check(session, told))
         typer.echo(str(written))

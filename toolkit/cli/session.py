@@ -18,10 +18,11 @@ import typer
 
 from toolkit.basics.codes import matching
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, parse_month, to_date
-from toolkit.basics.problems import UnusableInput, define
+from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.core.invoicing import Period
+from toolkit.core.shipping import STOCK_NOT_CHECKED
 from toolkit.model.headings import SheetHeading
 from toolkit.model.records import Carrier, Customer, Item, MasterData, PriceList, Template
 from toolkit.services import check
@@ -49,6 +50,16 @@ def open_session(workbook: Path, ledger_url: str | None, lang: str | None, wait:
     if (told := session.network_warning()) is not None:
         output.notice(told)
     return session
+
+
+def with_check(session: Session, problems: Iterable[Problem]) -> list[Problem]:
+    """The check's warnings, then a verb's own problems, as every verb tells them (a mistyped
+    setting at its cell: `ship`, the lists, the panel told none); one the verb told itself is
+    told once. A missing *Giacenze* is left to `ship`, which tells it when it ships
+    (`toolkit.core.shipping.missing_stock`), as the buttons' boxes leave it
+    (`toolkit.excel.press.SHIPPING_ONLY`): a desk keeping no stock would read it under every list."""
+    own = list(problems)
+    return [*(w for w in session.warnings if w not in own and w.code != STOCK_NOT_CHECKED.code), *own]
 
 
 def _command() -> str:

@@ -16,7 +16,7 @@ import typer
 from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, in_order, one_code, open_session, parse_day
+from toolkit.cli.session import codes, in_order, one_code, open_session, parse_day, with_check
 from toolkit.model.records import Carrier
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
                       lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan,
                       list_kept=json)
-        result = replace(result, problems=(*warned, *result.problems))
+        result = replace(result, problems=tuple(with_check(session, [*warned, *result.problems])))
         _report(json, result)
         output.exit_for(result.problems)
 
@@ -117,6 +117,7 @@ def register(app: typer.Typer) -> None:
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         path = lists.distribution(session.master, session.ledger, start, end, out, output.lang(), complete=complete)
+        output.print_problems(with_check(session, []))
         typer.echo(str(path))
         if pdf:
             typer.echo(str(lists.pdf(path)))
@@ -148,7 +149,7 @@ def register(app: typer.Typer) -> None:
         told: list = []
         path = lists.production(session.master, session.ledger, start, end, out, output.lang(), told,
                                 earlier_orders=earlier_orders)
-        output.print_problems(told)
+        output.print_problems(with_check(session, told))
         typer.echo(str(path))
         if pdf:
             typer.echo(str(lists.pdf(path)))
