@@ -83,3 +83,19 @@ def test_a_debit_note_after_the_revocation_on_an_invoice_of_both_natures_asks_fo
     [refused] = done.problems
     assert refused.code == "letter-of-intent-debit-after-end-rates", refused.message("it")
     assert "--rate N3.5" not in refused.message("it")
+
+
+def test_a_note_without_vat_is_not_said_vat_included(ledger):
+    """`invoice credit` and `invoice debit` on C002's April invoice, sold without VAT on its letter
+    of intent (N3.5), answered *18,50 € IVA inclusa*: a note with no VAT is *senza IVA*."""
+    books = _master(90)
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+               if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    credited = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
+    debited = debit(ledger, books, april.number, D(10), "N3.5", "Trasporto", date(2026, 5, 5), date(2026, 5, 5))
+    assert credited.note is not None and debited.note is not None, (credited.problems, debited.problems)
+    assert credited.summary("it").endswith(f"su {april.number}: 18,50 € senza IVA."), credited.summary("it")
+    assert credited.summary("en").endswith(f"on {april.number}: €18.50 without VAT."), credited.summary("en")
+    assert debited.summary("it").endswith(f"su {april.number}: 10,00 € senza IVA."), debited.summary("it")
+    assert debited.summary("en").endswith(f"on {april.number}: €10.00 without VAT."), debited.summary("en")

@@ -104,6 +104,15 @@ HELD_BEFORE_NOTE = define(
        "date it {day}.")
 
 
+def note_total(note: Invoice, lang: str) -> str:
+    """A credit or debit note's total as its answer says it: *IVA inclusa*, or *senza IVA* for a
+    note with none (a letter of intent's N3.5, an export), which was said VAT included too."""
+    total = euro(abs(note.total), lang)
+    if note.vat:
+        return f"{total} IVA inclusa" if lang == "it" else f"{total} VAT included"
+    return f"{total} senza IVA" if lang == "it" else f"{total} without VAT"
+
+
 @dataclass(frozen=True)
 class Credited:
     """What `credit` did: the credit note stored (None when refused), the orders it closed, the
@@ -121,11 +130,10 @@ class Credited:
         if self.note is None:
             return ("Nessuna nota di credito emessa: correggi i problemi indicati." if it
                     else "No credit note was issued: fix the problems listed.")
-        cited, total = ", ".join(c.number for c in self.note.cites), euro(-self.note.total, lang)
+        cited, total = ", ".join(c.number for c in self.note.cites), note_total(self.note, lang)
         said = (f"Emessa la nota di credito {self.note.number} del {self.note.invoice_date:%d/%m/%Y} su {cited}: "
-                f"{total} IVA inclusa." if it else
-                f"Issued credit note {self.note.number} of {self.note.invoice_date:%d/%m/%Y} on {cited}: "
-                f"{total} VAT included.")
+                f"{total}." if it else
+                f"Issued credit note {self.note.number} of {self.note.invoice_date:%d/%m/%Y} on {cited}: {total}.")
         if self.closed:
             orders = ", ".join(self.closed)
             said += (f" Ordini chiusi, non partiranno: {orders}." if it else

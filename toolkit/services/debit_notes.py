@@ -54,7 +54,7 @@ from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.parties import Buyer, Parties, party_book
 from toolkit.model.records import Customer, MasterData
-from toolkit.services.credit_notes import _not_found
+from toolkit.services.credit_notes import _not_found, note_total
 from toolkit.services.intent_letters import letter_ceilings, letter_year, rates_known
 from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
 
@@ -108,9 +108,9 @@ class Debited:
         if self.note is None:
             return ("Nessuna nota di debito emessa: correggi i problemi indicati." if it
                     else "No debit note was issued: fix the problems listed.")
-        total, day = euro(self.note.total, lang), f"{self.note.invoice_date:%d/%m/%Y}"
-        return (f"Emessa la nota di debito {self.note.number} del {day} su {self.invoice}: {total} IVA inclusa."
-                if it else f"Issued debit note {self.note.number} of {day} on {self.invoice}: {total} VAT included.")
+        total, day = note_total(self.note, lang), f"{self.note.invoice_date:%d/%m/%Y}"
+        return (f"Emessa la nota di debito {self.note.number} del {day} su {self.invoice}: {total}."
+                if it else f"Issued debit note {self.note.number} of {day} on {self.invoice}: {total}.")
 
 
 def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str, day: date,
