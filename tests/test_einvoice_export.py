@@ -506,3 +506,22 @@ def test_a_colleague_zipping_some_of_the_files_meanwhile_refuses_the_zip_and_the
     with zipfile.ZipFile(ours) as mine, zipfile.ZipFile(theirs) as other:
         assert mine.namelist() and not set(mine.namelist()) & set(other.namelist())
     assert set(again.left_out) == set(colleague[0].files)
+
+
+def test_a_second_zip_is_said_holding_the_files_it_holds(sample_master, ledger, made, tmp_path):
+    """The month zipped after its run's zip: the run's files are written again and left out of
+    the new zip (`einvoice-already-zipped`), which holds the immediate invoices alone. The answer
+    said *Scritti 91 file XML …, raccolti in 1 zip*, as if the zip held the 91."""
+    invoicing.finalize(ledger, made.run_id)
+    first = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "run", zip=True)
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "month", zip=True)
+    [archive] = again.archives
+    with zipfile.ZipFile(archive) as held:
+        zipped = len(held.namelist())
+    written = len(again.files)
+    assert zipped == written - len(first.files) and len(again.left_out) == len(first.files) and zipped > 1
+    assert again.summary("it") == (f"Scritti {written} file XML (fatture elettroniche) in {again.folder}, "
+                                   f"{zipped} dei quali raccolti in 1 zip per lo SDI."), again.summary("it")
+    assert again.summary("en") == (f"Wrote {written} XML files (e-invoices) to {again.folder}, "
+                                   f"{zipped} of them gathered in 1 zip for SDI."), again.summary("en")
+    assert first.summary("it").endswith(", raccolti in 1 zip per lo SDI."), first.summary("it")

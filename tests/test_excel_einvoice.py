@@ -71,7 +71,7 @@ def test_a_draft_month_says_to_finalize_then_the_files_and_zip_land_beside_the_b
     (xml,) = (tmp_path / FOLDER).glob("*.xml")
     (archive,) = (tmp_path / FOLDER).glob("*.zip")
     assert mode == "info" and text.splitlines() == [
-        f"Scritto 1 file XML (fatture elettroniche) in {tmp_path / FOLDER}, raccolti in 1 zip per lo SDI.",
+        f"Scritto 1 file XML (fatture elettroniche) in {tmp_path / FOLDER}, raccolto in 1 zip per lo SDI.",
         str(archive)]
     assert xml.name == "IT00743110157_00001.xml" and zipfile.ZipFile(archive).namelist() == [xml.name]
 

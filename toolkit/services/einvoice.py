@@ -229,8 +229,7 @@ class Exported:
                     f"{self.folder}" if it else f"Wrote {count(written, 'XML file', 'XML files')} (e-invoices) to "
                     f"{self.folder}")
             if self.archives:
-                text += (f", raccolti in {len(self.archives)} zip per lo SDI" if it else
-                         f", gathered in {len(self.archives)} zip for SDI")
+                text += self._zipped(lang)
             text += "."
         else:
             text = "Nessun file XML scritto." if it else "No XML file written."
@@ -239,6 +238,15 @@ class Exported:
                      "indicati e ripeti l'esportazione." if it else
                      f" {count(refused, 'document', 'documents')} not written: fix the problems listed and export again.")
         return text
+
+    def _zipped(self, lang: str) -> str:
+        """What the zips hold: the files written but those an earlier zip held (`left_out`), which
+        a second `--zip` writes again and leaves out, its zip holding the new ones alone."""
+        zipped, zips = len(self.files) - len(self.left_out), len(self.archives)
+        if lang == "it":
+            held = f", {zipped} dei quali" if self.left_out else ","
+            return f"{held} {'raccolto' if zipped == 1 else 'raccolti'} in {zips} zip per lo SDI"
+        return f"{f', {zipped} of them' if self.left_out else ','} gathered in {zips} zip for SDI"
 
 
 def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
