@@ -513,3 +513,39 @@ def test_a_server_killed_while_the_connection_opens_is_told_gone_not_an_address_
     assert not list(tmp_path.glob("*.sqlite"))
     code, said = cli(capsys, "orders", "list", workbook, "--ledger", server_gone, "--lang", "en")
     assert code == 2 and "closed the connection while it was opening" in said and "Try again in a few" in said
+
+
+def test_a_server_gone_between_two_steps_of_a_command_is_the_connection_lost_not_an_internal_error(
+        capsys, pg_desk, monkeypatch):
+    """The ledger opened, the server went down before the command's next step: the pooled
+    connection found dead, the new one refused (libpq's «Connection refused», no SQLSTATE, which
+    the psycopg dialect does not count as a disconnect) ended as *errore interno*, exit 3."""
+    import psycopg
+    from sqlalchemy import create_engine
+
+    import toolkit.cli.orders as verbs
+
+    workbook, url = pg_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    opened = verbs.open_session
+
+    def server_stops(*args, **kwargs):
+        session = opened(*args, **kwargs)
+        admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+        with admin.begin() as conn:
+            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        admin.dispose()
+
+        def refused(*_, **__):
+            raise psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", port 5432 '
+                                           'failed: Connection refused')
+
+        monkeypatch.setattr(psycopg, "connect", refused)
+        return session
+
+    monkeypatch.setattr(verbs, "open_session", server_stops)
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", url)
+    assert code == 2, said
+    assert "Il collegamento con il registro si è interrotto" in said and "ripeti lo stesso comando" in said
+    assert "errore interno" not in said and "Traceback" not in said

@@ -529,9 +529,16 @@ _CONNECTING = "toolkit_connecting"
 def _connecting(context: ExceptionContext) -> None:
     """Mark an error raised while a connection was being opened, when no connection is there
     yet: what the address is to blame for, where the same error at a statement or a commit,
-    on a connection, is the toolkit's."""
+    on a connection, is the toolkit's. A server gone or not answering (`_GONE`, `_SILENT`) is
+    a disconnect too, which the psycopg dialect does not count on connecting: once the ledger
+    is open, a command whose next connection meets it has lost the server
+    (`toolkit.basics.failures.ledger_connection_lost`), where it ended as an internal error;
+    on opening, `not_opened` tells it as before."""
     if context.connection is None and context.sqlalchemy_exception is not None:
         setattr(context.sqlalchemy_exception, _CONNECTING, True)
+        reason = str(context.original_exception)
+        if any(said in reason for said in (*_GONE, *_SILENT)):
+            context.is_disconnect = True
 
 
 def first_reason(exc: DBAPIError) -> str:
