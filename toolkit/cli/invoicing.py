@@ -22,8 +22,7 @@ from toolkit.basics.labels import define, label
 from toolkit.basics.vocab import Choices, PaymentMethod
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import (codes, customer_code, customer_codes, open_session, parse_day, parse_month_option,
-                                 with_check)
+from toolkit.cli.session import codes, customer_code, customer_codes, open_session, parse_day, parse_month_option, with_check
 from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.invoicing import DeliveryRef, HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
 

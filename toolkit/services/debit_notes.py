@@ -21,7 +21,6 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
-from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import AskedIn, as_corrected, creditable
 from toolkit.core.debit_notes import (
     BAD_AMOUNT,
