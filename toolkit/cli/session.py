@@ -59,7 +59,9 @@ def with_check(session: Session, problems: Iterable[Problem]) -> list[Problem]:
     (`toolkit.core.shipping.missing_stock`), as the buttons' boxes leave it
     (`toolkit.excel.press.SHIPPING_ONLY`): a desk keeping no stock would read it under every list."""
     own = list(problems)
-    return [*(w for w in session.warnings if w not in own and w.code != STOCK_NOT_CHECKED.code), *own]
+    told = {p.code for p in own}  # a day's shipping tells thousands: compared only where a code is shared
+    return [*(w for w in session.warnings if w.code != STOCK_NOT_CHECKED.code and (w.code not in told or w not in own)),
+            *own]
 
 
 def _command() -> str:
