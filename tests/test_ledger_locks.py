@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import PG_URL, pg_databases, pg_role
 
+from sqlalchemy import make_url
+
 from toolkit.ledger import open_ledger
 from toolkit.ledger.counts import document_counts
 from toolkit.ledger.db import reading, user
@@ -222,3 +224,48 @@ def test_a_team_ledger_without_its_driver_says_what_to_install(monkeypatch):
     assert refused.value.problem.code == "ledger-no-driver"
     message = refused.value.problem.message("en")
     assert 'pip install "recurring-orders-toolkit[postgres]"' in message and "secret" not in message
+
+
+class Outsider:
+    """A session outside the toolkit (psql) holding a lock on a ledger table in an open
+    transaction, as someone tidying the database by hand would."""
+
+    def __init__(self, url: str, statement: str):
+        import psycopg
+
+        self.conn = psycopg.connect(url, application_name="psql")
+        self.conn.execute(statement)
+
+    def leave(self) -> None:
+        self.conn.rollback()
+        self.conn.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statement", ["LOCK TABLE counters IN EXCLUSIVE MODE", "UPDATE counters SET last = last"])
+def test_a_writer_says_who_outside_the_toolkit_holds_a_table_and_gives_up(workbook, statement):
+    """A psql session holding a table lock (or a row of the numbering) made `orders create` wait
+    in silence for ever: the lock is outside the toolkit's own. It says who holds the table, as
+    it says who holds the ledger, and gives up after --wait with nothing written."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    with pg_databases(1) as (url,):
+        first = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", url, cwd=workbook.parent)
+        assert first.returncode == 0, first.stderr
+        made = _orders(url)
+        outsider = Outsider(url, statement)
+        try:
+            run = subprocess.run([sys.executable, "-m", "toolkit", "orders", "create", str(workbook), "--date",
+                                  "2026-04-10", "--ledger", url, "--wait", "2", "--lang", "en"],
+                                 cwd=workbook.parent, capture_output=True, text=True, timeout=30)
+        finally:
+            outsider.leave()
+        role = make_url(url).username
+        assert run.returncode == 2, run.stderr
+        assert f"busy with {role} (psql" in run.stderr
+        assert "after 2 seconds: nothing was written" in run.stderr
+        assert "Traceback" not in run.stderr
+        assert _orders(url) == made
+        again = toolkit("orders", "create", str(workbook), "--date", "2026-04-10", "--ledger", url, cwd=workbook.parent)
+        assert again.returncode == 0, again.stderr
+        assert _orders(url) > made

@@ -719,10 +719,24 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
-    with ledger.engine.begin() as conn, copy_in.statistics_kept(conn):
-        while not lock.try_advisory(conn):
-            waiting.taken(lambda: lock.advisory_holder(conn))
-        yield conn
+    try:
+        with ledger.engine.begin() as conn, copy_in.statistics_kept(conn):
+            while not lock.try_advisory(conn):
+                waiting.taken(lambda: lock.advisory_holder(conn))
+            while not lock.try_tables(conn, LEDGER_TABLES):
+                waiting.taken(lambda: lock.table_holder(conn, LEDGER_TABLES))
+            lock.bound_lock_waits(conn, ledger.patience.wait)
+            yield conn
+    except OperationalError as exc:
+        if not lock.lock_refused(exc):
+            raise
+        with ledger.engine.connect() as conn:
+            holder = lock.table_holder(conn, LEDGER_TABLES)
+        raise UnusableInput(lock.LEDGER_BUSY(None, holder=holder, wait=ledger.patience.wait)) from None
+
+
+LEDGER_TABLES = tuple(table.name for table in schema.metadata.sorted_tables)
+"""The tables a writer on PostgreSQL locks for writing before it starts (`lock.try_tables`)."""
 
 
 @contextmanager

@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from toolkit.basics.problems import Problem, UnusableInput, define
 
@@ -155,6 +156,62 @@ def advisory_holder(conn: Connection) -> Holder:
         "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :k AND l.objsubid = 1 "
         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1"),
         {"k": ADVISORY_KEY}).first()
+    if row is None:
+        return UNKNOWN
+    since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
+    return Holder.from_tag(row[0], since, row[2])
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+"""PostgreSQL's lock_not_available: a NOWAIT lock refused, or a wait past `lock_timeout`."""
+UNDEFINED_TABLE = "42P01"
+
+
+def try_tables(conn: Connection, tables: Sequence[str]) -> bool:
+    """Whether this transaction could lock the ledger's `tables` for writing (ROW EXCLUSIVE, what
+    its inserts and updates take) without waiting. The advisory lock keeps the toolkit's writers
+    apart; a session outside the toolkit (psql's `LOCK TABLE counters IN EXCLUSIVE MODE`, a
+    restore, a maintenance script) holds a table the advisory lock knows nothing of, and the
+    write waited on it in silence for ever. Tried in a savepoint, so that a refusal leaves the
+    transaction usable for the next try. A ledger whose tables are still to be made (its first
+    write, an upgrade adding one) has none an outsider can hold: nothing is locked then."""
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(f"LOCK TABLE {', '.join(tables)} IN ROW EXCLUSIVE MODE NOWAIT")
+    except DBAPIError as exc:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state not in (LOCK_NOT_AVAILABLE, UNDEFINED_TABLE):
+            raise
+        return state == UNDEFINED_TABLE
+    return True
+
+
+def bound_lock_waits(conn: Connection, seconds: float) -> None:
+    """Let no statement of this transaction wait longer than `seconds` for a lock (PostgreSQL's
+    `lock_timeout`, for this transaction only): a row an outside session keeps updated in an
+    open transaction (`UPDATE counters …` in psql) is no table lock `try_tables` sees. Only waits
+    are bounded, never a statement's work: the toolkit's own long writes run as long as they need."""
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(seconds * 1000))}")
+
+
+def lock_refused(exc: BaseException) -> bool:
+    """Whether `exc` is a statement that gave up waiting for a lock (`bound_lock_waits`)."""
+    return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
+
+
+def table_holder(conn: Connection, tables: Sequence[str]) -> Holder:
+    """The session holding one of the ledger's `tables` with more than a reader's lock, as its
+    `application_name` tells (`psql`), and the role it logged in as: who `try_tables` or a
+    statement waited for. Not this session, and not the toolkit's readers (ACCESS SHARE, which
+    stops no writer); no toolkit writer holds a table while this one holds the advisory lock."""
+    row = conn.execute(text(
+        "SELECT a.application_name, a.xact_start, a.usename FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() "
+        "AND l.mode <> 'AccessShareLock' "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.relation = ANY(CAST(:tables AS regclass[])) ORDER BY a.xact_start LIMIT 1"),
+        {"tables": list(tables)}).first()
     if row is None:
         return UNKNOWN
     since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
