@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from conftest import PG_URL, pg_databases, pg_role
-
 from sqlalchemy import make_url
 
 from toolkit.ledger import open_ledger

@@ -56,7 +56,7 @@ def test_open_lines_and_paid_orders_as_in_lists_gave_them(ledger, tmp_path, seed
     monkeypatch.setattr(reads_in_lists, "in_batches", short)
     with reading(ledger) as conn:
         orders = load_orders(conn)
-        due, _ = due_orders(conn, day)
+        due, _, _ = due_orders(conn, day)
         assert len(due) > 7 * 3
         ids = [o.id for o in orders]
         assert reads_in_lists.paid_orders(conn, ids), "some prepayments are paid"

@@ -100,3 +100,61 @@ def test_a_template_changed_after_a_colleague_made_its_order_is_told_at_its_line
 
     code, again = toolkit(capsys, "orders", "create", bruno, "--date", DAY, "--ledger", ledger_url)
     assert code == 0 and not [p for p in again["problems"] if p["code"] == told["code"]], again
+
+
+def _customer_now(workbook, code: str, **cells: object) -> None:
+    """`code`'s row on *Clienti* of `workbook` with these cells (by heading) changed."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Clienti"]
+    headings = [c.value for c in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+    for heading, value in cells.items():
+        sheet.cell(row, headings.index(heading) + 1).value = value
+    book.save(workbook)
+
+
+OTHER = {"Ragione sociale": "Ristorante Diverso S.r.l.", "Partita IVA": "76543210017", "Codice fiscale": None,
+         "Indirizzo": "Via Nizza 5", "CAP": "10125", "Città": "Torino", "Provincia": "TO"}
+
+
+def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_to_it(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """Anna's copy and Bruno's each have a customer of one code, two companies: Anna made the
+    day's order for hers, and the warehouse, with Bruno's copy, shipped it to his, in Torino,
+    without a word. The order keeps the customer it printed; a copy whose customer of that code
+    has another partita IVA holds it, naming both companies, at `ship` and at `orders create`."""
+    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
+    for copy in (anna, bruno):
+        copy.parent.mkdir()
+        shutil.copy(sample_workbook, copy)
+    _customer_now(bruno, NEW, **OTHER)
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0, created
+    [number] = [o["number"] for o in created["created"] if o["customer"] == NEW]
+
+    code, again = toolkit(capsys, "orders", "create", bruno, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0 and not again["created"], again
+    [told] = [p for p in again["problems"] if p["code"] == "ship-customer-another-company"]
+    assert number in told["message"] and "Ristorante Diverso S.r.l., Torino" in told["message"]
+    assert "76543210017" in told["message"]
+
+    for chosen in (("--orders", number), ("--all",)):
+        code, shipped = toolkit(capsys, "ship", bruno, "--date", DAY, *chosen, "--ledger", ledger_url)
+        assert code == 0, shipped
+        assert not [ddt for ddt in shipped["shipped"] if number in ddt["orders"]], chosen
+        [told] = [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
+        assert number in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+        assert [number] == [h["order"] for h in shipped["held"] if h["reason"] == told["code"]]
+
+    _customer_now(bruno, NEW, **{k: v for k, v in OTHER.items() if k not in ("Ragione sociale", "Partita IVA")},
+                  **{"Partita IVA": _vat_of(anna, NEW)})
+    code, shipped = toolkit(capsys, "ship", bruno, "--date", DAY, "--orders", number, "--ledger", ledger_url)
+    assert code == 0, shipped
+    assert not [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
+    [ddt] = [ddt for ddt in shipped["shipped"] if number in ddt["orders"]]
+    assert "Torino" in json.dumps(ddt) or ddt["customer"] == NEW
+
+
+def _vat_of(workbook, code: str) -> object:
+    sheet = openpyxl.load_workbook(workbook)["Clienti"]
+    return next(r[2] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == code)

@@ -158,7 +158,7 @@ def test_lines_and_completed_orders_as_before(ledger, tmp_path, seed):
     master = randomized(master_of(tmp_path, seed), rng)
     day = lived(master, ledger, rng, 5)
     with writing(ledger) as conn:
-        due, _ = due_orders(conn, day)
+        due, _, _ = due_orders(conn, day)
         assert due
         read = with_lines(conn, due)
         assert repr(read) == repr(ship_read_again.with_lines(conn, due))

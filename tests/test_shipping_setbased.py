@@ -276,7 +276,7 @@ def same_lines(ledger, day: date) -> None:
     they printed and their language, which shipping never reads; and their lines still to ship read alone
     (`open_lines`) are those of the whole lines."""
     with reading(ledger) as conn:
-        due, _ = due_orders(conn, day)
+        due, _, _ = due_orders(conn, day)
         whole = {o.id: replace(o, parties=None, lang=None) for o in load_orders(conn, ids=[o.id for o in due])}
         assert repr(with_lines(conn, due)) == repr([whole[o.id] for o in due])
         still = {o.id: tuple(OpenLine(ln.id, ln.line_no, ln.item, ln.to_ship) for ln in whole[o.id].lines

@@ -47,6 +47,7 @@ from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderS
 from toolkit.core.reservations import NAMED, NONE, Reservations, rank
 from toolkit.core.units import unit_key
 from toolkit.model.memo import per_master
+from toolkit.model.parties import Buyer
 from toolkit.model.records import Carrier, Customer, Item, MasterData, ShipTo, StockLevel
 
 if TYPE_CHECKING:
@@ -104,6 +105,18 @@ CUSTOMER_GONE = define(
        "shipped. If a colleague added it in their copy of the workbook, copy its row here (who creates the orders "
        "and who ships them use the same customers) and ship again; if it was taken off, put it back until the "
        "order leaves, or close or void the order.")
+ANOTHER_COMPANY = define(
+    "ship-customer-another-company", "warning",
+    title=("Cliente diverso da quello dell'ordine: ordine non spedito",
+           "Another company than the order's: order not shipped"),
+    it="Ordine {number}: è stato fatto per il cliente {customer} {printed} (partita IVA o codice fiscale "
+       "{printed_id}), ma in questa cartella di lavoro {customer} è {now} ({now_id}): un'altra ditta, quindi l'ordine "
+       "non è stato spedito né fatturato. Due copie della cartella usano lo stesso codice per due clienti: allineate "
+       "le copie (ogni cliente con il suo codice in tutte) e spedisci di nuovo.",
+    en="Order {number} was made for customer {customer} {printed} (VAT number or tax code {printed_id}), but in "
+       "this workbook {customer} is {now} ({now_id}): another company, so the order was neither shipped nor "
+       "invoiced. Two copies of the workbook use one code for two customers: align the copies (each customer with "
+       "its own code in all of them) and ship again.")
 DESTINATION_GONE = define(
     "ship-destination-not-in-workbook", "warning",
     title=("Destinazione non più in anagrafica: ordine non spedito",
@@ -815,26 +828,47 @@ def terms_overridden(order: Order, terms: DeliveryTerms, taken: Sequence[tuple[O
             for line in lines if line.to_ship != 0 and abs(shipped.get(line.id, ZERO)) < abs(line.to_ship)]
 
 
-def of_known_customers(orders: Sequence[Order], master: MasterData) -> tuple[list[Order], ShippingPlan]:
+def of_known_customers(orders: Sequence[Order], master: MasterData,
+                       others: Mapping[int, tuple[Buyer, Buyer]] | None = None) -> tuple[list[Order], ShippingPlan]:
     """The orders whose customer is on the Customers sheet, and their destination, if any, on
     the Destinations sheet, and what the others are: held, each with the warning that says why
     and what to do. Every rule of a shipment reads the customer's terms, and a customer taken
     off the sheet can still have open orders; a destination taken off (a branch moved to
     another code) left its DDT with the customer's own address as *Luogo di destinazione*,
-    without a word, and the goods went there."""
-    known, places = _customer_codes(master), _destination_codes(master)
+    without a word, and the goods went there. `others`: by order id, the customer an order
+    printed and this copy's customer of its code, where they are two companies
+    (`toolkit.model.parties.another_company`): two copies of the workbook each added a C031 of
+    their own, and the warehouse's shipped the first one's order to the second company."""
+    known, places, others = _customer_codes(master), _destination_codes(master), others or {}
     gone = [order for order in orders if order.customer not in known]
     moved = [order for order in orders if order.customer in known and order.ship_to is not None
              and order.ship_to not in places]
-    if not gone and not moved:
+    other = [order for order in orders if order.id in others and order.customer in known]
+    if not gone and not moved and not other:
         return list(orders), ShippingPlan((), (), ())
-    apart = {order.number for order in (*gone, *moved)}
+    apart = {order.number for order in (*gone, *moved, *other)}
     return [order for order in orders if order.number not in apart], ShippingPlan(
         (), (*(Held(order.number, order.customer, CUSTOMER_GONE.code) for order in gone),
-             *(Held(order.number, order.customer, DESTINATION_GONE.code) for order in moved)),
+             *(Held(order.number, order.customer, DESTINATION_GONE.code) for order in moved),
+             *(Held(order.number, order.customer, ANOTHER_COMPANY.code) for order in other)),
         (*(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone),
          *(DESTINATION_GONE(None, number=order.number, customer=order.customer, destination=order.ship_to)
-           for order in moved)))
+           for order in moved),
+         *(another_company_told(order.number, *others[order.id]) for order in other)))
+
+
+def another_company_told(number: str, printed: Buyer, now: Buyer, where: Location | None = None) -> Problem:
+    """`ANOTHER_COMPANY` of order `number`, naming both companies by name, town and identity."""
+    return ANOTHER_COMPANY(where, number=number, customer=now.code, printed=_company(printed),
+                           printed_id=_identity(printed), now=_company(now), now_id=_identity(now))
+
+
+def _company(buyer: Buyer) -> str:
+    return f"{buyer.name}, {buyer.city}"
+
+
+def _identity(buyer: Buyer) -> str:
+    return " / ".join(part for part in (buyer.vat_number, buyer.tax_code) if part)
 
 
 def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held: Iterable[Held]) -> list[Problem]:

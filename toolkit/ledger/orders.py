@@ -126,16 +126,18 @@ def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> di
 
 
 def open_orders_of_days(conn: Connection, first: date, last: date
-                        ) -> list[tuple[str, date, str, str, str | None]]:
-    """(template, occurrence, number, customer, destination) of the templates' orders due from
-    `first` to `last` still a draft or in progress: those a template changed since their
-    creation may no longer plan, or plan for another customer or destination."""
-    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, o.customer, o.ship_to)
+                        ) -> list[tuple[str, date, str, str, str | None, int | None]]:
+    """(template, occurrence, number, customer, destination, parties id) of the templates' orders
+    due from `first` to `last` still a draft or in progress: those a template changed since their
+    creation may no longer plan, or plan for another customer or destination, or whose customer
+    is another company in this copy (the parties they printed, `issued_parties`)."""
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, o.customer, o.ship_to,
+                               o.parties_id)
                         .where(o.occurrence.between(first, last), o.template.is_not(None),
                                o.status.in_([OrderStatus.DRAFT.value, OrderStatus.IN_PROGRESS.value]))
                         .order_by(o.occurrence, o.year, o.series, o.number))
-    return [(r.template, r.occurrence, document_number(r.series, r.year, r.number), r.customer, r.ship_to)
-            for r in rows]
+    return [(r.template, r.occurrence, document_number(r.series, r.year, r.number), r.customer, r.ship_to,
+             r.parties_id) for r in rows]
 
 
 def open_quantities_of_days(conn: Connection, first: date, last: date) -> dict[tuple[str, date], tuple[str, Decimal]]:

@@ -45,14 +45,18 @@ _note_line = maker(DeliveryNoteLine)
 their lines (`ledger.orders.make_order`): 23 April at L makes 19,500. Every field is passed, in order."""
 
 
-def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> tuple[list[Order], set[int]]:
+def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False
+               ) -> tuple[list[Order], set[int], dict[int, int]]:
     """The orders in progress that ship and are due by `day`, without their lines (`lines`
     empty: `with_lines` reads them for the orders that need them), in number order; and the
     ids of those with something still to ship on some line, which the database finds. With
     `leave_out_held`, not the orders kept on hold (`schema.holds`). Nor the parties each order
     printed, nor its language (`Order.parties`, `Order.lang`, None): shipping prints no order,
     and a DDT names its parties as the master says them the day it is issued, in the language
-    of the run that issues it.
+    of the run that issues it. Third, the id of the parties each order printed (`issued_parties`)
+    by order id, for the orders that kept theirs: a few thousand distinct ids at L, whose buyers
+    `toolkit.ledger.parties.buyers` reads to tell an order made for another company than this
+    copy's customer of that code (`toolkit.model.parties.another_company`).
 
     At L most of the open orders are held day after day (a prepayment not in, a customer over
     the credit limit) and the core holds them without looking at their lines
@@ -66,16 +70,16 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
         select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
                o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
                o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
-               cited.c.document_type, still_open)
+               cited.c.document_type, still_open, o.parties_id)
         .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
         .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping),
                *([~select(schema.holds.c.order_id).where(schema.holds.c.order_id == o.id).exists()]
                  if leave_out_held else []))
         .order_by(o.year, o.series, o.number)).all()
-    orders, pending = [], set()
+    orders, pending, printed = [], set(), {}
     for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
          price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
-         c_type, has_open) in rows:
+         c_type, has_open, parties_id) in rows:
         cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
         orders.append(make_order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
                                  ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
@@ -84,7 +88,9 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
                                  NO_DOCUMENTS_HELD, None, None))
         if has_open:
             pending.add(order_id)
-    return orders, pending
+        if parties_id is not None:
+            printed[order_id] = parties_id
+    return orders, pending, printed
 
 
 def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:

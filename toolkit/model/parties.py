@@ -90,6 +90,28 @@ class Buyer:
     day's DDTs share one due, and so what each DDT's cash box asks."""
 
 
+def another_company(printed: Buyer, now: Buyer | None) -> bool:
+    """Whether the customer a document printed (`printed`) and the one this copy of the workbook
+    has under the same code (`now`) are two companies: their partita IVA, or their codice fiscale,
+    both given and different. Two assistants' copies can each add a C031 of their own; a company
+    that moved keeps its partita IVA, and its new address is the one to ship to. A code no longer
+    in this copy is no other company (`ship-customer-not-in-workbook` holds its orders).
+
+    >>> old = Buyer(code="C031", name="Pasticceria Nuova S.r.l.", vat_number="04567890126", address="Via Po 1",
+    ...             city="Milano")
+    >>> another_company(old, Buyer(code="C031", name="Ristorante Diverso S.r.l.", vat_number="76543210017",
+    ...                            address="Via Roma 2", city="Torino"))
+    True
+    >>> another_company(old, Buyer(code="C031", name="Pasticceria Nuova S.r.l.", vat_number="04567890126",
+    ...                            address="Via Dante 9", city="Monza"))
+    False
+    """
+    if now is None:
+        return False
+    return any(a and b and a.strip().upper() != b.strip().upper()
+               for a, b in ((printed.vat_number, now.vat_number), (printed.tax_code, now.tax_code)))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Destination:
     """The shipping address (destinazione) the document printed."""
@@ -157,12 +179,21 @@ class Parties:
         True
         """
         found = json.loads(stored)
-        buyer = found.get("buyer")
-        if buyer and buyer.get("intent_letters"):
-            buyer["intent_letters"] = tuple(tuple(letter) for letter in buyer["intent_letters"])
-        return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, buyer),
+        return cls(seller=_made(Seller, found["seller"]), buyer=_buyer(found.get("buyer")),
                    destination=_made(Destination, found.get("destination")),
                    carrier=_made(Haulier, found.get("carrier")), contact=_made(Person, found.get("contact")))
+
+    @staticmethod
+    def buyer_from_text(stored: str) -> Buyer | None:
+        """The buyer alone of the parties the ledger kept as `stored` (`from_text`'s)."""
+        return _buyer(json.loads(stored).get("buyer"))
+
+
+def _buyer(found: dict[str, Any] | None) -> Buyer | None:
+    if found and found.get("intent_letters"):
+        found["intent_letters"] = tuple(tuple(letter) for letter in found["intent_letters"])
+    made: Buyer | None = _made(Buyer, found)
+    return made
 
 
 _ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters", "payment_method", "invoice_grouping")

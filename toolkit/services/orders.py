@@ -49,7 +49,7 @@ from toolkit.core.orders import (
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import once_per_item, service_items
+from toolkit.core.shipping import another_company_told, once_per_item, service_items
 from toolkit.intake.validation.invoice_terms import ended_invoiced_at_order
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -78,6 +78,7 @@ from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
+from toolkit.services.copies_apart import other_companies
 from toolkit.services.dated_before_count import dated_before_count, shown_after_count
 from toolkit.services.held_documents import issue_held
 from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
@@ -624,10 +625,13 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
     skips = {(folded(e.template), e.day): e for e in master.exceptions
              if e.action in (ExceptionAction.SKIP, ExceptionAction.MOVE)}
     problems = []
-    for template, day, number, ordered, ship_to in open_orders_of_days(conn, first, last):
+    printed: dict[str, int] = {}
+    for template, day, number, ordered, ship_to, parties_id in open_orders_of_days(conn, first, last):
         if (due := planned.get((folded(template), day))) is not None:
             if (found := templates.get(folded(template))) is None:
                 continue
+            if parties_id is not None and folded(due.customer) == folded(ordered):
+                printed[number] = parties_id
             if folded(due.customer) != folded(ordered):
                 problems.append(TEMPLATE_NOW_ANOTHER_CUSTOMER(
                     master.locate(found.source, "customer"), number=number, day=day, template=template,
@@ -645,7 +649,17 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
                  master.locate(found.source, changed) if found and changed else
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
-    return problems
+    return problems + _for_other_companies(conn, master, printed)
+
+
+def _for_other_companies(conn: Connection, master: MasterData, printed: Mapping[str, int]) -> list[Problem]:
+    """The open orders of the days planned made for another company than this copy's customer
+    of their code (`toolkit.services.copies_apart`), by number, each told at that customer's
+    *Partita IVA*: a colleague's copy added a customer of the same code, and the run said only
+    "già esistente" of an order the warehouse then shipped to this copy's company."""
+    rows = {c.code: c for c in master.customers}
+    return [another_company_told(number, printed_for, now, master.locate(rows[now.code].source, "vat_number"))
+            for number, (printed_for, now) in sorted(other_companies(conn, master, printed).items())]
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,9 +77,10 @@ from toolkit.ledger.orders import cuts_logged, load_orders, order_by_number, rat
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.ledger.stock_counts import count_digest, note_seen, seen
-from toolkit.model.parties import party_book
+from toolkit.model.parties import Buyer, party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
+from toolkit.services.copies_apart import apart, other_companies
 from toolkit.services.dated_before_count import dated_before_count
 from toolkit.services.intent_letters import open_orders_beyond
 from toolkit.services.order_status import UNKNOWN_ORDER
@@ -418,9 +419,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems: list[Problem] = []
         pending: dict[int, bool] = {}
         on_hold = None
+        printed: dict[int, int] = {}
         if all_open:
             on_hold = holds.wake(conn, master, force=force, paid=paid, replan=replan)
-            due, still_open = due_orders(conn, day, leave_out_held=True)
+            due, still_open, printed = due_orders(conn, day, leave_out_held=True)
             selected.update((order.id, order) for order in due)
             pending = {order.id: order.id in still_open for order in due}
         named: list[int] = []
@@ -460,7 +462,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         named_since = holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
-                       read_here=True, exposures=on_hold.exposures if on_hold is not None else None, lang=lang)
+                       read_here=True, exposures=on_hold.exposures if on_hold is not None else None, lang=lang,
+                       printed=printed)
         if on_hold is not None and not errors(done.problems):
             planned = set(named)
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
@@ -690,7 +693,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
             unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None,
             read_here: bool = False, exposures: Mapping[str, Exposure] | None = None,
-            lang: str) -> Shipped:
+            lang: str, printed: Mapping[int, int] | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same.
@@ -704,8 +707,9 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     may come from elsewhere are checked against the ledger. `exposures`: customers' credit
     figures the caller read in this transaction, taken as they are (`holds.OnHold.exposures`).
     An order whose customer is no longer on the Customers sheet is held with a warning
-    (`of_known_customers`)."""
-    fresh, apart = of_known_customers(orders, master)
+    (`of_known_customers`), as one made for another company than this copy's customer of its
+    code; `printed`: the id of the parties each order passed without them kept (`due_orders`)."""
+    fresh, apart = of_known_customers(orders, master, _other_companies(conn, master, orders, printed or {}))
     done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
                        accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
                        exposures=exposures, lang=lang)
@@ -714,6 +718,20 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if not apart.held:
         return done
     return replace(done, held=(*apart.held, *done.held), problems=(*apart.problems, *done.problems))
+
+
+def _other_companies(conn: Connection, master: MasterData, orders: Sequence[Order],
+                     printed: Mapping[int, int]) -> dict[int, tuple[Buyer, Buyer]]:
+    """By order id, the customer each of `orders` printed and this copy's customer of its code,
+    for the orders made for another company (`toolkit.services.copies_apart`): an order read
+    whole carries its parties; one passed without them, the id of those it kept (`printed`)."""
+    book = party_book(master)
+    found = other_companies(conn, master, {order.id: printed[order.id] for order in orders
+                                           if order.parties is None and order.id in printed}) if printed else {}
+    for order in orders:
+        if order.parties is not None and (both := apart(order.parties.buyer, book)) is not None:
+            found[order.id] = both
+    return found
 
 
 def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: date, *,
