@@ -146,15 +146,60 @@ def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_
         assert number in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
         assert [number] == [h["order"] for h in shipped["held"] if h["reason"] == told["code"]]
 
-    _customer_now(bruno, NEW, **{k: v for k, v in OTHER.items() if k not in ("Ragione sociale", "Partita IVA")},
-                  **{"Partita IVA": _vat_of(anna, NEW)})
+    name, vat = _company_of(anna, NEW)
+    _customer_now(bruno, NEW, **{"Ragione sociale": name, "Partita IVA": vat})
     code, shipped = toolkit(capsys, "ship", bruno, "--date", DAY, "--orders", number, "--ledger", ledger_url)
     assert code == 0, shipped
     assert not [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
-    [ddt] = [ddt for ddt in shipped["shipped"] if number in ddt["orders"]]
-    assert "Torino" in json.dumps(ddt) or ddt["customer"] == NEW
+    [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if number in ddt["orders"]]
+    assert _printed_for(ledger_url, ddt) == ("Albergo", "Torino")  # the same company, moved: its new address
 
 
-def _vat_of(workbook, code: str) -> object:
+def _printed_for(url: str, number: str) -> tuple[str, str]:
+    """The first word of the customer's name and the town DDT `number` printed, as the ledger keeps them."""
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.deliveries import load_notes
+
+    ledger = open_ledger(url)
+    try:
+        with reading(ledger) as conn:
+            [note] = [n for n in load_notes(conn) if n.number == number]
+    finally:
+        ledger.engine.dispose()
+    assert note.parties is not None and note.parties.buyer is not None
+    return note.parties.buyer.name.split()[0], note.parties.buyer.city
+
+
+def _company_of(workbook, code: str) -> tuple[object, object]:
+    """The name and partita IVA of customer `code` on *Clienti*."""
     sheet = openpyxl.load_workbook(workbook)["Clienti"]
-    return next(r[2] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == code)
+    return next((r[1], r[2]) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == code)
+
+
+def test_a_ddt_made_out_to_another_company_of_the_same_code_is_not_invoiced_to_it(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """The month-end invoice names its customer as the copy that runs it has it: a DDT Anna's
+    copy made out to her C019 would be invoiced to Bruno's C019, another company. Its lines are
+    left out with a warning naming both, and the others are invoiced."""
+    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
+    for copy in (anna, bruno):
+        copy.parent.mkdir()
+        shutil.copy(sample_workbook, copy)
+    _customer_now(bruno, NEW, **OTHER)
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0, created
+    code, shipped = toolkit(capsys, "ship", anna, "--date", DAY, "--all", "--ledger", ledger_url)
+    assert code == 0, shipped
+    [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if ddt["customer"] == NEW]
+
+    month = ("invoice", "run", "--month", "2026-04", "--date", "2026-04-30", "--out", tmp_path / "out", "--ledger",
+             ledger_url)
+    code, run = toolkit(capsys, *month[:2], bruno, *month[2:])
+    assert code == 0, run
+    [told] = [p for p in run["problems"] if p["code"] == "invoice-customer-another-company"]
+    assert ddt in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+    assert run["invoices"] and not [i for i in run["invoices"] if i["customer"] == NEW]
+    code, run = toolkit(capsys, *month[:2], anna, *month[2:])
+    assert code == 0, run
+    assert [ddt] == [d["number"] for i in run["invoices"] if i["customer"] == NEW for d in i["ddts"]]

@@ -47,7 +47,7 @@ from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderS
 from toolkit.core.reservations import NAMED, NONE, Reservations, rank
 from toolkit.core.units import unit_key
 from toolkit.model.memo import per_master
-from toolkit.model.parties import Buyer
+from toolkit.model.parties import Buyer, company, identity
 from toolkit.model.records import Carrier, Customer, Item, MasterData, ShipTo, StockLevel
 
 if TYPE_CHECKING:
@@ -859,16 +859,8 @@ def of_known_customers(orders: Sequence[Order], master: MasterData,
 
 def another_company_told(number: str, printed: Buyer, now: Buyer, where: Location | None = None) -> Problem:
     """`ANOTHER_COMPANY` of order `number`, naming both companies by name, town and identity."""
-    return ANOTHER_COMPANY(where, number=number, customer=now.code, printed=_company(printed),
-                           printed_id=_identity(printed), now=_company(now), now_id=_identity(now))
-
-
-def _company(buyer: Buyer) -> str:
-    return f"{buyer.name}, {buyer.city}"
-
-
-def _identity(buyer: Buyer) -> str:
-    return " / ".join(part for part in (buyer.vat_number, buyer.tax_code) if part)
+    return ANOTHER_COMPANY(where, number=number, customer=now.code, printed=company(printed),
+                           printed_id=identity(printed), now=company(now), now_id=identity(now))
 
 
 def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held: Iterable[Held]) -> list[Problem]:

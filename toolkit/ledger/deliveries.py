@@ -554,6 +554,16 @@ def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, 
     return buyers
 
 
+def kept_parties(conn: Connection, delivery_ids: Collection[int]) -> dict[int, int]:
+    """The id of the parties each of these DDTs printed (`issued_parties`), by DDT id; a DDT
+    stored before the ledger kept its parties is not there."""
+    found: dict[int, int] = {}
+    for condition in among(conn, d.id, sorted(set(delivery_ids))):
+        found.update((r.id, r.parties_id) for r in conn.execute(select(d.id, d.parties_id)
+                                                                .where(condition, d.parties_id.is_not(None))))
+    return found
+
+
 def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Parties]:
     """The parties each order's latest DDT printed (by date, then id), for the orders a DDT in
     force shipped: the customer, destination and carrier a list of past days names for what

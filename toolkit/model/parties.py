@@ -112,6 +112,16 @@ def another_company(printed: Buyer, now: Buyer | None) -> bool:
                for a, b in ((printed.vat_number, now.vat_number), (printed.tax_code, now.tax_code)))
 
 
+def company(buyer: Buyer) -> str:
+    """A customer as a message names it beside another of its code: its name and town."""
+    return f"{buyer.name}, {buyer.city}"
+
+
+def identity(buyer: Buyer) -> str:
+    """A customer's partita IVA and codice fiscale, those it has, as a message names them."""
+    return " / ".join(part for part in (buyer.vat_number, buyer.tax_code) if part)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Destination:
     """The shipping address (destinazione) the document printed."""

@@ -81,7 +81,7 @@ from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, drafts_uncited,
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.deliveries import former_buyers
+from toolkit.ledger.deliveries import former_buyers, kept_parties
 from toolkit.ledger.invoices import (
     MONTH_REGISTER,
     RUN_FILES,
@@ -123,13 +123,25 @@ from toolkit.ledger.invoices import (
 )
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
 from toolkit.ledger.printings import mark_printed
-from toolkit.model.parties import Buyer
+from toolkit.model.parties import Buyer, company, identity
 from toolkit.model.records import MasterData, Settings, numbers_before
+from toolkit.services.copies_apart import other_companies
 from toolkit.services.drafted_parties import drafts_changed, dues_moved
 from toolkit.services.intent_letters import letter_ceilings, letter_rates
 from toolkit.services.run_aside import delete, hidden, left_aside, put_back
 from toolkit.services.session import off_the_sheet
 
+INVOICE_ANOTHER_COMPANY = define(
+    "invoice-customer-another-company", "warning",
+    title=("Cliente diverso da quello del DDT: non fatturato", "Another company than the DDT's: not invoiced"),
+    it="Il DDT {ddt} è intestato a {printed} (partita IVA o codice fiscale {printed_id}), ma in questa cartella di "
+       "lavoro il cliente {customer} è {now} ({now_id}): un'altra ditta, quindi le sue righe non sono state "
+       "fatturate. Due copie della cartella usano lo stesso codice per due clienti: allineate le copie (ogni cliente "
+       "con il suo codice in tutte) ed emetti di nuovo.",
+    en="DDT {ddt} is made out to {printed} (VAT number or tax code {printed_id}), but in this workbook customer "
+       "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. Two copies of the workbook "
+       "use one code for two customers: align the copies (each customer with its own code in all of them) and run "
+       "again.")
 SHIPPED_AFTER_DATE = define(
     "invoice-orders-shipped-after-date", "warning",
     title=("DDT dopo la data della fatturazione", "DDTs after the run's date"),
@@ -457,6 +469,8 @@ class Billables:
     """Of those customers, the ones whose partita IVA is now on the sheet under another code."""
     known_rates: dict[tuple[str, date], Decimal] = field(default_factory=dict)
     """The rates the ledger knows for items gone from *Articoli* of letters without a ceiling (`letter_rates`)."""
+    apart: list[Problem] = field(default_factory=list)
+    """A warning for each DDT left out, its customer another company in this copy (`_of_this_copys_companies`)."""
 
     def plan(self, master: MasterData, request: Request) -> Plan:
         return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names,
@@ -479,9 +493,26 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     former = former_customers(conn, master, shipped)
+    shipped, apart = _of_this_copys_companies(conn, master, shipped)
     return Billables(shipped + ordered, complete, held, {code: buyer.name for code, buyer in former.items()},
                      letter_ceilings(conn, master, shipped + ordered), recoded_as(master, former),
-                     letter_rates(conn, master, shipped + ordered))
+                     letter_rates(conn, master, shipped + ordered), apart)
+
+
+def _of_this_copys_companies(conn: Connection, master: MasterData, shipped: list[Shipment]
+                             ) -> tuple[list[Shipment], list[Problem]]:
+    """The shipments whose DDT printed the customer this copy of the workbook has under its
+    code, and a warning for each DDT that printed another company
+    (`toolkit.services.copies_apart`), whose lines are left out: its invoice would go to a
+    company that never had the goods. A company that moved keeps its partita IVA and is invoiced."""
+    notes = {s.delivery.id: s.delivery.number for s in shipped if s.delivery is not None}
+    apart = other_companies(conn, master, kept_parties(conn, notes)) if notes else {}
+    if not apart:
+        return shipped, []
+    told = [INVOICE_ANOTHER_COMPANY(None, ddt=notes[ddt], customer=now.code, printed=company(printed),
+                                    printed_id=identity(printed), now=company(now), now_id=identity(now))
+            for ddt, (printed, now) in sorted(apart.items())]
+    return [s for s in shipped if s.delivery is None or s.delivery.id not in apart], told
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
@@ -906,7 +937,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 result, returns_out, matched = returns_left_out(conn, master, billables, request)
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
-            problems = (list(result.problems) + returns_problems(returns_out, matched)
+            problems = (billables.apart + list(result.problems) + returns_problems(returns_out, matched)
                         + chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                         + [x.problem for x in held] + shipped_after_date(conn, request))
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
@@ -921,7 +952,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         with collector_paused():
             billables = billables_for(conn, master, request)
             result, returns_out, matched = returns_left_out(conn, master, billables, request)
-            problems = (list(result.problems) + returns_problems(returns_out, matched)
+            problems = (billables.apart + list(result.problems) + returns_problems(returns_out, matched)
                         + shipped_after_date(conn, request))
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
