@@ -165,6 +165,7 @@ def advisory_holder(conn: Connection) -> Holder:
 LOCK_NOT_AVAILABLE = "55P03"
 """PostgreSQL's lock_not_available: a NOWAIT lock refused, or a wait past `lock_timeout`."""
 UNDEFINED_TABLE = "42P01"
+"""PostgreSQL's undefined_table: a table the ledger does not have yet."""
 
 
 def try_tables(conn: Connection, tables: Sequence[str]) -> bool:
