@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import JSON, Connection, Select, bindparam, cast, select, type_coerce
 
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
@@ -115,6 +116,27 @@ def buyers(conn: Connection, ids: Collection[int | None]) -> dict[int, Buyer | N
     for chunk in in_batches(wanted):
         found.update((i, Parties.buyer_from_text(t)) for i, t in conn.execute(select(p.id, p.parties).where(p.id.in_(chunk))))
     return found
+
+
+def identities(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """The buyer's code, partita IVA and codice fiscale of each kept parties id, taken out of
+    the JSON by the database: telling whether a document printed another company than this
+    copy's customer needs no more, and the 3,500 distinct parties of the orders a day ships at L
+    cost 0.22 s of CPU read and parsed whole (`buyers`)."""
+    found: dict[int, tuple[str | None, str | None, str | None]] = {}
+    statement = _IDENTITIES[conn.dialect.name == "postgresql"]
+    for chunk in in_batches(sorted(set(ids))):
+        found.update((i, (code, vat, tax)) for i, code, vat, tax in driver_rows(conn, statement, {"ids": chunk}))
+    return found
+
+
+def _identity_statement(on_postgres: bool) -> Select[Any]:
+    document = cast(p.parties, JSON) if on_postgres else type_coerce(p.parties, JSON)
+    return select(p.id, *(document["buyer"][key].as_string() for key in ("code", "vat_number", "tax_code"))).where(
+        p.id.in_(bindparam("ids", expanding=True)))
+
+
+_IDENTITIES = {False: _identity_statement(False), True: _identity_statement(True)}
 
 
 def owner(conn: Connection) -> Seller | None:

@@ -106,10 +106,15 @@ def another_company(printed: Buyer, now: Buyer | None) -> bool:
     ...                            address="Via Dante 9", city="Monza"))
     False
     """
-    if now is None:
-        return False
-    return any(a and b and a.strip().upper() != b.strip().upper()
-               for a, b in ((printed.vat_number, now.vat_number), (printed.tax_code, now.tax_code)))
+    return now is not None and identified_apart(printed.vat_number, printed.tax_code, now)
+
+
+def identified_apart(vat_number: str | None, tax_code: str | None, now: Buyer) -> bool:
+    """Whether a partita IVA and codice fiscale a document printed (`another_company`) are not
+    those of `now`: one of them given on both sides and different."""
+    return bool(vat_number and now.vat_number and vat_number != now.vat_number
+                and vat_number.strip().upper() != now.vat_number.strip().upper()) or bool(
+        tax_code and now.tax_code and tax_code != now.tax_code and tax_code.strip().upper() != now.tax_code.strip().upper())
 
 
 def company(buyer: Buyer) -> str:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from toolkit.ledger import parties
-from toolkit.model.parties import Buyer, PartyBook, another_company, party_book
+from toolkit.model.parties import Buyer, PartyBook, another_company, identified_apart, party_book
 from toolkit.model.records import MasterData
 
 K = TypeVar("K", bound=Hashable)
@@ -24,12 +24,17 @@ K = TypeVar("K", bound=Hashable)
 def other_companies(conn: Connection, master: MasterData, printed: Mapping[K, int]) -> dict[K, tuple[Buyer, Buyer]]:
     """By key, the customer the document printed and this copy's customer of its code, for the
     documents (keyed as in `printed`, each with the id of the parties it kept) made for another
-    company. Each distinct parties id is read and compared once: a day's 60,000 due orders at L
-    cite a few thousand, and the documents citing one that differs are found after."""
+    company. Each distinct parties id is compared once, by the buyer's code and identity the
+    database takes out of it (`parties.identities`); only those that differ are read whole."""
     book = party_book(master)
-    differ = {kept: both for kept, buyer in parties.buyers(conn, set(printed.values())).items()
+    suspect = [kept for kept, (code, vat, tax) in parties.identities(conn, set(printed.values())).items()
+               if code is not None and (now := book.parties(code).buyer) is not None
+               and identified_apart(vat, tax, now)]
+    if not suspect:
+        return {}
+    differ = {kept: both for kept, buyer in parties.buyers(conn, suspect).items()
               if (both := apart(buyer, book)) is not None}
-    return {key: differ[kept] for key, kept in printed.items() if kept in differ} if differ else {}
+    return {key: differ[kept] for key, kept in printed.items() if kept in differ}
 
 
 def apart(printed: Buyer | None, book: PartyBook) -> tuple[Buyer, Buyer] | None:
