@@ -296,6 +296,10 @@ class PartyBook:
                 carrier=self._haulier(carrier), contact=self._person(contact))
         return made
 
+    def buyer(self, customer: str) -> Buyer | None:
+        """The customer as documents print it today (None: a code the master does not list)."""
+        return self._buyers[customer] if customer in self._buyers else self._buyer(customer)
+
     def payment_method(self, customer: str) -> PaymentMethod | None:
         """How the customer pays by the master today (None: a customer it no longer lists): what
         a DDT of an order with no method of its own collects, as invoicing will charge it."""

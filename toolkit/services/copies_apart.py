@@ -28,7 +28,7 @@ def other_companies(conn: Connection, master: MasterData, printed: Mapping[K, in
     database takes out of it (`parties.identities`); only those that differ are read whole."""
     book = party_book(master)
     suspect = [kept for kept, (code, vat, tax) in parties.identities(conn, set(printed.values())).items()
-               if code is not None and (now := book.parties(code).buyer) is not None
+               if code is not None and (now := book.buyer(code)) is not None
                and identified_apart(vat, tax, now)]
     if not suspect:
         return {}
@@ -42,5 +42,5 @@ def apart(printed: Buyer | None, book: PartyBook) -> tuple[Buyer, Buyer] | None:
     companies; None otherwise (the same company, or a code this copy does not have)."""
     if printed is None:
         return None
-    now = book.parties(printed.code).buyer
+    now = book.buyer(printed.code)
     return (printed, now) if now is not None and another_company(printed, now) else None
