@@ -123,13 +123,7 @@ def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_
     day's order for hers, and the warehouse, with Bruno's copy, shipped it to his, in Torino,
     without a word. The order keeps the customer it printed; a copy whose customer of that code
     has another partita IVA holds it, naming both companies, at `ship` and at `orders create`."""
-    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
-    for copy in (anna, bruno):
-        copy.parent.mkdir()
-        shutil.copy(sample_workbook, copy)
-    _customer_now(bruno, NEW, **OTHER)
-    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
-    assert code == 0, created
+    anna, bruno, created = _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url)
     [number] = [o["number"] for o in created["created"] if o["customer"] == NEW]
 
     code, again = toolkit(capsys, "orders", "create", bruno, "--date", DAY, "--ledger", ledger_url)
@@ -153,6 +147,19 @@ def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_
     assert not [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
     [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if number in ddt["orders"]]
     assert _printed_for(ledger_url, ddt) == ("Albergo", "Torino")  # the same company, moved: its new address
+
+
+def _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url) -> tuple[object, object, dict]:
+    """Anna's copy and Bruno's, his C019 another company (`OTHER`), and what Anna's `orders
+    create` of `DAY` answered."""
+    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
+    for copy in (anna, bruno):
+        copy.parent.mkdir()
+        shutil.copy(sample_workbook, copy)
+    _customer_now(bruno, NEW, **OTHER)
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0, created
+    return anna, bruno, created
 
 
 def _printed_for(url: str, number: str) -> tuple[str, str]:
@@ -182,13 +189,7 @@ def test_a_ddt_made_out_to_another_company_of_the_same_code_is_not_invoiced_to_i
     """The month-end invoice names its customer as the copy that runs it has it: a DDT Anna's
     copy made out to her C019 would be invoiced to Bruno's C019, another company. Its lines are
     left out with a warning naming both, and the others are invoiced."""
-    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
-    for copy in (anna, bruno):
-        copy.parent.mkdir()
-        shutil.copy(sample_workbook, copy)
-    _customer_now(bruno, NEW, **OTHER)
-    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
-    assert code == 0, created
+    anna, bruno, created = _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url)
     code, shipped = toolkit(capsys, "ship", anna, "--date", DAY, "--all", "--ledger", ledger_url)
     assert code == 0, shipped
     [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if ddt["customer"] == NEW]
