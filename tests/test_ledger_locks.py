@@ -268,3 +268,38 @@ def test_a_writer_says_who_outside_the_toolkit_holds_a_table_and_gives_up(workbo
         again = toolkit("orders", "create", str(workbook), "--date", "2026-04-10", "--ledger", url, cwd=workbook.parent)
         assert again.returncode == 0, again.stderr
         assert _orders(url) > made
+
+
+@pytest.mark.postgres
+def test_an_upgrade_waits_for_a_colleagues_read_past_wait():
+    """An upgrade's ALTER TABLE waits for every session reading the table, a colleague's report or
+    panel among them: the writer's bound on lock waits (`lock.bound_lock_waits`, --wait) rolled
+    the upgrade back after --wait, naming nobody, where it waited for the read to end. Only an
+    outsider's table lock, which the writer finds before starting, is told and given up on."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    import threading
+
+    import psycopg
+    from sqlalchemy import text
+
+    from toolkit.ledger.lock import Patience
+    from toolkit.ledger.schema import SCHEMA_VERSION
+
+    with pg_databases(1) as (url,):
+        open_ledger(url).engine.dispose()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ALTER TABLE einvoice_files DROP COLUMN written_at")
+            conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION - 1,))
+        reader = psycopg.connect(url, application_name="toolkit panel")
+        reader.execute("SELECT count(*) FROM einvoice_files")
+        timer = threading.Timer(3.0, reader.rollback)
+        timer.start()
+        try:
+            ledger = open_ledger(url, patience=Patience(wait=1))
+        finally:
+            timer.join()
+            reader.close()
+        with ledger.engine.connect() as conn:
+            assert conn.execute(text("SELECT version FROM schema_version")).scalar() == SCHEMA_VERSION
+        ledger.engine.dispose()

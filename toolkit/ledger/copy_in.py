@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table
 from sqlalchemy.exc import DBAPIError
 
+from toolkit.ledger import lock
+
 
 def is_postgresql(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
@@ -117,8 +119,7 @@ def keep_statistics(conn: Connection, tables: Collection[Table]) -> None:
         "JOIN pg_class AS c ON c.oid = to_regclass(asked.name) ORDER BY asked.n", {"names": names}).all()
     grown = [name for name, pages, analyzed in sizes if pages >= FEW_PAGES and pages >= GROWN * analyzed]
     if grown:
-        # ANALYZE waits only for a vacuum, which ends: not bounded as the writer's waits are (`lock.bound_lock_waits`)
-        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+        lock.unbound_lock_waits(conn)
         conn.exec_driver_sql(f"ANALYZE {', '.join(grown)}")
 
 

@@ -1493,6 +1493,8 @@ def _create_or_upgrade(ledger: Ledger, conn: Connection) -> int:
         return _create(conn)
     if found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))
+    if not ledger.is_sqlite:
+        lock.unbound_lock_waits(conn)
     for step in range(found + 1, schema.SCHEMA_VERSION + 1):
         MIGRATIONS[step](conn)
         conn.execute(update(schema.schema_version).values(version=step))

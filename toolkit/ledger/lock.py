@@ -195,6 +195,14 @@ def bound_lock_waits(conn: Connection, seconds: float) -> None:
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(seconds * 1000))}")
 
 
+def unbound_lock_waits(conn: Connection) -> None:
+    """Let the rest of this transaction wait for its locks as long as it takes (`bound_lock_waits`
+    undone): the toolkit's own steps that wait on its readers, not on an outsider — an upgrade's
+    ALTER TABLE waits for every colleague's report or panel reading the table, an ANALYZE for a
+    vacuum — and end when they end. Bounded, an upgrade was rolled back after --wait naming nobody."""
+    conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+
+
 def lock_refused(exc: BaseException) -> bool:
     """Whether `exc` is a statement that gave up waiting for a lock (`bound_lock_waits`)."""
     return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
