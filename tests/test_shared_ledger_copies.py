@@ -204,3 +204,32 @@ def test_a_ddt_made_out_to_another_company_of_the_same_code_is_not_invoiced_to_i
     code, run = toolkit(capsys, *month[:2], anna, *month[2:])
     assert code == 0, run
     assert [ddt] == [d["number"] for i in run["invoices"] if i["customer"] == NEW for d in i["ddts"]]
+
+
+def test_a_customer_given_a_new_partita_iva_under_its_code_is_invoiced_its_old_ddts_as_the_readme_says(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """A ditta individuale become an S.r.l. keeps its code and takes a new partita IVA: its DDT
+    made out before is another company's to this copy, left out of the month-end run. The way out
+    the README gives — the old partita IVA back for `invoice run --customer`, then the new one —
+    invoices it to the company that had the goods, and later runs say nothing of it."""
+    anna = tmp_path / "anna" / "anagrafiche.xlsx"
+    anna.parent.mkdir()
+    shutil.copy(sample_workbook, anna)
+    assert toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)[0] == 0
+    code, shipped = toolkit(capsys, "ship", anna, "--date", DAY, "--all", "--ledger", ledger_url)
+    [ddt] = [d["ddt"] for d in shipped["shipped"] if d["customer"] == NEW]
+    name, vat = _company_of(anna, NEW)
+    converted = {"Ragione sociale": "Albergo Il Borgo S.r.l. unipersonale", "Partita IVA": "76543210017"}
+    _customer_now(anna, NEW, **converted)
+    month = ("invoice", "run", anna, "--month", "2026-04", "--date", "2026-04-30", "--out", tmp_path / "out",
+             "--ledger", ledger_url)
+    code, run = toolkit(capsys, *month, "--preview")
+    assert any(p["code"] == "invoice-customer-another-company" and ddt in p["message"] for p in run["problems"])
+
+    _customer_now(anna, NEW, **{"Ragione sociale": name, "Partita IVA": vat})
+    code, run = toolkit(capsys, *month, "--customer", NEW)
+    assert code == 0, run
+    assert [(NEW, [ddt])] == [(i["customer"], [d["number"] for d in i["ddts"]]) for i in run["invoices"]]
+    _customer_now(anna, NEW, **converted)
+    code, run = toolkit(capsys, *month, "--preview")
+    assert not [p for p in run["problems"] if p["code"] == "invoice-customer-another-company"], run
