@@ -93,9 +93,11 @@ class Buyer:
 def another_company(printed: Buyer, now: Buyer | None) -> bool:
     """Whether the customer a document printed (`printed`) and the one this copy of the workbook
     has under the same code (`now`) are two companies: their partita IVA, or their codice fiscale,
-    both given and different. Two assistants' copies can each add a C031 of their own; a company
-    that moved keeps its partita IVA, and its new address is the one to ship to. A code no longer
-    in this copy is no other company (`ship-customer-not-in-workbook` holds its orders).
+    both given and different, and their names different too. Two assistants' copies can each add a
+    C031 of their own; a company that moved keeps its partita IVA, and its new address is the one
+    to ship to; a partita IVA mistyped and corrected keeps the name, and the corrected one is what
+    the invoice must carry. A code no longer in this copy is no other company
+    (`ship-customer-not-in-workbook` holds its orders).
 
     >>> old = Buyer(code="C031", name="Pasticceria Nuova S.r.l.", vat_number="04567890126", address="Via Po 1",
     ...             city="Milano")
@@ -105,8 +107,17 @@ def another_company(printed: Buyer, now: Buyer | None) -> bool:
     >>> another_company(old, Buyer(code="C031", name="Pasticceria Nuova S.r.l.", vat_number="04567890126",
     ...                            address="Via Dante 9", city="Monza"))
     False
+    >>> another_company(old, Buyer(code="C031", name="Pasticceria  nuova S.r.l.", vat_number="04567890127",
+    ...                            address="Via Po 1", city="Milano"))
+    False
     """
-    return now is not None and identified_apart(printed.vat_number, printed.tax_code, now)
+    return (now is not None and identified_apart(printed.vat_number, printed.tax_code, now)
+            and _folded(printed.name) != _folded(now.name))
+
+
+def _folded(name: str) -> str:
+    """A name as two spellings of one company compare: case and runs of spaces aside."""
+    return " ".join(name.split()).casefold()
 
 
 def identified_apart(vat_number: str | None, tax_code: str | None, now: Buyer) -> bool:
