@@ -216,3 +216,51 @@ def test_a_revocation_on_a_row_without_a_letter_is_warned_at_its_cell():
     assert "C001" in found[0].message() and "15/04/2026" in found[0].message("en")
     assert not [p for p in check(minimal.workbook(_revoked(APRIL_15))).problems
                 if p.code == "letter-of-intent-revoked-without-letter"]
+
+
+
+def _debit_after_revocation(ledger, books, rate: str | None):
+    from toolkit.services.debit_notes import debit
+
+    return debit(ledger, books, "FT-2026-00001", D(100), rate, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+
+
+def _invoiced_april(ledger, books) -> None:
+    _deliver(books, ledger, APRIL_10, APRIL_20)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    assert invoice.number == "FT-2026-00001"
+
+
+def test_a_debit_note_after_the_revocation_on_goods_of_one_rate_takes_it_without_rate(ledger, rome_today):
+    """April's invoice has the coffee of the 10th N3.5 and that of the 20th at 22 % (the letter
+    revoked from the 15th): after the revocation a note can only carry 22 %, so it takes it, as
+    on an invoice all N3.5, warned at the revocation's cell; it used to be refused suggesting
+    --rate N3.5, which then issued it at 22 % all the same."""
+    rome_today(date(2026, 5, 6))
+    books = _books(APRIL_15)
+    _invoiced_april(ledger, books)
+    done = _debit_after_revocation(ledger, books, None)
+    assert done.note is not None, [str(p) for p in done.problems]
+    assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
+    assert _told(done.problems, "letter-of-intent-debit-after-end") == [("Clienti", "R3", False)]
+
+
+def test_a_debit_note_after_the_revocation_is_asked_the_rates_it_can_take(ledger, rome_today):
+    """The coffee of the 10th N3.5 (22 % once the letter is revoked) and the milk of the 20th at
+    4 %: the note asks --rate among 22 and 4, never N3.5, and either named issues it."""
+    rome_today(date(2026, 5, 6))
+    s = _revoked(APRIL_15)
+    minimal.set_cell(s, "Righe modello", "B3", "A002")
+    books = check(minimal.workbook(s)).master
+    assert books is not None
+    _invoiced_april(ledger, books)
+    refused = _debit_after_revocation(ledger, books, None)
+    assert refused.note is None and [p.code for p in refused.problems] == ["debit-rate-needed"]
+    it, en = refused.problems[0].message(), refused.problems[0].message("en")
+    assert "(22, 4)" in it and "--rate 22)" in it and "N3.5" not in it + en, it
+    coffee = _debit_after_revocation(ledger, books, "22")
+    assert coffee.note is not None and coffee.note.vat == D("22.00"), [str(p) for p in coffee.problems]
+    assert _told(coffee.problems, "letter-of-intent-debit-after-end") == [("Clienti", "R3", False)]
+    milk = _debit_after_revocation(ledger, books, "4")
+    assert milk.note is not None and milk.note.vat == D("4.00"), [str(p) for p in milk.problems]

@@ -27,6 +27,7 @@ from toolkit.basics.limits import AMOUNT
 from toolkit.basics.problems import Problem, define
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.credit_notes import Creditable, charged_stamp
+from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import (
     CitedInvoice,
     Instalment,
@@ -130,15 +131,33 @@ def rate_shown(key: RateKey) -> str:
 def rate_of(invoice: Invoice, typed: str | None) -> RateKey | Problem:
     """The VAT rate the note takes: the invoice's one (its stamp duty's aside), or the one of them
     `typed` names (`22`, `22%`, `N3.5`)."""
-    keys = list(dict.fromkeys(rate_key(x.vat_rate, x.vat_nature) for x in invoice.lines
-                              if not charged_stamp(x)))
+    keys = _rates(invoice)
     shown = ", ".join(rate_shown(k) for k in keys)
     if typed is None:
         if len(keys) == 1:
             return keys[0]
-        return RATE_NEEDED(None, number=invoice.number, rates=shown, first=rate_shown(keys[0]) if keys else "22")
+        return rate_needed(invoice, keys)
     key = typed_key(keys, typed)
     return key if key is not None else UNKNOWN_RATE(None, number=invoice.number, typed=typed, rates=shown)
+
+
+def rates_beyond_letter(invoice: Invoice, goods: RateKey) -> list[RateKey]:
+    """The rates a note on `invoice` may take once its letter of intent covers nothing (revoked):
+    the invoice's, its N3.5 goods' as their item's VAT `goods`; one alone needs no --rate, and
+    several are asked for by these, never by N3.5, which such a note cannot take."""
+    return list(dict.fromkeys(goods if nature == LETTER_OF_INTENT else (rate, nature)
+                              for rate, nature in _rates(invoice)))
+
+
+def _rates(invoice: Invoice) -> list[RateKey]:
+    """The invoice's VAT rates (or natures), in its lines' order, its stamp duty's aside."""
+    return list(dict.fromkeys(rate_key(x.vat_rate, x.vat_nature) for x in invoice.lines if not charged_stamp(x)))
+
+
+def rate_needed(invoice: Invoice, keys: Sequence[RateKey]) -> Problem:
+    """The refusal asking --rate among `keys`, the first as the example."""
+    shown = [rate_shown(k) for k in keys]
+    return RATE_NEEDED(None, number=invoice.number, rates=", ".join(shown), first=shown[0] if shown else "22")
 
 
 def typed_key(keys: list[RateKey], typed: str) -> RateKey | None:

@@ -27,7 +27,9 @@ from toolkit.core.debit_notes import (
     amount_refused,
     credited_in_full,
     debit_note,
+    rate_needed,
     rate_of,
+    rates_beyond_letter,
     refusals,
     typed_key,
 )
@@ -245,13 +247,18 @@ def _standing_in(kept: Buyer | None, row: Customer | None) -> Customer | None:
 
 
 def _revoked_rates(master: MasterData, invoice: Invoice, protocol: str, day: date, amount: Decimal,
-                   goods: Sequence[RateKey], unrated: Sequence[str]) -> Problem | None:
-    """The refusal of a note without --rate dated from the letter's revocation on, on goods of
-    several rates: the invoice's own rates, N3.5 among them, would be asked for (`RATE_NEEDED`),
-    and N3.5 is what such a note can no longer take."""
-    _, told = debit_after_end(master, invoice.customer, protocol, day, amount, goods, invoice.number or "?", None,
-                              unrated, _recoded(master, invoice))
-    return told if told is not None and told.is_error else None
+                   goods: Sequence[RateKey], unrated: Sequence[str]) -> RateKey | Problem | None:
+    """What a note without --rate dated from the letter's revocation on takes, on an invoice of
+    several rates, N3.5 among them, which such a note can no longer take: N3.5, to go the
+    letter's way to its goods' VAT with the warning (`debit_after_end`), when that VAT leaves the
+    invoice one rate; else the refusal asking --rate among the rates it can take
+    (`rates_beyond_letter`), or the one refusing the goods' rates. None before the revocation."""
+    beyond, told = debit_after_end(master, invoice.customer, protocol, day, amount, goods, invoice.number or "?",
+                                   None, unrated, _recoded(master, invoice))
+    if beyond is None:
+        return told if told is not None and told.is_error else None
+    keys = rates_beyond_letter(invoice, beyond)
+    return (Decimal(0), LETTER_OF_INTENT) if len(keys) == 1 else rate_needed(invoice, keys)
 
 
 def _citing(master: MasterData, note: Invoice, invoice: Invoice, row: Customer) -> Parties:
