@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import tempfile
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +19,7 @@ from foreign_inputs import libreoffice_copy
 
 from toolkit.cli import app, output
 from toolkit.intake.validation import check_file
+from toolkit.writers.libreoffice import soffice
 
 
 def formatted(source: Path, target: Path, *cells: tuple[str, str, float, str]) -> Path:
@@ -95,3 +99,53 @@ def test_a_master_converted_keeps_the_codes_as_shown(padded_sample: Path, tmp_pa
     document = _convert(["convert", str(padded_sample), "--to", "master", "--out", str(tmp_path / "out")], capsys)
     merged = openpyxl.load_workbook(document["workbook"])
     assert merged["Clienti"]["C2"].value == "02047290222" and merged["Contatti"]["D2"].value == "0115551234"
+
+
+_ODS_ROW_STYLED = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
+ office:version="1.2"><office:automatic-styles>
+<number:number-style style:name="N121"><number:number number:decimal-places="0" number:min-integer-digits="5"/></number:number-style>
+<number:number-style style:name="N0"><number:number number:decimal-places="0" number:min-integer-digits="1"/></number:number-style>
+<style:style style:name="ce1" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N121"/>
+<style:style style:name="ce2" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N0"/>
+</office:automatic-styles><office:body><office:spreadsheet><table:table table:name="Rubrica">
+<table:table-column table:number-columns-repeated="3" table:default-cell-style-name="Default"/>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Nome</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>CAP</text:p></table:table-cell>
+<table:table-cell office:value-type="string"><text:p>Codice</text:p></table:table-cell></table:table-row>
+<table:table-row table:default-cell-style-name="ce1"><table:table-cell office:value-type="string"><text:p>Anna</text:p></table:table-cell>
+<table:table-cell office:value-type="float" office:value="184"><text:p>00184</text:p></table:table-cell>
+<table:table-cell table:style-name="ce2" office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Ugo</text:p></table:table-cell>
+<table:table-cell office:value-type="float" office:value="20121"><text:p>20121</text:p></table:table-cell>
+<table:table-cell office:value-type="float" office:value="8"><text:p>8</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+"""A row formatted whole, `00000`, as an ODF writer may say it once for the row
+(`table:default-cell-style-name` on `table:table-row`) where LibreOffice writes a style on each
+cell: the cell of its own style (ce2, a plain number) keeps it."""
+
+
+def _ods(path: Path, content: str) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content.replace("\n", ""))
+        zf.writestr("META-INF/manifest.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>""")
+    return path
+
+
+def test_a_row_formatted_whole_is_read_as_libreoffice_shows_it(tmp_path, capsys):
+    source = _ods(tmp_path / "rubrica.ods", _ODS_ROW_STYLED)
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{out}/profile", "--headless", "--convert-to",
+                        "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,true", "--outdir", out, str(source)],
+                       check=True, capture_output=True, timeout=180)
+        shown = list(csv.reader((Path(out) / "rubrica.csv").read_text(encoding="utf-8").splitlines(), delimiter=";"))
+    assert shown[1:] == [["Anna", "00184", "7"], ["Ugo", "20121", "8"]]
+    _convert(["convert", str(source), "--to", "csv", "--out", str(tmp_path / "csv")], capsys)
+    [written] = (tmp_path / "csv").glob("rubrica*.csv")
+    assert list(csv.reader(written.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")) == shown

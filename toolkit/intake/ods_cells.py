@@ -6,8 +6,10 @@ empty) and one holding a percentage `office:value-type="percentage"` (its value 
 for 100 %). A number shown through a format of zeros alone (`00000`: a CAP 00184 kept as 184) is
 a `float` cell whose style's data style is a `number:number-style` of one `number:number` with
 `min-integer-digits` and no decimals (`ods_padding`); its style is the cell's own
-(`table:style-name`) or, without one, its column's (`table:default-cell-style-name`), as
-LibreOffice writes a column formatted whole.
+(`table:style-name`) or, without one, its row's default (`table:default-cell-style-name` of the
+`table:table-row`, as an ODF writer may say a row formatted whole once, where LibreOffice writes it
+on each cell) and then its column's (as LibreOffice writes a column formatted whole): the order of
+ODF 1.2 §19.615, and of what LibreOffice shows.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def ods_cells(zf: zipfile.ZipFile, stop: Event, padding: dict[str, int] | None =
     padded: dict[str, dict[Cell, int]] = {}
     padding = padding or {}
     table, row, col, repeated = "", 0, 0, 1
+    row_style: str | None = None
     columns: list[int] = []
     defaults: list[str | None] = []
     with zf.open("content.xml") as stream:
@@ -100,6 +103,7 @@ def ods_cells(zf: zipfile.ZipFile, stop: Event, padding: dict[str, int] | None =
                 elif tag == f"{_TABLE}table-row":
                     row, col = row + 1, 0
                     repeated = int(elem.get(f"{_TABLE}number-rows-repeated") or 1)
+                    row_style = elem.get(f"{_TABLE}default-cell-style-name")
                 elif tag == f"{_TABLE}table-column" and padding:
                     columns.append((columns[-1] if columns else 0) + int(elem.get(f"{_TABLE}number-columns-repeated") or 1))
                     defaults.append(elem.get(f"{_TABLE}default-cell-style-name"))
@@ -112,7 +116,7 @@ def ods_cells(zf: zipfile.ZipFile, stop: Event, padding: dict[str, int] | None =
                     percents.setdefault(table, set()).update(
                         (row + down, col + 1 + i) for down in range(repeated) for i in range(across))
                 elif kind == "float" and padding:
-                    style = elem.get(f"{_TABLE}style-name") or _default(columns, defaults, col)
+                    style = elem.get(f"{_TABLE}style-name") or row_style or _default(columns, defaults, col)
                     if (digits := padding.get(style or "")) is not None:
                         padded.setdefault(table, {}).update(
                             ((row + down, col + 1 + i), digits) for down in range(repeated) for i in range(across))
