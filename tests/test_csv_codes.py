@@ -211,6 +211,20 @@ def test_a_value_equal_to_a_heading_is_no_heading_row(tmp_path: Path, text: str)
     assert [list(row) for row in read_csv(path).sheets[0].rows] == typed
 
 
+@pytest.mark.parametrize("note", ["Note", "Note;", "Note;;"])
+def test_a_lone_note_below_a_title_leaves_the_heading_row_to_the_desks_headings(tmp_path: Path, capsys, note: str):
+    """A title, a lone *Note* (a notes column's heading of the format) and then headings of the
+    desk's own, one of them a code's: the *Note* row named as many columns and, first, took the
+    headings, so the real ones were read as data and the mobiles below *Cellulare* as numbers."""
+    path = tmp_path / "rubrica.csv"
+    path.write_text(f"Rubrica clienti 2026\n{note}\nNominativo;Cellulare;Recapito\nAnna;3331234567;Roma\n"
+                    "Ugo;3471234567;Milano\n", encoding="utf-8")
+    _toolkit(["convert", str(path), "--to", "xlsx", "--out", str(tmp_path / "o")], capsys)
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "rubrica.xlsx").active
+    assert [r[:3] for r in sheet.iter_rows(min_row=3, values_only=True)] == [
+        ("Nominativo", "Cellulare", "Recapito"), ("Anna", "3331234567", "Roma"), ("Ugo", "3471234567", "Milano")]
+
+
 def test_a_cartons_column_is_no_tax_codes(tmp_path: Path):
     """*CF* is a carton (confezione) in an item list as much as a codice fiscale, which the
     format's *C.F.* names: a price per carton `12,50` and the pieces in one were kept as text."""

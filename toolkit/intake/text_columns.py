@@ -68,7 +68,9 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     names one: then every row is below it, a file of no headings' too (`Anna;3331234567`). A
     row holding a figure is a row of values, never the headings: a customer named *Note* beside
     its telephone, under headings of the desk's own, took the heading row, and the telephones
-    above it were read as numbers.
+    above it were read as numbers. A row of one cell naming a column is a label (a lone *Note*
+    below a title) that a later row naming as many takes the headings from: the desk's own
+    headings below it, *Nominativo;Cellulare*, were read as data and the mobiles as numbers.
 
     >>> text_columns([["Codice", "Ragione sociale", "Fido"], ["12,50", "Rossi", "1.000,00"]])
     (0, frozenset({0, 1}))
@@ -80,6 +82,8 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
     (-1, frozenset({1}))
     >>> text_columns([["Nominativo", "Recapito"], ["Rossi", "3331234567"], ["Note", "0115551234"]])
     (-1, frozenset({1}))
+    >>> text_columns([["Rubrica 2026"], ["Note", ""], ["Nominativo", "Cellulare", "Recapito"], ["Anna", "3331234567"]])
+    (2, frozenset({1}))
     """
     names, short = _meanings(mapping)
     best, found = -1, dict[int, bool]()
@@ -90,7 +94,7 @@ def text_columns(rows: Sequence[Sequence[Any]], mapping: Mapping = NO_MAPPING) -
             continue
         here = {j: text for j, v in enumerate(row) if isinstance(v, str) and (text := names.get(
             n := normalize(v), short.get(n, headings and _code_heading(v) or None))) is not None}
-        if len(here) > len(found):
+        if len(here) > len(found) or (here and len(here) == len(found) and _lone(rows[best])):
             best, found = i, here
     below = rows[best + 1:]
     typed = {j for j in range(max(map(len, below), default=0)) if j not in found and TYPED_AS_CODE.search(
@@ -123,6 +127,11 @@ def shown_codes(sheet: RawSheet, mapping: Mapping = NO_MAPPING) -> dict[tuple[in
             if isinstance(text, str):
                 shown[(row, col)] = text
     return shown
+
+
+def _lone(row: Sequence[Any]) -> bool:
+    """Whether a row fills one cell at most: a title or a label, not a row of headings."""
+    return sum(1 for v in row if v not in (None, "")) <= 1
 
 
 def _figure(value: str) -> bool:
