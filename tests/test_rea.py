@@ -41,7 +41,7 @@ def test_the_registration_goes_into_every_e_invoice_and_under_the_sellers_name(t
         assert etree.parse(str(path)).find(".//CessionarioCommittente/IscrizioneREA") is None
     [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
     sheet = openpyxl.load_workbook(copies).active
-    assert sheet["A4"].value == "REA MI-1234567 – Capitale sociale 10.000,00 € – Socio unico"
+    assert sheet["A4"].value == "REA MI-1234567 – Cap. soc. € 10.000,00 i.v. – Socio unico"
 
 
 def test_an_invoice_keeps_the_registration_it_was_issued_with(tmp_path, ledger):
@@ -127,7 +127,7 @@ def test_a_capital_of_billions_goes_into_the_e_invoice_valid_and_on_the_print(tm
     assert schema_errors(path) == []
     assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "2500000000.00"
     [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
-    assert openpyxl.load_workbook(copies).active["A4"].value == "REA MI-1234567 – Capitale sociale 2.500.000.000,00 €"
+    assert openpyxl.load_workbook(copies).active["A4"].value == "REA MI-1234567 – Cap. soc. € 2.500.000.000,00 i.v."
 
 
 @pytest.mark.parametrize("name, typed, read", [
@@ -151,3 +151,55 @@ def test_a_capital_written_with_its_i_v_goes_into_the_e_invoice_as_an_amount(tmp
     path = next(iter(done.files.values()))
     assert schema_errors(path) == []
     assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "10000.00"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("€ 10.000,00", D("10000.00")), ("Euro 10.000,00", D("10000.00")), ("EUR 10.000", D("10000")),
+    ("10.000,00 euro", D("10000.00")), ("10.000 € i.v.", D("10000")),
+    ("Euro 10.000,00 interamente versato", D("10000.00")), ("Cap. soc. € 10.000,00 i.v.", D("10000.00"))])
+def test_a_share_capital_is_read_with_its_euro_as_a_desk_writes_it(typed, read):
+    """`Euro 10.000,00` copied from the registration was refused as not a number, every run stopped."""
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", typed]]
+    result = check(minimal.workbook(with_rea(sheets(), rows)))
+    assert [p.code for p in result.problems if p.is_error] == []
+    assert result.master.settings.share_capital == read
+
+
+@pytest.mark.parametrize("typed", ["diecimila euro", "Euro 10.000,00 di cui versati 2.500", "10000 EUROPA", "i.v."])
+def test_a_share_capital_of_another_shape_is_refused_at_its_cell_saying_the_shapes_read(typed):
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", typed]]
+    [problem] = [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error]
+    assert (problem.sheet, problem.cell, problem.code) == ("Impostazioni", "B11", "share-capital-not-an-amount")
+    assert "€ 10.000,00 i.v." in problem.message("it") and "Capitale versato" in problem.message("it")
+    assert "Paid-in capital" in problem.message("en")
+
+
+PAID_IN = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", "Euro 50.000,00"],
+           ["Capitale versato", "12.500,00"]]
+
+
+@pytest.mark.parametrize("rows, printed", [
+    (PAID_IN, "REA MI-1234567 – Cap. soc. € 50.000,00, versato € 12.500,00"),
+    (PAID_IN[:3] + [["Capitale versato", 50000]], "REA MI-1234567 – Cap. soc. € 50.000,00 i.v."),
+    (PAID_IN[:3], "REA MI-1234567 – Cap. soc. € 50.000,00 i.v.")])
+def test_the_printed_capital_says_i_v_or_the_part_paid_in_and_the_e_invoice_the_capital(tmp_path, ledger, rows,
+                                                                                          printed):
+    """Art. 2250 c.c.: the capital on documents is the one paid in. Printed *Capitale sociale
+    50.000,00 €* with no *i.v.*, and with no word of a part paid in."""
+    month = make_month(tmp_path, ledger, check(minimal.workbook(with_rea(sheets(), rows))).master)
+    [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
+    assert openpyxl.load_workbook(copies).active["A4"].value == printed
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    path = next(iter(done.files.values()))
+    assert schema_errors(path) == []
+    assert etree.parse(str(path)).findtext(".//CedentePrestatore/IscrizioneREA/CapitaleSociale") == "50000.00"
+
+
+@pytest.mark.parametrize("rows", [PAID_IN[:3] + [["Capitale versato", 60000]],
+                                  PAID_IN[:2] + [["Capitale versato", 2500]],
+                                  PAID_IN[:3] + [["Capitale versato", "-1"]]])
+def test_a_paid_in_capital_that_is_no_part_of_the_capital_is_refused_at_its_cell(rows):
+    problems = check(minimal.workbook(with_rea(sheets(), rows))).problems
+    [problem] = [p for p in problems if p.is_error]
+    assert (problem.sheet, problem.code) == ("Impostazioni", "bad-paid-in-capital")
+    assert problem.cell == f"B{8 + len(rows)}"

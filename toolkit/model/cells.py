@@ -62,6 +62,14 @@ AMBIGUOUS_NUMBER = define(
        "decimali. Scrivi il numero che intendi senza punto: {thousands} o {decimals}.",
     en="“{value}” reads two ways: {thousands} if the dot groups thousands, {decimals} if it marks decimals. "
        "Write the number you mean without the dot: {thousands} or {decimals}.")
+CAPITAL_NOT_AN_AMOUNT = define(
+    "share-capital-not-an-amount", "error",
+    it="«{value}» non si legge come un capitale in euro: scrivilo come la visura, l'importo con l'euro o senza e "
+       "i.v. se interamente versato (es. 10000, 10.000,00, € 10.000,00 i.v., Euro 10.000,00 interamente versato); "
+       "se è versato solo in parte, scrivi la parte versata in «Capitale versato».",
+    en="“{value}” does not read as a capital in euro: write it as the registration does, the amount with or "
+       "without the euro and i.v. if paid in full (e.g. 10000, 10.000,00, € 10.000,00 i.v., Euro 10.000,00 "
+       "interamente versato); if only part is paid in, write that part in “Paid-in capital”.")
 NOT_AN_INTEGER = define(
     "not-an-integer", "error",
     it="«{value}» non è un numero intero: scrivi un numero senza decimali (es. 2).",
@@ -371,32 +379,44 @@ def _bounded(limit: Limit) -> Callable[[Any], Decimal]:
 
 
 def _share_capital(value: Any) -> Decimal:
-    """The capital as a company's letterhead and registration write it, `10.000,00 i.v.` or
-    `€ 50.000 i.v.`, where the desk copying it was refused a number and every run stopped: *i.v.*
-    (*interamente versato*) says it is paid in full, the amount the documents print and
-    CapitaleSociale carries (the capital as the last balance sheet has it); and a dot before
-    three digits groups thousands, as an amount in euro has no third decimal (`50.000`, which
-    a quantity may mean either way, was refused as reading two ways).
+    """The capital as a company's letterhead and registration write it, `10.000,00 i.v.`,
+    `€ 50.000`, `Euro 10.000,00 interamente versato`, `EUR 10.000`, `10.000,00 euro`, where the
+    desk copying it was refused a number and every run stopped: the euro, as a sign or a word,
+    before or after the amount, and *i.v.* (*interamente versato*, paid in full: what *Capitale
+    versato* says otherwise) after it are no part of the amount CapitaleSociale carries; and a
+    dot before three digits groups thousands, as an amount in euro has no third decimal
+    (`50.000`, which a quantity may mean either way, was refused as reading two ways). Anything
+    else is refused saying these shapes (`share-capital-not-an-amount`), not a bare *not a
+    number*.
 
     >>> _share_capital("10.000,00 i.v."), _share_capital("€ 50.000 (interamente versato)"), _share_capital(10000)
     (Decimal('10000.00'), Decimal('50000'), Decimal('10000'))
+    >>> _share_capital("Euro 10.000,00 interamente versato"), _share_capital("EUR 10.000"), _share_capital("10.000 € i.v.")
+    (Decimal('10000.00'), Decimal('10000'), Decimal('10000'))
     """
     typed = value
     if isinstance(value, str):
-        value = _PAID_IN_FULL.sub("", value) or value
+        amount = _CAPITAL.fullmatch(value)
+        if amount is None:
+            refuse(CAPITAL_NOT_AN_AMOUNT, value=typed)
+        value = amount["amount"]
     try:
         number = to_decimal(value)
     except AmbiguousNumber:
         number = Decimal(_two_readings(to_text(value))["thousands"])
     except NotANumber:
-        refuse(NOT_A_NUMBER, value=typed)
+        refuse(CAPITAL_NOT_AN_AMOUNT, value=typed)
     if not SHARE_CAPITAL.admits(number):
         refuse(OUT_OF_RANGE, **SHARE_CAPITAL.params(typed))
     return number
 
 
-_PAID_IN_FULL = re.compile(r"[\s(]*\b(?:i\.?\s*v\.?|interamente\s+versato)[\s)]*$", re.IGNORECASE)
-"""A capital's *i.v.* (or *interamente versato*) after its amount, in brackets or not."""
+_EURO = r"(?:€|eur(?:o)?\b\.?)"
+_CAPITAL = re.compile(
+    rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d[\d.,'\s\xa0\u202f]*?)\s*{_EURO}?"
+    r"[\s,(-]*(?:(?:i\.?\s*v\.?|interamente\s+versato)[\s)]*)?", re.IGNORECASE)
+"""A capital as letterheads write it: *Cap. soc.* before it or not, the euro before or after the
+amount, *i.v.* (or *interamente versato*) after it, in brackets or not."""
 _THOUSANDTHS = Decimal("0.001")
 
 

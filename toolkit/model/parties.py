@@ -48,6 +48,9 @@ class Seller:
     after it), None for a seller that gives none; the capital as its decimal text (JSON)."""
     rea_number: str | None = None
     share_capital: str | None = None
+    paid_in_capital: str | None = None
+    """The part of the capital paid in when not all of it is (*Capitale versato*); None: paid in
+    full (*i.v.*), as every document stored before it was printed."""
     shareholders: str | None = None
     liquidation: str | None = None
 
@@ -227,7 +230,7 @@ _ADDED_LATER = ("intent_protocol", "intent_date", "intent_letters", "payment_met
 without a letter of intent keep the text, and so the digest, the ledger already holds."""
 
 
-_SELLER_ADDED_LATER = ("rea_office", "rea_number", "share_capital", "shareholders", "liquidation")
+_SELLER_ADDED_LATER = ("rea_office", "rea_number", "share_capital", "paid_in_capital", "shareholders", "liquidation")
 """Seller fields a later version added, left out while empty, as `_ADDED_LATER`."""
 
 
@@ -370,12 +373,14 @@ def party_book(master: MasterData) -> PartyBook:
 
 def seller_of(settings: Settings) -> Seller:
     """The seller as the settings say it today: its REA registration only when it gives its
-    office and number (the data check refuses one without the other), the capital as text."""
+    office and number (the data check refuses one without the other), the capital as text, and
+    the part paid in only when it is less (equal, the capital is paid in full)."""
     copied = {name: getattr(settings, name) for name in _names(Seller) if name not in _SELLER_ADDED_LATER}
     if settings.rea_office and settings.rea_number:
-        capital = settings.share_capital
+        capital, paid = settings.share_capital, settings.paid_in_capital
         copied.update(rea_office=settings.rea_office, rea_number=settings.rea_number,
                       share_capital=None if capital is None else f"{capital:.2f}",
+                      paid_in_capital=None if paid is None or capital is None or paid >= capital else f"{paid:.2f}",
                       shareholders=settings.shareholders.value if settings.shareholders else None,
                       liquidation=(settings.liquidation or Liquidation.NOT).value)
     return Seller(**copied)

@@ -312,6 +312,13 @@ class Settings(Record):
         "A capital company's share capital (S.r.l., S.p.A.) in euro, as its registration says (`10.000,00 i.v.` "
         "is read 10000.00): printed and sent with the REA number", "10000", default=None,
         aliases=("Cap. sociale", "Cap. soc.", "Capitale sociale i.v.", "Cap. sociale i.v."))
+    paid_in_capital: ShareCapital | None = column(
+        "Capitale versato", "Paid-in capital",
+        "The part of the share capital paid in, when it is not all paid in (art. 2250 c.c.: documents state the "
+        "capital paid in): printed beside it, `Cap. soc. € 50.000,00, versato € 12.500,00`; empty, the capital is "
+        "paid in full and printed `Cap. soc. € 10.000,00 i.v.` (interamente versato); the e-invoice's "
+        "CapitaleSociale stays the share capital", "12500", default=None,
+        aliases=("Cap. versato", "Capitale sociale versato", "Cap. sociale versato"))
     shareholders: Choice[Shareholders] | None = column(
         "Socio unico", "Sole shareholder",
         "A capital company's shareholders: `SU` one (socio unico), `SM` several", "SM", default=None)

@@ -20,7 +20,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.basics import vat_ids
+from toolkit.basics import vat_ids, wording
 from toolkit.basics.files import KIND_PROPERTY, write_atomic
 from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
@@ -268,19 +268,35 @@ def registration_line(seller: Seller, lang: str) -> str | None:
     >>> s = Seller(company_name="R", vat_number="1", address="A", postcode="1", city="C", rea_office="MI",
     ...            rea_number="1234567", share_capital="10000.00", shareholders="SU", liquidation="LS")
     >>> registration_line(s, "it")
-    'REA MI-1234567 – Capitale sociale 10.000,00 € – Socio unico – In liquidazione'
-    """
+    'REA MI-1234567 – Cap. soc. € 10.000,00 i.v. – Socio unico – In liquidazione'
+    >>> from dataclasses import replace
+    >>> registration_line(replace(s, paid_in_capital="2500.00", shareholders=None, liquidation=None), "it")
+    'REA MI-1234567 – Cap. soc. € 10.000,00, versato € 2.500,00'
+
+    The capital is paid in full (*i.v.*, *interamente versato*) unless *Capitale versato* says a
+    part: art. 2250 wants the capital the documents state to be the one paid in, so a part is
+    printed beside the capital, as letterheads write it."""
     if not (seller.rea_office and seller.rea_number):
         return None
     it = lang == "it"
     parts = [f"REA {seller.rea_office}-{seller.rea_number}"]
     if seller.share_capital is not None:
-        parts.append(f"{'Capitale sociale' if it else 'Share capital'} {euro(Decimal(seller.share_capital), lang)}")
+        capital = _capital(Decimal(seller.share_capital), lang)
+        if seller.paid_in_capital is None:
+            parts.append(f"Cap. soc. {capital} i.v." if it else f"Share capital {capital} fully paid")
+        else:
+            paid = _capital(Decimal(seller.paid_in_capital), lang)
+            parts.append(f"Cap. soc. {capital}, versato {paid}" if it else f"Share capital {capital}, paid in {paid}")
     if seller.shareholders == Shareholders.ONE:
         parts.append("Socio unico" if it else "Sole shareholder")
     if seller.liquidation == Liquidation.IN:
         parts.append("In liquidazione" if it else "In liquidation")
     return " – ".join(parts)
+
+
+def _capital(value: Decimal, lang: str) -> str:
+    """An amount of capital as letterheads print it, the euro before it: `€ 10.000,00`, `€10,000.00`."""
+    return f"€ {wording.number(value, lang, 2)}" if lang == "it" else euro(value, lang)
 
 
 def party_lines(customer: Customer | Buyer, lang: str, *, goods: bool = True) -> list[str]:

@@ -54,8 +54,17 @@ BAD_SHARE_CAPITAL = define(
     en="Share capital {value} is not an amount in euro of at most 2 decimals, zero or more: write it as the "
        "registration says (e.g. 10000 or 10000.00).")
 
+BAD_PAID_IN_CAPITAL = define(
+    "bad-paid-in-capital", "error",
+    it="Il Capitale versato {value} non è una parte del Capitale sociale ({capital}): scrivi la parte versata, da 0 "
+       "al capitale, in euro con al massimo 2 decimali (es. 2500), o svuota la cella se il capitale è interamente "
+       "versato.",
+    en="Paid-in capital {value} is no part of the share capital ({capital}): write the part paid in, from 0 to the "
+       "capital, in euro of at most 2 decimals (e.g. 2500), or empty the cell if the capital is paid in full.")
+
 _NAMES = {"rea_office": ("Ufficio REA", "REA office"), "rea_number": ("Numero REA", "REA number"),
-          "share_capital": ("Capitale sociale", "Share capital"), "shareholders": ("Socio unico", "Sole shareholder"),
+          "share_capital": ("Capitale sociale", "Share capital"),
+          "paid_in_capital": ("Capitale versato", "Paid-in capital"), "shareholders": ("Socio unico", "Sole shareholder"),
           "liquidation": ("Stato liquidazione", "Liquidation")}
 
 
@@ -77,6 +86,9 @@ def registration(master: MasterData, layout: Layout) -> Iterator[Problem]:
     capital = s.share_capital
     if capital is not None and (capital < 0 or capital != capital.quantize(Decimal("0.01"))):
         yield BAD_SHARE_CAPITAL(at("share_capital"), value=capital)
+    paid = s.paid_in_capital
+    if paid is not None and (paid < 0 or paid != paid.quantize(Decimal("0.01")) or capital is None or paid > capital):
+        yield BAD_PAID_IN_CAPITAL(at("paid_in_capital"), value=paid, capital="—" if capital is None else capital)
     given = [f for f in _NAMES if getattr(s, f) not in (None, "")]
     missing = [f for f in ("rea_office", "rea_number") if f not in given]
     if given and missing:
