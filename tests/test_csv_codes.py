@@ -232,3 +232,17 @@ def test_a_cartons_column_is_no_tax_codes(tmp_path: Path):
     path.write_text("Articolo;Pz/CF;Prezzo CF;C.F.\nA1;12;12,50;01234567890\nA2;6;7,00;12345678901\n", encoding="utf-8")
     assert [list(row) for row in read_csv(path).sheets[0].rows[1:]] == [
         ["A1", 12, Decimal("12.50"), "01234567890"], ["A2", 6, 7, "12345678901"]]
+
+
+def test_a_windows_1252_csv_behind_a_utf8_bom_reads_its_first_heading(tmp_path: Path, capsys):
+    """An editor's UTF-8 byte-order mark before a file written in Windows-1252 (its `à` no UTF-8):
+    the file was read as Windows-1252 mark and all, its first heading `ï»¿Codice`, no column of
+    the format, and the converted CSV began with it."""
+    path = tmp_path / "clienti.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "Codice;Ragione sociale;Città;CAP;Fido\r\nC001;Caffè Ré S.r.l.;Forlì;00184;"
+                     "1.500,00\r\n".encode("cp1252"))
+    assert [list(r) for r in read_csv(path).sheets[0].rows] == [
+        ["Codice", "Ragione sociale", "Città", "CAP", "Fido"], ["C001", "Caffè Ré S.r.l.", "Forlì", "00184", 1500]]
+    _toolkit(["convert", str(path), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
+    written = (tmp_path / "o" / "clienti.csv").read_text(encoding="utf-8-sig")
+    assert written.splitlines()[0] == "Codice;Ragione sociale;Città;CAP;Fido"

@@ -321,10 +321,14 @@ def _text(path: Path) -> str:
 def _decode(raw: bytes) -> str:
     """UTF-16 when the file starts with its byte-order mark (Excel's «Testo Unicode», tab
     separated) or, without one, its zero bytes say so (`guard.unmarked_utf16`: some ERPs'
-    exports, refused as binary), else UTF-8 with or without BOM, else Windows-1252.
+    exports, refused as binary), else UTF-8 with or without BOM, else Windows-1252 without the
+    UTF-8 BOM an editor put before it: read as Windows-1252, its three bytes were `ï»¿` in the
+    first heading, `ï»¿Codice`, a column of the format unknown.
 
     >>> _decode("Fattura;Data".encode("utf-16")), _decode(b"\\xef\\xbb\\xbfCitt\\xc3\\xa0"), _decode(b"Citt\\xe0")
     ('Fattura;Data', 'Città', 'Città')
+    >>> _decode(b"\\xef\\xbb\\xbfCodice;Citt\\xe0")
+    'Codice;Città'
     >>> _decode("Fattura;Città".encode("utf-16-be")), _decode("Fattura;Città".encode("utf-16-le"))
     ('Fattura;Città', 'Fattura;Città')
     """
@@ -337,7 +341,7 @@ def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return raw.removeprefix(codecs.BOM_UTF8).decode("cp1252", errors="replace")
 
 
 def separator_line(text: str) -> tuple[str | None, str]:
