@@ -212,6 +212,37 @@ def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, ca
     assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.50\r\n".encode()
 
 
+def test_an_old_excels_dates_typed_as_text_are_converted_as_dates(tmp_path, capsys):
+    """An .xls whose delivery dates are text (a column formatted *Testo*, as an old Excel's sheet
+    keeps them), one of them a real date: `--to xlsx` wrote text beside the date, and
+    `--decimal-point` `01/04/2026` beside `2026-04-15`. Saved as .xls by LibreOffice."""
+    from tests.foreign_inputs import libreoffice_copy
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Consegne"
+    sheet.append(["Cliente", "Quantità", "Data consegna", "Nota"])
+    for customer, quantity, day, note in (("C001", 3, "01/04/2026", "01/04"), ("C002", 5, date(2026, 4, 15), "x"),
+                                          ("C001", 1, "30/04/2026", None)):
+        sheet.append([customer, quantity, day, note])
+    for row in (2, 4):
+        sheet.cell(row, 3).number_format = "@"
+    typed = tmp_path / "consegne.xlsx"
+    book.save(typed)
+    (tmp_path / "in").mkdir()
+    source = libreoffice_copy(typed, "xls", tmp_path / "in" / "consegne.xls")
+    assert CalamineWorkbook.from_path(str(source)).get_sheet_by_name("Consegne").to_python()[1][2] == "01/04/2026"
+    code, document = toolkit(["convert", str(source), "--to", "xlsx", "--out", str(tmp_path / "xlsx")], capsys)
+    assert code == 0, document["problems"]
+    converted = openpyxl.load_workbook(tmp_path / "xlsx" / "consegne.xlsx").active
+    assert [converted.cell(r, 3).value.date() for r in (2, 3, 4)] == [date(2026, 4, 1), date(2026, 4, 15),
+                                                                      date(2026, 4, 30)]
+    assert converted["D2"].value == "01/04"
+    toolkit(["convert", str(source), "--to", "csv", "--decimal-point", "--out", str(tmp_path / "csv")], capsys)
+    assert (tmp_path / "csv" / "consegne.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [
+        "C001;3;2026-04-01;01/04", "C002;5;2026-04-15;x", "C001;1;2026-04-30;"]
+
+
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text_tab_first_too(tmp_path, capsys):
     """`\\t=1+1` went out as it came: a tab before the `=` is skipped by Excel, which then runs
     the formula; the register's CSV already prefixed it, the conversion did not."""

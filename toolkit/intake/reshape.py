@@ -257,7 +257,10 @@ def _settings(sheet: RawSheet) -> dict[str, Any]:
 def dated(raw: RawWorkbook, mapping: Mapping, *, undeclared: bool = True) -> RawWorkbook:
     """A CSV's dates as dates, read as the master's reader reads a date typed as text
     (`basics.dates.to_date`: `09/04/2026`, `2026-04-10`): a CSV holds only text, and its dates
-    left so were copied in the two styles they came in, by `--to xlsx` as text.
+    left so were copied in the two styles they came in, by `--to xlsx` as text. So are a
+    workbook's dates typed as text, as an old Excel's sheet keeps them (a column formatted
+    *Testo*, or imported): `--to xlsx` wrote them as text beside real dates, and
+    `--decimal-point` left them `01/04/2026` where the others were `2026-04-01`.
 
     A cell is read as a date in a column its sheet declares a date (*Versioni listino › Valido
     dal*, found as `_feed` finds it), and, with `undeclared`, in any column whose cells, from

@@ -463,7 +463,7 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
     """Any input but an order form (`_batch` sends those to `_forms`)."""
     raw = read_tables(path, options.mapping)
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() == ".csv" or options.to != "master":
         raw = dated(raw, options.mapping, undeclared=options.to != "master")
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
