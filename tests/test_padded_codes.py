@@ -106,8 +106,10 @@ _ODS_ROW_STYLED = """<?xml version="1.0" encoding="UTF-8"?>
  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
  office:version="1.2"><office:automatic-styles>
-<number:number-style style:name="N121"><number:number number:decimal-places="0" number:min-integer-digits="5"/></number:number-style>
-<number:number-style style:name="N0"><number:number number:decimal-places="0" number:min-integer-digits="1"/></number:number-style>
+<number:number-style style:name="N121"><number:number number:decimal-places="0" number:min-integer-digits="5"/>
+</number:number-style>
+<number:number-style style:name="N0"><number:number number:decimal-places="0" number:min-integer-digits="1"/>
+</number:number-style>
 <style:style style:name="ce1" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N121"/>
 <style:style style:name="ce2" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N0"/>
 </office:automatic-styles><office:body><office:spreadsheet><table:table table:name="Rubrica">
@@ -115,9 +117,11 @@ _ODS_ROW_STYLED = """<?xml version="1.0" encoding="UTF-8"?>
 <table:table-row><table:table-cell office:value-type="string"><text:p>Nome</text:p></table:table-cell>
 <table:table-cell office:value-type="string"><text:p>CAP</text:p></table:table-cell>
 <table:table-cell office:value-type="string"><text:p>Codice</text:p></table:table-cell></table:table-row>
-<table:table-row table:default-cell-style-name="ce1"><table:table-cell office:value-type="string"><text:p>Anna</text:p></table:table-cell>
+<table:table-row table:default-cell-style-name="ce1">
+<table:table-cell office:value-type="string"><text:p>Anna</text:p></table:table-cell>
 <table:table-cell office:value-type="float" office:value="184"><text:p>00184</text:p></table:table-cell>
-<table:table-cell table:style-name="ce2" office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>
+<table:table-cell table:style-name="ce2" office:value-type="float" office:value="7">
+<text:p>7</text:p></table:table-cell></table:table-row>
 <table:table-row><table:table-cell office:value-type="string"><text:p>Ugo</text:p></table:table-cell>
 <table:table-cell office:value-type="float" office:value="20121"><text:p>20121</text:p></table:table-cell>
 <table:table-cell office:value-type="float" office:value="8"><text:p>8</text:p></table:table-cell></table:table-row>
