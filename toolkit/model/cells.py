@@ -396,7 +396,7 @@ def _share_capital(value: Any) -> Decimal:
     """
     typed = value
     if isinstance(value, str):
-        amount = _CAPITAL.fullmatch(value)
+        amount = _CAPITAL.fullmatch(value) if len(value) <= _CAPITAL_LENGTH else None
         if amount is None:
             refuse(CAPITAL_NOT_AN_AMOUNT, value=typed)
         value = amount["amount"]
@@ -417,6 +417,9 @@ _CAPITAL = re.compile(
     r"[\s,(-]*(?:(?:i\.?\s*v\.?|interamente\s+versato)[\s)]*)?", re.IGNORECASE)
 """A capital as letterheads write it: *Cap. soc.* before it or not, the euro before or after the
 amount, *i.v.* (or *interamente versato*) after it, in brackets or not."""
+_CAPITAL_LENGTH = 80
+"""The longest text `_CAPITAL` reads: its spaces may be taken in several ways, and a cell of a
+thousand spaces between a digit and a letter took a minute to refuse."""
 _THOUSANDTHS = Decimal("0.001")
 
 
