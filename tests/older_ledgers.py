@@ -69,6 +69,20 @@ def back_to(ledger: Ledger | Connection, version: int, columns: Mapping[str, Ite
     conn.execute(update(schema.schema_version).values(version=version))
 
 
+def shape(conn: Connection, table: str) -> tuple[set[str], set[tuple[str, tuple[str, ...], bool]]]:
+    """The columns of `table` in the ledger of `conn`, and its indexes (name, columns, unique)."""
+    found = inspect(conn)
+    return ({c["name"] for c in found.get_columns(table)},
+            {(i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(table)})
+
+
+def new_shape(table: str) -> tuple[set[str], set[tuple[str, tuple[str, ...], bool]]]:
+    """`shape` of `table` in a new ledger of this toolkit: what a migration has to leave."""
+    declared = schema.metadata.tables[table]
+    return (set(declared.c.keys()),
+            {(str(i.name), tuple(c.name for c in i.columns), bool(i.unique)) for i in declared.indexes})
+
+
 def invoice_lines_of_schema_41(conn: Connection) -> None:
     """The invoice lines as schema 41 kept them, rows and ids the same: no `part`, and
     `delivery_line_id` unique alone, on SQLite inside the table's declaration as `CREATE TABLE`

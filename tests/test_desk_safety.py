@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from older_ledgers import back_to
+from older_ledgers import back_to, new_shape, shape
 from sqlalchemy import func, select
 from test_printing import cli, cli_apart, desk, numbers  # noqa: F401  (desk is a fixture)
 
@@ -229,7 +229,7 @@ def test_a_ledger_of_schema_23_gains_payment_reversals(capsys, today):
     workbook, url = today
     invoice, total = _immediate_invoice(capsys, today)
     older = open_ledger(url)
-    back_to(older, 23, {"payments": ["reverses"]})
+    back_to(older, 23, {"payments": ["reverses"], "einvoice_files": ["zipped_in"]})
     older.engine.dispose()
     pay = ("--invoice", invoice, "--date", "2026-10-01", "--amount", str(total), "--ledger", url)
     assert cli(capsys, "payments", "record", workbook, *pay)[0] == 0
@@ -237,6 +237,8 @@ def test_a_ledger_of_schema_23_gains_payment_reversals(capsys, today):
     assert _position(capsys, today, invoice) == (0, total)
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert [shape(conn, table) for table in ("payments", "einvoice_files")] == [
+            new_shape(table) for table in ("payments", "einvoice_files")]
 
 
 def test_a_short_invoice_number_is_paid_and_named_in_full(capsys, today):
