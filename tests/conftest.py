@@ -1,7 +1,8 @@
 """Shared fixtures: master data (minimal and the bundled sample) and ledgers on SQLite and PostgreSQL.
 
 PostgreSQL tests run when TOOLKIT_TEST_PG_URL names a server where the user may create
-databases (`.ci/run` starts one); each test gets a database of its own, dropped afterwards.
+databases (`.ci/run` starts one); each test gets an empty database of its own, emptied afterwards
+for the process's next test (`pg_pool`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session):
+    import pg_pool
+
+    pg_pool.all_dropped(PG_URL)
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         reliability_figures.hand_over(workeroutput)
@@ -118,26 +122,13 @@ def minimal_master():
 
 
 def _pg_database(icu_locale: str | None = None):
-    """A new database, dropped by the function returned with its URL; with `icu_locale` its text
-    sorts by that ICU locale (`en-US`: `oc` before `PV`), as a server set up in a language does,
-    where the server's own default here is C."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    """An empty database, given back by the function returned with its URL (`pg_pool`: emptied
+    for the next test rather than dropped); with `icu_locale` its text sorts by that ICU locale
+    (`en-US`: `oc` before `PV`), as a server set up in a language does, where the server's own
+    default here is C."""
+    import pg_pool
 
-    admin_url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"toolkit_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    collated = f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'" if icu_locale else ""
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"{collated}'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
+    return pg_pool.taken(PG_URL, icu_locale)
 
 
 @contextmanager
