@@ -222,3 +222,44 @@ def test_no_message_quotes_a_quotation_in_the_same_marks():
                           *([f"{QUOTES[lang][0]}{kind.titles[lang]}{QUOTES[lang][1]}"] if kind.titles else []))
              if _quoted_twice(text, lang)]
     assert twice == []
+
+
+def test_another_companys_warnings_tell_both_readings_of_a_partita_iva_changed():
+    """`ship-customer-another-company` and `invoice-customer-another-company` told only to align
+    the copies: a customer that really changed its partita IVA (a merger, a new company) in this
+    copy was sent to undo it. Each now names both readings and what to do in each."""
+    from toolkit.core.shipping import ANOTHER_COMPANY
+    from toolkit.services.invoicing import INVOICE_ANOTHER_COMPANY
+
+    names = dict(customer="C031", printed="Pasticceria Nuova S.r.l., Milano", printed_id="04567890126",
+                 now="Ristorante Diverso S.r.l., Torino", now_id="76543210017")
+    shipped, invoiced = ANOTHER_COMPANY(None, number="OC-2026-00086", **names), \
+        INVOICE_ANOTHER_COMPANY(None, ddt="DDT-2026-00012", **names)
+    assert shipped.message("it") == (
+        "Ordine OC-2026-00086: è stato fatto per il cliente C031 Pasticceria Nuova S.r.l., Milano (partita IVA o codice "
+        "fiscale 04567890126), ma in questa cartella di lavoro C031 è Ristorante Diverso S.r.l., Torino (76543210017): "
+        "un'altra ditta, quindi l'ordine non è stato spedito né fatturato. Se la copia di un collega usa C031 per un "
+        "altro cliente, allineate le copie (ogni cliente con il suo codice in tutte) e spedisci di nuovo. Se invece il "
+        "cliente ha cambiato davvero partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, "
+        "l'ordine è della ditta di prima: rimetti qui la sua partita IVA e ragione sociale finché l'ordine non è "
+        "spedito e fatturato, poi riscrivi le nuove (e copiale nelle copie dei colleghi); oppure annulla l'ordine e "
+        "creane uno per la nuova ditta.")
+    assert shipped.message("en").endswith(
+        "another company, so the order was neither shipped nor invoiced. If a colleague's copy uses C031 for another "
+        "customer, align the copies (each customer with its own code in all of them) and ship again. If instead the "
+        "customer really changed its VAT number (a merger, a new company) and this copy has the new one already, the "
+        "order is the former company's: put its VAT number and name back here until the order has shipped and been "
+        "invoiced, then write the new ones again (and copy them into your colleagues' copies); or void the order and "
+        "make one for the new company.")
+    assert invoiced.message("it").endswith(
+        "un'altra ditta, quindi le sue righe non sono state fatturate. Se la copia di un collega usa C031 per un altro "
+        "cliente, allineate le copie (ogni cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente "
+        "ha cambiato davvero partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, il DDT è "
+        "della ditta di prima, che ha avuto la merce: rimetti qui la sua partita IVA e ragione sociale, emetti con "
+        "--customer C031, poi riscrivi le nuove.")
+    assert invoiced.message("en").endswith(
+        "another company, so its lines were not invoiced. If a colleague's copy uses C031 for another customer, align "
+        "the copies (each customer with its own code in all of them) and run again. If instead the customer really "
+        "changed its VAT number (a merger, a new company) and this copy has the new one already, the DDT is the former "
+        "company's, which had the goods: put its VAT number and name back here, run with --customer C031, then write "
+        "the new ones again.")

@@ -111,12 +111,18 @@ ANOTHER_COMPANY = define(
            "Another company than the order's: order not shipped"),
     it="Ordine {number}: è stato fatto per il cliente {customer} {printed} (partita IVA o codice fiscale "
        "{printed_id}), ma in questa cartella di lavoro {customer} è {now} ({now_id}): un'altra ditta, quindi l'ordine "
-       "non è stato spedito né fatturato. Due copie della cartella usano lo stesso codice per due clienti: allineate "
-       "le copie (ogni cliente con il suo codice in tutte) e spedisci di nuovo.",
+       "non è stato spedito né fatturato. Se la copia di un collega usa {customer} per un altro cliente, allineate le "
+       "copie (ogni cliente con il suo codice in tutte) e spedisci di nuovo. Se invece il cliente ha cambiato davvero "
+       "partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, l'ordine è della ditta di prima: "
+       "rimetti qui la sua partita IVA e ragione sociale finché l'ordine non è spedito e fatturato, poi riscrivi le "
+       "nuove (e copiale nelle copie dei colleghi); oppure annulla l'ordine e creane uno per la nuova ditta.",
     en="Order {number} was made for customer {customer} {printed} (VAT number or tax code {printed_id}), but in "
        "this workbook {customer} is {now} ({now_id}): another company, so the order was neither shipped nor "
-       "invoiced. Two copies of the workbook use one code for two customers: align the copies (each customer with "
-       "its own code in all of them) and ship again.")
+       "invoiced. If a colleague's copy uses {customer} for another customer, align the copies (each customer with "
+       "its own code in all of them) and ship again. If instead the customer really changed its VAT number (a "
+       "merger, a new company) and this copy has the new one already, the order is the former company's: put its "
+       "VAT number and name back here until the order has shipped and been invoiced, then write the new ones again "
+       "(and copy them into your colleagues' copies); or void the order and make one for the new company.")
 DESTINATION_GONE = define(
     "ship-destination-not-in-workbook", "warning",
     title=("Destinazione non più in anagrafica: ordine non spedito",
@@ -847,20 +853,32 @@ def of_known_customers(orders: Sequence[Order], master: MasterData,
     if not gone and not moved and not other:
         return list(orders), ShippingPlan((), (), ())
     apart = {order.number for order in (*gone, *moved, *other)}
+    customer_row = master.locate_row_to_add(master.customers, Customer.sheet) if gone else None
+    destination_row = master.locate_row_to_add(master.ship_to, ShipTo.sheet) if moved else None
     return [order for order in orders if order.number not in apart], ShippingPlan(
         (), (*(Held(order.number, order.customer, CUSTOMER_GONE.code) for order in gone),
              *(Held(order.number, order.customer, DESTINATION_GONE.code) for order in moved),
              *(Held(order.number, order.customer, ANOTHER_COMPANY.code) for order in other)),
-        (*(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone),
-         *(DESTINATION_GONE(None, number=order.number, customer=order.customer, destination=order.ship_to)
-           for order in moved),
-         *(another_company_told(order.number, *others[order.id]) for order in other)))
+        (*(CUSTOMER_GONE(customer_row, number=order.number, customer=order.customer) for order in gone),
+         *(DESTINATION_GONE(destination_row, number=order.number, customer=order.customer,
+                            destination=order.ship_to) for order in moved),
+         *(another_company_told(master, order.number, *others[order.id]) for order in other)))
 
 
-def another_company_told(number: str, printed: Buyer, now: Buyer, where: Location | None = None) -> Problem:
-    """`ANOTHER_COMPANY` of order `number`, naming both companies by name, town and identity."""
-    return ANOTHER_COMPANY(where, number=number, customer=now.code, printed=company(printed),
-                           printed_id=identity(printed), now=company(now), now_id=identity(now))
+def another_company_told(master: MasterData, number: str, printed: Buyer, now: Buyer) -> Problem:
+    """`ANOTHER_COMPANY` of order `number`, naming both companies by name, town and identity, at
+    the *Partita IVA* of this copy's customer (`vat_number_cell`)."""
+    return ANOTHER_COMPANY(vat_number_cell(master, now.code), number=number, customer=now.code,
+                           printed=company(printed), printed_id=identity(printed), now=company(now),
+                           now_id=identity(now))
+
+
+def vat_number_cell(master: MasterData, code: str) -> Location | None:
+    """The *Partita IVA* cell of customer `code`'s row on *Clienti*: where the desk sets right a
+    document made for another company than this copy's customer of its code, whichever way it
+    was (two customers under one code, or one that changed its partita IVA)."""
+    row = _customers_by_code(master).get(code)
+    return master.locate(row.source, "vat_number") if row is not None else None
 
 
 def items_off_the_sheet(master: MasterData, notes: Iterable[DeliveryNote], held: Iterable[Held]) -> list[Problem]:
@@ -966,6 +984,11 @@ def _item_codes(master: MasterData) -> frozenset[str]:
 @per_master
 def _customer_codes(master: MasterData) -> frozenset[str]:
     return frozenset(c.code for c in master.customers)
+
+
+@per_master
+def _customers_by_code(master: MasterData) -> dict[str, Customer]:
+    return {c.code: c for c in master.customers}
 
 
 @per_master

@@ -984,7 +984,7 @@ class MasterData(BaseModel):
             return Location(Settings.sheet.it, None, self.workbook)
         return self.layout.locate(Settings.sheet.key, field=field)
 
-    def locate_row_to_add(self, records: Sequence[Item | Customer], heading: SheetHeading) -> Location:
+    def locate_row_to_add(self, records: Sequence[Item | Customer | ShipTo], heading: SheetHeading) -> Location:
         """Where a record taken off its sheet goes back: the code cell of the row below the
         sheet's last record (the tab when it has none), the one cell a warning of a code no
         longer on the sheet can name."""

@@ -78,6 +78,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, drafts_uncited, paid_first_refused, uncited_sentence
+from toolkit.core.shipping import vat_number_cell
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
@@ -136,12 +137,16 @@ INVOICE_ANOTHER_COMPANY = define(
     title=("Cliente diverso da quello del DDT: non fatturato", "Another company than the DDT's: not invoiced"),
     it="Il DDT {ddt} è intestato a {printed} (partita IVA o codice fiscale {printed_id}), ma in questa cartella di "
        "lavoro il cliente {customer} è {now} ({now_id}): un'altra ditta, quindi le sue righe non sono state "
-       "fatturate. Due copie della cartella usano lo stesso codice per due clienti: allineate le copie (ogni cliente "
-       "con il suo codice in tutte) ed emetti di nuovo.",
+       "fatturate. Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni cliente con "
+       "il suo codice in tutte) ed emetti di nuovo. Se invece il cliente ha cambiato davvero partita IVA (una fusione, "
+       "una nuova società) e questa copia ha già la nuova, il DDT è della ditta di prima, che ha avuto la merce: "
+       "rimetti qui la sua partita IVA e ragione sociale, emetti con --customer {customer}, poi riscrivi le nuove.",
     en="DDT {ddt} is made out to {printed} (VAT number or tax code {printed_id}), but in this workbook customer "
-       "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. Two copies of the workbook "
-       "use one code for two customers: align the copies (each customer with its own code in all of them) and run "
-       "again.")
+       "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a colleague's copy uses "
+       "{customer} for another customer, align the copies (each customer with its own code in all of them) and run "
+       "again. If instead the customer really changed its VAT number (a merger, a new company) and this copy has the "
+       "new one already, the DDT is the former company's, which had the goods: put its VAT number and name back "
+       "here, run with --customer {customer}, then write the new ones again.")
 SHIPPED_AFTER_DATE = define(
     "invoice-orders-shipped-after-date", "warning",
     title=("DDT dopo la data della fatturazione", "DDTs after the run's date"),
@@ -509,8 +514,9 @@ def _of_this_copys_companies(conn: Connection, master: MasterData, shipped: list
     apart = other_companies(conn, master, kept_parties(conn, notes)) if notes else {}
     if not apart:
         return shipped, []
-    told = [INVOICE_ANOTHER_COMPANY(None, ddt=notes[ddt], customer=now.code, printed=company(printed),
-                                    printed_id=identity(printed), now=company(now), now_id=identity(now))
+    told = [INVOICE_ANOTHER_COMPANY(vat_number_cell(master, now.code), ddt=notes[ddt], customer=now.code,
+                                    printed=company(printed), printed_id=identity(printed), now=company(now),
+                                    now_id=identity(now))
             for ddt, (printed, now) in sorted(apart.items())]
     return [s for s in shipped if s.delivery is None or s.delivery.id not in apart], told
 

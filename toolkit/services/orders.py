@@ -657,8 +657,7 @@ def _for_other_companies(conn: Connection, master: MasterData, printed: Mapping[
     of their code (`toolkit.services.copies_apart`), by number, each told at that customer's
     *Partita IVA*: a colleague's copy added a customer of the same code, and the run said only
     "già esistente" of an order the warehouse then shipped to this copy's company."""
-    rows = {c.code: c for c in master.customers}
-    return [another_company_told(number, printed_for, now, master.locate(rows[now.code].source, "vat_number"))
+    return [another_company_told(master, number, printed_for, now)
             for number, (printed_for, now) in sorted(other_companies(conn, master, printed).items())]
 
 
