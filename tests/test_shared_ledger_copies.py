@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 
 import openpyxl
 from desks import without_customer
@@ -138,6 +139,7 @@ def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_
         assert not [ddt for ddt in shipped["shipped"] if number in ddt["orders"]], chosen
         [told] = [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
         assert number in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+        assert (told["sheet"], told["cell"]) == ("Clienti", f"C{_row_of(bruno, NEW)}")  # its Partita IVA
         assert [number] == [h["order"] for h in shipped["held"] if h["reason"] == told["code"]]
 
     name, vat = _company_of(anna, NEW)
@@ -147,6 +149,12 @@ def test_an_order_made_for_another_company_of_the_same_code_is_held_not_shipped_
     assert not [p for p in shipped["problems"] if p["code"] == "ship-customer-another-company"]
     [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if number in ddt["orders"]]
     assert _printed_for(ledger_url, ddt) == ("Albergo", "Torino")  # the same company, moved: its new address
+
+
+def _row_of(workbook, code: str) -> int:
+    """The row of customer `code` on *Clienti*."""
+    sheet = openpyxl.load_workbook(workbook)["Clienti"]
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
 
 
 def _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url) -> tuple[object, object, dict]:
@@ -200,6 +208,7 @@ def test_a_ddt_made_out_to_another_company_of_the_same_code_is_not_invoiced_to_i
     assert code == 0, run
     [told] = [p for p in run["problems"] if p["code"] == "invoice-customer-another-company"]
     assert ddt in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+    assert (told["sheet"], told["cell"]) == ("Clienti", f"C{_row_of(bruno, NEW)}")
     assert run["invoices"] and not [i for i in run["invoices"] if i["customer"] == NEW]
     code, run = toolkit(capsys, *month[:2], anna, *month[2:])
     assert code == 0, run
@@ -233,3 +242,72 @@ def test_a_customer_given_a_new_partita_iva_under_its_code_is_invoiced_its_old_d
     _customer_now(anna, NEW, **converted)
     code, run = toolkit(capsys, *month, "--preview")
     assert not [p for p in run["problems"] if p["code"] == "invoice-customer-another-company"], run
+
+
+def _copies(tmp_path, sample_workbook) -> tuple[object, object]:
+    """Anna's copy of the sample and Bruno's."""
+    anna, bruno = tmp_path / "anna" / "anagrafiche.xlsx", tmp_path / "bruno" / "anagrafiche.xlsx"
+    for copy in (anna, bruno):
+        copy.parent.mkdir()
+        shutil.copy(sample_workbook, copy)
+    return anna, bruno
+
+
+def test_a_quotation_made_for_another_company_of_the_same_code_is_not_confirmed_to_it(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """Anna's copy made May's quotation for her customer; Bruno's copy, whose customer of that
+    code is another company, confirmed it: the order, and for a customer *Immediato* its
+    invoice issued at once, went to his company, with nothing said. It is refused, nothing
+    stored, at his customer's *Partita IVA*; aligned, it is confirmed."""
+    anna, bruno = _copies(tmp_path, sample_workbook)
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", "2026-05-15", "--no-catch-up",
+                            "--ledger", ledger_url)
+    assert code == 0, created
+    code, listed = toolkit(capsys, "orders", "list", anna, "--ledger", ledger_url)
+    [(quotation, customer)] = [(o["number"], o["customer"]) for o in listed["orders"]
+                               if o["document_type"] == "quotation"]
+    name, vat = _company_of(bruno, customer)
+    _customer_now(bruno, customer, **OTHER)
+
+    code, refused = toolkit(capsys, "orders", "confirm", bruno, quotation, "--date", "2026-05-15",
+                            "--ledger", ledger_url)
+    assert code != 0 and not refused.get("order"), refused
+    [told] = [p for p in refused["problems"] if p["code"] == "confirm-customer-another-company"]
+    assert (told["severity"], told["sheet"], told["cell"]) == ("error", "Clienti", f"C{_row_of(bruno, customer)}")
+    assert quotation in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+    code, again = toolkit(capsys, "orders", "list", bruno, "--ledger", ledger_url)
+    assert {o["number"] for o in again["orders"]} == {o["number"] for o in listed["orders"]}
+
+    _customer_now(bruno, customer, **{"Ragione sociale": name, "Partita IVA": vat})
+    code, confirmed = toolkit(capsys, "orders", "confirm", bruno, quotation, "--date", "2026-05-15",
+                              "--ledger", ledger_url)
+    assert code == 0 and confirmed["order"], confirmed
+
+
+def test_documents_held_for_their_day_of_another_companys_order_keep_waiting(
+        capsys, tmp_path, sample_workbook, ledger_url, rome_today):
+    """Anna's copy created tomorrow's orders today; T004's customer is invoiced *Immediato*, so
+    its invoice waits for its day. On the day Bruno's copy, whose customer of that code is
+    another company, created the day: the invoice at the order went to his company. Its
+    documents keep waiting, named at his customer's *Partita IVA*; the others are issued."""
+    anna, bruno = _copies(tmp_path, sample_workbook)
+    rome_today(date(2026, 10, 1))
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", "2026-10-02", "--no-catch-up",
+                            "--ledger", ledger_url)
+    assert code == 0, created
+    waiting = {row["template"]: row for row in created["created"] if "documents_on" in row}
+    held = waiting.pop("T004")
+    _customer_now(bruno, held["customer"], **OTHER)
+
+    rome_today(date(2026, 10, 2))
+    code, out = toolkit(capsys, "orders", "create", bruno, "--date", "2026-10-02", "--ledger", ledger_url)
+    assert code == 0, out
+    assert sorted(out["documents_due"]) == sorted(row["number"] for row in waiting.values()) and waiting
+    [told] = [p for p in out["problems"] if p["code"] == "held-documents-customer-another-company"]
+    assert (told["sheet"], told["cell"]) == ("Clienti", f"C{_row_of(bruno, held['customer'])}")
+    assert held["number"] in told["message"] and "Ristorante Diverso S.r.l., Torino" in told["message"]
+    code, listed = toolkit(capsys, "orders", "list", bruno, "--ledger", ledger_url)
+    assert next(o["documents_on"] for o in listed["orders"] if o["number"] == held["number"]) == "2026-10-02"
+
+    code, out = toolkit(capsys, "orders", "create", anna, "--date", "2026-10-02", "--ledger", ledger_url)
+    assert code == 0 and out["documents_due"] == [held["number"]], out

@@ -22,11 +22,13 @@ from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.invoicing import Invoice
 from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
+from toolkit.core.shipping import vat_number_cell
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
-from toolkit.model.parties import party_book
+from toolkit.model.parties import Buyer, company, identity, party_book
 from toolkit.model.records import MasterData
+from toolkit.services.copies_apart import apart
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, invoice_orders_in, returns_refused_sentence
 from toolkit.services.order_status import UNKNOWN_ORDER
 
@@ -61,6 +63,24 @@ CONFIRM_CUSTOMER_GONE = define(
     en="Document {number} is of customer {customer}, who is no longer on the Customers sheet: the order would be "
        "made without their terms (invoicing, payment, credit limit), so it was not confirmed and nothing was "
        "stored. Put the customer back on the sheet and confirm again, or void the document.")
+CONFIRM_ANOTHER_COMPANY = define(
+    "confirm-customer-another-company", "error",
+    title=("Cliente diverso da quello del preventivo: non confermato",
+           "Another company than the quotation's: not confirmed"),
+    it="Il documento {number} è stato fatto per il cliente {customer} {printed} (partita IVA o codice fiscale "
+       "{printed_id}), ma in questa cartella di lavoro {customer} è {now} ({now_id}): un'altra ditta, quindi non è "
+       "stato confermato (l'ordine, e la sua fattura immediata, sarebbero andati a {now}) e nulla è stato registrato. "
+       "Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni cliente con il suo "
+       "codice in tutte) e conferma di nuovo. Se invece il cliente ha cambiato davvero partita IVA (una fusione, una "
+       "nuova società) e questa copia ha già la nuova, il documento è della ditta di prima: fai un nuovo preventivo "
+       "per la nuova ditta, oppure rimetti qui la partita IVA e la ragione sociale di prima per confermarlo a lei.",
+    en="Document {number} was made for customer {customer} {printed} (VAT number or tax code {printed_id}), but in "
+       "this workbook {customer} is {now} ({now_id}): another company, so it was not confirmed (the order, and its "
+       "immediate invoice, would have gone to {now}) and nothing was stored. If a colleague's copy uses {customer} "
+       "for another customer, align the copies (each customer with its own code in all of them) and confirm again. "
+       "If instead the customer really changed its VAT number (a merger, a new company) and this copy has the new "
+       "one already, the document is the former company's: make a new quotation for the new company, or put the "
+       "former VAT number and name back here to confirm it to the former one.")
 CONFIRM_IN_FUTURE = define(
     "confirm-date-in-future", "error",
     it="La conferma di {number} sarebbe datata {day}, dopo oggi ({today}): un documento si conferma il giorno in cui "
@@ -157,11 +177,23 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: s
         if not any(c.code == quotation.customer for c in master.customers):
             return Confirmed(quotation.number, None, problems=[CONFIRM_CUSTOMER_GONE(
                 None, number=quotation.number, customer=quotation.customer)])
+        book = party_book(master)
+        if (both := apart(quotation.parties.buyer if quotation.parties else None, book)) is not None:
+            return Confirmed(quotation.number, None, problems=[_another_company(master, quotation.number, *both)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
-                                              DocumentType.STANDARD, party_book(master), lang=lang)
+                                              DocumentType.STANDARD, book, lang=lang)
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
         invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day, lang=lang) \
             if quotation.customer in immediate else ([], [], [])
     return Confirmed(quotation.number, order, invoices, [*rated, *left_out, *late_at_issue(invoices, today)])
+
+
+def _another_company(master: MasterData, number: str, printed: Buyer, now: Buyer) -> Problem:
+    """`CONFIRM_ANOTHER_COMPANY` of quotation `number`, at this copy's customer's *Partita IVA*:
+    the order confirming it keeps the parties of this copy, so it, and the invoice issued at once
+    for a customer *Immediato*, would go to a company that never asked for the quotation."""
+    return CONFIRM_ANOTHER_COMPANY(vat_number_cell(master, now.code), number=number, customer=now.code,
+                                   printed=company(printed), printed_id=identity(printed), now=company(now),
+                                   now_id=identity(now))
