@@ -311,3 +311,55 @@ def test_documents_held_for_their_day_of_another_companys_order_keep_waiting(
 
     code, out = toolkit(capsys, "orders", "create", anna, "--date", "2026-10-02", "--ledger", ledger_url)
     assert code == 0 and out["documents_due"] == [held["number"]], out
+
+
+def _stock(workbook, item: str, quantity: int) -> None:
+    """`item`'s quantity on *Giacenze* of `workbook`."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Giacenze"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == item)
+    sheet.cell(row, 2).value = quantity
+    book.save(workbook)
+
+
+def test_a_day_planned_again_without_another_companys_order_keeps_its_goods_for_it(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """T009's order (C030, 5 of A040) is first in A040's queue, and the warehouse has 5. Bruno's
+    copy, whose C030 is another company, plans the day again (`--replan`) without that order,
+    and its reservation still counts: T030's order after it waits, naming it. It is a real
+    order of a real company, held in this copy only: Anna's copy, which has its customer, ships
+    it its 5 — had Bruno's copy given them to T030's order, hers would have found none."""
+    anna, bruno = _copies(tmp_path, sample_workbook)
+    for copy in (anna, bruno):
+        _stock(copy, "A040", 5)
+    _customer_now(bruno, "C030", **{**OTHER, "Codice fiscale": "76543210017"})
+    code, created = toolkit(capsys, "orders", "create", anna, "--date", DAY, "--ledger", ledger_url)
+    assert code == 0, created
+    first, later = (next(o["number"] for o in created["created"] if o["template"] == t) for t in ("T009", "T030"))
+
+    code, shipped = toolkit(capsys, "ship", bruno, "--date", DAY, "--all", "--replan", "--ledger", ledger_url)
+    assert code == 0, shipped
+    held = {h["order"]: h["reason"] for h in shipped["held"]}
+    assert (held[first], held[later]) == ("ship-customer-another-company", "ship-order-held"), held
+    [reserved] = [p for p in shipped["problems"] if p["code"] == "stock-reserved" and later in p["message"]]
+    assert f"({first}, " in reserved["message"] and "restano 0 per questo ordine" in reserved["message"]
+
+    code, shipped = toolkit(capsys, "ship", anna, "--date", DAY, "--orders", first, "--ledger", ledger_url)
+    assert code == 0, shipped
+    [ddt] = [ddt["ddt"] for ddt in shipped["shipped"] if first in ddt["orders"]]
+    assert ("A040", 5) in _lines_of(ledger_url, ddt)
+
+
+def _lines_of(url: str, number: str) -> list[tuple[str, int]]:
+    """The items and quantities DDT `number` carries, as the ledger keeps them."""
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.deliveries import load_notes
+
+    ledger = open_ledger(url)
+    try:
+        with reading(ledger) as conn:
+            [note] = [n for n in load_notes(conn) if n.number == number]
+    finally:
+        ledger.engine.dispose()
+    return [(line.item, line.quantity) for line in note.lines]

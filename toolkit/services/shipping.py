@@ -741,7 +741,10 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     """`ship_in` of orders whose customers are all on the Customers sheet. Of the orders the plan
     ships, those made for another company than this copy's customer of their code are held and
     the rest planned again (`_other_companies`): asked of the orders a day ships, not of every
-    due one, whose few thousand distinct parties at L cost a tenth of a second to read."""
+    due one, whose few thousand distinct parties at L cost a tenth of a second to read. Planned
+    again, with the same reservations: an order held for another company is a real order of a
+    real company, held in this copy only, and keeps its place in its items' queues as every
+    order held keeps it; the copy that has its customer ships it the goods this one left."""
     if not fresh:
         return Shipped((), (), ())
     exposure = _exposures(conn, credit_limited(master, sorted({order.customer for order in fresh})), exposures)
