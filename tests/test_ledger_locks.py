@@ -271,6 +271,40 @@ def test_a_writer_says_who_outside_the_toolkit_holds_a_table_and_gives_up(workbo
 
 
 @pytest.mark.postgres
+def test_a_refused_writer_names_the_session_whose_lock_conflicts_not_an_earlier_harmless_one():
+    """A session holding a ledger table with a lock that stops no writer (ROW SHARE, a `SELECT …
+    FOR UPDATE`; ROW EXCLUSIVE, another insert; SHARE UPDATE EXCLUSIVE, a vacuum), open since
+    before the one whose EXCLUSIVE lock refused the writer's NOWAIT, was the one named: the
+    earliest of every lock but a reader's. Only a mode that conflicts with ROW EXCLUSIVE is."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    import psycopg
+
+    from toolkit.ledger import lock
+    from toolkit.ledger.db import LEDGER_TABLES
+
+    with pg_databases(1) as (url,):
+        open_ledger(url).engine.dispose()
+        harmless = []
+        for name, mode in (("pgAdmin", "ROW SHARE"), ("pg_dump", "ROW EXCLUSIVE"), ("vacuum", "SHARE UPDATE EXCLUSIVE")):
+            harmless.append(psycopg.connect(url, application_name=name))
+            harmless[-1].execute(f"LOCK TABLE orders IN {mode} MODE")
+        outsider = Outsider(url, "LOCK TABLE counters IN EXCLUSIVE MODE")
+        ledger = open_ledger(url)
+        try:
+            with ledger.engine.begin() as conn:
+                assert not lock.try_tables(conn, LEDGER_TABLES)
+                holder = lock.table_holder(conn, LEDGER_TABLES)
+        finally:
+            outsider.leave()
+            for session in harmless:
+                session.rollback()
+                session.close()
+            ledger.engine.dispose()
+        assert holder.action == "psql", holder
+
+
+@pytest.mark.postgres
 def test_an_upgrade_waits_for_a_colleagues_read_past_wait():
     """An upgrade's ALTER TABLE waits for every session reading the table, a colleague's report or
     panel among them: the writer's bound on lock waits (`lock.bound_lock_waits`, --wait) rolled

@@ -731,7 +731,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
         if not lock.lock_refused(exc):
             raise
         with ledger.engine.connect() as conn:
-            holder = lock.table_holder(conn, LEDGER_TABLES)
+            holder = lock.table_holder(conn, LEDGER_TABLES, rows=True)
         raise UnusableInput(lock.LEDGER_BUSY(None, holder=holder, wait=ledger.patience.wait)) from None
 
 

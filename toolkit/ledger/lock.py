@@ -208,19 +208,31 @@ def lock_refused(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
 
-def table_holder(conn: Connection, tables: Sequence[str]) -> Holder:
-    """The session holding one of the ledger's `tables` with more than a reader's lock, as its
-    `application_name` tells (`psql`), and the role it logged in as: who `try_tables` or a
-    statement waited for. Not this session, and not the toolkit's readers (ACCESS SHARE, which
-    stops no writer); no toolkit writer holds a table while this one holds the advisory lock."""
+STOPS_WRITERS = ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
+"""The table lock modes that conflict with ROW EXCLUSIVE, what `try_tables` takes: the others
+(a reader's ACCESS SHARE, a `SELECT … FOR UPDATE`'s ROW SHARE, another writer's ROW EXCLUSIVE, a
+vacuum's SHARE UPDATE EXCLUSIVE) refuse no writer."""
+HOLDS_ROWS = (*STOPS_WRITERS, "RowShareLock", "RowExclusiveLock")
+"""The table lock modes of a session that may hold rows a statement waits for: those that stop
+a writer, a `SELECT … FOR UPDATE`'s and another writer's."""
+
+
+def table_holder(conn: Connection, tables: Sequence[str], *, rows: bool = False) -> Holder:
+    """The session holding one of the ledger's `tables` with a lock that refused `try_tables`
+    (`STOPS_WRITERS`), or with `rows`, after a statement gave up waiting for a row, one that may
+    hold rows (`HOLDS_ROWS`): as its `application_name` tells (`psql`), with the role it logged
+    in as. Not this session, and not one whose lock stops nobody, open since before it (a
+    `SELECT … FOR UPDATE` in pgAdmin, a vacuum), which was named after a refused NOWAIT as the
+    earliest of every lock but a reader's; no toolkit writer holds a table while this one holds
+    the advisory lock."""
     row = conn.execute(text(
         "SELECT a.application_name, a.xact_start, a.usename FROM pg_locks l "
         "JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() "
-        "AND l.mode <> 'AccessShareLock' "
+        "AND l.mode = ANY(CAST(:modes AS text[])) "
         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
         "AND l.relation = ANY(CAST(:tables AS regclass[])) ORDER BY a.xact_start LIMIT 1"),
-        {"tables": list(tables)}).first()
+        {"tables": list(tables), "modes": list(HOLDS_ROWS if rows else STOPS_WRITERS)}).first()
     if row is None:
         return UNKNOWN
     since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
