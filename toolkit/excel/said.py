@@ -792,6 +792,41 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{customer} is no longer on the Customers sheet: they were not issued and keep waiting, the rest was "
               "done. Put the customer back on the sheet, or void the order (the number in “Ordine”, Annullato in "
               "“Nuovo stato”, then “Cambia stato ordine”)."},
+    "held-documents-customer-another-company": {
+        "it": "L'ordine {number} del {day}, creato in anticipo, è stato fatto per il cliente {customer} {printed} "
+              "(partita IVA o codice fiscale {printed_id}), ma in questa cartella di lavoro {customer} è {now} "
+              "({now_id}): un'altra ditta, quindi il suo DDT o la sua fattura non sono stati emessi e restano in "
+              "attesa, il resto è stato fatto. Se la copia di un collega usa {customer} per un altro cliente, "
+              "allineate le copie (ogni cliente con il suo codice in tutte): la prossima creazione degli ordini li "
+              "emette. Se invece il cliente ha cambiato davvero partita IVA (una fusione, una nuova società) e questa "
+              "copia ha già la nuova, l'ordine è della ditta di prima: rimetti qui la sua partita IVA e ragione "
+              "sociale finché i documenti non sono emessi, poi riscrivi le nuove; oppure annulla l'ordine (il numero "
+              "in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine») e creane uno per la nuova ditta.",
+        "en": "Order {number} of {day}, created ahead, was made for customer {customer} {printed} (VAT number or tax "
+              "code {printed_id}), but in this workbook {customer} is {now} ({now_id}): another company, so its DDT "
+              "or invoice were not issued and keep waiting, the rest was done. If a colleague's copy uses {customer} "
+              "for another customer, align the copies (each customer with its own code in all of them): the next "
+              "order creation issues them. If instead the customer really changed its VAT number (a merger, a new "
+              "company) and this copy has the new one already, the order is the former company's: put its VAT "
+              "number and name back here until the documents are issued, then write the new ones again; or void the "
+              "order (the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”) and make one "
+              "for the new company."},
+    "invoice-customer-another-company": {
+        "it": "Il DDT {ddt} è intestato a {printed} (partita IVA o codice fiscale {printed_id}), ma in questa "
+              "cartella di lavoro il cliente {customer} è {now} ({now_id}): un'altra ditta, quindi le sue righe non "
+              "sono state fatturate. Se la copia di un collega usa {customer} per un altro cliente, allineate le "
+              "copie (ogni cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente ha cambiato "
+              "davvero partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, il DDT è della "
+              "ditta di prima, che ha avuto la merce: rimetti qui la sua partita IVA e ragione sociale, emetti le sue "
+              "fatture (nessun pulsante fattura un cliente solo: dalla riga di comando, toolkit invoice run con "
+              "--customer {customer}), poi riscrivi le nuove.",
+        "en": "DDT {ddt} is made out to {printed} (VAT number or tax code {printed_id}), but in this workbook "
+              "customer {customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a "
+              "colleague's copy uses {customer} for another customer, align the copies (each customer with its own "
+              "code in all of them) and run again. If instead the customer really changed its VAT number (a merger, "
+              "a new company) and this copy has the new one already, the DDT is the former company's, which had the "
+              "goods: put its VAT number and name back here, invoice it (no button invoices one customer: from the "
+              "command line, toolkit invoice run with --customer {customer}), then write the new ones again."},
     "letter-of-intent-prepaid-not-invoiced": {
         "it": "Il cliente {customer} ha {count} ({orders}) da spedire solo a pagamento ricevuto, ma la fattura che il "
               "pagamento salda non è stata emessa, perché nel foglio Clienti manca il protocollo o la data della "

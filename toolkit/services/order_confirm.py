@@ -69,17 +69,18 @@ CONFIRM_ANOTHER_COMPANY = define(
            "Another company than the quotation's: not confirmed"),
     it="Il documento {number} è stato fatto per il cliente {customer} {printed} (partita IVA o codice fiscale "
        "{printed_id}), ma in questa cartella di lavoro {customer} è {now} ({now_id}): un'altra ditta, quindi non è "
-       "stato confermato (l'ordine, e la sua fattura immediata, sarebbero andati a {now}) e nulla è stato registrato. "
-       "Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni cliente con il suo "
-       "codice in tutte) e conferma di nuovo. Se invece il cliente ha cambiato davvero partita IVA (una fusione, una "
-       "nuova società) e questa copia ha già la nuova, il documento è della ditta di prima: fai un nuovo preventivo "
-       "per la nuova ditta, oppure rimetti qui la partita IVA e la ragione sociale di prima per confermarlo a lei.",
-    en="Document {number} was made for customer {customer} {printed} (VAT number or tax code {printed_id}), but in "
-       "this workbook {customer} is {now} ({now_id}): another company, so it was not confirmed (the order, and its "
-       "immediate invoice, would have gone to {now}) and nothing was stored. If a colleague's copy uses {customer} "
-       "for another customer, align the copies (each customer with its own code in all of them) and confirm again. "
-       "If instead the customer really changed its VAT number (a merger, a new company) and this copy has the new "
-       "one already, the document is the former company's: make a new quotation for the new company, or put the "
+       "stato confermato (l'ordine, e la fattura immediata di un cliente Immediato, sarebbero andati a {now}) e nulla è "
+       "stato registrato. Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni "
+       "cliente con il suo codice in tutte) e conferma di nuovo. Se invece il cliente ha cambiato davvero partita IVA "
+       "(una fusione, una nuova società) e questa copia ha già la nuova, il documento è della ditta di prima: fai un "
+       "nuovo preventivo per la nuova ditta, oppure rimetti qui la partita IVA e la ragione sociale di prima per "
+       "confermarlo a lei.",
+    en="Document {number} was made for customer {customer} {printed} (VAT number or tax code {printed_id}), but in this "
+       "workbook {customer} is {now} ({now_id}): another company, so it was not confirmed (the order, and an Immediato "
+       "customer's immediate invoice, would have gone to {now}) and nothing was stored. If a colleague's copy uses "
+       "{customer} for another customer, align the copies (each customer with its own code in all of them) and confirm "
+       "again. If instead the customer really changed its VAT number (a merger, a new company) and this copy has the "
+       "new one already, the document is the former company's: make a new quotation for the new company, or put the "
        "former VAT number and name back here to confirm it to the former one.")
 CONFIRM_IN_FUTURE = define(
     "confirm-date-in-future", "error",
