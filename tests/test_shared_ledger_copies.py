@@ -170,8 +170,8 @@ def _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url) -> tu
     return anna, bruno, created
 
 
-def _printed_for(url: str, number: str) -> tuple[str, str]:
-    """The first word of the customer's name and the town DDT `number` printed, as the ledger keeps them."""
+def _note(url: str, number: str):
+    """DDT `number` as the ledger keeps it."""
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
     from toolkit.ledger.deliveries import load_notes
@@ -182,6 +182,12 @@ def _printed_for(url: str, number: str) -> tuple[str, str]:
             [note] = [n for n in load_notes(conn) if n.number == number]
     finally:
         ledger.engine.dispose()
+    return note
+
+
+def _printed_for(url: str, number: str) -> tuple[str, str]:
+    """The first word of the customer's name and the town DDT `number` printed, as the ledger keeps them."""
+    note = _note(url, number)
     assert note.parties is not None and note.parties.buyer is not None
     return note.parties.buyer.name.split()[0], note.parties.buyer.city
 
@@ -352,14 +358,4 @@ def test_a_day_planned_again_without_another_companys_order_keeps_its_goods_for_
 
 def _lines_of(url: str, number: str) -> list[tuple[str, int]]:
     """The items and quantities DDT `number` carries, as the ledger keeps them."""
-    from toolkit.ledger import open_ledger
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.deliveries import load_notes
-
-    ledger = open_ledger(url)
-    try:
-        with reading(ledger) as conn:
-            [note] = [n for n in load_notes(conn) if n.number == number]
-    finally:
-        ledger.engine.dispose()
-    return [(line.item, line.quantity) for line in note.lines]
+    return [(line.item, line.quantity) for line in _note(url, number).lines]
