@@ -204,3 +204,44 @@ def test_a_paid_in_capital_that_is_no_part_of_the_capital_is_refused_at_its_cell
     [problem] = [p for p in problems if p.is_error]
     assert (problem.sheet, problem.code) == ("Impostazioni", "bad-paid-in-capital")
     assert problem.cell == f"B{8 + len(rows)}"
+
+
+def test_a_document_kept_before_the_paid_in_capital_prints_again_as_it_first_printed():
+    """An invoice issued when documents printed *Capitale sociale 10.000,00 €* kept no word of
+    the part paid in: its reprint said *Cap. soc. € 10.000,00 i.v.*, a cell it never printed
+    and a paid-in capital the desk never stated (`toolkit print`: every cell as first printed)."""
+    import json
+
+    from toolkit.model.parties import Parties, seller_of
+    from toolkit.writers.printable import registration_line
+
+    master = check(minimal.workbook(with_rea(sheets()))).master
+    seller = json.loads(Parties(seller=seller_of(master.settings), buyer=None).text())["seller"]
+    assert seller["paid_in_capital"] == "10000.00"
+    del seller["paid_in_capital"]
+    kept = Parties.from_text(json.dumps({"seller": seller, "buyer": None})).seller
+    assert registration_line(kept, "it") == "REA MI-1234567 – Capitale sociale 10.000,00 € – Socio unico"
+    today = registration_line(seller_of(master.settings), "it")
+    assert today == "REA MI-1234567 – Cap. soc. € 10.000,00 i.v. – Socio unico"
+
+
+def test_a_draft_kept_before_the_paid_in_capital_goes_final_when_the_capital_is_paid_in_full():
+    """A draft run kept its seller before *Capitale versato* was: the same capital paid in full
+    today is no change to refuse finalize for; a part paid in written since is."""
+    from dataclasses import replace
+
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.model.parties import PartyBook
+    from toolkit.services.drafted_parties import drafts_changed
+
+    def drafted(master):
+        today = PartyBook(master).parties("C001")
+        kept = replace(today, seller=replace(today.seller, paid_in_capital=None))
+        return [("FT-2026-00001", "C001", "invoice", kept, master.customers[0].payment_terms,
+                 PaymentMethod.BANK_TRANSFER.value)]
+
+    full = check(minimal.workbook(with_rea(sheets()))).master
+    assert drafts_changed(full, "R1", drafted(full), "anagrafiche.xlsx") == []
+    part = check(minimal.workbook(with_rea(sheets(), REA_ROWS + [["Capitale versato", 2500]]))).master
+    [changed] = drafts_changed(part, "R1", drafted(part), "anagrafiche.xlsx")
+    assert (changed.code, changed.sheet) == ("finalize-master-changed", "Impostazioni")

@@ -49,8 +49,10 @@ class Seller:
     rea_number: str | None = None
     share_capital: str | None = None
     paid_in_capital: str | None = None
-    """The part of the capital paid in when not all of it is (*Capitale versato*); None: paid in
-    full (*i.v.*), as every document stored before it was printed."""
+    """The capital paid in (*Capitale versato*; the whole capital, *i.v.*, when that cell is
+    empty), printed beside the capital (art. 2250 c.c.); None on a document kept before it was,
+    which said nothing of it (*Capitale sociale 10.000,00 €*) and reprints so, never with an
+    *i.v.* it did not print."""
     shareholders: str | None = None
     liquidation: str | None = None
 
@@ -373,14 +375,14 @@ def party_book(master: MasterData) -> PartyBook:
 
 def seller_of(settings: Settings) -> Seller:
     """The seller as the settings say it today: its REA registration only when it gives its
-    office and number (the data check refuses one without the other), the capital as text, and
-    the part paid in only when it is less (equal, the capital is paid in full)."""
+    office and number (the data check refuses one without the other), the capital and the part
+    of it paid in as text, the whole capital when *Capitale versato* is empty."""
     copied = {name: getattr(settings, name) for name in _names(Seller) if name not in _SELLER_ADDED_LATER}
     if settings.rea_office and settings.rea_number:
         capital, paid = settings.share_capital, settings.paid_in_capital
         copied.update(rea_office=settings.rea_office, rea_number=settings.rea_number,
                       share_capital=None if capital is None else f"{capital:.2f}",
-                      paid_in_capital=None if paid is None or capital is None or paid >= capital else f"{paid:.2f}",
+                      paid_in_capital=None if capital is None else f"{capital if paid is None else min(paid, capital):.2f}",
                       shareholders=settings.shareholders.value if settings.shareholders else None,
                       liquidation=(settings.liquidation or Liquidation.NOT).value)
     return Seller(**copied)

@@ -220,9 +220,17 @@ def _due_now(terms: str, day: date, excluded: payment_terms.ExcludedMonths | Non
 def _differing(drafted: object, today: object, names: Sequence[str]) -> list[str]:
     """The fields whose values read differently. A letter's protocol retyped with the other
     separator before its progressive is the same letter (`letter_key`): the draft goes final
-    citing it as drafted, where it was refused as a changed cell, the run to make again."""
+    citing it as drafted, where it was refused as a changed cell, the run to make again. A
+    draft's seller kept before its capital paid in was (`Seller.paid_in_capital` None) bears no
+    other capital than today's paid in full: it goes final printing as drafted."""
     return [name for name in names
-            if not (_same_letter if name == "intent_protocol" else _same)(getattr(drafted, name), getattr(today, name))]
+            if not (_same_letter if name == "intent_protocol" else _same)(getattr(drafted, name), getattr(today, name))
+            and not (name == "paid_in_capital" and _paid_in_unsaid(drafted, today))]
+
+
+def _paid_in_unsaid(drafted: object, today: object) -> bool:
+    return (isinstance(drafted, Seller) and isinstance(today, Seller) and drafted.paid_in_capital is None
+            and drafted.share_capital is not None and today.paid_in_capital == today.share_capital)
 
 
 def _same_letter(drafted: str | None, today: str | None) -> bool:

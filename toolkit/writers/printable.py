@@ -266,16 +266,20 @@ def registration_line(seller: Seller, lang: str) -> str | None:
     the share capital, a sole shareholder and a liquidation; None for a seller giving no REA.
 
     >>> s = Seller(company_name="R", vat_number="1", address="A", postcode="1", city="C", rea_office="MI",
-    ...            rea_number="1234567", share_capital="10000.00", shareholders="SU", liquidation="LS")
+    ...            rea_number="1234567", share_capital="10000.00", paid_in_capital="10000.00", shareholders="SU",
+    ...            liquidation="LS")
     >>> registration_line(s, "it")
     'REA MI-1234567 – Cap. soc. € 10.000,00 i.v. – Socio unico – In liquidazione'
     >>> from dataclasses import replace
     >>> registration_line(replace(s, paid_in_capital="2500.00", shareholders=None, liquidation=None), "it")
     'REA MI-1234567 – Cap. soc. € 10.000,00, versato € 2.500,00'
+    >>> registration_line(replace(s, paid_in_capital=None, shareholders=None, liquidation=None), "it")
+    'REA MI-1234567 – Capitale sociale 10.000,00 €'
 
     The capital is paid in full (*i.v.*, *interamente versato*) unless *Capitale versato* says a
     part: art. 2250 wants the capital the documents state to be the one paid in, so a part is
-    printed beside the capital, as letterheads write it."""
+    printed beside the capital, as letterheads write it. A document kept before the part paid in
+    was (`Seller.paid_in_capital` None) reprints as it first printed, with no *i.v.*."""
     if not (seller.rea_office and seller.rea_number):
         return None
     it = lang == "it"
@@ -283,6 +287,8 @@ def registration_line(seller: Seller, lang: str) -> str | None:
     if seller.share_capital is not None:
         capital = _capital(Decimal(seller.share_capital), lang)
         if seller.paid_in_capital is None:
+            parts.append(f"{'Capitale sociale' if it else 'Share capital'} {euro(Decimal(seller.share_capital), lang)}")
+        elif Decimal(seller.paid_in_capital) == Decimal(seller.share_capital):
             parts.append(f"Cap. soc. {capital} i.v." if it else f"Share capital {capital} fully paid")
         else:
             paid = _capital(Decimal(seller.paid_in_capital), lang)
