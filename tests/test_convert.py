@@ -243,6 +243,37 @@ def test_an_old_excels_dates_typed_as_text_are_converted_as_dates(tmp_path, caps
         "C001;3;2026-04-01;01/04", "C002;5;2026-04-15;x", "C001;1;2026-04-30;"]
 
 
+def test_dates_typed_day_after_month_are_left_as_text_not_read_the_italian_way(tmp_path, capsys):
+    """A column typed month first, `04/13/2026` then `04/01/2026`, `04/02/2026`: its first text
+    is no date the Italian way, the others were read from there down, the 4th of January and of
+    February beside the text `04/13/2026`. Nothing becomes a date that was not one."""
+    book = openpyxl.Workbook()
+    book.active.append(["Cliente", "Delivery"])
+    for customer, day in (("C001", "04/13/2026"), ("C002", "04/01/2026"), ("C003", "04/02/2026")):
+        book.active.append([customer, day])
+    book.save(tmp_path / "deliveries.xlsx")
+    code, document = toolkit(["convert", str(tmp_path / "deliveries.xlsx"), "--to", "xlsx",
+                              "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, document["problems"]
+    converted = openpyxl.load_workbook(tmp_path / "out" / "deliveries.xlsx").active
+    assert [converted.cell(r, 2).value for r in (2, 3, 4)] == ["04/13/2026", "04/01/2026", "04/02/2026"]
+
+
+def test_a_column_of_names_is_not_read_for_dates_cell_by_cell(monkeypatch):
+    """A workbook converted reads each text column for dates typed as text: 200,000 rows of
+    names and codes, each read as a possible date, took a third more time to convert. A column
+    whose last text is no date is left unread."""
+    from toolkit.intake import reshape
+    from toolkit.intake.mapping import NO_MAPPING
+    from toolkit.intake.sources import RawSheet, RawWorkbook
+
+    read: list[str] = []
+    monkeypatch.setattr(reshape, "text_date", lambda text: read.append(text) or None)
+    rows = [["Codice", "Ragione sociale"]] + [[f"C{i:04d}", f"Cliente {i}"] for i in range(1000)]
+    reshape.dated(RawWorkbook("clienti.xlsx", (RawSheet("Clienti", rows),)), NO_MAPPING)
+    assert read == []
+
+
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text_tab_first_too(tmp_path, capsys):
     """`\\t=1+1` went out as it came: a tab before the `=` is skipped by Excel, which then runs
     the formula; the register's CSV already prefixed it, the conversion did not."""

@@ -287,9 +287,18 @@ def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
 def _date_column(rows: list[list[Any]], j: int, plain_only: bool) -> None:
     """Column `j`'s text cells as dates from its first date down: each that is one in a declared
     column; with `plain_only` (no sheet declares it) only if every one of them is a date written
-    in full, the column left as it is at the first that is not."""
+    in full, the column left as it is at the first that is not, or when a date written in full
+    above its first is none (`04/13/2026`, a month's day first in another order: its `04/01/2026`
+    is not the 4th of January). A column whose last text is no date written in full is left
+    without reading the others: a workbook's names and codes, read each, cost a third more to
+    convert 200,000 rows."""
+    if plain_only:
+        last = next((row[j] for row in reversed(rows) if j < len(row) and isinstance(row[j], str)), None)
+        if last is None or not _PLAIN_DATE.match(last):
+            return
     cells = [row for row in rows if j < len(row) and isinstance(row[j], str)]
-    first = next((i for i, row in enumerate(cells) if text_date(row[j]) is not None), None)
+    first = next((i for i, row in enumerate(cells)
+                  if (plain_only and _PLAIN_DATE.match(row[j])) or text_date(row[j]) is not None), None)
     if first is None:
         return
     days = []
