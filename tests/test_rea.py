@@ -245,3 +245,17 @@ def test_a_draft_kept_before_the_paid_in_capital_goes_final_when_the_capital_is_
     part = check(minimal.workbook(with_rea(sheets(), REA_ROWS + [["Capitale versato", 2500]]))).master
     [changed] = drafts_changed(part, "R1", drafted(part), "anagrafiche.xlsx")
     assert (changed.code, changed.sheet) == ("finalize-master-changed", "Impostazioni")
+
+
+@pytest.mark.parametrize("capital", [["Capitale sociale", "€ 50.000,00 i.v."],
+                                     ["Capitale sociale i.v.", 50000],
+                                     ["Capitale sociale", "Euro 50.000,00 interamente versato"]])
+def test_a_capital_said_paid_in_full_beside_a_smaller_part_paid_in_is_refused_at_the_part(capital):
+    """*€ 50.000,00 i.v.* and *Capitale versato* 12.500: the documents printed *versato
+    € 12.500,00*, what the capital's cell denies, without a word."""
+    rows = PAID_IN[:2] + [capital, ["Capitale versato", 12500]]
+    [problem] = [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error]
+    assert (problem.sheet, problem.cell, problem.code) == ("Impostazioni", "B12", "paid-in-beside-i-v")
+    assert "versato 12.500" in problem.message("it") and "paid in 12,500" in problem.message("en")
+    rows = PAID_IN[:2] + [capital, ["Capitale versato", 50000]]
+    assert [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error] == []

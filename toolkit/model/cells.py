@@ -414,13 +414,25 @@ def _share_capital(value: Any) -> Decimal:
 _EURO = r"(?:€|eur(?:o)?\b\.?)"
 _CAPITAL = re.compile(
     rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d[\d.,'\s\xa0\u202f]*?)\s*{_EURO}?"
-    r"[\s,(-]*(?:(?:i\.?\s*v\.?|interamente\s+versato)[\s)]*)?", re.IGNORECASE)
+    r"[\s,(-]*(?:(?P<paid>i\.?\s*v\.?|interamente\s+versato)[\s)]*)?", re.IGNORECASE)
 """A capital as letterheads write it: *Cap. soc.* before it or not, the euro before or after the
 amount, *i.v.* (or *interamente versato*) after it, in brackets or not."""
 _CAPITAL_LENGTH = 80
 """The longest text `_CAPITAL` reads: its spaces may be taken in several ways, and a cell of a
 thousand spaces between a digit and a letter took a minute to refuse."""
 _THOUSANDTHS = Decimal("0.001")
+
+
+def said_paid_in_full(value: Any) -> bool:
+    """Whether a capital is written with its *i.v.* (*interamente versato*), `€ 10.000,00 i.v.`:
+    a *Capitale versato* below it says otherwise, and the documents would print what one of the
+    two cells denies.
+
+    >>> said_paid_in_full("10.000,00 i.v."), said_paid_in_full("Euro 10.000,00"), said_paid_in_full(10000)
+    (True, False, False)
+    """
+    found = _CAPITAL.fullmatch(value) if isinstance(value, str) and len(value) <= _CAPITAL_LENGTH else None
+    return found is not None and found["paid"] is not None
 
 
 def _quantity(value: Any) -> Decimal:

@@ -9,6 +9,7 @@ each checked whole by pydantic for its values' type (`toolkit.model.records.from
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,7 @@ from toolkit.intake.sources import padded_as_shown
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
-from toolkit.model.cells import CODE_KINDS, Kind, PercentShown, postcode_of
+from toolkit.model.cells import CODE_KINDS, Kind, PercentShown, postcode_of, said_paid_in_full
 from toolkit.model.sheets import SETTINGS, SHEETS, Column
 
 MISSING_SETTING = define(
@@ -38,6 +39,14 @@ SETTING_TWICE = define(
        "una sola. Tieni una riga sola, con il valore giusto.",
     en="Setting “{en}” is written on two rows with different values, {first} and this one: the toolkit would read "
        "only one. Keep one row, with the right value.")
+PAID_IN_BESIDE_FULL = define(
+    "paid-in-beside-i-v", "error",
+    it="Il Capitale sociale «{capital}» dice i.v., interamente versato, ma il Capitale versato è {paid}: i documenti "
+       "stamperebbero «versato {paid}». Se il capitale è interamente versato svuota il Capitale versato; se no, "
+       "togli «i.v.» dal Capitale sociale.",
+    en="Share capital “{capital}” says i.v., paid in full, but the Paid-in capital is {paid}: documents would print "
+       "“paid in {paid}”. If the capital is paid in full, empty the Paid-in capital; if not, take “i.v.” off the "
+       "Share capital.")
 UNKNOWN_SETTING = define(
     "unknown-setting", "warning",
     it="«{name}» non è un'impostazione del toolkit, e la sua riga non viene letta: se è «{it}», scrivi il nome così.",
@@ -210,6 +219,7 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     data: dict[str, Any] = {}
     ok = True
     rows: dict[str, tuple[int, Any]] = {}
+    named: dict[str, str] = {}
     for row, values in table.rows():
         name = str(values.get("setting") or "")
         column = SETTINGS.match_column(name)
@@ -222,6 +232,7 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
                                                 it=near.it, en=near.en))
         elif column.key not in rows or is_empty(rows[column.key][1]):
             rows[column.key] = (row, value)
+            named[column.key] = name
         elif not is_empty(value) and not _same(column, value, rows[column.key][1]):
             problems.append(SETTING_TWICE(Location(sheet, address(row, value_col), workbook), it=column.it,
                                           en=column.en, first=address(rows[column.key][0], value_col)))
@@ -249,9 +260,19 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
                 ok = False
                 continue
         data[column.key] = read[0]
+    capital, paid = data.get("share_capital"), data.get("paid_in_capital")
+    if capital is not None and paid is not None and paid < capital and (
+            said_paid_in_full(rows["share_capital"][1]) or _I_V_HEADING.search(named["share_capital"])):
+        problems.append(PAID_IN_BESIDE_FULL(Location(sheet, cells["paid_in_capital"], workbook),
+                                            capital=str(rows["share_capital"][1]).strip(), paid=paid))
+        ok = False
     fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems
+
+
+_I_V_HEADING = re.compile(r"\bi\.?\s*v\.?\s*$", re.IGNORECASE)
+"""A capital's row named paid in full, *Capitale sociale i.v.*: what its value would say."""
 
 
 def _same(column: Column, one: Any, other: Any) -> bool:
