@@ -785,3 +785,32 @@ def test_a_long_column_keeps_the_same_longest_texts_whatever_the_sets_order():
     for text in texts:
         kept.add(text)
     assert kept.kept == set(sorted(texts)[-_Longest.MOST:])
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_forms_into_the_ledger_tell_the_master_checks_warnings_as_every_verb_does(desk, tmp_path, capsys, lang):
+    """`--to ordini --master` reads the master workbook as `orders create` does, yet told none
+    of the check's warnings: a mistyped *Serie fattura* row went unread without a word."""
+    book = openpyxl.load_workbook(desk)
+    book["Impostazioni"].append(["Serie fattura", "FV"])
+    row = book["Impostazioni"].max_row
+    book.save(desk)
+    order_form(tmp_path / "moduli" / "a.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+    args = ["convert", str(tmp_path / "moduli"), "--to", "ordini", "--master", str(desk), "--map", str(mapping),
+            "--out", str(tmp_path / "out"), "--jobs", "1", "--lang", lang]
+    app._register()
+    output.reset()
+    assert app.run(args) == 0
+    said = capsys.readouterr().out
+    cell = f"Impostazioni!A{row}"
+    mark = "avviso" if lang == "it" else "warning"
+    words = "non è un'impostazione del toolkit" if lang == "it" else "is not a toolkit setting"
+    assert sum(cell in line and f"{mark}: " in line and words in line for line in said.splitlines()) == 1, said
+    args[-4:] = ["--jobs", "1", "--json"]
+    code, document = toolkit(args, capsys)
+    assert code == 0
+    [told] = [p for p in document["problems"] if p["code"] == "unknown-setting"]
+    assert (told["sheet"], told["cell"], told["severity"]) == ("Impostazioni", f"A{row}", "warning")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import Choice, Choices
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
@@ -50,13 +53,15 @@ def register(app: typer.Typer) -> None:
 
         to = output.chosen(TARGETS, to, "--to")
         session = None
+        told: Callable[[list[Problem]], list[Problem]] = list
         if to == "orders":
             if master is None:
                 raise typer.BadParameter("--to orders vuole --master WORKBOOK / needs --master WORKBOOK",
                                          param_hint="--master")
-            from toolkit.cli.session import open_session
+            from toolkit.cli.session import open_session, with_check
 
             session = open_session(master, ledger, lang, wait)
+            told = partial(with_check, session)  # the master's warnings, as every verb reading it tells them
         else:
             output.set_lang(lang)
         bar = _Bar() if not json and sys.stdout.isatty() and sys.stderr.isatty() else None
@@ -66,7 +71,7 @@ def register(app: typer.Typer) -> None:
         finally:
             if bar is not None:
                 bar.stop()
-        problems = result.all_problems
+        problems = told(result.all_problems)
         code = result.exit_code
         if json:
             output.print_json({"ok": code == 0, "exit_code": code, "problems": problems, "to": to,
@@ -92,7 +97,7 @@ def register(app: typer.Typer) -> None:
             of_inputs = [p for p in result.problems if _workbook(p) != merged and _workbook(p) in by_name]
             for p in of_inputs:  # a code clash is at the input's cell, not the merged workbook's
                 typer.echo(f"{by_name[_workbook(p)]}: {output.problem_line(p)}")
-            rest = [p for p in result.problems if p not in of_inputs]
+            rest = told([p for p in result.problems if p not in of_inputs])
             if rest and result.workbook:
                 typer.echo(f"{result.workbook}:")
             output.print_problems(rest)
