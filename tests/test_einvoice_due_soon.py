@@ -61,7 +61,7 @@ def test_orders_create_names_the_invoices_near_their_deadline_with_no_file(ledge
     assert coded(create(books, ledger, date(2026, 12, 16), with_catch_up=False).problems, SOON) == []
 
 
-def test_many_are_named_in_one_warning_with_the_first_deadline(ledger, rome_today):
+def test_many_are_named_in_one_warning_the_late_apart_from_the_coming(ledger, rome_today):
     books = invoiced_at_once()
     days = [date(2026, 11, d) for d in (2, 4, 9, 11, 16, 18, 23)]
     numbers = issued_on(books, ledger, rome_today, days)
@@ -69,7 +69,8 @@ def test_many_are_named_in_one_warning_with_the_first_deadline(ledger, rome_toda
     [warned] = coded(create(books, ledger, date(2026, 12, 3), with_catch_up=False).problems, SOON)
     it = warned.message("it")
     assert it.startswith(f"7 fatture immediate ({', '.join(numbers[:5])} e altre 2) hanno ancora il file"), it
-    assert "la prima entro il 14/11/2026; oggi è il 03/12/2026" in it and "Scrivine subito i file" in it, it
+    assert ("6 sono già oltre il termine (termini scaduti dal 14/11/2026 al 30/11/2026) e 1 va trasmessa entro il "
+            "05/12/2026; oggi è il 03/12/2026") in it and "Scrivine subito i file" in it, it
 
 
 def test_a_month_past_the_deadline_is_no_longer_named(ledger, rome_today):
@@ -248,3 +249,46 @@ def test_a_desk_writing_its_files_with_another_program_is_not_told_each_day(ledg
     panel(books, ledger, tmp_path / "pannello.xlsx", "it", told=told)
     assert coded(told, SOON) == []
     assert coded(create(invoiced_at_once(), ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON)
+
+
+def _told(days: list[date], today: date) -> tuple[str, str, str]:
+    """`due_soon`'s one warning of invoices FT-1… dated `days`: its title and its message in both languages."""
+    from toolkit.basics.problems import problem_type
+    from toolkit.core.einvoice.deadline import due_soon
+
+    [warned] = due_soon({f"FT-{i}": day for i, day in enumerate(days, 1)}, today)
+    return problem_type(SOON).title("it") + " / " + problem_type(SOON).title("en"), warned.message("it"), \
+        warned.message("en")
+
+
+def test_invoices_past_their_deadline_are_told_late_not_due_soon():
+    """Named up to a month past the deadline, they were told *a breve* / "due soon", the first
+    one "entro il" a day gone, as though there were time left."""
+    title, it, en = _told([date(2026, 11, 2), date(2026, 11, 9)], date(2026, 12, 3))
+    assert "breve" not in title and "soon" not in title, title
+    assert ("quindi la prima entro il 14/11/2026, l'ultima entro il 21/11/2026: il termine è passato per tutte; "
+            "oggi è il 03/12/2026. Scrivine subito i file") in it, it
+    assert it.endswith("e inviali allo SDI: la trasmissione tardiva è sanzionata."), it
+    assert "so the first by 14/11/2026, the last by 21/11/2026: the deadline has passed for all of them" in en, en
+    title, it, en = _told([date(2026, 11, 20)], date(2026, 12, 3))
+    assert "quindi entro il 02/12/2026: il termine è passato; oggi è il 03/12/2026" in it, it
+    assert "so by 02/12/2026: the deadline has passed; today is 03/12/2026" in en, en
+
+
+def test_late_and_coming_invoices_are_told_each_as_they_are():
+    title, it, en = _told([date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 23), date(2026, 11, 24)],
+                          date(2026, 12, 3))
+    assert ("quindi 2 sono già oltre il termine (termini scaduti dal 14/11/2026 al 21/11/2026) e 2 vanno "
+            "trasmesse, la prima entro il 05/12/2026; oggi è il 03/12/2026") in it, it
+    assert "la trasmissione tardiva è sanzionata" in it
+    assert ("so 2 are already past it (their deadlines ran from 14/11/2026 to 21/11/2026) and 2 are to be "
+            "transmitted, the first by 05/12/2026; today is 03/12/2026") in en, en
+    _, it, en = _told([date(2026, 11, 2), date(2026, 11, 23)], date(2026, 12, 3))
+    assert "quindi 1 è già oltre il termine (termine scaduto il 14/11/2026) e 1 va trasmessa entro il 05/12/2026" in it
+    assert "so 1 is already past it (its deadline was 14/11/2026) and 1 is to be transmitted by 05/12/2026" in en
+
+
+def test_invoices_still_in_time_are_told_by_their_first_deadline_as_before():
+    _, it, en = _told([date(2026, 11, 23), date(2026, 11, 24)], date(2026, 12, 3))
+    assert "la prima entro il 05/12/2026; oggi è il 03/12/2026. Scrivine subito i file" in it, it
+    assert "sanzionata" not in it and "the first by 05/12/2026; today is 03/12/2026" in en, en

@@ -52,6 +52,9 @@ DUE = ("entro il {last}", "la prima entro il {first}, l'ultima entro il {last}",
        "the first by {first}, the last by {last}")
 """How the warning says the invoices' dates and their deadlines, for one day or a span (`_Days`);
 several invoices of one day are *datate*, agreeing with their number as the verb does."""
+RAN_OUT = ("termine scaduto il {last}", "termini scaduti dal {first} al {last}", "its deadline was {last}",
+           "their deadlines ran from {first} to {last}")
+"""How the due-soon warning says the deadlines already passed of some of its invoices (`_When`)."""
 
 _INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
 
@@ -67,13 +70,11 @@ LATE_AT_SDI = define(
 
 DUE_SOON = define(
     "einvoice-immediate-due-soon", "warning",
-    title=("Fatture immediate da inviare allo SDI a breve", "Immediate invoices due at SDI soon"),
+    title=("Fatture immediate da inviare allo SDI", "Immediate invoices to send to SDI"),
     it="{documents} ({numbers}) {have} ancora il file FatturaPA da scrivere: una fattura immediata va trasmessa "
-       "allo SDI entro 12 giorni dalla sua data (art. 21 c. 4 DPR 633/72), {first} entro il {deadline}; oggi è il "
-       "{today}. {todo}.",
+       "allo SDI entro 12 giorni dalla sua data (art. 21 c. 4 DPR 633/72), {when}; oggi è il {today}. {todo}.",
     en="{documents} ({numbers}) still {have} no FatturaPA file written: an immediate invoice is to be transmitted "
-       "to SDI within 12 days of its date (art. 21 c. 4 DPR 633/72), {first} by {deadline}; today is {today}. "
-       "{todo}.")
+       "to SDI within 12 days of its date (art. 21 c. 4 DPR 633/72), {when}; today is {today}. {todo}.")
 
 
 def document_type(invoice: Invoice) -> str:
@@ -131,19 +132,50 @@ def due_window(today: date) -> tuple[date, date]:
 def due_soon(unwritten: Mapping[str, date], today: date, *, besides: Iterable[Invoice] = ()) -> list[Problem]:
     """One warning naming the immediate invoices (number → date, in date order, those of
     `due_window` whose file was never written) that are to reach SDI within `DUE_SOON_DAYS`, or
-    are past it: how many, the first few numbers, the earliest deadline. Those of the invoices a
-    command has just issued already late (`besides`) are left out: `late_at_issue` names them."""
+    are past it: how many, the first few numbers, the earliest deadline, the late ones said late
+    (`_When`). Those of the invoices a command has just issued already late (`besides`) are left
+    out: `late_at_issue` names them."""
     named = {x.number for x in besides if document_type(x) == codes.IMMEDIATE and sdi_deadline(x.invoice_date) < today}
     due = [(number, day) for number, day in unwritten.items() if number not in named]
     if not due:
         return []
-    n, first = len(due), min(day for _, day in due)
+    n, deadlines = len(due), sorted(sdi_deadline(day) for _, day in due)
+    late = [d for d in deadlines if d < today]
     return [DUE_SOON(None, documents=Counted(n, ("fattura immediata", "fatture immediate"),
                                              ("immediate invoice", "immediate invoices")),
                      numbers=Listed(tuple(number for number, _ in due)[:MOST], n, _INVOICES),
                      have=Agreed(n, ("ha", "hanno"), ("has", "have")),
-                     first=Agreed(n, ("quindi", "la prima"), ("so", "the first")),
-                     deadline=sdi_deadline(first), today=today, todo=_Todo(n, False))]
+                     when=_When(tuple(late), tuple(deadlines[len(late):])), today=today,
+                     todo=_Todo(n, False, late=bool(late)))]
+
+
+@dataclass(frozen=True, slots=True)
+class _When:
+    """By when the invoices `due_soon` names were to reach SDI, as is true of them today: a
+    warning saying "due soon" (*a breve*) of invoices up to a month late read as time still left.
+    `late`: the deadlines already passed, `coming`: those still ahead, each in date order."""
+
+    late: tuple[date, ...]
+    coming: tuple[date, ...]
+
+    def shown(self, lang: str) -> str:
+        it = lang == "it"
+        if not self.late:
+            return (("quindi" if it else "so") if len(self.coming) == 1 else ("la prima" if it else "the first")) + \
+                (" entro il " if it else " by ") + shown(self.coming[0], lang)
+        passed = _Days(self.late[0], self.late[-1], DUE).shown(lang)
+        if not self.coming:
+            if len(self.late) == 1:
+                return f"quindi {passed}: il termine è passato" if it else f"so {passed}: the deadline has passed"
+            return (f"quindi {passed}: il termine è passato per tutte" if it else
+                    f"so {passed}: the deadline has passed for all of them")
+        ran_out = _Days(self.late[0], self.late[-1], RAN_OUT).shown(lang)
+        k, m, ahead = len(self.late), len(self.coming), shown(self.coming[0], lang)
+        if it:
+            return (f"quindi {k} {'è' if k == 1 else 'sono'} già oltre il termine ({ran_out}) e "
+                    + (f"1 va trasmessa entro il {ahead}" if m == 1 else f"{m} vanno trasmesse, la prima entro il {ahead}"))
+        return (f"so {k} {'is' if k == 1 else 'are'} already past it ({ran_out}) and "
+                + (f"1 is to be transmitted by {ahead}" if m == 1 else f"{m} are to be transmitted, the first by {ahead}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,13 +195,18 @@ class _Days:
 @dataclass(frozen=True, slots=True)
 class _Todo:
     """What the desk does now: send the files just written, or write and send those of invoices
-    just issued (`einvoice`, the *Fatture elettroniche* button)."""
+    just issued (`einvoice`, the *Fatture elettroniche* button); `late`: some of them are past
+    their deadline, which the desk is told costs a sanction."""
 
     n: int
     written: bool
+    late: bool = False
 
     def shown(self, lang: str) -> str:
-        return _TODO[self.written, lang][self.n != 1]
+        said = _TODO[self.written, lang][self.n != 1]
+        if not self.late:
+            return said
+        return said + (": la trasmissione tardiva è sanzionata" if lang == "it" else ": late transmission is sanctioned")
 
 
 _TODO = {
