@@ -549,3 +549,52 @@ def test_a_server_gone_between_two_steps_of_a_command_is_the_connection_lost_not
     assert code == 2, said
     assert "Il collegamento con il registro si è interrotto" in said and "ripeti lo stesso comando" in said
     assert "errore interno" not in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize(("number", "shown"), [(100023, "10.23"), (90624, "9.6.24")])
+def test_a_server_older_than_the_toolkit_needs_is_refused_before_anything_is_written(capsys, pg_desk, monkeypatch,
+                                                                                      number, shown):
+    """`SET LOCAL jit` and `ANALYZE` of several tables at once are PostgreSQL 11's: on a 10 the
+    command failed midway with the server's words, after the ledger's tables were made. The
+    server's version is read as the ledger is opened (faked here: the test server is newer)."""
+    from sqlalchemy import create_engine
+
+    from toolkit.ledger import server_version
+
+    workbook, url = pg_desk
+    monkeypatch.setattr(server_version, "server_version_num", lambda conn: number)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)
+    assert code == 2, said
+    assert f"è PostgreSQL {shown}: il toolkit vuole PostgreSQL 11 o più recente" in said and "Non ho scritto nulla" in said
+    assert "errore interno" not in said and "Traceback" not in said
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", url, "--lang", "en", "--json")
+    assert code == 2 and "ledger-server-too-old" in said and f"is PostgreSQL {shown}: the toolkit needs" in said
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    assert tables(admin) == 0
+    admin.dispose()
+
+
+def test_the_servers_version_is_read_as_server_version_num_says():
+    from sqlalchemy import create_engine, text
+
+    from toolkit.ledger.server_version import server_version_num
+
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        assert server_version_num(conn) == int(conn.execute(text("SHOW server_version_num")).scalar()) >= 110000
+    engine.dispose()
+
+
+def test_a_move_to_a_server_older_than_the_toolkit_needs_moves_nothing(capsys, pg_desk, monkeypatch):
+    from toolkit.ledger import server_version
+
+    workbook, url = pg_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    own = workbook.with_name(workbook.name + ".ledger.sqlite")
+    monkeypatch.setattr(server_version, "server_version_num", lambda conn: 100023)
+    code, said = cli(capsys, "ledger", "move", workbook, "--to", url)
+    assert code == 2 and "è PostgreSQL 10.23: il toolkit vuole PostgreSQL 11" in said, said
+    monkeypatch.undo()
+    assert own.is_file() and stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}

@@ -62,7 +62,7 @@ from toolkit.basics import runtime
 from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
-from toolkit.ledger import copy_in, lock, move_values, reserved, schema, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger import copy_in, lock, move_values, reserved, schema, server_version, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.address import (
     as_url,
     connecting_user,
@@ -1470,8 +1470,11 @@ def version(conn: Connection) -> int | None:
 
 
 def _upgrade(ledger: Ledger) -> None:
-    """Check the version without a lock; take the write lock only when there is work to do."""
+    """Check the version without a lock (a PostgreSQL server's first: `server_version`); take
+    the write lock only when there is work to do."""
     with reading(ledger) as conn:
+        if not ledger.is_sqlite:
+            server_version.refuse_older(conn, ledger.url)
         found = version(conn)
     if found is not None and found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.types import NullType
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, move_values, schema
+from toolkit.ledger import copy_in, move_values, schema, server_version
 from toolkit.ledger.address import as_url, typed_scheme
 from toolkit.ledger.db import (
     LEDGER_BAD_PORT,
@@ -310,8 +310,8 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
     if ledger.is_sqlite:
         raise UnusableInput(TARGET_NOT_POSTGRESQL(None, url=ledger.url))
     try:
-        with ledger.engine.connect():
-            pass
+        with ledger.engine.connect() as conn:
+            server_version.refuse_older(conn, ledger.url)
     except (OperationalError, ProgrammingError) as exc:
         ledger.engine.dispose()
         if isinstance(exc, ProgrammingError) and not not_connected(exc):
