@@ -116,7 +116,7 @@ def main() -> None:
             session = open_session(sample)
             floors.append(calamine_floor(made))
             began = time.perf_counter()
-            result = convert([root / "forms"], root / "out-forms", "orders", jobs=jobs, session=session)
+            result = convert([root / "forms"], root / "out-forms", "orders", jobs=jobs, session=session, lang="it")
             spent = time.perf_counter() - began
             assert result.count("converted") == count, [p for f in result.files for p in f.problems][:3]
             session.ledger.engine.dispose()
@@ -137,7 +137,7 @@ def main() -> None:
             def merge() -> float:
                 shutil.rmtree(root / "out-master", ignore_errors=True)
                 began = time.perf_counter()
-                result = convert([root / "desks"], root / "out-master", "master", jobs=jobs)
+                result = convert([root / "desks"], root / "out-master", "master", jobs=jobs, lang="it")
                 spent = time.perf_counter() - began
                 assert result.count("converted") == workbooks and not result.count("failed")
                 errors = [p for p in result.problems if p.is_error]

@@ -79,7 +79,7 @@ def main() -> None:
             profiler = Profiler()
             profiler.start()
         start = time.perf_counter()
-        done = run(ledger, master, request)
+        done = run(ledger, master, request, lang="it")
         seconds = time.perf_counter() - start
         if profiler is not None:
             profiler.stop()

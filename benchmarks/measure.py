@@ -256,7 +256,7 @@ def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
     with timer.step("preview"):
         shown = preview(master, ledger, ORDER_DAY)
     with timer.step("create"):
-        created = create(master, ledger, ORDER_DAY)
+        created = create(master, ledger, ORDER_DAY, lang="it")
     return {"previewed": len(shown.rows), **_created_summary(created)}
 
 
@@ -279,7 +279,7 @@ def _open_orders(workbook: Path, tmp: Path):
     day, done = ORDER_DAY, 0
     while done < OPEN_DAYS:
         if calendar.is_working(day):
-            _created_summary(create(master, ledger, day, with_catch_up=False))
+            _created_summary(create(master, ledger, day, with_catch_up=False, lang="it"))
             done += 1
         day += timedelta(1)
     return ledger
@@ -333,7 +333,7 @@ def _orders_of_the_day(workbook: Path, tmp: Path):
 
     master = _master(workbook)
     ledger = _ledger(tmp)
-    _created_summary(create(master, ledger, ORDER_DAY))
+    _created_summary(create(master, ledger, ORDER_DAY, lang="it"))
     with reading(ledger) as conn:
         orders = load_orders(conn)
     ledger.engine.dispose()
@@ -446,7 +446,7 @@ def _invoice(master, ledger, folder: Path, timer: Timer) -> dict:
             writing[0] += time.perf_counter() - began
 
     with timer.step("invoice"):
-        done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), then=workbook)
+        done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), then=workbook, lang="it")
     timer.split("invoice", "workbook", writing[0])
     return {"invoices": len(done.invoices), "invoice_errors": sum(p.is_error for p in done.problems),
             "invoice_pending": len(done.pending)}
@@ -538,12 +538,12 @@ def _month(workbook: Path, ledger, timer: Timer, tmp: Path, *, restock: bool = F
         with stored_on(day), timer.step("preview"):
             preview(master, ledger, day)
         with stored_on(day), timer.step("create"):
-            created = create(master, ledger, day)
+            created = create(master, ledger, day, lang="it")
         summary = _created_summary(created)
         out["orders"] += summary["created"]
         out["lines"] += summary["lines"]
         with stored_on(day), timer.step("ship"):
-            shipped = ship(master, ledger, day, all_open=True)
+            shipped = ship(master, ledger, day, all_open=True, lang="it")
         out["ddts"] += len(shipped.notes)
         out["ship_errors"] += sum(p.is_error for p in shipped.problems)
         out["held_last_day"] = _held_orders(shipped)
@@ -633,9 +633,9 @@ def ship_days(workbook: Path, timer: Timer, tmp: Path) -> dict:
     out = {"days": SHIP_DAYS, "ddts": 0, "held": 0, "ship_errors": 0}
     while done < SHIP_DAYS:
         if calendar.is_working(day):
-            _created_summary(create(master, ledger, day, with_catch_up=False))
+            _created_summary(create(master, ledger, day, with_catch_up=False, lang="it"))
             with timer.step("ship"):
-                shipped = ship(master, ledger, day, all_open=True)
+                shipped = ship(master, ledger, day, all_open=True, lang="it")
             out["ddts"] += len(shipped.notes)
             out["held"] += len(shipped.held) + shipped.kept
             out["ship_errors"] += sum(p.is_error for p in shipped.problems)
@@ -675,7 +675,7 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
     with timer.step():
-        shipped = ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
+        shipped = ship(master, ledger, BACKLOG_DAY, all_open=True, future=True, lang="it")
     ledger.engine.dispose()
     return {"ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
             "held": len(shipped.held) + shipped.kept, "held_orders": _held_orders(shipped),
@@ -698,12 +698,12 @@ def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, change: Callable
 
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
-    ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
+    ship(master, ledger, BACKLOG_DAY, all_open=True, future=True, lang="it")
     out: dict = {}
     if change is not None:
         master, out = change(master, ledger)
     with timer.step():
-        shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True)
+        shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True, lang="it")
     ledger.engine.dispose()
     return {**out, "ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
             "held_orders": _held_orders(shipped), "kept": shipped.kept, "problems": len(shipped.problems)}
@@ -761,7 +761,7 @@ def create_late(workbook: Path, timer: Timer, tmp: Path) -> dict:
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
     with timer.step():
-        created = create(master, ledger, BACKLOG_DAY)
+        created = create(master, ledger, BACKLOG_DAY, lang="it")
     ledger.engine.dispose()
     return {**_created_summary(created), "ddts": len(created.notes), "invoices": len(created.invoices)}
 
@@ -787,9 +787,9 @@ def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
     with timer.step("preview"):
         preview(master, ledger, MID_DAY)
     with timer.step("create"):
-        created = create(master, ledger, MID_DAY)
+        created = create(master, ledger, MID_DAY, lang="it")
     with timer.step("ship"):
-        shipped = ship(master, ledger, MID_DAY, all_open=True)
+        shipped = ship(master, ledger, MID_DAY, all_open=True, lang="it")
     ledger.engine.dispose()
     return {**_created_summary(created), "ddts_at_once": len(created.notes), "invoices_at_once": len(created.invoices),
             "ddts": len(shipped.notes), "ddt_lines": sum(len(n.lines) for n in shipped.notes),
@@ -806,8 +806,8 @@ def _mid_month_shipped(workbook: Path, tmp: Path):
     copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{copy}")
-    create(master, ledger, MID_DAY)
-    notes = ship(master, ledger, MID_DAY, all_open=True).notes
+    create(master, ledger, MID_DAY, lang="it")
+    notes = ship(master, ledger, MID_DAY, all_open=True, lang="it").notes
     ledger.engine.dispose()
     return master, notes
 
@@ -912,8 +912,8 @@ def shipped_april(master, ledger, *, restock: bool = False, until: date = MONTH[
         if day in goods_in:
             master = restocked(master, ledger, day)
         with stored_on(day):
-            _created_summary(create(master, ledger, day))
-            ship(master, ledger, day, all_open=True)
+            _created_summary(create(master, ledger, day, lang="it"))
+            ship(master, ledger, day, all_open=True, lang="it")
 
 
 def month_ledger(workbook: Path, target: Path) -> None:
@@ -932,7 +932,7 @@ def month_ledger(workbook: Path, target: Path) -> None:
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{target}")
     shipped_april(master, ledger)
-    done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), status=InvoiceStatus.FINAL)
+    done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), status=InvoiceStatus.FINAL, lang="it")
     stopping = {p.code for p in done.problems if p.is_error} - {RETURN_CREDITED.code}
     if not done.run_id or stopping:
         raise SystemExit(f"month-end run failed: {sorted(stopping)}")
@@ -1143,7 +1143,7 @@ def discounts_quarter(workbook: Path, timer: Timer, tmp: Path) -> dict:
         replace(d, period=DiscountPeriod.QUARTER) for d in master.volume_discounts)})
     _quarter(master, ledger)
     with timer.step():
-        done = run(ledger, master, parse_period("2026-Q2"), QUARTER_DAY, QUARTER_DAY, out=tmp / "sconti")
+        done = run(ledger, master, parse_period("2026-Q2"), QUARTER_DAY, QUARTER_DAY, out=tmp / "sconti", lang="it")
     return {"settlements": len(done.settlements), "credit_notes": len(done.credit_notes), "files": len(done.files),
             "errors": sum(p.is_error for p in done.problems)}
 
@@ -1157,7 +1157,7 @@ def commissions_month(workbook: Path, timer: Timer, tmp: Path) -> dict:
     ledger = open_ledger(f"sqlite:///{_final_month(workbook, tmp)}")
     master = _master(workbook)
     with timer.step():
-        done = compute(ledger, master, *MONTH, out=tmp / "provvigioni")
+        done = compute(ledger, master, *MONTH, out=tmp / "provvigioni", lang="it")
     return {"agents": len(done.statements), "rows": sum(len(s.rows) for s in done.statements),
             "files": len(done.files)}
 

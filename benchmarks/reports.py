@@ -156,7 +156,7 @@ def _every_report(workbook: Path, timer: Timer, tmp: Path, period: tuple[date, d
     for kind in KINDS:
         compare = None if kind == "aging" else Compare.PREVIOUS
         with timer.step(kind):
-            made = report(master, ledger, Request(Kind(kind), *period, (), compare), tmp / f"{kind}.xlsx")
+            made = report(master, ledger, Request(Kind(kind), *period, (), compare), tmp / f"{kind}.xlsx", lang="it")
         out[kind] = {"groups": len(made.table), "data_rows": len(made.data), "total_cents": made.total,
                      "bytes": made.file.stat().st_size if made.file else 0}
     return out

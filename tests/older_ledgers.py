@@ -32,9 +32,9 @@ def older_ledger(folder: Path, master: MasterData, version: int, *undo: str,
     what shipped."""
     url = f"sqlite:///{folder / f'v{version}.sqlite'}"
     ledger = open_ledger(url)
-    create(master, ledger, date(2026, 4, 9))
+    create(master, ledger, date(2026, 4, 9), lang="it")
     if shipped:
-        ship(master, ledger, date(2026, 4, 9), all_open=True)
+        ship(master, ledger, date(2026, 4, 9), all_open=True, lang="it")
     with writing(ledger) as conn:
         for statement in undo:
             conn.execute(text(statement))

@@ -47,7 +47,7 @@ def tricky(ledger):
     for project, lines in TRICKY.items():
         _, ids = make_order(ledger, "C001", date(2026, 4, 9), lines, project=project)
         ship(ledger, "C001", date(2026, 4, 9), [(i, q) for i, (_, q, *_) in zip(ids, lines)])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=result.run_id)
     return master, result.run_id, invoices
@@ -96,7 +96,7 @@ def test_a_split_payment_invoice_prints_the_law_and_the_net_to_pay_and_the_regis
     master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "176.18", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn, run_id=result.run_id)
     book_path, copies_path, csv_path = write_accountants(tmp_path, master, [invoice], result.run_id, copies=True)
@@ -125,7 +125,7 @@ def split_month(ledger):
     for customer, price in (("C001", "176.18"), ("C002", "100.00")):
         _, [line_id] = make_order(ledger, customer, date(2026, 4, 9), [("A001", "1", price, "22", None)])
         ship(ledger, customer, date(2026, 4, 9), [(line_id, "1")])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=result.run_id)
     assert sorted(x.split_payment for x in invoices) == [False, True]
@@ -164,7 +164,7 @@ def stamp_month(ledger, *, charged: bool):
                             ("C002", [("A001", "1", "100.00", "22", None)])):
         _, ids = make_order(ledger, customer, date(2026, 4, 9), lines)
         ship(ledger, customer, date(2026, 4, 9), [(i, "1") for i in ids])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     with reading(ledger) as conn:
         return master, result.run_id, load_invoices(conn, run_id=result.run_id)
 
@@ -258,7 +258,7 @@ def test_user_text_stays_text(tmp_path, ledger):
     master = master_with(name=evil, invoice_terms=InvoiceTerms.AFTER_DELIVERY)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     book_path, copies_path, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id,
                                                          copies=True)
     book, copies = openpyxl.load_workbook(book_path), openpyxl.load_workbook(copies_path)
@@ -275,7 +275,7 @@ def test_register_csv_writes_no_control_character(tmp_path, ledger):
     master = master_with(name="Rossi\x0bS.r.l.\x00\x7f", invoice_terms=InvoiceTerms.AFTER_DELIVERY)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     _, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id)
     raw = csv_path.read_bytes()
     assert b";Rossi S.r.l.  ;" in raw
@@ -374,7 +374,7 @@ def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path
     ledger = open_ledger(ledger_url)
     made = 0
     for day in (date(2026, 4, 1) + timedelta(days=n) for n in range(30)):
-        create(master, ledger, day)
+        create(master, ledger, day, lang="it")
         with reading(ledger) as conn:
             due = {o.order_date for o in load_orders(conn)} & {day}
         made += ship_open_orders(master, ledger, due)
@@ -626,7 +626,8 @@ def test_a_credit_note_of_a_month_before_names_no_vat_month_of_that_invoice(tmp_
     master, run_id, invoices = tricky
     finalize(ledger, run_id, master)
     invoice = next(x for x in invoices if x.group_key == "project:P3")
-    done = credit(ledger, master, invoice.number, [(2, None)], "Merce non conforme", date(2026, 5, 4), date(2026, 5, 4))
+    done = credit(ledger, master, invoice.number, [(2, None)], "Merce non conforme", date(2026, 5, 4), date(2026, 5, 4),
+                  lang="it")
     assert done.note is not None and done.note.period.start == date(2026, 4, 1)
     book_path, csv_path = write_accountants(tmp_path, master, [done.note], "2026-05")
     with open(csv_path, encoding="utf-8-sig", newline="") as f:

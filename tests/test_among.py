@@ -37,8 +37,8 @@ def lived(ledger, tmp_path, seed: int):
     day, done = date(2026, 4, 1), 0
     while done < 4:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             done += 1
         day += timedelta(1)
 

@@ -32,7 +32,7 @@ DAYS = (date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 3))
 def _issued_at_once(master, ledger):
     """C024's POS invoice of the sample's first days, issued with its DDT."""
     for day in DAYS:
-        created = create(master, ledger, day)
+        created = create(master, ledger, day, lang="it")
     [issued] = [x for x in created.invoices if x.customer == "C024"]
     return issued
 
@@ -157,7 +157,7 @@ def test_an_invoice_whose_goods_left_in_part_cites_the_first_ddt_for_the_lines_i
             ("1", "4.00"), ("2", "1.00")]
         with reading(ledger) as conn:
             orders = set(conn.execute(select(schema.orders.c.id)).scalars())
-        later = ship(sample_master, ledger, date(2026, 4, 10), all_open=True, future=True, paid=orders)
+        later = ship(sample_master, ledger, date(2026, 4, 10), all_open=True, future=True, paid=orders, lang="it")
         assert [(n.number, [(line.item, line.quantity) for line in n.lines]) for n in later.notes] == [rest]
         again = einvoice.export(master, ledger, out=tmp_path / "again", month=month).files[issued.number]
         assert again.read_bytes() == path.read_bytes()

@@ -39,9 +39,9 @@ def test_the_vat_register_csv_books_a_note_on_an_invoice_under_a_letter_of_inten
     sign where there is none."""
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices
                if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
-    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
+    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert done.note is not None
     path = write_vat_register_csv(tmp_path / "registro-iva-2026-05.csv", books, [done.note])
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -75,10 +75,10 @@ def test_a_debit_note_after_the_revocation_on_an_invoice_of_both_natures_asks_fo
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices
                if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert {line.vat_nature or str(line.vat_rate.normalize()) for line in april.lines} >= {"N3.5", "22", "4"}
-    done = debit(ledger, books, april.number, D(100), None, "Trasporto", date(2026, 5, 5), date(2026, 5, 5))
+    done = debit(ledger, books, april.number, D(100), None, "Trasporto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert done.note is None
     [refused] = done.problems
     assert refused.code == "letter-of-intent-debit-after-end-rates", refused.message("it")
@@ -90,10 +90,10 @@ def test_a_note_without_vat_is_not_said_vat_included(ledger):
     of intent (N3.5), answered *18,50 € IVA inclusa*: a note with no VAT is *senza IVA*."""
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+    [april] = [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices
                if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
-    credited = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
-    debited = debit(ledger, books, april.number, D(10), "N3.5", "Trasporto", date(2026, 5, 5), date(2026, 5, 5))
+    credited = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5), lang="it")
+    debited = debit(ledger, books, april.number, D(10), "N3.5", "Trasporto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert credited.note is not None and debited.note is not None, (credited.problems, debited.problems)
     assert credited.summary("it").endswith(f"su {april.number}: 18,50 € senza IVA."), credited.summary("it")
     assert credited.summary("en").endswith(f"on {april.number}: €18.50 without VAT."), credited.summary("en")

@@ -87,8 +87,8 @@ def test_a_ddts_weight_is_rounded_to_the_gram(ledger):
     minimal.set_cell(sheets, "Articoli", "F3", 0)
     minimal.set_cell(sheets, "Righe modello", "C2", 1.5)
     master = check(minimal.workbook(sheets)).master
-    assert create(master, ledger, DAY, with_catch_up=False).created
-    shipped = ship(master, ledger, DAY, all_open=True, force=True)
+    assert create(master, ledger, DAY, with_catch_up=False, lang="it").created
+    shipped = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert [n.weight for n in shipped.notes if n.customer == "C001"] == [D("0.500")]
 
 
@@ -117,7 +117,7 @@ def at_the_limits():
 
 def test_a_line_at_the_limits_is_stored_and_read_back_exactly(ledger):
     master = at_the_limits()
-    assert create(master, ledger, DAY, with_catch_up=False).created
+    assert create(master, ledger, DAY, with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         [order] = [o for o in load_orders(conn) if o.template == "T001"]
         unshipped = exposures(conn, ["C001"])["C001"].unshipped
@@ -125,11 +125,11 @@ def test_a_line_at_the_limits_is_stored_and_read_back_exactly(ledger):
         (D("1000000"), D("999999.99"), D("999999990000.00")),
         (D("999999.999"), D("1000000"), D("999999999000.00"))]
     assert unshipped == D("1999999989000.00")
-    shipped = ship(master, ledger, DAY, numbers=[order.number], force=True)
+    shipped = ship(master, ledger, DAY, numbers=[order.number], force=True, lang="it")
     assert [p.code for p in shipped.problems] == ["stock-not-checked", "credit-limit-forced"]
     assert [ln.quantity for ln in shipped.notes[0].lines] == [D("1000000"), D("999999.999")]
     april = Period(date(2026, 4, 1), date(2026, 4, 30))
-    ran = run(ledger, master, Request(april, date(2026, 5, 2), customer="C001"))
+    ran = run(ledger, master, Request(april, date(2026, 5, 2), customer="C001"), lang="it")
     assert not [p for p in ran.problems if p.is_error]
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn, run_id=ran.run_id)
@@ -147,23 +147,23 @@ def test_the_unshipped_value_is_exact_past_what_one_product_holds(ledger):
         ["T001", "A002", "999999,999", "999999,99", None] for _ in range(100)]
     result = check(minimal.workbook(sheets))
     assert result.master is not None, result.errors
-    assert create(result.master, ledger, DAY, with_catch_up=False).created
+    assert create(result.master, ledger, DAY, with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         unshipped = exposures(conn, ["C001"])["C001"].unshipped
     assert unshipped == cents(100 * D("999999.999") * D("999999.99")) == D("99999998900000.00")
 
 
 def test_the_quantities_file_bounds_its_quantities(minimal_master, ledger):
-    assert create(minimal_master, ledger, DAY, with_catch_up=False).created
+    assert create(minimal_master, ledger, DAY, with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         [order] = [o for o in load_orders(conn) if o.template == "T001"]
     rows, problems = quantity_rows("q.csv", "q", [["Ordine", "Articolo", "Quantità"],
                                                   [order.number, "A001", "1e30"], [order.number, "A002", 1e20]])
     assert not problems
-    shipped = ship(minimal_master, ledger, DAY, chosen=rows)
+    shipped = ship(minimal_master, ledger, DAY, chosen=rows, lang="it")
     assert [(p.sheet, p.cell, p.code) for p in shipped.problems] == [("q", "C2", OUT), ("q", "C3", OUT)]
     assert not shipped.notes
-    fine = ship(minimal_master, ledger, DAY, chosen=[ChosenRow(order.number, "A001", "1")])
+    fine = ship(minimal_master, ledger, DAY, chosen=[ChosenRow(order.number, "A001", "1")], lang="it")
     assert [ln.quantity for ln in fine.notes[0].lines] == [D(1)]
 
 

@@ -82,9 +82,9 @@ def april(tmp_path_factory) -> April:
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('cod') / 'ledger.sqlite'}")
     for day, kilos in ((FIRST, 1), (SECOND, 3)):
         master = master_with_coffee(kilos)
-        create(master, ledger, day, with_catch_up=False)
-        assert ship(master, ledger, day, all_open=True).notes
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        assert ship(master, ledger, day, all_open=True, lang="it").notes
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id and not [p for p in result.problems if p.is_error], result.problems
     with reading(ledger) as conn:
         invoices = [x for x in load_invoices(conn) if x.customer == "C001"]
@@ -213,7 +213,7 @@ def cash_customer_master(*, invoiced_at_order: bool = False, milk_a_service: boo
 def shipped_ddts(master: MasterData, ledger: Ledger, out: Path, lang: str = "it") -> dict[str, openpyxl.Workbook]:
     """9 April's orders shipped and printed as `ship --out` prints them: each DDT's sheet by the
     DDT's customer and destination (`C001`, `C001/D001`, `C002`)."""
-    create(master, ledger, FIRST, with_catch_up=False)
+    create(master, ledger, FIRST, with_catch_up=False, lang="it")
     shipped = ship(master, ledger, FIRST, all_open=True, out=out, lang=lang)
     assert shipped.written and not [p for p in shipped.problems if p.is_error], shipped.problems
     book = openpyxl.load_workbook(shipped.written)
@@ -248,7 +248,7 @@ def test_the_ddt_of_a_customer_paying_cash_on_delivery_says_what_to_collect(ledg
 def test_the_amount_collected_is_the_invoices_due_for_that_delivery(ledger, tmp_path):
     master = cash_customer_master()
     shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -270,7 +270,7 @@ def test_the_driver_collects_the_services_rendered_with_the_goods_as_the_invoice
     assert below(ddt, CAPTION).value == float(TO_COLLECT)
     again = print_documents(master, ledger, "ddt", Selection(numbers=(ddt.title,)), tmp_path / "again.xlsx", "it")
     assert below(openpyxl.load_workbook(again.written)[ddt.title], CAPTION).value == float(TO_COLLECT)
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -287,10 +287,10 @@ def test_a_customers_ddts_of_one_day_collect_the_days_due_to_the_cent(ledger, tm
     to the day, 32.60, the same when printed again, and the boxes add up to the due. The milk
     a service, on no DDT, the first DDT collects it all the same."""
     master = cash_customer_master(two_vans=True, milk_a_service=milk_a_service)
-    created = create(master, ledger, FIRST, with_catch_up=False)
+    created = create(master, ledger, FIRST, with_catch_up=False, lang="it")
     [first_order] = [row["number"] for row in created.created if row["template"] == "T005"]
-    first = ship(master, ledger, FIRST, numbers=[first_order], out=tmp_path / "van-1.xlsx")
-    second = ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van-2.xlsx")
+    first = ship(master, ledger, FIRST, numbers=[first_order], out=tmp_path / "van-1.xlsx", lang="it")
+    second = ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van-2.xlsx", lang="it")
     [one] = [n for n in first.notes if n.customer == "C002" and n.is_ddt]
     [two] = [n for n in second.notes if n.customer == "C002" and n.is_ddt]
     boxes = [below(openpyxl.load_workbook(first.written)[one.number], CAPTION).value,
@@ -303,7 +303,7 @@ def test_a_customers_ddts_of_one_day_collect_the_days_due_to_the_cent(ledger, tm
                             tmp_path / "again.xlsx", "it")
     book = openpyxl.load_workbook(again.written)
     assert [below(book[n.number], CAPTION).value for n in (one, two)] == boxes
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -315,10 +315,10 @@ def test_ddts_invoiced_as_they_ship_each_collect_their_own_invoices_due(ledger, 
     """`ship --invoice` twice in a day: each van's DDT is on its own invoice, due that day, so
     each box is what its invoice asks, 31.54 and 32.59, not a share of one day's 64.14."""
     master = cash_customer_master(two_vans=True)
-    created = create(master, ledger, FIRST, with_catch_up=False)
+    created = create(master, ledger, FIRST, with_catch_up=False, lang="it")
     [first_order] = [row["number"] for row in created.created if row["template"] == "T005"]
-    vans = [ship(master, ledger, FIRST, numbers=[first_order], out=tmp_path / "van-1.xlsx", invoice=True),
-            ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van-2.xlsx", invoice=True)]
+    vans = [ship(master, ledger, FIRST, numbers=[first_order], out=tmp_path / "van-1.xlsx", invoice=True, lang="it"),
+            ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van-2.xlsx", invoice=True, lang="it")]
     boxes, dues = [], []
     for van in vans:
         [ddt] = [n for n in van.notes if n.customer == "C002"]
@@ -336,7 +336,7 @@ def test_a_ddt_of_two_projects_invoiced_apart_collects_each_invoices_due(ledger,
     master = cash_customer_master(two_vans=True, by_project=True)
     ddt = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
     assert below(ddt, CAPTION).value == 64.13
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         invoices = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -352,7 +352,7 @@ def test_ddts_to_destinations_invoiced_apart_each_collect_their_own_invoices_due
     ddts = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")
     boxes = {where: below(ddts[where], CAPTION).value for where in ("C002", "C002/D002")}
     assert boxes == {"C002": 31.54, "C002/D002": 32.59}
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         invoices = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -459,8 +459,8 @@ def test_a_ddt_invoiced_as_it_ships_collects_the_stamp_duty_its_invoice_charges(
     master = master.model_copy(update={"template_lines": tuple(
         replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
         for line in templates)})
-    create(master, ledger, FIRST, with_catch_up=False)
-    van = ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van.xlsx", invoice=True)
+    create(master, ledger, FIRST, with_catch_up=False, lang="it")
+    van = ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van.xlsx", invoice=True, lang="it")
     [ddt] = [n for n in van.notes if n.customer == "C002"]
     [invoice] = [x for x in van.invoices if x.customer == "C002"]
     assert invoice.lines[-1].charged_stamp_duty and invoice.lines[-1].amount == D("2.00")
@@ -479,7 +479,7 @@ def test_a_ddt_printed_again_after_its_month_end_invoice_asks_what_it_asked_the_
         for line in master.template_lines)})
     first = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
     asked = below(first, CAPTION).value
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id, result.problems
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
@@ -498,7 +498,7 @@ def test_a_month_end_invoice_states_its_stamp_duty_as_a_due_of_its_own_on_its_da
         replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
         for line in master.template_lines)})
     asked = D(str(below(shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"], CAPTION).value))
-    assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL).run_id
+    assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it").run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
     assert [(d.due_date, d.amount) for d in invoice.dues] == [(FIRST, asked), (date(2026, 4, 30), D("2.00"))]
@@ -517,8 +517,8 @@ def _c002_shipped_on(day, ledger, tmp_path, out: Path | None = Path("ddt.xlsx"))
     master = master.model_copy(update={"template_lines": tuple(
         replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
         for line in master.template_lines)})
-    create(master, ledger, day, with_catch_up=False)
-    shipped = ship(master, ledger, day, all_open=True, out=out)
+    create(master, ledger, day, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, day, all_open=True, out=out, lang="it")
     if shipped.written is None:
         return master, {}
     book = openpyxl.load_workbook(shipped.written)
@@ -536,7 +536,7 @@ def test_a_month_end_invoice_dated_its_last_ddts_day_leaves_that_ddts_box_as_the
     ddts = list(asked)
     assert len(ddts) == 1, "C002's return of the day collects nothing"
     day = sum(asked.values(), D(0))
-    assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL).run_id
+    assert run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it").run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert invoice.invoice_date == last and invoice.lines[-1].charged_stamp_duty
@@ -561,7 +561,7 @@ def _boxes(master, ledger, ddts, out: Path) -> dict[str, D]:
 def _earlier_toolkits_month_end(master, ledger, last: date) -> Invoice:
     """April's month end as an earlier toolkit made it, dated the DDT's day with the duty on that
     day's due (`with_goods`), as `ship --invoice` has it: its dues cannot tell the two apart."""
-    assert run(ledger, master, Request(APRIL, CLOSING_DAY, with_goods=True), status=InvoiceStatus.FINAL).run_id
+    assert run(ledger, master, Request(APRIL, CLOSING_DAY, with_goods=True), status=InvoiceStatus.FINAL, lang="it").run_id
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert [d.due_date for d in invoice.dues] == [last] and invoice.lines[-1].charged_stamp_duty

@@ -47,12 +47,12 @@ def lived(ledger, tmp_path, seed: int, days: int = 4) -> MasterData:
     day, done, counter = START, 0, [0]
     while done < days:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
-            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             done += 1
         day += timedelta(1)
-    assert run(ledger, master, Request(APRIL, date(2026, 5, 4))).invoices
+    assert run(ledger, master, Request(APRIL, date(2026, 5, 4)), lang="it").invoices
     return master
 
 
@@ -110,7 +110,7 @@ def test_a_ledger_of_schema_20_loses_the_keys_of_cited_lines_and_nothing_else(le
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     day = date(2026, 4, 20)
-    create(master, ledger, day, with_catch_up=False)
-    assert ship(master, ledger, day, all_open=True).notes
+    create(master, ledger, day, with_catch_up=False, lang="it")
+    assert ship(master, ledger, day, all_open=True, lang="it").notes
     with reading(ledger) as conn:
         assert all(missing == 0 for _, missing in citations(conn).values())

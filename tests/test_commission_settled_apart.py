@@ -27,16 +27,16 @@ def test_an_agent_settled_later_for_a_period_earns_nothing_of_an_invoice_another
     as a period settled, nothing stored), and a note takes back from Marco Bianchi alone."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 4, 30), "610.00")
-    april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert _bases(april) == {AGENT: D("500.00")}
     shared = _shared(master, 50, 50)
-    again = commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY)
+    again = commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert ([s.agent for s in again.statements], again.recorded) == ([AGENT], False)
     assert "commission-period-settled" in {p.code for p in again.problems}
     assert credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     _pay(ledger, date(2026, 5, 20), "366.00")
-    may = commissions.compute(ledger, shared, *MAY)
+    may = commissions.compute(ledger, shared, *MAY, lang="it")
     assert [(s.agent, r.share) for s in may.statements for r in s.rows] == [(AGENT, D(100))]
     assert D("500.00") + _bases(may)[AGENT] == D("800.00")
 
@@ -46,8 +46,8 @@ def test_an_agent_settled_later_on_an_invoiced_base_earns_only_what_the_paid_one
     C001 shared 50/50 and April settled for Luca Verdi, who was paid 50 % of it again (25.00 €).
     He earns nothing of it: the run has only Marco Bianchi's statement again, refused as settled."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
-    again = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
+    again = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert ([s.agent for s in again.statements], again.recorded) == ([AGENT], False)
 
 
@@ -58,9 +58,9 @@ def test_an_agent_settled_later_beside_a_partial_share_earns_what_it_leaves(ledg
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
     marco = replace(master.commissions[0], agent=AGENT)
     april = commissions.compute(ledger, _shared(master, 60, 40).model_copy(update={"commissions": (marco,)}),
-                                FIRST, LAST, settle=True, today=TODAY)
+                                FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert _bases(april) == {AGENT: D("600.00")}
-    again = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST, settle=True, today=TODAY)
+    again = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert [(s.agent, r.base, r.share, r.commission) for s in again.statements for r in s.rows] == [
         (LUCA, D("400.00"), D(40), D("20.00"))]
 
@@ -73,12 +73,12 @@ def test_an_agent_of_an_invoices_date_whose_rule_was_deleted_earns_it_at_the_rat
     anything, unsaid. He earns it under the rule and at the rate his April statement paid C001's
     goods at, CASH's 5 %, as an agent paid on the invoice itself would."""
     master = april_one_collected(ledger)
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     lv = replace(master.commissions[0], code="LV", agent=LUCA, percent=D(3))
     moved = master.model_copy(update={"commissions": (lv,),
                                       "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _pay(ledger, date(2026, 5, 20), "1220.00")
-    may = commissions.compute(ledger, moved, *MAY)
+    may = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, r.invoice.number, r.rule, r.base, r.rate, r.commission)
             for s in may.statements for r in s.rows] == [
         (AGENT, "FT-2026-00001", "CASH", D("1000.00"), D(5), D("50.00"))]
@@ -108,16 +108,16 @@ def test_a_period_settled_twice_over_before_the_cap_keeps_each_at_the_share_it_w
     (the docs name it: the difference is settled with the agents by hand)."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 4, 30), "610.00")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     shared = _shared(master, 50, 50)
     with monkeypatch.context() as before_the_cap:
         before_the_cap.setattr(commissions, "_settled_within", lambda *_: {})
-        twice = commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY)
+        twice = commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert (_bases(twice), twice.recorded) == ({LUCA: D("250.00")}, True)
     assert credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     _pay(ledger, date(2026, 5, 20), "366.00")
-    may = commissions.compute(ledger, shared, *MAY)
+    may = commissions.compute(ledger, shared, *MAY, lang="it")
     assert [(s.agent, r.base, r.share, r.commission) for s in may.statements for r in s.rows] == [
         (LUCA, D("150.00"), D(50), D("7.50")), (AGENT, D("300.00"), D(100), D("15.00"))]
 
@@ -130,7 +130,7 @@ def test_a_preview_of_a_period_settled_for_some_agents_makes_each_agents_stateme
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
     marco = replace(master.commissions[0], agent=AGENT)
     commissions.compute(ledger, _shared(master, 60, 40).model_copy(update={"commissions": (marco,)}),
-                        FIRST, LAST, settle=True, today=TODAY)
+                        FIRST, LAST, settle=True, today=TODAY, lang="it")
     made: list[str] = []
 
     def counted(*args, **kwargs):
@@ -139,6 +139,6 @@ def test_a_preview_of_a_period_settled_for_some_agents_makes_each_agents_stateme
         return found
 
     monkeypatch.setattr(commissions, "statements", counted)
-    preview = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST)
+    preview = commissions.compute(ledger, _shared(master, 50, 50), FIRST, LAST, lang="it")
     assert _bases(preview) == {AGENT: D("500.00"), LUCA: D("400.00")}
     assert sorted(made) == [LUCA, AGENT]

@@ -46,7 +46,7 @@ def april_one_collected(ledger):
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 20), [("A001", "1", "100", "22", None)])
     ship(ledger, "C001", date(2026, 4, 20), [(line_id, "1")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 4, 30), D("122.00"),
                                         PaymentMethod.BANK_TRANSFER)]).recorded
     return master
@@ -62,13 +62,13 @@ def test_a_payment_after_the_shares_changed_goes_by_the_shares_the_invoice_was_s
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     april_master = _shared(master, 60, 40)
     _pay(ledger, date(2026, 4, 30), "610.00")
-    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY)
+    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert _bases(april) == {AGENT: D("300.00"), LUCA: D("200.00")}
     today = _shared(master, 50, 50)
     assert credit(ledger, today, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     _pay(ledger, date(2026, 5, 20), "366.00")
-    may = commissions.compute(ledger, today, *MAY)
+    may = commissions.compute(ledger, today, *MAY, lang="it")
     assert {a: april_base + _bases(may)[a] for a, april_base in _bases(april).items()} == {
         AGENT: D("480.00"), LUCA: D("320.00")}
     assert {r.share for s in may.statements for r in s.rows} == {D(60), D(40)}
@@ -84,17 +84,17 @@ def test_a_note_after_later_settled_payments_takes_back_of_every_collection_that
     cash = replace(master.commissions[0], agent=AGENT)
     master = master.model_copy(update={"commissions": (cash,)})
     _pay(ledger, date(2026, 4, 30), "610.00")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     _pay(ledger, date(2026, 5, 20), "305.00")
-    may = commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2))
+    may = commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2), lang="it")
     assert _bases(may) == {AGENT: D("250.00")}
     pv = Commission(code="PV", agent=LUCA, base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
                     source=source("commissions", 3))
     moved = master.model_copy(update={"commissions": (cash, pv),
                                       "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     assert credit(ledger, moved, "FT-2026-00001", [(1, D(8))], "Merce danneggiata", date(2026, 6, 5),
-                  date(2026, 6, 5)).note is not None
-    june = commissions.compute(ledger, moved, *JUNE)
+                  date(2026, 6, 5), lang="it").note is not None
+    june = commissions.compute(ledger, moved, *JUNE, lang="it")
     assert [(s.agent, r.base, r.commission) for s in june.statements for r in s.rows] == [
         (AGENT, D("-550.00"), D("-27.50"))]
 
@@ -106,12 +106,12 @@ def test_an_invoice_nothing_of_which_was_collected_when_settled_goes_by_the_agen
     Marco Bianchi made, as today's agents took it. It goes by the agents of its date, as an
     invoiced base pays it: those April's settled statement paid on C001, at their shares."""
     master = april_one_collected(ledger)
-    april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    april = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert [(s.agent, r.invoice.number, r.base) for s in april.statements for r in s.rows] == [
         (AGENT, "FT-2026-00002", D("100.00"))]
     moved = master.model_copy(update={"customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _pay(ledger, date(2026, 5, 20), "1220.00")
-    may = commissions.compute(ledger, moved, *MAY)
+    may = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, r.invoice.number, r.base, r.share, r.collected, r.commission)
             for s in may.statements for r in s.rows] == [(AGENT, "FT-2026-00001", D("1000.00"), D(100), D(1), D("50.00"))]
 
@@ -125,18 +125,18 @@ def test_the_agents_of_an_invoices_date_are_those_paid_on_the_customers_invoices
     more than 100 %. The agents of its date are those paid on the customer's invoices of May."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 4, 30), "610.00")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     moved = master.model_copy(update={"customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _, [line_id] = make_order(ledger, "C001", date(2026, 5, 12), [("A001", "1", "100", "22", None)])
     ship(ledger, "C001", date(2026, 5, 12), [(line_id, "1")])
-    finalize(ledger, run(ledger, moved, Request(Period(*MAY), date(2026, 6, 1))).run_id)
+    finalize(ledger, run(ledger, moved, Request(Period(*MAY), date(2026, 6, 1)), lang="it").run_id)
     _pay(ledger, date(2026, 5, 20), "610.00")
-    may = commissions.compute(ledger, moved, *MAY, settle=True, today=date(2026, 6, 2))
+    may = commissions.compute(ledger, moved, *MAY, settle=True, today=date(2026, 6, 2), lang="it")
     assert [(s.agent, r.invoice.number, r.base) for s in may.statements for r in s.rows] == [
         (AGENT, "FT-2026-00001", D("500.00"))]
     assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 6, 10), D("122.00"),
                                         PaymentMethod.BANK_TRANSFER)]).recorded
-    june = commissions.compute(ledger, moved, *JUNE)
+    june = commissions.compute(ledger, moved, *JUNE, lang="it")
     assert [(s.agent, r.invoice.number, r.base, r.share) for s in june.statements for r in s.rows] == [
         (LUCA, "FT-2026-00002", D("100.00"), D(100))]
 
@@ -153,12 +153,12 @@ def test_agents_paid_at_two_rates_under_a_rule_whose_base_changed_earn_the_rest_
                                                      source=source("commissions", 3)))
     april_master = _shared(master, 60, 40).model_copy(update={"commissions": brackets})
     _pay(ledger, date(2026, 4, 30), "610.00")
-    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY)
+    april = commissions.compute(ledger, april_master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert [(s.agent, r.rate) for s in april.statements for r in s.rows] == [(LUCA, D(3)), (AGENT, D(5))]
     invoiced = april_master.model_copy(update={"commissions": tuple(
         replace(c, base=CommissionBase.INVOICED) for c in brackets)})
     _pay(ledger, date(2026, 5, 20), "610.00")
-    may = commissions.compute(ledger, invoiced, *MAY)
+    may = commissions.compute(ledger, invoiced, *MAY, lang="it")
     assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
         (LUCA, "CASH", D("200.00"), D(3), D("6.00")), (AGENT, "CASH", D("300.00"), D(5), D("15.00"))]
 
@@ -172,11 +172,11 @@ def test_a_paid_agents_rule_deleted_and_its_code_made_another_agents_earns_the_r
     cash = replace(master.commissions[0], agent=AGENT)
     master = master.model_copy(update={"commissions": (cash,)})
     _pay(ledger, date(2026, 4, 30), "610.00")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     moved = master.model_copy(update={"commissions": (replace(cash, agent=LUCA, percent=D(8)),),
                                       "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _pay(ledger, date(2026, 5, 20), "610.00")
-    may = commissions.compute(ledger, moved, *MAY)
+    may = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, r.rule, r.base, r.rate, r.commission) for s in may.statements for r in s.rows] == [
         (AGENT, "CASH", D("500.00"), D(5), D("25.00"))]
 
@@ -192,9 +192,9 @@ def test_an_agent_earning_beside_the_paid_ones_is_shown_what_was_collected(ledge
     shared = _shared(master, 60, 40)
     _pay(ledger, date(2026, 4, 30), "610.00")
     april = commissions.compute(ledger, shared.model_copy(update={"commissions": (marco,)}), FIRST, LAST,
-                                settle=True, today=TODAY)
+                                settle=True, today=TODAY, lang="it")
     assert _bases(april) == {AGENT: D("300.00")}
     _pay(ledger, date(2026, 5, 20), "610.00")
-    may = commissions.compute(ledger, shared, *MAY)
+    may = commissions.compute(ledger, shared, *MAY, lang="it")
     assert [(s.agent, r.base, r.share, r.collected, r.commission) for s in may.statements for r in s.rows] == [
         (LUCA, D("200.00"), D(40), D("0.5"), D("10.00")), (AGENT, D("300.00"), D(60), D("0.5"), D("15.00"))]

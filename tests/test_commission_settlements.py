@@ -53,7 +53,7 @@ def _codes(problems) -> list[str]:
 
 
 def test_settling_records_each_agent_once_and_refuses_the_same_or_an_overlapping_period(ledger, invoiced, tmp_path):
-    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
     assert not [p for p in done.problems if p.is_error], done.problems
     assert done.summary("it") == "Provvigioni dal 01/04/2026 al 30/04/2026 liquidate: 1 agente, totale 50,00 €."
     [(agent, start, end, settled_on, base, total, kept)] = _settled(ledger)
@@ -62,7 +62,7 @@ def test_settling_records_each_agent_once_and_refuses_the_same_or_an_overlapping
     assert (tmp_path / "first" / commission_file(AGENT, FIRST, LAST)).exists()
 
     for first, last in ((FIRST, LAST), (date(2026, 4, 15), date(2026, 5, 5)), (date(2026, 3, 1), LAST)):
-        again = commissions.compute(ledger, invoiced, first, last, out=tmp_path / "again", settle=True, today=TODAY)
+        again = commissions.compute(ledger, invoiced, first, last, out=tmp_path / "again", settle=True, today=TODAY, lang="it")
         [refusal] = [p for p in again.problems if p.is_error]
         assert refusal.code == "commission-period-settled"
         assert "Marco Bianchi sono già liquidate dal 01/04/2026 al 30/04/2026 (il 10/05/2026)" in refusal.message("it")
@@ -73,10 +73,10 @@ def test_settling_records_each_agent_once_and_refuses_the_same_or_an_overlapping
 
 
 def test_a_preview_records_nothing_and_a_period_not_over_is_not_settled(ledger, invoiced, tmp_path):
-    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "preview")
+    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "preview", lang="it")
     assert [s.total for s in preview.issued] == [D("50.00")] and preview.files
     early = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "early", settle=True,
-                                today=date(2026, 4, 29))
+                                today=date(2026, 4, 29), lang="it")
     assert _codes(early.problems) == ["commission-period-open"]
     assert "finisce il 30/04/2026, dopo oggi (29/04/2026)" in early.problems[0].message("it")
     assert _settled(ledger) == [] and not (tmp_path / "early").exists()
@@ -86,9 +86,9 @@ def test_a_preview_of_a_settled_period_says_its_statements_are_not_the_settled_o
     """April settled at 5 %, the rate raised to 9 % since: a preview of April writes 90.00 € where
     the agent was handed 50.00 €, and said nothing of the settlement; it names it now, with the
     reprint that gives the settled statements back. May's preview, settled for nobody, does not."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     raised = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D(9)),)})
-    preview = commissions.compute(ledger, raised, date(2026, 4, 10), LAST, out=tmp_path / "preview")
+    preview = commissions.compute(ledger, raised, date(2026, 4, 10), LAST, out=tmp_path / "preview", lang="it")
     assert [s.total for s in preview.issued] == [D("90.00")] and preview.files
     [settled] = [p for p in preview.problems if p.code == "commission-preview-of-settled"]
     assert settled.message("it") == (
@@ -98,8 +98,8 @@ def test_a_preview_of_a_settled_period_says_its_statements_are_not_the_settled_o
         "liquidati come emessi: toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30.")
     assert "toolkit commissions --reprint --from 2026-04-01 --to 2026-04-30" in settled.message("en")
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
-    may = commissions.compute(ledger, raised, *MAY)
+                  date(2026, 5, 5), lang="it").note is not None
+    may = commissions.compute(ledger, raised, *MAY, lang="it")
     assert [s.agent for s in may.issued] == [AGENT] and "commission-preview-of-settled" not in _codes(may.problems)
 
 
@@ -113,16 +113,16 @@ def _cells(path) -> list[tuple]:
 def test_a_reprint_after_the_sheets_changed_is_the_first_statement_cell_for_cell(ledger, invoiced, tmp_path):
     """The rule's rate raised to 9 %, the agent's share cut to 50 % on *Agenti clienti*, the
     company renamed: today's figures differ, the settled statement prints as it was issued."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
     changed = invoiced.model_copy(update={
         "commissions": (replace(invoiced.commissions[0], percent=D(9)),),
         "customer_agents": (CustomerAgent(customer="C001", agent=AGENT, share=D(50),
                                           source=source("customer_agents", 2)),),
         "settings": replace(invoiced.settings, company_name="Altra Ragione Sociale S.r.l.")})
-    [now] = commissions.compute(ledger, changed, FIRST, LAST).issued
+    [now] = commissions.compute(ledger, changed, FIRST, LAST, lang="it").issued
     assert (now.base, now.total) == (D("500.00"), D("45.00"))
 
-    again = commissions.reprint(ledger, changed, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, changed, FIRST, LAST, tmp_path / "again", lang="it")
     assert again.problems == [] and len(again.files) == 2
     for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST)):
         first, reprinted = _cells(tmp_path / "first" / name), _cells(tmp_path / "again" / name)
@@ -160,7 +160,7 @@ def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or
     import toolkit.writers.statements
     from toolkit.basics.failures import machine_state
 
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     out = tmp_path / "out"
     out.mkdir()
     (out / "note.txt").write_text("mine")
@@ -171,8 +171,8 @@ def test_a_disk_that_fills_up_at_the_summary_leaves_no_statement_of_a_reprint_or
 
     def run():
         if verb == "reprint":
-            return commissions.reprint(ledger, invoiced, FIRST, LAST, out)
-        return commissions.compute(ledger, invoiced, FIRST, LAST, out=out)
+            return commissions.reprint(ledger, invoiced, FIRST, LAST, out, lang="it")
+        return commissions.compute(ledger, invoiced, FIRST, LAST, out=out, lang="it")
 
     monkeypatch.setattr(toolkit.writers.statements, "_summary_book", full)
     with pytest.raises(OSError, match="No space") as failed:
@@ -196,30 +196,30 @@ def test_a_reprint_lists_the_agents_in_the_order_first_printed_whatever_the_serv
     shared = invoiced.model_copy(update={"customer_agents": tuple(
         CustomerAgent(customer="C001", agent=agent, share=D(50), source=source("customer_agents", row))
         for row, agent in ((2, AGENT), (3, "de Luca")))})
-    done = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    done = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
     assert [s.agent for s in done.issued] == [AGENT, "de Luca"]
-    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again", lang="it")
     assert [s.agent for s in again.statements] == [AGENT, "de Luca"]
     assert _cells(tmp_path / "again" / summary_file(FIRST, LAST)) == _cells(tmp_path / "first" / summary_file(FIRST, LAST))
 
 
 def test_a_reprint_of_a_span_with_nothing_settled_says_so(ledger, invoiced, tmp_path):
-    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again", lang="it")
     assert _codes(again.problems) == ["commission-nothing-settled"] and again.files == []
 
 
 def test_a_credit_note_recorded_after_the_settlement_in_its_period_is_named(ledger, invoiced, tmp_path):
     """A note dated 30 April, issued once April was settled, is in no statement: the next
     period's preview and settlement and April's reprint name it; the settled figures stay."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
-    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
+    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY, lang="it").note
     assert note is not None
-    may = commissions.compute(ledger, invoiced, date(2026, 5, 1), date(2026, 5, 31))
+    may = commissions.compute(ledger, invoiced, date(2026, 5, 1), date(2026, 5, 31), lang="it")
     [late] = [p for p in may.problems if p.code == "commission-recorded-after-settling"]
     assert late.message("it").startswith(
         f"1 documento o incasso del periodo dal 01/04/2026 al 30/04/2026, liquidato per {AGENT} il 10/05/2026, è "
         f"registrato dopo la liquidazione ({note.number}): l'estratto liquidato non lo conta")
-    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again", lang="it")
     assert _codes(again.problems) == ["commission-recorded-after-settling"]
     assert [s.total for s in again.statements] == [D("50.00")]
 
@@ -230,9 +230,9 @@ def test_a_payment_recorded_after_the_settlement_is_named_in_the_readers_languag
     payment)»: English in an Italian message."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 5, 4), "610.00")
-    commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2))
+    commissions.compute(ledger, master, *MAY, settle=True, today=date(2026, 6, 2), lang="it")
     _pay(ledger, date(2026, 5, 20), "610.00")
-    [late] = [p for p in commissions.compute(ledger, master, *JUNE).problems
+    [late] = [p for p in commissions.compute(ledger, master, *JUNE, lang="it").problems
               if p.code == "commission-recorded-after-settling"]
     assert "è registrato dopo la liquidazione (incasso su FT-2026-00001):" in late.message("it")
     assert "was recorded after the settlement (payment on FT-2026-00001):" in late.message("en")
@@ -242,11 +242,11 @@ def test_a_reprint_of_two_settled_months_says_each_statements_period_in_json(led
     """April and May settled, May's statement holding a note of 5 May: the reprint of both gives
     the agent twice, each statement with its own period, where the JSON told them apart by
     nothing (its "from" and "to" are the span asked)."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
-    commissions.compute(ledger, invoiced, *MAY, settle=True, today=date(2026, 6, 2))
-    again = commissions.reprint(ledger, invoiced, FIRST, MAY[1], tmp_path / "again")
+                  date(2026, 5, 5), lang="it").note is not None
+    commissions.compute(ledger, invoiced, *MAY, settle=True, today=date(2026, 6, 2), lang="it")
+    again = commissions.reprint(ledger, invoiced, FIRST, MAY[1], tmp_path / "again", lang="it")
     reply = [statement_json(s) for s in again.statements]
     assert [(j["agent"], j["from"], j["to"], j["total"]) for j in reply] == [
         (AGENT, FIRST, LAST, D("50.00")), (AGENT, *MAY, D("-10.00"))]
@@ -288,13 +288,13 @@ def test_an_agent_missing_from_a_settled_period_is_settled_and_the_settled_one_l
     left out, named with the reprint, his kept statement and files as first settled; a third
     settlement, every agent settled, is refused with nothing stored."""
     commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, out=tmp_path / "april", settle=True,
-                        today=TODAY)
+                        today=TODAY, lang="it")
     [(_, _, _, _, _, _, first_kept)] = _settled(ledger)
     first_file = _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST))
     shared = _shared_with(invoiced, "Luca Verdi")
 
     done = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "april", settle=True,
-                               today=date(2026, 5, 20))
+                               today=date(2026, 5, 20), lang="it")
     assert not errors(done.problems), done.problems
     assert [(s.agent, s.total) for s in done.issued] == [("Luca Verdi", D("25.00"))]
     assert done.summary("it") == "Provvigioni dal 01/04/2026 al 30/04/2026 liquidate: 1 agente, totale 25,00 €."
@@ -311,11 +311,11 @@ def test_an_agent_missing_from_a_settled_period_is_settled_and_the_settled_one_l
     assert _settled(ledger)[0][-1] == first_kept
     assert _cells(tmp_path / "april" / commission_file(AGENT, FIRST, LAST)) == first_file
     assert (tmp_path / "april" / commission_file("Luca Verdi", FIRST, LAST)).exists()
-    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again", lang="it")
     assert [(s.agent, s.total) for s in again.statements] == [(AGENT, D("25.00")), ("Luca Verdi", D("25.00"))]
 
     third = commissions.compute(ledger, shared, FIRST, LAST, out=tmp_path / "third", settle=True,
-                                today=date(2026, 5, 21))
+                                today=date(2026, 5, 21), lang="it")
     assert _codes(third.problems) == ["commission-period-settled", "commission-period-settled"]
     assert third.summary("en") == "No commission was settled: fix the problems listed." and not third.left_out
     assert len(_settled(ledger)) == 2 and not (tmp_path / "third").exists()
@@ -327,9 +327,9 @@ def test_a_settlement_leaving_an_agent_out_says_both_in_json(ledger, invoiced, t
     from toolkit.cli import output
     from toolkit.cli.rebates import _commissions_said
 
-    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, settle=True, today=TODAY, lang="it")
     done = commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=tmp_path / "april",
-                               settle=True, today=date(2026, 5, 20))
+                               settle=True, today=date(2026, 5, 20), lang="it")
     output.reset()
     capsys.readouterr()
     _commissions_said(done.problems, done.issued, done.summary("en"), done.files, FIRST, LAST, settled=True,
@@ -364,10 +364,10 @@ def test_an_agency_with_a_long_name_is_settled_and_reprinted(ledger, invoiced, t
     refused by PostgreSQL (a 60-character column) with a traceback, nothing settled."""
     agency = "Agenzia Rappresentanze Commerciali Bianchi & Rossi di Marco Bianchi S.a.s."
     master = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=agency) for c in invoiced.customers)})
-    done = commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    done = commissions.compute(ledger, master, FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
     assert not errors(done.problems) and [s.agent for s in done.issued] == [agency]
     assert [row[0] for row in _settled(ledger)] == [agency]
-    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again", lang="it")
     assert [(s.agent, s.total) for s in again.statements] == [(agency, D("50.00"))]
 
 
@@ -377,20 +377,20 @@ def test_a_preview_of_a_settled_period_writes_beside_the_settled_files_never_ove
     and over the summary. Its files are anteprima-…, beside them; May's preview, settled for
     nobody, keeps the plain names its settlement will replace."""
     folder = tmp_path / "provvigioni-20260401-20260430"
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY, lang="it")
     settled = {name: _cells(folder / name) for name in (commission_file(AGENT, FIRST, LAST), summary_file(FIRST, LAST))}
     raised = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D(9)),)})
-    preview = commissions.compute(ledger, raised, FIRST, LAST, out=folder)
+    preview = commissions.compute(ledger, raised, FIRST, LAST, out=folder, lang="it")
     assert [p.name for p in preview.files] == [f"anteprima-provvigioni-20260401-20260430-{AGENT.replace(' ', '_')}.xlsx",
                                                "anteprima-provvigioni-20260401-20260430.xlsx"]
     assert {name: _cells(folder / name) for name in settled} == settled
     assert 9 in {v for _, _, v, _ in _cells(preview.files[0])}          # the rate of today
     assert "commission-preview-of-settled" in _codes(preview.problems)
     shared = _shared_with(invoiced, "Luca Verdi")     # an agent settled for nothing: the summary is still April's
-    assert [p.name for p in commissions.compute(ledger, shared, FIRST, LAST, out=folder).files][-1] == (
+    assert [p.name for p in commissions.compute(ledger, shared, FIRST, LAST, out=folder, lang="it").files][-1] == (
         "anteprima-provvigioni-20260401-20260430.xlsx")
     assert _cells(folder / summary_file(FIRST, LAST)) == settled[summary_file(FIRST, LAST)]
-    may = commissions.compute(ledger, invoiced, *MAY, out=tmp_path / "may")
+    may = commissions.compute(ledger, invoiced, *MAY, out=tmp_path / "may", lang="it")
     assert [p.name for p in may.files] == ["provvigioni-20260501-20260531.xlsx"]
 
 
@@ -404,7 +404,7 @@ def test_settling_a_period_with_no_statement_says_so_records_nothing_and_settles
     from toolkit.cli.rebates import _commissions_said
 
     nobody = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=None) for c in invoiced.customers)})
-    empty = commissions.compute(ledger, nobody, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    empty = commissions.compute(ledger, nobody, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY, lang="it")
     assert _codes(empty.problems) == ["commission-nothing-to-settle"] and not empty.recorded
     assert empty.problems[0].message("it").startswith(
         "Nessun agente ha un estratto dal 01/04/2026 al 30/04/2026 (nessuna vendita o nota del periodo a un cliente "
@@ -419,22 +419,22 @@ def test_settling_a_period_with_no_statement_says_so_records_nothing_and_settles
     said = valid("commissions", json.loads(capsys.readouterr().out))
     assert (said["exit_code"], said["settled"], said["statements"], said["files"]) == (0, False, [], [])
 
-    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY)
+    done = commissions.compute(ledger, invoiced, FIRST, LAST, out=tmp_path / "april", settle=True, today=TODAY, lang="it")
     assert done.recorded and [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00"))]
-    assert "commission-recorded-after-settling" not in _codes(commissions.compute(ledger, invoiced, *MAY).problems)
+    assert "commission-recorded-after-settling" not in _codes(commissions.compute(ledger, invoiced, *MAY, lang="it").problems)
 
 
 def test_a_late_note_is_told_to_the_agent_the_settled_statement_paid_not_todays(ledger, invoiced, tmp_path):
     """April settled for Marco Bianchi, then C001 given to Luca Verdi on *Clienti* and a note
     dated 30 April recorded: the warning read today's agent, Luca Verdi, so Marco Bianchi, paid
     on C001's April, was never told, at May's run nor at April's reprint."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
-    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
+    note = credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY, lang="it").note
     assert note is not None
     moved = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep="Luca Verdi")
                                                            for c in invoiced.customers)})
-    for problems in (commissions.compute(ledger, moved, *MAY).problems,
-                     commissions.reprint(ledger, moved, FIRST, LAST, tmp_path / "again").problems):
+    for problems in (commissions.compute(ledger, moved, *MAY, lang="it").problems,
+                     commissions.reprint(ledger, moved, FIRST, LAST, tmp_path / "again", lang="it").problems):
         [late] = [p for p in problems if p.code == "commission-recorded-after-settling"]
         assert f"liquidato per {AGENT} il 10/05/2026, è registrato dopo la liquidazione ({note.number})" in (
             late.message("it"))
@@ -442,7 +442,7 @@ def test_a_late_note_is_told_to_the_agent_the_settled_statement_paid_not_todays(
 
 def _note_row(ledger, master) -> tuple:
     """May's row of NC-2026-00001 (2 of FT-2026-00001's 10 back, 200.00 €): base, share, rate, commission."""
-    [row] = [(r.base, r.share, r.rate, r.commission) for s in commissions.compute(ledger, master, *MAY).statements
+    [row] = [(r.base, r.share, r.rate, r.commission) for s in commissions.compute(ledger, master, *MAY, lang="it").statements
              for r in s.rows if r.invoice.number == "NC-2026-00001"]
     return row
 
@@ -460,12 +460,12 @@ def test_a_note_on_a_settled_invoice_takes_back_what_the_settled_statement_paid(
     today's figures, where the agent was paid 10.00 € on those two: it takes back −10.00 €. Not
     settled, the note goes by today's rule as before."""
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     changed = _since_april(invoiced)
     assert _note_row(ledger, changed) == (D("-100.00"), D(50), D(9), D("-9.00"))       # April not settled: today's
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     assert _note_row(ledger, changed) == (D("-200.00"), D(100), D(5), D("-10.00"))
-    [may] = commissions.compute(ledger, changed, *MAY, settle=True, today=date(2026, 6, 2)).issued
+    [may] = commissions.compute(ledger, changed, *MAY, settle=True, today=date(2026, 6, 2), lang="it").issued
     assert [(r.number, r.rate, r.commission) for r in may.rows] == [("NC-2026-00001", D(5), D("-10.00"))]
 
 
@@ -488,8 +488,8 @@ def _april_of_coffee_and_milk(ledger, *paying: Commission):
     _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
                                                              ("A002", "10", "10", "4", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(n, "10") for n in lines])
-    finalize(ledger, run(ledger, april, Request(APRIL, date(2026, 5, 2))).run_id)
-    [settled] = commissions.compute(ledger, april, FIRST, LAST, settle=True, today=TODAY).issued
+    finalize(ledger, run(ledger, april, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
+    [settled] = commissions.compute(ledger, april, FIRST, LAST, settle=True, today=TODAY, lang="it").issued
     return master, settled
 
 
@@ -503,9 +503,9 @@ def test_a_note_on_goods_the_settled_statement_paid_nothing_on_takes_nothing_bac
     every = master.model_copy(update={"commissions": (PV,)})
     for line, base, rate, commission in ((1, "-200.00", 0, "0.00"), (2, "-20.00", 5, "-1.00")):
         note = credit(ledger, every, "FT-2026-00001", [(line, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                      date(2026, 5, 5)).note
+                      date(2026, 5, 5), lang="it").note
         assert note is not None
-        [row] = [(r.base, r.rate, r.commission) for s in commissions.compute(ledger, every, *MAY).statements
+        [row] = [(r.base, r.rate, r.commission) for s in commissions.compute(ledger, every, *MAY, lang="it").statements
                  for r in s.rows if r.invoice.number == note.number]
         assert row == (D(base), D(rate), D(commission))
 
@@ -513,7 +513,7 @@ def test_a_note_on_goods_the_settled_statement_paid_nothing_on_takes_nothing_bac
 def test_a_statement_kept_before_rows_named_their_items_gives_its_rules_rate(ledger, invoiced):
     """A statement settled before its rows kept their items: the note takes back at the settled
     row of the same rule, 5 %, not today's 9 %."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     c = schema.commission_settlements.c
     with writing(ledger) as conn:
         kept = json.loads(conn.execute(select(c.statement)).scalar_one())
@@ -521,7 +521,7 @@ def test_a_statement_kept_before_rows_named_their_items_gives_its_rules_rate(led
             row.pop("items", None)
         conn.execute(update(schema.commission_settlements).values(statement=json.dumps(kept)))
     assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     assert _note_row(ledger, _since_april(invoiced))[2:] == (D(5), D("-10.00"))
 
 
@@ -536,9 +536,9 @@ def test_a_note_on_paid_and_unpaid_goods_of_a_settled_invoice_prints_one_share_i
     since = master.model_copy(update={"commissions": (milk, coffee), "customer_agents": (
         CustomerAgent(customer="C001", agent=AGENT, share=D(50), source=source("customer_agents", 2)),)})
     note = credit(ledger, since, "FT-2026-00001", [(1, D(2)), (2, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    rows = [(r.rule, r.base, r.share, r.rate) for s in commissions.compute(ledger, since, *MAY).statements
+    rows = [(r.rule, r.base, r.share, r.rate) for s in commissions.compute(ledger, since, *MAY, lang="it").statements
             for r in s.rows if r.invoice.number == note.number]
     assert sorted(rows) == [("PV", D("-20.00"), D(100), D(5)), ("ST", D("-200.00"), D(100), D(0))]
 
@@ -550,9 +550,9 @@ def test_a_note_taking_back_at_0_percent_says_0_00_not_minus_0_00(ledger):
     master, _ = _april_of_coffee_and_milk(ledger, replace(PV, item="A002"))
     every = master.model_copy(update={"commissions": (PV,)})
     note = credit(ledger, every, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    [may] = commissions.compute(ledger, every, *MAY, settle=True, today=date(2026, 6, 2)).issued
+    [may] = commissions.compute(ledger, every, *MAY, settle=True, today=date(2026, 6, 2), lang="it").issued
     [row] = to_jsonable(statement_json(may))["rows"]
     assert (row["invoice"], row["rate"], row["commission"]) == (note.number, "0", "0.00")
     assert [r["commission"] for r in json.loads(_settled(ledger)[-1][-1])["rows"]] == ["0.00"]
@@ -563,8 +563,8 @@ def test_a_preview_summary_of_a_settled_period_names_the_preview_statements_besi
     named in its File column the settled statement, provvigioni-…-Marco_Bianchi.xlsx, with the
     settled figures, not the preview's beside it whose figures it totals."""
     folder = tmp_path / "provvigioni-20260401-20260430"
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
-    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=folder)
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY, lang="it")
+    preview = commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, lang="it")
     statement, summary = preview.files
     named = openpyxl.load_workbook(summary).worksheets[0]["D5"].value
     assert (named, statement.name) == (f"anteprima-provvigioni-20260401-20260430-{AGENT.replace(' ', '_')}.xlsx",) * 2
@@ -577,16 +577,16 @@ def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_not_today
     note on two of its goods took back −10.00 € from Luca Verdi, paid nothing on them, and Marco
     Bianchi, paid 50.00 €, kept it all: the note goes to the agent the settled statement paid, in
     May's preview, its settlement and the summary, and Luca Verdi has no row of it."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     moved = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep="Luca Verdi")
                                                            for c in invoiced.customers)})
     note = credit(ledger, moved, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    preview = commissions.compute(ledger, moved, *MAY)
+    preview = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, [(r.number, r.share, r.rate, r.commission) for r in s.rows]) for s in preview.issued] == [
         (AGENT, [(note.number, D(100), D(5), D("-10.00"))])]
-    done = commissions.compute(ledger, moved, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2))
+    done = commissions.compute(ledger, moved, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2), lang="it")
     assert [(s.agent, s.total) for s in done.issued] == [(AGENT, D("-10.00"))]
     assert [(row[0], row[5]) for row in _settled(ledger)] == [(AGENT, D("50.00")), (AGENT, D("-10.00"))]
     summary = openpyxl.load_workbook(tmp_path / "may" / summary_file(*MAY)).worksheets[0]
@@ -598,9 +598,9 @@ def test_a_run_reads_each_settled_statement_once_for_the_notes_and_the_late_docu
     invoice: May's run asked the kept statements twice, who was paid on C001 (the late warning)
     and what on FT-2026-00001 (the May note), reading and parsing April's JSON for each. It is
     read once, and both answers stay: the warning to Marco Bianchi, the note at the settled 5 %."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     for day in (LAST, date(2026, 5, 5)):
-        assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", day, TODAY).note
+        assert credit(ledger, invoiced, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", day, TODAY, lang="it").note
     parsed = []
     from_text = CommissionStatement.from_text.__func__
 
@@ -609,7 +609,7 @@ def test_a_run_reads_each_settled_statement_once_for_the_notes_and_the_late_docu
         return from_text(cls, stored)
 
     monkeypatch.setattr(CommissionStatement, "from_text", classmethod(counted))
-    may = commissions.compute(ledger, _since_april(invoiced), *MAY)
+    may = commissions.compute(ledger, _since_april(invoiced), *MAY, lang="it")
     assert len(parsed) == 1
     assert "commission-recorded-after-settling" in _codes(may.problems)
     assert [(r.number, r.rate, r.commission) for s in may.issued for r in s.rows] == [
@@ -623,11 +623,11 @@ def test_a_late_note_of_a_customer_two_agents_shared_names_both_with_their_share
     shared = invoiced.model_copy(update={"customer_agents": tuple(
         CustomerAgent(customer="C001", agent=name, share=D(share), source=source("customer_agents", row))
         for row, name, share in ((2, AGENT, 60), (3, "Luca Verdi", 40)))})
-    commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY)
-    note = credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY).note
+    commissions.compute(ledger, shared, FIRST, LAST, settle=True, today=TODAY, lang="it")
+    note = credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", LAST, TODAY, lang="it").note
     assert note is not None
-    for problems in (commissions.compute(ledger, shared, *MAY).problems,
-                     commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again").problems):
+    for problems in (commissions.compute(ledger, shared, *MAY, lang="it").problems,
+                     commissions.reprint(ledger, shared, FIRST, LAST, tmp_path / "again", lang="it").problems):
         [late] = [p for p in problems if p.code == "commission-recorded-after-settling"]
         assert late.message("it").startswith(
             f"1 documento o incasso del periodo dal 01/04/2026 al 30/04/2026, liquidato per {AGENT} (quota 60 %) e "
@@ -644,10 +644,10 @@ def test_settling_a_period_settled_for_its_agents_with_nothing_new_says_nothing_
     first half of April has no document: settling either said «il periodo resta da liquidare», when what April had was
     settled and nothing remains. It names the settlement, that nothing remains, and the reprint;
     a period never settled keeps saying it stays to settle."""
-    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, settle=True, today=TODAY, lang="it")
     nobody = invoiced.model_copy(update={"customers": tuple(replace(c, sales_rep=None) for c in invoiced.customers)})
     for master, last in ((nobody, LAST), (invoiced, date(2026, 4, 15))):
-        empty = commissions.compute(ledger, master, FIRST, last, out=tmp_path / "again", settle=True, today=TODAY)
+        empty = commissions.compute(ledger, master, FIRST, last, out=tmp_path / "again", settle=True, today=TODAY, lang="it")
         [said] = empty.problems
         assert (said.code, said.is_error, empty.recorded) == ("commission-nothing-left-to-settle", False, False)
         assert said.message("it") == (
@@ -661,7 +661,7 @@ def test_settling_a_period_settled_for_its_agents_with_nothing_new_says_nothing_
             f"for {AGENT} (from 01/04/2026 to 30/04/2026, on 10/05/2026)")
         assert "Nothing remains to settle" in said.message("en") and "resta da liquidare" not in said.message("it")
         assert not (tmp_path / "again").exists() and len(_settled(ledger)) == 1
-    never = commissions.compute(ledger, nobody, *MAY, settle=True, today=date(2026, 6, 2))
+    never = commissions.compute(ledger, nobody, *MAY, settle=True, today=date(2026, 6, 2), lang="it")
     assert _codes(never.problems) == ["commission-nothing-to-settle"]
     assert "il periodo resta da liquidare" in never.problems[0].message("it")
 
@@ -672,15 +672,15 @@ def test_settling_an_agent_missing_from_a_settled_period_writes_the_periods_summ
     the summary of what April paid Marco Bianchi was lost from the folder. It lists both, as
     settled, cell for cell the reprint's summary."""
     folder = tmp_path / "provvigioni-20260401-20260430"
-    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, out=folder, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(invoiced), FIRST, LAST, out=folder, settle=True, today=TODAY, lang="it")
     commissions.compute(ledger, _shared_with(invoiced, "Luca Verdi"), FIRST, LAST, out=folder, settle=True,
-                        today=date(2026, 5, 20))
+                        today=date(2026, 5, 20), lang="it")
     summary = openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]
     assert [[c.value for c in row][:3] for row in summary.iter_rows(min_row=5, max_row=7)] == [
         [AGENT, 500, 25], ["Luca Verdi", 500, 25], ["Totale", "=SUM(B5:B6)", "=SUM(C5:C6)"]]
     assert (summary["D5"].value, summary["D6"].value) == (commission_file(AGENT, FIRST, LAST),
                                                           commission_file("Luca Verdi", FIRST, LAST))
-    commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again")
+    commissions.reprint(ledger, invoiced, FIRST, LAST, tmp_path / "again", lang="it")
     assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))
 
 
@@ -711,14 +711,14 @@ def test_a_note_on_a_settled_invoice_is_taken_back_from_the_agent_paid_after_his
     on it, so the 10.00 € paid on goods returned were never taken back nor said: Marco Bianchi
     takes it back under the rule and rate the settled statement paid him, Luca Verdi nothing."""
     own = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], code="PV-MB", agent=AGENT),)})
-    commissions.compute(ledger, own, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, own, FIRST, LAST, settle=True, today=TODAY, lang="it")
     gone = own.model_copy(update={
         "customers": tuple(replace(c, sales_rep="Luca Verdi") for c in own.customers),
         "commissions": (replace(own.commissions[0], code="PV-LV", agent="Luca Verdi", percent=D(3)),)})
     note = credit(ledger, gone, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    done = commissions.compute(ledger, gone, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2))
+    done = commissions.compute(ledger, gone, *MAY, out=tmp_path / "may", settle=True, today=date(2026, 6, 2), lang="it")
     assert [(s.agent, [(r.number, r.rule, r.share, r.rate, r.base, r.commission) for r in s.rows])
             for s in done.issued] == [
         (AGENT, [(note.number, "PV-MB", D(100), D(5), D("-200.00"), D("-10.00"))])]
@@ -734,11 +734,11 @@ def test_a_second_settlement_after_the_company_was_renamed_writes_the_summary_th
     headed with today's name and its reprint with the name the first statement was settled
     under, so the summary written whole was not the reprint's cell for cell."""
     folder = tmp_path / "provvigioni-20260401-20260430"
-    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY)
+    commissions.compute(ledger, invoiced, FIRST, LAST, out=folder, settle=True, today=TODAY, lang="it")
     renamed = _shared_with(invoiced, "Luca Verdi").model_copy(update={
         "settings": replace(invoiced.settings, company_name="Altra Ragione Sociale S.r.l.")})
-    commissions.compute(ledger, renamed, FIRST, LAST, out=folder, settle=True, today=date(2026, 5, 20))
-    commissions.reprint(ledger, renamed, FIRST, LAST, tmp_path / "again")
+    commissions.compute(ledger, renamed, FIRST, LAST, out=folder, settle=True, today=date(2026, 5, 20), lang="it")
+    commissions.reprint(ledger, renamed, FIRST, LAST, tmp_path / "again", lang="it")
     assert _cells(folder / summary_file(FIRST, LAST)) == _cells(tmp_path / "again" / summary_file(FIRST, LAST))
     assert openpyxl.load_workbook(folder / summary_file(FIRST, LAST)).worksheets[0]["A2"].value == (
         invoiced.settings.company_name)
@@ -753,14 +753,14 @@ def test_a_note_on_a_settled_invoice_takes_a_collected_row_back_at_the_share_set
     base and its share printed alike (100 %, collected in full)."""
     master = invoiced_april(ledger, CommissionBase.COLLECTED, "CASH")
     _pay(ledger, date(2026, 4, 30), "1220.00")
-    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it")
     luca = Commission(code="PV", agent="Luca Verdi", base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
                       source=source("commissions", 3))
     shared = _shared_with(master, "Luca Verdi").model_copy(update={"commissions": (*master.commissions, luca)})
     assert credit(ledger, shared, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
+                  date(2026, 5, 5), lang="it").note is not None
     assert [(s.agent, r.rule, r.share, r.collected, r.base, r.commission)
-            for s in commissions.compute(ledger, shared, *MAY).statements for r in s.rows] == [
+            for s in commissions.compute(ledger, shared, *MAY, lang="it").statements for r in s.rows] == [
         (AGENT, "CASH", D(100), D(1), D("-200.00"), D("-10.00"))]
 
 
@@ -781,8 +781,8 @@ def test_a_note_whose_paid_agent_no_rule_of_today_fits_takes_back_at_the_settled
             "commissions": (replace(PV, code="LV", agent="Luca Verdi"),),
             "customers": tuple(replace(c, sales_rep="Luca Verdi") for c in master.customers)})
     note = credit(ledger, today, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    may = commissions.compute(ledger, today, *MAY)
+    may = commissions.compute(ledger, today, *MAY, lang="it")
     assert [(s.agent, [(r.invoice.number, r.rule, r.base, r.share, r.rate, r.commission) for r in s.rows])
             for s in may.statements] == [(AGENT, [(note.number, "PV", D("-200.00"), D(100), D(5), D("-10.00"))])]

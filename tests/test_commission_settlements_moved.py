@@ -35,7 +35,7 @@ def _collected_april_then_moved(ledger, *, cash_kept: bool):
     cash = replace(master.commissions[0], agent=AGENT)
     master = master.model_copy(update={"commissions": (cash,)})
     _pay(ledger, date(2026, 4, 30), "1220.00")
-    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it").issued
     assert [(r.rule, r.base, r.share, r.commission) for r in april.rows] == [("CASH", D("1000.00"), D(100),
                                                                                D("50.00"))]
     pv = Commission(code="PV", agent=LUCA, base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
@@ -44,7 +44,7 @@ def _collected_april_then_moved(ledger, *, cash_kept: bool):
         "commissions": (cash, pv) if cash_kept else (pv,),
         "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     note = credit(ledger, moved, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
     return moved, note
 
@@ -56,7 +56,7 @@ def test_a_note_on_a_collected_settled_invoice_of_a_customer_moved_to_an_invoice
     back from the agent the settled statement paid, at the share it paid, under the settled
     row's rule: as a collected base counts it, the whole 200.00 € collected of them at 5 %."""
     moved, note = _collected_april_then_moved(ledger, cash_kept=cash_kept)
-    may = commissions.compute(ledger, moved, *MAY)
+    may = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, [(r.invoice.number, r.rule, r.base, r.share, r.collected, r.rate, r.commission)
                        for r in s.rows]) for s in may.statements] == [
         (AGENT, [(note.number, "CASH", D("-200.00"), D(100), D(1), D(5), D("-10.00"))])]
@@ -68,9 +68,9 @@ def test_a_second_settlement_into_another_folder_holds_every_statement_its_summa
     provvigioni-20260401-20260430-Marco_Bianchi.xlsx, which is not there (it is in the first
     folder). The settled statement is written there too, as kept, cell for cell the first."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, _half_settled(master), FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(master), FIRST, LAST, out=tmp_path / "first", settle=True, today=TODAY, lang="it")
     second = commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second",
-                                 settle=True, today=date(2026, 5, 20))
+                                 settle=True, today=date(2026, 5, 20), lang="it")
     assert [s.agent for s in second.issued] == [LUCA]
     summary = openpyxl.load_workbook(tmp_path / "second" / summary_file(FIRST, LAST)).worksheets[0]
     named = [summary[f"D{row}"].value for row in (5, 6)]
@@ -92,7 +92,7 @@ def test_a_note_on_an_invoice_settled_long_ago_parses_only_the_statements_it_nee
     from toolkit.ledger.db import writing
 
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it").issued
     months = [(date(2026, m, 1), date(2026, m, monthrange(2026, m)[1])) for m in range(5, 9)]
     with writing(ledger) as conn:
         for first, last in months:
@@ -102,7 +102,7 @@ def test_a_note_on_an_invoice_settled_long_ago_parses_only_the_statements_it_nee
     september = (date(2026, 9, 1), date(2026, 9, 30))
     for day in (date(2026, 8, 20), date(2026, 9, 5)):
         assert credit(ledger, master, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", day,
-                      date(2026, 9, 10)).note is not None
+                      date(2026, 9, 10), lang="it").note is not None
     parsed = []
     from_text = CommissionStatement.from_text.__func__
 
@@ -112,7 +112,7 @@ def test_a_note_on_an_invoice_settled_long_ago_parses_only_the_statements_it_nee
         return found
 
     monkeypatch.setattr(CommissionStatement, "from_text", classmethod(counted))
-    done = commissions.compute(ledger, master, *september)
+    done = commissions.compute(ledger, master, *september, lang="it")
     assert sorted(parsed) == [(FIRST, LAST), months[-1]]
     [late] = [p for p in done.problems if p.code == "commission-recorded-after-settling"]
     assert "dal 01/08/2026 al 31/08/2026, liquidato per Marco Bianchi" in late.message("it")
@@ -167,7 +167,7 @@ def test_an_agent_paid_on_a_collected_invoice_earns_its_rest_after_moving_and_it
     cash = replace(master.commissions[0], agent=AGENT)
     master = master.model_copy(update={"commissions": (cash,)})
     _pay(ledger, date(2026, 4, 30), "610.00")
-    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it").issued
     assert [(r.base, r.collected, r.commission) for r in april.rows] == [(D("500.00"), D("0.5000"), D("25.00"))]
     pv = Commission(code="PV", agent=LUCA, base=CommissionBase.INVOICED, threshold=D(0), percent=D(5),
                     source=source("commissions", 3))
@@ -175,8 +175,8 @@ def test_an_agent_paid_on_a_collected_invoice_earns_its_rest_after_moving_and_it
                                       "customers": tuple(replace(c, sales_rep=LUCA) for c in master.customers)})
     _pay(ledger, date(2026, 5, 3), "610.00")
     assert credit(ledger, moved, "FT-2026-00001", [(1, D(back))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note is not None
-    may = commissions.compute(ledger, moved, *MAY)
+                  date(2026, 5, 5), lang="it").note is not None
+    may = commissions.compute(ledger, moved, *MAY, lang="it")
     assert [(s.agent, r.rule, r.base, r.commission) for s in may.statements for r in s.rows] == [
         (AGENT, "CASH", D("500.00"), D("25.00")), (AGENT, "CASH", taken, cents(taken * D(5) / 100))]
     assert D("500.00") + sum(r.base for s in may.statements for r in s.rows) == 1000 + taken
@@ -195,18 +195,18 @@ def test_a_statement_settled_when_its_amounts_were_headed_imponibile_reprints_so
     from toolkit.ledger.db import writing
 
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    commissions.compute(ledger, _half_settled(master), FIRST, LAST, settle=True, today=TODAY)
+    commissions.compute(ledger, _half_settled(master), FIRST, LAST, settle=True, today=TODAY, lang="it")
     table = schema.commission_settlements
     with writing(ledger) as conn:
         [(key, stored)] = conn.execute(table.select().with_only_columns(table.c.id, table.c.statement)).all()
         older = {k: v for k, v in json.loads(stored).items() if k != "headed_taxable"}
         conn.execute(update(table).where(table.c.id == key).values(statement=json.dumps(older)))
-    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again")
+    again = commissions.reprint(ledger, master, FIRST, LAST, tmp_path / "again", lang="it")
     sheets = {p.name: openpyxl.load_workbook(p).worksheets[0] for p in again.files}
     assert (sheets[commission_file(AGENT, FIRST, LAST)]["F4"].value,
             sheets[summary_file(FIRST, LAST)]["B4"].value) == ("Imponibile", "Imponibile")
     second = commissions.compute(ledger, _shared_with(master, LUCA), FIRST, LAST, out=tmp_path / "second",
-                                 settle=True, today=date(2026, 5, 20))
+                                 settle=True, today=date(2026, 5, 20), lang="it")
     sheets = {p.name: openpyxl.load_workbook(p).worksheets[0] for p in second.files}
     assert [sheets[name]["F4"].value for name in (commission_file(AGENT, FIRST, LAST),
                                                   commission_file(LUCA, FIRST, LAST))] == ["Imponibile", "Base"]
@@ -222,16 +222,16 @@ def test_an_invoice_paid_on_invoicing_under_a_rule_since_paid_on_what_is_collect
     May's note on two goods takes back what April paid on them, 5 % of 200.00 €, collected or
     not, as a note on an invoiced base does."""
     master = invoiced_april(ledger, CommissionBase.INVOICED, "PV")
-    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY).issued
+    [april] = commissions.compute(ledger, master, FIRST, LAST, settle=True, today=TODAY, lang="it").issued
     assert [(r.rule, r.commission) for r in april.rows] == [("PV", D("50.00"))]
     collected = master.model_copy(update={"commissions": tuple(
         replace(c, base=CommissionBase.COLLECTED) for c in master.commissions)})
     if paid_in_may:
         _pay(ledger, date(2026, 5, 3), "1220.00")
     note = credit(ledger, collected, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 5)).note
+                  date(2026, 5, 5), lang="it").note
     assert note is not None
-    may = commissions.compute(ledger, collected, *MAY)
+    may = commissions.compute(ledger, collected, *MAY, lang="it")
     assert [(s.agent, r.invoice.number, r.rule, r.base, r.collected, r.commission)
             for s in may.statements for r in s.rows] == [(AGENT, note.number, "PV", D("-200.00"), None, D("-10.00"))]
 

@@ -34,7 +34,7 @@ def invoiced_april(ledger, base: CommissionBase, code: str):
         code=code, base=base, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10")])
-    done = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    done = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     finalize(ledger, done.run_id)
     return master
 
@@ -47,7 +47,7 @@ def invoiced(ledger):
 
 def _credit_two(ledger, master, day: date) -> None:
     """NC-2026-00001: 2 of the 10 back, 200.00 € + VAT = 244.00 €."""
-    done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", day, date(2026, 7, 1))
+    done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", day, date(2026, 7, 1), lang="it")
     assert done.note is not None and done.note.total == D("-244.00"), done.problems
 
 
@@ -57,7 +57,7 @@ def _pay(ledger, day: date, amount: str) -> None:
 
 
 def _rows(ledger, master, period) -> tuple[list[tuple[str, D, D]], D]:
-    made = commissions.compute(ledger, master, *period)
+    made = commissions.compute(ledger, master, *period, lang="it")
     rows = [(r.invoice.number, r.base, r.commission) for s in made.statements for r in s.rows]
     return rows, sum((s.total for s in made.statements), D(0))
 
@@ -148,12 +148,12 @@ def two_rates(ledger):
     _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
                                                              ("A002", "10", "50", "10", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10") for line_id in lines])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     return master
 
 
 def _credit_line(ledger, master, line_no: int, day: date, total: str) -> None:
-    done = credit(ledger, master, "FT-2026-00001", [(line_no, D(10))], "Reso", day, date(2026, 7, 1))
+    done = credit(ledger, master, "FT-2026-00001", [(line_no, D(10))], "Reso", day, date(2026, 7, 1), lang="it")
     assert done.note is not None and done.note.total == D(total), done.problems
 
 
@@ -186,7 +186,7 @@ def test_the_terminal_shows_the_commissions_as_the_desk_reads_them(ledger, invoi
 
     master = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D("1.5")),)})
     _pay(ledger, date(2026, 5, 4), "1220.00")
-    made = commissions.compute(ledger, master, *MAY)
+    made = commissions.compute(ledger, master, *MAY, lang="it")
     print_commissions(made.issued, "it")
     head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert [c.strip() for c in head if c.strip()] == ["Agente", "Base", "Provvigione %", "Provvigione"]
@@ -210,10 +210,10 @@ def test_a_note_takes_back_at_the_rate_its_invoice_earned(ledger, invoiced, peri
         code="STD", base=CommissionBase.INVOICED, threshold=D(t), percent=D(p), source=source("commissions", n))
         for n, (t, p) in enumerate((("0", "3"), ("500", "4")), start=2))})
     _credit_two(ledger, master, date(2026, 5, 5))
-    made = commissions.compute(ledger, master, *period)
+    made = commissions.compute(ledger, master, *period, lang="it")
     [note] = [r for s in made.statements for r in s.rows if r.invoice.number == "NC-2026-00001"]
     assert (note.base, note.rate, note.commission) == (D("-200.00"), rate, commission)
-    assert commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30)).statements[0].total == D("40.00")
+    assert commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30), lang="it").statements[0].total == D("40.00")
 
 
 def test_a_debit_note_citing_the_invoice_is_no_discount_on_it_and_earns_once_paid(ledger, invoiced):
@@ -223,7 +223,7 @@ def test_a_debit_note_citing_the_invoice_is_no_discount_on_it_and_earns_once_pai
 
     _pay(ledger, date(2026, 5, 4), "1220.00")
     done = debit(ledger, invoiced, "FT-2026-00001", D("100.00"), None, "Prezzo rivisto", date(2026, 5, 5),
-                 date(2026, 7, 1))
+                 date(2026, 7, 1), lang="it")
     assert done.note is not None and done.note.number == "FT-2026-00002", done.problems
     assert _rows(ledger, invoiced, MAY) == ([("FT-2026-00001", D("1000.00"), D("50.00"))], D("50.00"))
     assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 5, 20), D("122.00"),
@@ -242,10 +242,10 @@ def test_a_debit_note_is_named_so_in_the_agents_statement(ledger, invoiced, tmp_
 
     _pay(ledger, date(2026, 5, 4), "1220.00")
     assert debit(ledger, invoiced, "FT-2026-00001", D("100.00"), None, "Prezzo rivisto", date(2026, 5, 5),
-                 date(2026, 7, 1)).note is not None
+                 date(2026, 7, 1), lang="it").note is not None
     assert record(ledger, [PaymentEntry("FT-2026-00002", date(2026, 5, 20), D("122.00"),
                                         PaymentMethod.BANK_TRANSFER)]).recorded
-    [statement] = commissions.compute(ledger, invoiced, *MAY).issued
+    [statement] = commissions.compute(ledger, invoiced, *MAY, lang="it").issued
     [file, _] = write_commission_statements(tmp_path, invoiced.settings.company_name, [statement], *MAY)
     rows = {r[0]: r[2] for r in load_workbook(file).worksheets[0].iter_rows(values_only=True) if r and r[0]}
     assert (rows["FT-2026-00001"], rows["FT-2026-00002"]) == ("Fattura", "Nota di debito")

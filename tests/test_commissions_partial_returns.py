@@ -61,7 +61,7 @@ def _pay(ledger, number: str, day: date, amount: D) -> None:
 
 def rows(ledger, books: MasterData, period) -> tuple[list[tuple], D]:
     """(number, the uncited part?, base, collected, commission) per row, and the agent's total."""
-    made = commissions.compute(ledger, books, *period)
+    made = commissions.compute(ledger, books, *period, lang="it")
     return ([(r.invoice.number, r.uncited, r.base, r.collected, r.commission) for s in made.statements for r in s.rows],
             sum((s.total for s in made.statements), D(0)))
 
@@ -78,7 +78,7 @@ def test_the_part_of_a_return_citing_no_invoice_takes_back_as_refunded_on_its_ow
     _pay(ledger, note, date(2026, 6, 10), D("-112.85"))
     assert rows(ledger, cash, JUNE) == ([(note, True, D("-37.00"), D(1), D("-1.85"))], D("-1.85"))
 
-    made = commissions.compute(ledger, cash, *JUNE, out=tmp_path / "it")
+    made = commissions.compute(ledger, cash, *JUNE, out=tmp_path / "it", lang="it")
     [row] = made.statements[0].rows
     assert statement_json(made.issued[0])["rows"][0]["uncited_part"] is True and row.uncited
     sheet = openpyxl.load_workbook(tmp_path / "it" / commission_file(AGENT, *JUNE), data_only=True).active

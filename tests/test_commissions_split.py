@@ -36,7 +36,7 @@ def _invoice(ledger, days_lines) -> object:
     for day, lines in days_lines:
         _, ids = make_order(ledger, "C001", day, lines)
         ship(ledger, "C001", day, [(x, q) for x, (_, q, *_) in zip(ids, lines)])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     return master
 
 
@@ -46,7 +46,7 @@ def _pay(ledger, amount: str, day: date = date(2026, 5, 10)) -> None:
 
 
 def _rows(ledger, master) -> list[tuple[str, D, D]]:
-    made = commissions.compute(ledger, master, *MAY)
+    made = commissions.compute(ledger, master, *MAY, lang="it")
     return [(r.invoice.number, r.base, r.commission) for s in made.statements for r in s.rows]
 
 
@@ -81,7 +81,8 @@ def test_a_split_payment_note_takes_its_net_off_what_is_owed(ledger):
     of the 409.68 left paid: 204.84 earns, where the note taking 124.95 off left 387.15 owed and
     the payment earned on 216.75."""
     master = _invoice(ledger, [(date(2026, 4, 9), [("A001", "10", "51.21", "22", None)])])
-    done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5), date(2026, 7, 1))
+    done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5), date(2026, 7, 1),
+                  lang="it")
     assert done.note is not None and done.note.taxable == D("-102.42"), done.problems
     assert done.note.split_payment and done.note.payable == D("-102.42")
     _pay(ledger, "204.84", date(2026, 5, 20))

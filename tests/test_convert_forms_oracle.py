@@ -43,7 +43,7 @@ def test_convert_makes_the_orders_of_the_one_at_a_time_reference(seed, sample_wo
     session = open_session(desk)
     forms = random_forms(tmp_path / "moduli", session.master, random.Random(seed))
     wanted = expected_orders(forms, session.master, NO_MAPPING.orders)
-    result = convert([tmp_path / "moduli"], tmp_path / "out", "orders", jobs=2, session=session)
+    result = convert([tmp_path / "moduli"], tmp_path / "out", "orders", jobs=2, session=session, lang="it")
     with reading(session.ledger) as conn:
         orders = conn.execute(select(o.id, o.origin, o.number, o.template, o.customer, o.occurrence,
                                      o.customer_reference).order_by(o.number)).all()

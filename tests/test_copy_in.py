@@ -203,9 +203,9 @@ def twin_month(master, urls, rng, monkeypatch, as_before) -> list[tuple[Shipped,
                     with monkeypatch.context() as m:
                         if ledger is reference:
                             as_before(m)
-                        create(master, ledger, day, with_catch_up=False)
+                        create(master, ledger, day, with_catch_up=False, lang="it")
                         pay_some(ledger, random.Random(paid), counter)
-                        outcomes.append(ship(master, ledger, day, all_open=True, force=force))
+                        outcomes.append(ship(master, ledger, day, all_open=True, force=force, lang="it"))
                 shipped.append((outcomes[0], outcomes[1]))
                 assert _month_rows(product) == _month_rows(reference), day
             day += timedelta(1)
@@ -213,7 +213,7 @@ def twin_month(master, urls, rng, monkeypatch, as_before) -> list[tuple[Shipped,
             with monkeypatch.context() as m:
                 if ledger is reference:
                     as_before(m)
-                run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), today=date(2026, 5, 4)))
+                run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), today=date(2026, 5, 4)), lang="it")
         rows = _month_rows(product)
         assert rows == _month_rows(reference)
         assert all(rows[n] for n in range(len(MONTH_TABLES))), "every table the month writes has rows"

@@ -506,7 +506,7 @@ def test_the_credit_note_refuses_a_line_asked_twice_whoever_asks(capsys, desk, t
     number, invoice = _deferred(capsys, desk, tmp_path)
     stored = count(url, schema.invoices)
     done = issue(open_ledger(url), sample_master, number, [(1, None), (1, None)], REASON,
-                 date(2026, 10, 3), TODAY)
+                 date(2026, 10, 3), TODAY, lang="it")
     assert done.note is None and [p.code for p in done.problems] == ["credit-line-repeated"]
     assert done.problems[0].message("en").startswith("Invoice line named more than once in --lines (1,1): line 1.")
     assert count(url, schema.invoices) == stored

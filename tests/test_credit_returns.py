@@ -73,14 +73,14 @@ def sheets(returned: int) -> dict[str, list[list]]:
 
 
 def deliver(books: MasterData, ledger, day: date) -> None:
-    create(books, ledger, day, with_catch_up=False)
-    assert ship(books, ledger, day, all_open=True).notes
+    create(books, ledger, day, with_catch_up=False, lang="it")
+    assert ship(books, ledger, day, all_open=True, lang="it").notes
 
 
 def april_invoice(books: MasterData, ledger) -> Invoice:
     """C002's April invoice, final: 3 kg of coffee."""
     deliver(books, ledger, SOLD)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002"]
     assert [(line.item, line.quantity) for line in invoice.lines] == [("A001", D(3))]
     return invoice
@@ -89,7 +89,7 @@ def april_invoice(books: MasterData, ledger) -> Invoice:
 def may_run(books: MasterData, ledger):
     deliver(books, ledger, RETURNED)
     deliver(books, ledger, date(2026, 5, 21))
-    return run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    return run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
 
 
 def sold_and_credited(ledger) -> tuple[D, D]:
@@ -110,14 +110,14 @@ def test_invoice_credit_takes_back_only_what_a_return_left_of_the_invoice(ledger
         assert conn.execute(select(r.quantity, r.amount)).all() == [(D(-1), -price)]
     assert sold_and_credited(ledger) == (D(3), D(1))
 
-    done = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4))
+    done = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4), lang="it")
     assert done.note is not None, done.problems
     assert [(line.item, line.quantity, line.amount) for line in done.note.lines] == [("A001", D(-2), -2 * price)]
     assert done.note.taxable + note.taxable == -invoice.taxable, "the two notes take back the invoice once"
     assert done.note.total + note.total == -invoice.total
     assert sold_and_credited(ledger) == (D(3), D(3)), "the return's 1 and the note's 2, beside the 3 invoiced"
 
-    again = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4))
+    again = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4), lang="it")
     [refusal] = again.problems
     assert refusal.code == "credit-nothing-left"
     assert f"dalle note di credito {note.number}, {done.note.number}:" in refusal.render("it")
@@ -127,7 +127,7 @@ def test_invoice_credit_after_a_part_return_refuses_more_than_is_left(ledger):
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
     may_run(books, ledger)
-    refused = credit(ledger, books, invoice.number, ((1, D(3)),), REASON, date(2026, 6, 4), date(2026, 6, 4))
+    refused = credit(ledger, books, invoice.number, ((1, D(3)),), REASON, date(2026, 6, 4), date(2026, 6, 4), lang="it")
     [problem] = refused.problems
     assert refused.note is None and problem.code == "credit-over-invoice"
     assert problem.render("it").startswith(f"La fattura {invoice.number}, riga 1 (A001): resta da accreditare 2 pz, "
@@ -137,7 +137,7 @@ def test_invoice_credit_after_a_part_return_refuses_more_than_is_left(ledger):
 def test_a_return_of_goods_credited_in_full_already_is_left_out_the_rest_invoiced(ledger):
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
-    done = credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED)
+    done = credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED, lang="it")
     assert done.note is not None, done.problems
     result = may_run(books, ledger)
     assert result.run_id is not None
@@ -157,7 +157,7 @@ def test_a_return_of_goods_credited_in_full_already_is_left_out_the_rest_invoice
         notes = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
         assert [x.number for x in notes] == [done.note.number], "no second note for the same goods"
         assert conn.execute(select(schema.returned_lines.c.id)).all() == []
-    again = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    again = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     assert again.run_id is None and [p.code for p in again.problems if p.is_error] == ["return-credited-already"]
     request = Request(MAY, MAY_RUN)
     with reading(ledger) as conn:
@@ -172,7 +172,7 @@ def test_a_return_of_goods_credited_in_full_already_is_left_out_the_rest_invoice
 def test_a_return_larger_than_what_a_part_credit_left_is_refused(ledger):
     books = master(returned=2)
     invoice = april_invoice(books, ledger)
-    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, CREDITED, CREDITED).note is not None
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, CREDITED, CREDITED, lang="it").note is not None
     result = may_run(books, ledger)
     [problem] = [p for p in result.problems if p.is_error]
     assert "restituisce 2 pz di A001" in problem.render("it") and "resta da accreditare solo 1 pz" in problem.render("it")
@@ -183,13 +183,13 @@ def test_a_return_within_what_a_part_credit_left_is_credited(ledger):
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
     price = invoice.lines[0].unit_price
-    part = credit(ledger, books, invoice.number, ((1, D(2)),), REASON, CREDITED, CREDITED).note
+    part = credit(ledger, books, invoice.number, ((1, D(2)),), REASON, CREDITED, CREDITED, lang="it").note
     assert part is not None
     result = may_run(books, ledger)
     [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert not [p for p in result.problems if p.is_error]
     assert note.taxable == -price and part.taxable + note.taxable == -invoice.taxable
-    refused = credit(ledger, books, invoice.number, (), REASON, MAY_RUN, MAY_RUN)
+    refused = credit(ledger, books, invoice.number, (), REASON, MAY_RUN, MAY_RUN, lang="it")
     assert [p.code for p in refused.problems] == ["credit-nothing-left"]
 
 
@@ -442,7 +442,7 @@ def spread_ledger(ledger, credited: int = 1, returned_on: tuple[date, ...] = (RE
     books = spread_master()
     april = april_invoice(books, ledger)
     if credited:
-        assert credit(ledger, books, april.number, ((1, D(credited)),), REASON, CREDITED, CREDITED).note is not None
+        assert credit(ledger, books, april.number, ((1, D(credited)),), REASON, CREDITED, CREDITED, lang="it").note is not None
     for day in (date(2026, 5, 15), *returned_on, date(2026, 5, 21)):
         deliver(books, ledger, day)
     return books, april
@@ -454,8 +454,8 @@ def test_month_end_credits_a_return_spread_over_its_own_invoice_and_a_part_credi
     warning: the note credits 97 €, cites both invoices with what it takes of each, and the
     preview shows the same note as the run stores."""
     books, april = spread_ledger(ledger)
-    preview = run(ledger, books, Request(MAY, MAY_RUN), preview=True)
-    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    preview = run(ledger, books, Request(MAY, MAY_RUN), preview=True, lang="it")
+    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error] and result.run_id is not None
     [may] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
@@ -506,10 +506,10 @@ def test_month_end_reads_what_sold_the_returned_goods_once_per_run(ledger, monke
     without it reads nothing more."""
     books, _ = spread_ledger(ledger, credited)
     calls = counted_sold_for(monkeypatch)
-    previewed = run(ledger, books, Request(MAY, MAY_RUN), preview=True)
+    previewed = run(ledger, books, Request(MAY, MAY_RUN), preview=True, lang="it")
     assert len(calls) == 1, "preview"
     calls.clear()
-    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     assert len(calls) == 1, "run"
     assert result.run_id is not None and len(result.returns_refused) == (credited == 3)
     assert [x.total for x in result.invoices] == [x.total for x in previewed.invoices]
@@ -520,9 +520,9 @@ def test_ship_invoice_reads_what_sold_the_returned_goods_once(ledger, monkeypatc
     """`ship --invoice` of the return: its note takes back April's 3, the ledger read once. The
     return ships the day after C001's DDT of 21 May, as a DDT is never dated before an earlier one."""
     books, april = spread_ledger(ledger, credited=0, returned_on=())
-    create(books, ledger, RETURNED, with_catch_up=False)
+    create(books, ledger, RETURNED, with_catch_up=False, lang="it")
     calls = counted_sold_for(monkeypatch)
-    shipped = ship(books, ledger, date(2026, 5, 22), all_open=True, invoice=True)
+    shipped = ship(books, ledger, date(2026, 5, 22), all_open=True, invoice=True, lang="it")
     assert len(calls) == 1
     [note] = [x for x in shipped.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert [(c.number, c.base) for c in note.cites] == [(april.number, D("55.50"))]
@@ -631,17 +631,17 @@ def test_a_credit_note_dated_next_month_no_longer_blocks_the_month_end_of_a_retu
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
     june = date(2026, 6, 2)
-    done = credit(ledger, books, invoice.number, ((1, D(1)),), REASON, june, june)
+    done = credit(ledger, books, invoice.number, ((1, D(1)),), REASON, june, june, lang="it")
     assert done.note is not None, done.problems
     deliver(books, ledger, RETURNED)
     deliver(books, ledger, date(2026, 5, 21))
-    refused = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    refused = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     [problem] = [p for p in refused.problems if p.is_error]
     assert refused.run_id is None and problem.code == "invoice-credit-note-out-of-sequence"
     assert "con --credit-date dal 02/06/2026 in poi: le fatture tengono la loro data" in problem.render("it")
-    early = run(ledger, books, Request(MAY, MAY_RUN, credit_date=date(2026, 5, 30)), status=InvoiceStatus.FINAL)
+    early = run(ledger, books, Request(MAY, MAY_RUN, credit_date=date(2026, 5, 30)), status=InvoiceStatus.FINAL, lang="it")
     assert early.run_id is None and [p.code for p in early.problems if p.is_error] == ["invoice-credit-date-before-run"]
-    result = run(ledger, books, Request(MAY, MAY_RUN, credit_date=june), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(MAY, MAY_RUN, credit_date=june), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id is not None, [str(p) for p in result.problems]
     assert sorted((x.customer, x.kind, x.invoice_date) for x in result.invoices) == [
         ("C001", InvoiceKind.INVOICE, date(2026, 5, 31)), ("C002", InvoiceKind.CREDIT_NOTE, june)]

@@ -79,9 +79,9 @@ def _traced_day_statements(tmp_path) -> dict[str, str]:
                 master = master.model_copy(update={"settings": replace(master.settings, stock_date=day)})
             with mock.patch.object(dates, "today_rome", lambda day=day: day) if done == 1 else nullcontext():
                 preview(master, ledger, day)
-                create(master, ledger, day)
+                create(master, ledger, day, lang="it")
                 pay_some(ledger, rng, counter)
-                ship(master, ledger, day, all_open=True)
+                ship(master, ledger, day, all_open=True, lang="it")
             done += 1
         day += timedelta(1)
     ledger.engine.dispose()

@@ -53,8 +53,8 @@ def goods(sheet) -> list[tuple]:
 @pytest.fixture
 def printed(tmp_path, ledger):
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     path = write_delivery_notes(tmp_path / "ddt.xlsx", master, notes)
     return openpyxl.load_workbook(path)
 
@@ -66,8 +66,8 @@ def test_the_destination_keeps_its_province(tmp_path, ledger):
     for row, extra in zip(sheets["Destinazioni"], (["CAP", "Provincia"], ["10121", "TO"])):
         row += extra
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))["DDT-2026-00001"]
     assert below(sheet, "Luogo di destinazione", 3) == ["Bar Centrale S.n.c.", "Piazza Castello 1", "10121 Torino (TO)"]
 
@@ -109,8 +109,8 @@ def test_an_order_lines_note_prints_under_its_goods_and_again_when_reprinted(tmp
     """T001's A002 line says "al retro": the driver reads it under the description, on the
     DDT shipping prints and on the one read back from the ledger."""
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
-    shipped = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, DAY, all_open=True, lang="it").notes
     with reading(ledger) as conn:
         stored = load_notes(conn)
     for notes in (shipped, stored):
@@ -127,8 +127,8 @@ def test_services_are_on_no_ddt(tmp_path, ledger):
     for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
         row.append(service)
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     assert [(n.number, [ln.item for ln in n.lines]) for n in notes] == [
         ("DDT-2026-00001", ["A001"]), ("SERVIZI-2026-00001", ["A002"]), ("SERVIZI-2026-00002", ["A002"])]
     book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))
@@ -145,8 +145,8 @@ def test_the_seller_delivers_when_no_carrier_serves_the_area(printed):
 
 def test_a_return_prints_reso_and_the_goods_that_travel(tmp_path, ledger):
     master = shipping_master()
-    create(master, ledger, date(2026, 3, 31), with_catch_up=False)
-    notes = ship(master, ledger, date(2026, 3, 31), all_open=True).notes
+    create(master, ledger, date(2026, 3, 31), with_catch_up=False, lang="it")
+    notes = ship(master, ledger, date(2026, 3, 31), all_open=True, lang="it").notes
     assert [ln.quantity for ln in notes[0].lines] == [-1]
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "reso.xlsx", master, notes)).active
     assert below(sheet, "Causale del trasporto") == "Reso"
@@ -159,8 +159,8 @@ def test_a_return_goes_from_the_customer_s_place_to_the_seller(tmp_path, ledger)
     them there. The customer is the sender, its place the pickup, the seller the destination and,
     with no carrier, the one who carries them (*Destinatario*, not *Mittente*)."""
     master = shipping_master()
-    create(master, ledger, date(2026, 3, 31), with_catch_up=False)
-    notes = ship(master, ledger, date(2026, 3, 31), all_open=True).notes
+    create(master, ledger, date(2026, 3, 31), with_catch_up=False, lang="it")
+    notes = ship(master, ledger, date(2026, 3, 31), all_open=True, lang="it").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "reso.xlsx", master, notes)).active
     assert below(sheet, "Mittente (cliente che rende la merce)", 2) == ["Mario Rossi", "Via Po 1"]
     assert below(sheet, "Luogo di ritiro", 3) == ["Mario Rossi", "Via Po 1", "Roma"]
@@ -184,8 +184,8 @@ def test_user_text_stays_text(tmp_path, ledger):
     sheets = shipping_sheets()
     sheets["Clienti"][1][1] = '=HYPERLINK("http://example.com","x")'
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "t.xlsx", master, notes)).worksheets[0]
     row, col = find(sheet, '=HYPERLINK("http://example.com","x")')
     assert sheet.cell(row, col).data_type == "s"
@@ -200,8 +200,8 @@ def test_a_days_ddts_look_their_customers_up_once(tmp_path, ledger):
     """Looked up again for each DDT, the customers, destinations and carriers took half the
     writing of a mid-month day's 3,126 DDTs at L (6 s of 12 with 10,000 customers)."""
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     assert len(notes) >= 2
     counted = master.model_copy(update={"customers": Reads(master.customers), "ship_to": Reads(master.ship_to),
                                         "carriers": Reads(master.carriers)})
@@ -215,8 +215,8 @@ def test_an_item_marked_a_service_after_shipping_stays_on_the_reprint_of_its_ddt
     longer showed goods the driver delivered. A DDT carries goods only since services are
     recorded apart, so the reprint prints every line it stored."""
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
-    ship(master, ledger, DAY, all_open=True)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    ship(master, ledger, DAY, all_open=True, lang="it")
     sheets = shipping_sheets()
     for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
         row.append(service)
@@ -238,8 +238,8 @@ def test_a_long_ragione_sociale_and_address_print_whole_beside_the_destination(t
     sheets = shipping_sheets()
     sheets["Clienti"][1][1], sheets["Clienti"][1][4] = name, street
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    notes = ship(master, ledger, DAY, all_open=True).notes
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    notes = ship(master, ledger, DAY, all_open=True, lang="it").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))["DDT-2026-00001"]
     assert below(sheet, "Cessionario", 2) == [name, street]
     row, _ = find(sheet, name)
@@ -255,16 +255,16 @@ def test_an_order_whose_destination_left_the_sheet_is_held_not_sent_to_the_custo
     the customer's own address, as Luogo di destinazione, and the goods went there. The order
     is held with a warning until D001 is back, then ships to it."""
     master = shipping_master()
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets()
     del sheets["Destinazioni"][1]
     sheets["Modelli ordine"][1][2] = None
     moved = check(minimal.workbook(sheets)).master
-    done = ship(moved, ledger, DAY, all_open=True)
+    done = ship(moved, ledger, DAY, all_open=True, lang="it")
     assert [n.customer for n in done.notes] == ["C002"]
     [warned] = [p for p in done.problems if p.code == "ship-destination-not-in-workbook"]
     assert "OC-2026-00001" in warned.message("it") and "D001" in warned.message("en")
-    back = ship(master, ledger, DAY, all_open=True).notes
+    back = ship(master, ledger, DAY, all_open=True, lang="it").notes
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, back))["DDT-2026-00002"]
     assert below(sheet, "Luogo di destinazione", 2) == ["Bar Centrale S.n.c.", "Piazza Castello 1"]
 
@@ -278,9 +278,9 @@ def test_services_rendered_are_not_held_back_by_a_ddt_issued_ahead(ledger, rome_
         row.append(service)
     master = check(minimal.workbook(sheets)).master
     rome_today(DAY)
-    goods, services, _ = (r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created)
-    ship(master, ledger, date(2026, 4, 10), numbers=[goods], future=True)
-    done = ship(master, ledger, DAY, numbers=[services])
+    goods, services, _ = (r["number"] for r in create(master, ledger, DAY, with_catch_up=False, lang="it").created)
+    ship(master, ledger, date(2026, 4, 10), numbers=[goods], future=True, lang="it")
+    done = ship(master, ledger, DAY, numbers=[services], lang="it")
     assert [(n.number, n.day) for n in done.notes] == [("SERVIZI-2026-00002", DAY)]
     with reading(ledger) as conn:
         assert [n.number for n in load_notes(conn)] == ["DDT-2026-00001", "SERVIZI-2026-00001", "SERVIZI-2026-00002"]
@@ -293,18 +293,18 @@ def test_an_item_taken_off_articoli_with_orders_open_is_named_when_they_ship_or_
     shipment names it, once, with the orders, at the row of Articoli where it goes back (A5,
     below the last item): no template can list it still, the data check refuses that."""
     master = shipping_master(stock={"A001": 100, "A002": 100})
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
     for rows in sheets.values():
         for row in rows:
             row[:] = ["A009" if cell == "A002" else cell for cell in row]
-    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True, lang="it")
     [named] = [p for p in done.problems if p.code == "ship-item-not-in-workbook"]
     assert (named.sheet, named.cell, named.is_error) == ("Articoli", "A5", False)
     assert named.message("it").startswith("L'articolo A002 degli ordini OC-2026-00001, OC-2026-00002 non è più nel "
                                           "foglio Articoli")
     assert "If only its code changed, put A002's row back on Items" in named.message("en")
-    assert not [p for p in ship(master, ledger, DAY, all_open=True, replan=True).problems
+    assert not [p for p in ship(master, ledger, DAY, all_open=True, replan=True, lang="it").problems
                 if p.code == "ship-item-not-in-workbook"]
 
 
@@ -313,11 +313,11 @@ def test_a_unit_changed_on_articoli_with_orders_open_is_warned_at_its_cell_and_t
     """A001 turned from pz to kg on Articoli after the 9th's orders were made in pieces: the
     DDT states the 10 pieces shipped (the order line's unit, the ledger's), and the shipment
     warns at A001's unit cell, naming the order, that the stock counted in kg loses pieces."""
-    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
+    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
     minimal.set_cell(sheets, "Articoli", "C2", "kg")
     master = check(minimal.workbook(sheets)).master
-    done = ship(master, ledger, DAY, all_open=True)
+    done = ship(master, ledger, DAY, all_open=True, lang="it")
     [told] = [p for p in done.problems if p.code == "ship-item-unit-changed"]
     assert (told.sheet, told.cell, told.is_error) == ("Articoli", "C2", False)
     assert told.message("it").startswith("L'articolo A001 ha ora unità «kg», ma gli ordini OC-2026-00001 lo hanno "
@@ -330,10 +330,10 @@ def test_a_unit_changed_on_articoli_with_orders_open_is_warned_at_its_cell_and_t
 def test_a_unit_only_re_typed_on_articoli_is_no_change(ledger, typed):
     """«pz» re-typed «pezzi» (or in capitals, with a dot) counts the same pieces: the shipment
     warned that a stock counted in «pezzi» lost quantities counted in «pz»."""
-    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False)
+    create(shipping_master(stock={"A001": 100, "A002": 100}), ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets(stock={"A001": 100, "A002": 100})
     minimal.set_cell(sheets, "Articoli", "C2", typed)
-    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True, lang="it")
     assert [n.number for n in done.notes] == ["DDT-2026-00001", "DDT-2026-00002"]
     assert not [p for p in done.problems if p.code == "ship-item-unit-changed"]
 
@@ -341,10 +341,10 @@ def test_a_unit_only_re_typed_on_articoli_is_no_change(ledger, typed):
 def test_a_unit_changed_without_a_stock_sheet_is_not_warned(ledger):
     """Without *Giacenze* no stock is counted in any unit: the warning that the stock counted
     in «kg» loses pieces was told of a count that does not exist."""
-    create(shipping_master(), ledger, DAY, with_catch_up=False)
+    create(shipping_master(), ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets()
     minimal.set_cell(sheets, "Articoli", "C2", "kg")
-    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True, lang="it")
     assert done.notes and not [p for p in done.problems if p.code == "ship-item-unit-changed"]
 
 
@@ -354,10 +354,10 @@ def test_a_unit_changed_is_warned_for_the_line_ship_all_holds_too(ledger):
     (`ship --orders` named it): the orders were read for the plan, the warning looked only at
     the DDTs."""
     stock = {"A001": 100, "A002": 0}
-    create(shipping_master(stock=stock, terms="Riga completa"), ledger, DAY, with_catch_up=False)
+    create(shipping_master(stock=stock, terms="Riga completa"), ledger, DAY, with_catch_up=False, lang="it")
     sheets = shipping_sheets(stock=stock, terms="Riga completa")
     minimal.set_cell(sheets, "Articoli", "C3", "lt")
-    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True)
+    done = ship(check(minimal.workbook(sheets)).master, ledger, DAY, all_open=True, lang="it")
     assert [line.item for note in done.notes for line in note.lines] == ["A001"]
     [told] = [p for p in done.problems if p.code == "ship-item-unit-changed"]
     assert (told.sheet, told.cell) == ("Articoli", "C3")

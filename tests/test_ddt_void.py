@@ -463,8 +463,8 @@ def test_the_services_recorded_with_a_voided_ddt_are_voided_with_it_and_month_en
     from toolkit.services.shipping import ship
 
     master = service_master()
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, THURSDAY, all_open=True, lang="it")
     assert [n.number for n in shipped.rendered] == ["SERVIZI-2026-00001", "SERVIZI-2026-00002"]
 
     done = void_ddt(master, ledger, "DDT-2026-00001", WHY)
@@ -479,11 +479,11 @@ def test_the_services_recorded_with_a_voided_ddt_are_voided_with_it_and_month_en
     with reading(ledger) as conn:
         logged = conn.execute(select(e.document, e.number).where(e.action == "ddt-voided", e.document != "order")).all()
     assert sorted(tuple(r) for r in logged) == [("delivery", "DDT-2026-00001"), ("services", "SERVIZI-2026-00001")]
-    preview = invoicing.run(ledger, master, Request(APRIL, date(2026, 4, 30)), preview=True)
+    preview = invoicing.run(ledger, master, Request(APRIL, date(2026, 4, 30)), preview=True, lang="it")
     assert [(x.customer, [ref.number for ref in x.deliveries]) for x in preview.invoices] == [
         ("C002", ["SERVIZI-2026-00002"])]
 
-    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True, lang="it")
     assert [(n.number, [ln.item for ln in n.lines]) for n in (*again.ddts, *again.rendered)] == [
         ("DDT-2026-00002", ["A001"]), ("SERVIZI-2026-00003", ["A002"])]
 
@@ -509,8 +509,8 @@ def test_a_services_record_shared_with_another_order_stays_rendered_and_never_bl
     sheets["Modelli ordine"].append(["T005", *t001[1:]])
     sheets["Righe modello"].append(["T005", "A002", 5, None, None])
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, THURSDAY, all_open=True, lang="it")
     [shared] = [n for n in shipped.rendered if n.customer == "C001"]
     assert (shared.number, len({line.order_id for line in shared.lines})) == ("SERVIZI-2026-00001", 2)
     assert change_status(ledger, "OC-2026-00004", OrderStatus.CLOSED).problems == []
@@ -544,8 +544,8 @@ def test_a_ddt_of_two_orders_closed_since_warns_of_each_with_its_own_goods(ledge
     sheets["Modelli ordine"].append(["T005", *t001[1:]])
     sheets["Righe modello"].append(["T005", "A001", 2, None, None])
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    [note] = ship(master, ledger, THURSDAY, all_open=True).ddts
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    [note] = ship(master, ledger, THURSDAY, all_open=True, lang="it").ddts
     with reading(ledger) as conn:
         numbers = dict(conn.execute(select(schema.orders.c.id, schema.orders.c.number)).all())
     orders = sorted(f"OC-2026-{numbers[i]:05d}" for i in {line.order_id for line in note.lines})

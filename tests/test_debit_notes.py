@@ -270,7 +270,7 @@ def test_the_debit_note_service_refuses_an_amount_no_debit_note_adds(ledger, inv
     from toolkit.services.debit_notes import debit
 
     done = debit(ledger, invoiced, "FT-2026-00001", Decimal(amount), None, "Prezzo rivisto", date(2026, 5, 5),
-                 date(2026, 7, 1))
+                 date(2026, 7, 1), lang="it")
     assert (done.note, [p.code for p in done.problems]) == (None, ["debit-bad-amount"])
     with reading(ledger) as conn:
         assert len(conn.execute(schema.invoices.select()).all()) == 1

@@ -379,7 +379,7 @@ def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalcu
     assert len(list((out / "sconti").glob("*.xlsx"))) >= len(notes)
 
     master = check_file(out / "anagrafiche.xlsx").master
-    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30))
+    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30), lang="it")
     assert made.statements and sorted((s.agent, s.total) for s in made.statements) == sorted(tally.commissions)
     for statement in made.statements:
         [rows] = recalculated_values(out / "provvigioni" / commission_file(
@@ -397,7 +397,7 @@ def test_notes_on_invoices_never_collected_take_no_collected_commission_back(apr
 
     out, _, ledger = april
     master = check_file(out / "anagrafiche.xlsx").master
-    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 6, 30))
+    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 6, 30), lang="it")
     assert [(r.invoice.number, r.base) for s in made.statements for r in s.rows
             if s.agent == "Silvia Moretti" and r.invoice.number in ("NC-2026-00001", "NC-2026-00006")] == []
 
@@ -420,7 +420,7 @@ def test_a_return_citing_no_invoice_takes_commission_back_when_refunded(april, t
     master = check_file(tmp_path / "anagrafiche.xlsx").master
 
     def bases(first: date, last: date) -> list[tuple[str, Decimal]]:
-        made = commissions.compute(ledger, master, first, last)
+        made = commissions.compute(ledger, master, first, last, lang="it")
         return [(r.invoice.number or "", r.base) for s in made.statements for r in s.rows
                 if s.agent == "Silvia Moretti" and r.invoice.number == "NC-2026-00001"]
 
@@ -484,7 +484,7 @@ def test_aprils_commissions_are_settled_so_reprint_gives_them_back(april, tmp_pa
 
     out, tally, ledger = april
     master = check_file(out / "anagrafiche.xlsx").master
-    again = commissions.reprint(ledger, master, date(2026, 4, 1), date(2026, 4, 30), tmp_path)
+    again = commissions.reprint(ledger, master, date(2026, 4, 1), date(2026, 4, 30), tmp_path, lang="it")
     assert tally.commissions and sorted((s.agent, s.total) for s in again.statements) == sorted(tally.commissions)
     assert sorted(p.name for p in again.files) == sorted(p.name for p in (out / "provvigioni").iterdir())
     for path in again.files:

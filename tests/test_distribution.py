@@ -44,7 +44,7 @@ def master():
 @pytest.fixture
 def numbers(master, ledger):
     """T001: C001 10 × A001 + 24 × A002 (NORD, V01); T003: C002 6 × A002 (SUD, no carrier); T004: a quotation."""
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     return {o.template: o.number for o in orders_of(ledger)}
 
 
@@ -58,7 +58,7 @@ def test_distribution_list_loses_shipped_orders_and_shows_what_is_left(master, l
     assert shown(before) == [(numbers["T001"], "A001", D(10), D(0), D(10)), (numbers["T001"], "A002", D(24), D(0), D(24)),
                              (numbers["T003"], "A002", D(6), D(0), D(6))]
 
-    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]], lang="it")
     after = distribution_list(orders_of(ledger), master, DAY)
     assert shown(after) == [(numbers["T001"], "A001", D(10), D(7), D(3)), (numbers["T001"], "A002", D(24), D(0), D(24))]
     assert [r.area for r in after.routes] == ["NORD"]
@@ -67,7 +67,7 @@ def test_distribution_list_loses_shipped_orders_and_shows_what_is_left(master, l
 def test_the_lists_read_leaves_out_only_what_was_invoiced_and_the_parties_printed(master, ledger, numbers):
     """The lists read the orders without what was invoiced and the parties each printed
     (`services.lists.distribution`): every other field is the full read's."""
-    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], invoice=True)
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], invoice=True, lang="it")
     with reading(ledger) as conn:
         full = load_orders(conn)
         listed = load_orders(conn, invoiced_too=False, printed_too=False)
@@ -110,7 +110,7 @@ def test_the_lists_and_the_panel_pause_the_collector_and_resume_it_after_ctrl_c(
 
 
 def test_distribution_list_keeps_to_its_dates(master, ledger, numbers):
-    create(master, ledger, date(2026, 4, 13), with_catch_up=False)
+    create(master, ledger, date(2026, 4, 13), with_catch_up=False, lang="it")
     orders = orders_of(ledger)
     assert {r.order_date for r in distribution_list(orders, master, DAY).rows} == {DAY}
     assert {r.order_date for r in distribution_list(orders, master, DAY, date(2026, 4, 13)).rows} == {
@@ -118,7 +118,7 @@ def test_distribution_list_keeps_to_its_dates(master, ledger, numbers):
 
 
 def test_complete_list_shows_every_order_with_its_state(master, ledger, numbers):
-    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]], lang="it")
     full = complete_list(orders_of(ledger), master, DAY)
     assert [(r.order, r.item, r.shipped, r.remaining, r.status, r.document_type) for r in full.rows] == [
         (numbers["T001"], "A001", D(7), D(3), OrderStatus.IN_PROGRESS, DocumentType.STANDARD),
@@ -152,7 +152,7 @@ def service_sheets(**options):
 def test_production_list_leaves_services_out(ledger):
     """Nothing is produced for a service: its lines are not on the production list."""
     master = check(minimal.workbook(service_sheets(stock={"A001": 4, "A002": 9999}))).master
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     assert [r.item for r in production_list(orders_of(ledger), master, DAY).rows] == ["A001"]
 
 
@@ -161,7 +161,7 @@ def test_distribution_list_leaves_services_out_of_the_load_and_its_totals(tmp_pa
     nor in the route's totals; a customer with services only is not on it. The complete list,
     every order's state, still shows them."""
     master = check(minimal.workbook(service_sheets())).master
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     made = distribution_list(orders_of(ledger), master, DAY)
     assert [(r.customer, r.item) for r in made.rows] == [("C001", "A001")]
     assert [[(u.unit, u.remaining) for u in route.totals] for route in made.routes] == [[("pz", D(10))]]
@@ -172,7 +172,7 @@ def test_distribution_list_leaves_services_out_of_the_load_and_its_totals(tmp_pa
 
 
 def test_production_list_needs_only_what_is_left_to_ship(master, ledger, numbers):
-    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]], lang="it")
     assert [(r.item, r.quantity) for r in production_list(orders_of(ledger), master, DAY).rows] == [
         ("A001", D(3)), ("A002", D(24))]
 
@@ -230,7 +230,7 @@ def test_route_totals_add_each_unit_apart(ledger):
     sheets = shipping_sheets()
     sheets["Articoli"][2][2] = "kg"
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     made = distribution_list(orders_of(ledger), master, DAY)
     assert [[(u.unit, u.ordered, u.shipped, u.remaining) for u in route.totals] for route in made.routes] == [
         [("pz", D(10), D(0), D(10)), ("kg", D(24), D(0), D(24))], [("kg", D(6), D(0), D(6))]]
@@ -258,7 +258,7 @@ def test_rows_are_one_line_tall_when_their_texts_fit(tmp_path, master, ledger, n
 
 
 def test_complete_workbook_has_the_state_columns(tmp_path, master, ledger, numbers):
-    ship(master, ledger, DAY, numbers=[numbers["T003"]])
+    ship(master, ledger, DAY, numbers=[numbers["T003"]], lang="it")
     path = write_order_list(tmp_path / "full.xlsx", master, complete_list(orders_of(ledger), master, DAY), "en")
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "Distribution list (complete)"
@@ -309,9 +309,9 @@ def test_distribution_pdf_from_the_command_line(tmp_path, ledger_url):
 
     workbook = write_book(tmp_path / "anagrafiche.xlsx", shipping_sheets())
     master, ledger = shipping_master(), open_ledger(ledger_url)
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     first = next(o.number for o in orders_of(ledger) if o.template == "T001")
-    ship(master, ledger, DAY, chosen=[ChosenRow(first, "A001", 7)])
+    ship(master, ledger, DAY, chosen=[ChosenRow(first, "A001", 7)], lang="it")
     app = typer.Typer()
     shipping.register(app)
     result = CliRunner().invoke(app, ["distribution", str(workbook), "--date", "09/04/2026", "--out",
@@ -339,9 +339,9 @@ def test_the_day_s_list_carries_the_back_orders_its_shipment_ships(tmp_path, mas
     left without goods its DDTs then listed."""
     from toolkit.services.lists import distribution
 
-    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7), ChosenRow(numbers["T001"], "A002", 24)])
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7), ChosenRow(numbers["T001"], "A002", 24)], lang="it")
     later = date(2026, 4, 13)
-    create(master, ledger, later, with_catch_up=False)
+    create(master, ledger, later, with_catch_up=False, lang="it")
     sheet = openpyxl.load_workbook(distribution(master, ledger, later, later, tmp_path / "d.xlsx", "it")).active
     heads = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Zona")
     at = {h: i for i, h in enumerate(heads)}
@@ -349,6 +349,6 @@ def test_the_day_s_list_carries_the_back_orders_its_shipment_ships(tmp_path, mas
               for r in sheet.iter_rows(values_only=True) if r[at["Ordine"]] and str(r[at["Ordine"]]).startswith("OC-")]
     assert (numbers["T001"], DAY, "A001", 3) in listed and (numbers["T003"], DAY, "A002", 6) in listed
     assert {day for _, day, _, _ in listed} == {DAY, later}
-    shipped = ship(master, ledger, later, all_open=True).notes
+    shipped = ship(master, ledger, later, all_open=True, lang="it").notes
     assert {(ln.order_number, ln.item, ln.quantity) for n in shipped for ln in n.lines} == {
         (order, item, Decimal(left)) for order, _, item, left in listed}

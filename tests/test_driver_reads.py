@@ -87,7 +87,7 @@ def test_driver_reads_are_the_sqlalchemy_reads(ledger_url, seed, monkeypatch, tm
     day, done, counter, looked = START, 0, [0], 0
     while done < 5:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
             for _ in range(rng.randint(1, 3)):
                 act(master, ledger, day, rng, counter)

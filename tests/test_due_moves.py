@@ -188,9 +188,9 @@ def july(tmp_path_factory) -> July:
     assert result.master is not None, [str(p) for p in result.problems]
     master = result.master
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('dues') / 'ledger.sqlite'}")
-    create(master, ledger, SHIPPED, with_catch_up=False)
-    assert ship(master, ledger, SHIPPED, all_open=True).notes
-    done = run(ledger, master, Request(JULY, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    create(master, ledger, SHIPPED, with_catch_up=False, lang="it")
+    assert ship(master, ledger, SHIPPED, all_open=True, lang="it").notes
+    done = run(ledger, master, Request(JULY, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert done.run_id and not [p for p in done.problems if p.is_error], done.problems
     with reading(ledger) as conn:
         invoices = {x.customer: x for x in load_invoices(conn)}
@@ -267,7 +267,7 @@ def test_a_debit_note_falls_due_by_the_customers_excluded_months_too(july, tmp_p
     shutil.copyfile(july.ledger.engine.url.database, copy)
     ledger = open_ledger(f"sqlite:///{copy}")
     for day, due in ((date(2026, 7, 31), C001_DUE), (date(2026, 8, 3), date(2026, 9, 30))):
-        made = debit(ledger, july.master, july.c001.number, D("10"), "22", "Adeguamento prezzo", day, CLOSING_DAY)
+        made = debit(ledger, july.master, july.c001.number, D("10"), "22", "Adeguamento prezzo", day, CLOSING_DAY, lang="it")
         assert made.note is not None, made.problems
         assert [x.due_date for x in made.note.dues] == [due]
     ledger.engine.dispose()
@@ -286,7 +286,7 @@ def test_a_re_coded_customers_debit_note_falls_due_by_its_new_rows_excluded_mont
     shutil.copyfile(july.ledger.engine.url.database, copy)
     ledger = open_ledger(f"sqlite:///{copy}")
     made = debit(ledger, recoded, july.c001.number, D("10"), "22", "Adeguamento prezzo", date(2026, 7, 31),
-                 CLOSING_DAY)
+                 CLOSING_DAY, lang="it")
     ledger.engine.dispose()
     assert made.note is not None, made.problems
     assert [x.due_date for x in made.note.dues] == [C001_DUE]

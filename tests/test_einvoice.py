@@ -48,9 +48,9 @@ def ledger_month(master, folder: Path) -> list[Invoice]:
     calendar = working_calendar(master.settings, master.closures)
     for day in (APRIL[0] + timedelta(days=n) for n in range((APRIL[1] - APRIL[0]).days + 1)):
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True)
-    result = run(ledger, master, Request(Period(*APRIL), CLOSING_DAY), status=InvoiceStatus.FINAL)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, lang="it")
+    result = run(ledger, master, Request(Period(*APRIL), CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id and not [p for p in result.problems if p.is_error]
     with reading(ledger) as conn:
         invoices = load_invoices(conn)

@@ -28,7 +28,7 @@ def invoiced_at_once() -> MasterData:
 def test_a_file_dated_after_today_is_written_and_named_with_the_day_sdi_takes_it(ledger, rome_today, tmp_path):
     rome_today(CREATED)
     books = invoiced_at_once()
-    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True).created
+    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True, lang="it").created
     written = export(books, ledger, out=tmp_path, month=JANUARY)
     [(number, path)] = written.files.items()
     xml = path.read_bytes()
@@ -45,7 +45,7 @@ def test_a_file_dated_after_today_is_written_and_named_with_the_day_sdi_takes_it
 def test_files_dated_today_or_before_are_not_named(ledger, rome_today, tmp_path):
     rome_today(CREATED)
     books = invoiced_at_once()
-    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True).created
+    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True, lang="it").created
     rome_today(FIRST_NEW)
     written = export(books, ledger, out=tmp_path, month=JANUARY)
     assert len(written.files) == 1
@@ -62,7 +62,7 @@ def test_documents_ahead_on_several_days_are_each_sent_from_their_own_day(ledger
     books = invoiced_at_once()
     later = date(2027, 1, 27)
     for day in (FIRST_NEW, later):
-        assert create(books, ledger, day, with_catch_up=False, future=True).created
+        assert create(books, ledger, day, with_catch_up=False, future=True, lang="it").created
     written = export(books, ledger, out=tmp_path, month=JANUARY)
     assert len(written.files) == 2
     [ahead] = [p for p in written.problems if p.code == AHEAD]
@@ -84,7 +84,7 @@ def test_a_document_ahead_whose_file_is_refused_is_not_said_written(ledger, rome
     tables["Clienti"][1] += ["Immediato"]
     tables["Clienti"][2] += [None]
     books = master_of(tables)
-    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True).created
+    assert create(books, ledger, FIRST_NEW, with_catch_up=False, future=True, lang="it").created
     written = export(books, ledger, out=tmp_path / "xml", month=JANUARY)
     assert written.files == {} and len(written.refused) == 1 and not (tmp_path / "xml").exists()
     assert [p for p in written.problems if p.code == AHEAD] == []

@@ -37,7 +37,7 @@ def issued_on(books, ledger, rome_today, days) -> list[str]:
     numbers = []
     for day in days:
         rome_today(day)
-        [made] = create(books, ledger, day, with_catch_up=False).invoices
+        [made] = create(books, ledger, day, with_catch_up=False, lang="it").invoices
         numbers.append(made.number)
     return numbers
 
@@ -46,9 +46,9 @@ def test_orders_create_names_the_invoices_near_their_deadline_with_no_file(ledge
     books = invoiced_at_once()
     [first, second] = issued_on(books, ledger, rome_today, [date(2026, 12, 2), date(2026, 12, 9)])
     rome_today(date(2026, 12, 10))
-    assert coded(create(books, ledger, date(2026, 12, 10), with_catch_up=False).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 10), with_catch_up=False, lang="it").problems, SOON) == []
     rome_today(date(2026, 12, 11))
-    made = create(books, ledger, date(2026, 12, 11), with_catch_up=False)
+    made = create(books, ledger, date(2026, 12, 11), with_catch_up=False, lang="it")
     [warned] = coded(made.problems, SOON)
     assert warned.severity == "warning" and coded(made.of_documents, SOON) == [warned]
     it, en = warned.message("it"), warned.message("en")
@@ -58,7 +58,7 @@ def test_orders_create_names_the_invoices_near_their_deadline_with_no_file(ledge
     assert "still has no FatturaPA file written" in en and "so by 14/12/2026" in en, en
     export(books, ledger, out=tmp_path, month=DECEMBER)
     rome_today(date(2026, 12, 16))
-    assert coded(create(books, ledger, date(2026, 12, 16), with_catch_up=False).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 16), with_catch_up=False, lang="it").problems, SOON) == []
 
 
 def test_many_are_named_in_one_warning_the_late_apart_from_the_coming(ledger, rome_today):
@@ -66,7 +66,7 @@ def test_many_are_named_in_one_warning_the_late_apart_from_the_coming(ledger, ro
     days = [date(2026, 11, d) for d in (2, 4, 9, 11, 16, 18, 23)]
     numbers = issued_on(books, ledger, rome_today, days)
     rome_today(date(2026, 12, 3))
-    [warned] = coded(create(books, ledger, date(2026, 12, 3), with_catch_up=False).problems, SOON)
+    [warned] = coded(create(books, ledger, date(2026, 12, 3), with_catch_up=False, lang="it").problems, SOON)
     it = warned.message("it")
     assert it.startswith(f"7 fatture immediate ({', '.join(numbers[:5])} e altre 2) hanno ancora il file"), it
     assert ("6 sono già oltre il termine (termini scaduti dal 14/11/2026 al 30/11/2026) e 1 va trasmessa entro il "
@@ -77,9 +77,9 @@ def test_a_month_past_the_deadline_is_no_longer_named(ledger, rome_today):
     books = invoiced_at_once()
     issued_on(books, ledger, rome_today, [date(2026, 11, 2)])
     rome_today(date(2026, 12, 14))
-    assert coded(create(books, ledger, date(2026, 12, 14), with_catch_up=False).problems, SOON)
+    assert coded(create(books, ledger, date(2026, 12, 14), with_catch_up=False, lang="it").problems, SOON)
     rome_today(date(2026, 12, 15))
-    assert coded(create(books, ledger, date(2026, 12, 15), with_catch_up=False).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 15), with_catch_up=False, lang="it").problems, SOON) == []
 
 
 def test_a_deferred_invoice_is_not_named(ledger, rome_today):
@@ -90,29 +90,29 @@ def test_a_deferred_invoice_is_not_named(ledger, rome_today):
 
     books = master_of(sheets())
     rome_today(date(2026, 11, 23))
-    assert create(books, ledger, date(2026, 11, 23), with_catch_up=False).created
-    assert ship(books, ledger, date(2026, 11, 23), all_open=True).notes
+    assert create(books, ledger, date(2026, 11, 23), with_catch_up=False, lang="it").created
+    assert ship(books, ledger, date(2026, 11, 23), all_open=True, lang="it").notes
     rome_today(date(2026, 12, 1))
     [invoice] = run(ledger, books, Request(Period(date(2026, 11, 1), date(2026, 11, 30)), date(2026, 12, 1)),
-                    status=InvoiceStatus.FINAL).invoices
+                    status=InvoiceStatus.FINAL, lang="it").invoices
     assert invoice.deferred and invoice.invoice_date == date(2026, 11, 30)
     rome_today(date(2026, 12, 9))
-    assert coded(create(books, ledger, date(2026, 12, 9), with_catch_up=False).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 9), with_catch_up=False, lang="it").problems, SOON) == []
 
 
 def test_ship_and_the_panel_name_them_too(ledger, rome_today, tmp_path):
     books = master_of(sheets())
     rome_today(date(2026, 12, 2))
-    assert create(books, ledger, date(2026, 12, 2), with_catch_up=False).created
-    [invoice] = ship(books, ledger, date(2026, 12, 2), all_open=True, invoice=True).invoices
+    assert create(books, ledger, date(2026, 12, 2), with_catch_up=False, lang="it").created
+    [invoice] = ship(books, ledger, date(2026, 12, 2), all_open=True, invoice=True, lang="it").invoices
     rome_today(date(2026, 12, 12))
     told: list = []
     panel(books, ledger, tmp_path / "pannello.xlsx", "it", told=told)
     [warned] = coded(told, SOON)
     assert invoice.number in warned.message("it")
     rome_today(date(2026, 12, 14))
-    assert create(books, ledger, date(2026, 12, 14), with_catch_up=False).created
-    [warned] = coded(ship(books, ledger, date(2026, 12, 14), all_open=True).problems, SOON)
+    assert create(books, ledger, date(2026, 12, 14), with_catch_up=False, lang="it").created
+    [warned] = coded(ship(books, ledger, date(2026, 12, 14), all_open=True, lang="it").problems, SOON)
     assert invoice.number in warned.message("it")
 
 
@@ -121,7 +121,7 @@ def test_an_invoice_issued_late_now_is_named_once(ledger, rome_today):
     it, the due-soon warning leaves it out."""
     books = invoiced_at_once()
     rome_today(date(2027, 1, 7))
-    made = create(books, ledger, date(2026, 12, 23), with_catch_up=False)
+    made = create(books, ledger, date(2026, 12, 23), with_catch_up=False, lang="it")
     assert len(coded(made.problems, LATE)) == 1 and coded(made.problems, SOON) == []
 
 
@@ -132,7 +132,7 @@ def test_a_file_the_checks_refused_is_named_until_written(ledger, rome_today, tm
     refused = export(books("米"), ledger, out=tmp_path / "refused", month=DECEMBER)
     assert list(refused.refused) == [number]
     rome_today(date(2026, 12, 12))
-    [warned] = coded(create(books("Milano"), ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON)
+    [warned] = coded(create(books("Milano"), ledger, date(2026, 12, 12), with_catch_up=False, lang="it").problems, SOON)
     assert number in warned.message("it")
 
 
@@ -155,7 +155,7 @@ def test_an_export_failing_after_drawing_the_names_leaves_the_files_unwritten(le
         export(books, ledger, out=tmp_path / "full", month=DECEMBER)
     monkeypatch.setattr(einvoice, "write_invoices", real)
     rome_today(date(2026, 12, 12))
-    [warned] = coded(create(books, ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON)
+    [warned] = coded(create(books, ledger, date(2026, 12, 12), with_catch_up=False, lang="it").problems, SOON)
     assert number in warned.message("it")
     rome_today(date(2027, 1, 5))
     written = export(books, ledger, out=tmp_path / "written", month=DECEMBER)
@@ -186,7 +186,7 @@ def test_a_schema_46_ledger_takes_its_files_as_written_when_named(ledger, rome_t
         [(created, written)] = conn.execute(select(f.created_at, f.written_at).where(f.invoice_id.is_not(None)))
     assert written == created
     rome_today(date(2026, 12, 14))
-    made = create(books, ledger, date(2026, 12, 14), with_catch_up=False)
+    made = create(books, ledger, date(2026, 12, 14), with_catch_up=False, lang="it")
     assert made.created and coded(made.problems, SOON) == []
 
 
@@ -228,7 +228,7 @@ def test_a_file_sdi_rejected_and_written_again_late_is_not_named(ledger, rome_to
     again = export(books, ledger, out=tmp_path / "again", month=DECEMBER, rejected=[number])
     assert list(again.files) == [number] and again.files[number].name != first.files[number].name
     assert coded(again.problems, LATE) == []
-    assert coded(create(books, ledger, date(2026, 12, 20), with_catch_up=False).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 20), with_catch_up=False, lang="it").problems, SOON) == []
 
 
 def test_a_desk_writing_its_files_with_another_program_is_not_told_each_day(ledger, rome_today, tmp_path):
@@ -243,12 +243,12 @@ def test_a_desk_writing_its_files_with_another_program_is_not_told_each_day(ledg
     assert books.settings.einvoices_elsewhere
     issued_on(books, ledger, rome_today, [date(2026, 12, 2)])
     rome_today(date(2026, 12, 12))
-    assert coded(create(books, ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON) == []
-    assert coded(ship(books, ledger, date(2026, 12, 12), all_open=True).problems, SOON) == []
+    assert coded(create(books, ledger, date(2026, 12, 12), with_catch_up=False, lang="it").problems, SOON) == []
+    assert coded(ship(books, ledger, date(2026, 12, 12), all_open=True, lang="it").problems, SOON) == []
     told: list = []
     panel(books, ledger, tmp_path / "pannello.xlsx", "it", told=told)
     assert coded(told, SOON) == []
-    assert coded(create(invoiced_at_once(), ledger, date(2026, 12, 12), with_catch_up=False).problems, SOON)
+    assert coded(create(invoiced_at_once(), ledger, date(2026, 12, 12), with_catch_up=False, lang="it").problems, SOON)
 
 
 def _told(days: list[date], today: date) -> tuple[str, str, str]:

@@ -57,9 +57,9 @@ def made(tmp_path_factory, sample_master) -> Made:
     calendar = working_calendar(sample_master.settings, sample_master.closures)
     for day in (APRIL.start + timedelta(days=n) for n in range(30)):
         if calendar.is_working(day):
-            create(sample_master, ledger, day, with_catch_up=False)
-            ship(sample_master, ledger, day, all_open=True)
-    result = invoicing.run(ledger, sample_master, Request(APRIL, CLOSING_DAY))
+            create(sample_master, ledger, day, with_catch_up=False, lang="it")
+            ship(sample_master, ledger, day, all_open=True, lang="it")
+    result = invoicing.run(ledger, sample_master, Request(APRIL, CLOSING_DAY), lang="it")
     assert result.run_id and not [p for p in result.problems if p.is_error]
     ledger.engine.dispose()
     return Made(folder / "ledger.sqlite", result.run_id)
@@ -244,9 +244,9 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     from toolkit.services.shipping import ship
 
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    create(minimal_master, ledger, date(2026, 4, 9))
-    ship(minimal_master, ledger, date(2026, 4, 9), all_open=True)
-    run = invoicing.run(ledger, minimal_master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    create(minimal_master, ledger, date(2026, 4, 9), lang="it")
+    ship(minimal_master, ledger, date(2026, 4, 9), all_open=True, lang="it")
+    run = invoicing.run(ledger, minimal_master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     (invoice,) = run.invoices
     refused = einvoice.export(minimal_master, ledger, run_id=run.run_id, out=tmp_path / "sdi" / "xml")
     assert refused.files == {} and list(refused.refused) == [invoice.number]

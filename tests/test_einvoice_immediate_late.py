@@ -32,7 +32,7 @@ def test_a_month_exported_past_twelve_days_names_the_late_immediate_invoices_onc
     books = invoiced_at_once()
     for day in (EARLY, LATE_IN_MONTH):
         rome_today(day)
-        [made] = create(books, ledger, day, with_catch_up=False).invoices
+        [made] = create(books, ledger, day, with_catch_up=False, lang="it").invoices
     rome_today(EXPORTED)
     written = export(books, ledger, out=tmp_path / "first", month=DECEMBER)
     assert len(written.files) == 2
@@ -52,7 +52,7 @@ def test_a_month_exported_past_twelve_days_names_the_late_immediate_invoices_onc
 def test_files_written_within_their_twelve_days_are_not_named(ledger, rome_today, tmp_path):
     books = invoiced_at_once()
     rome_today(EARLY)
-    assert create(books, ledger, EARLY, with_catch_up=False).invoices
+    assert create(books, ledger, EARLY, with_catch_up=False, lang="it").invoices
     rome_today(date(2026, 12, 14))
     written = export(books, ledger, out=tmp_path, month=DECEMBER)
     assert len(written.files) == 1 and late(written.problems) == []
@@ -63,7 +63,7 @@ def test_many_late_invoices_are_named_by_the_first_few_and_counted(ledger, rome_
     days = [date(2026, 11, d) for d in (2, 4, 9, 11, 16, 18, 23)]
     for day in days:
         rome_today(day)
-        assert create(books, ledger, day, with_catch_up=False).invoices
+        assert create(books, ledger, day, with_catch_up=False, lang="it").invoices
     rome_today(EXPORTED)
     written = export(books, ledger, out=tmp_path, month=Period(date(2026, 11, 1), date(2026, 11, 30)))
     numbers = list(written.files)
@@ -78,23 +78,23 @@ def test_many_late_invoices_are_named_by_the_first_few_and_counted(ledger, rome_
 def test_a_catch_up_issuing_an_invoice_past_its_twelve_days_says_so(ledger, rome_today):
     books = invoiced_at_once()
     rome_today(date(2027, 1, 7))
-    made = create(books, ledger, date(2026, 12, 23), with_catch_up=False)
+    made = create(books, ledger, date(2026, 12, 23), with_catch_up=False, lang="it")
     [invoice] = made.invoices
     [warned] = late(made.problems)
     assert late(made.of_documents) == [warned]
     it = warned.message("it")
     assert invoice.number in it and "entro il 04/01/2027" in it and "Scrivine subito il file" in it, it
     assert "Write its file" in warned.message("en")
-    assert late(create(books, ledger, date(2027, 1, 4), with_catch_up=False).problems) == []
+    assert late(create(books, ledger, date(2027, 1, 4), with_catch_up=False, lang="it").problems) == []
 
 
 def test_a_deferred_invoice_is_not_named(ledger, rome_today, tmp_path):
     books = master_of(sheets())
     rome_today(EARLY)
-    assert create(books, ledger, EARLY, with_catch_up=False).created
-    assert ship(books, ledger, EARLY, all_open=True).notes
+    assert create(books, ledger, EARLY, with_catch_up=False, lang="it").created
+    assert ship(books, ledger, EARLY, all_open=True, lang="it").notes
     rome_today(date(2027, 1, 5))
-    assert run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL).invoices
+    assert run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL, lang="it").invoices
     rome_today(date(2027, 1, 14))
     written = export(books, ledger, out=tmp_path, month=DECEMBER)
     [path] = written.files.values()
@@ -106,8 +106,8 @@ def test_an_invoice_shipped_with_its_goods_is_immediate(ledger, rome_today, tmp_
     """`ship --invoice`: the invoice is dated as the DDT it cites, TD01, due in twelve days."""
     books = master_of(sheets())
     rome_today(EARLY)
-    assert create(books, ledger, EARLY, with_catch_up=False).created
-    shipped = ship(books, ledger, EARLY, all_open=True, invoice=True)
+    assert create(books, ledger, EARLY, with_catch_up=False, lang="it").created
+    shipped = ship(books, ledger, EARLY, all_open=True, invoice=True, lang="it")
     assert shipped.invoices and late(shipped.problems) == []
     rome_today(date(2026, 12, 15))
     written = export(books, ledger, out=tmp_path, month=DECEMBER)
@@ -120,9 +120,9 @@ def test_an_invoice_shipped_with_its_goods_is_immediate(ledger, rome_today, tmp_
 def test_a_ddt_shipped_and_invoiced_for_a_past_day_says_so(ledger, rome_today):
     books = master_of(sheets())
     rome_today(EARLY)
-    assert create(books, ledger, EARLY, with_catch_up=False).created
+    assert create(books, ledger, EARLY, with_catch_up=False, lang="it").created
     rome_today(date(2026, 12, 15))
-    shipped = ship(books, ledger, EARLY, all_open=True, invoice=True)
+    shipped = ship(books, ledger, EARLY, all_open=True, invoice=True, lang="it")
     [invoice] = shipped.invoices
     [warned] = late(shipped.problems)
     assert invoice.number in warned.message("it") and "Scrivine subito il file" in warned.message("it")
@@ -155,7 +155,7 @@ def test_a_file_refused_by_the_checks_then_written_late_is_named(ledger, rome_to
         return master_of(tables)
 
     rome_today(EARLY)
-    [made] = create(books(False), ledger, EARLY, with_catch_up=False).invoices
+    [made] = create(books(False), ledger, EARLY, with_catch_up=False, lang="it").invoices
     refused = export(books(False), ledger, out=tmp_path / "refused", month=DECEMBER)
     assert refused.files == {} and list(refused.refused) == [made.number]
     rome_today(EXPORTED)
@@ -181,11 +181,11 @@ def test_a_quotation_confirmed_for_a_past_day_says_so(ledger, rome_today):
     minimal.set_cell(tables, "Modelli ordine", "M2", "Preventivo")
     books = master_of(tables)
     rome_today(EARLY)
-    assert create(books, ledger, EARLY, with_catch_up=False).created
+    assert create(books, ledger, EARLY, with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         [quotation] = load_orders(conn)
     rome_today(date(2026, 12, 15))
-    done = confirm(books, ledger, quotation.number, EARLY)
+    done = confirm(books, ledger, quotation.number, EARLY, lang="it")
     [invoice] = done.invoices
     [warned] = late(done.problems)
     assert invoice.number in warned.message("it") and "entro il 14/12/2026" in warned.message("it")
@@ -198,7 +198,7 @@ def test_a_file_refused_for_the_settings_then_written_late_is_named(ledger, rome
     days, the first file SDI gets of it: the late warning names it."""
     books = seller_in
     rome_today(EARLY)
-    [made] = create(books("米"), ledger, EARLY, with_catch_up=False).invoices
+    [made] = create(books("米"), ledger, EARLY, with_catch_up=False, lang="it").invoices
     refused = export(books("米"), ledger, out=tmp_path / "refused", month=DECEMBER)
     assert refused.files == {} and list(refused.refused) == [made.number]
     rome_today(EXPORTED)

@@ -865,7 +865,7 @@ def test_no_credit_due_asks_then_closes_the_return_its_ddt_waiting_no_more(tmp_p
     assert shown == (f"Reso {number}: nessun accredito dovuto, registrato; i DDT {ddt} non attendono più la fattura; "
                      "ora «Completato».", "Nessun accredito dovuto", "info")
     assert no_credit_recorded(tmp_path) == {number: WHY}
-    preview = run(ledger_of(tmp_path), master(returned=1), Request(MAY, MAY_RUN), preview=True)
+    preview = run(ledger_of(tmp_path), master(returned=1), Request(MAY, MAY_RUN), preview=True, lang="it")
     assert (preview.invoices, preview.problems) == ([], [])
 
 
@@ -1513,12 +1513,12 @@ def test_two_desks_shipping_at_once_into_one_folder_keep_each_file(tmp_path, may
     def colleague_prints_first(*args, **kwargs):
         done = real(*args, **kwargs)
         monkeypatch.setattr(shipping, "_ship", real)
-        other = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[theirs], out=day_file)
+        other = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[theirs], out=day_file, lang="it")
         assert other.written == day_file
         return done
 
     monkeypatch.setattr(shipping, "_ship", colleague_prints_first)
-    done = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[mine], out=day_file)
+    done = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[mine], out=day_file, lang="it")
     second = tmp_path / "ddt-2026-04-09-2.xlsx"
     assert done.written == second and f": {second}" in "\n".join(done.filed("it"))
     (ours,), (colleagues,) = [n.number for n in done.ddts], printed(day_file)

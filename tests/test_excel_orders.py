@@ -71,7 +71,7 @@ def test_the_button_and_the_command_line_create_the_same_orders(tmp_path):
     x.preview_orders(book)
     x.create_orders(book)
     master = check(minimal.workbook()).master
-    create(master, open_ledger(None, tmp_path / "cli" / BOOK), date(2026, 4, 9))
+    create(master, open_ledger(None, tmp_path / "cli" / BOOK), date(2026, 4, 9), lang="it")
 
     def summary(folder):
         return [(o.number, o.template, o.occurrence,

@@ -176,7 +176,7 @@ def test_the_calendar_button_shows_the_warnings_the_command_prints(tmp_path):
     minimal.set_cell(sheets, "Modelli ordine", "F2", "lun,mar")
     master = check(minimal.workbook(sheets)).master
     assert master is not None
-    expected = plan(master, datetime(2026, 4, 1).date(), datetime(2026, 5, 1).date()).problems
+    expected = plan(master, datetime(2026, 4, 1).date(), datetime(2026, 5, 1).date(), lang="it").problems
     assert [p.code for p in expected] == ["occurrences-merged"]
     (shown,) = press(fake(tmp_path, sheets, day=datetime(2026, 4, 1)), "calendar")
     assert shown[0].splitlines() == [f"Calendario scritto in {tmp_path / 'calendario-2026-04-01.xlsx'}",

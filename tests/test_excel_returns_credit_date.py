@@ -39,7 +39,7 @@ def desk(tmp_path, monkeypatch):
     books = master(returned=1)
     ledger = open_ledger(None, tmp_path / BOOK)
     invoice = april_invoice(books, ledger)
-    assert credit(ledger, books, invoice.number, ((1, D(1)),), REASON, JUNE_NOTE, JUNE_NOTE).note is not None
+    assert credit(ledger, books, invoice.number, ((1, D(1)),), REASON, JUNE_NOTE, JUNE_NOTE, lang="it").note is not None
     deliver(books, ledger, RETURNED)
     deliver(books, ledger, date(2026, 5, 21))
     return ledger

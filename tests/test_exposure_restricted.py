@@ -31,10 +31,10 @@ def test_restricted_exposures_equal_everyone_s(ledger, tmp_path, monkeypatch, se
     day, done, counter = START, 0, [0]
     while done < 4:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
             if rng.random() < 0.7:
-                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             done += 1
         day += timedelta(1)
     with writing(ledger) as conn:

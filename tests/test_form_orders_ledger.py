@@ -43,7 +43,7 @@ def test_a_form_s_order_is_stored_without_a_template(ledger, minimal_master):
 
 def test_a_version_11_ledger_moves_its_forms_out_of_template(ledger_url, minimal_master):
     ledger = open_ledger(ledger_url)
-    create(minimal_master, ledger, date(2026, 4, 9))
+    create(minimal_master, ledger, date(2026, 4, 9), lang="it")
     stored_form(ledger, minimal_master)
     with writing(ledger) as conn:  # as versions 11 to 14 stored it
         conn.execute(update(schema.orders).where(o.form_digest == DIGEST).values(template=form_key(DIGEST)))

@@ -37,11 +37,11 @@ def _count(ledger, table) -> int:
 
 def test_second_run_creates_nothing(sample_master, ledger):
     dues, _ = due_on(sample_master, APRIL_9)
-    first = create(sample_master, ledger, APRIL_9)
+    first = create(sample_master, ledger, APRIL_9, lang="it")
     assert [p for p in first.problems if p.is_error] == []
     assert len(first.created) == len(dues) > 5
     assert [r["number"] for r in first.created] == [f"OC-2026-{n:05d}" for n in range(1, len(dues) + 1)]
-    second = create(sample_master, ledger, APRIL_9)
+    second = create(sample_master, ledger, APRIL_9, lang="it")
     assert second.created == []
     assert sorted(r["number"] for r in second.already_existing) == sorted(r["number"] for r in first.created)
     assert _count(ledger, schema.orders) == len(dues)
@@ -65,7 +65,7 @@ def test_preview_marks_existing_orders_and_customer_figures(sample_master, ledge
     templates = {t.code: t for t in sample_master.templates}
     first = next(r for r in before.rows if customers[r.customer].invoice_terms is not InvoiceTerms.IMMEDIATE
                  and not EFFECTS[templates[r.template].document_type].invoice_at_once)
-    create(sample_master, ledger, APRIL_9, only={first.template})
+    create(sample_master, ledger, APRIL_9, only={first.template}, lang="it")
     after = preview(sample_master, ledger, APRIL_9)
     made = next(r for r in after.rows if r.template == first.template)
     assert made.existing == "OC-2026-00001"
@@ -83,27 +83,27 @@ def test_a_session_that_previews_and_creates_a_day_prices_it_once(sample_master,
     real = generation.draft_orders
     monkeypatch.setattr(generation, "draft_orders", lambda m, dues: priced.append(len(dues)) or real(m, dues))
     shown = preview(master, ledger, APRIL_9)
-    created = create(master, ledger, APRIL_9)
+    created = create(master, ledger, APRIL_9, lang="it")
     assert priced == [len(shown.rows)] and len(created.created) == len(shown.rows) > 0
     assert [(r["template"], r["amount"]) for r in created.created] == [(r.template, r.amount) for r in shown.rows]
-    create(master, ledger, APRIL_9, only={shown.rows[0].template})
+    create(master, ledger, APRIL_9, only={shown.rows[0].template}, lang="it")
     assert priced == [len(shown.rows), 1]
 
 
 def test_only_and_exclude(sample_master, ledger):
     dues, _ = due_on(sample_master, APRIL_9)
     first, second = dues[0].template, dues[1].template
-    assert [r["template"] for r in create(sample_master, ledger, APRIL_9, only={first}).created] == [first]
-    result = create(sample_master, ledger, APRIL_9, exclude={second})
+    assert [r["template"] for r in create(sample_master, ledger, APRIL_9, only={first}, lang="it").created] == [first]
+    result = create(sample_master, ledger, APRIL_9, exclude={second}, lang="it")
     assert second not in {r["template"] for r in result.created}
     assert [r["template"] for r in result.already_existing] == [first]
-    unknown = create(sample_master, ledger, APRIL_9, only={"NOPE"})
+    unknown = create(sample_master, ledger, APRIL_9, only={"NOPE"}, lang="it")
     assert [p.code for p in unknown.problems] == ["unknown-template-selection"] and unknown.created == []
 
 
 def test_catch_up_creates_the_missed_days(sample_master, ledger):
-    create(sample_master, ledger, date(2026, 4, 7))
-    result = create(sample_master, ledger, APRIL_9)
+    create(sample_master, ledger, date(2026, 4, 7), lang="it")
+    result = create(sample_master, ledger, APRIL_9, lang="it")
     days = {r["date"] for r in result.created}
     assert date(2026, 4, 8) in days and APRIL_9 in days
     expected = len(due_on(sample_master, date(2026, 4, 8))[0]) + len(due_on(sample_master, APRIL_9)[0])
@@ -115,15 +115,15 @@ def test_an_order_made_ahead_with_only_leaves_the_days_before_it_to_the_next_run
     run, on the 9th, still makes the other templates' orders of the 8th and of the 9th: recording
     the 10th as done lost them without a word, as Christmas Eve's were lost to an order of the
     28th made on the 21st."""
-    create(sample_master, ledger, date(2026, 4, 7))
+    create(sample_master, ledger, date(2026, 4, 7), lang="it")
     customers = {c.code: c for c in sample_master.customers}
     templates = {t.code: t for t in sample_master.templates}
     ahead = next(d.template for d in due_on(sample_master, date(2026, 4, 10))[0]
                  if customers[d.customer].invoice_terms is not InvoiceTerms.IMMEDIATE
                  and not EFFECTS[templates[d.template].document_type].invoice_at_once)
-    made = create(sample_master, ledger, date(2026, 4, 10), only={ahead}, future=True).created
+    made = create(sample_master, ledger, date(2026, 4, 10), only={ahead}, future=True, lang="it").created
     assert {r["template"] for r in made} == {ahead}
-    result = create(sample_master, ledger, APRIL_9)
+    result = create(sample_master, ledger, APRIL_9, lang="it")
     expected = [(d.template, d.day) for day in (date(2026, 4, 8), APRIL_9) for d in due_on(sample_master, day)[0]]
     made_now = [(r["template"], r["date"]) for r in result.created]
     assert sorted(made_now + [(r["template"], r["date"]) for r in result.already_existing]) == sorted(expected)
@@ -134,12 +134,12 @@ def test_an_order_made_ahead_with_only_leaves_the_days_before_it_to_the_next_run
 def test_a_desk_running_only_a_route_at_a_time_closes_the_day_with_its_last_route(sample_master, ledger):
     """Two runs of `--only`, each a part of the templates, make the whole day: the day is then
     done, and the next day's run plans from the day after, making nothing of it again."""
-    create(sample_master, ledger, date(2026, 4, 7))
+    create(sample_master, ledger, date(2026, 4, 7), lang="it")
     templates = sorted({d.template for d in due_on(sample_master, date(2026, 4, 8))[0]})
     half = set(templates[: len(templates) // 2])
-    create(sample_master, ledger, date(2026, 4, 8), only=half)
-    create(sample_master, ledger, date(2026, 4, 8), only=set(templates) - half)
-    nxt = create(sample_master, ledger, APRIL_9)
+    create(sample_master, ledger, date(2026, 4, 8), only=half, lang="it")
+    create(sample_master, ledger, date(2026, 4, 8), only=set(templates) - half, lang="it")
+    nxt = create(sample_master, ledger, APRIL_9, lang="it")
     assert {r["date"] for r in nxt.created} == {APRIL_9} and nxt.already_existing == []
 
 
@@ -150,8 +150,8 @@ def test_only_on_a_new_ledger_leaves_the_other_templates_of_its_day_to_the_next_
     april_8 = date(2026, 4, 8)
     templates = sorted({d.template for d in due_on(sample_master, april_8)[0]})
     assert len(templates) > 1
-    create(sample_master, ledger, april_8, only={templates[0]})
-    nxt = create(sample_master, ledger, APRIL_9)
+    create(sample_master, ledger, april_8, only={templates[0]}, lang="it")
+    nxt = create(sample_master, ledger, APRIL_9, lang="it")
     made = {(r["template"], r["date"]) for r in nxt.created}
     assert {(t, april_8) for t in templates[1:]} <= made, made
     assert [(r["template"], r["date"]) for r in nxt.already_existing] == [(templates[0], april_8)]
@@ -166,12 +166,12 @@ def test_a_stock_count_dated_after_today_creates_nothing_that_would_ship_at_once
     rome_today(APRIL_9)
     assert sample_master.stock and any(EFFECTS[t.document_type].ship_at_once for t in sample_master.templates)
     ahead = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=date(2026, 4, 10))})
-    refused = create(ahead, ledger, APRIL_9, with_catch_up=False)
+    refused = create(ahead, ledger, APRIL_9, with_catch_up=False, lang="it")
     assert refused.created == [] and _count(ledger, schema.orders) == 0 == _count(ledger, schema.deliveries)
     assert [(p.code, p.location) for p in refused.problems if p.is_error] == [
         ("stock-date-in-future", ahead.locate_setting("stock_date"))]
     today = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=APRIL_9)})
-    assert create(today, ledger, APRIL_9, with_catch_up=False).created
+    assert create(today, ledger, APRIL_9, with_catch_up=False, lang="it").created
 
 
 def _create_in_process(workbook: str, url: str, queue) -> None:
@@ -180,7 +180,7 @@ def _create_in_process(workbook: str, url: str, queue) -> None:
     from toolkit.services.orders import create as create_orders
 
     master = check_file(Path(workbook)).master
-    result = create_orders(master, open_(url), APRIL_9)
+    result = create_orders(master, open_(url), APRIL_9, lang="it")
     queue.put(([r["number"] for r in result.created], [r["number"] for r in result.already_existing]))
 
 
@@ -245,7 +245,7 @@ def test_a_process_killed_half_way_leaves_no_partial_order(sample_workbook, samp
     assert _count(ledger, schema.orders) == 0
     assert _count(ledger, schema.order_lines) == 0
     assert _count(ledger, schema.counters) == 0
-    result = create(sample_master, ledger, APRIL_9)
+    result = create(sample_master, ledger, APRIL_9, lang="it")
     assert result.created[0]["number"] == "OC-2026-00001"
     ledger.engine.dispose()
 
@@ -298,17 +298,17 @@ def test_missing_price_on_the_order_date_is_a_problem_never_zero(ledger):
     sheets = minimal.sheets()
     sheets["Prezzi"] = [r for r in sheets["Prezzi"] if not (r[1] == "2026B" and r[2] == "A002")]
     master = check(minimal.workbook(sheets)).master
-    result = create(master, ledger, date(2026, 7, 2))
+    result = create(master, ledger, date(2026, 7, 2), lang="it")
     assert [(p.sheet, p.cell, p.code) for p in result.problems] == [("Righe modello", "B3", "no-price-on-date")]
     assert result.created == [] and _count(ledger, schema.orders) == 0
-    assert create(master, ledger, date(2026, 7, 2), exclude={"T001"}).problems == []
+    assert create(master, ledger, date(2026, 7, 2), exclude={"T001"}, lang="it").problems == []
 
 
 # ------------------------------------------------------------------ document types and statuses
 
 def test_return_orders_have_negative_quantities(ledger):
     master = _master()
-    create(master, ledger, date(2026, 3, 31))
+    create(master, ledger, date(2026, 3, 31), lang="it")
     with reading(ledger) as conn:
         (order,) = [o for o in load_orders(conn) if o.template == "T002"]
     assert order.document_type.value == "return"
@@ -322,7 +322,7 @@ def test_return_orders_have_negative_quantities(ledger):
 ])
 def test_document_type_sets_the_initial_status(ledger, document_type, status):
     master = _master([("Modelli ordine", "M2", document_type)])
-    create(master, ledger, APRIL_9)
+    create(master, ledger, APRIL_9, lang="it")
     with reading(ledger) as conn:
         assert [o.status for o in load_orders(conn)] == [status]
 
@@ -340,7 +340,7 @@ def test_status_transitions(ledger, start, wanted, ok):
 
     document_type = "Preventivo" if start is OrderStatus.DRAFT else "Ordine standard"
     master = _master([("Modelli ordine", "M2", document_type)])
-    create(master, ledger, APRIL_9)
+    create(master, ledger, APRIL_9, lang="it")
     if start in (OrderStatus.CLOSED, OrderStatus.VOIDED):
         assert change_status(ledger, "OC-2026-00001", start).problems == []
     problems = change_status(ledger, "OC-2026-00001", wanted).problems
@@ -382,7 +382,7 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     ledger = open_ledger(url)
-    create(minimal_master, ledger, APRIL_9)
+    create(minimal_master, ledger, APRIL_9, lang="it")
     ledger.engine.dispose()
 
     def add_column(conn):
@@ -409,8 +409,8 @@ def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_mast
     from toolkit.ledger.exposure import exposures
     from toolkit.services.shipping import ship
 
-    create(minimal_master, ledger, APRIL_9)
-    shipped = ship(minimal_master, ledger, APRIL_9, chosen=[ChosenRow("OC-2026-00001", "A001", Decimal(7))])
+    create(minimal_master, ledger, APRIL_9, lang="it")
+    shipped = ship(minimal_master, ledger, APRIL_9, chosen=[ChosenRow("OC-2026-00001", "A001", Decimal(7))], lang="it")
     assert [e for e in shipped.problems if e.is_error] == []
     with reading(ledger) as conn:
         (order,) = load_orders(conn)
@@ -428,7 +428,7 @@ def test_orders_that_ship_at_once_leave_with_a_ddt(ledger, document_type, ships)
     from toolkit.ledger.deliveries import load_notes
 
     master = _master([("Modelli ordine", "M2", document_type)])
-    create(master, ledger, APRIL_9)
+    create(master, ledger, APRIL_9, lang="it")
     with reading(ledger) as conn:
         (order,) = load_orders(conn)
         notes = load_notes(conn)
@@ -447,7 +447,7 @@ def test_orders_invoiced_at_once(ledger, document_type, invoiced):
     from toolkit.ledger.invoices import load_invoices
 
     master = _master([("Modelli ordine", "M2", document_type)])
-    create(master, ledger, APRIL_9)
+    create(master, ledger, APRIL_9, lang="it")
     with reading(ledger) as conn:
         (order,) = load_orders(conn)
         invoices = load_invoices(conn)
@@ -470,7 +470,7 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
 
     monday, tuesday = date(2026, 4, 13), date(2026, 4, 14)
     sheets = minimal.sheets()
-    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
+    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False, lang="it").created
     sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
                            ["T001", monday, "Sposta", tuesday, None, None]]
     sheets["Modelli ordine"] = [*sheets["Modelli ordine"],
@@ -478,7 +478,7 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
                                  "01/04/2026", None, None]]
     sheets["Righe modello"] = [*sheets["Righe modello"], ["T003", "A001", 5, None, None]]
     master = check(minimal.workbook(sheets)).master
-    left_out = create(master, ledger, tuesday, with_catch_up=False)
+    left_out = create(master, ledger, tuesday, with_catch_up=False, lang="it")
     assert [(o["template"], o["date"]) for o in left_out.created] == [("T003", tuesday)]
     assert _count(ledger, schema.orders) == 2 and not [p for p in left_out.problems if p.is_error]
     [problem] = [p for p in left_out.problems if p.code == "moved-delivery-already-ordered"]
@@ -488,7 +488,7 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
             "non è stato creato (gli altri sì)") in problem.message("it")
     assert "this template's order of 14/04/2026 was not created (the others were)" in problem.message("en")
     assert change_status(ledger, made["number"], OrderStatus.VOIDED).problems == []
-    [moved] = create(master, ledger, tuesday, with_catch_up=False).created
+    [moved] = create(master, ledger, tuesday, with_catch_up=False, lang="it").created
     assert (moved["date"], moved["template"]) == (tuesday, "T001")
     with reading(ledger) as conn:
         assert [(o.template, o.occurrence, o.status, o.quantity) for o in load_orders(conn)] == [
@@ -503,7 +503,7 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
     at the cell that changed, for the desk to void it."""
     monday = date(2026, 4, 13)
     sheets = minimal.sheets()
-    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
+    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False, lang="it").created
     skipped = minimal.sheets()
     skipped["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
                             ["T001", monday, "Salta", None, None, None]]
@@ -516,7 +516,7 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
                          (ended, ("Modelli ordine", "L2"))):
         master = check(minimal.workbook(edited)).master
         for problems in (preview(master, ledger, monday, with_catch_up=False).problems,
-                         create(master, ledger, monday, with_catch_up=False).problems):
+                         create(master, ledger, monday, with_catch_up=False, lang="it").problems):
             [named] = [p for p in problems if p.code == "order-no-longer-planned"]
             assert (named.sheet, named.cell, named.is_error) == (*cell, False)
             assert named.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) era già "
@@ -531,12 +531,12 @@ def test_an_order_made_before_its_template_moved_to_another_customer_is_named(le
     and create said only *già esistente*, the preview's row under C002, so C002 got nothing and
     C001 goods it no longer orders. Both name it at the template's *Cliente*."""
     monday = date(2026, 4, 13)
-    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False, lang="it").created
     moved = minimal.sheets()
     for cell, value in (("B2", "C002"), ("C2", None), ("D2", None)):
         minimal.set_cell(moved, "Modelli ordine", cell, value)
     master = check(minimal.workbook(moved)).master
-    again = create(master, ledger, monday, with_catch_up=False)
+    again = create(master, ledger, monday, with_catch_up=False, lang="it")
     assert again.created == [] and [r["number"] for r in again.already_existing] == [made["number"]]
     for problems in (again.problems, preview(master, ledger, monday, with_catch_up=False).problems):
         [named] = [p for p in problems if p.code == "order-template-now-another-customer"]
@@ -544,7 +544,7 @@ def test_an_order_made_before_its_template_moved_to_another_customer_is_named(le
         assert named.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) era già "
                                               "stato creato per il cliente C001, ma il modello ora è del cliente C002")
         assert "the order stays C001's and will ship to it" in named.message("en")
-    assert not [p for p in create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).problems
+    assert not [p for p in create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False, lang="it").problems
                 if p.code == "order-template-now-another-customer"]
 
 
@@ -553,12 +553,12 @@ def test_an_order_made_before_its_template_changed_destination_is_named(ledger):
     The order keeps D001 and its goods leave for the closed shop, with nothing said; both verbs
     now name it at the template's *Destinazione*."""
     monday = date(2026, 4, 13)
-    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False, lang="it").created
     moved = minimal.sheets()
     moved["Destinazioni"] = [*moved["Destinazioni"], ["D002", "C001", "Via Roma 2", "Torino"]]
     minimal.set_cell(moved, "Modelli ordine", "C2", "D002")
     master = check(minimal.workbook(moved)).master
-    for problems in (create(master, ledger, monday, with_catch_up=False).problems,
+    for problems in (create(master, ledger, monday, with_catch_up=False, lang="it").problems,
                      preview(master, ledger, monday, with_catch_up=False).problems):
         [named] = [p for p in problems if p.code == "order-template-now-another-destination"]
         assert (named.sheet, named.cell, named.is_error) == ("Modelli ordine", "C2", False)
@@ -575,13 +575,13 @@ def test_an_order_a_closure_skips_is_named_at_the_closure_row(ledger):
     """A closure added on *Chiusure* after Monday's order was made skips that Monday (*Se festivo*
     Salta): the warning pointed at the template's *Pianificazione*, which nobody changed."""
     monday = date(2026, 4, 13)
-    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False, lang="it").created
     closed = minimal.sheets()
     minimal.set_cell(closed, "Modelli ordine", "N1", "Se festivo")
     minimal.set_cell(closed, "Modelli ordine", "N2", "Salta")
     closed["Chiusure"] = [["Dal", "Al", "Descrizione"], [date(2026, 4, 10), monday, "Inventario"]]
     master = check(minimal.workbook(closed)).master
-    [named] = [p for p in create(master, ledger, monday, with_catch_up=False).problems
+    [named] = [p for p in create(master, ledger, monday, with_catch_up=False, lang="it").problems
                if p.code == "order-no-longer-planned"]
     assert (named.sheet, named.cell) == ("Chiusure", "A2")
     assert f"L'ordine {made['number']} del 13/04/2026 (modello T001)" in named.message("it")
@@ -595,9 +595,9 @@ def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledg
 
     monday = date(2026, 4, 13)
     master = check(minimal.workbook()).master
-    [made] = create(master, ledger, monday, with_catch_up=False).created
+    [made] = create(master, ledger, monday, with_catch_up=False, lang="it").created
     assert change_status(ledger, made["number"], OrderStatus.VOIDED).problems == []
-    again = create(master, ledger, monday, with_catch_up=False)
+    again = create(master, ledger, monday, with_catch_up=False, lang="it")
     assert again.created == [] and [r["number"] for r in again.already_existing] == [made["number"]]
     for problems in (again.problems, preview(master, ledger, monday, with_catch_up=False).problems):
         [said] = [p for p in problems if p.code == "order-voided-not-made-again"]
@@ -616,12 +616,12 @@ def test_an_exception_added_after_its_days_order_is_named_not_silently_ignored(l
     sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
                            ["T001", monday, "Quantità", None, "A001", 20]]
     master = check(minimal.workbook(sheets)).master
-    [made] = create(master, ledger, monday, with_catch_up=False).created
-    assert [p for p in create(master, ledger, monday, with_catch_up=False).problems
+    [made] = create(master, ledger, monday, with_catch_up=False, lang="it").created
+    assert [p for p in create(master, ledger, monday, with_catch_up=False, lang="it").problems
             if p.code == "exception-after-order"] == []
     sheets["Eccezioni"][1][5] = 30
     master = check(minimal.workbook(sheets)).master
-    for problems in (create(master, ledger, monday, with_catch_up=False).problems,
+    for problems in (create(master, ledger, monday, with_catch_up=False, lang="it").problems,
                      preview(master, ledger, monday, with_catch_up=False).problems):
         [said] = [p for p in problems if p.code == "exception-after-order"]
         assert (said.sheet, said.cell) == ("Eccezioni", "F2")
@@ -637,15 +637,15 @@ def test_a_stock_count_dated_after_today_issues_no_held_ddt_of_the_day(sample_ma
 
     today, tomorrow = date(2026, 4, 8), APRIL_9
     rome_today(today)
-    create(sample_master, ledger, today)
-    held = [r for r in create(sample_master, ledger, tomorrow).created if "documents_on" in r]
+    create(sample_master, ledger, today, lang="it")
+    held = [r for r in create(sample_master, ledger, tomorrow, lang="it").created if "documents_on" in r]
     assert held
     rome_today(tomorrow)
     ahead = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=date(2026, 4, 10))})
     due = {d.template for d in due_on(ahead, tomorrow)[0]}
     quiet = {t.code for t in ahead.templates if t.code in due and not EFFECTS[t.document_type].ship_at_once}
     deliveries = _count(ledger, schema.deliveries)
-    refused = create(ahead, ledger, tomorrow, only=quiet)
+    refused = create(ahead, ledger, tomorrow, only=quiet, lang="it")
     assert [(p.code, p.location) for p in refused.problems if p.is_error] == [
         ("stock-date-in-future", ahead.locate_setting("stock_date"))]
     assert refused.notes == [] and _count(ledger, schema.deliveries) == deliveries
@@ -661,7 +661,7 @@ def test_a_stock_count_dated_long_before_names_its_cell_when_orders_shipped_at_o
     empty = tuple(replace(level, quantity=Decimal(0)) for level in sample_master.stock or ())
     old = sample_master.model_copy(update={"stock": empty, "settings": replace(sample_master.settings,
                                                                               stock_date=date(2025, 4, 1))})
-    done = create(old, ledger, APRIL_9, with_catch_up=False)
+    done = create(old, ledger, APRIL_9, with_catch_up=False, lang="it")
     assert [p.location for p in done.problems if p.code == "stock-date-long-before-ddt"] == [
         old.locate_setting("stock_date")]
 
@@ -681,10 +681,10 @@ def test_ship_names_a_stock_count_dated_long_before_when_the_ddts_it_issues_firs
     old = sample_master.model_copy(update={"stock": short, "settings": replace(sample_master.settings,
                                                                               stock_date=date(2025, 4, 1))})
     rome_today(date(2026, 4, 8))
-    assert [r["number"] for r in create(old, ledger, APRIL_9, with_catch_up=False).created
+    assert [r["number"] for r in create(old, ledger, APRIL_9, with_catch_up=False, lang="it").created
             if "documents_on" in r and r["template"] == "T008"] == ["OC-2026-00003"]
     rome_today(APRIL_9)
-    done = ship(old, ledger, APRIL_9, numbers=["OC-2026-00009"])
+    done = ship(old, ledger, APRIL_9, numbers=["OC-2026-00009"], lang="it")
     assert done.documents_due and "OC-2026-00003" in done.documents_due
     assert [h.order for h in done.held] == [], "the day's own order shipped whole"
     assert "OC-2026-00003" in [dict(p.params).get("number") for p in done.problems if p.code == "ship-partial-stock"]
@@ -700,17 +700,17 @@ def test_held_ddts_of_a_day_are_not_numbered_after_a_ddt_issued_ahead(sample_mas
     from toolkit.services.shipping import ship
 
     rome_today(date(2026, 4, 8))
-    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
                         if not EFFECTS[o.document_type].ship_at_once)
-    ahead = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True)
+    ahead = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True, lang="it")
     [issued] = ahead.ddts
-    held = [r for r in create(sample_master, ledger, APRIL_9).created if "documents_on" in r]
+    held = [r for r in create(sample_master, ledger, APRIL_9, lang="it").created if "documents_on" in r]
     assert held
     rome_today(APRIL_9)
     deliveries = _count(ledger, schema.deliveries)
-    refused = create(sample_master, ledger, APRIL_9)
+    refused = create(sample_master, ledger, APRIL_9, lang="it")
     [error] = [p for p in refused.problems if p.is_error]
     assert error.code == "order-ddt-out-of-sequence"
     assert (dict(error.params)["latest_number"], dict(error.params)["day"]) == (issued.number, APRIL_9)
@@ -726,12 +726,12 @@ def test_ddts_held_into_the_new_year_are_checked_against_one_issued_ahead_in_it(
     from toolkit.services.shipping_days import ship_at_once
 
     rome_today(date(2026, 12, 30))
-    create(sample_master, ledger, date(2026, 12, 30), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 12, 30), with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
                         if not EFFECTS[o.document_type].ship_at_once)
-    [issued] = ship(sample_master, ledger, date(2027, 1, 5), numbers=[standard.number], future=True).ddts
-    create(sample_master, ledger, date(2027, 1, 4))
+    [issued] = ship(sample_master, ledger, date(2027, 1, 5), numbers=[standard.number], future=True, lang="it").ddts
+    create(sample_master, ledger, date(2027, 1, 4), lang="it")
     with reading(ledger) as conn:
         [goods] = [o for o in load_orders(conn, occurrence_from=date(2027, 1, 1), occurrence_to=date(2027, 1, 1))
                    if o.template == "T004"]
@@ -750,19 +750,19 @@ def test_held_ddts_stopped_by_a_ddt_issued_ahead_have_a_way_out(sample_master, l
     from toolkit.services.shipping import ship
 
     rome_today(date(2026, 4, 8))
-    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 8), with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         standard = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
                         if not EFFECTS[o.document_type].ship_at_once)
-    [issued] = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True).ddts
-    held = {r["template"] for r in create(sample_master, ledger, APRIL_9).created if "documents_on" in r}
+    [issued] = ship(sample_master, ledger, date(2026, 4, 10), numbers=[standard.number], future=True, lang="it").ddts
+    held = {r["template"] for r in create(sample_master, ledger, APRIL_9, lang="it").created if "documents_on" in r}
     rome_today(APRIL_9)
-    [error] = [p for p in create(sample_master, ledger, APRIL_9, exclude=held).problems if p.is_error]
+    [error] = [p for p in create(sample_master, ledger, APRIL_9, exclude=held, lang="it").problems if p.is_error]
     assert error.code == "order-ddt-out-of-sequence"
     assert f"void each of the DDTs dated after 09/04/2026, {issued.number} (toolkit ddt void …" in error.message("en")
     assert f"annulla ognuno dei DDT datati dopo il 09/04/2026, {issued.number} (toolkit ddt void …" in error.message("it")
     void_ddt(sample_master, ledger, issued.number, "goods leave today")
-    done = create(sample_master, ledger, APRIL_9)
+    done = create(sample_master, ledger, APRIL_9, lang="it")
     assert [p for p in done.problems if p.is_error] == []
     assert {n.day for n in done.notes if n.is_ddt} == {APRIL_9}
 
@@ -783,13 +783,13 @@ def test_ddts_issued_at_creation_on_a_closure_kept_by_mantieni_are_warned(sample
                              source=Source(sheet="Chiusure", row=2)),),
         "templates": tuple(replace(t, holiday_policy=HolidayPolicy.KEEP) for t in sample_master.templates)})
     rome_today(date(2026, 4, 8))
-    created = create(closed, ledger, APRIL_9, with_catch_up=False)
+    created = create(closed, ledger, APRIL_9, with_catch_up=False, lang="it")
     assert [r for r in created.created if "documents_on" in r], "a warehouse order waits for its day"
     assert created.notes == [] and "ddt-date-holiday" not in [p.code for p in created.problems]
 
     for day in (APRIL_9, date(2026, 4, 10)):
         rome_today(day)
-        issued = create(closed, ledger, day, with_catch_up=False)
+        issued = create(closed, ledger, day, with_catch_up=False, lang="it")
         ddts = [n for n in issued.notes if n.is_ddt]
         assert ddts and {n.day for n in ddts} == {day}
         [told] = [p for p in issued.problems if p.code == "ddt-date-holiday"]
@@ -807,11 +807,11 @@ def test_orders_created_before_a_returns_ddt_are_refused_naming_it_never_asking_
     from toolkit.services.shipping_days import ship_at_once
 
     rome_today(date(2026, 5, 4))
-    create(sample_master, ledger, date(2026, 4, 21), with_catch_up=False)
-    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 21), with_catch_up=False, lang="it")
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
-    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned], lang="it").ddts
     with reading(ledger) as conn:
         goods = next(o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])
                      if o.occurrence == date(2026, 4, 21))
@@ -834,18 +834,18 @@ def test_a_missed_day_caught_up_after_a_returns_ddt_is_refused_naming_how_to_lea
     from toolkit.services.shipping import ship
 
     rome_today(date(2026, 4, 24))
-    create(sample_master, ledger, date(2026, 4, 20), with_catch_up=False)
-    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 20), with_catch_up=False, lang="it")
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
-    ship(sample_master, ledger, date(2026, 4, 23), numbers=[returned])
-    refused = create(sample_master, ledger, date(2026, 4, 24))
+    ship(sample_master, ledger, date(2026, 4, 23), numbers=[returned], lang="it")
+    refused = create(sample_master, ledger, date(2026, 4, 24), lang="it")
     [error] = [p for p in refused.problems if p.is_error]
     assert (error.code, refused.created) == ("order-ddt-before-return", [])
     assert ("toolkit orders create … --date 22/04/2026 --exclude T008,T011: i loro ordini del 22/04/2026 restano "
             "fuori per sempre), poi i giorni seguenti come sempre") in error.message("it")
-    assert not errors(create(sample_master, ledger, date(2026, 4, 22), exclude=["T008", "T011"]).problems)
-    done = create(sample_master, ledger, date(2026, 4, 24))
+    assert not errors(create(sample_master, ledger, date(2026, 4, 22), exclude=["T008", "T011"], lang="it").problems)
+    done = create(sample_master, ledger, date(2026, 4, 24), lang="it")
     assert not errors(done.problems)
     assert {(r["date"], r["template"]) for r in done.created if r["template"] in ("T008", "T011")} == {
         (date(2026, 4, day), template) for day in (23, 24) for template in ("T008", "T011")}

@@ -55,10 +55,10 @@ def _month(master, ledger, days, rng: random.Random) -> int:
     Returns how many were confirmed."""
     confirmed = 0
     for day in days:
-        create(master, ledger, day)
+        create(master, ledger, day, lang="it")
         for number in _open_proposals(ledger):
             if rng.random() < 0.4:
-                assert confirm(master, ledger, number, day).order is not None
+                assert confirm(master, ledger, number, day, lang="it").order is not None
                 confirmed += 1
     return confirmed
 
@@ -158,12 +158,12 @@ def test_create_ships_at_once_as_with_every_holder_read(two_ledgers, tmp_path, m
                 patched.setattr(shipping_days, "held_queues", held_queues_whole.held_queues)
             for day in days:
                 held.clear()
-                done = create(master, ledger, day)
+                done = create(master, ledger, day, lang="it")
                 warned += sum(p.code == "stock-reserved" for p in done.problems)
                 seen.append(_seen(done, list(held)))
                 for number in _open_proposals(ledger):
                     if chosen.random() < 0.4:
-                        made = confirm(master, ledger, number, day)
+                        made = confirm(master, ledger, number, day, lang="it")
                         assert made.order is not None, made.problems
                         confirmed += 1
                         seen.append(made.order)

@@ -247,7 +247,7 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     master = counted_this_morning(master, kept, day, counting)
                     today = mock.patch.object(dates, "today_rome", lambda day=day: day)
                 with today:
-                    made = [create(master, ledger, day, with_catch_up=False) for ledger in (kept, replanned)]
+                    made = [create(master, ledger, day, with_catch_up=False, lang="it") for ledger in (kept, replanned)]
                     assert [len(m.created) for m in made] == [len(made[0].created)] * 2
                     if rng.random() < 0.4:
                         seed = rng.random()
@@ -270,8 +270,8 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     if rng.random() < 0.2 and (still := open_numbers(kept)):
                         kwargs["numbers"] = [n for n, _ in rng.sample(still, min(len(still), 2))]
                         kwargs["all_open"] = rng.random() < 0.5
-                    got = ship(master, kept, day, **kwargs)
-                    want = ship(master, replanned, day, replan=True, **kwargs)
+                    got = ship(master, kept, day, **kwargs, lang="it")
+                    want = ship(master, replanned, day, replan=True, **kwargs, lang="it")
                     assert seen(got)[0] == seen(want)[0], day
                     assert got.completed == want.completed, day
                     assert held_of(got) == held_of(want), day
@@ -375,12 +375,12 @@ def test_a_day_reports_kept_holds_in_one_warning(tmp_path):
     rng = random.Random(7)
     master = randomized(master_of(tmp_path, 7), rng)
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    create(master, ledger, START, with_catch_up=False)
-    first = ship(master, ledger, START, all_open=True)
+    create(master, ledger, START, with_catch_up=False, lang="it")
+    first = ship(master, ledger, START, all_open=True, lang="it")
     whole = {h.order for h in first.held} - {n for note in first.notes for n in note.orders}
     assert whole and all(h.since is None for h in first.held)
     later = START + timedelta(1)
-    second = ship(master, ledger, later, all_open=True, list_kept=True)
+    second = ship(master, ledger, later, all_open=True, list_kept=True, lang="it")
     kept = {h.order for h in second.held if h.since is not None}
     assert whole <= {h.order for h in second.held} and kept and kept <= whole and second.kept == len(kept)
     assert {h.since for h in second.held if h.order in kept} == {START}
@@ -388,11 +388,11 @@ def test_a_day_reports_kept_holds_in_one_warning(tmp_path):
     assert dict(warning.params) == {"count": len(kept), "since": START}
     assert not [p for p in second.problems if any(number in p.message("en") for number in kept)]
     assert f"orders held: {len({h.order for h in second.held})}." in second.summary("en")
-    unlisted = ship(master, ledger, later, all_open=True)
+    unlisted = ship(master, ledger, later, all_open=True, lang="it")
     assert unlisted.notes == () and all(h.since is None for h in unlisted.held) and unlisted.kept >= len(kept)
     assert len({h.order for h in unlisted.held}) + unlisted.kept == len({h.order for h in second.held})
     assert unlisted.summary("en") == second.summary("en")
-    again = ship(master, ledger, later, all_open=True, replan=True)
+    again = ship(master, ledger, later, all_open=True, replan=True, lang="it")
     assert whole <= {h.order for h in again.held} and all(h.since is None for h in again.held)
     assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
     assert {p.message("en") for p in first.problems if any(n in p.message("en") for n in whole)} <= {
@@ -479,7 +479,7 @@ def test_the_orders_billed_since_the_marks(tmp_path, twin_urls):
     master = master_of(tmp_path, 1)
     ledger = open_ledger(twin_urls[0])
     try:
-        create(master, ledger, START)
+        create(master, ledger, START, lang="it")
 
         def billed_since(marks):
             with writing(ledger) as conn:
@@ -536,13 +536,13 @@ def test_an_order_shipped_in_part_stays_held_until_its_stock_comes_in(tmp_path):
     master = randomized(master_of(tmp_path, 6), rng)
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     try:
-        create(master, ledger, START, with_catch_up=False)
-        first = ship(master, ledger, START, all_open=True)
+        create(master, ledger, START, with_catch_up=False, lang="it")
+        first = ship(master, ledger, START, all_open=True, lang="it")
         shipping = {n for note in first.notes for n in note.orders}
         part = {h.order: h for h in first.held if h.order in shipping and h.reason in (LINE_HELD.code,
                                                                                        PARTIAL_STOCK.code)}
         assert part
-        second = ship(master, ledger, START + timedelta(1), all_open=True, list_kept=True)
+        second = ship(master, ledger, START + timedelta(1), all_open=True, list_kept=True, lang="it")
         kept = {h.order: h.since for h in second.held if h.since is not None}
         assert {kept.get(number) for number in part} == {START} and second.notes == ()
         assert not [p for p in second.problems if any(number in p.message("en") for number in part)]
@@ -550,7 +550,7 @@ def test_an_order_shipped_in_part_stays_held_until_its_stock_comes_in(tmp_path):
         more = master.model_copy(update={"stock": tuple(
             replace(level, quantity=level.quantity + D(10_000)) if level.item in hold.items else level
             for level in master.stock or ())})
-        third = ship(more, ledger, START + timedelta(2), all_open=True, list_kept=True)
+        third = ship(more, ledger, START + timedelta(2), all_open=True, list_kept=True, lang="it")
         assert number in {n for note in third.notes for n in note.orders}
         still = {h.order for h in third.held if h.since is not None}
         assert {n for n, h in part.items() if not set(h.items) & set(hold.items)} <= still
@@ -595,8 +595,8 @@ def days_kept(folder, seed: int, days: int):
     calendar = working_calendar(master.settings, master.closures)
     for day in [START + timedelta(n) for n in range(days) if calendar.is_working(START + timedelta(n))]:
         with stored_on(day):
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, lang="it")
     return master, ledger
 
 
@@ -691,7 +691,7 @@ def test_a_sheet_with_less_of_an_item_wakes_the_complete_orders_kept_holding_it(
     row_deleted = master.model_copy(update={"stock": tuple(level for level in master.stock or () if level.item != item)})
     assert woken_by(ledger, row_deleted) == woken_by(ledger, none_left)
     planned_again = {x.order: x.items for x in ship(none_left, ledger, START + timedelta(6), all_open=True,
-                                                    list_kept=True).held}
+                                                    list_kept=True, lang="it").held}
     assert all(item in planned_again[numbers[o]] for o in holders)
 
 
@@ -728,14 +728,14 @@ def test_an_item_made_goods_again_wakes_the_complete_orders_kept_holding_it(tmp_
             "stock": tuple(replace(level, quantity=D(0)) if level.item == item else level
                            for level in master.stock or ())})
 
-    ship(with_item(True), ledger, START + timedelta(6), all_open=True)
+    ship(with_item(True), ledger, START + timedelta(6), all_open=True, lang="it")
     complete, holding, numbers = complete_orders_kept(ledger)
     holders = {o for o in holding.get(item, ()) if item not in complete[o]}
     assert holders
     goods = with_item(False)
     day = START + timedelta(7)
-    kept = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, list_kept=True).held}
-    again = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, replan=True).held}
+    kept = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, list_kept=True, lang="it").held}
+    again = {x.order: x.items for x in ship(goods, ledger, day, all_open=True, replan=True, lang="it").held}
     assert all(item in kept[numbers[o]] and item in again[numbers[o]] for o in holders)
 
 
@@ -746,7 +746,7 @@ def test_orders_of_last_year_made_late_wake_the_complete_orders_kept_holding_the
     the day's own orders, numbered last, wake none."""
     master, ledger = days_kept(tmp_path, 3, 6)
     day = START + timedelta(6)
-    create(master, ledger, day, with_catch_up=False)
+    create(master, ledger, day, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         last = last_marks(conn)
         assert last is not None
@@ -757,13 +757,13 @@ def test_orders_of_last_year_made_late_wake_the_complete_orders_kept_holding_the
     late = master.model_copy(update={
         "templates": tuple(replace(t, valid_from=december) for t in master.templates),
         "price_versions": tuple(replace(v, valid_from=min(v.valid_from, december)) for v in master.price_versions)})
-    assert all(x["number"].startswith("OC-2025-") for x in create(late, ledger, date(2025, 12, 30)).created)
+    assert all(x["number"].startswith("OC-2025-") for x in create(late, ledger, date(2025, 12, 30), lang="it").created)
     ledger.engine.dispose()
     (tmp_path / "ledger.sqlite").rename(tmp_path / "kept.sqlite")
     (tmp_path / "replanned.sqlite").write_bytes((tmp_path / "kept.sqlite").read_bytes())
     kept, replanned = (open_ledger(f"sqlite:///{tmp_path / f'{name}.sqlite'}") for name in ("kept", "replanned"))
-    got = ship(master, kept, day, all_open=True, list_kept=True)
-    want = ship(master, replanned, day, all_open=True, list_kept=True, replan=True)
+    got = ship(master, kept, day, all_open=True, list_kept=True, lang="it")
+    want = ship(master, replanned, day, all_open=True, list_kept=True, replan=True, lang="it")
     assert held_of(got) == held_of(want)
     named = {x.order: set(x.items) for x in want.held}
     assert any(named[numbers[o]] > items for o, items in complete.items() if numbers[o] in named)
@@ -801,14 +801,14 @@ def test_a_customer_taken_off_the_sheet_holds_its_orders_with_a_warning(tmp_path
     gone = max(set(kept), key=kept.count)
     without = master.model_copy(update={"customers": tuple(c for c in master.customers if c.code != gone)})
     day = START + timedelta(6)
-    done = ship(without, ledger, day, all_open=True)
+    done = ship(without, ledger, day, all_open=True, lang="it")
     theirs = {h.order for h in done.held if h.customer == gone}
     assert len(theirs) >= kept.count(gone) and {h.reason for h in done.held if h.customer == gone} == {
         CUSTOMER_GONE.code}
     assert {p.message("en") for p in done.problems if p.code == CUSTOMER_GONE.code} == {
         CUSTOMER_GONE(None, number=n, customer=gone).message("en") for n in theirs}
     assert all(note.customer != gone for note in done.notes)
-    back = ship(master, ledger, day, all_open=True)
+    back = ship(master, ledger, day, all_open=True, lang="it")
     assert not {h.order for h in back.held if h.reason == CUSTOMER_GONE.code}
     assert theirs <= {h.order for h in back.held} | {n for note in back.notes for n in note.orders}
 
@@ -822,7 +822,7 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
-    first = ship(master, ledger, date(2026, 4, 9), all_open=True)
+    first = ship(master, ledger, date(2026, 4, 9), all_open=True, lang="it")
     assert first.held and all(h.since is None for h in first.held)
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() and len(conn.execute(select(schema.hold_marks)).all()) == 1
@@ -841,7 +841,7 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_
     with reading(ledger) as conn:
         assert conn.execute(select(schema.hold_marks)).all() == [] and conn.execute(select(schema.hold_stock)).all() == []
         assert conn.execute(select(schema.holds)).all() == []  # migration 23 after it
-    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True, lang="it")
     assert again.held and all(h.since is None or h.since == date(2026, 4, 9) for h in again.held)
     assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
     with reading(ledger) as conn:
@@ -867,7 +867,7 @@ def test_a_ledger_of_schema_22_keeps_its_holds_by_customer_and_item_from_its_nex
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
-    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True, lang="it")
     assert again.held and again.kept == 0 and HELD_AS_BEFORE.code not in {p.code for p in again.problems}
     h, o, i = schema.holds.c, schema.orders.c, schema.hold_items.c
     with reading(ledger) as conn:
@@ -876,7 +876,7 @@ def test_a_ledger_of_schema_22_keeps_its_holds_by_customer_and_item_from_its_nex
         short = {(order_id, item) for order_id, item in conn.execute(select(i.order_id, i.item))}
     assert kept and all(row[1:3] == row[3:5] for row in kept)
     assert short == {(row[0], item) for row in kept if row[5] == "stock" for item in row[6].split("\n")} and short
-    after = ship(master, ledger, date(2026, 4, 13), all_open=True)
+    after = ship(master, ledger, date(2026, 4, 13), all_open=True, lang="it")
     assert after.kept > 0 and HELD_AS_BEFORE.code in {p.code for p in after.problems}
 
 
@@ -940,8 +940,8 @@ def test_the_ledger_reads_the_holds_a_selection_covers(tmp_path, twin_urls):
     try:
         calendar = working_calendar(master.settings, master.closures)
         for day in [START + timedelta(n) for n in range(6) if calendar.is_working(START + timedelta(n))]:
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, lang="it")
         with reading(ledger) as conn:
             every = kept.kept_holds(conn)
             customers = sorted({h.customer for h in every})

@@ -32,10 +32,10 @@ def test_orders_made_since_the_marks_queue_ahead_by_the_cores_rank_on_every_back
     master = master_of(tmp_path, 1)
     ledger = open_ledger(collated_ledger_url)
     try:
-        create(master, ledger, START)
+        create(master, ledger, START, lang="it")
         with reading(ledger) as conn:
             marks = marks_now(conn, "key", "stock", None)
-        create(master, ledger, START + timedelta(1))
+        create(master, ledger, START + timedelta(1), lang="it")
         with writing(ledger) as conn:
             conn.execute(update(schema.orders).where(o.id <= _last_order(conn, marks))
                          .values(series=before, year=o.year - int(last_year)))

@@ -71,8 +71,8 @@ def day_of(path: Path, master: MasterData, day: date, *, returned: int | None = 
     for url, replan in ((f"sqlite:///{path}", False), (f"sqlite:///{path.with_suffix('.replanned')}", True)):
         ledger = open_ledger(url)
         try:
-            create(desk(returned, terms=terms) if returned else master, ledger, day, with_catch_up=False)
-            done.append(ship(master, ledger, day, all_open=True, list_kept=True, replan=replan))
+            create(desk(returned, terms=terms) if returned else master, ledger, day, with_catch_up=False, lang="it")
+            done.append(ship(master, ledger, day, all_open=True, list_kept=True, replan=replan, lang="it"))
         finally:
             ledger.engine.dispose()
     kept, replanned = done
@@ -200,8 +200,8 @@ def test_the_shortfall_is_kept_lowered_and_migrated_alike_on_either_database(led
     ledger = open_ledger(ledger_url)
     try:
         for day, master in ((THU9, desk()), (MON13, desk(a001=4 + 5))):
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, lang="it")
         assert lacks(ledger) == {FIRST: 1, SECOND: 11}
         back_to(ledger, 40, {"hold_items": ["lacks"]})
         assert migrate(ledger) == schema.SCHEMA_VERSION == 47

@@ -53,7 +53,7 @@ def test_a_delivery_moved_off_a_holiday_is_priced_on_its_delivery_day(ledger, po
     [row] = [r for r in shown.rows if r.template == "T001"]
     assert (row.day, row.changed) == (delivered, True)
     assert row.amount == 12 * unit + D("30.00"), "A001's 12 at the delivery day's price, A002's 24 at its own 1.25"
-    made = create(books, ledger, delivered, with_catch_up=False)
+    made = create(books, ledger, delivered, with_catch_up=False, lang="it")
     assert not [p for p in made.problems if p.is_error], [str(p) for p in made.problems]
     with reading(ledger) as conn:
         [order] = [o for o in load_orders(conn) if o.template == "T001"]

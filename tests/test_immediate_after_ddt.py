@@ -64,9 +64,9 @@ def test_a_line_shipped_in_part_and_invoiced_by_its_ddt_is_not_billed_again_at_t
     ship(ledger, "C001", date(2026, 3, 25), [(line_id, "6")])
     march = Period(date(2026, 3, 1), date(2026, 3, 31))
     run(ledger, master_with(invoice_terms=T.AFTER_DELIVERY), Request(march, date(2026, 4, 1)),
-        status=InvoiceStatus.FINAL)
+        status=InvoiceStatus.FINAL, lang="it")
     ship(ledger, "C001", date(2026, 4, 10), [(line_id, "6")])
-    april = run(ledger, master_with(invoice_terms=T.IMMEDIATE), Request(APRIL, AFTER_APRIL))
+    april = run(ledger, master_with(invoice_terms=T.IMMEDIATE), Request(APRIL, AFTER_APRIL), lang="it")
     assert [(x.invoice_date, [(line.quantity, line.delivery and line.delivery.number) for line in x.lines])
             for x in april.invoices] == [(date(2026, 4, 30), [(Decimal(6), "DDT-2026-00002")])]
 
@@ -81,14 +81,14 @@ def test_named_orders_invoiced_on_a_day_before_their_ddt_say_so_not_just_nothing
     with reading(ledger) as conn:
         [number] = [o.number for o in load_orders(conn, ids=[order_id])]
     immediate = master_with(invoice_terms=T.IMMEDIATE)
-    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number])
+    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number], lang="it")
     assert early.invoices == []
     [told] = [p for p in early.problems if p.code == "invoice-orders-shipped-after-date"]
     assert told.message("it") == (
         f"Ordini {number}: le righe spedite con {ddt}, dopo il 05/04/2026 (la data di questa fatturazione), non sono "
         "fatturate, perché una fattura non cita un DDT datato dopo di lei. Per fatturarle dai --date dal 10/04/2026 "
         "in poi, oppure lasciale alla fatturazione di fine mese.")
-    later = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 10)), preview=True, orders=[number])
+    later = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 10)), preview=True, orders=[number], lang="it")
     assert len(later.invoices) == 1 and not [p for p in later.problems if p.code == told.code]
 
 
@@ -104,9 +104,9 @@ def test_named_orders_shipped_on_two_days_after_the_run_s_date_are_told_the_date
     with reading(ledger) as conn:
         [number] = [o.number for o in load_orders(conn, ids=[order_id])]
     immediate = master_with(invoice_terms=T.IMMEDIATE)
-    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number])
+    early = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 5)), preview=True, orders=[number], lang="it")
     [told] = [p for p in early.problems if p.code == "invoice-orders-shipped-after-date"]
     assert "DDT-2026-00001, DDT-2026-00002, dopo il 05/04/2026" in told.message("it")
     assert "Per fatturarle dai --date dal 15/04/2026 in poi" in told.message("it")
-    said = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 15)), preview=True, orders=[number])
+    said = run(ledger, immediate, Request(APRIL, AFTER_APRIL, date(2026, 4, 15)), preview=True, orders=[number], lang="it")
     assert [len(x.lines) for x in said.invoices] == [2] and not [p for p in said.problems if p.code == told.code]

@@ -110,7 +110,7 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> tuple[int, set
                 patched.setattr(orders_service, "_invoice_at_once", lambda conn, master, now, _, lang: (
                     invoice_at_creation.invoice_at_once(conn, master, {d: [o[0] for o in xs] for d, xs in now.items()},
                                                         lang=lang)))
-            made = [_seen(create(master, ledger, day)) for day in days]
+            made = [_seen(create(master, ledger, day, lang="it")) for day in days]
         seen.append((made, _rows(ledger)))
         refused.update(p for _, _, _, codes in made for p in codes if p.endswith("out-of-sequence"))
         ledger.engine.dispose()

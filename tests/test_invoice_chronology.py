@@ -41,13 +41,13 @@ def april_closed(request, tmp_path_factory, sample_master):
     day = APRIL.start
     while day <= APRIL.end:
         if calendar.is_working(day):
-            made = create(master, ledger, day, with_catch_up=False)
+            made = create(master, ledger, day, with_catch_up=False, lang="it")
             assert not [p for p in made.problems if p.is_error], [str(p) for p in made.problems]
-            ship(master, ledger, day, all_open=True)
+            ship(master, ledger, day, all_open=True, lang="it")
         day += timedelta(days=1)
     with reading(ledger) as conn:
         during = load_invoices(conn)
-    closed = run(ledger, master, Request(APRIL, CLOSING_DAY, deferred_date=request.param))
+    closed = run(ledger, master, Request(APRIL, CLOSING_DAY, deferred_date=request.param), lang="it")
     with reading(ledger) as conn:
         everything = load_invoices(conn)
     ledger.engine.dispose()

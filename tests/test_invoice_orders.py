@@ -25,9 +25,9 @@ APRIL_9 = date(2026, 4, 9)
 def shipped(tmp_path, sample_master):
     """The sample's April 9 ordered and shipped: DDTs waiting for month end."""
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    made = create(sample_master, ledger, APRIL_9, with_catch_up=False)
+    made = create(sample_master, ledger, APRIL_9, with_catch_up=False, lang="it")
     assert not [p for p in made.problems if p.is_error]
-    done = ship(sample_master, ledger, APRIL_9, all_open=True)
+    done = ship(sample_master, ledger, APRIL_9, all_open=True, lang="it")
     assert done.notes
     yield sample_master, ledger, done
     ledger.engine.dispose()
@@ -47,11 +47,11 @@ def _deferred_orders(master, notes) -> list[str]:
 def test_an_order_invoiced_alone_is_not_invoiced_again_at_month_end(shipped):
     master, ledger, done = shipped
     chosen = _deferred_orders(master, done.notes)[0]
-    alone = run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=[chosen])
+    alone = run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=[chosen], lang="it")
     assert alone.run_id and not [p for p in alone.problems if p.is_error], [str(p) for p in alone.problems]
     assert {line.order_number for x in alone.invoices for line in x.lines} == {chosen}
     assert {x.invoice_date for x in alone.invoices} == {date(2026, 4, 10)}
-    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)))
+    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)), lang="it")
     assert month_end.run_id
     assert chosen not in {line.order_number for x in month_end.invoices for line in x.lines}
     with reading(ledger) as conn:
@@ -65,14 +65,14 @@ def test_the_other_orders_wait_for_month_end(shipped):
     master, ledger, done = shipped
     first, *others = _deferred_orders(master, done.notes)
     assert others
-    run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=[first])
-    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)))
+    run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=[first], lang="it")
+    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)), lang="it")
     assert set(others) <= {line.order_number for x in month_end.invoices for line in x.lines}
 
 
 def test_an_unknown_order_stores_nothing(shipped):
     master, ledger, _ = shipped
-    result = run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=["OV-2026-99999"])
+    result = run(ledger, master, Request(APRIL, date(2026, 4, 10), date(2026, 4, 10)), orders=["OV-2026-99999"], lang="it")
     assert result.run_id is None
     assert [p.code for p in result.problems] == ["invoice-unknown-order"]
 
@@ -80,8 +80,8 @@ def test_an_unknown_order_stores_nothing(shipped):
 def test_chosen_orders_keep_the_series_date_order(shipped):
     master, ledger, done = shipped
     first, second, *_ = _deferred_orders(master, done.notes)
-    assert run(ledger, master, Request(APRIL, date(2026, 4, 20), date(2026, 4, 20)), orders=[first]).run_id
-    earlier = run(ledger, master, Request(APRIL, date(2026, 4, 20), date(2026, 4, 15)), orders=[second])
+    assert run(ledger, master, Request(APRIL, date(2026, 4, 20), date(2026, 4, 20)), orders=[first], lang="it").run_id
+    earlier = run(ledger, master, Request(APRIL, date(2026, 4, 20), date(2026, 4, 15)), orders=[second], lang="it")
     assert earlier.run_id is None
     assert "invoice-date-out-of-sequence" in [p.code for p in earlier.problems]
 
@@ -90,8 +90,8 @@ def test_ship_and_invoice_in_one_step(tmp_path, sample_master, rome_today):
     master = sample_master
     rome_today(date(2026, 4, 30))
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    create(master, ledger, APRIL_9, with_catch_up=False)
-    done = ship(master, ledger, APRIL_9, all_open=True, invoice=True)
+    create(master, ledger, APRIL_9, with_catch_up=False, lang="it")
+    done = ship(master, ledger, APRIL_9, all_open=True, invoice=True, lang="it")
     monthly = _deferred(master)
     assert done.notes and done.invoices
     shipped_lines = {line.id for n in done.notes if n.customer in monthly for line in n.lines}
@@ -100,7 +100,7 @@ def test_ship_and_invoice_in_one_step(tmp_path, sample_master, rome_today):
     assert {x.invoice_date for x in done.invoices} == {APRIL_9}
     assert {x.status.value for x in done.invoices if x.status} == {"final"}
     assert "Fatture emesse con i DDT" in done.summary("it")
-    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)))
+    month_end = run(ledger, master, Request(APRIL, date(2026, 5, 4)), lang="it")
     assert not shipped_lines & {line.delivery_line_id for x in month_end.invoices for line in x.lines}
     ledger.engine.dispose()
 
@@ -109,15 +109,15 @@ def test_ship_with_an_invoice_out_of_date_order_ships_nothing(tmp_path, sample_m
     master = sample_master
     rome_today(date(2026, 4, 30))
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    create(master, ledger, APRIL_9, with_catch_up=False)
-    tenth = [row["number"] for row in create(master, ledger, date(2026, 4, 10), with_catch_up=False).created]
-    later = ship(master, ledger, date(2026, 4, 10), numbers=tenth)
+    create(master, ledger, APRIL_9, with_catch_up=False, lang="it")
+    tenth = [row["number"] for row in create(master, ledger, date(2026, 4, 10), with_catch_up=False, lang="it").created]
+    later = ship(master, ledger, date(2026, 4, 10), numbers=tenth, lang="it")
     assert later.notes
     assert run(ledger, master, Request(APRIL, date(2026, 4, 20), date(2026, 4, 20)),
-               orders=sorted({o for n in later.notes for o in n.orders})).run_id
+               orders=sorted({o for n in later.notes for o in n.orders}), lang="it").run_id
     with reading(ledger) as conn:
         before = {n.number for n in load_notes(conn)}
-    refused = ship(master, ledger, date(2026, 4, 10), all_open=True, invoice=True)  # the 9th's orders, on the 10th
+    refused = ship(master, ledger, date(2026, 4, 10), all_open=True, invoice=True, lang="it")  # the 9th's orders, on the 10th
     assert refused.notes == () and "invoice-date-out-of-sequence" in [p.code for p in refused.problems]
     with reading(ledger) as conn:
         assert {n.number for n in load_notes(conn)} == before
@@ -187,8 +187,8 @@ def test_a_do_not_invoice_customer_shipped_with_the_invoice_is_told_the_command_
     said *usa --release C013*: an option `ship` does not have, which the desk then typed there.
     It names the command whose option it is."""
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    create(sample_master, ledger, APRIL_9, with_catch_up=False)
-    done = ship(sample_master, ledger, APRIL_9, all_open=True, invoice=True)
+    create(sample_master, ledger, APRIL_9, with_catch_up=False, lang="it")
+    done = ship(sample_master, ledger, APRIL_9, all_open=True, invoice=True, lang="it")
     said = {p.message("it") for p in done.problems if p.code == "invoice-held"}
     assert said == {"Il cliente C013 ha 3 righe consegnate non fatturate ma è «Non fatturare»: quando dà il via "
                     "libera, fattura con toolkit invoice e --release C013."}

@@ -115,16 +115,16 @@ def test_orders_a_catch_up_makes_of_a_template_past_its_validity_are_warned_by_t
     minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
     minimal.set_cell(sheets, "Modelli ordine", "L2", date(2026, 5, 4))
     rome_today(date(2026, 4, 30))
-    assert errors(create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30)).problems) == []
+    assert errors(create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30), lang="it").problems) == []
     rome_today(date(2026, 5, 8))
     checked = check(minimal.workbook(sheets))
     assert not [p for p in checked.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
-    made = create(checked.master, ledger, date(2026, 5, 8))
+    made = create(checked.master, ledger, date(2026, 5, 8), lang="it")
     with reading(ledger) as conn:
         assert [x.invoice_date for x in load_invoices(conn)] == [date(2026, 4, 30), date(2026, 5, 4)]
     assert [(p.sheet, p.cell) for p in made.problems if p.code == "do-not-invoice-template-invoiced-at-order"] == [
         ("Modelli ordine", "M2")]
-    again = create(checked.master, ledger, date(2026, 5, 11))
+    again = create(checked.master, ledger, date(2026, 5, 11), lang="it")
     assert not [p for p in again.problems if p.code == "do-not-invoice-template-invoiced-at-order"]
 
 
@@ -138,13 +138,13 @@ def test_the_preview_warns_of_a_template_past_its_validity_that_the_run_would_ma
     minimal.set_cell(sheets, "Modelli ordine", "M2", "Punto vendita")
     minimal.set_cell(sheets, "Modelli ordine", "L2", date(2026, 5, 4))
     rome_today(date(2026, 4, 30))
-    create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30))
+    create(check(minimal.workbook(sheets)).master, ledger, date(2026, 4, 30), lang="it")
     rome_today(date(2026, 5, 8))
     master = check(minimal.workbook(sheets)).master
     seen = preview(master, ledger, date(2026, 5, 8))
     assert [(p.sheet, p.cell, p.severity) for p in seen.problems
             if p.code == "do-not-invoice-template-invoiced-at-order"] == [("Modelli ordine", "M2", Severity.WARNING)]
-    create(master, ledger, date(2026, 5, 8))
+    create(master, ledger, date(2026, 5, 8), lang="it")
     rome_today(date(2026, 5, 11))
     again = preview(check(minimal.workbook(sheets)).master, ledger, date(2026, 5, 11))
     assert not [p for p in again.problems if p.code == "do-not-invoice-template-invoiced-at-order"]

@@ -546,7 +546,7 @@ def ship_open_orders(master, ledger, days) -> int:
 
     made = 0
     for day in sorted(set(days)):
-        done = ship_service(master, ledger, day, all_open=True)
+        done = ship_service(master, ledger, day, all_open=True, lang="it")
         assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
         made += len(done.notes)
     return made

@@ -57,7 +57,7 @@ def _worker(url: str, customer: str, start, results) -> None:
         time.sleep(0.005)  # a breath between runs, so the processes take turns on the write lock
         month = _month(day.month if day.day > 7 else (day - timedelta(days=7)).month)
         request = Request(month, TODAY, invoice_date=day, customer=customer)
-        issued += [x.number for x in run(ledger, master, request).invoices]
+        issued += [x.number for x in run(ledger, master, request, lang="it").invoices]
         day += timedelta(days=7)
     ledger.engine.dispose()
     results.put((customer, issued))
@@ -71,8 +71,8 @@ def test_concurrent_runs_number_without_gaps(ledger_url):
 
     master = _master()
     ledger = open_ledger(ledger_url)
-    create(master, ledger, date(2026, 3, 2))
-    create(master, ledger, date(2026, 6, 30))
+    create(master, ledger, date(2026, 3, 2), lang="it")
+    create(master, ledger, date(2026, 6, 30), lang="it")
     with reading(ledger) as conn:
         days = [o.order_date for o in load_orders(conn)]
     assert test_invoicing.ship_open_orders(master, ledger, days) == len(days)

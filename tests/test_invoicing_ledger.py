@@ -46,8 +46,8 @@ def count(ledger, table) -> int:
 def shipped_april(ledger, minimal_master):
     """The brief's flow: real orders for April from the minimal master, shipped on their dates
     by the real shipping service."""
-    create(minimal_master, ledger, date(2026, 4, 9))
-    create(minimal_master, ledger, date(2026, 4, 30))
+    create(minimal_master, ledger, date(2026, 4, 9), lang="it")
+    create(minimal_master, ledger, date(2026, 4, 30), lang="it")
     with reading(ledger) as conn:
         orders = load_orders(conn)
     assert ship_open_orders(minimal_master, ledger, [o.order_date for o in orders]) == len(orders)
@@ -55,7 +55,7 @@ def shipped_april(ledger, minimal_master):
 
 
 def test_month_run_issues_deferred_invoice_and_credit_note(ledger, minimal_master, shipped_april):
-    result = run(ledger, minimal_master, april())
+    result = run(ledger, minimal_master, april(), lang="it")
     assert not result.problems
     invoice, note = result.invoices
     assert (invoice.number, invoice.kind, invoice.customer) == ("FT-2026-00001", InvoiceKind.INVOICE, "C001")
@@ -75,27 +75,27 @@ def test_month_run_issues_deferred_invoice_and_credit_note(ledger, minimal_maste
 
 
 def test_second_run_for_the_same_month_invoices_nothing(ledger, minimal_master, shipped_april):
-    first = run(ledger, minimal_master, april())
+    first = run(ledger, minimal_master, april(), lang="it")
     before = counters(ledger)
-    second = run(ledger, minimal_master, april())
+    second = run(ledger, minimal_master, april(), lang="it")
     assert first.invoices and second.invoices == [] and second.run_id is None
     assert counters(ledger) == before
 
 
 def test_preview_computes_and_writes_nothing(ledger, minimal_master, shipped_april):
-    preview = run(ledger, minimal_master, april(), preview=True)
+    preview = run(ledger, minimal_master, april(), preview=True, lang="it")
     assert [x.total for x in preview.invoices] == [D("2114.28"), D("-10.00")]
     assert all(x.number is None for x in preview.invoices)
     assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
 
 
 def test_undo_of_a_draft_restores_the_counter(ledger, minimal_master, shipped_april):
-    first = run(ledger, minimal_master, april())
+    first = run(ledger, minimal_master, april(), lang="it")
     assert counters(ledger) == {"FT": 1, "NC": 1}
     assert undo(ledger, first.run_id) == (2, [])
     assert counters(ledger) == {"FT": 0, "NC": 0}
     assert count(ledger, schema.invoices) == count(ledger, schema.invoice_lines) == count(ledger, schema.invoice_dues) == 0
-    again = run(ledger, minimal_master, april())
+    again = run(ledger, minimal_master, april(), lang="it")
     assert [x.number for x in again.invoices] == ["FT-2026-00001", "NC-2026-00001"]
 
 
@@ -103,7 +103,7 @@ def test_a_run_undone_twice_says_so_and_a_verb_asking_for_it_names_the_undo(ledg
     """An undo run twice, a colleague's and one's own, is a verb run twice: the second changes
     nothing and says so, a warning; it was told the ledger has no such run, to check an id
     that was right. Finalizing or exporting the undone run names the undo too."""
-    first = run(ledger, minimal_master, april())
+    first = run(ledger, minimal_master, april(), lang="it")
     assert undo(ledger, first.run_id)[0] == 2
     count_, [problem] = undo(ledger, first.run_id)
     assert (count_, problem.code, problem.severity) == (0, "invoice-run-already-undone", "warning")
@@ -124,7 +124,7 @@ def test_printing_an_undone_run_names_the_undo_and_a_run_never_stored_the_slip(l
     never had is the slip `invoice export` calls it; nothing is written."""
     from toolkit.services.printing import Selection, print_documents
 
-    first = run(ledger, minimal_master, april())
+    first = run(ledger, minimal_master, april(), lang="it")
     undo(ledger, first.run_id)
     out = tmp_path / "copie.xlsx"
     for run_id, code in ((first.run_id, "invoice-run-undone"), ("20260430-00000000", "unknown-invoice-run")):
@@ -134,10 +134,10 @@ def test_printing_an_undone_run_names_the_undo_and_a_run_never_stored_the_slip(l
 
 
 def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped_april):
-    first = run(ledger, minimal_master, april(customer="C001"))
+    first = run(ledger, minimal_master, april(customer="C001"), lang="it")
     order_id, [line_id] = make_order(ledger, "C002", date(2026, 4, 20), [("A001", "2", "18.5", "22", None)])
     ship(ledger, "C002", date(2026, 4, 21), [(line_id, "2")])
-    second = run(ledger, minimal_master, april(customer="C002"))
+    second = run(ledger, minimal_master, april(customer="C002"), lang="it")
     assert [x.number for x in second.invoices] == ["FT-2026-00002", "NC-2026-00001"]
     count_, problems = undo(ledger, first.run_id)
     assert count_ == 0 and [p.code for p in problems] == ["invoice-run-not-latest"]
@@ -153,7 +153,7 @@ def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped
 def test_credit_notes_take_the_invoice_series_when_the_settings_say_so(ledger, minimal_master, shipped_april):
     master = minimal_master.model_copy(update={
         "settings": replace(minimal_master.settings, credit_note_series="FT")})
-    result = run(ledger, master, april())
+    result = run(ledger, master, april(), lang="it")
     assert [(x.number, x.kind) for x in result.invoices] == [("FT-2026-00001", InvoiceKind.INVOICE),
                                                              ("FT-2026-00002", InvoiceKind.CREDIT_NOTE)]
 
@@ -162,9 +162,9 @@ def test_after_delivery_invoices_what_was_delivered_and_the_rest_later(ledger):
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
     ship(ledger, "C001", date(2026, 4, 10), [(line_id, "7")])
-    first = run(ledger, master, april(invoice_date=date(2026, 4, 15)))
+    first = run(ledger, master, april(invoice_date=date(2026, 4, 15)), lang="it")
     ship(ledger, "C001", date(2026, 4, 20), [(line_id, "3")])
-    second = run(ledger, master, april())
+    second = run(ledger, master, april(), lang="it")
     assert [[x.quantity for x in inv.lines] for inv in first.invoices + second.invoices] == [[D(7)], [D(3)]]
     assert first.invoices[0].period == Period(date(2026, 4, 1), date(2026, 4, 15))
 
@@ -174,16 +174,16 @@ def test_after_order_delivered_waits_for_the_whole_order(ledger):
     _, (a, b) = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None),
                                                                ("A002", "5", "1.2", "4", None)])
     ship(ledger, "C001", date(2026, 4, 10), [(a, "10")])
-    waiting = run(ledger, master, april())
+    waiting = run(ledger, master, april(), lang="it")
     assert waiting.invoices == [] and [(p.reason, p.lines) for p in waiting.pending] == [("order-not-delivered", 1)]
     ship(ledger, "C001", date(2026, 4, 22), [(b, "5")])
-    [invoice] = run(ledger, master, april()).invoices
+    [invoice] = run(ledger, master, april(), lang="it").invoices
     assert len(invoice.lines) == 2 and len(invoice.deliveries) == 2
 
 
 def test_immediate_customer_is_invoiced_at_the_order_and_never_again_on_delivery(ledger):
     master = master_with(invoice_terms=T.IMMEDIATE)
-    assert create(master, ledger, date(2026, 4, 9), with_catch_up=False).created
+    assert create(master, ledger, date(2026, 4, 9), with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn)
         [order] = load_orders(conn)
@@ -191,16 +191,16 @@ def test_immediate_customer_is_invoiced_at_the_order_and_never_again_on_delivery
     assert (invoice.number, invoice.status, invoice.lines[0].order_number) == (
         "FT-2026-00001", InvoiceStatus.FINAL, order.number)
     assert invoice.lines[0].delivery_line_id is None
-    assert run(ledger, master, april()).invoices == []
+    assert run(ledger, master, april(), lang="it").invoices == []
     ship(ledger, "C001", date(2026, 5, 4), [(x.id, x.quantity) for x in order.lines])
-    assert run(ledger, master, Request(MAY, date(2026, 6, 2))).invoices == []
+    assert run(ledger, master, Request(MAY, date(2026, 6, 2)), lang="it").invoices == []
 
 
 def test_an_order_invoiced_at_once_is_refused_when_its_invoice_would_break_the_date_order(ledger):
     master = master_with(invoice_terms=T.IMMEDIATE)
-    assert create(master, ledger, date(2026, 4, 13), with_catch_up=False).created
+    assert create(master, ledger, date(2026, 4, 13), with_catch_up=False, lang="it").created
     before = counters(ledger), count(ledger, schema.orders), count(ledger, schema.events)
-    refused = create(master, ledger, date(2026, 4, 9), with_catch_up=False)
+    refused = create(master, ledger, date(2026, 4, 9), with_catch_up=False, lang="it")
     assert refused.created == [] and refused.already_existing == []
     [problem] = refused.problems
     assert (problem.code, problem.is_error) == ("order-invoice-out-of-sequence", True)
@@ -220,7 +220,7 @@ def test_an_immediate_order_left_uninvoiced_is_dated_with_the_run_not_back_at_th
     immediately were invoiced at creation, or before the customer's terms changed)."""
     master = master_with(invoice_terms=T.IMMEDIATE)
     make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
-    [invoice] = run(ledger, master, april()).invoices
+    [invoice] = run(ledger, master, april(), lang="it").invoices
     assert invoice.deliveries == () and not invoice.deferred and invoice.invoice_date == AFTER_APRIL
     assert invoice.period == Period(date(2026, 4, 9), date(2026, 4, 9))
 
@@ -230,7 +230,7 @@ def test_grouping_by_project_in_the_ledger(ledger):
     for project in ("PRJ-A", "PRJ-B", "PRJ-A"):
         _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)], project=project)
         ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
-    result = run(ledger, master, april())
+    result = run(ledger, master, april(), lang="it")
     assert sorted((x.group_key, len(x.lines)) for x in result.invoices) == [("project:PRJ-A", 2), ("project:PRJ-B", 1)]
 
 
@@ -245,7 +245,7 @@ def test_invoice_orders_in_works_inside_the_callers_transaction(ledger, minimal_
         assert invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9), lang="it") == ([], [], [])
     assert (invoice.number, invoice.status, invoice.total) == ("FT-2026-00001", InvoiceStatus.FINAL, D("45.14"))
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
-    assert run(ledger, minimal_master, april()).invoices == []
+    assert run(ledger, minimal_master, april(), lang="it").invoices == []
 
 
 def test_a_failure_while_writing_files_rolls_the_run_back(ledger, minimal_master, shipped_april):
@@ -253,12 +253,12 @@ def test_a_failure_while_writing_files_rolls_the_run_back(ledger, minimal_master
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        run(ledger, minimal_master, april(), then=broken)
+        run(ledger, minimal_master, april(), then=broken, lang="it")
     assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
 
 
 def test_the_database_refuses_a_shipped_line_invoiced_twice(ledger, minimal_master, shipped_april):
-    run(ledger, minimal_master, april())
+    run(ledger, minimal_master, april(), lang="it")
     with reading(ledger) as conn:
         taken = conn.execute(select(schema.invoice_lines).limit(1)).one()
     row = {k: v for k, v in taken._mapping.items() if k != "id"}
@@ -267,7 +267,7 @@ def test_the_database_refuses_a_shipped_line_invoiced_twice(ledger, minimal_mast
 
 
 def test_errors_write_nothing(ledger, minimal_master, shipped_april):
-    result = run(ledger, minimal_master, april(invoice_date=date(2026, 3, 1)))
+    result = run(ledger, minimal_master, april(invoice_date=date(2026, 3, 1)), lang="it")
     assert [p.code for p in result.problems] == ["invoice-date-before-month"]
     assert count(ledger, schema.invoices) == 0
 
@@ -278,10 +278,10 @@ def test_a_run_that_would_date_an_invoice_before_the_latest_of_its_series_is_ref
         _, [line_id] = make_order(ledger, "C001", day, [("A001", "1", "10", "22", None)])
         ship(ledger, "C001", day, [(line_id, "1")])
         if day.day == 20:
-            assert not run(ledger, master, april(invoice_date=date(2026, 4, 25)), status=InvoiceStatus.FINAL).problems
+            assert not run(ledger, master, april(invoice_date=date(2026, 4, 25)), status=InvoiceStatus.FINAL, lang="it").problems
     before = counters(ledger), count(ledger, schema.invoices), count(ledger, schema.events)
     for preview in (True, False):
-        late = run(ledger, master, april(invoice_date=date(2026, 4, 10)), preview=preview)
+        late = run(ledger, master, april(invoice_date=date(2026, 4, 10)), preview=preview, lang="it")
         [problem] = late.problems
         assert (problem.code, problem.is_error, late.run_id) == ("invoice-date-out-of-sequence", True, None)
         assert dict(problem.params) == {"number": "FT-2026-00002", "day": date(2026, 4, 10),
@@ -290,7 +290,7 @@ def test_a_run_that_would_date_an_invoice_before_the_latest_of_its_series_is_ref
         assert "FT-2026-00002" in problem.message("it") and "25/04/2026" in problem.message("en")
     assert (counters(ledger), count(ledger, schema.invoices), count(ledger, schema.events)) == before
     assert "Nessun documento emesso" in late.summary("it")
-    issued = run(ledger, master, april(invoice_date=date(2026, 4, 25)), status=InvoiceStatus.FINAL)
+    issued = run(ledger, master, april(invoice_date=date(2026, 4, 25)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = issued.invoices
     assert (invoice.number, invoice.invoice_date) == ("FT-2026-00002", date(2026, 4, 25))
     assert issued.summary("it") == f"Emesso 1 documento (definitivo), emissione {issued.run_id}."
@@ -305,14 +305,14 @@ def test_month_end_dating_of_an_earlier_month_is_refused_after_later_invoices(le
     ship(ledger, "C001", date(2026, 3, 20), [(held, "1")])
     _, [other] = make_order(ledger, "C002", date(2026, 4, 9), [("A001", "2", "10", "22", None)])
     ship(ledger, "C002", date(2026, 4, 9), [(other, "2")])
-    [april_invoice] = run(ledger, master, april(customer="C002")).invoices
+    [april_invoice] = run(ledger, master, april(customer="C002"), lang="it").invoices
     assert (april_invoice.number, april_invoice.invoice_date) == ("FT-2026-00001", date(2026, 4, 30))
     march = Request(Period(date(2026, 3, 1), date(2026, 3, 31)), AFTER_APRIL, released=frozenset({"C001"}))
-    refused = run(ledger, master, march)
+    refused = run(ledger, master, march, lang="it")
     assert [(p.code, p.is_error) for p in refused.problems] == [("late-deferred-invoice", False),
                                                                  ("invoice-date-out-of-sequence", True)]
     assert {k: v for k, v in refused.problems[1].params if k in ("number", "day", "latest_number")} == {
         "number": "FT-2026-00002", "day": date(2026, 3, 31), "latest_number": "FT-2026-00001"}
     assert counters(ledger) == {"FT": 1} and refused.invoices == []
-    [issued] = run(ledger, master, replace(march, deferred_date=DeferredInvoiceDate.ISSUE)).invoices
+    [issued] = run(ledger, master, replace(march, deferred_date=DeferredInvoiceDate.ISSUE), lang="it").invoices
     assert (issued.number, issued.invoice_date, issued.customer) == ("FT-2026-00002", AFTER_APRIL, "C001")

@@ -118,7 +118,7 @@ def same_run(tmp_path, seed: int, make_request, **options) -> int:
         ledgers.append(ledger)
     new, old = ledgers
     request = make_request(master)
-    got = run(new, master, request, **options)
+    got = run(new, master, request, **options, lang="it")
     expected = invoicing_rowwise.run(old, master, request, **options)
     assert outcome(got) == outcome(expected)
     with reading(new) as a, reading(old) as b:
@@ -169,13 +169,13 @@ def test_the_demo_month_is_invoiced_as_the_row_by_row_run_did(tmp_path):
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(days=n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
     for day in (d for d in days if calendar.is_working(d)):
-        create(master, ledger, day, with_catch_up=False)
-        ship_day(master, ledger, day, all_open=True)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship_day(master, ledger, day, all_open=True, lang="it")
     ledger.engine.dispose()
     shutil.copyfile(tmp_path / "new.sqlite", tmp_path / "old.sqlite")
     new, old = (open_ledger(f"sqlite:///{tmp_path / f'{name}.sqlite'}") for name in ("new", "old"))
     request = Request(Period(*MONTH), CLOSING_DAY)
-    got = run(new, master, request, status=InvoiceStatus.FINAL)
+    got = run(new, master, request, status=InvoiceStatus.FINAL, lang="it")
     expected = invoicing_rowwise.run(old, master, request, status=InvoiceStatus.FINAL)
     assert len(expected.invoices) > 10
     assert outcome(got) == outcome(expected)

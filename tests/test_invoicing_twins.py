@@ -46,11 +46,11 @@ def twin_runs(urls, seed: int, make_request, before=None, **options):
     product, reference = ledgers
     try:
         if before is not None:
-            first = run(product, master, before, status=InvoiceStatus.FINAL)
+            first = run(product, master, before, status=InvoiceStatus.FINAL, lang="it")
             assert outcome(first) == outcome(invoicing_rowwise.run(reference, master, before,
                                                                    status=InvoiceStatus.FINAL))
         request = make_request(master)
-        got = run(product, master, request, **options)
+        got = run(product, master, request, **options, lang="it")
         expected = invoicing_rowwise.run(reference, master, request, **options)
         assert outcome(got) == outcome(expected)
         assert table_digests(product) == table_digests(reference)

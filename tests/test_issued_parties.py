@@ -356,7 +356,7 @@ def test_orders_of_one_customer_and_destination_share_their_parties(ledger, samp
 
     migrate(ledger)
     for day in (date(2026, 4, 9), date(2026, 4, 16)):
-        assert create(sample_master, ledger, day).created
+        assert create(sample_master, ledger, day, lang="it").created
     with reading(ledger) as conn:
         rows = conn.execute(select(schema.orders.c.customer, schema.orders.c.ship_to, schema.orders.c.contact,
                                    schema.orders.c.parties_id)).all()

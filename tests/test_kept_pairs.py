@@ -60,9 +60,9 @@ def test_one_subquery_sums_what_two_summed(ledger, tmp_path, seed):
     day, done, counter, runs = START, 0, [0], set()
     while done < 4:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
-            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             invoice_some(master, ledger, day, rng, runs)
             done += 1
         day += timedelta(1)

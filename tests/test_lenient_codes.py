@@ -98,10 +98,10 @@ def test_an_unknown_short_number_still_says_it_is_not_in_the_ledger(desk, capsys
 
 
 def test_a_number_two_series_hold_is_refused_naming_both(sample_master, ledger):
-    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False, lang="it")
     settings = replace(sample_master.settings, order_series="OV")
     renamed = sample_master.model_copy(update={"settings": settings})
-    create(renamed, ledger, date(2026, 5, 18), with_catch_up=False)
+    create(renamed, ledger, date(2026, 5, 18), with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         numbers = {o.number for o in load_orders(conn)}
     assert {"OC-2026-00001", "OV-2026-00001"} <= numbers
@@ -216,9 +216,9 @@ def test_a_short_order_number_in_the_quantities_file_ships_that_order(desk, caps
 
 def two_series(master, ledger) -> None:
     """May 15's orders numbered OC, May 18's OV: `1/2026` is OC-2026-00001 and OV-2026-00001."""
-    create(master, ledger, date(2026, 5, 15), with_catch_up=False)
+    create(master, ledger, date(2026, 5, 15), with_catch_up=False, lang="it")
     settings = replace(master.settings, order_series="OV")
-    create(master.model_copy(update={"settings": settings}), ledger, date(2026, 5, 18), with_catch_up=False)
+    create(master.model_copy(update={"settings": settings}), ledger, date(2026, 5, 18), with_catch_up=False, lang="it")
 
 
 def test_a_quantities_row_two_series_may_mean_is_refused_at_its_cell(sample_master, ledger, tmp_path):
@@ -227,7 +227,7 @@ def test_a_quantities_row_two_series_may_mean_is_refused_at_its_cell(sample_mast
     two_series(sample_master, ledger)
     quantities = tmp_path / "quantita.csv"
     quantities.write_text("Ordine;Riga;Quantità\n1/2026;1;1\n", encoding="utf-8")
-    shipped = ship(sample_master, ledger, date(2026, 5, 18), quantities=quantities, future=True)
+    shipped = ship(sample_master, ledger, date(2026, 5, 18), quantities=quantities, future=True, lang="it")
     assert shipped.notes == ()
     assert [(p.code, p.sheet, p.cell, p.message("it")) for p in shipped.problems] == [(
         "ambiguous-order-number", "quantita.csv", "A2", "«1/2026» può essere più di un ordine: OC-2026-00001, "
@@ -267,7 +267,7 @@ def test_a_quotation_confirmed_with_a_return_left_out_is_named_in_full(sample_ma
     from toolkit.core.credit_notes import RETURN_CREDITED
     from toolkit.services import order_confirm
 
-    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False)
+    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [quotation] = [o for o in load_orders(conn) if o.document_type is DocumentType.QUOTATION]
     customers = [replace(c, invoice_terms=InvoiceTerms.IMMEDIATE) if c.code == quotation.customer else c
@@ -277,7 +277,7 @@ def test_a_quotation_confirmed_with_a_return_left_out_is_named_in_full(sample_ma
                               invoices="FT-2026-00001", left=0, notes="NC-2026-00001")
     monkeypatch.setattr(order_confirm, "invoice_orders_in", lambda *_, **__: ([], [refusal], []))
     typed = short_forms(quotation.number)[1]
-    confirmed = order_confirm.confirm(immediate, ledger, typed, date(2026, 5, 15))
+    confirmed = order_confirm.confirm(immediate, ledger, typed, date(2026, 5, 15), lang="it")
     assert confirmed.quotation == quotation.number and confirmed.order is not None
     assert list(confirmed.problems) == [refusal]
 

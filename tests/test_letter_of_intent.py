@@ -317,10 +317,10 @@ def test_a_return_s_note_over_two_letters_prints_each_as_the_ledger_kept_them(tm
 
     last_year, this_year = books(LAST_YEAR, date(2025, 12, 10)), books(PROTOCOL, date(2026, 5, 2))
     deliver(last_year, ledger, SOLD)
-    assert not errors_of(run(ledger, last_year, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL))
+    assert not errors_of(run(ledger, last_year, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it"))
     deliver(this_year, ledger, date(2026, 5, 12))
     deliver(this_year, ledger, date(2026, 5, 20))
-    assert not errors_of(run(ledger, this_year, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL))
+    assert not errors_of(run(ledger, this_year, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it"))
     with reading(ledger) as conn:
         [note] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
     assert len(note.cites) == 2

@@ -61,12 +61,12 @@ def _told(sheets: dict) -> list:
 
 def _deliver(books, ledger, *days: date) -> None:
     for day in days:
-        create(books, ledger, day, with_catch_up=False)
-        assert ship(books, ledger, day, all_open=True).notes
+        create(books, ledger, day, with_catch_up=False, lang="it")
+        assert ship(books, ledger, day, all_open=True, lang="it").notes
 
 
 def _month(books, ledger, month, today: date):
-    result = run(ledger, books, Request(month, today), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(month, today), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     return result, invoice
@@ -92,8 +92,8 @@ def _created_at_once(s: dict, ledger):
     minimal.set_cell(s, "Clienti", "Q3", "Immediato")
     books = check(minimal.workbook(s)).master
     assert books is not None
-    return (create(books, ledger, APRIL_10, with_catch_up=False),
-            create(books, ledger, APRIL_20, with_catch_up=False))
+    return (create(books, ledger, APRIL_10, with_catch_up=False, lang="it"),
+            create(books, ledger, APRIL_20, with_catch_up=False, lang="it"))
 
 
 def test_the_data_check_reads_the_amount_and_refuses_a_negative_or_a_word_at_its_cell():
@@ -232,7 +232,7 @@ def test_a_credit_note_citing_the_letter_gives_its_amount_back(ledger):
     _, april = _month(books, ledger, APRIL, date(2026, 5, 4))
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50")}
-    assert credit(ledger, books, april.number, (), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5)).note
+    assert credit(ledger, books, april.number, (), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5), lang="it").note
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
     _deliver(books, ledger, MAY_11, MAY_20)
@@ -289,10 +289,10 @@ def test_invoices_issued_at_once_keep_the_ceiling_across_days(ledger):
 def test_ship_and_invoice_at_once_keeps_the_ceiling(ledger):
     """`ship --invoice`: the DDT's invoice is made in the shipment, within what the letter left."""
     books = _master(90)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    [one] = ship(books, ledger, APRIL_10, all_open=True, invoice=True).invoices
-    create(books, ledger, APRIL_20, with_catch_up=False)
-    done = ship(books, ledger, APRIL_20, all_open=True, invoice=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    [one] = ship(books, ledger, APRIL_10, all_open=True, invoice=True, lang="it").invoices
+    create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
+    done = ship(books, ledger, APRIL_20, all_open=True, invoice=True, lang="it")
     [two] = done.invoices
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")]
     assert _rated(two) == [(D("18.50"), D(0), "N3.5"), (D("18.50"), D(22), None)]
@@ -315,10 +315,10 @@ def test_orders_preview_and_create_warn_when_the_open_orders_would_pass_the_ceil
     from toolkit.services.orders import preview
 
     books = _master(90)
-    assert _beyond(create(books, ledger, APRIL_10, with_catch_up=False).problems) == []
+    assert _beyond(create(books, ledger, APRIL_10, with_catch_up=False, lang="it").problems) == []
     assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
         ("Clienti", "P3", D("92.50"), D("2.50"))]
-    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    made = create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
     [told] = [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
     assert told.message() == (
         "Il cliente C002 ha ordini aperti (da spedire o da fatturare) per 92,50 € senza IVA, e le fatture hanno "
@@ -337,8 +337,8 @@ def test_shipping_warns_when_the_goods_to_invoice_pass_what_the_letter_left(ledg
     books = _master(100)
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
-    create(books, ledger, MAY_11, with_catch_up=False)
-    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]
+    create(books, ledger, MAY_11, with_catch_up=False, lang="it")
+    assert _beyond(ship(books, ledger, MAY_11, all_open=True, lang="it").problems) == [("Clienti", "P3", D("55.50"), D("11.00"))]
 
 
 def test_a_day_without_letters_asks_the_ledger_nothing_of_them(ledger, monkeypatch):
@@ -360,7 +360,7 @@ def test_a_day_without_letters_asks_the_ledger_nothing_of_them(ledger, monkeypat
     thursday = date(2026, 4, 9)
     preview(books, ledger, thursday, with_catch_up=False)
     _deliver(books, ledger, thursday)
-    assert run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices
+    assert run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices
 
 
 def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tmp_path, sample_workbook, capsys):
@@ -411,7 +411,7 @@ def test_two_customers_citing_one_letter_share_its_ceiling_in_a_run(ledger):
     books = check(minimal.workbook(_shared(90))).master
     assert books is not None
     _deliver(books, ledger, APRIL_10)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
     assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]}
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
@@ -428,8 +428,8 @@ def test_shipping_counts_what_the_other_row_of_the_letter_used(ledger):
     assert books is not None
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
-    create(books, ledger, MAY_11, with_catch_up=False)
-    assert _beyond(ship(books, ledger, MAY_11, all_open=True).problems) == [("Clienti", "P3", D("55.50"), D("48.00"))]
+    create(books, ledger, MAY_11, with_catch_up=False, lang="it")
+    assert _beyond(ship(books, ledger, MAY_11, all_open=True, lang="it").problems) == [("Clienti", "P3", D("55.50"), D("48.00"))]
 
 
 def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledger):
@@ -442,7 +442,7 @@ def test_the_preview_counts_the_open_orders_of_the_other_row_of_the_letter(ledge
     s["Righe modello"] = [row for row in s["Righe modello"] if row[0] != "T010"]
     books = check(minimal.workbook(s)).master
     assert books is not None
-    create(books, ledger, APRIL_10, with_catch_up=False)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
     told = [p for p in preview(books, ledger, APRIL_20, with_catch_up=False).problems
             if p.code == "letter-of-intent-orders-beyond"]
     assert _beyond(told) == [("Clienti", "P3", D("92.50"), D("2.50"))]
@@ -465,11 +465,11 @@ def test_january_under_last_year_s_letter_is_invoiced_with_vat(ledger, rome_toda
     _deliver(books, ledger, date(2026, 12, 10))
     _, december = _month(books, ledger, Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 4))
     assert _rated(december) == [(D("58.50"), D(0), "N3.5")]
-    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False, lang="it")
     [ahead] = [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
     assert (ahead.sheet, ahead.cell, dict(ahead.params)["open"]) == ("Clienti", "L3", D("58.50"))
     assert "per il 2027" in ahead.message() and "for 2027" in ahead.message("en")
-    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True, lang="it").notes
     result, january = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
     assert _rated(january) == [(D("58.50"), D(22), None)]
     [told] = [p for p in result.problems if p.code == "letter-of-intent-past-year"]
@@ -501,7 +501,7 @@ def test_a_customer_re_coded_keeps_what_its_letter_used_under_the_old_code(ledge
     recoded = check(minimal.workbook(s)).master
     assert recoded is not None
     _deliver(recoded, ledger, MAY_11)
-    result = run(ledger, recoded, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    result = run(ledger, recoded, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     [may] = [x for x in result.invoices if x.customer == "C102"]
     assert _rated(may) == [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-exceeded"]
@@ -544,7 +544,7 @@ def test_two_rows_of_one_letter_in_one_run_share_its_year(ledger, rome_today):
     assert books is not None
     _deliver(books, ledger, date(2026, 12, 10), date(2027, 1, 11))
     result = run(ledger, books, Request(Period(date(2026, 12, 1), date(2027, 1, 31)), date(2027, 2, 3)),
-                 status=InvoiceStatus.FINAL)
+                 status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
     assert rated == {"C001": [(D("58.50"), D(0), "N3.5")], "C002": [(D("58.50"), D(22), None)]}
@@ -594,7 +594,7 @@ def test_a_line_beyond_whose_item_left_articoli_and_the_ledger_knows_no_rate_is_
 
     books, later = _item_gone(taxed_too=False)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [refused] = [p for p in result.problems if p.is_error]
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-rate-unknown", "Clienti", "P3")
     assert "A001" in refused.message() and "Rimetti A001 nel foglio Articoli" in refused.message()
@@ -615,10 +615,10 @@ def test_the_warning_ahead_counts_only_what_the_letter_will_invoice(ledger):
         minimal.set_cell(before, "Clienti", cell, None)
     taxed = check(minimal.workbook(before)).master
     assert taxed is not None
-    create(taxed, ledger, APRIL_10, with_catch_up=False)
+    create(taxed, ledger, APRIL_10, with_catch_up=False, lang="it")
     books = _master(90)
     assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == []
-    assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False).problems) == []
+    assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False, lang="it").problems) == []
 
 
 def test_the_warning_ahead_counts_an_order_made_before_n3_5_that_a_rate_change_rates_again(ledger):
@@ -636,7 +636,7 @@ def test_the_warning_ahead_counts_an_order_made_before_n3_5_that_a_rate_change_r
             minimal.set_cell(s, "Clienti", cell, None)
         return s
 
-    create(check(minimal.workbook(sheets(taxed=True))).master, ledger, APRIL_10, with_catch_up=False)
+    create(check(minimal.workbook(sheets(taxed=True))).master, ledger, APRIL_10, with_catch_up=False, lang="it")
     books = check(minimal.workbook(sheets(taxed=False))).master
     assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == [
         ("Clienti", "P3", D("92.50"), D("2.50"))]
@@ -653,7 +653,7 @@ def test_the_warning_ahead_does_not_count_again_an_excess_the_invoices_made(ledg
     _deliver(books, ledger, APRIL_10)
     _month(books, ledger, APRIL, date(2026, 5, 4))
     lower = _master(50)
-    made = create(lower, ledger, MAY_11, with_catch_up=False)
+    made = create(lower, ledger, MAY_11, with_catch_up=False, lang="it")
     assert _beyond(made.problems) == [("Clienti", "P3", D("55.50"), D("55.50"))]
     [told] = [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
     assert "di 50,00 €: 55,50 € di quegli ordini non ci stanno" in told.message()
@@ -673,7 +673,7 @@ def test_a_debit_note_beyond_on_goods_whose_item_left_articoli_takes_the_rate_as
     books, later = _item_gone(taxed_too)
     _deliver(books, ledger, APRIL_10)
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
-    done = debit(ledger, later, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5))
+    done = debit(ledger, later, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     if taxed_too:
         assert done.note is not None and (done.note.vat, done.note.total) == (D("10.00"), D("110.00"))
         [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
@@ -705,13 +705,13 @@ def test_a_line_beyond_whose_item_left_articoli_takes_the_rate_a_sale_carried_no
     s["Righe modello"] += [["T011", "A001", 1, None, None], ["T012", "A001", 1, None, None]]
     books = check(minimal.workbook(s)).master
     assert books is not None, [str(p) for p in check(minimal.workbook(s)).problems if p.is_error]
-    made = create(books, ledger, APRIL_10, with_catch_up=False).created
-    ship(books, ledger, APRIL_10, numbers=[x["number"] for x in made if x["template"] == "T010"])
+    made = create(books, ledger, APRIL_10, with_catch_up=False, lang="it").created
+    ship(books, ledger, APRIL_10, numbers=[x["number"] for x in made if x["template"] == "T010"], lang="it")
     _deliver(books, ledger, date(2026, 4, 15))
-    ship(books, ledger, date(2026, 4, 18), numbers=[x["number"] for x in made if x["template"] == "T012"])
+    ship(books, ledger, date(2026, 4, 18), numbers=[x["number"] for x in made if x["template"] == "T012"], lang="it")
     _deliver(books, ledger, APRIL_20)
     _, later = _item_gone(taxed_too=False)
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("18.50"), D(0), "N3.5"), (D("18.50"), D(10), None)]
     from fatturapa_reading import schema_errors
@@ -736,7 +736,7 @@ def _december_sold_in_january(ledger, s: dict, ends: date):
     assert books is not None
     _deliver(books, ledger, date(2026, 12, 10))
     december = run(ledger, books, Request(Period(date(2026, 12, 1), date(2026, 12, 31)), date(2027, 1, 5),
-                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+                                          invoice_date=date(2027, 1, 5)), status=InvoiceStatus.FINAL, lang="it")
     [sold] = [x for x in december.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     return books, sold
 
@@ -769,7 +769,7 @@ def test_a_debit_note_past_the_letter_s_year_carries_the_rate_of_its_goods_deliv
     for cell, value in (("F1", "Nuova aliquota IVA"), ("G1", "Dal"), ("F2", 10), ("G2", date(2027, 1, 1))):
         minimal.set_cell(s, "Articoli", cell, value)
     books, sold = _december_sold_in_january(ledger, s, date(2026, 12, 31))
-    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-past-year"]
@@ -799,7 +799,7 @@ def test_two_rows_typing_one_letter_with_a_dash_and_a_slash_share_its_ceiling_an
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     rated = {x.customer: _rated(x) for x in result.invoices if x.kind is InvoiceKind.INVOICE}
     assert rated == {"C001": [(D("55.50"), D(0), "N3.5")], "C002": [(D("18.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]}
     minimal.set_cell(s, "Clienti", "P3", 100)
@@ -818,7 +818,7 @@ def test_a_debit_note_under_the_letter_retyped_with_a_slash_counts_what_its_invo
     _deliver(_master(90), ledger, APRIL_10)
     _, invoice = _month(_master(90), ledger, APRIL, date(2026, 5, 4))
     slashed = _master(90, PROTOCOL.replace("-", "/"))
-    done = debit(ledger, slashed, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, slashed, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
     assert [(p.sheet, p.cell) for p in done.problems if p.code == "letter-of-intent-debit-beyond"] == [("Clienti", "P3")]

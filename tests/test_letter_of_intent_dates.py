@@ -55,7 +55,7 @@ def test_a_line_delivered_before_the_letter_s_date_is_invoiced_with_vat(ledger, 
 
     books = _master(1000, day=APRIL_15)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=status)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=status, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(22), None), (D("37.00"), D(0), "N3.5")]
@@ -84,7 +84,7 @@ def test_the_warning_of_one_line_before_the_letter_agrees_with_one(ledger):
     fatturate … fatturale», «1 line …: they are invoiced … invoice them»; two lines stay plural."""
     books = _master(1000, day=APRIL_15)
     _deliver(books, ledger, APRIL_10)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
     assert (warning.sheet, warning.cell) == ("Clienti", "M3")
     it, en = warning.message(), warning.message("en")
@@ -94,7 +94,7 @@ def test_the_warning_of_one_line_before_the_letter_agrees_with_one(ledger):
     assert "covered that delivery, write it in the Clienti sheet and invoice it first" in en
     _deliver(books, ledger, date(2026, 5, 11), date(2026, 5, 20))
     plural = _master(1000, day=date(2026, 6, 1))
-    result = run(ledger, plural, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    result = run(ledger, plural, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     [warning] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
     assert "2 righe senza IVA (N3.5) consegnate" in warning.message() and "sono fatturate" in warning.message()
 
@@ -105,7 +105,7 @@ def test_invoice_orders_rates_a_line_before_the_letter_too(ledger):
     _deliver(books, ledger, APRIL_10)
     [order] = _order_ids(ledger)
     result = run(ledger, books, Request(APRIL, date(2026, 4, 21), orders=frozenset({order})),
-                 status=InvoiceStatus.FINAL)
+                 status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002"]
     assert _rated(invoice) == [(D("55.50"), D(22), None)] and invoice.vat == D("12.21")
     assert _told(result.problems) == [("Clienti", "M3", False)]
@@ -144,9 +144,9 @@ def test_a_letter_dated_in_a_later_year_covers_that_year_whatever_went_under_it_
     s["Righe modello"] = [s["Righe modello"][0], ["T011", "A001", 3, None, None]]
     books = check(minimal.workbook(s)).master
     assert books is not None
-    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False, lang="it")
     assert not [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
-    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True, lang="it").notes
     result, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
     assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")]
     assert not [p for p in result.problems if p.code == "letter-of-intent-past-year"]
@@ -169,7 +169,7 @@ def test_a_debit_note_under_a_letter_dated_in_a_later_year_is_not_past_its_year(
     _deliver(books, ledger, date(2027, 1, 11))
     _, invoice = _month(books, ledger, Period(date(2027, 1, 1), date(2027, 1, 31)), date(2027, 2, 3))
     assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")]
-    done = debit(ledger, books, invoice.number, D(100), None, "Prezzo rivisto", date(2027, 2, 3), date(2027, 2, 3))
+    done = debit(ledger, books, invoice.number, D(100), None, "Prezzo rivisto", date(2027, 2, 3), date(2027, 2, 3), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert [(x.amount, x.vat_rate, x.vat_nature) for x in done.note.lines if x.amount == 100] == [
         (D(100), D(0), "N3.5")]
@@ -208,8 +208,8 @@ def test_an_order_invoiced_at_once_before_the_letter_carries_vat(ledger):
 
 def test_ship_and_invoice_at_once_before_the_letter_carries_vat(ledger):
     books = _master(1000, day=APRIL_15)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    done = ship(books, ledger, APRIL_10, all_open=True, invoice=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    done = ship(books, ledger, APRIL_10, all_open=True, invoice=True, lang="it")
     [one] = done.invoices
     assert _rated(one) == [(D("55.50"), D(22), None)]
     assert _told(done.problems) == [("Clienti", "M3", False)]
@@ -223,8 +223,8 @@ def test_the_preview_and_shipping_tell_ahead_that_goods_before_the_letter_will_c
     told = [p for p in preview(books, ledger, APRIL_10, with_catch_up=False).problems if p.code == before]
     assert [(p.sheet, p.cell) for p in told] == [("Clienti", "M3")]
     assert "10/04/2026" in told[0].message() and "15/04/2026" in told[0].message()
-    assert _told(create(books, ledger, APRIL_10, with_catch_up=False).problems, before) == [("Clienti", "M3", False)]
-    assert _told(ship(books, ledger, APRIL_10, all_open=True).problems, before) == [("Clienti", "M3", False)]
+    assert _told(create(books, ledger, APRIL_10, with_catch_up=False, lang="it").problems, before) == [("Clienti", "M3", False)]
+    assert _told(ship(books, ledger, APRIL_10, all_open=True, lang="it").problems, before) == [("Clienti", "M3", False)]
     assert not _told(preview(books, ledger, APRIL_20, with_catch_up=False).problems, before)
 
 
@@ -238,8 +238,8 @@ def test_orders_that_leave_before_the_letter_are_not_counted_against_its_amount(
     ahead = preview(books, ledger, APRIL_10, with_catch_up=False).problems
     assert _told(ahead, "letter-of-intent-orders-before") == [("Clienti", "M3", False)]
     assert not _told(ahead, beyond)
-    assert not _told(create(books, ledger, APRIL_10, with_catch_up=False).problems, beyond)
-    [told] = [p for p in create(books, ledger, APRIL_20, with_catch_up=False).problems if p.code == beyond]
+    assert not _told(create(books, ledger, APRIL_10, with_catch_up=False, lang="it").problems, beyond)
+    [told] = [p for p in create(books, ledger, APRIL_20, with_catch_up=False, lang="it").problems if p.code == beyond]
     assert (told.cell, dict(told.params)["open"]) == ("P3", D("92.50"))
 
 
@@ -255,7 +255,7 @@ def test_a_debit_note_on_goods_sold_before_the_letter_carries_their_vat(ledger, 
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
     corrected = _master(1000, day=APRIL_15)
-    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-before"]
@@ -280,13 +280,13 @@ def test_last_year_s_ddts_to_invoice_are_not_told_as_past_the_letter_s_year(ledg
     _deliver(books, ledger, date(2026, 12, 10))
     _month(books, ledger, Period(date(2026, 12, 1), date(2026, 12, 15)), date(2027, 1, 4))
     _deliver(books, ledger, date(2026, 12, 21))
-    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    made = create(books, ledger, date(2027, 1, 11), with_catch_up=False, lang="it")
     [ahead] = [p for p in made.problems if p.code == "letter-of-intent-orders-past-year"]
     assert (ahead.cell, dict(ahead.params)["open"]) == ("L3", D("58.50"))
     assert not [p for p in made.problems if p.code == "letter-of-intent-orders-beyond"]
-    assert ship(books, ledger, date(2027, 1, 11), all_open=True).notes
+    assert ship(books, ledger, date(2027, 1, 11), all_open=True, lang="it").notes
     result = run(ledger, books, Request(Period(date(2026, 12, 16), date(2027, 1, 31)), date(2027, 2, 3)),
-                 status=InvoiceStatus.FINAL)
+                 status=InvoiceStatus.FINAL, lang="it")
     assert sorted(x for invoice in result.invoices if invoice.customer == "C002" for x in _rated(invoice)) == [
         (D("39.00"), D(0), "N3.5"), (D("58.50"), D(22), None)]
 
@@ -302,10 +302,10 @@ def test_a_debit_note_beyond_the_letter_on_a_debit_note_takes_the_vat_of_the_goo
     books = _master(200)
     _deliver(books, ledger, APRIL_10, APRIL_20)
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
-    first = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 6))
+    first = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 6), lang="it")
     assert first.note is not None and first.note.vat == 0, [str(p) for p in first.problems]
     for rate in (None, "22"):
-        done = debit(ledger, books, first.note.number, D(100), rate, "Trasporto", date(2026, 5, 6), date(2026, 5, 6))
+        done = debit(ledger, books, first.note.number, D(100), rate, "Trasporto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
         assert done.note is not None, [str(p) for p in done.problems]
         assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
         [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-beyond"]
@@ -329,7 +329,7 @@ def test_a_debit_note_on_a_re_coded_customer_s_invoice_counts_against_the_letter
         row[1] = "C102"
     recoded = check(minimal.workbook(s)).master
     assert recoded is not None
-    done = debit(ledger, recoded, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, recoded, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
     assert [(p.sheet, p.cell) for p in done.problems if p.code == "letter-of-intent-debit-beyond"] == [("Clienti", "P3")]
@@ -368,7 +368,7 @@ def test_a_re_coded_customer_s_debit_note_past_the_letter_s_year_is_told_at_the_
     later = _sheets(1000)
     later["Modelli ordine"], later["Righe modello"] = s["Modelli ordine"], s["Righe modello"]
     books = _re_coded(later, old_row_kept)
-    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-past-year") == [("Clienti", cell, False)]
@@ -388,7 +388,7 @@ def test_a_re_coded_customer_s_debit_note_reads_the_letter_s_date_corrected_on_i
     _deliver(books, ledger, APRIL_10)
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
     corrected = _re_coded(_sheets(1000, day=APRIL_15), old_row_kept)
-    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-before") == [("Clienti", cell, False)]
@@ -403,7 +403,7 @@ def test_a_line_before_a_letter_without_an_amount_whose_item_left_articoli_takes
     rates were read only for letters with an amount."""
     books, later = _item_gone(taxed_too=True, amount=None, day=APRIL_15)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=status)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=status, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems if p.is_error]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(10), None), (D("37.00"), D(0), "N3.5")]
@@ -422,7 +422,7 @@ def test_a_line_before_a_letter_without_an_amount_whose_item_s_rate_nobody_knows
 
     books, later = _item_gone(taxed_too=False, amount=None, day=APRIL_15)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [refused] = [p for p in result.problems if p.is_error]
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-early-rate-unknown", "Clienti", "M3")
     assert "Rimetti A001 nel foglio Articoli" in refused.message() and "consegnata il 10/04/2026" in refused.message()
@@ -436,8 +436,8 @@ def test_ship_and_invoice_before_a_letter_without_an_amount_takes_the_rate_its_d
     (without an amount), takes 10 % with it; it was refused asking to put A001 back."""
     rome_today(APRIL_10)
     books, later = _item_gone(taxed_too=True, amount=None, day=APRIL_15)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    done = ship(later, ledger, APRIL_10, all_open=True, invoice=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    done = ship(later, ledger, APRIL_10, all_open=True, invoice=True, lang="it")
     assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems if p.is_error]
     [invoice] = [x for x in done.invoices if x.customer == "C002"]
     assert _rated(invoice) == [(D("55.50"), D(10), None)]
@@ -458,7 +458,7 @@ def test_a_re_coded_customer_s_debit_note_under_its_former_letter_is_told_at_its
     _, invoice = _month(books, ledger, APRIL, date(2026, 5, 4))
     new = "26050112345678901-000002"
     recoded = _re_coded(_sheets(1000, protocol=new, day=date(2026, 5, 1)), old_row_kept=False)
-    done = debit(ledger, recoded, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, recoded, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-former") == [("Clienti", "L3", False)]
@@ -481,7 +481,7 @@ def test_a_re_coded_customer_s_debit_note_past_the_letter_s_year_is_told_at_its_
     later = _sheets(1000, protocol="27010112345678901-000001", day=date(2027, 1, 2))
     later["Modelli ordine"], later["Righe modello"] = s["Modelli ordine"], s["Righe modello"]
     books = _re_coded(later, old_row_kept=False)
-    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8))
+    done = debit(ledger, books, sold.number, D(100), None, "Prezzo rivisto", date(2027, 1, 8), date(2027, 1, 8), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     assert _told(done.problems, "letter-of-intent-debit-past-year") == [("Clienti", "L3", False)]
@@ -507,10 +507,10 @@ def test_a_debit_note_on_goods_ordered_before_the_letter_says_ordered_not_delive
 
     rome_today(date(2026, 5, 6))
     books = _at_order(_sheets(1000, day=date(2026, 4, 1)))
-    [invoice] = create(books, ledger, APRIL_10, with_catch_up=False).invoices
+    [invoice] = create(books, ledger, APRIL_10, with_catch_up=False, lang="it").invoices
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
     corrected = _at_order(_sheets(1000, day=APRIL_15))
-    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, corrected, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-before"]
@@ -535,11 +535,11 @@ def test_goods_ordered_past_the_letter_s_year_are_told_ordered_not_delivered(led
     s["Righe modello"] = [s["Righe modello"][0], ["T010", "A001", 3, None, None]]
     books = _at_order(s)
     rome_today(date(2026, 12, 10))
-    made = create(books, ledger, date(2026, 12, 10), with_catch_up=False)
+    made = create(books, ledger, date(2026, 12, 10), with_catch_up=False, lang="it")
     assert len(made.invoices) == 1, [str(p) for p in made.problems]
     [december] = made.invoices
     rome_today(date(2027, 1, 11))
-    january = create(books, ledger, date(2027, 1, 11), with_catch_up=False)
+    january = create(books, ledger, date(2027, 1, 11), with_catch_up=False, lang="it")
     [invoice] = january.invoices
     assert _rated(december) == [(D("58.50"), D(0), "N3.5")]
     assert _rated(invoice) == [(D("58.50"), D(22), None)] and invoice.vat == D("12.87")
@@ -570,7 +570,7 @@ def test_a_line_before_a_letter_without_an_amount_takes_the_rate_its_item_carrie
     later = check(minimal.workbook(gone)).master
     assert later is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems if p.is_error]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(10), None), (D("37.00"), D(22), None)]

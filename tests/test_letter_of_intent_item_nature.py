@@ -56,7 +56,7 @@ def _sold_with_vat_in_march(ledger) -> None:
 
 
 def _april(ledger, books):
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     return result, invoice
@@ -90,7 +90,7 @@ def test_items_at_n3_5_past_the_letter_without_a_known_rate_refuse_the_run_at_th
     refused at A001's *Natura* (E2), naming the fix, and stores nothing."""
     books = _books(_items_at_letter())
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [refused] = [p for p in result.problems if p.is_error]
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-item-rate-unknown", "Articoli", "E2")
     assert "A001 ha «Natura» N3.5 e nessuna aliquota" in refused.message()
@@ -102,10 +102,10 @@ def test_items_at_n3_5_past_the_letter_without_a_known_rate_refuse_the_run_at_th
 def test_ship_and_invoice_at_once_keeps_items_at_n3_5_within_the_letter(ledger):
     _sold_with_vat_in_march(ledger)
     books = _books(_items_at_letter())
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    [one] = ship(books, ledger, APRIL_10, all_open=True, invoice=True).invoices
-    create(books, ledger, APRIL_20, with_catch_up=False)
-    done = ship(books, ledger, APRIL_20, all_open=True, invoice=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    [one] = ship(books, ledger, APRIL_10, all_open=True, invoice=True, lang="it").invoices
+    create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
+    done = ship(books, ledger, APRIL_20, all_open=True, invoice=True, lang="it")
     [two] = [x for x in done.invoices if x.customer == "C002"]
     assert _rated(one) == [(D("75.00"), D(0), "N3.5")]
     assert _rated(two) == [(D("25.00"), D(0), "N3.5"), (D("50.00"), D(22), None)]
@@ -115,8 +115,8 @@ def test_ship_and_invoice_at_once_keeps_items_at_n3_5_within_the_letter(ledger):
 def test_invoices_at_the_order_keep_items_at_n3_5_within_the_letter(ledger):
     _sold_with_vat_in_march(ledger)
     books = _books(_items_at_letter(immediate=True))
-    [one] = create(books, ledger, APRIL_10, with_catch_up=False).invoices
-    second = create(books, ledger, APRIL_20, with_catch_up=False)
+    [one] = create(books, ledger, APRIL_10, with_catch_up=False, lang="it").invoices
+    second = create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
     [two] = second.invoices
     assert _rated(one) == [(D("75.00"), D(0), "N3.5")]
     assert _rated(two) == [(D("25.00"), D(0), "N3.5"), (D("50.00"), D(22), None)]
@@ -127,11 +127,11 @@ def test_order_creation_and_shipping_warn_ahead_of_items_at_n3_5_past_the_letter
     """The 10th's 75 € to ship and the 20th's 75 € pass the 100 € by 50 €: told at the preview,
     at the creation and at the shipping of the 20th, before any invoice."""
     books = _books(_items_at_letter())
-    assert _beyond(create(books, ledger, APRIL_10, with_catch_up=False).problems) == []
+    assert _beyond(create(books, ledger, APRIL_10, with_catch_up=False, lang="it").problems) == []
     told = [("Clienti", "P3", D("150.00"), D("50.00"))]
     assert _beyond(preview(books, ledger, APRIL_20, with_catch_up=False).problems) == told
-    assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False).problems) == told
-    assert _beyond(ship(books, ledger, APRIL_20, all_open=True).problems) == told
+    assert _beyond(create(books, ledger, APRIL_20, with_catch_up=False, lang="it").problems) == told
+    assert _beyond(ship(books, ledger, APRIL_20, all_open=True, lang="it").problems) == told
 
 
 @pytest.mark.parametrize("known", [True, False])
@@ -146,7 +146,7 @@ def test_a_debit_note_past_the_letter_on_items_at_n3_5_carries_their_vat(ledger,
     books = _books(_items_at_letter())
     _deliver(books, ledger, APRIL_10)
     _, invoice = _april(ledger, books)
-    done = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5))
+    done = debit(ledger, books, invoice.number, D(50), None, "Prezzo rivisto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     said = [(p.code, p.sheet, p.cell, p.is_usage) for p in done.problems]
     if known:
         assert done.note is not None and (done.note.vat, done.note.total) == (D("11.00"), D("61.00"))
@@ -164,7 +164,7 @@ def test_items_at_n3_5_sold_before_the_letter_without_a_known_rate_refuse_the_ru
     as is the kg of the 20th beyond the letter."""
     books = _books(_items_at_letter(day=date(2026, 4, 15)))
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     refused = [p for p in result.problems if p.is_error]
     assert [(p.code, p.sheet, p.cell) for p in refused] == [("letter-of-intent-item-rate-unknown", "Articoli", "E2")] * 2
     assert "fuori dalla dichiarazione d'intento" in refused[0].message() and "10/04/2026" in refused[0].message()

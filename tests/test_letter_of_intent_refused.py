@@ -94,9 +94,9 @@ def test_month_end_issues_the_others_refuses_the_letter_without_protocol_or_date
     assert (warned.sheet, warned.cell) == ("Clienti", cell)
     assert "la fatturazione rifiuta i suoi documenti" in warned.message()
     assert "invoicing refuses its documents" in warned.message("en")
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    assert {n.customer for n in ship(books, ledger, APRIL_10, all_open=True).notes} == {"C001", "C002"}
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    assert {n.customer for n in ship(books, ledger, APRIL_10, all_open=True, lang="it").notes} == {"C001", "C002"}
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id is not None
     assert [(x.customer, x.kind) for x in _stored(ledger)] == [("C001", InvoiceKind.INVOICE)]
     assert _refusals(result.problems) == [("Clienti", cell, Severity.ERROR)]
@@ -107,7 +107,7 @@ def test_month_end_issues_the_others_refuses_the_letter_without_protocol_or_date
     assert result.summary("it").endswith("che le loro fatture senza IVA devono citare: C002.")
 
     fixed = _master(PROTOCOL, LETTER_DAY)
-    again = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    again = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in again.problems if p.is_error], [str(p) for p in again.problems]
     [invoice] = again.invoices
     assert invoice.customer == "C002" and {x.vat_nature for x in invoice.lines if x.item} == {"N3.5"}
@@ -116,11 +116,11 @@ def test_month_end_issues_the_others_refuses_the_letter_without_protocol_or_date
 
 def test_a_preview_names_the_refusal_and_a_draft_run_stores_nothing_for_the_customer(ledger):
     books = _master(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    ship(books, ledger, APRIL_10, all_open=True)
-    preview = run(ledger, books, Request(APRIL, date(2026, 5, 4)), preview=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(books, ledger, APRIL_10, all_open=True, lang="it")
+    preview = run(ledger, books, Request(APRIL, date(2026, 5, 4)), preview=True, lang="it")
     assert [x.customer for x in preview.invoices] == ["C001"] and _refusals(preview.problems)
-    draft = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+    draft = run(ledger, books, Request(APRIL, date(2026, 5, 4)), lang="it")
     assert [x.customer for x in _stored(ledger)] == ["C001"] and draft.run_id is not None
 
 
@@ -129,7 +129,7 @@ def test_orders_are_created_and_their_invoice_at_the_order_waits_for_the_letter(
     its invoice is not issued and its lines wait; C001's order is created too. Before, the
     invoice was issued at the order, N3.5 citing nothing."""
     books = _master(None, None, "Immediato")
-    created = create(books, ledger, APRIL_10, with_catch_up=False)
+    created = create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
     assert _refusals(created.problems) == [("Clienti", "L3", Severity.ERROR)]
     assert created.summary("it").endswith("che le loro fatture senza IVA devono citare: C002.")
     with reading(ledger) as conn:
@@ -139,8 +139,8 @@ def test_orders_are_created_and_their_invoice_at_the_order_waits_for_the_letter(
     assert _stored(ledger) == []
 
     fixed = _master(PROTOCOL, LETTER_DAY, "Immediato")
-    ship(fixed, ledger, APRIL_10, all_open=True)
-    result = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    ship(fixed, ledger, APRIL_10, all_open=True, lang="it")
+    result = run(ledger, fixed, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     [invoice] = [x for x in result.invoices if x.customer == "C002"]
     assert _letters(_cited(fixed, ledger, invoice, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]
@@ -150,8 +150,8 @@ def test_ship_and_invoice_ships_every_ddt_and_invoices_all_but_the_letter_withou
     """`ship --invoice`: the DDTs are stored (the goods leave), C001's invoice travels with its
     goods, C002's waits with the error; before, it was issued N3.5 citing nothing."""
     books = _master(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    shipped = ship(books, ledger, APRIL_10, all_open=True, invoice=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    shipped = ship(books, ledger, APRIL_10, all_open=True, invoice=True, lang="it")
     assert {n.customer for n in shipped.notes} == {"C001", "C002"}
     assert [x.customer for x in shipped.invoices] == ["C001"]
     assert _refusals(shipped.problems) == [("Clienti", "L3", Severity.ERROR)]
@@ -165,11 +165,11 @@ def _issued_without_letter(ledger, monkeypatch) -> tuple:
     import toolkit.core.invoicing as invoicing
 
     books = _master(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    ship(books, ledger, APRIL_10, all_open=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(books, ledger, APRIL_10, all_open=True, lang="it")
     with monkeypatch.context() as before:
         before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
-        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002"]
     assert invoice.parties is not None and invoice.parties.buyer is not None
     assert invoice.parties.buyer.intent_protocol is None
@@ -185,7 +185,7 @@ def test_a_debit_note_on_an_invoice_that_cited_no_letter_is_refused_until_the_ro
 
     books, invoice = _issued_without_letter(ledger, monkeypatch)
     refused = debit(ledger, books, invoice.number, D(10), None, "Adeguamento prezzo", date(2026, 5, 10),
-                    date(2026, 5, 10))
+                    date(2026, 5, 10), lang="it")
     assert refused.note is None
     assert [(p.code, p.sheet, p.cell) for p in refused.problems] == [
         ("letter-of-intent-debit-not-cited", "Clienti", "L3")]
@@ -194,7 +194,7 @@ def test_a_debit_note_on_an_invoice_that_cited_no_letter_is_refused_until_the_ro
 
     fixed = _master(PROTOCOL, LETTER_DAY)
     done = debit(ledger, fixed, invoice.number, D(10), None, "Adeguamento prezzo", date(2026, 5, 10),
-                 date(2026, 5, 10))
+                 date(2026, 5, 10), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert [x.vat_nature for x in done.note.lines] == ["N3.5"]
     assert _letters(_cited(fixed, ledger, done.note, tmp_path)) == [("N3.5", [("INTENTO", PROTOCOL, "2026-01-15")])]
@@ -218,7 +218,7 @@ def test_a_prepay_order_whose_invoice_is_refused_is_named_with_the_way_out(ledge
     from toolkit.services.order_status import change_status
 
     books = _prepay(None, None)
-    created = create(books, ledger, APRIL_10, with_catch_up=False)
+    created = create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
     [stuck] = [p for p in created.problems if p.code == "letter-of-intent-prepaid-not-invoiced"]
     assert (stuck.sheet, stuck.cell, stuck.severity) == ("Clienti", "L3", Severity.ERROR)
     with reading(ledger) as conn:
@@ -229,7 +229,7 @@ def test_a_prepay_order_whose_invoice_is_refused_is_named_with_the_way_out(ledge
 
     assert f"il numero {order.number} in «Ordine», Annullato in «Nuovo stato»" in said.render(stuck, "it")
     fixed = _prepay(PROTOCOL, LETTER_DAY)
-    held = ship(fixed, ledger, APRIL_10, all_open=True)
+    held = ship(fixed, ledger, APRIL_10, all_open=True, lang="it")
     assert [(h.order, h.reason) for h in held.held] == [(order.number, "ship-awaiting-payment")]
     assert change_status(ledger, order.number, OrderStatus.VOIDED).problems == []
 
@@ -239,10 +239,10 @@ def test_an_order_waiting_for_the_payment_of_an_invoice_never_issued_is_told_so(
     hold said «no payment is recorded yet», sending the desk to look for money no invoice had
     asked. Now it says no invoice was issued, so none will come, and how to order it again."""
     books = _prepay(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [order] = [o for o in load_orders(conn) if o.customer == "C002"]
-    held = ship(_prepay(PROTOCOL, LETTER_DAY), ledger, APRIL_10, all_open=True)
+    held = ship(_prepay(PROTOCOL, LETTER_DAY), ledger, APRIL_10, all_open=True, lang="it")
     [waiting] = [p for p in held.problems if p.code == "ship-awaiting-payment"]
     assert (waiting.sheet, waiting.severity) == ("Clienti", Severity.WARNING)
     assert "no invoice of it was issued" in waiting.message("en") and "no payment is recorded" not in waiting.message("en")
@@ -261,11 +261,11 @@ def _drafted_without_letter(ledger, monkeypatch) -> tuple:
     import toolkit.core.invoicing as invoicing
 
     books = _master(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
-    ship(books, ledger, APRIL_10, all_open=True)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(books, ledger, APRIL_10, all_open=True, lang="it")
     with monkeypatch.context() as before:
         before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
-        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+        result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002"]
     return result.run_id, invoice
 
@@ -295,7 +295,7 @@ def test_finalize_refuses_a_draft_stored_citing_no_letter(ledger, monkeypatch, l
     assert "Nessun documento è stato reso definitivo" in refused.message()
     if letter:
         assert undo(ledger, run_id)[0] == 2
-        again = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+        again = run(ledger, books, Request(APRIL, date(2026, 5, 4)), lang="it")
         assert finalize(ledger, again.run_id, books, "anagrafiche.xlsx") == (2, [])
         [cited] = [x for x in _stored(ledger) if x.customer == "C002"]
         assert cited.parties.buyer.intent_protocol == PROTOCOL
@@ -339,9 +339,9 @@ def test_a_customer_without_a_nature_ordering_items_at_n35_is_warned_at_check_wh
     assert "Il cliente C001 non ha «Natura IVA», ma i suoi modelli (T011) ordinano A002" in warned.message()
     assert "(letter of intent: Articoli!E3)" in warned.message("en") and "protocol and date, so" in warned.message("en")
     assert not [p for p in checked.problems if p.code == "letter-of-intent-without-protocol"]
-    create(checked.master, ledger, APRIL_10, with_catch_up=False)
-    ship(checked.master, ledger, APRIL_10, all_open=True)
-    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    create(checked.master, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(checked.master, ledger, APRIL_10, all_open=True, lang="it")
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert _refusals(result.problems) == [("Clienti", "L2", Severity.ERROR)]
     assert [x.customer for x in _stored(ledger)] == ["C002"]
 
@@ -369,9 +369,9 @@ def test_two_customers_sharing_a_letter_one_without_its_date_are_told_the_others
     assert (warned.code, warned.sheet, warned.cell) == ("letter-of-intent-shared-without-date", "Clienti", "M4")
     assert "anche del cliente C002 con data 15/01/2026 (Clienti!M3)" in warned.message()
     assert "write 15/01/2026 in C003's “Data dichiarazione d'intento”" in warned.message("en")
-    create(checked.master, ledger, APRIL_10, with_catch_up=False)
-    ship(checked.master, ledger, APRIL_10, all_open=True)
-    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    create(checked.master, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(checked.master, ledger, APRIL_10, all_open=True, lang="it")
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert _refusals(result.problems) == [("Clienti", "M4", Severity.ERROR)]
     [refused] = [p for p in result.problems if p.code == REFUSED]
     assert "lacks the letter's date (letter 26011512345678901-000001 is customer C002's too, dated 15/01/2026" \
@@ -423,9 +423,9 @@ def test_a_row_of_another_buyer_without_the_letters_date_is_told_once_at_its_pro
         in warned[0].message()
     assert "(P.IVA 09887760560, no date) is on the row of customer C002" in warned[0].message("en")
     assert checked.master is not None
-    create(checked.master, ledger, APRIL_10, with_catch_up=False)
-    ship(checked.master, ledger, APRIL_10, all_open=True)
-    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    create(checked.master, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(checked.master, ledger, APRIL_10, all_open=True, lang="it")
+    result = run(ledger, checked.master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [refused] = [p for p in result.problems if p.code == REFUSED]
     assert (refused.sheet, refused.cell) == ("Clienti", "M4")
     assert "C002" not in refused.message("en") and "15/01/2026" not in refused.message()
@@ -478,9 +478,9 @@ def test_finalize_still_refuses_a_draft_charging_vat_to_a_customer_whose_letter_
     minimal.set_cell(s, "Clienti", "K3", None)
     before = check(minimal.workbook(s)).master
     assert before is not None
-    create(before, ledger, APRIL_10, with_catch_up=False)
-    ship(before, ledger, APRIL_10, all_open=True)
-    drafted = run(ledger, before, Request(APRIL, date(2026, 5, 4)))
+    create(before, ledger, APRIL_10, with_catch_up=False, lang="it")
+    ship(before, ledger, APRIL_10, all_open=True, lang="it")
+    drafted = run(ledger, before, Request(APRIL, date(2026, 5, 4)), lang="it")
     [invoice] = [x for x in drafted.invoices if x.customer == "C002"]
     assert {x.vat_nature for x in invoice.lines} == {None}
     count, problems = finalize(ledger, drafted.run_id, _master(PROTOCOL, LETTER_DAY), "anagrafiche.xlsx")
@@ -520,16 +520,16 @@ def test_a_draft_citing_no_letter_that_final_documents_follow_is_made_final_with
     from toolkit.services.invoicing import finalize, undo
 
     books = _master(None, None)
-    create(books, ledger, APRIL_10, with_catch_up=False)
+    create(books, ledger, APRIL_10, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         orders = {o.customer: o.number for o in load_orders(conn)}
-    ship(books, ledger, APRIL_10, numbers=[orders["C002"]])
+    ship(books, ledger, APRIL_10, numbers=[orders["C002"]], lang="it")
     with monkeypatch.context() as before:
         before.setattr(invoicing, "citing_letters", lambda master, invoices: (list(invoices), []), raising=False)
-        drafted = run(ledger, books, Request(APRIL, date(2026, 5, 4)))
+        drafted = run(ledger, books, Request(APRIL, date(2026, 5, 4)), lang="it")
     [draft] = drafted.invoices
     assert finalize(ledger, drafted.run_id, books, "anagrafiche.xlsx")[0] == 0
-    ship(books, ledger, date(2026, 5, 5), numbers=[orders["C001"]], invoice=True)
+    ship(books, ledger, date(2026, 5, 5), numbers=[orders["C001"]], invoice=True, lang="it")
     assert [p.code for p in undo(ledger, drafted.run_id)[1]] == ["invoice-run-followed-by-final"]
     count, problems = finalize(ledger, drafted.run_id, books, "anagrafiche.xlsx")
     assert count == 1 and {x.status for x in _stored(ledger)} == {InvoiceStatus.FINAL}

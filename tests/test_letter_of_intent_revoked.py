@@ -68,7 +68,7 @@ def test_goods_delivered_from_the_revocation_on_carry_vat(ledger, tmp_path):
 
     books = _books(APRIL_15)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in result.problems if p.is_error], [str(p) for p in result.problems]
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5"), (D("37.00"), D(22), None)]
@@ -93,7 +93,7 @@ def test_goods_delivered_from_the_revocation_on_carry_vat(ledger, tmp_path):
 def test_a_revocation_after_the_month_changes_nothing(ledger):
     books = _books(date(2026, 5, 1))
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert [x[1:] for x in _rated(invoice)] == [(D(0), "N3.5")] * 2 and _told(result.problems) == []
 
@@ -121,14 +121,14 @@ def test_a_debit_note_from_the_revocation_on_carries_the_goods_vat(ledger, rome_
     rome_today(date(2026, 5, 6))
     books = _books(None)
     _deliver(books, ledger, APRIL_10)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert _rated(invoice) == [(D("55.50"), D(0), "N3.5")]
     revoked = _books(date(2026, 5, 5))
-    before = debit(ledger, revoked, invoice.number, D(10), None, "Trasporto", date(2026, 5, 4), date(2026, 5, 6))
+    before = debit(ledger, revoked, invoice.number, D(10), None, "Trasporto", date(2026, 5, 4), date(2026, 5, 6), lang="it")
     assert before.note is not None and before.note.vat == 0, [str(p) for p in before.problems]
     assert not [p for p in before.problems if p.code.startswith("letter-of-intent")]
-    done = debit(ledger, revoked, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    done = debit(ledger, revoked, invoice.number, D(100), None, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert (done.note.vat, done.note.total) == (D("22.00"), D("122.00"))
     [told] = [p for p in done.problems if p.code == "letter-of-intent-debit-after-end"]
@@ -143,9 +143,9 @@ def test_orders_made_from_the_revocation_on_are_told_ahead_at_its_cell(ledger):
     from toolkit.services.orders import create
 
     books = _books(APRIL_15)
-    assert _told(create(books, ledger, APRIL_10, with_catch_up=False).problems,
+    assert _told(create(books, ledger, APRIL_10, with_catch_up=False, lang="it").problems,
                  "letter-of-intent-orders-after-end") == []
-    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    made = create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
     assert _told(made.problems, "letter-of-intent-orders-after-end") == [("Clienti", "R3", False)]
     [warning] = [p for p in made.problems if p.code == "letter-of-intent-orders-after-end"]
     assert "15/04/2026" in warning.message() and "Natura IVA" in warning.message()
@@ -181,7 +181,7 @@ def test_a_line_after_the_revocation_whose_item_s_rate_nobody_knows_is_refused_a
     gone["Modelli ordine"], gone["Righe modello"] = gone["Modelli ordine"][:1], gone["Righe modello"][:1]
     later = check(minimal.workbook(gone)).master
     assert later is not None
-    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, later, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [refused] = [p for p in result.problems if p.is_error]
     assert (refused.code, refused.sheet, refused.cell) == ("letter-of-intent-ended-rate-unknown", "Clienti", "R3")
     assert "Rimetti A001 nel foglio Articoli" in refused.message() and "20/04/2026" in refused.message()
@@ -197,7 +197,7 @@ def test_orders_after_the_revocation_are_not_told_beyond_the_letter_s_amount(led
 
     books = _books(APRIL_15, 60)
     _deliver(books, ledger, APRIL_10)
-    made = create(books, ledger, APRIL_20, with_catch_up=False)
+    made = create(books, ledger, APRIL_20, with_catch_up=False, lang="it")
     assert _told(made.problems, "letter-of-intent-orders-beyond") == []
     assert _told(made.problems, "letter-of-intent-orders-after-end") == [("Clienti", "R3", False)]
     unrevoked = check(minimal.workbook(_sheets(60))).master

@@ -35,7 +35,7 @@ def test_the_first_letter_s_deliveries_are_not_moved_under_the_second(ledger):
     _deliver(first, ledger, APRIL_10)
     second = _master(5000, SECOND, APRIL_15)
     _deliver(second, ledger, APRIL_20)
-    result = run(ledger, second, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, second, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = _c002_invoices(result)
     assert _rated(invoice) == [(D("55.50"), D(22), None), (D("37.00"), D(0), "N3.5")]
     assert invoice.parties is not None and invoice.parties.buyer is not None
@@ -54,12 +54,12 @@ def test_invoiced_first_under_the_first_letter_the_month_keeps_both_letters(ledg
     _deliver(first, ledger, APRIL_10)
     with reading(ledger) as conn:
         [order] = [o.id for o in load_orders(conn) if o.customer == "C002"]
-    early = run(ledger, first, Request(APRIL, APRIL_15, orders=frozenset({order})), status=InvoiceStatus.FINAL)
+    early = run(ledger, first, Request(APRIL, APRIL_15, orders=frozenset({order})), status=InvoiceStatus.FINAL, lang="it")
     [one] = _c002_invoices(early)
     assert _rated(one) == [(D("55.50"), D(0), "N3.5")] and one.parties.buyer.intent_protocol == PROTOCOL
     second = _master(5000, SECOND, APRIL_15)
     _deliver(second, ledger, APRIL_20)
-    result = run(ledger, second, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, second, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [two] = _c002_invoices(result)
     assert _rated(two) == [(D("37.00"), D(0), "N3.5")] and two.parties.buyer.intent_protocol == SECOND
     assert not [p for p in result.problems if p.code.startswith("letter-of-intent")]

@@ -55,20 +55,20 @@ def test_a_preview_a_draft_its_undo_and_its_finalizing_split_the_line_alike(ledg
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
     request = Request(APRIL, date(2026, 5, 4))
-    seen = run(ledger, books, request, preview=True)
+    seen = run(ledger, books, request, preview=True, lang="it")
     assert _rated(_c002(seen.invoices)) == SPLIT and _stored_parts(ledger) == []
-    draft = run(ledger, books, request, status=InvoiceStatus.DRAFT)
+    draft = run(ledger, books, request, status=InvoiceStatus.DRAFT, lang="it")
     assert _rated(_c002(draft.invoices)) == SPLIT
     first, within, beyond = _stored_parts(ledger)
     assert within[0] == beyond[0] != first[0] and (within[1], beyond[1]) == (0, 1) and within[2] == beyond[2] == 1
     assert undo(ledger, draft.run_id)[0] >= 1 and _stored_parts(ledger) == []
-    again = run(ledger, books, request, status=InvoiceStatus.DRAFT)
+    again = run(ledger, books, request, status=InvoiceStatus.DRAFT, lang="it")
     assert _rated(_c002(again.invoices)) == SPLIT
     assert finalize(ledger, again.run_id)[0] >= 1
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("74.00")}
     assert [part for _, part, _ in _stored_parts(ledger)] == [0, 0, 1]
-    assert not [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 5)), status=InvoiceStatus.FINAL).invoices
+    assert not [x for x in run(ledger, books, Request(APRIL, date(2026, 5, 5)), status=InvoiceStatus.FINAL, lang="it").invoices
                 if x.customer == "C002"]
 
 
@@ -92,10 +92,10 @@ def test_a_return_of_part_of_a_split_line_takes_back_its_taxed_part_first(ledger
     buyer's letter given back last."""
     books = _returning(1)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     assert _rated(april) == SPLIT
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
     [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert [(line.quantity, line.amount, line.vat_rate, line.vat_nature) for line in note.lines] == [
@@ -109,9 +109,9 @@ def _may_note(books, ledger):
     """April invoiced final, the return delivered on 20 May and May invoiced final: April's
     invoice and May's credit note, no error."""
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
     [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     return april, note
@@ -230,11 +230,11 @@ def test_a_return_gives_the_letter_back_only_what_its_invoices_used_of_it(ledger
     the note credits (used below nothing, the next invoices would pass the letter unseen)."""
     books = _returning(returned, item=item)
     _deliver(books, ledger, APRIL_10)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     with reading(ledger) as conn:
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("55.50")}
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
     [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert _credited(note) == [credited] and [c.base for c in note.cites] == cited
@@ -248,8 +248,8 @@ def test_a_credit_note_by_lines_of_the_part_within_gives_the_letter_back(ledger)
     the letter has its 18.50 € again; the kg at 22 % stays invoiced."""
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
-    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5))
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
+    done = credit(ledger, books, april.number, ((2, D(1)),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert done.note is not None
     assert [(line.amount, line.vat_nature) for line in done.note.lines] == [(D("-18.50"), "N3.5")]
     with reading(ledger) as conn:
@@ -285,7 +285,7 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
     the same part is still refused, as the old key refused it."""
     books = _master(130)
     _deliver(books, ledger, APRIL_10)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     before = _rows(ledger)
     _back_to_41(ledger)
     with reading(ledger) as conn:
@@ -298,7 +298,7 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
         assert {"uq_invoice_lines_delivery_part", "ix_invoice_lines_order_line_delivery", "ix_invoice_lines_credits"} <= {
             x["name"] for x in found.get_indexes("invoice_lines")}
     _deliver(books, ledger, MAY_11, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert _rated(_c002(may.invoices)) == SPLIT
     assert [part for _, part, _ in _stored_parts(ledger)] == [0, 0, 0, 1]
     with pytest.raises(IntegrityError):
@@ -323,7 +323,7 @@ def test_a_line_split_at_a_six_decimal_price_adds_up_to_its_ddt_line_each_part_q
     s["Righe modello"][2] = ["T020", "A001", 4, 18.333333, None]
     books = check(minimal.workbook(s)).master
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     with reading(ledger) as conn:
         [stored] = [x for x in load_invoices(conn) if x.number == invoice.number]
     _, within, beyond = [line for line in stored.lines if line.order_line_id is not None]
@@ -348,13 +348,13 @@ def test_a_return_of_a_line_split_at_a_six_decimal_price_takes_back_its_taxed_pa
     s["Righe modello"][2] = ["T020", "A001", 4, 18.333333, None]
     books = _returning(2, s)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     _, within, beyond = [line for line in april.lines if line.order_line_id is not None]
     with reading(ledger) as conn:
         used = letters_used(conn, ["C002"])
     assert used == {PROTOCOL: D("55.50") + within.amount}
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error or p.code == "return-priced-above-invoice"], [
         str(p) for p in may.problems]
     [note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
@@ -372,7 +372,7 @@ def test_the_part_within_takes_every_unit_whose_amount_in_cents_fits_what_the_le
     s["Righe modello"][2] = ["T020", "A001", 4, 18.501, None]
     books = check(minimal.workbook(s)).master
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     assert [(line.quantity, line.amount, line.vat_nature) for line in invoice.lines if line.order_line_id] == [
         (3, D("55.50"), "N3.5"), (2, D("37.00"), "N3.5"), (2, D("37.00"), None)]
     with reading(ledger) as conn:
@@ -403,7 +403,7 @@ def test_an_item_sold_by_weight_is_split_at_its_quantity_s_own_decimals(ledger, 
     books = check(minimal.workbook(_weighed(quantity))).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     lines = [line for line in invoice.lines if line.order_line_id is not None][1:]
     expected = [(within, "N3.5")] + ([(beyond, None)] if beyond is not None else [])
     assert [(line.quantity, line.vat_nature) for line in lines] == expected
@@ -418,7 +418,7 @@ def test_an_item_counted_in_pieces_is_split_at_whole_pieces_whatever_its_quantit
     as a piece is not sold in parts."""
     books = check(minimal.workbook(_weighed(D("2.5"), "pz"))).master
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    invoice = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     assert [(line.quantity, line.vat_nature) for line in invoice.lines if line.order_line_id is not None][1:] == [
         (D(2), "N3.5"), (D("0.5"), None)]
 
@@ -461,7 +461,7 @@ def test_a_month_past_one_invoice_s_lines_keeps_a_split_line_on_one_invoice_each
     monkeypatch.setattr(invoicing, "LINES_PER_INVOICE", 2)
     books = _master(90)
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    done = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    done = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     mine = [x for x in done.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert [_rated(x) for x in mine] == [SPLIT[:1], SPLIT[1:]]
     serials = [int(x.number.rsplit("-", 1)[1]) for x in mine]
@@ -498,10 +498,10 @@ def test_a_return_s_note_split_past_one_document_s_lines_keeps_both_sides_of_a_l
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL).invoices)
+    april = _c002(run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it").invoices)
     monkeypatch.setattr(invoicing, "LINES_PER_INVOICE", 2)
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
     notes = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert [[(line.line_no, line.item, line.vat_nature) for line in x.lines] for x in notes] == [
@@ -533,7 +533,7 @@ def _april_then_two_returns(ledger):
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     return books
 
 
@@ -544,7 +544,7 @@ def _as_before_the_fix(ledger, books, request):
     with writing(ledger) as conn:
         kept = [dict(row._mapping) for row in conn.execute(select(schema.invoice_citations))]
         conn.execute(schema.invoice_citations.delete())
-    done = run(ledger, books, request, status=InvoiceStatus.FINAL)
+    done = run(ledger, books, request, status=InvoiceStatus.FINAL, lang="it")
     with writing(ledger) as conn:
         for row in kept:
             conn.execute(insert(schema.invoice_citations).values(**{k: v for k, v in row.items() if k != "id"}))
@@ -587,7 +587,7 @@ def _may_returned_unrecorded(ledger):
     it took back line by line forgotten, as a note of before schema 29 kept it: the books."""
     books = _april_then_two_returns(ledger)
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in may.problems if p.is_error], [str(p) for p in may.problems]
     with writing(ledger) as conn:
         conn.execute(schema.returned_lines.delete())
@@ -622,21 +622,21 @@ def test_invoice_credit_after_a_note_before_schema_29_credits_only_what_it_left_
     the letter has April's 74 € back once."""
     books, may_note = _may_note_of_before_schema_29(ledger, 3)
     day = date(2026, 6, 5)
-    refused = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", day, day)
+    refused = credit(ledger, books, "FT-2026-00001", ((2, D(1)),), "Merce difettosa", day, day, lang="it")
     [problem] = refused.problems
     assert refused.note is None and problem.code == "credit-over-invoice"
     assert problem.render("it").startswith("La fattura FT-2026-00001, riga 2 (A001): resta da accreditare 0 pz, "
                                            "non 1;")
     assert f"le note di credito {may_note.number}." in problem.render("it")
     assert f"Credit notes {may_note.number} took back" in problem.render("en")
-    done = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day)
+    done = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day, lang="it")
     assert done.note is not None, [str(p) for p in done.problems]
     assert _credited(done.note) == [(D(-2), D("-37.00"), D(0), "N3.5")]
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.invoices)
                             .where(schema.invoices.c.kind == InvoiceKind.CREDIT_NOTE.value)).scalar_one() == 2
         assert letters_used(conn, ["C002"]) == {PROTOCOL: D("0.00")}
-    again = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day)
+    again = credit(ledger, books, "FT-2026-00001", (), "Merce difettosa", day, day, lang="it")
     assert [p.code for p in again.problems] == ["credit-nothing-left"]
     assert f"{may_note.number}, {done.note.number}" in again.problems[0].render("it")
 
@@ -693,11 +693,11 @@ def test_a_return_after_a_note_of_before_schema_29_credits_no_goods_it_credited(
     any return of goods credited already, naming May's note, and nothing is stored of it."""
     books = _april_then_two_returns(ledger)
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     _to_schema_28(ledger)
     _deliver(books, ledger, JUNE_11)
-    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    june = run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL, lang="it")
     assert [x for x in june.invoices if x.kind is InvoiceKind.CREDIT_NOTE] == []
     [refused] = [p for p in june.problems if p.code == "return-credited-already"]
     assert may_note.number in str(refused) and "FT-2026-00001" in str(refused)
@@ -721,9 +721,9 @@ def _may_note_of_before_schema_29(ledger, may_kg, june_kg=0, may_price=None):
     books = check(minimal.workbook(s)).master
     assert books is not None
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     _deliver(books, ledger, MAY_20)
-    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    may = run(ledger, books, Request(MAY, date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     [may_note] = [x for x in may.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     _to_schema_28(ledger)
     return books, may_note
@@ -734,7 +734,7 @@ def _june_after_a_may_note_of_before_schema_29(ledger, may_kg, june_kg, may_pric
     May's note and June's run."""
     books, may_note = _may_note_of_before_schema_29(ledger, may_kg, june_kg, may_price)
     _deliver(books, ledger, JUNE_11)
-    return may_note, run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL)
+    return may_note, run(ledger, books, Request(JUNE, date(2026, 7, 3)), status=InvoiceStatus.FINAL, lang="it")
 
 
 def test_a_return_after_a_note_of_before_schema_29_credits_what_it_left(ledger):

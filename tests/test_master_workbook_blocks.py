@@ -178,12 +178,12 @@ def test_a_merge_of_desks_streams_as_before(tmp_path, monkeypatch):
     cell-by-cell writer's, the same problems, and LibreOffice opens it."""
     desks(tmp_path / "desks", 3)
     monkeypatch.setattr(converting, "STREAM_CELLS", 0)
-    merged = converting.convert([tmp_path / "desks"], tmp_path / "blocks", "master", jobs=1)
+    merged = converting.convert([tmp_path / "desks"], tmp_path / "blocks", "master", jobs=1, lang="it")
     assert merged.count("converted") == 3 and any(p.code == "convert-code-clash" for p in merged.problems)
     with monkeypatch.context() as patched:
         patched.setattr(master_workbook, "_write_table", oracle._write_table)
         patched.setattr(master_workbook, "StreamedWorkbook", xlsxwriter.Workbook)
-        expected = converting.convert([tmp_path / "desks"], tmp_path / "cells", "master", jobs=1)
+        expected = converting.convert([tmp_path / "desks"], tmp_path / "cells", "master", jobs=1, lang="it")
     assert merged.workbook is not None and expected.workbook is not None
     assert [str(p) for p in merged.problems] == [str(p) for p in expected.problems]
     assert_same_workbook(merged.workbook, expected.workbook)

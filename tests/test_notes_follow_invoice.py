@@ -53,7 +53,7 @@ def invoiced(ledger, **customer):
     master = master_with(payment_terms="30", postcode="00184", **customer)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "25", "22", None)])
     ship_lines(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
-    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL)
+    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL, lang="it")
     return master
 
 
@@ -78,7 +78,7 @@ def test_a_credit_note_bears_split_payment_as_the_invoice_it_corrects(tmp_path, 
     invoiced(ledger, sdi_code="UFABCD", split_payment=before)
     today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", split_payment=after)
     done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 6))
+                  date(2026, 5, 6), lang="it")
     assert done.note is not None, done.problems
     assert (done.note.split_payment, done.note.total, done.note.payable) == (
         before, D("-30.50"), D("-25.00") if before else D("-30.50"))
@@ -93,7 +93,7 @@ def test_a_credit_note_cites_the_cig_and_cup_the_invoice_bore_not_today_s(tmp_pa
     invoiced(ledger, sdi_code="UFABCD", cig=CIG, cup=CUP)
     today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", cig=NEW_CIG, cup=None)
     done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5), date(2026, 5, 6),
-                  out=tmp_path / "nc.xlsx")
+                  out=tmp_path / "nc.xlsx", lang="it")
     assert done.note is not None, done.problems
     [note] = exported_note(today, ledger, tmp_path / "xml")
     assert note.linked_codes == (("FT-2026-00001", CUP, CIG),)
@@ -105,7 +105,7 @@ def test_a_credit_note_cites_the_cig_and_cup_the_invoice_bore_not_today_s(tmp_pa
 def test_a_cig_added_after_the_invoice_is_not_cited_by_its_note(tmp_path, ledger):
     invoiced(ledger, sdi_code="UFABCD")
     today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", cig=NEW_CIG)
-    done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5), date(2026, 5, 6))
+    done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5), date(2026, 5, 6), lang="it")
     assert done.note is not None, done.problems
     [note] = exported_note(today, ledger, tmp_path)
     assert note.linked_codes == (("FT-2026-00001", None, None),)
@@ -172,9 +172,9 @@ def test_a_return_taking_goods_back_from_invoices_with_and_without_split_payment
     books = books_of(s)
     sold_at_order(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
     today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
-    may = create(today, ledger, date(2026, 5, 15), with_catch_up=False)
+    may = create(today, ledger, date(2026, 5, 15), with_catch_up=False, lang="it")
     assert [(x.number, x.split_payment) for x in may.invoices] == [("FT-2026-00002", False)]
-    returned = create(today, ledger, date(2026, 5, 20), with_catch_up=False)
+    returned = create(today, ledger, date(2026, 5, 20), with_catch_up=False, lang="it")
     assert not any(x.kind is InvoiceKind.CREDIT_NOTE for x in returned.invoices)
     [problem] = [p for p in returned.problems if p.code == "return-mixed-split-payment"]
     message = problem.message("it")
@@ -237,9 +237,9 @@ def test_a_volume_discount_over_invoices_with_and_without_split_payment_is_left_
     books = books_of(s)
     sold_at_order(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
     today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
-    assert [x.number for x in create(today, ledger, date(2026, 4, 20), with_catch_up=False).invoices] == [
+    assert [x.number for x in create(today, ledger, date(2026, 4, 20), with_catch_up=False, lang="it").invoices] == [
         "FT-2026-00002"]
-    done = discounts.run(ledger, today, parse_period("2026-04"), SETTLED, date(2026, 5, 4))
+    done = discounts.run(ledger, today, parse_period("2026-04"), SETTLED, date(2026, 5, 4), lang="it")
     [problem] = [p for p in done.problems if p.is_error]
     assert problem.code == "credit-mixed-split-payment"
     assert ("La nota di credito per il cliente C002 correggerebbe fatture emesse in scissione dei pagamenti "
@@ -257,7 +257,7 @@ def test_a_note_refused_at_export_and_written_again_keeps_the_setting_of_the_inv
     invoiced(ledger, sdi_code="UFABCD", split_payment=True, cig=CIG)
     without_postcode = master_with(payment_terms="30", sdi_code="UFABCD", split_payment=False)
     done = credit(ledger, without_postcode, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5),
-                  date(2026, 5, 6))
+                  date(2026, 5, 6), lang="it")
     assert done.note is not None, done.problems
     month = Period(date(2026, 4, 1), date(2026, 5, 31))
     assert done.note.number in einvoice.export(without_postcode, ledger, month=month, out=tmp_path / "a").refused

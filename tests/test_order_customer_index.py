@@ -33,7 +33,7 @@ def _latest_orders_plan(conn, customers: list[str]) -> str:
 def test_the_latest_orders_are_read_from_the_index_alone(tmp_path):
     ledger = open_ledger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     master = master_of(tmp_path, 2026)
-    create(master, ledger, date(2026, 4, 9))
+    create(master, ledger, date(2026, 4, 9), lang="it")
     with reading(ledger) as conn:
         indexes = _indexes(conn)
         plan = _latest_orders_plan(conn, sorted(c.code for c in master.customers))
@@ -52,7 +52,7 @@ def test_migration_16_replaces_the_customer_index_and_keeps_the_figures(tmp_path
     assert OLD_INDEX in names and NEW_INDEX not in names
     migrated = open_ledger(url)
     fresh = open_ledger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    create(master, fresh, date(2026, 4, 9))
+    create(master, fresh, date(2026, 4, 9), lang="it")
     customers = sorted(c.code for c in master.customers)
     with reading(migrated) as conn, reading(fresh) as other:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47

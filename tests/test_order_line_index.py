@@ -25,7 +25,7 @@ def _indexes(conn) -> set[str]:
 
 def test_lines_are_looked_up_by_order_through_the_unique_key(tmp_path):
     ledger = open_ledger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    create(master_of(tmp_path, 2026), ledger, date(2026, 4, 9))
+    create(master_of(tmp_path, 2026), ledger, date(2026, 4, 9), lang="it")
     with reading(ledger) as conn:
         assert OLD_INDEX not in _indexes(conn)
         assert ["order_id", "line_no"] in [u["column_names"] for u in inspect(conn).get_unique_constraints("order_lines")]

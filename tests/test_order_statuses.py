@@ -42,7 +42,7 @@ def desk(tmp_path, sample_workbook, capsys):
 
 @pytest.fixture
 def orders(sample_master, ledger):
-    create(sample_master, ledger, MAY_15, with_catch_up=False)
+    create(sample_master, ledger, MAY_15, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         found = load_orders(conn)
     return {o.document_type.value: o for o in found}
@@ -78,7 +78,7 @@ def test_shipped_is_reached_by_shipping_never_by_hand(sample_master, ledger, ord
     assert standard.number in problems[0].message("en")
     assert status(ledger, standard.number) is OrderStatus.IN_PROGRESS
     assert [a for a, *_ in events(ledger, standard.number)] == ["generated"]
-    shipped = ship(sample_master, ledger, MAY_15, numbers=[standard.number], force=True)
+    shipped = ship(sample_master, ledger, MAY_15, numbers=[standard.number], force=True, lang="it")
     if status(ledger, standard.number) is not OrderStatus.COMPLETED:
         pytest.skip(f"the sample's stock holds {standard.number}: {[str(p) for p in shipped.problems]}")
     assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed"]

@@ -86,10 +86,10 @@ class Month:
 
 
 def make_month(folder: Path, ledger: Ledger, master: MasterData) -> Month:
-    create(master, ledger, DAY, with_catch_up=False)
-    shipped = ship(master, ledger, DAY, all_open=True, accounting_date=BOOKED)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, DAY, all_open=True, accounting_date=BOOKED, lang="it")
     assert shipped.notes and not [p for p in shipped.problems if p.is_error]
-    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL, lang="it")
     assert result.run_id and not [p for p in result.problems if p.is_error], result.problems
     with reading(ledger) as conn:
         invoices = load_invoices(conn)
@@ -191,8 +191,8 @@ def test_the_accounting_date_is_stored_and_defaults_to_the_ddt_date(month, tmp_p
     with reading(month.ledger) as conn:
         assert {n.accounting_date for n in load_notes(conn)} == {BOOKED}
     other = open_ledger(f"sqlite:///{tmp_path / 'other.sqlite'}")
-    create(month.master, other, DAY, with_catch_up=False)
-    [*notes] = ship(month.master, other, DAY, all_open=True).notes
+    create(month.master, other, DAY, with_catch_up=False, lang="it")
+    [*notes] = ship(month.master, other, DAY, all_open=True, lang="it").notes
     assert {(n.accounting_date, n.accounting_day) for n in notes} == {(DAY, DAY)}
     other.engine.dispose()
 
@@ -217,7 +217,7 @@ def test_ship_takes_the_accounting_date_on_the_command_line(tmp_path, ledger_url
     shipping.register(app)
     workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
     ledger = open_ledger(ledger_url)
-    create(master_of(), ledger, DAY, with_catch_up=False)
+    create(master_of(), ledger, DAY, with_catch_up=False, lang="it")
     code, out = cli(app, "ship", workbook, "--date", "09/04/2026", "--all", "--accounting-date", "10/04/2026",
                     "--json", "--ledger", ledger_url)
     assert code == 0 and {s["accounting_date"] for s in out["shipped"]} == {"2026-04-10"}
@@ -300,7 +300,7 @@ def test_an_immediate_invoice_charges_the_stamp_duty_too(tmp_path, ledger):
     s["Clienti"][2] = [*s["Clienti"][2], None]
     result = check(minimal.workbook(s))
     assert result.master is not None, [str(p) for p in result.problems]
-    create(result.master, ledger, DAY, with_catch_up=False)
+    create(result.master, ledger, DAY, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         invoices = load_invoices(conn)
     [stamped] = [x for x in invoices if any(line.charged_stamp_duty for line in x.lines)]
@@ -515,7 +515,7 @@ def test_the_month_register_gives_the_quarters_stamp_duty_so_far_month_by_month(
     invoice = month.invoice_citing("PO-77")
     stamped = [x for x in month.invoices if stamp_duty.due((s.rate, s.taxable, s.nature) for s in x.summary)]
     assert [x.number for x in stamped] == [invoice.number]
-    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12))
+    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12), lang="it")
     assert not [p for p in done.problems if p.is_error]
     may = export_month(month.master, month.ledger, Period(date(2026, 5, 1), date(2026, 5, 31)), tmp_path / "m", "it")
     sheet = openpyxl.load_workbook(may.files[0])["Bollo"]
@@ -603,7 +603,7 @@ def test_the_month_register_has_a_csv_of_one_row_per_document_and_vat_rate_addin
     stamped = [r for r in rows if r[0] == month.invoice_citing("PO-77").number]
     assert ["0,00", "N1", "2,00", "0,00"] in [r[8:12] for r in stamped] and len(stamped) >= 3
     invoice = month.invoice_citing("PO-77")
-    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12))
+    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12), lang="it")
     may = export_month(month.master, month.ledger, Period(date(2026, 5, 1), date(2026, 5, 31)), tmp_path / "m", "it")
     notes = _csv_rows(next(p for p in may.files if p.name == "registro-iva-2026-05.csv"))[1:]
     assert {r[2] for r in notes} == {"Nota di credito"} and all(amount(r[10]) < 0 for r in notes)
@@ -639,7 +639,7 @@ def test_ship_refuses_an_accounting_date_before_the_ddt_naming_the_option_and_sh
     shipping.register(app)
     workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
     ledger = open_ledger(ledger_url)
-    create(master_of(), ledger, DAY, with_catch_up=False)
+    create(master_of(), ledger, DAY, with_catch_up=False, lang="it")
     code, said = cli(app, "ship", workbook, "--date", "09/04/2026", "--all", "--accounting-date", "09/03/2026",
                      "--ledger", ledger_url, "--lang", "en")
     assert code == 2

@@ -89,7 +89,7 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
                                                        lang=lang)))
             made = []
             for day in days:
-                done = create(master, ledger, day)
+                done = create(master, ledger, day, lang="it")
                 problems = [(p.code, p.sheet, p.cell, sorted((k, str(v)) for k, v in dict(p.params).items()))
                             for p in done.problems]
                 made.append((repr(done.notes), repr([replace(x, run_id=None) for x in done.invoices]),
@@ -132,5 +132,5 @@ def test_create_ships_at_once_without_reading_the_lines_it_just_stored(tmp_path,
     rng = random.Random(13)
     master = _at_once(master_of(tmp_path, 13), rng)
     ledger = open_ledger(f"sqlite:///{tmp_path / 'at-once.sqlite'}")
-    notes = [note for day in (date(2026, 4, 7), date(2026, 4, 8)) for note in create(master, ledger, day).notes]
+    notes = [note for day in (date(2026, 4, 7), date(2026, 4, 8)) for note in create(master, ledger, day, lang="it").notes]
     assert sum(len(note.lines) for note in notes) > 10

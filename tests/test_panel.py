@@ -26,12 +26,12 @@ def desk(ledger):
     """Two days of orders; of the first day's, one shipped whole and one closed."""
     master = shipping_master(stock={"A001": 1000, "A002": 1000})
     for day in (FIRST, SECOND):
-        create(master, ledger, day, with_catch_up=False)
+        create(master, ledger, day, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         made = load_orders(conn)
     first_day = [o.number for o in made if o.occurrence == FIRST]
     assert len(first_day) >= 3 and any(o.occurrence == SECOND for o in made)
-    assert ship(master, ledger, FIRST, numbers=[first_day[0]]).completed == (first_day[0],)
+    assert ship(master, ledger, FIRST, numbers=[first_day[0]], lang="it").completed == (first_day[0],)
     assert change_status(ledger, first_day[1], OrderStatus.CLOSED).problems == []
     return master, {o.number: o.occurrence for o in made}, first_day[:2]
 

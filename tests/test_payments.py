@@ -227,7 +227,7 @@ def issued(ledger):
     for day, qty in ((date(2026, 4, 9), "2"), (date(2026, 4, 10), "-1")):
         _, [line_id] = make_order(ledger, "C001", day, [("A001", qty, "18.5", "22", None)])
         ship(ledger, "C001", day, [(line_id, qty)])
-    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     return master, result
 
 
@@ -249,17 +249,18 @@ def test_the_status_as_of_a_past_day_reads_the_ledger_of_that_day(ledger, issued
     finalize(ledger, april.run_id)
     _, [line_id] = make_order(ledger, "C001", date(2026, 5, 5), [("A001", "1", "18.5", "22", None)])
     ship(ledger, "C001", date(2026, 5, 5), [(line_id, "1")])
-    finalize(ledger, run(ledger, master, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2)),
+                         lang="it").run_id)
     assert not record(ledger, [entry(amount="20.00"), entry(day=date(2026, 6, 10), amount="25.14")]).problems
     day = date(2026, 5, 20)
-    rows = {r.number: r for r in status(master, ledger, day).rows}
+    rows = {r.number: r for r in status(master, ledger, day, lang="it").rows}
     assert sorted(rows) == ["FT-2026-00001", "NC-2026-00001"]
     first = rows["FT-2026-00001"]
     assert (first.collected, first.credited, first.outstanding, first.paid, first.last_payment) == (
         D("20.00"), D("22.57"), D("2.57"), False, MAY_10)
     aging = build(master, ledger, ReportRequest(Kind.AGING, date(2026, 1, 1), day))
     assert D(aging.total).scaleb(-2) == sum((r.outstanding for r in rows.values()), D(0))
-    today = {r.number: r for r in status(master, ledger, date.today() + timedelta(days=1)).rows}
+    today = {r.number: r for r in status(master, ledger, date.today() + timedelta(days=1), lang="it").rows}
     assert (today["FT-2026-00001"].collected, today["FT-2026-00001"].paid) == (D("45.14"), True)
     assert "FT-2026-00002" in today
 
@@ -274,7 +275,7 @@ def test_a_credit_note_settles_its_invoice_on_a_past_day_whatever_was_paid_since
     master, april = issued
     finalize(ledger, april.run_id)
     assert not record(ledger, [entry(day=date(2026, 6, 10), amount="45.14")]).problems
-    rows = {r.number: r for r in status(master, ledger, date(2026, 5, 20)).rows}
+    rows = {r.number: r for r in status(master, ledger, date(2026, 5, 20), lang="it").rows}
     invoice, note = rows["FT-2026-00001"], rows["NC-2026-00001"]
     assert (invoice.collected, invoice.credited, invoice.outstanding) == (D("0"), D("22.57"), D("22.57"))
     assert (note.credited, note.outstanding, note.paid) == (D("-22.57"), D("0.00"), True)
@@ -336,7 +337,7 @@ def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_inv
     master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "18.5", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn)
     assert invoice.split_payment and (invoice.total, invoice.vat, invoice.payable) == (D("45.14"), D("8.14"), D("37.00"))
@@ -365,7 +366,7 @@ def split(ledger):
                        (date(2026, 4, 10), [("A001", "-2", "25", "22", None)])):
         _, ids = make_order(ledger, "C001", day, lines)
         ship(ledger, "C001", day, [(x, q) for x, (_, q, *_) in zip(ids, lines)])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     return ledger
 
 
@@ -376,7 +377,7 @@ def test_a_public_administration_s_exposure_is_what_its_invoices_ask_net_of_vat(
     master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
     _, ids = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "176.18", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(ids[0], "1")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     with reading(ledger) as conn:
         assert exposures(conn, ["C001"])["C001"].outstanding == D("176.18")
     record(ledger, [entry(amount="100.00")])
@@ -754,7 +755,7 @@ def two_invoice_series(ledger, issued):
     _, [line_id] = make_order(ledger, "C001", date(2026, 5, 5), [("A001", "1", "18.5", "22", None)])
     ship(ledger, "C001", date(2026, 5, 5), [(line_id, "1")])
     fa = master.model_copy(update={"settings": replace(master.settings, invoice_series="FA")})
-    may = run(ledger, fa, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2)))
+    may = run(ledger, fa, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2)), lang="it")
     finalize(ledger, may.run_id)
     return fa
 
@@ -791,14 +792,14 @@ def test_a_credit_note_on_a_short_number_is_of_the_invoice_and_refused_when_two_
     from toolkit.services.credit_notes import credit
 
     day = date(2026, 6, 5)
-    refused = credit(ledger, two_invoice_series, "1/2026", [], "prova", day, day)
+    refused = credit(ledger, two_invoice_series, "1/2026", [], "prova", day, day, lang="it")
     assert [p.message("it") for p in refused.problems] == [
         "«1/2026» indicato in --invoice può essere più di una fattura del registro: FA-2026-00001, FT-2026-00001. "
         "Scrivi il numero per intero (es. FA-2026-00001); nulla è stato registrato."]
     assert exit_code(refused.problems) == 2 and refused.note is None
     with reading(ledger) as conn:
         assert sorted(r.number for r in receivables(conn)) == ["FA-2026-00001", "FT-2026-00001", "NC-2026-00001"]
-    done = credit(ledger, two_invoice_series, "ft 1/2026", [], "prova", day, day)
+    done = credit(ledger, two_invoice_series, "ft 1/2026", [], "prova", day, day, lang="it")
     assert done.invoice == "FT-2026-00001" and done.note is not None and done.note.number == "NC-2026-00002"
 
 

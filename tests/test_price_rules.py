@@ -536,7 +536,7 @@ def test_an_order_line_stores_the_rule_that_priced_it(tmp_path):
 
     master = checked(sheets_with(rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=8))).master
     ledger = open_ledger(f"sqlite:///{tmp_path / 'l.sqlite'}")
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [order] = load_orders(conn)
     assert [(line.item, line.unit_price, line.price_rule) for line in order.lines] == [
@@ -565,15 +565,15 @@ def test_prices_lists_a_derived_version_and_writes_it(tmp_path):
 
     sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, 0.05],))
     master = checked(sheets).master
-    listing = prices(master, "INGROSSO", DAY, out=tmp_path / "listino.xlsx")
+    listing = prices(master, "INGROSSO", DAY, out=tmp_path / "listino.xlsx", lang="it")
     assert [(x.price.item, x.price.standard_price, x.derived) for x in listing.prices] == [
         ("A001", D("16.65"), True), ("A002", D("1.10"), True), ("A003", D("9.00"), True)]
     sheet = openpyxl.load_workbook(listing.file).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "BASE 2026A -10 % (0,05)" in values and 16.65 in values
     assert sheet.page_setup.paperSize == 9
-    assert [p.code for p in prices(master, "NOPE", DAY).problems] == ["unknown-price-list"]
-    assert [p.code for p in prices(master, "INGROSSO", date(2025, 1, 1)).problems] == ["no-price-version-on-date"]
+    assert [p.code for p in prices(master, "NOPE", DAY, lang="it").problems] == ["unknown-price-list"]
+    assert [p.code for p in prices(master, "INGROSSO", date(2025, 1, 1), lang="it").problems] == ["no-price-version-on-date"]
 
 
 def test_prices_on_the_terminal_show_the_versions_discount_the_orders_take_off(tmp_path, capsys):

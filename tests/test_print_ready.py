@@ -68,7 +68,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
             "distribution": lists.distribution(master, ledger, *APRIL, out / "distribuzione.xlsx", "it"),
             "complete": lists.distribution(master, ledger, *APRIL, out / "completa.xlsx", "it", complete=True),
             "production": lists.production(master, ledger, *APRIL, out / "produzione.xlsx", "it"),
-            "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx").file,
+            "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx", lang="it").file,
             "prices": demo / "listini" / "listino-INGROSSO-2026-04-30.xlsx",
             "sales-report": demo / "report-vendite.xlsx",
             "aging-report": demo / "report-scadenziario.xlsx",

@@ -245,7 +245,7 @@ def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsy
     shown = ", ".join(morning[:5]) + (" …" if len(morning) > 5 else "")
     before = stored(url)
     with pytest.raises(UnusableInput) as refused, asking(asked_for(button="Spedisci (DDT)")):
-        ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt)
+        ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt, lang="it")
     assert refused.value.problem.message("it") == (
         f"Il file {ddt} contiene già documenti del registro, DDT {shown}: scriverci i nuovi li toglierebbe dal file, "
         "forse prima della stampa. Nulla è stato registrato. Il pulsante «Spedisci (DDT)» scrive sempre lì: "

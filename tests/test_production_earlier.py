@@ -26,12 +26,12 @@ def backlog(ledger):
     24 × A002, the first in the queue) ships 4 and 20 and keeps 6 and 4 to ship, T003 (C002,
     6 × A002) gets none and is held for stock. Monday's orders made; then 5 × A001 and 8 × A002
     counted on hand. Their numbers by (template, day)."""
-    create(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, all_open=True)
+    create(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(shipping_master(stock={"A001": 4, "A002": 20}), ledger, THURSDAY, all_open=True, lang="it")
     assert [(n.customer, [(li.item, li.quantity) for li in n.lines]) for n in shipped.notes] == [
         ("C001", [("A001", D(4)), ("A002", D(20))])]
     master = shipping_master(stock={"A001": 5, "A002": 8})
-    create(master, ledger, MONDAY, with_catch_up=False)
+    create(master, ledger, MONDAY, with_catch_up=False, lang="it")
     from test_distribution import orders_of
 
     numbers = {(o.template, o.occurrence): o.number for o in orders_of(ledger)}

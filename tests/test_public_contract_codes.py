@@ -101,7 +101,7 @@ def test_the_printed_invoice_shows_cig_and_cup_under_the_buyer(tmp_path, ledger)
                          cig=CIG, cup=CUP)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "176.18", "22", None)])
     ship_lines(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
-    result = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    result = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it")
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn, run_id=result.run_id)
     copies = write_accountants(tmp_path, master, [invoice], result.run_id, copies=True)[1]
@@ -119,9 +119,9 @@ def test_a_credit_note_to_a_public_body_names_cig_and_cup_with_the_invoice_it_co
                          cig=CIG, cup=CUP, postcode="00184")
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "25", "22", None)])
     ship_lines(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
-    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL)
+    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL, lang="it")
     done = credit(ledger, master, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", date(2026, 5, 5),
-                  date(2026, 5, 6))
+                  date(2026, 5, 6), lang="it")
     assert done.note is not None, done.problems
     exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
     assert not exported.refused, [p.message("it") for p in exported.problems]

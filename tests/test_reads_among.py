@@ -37,9 +37,9 @@ def lived(master, ledger, rng: random.Random, days: int) -> date:
     day, done, counter = date(2026, 4, 1), 0, [0]
     while True:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
-            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             done += 1
             if done == days:
                 return day

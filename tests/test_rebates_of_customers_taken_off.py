@@ -35,7 +35,7 @@ def invoiced(ledger):
                                             source=source("volume_discounts", 2)),)})
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10")])
-    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2)), lang="it").run_id)
     return master
 
 
@@ -44,8 +44,8 @@ def _without_c001(master):
 
 
 def test_commissions_name_the_documents_of_a_customer_taken_off_the_sheet(ledger, invoiced):
-    assert commissions.compute(ledger, invoiced, APRIL.start, APRIL.end).statements[0].total == D("50.00")
-    made = commissions.compute(ledger, _without_c001(invoiced), APRIL.start, APRIL.end)
+    assert commissions.compute(ledger, invoiced, APRIL.start, APRIL.end, lang="it").statements[0].total == D("50.00")
+    made = commissions.compute(ledger, _without_c001(invoiced), APRIL.start, APRIL.end, lang="it")
     assert made.statements == []
     [problem] = [p for p in made.problems if p.code == "commission-unknown-customer"]
     assert problem.message("it") == (
@@ -56,11 +56,11 @@ def test_commissions_name_the_documents_of_a_customer_taken_off_the_sheet(ledger
 
 def test_a_settlement_names_the_invoices_of_a_customer_taken_off_the_sheet(ledger, invoiced):
     april = parse_period("2026-04")
-    done = discounts.run(ledger, _without_c001(invoiced), april, date(2026, 5, 5), date(2026, 5, 5))
+    done = discounts.run(ledger, _without_c001(invoiced), april, date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert done.credit_notes == []
     [problem] = [p for p in done.problems if p.code == "discount-unknown-customer"]
     assert "1 documento del periodo 2026-04 è di clienti che non sono più nel foglio Clienti (C001: FT-2026-00001)" \
         in problem.message("it")
-    back = discounts.run(ledger, invoiced, april, date(2026, 5, 5), date(2026, 5, 5))
+    back = discounts.run(ledger, invoiced, april, date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert [n.total for n in back.credit_notes] == [D("-36.60")]
     assert not [p for p in back.problems if p.code == "discount-unknown-customer"]

@@ -56,20 +56,20 @@ def build_documents(master, out: Path) -> dict[str, Path]:
     for day in (APRIL[0] + timedelta(days=n) for n in range((APRIL[1] - APRIL[0]).days + 1)):
         if not calendar.is_working(day):
             continue
-        made = create(master, ledger, day, with_catch_up=False)
+        made = create(master, ledger, day, with_catch_up=False, lang="it")
         if day == DAY:
             numbers = {r["number"] for r in made.created + made.already_existing}
             with reading(ledger) as conn:
                 printed = [o for o in load_orders(conn, occurrence_to=day) if o.number in numbers]
             written["ordini"] = write_order_documents(out / "ordini.xlsx", master, printed)
-        shipped = ship(master, ledger, day, all_open=True)
+        shipped = ship(master, ledger, day, all_open=True, lang="it")
         if day == DAY:
             written["ddt"] = write_delivery_notes(out / "ddt.xlsx", master, shipped.notes)
 
     def write_files(invoices, _random_run_id):
         written["fatture"], written["copie-fatture"], _ = write_accountants(out, master, invoices, RUN_ID, copies=True)
 
-    invoiced = run(ledger, master, Request(Period(*APRIL), CLOSING_DAY), then=write_files)
+    invoiced = run(ledger, master, Request(Period(*APRIL), CLOSING_DAY), then=write_files, lang="it")
     assert invoiced.run_id and not [p for p in invoiced.problems if p.is_error]
     ledger.engine.dispose()
     return written

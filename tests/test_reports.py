@@ -380,7 +380,7 @@ def test_comparison_periods(period, compare, expected):
 def sales_book(april):
     out, session = april
     return report(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item"),
-                                                          Compare.PREVIOUS), out / "report-vendite.xlsx")
+                                                          Compare.PREVIOUS), out / "report-vendite.xlsx", lang="it")
 
 
 def _charts(path: Path) -> dict[str, str]:
@@ -446,7 +446,7 @@ def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book, april):
 def products_book(april):
     out, session = april
     return report(session.master, session.ledger, Request(Kind.CUSTOMER_PRODUCTS, *SECOND_HALF),
-                  out / "clienti-articoli.xlsx")
+                  out / "clienti-articoli.xlsx", lang="it")
 
 
 def _pies(path: Path) -> list[tuple[str, list[str], Any]]:
@@ -592,7 +592,7 @@ def test_a_change_against_nothing_reads_not_available(april, tmp_path, lang, no_
     the summary say "n.d." ("n/a"), not an empty cell."""
     _, session = april
     made = report(session.master, session.ledger, Request(Kind.SALES, date(2026, 4, 1), date(2026, 4, 30),
-                                                          ("customer",), Compare.PREVIOUS), tmp_path / "r.xlsx", lang)
+                                                          ("customer",), Compare.PREVIOUS), tmp_path / "r.xlsx", lang=lang)
     assert made.compare_total == 0
     rows = _cells(made.file, "Report")
     header = rows[4]
@@ -607,7 +607,7 @@ def test_a_change_against_nothing_reads_not_available(april, tmp_path, lang, no_
 def aging_book(april):
     out, session = april
     return report(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF),
-                  out / "report-scadenze.xlsx")
+                  out / "report-scadenze.xlsx", lang="it")
 
 
 def test_the_headings_rows_are_as_tall_as_their_wrapped_headings(aging_book):
@@ -1179,11 +1179,11 @@ def test_reports_read_the_same_on_sqlite_and_postgresql(sample_master, ledger, t
 
     eighth, ninth = date(2026, 4, 8), date(2026, 4, 9)
     for day in (eighth, ninth):
-        create(sample_master, ledger, day, with_catch_up=False)
-        ship(sample_master, ledger, day, all_open=True)
+        create(sample_master, ledger, day, with_catch_up=False, lang="it")
+        ship(sample_master, ledger, day, all_open=True, lang="it")
     for kind in (Kind.SALES, Kind.SHIPMENTS, Kind.INVOICES):
         made = report(sample_master, ledger, Request(kind, ninth, ninth, ("customer", "month"), Compare.PREVIOUS),
-                      tmp_path / f"{kind.value}.xlsx")
+                      tmp_path / f"{kind.value}.xlsx", lang="it")
         assert _euro(made.total) == LEDGER_TOTALS[kind](ledger, ninth, ninth)
         assert _euro(made.compare_total) == LEDGER_TOTALS[kind](ledger, eighth, eighth)
         assert list(made.timeline["label"]) == ["2026-04-09"]
@@ -1206,15 +1206,15 @@ def test_part_shipped_lines_are_worth_quantity_times_price(sample_master, ledger
     from toolkit.services.shipping import ship
 
     tenth = date(2026, 4, 10)
-    create(sample_master, ledger, tenth, with_catch_up=False)
+    create(sample_master, ledger, tenth, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         number, item = next((order.number, line.item) for order in load_orders(conn) if order.order_date == tenth
                             and order.document_type.value == "standard" for line in order.lines if line.quantity > 1)
     ol = schema.order_lines.c
     (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{number};{item};0,337\n", encoding="utf-8")
-    shipped = ship(sample_master, ledger, tenth, quantities=tmp_path / "q.csv")
+    shipped = ship(sample_master, ledger, tenth, quantities=tmp_path / "q.csv", lang="it")
     assert not any(p.is_error for p in shipped.problems), shipped.problems
-    ship(sample_master, ledger, tenth, all_open=True)
+    ship(sample_master, ledger, tenth, all_open=True, lang="it")
     d, dl = schema.deliveries.c, schema.delivery_lines.c
     with reading(ledger) as conn:
         part = conn.execute(select(dl.quantity).select_from(
@@ -1263,7 +1263,7 @@ def test_the_report_sheets_month_is_a_date_shown_as_its_month(april, tmp_path):
 
     _, session = april
     made = report(session.master, session.ledger, Request(Kind.SALES, date(2026, 4, 16), date(2026, 5, 15),
-                                                          ("month", "customer")), tmp_path / "months.xlsx")
+                                                          ("month", "customer")), tmp_path / "months.xlsx", lang="it")
     sheet = load_workbook(made.file)["Report"]
     assert sheet.cell(5, 1).value == "Mese"
     rows = [(sheet.cell(row, 1), sheet.cell(row, 2).value) for row in range(6, sheet.max_row + 1)]
@@ -1285,7 +1285,7 @@ def test_a_shared_customer_s_agents_print_whole_in_the_report_table(april, tmp_p
 
     _, session = april
     made = report(session.master, session.ledger, Request(kind, date(2026, 4, 1), AS_OF if kind is Kind.AGING
-                                                          else date(2026, 4, 30), ("agent",)), tmp_path / "a.xlsx")
+                                                          else date(2026, 4, 30), ("agent",)), tmp_path / "a.xlsx", lang="it")
     sheet = load_workbook(made.file)["Report"]
     labels = [sheet.cell(row, 1).value for row in range(6, sheet.max_row)]
     shared = [label for label in labels if "%" in label]
@@ -1299,7 +1299,7 @@ def test_the_summary_s_charts_name_a_month_as_the_table_shows_it(april, tmp_path
 
     _, session = april
     made = report(session.master, session.ledger, Request(Kind.INVOICES, date(2026, 3, 1), date(2026, 5, 31),
-                                                          ("month",)), tmp_path / "quarter.xlsx")
+                                                          ("month",)), tmp_path / "quarter.xlsx", lang="it")
     summary = load_workbook(made.file)["Riepilogo"]
     found = {(summary.cell(1, col).value, tuple(summary.cell(row, col).value for row in range(2, 5)))
              for col in range(13, summary.max_column + 1) if summary.cell(1, col).value == "Mese"}

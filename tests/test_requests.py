@@ -44,7 +44,7 @@ def test_a_closed_request_takes_no_more_steps(sample_master, ledger):
     close(ledger, opened.id)
     again = act(ledger, opened.id, "ancora")
     assert again.request is None and [p.code for p in again.problems] == ["request-closed"]
-    [stored] = listing(sample_master, ledger).requests
+    [stored] = listing(sample_master, ledger, lang="it").requests
     assert len(stored.history) == 2
 
 
@@ -63,7 +63,7 @@ def test_a_request_closed_again_changes_nothing_and_says_when_in_romes_time(samp
     assert warned.message("it") == f"La richiesta {opened.id} è già chiusa dal {when} ({closed.closed_by}): nulla è cambiato."
     [refused] = act(ledger, opened.id, "ancora").problems
     assert refused.message("en").startswith(f"Request {opened.id} was closed on {when} (")
-    [stored] = listing(sample_master, ledger).requests
+    [stored] = listing(sample_master, ledger, lang="it").requests
     assert len(stored.history) == 2
 
 
@@ -73,7 +73,7 @@ def test_refused_input_stores_nothing(sample_master, ledger):
     assert [p.code for p in add(sample_master, ledger, "C001", RequestKind.REQUEST, "  ").problems] == [
         "request-empty-text"]
     assert [p.code for p in act(ledger, 42, "x").problems] == ["unknown-request"]
-    assert listing(sample_master, ledger).requests == []
+    assert listing(sample_master, ledger, lang="it").requests == []
 
 
 def test_the_list_filters_open_and_customer(sample_master, ledger):
@@ -82,9 +82,9 @@ def test_the_list_filters_open_and_customer(sample_master, ledger):
     add(sample_master, ledger, "C001", RequestKind.WARRANTY, "tre")
     assert first is not None
     close(ledger, first.id)
-    assert [x.text for x in listing(sample_master, ledger).requests] == ["uno", "due", "tre"]
-    assert [x.text for x in listing(sample_master, ledger, open_only=True).requests] == ["due", "tre"]
-    assert [x.text for x in listing(sample_master, ledger, open_only=True, customer="C001").requests] == ["tre"]
+    assert [x.text for x in listing(sample_master, ledger, lang="it").requests] == ["uno", "due", "tre"]
+    assert [x.text for x in listing(sample_master, ledger, open_only=True, lang="it").requests] == ["due", "tre"]
+    assert [x.text for x in listing(sample_master, ledger, open_only=True, customer="C001", lang="it").requests] == ["tre"]
 
 
 def test_the_workbook_has_the_requests_and_their_history(sample_master, ledger, tmp_path):
@@ -106,7 +106,7 @@ def test_the_workbook_has_the_requests_and_their_history(sample_master, ledger, 
     steps = [(r[0], r[4], r[5]) for r in ([c.value for c in row] for row in history.iter_rows(min_row=2))]
     assert steps == [(opened.id, "Aperta", "Pallet rotto"), (opened.id, "Azione", "Chiamato il vettore"),
                      (opened.id + 1, "Aperta", "Reso di 3 cartoni")]
-    [stored, _] = listing(sample_master, ledger, open_only=True).requests
+    [stored, _] = listing(sample_master, ledger, open_only=True, lang="it").requests
     shown = history["C2"].value
     assert abs((shown - rome_time(stored.history[0].at)).total_seconds()) < 1
     for sheet in (requests, history):
@@ -125,9 +125,9 @@ def test_a_version_5_ledger_gains_the_request_tables(tmp_path, minimal_master):
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
         assert {"customer_requests", "request_history"} <= set(inspect(conn).get_table_names())
-    assert listing(minimal_master, upgraded).requests == []
+    assert listing(minimal_master, upgraded, lang="it").requests == []
     assert add(minimal_master, upgraded, "C001", RequestKind.REQUEST, "Listino").request is not None
-    assert [x.text for x in listing(minimal_master, upgraded).requests] == ["Listino"]
+    assert [x.text for x in listing(minimal_master, upgraded, lang="it").requests] == ["Listino"]
     upgraded.engine.dispose()
 
 
@@ -142,7 +142,7 @@ def test_a_text_longer_than_an_excel_cell_is_refused_at_every_step_and_nothing_i
     assert opened is not None
     for step in (act(ledger, opened.id, long), close(ledger, opened.id, long)):
         assert step.request is None and [p.code for p in step.problems] == ["request-text-too-long"]
-    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx").requests
+    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx", lang="it").requests
     assert [(s.action, len(s.text or "")) for s in stored.history] == [(RequestAction.OPENED, 32_000)]
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "x" * 32_000
 
@@ -156,7 +156,7 @@ def test_a_text_of_emoji_is_bounded_as_excel_counts_it_and_said_as_typed(sample_
     assert "è lungo 17.000 caratteri, che per Excel sono 34.000, più dei 32.000" in refused.problems[0].message("it")
     assert "has 17,000 characters, which Excel counts as 34,000, more than the 32,000" in refused.problems[0].message("en")
     assert add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "🍕" * 16_000).request is not None
-    listing(sample_master, ledger, out=tmp_path / "richieste.xlsx")
+    listing(sample_master, ledger, out=tmp_path / "richieste.xlsx", lang="it")
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == "🍕" * 16_000
 
 
@@ -173,6 +173,6 @@ def test_a_text_with_a_control_character_is_refused_at_every_step_and_nothing_is
     assert opened is not None and opened.text == "Pallet rotto\nalla consegna\tlato A"
     for step in (act(ledger, opened.id, hostile), close(ledger, opened.id, hostile)):
         assert step.request is None and [p.code for p in step.problems] == ["request-text-control-character"]
-    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx").requests
+    [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx", lang="it").requests
     assert stored.is_open and [s.action for s in stored.history] == [RequestAction.OPENED]
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == opened.text

@@ -196,7 +196,7 @@ def test_a_complete_order_held_for_stock_keeps_its_reservation():
 def desk(ledger):
     """T001 (C001, OC-2026-00001) orders 24 × A002, T003 (C002, OC-2026-00002) 6 × A002; 24 in stock."""
     master = shipping_master(stock={"A001": 100, "A002": 24})
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         numbers = {o.template: o.number for o in load_orders(conn)}
     return master, numbers
@@ -205,7 +205,7 @@ def desk(ledger):
 def test_two_open_orders_for_more_than_the_stock_leave_the_second_waiting(ledger, desk):
     master, numbers = desk
     first, second = numbers["T001"], numbers["T003"]
-    done = ship(master, ledger, DAY, numbers=[second])
+    done = ship(master, ledger, DAY, numbers=[second], lang="it")
     assert done.notes == () and {h.order for h in done.held} == {second}
     [note] = [p for p in done.problems if p.code == "stock-reserved"]
     assert first in note.message("it") and second in note.message("it") and "A002" in note.message("it")
@@ -213,7 +213,7 @@ def test_two_open_orders_for_more_than_the_stock_leave_the_second_waiting(ledger
         assert {o.number: o.to_ship for o in load_orders(conn)}[second] == D(6)
 
     assert change_status(ledger, first, OrderStatus.CLOSED).problems == []
-    done = ship(master, ledger, DAY, numbers=[second])
+    done = ship(master, ledger, DAY, numbers=[second], lang="it")
     assert [(ln.order_number, ln.item, ln.quantity) for n in done.notes for ln in n.lines] == [(second, "A002", D(6))]
     assert done.completed == (second,)
 
@@ -229,7 +229,7 @@ def test_shipping_and_closing_release_the_reservation(ledger, desk):
             return reservations(conn).total(item)
 
     assert (held("A001"), held("A002")) == (D(10), D(30))       # the quotation T004's 3 × A001 reserves nothing
-    assert ship(master, ledger, DAY, numbers=[first]).completed == (first,)
+    assert ship(master, ledger, DAY, numbers=[first], lang="it").completed == (first,)
     assert (held("A001"), held("A002")) == (D(0), D(6))
     assert change_status(ledger, second, OrderStatus.CLOSED).problems == []
     assert held("A002") == D(0)
@@ -266,12 +266,13 @@ def a001_twice(ledger, tmp_path, a001: int, terms: str = "Disponibilità") -> tu
     sheets["Righe modello"].append(["T001", "A001", 5, None, None])
     master = check(minimal.workbook(sheets)).master
     assert master is not None
-    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created if r["template"] == "T001"]
+    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False, lang="it").created
+                if r["template"] == "T001"]
     rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))["Righe"]
                 .iter_rows(values_only=True))
     head = rows[0]
     shown = [(r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:] if (r[0], r[1]) == (number, "A001")]
-    done = ship(master, ledger, DAY, all_open=True)
+    done = ship(master, ledger, DAY, all_open=True, lang="it")
     return shown, [ln.quantity for n in done.notes for ln in n.lines if ln.order_number == number and ln.item == "A001"]
 
 
@@ -341,9 +342,9 @@ def test_the_ledger_queues_the_short_items_as_the_line_by_line_read(ledger, tmp_
     day, done = START, 0
     while done < 3:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             if rng.random() < 0.7:
-                ship(master, ledger, day, all_open=True)
+                ship(master, ledger, day, all_open=True, lang="it")
             done += 1
         day += timedelta(1)
     with reading(ledger) as conn:
@@ -372,9 +373,9 @@ def three_days(ledger, tmp_path, seed: int, *, ship_first: bool = False):
     day, days = START, []
     while len(days) < 3:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             if ship_first and not days:
-                ship(master, ledger, day, all_open=True)
+                ship(master, ledger, day, all_open=True, lang="it")
             days.append(day)
         day += timedelta(1)
     return rng, master, days
@@ -424,7 +425,8 @@ def test_the_panel_of_every_order_takes_no_stock_for_a_closed_orders_earlier_lin
     sheets["Righe modello"].append(["T001", "A001", 5, None, None])
     master = check(minimal.workbook(sheets)).master
     assert master is not None
-    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False).created if r["template"] == "T001"]
+    [number] = [r["number"] for r in create(master, ledger, DAY, with_catch_up=False, lang="it").created
+                if r["template"] == "T001"]
     assert change_status(ledger, number, OrderStatus.CLOSED).problems == []
     rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it", every=True))["Righe"]
                 .iter_rows(values_only=True))

@@ -53,13 +53,13 @@ def test_a_days_reserved_rows_reach_sqlite_in_key_order(tmp_path):
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     with writing(ledger):  # the ledger's schema, before the test's table beside it
         pass
-    created = arrivals(ledger, lambda: create(master, ledger, DAY))
+    created = arrivals(ledger, lambda: create(master, ledger, DAY, lang="it"))
     rows = [row for statement in created for row in statement]
     assert len({row[0] for row in rows}) > 10 and len({row[-1] for row in rows}) > 10
     assert [row[-1] for row in rows] != sorted(row[-1] for row in rows), "the lines' order is not the key's"
     for statement in created:
         assert statement == sorted(statement)
-    shipped = arrivals(ledger, lambda: ship(master, ledger, DAY, all_open=True))
+    shipped = arrivals(ledger, lambda: ship(master, ledger, DAY, all_open=True, lang="it"))
     for statement in shipped:
         assert statement == sorted(statement)
     kept, summed = kept_and_summed(ledger)

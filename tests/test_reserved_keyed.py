@@ -47,10 +47,10 @@ def test_a_day_deletes_the_reserved_rows_by_their_full_key(ledger, tmp_path):
         if statement.lstrip().upper().startswith("DELETE FROM RESERVED"):
             deletes.append((statement, parameters))
 
-    create(master, ledger, DAY)
+    create(master, ledger, DAY, lang="it")
     event.listen(ledger.engine, "before_cursor_execute", seen)
     try:
-        shipped = ship(master, ledger, DAY, all_open=True)
+        shipped = ship(master, ledger, DAY, all_open=True, lang="it")
         assert shipped.notes
         with reading(ledger) as conn:
             open_orders = [o.number for o in load_orders(conn) if o.status is OrderStatus.IN_PROGRESS and o.to_ship]
@@ -113,8 +113,8 @@ def test_every_status_move_and_void_keeps_the_rows_the_lines_sum_to(ledger, tmp_
     order completed reopened by its DDT voided; one closed since its DDT voided, which stays closed and
     holds nothing (`ddt-void-order-kept-closed`); the day shipped again, which wakes the held orders."""
     master = randomized(master_of(tmp_path, 3), random.Random(3))
-    create(master, ledger, DAY)
-    first = ship(master, ledger, DAY, all_open=True)
+    create(master, ledger, DAY, lang="it")
+    first = ship(master, ledger, DAY, all_open=True, lang="it")
     assert first.notes and first.held
     same_as_summed(ledger)
     with reading(ledger) as conn:
@@ -141,7 +141,7 @@ def test_every_status_move_and_void_keeps_the_rows_the_lines_sum_to(ledger, tmp_
     same_as_summed(ledger)
     assert held_by(ledger, partly[1].number) == []
     assert all(held_by(ledger, number) for number in completed & set(voided.reopened))
-    again = ship(master, ledger, DAY, all_open=True, replan=True)
+    again = ship(master, ledger, DAY, all_open=True, replan=True, lang="it")
     assert partly[1].number not in {x.order_number for n in again.notes for x in n.lines}
     same_as_summed(ledger)
 
@@ -157,7 +157,7 @@ def test_a_line_cut_at_a_vat_rate_change_and_its_ddts_voided_keep_the_rows_the_l
     order, books = _cut_on_first_new(ledger, rome_today, "A001")
     assert dict(held_by(ledger, order.number))["A001"] == 4
     same_as_summed(ledger)
-    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", Decimal(3))], future=True)
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", Decimal(3))], future=True, lang="it")
     assert done.notes
     assert dict(held_by(ledger, order.number))["A001"] == 1
     same_as_summed(ledger)
@@ -183,7 +183,7 @@ def test_a_proposal_confirmed_and_a_day_created_again_keep_the_rows_the_lines_su
     from toolkit.services.order_confirm import confirm
 
     day = rome_today(date(2026, 4, 30))
-    assert create(sample_master, ledger, day, with_catch_up=False).created
+    assert create(sample_master, ledger, day, with_catch_up=False, lang="it").created
     with reading(ledger) as conn:
         [proposal] = [o for o in load_orders(conn) if o.document_type.value == "proposal"]
     held = held_by(ledger, proposal.number)
@@ -195,13 +195,13 @@ def test_a_proposal_confirmed_and_a_day_created_again_keep_the_rows_the_lines_su
     assert change_status(ledger, proposal.number, OrderStatus.DRAFT).problems == []
     assert held_by(ledger, proposal.number) == held
     assert same_as_summed(ledger) == before
-    made = confirm(sample_master, ledger, proposal.number, day)
+    made = confirm(sample_master, ledger, proposal.number, day, lang="it")
     assert made.order and not [p for p in made.problems if p.is_error]
     assert held_by(ledger, proposal.number) == []
     assert held_by(ledger, made.order) == held
     same_as_summed(ledger)
     line = proposal.lines[0]
-    done = ship(sample_master, ledger, day, chosen=[ChosenRow(made.order, line.item, line.quantity / 2)], force=True)
+    done = ship(sample_master, ledger, day, chosen=[ChosenRow(made.order, line.item, line.quantity / 2)], force=True, lang="it")
     assert done.notes, [str(p) for p in done.problems]
     assert held_by(ledger, made.order)
     same_as_summed(ledger)
@@ -209,12 +209,12 @@ def test_a_proposal_confirmed_and_a_day_created_again_keep_the_rows_the_lines_su
     assert held_by(ledger, made.order) == []
     after = same_as_summed(ledger)
     for only in (None, [proposal.template]):
-        assert not create(sample_master, ledger, day, only=only, with_catch_up=False).created
+        assert not create(sample_master, ledger, day, only=only, with_catch_up=False, lang="it").created
         assert same_as_summed(ledger) == after
     assert len(after) == len(before) - len(held)
     with reading(ledger) as conn:
         [given_back] = [o for o in load_orders(conn) if o.document_type.value == "return"]
-    notes = ship(sample_master, ledger, day, all_open=True, force=True).notes
+    notes = ship(sample_master, ledger, day, all_open=True, force=True, lang="it").notes
     assert given_back.number in {x.order_number for n in notes for x in n.lines}
     same_as_summed(ledger)
 
@@ -225,8 +225,8 @@ def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledge
     (`ddt-void-order-kept-closed`), still holding nothing, as the voided one."""
     master = randomized(master_of(tmp_path, 3), random.Random(3))
     old = open_ledger(ledger_url)
-    create(master, old, DAY)
-    shipped = ship(master, old, DAY, all_open=True)
+    create(master, old, DAY, lang="it")
+    shipped = ship(master, old, DAY, all_open=True, lang="it")
     with reading(old) as conn:
         orders = [o for o in load_orders(conn) if o.status is OrderStatus.IN_PROGRESS and o.to_ship]
     closed = next(o for o in orders if any(x.shipped for x in o.lines)

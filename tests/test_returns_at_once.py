@@ -63,7 +63,7 @@ def books_of(s: dict[str, list[list]]) -> MasterData:
 
 def sold_at_order(books: MasterData, ledger) -> Invoice:
     """C002's order of 10 April, invoiced when created: 3 kg of coffee."""
-    made = create(books, ledger, SOLD, with_catch_up=False)
+    made = create(books, ledger, SOLD, with_catch_up=False, lang="it")
     [invoice] = [x for x in made.invoices if x.customer == "C002"]
     assert [(line.item, line.quantity, line.amount) for line in invoice.lines] == [("A001", D(3), D("55.50"))]
     return invoice
@@ -71,7 +71,7 @@ def sold_at_order(books: MasterData, ledger) -> Invoice:
 
 def settle_april(books: MasterData, ledger) -> Invoice:
     """The volume discount of April's goods: half of the invoice's 55,50 €."""
-    done = discounts.run(ledger, books, parse_period("2026-04"), SETTLED, date(2026, 5, 4))
+    done = discounts.run(ledger, books, parse_period("2026-04"), SETTLED, date(2026, 5, 4), lang="it")
     assert not [p for p in done.problems if p.is_error], done.problems
     [note] = done.credit_notes
     assert note.taxable == D("-27.75")
@@ -97,8 +97,8 @@ def test_ship_invoice_credits_a_return_within_what_the_discount_left_and_leaves_
     books = books_of(scene(returned, discount=50))
     invoice = april_invoice(books, ledger)
     discount = settle_april(books, ledger)
-    create(books, ledger, RETURNED, with_catch_up=False)
-    done = ship(books, ledger, RETURNED, all_open=True, invoice=True)
+    create(books, ledger, RETURNED, with_catch_up=False, lang="it")
+    done = ship(books, ledger, RETURNED, all_open=True, invoice=True, lang="it")
     [ddt] = done.notes
     if returned == 1:
         [note] = done.invoices
@@ -125,7 +125,7 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
     books = books_of(scene(2, immediate=True, discount=50))
     invoice = sold_at_order(books, ledger)
     discount = settle_april(books, ledger)
-    made = create(books, ledger, RETURNED, with_catch_up=False)
+    made = create(books, ledger, RETURNED, with_catch_up=False, lang="it")
     [row] = made.created
     assert made.invoices == [] and [x.number for x in credit_notes(ledger)] == [discount.number]
     [problem] = [p for p in made.problems if p.is_error]
@@ -141,7 +141,7 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
     assert f"{refused}: {row['number']}." in made.summary("it")
 
     one = books_of(scene(1, immediate=True, discount=50, return_day=21))
-    again = create(one, ledger, date(2026, 5, 21), with_catch_up=False)
+    again = create(one, ledger, date(2026, 5, 21), with_catch_up=False, lang="it")
     [note] = again.invoices
     assert returned_lines(note) == [("A001", D(-1), D("-18.50"))] and note.total == D("-22.57")
     assert [c.number for c in note.cites] == [invoice.number]
@@ -267,8 +267,8 @@ def left_out_by_the_create_button(tmp_path) -> tuple[Any, str, tuple]:
     ledger = ledger_of(tmp_path)
     with reading(ledger) as conn:
         [invoice] = load_invoices(conn)
-    ship(books, ledger, SOLD, all_open=True)
-    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
+    ship(books, ledger, SOLD, all_open=True, lang="it")
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5), lang="it").note
 
     book.sheet("Pannello").cells[(3, 2)] = datetime(2026, 5, 21)
     press(book, "preview_orders")
@@ -314,15 +314,15 @@ def test_a_return_created_ahead_is_left_out_on_its_day_the_day_shipped(ledger, r
     shipping C001's order all the same."""
     books = books_of(scene(2, immediate=True, return_day=21))
     invoice = sold_at_order(books, ledger)
-    ship(books, ledger, SOLD, all_open=True)
-    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
+    ship(books, ledger, SOLD, all_open=True, lang="it")
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5), lang="it").note
     rome_today(date(2026, 5, 19))
-    made = create(books, ledger, date(2026, 5, 21), with_catch_up=False)
+    made = create(books, ledger, date(2026, 5, 21), with_catch_up=False, lang="it")
     [returned] = [row["number"] for row in made.waiting if row["customer"] == "C002"]
     assert made.invoices == [] and not [p for p in made.problems if p.is_error]
 
     rome_today(date(2026, 5, 21))
-    done = ship(books, ledger, date(2026, 5, 21), all_open=True)
+    done = ship(books, ledger, date(2026, 5, 21), all_open=True, lang="it")
     assert done.documents_due == (returned,) and done.invoices == ()
     assert sorted(n.customer for n in done.notes) == ["C001", "C002"]
     [problem] = [p for p in done.problems if p.is_error]
@@ -343,7 +343,7 @@ def test_a_return_credited_at_the_order_above_its_invoice_price_warns_as_month_e
     line[3] = 25.0
     books = books_of(s)
     invoice = sold_at_order(books, ledger)
-    made = create(books, ledger, RETURNED, with_catch_up=False)
+    made = create(books, ledger, RETURNED, with_catch_up=False, lang="it")
     [row] = made.created
     [note] = made.invoices
     assert returned_lines(note) == [("A001", D(-2), D("-37.00"))] and note.taxable == D("-37.00")
@@ -449,9 +449,9 @@ def test_the_confirm_button_makes_the_order_and_names_the_return_left_out(tmp_pa
     book = fake(tmp_path, s)
     ledger = ledger_of(tmp_path)
     invoice = sold_at_order(books, ledger)
-    ship(books, ledger, SOLD, all_open=True)
-    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
-    [quotation] = [row["number"] for row in create(books, ledger, date(2026, 5, 15), with_catch_up=False).created]
+    ship(books, ledger, SOLD, all_open=True, lang="it")
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5), lang="it").note
+    [quotation] = [row["number"] for row in create(books, ledger, date(2026, 5, 15), with_catch_up=False, lang="it").created]
     giving_back(ledger, quotation)
 
     rome_today(date(2026, 5, 21))

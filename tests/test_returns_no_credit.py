@@ -47,7 +47,7 @@ def refused_return(ledger):
     """The scene up to May's month end, which leaves the return out: (books, its order number, its DDT)."""
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
-    assert credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED).note is not None
+    assert credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED, lang="it").note is not None
     [refused] = may_run(books, ledger).returns_refused
     return books, refused.line.order_number, refused.line.delivery.number
 
@@ -59,7 +59,7 @@ def rows(ledger, table) -> int:
 
 def test_a_return_closed_with_no_credit_leaves_month_end_for_good(ledger):
     books, number, ddt = refused_return(ledger)
-    [problem] = [p for p in run(ledger, books, Request(MAY, MAY_RUN), preview=True).problems if p.is_error]
+    [problem] = [p for p in run(ledger, books, Request(MAY, MAY_RUN), preview=True, lang="it").problems if p.is_error]
     assert f"toolkit returns no-credit anagrafiche.xlsx --order {number} --reason" in problem.render("it")
     assert f"toolkit returns no-credit anagrafiche.xlsx --order {number} --reason" in problem.render("en")
     with reading(ledger) as conn:
@@ -70,9 +70,9 @@ def test_a_return_closed_with_no_credit_leaves_month_end_for_good(ledger):
     assert done.summary("it") == (f"Reso {number}: nessun accredito dovuto, registrato; i DDT {ddt} non attendono "
                                   "più la fattura; ora «Completato».")
 
-    preview = run(ledger, books, Request(MAY, MAY_RUN), preview=True)
+    preview = run(ledger, books, Request(MAY, MAY_RUN), preview=True, lang="it")
     assert (preview.invoices, preview.problems, preview.pending) == ([], [], [])
-    again = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    again = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     assert (again.run_id, again.problems, again.returns_refused) == (None, [], [])
     assert again.latest is not None and again.latest.run_id.startswith("20260531-")
     assert again.summary("it") == (f"Niente da fatturare: l'ultima emissione del periodo è {again.latest.run_id} di "
@@ -91,16 +91,16 @@ def test_a_return_shipped_in_part_is_closed_giving_up_the_rest(ledger):
     """2 kg to come back, 1 shipped so far: closed with no credit, the rest never ships."""
     books = master(returned=2)
     invoice = april_invoice(books, ledger)
-    assert credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED).note is not None
-    [order] = [o for o in create(books, ledger, RETURNED, with_catch_up=False).created]
-    part = ship(books, ledger, RETURNED, chosen=[ChosenRow(order["number"], "A001", 1)])
+    assert credit(ledger, books, invoice.number, (), REASON, CREDITED, CREDITED, lang="it").note is not None
+    [order] = [o for o in create(books, ledger, RETURNED, with_catch_up=False, lang="it").created]
+    part = ship(books, ledger, RETURNED, chosen=[ChosenRow(order["number"], "A001", 1)], lang="it")
     assert part.notes and not part.completed
     done = no_credit(ledger, order["number"], WHY)
     assert (done.problems, done.status, done.ddts) == ([], OrderStatus.CLOSED, (part.notes[0].number,))
     [closed] = [o for o in list_orders(ledger) if o.number == order["number"]]
     assert closed.status is OrderStatus.CLOSED
-    assert ship(books, ledger, date(2026, 5, 22), all_open=True).notes == (), "the rest never ships"
-    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    assert ship(books, ledger, date(2026, 5, 22), all_open=True, lang="it").notes == (), "the rest never ships"
+    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL, lang="it")
     assert result.returns_refused == [] and not [p for p in result.problems if p.is_error]
 
 

@@ -26,8 +26,8 @@ def _april_shipped(workbook: Path) -> None:
     calendar = working_calendar(master.settings, master.closures)
     for day in (MONTH[0] + timedelta(days=n) for n in range((MONTH[1] - MONTH[0]).days + 1)):
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
-            ship(master, ledger, day, all_open=True)
+            create(master, ledger, day, with_catch_up=False, lang="it")
+            ship(master, ledger, day, all_open=True, lang="it")
     ledger.engine.dispose()
 
 

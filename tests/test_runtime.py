@@ -85,10 +85,10 @@ def test_a_date_is_stored_shipped_and_invoiced_with_the_collector_paused(sample_
     monkeypatch.setattr(orders, "issue_at_order", watching("invoiced", orders.issue_at_order))
     master = sample_master.model_copy()
     day = date(2026, 4, 9)
-    created = orders.create(master, ledger, day)
+    created = orders.create(master, ledger, day, lang="it")
     assert created.created and created.notes and created.invoices
     assert gc.isenabled()
-    again = orders.create(master, ledger, day)
+    again = orders.create(master, ledger, day, lang="it")
     assert not again.created and again.already_existing
     assert {name: set(states) for name, states in seen.items()} == {
         "stored": {False}, "shipped": {False}, "invoiced": {False}}

@@ -50,8 +50,8 @@ def service_master():
 
 def test_a_services_only_order_issues_no_ddt_and_a_mixed_one_ships_only_its_goods(tmp_path, ledger):
     master = service_master()
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(master, ledger, THURSDAY, all_open=True, out=tmp_path / "ddt.xlsx")
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, THURSDAY, all_open=True, out=tmp_path / "ddt.xlsx", lang="it")
     assert [(n.number, n.customer, [ln.item for ln in n.lines]) for n in shipped.ddts] == [
         ("DDT-2026-00001", "C001", ["A001"])]
     assert [(n.number, n.customer, n.carrier, [ln.item for ln in n.lines]) for n in shipped.rendered] == [
@@ -60,8 +60,8 @@ def test_a_services_only_order_issues_no_ddt_and_a_mixed_one_ships_only_its_good
     assert openpyxl.load_workbook(shipped.written).sheetnames == ["DDT-2026-00001"]
     assert shipped.completed == ("OC-2026-00001", "OC-2026-00002")
 
-    create(master, ledger, MONDAY, with_catch_up=False)
-    ship(master, ledger, MONDAY, all_open=True)
+    create(master, ledger, MONDAY, with_catch_up=False, lang="it")
+    ship(master, ledger, MONDAY, all_open=True, lang="it")
     with reading(ledger) as conn:
         numbers = [n.number for n in load_notes(conn)]
     assert sorted(n for n in numbers if n.startswith("DDT")) == ["DDT-2026-00001", "DDT-2026-00002"]
@@ -73,14 +73,14 @@ def test_a_service_is_never_short_of_stock_so_it_holds_neither_its_order_nor_its
     held with it (*giacenza insufficiente per A002 (0/24)*), a services-only order was held too."""
     sheets = service_sheets(terms=terms, stock={"A001": 100})
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, THURSDAY, all_open=True, lang="it")
     assert [(n.customer, [(ln.item, ln.quantity) for ln in n.lines]) for n in shipped.ddts] == [("C001", [("A001", 10)])]
     assert [(n.customer, [(ln.item, ln.quantity) for ln in n.lines]) for n in shipped.rendered] == [
         ("C001", [("A002", 24)]), ("C002", [("A002", 6)])]
     assert not shipped.held and not [p for p in shipped.problems if "A002" in p.message("it")]
-    create(master, ledger, MONDAY, with_catch_up=False)
-    again = ship(master, ledger, MONDAY, all_open=True)
+    create(master, ledger, MONDAY, with_catch_up=False, lang="it")
+    again = ship(master, ledger, MONDAY, all_open=True, lang="it")
     assert [n.customer for n in again.rendered] == ["C001", "C002"] and not again.held
 
 
@@ -91,11 +91,11 @@ def test_an_order_kept_on_hold_short_of_an_item_made_a_service_since_wakes_and_s
     goods = shipping_sheets(terms="Ordine completo", stock={"A001": 100})
     for row, postcode in zip(goods["Clienti"], ("CAP", "20121", "00184")):
         row.append(postcode)
-    create(check(minimal.workbook(goods)).master, ledger, THURSDAY, with_catch_up=False)
-    held = ship(check(minimal.workbook(goods)).master, ledger, THURSDAY, all_open=True)
+    create(check(minimal.workbook(goods)).master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    held = ship(check(minimal.workbook(goods)).master, ledger, THURSDAY, all_open=True, lang="it")
     assert not held.ddts and len(held.held) == 2
     master = check(minimal.workbook(service_sheets(terms="Ordine completo", stock={"A001": 100}))).master
-    shipped = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    shipped = ship(master, ledger, date(2026, 4, 10), all_open=True, lang="it")
     assert [(n.customer, [ln.item for ln in n.lines]) for n in shipped.ddts] == [("C001", ["A001"])]
     assert [n.customer for n in shipped.rendered] == ["C001", "C002"] and not shipped.held
 
@@ -107,7 +107,7 @@ def test_the_panel_shows_a_service_line_reserving_nothing_and_no_stock_available
     from toolkit.services.orders import panel
 
     master = check(minimal.workbook(service_sheets(terms="Ordine completo", stock={"A001": 100}))).master
-    create(master, ledger, THURSDAY, with_catch_up=False)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
     rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))["Righe"]
                 .iter_rows(values_only=True))
     head = rows[0]
@@ -129,9 +129,9 @@ def april_einvoices(master, ledger, out):
     """Thursday's and Monday's orders created and shipped, April invoiced final and its
     e-invoices written into `out`: the run, and each file by its buyer's name."""
     for day in (THURSDAY, MONDAY):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
-    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship(master, ledger, day, all_open=True, lang="it")
+    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in run.problems if p.is_error]
     exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=out)
     return run, {read(path).buyer_name: path for path in exported.files.values()}
@@ -170,9 +170,9 @@ def test_invoice_list_names_the_ddts_apart_from_the_services_rendered(ledger, ca
 
     master = service_master()
     for day in (THURSDAY, MONDAY):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
-    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship(master, ledger, day, all_open=True, lang="it")
+    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     listed = {x.customer: invoice_json(x) for x in run.invoices}
     assert [d["number"] for d in listed["C001"]["ddts"]] == ["DDT-2026-00001", "DDT-2026-00002"]
     assert [d["number"] for d in listed["C001"]["services"]] == ["SERVIZI-2026-00001", "SERVIZI-2026-00003"]
@@ -189,8 +189,8 @@ def test_an_invoice_issued_with_the_shipment_is_immediate_td01_citing_its_ddt(tm
     """`ship --invoice` invoices on the DDTs' own day: the invoice travels with the goods, an
     immediate invoice (TD01) that still cites its DDT; services alone are TD01 too, no DDT."""
     master = service_master()
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    shipped = ship(master, ledger, THURSDAY, all_open=True, invoice=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    shipped = ship(master, ledger, THURSDAY, all_open=True, invoice=True, lang="it")
     assert sorted(x.customer for x in shipped.invoices) == ["C001", "C002"]
     assert not any(x.deferred for x in shipped.invoices)
     exported = einvoice.export(master, ledger, month=APRIL, out=tmp_path)
@@ -211,7 +211,7 @@ def test_an_invoice_issued_at_the_order_cites_the_order_of_its_services(tmp_path
     for row, terms in zip(sheets["Clienti"], ("Termini di fatturazione", None, "Immediato")):
         row.append(terms)
     master = check(minimal.workbook(sheets)).master
-    made = create(master, ledger, THURSDAY, with_catch_up=False)
+    made = create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
     [invoice] = [x for x in made.invoices if x.customer == "C002"]
     assert [(line.item, line.delivery) for line in invoice.lines] == [("A002", None)]
     exported = einvoice.export(master, ledger, month=APRIL, out=tmp_path)
@@ -227,8 +227,8 @@ def test_printing_ddts_again_leaves_the_services_rendered_out_and_says_why_when_
     from toolkit.services.printing import Selection, select
 
     master = service_master()
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    ship(master, ledger, THURSDAY, all_open=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    ship(master, ledger, THURSDAY, all_open=True, lang="it")
     by_day, problems = select(ledger, "ddt", Selection(first=THURSDAY, last=THURSDAY))
     assert ([n.number for n in by_day], problems) == (["DDT-2026-00001"], [])
     short, problems = select(ledger, "ddt", Selection(numbers=("1/2026",)))
@@ -249,8 +249,8 @@ def test_the_shipments_report_and_the_event_log_do_not_call_services_rendered_dd
     from toolkit.ledger.reports import shipments
 
     master = service_master()
-    create(master, ledger, THURSDAY, with_catch_up=False)
-    ship(master, ledger, THURSDAY, all_open=True)
+    create(master, ledger, THURSDAY, with_catch_up=False, lang="it")
+    ship(master, ledger, THURSDAY, all_open=True, lang="it")
     with reading(ledger) as conn:
         rows = shipments(conn, [(THURSDAY, THURSDAY)])
         items = sorted({row[rows.columns.index("item")] for row in rows.rows})

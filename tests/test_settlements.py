@@ -40,11 +40,11 @@ def april(tmp_path_factory, sample_master):
     day = APRIL.start
     while day <= APRIL.end:
         if calendar.is_working(day):
-            create(sample_master, ledger, day, with_catch_up=False)
-            ship(sample_master, ledger, day, all_open=True)
+            create(sample_master, ledger, day, with_catch_up=False, lang="it")
+            ship(sample_master, ledger, day, all_open=True, lang="it")
         day += timedelta(days=1)
     done = invoicing.run(ledger, sample_master, Request(Period(APRIL.start, APRIL.end), TODAY, APRIL.end),
-                         status=InvoiceStatus.FINAL)
+                         status=InvoiceStatus.FINAL, lang="it")
     assert done.run_id is not None
     ledger.engine.dispose()
     return folder / "ledger.sqlite"
@@ -66,7 +66,7 @@ def _all(ledger):
 
 def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_master, tmp_path):
     before = _all(ledger)
-    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "sconti")
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "sconti", lang="it")
     assert not [p for p in done.problems if p.is_error], done.problems
     assert done.credit_notes, "the sample's April gives volume discounts"
     after = {x.number: x for x in _all(ledger)}
@@ -88,7 +88,7 @@ def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_ma
     assert any(n.startswith("sconto-volume-2026-04-") for n in names)
     assert "fatture-sconti-2026-04.xlsx" in names
 
-    again = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "again")
+    again = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "again", lang="it")
     assert again.credit_notes == [] and set(again.already) == set(settled)
     assert {x.number for x in _all(ledger)} == set(after)
 
@@ -102,13 +102,13 @@ def test_a_second_settlement_of_the_period_keeps_every_note_and_statement_on_dis
     import openpyxl
 
     out = tmp_path / "sconti"
-    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out)
+    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out, lang="it")
     assert first.credit_notes and not [p for p in first.problems if p.is_error]
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("sconto-volume-")}
     model = sample_master.volume_discounts[0]
     everything = replace(model, code="SV-TUTTO", group=None, category=None, threshold=Decimal(0), percent=Decimal(1))
     added = sample_master.model_copy(update={"volume_discounts": [*sample_master.volume_discounts, everything]})
-    second = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+    second = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out, lang="it")
     assert second.credit_notes and set(second.already) == {(s.discount.code, s.customer)
                                                            for s in first.settlements if s.credit_note}
     for name, data in before.items():
@@ -140,7 +140,7 @@ def test_a_settlement_whose_files_fill_the_disk_stores_nothing_and_leaves_the_fo
     from toolkit.writers import accountants
 
     out = tmp_path / "sconti"
-    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out)
+    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out, lang="it")
     assert first.credit_notes
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     numbers = {x.number for x in _all(ledger)}
@@ -154,10 +154,10 @@ def test_a_settlement_whose_files_fill_the_disk_stores_nothing_and_leaves_the_fo
     with monkeypatch.context() as disk:
         disk.setattr(accountants, "write_register_csv", full)
         with pytest.raises(OSError, match="No space left"):
-            discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+            discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out, lang="it")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert {x.number for x in _all(ledger)} == numbers
-    again = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+    again = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out, lang="it")
     assert again.credit_notes and all(p.exists() for p in again.files)
 
 
@@ -171,7 +171,7 @@ def test_the_discount_statements_name_their_customers(ledger, sample_master, tmp
     from toolkit.model.parties import party_book
     from toolkit.writers.statements import write_discount_statements
 
-    settlements = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True).settlements
+    settlements = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it").settlements
     assert len(settlements) > 1
     names = {c.code: c.name for c in sample_master.customers}
     seller = party_book(sample_master).seller
@@ -185,7 +185,7 @@ def test_the_discount_statements_name_their_customers(ledger, sample_master, tmp
 
 def test_a_preview_writes_nothing(ledger, sample_master):
     before = _all(ledger)
-    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it")
     assert seen.preview and seen.credit_notes and all(x.number is None for x in seen.credit_notes)
     assert _all(ledger) == before
 
@@ -195,7 +195,7 @@ def test_a_preview_writes_nothing(ledger, sample_master):
     (date(2026, 5, 11), "discount-date-in-future"),
 ])
 def test_dates_a_settlement_may_not_take(ledger, sample_master, day, code):
-    done = discounts.run(ledger, sample_master, APRIL, day, TODAY)
+    done = discounts.run(ledger, sample_master, APRIL, day, TODAY, lang="it")
     assert [p.code for p in done.problems if p.is_error] == [code]
     assert done.credit_notes == []
 
@@ -213,10 +213,10 @@ def test_credit_notes_keep_numbers_in_date_order(ledger, sample_master):
         store(conn, sample_master, [replace(ret, id=None, number=None, invoice_date=date(2026, 5, 5))],
               InvoiceStatus.FINAL, "later", lang="it")
     before = _all(ledger)
-    refused = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
+    refused = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, lang="it")
     assert "invoice-date-out-of-sequence" in [p.code for p in refused.problems if p.is_error]
     assert refused.credit_notes == [] and _all(ledger) == before
-    assert discounts.run(ledger, sample_master, APRIL, date(2026, 5, 5), TODAY).credit_notes
+    assert discounts.run(ledger, sample_master, APRIL, date(2026, 5, 5), TODAY, lang="it").credit_notes
 
 
 def test_credit_notes_reach_the_e_invoices_and_the_reprint(ledger, sample_master, tmp_path):
@@ -225,7 +225,7 @@ def test_credit_notes_reach_the_e_invoices_and_the_reprint(ledger, sample_master
     from toolkit.services.printing import Selection, write_and_mark
     from toolkit.services.printing import select as choose
 
-    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, lang="it")
     note = done.credit_notes[0]
     xml = einvoice.export(sample_master, ledger, month=Period(APRIL.start, APRIL.end), out=tmp_path / "xml")
     [path] = [p for number, p in xml.files.items() if number == note.number]
@@ -248,8 +248,8 @@ def test_the_commission_statement_recalculates_to_the_ledger_s_figure(ledger, sa
     from toolkit.writers.libreoffice import recalculated_values
     from toolkit.writers.statements import COMMISSION, commission_file
 
-    discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)  # its credit notes earn negative
-    made = commissions.compute(ledger, sample_master, APRIL.start, APRIL.end, out=tmp_path)
+    discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, lang="it")  # its credit notes earn negative
+    made = commissions.compute(ledger, sample_master, APRIL.start, APRIL.end, out=tmp_path, lang="it")
     statement = max(made.statements, key=lambda s: len(s.rows))
     assert any(r.invoice.kind is InvoiceKind.CREDIT_NOTE and r.commission < 0 for s in made.statements
                for r in s.rows)
@@ -275,7 +275,7 @@ def test_a_preview_on_the_terminal_has_headings_and_the_readers_numbers(ledger, 
     euro with the decimal comma, the bracket's percent with it too."""
     from toolkit.cli.tables import print_settlements
 
-    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True).settlements
+    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it").settlements
     print_settlements(seen, {("SV9", "C009"): "NC-2026-00001"}, "it")
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert lines[0].split() == ["Sconto", "Cliente", "Base", "Scaglione", "Sconto", "€", "Nota", "di", "credito"]
@@ -300,7 +300,7 @@ def test_the_discount_statement_says_the_bracket_reached_as_the_customer_reads_i
     from toolkit.model.parties import party_book
     from toolkit.writers.statements import write_discount_statements
 
-    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it")
     settled = next(s for s in done.settlements if s.reached)
     raised = dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5")))
 
@@ -323,9 +323,9 @@ def test_settling_before_the_months_invoices_are_final_names_the_ddts_it_would_n
 
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     for day in (date(2026, 4, 1), date(2026, 4, 2)):
-        create(sample_master, ledger, day, with_catch_up=False)
-        ship(sample_master, ledger, day, all_open=True)
-    early = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+        create(sample_master, ledger, day, with_catch_up=False, lang="it")
+        ship(sample_master, ledger, day, all_open=True, lang="it")
+    early = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it")
     [warning] = [p for p in early.problems if p.code == "discount-deliveries-not-invoiced"]
     params = dict(warning.params)
     assert not warning.is_error and params["customers"] == "C012, C013, C019, C020, C021, C030"
@@ -339,8 +339,8 @@ def test_settling_before_the_months_invoices_are_final_names_the_ddts_it_would_n
                            f"{c012.series}-{c012.year}-{c012.number:05d}, "), said
     assert "toolkit invoice --month" in said and "of period 2026-04" in warning.render("en")
     invoicing.run(ledger, sample_master, Request(Period(APRIL.start, APRIL.end), TODAY, APRIL.end),
-                  status=InvoiceStatus.FINAL)
-    later = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+                  status=InvoiceStatus.FINAL, lang="it")
+    later = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True, lang="it")
     [still] = [p for p in later.problems if p.code == "discount-deliveries-not-invoiced"]
     assert dict(still.params)["customers"] == "C013, C030"  # held until released; orders not delivered in full
     ledger.engine.dispose()
@@ -361,12 +361,12 @@ def test_settling_while_a_draft_run_holds_numbers_in_the_notes_series_is_refused
 
     rome_today(TODAY)
     may = date(2026, 5, 4)
-    create(sample_master, ledger, may, with_catch_up=False)
-    ship(sample_master, ledger, may, all_open=True)
+    create(sample_master, ledger, may, with_catch_up=False, lang="it")
+    ship(sample_master, ledger, may, all_open=True, lang="it")
     with reading(ledger) as conn:
         shipped = [o.id for o in load_orders(conn) if o.occurrence == may and any(x.shipped for x in o.lines)]
     drafted = invoicing.run(ledger, sample_master, Request(Period(may, date(2026, 5, 31)), TODAY, may,
-                                                           orders=frozenset(shipped[:1])), status=InvoiceStatus.DRAFT)
+                                                           orders=frozenset(shipped[:1])), status=InvoiceStatus.DRAFT, lang="it")
     [draft] = [x for x in _all(ledger) if x.run_id == drafted.run_id]
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copyfile(sample_workbook, workbook)

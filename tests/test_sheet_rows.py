@@ -23,7 +23,7 @@ DAY = date(2026, 4, 9)
 @pytest.fixture
 def desk(ledger):
     master = shipping_master(stock={"A001": 100, "A002": 24})
-    create(master, ledger, DAY, with_catch_up=False)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
     return master
 
 
@@ -32,7 +32,7 @@ WRITERS = {
     "distribution": lambda master, ledger, out: lists.distribution(master, ledger, DAY, DAY, out, "en"),
     "complete": lambda master, ledger, out: lists.distribution(master, ledger, DAY, DAY, out, "en", complete=True),
     "production": lambda master, ledger, out: lists.production(master, ledger, DAY, DAY, out, "en"),
-    "report": lambda master, ledger, out: reports.report(master, ledger, Request(Kind.SALES, DAY, DAY), out, "en"),
+    "report": lambda master, ledger, out: reports.report(master, ledger, Request(Kind.SALES, DAY, DAY), out, lang="en"),
 }
 DOCUMENTS = {"calendar": "Calendar", "distribution": "Distribution list", "complete": "Distribution list (complete)",
              "production": "Production list – Orders", "report": "Data"}

@@ -59,7 +59,7 @@ def lived(ledger, master, rng: random.Random) -> None:
     numbers = {order_id: number for _, order_id, number, _, _ in lines}
     for order_id in chosen[::2]:
         run(ledger, master, Request(APRIL, date(2026, 5, 10), date(2026, 5, 10)),
-            orders=[f"OC-2026-{numbers[order_id]:05d}"])
+            orders=[f"OC-2026-{numbers[order_id]:05d}"], lang="it")
     for_sale(ledger)
 
 
@@ -257,11 +257,11 @@ def test_ship_invoice_of_the_sample_stores_what_the_whole_read_stored(twin_urls,
         for n, ledger in enumerate(ledgers):
             if n == 1:
                 monkeypatch.setattr(invoicing, "invoice_shipped_in", reference_invoicing)
-            created = create(sample_master, ledger, date(2026, 4, 9), with_catch_up=False)
+            created = create(sample_master, ledger, date(2026, 4, 9), with_catch_up=False, lang="it")
             numbers = sorted(row["number"] for row in created.created)
-            first = ship_orders(sample_master, ledger, date(2026, 4, 9), numbers=numbers[::2])
-            create(sample_master, ledger, date(2026, 4, 10), with_catch_up=False)
-            done = ship_orders(sample_master, ledger, date(2026, 4, 10), all_open=True, invoice=True)
+            first = ship_orders(sample_master, ledger, date(2026, 4, 9), numbers=numbers[::2], lang="it")
+            create(sample_master, ledger, date(2026, 4, 10), with_catch_up=False, lang="it")
+            done = ship_orders(sample_master, ledger, date(2026, 4, 10), all_open=True, invoice=True, lang="it")
             outcomes.append((first.notes, done.notes, [replace(x, run_id=None) for x in done.invoices],
                              sorted((p.code, str(p.message("en"))) for p in done.problems)))
         assert called and outcomes[0] == outcomes[1]

@@ -109,10 +109,10 @@ def test_kept_figures_grow_as_the_reference_grew_them(tmp_path, twin_urls, seed,
     try:
         while done < 5:
             if calendar.is_working(day):
-                made = [create(master, product, day, with_catch_up=False)]
+                made = [create(master, product, day, with_catch_up=False, lang="it")]
                 with monkeypatch.context() as m:  # orders that ship at once store DDTs too
                     m.setattr(deliveries, "_add_shipped", shipped_added.add_shipped)
-                    made.append(create(master, reference, day, with_catch_up=False))
+                    made.append(create(master, reference, day, with_catch_up=False, lang="it"))
                 assert seen_created(made[0]) == seen_created(made[1])
                 paid = rng.random()
                 for ledger, counter in zip(ledgers, counters):

@@ -78,16 +78,16 @@ def act(master, ledger, day: date, rng: random.Random, counter: list[int]) -> No
     with reading(ledger) as conn:
         orders = load_orders(conn)
     if action == "ship":
-        ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+        ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
     elif action in ("chosen", "numbers"):
         open_ = [o for o in orders if o.status is OrderStatus.IN_PROGRESS and any(ln.to_ship for ln in o.lines)]
         picked = rng.sample(open_, min(len(open_), rng.randint(1, 5)))
         if action == "numbers":
-            ship(master, ledger, day, numbers=[o.number for o in picked], force=rng.random() < 0.5)
+            ship(master, ledger, day, numbers=[o.number for o in picked], force=rng.random() < 0.5, lang="it")
         else:
             ship(master, ledger, day, force=rng.random() < 0.5, chosen=[
                 ChosenRow(o.number, str(ln.line_no), str(rng.choice([ln.to_ship, (ln.to_ship / 2).quantize(MILLI)])))
-                for o in picked for ln in o.lines if ln.to_ship > 0 and rng.random() < 0.7])
+                for o in picked for ln in o.lines if ln.to_ship > 0 and rng.random() < 0.7], lang="it")
     elif action == "status":
         for order in rng.sample(orders, min(len(orders), rng.randint(1, 4))):
             change_status(ledger, order.number, rng.choice(
@@ -97,7 +97,7 @@ def act(master, ledger, day: date, rng: random.Random, counter: list[int]) -> No
         offers = [o for o in orders if o.document_type in (DocumentType.PROPOSAL, DocumentType.QUOTATION)
                   and o.status is OrderStatus.DRAFT]
         for order in rng.sample(offers, min(len(offers), rng.randint(1, 3))):
-            confirm(master, ledger, order.number, day)
+            confirm(master, ledger, order.number, day, lang="it")
 
 
 def live(master, ledger, rng: random.Random, days: int) -> int:
@@ -106,7 +106,7 @@ def live(master, ledger, rng: random.Random, days: int) -> int:
     day, done, counter, shipped = START, 0, [0], 0
     while done < days:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             for _ in range(rng.randint(1, 4)):
                 act(master, ledger, day, rng, counter)
                 kept, summed = kept_and_summed(ledger)
@@ -152,7 +152,7 @@ def test_migration_13_sums_what_each_line_shipped(tmp_path):
     master = master_of(tmp_path, 2026)
     url = older_ledger(tmp_path, master, 12)
     ledger = open_ledger(url)
-    ship(master, ledger, date(2026, 4, 9), all_open=True)
+    ship(master, ledger, date(2026, 4, 9), all_open=True, lang="it")
     back_to(ledger, 12, {"order_lines": ["shipped"]})
     ledger.engine.dispose()
     migrated = open_ledger(url)

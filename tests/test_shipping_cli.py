@@ -33,7 +33,7 @@ def setup(tmp_path, ledger_url, **options):
     """A master workbook on disk and its orders of 9 April in the ledger; the order numbers by template."""
     workbook = write_book(tmp_path / "anagrafiche.xlsx", shipping_sheets(**options))
     ledger = open_ledger(ledger_url)
-    create(shipping_master(**options), ledger, DAY, with_catch_up=False)
+    create(shipping_master(**options), ledger, DAY, with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         numbers = {o.template: o.number for o in load_orders(conn)}
     return workbook, ledger, numbers
@@ -266,7 +266,7 @@ def test_goods_shipped_and_not_yet_invoiced_count_against_the_credit_limit(tmp_p
     position = out["customers"]["C001"]
     assert {k: position[k] for k in ("unshipped", "uninvoiced", "outstanding", "credit_limit", "headroom")} == {
         "unshipped": "0.00", "uninvoiced": "215.00", "outstanding": "0", "credit_limit": "300", "headroom": "85.00"}
-    create(shipping_master(credit_limit=300), ledger, date(2026, 4, 13), with_catch_up=False)
+    create(shipping_master(credit_limit=300), ledger, date(2026, 4, 13), with_catch_up=False, lang="it")
     code, out = run(app, "ship", workbook, "--all", "--date", "2026-04-13", "--json", "--ledger", ledger_url)
     assert code == 0 and [s["customer"] for s in out["shipped"]] == ["C002"]
     assert [h["reason"] for h in out["held"]] == ["credit-limit-exceeded"]

@@ -32,9 +32,9 @@ def _ship(url: str, numbers: list[str] | None, barrier, results) -> None:
     barrier.wait(TIMEOUT)
     issued = []
     if numbers is None:
-        issued += [n.number for n in ship(master, ledger, DAY, all_open=True).notes]
+        issued += [n.number for n in ship(master, ledger, DAY, all_open=True, lang="it").notes]
     for number in numbers or ():
-        issued += [n.number for n in ship(master, ledger, DAY, numbers=[number]).notes]
+        issued += [n.number for n in ship(master, ledger, DAY, numbers=[number], lang="it").notes]
     ledger.engine.dispose()
     results.put(issued)
 
@@ -59,7 +59,7 @@ def many_orders(ledger_url):
     ledger = open_ledger(ledger_url)
     day = date(2026, 3, 2)
     while day <= DAY:
-        create(master, ledger, day, with_catch_up=False)
+        create(master, ledger, day, with_catch_up=False, lang="it")
         day += timedelta(days=1)
     with reading(ledger) as conn:
         numbers = [o.number for o in load_orders(conn) if o.template in ("T001", "T003")]

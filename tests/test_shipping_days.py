@@ -69,7 +69,7 @@ def test_the_kept_stock_and_reservations_are_what_the_ledger_reads(ledger, tmp_p
 
     monkeypatch.setattr(shipping_days, "ship_in", compared)
     for day in (start, start + timedelta(days=rng.randint(2, 4)), start + timedelta(days=rng.randint(7, 12))):
-        create(master, ledger, day)
+        create(master, ledger, day, lang="it")
     assert seen["days"] > 3 and seen["queued"] > 0
     assert counted is None or seen["moved"] > 0
 
@@ -82,7 +82,7 @@ def test_the_queues_kept_answer_as_the_ledger_for_any_items(ledger, tmp_path, mo
     rng = random.Random(8)
     master = _at_once(master_of(tmp_path, 8), rng)
     for day in (date(2026, 4, 2), date(2026, 4, 9)):
-        create(master, ledger, day)
+        create(master, ledger, day, lang="it")
     if few is not None:
         monkeypatch.setattr(ledger_orders, "FEW_ITEMS", few)
     items = sorted({item.code for item in master.items}) + ["nobody holds this", "nor this"]

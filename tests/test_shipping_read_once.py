@@ -52,9 +52,9 @@ def lived(master, ledger, rng: random.Random, days: int) -> date:
     day, done = START, 0
     while done < days:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             if rng.random() < 0.6:
-                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             done += 1
         day += timedelta(1)
     return day
@@ -140,7 +140,7 @@ def test_a_plan_shipping_more_than_is_open_is_still_refused(ledger, tmp_path, mo
         before = conn.execute(select(schema.deliveries.c.id)).all()
     monkeypatch.setattr(shipping, "plan_shipments", stale)
     with pytest.raises(OverShipment) as refused:
-        ship(master, ledger, day, all_open=True)
+        ship(master, ledger, day, all_open=True, lang="it")
     with writing(ledger) as conn:
         assert conn.execute(select(schema.deliveries.c.id)).all() == before
         assert outcome(deliveries._check_open, conn, planned[-1]) == str(refused.value)

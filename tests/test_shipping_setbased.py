@@ -186,7 +186,7 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
             for ledger, ship_in in ((product, shipping_days.ship_in), (reference, _reads_each_day)):
                 with monkeypatch.context() as m:
                     m.setattr(shipping_days, "ship_in", ship_in)
-                    created = create(master, ledger, day, with_catch_up=False)
+                    created = create(master, ledger, day, with_catch_up=False, lang="it")
                 made.append(([r["number"] for r in created.created], seen_created(created)))
             assert made[0] == made[1]
             seed = rng.random()
@@ -207,7 +207,7 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
                         [q, max(q / 2, D("0.001")).quantize(D("0.001")), D(1), q + 1])))
                         for n, lines in picked for no, item, q in lines[:rng.randint(1, 3)] if q > 0]
                     kwargs["all_open"] = rng.random() < 0.3
-            got = seen(ship(shipper, product, day, replan=True, **kwargs))
+            got = seen(ship(shipper, product, day, replan=True, **kwargs, lang="it"))
             want = seen(shipping_rowwise.ship(shipper, reference, day, **kwargs))
             assert got == want, (day, action)
             assert ledger_rows(product) == ledger_rows(reference)
@@ -361,12 +361,12 @@ def test_lines_shipped_in_part_before_a_rate_change_are_cut_alike_on_both_paths(
     for ledger, ship_in in ((product, shipping_days.ship_in), (reference, _reads_each_day)):
         with monkeypatch.context() as m:
             m.setattr(shipping_days, "ship_in", ship_in)
-            create(made, ledger, START, with_catch_up=False)
+            create(made, ledger, START, with_catch_up=False, lang="it")
     half = [ChosenRow(n, str(no), (q / 2).quantize(D("0.001"))) for n, lines in open_numbers(product)
             for no, _, q in lines if q > 1]
     lines = []
     for day, kwargs in ((START, {"chosen": half, "force": True}), (change, {"all_open": True, "force": True})):
-        got = seen(ship(ships, product, day, replan=True, **kwargs))
+        got = seen(ship(ships, product, day, replan=True, **kwargs, lang="it"))
         want = seen(shipping_rowwise.ship(ships, reference, day, **kwargs))
         assert got == want, day
         assert table_digests(product) == table_digests(reference)

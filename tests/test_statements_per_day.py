@@ -102,11 +102,11 @@ def _statements(tmp_path, monkeypatch, scale: Scale) -> tuple[dict[str, int], in
                 counted.by_phase.clear()
                 counted.phase = "date"
                 preview(master, ledger, day)
-                made = create(master, ledger, day)
+                made = create(master, ledger, day, lang="it")
                 counted.phase = "setup"
                 pay_some(ledger, rng, counter)
                 counted.phase = "day"
-                ship(master, ledger, day, all_open=True)
+                ship(master, ledger, day, all_open=True, lang="it")
                 for phase in ("date", "day"):
                     most[phase] = max(most.get(phase, 0), counted.by_phase.get(phase, 0))
                 orders += len(made.created)

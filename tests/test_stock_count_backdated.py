@@ -67,8 +67,8 @@ def shipped_a001(done) -> list[tuple[date, Decimal]]:
 def test_a_ddt_dated_before_the_count_but_stored_after_it_is_taken_off_the_count(ledger, at):
     counted = desk(COUNTED)
     at(date(2026, 4, 11))
-    assert create(counted, ledger, NINTH, with_catch_up=False).created
-    done = ship(counted, ledger, NINTH, all_open=True)
+    assert create(counted, ledger, NINTH, with_catch_up=False, lang="it").created
+    done = ship(counted, ledger, NINTH, all_open=True, lang="it")
     assert shipped_a001(done) == [(NINTH, D(12))]
     assert a001(ledger, counted) == D(8), "the 12 left the shelf after the count"
     [told] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
@@ -83,8 +83,8 @@ def test_a_ddt_dated_before_the_count_but_stored_after_it_is_taken_off_the_count
                                           "stock (A001 12, A002 30), as having left with the DDTs after the count.")
 
     at(THIRTEENTH)
-    assert create(counted, ledger, THIRTEENTH, with_catch_up=False).created
-    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    assert create(counted, ledger, THIRTEENTH, with_catch_up=False, lang="it").created
+    done = ship(counted, ledger, THIRTEENTH, all_open=True, lang="it")
     assert shipped_a001(done) == [(THIRTEENTH, D(8))], "20 counted, 12 gone: 8 left, not 12"
     assert a001(ledger, counted) == D(0)
     assert "stock-ddt-before-count" not in [p.code for p in done.problems]
@@ -92,13 +92,13 @@ def test_a_ddt_dated_before_the_count_but_stored_after_it_is_taken_off_the_count
 
 def test_a_ddt_dated_and_stored_before_the_count_had_left_the_shelf_when_counted(ledger, at):
     at(NINTH)
-    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
-    assert shipped_a001(ship(desk(None), ledger, NINTH, all_open=True)) == [(NINTH, D(12))]
+    assert create(desk(None), ledger, NINTH, with_catch_up=False, lang="it").created
+    assert shipped_a001(ship(desk(None), ledger, NINTH, all_open=True, lang="it")) == [(NINTH, D(12))]
     counted = desk(COUNTED)
     at(THIRTEENTH)
     assert a001(ledger, counted) == D(20), "the count leaves out what left the day before"
-    assert create(counted, ledger, THIRTEENTH, with_catch_up=False).created
-    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    assert create(counted, ledger, THIRTEENTH, with_catch_up=False, lang="it").created
+    done = ship(counted, ledger, THIRTEENTH, all_open=True, lang="it")
     assert shipped_a001(done) == [(THIRTEENTH, D(12))]
     assert a001(ledger, counted) == D(8)
 
@@ -107,8 +107,8 @@ def test_a_ddt_stored_after_the_count_and_voided_goes_back_to_the_count(ledger, 
     """Voided, its goods never left: the count holds them again."""
     counted = desk(COUNTED)
     at(date(2026, 4, 11))
-    assert create(counted, ledger, NINTH, with_catch_up=False).created
-    ship(counted, ledger, NINTH, all_open=True)
+    assert create(counted, ledger, NINTH, with_catch_up=False, lang="it").created
+    ship(counted, ledger, NINTH, all_open=True, lang="it")
     assert a001(ledger, counted) == D(8)
     void_ddt(counted, ledger, "DDT-2026-00001", "camion non partito")
     assert a001(ledger, counted) == D(20)
@@ -118,8 +118,8 @@ def test_a_ddt_stored_before_the_count_and_voided_after_it_leaves_the_count_as_i
     """The truck never left, so the goods were on the shelf when counted: the count holds them
     already, and voiding adds nothing."""
     at(NINTH)
-    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
-    ship(desk(None), ledger, NINTH, all_open=True)
+    assert create(desk(None), ledger, NINTH, with_catch_up=False, lang="it").created
+    ship(desk(None), ledger, NINTH, all_open=True, lang="it")
     counted = desk(COUNTED)
     at(date(2026, 4, 11))
     void_ddt(counted, ledger, "DDT-2026-00001", "camion non partito")
@@ -130,8 +130,8 @@ def test_a_count_date_corrected_reads_the_ddts_again_by_the_new_date(ledger, at)
     """A DDT of 9 April stored that day: off a count dated the 8th or the 9th (the count's day),
     left out of one dated the 10th; the figures follow the date the sheet says now."""
     at(NINTH)
-    assert create(desk(None), ledger, NINTH, with_catch_up=False).created
-    ship(desk(None), ledger, NINTH, all_open=True)
+    assert create(desk(None), ledger, NINTH, with_catch_up=False, lang="it").created
+    ship(desk(None), ledger, NINTH, all_open=True, lang="it")
     at(THIRTEENTH)
     assert [a001(ledger, desk(day)) for day in (date(2026, 4, 8), NINTH, COUNTED)] == [D(8), D(8), D(20)]
 
@@ -142,10 +142,10 @@ def test_a_return_dated_before_the_count_adds_to_it_only_when_stored_after_it(
     """Goods back on a return recorded after the count were not on the shelf when counted, and
     are added to it; recorded before, the count holds them already."""
     at(stored)
-    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
-    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned], lang="it").ddts
     [line] = back.lines
     assert line.quantity < 0
     counted = sample_master.model_copy(update={"settings": replace(sample_master.settings,
@@ -169,7 +169,7 @@ def test_orders_create_storing_ddts_dated_before_the_count_warns_at_data_giacenz
     assert master is not None
     counted = master.model_copy(update={"settings": replace(master.settings, stock_date=COUNTED)})
     at(date(2026, 4, 11))
-    done = create(counted, ledger, NINTH, with_catch_up=False)
+    done = create(counted, ledger, NINTH, with_catch_up=False, lang="it")
     assert shipped_a001(done) == [(NINTH, D(12))]
     assert a001(ledger, counted) == D(8)
     [told] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
@@ -192,8 +192,8 @@ def test_the_ddts_stored_after_a_count_are_found_among_those_stored_late(ledger,
     counted = desk(COUNTED)
     for day, stored in ((NINTH, date(2026, 4, 11)), (THIRTEENTH, THIRTEENTH)):
         at(stored)
-        assert create(counted, ledger, day, with_catch_up=False).created
-        assert ship(counted, ledger, day, all_open=True).notes
+        assert create(counted, ledger, day, with_catch_up=False, lang="it").created
+        assert ship(counted, ledger, day, all_open=True, lang="it").notes
     d = schema.deliveries.c
     with reading(ledger) as conn:
         marks = dict(conn.execute(select(d.delivery_date, d.stored_late)).all())
@@ -232,10 +232,10 @@ def late_ship_then_the_thirteenth(ledger, at):
     A001."""
     counted = desk(COUNTED)
     at(date(2026, 4, 11))
-    assert create(counted, ledger, NINTH, with_catch_up=False).created
-    assert shipped_a001(ship(counted, ledger, NINTH, all_open=True)) == [(NINTH, D(12))]
+    assert create(counted, ledger, NINTH, with_catch_up=False, lang="it").created
+    assert shipped_a001(ship(counted, ledger, NINTH, all_open=True, lang="it")) == [(NINTH, D(12))]
     at(THIRTEENTH)
-    [made] = [r["number"] for r in create(counted, ledger, THIRTEENTH, with_catch_up=False).created
+    [made] = [r["number"] for r in create(counted, ledger, THIRTEENTH, with_catch_up=False, lang="it").created
               if r["template"] == "T001"]
     return counted, made
 
@@ -294,8 +294,8 @@ def test_services_rendered_before_the_count_are_no_ddt_taken_off_it(ledger, at, 
     assert master is not None
     counted = master.model_copy(update={"settings": replace(master.settings, stock_date=COUNTED)})
     at(date(2026, 4, 11))
-    assert create(counted, ledger, NINTH, with_catch_up=False).created
-    done = ship(counted, ledger, NINTH, all_open=True)
+    assert create(counted, ledger, NINTH, with_catch_up=False, lang="it").created
+    done = ship(counted, ledger, NINTH, all_open=True, lang="it")
     assert [n.number for n in done.rendered] == ["SERVIZI-2026-00001", "SERVIZI-2026-00002"]
     [warned] = [p for p in done.problems if p.code == "stock-ddt-before-count"]
     assert ("1 DDT appena registrato è datato prima della conta (DDT-2026-00001), e la merce è tolta dalle "
@@ -323,7 +323,8 @@ def shown_and_shipped(ledger, master, day: date, tmp_path) -> tuple[tuple, tuple
     with reading(ledger) as conn:
         [number] = [o.number for o in load_orders(conn, occurrence_from=day, occurrence_to=day) if o.template == "T001"]
     available = panel_a001(ledger, master, tmp_path, number, told)
-    return listed, available, [p.code for p in told], [q for _, q in shipped_a001(ship(master, ledger, day, all_open=True))]
+    shipped = shipped_a001(ship(master, ledger, day, all_open=True, lang="it"))
+    return listed, available, [p.code for p in told], [q for _, q in shipped]
 
 
 def test_a_count_on_a_holiday_shows_what_ships(ledger, at, tmp_path):
@@ -331,10 +332,10 @@ def test_a_count_on_a_holiday_shows_what_ships(ledger, at, tmp_path):
     on Tuesday the 7th came off the count, and the 9th's list, panel and shipping read 8 alike."""
     counted = desk(date(2026, 4, 6))
     at(date(2026, 4, 7))
-    assert create(counted, ledger, date(2026, 4, 2), with_catch_up=False).created
-    assert shipped_a001(ship(counted, ledger, date(2026, 4, 2), all_open=True)) == [(date(2026, 4, 2), D(12))]
+    assert create(counted, ledger, date(2026, 4, 2), with_catch_up=False, lang="it").created
+    assert shipped_a001(ship(counted, ledger, date(2026, 4, 2), all_open=True, lang="it")) == [(date(2026, 4, 2), D(12))]
     at(NINTH)
-    assert create(counted, ledger, NINTH, with_catch_up=False).created
+    assert create(counted, ledger, NINTH, with_catch_up=False, lang="it").created
     assert shown_and_shipped(ledger, counted, NINTH, tmp_path) == (
         (12, 8, 8, 4), (12, 8), ["stock-ddt-before-count", "stock-ddt-before-count"], [D(8)])
 
@@ -351,7 +352,7 @@ def test_a_back_dated_ddt_voided_after_the_count_is_neither_taken_off_nor_told(l
     assert "1 DDT registrato dopo la conta è datato prima della conta (DDT-2026-00002)" in warned.message("it")
     assert "(A002 6)" in warned.message("it"), "DDT-2026-00001 carried the other 24"
     assert a001(ledger, counted) == D(20)
-    done = ship(counted, ledger, THIRTEENTH, all_open=True)
+    done = ship(counted, ledger, THIRTEENTH, all_open=True, lang="it")
     assert sorted(shipped_a001(done)) == [(THIRTEENTH, D(8)), (THIRTEENTH, D(12))], "the 9th's 12 first, then 8"
 
 
@@ -364,10 +365,10 @@ def test_a_return_dated_before_the_count_and_stored_after_it_is_told_where_stock
     from toolkit.services.orders import panel
 
     at(date(2026, 4, 24))
-    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False)
+    create(sample_master, ledger, date(2026, 4, 22), only=["T029"], with_catch_up=False, lang="it")
     with reading(ledger) as conn:
         [returned] = [o.number for o in load_orders(conn) if o.template == "T029"]
-    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned]).ddts
+    [back] = ship(sample_master, ledger, date(2026, 4, 22), numbers=[returned], lang="it").ddts
     [line] = back.lines
     assert line.quantity == -1
     counted = sample_master.model_copy(update={"settings": replace(sample_master.settings,

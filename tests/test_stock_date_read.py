@@ -97,7 +97,7 @@ def test_the_panel_of_every_order_names_a_count_long_before_only_for_orders_stil
     sheets = with_stock_sheet(minimal.sheets())
     sheets["Impostazioni"].append(["Data giacenze", datetime.datetime(2025, 4, 1)])
     master = check(minimal.workbook(sheets)).master
-    numbers = [r["number"] for r in create(master, ledger, datetime.date(2026, 4, 9), with_catch_up=False).created]
+    numbers = [r["number"] for r in create(master, ledger, datetime.date(2026, 4, 9), with_catch_up=False, lang="it").created]
     told: list = []
     panel(master, ledger, tmp_path / "open.xlsx", "it", every=True, told=told)
     assert [p.code for p in told] == ["stock-date-long-before-list"]

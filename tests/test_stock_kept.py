@@ -89,7 +89,7 @@ def live(master, ledger, rng: random.Random, days: int) -> tuple[int, int]:
     day, done, counter, moved = START, 0, [0], 0
     while done < days:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             moved += same_stock(master, ledger)
             for _ in range(rng.randint(1, 4)):
                 act(master, ledger, day, rng, counter)
@@ -146,7 +146,7 @@ def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch, adde
     two), as `add_deliveries` may be asked."""
     rng, master = desk(tmp_path, 9)
     for day in (START, START + timedelta(1)):
-        create(master, ledger, day, with_catch_up=False)
+        create(master, ledger, day, with_catch_up=False, lang="it")
     monkeypatch.setattr(batches, "among", lambda conn, column, ids: (
         column.in_(ids[i:i + 2]) for i in range(0, len(ids), 2)))
     with writing(ledger) as conn:
@@ -179,8 +179,8 @@ def test_migration_15_sums_what_shipped_per_item_and_day(ledger, tmp_path, ship_
     """A ledger of schema 14 (no kept table), with DDTs or none, gets the DDT lines' sums."""
     rng, master = desk(tmp_path, 2026)
     for day in (START + timedelta(n) for n in range(ship_days)):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True, force=True)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship(master, ledger, day, all_open=True, force=True, lang="it")
     migrate(ledger)
     back_to(ledger, 14, tables=["shipped_by_day"])
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47

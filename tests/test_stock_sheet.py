@@ -57,11 +57,11 @@ def test_a_stock_below_zero_is_refused_at_its_cell_and_zero_is_not():
 
 def test_ship_says_what_it_assumed_without_a_stock_sheet(ledger):
     master = check(minimal.workbook()).master
-    create(master, ledger, DAY, with_catch_up=False)
-    done = ship(master, ledger, DAY, all_open=True, force=True)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    done = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert done.notes
     assert [p.code for p in done.problems if p.code == CODE] == [CODE]
-    nothing = ship(master, ledger, DAY, all_open=True, force=True)
+    nothing = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert not nothing.notes and CODE not in [p.code for p in nothing.problems]
 
 
@@ -69,16 +69,16 @@ def test_ship_with_a_stock_sheet_says_nothing_of_it(ledger):
     sheets = minimal.sheets()
     sheets["Giacenze"] = [["Articolo", "Quantità"], ["A001", 1000], ["A002", 1000], ["A003", 1000]]
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    done = ship(master, ledger, DAY, all_open=True, force=True)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    done = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert done.notes and CODE not in [p.code for p in done.problems]
 
 
 def test_the_empty_stock_sheet_ships_nothing_from_stock(ledger):
     """What the docs promise: an empty stock sheet is no stock of anything, not unlimited."""
     master = check(minimal.workbook(with_stock_sheet(minimal.sheets()))).master
-    create(master, ledger, DAY, with_catch_up=False)
-    done = ship(master, ledger, DAY, all_open=True, force=True)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    done = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert not done.notes and CODE not in [p.code for p in done.problems]
 
 
@@ -86,15 +86,15 @@ def test_ship_says_why_nothing_left_when_the_stock_sheet_has_no_rows(ledger):
     """A new desk cleared the sample's stock rows, keeping no stock in the workbook: each line
     was held for a stock of 0 and nothing named the sheet, or that deleting it ships all."""
     master = check(minimal.workbook(with_stock_sheet(minimal.sheets()))).master
-    create(master, ledger, DAY, with_catch_up=False)
-    done = ship(master, ledger, DAY, all_open=True, force=True)
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    done = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     [empty] = [p for p in done.problems if p.code == "stock-sheet-empty"]
     assert not done.notes and done.held
     assert (empty.sheet, empty.cell, empty.severity) == ("Giacenze", None, Severity.WARNING)
     assert empty.message("it").startswith("Il foglio Giacenze non ha righe: per il toolkit nessun articolo è in "
                                           "magazzino, quindi non parte nulla.")
     assert "cancella il foglio Giacenze: ogni quantità ordinata sarà spedita" in empty.message("it")
-    again = ship(master, ledger, DAY, all_open=True, force=True)
+    again = ship(master, ledger, DAY, all_open=True, force=True, lang="it")
     assert "stock-sheet-empty" in [p.code for p in again.problems] and again.kept
 
 
@@ -105,8 +105,8 @@ def test_an_empty_stock_sheet_is_named_as_its_tab_is(ledger):
     sheets["Stock"] = [["Item", "Quantity"]]
     sheets["Impostazioni"].append(["Lingua", "en"])
     master = check(minimal.workbook(sheets)).master
-    create(master, ledger, DAY, with_catch_up=False)
-    [empty] = [p for p in ship(master, ledger, DAY, all_open=True, force=True).problems
+    create(master, ledger, DAY, with_catch_up=False, lang="it")
+    [empty] = [p for p in ship(master, ledger, DAY, all_open=True, force=True, lang="it").problems
                if p.code == "stock-sheet-empty"]
     assert empty.sheet == "Stock"
     assert empty.message("en").startswith("The stock sheet Stock has no rows: ")

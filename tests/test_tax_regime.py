@@ -167,12 +167,12 @@ def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_
     ordinary = check(minimal.workbook(ordinary_sheets)).master
     flat_rate = check(minimal.workbook(flat_rate_sheets())).master
     assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
-    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
-    assert ship(ordinary, ledger, THURSDAY, all_open=True).notes
-    create(flat_rate, ledger, THURSDAY, with_catch_up=False)
-    ship(flat_rate, ledger, THURSDAY, all_open=True)
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"}, lang="it")
+    assert ship(ordinary, ledger, THURSDAY, all_open=True, lang="it").notes
+    create(flat_rate, ledger, THURSDAY, with_catch_up=False, lang="it")
+    ship(flat_rate, ledger, THURSDAY, all_open=True, lang="it")
 
-    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
 
     refused = [p for p in result.problems if p.is_error]
     assert [(p.code, dict(p.params)["customer"]) for p in refused] == [("invoice-vat-under-regime", "C001")]
@@ -186,7 +186,7 @@ def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_
     assert {(line.vat_rate, line.vat_nature) for x in stored for line in x.lines} == {(D(0), "N2.2")}
     assert "C001" in result.summary("it")
 
-    again = invoicing.run(ledger, ordinary, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    again = invoicing.run(ledger, ordinary, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     assert not [p for p in again.problems if p.is_error]
     assert [(x.customer, x.vat > 0) for x in again.invoices] == [("C001", True)]
 
@@ -204,12 +204,12 @@ def test_ship_invoice_after_the_switch_charges_the_rest_of_a_line_shipped_in_par
     from toolkit.services.shipping import ship
 
     ordinary = check(minimal.workbook(shipping_sheets())).master
-    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"}, lang="it")
     [number] = [o.number for o in list_orders(ledger)]
-    assert ship(ordinary, ledger, THURSDAY, chosen=[ChosenRow(number, "A001", D(4))]).notes
+    assert ship(ordinary, ledger, THURSDAY, chosen=[ChosenRow(number, "A001", D(4))], lang="it").notes
     flat_rate = check(minimal.workbook(flat_rate_sheets())).master
 
-    shipped = ship(flat_rate, ledger, THURSDAY, all_open=True, invoice=True)
+    shipped = ship(flat_rate, ledger, THURSDAY, all_open=True, invoice=True, lang="it")
 
     assert [p.code for p in shipped.problems if p.is_error] == []
     [invoice] = shipped.invoices
@@ -235,7 +235,7 @@ def test_an_order_invoiced_at_once_after_the_switch_takes_the_items_0_n2_2_of_it
     from toolkit.services.invoicing import invoice_orders_in
     from toolkit.services.orders import create
 
-    create(check(minimal.workbook(shipping_sheets())).master, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    create(check(minimal.workbook(shipping_sheets())).master, ledger, THURSDAY, with_catch_up=False, only={"T001"}, lang="it")
     flat_rate = check(minimal.workbook(flat_rate_sheets())).master
     with reading(ledger) as conn:
         ids = [o.id for o in load_orders(conn)]
@@ -335,10 +335,10 @@ def test_orders_created_at_n3_2_are_not_invoiced_at_it_after_the_switch_to_a_reg
     ordinary = check(minimal.workbook(ordinary_sheets)).master
     flat_rate = check(minimal.workbook(_flat_rate_eu_customer("N2.2"))).master
     assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
-    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
-    ship(ordinary, ledger, THURSDAY, all_open=True)
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"}, lang="it")
+    ship(ordinary, ledger, THURSDAY, all_open=True, lang="it")
 
-    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
 
     refused = [p for p in result.problems if p.is_error]
     assert [(p.code, dict(p.params)["customer"]) for p in refused] == [("invoice-vat-under-regime", "C001")]

@@ -83,7 +83,7 @@ def test_existing_orders_are_read_through_statements_compiled_once(ledger, sampl
     from toolkit.services.orders import create
 
     day = date(2026, 4, 9)
-    made = {(r["template"], r["date"]): r["number"] for r in create(sample_master, ledger, day).created}
+    made = {(r["template"], r["date"]): r["number"] for r in create(sample_master, ledger, day, lang="it").created}
     (template, _), number = next(iter(made.items()))
     customer = next(t.customer for t in sample_master.templates if t.code == template)
     keys = [*made, (template.lower(), day), ("NONE", day)]

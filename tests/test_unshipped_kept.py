@@ -85,7 +85,7 @@ def invoice_some(master: MasterData, ledger, day, rng: random.Random, runs: set[
     now = statuses(ledger)
     chosen = rng.sample(sorted(n for n, s in now.items() if s is OrderStatus.IN_PROGRESS),
                         min(3, sum(s is OrderStatus.IN_PROGRESS for s in now.values())))
-    done = run(ledger, master, Request(month_of(day), day), orders=chosen)
+    done = run(ledger, master, Request(month_of(day), day), orders=chosen, lang="it")
     if not done.invoices:
         return
     ending = rng.choice(["final", "undone", "draft"])
@@ -141,12 +141,12 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
     day, done, counter, confirmed, moved, left, runs = START, 0, [0], 0, set(), False, set()
     while done < 6:
         if calendar.is_working(day):
-            create(master, ledger, day, with_catch_up=False)
+            create(master, ledger, day, with_catch_up=False, lang="it")
             pay_some(ledger, rng, counter)
             now = statuses(ledger)
             drafts = sorted(number for number, status in now.items() if status is OrderStatus.DRAFT)
             for number in rng.sample(drafts, min(len(drafts), 2)):
-                confirmed += confirm(master, ledger, number, day).order is not None
+                confirmed += confirm(master, ledger, number, day, lang="it").order is not None
             for number, status in rng.sample(sorted(now.items()), min(len(now), 6)):
                 if status is OrderStatus.IN_PROGRESS:
                     change_status(ledger, number, rng.choice([OrderStatus.CLOSED, OrderStatus.VOIDED]))
@@ -154,7 +154,7 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
                     change_status(ledger, number, OrderStatus.IN_PROGRESS)
                 moved.add(status)
             if rng.random() < 0.7:
-                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3, lang="it")
             invoice_some(master, ledger, day, rng, runs)
             with reading(ledger) as conn:
                 kept, summed = kept_and_summed(conn)
@@ -202,8 +202,8 @@ def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(ledger, tmp_path):
     in part, on both backends."""
     master = randomized(master_of(tmp_path, 5), random.Random(5))
     for day in (START, START + timedelta(1)):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship(master, ledger, day, all_open=True, lang="it")
     back_to(ledger, 18, tables=["reserved"])
     assert migrate(ledger) == schema.SCHEMA_VERSION == 47
     with reading(ledger) as conn:
@@ -221,11 +221,11 @@ def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
     master = quoting(randomized(master_of(tmp_path, 7), rng), rng)
     confirmed = 0
     for day in (START, START + timedelta(1)):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
+        create(master, ledger, day, with_catch_up=False, lang="it")
+        ship(master, ledger, day, all_open=True, lang="it")
         drafts = sorted(number for number, status in statuses(ledger).items() if status is OrderStatus.DRAFT)
         for number in rng.sample(drafts, min(len(drafts), 4)):
-            confirmed += confirm(master, ledger, number, day).order is not None
+            confirmed += confirm(master, ledger, number, day, lang="it").order is not None
     with ledger.engine.begin() as conn:
         old = list(conn.execute(select(schema.reserved.c.item, schema.reserved.c.order_id, schema.reserved.c.quantity)))
         back_to(conn, 19, tables=["reserved"])
@@ -255,9 +255,9 @@ each order with something left to ship)."""
     master = randomized(master_of(tmp_path, 11), rng)
     runs: set[str] = set()
     for day in (START, START + timedelta(1), START + timedelta(2)):
-        create(master, ledger, day, with_catch_up=False)
+        create(master, ledger, day, with_catch_up=False, lang="it")
         pay_some(ledger, rng, [day.day * 100])
-        ship(master, ledger, day, all_open=True)
+        ship(master, ledger, day, all_open=True, lang="it")
         invoice_some(master, ledger, day, rng, runs)
     with reading(ledger) as conn:
         waiting, summed = uninvoiced_and_summed(conn)

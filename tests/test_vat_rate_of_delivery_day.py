@@ -73,11 +73,11 @@ def a001_rates(ledger) -> dict[date, tuple[D, D]]:
 def created_ahead(ledger, books: MasterData) -> None:
     """On 28 December the orders of 30 December and of 4 January are created."""
     for day in (LAST_OLD, FIRST_NEW):
-        assert create(books, ledger, day, with_catch_up=False, future=True).created
+        assert create(books, ledger, day, with_catch_up=False, future=True, lang="it").created
 
 
 def shipped(ledger, books: MasterData, day: date):
-    done = ship(books, ledger, day, all_open=True, future=True)
+    done = ship(books, ledger, day, all_open=True, future=True, lang="it")
     assert done.notes, [str(p) for p in done.problems]
     return done
 
@@ -118,13 +118,13 @@ def test_an_order_made_before_the_change_was_known_ships_at_the_rate_of_its_ddt_
     assert f"Order {number} had A001 at VAT 22 %" in told.render("en")
     assert a001_rates(ledger) == {LAST_OLD: (D(22), D("19.5")), FIRST_NEW: (D(10), D("19.5"))}
 
-    old = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+    old = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL, lang="it")
     [dec] = old.invoices
     assert a001_on(dec) == (D(22), D("19.5"), D("234.00"))
     assert [(v.rate, v.taxable, v.vat) for v in dec.summary] == [(D(4), D("30.00"), D("1.20")),
                                                                   (D(22), D("234.00"), D("51.48"))]
     rome_today(date(2027, 2, 1))
-    new = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL)
+    new = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it")
     [jan] = new.invoices
     assert a001_on(jan) == (D(10), D("19.5"), D("234.00"))
     assert [(v.rate, v.taxable, v.vat) for v in jan.summary] == [(D(4), D("30.00"), D("1.20")),
@@ -139,7 +139,7 @@ def test_an_item_s_rate_changed_by_hand_is_followed_by_the_lines_not_yet_shipped
     created_ahead(ledger, master())
     rome_today(FIRST_NEW)
     done = ship(master(rate=10), ledger, FIRST_NEW, numbers=[
-        o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW], future=True)
+        o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW], future=True, lang="it")
     assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(10))]
     [told] = [p for p in done.problems if p.code == "vat-rate-changed"]
     assert (told.location.sheet, told.location.cell) == ("Articoli", "D2")
@@ -160,7 +160,7 @@ def test_on_a_vat_included_list_the_shelf_price_stays_and_is_split_at_the_new_ra
     [line] = [x for x in done.notes[0].lines if x.item == "A001"]
     assert (line.vat_rate, line.unit_price, line.amount) == (D(10), D("17.7275"), D("212.73"))
     rome_today(date(2027, 2, 1))
-    invoices = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    invoices = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it").invoices
     a001 = sorted((v.rate, v.taxable, v.vat, v.taxable + v.vat) for x in invoices for v in x.summary if v.rate > 4)
     assert a001 == [(D(10), D("212.73"), D("21.27"), D("234.00")), (D(22), D("191.80"), D("42.20"), D("234.00"))]
 
@@ -172,7 +172,7 @@ def test_ship_invoice_at_once_charges_the_rate_of_the_delivery_day_and_its_xml_p
     books = master(change=True)
     rome_today(FIRST_NEW)
     [number] = [o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
-    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True, invoice=True)
+    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True, invoice=True, lang="it")
     [invoice] = done.invoices
     assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
     assert sorted((v.rate, v.vat) for v in invoice.summary) == [(D(4), D("1.20")), (D(10), D("23.40"))]
@@ -202,9 +202,9 @@ def test_a_line_shipped_in_part_before_ships_the_rest_at_the_rate_of_its_own_ddt
 
     rome_today(LAST_OLD)
     books = master(change=True, gross=gross)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True, lang="it")
     rome_today(FIRST_NEW)
-    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True, lang="it")
     [a001] = [x for x in done.notes[0].lines if x.item == "A001"]
     net = D("17.726667") if gross else D("19.5")
     assert (a001.quantity, a001.vat_rate, a001.unit_price) == (D(6), D(10), net)
@@ -221,8 +221,8 @@ def test_a_line_shipped_in_part_before_ships_the_rest_at_the_rate_of_its_own_ddt
         == [(1, D(6), D(6), D(22), was), (3, D(6), D(6), D(10), net)]
     assert again.status.value == "completed"
     rome_today(date(2027, 2, 1))
-    [dec] = run(ledger, books, Request(DECEMBER, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
-    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    [dec] = run(ledger, books, Request(DECEMBER, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it").invoices
+    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it").invoices
     shelf = D("117.00") if gross else None
     assert [(x.quantity, x.vat_rate) for x in dec.lines if x.item == "A001"] == [(D(6), D(22))]
     assert [(x.quantity, x.vat_rate) for x in jan.lines if x.item == "A001"] == [(D(6), D(10))]
@@ -258,19 +258,19 @@ def test_a_return_after_the_change_is_credited_at_the_rate_its_december_invoice_
     assert result.master is not None, [str(p) for p in result.problems]
     books = result.master
     rome_today(LAST_OLD)
-    assert create(books, ledger, LAST_OLD, with_catch_up=False).created
+    assert create(books, ledger, LAST_OLD, with_catch_up=False, lang="it").created
     shipped(ledger, books, LAST_OLD)
     rome_today(date(2027, 1, 5))
-    [december] = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL).invoices
+    [december] = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL, lang="it").invoices
     assert a001_on(december) == (D(22), D("19.5"), D("234.00"))
     back = date(2027, 1, 11)
     rome_today(back)
-    assert create(books, ledger, back, with_catch_up=False, only=["T002"]).created
+    assert create(books, ledger, back, with_catch_up=False, only=["T002"], lang="it").created
     done = shipped(ledger, books, back)
     assert not [p for p in done.problems if p.code.startswith("vat-rate")]
     assert [(x.item, x.quantity, x.vat_rate) for x in done.notes[0].lines] == [("A001", D(-2), D(10))]
     rome_today(date(2027, 2, 1))
-    january = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL)
+    january = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it")
     [note] = [x for x in january.invoices if x.total < 0]
     assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D("-39.00"), D(22))]
     assert (note.taxable, note.vat, note.total) == (D("-39.00"), D("-8.58"), D("-47.58"))
@@ -338,14 +338,14 @@ def test_goods_invoiced_in_full_before_the_change_ship_after_it_at_the_invoice_s
     books = check(minimal.workbook(s)).master
     assert books is not None
     rome_today(LAST_OLD)
-    made = create(books, ledger, LAST_OLD, with_catch_up=False)
+    made = create(books, ledger, LAST_OLD, with_catch_up=False, lang="it")
     [invoice] = made.invoices
     assert a001_on(invoice) == (D(22), D("19.5"), D("234.00"))
     rome_today(FIRST_NEW)
     [order] = [o for o in list_orders(ledger) if o.occurrence == LAST_OLD]
     with reading(ledger) as conn:
         paid = set(conn.execute(select(schema.orders.c.id)).scalars())
-    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], paid=paid)
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], paid=paid, lang="it")
     assert done.notes, [str(p) for p in done.problems]
     assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
     assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == []
@@ -364,12 +364,12 @@ def test_a_line_a_voided_ddt_carried_ships_at_the_new_rate_and_that_ddt_prints_a
     books = master(change=True, gross=True)
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     rome_today(LAST_OLD)
-    [first] = ship(books, ledger, LAST_OLD, numbers=[order.number], future=True).notes
+    [first] = ship(books, ledger, LAST_OLD, numbers=[order.number], future=True, lang="it").notes
     assert [(x.item, x.vat_rate) for x in first.lines if x.item == "A001"] == [("A001", D(22))]
     rome_today(date(2027, 1, 2))
     assert void_ddt(books, ledger, first.number, "sbagliato").problems == []
     rome_today(FIRST_NEW)
-    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True, lang="it")
     assert [(x.item, x.vat_rate, x.unit_price) for x in done.notes[0].lines if x.item == "A001"] == [
         ("A001", D(10), D("17.7275"))]
     assert [p.code for p in done.problems if p.code.startswith("vat-rate")] == ["vat-rate-changed"]
@@ -420,10 +420,10 @@ def test_an_invoice_at_the_order_held_for_its_day_charges_the_rate_of_that_day(l
     invoice makes the sale on its date (art. 6 c. 4 DPR 633/72): 10 %, its order line with it,
     so the DDT that follows the payment carries 10 % too. It charged the 22 % of the order."""
     rome_today(CREATED)
-    assert create(prepay(), ledger, FIRST_NEW, with_catch_up=False).created
+    assert create(prepay(), ledger, FIRST_NEW, with_catch_up=False, lang="it").created
     assert a001_rates(ledger) == {FIRST_NEW: (D(22), D("19.5"))}
     rome_today(FIRST_NEW)
-    made = create(prepay(change=True), ledger, FIRST_NEW, with_catch_up=False)
+    made = create(prepay(change=True), ledger, FIRST_NEW, with_catch_up=False, lang="it")
     [invoice] = made.invoices
     assert invoice.invoice_date == FIRST_NEW
     assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
@@ -453,11 +453,11 @@ def test_a_quotation_confirmed_after_the_change_for_a_customer_invoiced_at_once_
         return books
 
     rome_today(CREATED)
-    assert create(immediate(), ledger, CREATED, with_catch_up=False).created
+    assert create(immediate(), ledger, CREATED, with_catch_up=False, lang="it").created
     rome_today(FIRST_NEW)
     with reading(ledger) as conn:
         [quotation] = load_orders(conn)
-    done = confirm(immediate(change=True), ledger, quotation.number, FIRST_NEW)
+    done = confirm(immediate(change=True), ledger, quotation.number, FIRST_NEW, lang="it")
     assert done.order is not None and done.summary("it") == ""
     [invoice] = done.invoices
     assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
@@ -482,13 +482,13 @@ def test_a_nature_changed_alone_by_hand_is_followed_by_the_lines_not_yet_shipped
     rome_today(FIRST_NEW)
     books = exempt("N2.2")
     [number] = [o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
-    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True)
+    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True, lang="it")
     assert [(x.vat_rate, x.vat_nature) for x in done.notes[0].lines if x.item == "A001"] == [(D(0), "N2.2")]
     [told] = [p for p in done.problems if p.code == "vat-rate-changed"]
     assert (told.location.sheet, told.location.cell) == ("Articoli", "E2")
     assert "aveva A001 con IVA 0 % N4: il DDT del 04/01/2027 lo porta con IVA 0 % N2.2" in told.render("it")
     rome_today(date(2027, 2, 1))
-    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    [jan] = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL, lang="it").invoices
     assert [(x.vat_rate, x.vat_nature) for x in jan.lines if x.item == "A001"] == [(D(0), "N2.2")]
 
 
@@ -504,9 +504,9 @@ def _cut_on_first_new(ledger, rome_today, named: str):
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     books = master(change=True)
     rome_today(LAST_OLD)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, named, D(6))], future=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, named, D(6))], future=True, lang="it")
     rome_today(FIRST_NEW)
-    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, named, D(2))], future=True)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, named, D(2))], future=True, lang="it")
     rome_today(date(2027, 1, 5))
     return order, books
 
@@ -518,7 +518,7 @@ def test_a_quantities_row_naming_the_item_of_a_line_cut_ships_from_the_rest(ledg
     from toolkit.core.shipping import ChosenRow
 
     order, books = _cut_on_first_new(ledger, rome_today, "A001")
-    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(3))], future=True)
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(3))], future=True, lang="it")
     assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
     [note] = done.notes
     assert [(x.item, x.quantity, x.vat_rate) for x in note.lines] == [("A001", D(3), D(10))]
@@ -536,7 +536,7 @@ def test_a_quantities_row_naming_the_number_of_a_line_cut_is_told_where_the_rest
 
     order, books = _cut_on_first_new(ledger, rome_today, "1")
     at = Location("quantita", "B2", "quantita.csv")
-    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True, lang="it")
     assert done.notes == ()
     [refused] = [p for p in done.problems if p.is_error]
     assert (refused.code, refused.location) == ("ship-line-shipped-rest-elsewhere", at)
@@ -600,9 +600,9 @@ def test_a_row_naming_a_line_shipped_whole_of_an_item_ordered_twice_on_purpose_i
     [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
     assert [(x.line_no, x.item, x.vat_rate) for x in order.lines] == [(1, "A001", 22), (2, "A002", 4), (3, "A001", 22)]
     rome_today(LAST_OLD)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True, lang="it")
     at = Location("quantita", "B2", "quantita.csv")
-    done = ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    done = ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True, lang="it")
     [refused] = [p for p in done.problems if p.is_error]
     assert refused.code == "ship-quantity-too-large", refused.render("it")
     assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")
@@ -632,9 +632,9 @@ def _twice_on_purpose_across_the_change(ledger, rome_today):
 
     order, books = _a001_twice_before_the_change(ledger, rome_today)
     rome_today(LAST_OLD)
-    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(12))], future=True, lang="it")
     rome_today(FIRST_NEW)
-    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "3", D(2))], future=True)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "3", D(2))], future=True, lang="it")
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
         (1, D(12), D(12), D(22)), (3, D(5), D(2), D(10))]
@@ -672,7 +672,7 @@ def test_a_row_naming_line_1_of_an_item_ordered_twice_on_purpose_at_two_rates_is
     rome_today(date(2027, 1, 5))
     at = Location("quantita", "B2", "quantita.csv")
     done = ship(books, ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "1", D(3), line_at=at)],
-                future=True)
+                future=True, lang="it")
     [refused] = [p for p in done.problems if p.is_error]
     assert refused.code == "ship-quantity-too-large", refused.render("it")
     assert f"Ordine {order.number}, riga 1 (A001): quantità 3 oltre il residuo da spedire 0" in refused.render("it")
@@ -690,9 +690,9 @@ def test_the_rest_names_the_line_cut_not_a_later_one_of_the_item_shipped_whole(l
     order, books = _a001_twice_before_the_change(ledger, rome_today)
     rome_today(LAST_OLD)
     ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "1", D(6)), ChosenRow(order.number, "3", D(5))],
-         future=True)
+         future=True, lang="it")
     rome_today(FIRST_NEW)
-    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(2))], future=True)
+    ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(2))], future=True, lang="it")
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
         (1, D(6), D(6), D(22)), (3, D(5), D(5), D(22)), (4, D(6), D(2), D(10))]
@@ -700,7 +700,7 @@ def test_the_rest_names_the_line_cut_not_a_later_one_of_the_item_shipped_whole(l
     assert _descriptions(printed.written, order.number)[-1] == \
         "Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027"
     at = Location("quantita", "B2", "quantita.csv")
-    done = ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True)
+    done = ship(books, ledger, FIRST_NEW, chosen=[ChosenRow(order.number, "1", D(3), line_at=at)], future=True, lang="it")
     [refused] = [p for p in done.problems if p.is_error]
     assert refused.code == "ship-line-shipped-rest-elsewhere", refused.render("it")
     assert "A001 resta da spedire sulla riga 4" in refused.render("it")
@@ -718,7 +718,7 @@ def test_a_rest_cut_again_at_a_later_change_is_the_rest_of_the_rest(ledger, rome
     s = sheets()
     [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
     a001[3] = 5
-    ship(master_of(s), ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(2))], future=True)
+    ship(master_of(s), ledger, date(2027, 1, 5), chosen=[ChosenRow(order.number, "A001", D(2))], future=True, lang="it")
     [again] = [o for o in list_orders(ledger) if o.number == order.number]
     assert [(x.line_no, x.quantity, x.shipped, x.vat_rate) for x in again.lines if x.item == "A001"] == [
         (1, D(6), D(6), D(22)), (3, D(2), D(2), D(10)), (4, D(4), D(2), D(5))]

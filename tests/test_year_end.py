@@ -76,7 +76,7 @@ def test_a_bare_number_in_january_names_this_year_s_document_and_last_year_s(sam
     from toolkit.services.printing import Selection, print_documents
 
     for day in (date(2026, 12, 31), date(2027, 1, 1)):
-        create(sample_master, ledger, day, with_catch_up=False, future=True)
+        create(sample_master, ledger, day, with_catch_up=False, future=True, lang="it")
     out = tmp_path / "ristampa.xlsx"
     printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("1",)), out, "it")
     assert [(p.code, p.message("it")) for p in printed.problems] == [(
@@ -97,7 +97,7 @@ def test_a_bare_number_names_the_order_or_both_years_for_every_verb_that_takes_o
     from toolkit.services.orders import create
 
     for day in (date(2026, 12, 31), date(2027, 1, 1)):
-        create(sample_master, ledger, day, with_catch_up=False, future=True)
+        create(sample_master, ledger, day, with_catch_up=False, future=True, lang="it")
     with reading(ledger) as conn:
         both, only = order_by_number(conn, "1"), order_by_number(conn, " 3 ")
     assert (both.code, both.message("it")) == (
@@ -119,12 +119,12 @@ def test_december_s_invoices_dated_in_january_are_named_by_december_s_e_invoices
 
     december = Period(date(2026, 12, 1), date(2026, 12, 31))
     rome_today(date(2026, 12, 14))
-    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False)
-    ship(sample_master, ledger, date(2026, 12, 14), all_open=True)
+    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False, lang="it")
+    ship(sample_master, ledger, date(2026, 12, 14), all_open=True, lang="it")
     rome_today(date(2027, 1, 8))
     run = invoicing.run(ledger, sample_master, Request(december, date(2027, 1, 8),
                                                        deferred_date=DeferredInvoiceDate.ISSUE),
-                        status=InvoiceStatus.FINAL)
+                        status=InvoiceStatus.FINAL, lang="it")
     deferred = sorted(x.number for x in run.invoices)
     assert deferred and {x.invoice_date for x in run.invoices} == {date(2027, 1, 8)}
     exported = einvoice.export(sample_master, ledger, month=december, out=tmp_path / "dicembre")
@@ -147,11 +147,11 @@ def _december_drafted_without_the_23rd(sample_master, ledger, rome_today):
 
     for day in (date(2026, 12, 21), date(2026, 12, 22)):
         rome_today(day)
-        create(sample_master, ledger, day, with_catch_up=False)
-        ship(sample_master, ledger, day, all_open=True)
+        create(sample_master, ledger, day, with_catch_up=False, lang="it")
+        ship(sample_master, ledger, day, all_open=True, lang="it")
     rome_today(date(2026, 12, 31))
     december = invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)),
-                                                            date(2026, 12, 31)), status=InvoiceStatus.DRAFT)
+                                                            date(2026, 12, 31)), status=InvoiceStatus.DRAFT, lang="it")
     rome_today(date(2027, 1, 7))
     return december
 
@@ -168,7 +168,7 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
     from toolkit.services.orders import create
 
     december = _december_drafted_without_the_23rd(sample_master, ledger, rome_today)
-    refused = create(sample_master, ledger, date(2027, 1, 7))
+    refused = create(sample_master, ledger, date(2027, 1, 7), lang="it")
     [problem] = [p for p in refused.problems if p.is_error]
     assert (problem.code, refused.created) == ("order-invoice-out-of-sequence", [])
     assert problem.message("it").endswith(
@@ -176,7 +176,7 @@ def test_january_s_catch_up_of_december_s_days_after_its_month_end_names_every_t
         f"31/12/2026. È una bozza dell'emissione {december.run_id}: annullando l'emissione gli ordini si creano "
         "tutti; poi fattura di nuovo il mese.")
     assert "--exclude T011,T014,T004 the templates invoiced when created" in problem.message("en")
-    created = create(sample_master, ledger, date(2027, 1, 7), exclude={"T011", "T014", "T004"})
+    created = create(sample_master, ledger, date(2027, 1, 7), exclude={"T011", "T014", "T004"}, lang="it")
     assert created.created and not [p for p in created.problems if p.is_error]
     undone, [kept] = invoicing.undo(ledger, december.run_id, "ordini.xlsm")
     assert (undone, kept.code) == (0, "invoice-run-followed-by-final")
@@ -194,11 +194,11 @@ def test_january_s_catch_up_after_december_s_draft_is_undone_creates_every_day_s
 
     december = _december_drafted_without_the_23rd(sample_master, ledger, rome_today)
     assert invoicing.undo(ledger, december.run_id, "ordini.xlsm")[0] == len(december.invoices)
-    created = create(sample_master, ledger, date(2027, 1, 7))
+    created = create(sample_master, ledger, date(2027, 1, 7), lang="it")
     assert {(o["template"], o["date"]) for o in created.created} >= {
         ("T011", date(2026, 12, 23)), ("T014", date(2026, 12, 23)), ("T004", date(2026, 12, 25))}
     again = invoicing.run(ledger, sample_master, Request(Period(date(2026, 12, 1), date(2026, 12, 31)),
-                                                         date(2027, 1, 7)), status=InvoiceStatus.DRAFT)
+                                                         date(2027, 1, 7)), status=InvoiceStatus.DRAFT, lang="it")
     assert again.invoices and {x.invoice_date for x in again.invoices} == {date(2026, 12, 31)}
 
 
@@ -256,10 +256,10 @@ def test_december_s_register_gives_the_fourth_quarter_s_stamp_duty_due_on_monday
 
     month = Period(date(2026, 12, 1), date(2026, 12, 31))
     rome_today(date(2026, 12, 14))
-    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False)
-    ship(sample_master, ledger, date(2026, 12, 14), all_open=True)
+    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False, lang="it")
+    ship(sample_master, ledger, date(2026, 12, 14), all_open=True, lang="it")
     rome_today(date(2027, 1, 4))
-    invoicing.run(ledger, sample_master, Request(month, date(2027, 1, 4)), status=InvoiceStatus.FINAL)
+    invoicing.run(ledger, sample_master, Request(month, date(2027, 1, 4)), status=InvoiceStatus.FINAL, lang="it")
     december = invoicing.export_month(sample_master, ledger, month, tmp_path, "it")
     sheet = openpyxl.load_workbook(december.files[0])["Bollo"]
     [due] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Da versare entro"]

@@ -34,12 +34,12 @@ def _user(workbook: str, url: str, start, results) -> None:
     start.wait(TIMEOUT)
     made = {"orders": 0, "ddts": 0, "invoices": 0}
     for day in DAYS:
-        created = create(master, ledger, day, with_catch_up=False)
+        created = create(master, ledger, day, with_catch_up=False, lang="it")
         made["orders"] += len(created.created)
-        made["ddts"] += len(created.notes) + len(ship(master, ledger, day, all_open=True).notes)
+        made["ddts"] += len(created.notes) + len(ship(master, ledger, day, all_open=True, lang="it").notes)
         made["invoices"] += len(created.invoices)
     run = invoicing.run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), date(2026, 5, 4)),
-                        status=InvoiceStatus.FINAL)
+                        status=InvoiceStatus.FINAL, lang="it")
     made["invoices"] += len(run.invoices)
     ledger.engine.dispose()
     results.put(made)

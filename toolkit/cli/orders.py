@@ -214,7 +214,7 @@ def confirm_cmd(workbook: Path = WorkbookArg,
 
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
-    result = confirm(session.master, session.ledger, quotation, day, output.lang())
+    result = confirm(session.master, session.ledger, quotation, day, lang=output.lang())
     problems = session.warnings + result.problems
     if json:
         output.reply({"quotation": result.quotation, "order": result.order,

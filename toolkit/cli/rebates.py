@@ -103,7 +103,7 @@ def _reprint(session: Session, workbook: Path, period: SettlementPeriod, out: Pa
     from toolkit.services.discounts import reprint
 
     check_output(out, kind=None, inputs=(workbook,), folder=True)
-    result = reprint(session.ledger, session.master, period, out, output.lang(), session.set_aside)
+    result = reprint(session.ledger, session.master, period, out, lang=output.lang(), set_aside=session.set_aside)
     problems = session.warnings + result.problems
     if json:
         output.reply({"period": period.name, "preview": False, "settlements": [],
@@ -156,7 +156,8 @@ def commissions_cmd(
     session = open_session(workbook, ledger, lang, wait, reprint=reprint)
     check_output(out, kind=None, inputs=(workbook,), folder=True)
     if reprint:
-        again = reprinted(session.ledger, session.master, start, end, out, output.lang(), session.set_aside)
+        again = reprinted(session.ledger, session.master, start, end, out, lang=output.lang(),
+                            set_aside=session.set_aside)
         _commissions_said(session.warnings + again.problems, again.statements, again.summary(output.lang()),
                           again.files, start, end, settled=True, left_out=[], json=json)
         return

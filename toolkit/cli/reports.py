@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         items = item_codes(session.master, item)
         request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,
                           frozenset(items) if items else None)
-        made = report(session.master, session.ledger, request, out, output.lang(), pdf=pdf)
+        made = report(session.master, session.ledger, request, out, lang=output.lang(), pdf=pdf)
         problems = session.warnings + made.problems
         if json:
             buckets = ({b: euro(int(made.table[b].sum())) for b in BUCKETS}

@@ -365,7 +365,7 @@ def confirm_quotation(press: Press) -> None:
     day = today_rome()
     target = unused_path(press.beside(f"fatture-conferme-{day:%Y-%m-%d}.xlsx"))
     check_output(target, kind="invoices", inputs=(session.workbook,))
-    result = confirm(session.master, session.ledger, number, day, lang)
+    result = confirm(session.master, session.ledger, number, day, lang=lang)
     if result.order is None:
         _stop_on_errors(result.problems)
     text = (f"{result.quotation} confermato: ordine {result.order} del {day:%d/%m/%Y}." if lang == "it" else
@@ -996,7 +996,7 @@ def sales_report(press: Press) -> None:
     assert kind is not None
     session, lang = press.session, press.language
     made = report(session.master, session.ledger, Request(kind, first, last),
-                  press.beside(default_name(kind, first, last)), lang)
+                  press.beside(default_name(kind, first, last)), lang=lang)
     press.say("\n".join([f"Report scritto in {made.file}" if lang == "it" else f"Report written to {made.file}",
                          *said.lines(made.problems, lang)]))
 

@@ -26,7 +26,7 @@ class Plan:
     """The grid workbook (templates × days, holidays shaded, exceptions marked), when asked for."""
 
 
-def plan(master: MasterData, start: date, end: date, *, out: Path | None = None, lang: str = "it") -> Plan:
+def plan(master: MasterData, start: date, end: date, *, out: Path | None = None, lang: str) -> Plan:
     calendar = working_calendar(master.settings, master.closures)
     dues, problems = due_between(master, start, end, calendar=calendar, locate=master.locate)
     if out is None:

@@ -217,7 +217,7 @@ class Commissions:
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
-            lang: str = "it", settle: bool = False, today: date | None = None) -> Commissions:
+            lang: str, settle: bool = False, today: date | None = None) -> Commissions:
     """Each agent's statement for [first, last]; with `out`, the workbooks written there, a
     folder that cannot take them refused in the words of who named it (`asked_now`; by default
     `--out DIR`). With `settle`, each statement recorded as settled on `today` in the same
@@ -499,7 +499,7 @@ class Reprinted:
             statements=Counted(len(self.statements), *REPRINTED).shown(lang))
 
 
-def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, lang: str = "it",
+def reprint(ledger: Ledger, master: MasterData, first: date, last: date, out: Path, *, lang: str,
             set_aside: Sequence[Problem] = ()) -> Reprinted:
     """Every statement settled for a period within [first, last] written again into `out` as it
     was issued, from what the ledger kept with it (`CommissionStatement`): its rows, rates,

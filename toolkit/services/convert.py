@@ -246,7 +246,7 @@ Progress = Callable[[int, int, str], None]
 
 
 def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None = None, jobs: int | None = None,
-            italian: bool = True, lang: str = "it", session: Any = None,
+            italian: bool = True, lang: str, session: Any = None,
             progress: Progress | None = None, future: bool = False) -> Converted:
     """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`.
     `italian`: CSV as an Italian Excel opens it (`toolkit.writers.converted`), else the machine form.

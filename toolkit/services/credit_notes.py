@@ -142,7 +142,7 @@ class Credited:
 
 
 def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
-           out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
+           out: Path | None = None, lang: str, workbook: Path | str = "WORKBOOK",
            asked_in: AskedIn = OPTIONS, again: bool = False) -> Credited:
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
     when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the

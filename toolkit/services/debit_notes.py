@@ -115,7 +115,7 @@ class Debited:
 
 
 def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str, day: date,
-          today: date, *, out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
+          today: date, *, out: Path | None = None, lang: str, workbook: Path | str = "WORKBOOK",
           again: bool = False, asked_in: AskedIn = AskedIn()) -> Debited:
     """Issue the debit note adding `amount` (without VAT) to invoice `number`, at its VAT rate
     (`rate` naming one when it has several), dated `day`, final; with `out`, print it there,

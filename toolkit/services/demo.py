@@ -366,8 +366,8 @@ def demo_reports(master: MasterData, ledger: Ledger, out: Path, lang: str) -> li
 
     (start, end), _ = REPORT_HALVES
     sales = report(master, ledger, Request(Kind.SALES, start, end, ("customer", "item"), Compare.PREVIOUS),
-                   out / "report-vendite.xlsx", lang)
-    aging = report(master, ledger, Request(Kind.AGING, MONTH[0], CLOSING_DAY), out / "report-scadenziario.xlsx", lang)
+                   out / "report-vendite.xlsx", lang=lang)
+    aging = report(master, ledger, Request(Kind.AGING, MONTH[0], CLOSING_DAY), out / "report-scadenziario.xlsx", lang=lang)
     return [p for p in (sales.file, aging.file) if p is not None]
 
 
@@ -407,7 +407,7 @@ def discounts_and_commissions(master: MasterData, ledger: Ledger, out: Path, lan
     made = commissions.compute(ledger, master, MONTH[0], MONTH[1], out=out / "provvigioni", lang=lang,
                                settle=True, today=CLOSING_DAY)
     if any(p.code == commissions.ALREADY_SETTLED.code for p in made.problems):
-        again = commissions.reprint(ledger, master, MONTH[0], MONTH[1], out / "provvigioni", lang)
+        again = commissions.reprint(ledger, master, MONTH[0], MONTH[1], out / "provvigioni", lang=lang)
         tally.met(again.problems)
         tally.commissions = [(s.agent, s.total) for s in again.statements]
         tally.files += again.files

@@ -163,7 +163,7 @@ def _checks(period: SettlementPeriod, day: date, today: date, master: MasterData
 
 
 def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date, today: date, *,
-        preview: bool = False, out: Path | None = None, lang: str = "it",
+        preview: bool = False, out: Path | None = None, lang: str,
         workbook: Path | str = "WORKBOOK") -> Settled:
     """Settle `period`'s volume discounts with credit notes dated `day` (or only plan them).
     `workbook` is the master as the desk named it, for the command a refusal advises; `asked`
@@ -322,7 +322,7 @@ class Reprinted:
         return f"Volume discounts {self.period.name}: {count(n, 'statement', 'statements')} printed again."
 
 
-def reprint(ledger: Ledger, master: MasterData, period: SettlementPeriod, out: Path, lang: str = "it",
+def reprint(ledger: Ledger, master: MasterData, period: SettlementPeriod, out: Path, *, lang: str,
             set_aside: Sequence[Problem] = ()) -> Reprinted:
     """Every statement of `period`'s settlements written again into `out` as it was issued, from
     what the ledger kept with each (`DiscountStatement`): the brackets, the customer's name, the

@@ -914,7 +914,7 @@ def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) ->
 
 
 def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
-        status: InvoiceStatus = InvoiceStatus.DRAFT, out: Path | None = None, lang: str = "it",
+        status: InvoiceStatus = InvoiceStatus.DRAFT, out: Path | None = None, lang: str,
         per_customer: bool = False, copies: bool = False, orders: Sequence[str] = (),
         then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
     """Invoice what `request` asks, in one write transaction; with `preview`, only compute.

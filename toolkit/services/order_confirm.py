@@ -120,7 +120,7 @@ class Confirmed:
         return said.strip() if self.order is not None else ""
 
 
-def confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: str = "it") -> Confirmed:
+def confirm(master: MasterData, ledger: Ledger, number: str, day: date, *, lang: str) -> Confirmed:
     """Make the standard order of a quotation or proposal on `day` and close the quotation; the
     order and an invoice issued with it keep `lang`, the run's language.
 

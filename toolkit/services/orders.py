@@ -458,7 +458,7 @@ def _invoiced_immediately(master: MasterData) -> frozenset[str]:
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
            exclude: Collection[str] | None = None, keys: Collection[tuple[str, date]] | None = None,
-           with_catch_up: bool = True, future: bool = False, lang: str = "it") -> Created:
+           with_catch_up: bool = True, future: bool = False, lang: str) -> Created:
     """Create the orders due on `day` (and missed days), or only the chosen templates, or only
     the chosen (template, date) pairs (the flags of the preview sheet). Every document issued
     keeps `lang`, the run's language, which its reprints speak.

@@ -523,7 +523,7 @@ def receivables_on(ledger: Ledger, as_of: date, *, customer: str | None = None) 
 
 
 def status(master: MasterData, ledger: Ledger, as_of: date, show: Show = Show.ALL, *, customer: str | None = None,
-           out: Path | None = None, lang: str = "it") -> Monitored:
+           out: Path | None = None, lang: str) -> Monitored:
     """Each invoice's collected, outstanding and next due amount as of a day; with `out`, the
     payment schedule workbook (scadenzario) too."""
     found = receivables_on(ledger, as_of, customer=customer)

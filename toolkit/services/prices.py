@@ -34,7 +34,7 @@ class Listing:
     file: Path | None = None
 
 
-def prices(master: MasterData, price_list: str, day: date, *, out: Path | None = None, lang: str = "it",
+def prices(master: MasterData, price_list: str, day: date, *, out: Path | None = None, lang: str,
            workbook: Path | None = None) -> Listing:
     """The listing, and its printable workbook at `out` when asked (nothing is written on a problem)."""
     known = [p.code for p in master.price_lists]

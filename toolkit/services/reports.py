@@ -316,7 +316,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
 
 # --- the action ---------------------------------------------------------------------------------
 
-def report(master: MasterData, ledger: Ledger, request: Request, out: Path, lang: str = "it", *,
+def report(master: MasterData, ledger: Ledger, request: Request, out: Path, *, lang: str,
            pdf: bool = False) -> Report:
     """Build the report and write its workbook (and, with `pdf`, the PDF beside it)."""
     from toolkit.writers.reports import write_report

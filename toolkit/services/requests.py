@@ -109,7 +109,7 @@ def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | No
 
 
 def listing(master: MasterData, ledger: Ledger, *, open_only: bool = False, customer: str | None = None,
-            out: Path | None = None, lang: str = "it") -> RequestList:
+            out: Path | None = None, lang: str) -> RequestList:
     """The requests (only the open ones, only one customer's), and with `out` their workbook."""
     with reading(ledger) as conn:
         found = load_requests(conn, open_only=open_only, customer=customer)

@@ -272,7 +272,7 @@ def _span(numbers: Sequence[str | None], words: tuple[str, str], lang: str) -> s
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
-         lang: str = "it", accounting_date: date | None = None, invoice: bool = False,
+         lang: str, accounting_date: date | None = None, invoice: bool = False,
          replan: bool = False, list_kept: bool = False) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
