@@ -455,3 +455,74 @@ def test_ctrl_c_while_another_ending_is_told_ends_130_and_then_ctrl_c_is_ignored
     assert said.strip().endswith("Interrotto prima di registrare: nel registro non è cambiato nulla, il comando si "
                                  "può ripetere.")
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+IN_A_FINALIZER = """
+import os, sys, time
+import pydantic.plugin._schema_validator as schema_validator
+from pydantic._internal import _dataclasses, _model_construction
+
+after, mark = sys.argv[1], sys.argv[2]
+built = schema_validator.create_schema_validator
+
+
+class Collected:
+    def __del__(self):
+        open(mark, "w").close()
+        time.sleep(60)  # until Ctrl+C
+
+
+def building(*args, **kwargs):
+    if after in sys.modules and not os.path.exists(mark):
+        Collected()  # dropped at once: its __del__ runs here, as a collection's finalizers do
+    return built(*args, **kwargs)
+
+
+for module in (schema_validator, _dataclasses, _model_construction):
+    module.create_schema_validator = building
+sys.argv = ["toolkit", *sys.argv[3:]]
+from toolkit.cli.start import main
+main()
+"""
+
+
+@pytest.mark.parametrize("after", ["toolkit.basics.problems", "toolkit.cli.session"])
+def test_ctrl_c_in_a_finalizer_while_pydantic_builds_a_validator_ends_130(after, tmp_path, sample_workbook):
+    """A Ctrl+C that lands in a finalizer (a `__del__`, a weak reference's callback) run by the
+    garbage collection of pydantic building a validator: Python printed it as ignored, with a
+    traceback, and the command went on to exit 0. Here in the command line's own import and in
+    the verb's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    mark = tmp_path / "in-the-finalizer"
+    ran = subprocess.Popen([sys.executable, "-c", IN_A_FINALIZER, after, str(mark), "check", str(sample_workbook)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    waited = time.monotonic()
+    while not mark.exists() and ran.poll() is None and time.monotonic() - waited < 60:
+        time.sleep(0.02)
+    assert mark.exists(), ran.communicate()
+    ran.send_signal(signal.SIGINT)
+    out, err = ran.communicate(timeout=120)
+    assert ran.returncode == 130 and "Traceback" not in err, err
+    assert err.strip() == ("toolkit: Interrotto prima di registrare: nel registro non è cambiato nulla, il comando si "
+                           "può ripetere.")
+
+
+def test_a_command_ending_before_a_ctrl_c_in_a_finalizer_is_raised_again_ends_130(capsys, monkeypatch, tmp_path):
+    """The Ctrl+C a finalizer swallowed is raised again 50 ms later (`start._again`): a command
+    answering meanwhile is interrupted all the same, not exit 2 (here) or 0."""
+    import sys
+
+    from toolkit.cli import app, start
+
+    monkeypatch.setattr(start, "_pending", True)
+    monkeypatch.setattr(sys, "argv", ["toolkit", "orders", "list", str(tmp_path / "none.xlsx")])
+    with pytest.raises(SystemExit) as ended:
+        app.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err.strip().endswith("il comando si può ripetere.")

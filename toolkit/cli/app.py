@@ -20,7 +20,7 @@ import typer
 
 from toolkit.basics import runtime
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
-from toolkit.cli import output
+from toolkit.cli import output, start
 
 if TYPE_CHECKING:
     from click.exceptions import ClickException
@@ -123,6 +123,8 @@ def main() -> None:
     stored_before = runtime.commits()
     try:
         code = run(sys.argv[1:])
+        if start.pending() and code != 130:
+            raise KeyboardInterrupt  # fell in a finalizer, not raised again yet (`start._unraisable`)
         answered()
     except KeyboardInterrupt:  # pressed while `run` answered another ending (an error's lines), or as it returned
         code = _interrupted(stored_before)
