@@ -526,3 +526,18 @@ def test_a_command_ending_before_a_ctrl_c_in_a_finalizer_is_raised_again_ends_13
         app.main()
     assert ended.value.code == 130
     assert capsys.readouterr().err.strip().endswith("il comando si può ripetere.")
+
+
+def test_the_first_module_of_the_command_loads_nothing_python_has_not_loaded_at_start(tmp_path):
+    """Ctrl+C while `toolkit.cli.start` itself was imported, before its `main` could answer: its
+    `typing` (a tenth of a second on a busy PC, `collections.abc` with it) ended in Python's
+    traceback and the process killed by the signal, exit -2 (Python ends so on a Ctrl+C it was
+    not told to answer). It imports only what Python's start-up loaded and `signal`, a few lines."""
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-c", "import sys; before = set(sys.modules); import toolkit.cli.start; "
+                          "print(' '.join(sorted(set(sys.modules) - before)))"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert ran.stdout.split() == ["signal", "toolkit", "toolkit.cli", "toolkit.cli.start"], ran.stdout + ran.stderr

@@ -14,7 +14,10 @@ import os
 import signal
 import sys
 import time
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not loaded at Python's start: a Ctrl+C while it is imported here is nobody's to answer
+    from typing import Any, NoReturn
 
 
 def main() -> None:
