@@ -222,12 +222,12 @@ def test_a_revocation_on_a_row_without_a_letter_is_warned_at_its_cell():
 def _debit_after_revocation(ledger, books, rate: str | None):
     from toolkit.services.debit_notes import debit
 
-    return debit(ledger, books, "FT-2026-00001", D(100), rate, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6))
+    return debit(ledger, books, "FT-2026-00001", D(100), rate, "Prezzo rivisto", date(2026, 5, 6), date(2026, 5, 6), lang="it")
 
 
 def _invoiced_april(ledger, books) -> None:
     _deliver(books, ledger, APRIL_10, APRIL_20)
-    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    result = run(ledger, books, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL, lang="it")
     [invoice] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
     assert invoice.number == "FT-2026-00001"
 
