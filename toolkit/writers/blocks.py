@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import filterfalse, repeat
+from itertools import filterfalse
 from math import inf, isinf, isnan
 from typing import Any
 from xml.sax.saxutils import escape
@@ -238,9 +238,12 @@ class StreamedWorksheet(PlainFormulasWorksheet):
         columns = list(zip(*rows))
         _number_styles(cells, columns)
         numbers = range(row + 1, row + len(rows) + 1)
+        tall = [self._height_attributes(h) if h is not None else "" for h in heights]
+        if columns and all(cell.blank or None not in values for cell, values in zip(cells, columns)):
+            self._full_rows_xml(cells[:len(columns)], row, numbers, columns, tall)
+            return
         made = [cell.cells(numbers, values) for cell, values in zip(cells, columns)]
         joined = list(map("".join, zip(*made)))
-        tall = [self._height_attributes(h) if h is not None else "" for h in heights]
         filled = [i for i, (xml, attributes) in enumerate(zip(joined, tall)) if xml or attributes]
         if not filled:
             return
@@ -254,6 +257,18 @@ class StreamedWorksheet(PlainFormulasWorksheet):
             self._check_dimensions(row + empty[-1], self.dim_colmin or 0)
         self.fh.write("".join([f'<row r="{r}"{attributes}>{xml}</row>' if xml else f'<row r="{r}"{attributes}/>'
                                for r, xml, attributes in zip(numbers, joined, tall) if xml or attributes]))
+
+    def _full_rows_xml(self, cells: list[_CellWriter], row: int, numbers: range, columns: list[tuple[Any, ...]],
+                       tall: list[str]) -> None:
+        """`_columns_xml` of rows in which every column makes a cell (a formatted blank for a
+        None, or no None): each row is one `str.format` of a template holding every cell's
+        reference, given the row's number, height and cells' `tails`, where making each cell's
+        reference and joining the row's cells was a fifth of the distribution list's writing at L."""
+        template = '<row r="{0}"{1}>' + "".join(f'<c r="{cell.letter}{{0}}{{{i}}}' for i, cell in enumerate(cells, 2))
+        tails = [cell.tails(values) for cell, values in zip(cells, columns)]
+        self._check_dimensions(row, cells[0].col)
+        self._check_dimensions(numbers[-1] - 1, cells[-1].col)
+        self.fh.write("".join(map((template + "</row>").format, numbers, tall, *tails)))
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """XlsxWriter writes a row when a later one begins, and numbers the formats its cells
@@ -347,52 +362,57 @@ class _CellWriter:
 
     def cells(self, rows: Iterable[int], values: Sequence[Any]) -> list[str]:
         """`self(r, value)` for each row and value, once the styles are numbered
-        (`_number_styles`). A column that repeats its values (a list's customers, items, dates
-        and quantities) has each distinct value's XML after its reference made once, by `_each`,
-        and each cell is its reference and that: telling each cell's type and formatting its
-        number again was most of a quantity's or a date's cell. A column of texts (whose XML
-        `_each` finds by one lookup already), of values mostly distinct, or holding what a set
-        merges (a boolean with 1 or 0, which `self` refuses; a zero of each sign,
-        `_signed_zeros`) is made cell by cell."""
-        kinds = set(map(type, values))
-        if kinds <= _TEXTS or bool in kinds:
-            return self._each(rows, values)
+        (`_number_styles`): each cell's reference before its `tails`."""
+        where = f'<c r="{self.letter}'
+        return ["" if tail is None else f"{where}{r}{tail}" for r, tail in zip(rows, self.tails(values))]
+
+    def tails(self, values: Sequence[Any]) -> list[str | None]:
+        """What follows each of `values`' cell references (`_tail`), once the styles are
+        numbered. A column that repeats its values (a list's customers, items, dates and
+        quantities) has each distinct value's XML made once, by `_each`, and each cell is a
+        lookup of it: telling each cell's type and formatting its number again was most of a
+        quantity's or a date's cell, and a text's XML joined to its style a tenth of a text's.
+        A column of values mostly distinct, or holding what a set merges (a boolean with 1 or 0,
+        which `self` refuses; a zero of each sign, `_signed_zeros`) is made cell by cell."""
+        if bool in set(map(type, values)):
+            return self._each(values)
         try:
             distinct = set(values)
         except TypeError:  # a value with no hash
-            return self._each(rows, values)
+            return self._each(values)
         if 2 * len(distinct) > len(values) or (0 in distinct and _signed_zeros(values)):
-            return self._each(rows, values)
-        where = f'<c r="{self.letter}'
-        cut = len(where) + 2  # the row of a cell `_each` makes in row 1, and its closing quote
+            return self._each(values)
         listed = list(distinct)
-        tails = {v: made[cut:] if made else None for v, made in zip(listed, self._each(repeat(1), listed))}
-        return ["" if (tail := tails[v]) is None else f'{where}{r}"{tail}' for r, v in zip(rows, values)]
+        return list(map(dict(zip(listed, self._each(listed))).__getitem__, values))
 
-    def _each(self, rows: Iterable[int], values: Sequence[Any]) -> list[str]:
-        """`self(r, value)` for each row and value, its common cases (no cell, known text, a
-        finite float or decimal, a date met before) made in place."""
-        where = f'<c r="{self.letter}'
+    def _each(self, values: Sequence[Any]) -> list[str | None]:
+        """`_tail(value)` for each value, its common cases (no cell, known text, a finite float or
+        decimal, a date met before) made in place."""
         blank = self.blank
         strings = self.sheet._strings
         dates = self.dates
         text = self.text.style
         number = self.style
         return [
-            "" if v is None and not blank
-            else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
-            else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
-            else f'{where}{r}"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
-            else f'{where}{r}"{number}><v>{f:.16G}</v></c>' if type(v) is Decimal and _LOWEST < (f := float(v)) < _HIGHEST
-            else self(r, v)
-            for r, v in zip(rows, values)]
+            None if v is None and not blank
+            else f'"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
+            else f'"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
+            else f'"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
+            else f'"{number}><v>{f:.16G}</v></c>' if type(v) is Decimal and _LOWEST < (f := float(v)) < _HIGHEST
+            else self._tail(v)
+            for v in values]
 
     def __call__(self, r: int, value: Any) -> str:
+        tail = self._tail(value)
+        return "" if tail is None else f'<c r="{self.letter}{r}{tail}'
+
+    def _tail(self, value: Any) -> str | None:
+        """A cell's XML after its reference, from the reference's closing quote on (None: no cell)."""
         if value is None and not self.blank and self.kind == "value":
-            return ""
+            return None
         if self.text is not self and isinstance(value, str):
-            return self.text(r, value)
-        where = f'<c r="{self.letter}{r}"{self._style() if self.style is None else self.style}'
+            return self.text._tail(value)
+        where = f'"{self._style() if self.style is None else self.style}'
         if self.kind == "formula":
             formula, result = value
             formula = self.sheet._prepare_formula(formula)
@@ -421,8 +441,6 @@ class _CellWriter:
             return f"{where}><v>{serial:.16G}</v></c>"
         return f"{where}{_inline_string(self.sheet, str(value))}"
 
-
-_TEXTS = {str, type(None)}
 
 
 def _signed_zeros(values: Sequence[Any]) -> bool:
