@@ -134,7 +134,7 @@ class ColumnHeights:
         (of the values `at` the columns measured)."""
         if not rows:
             return []
-        values = zip_longest(*rows) if self._at is None else ([row[i] for row in rows] for i in self._at)
+        values = zip_longest(*rows) if self._at is None else map(list(zip_longest(*rows)).__getitem__, self._at)
         columns = (map(lines.__getitem__, column) for lines, column in zip(self._columns, values))
         needed = map(max, repeat(1, len(rows)), repeat(1), *columns)  # two ones: `max` of one column, or none
         tall = self._tall
