@@ -70,3 +70,27 @@ def test_only_the_columns_asked_are_measured():
             for n in range(6)]
     assert ColumnHeights([36], at=[2]).of(rows) == [row_height([(row[2], 36)]) for row in rows]
     assert ColumnHeights([9, 36], at=[0, 2]).of(rows) == [row_height([(row[0], 9), (row[2], 36)]) for row in rows]
+
+
+def test_a_lists_rows_measured_on_their_wrapped_columns_take_the_heights_of_every_column_measured(tmp_path):
+    """`lists._wrapped_heights`: a list's rows measured on the columns whose format wraps only
+    are as tall as measured on every column, its quantities and dates one line however narrow
+    their column (a 3-wide one here)."""
+    from xlsxwriter import Workbook
+
+    from toolkit.writers.lists import _wrapped_heights
+    from toolkit.writers.printable import formats
+
+    rng = random.Random(7)
+    book = Workbook(str(tmp_path / "l.xlsx"))
+    fmt = formats(book)
+    columns = [fmt.wrap, fmt.wrap, fmt.date, fmt.wrap, fmt.quantity, fmt.quantity]
+    widths = [9, 20, 3, 28, 3, 3]
+    rows = [[" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 9))), rng.choice(WORDS + [None]),
+             date(2026, 4, rng.randint(1, 30)), " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 20))),
+             Decimal(rng.randint(-10**6, 10**6)) / 1000, rng.choice([None, Decimal("12.500"), 0])]
+            for _ in range(400)]
+    heights = _wrapped_heights(columns, widths).of(rows)
+    assert heights == ColumnHeights(widths).of(rows) == [row_height(zip(row, widths)) for row in rows]
+    assert {h for h in heights} >= {None, 30.0, 45.0}
+    book.close()

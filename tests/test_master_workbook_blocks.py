@@ -222,3 +222,44 @@ def test_a_column_of_zeros_of_either_sign_streams_as_written_cell_by_cell(tmp_pa
     with pytest.raises(TypeError, match="booleans"):
         sheet.write_rows(0, 0, [Block("value")], [((1,), None), ((True,), None), ((2,), None)])
         sheet._write_single_row(5)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_whose_every_column_makes_a_cell_stream_as_written_cell_by_cell(tmp_path, monkeypatch, seed):
+    """`_full_rows_xml` (every column a formatted blank for None, or holding no None), each
+    distinct value's XML after its reference looked up (`_CellWriter.tails`, texts too), and the
+    rows copied into the sheet's XML as bytes (`_rows_copied`): against `printable.text` cell
+    by cell, with repeated and new texts, non-ASCII and line breaks, numbers, dates, rows of
+    their own heights, a text in a number column and the rows made into XML a few at a time."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(blocks, "ROWS_AT_ONCE", rng.choice((3, 16, 4096)))
+    full = []
+    monkeypatch.setattr(blocks.StreamedWorksheet, "_full_rows_xml",
+                        lambda self, *a, f=blocks.StreamedWorksheet._full_rows_xml: full.append(f(self, *a)))
+    width = rng.randrange(1, 8)
+    texts = ["Via Roma 1, Firenze", "città", "a & b", "due\nrighe", " spazio", "OC-2026-00001", "x" * 300]
+    pools = [texts, [None, *texts[:3]], [D("1.500"), 3, 2.25, D("-0.5"), None], [date(2026, 4, 9), None],
+             [D("4"), "n/d", None]]
+    rows = [tuple(rng.choice(pools[j % len(pools)]) for j in range(width)) for _ in range(rng.randrange(20, 90))]
+    heights = [rng.choice((None, None, 30, 45.75)) for _ in rows]
+
+    def book(path, cells):
+        made = (xlsxwriter.Workbook if cells else blocks.StreamedWorkbook)(str(path), {"constant_memory": True})
+        formats = [made.add_format({"num_format": f"0.{'0' * (j + 1)}", "text_wrap": j % 2 == 0})
+                   for j in range(width)]
+        sheet = made.add_worksheet()
+        sheet.write_string(0, 0, "head")
+        if cells:
+            for i, (values, height) in enumerate(zip(rows, heights), start=1):
+                if height is not None:
+                    sheet.set_row(i, height)
+                for j, value in enumerate(values):
+                    text(sheet, i, j, value, formats[j])
+        else:
+            sheet.write_rows(1, 0, [Block("value", f) for f in formats], zip(rows, heights))
+        sheet.write_string(len(rows) + 2, 0, "foot")
+        made.close()
+        return path
+
+    assert_same_workbook(book(tmp_path / "rows.xlsx", False), book(tmp_path / "cells.xlsx", True))
+    assert full

@@ -276,8 +276,8 @@ class StreamedWorksheet(PlainFormulasWorksheet):
                        tall: list[str]) -> None:
         """`_columns_xml` of rows in which every column makes a cell (a formatted blank for a
         None, or no None): each row is one `str.format` of a template holding every cell's
-        reference, given the row's number, height and cells' `tails`, where making each cell's
-        reference and joining the row's cells was a fifth of the distribution list's writing at L."""
+        reference, given the row's number, height and cells' `tails`: each cell's reference made
+        apart and each row's cells joined were a third of the distribution list's rows' XML at L."""
         template = '<row r="{0}"{1}>' + "".join(f'<c r="{cell.letter}{{0}}{{{i}}}' for i, cell in enumerate(cells, 2))
         tails = [cell.tails(values) for cell, values in zip(cells, columns)]
         self._check_dimensions(row, cells[0].col)
@@ -498,8 +498,9 @@ def _inline_string(sheet: StreamedWorksheet, string: str) -> str:
 def _rows_copied(rows: TextIO, sheet: TextIO) -> None:
     """A sheet's rows from their file into the sheet's XML, as bytes: XlsxWriter reads them back
     as text and writes them again, decoding and encoding every byte (the distribution list's
-    271 MB at L); both files are UTF-8 and neither translates line ends on reading, so the
-    bytes are the same."""
+    271 MB at L: 0.37 → 0.09–0.13 s of CPU). Both files are UTF-8 text files, and the rows hold
+    no carriage return of their own (XlsxWriter escapes it, `_x000D_`): a line end written as
+    two bytes on Windows stays those two bytes, as reading and writing it again gave."""
     rows.flush()
     rows.seek(0)
     sheet.flush()
