@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice, repeat, zip_longest
+from operator import itemgetter
 from typing import Any
 
 _EM = {
@@ -134,7 +135,7 @@ class ColumnHeights:
         (of the values `at` the columns measured)."""
         if not rows:
             return []
-        values = zip_longest(*rows) if self._at is None else map(list(zip_longest(*rows)).__getitem__, self._at)
+        values = zip_longest(*rows) if self._at is None else (map(itemgetter(i), rows) for i in self._at)
         columns = (map(lines.__getitem__, column) for lines, column in zip(self._columns, values))
         needed = map(max, repeat(1, len(rows)), repeat(1), *columns)  # two ones: `max` of one column, or none
         tall = self._tall
