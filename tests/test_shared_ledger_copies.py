@@ -359,3 +359,33 @@ def test_a_day_planned_again_without_another_companys_order_keeps_its_goods_for_
 def _lines_of(url: str, number: str) -> list[tuple[str, int]]:
     """The items and quantities DDT `number` carries, as the ledger keeps them."""
     return [(line.item, line.quantity) for line in _note(url, number).lines]
+
+
+def test_an_order_invoiced_without_a_ddt_made_for_another_company_is_not_invoiced_to_it(
+        capsys, tmp_path, sample_workbook, ledger_url):
+    """The month-end run invoices a customer *Immediato*'s order lines that no invoice at the
+    order covered, with no DDT to check: Anna's copy made the day's order for her C019, and
+    Bruno's copy, whose C019 is another company invoiced *Immediato*, invoiced it to his
+    company. Its lines are left out with a warning naming the order and both companies, at his
+    customer's *Partita IVA*; Anna's own run invoices nothing of it by the order, as before."""
+    anna, bruno, created = _two_companies_one_code(capsys, tmp_path, sample_workbook, ledger_url)
+    [number] = [o["number"] for o in created["created"] if o["customer"] == NEW]
+    _customer_now(bruno, NEW, **{"Termini di fatturazione": "Immediato"})
+
+    month = ("invoice", "run", "--month", "2026-04", "--date", "2026-04-30", "--out", tmp_path / "out", "--ledger",
+             ledger_url)
+    code, run = toolkit(capsys, *month[:2], bruno, *month[2:])
+    assert code == 0, run
+    assert not [i for i in run["invoices"] if i["customer"] == NEW], run["invoices"]
+    [told] = [p for p in run["problems"] if p["code"] == "invoice-order-customer-another-company"]
+    assert number in told["message"] and "Ristorante Diverso S.r.l., Torino (76543210017)" in told["message"]
+    assert (told["severity"], told["sheet"], told["cell"]) == ("warning", "Clienti", f"C{_row_of(bruno, NEW)}")
+    assert run["invoices"], run  # the rest invoiced
+
+    name, vat = _company_of(anna, NEW)
+    _customer_now(bruno, NEW, **{"Ragione sociale": name, "Partita IVA": vat})
+    code, run = toolkit(capsys, *month[:2], bruno, *month[2:], "--customer", NEW)
+    assert code == 0, run
+    [invoice] = [i for i in run["invoices"] if i["customer"] == NEW]
+    assert (invoice["deferred"], invoice["ddts"], invoice["lines"] > 0) == (False, [], True), invoice
+    assert not [p for p in run["problems"] if p["code"] == told["code"]], run

@@ -827,6 +827,22 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "a new company) and this copy has the new one already, the DDT is the former company's, which had the "
               "goods: put its VAT number and name back here, invoice it (no button invoices one customer: from the "
               "command line, toolkit invoice run with --customer {customer}), then write the new ones again."},
+    "invoice-order-customer-another-company": {
+        "it": "L'ordine {number} è stato fatto per {printed} (partita IVA o codice fiscale {printed_id}), ma in "
+              "questa cartella di lavoro il cliente {customer} è {now} ({now_id}): un'altra ditta, quindi le sue "
+              "righe non sono state fatturate. Se la copia di un collega usa {customer} per un altro cliente, "
+              "allineate le copie (ogni cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente "
+              "ha cambiato davvero partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, "
+              "l'ordine è della ditta di prima: rimetti qui la sua partita IVA e ragione sociale, emetti le sue "
+              "fatture (nessun pulsante fattura un cliente solo: dalla riga di comando, toolkit invoice run con "
+              "--customer {customer}), poi riscrivi le nuove.",
+        "en": "Order {number} was made for {printed} (VAT number or tax code {printed_id}), but in this workbook "
+              "customer {customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a "
+              "colleague's copy uses {customer} for another customer, align the copies (each customer with its own "
+              "code in all of them) and run again. If instead the customer really changed its VAT number (a merger, "
+              "a new company) and this copy has the new one already, the order is the former company's: put its VAT "
+              "number and name back here, invoice it (no button invoices one customer: from the command line, "
+              "toolkit invoice run with --customer {customer}), then write the new ones again."},
     "letter-of-intent-prepaid-not-invoiced": {
         "it": "Il cliente {customer} ha {count} ({orders}) da spedire solo a pagamento ricevuto, ma la fattura che il "
               "pagamento salda non è stata emessa, perché nel foglio Clienti manca il protocollo o la data della "

@@ -122,7 +122,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
-from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, rate_again
+from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, order_parties, rate_again
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.parties import Buyer, company, identity
 from toolkit.model.records import MasterData, Settings, numbers_before
@@ -147,6 +147,21 @@ INVOICE_ANOTHER_COMPANY = define(
        "again. If instead the customer really changed its VAT number (a merger, a new company) and this copy has the "
        "new one already, the DDT is the former company's, which had the goods: put its VAT number and name back "
        "here, run with --customer {customer}, then write the new ones again.")
+INVOICE_ORDER_ANOTHER_COMPANY = define(
+    "invoice-order-customer-another-company", "warning",
+    title=("Cliente diverso da quello dell'ordine: non fatturato", "Another company than the order's: not invoiced"),
+    it="L'ordine {number} è stato fatto per {printed} (partita IVA o codice fiscale {printed_id}), ma in questa "
+       "cartella di lavoro il cliente {customer} è {now} ({now_id}): un'altra ditta, quindi le sue righe non sono "
+       "state fatturate. Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni "
+       "cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente ha cambiato davvero partita IVA "
+       "(una fusione, una nuova società) e questa copia ha già la nuova, l'ordine è della ditta di prima: rimetti qui "
+       "la sua partita IVA e ragione sociale, emetti con --customer {customer}, poi riscrivi le nuove.",
+    en="Order {number} was made for {printed} (VAT number or tax code {printed_id}), but in this workbook customer "
+       "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a colleague's copy uses "
+       "{customer} for another customer, align the copies (each customer with its own code in all of them) and run "
+       "again. If instead the customer really changed its VAT number (a merger, a new company) and this copy has the "
+       "new one already, the order is the former company's: put its VAT number and name back here, run with "
+       "--customer {customer}, then write the new ones again.")
 SHIPPED_AFTER_DATE = define(
     "invoice-orders-shipped-after-date", "warning",
     title=("DDT dopo la data della fatturazione", "DDTs after the run's date"),
@@ -498,27 +513,35 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff, shipped_apart=True))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     former = former_customers(conn, master, shipped)
-    shipped, apart = _of_this_copys_companies(conn, master, shipped)
+    shipped, ordered, apart = _of_this_copys_companies(conn, master, shipped, ordered)
     return Billables(shipped + ordered, complete, held, {code: buyer.name for code, buyer in former.items()},
                      letter_ceilings(conn, master, shipped + ordered), recoded_as(master, former),
                      letter_rates(conn, master, shipped + ordered), apart)
 
 
-def _of_this_copys_companies(conn: Connection, master: MasterData, shipped: list[Shipment]
-                             ) -> tuple[list[Shipment], list[Problem]]:
-    """The shipments whose DDT printed the customer this copy of the workbook has under its
-    code, and a warning for each DDT that printed another company
-    (`toolkit.services.copies_apart`), whose lines are left out: its invoice would go to a
-    company that never had the goods. A company that moved keeps its partita IVA and is invoiced."""
+def _of_this_copys_companies(conn: Connection, master: MasterData, shipped: list[Shipment],
+                             ordered: list[Shipment]) -> tuple[list[Shipment], list[Shipment], list[Problem]]:
+    """The shipments whose DDT, and the order lines invoiced without one (`ordered`), whose order
+    printed the customer this copy of the workbook has under its code, and a warning for each
+    DDT or order that printed another company (`toolkit.services.copies_apart`), whose lines are
+    left out: its invoice would go to a company that never had the goods, or never ordered them.
+    A company that moved keeps its partita IVA and is invoiced."""
     notes = {s.delivery.id: s.delivery.number for s in shipped if s.delivery is not None}
-    apart = other_companies(conn, master, kept_parties(conn, notes)) if notes else {}
+    orders = {s.order_id: s.order_number for s in ordered}
+    printed = {**{("ddt", key): kept for key, kept in (kept_parties(conn, notes) if notes else {}).items()},
+               **{("order", key): kept for key, kept in (order_parties(conn, orders) if orders else {}).items()}}
+    apart = other_companies(conn, master, printed) if printed else {}
     if not apart:
-        return shipped, []
-    told = [INVOICE_ANOTHER_COMPANY(vat_number_cell(master, now.code), ddt=notes[ddt], customer=now.code,
+        return shipped, ordered, []
+    told = [INVOICE_ANOTHER_COMPANY(vat_number_cell(master, now.code), ddt=notes[key], customer=now.code,
                                     printed=company(printed), printed_id=identity(printed), now=company(now),
-                                    now_id=identity(now))
-            for ddt, (printed, now) in sorted(apart.items())]
-    return [s for s in shipped if s.delivery is None or s.delivery.id not in apart], told
+                                    now_id=identity(now)) if kind == "ddt" else
+            INVOICE_ORDER_ANOTHER_COMPANY(vat_number_cell(master, now.code), number=orders[key], customer=now.code,
+                                          printed=company(printed), printed_id=identity(printed), now=company(now),
+                                          now_id=identity(now))
+            for (kind, key), (printed, now) in sorted(apart.items())]
+    return ([s for s in shipped if s.delivery is None or ("ddt", s.delivery.id) not in apart],
+            [s for s in ordered if ("order", s.order_id) not in apart], told)
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
