@@ -38,7 +38,7 @@ from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
 from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, InvoiceTerms, label
 from toolkit.core.delivery_rate import RatedAgain, off_rate, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
@@ -866,11 +866,17 @@ def of_known_customers(orders: Sequence[Order], master: MasterData,
 
 
 def another_company_told(master: MasterData, number: str, printed: Buyer, now: Buyer) -> Problem:
-    """`ANOTHER_COMPANY` of order `number`, naming both companies by name, town and identity, at
-    the *Partita IVA* of this copy's customer (`vat_number_cell`)."""
-    return ANOTHER_COMPANY(vat_number_cell(master, now.code), number=number, customer=now.code,
-                           printed=company(printed), printed_id=identity(printed), now=company(now),
-                           now_id=identity(now))
+    """`ANOTHER_COMPANY` of order `number` (`apart_told`)."""
+    return apart_told(ANOTHER_COMPANY, master, printed, now, number=number)
+
+
+def apart_told(kind: ProblemType, master: MasterData, printed: Buyer, now: Buyer, **names: object) -> Problem:
+    """`kind`, one of the warnings of a document made for another company than this copy's
+    customer of its code (`toolkit.services.copies_apart`), naming both companies by name, town
+    and identity, at the *Partita IVA* of this copy's customer (`vat_number_cell`); `names`, the
+    document's own (its number, its day)."""
+    return kind(vat_number_cell(master, now.code), customer=now.code, printed=company(printed),
+                printed_id=identity(printed), now=company(now), now_id=identity(now), **names)
 
 
 def vat_number_cell(master: MasterData, code: str) -> Location | None:

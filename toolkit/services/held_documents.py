@@ -23,10 +23,10 @@ from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
-from toolkit.core.shipping import vat_number_cell
+from toolkit.core.shipping import apart_told
 from toolkit.ledger.invoices import cite_shipped_with
 from toolkit.ledger.orders import documents_issued, held_orders, load_orders
-from toolkit.model.parties import company, identity, party_book
+from toolkit.model.parties import party_book
 from toolkit.model.records import Customer, MasterData
 from toolkit.services.copies_apart import apart
 from toolkit.services.invoicing import invoice_orders_in
@@ -129,7 +129,5 @@ def _of_this_copys_companies(master: MasterData, orders: list[Order]) -> tuple[l
     if not others:
         return orders, []
     return [order for order in orders if order.id not in others], [
-        HELD_ANOTHER_COMPANY(vat_number_cell(master, now.code), number=order.number, day=order.occurrence,
-                             customer=now.code, printed=company(printed), printed_id=identity(printed),
-                             now=company(now), now_id=identity(now))
-        for order in orders if order.id in others for printed, now in (others[order.id],)]
+        apart_told(HELD_ANOTHER_COMPANY, master, *others[order.id], number=order.number, day=order.occurrence)
+        for order in orders if order.id in others]

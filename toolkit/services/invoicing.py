@@ -78,7 +78,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.core.letter_cited import LETTER_NOT_CITED, Uncited, drafts_uncited, paid_first_refused, uncited_sentence
-from toolkit.core.shipping import vat_number_cell
+from toolkit.core.shipping import apart_told
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
@@ -124,7 +124,7 @@ from toolkit.ledger.invoices import (
 )
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, order_parties, rate_again
 from toolkit.ledger.printings import mark_printed
-from toolkit.model.parties import Buyer, company, identity
+from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.copies_apart import other_companies
 from toolkit.services.drafted_parties import drafts_changed, dues_moved
@@ -533,12 +533,8 @@ def _of_this_copys_companies(conn: Connection, master: MasterData, shipped: list
     apart = other_companies(conn, master, printed) if printed else {}
     if not apart:
         return shipped, ordered, []
-    told = [INVOICE_ANOTHER_COMPANY(vat_number_cell(master, now.code), ddt=notes[key], customer=now.code,
-                                    printed=company(printed), printed_id=identity(printed), now=company(now),
-                                    now_id=identity(now)) if kind == "ddt" else
-            INVOICE_ORDER_ANOTHER_COMPANY(vat_number_cell(master, now.code), number=orders[key], customer=now.code,
-                                          printed=company(printed), printed_id=identity(printed), now=company(now),
-                                          now_id=identity(now))
+    told = [apart_told(INVOICE_ANOTHER_COMPANY, master, printed, now, ddt=notes[key]) if kind == "ddt" else
+            apart_told(INVOICE_ORDER_ANOTHER_COMPANY, master, printed, now, number=orders[key])
             for (kind, key), (printed, now) in sorted(apart.items())]
     return ([s for s in shipped if s.delivery is None or ("ddt", s.delivery.id) not in apart],
             [s for s in ordered if ("order", s.order_id) not in apart], told)

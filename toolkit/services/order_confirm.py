@@ -22,11 +22,11 @@ from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.invoicing import Invoice
 from toolkit.core.letter_cited import uncited_sentence
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
-from toolkit.core.shipping import vat_number_cell
+from toolkit.core.shipping import apart_told
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
-from toolkit.model.parties import Buyer, company, identity, party_book
+from toolkit.model.parties import Buyer, party_book
 from toolkit.model.records import MasterData
 from toolkit.services.copies_apart import apart
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, invoice_orders_in, returns_refused_sentence
@@ -195,6 +195,4 @@ def _another_company(master: MasterData, number: str, printed: Buyer, now: Buyer
     """`CONFIRM_ANOTHER_COMPANY` of quotation `number`, at this copy's customer's *Partita IVA*:
     the order confirming it keeps the parties of this copy, so it, and the invoice issued at once
     for a customer *Immediato*, would go to a company that never asked for the quotation."""
-    return CONFIRM_ANOTHER_COMPANY(vat_number_cell(master, now.code), number=number, customer=now.code,
-                                   printed=company(printed), printed_id=identity(printed), now=company(now),
-                                   now_id=identity(now))
+    return apart_told(CONFIRM_ANOTHER_COMPANY, master, printed, now, number=number)
