@@ -255,8 +255,8 @@ def test_another_companys_warnings_tell_both_readings_of_a_partita_iva_changed()
         "un'altra ditta, quindi le sue righe non sono state fatturate. Se la copia di un collega usa C031 per un altro "
         "cliente, allineate le copie (ogni cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente "
         "ha cambiato davvero partita IVA (una fusione, una nuova società) e questa copia ha già la nuova, il DDT è "
-        "della ditta di prima, che ha avuto la merce: rimetti qui la sua partita IVA e ragione sociale, emetti con "
-        "--customer C031, poi riscrivi le nuove.")
+        "della ditta di prima, che ha avuto la merce: rimetti qui la sua partita IVA e ragione sociale, emetti le sue "
+        "fatture con --customer C031, poi riscrivi le nuove.")
     assert invoiced.message("en").endswith(
         "another company, so its lines were not invoiced. If a colleague's copy uses C031 for another customer, align "
         "the copies (each customer with its own code in all of them) and run again. If instead the customer really "

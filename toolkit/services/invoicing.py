@@ -140,7 +140,8 @@ INVOICE_ANOTHER_COMPANY = define(
        "fatturate. Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni cliente con "
        "il suo codice in tutte) ed emetti di nuovo. Se invece il cliente ha cambiato davvero partita IVA (una fusione, "
        "una nuova società) e questa copia ha già la nuova, il DDT è della ditta di prima, che ha avuto la merce: "
-       "rimetti qui la sua partita IVA e ragione sociale, emetti con --customer {customer}, poi riscrivi le nuove.",
+       "rimetti qui la sua partita IVA e ragione sociale, emetti le sue fatture con --customer {customer}, poi "
+       "riscrivi le nuove.",
     en="DDT {ddt} is made out to {printed} (VAT number or tax code {printed_id}), but in this workbook customer "
        "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a colleague's copy uses "
        "{customer} for another customer, align the copies (each customer with its own code in all of them) and run "
@@ -155,7 +156,7 @@ INVOICE_ORDER_ANOTHER_COMPANY = define(
        "state fatturate. Se la copia di un collega usa {customer} per un altro cliente, allineate le copie (ogni "
        "cliente con il suo codice in tutte) ed emetti di nuovo. Se invece il cliente ha cambiato davvero partita IVA "
        "(una fusione, una nuova società) e questa copia ha già la nuova, l'ordine è della ditta di prima: rimetti qui "
-       "la sua partita IVA e ragione sociale, emetti con --customer {customer}, poi riscrivi le nuove.",
+       "la sua partita IVA e ragione sociale, emetti le sue fatture con --customer {customer}, poi riscrivi le nuove.",
     en="Order {number} was made for {printed} (VAT number or tax code {printed_id}), but in this workbook customer "
        "{customer} is {now} ({now_id}): another company, so its lines were not invoiced. If a colleague's copy uses "
        "{customer} for another customer, align the copies (each customer with its own code in all of them) and run "
