@@ -7,8 +7,8 @@ largest share of the suite's time. A database given back is emptied instead (the
 left on it closed, as `DROP DATABASE … WITH (FORCE)` does, its `public` schema dropped with all
 it holds and made again as the template has it) and handed to the next test of the same process
 that asks for one of the same collation. It is kept only if it is then as a new one would be
-(the same schemas, the same privileges, no setting of its own), else dropped as before; all are
-dropped when the process ends.
+(as many rows in each of its catalogs, the same schemas and privileges, no setting, limit or
+comment of its own: `_state`), else dropped as before; all are dropped when the process ends.
 """
 
 from __future__ import annotations
@@ -41,22 +41,37 @@ def _engine_on(server_url: str, name: str) -> Engine:
     return create_engine(url, poolclass=NullPool)
 
 
+_UNCOUNTED = ("pg_statistic", "pg_init_privs")
+"""Catalogs a database emptied may hold more or fewer rows of than a new one, nothing a test
+reads: what ANALYZE and autovacuum learnt of the catalogs, and the initial privileges recorded of
+the `public` schema the template had (the one made again has none: only pg_dump reads them)."""
+
+
 def _state(server_url: str, name: str) -> tuple:
-    """What a test could leave behind in a database besides its tables: its schemas with their
-    owners and privileges, the database's own privileges and settings."""
+    """What a test could leave behind in a database besides its tables: the rows of each catalog
+    of the database (schemas, extensions, large objects, default privileges, publications, …),
+    its schemas with their owners and privileges, the database's own privileges, settings,
+    connection limit, comment and what it holds of roles (pg_shdepend)."""
     engine = _engine_on(server_url, name)
     try:
         with engine.connect() as conn:
+            catalogs = conn.execute(text(
+                "SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace "
+                f"AND relkind = 'r' AND NOT relisshared AND relname NOT IN {_UNCOUNTED} ORDER BY relname")).scalars().all()
+            rows = conn.execute(text(" UNION ALL ".join(
+                f"SELECT '{catalog}', count(*) FROM pg_catalog.{catalog}" for catalog in catalogs))).all()
             schemas = conn.execute(text(
                 "SELECT nspname, nspowner::regrole::text, coalesce(nspacl::text, '') FROM pg_namespace "
                 "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname")).all()
             database = conn.execute(text(
-                "SELECT datdba::regrole::text, coalesce(datacl::text, ''), "
-                "(SELECT count(*) FROM pg_db_role_setting WHERE setdatabase = d.oid) "
+                "SELECT datdba::regrole::text, coalesce(datacl::text, ''), datconnlimit, datallowconn, "
+                "coalesce(shobj_description(d.oid, 'pg_database'), ''), "
+                "(SELECT count(*) FROM pg_db_role_setting WHERE setdatabase = d.oid), "
+                "(SELECT count(*) FROM pg_shdepend WHERE dbid = d.oid) "
                 "FROM pg_database d WHERE datname = current_database()")).one()
     finally:
         engine.dispose()
-    return tuple(schemas), tuple(database)
+    return tuple(rows), tuple(schemas), tuple(database)
 
 
 def taken(server_url: str, icu_locale: str | None = None) -> tuple[str, Callable[[], None]]:
