@@ -162,7 +162,7 @@ def pg_role(url: str, *granted: str) -> Iterator[tuple[str, str]]:
 
 @contextmanager
 def pg_databases(count: int) -> Iterator[list[str]]:
-    """The URLs of `count` empty PostgreSQL databases (twin ledgers), dropped afterwards."""
+    """The URLs of `count` empty PostgreSQL databases (twin ledgers), given back afterwards (`pg_pool`)."""
     made = [_pg_database() for _ in range(count)]
     try:
         yield [url for url, _ in made]
