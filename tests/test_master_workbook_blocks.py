@@ -263,3 +263,48 @@ def test_rows_whose_every_column_makes_a_cell_stream_as_written_cell_by_cell(tmp
 
     assert_same_workbook(book(tmp_path / "rows.xlsx", False), book(tmp_path / "cells.xlsx", True))
     assert full
+
+
+AWKWARD = ("<b>", "a & b", 'say "hi"', "ctl\x01\x1f", "lit _x000D_ here", "_x0041_", "cr\rlf", "tab\tthere",
+           " lead", "trail ", "  ", "", "x" * 40_000, "é" * 20_000, "😀" * 17_000, "<r>x</r>", "a\u2028b")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cached_cells_of_awkward_values_stream_as_written_cell_by_cell(tmp_path, monkeypatch, seed):
+    """`_CellWriter.tails` makes each distinct value's XML once and looks it up for every cell:
+    texts XML escapes, control characters and their literal escapes (`_x000D_`), spaces at
+    either end (`xml:space`), texts beyond Excel's 32,767 characters (cut as XlsxWriter cuts
+    them, non-ASCII and astral ones too), and numbers a set holds as one (1, 1.0, Decimal
+    1.000; 2**53 + 1 and its float) are the cells `printable.text` writes one by one, in full
+    rows (`_full_rows_xml`) and in rows with cells left out, copied as bytes (`_rows_copied`)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(blocks, "ROWS_AT_ONCE", rng.choice((5, 4096)))
+    full = []
+    monkeypatch.setattr(blocks.StreamedWorksheet, "_full_rows_xml",
+                        lambda self, *a, f=blocks.StreamedWorksheet._full_rows_xml: full.append(f(self, *a)))
+    numbers = [1, 1.0, D("1.000"), 2**53 + 1, float(2**53), D("0.1"), 0.1, 1e300, D("123456789.123456789"), 0]
+    pools = [AWKWARD, AWKWARD + tuple(numbers), numbers + [date(2026, 4, 9), datetime(2026, 4, 9, 12, 30)],
+             [*AWKWARD[:6], None]]
+    rows = [tuple(rng.choice(pool) for pool in pools) for _ in range(60)]
+    rows += [row[:3] + (rng.choice(AWKWARD),) for row in rows[:20]]  # a chunk of full rows, whatever ROWS_AT_ONCE
+
+    def book(path, cells, blanks):
+        made = (xlsxwriter.Workbook if cells else blocks.StreamedWorkbook)(str(path), {"constant_memory": True})
+        formats = [made.add_format({"text_wrap": True}), None, made.add_format({"num_format": "0.000"}),
+                   made.add_format({"valign": "top"})]
+        sheet = made.add_worksheet()
+        if cells:
+            for i, values in enumerate(rows):
+                for j, value in enumerate(values):
+                    if value is not None or blanks:
+                        text(sheet, i, j, value, formats[j])
+        else:
+            sheet.write_rows(0, 0, [Block("value", f, blanks=blanks) for f in formats], ((r, None) for r in rows))
+        sheet.write_string(len(rows) + 1, 0, "foot")
+        made.close()
+        return path
+
+    for blanks in (True, False):
+        assert_same_workbook(book(tmp_path / f"rows-{blanks}.xlsx", False, blanks),
+                             book(tmp_path / f"cells-{blanks}.xlsx", True, blanks))
+    assert full
