@@ -35,6 +35,12 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
+def _manual() -> str:
+    """The user's manual: the README, a short front page, and the docs/ pages its details live in."""
+    return "\n\n".join(page.read_text(encoding="utf-8")
+                       for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+
+
 def _anchor(heading: str) -> str:
     """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
@@ -54,8 +60,9 @@ def test_every_link_between_the_documents_leads_somewhere():
             if not linked.exists():
                 broken.append(f"{page.name}: {target} (no such file)")
             elif anchor and linked.suffix == ".md":
-                headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.MULTILINE)
-                if anchor not in {_anchor(h) for h in headings}:
+                text = linked.read_text(encoding="utf-8")
+                headings = re.findall(r"^#+ (.+)$", text, re.MULTILINE)
+                if anchor not in {_anchor(h) for h in headings} | set(re.findall(r'<a id="([^"]+)"', text)):
                     broken.append(f"{page.name}: {target} (no such heading)")
     assert not broken, "\n".join(broken)
 
@@ -86,14 +93,15 @@ def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path,
 def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tmp_path, sample_workbook,
                                                                       monkeypatch):
     """`discounts settle --reprint` of a period the ledger settled nothing of warns
-    `discount-nothing-settled`, writes nothing and ends well: the README's discounts row and
-    docs/discounts-and-commissions.md quote its words, which must be the command's own."""
+    `discount-nothing-settled`, writes nothing and ends well: the commands table's discounts row
+    (docs/commands.md) and docs/discounts-and-commissions.md quote its words, which must be the
+    command's own."""
     from test_printing import cli
 
     shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx")
     monkeypatch.chdir(tmp_path)
-    readme, guide = (" ".join((ROOT / page).read_text(encoding="utf-8").split())
-                     for page in ("README.md", "docs/discounts-and-commissions.md"))
+    commands, guide = (" ".join((ROOT / page).read_text(encoding="utf-8").split())
+                     for page in ("docs/commands.md", "docs/discounts-and-commissions.md"))
     for lang in ("it", "en"):
         code, said = cli(capsys, "discounts", "settle", "anagrafiche.xlsx", "--period", "2026-04", "--reprint",
                          "--out", "again", "--lang", lang)
@@ -101,7 +109,7 @@ def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tm
         [warned] = [line.split(": ", 1)[1] for line in said.splitlines() if line.startswith(("avviso:", "warning:"))]
         assert warned in guide, (lang, warned)
         if lang == "it":
-            assert f"`discount-nothing-settled`, *{warned}*" in readme, warned
+            assert f"`discount-nothing-settled`, *{warned}*" in commands, warned
 
 
 def test_the_readme_names_this_versions_ledger_schema():
@@ -109,10 +117,11 @@ def test_the_readme_names_this_versions_ledger_schema():
     upgrading its team ledger read of a change this version no longer makes."""
     from toolkit.ledger.schema import SCHEMA_VERSION
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    named = re.findall(r"schema (\d+), this\s+version's", readme)
-    assert named == [str(SCHEMA_VERSION)], named
-    assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in readme
+    readme, ledger = ((ROOT / page).read_text(encoding="utf-8") for page in ("README.md", "docs/ledger.md"))
+    for page in (readme, ledger):
+        named = re.findall(r"schema (\d+), this\s+version's", page)
+        assert named == [str(SCHEMA_VERSION)], named
+    assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in ledger
 
 
 def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loads():
@@ -121,8 +130,7 @@ def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loa
     `pg_restore` that follows, naming the server's, finds none."""
     from sqlalchemy.engine import make_url
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    paragraph = readme.split("**Backing up a team ledger**", 1)[1].split("\n\n", 1)[0]
+    paragraph = _manual().split("**Backing up a team ledger**", 1)[1].split("\n\n", 1)[0]
     made = shlex.split(re.search(r"`(createdb [^`]*)`", paragraph)[1])
     loaded = make_url(next(word for word in shlex.split(re.search(r"`(pg_restore [^`]*)`", paragraph)[1])
                            if word.startswith("postgresql://")))
