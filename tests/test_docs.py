@@ -135,3 +135,33 @@ def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loa
     loaded = make_url(next(word for word in shlex.split(re.search(r"`(pg_restore [^`]*)`", paragraph)[1])
                            if word.startswith("postgresql://")))
     assert made == ["createdb", "-h", loaded.host, "-U", loaded.username, loaded.database], made
+
+
+def _titles(text: str) -> set[str]:
+    """A page's headings and bold paragraph leads, as a reference names them: lower case, no marks."""
+    found = re.findall(r"^#+ (.+)$", text, re.MULTILINE) + re.findall(r"(?:^|\n\n)(?:<a id=\"[^\"]+\"></a>)?\*\*(.+?)\*\*",
+                                                                    text)
+    return {re.sub(r"[^a-z0-9 ]", "", title.lower().replace("*", "")).strip() for title in found}
+
+
+def test_a_reference_to_a_section_on_another_page_is_a_link():
+    """The manual was one README; split into pages, "see *Statuses* below" in docs/commands.md
+    named a paragraph now in docs/credit-notes.md, below nothing. A reference by title ("see *X*",
+    "*X* below", "*X* above") to a heading or bold paragraph of another page must be a link (or
+    name the section it is under with one: "*X* under [the ledger](ledger.md#…)")."""
+    pages = {page: page.read_text(encoding="utf-8") for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+    titles = {page: _titles(text) for page, text in pages.items()}
+    unlinked = []
+    for page, text in pages.items():
+        for m in re.finditer(r"(?:see )?(?<!\[)\*([^*\n]{4,90})\*(?P<where> (?:below|above)\b| under \[)?", text):
+            if not (m[0].startswith("see ") or m["where"]) or (m["where"] or "").startswith(" under"):
+                continue
+            title = re.sub(r"[^a-z0-9 ]", "", m[1].lower()).strip()
+            if len(title) < 8 or any(t == title or t.startswith(title) for t in titles[page]):
+                continue
+            elsewhere = [other.name for other, ts in titles.items()
+                         if other != page and any(t == title or (len(title) >= 12 and t.startswith(title)) for t in ts)]
+            if elsewhere:
+                unlinked.append(f"{page.name}: «{m[0]}» is in {elsewhere}")
+    assert not unlinked, "\n".join(unlinked)
+
