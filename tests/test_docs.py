@@ -165,3 +165,22 @@ def test_a_reference_to_a_section_on_another_page_is_a_link():
                 unlinked.append(f"{page.name}: «{m[0]}» is in {elsewhere}")
     assert not unlinked, "\n".join(unlinked)
 
+
+def _table(text: str, header: str) -> dict[str, list[str]]:
+    lines = text.split(header, 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    return {cells[0]: cells[1:] for cells in ([c.strip() for c in line.strip().strip("|").split("|")] for line in lines)}
+
+
+def test_the_readmes_performance_targets_say_what_docs_performance_says():
+    """The front page's performance table keeps each cell's current figures without their history;
+    a target's verdict keeps its qualification: "met in the thirty-fourth round, at its edge since"
+    is "met, at its edge", never a bare "met" beside an L figure over the target."""
+    header = "| Step | M | L | Target at L |"
+    front = _table((ROOT / "README.md").read_text(encoding="utf-8"), header)
+    full = _table((ROOT / "docs/performance.md").read_text(encoding="utf-8").split("<!-- from README.md", 1)[1], header)
+    assert front.keys() == full.keys()
+    for step, cells in full.items():
+        verdict = re.sub(r"\([^()]*\)", "", cells[2]).split(";")[0]
+        for phrase in ("at its edge", "in most runs", "missed", "not met"):
+            assert (phrase in verdict) <= (phrase in front[step][2]), (step, phrase, front[step][2])
+
