@@ -184,3 +184,10 @@ def test_the_readmes_performance_targets_say_what_docs_performance_says():
         for phrase in ("at its edge", "in most runs", "missed", "not met"):
             assert (phrase in verdict) <= (phrase in front[step][2]), (step, phrase, front[step][2])
 
+
+def test_the_day_continued_in_docs_commands_says_where_it_began():
+    """docs/commands.md's last section holds the typical day's later paragraphs ("Before the 12
+    days run out…"): its first paragraph leads back to the day on the front page."""
+    section = (ROOT / "docs/commands.md").read_text(encoding="utf-8").split("## More of the day", 1)[1]
+    first = section.split("\n\n")[1]
+    assert "](../README.md#the-typical-day)" in first, first
