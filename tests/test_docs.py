@@ -191,3 +191,22 @@ def test_the_day_continued_in_docs_commands_says_where_it_began():
     section = (ROOT / "docs/commands.md").read_text(encoding="utf-8").split("## More of the day", 1)[1]
     first = section.split("\n\n")[1]
     assert "](../README.md#the-typical-day)" in first, first
+
+
+def test_a_topic_the_long_readme_ran_on_under_another_heading_has_its_own():
+    """Split into pages, the README's sections kept paragraphs that had run on under the heading
+    before them: stock and held orders under *A customer taken off the sheet before month end*,
+    quotations and statuses under *Crediting an invoice*, the seller's stamp duty and IBAN under
+    *What an order carries beyond its goods*. Each now sits under a heading that names it."""
+
+    def heading_over(page: str, paragraph: str) -> str:
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        return re.findall(r"^## (.+)$", text.split(f"\n\n{paragraph}", 1)[0], re.MULTILINE)[-1]
+
+    assert "Stock" in heading_over("shipping.md", "Stock (*Giacenze* sheet) limits what ships")
+    assert "held orders" in heading_over("shipping.md", '<a id="held-orders-stay-held-until-something-moves"></a>')
+    assert "Quotations" in heading_over("credit-notes.md", "A quotation (*preventivo*)")
+    assert "statuses" in heading_over("credit-notes.md", '<a id="statuses"></a>**Statuses.**')
+    assert "invoice" in heading_over("orders.md", '<a id="stamp-duty"></a>**Stamp duty.**')
+    assert "commissions" in heading_over("orders.md", "**Volume discounts and commissions.**")
+    assert "DDT" in heading_over("orders.md", "A DDT travels with the goods")
