@@ -210,3 +210,15 @@ def test_a_topic_the_long_readme_ran_on_under_another_heading_has_its_own():
     assert "invoice" in heading_over("orders.md", '<a id="stamp-duty"></a>**Stamp duty.**')
     assert "commissions" in heading_over("orders.md", "**Volume discounts and commissions.**")
     assert "DDT" in heading_over("orders.md", "A DDT travels with the goods")
+
+
+def test_the_front_pages_ledger_rule_says_how_each_ledger_is_backed_up():
+    """A desk of one PC keeps a SQLite ledger: the front page told only "Back it up with
+    PostgreSQL's own tools". It names both ways docs/ledger.md gives, and leads to them."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    rule = readme.split("**The team's shared ledger.**", 1)[1].split("**", 1)[0]
+    ledger = " ".join((ROOT / "docs/ledger.md").read_text(encoding="utf-8").split())
+    assert "A SQLite ledger is backed up by copying its file while no command runs." in ledger
+    assert "PostgreSQL's own tools" in rule and "SQLite file by copying it while no command runs" in rule, rule
+    assert '<a id="backing-up-a-team-ledger"></a>**Backing up a team ledger**' in ledger
+    assert "(docs/ledger.md#backing-up-a-team-ledger)" in rule
