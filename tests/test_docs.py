@@ -35,6 +35,12 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
+def _manual() -> str:
+    """The user's manual: the README, a short front page, and the docs/ pages its details live in."""
+    return "\n\n".join(page.read_text(encoding="utf-8")
+                       for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+
+
 def _anchor(heading: str) -> str:
     """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
@@ -54,8 +60,9 @@ def test_every_link_between_the_documents_leads_somewhere():
             if not linked.exists():
                 broken.append(f"{page.name}: {target} (no such file)")
             elif anchor and linked.suffix == ".md":
-                headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.MULTILINE)
-                if anchor not in {_anchor(h) for h in headings}:
+                text = linked.read_text(encoding="utf-8")
+                headings = re.findall(r"^#+ (.+)$", text, re.MULTILINE)
+                if anchor not in {_anchor(h) for h in headings} | set(re.findall(r'<a id="([^"]+)"', text)):
                     broken.append(f"{page.name}: {target} (no such heading)")
     assert not broken, "\n".join(broken)
 
@@ -86,14 +93,15 @@ def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path,
 def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tmp_path, sample_workbook,
                                                                       monkeypatch):
     """`discounts settle --reprint` of a period the ledger settled nothing of warns
-    `discount-nothing-settled`, writes nothing and ends well: the README's discounts row and
-    docs/discounts-and-commissions.md quote its words, which must be the command's own."""
+    `discount-nothing-settled`, writes nothing and ends well: the commands table's discounts row
+    (docs/commands.md) and docs/discounts-and-commissions.md quote its words, which must be the
+    command's own."""
     from test_printing import cli
 
     shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx")
     monkeypatch.chdir(tmp_path)
-    readme, guide = (" ".join((ROOT / page).read_text(encoding="utf-8").split())
-                     for page in ("README.md", "docs/discounts-and-commissions.md"))
+    commands, guide = (" ".join((ROOT / page).read_text(encoding="utf-8").split())
+                     for page in ("docs/commands.md", "docs/discounts-and-commissions.md"))
     for lang in ("it", "en"):
         code, said = cli(capsys, "discounts", "settle", "anagrafiche.xlsx", "--period", "2026-04", "--reprint",
                          "--out", "again", "--lang", lang)
@@ -101,7 +109,7 @@ def test_a_reprint_of_a_period_never_settled_says_what_the_docs_quote(capsys, tm
         [warned] = [line.split(": ", 1)[1] for line in said.splitlines() if line.startswith(("avviso:", "warning:"))]
         assert warned in guide, (lang, warned)
         if lang == "it":
-            assert f"`discount-nothing-settled`, *{warned}*" in readme, warned
+            assert f"`discount-nothing-settled`, *{warned}*" in commands, warned
 
 
 def test_the_readme_names_this_versions_ledger_schema():
@@ -109,10 +117,11 @@ def test_the_readme_names_this_versions_ledger_schema():
     upgrading its team ledger read of a change this version no longer makes."""
     from toolkit.ledger.schema import SCHEMA_VERSION
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    named = re.findall(r"schema (\d+), this\s+version's", readme)
-    assert named == [str(SCHEMA_VERSION)], named
-    assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in readme
+    readme, ledger = ((ROOT / page).read_text(encoding="utf-8") for page in ("README.md", "docs/ledger.md"))
+    for page in (readme, ledger):
+        named = re.findall(r"schema (\d+), this\s+version's", page)
+        assert named == [str(SCHEMA_VERSION)], named
+    assert f"è alla versione {SCHEMA_VERSION}, più recente di questo toolkit ({SCHEMA_VERSION - 1})" in ledger
 
 
 def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loads():
@@ -121,9 +130,95 @@ def test_the_readmes_team_ledger_restore_makes_its_database_on_the_server_it_loa
     `pg_restore` that follows, naming the server's, finds none."""
     from sqlalchemy.engine import make_url
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    paragraph = readme.split("**Backing up a team ledger**", 1)[1].split("\n\n", 1)[0]
+    paragraph = _manual().split("**Backing up a team ledger**", 1)[1].split("\n\n", 1)[0]
     made = shlex.split(re.search(r"`(createdb [^`]*)`", paragraph)[1])
     loaded = make_url(next(word for word in shlex.split(re.search(r"`(pg_restore [^`]*)`", paragraph)[1])
                            if word.startswith("postgresql://")))
     assert made == ["createdb", "-h", loaded.host, "-U", loaded.username, loaded.database], made
+
+
+def _titles(text: str) -> set[str]:
+    """A page's headings and bold paragraph leads, as a reference names them: lower case, no marks."""
+    found = re.findall(r"^#+ (.+)$", text, re.MULTILINE) + re.findall(r"(?:^|\n\n)(?:<a id=\"[^\"]+\"></a>)?\*\*(.+?)\*\*",
+                                                                    text)
+    return {re.sub(r"[^a-z0-9 ]", "", title.lower().replace("*", "")).strip() for title in found}
+
+
+def test_a_reference_to_a_section_on_another_page_is_a_link():
+    """The manual was one README; split into pages, "see *Statuses* below" in docs/commands.md
+    named a paragraph now in docs/credit-notes.md, below nothing. A reference by title ("see *X*",
+    "*X* below", "*X* above") to a heading or bold paragraph of another page must be a link (or
+    name the section it is under with one: "*X* under [the ledger](ledger.md#…)")."""
+    pages = {page: page.read_text(encoding="utf-8") for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+    titles = {page: _titles(text) for page, text in pages.items()}
+    unlinked = []
+    for page, text in pages.items():
+        for m in re.finditer(r"(?:see )?(?<!\[)\*([^*\n]{4,90})\*(?P<where> (?:below|above)\b| under \[)?", text):
+            if not (m[0].startswith("see ") or m["where"]) or (m["where"] or "").startswith(" under"):
+                continue
+            title = re.sub(r"[^a-z0-9 ]", "", m[1].lower()).strip()
+            if len(title) < 8 or any(t == title or t.startswith(title) for t in titles[page]):
+                continue
+            elsewhere = [other.name for other, ts in titles.items()
+                         if other != page and any(t == title or (len(title) >= 12 and t.startswith(title)) for t in ts)]
+            if elsewhere:
+                unlinked.append(f"{page.name}: «{m[0]}» is in {elsewhere}")
+    assert not unlinked, "\n".join(unlinked)
+
+
+def _table(text: str, header: str) -> dict[str, list[str]]:
+    lines = text.split(header, 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    return {cells[0]: cells[1:] for cells in ([c.strip() for c in line.strip().strip("|").split("|")] for line in lines)}
+
+
+def test_the_readmes_performance_targets_say_what_docs_performance_says():
+    """The front page's performance table keeps each cell's current figures without their history;
+    a target's verdict keeps its qualification: "met in the thirty-fourth round, at its edge since"
+    is "met, at its edge", never a bare "met" beside an L figure over the target."""
+    header = "| Step | M | L | Target at L |"
+    front = _table((ROOT / "README.md").read_text(encoding="utf-8"), header)
+    full = _table((ROOT / "docs/performance.md").read_text(encoding="utf-8").split("<!-- from README.md", 1)[1], header)
+    assert front.keys() == full.keys()
+    for step, cells in full.items():
+        verdict = re.sub(r"\([^()]*\)", "", cells[2]).split(";")[0]
+        for phrase in ("at its edge", "in most runs", "missed", "not met"):
+            assert (phrase in verdict) <= (phrase in front[step][2]), (step, phrase, front[step][2])
+
+
+def test_the_day_continued_in_docs_commands_says_where_it_began():
+    """docs/commands.md's last section holds the typical day's later paragraphs ("Before the 12
+    days run out…"): its first paragraph leads back to the day on the front page."""
+    section = (ROOT / "docs/commands.md").read_text(encoding="utf-8").split("## More of the day", 1)[1]
+    first = section.split("\n\n")[1]
+    assert "](../README.md#the-typical-day)" in first, first
+
+
+def test_a_topic_the_long_readme_ran_on_under_another_heading_has_its_own():
+    """Split into pages, the README's sections kept paragraphs that had run on under the heading
+    before them: stock and held orders under *A customer taken off the sheet before month end*,
+    quotations and statuses under *Crediting an invoice*, the seller's stamp duty and IBAN under
+    *What an order carries beyond its goods*. Each now sits under a heading that names it."""
+
+    def heading_over(page: str, paragraph: str) -> str:
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        return re.findall(r"^## (.+)$", text.split(f"\n\n{paragraph}", 1)[0], re.MULTILINE)[-1]
+
+    assert "Stock" in heading_over("shipping.md", "Stock (*Giacenze* sheet) limits what ships")
+    assert "held orders" in heading_over("shipping.md", '<a id="held-orders-stay-held-until-something-moves"></a>')
+    assert "Quotations" in heading_over("credit-notes.md", "A quotation (*preventivo*)")
+    assert "statuses" in heading_over("credit-notes.md", '<a id="statuses"></a>**Statuses.**')
+    assert "invoice" in heading_over("orders.md", '<a id="stamp-duty"></a>**Stamp duty.**')
+    assert "commissions" in heading_over("orders.md", "**Volume discounts and commissions.**")
+    assert "DDT" in heading_over("orders.md", "A DDT travels with the goods")
+
+
+def test_the_front_pages_ledger_rule_says_how_each_ledger_is_backed_up():
+    """A desk of one PC keeps a SQLite ledger: the front page told only "Back it up with
+    PostgreSQL's own tools". It names both ways docs/ledger.md gives, and leads to them."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    rule = readme.split("**The team's shared ledger.**", 1)[1].split("**", 1)[0]
+    ledger = " ".join((ROOT / "docs/ledger.md").read_text(encoding="utf-8").split())
+    assert "A SQLite ledger is backed up by copying its file while no command runs." in ledger
+    assert "PostgreSQL's own tools" in rule and "SQLite file by copying it while no command runs" in rule, rule
+    assert '<a id="backing-up-a-team-ledger"></a>**Backing up a team ledger**' in ledger
+    assert "(docs/ledger.md#backing-up-a-team-ledger)" in rule

@@ -212,7 +212,7 @@ def repeated_unprinted(conn: Connection, invoice: Invoice, line_ids: dict[int, i
     again, crediting the customer twice. Refused, naming it and how to print it; `--again`
     issues the second one when it is meant. Only a note that prints (`out`) asks: a desk that
     never prints its notes with the toolkit has every one unprinted, and credits a line in parts
-    by repeating the command (README, *The notes add up to the invoice*)."""
+    by repeating the command (docs/credit-notes.md, *The notes add up to the invoice*)."""
     from toolkit.services.printing import UNPRINTED, unprinted_command
 
     assert invoice.id is not None
