@@ -598,3 +598,23 @@ def test_a_move_to_a_server_older_than_the_toolkit_needs_moves_nothing(capsys, p
     assert code == 2 and "è PostgreSQL 10.23: il toolkit vuole PostgreSQL 11" in said, said
     monkeypatch.undo()
     assert own.is_file() and stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
+
+
+def test_a_server_whose_version_libpq_could_not_read_is_asked_not_refused(capsys, pg_desk, monkeypatch):
+    """libpq says 0 when the `server_version` it was told is none it reads (a pooler or proxy in
+    front of the server may send none): the ledger was refused as *PostgreSQL 0.0.0*; the
+    server's own `server_version_num` decides."""
+    import psycopg
+    from sqlalchemy import create_engine, text
+
+    from toolkit.ledger import server_version
+
+    workbook, url = pg_desk
+    monkeypatch.setattr(psycopg.ConnectionInfo, "server_version", property(lambda info: 0))
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        assert server_version.server_version_num(conn) == int(conn.execute(text("SHOW server_version_num")).scalar())
+    engine.dispose()
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)
+    assert code == 0 and "PostgreSQL 0" not in said, said
+    assert stored(url)["orders"] > 0

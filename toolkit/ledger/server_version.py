@@ -28,7 +28,16 @@ SERVER_TOO_OLD = define(
 
 def server_version_num(conn: Connection) -> int:
     """The server's `server_version_num` (110022 for 11.22, 90624 for 9.6.24), as libpq was
-    told it when the connection was opened: no statement sent for it."""
+    told it when the connection was opened: no statement sent for it. libpq says 0 when what it
+    was told was no version it reads (a pooler or proxy in front of the server may send none):
+    then the server is asked, where a server of any version was refused as *PostgreSQL 0.0.0*."""
+    told = _told_by_libpq(conn)
+    if told:
+        return told
+    return int(conn.exec_driver_sql("SHOW server_version_num").scalar_one())
+
+
+def _told_by_libpq(conn: Connection) -> int:
     return int(conn.connection.dbapi_connection.info.server_version)  # type: ignore[union-attr]
 
 
