@@ -541,3 +541,35 @@ def test_the_first_module_of_the_command_loads_nothing_python_has_not_loaded_at_
                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
                          env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert ran.stdout.split() == ["signal", "toolkit", "toolkit.cli", "toolkit.cli.start"], ran.stdout + ran.stderr
+
+
+def test_the_retries_of_a_ctrl_c_from_a_finalizer_stop_before_the_command_answers_it(capsys, monkeypatch, tmp_path):
+    """`start._again` raises the Ctrl+C a finalizer swallowed every 50 ms until the command takes
+    it. A command that ended meanwhile answers it (`start.pending`), and a retry raised as it set
+    out to (its thread given the interpreter between the two) landed in the answer itself,
+    outside any handler: a traceback and the process killed by the signal, exit -2. The retries
+    are stopped first: Ctrl+C is ignored (`answered`) by the time the answer begins."""
+    import signal
+    import sys
+
+    from toolkit.cli import app, start
+
+    at_answer = []
+    answer = app._interrupted
+
+    def interrupted(stored_before: int) -> int:
+        at_answer.append(signal.getsignal(signal.SIGINT))
+        return answer(stored_before)
+
+    monkeypatch.setattr(start, "_pending", True)
+    monkeypatch.setattr(app, "_interrupted", interrupted)
+    monkeypatch.setattr(sys, "argv", ["toolkit", "orders", "list", str(tmp_path / "none.xlsx")])
+    before = signal.signal(signal.SIGINT, start._raised)  # as `start._unraisable` leaves it
+    try:
+        with pytest.raises(SystemExit) as ended:
+            app.main()
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert ended.value.code == 130
+    assert at_answer == [signal.SIG_IGN]
+    assert capsys.readouterr().err.strip().endswith("il comando si può ripetere.")

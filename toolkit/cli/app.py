@@ -123,8 +123,9 @@ def main() -> None:
     stored_before = runtime.commits()
     try:
         code = run(sys.argv[1:])
-        if start.pending() and code != 130:
-            raise KeyboardInterrupt  # fell in a finalizer, not raised again yet (`start._unraisable`)
+        if start.pending() and code != 130:  # fell in a finalizer, not raised again yet (`start._unraisable`)
+            answered()  # its retries stopped here, in the try: one raised in the answer below was a traceback
+            raise KeyboardInterrupt
         answered()
     except KeyboardInterrupt:  # pressed while `run` answered another ending (an error's lines), or as it returned
         code = _interrupted(stored_before)
