@@ -285,7 +285,15 @@ def test_late_and_coming_invoices_are_told_each_as_they_are():
             "transmitted, the first by 05/12/2026; today is 03/12/2026") in en, en
     _, it, en = _told([date(2026, 11, 2), date(2026, 11, 23)], date(2026, 12, 3))
     assert "quindi 1 è già oltre il termine (termine scaduto il 14/11/2026) e 1 va trasmessa entro il 05/12/2026" in it
-    assert "so 1 is already past it (its deadline was 14/11/2026) and 1 is to be transmitted by 05/12/2026" in en
+    assert "so 1 is already past it (the deadline was 14/11/2026) and 1 is to be transmitted by 05/12/2026" in en
+
+
+def test_several_late_invoices_of_one_day_agree_with_their_count():
+    """Two invoices of one day past their deadline were told "2 are already past it (its
+    deadline was …)": the one deadline is said as the deadline, for one invoice or several."""
+    _, it, en = _told([date(2026, 11, 2), date(2026, 11, 2), date(2026, 11, 23)], date(2026, 12, 3))
+    assert "quindi 2 sono già oltre il termine (termine scaduto il 14/11/2026) e 1 va trasmessa entro il 05/12/2026" in it
+    assert "so 2 are already past it (the deadline was 14/11/2026) and 1 is to be transmitted by 05/12/2026" in en, en
 
 
 def test_invoices_still_in_time_are_told_by_their_first_deadline_as_before():

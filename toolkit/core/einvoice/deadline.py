@@ -52,7 +52,7 @@ DUE = ("entro il {last}", "la prima entro il {first}, l'ultima entro il {last}",
        "the first by {first}, the last by {last}")
 """How the warning says the invoices' dates and their deadlines, for one day or a span (`_Days`);
 several invoices of one day are *datate*, agreeing with their number as the verb does."""
-RAN_OUT = ("termine scaduto il {last}", "termini scaduti dal {first} al {last}", "its deadline was {last}",
+RAN_OUT = ("termine scaduto il {last}", "termini scaduti dal {first} al {last}", "the deadline was {last}",
            "their deadlines ran from {first} to {last}")
 """How the due-soon warning says the deadlines already passed of some of its invoices (`_When`)."""
 
