@@ -222,7 +222,7 @@ KILLED_CHILD = textwrap.dedent("""
     generation.insert_orders = slow_insert
     master = check_file(Path(sys.argv[1])).master
     from toolkit.ledger import open_ledger
-    generation.create(master, open_ledger(sys.argv[2]), date(2026, 4, 9))
+    generation.create(master, open_ledger(sys.argv[2]), date(2026, 4, 9), lang="it")
 """)
 
 

@@ -486,6 +486,15 @@ main()
 """
 
 
+def _as_a_terminal() -> None:
+    """Ctrl+C as a terminal's command gets it: a suite run in the background (`nohup … &`, as a
+    CI script may) hands its children SIGINT ignored, and Python keeps it ignored until the
+    command sets its own, after the import this test interrupts."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("after", ["toolkit.basics.problems", "toolkit.cli.session"])
 def test_ctrl_c_in_a_finalizer_while_pydantic_builds_a_validator_ends_130(after, tmp_path, sample_workbook):
     """A Ctrl+C that lands in a finalizer (a `__del__`, a weak reference's callback) run by the
@@ -501,7 +510,7 @@ def test_ctrl_c_in_a_finalizer_while_pydantic_builds_a_validator_ends_130(after,
     mark = tmp_path / "in-the-finalizer"
     ran = subprocess.Popen([sys.executable, "-c", IN_A_FINALIZER, after, str(mark), "check", str(sample_workbook)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}, preexec_fn=_as_a_terminal)
     waited = time.monotonic()
     while not mark.exists() and ran.poll() is None and time.monotonic() - waited < 60:
         time.sleep(0.02)

@@ -110,10 +110,10 @@ from toolkit.services.shipping import ship
 master = check_file(Path(sys.argv[1])).master
 ledger = open_ledger(sys.argv[2])
 for day in (date(2026, 4, d) for d in (1, 2, 3, 7, 8, 9, 10, 13, 14)):
-    create(master, ledger, day, with_catch_up=False)
-    ship(master, ledger, day, all_open=True)
+    create(master, ledger, day, with_catch_up=False, lang="it")
+    ship(master, ledger, day, all_open=True, lang="it")
 invoicing.run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), date(2026, 5, 4)),
-              status=InvoiceStatus.FINAL)
+              status=InvoiceStatus.FINAL, lang="it")
 """
 """Nine days of April on the sample — create, ship — and the month's invoices, on one ledger."""
 
