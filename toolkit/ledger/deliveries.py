@@ -557,11 +557,7 @@ def former_buyers(conn: Connection, delivery_ids: Collection[int]) -> dict[str, 
 def kept_parties(conn: Connection, delivery_ids: Collection[int]) -> dict[int, int]:
     """The id of the parties each of these DDTs printed (`issued_parties`), by DDT id; a DDT
     stored before the ledger kept its parties is not there."""
-    found: dict[int, int] = {}
-    for condition in among(conn, d.id, sorted(set(delivery_ids))):
-        found.update((r.id, r.parties_id) for r in conn.execute(select(d.id, d.parties_id)
-                                                                .where(condition, d.parties_id.is_not(None))))
-    return found
+    return parties.kept_by(conn, schema.deliveries, delivery_ids)
 
 
 def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Parties]:

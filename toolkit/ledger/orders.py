@@ -583,11 +583,7 @@ def _numbers(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str, Doc
 def order_parties(conn: Connection, order_ids: Collection[int]) -> dict[int, int]:
     """The id of the parties each of these orders printed (`issued_parties`), by order id; an
     order stored before the ledger kept its parties is not there (as `deliveries.kept_parties`)."""
-    found: dict[int, int] = {}
-    for condition in among(conn, o.id, sorted(set(order_ids))):
-        found.update((r.id, r.parties_id) for r in conn.execute(select(o.id, o.parties_id)
-                                                                .where(condition, o.parties_id.is_not(None))))
-    return found
+    return parties.kept_by(conn, schema.orders, order_ids)
 
 
 def confirmation_of(conn: Connection, quotation: Order) -> str | None:

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Select, bindparam, cast, select, type_coerce
+from sqlalchemy import JSON, Connection, Select, Table, bindparam, cast, select, type_coerce
 
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
@@ -104,6 +104,17 @@ def read(conn: Connection, ids: Collection[int | None]) -> dict[int, Parties]:
     found: dict[int, Parties] = {}
     for chunk in in_batches(wanted):
         found.update((i, Parties.from_text(t)) for i, t in conn.execute(select(p.id, p.parties).where(p.id.in_(chunk))))
+    return found
+
+
+def kept_by(conn: Connection, documents: Table, ids: Collection[int]) -> dict[int, int]:
+    """The id of the parties each of these documents of `documents` (orders, DDTs) printed, by
+    document id; one stored before the ledger kept its parties is not there."""
+    c = documents.c
+    found: dict[int, int] = {}
+    for condition in among(conn, c.id, sorted(set(ids))):
+        found.update((r.id, r.parties_id) for r in conn.execute(select(c.id, c.parties_id)
+                                                                .where(condition, c.parties_id.is_not(None))))
     return found
 
 

@@ -128,9 +128,12 @@ def _folded(name: str) -> str:
 def identified_apart(vat_number: str | None, tax_code: str | None, now: Buyer) -> bool:
     """Whether a partita IVA and codice fiscale a document printed (`another_company`) are not
     those of `now`: one of them given on both sides and different."""
-    return bool(vat_number and now.vat_number and vat_number != now.vat_number
-                and vat_number.strip().upper() != now.vat_number.strip().upper()) or bool(
-        tax_code and now.tax_code and tax_code != now.tax_code and tax_code.strip().upper() != now.tax_code.strip().upper())
+    return _differ(vat_number, now.vat_number) or _differ(tax_code, now.tax_code)
+
+
+def _differ(printed: str | None, now: str | None) -> bool:
+    """Both given and not the same code, blanks around it and capitals aside."""
+    return bool(printed and now and printed != now and printed.strip().upper() != now.strip().upper())
 
 
 def company(buyer: Buyer) -> str:
