@@ -77,3 +77,15 @@ def test_a_name_of_emoji_is_said_in_the_characters_typed_and_the_units_windows_c
     assert "troppo lungo, 101 caratteri, che per Windows sono 202 (al massimo 200)" in told, told
     assert "too long, 101 characters, which Windows counts as 202 (200 at most)" in told, told
     assert output.name_too_long(tmp_path / ("🍕" * 100), "--out") is None
+
+
+def test_the_current_folder_written_as_a_dot_is_a_folder_like_any_other(tmp_path, monkeypatch, capsys):
+    """The README's typical day begins `toolkit sample .` (the sample into the folder you are in):
+    a dot has no name to measure, and the length check answered it with an internal error, exit 3
+    (*zip() argument 2 is longer than argument 1*), before anything was written."""
+    monkeypatch.chdir(tmp_path)
+    app._register()
+    output.reset()
+    assert app.run(["sample", "."]) == 0, capsys.readouterr()
+    assert [p.name for p in tmp_path.iterdir()] == ["anagrafiche.xlsx"]
+    assert output.name_too_long(Path("."), "DIR") is None

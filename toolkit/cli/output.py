@@ -218,6 +218,8 @@ def name_too_long(path: Path, option: str) -> str | None:
     (None, None)
     """
     parts = path.parts
+    if not parts:  # `.`, the folder the command runs in: no name of its own
+        return None
     most = [*[FOLDER_NAME_MOST] * (len(parts) - 1), NAME_MOST]
     size, long, limit = next(((size, part, limit) for part, limit in zip(parts, most, strict=True)
                               if (size := name_size(part)) > limit), (0, "", 0))
