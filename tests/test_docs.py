@@ -222,3 +222,18 @@ def test_the_front_pages_ledger_rule_says_how_each_ledger_is_backed_up():
     assert "PostgreSQL's own tools" in rule and "SQLite file by copying it while no command runs" in rule, rule
     assert '<a id="backing-up-a-team-ledger"></a>**Backing up a team ledger**' in ledger
     assert "(docs/ledger.md#backing-up-a-team-ledger)" in rule
+
+
+def test_no_table_is_cut_in_two_by_a_blank_line():
+    """A blank line ends a Markdown table: the rows after it print as one run-on paragraph of bars.
+    docs/commands.md's exit codes lost 3, 4 and 130 so. A table row after a blank line must begin a
+    table, its next line the header's rule."""
+    cut = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        lines = page.read_text(encoding="utf-8").splitlines()
+        in_code = False
+        for number, (before, line, after) in enumerate(zip(["", *lines[:-1]], lines, [*lines[1:], ""], strict=True), 1):
+            in_code ^= line.startswith("```")
+            if not in_code and line.startswith("|") and not before.strip() and not re.match(r"\|[\s:|-]+\|$", after):
+                cut.append(f"{page.name}:{number}: {line[:60]}")
+    assert not cut, "\n".join(cut)
