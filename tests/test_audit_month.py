@@ -1,6 +1,6 @@
 """What an accountant auditing a month found wrong across its documents, each kept from coming back.
 
-A month run from the README (orders every working day, DDTs, the month-end run, credit and debit
+A month run from the README's typical day and docs/ (orders every working day, DDTs, the month-end run, credit and debit
 notes, the accountants' workbook, the e-invoices, the printed copies, the reports) and read across
 its documents: each finding is a figure that differed between two of them, or a message that misled."""
 

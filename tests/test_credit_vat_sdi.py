@@ -1,4 +1,4 @@
-"""Partial credit notes on the demo (README "The notes add up to the invoice, cent for cent"):
+"""Partial credit notes on the demo (docs/credit-notes.md, "The notes add up to the invoice, cent for cent"):
 the rest of a line goes to SDI (00423), and each note's VAT per rate is the ledger's in its XML,
 its print and the month's register."""
 

@@ -233,7 +233,7 @@ def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
 
 
 def test_a_ddt_typed_a_day_late_is_voided_and_shipped_again_on_the_day_before(desk):
-    """As the README says: a voided DDT holds no date back, so the DDT of 10/04 typed for the
+    """As docs/commands.md says (`toolkit ship`): a voided DDT holds no date back, so the DDT of 10/04 typed for the
     9th is set right by voiding it and shipping on the 9th, which takes the next number."""
     toolkit, _ = desk
     assert void(toolkit, DDT)[0] == 0

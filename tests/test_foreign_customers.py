@@ -130,7 +130,7 @@ def test_a_private_customer_abroad_with_a_tax_code_and_xxxxxxx_typed_is_sent_wit
 
 
 def test_a_private_customer_abroad_with_an_italian_tax_code_may_have_0000000_written_in_codice_sdi():
-    """Its e-invoice goes to 0000000 (the README says so), yet 0000000 written in Codice SDI was
+    """Its e-invoice goes to 0000000 (docs/vat.md says so), yet 0000000 written in Codice SDI was
     refused (foreign-customer-sdi-code), telling the desk its e-invoice goes to XXXXXXX."""
     sheets = _with(_abroad("FR", None), sdi="0000000")
     minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")

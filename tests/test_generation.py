@@ -590,7 +590,7 @@ def test_an_order_a_closure_skips_is_named_at_the_closure_row(ledger):
 
 def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledger):
     """A template's day keeps its one order, voided too: creating that day again made nothing
-    and said only *già esistente*, while the README told the desk to void and recreate."""
+    and said only *già esistente*, while the manual told the desk to void and recreate."""
     from toolkit.services.order_status import change_status
 
     monday = date(2026, 4, 13)

@@ -238,7 +238,7 @@ def test_a_credit_note_killed_before_its_file_is_not_issued_twice(capsys, tmp_pa
 
 def test_notes_not_printed_by_the_toolkit_are_not_taken_for_a_killed_run(capsys, tmp_path, desk):
     """Without --out a desk prints its notes another way, and credits a line in parts by the same
-    command (README, *The notes add up to the invoice*): nothing refused, nothing warned."""
+    command (docs/credit-notes.md, *The notes add up to the invoice*): nothing refused, nothing warned."""
     workbook, url = desk
     invoice = invoiced_and_shipped(capsys, workbook, url)
     credit = ["invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason", "merce rotta",

@@ -603,7 +603,8 @@ def test_the_parts_of_a_long_invoice_are_numbered_as_their_lines_follow():
 
 def test_the_parts_of_a_long_invoice_take_consecutive_numbers_beside_another_invoice_of_the_customer():
     """A customer's invoice paid another way, whose first DDT fell between the parts' first
-    DDTs, was numbered between them: the README promises the parts consecutive numbers."""
+    DDTs, was numbered between them: docs/invoicing.md (*Invoice dates: numbers in date order*) promises
+    the parts consecutive numbers."""
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     lines = [line(date(2026, 4, 1 + n // 400), price="1.00", qty="1", ddt=n // 20 + 1) for n in range(10_001)]
     cash = replace(line(date(2026, 4, 10), ddt=900), payment_method=PaymentMethod.CASH_ON_DELIVERY)

@@ -149,7 +149,7 @@ def wrong_password(url: str) -> str:
 
 
 def test_a_wrong_password_in_the_address_is_to_correct_there_not_to_move_into_pgpass(capsys, pg_desk):
-    """The README and docs/excel.md put the password in --ledger or TOOLKIT_LEDGER_URL; one
+    """docs/ledger.md and docs/excel.md put the password in --ledger or TOOLKIT_LEDGER_URL; one
     typed wrong there was told the password does not go in the workbook and to put it in pgpass,
     where a desk that followed the docs had it right where it was, only wrong."""
     workbook, url = pg_desk

@@ -87,7 +87,7 @@ def test_a_short_quotation_number_is_confirmed(desk, capsys, form):
 def test_an_unknown_short_number_still_says_it_is_not_in_the_ledger(desk, capsys):
     workbook, _ = desk
     code, said = toolkit(capsys, "orders", "status", workbook, "999/2026", "--to", "chiuso")
-    assert code == 2, "a typing slip, as README says"
+    assert code == 2, "a typing slip, as docs/commands.md says (Files, numbers and dates)"
     assert [p["message"] for p in said["problems"]] == [
         "L'ordine 999/2026 non esiste nel registro: controlla il numero (gli ordini registrati: toolkit orders list)."]
     code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", "oc-2026-999")

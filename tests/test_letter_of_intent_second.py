@@ -3,7 +3,7 @@ mid-month (the first used up, or revoked, and a new one filed): the row holds on
 month's DDTs delivered under the first are not re-attributed to the second: month end charges
 them VAT and says so at the new letter's date; invoiced first, with the first letter still on
 the row (`invoice --orders`), they keep it, and month end then invoices the rest under the new
-one. These pin what the README's *A letter revoked, and a second letter* tells the desk."""
+one. These pin what docs/vat.md's *A letter revoked, and a second letter* tells the desk."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_the_first_letter_s_deliveries_are_not_moved_under_the_second(ledger):
 
 
 def test_invoiced_first_under_the_first_letter_the_month_keeps_both_letters(ledger):
-    """The README's way: with letter 1 still on the row, `invoice --orders` invoices the 10th's
+    """docs/vat.md's way: with letter 1 still on the row, `invoice --orders` invoices the 10th's
     order citing it; letter 2 written, month end invoices the 20th's citing letter 2, no line
     with VAT and no warning."""
     first = _master(1000)

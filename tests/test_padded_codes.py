@@ -54,7 +54,7 @@ def test_a_code_a_format_of_zeros_shows_is_read_as_shown(padded_sample: Path, fm
 @pytest.mark.parametrize("number_format", ["000-0000000", '"0"000000000', "0000000000.00", "#,##0", "General"])
 def test_another_format_reads_the_number_the_cell_holds(sample_workbook, tmp_path, number_format):
     """A format with a text, a separator or decimals shows what only Excel writes: the cell is read
-    as the whole number it holds, as before (the README says to type such codes as text)."""
+    as the whole number it holds, as before (docs/workbook.md says to type such codes as text)."""
     path = formatted(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Contatti", "D2", 115551234, number_format))
     assert check_file(path).master.contacts[0].phone == "115551234"
 

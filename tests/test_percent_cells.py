@@ -35,7 +35,7 @@ def test_a_percent_cell_reads_as_it_shows_and_a_plain_number_as_before(tmp_path,
                       ("Provvigioni", "I2", 50, "General"),      # a plain 50: 50 %
                       ("Provvigioni", "I3", 0.015, "0.00%"),     # 1.50 %
                       ("Agenti clienti", "C2", 0.5, "0.00%"),    # 50.00 %
-                      ("Agenti clienti", "C3", 0.5, "General"))  # a plain 0.5: 50 %, as the README says
+                      ("Agenti clienti", "C3", 0.5, "General"))  # a plain 0.5: 50 %, as docs/workbook.md says
     result = check_file(book)
     assert result.master is not None, [str(p) for p in result.errors]
     master = result.master

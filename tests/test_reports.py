@@ -81,8 +81,8 @@ def _ledger_sales(ledger, first: date, last: date) -> Decimal:
 
 
 SERVICES_RENDERED = "SERVIZI"
-"""The series of services rendered, which travel on no DDT: no shipment (README *Services
-travel on no DDT*)."""
+"""The series of services rendered, which travel on no DDT: no shipment (docs/orders.md,
+*Services travel on no DDT*)."""
 
 
 def _ledger_shipments(ledger, first: date, last: date) -> Decimal:

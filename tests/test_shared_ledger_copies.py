@@ -225,7 +225,7 @@ def test_a_customer_given_a_new_partita_iva_under_its_code_is_invoiced_its_old_d
         capsys, tmp_path, sample_workbook, ledger_url):
     """A ditta individuale become an S.r.l. keeps its code and takes a new partita IVA: its DDT
     made out before is another company's to this copy, left out of the month-end run. The way out
-    the README gives — the old partita IVA back for `invoice run --customer`, then the new one —
+    docs/shipping.md gives — the old partita IVA back for `invoice run --customer`, then the new one —
     invoices it to the company that had the goods, and later runs say nothing of it."""
     anna = tmp_path / "anna" / "anagrafiche.xlsx"
     anna.parent.mkdir()
