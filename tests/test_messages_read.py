@@ -133,6 +133,21 @@ def test_a_kind_left_out_before_the_workbook_is_told_as_the_kind_missing(verb, p
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("verb,kind,period", [("report", "vendite", ["--from", "2026-04-01", "--to", "2026-04-30"]),
+                                              ("print", "ddt", ["--date", "2026-04-09"])])
+def test_the_workbook_typed_before_the_kind_is_told_to_go_after_it(verb, kind, period, capsys, sample_workbook,
+                                                                   tmp_path):
+    """Every other verb takes the workbook first, so a new desk typed `toolkit print anagrafiche.xlsx
+    ddt …` and was told only «Valore non valido per KIND: «anagrafiche.xlsx»: ordini, ddt, fatture»,
+    its workbook refused as a kind with no word that the two were the wrong way round."""
+    code, err = command_line([verb, str(sample_workbook), kind, *period, "--out", str(tmp_path / "r.xlsx")], capsys)
+    assert code == 2
+    assert (f"Errore: Valore non valido per KIND: «{sample_workbook}» è la cartella di lavoro, scritta al posto del "
+            f"tipo: scrivi prima il tipo, poi la cartella (toolkit {verb} TIPO {sample_workbook} …)") in err, err
+    assert f"the workbook, written where the kind goes: write the kind first, then the workbook (toolkit {verb} KIND" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"],
             ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
             ["orders", "list", "anagrafiche.xlsx"], ["calendar", "anagrafiche.xlsx"]]

@@ -56,6 +56,20 @@ def chosen(choices: Choices[C], text: str, option: str) -> C:
         raise typer.BadParameter(f"«{text}»: {choices.words()}", param_hint=option) from None
 
 
+def chosen_kind(choices: Choices[C], text: str, verb: str) -> C:
+    """The kind `print` and `report` take before the workbook. Every other verb takes the workbook
+    first, and a desk that typed it so (`toolkit print anagrafiche.xlsx ddt`) was told only the
+    kinds, not that the two were the wrong way round."""
+    from toolkit.cli.usage import WORKBOOK_SUFFIXES
+
+    if text.lower().endswith(WORKBOOK_SUFFIXES):
+        raise typer.BadParameter(
+            f"«{text}» è la cartella di lavoro, scritta al posto del tipo: scrivi prima il tipo, poi la cartella "
+            f"(toolkit {verb} TIPO {text} …) / “{text}” is the workbook, written where the kind goes: write the kind "
+            f"first, then the workbook (toolkit {verb} KIND {text} …)", param_hint="KIND")
+    return chosen(choices, text, "KIND")
+
+
 def chosen_list(choices: Choices[C], text: str | None, option: str) -> tuple[C, ...]:
     """A comma list of an option's words (`--by cliente,articolo`) as their codes, each once."""
     words = (word.strip() for word in (text or "").split(","))

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.basics.files import check_output
         from toolkit.services.printing import Selection, print_documents
 
-        kind = output.chosen(PRINTED, kind, "KIND")
+        kind = output.chosen_kind(PRINTED, kind, "print")
         chosen = [bool(numbers), bool(date), bool(run)]
         if sum(chosen) > 1 or (not any(chosen) and not unprinted):
             raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")

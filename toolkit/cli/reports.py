@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.services.reports import euro, report
         from toolkit.services.session import customers_on_record
 
-        chosen = output.chosen(KINDS, kind, "KIND")
+        chosen = output.chosen_kind(KINDS, kind, "report")
         against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
         dimensions = output.chosen_list(groupings(chosen), by, "--by")
         typed = parse_day(date_from, "--from") if date_from is not None else None
