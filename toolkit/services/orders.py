@@ -77,7 +77,7 @@ from toolkit.ledger.orders import (
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
-from toolkit.model.records import MasterData, Template
+from toolkit.model.records import MasterData, Template, TemplateLine
 from toolkit.services.copies_apart import other_companies
 from toolkit.services.dated_before_count import dated_before_count, shown_after_count
 from toolkit.services.held_documents import issue_held
@@ -694,16 +694,28 @@ def _lines_changed_after(conn: Connection, master: MasterData, dues: Sequence[Du
     a team ledger the order is often a colleague's, made with a copy of the workbook one version
     behind. Told at the template's first line; a day an exception changed is told at the
     exception (`_changed_after`)."""
+    ordered_before = open_quantities_of_days(conn, first, last)
+    if not ordered_before:
+        return []
     excepted = {d.key for d in dues if any(a in QUANTITY_CHANGING for a in d.exceptions)}
     wanted = {(folded(d.template), d.occurrence): d for d in drafts if d.key not in excepted}
-    lines = {folded(line.template): line for line in reversed(master.template_lines)}
+    lines = _first_lines(master)
     problems = []
-    for key, (number, ordered) in sorted(open_quantities_of_days(conn, first, last).items()):
+    for key, (number, ordered) in sorted(ordered_before.items()):
         if (draft := wanted.get(key)) is not None and ordered != draft.quantity and key[0] in lines:
             problems.append(TEMPLATE_LINES_AFTER_ORDER(
                 master.locate(lines[key[0]].source, "quantity"), day=key[1], template=draft.template, number=number,
                 wanted=draft.quantity, ordered=ordered))
     return problems
+
+
+@per_master
+def _first_lines(master: MasterData) -> dict[str, TemplateLine]:
+    """Each template's first line (*Righe modello*), by its folded code: where
+    `_lines_changed_after` tells of an order made before its lines changed. Made once per
+    master and only when a day has open orders already: folding every line's code (400,000 at
+    L) was 0.035–0.04 s of CPU in each preview and create of a date with no order yet."""
+    return {folded(line.template): line for line in reversed(master.template_lines)}
 
 
 def _voided(conn: Connection, dues: Sequence[Due]) -> list[Problem]:
