@@ -606,6 +606,30 @@ def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledg
         assert "toolkit convert modulo.xlsx --to ordini" in said.message("it")
 
 
+def test_voided_orders_are_read_through_statements_compiled_once(ledger, sample_master):
+    """`voided_numbers` reads as `existing_numbers` does (`driver_rows`, 500 templates a
+    statement): SQLAlchemy compiled a date's 8,000 templates at L in one `IN` list for each
+    preview and create. It finds the voided orders of the keys asked, and only those: not the
+    other orders of the day, not a key of another day or in another case."""
+    from sqlalchemy import event
+
+    from toolkit.ledger.orders import voided_numbers
+    from toolkit.services.order_status import change_status
+
+    day = date(2026, 4, 9)
+    made = {(r["template"], r["date"]): r["number"] for r in create(sample_master, ledger, day, lang="it").created}
+    voided = [key for key in sorted(made)[::3] if not change_status(ledger, made[key], OrderStatus.VOIDED).problems]
+    assert len(voided) >= 2
+    first = voided[0]
+    executed: list[str] = []
+    event.listen(ledger.engine, "before_cursor_execute", lambda *args: executed.append(args[2]))
+    asked = [*made, (first[0].lower(), day), (first[0], date(2026, 4, 10))]
+    with reading(ledger) as conn:
+        assert voided_numbers(conn, asked) == {key: made[key] for key in voided}
+        assert voided_numbers(conn, []) == {}
+    assert [sql for sql in executed if "FROM orders" in sql] == []
+
+
 def test_an_exception_added_after_its_days_order_is_named_not_silently_ignored(ledger):
     """An exception that changes the quantities of a day whose order exists does not change
     the order: preview showed the new quantity beside the old order's number and create said
