@@ -80,6 +80,7 @@ class Tally:
         self.active: list[str] = []
         self.writes: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.reads: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.backends: set[int] = set()
 
     def wrap(self) -> None:
         """Time every writer of `WRITERS`, where its callers look it up."""
@@ -91,13 +92,15 @@ class Tally:
     def _timed(self, figure: str, writer: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
             self.active.append(figure)
-            cpu, wall = time.process_time(), time.perf_counter()
+            cpu, wall, server = time.process_time(), time.perf_counter(), self.server_cpu()
             try:
                 return writer(*args, **kwargs)
             finally:
                 done = self.writes[(self.step, figure)]
                 done["cpu"] += time.process_time() - cpu
                 done["wall"] += time.perf_counter() - wall
+                if self.backends:
+                    done["server_cpu"] += self.server_cpu() - server
                 done["calls"] += 1
                 self.active.pop()
         return timed
@@ -119,6 +122,13 @@ class Tally:
             else:
                 self._read(statement)
 
+        if engine.dialect.name == "postgresql":
+            @event.listens_for(engine, "checkout")
+            def connected(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    self.backends.add(cursor.fetchone()[0])
+
         driver_rows = db.driver_rows
 
         def counted(conn: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
@@ -137,13 +147,28 @@ class Tally:
     @contextmanager
     def timed_step(self, name: str, out: dict[str, Any]) -> Iterator[None]:
         self.step = name
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall, server = time.process_time(), time.perf_counter(), self.server_cpu()
         yield
         out[name] = {"cpu": round(time.process_time() - cpu, 4), "wall": round(time.perf_counter() - wall, 4)}
+        if self.backends:
+            out[name]["server_cpu"] = round(self.server_cpu() - server, 4)
+
+    def server_cpu(self) -> float:
+        """The CPU seconds the PostgreSQL backends of this run's connections have used, when the
+        server runs on this machine (read from /proc; 0 for a backend gone or out of sight)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.backends:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
 
     def summary(self) -> dict[str, Any]:
         return {"writers": {f"{step}:{figure}": {k: round(v, 4) for k, v in done.items()}
-                            for (step, figure), done in self.writes.items()},
+                            for (step, figure), done in self.writes.items() if step != "setup"},
                 "reads": {step: dict(counts) for step, counts in self.reads.items()}}
 
 
