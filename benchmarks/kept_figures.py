@@ -137,7 +137,7 @@ class Tally:
             return driver_rows(conn, statement, *args, **kwargs)
         for module in list(sys.modules.values()):
             if getattr(module, "__name__", "").startswith("toolkit") and getattr(module, "driver_rows", None) is driver_rows:
-                _swap(module, driver_rows=counted)
+                _swap([(module, "driver_rows", counted)])
 
     def _read(self, statement: str) -> None:
         for figure, pattern in READ.items():
@@ -172,11 +172,13 @@ class Tally:
                 "reads": {step: dict(counts) for step, counts in self.reads.items()}}
 
 
-def from_documents(figures: tuple[str, ...]) -> None:
-    """The readers of these kept figures answer from the documents: the reservations grouped from
-    the open order lines, what shipped since the count summed from the DDT lines, the customers'
+def from_documents(figures: tuple[str, ...]) -> list[tuple[Any, str, Callable[..., Any]]]:
+    """Readers of these kept figures that answer from the documents, each as (module, name,
+    function) to put in place of the module's own (`_swap`): the reservations grouped from the
+    open order lines, what shipped since the count summed from the DDT lines, the customers'
     values still to ship from their open order lines and not invoiced from their DDT lines.
-    `reads` checks that each gives the kept figure's rows."""
+    `reads` checks that each gives the kept figure's rows, `tests/test_kept_figures_bench.py`
+    that they give the same figures on a small ledger."""
     from sqlalchemy import bindparam, func, select
 
     from toolkit.ledger import exposure, reserved, schema, shipped_by_day, uninvoiced, unshipped
@@ -189,6 +191,7 @@ def from_documents(figures: tuple[str, ...]) -> None:
     shipped = (schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
                .join(schema.order_lines, ol.id == dl.order_line_id))
     parts = (price // unshipped.EURO, price % unshipped.EURO)
+    swaps: list[tuple[Any, str, Callable[..., Any]]] = []
     if "reserved" in figures:
         key = [ol.item, *PLACE, ol.order_id]
 
@@ -207,12 +210,12 @@ def from_documents(figures: tuple[str, ...]) -> None:
         def elsewhere() -> Any:
             return (select(ol.item).select_from(holding)
                     .where(*HOLDING_ORDER, left > 0, ol.item.not_in(bindparam("items", expanding=True))).limit(1))
-        _swap(reserved, rows=rows, totals=totals, elsewhere=elsewhere)
+        swaps += [(reserved, "rows", rows), (reserved, "totals", totals), (reserved, "elsewhere", elsewhere)]
     if "shipped_by_day" in figures:
         def shipped_since(conn: Any, day: Any) -> Any:
             return conn.execute(select(ol.item, func.sum(dl.quantity)).select_from(shipped)
                                 .where(d.delivery_date >= day).group_by(ol.item))
-        _swap(shipped_by_day, shipped_since=shipped_since)
+        swaps.append((shipped_by_day, "shipped_since", shipped_since))
     if "unshipped" in figures:
         def unshipped_of(conn: Any, customers: Any) -> dict[str, Any]:
             rows = conn.execute(select(o.customer, *(func.sum(left * part) for part in parts))
@@ -220,7 +223,7 @@ def from_documents(figures: tuple[str, ...]) -> None:
                                 .where(exposure._open_orders_of(conn, customers), ~unshipped.invoiced_at_order(ol.id))
                                 .group_by(o.customer))
             return {c: unshipped.value(e or 0, m or 0) for c, e, m in rows}
-        _swap(exposure, _unshipped=unshipped_of)
+        swaps.append((exposure, "_unshipped", unshipped_of))
     if "uninvoiced" in figures:
         def uninvoiced_of(conn: Any, customers: Any) -> dict[str, Any]:
             quantity = stored_integer(dl.quantity)
@@ -228,12 +231,13 @@ def from_documents(figures: tuple[str, ...]) -> None:
                                 .where(exposure._among(d.customer, customers), uninvoiced._not_invoiced())
                                 .group_by(d.customer))
             return {c: unshipped.value(e, m) for c, e, m in rows if e or m}
-        _swap(exposure, _uninvoiced=uninvoiced_of)
+        swaps.append((exposure, "_uninvoiced", uninvoiced_of))
+    return swaps
 
 
-def _swap(module: Any, **functions: Any) -> None:
-    """Put these functions in the module in place of its own of the same names."""
-    for name, function in functions.items():
+def _swap(swaps: list[tuple[Any, str, Callable[..., Any]]]) -> None:
+    """Put each function in its module in place of the module's own of that name."""
+    for module, name, function in swaps:
         setattr(module, name, function)
 
 
@@ -276,7 +280,7 @@ def day(scale: str, pg: bool, docs: tuple[str, ...], replan: bool, tmp: Path) ->
 
     tally = Tally()
     tally.wrap()
-    from_documents(docs)
+    _swap(from_documents(docs))
     url, drop = ledger_url(scale, pg, "mid-month", "benchmarks.measure:mid_month_ledger", tmp)
     master = _master(DATA / f"bench-{scale}.xlsx")
     ledger = open_ledger(url)
@@ -341,7 +345,7 @@ def reads(scale: str, pg: bool, repeat: int, tmp: Path) -> dict[str, Any]:
     ledger = open_ledger(url)
     create(master, ledger, MID_DAY, lang="it")
     kept = readers()
-    from_documents(DOCS)
+    _swap(from_documents(DOCS))
     documents = readers()
     out: dict[str, Any] = {}
     with ledger.engine.connect() as conn:
