@@ -272,19 +272,27 @@ def ledger_url(scale: str, pg: bool, name: str, maker: str, tmp: Path) -> tuple[
     return f"{base}/{copy}", drop
 
 
-def day(scale: str, pg: bool, docs: tuple[str, ...], replan: bool, tmp: Path) -> dict[str, Any]:
-    """Preview, create and `ship --all` of 23 April on a copy of the mid-month ledger."""
+def _tallied(scale: str, pg: bool, name: str, maker: str, tmp: Path) -> tuple[Tally, Any, Any, Callable[[], None]]:
+    """The writers timed, the master, a copy of the kept ledger `name` opened and listened to,
+    and how to drop the copy."""
     from toolkit.ledger import open_ledger
-    from toolkit.services.orders import create, preview
-    from toolkit.services.shipping import ship
 
     tally = Tally()
     tally.wrap()
-    _swap(from_documents(docs))
-    url, drop = ledger_url(scale, pg, "mid-month", "benchmarks.measure:mid_month_ledger", tmp)
+    url, drop = ledger_url(scale, pg, name, maker, tmp)
     master = _master(DATA / f"bench-{scale}.xlsx")
     ledger = open_ledger(url)
     tally.listen(ledger.engine)
+    return tally, master, ledger, drop
+
+
+def day(scale: str, pg: bool, docs: tuple[str, ...], replan: bool, tmp: Path) -> dict[str, Any]:
+    """Preview, create and `ship --all` of 23 April on a copy of the mid-month ledger."""
+    from toolkit.services.orders import create, preview
+    from toolkit.services.shipping import ship
+
+    _swap(from_documents(docs))
+    tally, master, ledger, drop = _tallied(scale, pg, "mid-month", "benchmarks.measure:mid_month_ledger", tmp)
     steps: dict[str, Any] = {}
     with tally.timed_step("preview", steps):
         preview(master, ledger, MID_DAY)
@@ -301,15 +309,9 @@ def day(scale: str, pg: bool, docs: tuple[str, ...], replan: bool, tmp: Path) ->
 def month_end(scale: str, tmp: Path) -> dict[str, Any]:
     """April's draft invoicing on a copy of April shipped and not invoiced, then its finalizing."""
     from toolkit.core.invoicing import Period, Request
-    from toolkit.ledger import open_ledger
     from toolkit.services.invoicing import finalize, run
 
-    tally = Tally()
-    tally.wrap()
-    url, _ = ledger_url(scale, False, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger", tmp)
-    master = _master(DATA / f"bench-{scale}.xlsx")
-    ledger = open_ledger(url)
-    tally.listen(ledger.engine)
+    tally, master, ledger, _ = _tallied(scale, False, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger", tmp)
     steps: dict[str, Any] = {}
     with tally.timed_step("invoice", steps):
         done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), lang="it")
