@@ -148,6 +148,23 @@ def test_the_workbook_typed_before_the_kind_is_told_to_go_after_it(verb, kind, p
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("args", [["report", "anagrafiche.xlsx", "vendite", "--from", "2026-04-01"],
+                                  ["report", "anagrafiche.xlsx", "sales", "--to", "2026-04-30"],
+                                  ["print", "anagrafiche.xlsx", "ddt", "--date", "2026-04-09"],
+                                  ["print", "--lang", "en", "anagrafiche.xlsx", "invoices"]])
+def test_the_workbook_before_the_kind_is_told_before_an_option_left_out(args, capsys, sample_workbook):
+    """A desk's first try leaves an option out as often as it swaps the two: `toolkit report
+    anagrafiche.xlsx vendite --from 2026-04-01` was told only *Manca l'opzione --to*, and once
+    --to was added, that the workbook and the kind were the wrong way round: two tries for one
+    slip. The order is told first, as the slip the desk made earliest on the line."""
+    code, err = command_line([str(sample_workbook) if a == "anagrafiche.xlsx" else a for a in args], capsys)
+    assert code == 2
+    assert err.startswith(f"Errore: Valore non valido per KIND: «{sample_workbook}» è la cartella di lavoro, "
+                          f"scritta al posto del tipo: scrivi prima il tipo, poi la cartella (toolkit {args[0]} TIPO "
+                          f"{sample_workbook} …)\n"), err
+    assert "Missing option" not in err
+
+
 REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"],
             ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
             ["orders", "list", "anagrafiche.xlsx"], ["calendar", "anagrafiche.xlsx"]]

@@ -56,18 +56,22 @@ def chosen(choices: Choices[C], text: str, option: str) -> C:
         raise typer.BadParameter(f"«{text}»: {choices.words()}", param_hint=option) from None
 
 
-def chosen_kind(choices: Choices[C], text: str, verb: str) -> C:
-    """The kind `print` and `report` take before the workbook. Every other verb takes the workbook
-    first, and a desk that typed it so (`toolkit print anagrafiche.xlsx ddt`) was told only the
-    kinds, not that the two were the wrong way round."""
+def workbook_after_kind(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """The callback of the workbook `print` and `report` take after their kind. Every other verb
+    takes the workbook first, and a desk that typed it so (`toolkit print anagrafiche.xlsx ddt`)
+    was told only the kinds, not that the two were the wrong way round. A callback, since click
+    runs them in the order the arguments were typed: checked in the verb's body, the swap was told
+    only once every option left out had been added, each a try of its own."""
     from toolkit.cli.usage import WORKBOOK_SUFFIXES
 
+    text = str(ctx.params.get("kind") or "")
     if text.lower().endswith(WORKBOOK_SUFFIXES):
+        verb = ctx.command_path
         raise typer.BadParameter(
             f"«{text}» è la cartella di lavoro, scritta al posto del tipo: scrivi prima il tipo, poi la cartella "
-            f"(toolkit {verb} TIPO {text} …) / “{text}” is the workbook, written where the kind goes: write the kind "
-            f"first, then the workbook (toolkit {verb} KIND {text} …)", param_hint="KIND")
-    return chosen(choices, text, "KIND")
+            f"({verb} TIPO {text} …) / “{text}” is the workbook, written where the kind goes: write the kind "
+            f"first, then the workbook ({verb} KIND {text} …)", param_hint="KIND")
+    return value
 
 
 def chosen_list(choices: Choices[C], text: str | None, option: str) -> tuple[C, ...]:

@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
     def print_cmd(
         kind: str = typer.Argument(..., help=f"{PRINTED.words()} (fatture e note di credito / invoices and credit "
                                    "notes)."),
-        workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+        workbook: Path = typer.Argument(..., callback=output.workbook_after_kind,
+                                       help="Cartella anagrafiche / master workbook."),
         numbers: str | None = typer.Option(None, "--numbers", help="Numeri dei documenti / document numbers: N1,N2."),
         date: str | None = typer.Option(None, "--date", help="Documenti di questa data / documents of this date."),
         to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.basics.files import check_output
         from toolkit.services.printing import Selection, print_documents
 
-        kind = output.chosen_kind(PRINTED, kind, "print")
+        kind = output.chosen(PRINTED, kind, "KIND")
         chosen = [bool(numbers), bool(date), bool(run)]
         if sum(chosen) > 1 or (not any(chosen) and not unprinted):
             raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")

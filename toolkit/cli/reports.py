@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
     @output.with_progress("Report", "Report")
     def report_cmd(
         kind: str = typer.Argument(..., help=f"{KINDS.words()}."),
-        workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+        workbook: Path = typer.Argument(..., callback=output.workbook_after_kind,
+                                       help="Cartella anagrafiche / master workbook."),
         date_from: str | None = typer.Option(None, "--from", help="Primo giorno (scadenziario: non serve, conta "
                                              "tutto ciò che è aperto al --to) / first day (aging: not needed, it "
                                              "counts all open on --to)."),
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.services.reports import euro, report
         from toolkit.services.session import customers_on_record
 
-        chosen = output.chosen_kind(KINDS, kind, "report")
+        chosen = output.chosen(KINDS, kind, "KIND")
         against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
         dimensions = output.chosen_list(groupings(chosen), by, "--by")
         typed = parse_day(date_from, "--from") if date_from is not None else None
