@@ -67,6 +67,45 @@ def test_every_link_between_the_documents_leads_somewhere():
     assert not broken, "\n".join(broken)
 
 
+def _section(text: str, anchor: str) -> str:
+    """The text a link's anchor lands on: its heading's section, subsections included, or from an
+    `<a id>` to the next heading."""
+    lines = text.splitlines()
+    for at, line in enumerate(lines):
+        heading = re.match(r"^(#+) (.+)$", line)
+        if (heading and _anchor(heading[2]) == anchor) or f'<a id="{anchor}"></a>' in line:
+            level = len(heading[1]) if heading else 6
+            end = next((i for i in range(at + 1, len(lines))
+                        if (h := re.match(r"^(#+) ", lines[i])) and len(h[1]) <= level), len(lines))
+            return "\n".join(lines[at:end])
+    return ""
+
+
+NAMED_LINK = re.compile(r"\[\*([^*\]]+)\*\]\(([^)\s]+)\)|(?<!\*)\*([^*]+)\*,? (?:under|in|on) \[[^\]]*\]\(([^)\s]+)\)")
+"""A link that names the section it means: `[*Title*](page#anchor)`, `*Title* under [the ledger](page#anchor)`."""
+
+
+def test_a_link_naming_a_section_lands_on_the_text_that_holds_it():
+    """`see *Moving a desk's ledger to the team's server* under [the ledger](ledger.md#…)`: when
+    ledger.md's first section was parted, that paragraph went under a heading of its own, the link
+    still to the first. A link naming a heading or bold lead of the page it points to must land on
+    the section holding it."""
+    astray = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for found in NAMED_LINK.finditer(" ".join(page.read_text(encoding="utf-8").split())):
+            name, target = (found[1], found[2]) if found[1] else (found[3], found[4])
+            path, _, anchor = target.partition("#")
+            if not anchor or not path.endswith(".md"):
+                continue
+            text = (page.parent / path).resolve().read_text(encoding="utf-8")
+            titles = {re.sub(r"[*`]", "", t).strip(" .") for t in
+                      re.findall(r"^#+ (.+)$", text, re.MULTILINE) + re.findall(r"\*\*([^*]+?)\*\*", text)}
+            held = " ".join(re.sub(r"[*`]", "", _section(text, anchor)).split())
+            if name.strip(" .") in titles and name.strip(" .") not in held:
+                astray.append(f"{page.name}: *{name}* is not under {target}")
+    assert not astray, "\n".join(astray)
+
+
 def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path, sample_workbook, monkeypatch):
     """A new desk types the README's typical day into the sample's folder, line by line: each
     must work as written (it confirmed OC-2026-00007 as a quotation, a standard order on the
