@@ -288,6 +288,23 @@ def test_a_folder_named_like_a_file_that_exists_is_a_folder(tmp_path, capsys):
     assert not (tmp_path / "new.xlsx").exists()
 
 
+@pytest.mark.parametrize("folder", [".", "..", "./"])
+def test_an_output_file_named_as_a_folder_is_told_as_the_folder_typed(folder, tmp_path, monkeypatch, capsys):
+    """`report … --out .` (the folder the desk is in, as `sample .` takes it) was told
+    «»: --out non scrive file senza estensione: the name shown was the folder's last, which a dot
+    has not, and a folder was called a file without a suffix."""
+    monkeypatch.chdir(tmp_path)
+    output.reset()
+    code = app.run(["report", "vendite", "anagrafiche.xlsx", "--to", "2026-04-30", "--out", folder])
+    err = capsys.readouterr().err
+    assert code == 2
+    typed = str(Path(folder))
+    assert (f"Errore: Valore non valido per --out: «{typed}» è una cartella: --out vuole il nome del file da "
+            f"scrivere, ad esempio «{Path(typed) / 'report.xlsx'}»\n") in err, err
+    assert f"“{typed}” is a folder: --out wants the name of the file to write" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_print_to_a_pdf_name_says_how_to_get_the_pdf(desk, capsys):
     """The PDF comes beside the workbook with --pdf; --out names the workbook."""
     code, answer, _ = toolkit(["print", "orders", str(desk), "--date", "2026-04-09", "--out",

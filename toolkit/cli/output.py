@@ -151,8 +151,14 @@ def unwritable(path: Path, option: str, suffixes: tuple[str, ...], *, pdf_beside
     '«p.txt»: --out non scrive file .txt, solo .xlsx / --out cannot write a .txt file, only .xlsx'
     >>> unwritable(Path("stampa"), "--out", (".xlsx",))
     '«stampa»: --out non scrive file senza estensione, solo .xlsx / --out cannot write a file without a suffix, only .xlsx'
+    >>> unwritable(Path("."), "--out", (".xlsx",))
+    '«.» è una cartella: --out vuole il nome del file da scrivere, ad esempio «report.xlsx» / “.” is a folder: --out wants the name of the file to write, for example “report.xlsx”'
     """
     accepted = ", ".join(suffixes)
+    if path.is_dir() or path.name in ("", ".."):
+        example = path / f"report{suffixes[0]}"
+        return (f"«{path}» è una cartella: {option} vuole il nome del file da scrivere, ad esempio «{example}» / "
+                f"“{path}” is a folder: {option} wants the name of the file to write, for example “{example}”")
     it_kind, en_kind = (f"file {path.suffix}", f"a {path.suffix} file") if path.suffix else (
         "file senza estensione", "a file without a suffix")
     why = f"«{path.name}»: {option} non scrive {it_kind}, solo {accepted} / {option} cannot write {en_kind}, only {accepted}"
