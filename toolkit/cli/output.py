@@ -145,14 +145,15 @@ def _writes(suffixes: tuple[str, ...]) -> Callable[[typer.Context, typer.Callbac
 
 
 def unwritable(path: Path, option: str, suffixes: tuple[str, ...], *, pdf_beside: bool = False) -> str:
-    """Why `path` is refused, in both languages (the workbook's language is not known yet).
+    r"""Why `path` is refused, in both languages (the workbook's language is not known yet).
 
     >>> unwritable(Path("p.txt"), "--out", (".xlsx",))
     '«p.txt»: --out non scrive file .txt, solo .xlsx / --out cannot write a .txt file, only .xlsx'
     >>> unwritable(Path("stampa"), "--out", (".xlsx",))
     '«stampa»: --out non scrive file senza estensione, solo .xlsx / --out cannot write a file without a suffix, only .xlsx'
-    >>> unwritable(Path("."), "--out", (".xlsx",))
-    '«.» è una cartella: --out vuole il nome del file da scrivere, ad esempio «report.xlsx» / “.” is a folder: --out wants the name of the file to write, for example “report.xlsx”'
+    >>> print(*unwritable(Path("."), "--out", (".xlsx",)).split(" / "), sep="\n")
+    «.» è una cartella: --out vuole il nome del file da scrivere, ad esempio «report.xlsx»
+    “.” is a folder: --out wants the name of the file to write, for example “report.xlsx”
     """
     accepted = ", ".join(suffixes)
     if path.is_dir() or path.name in ("", ".."):
