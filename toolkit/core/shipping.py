@@ -862,12 +862,7 @@ def of_known_customers(orders: Sequence[Order], master: MasterData,
         (*(CUSTOMER_GONE(customer_row, number=order.number, customer=order.customer) for order in gone),
          *(DESTINATION_GONE(destination_row, number=order.number, customer=order.customer,
                             destination=order.ship_to) for order in moved),
-         *(another_company_told(master, order.number, *others[order.id]) for order in other)))
-
-
-def another_company_told(master: MasterData, number: str, printed: Buyer, now: Buyer) -> Problem:
-    """`ANOTHER_COMPANY` of order `number` (`apart_told`)."""
-    return apart_told(ANOTHER_COMPANY, master, printed, now, number=number)
+         *(apart_told(ANOTHER_COMPANY, master, *others[order.id], number=order.number) for order in other)))
 
 
 def apart_told(kind: ProblemType, master: MasterData, printed: Buyer, now: Buyer, **names: object) -> Problem:

@@ -26,7 +26,7 @@ from toolkit.core.shipping import apart_told
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
-from toolkit.model.parties import Buyer, party_book
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.copies_apart import apart
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, invoice_orders_in, returns_refused_sentence
@@ -180,7 +180,8 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: s
                 None, number=quotation.number, customer=quotation.customer)])
         book = party_book(master)
         if (both := apart(quotation.parties.buyer if quotation.parties else None, book)) is not None:
-            return Confirmed(quotation.number, None, problems=[_another_company(master, quotation.number, *both)])
+            return Confirmed(quotation.number, None, problems=[apart_told(
+                CONFIRM_ANOTHER_COMPANY, master, *both, number=quotation.number)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
                                               DocumentType.STANDARD, book, lang=lang)
@@ -189,10 +190,3 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: s
         invoices, left_out, rated = invoice_orders_in(conn, master, [order_id], day, lang=lang) \
             if quotation.customer in immediate else ([], [], [])
     return Confirmed(quotation.number, order, invoices, [*rated, *left_out, *late_at_issue(invoices, today)])
-
-
-def _another_company(master: MasterData, number: str, printed: Buyer, now: Buyer) -> Problem:
-    """`CONFIRM_ANOTHER_COMPANY` of quotation `number`, at this copy's customer's *Partita IVA*:
-    the order confirming it keeps the parties of this copy, so it, and the invoice issued at once
-    for a customer *Immediato*, would go to a company that never asked for the quotation."""
-    return apart_told(CONFIRM_ANOTHER_COMPANY, master, printed, now, number=number)

@@ -49,7 +49,7 @@ from toolkit.core.orders import (
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import another_company_told, once_per_item, service_items
+from toolkit.core.shipping import ANOTHER_COMPANY, apart_told, once_per_item, service_items
 from toolkit.intake.validation.invoice_terms import ended_invoiced_at_order
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -657,7 +657,7 @@ def _for_other_companies(conn: Connection, master: MasterData, printed: Mapping[
     of their code (`toolkit.services.copies_apart`), by number, each told at that customer's
     *Partita IVA*: a colleague's copy added a customer of the same code, and the run said only
     "già esistente" of an order the warehouse then shipped to this copy's company."""
-    return [another_company_told(master, number, printed_for, now)
+    return [apart_told(ANOTHER_COMPANY, master, printed_for, now, number=number)
             for number, (printed_for, now) in sorted(other_companies(conn, master, printed).items())]
 
 
