@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Connection, Select, Table, bindparam, cast, select,
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import driver_rows, insert_rows
-from toolkit.model.parties import Buyer, Parties, Seller, part_text
+from toolkit.model.parties import Parties, Seller, part_text
 
 p = schema.issued_parties.c
 
@@ -118,22 +118,11 @@ def kept_by(conn: Connection, documents: Table, ids: Collection[int]) -> dict[in
     return found
 
 
-def buyers(conn: Connection, ids: Collection[int | None]) -> dict[int, Buyer | None]:
-    """The buyer of each kept parties id, for the ids documents cite: what a check of the
-    customer a document printed against this copy's (`toolkit.model.parties.another_company`)
-    needs, without the rest of the parties. A day's due orders at L cite a few thousand."""
-    wanted = sorted({i for i in ids if i is not None})
-    found: dict[int, Buyer | None] = {}
-    for chunk in in_batches(wanted):
-        found.update((i, Parties.buyer_from_text(t)) for i, t in conn.execute(select(p.id, p.parties).where(p.id.in_(chunk))))
-    return found
-
-
 def identities(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str | None, str | None, str | None]]:
     """The buyer's code, partita IVA and codice fiscale of each kept parties id, taken out of
     the JSON by the database: telling whether a document printed another company than this
     copy's customer needs no more, and the 3,500 distinct parties of the orders a day ships at L
-    cost 0.22 s of CPU read and parsed whole (`buyers`)."""
+    cost 0.22 s of CPU read and parsed whole (`read`)."""
     found: dict[int, tuple[str | None, str | None, str | None]] = {}
     statement = _IDENTITIES[conn.dialect.name == "postgresql"]
     for chunk in in_batches(sorted(set(ids))):

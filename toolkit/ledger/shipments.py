@@ -55,7 +55,7 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False
     and a DDT names its parties as the master says them the day it is issued, in the language
     of the run that issues it. Third, the id of the parties each order printed (`issued_parties`)
     by order id, for the orders that kept theirs: a few thousand distinct ids at L, whose buyers
-    `toolkit.ledger.parties.buyers` reads to tell an order made for another company than this
+    `toolkit.ledger.parties.identities` reads to tell an order made for another company than this
     copy's customer of that code (`toolkit.model.parties.another_company`).
 
     At L most of the open orders are held day after day (a prepayment not in, a customer over

@@ -217,11 +217,6 @@ class Parties:
                    destination=_made(Destination, found.get("destination")),
                    carrier=_made(Haulier, found.get("carrier")), contact=_made(Person, found.get("contact")))
 
-    @staticmethod
-    def buyer_from_text(stored: str) -> Buyer | None:
-        """The buyer alone of the parties the ledger kept as `stored` (`from_text`'s)."""
-        return _buyer(json.loads(stored).get("buyer"))
-
 
 def _buyer(found: dict[str, Any] | None) -> Buyer | None:
     if found and found.get("intent_letters"):

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from toolkit.ledger import parties
-from toolkit.model.parties import Buyer, PartyBook, another_company, identified_apart, party_book
+from toolkit.model.parties import Buyer, Parties, PartyBook, another_company, identified_apart, party_book
 from toolkit.model.records import MasterData
 
 K = TypeVar("K", bound=Hashable)
@@ -32,15 +32,17 @@ def other_companies(conn: Connection, master: MasterData, printed: Mapping[K, in
                and identified_apart(vat, tax, now)]
     if not suspect:
         return {}
-    differ = {kept: both for kept, buyer in parties.buyers(conn, suspect).items()
-              if (both := apart(buyer, book)) is not None}
+    differ = {kept: both for kept, printed in parties.read(conn, suspect).items()
+              if (both := apart(printed, book)) is not None}
     return {key: differ[kept] for key, kept in printed.items() if kept in differ}
 
 
-def apart(printed: Buyer | None, book: PartyBook) -> tuple[Buyer, Buyer] | None:
-    """The customer a document printed and this copy's customer of its code, when they are two
-    companies; None otherwise (the same company, or a code this copy does not have)."""
-    if printed is None:
+def apart(printed: Parties | None, book: PartyBook) -> tuple[Buyer, Buyer] | None:
+    """The customer a document printed (in the parties it kept) and this copy's customer of its
+    code, when they are two companies; None otherwise (the same company, a code this copy does not
+    have, or a document that kept no parties or no buyer)."""
+    buyer = printed.buyer if printed is not None else None
+    if buyer is None:
         return None
-    now = book.buyer(printed.code)
-    return (printed, now) if now is not None and another_company(printed, now) else None
+    now = book.buyer(buyer.code)
+    return (buyer, now) if now is not None and another_company(buyer, now) else None

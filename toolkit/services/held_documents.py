@@ -125,7 +125,7 @@ def _of_this_copys_companies(master: MasterData, orders: list[Order]) -> tuple[l
     its DDT and invoice, dated its day, to this one's."""
     book = party_book(master)
     others = {order.id: both for order in orders
-              if (both := apart(order.parties.buyer if order.parties else None, book)) is not None}
+              if (both := apart(order.parties, book)) is not None}
     if not others:
         return orders, []
     return [order for order in orders if order.id not in others], [

@@ -179,7 +179,7 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: s
             return Confirmed(quotation.number, None, problems=[CONFIRM_CUSTOMER_GONE(
                 None, number=quotation.number, customer=quotation.customer)])
         book = party_book(master)
-        if (both := apart(quotation.parties.buyer if quotation.parties else None, book)) is not None:
+        if (both := apart(quotation.parties, book)) is not None:
             return Confirmed(quotation.number, None, problems=[apart_told(
                 CONFIRM_ANOTHER_COMPANY, master, *both, number=quotation.number)])
         standard = EFFECTS[DocumentType.STANDARD]

@@ -728,7 +728,7 @@ def _other_companies(conn: Connection, master: MasterData, orders: Sequence[Orde
     book = party_book(master)
     found = other_companies(conn, master, printed) if printed else {}
     for order in orders:
-        if order.parties is not None and (both := apart(order.parties.buyer, book)) is not None:
+        if (both := apart(order.parties, book)) is not None:
             found[order.id] = both
     return found
 
