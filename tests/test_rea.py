@@ -166,8 +166,10 @@ def test_a_share_capital_is_read_with_its_euro_as_a_desk_writes_it(typed, read):
 
 
 @pytest.mark.parametrize("typed", ["diecimila euro", "Euro 10.000,00 di cui versati 2.500", "10000 EUROPA", "i.v.",
-                                   "1" + " " * 1000 + "x"])
+                                   "1" + " " * 1000 + "x", "1 , , , (", "1,,,", "10.000,", "1 - - -", "1''",
+                                   "10.000,00 €,", "€ 10.000 (", "(i.v.) 10.000"])
 def test_a_share_capital_of_another_shape_is_refused_at_its_cell_saying_the_shapes_read(typed):
+    """Junk after the amount, `1 , , , (`, was read as a capital of 1 euro, printed and sent."""
     rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", typed]]
     [problem] = [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error]
     assert (problem.sheet, problem.cell, problem.code) == ("Impostazioni", "B11", "share-capital-not-an-amount")

@@ -412,27 +412,34 @@ def _share_capital(value: Any) -> Decimal:
 
 
 _EURO = r"(?:€|eur(?:o)?\b\.?)"
+_PAID_IN_FULL = r"i\.?\s*v\.?|interamente\s+versato"
+"""*i.v.* (*interamente versato*, paid in full), as a capital's cell or its row's name says it."""
 _CAPITAL = re.compile(
-    rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d[\d.,'\s\xa0\u202f]*?)\s*{_EURO}?"
-    r"[\s,(-]*(?:(?P<paid>i\.?\s*v\.?|interamente\s+versato)[\s)]*)?", re.IGNORECASE)
+    rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d(?:[\d.,'\s\xa0\u202f]*\d)?)\s*"
+    rf"{_EURO}?(?:[\s,(-]*(?P<paid>{_PAID_IN_FULL})[\s)]*)?\s*", re.IGNORECASE)
 """A capital as letterheads write it: *Cap. soc.* before it or not, the euro before or after the
-amount, *i.v.* (or *interamente versato*) after it, in brackets or not."""
+amount, *i.v.* (or *interamente versato*) after it, in brackets or not. The amount ends in a digit,
+and the commas, brackets and dashes after it are only those before an *i.v.*: `1 , , , (` was read
+as 1."""
+_NAMED_PAID_IN_FULL = re.compile(rf"\b(?:{_PAID_IN_FULL})\s*$", re.IGNORECASE)
 _CAPITAL_LENGTH = 80
 """The longest text `_CAPITAL` reads: its spaces may be taken in several ways, and a cell of a
 thousand spaces between a digit and a letter took a minute to refuse."""
 _THOUSANDTHS = Decimal("0.001")
 
 
-def said_paid_in_full(value: Any) -> bool:
-    """Whether a capital is written with its *i.v.* (*interamente versato*), `€ 10.000,00 i.v.`:
-    a *Capitale versato* below it says otherwise, and the documents would print what one of the
-    two cells denies.
+def said_paid_in_full(value: Any, name: str = "") -> bool:
+    """Whether a capital is written with its *i.v.* (*interamente versato*), `€ 10.000,00 i.v.`,
+    or its row is named so, *Capitale sociale i.v.*: a *Capitale versato* below it says otherwise,
+    and the documents would print what one of the two cells denies.
 
     >>> said_paid_in_full("10.000,00 i.v."), said_paid_in_full("Euro 10.000,00"), said_paid_in_full(10000)
     (True, False, False)
+    >>> said_paid_in_full(10000, "Capitale sociale i.v."), said_paid_in_full(10000, "Capitale sociale")
+    (True, False)
     """
     found = _CAPITAL.fullmatch(value) if isinstance(value, str) and len(value) <= _CAPITAL_LENGTH else None
-    return found is not None and found["paid"] is not None
+    return (found is not None and found["paid"] is not None) or _NAMED_PAID_IN_FULL.search(name) is not None
 
 
 def _quantity(value: Any) -> Decimal:

@@ -9,7 +9,6 @@ each checked whole by pydantic for its values' type (`toolkit.model.records.from
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -262,17 +261,13 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
         data[column.key] = read[0]
     capital, paid = data.get("share_capital"), data.get("paid_in_capital")
     if capital is not None and paid is not None and paid < capital and (
-            said_paid_in_full(rows["share_capital"][1]) or _I_V_HEADING.search(named["share_capital"])):
+            said_paid_in_full(rows["share_capital"][1], named["share_capital"])):
         problems.append(PAID_IN_BESIDE_FULL(Location(sheet, cells["paid_in_capital"], workbook),
                                             capital=str(rows["share_capital"][1]).strip(), paid=paid))
         ok = False
     fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems
-
-
-_I_V_HEADING = re.compile(r"\bi\.?\s*v\.?\s*$", re.IGNORECASE)
-"""A capital's row named paid in full, *Capitale sociale i.v.*: what its value would say."""
 
 
 def _same(column: Column, one: Any, other: Any) -> bool:
