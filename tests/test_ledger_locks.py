@@ -305,6 +305,52 @@ def test_a_refused_writer_names_the_session_whose_lock_conflicts_not_an_earlier_
 
 
 @pytest.mark.postgres
+def test_a_refused_writer_names_the_session_queued_ahead_of_it_saying_it_waits_too():
+    """A colleague's report reads *counters* (ACCESS SHARE, which stops no writer) and a psql
+    session asks to lock it ACCESS EXCLUSIVE (as an ALTER TABLE does) and waits behind the report: PostgreSQL queues every later
+    request behind psql's, so the writer's NOWAIT is refused, and no session *held* a lock that
+    stops a writer. The message named nobody, *another user (unknown)*; it names psql, waiting too."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    import threading
+    import time
+
+    import psycopg
+
+    from toolkit.ledger import lock
+    from toolkit.ledger.db import LEDGER_TABLES
+
+    with pg_databases(1) as (url,):
+        open_ledger(url).engine.dispose()
+        report = psycopg.connect(url, application_name="report")
+        report.execute("SELECT count(*) FROM counters")
+        queued = psycopg.connect(url, application_name="psql")
+        asking = threading.Thread(target=queued.execute, args=("LOCK TABLE counters IN ACCESS EXCLUSIVE MODE",))
+        asking.start()
+        ledger = open_ledger(url)
+        try:
+            with ledger.engine.begin() as conn:
+                for _ in range(100):
+                    if conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                            "AND mode = 'AccessExclusiveLock' AND locktype = 'relation'").scalar():
+                        break
+                    time.sleep(0.05)
+                assert not lock.try_tables(conn, LEDGER_TABLES)
+                holder = lock.table_holder(conn, LEDGER_TABLES)
+        finally:
+            report.rollback()
+            asking.join(10)
+            queued.rollback()
+            for session in (report, queued):
+                session.close()
+            ledger.engine.dispose()
+        assert (holder.action, holder.role, holder.queued) == ("psql", make_url(url).username, True), holder
+        message = lock.LEDGER_BUSY(None, holder=holder, wait=2).message("en")
+        assert "(psql, " in message and "itself waiting for another session)" in message, message
+        assert "a sua volta in attesa di un'altra sessione)" in lock.LEDGER_BUSY(None, holder=holder, wait=2).message("it")
+
+
+@pytest.mark.postgres
 def test_an_upgrade_waits_for_a_colleagues_read_past_wait():
     """An upgrade's ALTER TABLE waits for every session reading the table, a colleague's report or
     panel among them: the writer's bound on lock waits (`lock.bound_lock_waits`, --wait) rolled

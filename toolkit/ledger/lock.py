@@ -54,12 +54,15 @@ class Holder:
     """Who holds the write lock: an OS user running an action, since a time (local), and on
     PostgreSQL the role its connection logged in as (`role`). A holder the toolkit cannot name
     (another program's connection, no holder file) has no `user`, and no `action` when that is
-    unknown too: the message words them in the reader's language."""
+    unknown too: the message words them in the reader's language. A `queued` holder holds
+    nothing yet: its own request waits behind another session's, and PostgreSQL queues a writer
+    behind it all the same."""
 
     user: str | None
     action: str | None
     since: datetime | None = None
     role: str | None = None
+    queued: bool = False
 
     def shown(self, lang: str) -> str:
         """The holder as a colleague knows them: on PostgreSQL by the ledger's user, the role
@@ -77,6 +80,8 @@ class Holder:
         'postgres (psql)'
         >>> UNKNOWN.shown("it"), UNKNOWN.shown("en")
         ('un altro utente (sconosciuto)', 'another user (unknown)')
+        >>> Holder(None, "psql", role="postgres", queued=True).shown("en")
+        'postgres (psql, itself waiting for another session)'
         """
         it = lang == "it"
         user = self.role or self.user or ("un altro utente" if it else "another user")
@@ -84,7 +89,9 @@ class Holder:
             None, self.role) else ""
         action = self.action or ("sconosciuto" if it else "unknown")
         when = f", {self.since:%d/%m %H:%M:%S}" if self.since else ""
-        return f"{user} ({login}{action}{when})"
+        queued = (", a sua volta in attesa di un'altra sessione" if it else ", itself waiting for another session"
+                  ) if self.queued else ""
+        return f"{user} ({login}{action}{when}{queued})"
 
     def tag(self) -> str:
         """The holder as PostgreSQL keeps it in `application_name` (63 characters at most).
@@ -95,7 +102,8 @@ class Holder:
         return f"toolkit|{self.user}|{self.action}"[:63]
 
     @classmethod
-    def from_tag(cls, tag: str | None, since: datetime | None, role: str | None = None) -> Holder:
+    def from_tag(cls, tag: str | None, since: datetime | None, role: str | None = None,
+                 queued: bool = False) -> Holder:
         """
         >>> Holder.from_tag("toolkit|anna|toolkit ship", None).shown("en")
         'anna (toolkit ship)'
@@ -104,8 +112,8 @@ class Holder:
         """
         parts = (tag or "").split("|", 2)
         if len(parts) == 3 and parts[0] == "toolkit":
-            return cls(parts[1], parts[2], since, role)
-        return cls(None, tag or None, since, role)
+            return cls(parts[1], parts[2], since, role, queued)
+        return cls(None, tag or None, since, role, queued)
 
 
 UNKNOWN = Holder(None, None)
@@ -224,19 +232,22 @@ def table_holder(conn: Connection, tables: Sequence[str], *, rows: bool = False)
     in as. Not this session, and not one whose lock stops nobody, open since before it (a
     `SELECT … FOR UPDATE` in pgAdmin, a vacuum), which was named after a refused NOWAIT as the
     earliest of every lock but a reader's; no toolkit writer holds a table while this one holds
-    the advisory lock."""
+    the advisory lock. When no session holds such a lock, one that asks for it and waits (an
+    `ALTER TABLE` behind a colleague's report) is named, `queued`: PostgreSQL serves lock
+    requests in turn, so it stops the writer as a holder would, and naming nobody left the desk
+    no one to ask."""
     row = conn.execute(text(
-        "SELECT a.application_name, a.xact_start, a.usename FROM pg_locks l "
+        "SELECT a.application_name, a.xact_start, a.usename, NOT l.granted FROM pg_locks l "
         "JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() "
+        "WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid() "
         "AND l.mode = ANY(CAST(:modes AS text[])) "
         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-        "AND l.relation = ANY(CAST(:tables AS regclass[])) ORDER BY a.xact_start LIMIT 1"),
+        "AND l.relation = ANY(CAST(:tables AS regclass[])) ORDER BY NOT l.granted, a.xact_start LIMIT 1"),
         {"tables": list(tables), "modes": list(HOLDS_ROWS if rows else STOPS_WRITERS)}).first()
     if row is None:
         return UNKNOWN
     since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
-    return Holder.from_tag(row[0], since, row[2])
+    return Holder.from_tag(row[0], since, row[2], queued=row[3])
 
 
 def holder_file(database: Path) -> Path:
