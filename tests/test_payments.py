@@ -843,3 +843,30 @@ def _ledger_payments(url: str) -> int:
 
     with reading(open_ledger(url)) as conn:
         return len(conn.execute(select(schema.payments.c.id)).all())
+
+
+def test_an_invoice_paid_beyond_its_total_is_in_the_aging_report_s_own_column_not_the_credit_notes(tmp_path, ledger,
+                                                                                                   issued):
+    """An invoice paid 5,00 beyond its total showed those 5,00 under *Note di credito*, beside its
+    customer's credit note:
+    an accountant reads a credit note issued, and looks for one the ledger never had. It is a
+    credit the customer holds all the same, in a column of its own, *Pagato in eccesso*."""
+    from toolkit.core.reports import Kind
+    from toolkit.core.reports import Request as ReportRequest
+    from toolkit.services.reports import report
+
+    master, result = issued
+    finalize(ledger, result.run_id)
+    assert record(ledger, [entry(amount="50.14")]).recorded
+    day = date(2026, 6, 1)
+    with reading(ledger) as conn:
+        rows = {r.number: r for r in monitor(receivables(conn), day)}
+    assert {n: r.outstanding for n, r in rows.items()} == {"FT-2026-00001": D("-5.00"), "NC-2026-00001": D("-22.57")}
+    made = report(master, ledger, ReportRequest(Kind.AGING, date(2026, 1, 1), day), tmp_path / "aging.xlsx", lang="it")
+    assert {(r.document, r.bucket, r.amount) for r in made.data.itertuples() if r.amount < 0} == {
+        ("FT-2026-00001", "overpaid", -500), ("NC-2026-00001", "credit", -2257)}
+    sheet = CalamineWorkbook.from_path(str(made.file)).get_sheet_by_name("Report").to_python()
+    heads = sheet[4]
+    [c001] = [r for r in sheet[5:] if r[0] == "C001"]
+    assert D(str(c001[heads.index("Pagato in eccesso")])).quantize(D("0.01")) == D("-5.00")
+    assert D(str(c001[heads.index("Note di credito")])).quantize(D("0.01")) == D("-22.57")

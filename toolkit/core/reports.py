@@ -59,10 +59,12 @@ DIMENSIONS = GROUPINGS.codes
 """What a report can be grouped by (`--by`): the customer's agent and zone (*Zona*) and the
 item's category come from the master data as it is now."""
 AGING_DIMENSIONS = ("customer", "agent", "zone")
-BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90", "credit")
+BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90", "credit", "overpaid")
 """Open receivables by days past due: not yet due (due today or later), 1–30, 31–60, 61–90,
-over 90; and the credits owed to the customer (credit notes), which fall due on no day and
-lower the customer's open balance as they do in `toolkit payments status`."""
+over 90; and the credits owed to the customer, which fall due on no day and lower the
+customer's open balance as they do in `toolkit payments status`: credit notes, and apart from
+them what the customer paid beyond an invoice's total, a credit the customer holds that no
+credit note gave (the accountant refunds it or sets it against the next invoice)."""
 OVERDUE = BUCKETS[1:5]
 
 VOLUME_DISCOUNTS = "\u2063sconti-volume"
@@ -288,9 +290,10 @@ def aged(status: PaymentStatus, dues: Sequence[tuple[date, Decimal]]) -> list[Ag
     cover the dues oldest first, as `payment_status` covers them. A document with no dues is
     aged from its date; a credit owed to the customer (a credit note, or an invoice paid beyond
     its total: negative) falls due on no day, so it has no due date, no days, and a bucket of
-    its own."""
+    its own, one for each: an over-payment was in the credit notes' column, a credit note that
+    was never issued."""
     if status.outstanding < 0:
-        return [Aged(None, None, "credit", status.outstanding)]
+        return [Aged(None, None, "credit" if status.total < 0 else "overpaid", status.outstanding)]
     parts = open_dues(dues, status.collected + status.credited) or [(status.invoice_date, ZERO)]
     first_due, first = parts[0]
     parts[0] = (first_due, first + status.outstanding - sum((amount for _, amount in parts), ZERO))

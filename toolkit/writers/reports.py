@@ -98,6 +98,7 @@ define({
     "report.bucket.d61_90": ("61–90 giorni", "61–90 days"),
     "report.bucket.d90": ("Oltre 90 giorni", "Over 90 days"),
     "report.bucket.credit": ("Note di credito", "Credit notes"),
+    "report.bucket.overpaid": ("Pagato in eccesso", "Overpaid"),
     "report.empty": ("Niente nel periodo.", "Nothing in the period."),
 })
 
@@ -133,8 +134,8 @@ than this, the page's scale would shrink every figure, so a longer name wraps in
 NAMED = {"customer": "customer_name", "item": "description"}
 """A code dimension shown with its name beside it."""
 BUCKET_COLOURS = {"not_due": "#A9D18E", "d1_30": "#FFD966", "d31_60": "#F4B183", "d61_90": "#E06666",
-                  "d90": "#990000", "credit": "#9DC3E6"}
-"""Aging's charts: green for what is not yet due, warmer the later it is, blue for the credits."""
+                  "d90": "#990000", "credit": "#9DC3E6", "overpaid": "#2E75B6"}
+"""Aging's charts: green for what is not yet due, warmer the later it is, blues for the credits."""
 
 
 def _cents(value: Any) -> float:
