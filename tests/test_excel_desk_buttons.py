@@ -1442,19 +1442,23 @@ def test_a_payment_or_period_date_outside_2000_2099_is_named_with_its_cell(tmp_p
 
 
 def test_a_return_credited_at_the_order_is_not_voided_by_the_panel_nor_the_command_line(tmp_path):
-    """C002 invoiced *Immediato*: its return T002 gets its credit note when created, before the
-    goods come back. Voided, the order read as never made while the note still credited the
-    customer; refused, naming the note, and the way out (close it) said for each front end."""
+    """C002 invoiced *Immediato*: its return T002 of the book it bought the same day (T003) gets
+    its credit note when created, citing that day's invoice, before the goods come back. Voided,
+    the order read as never made while the note still credited the customer; refused, naming the
+    note, and the way out (close it) said for each front end."""
     from toolkit.core.orders import OrderStatus
     from toolkit.services.order_status import change_status
 
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
     minimal.set_cell(sheets, "Clienti", "K3", "Immediato")
+    sheets["Modelli ordine"].append(["T003", "C002", None, None, "Mensile giorno", None, None, 31, None, None,
+                                     date(2026, 1, 1), date(2026, 12, 31), None])
+    sheets["Righe modello"].append(["T003", "A003", 2, None, None])
     book = fake(tmp_path, sheets, day=datetime(2026, 3, 31))
     press(book, "preview_orders")
     press(book, "create_orders")
-    [order] = orders_in(tmp_path)
+    [order] = [o for o in orders_in(tmp_path) if o.document_type.value == "return"]
     assert (order.document_type.value, order.quantity) == ("return", Decimal(-1))
     fill(book, NumeroOrdine=order.number, NuovoStato="Annullato")
     (refused,) = press(book, "change_order_status")
@@ -1468,7 +1472,7 @@ def test_a_return_credited_at_the_order_is_not_voided_by_the_panel_nor_the_comma
         "note stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
         "credit must be taken back with a debit note on the invoice the credit note corrects (toolkit invoice debit "
         "--invoice … --amount … --reason …), and the return closed (--to closed)."))]
-    assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]
+    assert [o.status.value for o in orders_in(tmp_path) if o.number == order.number] == ["in-progress"]
 
 
 def test_finalize_run_whose_folder_is_read_only_says_where_to_write_the_copies(tmp_path, may, monkeypatch):

@@ -1,10 +1,11 @@
 """Credit notes issued at once, held for their order's day, and the credit notes that month end
 and `discounts settle` issue in the same series (NC). The sample's C004 is invoiced at once and
-sends goods back on the month's last working day (T018): created ahead, that return's credit
-note waits for its day. A month-end run crediting another customer's return, or a volume
-discount's settlement, dated after that day would leave the waiting note no number in date
-order and every later `orders create` and `ship` refused: refused, naming the order and the
-command that issues it. Invoices alone (FT) never touch it."""
+sends goods back on the month's last working day (T018); here it bought them on the 21st (a
+template T041 added, invoiced with its order), so the return's credit note has an invoice to cite
+and is issued with its order: created ahead, it waits for its day. A month-end run crediting
+another customer's return, or a volume discount's settlement, dated after that day would leave
+the waiting note no number in date order and every later `orders create` and `ship` refused:
+refused, naming the order and the command that issues it. Invoices alone (FT) never touch it."""
 
 from __future__ import annotations
 
@@ -15,12 +16,33 @@ from test_documents_on_their_day import documents, reply
 from test_held_invoices_at_month_end import BEFORE_RUN, held_invoices
 from test_printing import cli, desk  # noqa: F401  (desk is a fixture)
 
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.ledger import open_ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+
 BEFORE_SETTLEMENT = "discount-order-invoice-held"
 
 
+def sold_what_t018_returns(workbook) -> None:
+    """C004 buys on the 21st of each month (T041) the goods T018 gives back: invoiced with its
+    order, that invoice is the one the return's credit note cites. Without it no invoice sold
+    them and the note waits for the return's DDT (`return-waits-for-ddt`), not for its day."""
+    book = openpyxl.load_workbook(workbook)
+    templates, lines = book["Modelli ordine"], book["Righe modello"]
+    [t018] = [[c.value for c in row] for row in templates.iter_rows(min_row=2) if row[0].value == "T018"]
+    templates.append(["T041", "C004", None, None, "Mensile giorno", None, None, 21, None, None, t018[10], None,
+                      "Giorno successivo", *t018[13:16], "Ordine standard", *t018[17:]])
+    for row in [[c.value for c in row] for row in lines.iter_rows(min_row=2) if row[0].value == "T018"]:
+        lines.append(["T041", *row[1:]])
+    book.save(workbook)
+
+
 def held_return(capsys, workbook, url, rome_today) -> str:
-    """21 and 29 October created and shipped (C027's return among them, which month end credits);
-    on the 29th, C004's return of the 30th created ahead, alone: its credit note waits. Its number."""
+    """21 and 29 October created and shipped (C027's return among them, which month end credits,
+    and C004's purchase of the goods it gives back, invoiced at once); on the 29th, C004's return
+    of the 30th created ahead, alone: its credit note, citing that invoice, waits. Its number."""
+    sold_what_t018_returns(workbook)
     for day in ("2026-10-21", "2026-10-29"):
         rome_today(date.fromisoformat(day))
         assert cli(capsys, "orders", "create", workbook, "--date", day, "--ledger", url)[0] == 0
@@ -82,6 +104,10 @@ def test_a_run_of_invoices_alone_leaves_a_held_credit_note_its_place(capsys, tmp
                           "--ledger", url)
     assert code == 0, created["problems"]
     assert held_invoices(url) == set() and [d for _, d in notes(url)] == [date(2026, 10, 30)], number
+    with reading(open_ledger(url)) as conn:
+        [note] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+        [sale] = [x for x in load_invoices(conn) if x.customer == "C004" and x.kind is InvoiceKind.INVOICE]
+    assert [c.number for c in note.cites] == [sale.number] and sale.invoice_date == date(2026, 10, 21)
 
 
 def test_discounts_settle_after_a_held_credit_note_is_refused_until_it_is_issued(

@@ -148,6 +148,39 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
     assert not [p for p in again.problems if p.is_error], again.problems
 
 
+def test_a_return_no_invoice_sold_waits_for_its_ddt_and_is_credited_citing_it(ledger):
+    """C002 invoiced at the order gives back 1 kg of coffee that no invoice of the ledger sold
+    (bought before the toolkit): credited at the order its note would cite neither an invoice nor
+    a DDT, the goods not back yet. So it waits, warned, its order created; the return's DDT is
+    issued when the goods come back, and May's month end credits it citing that DDT."""
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.services.invoicing import run
+
+    books = books_of(scene(1, immediate=True))
+    made = create(books, ledger, RETURNED, with_catch_up=False)
+    [row] = made.created
+    assert made.invoices == [] and credit_notes(ledger) == []
+    [waits] = [p for p in made.problems if p.code == "return-waits-for-ddt"]
+    assert not waits.is_error and row["number"] in waits.message() and "DDT" in waits.message()
+    assert row["number"] in waits.message("en")
+    [ddt] = ship(books, ledger, RETURNED, all_open=True).notes
+    month = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [note] = [x for x in month.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert returned_lines(note) == [("A001", D(-1), D("-18.50"))] and note.cites == ()
+    assert {line.delivery.number for line in note.lines if line.delivery} == {ddt.number}
+
+
+def test_a_return_credited_at_the_order_still_cites_the_invoice_it_corrects(ledger):
+    """The same return of goods C002's order of 10 April was invoiced for: its note is issued
+    with the order, citing that invoice, as before."""
+    books = books_of(scene(1, immediate=True))
+    invoice = sold_at_order(books, ledger)
+    made = create(books, ledger, RETURNED, with_catch_up=False)
+    [note] = made.invoices
+    assert [c.number for c in note.cites] == [invoice.number]
+    assert not [p for p in made.problems if p.code == "return-waits-for-ddt"]
+
+
 # ---- goods credited already, at the order
 
 

@@ -581,3 +581,12 @@ def shipped_as(conn: Connection, order_ids: Collection[int]) -> dict[int, Partie
     issued = parties.read(conn, [parties_id for _, _, parties_id in latest.values()])
     return {order_id: issued[parties_id]
             for order_id, (_, _, parties_id) in sorted(latest.items(), key=lambda found: found[1][:2])}
+
+
+def lines_on_ddts(conn: Connection, order_line_ids: Collection[int]) -> set[int]:
+    """The order lines among these that a DDT carries: a return's goods back, its DDT issued."""
+    dl = schema.delivery_lines
+    found: set[int] = set()
+    for condition in among(conn, dl.c.order_line_id, sorted(order_line_ids)):
+        found.update(conn.execute(select(dl.c.order_line_id).where(condition).distinct()).scalars())
+    return found

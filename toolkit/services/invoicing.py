@@ -82,7 +82,7 @@ from toolkit.core.shipping import apart_told
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.deliveries import former_buyers, kept_parties
+from toolkit.ledger.deliveries import former_buyers, kept_parties, lines_on_ddts
 from toolkit.ledger.invoices import (
     MONTH_REGISTER,
     RUN_FILES,
@@ -132,6 +132,17 @@ from toolkit.services.intent_letters import letter_ceilings, letter_rates
 from toolkit.services.run_aside import delete, hidden, left_aside, put_back
 from toolkit.services.session import off_the_sheet
 
+RETURN_WAITS_FOR_DDT = define(
+    "return-waits-for-ddt", "warning",
+    title=("Reso senza fattura né DDT: accreditato col suo DDT", "Return with no invoice nor DDT: credited with its DDT"),
+    it="Il reso {order} del cliente {customer} non ha una fattura da citare (nessuna fattura del registro ha venduto "
+       "quella merce) né ancora un DDT: la sua nota di credito non è emessa con l'ordine, perché non citerebbe alcun "
+       "documento. Quando la merce rientra, spediscilo («toolkit ship»): la nota di credito sarà emessa a fine mese "
+       "(o con «toolkit ship --invoice»), citando il DDT del reso.",
+    en="Return {order} of customer {customer} has no invoice to cite (no invoice of the ledger sold those goods) nor a "
+       "DDT yet: its credit note is not issued with the order, as it would cite no document. When the goods come "
+       "back, ship it (“toolkit ship”): the credit note is issued at month end (or with “toolkit ship --invoice”), "
+       "citing the return's DDT.")
 INVOICE_ANOTHER_COMPANY = define(
     "invoice-customer-another-company", "warning",
     title=("Cliente diverso da quello del DDT: non fatturato", "Another company than the DDT's: not invoiced"),
@@ -616,6 +627,28 @@ def returns_kept(conn: Connection, invoices: Sequence[Invoice]
     return kept, refused, matched.again(kept) if out else matched
 
 
+def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: ReturnsMatched
+                     ) -> tuple[list[Invoice], ReturnsMatched, list[Problem]]:
+    """The invoices planned at the order without the returns' credit notes that would cite
+    nothing: no invoice of the ledger sold their goods (bought before the toolkit) and their goods
+    are on no DDT yet (a customer invoiced *Immediato*, not a POS order shipping at once). Such a
+    note, issued before the goods come back, would correct no document at all; its lines wait,
+    as a refused return's do, for the return's DDT, which month end (or `ship --invoice`) credits
+    citing it, and the desk is told (`RETURN_WAITS_FOR_DDT`)."""
+    cited = {matched.notes[t.note] for t in matched.taken}
+    uncited = [n for n, x in enumerate(invoices) if x.kind is InvoiceKind.CREDIT_NOTE and n not in cited]
+    lines = {x.order_line_id for n in uncited for x in invoices[n].lines if x.order_line_id is not None}
+    shipped = lines_on_ddts(conn, lines) if lines else set()
+    out = [n for n in uncited if not any(x.order_line_id in shipped for x in invoices[n].lines)]
+    if not out:
+        return list(invoices), matched, []
+    kept = [x for n, x in enumerate(invoices) if n not in out]
+    told = [RETURN_WAITS_FOR_DDT(None, order=", ".join(dict.fromkeys(x.order_number for x in invoices[n].lines
+                                                                      if x.order_number)),
+                                 customer=invoices[n].customer) for n in out]
+    return kept, matched.again(kept), told
+
+
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, Buyer]:
     """Who the customers no longer on the Customers sheet were, as their DDTs waiting to be
     invoiced printed them: the run leaves them out and its problem names them, and the code
@@ -690,7 +723,8 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
     if charged:
         raise ProblemsFound([x.problem for x in charged])
     invoices, refused, matched = returns_kept(conn, invoices)
-    problems = returns_problems(refused, matched)
+    invoices, matched, waiting = _returns_waiting(conn, invoices, matched)
+    problems = returns_problems(refused, matched) + waiting
     if not invoices:
         return [], problems
     late = _out_of_sequence(conn, master.settings, invoices)
