@@ -151,8 +151,9 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
 def test_a_return_no_invoice_sold_waits_for_its_ddt_and_is_credited_citing_it(ledger):
     """C002 invoiced at the order gives back 1 kg of coffee that no invoice of the ledger sold
     (bought before the toolkit): credited at the order its note would cite neither an invoice nor
-    a DDT, the goods not back yet. So it waits, warned, its order created; the return's DDT is
-    issued when the goods come back, and May's month end credits it citing that DDT."""
+    a DDT, the goods not back yet. So it waits, warned, its order created; May's month end before
+    the goods come back credits nothing (once it credited the order's lines, citing nothing); the
+    return's DDT is issued when they do, and May's month end credits it citing that DDT."""
     from toolkit.core.invoicing import InvoiceStatus, Request
     from toolkit.services.invoicing import run
 
@@ -163,6 +164,8 @@ def test_a_return_no_invoice_sold_waits_for_its_ddt_and_is_credited_citing_it(le
     [waits] = [p for p in made.problems if p.code == "return-waits-for-ddt"]
     assert not waits.is_error and row["number"] in waits.message() and "DDT" in waits.message()
     assert row["number"] in waits.message("en")
+    early = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), preview=True)
+    assert [x.kind for x in early.invoices if x.customer == "C002"] == [], early.invoices
     [ddt] = ship(books, ledger, RETURNED, all_open=True).notes
     month = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), status=InvoiceStatus.FINAL)
     [note] = [x for x in month.invoices if x.kind is InvoiceKind.CREDIT_NOTE]

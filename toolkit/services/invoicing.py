@@ -565,14 +565,20 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
     With the plan, what its returns take back of which invoices (`ReturnsMatched`), the ledger's
     lines read once: the warning for each return line priced above the invoice it takes its
     goods back from (`above_invoice`), the notes' prices (`priced`) and what storing cites
-    (`ledger.invoices.store`) all come from it. Planned again, the same lines serve (`again`)."""
+    (`ledger.invoices.store`) all come from it. Planned again, the same lines serve (`again`).
+
+    A return of a customer invoiced at the order whose goods no invoice sold and are on no DDT
+    yet (`RETURN_WAITS_FOR_DDT`) is left out too, without a word: its note would cite nothing, and
+    the month end after its DDT credits it citing that DDT."""
     result = billables.plan(master, request)
     if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in result.invoices):
         return result, [], returns_matched(result.invoices, ())
     matched = matched_returns(conn, result.invoices)
     refused = refused_returns(conn, matched)
-    if refused:
-        out = {(x.line.delivery, x.line.order_number) for x in refused}
+    out = {(x.line.delivery, x.line.order_number) for x in refused} | {
+        (None, line.order_number) for n in citing_nothing(result.invoices, matched)
+        if not any(line.delivery for line in result.invoices[n].lines) for line in result.invoices[n].lines}
+    if out:
         kept = replace(billables, shipments=[s for s in billables.shipments
                                              if (s.delivery, s.order_number) not in out])
         changed = {s.customer for s in billables.shipments if (s.delivery, s.order_number) in out}
@@ -627,6 +633,13 @@ def returns_kept(conn: Connection, invoices: Sequence[Invoice]
     return kept, refused, matched.again(kept) if out else matched
 
 
+def citing_nothing(invoices: Sequence[Invoice], matched: ReturnsMatched) -> list[int]:
+    """The places among invoices of the returns' credit notes that take back nothing an invoice
+    sold: without a DDT, such a note would cite no document."""
+    cited = {matched.notes[t.note] for t in matched.taken}
+    return [n for n, x in enumerate(invoices) if x.kind is InvoiceKind.CREDIT_NOTE and n not in cited]
+
+
 def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: ReturnsMatched
                      ) -> tuple[list[Invoice], ReturnsMatched, list[Problem]]:
     """The invoices planned at the order without the returns' credit notes that would cite
@@ -635,8 +648,7 @@ def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: Ret
     note, issued before the goods come back, would correct no document at all; its lines wait,
     as a refused return's do, for the return's DDT, which month end (or `ship --invoice`) credits
     citing it, and the desk is told (`RETURN_WAITS_FOR_DDT`)."""
-    cited = {matched.notes[t.note] for t in matched.taken}
-    uncited = [n for n, x in enumerate(invoices) if x.kind is InvoiceKind.CREDIT_NOTE and n not in cited]
+    uncited = citing_nothing(invoices, matched)
     lines = {x.order_line_id for n in uncited for x in invoices[n].lines if x.order_line_id is not None}
     shipped = lines_on_ddts(conn, lines) if lines else set()
     out = [n for n in uncited if not any(x.order_line_id in shipped for x in invoices[n].lines)]
