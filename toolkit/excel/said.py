@@ -16,6 +16,15 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Counted, shown
 
 BY_BUTTON: dict[str, dict[str, str]] = {
+    "return-waits-for-ddt": {
+        "it": "Il reso {order} del cliente {customer} non ha una fattura da citare (nessuna fattura del registro ha "
+              "venduto quella merce) né ancora un DDT: la sua nota di credito non è emessa con l'ordine, perché non "
+              "citerebbe alcun documento. Quando la merce rientra, spediscilo con il pulsante «Spedisci (DDT)»: la "
+              "nota di credito sarà emessa con «Fatturazione fine mese», citando il DDT del reso.",
+        "en": "Return {order} of customer {customer} has no invoice to cite (no invoice of the ledger sold those goods) "
+              "nor a DDT yet: its credit note is not issued with the order, as it would cite no document. When the "
+              "goods come back, ship it with the “Spedisci (DDT)” button: the credit note is issued by “Fatturazione "
+              "fine mese”, citing the return's DDT."},
     "month-register-not-rewritten": {
         "it": "Il registro del mese {month} in {folder} elencava le bozze annullate ed è stato tolto, ma non "
               "riscritto ({reason}): scrivilo di nuovo con il pulsante «Registro fatture del mese», con una data di "
