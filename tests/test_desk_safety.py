@@ -51,8 +51,9 @@ def test_an_order_date_a_year_ahead_is_refused_as_a_typo_unless_future(capsys, t
     assert code == 0 and out["created"] and out["invoices"] == [] and out["ddts"] == []
 
 
-def _invoiced_not_shipped(url: str) -> tuple[str, str]:
-    """An order the creation invoiced at once and did not ship, and its invoice's number."""
+def _invoiced_not_shipped(url: str, but: str = "") -> tuple[str, str]:
+    """An order the creation invoiced at once and did not ship (of another customer than `but`),
+    and its invoice's number."""
     from toolkit.ledger.db import document_number
 
     o, ol, i, il = (schema.orders.c, schema.order_lines.c, schema.invoices.c, schema.invoice_lines.c)
@@ -61,7 +62,7 @@ def _invoiced_not_shipped(url: str) -> tuple[str, str]:
             select(o.series, o.year, o.number, i.series, i.year, i.number)
             .join(schema.order_lines, ol.order_id == o.id).join(schema.invoice_lines, il.order_line_id == ol.id)
             .join(schema.invoices, i.id == il.invoice_id)
-            .where(o.status == "in-progress", ol.shipped == 0).order_by(o.id)).first()
+            .where(o.status == "in-progress", ol.shipped == 0, o.customer != but).order_by(o.id)).first()
     return document_number(*row[:3]), document_number(*row[3:])
 
 

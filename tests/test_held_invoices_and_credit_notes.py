@@ -12,6 +12,7 @@ from datetime import date
 import openpyxl
 from test_desk_safety import _invoiced_not_shipped
 from test_documents_on_their_day import documents, reply
+from test_held_credit_notes import sold_what_t018_returns
 from test_held_invoices_at_month_end import created_ahead
 from test_printing import cli, desk  # noqa: F401  (desk is a fixture)
 
@@ -77,10 +78,15 @@ def test_a_note_on_the_held_day_leaves_the_held_invoice_its_place(capsys, desk, 
 
 def test_in_their_own_series_notes_wait_only_for_the_held_credit_notes(capsys, desk, rome_today):  # noqa: F811
     """With NC for the notes, the held invoices (FT) never stop a note; an order whose negative
-    lines give it a credit note issued at once, in NC, does: that note too waits for its day."""
+    lines give it a credit note issued at once, in NC, does: that note too waits for its day.
+    C004's return T018 has its goods sold on the 21st (T041), so its note has an invoice to cite;
+    the invoice credited here is another customer's."""
     workbook, url = desk
+    sold_what_t018_returns(workbook)
+    rome_today(date(2026, 10, 21))
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-21", "--only", "T041", "--ledger", url)[0] == 0
     held = created_ahead(capsys, workbook, url, rome_today, "2026-10-29", "2026-10-30")
-    _, invoice = _invoiced_not_shipped(url)
+    _, invoice = _invoiced_not_shipped(url, but="C004")
     rome_today(date(2026, 11, 2))
     before = documents(url)
     code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", REASON,
@@ -96,6 +102,6 @@ def test_in_their_own_series_notes_wait_only_for_the_held_credit_notes(capsys, d
     assert held_notes
     code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", REASON,
                       "--date", "2026-10-31", "--ledger", url)
-    assert code == 0 and out["credit_note"]["number"] == f"NC-2026-{len(held_notes) + 1:05d}"
+    assert code == 0 and out["credit_note"]["number"] == f"NC-2026-{len(held_notes) + 1:05d}", out["problems"]
     code, created = reply(capsys, "orders", "create", workbook, "--date", "2026-11-02", "--ledger", url)
     assert code == 0, created["problems"]
