@@ -201,17 +201,16 @@ def test_dates_a_settlement_may_not_take(ledger, sample_master, day, code):
 
 
 def test_credit_notes_keep_numbers_in_date_order(ledger, sample_master):
-    """A credit note of 5 May already in the series: a settlement dated 30 April is refused,
-    as month-end invoicing refuses it, and stores nothing; dated 5 May it goes through."""
-    from dataclasses import replace
+    """A credit note of 5 May already in the series (`invoice credit` of one unit of a shipped
+    April invoice's first line): a settlement dated 30 April is refused, as month-end invoicing refuses
+    it, and stores nothing; dated 5 May it goes through. The note is issued as the desk issues
+    one, not stored as a copy of a return's note, which credited that return's lines twice."""
+    from toolkit.services.credit_notes import credit
 
-    from toolkit.ledger.db import writing
-    from toolkit.ledger.invoices import store
-
-    [ret] = [x for x in _all(ledger) if x.kind is InvoiceKind.CREDIT_NOTE][:1]
-    with writing(ledger) as conn:
-        store(conn, sample_master, [replace(ret, id=None, number=None, invoice_date=date(2026, 5, 5))],
-              InvoiceStatus.FINAL, "later", lang="it")
+    [sold] = [x for x in _all(ledger) if x.kind is InvoiceKind.INVOICE and all(line.delivery for line in x.lines)][:1]
+    made = credit(ledger, sample_master, sold.number, [(1, Decimal(1))], "Merce difettosa", date(2026, 5, 5), TODAY,
+                  lang="it")
+    assert made.note is not None and made.note.invoice_date == date(2026, 5, 5), made.problems
     before = _all(ledger)
     refused = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, lang="it")
     assert "invoice-date-out-of-sequence" in [p.code for p in refused.problems if p.is_error]
