@@ -12,7 +12,7 @@ volume discount of 50% (SV1), settled on 30 April, which leaves 27,75 € of the
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 from typing import Any
 
@@ -182,6 +182,54 @@ def test_a_return_credited_at_the_order_still_cites_the_invoice_it_corrects(ledg
     [note] = made.invoices
     assert [c.number for c in note.cites] == [invoice.number]
     assert not [p for p in made.problems if p.code == "return-waits-for-ddt"]
+
+
+PRESSED = {
+    "order, ship, month end": ("order", "ship", "month"),
+    "order, month end, ship, month end": ("order", "month", "ship", "month"),
+    "order, ship --invoice, month end": ("order", "ship --invoice", "month"),
+    "order, month end, ship --invoice, month end": ("order", "month", "ship --invoice", "month"),
+    "order ahead, ship, month end": ("order ahead", "ship", "month"),
+    "order ahead, month end, ship --invoice": ("order ahead", "month", "ship --invoice"),
+    "order, ship, void (refused), month end, month end": ("order", "ship", "void", "month", "month"),
+    "order, ship, month end, void (refused), ship --invoice, month end":
+        ("order", "ship", "month", "void", "ship --invoice", "month"),
+}
+
+
+@pytest.mark.parametrize("steps", PRESSED.values(), ids=PRESSED.keys())
+def test_a_waiting_return_is_credited_once_citing_its_ddt_whatever_the_desk_presses(ledger, rome_today, steps):
+    """C002's return that no invoice sold waits for its DDT: whichever order the desk presses
+    the buttons in (the order created the day before, its documents held for its day; month end
+    before the goods come back, `ship --invoice`, month end again, the return's DDT voided,
+    which is refused), its one return line is credited by one credit line, on a note citing the
+    return's DDT, and no step meets an error but the void's."""
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.invoicing import run
+
+    books = books_of(scene(1, immediate=True))
+    ddts: list[str] = []
+    for step in steps:
+        if step.startswith("order"):
+            rome_today(RETURNED - timedelta(days=1) if step == "order ahead" else RETURNED)
+            problems = create(books, ledger, RETURNED, with_catch_up=False, lang="it").problems
+            rome_today(RETURNED)
+        elif step.startswith("ship"):
+            done = ship(books, ledger, RETURNED, all_open=True, invoice=step == "ship --invoice", lang="it")
+            ddts += [note.number for note in done.notes]
+            problems = done.problems
+        elif step == "month":
+            problems = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)),
+                           status=InvoiceStatus.FINAL, lang="it").problems
+        else:
+            [refused] = void_ddt(books, ledger, ddts[-1], "Reso sbagliato").problems
+            assert refused.code == "ddt-void-return"
+            continue
+        assert not [p for p in problems if p.is_error], (step, problems)
+    [note] = credit_notes(ledger)
+    assert returned_lines(note) == [("A001", D(-1), D("-18.50"))] and note.cites == ()
+    assert ddts and [line.delivery.number for line in note.lines if line.delivery] == ddts
 
 
 # ---- goods credited already, at the order
