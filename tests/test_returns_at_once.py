@@ -158,16 +158,16 @@ def test_a_return_no_invoice_sold_waits_for_its_ddt_and_is_credited_citing_it(le
     from toolkit.services.invoicing import run
 
     books = books_of(scene(1, immediate=True))
-    made = create(books, ledger, RETURNED, with_catch_up=False)
+    made = create(books, ledger, RETURNED, with_catch_up=False, lang="it")
     [row] = made.created
     assert made.invoices == [] and credit_notes(ledger) == []
     [waits] = [p for p in made.problems if p.code == "return-waits-for-ddt"]
     assert not waits.is_error and row["number"] in waits.message() and "DDT" in waits.message()
     assert row["number"] in waits.message("en")
-    early = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), preview=True)
+    early = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), preview=True, lang="it")
     assert [x.kind for x in early.invoices if x.customer == "C002"] == [], early.invoices
-    [ddt] = ship(books, ledger, RETURNED, all_open=True).notes
-    month = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), status=InvoiceStatus.FINAL)
+    [ddt] = ship(books, ledger, RETURNED, all_open=True, lang="it").notes
+    month = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang="it")
     [note] = [x for x in month.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert returned_lines(note) == [("A001", D(-1), D("-18.50"))] and note.cites == ()
     assert {line.delivery.number for line in note.lines if line.delivery} == {ddt.number}
@@ -178,7 +178,7 @@ def test_a_return_credited_at_the_order_still_cites_the_invoice_it_corrects(ledg
     with the order, citing that invoice, as before."""
     books = books_of(scene(1, immediate=True))
     invoice = sold_at_order(books, ledger)
-    made = create(books, ledger, RETURNED, with_catch_up=False)
+    made = create(books, ledger, RETURNED, with_catch_up=False, lang="it")
     [note] = made.invoices
     assert [c.number for c in note.cites] == [invoice.number]
     assert not [p for p in made.problems if p.code == "return-waits-for-ddt"]
