@@ -103,8 +103,9 @@ def asked_lists(rng: random.Random, ids: list[int]) -> list[list[int]]:
 
 
 # Seed 3's only DDTs partly invoiced were those whose shipped lines `invoice --orders` billed at
-# the order; shipped lines are billed by their DDT now, and its DDTs are after the run's day.
-@pytest.mark.parametrize("seed", [0, 1, 2, 4])
+# the order; shipped lines are billed by their DDT now, and its DDTs are after the run's day. Seed
+# 2's were those of a return credited at the order citing nothing, whose note now waits for its DDT.
+@pytest.mark.parametrize("seed", [0, 1, 4, 5])
 def test_the_ddts_asked_give_the_shipments_the_whole_read_kept(ledger_url, seed):
     rng = random.Random(3000 + seed)
     master = random_master(rng)

@@ -351,7 +351,8 @@ def returns_left_out(conn: Connection, master: MasterData, billables: list[Billa
     """The product's rule, on this oracle's lines: the returns that give back more than is left
     of the invoices that sold their goods (`take_back`), or of what a volume discount left of
     them (`over_discount`), or that one VAT rate cannot credit (`mixed_vat`), are left out, their
-    DDTs waiting, and the rest planned again
+    DDTs waiting, and so are the notes of an order's lines with no DDT that take back nothing an
+    invoice sold (they would cite no document: `RETURN_WAITS_FOR_DDT`); the rest planned again
     without them; a warning for each return line priced above its invoice."""
     def taken_back(plan_: Plan) -> tuple[list[TakenBack], list[OverReturn]]:
         notes = [x for x in plan_.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
@@ -363,8 +364,12 @@ def returns_left_out(conn: Connection, master: MasterData, billables: list[Billa
     out = {(x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) for x in refused}
     refused += [x for x in mixed_vat(taken)
                 if (x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) not in out]
-    if refused:
-        out = {(x.line.delivery, x.line.order_number) for x in refused}
+    notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    cited = {t.note for t in taken}
+    out = {(x.line.delivery, x.line.order_number) for x in refused} | {
+        (None, line.order_number) for n, note in enumerate(notes)
+        if n not in cited and not any(line.delivery for line in note.lines) for line in note.lines}
+    if out:
         kept = [b for b in billables if (b.delivery, b.order_number) not in out]
         result = plan(master, kept, request, complete)
         taken, _ = taken_back(result)
