@@ -17,11 +17,11 @@ from test_shipping import shipping_master, shipping_sheets, write_book
 
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.lists import complete_list, distribution_list, production_list
-from toolkit.core.orders import OrderStatus
+from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.shipping import ChosenRow
 from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
-from toolkit.ledger.orders import load_orders
+from toolkit.ledger.orders import load_orders, to_ship_by
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 from toolkit.writers.libreoffice import soffice
@@ -77,6 +77,28 @@ def test_the_lists_read_leaves_out_only_what_was_invoiced_and_the_parties_printe
                       for order in full]
     assert distribution_list(listed, master, DAY) == distribution_list(full, master, DAY)
     assert complete_list(listed, master, DAY, DAY) == complete_list(full, master, DAY, DAY)
+
+
+def test_the_distribution_list_s_own_read_is_the_orders_to_ship_with_their_lines_still_to_ship(master, ledger, numbers):
+    """The distribution list reads its own (`ledger.orders.to_ship_by`): the orders in progress
+    that ship, due by the day, each with only its lines still to ship and what shipped of each
+    as the line keeps it; every other field is the lists' read of the same orders, and the list
+    made of it is the same. T001's A002 shipped whole leaves it, A001 part shipped stays with
+    its 7 shipped; T003 shipped whole is completed; the quotation and the next day's order are
+    not due or do not ship."""
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7), ChosenRow(numbers["T001"], "A002", 24)],
+         numbers=[numbers["T003"]], invoice=True, lang="it")
+    create(master, ledger, date(2026, 4, 13), with_catch_up=False, lang="it")
+    with reading(ledger) as conn:
+        own = to_ship_by(conn, DAY)
+        read = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=DAY, invoiced_too=False,
+                           printed_too=False)
+    assert [(o.number, [(x.item, x.quantity, x.shipped) for x in o.lines]) for o in own] == [
+        (numbers["T001"], [("A001", D(10), D(7))])]
+    assert own == [replace(o, lines=tuple(x for x in o.lines if x.to_ship)) for o in read
+                   if EFFECTS[o.document_type].ships]
+    assert len(read[0].lines) == 2
+    assert distribution_list(own, master, DAY) == distribution_list(read, master, DAY)
 
 
 @pytest.mark.parametrize("made", ["distribution", "complete", "panel"])

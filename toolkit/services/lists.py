@@ -27,7 +27,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock, rests_dated, shipped_as
 from toolkit.ledger.open_before import open_before
-from toolkit.ledger.orders import load_orders, reservations
+from toolkit.ledger.orders import load_orders, reservations, to_ship_by, with_cuts_logged
 from toolkit.model.records import MasterData
 from toolkit.services.dated_before_count import shown_after_count
 from toolkit.services.shipping import counted_ahead, listed_long_before
@@ -51,12 +51,17 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
     from toolkit.writers.lists import write_order_list
 
     with reading(ledger) as conn:
-        open_to = start - timedelta(1) if complete else end
-        orders = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=open_to, invoiced_too=False,
-                             printed_too=False)
         if complete:
-            orders += load_orders(conn, occurrence_from=start, occurrence_to=end, invoiced_too=False, printed_too=False)
-        cut = rests_dated(conn, rests(orders))
+            orders = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=start - timedelta(1),
+                                 invoiced_too=False, printed_too=False)
+            orders += load_orders(conn, occurrence_from=start, occurrence_to=end, invoiced_too=False,
+                                  printed_too=False)
+            whole = orders
+        else:
+            orders = to_ship_by(conn, end)
+            whole = load_orders(conn, ids=with_cuts_logged(conn, [o.id for o in orders]), invoiced_too=False,
+                                printed_too=False)
+        cut = rests_dated(conn, rests(whole))
         printed = shipped_as(conn, [o.id for o in orders if o.occurrence >= start]) if complete else None
     made = (complete_list(orders, master, start, end, cut, printed) if complete
             else distribution_list(orders, master, start, end, cut))
