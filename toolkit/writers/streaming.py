@@ -13,7 +13,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from zipfile import ZipFile
 
 from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
@@ -25,17 +27,35 @@ from toolkit.writers.printable import WORKBOOK_OPTIONS, marked
 
 class StreamingWorkbook(Workbook):
     worksheet_class = PlainFormulasWorksheet
+    zip_level: int | None = None
+    """zlib's level for the parts zipped at the close; None: XlsxWriter's, zlib's default (6)."""
+
+    def _store_workbook(self) -> None:
+        """XlsxWriter's close, its parts zipped at `zip_level`: XlsxWriter opens its `ZipFile`
+        with no level and takes none, so for the close its module's `ZipFile` is one that does."""
+        if self.zip_level is None:
+            super()._store_workbook()
+            return
+        import xlsxwriter.workbook as module
+
+        setattr(module, "ZipFile", partial(ZipFile, compresslevel=self.zip_level))
+        try:
+            super()._store_workbook()
+        finally:
+            setattr(module, "ZipFile", ZipFile)
 
 
 @contextmanager
-def streaming_workbook(path: Path, kind: str,
-                       book_class: type[StreamingWorkbook] = StreamingWorkbook) -> Iterator[Workbook]:
+def streaming_workbook(path: Path, kind: str, book_class: type[StreamingWorkbook] = StreamingWorkbook, *,
+                       zip_level: int | None = None) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
     files live in a directory of their own, removed even when writing fails half-way.
-    (`blocks.StreamedWorkbook`'s sheets also take blocks of rows.)"""
+    (`blocks.StreamedWorkbook`'s sheets also take blocks of rows.) `zip_level`: zlib's level
+    for its zip, None for XlsxWriter's (`StreamingWorkbook.zip_level`)."""
     _sweep_stale_folders()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, ignore_cleanup_errors=True) as tmpdir:
         book = book_class(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
+        book.zip_level = zip_level
         marked(book, kind)
         try:
             yield book
