@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
+import zlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -16,7 +18,7 @@ import pytest
 from test_shipping import shipping_master, shipping_sheets, write_book
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.lists import complete_list, distribution_list, production_list
+from toolkit.core.lists import ListRow, OrderList, Route, complete_list, distribution_list, production_list
 from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.shipping import ChosenRow
 from toolkit.intake.validation import check
@@ -24,7 +26,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders, to_ship_by
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
-from toolkit.writers.libreoffice import soffice
+from toolkit.writers.libreoffice import recalculated_values, soffice
 from toolkit.writers.lists import write_order_list, write_production_list
 
 DAY = date(2026, 4, 9)
@@ -318,6 +320,33 @@ def pdf_text(path: Path) -> str:
         return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pypdf = pytest.importorskip("pypdf", reason="neither pdftotext (poppler-utils) nor pypdf is available")
     return "\f".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_lists_are_zipped_at_zlib_s_level_5_and_libreoffice_opens_them(tmp_path, master):
+    """The distribution and complete lists are zipped at zlib's level 5 (`LIST_ZIP_LEVEL`), not
+    XlsxWriter's 6: at L the zip a third faster for a file 2.6 % larger. The sheet of 3,000
+    rows is deflated as level 5 deflates it, which level 6 does not, and LibreOffice reads
+    every row back."""
+    rows = tuple(ListRow("NORD", "V01", "Vettore", f"C{n % 97:03}", f"Cliente {n % 97}", None, f"Via {n % 13}, Milano",
+                         f"OV-2026/{n}", DAY, DocumentType.STANDARD, OrderStatus.IN_PROGRESS, 1 + n % 5,
+                         f"A{n % 41:03}", f"Articolo {n % 41}", "pz", D(n % 17 + 1), D(0), D(n % 17 + 1))
+                 for n in range(3000))
+    for complete in (False, True):
+        path = write_order_list(tmp_path / f"l-{complete}.xlsx", master,
+                                OrderList(complete, DAY, DAY, (Route("NORD", "V01", "Vettore", rows),)), "it")
+        with zipfile.ZipFile(path) as book:
+            sheet = book.getinfo("xl/worksheets/sheet1.xml")
+            xml = book.read(sheet)
+
+        def deflated(level: int) -> int:
+            packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+            return len(packer.compress(xml) + packer.flush())
+
+        assert sheet.compress_size == deflated(5) != deflated(6)
+        [values] = recalculated_values(path).values()
+        assert [r[5] for r in values if str(r[5]).startswith("OV-")] == [f"OV-2026/{n}" for n in range(3000)]
 
 
 @pytest.mark.libreoffice
