@@ -38,11 +38,11 @@ class StreamingWorkbook(Workbook):
             return
         import xlsxwriter.workbook as module
 
-        setattr(module, "ZipFile", partial(ZipFile, compresslevel=self.zip_level))
+        module.ZipFile = partial(ZipFile, compresslevel=self.zip_level)
         try:
             super()._store_workbook()
         finally:
-            setattr(module, "ZipFile", ZipFile)
+            module.ZipFile = ZipFile
 
 
 @contextmanager
