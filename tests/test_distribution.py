@@ -325,7 +325,7 @@ def pdf_text(path: Path) -> str:
 @pytest.mark.libreoffice
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_the_lists_are_zipped_at_zlib_s_level_5_and_libreoffice_opens_them(tmp_path, master):
-    """The distribution and complete lists are zipped at zlib's level 5 (`LIST_ZIP_LEVEL`), not
+    """The distribution and complete lists are zipped at zlib's level 5 (`QUICK_ZIP_LEVEL`), not
     XlsxWriter's 6: at L the zip a third faster for a file 2.6 % larger. The sheet of 3,000
     rows is deflated as level 5 deflates it, which level 6 does not, and LibreOffice reads
     every row back."""

@@ -40,7 +40,7 @@ from toolkit.writers.printable import (
 )
 from toolkit.writers.row_heights import ColumnHeights
 from toolkit.writers.sheet_limits import check_rows
-from toolkit.writers.streaming import streaming_workbook
+from toolkit.writers.streaming import QUICK_ZIP_LEVEL, streaming_workbook
 
 define({
     "list.distribution": ("Lista di distribuzione", "Distribution list"),
@@ -77,12 +77,6 @@ HEADER_ROW = 3
 """Rows 0–2: title, company, period; row 3: the column headings; data from row 4."""
 
 
-LIST_ZIP_LEVEL = 5
-"""zlib's level for the distribution and complete lists' zip, one below XlsxWriter's 6: at L
-mid-month the list's 271 MB of XML are zipped in 1.4 s of CPU instead of 2.1 s, a file of 20.4
-against 19.9 MB (2.6 % larger), the same parts (docs/performance.md, the lists)."""
-
-
 def write_order_list(target: Path, master: MasterData, order_list: OrderList, lang: str = "it") -> Path:
     """The distribution list, or the complete list with each order's state. The distribution
     list closes each route with its totals per unit of measure: what the van carries."""
@@ -101,7 +95,7 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
                + sum(map(len, totals or ())), title)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, "distribution", StreamedWorkbook, zip_level=LIST_ZIP_LEVEL) as book:
+        with streaming_workbook(tmp, "distribution", StreamedWorkbook, zip_level=QUICK_ZIP_LEVEL) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, t("list.then").join(order_list.sellers) or master.settings.company_name, title,

@@ -50,7 +50,7 @@ from toolkit.writers.printable import (
 )
 from toolkit.writers.row_heights import ColumnHeights, fit_row
 from toolkit.writers.sheet_limits import LINKS_PER_SHEET
-from toolkit.writers.streaming import streaming_workbook
+from toolkit.writers.streaming import QUICK_ZIP_LEVEL, streaming_workbook
 
 ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
@@ -183,7 +183,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, "panel", StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "panel", StreamedWorkbook, zip_level=QUICK_ZIP_LEVEL) as book:
             fmt = formats(book)
             panel = book.add_worksheet(t("panel.title"))
             lines_name = t("panel.lines_sheet")
