@@ -42,7 +42,9 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
     distribution list has them, with their state). A line that is the rest of one cut at a VAT rate
     change says so, as on the order (`rests`). The orders are read without what was invoiced
     and the parties they printed, which no list shows (a shipped order's on the complete list
-    are its DDT's, `shipped_as`).
+    are its DDT's, `shipped_as`); the distribution list's with only their lines still to ship
+    (`to_ship_by`: at L mid-month 330,000 of 500,000 lines, 1.2 s less of its read), a rest
+    found on the few orders the log names a cut of, read whole (`with_cuts_logged`).
 
     The cycle collector is paused (`collector_paused`): at L mid-month the list reads 72,000
     orders and 500,000 lines and makes 330,000 rows, records in no cycle that live until the
