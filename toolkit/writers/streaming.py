@@ -32,7 +32,8 @@ class StreamingWorkbook(Workbook):
 
     def _store_workbook(self) -> None:
         """XlsxWriter's close, its parts zipped at `zip_level`: XlsxWriter opens its `ZipFile`
-        with no level and takes none, so for the close its module's `ZipFile` is one that does."""
+        with no level and takes none, so for the close its module's `ZipFile` is one that does
+        (a workbook closed in another thread meanwhile would take the level too: none is)."""
         if self.zip_level is None:
             super()._store_workbook()
             return
