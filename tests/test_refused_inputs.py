@@ -125,6 +125,29 @@ def test_an_empty_ledger_file_is_refused_not_started_afresh(verb, given, desk, c
         ["anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite", *(["copia.sqlite"] if given else [])])
 
 
+@pytest.mark.parametrize("spoil", [
+    "UPDATE counters SET last = 1 WHERE series = 'OC'",
+    "DELETE FROM counters WHERE series = 'OC'",
+], ids=["set-back", "deleted"])
+def test_a_counter_set_back_by_hand_is_named_with_the_way_out(spoil, desk, capsys):
+    """A counter behind the numbers its series holds drew a number already stored, and the
+    unique constraint's refusal was an internal error naming it (found by fuzzing the ledger)."""
+    import sqlite3
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        highest = conn.execute("SELECT max(number) FROM orders WHERE series = 'OC'").fetchone()[0]
+        conn.execute(spoil)
+    conn.close()
+    before = ledger_of(desk).read_bytes()
+    code, answer, err = toolkit(["orders", "create", str(desk), "--date", "2026-04-10", "--lang", "en"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert [p["code"] for p in answer["problems"]] == ["ledger-counter-behind"]
+    counter = 1 if "UPDATE" in spoil else 0
+    assert (f"the counter of the series OC of 2026 is at {counter}, but the ledger already holds the number "
+            f"{highest}") in message(answer)
+    assert ledger_of(desk).read_bytes() == before
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)

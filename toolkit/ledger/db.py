@@ -54,7 +54,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
@@ -62,7 +62,7 @@ from toolkit.basics import runtime
 from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
-from toolkit.ledger import copy_in, lock, move_values, reserved, schema, server_version, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger import copy_in, counters_behind, lock, move_values, reserved, schema, server_version, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.address import (
     as_url,
     connecting_user,
@@ -710,6 +710,21 @@ def reading(ledger: Ledger) -> Iterator[Connection]:
 
 @contextmanager
 def _locked(ledger: Ledger) -> Iterator[Connection]:
+    """The write transaction, under the ledger's lock; a number drawn twice, as a counter set back
+    by hand makes it, is refused naming the counter (`counters_behind`), the transaction undone."""
+    try:
+        with _locked_unchecked(ledger) as conn:
+            yield conn
+    except IntegrityError:
+        with ledger.engine.connect() as conn:
+            behind = counters_behind.counters_behind(conn)
+        if not behind:
+            raise
+        raise UnusableInput(counters_behind.told(behind[0], ledger.file or ledger.url)) from None
+
+
+@contextmanager
+def _locked_unchecked(ledger: Ledger) -> Iterator[Connection]:
     waiting = lock.Waiting(ledger.patience)
     if ledger.is_sqlite:
         if ledger.file is not None and not ledger.file.exists():
