@@ -148,6 +148,30 @@ def test_a_counter_set_back_by_hand_is_named_with_the_way_out(spoil, desk, capsy
     assert ledger_of(desk).read_bytes() == before
 
 
+@pytest.mark.parametrize("table, column, value, verb, wants", [
+    ("order_lines", "quantity", "'abc'", ["orders", "list", "{wb}"], "a whole number between"),
+    ("orders", "occurrence", "'2026-13-45'", ["orders", "list", "{wb}"],
+     "a date (YYYY-MM-DD)"),
+], ids=["text-in-a-quantity", "a-month-13"])
+def test_a_value_edited_by_hand_in_the_ledger_is_named_at_its_row(table, column, value, verb, wants, desk, capsys):
+    """A hand edit left a text in a quantity or a thirteenth month in a date, and the read that
+    met it was an internal error (decimal's ConversionSyntax, «month must be in 1..12») naming
+    neither the table nor the row (found by fuzzing the ledger)."""
+    import sqlite3
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        row = conn.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
+        conn.execute(f"UPDATE {table} SET {column} = {value} WHERE id = ?", (row,))
+    conn.close()
+    before = ledger_of(desk).read_bytes()
+    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert [p["code"] for p in answer["problems"]] == ["ledger-value-unreadable"]
+    assert (f"the table {table}, at the row id {row}, holds in the column {column} the value {value}, which the "
+            f"toolkit cannot read: it wants {wants}") in message(answer)
+    assert ledger_of(desk).read_bytes() == before
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)

@@ -125,6 +125,16 @@ LEDGER_TEXT_NOT_UTF8 = define(
        "written in another encoding (such as Latin-1) by another program: the toolkit reads UTF-8 texts only. "
        "Nothing was written. Have whoever looks after the toolkit correct that value in the file (written "
        "again in UTF-8), then run the command again.")
+LEDGER_VALUE_UNREADABLE = define(
+    "ledger-value-unreadable", "error",
+    it="Nel registro {path} la tabella {table}, alla riga {row}, ha nella colonna {column} il valore {value}, che "
+       "il toolkit non sa leggere: vuole {wanted_it} (l'ha scritto così una modifica a mano o un altro programma). "
+       "Non ho scritto nulla. Ripristina il registro da una copia di sicurezza, o fai correggere quel valore nel "
+       "file a chi cura il toolkit, poi ripeti il comando.",
+    en="In the ledger {path} the table {table}, at the row {row}, holds in the column {column} the value {value}, "
+       "which the toolkit cannot read: it wants {wanted_en} (a hand edit or another program wrote it so). Nothing "
+       "was written. Restore the ledger from a backup, or have whoever looks after the toolkit correct that value "
+       "in the file, then run the command again.")
 LEDGER_NEEDS_PASSWORD = define(
     "ledger-needs-password", "error",
     it="Il server del registro {url} chiede una password che non ha ricevuto o che non è giusta ({reason}). La "
@@ -560,6 +570,35 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         if ledger.is_sqlite and (undecoded := _not_utf8(ledger, reason)) is not None:
             raise UnusableInput(undecoded) from None
         raise
+    except (ArithmeticError, ValueError) as exc:
+        if ledger.is_sqlite and _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
+            raise UnusableInput(unreadable) from None
+        raise
+
+
+def _met_reading(exc: BaseException) -> bool:
+    """Whether `exc` was raised turning a stored value into Python's (SQLAlchemy's processors,
+    the scaled amounts'), not by the work done with the values."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and ("sqlalchemy" in tb.tb_frame.f_code.co_filename
+                               or tb.tb_frame.f_code.co_filename.endswith(str(Path("ledger", "types.py"))))
+
+
+def _unreadable(ledger: Ledger) -> Problem | None:
+    """The first number, date or flag of the file its column cannot hold, named at its table, row
+    and column; None if there is none (the error was not the file's)."""
+    with ledger.engine.connect() as conn:
+        for table in schema.metadata.sorted_tables:
+            found = move_values.first_refused(conn, table)
+            if found is not None:
+                refused, row = found
+                key = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
+                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name, row=key,
+                                               column=refused.column.name, value=refused.shown_value(),
+                                               wanted_it=refused.wanted.it, wanted_en=refused.wanted.en)
+    return None
 
 
 def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:

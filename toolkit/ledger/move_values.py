@@ -167,3 +167,21 @@ def not_utf8(conn: Connection, table: Table) -> tuple[ValueRefused, tuple[Any, .
     finally:
         raw.text_factory = kept
     raise LookupError(f"no text of {table.name} is not UTF-8")
+
+
+def first_refused(conn: Connection, table: Table) -> tuple[ValueRefused, tuple[Any, ...]] | None:
+    """The first value of `table`'s numbers, dates and flags that its column's type does not hold,
+    and its row, or None: a text in a quantity or a date typed `2026-13-45`, as a hand edit or
+    another program leaves them in a SQLite file, failed the read that met it with no table or
+    row named. Texts are not looked at: any text reads."""
+    columns = list(table.columns)
+    checked = [(at, take) for at, (column, take) in enumerate(zip(columns, takers(columns, conn.dialect, conn.dialect)))
+               if not isinstance(column.type, String)]
+    raw = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).order_by(*table.primary_key.columns)
+    for row in conn.execute(raw):
+        for at, take in checked:
+            try:
+                take(row[at])
+            except ValueRefused as refused:
+                return refused, tuple(row)
+    return None
