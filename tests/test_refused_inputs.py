@@ -152,11 +152,16 @@ def test_a_counter_set_back_by_hand_is_named_with_the_way_out(spoil, desk, capsy
     ("order_lines", "quantity", "'abc'", ["orders", "list", "{wb}"], "a whole number between"),
     ("orders", "occurrence", "'2026-13-45'", ["orders", "list", "{wb}"],
      "a date (YYYY-MM-DD)"),
-], ids=["text-in-a-quantity", "a-month-13"])
+    ("orders", "status", "'boh'", ["orders", "list", "{wb}"],
+     "one of these words: draft, not-accepted, in-progress, completed, closed, voided"),
+    ("invoices", "kind", "'fattura'", ["print", "invoices", "{wb}", "--date", "2026-04-09", "--out", "{wb}.x.xlsx"],
+     "one of these words: invoice, credit-note"),
+], ids=["text-in-a-quantity", "a-month-13", "an-unknown-status", "an-unknown-kind"])
 def test_a_value_edited_by_hand_in_the_ledger_is_named_at_its_row(table, column, value, verb, wants, desk, capsys):
-    """A hand edit left a text in a quantity or a thirteenth month in a date, and the read that
-    met it was an internal error (decimal's ConversionSyntax, «month must be in 1..12») naming
-    neither the table nor the row (found by fuzzing the ledger)."""
+    """A hand edit left a text in a quantity, a thirteenth month in a date or a status no order
+    has, and the read that met it was an internal error (decimal's ConversionSyntax, «month must
+    be in 1..12», KeyError: 'boh') naming neither the table nor the row (found by fuzzing the
+    ledger)."""
     import sqlite3
 
     with sqlite3.connect(ledger_of(desk)) as conn:

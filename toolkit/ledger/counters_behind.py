@@ -11,6 +11,7 @@ how to go on. Looked for only once a write has collided, so a normal write pays 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, func, select
 
@@ -60,6 +61,6 @@ def counters_behind(conn: Connection) -> list[Behind]:
     return sorted(found, key=lambda b: (b.series, b.year))
 
 
-def told(behind: Behind, ledger: str) -> Problem:
+def told(behind: Behind, ledger: Path | str) -> Problem:
     return COUNTER_BEHIND(None, ledger=ledger, series=behind.series, year=behind.year, counter=behind.counter,
                           highest=behind.highest)

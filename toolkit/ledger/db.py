@@ -62,7 +62,19 @@ from toolkit.basics import runtime
 from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
-from toolkit.ledger import copy_in, counters_behind, lock, move_values, reserved, schema, server_version, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger import (
+    copy_in,
+    counters_behind,
+    known_words,
+    lock,
+    move_values,
+    reserved,
+    schema,
+    server_version,
+    shipped_by_day,
+    uninvoiced,
+    unshipped,
+)
 from toolkit.ledger.address import (
     as_url,
     connecting_user,
@@ -570,32 +582,43 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         if ledger.is_sqlite and (undecoded := _not_utf8(ledger, reason)) is not None:
             raise UnusableInput(undecoded) from None
         raise
-    except (ArithmeticError, ValueError) as exc:
+    except (ArithmeticError, LookupError, ValueError) as exc:
         if ledger.is_sqlite and _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
             raise UnusableInput(unreadable) from None
         raise
 
 
+READING = ("sqlalchemy", "enum.py", str(Path("toolkit", "ledger")))
+"""Where an error turning a stored value into Python's is raised: SQLAlchemy's processors, an
+enum's lookup, the ledger's own reading (the scaled amounts, a status's word)."""
+
+
 def _met_reading(exc: BaseException) -> bool:
-    """Whether `exc` was raised turning a stored value into Python's (SQLAlchemy's processors,
-    the scaled amounts'), not by the work done with the values."""
+    """Whether `exc` was raised reading a stored value, not by the work done with the values."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and ("sqlalchemy" in tb.tb_frame.f_code.co_filename
-                               or tb.tb_frame.f_code.co_filename.endswith(str(Path("ledger", "types.py"))))
+    return tb is not None and any(part in tb.tb_frame.f_code.co_filename for part in READING)
 
 
 def _unreadable(ledger: Ledger) -> Problem | None:
-    """The first number, date or flag of the file its column cannot hold, named at its table, row
-    and column; None if there is none (the error was not the file's)."""
+    """The first value of the file its column cannot hold (a number, a date or a flag of the wrong
+    kind, a word the column does not take), named at its table, row and column; None if there is
+    none (the error was not the file's)."""
     with ledger.engine.connect() as conn:
+        if (unknown := known_words.first_unknown(conn)) is not None:
+            column, value, key, words = unknown
+            return LEDGER_VALUE_UNREADABLE(
+                None, path=ledger.file or ledger.url, table=column.table.name,
+                row=key, column=column.name, value=repr(value),
+                wanted_it="una di queste parole: " + ", ".join(words),
+                wanted_en="one of these words: " + ", ".join(words))
         for table in schema.metadata.sorted_tables:
             found = move_values.first_refused(conn, table)
             if found is not None:
                 refused, row = found
-                key = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
-                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name, row=key,
+                at = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
+                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name, row=at,
                                                column=refused.column.name, value=refused.shown_value(),
                                                wanted_it=refused.wanted.it, wanted_en=refused.wanted.en)
     return None
