@@ -177,6 +177,30 @@ def test_a_value_edited_by_hand_in_the_ledger_is_named_at_its_row(table, column,
     assert ledger_of(desk).read_bytes() == before
 
 
+@pytest.mark.parametrize("spoil, verb, code, says", [
+    ("UPDATE counters SET last = 1 WHERE series = 'OC'", ["orders", "create", "{wb}", "--date", "2026-04-10"],
+     "ledger-counter-behind", "the counter of the series OC of 2026 is at 1, but the ledger already holds the number"),
+    ("UPDATE orders SET status = 'boh' WHERE id = (SELECT min(id) FROM orders)", ["orders", "list", "{wb}"],
+     "ledger-value-unreadable", "holds in the column status the value 'boh', which the toolkit cannot read"),
+], ids=["counter-set-back", "unknown-status"])
+def test_a_team_ledger_edited_by_hand_is_named_too(spoil, verb, code, says, ledger_url, sample_workbook, tmp_path,
+                                                   capsys):
+    """A server takes a counter set back and a status no order has as SQLite does."""
+    from sqlalchemy import create_engine, text
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    assert toolkit(["orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url], capsys)[0] == 0
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        conn.execute(text(spoil))
+    engine.dispose()
+    answer = toolkit([*(a.format(wb=workbook) for a in verb), "--ledger", ledger_url, "--lang", "en"], capsys)
+    assert answer[0] == 2 and "Traceback" not in answer[2]
+    assert [p["code"] for p in answer[1]["problems"]] == [code]
+    assert says in message(answer[1])
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)

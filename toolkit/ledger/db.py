@@ -142,11 +142,11 @@ LEDGER_VALUE_UNREADABLE = define(
     it="Nel registro {path} la tabella {table}, alla riga {row}, ha nella colonna {column} il valore {value}, che "
        "il toolkit non sa leggere: vuole {wanted_it} (l'ha scritto così una modifica a mano o un altro programma). "
        "Non ho scritto nulla. Ripristina il registro da una copia di sicurezza, o fai correggere quel valore nel "
-       "file a chi cura il toolkit, poi ripeti il comando.",
+       "registro a chi cura il toolkit, poi ripeti il comando.",
     en="In the ledger {path} the table {table}, at the row {row}, holds in the column {column} the value {value}, "
        "which the toolkit cannot read: it wants {wanted_en} (a hand edit or another program wrote it so). Nothing "
        "was written. Restore the ledger from a backup, or have whoever looks after the toolkit correct that value "
-       "in the file, then run the command again.")
+       "in the ledger, then run the command again.")
 LEDGER_NEEDS_PASSWORD = define(
     "ledger-needs-password", "error",
     it="Il server del registro {url} chiede una password che non ha ricevuto o che non è giusta ({reason}). La "
@@ -572,7 +572,8 @@ def first_reason(exc: DBAPIError) -> str:
 @contextmanager
 def _damage_told(ledger: Ledger) -> Iterator[None]:
     """A SQLite file that is not a database, or is truncated or damaged, is the user's file to
-    restore, not a bug: it is named, with the way out, wherever SQLite first notices."""
+    restore, not a bug: it is named, with the way out, wherever SQLite first notices; so is a
+    value edited by hand that a read cannot take (`_unreadable`), in any ledger."""
     try:
         yield
     except DatabaseError as exc:
@@ -583,7 +584,7 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
             raise UnusableInput(undecoded) from None
         raise
     except (ArithmeticError, LookupError, ValueError) as exc:
-        if ledger.is_sqlite and _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
+        if _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
             raise UnusableInput(unreadable) from None
         raise
 
@@ -602,9 +603,10 @@ def _met_reading(exc: BaseException) -> bool:
 
 
 def _unreadable(ledger: Ledger) -> Problem | None:
-    """The first value of the file its column cannot hold (a number, a date or a flag of the wrong
-    kind, a word the column does not take), named at its table, row and column; None if there is
-    none (the error was not the file's)."""
+    """The first value of the ledger its column cannot hold (a word the column does not take, or,
+    in a SQLite file, a number, a date or a flag of the wrong kind: a server refuses those when
+    they are written), named at its table, row and column; None if there is none (the error was
+    not the ledger's)."""
     with ledger.engine.connect() as conn:
         if (unknown := known_words.first_unknown(conn)) is not None:
             column, value, key, words = unknown
@@ -613,7 +615,7 @@ def _unreadable(ledger: Ledger) -> Problem | None:
                 row=key, column=column.name, value=repr(value),
                 wanted_it="una di queste parole: " + ", ".join(words),
                 wanted_en="one of these words: " + ", ".join(words))
-        for table in schema.metadata.sorted_tables:
+        for table in schema.metadata.sorted_tables if ledger.is_sqlite else ():
             found = move_values.first_refused(conn, table)
             if found is not None:
                 refused, row = found
@@ -775,7 +777,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
     """The write transaction, under the ledger's lock; a number drawn twice, as a counter set back
     by hand makes it, is refused naming the counter (`counters_behind`), the transaction undone."""
     try:
-        with _locked_unchecked(ledger) as conn:
+        with _damage_told(ledger), _locked_unchecked(ledger) as conn:
             yield conn
     except IntegrityError:
         with ledger.engine.connect() as conn:
@@ -793,7 +795,7 @@ def _locked_unchecked(ledger: Ledger) -> Iterator[Connection]:
             _refuse_beside_another(ledger, ledger.file)
             if _create_file(ledger.file):
                 _tell_created(ledger, ledger.file)
-        with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
+        with _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
     try:
