@@ -375,6 +375,25 @@ def test_a_renamed_sheet_is_listed_and_its_name_suggested_back():
     assert missing.message("it").endswith(f"). Fogli trovati: {', '.join(f'«{name}»' for name in sheets)}.")
 
 
+@pytest.mark.parametrize("name", ["Foglio1", "Chiusure 2026"])
+def test_an_optional_sheet_renamed_is_warned_at_the_sheet_with_its_columns(name):
+    """Chiusure renamed Foglio1 was read as no closures at all, and orders fell on the closed days
+    with no word (found by fuzzing the sample, seed 214); a sheet of the desk's own, or the same
+    headings over no rows, stays silent."""
+    sheets = minimal.sheets()
+    sheets[name] = [["Dal", "Al", "Descrizione"], [datetime(2026, 8, 10), datetime(2026, 8, 21), "Ferie"]]
+    [warned] = [p for p in check(minimal.workbook(sheets)).problems if p.code == "optional-sheet-named-otherwise"]
+    assert (warned.sheet, warned.cell, warned.severity) == (name, None, Severity.WARNING)
+    assert warned.message("en") == (
+        f"Sheet “{name}” has the columns of sheet “Closures” (Dal, Al), which is missing: the toolkit reads sheets "
+        "by name, so it does not read its rows, as if it were empty. If it is the Closures sheet, rename it "
+        "“Chiusure”.")
+    sheets[name] = [["Dal", "Al", "Descrizione"]]
+    assert "optional-sheet-named-otherwise" not in {p.code for p in check(minimal.workbook(sheets)).problems}
+    sheets[name] = [["Cliente", "Telefonata"], ["C001", "lunedì"]]
+    assert "optional-sheet-named-otherwise" not in {p.code for p in check(minimal.workbook(sheets)).problems}
+
+
 def test_a_required_value_in_a_merged_cell_says_to_unmerge(tmp_path):
     """The audit's finding 8: B3:B4 merged in Articoli gave "Articoli!B4: Manca «Descrizione»",
     the cell looking filled on screen."""

@@ -94,6 +94,14 @@ VERY_HIDDEN_SHEET = define(
        "-1 - xlSheetVisible) to see the data it uses, or delete it if it is not needed.",
     title=("Foglio molto nascosto letto dal toolkit", "Very hidden sheet read by the toolkit"))
 
+OPTIONAL_SHEET_NAMED_OTHERWISE = define(
+    "optional-sheet-named-otherwise", "warning",
+    it="Il foglio «{name}» ha le colonne del foglio «{it}» ({columns}), che manca: il toolkit legge i fogli per "
+       "nome, quindi non legge le sue righe, come se fosse vuoto. Se è il foglio {it}, rinominalo «{it}».",
+    en="Sheet “{name}” has the columns of sheet “{en}” ({columns}), which is missing: the toolkit reads sheets by "
+       "name, so it does not read its rows, as if it were empty. If it is the {en} sheet, rename it “{it}”.",
+    title=("Foglio facoltativo con un altro nome", "Optional sheet named otherwise"))
+
 HEADER_SEARCH_ROWS = 10
 
 
@@ -268,6 +276,11 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
                 problems.append(MISSING_SHEET(Location(spec.it, None, raw.name), it=spec.it, en=spec.en,
                                               columns=", ".join(c.it for c in spec.columns if c.required),
                                               found=_sheets_found(raw, spec, unmatched)))
+            elif (renamed := _headed_as(spec, raw, unmatched)) is not None:
+                unmatched.remove(renamed.name)
+                problems.append(OPTIONAL_SHEET_NAMED_OTHERWISE(
+                    Location(renamed.name, None, raw.name), name=renamed.name, it=spec.it, en=spec.en,
+                    columns=", ".join(c.it for c in spec.columns if c.required)))
             continue
         table, table_problems = _read_header(spec, raw_sheet, raw.name)
         problems += table_problems
@@ -279,6 +292,22 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
         columns={k: dict(t.columns) for k, t in tables.items()},
     )
     return tables, layout, problems
+
+
+def _headed_as(spec: Sheet, raw: RawWorkbook, unmatched: Sequence[str]) -> RawSheet | None:
+    """The first sheet no spec matches whose header row names every required column of the
+    optional sheet `spec`, missing, over at least one row of data: *Chiusure* renamed `Foglio1`
+    or `Chiusure 2026`, whose closures were not read and orders fell on closed days unwarned."""
+    required = {c.key for c in spec.columns if c.required}
+    for sheet in raw.sheets:
+        if sheet.name not in unmatched:
+            continue
+        index = _header_row(spec, sheet.rows)
+        named = {column.key for _, column in schema.named_columns(
+            sheet.rows[index] if index < len(sheet.rows) else (), spec.headings, spec.short_headings)}
+        if required <= named and any(str(v).strip() for row in sheet.rows[index + 1:] for v in row if v is not None):
+            return sheet
+    return None
 
 
 def table_of(spec: Sheet, sheet: RawSheet, workbook: str) -> Table:
