@@ -105,6 +105,24 @@ def test_a_ledger_that_is_not_ours_is_named_with_the_way_out(spoil, says, verb, 
     assert ledger.read_bytes() == before
 
 
+@pytest.mark.parametrize("verb", [["orders", "create", "{wb}", "--date", "2026-04-10", "--out", "{wb}.o.xlsx"],
+                                  ["print", "ddt", "{wb}", "--date", "2026-04-09", "--out", "{wb}.ddt.xlsx"]])
+def test_a_ledger_missing_a_table_is_named_with_the_way_out(verb, desk, capsys):
+    """A table dropped by hand (or a copy of part of the tables) was an internal error, «no such
+    table: printings» (found by fuzzing the ledger)."""
+    import sqlite3
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        conn.execute("DROP TABLE printings")
+    conn.close()
+    before = ledger_of(desk).read_bytes()
+    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert [p["code"] for p in answer["problems"]] == ["ledger-not-a-ledger"]
+    assert f"The file {ledger_of(desk)} is not a usable toolkit ledger (no such table: printings)" in message(answer)
+    assert ledger_of(desk).read_bytes() == before
+
+
 @pytest.mark.parametrize("given", [False, True], ids=["beside-the-workbook", "--ledger"])
 @pytest.mark.parametrize("verb", [["orders", "list"], ["invoice", "list"],
                                   ["orders", "create", "{wb}", "--date", "2026-05-04"]])

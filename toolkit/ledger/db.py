@@ -578,7 +578,7 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         yield
     except DatabaseError as exc:
         reason = str(exc.orig).strip()
-        if ledger.is_sqlite and reason in DAMAGED_SQLITE:
+        if ledger.is_sqlite and (reason in DAMAGED_SQLITE or _table_gone(ledger, reason)):
             raise UnusableInput(LEDGER_NOT_A_LEDGER(None, path=ledger.file or ledger.url, reason=reason)) from None
         if ledger.is_sqlite and (undecoded := _not_utf8(ledger, reason)) is not None:
             raise UnusableInput(undecoded) from None
@@ -587,6 +587,16 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         if _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
             raise UnusableInput(unreadable) from None
         raise
+
+
+def _table_gone(ledger: Ledger, reason: str) -> bool:
+    """Whether SQLite's `no such table: printings` is a table of the toolkit's missing from the file
+    (dropped by hand, or a copy made with part of the tables), not a statement gone wrong."""
+    named = re.fullmatch(r"no such table: (\w+)", reason)
+    if named is None or named[1] not in schema.metadata.tables:
+        return False
+    with ledger.engine.connect() as conn:
+        return not inspect(conn).has_table(named[1])
 
 
 READING = ("sqlalchemy", "enum.py", str(Path("toolkit", "ledger")))
