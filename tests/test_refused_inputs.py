@@ -219,6 +219,25 @@ def test_a_team_ledger_edited_by_hand_is_named_too(spoil, verb, code, says, ledg
     assert says in message(answer[1])
 
 
+@pytest.mark.parametrize("verb", [["orders", "create", "{wb}", "--date", "2026-04-10"]])
+def test_an_order_deleted_by_hand_is_named_with_the_rows_left_behind(verb, desk, capsys):
+    """An order deleted in a database browser left its lines: the next order took its id and
+    clashed with them (UNIQUE constraint failed: order_lines…), and on the demo's month ship and
+    create met them (KeyError: 5, a None formatted as a number): internal errors (found by
+    fuzzing the ledger)."""
+    import sqlite3
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        conn.execute("DELETE FROM orders WHERE id = (SELECT max(id) FROM orders)")
+    conn.close()
+    before = ledger_of(desk).read_bytes()
+    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert [p["code"] for p in answer["problems"]] == ["ledger-row-orphaned"]
+    assert "refers to a row of the table orders that is no longer there" in message(answer)
+    assert ledger_of(desk).read_bytes() == before
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)

@@ -147,6 +147,14 @@ LEDGER_VALUE_UNREADABLE = define(
        "which the toolkit cannot read: it wants {wanted_en} (a hand edit or another program wrote it so). Nothing "
        "was written. Restore the ledger from a backup, or have whoever looks after the toolkit correct that value "
        "in the ledger, then run the command again.")
+LEDGER_ROW_ORPHANED = define(
+    "ledger-row-orphaned", "error",
+    it="Nel registro {path} la tabella {table}, alla riga {row}, rimanda a una riga della tabella {parent} che non "
+       "c'è più (cancellata a mano o da un altro programma). Non ho scritto nulla. Ripristina il registro da una "
+       "copia di sicurezza, poi ripeti il comando.",
+    en="In the ledger {path} the table {table}, at the row {row}, refers to a row of the table {parent} that is no "
+       "longer there (deleted by hand or by another program). Nothing was written. Restore the ledger from a "
+       "backup, then run the command again.")
 LEDGER_NEEDS_PASSWORD = define(
     "ledger-needs-password", "error",
     it="Il server del registro {url} chiede una password che non ha ricevuto o che non è giusta ({reason}). La "
@@ -583,10 +591,25 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
         if ledger.is_sqlite and (undecoded := _not_utf8(ledger, reason)) is not None:
             raise UnusableInput(undecoded) from None
         raise
-    except (ArithmeticError, LookupError, ValueError) as exc:
-        if _met_reading(exc) and (unreadable := _unreadable(ledger)) is not None:
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        if (unreadable := _orphaned(ledger) or (_unreadable(ledger) if _met_reading(exc) else None)) is not None:
             raise UnusableInput(unreadable) from None
         raise
+
+
+def _orphaned(ledger: Ledger) -> Problem | None:
+    """The first row of a SQLite file whose document was deleted by hand (SQLite holds a file's
+    foreign keys only while the toolkit writes it), however far from the ledger the work that
+    met it failed: an order's lines without their order fail where holds are named."""
+    if not ledger.is_sqlite:
+        return None
+    with ledger.engine.connect() as conn:
+        orphan = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if orphan is None:
+        return None
+    key = "id" if "id" in schema.metadata.tables[orphan[0]].c else "rowid"
+    return LEDGER_ROW_ORPHANED(None, path=ledger.file or ledger.url, table=orphan[0], row=f"{key} {orphan[1]}",
+                               parent=orphan[2])
 
 
 def _table_gone(ledger: Ledger, reason: str) -> bool:
@@ -785,16 +808,19 @@ def reading(ledger: Ledger) -> Iterator[Connection]:
 @contextmanager
 def _locked(ledger: Ledger) -> Iterator[Connection]:
     """The write transaction, under the ledger's lock; a number drawn twice, as a counter set back
-    by hand makes it, is refused naming the counter (`counters_behind`), the transaction undone."""
+    by hand makes it, is refused naming the counter (`counters_behind`), and a row clashing with
+    the rows a document deleted by hand left (`_orphaned`) naming them, the transaction undone."""
     try:
         with _damage_told(ledger), _locked_unchecked(ledger) as conn:
             yield conn
     except IntegrityError:
         with ledger.engine.connect() as conn:
             behind = counters_behind.counters_behind(conn)
-        if not behind:
-            raise
-        raise UnusableInput(counters_behind.told(behind[0], ledger.file or ledger.url)) from None
+        if behind:
+            raise UnusableInput(counters_behind.told(behind[0], ledger.file or ledger.url)) from None
+        if (orphan := _orphaned(ledger)) is not None:  # a new order took the id of one deleted, its lines left
+            raise UnusableInput(orphan) from None
+        raise
 
 
 @contextmanager
