@@ -49,8 +49,9 @@ def test_a_killed_create_is_named_by_the_next_press_and_ristampa_ddt_prints_it(t
     (shown,) = press(book, "ship")
     text, _, mode = shown
     assert mode == "info"
-    assert (f"DDT registrati e mai stampati: {ddt}. Forse un'operazione è stata interrotta tra la registrazione e "
-            "la scrittura del file: ripeterla non stampa questi documenti. Stampali con il pulsante «Ristampa DDT», "
+    assert (f"DDT registrati e mai stampati: {ddt}. Sono da stampare: emessi senza chiederne il file, oppure da "
+            "un'operazione fermata prima di scriverlo; ripeterla non li stampa. Stampali con il pulsante "
+            "«Ristampa DDT», "
             "scrivendo 09/04/2026 in «Data ordini» (Pannello!B3).") in text.splitlines(), text
     assert "toolkit print ddt" not in text and "mai stampate" not in text  # ship looks for its own kind
     (reprinted,) = press(book, "reprint_delivery_notes")
@@ -58,7 +59,7 @@ def test_a_killed_create_is_named_by_the_next_press_and_ristampa_ddt_prints_it(t
     fill(book, NumeroOrdine="OC-2026-00001")
     (again,) = press(book, "ship_and_invoice")
     assert "DDT registrati e mai stampati" not in again[0]
-    assert (f"Fatture emesse con l'ordine o il DDT, registrate e mai stampate: {invoice}. Forse un'operazione") \
+    assert (f"Fatture emesse con l'ordine o il DDT, registrate e mai stampate: {invoice}. Sono da stampare") \
         in again[0]
     assert ("Nessun pulsante li ristampa: stampali dalla riga di comando con toolkit print invoices "
             f"{tmp_path / 'ordini-ricorrenti.xlsm'} --unprinted --numbers {invoice} --out "
@@ -114,7 +115,7 @@ def test_a_credit_note_never_printed_is_named_by_the_next_note(tmp_path, may, mo
     (shown,) = press(book, "credit_note")
     lines = shown[0].splitlines()
     assert lines[0].startswith("Emessa la nota di credito NC-2026-00002 ")
-    assert lines[2].startswith("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Forse un'operazione"), lines
+    assert lines[2].startswith("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Sono da stampare"), lines
     assert lines[2].endswith(f"--numbers NC-2026-00001 --out {tmp_path / 'nota-di-credito-2026-05-04-2-note-non-stampate.xlsx'}")
 
 

@@ -31,6 +31,7 @@ COMMAND_LINE_ONLY = {
     "ledger-created": "a SQLite ledger named by --ledger or TOOLKIT_LEDGER_URL: a button's is the workbook's own, "
                       "or Registro's PostgreSQL one, never a file named",
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
+    "issued-to-print": "ship, invoice credit and debit without --out: every button that issues documents prints them",
     "invoice-orders-shipped-after-date": "invoice --orders: no button invoices named orders",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "ddt-accounting-date-refused": "ship --accounting-date: no button sets an accounting date",

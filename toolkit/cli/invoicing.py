@@ -327,7 +327,7 @@ def credit_cmd(
     from toolkit.basics.dates import today_rome
     from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, parse_lines
     from toolkit.services.credit_notes import CREDITED_NOT_PRINTED, credit
-    from toolkit.services.printing import never_printed
+    from toolkit.services.printing import never_printed, to_print
 
     text = _causale(reason)
     try:
@@ -362,6 +362,9 @@ def credit_cmd(
     typer.echo(result.summary(output.lang()))
     if result.printed is not None:
         typer.echo(str(result.printed))
+    elif result.note is not None and result.note.number and out is None:
+        typer.echo(to_print("invoices", [result.note.number], workbook, f"--numbers {result.note.number}",
+                            "note-non-stampate", output.lang()))
     output.exit_for(problems)
 
 
@@ -407,7 +410,7 @@ def debit_cmd(
     from toolkit.basics.limits import AMOUNT
     from toolkit.core.debit_notes import BAD_AMOUNT, amount_typed
     from toolkit.services.debit_notes import DEBITED_NOT_PRINTED, debit
-    from toolkit.services.printing import never_printed
+    from toolkit.services.printing import never_printed, to_print
 
     text = _causale(reason)
     money = amount_typed(amount)
@@ -434,6 +437,9 @@ def debit_cmd(
     typer.echo(result.summary(output.lang()))
     if result.printed is not None:
         typer.echo(str(result.printed))
+    elif result.note is not None and result.note.number and out is None:
+        typer.echo(to_print("invoices", [result.note.number], workbook, f"--numbers {result.note.number}",
+                            "note-non-stampate", output.lang()))
     output.exit_for(problems)
 
 

@@ -94,6 +94,9 @@ def register(app: typer.Typer) -> None:
                       list_kept=json)
         result = replace(result, problems=tuple(with_check(session, [*warned, *result.problems])))
         _report(json, result)
+        if out is None and not json:
+            for line in _to_print(result, workbook):
+                typer.echo(line)
         output.exit_for(result.problems)
 
     @app.command("distribution")
@@ -160,6 +163,21 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
     end = parse_day(to, "--to") if to else start
     in_order(start, end, "--date")
     return start, end
+
+
+def _to_print(result: Shipped, workbook: Path) -> list[str]:
+    """What `ship` without `--out` issued and did not print: its DDTs by their days, the invoices
+    of `--invoice` by number, each with the `toolkit print` command (`printing.TO_PRINT`)."""
+    from toolkit.services.printing import to_print
+
+    ddts = [n for n in result.ddts if n.number]
+    first, last = (min(n.day for n in ddts), max(n.day for n in ddts)) if ddts else (None, None)
+    days = f"--date {first}" + (f" --to {last}" if last != first else "") if first else ""
+    invoices = [x.number for x in result.invoices if x.number]
+    lines = [to_print("ddt", [n.number for n in ddts if n.number], workbook, days, "ddt-non-stampati", output.lang()),
+             to_print("invoices", invoices, workbook, f"--numbers {','.join(invoices)}", "fatture-non-stampate",
+                      output.lang())]
+    return [line for line in lines if line]
 
 
 def _report(json: bool, result: Shipped) -> None:

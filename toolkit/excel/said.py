@@ -337,14 +337,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "the command line with: {command} (DDTs also with “Ristampa DDT”, their day in “Data ordini”)."},
     "credit-note-repeated-unprinted": {
         "it": "La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "
-              "registrata e mai stampata: forse la pressione di prima è stata interrotta dopo averla registrata, e "
-              "una seconda nota accrediterebbe il cliente due volte. Nulla è stato registrato. Nessun pulsante la "
-              "ristampa: stampala dalla riga di comando con {command} — se serve davvero un'altra nota per quelle "
-              "righe, {again_it}.",
-        "en": "Invoice {invoice} already has credit note {note} of {day} for the same lines ({lines}), recorded and "
-              "never printed: the previous press may have been stopped after recording it, and a second note would "
-              "credit the customer twice. Nothing was stored. No button prints it again: print it from the command "
-              "line with {command} — if another note for those lines is really due, {again_en}."},
+              "registrata e mai stampata (emessa dalla riga di comando, toolkit invoice credit senza --out, oppure "
+              "da una pressione fermata prima di scriverne il file): una seconda nota accrediterebbe il cliente due"
+              " volte. Nulla è stato registrato. Nessun pulsante la ristampa: stampala dalla riga di comando con "
+              "{command} — se serve davvero un'altra nota per quelle righe, {again_it}.",
+        "en": "Invoice {invoice} already has credit note {note} of {day} for the same lines ({lines}), recorded and"
+              " never printed (issued from the command line, toolkit invoice credit without --out, or by a press "
+              "stopped before writing its file): a second note would credit the customer twice. Nothing was stored."
+              " No button prints it again: print it from the command line with {command} — if another note for "
+              "those lines is really due, {again_en}."},
     "credit-unknown-invoice": {
         "it": "Nel registro non c'è la fattura {number} indicata in {asked_in}: controlla il numero (es. FT-2026-00001; "
               "«Stato pagamenti» le elenca).",
@@ -385,14 +386,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "it issues only those; from the command line, toolkit orders create {workbook} --date {day}); then "
               "press “Nota di credito” again."},
     "debit-note-repeated-unprinted": {
-        "it": "La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata: forse la "
-              "pressione di prima è stata interrotta dopo averla registrata, e una seconda nota addebiterebbe il "
-              "cliente due volte. Nulla è stato registrato. Nessun pulsante la ristampa: stampala dalla riga di "
-              "comando con: {command} — se serve davvero un'altra nota di debito, emettila dalla riga di comando, "
-              "toolkit invoice debit con --again.",
-        "en": "Invoice {invoice} already has debit note {note} of {day}, recorded and never printed: the previous "
-              "press may have been stopped after recording it, and a second note would charge the customer twice. "
-              "Nothing was stored. No button prints it again: print it from the command line with: {command} — if "
+        "it": "La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata (emessa "
+              "dalla riga di comando, toolkit invoice debit senza --out, oppure da una pressione fermata prima di "
+              "scriverne il file): una seconda nota addebiterebbe il cliente due volte. Nulla è stato registrato. "
+              "Nessun pulsante la ristampa: stampala dalla riga di comando con: {command} — se serve davvero "
+              "un'altra nota di debito, emettila dalla riga di comando, toolkit invoice debit con --again.",
+        "en": "Invoice {invoice} already has debit note {note} of {day}, recorded and never printed (issued from "
+              "the command line, toolkit invoice debit without --out, or by a press stopped before writing its "
+              "file): a second note would charge the customer twice. Nothing was stored. No button prints it again:"
+              " print it from the command line with: {command} — if "
               "another debit note is really due, issue it from the command line, toolkit invoice debit with --again."},
     "debit-of-draft-invoice": {
         "it": "La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di debito, annulla "

@@ -79,12 +79,12 @@ OUT_OF_SEQUENCE = define(
 CREDITED_NOT_PRINTED = define(
     "credit-note-repeated-unprinted", "error",
     it="La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "
-       "registrata e mai stampata: forse il comando di prima è stato interrotto dopo averla registrata, e una "
-       "seconda nota accrediterebbe il cliente due volte. Nulla è stato registrato. Stampala con: {command} — se "
+       "registrata e mai stampata (emessa senza --out, oppure da un comando fermato prima di scriverne il file): "
+       "una seconda nota accrediterebbe il cliente due volte. Nulla è stato registrato. Stampala con: {command} — se "
        "serve davvero un'altra nota per quelle righe, {again_it}.",
     en="Invoice {invoice} already has credit note {note} of {day} for the same lines ({lines}), recorded "
-       "and never printed: the previous command may have been stopped after recording it, and a second note would "
-       "credit the customer twice. Nothing was stored. Print it with: {command} — if another note for those lines "
+       "and never printed (issued without --out, or by a command stopped before writing its file): a second note "
+       "would credit the customer twice. Nothing was stored. Print it with: {command} — if another note for those lines "
        "is really due, {again_en}.",
     usage=True)
 

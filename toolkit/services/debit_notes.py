@@ -83,13 +83,14 @@ HELD_BEFORE_NOTE = define(
 
 DEBITED_NOT_PRINTED = define(
     "debit-note-repeated-unprinted", "error",
-    it="La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata: forse il comando "
-       "di prima è stato interrotto dopo averla registrata, e una seconda nota addebiterebbe il cliente due volte. "
+    it="La fattura {invoice} ha già la nota di debito {note} del {day}, registrata e mai stampata (emessa senza "
+       "--out, oppure da un comando fermato prima di scriverne il file): una seconda nota addebiterebbe il cliente "
+       "due volte. "
        "Nulla è stato registrato. Stampala con: {command} — se serve davvero un'altra nota di debito, ripeti il "
        "comando aggiungendo --again.",
-    en="Invoice {invoice} already has debit note {note} of {day}, recorded and never printed: the previous command "
-       "may have been stopped after recording it, and a second note would charge the customer twice. Nothing was "
-       "stored. Print it with: {command} — if another debit note is really due, run the command again adding "
+    en="Invoice {invoice} already has debit note {note} of {day}, recorded and never printed (issued without "
+       "--out, or by a command stopped before writing its file): a second note would charge the customer twice. "
+       "Nothing was stored. Print it with: {command} — if another debit note is really due, run the command again adding "
        "--again.",
     usage=True)
 

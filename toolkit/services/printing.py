@@ -122,10 +122,34 @@ KEPT_FILE = define(
 NEVER_PRINTED = define(
     "documents-never-printed", "warning",
     title=("Documenti registrati e mai stampati", "Documents recorded and never printed"),
-    it="{what_it}: {numbers}. Forse un'operazione è stata interrotta tra la registrazione e la scrittura del file: "
-       "ripeterla non stampa questi documenti. {how_it}",
-    en="{what_en}: {numbers}. An operation may have been stopped between recording them and writing their file: "
-       "running it again does not print them. {how_en}")
+    it="{what_it}: {numbers}. Sono da stampare: emessi senza chiederne il file, oppure da un'operazione fermata "
+       "prima di scriverlo; ripeterla non li stampa. {how_it}",
+    en="{what_en}: {numbers}. They are to print: issued without asking for their file, or by an operation stopped "
+       "before writing it; running it again does not print them. {how_en}")
+"""The ledger records when a document was printed, not whether the run that issued it meant
+to print it: a run without `--out` and a run killed before its file leave the same rows (a
+document, no printing), so the warning names both readings, the one a desk chose first."""
+
+TO_PRINT = define(
+    "issued-to-print", "warning",
+    title=("Emessi senza file, da stampare", "Issued without a file, to print"),
+    it="Da stampare (emessi senza --out): {what} {numbers}. Stampali con: {command}",
+    en="To print (issued without --out): {what} {numbers}. Print them with: {command}")
+"""The line a command that issues documents ends with when it was given no `--out` (`invoice
+credit`, `invoice debit`, `ship`): the desk chose not to print now, and is told the documents
+wait for their paper and the command that prints them, the same one the next run's
+`NEVER_PRINTED` would name."""
+
+
+def to_print(kind: str, numbers: Sequence[str], workbook: Path | str, chosen: str, file: str, lang: str) -> str:
+    """`TO_PRINT` for these documents of `kind`, printed by `toolkit print … --unprinted {chosen}`
+    into `file` beside the workbook; empty when none was issued."""
+    if not numbers:
+        return ""
+    out = Path(workbook).with_name(f"{file}.xlsx")
+    printed = f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
+    return TO_PRINT(None, what=WHAT[kind][0 if lang == "it" else 1], numbers=", ".join(numbers),
+                    command=printed).message(lang)
 
 
 @dataclass(frozen=True)

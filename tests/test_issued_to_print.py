@@ -1,0 +1,78 @@
+"""A document issued without `--out` is the desk's choice, not an accident: the command says it
+is to print and how, and the next command that prints names it as to print, never only as an
+operation perhaps interrupted (the ledger cannot tell the two apart: docs/credit-notes.md)."""
+
+from __future__ import annotations
+
+import openpyxl
+from test_interrupted import advised, invoiced_and_shipped
+from test_printing import cli
+
+from toolkit.services.printing import NEVER_PRINTED
+
+desk = __import__("test_printing").desk
+
+
+def test_a_credit_note_without_out_is_to_print_and_the_next_one_says_so(capsys, tmp_path, desk):
+    workbook, url = desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    credit = ["invoice", "credit", workbook, "--invoice", invoice, "--reason", "merce rotta", "--date", "2026-04-20",
+              "--ledger", url]
+    code, said = cli(capsys, *credit, "--lines", "1:1")
+    assert code == 0, said
+    out = workbook.with_name("note-non-stampate.xlsx")
+    assert (f"Da stampare (emessi senza --out): fatture e note di credito NC-2026-00001. Stampali con: toolkit print "
+            f"invoices {workbook} --unprinted --numbers NC-2026-00001 --out {out}") in said.splitlines()
+    code, said = cli(capsys, *credit, "--lines", "2:1", "--out", tmp_path / "nc2.xlsx")
+    assert code == 0 and "NC-2026-00002" in said, said
+    assert ("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Sono da stampare: emessi senza "
+            "chiederne il file, oppure da un'operazione fermata prima di scriverlo") in said
+    assert "Forse" not in said
+    [command] = advised(said)
+    assert cli(capsys, *command[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(command[-1]).sheetnames == ["NC-2026-00001"]
+
+
+def test_a_credit_note_without_out_in_english(capsys, tmp_path, desk):
+    workbook, url = desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason",
+                     "merce rotta", "--date", "2026-04-20", "--ledger", url, "--lang", "en")
+    assert code == 0, said
+    assert ("To print (issued without --out): invoices and credit notes NC-2026-00001. Print them with: toolkit print "
+            f"invoices {workbook} --unprinted --numbers NC-2026-00001") in said
+
+
+def test_a_repeated_credit_note_after_one_without_out_names_both_readings(capsys, tmp_path, desk):
+    workbook, url = desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    credit = ["invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason", "merce rotta",
+              "--date", "2026-04-20", "--ledger", url]
+    assert cli(capsys, *credit)[0] == 0
+    code, said = cli(capsys, *credit, "--out", tmp_path / "nc.xlsx")
+    assert code == 2, said
+    assert ("registrata e mai stampata (emessa senza --out, oppure da un comando fermato prima di scriverne il "
+            "file)") in said and "interrott" not in said
+
+
+def test_ddts_shipped_without_out_are_to_print_and_the_next_ship_says_so(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)
+    assert code == 0, said
+    [line] = [line for line in said.splitlines() if line.startswith("Da stampare")]
+    assert line.startswith("Da stampare (emessi senza --out): DDT DDT-2026-")
+    [command] = advised(said)
+    assert command[-5:] == ["--unprinted", "--date", "2026-04-10", "--out", str(workbook.with_name("ddt-non-stampati.xlsx"))]
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-11", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    assert code == 0, said
+    assert "DDT registrati e mai stampati: DDT-2026-" in said and "Sono da stampare: emessi senza chiederne il file" in said
+    assert "Da stampare (emessi" not in said
+
+
+def test_the_never_printed_warning_names_both_readings_in_both_languages():
+    said = NEVER_PRINTED(None, what_it="DDT", what_en="DDTs", numbers="DDT-2026-00001", how_it="", how_en="")
+    assert "emessi senza chiederne il file, oppure da un'operazione fermata prima di scriverlo" in said.message("it")
+    assert "issued without asking for their file, or by an operation stopped before writing it" in said.message("en")
