@@ -77,12 +77,15 @@ def register(app: typer.Typer) -> None:
             output.print_json({"ok": code == 0, "exit_code": code, "problems": problems, "to": to,
                                "folder": result.folder, "workbook": result.workbook, "report": result.report,
                                "counts": {s: result.count(s) for s in ("converted", "skipped", "failed")},
+                               "written": result.written,
                                "files": [_file(f, output.lang(), skip_reason) for f in result.files],
                                "matched": [{"file": m.file, "sheet": m.sheet, "target": m.target,
                                             "columns": m.columns, "unmatched": list(m.unmatched)}
                                            for m in result.matched]})
         else:
             it = output.lang() == "it"
+            for line in result.written_lines(output.lang()):
+                typer.echo(line)
             for f in result.files:
                 if f.status == "skipped" and f.reason:
                     typer.echo(f"{f.file}: {'saltato' if it else 'skipped'} ({skip_reason(f.reason, output.lang())})")

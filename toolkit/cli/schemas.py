@@ -188,7 +188,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     },
     "convert": {
         "to": {"enum": ["master", "orders", "csv", "pdf", "xlsx"]}, "folder": PATH, "workbook": PATH_OR_NULL,
-        "report": PATH_OR_NULL, "counts": record(converted=INT, skipped=INT, failed=INT),
+        "report": PATH_OR_NULL, "counts": record(converted=INT, skipped=INT, failed=INT), "written": array(PATH),
         "files": array(record(file=PATH, status={"enum": ["converted", "skipped", "failed"]}, reason=TEXT_OR_NULL,
                               outputs=array(PATH), orders=array(TEXT), problems=array(PROBLEM))),
         "matched": array(record(file=TEXT, sheet=TEXT, target=TEXT,

@@ -177,6 +177,10 @@ class Matched:
     unmatched: tuple[str, ...]
 
 
+LISTED_AT_MOST = 20
+"""Inputs converted that the terminal names one by one with their outputs; past them it counts."""
+
+
 @dataclass(frozen=True)
 class Converted:
     to: str
@@ -204,6 +208,25 @@ class Converted:
         said = ("Convertiti {}, saltati {}, non riusciti {}." if lang == "it" else
                 "Converted {}, skipped {}, failed {}.").format(*counts)
         return said + returns_refused_sentence(self.all_problems, lang)
+
+    @property
+    def written(self) -> list[Path]:
+        """Every file the conversion wrote for its inputs, in the inputs' order (not the report)."""
+        return [o for f in self.files for o in f.outputs]
+
+    def written_lines(self, lang: str) -> list[str]:
+        """What the terminal says was written where: a line per input converted, `in → out`
+        (a workbook to CSV names each sheet's file), up to `LISTED_AT_MOST` inputs; past them one
+        line, how many files in the folder, the list being the report's (its *Risultato* column),
+        since a thousand lines scroll the problems and the counts out of sight."""
+        done = [f for f in self.files if f.outputs]
+        if len(done) <= LISTED_AT_MOST:
+            return [f"{f.file} → {', '.join(str(o) for o in f.outputs)}" for f in done]
+        n, where = len(self.written), self.report or self.folder
+        return [f"Scritti {n} file in {self.folder} da {len(done)} file convertiti: l'elenco, file per file, è in {where}."
+                if lang == "it" else
+                f"Wrote {n} files in {self.folder} from {len(done)} files converted: the list, file by file, is in "
+                f"{where}."]
 
     @property
     def exit_code(self) -> int:
