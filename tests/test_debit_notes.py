@@ -400,3 +400,18 @@ def test_a_debit_note_after_the_letter_s_revocation_on_goods_of_two_rates_is_ref
     assert (said["debit_note"]["vat"], said["debit_note"]["total"]) == ("22.00", "122.00")
     [told] = [p for p in said["problems"] if p["code"] == "letter-of-intent-debit-after-end"]
     assert told["cell"] == cells["Dichiarazione d'intento revocata dal"] and "(22 %)" in told["message"]
+
+
+def test_a_debit_note_without_out_is_to_print_with_the_command_that_prints_it(capsys, desk, tmp_path):
+    """Issued without --out as the desk chose: the answer says it waits for its paper, and the
+    command it names prints it (docs/credit-notes.md, *Without `--out`: to print*)."""
+    workbook, url = desk
+    code, said = cli(capsys, "invoice", "debit", workbook, "--invoice", "FT-2026-00001", "--amount", "25", "--reason",
+                     REASON, "--ledger", url)
+    assert code == 0, said
+    out = workbook.with_name("note-non-stampate.xlsx")
+    command = f"toolkit print invoices {workbook} --unprinted --numbers FT-2026-00004 --out {out}"
+    assert (f"Da stampare (emessi senza --out): fatture e note di credito FT-2026-00004. Stampali con: {command}"
+            in said.splitlines()), said
+    assert cli(capsys, *command.split()[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(out).sheetnames == ["FT-2026-00004"]
