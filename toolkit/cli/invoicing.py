@@ -327,7 +327,7 @@ def credit_cmd(
     from toolkit.basics.dates import today_rome
     from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, parse_lines
     from toolkit.services.credit_notes import CREDITED_NOT_PRINTED, credit
-    from toolkit.services.printing import never_printed, to_print
+    from toolkit.services.printing import never_printed
 
     text = _causale(reason)
     try:
@@ -362,10 +362,19 @@ def credit_cmd(
     typer.echo(result.summary(output.lang()))
     if result.printed is not None:
         typer.echo(str(result.printed))
-    elif result.note is not None and result.note.number and out is None:
-        typer.echo(to_print("invoices", [result.note.number], workbook, f"--numbers {result.note.number}",
-                            "note-non-stampate", output.lang()))
+    elif out is None and (line := _note_to_print(result.note, workbook)):
+        typer.echo(line)
     output.exit_for(problems)
+
+
+def _note_to_print(note: Invoice | None, workbook: Path) -> str:
+    """What a credit or debit note issued without `--out` ends with: it is to print, and how."""
+    from toolkit.services.printing import to_print
+
+    if note is None or not note.number:
+        return ""
+    return to_print("invoices", [note.number], workbook, f"--numbers {note.number}", "note-non-stampate",
+                    output.lang())
 
 
 def _causale(reason: str) -> str:
@@ -410,7 +419,7 @@ def debit_cmd(
     from toolkit.basics.limits import AMOUNT
     from toolkit.core.debit_notes import BAD_AMOUNT, amount_typed
     from toolkit.services.debit_notes import DEBITED_NOT_PRINTED, debit
-    from toolkit.services.printing import never_printed, to_print
+    from toolkit.services.printing import never_printed
 
     text = _causale(reason)
     money = amount_typed(amount)
@@ -437,9 +446,8 @@ def debit_cmd(
     typer.echo(result.summary(output.lang()))
     if result.printed is not None:
         typer.echo(str(result.printed))
-    elif result.note is not None and result.note.number and out is None:
-        typer.echo(to_print("invoices", [result.note.number], workbook, f"--numbers {result.note.number}",
-                            "note-non-stampate", output.lang()))
+    elif out is None and (line := _note_to_print(result.note, workbook)):
+        typer.echo(line)
     output.exit_for(problems)
 
 

@@ -143,12 +143,14 @@ wait for their paper and the command that prints them, the same one the next run
 
 def to_print(kind: str, numbers: Sequence[str], workbook: Path | str, chosen: str, file: str, lang: str) -> str:
     """`TO_PRINT` for these documents of `kind`, printed by `toolkit print … --unprinted {chosen}`
-    into `file` beside the workbook; empty when none was issued."""
+    into `file` beside the workbook, the first `SHOWN` named (a day's shipping may be hundreds);
+    empty when none was issued."""
     if not numbers:
         return ""
     out = Path(workbook).with_name(f"{file}.xlsx")
     printed = f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
-    return TO_PRINT(None, what=WHAT[kind][0 if lang == "it" else 1], numbers=", ".join(numbers),
+    named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
+    return TO_PRINT(None, what=WHAT[kind][0 if lang == "it" else 1], numbers=named,
                     command=printed).message(lang)
 
 
