@@ -156,9 +156,13 @@ def test_a_capital_written_with_its_i_v_goes_into_the_e_invoice_as_an_amount(tmp
 @pytest.mark.parametrize("typed, read", [
     ("€ 10.000,00", D("10000.00")), ("Euro 10.000,00", D("10000.00")), ("EUR 10.000", D("10000")),
     ("10.000,00 euro", D("10000.00")), ("10.000 € i.v.", D("10000")),
-    ("Euro 10.000,00 interamente versato", D("10000.00")), ("Cap. soc. € 10.000,00 i.v.", D("10000.00"))])
+    ("Euro 10.000,00 interamente versato", D("10000.00")), ("Cap. soc. € 10.000,00 i.v.", D("10000.00")),
+    ("€ 10.000,-", D("10000")), ("Euro 10.000,--", D("10000")), ("10.000,- €", D("10000")),
+    ("Euro 10.000,- i.v.", D("10000"))])
 def test_a_share_capital_is_read_with_its_euro_as_a_desk_writes_it(typed, read):
-    """`Euro 10.000,00` copied from the registration was refused as not a number, every run stopped."""
+    """`Euro 10.000,00` copied from the registration was refused as not a number, every run stopped.
+    `€ 10.000,-` (whole euros, as letterheads write them) was read, its `,-` taken for junk after
+    the amount, until junk was refused: it was refused then, though `€ 10.000,- i.v.` was read."""
     rows = [["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", typed]]
     result = check(minimal.workbook(with_rea(sheets(), rows)))
     assert [p.code for p in result.problems if p.is_error] == []

@@ -415,12 +415,12 @@ _EURO = r"(?:€|eur(?:o)?\b\.?)"
 _PAID_IN_FULL = r"i\.?\s*v\.?|interamente\s+versato"
 """*i.v.* (*interamente versato*, paid in full), as a capital's cell or its row's name says it."""
 _CAPITAL = re.compile(
-    rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d(?:[\d.,'\s\xa0\u202f]*\d)?)\s*"
+    rf"\s*(?:cap(?:itale)?\.?\s*soc(?:iale)?\.?:?\s*)?{_EURO}?\s*(?P<amount>[-+]?\d(?:[\d.,'\s\xa0\u202f]*\d)?)(?:[.,]--?)?\s*"
     rf"{_EURO}?(?:[\s,(-]*(?P<paid>{_PAID_IN_FULL})[\s)]*)?\s*", re.IGNORECASE)
 """A capital as letterheads write it: *Cap. soc.* before it or not, the euro before or after the
 amount, *i.v.* (or *interamente versato*) after it, in brackets or not. The amount ends in a digit,
-and the commas, brackets and dashes after it are only those before an *i.v.*: `1 , , , (` was read
-as 1."""
+or in the `,-` of whole euros (`€ 10.000,-`); the commas, brackets and dashes after it are only
+those before an *i.v.*: `1 , , , (` was read as 1."""
 _NAMED_PAID_IN_FULL = re.compile(rf"\b(?:{_PAID_IN_FULL})\s*$", re.IGNORECASE)
 _CAPITAL_LENGTH = 80
 """The longest text `_CAPITAL` reads: its spaces may be taken in several ways, and a cell of a
