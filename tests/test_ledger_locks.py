@@ -330,11 +330,13 @@ def test_a_refused_writer_names_the_session_queued_ahead_of_it_saying_it_waits_t
         ledger = open_ledger(url)
         try:
             with ledger.engine.begin() as conn:
-                for _ in range(100):
+                for _ in range(600):
                     if conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted "
                                             "AND mode = 'AccessExclusiveLock' AND locktype = 'relation'").scalar():
                         break
                     time.sleep(0.05)
+                else:
+                    raise AssertionError("psql's LOCK TABLE was not queued within 30 s")
                 assert not lock.try_tables(conn, LEDGER_TABLES)
                 holder = lock.table_holder(conn, LEDGER_TABLES)
         finally:
