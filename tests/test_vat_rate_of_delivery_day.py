@@ -726,3 +726,29 @@ def test_a_rest_cut_again_at_a_later_change_is_the_rest_of_the_rest(ledger, rome
     assert _descriptions(printed.written, order.number)[2:] == [
         "Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027",
         "Caffè in grani 1 kg – resto della riga 3, IVA 5 % dal 05/01/2027"]
+
+
+def test_the_distribution_list_reads_the_log_s_cuts_once_to_tell_a_rest(ledger, rome_today, tmp_path):
+    """The log has no index by action, and a year's log at L holds millions of events: the
+    distribution list reads its cuts once (`cuts_logged`), both to pick the orders to read whole
+    and to tell their rests (`rests_dated` given what it read), not a second time; the rest is
+    told as before."""
+    from sqlalchemy import event
+
+    from toolkit.services.lists import distribution
+
+    order, books = _cut_on_first_new(ledger, rome_today, "A001")
+    scans: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "FROM events" in statement:
+            scans.append(statement)
+
+    event.listen(ledger.engine, "before_cursor_execute", keep)
+    try:
+        listed = _descriptions(distribution(books, ledger, LAST_OLD, FIRST_NEW, tmp_path / "l.xlsx", "it"), None, 9)
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", keep)
+    assert [x for x in listed if "–" in x and "retro" not in x] == [
+        "Caffè in grani 1 kg – resto della riga 1, IVA 10 % dal 04/01/2027"], listed
+    assert len(scans) == 1, scans

@@ -437,20 +437,24 @@ def voided_of(conn: Connection, delivery_ids: Collection[int]) -> dict[int, Void
     return found
 
 
-def rests_dated(conn: Connection, found: Mapping[int, Rest]) -> dict[int, Rest]:
+def rests_dated(conn: Connection, found: Mapping[int, Rest],
+                logged: Mapping[tuple[int, int], int] | None = None) -> dict[int, Rest]:
     """Of `found` (`toolkit.core.delivery_rate.rests`, what the lines look like), the rests of a
     cut the ledger logged (`toolkit.ledger.orders.cuts_logged`, which names the line cut), each
     dated by its line's first
     DDT, the one that cut the line it is the rest of: reads only when an order shown has a line
     that looks like one. An item ordered twice on purpose looks alike once its second line ships
     after a rate change, and a cut made before the log kept them is not told: no label beats a
-    false one on an order."""
+    false one on an order. `logged`: the cuts of the orders shown, when the caller read them
+    already (the distribution list, `services.lists.distribution`): the log has no index by
+    action, and a year's log at L is millions of events to read again."""
     ol = schema.order_lines.c
     placed: dict[int, tuple[int, int]] = {}
     for condition in among(conn, ol.id, sorted(found)):
         placed.update((line_id, (order_id, line_no)) for line_id, order_id, line_no in conn.execute(
             select(ol.id, ol.order_id, ol.line_no).where(condition)))
-    logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()})
+    if logged is None:
+        logged = cuts_logged(conn, {order_id for order_id, _ in placed.values()})
     kept = {line_id: replace(rest, of=logged[placed[line_id]]) for line_id, rest in found.items()
             if placed.get(line_id) in logged}
     days: dict[int, date] = {}

@@ -536,8 +536,8 @@ def to_ship_by(conn: Connection, day: date) -> list[Order]:
     load and nothing else. At L mid-month its 72,000 orders hold 500,000 lines, of which
     330,000 still to ship: reading them all and summing each one's DDT lines again took 3.9 s
     of CPU, these 2.7 s (`services.lists.distribution`). A line shipped whole that a later line is the rest
-    of (`toolkit.core.delivery_rate.cut_lines`) is not here: `with_cuts_logged` names the
-    orders to read whole for that."""
+    of (`toolkit.core.delivery_rate.cut_lines`) is not here: the orders the log names a cut of
+    (`cuts_logged`) are the ones to read whole for that."""
     shipping = [kind.value for kind, effects in EFFECTS.items() if effects.ships]
     headers = conn.execute(
         select(schema.orders)
@@ -554,14 +554,6 @@ def to_ship_by(conn: Connection, day: date) -> list[Order]:
                 item, description, unit, quantities[quantity], prices[price], amounts[amount], rates[rate], nature,
                 line_id, line_no, note, quantities[sent] if sent else zero, zero, rule, zero))
     return _orders_of(conn, headers, lines, {})
-
-
-def with_cuts_logged(conn: Connection, order_ids: Collection[int]) -> list[int]:
-    """The ids, of these, of the orders the log names a line cut at a VAT rate change of
-    (`cuts_logged`): the only ones a line of is told as a rest (`toolkit.ledger.deliveries.rests_dated`),
-    which the orders' lines still to ship (`to_ship_by`) cannot find alone, the line cut having
-    shipped whole."""
-    return sorted({order_id for order_id, _ in cuts_logged(conn, order_ids)})
 
 
 def _orders_of(conn: Connection, headers: Sequence[Any], lines: Mapping[int, Sequence[OrderLine]],
