@@ -103,6 +103,26 @@ def test_the_distribution_list_s_own_read_is_the_orders_to_ship_with_their_lines
     assert distribution_list(own, master, DAY) == distribution_list(read, master, DAY)
 
 
+
+def test_the_own_read_gives_a_voided_ddt_s_lines_back_to_ship_and_leaves_a_voided_order_out(master, ledger, numbers):
+    """The own read takes what shipped from the line (`order_lines.shipped`), not from the DDT
+    lines: voiding T003's DDT gives its 6 back to the list, as the DDT lines' sum did, and
+    T001 voided before shipping leaves it. The list is the lists' full read's, line for line."""
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.order_status import change_status
+
+    [note] = ship(master, ledger, DAY, numbers=[numbers["T003"]], lang="it").notes
+    assert void_ddt(master, ledger, note.number, "merce non partita").voided
+    assert not change_status(ledger, numbers["T001"], OrderStatus.VOIDED).problems
+    with reading(ledger) as conn:
+        own = to_ship_by(conn, DAY)
+        read = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=DAY, invoiced_too=False,
+                           printed_too=False)
+    assert [(o.number, [(x.item, x.quantity, x.shipped) for x in o.lines]) for o in own] == [
+        (numbers["T003"], [("A002", D(6), D(0))])]
+    assert shown(distribution_list(own, master, DAY)) == shown(distribution_list(read, master, DAY)) == [
+        (numbers["T003"], "A002", D(6), D(0), D(6))]
+
 @pytest.mark.parametrize("made", ["distribution", "complete", "panel"])
 def test_the_lists_and_the_panel_pause_the_collector_and_resume_it_after_ctrl_c(made, master, ledger, numbers, tmp_path,
                                                                                  monkeypatch):
