@@ -91,10 +91,7 @@ def test_the_distribution_list_s_own_read_is_the_orders_to_ship_with_their_lines
     ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7), ChosenRow(numbers["T001"], "A002", 24)],
          numbers=[numbers["T003"]], invoice=True, lang="it")
     create(master, ledger, date(2026, 4, 13), with_catch_up=False, lang="it")
-    with reading(ledger) as conn:
-        own = to_ship_by(conn, DAY)
-        read = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=DAY, invoiced_too=False,
-                           printed_too=False)
+    own, read = own_and_full_read(ledger)
     assert [(o.number, [(x.item, x.quantity, x.shipped) for x in o.lines]) for o in own] == [
         (numbers["T001"], [("A001", D(10), D(7))])]
     assert own == [replace(o, lines=tuple(x for x in o.lines if x.to_ship)) for o in read
@@ -102,6 +99,12 @@ def test_the_distribution_list_s_own_read_is_the_orders_to_ship_with_their_lines
     assert len(read[0].lines) == 2
     assert distribution_list(own, master, DAY) == distribution_list(read, master, DAY)
 
+
+def own_and_full_read(ledger):
+    """The distribution list's own read of DAY (`to_ship_by`) and the lists' full read it replaced."""
+    with reading(ledger) as conn:
+        return to_ship_by(conn, DAY), load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=DAY,
+                                                  invoiced_too=False, printed_too=False)
 
 
 def test_the_own_read_gives_a_voided_ddt_s_lines_back_to_ship_and_leaves_a_voided_order_out(master, ledger, numbers):
@@ -114,10 +117,7 @@ def test_the_own_read_gives_a_voided_ddt_s_lines_back_to_ship_and_leaves_a_voide
     [note] = ship(master, ledger, DAY, numbers=[numbers["T003"]], lang="it").notes
     assert void_ddt(master, ledger, note.number, "merce non partita").voided
     assert not change_status(ledger, numbers["T001"], OrderStatus.VOIDED).problems
-    with reading(ledger) as conn:
-        own = to_ship_by(conn, DAY)
-        read = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=DAY, invoiced_too=False,
-                           printed_too=False)
+    own, read = own_and_full_read(ledger)
     assert [(o.number, [(x.item, x.quantity, x.shipped) for x in o.lines]) for o in own] == [
         (numbers["T003"], [("A002", D(6), D(0))])]
     assert shown(distribution_list(own, master, DAY)) == shown(distribution_list(read, master, DAY)) == [
