@@ -238,6 +238,30 @@ def test_an_order_deleted_by_hand_is_named_with_the_rows_left_behind(verb, desk,
     assert ledger_of(desk).read_bytes() == before
 
 
+def test_a_clean_ledger_is_never_looked_through_and_a_bug_on_it_stays_a_bug(desk, capsys, monkeypatch):
+    """The damage of a ledger edited by hand is looked for only once a read or a write has failed,
+    and only named when found: a normal day pays no scan, and a bug's KeyError met while reading
+    a clean ledger is still told as an internal error, never blamed on the ledger's values."""
+    from toolkit.ledger import counters_behind, db
+
+    scanned: list[str] = []
+    for module, name in [(db, "_orphaned"), (db, "_unreadable"), (db, "_table_gone"),
+                         (counters_behind, "counters_behind")]:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _n=name, _f=real: scanned.append(_n) or _f(*a))
+    for verb in (["orders", "create", str(desk), "--date", "2026-04-10"], ["orders", "list", str(desk)],
+                 ["ship", str(desk), "--date", "2026-04-10", "--all"]):
+        code, answer, err = toolkit([*verb, "--lang", "en"], capsys)
+        assert code == 0, answer
+    assert scanned == []
+
+    monkeypatch.setattr(db, "version", {}.__getitem__)  # a KeyError raised in the ledger's reading
+    code, answer, err = toolkit(["orders", "list", str(desk), "--lang", "en"], capsys)
+    assert code == 3 and [p["code"] for p in answer["problems"]] == ["internal-error"]
+    assert "KeyError" in message(answer)
+    assert {"_orphaned", "_unreadable"} <= set(scanned)
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)
