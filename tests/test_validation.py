@@ -394,6 +394,19 @@ def test_an_optional_sheet_renamed_is_warned_at_the_sheet_with_its_columns(name)
     assert "optional-sheet-named-otherwise" not in {p.code for p in check(minimal.workbook(sheets)).problems}
 
 
+@pytest.mark.parametrize("sheet, optional", [("Clienti", "Vettori"), ("Righe modello", "Giacenze")])
+def test_a_required_sheet_renamed_is_not_taken_for_an_optional_one(sheet, optional):
+    """Clienti renamed Foglio2 heads Codice and Ragione sociale, Vettori's required columns, and
+    Righe modello renamed heads Articolo and Quantità, Giacenze's: the desk was told both that
+    Clienti is missing and to rename its customers «Vettori». A sheet heading every required
+    column of a sheet with more of them is that sheet, not the optional one."""
+    sheets = {("Foglio2" if name == sheet else name): rows for name, rows in minimal.sheets().items()}
+    problems = check(minimal.workbook(sheets)).problems
+    assert "optional-sheet-named-otherwise" not in {p.code for p in problems}, [p.message("en") for p in problems]
+    assert [p.sheet for p in problems if p.code == "missing-sheet"] == [sheet]
+    assert optional not in sheets
+
+
 def test_a_required_value_in_a_merged_cell_says_to_unmerge(tmp_path):
     """The audit's finding 8: B3:B4 merged in Articoli gave "Articoli!B4: Manca «Descrizione»",
     the cell looking filled on screen."""

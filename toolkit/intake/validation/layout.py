@@ -297,17 +297,31 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
 def _headed_as(spec: Sheet, raw: RawWorkbook, unmatched: Sequence[str]) -> RawSheet | None:
     """The first sheet no spec matches whose header row names every required column of the
     optional sheet `spec`, missing, over at least one row of data: *Chiusure* renamed `Foglio1`
-    or `Chiusure 2026`, whose closures were not read and orders fell on closed days unwarned."""
-    required = {c.key for c in spec.columns if c.required}
+    or `Chiusure 2026`, whose closures were not read and orders fell on closed days unwarned.
+    Not a sheet heading every required column of a sheet that has more of them: *Clienti*
+    renamed heads *Vettori*'s Codice and Ragione sociale, and is *Clienti*."""
+    required = _required(spec)
     for sheet in raw.sheets:
-        if sheet.name not in unmatched:
+        if sheet.name not in unmatched or not _heads(spec, sheet):
+            continue
+        if any(len(_required(other)) > len(required) and _heads(other, sheet) for other in schema.SHEETS):
             continue
         index = _header_row(spec, sheet.rows)
-        named = {column.key for _, column in schema.named_columns(
-            sheet.rows[index] if index < len(sheet.rows) else (), spec.headings, spec.short_headings)}
-        if required <= named and any(str(v).strip() for row in sheet.rows[index + 1:] for v in row if v is not None):
+        if any(str(v).strip() for row in sheet.rows[index + 1:] for v in row if v is not None):
             return sheet
     return None
+
+
+def _required(spec: Sheet) -> set[str]:
+    return {c.key for c in spec.columns if c.required}
+
+
+def _heads(spec: Sheet, sheet: RawSheet) -> bool:
+    """Whether the sheet's header row names every required column of `spec`."""
+    index = _header_row(spec, sheet.rows)
+    named = {column.key for _, column in schema.named_columns(
+        sheet.rows[index] if index < len(sheet.rows) else (), spec.headings, spec.short_headings)}
+    return _required(spec) <= named
 
 
 def table_of(spec: Sheet, sheet: RawSheet, workbook: str) -> Table:
