@@ -163,6 +163,8 @@ def test_a_counter_set_back_by_hand_is_named_with_the_way_out(spoil, desk, capsy
     counter = 1 if "UPDATE" in spoil else 0
     assert (f"the counter of the series OC of 2026 is at {counter}, but the ledger already holds the number "
             f"{highest}") in message(answer)
+    assert (f"have whoever looks after the toolkit set it to {highest} (table counters, column last, at the row "
+            "series OC, year 2026)") in message(answer)
     assert ledger_of(desk).read_bytes() == before
 
 
@@ -625,3 +627,11 @@ def test_a_filter_naming_known_codes_still_reports(desk, capsys):
                                "--customer", "C001,C002", "--out", str(desk.parent / "r.xlsx")], capsys)
     assert code == 0, answer
     assert answer["groups"] >= 1
+
+
+def test_a_counter_behind_says_in_italian_where_to_set_it():
+    from toolkit.ledger.counters_behind import Behind, told
+
+    assert told(Behind("OC", 2026, 1, 15), "registro.sqlite").message("it").endswith(
+        "fai riportare il contatore a 15 da chi cura il toolkit (tabella counters, colonna last, alla riga serie OC, "
+        "anno 2026), poi ripeti il comando.")

@@ -23,13 +23,13 @@ COUNTER_BEHIND = define(
     it="Nel registro {ledger} il contatore della serie {series} del {year} è a {counter}, ma il registro ha già "
        "il numero {highest}: il contatore è stato modificato fuori dal toolkit (a mano, o rimesso da una copia "
        "vecchia). Non ho scritto nulla: un nuovo documento avrebbe preso un numero già usato. Ripristina il "
-       "registro da una copia di sicurezza, o fai riportare il contatore a {highest} da chi cura il toolkit, poi "
-       "ripeti il comando.",
+       "registro da una copia di sicurezza, o fai riportare il contatore a {highest} da chi cura il toolkit "
+       "(tabella counters, colonna last, alla riga serie {series}, anno {year}), poi ripeti il comando.",
     en="In the ledger {ledger} the counter of the series {series} of {year} is at {counter}, but the ledger "
        "already holds the number {highest}: the counter was changed outside the toolkit (by hand, or put back from "
        "an older copy). Nothing was written: a new document would have taken a number already used. Restore the "
-       "ledger from a backup, or have whoever looks after the toolkit set the counter back to {highest}, then run "
-       "the command again.")
+       "ledger from a backup, or have whoever looks after the toolkit set it to {highest} (table counters, column "
+       "last, at the row series {series}, year {year}), then run the command again.")
 
 NUMBERED = (schema.orders, schema.deliveries, schema.invoices)
 """The tables whose rows take a progressive number from `counters`, unique per series and year."""
