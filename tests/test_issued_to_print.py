@@ -5,7 +5,7 @@ operation perhaps interrupted (the ledger cannot tell the two apart: docs/credit
 from __future__ import annotations
 
 import openpyxl
-from test_interrupted import advised, invoiced_and_shipped
+from test_interrupted import advised, any_desk, invoiced_and_shipped  # noqa: F401 (a fixture)
 from test_printing import cli
 
 from toolkit.services.printing import NEVER_PRINTED
@@ -63,7 +63,9 @@ def test_ddts_shipped_without_out_are_to_print_and_the_next_ship_says_so(capsys,
     [line] = [line for line in said.splitlines() if line.startswith("Da stampare")]
     assert line.startswith("Da stampare (emessi senza --out): DDT DDT-2026-")
     [command] = advised(said)
-    assert command[-5:] == ["--unprinted", "--date", "2026-04-10", "--out", str(workbook.with_name("ddt-non-stampati.xlsx"))]
+    named = line.split(": DDT ")[1].split(". Stampali")[0].split(", ")
+    assert command[-5:] == ["--unprinted", "--numbers", ",".join(named), "--out",
+                            str(workbook.with_name("ddt-non-stampati.xlsx"))]
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
     code, said = cli(capsys, "ship", workbook, "--date", "2026-04-11", "--all", "--out", tmp_path / "ddt.xlsx",
                      "--ledger", url)
@@ -76,3 +78,42 @@ def test_the_never_printed_warning_names_both_readings_in_both_languages():
     said = NEVER_PRINTED(None, what_it="DDT", what_en="DDTs", numbers="DDT-2026-00001", how_it="", how_en="")
     assert "emessi senza chiederne il file, oppure da un'operazione fermata prima di scriverlo" in said.message("it")
     assert "issued without asking for their file, or by an operation stopped before writing it" in said.message("en")
+
+
+def test_the_command_a_ship_names_prints_only_its_own_ddts_not_an_earlier_ship_of_the_day(capsys, any_desk):
+    """Two `ship` of one day without `--out`: the second's command prints its DDTs, not the first's
+    (printed by the first's own command), as its line names them (SQLite and PostgreSQL)."""
+    import json
+
+    workbook, url = any_desk
+    from test_printing import cli_apart
+
+    said = cli_apart(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--json", "--ledger", url)[1]
+    orders = [o["number"] for o in json.loads(said)["created"]]
+    for order in orders:  # the first that ships (others wait for payment or stock)
+        if "DDT emessi: 1," in cli(capsys, "ship", workbook, "--date", "2026-04-10", "--orders", order, "--ledger", url)[1]:
+            break
+    else:
+        raise AssertionError("no order of the 9th shipped alone")
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)
+    assert code == 0, said
+    [line] = [line for line in said.splitlines() if line.startswith("Da stampare")]
+    named = line.split(": DDT ")[1].split(". Stampali")[0].split(", ")
+    [command] = advised(said)
+    assert cli(capsys, *command[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(command[-1]).sheetnames == named
+
+
+def test_past_a_hundred_documents_the_to_print_command_chooses_their_days():
+    """A day of hundreds of DDTs: a command line of their numbers would run to thousands of
+    characters, so past `NUMBERED_AT_MOST` it names their days; the line names the first ten."""
+    from datetime import date
+
+    from toolkit.services.printing import to_print
+
+    few = to_print("ddt", [("DDT-2026-00001", date(2026, 4, 10))], "anagrafiche.xlsx", "ddt-non-stampati", "en")
+    assert few.endswith("--unprinted --numbers DDT-2026-00001 --out ddt-non-stampati.xlsx"), few
+    many = [(f"DDT-2026-{n:05}", date(2026, 4, 10 + n // 200)) for n in range(1, 302)]
+    said = to_print("ddt", many, "anagrafiche.xlsx", "ddt-non-stampati", "it")
+    assert said.endswith("--unprinted --date 2026-04-10 --to 2026-04-11 --out ddt-non-stampati.xlsx"), said
+    assert "DDT-2026-00010 … (301)" in said and "DDT-2026-00011" not in said

@@ -373,8 +373,7 @@ def _note_to_print(note: Invoice | None, workbook: Path) -> str:
 
     if note is None or not note.number:
         return ""
-    return to_print("invoices", [note.number], workbook, f"--numbers {note.number}", "note-non-stampate",
-                    output.lang())
+    return to_print("invoices", [(note.number, note.invoice_date)], workbook, "note-non-stampate", output.lang())
 
 
 def _causale(reason: str) -> str:

@@ -166,17 +166,14 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 
 
 def _to_print(result: Shipped, workbook: Path) -> list[str]:
-    """What `ship` without `--out` issued and did not print: its DDTs by their days, the invoices
-    of `--invoice` by number, each with the `toolkit print` command (`printing.TO_PRINT`)."""
+    """What `ship` without `--out` issued and did not print: its DDTs, the invoices of
+    `--invoice`, each with the `toolkit print` command (`printing.TO_PRINT`)."""
     from toolkit.services.printing import to_print
 
-    ddts = [n for n in result.ddts if n.number]
-    first, last = (min(n.day for n in ddts), max(n.day for n in ddts)) if ddts else (None, None)
-    days = f"--date {first}" + (f" --to {last}" if last != first else "") if first else ""
-    invoices = [x.number for x in result.invoices if x.number]
-    lines = [to_print("ddt", [n.number for n in ddts if n.number], workbook, days, "ddt-non-stampati", output.lang()),
-             to_print("invoices", invoices, workbook, f"--numbers {','.join(invoices)}", "fatture-non-stampate",
-                      output.lang())]
+    ddts = [(n.number, n.day) for n in result.ddts if n.number]
+    invoices = [(x.number, x.invoice_date) for x in result.invoices if x.number]
+    lines = [to_print("ddt", ddts, workbook, "ddt-non-stampati", output.lang()),
+             to_print("invoices", invoices, workbook, "fatture-non-stampate", output.lang())]
     return [line for line in lines if line]
 
 

@@ -141,12 +141,18 @@ wait for their paper and the command that prints them, the same one the next run
 `NEVER_PRINTED` would name."""
 
 
-def to_print(kind: str, numbers: Sequence[str], workbook: Path | str, chosen: str, file: str, lang: str) -> str:
-    """`TO_PRINT` for these documents of `kind`, printed by `toolkit print … --unprinted {chosen}`
-    into `file` beside the workbook, the first `SHOWN` named (a day's shipping may be hundreds);
-    empty when none was issued."""
-    if not numbers:
+def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str, lang: str) -> str:
+    """`TO_PRINT` for these documents of `kind` (number, day) issued by one run, printed by
+    `toolkit print … --unprinted` into `file` beside the workbook: by number up to
+    `NUMBERED_AT_MOST`, so it prints these and not another run's of the same days never printed
+    (an earlier `ship` of the day without `--out` names its own); past them by their days. The
+    first `SHOWN` are named (a day's shipping may be hundreds); empty when none was issued."""
+    if not issued:
         return ""
+    numbers = [number for number, _ in issued]
+    first, last = min(day for _, day in issued), max(day for _, day in issued)
+    chosen = (f"--numbers {','.join(numbers)}" if len(numbers) <= NUMBERED_AT_MOST else
+              f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else ""))
     out = Path(workbook).with_name(f"{file}.xlsx")
     printed = f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
     named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
