@@ -72,3 +72,22 @@ def test_past_the_files_listed_one_line_counts_them_and_names_the_report(tmp_pat
     assert f"{source / 'leggimi.txt'}: skipped (not a spreadsheet (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv))" in said.splitlines()
     listed = [row[-1] for row in openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True)]
     assert str(out / "listino1.csv") in listed
+
+
+def test_past_the_files_listed_the_skipped_are_counted_too(tmp_path, capsys, monkeypatch):
+    """A folder of a thousand non-spreadsheets printed a thousand *saltato* lines: past
+    `LISTED_AT_MOST` one line counts them and names the report, which lists each with why."""
+    monkeypatch.setattr(convert, "LISTED_AT_MOST", 2)
+    source, out = inputs(tmp_path / "in", 1), tmp_path / "csv"
+    for n in range(3):
+        (source / f"nota {n}.txt").write_text("note", encoding="utf-8")
+    code, said = run(capsys, str(source), "--to", "csv", "--out", str(out))
+    assert code == 0, said
+    [report] = out.glob("conversione-*.xlsx")
+    assert "saltato (" not in said, said
+    assert f"Saltati 4 file: l'elenco, con il motivo, è in {report}." in said.splitlines()
+    assert f"{source / 'listino0.xlsx'} → {out / 'listino0.csv'}" in said.splitlines()
+    rows = [row for row in openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True)]
+    assert sum(1 for row in rows if str(row[0]).endswith(".txt")) == 4
+    code, said = run(capsys, str(source), "--to", "csv", "--out", str(out), "--lang", "en")
+    assert "Skipped 4 files: the list, with why, is in " in said

@@ -5,12 +5,13 @@ operation perhaps interrupted (the ledger cannot tell the two apart: docs/credit
 from __future__ import annotations
 
 import openpyxl
-from test_interrupted import advised, any_desk, invoiced_and_shipped  # noqa: F401 (a fixture)
+from test_interrupted import advised, invoiced_and_shipped
 from test_printing import cli
 
 from toolkit.services.printing import NEVER_PRINTED
 
 desk = __import__("test_printing").desk
+any_desk = __import__("test_interrupted").any_desk
 
 
 def test_a_credit_note_without_out_is_to_print_and_the_next_one_says_so(capsys, tmp_path, desk):

@@ -83,12 +83,10 @@ def register(app: typer.Typer) -> None:
                                             "columns": m.columns, "unmatched": list(m.unmatched)}
                                            for m in result.matched]})
         else:
-            it = output.lang() == "it"
             for line in result.written_lines(output.lang()):
                 typer.echo(line)
-            for f in result.files:
-                if f.status == "skipped" and f.reason:
-                    typer.echo(f"{f.file}: {'saltato' if it else 'skipped'} ({skip_reason(f.reason, output.lang())})")
+            for line in result.skipped_lines(output.lang()):
+                typer.echo(line)
             for m in result.matched:
                 typer.echo(_matched_line(m, output.lang()))
             for f in result.files:

@@ -228,6 +228,18 @@ class Converted:
                 f"Wrote {n} files in {self.folder} from {len(done)} files converted: the list, file by file, is in "
                 f"{where}."]
 
+    def skipped_lines(self, lang: str) -> list[str]:
+        """The files skipped, each with why, up to `LISTED_AT_MOST`; past them one line counting
+        them and naming the report, which lists each with why, as `written_lines` does: a folder
+        of a thousand scans is a thousand lines that push the problems out of sight."""
+        skipped = [f for f in self.files if f.status == "skipped" and f.reason]
+        if len(skipped) <= LISTED_AT_MOST:
+            word = "saltato" if lang == "it" else "skipped"
+            return [f"{f.file}: {word} ({skip_reason(f.reason, lang)})" for f in skipped]
+        where = self.report or self.folder
+        return [f"Saltati {len(skipped)} file: l'elenco, con il motivo, è in {where}." if lang == "it" else
+                f"Skipped {len(skipped)} files: the list, with why, is in {where}."]
+
     @property
     def exit_code(self) -> int:
         """0 all converted, 1 some had problems, 2 nothing could be read. A link to a file no
