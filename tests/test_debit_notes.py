@@ -411,7 +411,7 @@ def test_a_debit_note_without_out_is_to_print_with_the_command_that_prints_it(ca
     assert code == 0, said
     out = workbook.with_name("note-non-stampate.xlsx")
     command = f"toolkit print invoices {workbook} --unprinted --numbers FT-2026-00004 --out {out}"
-    assert (f"Da stampare (emessi senza --out): fatture e note di credito FT-2026-00004. Stampali con: {command}"
+    assert (f"Da stampare (emessi senza --out): nota di debito FT-2026-00004. Stampali con: {command}"
             in said.splitlines()), said
     assert cli(capsys, *command.split()[1:], "--ledger", url)[0] == 0
     assert openpyxl.load_workbook(out).sheetnames == ["FT-2026-00004"]

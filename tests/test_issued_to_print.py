@@ -22,7 +22,7 @@ def test_a_credit_note_without_out_is_to_print_and_the_next_one_says_so(capsys, 
     code, said = cli(capsys, *credit, "--lines", "1:1")
     assert code == 0, said
     out = workbook.with_name("note-non-stampate.xlsx")
-    assert (f"Da stampare (emessi senza --out): fatture e note di credito NC-2026-00001. Stampali con: toolkit print "
+    assert (f"Da stampare (emessi senza --out): nota di credito NC-2026-00001. Stampali con: toolkit print "
             f"invoices {workbook} --unprinted --numbers NC-2026-00001 --out {out}") in said.splitlines()
     code, said = cli(capsys, *credit, "--lines", "2:1", "--out", tmp_path / "nc2.xlsx")
     assert code == 0 and "NC-2026-00002" in said, said
@@ -40,7 +40,7 @@ def test_a_credit_note_without_out_in_english(capsys, tmp_path, desk):
     code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason",
                      "merce rotta", "--date", "2026-04-20", "--ledger", url, "--lang", "en")
     assert code == 0, said
-    assert ("To print (issued without --out): invoices and credit notes NC-2026-00001. Print them with: toolkit print "
+    assert ("To print (issued without --out): credit note NC-2026-00001. Print them with: toolkit print "
             f"invoices {workbook} --unprinted --numbers NC-2026-00001") in said
 
 

@@ -34,7 +34,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
 from toolkit.core.delivery_rate import Rest, rests
 from toolkit.core.documents import DeliveryNote, cash_to_collect
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.invoicing import DEBIT_NOTE, Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
@@ -141,12 +141,20 @@ wait for their paper and the command that prints them, the same one the next run
 `NEVER_PRINTED` would name."""
 
 
-def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str, lang: str) -> str:
+NOTES_WHAT = {InvoiceKind.CREDIT_NOTE.value: ("nota di credito", "credit note"),
+              DEBIT_NOTE: ("nota di debito", "debit note")}
+"""A note's words on its to-print line: a debit note is stored as an invoice of kind `invoices`,
+which `WHAT` words *fatture e note di credito*, naming a debit note as neither."""
+
+
+def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str, lang: str,
+             what: tuple[str, str] | None = None) -> str:
     """`TO_PRINT` for these documents of `kind` (number, day) issued by one run, printed by
     `toolkit print … --unprinted` into `file` beside the workbook: by number up to
     `NUMBERED_AT_MOST`, so it prints these and not another run's of the same days never printed
     (an earlier `ship` of the day without `--out` names its own); past them by their days. The
-    first `SHOWN` are named (a day's shipping may be hundreds); empty when none was issued."""
+    first `SHOWN` are named (a day's shipping may be hundreds), in the words `what` when given,
+    else `WHAT[kind]`; empty when none was issued."""
     if not issued:
         return ""
     numbers = [number for number, _ in issued]
@@ -156,7 +164,7 @@ def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str
     out = Path(workbook).with_name(f"{file}.xlsx")
     printed = f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
     named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
-    return TO_PRINT(None, what=WHAT[kind][0 if lang == "it" else 1], numbers=named,
+    return TO_PRINT(None, what=(what or WHAT[kind])[0 if lang == "it" else 1], numbers=named,
                     command=printed).message(lang)
 
 
