@@ -232,6 +232,29 @@ def test_a_waiting_return_is_credited_once_citing_its_ddt_whatever_the_desk_pres
     assert ddts and [line.delivery.number for line in note.lines if line.delivery] == ddts
 
 
+def test_a_waiting_return_created_ahead_does_not_hold_a_credit_note_dated_after_its_day(ledger, rome_today):
+    """C002's return no invoice sold, created the day before, waits for its DDT, not for its day:
+    its day issues no note, so `invoice credit` of C001's April invoice dated the day after is
+    issued at once, where it was refused (`held-before-note`) until that day's first `orders create`
+    or `ship`, which would have issued nothing."""
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.services.invoicing import run
+
+    books = books_of(scene(1, immediate=True))
+    create(books, ledger, date(2026, 4, 9), with_catch_up=False, lang="it")
+    assert ship(books, ledger, date(2026, 4, 9), all_open=True, lang="it").notes
+    april = run(ledger, books, Request(parse_period("2026-04"), date(2026, 5, 4)), status=InvoiceStatus.FINAL,
+                lang="it")
+    [sold] = [x for x in april.invoices if x.customer == "C001"]
+    rome_today(RETURNED - timedelta(days=1))
+    made = create(books, ledger, RETURNED, with_catch_up=False, lang="it")
+    assert made.created and not made.invoices
+    after = rome_today(RETURNED + timedelta(days=1))
+    done = credit(ledger, books, sold.number, ((1, D(1)),), REASON, after, after, lang="it")
+    assert not [p for p in done.problems if p.is_error], done.problems
+    assert done.note is not None and [c.number for c in done.note.cites] == [sold.number]
+
+
 # ---- goods credited already, at the order
 
 

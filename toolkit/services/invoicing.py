@@ -661,6 +661,15 @@ def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: Ret
     return kept, matched.again(kept), told
 
 
+def issued_on_day(conn: Connection, invoices: Sequence[Invoice]) -> list[Invoice]:
+    """What a held order's day issues of the documents planned for it: not a return's note that
+    waits for its DDT (`_returns_waiting`), which its day leaves out, so that it strands no
+    credit note or settlement dated after that day."""
+    if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in invoices):
+        return list(invoices)
+    return _returns_waiting(conn, invoices, matched_returns(conn, invoices))[0]
+
+
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, Buyer]:
     """Who the customers no longer on the Customers sheet were, as their DDTs waiting to be
     invoiced printed them: the run leaves them out and its problem names them, and the code
@@ -952,7 +961,7 @@ def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice
         days[order.day].append(order.id)
     found: dict[str, HeldInvoice] = {}
     for day, ids in sorted(days.items()):
-        for waiting in order_invoices(master, ordered_not_invoiced(conn, order_ids=ids), day):
+        for waiting in issued_on_day(conn, order_invoices(master, ordered_not_invoiced(conn, order_ids=ids), day)):
             series = series_for(master.settings, waiting.kind)
             after, order = latest.get((series, day.year)), held[waiting.lines[0].order_number]
             if after is not None and day < after and (order.number not in found or waiting.kind is InvoiceKind.INVOICE):
