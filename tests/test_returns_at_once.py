@@ -255,6 +255,24 @@ def test_a_waiting_return_created_ahead_does_not_hold_a_credit_note_dated_after_
     assert done.note is not None and [c.number for c in done.note.cites] == [sold.number]
 
 
+
+@pytest.mark.parametrize("invoice", [False, True], ids=["ship", "ship --invoice"])
+def test_shipping_a_waiting_return_on_its_held_day_does_not_say_it_waits(ledger, rome_today, invoice):
+    """C002's return created the day before, its documents held for its day: the day's `ship`
+    issues them, its note left out to wait for the DDT, then ships the return, which has its DDT
+    by the end of the run (and with `--invoice` its note, citing it): the run does not say that it
+    waits for a DDT it has."""
+    books = books_of(scene(1, immediate=True))
+    rome_today(RETURNED - timedelta(days=1))
+    create(books, ledger, RETURNED, with_catch_up=False, lang="it")
+    rome_today(RETURNED)
+    done = ship(books, ledger, RETURNED, all_open=True, invoice=invoice, lang="it")
+    [ddt] = done.notes
+    assert [p for p in done.problems if p.code == "return-waits-for-ddt"] == []
+    if invoice:
+        [note] = done.invoices
+        assert [line.delivery.number for line in note.lines if line.delivery] == [ddt.number]
+
 # ---- goods credited already, at the order
 
 

@@ -661,6 +661,15 @@ def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: Ret
     return kept, matched.again(kept), told
 
 
+def waiting_no_more(problems: Iterable[Problem], notes: Iterable[DeliveryNote]) -> list[Problem]:
+    """The problems without the `RETURN_WAITS_FOR_DDT` of the returns these DDTs carry: a held
+    order's day, issued by `ship`, left its note out to wait for the DDT the same run then issued
+    (and with `--invoice` credited): by the end of the run the warning would be untrue."""
+    shipped = {number for note in notes for number in note.orders}
+    return [p for p in problems if p.code != RETURN_WAITS_FOR_DDT.code
+            or not set(str(dict(p.params)["order"]).split(", ")) <= shipped]
+
+
 def issued_on_day(conn: Connection, invoices: Sequence[Invoice]) -> list[Invoice]:
     """What a held order's day issues of the documents planned for it: not a return's note that
     waits for its DDT (`_returns_waiting`), which its day leaves out, so that it strands no

@@ -473,9 +473,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             raise ProblemsFound([dated_before(conn, series, day)])
         assumed = [*(missing_stock(master) if done.notes else _stock_sheet_empty(master, done)),
                    *counted_long_before(master, day, (*waited.problems, *done.problems), done.kept)]
+        from toolkit.services.invoicing import invoice_shipped_in, waiting_no_more
+
         invoiced: list[Invoice] = []
         if invoice and done.notes:
-            from toolkit.services.invoicing import invoice_shipped_in
 
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome(),
                                                             lang=lang)
@@ -485,7 +486,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
         soon = due_at_sdi(conn, master.settings, dates.today_rome(), (*waited.invoices, *invoiced))
         return Shipped((*waited.notes, *done.notes), done.held,
-                       tuple(once_per_item((*soon, *waited.problems, *assumed, *recounted, *problems,
+                       tuple(once_per_item((*soon, *waiting_no_more(waited.problems, done.notes), *assumed, *recounted, *problems,
                                             *on_holiday(master, (*waited.notes, *done.notes)),
                                             *issued_ahead(master, day, done.notes),
                                             *dated_before_count(master, (*waited.notes, *done.notes)),
