@@ -273,6 +273,36 @@ def test_shipping_a_waiting_return_on_its_held_day_does_not_say_it_waits(ledger,
         [note] = done.invoices
         assert [line.delivery.number for line in note.lines if line.delivery] == [ddt.number]
 
+
+def test_a_waiting_return_shipped_in_part_credits_only_what_its_ddt_carries(ledger):
+    """C002's return of two items no invoice sold, only the coffee back on its DDT: month end
+    credits the coffee citing that DDT, and the A002 still out waits for its own DDT, then is
+    credited citing it. No note mixes the two: an order's lines invoiced without a DDT go on a
+    note of their own (`core.invoicing._place` splits them by order), which cites nothing and
+    month end leaves out (`returns_left_out`), so no line is credited citing nothing."""
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.core.shipping import ChosenRow
+    from toolkit.services.invoicing import run
+
+    s = scene(1, immediate=True)
+    s["Righe modello"].append(["T002", "A002", 2, None, None])
+    books = books_of(s)
+    [row] = create(books, ledger, RETURNED, with_catch_up=False, lang="it").created
+    shipped = ship(books, ledger, RETURNED, chosen=[ChosenRow(row["number"], "A001", "-1")], lang="it")
+    [first] = shipped.notes
+    assert not [p for p in shipped.problems if p.is_error], shipped.problems
+    month = Request(parse_period("2026-05"), date(2026, 6, 3))
+    done = run(ledger, books, month, status=InvoiceStatus.FINAL, lang="it")
+    [note] = [x for x in done.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert returned_lines(note) == [("A001", D(-1), D("-18.50"))]
+    assert [line.delivery.number if line.delivery else None for line in note.lines] == [first.number]
+    [second] = ship(books, ledger, RETURNED, all_open=True, lang="it").notes
+    again = run(ledger, books, month, status=InvoiceStatus.FINAL, lang="it")
+    [late] = [x for x in again.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(line.item, line.quantity, line.delivery.number if line.delivery else None) for line in late.lines] == [
+        ("A002", D(-2), second.number)]
+
+
 # ---- goods credited already, at the order
 
 
