@@ -303,6 +303,42 @@ def test_a_waiting_return_shipped_in_part_credits_only_what_its_ddt_carries(ledg
         ("A002", D(-2), second.number)]
 
 
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_waiting_return_s_note_is_a_schema_valid_td04_citing_its_ddt_printed_in_its_language(
+        ledger, tmp_path, lang):
+    """The note month end issues for C002's return no invoice sold, its run in Italian or
+    English: its FatturaPA is valid against the official schema, a TD04 whose DatiDDT names the
+    return's DDT and date for its line and that cites no invoice; its printed copy, in the run's
+    language, names that DDT."""
+    import openpyxl
+    from fatturapa_reading import read, schema_errors
+
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.services import einvoice
+    from toolkit.services.invoicing import run
+    from toolkit.writers.accountants import write_copies
+
+    s = scene(1, immediate=True)
+    for row, extra in zip(s["Clienti"], (["CAP", "Provincia"], ["10121", "TO"], ["00184", "RM"])):
+        row.extend(extra)
+    books = books_of(s)
+    create(books, ledger, RETURNED, with_catch_up=False, lang=lang)
+    [ddt] = ship(books, ledger, RETURNED, all_open=True, lang=lang).notes
+    run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), status=InvoiceStatus.FINAL, lang=lang)
+    [note] = credit_notes(ledger)
+    path = einvoice.export(books, ledger, out=tmp_path / "fe", month=Period(date(2026, 5, 1), date(2026, 6, 30))
+                           ).files[note.number]
+    assert schema_errors(path) == []
+    xml = read(path)
+    assert (xml.kind, xml.number, xml.total) == ("TD04", note.number, D("22.57"))
+    assert xml.ddts == ((ddt.number, RETURNED, (1,)),) and xml.linked == ()
+    sheet = openpyxl.load_workbook(write_copies(tmp_path / "copie.xlsx", books, [note]))[note.number]
+    printed = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    said = {"it": (f"NOTA DI CREDITO n. {note.number}", f"Rif. DDT n. {ddt.number} del 20/05/2026"),
+            "en": (f"CREDIT NOTE no. {note.number}", f"DDT no. {ddt.number} of 20/05/2026")}[lang]
+    assert all(words in printed for words in said), printed
+
 # ---- goods credited already, at the order
 
 
