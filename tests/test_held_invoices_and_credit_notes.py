@@ -42,7 +42,8 @@ def test_a_note_in_the_invoice_series_dated_after_a_held_invoice_is_refused_unti
     assert code == 1 and out["credit_note"] is None and documents(url) == before
     refusals = [p for p in out["problems"] if p["code"] == BEFORE_NOTE]
     number, (customer, _) = next(iter(held.items()))
-    assert len(refusals) == len(held)
+    waits = {n for n, (c, _) in held.items() if c == "C004"}  # its return no invoice sold waits for its DDT
+    assert waits and [n for n in held if any(n in p["message"] for p in refusals)] == [n for n in held if n not in waits]
     message = " ".join(refusals[0]["message"].split())
     assert message.startswith(f"L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata "
                               "ancora in attesa del suo giorno (30/10/2026), prima della data della nota di credito "
