@@ -477,7 +477,6 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
         invoiced: list[Invoice] = []
         if invoice and done.notes:
-
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome(),
                                                             lang=lang)
             problems += invoice_problems
@@ -486,7 +485,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             problems += open_orders_beyond(conn, master, {note.customer for note in done.notes}, day=day)
         soon = due_at_sdi(conn, master.settings, dates.today_rome(), (*waited.invoices, *invoiced))
         return Shipped((*waited.notes, *done.notes), done.held,
-                       tuple(once_per_item((*soon, *waiting_no_more(waited.problems, done.notes), *assumed, *recounted, *problems,
+                       tuple(once_per_item((*soon, *waiting_no_more(waited.problems, done.notes), *assumed,
+                                            *recounted, *problems,
                                             *on_holiday(master, (*waited.notes, *done.notes)),
                                             *issued_ahead(master, day, done.notes),
                                             *dated_before_count(master, (*waited.notes, *done.notes)),
