@@ -339,6 +339,20 @@ def test_the_waiting_return_s_note_is_a_schema_valid_td04_citing_its_ddt_printed
             "en": (f"CREDIT NOTE no. {note.number}", f"DDT no. {ddt.number} of 20/05/2026")}[lang]
     assert all(words in printed for words in said), printed
 
+
+def test_month_end_does_not_name_a_waiting_return_created_ahead_as_issued_on_its_day(ledger, rome_today):
+    """C002's return no invoice sold, created the day before: month end named it among the orders
+    whose documents wait for their day and that day's first `orders create` or `ship` issues,
+    where that day issues none (its note waits for the return's DDT, which month end credits)."""
+    from toolkit.core.invoicing import Request
+    from toolkit.services.invoicing import run
+
+    books = books_of(scene(1, immediate=True))
+    rome_today(RETURNED - timedelta(days=1))
+    create(books, ledger, RETURNED, with_catch_up=False, lang="it")
+    preview = run(ledger, books, Request(parse_period("2026-05"), date(2026, 6, 3)), preview=True, lang="it")
+    assert preview.held == [] and preview.invoices == [], preview.held
+
 # ---- goods credited already, at the order
 
 

@@ -940,10 +940,26 @@ def waiting_invoices(conn: Connection, master: MasterData, request: Request,
     if not orders:
         return []
     stranded = {x.number: x for x in stranded_by(conn, master, invoices, orders)}
+    quiet = issuing_nothing(conn, master, orders)
     held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice,
                         kind=InvoiceKind.CREDIT_NOTE if x.document_type == DocumentType.RETURN else InvoiceKind.INVOICE)
-            for x in orders]
+            for x in orders if x.number not in quiet]
     return held_at_run(held, request, stranded)
+
+
+def issuing_nothing(conn: Connection, master: MasterData, orders: Sequence[HeldOrder]) -> set[str]:
+    """The held returns (their credit note alone held, no DDT) whose day issues nothing: their
+    note waits for the return's DDT (`issued_on_day`), so no run should say that day issues it."""
+    days: dict[date, list[int]] = defaultdict(list)
+    numbers = set()
+    for x in orders:
+        if x.document_type == DocumentType.RETURN and x.documents.invoice and not x.documents.ddt:
+            days[x.day].append(x.id)
+            numbers.add(x.number)
+    issued = {line.order_number for day, ids in days.items()
+              for x in issued_on_day(conn, order_invoices(master, ordered_not_invoiced(conn, order_ids=ids), day))
+              for line in x.lines}
+    return numbers - issued
 
 
 def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice],
