@@ -1048,7 +1048,8 @@ def test_orders_created_without_out_name_the_documents_they_issued_and_how_to_pr
     """`orders create` without --out issued a warehouse order's DDT and an on-credit customer's
     invoice at once and said only *Creati 6 ordini*: the desk learnt of them from the next
     `ship --out`, as an operation perhaps interrupted. It names them, and the commands it gives
-    print exactly those."""
+    print exactly those: by number, so not the DDTs a later `ship` of the day without `--out`
+    left unprinted too, which a command by the day (as it was) printed with them."""
     import openpyxl
 
     workbook, url = desk
@@ -1057,15 +1058,18 @@ def test_orders_created_without_out_name_the_documents_they_issued_and_how_to_pr
     ddts, invoices = (tmp_path / "ddt-non-stampati.xlsx", tmp_path / "fatture-non-stampate.xlsx")
     assert code == 0 and last == (
         "Emessi con gli ordini e non stampati (senza --out): 1 DDT (DDT-2026-00001) e 1 fattura (FT-2026-00001). "
-        f"Stampali con: toolkit print ddt {workbook} --unprinted --date 2026-04-01 --out {ddts}; "
-        f"toolkit print invoices {workbook} --unprinted --date 2026-04-01 --out {invoices}"), said
+        f"Stampali con: toolkit print ddt {workbook} --unprinted --numbers DDT-2026-00001 --out {ddts}; "
+        f"toolkit print invoices {workbook} --unprinted --numbers FT-2026-00001 --out {invoices}"), said
+    code, shipped = cli(capsys, "ship", workbook, "--date", "2026-04-01", "--all", "--ledger", url)
+    assert code == 0 and "DDT-2026-00002" in shipped, shipped
     for command in last.split("Stampali con: ")[1].split("; "):
         assert cli(capsys, *command.split()[1:], "--ledger", url)[0] == 0
     assert openpyxl.load_workbook(ddts).sheetnames == ["DDT-2026-00001"]
     assert openpyxl.load_workbook(invoices).sheetnames == ["FT-2026-00001"]
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-02", "--out", tmp_path / "o.xlsx",
                      "--ledger", url, "--lang", "en")
-    assert code == 0 and "not printed" not in said and "never printed" not in said, said
+    [warned] = [line for line in said.splitlines() if "never printed" in line]
+    assert code == 0 and "DDT-2026-00002" in warned and "DDT-2026-00001" not in warned, said
 
 
 @pytest.mark.parametrize(("ddts", "invoices", "it_said", "en_said"), [

@@ -853,9 +853,9 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     printed, and its summary counted only the orders, so a desk learnt of them from the next
     `ship --out`, as an operation perhaps interrupted. Names them, in words agreeing with them
     (`ISSUED_UNPRINTED`: *Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
-    print --unprinted --date` commands that print them (and any other document of those days never
-    printed, which is as well printed); empty when nothing was issued."""
-    from toolkit.services.printing import quoted
+    print --unprinted` commands that print exactly them (`print_command`: by number, so not
+    another run's documents of those days); empty when nothing was issued."""
+    from toolkit.services.printing import print_command
 
     ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
     invoices = [(x.number, x.invoice_date) for x in created.invoices if x.number]
@@ -863,14 +863,7 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     if not (ddts or invoices):
         return ""
     kinds = (("ddt", "ddt-non-stampati", ddts), ("invoices", "fatture-non-stampate", invoices))
-
-    def command(kind: str, file: str, found: list[tuple[str, date]]) -> str:
-        first, last = min(day for _, day in found), max(day for _, day in found)
-        days = f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else "")
-        return (f"toolkit print {kind} {quoted(str(workbook))} --unprinted {days} "
-                f"--out {quoted(str(workbook.with_name(file + '.xlsx')))}")
-
-    commands = "; ".join(command(kind, file, found) for kind, file, found in kinds if found)
+    commands = "; ".join(print_command(kind, found, workbook, file) for kind, file, found in kinds if found)
     issued = IssuedAtOnce(tuple(n for n, _ in ddts), tuple(n for n, _ in invoices if n not in notes),
                           tuple(n for n, _ in invoices if n in notes))
     said = ISSUED_UNPRINTED[len(ddts) + len(invoices) == 1, not ddts](None, issued=issued, commands=commands)

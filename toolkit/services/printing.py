@@ -150,22 +150,28 @@ which `WHAT` words *fatture e note di credito*, naming a debit note as neither."
 def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str, lang: str,
              what: tuple[str, str] | None = None) -> str:
     """`TO_PRINT` for these documents of `kind` (number, day) issued by one run, printed by
-    `toolkit print … --unprinted` into `file` beside the workbook: by number up to
-    `NUMBERED_AT_MOST`, so it prints these and not another run's of the same days never printed
-    (an earlier `ship` of the day without `--out` names its own); past them by their days. The
+    `toolkit print … --unprinted` into `file` beside the workbook (`print_command`). The
     first `SHOWN` are named (a day's shipping may be hundreds), in the words `what` when given,
     else `WHAT[kind]`; empty when none was issued."""
     if not issued:
         return ""
     numbers = [number for number, _ in issued]
+    named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
+    return TO_PRINT(None, what=(what or WHAT[kind])[0 if lang == "it" else 1], numbers=named,
+                    command=print_command(kind, issued, workbook, file)).message(lang)
+
+
+def print_command(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str) -> str:
+    """The `toolkit print … --unprinted` that prints these documents of one run (number, day)
+    into `file` beside the workbook: by number up to `NUMBERED_AT_MOST`, so that it prints these
+    and not another run's of the same days never printed; past them by their days (a command
+    line of hundreds of numbers runs to thousands of characters)."""
+    numbers = [number for number, _ in issued]
     first, last = min(day for _, day in issued), max(day for _, day in issued)
     chosen = (f"--numbers {','.join(numbers)}" if len(numbers) <= NUMBERED_AT_MOST else
               f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else ""))
     out = Path(workbook).with_name(f"{file}.xlsx")
-    printed = f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
-    named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
-    return TO_PRINT(None, what=(what or WHAT[kind])[0 if lang == "it" else 1], numbers=named,
-                    command=printed).message(lang)
+    return f"toolkit print {kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
 
 
 @dataclass(frozen=True)
