@@ -652,11 +652,16 @@ def _unreadable(ledger: Ledger) -> Problem | None:
             found = move_values.first_refused(conn, table)
             if found is not None:
                 refused, row = found
-                at = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
-                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name, row=at,
-                                               column=refused.column.name, value=refused.shown_value(),
-                                               wanted_it=refused.wanted.it, wanted_en=refused.wanted.en)
+                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name,
+                                               row=_row_key(table, row), column=refused.column.name,
+                                               value=refused.shown_value(), wanted_it=refused.wanted.it,
+                                               wanted_en=refused.wanted.en)
     return None
+
+
+def _row_key(table: Table, row: Sequence[Any]) -> str:
+    """A row of `table` named by its primary key, as a message shows it: *id 7*, *series FT, year 2026*."""
+    return ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
 
 
 def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:
@@ -674,9 +679,8 @@ def _not_utf8(ledger: Ledger, reason: str) -> Problem | None:
                 refused, row = move_values.not_utf8(conn, table)
             except LookupError:
                 continue
-        key = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
-        return LEDGER_TEXT_NOT_UTF8(None, path=ledger.file or ledger.url, table=table.name, row=key,
-                                    column=refused.column.name, value=refused.shown_value())
+        return LEDGER_TEXT_NOT_UTF8(None, path=ledger.file or ledger.url, table=table.name,
+                                    row=_row_key(table, row), column=refused.column.name, value=refused.shown_value())
     return None
 
 
