@@ -105,6 +105,17 @@ def test_a_ledger_that_is_not_ours_is_named_with_the_way_out(spoil, says, verb, 
     assert ledger.read_bytes() == before
 
 
+def _refused_in_english(desk: Path, args: list[str], code: str, capsys) -> str:
+    """The message of `args` run in English on a ledger edited by hand: exit 2 with that one
+    code, no traceback, and the ledger's bytes as they were."""
+    before = ledger_of(desk).read_bytes()
+    exit_code, answer, err = toolkit([*args, "--lang", "en"], capsys)
+    assert exit_code == 2 and "Traceback" not in err
+    assert [p["code"] for p in answer["problems"]] == [code]
+    assert ledger_of(desk).read_bytes() == before
+    return message(answer)
+
+
 @pytest.mark.parametrize("verb", [["orders", "create", "{wb}", "--date", "2026-04-10", "--out", "{wb}.o.xlsx"],
                                   ["print", "ddt", "{wb}", "--date", "2026-04-09", "--out", "{wb}.ddt.xlsx"]])
 def test_a_ledger_missing_a_table_is_named_with_the_way_out(verb, desk, capsys):
@@ -115,12 +126,8 @@ def test_a_ledger_missing_a_table_is_named_with_the_way_out(verb, desk, capsys):
     with sqlite3.connect(ledger_of(desk)) as conn:
         conn.execute("DROP TABLE printings")
     conn.close()
-    before = ledger_of(desk).read_bytes()
-    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
-    assert code == 2 and "Traceback" not in err
-    assert [p["code"] for p in answer["problems"]] == ["ledger-not-a-ledger"]
-    assert f"The file {ledger_of(desk)} is not a usable toolkit ledger (no such table: printings)" in message(answer)
-    assert ledger_of(desk).read_bytes() == before
+    said = _refused_in_english(desk, [a.format(wb=desk) for a in verb], "ledger-not-a-ledger", capsys)
+    assert f"The file {ledger_of(desk)} is not a usable toolkit ledger (no such table: printings)" in said
 
 
 @pytest.mark.parametrize("given", [False, True], ids=["beside-the-workbook", "--ledger"])
@@ -156,16 +163,13 @@ def test_a_counter_set_back_by_hand_is_named_with_the_way_out(spoil, desk, capsy
         highest = conn.execute("SELECT max(number) FROM orders WHERE series = 'OC'").fetchone()[0]
         conn.execute(spoil)
     conn.close()
-    before = ledger_of(desk).read_bytes()
-    code, answer, err = toolkit(["orders", "create", str(desk), "--date", "2026-04-10", "--lang", "en"], capsys)
-    assert code == 2 and "Traceback" not in err
-    assert [p["code"] for p in answer["problems"]] == ["ledger-counter-behind"]
+    said = _refused_in_english(desk, ["orders", "create", str(desk), "--date", "2026-04-10"], "ledger-counter-behind",
+                               capsys)
     counter = 1 if "UPDATE" in spoil else 0
     assert (f"the counter of the series OC of 2026 is at {counter}, but the ledger already holds the number "
-            f"{highest}") in message(answer)
+            f"{highest}") in said
     assert (f"have whoever looks after the toolkit set it to {highest} (table counters, column last, at the row "
-            "series OC, year 2026)") in message(answer)
-    assert ledger_of(desk).read_bytes() == before
+            "series OC, year 2026)") in said
 
 
 @pytest.mark.parametrize("table, column, value, verb, wants", [
@@ -188,13 +192,9 @@ def test_a_value_edited_by_hand_in_the_ledger_is_named_at_its_row(table, column,
         row = conn.execute(f"SELECT min(id) FROM {table}").fetchone()[0]
         conn.execute(f"UPDATE {table} SET {column} = {value} WHERE id = ?", (row,))
     conn.close()
-    before = ledger_of(desk).read_bytes()
-    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
-    assert code == 2 and "Traceback" not in err
-    assert [p["code"] for p in answer["problems"]] == ["ledger-value-unreadable"]
+    said = _refused_in_english(desk, [a.format(wb=desk) for a in verb], "ledger-value-unreadable", capsys)
     assert (f"the table {table}, at the row id {row}, holds in the column {column} the value {value}, which the "
-            f"toolkit cannot read: it wants {wants}") in message(answer)
-    assert ledger_of(desk).read_bytes() == before
+            f"toolkit cannot read: it wants {wants}") in said
 
 
 @pytest.mark.parametrize("spoil, verb, code, says", [
@@ -232,12 +232,8 @@ def test_an_order_deleted_by_hand_is_named_with_the_rows_left_behind(verb, desk,
     with sqlite3.connect(ledger_of(desk)) as conn:
         conn.execute("DELETE FROM orders WHERE id = (SELECT max(id) FROM orders)")
     conn.close()
-    before = ledger_of(desk).read_bytes()
-    code, answer, err = toolkit([*(a.format(wb=desk) for a in verb), "--lang", "en"], capsys)
-    assert code == 2 and "Traceback" not in err
-    assert [p["code"] for p in answer["problems"]] == ["ledger-row-orphaned"]
-    assert "refers to a row of the table orders that is no longer there" in message(answer)
-    assert ledger_of(desk).read_bytes() == before
+    said = _refused_in_english(desk, [a.format(wb=desk) for a in verb], "ledger-row-orphaned", capsys)
+    assert "refers to a row of the table orders that is no longer there" in said
 
 
 def test_a_clean_ledger_is_never_looked_through_and_a_bug_on_it_stays_a_bug(desk, capsys, monkeypatch):
