@@ -248,7 +248,7 @@ def test_a_debit_note_never_printed_is_warned_of_by_the_notes_commands_not_as_an
     workbook, url = desk
     assert _debit(capsys, desk, "--invoice", "FT-2026-00001", "--amount", "25")[1]["debit_note"]["number"] == \
         "FT-2026-00004"
-    warning = "Note di credito e di debito registrate e mai stampate: FT-2026-00004."
+    warning = "Nota di credito o di debito registrata e mai stampata: FT-2026-00004."
     for args in (("invoice", "debit", workbook, "--invoice", "FT-2026-00002", "--amount", "5", "--reason", REASON,
                   "--out", tmp_path / "nd.xlsx"),
                  ("invoice", "credit", workbook, "--invoice", "FT-2026-00002", "--reason", "Reso", "--out",
@@ -411,7 +411,7 @@ def test_a_debit_note_without_out_is_to_print_with_the_command_that_prints_it(ca
     assert code == 0, said
     out = workbook.with_name("note-non-stampate.xlsx")
     command = f"toolkit print invoices {workbook} --unprinted --numbers FT-2026-00004 --out {out}"
-    assert (f"Da stampare (emessi senza --out): nota di debito FT-2026-00004. Stampali con: {command}"
+    assert (f"Da stampare (emessa senza --out): 1 nota di debito (FT-2026-00004). Stampala con: {command}"
             in said.splitlines()), said
     assert cli(capsys, *command.split()[1:], "--ledger", url)[0] == 0
     assert openpyxl.load_workbook(out).sheetnames == ["FT-2026-00004"]

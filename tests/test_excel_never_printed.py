@@ -49,8 +49,8 @@ def test_a_killed_create_is_named_by_the_next_press_and_ristampa_ddt_prints_it(t
     (shown,) = press(book, "ship")
     text, _, mode = shown
     assert mode == "info"
-    assert (f"DDT registrati e mai stampati: {ddt}. Sono da stampare: emessi senza chiederne il file, oppure da "
-            "un'operazione fermata prima di scriverlo; ripeterla non li stampa. Stampali con il pulsante "
+    assert (f"DDT registrato e mai stampato: {ddt}. È da stampare: emesso senza chiederne il file, oppure da "
+            "un'operazione fermata prima di scriverlo; ripeterla non lo stampa. Stampalo con il pulsante "
             "«Ristampa DDT», "
             "scrivendo 09/04/2026 in «Data ordini» (Pannello!B3).") in text.splitlines(), text
     assert "toolkit print ddt" not in text and "mai stampate" not in text  # ship looks for its own kind
@@ -58,10 +58,10 @@ def test_a_killed_create_is_named_by_the_next_press_and_ristampa_ddt_prints_it(t
     assert openpyxl.load_workbook(tmp_path / "ddt-2026-04-09-ristampa.xlsx").sheetnames == [ddt]
     fill(book, NumeroOrdine="OC-2026-00001")
     (again,) = press(book, "ship_and_invoice")
-    assert "DDT registrati e mai stampati" not in again[0]
-    assert (f"Fatture emesse con l'ordine o il DDT, registrate e mai stampate: {invoice}. Sono da stampare") \
+    assert "DDT registrato e mai stampato" not in again[0]
+    assert (f"Fattura emessa con l'ordine o il DDT, registrata e mai stampata: {invoice}. È da stampare: emessa") \
         in again[0]
-    assert ("Nessun pulsante li ristampa: stampali dalla riga di comando con toolkit print invoices "
+    assert ("Nessun pulsante la ristampa: stampala dalla riga di comando con toolkit print invoices "
             f"{tmp_path / 'ordini-ricorrenti.xlsm'} --unprinted --numbers {invoice} --out "
             f"{tmp_path / 'ddt-2026-04-09-fatture-non-stampate.xlsx'}") in again[0], again[0]
 
@@ -115,7 +115,8 @@ def test_a_credit_note_never_printed_is_named_by_the_next_note(tmp_path, may, mo
     (shown,) = press(book, "credit_note")
     lines = shown[0].splitlines()
     assert lines[0].startswith("Emessa la nota di credito NC-2026-00002 ")
-    assert lines[2].startswith("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Sono da stampare"), lines
+    assert lines[2].startswith("Nota di credito o di debito registrata e mai stampata: NC-2026-00001. È da stampare: "
+                               "emessa"), lines
     assert lines[2].endswith(f"--numbers NC-2026-00001 --out {tmp_path / 'nota-di-credito-2026-05-04-2-note-non-stampate.xlsx'}")
 
 
@@ -129,5 +130,6 @@ def test_an_english_workbook_is_told_in_english(tmp_path, may, monkeypatch):
         x.create_orders(book)
     monkeypatch.undo()
     (shown,) = press(book, "ship")
-    assert ("running it again does not print them. Print them with the “Ristampa DDT” button, writing 09/04/2026 "
+    assert ("It still needs printing: issued without asking for its file, or by an operation stopped before writing "
+            "it; running it again does not print it. Print it with the “Ristampa DDT” button, writing 09/04/2026 "
             "in “Data ordini” (Pannello!B3).") in shown[0], shown

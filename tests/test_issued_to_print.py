@@ -22,11 +22,11 @@ def test_a_credit_note_without_out_is_to_print_and_the_next_one_says_so(capsys, 
     code, said = cli(capsys, *credit, "--lines", "1:1")
     assert code == 0, said
     out = workbook.with_name("note-non-stampate.xlsx")
-    assert (f"Da stampare (emessi senza --out): nota di credito NC-2026-00001. Stampali con: toolkit print "
+    assert (f"Da stampare (emessa senza --out): 1 nota di credito (NC-2026-00001). Stampala con: toolkit print "
             f"invoices {workbook} --unprinted --numbers NC-2026-00001 --out {out}") in said.splitlines()
     code, said = cli(capsys, *credit, "--lines", "2:1", "--out", tmp_path / "nc2.xlsx")
     assert code == 0 and "NC-2026-00002" in said, said
-    assert ("Note di credito e di debito registrate e mai stampate: NC-2026-00001. Sono da stampare: emessi senza "
+    assert ("Nota di credito o di debito registrata e mai stampata: NC-2026-00001. È da stampare: emessa senza "
             "chiederne il file, oppure da un'operazione fermata prima di scriverlo") in said
     assert "Forse" not in said
     [command] = advised(said)
@@ -40,7 +40,7 @@ def test_a_credit_note_without_out_in_english(capsys, tmp_path, desk):
     code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason",
                      "merce rotta", "--date", "2026-04-20", "--ledger", url, "--lang", "en")
     assert code == 0, said
-    assert ("To print (issued without --out): credit note NC-2026-00001. Print them with: toolkit print "
+    assert ("To print (issued without --out): 1 credit note (NC-2026-00001). Print it with: toolkit print "
             f"invoices {workbook} --unprinted --numbers NC-2026-00001") in said
 
 
@@ -62,9 +62,9 @@ def test_ddts_shipped_without_out_are_to_print_and_the_next_ship_says_so(capsys,
     code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)
     assert code == 0, said
     [line] = [line for line in said.splitlines() if line.startswith("Da stampare")]
-    assert line.startswith("Da stampare (emessi senza --out): DDT DDT-2026-")
+    assert line.startswith("Da stampare (emessi senza --out): 8 DDT (DDT-2026-")
     [command] = advised(said)
-    named = line.split(": DDT ")[1].split(". Stampali")[0].split(", ")
+    named = line.split(" DDT (")[1].split("). Stampali")[0].split(", ")
     assert command[-5:] == ["--unprinted", "--numbers", ",".join(named), "--out",
                             str(workbook.with_name("ddt-non-stampati.xlsx"))]
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
@@ -76,7 +76,13 @@ def test_ddts_shipped_without_out_are_to_print_and_the_next_ship_says_so(capsys,
 
 
 def test_the_never_printed_warning_names_both_readings_in_both_languages():
-    said = NEVER_PRINTED(None, what_it="DDT", what_en="DDTs", numbers="DDT-2026-00001", how_it="", how_en="")
+    from toolkit.basics.wording import Agreed
+
+    said = NEVER_PRINTED(None, what_it="DDT", what_en="DDTs", numbers="DDT-2026-00001, DDT-2026-00002",
+                         are=Agreed(2, ("È", "Sono"), ("It still needs", "They still need")),
+                         issued=Agreed(2, ("emesso", "emessi"), ("issued", "issued")),
+                         their=Agreed(2, ("suo", "loro"), ("its", "their")), them=Agreed(2, ("lo", "li"), ("it", "them")),
+                         how_it="", how_en="")
     assert "emessi senza chiederne il file, oppure da un'operazione fermata prima di scriverlo" in said.message("it")
     assert "issued without asking for their file, or by an operation stopped before writing it" in said.message("en")
 
@@ -99,7 +105,7 @@ def test_the_command_a_ship_names_prints_only_its_own_ddts_not_an_earlier_ship_o
     code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)
     assert code == 0, said
     [line] = [line for line in said.splitlines() if line.startswith("Da stampare")]
-    named = line.split(": DDT ")[1].split(". Stampali")[0].split(", ")
+    named = line.split(" DDT (")[1].split("). Stampal")[0].split(", ")
     [command] = advised(said)
     assert cli(capsys, *command[1:], "--ledger", url)[0] == 0
     assert openpyxl.load_workbook(command[-1]).sheetnames == named
@@ -110,11 +116,14 @@ def test_past_a_hundred_documents_the_to_print_command_chooses_their_days():
     characters, so past `NUMBERED_AT_MOST` it names their days; the line names the first ten."""
     from datetime import date
 
-    from toolkit.services.printing import to_print
+    from toolkit.services.printing import issued_documents, print_commands, to_print
 
-    few = to_print("ddt", [("DDT-2026-00001", date(2026, 4, 10))], "anagrafiche.xlsx", "ddt-non-stampati", "en")
+    def line(ddts: list[tuple[str, date]], lang: str) -> str:
+        return to_print(issued_documents([n for n, _ in ddts], []), print_commands(ddts, [], "anagrafiche.xlsx"), lang)
+
+    few = line([("DDT-2026-00001", date(2026, 4, 10))], "en")
     assert few.endswith("--unprinted --numbers DDT-2026-00001 --out ddt-non-stampati.xlsx"), few
     many = [(f"DDT-2026-{n:05}", date(2026, 4, 10 + n // 200)) for n in range(1, 302)]
-    said = to_print("ddt", many, "anagrafiche.xlsx", "ddt-non-stampati", "it")
+    said = line(many, "it")
     assert said.endswith("--unprinted --date 2026-04-10 --to 2026-04-11 --out ddt-non-stampati.xlsx"), said
-    assert "DDT-2026-00010 … (301)" in said and "DDT-2026-00011" not in said
+    assert "301 DDT (DDT-2026-00001, " in said and "DDT-2026-00010 …)" in said and "DDT-2026-00011" not in said

@@ -1096,7 +1096,8 @@ def test_documents_issued_unprinted_are_named_in_words_agreeing_with_them(ddts, 
     day = date(2026, 4, 1)
     created = SimpleNamespace(
         notes=[SimpleNamespace(is_ddt=True, number=f"DDT-2026-0000{n}", day=day) for n in range(1, ddts + 1)],
-        invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day, kind=InvoiceKind.INVOICE)
+        invoices=[SimpleNamespace(number=f"FT-2026-0000{n}", invoice_date=day, kind=InvoiceKind.INVOICE,
+                                  kind_listed="invoice")
                   for n in range(1, invoices + 1)])
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
@@ -1121,7 +1122,7 @@ def test_a_credit_note_issued_with_the_orders_is_named_a_credit_note(kinds, it_s
     day = date(2026, 4, 1)
     created = SimpleNamespace(notes=[], invoices=[
         SimpleNamespace(number=("NC" if kind == "credit-note" else "FT") + "-2026-00001", invoice_date=day,
-                        kind=InvoiceKind(kind)) for kind in kinds])
+                        kind=InvoiceKind(kind), kind_listed=kind) for kind in kinds])
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
 
@@ -1158,7 +1159,7 @@ def test_ddts_invoices_and_credit_notes_issued_together_are_listed_as_a_sentence
     created = SimpleNamespace(
         notes=[SimpleNamespace(is_ddt=True, number=number("DDT"), day=day) for _ in range(ddts)],
         invoices=[SimpleNamespace(number=number("NC" if kind == "credit-note" else "FT"), invoice_date=day,
-                                  kind=InvoiceKind(kind)) for kind in kinds])
+                                  kind=InvoiceKind(kind), kind_listed=kind) for kind in kinds])
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "it").startswith(it_said)
     assert issued_unprinted(cast(Created, created), Path("anagrafiche.xlsx"), "en").startswith(en_said)
 
@@ -1176,7 +1177,7 @@ def test_the_line_of_documents_issued_unprinted_is_worded_in_the_catalogue_in_bo
     day = date(2026, 4, 1)
     created = SimpleNamespace(notes=[SimpleNamespace(is_ddt=True, number="DDT-2026-00001", day=day)],
                               invoices=[SimpleNamespace(number="FT-2026-00001", invoice_date=day,
-                                                        kind=InvoiceKind.INVOICE)])
+                                                        kind=InvoiceKind.INVOICE, kind_listed="invoice")])
     kind = problem_type("issued-unprinted-documents")
     assert kind.templates["it"].startswith("Emessi con gli ordini e non stampati (senza --out): {issued}. Stampali")
     assert kind.templates["en"].startswith("Issued with the orders and not printed (no --out): {issued}. Print them")

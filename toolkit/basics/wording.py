@@ -62,11 +62,29 @@ class Noun:
         other = ("un'altra" if n == 1 else f"altre {n}") if self.feminine else ("un altro" if n == 1 else f"altri {n}")
         return other + (f" {self.it[n != 1]}" if said else "")
 
+    def named(self, n: int, lang: str) -> str:
+        """The noun agreeing with *n* of them, without the count.
+
+        >>> INVOICES.named(1, "it"), DDTS.named(2, "en")
+        ('fattura', 'DDTs')
+        """
+        return (self.en if lang == "en" else self.it)[n != 1]
+
+    def counted(self, n: int, lang: str) -> str:
+        """
+        >>> INVOICES.counted(1, "it"), INVOICES.counted(2, "en"), DDTS.counted(2, "it")
+        ('1 fattura', '2 invoices', '2 DDT')
+        """
+        return f"{n} {self.named(n, lang)}"
+
 
 DDTS = Noun(("DDT", "DDT"), ("DDT", "DDTs"))
 ORDERS = Noun(("ordine", "ordini"), ("order", "orders"))
 TEMPLATES = Noun(("modello", "modelli"), ("template", "templates"))
 ITEMS = Noun(("articolo", "articoli"), ("item", "items"))
+INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
+CREDIT_NOTES = Noun(("nota di credito", "note di credito"), ("credit note", "credit notes"), feminine=True)
+DEBIT_NOTES = Noun(("nota di debito", "note di debito"), ("debit note", "debit notes"), feminine=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +167,64 @@ class Agreed:
     def shown(self, lang: str) -> str:
         one, many = self.en if lang == "en" else self.it
         return one if self.n == 1 else many
+
+
+@dataclass(frozen=True, slots=True)
+class Agreeing:
+    """Words of a message that agree with what it names, in number and, in Italian, in gender:
+    (masculine one, feminine one, masculine many, feminine many), in English (one, many). A
+    masculine noun among several makes them masculine (*1 DDT e 1 fattura … emessi*); the words
+    of one message agree through here, not through a choice of the message's code.
+
+    >>> issued = Agreeing(("emesso", "emessa", "emessi", "emesse"), ("issued", "issued"))
+    >>> issued.to(1, feminine=True).shown("it"), issued.to(2, feminine=False).shown("it")
+    ('emessa', 'emessi')
+    >>> them = Agreeing(("lo", "la", "li", "le"), ("it", "them"))
+    >>> them.to(2, feminine=True).shown("it"), them.to(1, feminine=False).shown("en")
+    ('le', 'it')
+    """
+
+    it: tuple[str, str, str, str]
+    en: tuple[str, str]
+
+    def to(self, n: int, *, feminine: bool) -> Agreed:
+        return Agreed(n, (self.it[feminine], self.it[2 + feminine]), self.en)
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """Documents a message names kind by kind: each kind counted, its first numbers in brackets
+    (`first_numbers`), the last kind joined by *e* / *and*, as a sentence lists them; the words
+    around agree with them all (`agreeing`). A lone credit note was named among *fatture e note
+    di credito*, its line «Stampali».
+
+    >>> named = Numbered(((DDTS, ("DDT-1",)), (INVOICES, ("FT-1", "FT-2")), (CREDIT_NOTES, ())))
+    >>> named.shown("it"), named.shown("en"), named.total
+    ('1 DDT (DDT-1) e 2 fatture (FT-1, FT-2)', '1 DDT (DDT-1) and 2 invoices (FT-1, FT-2)', 3)
+    >>> Numbered(((DDTS, ("D-1",)), (INVOICES, ("F-1",)), (DEBIT_NOTES, ("F-2",)))).shown("it")
+    '1 DDT (D-1), 1 fattura (F-1) e 1 nota di debito (F-2)'
+    """
+
+    kinds: tuple[tuple[Noun, tuple[str, ...]], ...]
+    most: int = 5
+    """The numbers named of each kind, `…` for the rest."""
+
+    @property
+    def total(self) -> int:
+        return sum(len(numbers) for _, numbers in self.kinds)
+
+    @property
+    def feminine(self) -> bool:
+        """Whether the words agreeing with them are feminine in Italian (only feminine nouns)."""
+        return all(noun.feminine for noun, numbers in self.kinds if numbers)
+
+    def agreeing(self, words: Agreeing) -> Agreed:
+        return words.to(self.total, feminine=self.feminine)
+
+    def shown(self, lang: str) -> str:
+        named = [f"{noun.counted(len(numbers), lang)} ({first_numbers(list(numbers), self.most)})"
+                 for noun, numbers in self.kinds if numbers]
+        return (" e " if lang == "it" else " and ").join(filter(None, (", ".join(named[:-1]), *named[-1:])))
 
 
 class Counted(Agreed):

@@ -369,12 +369,12 @@ def credit_cmd(
 
 def _note_to_print(note: Invoice | None, workbook: Path) -> str:
     """What a credit or debit note issued without `--out` ends with: it is to print, and how."""
-    from toolkit.services.printing import NOTES_WHAT, to_print
+    from toolkit.services.printing import issued_documents, print_command, to_print
 
     if note is None or not note.number:
         return ""
-    return to_print("invoices", [(note.number, note.invoice_date)], workbook, "note-non-stampate", output.lang(),
-                    NOTES_WHAT.get(note.kind_listed))
+    command = print_command("invoices", [(note.number, note.invoice_date)], workbook, "note-non-stampate")
+    return to_print(issued_documents([], [note]), command, output.lang())
 
 
 def _causale(reason: str) -> str:

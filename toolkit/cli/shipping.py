@@ -166,15 +166,14 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 
 
 def _to_print(result: Shipped, workbook: Path) -> list[str]:
-    """What `ship` without `--out` issued and did not print: its DDTs, the invoices of
-    `--invoice`, each with the `toolkit print` command (`printing.TO_PRINT`)."""
-    from toolkit.services.printing import to_print
+    """What `ship` without `--out` issued and did not print, in a line: its DDTs and the invoices
+    of `--invoice`, named each by its kind, with the `toolkit print` commands (`printing.TO_PRINT`)."""
+    from toolkit.services.printing import issued_documents, print_commands, to_print
 
     ddts = [(n.number, n.day) for n in result.ddts if n.number]
-    invoices = [(x.number, x.invoice_date) for x in result.invoices if x.number]
-    lines = [to_print("ddt", ddts, workbook, "ddt-non-stampati", output.lang()),
-             to_print("invoices", invoices, workbook, "fatture-non-stampate", output.lang())]
-    return [line for line in lines if line]
+    commands = print_commands(ddts, [(x.number, x.invoice_date) for x in result.invoices if x.number], workbook)
+    line = to_print(issued_documents([n for n, _ in ddts], result.invoices), commands, output.lang())
+    return [line] if line else []
 
 
 def _report(json: bool, result: Shipped) -> None:

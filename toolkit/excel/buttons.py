@@ -453,20 +453,22 @@ def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
     session, cell = press.session, f"{PANEL}!{inputs.ORDER_DATE.cell}"
     warned = []
     for kind, summary in unprinted(session.ledger, which):
+        them = kind.them(summary)
+        it, en = them.shown("it"), them.shown("en")
         if kind.kind == "ddt":
             days = unprinted_days(summary)
             on = ", ".join(f"{d:%d/%m/%Y}" for d in days)
             label = inputs.ORDER_DATE.label
-            how = ((f"Stampali con il pulsante «Ristampa DDT», scrivendo {on} in «{label}» ({cell})." if len(days) == 1
-                    else f"Stampali con il pulsante «Ristampa DDT», scrivendo in «{label}» ({cell}) un giorno alla "
+            how = ((f"Stampa{it} con il pulsante «Ristampa DDT», scrivendo {on} in «{label}» ({cell})." if len(days) == 1
+                    else f"Stampa{it} con il pulsante «Ristampa DDT», scrivendo in «{label}» ({cell}) un giorno alla "
                          f"volta: {on}."),
-                   (f"Print them with the “Ristampa DDT” button, writing {on} in “{label}” ({cell})." if len(days) == 1
-                    else f"Print them with the “Ristampa DDT” button, writing in “{label}” ({cell}) one day at a "
+                   (f"Print {en} with the “Ristampa DDT” button, writing {on} in “{label}” ({cell})." if len(days) == 1
+                    else f"Print {en} with the “Ristampa DDT” button, writing in “{label}” ({cell}) one day at a "
                          f"time: {on}."))
         else:
             command = unprinted_command(kind, summary, session.workbook, beside(out, kind.file))
-            how = (f"Nessun pulsante li ristampa: stampali dalla riga di comando con {command}",
-                   f"No button prints them again: print them from the command line with {command}")
+            how = (f"Nessun pulsante {it} ristampa: stampa{it} dalla riga di comando con {command}",
+                   f"No button prints {en} again: print {en} from the command line with {command}")
         warned.append(never_printed_warning(kind, summary, *how))
     return warned
 

@@ -27,14 +27,14 @@ from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import ExceptionAction, InvoiceTerms
-from toolkit.basics.wording import Codes, count, first_numbers
+from toolkit.basics.wording import Codes, count
 from toolkit.core.delivery_rate import rests
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
-from toolkit.core.invoicing import Invoice, InvoiceKind, invoices_at_order_within
+from toolkit.core.invoicing import Invoice, invoices_at_order_within
 from toolkit.core.letter_cited import paid_first_refused, uncited_sentence
 from toolkit.core.orders import (
     EFFECTS,
@@ -118,34 +118,8 @@ ISSUED_UNPRINTED = {
         en="Issued with the orders and not printed (no --out): {issued}. Print them with: {commands}"),
 }
 """The line `orders create` without `--out` ends with when it issued documents at once (`issued_unprinted`), by
-(one document, invoices alone): in Italian the words agree with what was issued, *Emessa … Stampala* for one
-invoice, *Emessi … Stampali* for a DDT and an invoice."""
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedAtOnce:
-    """The DDTs, invoices and credit notes one `orders create` issued, as its line names them:
-    how many of each, and their first numbers (`first_numbers`). A credit note is a return's,
-    credited at the order of a customer invoiced *Immediato*: named as one, not as an invoice."""
-
-    ddts: tuple[str, ...]
-    invoices: tuple[str, ...]
-    credit_notes: tuple[str, ...] = ()
-
-    def shown(self, lang: str) -> str:
-        """
-        >>> IssuedAtOnce(("DDT-1",), ("FT-1", "FT-2")).shown("it"), IssuedAtOnce((), ("FT-1",)).shown("en")
-        ('1 DDT (DDT-1) e 2 fatture (FT-1, FT-2)', '1 invoice (FT-1)')
-        >>> IssuedAtOnce((), ("FT-1",), ("NC-1",)).shown("it"), IssuedAtOnce((), (), ("NC-1", "NC-2")).shown("en")
-        ('1 fattura (FT-1) e 1 nota di credito (NC-1)', '2 credit notes (NC-1, NC-2)')
-        >>> IssuedAtOnce(("DDT-1",), ("FT-1",), ("NC-1",)).shown("it")
-        '1 DDT (DDT-1), 1 fattura (FT-1) e 1 nota di credito (NC-1)'
-        """
-        nouns = ((("DDT", "DDT"), ("fattura", "fatture"), ("nota di credito", "note di credito")) if lang == "it"
-                 else (("DDT", "DDTs"), ("invoice", "invoices"), ("credit note", "credit notes")))
-        named = [f"{count(len(numbers), *noun)} ({first_numbers(list(numbers))})"
-                 for numbers, noun in zip((self.ddts, self.invoices, self.credit_notes), nouns) if numbers]
-        return (" e " if lang == "it" else " and ").join(filter(None, (", ".join(named[:-1]), *named[-1:])))
+(one document, invoices and notes alone: `Numbered.feminine`): in Italian the words agree with what was issued,
+*Emessa … Stampala* for one invoice, *Emessi … Stampali* for a DDT and an invoice."""
 
 
 MOVED_ALREADY_ORDERED = define(
@@ -855,18 +829,15 @@ def issued_unprinted(created: Created, workbook: Path, lang: str) -> str:
     (`ISSUED_UNPRINTED`: *Emessa … Stampala* for one invoice, *Emessi* for a DDT and an invoice), with the `toolkit
     print --unprinted` commands that print exactly them (`print_command`: by number, so not
     another run's documents of those days); empty when nothing was issued."""
-    from toolkit.services.printing import print_command
+    from toolkit.services.printing import issued_documents, print_commands
 
     ddts = [(n.number, n.day) for n in created.notes if n.is_ddt]
     invoices = [(x.number, x.invoice_date) for x in created.invoices if x.number]
-    notes = {x.number for x in created.invoices if x.number and x.kind is InvoiceKind.CREDIT_NOTE}
     if not (ddts or invoices):
         return ""
-    kinds = (("ddt", "ddt-non-stampati", ddts), ("invoices", "fatture-non-stampate", invoices))
-    commands = "; ".join(print_command(kind, found, workbook, file) for kind, file, found in kinds if found)
-    issued = IssuedAtOnce(tuple(n for n, _ in ddts), tuple(n for n, _ in invoices if n not in notes),
-                          tuple(n for n, _ in invoices if n in notes))
-    said = ISSUED_UNPRINTED[len(ddts) + len(invoices) == 1, not ddts](None, issued=issued, commands=commands)
+    issued = issued_documents([n for n, _ in ddts], created.invoices)
+    said = ISSUED_UNPRINTED[issued.total == 1, issued.feminine](None, issued=issued,
+                                                                commands=print_commands(ddts, invoices, workbook))
     return said.message(lang)
 
 

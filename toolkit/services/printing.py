@@ -31,7 +31,17 @@ from sqlalchemy import Connection
 from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import first_numbers
+from toolkit.basics.wording import (
+    CREDIT_NOTES,
+    DDTS,
+    DEBIT_NOTES,
+    INVOICES,
+    Agreed,
+    Agreeing,
+    Noun,
+    Numbered,
+    first_numbers,
+)
 from toolkit.core.delivery_rate import Rest, rests
 from toolkit.core.documents import DeliveryNote, cash_to_collect
 from toolkit.core.invoicing import DEBIT_NOTE, Invoice, InvoiceKind, InvoiceStatus
@@ -122,10 +132,10 @@ KEPT_FILE = define(
 NEVER_PRINTED = define(
     "documents-never-printed", "warning",
     title=("Documenti registrati e mai stampati", "Documents recorded and never printed"),
-    it="{what_it}: {numbers}. Sono da stampare: emessi senza chiederne il file, oppure da un'operazione fermata "
-       "prima di scriverlo; ripeterla non li stampa. {how_it}",
-    en="{what_en}: {numbers}. They are to print: issued without asking for their file, or by an operation stopped "
-       "before writing it; running it again does not print them. {how_en}")
+    it="{what_it}: {numbers}. {are} da stampare: {issued} senza chiederne il file, oppure da un'operazione fermata "
+       "prima di scriverlo; ripeterla non {them} stampa. {how_it}",
+    en="{what_en}: {numbers}. {are} printing: issued without asking for {their} file, or by an operation stopped "
+       "before writing it; running it again does not print {them}. {how_en}")
 """The ledger records when a document was printed, not whether the run that issued it meant
 to print it: a run without `--out` and a run killed before its file leave the same rows (a
 document, no printing), so the warning names both readings, the one a desk chose first."""
@@ -133,32 +143,46 @@ document, no printing), so the warning names both readings, the one a desk chose
 TO_PRINT = define(
     "issued-to-print", "warning",
     title=("Emessi senza file, da stampare", "Issued without a file, to print"),
-    it="Da stampare (emessi senza --out): {what} {numbers}. Stampali con: {command}",
-    en="To print (issued without --out): {what} {numbers}. Print them with: {command}")
+    it="Da stampare ({issued} senza --out): {documents}. Stampa{them} con: {command}",
+    en="To print (issued without --out): {documents}. Print {them} with: {command}")
 """The line a command that issues documents ends with when it was given no `--out` (`invoice
 credit`, `invoice debit`, `ship`): the desk chose not to print now, and is told the documents
 wait for their paper and the command that prints them, the same one the next run's
 `NEVER_PRINTED` would name."""
 
+ISSUED = Agreeing(("emesso", "emessa", "emessi", "emesse"), ("issued", "issued"))
+THEM = Agreeing(("lo", "la", "li", "le"), ("it", "them"))
+"""The pronoun of a line telling documents to print (*Stampala con*, *Print it with*): one
+credit note was told «Stampali», *Print them*."""
 
-NOTES_WHAT = {InvoiceKind.CREDIT_NOTE.value: ("nota di credito", "credit note"),
-              DEBIT_NOTE: ("nota di debito", "debit note")}
-"""A note's words on its to-print line: a debit note is stored as an invoice of kind `invoices`,
-which `WHAT` words *fatture e note di credito*, naming a debit note as neither."""
+
+def issued_documents(ddts: Sequence[str], invoices: Sequence[Invoice]) -> Numbered:
+    """The DDTs and invoices a run issued, as its to-print line names them: each invoice by its
+    kind (`Invoice.kind_listed`), so a credit or debit note is not named among *fatture*, nor a
+    lone invoice among *fatture e note di credito*."""
+    return Numbered(((DDTS, tuple(ddts)), *((noun, tuple(x.number for x in invoices if x.number and x.kind_listed == kind))
+                                            for kind, noun in INVOICE_NOUNS.items())), most=SHOWN)
 
 
-def to_print(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str, lang: str,
-             what: tuple[str, str] | None = None) -> str:
-    """`TO_PRINT` for these documents of `kind` (number, day) issued by one run, printed by
-    `toolkit print … --unprinted` into `file` beside the workbook (`print_command`). The
-    first `SHOWN` are named (a day's shipping may be hundreds), in the words `what` when given,
-    else `WHAT[kind]`; empty when none was issued."""
-    if not issued:
+INVOICE_NOUNS = {InvoiceKind.INVOICE.value: INVOICES, InvoiceKind.CREDIT_NOTE.value: CREDIT_NOTES,
+                 DEBIT_NOTE: DEBIT_NOTES}
+
+
+def to_print(documents: Numbered, command: str, lang: str) -> str:
+    """`TO_PRINT` for these documents issued by one run, printed by `command` (`print_command`,
+    several joined by «; »); empty when none was issued."""
+    if not documents.total:
         return ""
-    numbers = [number for number, _ in issued]
-    named = ", ".join(numbers[:SHOWN]) + (f" … ({len(numbers)})" if len(numbers) > SHOWN else "")
-    return TO_PRINT(None, what=(what or WHAT[kind])[0 if lang == "it" else 1], numbers=named,
-                    command=print_command(kind, issued, workbook, file)).message(lang)
+    return TO_PRINT(None, issued=documents.agreeing(ISSUED), documents=documents, them=documents.agreeing(THEM),
+                    command=command).message(lang)
+
+
+def print_commands(ddts: Sequence[tuple[str, date]], invoices: Sequence[tuple[str, date]], workbook: Path | str
+                   ) -> str:
+    """The commands that print a run's DDTs and invoices (number, day), each kind into its file
+    beside the workbook (`print_command`), joined by «; »."""
+    kinds = (("ddt", "ddt-non-stampati", ddts), ("invoices", "fatture-non-stampate", invoices))
+    return "; ".join(print_command(kind, found, workbook, file) for kind, file, found in kinds if found)
 
 
 def print_command(kind: str, issued: Sequence[tuple[str, date]], workbook: Path | str, file: str) -> str:
@@ -182,19 +206,31 @@ class Unprinted:
     found: Callable[[Connection, int], NeverPrinted]
     """How many, and the first so many in number order."""
     kind: str
-    what: tuple[str, str]
+    what: Noun
+    """What they are, the heading of the warning, agreeing with how many they are."""
     file: str
+
+    def them(self, summary: NeverPrinted) -> Agreed:
+        """The pronoun of the way out a warning of `summary` gives (*Stampalo con …*)."""
+        return THEM.to(summary.total, feminine=self.what.feminine)
 
 
 UNPRINTED = {
-    "ddt": Unprinted(ddts_never_printed, "ddt", ("DDT registrati e mai stampati", "DDTs recorded and never printed"),
+    "ddt": Unprinted(ddts_never_printed, "ddt",
+                     Noun(("DDT registrato e mai stampato", "DDT registrati e mai stampati"),
+                          ("DDT recorded and never printed", "DDTs recorded and never printed")),
                      "ddt-non-stampati"),
     "at-once": Unprinted(at_once_never_printed, "invoices",
-                         ("Fatture emesse con l'ordine o il DDT, registrate e mai stampate",
-                          "Invoices issued with their order or DDT, recorded and never printed"),
+                         Noun(("Fattura emessa con l'ordine o il DDT, registrata e mai stampata",
+                               "Fatture emesse con l'ordine o il DDT, registrate e mai stampate"),
+                              ("Invoice issued with its order or DDT, recorded and never printed",
+                               "Invoices issued with their order or DDT, recorded and never printed"), feminine=True),
                          "fatture-non-stampate"),
-    "notes": Unprinted(notes_never_printed, "invoices", ("Note di credito e di debito registrate e mai stampate",
-                                                         "Credit and debit notes recorded and never printed"),
+    "notes": Unprinted(notes_never_printed, "invoices",
+                       Noun(("Nota di credito o di debito registrata e mai stampata",
+                             "Note di credito e di debito registrate e mai stampate"),
+                            ("Credit or debit note recorded and never printed",
+                             "Credit and debit notes recorded and never printed"), feminine=True),
                        "note-non-stampate"),
 }
 """What each command issuing documents looks for: `ship` the DDTs (and with `--invoice` the
@@ -320,8 +356,8 @@ def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, ou
     exactly those, into a file beside its own `out`. Only a command that prints asks: a desk that
     prints another way would be told the same every day."""
     def how(kind: Unprinted, summary: NeverPrinted) -> tuple[str, str]:
-        command = unprinted_command(kind, summary, workbook, beside(out, kind.file))
-        return f"Stampali con: {command}", f"Print them with: {command}"
+        command, them = unprinted_command(kind, summary, workbook, beside(out, kind.file)), kind.them(summary)
+        return f"Stampa{them.shown('it')} con: {command}", f"Print {them.shown('en')} with: {command}"
 
     return [never_printed_warning(kind, summary, *how(kind, summary)) for kind, summary in unprinted(ledger, which)]
 
@@ -337,8 +373,11 @@ def unprinted(ledger: Ledger, which: Sequence[str]) -> list[tuple[Unprinted, Nev
 
 def never_printed_warning(kind: Unprinted, summary: NeverPrinted, how_it: str, how_en: str) -> Problem:
     """`NEVER_PRINTED` for these documents, ending with how to print them (`how_it`, `how_en`)."""
-    return NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(summary), how_it=how_it,
-                         how_en=how_en)
+    n, feminine = summary.total, kind.what.feminine
+    return NEVER_PRINTED(None, what_it=kind.what.named(n, "it"), what_en=kind.what.named(n, "en"), numbers=shown(summary),
+                         are=Agreed(n, ("È", "Sono"), ("It still needs", "They still need")),
+                         issued=ISSUED.to(n, feminine=feminine), their=Agreed(n, ("suo", "loro"), ("its", "their")),
+                         them=kind.them(summary), how_it=how_it, how_en=how_en)
 
 
 def unprinted_days(summary: NeverPrinted) -> list[date]:
