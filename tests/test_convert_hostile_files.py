@@ -283,3 +283,44 @@ def test_a_csv_field_past_the_csv_modules_limit_is_told_in_the_desks_words(tmp_p
     assert "ha alla riga 3 un valore di più di 131.072 caratteri, che nessuna cella tiene (Excel ne tiene al " \
            "massimo 32.767)" in problem["message"]
     assert "field limit" not in problem["message"]
+
+
+def test_a_link_in_a_loop_in_a_folder_is_skipped_and_the_other_files_converted(tmp_path, capsys):
+    """Asking whether a link leading to itself (`a` → `b` → `a`) was a folder raised *Too many
+    levels of symbolic links*: an internal error (exit 3), no file converted nor report written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "listino.csv").write_text("Codice;Prezzo\nA1;1,50\n", encoding="utf-8")
+    (folder / "a.csv").symlink_to(folder / "b.csv")
+    (folder / "b.csv").symlink_to(folder / "a.csv")
+    code, said, _ = toolkit(["convert", folder, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    files = by_name(said)
+    assert (code, files["listino.csv"]["status"]) == (1, "converted")
+    gone = "collegamento a un file che non c'è più: rifai il collegamento o copia qui il file"
+    assert {name: (files[name]["status"], files[name]["reason"]) for name in ("a.csv", "b.csv")} == {
+        "a.csv": ("skipped", gone), "b.csv": ("skipped", gone)}
+    assert (tmp_path / "out" / "listino.csv").read_bytes() == b"\xef\xbb\xbfCodice;Prezzo\r\nA1;1,50\r\n"
+
+
+def test_a_link_in_a_loop_named_on_the_command_line_is_a_file_not_there(tmp_path, capsys):
+    """Resolving it raised *Symlink loop*: an internal error, where a file not there is exit 2."""
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    code, said, _ = toolkit(["convert", tmp_path / "a.csv", "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"],
+                            capsys)
+    assert (code, [p["code"] for p in by_name(said)["a.csv"]["problems"]]) == (2, ["file-not-found"])
+
+
+def test_a_pdf_named_csv_is_refused_as_a_pdf_not_converted_as_text(tmp_path, capsys):
+    """A PDF holds no NUL in its first lines: it was read as a CSV of one column, `%PDF-1.4` its
+    heading, and written to the output as if it were a price list."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "listino.csv").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    (folder / "altro.csv").write_text("Codice;Prezzo\nA1;1,50\n", encoding="utf-8")
+    code, said, _ = toolkit(["convert", folder, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    files = by_name(said)
+    assert (code, files["altro.csv"]["status"], files["listino.csv"]["status"]) == (1, "converted", "failed")
+    (problem,) = files["listino.csv"]["problems"]
+    assert problem["code"] == "file-not-a-workbook" and "ma un PDF:" in problem["message"], problem
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == ["altro.csv"]

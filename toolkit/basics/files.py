@@ -751,3 +751,13 @@ def _same(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except OSError:
         return False
+
+
+def resolved(path: Path) -> Path:
+    """The path with its links resolved, or only made absolute where they lead round in a loop
+    (`a` → `b` → `a`), on which `Path.resolve` raises *Symlink loop from …*: an internal error
+    where the file is one not there."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()

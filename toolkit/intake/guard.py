@@ -458,6 +458,13 @@ def _not_a_workbook(path: Path, head: bytes) -> UnusableInput:
     return _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_sniff(head)))
 
 
+def refuse_pdf(path: Path, head: bytes) -> None:
+    """Refuse a text file (a CSV) that is a PDF, as a workbook that is one is refused: its
+    first lines are text, and it was read as a sheet of one column headed `%PDF-1.4`."""
+    if _sniff(head[:_HEAD]) == "pdf":
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("pdf"))
+
+
 def _lock_file_target(name: str) -> str | None:
     if name.startswith("~$") and len(name) > 2:
         return name[2:]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.cells import CELL_CHARACTERS, SHEET_COLUMNS, SHEET_ROWS
+from toolkit.basics.files import resolved
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.basics.wording import TextLine
 from toolkit.intake.error_cells import shown_errors
@@ -72,14 +73,15 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     moved or deleted since). Files in `exclude` (the output folder, when it lies below a folder
     given) are not inputs: a second run must not read the first's outputs. A name no disk holds
     (longer than 255 bytes) is a file the guard says is not there: `Path.is_dir` raised on it,
-    an internal error."""
+    an internal error; so did a link in a loop (`a` → `b` → `a`), which the guard too finds
+    not there."""
     found: list[Found] = []
     seen: set[Path] = set()
-    outside = Path(exclude).resolve() if exclude is not None else None
+    outside = resolved(Path(exclude)) if exclude is not None else None
     for given in paths:
         given = Path(given)
-        entries = _walk(given) if os.path.isdir(given) else iter([(given, given.resolve(), None)])
-        below = outside if outside is not None and given.resolve() in outside.parents else None
+        entries = _walk(given) if os.path.isdir(given) else iter([(given, resolved(given), None)])
+        below = outside if outside is not None and resolved(given) in outside.parents else None
         for path, key, skipped in entries:
             if key in seen or (below is not None and below in key.parents):
                 continue
@@ -110,15 +112,28 @@ def _walk(folder: Path) -> Iterator[tuple[Path, Path, str | None]]:
             continue
         for entry in entries:
             path = here / entry.name
-            if entry.is_dir() and not entry.is_symlink():
+            if _looped(entry):
+                files.append((path, real / entry.name))
+                dangling.add(path)
+            elif entry.is_dir() and not entry.is_symlink():
                 pending.append((path, real / entry.name))
             elif entry.is_file():
                 files.append((path, path.resolve() if entry.is_symlink() else real / entry.name))
             elif entry.is_symlink() and not os.path.exists(path):
                 files.append((path, real / entry.name))
                 dangling.add(path)
-    for path, resolved in sorted(files):
-        yield path, resolved, _why_skipped(path) or ("dangling-link" if path in dangling else None)
+    for path, real_path in sorted(files):
+        yield path, real_path, _why_skipped(path) or ("dangling-link" if path in dangling else None)
+
+
+def _looped(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a link leading round in a loop: asking what it is raises *Too many
+    levels of symbolic links*, which stopped the whole run."""
+    try:
+        entry.is_dir()
+    except OSError:
+        return entry.is_symlink()
+    return False
 
 
 def _why_skipped(path: Path) -> str | None:
@@ -306,13 +321,16 @@ def _csv_rows(path: Path, text: io.StringIO, sep: str, *, strict: bool = False, 
 def _text(path: Path) -> str:
     """A text file's content, or `UnusableInput` in the guard's words (missing, a folder, not
     readable, empty) or ours (too large, binary: a NUL byte anywhere, one scan in C). A folder
-    named `incassi.csv` was an internal error, a NUL byte a cell that looked right and was refused."""
-    from toolkit.intake.guard import present_size
+    named `incassi.csv` was an internal error, a NUL byte a cell that looked right and was refused;
+    a PDF, which holds none in its first lines, was converted as a column of text."""
+    from toolkit.intake.guard import present_size, refuse_pdf
 
     size = present_size(path)
     if size > MAX_CSV_BYTES:
         raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
-    text = _decode(path.read_bytes())
+    raw = path.read_bytes()
+    refuse_pdf(path, raw)
+    text = _decode(raw)
     if "\x00" in text:
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
     return text

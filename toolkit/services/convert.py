@@ -43,6 +43,7 @@ from toolkit.basics.files import (
     check_output,
     refuse_other_file,
     refuse_other_pdf,
+    resolved,
 )
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
@@ -298,7 +299,7 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
     out = Path(out)
     found = find_inputs(paths, exclude=out)
     check_output(out, kind=None, folder=True)
-    inputs = frozenset(f.resolved or f.path.resolve() for f in found)
+    inputs = frozenset(f.resolved or resolved(f.path) for f in found)
     if to == "master":
         check_output(out, kind=None, inputs=tuple(inputs), folder=True, names={MASTER_FILE: "master"})
         refuse_to_replace(out / MASTER_FILE, None, INTO_OUT)
@@ -336,12 +337,12 @@ def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> di
     north's of the run before. The extension is added to a stem two inputs of one folder share
     (`listino.xls`, `listino.ods`), and a number to those that still share one (`_distinct`).
     Names are compared as Windows does, without case."""
-    folders = [Path(g).resolve() for g in given if os.path.isdir(g)]  # Path.is_dir raises on a name too long
+    folders = [resolved(Path(g)) for g in given if os.path.isdir(g)]  # Path.is_dir raises on a name too long
     bases: dict[Path, tuple[Path, Path]] = {}
     for f in files:
-        resolved = f.resolve()
-        origin = next((d for d in folders if d in resolved.parents), resolved.parent)
-        bases[f] = (origin, resolved.parent.relative_to(origin) / f.stem)
+        real = resolved(f)
+        origin = next((d for d in folders if d in real.parents), real.parent)
+        bases[f] = (origin, real.parent.relative_to(origin) / f.stem)
     origins: dict[str, set[Path]] = {}
     for origin, base in bases.values():
         origins.setdefault(_same(base), set()).add(origin)
@@ -637,7 +638,7 @@ def _safe(name: str) -> str:
 
 def _refuse_inputs(options: Options, targets: Sequence[Path]) -> None:
     for target in targets:
-        if target.resolve() in options.inputs:
+        if resolved(target) in options.inputs:
             raise UnusableInput(OUTPUT_IS_INPUT(None, path=target, choose_it=INTO_OUT[0], choose_en=INTO_OUT[1]))
 
 
