@@ -1202,6 +1202,37 @@ def test_request_buttons_name_the_cell_to_fix(tmp_path):
     assert requests_in(tmp_path) == []
 
 
+def test_a_request_number_too_large_for_the_ledger_is_refused_at_its_cell(tmp_path):
+    """A number of twenty digits, or 1E+308, in *Cliente o richiesta* reached the ledger's query:
+    *Errore interno / internal error: OverflowError*, where any other number not a request names
+    the cell."""
+    book = fake(tmp_path)
+    fill(book, Richiesta="C001", TipoRichiesta="Reclamo", TestoRichiesta="Latte scaduto")
+    press(book, "open_request")
+    for number in (1e308, "99999999999999999999", 2.0**31):
+        fill(book, Richiesta=number, TestoRichiesta="Richiamato")
+        for name in ("act_on_request", "close_request"):
+            ((text, _, mode),) = press(book, name)
+            assert mode == "critical" and text.splitlines()[1].startswith("Pannello!B11: «"), text
+            assert "non è il numero di una richiesta" in text, text
+    [kept] = requests_in(tmp_path)
+    assert [s.action.value for s in kept.history] == ["opened"]
+
+
+def test_a_run_id_holding_a_slash_is_no_run_and_nothing_is_undone(tmp_path):
+    """A date typed in *Emissione fatture* (`09/04/2026`, or a date cell) named the run's folder
+    with a slash: *Errore interno / internal error: ValueError: Invalid name 'fatture-09/0-4/'*
+    where a run id not in the ledger names the cell and the fix."""
+    book = invoiced(tmp_path)
+    drafted = book.sheet("Pannello").value("B10")
+    for typed in ("09/04/2026", datetime(2026, 4, 30), "a\\b"):
+        fill(book, Emissione=typed)
+        ((text, _, mode),) = press(book, "undo_run")
+        assert mode == "critical" and "Pannello!B10: Nel registro non c'è un'emissione di fatture" in text, text
+    with reading(ledger_of(tmp_path)) as conn:
+        assert [r.run_id for r in run_summaries(conn)] == [drafted]
+
+
 def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     book = fake(tmp_path)
     for customer, text in (("C001", "Consegna in ritardo"), ("C002", "Fattura da correggere")):

@@ -176,3 +176,16 @@ def test_a_text_with_a_control_character_is_refused_at_every_step_and_nothing_is
     [stored] = listing(sample_master, ledger, out=tmp_path / "richieste.xlsx", lang="it").requests
     assert stored.is_open and [s.action for s in stored.history] == [RequestAction.OPENED]
     assert openpyxl.load_workbook(tmp_path / "richieste.xlsx")["Richieste"]["J4"].value == opened.text
+
+
+def test_a_request_number_past_what_the_ledger_keeps_is_no_request_and_nothing_is_stored(sample_master, ledger):
+    """A number of twenty digits (a code pasted in the wrong cell, `--id`) reached the query:
+    SQLite raised *Python int too large to convert to SQLite INTEGER* and PostgreSQL *integer out
+    of range*, an internal error where a request not there is a problem to fix."""
+    opened = add(sample_master, ledger, "C001", RequestKind.REQUEST, "Campioni").request
+    assert opened is not None
+    for number in (2**31, 2**63, 10**20):
+        assert [p.code for p in act(ledger, number, "x").problems] == ["unknown-request"]
+        assert [p.code for p in close(ledger, number).problems] == ["unknown-request"]
+    [stored] = listing(sample_master, ledger, lang="it").requests
+    assert (len(stored.history), stored.is_open) == (1, True)

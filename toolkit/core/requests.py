@@ -39,6 +39,10 @@ labels.define({
     "req.action_closed": ("Chiusa", "Closed"),
 })
 
+LAST_REQUEST = 2**31 - 1
+"""The largest number a request may have: the ledger keeps it in an `Integer` column, four
+bytes on PostgreSQL. A larger one (a code pasted in the wrong cell) is no request; asked of
+the ledger, it was an internal error, *integer out of range*."""
 UNKNOWN_REQUEST = define(
     "unknown-request", "error",
     it="Nel registro non c'è la richiesta {request}: controlla il numero (toolkit requests list).",

@@ -676,9 +676,14 @@ RUNS_FORMATS = {2: cells.DATE, 3: cells.DATE, 4: cells.INTEGER, 6: cells.CURRENC
 
 def _run_id(press: Press) -> str | None:
     """The run named on the panel; when the cell is empty, the runs are listed and the one
-    message says where."""
+    message says where. An id holding a slash (a date typed in the cell), which no run's id
+    holds, is no run of the ledger: it named the run's folder, an internal error."""
+    from toolkit.services.invoicing import UNKNOWN_RUN
+
     found: list[Problem] = []
     run_id = inputs.text(inputs.RUN, press.cell(inputs.RUN.name), found)
+    if not found and {"/", "\\"} & set(run_id):
+        _stop_on_errors([UNKNOWN_RUN(inputs.where(inputs.RUN), run_id=run_id)])
     if not found:
         return run_id
     lang = press.language

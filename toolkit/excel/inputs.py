@@ -28,6 +28,7 @@ from toolkit.core.einvoice.fields import fold
 from toolkit.core.no_credit import reason_given
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
 from toolkit.core.reports import KIND_LABELS, KINDS, Kind
+from toolkit.core.requests import LAST_REQUEST
 
 PANEL = "Pannello"
 
@@ -295,12 +296,13 @@ def request_kind(field: Field, value: Any, problems: list[Problem]) -> RequestKi
 
 
 def request_number(field: Field, value: Any, problems: list[Problem]) -> int | None:
-    """A request's number, a whole number as the list shows it (Excel may store 12.0)."""
+    """A request's number, a whole number as the list shows it (Excel may store 12.0), never past
+    the last the ledger can number (`LAST_REQUEST`: 1E+308 was an internal error)."""
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return None
     found = cell_text(value)
-    if isinstance(value, bool) or not found.isdigit() or int(found) == 0:
+    if isinstance(value, bool) or not found.isdigit() or not 0 < int(found) <= LAST_REQUEST:
         problems.append(BAD_REQUEST(where(field), value=value))
         return None
     return int(found)

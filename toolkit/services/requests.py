@@ -15,6 +15,7 @@ from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import RequestKind
 from toolkit.core.requests import (
     EMPTY_REQUEST_TEXT,
+    LAST_REQUEST,
     REQUEST_ALREADY_CLOSED,
     REQUEST_CLOSED,
     UNKNOWN_REQUEST,
@@ -92,7 +93,9 @@ def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | No
     """One step on an open request. A closed request takes none; closing it again, a second
     press or a colleague's, changes nothing and says so, as any verb run twice, where it was
     refused as an update, with a new request to open. The time it was closed is Rome's, as the
-    list prints it (the ledger keeps UTC)."""
+    list prints it (the ledger keeps UTC). A number past `LAST_REQUEST` is none, never asked."""
+    if not 0 < request_id <= LAST_REQUEST:
+        return RequestDone(None, [UNKNOWN_REQUEST(None, request=request_id)])
     with writing(ledger) as conn:
         found = load_requests(conn, ids=[request_id])
         if not found:
