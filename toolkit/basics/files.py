@@ -64,7 +64,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     with _refused_if_unwritable(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise _not_a_folder(target, _existing(target.parent), asked_now()) from None
     refuse_if_open(target)
     refuse_folder(target)
     sweep_stale(target.parent)
@@ -572,13 +575,20 @@ def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, .
             refuse_other_file(path, of, choose)
     existing = _existing(target if folder else target.parent)
     if not existing.is_dir():
-        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
-                                                 f"{existing} is not a folder", choose_it=asked.not_a_folder[0],
-                                                 choose_en=asked.not_a_folder[1]))
+        raise _not_a_folder(target, existing, asked)
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
                                                  f"{existing} is not writable", choose_it=asked.unwritable[0],
                                                  choose_en=asked.unwritable[1]))
+
+
+def _not_a_folder(target: Path, existing: Path, asked: OtherOutput) -> UnusableInput:
+    """`target` refused where a file, `existing`, stands on the way to its folder: told before
+    anything is stored (`check_output`), or when a writer that was not told first makes its
+    folder (`atomic_path`: the panel's *Calendario* met an internal error, *File exists*)."""
+    return UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
+                                              f"{existing} is not a folder", choose_it=asked.not_a_folder[0],
+                                              choose_en=asked.not_a_folder[1]))
 
 
 KIND_PROPERTY = "toolkit"
