@@ -1233,6 +1233,39 @@ def test_a_run_id_holding_a_slash_is_no_run_and_nothing_is_undone(tmp_path):
         assert [r.run_id for r in run_summaries(conn)] == [drafted]
 
 
+def test_a_book_whose_folder_is_a_file_now_is_told_at_every_button_that_writes_a_file(tmp_path):
+    """*Calendario* made the book's folder to write beside it, and met a file of that name (the
+    folder moved and a file left in its place, a share that now shows a file): *Errore interno /
+    internal error: FileExistsError*, where the other buttons said the folder is not one."""
+    (tmp_path / "cartella").write_text("non una cartella", encoding="utf-8")
+    book = FakeBook(BOOK, {"Pannello": [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 4, 9)]],
+                           **minimal.sheets()}, fullname=str(tmp_path / "cartella" / BOOK), names=NAMES)
+    ((text, _, mode),) = press(book, "calendar")
+    assert mode == "critical" and f"{tmp_path / 'cartella'} non è una cartella" in text, text
+    for name in ("distribution_list", "payment_status"):  # their ledger, beside the book, is not there
+        ((text, _, mode),) = press(book, name)
+        assert mode == "critical" and "internal error" not in text and "collega il disco" in text, (name, text)
+    assert (tmp_path / "cartella").read_text(encoding="utf-8") == "non una cartella"
+
+
+def test_a_panel_cell_whose_name_was_deleted_is_named_with_the_way_to_define_it_again(tmp_path):
+    """A name deleted in *Gestione nomi* (or lost with its row: `#RIF!`) made Excel refuse the
+    range, and every button reading that cell showed *Errore interno / internal error*, with
+    nothing to say which cell nor what to do. Nothing is written."""
+    book = FakeBook(BOOK, {"Pannello": [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 4, 9)]],
+                           **english()}, fullname=str(tmp_path / BOOK),
+                    names={k: v for k, v in NAMES.items() if k not in ("NumeroOrdine", "PeriodoDal")})
+    for name, (field, cell) in {"change_order_status": ("NumeroOrdine", "B8"), "confirm_quotation": ("NumeroOrdine", "B8"),
+                                "commissions": ("PeriodoDal", "B14")}.items():
+        ((text, _, mode),) = press(book, name)
+        assert mode == "critical" and "internal error" not in text, (name, text)
+        assert f"cell named {field}" in text and f"{field} on Pannello!{cell}" in text, (name, text)
+    assert book.sheet_names() == ["Pannello", *english()] and book.sheet("Pannello").value("B10") is None
+    book.names.pop("DataOrdini")
+    ((text, _, mode),) = press(book, "preview_orders")
+    assert mode == "critical" and "cell named DataOrdini (“Data ordini”, at B3)" in text, text
+
+
 def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     book = fake(tmp_path)
     for customer, text in (("C001", "Consegna in ritardo"), ("C002", "Fattura da correggere")):

@@ -118,6 +118,12 @@ MISSING = define(
     "panel-missing-value", "error",
     it="Scrivi «{label}» nella cella {cell} del foglio Pannello, poi riprova.",
     en="Write “{label}” in cell {cell} of the Pannello sheet, then try again.")
+NAME_GONE = define(
+    "panel-name-missing", "error",
+    it="Il foglio Pannello non ha più la cella di nome {name} («{label}», in {cell}): ridefinisci il nome in Formule "
+       "› Gestione nomi, {name} su Pannello!{cell}, poi premi di nuovo il pulsante.",
+    en="The Pannello sheet no longer has the cell named {name} (“{label}”, at {cell}): define the name again under "
+       "Formulas › Name Manager, {name} on Pannello!{cell}, then press the button again.")
 BAD_DATE = define(
     "panel-bad-date", "error",
     it="«{value}» non è una data: scrivila come 09/04/2026.",
@@ -169,6 +175,13 @@ UNSENDABLE_REASON = define(
        "allo SDI così com'è scritta).",
     en="The reason holds characters the e-invoice does not accept ({chars}): take them out (the Causale goes to "
        "SDI as written).")
+
+
+def name_gone(name: str) -> Problem:
+    """The panel cell named `name` no longer there (its name deleted, or lost with its row), at
+    the cell the name stood for, with the way to define it again."""
+    field = next(f for f in FIELDS if f.name == name)
+    return NAME_GONE(where(field), name=name, label=field.label, cell=field.cell)
 
 
 def where(field: Field) -> Location:

@@ -66,10 +66,15 @@ def beside(session: Session, name: str) -> Path:
 
 
 def order_date(panel: Sheet | None) -> date:
-    """The panel's date (`DataOrdini`), within the days the command line's `--date` takes."""
+    """The panel's date (`DataOrdini`), within the days the command line's `--date` takes; its
+    name no longer defined is `inputs.name_gone` (see `Press.cell`)."""
     from toolkit.basics.dates import ImpossibleDate, NotADate, in_range, to_date
 
-    value = panel.range(inputs.ORDER_DATE.name).value if panel is not None else None
+    try:
+        cell = panel.range(inputs.ORDER_DATE.name) if panel is not None else None
+    except Exception:
+        raise UnusableInput(inputs.name_gone(inputs.ORDER_DATE.name)) from None
+    value = cell.value if cell is not None else None
     try:
         found = to_date(value)
     except ImpossibleDate as wrong:

@@ -21,7 +21,7 @@ from typing import Any
 
 from toolkit.basics import wording
 from toolkit.basics.files import OtherOutput, asked_for
-from toolkit.basics.problems import Problem
+from toolkit.basics.problems import Problem, UnusableInput
 from toolkit.core.invoicing import Period, month_of
 from toolkit.excel import inputs, orders, report, said
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
@@ -121,9 +121,18 @@ class Press:
         return month_of(self.day)
 
     def cell(self, name: str) -> Any:
-        """The value of one of the panel's named cells (None without a panel)."""
+        """The value of one of the panel's named cells (None without a panel). A name Excel no
+        longer knows (deleted in *Gestione nomi*, or lost with its row) is `inputs.name_gone`,
+        where the press showed an internal error. xlwings raises the platform's own error for
+        an unknown name (a COM error on Windows), hence any."""
         panel = self.panel
-        return panel.range(name).value if panel is not None else None
+        if panel is None:
+            return None
+        try:
+            found = panel.range(name)
+        except Exception:
+            raise UnusableInput(inputs.name_gone(name)) from None
+        return found.value
 
     def optional_cell(self, name: str) -> Any:
         """The value of a named panel cell a workbook built before it was added lacks (its name
