@@ -34,6 +34,8 @@ class FakeBook:
         """Every box shown: (text, title, mode); a question's mode is "yes_no"."""
         self.answers: list[str] = []
         """What the user answers the next questions ("yes" / "no"), in order; "no" when empty."""
+        self.protected: set[str] = set()
+        """Sheets protected (*Revisione › Proteggi foglio*): every write to them raises, as Excel's COM error."""
         self._sheets: list[FakeSheet] = []
         self.active: FakeSheet | None = None
         for sheet_name, rows in (tables or {}).items():
@@ -172,7 +174,13 @@ class FakeSheet:
 
     def clear_contents(self) -> None:
         self._book.count("sheet.clear_contents")
+        self.refuse_if_protected("ClearContents")
         self.cells.clear()
+
+    def refuse_if_protected(self, what: str) -> None:
+        if self._name in self._book.protected:
+            raise ProtectedSheet(f"(-2147352567, 'Eccezione.', (0, 'Microsoft Excel', 'Impossibile impostare la "
+                                 f"proprietà {what}', None, 0, -2146827284), None)")
 
     def autofit(self) -> None:
         self._book.count("sheet.autofit")
@@ -213,6 +221,10 @@ class FakeTable:
         if not self._totals:
             return None
         return FakeRange(self._sheet, None, self._last[0], self._first[1], self._last[0], self._last[1])
+
+
+class ProtectedSheet(Exception):
+    """What xlwings raises writing to a protected sheet: a COM error on Windows."""
 
 
 class ExcelError(str):
@@ -269,6 +281,7 @@ class FakeRange:
     @value.setter
     def value(self, values: Any) -> None:
         self._count("range.value=")
+        self._sheet.refuse_if_protected("Value")
         top, left = self._box[0], self._box[1]
         if not isinstance(values, list | tuple):
             values = [[values]]
@@ -290,6 +303,7 @@ class FakeRange:
     @color.setter
     def color(self, color: tuple[int, int, int] | None) -> None:
         self._count("range.color=")
+        self._sheet.refuse_if_protected("Color")
         for cell in self._targets():
             if color is None:
                 self._sheet.colors.pop(cell, None)
@@ -306,6 +320,7 @@ class FakeRange:
     @number_format.setter
     def number_format(self, code: str) -> None:
         self._count("range.number_format=")
+        self._sheet.refuse_if_protected("NumberFormat")
         for cell in self._targets():
             self._sheet.formats[cell] = code
 

@@ -1266,6 +1266,47 @@ def test_a_panel_cell_whose_name_was_deleted_is_named_with_the_way_to_define_it_
     assert mode == "critical" and "cell named DataOrdini (“Data ordini”, at B3)" in text, text
 
 
+PROTECTED = "è protetto: Excel non lascia scriverci"
+
+
+def test_a_protected_sheet_a_button_writes_is_named_with_the_way_to_unprotect_it(tmp_path):
+    """Excel refuses every write to a protected sheet (a COM error), and the press ended in
+    *Errore interno / internal error*: before anything was stored (the preview, the data check's
+    report), and after (the orders created, the run issued), where the desk, told of a failure,
+    pressed again. A press that stores nothing names the sheet, critical; one that stored says
+    what it did and which sheet it could not bring up to date."""
+    book = fake(tmp_path)
+    book.sheets.add("Anteprima ordini")
+    book.protected = {"Anteprima ordini"}
+    ((text, _, mode),) = press(book, "preview_orders")
+    assert mode == "critical" and f"Il foglio «Anteprima ordini» {PROTECTED}" in text, text
+    assert "internal error" not in text and not (tmp_path / f"{BOOK}.ledger.sqlite").exists()
+
+    book.protected = set()
+    press(book, "preview_orders")
+    book.protected = {"Anteprima ordini"}
+    ((text, _, mode),) = press(book, "create_orders")
+    assert text.startswith("Creato 1 ordine, 0 già esistenti.") and f"«Anteprima ordini» {PROTECTED}" in text, text
+    assert [o.template for o in orders_in(tmp_path)] == ["T001"]
+
+    press(book, "ship")
+    book.protected = {"Pannello"}
+    ((text, _, mode),) = press(book, "month_end_invoicing")
+    assert text.startswith("Emesso 1 documento in bozza (emissione ") and f"«Pannello» {PROTECTED}" in text, text
+    assert ", nella cella B10" not in text and book.sheet("Pannello").value("B10") is None
+    with reading(ledger_of(tmp_path)) as conn:
+        assert len(run_summaries(conn)) == 1
+
+
+def test_the_data_check_tells_a_protected_master_sheet_it_could_not_colour(tmp_path):
+    book = fake(tmp_path, broken_sheets())
+    book.protected = {"Righe modello"}
+    ((text, _, mode),) = press(book, "check_data")
+    assert text.startswith("1 errore") and f"Il foglio «Righe modello» {PROTECTED}" in text, text
+    assert book.sheet("Controllo dati").rows()[1][:4] == ["Errore", "Righe modello", "C2", "not-a-number"]
+    assert book.sheet("Righe modello").colors == {}
+
+
 def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     book = fake(tmp_path)
     for customer, text in (("C001", "Consegna in ritardo"), ("C002", "Fattura da correggere")):

@@ -35,10 +35,12 @@ The calls, and what each is for:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
-from toolkit.basics.cells import column_letter
+from toolkit.basics.cells import Location, column_letter
 from toolkit.basics.number_formats import is_percent_format, zero_padding
+from toolkit.basics.problems import UnusableInput, define
 from toolkit.basics.vocab import normalize
 from toolkit.excel.cells import batches, cell_value, column_formats
 from toolkit.model.cells import CODE_KINDS, Kind
@@ -48,6 +50,13 @@ from toolkit.services.check import live_workbook
 
 if TYPE_CHECKING:
     from toolkit.services.check import RawWorkbook
+
+SHEET_NOT_WRITABLE = define(
+    "sheet-not-writable", "error",
+    it="Il foglio «{sheet}» è protetto: Excel non lascia scriverci (o vi trova celle unite). Togli la protezione "
+       "(Revisione › Rimuovi protezione foglio), poi premi di nuovo il pulsante.",
+    en="The “{sheet}” sheet is protected: Excel does not let anything be written on it (or finds merged cells "
+       "there). Unprotect it (Review › Unprotect Sheet), then press the button again.")
 
 HIGHLIGHT = (255, 199, 206)
 """Excel's own "Bad" fill (#FFC7CE): light red, readable under black text."""
@@ -249,17 +258,20 @@ def write_table(book: Book, sheet_name: str, rows: Sequence[Sequence[Any]],
         anchor = find_sheet(sheets, after) if after else None
         if anchor is None and sheets:
             anchor = list(sheets.values())[-1]
-        sheet = book.sheets.add(sheet_name, after=anchor)
+        with written(sheet_name):
+            sheet = book.sheets.add(sheet_name, after=anchor)
         sheets[sheet_name] = sheet
     else:
-        sheet.clear_contents()
+        with written(sheet_name):
+            sheet.clear_contents()
     if rows:
         width = max(len(row) for row in rows)
         block = [[cell_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
-        sheet.range("A1").value = block
-        if formats and len(rows) > 1:
-            for code, address in column_formats(formats, len(rows)):
-                sheet.range(address).number_format = code
+        with written(sheet_name):
+            sheet.range("A1").value = block
+            if formats and len(rows) > 1:
+                for code, address in column_formats(formats, len(rows)):
+                    sheet.range(address).number_format = code
     return sheet
 
 
@@ -277,9 +289,22 @@ def highlight(book: Book, cells_by_sheet: Mapping[str, Iterable[str]],
         if sheet is None:
             continue
         for address in batches(cells):
-            sheet.range(address).color = color
+            with written(name):
+                sheet.range(address).color = color
             writes += 1
     return writes
+
+
+@contextmanager
+def written(sheet: str) -> Iterator[None]:
+    """A write to the live sheet `sheet`, which Excel refuses when the sheet is protected (or
+    the cells merged): `SHEET_NOT_WRITABLE` naming it and the way out, where the press ended in
+    an internal error. xlwings raises the platform's own error (a COM error on Windows), hence
+    any; only Excel's calls are inside."""
+    try:
+        yield
+    except Exception:
+        raise UnusableInput(SHEET_NOT_WRITABLE(Location(sheet), sheet=sheet)) from None
 
 
 def message(book: Book, text: str, title: str = "Ordini ricorrenti", critical: bool = False) -> None:
@@ -294,5 +319,6 @@ def ask(book: Book, text: str, title: str = "Ordini ricorrenti") -> bool:
 
 __all__ = [
     "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
-    "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "message", "ask",
+    "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "written", "message",
+    "ask", "SHEET_NOT_WRITABLE",
 ]

@@ -26,11 +26,13 @@ from toolkit.core.credit_notes import AskedIn
 from toolkit.excel import cells, inputs, orders, report, said
 from toolkit.excel.book import (
     Book,
+    Range,
     find_sheet,
     highlight,
     message,
     read_values,
     write_table,
+    written,
 )
 from toolkit.excel.press import DATE_NAME, PANEL, Press
 
@@ -230,8 +232,8 @@ def check_data(press: Press) -> None:
     current = report.cells_by_sheet(checked.problems)
     sheet = write_table(book, report.SHEET, report.block(checked.problems, lang), sheets, after=PANEL)
     sheet.autofit()
-    highlight(book, report.subtract(previous, current), color=None, sheets=sheets)
-    highlight(book, current, sheets=sheets)
+    press.refresh(lambda: highlight(book, report.subtract(previous, current), color=None, sheets=sheets))
+    press.refresh(lambda: highlight(book, current, sheets=sheets))
     text = report.summary(checked.problems, lang)
     if checked.problems:
         sheet.activate()
@@ -300,7 +302,7 @@ def create_orders(press: Press) -> None:
     if not result.stored:
         _stop_on_errors(list(result.problems))
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
-    _write_preview(press)
+    press.refresh(lambda: _write_preview(press))
     lang = press.language
     told = [*(p for p in result.problems if p.is_error),
             *said.stock_in_one_line([p for p in result.of_documents if not p.is_error])]
@@ -593,7 +595,7 @@ def month_end_invoicing(press: Press) -> None:
     summary = result.summary(lang)
     if result.run_id is not None:
         shown = _show_run(press, result.run_id)
-        _write_runs(press)
+        press.refresh(lambda: _write_runs(press))
         count = len(result.invoices)
         where = (f", nella cella {inputs.RUN.cell}" if lang == "it" else f", in cell {inputs.RUN.cell}") if shown else ""
         summary = (f"{'Emesso' if count == 1 else 'Emessi'} {wording.count(count, 'documento', 'documenti')} in bozza "
@@ -650,8 +652,12 @@ def _show_run(press: Press, run_id: str) -> bool:
         target = panel.range(inputs.RUN.name)
     except Exception:  # Excel's error for an unknown name depends on the platform
         return False
-    target.value = "'" + run_id
-    return True
+    return press.refresh(lambda: _put(target, "'" + run_id))
+
+
+def _put(target: Range, value: str) -> None:
+    with written(PANEL):
+        target.value = value
 
 
 def _write_runs(press: Press) -> None:
@@ -712,7 +718,7 @@ def finalize_run(press: Press) -> None:
         return
     count, problems = finalize(session.ledger, run_id, session.master, quoted(press.book.fullname))
     _stop_on_errors(problems)
-    _write_runs(press)
+    press.refresh(lambda: _write_runs(press))
     lang = press.language
     if not count:
         press.say("\n".join(said.render(p, lang) for p in problems))
@@ -760,7 +766,8 @@ def undo_run(press: Press) -> None:
     count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id), session.master)
     _stop_on_errors(problems)
     lang = press.language
-    _write_runs(press)  # an interrupted undo finished, or a colleague's, counts none: the run is gone all the same
+    # an interrupted undo finished, or a colleague's, counts none: the run is gone all the same
+    press.refresh(lambda: _write_runs(press))
     if not count:  # undone already: nothing changed now, as the warning says
         press.say("\n".join(said.lines(problems, lang)))
         return

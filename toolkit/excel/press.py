@@ -13,7 +13,7 @@ one message box: `say` refuses a second one, so a button cannot stack boxes on t
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +24,7 @@ from toolkit.basics.files import OtherOutput, asked_for
 from toolkit.basics.problems import Problem, UnusableInput
 from toolkit.core.invoicing import Period, month_of
 from toolkit.excel import inputs, orders, report, said
-from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
+from toolkit.excel.book import SHEET_NOT_WRITABLE, Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
 from toolkit.services.session import Session, start
 
@@ -63,6 +63,8 @@ class Press:
         self.lang: str | None = None
         """The workbook's language, once the master data was read; None before."""
         self.said = 0
+        self.unwritten: list[Problem] = []
+        """The sheets Excel would not let `refresh` bring up to date, told at the end of the box."""
 
     @cached_property
     def sheets(self) -> dict[str, Sheet]:
@@ -157,11 +159,26 @@ class Press:
     def title(self, lang: str | None = None) -> str:
         return self.titles.get(lang or self.lang or "it", self.titles["it"])
 
+    def refresh(self, write: Callable[[], object]) -> bool:
+        """A write to the book after the press did its work (the orders created, the run
+        issued): a protected sheet (`SHEET_NOT_WRITABLE`) does not undo it nor hide it behind
+        an error box, but is told after what was done. Whether it was written."""
+        try:
+            write()
+        except UnusableInput as refused:
+            if refused.problem.code != SHEET_NOT_WRITABLE.code:
+                raise
+            self.unwritten.append(refused.problem)
+            return False
+        return True
+
     def say(self, text: str, critical: bool = False, title: str | None = None) -> None:
         """The press's one message box."""
         if self.said:
             raise RuntimeError(f"a second message box in one press: {text[:60]!r}")
         self.said += 1
+        if self.unwritten:
+            text = "\n".join([text, *(said.render(p, self.lang or "it") for p in self.unwritten)])
         session = self.__dict__.get("session") or self.__dict__.get("reprint_session")
         if session is not None and (untold := [w for w in session.warnings if w.code not in SHIPPING_ONLY
                                                and said.render(w, self.lang or "it") not in text]):
