@@ -63,22 +63,26 @@ def _approve(generated: Path, reference: Path, what: str) -> NoReturn:
     pytest.skip(f"{APPROVE}=1: approved tests/reference/{reference.name} ({what}); review it and commit")
 
 
-def differences(generated: Path, reference: Path) -> str | None:
+def differences(generated: Path, reference: Path, unmarked: str = "") -> str | None:
     """None when the workbooks match, else where they differ (`in …`): the parts only one of them
     has, or the first differing part with a short diff (reference → generated) and the other
-    parts that differ."""
+    parts that differ. `unmarked`: a mark the generated file adds by design (a final invoice's
+    *COPIA* printed again), taken out of its XML first, so that every other byte still counts
+    (styles, widths, headers), where `copy_differences` reads only the cells and says where
+    the mark is."""
     with zipfile.ZipFile(generated) as new, zipfile.ZipFile(reference) as old:
         new_parts, old_parts = set(new.namelist()), set(old.namelist())
         if new_parts != old_parts:
             return (f"in its parts: only generated {sorted(new_parts - old_parts)}, "
                     f"only reference {sorted(old_parts - new_parts)}")
-        differing = [part for part in sorted(new_parts) if _comparable(old, part) != _comparable(new, part)]
+        differing = [part for part in sorted(new_parts)
+                     if _comparable(old, part) != _comparable(new, part, unmarked)]
         if not differing:
             return None
         first = differing[0]
         lines = [f"in {first}{_sheet_of(new, first)}:"]
         if first.endswith(XML_PARTS):
-            diff = _diff(_comparable(old, first), _comparable(new, first), first)
+            diff = _diff(_comparable(old, first), _comparable(new, first, unmarked), first)
             lines += diff[:DIFF_LINES]
             if len(diff) > DIFF_LINES:
                 lines.append(f"... {len(diff) - DIFF_LINES} more diff lines")
@@ -89,12 +93,14 @@ def differences(generated: Path, reference: Path) -> str | None:
         return "\n".join(lines)
 
 
-def _comparable(book: zipfile.ZipFile, part: str) -> str | bytes:
-    """An XML part in canonical form (C14N 2.0) without its volatile elements; other parts as bytes."""
+def _comparable(book: zipfile.ZipFile, part: str, unmarked: str = "") -> str | bytes:
+    """An XML part in canonical form (C14N 2.0) without its volatile elements (nor `unmarked`);
+    other parts as bytes."""
     data = book.read(part)
     if not part.endswith(XML_PARTS):
         return data
-    return ElementTree.canonicalize(data.decode("utf-8"), exclude_tags=VOLATILE.get(part))
+    xml = data.decode("utf-8")
+    return ElementTree.canonicalize(xml.replace(unmarked, "") if unmarked else xml, exclude_tags=VOLATILE.get(part))
 
 
 def _diff(old: str | bytes, new: str | bytes, part: str) -> list[str]:
@@ -143,12 +149,15 @@ def _sheet_of(book: zipfile.ZipFile, part: str) -> str:
 
 COPY_MARK = " – COPIA"
 """What a final invoice printed again adds to its title and page header (`toolkit print`)."""
+COPY_MARKS = {"it": COPY_MARK, "en": " – COPY"}
+"""The mark in the language the document was issued in (and prints again in)."""
 
 
-def copy_differences(reprint: Path, first: Path) -> str | None:
+def copy_differences(reprint: Path, first: Path, mark: str = COPY_MARK) -> str | None:
     """A reprint of final invoices against their first printing: every sheet, cell and page
-    header the same, but each document's title and page header ending in `COPY_MARK`, which
-    the first has nowhere. None when so; else the first thing that is not."""
+    header the same, but each document's title and page header ending in `mark` (`COPY_MARKS`
+    by the language it was issued in), which the first has nowhere. None when so; else the
+    first thing that is not."""
     import openpyxl
 
     again, printed = openpyxl.load_workbook(reprint), openpyxl.load_workbook(first)
@@ -157,7 +166,7 @@ def copy_differences(reprint: Path, first: Path) -> str | None:
     for sheet in printed:
         copy = again[sheet.title]
         header, copied = sheet.oddHeader.left.text or "", copy.oddHeader.left.text or ""
-        if COPY_MARK in header or copied != header + COPY_MARK:
+        if mark in header or copied != header + mark:
             return f"{sheet.title} header {copied!r} against {header!r}"
         rows = max(sheet.max_row, copy.max_row)
         columns = max(sheet.max_column, copy.max_column)
@@ -165,11 +174,11 @@ def copy_differences(reprint: Path, first: Path) -> str | None:
         for row in range(1, rows + 1):
             for column in range(1, columns + 1):
                 was, now = sheet.cell(row, column).value, copy.cell(row, column).value
-                if was == now and COPY_MARK not in str(was):
+                if was == now and mark not in str(was):
                     continue
-                if not (isinstance(was, str) and now == was + COPY_MARK and not titles):
+                if not (isinstance(was, str) and now == was + mark and not titles):
                     return f"{sheet.title}!{sheet.cell(row, column).coordinate} {now!r} against {was!r}"
                 titles += 1
         if not titles:
-            return f"{sheet.title}: no title says {COPY_MARK.strip()}"
+            return f"{sheet.title}: no title says {mark.strip()}"
     return None
