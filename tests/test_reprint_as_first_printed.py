@@ -9,7 +9,9 @@ cells are compared apart (`copy_differences`).
 Two sequences issue every kind: a desk's days run from the command line with `--out` (orders
 with their DDTs and invoices issued at once, POS and prepay among them, DDTs, `ship --invoice`,
 credit and debit notes, a month end run as a draft then finalized, May's quotation), in Italian
-and in English; and the demo month, whose files are printed from the ledger day by day, with its
+and in English, every name, address and description they printed changed before printing them
+again (the seller's and the items' too, *Lingua* turned, items turned services and back);
+and the demo month, whose files are printed from the ledger day by day, with its
 volume discounts, commissions, e-invoices and accountants' workbook, on SQLite; the desk's
 Italian days on PostgreSQL too. The production and distribution lists are not here: the ledger
 keeps no record of what they printed (they are plans of what is to come, worked out at each
@@ -63,6 +65,36 @@ def same_bytes(again: Path, first: Path) -> None:
     assert again.read_bytes() == first.read_bytes(), first.name
 
 
+RENAMED = {"Clienti": ("Ragione sociale", "Indirizzo"), "Destinazioni": ("Descrizione", "Indirizzo"),
+           "Vettori": ("Ragione sociale",), "Contatti": ("Nome", "Email"),
+           "Articoli": ("Descrizione", "Unità di misura", "Servizio")}
+"""The columns of the master data a desk's documents printed, each changed before printing
+them again: a document keeps the parties and goods it was issued with."""
+SELLER = ("Ragione sociale", "Indirizzo", "IBAN")
+
+
+def master_changed_since(workbook: Path, lang: str) -> None:
+    """Every name, address and description the documents printed changes, the seller's too,
+    and *Lingua* turns to the other language, as they may in the years an invoice is kept."""
+    book = openpyxl.load_workbook(workbook)
+    for name, columns in RENAMED.items():
+        sheet = book[name]
+        heading = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for column in columns:
+                cell = row[heading.index(column)]
+                if column == "Servizio":
+                    cell.value = "no" if cell.value == "sì" else "sì"
+                elif cell.value:
+                    cell.value = f"{cell.value}x" if column == "Email" else f"{cell.value} (nuovo)"
+    for key, value in book["Impostazioni"].iter_rows(min_row=2):
+        if key.value in SELLER:
+            value.value = "IT33X0542811101000000123457" if key.value == "IBAN" else f"{value.value} (nuovo)"
+        elif key.value == "Lingua":
+            value.value = "en" if lang == "it" else "it"
+    book.save(workbook)
+
+
 def desk_days(capsys, workbook: Path, url: str, lang: str) -> dict[str, int]:
     """April's first two days, each printed as it is issued, notes on their invoices, April's
     month end as a draft whose copies print marked BOZZA, then finalized, and May 15 (the
@@ -91,6 +123,7 @@ def desk_days(capsys, workbook: Path, url: str, lang: str) -> dict[str, int]:
     run(capsys, url, lang, "ship", workbook, "--date", "2026-05-15", "--all", "--invoice",
         "--out", out / "ddt-2026-05-15.xlsx")
 
+    master_changed_since(workbook, lang)
     quotations = [o["number"] for o in json.loads(run(capsys, url, lang, "orders", "list", workbook, "--json"))
                   ["orders"] if o["document_type"] == "quotation"]
     assert quotations and set(quotations) <= set(openpyxl.load_workbook(out / "ordini-2026-05-15.xlsx").sheetnames)
