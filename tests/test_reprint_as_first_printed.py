@@ -36,9 +36,11 @@ from toolkit.writers.accountants import file_names
 APRIL = ("--month", "2026-04")
 
 
-def run(capsys, url: str, lang: str, *args) -> str:
-    """A command of the desk, on the ledger at `url` in `lang`: what it said, after exit 0."""
-    code, said = cli(capsys, *args, "--ledger", url, "--lang", lang)
+def run(capsys, url: str, lang: str | None, *args) -> str:
+    """A command of the desk, on the ledger at `url`, in `lang` when typed (else *Lingua*'s):
+    what it said, after exit 0. A reprint is run without it, as `--lang` typed prints every
+    document in the language asked for, where each keeps its own."""
+    code, said = cli(capsys, *args, "--ledger", url, *(("--lang", lang) if lang else ()))
     assert code == 0, said
     return said
 
@@ -50,7 +52,7 @@ def printed_again(capsys, url: str, lang: str, workbook: Path, first: Path, kind
     of final invoices and notes. How many documents it holds."""
     numbers = openpyxl.load_workbook(first, read_only=True).sheetnames
     target = again / first.name
-    run(capsys, url, lang, "print", kind, workbook, "--numbers", ",".join(numbers), "--out", target)
+    run(capsys, url, None, "print", kind, workbook, "--numbers", ",".join(numbers), "--out", target)
     assert_as_first(target, first, lang, final=final)
     return len(numbers)
 
@@ -115,7 +117,7 @@ def desk_days(capsys, workbook: Path, url: str, lang: str) -> dict[str, int]:
     run_id = json.loads(said)["run_id"]
     names = {kind: name for name, kind in file_names(run_id, lang, copies=True).items()}
     draft = out / "bozza" / names["invoices"]
-    run(capsys, url, lang, "print", "invoices", workbook, "--run", run_id, "--out", again / "bozza.xlsx")
+    run(capsys, url, None, "print", "invoices", workbook, "--run", run_id, "--out", again / "bozza.xlsx")
     assert_as_first(again / "bozza.xlsx", draft, lang, final=False)
     run(capsys, url, lang, "invoice", "finalize", workbook, run_id, "--copies", "--out", out / "definitive")
     run(capsys, url, lang, "orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up",
@@ -142,7 +144,7 @@ def desk_days(capsys, workbook: Path, url: str, lang: str) -> dict[str, int]:
                                                                         final=kind == "invoices")
     for month in ("2026-04", "2026-05"):
         run(capsys, url, lang, "einvoice", workbook, "--month", month, "--out", out / "xml")
-        run(capsys, url, lang, "einvoice", workbook, "--month", month, "--out", again / "xml")
+        run(capsys, url, None, "einvoice", workbook, "--month", month, "--out", again / "xml")
     xml = sorted(out.glob("xml/*.xml"))
     assert [p.name for p in xml] == sorted(p.name for p in again.glob("xml/*.xml"))
     for first in xml:
@@ -178,12 +180,12 @@ def demo_printed_again(capsys, out: Path, url: str, lang: str) -> dict[str, int]
         (again / folder).mkdir(parents=True)
         for first in sorted((out / folder).glob("*.xlsx")):
             day = first.stem.removeprefix(f"{folder}-")
-            run(capsys, url, lang, "print", kind, workbook, "--date", day, "--out", again / folder / first.name)
+            run(capsys, url, None, "print", kind, workbook, "--date", day, "--out", again / folder / first.name)
             assert_as_first(again / folder / first.name, first, lang, final=False)
             compared[kind] += len(openpyxl.load_workbook(first, read_only=True).sheetnames)
 
     copies = month_copies(out, lang)
-    run(capsys, url, lang, "print", "invoices", workbook, "--date", f"{MONTH[0]}", "--to", f"{MONTH[1]}",
+    run(capsys, url, None, "print", "invoices", workbook, "--date", f"{MONTH[0]}", "--to", f"{MONTH[1]}",
         "--out", again / copies.name)
     assert_as_first(again / copies.name, copies, lang, final=True)
     compared["invoices"] = len(openpyxl.load_workbook(copies, read_only=True).sheetnames)
@@ -193,9 +195,9 @@ def demo_printed_again(capsys, out: Path, url: str, lang: str) -> dict[str, int]
         same_bytes(written, first) if kind is None else assert_as_first(written, first, lang,
                                                                         final=kind == "invoices")
 
-    run(capsys, url, lang, "discounts", "settle", workbook, "--period", "2026-04", "--reprint",
+    run(capsys, url, None, "discounts", "settle", workbook, "--period", "2026-04", "--reprint",
         "--out", again / "sconti")
-    run(capsys, url, lang, "commissions", workbook, "--from", f"{MONTH[0]}", "--to", f"{MONTH[1]}", "--reprint",
+    run(capsys, url, None, "commissions", workbook, "--from", f"{MONTH[0]}", "--to", f"{MONTH[1]}", "--reprint",
         "--out", again / "provvigioni")
     for folder in ("sconti", "provvigioni"):
         firsts = sorted((out / folder).iterdir())
@@ -206,7 +208,7 @@ def demo_printed_again(capsys, out: Path, url: str, lang: str) -> dict[str, int]
                                                                                       final=False)
         compared[folder] = sum(1 for p in firsts if p.suffix == ".xlsx")
 
-    run(capsys, url, lang, "einvoice", workbook, *APRIL, "--zip", "--resend", "--out", again / "xml")
+    run(capsys, url, None, "einvoice", workbook, *APRIL, "--zip", "--resend", "--out", again / "xml")
     [sent] = (out / "fatture-elettroniche").glob("*.zip")
     [resent] = (again / "xml").glob("*.zip")
     assert resent.name == sent.name
