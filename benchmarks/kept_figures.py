@@ -41,7 +41,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -177,61 +176,22 @@ def from_documents(figures: tuple[str, ...]) -> list[tuple[Any, str, Callable[..
     function) to put in place of the module's own (`_swap`): the reservations grouped from the
     open order lines, what shipped since the count summed from the DDT lines, the customers'
     values still to ship from their open order lines and not invoiced from their DDT lines.
-    `reads` checks that each gives the kept figure's rows, `tests/test_kept_figures_bench.py`
-    that they give the same figures on a small ledger."""
-    from sqlalchemy import bindparam, func, select
+    The readers are `toolkit.ledger.from_documents`'s, which `toolkit ledger check` compares the
+    kept figures with; `reads` checks that each gives the kept figure's rows,
+    `tests/test_kept_figures_bench.py` that they give the same figures on a small ledger."""
+    from toolkit.ledger import exposure, reserved, shipped_by_day
+    from toolkit.ledger import from_documents as documents
 
-    from toolkit.ledger import exposure, reserved, schema, shipped_by_day, uninvoiced, unshipped
-    from toolkit.ledger.reserved import HOLDING_ORDER, PLACE, PLACED
-    from toolkit.ledger.types import stored_integer
-
-    o, ol, d, dl = schema.orders.c, schema.order_lines.c, schema.deliveries.c, schema.delivery_lines.c
-    left, price = schema.left_to_ship, stored_integer(ol.unit_price)
-    holding = schema.order_lines.join(PLACED, o.id == ol.order_id)
-    shipped = (schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
-               .join(schema.order_lines, ol.id == dl.order_line_id))
-    parts = (price // unshipped.EURO, price % unshipped.EURO)
     swaps: list[tuple[Any, str, Callable[..., Any]]] = []
     if "reserved" in figures:
-        key = [ol.item, *PLACE, ol.order_id]
-
-        @cache
-        def rows(few: bool) -> Any:
-            query = select(*key, func.sum(left)).select_from(holding).where(*HOLDING_ORDER, left > 0).group_by(*key)
-            query = query.order_by(*key)
-            return query.where(ol.item.in_(bindparam("items", expanding=True))) if few else query
-
-        @cache
-        def totals(few: bool) -> Any:
-            query = select(ol.item, func.sum(left)).select_from(holding).where(*HOLDING_ORDER, left > 0).group_by(ol.item)
-            return query.where(ol.item.in_(bindparam("items", expanding=True))) if few else query
-
-        @cache
-        def elsewhere() -> Any:
-            return (select(ol.item).select_from(holding)
-                    .where(*HOLDING_ORDER, left > 0, ol.item.not_in(bindparam("items", expanding=True))).limit(1))
-        swaps += [(reserved, "rows", rows), (reserved, "totals", totals), (reserved, "elsewhere", elsewhere)]
+        swaps += [(reserved, "rows", documents.reserved_rows), (reserved, "totals", documents.reserved_totals),
+                  (reserved, "elsewhere", documents.reserved_elsewhere)]
     if "shipped_by_day" in figures:
-        def shipped_since(conn: Any, day: Any) -> Any:
-            return conn.execute(select(ol.item, func.sum(dl.quantity)).select_from(shipped)
-                                .where(d.delivery_date >= day).group_by(ol.item))
-        swaps.append((shipped_by_day, "shipped_since", shipped_since))
+        swaps.append((shipped_by_day, "shipped_since", documents.shipped_since))
     if "unshipped" in figures:
-        def unshipped_of(conn: Any, customers: Any) -> dict[str, Any]:
-            rows = conn.execute(select(o.customer, *(func.sum(left * part) for part in parts))
-                                .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
-                                .where(exposure._open_orders_of(conn, customers), ~unshipped.invoiced_at_order(ol.id))
-                                .group_by(o.customer))
-            return {c: unshipped.value(e or 0, m or 0) for c, e, m in rows}
-        swaps.append((exposure, "_unshipped", unshipped_of))
+        swaps.append((exposure, "_unshipped", documents.unshipped_of))
     if "uninvoiced" in figures:
-        def uninvoiced_of(conn: Any, customers: Any) -> dict[str, Any]:
-            quantity = stored_integer(dl.quantity)
-            rows = conn.execute(select(d.customer, *(func.sum(quantity * part) for part in parts)).select_from(shipped)
-                                .where(exposure._among(d.customer, customers), uninvoiced._not_invoiced())
-                                .group_by(d.customer))
-            return {c: unshipped.value(e, m) for c, e, m in rows if e or m}
-        swaps.append((exposure, "_uninvoiced", uninvoiced_of))
+        swaps.append((exposure, "_uninvoiced", documents.uninvoiced_of))
     return swaps
 
 

@@ -1,6 +1,8 @@
-"""`toolkit ledger move`: the one-off move of a desk's SQLite ledger into the team's PostgreSQL
-ledger, for whoever sets the team up (no button: it is done once, from a terminal; no `--json`,
-as `demo` and `workbook build` have none: no program runs it)."""
+"""The ledger's own verbs. `toolkit ledger move`: the one-off move of a desk's SQLite ledger into
+the team's PostgreSQL ledger, for whoever sets the team up (no button: it is done once, from a
+terminal; no `--json`, as `demo` and `workbook build` have none: no program runs it). `toolkit
+ledger check`: whether the ledger is sound, before a month end or after a backup is restored
+(`--json` for the desk's IT person's scripts)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,39 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import LangOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.session import open_session
 
 ledger_app = typer.Typer(no_args_is_help=True, help=(
-    "Il registro: spostarlo nel registro del team (PostgreSQL). The ledger: moving it into the team's ledger "
-    "(PostgreSQL)."))
+    "Il registro: controllarlo, spostarlo nel registro del team (PostgreSQL). The ledger: checking it, moving it "
+    "into the team's ledger (PostgreSQL)."))
+
+
+@ledger_app.command("check")
+def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+              json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
+              lang: str | None = LangOption) -> None:
+    """Controlla che il registro sia in ordine: le cifre tenute accanto ai documenti (prenotazioni, spedito per
+    giorno e per riga, valori da spedire e da fatturare), i totali delle fatture, i numeri di ogni serie e anno
+    (nessuno mancante, le fatture in ordine di data) e i danni che un comando segnalerebbe. Non scrive nulla.
+    Check that the ledger is sound: the figures kept beside the documents, the invoices' totals, each series's
+    numbers, and the damage a command would name. Writes nothing.
+
+    Exit 0 when sound, 1 with findings (each with its code, table and row), 2 when the ledger cannot be read.
+    """
+    from toolkit.services.ledger_check import check_ledger
+
+    session = open_session(workbook, ledger, lang, wait, reprint=True)
+    done = check_ledger(session.ledger, session.master.settings)
+    problems = [*session.warnings, *done.problems]
+    if json:
+        output.reply({"ledger": done.ledger, "sound": done.sound,
+                      "findings": [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger,
+                                    "documents": f.documents} for f in done.findings]}, problems)
+    else:
+        output.print_problems(problems)
+        typer.echo(done.summary(output.lang()))
+    output.exit_for(problems)
 
 
 @ledger_app.command("move")

@@ -111,6 +111,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
+    "ledger check": {"ledger": TEXT, "sound": BOOL,
+                     "findings": array(record(code=TEXT, table=TEXT, row=TEXT, ledger=TEXT, documents=TEXT))},
     "ddt void": {"ddt": TEXT, "voided": BOOL, "reason": TEXT_OR_NULL, "voided_at": TEXT_OR_NULL,
                  "voided_by": TEXT_OR_NULL, "orders": array(TEXT), "reopened": array(TEXT),
                  "kept_closed": array(TEXT), "services": array(TEXT), "services_kept": array(TEXT)},

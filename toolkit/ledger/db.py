@@ -635,11 +635,19 @@ def _met_reading(exc: BaseException) -> bool:
     return tb is not None and any(part in tb.tb_frame.f_code.co_filename for part in READING)
 
 
-def _unreadable(ledger: Ledger) -> Problem | None:
+def damage_found(ledger: Ledger) -> list[Problem]:
+    """What `_damage_told` names when a read fails on it, looked for in a ledger no read has
+    failed on (`toolkit ledger check`): the first row left without its document, and the first
+    value its column cannot hold, each tables' values first sifted by the database
+    (`move_values.suspects`), as a whole ledger is too large to turn row by row."""
+    return [found for found in (_orphaned(ledger), _unreadable(ledger, sifted=True)) if found is not None]
+
+
+def _unreadable(ledger: Ledger, *, sifted: bool = False) -> Problem | None:
     """The first value of the ledger its column cannot hold (a word the column does not take, or,
     in a SQLite file, a number, a date or a flag of the wrong kind: a server refuses those when
     they are written), named at its table, row and column; None if there is none (the error was
-    not the ledger's)."""
+    not the ledger's). `sifted`: only the tables with a row `move_values.suspects` are read."""
     with ledger.engine.connect() as conn:
         if (unknown := known_words.first_unknown(conn)) is not None:
             column, value, key, words = unknown
@@ -649,6 +657,9 @@ def _unreadable(ledger: Ledger) -> Problem | None:
                 wanted_it="una di queste parole: " + ", ".join(words),
                 wanted_en="one of these words: " + ", ".join(words))
         for table in schema.metadata.sorted_tables if ledger.is_sqlite else ():
+            if sifted and conn.execute(select(1).select_from(table).where(move_values.suspects(table)).limit(1)
+                                       ).first() is None:
+                continue
             found = move_values.first_refused(conn, table)
             if found is not None:
                 refused, row = found

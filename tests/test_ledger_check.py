@@ -1,0 +1,208 @@
+"""`toolkit ledger check`: a sound ledger says so (exit 0); each kind of damage no command trips
+over — a kept figure, an invoice's totals, a number missing, an invoice out of date order — and
+the damage a failing command names (a row without its document, a value its column cannot hold,
+a counter behind) is named with its code, table and row (exit 1), the ledger's bytes unchanged.
+The ledger: the sample's 7–9 April created and shipped, the 10th created, April invoiced final."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from desks import WORKBOOK, copied_desk
+from jsonschema import Draft202012Validator
+
+from toolkit.cli import app, output
+from toolkit.cli.schemas import schema
+from toolkit.core.invoicing import Period, Request
+from toolkit.ledger import default_url, open_ledger
+from toolkit.services.invoicing import finalize, run
+from toolkit.services.ledger_check import check_ledger
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+DAYS = (date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 9))
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+
+
+def _lived(master, ledger) -> None:
+    for day in DAYS:
+        create(master, ledger, day, lang="it")
+        ship(master, ledger, day, all_open=True, lang="it")
+    create(master, ledger, date(2026, 4, 10), lang="it")
+    done = run(ledger, master, Request(APRIL, today=date(2026, 4, 30)), lang="it")
+    assert done.run_id is not None and done.invoices
+    finalize(ledger, done.run_id, master)
+
+
+Damage = Callable[[Callable[[str], list[tuple]]], tuple[list[str], str, str, str]]
+"""Given a query function, the statements that damage the ledger and the finding they make:
+(statements, code, table, row)."""
+
+
+def _reserved(q):
+    item, order_id, number = q("SELECT r.item, r.order_id, o.number FROM reserved r JOIN orders o ON o.id = r.order_id "
+                               "ORDER BY r.order_id, r.item")[0]
+    return ([f"UPDATE reserved SET quantity = quantity + 1000 WHERE item = '{item}' AND order_id = {order_id}"],
+            "ledger-reserved-wrong", "reserved", f"item {item}, order OC-2026-{number:05d}")
+
+
+def _shipped_by_day(q):
+    item, day = q("SELECT item, delivery_date FROM shipped_by_day ORDER BY item, delivery_date")[0]
+    return ([f"UPDATE shipped_by_day SET quantity = quantity + 2000 WHERE item = '{item}' AND delivery_date = '{day}'"],
+            "ledger-shipped-by-day-wrong", "shipped_by_day", f"item {item}, {day}")
+
+
+def _line_shipped(q):
+    [(line,)] = q("SELECT MIN(id) FROM order_lines WHERE shipped <> 0")
+    return ([f"UPDATE order_lines SET shipped = shipped - 1000 WHERE id = {line}"],
+            "ledger-line-shipped-wrong", "order_lines", f"id {line}")
+
+
+def _unshipped(q):
+    order_id, number = q("SELECT id, number FROM orders WHERE status = 'in-progress' ORDER BY id")[0]
+    return ([f"UPDATE orders SET unshipped_euros = unshipped_euros + 5 WHERE id = {order_id}"],
+            "ledger-unshipped-wrong", "orders", f"OC-2026-{number:05d}")
+
+
+def _uninvoiced(q):
+    ddt_id, number = q("SELECT id, number FROM deliveries WHERE series = 'DDT' ORDER BY id")[0]
+    return ([f"UPDATE deliveries SET uninvoiced_euros = uninvoiced_euros + 7 WHERE id = {ddt_id}"],
+            "ledger-uninvoiced-wrong", "deliveries", f"DDT-2026-{number:05d}")
+
+
+def _total(q):
+    [(number,)] = q("SELECT MAX(number) FROM invoices WHERE series = 'FT'")
+    return ([f"UPDATE invoices SET total = total + 100 WHERE series = 'FT' AND number = {number}"],
+            "ledger-invoice-total-wrong", "invoices", f"FT-2026-{number:05d} total")
+
+
+def _taxable(q):
+    [(number,)] = q("SELECT MIN(number) FROM invoices WHERE series = 'FT'")
+    return ([f"UPDATE invoice_lines SET amount = amount + 1 WHERE id = (SELECT MIN(l.id) FROM invoice_lines l "
+             f"JOIN invoices i ON i.id = l.invoice_id WHERE i.series = 'FT' AND i.number = {number})"],
+            "ledger-invoice-total-wrong", "invoices", f"FT-2026-{number:05d} taxable")
+
+
+def _number_missing(q):
+    [(number,)] = q("SELECT MAX(number) - 1 FROM deliveries WHERE series = 'DDT'")
+    return ([f"DELETE FROM delivery_lines WHERE delivery_id = (SELECT id FROM deliveries WHERE series = 'DDT' "
+             f"AND number = {number})",
+             f"DELETE FROM deliveries WHERE series = 'DDT' AND number = {number}"],
+            "ledger-number-missing", "deliveries", f"DDT-2026-{number:05d}")
+
+
+def _out_of_date_order(q):
+    [(number,)] = q("SELECT MAX(number) FROM invoices WHERE series = 'FT'")
+    return ([f"UPDATE invoices SET invoice_date = '2026-04-01' WHERE series = 'FT' AND number = {number}"],
+            "ledger-number-out-of-date-order", "invoices", f"FT-2026-{number:05d}")
+
+
+FINDINGS: dict[str, Damage] = {
+    "reserved": _reserved, "shipped_by_day": _shipped_by_day, "order_lines.shipped": _line_shipped,
+    "unshipped": _unshipped, "uninvoiced": _uninvoiced, "total": _total, "taxable": _taxable,
+    "number missing": _number_missing, "out of date order": _out_of_date_order,
+}
+
+
+def _orphaned(q):
+    [(order_id,)] = q("SELECT MAX(order_id) FROM order_lines")
+    [(line,)] = q(f"SELECT MIN(id) FROM order_lines WHERE order_id = {order_id}")
+    return [f"DELETE FROM orders WHERE id = {order_id}"], "ledger-row-orphaned", "order_lines", f"id {line}"
+
+
+def _unknown_word(q):
+    [(order_id,)] = q("SELECT MIN(id) FROM orders")
+    return ([f"UPDATE orders SET status = 'boh' WHERE id = {order_id}"], "ledger-value-unreadable", "orders",
+            f"id {order_id}")
+
+
+def _wrong_kind(q):
+    [(line,)] = q("SELECT MIN(id) FROM order_lines")
+    return ([f"UPDATE order_lines SET quantity = 'dieci' WHERE id = {line}"], "ledger-value-unreadable",
+            "order_lines", f"id {line}")
+
+
+def _counter_behind(q):
+    return (["UPDATE counters SET last = 1 WHERE series = 'FT' AND year = 2026"], "ledger-counter-behind",
+            "counters", "series FT, year 2026")
+
+
+TOLD = {"orphaned": _orphaned, "unknown word": _unknown_word, "wrong kind": _wrong_kind,
+        "counter behind": _counter_behind}
+"""The damage `ledger.db._damage_told` and `counters_behind` name when a command fails on it."""
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory, sample_workbook, sample_master) -> Path:
+    folder = tmp_path_factory.mktemp("desk")
+    workbook = folder / WORKBOOK
+    shutil.copy(sample_workbook, workbook)
+    ledger = open_ledger(default_url(workbook))
+    _lived(sample_master, ledger)
+    ledger.engine.dispose()
+    return folder
+
+
+def checked(workbook: Path, capsys) -> tuple[int, dict]:
+    """`toolkit ledger check WORKBOOK --json` run in this process, its exit code and its answer,
+    which its JSON Schema accepts."""
+    app._register()
+    output.reset()
+    capsys.readouterr()
+    code = app.run(["ledger", "check", str(workbook), "--json", "--lang", "en"])
+    document = json.loads(capsys.readouterr().out)
+    validator = Draft202012Validator(schema("ledger check"))
+    assert [e.message for e in validator.iter_errors(document)] == []
+    return code, document
+
+
+def _damaged(workbook: Path, damage: Damage) -> tuple[str, str, str]:
+    file = workbook.with_name(f"{WORKBOOK}.ledger.sqlite")
+    with sqlite3.connect(file) as conn:
+        statements, code, table, row = damage(lambda sql: conn.execute(sql).fetchall())
+        for statement in statements:
+            assert conn.execute(statement).rowcount >= 1, statement
+    conn.close()
+    return code, table, row
+
+
+def test_a_sound_ledger_is_sound(desk, tmp_path, capsys):
+    workbook = copied_desk(desk, tmp_path)
+    before = workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes()
+    code, document = checked(workbook, capsys)
+    assert (code, document["exit_code"], document["sound"], document["findings"]) == (0, 0, True, [])
+    assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", [*FINDINGS, *TOLD])
+def test_each_damage_is_named_and_nothing_written(kind, desk, tmp_path, capsys):
+    workbook = copied_desk(desk, tmp_path)
+    code, table, row = _damaged(workbook, {**FINDINGS, **TOLD}[kind])
+    before = workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes()
+    exit_code, document = checked(workbook, capsys)
+    assert (exit_code, document["exit_code"], document["sound"]) == (1, 1, False), document["problems"]
+    assert {"code": code, "table": table, "row": row}.items() <= next(
+        (f for f in document["findings"] if f["code"] == code and f["row"] == row), {}).items(), document["findings"]
+    assert any(p["code"] == code for p in document["problems"])
+    assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before
+
+
+def test_sound_then_every_finding_on_both_backends(sample_master, ledger):
+    """The same days on SQLite and PostgreSQL: sound, then each damage of `FINDINGS` named."""
+    _lived(sample_master, ledger)
+    assert check_ledger(ledger, sample_master.settings).problems == []
+    expected = []
+    with ledger.engine.begin() as conn:
+        for damage in FINDINGS.values():
+            statements, code, table, row = damage(lambda sql: list(conn.exec_driver_sql(sql)))
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+            expected.append((code, table, row))
+    found = {(f.code, f.table, f.row) for f in check_ledger(ledger, sample_master.settings).findings}
+    assert [x for x in expected if x not in found] == []

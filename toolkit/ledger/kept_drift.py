@@ -1,0 +1,138 @@
+"""The figures the ledger keeps beside its documents that no longer equal the documents' own sums.
+
+A kept figure edited by hand, put back from another copy, or left wrong by a bug causes no error:
+shipping reads the reservations and the shipped sums as they are, the credit check the orders'
+and DDTs' values. Each figure is compared with its documents' sum (`toolkit.ledger.from_documents`)
+in one statement: the kept rows and the summed rows stacked, grouped by their key, and the keys
+whose two sides differ kept (a row missing on one side is a 0 there). The database does the
+work; Python sees only the rows that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, Select, func, literal, or_, select, union_all
+
+from toolkit.ledger import from_documents, schema, unshipped
+from toolkit.ledger.db import document_number
+from toolkit.ledger.exposure import OPEN_STATUSES
+from toolkit.ledger.types import places_of, stored_integer
+
+o, ol, d, r, sb = (schema.orders.c, schema.order_lines.c, schema.deliveries.c, schema.reserved.c,
+                   schema.shipped_by_day.c)
+QUANTITY = places_of(ol.quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A kept figure's row that its documents' sum contradicts."""
+
+    figure: str
+    """`reserved`, `shipped_by_day`, `unshipped`, `uninvoiced`, `order_lines.shipped`."""
+    table: str
+    row: str
+    """The row as a message names it: its document's number where it has one."""
+    kept: Decimal
+    documents: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A kept figure: its table, its kept rows and its documents' rows, (key…, value…) alike, and
+    how a differing row is named and valued."""
+
+    name: str
+    table: str
+    kept: Callable[[], Select[Any]]
+    documents: Callable[[], Select[Any]]
+    keys: int
+    named: Callable[[Sequence[Any], dict[int, str]], str]
+    valued: Callable[[Sequence[int]], Decimal]
+    orders_at: int | None = None
+    """Where the key holds an order id to name by its number (None: a DDT's, at 0, for `uninvoiced`)."""
+
+
+def _quantity(values: Sequence[int]) -> Decimal:
+    return Decimal(values[0]).scaleb(-QUANTITY)
+
+
+def _value(values: Sequence[int]) -> Decimal:
+    return unshipped.value(values[0], values[1])
+
+
+FIGURES = (
+    Figure("reserved", "reserved",
+           lambda: select(r.item, r.place_year, r.place_series, r.place_number, r.order_id, stored_integer(r.quantity)),
+           from_documents.reserved_by_holder, 5,
+           lambda key, numbers: f"item {key[0]}, order {numbers.get(key[4], key[4])}", _quantity, orders_at=4),
+    Figure("shipped_by_day", "shipped_by_day",
+           lambda: select(sb.item, sb.delivery_date, stored_integer(sb.quantity)),
+           from_documents.shipped_by_item_and_day, 2,
+           lambda key, numbers: f"item {key[0]}, {key[1]}", _quantity),
+    Figure("order_lines.shipped", "order_lines",
+           lambda: select(ol.id, stored_integer(ol.shipped)).where(stored_integer(ol.shipped) != 0),
+           from_documents.shipped_per_line, 1,
+           lambda key, numbers: f"id {key[0]}", _quantity),
+    Figure("unshipped", "orders",
+           lambda: select(o.id, o.unshipped_euros, o.unshipped_micros).where(o.status.in_(OPEN_STATUSES)),
+           lambda: from_documents.unshipped_sums(ol.order_id, o.status.in_(OPEN_STATUSES)), 1,
+           lambda key, numbers: numbers.get(key[0], f"id {key[0]}"), _value, orders_at=0),
+    Figure("uninvoiced", "deliveries",
+           lambda: select(d.id, d.uninvoiced_euros, d.uninvoiced_micros).where(schema.uninvoiced_kept),
+           lambda: from_documents.uninvoiced_sums(schema.delivery_lines.c.delivery_id), 1,
+           lambda key, numbers: numbers.get(key[0], f"id {key[0]}"), _value),
+)
+
+
+def drifts(conn: Connection, shown: int) -> tuple[list[Drift], dict[str, int]]:
+    """Every kept figure's rows that differ from their documents' sums: the first `shown` of
+    each figure as `Drift`s, and how many each figure has in all."""
+    found: list[Drift] = []
+    counts: dict[str, int] = {}
+    for figure in FIGURES:
+        rows = list(conn.execute(_differing(figure)))
+        if not rows:
+            continue
+        counts[figure.name] = len(rows)
+        first = rows[:shown]
+        numbers = _numbers(conn, figure, first)
+        width = (len(rows[0]) - figure.keys) // 2
+        for row in first:
+            key, values = row[:figure.keys], [int(v or 0) for v in row[figure.keys:]]
+            found.append(Drift(figure.name, figure.table, figure.named(key, numbers), figure.valued(values[:width]),
+                               figure.valued(values[width:])))
+    return found, counts
+
+
+def _differing(figure: Figure) -> Select[Any]:
+    """(key…, kept value…, documents' value…) of the keys whose two sides differ."""
+    kept, documents = figure.kept().subquery(), figure.documents().subquery()
+    keys, width = figure.keys, len(kept.c) - figure.keys
+    zeros = [literal(0, BigInteger) for _ in range(width)]
+    stacked = union_all(
+        select(*(c.label(f"k{n}") for n, c in enumerate(list(kept.c)[:keys])),
+               *(c.label(f"kept{n}") for n, c in enumerate(list(kept.c)[keys:])),
+               *(z.label(f"documents{n}") for n, z in enumerate(zeros))),
+        select(*list(documents.c)[:keys], *zeros, *list(documents.c)[keys:])).subquery()
+    key_columns = list(stacked.c)[:keys]
+    kept_sums = [func.sum(c) for c in list(stacked.c)[keys:keys + width]]
+    document_sums = [func.sum(c) for c in list(stacked.c)[keys + width:]]
+    return (select(*key_columns, *kept_sums, *document_sums).group_by(*key_columns)
+            .having(or_(*(func.coalesce(k, 0) != func.coalesce(s, 0) for k, s in zip(kept_sums, document_sums))))
+            .order_by(*key_columns))
+
+
+def _numbers(conn: Connection, figure: Figure, rows: Sequence[Any]) -> dict[int, str]:
+    """The document numbers of the orders (or, for `uninvoiced`, the DDTs) the rows name."""
+    table = schema.orders if figure.orders_at is not None else schema.deliveries if figure.name == "uninvoiced" else None
+    if table is None or not rows:
+        return {}
+    at = figure.orders_at or 0
+    ids = sorted({row[at] for row in rows})
+    t = table.c
+    return {i: document_number(s, y, n) for i, s, y, n in
+            conn.execute(select(t.id, t.series, t.year, t.number).where(t.id.in_(ids)))}

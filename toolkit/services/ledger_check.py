@@ -1,0 +1,197 @@
+"""`toolkit ledger check`: is this ledger sound? Damage no command trips over, listed.
+
+A command names a damaged ledger when it fails on it (`toolkit.ledger.db._damage_told`, a counter
+behind its series, a value of the wrong kind). What fails nowhere goes unnamed: a kept figure
+edited by hand or left wrong by a bug (`toolkit.ledger.kept_drift`), an invoice whose totals no
+longer equal its lines (`toolkit.ledger.document_totals`), a number missing from a series or an
+invoice numbered out of date order (`toolkit.ledger.numbering_holes`). Before the month end, or
+after a backup is restored, the accountant asks, and gets the list, each finding with its code,
+table, row, what the ledger holds and what its documents say. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from toolkit.basics.problems import Problem, ProblemType, UnusableInput, define
+from toolkit.ledger import Ledger, counters_behind, document_totals, kept_drift, numbering_holes
+from toolkit.ledger.db import damage_found, document_number, reading
+from toolkit.model.records import Settings, numbers_before
+
+SHOWN = 20
+"""The rows of each kept figure named one by one; the rest counted (`MORE`)."""
+
+AFTER_KEPT = (
+    "Nessun comando se ne accorge: spedizioni, prenotazioni e fido leggono il valore tenuto. Ripristina il "
+    "registro da una copia di sicurezza, o fai ricalcolare le cifre tenute a chi cura il toolkit.",
+    "No command notices it: shipping, the reservations and the credit check read the kept value. Restore the "
+    "ledger from a backup, or have whoever looks after the toolkit work the kept figures out again.")
+
+
+def _kept(code: str, figure_it: str, figure_en: str, source_it: str, source_en: str) -> ProblemType:
+    return define(
+        code, "error", title=(figure_it, figure_en),
+        it=f"Nel registro {{ledger}} la tabella {{table}}, alla riga {{row}}, tiene {figure_it} {{kept}}, ma "
+           f"{source_it} dicono {{documents}}. {AFTER_KEPT[0]}",
+        en=f"In the ledger {{ledger}} the table {{table}}, at the row {{row}}, keeps {figure_en} {{kept}}, but "
+           f"{source_en} say {{documents}}. {AFTER_KEPT[1]}")
+
+
+KEPT = {
+    "reserved": _kept("ledger-reserved-wrong", "come prenotato", "as reserved",
+                      "le righe d'ordine ancora da spedire", "the order lines still to ship"),
+    "shipped_by_day": _kept("ledger-shipped-by-day-wrong", "come spedito quel giorno", "as shipped that day",
+                            "le righe dei DDT", "the DDT lines"),
+    "order_lines.shipped": _kept("ledger-line-shipped-wrong", "come spedito della riga", "as the line's shipped",
+                                 "le righe dei DDT", "the DDT lines"),
+    "unshipped": _kept("ledger-unshipped-wrong", "come valore ancora da spedire", "as the value still to ship",
+                       "le righe dell'ordine", "the order's lines"),
+    "uninvoiced": _kept("ledger-uninvoiced-wrong", "come valore non ancora fatturato", "as the value not yet invoiced",
+                        "le righe del DDT", "the DDT's lines"),
+}
+"""A finding's problem for each kept figure of `kept_drift.FIGURES`."""
+
+MORE = define(
+    "ledger-check-more", "error", title=("altre righe diverse", "more rows differing"),
+    it="… e altre {more} righe della tabella {table} diverse dai documenti (`{code}`): in tutto {count}.",
+    en="… and {more} more rows of the table {table} differing from the documents (`{code}`): {count} in all.")
+TOTAL_WRONG = define(
+    "ledger-invoice-total-wrong", "error", title=("totali diversi dalle righe", "totals unlike the lines"),
+    it="Nel registro {ledger} il documento {row} (tabella invoices) tiene come {figure_it} {kept}, ma {source_it} "
+       "danno {documents}: lo SDI rifiuterebbe il suo file, e registro IVA e scadenzario lo leggono così. "
+       "Ripristina il registro da una copia di sicurezza, o fai correggere il documento a chi cura il toolkit.",
+    en="In the ledger {ledger} the document {row} (table invoices) keeps as its {figure_en} {kept}, but "
+       "{source_en} give {documents}: SDI would refuse its file, and the VAT register and the payments' status "
+       "read it so. Restore the ledger from a backup, or have whoever looks after the toolkit correct it.")
+NUMBER_MISSING = define(
+    "ledger-number-missing", "error", title=("numeri mancanti", "numbers missing"),
+    it="Nel registro {ledger} mancano {row} (tabella {table}): dopo {kept} il numero seguente è {after}. Un "
+       "numero non deve mancare nella serie di un anno: un documento cancellato a mano, o una tabella rimessa da "
+       "una copia vecchia. Ripristina il registro da una copia di sicurezza che li ha.",
+    en="In the ledger {ledger} {row} are missing (table {table}): after {kept} the next number is {after}. No "
+       "number may be missing from a series of a year: a document deleted by hand, or a table put back from an "
+       "older copy. Restore the ledger from a backup that has them.")
+OUT_OF_DATE_ORDER = define(
+    "ledger-number-out-of-date-order", "error", title=("numeri fuori ordine di data", "numbers out of date order"),
+    it="Nel registro {ledger} il documento {row} è del {kept}, prima del {before} del {documents}: la legge vuole "
+       "i numeri di una serie e di un anno in ordine di data. Una data modificata a mano? Ripristina il registro da "
+       "una copia di sicurezza, o chiedi al commercialista come correggere.",
+    en="In the ledger {ledger} the document {row} is dated {kept}, before {before} of {documents}: the law wants "
+       "the numbers of a series and year in date order. A date edited by hand? Restore the ledger from a backup, "
+       "or ask the accountant how to correct it.")
+
+TOTALS = {"taxable": ("imponibile", "taxable amount", "le sue righe", "its lines"),
+          "total": ("totale", "total", "imponibile e IVA", "taxable amount and VAT")}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong, as data: its problem's code, the table and row, what the ledger holds
+    there and what its documents say."""
+
+    code: str
+    table: str
+    row: str
+    ledger: str
+    documents: str
+
+
+@dataclass(frozen=True)
+class LedgerChecked:
+    ledger: str
+    findings: list[Finding]
+    problems: list[Problem]
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    def summary(self, lang: str) -> str:
+        if self.sound:
+            return (f"Il registro {self.ledger} è in ordine: cifre tenute, totali e numerazioni corrispondono ai "
+                    "documenti." if lang == "it" else
+                    f"The ledger {self.ledger} is sound: its kept figures, totals and numbering agree with its "
+                    "documents.")
+        count = len(self.findings)
+        return (f"Il registro {self.ledger} ha {count} problemi, elencati qui sopra." if lang == "it" else
+                f"The ledger {self.ledger} has {count} findings, listed above.")
+
+
+def check_ledger(ledger: Ledger, settings: Settings) -> LedgerChecked:
+    """Every finding of the ledger, reading only: the damage a failing read would name first,
+    then what no read fails on. A kept figure the damage makes unreadable stops the second part,
+    the damage told."""
+    shown = ledger.file or ledger.url
+    if not ledger.exists:
+        return LedgerChecked(str(shown), [], [])
+    damage = damage_found(ledger)
+    found: list[tuple[Finding, Problem]] = [(_damage(p), p) for p in damage]
+    try:
+        with reading(ledger) as conn:
+            found += [_behind(b, shown) for b in counters_behind.counters_behind(conn)]
+            drifts, counts = kept_drift.drifts(conn, SHOWN)
+            found += [_drift(x, shown) for x in drifts]
+            found += [_more(figure, count, shown) for figure, count in counts.items() if count > SHOWN]
+            found += [_unequal(x, shown) for x in document_totals.unequal(conn)]
+            found += [_hole(x, shown) for x in numbering_holes.holes(conn, numbers_before(settings))]
+            found += [_out_of_order(x, shown) for x in numbering_holes.out_of_order(conn)]
+    except UnusableInput:
+        if not damage:
+            raise
+    return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found])
+
+
+def _found(problem: Problem, table: str, row: str, kept: Any, documents: Any) -> tuple[Finding, Problem]:
+    return Finding(problem.code, table, row, _text(kept), _text(documents)), problem
+
+
+def _text(value: Any) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _damage(problem: Problem) -> Finding:
+    """A finding of the damage `damage_found` names, from its problem's own words."""
+    said = dict(problem.params)
+    return Finding(problem.code, str(said.get("table", "")), str(said.get("row", "")), str(said.get("value", "")),
+                   str(said.get("parent") or said.get("wanted_en") or ""))
+
+
+def _behind(behind: counters_behind.Behind, shown: Any) -> tuple[Finding, Problem]:
+    problem = counters_behind.told(behind, shown)
+    return _found(problem, "counters", f"series {behind.series}, year {behind.year}", behind.counter, behind.highest)
+
+
+def _drift(drift: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
+    problem = KEPT[drift.figure](None, ledger=shown, table=drift.table, row=drift.row, kept=drift.kept,
+                                 documents=drift.documents)
+    return _found(problem, drift.table, drift.row, drift.kept, drift.documents)
+
+
+def _more(figure: str, count: int, shown: Any) -> tuple[Finding, Problem]:
+    table = next(f.table for f in kept_drift.FIGURES if f.name == figure)
+    problem = MORE(None, more=count - SHOWN, table=table, code=KEPT[figure].code, count=count)
+    return _found(problem, table, f"{count - SHOWN} more", "", "")
+
+
+def _unequal(x: document_totals.Unequal, shown: Any) -> tuple[Finding, Problem]:
+    figure_it, figure_en, source_it, source_en = TOTALS[x.figure]
+    problem = TOTAL_WRONG(None, ledger=shown, row=x.number, figure_it=figure_it, figure_en=figure_en, kept=x.kept,
+                          source_it=source_it, source_en=source_en, documents=x.documents)
+    return _found(problem, "invoices", f"{x.number} {x.figure}", x.kept, x.documents)
+
+
+def _hole(x: numbering_holes.Hole, shown: Any) -> tuple[Finding, Problem]:
+    first, last = (document_number(x.series, x.year, n) for n in (x.first, x.last))
+    missing = first if x.first == x.last else f"{first}–{last}"
+    before = document_number(x.series, x.year, x.first - 1) if x.first > 1 else "—"
+    after = document_number(x.series, x.year, x.last + 1)
+    problem = NUMBER_MISSING(None, ledger=shown, row=missing, table=x.table, kept=before, after=after)
+    return _found(problem, x.table, missing, f"{before}, {after}", missing)
+
+
+def _out_of_order(x: numbering_holes.OutOfOrder, shown: Any) -> tuple[Finding, Problem]:
+    number, before = document_number(x.series, x.year, x.number), document_number(x.series, x.year, x.before)
+    problem = OUT_OF_DATE_ORDER(None, ledger=shown, row=number, kept=x.day, before=before, documents=x.before_day)
+    return _found(problem, x.table, number, x.day, f"{before} {x.before_day}")
