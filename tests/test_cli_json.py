@@ -132,6 +132,7 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         return ["payments", "import", w, str(sheet)]
     return {
         "check": ["check", w],
+        "ledger check": ["ledger", "check", w],
         "calendar": ["calendar", w, "--from", "2026-04-01", "--to", "2026-04-10"],
         "orders preview": ["orders", "preview", w, "--date", "2026-04-10"],
         "orders create": ["orders", "create", w, "--date", "2026-05-04", "--no-catch-up", "--out", str(folder / "ordini.xlsx")],
@@ -172,6 +173,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments status": ["payments", "status", "WB"],
         "returns no-credit": ["returns", "no-credit", "WB", "--order", "OC-2026-00001", "--reason", "Già rimborsato"],
         "ddt void": ["ddt", "void", "WB", "DDT-2026-00001"],
+        "ledger check": ["ledger", "check", "WB"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],
         "report": ["report", "aging", "WB", "--from", "2026-04-01", "--to", "2026-04-30",
@@ -209,9 +211,9 @@ def broken(tmp_path, sample_workbook) -> Path:
     return path
 
 
-REPRINTS = {"print", "einvoice"}
-"""Verbs that print again what the ledger records: an error in a part they do not read (here,
-with no document, any but *Impostazioni*) is a warning (`services.reprint_reads`)."""
+REPRINTS = {"print", "einvoice", "ledger check"}
+"""Verbs that print again what the ledger records (or check it): an error in a part they do not
+read (here, with no document, any but *Impostazioni*) is a warning (`services.reprint_reads`)."""
 
 
 @pytest.mark.parametrize("verb", VERBS)

@@ -34,8 +34,8 @@ def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / 
     from toolkit.services.ledger_check import check_ledger
 
     session = open_session(workbook, ledger, lang, wait, reprint=True)
-    done = check_ledger(session.ledger, session.master.settings)
-    problems = [*session.warnings, *done.problems]
+    done = check_ledger(session.ledger, session.master.settings, session.set_aside)
+    problems = [*session.warnings, *done.warnings, *done.problems]
     if json:
         output.reply({"ledger": done.ledger, "sound": done.sound,
                       "findings": [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger,

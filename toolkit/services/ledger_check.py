@@ -11,7 +11,8 @@ table, row, what the ledger holds and what its documents say. Nothing is written
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from toolkit.basics.problems import Problem, ProblemType, UnusableInput, define
 from toolkit.ledger import Ledger, counters_behind, document_totals, kept_drift, numbering_holes
 from toolkit.ledger.db import damage_found, document_number, reading
 from toolkit.model.records import Settings, numbers_before
+from toolkit.services.reprint_reads import gone_on_despite
 
 SHOWN = 20
 """The rows of each kept figure named one by one; the rest counted (`MORE`)."""
@@ -103,6 +105,9 @@ class LedgerChecked:
     ledger: str
     findings: list[Finding]
     problems: list[Problem]
+    """The findings' problems, in the order of `findings`."""
+    warnings: list[Problem] = field(default_factory=list)
+    """The workbook's errors the check went on despite, as warnings: it reads only *Impostazioni*."""
 
     @property
     def sound(self) -> bool:
@@ -119,13 +124,15 @@ class LedgerChecked:
                 f"The ledger {self.ledger} has {count} findings, listed above.")
 
 
-def check_ledger(ledger: Ledger, settings: Settings) -> LedgerChecked:
+def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem] = ()) -> LedgerChecked:
     """Every finding of the ledger, reading only: the damage a failing read would name first,
     then what no read fails on. A kept figure the damage makes unreadable stops the second part,
-    the damage told."""
+    the damage told. `set_aside`: the workbook's errors its session set aside
+    (`session.start_reprint`), told as warnings unless in *Impostazioni*, which it reads."""
+    warnings = gone_on_despite(set_aside, ())
     shown = ledger.file or ledger.url
     if not ledger.exists:
-        return LedgerChecked(str(shown), [], [])
+        return LedgerChecked(str(shown), [], [], warnings)
     damage = damage_found(ledger)
     found: list[tuple[Finding, Problem]] = [(_damage(p), p) for p in damage]
     try:
@@ -140,7 +147,7 @@ def check_ledger(ledger: Ledger, settings: Settings) -> LedgerChecked:
     except UnusableInput:
         if not damage:
             raise
-    return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found])
+    return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found], warnings)
 
 
 def _found(problem: Problem, table: str, row: str, kept: Any, documents: Any) -> tuple[Finding, Problem]:
