@@ -638,7 +638,7 @@ def _met_reading(exc: BaseException) -> bool:
 def damage_found(ledger: Ledger) -> list[Problem]:
     """What `_damage_told` names when a read fails on it, looked for in a ledger no read has
     failed on (`toolkit ledger check`): the first row left without its document, and the first
-    value its column cannot hold, each tables' values first sifted by the database
+    value its column cannot hold, each table's values first sifted by the database
     (`move_values.suspects`), as a whole ledger is too large to turn row by row."""
     return [found for found in (_orphaned(ledger), _unreadable(ledger, sifted=True)) if found is not None]
 
