@@ -206,3 +206,25 @@ def test_sound_then_every_finding_on_both_backends(sample_master, ledger):
             expected.append((code, table, row))
     found = {(f.code, f.table, f.row) for f in check_ledger(ledger, sample_master.settings).findings}
     assert [x for x in expected if x not in found] == []
+
+
+def test_a_series_begun_elsewhere_has_no_hole_below_its_first_number(desk, tmp_path, sample_master):
+    """The first invoice of the year gone is a hole; the same ledger of a desk whose *Numeri prima
+    del toolkit* say FT 1/2026 was issued with another program has none: its series starts at 2.
+    (Its order, invoiced at the order, is then named too: its value to ship counts again.)"""
+    import dataclasses
+
+    workbook = copied_desk(desk, tmp_path)
+    with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
+        for table in ("invoice_dues", "invoice_lines"):
+            conn.execute(f"DELETE FROM {table} WHERE invoice_id = (SELECT id FROM invoices WHERE series = 'FT' "
+                         "AND year = 2026 AND number = 1)")
+        conn.execute("DELETE FROM invoices WHERE series = 'FT' AND year = 2026 AND number = 1")
+    conn.close()
+    ledger = open_ledger(default_url(workbook))
+    def holes(settings) -> list[tuple[str, str]]:
+        return [(f.table, f.row) for f in check_ledger(ledger, settings).findings if f.code == "ledger-number-missing"]
+
+    assert holes(sample_master.settings) == [("invoices", "FT-2026-00001")]
+    assert holes(dataclasses.replace(sample_master.settings, numbers_before=(("FT", 2026, 1),))) == []
+    ledger.engine.dispose()
