@@ -32,7 +32,8 @@ class Drift:
     """A kept figure's row that its documents' sum contradicts."""
 
     figure: str
-    """`reserved`, `shipped_by_day`, `unshipped`, `uninvoiced`, `order_lines.shipped`."""
+    """`reserved`, `shipped_by_day`, `unshipped`, `uninvoiced`, `order_lines.shipped`; an invoice's
+    `taxable` and `total` (`toolkit.ledger.document_totals`)."""
     table: str
     row: str
     """The row as a message names it: its document's number where it has one."""

@@ -182,11 +182,11 @@ def _more(figure: str, count: int, shown: Any) -> tuple[Finding, Problem]:
     return _found(problem, table, f"{count - SHOWN} more", "", "")
 
 
-def _unequal(x: document_totals.Unequal, shown: Any) -> tuple[Finding, Problem]:
+def _unequal(x: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
     figure_it, figure_en, source_it, source_en = TOTALS[x.figure]
-    problem = TOTAL_WRONG(None, ledger=shown, row=x.number, figure_it=figure_it, figure_en=figure_en, kept=x.kept,
+    problem = TOTAL_WRONG(None, ledger=shown, row=x.row, figure_it=figure_it, figure_en=figure_en, kept=x.kept,
                           source_it=source_it, source_en=source_en, documents=x.documents)
-    return _found(problem, "invoices", f"{x.number} {x.figure}", x.kept, x.documents)
+    return _found(problem, x.table, f"{x.row} {x.figure}", x.kept, x.documents)
 
 
 def _hole(x: numbering_holes.Hole, shown: Any) -> tuple[Finding, Problem]:
