@@ -1,5 +1,5 @@
 """`toolkit ledger check`: a sound ledger says so (exit 0); each kind of damage no command trips
-over — a kept figure, an invoice's totals, a number missing, an invoice out of date order — and
+over — a kept figure, a hold, an invoice's totals, a number missing, an invoice out of date order — and
 the damage a failing command names (a row without its document, a value its column cannot hold,
 a counter behind) is named with its code, table and row (exit 1), the ledger's bytes unchanged.
 The ledger: the sample's 7–9 April created and shipped, the 10th created, April invoiced final."""
@@ -103,10 +103,24 @@ def _out_of_date_order(q):
             "ledger-number-out-of-date-order", "invoices", f"FT-2026-{number:05d}")
 
 
+def _hold(q):
+    order_id, number = q("SELECT h.order_id, o.number FROM holds h JOIN orders o ON o.id = h.order_id ORDER BY 1")[0]
+    return ([f"UPDATE holds SET customer = 'C999' WHERE order_id = {order_id}"], "ledger-hold-wrong", "holds",
+            f"OC-2026-{number:05d}")
+
+
+def _hold_item(q):
+    order_id, item, number = q("SELECT i.order_id, i.item, o.number FROM hold_items i JOIN orders o ON o.id = i.order_id "
+                               "ORDER BY 1, 2")[0]
+    return ([f"UPDATE hold_items SET item = 'Z999' WHERE order_id = {order_id} AND item = '{item}'"],
+            "ledger-hold-items-wrong", "hold_items", f"item Z999, order OC-2026-{number:05d}")
+
+
 FINDINGS: dict[str, Damage] = {
     "reserved": _reserved, "shipped_by_day": _shipped_by_day, "order_lines.shipped": _line_shipped,
     "unshipped": _unshipped, "uninvoiced": _uninvoiced, "total": _total, "taxable": _taxable,
-    "number missing": _number_missing, "out of date order": _out_of_date_order,
+    "number missing": _number_missing, "out of date order": _out_of_date_order, "hold": _hold,
+    "hold item": _hold_item,
 }
 
 

@@ -37,8 +37,8 @@ class Drift:
     table: str
     row: str
     """The row as a message names it: its document's number where it has one."""
-    kept: Decimal
-    documents: Decimal
+    kept: Decimal | str
+    documents: Decimal | str
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.basics.problems import Problem, ProblemType, UnusableInput, define
-from toolkit.ledger import Ledger, counters_behind, document_totals, kept_drift, numbering_holes
+from toolkit.ledger import Ledger, counters_behind, document_totals, holds_drift, kept_drift, numbering_holes
 from toolkit.ledger.db import damage_found, document_number, reading
 from toolkit.model.records import Settings, numbers_before
 from toolkit.services.reprint_reads import gone_on_despite
@@ -52,8 +52,12 @@ KEPT = {
                        "le righe dell'ordine", "the order's lines"),
     "uninvoiced": _kept("ledger-uninvoiced-wrong", "come valore non ancora fatturato", "as the value not yet invoiced",
                         "le righe del DDT", "the DDT's lines"),
+    "holds": _kept("ledger-hold-wrong", "come cliente e data della sospensione", "as the hold's customer and date",
+                   "cliente e data dell'ordine", "the order's customer and date"),
+    "hold_items": _kept("ledger-hold-items-wrong", "come articolo mancante", "as an item it is short of",
+                        "gli articoli della sospensione", "the hold's items"),
 }
-"""A finding's problem for each kept figure of `kept_drift.FIGURES`."""
+"""A finding's problem for each kept figure of `kept_drift.FIGURES` and `holds_drift`."""
 
 MORE = define(
     "ledger-check-more", "error", title=("altre righe diverse", "more rows differing"),
@@ -141,6 +145,7 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
             drifts, counts = kept_drift.drifts(conn, SHOWN)
             found += [_drift(x, shown) for x in drifts]
             found += [_more(figure, count, shown) for figure, count in counts.items() if count > SHOWN]
+            found += [_drift(x, shown) for x in holds_drift.unlike(conn)]
             found += [_unequal(x, shown) for x in document_totals.unequal(conn)]
             found += [_hole(x, shown) for x in numbering_holes.holes(conn, numbers_before(settings))]
             found += [_out_of_order(x, shown) for x in numbering_holes.out_of_order(conn)]
