@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from contextlib import redirect_stdout
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -264,6 +265,49 @@ def payments_disagreements(m: Month) -> list[str]:
     return found
 
 
+def money_text(text: str, italian: bool) -> D:
+    """An amount as the register's *Scadenze* writes it: `1.464,33` in Italian, `1,464.33` in English."""
+    return D(text.replace(".", "").replace(",", ".") if italian else text.replace(",", ""))
+
+
+def dues_disagreements(m: Month) -> list[str]:
+    """Each document's dues as the register's *Scadenze* lists them, as its XML's
+    DettaglioPagamento and as its printed copy's *Scadenza*/*Importo* rows."""
+    found = []
+    italian = m.head[0] == "Numero"
+    for number, (_, x) in m.xml.items():
+        if number not in m.rows:
+            continue
+        in_file = sorted((day, amount) for _, day, amount in x.dues)
+        listed = sorted((datetime.strptime(day, "%d/%m/%Y").date(), money_text(amount, italian))
+                        for day, amount in re.findall(r"(\d\d/\d\d/\d{4}) (-?[\d.,]+)", m.rows[number][m.head[11]] or ""))
+        if listed != in_file:
+            found.append(f"{number}: Scadenze {m.rows[number][m.head[11]]!r}, DettaglioPagamento {in_file}")
+        rows = m.printed.get(number, [])
+        at = next((i for i, row in enumerate(rows) if row[4:6] in (["Scadenza", "Importo"], ["Due date", "Amount"])), None)
+        printed = []
+        for row in rows[at + 1:] if at is not None else ():
+            if not isinstance(row[4], date):
+                break
+            printed.append((row[4], cents(row[5])))
+        if sorted(printed) != in_file:
+            found.append(f"{number}: printed dues {printed}, DettaglioPagamento {in_file}")
+    return found
+
+
+def run_disagreements(m: Month, run_book: Path) -> list[str]:
+    """A run's workbook (`fatture-RUN.xlsx`): each of its documents with the month register's
+    figures, its total row the sum of its rows."""
+    head, rows, total = table(next(iter(sheets(run_book).values())), ("Numero", "Number"))
+    found = [f"{run_book.name}: {row[0]} not in the month's register" for row in rows if row[0] not in m.rows]
+    for k in (8, 9, 10, 19, 20):
+        found += [f"{run_book.name} {row[0]} {head[k]}: {row[k]}" for row in rows
+                  if row[0] in m.rows and cents(row[k]) != m.figure(row[0], m.head[k])]
+        if sum((cents(row[k]) for row in rows), ZERO) != cents(total[k]):
+            found.append(f"{run_book.name} {head[k]}: rows and total row differ")
+    return found
+
+
 def labelled(rows: list[list], labels: tuple[str, ...]) -> D:
     return next(cents(row[i + 1]) for row in rows for i, cell in enumerate(row[:-1]) if cell in labels)
 
@@ -287,7 +331,7 @@ def print_disagreements(m: Month) -> list[str]:
 def disagreements(folder: Path) -> tuple[Month, list[str]]:
     month = Month(folder)
     return month, [*register_disagreements(month), *vat_disagreements(month), *xml_disagreements(month),
-                   *payments_disagreements(month), *print_disagreements(month)]
+                   *payments_disagreements(month), *print_disagreements(month), *dues_disagreements(month)]
 
 
 def toolkit(*args: str) -> None:
@@ -384,7 +428,8 @@ def test_every_figure_of_april_agrees_in_every_document(april):
 def test_every_figure_of_may_agrees_in_every_document_split_payment_and_reverse_charge_too(april, tmp_path, lang):
     workbook, url, _ = april
     month, found = disagreements(hand_over(workbook, url, tmp_path, "2026-05", "2026-05-31", lang))
-    assert found == []
+    [run_book] = (workbook.parent / "maggio").glob("fatture-*.xlsx")
+    assert found + run_disagreements(month, run_book) == []
     split = [number for number, row in month.rows.items() if row[month.head[18]] in ("sì", "yes")]
     assert len(split) == 3 and {x.kind for n, (_, x) in month.xml.items() if n in split} == {"TD24", "TD04", "TD05"}
     assert sum((month.figure(n, month.grand) - month.figure(n, month.to_collect) for n in split), ZERO) > 0
@@ -393,8 +438,8 @@ def test_every_figure_of_may_agrees_in_every_document_split_payment_and_reverse_
 
 def test_the_audit_finds_a_cent_a_sign_and_a_document_that_disagree(april, tmp_path):
     """The checks above fail when a figure disagrees: a credit note's VAT booked positive in
-    `registro-iva-*.csv`, a file's ImportoTotaleDocumento a cent off, a document missing from
-    the print."""
+    `registro-iva-*.csv`, a file's ImportoTotaleDocumento and its due a cent off, a document
+    missing from the print."""
     import shutil
 
     _, _, handed = april
@@ -411,14 +456,19 @@ def test_the_audit_finds_a_cent_a_sign_and_a_document_that_disagree(april, tmp_p
     _, xml = month.xml["FT-2026-00002"]
     path = folder / "xml" / month.rows["FT-2026-00002"][month.xml_file]
     total = f"<ImportoTotaleDocumento>{xml.total}</ImportoTotaleDocumento>"
+    due = f"<ImportoPagamento>{xml.dues[0][2]}</ImportoPagamento>"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        total, f"<ImportoTotaleDocumento>{xml.total + CENT}</ImportoTotaleDocumento>"), encoding="utf-8")
+        total, f"<ImportoTotaleDocumento>{xml.total + CENT}</ImportoTotaleDocumento>").replace(
+        due, f"<ImportoPagamento>{xml.dues[0][2] + CENT}</ImportoPagamento>"), encoding="utf-8")
     book = __import__("openpyxl").load_workbook(folder / "print.xlsx")
     del book["FT-2026-00003"]
     book.save(folder / "print.xlsx")
     _, found = disagreements(folder)
     assert any(f.startswith("registro-iva CSV NC-2026-00001") for f in found), found
     assert any(f.startswith("FT-2026-00002: ImportoTotaleDocumento") for f in found), found
+    assert any(f.startswith("FT-2026-00002: DettaglioPagamento") for f in found), found
+    assert any(f.startswith("FT-2026-00002: Scadenze") for f in found), found
+    assert any(f.startswith("FT-2026-00002: printed dues") for f in found), found
     assert "print: FT-2026-00003 missing" in found, found
 
 
