@@ -395,7 +395,9 @@ def april(request, tmp_path_factory):
 def may(workbook: Path, common: tuple[str, ...]) -> None:
     """The first week of May after April: C001 a public administration paying by split payment
     (a 6-character SDI code), C007 under reverse charge (N6.3), invoiced at the month's end on
-    29 May, C001's invoice then credited a line and debited a transport, the same day."""
+    29 May, C001's invoice then credited a line and debited a transport, the same day; and
+    payments: one of three instalments in part, an invoice overpaid, one paid, a credit note
+    refunded in part, the split payment invoice paid in part."""
     from desks import customer_cells
 
     customer_cells(workbook, "C001", {"Codice SDI": "UFABCD", "Scissione pagamenti": "sì", "CIG": "1234567890"})
@@ -411,6 +413,10 @@ def may(workbook: Path, common: tuple[str, ...]) -> None:
             "--date", "2026-05-29", *common)
     toolkit("invoice", "debit", str(workbook), "--invoice", split, "--amount", "13.33", "--rate", "22", "--reason",
             "Trasporto", "--date", "2026-05-29", *common)
+    for number, amount in (("FT-2026-00056", "100"), ("FT-2026-00002", "250"), ("FT-2026-00003", "181.25"),
+                           ("NC-2026-00001", "-100"), (split, "50")):
+        toolkit("payments", "record", str(workbook), "--invoice", number, "--date", "2026-05-29", "--amount", amount,
+                *common)
 
 
 def test_every_figure_of_april_agrees_in_every_document(april):
@@ -434,6 +440,8 @@ def test_every_figure_of_may_agrees_in_every_document_split_payment_and_reverse_
     assert len(split) == 3 and {x.kind for n, (_, x) in month.xml.items() if n in split} == {"TD24", "TD04", "TD05"}
     assert sum((month.figure(n, month.grand) - month.figure(n, month.to_collect) for n in split), ZERO) > 0
     assert any(nature.startswith("N6") for rows in rates_of_csv(month).values() for _, nature, *_ in rows)
+    _, _, total = table(next(iter(month.status.values())), ("Numero", "Number"))
+    assert cents(total[7]) == D("481.25")
 
 
 def test_the_audit_finds_a_cent_a_sign_and_a_document_that_disagree(april, tmp_path):
@@ -474,19 +482,20 @@ def test_the_audit_finds_a_cent_a_sign_and_a_document_that_disagree(april, tmp_p
 
 @pytest.mark.libreoffice
 def test_recalculated_in_libreoffice_the_month_still_agrees_in_every_document(april, tmp_path):
-    """The register, the payments' status, the aging and the printed documents recalculated by
-    LibreOffice (their formulas, not the values the toolkit stored) say what the XML says."""
+    """The register, the payments' status, the aging and the printed documents of April and of
+    May (split payment, reverse charge, a debit note, payments) recalculated by LibreOffice
+    (their formulas, not the values the toolkit stored) say what the XML says."""
     import shutil
 
     from toolkit.writers.libreoffice import convert_all, soffice
 
     if soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    _, _, handed = april
-    folder = tmp_path / "handed"
-    shutil.copytree(handed, folder)
-    books = [one(folder / "export", "fatture-2"), folder / "status.xlsx", folder / "aging.xlsx", folder / "print.xlsx"]
-    for book, recalculated in zip(books, convert_all(books, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")):
-        shutil.copy(recalculated, book)
-    month, found = disagreements(folder)
-    assert found == [] and len(month.rows) == 82
+    workbook, url, handed = april
+    folders = [tmp_path / "april", hand_over(workbook, url, tmp_path / "may", "2026-05", "2026-05-31", "it")]
+    shutil.copytree(handed, folders[0])
+    for folder in folders:
+        books = [one(folder / "export", "fatture-2"), folder / "status.xlsx", folder / "aging.xlsx", folder / "print.xlsx"]
+        for book, recalculated in zip(books, convert_all(books, "xlsx:Calc MS Excel 2007 XML", folder / "lo")):
+            shutil.copy(recalculated, book)
+    assert [(len(month.rows), found) for month, found in map(disagreements, folders)] == [(82, []), (19, [])]
