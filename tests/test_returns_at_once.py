@@ -256,6 +256,27 @@ def test_a_waiting_return_created_ahead_does_not_hold_a_credit_note_dated_after_
 
 
 
+@pytest.mark.parametrize("waiting, shipped, kept", [
+    (("OC-2026-0001",), ("OC-2026-00012",), True),
+    (("OC-2026-00012",), ("OC-2026-0001",), True),
+    (("OC-2026-00012",), ("OC-2026-00012", "OC-2026-0001"), False),
+    (tuple(f"OC-2026-{n:05}" for n in range(1, 401)), tuple(f"OC-2026-{n:05}" for n in range(1, 401)), False),
+    (tuple(f"OC-2026-{n:05}" for n in range(1, 401)), tuple(f"OC-2026-{n:05}" for n in range(1, 400)), True),
+], ids=["a-prefix-of-the-shipped", "the-shipped-a-prefix", "shipped", "400-shipped", "400-one-left"])
+def test_a_waiting_return_is_told_no_more_by_its_orders_numbers_not_its_words(waiting, shipped, kept):
+    """The warning that a return waits for its DDT is dropped when the run's DDTs carry all its
+    orders, compared as numbers the warning carries: OC-2026-0001 is not OC-2026-00012 either
+    way, and 400 orders read as one list. Its message joins them as before."""
+    from types import SimpleNamespace
+
+    from toolkit.services.invoicing import RETURN_WAITS_FOR_DDT, waiting_no_more
+
+    told = RETURN_WAITS_FOR_DDT(None, order=waiting, customer="C002")
+    assert told.message("en").startswith(f"Return {', '.join(waiting)} of customer C002 has no invoice to cite")
+    left = waiting_no_more([told], [SimpleNamespace(orders=shipped)])  # type: ignore[list-item]
+    assert left == ([told] if kept else [])
+
+
 @pytest.mark.parametrize("invoice", [False, True], ids=["ship", "ship --invoice"])
 def test_shipping_a_waiting_return_on_its_held_day_does_not_say_it_waits(ledger, rome_today, invoice):
     """C002's return created the day before, its documents held for its day: the day's `ship`

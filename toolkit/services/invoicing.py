@@ -655,8 +655,8 @@ def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: Ret
     if not out:
         return list(invoices), matched, []
     kept = [x for n, x in enumerate(invoices) if n not in out]
-    told = [RETURN_WAITS_FOR_DDT(None, order=", ".join(dict.fromkeys(x.order_number for x in invoices[n].lines
-                                                                      if x.order_number)),
+    told = [RETURN_WAITS_FOR_DDT(None, order=tuple(dict.fromkeys(x.order_number for x in invoices[n].lines
+                                                                 if x.order_number)),
                                  customer=invoices[n].customer) for n in out]
     return kept, matched.again(kept), told
 
@@ -664,10 +664,12 @@ def _returns_waiting(conn: Connection, invoices: Sequence[Invoice], matched: Ret
 def waiting_no_more(problems: Iterable[Problem], notes: Iterable[DeliveryNote]) -> list[Problem]:
     """The problems without the `RETURN_WAITS_FOR_DDT` of the returns these DDTs carry: a held
     order's day, issued by `ship`, left its note out to wait for the DDT the same run then issued
-    (and with `--invoice` credited): by the end of the run the warning would be untrue."""
+    (and with `--invoice` credited): by the end of the run the warning would be untrue. The
+    warning carries its orders' numbers as a tuple, which its message joins: they are compared
+    as numbers, never looked for in the text."""
     shipped = {number for note in notes for number in note.orders}
     return [p for p in problems if p.code != RETURN_WAITS_FOR_DDT.code
-            or not set(str(dict(p.params)["order"]).split(", ")) <= shipped]
+            or not set(dict(p.params)["order"]) <= shipped]
 
 
 def issued_on_day(conn: Connection, invoices: Sequence[Invoice]) -> list[Invoice]:
