@@ -11,10 +11,12 @@ files, which suits a few large sheets, not thousands of small ones. XlsxWriter r
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
+from types import FunctionType
+from typing import cast
 from zipfile import ZipFile
 
 from xlsxwriter.utility import xl_range
@@ -32,18 +34,27 @@ class StreamingWorkbook(Workbook):
 
     def _store_workbook(self) -> None:
         """XlsxWriter's close, its parts zipped at `zip_level`: XlsxWriter opens its `ZipFile`
-        with no level and takes none, so for the close its module's `ZipFile` is one that does
-        (a workbook closed in another thread meanwhile would take the level too: none is)."""
+        with no level and offers no way to give one, so the close run is XlsxWriter's own code
+        made to see a `ZipFile` that takes the level (`_closing_at`), for this workbook alone:
+        nothing of XlsxWriter's module changes, which another thread closing another workbook
+        meanwhile would see, and nothing is left to put back when the close fails."""
         if self.zip_level is None:
             super()._store_workbook()
             return
-        import xlsxwriter.workbook as module
+        _closing_at(self.zip_level)(self)
 
-        module.ZipFile = partial(ZipFile, compresslevel=self.zip_level)
-        try:
-            super()._store_workbook()
-        finally:
-            module.ZipFile = ZipFile
+
+@cache
+def _closing_at(level: int) -> Callable[[Workbook], None]:
+    """XlsxWriter's `Workbook._store_workbook`, its code as it is, run with its module's names
+    but for `ZipFile`, one that deflates at `level`: the same parts in the same order, each
+    deflated at that level, where the module's `ZipFile` and the bytes it wrote are untouched."""
+    import xlsxwriter.workbook as module
+
+    close = Workbook._store_workbook
+    names = {**vars(module), "ZipFile": partial(ZipFile, compresslevel=level)}
+    return cast(Callable[[Workbook], None], FunctionType(close.__code__, names, close.__name__, close.__defaults__,
+                                                         close.__closure__))
 
 
 @contextmanager
