@@ -353,6 +353,57 @@ def test_a_refused_writer_names_the_session_queued_ahead_of_it_saying_it_waits_t
 
 
 @pytest.mark.postgres
+def test_a_refused_writer_names_the_session_first_in_the_queue_not_the_earliest_one_queued():
+    """A report reads *counters*; a psql session asks to lock it ACCESS EXCLUSIVE and waits
+    behind the report; a script whose transaction began before psql's asks EXCLUSIVE and waits
+    behind psql. The script was named, the earliest transaction of those queued, where psql is
+    the one ahead of the writer and the script waits for it (`pg_blocking_pids`)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server")
+    import threading
+    import time
+
+    import psycopg
+
+    from toolkit.ledger import lock
+    from toolkit.ledger.db import LEDGER_TABLES
+
+    with pg_databases(1) as (url,):
+        open_ledger(url).engine.dispose()
+        script = psycopg.connect(url, application_name="script")
+        script.execute("SELECT 1")  # its transaction begins now, before psql's
+        time.sleep(0.05)
+        report = psycopg.connect(url, application_name="report")
+        report.execute("SELECT count(*) FROM counters")
+        head = psycopg.connect(url, application_name="psql")
+        asking = [threading.Thread(target=head.execute, args=("LOCK TABLE counters IN ACCESS EXCLUSIVE MODE",)),
+                  threading.Thread(target=script.execute, args=("LOCK TABLE counters IN EXCLUSIVE MODE",))]
+        ledger = open_ledger(url)
+        try:
+            with ledger.engine.begin() as conn:
+                for thread, waiting in zip(asking, (1, 2)):
+                    thread.start()
+                    for _ in range(600):
+                        if conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                                "AND locktype = 'relation'").scalar() == waiting:
+                            break
+                        time.sleep(0.05)
+                    else:
+                        raise AssertionError(f"{waiting} LOCK TABLE were not queued within 30 s")
+                assert not lock.try_tables(conn, LEDGER_TABLES)
+                holder = lock.table_holder(conn, LEDGER_TABLES)
+        finally:
+            report.rollback()
+            for thread in asking:
+                thread.join(10)
+            for session in (head, script, report):
+                session.rollback()
+                session.close()
+            ledger.engine.dispose()
+        assert (holder.action, holder.queued) == ("psql", True), holder
+
+
+@pytest.mark.postgres
 def test_an_upgrade_waits_for_a_colleagues_read_past_wait():
     """An upgrade's ALTER TABLE waits for every session reading the table, a colleague's report or
     panel among them: the writer's bound on lock waits (`lock.bound_lock_waits`, --wait) rolled

@@ -235,14 +235,19 @@ def table_holder(conn: Connection, tables: Sequence[str], *, rows: bool = False)
     the advisory lock. When no session holds such a lock, one that asks for it and waits (an
     `ALTER TABLE` behind a colleague's report) is named, `queued`: PostgreSQL serves lock
     requests in turn, so it stops the writer as a holder would, and naming nobody left the desk
-    no one to ask."""
+    no one to ask. Of several queued, the first in the queue: the one no other queued request
+    is ahead of (`pg_blocking_pids`), which the others wait for; the earliest transaction was
+    named, which may have asked after it and wait behind it."""
     row = conn.execute(text(
-        "SELECT a.application_name, a.xact_start, a.usename, NOT l.granted FROM pg_locks l "
-        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WITH held AS (SELECT l.pid, a.application_name, a.xact_start, a.usename, NOT l.granted AS queued "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid() "
         "AND l.mode = ANY(CAST(:modes AS text[])) "
         "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-        "AND l.relation = ANY(CAST(:tables AS regclass[])) ORDER BY NOT l.granted, a.xact_start LIMIT 1"),
+        "AND l.relation = ANY(CAST(:tables AS regclass[]))) "
+        "SELECT h.application_name, h.xact_start, h.usename, h.queued FROM held h "
+        "ORDER BY h.queued, EXISTS (SELECT 1 FROM held o WHERE o.queued AND o.pid <> h.pid "
+        "AND o.pid = ANY(pg_blocking_pids(h.pid))), h.xact_start LIMIT 1"),
         {"tables": list(tables), "modes": list(HOLDS_ROWS if rows else STOPS_WRITERS)}).first()
     if row is None:
         return UNKNOWN
