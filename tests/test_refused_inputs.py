@@ -260,6 +260,66 @@ def test_a_clean_ledger_is_never_looked_through_and_a_bug_on_it_stays_a_bug(desk
     assert {"_orphaned", "_unreadable"} <= set(scanned)
 
 
+UNRELATED_DAMAGE = [
+    ("DELETE FROM orders WHERE id = (SELECT max(id) FROM orders)", "ledger-row-orphaned",
+     "refers to a row of the table orders that is no longer there"),
+    ("UPDATE orders SET status = 'boh' WHERE id = (SELECT min(id) FROM orders)", "ledger-value-unreadable",
+     "holds in the column status the value 'boh'"),
+    ("UPDATE order_lines SET quantity = 'abc' WHERE id = (SELECT min(id) FROM order_lines)",
+     "ledger-value-unreadable", "holds in the column quantity the value 'abc'"),
+]
+
+
+def _bug_beside_damage(args: list[str], says: str, capsys, monkeypatch) -> None:
+    """`args` run with a bug in the ledger's reading (a KeyError of its own, met where the orders
+    are read) on a ledger damaged elsewhere: the bug told as the internal error it is, exit 3,
+    and the damage found after it as a note, not as the cause."""
+    from toolkit.ledger import orders
+
+    monkeypatch.setattr(orders, "one_array", {}.__getitem__)
+    code, answer, err = toolkit([*args, "--lang", "en"], capsys)
+    assert code == 3 and "Traceback" not in err
+    assert [(p["code"], p["severity"]) for p in answer["problems"]] == [
+        ("internal-error", "error"), ("ledger-damage-noted", "warning")]
+    internal, note = (p["message"] for p in answer["problems"])
+    assert internal.startswith("internal error: KeyError: <sqlalchemy.engine.base.Connection object")
+    assert note.startswith("Note: the ledger is damaged too, in a way that does not explain this internal error: In "
+                           "the ledger ")
+    assert says in note
+
+
+@pytest.mark.parametrize("spoil, code, says", UNRELATED_DAMAGE, ids=["orphaned", "unknown-status", "text-in-a-quantity"])
+def test_a_bug_meeting_a_ledger_damaged_elsewhere_stays_a_bug_and_the_damage_a_note(spoil, code, says, desk, capsys,
+                                                                                    monkeypatch):
+    """A ledger edited by hand somewhere, and a read failing for a bug of the toolkit's own: the
+    damage found once the read failed was told as the cause (exit 2, restore the ledger), the bug
+    hidden; restoring the ledger would not have mended it. The damage is told as the cause only
+    where it can be (`test_a_value_edited_by_hand_in_the_ledger_is_named_at_its_row`)."""
+    import sqlite3
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        conn.execute(spoil)
+    conn.close()
+    _bug_beside_damage(["orders", "list", str(desk)], says, capsys, monkeypatch)
+
+
+def test_a_bug_meeting_a_team_ledger_damaged_elsewhere_stays_a_bug_too(ledger_url, sample_workbook, tmp_path, capsys,
+                                                                     monkeypatch):
+    """A word no column takes, on either database named by --ledger: the scans differ (a server
+    holds its foreign keys and types), the word is looked for in both."""
+    from sqlalchemy import create_engine, text
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    assert toolkit(["orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url], capsys)[0] == 0
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        conn.execute(text(UNRELATED_DAMAGE[1][0]))
+    engine.dispose()
+    _bug_beside_damage(["orders", "list", str(workbook), "--ledger", ledger_url], UNRELATED_DAMAGE[1][2], capsys,
+                       monkeypatch)
+
+
 def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
     ledger_of(desk).write_bytes(b"")
     code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)

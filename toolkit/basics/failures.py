@@ -40,6 +40,30 @@ def described(exc: BaseException) -> str:
     return f"{name} ({type(orig).__name__}): {_first_line(str(orig))}"
 
 
+LEDGER_DAMAGE_NOTED = define(
+    "ledger-damage-noted", "warning",
+    title=("Registro danneggiato, ma non è la causa", "Ledger damaged, though not the cause"),
+    it="Nota: il registro ha anche un danno, che non spiega questo errore interno: {damage_it}",
+    en="Note: the ledger is damaged too, in a way that does not explain this internal error: {damage_en}")
+_DAMAGE = "toolkit_damage_noted"
+"""The attribute `note_damage` sets on an internal error: the damage found in the ledger after it."""
+
+
+def note_damage(exc: BaseException, damage: Problem) -> None:
+    """Keep with `exc`, a bug, the damage the ledger was found to have once it was raised, which
+    cannot explain it (`toolkit.ledger.db._damage_told`): the bug stays the internal error it is,
+    to report, and the damage is told beside it (`damage_noted`), to restore the ledger for."""
+    setattr(exc, _DAMAGE, damage)
+
+
+def damage_noted(exc: BaseException) -> list[Problem]:
+    """The note an internal error gets of the damage kept with it (`note_damage`), or none."""
+    damage = getattr(exc, _DAMAGE, None)
+    if not isinstance(damage, Problem):
+        return []
+    return [LEDGER_DAMAGE_NOTED(None, damage_it=damage.message("it"), damage_en=damage.message("en"))]
+
+
 def _first_line(text: str) -> str:
     lines = text.strip().splitlines()
     first = lines[0].strip() if lines else ""

@@ -185,7 +185,7 @@ def run(args: list[str]) -> int:
             return _stopped(2, tended)
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
-        return _stopped(3, INTERNAL(None, reason=failures.described(exc)))
+        return _stopped(3, INTERNAL(None, reason=failures.described(exc)), *failures.damage_noted(exc))
 
 
 def _interrupted(stored_before: int) -> int:

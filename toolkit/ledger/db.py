@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,6 +48,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal_column,
     select,
     text,
     type_coerce,
@@ -58,7 +59,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityEr
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
-from toolkit.basics import runtime
+from toolkit.basics import failures, runtime
 from toolkit.basics.files import placed_new_file
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.core.invoicing import splits_payment
@@ -581,7 +582,11 @@ def first_reason(exc: DBAPIError) -> str:
 def _damage_told(ledger: Ledger) -> Iterator[None]:
     """A SQLite file that is not a database, or is truncated or damaged, is the user's file to
     restore, not a bug: it is named, with the way out, wherever SQLite first notices; so is a
-    value edited by hand that a read cannot take (`_unreadable`), in any ledger."""
+    value edited by hand that a read cannot take (`_unreadable`), in any ledger, and a row left
+    by a document deleted by hand (`_orphaned`). Damage found once a read failed is the cause
+    only when it can be (`Damage.explains`): a bug that fails on a ledger damaged elsewhere was
+    told as the damage, the bug hidden, and restoring the ledger would not have mended it. Such
+    a bug stays the internal error it is, the damage told beside it (`failures.note_damage`)."""
     try:
         yield
     except DatabaseError as exc:
@@ -592,24 +597,44 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
             raise UnusableInput(undecoded) from None
         raise
     except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
-        if (unreadable := _orphaned(ledger) or (_unreadable(ledger) if _met_reading(exc) else None)) is not None:
-            raise UnusableInput(unreadable) from None
+        found = [d for d in (_orphaned(ledger), _unreadable(ledger) if _met_reading(exc) else None) if d is not None]
+        if (cause := next((d for d in found if d.explains(exc)), None)) is not None:
+            raise UnusableInput(cause.problem) from None
+        if found:
+            failures.note_damage(exc, found[0].problem)
         raise
 
 
-def _orphaned(ledger: Ledger) -> Problem | None:
+@dataclass(frozen=True)
+class Damage:
+    """Damage of a ledger edited by hand, found once a read or a write failed, and whether it
+    can be what failed: the failure met the damaged value or the row deleted."""
+
+    problem: Problem
+    explains: Callable[[BaseException], bool]
+
+
+def _orphaned(ledger: Ledger) -> Damage | None:
     """The first row of a SQLite file whose document was deleted by hand (SQLite holds a file's
     foreign keys only while the toolkit writes it), however far from the ledger the work that
-    met it failed: an order's lines without their order fail where holds are named."""
+    met it failed: an order's lines without their order fail where holds are named, looking up
+    the order deleted (`KeyError: 5`) or with its fields None (a None formatted as a number)."""
     if not ledger.is_sqlite:
         return None
     with ledger.engine.connect() as conn:
         orphan = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
-    if orphan is None:
-        return None
-    key = "id" if "id" in schema.metadata.tables[orphan[0]].c else "rowid"
-    return LEDGER_ROW_ORPHANED(None, path=ledger.file or ledger.url, table=orphan[0], row=f"{key} {orphan[1]}",
-                               parent=orphan[2])
+        if orphan is None:
+            return None
+        table = schema.metadata.tables[orphan[0]]
+        column = next((row[3] for row in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table.name}")')
+                       if row[0] == orphan[3]), None)
+        missing = None if column is None else conn.execute(
+            select(table.c[column]).where(literal_column("rowid") == orphan[1])).scalar()
+    key = "id" if "id" in table.c else "rowid"
+    return Damage(LEDGER_ROW_ORPHANED(None, path=ledger.file or ledger.url, table=orphan[0],
+                                      row=f"{key} {orphan[1]}", parent=orphan[2]),
+                  lambda exc: (isinstance(exc, LookupError) and missing is not None and missing in exc.args)
+                  or (isinstance(exc, TypeError) and "NoneType" in str(exc)))
 
 
 def _table_gone(ledger: Ledger, reason: str) -> bool:
@@ -640,22 +665,25 @@ def damage_found(ledger: Ledger) -> list[Problem]:
     failed on (`toolkit ledger check`): the first row left without its document, and the first
     value its column cannot hold, each table's values first sifted by the database
     (`move_values.suspects`), as a whole ledger is too large to turn row by row."""
-    return [found for found in (_orphaned(ledger), _unreadable(ledger, sifted=True)) if found is not None]
+    return [found.problem for found in (_orphaned(ledger), _unreadable(ledger, sifted=True)) if found is not None]
 
 
-def _unreadable(ledger: Ledger, *, sifted: bool = False) -> Problem | None:
+def _unreadable(ledger: Ledger, *, sifted: bool = False) -> Damage | None:
     """The first value of the ledger its column cannot hold (a word the column does not take, or,
     in a SQLite file, a number, a date or a flag of the wrong kind: a server refuses those when
     they are written), named at its table, row and column; None if there is none (the error was
-    not the ledger's). `sifted`: only the tables with a row `move_values.suspects` are read."""
+    not the ledger's). It explains a failure that names it (`KeyError: 'boh'`), or, a number or
+    a date, one that reading it again fails with alike (`_read_again`). `sifted`: only the tables
+    with a row `move_values.suspects` are read."""
     with ledger.engine.connect() as conn:
         if (unknown := known_words.first_unknown(conn)) is not None:
             column, value, key, words = unknown
-            return LEDGER_VALUE_UNREADABLE(
+            return Damage(LEDGER_VALUE_UNREADABLE(
                 None, path=ledger.file or ledger.url, table=column.table.name,
                 row=key, column=column.name, value=repr(value),
                 wanted_it="una di queste parole: " + ", ".join(words),
-                wanted_en="one of these words: " + ", ".join(words))
+                wanted_en="one of these words: " + ", ".join(words)),
+                lambda exc: value in exc.args or repr(value) in str(exc))
         for table in schema.metadata.sorted_tables if ledger.is_sqlite else ():
             if sifted and conn.execute(select(1).select_from(table).where(move_values.suspects(table)).limit(1)
                                        ).first() is None:
@@ -663,11 +691,25 @@ def _unreadable(ledger: Ledger, *, sifted: bool = False) -> Problem | None:
             found = move_values.first_refused(conn, table)
             if found is not None:
                 refused, row = found
-                return LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name,
-                                               row=_row_key(table, row), column=refused.column.name,
-                                               value=refused.shown_value(), wanted_it=refused.wanted.it,
-                                               wanted_en=refused.wanted.en)
+                return Damage(LEDGER_VALUE_UNREADABLE(None, path=ledger.file or ledger.url, table=table.name,
+                                                      row=_row_key(table, row), column=refused.column.name,
+                                                      value=refused.shown_value(), wanted_it=refused.wanted.it,
+                                                      wanted_en=refused.wanted.en),
+                              partial(_read_again, ledger, refused.column, row))
     return None
+
+
+def _read_again(ledger: Ledger, column: Column[Any], row: Sequence[Any], exc: BaseException) -> bool:
+    """Whether reading `column` of `row` again, as the toolkit reads it, fails as `exc` did: its
+    value, refused by its column's type, is then the one the failure met."""
+    table = column.table
+    at = {c.name: n for n, c in enumerate(table.columns)}
+    try:
+        with ledger.engine.connect() as conn:
+            conn.execute(select(column).where(*(c == row[at[c.name]] for c in table.primary_key.columns))).all()
+    except Exception as again:  # any failure, compared with the one met
+        return type(again) is type(exc) and again.args == exc.args
+    return False
 
 
 def _row_key(table: Table, row: Sequence[Any]) -> str:
@@ -834,7 +876,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
         if behind:
             raise UnusableInput(counters_behind.told(behind[0], ledger.file or ledger.url)) from None
         if (orphan := _orphaned(ledger)) is not None:  # a new order took the id of one deleted, its lines left
-            raise UnusableInput(orphan) from None
+            raise UnusableInput(orphan.problem) from None
         raise
 
 
