@@ -81,8 +81,8 @@ def test_a_ddt_file_not_written_is_told_with_the_command_line_words_and_the_repr
     monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", refused)
     (shown,) = press(book, "ship")
     [ddt] = ddts_in(tmp_path)
-    assert shown[2] == "critical" and f"Registrati nel registro: DDT {ddt}." in shown[0], shown
-    assert "Stampali dalla riga di comando con: toolkit print ddt " in shown[0], shown[0]
+    assert shown[2] == "critical" and f"Registrato nel registro: 1 DDT ({ddt})." in shown[0], shown
+    assert "Stampalo dalla riga di comando con: toolkit print ddt " in shown[0], shown[0]
     assert "(i DDT anche con «Ristampa DDT», il loro giorno in «Data ordini»)." in shown[0]
 
 def test_create_prints_its_ddt_and_invoice_beside_the_book(tmp_path, may):
@@ -118,6 +118,26 @@ def test_a_credit_note_never_printed_is_named_by_the_next_note(tmp_path, may, mo
     assert lines[2].startswith("Nota di credito o di debito registrata e mai stampata: NC-2026-00001. È da stampare: "
                                "emessa"), lines
     assert lines[2].endswith(f"--numbers NC-2026-00001 --out {tmp_path / 'nota-di-credito-2026-05-04-2-note-non-stampate.xlsx'}")
+
+
+def test_a_credit_note_whose_file_the_disk_refuses_is_named_as_one_note(tmp_path, may, monkeypatch):
+    """The box of `document-not-printed` named a lone credit note among *fatture e note di
+    credito*, and told «Stampali»."""
+    import errno
+
+    import toolkit.services.printing
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    book = final_invoice(tmp_path, minimal.sheets())
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="1:1", NotaMotivo="Un pezzo rotto")
+    monkeypatch.setattr(toolkit.services.printing, "write", full)
+    (shown,) = press(book, "credit_note")
+    assert shown[2] == "critical", shown
+    assert shown[0].startswith("Registrata nel registro: 1 nota di credito (NC-2026-00001). Il file "), shown[0]
+    assert "(il disco è pieno). Stampala dalla riga di comando con: toolkit print invoices " in shown[0], shown[0]
+    assert "fatture e note di credito" not in shown[0]
 
 
 def test_an_english_workbook_is_told_in_english(tmp_path, may, monkeypatch):

@@ -11,6 +11,7 @@ import errno
 import gc
 import io
 import random
+import re
 import shutil
 import sys
 import zipfile
@@ -303,7 +304,8 @@ def _redo_on_a_free_disk(err: str, free: Path) -> list[list[str]]:
     to a folder with room."""
     import shlex
 
-    commands = [shlex.split(line.split("Stampali con: ")[1]) for line in err.splitlines() if "Stampali con: " in line]
+    said = "Stampa(?:lo|la|li|le) con: "
+    commands = [shlex.split(re.split(said, line)[1]) for line in err.splitlines() if re.search(said, line)]
     return [[*c[1:-1], str(free / Path(c[-1]).name)] for c in commands]
 
 

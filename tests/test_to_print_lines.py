@@ -22,14 +22,14 @@ def _ship_one(capsys, workbook, url, tmp_path, lang, *also):
                "--lang", lang)
 
 
-def _ship_all(capsys, workbook, url, tmp_path, lang):
+def _ship_all(capsys, workbook, url, tmp_path, lang, *also):
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
                "--ledger", url)[0] == 0
-    return cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url, "--lang", lang)
+    return cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", *also, "--ledger", url, "--lang", lang)
 
 
-def _ship_and_invoice(capsys, workbook, url, tmp_path, lang):
-    return _ship_one(capsys, workbook, url, tmp_path, lang, "--invoice")
+def _ship_and_invoice(capsys, workbook, url, tmp_path, lang, *also):
+    return _ship_one(capsys, workbook, url, tmp_path, lang, "--invoice", *also)
 
 
 def _credit(capsys, workbook, url, tmp_path, lang, *also):
@@ -38,10 +38,10 @@ def _credit(capsys, workbook, url, tmp_path, lang, *also):
                "--date", "2026-04-20", *also, "--ledger", url, "--lang", lang)
 
 
-def _debit(capsys, workbook, url, tmp_path, lang):
+def _debit(capsys, workbook, url, tmp_path, lang, *also):
     invoice = invoiced_and_shipped(capsys, workbook, url)
     return cli(capsys, "invoice", "debit", workbook, "--invoice", invoice, "--amount", "25", "--rate", "10", "--reason",
-               "prezzo errato", "--ledger", url, "--lang", lang)
+               "prezzo errato", *also, "--ledger", url, "--lang", lang)
 
 
 def _orders_at_once(capsys, workbook, url, tmp_path, lang):
@@ -143,3 +143,50 @@ def test_the_line_telling_what_is_to_print(capsys, tmp_path, desk, case, lang):
     expected = said[lang].replace("{w}", str(workbook)).replace("{d}", str(tmp_path))
     assert code == 0, out
     assert expected in out.splitlines(), out
+
+
+full_disk = __import__("test_full_disk").full_disk
+
+_LEFT = {
+    "one DDT": (_ship_one, "d.xlsx", {
+        "it": ["Registrato nel registro: 1 DDT (DDT-2026-00002). Il file {o}/d.xlsx non è stato scritto",
+               "Stampalo con: toolkit print ddt {w} --numbers DDT-2026-00002 --out {o}/d.xlsx"],
+        "en": ["Recorded in the ledger: 1 DDT (DDT-2026-00002). The file {o}/d.xlsx was not written",
+               "Print it with: toolkit print ddt {w} --numbers DDT-2026-00002 --out {o}/d.xlsx"]}),
+    "a DDT and its invoice": (_ship_and_invoice, "d.xlsx", {
+        "it": ["Registrato nel registro: 1 DDT (DDT-2026-00002). Il file {o}/d.xlsx non è stato scritto",
+               "Registrata nel registro: 1 fattura (FT-2026-00003). Il file {o}/d-fatture.xlsx non è stato scritto",
+               "Stampala con: toolkit print invoices {w} --numbers FT-2026-00003 --out {o}/d-fatture.xlsx"],
+        "en": ["Recorded in the ledger: 1 DDT (DDT-2026-00002). The file {o}/d.xlsx was not written",
+               "Recorded in the ledger: 1 invoice (FT-2026-00003). The file {o}/d-fatture.xlsx was not written",
+               "Print it with: toolkit print invoices {w} --numbers FT-2026-00003 --out {o}/d-fatture.xlsx"]}),
+    "one credit note": (_credit, "nc.xlsx", {
+        "it": ["Registrata nel registro: 1 nota di credito (NC-2026-00001). Il file {o}/nc.xlsx non è stato scritto",
+               "Stampala con: toolkit print invoices {w} --numbers NC-2026-00001 --out {o}/nc.xlsx"],
+        "en": ["Recorded in the ledger: 1 credit note (NC-2026-00001). The file {o}/nc.xlsx was not written",
+               "Print it with: toolkit print invoices {w} --numbers NC-2026-00001 --out {o}/nc.xlsx"]}),
+    "one debit note": (_debit, "nd.xlsx", {
+        "it": ["Registrata nel registro: 1 nota di debito (FT-2026-00010). Il file {o}/nd.xlsx non è stato scritto"],
+        "en": ["Recorded in the ledger: 1 debit note (FT-2026-00010). The file {o}/nd.xlsx was not written"]}),
+    "several DDTs": (_ship_all, "d.xlsx", {
+        "it": [f"Registrati nel registro: 8 DDT ({_EIGHT}). Il file {{o}}/d.xlsx non è stato scritto",
+               "Stampali con: toolkit print ddt {w} --numbers"],
+        "en": [f"Recorded in the ledger: 8 DDTs ({_EIGHT}). The file {{o}}/d.xlsx was not written",
+               "Print them with: toolkit print ddt {w} --numbers"]}),
+}
+"""What `CASES`' commands say given an `--out` on a full disk (`test_full_disk`), in part."""
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+@pytest.mark.parametrize("case", list(_LEFT))
+def test_a_file_not_written_names_its_documents_agreeing_with_them(capsys, tmp_path, desk, full_disk, case, lang):
+    """`document-not-printed` (exit 4, a full disk while the documents' file is written) named a
+    lone DDT *Registrati … Stampali* and a lone credit note among *fatture e note di credito*."""
+    workbook, url = desk
+    run, file, said = _LEFT[case]
+    code, out = run(capsys, workbook, url, tmp_path, lang, "--out", full_disk / file)
+    flat = " ".join(out.split())
+    assert code == 4, out
+    for part in said[lang]:
+        assert part.replace("{w}", str(workbook)).replace("{o}", str(full_disk)) in flat, out
+    assert "fatture e note di credito" not in flat and "invoices and credit notes" not in flat

@@ -374,7 +374,7 @@ def confirm_quotation(press: Press) -> None:
             f"{result.quotation} confirmed: order {result.order} of {day:%d/%m/%Y}.")
     if result.invoices:
         numbers = ", ".join(str(x.number) for x in result.invoices)
-        with stored_before_printing([("invoices", [x.number or "?" for x in result.invoices], target)]):
+        with stored_before_printing([("invoices", result.invoices, target)]):
             printed = write_and_mark(session.ledger, session.master, "invoices", result.invoices, target, lang)
         text += f"\nFattura emessa: {numbers}: {printed}" if lang == "it" else f"\nInvoice issued: {numbers}: {printed}"
     summary = result.summary(lang)

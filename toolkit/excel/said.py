@@ -330,10 +330,10 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "releases it; when they give the go-ahead, from the command line, toolkit invoice with --release "
               "{customer}."},
     "document-not-printed": {
-        "it": "Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). Stampali "
+        "it": "{recorded} nel registro: {documents}. Il file {path} non è stato scritto ({reason}). Stampa{them} "
               "dalla riga di comando con: {command} (i DDT anche con «Ristampa DDT», il loro giorno in «Data "
               "ordini»).",
-        "en": "Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). Print them from "
+        "en": "Recorded in the ledger: {documents}. The file {path} was not written ({reason}). Print {them} from "
               "the command line with: {command} (DDTs also with “Ristampa DDT”, their day in “Data ordini”)."},
     "credit-note-repeated-unprinted": {
         "it": "La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "

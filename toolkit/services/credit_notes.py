@@ -166,7 +166,7 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
         return done
     from toolkit.services.printing import stored_before_printing, write_and_mark
 
-    with stored_before_printing([("invoices", [done.note.number or "?"], out)]):
+    with stored_before_printing([("invoices", [done.note], out)]):
         return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
 
 

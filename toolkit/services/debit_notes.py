@@ -141,7 +141,7 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
         return done
     from toolkit.services.printing import stored_before_printing, write_and_mark
 
-    with stored_before_printing([("invoices", [done.note.number or "?"], out)]):
+    with stored_before_printing([("invoices", [done.note], out)]):
         return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
 
 

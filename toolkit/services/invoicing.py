@@ -1208,7 +1208,7 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
             raise
         from toolkit.services.printing import NotPrinted
 
-        raise NotPrinted("invoices", [x.number or "?" for x in invoices], out, exc, redo) from exc
+        raise NotPrinted("invoices", invoices, out, exc, redo) from exc
     if copies:
         from toolkit.services.printing import mark
 

@@ -809,8 +809,7 @@ def created_documents(master: MasterData, ledger: Ledger, created: Created, outp
     orders, ddt, invoices = outputs
     ddts = [note for note in created.notes if note.is_ddt]
     with stored_before_printing([("orders", [r["number"] for r in created.created], orders),
-                                 ("ddt", [n.number or "?" for n in ddts], ddt),
-                                 ("invoices", [x.number or "?" for x in created.invoices], invoices)]):
+                                 ("ddt", ddts, ddt), ("invoices", created.invoices, invoices)]):
         files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = []
         if created.created:
             files.append(("orders", _printed_orders(ledger, created.created), orders))

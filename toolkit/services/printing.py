@@ -36,6 +36,7 @@ from toolkit.basics.wording import (
     DDTS,
     DEBIT_NOTES,
     INVOICES,
+    ORDERS,
     Agreed,
     Agreeing,
     Noun,
@@ -107,10 +108,15 @@ NOTHING_TO_PRINT = define(
     en="No document to print for this choice.")
 NOT_PRINTED = define(
     "document-not-printed", "error",
-    it="Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). "
-       "Stampali con: {command}",
-    en="Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). "
-       "Print them with: {command}")
+    it="{recorded} nel registro: {documents}. Il file {path} non è stato scritto ({reason}). "
+       "Stampa{them} con: {command}",
+    en="Recorded in the ledger: {documents}. The file {path} was not written ({reason}). "
+       "Print {them} with: {command}")
+"""Documents stored whose file was not written (a full disk, a lock, Ctrl+C), named kind by kind
+as the to-print lines name them (`filed`): a lone DDT was told *Registrati … Stampali*, a lone
+invoice named among *fatture e note di credito*."""
+
+RECORDED = Agreeing(("Registrato", "Registrata", "Registrati", "Registrate"), ("Recorded", "Recorded"))
 
 OUTPUT_HOLDS_DOCUMENTS = define(
     "output-holds-documents", "error",
@@ -166,6 +172,15 @@ def issued_documents(ddts: Sequence[str], invoices: Sequence[Invoice]) -> Number
 
 INVOICE_NOUNS = {InvoiceKind.INVOICE.value: INVOICES, InvoiceKind.CREDIT_NOTE.value: CREDIT_NOTES,
                  DEBIT_NOTE: DEBIT_NOTES}
+
+
+def filed(kind: str, documents: Sequence[Document | str]) -> Numbered:
+    """The documents of one file of `kind` as a message names them: orders and DDTs by their
+    kind's noun (an interrupted run knows its orders by number alone), each invoice by its own
+    kind (`issued_documents`)."""
+    if kind == "invoices":
+        return issued_documents([], [d for d in documents if isinstance(d, Invoice)])
+    return Numbered((((ORDERS if kind == "orders" else DDTS), tuple(_numbers(documents))),), most=SHOWN)
 
 
 def to_print(documents: Numbered, command: str, lang: str) -> str:
@@ -266,10 +281,11 @@ class Printed:
 class NotPrinted(Exception):
     """Documents were stored but their file could not be written: exit code 4."""
 
-    def __init__(self, kind: str, numbers: Sequence[str], out: Path, cause: BaseException, redo: str | None = None,
-                 also: Sequence[NotPrinted] = ()):
+    def __init__(self, kind: str, documents: Sequence[Document | str], out: Path, cause: BaseException,
+                 redo: str | None = None, also: Sequence[NotPrinted] = ()):
+        numbers = _numbers(documents)
         super().__init__(f"{kind} {', '.join(numbers)} not printed to {out}: {reason_of(cause, 'en')}")
-        self.kind, self.numbers, self.out, self.cause = kind, tuple(numbers), Path(out), cause
+        self.kind, self.documents, self.numbers, self.out, self.cause = kind, documents, tuple(numbers), Path(out), cause
         self.redo = redo
         """The command that writes the file again, `{workbook}` standing for the master workbook;
         by default the `toolkit print` command of these documents."""
@@ -280,7 +296,7 @@ class NotPrinted(Exception):
     def together(cls, failed: Sequence[NotPrinted]) -> NotPrinted:
         """One failure naming every file not written, so the desk is given each command."""
         first, *rest = failed
-        return cls(first.kind, first.numbers, first.out, first.cause, first.redo, also=rest)
+        return cls(first.kind, first.documents, first.out, first.cause, first.redo, also=rest)
 
     def problems(self, workbook: Path | None, lang: str) -> list[Problem]:
         """A problem per file not written, each with the command that writes it."""
@@ -289,7 +305,8 @@ class NotPrinted(Exception):
     def problem(self, workbook: Path | None, lang: str) -> Problem:
         again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "anagrafiche.xlsx"))
                  if self.redo else command(self.kind, workbook, self.numbers, self.out))
-        return NOT_PRINTED(None, what=WHAT[self.kind][0 if lang == "it" else 1], numbers=", ".join(self.numbers),
+        named = filed(self.kind, self.documents)
+        return NOT_PRINTED(None, recorded=named.agreeing(RECORDED), documents=named, them=named.agreeing(THEM),
                            path=self.out, reason=reason_of(self.cause, lang), command=again)
 
 
@@ -600,7 +617,7 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
         written = write(kind, out, master, documents, lang, cash_for(ledger, master, documents),
                         rests_for(ledger, documents))
     except (Exception, KeyboardInterrupt) as exc:
-        raise NotPrinted(kind, _numbers(documents), out, exc) from exc
+        raise NotPrinted(kind, documents, out, exc) from exc
     try:
         mark(ledger, kind, documents)
     except KeyboardInterrupt as exc:
@@ -628,12 +645,12 @@ class InterruptedWhenWritten(KeyboardInterrupt):
     there, so it ends as any interrupt does, not as a file not written."""
 
 
-def _numbers(documents: Sequence[Document]) -> list[str]:
-    return [d.number or "?" for d in documents]
+def _numbers(documents: Sequence[Document | str]) -> list[str]:
+    return [d if isinstance(d, str) else d.number or "?" for d in documents]
 
 
 @contextmanager
-def stored_before_printing(files: Sequence[tuple[str, Sequence[str], Path]]) -> Iterator[None]:
+def stored_before_printing(files: Sequence[tuple[str, Sequence[Document | str], Path]]) -> Iterator[None]:
     """Ctrl+C between storing documents and writing their files ends as a file not written does
     (`NotPrinted`, exit 4), naming each file's documents and the command that prints them: the
     ledger has them, and a desk told only «interrotto» would run the command again and find
@@ -643,7 +660,7 @@ def stored_before_printing(files: Sequence[tuple[str, Sequence[str], Path]]) -> 
     except InterruptedWhenWritten:
         raise
     except KeyboardInterrupt as exc:
-        left = [NotPrinted(kind, numbers, out, exc) for kind, numbers, out in files if numbers]
+        left = [NotPrinted(kind, documents, out, exc) for kind, documents, out in files if documents]
         if not left:
             raise
         raise NotPrinted.together(left) from exc
@@ -664,7 +681,7 @@ def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tupl
         except NotPrinted as exc:
             failed.append(exc)
             if isinstance(exc.cause, KeyboardInterrupt):
-                failed += [NotPrinted(k, _numbers(d), o, exc.cause) for k, d, o in files[at + 1:]]
+                failed += [NotPrinted(k, d, o, exc.cause) for k, d, o in files[at + 1:]]
                 break
     if failed:
         raise NotPrinted.together(failed)

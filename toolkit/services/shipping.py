@@ -321,8 +321,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 
         printed = [("ddt", shipped.ddts, out)] if shipped.ddts else []
         invoiced = [("invoices", shipped.invoices, invoices_beside(out))] if shipped.invoices else []
-        with stored_before_printing([("ddt", [n.number or "?" for n in shipped.ddts], out),
-                                     ("invoices", [x.number or "?" for x in shipped.invoices], invoices_beside(out))]):
+        with stored_before_printing([("ddt", shipped.ddts, out), ("invoices", shipped.invoices, invoices_beside(out))]):
             written = write_and_mark_each(ledger, master, [*printed, *invoiced], lang)
         shipped = replace(shipped, written=written[0] if shipped.ddts else None,
                           invoices_written=written[-1] if shipped.invoices else None)
