@@ -334,3 +334,42 @@ def test_no_table_cell_runs_longer_than_a_reader_takes_in():
                         long.append(f"{page.name}:{number}: {len(cell):,} characters: {cell[:60]}…")
     assert not long, "\n".join(long)
     assert LONG_CELLS_LEFT <= parted, f"parted, take them off LONG_CELLS_LEFT: {LONG_CELLS_LEFT - parted}"
+
+
+def _parted_prose(page: Path) -> list[list[str]]:
+    """The prose a table's long cells were parted into (`test_no_table_cell_runs_longer_than_a_reader_takes_in`),
+    paragraph by paragraph, a list as one: docs/commands.md's *The commands in detail*, the other pages' *In full*
+    up to their next heading or their own prose (wrapped, where a parted paragraph is one line)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line in ("## The commands in detail", "In full:")
+                 or line.startswith("In full, the "))
+    blocks: list[list[str]] = [[]]
+    for line in lines[start + 1:]:
+        if line.startswith("## ") or (line.startswith("#") and page.name != "commands.md"):
+            break
+        if not line.strip() or line.startswith("#"):
+            blocks.append([])
+        elif blocks[-1] and not line.startswith("- "):
+            blocks.pop()  # a paragraph wrapped over lines: the page's own prose again
+            break
+        else:
+            blocks[-1].append(line)
+    return [b for b in blocks if b and not (len(b) == 1 and re.fullmatch(r"`toolkit [^`]*`", b[0]))]
+
+
+def test_the_prose_parted_from_the_tables_reads_as_sentences():
+    """The cells parted into prose kept the table's habits: a paragraph ending without its full stop
+    (*The panel's Nota di credito button credits the invoice in its Fattura cell*), a list's last item
+    too, a paragraph opening in lower case, a bracket a cut sentence closed twice."""
+    found = []
+    for name in ("commands.md", "excel.md", "einvoice.md", "ledger.md", "reports.md"):
+        for block in _parted_prose(ROOT / "docs" / name):
+            text, last = " ".join(block), block[-1].rstrip()
+            plain = re.sub(r"`[^`]*`", "", text)
+            if not re.search(r"[.!?:][)*]*$", last):
+                found.append(f"{name}: no full stop: …{last[-60:]}")
+            if not block[0].startswith("- ") and block[0][:1].islower():
+                found.append(f"{name}: opens in lower case: {block[0][:60]}")
+            if plain.count("(") != plain.count(")"):
+                found.append(f"{name}: brackets {plain.count('(')} ( and {plain.count(')')} ): {block[0][:60]}")
+    assert not found, "\n".join(found)
