@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from toolkit.services.orders import Preview
+    from toolkit.services.printing import NotPrinted
     from toolkit.services.requests import RequestDone
     from toolkit.services.shipping import Shipped
 
@@ -191,11 +192,7 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                 from toolkit.services.printing import NotPrinted
 
                 if isinstance(exc, NotPrinted):
-                    from pathlib import Path
-
-                    lang = press.lang or "it"
-                    message(press.book, "\n\n".join(said.render(p, lang) for p in exc.problems(Path(press.book.fullname), lang)),
-                            press.title(), critical=True)
+                    message(press.book, _not_written(press, exc), press.title(), critical=True)
                     return
                 from toolkit.basics.failures import described, machine_state
 
@@ -209,6 +206,24 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
         return run
 
     return wrap
+
+
+def _not_written(press: Press, exc: NotPrinted) -> str:
+    """The box of documents recorded whose file was not written (`document-not-printed`): each
+    file's problem in the button's words, and a file of DDTs the button that prints them again
+    too, *Ristampa DDT*, where every file's box named it, a credit note's as well."""
+    from pathlib import Path
+
+    lang, book, label = press.lang or "it", Path(press.book.fullname), inputs.ORDER_DATE.label
+    told = []
+    for failed in (exc, *exc.also):
+        text = said.render(failed.problem(book, lang), lang)
+        if failed.kind == "ddt":
+            day = wording.Agreed(len(failed.numbers), ("il suo giorno", "il loro giorno"), ("its day", "their day"))
+            text += (f" (anche con il pulsante «Ristampa DDT», {day.shown(lang)} in «{label}»)." if lang == "it" else
+                     f" (also with the “Ristampa DDT” button, {day.shown(lang)} in “{label}”).")
+        told.append(text)
+    return "\n\n".join(told)
 
 
 def _problems_text(problems: list[Problem], lang: str) -> str:

@@ -331,10 +331,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{customer}."},
     "document-not-printed": {
         "it": "{recorded} nel registro: {documents}. Il file {path} non è stato scritto ({reason}). Stampa{them} "
-              "dalla riga di comando con: {command} (i DDT anche con «Ristampa DDT», il loro giorno in «Data "
-              "ordini»).",
+              "dalla riga di comando con: {command}",
         "en": "Recorded in the ledger: {documents}. The file {path} was not written ({reason}). Print {them} from "
-              "the command line with: {command} (DDTs also with “Ristampa DDT”, their day in “Data ordini”)."},
+              "the command line with: {command}"},
     "credit-note-repeated-unprinted": {
         "it": "La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "
               "registrata e mai stampata (emessa dalla riga di comando, toolkit invoice credit senza --out, oppure "
