@@ -1412,3 +1412,25 @@ def test_report_pdf_replaces_its_own_earlier_pdf(april, tmp_path, capsys):
     first = (tmp_path / "vendite.pdf").stat().st_mtime_ns
     assert _run(*args) == 0, capsys.readouterr().err
     assert (tmp_path / "vendite.pdf").stat().st_mtime_ns != first
+
+
+def _cached_formula_values(path: Path) -> list[tuple[str, str, str, str]]:
+    """(sheet file, cell, formula, cached value) of every formula of a workbook, as its XML stores them."""
+    with zipfile.ZipFile(path) as z:
+        return [(name, *cell) for name in z.namelist() if name.startswith("xl/worksheets/sheet")
+                for cell in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]*)</f><v>([^<]*)</v>', z.read(name).decode())]
+
+
+@pytest.mark.parametrize("kind", ["sales", "aging"])
+def test_every_total_is_cached_to_the_cent_not_as_a_sum_of_floats(sales_book, aging_book, kind):
+    """A total row's cached value is the exact sum of its rows, `8852.64`, never the float sum
+    `8852.640000000001` an accountant's tool reads back as more than the cents it shows (money
+    is counted in cents, then written). Quantities have at most three decimals, percents are
+    ratios and left out (and the summary's copy of the total's)."""
+    made = sales_book if kind == "sales" else aging_book
+    every = _cached_formula_values(made.file)
+    ratios = {c[3] for c in every if "ABS(" in c[2]}
+    cells = [c for c in every if c[3] not in ratios]
+    assert any("SUBTOTAL" in c[2] for c in cells)
+    inexact = [c for c in cells if re.fullmatch(r"-?\d+(\.\d{1,3})?", c[3]) is None]
+    assert inexact == []

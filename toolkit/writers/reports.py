@@ -11,7 +11,9 @@
 
 Amounts are integers of cents in the report; each cell gets cents / 100, the binary number
 nearest to that amount of euro, so every cell, and every sum a spreadsheet rounds to cents,
-shows the ledger's amount exactly. A4 landscape, fit to the page width.
+shows the ledger's amount exactly; a total, a variation, is counted in cents and then divided
+the same way, so the result a formula's cell caches is that amount too (`8852.64`, where
+summing the euros gave `8852.640000000001`). A4 landscape, fit to the page width.
 """
 
 from __future__ import annotations
@@ -160,12 +162,13 @@ class _Layout:
         self.totals: dict[str, float | str] = {}
 
 
-def _changes(now: float, before: float, no_base: str) -> tuple[float, float | str]:
+def _changes(now: int, before: int, no_base: str) -> tuple[float, float | str]:
     """The variation and the variation in percent that the table's formulas compute, as their
-    written results: with nothing to compare with (a customer new in the period) the percent
-    is `no_base` ("n.d."), which says so where an empty cell looked like a missing figure."""
+    written results, from amounts in cents (in euros, 8852.64 - 1234.56 is not 7618.08 but a
+    float a hair off it): with nothing to compare with (a customer new in the period) the
+    percent is `no_base` ("n.d."), which says so where an empty cell looked like a missing figure."""
     change = now - before
-    return change, (no_base if before == 0 else change / abs(before))
+    return _cents(change), (no_base if before == 0 else change / abs(before))
 
 
 def write_report(target: Path, master: MasterData, report: Report, lang: str = "it") -> Path:
@@ -288,20 +291,23 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
     def sums(first: int, last: int, label: str, label_format: Any, money: Any, quantity: Any,
              percent: Any, rows: range) -> tuple[list[Column], tuple[Any, ...]]:
         """A subtotal or total row over rows first..last (zero-based) of the sheet, which hold
-        the table's `rows`: its formulas' results are theirs summed."""
+        the table's `rows`: its formulas' results are theirs summed, in cents and thousandths
+        (summed in euros, floats, 8852.64 is cached as 8852.640000000001)."""
         columns = [Column("text", label_format)] + [Column("text", label_format)] * (len(labels) - 1)
         results: list[Any] = []
-        for v, found in (("quantity", quantities), ("amount", amounts), ("compare_amount", before)):
+        for v, found, scale in (("quantity", quantities, 1000), ("amount", amounts, 100),
+                                ("compare_amount", before, 100)):
             if v == "quantity" and found is not None and len(_units_of(units, found, rows)) > 1:
                 columns.append(Column("number", quantity))
                 results.append(None)
             elif v in layout.columns and found is not None:
                 columns.append(Column("formula", quantity if v == "quantity" else money,
                                       f"=SUBTOTAL(9,{letter[v]}{first + 1}:{letter[v]}{last + 1})"))
-                results.append(sum(found[i] for i in rows))
+                results.append(sum(found[i] for i in rows) / scale)
         columns += changes(money, percent)
         if compared:
-            results += _changes(results[-2], results[-1], no_base)
+            assert before is not None
+            results += _changes(sum(amounts[i] for i in rows), sum(before[i] for i in rows), no_base)
         return columns, (label, *([""] * (len(labels) - 1)), *results)
 
     names = _names(report)
@@ -317,20 +323,20 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str, master:
     widths = set_widths(sheet, [*(12 if c == "month" else _label_width(c, column)
                                   for c, column in zip(labels, label_values)), *[14] * len(values)])
     headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
-    quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
+    quantities = table["quantity"].tolist() if has_quantity else None
     known = {code: unit_key(unit) for code, unit in report.sold_in.items()} | {
         x.code: unit_key(x.unit) for x in master.items}
     units = [known.get(code) for code in table["item"].astype(str)] if has_quantity else []
-    amounts = (table["amount"] / 100).tolist()
-    before = (table["compare_amount"] / 100).tolist() if compared else None
+    amounts = table["amount"].tolist()
+    before = table["compare_amount"].tolist() if compared else None
 
     def data_row(i: int) -> tuple[Any, ...]:
         row: list[Any] = [column[i] for column in label_values]
         if quantities is not None:
-            row.append(quantities[i])
-        row.append(amounts[i])
+            row.append(quantities[i] / 1000)
+        row.append(_cents(amounts[i]))
         if before is not None:
-            row += [before[i], *_changes(amounts[i], before[i], no_base)]
+            row += [_cents(before[i]), *_changes(amounts[i], before[i], no_base)]
         return tuple(row)
 
     first_keys = table[by[0]].astype(str).tolist()
@@ -709,7 +715,7 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
         layout.columns[b] = first + i
     row = data_first = HEADER_ROW + 1
     index = {c: i for i, c in enumerate(table.columns)}
-    totals = dict.fromkeys(layout.columns, 0.0)
+    totals = dict.fromkeys(layout.columns, 0)
     for record in table.itertuples(index=False, name=None):
         col = 0
         for b in by:
@@ -719,14 +725,14 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
             if b in NAMED:
                 sheet.write_string(row, col, names.get(b, {}).get(code, ""), fmt.wrap)
                 col += 1
-        buckets = [_cents(record[index[b]]) for b in BUCKETS]
+        buckets = [int(record[index[b]]) for b in BUCKETS]
         for b, amount in zip(BUCKETS, buckets):
-            sheet.write_number(row, layout.columns[b], amount, fmt.money)
+            sheet.write_number(row, layout.columns[b], _cents(amount), fmt.money)
             totals[b] += amount
         owed = sum(buckets)
         sheet.write_formula(row, layout.columns["amount"],
                             f"=SUM({xl_rowcol_to_cell(row, first)}:{xl_rowcol_to_cell(row, first + len(BUCKETS) - 1)})",
-                            fmt.money, owed)
+                            fmt.money, _cents(owed))
         totals["amount"] += owed
         row += 1
     _fit_long(sheet, range(data_first, row), [(shown[c], width) for c, width in zip(labels, widths)])
@@ -736,9 +742,10 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
     sheet.write_string(row, 0, t("report.total"), fmt.total_label)
     for name, col in layout.columns.items():
         column = xl_col_to_name(col)
-        sheet.write_formula(row, col, f"=SUBTOTAL(9,{column}{data_first + 1}:{column}{row})", fmt.total, totals[name])
+        sheet.write_formula(row, col, f"=SUBTOTAL(9,{column}{data_first + 1}:{column}{row})", fmt.total,
+                            _cents(totals[name]))
     layout.total_row = row
-    layout.totals = dict(totals)
+    layout.totals = {name: _cents(cents) for name, cents in totals.items()}
     sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
