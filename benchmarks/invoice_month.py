@@ -5,8 +5,9 @@ April (create and ship every working day, no invoicing; with `--restocked` goods
 week, as in `month_restocked`) once per workbook and schema version in
 `benchmarks/data/preinvoice[-restocked]-bench-SCALE.sqlite`, then times the month-end run on a copy,
 without the accountants' workbook, beside the python-calamine floor at L measured in the same
-process. With `--compare`, the run is also made by the row-by-row reference code
-(`tests/oracles/invoicing_rowwise.py`) on another copy and every invoice is compared.
+process, with the run's CPU seconds (`cpu_seconds`: what a loaded machine leaves comparable) and
+the process's peak memory. With `--compare`, the run is also made by the row-by-row reference
+code (`tests/oracles/invoicing_rowwise.py`) on another copy and every invoice is compared.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 from benchmarks import DATA
-from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _master, kept_ledger, shipped_april
+from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _master, kept_ledger, peak_rss_mib, shipped_april
 
 
 def preinvoice_ledger(workbook: Path, target: Path, *, restock: bool = False) -> None:
@@ -78,15 +79,16 @@ def main() -> None:
             from pyinstrument import Profiler
             profiler = Profiler()
             profiler.start()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         done = run(ledger, master, request, lang="it")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         if profiler is not None:
             profiler.stop()
             Path(args.profile).write_text(profiler.output_text(unicode=True, show_all=False))
         floor = min(floor, calamine_floor())
         out = {"scale": args.scale, "restocked": args.restocked, "invoices": len(done.invoices),
                "lines": sum(len(x.lines) for x in done.invoices), "seconds": round(seconds, 2),
+               "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(peak_rss_mib(), 1),
                "floor_L": round(floor, 2), "units": round(seconds / floor, 2), "load": os.getloadavg()}
         if args.compare:
             sys.path.insert(0, str(ROOT / "tests"))
