@@ -175,3 +175,14 @@ def test_a_ledger_put_in_place_meanwhile_is_used_not_replaced(tmp_path, monkeypa
     assert next_invoice_number(url_of(path)) == 2
     assert colleagues == [1]
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
+
+
+def test_a_sqlite_ledgers_connections_keep_their_temporary_storage_in_memory(tmp_path):
+    """A multi-row insert inside a write transaction keeps a statement journal of the pages it
+    changes, and SQLite's default spills it to a temporary file past 64 KiB: month end's
+    313,691 invoice lines at L made 425,000 writes to it. In memory, every connection."""
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    with writing(ledger) as conn:
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar_one() == 2
+    with reading(ledger) as conn:
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar_one() == 2

@@ -354,6 +354,13 @@ SQLITE_BUSY_MS = 60_000
 """How long a SQLite statement waits for a lock it needs inside a transaction (a reader while a
 writer commits, a writer for readers to finish): not the wait for the write lock itself."""
 
+SQLITE_TEMP_STORE = "MEMORY"
+"""Where a SQLite connection keeps its temporary files: the statement journal of each multi-row
+insert inside a write transaction (the pages it changes, kept to undo it alone), which SQLite's
+default writes to a file once past 64 KiB, and the sorts past its page cache. Month end at L
+stores 313,691 invoice lines in 4,400 statements of 71 rows: 425,000 writes to that file, one
+system call each, out of 577,000 in the run."""
+
 
 @dataclass(frozen=True)
 class Ledger:
@@ -788,6 +795,7 @@ def _engine(url: str, holder: Holder) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cursor.execute(f"PRAGMA temp_store={SQLITE_TEMP_STORE}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
