@@ -86,7 +86,7 @@ def test_an_invoice_issued_before_the_change_reads_as_issued_after_the_upgrade(t
     try:
         issued = _issued_at_once(sample_master, ledger)
         back_to(ledger, 44, {"invoice_lines": ["shipped_with"]})
-        assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 48
         with reading(ledger) as conn:
             assert "shipped_with" in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
             [read] = load_invoices(conn, ids=[issued.id])

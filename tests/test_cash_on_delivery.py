@@ -599,7 +599,7 @@ def test_a_ledger_before_schema_38_takes_the_last_printing_for_the_first(ledger,
     master, asked = _c002_shipped_on(last := date(2026, 4, 30), ledger, tmp_path)
     _earlier_toolkits_month_end(master, ledger, last)
     back_to(ledger, 37, {"printings": ["first_printed_at"]})
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         p = schema.printings.c
         assert conn.execute(select(func.count()).where(p.first_printed_at.is_(None) | (p.first_printed_at != p.printed_at))

@@ -102,7 +102,7 @@ def test_a_ledger_of_schema_20_loses_the_keys_of_cited_lines_and_nothing_else(le
     with reading(ledger) as conn:
         assert keys(conn) == OWN | set(CITATIONS)
         before = _rows(conn)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert keys(conn) == OWN
         assert _rows(conn) == before

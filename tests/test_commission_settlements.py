@@ -260,7 +260,7 @@ def test_a_ledger_of_schema_41_gains_the_commission_settlements(ledger):
     back_to(ledger, 41, tables=["commission_settlements"])
     with reading(ledger) as conn:
         assert "commission_settlements" not in inspect(conn).get_table_names()
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.commission_settlements)).scalar_one() == 0
 

@@ -46,7 +46,7 @@ def test_a_ledger_of_schema_43_finds_the_counts_met_by_their_index(ledger_url):
         with writing(ledger) as conn:
             note_seen(conn, COUNTED, "digest")
             back_to(conn, 43, indexes=["ix_events_counts_seen"])
-        assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 48
         with reading(ledger) as conn:
             assert "ix_events_counts_seen" in {ix["name"] for ix in inspect(conn).get_indexes("events")}
             assert seen(conn, COUNTED, "digest") and not seen(conn, COUNTED, "other")

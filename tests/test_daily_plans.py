@@ -3,12 +3,13 @@
 SQLite keeps no statistics of a ledger, so it plans a statement the same way on a small ledger
 as after a year at L: a plan that scans a table of documents (orders, their lines, DDTs,
 invoices, payments, events) reads more every day the ledger lives, on every shipping day. Here
-the statements of a few days' previews, orders and `ship --all` (holds kept between days,
-payments in between) are traced by sqlite3 as they run and explained afterwards; the scans of
+the statements of a few days' previews, orders, `ship --all` (holds kept between days,
+payments in between) and distribution lists are traced by sqlite3 as they run and explained afterwards; the scans of
 documents found are exactly those of `KNOWN`, each with why it stays. The holds' own read once
 went through every order by its number's index (`toolkit.ledger.holds._KEPT`), and every
 customer's latest order through every order's entry in the customers' index
-(`toolkit.ledger.exposure._last_orders`).
+(`toolkit.ledger.exposure._last_orders`), and the distribution list's cuts through the whole event
+log (`toolkit.ledger.orders.cuts_logged`, `schema.cuts_index`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from test_shipping_setbased import START, master_of, pay_some, randomized
 from toolkit.basics import dates
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import exposure, open_ledger
+from toolkit.services.lists import distribution
 from toolkit.services.orders import create, preview
 from toolkit.services.shipping import ship
 
@@ -82,6 +84,7 @@ def _traced_day_statements(tmp_path) -> dict[str, str]:
                 create(master, ledger, day, lang="it")
                 pay_some(ledger, rng, counter)
                 ship(master, ledger, day, all_open=True, lang="it")
+                distribution(master, ledger, day, day, tmp_path / "distribuzione.xlsx", "it")
             done += 1
         day += timedelta(1)
     ledger.engine.dispose()

@@ -305,7 +305,7 @@ def test_a_voided_ddt_never_printed_is_neither_warned_nor_printed_as_unprinted(d
 def test_a_version_34_ledger_migrates_and_voids(tmp_path, sample_master):
     url = older_ledger(tmp_path, sample_master, 34, tables=["voided_lines", "voided_deliveries"], shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     from toolkit.services.ddt_void import void_ddt
 
     done = void_ddt(sample_master, ledger, "DDT-2026-00002", None)

@@ -44,6 +44,6 @@ def test_a_ledger_of_schema_39_gains_the_kept_statement(ledger):
     back_to(ledger, 39, {"volume_settlements": ["statement"]})
     with reading(ledger) as conn:
         assert "statement" not in {c["name"] for c in inspect(conn).get_columns("volume_settlements")}
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert "statement" in {c["name"] for c in inspect(conn).get_columns("volume_settlements")}

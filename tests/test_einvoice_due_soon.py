@@ -180,7 +180,7 @@ def test_a_schema_46_ledger_takes_its_files_as_written_when_named(ledger, rome_t
         conn.execute(text("ALTER TABLE einvoice_files DROP COLUMN written_at"))
         conn.execute(update(schema.schema_version).values(version=46))
     ledger.engine.dispose()
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     f = schema.einvoice_files.c
     with reading(ledger) as conn:
         [(created, written)] = conn.execute(select(f.created_at, f.written_at).where(f.invoice_id.is_not(None)))

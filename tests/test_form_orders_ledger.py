@@ -52,7 +52,7 @@ def test_a_version_11_ledger_moves_its_forms_out_of_template(ledger_url, minimal
     ledger.engine.dispose()
     upgraded = open_ledger(ledger_url)
     with reading(upgraded) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 48
         assert conn.execute(select(o.template).where(o.form_digest == DIGEST)).scalar_one() is None
         assert conn.execute(select(o.template, o.occurrence).where(o.form_digest.is_(None))).all() == before
         assert before and all(t is not None for t, _ in before)

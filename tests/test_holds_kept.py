@@ -819,7 +819,7 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     master = randomized(master_of(tmp_path, 7), random.Random(7))
     url = older_ledger(tmp_path, master, 16, tables=["hold_items", "holds", "hold_marks"])
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
     first = ship(master, ledger, date(2026, 4, 9), all_open=True, lang="it")
@@ -837,7 +837,7 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_
     url = older_ledger(tmp_path, master, 21, columns={"hold_marks": ["stock_key", "stock_date"]}, tables=["hold_stock"],
                        shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert conn.execute(select(schema.hold_marks)).all() == [] and conn.execute(select(schema.hold_stock)).all() == []
         assert conn.execute(select(schema.holds)).all() == []  # migration 23 after it
@@ -864,7 +864,7 @@ def test_a_ledger_of_schema_22_keeps_its_holds_by_customer_and_item_from_its_nex
     with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
         assert raw.execute("SELECT count(*) FROM holds").fetchone()[0] > 0
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
     again = ship(master, ledger, date(2026, 4, 10), all_open=True, lang="it")

@@ -181,7 +181,7 @@ def test_a_ledger_of_schema_40_wakes_its_holds_on_any_return_of_their_items(tmp_
     wakes the first order, as before, which is held again lacking 5."""
     url = older_ledger(tmp_path, desk(), 40, columns={"hold_items": ["lacks"]}, shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     assert lacks(ledger) == {FIRST: None}
     ledger.engine.dispose()
     path = Path(url.removeprefix("sqlite:///"))
@@ -204,7 +204,7 @@ def test_the_shortfall_is_kept_lowered_and_migrated_alike_on_either_database(led
             ship(master, ledger, day, all_open=True, lang="it")
         assert lacks(ledger) == {FIRST: 1, SECOND: 11}
         back_to(ledger, 40, {"hold_items": ["lacks"]})
-        assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+        assert migrate(ledger) == schema.SCHEMA_VERSION == 48
         assert lacks(ledger) == {FIRST: None, SECOND: None}
     finally:
         ledger.engine.dispose()

@@ -224,7 +224,7 @@ def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_pa
     workbook, url, _, _ = first_month
     back_to(open_ledger(url), 23, {"deliveries": ["parties_id"], "invoices": ["parties_id"]}, tables=["issued_parties"])
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         for table in (schema.deliveries, schema.invoices):
             assert set(conn.execute(select(table.c.parties_id)).scalars()) == {None}, table.name
@@ -274,7 +274,7 @@ def test_an_order_stored_before_schema_34_prints_with_todays_master(capsys, tmp_
     workbook, url, _ = ordered
     back_to(open_ledger(url), 33, {"orders": ["parties_id"]})
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert set(conn.execute(select(schema.orders.c.parties_id)).scalars()) == {None}
     moved(workbook)

@@ -290,7 +290,7 @@ def test_a_ledger_of_schema_41_keeps_its_lines_and_invoices_a_line_in_two_parts_
     _back_to_41(ledger)
     with reading(ledger) as conn:
         assert "part" not in {c["name"] for c in inspect(conn).get_columns("invoice_lines")}
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     assert _rows(ledger) == before and [part for _, part, _ in _stored_parts(ledger)] == [0]
     with reading(ledger) as conn:
         found = inspect(conn)
@@ -579,7 +579,7 @@ def _to_schema_28(ledger) -> None:
     """The ledger taken back to schema 28, which kept no `returned_lines`, and migrated again:
     its return notes cite the invoices they corrected and say no more."""
     back_to(ledger, 28, tables=["returned_lines"])
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
 
 
 def _may_returned_unrecorded(ledger):

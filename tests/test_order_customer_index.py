@@ -55,7 +55,7 @@ def test_migration_16_replaces_the_customer_index_and_keeps_the_figures(tmp_path
     create(master, fresh, date(2026, 4, 9), lang="it")
     customers = sorted(c.code for c in master.customers)
     with reading(migrated) as conn, reading(fresh) as other:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 48
         indexes = _indexes(conn)
         assert NEW_INDEX in indexes and OLD_INDEX not in indexes
         figures = exposure.exposures(conn, customers)

@@ -42,7 +42,7 @@ def test_migration_14_drops_the_order_id_index_and_keeps_the_orders(tmp_path):
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (OLD_INDEX,)).fetchone() == (1,)
     migrated = open_ledger(url)
     with reading(migrated) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 48
         assert OLD_INDEX not in _indexes(conn)
         orders = load_orders(conn)
     assert orders and all(order.lines for order in orders)

@@ -399,7 +399,7 @@ def test_a_ledger_of_schema_32_learns_which_documents_bore_split_payment_from_th
     from toolkit.ledger.exposure import exposures
 
     back_to(split, 32, {"invoices": ["split_payment"]})
-    assert migrate(split) == schema.SCHEMA_VERSION == 47
+    assert migrate(split) == schema.SCHEMA_VERSION == 48
     with reading(split) as conn:
         assert set(conn.execute(select(schema.invoices.c.split_payment)).scalars()) == {True}
         assert exposures(conn, ["C001"])["C001"].outstanding == D("126.18")

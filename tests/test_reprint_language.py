@@ -144,7 +144,7 @@ def test_documents_of_a_schema_45_ledger_reprint_in_the_runs_language(capsys, tm
     april_in_italian(capsys, workbook, url)
     ledger = open_ledger(url)
     back_to(ledger, 45, {**{table: ["lang"] for table in ("orders", "deliveries", "invoices")}, "einvoice_files": ["written_at"]})
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert all("lang" in {c["name"] for c in inspect(conn).get_columns(t)} for t in ("orders", "deliveries", "invoices"))
         assert {lang for t in (schema.orders, schema.deliveries, schema.invoices)

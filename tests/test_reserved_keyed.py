@@ -82,7 +82,7 @@ def test_migration_37_drops_the_order_index_and_keeps_the_rows(tmp_path):
     assert before
     migrated = open_ledger(url)
     with reading(migrated) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 48
         assert OLD_INDEX not in {i["name"] for i in inspect(conn).get_indexes("reserved")}
     with writing(migrated) as conn:
         holding = [o.id for o in load_orders(conn) if o.status is OrderStatus.IN_PROGRESS and o.to_ship][::2]
@@ -239,7 +239,7 @@ def test_migration_37_on_a_ledger_with_closed_orders_keeps_their_rows_away(ledge
     old.engine.dispose()
     migrated = open_ledger(ledger_url)
     with reading(migrated) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 47
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 48
         assert OLD_INDEX not in {i["name"] for i in inspect(conn).get_indexes("reserved")}
     assert held_by(migrated, closed.number) == held_by(migrated, voided.number) == []
     same_as_summed(migrated)

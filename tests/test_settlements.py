@@ -469,7 +469,7 @@ def test_a_settlement_stored_before_schema_40_says_its_statement_was_not_kept(ca
 
     workbook, url, _ = _settled_then_changed(capsys, ledger, sample_workbook, tmp_path)
     back_to(open_ledger(url), 39, {"volume_settlements": ["statement"]})
-    assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 47
+    assert migrate(open_ledger(url)) == schema.SCHEMA_VERSION == 48
     again = tmp_path / "again"
     code, said = cli(capsys, "discounts", "settle", workbook, "--period", "2026-04", "--reprint", "--out", again,
                      "--ledger", url, "--json")

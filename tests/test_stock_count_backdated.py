@@ -220,7 +220,7 @@ def test_a_ledger_before_schema_39_marks_the_ddts_it_stored_late(tmp_path, at):
     url = older_ledger(tmp_path, counted, 38, columns={"deliveries": ["stored_late"]}, shipped=True)
     ledger = open_ledger(url)
     d = schema.deliveries.c
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert set(conn.execute(select(d.delivery_date, d.stored_late)).all()) == {(NINTH, 1)}
     assert a001(ledger, counted) == 8

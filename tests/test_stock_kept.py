@@ -183,7 +183,7 @@ def test_migration_15_sums_what_shipped_per_item_and_day(ledger, tmp_path, ship_
         ship(master, ledger, day, all_open=True, force=True, lang="it")
     migrate(ledger)
     back_to(ledger, 14, tables=["shipped_by_day"])
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert bool(kept(conn)) == bool(ship_days)
     assert (same_stock(master, ledger) > 0) == bool(ship_days)

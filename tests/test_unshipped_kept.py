@@ -189,7 +189,7 @@ def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
     master = randomized(master_of(tmp_path, 5), random.Random(5))
     url = older_ledger(tmp_path, master, 17, columns={"orders": ["unshipped_euros", "unshipped_micros"]}, shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         kept, summed = kept_and_summed(conn)
         shipped = conn.execute(select(schema.delivery_lines.c.id)).first()
@@ -205,7 +205,7 @@ def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(ledger, tmp_path):
         create(master, ledger, day, with_catch_up=False, lang="it")
         ship(master, ledger, day, all_open=True, lang="it")
     back_to(ledger, 18, tables=["reserved"])
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
         partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
@@ -235,7 +235,7 @@ def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
         for item, order_id, _ in old[1:]:
             conn.execute(text("INSERT INTO reserved VALUES (:item, :order_id, :quantity)"),
                          {"item": item, "order_id": order_id, "quantity": 7})
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
         partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
@@ -266,7 +266,7 @@ each order with something left to ship)."""
         back_to(conn, 23, {"deliveries": ["uninvoiced_euros", "uninvoiced_micros"]})
         conn.execute(update(schema.orders).where(o.id.in_(select(ol.order_id).where(schema.left_to_ship != 0)))
                      .values(unshipped_euros=o.unshipped_euros + 1))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         assert uninvoiced_and_summed(conn) == (waiting, summed)
         assert kept_and_summed(conn) == (kept, kept_summed)

@@ -395,7 +395,7 @@ def test_a_ledger_of_schema_35_keeps_its_voided_ddts_rates(ledger, rome_today):
     rome_today(date(2026, 12, 31))
     assert void_ddt(master(), ledger, note.number, None).problems == []
     back_to(ledger, 35, {"voided_lines": ["vat_rate", "vat_nature", "unit_price"]})
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 47
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 48
     with reading(ledger) as conn:
         kept = conn.execute(select(schema.voided_lines.c.vat_rate, schema.voided_lines.c.unit_price)).all()
         [again] = load_notes(conn, ids=[note.id])

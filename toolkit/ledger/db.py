@@ -66,6 +66,7 @@ from toolkit.core.invoicing import splits_payment
 from toolkit.ledger import (
     copy_in,
     counters_behind,
+    credited_twice,
     known_words,
     lock,
     move_values,
@@ -1639,6 +1640,23 @@ def _keep_files_written(conn: Connection) -> None:
 
 
 MIGRATIONS[47] = _keep_files_written
+
+
+def _guard_credits_and_index_cuts(conn: Connection) -> None:
+    """A return's order line is credited at the order once (`schema.credited_once_index`): the two
+    sides of a letter of intent's ceiling stored before as part 0 both are told apart first, and a
+    ledger holding a second credit already is refused naming it, nothing written
+    (`credited_twice`). The cuts the event log holds get their index (`schema.cuts_index`)."""
+    credited_twice.part_beyond_the_ceiling(conn)
+    if found := credited_twice.credited_twice(conn):
+        url = conn.engine.url
+        where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+        raise UnusableInput(credited_twice.told(found, str(where), 47))
+    schema.credited_once_index.create(conn, checkfirst=True)
+    schema.cuts_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[48] = _guard_credits_and_index_cuts
 
 
 def version(conn: Connection) -> int | None:

@@ -446,8 +446,7 @@ def rests_dated(conn: Connection, found: Mapping[int, Rest],
     that looks like one. An item ordered twice on purpose looks alike once its second line ships
     after a rate change, and a cut made before the log kept them is not told: no label beats a
     false one on an order. `logged`: the cuts of the orders shown, when the caller read them
-    already (the distribution list, `services.lists.distribution`): the log has no index by
-    action, and a year's log at L is millions of events to read again."""
+    already (the distribution list, `services.lists.distribution`), not read again."""
     ol = schema.order_lines.c
     placed: dict[int, tuple[int, int]] = {}
     for condition in among(conn, ol.id, sorted(found)):

@@ -626,22 +626,25 @@ def cite_shipped_with(conn: Connection, invoices: Sequence[Invoice], notes: Sequ
 
 
 def parts() -> Callable[[InvoiceLine], int]:
-    """Each stored line's `part` of its DDT line, for lines stored one after the other: 1 for
-    the rest beyond a letter of intent's ceiling, the line with VAT citing a DDT line whose part
-    within (N3.5) came before it (`toolkit.core.intent_ceiling.split_at`; a return's note crediting
-    both sides of a ceiling has its lines in that order too, `toolkit.core.credit_notes.sides`);
-    0 for any other. So
-    a DDT line planned twice any other way still breaks the unique index, as it did when
-    `delivery_line_id` was unique alone."""
-    within: set[int] = set()
+    """Each stored line's `part` of its DDT line, or of its order line when it cites no DDT line
+    (billed or credited at the order), for lines stored one after the other: 1 for the rest
+    beyond a letter of intent's ceiling, the line with VAT citing a line whose part within (N3.5)
+    came before it (`toolkit.core.intent_ceiling.split_at`; a return's note crediting both sides
+    of a ceiling has its lines in that order too, `toolkit.core.credit_notes.sides`); 0 for any
+    other. So a DDT line planned twice any other way still breaks the unique index, as it did when
+    `delivery_line_id` was unique alone, and so does a return's line credited at the order twice
+    (`schema.credited_once_index`, schema 48)."""
+    within: set[tuple[str, int]] = set()
 
     def part(line: InvoiceLine) -> int:
-        if line.delivery_line_id is None:
+        cited = (("ddt", line.delivery_line_id) if line.delivery_line_id is not None
+                 else ("order", line.order_line_id) if line.order_line_id is not None else None)
+        if cited is None:
             return 0
         if line.vat_nature == LETTER_OF_INTENT:
-            within.add(line.delivery_line_id)
+            within.add(cited)
             return 0
-        return int(line.delivery_line_id in within)
+        return int(cited in within)
     return part
 
 

@@ -264,7 +264,7 @@ def _split(conn: Connection, rated: RatedAgain) -> tuple[int, int]:
 
 
 CUT = "line-cut"
-"""The event of an order line cut at a VAT rate change (`_split`), its detail «line 1 rest 3»: a
+"""The event (`schema.line_cuts`) of an order line cut at a VAT rate change (`_split`), its detail «line 1 rest 3»: a
 later line of the same item, text and rule at another rate, the earlier one shipped whole, is
 also what an item ordered twice on purpose leaves when its second line ships after the change."""
 
@@ -272,14 +272,14 @@ also what an item ordered twice on purpose leaves when its second line ships aft
 def cuts_logged(conn: Connection, order_ids: Collection[int]) -> dict[tuple[int, int], int]:
     """The cuts of these orders the event log holds (`CUT`): by (order id, number of the rest's
     line), the number of the line cut. A cut made before the log kept them is not among them.
-    The log has no index by document: the ledger's cuts, a few per order a rate change found
-    part shipped, are read in one pass, and only when an order shown has a line that looks like
-    a rest (`toolkit.core.delivery_rate.cut_lines`)."""
+    The ledger's cuts, a few per order a rate change found part shipped, are read in one pass
+    through their own index (`schema.cuts_index`, whose condition `schema.line_cuts` is), not
+    the whole log."""
     if not order_ids:
         return {}
     e, wanted = schema.events.c, set(order_ids)
     found: dict[tuple[int, int], int] = {}
-    for order_id, detail in conn.execute(select(e.document_id, e.detail).where(e.action == CUT, e.document == "order")):
+    for order_id, detail in conn.execute(select(e.document_id, e.detail).where(schema.line_cuts, e.document == "order")):
         words = str(detail).split()
         if order_id in wanted and len(words) == 4 and words[1].isdigit() and words[3].isdigit():
             found[order_id, int(words[3])] = int(words[1])

@@ -44,8 +44,8 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
     and the parties they printed, which no list shows (a shipped order's on the complete list
     are its DDT's, `shipped_as`); the distribution list's with only their lines still to ship
     (`to_ship_by`: at L mid-month 330,000 of 500,000 lines, 1.2 s less of its read), a rest
-    found on the few orders the log names a cut of, read whole (`cuts_logged`, the log read
-    once for both: it has no index by action).
+    found on the few orders the log names a cut of, read whole (`cuts_logged`, read
+    once for both through the cuts' own index).
 
     The cycle collector is paused (`collector_paused`): at L mid-month the list reads 72,000
     orders and 500,000 lines and makes 330,000 rows, records in no cycle that live until the
