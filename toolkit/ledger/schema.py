@@ -537,7 +537,7 @@ cuts_index = Index("ix_events_cuts", events.c.document, events.c.document_id, sq
 lists and `ship` ask which lines of the orders they show are the rest of a cut, and read the
 whole event log to say so (253,000 rows mid-April at L, 0.018–0.024 s of CPU a read; through
 the index 0.0005 s; schema 48). A few rows a year: every other event is left out of the index,
-which costs a day's writes at L about 0.1 µs an event (16,000 a day mid-April)."""
+which costs a day's writes at L about 0.1 µs an event (11,500 a day in April)."""
 
 printings = Table(
     "printings", metadata,
