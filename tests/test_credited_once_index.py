@@ -105,3 +105,19 @@ def test_a_return_credited_at_the_order_across_a_ceiling_is_migrated_as_two_part
             assert "uq_invoice_lines_order_part" in {ix["name"] for ix in inspect(conn).get_indexes("invoice_lines")}
     finally:
         ledger.engine.dispose()
+
+
+def test_the_sides_of_a_return_credited_at_the_order_are_stored_as_two_parts():
+    """`parts` numbers a line billed or credited at the order as it numbers a DDT line's: the side
+    with VAT after the side within the ceiling is part 1, any other line 0."""
+    from toolkit.core.invoicing import InvoiceLine
+    from toolkit.ledger.invoices import parts
+
+    def line(order_line: int | None, nature: str | None, ddt_line: int | None = None) -> InvoiceLine:
+        return InvoiceLine("A001", "reso", "pz", Decimal(-1), Decimal(10), Decimal(-10),
+                           Decimal(0 if nature else 22), nature, 1, order_line, ddt_line, None, "OC-2026-00001")
+
+    part = parts()
+    assert [part(x) for x in (line(RETURN_LINE, "N3.5"), line(RETURN_LINE, None), line(RETURN_LINE + 1, None),
+                              line(RETURN_LINE + 2, "N3.5", 9), line(RETURN_LINE + 2, None, 9),
+                              line(None, None))] == [0, 1, 0, 0, 1, 0]
