@@ -95,18 +95,29 @@ def drifts(conn: Connection, shown: int) -> tuple[list[Drift], dict[str, int]]:
     found: list[Drift] = []
     counts: dict[str, int] = {}
     for figure in FIGURES:
-        rows = list(conn.execute(_differing(figure)))
-        if not rows:
-            continue
-        counts[figure.name] = len(rows)
-        first = rows[:shown]
-        numbers = _numbers(conn, figure, first)
-        width = (len(rows[0]) - figure.keys) // 2
-        for row in first:
-            key, values = row[:figure.keys], [int(v or 0) for v in row[figure.keys:]]
-            found.append(Drift(figure.name, figure.table, figure.named(key, numbers), figure.valued(values[:width]),
-                               figure.valued(values[width:])))
+        rows = differing(conn, figure)
+        if rows:
+            counts[figure.name] = len(rows)
+            found += named(conn, figure, rows[:shown])
     return found, counts
+
+
+def differing(conn: Connection, figure: Figure) -> list[Any]:
+    """The rows of `figure` whose kept value differs from its documents' sum: (key…, kept
+    value…, documents' value…), by key."""
+    return list(conn.execute(_differing(figure)))
+
+
+def named(conn: Connection, figure: Figure, rows: Sequence[Any]) -> list[Drift]:
+    """`differing`'s rows as `Drift`s, each named by its document's number where it has one."""
+    numbers = _numbers(conn, figure, rows)
+    found: list[Drift] = []
+    for row in rows:
+        width = (len(row) - figure.keys) // 2
+        key, values = row[:figure.keys], [int(v or 0) for v in row[figure.keys:]]
+        found.append(Drift(figure.name, figure.table, figure.named(key, numbers), figure.valued(values[:width]),
+                           figure.valued(values[width:])))
+    return found
 
 
 def _differing(figure: Figure) -> Select[Any]:
