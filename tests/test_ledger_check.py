@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,30 @@ def test_a_series_begun_elsewhere_has_no_hole_below_its_first_number(desk, tmp_p
     assert holes(sample_master.settings) == [("invoices", "FT-2026-00001")]
     assert holes(dataclasses.replace(sample_master.settings, numbers_before=(("FT", 2026, 1),))) == []
     ledger.engine.dispose()
+
+
+def test_a_ledger_lived_lawfully_is_sound_on_both_backends(sample_master, ledger):
+    """What the desk does lawfully leaves nothing to find: orders created days ahead, a DDT
+    voided (it keeps its number), a draft run undone (it gives its numbers back) and run again,
+    a credit note and a debit note on an invoice of the run."""
+    from toolkit.services.credit_notes import credit
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.debit_notes import debit
+    from toolkit.services.invoicing import undo
+
+    notes = []
+    for day in DAYS:
+        create(sample_master, ledger, day, lang="it")
+        notes += ship(sample_master, ledger, day, all_open=True, lang="it").notes
+    create(sample_master, ledger, date(2026, 4, 20), lang="it")
+    assert void_ddt(sample_master, ledger, notes[1].number, "Errato").voided
+    draft = run(ledger, sample_master, Request(APRIL, today=date(2026, 4, 30)), lang="it")
+    assert draft.run_id is not None and undo(ledger, draft.run_id)[0] == len(draft.invoices) > 0
+    done = run(ledger, sample_master, Request(APRIL, today=date(2026, 4, 30)), lang="it")
+    assert done.run_id is not None
+    finalize(ledger, done.run_id, sample_master)
+    invoice = done.invoices[0].number
+    credit(ledger, sample_master, invoice, ((1, None),), "Merce difettosa", date(2026, 5, 5), date(2026, 5, 5), lang="it")
+    debit(ledger, sample_master, invoice, Decimal(100), None, "Trasporto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
+    assert [(f.code, f.table, f.row) for f in check_ledger(ledger, sample_master.settings).findings] == []
+
