@@ -164,13 +164,13 @@ def desk(tmp_path_factory, sample_workbook, sample_master) -> Path:
     return folder
 
 
-def checked(workbook: Path, capsys) -> tuple[int, dict]:
-    """`toolkit ledger check WORKBOOK --json` run in this process, its exit code and its answer,
-    which its JSON Schema accepts."""
+def checked(workbook: Path, capsys, *more: str) -> tuple[int, dict]:
+    """`toolkit ledger check WORKBOOK --json` (and `more`) run in this process, its exit code and
+    its answer, which its JSON Schema accepts."""
     app._register()
     output.reset()
     capsys.readouterr()
-    code = app.run(["ledger", "check", str(workbook), "--json", "--lang", "en"])
+    code = app.run(["ledger", "check", str(workbook), "--json", "--lang", "en", *more])
     document = json.loads(capsys.readouterr().out)
     validator = Draft202012Validator(schema("ledger check"))
     assert [e.message for e in validator.iter_errors(document)] == []
@@ -270,3 +270,80 @@ def test_a_ledger_lived_lawfully_is_sound_on_both_backends(sample_master, ledger
     debit(ledger, sample_master, invoice, Decimal(100), None, "Trasporto", date(2026, 5, 5), date(2026, 5, 5), lang="it")
     assert [(f.code, f.table, f.row) for f in check_ledger(ledger, sample_master.settings).findings] == []
 
+
+KEPT_DAMAGE = ("reserved", "shipped_by_day", "order_lines.shipped", "unshipped", "uninvoiced")
+
+KEPT_TABLES = ("SELECT item, place_year, place_series, place_number, order_id, quantity FROM reserved ORDER BY 1, 2, 3, 4, 5",
+               "SELECT item, delivery_date, quantity FROM shipped_by_day ORDER BY 1, 2",
+               "SELECT id, shipped FROM order_lines ORDER BY id",
+               "SELECT id, unshipped_euros, unshipped_micros FROM orders ORDER BY id",
+               "SELECT id, uninvoiced_euros, uninvoiced_micros FROM deliveries ORDER BY id")
+
+
+def test_repair_sums_the_kept_figures_again_and_leaves_a_document_on_both_backends(sample_master, ledger):
+    """Each kept figure damaged, and an invoice's total: `--repair` puts every kept figure back
+    as the days left it (each row told, before and after), logs it, and leaves the total, still
+    found; the ledger then checks sound but for it."""
+    from toolkit.services.ledger_check import repair_ledger
+
+    _lived(sample_master, ledger)
+    with ledger.engine.connect() as conn:
+        kept = [list(conn.exec_driver_sql(sql)) for sql in KEPT_TABLES]
+    expected = []
+    with ledger.engine.begin() as conn:
+        for damage in [*(FINDINGS[name] for name in KEPT_DAMAGE), _total]:
+            statements, code, table, row = damage(lambda sql: list(conn.exec_driver_sql(sql)))
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+            expected.append((code, table, row))
+    done = repair_ledger(ledger, sample_master.settings)
+    repaired = {(f.table, f.row) for f in done.repaired}
+    assert [(table, row) for _, table, row in expected[:-1] if (table, row) not in repaired] == []
+    assert {p.code for p in done.told} == {"ledger-figure-repaired"}
+    assert [(f.code, f.table, f.row) for f in done.checked.findings] == [expected[-1]]
+    with ledger.engine.connect() as conn:
+        assert [list(conn.exec_driver_sql(sql)) for sql in KEPT_TABLES] == kept
+        [(detail,)] = conn.exec_driver_sql("SELECT detail FROM events WHERE action = 'repaired'").fetchall()
+    assert "order_lines.shipped: 1" in detail
+    assert [(f.code, f.row) for f in check_ledger(ledger, sample_master.settings).findings] == [expected[-1][::2]]
+    assert repair_ledger(ledger, sample_master.settings).repaired == []
+
+
+def test_ledger_check_repair_tells_each_row_and_what_is_left(desk, tmp_path, capsys):
+    """From the command: the line's shipped worked out again and told (JSON `repaired`), the
+    number missing left as a finding, exit 1; checked again, only the number is found."""
+    workbook = copied_desk(desk, tmp_path)
+    _, table, row = _damaged(workbook, _line_shipped)
+    _damaged(workbook, _number_missing)
+    code, document = checked(workbook, capsys, "--repair")
+    assert code == 1
+    assert (table, row) in {(f["table"], f["row"]) for f in document["repaired"]}
+    assert {f["code"] for f in document["findings"]} == {"ledger-number-missing"}
+    assert any(p["code"] == "ledger-figure-repaired" and row in p["message"] for p in document["problems"])
+    code, document = checked(workbook, capsys)
+    assert (code, {f["code"] for f in document["findings"]}, document["repaired"]) == (1, {"ledger-number-missing"}, [])
+
+
+def test_repair_refused_on_a_ledger_with_rows_without_their_document(desk, tmp_path, capsys):
+    workbook = copied_desk(desk, tmp_path)
+    _damaged(workbook, _line_shipped)
+    _damaged(workbook, _orphaned)
+    before = workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes()
+    code, document = checked(workbook, capsys, "--repair")
+    assert code == 1 and document["repaired"] == []
+    assert any(p["code"] == "ledger-repair-refused" for p in document["problems"])
+    assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before
+
+
+def test_repair_tells_the_first_rows_of_a_figure_and_counts_the_rest(desk, tmp_path, capsys):
+    workbook = copied_desk(desk, tmp_path)
+    with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
+        wrong = conn.execute("UPDATE order_lines SET shipped = 0 WHERE shipped <> 0").rowcount
+    conn.close()
+    assert wrong > 20
+    code, document = checked(workbook, capsys, "--repair")
+    assert (code, document["sound"], document["findings"]) == (0, True, [])
+    lines = [f["row"] for f in document["repaired"] if f["table"] == "order_lines"]
+    assert len(lines) == 21 and lines[-1] == f"{wrong - 20} more"
+    assert any(p["code"] == "ledger-figures-repaired-more" and f"{wrong} in all" in p["message"]
+               for p in document["problems"])

@@ -21,6 +21,10 @@ ledger_app = typer.Typer(no_args_is_help=True, help=(
 
 @ledger_app.command("check")
 def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+              repair: bool = typer.Option(False, "--repair", help=(
+                  "Ricalcola dai documenti le cifre tenute trovate sbagliate (mai un documento, un numero o un "
+                  "totale). Work the kept figures found wrong out again from the documents (never a document, a "
+                  "number or a total).")),
               json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
               lang: str | None = LangOption) -> None:
     """Controlla che il registro sia in ordine: le cifre tenute accanto ai documenti (prenotazioni, spedito per
@@ -29,21 +33,32 @@ def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / 
     Check that the ledger is sound: the figures kept beside the documents, the invoices' totals, each series's
     numbers, and the damage a command would name. Writes nothing.
 
+    Con --repair ricalcola dai documenti le cifre tenute sbagliate, riga per riga, e controlla di nuovo.
+    With --repair the kept figures found wrong are worked out again from the documents, row by row, then checked.
+
     Exit 0 when sound, 1 with findings (each with its code, table and row), 2 when the ledger cannot be read.
     """
-    from toolkit.services.ledger_check import check_ledger
+    from toolkit.services.ledger_check import check_ledger, repair_ledger
 
     session = open_session(workbook, ledger, lang, wait, reprint=True)
-    done = check_ledger(session.ledger, session.master.settings, session.set_aside)
-    problems = [*session.warnings, *done.warnings, *done.problems]
+    if repair:
+        repaired = repair_ledger(session.ledger, session.master.settings, session.set_aside)
+        done, told, rows = repaired.checked, repaired.told, repaired.repaired
+    else:
+        done, told, rows = check_ledger(session.ledger, session.master.settings, session.set_aside), [], []
+    problems = [*session.warnings, *done.warnings, *told, *done.problems]
     if json:
-        output.reply({"ledger": done.ledger, "sound": done.sound,
-                      "findings": [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger,
-                                    "documents": f.documents} for f in done.findings]}, problems)
+        output.reply({"ledger": done.ledger, "sound": done.sound, "findings": _rows(done.findings),
+                      "repaired": _rows(rows)}, problems)
     else:
         output.print_problems(problems)
         typer.echo(done.summary(output.lang()))
     output.exit_for(problems)
+
+
+def _rows(findings: list) -> list[dict[str, str]]:
+    return [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger, "documents": f.documents}
+            for f in findings]
 
 
 @ledger_app.command("move")

@@ -71,6 +71,10 @@ date-time in UTC, seconds, `Z`) and by whom it was recorded."""
 
 PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
 
+FINDING = record(code=TEXT, table=TEXT, row=TEXT, ledger=TEXT, documents=TEXT)
+"""A finding of `ledger check`, or a kept figure's row `--repair` worked out again (`ledger`: the
+value it kept; `documents`: its documents' sum, which it now keeps)."""
+
 RESULTS: dict[str, dict[str, Schema]] = {
     "check": {},
     "calendar": {
@@ -111,8 +115,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
-    "ledger check": {"ledger": TEXT, "sound": BOOL,
-                     "findings": array(record(code=TEXT, table=TEXT, row=TEXT, ledger=TEXT, documents=TEXT))},
+    "ledger check": {"ledger": TEXT, "sound": BOOL, "findings": array(FINDING), "repaired": array(FINDING)},
     "ddt void": {"ddt": TEXT, "voided": BOOL, "reason": TEXT_OR_NULL, "voided_at": TEXT_OR_NULL,
                  "voided_by": TEXT_OR_NULL, "orders": array(TEXT), "reopened": array(TEXT),
                  "kept_closed": array(TEXT), "services": array(TEXT), "services_kept": array(TEXT)},

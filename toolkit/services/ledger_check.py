@@ -17,8 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.basics.problems import Problem, ProblemType, UnusableInput, define
-from toolkit.ledger import Ledger, counters_behind, document_totals, holds_drift, kept_drift, numbering_holes
-from toolkit.ledger.db import damage_found, document_number, reading
+from toolkit.ledger import (
+    Ledger,
+    counters_behind,
+    document_totals,
+    holds_drift,
+    kept_drift,
+    kept_repair,
+    numbering_holes,
+)
+from toolkit.ledger.db import damage_found, document_number, log_event, reading, writing
 from toolkit.model.records import Settings, numbers_before
 from toolkit.services.reprint_reads import gone_on_despite
 
@@ -26,19 +34,26 @@ SHOWN = 20
 """The rows of each kept figure named one by one; the rest counted (`MORE`)."""
 
 AFTER_KEPT = (
-    "Nessun comando se ne accorge: spedizioni, prenotazioni e fido leggono il valore tenuto. Ripristina il "
-    "registro da una copia di sicurezza, o fai ricalcolare le cifre tenute a chi cura il toolkit.",
-    "No command notices it: shipping, the reservations and the credit check read the kept value. Restore the "
-    "ledger from a backup, or have whoever looks after the toolkit work the kept figures out again.")
+    "Nessun comando se ne accorge: spedizioni, prenotazioni e fido leggono il valore tenuto. Ricalcolalo dai "
+    "documenti con toolkit ledger check --repair (tocca solo le cifre tenute, mai un documento).",
+    "No command notices it: shipping, the reservations and the credit check read the kept value. Work it out "
+    "again from the documents with toolkit ledger check --repair (it touches only the kept figures, never a "
+    "document).")
+AFTER_HOLD = (
+    "Nessun comando se ne accorge: una giornata di spedizione sveglia le sospensioni da questi valori. "
+    "Ripristina il registro da una copia di sicurezza, o fai correggere la riga a chi cura il toolkit.",
+    "No command notices it: a shipping day wakes the holds by these values. Restore the ledger from a backup, "
+    "or have whoever looks after the toolkit correct the row.")
 
 
-def _kept(code: str, figure_it: str, figure_en: str, source_it: str, source_en: str) -> ProblemType:
+def _kept(code: str, figure_it: str, figure_en: str, source_it: str, source_en: str,
+          after: tuple[str, str] = AFTER_KEPT) -> ProblemType:
     return define(
         code, "error", title=(figure_it, figure_en),
         it=f"Nel registro {{ledger}} la tabella {{table}}, alla riga {{row}}, tiene {figure_it} {{kept}}, ma "
-           f"{source_it} dicono {{documents}}. {AFTER_KEPT[0]}",
+           f"{source_it} dicono {{documents}}. {after[0]}",
         en=f"In the ledger {{ledger}} the table {{table}}, at the row {{row}}, keeps {figure_en} {{kept}}, but "
-           f"{source_en} say {{documents}}. {AFTER_KEPT[1]}")
+           f"{source_en} say {{documents}}. {after[1]}")
 
 
 KEPT = {
@@ -53,9 +68,9 @@ KEPT = {
     "uninvoiced": _kept("ledger-uninvoiced-wrong", "come valore non ancora fatturato", "as the value not yet invoiced",
                         "le righe del DDT", "the DDT's lines"),
     "holds": _kept("ledger-hold-wrong", "come cliente e data della sospensione", "as the hold's customer and date",
-                   "cliente e data dell'ordine", "the order's customer and date"),
+                   "cliente e data dell'ordine", "the order's customer and date", AFTER_HOLD),
     "hold_items": _kept("ledger-hold-items-wrong", "come articolo mancante", "as an item it is short of",
-                        "gli articoli della sospensione", "the hold's items"),
+                        "gli articoli della sospensione", "the hold's items", AFTER_HOLD),
 }
 """A finding's problem for each kept figure of `kept_drift.FIGURES` and `holds_drift`."""
 
@@ -87,6 +102,25 @@ OUT_OF_DATE_ORDER = define(
     en="In the ledger {ledger} the document {row} is dated {kept}, before {before} of {documents}: the law wants "
        "the numbers of a series and year in date order. A date edited by hand? Restore the ledger from a backup, "
        "or ask the accountant how to correct it.")
+
+REPAIRED = define(
+    "ledger-figure-repaired", "warning", title=("cifre tenute ricalcolate", "kept figures worked out again"),
+    it="Nel registro {ledger} la tabella {table}, alla riga {row}, teneva {kept}: ora tiene {documents}, la somma "
+       "dei suoi documenti (`{code}`).",
+    en="In the ledger {ledger} the table {table}, at the row {row}, kept {kept}: it now keeps {documents}, its "
+       "documents' sum (`{code}`).")
+REPAIRED_MORE = define(
+    "ledger-figures-repaired-more", "warning", title=("altre cifre ricalcolate", "more figures worked out again"),
+    it="… e altre {more} righe della tabella {table} ricalcolate dai documenti (`{code}`): in tutto {count}.",
+    en="… and {more} more rows of the table {table} worked out again from the documents (`{code}`): {count} in all.")
+REPAIR_REFUSED = define(
+    "ledger-repair-refused", "error",
+    it="Nel registro {ledger} nessuna cifra è stata ricalcolata: ha righe senza il loro documento o valori "
+       "illeggibili (elencati qui sopra), da cui le somme verrebbero sbagliate. Ripristina prima il registro da una "
+       "copia di sicurezza.",
+    en="No figure of the ledger {ledger} was worked out again: it has rows without their document or values that "
+       "cannot be read (listed above), from which the sums would come out wrong. Restore the ledger from a backup "
+       "first.")
 
 TOTALS = {"taxable": ("imponibile", "taxable amount", "le sue righe", "its lines"),
           "total": ("totale", "total", "imponibile e IVA", "taxable amount and VAT")}
@@ -144,7 +178,7 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
             found += [_behind(b, shown) for b in counters_behind.counters_behind(conn)]
             drifts, counts = kept_drift.drifts(conn, SHOWN)
             found += [_drift(x, shown) for x in drifts]
-            found += [_more(figure, count, shown) for figure, count in counts.items() if count > SHOWN]
+            found += [_more(figure, count) for figure, count in counts.items() if count > SHOWN]
             found += [_drift(x, shown) for x in holds_drift.unlike(conn)]
             found += [_unequal(x, shown) for x in document_totals.unequal(conn)]
             found += [_hole(x, shown) for x in numbering_holes.holes(conn, numbers_before(settings))]
@@ -153,6 +187,46 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
         if not damage:
             raise
     return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found], warnings)
+
+
+@dataclass(frozen=True)
+class LedgerRepaired:
+    """What `repair_ledger` summed again (`repaired`, each row's value before and after, the
+    rows past `SHOWN` counted, and their problems, told as warnings), then the check of the
+    ledger it left: the findings no sum can put right."""
+
+    repaired: list[Finding]
+    told: list[Problem]
+    checked: LedgerChecked
+
+
+def repair_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem] = ()) -> LedgerRepaired:
+    """The kept figures found wrong summed again from the documents (`kept_repair`), in one
+    transaction under the write lock, logged as one event; then the ledger checked again. A
+    ledger with rows without their document or values unreadable (`damage_found`) is left as
+    it is: the sums would be made of them."""
+    shown = ledger.file or ledger.url
+    if ledger.exists and damage_found(ledger):
+        checked = check_ledger(ledger, settings, set_aside)
+        refused = REPAIR_REFUSED(None, ledger=shown)
+        return LedgerRepaired([], [], LedgerChecked(checked.ledger, checked.findings, [*checked.problems, refused],
+                                                   checked.warnings))
+    found: list[tuple[Finding, Problem]] = []
+    if ledger.exists:
+        with writing(ledger) as conn:
+            drifts, counts = kept_repair.repair(conn, SHOWN)
+            if counts:
+                log_event(conn, "repaired", "ledger", None, None,
+                          "; ".join(f"{figure}: {count}" for figure, count in counts.items()))
+        found += [_repaired(x, shown) for x in drifts]
+        found += [_more(figure, count, REPAIRED_MORE) for figure, count in counts.items() if count > SHOWN]
+    return LedgerRepaired([f for f, _ in found], [p for _, p in found], check_ledger(ledger, settings, set_aside))
+
+
+def _repaired(drift: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
+    problem = REPAIRED(None, ledger=shown, table=drift.table, row=drift.row, kept=drift.kept,
+                       documents=drift.documents, code=KEPT[drift.figure].code)
+    return _found(problem, drift.table, drift.row, drift.kept, drift.documents)
 
 
 def _found(problem: Problem, table: str, row: str, kept: Any, documents: Any) -> tuple[Finding, Problem]:
@@ -181,9 +255,10 @@ def _drift(drift: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
     return _found(problem, drift.table, drift.row, drift.kept, drift.documents)
 
 
-def _more(figure: str, count: int, shown: Any) -> tuple[Finding, Problem]:
+def _more(figure: str, count: int, told: ProblemType = MORE) -> tuple[Finding, Problem]:
+    """The rows of `figure` past `SHOWN`, counted: found (`MORE`) or repaired (`REPAIRED_MORE`)."""
     table = next(f.table for f in kept_drift.FIGURES if f.name == figure)
-    problem = MORE(None, more=count - SHOWN, table=table, code=KEPT[figure].code, count=count)
+    problem = told(None, more=count - SHOWN, table=table, code=KEPT[figure].code, count=count)
     return _found(problem, table, f"{count - SHOWN} more", "", "")
 
 
