@@ -347,3 +347,21 @@ def test_repair_tells_the_first_rows_of_a_figure_and_counts_the_rest(desk, tmp_p
     assert len(lines) == 21 and lines[-1] == f"{wrong - 20} more"
     assert any(p["code"] == "ledger-figures-repaired-more" and f"{wrong} in all" in p["message"]
                for p in document["problems"])
+
+
+def test_a_series_a_colleague_began_elsewhere_has_no_hole_in_the_team_ledger(sample_master, ledger_url):
+    """A team's ledger: the colleague's workbook says FT 120/2026 was issued with another program,
+    so the ledger's FT numbers begin at 121. The desk checking it, whose own *Numeri prima del
+    toolkit* say nothing of FT, finds no hole below 121: the ledger remembers where the series began."""
+    colleague = open_ledger(ledger_url, numbers_before=(("FT", 2026, 120),))
+    _lived(sample_master, colleague)
+    colleague.engine.dispose()
+    desk = open_ledger(ledger_url)
+    with desk.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT MIN(number) FROM invoices WHERE series = 'FT'").scalar() == 121
+    assert [(f.code, f.row) for f in check_ledger(desk, sample_master.settings).findings] == []
+    with desk.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM events WHERE action = 'numbered-before'")
+    [hole] = check_ledger(desk, sample_master.settings).problems
+    assert "scrivi nel foglio Impostazioni, in «Numeri prima del toolkit», FT 120/2026" in hole.message("it")
+    desk.engine.dispose()

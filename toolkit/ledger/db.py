@@ -821,6 +821,12 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
     runtime.committed()
 
 
+BEGUN_ELSEWHERE = "numbered-before"
+"""The event of a series and year started at the last number a desk issued before the toolkit
+(`_carry_on`; its number the series, its detail `year last`): a team's ledger keeps it for every
+desk, whose own *Numeri prima del toolkit* name only its series (`toolkit ledger check`)."""
+
+
 def _carry_on(conn: Connection, numbers_before: Sequence[tuple[str, int, int]]) -> None:
     """Start each series and year the desk numbered before the toolkit at its last number, while
     the ledger has drawn none there: a desk that switches in September must not issue its
@@ -830,6 +836,7 @@ def _carry_on(conn: Connection, numbers_before: Sequence[tuple[str, int, int]]) 
     for series, year, last in numbers_before:
         if conn.execute(select(c.last).where(c.series == series, c.year == year)).first() is None:
             conn.execute(insert(schema.counters).values(series=series, year=year, last=last))
+            log_event(conn, BEGUN_ELSEWHERE, "counter", None, series, f"{year} {last}")
 
 
 class _Probed(Exception):

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from toolkit.ledger import schema
 from toolkit.ledger.counters_behind import NUMBERED
+from toolkit.ledger.db import BEGUN_ELSEWHERE
 
 DATED = {schema.invoices.name: schema.invoices.c.invoice_date}
 """The tables whose numbers must follow their dates: invoices, credit and debit notes. DDTs may be
@@ -37,6 +38,9 @@ class Hole:
     year: int
     first: int
     last: int
+    below_first: bool = False
+    """Below the series's lowest stored number: a desk that began it with another program and
+    told no toolkit so (*Numeri prima del toolkit*) leaves this too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +59,9 @@ class OutOfOrder:
 def holes(conn: Connection, started_after: Iterable[tuple[str, int, int]] = ()) -> list[Hole]:
     """Every run of missing numbers, by table, series, year and number. `started_after`: the
     (series, year, last number) a desk numbered before the toolkit (*Numeri prima del toolkit*),
-    whose series there begins after it."""
-    start = {(series.upper(), year): last for series, year, last in started_after}
+    whose series there begins after it; the ledger's own record of it (`begun_elsewhere`), which
+    names every desk's, wins."""
+    start = {(series.upper(), year): last for series, year, last in [*started_after, *begun_elsewhere(conn)]}
     found: list[Hole] = []
     for table in NUMBERED:
         t = table.c
@@ -68,7 +73,19 @@ def holes(conn: Connection, started_after: Iterable[tuple[str, int, int]] = ()) 
                 .where(func.coalesce(s.previous, -1) != s.number - 1).order_by(s.series, s.year, s.number)):
             low = before if before is not None else start.get((series.upper(), year), 0)
             if number - 1 > low:
-                found.append(Hole(table.name, series, year, low + 1, number - 1))
+                found.append(Hole(table.name, series, year, low + 1, number - 1, below_first=before is None))
+    return found
+
+
+def begun_elsewhere(conn: Connection) -> list[tuple[str, int, int]]:
+    """The (series, year, last number) the ledger started after, as any desk's *Numeri prima del
+    toolkit* said when its first number there was drawn (`db.BEGUN_ELSEWHERE`)."""
+    e = schema.events.c
+    found = []
+    for series, detail in conn.execute(select(e.number, e.detail).where(e.action == BEGUN_ELSEWHERE)):
+        parts = (detail or "").split()
+        if series and len(parts) == 2 and all(part.isdigit() for part in parts):
+            found.append((series, int(parts[0]), int(parts[1])))
     return found
 
 

@@ -90,10 +90,10 @@ NUMBER_MISSING = define(
     "ledger-number-missing", "error", title=("numeri mancanti", "numbers missing"),
     it="Nel registro {ledger} mancano {row} (tabella {table}): dopo {kept} il numero seguente è {after}. Un "
        "numero non deve mancare nella serie di un anno: un documento cancellato a mano, o una tabella rimessa da "
-       "una copia vecchia. Ripristina il registro da una copia di sicurezza che li ha.",
+       "una copia vecchia. Ripristina il registro da una copia di sicurezza che li ha.{begun_it}",
     en="In the ledger {ledger} {row} are missing (table {table}): after {kept} the next number is {after}. No "
        "number may be missing from a series of a year: a document deleted by hand, or a table put back from an "
-       "older copy. Restore the ledger from a backup that has them.")
+       "older copy. Restore the ledger from a backup that has them.{begun_en}")
 OUT_OF_DATE_ORDER = define(
     "ledger-number-out-of-date-order", "error", title=("numeri fuori ordine di data", "numbers out of date order"),
     it="Nel registro {ledger} il documento {row} è del {kept}, prima del {before} del {documents}: la legge vuole "
@@ -121,6 +121,13 @@ REPAIR_REFUSED = define(
     en="No figure of the ledger {ledger} was worked out again: it has rows without their document or values that "
        "cannot be read (listed above), from which the sums would come out wrong. Restore the ledger from a backup "
        "first.")
+
+BEGUN = (" Se invece la serie è iniziata con un altro programma, scrivi nel foglio Impostazioni, in «Numeri prima "
+         "del toolkit», {last}: il controllo non li cercherà più.",
+         " If the series was begun with another program instead, write {last} in the sheet Impostazioni (Settings), "
+         "in «Numeri prima del toolkit» (Numbers before the toolkit): the check will no longer look for them.")
+"""Said of numbers missing below a series's first: a series begun elsewhere that no desk told the
+toolkit of, or whose record is older than the ledger's (`numbering_holes.begun_elsewhere`)."""
 
 TOTALS = {"taxable": ("imponibile", "taxable amount", "le sue righe", "its lines"),
           "total": ("totale", "total", "imponibile e IVA", "taxable amount and VAT")}
@@ -274,7 +281,9 @@ def _hole(x: numbering_holes.Hole, shown: Any) -> tuple[Finding, Problem]:
     missing = first if x.first == x.last else f"{first}–{last}"
     before = document_number(x.series, x.year, x.first - 1) if x.first > 1 else "—"
     after = document_number(x.series, x.year, x.last + 1)
-    problem = NUMBER_MISSING(None, ledger=shown, row=missing, table=x.table, kept=before, after=after)
+    begun = [text.format(last=f"{x.series} {x.last}/{x.year}") if x.below_first else "" for text in BEGUN]
+    problem = NUMBER_MISSING(None, ledger=shown, row=missing, table=x.table, kept=before, after=after,
+                             begun_it=begun[0], begun_en=begun[1])
     return _found(problem, x.table, missing, f"{before}, {after}", missing)
 
 
