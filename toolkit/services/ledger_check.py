@@ -116,10 +116,10 @@ REPAIRED_MORE = define(
 REPAIR_REFUSED = define(
     "ledger-repair-refused", "error",
     it="Nel registro {ledger} nessuna cifra è stata ricalcolata: ha righe senza il loro documento o valori "
-       "illeggibili (elencati qui sopra), da cui le somme verrebbero sbagliate. Ripristina prima il registro da una "
+       "illeggibili (elencati qui sotto), da cui le somme verrebbero sbagliate. Ripristina prima il registro da una "
        "copia di sicurezza.",
     en="No figure of the ledger {ledger} was worked out again: it has rows without their document or values that "
-       "cannot be read (listed above), from which the sums would come out wrong. Restore the ledger from a backup "
+       "cannot be read (listed below), from which the sums would come out wrong. Restore the ledger from a backup "
        "first.")
 
 BEGUN = (" Se invece la serie è iniziata con un altro programma, scrivi nel foglio Impostazioni, in «Numeri prima "
@@ -199,8 +199,8 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
 @dataclass(frozen=True)
 class LedgerRepaired:
     """What `repair_ledger` summed again (`repaired`, each row's value before and after, the
-    rows past `SHOWN` counted, and their problems, told as warnings), then the check of the
-    ledger it left: the findings no sum can put right."""
+    rows past `SHOWN` counted, and `told`, their problems as warnings, or why nothing was), then
+    the check of the ledger it left: the findings no sum can put right."""
 
     repaired: list[Finding]
     told: list[Problem]
@@ -214,10 +214,7 @@ def repair_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Proble
     it is: the sums would be made of them."""
     shown = ledger.file or ledger.url
     if ledger.exists and damage_found(ledger):
-        checked = check_ledger(ledger, settings, set_aside)
-        refused = REPAIR_REFUSED(None, ledger=shown)
-        return LedgerRepaired([], [], LedgerChecked(checked.ledger, checked.findings, [*checked.problems, refused],
-                                                   checked.warnings))
+        return LedgerRepaired([], [REPAIR_REFUSED(None, ledger=shown)], check_ledger(ledger, settings, set_aside))
     found: list[tuple[Finding, Problem]] = []
     if ledger.exists:
         with writing(ledger) as conn:
