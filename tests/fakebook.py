@@ -156,7 +156,7 @@ class FakeSheet:
     def range(self, text: str) -> FakeRange:
         self._book.count("sheet.range")
         if len(text) > 255:
-            raise ValueError(f"address longer than 255 characters: {len(text)}")
+            raise ExcelRefused(f"address longer than 255 characters: {len(text)}")
         text = self._book.names.get(text, text)
         cells: list[Cell] = []
         first: Cell | None = None
@@ -223,7 +223,13 @@ class FakeTable:
         return FakeRange(self._sheet, None, self._last[0], self._first[1], self._last[0], self._last[1])
 
 
-class ProtectedSheet(Exception):
+class ExcelRefused(Exception):
+    """What xlwings raises when Excel refuses a call (a name it does not know, an address it cannot
+    read): a COM error on Windows, an AppleScript one on macOS, none of Python's own errors (a
+    toolkit bug's, which the press must not take for Excel's refusal)."""
+
+
+class ProtectedSheet(ExcelRefused):
     """What xlwings raises writing to a protected sheet: a COM error on Windows."""
 
 
@@ -334,7 +340,7 @@ class FakeRange:
 def _cell(ref: str) -> Cell:
     match = _REF.fullmatch(ref.strip())
     if not match:
-        raise ValueError(f"not a cell address: {ref!r}")
+        raise ExcelRefused(f"not a cell address: {ref!r}")
     return int(match[2]), column_index(match[1])
 
 

@@ -1307,6 +1307,40 @@ def test_the_data_check_tells_a_protected_master_sheet_it_could_not_colour(tmp_p
     assert book.sheet("Righe modello").colors == {}
 
 
+def test_a_bug_in_a_write_to_the_book_is_an_internal_error_naming_itself_not_a_protected_sheet(tmp_path,
+                                                                                              monkeypatch):
+    """Excel's refusal of a write (a COM error) is a protected sheet; a toolkit bug met in the same
+    call (a value xlwings cannot take, the number formats worked out wrong) is not the desk's to
+    fix by unprotecting a sheet that is not protected: it stays an internal error naming itself,
+    where it was *Il foglio «Emissioni fatture» è protetto*, and after an issued run not even in
+    the box's first line."""
+    import fakebook
+
+    import toolkit.excel.book
+
+    monkeypatch.delenv("TOOLKIT_DEBUG", raising=False)
+    book = fake(tmp_path)
+    for name in ("preview_orders", "create_orders", "ship"):
+        press(book, name)
+    real = toolkit.excel.book.column_formats
+
+    def wrong(formats, rows):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(toolkit.excel.book, "column_formats", wrong)
+    ((text, _, mode),) = press(book, "month_end_invoicing")
+    assert mode == "critical" and text.startswith("Errore interno / internal error: KeyError"), text
+    monkeypatch.setattr(toolkit.excel.book, "column_formats", real)
+
+    def refused(self, values):
+        raise TypeError(f"must be real number, not {type(values).__name__}")
+
+    monkeypatch.setattr(fakebook.FakeRange, "value", fakebook.FakeRange.value.setter(refused))
+    ((text, _, mode),) = press(book, "preview_orders")
+    assert mode == "critical" and text.startswith("Errore interno / internal error: TypeError: must be"), text
+    assert PROTECTED not in text
+
+
 def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     book = fake(tmp_path)
     for customer, text in (("C001", "Consegna in ritardo"), ("C002", "Fattura da correggere")):

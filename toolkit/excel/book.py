@@ -269,9 +269,9 @@ def write_table(book: Book, sheet_name: str, rows: Sequence[Sequence[Any]],
         block = [[cell_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
         with written(sheet_name):
             sheet.range("A1").value = block
-            if formats and len(rows) > 1:
-                for code, address in column_formats(formats, len(rows)):
-                    sheet.range(address).number_format = code
+        for code, address in column_formats(formats, len(rows)) if formats and len(rows) > 1 else ():
+            with written(sheet_name):
+                sheet.range(address).number_format = code
     return sheet
 
 
@@ -299,12 +299,19 @@ def highlight(book: Book, cells_by_sheet: Mapping[str, Iterable[str]],
 def written(sheet: str) -> Iterator[None]:
     """A write to the live sheet `sheet`, which Excel refuses when the sheet is protected (or
     the cells merged): `SHEET_NOT_WRITABLE` naming it and the way out, where the press ended in
-    an internal error. xlwings raises the platform's own error (a COM error on Windows), hence
-    any; only Excel's calls are inside."""
+    an internal error. xlwings raises the platform's own error (a COM error on Windows, an
+    AppleScript one on macOS), hence any but Python's own (`BUGS`); only Excel's calls are inside."""
     try:
         yield
+    except BUGS:
+        raise
     except Exception:
         raise UnusableInput(SHEET_NOT_WRITABLE(Location(sheet), sheet=sheet)) from None
+
+
+BUGS = (TypeError, ValueError, AttributeError, NameError, LookupError, ArithmeticError, AssertionError)
+"""Python's own errors, raised in a call to Excel by a toolkit bug (a value xlwings cannot take, a
+wrong argument), never Excel's refusal: an internal error naming itself, not the desk's to fix."""
 
 
 def message(book: Book, text: str, title: str = "Ordini ricorrenti", critical: bool = False) -> None:
@@ -320,5 +327,5 @@ def ask(book: Book, text: str, title: str = "Ordini ricorrenti") -> bool:
 __all__ = [
     "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
     "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "written", "message",
-    "ask", "SHEET_NOT_WRITABLE",
+    "ask", "SHEET_NOT_WRITABLE", "BUGS",
 ]

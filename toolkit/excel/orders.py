@@ -18,7 +18,7 @@ from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.excel import cells, inputs
-from toolkit.excel.book import Sheet
+from toolkit.excel.book import BUGS, Range, Sheet
 from toolkit.services.orders import Preview
 from toolkit.services.session import Session
 
@@ -65,16 +65,25 @@ def beside(session: Session, name: str) -> Path:
     return session.workbook.with_name(name)
 
 
+def named(panel: Sheet, name: str) -> Range:
+    """The panel's cell named `name`; a name Excel no longer knows (deleted in *Gestione nomi*,
+    or lost with its row) is `inputs.name_gone`, where the press showed an internal error.
+    xlwings raises the platform's own error for an unknown name (a COM error on Windows), hence
+    any but Python's own (`BUGS`: a toolkit bug stays an internal error naming itself)."""
+    try:
+        return panel.range(name)
+    except BUGS:
+        raise
+    except Exception:
+        raise UnusableInput(inputs.name_gone(name)) from None
+
+
 def order_date(panel: Sheet | None) -> date:
     """The panel's date (`DataOrdini`), within the days the command line's `--date` takes; its
-    name no longer defined is `inputs.name_gone` (see `Press.cell`)."""
+    name no longer defined is `inputs.name_gone` (`named`)."""
     from toolkit.basics.dates import ImpossibleDate, NotADate, in_range, to_date
 
-    try:
-        cell = panel.range(inputs.ORDER_DATE.name) if panel is not None else None
-    except Exception:
-        raise UnusableInput(inputs.name_gone(inputs.ORDER_DATE.name)) from None
-    value = cell.value if cell is not None else None
+    value = named(panel, inputs.ORDER_DATE.name).value if panel is not None else None
     try:
         found = to_date(value)
     except ImpossibleDate as wrong:

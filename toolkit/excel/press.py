@@ -123,18 +123,10 @@ class Press:
         return month_of(self.day)
 
     def cell(self, name: str) -> Any:
-        """The value of one of the panel's named cells (None without a panel). A name Excel no
-        longer knows (deleted in *Gestione nomi*, or lost with its row) is `inputs.name_gone`,
-        where the press showed an internal error. xlwings raises the platform's own error for
-        an unknown name (a COM error on Windows), hence any."""
+        """The value of one of the panel's named cells (None without a panel); a name gone is
+        `inputs.name_gone` (`orders.named`)."""
         panel = self.panel
-        if panel is None:
-            return None
-        try:
-            found = panel.range(name)
-        except Exception:
-            raise UnusableInput(inputs.name_gone(name)) from None
-        return found.value
+        return orders.named(panel, name).value if panel is not None else None
 
     def optional_cell(self, name: str) -> Any:
         """The value of a named panel cell a workbook built before it was added lacks (its name
