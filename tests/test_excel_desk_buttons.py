@@ -1267,6 +1267,7 @@ def test_a_panel_cell_whose_name_was_deleted_is_named_with_the_way_to_define_it_
 
 
 PROTECTED = "è protetto: Excel non lascia scriverci"
+NOT_REFRESHED = "è protetto e non è stato aggiornato: quanto detto sopra è fatto lo stesso, non c'è da ripeterlo"
 
 
 def test_a_protected_sheet_a_button_writes_is_named_with_the_way_to_unprotect_it(tmp_path):
@@ -1286,14 +1287,20 @@ def test_a_protected_sheet_a_button_writes_is_named_with_the_way_to_unprotect_it
     press(book, "preview_orders")
     book.protected = {"Anteprima ordini"}
     ((text, _, mode),) = press(book, "create_orders")
-    assert text.startswith("Creato 1 ordine, 0 già esistenti.") and f"«Anteprima ordini» {PROTECTED}" in text, text
+    assert text.startswith("Creato 1 ordine, 0 già esistenti.") and f"«Anteprima ordini» {NOT_REFRESHED}" in text, text
+    assert mode == "info" and "premi di nuovo" not in text, text
+    ((text, _, _),) = press(book, "create_orders")
+    assert text.startswith("Creati 0 ordini, 1 già esistente."), text
     assert [o.template for o in orders_in(tmp_path)] == ["T001"]
 
+    book.protected = set()
     press(book, "ship")
     book.protected = {"Pannello"}
     ((text, _, mode),) = press(book, "month_end_invoicing")
-    assert text.startswith("Emesso 1 documento in bozza (emissione ") and f"«Pannello» {PROTECTED}" in text, text
+    assert text.startswith("Emesso 1 documento in bozza (emissione ") and f"«Pannello» {NOT_REFRESHED}" in text, text
     assert ", nella cella B10" not in text and book.sheet("Pannello").value("B10") is None
+    ((text, _, mode),) = press(book, "month_end_invoicing")
+    assert text.startswith("Niente da fatturare: l'ultima emissione del periodo è "), text
     with reading(ledger_of(tmp_path)) as conn:
         assert len(run_summaries(conn)) == 1
 
@@ -1302,7 +1309,7 @@ def test_the_data_check_tells_a_protected_master_sheet_it_could_not_colour(tmp_p
     book = fake(tmp_path, broken_sheets())
     book.protected = {"Righe modello"}
     ((text, _, mode),) = press(book, "check_data")
-    assert text.startswith("1 errore") and f"Il foglio «Righe modello» {PROTECTED}" in text, text
+    assert text.startswith("1 errore") and f"Il foglio «Righe modello» {NOT_REFRESHED}" in text, text
     assert book.sheet("Controllo dati").rows()[1][:4] == ["Errore", "Righe modello", "C2", "not-a-number"]
     assert book.sheet("Righe modello").colors == {}
 

@@ -58,6 +58,14 @@ SHEET_NOT_WRITABLE = define(
     en="The “{sheet}” sheet is protected: Excel does not let anything be written on it (or finds merged cells "
        "there). Unprotect it (Review › Unprotect Sheet), then press the button again.")
 
+SHEET_NOT_REFRESHED = define(
+    "sheet-not-refreshed", "warning",
+    it="Il foglio «{sheet}» è protetto e non è stato aggiornato: quanto detto sopra è fatto lo stesso, non c'è da "
+       "ripeterlo. Togli la protezione (Revisione › Rimuovi protezione foglio) perché i pulsanti possano aggiornarlo.",
+    en="The “{sheet}” sheet is protected and was not brought up to date: what is said above is done all the same, "
+       "nothing to do again. Unprotect it (Review › Unprotect Sheet) so the buttons can update it.",
+    title=("Foglio protetto non aggiornato", "Protected sheet not updated"))
+
 HIGHLIGHT = (255, 199, 206)
 """Excel's own "Bad" fill (#FFC7CE): light red, readable under black text."""
 
@@ -327,5 +335,5 @@ def ask(book: Book, text: str, title: str = "Ordini ricorrenti") -> bool:
 __all__ = [
     "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
     "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "written", "message",
-    "ask", "SHEET_NOT_WRITABLE", "BUGS",
+    "ask", "SHEET_NOT_WRITABLE", "SHEET_NOT_REFRESHED", "BUGS",
 ]

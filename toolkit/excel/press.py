@@ -24,7 +24,17 @@ from toolkit.basics.files import OtherOutput, asked_for
 from toolkit.basics.problems import Problem, UnusableInput
 from toolkit.core.invoicing import Period, month_of
 from toolkit.excel import inputs, orders, report, said
-from toolkit.excel.book import SHEET_NOT_WRITABLE, Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
+from toolkit.excel.book import (
+    SHEET_NOT_REFRESHED,
+    SHEET_NOT_WRITABLE,
+    Book,
+    Sheet,
+    ask,
+    find_sheet,
+    message,
+    read_master,
+    sheets_by_name,
+)
 from toolkit.services.check import BookChecked, check_book
 from toolkit.services.session import Session, start
 
@@ -154,13 +164,16 @@ class Press:
     def refresh(self, write: Callable[[], object]) -> bool:
         """A write to the book after the press did its work (the orders created, the run
         issued): a protected sheet (`SHEET_NOT_WRITABLE`) does not undo it nor hide it behind
-        an error box, but is told after what was done. Whether it was written."""
+        an error box, but is told after what was done, as done (`SHEET_NOT_REFRESHED`): told
+        to press again, the desk found the run issued and its id not in B10 all the same, "nothing
+        to invoice". Whether it was written."""
         try:
             write()
         except UnusableInput as refused:
             if refused.problem.code != SHEET_NOT_WRITABLE.code:
                 raise
-            self.unwritten.append(refused.problem)
+            sheet = refused.problem.location.sheet if refused.problem.location else ""
+            self.unwritten.append(SHEET_NOT_REFRESHED(refused.problem.location, sheet=sheet))
             return False
         return True
 
