@@ -324,3 +324,23 @@ def test_a_pdf_named_csv_is_refused_as_a_pdf_not_converted_as_text(tmp_path, cap
     (problem,) = files["listino.csv"]["problems"]
     assert problem["code"] == "file-not-a-workbook" and "ma un PDF:" in problem["message"], problem
     assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == ["altro.csv"]
+
+
+def test_a_name_holding_a_newline_is_shown_escaped_on_one_line_of_the_summary(tmp_path, capsys):
+    """A file named `lis⏎tino.csv` (a name pasted from a cell of two lines) split its summary line
+    in two, the second `tino.csv → …` as if a file of that name had been converted: every line
+    that names a file names it on one line, its control characters escaped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "lis\ntino.csv").write_text("Codice;Prezzo\nA1;1,50\n", encoding="utf-8")
+    (folder / "bi\rnario.csv").write_bytes(b"Codice;Prezzo\nA1;\x00\n")
+    (folder / "note\x1b.txt").write_text("x", encoding="utf-8")
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(folder), "--to", "csv", "--out", str(tmp_path / "out"), "--jobs", "1"])
+    lines = capsys.readouterr().out.split("\n")
+    assert code == 1
+    assert f"{folder}/lis\\ntino.csv → {tmp_path / 'out'}/lis\\ntino.csv" in lines, lines
+    assert any(f"Il file {folder}/bi\\rnario.csv non si legge come CSV (binary content" in line for line in lines), lines
+    assert any(line.startswith(f"{folder}/note\\x1b.txt: saltato") for line in lines), lines
+    assert not any(line.startswith(("tino.csv", "nario.csv", ".txt")) for line in lines), lines

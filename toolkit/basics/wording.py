@@ -8,6 +8,7 @@ decimals.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,14 @@ from toolkit.basics import vocab
 
 _EMPTY = {"it": "(vuoto)", "en": "(empty)"}
 _YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
+_UNPRINTED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(name: object) -> str:
+    """A file's name as a terminal line shows it: its control characters escaped (`\\n`, `\\x1b`),
+    where a name holding a newline (pasted from a cell of two lines) split its line in two, the
+    second read as a file of its own, and an escape sequence drove the terminal."""
+    return _UNPRINTED.sub(lambda found: repr(found.group())[1:-1], str(name))
 
 
 def count(n: int, one: str, many: str) -> str:

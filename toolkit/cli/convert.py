@@ -12,6 +12,7 @@ import typer
 
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import Choice, Choices
+from toolkit.basics.wording import one_line
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 
@@ -92,7 +93,8 @@ def register(app: typer.Typer) -> None:
             for f in result.files:
                 for p in f.problems:
                     line = output.problem_line(p)  # the guard's lines name the file already
-                    typer.echo(line if str(f.file) in line else f"{f.file}: {line}")
+                    shown = one_line(f.file)
+                    typer.echo(line.replace(str(f.file), shown) if str(f.file) in line else f"{shown}: {line}")
             by_name = {f.file.name: f.file for f in result.files}
             merged = result.workbook.name if result.workbook else None
             of_inputs = [p for p in result.problems if _workbook(p) != merged and _workbook(p) in by_name]

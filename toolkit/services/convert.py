@@ -48,7 +48,7 @@ from toolkit.basics.files import (
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
-from toolkit.basics.wording import count, first_numbers
+from toolkit.basics.wording import count, first_numbers, one_line
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.forms import (
@@ -222,7 +222,7 @@ class Converted:
         since a thousand lines scroll the problems and the counts out of sight."""
         done = [f for f in self.files if f.outputs]
         if len(done) <= LISTED_AT_MOST:
-            return [f"{f.file} → {', '.join(str(o) for o in f.outputs)}" for f in done]
+            return [f"{one_line(f.file)} → {', '.join(one_line(o) for o in f.outputs)}" for f in done]
         n, where = len(self.written), self.report or self.folder
         return [f"Scritti {n} file in {self.folder} da {len(done)} file convertiti: l'elenco, file per file, è in {where}."
                 if lang == "it" else
@@ -236,7 +236,7 @@ class Converted:
         skipped = [f for f in self.files if f.status == "skipped" and f.reason]
         if len(skipped) <= LISTED_AT_MOST:
             word = "saltato" if lang == "it" else "skipped"
-            return [f"{f.file}: {word} ({skip_reason(f.reason, lang)})" for f in skipped]
+            return [f"{one_line(f.file)}: {word} ({skip_reason(f.reason, lang)})" for f in skipped]
         where = self.report or self.folder
         return [f"Saltati {len(skipped)} file: l'elenco, con il motivo, è in {where}." if lang == "it" else
                 f"Skipped {len(skipped)} files: the list, with why, is in {where}."]
