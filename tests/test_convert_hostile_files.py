@@ -344,3 +344,28 @@ def test_a_name_holding_a_newline_is_shown_escaped_on_one_line_of_the_summary(tm
     assert any(f"Il file {folder}/bi\\rnario.csv non si legge come CSV (binary content" in line for line in lines), lines
     assert any(line.startswith(f"{folder}/note\\x1b.txt: saltato") for line in lines), lines
     assert not any(line.startswith(("tino.csv", "nario.csv", ".txt")) for line in lines), lines
+
+
+def test_a_web_page_or_a_workbook_named_csv_is_refused_naming_what_it_is(tmp_path, capsys):
+    """A web page saved as `.csv` was converted as a column of text headed `<html>`, and a workbook
+    named `.csv` was refused as *binary content: export it again as CSV*, of a file that is the
+    workbook the desk meant: each is named for what it is, the workbook with its real extension."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "pagina.csv").write_text("<!DOCTYPE html><html><body><table><tr><td>A1</td></tr></table></body></html>\n",
+                                       encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.append(["Codice", "Prezzo"])
+    book.save(folder / "libro.csv")
+    (folder / "altro.csv").write_text("Codice;Prezzo\nA1;1,50\n", encoding="utf-8")
+    code, said, _ = toolkit(["convert", folder, "--to", "csv", "--out", tmp_path / "out", "--jobs", "1"], capsys)
+    files = by_name(said)
+    assert (code, files["altro.csv"]["status"], files["pagina.csv"]["status"], files["libro.csv"]["status"]) == (
+        1, "converted", "failed", "failed")
+    (page,) = files["pagina.csv"]["problems"]
+    assert page["code"] == "file-not-a-workbook" and "ma una pagina web (HTML)" in page["message"], page
+    (workbook,) = files["libro.csv"]["problems"]
+    assert workbook["code"] == "csv-is-a-workbook", workbook
+    assert workbook["message"] == (f"Il file {folder / 'libro.csv'} non è un CSV ma una cartella di lavoro .xlsx: "
+                                   "rinominalo libro.xlsx, poi riprova.")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == ["altro.csv"]

@@ -97,6 +97,11 @@ FILE_NOT_A_WORKBOOK = define(
     en="The file {path} is not an Excel or LibreOffice workbook but {kind_en}: choose the right file, "
        "or open it and save it as “Excel Workbook (*.xlsx)”.",
 )
+CSV_IS_A_WORKBOOK = define(
+    "csv-is-a-workbook", "error",
+    it="Il file {path} non è un CSV ma una cartella di lavoro .{format}: rinominalo {name}, poi riprova.",
+    en="The file {path} is not a CSV but a .{format} workbook: rename it {name}, then try again.",
+)
 FILE_CORRUPT = define(
     "file-corrupt", "error",
     it="Il file {path} è danneggiato o incompleto, forse per un download o una copia interrotti: "
@@ -458,11 +463,18 @@ def _not_a_workbook(path: Path, head: bytes) -> UnusableInput:
     return _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_sniff(head)))
 
 
-def refuse_pdf(path: Path, head: bytes) -> None:
-    """Refuse a text file (a CSV) that is a PDF, as a workbook that is one is refused: its
-    first lines are text, and it was read as a sheet of one column headed `%PDF-1.4`."""
-    if _sniff(head[:_HEAD]) == "pdf":
-        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("pdf"))
+def refuse_not_text(path: Path, head: bytes) -> None:
+    """Refuse a text file (a CSV) that is none, named for what it is: a PDF or a web page, as a
+    workbook that is one is refused (their first lines are text: each was read as a sheet of
+    one column headed `%PDF-1.4` or `<html>`), and a workbook (an export named `.csv`, refused
+    as binary content to export again as CSV) with the name to give it, the one its reader
+    takes; a package that is no workbook (a Word document) as the guard names it."""
+    kind = _sniff(head[:_HEAD])
+    if kind in ("pdf", "html"):
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(kind))
+    if head.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
+        found = check_workbook(path)
+        raise _refuse(CSV_IS_A_WORKBOOK, path, format=found, name=path.with_suffix(f".{found}").name)
 
 
 def _lock_file_target(name: str) -> str | None:

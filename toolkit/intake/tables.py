@@ -322,14 +322,15 @@ def _text(path: Path) -> str:
     """A text file's content, or `UnusableInput` in the guard's words (missing, a folder, not
     readable, empty) or ours (too large, binary: a NUL byte anywhere, one scan in C). A folder
     named `incassi.csv` was an internal error, a NUL byte a cell that looked right and was refused;
-    a PDF, which holds none in its first lines, was converted as a column of text."""
-    from toolkit.intake.guard import present_size, refuse_pdf
+    a PDF or a web page, which hold none in their first lines, were converted as a column of text,
+    a workbook refused as binary (`refuse_not_text`)."""
+    from toolkit.intake.guard import present_size, refuse_not_text
 
     size = present_size(path)
     if size > MAX_CSV_BYTES:
         raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
     raw = path.read_bytes()
-    refuse_pdf(path, raw)
+    refuse_not_text(path, raw)
     text = _decode(raw)
     if "\x00" in text:
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
