@@ -1314,6 +1314,23 @@ def test_the_data_check_tells_a_protected_master_sheet_it_could_not_colour(tmp_p
     assert book.sheet("Righe modello").colors == {}
 
 
+def test_the_data_check_colours_every_sheet_it_may_past_a_protected_one(tmp_path):
+    """The first protected sheet stopped the colouring of every sheet after it: a desk told to
+    unprotect *Articoli* found the wrong cells of *Righe modello* not marked either."""
+    sheets = broken_sheets()
+    minimal.set_cell(sheets, "Articoli", "D2", "abc")
+    book = fake(tmp_path, sheets)
+    press(book, "check_data")
+    marked = {name: dict(book.sheet(name).colors) for name in ("Articoli", "Righe modello")}
+    assert all(marked.values()), marked
+    for protected, other in (("Articoli", "Righe modello"), ("Righe modello", "Articoli")):
+        book.sheet(other).colors.clear()
+        book.protected = {protected}
+        ((text, _, _),) = press(book, "check_data")
+        assert text.count(f"«{protected}» {NOT_REFRESHED}") == 1, text
+        assert book.sheet(other).colors == marked[other], protected
+
+
 def test_a_bug_in_a_write_to_the_book_is_an_internal_error_naming_itself_not_a_protected_sheet(tmp_path,
                                                                                               monkeypatch):
     """Excel's refusal of a write (a COM error) is a protected sheet; a toolkit bug met in the same

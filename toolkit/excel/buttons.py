@@ -247,8 +247,10 @@ def check_data(press: Press) -> None:
     current = report.cells_by_sheet(checked.problems)
     sheet = write_table(book, report.SHEET, report.block(checked.problems, lang), sheets, after=PANEL)
     sheet.autofit()
-    press.refresh(lambda: highlight(book, report.subtract(previous, current), color=None, sheets=sheets))
-    press.refresh(lambda: highlight(book, current, sheets=sheets))
+    cleared = report.subtract(previous, current)
+    for name in {**cleared, **current}:  # sheet by sheet: a protected one leaves the others coloured
+        press.refresh(functools.partial(highlight, book, {name: cleared.get(name, [])}, color=None, sheets=sheets))
+        press.refresh(functools.partial(highlight, book, {name: current.get(name, [])}, sheets=sheets))
     text = report.summary(checked.problems, lang)
     if checked.problems:
         sheet.activate()

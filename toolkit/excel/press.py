@@ -173,7 +173,9 @@ class Press:
             if refused.problem.code != SHEET_NOT_WRITABLE.code:
                 raise
             sheet = refused.problem.location.sheet if refused.problem.location else ""
-            self.unwritten.append(SHEET_NOT_REFRESHED(refused.problem.location, sheet=sheet))
+            told = SHEET_NOT_REFRESHED(refused.problem.location, sheet=sheet)
+            if told not in self.unwritten:
+                self.unwritten.append(told)
             return False
         return True
 
