@@ -236,6 +236,43 @@ def test_an_order_deleted_by_hand_is_named_with_the_rows_left_behind(verb, desk,
     assert "refers to a row of the table orders that is no longer there" in said
 
 
+WRITE_DAMAGE_ELSEWHERE = [
+    ("UPDATE counters SET last = 1 WHERE series = 'OC'", "the counter of the series OC of 2026 is at 1"),
+    ("DELETE FROM orders WHERE id = (SELECT min(id) FROM orders)",
+     "refers to a row of the table orders that is no longer there"),
+]
+
+
+@pytest.mark.parametrize("spoil, says", WRITE_DAMAGE_ELSEWHERE, ids=["the-orders-counter-set-back", "orphaned"])
+def test_a_write_refused_by_its_own_bug_on_a_ledger_damaged_elsewhere_stays_a_bug(spoil, says, desk, capsys,
+                                                                                  monkeypatch):
+    """`ship` failing on a constraint for a bug of the toolkit's own (a counter inserted twice),
+    on a ledger whose orders' counter was set back, or whose first order was deleted by hand:
+    the damage was told as the cause (exit 2), though the clash was in neither the orders nor
+    the order's lines. The write stays the internal error it is, the damage a note beside it;
+    the damage is the cause where the clash is in its table
+    (`test_an_order_deleted_by_hand_is_named_with_the_rows_left_behind`)."""
+    import sqlite3
+
+    from sqlalchemy import insert
+
+    from toolkit.ledger import schema
+    from toolkit.services import shipping
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        conn.execute(spoil)
+    conn.close()
+    before = ledger_of(desk).read_bytes()
+    monkeypatch.setattr(shipping, "dated_after", lambda conn, *_: conn.execute(
+        insert(schema.counters).values(series="OC", year=2026, last=99)))
+    code, answer, err = toolkit(["ship", str(desk), "--date", "2026-04-09", "--all", "--lang", "en"], capsys)
+    assert code == 3 and "Traceback" not in err, answer
+    assert [p["code"] for p in answer["problems"]] == ["internal-error", "ledger-damage-noted"]
+    internal, note = (p["message"] for p in answer["problems"])
+    assert "IntegrityError" in internal and "counters" in internal
+    assert says in note
+    assert ledger_of(desk).read_bytes() == before
+
 def test_a_clean_ledger_is_never_looked_through_and_a_bug_on_it_stays_a_bug(desk, capsys, monkeypatch):
     """The damage of a ledger edited by hand is looked for only once a read or a write has failed,
     and only named when found: a normal day pays no scan, and a bug's KeyError met while reading

@@ -10,10 +10,11 @@ how to go on. Looked for only once a write has collided, so a normal write pays 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from toolkit.basics.problems import Problem, define
 from toolkit.ledger import schema
@@ -46,12 +47,13 @@ class Behind:
     highest: int
 
 
-def counters_behind(conn: Connection) -> list[Behind]:
-    """Every series and year whose highest stored number is past its counter, by series and year."""
+def counters_behind(conn: Connection, tables: Sequence[Table] = NUMBERED) -> list[Behind]:
+    """Every series and year of `tables` whose highest stored number is past its counter, by
+    series and year."""
     c = schema.counters.c
     counters = {(r.series, r.year): r.last for r in conn.execute(select(c.series, c.year, c.last))}
     found: list[Behind] = []
-    for table in NUMBERED:
+    for table in tables:
         t = table.c
         for series, year, highest in conn.execute(
                 select(t.series, t.year, func.max(t.number)).group_by(t.series, t.year)):

@@ -642,7 +642,8 @@ def _orphaned(ledger: Ledger) -> Damage | None:
     return Damage(LEDGER_ROW_ORPHANED(None, path=ledger.file or ledger.url, table=orphan[0],
                                       row=f"{key} {orphan[1]}", parent=orphan[2]),
                   lambda exc: (isinstance(exc, LookupError) and missing is not None and missing in exc.args)
-                  or (isinstance(exc, TypeError) and "NoneType" in str(exc)))
+                  or (isinstance(exc, TypeError) and "NoneType" in str(exc))
+                  or (isinstance(exc, IntegrityError) and _inserted_into(exc) == table.name))
 
 
 def _table_gone(ledger: Ledger, reason: str) -> bool:
@@ -882,18 +883,33 @@ def reading(ledger: Ledger) -> Iterator[Connection]:
 def _locked(ledger: Ledger) -> Iterator[Connection]:
     """The write transaction, under the ledger's lock; a number drawn twice, as a counter set back
     by hand makes it, is refused naming the counter (`counters_behind`), and a row clashing with
-    the rows a document deleted by hand left (`_orphaned`) naming them, the transaction undone."""
+    the rows a document deleted by hand left (`_orphaned`) naming them, the transaction undone.
+    Each only where the clash is in its table (`_inserted_into`): a bug's clash elsewhere stays
+    the internal error it is, a row left behind noted beside it (`failures.note_damage`)."""
     try:
         with _damage_told(ledger), _locked_unchecked(ledger) as conn:
             yield conn
-    except IntegrityError:
+    except IntegrityError as exc:
+        into = [t for t in counters_behind.NUMBERED if t.name == _inserted_into(exc)]
         with ledger.engine.connect() as conn:
-            behind = counters_behind.counters_behind(conn)
-        if behind:
-            raise UnusableInput(counters_behind.told(behind[0], ledger.file or ledger.url)) from None
-        if (orphan := _orphaned(ledger)) is not None:  # a new order took the id of one deleted, its lines left
+            cause = counters_behind.counters_behind(conn, into) if into else []
+            behind = cause or counters_behind.counters_behind(conn)
+        if cause:
+            raise UnusableInput(counters_behind.told(cause[0], ledger.file or ledger.url)) from None
+        orphan = _orphaned(ledger)  # a new order took the id of one deleted, its lines left
+        if orphan is not None and orphan.explains(exc):
             raise UnusableInput(orphan.problem) from None
+        if noted := [counters_behind.told(b, ledger.file or ledger.url) for b in behind[:1]] + (
+                [orphan.problem] if orphan is not None else []):
+            failures.note_damage(exc, noted[0])
         raise
+
+
+def _inserted_into(exc: IntegrityError) -> str | None:
+    """The table whose insert (or COPY, `copy_in`) a constraint refused: a counter set back or a
+    row left behind is the cause only of a clash in its own table, not of any write's."""
+    inserted = re.match(r'\s*(?:INSERT\s+INTO|COPY)\s+"?(\w+)', exc.statement or "", re.IGNORECASE)
+    return inserted[1] if inserted else None
 
 
 @contextmanager
