@@ -325,6 +325,46 @@ def _bug_beside_damage(args: list[str], says: str, capsys, monkeypatch) -> None:
     assert says in note
 
 
+def test_a_none_met_by_a_bug_is_not_blamed_on_a_row_left_behind(desk, capsys, monkeypatch):
+    """A bug formatting a None (TypeError: … NoneType.__format__) on a ledger whose last order
+    was deleted by hand: any such TypeError was taken for the deleted order met, exit 2. It is
+    the orphan's only where the failure held the deleted order's id under its column's name (the
+    holds of the order deleted: `_holds`'s order_id), else the bug it is, the damage noted."""
+    import sqlite3
+
+    from toolkit.ledger import orders
+
+    with sqlite3.connect(ledger_of(desk)) as conn:
+        conn.execute(UNRELATED_DAMAGE[0][0])
+    conn.close()
+    monkeypatch.setattr(orders, "one_array", lambda *_: f"{None:05d}")
+    code, answer, err = toolkit(["orders", "list", str(desk), "--lang", "en"], capsys)
+    assert code == 3 and "Traceback" not in err, answer
+    assert [p["code"] for p in answer["problems"]] == ["internal-error", "ledger-damage-noted"]
+    internal, note = (p["message"] for p in answer["problems"])
+    assert "TypeError" in internal and "NoneType" in internal
+    assert UNRELATED_DAMAGE[0][2] in note
+
+
+def test_the_holds_of_an_order_deleted_by_hand_are_named_as_its_rows_left_behind(tmp_path, capsys):
+    """The demo's month, an order held deleted by hand: `ship` naming the holds it wakes met the
+    order's number None (TypeError: … NoneType.__format__), the deleted order's id at hand: the
+    row left behind is the cause, exit 2, nothing written."""
+    import sqlite3
+
+    from toolkit.services.demo import run_demo
+
+    run_demo(tmp_path / "demo", "en")
+    workbook = tmp_path / "demo" / "anagrafiche.xlsx"
+    with sqlite3.connect(ledger_of(workbook)) as conn:
+        conn.execute("DELETE FROM orders WHERE id = (SELECT max(order_id) FROM holds)")
+    conn.close()
+    capsys.readouterr()
+    said = _refused_in_english(workbook, ["ship", str(workbook), "--date", "2026-04-30", "--all"],
+                               "ledger-row-orphaned", capsys)
+    assert "refers to a row of the table orders that is no longer there" in said
+
+
 @pytest.mark.parametrize("spoil, code, says", UNRELATED_DAMAGE, ids=["orphaned", "unknown-status", "text-in-a-quantity"])
 def test_a_bug_meeting_a_ledger_damaged_elsewhere_stays_a_bug_and_the_damage_a_note(spoil, code, says, desk, capsys,
                                                                                     monkeypatch):

@@ -626,7 +626,8 @@ def _orphaned(ledger: Ledger) -> Damage | None:
     """The first row of a SQLite file whose document was deleted by hand (SQLite holds a file's
     foreign keys only while the toolkit writes it), however far from the ledger the work that
     met it failed: an order's lines without their order fail where holds are named, looking up
-    the order deleted (`KeyError: 5`) or with its fields None (a None formatted as a number)."""
+    the order deleted (`KeyError: 5`) or with its fields None (a None formatted as a number, the
+    order's id at hand: `_held`)."""
     if not ledger.is_sqlite:
         return None
     with ledger.engine.connect() as conn:
@@ -642,8 +643,21 @@ def _orphaned(ledger: Ledger) -> Damage | None:
     return Damage(LEDGER_ROW_ORPHANED(None, path=ledger.file or ledger.url, table=orphan[0],
                                       row=f"{key} {orphan[1]}", parent=orphan[2]),
                   lambda exc: (isinstance(exc, LookupError) and missing is not None and missing in exc.args)
-                  or (isinstance(exc, TypeError) and "NoneType" in str(exc))
+                  or (isinstance(exc, TypeError) and column is not None and _held(exc, column, missing))
                   or (isinstance(exc, IntegrityError) and _inserted_into(exc) == table.name))
+
+
+def _held(exc: BaseException, name: str, value: Any) -> bool:
+    """Whether a frame `exc` was raised through held `value` under `name`, as a row's column is
+    named: an order's id, `order_id`, where a None of the order deleted failed (a hold of it
+    named), not a bug's None met anywhere in a ledger that also lost an order."""
+    tb = exc.__traceback__
+    while tb is not None:
+        held = tb.tb_frame.f_locals.get(name)
+        if value is not None and type(held) is type(value) and held == value:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _table_gone(ledger: Ledger, reason: str) -> bool:
