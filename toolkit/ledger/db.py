@@ -652,9 +652,8 @@ def _held(exc: BaseException, name: str, value: Any) -> bool:
     named: an order's id, `order_id`, where a None of the order deleted failed (a hold of it
     named), not a bug's None met anywhere in a ledger that also lost an order."""
     tb = exc.__traceback__
-    while tb is not None:
-        held = tb.tb_frame.f_locals.get(name)
-        if value is not None and type(held) is type(value) and held == value:
+    while tb is not None and value is not None:
+        if type(held := tb.tb_frame.f_locals.get(name)) is type(value) and held == value:
             return True
         tb = tb.tb_next
     return False
