@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from older_ledgers import back_to
+from older_ledgers import back_to, invoice_lines_of_schema_41
 from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -66,11 +66,22 @@ def _of_schema_47(conn) -> None:
     back_to(conn, 47, indexes=["uq_invoice_lines_order_part", "ix_events_cuts"])
 
 
-def test_a_ledger_crediting_a_return_line_twice_is_not_migrated(ledger_url):
+def _of_schema_41(conn) -> None:
+    """Invoice lines with no `part`, which migration 42 makes anew on SQLite (`invoice_lines_of_schema_41`)."""
+    invoice_lines_of_schema_41(conn)
+    back_to(conn, 41, indexes=["ix_events_cuts"])
+
+
+OLDER = pytest.mark.parametrize("older, found", [(_of_schema_47, 47), (_of_schema_41, 41)],
+                                ids=["schema-47", "schema-41"])
+
+
+@OLDER
+def test_a_ledger_crediting_a_return_line_twice_is_not_migrated(ledger_url, older, found):
     ledger = open_ledger(ledger_url)
     try:
         with writing(ledger) as conn:
-            _of_schema_47(conn)
+            older(conn)
             _note(conn, 1, {"order_line_id": RETURN_LINE})
             _note(conn, 2, {"order_line_id": RETURN_LINE + 1}, {"order_line_id": RETURN_LINE})
         file = Path(ledger.engine.url.database) if ledger.is_sqlite else None
@@ -80,8 +91,9 @@ def test_a_ledger_crediting_a_return_line_twice_is_not_migrated(ledger_url):
         assert refused.value.problem.code == "ledger-credited-twice"
         said = refused.value.problem.message("en")
         assert "NC-2026-00001 line 1, NC-2026-00002 line 2" in said and "Nothing was written" in said
+        assert "the ledger stays as it was" in said
         with reading(ledger) as conn:
-            assert version(conn) == 47
+            assert version(conn) == found
             assert "ix_events_cuts" not in {ix["name"] for ix in inspect(conn).get_indexes("events")}
         if file:
             ledger.engine.dispose()
@@ -90,12 +102,15 @@ def test_a_ledger_crediting_a_return_line_twice_is_not_migrated(ledger_url):
         ledger.engine.dispose()
 
 
-def test_a_return_credited_at_the_order_across_a_ceiling_is_migrated_as_two_parts(ledger_url):
-    """Until schema 48 the two sides of a return line credited at the order were both part 0."""
+@OLDER
+def test_a_return_credited_at_the_order_across_a_ceiling_is_migrated_as_two_parts(ledger_url, older, found):
+    """Until schema 48 the two sides of a return line credited at the order were both part 0;
+    on SQLite migration 42 makes the invoice lines anew, but not schema 48's index, which had
+    refused them with a database error before its own migration told them apart."""
     ledger = open_ledger(ledger_url)
     try:
         with writing(ledger) as conn:
-            _of_schema_47(conn)
+            older(conn)
             _note(conn, 1, {"order_line_id": RETURN_LINE, "vat_rate": Decimal(0), "vat_nature": "N3.5"},
                   {"order_line_id": RETURN_LINE})
         assert migrate(ledger) == 48
@@ -121,3 +136,4 @@ def test_the_sides_of_a_return_credited_at_the_order_are_stored_as_two_parts():
     assert [part(x) for x in (line(RETURN_LINE, "N3.5"), line(RETURN_LINE, None), line(RETURN_LINE + 1, None),
                               line(RETURN_LINE + 2, "N3.5", 9), line(RETURN_LINE + 2, None, 9),
                               line(None, None))] == [0, 1, 0, 0, 1, 0]
+

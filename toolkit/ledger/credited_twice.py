@@ -22,11 +22,11 @@ from toolkit.ledger import schema
 CREDITED_TWICE = define(
     "ledger-credited-twice", "error",
     it="Il registro {ledger} accredita all'ordine due volte la stessa riga di un reso: {lines_it}. Non ho scritto "
-       "nulla e il registro resta alla versione {found}: questo toolkit non lo apre finché una nota di credito paga "
+       "nulla e il registro resta com'era: questo toolkit non lo apre finché una nota di credito paga "
        "al cliente merce già accreditata. Ripristina il registro da una copia di sicurezza, o fai togliere la riga "
        "di troppo a chi cura il toolkit, poi ripeti il comando.",
     en="The ledger {ledger} credits the same line of a return at the order twice: {lines_en}. Nothing was written "
-       "and the ledger stays at version {found}: this toolkit does not open it while a credit note pays the "
+       "and the ledger stays as it was: this toolkit does not open it while a credit note pays the "
        "customer back goods credited already. Restore the ledger from a backup, or have whoever looks after the "
        "toolkit take out the line too many, then run the command again.")
 
@@ -81,6 +81,6 @@ def credited_twice(conn: Connection) -> list[CreditedTwice]:
     return [CreditedTwice(line_id, orders.get(line_id), tuple(found)) for line_id, found in sorted(credits.items())]
 
 
-def told(found: list[CreditedTwice], ledger: str, version: int) -> Problem:
-    return CREDITED_TWICE(None, ledger=ledger, found=version, lines_it="; ".join(f.shown("it") for f in found),
+def told(found: list[CreditedTwice], ledger: str) -> Problem:
+    return CREDITED_TWICE(None, ledger=ledger, lines_it="; ".join(f.shown("it") for f in found),
                           lines_en="; ".join(f.shown("en") for f in found))

@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.schema import CreateTable
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics import failures, runtime
@@ -1134,17 +1135,23 @@ def _add_references_and_stamp_lines(conn: Connection) -> None:
 
 def _invoice_lines_anew(conn: Connection, old: str) -> None:
     """SQLite's invoice lines moved, rows and ids as they are, to a table made anew as the schema
-    declares it now (its indexes with it; the old table renamed `old` and dropped once copied):
-    how a constraint inside the `CREATE TABLE` changes. No table refers to them by a foreign key."""
+    declares it now (the old table renamed `old` and dropped once copied): how a constraint inside
+    the `CREATE TABLE` changes. No table refers to them by a foreign key. Its indexes are made
+    once the rows are in, but schema 48's (`schema.credited_once_index`), which its own migration
+    makes after telling apart the lines it would take for a second credit, or naming them: made
+    here, on the `part` 0 of every line of before, it refused the two sides of a return credited at
+    the order across a letter's ceiling with a database error."""
     found = inspect(conn)
     for index in found.get_indexes("invoice_lines"):
         conn.execute(text(f'DROP INDEX "{index["name"]}"'))
     kept = {c["name"] for c in found.get_columns("invoice_lines")}
     conn.execute(text(f"ALTER TABLE invoice_lines RENAME TO {old}"))
-    schema.invoice_lines.create(conn)
+    conn.execute(CreateTable(schema.invoice_lines))
     columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name in kept)
     conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM {old}"))
     conn.execute(text(f"DROP TABLE {old}"))
+    for declared in schema.invoice_lines.indexes - {schema.credited_once_index}:
+        declared.create(conn)
 
 
 MIGRATIONS[5] = _add_references_and_stamp_lines
@@ -1687,7 +1694,7 @@ def _guard_credits_and_index_cuts(conn: Connection) -> None:
     if found := credited_twice.credited_twice(conn):
         url = conn.engine.url
         where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
-        raise UnusableInput(credited_twice.told(found, str(where), 47))
+        raise UnusableInput(credited_twice.told(found, str(where)))
     schema.credited_once_index.create(conn, checkfirst=True)
     schema.cuts_index.create(conn, checkfirst=True)
 
