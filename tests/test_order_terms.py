@@ -407,7 +407,7 @@ def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_pa
         assert order_line["nullable"]
         assert {i["name"] for i in found.get_indexes("invoice_lines")} == {
             "ix_invoice_lines_invoice_id", "ix_invoice_lines_order_line_delivery", "ix_invoice_lines_credits",
-            "uq_invoice_lines_delivery_part"}
+            "uq_invoice_lines_delivery_part", "uq_invoice_lines_order_part"}
         assert not found.get_unique_constraints("invoice_lines")
         assert conn.execute(text("SELECT count(*), count(order_line_id) FROM invoice_lines")).one() == (2, 2)
         [invoice] = load_invoices(conn)
