@@ -27,8 +27,9 @@ class FakeBook:
                  fullname: str | None = None, names: Mapping[str, str] | None = None):
         self._name = name
         self._fullname = fullname or name
-        self.names = dict(names or {})
-        """Defined names → cell address on the sheet that uses them (e.g. DataOrdini → B3)."""
+        self.names = FakeNames(self, names or {})
+        """Defined names → cell address on the sheet that uses them (e.g. DataOrdini → B3); one whose
+        row was deleted refers to `#RIF!`, as Excel keeps it."""
         self.calls: list[str] = []
         self.alerts: list[tuple[str, str | None, str | None]] = []
         """Every box shown: (text, title, mode); a question's mode is "yes_no"."""
@@ -36,6 +37,8 @@ class FakeBook:
         """What the user answers the next questions ("yes" / "no"), in order; "no" when empty."""
         self.protected: set[str] = set()
         """Sheets protected (*Revisione › Proteggi foglio*): every write to them raises, as Excel's COM error."""
+        self.unreadable: set[str] = set()
+        """Cells (`Pannello!B19`) whose reading raises, as a COM error of an Excel busy elsewhere does."""
         self._sheets: list[FakeSheet] = []
         self.active: FakeSheet | None = None
         for sheet_name, rows in (tables or {}).items():
@@ -73,6 +76,18 @@ class FakeBook:
 
     def sheet_names(self) -> list[str]:
         return [s._name for s in self._sheets]
+
+
+class FakeNames(dict[str, str]):
+    """`book.names`: the defined names, a dict for the tests; `contains` is xlwings' own question."""
+
+    def __init__(self, book: FakeBook, names: Mapping[str, str]):
+        super().__init__(names)
+        self._book = book
+
+    def contains(self, name: str) -> bool:
+        self._book.count("names.contains")
+        return name in self
 
 
 class FakeSheets:
@@ -233,6 +248,11 @@ class ProtectedSheet(ExcelRefused):
     """What xlwings raises writing to a protected sheet: a COM error on Windows."""
 
 
+class ExcelBusy(ExcelRefused):
+    """What xlwings raises when Excel, busy (a cell being edited, a dialog open), rejects the call:
+    a COM error on Windows (RPC_E_CALL_REJECTED)."""
+
+
 class ExcelError(str):
     """A cell showing a formula's error (`#N/A`): xlwings reads it as None, or as its text with
     `options(err_to_str=True)`."""
@@ -275,6 +295,10 @@ class FakeRange:
     @property
     def value(self) -> Any:
         self._count("range.value")
+        unreadable = {_cell(ref) for sheet, _, ref in (u.partition("!") for u in self._sheet._book.unreadable)
+                      if sheet == self._sheet._name}
+        if unreadable.intersection(self._targets()):
+            raise ExcelBusy("(-2147418111, 'Chiamata rifiutata dal chiamato.', None, None)")
         top, left, bottom, right = self._box
         block = [[_shown(self._sheet.cells.get((r, c)), self._err_to_str) for c in range(left, right + 1)]
                  for r in range(top, bottom + 1)]

@@ -95,3 +95,32 @@ def test_a_workbook_built_before_the_cell_invoices_as_before(tmp_path, desk):
     text, _, mode = month_end(tmp_path, names=before)
     assert mode == "critical" and "Errore interno" not in text
     assert "La nota di credito NC-2026-00002 sarebbe datata 31/05/2026" in text, text
+
+
+def test_a_defined_name_lost_with_its_row_is_told_not_read_as_empty(tmp_path, desk):
+    """A workbook that has the name, but whose row was deleted (the name now refers to `#RIF!`),
+    is no workbook built before the cell: every failure read as an empty cell, the button went
+    on without the date the desk wrote there. It is named as any panel cell's name gone is."""
+    before = issued(desk)
+    text, _, mode = month_end(tmp_path, datetime(2026, 6, 2), names={**NAMES, "NotaDataResi": "#RIF!"})
+    assert mode == "critical" and "non ha più la cella di nome NotaDataResi" in text, text
+    assert "sarebbe datata" not in text and issued(desk) == before
+
+
+def test_a_failing_read_of_the_cell_is_told_as_a_failing_read_of_any_panel_cell(tmp_path, desk):
+    """Excel busy (a cell being edited) refuses the read: the box says what the same refusal of
+    the panel's date says, where the button took the cell for empty and did something else."""
+    def pressed(cell: str) -> tuple[str, str | None, str | None]:
+        panel = [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 5, 31)]]
+        panel += [[None]] * 15 + [["Data note di credito dei resi", datetime(2026, 6, 2)]]
+        book = FakeBook(BOOK, {"Pannello": panel, **sheets(1)}, fullname=str(tmp_path / BOOK), names=NAMES)
+        book.unreadable = {f"Pannello!{cell}"}
+        x.month_end_invoicing(book)
+        (shown,) = book.alerts
+        return shown
+
+    before = issued(desk)
+    text, _, mode = pressed("B19")
+    assert mode == "critical" and "sarebbe datata" not in text, text
+    assert (text, mode) == pressed("B3")[::2]
+    assert issued(desk) == before

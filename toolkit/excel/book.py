@@ -21,6 +21,7 @@ The calls, and what each is for:
 | `sheet.tables` (iterate)               | `read_master`: the sheet's tables (ListObjects) |
 | `table.totals_row_range` → `.row`, `.column`, `.shape` | `read_master`: a table's Total Row, which is no row of data |
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
+| `book.names.contains(name)`            | whether the book defines a panel cell's name (`Press.optional_cell`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
 | `range.number_format = "..."`          | `write_table`: one call per format, over a union of columns |
@@ -120,6 +121,10 @@ class App(Protocol):
     def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> Any: ...
 
 
+class Names(Protocol):
+    def contains(self, name: str) -> bool: ...
+
+
 class Book(Protocol):
     @property
     def name(self) -> str: ...
@@ -132,6 +137,9 @@ class Book(Protocol):
 
     @property
     def app(self) -> App: ...
+
+    @property
+    def names(self) -> Names: ...
 
 
 def sheets_by_name(book: Book) -> dict[str, Sheet]:
@@ -333,7 +341,7 @@ def ask(book: Book, text: str, title: str = "Ordini ricorrenti") -> bool:
 
 
 __all__ = [
-    "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
+    "Book", "Names", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
     "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "written", "message",
     "ask", "SHEET_NOT_WRITABLE", "SHEET_NOT_REFRESHED", "BUGS",
 ]

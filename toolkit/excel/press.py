@@ -140,12 +140,16 @@ class Press:
 
     def optional_cell(self, name: str) -> Any:
         """The value of a named panel cell a workbook built before it was added lacks (its name
-        undefined): None there, as an empty cell, so the button works as it did. xlwings raises
-        the platform's own error for an unknown name (a COM error on Windows), hence any."""
+        undefined): None there, as an empty cell, so the button works as it did. Only there: the
+        book is asked whether it defines the name (`book.names.contains`) once the cell could not
+        be found, and any other failure is told as `cell` tells it (a name lost with its row,
+        Excel busy): taken for an empty cell, it made the button do what the desk had not asked."""
         try:
             return self.cell(name)
-        except Exception:
-            return None
+        except UnusableInput as gone:
+            if gone.problem.code == inputs.NAME_GONE.code and not self.book.names.contains(name):
+                return None
+            raise
 
     def beside(self, name: str) -> Path:
         """Where a button's printable output goes: a file beside the workbook."""
