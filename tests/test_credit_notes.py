@@ -332,7 +332,7 @@ def test_out_never_prints_over_an_earlier_notes_file(capsys, desk, tmp_path):
                      "2026-10-03", "--out", nota, "--ledger", url)
     said = " ".join(said.split())
     assert code == 2 and count(url, schema.invoices) == stored
-    assert (f"Il file {nota} contiene già documenti del registro, fatture e note di credito NC-2026-00001" in said
+    assert (f"Il file {nota} contiene già documenti del registro, 1 nota di credito (NC-2026-00001)" in said
             and "Nulla è stato registrato. Scegli un altro nome per --out" in said), said
     assert openpyxl.load_workbook(nota).sheetnames == ["NC-2026-00001"]
     notes = tmp_path / "appunti.xlsx"

@@ -1049,11 +1049,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "further. “Pannello di controllo” shows every open order; a part of them, from the command line, "
               "toolkit panel with --from and --to."},
     "output-holds-documents": {
-        "it": "Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li "
+        "it": "Il file {path} contiene già documenti del registro, {documents}: scriverci i nuovi {them} "
               "toglierebbe dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta "
               "il file (quei documenti si ristampano dalla riga di comando, toolkit print {kind} con --numbers).",
-        "en": "The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into "
-              "it would take those out of the file, perhaps before they are printed. Nothing was recorded. "
+        "en": "The file {path} already holds documents of the ledger, {documents}: writing the new ones into it "
+              "would take {them} out of the file, perhaps before they are printed. Nothing was recorded. "
               "{choose_en}, or move the file away (those documents print again from the command line, toolkit "
               "print {kind} with --numbers)."},
     "file-empty-workbook": {

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, and_, delete, distinct, func, null, or_, select
 
 from toolkit.basics import codes
+from toolkit.core.invoicing import listed_kind
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
@@ -123,6 +124,18 @@ def document_ids(conn: Connection, document: str, *, numbers: Collection[str] | 
                     key=lambda r: (r.year, r.series, r.number))
     return Chosen([r.id for r in chosen], [typed for typed, named in found.items() if not named],
                   {typed: [document_number(*key) for key in named] for typed, named in found.items() if len(named) > 1})
+
+
+def listed_kinds(conn: Connection, ids: Collection[int]) -> list[tuple[str, str]]:
+    """The invoices `ids` as (number, the kind a list names them by: `listed_kind`), in number
+    order, without their lines: what a message naming the invoices a file holds needs, kind by
+    kind. The number does not tell it: a debit note is numbered in the invoices' series."""
+    i = schema.invoices.c
+    rows: list[Any] = []
+    for chunk in in_batches(sorted(set(ids))):
+        rows += conn.execute(select(i.series, i.year, i.number, i.kind, i.reason).where(i.id.in_(chunk))).all()
+    rows.sort(key=lambda r: (r.year, r.series, r.number))
+    return [(document_number(r.series, r.year, r.number), listed_kind(r.kind, r.reason)) for r in rows]
 
 
 def _candidates(conn: Connection, table: Any, numbers: Collection[str]) -> dict[str, list[tuple[str, int, int]]]:

@@ -1453,7 +1453,7 @@ def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path], printed_wi
     name, has not stayed. A file that cannot be reached (a network
     folder gone) stays, named, and the run is undone all the same."""
     from toolkit.basics.files import PDF_AUTHOR, made_for, pdf_author
-    from toolkit.services.printing import held_documents
+    from toolkit.services.printing import held_documents, held_named
 
     def reason(exc: OSError) -> tuple[str, str]:
         why = exc.strerror or type(exc).__name__
@@ -1470,8 +1470,8 @@ def _run_prints(ledger: Ledger, run_id: str, printed: Iterable[Path], printed_wi
             continue
         others = [n for n in held_documents(ledger, "invoices", path) if n not in numbers]
         if others:
-            shown = first_numbers(others)
-            kept[path] = (f"contiene anche altre fatture ({shown})", f"it holds other invoices too ({shown})")
+            named = held_named(ledger, "invoices", others)
+            kept[path] = (f"contiene anche {named.shown('it')}", f"it holds {named.shown('en')} too")
         else:
             files.append(path)
     for path in (p for p in printed if p.suffix.lower() == ".pdf"):

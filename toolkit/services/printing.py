@@ -41,7 +41,6 @@ from toolkit.basics.wording import (
     Agreeing,
     Noun,
     Numbered,
-    first_numbers,
 )
 from toolkit.core.delivery_rate import Rest, rests
 from toolkit.core.documents import DeliveryNote, cash_to_collect
@@ -67,6 +66,7 @@ from toolkit.ledger.printings import (
     ddts_never_printed,
     document_ids,
     last_printed,
+    listed_kinds,
     mark_printed,
     notes_never_printed,
     printed_final,
@@ -79,9 +79,6 @@ Document = Order | DeliveryNote | Invoice
 
 KINDS = {"orders": "order", "ddt": "ddt", "invoices": "invoice"}
 """The `toolkit print` kinds, and the name each gives its documents in the ledger."""
-
-WHAT = {"orders": ("ordini", "orders"), "ddt": ("DDT", "DDTs"), "invoices": ("fatture e note di credito",
-                                                                          "invoices and credit notes")}
 
 UNKNOWN_NUMBER = define(
     "print-unknown-number", "error",
@@ -120,19 +117,23 @@ RECORDED = Agreeing(("Registrato", "Registrata", "Registrati", "Registrate"), ("
 
 OUTPUT_HOLDS_DOCUMENTS = define(
     "output-holds-documents", "error",
-    it="Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li toglierebbe "
-       "dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta il file (quei "
+    it="Il file {path} contiene già documenti del registro, {documents}: scriverci i nuovi {them} toglierebbe dal "
+       "file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta il file (quei "
        "documenti si ristampano con toolkit print {kind} --numbers).",
-    en="The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into it "
-       "would take those out of the file, perhaps before they are printed. Nothing was recorded. {choose_en}, "
-       "or move the file away (those documents print again with toolkit print {kind} --numbers).")
+    en="The file {path} already holds documents of the ledger, {documents}: writing the new ones into it would take "
+       "{them} out of the file, perhaps before they are printed. Nothing was recorded. {choose_en}, or move the "
+       "file away (those documents print again with toolkit print {kind} --numbers).")
 KEPT_FILE = define(
     "print-kept-file", "warning",
     title=("File non sostituito", "File not replaced"),
-    it="Il file {path} contiene anche {what_it} che questa stampa non comprende ({numbers}): non lo sostituisco, "
-       "così restano nel loro file. Stampati in {written}.",
-    en="The file {path} also holds {what_en} this printing leaves out ({numbers}): it is not replaced, so they "
-       "stay in their file. Printed to {written}.")
+    it="Il file {path} contiene anche {documents}, che questa stampa non comprende: non lo sostituisco, così {stay}. "
+       "Stampati in {written}.",
+    en="The file {path} also holds {documents}, which this printing leaves out: the file is not replaced, so {stay}. "
+       "Printed to {written}.")
+"""The documents a file holds are named kind by kind (`held_named`): a file of two invoices, or
+of a lone debit note, was said to hold *fatture e note di credito*."""
+STAY = Agreeing(("resta nel suo file",) * 2 + ("restano nel loro file",) * 2,
+                ("it stays in its file", "they stay in their file"))
 
 
 NEVER_PRINTED = define(
@@ -162,25 +163,35 @@ THEM = Agreeing(("lo", "la", "li", "le"), ("it", "them"))
 credit note was told «Stampali», *Print them*."""
 
 
+SHOWN = 10
+"""The numbers of each kind a message naming documents lists before `…`."""
+
+
 def issued_documents(ddts: Sequence[str], invoices: Sequence[Invoice]) -> Numbered:
-    """The DDTs and invoices a run issued, as its to-print line names them: each invoice by its
-    kind (`Invoice.kind_listed`), so a credit or debit note is not named among *fatture*, nor a
-    lone invoice among *fatture e note di credito*."""
-    return Numbered(((DDTS, tuple(ddts)), *((noun, tuple(x.number for x in invoices if x.number and x.kind_listed == kind))
-                                            for kind, noun in INVOICE_NOUNS.items())), most=SHOWN)
+    """The DDTs and invoices a run issued, as its to-print line names them (`kind_by_kind`)."""
+    return kind_by_kind(ddts, [(x.number, x.kind_listed) for x in invoices if x.number])
+
+
+def kind_by_kind(ddts: Sequence[str], invoices: Sequence[tuple[str, str]], most: int = SHOWN) -> Numbered:
+    """DDTs and invoices (number, `Invoice.kind_listed`) as a message names them: each invoice by
+    its kind, so a credit or debit note is not named among *fatture*, nor a lone invoice among
+    *fatture e note di credito*."""
+    return Numbered(((DDTS, tuple(ddts)), *((noun, tuple(number for number, listed in invoices if listed == kind))
+                                            for kind, noun in INVOICE_NOUNS.items())), most=most)
 
 
 INVOICE_NOUNS = {InvoiceKind.INVOICE.value: INVOICES, InvoiceKind.CREDIT_NOTE.value: CREDIT_NOTES,
                  DEBIT_NOTE: DEBIT_NOTES}
 
 
-def filed(kind: str, documents: Sequence[Document | str]) -> Numbered:
+def filed(kind: str, documents: Sequence[Document | str], most: int = SHOWN) -> Numbered:
     """The documents of one file of `kind` as a message names them: orders and DDTs by their
     kind's noun (an interrupted run knows its orders by number alone), each invoice by its own
-    kind (`issued_documents`)."""
+    kind (`kind_by_kind`)."""
     if kind == "invoices":
-        return issued_documents([], [d for d in documents if isinstance(d, Invoice)])
-    return Numbered((((ORDERS if kind == "orders" else DDTS), tuple(_numbers(documents))),), most=SHOWN)
+        return kind_by_kind([], [(d.number, d.kind_listed) for d in documents if isinstance(d, Invoice) and d.number],
+                            most)
+    return Numbered((((ORDERS if kind == "orders" else DDTS), tuple(_numbers(documents))),), most=most)
 
 
 def to_print(documents: Numbered, command: str, lang: str) -> str:
@@ -251,7 +262,6 @@ UNPRINTED = {
 """What each command issuing documents looks for: `ship` the DDTs (and with `--invoice` the
 invoices issued at once), `orders create` both, `invoice credit` and `invoice debit` the notes."""
 
-SHOWN = 10
 NUMBERED_AT_MOST = 100
 """Invoices never printed that the advised command names by number; past them it names their
 run, or their days (`unprinted_command`)."""
@@ -332,10 +342,9 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
 
     held = held_documents(ledger, kind, out)
     if held:
-        shown = first_numbers(held)
-        choose = asked_now().named
-        raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
-                                                   numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
+        named, choose = held_named(ledger, kind, held), asked_now().named
+        raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, documents=named, them=named.agreeing(THEM),
+                                                   kind=kind, choose_it=choose[0], choose_en=choose[1]))
 
 
 def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
@@ -351,6 +360,21 @@ def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
     return [t for t in tabs if t not in unknown]
 
 
+def held_named(ledger: Ledger, kind: str, numbers: Sequence[str]) -> Numbered:
+    """Documents of `kind` a file holds (`held_documents`), as a message names them: kind by kind,
+    as the to-print lines do (`filed`), each invoice by the kind its ledger row gives
+    (`listed_kinds`), the first `HELD_SHOWN` of each."""
+    if kind != "invoices":
+        return filed(kind, numbers, HELD_SHOWN)
+    with reading(ledger) as conn:
+        listed = listed_kinds(conn, document_ids(conn, KINDS[kind], numbers=numbers).ids)
+    return kind_by_kind([], listed, HELD_SHOWN)
+
+
+HELD_SHOWN = 5
+"""The numbers of each kind a message about a file's documents names before `…`."""
+
+
 def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str], pdf: bool) -> tuple[Path, list[Problem]]:
     """Where a reprint goes: `out`, unless it holds documents the reprint leaves out (a day's
     shipment of five DDTs, reprinting one of them), which replacing it would take out of their
@@ -362,8 +386,8 @@ def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str
     if not left_out:
         return out, []
     target = unused_path(out, lambda path: (path.with_suffix(".pdf"),) if pdf else ())
-    return target, [KEPT_FILE(None, path=out, written=target, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
-                              numbers=first_numbers(left_out))]
+    named = held_named(ledger, kind, left_out)
+    return target, [KEPT_FILE(None, path=out, written=target, documents=named, stay=named.agreeing(STAY))]
 
 
 def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, out: Path) -> list[Problem]:
