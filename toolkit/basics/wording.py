@@ -67,9 +67,9 @@ class Noun:
         ("un'altra riga", 'altre 3', '3 more lines')
         """
         if lang == "en":
-            return f"{n} more" + (f" {self.en[n != 1]}" if said else "")
+            return f"{n} more" + (f" {self.named(n, lang)}" if said else "")
         other = ("un'altra" if n == 1 else f"altre {n}") if self.feminine else ("un altro" if n == 1 else f"altri {n}")
-        return other + (f" {self.it[n != 1]}" if said else "")
+        return other + (f" {self.named(n, lang)}" if said else "")
 
     def named(self, n: int, lang: str) -> str:
         """The noun agreeing with *n* of them, without the count.

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
-from toolkit.basics.wording import Agreed, Counted, count, first_numbers
+from toolkit.basics.wording import CREDIT_NOTES, Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import MixedSplit
 from toolkit.core.discount_statements import DiscountStatement, statement_of
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
@@ -137,7 +137,7 @@ class Settled:
 
     def summary(self, lang: str) -> str:
         it, n = lang == "it", len(self.credit_notes)
-        notes = count(n, "nota di credito", "note di credito") if it else count(n, "credit note", "credit notes")
+        notes = CREDIT_NOTES.counted(n, lang)
         if self.preview:
             return (f"Anteprima {self.period.name}: {notes}, nulla è stato scritto." if it
                     else f"Preview {self.period.name}: {notes}, nothing was written.")

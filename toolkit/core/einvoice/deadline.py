@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import Agreed, Counted, Listed, Noun, shown
+from toolkit.basics.wording import INVOICES, Agreed, Counted, Listed, shown
 from toolkit.core.einvoice import codes
 from toolkit.core.invoicing import Invoice, InvoiceKind
 
@@ -55,8 +55,6 @@ several invoices of one day are *datate*, agreeing with their number as the verb
 RAN_OUT = ("termine scaduto il {last}", "termini scaduti dal {first} al {last}", "the deadline was {last}",
            "their deadlines ran from {first} to {last}")
 """How the due-soon warning says the deadlines already passed of some of its invoices (`_When`)."""
-
-_INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
 
 LATE_AT_SDI = define(
     "einvoice-immediate-late", "warning",
@@ -102,7 +100,7 @@ def late_immediate(invoices: Mapping[str, date], today: date, *, written: bool) 
     n, days = len(late), sorted(late.values())
     return [LATE_AT_SDI(None, documents=Counted(n, ("fattura immediata", "fatture immediate"),
                                                 ("immediate invoice", "immediate invoices")),
-                        numbers=Listed(tuple(late)[:MOST], n, _INVOICES),
+                        numbers=Listed(tuple(late)[:MOST], n, INVOICES),
                         dated=_Days(days[0], days[-1], DATED if n == 1 else DATED_SEVERAL),
                         are=Agreed(n, ("è", "sono"), ("is", "are")),
                         deadline=_Days(sdi_deadline(days[0]), sdi_deadline(days[-1]), DUE),
@@ -143,7 +141,7 @@ def due_soon(unwritten: Mapping[str, date], today: date, *, besides: Iterable[In
     late = [d for d in deadlines if d < today]
     return [DUE_SOON(None, documents=Counted(n, ("fattura immediata", "fatture immediate"),
                                              ("immediate invoice", "immediate invoices")),
-                     numbers=Listed(tuple(number for number, _ in due)[:MOST], n, _INVOICES),
+                     numbers=Listed(tuple(number for number, _ in due)[:MOST], n, INVOICES),
                      have=Agreed(n, ("ha", "hanno"), ("has", "have")),
                      when=_When(tuple(late), tuple(deadlines[len(late):])), today=today,
                      todo=_Todo(n, False, late=bool(late)))]
