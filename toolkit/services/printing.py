@@ -164,7 +164,8 @@ credit note was told «Stampali», *Print them*."""
 
 
 SHOWN = 10
-"""The numbers of each kind a message naming documents lists before `…`."""
+"""The numbers a message naming documents lists before the rest (of each kind, where it names them
+kind by kind)."""
 
 
 def issued_documents(ddts: Sequence[str], invoices: Sequence[Invoice]) -> Numbered:
