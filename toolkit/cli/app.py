@@ -203,9 +203,9 @@ def _may_show_help(args: list[str]) -> bool:
 
 def _usage_error(exc: ClickException) -> int:
     """The Italian line first, the desk's language, then click's English message as click shows it (`--help`
-    given no arguments is help, not an error: shown as it is)."""
-    from click import UsageError
-
+    given no arguments is help, not an error: shown as it is). Its `UsageError` is the one of the
+    click that raised it: typer >= 0.19 brings its own copy, and the click package may be missing
+    (a fresh install: every usage error was a traceback, `No module named 'click'`)."""
     from toolkit.cli.usage import italian, workbook_read_as_kind
 
     if type(exc).__name__ == "NoArgsIsHelpError":
@@ -214,7 +214,8 @@ def _usage_error(exc: ClickException) -> int:
     reason_it = italian(exc)
     if (swapped := workbook_read_as_kind(exc)) is not None:
         reason_it, english = swapped
-        exc = UsageError(english, ctx=getattr(exc, "ctx", None))
+        usage_error = next(kind for kind in type(exc).__mro__ if kind.__name__ == "UsageError")
+        exc = usage_error(english, ctx=getattr(exc, "ctx", None))
     reason = USAGE(None, reason_it=reason_it, reason_en=exc.format_message())
     if output.json_mode():
         return _stopped(2, reason)
