@@ -127,6 +127,23 @@ def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path,
         assert code == 0, (line, said)
         if found := re.search(r"emissione (\S+)\.", said):
             run = found[1]
+    _register_names_each_invoices_xml_file(tmp_path)
+
+
+def _register_names_each_invoices_xml_file(folder: Path) -> None:
+    """The accountants' register the typical day ends with names each final invoice's FatturaPA
+    file (*File XML*), which leads an SDI receipt to its invoice: the README exported the
+    register before `einvoice` wrote the files, and its *File XML* column came out empty."""
+    import openpyxl
+
+    [register] = folder.glob("fatture/fatture-2026-04.xlsx")
+    rows = list(openpyxl.load_workbook(register, read_only=True)["Registro"].iter_rows(values_only=True))
+    heading = next(i for i, row in enumerate(rows) if "File XML" in row)
+    number, state, xml = (rows[heading].index(name) for name in ("Numero", "Stato", "File XML"))
+    finals = [row for row in rows[heading + 1:] if str(row[number] or "").startswith(("FT-", "NC-"))
+              and row[state] == "Definitiva"]
+    assert finals and all(str(row[xml] or "").endswith(".xml") for row in finals), [row[number] for row in finals
+                                                                                   if not row[xml]][:5]
 
 
 def test_the_command_lines_report_example_runs_as_written_on_the_sample(capsys, tmp_path, sample_workbook,
