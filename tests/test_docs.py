@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 from toolkit.model import sheets as schema
@@ -144,6 +145,30 @@ def _register_names_each_invoices_xml_file(folder: Path) -> None:
               and row[state] == "Definitiva"]
     assert finals and all(str(row[xml] or "").endswith(".xml") for row in finals), [row[number] for row in finals
                                                                                    if not row[xml]][:5]
+
+
+def test_recording_a_return_runs_as_written_and_the_run_credits_it(capsys, tmp_path, sample_workbook, monkeypatch):
+    """docs/orders.md's *Recording a return*: the docs never said how a return is recorded (a
+    newcomer looked for a `returns` verb that records one); its commands, typed on the sample into
+    a new ledger, make the return order negative, ship it and leave a credit note to the run."""
+    import json
+
+    from test_printing import cli_apart
+
+    text = (ROOT / "docs" / "orders.md").read_text(encoding="utf-8").split("## Recording a return (Reso)", 1)[1]
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [shlex.split(line.split("  #")[0]) for line in block.splitlines() if line.startswith("toolkit ")]
+    assert [line[1] for line in lines] == ["orders", "ship", "invoice"]
+    shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    monkeypatch.chdir(tmp_path)
+    for line in lines:
+        code, out, err = cli_apart(capsys, *line[1:], "--json")
+        assert code == 0, (line, out, err)
+        said = json.loads(out)
+        if line[1] == "orders":
+            assert [order["template"] for order in said["created"]] == ["T029"]
+    credit_notes = [x for x in said["invoices"] if x["kind"] == "credit-note"]
+    assert [x["customer"] for x in credit_notes] == ["C027"] and Decimal(credit_notes[0]["total"]) < 0, said
 
 
 def test_the_command_lines_report_example_runs_as_written_on_the_sample(capsys, tmp_path, sample_workbook,
