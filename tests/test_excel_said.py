@@ -31,6 +31,9 @@ COMMAND_LINE_ONLY = {
     "ledger-created": "a SQLite ledger named by --ledger or TOOLKIT_LEDGER_URL: a button's is the workbook's own, "
                       "or Registro's PostgreSQL one, never a file named",
     "ddt-issued-ahead": "ship --future: no button issues a DDT dated after today",
+    "invoice-run-draft-next": "the command line's month-end run: the button writes the run's id into Emissione "
+                              "fatture, beside «Rendi definitiva emissione»",
+    "invoice-run-final-next": "the command line's invoice finalize: the button's next is «Fatture elettroniche»",
     "issued-to-print": "ship, invoice credit and debit without --out: every button that issues documents prints them",
     "invoice-orders-shipped-after-date": "invoice --orders: no button invoices named orders",
     "confirm-date-in-future": "orders confirm --date: the button confirms today",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from toolkit.basics import problems as catalogue
 from toolkit.basics import wording
 from toolkit.basics.labels import define, label
 from toolkit.basics.vocab import Choices, PaymentMethod
@@ -39,6 +40,25 @@ define({
     "pending.line": ("riga", "line"),
     "pending.lines": ("righe", "lines"),
 })
+
+DRAFT_NEXT = catalogue.define(
+    "invoice-run-draft-next", "warning", title=("Emissione in bozza da controllare", "Draft run to check"),
+    it="Controlla le fatture in {file}, poi rendile definitive: toolkit invoice finalize {workbook} {run_id} (se "
+       "sono da rifare: toolkit invoice undo {workbook} {run_id}).",
+    en="Check the invoices in {file}, then make them final: toolkit invoice finalize {workbook} {run_id} (to "
+       "redo them: toolkit invoice undo {workbook} {run_id}).")
+"""The line a draft run ends with on the command line: its summary gave the run's id, and a
+newcomer did not know it was the RUN `invoice finalize` takes (the panel's button names its own
+next button)."""
+
+FINAL_NEXT = catalogue.define(
+    "invoice-run-final-next", "warning", title=("Fatture definitive da inviare allo SDI", "Final invoices to send to SDI"),
+    it="Ora scrivi le fatture elettroniche per lo SDI: toolkit einvoice {workbook} --run {run_id} --out "
+       "fatture-elettroniche --zip (entro il 15 del mese dopo; poi il registro per il commercialista, toolkit "
+       "invoice export).",
+    en="Now write the e-invoices for SDI: toolkit einvoice {workbook} --run {run_id} --out fatture-elettroniche "
+       "--zip (by the 15th of the next month; then the accountants' register, toolkit invoice export).")
+"""The line `invoice finalize` ends with: the invoices are final, their FatturaPA files are next."""
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 METHODS = Choices.of(PaymentMethod)
@@ -185,6 +205,13 @@ def run_cmd(
     typer.echo(result.summary(lang))
     for path in result.files:
         typer.echo(str(path))
+    if result.run_id is not None and result.files:
+        from toolkit.services.printing import quoted
+
+        typer.echo((FINAL_NEXT(None, workbook=quoted(str(workbook)), run_id=result.run_id)
+                    if result.status is InvoiceStatus.FINAL else
+                    DRAFT_NEXT(None, file=out if per_customer else result.files[0], workbook=quoted(str(workbook)),
+                               run_id=result.run_id)).message(lang))
     output.exit_for(problems)
 
 
@@ -245,6 +272,8 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
             typer.echo(finalized_said(count, output.lang()))
         for path in files:
             typer.echo(str(path))
+        if count and not output.has_errors(problems):
+            typer.echo(FINAL_NEXT(None, workbook=quoted(str(workbook)), run_id=run_id).message(output.lang()))
     output.exit_for(problems)
 
 
