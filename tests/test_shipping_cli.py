@@ -200,6 +200,12 @@ def test_an_order_held_over_the_credit_limit_stays_held_until_force(tmp_path, le
     assert [(p["code"], p["severity"]) for p in out["problems"]] == [("ship-held-as-before", "warning")]
     assert out["problems"][0]["message"].startswith("Ordini ancora trattenuti come nei giorni precedenti: 1 (il più "
                                                     "vecchio dal 09/04/2026).")
+    assert "(toolkit distribution)" in out["problems"][0]["message"]  # it said *(--json)*, no list a desk reads
+    code, said = run(app, "distribution", workbook, "--date", "2026-04-10", "--out", tmp_path / "d.xlsx",
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    listed = {c for row in openpyxl.load_workbook(tmp_path / "d.xlsx").active.iter_rows(values_only=True) for c in row}
+    assert numbers["T001"] in listed
     code, out = run(app, *args, "--date", "2026-04-10", "--replan")
     assert code == 0 and [p["code"] for p in out["problems"]] == ["credit-limit-exceeded"]
     assert [h["since"] for h in out["held"]] == [None]

@@ -126,11 +126,11 @@ HELD_AS_BEFORE = define(
     title=("Ordini trattenuti come nei giorni precedenti", "Orders held as on previous days"),
     it="Ordini ancora trattenuti come nei giorni precedenti: {count} (il più vecchio dal {since}). Non è cambiato "
        "nulla di ciò che li tratteneva (pagamento, fido, giacenza, anagrafiche), quindi non sono stati "
-       "ripianificati e i loro avvisi non sono ripetuti; l'elenco è tra i trattenuti (--json). Per ripianificarli "
-       "tutti aggiungi --replan.",
+       "ripianificati e i loro avvisi non sono ripetuti; li elenca la lista di distribuzione (toolkit "
+       "distribution). Per ripianificarli tutti aggiungi --replan.",
     en="Orders still held as on previous days: {count} (the oldest since {since}). Nothing that held them changed "
        "(payment, credit, stock, master data), so they were not planned again and their warnings are not "
-       "repeated; they are listed among the held orders (--json). To plan them all again add --replan.")
+       "repeated; the distribution list (toolkit distribution) lists them. To plan them all again add --replan.")
 
 
 @dataclass(frozen=True, slots=True)
