@@ -53,11 +53,10 @@ next button)."""
 
 FINAL_NEXT = catalogue.define(
     "invoice-run-final-next", "warning", title=("Fatture definitive da inviare allo SDI", "Final invoices to send to SDI"),
-    it="Ora scrivi le fatture elettroniche per lo SDI: toolkit einvoice {workbook} --run {run_id} --out "
-       "fatture-elettroniche --zip (entro il 15 del mese dopo; poi il registro per il commercialista, toolkit "
-       "invoice export).",
-    en="Now write the e-invoices for SDI: toolkit einvoice {workbook} --run {run_id} --out fatture-elettroniche "
-       "--zip (by the 15th of the next month; then the accountants' register, toolkit invoice export).")
+    it="Ora scrivi le fatture elettroniche di questa emissione per lo SDI: toolkit einvoice {workbook} --run "
+       "{run_id} --out fatture-elettroniche --zip (poi il registro per il commercialista, toolkit invoice export).",
+    en="Now write this run's e-invoices for SDI: toolkit einvoice {workbook} --run {run_id} --out "
+       "fatture-elettroniche --zip (then the accountants' register, toolkit invoice export).")
 """The line `invoice finalize` ends with: the invoices are final, their FatturaPA files are next."""
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
