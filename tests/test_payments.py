@@ -351,7 +351,8 @@ def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_inv
     assert [p.code for p in over] == ["payment-exceeds-outstanding"]
     assert over[0].message("it") == (
         "Con 8,14 € la fattura FT-2026-00001 risulta pagata oltre quanto richiesto (al netto dell'IVA in scissione: "
-        "37,00 €): controlla l'importo; se è sbagliato, annulla l'incasso con toolkit payments void.")
+        "37,00 €): incassati in tutto 45,14 €. Controlla l'importo; se è sbagliato, annulla l'incasso con toolkit "
+        "payments void.")
     assert "paid beyond what it asks (net of VAT under split payment: 37.00 €)" in over[0].message("en")
     assert (problem_type(over[0].code).title("it"), problem_type(over[0].code).title("en")) == (
         "Incasso oltre il dovuto della fattura", "Payment beyond what the invoice asks")
@@ -467,8 +468,19 @@ def test_a_refund_beyond_a_note_s_total_is_worded_as_the_note_s(ledger, issued):
     done = record(ledger, [entry("NC-2026-00001", amount="-50.00")])
     assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"] and done.recorded
     assert done.problems[0].message("it") == (
-        "Con -50,00 € la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57 €): controlla "
-        "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.")
+        "Con -50,00 € la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57 €): rimborsati "
+        "in tutto -50,00 €. Controlla l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.")
+
+
+def test_a_second_payment_of_the_whole_invoice_is_told_with_the_sum_collected(ledger, issued):
+    """The warning read *Con 45,14 € la fattura FT-2026-00001 risulta pagata oltre il totale
+    (45,14 €)*: the same figure twice, and a desk could not tell what was beyond. It now says
+    what the invoice has collected in all."""
+    finalize(ledger, issued[1].run_id)
+    assert not record(ledger, [entry(amount="45.14")]).problems
+    [over] = record(ledger, [entry(amount="45.14", day=date(2026, 5, 11))]).problems
+    assert over.code == "payment-exceeds-outstanding"
+    assert ": incassati in tutto 90,28 €." in over.message("it") and ": 90.28 € collected in all." in over.message("en")
 
 
 # ---- the monitoring workbook and the commands

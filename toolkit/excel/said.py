@@ -742,15 +742,18 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "credit note. To correct a payment recorded wrong (no button voids it), from the command line, "
               "toolkit payments void, then record the right one."},
     "payment-exceeds-outstanding": {
-        "it": "Con {amount} € la fattura {number} risulta pagata oltre {total}: controlla l'importo; se è sbagliato, "
-              "nessun pulsante annulla l'incasso: dalla riga di comando, toolkit payments void.",
-        "en": "With {amount} € invoice {number} is paid beyond {total}: check the amount; if it is wrong, no button "
-              "voids the payment: from the command line, toolkit payments void."},
+        "it": "Con {amount} € la fattura {number} risulta pagata oltre {total}: incassati in tutto {paid} €. "
+              "Controlla l'importo; se è sbagliato, nessun pulsante annulla l'incasso: dalla riga di comando, "
+              "toolkit payments void.",
+        "en": "With {amount} € invoice {number} is paid beyond {total}: {paid} € collected in all. Check the "
+              "amount; if it is wrong, no button voids the payment: from the command line, toolkit payments void."},
     "refund-exceeds-credit-note": {
-        "it": "Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: controlla l'importo; se è "
-              "sbagliato, nessun pulsante annulla il rimborso: dalla riga di comando, toolkit payments void.",
-        "en": "With {amount} € credit note {number} is refunded beyond {total}: check the amount; if it is wrong, no "
-              "button voids the refund: from the command line, toolkit payments void."},
+        "it": "Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: rimborsati in tutto "
+              "{paid} €. Controlla l'importo; se è sbagliato, nessun pulsante annulla il rimborso: dalla riga di "
+              "comando, toolkit payments void.",
+        "en": "With {amount} € credit note {number} is refunded beyond {total}: {paid} € refunded in all. Check "
+              "the amount; if it is wrong, no button voids the refund: from the command line, toolkit payments "
+              "void."},
     "refund-of-settled-credit-note": {
         "it": "Il rimborso di {amount} € sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} "
               "€ della fattura {invoices}, importo che il cliente non ha pagato e che quindi non va rimborsato; della "

@@ -85,17 +85,19 @@ WRONG_SIGN = define(
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
     title=("Incasso oltre il dovuto della fattura", "Payment beyond what the invoice asks"),
-    it="Con {amount} € la fattura {number} risulta pagata oltre {total}: controlla l'importo; se è "
-       "sbagliato, annulla l'incasso con toolkit payments void.",
-    en="With {amount} € invoice {number} is paid beyond {total}: check the amount; if it is wrong, "
-       "void the payment with toolkit payments void.")
+    it="Con {amount} € la fattura {number} risulta pagata oltre {total}: incassati in tutto {paid} €. Controlla "
+       "l'importo; se è sbagliato, annulla l'incasso con toolkit payments void.",
+    en="With {amount} € invoice {number} is paid beyond {total}: {paid} € collected in all. Check the amount; if "
+       "it is wrong, void the payment with toolkit payments void.")
+"""A second payment of the whole total read *Con 181,25 € … pagata oltre il totale (181,25 €)*: the
+sum collected, which is what is beyond, was not said."""
 REFUND_BEYOND_NOTE = define(
     "refund-exceeds-credit-note", "warning",
     title=("Rimborso oltre il dovuto della nota di credito", "Refund beyond what the credit note gives back"),
-    it="Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: controlla "
-       "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
-    en="With {amount} € credit note {number} is refunded beyond {total}: check the amount; if it is "
-       "wrong, void the refund with toolkit payments void.")
+    it="Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: rimborsati in tutto {paid} €. "
+       "Controlla l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
+    en="With {amount} € credit note {number} is refunded beyond {total}: {paid} € refunded in all. Check the "
+       "amount; if it is wrong, void the refund with toolkit payments void.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +341,8 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
             paid[invoice.id] += entry.amount
             if abs(paid[invoice.id]) > abs(owed.amount):
                 beyond = OVERPAID if invoice.total >= 0 else REFUND_BEYOND_NOTE
-                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown, total=owed))
+                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown, total=owed,
+                                       paid=cents(paid[invoice.id])))
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
         if any(x.is_error for x in problems):
