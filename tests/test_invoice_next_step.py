@@ -15,7 +15,7 @@ from test_printing import cli
 def _told(said: str, command: str) -> list[str]:
     """The command line a message tells (`toolkit invoice finalize …`), up to its first «;» or «(»."""
     start = said.index(f"toolkit {command} ")
-    return shlex.split(said[start:].splitlines()[0].split(" (")[0].split(";")[0].rstrip("."))
+    return shlex.split(said[start:].splitlines()[0].split(" (")[0].split(";")[0].split(". ")[0].rstrip("."))
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
@@ -34,10 +34,14 @@ def test_a_draft_run_names_its_finalize_and_a_final_run_its_einvoice_each_runs_a
     assert ("Controlla" if lang == "it" else "Check") in said
     code, said = cli(capsys, *finalize[1:], "--lang", lang)
     assert code == 0, said
-    einvoice = _told(said, "einvoice")
+    einvoice, register = _told(said, "einvoice"), _told(said, "invoice export")
+    assert "--month" in einvoice and "2026-04" in einvoice, said  # the month's, immediate invoices too, as the README
     code, said = cli(capsys, *einvoice[1:], "--lang", lang)
     assert code == 0, said
     assert list(tmp_path.glob("fatture-elettroniche/*.xml")) and list(tmp_path.glob("fatture-elettroniche/*.zip"))
+    code, said = cli(capsys, *register[1:], "--lang", lang)
+    assert code == 0, said
+    assert len(list(tmp_path.glob("fatture/*2026-04.xlsx"))) == 1, said
 
 
 def test_a_preview_names_no_next_step(capsys, tmp_path, sample_workbook, monkeypatch):

@@ -53,11 +53,26 @@ next button)."""
 
 FINAL_NEXT = catalogue.define(
     "invoice-run-final-next", "warning", title=("Fatture definitive da inviare allo SDI", "Final invoices to send to SDI"),
-    it="Ora scrivi le fatture elettroniche di questa emissione per lo SDI: toolkit einvoice {workbook} --run "
-       "{run_id} --out fatture-elettroniche --zip (poi il registro per il commercialista, toolkit invoice export).",
-    en="Now write this run's e-invoices for SDI: toolkit einvoice {workbook} --run {run_id} --out "
-       "fatture-elettroniche --zip (then the accountants' register, toolkit invoice export).")
-"""The line `invoice finalize` ends with: the invoices are final, their FatturaPA files are next."""
+    it="Ora scrivi le fatture elettroniche per lo SDI: toolkit einvoice {workbook} {einvoice} --out "
+       "fatture-elettroniche --zip; poi il registro per il commercialista: toolkit invoice export {workbook} "
+       "{register} --out fatture.",
+    en="Now write the e-invoices for SDI: toolkit einvoice {workbook} {einvoice} --out fatture-elettroniche --zip; "
+       "then the accountants' register: toolkit invoice export {workbook} {register} --out fatture.")
+"""The line `invoice finalize` ends with: the invoices are final, their FatturaPA files are next,
+then the register that names them (`final_next`)."""
+
+
+def final_next(session: Session, workbook: Path, run_id: str, lang: str) -> str:
+    """`FINAL_NEXT` for a run: by its month when its invoices are dated in one, as the README's day
+    writes them (the month's immediate invoices too), else by the run."""
+    from toolkit.services.invoicing import months_of_run
+    from toolkit.services.printing import quoted
+
+    months = months_of_run(session.ledger, run_id)
+    by_month = f"--month {months[0]}" if len(months) == 1 else None
+    return FINAL_NEXT(None, workbook=quoted(str(workbook)), einvoice=by_month or f"--run {run_id}",
+                      register=by_month or run_id).message(lang)
+
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 METHODS = Choices.of(PaymentMethod)
@@ -207,10 +222,9 @@ def run_cmd(
     if result.run_id is not None and result.files:
         from toolkit.services.printing import quoted
 
-        typer.echo((FINAL_NEXT(None, workbook=quoted(str(workbook)), run_id=result.run_id)
-                    if result.status is InvoiceStatus.FINAL else
-                    DRAFT_NEXT(None, file=out if per_customer else result.files[0], workbook=quoted(str(workbook)),
-                               run_id=result.run_id)).message(lang))
+        typer.echo(final_next(session, workbook, result.run_id, lang) if result.status is InvoiceStatus.FINAL else
+                   DRAFT_NEXT(None, file=out if per_customer else result.files[0], workbook=quoted(str(workbook)),
+                              run_id=result.run_id).message(lang))
     output.exit_for(problems)
 
 
@@ -272,7 +286,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
         for path in files:
             typer.echo(str(path))
         if count and not output.has_errors(problems):
-            typer.echo(FINAL_NEXT(None, workbook=quoted(str(workbook)), run_id=run_id).message(output.lang()))
+            typer.echo(final_next(session, workbook, run_id, output.lang()))
     output.exit_for(problems)
 
 

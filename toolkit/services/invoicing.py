@@ -1216,6 +1216,13 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
     return files
 
 
+def months_of_run(ledger: Ledger, run_id: str) -> list[str]:
+    """The months (`2026-04`) a run's invoices are dated in: the `--month` that writes their
+    e-invoices and register with the month's other invoices (`invoice finalize`'s next step)."""
+    with reading(ledger) as conn:
+        return run_months(conn, run_id)
+
+
 def runs(ledger: Ledger) -> list[RunSummary]:
     """The runs in the ledger, the most recently issued first: `toolkit invoice list`."""
     with reading(ledger) as conn:
