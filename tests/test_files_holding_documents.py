@@ -6,11 +6,16 @@ kept when a reprint leaves some of them out (`print-kept-file`), in Italian and 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import openpyxl
 import pytest
 from test_interrupted import invoiced_and_shipped
 from test_printing import cli, numbers
 
 from toolkit.ledger import schema
+from toolkit.services.printing import THEM, kind_by_kind
 
 desk = __import__("test_printing").desk
 
@@ -102,3 +107,45 @@ def test_a_file_of_several_kinds_is_named_kind_by_kind(capsys, tmp_path, desk, l
                   "sostituisco, così resta nel suo file.",
             "en": f"The file {pair} also holds 1 credit note ({note}), which this printing leaves out: the file is not "
                   "replaced, so it stays in its file."}[lang] in _flat(said), said
+
+
+@pytest.fixture
+def any_desk(tmp_path, sample_workbook, ledger_url) -> tuple[Path, str]:
+    """The sample master workbook and its ledger, on each backend."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    return workbook, ledger_url
+
+
+def test_a_tab_naming_more_than_one_document_is_counted_not_dropped(capsys, tmp_path, any_desk):
+    """A tab `1` where the ledger has an invoice 1 and a credit note 1 is held (the file is not
+    replaced) but has no one kind: it was left out of what the messages name, which then named
+    nothing (*contiene già documenti del registro, : …*). It is counted, as a document."""
+    workbook, url = any_desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    assert _credit(capsys, workbook, url, invoice)[0] == 0
+    assert {"FT-2026-00001", "NC-2026-00001"} <= set(numbers(url, schema.invoices))
+    own = tmp_path / "fatture.xlsx"
+    assert cli(capsys, "print", "invoices", workbook, "--numbers", invoice, "--out", own, "--ledger", url)[0] == 0
+    book = openpyxl.load_workbook(own)
+    book[invoice].title = "1"  # the desk renamed the tab, in the toolkit's file
+    book.save(own)
+
+    said = _refused(capsys, workbook, url, invoice, own, "it")
+    assert f"Il file {own} contiene già documenti del registro, 1 documento (1): scriverci i nuovi lo toglierebbe" \
+        in said, said
+    said = _refused(capsys, workbook, url, invoice, own, "en")
+    assert f"The file {own} already holds documents of the ledger, 1 document (1): writing the new ones into it " \
+           "would take it out" in said, said
+    assert openpyxl.load_workbook(own).sheetnames == ["1"]
+    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", invoice, "--out", own, "--ledger", url)
+    assert code == 0 and f"Il file {own} contiene anche 1 documento (1), che questa stampa non comprende" in _flat(said)
+
+
+def test_an_invoice_of_a_kind_without_a_noun_is_counted_as_a_document():
+    """A ledger row of a kind the messages have no noun for (written by a later version, or by
+    hand) is named as a document rather than left out of the count."""
+    named = kind_by_kind([], [("FT-1", "invoice"), ("X-1", "proforma")])
+    assert named.total == 2
+    assert named.shown("it") == "1 fattura (FT-1) e 1 documento (X-1)"
+    assert named.agreeing(THEM).shown("it") == "li"

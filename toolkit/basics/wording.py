@@ -94,6 +94,8 @@ ITEMS = Noun(("articolo", "articoli"), ("item", "items"))
 INVOICES = Noun(("fattura", "fatture"), ("invoice", "invoices"), feminine=True)
 CREDIT_NOTES = Noun(("nota di credito", "note di credito"), ("credit note", "credit notes"), feminine=True)
 DEBIT_NOTES = Noun(("nota di debito", "note di debito"), ("debit note", "debit notes"), feminine=True)
+DOCUMENTS = Noun(("documento", "documenti"), ("document", "documents"))
+"""What a document is named by when its kind is not known: never left out of a count."""
 
 
 @dataclass(frozen=True, slots=True)

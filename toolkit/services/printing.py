@@ -35,6 +35,7 @@ from toolkit.basics.wording import (
     CREDIT_NOTES,
     DDTS,
     DEBIT_NOTES,
+    DOCUMENTS,
     INVOICES,
     ORDERS,
     Agreed,
@@ -173,12 +174,15 @@ def issued_documents(ddts: Sequence[str], invoices: Sequence[Invoice]) -> Number
     return kind_by_kind(ddts, [(x.number, x.kind_listed) for x in invoices if x.number])
 
 
-def kind_by_kind(ddts: Sequence[str], invoices: Sequence[tuple[str, str]], most: int = SHOWN) -> Numbered:
+def kind_by_kind(ddts: Sequence[str], invoices: Sequence[tuple[str, str | None]], most: int = SHOWN) -> Numbered:
     """DDTs and invoices (number, `Invoice.kind_listed`) as a message names them: each invoice by
     its kind, so a credit or debit note is not named among *fatture*, nor a lone invoice among
-    *fatture e note di credito*."""
+    *fatture e note di credito*; one of no kind named here (None: a number that may be two
+    documents) as a document, counted all the same."""
     return Numbered(((DDTS, tuple(ddts)), *((noun, tuple(number for number, listed in invoices if listed == kind))
-                                            for kind, noun in INVOICE_NOUNS.items())), most=most)
+                                            for kind, noun in INVOICE_NOUNS.items()),
+                     (DOCUMENTS, tuple(number for number, listed in invoices if listed not in INVOICE_NOUNS))),
+                    most=most)
 
 
 INVOICE_NOUNS = {InvoiceKind.INVOICE.value: INVOICES, InvoiceKind.CREDIT_NOTE.value: CREDIT_NOTES,
@@ -364,12 +368,16 @@ def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
 def held_named(ledger: Ledger, kind: str, numbers: Sequence[str]) -> Numbered:
     """Documents of `kind` a file holds (`held_documents`), as a message names them: kind by kind,
     as the to-print lines do (`filed`), each invoice by the kind its ledger row gives
-    (`listed_kinds`), the first `HELD_SHOWN` of each."""
+    (`listed_kinds`), the first `HELD_SHOWN` of each. A tab that is no one row (`1`, where the
+    ledger has invoice 1 and credit note 1) is held all the same, so named as a document: left
+    out, a file of it alone was said to hold nothing."""
     if kind != "invoices":
         return filed(kind, numbers, HELD_SHOWN)
     with reading(ledger) as conn:
-        listed = listed_kinds(conn, document_ids(conn, KINDS[kind], numbers=numbers).ids)
-    return kind_by_kind([], listed, HELD_SHOWN)
+        chosen = document_ids(conn, KINDS[kind], numbers=numbers)
+        listed = listed_kinds(conn, chosen.ids)
+    unresolved = [(typed, None) for typed in [*chosen.ambiguous, *chosen.unknown]]
+    return kind_by_kind([], [*listed, *unresolved], HELD_SHOWN)
 
 
 HELD_SHOWN = 5
