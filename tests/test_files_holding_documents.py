@@ -96,7 +96,7 @@ def test_a_file_of_several_kinds_is_named_kind_by_kind(capsys, tmp_path, desk, l
                      "--lang", lang)
     assert code == 0, said
     assert {"it": f"Il file {mixed} contiene anche {three}, che questa stampa non comprende: non lo sostituisco, così "
-                  f"restano nel loro file. Stampati in {tmp_path / 'miste-2.xlsx'}.",
+                  f"restano nel loro file. Stampata in {tmp_path / 'miste-2.xlsx'}.",
             "en": f"The file {mixed} also holds {three}, which this printing leaves out: the file is not replaced, so "
                   f"they stay in their file. Printed to {tmp_path / 'miste-2.xlsx'}."}[lang] in _flat(said), said
 
@@ -104,9 +104,17 @@ def test_a_file_of_several_kinds_is_named_kind_by_kind(capsys, tmp_path, desk, l
                      "--lang", lang)
     assert code == 0, said
     assert {"it": f"Il file {pair} contiene anche 1 nota di credito ({note}), che questa stampa non comprende: non lo "
-                  "sostituisco, così resta nel suo file.",
+                  f"sostituisco, così resta nel suo file. Stampata in {tmp_path / 'coppia-2.xlsx'}.",
             "en": f"The file {pair} also holds 1 credit note ({note}), which this printing leaves out: the file is not "
-                  "replaced, so it stays in its file."}[lang] in _flat(said), said
+                  f"replaced, so it stays in its file. Printed to {tmp_path / 'coppia-2.xlsx'}."}[lang] in _flat(said), said
+
+    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", f"{invoice},{note}", "--out", mixed,
+                     "--ledger", url, "--lang", lang)
+    assert code == 0, said
+    assert {"it": f"Il file {mixed} contiene anche 1 nota di debito ({debit}), che questa stampa non comprende: non lo "
+                  f"sostituisco, così resta nel suo file. Stampate in {tmp_path / 'miste-3.xlsx'}.",
+            "en": f"The file {mixed} also holds 1 debit note ({debit}), which this printing leaves out: the file is not "
+                  f"replaced, so it stays in its file. Printed to {tmp_path / 'miste-3.xlsx'}."}[lang] in _flat(said), said
 
 
 @pytest.fixture

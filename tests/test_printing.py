@@ -220,7 +220,7 @@ def test_a_reprint_never_replaces_a_file_holding_other_documents(capsys, tmp_pat
     said = " ".join(said.split())
     stay = "restano nel loro" if len(day) > 2 else "resta nel suo"
     assert (f"Il file {ddt} contiene anche {len(day) - 1} DDT ({', '.join(day[1:][:5])}" in said
-            and f"che questa stampa non comprende: non lo sostituisco, così {stay} file. Stampati in {again}." in said), said
+            and f"che questa stampa non comprende: non lo sostituisco, così {stay} file. Stampato in {again}." in said), said
     assert str(again) in said
     code, said = cli(capsys, "print", "ddt", workbook, "--date", "2026-04-09", "--out", ddt, "--ledger", url)
     assert code == 0 and "non lo sostituisco" not in said and not (tmp_path / "ddt-04-3.xlsx").exists()

@@ -128,13 +128,15 @@ KEPT_FILE = define(
     "print-kept-file", "warning",
     title=("File non sostituito", "File not replaced"),
     it="Il file {path} contiene anche {documents}, che questa stampa non comprende: non lo sostituisco, così {stay}. "
-       "Stampati in {written}.",
+       "{printed} in {written}.",
     en="The file {path} also holds {documents}, which this printing leaves out: the file is not replaced, so {stay}. "
        "Printed to {written}.")
 """The documents a file holds are named kind by kind (`held_named`): a file of two invoices, or
 of a lone debit note, was said to hold *fatture e note di credito*."""
 STAY = Agreeing(("resta nel suo file",) * 2 + ("restano nel loro file",) * 2,
                 ("it stays in its file", "they stay in their file"))
+PRINTED = Agreeing(("Stampato", "Stampata", "Stampati", "Stampate"), ("Printed", "Printed"))
+"""What the reprint wrote, agreeing with it (`filed`): one DDT reprinted was «Stampati»."""
 
 
 NEVER_PRINTED = define(
@@ -384,19 +386,22 @@ HELD_SHOWN = 5
 """The numbers of each kind a message about a file's documents names before `…`."""
 
 
-def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str], pdf: bool) -> tuple[Path, list[Problem]]:
+def reprint_target(ledger: Ledger, kind: str, out: Path, documents: Sequence[Document],
+                   pdf: bool) -> tuple[Path, list[Problem]]:
     """Where a reprint goes: `out`, unless it holds documents the reprint leaves out (a day's
     shipment of five DDTs, reprinting one of them), which replacing it would take out of their
     file, perhaps before they are printed; then the next free name beside it, `out-2.xlsx`, …
     (`unused_path`, as a second `orders create --out` does), with a warning naming both files."""
     from toolkit.basics.files import unused_path
 
+    numbers = {d.number for d in documents if d.number}
     left_out = [n for n in held_documents(ledger, kind, out) if n not in numbers]
     if not left_out:
         return out, []
     target = unused_path(out, lambda path: (path.with_suffix(".pdf"),) if pdf else ())
     named = held_named(ledger, kind, left_out)
-    return target, [KEPT_FILE(None, path=out, written=target, documents=named, stay=named.agreeing(STAY))]
+    return target, [KEPT_FILE(None, path=out, written=target, documents=named, stay=named.agreeing(STAY),
+                              printed=filed(kind, documents).agreeing(PRINTED))]
 
 
 def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, out: Path) -> list[Problem]:
@@ -743,7 +748,7 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
     if not own_file:
-        out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
+        out, kept = reprint_target(ledger, kind, out, documents, pdf)
         problems = [*problems, *kept]
     if pdf:
         refuse_other_pdfs(out.with_suffix(".pdf"), len(documents), label("doc.file_part", lang))
