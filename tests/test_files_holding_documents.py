@@ -60,11 +60,15 @@ def test_a_file_of_one_invoice_or_two_is_named_by_them_when_new_documents_would_
         "it": f"Il file {one} contiene già documenti del registro, 1 fattura ({invoice}): scriverci i nuovi la "
               "toglierebbe dal file",
         "en": f"The file {one} already holds documents of the ledger, 1 invoice ({invoice}): writing the new ones "
-              "into it would take it out of the file"}[lang]) == 1, said
+              "into it would take it out of the file, perhaps before it is printed"}[lang]) == 1, said
+    assert {"it": "(quel documento si ristampa con toolkit print invoices --numbers)",
+            "en": "(that document prints again with toolkit print invoices --numbers)"}[lang] in said, said
     said = _refused(capsys, workbook, url, invoice, two, lang)
     assert {"it": f"contiene già documenti del registro, 2 fatture ({first}, {invoice}): scriverci i nuovi le toglierebbe",
             "en": f"already holds documents of the ledger, 2 invoices ({first}, {invoice}): writing the new ones into it "
-                  "would take them out"}[lang] in said, said
+                  "would take them out of the file, perhaps before they are printed"}[lang] in said, said
+    assert {"it": "(quei documenti si ristampano con toolkit print invoices --numbers)",
+            "en": "(those documents print again with toolkit print invoices --numbers)"}[lang] in said, said
     assert "note di credito" not in said and "credit notes" not in said
 
 

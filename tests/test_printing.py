@@ -244,6 +244,7 @@ def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsy
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
     morning = openpyxl.load_workbook(ddt).sheetnames
     shown = ", ".join(morning[:5]) + (" …" if len(morning) > 5 else "")
+    reprinted = "quei documenti si ristampano" if len(morning) > 1 else "quel documento si ristampa"
     before = stored(url)
     with pytest.raises(UnusableInput) as refused, asking(asked_for(button="Spedisci (DDT)")):
         ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt, lang="it")
@@ -251,7 +252,7 @@ def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsy
         f"Il file {ddt} contiene già documenti del registro, {len(morning)} DDT ({shown}): scriverci i nuovi "
         f"{'li' if len(morning) > 1 else 'lo'} toglierebbe dal file, "
         "forse prima della stampa. Nulla è stato registrato. Il pulsante «Spedisci (DDT)» scrive sempre lì: "
-        "rinominalo, oppure sposta il file (quei documenti si ristampano con toolkit print ddt --numbers).")
+        f"rinominalo, oppure sposta il file ({reprinted} con toolkit print ddt --numbers).")
     assert stored(url) == before and openpyxl.load_workbook(ddt).sheetnames == morning
 
 

@@ -1054,11 +1054,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "output-holds-documents": {
         "it": "Il file {path} contiene già documenti del registro, {documents}: scriverci i nuovi {them} "
               "toglierebbe dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta "
-              "il file (quei documenti si ristampano dalla riga di comando, toolkit print {kind} con --numbers).",
+              "il file ({reprinted} dalla riga di comando, toolkit print {kind} con --numbers).",
         "en": "The file {path} already holds documents of the ledger, {documents}: writing the new ones into it "
-              "would take {them} out of the file, perhaps before they are printed. Nothing was recorded. "
-              "{choose_en}, or move the file away (those documents print again from the command line, toolkit "
-              "print {kind} with --numbers)."},
+              "would take {them} out of the file, perhaps before {they_are} printed. Nothing was recorded. "
+              "{choose_en}, or move the file away ({reprinted} from the command line, toolkit print {kind} with "
+              "--numbers)."},
     "file-empty-workbook": {
         "it": "La cartella di lavoro {name} è vuota: parti dall'esempio (dalla riga di comando, toolkit sample) e "
               "inserisci i tuoi dati.",

@@ -119,11 +119,17 @@ RECORDED = Agreeing(("Registrato", "Registrata", "Registrati", "Registrate"), ("
 OUTPUT_HOLDS_DOCUMENTS = define(
     "output-holds-documents", "error",
     it="Il file {path} contiene già documenti del registro, {documents}: scriverci i nuovi {them} toglierebbe dal "
-       "file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta il file (quei "
-       "documenti si ristampano con toolkit print {kind} --numbers).",
+       "file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta il file ({reprinted} "
+       "con toolkit print {kind} --numbers).",
     en="The file {path} already holds documents of the ledger, {documents}: writing the new ones into it would take "
-       "{them} out of the file, perhaps before they are printed. Nothing was recorded. {choose_en}, or move the "
-       "file away (those documents print again with toolkit print {kind} --numbers).")
+       "{them} out of the file, perhaps before {they_are} printed. Nothing was recorded. {choose_en}, or move the "
+       "file away ({reprinted} with toolkit print {kind} --numbers).")
+REPRINTED = Agreeing(("quel documento si ristampa",) * 2 + ("quei documenti si ristampano",) * 2,
+                     ("that document prints again", "those documents print again"))
+THEY_ARE = Agreeing(("",) * 4, ("it is", "they are"))
+"""The words of `output-holds-documents` agreeing with the documents the file holds: one was
+told «those documents print again», «perhaps before they are printed» (the Italian says *prima
+della stampa*, agreeing with any count)."""
 KEPT_FILE = define(
     "print-kept-file", "warning",
     title=("File non sostituito", "File not replaced"),
@@ -351,7 +357,9 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
     if held:
         named, choose = held_named(ledger, kind, held), asked_now().named
         raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, documents=named, them=named.agreeing(THEM),
-                                                   kind=kind, choose_it=choose[0], choose_en=choose[1]))
+                                                   they_are=named.agreeing(THEY_ARE),
+                                                   reprinted=named.agreeing(REPRINTED), kind=kind,
+                                                   choose_it=choose[0], choose_en=choose[1]))
 
 
 def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
