@@ -722,6 +722,8 @@ def test_invoice_undo_keeps_a_print_of_the_run_a_later_print_filled_with_other_i
     assert printed.exists() and "FT-2026-00001" in tab_names(printed) and its_pdf.exists()
     assert f"Tolto: {printed}" not in said and str(printed) in said and "FT-2026-00001" in said
     assert [p.name for p in folder.iterdir() if run_id in p.name] == []
+    assert ("resta: contiene anche 2 fatture (FT-2026-00001, FT-2026-00002). Togli tu le sue bozze"
+            in " ".join(said.split())), "the final invoices issued with the orders, counted, not the drafts"
 
 
 def test_invoice_undo_removes_a_pdf_whose_own_workbook_went_though_a_workbook_of_a_like_name_stays(
