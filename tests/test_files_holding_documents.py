@@ -96,29 +96,19 @@ def test_a_file_of_several_kinds_is_named_kind_by_kind(capsys, tmp_path, desk, l
             "en": f"The file {mixed} already holds documents of the ledger, {three}: writing the new ones into it "
                   "would take them out"}[lang] in said, said
 
-    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", first, "--out", mixed, "--ledger", url,
-                     "--lang", lang)
-    assert code == 0, said
-    assert {"it": f"Il file {mixed} contiene anche {three}, che questa stampa non comprende: non lo sostituisco, così "
-                  f"restano nel loro file. Stampata in {tmp_path / 'miste-2.xlsx'}.",
-            "en": f"The file {mixed} also holds {three}, which this printing leaves out: the file is not replaced, so "
-                  f"they stay in their file. Printed to {tmp_path / 'miste-2.xlsx'}."}[lang] in _flat(said), said
-
-    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", invoice, "--out", pair, "--ledger", url,
-                     "--lang", lang)
-    assert code == 0, said
-    assert {"it": f"Il file {pair} contiene anche 1 nota di credito ({note}), che questa stampa non comprende: non lo "
-                  f"sostituisco, così resta nel suo file. Stampata in {tmp_path / 'coppia-2.xlsx'}.",
-            "en": f"The file {pair} also holds 1 credit note ({note}), which this printing leaves out: the file is not "
-                  f"replaced, so it stays in its file. Printed to {tmp_path / 'coppia-2.xlsx'}."}[lang] in _flat(said), said
-
-    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", f"{invoice},{note}", "--out", mixed,
-                     "--ledger", url, "--lang", lang)
-    assert code == 0, said
-    assert {"it": f"Il file {mixed} contiene anche 1 nota di debito ({debit}), che questa stampa non comprende: non lo "
-                  f"sostituisco, così resta nel suo file. Stampate in {tmp_path / 'miste-3.xlsx'}.",
-            "en": f"The file {mixed} also holds 1 debit note ({debit}), which this printing leaves out: the file is not "
-                  f"replaced, so it stays in its file. Printed to {tmp_path / 'miste-3.xlsx'}."}[lang] in _flat(said), said
+    one, many = ("resta nel suo file", "it stays in its file"), ("restano nel loro file", "they stay in their file")
+    credit = {"it": f"1 nota di credito ({note})", "en": f"1 credit note ({note})"}[lang]
+    debited = {"it": f"1 nota di debito ({debit})", "en": f"1 debit note ({debit})"}[lang]
+    for chosen, out, held, stay, printed, written in [(first, mixed, three, many, "Stampata", "miste-2.xlsx"),
+                                                      (invoice, pair, credit, one, "Stampata", "coppia-2.xlsx"),
+                                                      (f"{invoice},{note}", mixed, debited, one, "Stampate", "miste-3.xlsx")]:
+        code, said = cli(capsys, "print", "invoices", workbook, "--numbers", chosen, "--out", out, "--ledger", url,
+                         "--lang", lang)
+        assert code == 0, said
+        assert {"it": f"Il file {out} contiene anche {held}, che questa stampa non comprende: non lo sostituisco, così "
+                      f"{stay[0]}. {printed} in {tmp_path / written}.",
+                "en": f"The file {out} also holds {held}, which this printing leaves out: the file is not replaced, so "
+                      f"{stay[1]}. Printed to {tmp_path / written}."}[lang] in _flat(said), said
 
 
 @pytest.fixture
