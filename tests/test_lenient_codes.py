@@ -492,3 +492,14 @@ def test_payments_on_a_number_an_invoice_and_a_credit_note_share(credited, capsy
     code, said = toolkit(capsys, "payments", "void", workbook, "--invoice", f"{n}/2026", "--date", "2026-06-06",
                          "--amount", "-1", json_out=False)
     assert code == 0 and said.strip() == f"Rimborsi annullati: 1 (lo storno resta nel registro): {note}, -1,00 € del 06/06/2026."
+
+
+def test_a_number_typed_twice_is_refused_once_by_ship_as_by_invoice(sample_master, ledger):
+    """The panel's *Spedisci e fattura* passes the numbers as typed in its cell: one typed twice
+    (and once with a space) is one order, and one error where it names none, as `invoice
+    --orders` says it (`order_status.orders_named`)."""
+    from toolkit.services.shipping import ship
+
+    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False, lang="it")
+    shipped = ship(sample_master, ledger, date(2026, 5, 15), numbers=["OC-2026-999", " OC-2026-999"], lang="it")
+    assert [(p.code, dict(p.params)["number"]) for p in shipped.problems] == [("unknown-order", "OC-2026-999")]

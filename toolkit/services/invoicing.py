@@ -122,13 +122,14 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
-from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number, order_parties, rate_again
+from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_parties, rate_again
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.copies_apart import other_companies
 from toolkit.services.drafted_parties import drafts_changed, dues_moved
 from toolkit.services.intent_letters import letter_ceilings, letter_rates
+from toolkit.services.order_status import orders_named
 from toolkit.services.run_aside import delete, hidden, left_aside, put_back
 from toolkit.services.session import off_the_sheet
 
@@ -1002,16 +1003,7 @@ def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) ->
     ledger does not know; with no number, the request as it is."""
     if not numbers:
         return request, []
-    ids: set[int] = set()
-    problems: list[Problem] = []
-    for number in dict.fromkeys(n.strip() for n in numbers):
-        found = order_by_number(conn, number)
-        if found is None:
-            problems.append(UNKNOWN_ORDER(None, number=number))
-        elif isinstance(found, Problem):
-            problems.append(found)
-        else:
-            ids.add(found.id)
+    ids, problems = orders_named(conn, numbers, UNKNOWN_ORDER)
     return replace(request, orders=frozenset(ids)), problems
 
 

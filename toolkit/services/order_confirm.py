@@ -25,12 +25,12 @@ from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
 from toolkit.core.shipping import apart_told
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
+from toolkit.ledger.orders import confirmation_of, insert_confirmation, set_status
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.copies_apart import apart
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, invoice_orders_in, returns_refused_sentence
-from toolkit.services.order_status import UNKNOWN_ORDER
+from toolkit.services.order_status import order_named
 
 CONFIRMABLE = (DocumentType.QUOTATION, DocumentType.PROPOSAL)
 OPEN = (OrderStatus.DRAFT, OrderStatus.IN_PROGRESS)
@@ -153,9 +153,7 @@ def _in_confirmation_words(problem: Problem) -> Problem:
 
 def _confirm(master: MasterData, ledger: Ledger, number: str, day: date, lang: str) -> Confirmed:
     with writing(ledger) as conn:
-        quotation = order_by_number(conn, number)
-        if quotation is None:
-            return Confirmed(number, None, problems=[UNKNOWN_ORDER(None, number=number)])
+        quotation = order_named(conn, number)
         if isinstance(quotation, Problem):
             return Confirmed(number, None, problems=[quotation])
         if day > (today := dates.today_rome()):

@@ -11,11 +11,12 @@ them back closes it; one whose goods credit notes took back already is only clos
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.orders import (
     BAD_TRANSITION,
@@ -42,6 +43,31 @@ UNKNOWN_ORDER = define(
     en="Order {number} is not in the ledger: check the number (the orders recorded: toolkit orders list).",
     usage=True)
 
+
+
+def order_named(conn: Connection, typed: str, unknown: ProblemType = UNKNOWN_ORDER) -> Order | Problem:
+    """The order a typed number names (`order_by_number`: `oc-2026-41`, `41/2026`), or the error
+    that names none: `unknown` where the ledger has no such order (a command's own words: the
+    option it was typed in), the ambiguity where it may be more than one."""
+    found = order_by_number(conn, typed)
+    return unknown(None, number=typed) if found is None else found
+
+
+def orders_named(conn: Connection, numbers: Iterable[str],
+                 unknown: ProblemType = UNKNOWN_ORDER) -> tuple[list[int], list[Problem]]:
+    """The ids of the orders `numbers` name, each once, and an error for each number that names
+    none (`order_named`); a number typed twice is looked up, and refused, once."""
+    ids: dict[int, None] = {}
+    problems: list[Problem] = []
+    for number in dict.fromkeys(n.strip() for n in numbers):
+        found = order_named(conn, number, unknown)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            ids[found.id] = None
+    return list(ids), problems
+
+
 ACTIONS = {OrderStatus.CLOSED: "closed", OrderStatus.VOIDED: "voided", OrderStatus.IN_PROGRESS: "confirmed",
            OrderStatus.NOT_ACCEPTED: "rejected", OrderStatus.DRAFT: "reopened", OrderStatus.COMPLETED: "completed"}
 
@@ -55,9 +81,7 @@ class StatusChanged:
 
 def change_status(ledger: Ledger, typed: str, wanted: OrderStatus) -> StatusChanged:
     with writing(ledger) as conn:
-        order = order_by_number(conn, typed)
-        if order is None:
-            return StatusChanged(typed, [UNKNOWN_ORDER(None, number=typed)])
+        order = order_named(conn, typed)
         if isinstance(order, Problem):
             return StatusChanged(typed, [order])
         return StatusChanged(order.number, _change(conn, order, wanted))

@@ -17,8 +17,8 @@ from toolkit.core.orders import STATUS_LABELS, Order, OrderStatus
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.no_credit import no_credit_of, record, return_state
-from toolkit.ledger.orders import order_by_number, set_status
-from toolkit.services.order_status import ACTIONS, UNKNOWN_ORDER
+from toolkit.ledger.orders import set_status
+from toolkit.services.order_status import ACTIONS, order_named
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,7 @@ def no_credit_ahead(ledger: Ledger, number: str) -> NoCreditDone:
 def _refused_or_state(conn: Connection, number: str) -> NoCreditDone | tuple[Order, ReturnState]:
     """The return `number` and what the ledger says of it, or the refusal (`toolkit.core.
     no_credit.refusal`, an unknown number, an order that is not a return)."""
-    order = order_by_number(conn, number)
-    if order is None:
-        return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
+    order = order_named(conn, number)
     if isinstance(order, Problem):
         return NoCreditDone(number, problems=[order])
     state = return_state(conn, order)

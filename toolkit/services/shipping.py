@@ -83,7 +83,7 @@ from toolkit.services import holds
 from toolkit.services.copies_apart import apart, other_companies
 from toolkit.services.dated_before_count import dated_before_count
 from toolkit.services.intent_letters import open_orders_beyond
-from toolkit.services.order_status import UNKNOWN_ORDER
+from toolkit.services.order_status import orders_named
 from toolkit.services.sdi_due import due_at_sdi
 
 STOCK_SHEET_EMPTY = define(
@@ -424,15 +424,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             due, still_open, printed = due_orders(conn, day, leave_out_held=True)
             selected.update((order.id, order) for order in due)
             pending = {order.id: order.id in still_open for order in due}
-        named: list[int] = []
-        for number in numbers:
-            found = order_by_number(conn, number)
-            if found is None:
-                problems.append(UNKNOWN_ORDER(None, number=number))
-            elif isinstance(found, Problem):
-                problems.append(found)
-            else:
-                named.append(found.id)
+        named, unknown = orders_named(conn, numbers)
+        problems += unknown
         chosen, in_rows, row_problems = _rows_in_full(conn, chosen)
         by_number = set(named)
         named += in_rows
