@@ -9,10 +9,12 @@ says which cell to fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from toolkit.basics.cell_text import cell_text
 from toolkit.basics.cells import Location
@@ -31,6 +33,9 @@ from toolkit.core.reports import KIND_LABELS, KINDS, Kind
 from toolkit.core.requests import LAST_REQUEST
 
 PANEL = "Pannello"
+
+C = TypeVar("C")
+"""What a dropdown's word is read as (a status, a payment method, a kind)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,11 @@ def where(field: Field) -> Location:
     return Location(PANEL, field.cell)
 
 
+def missing(field: Field) -> Problem:
+    """`field` left empty where a value is needed: at its cell, naming its label."""
+    return MISSING(where(field), label=field.label, cell=field.cell)
+
+
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -195,7 +205,7 @@ def blank(value: Any) -> bool:
 def text(field: Field, value: Any, problems: list[Problem]) -> str:
     """A code as typed (`cell_text`: a whole number Excel stored as 12.0 reads "12")."""
     if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        problems.append(missing(field))
         return ""
     return cell_text(value)
 
@@ -203,7 +213,7 @@ def text(field: Field, value: Any, problems: list[Problem]) -> str:
 def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
     """A date cell, within the days the command line's date options take (`dates.in_range`)."""
     if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        problems.append(missing(field))
         return None
     try:
         found = to_date(value)
@@ -230,7 +240,7 @@ def out_of_range(field: Field, found: date) -> Problem:
 def amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:
     """Euro and cents, not zero, within the toolkit's bounds."""
     if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        problems.append(missing(field))
         return None
     try:
         found = to_decimal(value)
@@ -260,59 +270,48 @@ def optional_text(field: Field, value: Any) -> str | None:
     return None if blank(value) else text(field, value, [])
 
 
-def method(field: Field, value: Any, problems: list[Problem]) -> PaymentMethod | None:
-    """A payment method by any of its words; blank is none."""
+def choice(field: Field, value: Any, problems: list[Problem], pick: Callable[[str], C], *,
+           required: bool = True) -> C | None:
+    """A dropdown's choice, as `pick` reads a person's word (Italian, English or the code;
+    `ValueError` when none): an error naming the dropdown's options for a word it does not
+    know; blank, None, with an error unless not `required`."""
     if blank(value):
+        if required:
+            problems.append(missing(field))
         return None
     try:
-        return parse(PaymentMethod, str(value))
+        return pick(str(value))
     except ValueError:
         problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
         return None
+
+
+def method(field: Field, value: Any, problems: list[Problem]) -> PaymentMethod | None:
+    """A payment method by any of its words; blank is none."""
+    return choice(field, value, problems, partial(parse, PaymentMethod), required=False)
 
 
 def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | None:
     """An order status by its Italian or English label, or its code (`in-progress`)."""
-    if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
-        return None
-    try:
-        return parse_status(str(value))
-    except ValueError:
-        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
-        return None
+    return choice(field, value, problems, parse_status)
 
 
 def report_kind(field: Field, value: Any, problems: list[Problem]) -> Kind | None:
     """A report kind as `toolkit report` takes it: the dropdown's label, the short Italian word
     (`vendite`), the English label or the code (`customer-products`)."""
-    if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
-        return None
-    try:
-        return KINDS.pick(str(value))
-    except ValueError:
-        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
-        return None
+    return choice(field, value, problems, KINDS.pick)
 
 
 def request_kind(field: Field, value: Any, problems: list[Problem]) -> RequestKind | None:
     """A request's kind by any of its words, Italian or English (`reclamo`, `complaint`)."""
-    if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
-        return None
-    try:
-        return parse(RequestKind, str(value))
-    except ValueError:
-        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
-        return None
+    return choice(field, value, problems, partial(parse, RequestKind))
 
 
 def request_number(field: Field, value: Any, problems: list[Problem]) -> int | None:
     """A request's number, a whole number as the list shows it (Excel may store 12.0), never past
     the last the ledger can number (`LAST_REQUEST`: 1E+308 was an internal error)."""
     if blank(value):
-        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        problems.append(missing(field))
         return None
     found = cell_text(value)
     if isinstance(value, bool) or not found.isdigit() or not 0 < int(found) <= LAST_REQUEST:
