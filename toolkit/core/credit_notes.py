@@ -48,7 +48,7 @@ from itertools import accumulate
 
 from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.wording import number
 from toolkit.core import stamp_duty
 from toolkit.core.drafts import net_of_gross
@@ -820,13 +820,15 @@ class MixedSplit(ValueError):
                                    plain=", ".join(self.plain) or "—")
 
 
-def date_problems(invoice: Invoice, day: date, today: date) -> list[Problem]:
-    """A credit note is dated neither after today nor before the invoice it corrects."""
+def date_problems(invoice: Invoice, day: date, today: date, in_future: ProblemType = IN_FUTURE,
+                  before_invoice: ProblemType = BEFORE_INVOICE) -> list[Problem]:
+    """A note on `invoice` (a credit note; a debit note with its own words, `in_future` and
+    `before_invoice`) is dated neither after today nor before the invoice it corrects."""
     problems = []
     if day > today:
-        problems.append(IN_FUTURE(None, day=day, today=today))
+        problems.append(in_future(None, day=day, today=today))
     if day < invoice.invoice_date:
-        problems.append(BEFORE_INVOICE(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
+        problems.append(before_invoice(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
     return problems
 
 

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.problems import Problem, define
 from toolkit.core import payment_terms, stamp_duty
-from toolkit.core.credit_notes import Creditable, charged_stamp
+from toolkit.core.credit_notes import Creditable, charged_stamp, date_problems
 from toolkit.core.intent_ceiling import LETTER_OF_INTENT
 from toolkit.core.invoicing import (
     CitedInvoice,
@@ -182,12 +182,7 @@ def refusals(invoice: Invoice, day: date, today: date, workbook: str, asked_in: 
         return [NOT_AN_INVOICE(None, number=invoice.number, asked_in=asked_in)]
     if invoice.status is not None and invoice.status.value != "final":
         return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
-    problems = []
-    if day > today:
-        problems.append(IN_FUTURE(None, day=day, today=today))
-    if day < invoice.invoice_date:
-        problems.append(BEFORE_INVOICE(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
-    return problems
+    return date_problems(invoice, day, today, IN_FUTURE, BEFORE_INVOICE)
 
 
 def credited_in_full(invoice: Invoice, lines: Sequence[Creditable], notes: Sequence[str],

@@ -24,9 +24,11 @@ holding the ledger's invoices or notes (an earlier note's), which is refused fir
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import Connection
 
@@ -113,6 +115,43 @@ def note_total(note: Invoice, lang: str) -> str:
     return f"{total} senza IVA" if lang == "it" else f"{total} without VAT"
 
 
+class IssuedNote(Protocol):
+    """What a note's service answers (`Credited`, `Debited`): a record with the note stored (None
+    when refused) and the file it was printed to (`printed`)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def note(self) -> Invoice | None: ...
+
+
+Issued = TypeVar("Issued", bound=IssuedNote)
+
+
+def issued_and_printed(ledger: Ledger, master: MasterData, out: Path | None, lang: str,
+                       issue: Callable[[Connection], Issued], refused: Callable[[list[Problem]], Issued]) -> Issued:
+    """A credit or debit note issued (`issue`, in one write transaction) and, with `out`, printed
+    there: an `out` holding documents of the ledger refused before anything is stored
+    (`printing.refuse_replacing`), the note stored before its file is written and named with the
+    command that prints it if that file is not (`printing.stored_before_printing`); the refusal
+    an error stopping the transaction raises answered as `refused` says it."""
+    if out is not None:
+        from toolkit.services.printing import refuse_replacing
+
+        refuse_replacing(ledger, "invoices", out)
+    try:
+        with writing(ledger) as conn:
+            done = issue(conn)
+    except ProblemsFound as stopped:
+        return refused(list(stopped.problems))
+    if out is None or done.note is None:
+        return done
+    from toolkit.services.printing import stored_before_printing, write_and_mark
+
+    with stored_before_printing([("invoices", [done.note], out)]):
+        return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+
+
 @dataclass(frozen=True)
 class Credited:
     """What `credit` did: the credit note stored (None when refused), the orders it closed, the
@@ -153,21 +192,10 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
     asking for another in the words of who named it (`asked_now`; by default `--out`). With `out`,
     a note for the same lines of the invoice recorded and never printed refuses it unless `again`
     (`repeated_unprinted`)."""
-    if out is not None:
-        from toolkit.services.printing import refuse_replacing
-
-        refuse_replacing(ledger, "invoices", out)
-    try:
-        with writing(ledger) as conn:
-            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in, out, again, lang)
-    except ProblemsFound as refused:
-        return Credited(None, list(refused.problems))
-    if out is None or done.note is None:
-        return done
-    from toolkit.services.printing import stored_before_printing, write_and_mark
-
-    with stored_before_printing([("invoices", [done.note], out)]):
-        return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+    return issued_and_printed(
+        ledger, master, out, lang,
+        lambda conn: _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in, out, again, lang),
+        lambda problems: Credited(None, problems))
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,

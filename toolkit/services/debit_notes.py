@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.problems import Problem, define, errors
 from toolkit.core.credit_notes import AskedIn, as_corrected, creditable
 from toolkit.core.debit_notes import (
     BAD_AMOUNT,
@@ -49,13 +49,12 @@ from toolkit.core.payments import of_kind
 from toolkit.core.vat import RateKey
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import credited_lines
-from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.payments import invoices_numbered, is_note
 from toolkit.ledger.printings import NeverPrinted, unprinted_debit_notes
 from toolkit.model.parties import Buyer, Parties, party_book
 from toolkit.model.records import Customer, MasterData
-from toolkit.services.credit_notes import _not_found, note_total
+from toolkit.services.credit_notes import _not_found, issued_and_printed, note_total
 from toolkit.services.intent_letters import letter_ceilings, letter_year, rates_known
 from toolkit.services.invoicing import chronology_problems, new_run_id, refused_after_draft_runs, stranded_by
 
@@ -127,22 +126,11 @@ def debit(ledger: Ledger, master: MasterData, number: str, amount: Decimal, rate
         from toolkit.basics.limits import AMOUNT
 
         return Debited(None, [BAD_AMOUNT(None, typed=amount, **AMOUNT.params(amount))])
-    if out is not None:
-        from toolkit.services.printing import refuse_replacing
-
-        refuse_replacing(ledger, "invoices", out)
-    try:
-        with writing(ledger) as conn:
-            done = _issue(conn, master, number, amount, rate, reason, day, today, str(workbook),
-                          out if not again else None, asked_in, lang)
-    except ProblemsFound as refused:
-        return Debited(None, list(refused.problems))
-    if out is None or done.note is None:
-        return done
-    from toolkit.services.printing import stored_before_printing, write_and_mark
-
-    with stored_before_printing([("invoices", [done.note], out)]):
-        return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+    return issued_and_printed(
+        ledger, master, out, lang,
+        lambda conn: _issue(conn, master, number, amount, rate, reason, day, today, str(workbook),
+                            out if not again else None, asked_in, lang),
+        lambda problems: Debited(None, problems))
 
 
 def _issue(conn: Connection, master: MasterData, number: str, amount: Decimal, rate: str | None, reason: str,
