@@ -125,7 +125,8 @@ def test_an_order_form_of_a_customer_invoiced_at_once_is_converted_and_warned_on
                                                                                              tmp_path):
     """`convert --to orders` was refused whole while the draft run stood: the form is converted,
     its invoice issued, and the warning names its order, so it is on that form's line."""
-    from test_convert import by_name, toolkit
+    from command_line import in_process as toolkit
+    from test_convert import by_name
 
     from tests.foreign_inputs import order_form
 

@@ -5,15 +5,14 @@ error never shows the SQL statement or its parameters."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from datetime import date
 from decimal import Decimal as D
-from pathlib import Path
 
 import minimal
 import openpyxl
 import pytest
+from command_line import as_process as toolkit
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -179,10 +178,6 @@ def test_the_payments_sheet_bounds_its_amounts():
     assert [(p.sheet, p.cell, p.code) for p in problems] == [
         ("Incassi", "C2", OUT), ("Incassi", "C3", OUT), ("Incassi", "C4", "payment-bad-amount")]
     assert [e.amount for e in entries] == [D("1000000000.00")]
-
-
-def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("heading, letter", [("Quantità", "C"), ("Prezzo", "D")])

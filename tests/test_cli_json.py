@@ -3,12 +3,12 @@ in every outcome — done, data problems, unusable input, a usage mistake, an in
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from command_line import in_process as toolkit
 from desks import copied_desk
 from jsonschema import Draft202012Validator
 
@@ -16,15 +16,6 @@ from toolkit.cli import app, output
 from toolkit.cli.schemas import RESULTS, reference, schema
 
 APRIL_9 = "2026-04-09"
-
-
-def toolkit(args: list[str], capsys) -> tuple[int, dict]:
-    """Run one command line in this process, as `toolkit` would, and read its one JSON object."""
-    app._register()
-    output.reset()
-    code = app.run([*args, "--json"])
-    out = capsys.readouterr().out
-    return code, json.loads(out)
 
 
 def valid(verb: str, document: dict) -> dict:

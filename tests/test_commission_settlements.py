@@ -12,10 +12,11 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from command_line import in_process as toolkit
 from factories import source
 from older_ledgers import back_to
 from sqlalchemy import func, inspect, select, text, update
-from test_cli_json import _draft_run, desk, month_so_far, toolkit, valid  # noqa: F401 - fixtures
+from test_cli_json import _draft_run, desk, month_so_far, valid  # noqa: F401 - fixtures
 from test_commissions_credited import AGENT, JUNE, MAY, _pay, invoiced_april
 from test_invoicing import APRIL
 

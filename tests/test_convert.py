@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from command_line import in_process as toolkit
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
@@ -23,13 +23,6 @@ from toolkit.intake.tables import read_tables
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import document_number, reading
 from toolkit.services import check
-
-
-def toolkit(args: list[str], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*args, "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,13 @@ case is the bundled workbook (or the sample) changed as the user would, then rea
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-
-from toolkit.cli import app, output
+from command_line import in_process as toolkit
 
 XLSM = Path(__file__).resolve().parents[1] / "workbooks" / "ordini-ricorrenti.xlsm"
-
-
-def toolkit(args: list[str], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*args, "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def test_the_bundled_workbook_saved_as_ods_by_libreoffice_is_read(tmp_path, capsys):

@@ -12,8 +12,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from command_line import as_process as toolkit
 from fatturapa_reading import read
 from sqlalchemy import func, select
 
@@ -397,10 +396,6 @@ def test_an_older_ledger_gains_the_table_of_progressives(tmp_path, minimal_maste
 
 
 # ---- the command
-
-
-def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_the_command_exit_codes_and_json(sample_workbook, made, tmp_path):

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from command_line import in_process as toolkit
 
-from toolkit.cli import app, output
 from toolkit.intake import guard
 
 NA_FIDO = ("Clienti", "R3", "NA()", "#N/A")
@@ -47,13 +46,6 @@ def with_errors(source: Path, target: Path, *cells: tuple[str, str, str, str]) -
             zf.writestr(info.filename, changed.get(info.filename, data))
     target.write_bytes(packed.getvalue())
     return target
-
-
-def toolkit(args: list[str], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*args, "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def told(answer: dict) -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from command_line import as_process as toolkit
 from conftest import PG_URL, pg_databases, pg_role
 from sqlalchemy import make_url
 
@@ -31,10 +32,6 @@ HOLD = textwrap.dedent("""
                 break
             time.sleep(0.1)
 """)
-
-
-def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import minimal
 import pytest
+from command_line import as_process as toolkit
 from fakebook import FakeBook
 
 import toolkit.excel as x
@@ -28,10 +28,6 @@ from toolkit.ledger.orders import load_orders
 
 LEDGER = "anagrafiche.xlsx.ledger.sqlite"
 PREVIEW = orders.SHEET
-
-
-def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def digest(path: Path) -> str:

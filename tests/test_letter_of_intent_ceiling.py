@@ -369,7 +369,8 @@ def test_an_order_form_invoiced_at_once_past_the_ceiling_tells_it_on_its_form(tm
     report (a warning naming no order went on no form)."""
     import shutil
 
-    from test_convert import by_name, toolkit
+    from command_line import in_process as toolkit
+    from test_convert import by_name
 
     from tests.foreign_inputs import order_form
 

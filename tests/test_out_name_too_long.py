@@ -5,22 +5,15 @@ reached Excel's lock file or the output folder."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
+from command_line import in_process as toolkit
 
 from toolkit.cli import app, output
 
 LONG = "🍕" + "x" * 300
-
-
-def toolkit(args: list[object], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*map(str, args), "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(("verb", "suffix", "most"), [

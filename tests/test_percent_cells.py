@@ -119,7 +119,7 @@ def test_a_live_book_s_percent_column_reads_as_it_shows(formats, expected):
 def test_convert_to_master_writes_what_a_percent_cell_shows(tmp_path, sample_workbook, capsys):
     """`convert --to anagrafiche` wrote a cell showing 100 % as the 1 it holds, in a plain cell
     of the new master, which then read as 1 %."""
-    from test_error_cells import toolkit
+    from command_line import in_process as toolkit
 
     book = with_cells(sample_workbook, tmp_path / "in.xlsx", ("Regole prezzo", "H2", 1, "0%"))
     code, _ = toolkit(["convert", str(book), "--to", "anagrafiche", "--out", str(tmp_path / "out")], capsys)

@@ -4,20 +4,11 @@ the day), and the master may not hold T007 beside t007."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import openpyxl
-
-from toolkit.cli import app, output
-
-
-def toolkit(args: list[str], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*args, "--json"])
-    return code, json.loads(capsys.readouterr().out)
+from command_line import in_process as toolkit
 
 
 def renamed(workbook: Path, old: str, new: str) -> None:

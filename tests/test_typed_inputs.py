@@ -3,7 +3,6 @@ read as the desk meant it, or refused (or warned) at its cell with what to write
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from datetime import date
@@ -13,11 +12,11 @@ from pathlib import Path
 import minimal
 import openpyxl
 import pytest
+from command_line import in_process as toolkit
 from conftest import with_stock_sheet
 
 from toolkit.basics.cells import SHEET_ROWS, Location
 from toolkit.basics.problems import UnusableInput
-from toolkit.cli import app, output
 from toolkit.intake import tables
 from toolkit.intake.guard import vet_workbook
 from toolkit.intake.tables import read_tables
@@ -115,13 +114,6 @@ def _ods(path: Path, blank_rows: int) -> Path:
         package.writestr("META-INF/manifest.xml", manifest)
         package.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
-
-
-def toolkit(args: list[object], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*map(str, args), "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def test_an_ods_with_data_past_excels_last_row_is_refused_not_cut(tmp_path, capsys):

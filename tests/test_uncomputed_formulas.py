@@ -13,7 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_error_cells import told, toolkit
+from command_line import in_process as toolkit
+from test_error_cells import told
 
 from toolkit.intake import guard
 

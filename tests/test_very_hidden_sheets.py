@@ -5,7 +5,7 @@ orders. A sheet merely hidden is the desk's own choice, listed by Unhide, and re
 from __future__ import annotations
 
 import openpyxl
-from test_error_cells import toolkit
+from command_line import in_process as toolkit
 
 
 def test_a_very_hidden_sheet_the_toolkit_reads_is_named_with_how_to_see_it(tmp_path, sample_workbook, capsys):
