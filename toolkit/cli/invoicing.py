@@ -8,11 +8,11 @@ not be called `undo` — a small price for the short form users type every month
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -28,9 +28,17 @@ from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.invoicing import DeliveryRef, HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from toolkit.basics.problems import ProblemType
+    from toolkit.services.credit_notes import Credited
+    from toolkit.services.debit_notes import Debited
     from toolkit.services.invoicing import RunSummary
     from toolkit.services.payments import Recorded
     from toolkit.services.session import Session
+
+Note = TypeVar("Note", "Credited", "Debited")
+"""What `invoice credit` or `invoice debit` answers (`_issue_note`)."""
 
 define({
     "pending.held": ("cliente «Non fatturare», in attesa del via libera", "do-not-invoice customer, awaiting release"),
@@ -366,10 +374,8 @@ def credit_cmd(
 ) -> None:
     """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
-    from toolkit.basics.dates import today_rome
     from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, parse_lines
     from toolkit.services.credit_notes import CREDITED_NOT_PRINTED, credit
-    from toolkit.services.printing import never_printed
 
     text = _causale(reason)
     try:
@@ -383,21 +389,36 @@ def credit_cmd(
                                  "write line numbers, e.g. 1,3, or 2:4 for 4 units of line 2 (2:1.5: a point "
                                  "for decimals, at most 3, no exponent)", param_hint="--lines") \
             from None
+    _issue_note(workbook, ledger, lang, wait, date, out, json, CREDITED_NOT_PRINTED,
+                lambda session, day, today: credit(session.ledger, session.master, invoice, asked, text, day, today,
+                                                   out=out, lang=output.lang(), workbook=workbook, again=again),
+                lambda result: {"credit_note": invoice_json(result.note) if result.note else None,
+                                "invoice": result.invoice or invoice, "closed": result.closed,
+                                "file": result.printed})
+
+
+def _issue_note(workbook: Path, ledger: str | None, lang: str | None, wait: float, typed_date: str | None,
+                out: Path | None, json: bool, repeated: ProblemType, issue: Callable[[Session, date, date], Note],
+                replied: Callable[[Note], dict[str, Any]]) -> None:
+    """`invoice credit` and `invoice debit` once their own options are read: `out` checked, the
+    note issued on the day typed (else today) and answered in JSON (`replied`) or as text, with
+    its file or how to print it. The warning of notes issued before and never printed is left
+    out when the note is refused as a repeat of one of them (`repeated`), which names it."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.printing import never_printed
+
     if out is not None:
         from toolkit.basics.files import check_output
 
         check_output(out, kind="invoices", inputs=(workbook,))
     session = open_session(workbook, ledger, lang, wait)
-    day = parse_day(date) if date else today_rome()
+    day = parse_day(typed_date) if typed_date else today_rome()
     warned = never_printed(session.ledger, ["notes"], workbook, out) if out is not None else []
-    result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
-                    lang=output.lang(), workbook=workbook, again=again)
-    refused_again = any(p.code == CREDITED_NOT_PRINTED.code for p in result.problems)
+    result = issue(session, day, today_rome())
+    refused_again = any(p.code == repeated.code for p in result.problems)
     problems = session.warnings + ([] if refused_again else warned) + result.problems
     if json:
-        output.reply({"credit_note": invoice_json(result.note) if result.note else None,
-                      "invoice": result.invoice or invoice,
-                      "closed": result.closed, "file": result.printed}, problems)
+        output.reply(replied(result), problems)
         output.exit_for(problems)
         return
     output.print_problems(problems)
@@ -457,40 +478,20 @@ def debit_cmd(
 ) -> None:
     """Nota di debito (TD05) su una fattura: un importo in più, numerato fra le fatture e dovuto come loro.
     Debit note (TD05) on an invoice: an amount more, numbered among the invoices and due as they are."""
-    from toolkit.basics.dates import today_rome
     from toolkit.basics.limits import AMOUNT
     from toolkit.core.debit_notes import BAD_AMOUNT, amount_typed
     from toolkit.services.debit_notes import DEBITED_NOT_PRINTED, debit
-    from toolkit.services.printing import never_printed
 
     text = _causale(reason)
     money = amount_typed(amount)
     if money is None:
         said = BAD_AMOUNT(None, typed=amount, **AMOUNT.params(amount))
         raise typer.BadParameter(f"{said.message('it')} / {said.message('en')}", param_hint="--amount")
-    if out is not None:
-        from toolkit.basics.files import check_output
-
-        check_output(out, kind="invoices", inputs=(workbook,))
-    session = open_session(workbook, ledger, lang, wait)
-    day = parse_day(date) if date else today_rome()
-    warned = never_printed(session.ledger, ["notes"], workbook, out) if out is not None else []
-    result = debit(session.ledger, session.master, invoice, money, rate, text, day, today_rome(), out=out,
-                   lang=output.lang(), workbook=workbook, again=again)
-    refused_again = any(p.code == DEBITED_NOT_PRINTED.code for p in result.problems)
-    problems = session.warnings + ([] if refused_again else warned) + result.problems
-    if json:
-        output.reply({"debit_note": invoice_json(result.note) if result.note else None,
-                      "invoice": result.invoice or invoice, "file": result.printed}, problems)
-        output.exit_for(problems)
-        return
-    output.print_problems(problems)
-    typer.echo(result.summary(output.lang()))
-    if result.printed is not None:
-        typer.echo(str(result.printed))
-    elif out is None and (line := _note_to_print(result.note, workbook)):
-        typer.echo(line)
-    output.exit_for(problems)
+    _issue_note(workbook, ledger, lang, wait, date, out, json, DEBITED_NOT_PRINTED,
+                lambda session, day, today: debit(session.ledger, session.master, invoice, money, rate, text, day,
+                                                  today, out=out, lang=output.lang(), workbook=workbook, again=again),
+                lambda result: {"debit_note": invoice_json(result.note) if result.note else None,
+                                "invoice": result.invoice or invoice, "file": result.printed})
 
 
 # ---- payments
