@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Row,
     Select,
     String,
     and_,
@@ -754,17 +755,23 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
     cited = citations(conn, invoice_ids)
     kept = kept_vat(conn, invoice_ids)
     issued = parties.read(conn, [h.parties_id for h in headers])
-    invoices = []
-    for h in headers:
-        summary = stored_summary(lines[h.id], h.vat, kept.get(h.id, {}))
-        invoices.append(Invoice(
-            InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
-                                                                  h.period_end or h.invoice_date),
-            h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
-            h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
-            split_payment=splits_payment(issued.get(h.parties_id)), lang=h.lang))
-    return invoices
+    return [stored_invoice(h, lines[h.id], dues[h.id], cited.get(h.id, ()), kept.get(h.id, {}), issued.get(h.parties_id))
+            for h in headers]
+
+
+def stored_invoice(h: Row[Any], lines: Sequence[InvoiceLine], dues: Sequence[Instalment],
+                   cited: tuple[CitedInvoice, ...], kept: Mapping[tuple[Decimal, str | None], Decimal],
+                   issued: Parties | None) -> Invoice:
+    """An invoice or note as the ledger keeps it: its `invoices` row `h` with its lines, its dues,
+    the invoices it cites, the VAT it keeps per rate (`kept_vat`) and the parties it was issued
+    with. `load_invoices` and `load_invoices_in_bulk` read those their own ways and must give
+    the same records: this is where both build them."""
+    return Invoice(
+        InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
+                                                              h.period_end or h.invoice_date),
+        h.invoice_date, tuple(lines), stored_summary(lines, h.vat, kept), h.taxable, h.vat, h.total,
+        PaymentMethod(h.payment_method), h.payment_terms, tuple(dues), h.id, document_number(h.series, h.year, h.number),
+        InvoiceStatus(h.status), h.run_id, cited, issued, h.reason, split_payment=splits_payment(issued), lang=h.lang)
 
 
 def citations(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[CitedInvoice, ...]]:

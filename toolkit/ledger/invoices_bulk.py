@@ -8,7 +8,8 @@ files: nine tenths of it went on turning each line's row into values one column 
 citing it), not on the queries. `load_invoices_in_bulk` reads the same rows with a few
 set-shaped queries per chunk and builds the same records, reusing what repeats. It must
 return exactly what `load_invoices(conn, ids=…)` returns: `tests/test_demo.py` compares the
-two on the demo month, so a field added to one and not the other is caught there.
+two on the demo month, so a field added to one and not the other is caught there; both build
+the records from what they read with `toolkit.ledger.invoices.stored_invoice`.
 """
 
 from __future__ import annotations
@@ -19,21 +20,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
-from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
     DeliveryRef,
     Instalment,
     Invoice,
     InvoiceKind,
     InvoiceLine,
-    InvoiceStatus,
-    Period,
-    splits_payment,
 )
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
-from toolkit.ledger.invoices import citations, kept_vat, stored_summary
+from toolkit.ledger.invoices import citations, kept_vat, stored_invoice
 from toolkit.ledger.types import ScaledValues, stored_integer
 
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
@@ -58,18 +55,8 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
     cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value or h.reason is not None])
     kept = kept_vat(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
     issued = parties.read(conn, [h.parties_id for h in headers])
-    invoices = []
-    for h in headers:
-        mine = lines[h.id]
-        summary = stored_summary(mine, h.vat, kept.get(h.id, {}))
-        invoices.append(Invoice(
-            InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
-                                                                  h.period_end or h.invoice_date),
-            h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
-            h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
-            split_payment=splits_payment(issued.get(h.parties_id)), lang=h.lang))
-    return invoices
+    return [stored_invoice(h, lines[h.id], dues[h.id], cited.get(h.id, ()), kept.get(h.id, {}), issued.get(h.parties_id))
+            for h in headers]
 
 
 def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[InvoiceLine]]) -> None:
