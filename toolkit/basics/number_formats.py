@@ -10,6 +10,8 @@ does not hold: a CAP 00184 is kept as 184 (`zero_padding`).
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, MutableMapping, MutableSet
+from typing import TypeVar
 
 _LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 """What a format shows as written, not as a number: quoted text, an escaped character, a
@@ -39,3 +41,23 @@ def zero_padding(code: str | None) -> int:
     (0, 0, 0)
     """
     return len(code) if code and len(code) > 1 and code.strip("0") == "" else 0
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def note_shown(code: str | None, key: K, percent: MutableSet[K], padding: MutableMapping[K, int]) -> None:
+    """File a workbook's number format `key` (an id of its styles table) by what its `code` shows
+    of a number: into `percent` when it is a percentage, else into `padding` with its digits when
+    it pads with zeros (`zero_padding`); any other format, nowhere. One rule for the .xlsx,
+    .xlsb and .xls readers, each with its own ids.
+
+    >>> percent, padding = set(), {}
+    >>> for key, code in enumerate(["0%", "00000", "General"]): note_shown(code, key, percent, padding)
+    >>> percent, padding
+    ({0}, {1: 5})
+    """
+    if is_percent_format(code):
+        percent.add(key)
+    elif digits := zero_padding(code):
+        padding[key] = digits

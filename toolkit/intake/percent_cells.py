@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from threading import Event
 
 from toolkit.basics.cells import column_index
-from toolkit.basics.number_formats import is_percent_format, zero_padding
+from toolkit.basics.number_formats import note_shown
 from toolkit.intake.guard import chunks, local_name, xml_starts
 
 PercentCell = tuple[int, int]
@@ -54,15 +54,12 @@ def shown_styles(zf: zipfile.ZipFile) -> ShownStyles:
     styles = next((n for n in zf.namelist() if n.lower() == "xl/styles.xml"), None)
     if styles is None:
         return ShownStyles()
-    percent_ids, padding, found, padded, index, in_cell_xfs = set(_BUILT_IN), {}, set(), {}, 0, False
+    percent_ids, found, padded, index, in_cell_xfs = set(_BUILT_IN), set(), {}, 0, False
+    padding: dict[str, int] = {}
     for elem in xml_starts(zf, styles):
         name = local_name(elem)
         if name == "numFmt":
-            code = elem.get("formatCode") or ""
-            if is_percent_format(code):
-                percent_ids.add(elem.get("numFmtId") or "")
-            elif digits := zero_padding(code):
-                padding[elem.get("numFmtId") or ""] = digits
+            note_shown(elem.get("formatCode") or "", elem.get("numFmtId") or "", percent_ids, padding)
         elif name == "cellXfs":
             in_cell_xfs = True
         elif in_cell_xfs and name == "xf":

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from threading import Event
 
-from toolkit.basics.number_formats import is_percent_format, zero_padding
+from toolkit.basics.number_formats import note_shown
 from toolkit.intake.guard import biff_sheet_name, xls_records
 
 ErrorCell = tuple[int, int, str]
@@ -77,11 +77,7 @@ def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tu
             if kind == BOUNDSHEET and len(body) >= 8:
                 sheets[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
             elif kind == FORMAT and len(body) >= 5:
-                code = _format_code(body)
-                if is_percent_format(code):
-                    formats.add(struct.unpack_from("<H", body)[0])
-                elif digits := zero_padding(code):
-                    padding[struct.unpack_from("<H", body)[0]] = digits
+                note_shown(_format_code(body), struct.unpack_from("<H", body)[0], formats, padding)
             elif kind == XF and len(body) >= 4:
                 styles.append(struct.unpack_from("<H", body, 2)[0])
             continue

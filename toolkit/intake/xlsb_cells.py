@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from threading import Event
 
-from toolkit.basics.number_formats import is_percent_format, zero_padding
+from toolkit.basics.number_formats import note_shown
 from toolkit.intake.guard import part_key, xlsb_records, xlsb_sheet_parts
 from toolkit.intake.xls_cells import ERRORS, ErrorCell, PercentCell
 
@@ -69,11 +69,8 @@ def _shown_styles(zf: zipfile.ZipFile) -> tuple[frozenset[int], dict[int, int]]:
     for kind, body in xlsb_records(zf, styles):
         if kind == FMT and len(body) >= 6:
             length = struct.unpack_from("<L", body, 2)[0]
-            code = body[6:6 + 2 * length].decode("utf-16-le", "replace")
-            if is_percent_format(code):
-                formats.add(struct.unpack_from("<H", body)[0])
-            elif digits := zero_padding(code):
-                padding[struct.unpack_from("<H", body)[0]] = digits
+            note_shown(body[6:6 + 2 * length].decode("utf-16-le", "replace"), struct.unpack_from("<H", body)[0],
+                       formats, padding)
         elif kind == BEGIN_CELL_XFS:
             inside = True
         elif kind == END_CELL_XFS:
