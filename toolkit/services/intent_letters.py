@@ -3,7 +3,7 @@ keeps within (`toolkit.core.intent_ceiling`), and what order creation and shippi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from toolkit.core.intent_ceiling import (
     rates_carried,
     unlisted_items,
 )
-from toolkit.core.invoicing import Shipment
+from toolkit.core.invoicing import AtOrder, Shipment, invoices_at_order_within
 from toolkit.core.letter_dates import orders_before_letter
 from toolkit.ledger.item_rates import rates_delivered
 from toolkit.ledger.letters import customers_citing, letters_first_sold, letters_open, letters_used
@@ -58,6 +58,14 @@ def letter_rates(conn: Connection, master: MasterData, shipments: Iterable[Shipm
         return {}
     return rates_known(conn, master, ((line[0], s.day) for s in shipments if s.customer in dated
                                       for line in s.lines if line[7] == LETTER_OF_INTENT))
+
+
+def at_order_within_letters(conn: Connection, master: MasterData, shipments: Sequence[Shipment], day: date) -> AtOrder:
+    """The invoices at the order of `shipments`, dated `day` (`invoices_at_order_within`), within
+    the customers' letters of intent as the ledger has used them (`letter_ceilings`), at the
+    rates it knows for items gone from *Articoli* (`letter_rates`)."""
+    return invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
+                                    letter_rates(conn, master, shipments))
 
 
 def rates_known(conn: Connection, master: MasterData, sold: Iterable[tuple[str, date]]

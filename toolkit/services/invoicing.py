@@ -68,7 +68,6 @@ from toolkit.core.invoicing import (
     deferred_invoice_day,
     held_at_run,
     held_customers,
-    invoices_at_order_within,
     month_of,
     order_invoices,
     order_shipments,
@@ -128,7 +127,7 @@ from toolkit.model.parties import Buyer
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.copies_apart import other_companies
 from toolkit.services.drafted_parties import drafts_changed, dues_moved
-from toolkit.services.intent_letters import letter_ceilings, letter_rates
+from toolkit.services.intent_letters import at_order_within_letters, letter_ceilings, letter_rates
 from toolkit.services.order_status import orders_named
 from toolkit.services.run_aside import delete, hidden, left_aside, put_back
 from toolkit.services.session import off_the_sheet
@@ -725,9 +724,7 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     rated, said = rated_for_invoice(master, orders, day)
     rate_again(conn, rated)
     shipments = order_shipments(ordered_not_invoiced(conn, order_ids=order_ids))
-    invoices, crossed, uncited = invoices_at_order_within(master, shipments, day,
-                                                          letter_ceilings(conn, master, shipments),
-                                                          letter_rates(conn, master, shipments))
+    invoices, crossed, uncited = at_order_within_letters(conn, master, shipments, day)
     if errors(crossed):
         raise ProblemsFound(errors(crossed))
     issued, refused = issue_at_order(conn, master, invoices, order_ids, day, lang=lang)

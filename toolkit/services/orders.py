@@ -34,7 +34,7 @@ from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.einvoice.deadline import late_at_issue
 from toolkit.core.exposure import Exposure
 from toolkit.core.intent_ceiling import letter_amount, letters_with_amount
-from toolkit.core.invoicing import Invoice, invoices_at_order_within
+from toolkit.core.invoicing import Invoice
 from toolkit.core.letter_cited import paid_first_refused, uncited_sentence
 from toolkit.core.orders import (
     EFFECTS,
@@ -81,7 +81,7 @@ from toolkit.model.records import MasterData, Template, TemplateLine
 from toolkit.services.copies_apart import other_companies
 from toolkit.services.dated_before_count import dated_before_count, shown_after_count
 from toolkit.services.held_documents import issue_held
-from toolkit.services.intent_letters import letter_ceilings, letter_rates, open_orders_beyond
+from toolkit.services.intent_letters import at_order_within_letters, open_orders_beyond
 from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, excluded, issue_at_order, templates_before
 from toolkit.services.sdi_due import due_at_sdi
 from toolkit.services.shipping import counted_ahead, counted_long_before, listed_long_before, on_holiday
@@ -738,9 +738,7 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     for at, (day, orders) in enumerate(days):
         ids = [order_id for order_id, _, _ in orders]
         shipments = stored_shipments(conn, orders, line_ids)
-        planned, crossed, uncited = invoices_at_order_within(master, shipments, day,
-                                                             letter_ceilings(conn, master, shipments),
-                                                             letter_rates(conn, master, shipments))
+        planned, crossed, uncited = at_order_within_letters(conn, master, shipments, day)
         if errors(crossed):
             raise ProblemsFound(errors(crossed))
         try:
@@ -766,8 +764,7 @@ def _late_on_later_days(conn: Connection, master: MasterData, refused: Sequence[
     planned: list[Invoice] = []
     for day, orders in later:
         shipments = stored_shipments(conn, orders, line_ids)
-        planned += invoices_at_order_within(master, shipments, day, letter_ceilings(conn, master, shipments),
-                                            letter_rates(conn, master, shipments)).invoices
+        planned += at_order_within_letters(conn, master, shipments, day).invoices
     named = {o.number: o.origin.reference for o in load_orders(
         conn, ids=[order_id for _, orders in later for order_id, _, _ in orders])}
     kept = []
