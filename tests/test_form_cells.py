@@ -5,7 +5,6 @@ stops the batch (`toolkit convert --to ordini`, docs/convert.md)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,18 +13,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from command_line import in_process as toolkit
 from sqlalchemy import select
 
-from toolkit.cli import app, output
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
-
-
-def toolkit(args: list[Any], capsys) -> tuple[int, dict]:
-    app._register()
-    output.reset()
-    code = app.run([*map(str, args), "--json"])
-    return code, json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture
