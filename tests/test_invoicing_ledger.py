@@ -257,6 +257,40 @@ def test_a_failure_while_writing_files_rolls_the_run_back(ledger, minimal_master
     assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
 
 
+def test_the_run_stores_and_writes_its_workbook_without_the_shipments_it_planned(ledger, minimal_master,
+                                                                                shipped_april, monkeypatch):
+    """Every DDT line still to invoice is read as shipments (at L 185 MiB of them), planned, and
+    let go: the invoices are stored and the accountants' workbook written without them, where
+    they were held to the end of the run, under its peak memory."""
+    import gc
+
+    from toolkit.core.invoicing import Shipment
+    from toolkit.services import invoicing
+
+    held: dict[str, int] = {}
+
+    def shipments_held(when: str) -> None:
+        held[when] = sum(isinstance(o, Shipment) for o in gc.get_objects())
+
+    storing = invoicing.store
+
+    def store(*args, **kwargs):
+        shipments_held("store")
+        return storing(*args, **kwargs)
+
+    monkeypatch.setattr(invoicing, "store", store)
+    planning = invoicing.returns_left_out
+
+    def returns_left_out(*args, **kwargs):
+        shipments_held("plan")
+        return planning(*args, **kwargs)
+
+    monkeypatch.setattr(invoicing, "returns_left_out", returns_left_out)
+    result = run(ledger, minimal_master, april(), then=lambda invoices, run_id: shipments_held("then"), lang="it")
+    assert result.invoices and result.run_id
+    assert held["plan"] > 0 and held["store"] == held["then"] == 0
+
+
 def test_the_database_refuses_a_shipped_line_invoiced_twice(ledger, minimal_master, shipped_april):
     run(ledger, minimal_master, april(), lang="it")
     with reading(ledger) as conn:

@@ -587,6 +587,17 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
     return result, refused, matched
 
 
+def planned(conn: Connection, master: MasterData, request: Request
+            ) -> tuple[Plan, list[Refused], ReturnsMatched, list[Problem]]:
+    """`returns_left_out` of the run's billables, with their warnings of the DDTs left out for
+    another company (`Billables.apart`): the billables themselves, every line still to invoice,
+    are let go once planned, so the run stores its invoices and writes the accountants' workbook
+    without them (at L 185 MiB of shipments, which were held to the end of the run)."""
+    billables = billables_for(conn, master, request)
+    result, refused, matched = returns_left_out(conn, master, billables, request)
+    return result, refused, matched, billables.apart
+
+
 def returns_problems(refused: Sequence[Refused], matched: ReturnsMatched) -> list[Problem]:
     """What a matching says to the desk: the error of each return left out, and month end's
     warning for each return line priced above the invoice it takes its goods back from."""
@@ -1030,11 +1041,10 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
-                billables = billables_for(conn, master, request)
-                result, returns_out, matched = returns_left_out(conn, master, billables, request)
+                result, returns_out, matched, apart = planned(conn, master, request)
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
-            problems = (billables.apart + list(result.problems) + returns_problems(returns_out, matched)
+            problems = (apart + list(result.problems) + returns_problems(returns_out, matched)
                         + chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                         + [x.problem for x in held] + shipped_after_date(conn, request))
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
@@ -1047,9 +1057,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
-            billables = billables_for(conn, master, request)
-            result, returns_out, matched = returns_left_out(conn, master, billables, request)
-            problems = (billables.apart + list(result.problems) + returns_problems(returns_out, matched)
+            result, returns_out, matched, apart = planned(conn, master, request)
+            problems = (apart + list(result.problems) + returns_problems(returns_out, matched)
                         + shipped_after_date(conn, request))
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
