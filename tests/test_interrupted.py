@@ -250,6 +250,30 @@ def test_notes_not_printed_by_the_toolkit_are_not_taken_for_a_killed_run(capsys,
     assert code == 0 and '"problems": []' in said and "NC-2026-00002" in said, said
 
 
+def test_a_month_end_run_s_invoices_dated_as_their_ddts_are_not_named_as_issued_with_the_order(
+        capsys, tmp_path, any_desk):
+    """A month end shipped on its last day: the run's invoices bill DDTs of their own date, so
+    they are immediate (TD01) as `ship --invoice`'s are, and the next `orders create --out` named
+    them *Fatture emesse con l'ordine o il DDT, registrate e mai stampate*, with a command to
+    print them, where a month end's invoices are printed with `--copies` or not at all."""
+    import json
+
+    workbook, url = any_desk
+    day = ["--ledger", url]
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-30", "--out", tmp_path / "o.xlsx", *day)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-30", "--all", "--out", tmp_path / "d.xlsx", *day)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "f", "--final", "--json",
+                     *day)
+    assert code == 0, said
+    month_end = [x["number"] for x in json.loads(said)["invoices"] if x["kind"] == "invoice"]
+    assert month_end
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-05-04", "--out", tmp_path / "o2.xlsx",
+                     "--json", *day)
+    assert code == 0, said
+    named = " ".join(p["message"] for p in json.loads(said)["problems"] if p["code"] == "documents-never-printed")
+    assert not [number for number in month_end if number in named], named
+
+
 @contextmanager
 def immutable(path: Path) -> Iterator[None]:
     """`chattr +i`: not even root writes it (the audit's read-only ledger and folder); skipped

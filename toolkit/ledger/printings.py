@@ -15,6 +15,7 @@ from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import bare_number, document_number, insert_rows, now, series_in, user, years_numbered
+from toolkit.ledger.invoices import RUN_FILES
 
 p = schema.printings.c
 
@@ -194,13 +195,29 @@ def at_once_never_printed(conn: Connection, first: int) -> NeverPrinted:
     """The final invoices of the latest `RECENT_DAYS` never printed that were issued with their
     order or DDT (`orders create`, `ship --invoice`): none of their DDTs dated before them, as a
     month end's deferred invoice has, which is printed with `--copies` or not at all; not the
-    debit notes, which no order or DDT issues (`notes_never_printed`)."""
+    debit notes, which no order or DDT issues (`notes_never_printed`); nor a month-end run's
+    invoice billing DDTs of its own date (immediate, TD01, as `ship --invoice`'s, and alike in
+    the ledger but for its run: `month_end_runs`), which was named *emessa con l'ordine o il DDT*."""
     i, il, dl, d = schema.invoices.c, schema.invoice_lines.c, schema.delivery_lines.c, schema.deliveries.c
     deferred = (select(il.id).join(schema.delivery_lines, dl.id == il.delivery_line_id)
                 .join(schema.deliveries, d.id == dl.delivery_id)
                 .where(il.invoice_id == i.id, d.delivery_date < i.invoice_date).exists())
-    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date,
-                          [i.kind == "invoice", i.status == "final", i.reason.is_(None), ~deferred], first)
+    at_once = [i.kind == "invoice", i.status == "final", i.reason.is_(None), ~deferred]
+    found = _never_printed(conn, "invoice", schema.invoices, i.invoice_date, at_once, first)
+    if found.days is None or not (runs := month_end_runs(conn, *found.days)):
+        return found
+    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date, [*at_once, i.run_id.not_in(runs)], first)
+
+
+def month_end_runs(conn: Connection, first: date, last: date) -> list[str]:
+    """The runs of `toolkit invoice` (a month end's, or `--orders`) among those that issued
+    invoices dated from `first` to `last`: each notes where it wrote its files (`RUN_FILES`),
+    in the transaction that stores it, which the invoices issued with an order or a DDT never
+    do. Asked only once invoices never printed are found: the event log has no index for it."""
+    i, e = schema.invoices.c, schema.events.c
+    dated = select(i.run_id).where(i.invoice_date >= first, i.invoice_date <= last).distinct()
+    return list(conn.execute(select(e.number).where(e.action == "written", e.document == RUN_FILES,
+                                                    e.number.in_(dated)).distinct()).scalars())
 
 
 def notes_never_printed(conn: Connection, first: int) -> NeverPrinted:
