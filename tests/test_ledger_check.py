@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 from desks import WORKBOOK, copied_desk
 from jsonschema import Draft202012Validator
+from older_ledgers import back_to
 
 from toolkit.cli import app, output
 from toolkit.cli.schemas import schema
 from toolkit.core.invoicing import Period, Request
 from toolkit.ledger import default_url, open_ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.schema import SCHEMA_VERSION
 from toolkit.services.invoicing import finalize, run
 from toolkit.services.ledger_check import check_ledger
 from toolkit.services.orders import create
@@ -365,3 +368,52 @@ def test_a_series_a_colleague_began_elsewhere_has_no_hole_in_the_team_ledger(sam
     [hole] = check_ledger(desk, sample_master.settings).problems
     assert "scrivi nel foglio Impostazioni, in «Numeri prima del toolkit», FT 120/2026" in hole.message("it")
     desk.engine.dispose()
+
+
+def test_an_older_ledger_is_said_upgraded_before_the_check(desk, tmp_path, capsys):
+    """A backup an older toolkit left, checked: opening it upgrades it, as any command does, so the
+    file is changed; the check says so first (a warning, its versions in the JSON too), then
+    checks the upgraded ledger. Checked again, it was not upgraded."""
+    workbook = copied_desk(desk, tmp_path)
+    ledger = open_ledger(default_url(workbook))
+    back_to(ledger, SCHEMA_VERSION - 1)
+    ledger.engine.dispose()
+    code, document = checked(workbook, capsys)
+    assert (code, document["sound"], document["findings"], document["upgraded_from"]) == (
+        0, True, [], SCHEMA_VERSION - 1)
+    first = document["problems"][0]
+    assert (first["code"], first["severity"]) == ("ledger-upgraded-before-check", "warning")
+    assert f"The ledger was upgraded from schema {SCHEMA_VERSION - 1} to {SCHEMA_VERSION} before the check" in (
+        first["message"])
+    code, document = checked(workbook, capsys)
+    assert (code, document["upgraded_from"], document["problems"]) == (0, None, [])
+
+
+def test_an_older_ledger_checked_says_so_on_its_first_line(desk, tmp_path, capsys):
+    workbook = copied_desk(desk, tmp_path)
+    ledger = open_ledger(default_url(workbook))
+    back_to(ledger, SCHEMA_VERSION - 2)
+    ledger.engine.dispose()
+    app._register()
+    capsys.readouterr()
+    assert app.run(["ledger", "check", str(workbook), "--lang", "it"]) == 0
+    said = capsys.readouterr()
+    lines = [line for line in (said.out + said.err).splitlines() if line.strip()]
+    assert f"Registro aggiornato dalla versione {SCHEMA_VERSION - 2} alla {SCHEMA_VERSION} prima del controllo" in (
+        lines[0]), lines
+    assert "è in ordine" in lines[-1]
+
+
+def test_the_version_a_ledger_was_upgraded_from_is_known_on_both_backends(ledger_url):
+    made = open_ledger(ledger_url)
+    assert made.upgraded_from is None
+    with writing(made):  # a SQLite ledger is made by its first write (a PostgreSQL one when opened)
+        pass
+    back_to(made, SCHEMA_VERSION - 1)
+    made.engine.dispose()
+    again = open_ledger(ledger_url)
+    assert again.upgraded_from == SCHEMA_VERSION - 1
+    again.engine.dispose()
+    third = open_ledger(ledger_url)
+    assert third.upgraded_from is None
+    third.engine.dispose()

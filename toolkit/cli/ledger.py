@@ -46,10 +46,10 @@ def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / 
         done, told, rows = repaired.checked, repaired.told, repaired.repaired
     else:
         done, told, rows = check_ledger(session.ledger, session.master.settings, session.set_aside), [], []
-    problems = [*session.warnings, *done.warnings, *told, *done.problems]
+    problems = [*done.upgraded, *session.warnings, *done.warnings, *told, *done.problems]
     if json:
-        output.reply({"ledger": done.ledger, "sound": done.sound, "findings": _rows(done.findings),
-                      "repaired": _rows(rows)}, problems)
+        output.reply({"ledger": done.ledger, "sound": done.sound, "upgraded_from": done.upgraded_from,
+                      "findings": _rows(done.findings), "repaired": _rows(rows)}, problems)
     else:
         output.print_problems(problems)
         typer.echo(done.summary(output.lang()))

@@ -22,6 +22,7 @@ Schema = dict[str, Any]
 TEXT: Schema = {"type": "string"}
 TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
 INT: Schema = {"type": "integer"}
+INT_OR_NULL: Schema = {"type": ["integer", "null"]}
 BOOL: Schema = {"type": "boolean"}
 DECIMAL: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 DECIMAL_OR_NULL: Schema = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$"}
@@ -115,7 +116,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
-    "ledger check": {"ledger": TEXT, "sound": BOOL, "findings": array(FINDING), "repaired": array(FINDING)},
+    "ledger check": {"ledger": TEXT, "sound": BOOL, "upgraded_from": INT_OR_NULL, "findings": array(FINDING),
+                     "repaired": array(FINDING)},
     "ddt void": {"ddt": TEXT, "voided": BOOL, "reason": TEXT_OR_NULL, "voided_at": TEXT_OR_NULL,
                  "voided_by": TEXT_OR_NULL, "orders": array(TEXT), "reopened": array(TEXT),
                  "kept_closed": array(TEXT), "services": array(TEXT), "services_kept": array(TEXT)},

@@ -27,7 +27,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from itertools import chain, islice
@@ -408,6 +408,11 @@ class Ledger:
     series and year, so its first document goes on after it (`_carry_on`)."""
     typed_scheme: str | None = field(default=None, compare=False)
     """The scheme of the address as given (`postgresql`, `postgres`), which `url` shows."""
+    upgraded_from: int | None = field(default=None, compare=False)
+    """The schema version this process found and upgraded when it opened the ledger (`_upgrade`),
+    None when it found the ledger at this toolkit's version: the ledger records no upgrade of
+    its own (an event would make a team's empty ledger look in use to `ledger move`), so a
+    command that reports on the ledger as it was (`ledger check`) is told here."""
 
     @property
     def exists(self) -> bool:
@@ -502,8 +507,8 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
     if ledger.file is not None:
         rename_probe_undone(ledger.file)
     try:
-        if ledger.exists:
-            _upgrade(ledger)
+        if ledger.exists and (found := _upgrade(ledger)) is not None:
+            ledger = replace(ledger, upgraded_from=found)
     except OperationalError as exc:
         if ledger.is_sqlite and "locked" in first_reason(exc):
             raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
@@ -1710,18 +1715,23 @@ def version(conn: Connection) -> int | None:
     return conn.execute(select(schema.schema_version.c.version)).scalar_one_or_none()
 
 
-def _upgrade(ledger: Ledger) -> None:
+def _upgrade(ledger: Ledger) -> int | None:
     """Check the version without a lock (a PostgreSQL server's first: `server_version`); take
-    the write lock only when there is work to do."""
+    the write lock only when there is work to do. The version upgraded from, as found under the
+    lock (a colleague's toolkit may have upgraded it meanwhile), or None: nothing to upgrade, or
+    a new PostgreSQL ledger made."""
     with reading(ledger) as conn:
         if not ledger.is_sqlite:
             server_version.refuse_older(conn, ledger.url)
         found = version(conn)
     if found is not None and found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))
-    if found != schema.SCHEMA_VERSION:
-        with _locked(ledger) as conn:
-            _create_or_upgrade(ledger, conn)
+    if found == schema.SCHEMA_VERSION:
+        return None
+    with _locked(ledger) as conn:
+        found = version(conn)
+        _create_or_upgrade(ledger, conn)
+    return found if found is not None and found < schema.SCHEMA_VERSION else None
 
 
 def _create_or_upgrade(ledger: Ledger, conn: Connection) -> int:

@@ -27,6 +27,7 @@ from toolkit.ledger import (
     numbering_holes,
 )
 from toolkit.ledger.db import damage_found, document_number, log_event, reading, writing
+from toolkit.ledger.schema import SCHEMA_VERSION
 from toolkit.model.records import Settings, numbers_before
 from toolkit.services.reprint_reads import gone_on_despite
 
@@ -129,6 +130,15 @@ BEGUN = (" Se invece la serie è iniziata con un altro programma, scrivi nel fog
 """Said of numbers missing below a series's first: a series begun elsewhere that no desk told the
 toolkit of, or whose record is older than the ledger's (`numbering_holes.begun_elsewhere`)."""
 
+UPGRADED = define(
+    "ledger-upgraded-before-check", "warning", title=("registro aggiornato", "ledger upgraded"),
+    it="Registro aggiornato dalla versione {found} alla {version} prima del controllo: il file {ledger} è stato "
+       "cambiato, come da ogni comando di questo toolkit, e un toolkit più vecchio non lo apre più. Il controllo "
+       "legge il registro aggiornato. Per controllare una copia di sicurezza senza cambiarla, controllane una copia.",
+    en="The ledger was upgraded from schema {found} to {version} before the check: the file {ledger} was changed, "
+       "as any command of this toolkit changes it, and an older toolkit no longer opens it. The check reads the "
+       "upgraded ledger. To check a backup without changing it, check a copy of it.")
+
 TOTALS = {"taxable": ("imponibile", "taxable amount", "le sue righe", "its lines"),
           "total": ("totale", "total", "imponibile e IVA", "taxable amount and VAT")}
 
@@ -153,6 +163,16 @@ class LedgerChecked:
     """The findings' problems, in the order of `findings`."""
     warnings: list[Problem] = field(default_factory=list)
     """The workbook's errors the check went on despite, as warnings: it reads only *Impostazioni*."""
+    upgraded_from: int | None = None
+    """The schema version the ledger was at before this command opened it and upgraded it."""
+
+    @property
+    def upgraded(self) -> list[Problem]:
+        """That opening the ledger upgraded it (`UPGRADED`), to tell first: a check of a backup
+        changed the backup."""
+        if self.upgraded_from is None:
+            return []
+        return [UPGRADED(None, ledger=self.ledger, found=self.upgraded_from, version=SCHEMA_VERSION)]
 
     @property
     def sound(self) -> bool:
@@ -174,10 +194,11 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
     then what no read fails on. A kept figure the damage makes unreadable stops the second part,
     the damage told. `set_aside`: the workbook's errors its session set aside
     (`session.start_reprint`), told as warnings unless in *Impostazioni*, which it reads."""
-    warnings = gone_on_despite(set_aside, ())
     shown = ledger.file or ledger.url
+    upgraded = ledger.upgraded_from
+    warnings = gone_on_despite(set_aside, ())
     if not ledger.exists:
-        return LedgerChecked(str(shown), [], [], warnings)
+        return LedgerChecked(str(shown), [], [], warnings, upgraded)
     damage = damage_found(ledger)
     found: list[tuple[Finding, Problem]] = [(_damage(p), p) for p in damage]
     try:
@@ -193,7 +214,7 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
     except UnusableInput:
         if not damage:
             raise
-    return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found], warnings)
+    return LedgerChecked(str(shown), [f for f, _ in found], [p for _, p in found], warnings, upgraded)
 
 
 @dataclass(frozen=True)
