@@ -417,3 +417,30 @@ def test_the_version_a_ledger_was_upgraded_from_is_known_on_both_backends(ledger
     third = open_ledger(ledger_url)
     assert third.upgraded_from is None
     third.engine.dispose()
+
+
+def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tmp_path, capsys):
+    """A line's shipped edited by hand: its order's reservation of the item and its value still to
+    ship, summed from what the line has left, no longer agree with it either, yet it is one
+    problem: one finding, the line's, naming both (JSON `follows`); `--repair` mends the line and
+    so all three, telling only the line rewritten."""
+    workbook = copied_desk(desk, tmp_path)
+    with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
+        line, number, item = conn.execute(
+            "SELECT l.id, o.number, l.item FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
+            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
+            "AND o.unshipped_euros + o.unshipped_micros <> 0 ORDER BY l.id").fetchone()
+        conn.execute(f"UPDATE order_lines SET shipped = shipped + 1000 WHERE id = {line}")
+    conn.close()
+    order = f"OC-2026-{number:05d}"
+    code, document = checked(workbook, capsys)
+    assert code == 1
+    [finding] = document["findings"]
+    assert (finding["code"], finding["table"], finding["row"]) == ("ledger-line-shipped-wrong", "order_lines", f"id {line}")
+    assert sorted((x["code"], x["row"]) for x in finding["follows"]) == [
+        ("ledger-reserved-wrong", f"item {item}, order {order}"), ("ledger-unshipped-wrong", order)]
+    [problem] = [p for p in document["problems"] if p["severity"] == "error"]
+    assert order in problem["message"] and "one problem" in problem["message"]
+    code, document = checked(workbook, capsys, "--repair")
+    assert (code, document["sound"]) == (0, True)
+    assert [(f["table"], f["row"]) for f in document["repaired"]] == [("order_lines", f"id {line}")]

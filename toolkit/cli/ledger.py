@@ -56,8 +56,10 @@ def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / 
     output.exit_for(problems)
 
 
-def _rows(findings: list) -> list[dict[str, str]]:
-    return [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger, "documents": f.documents}
+def _rows(findings: list) -> list[dict]:
+    return [{"code": f.code, "table": f.table, "row": f.row, "ledger": f.ledger, "documents": f.documents,
+             "follows": [{"code": x.code, "table": x.table, "row": x.row, "ledger": x.ledger, "documents": x.documents}
+                         for x in f.follows]}
             for f in findings]
 
 

@@ -11,13 +11,14 @@ work; Python sees only the rows that differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Select, func, literal, or_, select, union_all
 
 from toolkit.ledger import from_documents, schema, unshipped
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.exposure import OPEN_STATUSES
 from toolkit.ledger.types import places_of, stored_integer
@@ -39,6 +40,9 @@ class Drift:
     """The row as a message names it: its document's number where it has one."""
     kept: Decimal | str
     documents: Decimal | str
+    follows: tuple[Drift, ...] = ()
+    """The rows of other figures summed from this one that differ with it (`LINE_FOLLOWERS`):
+    one cause, told once, with what it takes along."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +93,69 @@ FIGURES = (
 )
 
 
+LINE = "order_lines.shipped"
+LINE_FOLLOWERS = ("reserved", "unshipped")
+"""The figures summed from what an order line has left to ship, its ordered less its kept
+shipped: a wrong `order_lines.shipped` makes its order's reservation of its item and its
+order's value still to ship differ from their sums too, though neither is wrong itself (or, if
+it is, `--repair` sums it again with the line's, in the same pass)."""
+
+
 def drifts(conn: Connection, shown: int) -> tuple[list[Drift], dict[str, int]]:
     """Every kept figure's rows that differ from their documents' sums: the first `shown` of
-    each figure as `Drift`s, and how many each figure has in all."""
+    each figure as `Drift`s, and how many each figure has in all. A reservation or an order's
+    value of an order with a wrong line's shipped is told under that line (`Drift.follows`),
+    not counted apart: one problem, which `--repair` mends whole (`toolkit.ledger.kept_repair`)."""
+    by_name = {figure.name: differing(conn, figure) for figure in FIGURES}
+    follows = _followers(conn, by_name, shown)
     found: list[Drift] = []
     counts: dict[str, int] = {}
     for figure in FIGURES:
-        rows = differing(conn, figure)
+        rows = by_name[figure.name]
         if rows:
             counts[figure.name] = len(rows)
-            found += named(conn, figure, rows[:shown])
+            found += [replace(x, follows=follows.get(row[0], ())) if figure.name == LINE else x
+                      for row, x in zip(rows, named(conn, figure, rows[:shown]))]
     return found, counts
+
+
+def _followers(conn: Connection, by_name: dict[str, list[Any]], shown: int) -> dict[int, tuple[Drift, ...]]:
+    """The differing rows of `LINE_FOLLOWERS` of the orders with a wrong line, taken out of
+    `by_name`, by the wrong line they follow from (its order's first wrong line of the item, for
+    a reservation; its order's first wrong line, for its value): named for the first `shown`
+    lines, which are named too."""
+    lines = by_name[LINE]
+    if not lines or not any(by_name[name] for name in LINE_FOLLOWERS):
+        return {}
+    named_lines = {row[0] for row in lines[:shown]}
+    first_of: dict[Any, int] = {}
+    for line, order_id, item in sorted(_owners(conn, [row[0] for row in lines])):
+        first_of.setdefault((order_id, item), line)
+        first_of.setdefault(order_id, line)
+    follows: dict[int, list[Drift]] = {}
+    for figure in FIGURES:
+        if figure.name not in LINE_FOLLOWERS:
+            continue
+        kept: list[Any] = []
+        taken: list[Any] = []
+        for row in by_name[figure.name]:
+            (taken if _owner(figure, row) in first_of else kept).append(row)
+        by_name[figure.name] = kept
+        told = [row for row in taken if first_of[_owner(figure, row)] in named_lines]
+        for row, x in zip(told, named(conn, figure, told)):
+            follows.setdefault(first_of[_owner(figure, row)], []).append(x)
+    return {line: tuple(found) for line, found in follows.items()}
+
+
+def _owner(figure: Figure, row: Sequence[Any]) -> Any:
+    """Whose a follower's row is: (order id, item) of a reservation, an order's id for its value."""
+    return (row[4], row[0]) if figure.name == "reserved" else row[0]
+
+
+def _owners(conn: Connection, line_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(line id, order id, item) of these order lines."""
+    return [(row[0], row[1], row[2]) for chunk in in_batches(sorted(line_ids))
+            for row in conn.execute(select(ol.id, ol.order_id, ol.item).where(ol.id.in_(chunk)))]
 
 
 def differing(conn: Connection, figure: Figure) -> list[Any]:

@@ -48,13 +48,15 @@ AFTER_HOLD = (
 
 
 def _kept(code: str, figure_it: str, figure_en: str, source_it: str, source_en: str,
-          after: tuple[str, str] = AFTER_KEPT) -> ProblemType:
+          after: tuple[str, str] = AFTER_KEPT, followed: bool = False) -> ProblemType:
+    """A kept figure's finding; `followed`: the figures summed from it are named in it (`{follows_it}`)."""
+    tail = ("{follows_it}", "{follows_en}") if followed else ("", "")
     return define(
         code, "error", title=(figure_it, figure_en),
         it=f"Nel registro {{ledger}} la tabella {{table}}, alla riga {{row}}, tiene {figure_it} {{kept}}, ma "
-           f"{source_it} dicono {{documents}}. {after[0]}",
+           f"{source_it} dicono {{documents}}.{tail[0]} {after[0]}",
         en=f"In the ledger {{ledger}} the table {{table}}, at the row {{row}}, keeps {figure_en} {{kept}}, but "
-           f"{source_en} say {{documents}}. {after[1]}")
+           f"{source_en} say {{documents}}.{tail[1]} {after[1]}")
 
 
 KEPT = {
@@ -63,7 +65,7 @@ KEPT = {
     "shipped_by_day": _kept("ledger-shipped-by-day-wrong", "come spedito quel giorno", "as shipped that day",
                             "le righe dei DDT", "the DDT lines"),
     "order_lines.shipped": _kept("ledger-line-shipped-wrong", "come spedito della riga", "as the line's shipped",
-                                 "le righe dei DDT", "the DDT lines"),
+                                 "le righe dei DDT", "the DDT lines", followed=True),
     "unshipped": _kept("ledger-unshipped-wrong", "come valore ancora da spedire", "as the value still to ship",
                        "le righe dell'ordine", "the order's lines"),
     "uninvoiced": _kept("ledger-uninvoiced-wrong", "come valore non ancora fatturato", "as the value not yet invoiced",
@@ -74,6 +76,14 @@ KEPT = {
                         "gli articoli della sospensione", "the hold's items", AFTER_HOLD),
 }
 """A finding's problem for each kept figure of `kept_drift.FIGURES` and `holds_drift`."""
+
+FOLLOWS = {"reserved": ("la prenotazione", "the reservation of"),
+           "unshipped": ("il valore ancora da spedire dell'ordine", "the value still to ship of the order")}
+"""The figures a wrong line's shipped takes along (`kept_drift.LINE_FOLLOWERS`), as its finding names them."""
+FOLLOWED = (" Da questa cifra si sommano anche {follows}, che perciò non corrispondono più: è un solo problema, "
+            "e ricalcolare la riga le rimette in pari.",
+            " From this figure are summed {follows} too, which therefore no longer agree: it is one problem, and "
+            "working the line out again puts them right.")
 
 MORE = define(
     "ledger-check-more", "error", title=("altre righe diverse", "more rows differing"),
@@ -153,6 +163,9 @@ class Finding:
     row: str
     ledger: str
     documents: str
+    follows: tuple[Finding, ...] = ()
+    """The rows of other figures this one makes differ (a wrong line's shipped: its order's
+    reservation and value still to ship), counted in it, not apart."""
 
 
 @dataclass(frozen=True)
@@ -275,9 +288,24 @@ def _behind(behind: counters_behind.Behind, shown: Any) -> tuple[Finding, Proble
 
 
 def _drift(drift: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
+    said = ({"follows_it": _follows(drift.follows, 0), "follows_en": _follows(drift.follows, 1)}
+            if drift.figure == kept_drift.LINE else {})
     problem = KEPT[drift.figure](None, ledger=shown, table=drift.table, row=drift.row, kept=drift.kept,
-                                 documents=drift.documents)
-    return _found(problem, drift.table, drift.row, drift.kept, drift.documents)
+                                 documents=drift.documents, **said)
+    follows = tuple(Finding(KEPT[x.figure].code, x.table, x.row, _text(x.kept), _text(x.documents))
+                    for x in drift.follows)
+    return Finding(problem.code, drift.table, drift.row, _text(drift.kept), _text(drift.documents), follows), problem
+
+
+def _follows(drifts: Sequence[kept_drift.Drift], lang: int) -> str:
+    """The figures a wrong line's shipped takes along, as its finding names them, or nothing."""
+    if not drifts:
+        return ""
+    kept, source = (("tiene", "dalla riga") if lang == 0 else ("kept", "from the line"))
+    named = [f"{FOLLOWS[x.figure][lang]} {x.row} ({kept} {_text(x.kept)}, {source} {_text(x.documents)})"
+             for x in drifts]
+    joined = (", ".join(named[:-1]) + (" e " if lang == 0 else " and ") + named[-1]) if len(named) > 1 else named[0]
+    return FOLLOWED[lang].format(follows=joined)
 
 
 def _more(figure: str, count: int, told: ProblemType = MORE) -> tuple[Finding, Problem]:
