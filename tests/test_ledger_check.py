@@ -444,3 +444,44 @@ def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tm
     code, document = checked(workbook, capsys, "--repair")
     assert (code, document["sound"]) == (0, True)
     assert [(f["table"], f["row"]) for f in document["repaired"]] == [("order_lines", f"id {line}")]
+
+
+@pytest.mark.parametrize("damage", [_hold, _hold_item])
+def test_repair_forgets_a_wrong_hold_and_the_next_day_plans_its_order_again(damage, desk, tmp_path, capsys,
+                                                                            sample_master):
+    """A hold kept unlike its order (another customer), or an item row its hold does not name:
+    `--repair` takes the hold away as a day takes away a hold that wakes (`ledger-hold-forgotten`),
+    the ledger is sound, and the next `ship --all` plans the order again: held again, rightly, or
+    shipped; the ledger stays sound."""
+    workbook = copied_desk(desk, tmp_path)
+    _, _, row = _damaged(workbook, damage)
+    number = row.rsplit(" ", 1)[-1]
+    code, document = checked(workbook, capsys, "--repair")
+    assert (code, document["sound"], document["findings"]) == (0, True, [])
+    assert [(p["code"], number in p["message"]) for p in document["problems"]] == [("ledger-hold-forgotten", True)]
+    file = workbook.with_name(f"{WORKBOOK}.ledger.sqlite")
+    with sqlite3.connect(file) as conn:
+        assert conn.execute("SELECT count(*) FROM holds h JOIN orders o ON o.id = h.order_id "
+                            f"WHERE o.number = {int(number[-5:])}").fetchone() == (0,)
+        [(detail,)] = conn.execute("SELECT detail FROM events WHERE action = 'repaired'").fetchall()
+    conn.close()
+    assert detail == "holds: 1"
+    ledger = open_ledger(default_url(workbook))
+    done = ship(sample_master, ledger, date(2026, 4, 10), all_open=True, lang="it")
+    assert number in {x.order for x in done.held} | {o for note in done.notes for o in note.orders}
+    assert check_ledger(ledger, sample_master.settings).findings == []
+    ledger.engine.dispose()
+
+
+def test_repair_forgets_the_wrong_holds_on_both_backends(sample_master, ledger):
+    from toolkit.services.ledger_check import repair_ledger
+
+    _lived(sample_master, ledger)
+    with ledger.engine.begin() as conn:
+        for damage in (_hold, _hold_item):
+            statements, _, _, _ = damage(lambda sql: list(conn.exec_driver_sql(sql)))
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    done = repair_ledger(ledger, sample_master.settings)
+    assert {(p.code) for p in done.told} == {"ledger-hold-forgotten"} and len(done.repaired) == 2
+    assert done.checked.findings == []

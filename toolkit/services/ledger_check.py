@@ -42,9 +42,11 @@ AFTER_KEPT = (
     "document).")
 AFTER_HOLD = (
     "Nessun comando se ne accorge: una giornata di spedizione sveglia le sospensioni da questi valori. "
-    "Ripristina il registro da una copia di sicurezza, o fai correggere la riga a chi cura il toolkit.",
-    "No command notices it: a shipping day wakes the holds by these values. Restore the ledger from a backup, "
-    "or have whoever looks after the toolkit correct the row.")
+    "Toglila con toolkit ledger check --repair: il prossimo toolkit ship --all pianifica di nuovo l'ordine, e lo "
+    "sospende di nuovo, giusto, se va ancora sospeso.",
+    "No command notices it: a shipping day wakes the holds by these values. Take the hold away with toolkit "
+    "ledger check --repair: the next toolkit ship --all plans the order again, and holds it again, rightly, if it "
+    "is still to be held.")
 
 
 def _kept(code: str, figure_it: str, figure_en: str, source_it: str, source_en: str,
@@ -120,6 +122,14 @@ REPAIRED = define(
        "dei suoi documenti (`{code}`).",
     en="In the ledger {ledger} the table {table}, at the row {row}, kept {kept}: it now keeps {documents}, its "
        "documents' sum (`{code}`).")
+HOLD_FORGOTTEN = define(
+    "ledger-hold-forgotten", "warning", title=("sospensioni tolte", "holds taken away"),
+    it="Nel registro {ledger} la tabella {table}, alla riga {row}, teneva {kept} invece di {documents}: la "
+       "sospensione del suo ordine è stata tolta, come quando si sveglia, e il prossimo toolkit ship --all "
+       "pianifica di nuovo l'ordine (`{code}`).",
+    en="In the ledger {ledger} the table {table}, at the row {row}, kept {kept} instead of {documents}: its "
+       "order's hold was taken away, as when it wakes, and the next toolkit ship --all plans the order again "
+       "(`{code}`).")
 REPAIRED_MORE = define(
     "ledger-figures-repaired-more", "warning", title=("altre cifre ricalcolate", "more figures worked out again"),
     it="… e altre {more} righe della tabella {table} ricalcolate dai documenti (`{code}`): in tutto {count}.",
@@ -242,8 +252,10 @@ class LedgerRepaired:
 
 
 def repair_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem] = ()) -> LedgerRepaired:
-    """The kept figures found wrong summed again from the documents (`kept_repair`), in one
-    transaction under the write lock, logged as one event; then the ledger checked again. A
+    """The kept figures found wrong summed again from the documents (`kept_repair`), and the holds
+    found unlike their orders forgotten as a command forgets one (`holds_drift.forget_unlike`:
+    the next `ship --all` plans their orders again), in one transaction under the write lock,
+    logged as one event; then the ledger checked again. A
     ledger with rows without their document or values unreadable (`damage_found`) is left as
     it is: the sums would be made of them."""
     shown = ledger.file or ledger.url
@@ -253,16 +265,20 @@ def repair_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Proble
     if ledger.exists:
         with writing(ledger) as conn:
             drifts, counts = kept_repair.repair(conn, SHOWN)
-            if counts:
+            forgotten = holds_drift.forget_unlike(conn)
+            logged = {**counts, **({"holds": len(forgotten)} if forgotten else {})}
+            if logged:
                 log_event(conn, "repaired", "ledger", None, None,
-                          "; ".join(f"{figure}: {count}" for figure, count in counts.items()))
+                          "; ".join(f"{figure}: {count}" for figure, count in logged.items()))
         found += [_repaired(x, shown) for x in drifts]
         found += [_more(figure, count, REPAIRED_MORE) for figure, count in counts.items() if count > SHOWN]
+        found += [_repaired(x, shown, HOLD_FORGOTTEN) for x in forgotten]
     return LedgerRepaired([f for f, _ in found], [p for _, p in found], check_ledger(ledger, settings, set_aside))
 
 
-def _repaired(drift: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
-    problem = REPAIRED(None, ledger=shown, table=drift.table, row=drift.row, kept=drift.kept,
+def _repaired(drift: kept_drift.Drift, shown: Any, told: ProblemType = REPAIRED) -> tuple[Finding, Problem]:
+    """A row `repair_ledger` wrote: a kept figure summed again (`REPAIRED`), or a hold forgotten."""
+    problem = told(None, ledger=shown, table=drift.table, row=drift.row, kept=drift.kept,
                        documents=drift.documents, code=KEPT[drift.figure].code)
     return _found(problem, drift.table, drift.row, drift.kept, drift.documents)
 
