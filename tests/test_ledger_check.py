@@ -93,6 +93,37 @@ def _taxable(q):
             "ledger-invoice-total-wrong", "invoices", f"FT-2026-{number:05d} taxable")
 
 
+def _one_rate(q, rates: str = "= 1") -> tuple[int, list[int]]:
+    """The first FT invoice whose taxed lines are at one rate (`rates` "> 1": at several), and its rates."""
+    [(number,)] = q("SELECT MIN(i.number) FROM invoices i WHERE i.series = 'FT' AND (SELECT COUNT(DISTINCT l.vat_rate) "
+                    f"FROM invoice_lines l WHERE l.invoice_id = i.id AND l.vat_rate <> 0) {rates}")
+    return number, sorted(r for (r,) in q("SELECT DISTINCT l.vat_rate FROM invoice_lines l JOIN invoices i ON "
+                                          f"i.id = l.invoice_id WHERE i.series = 'FT' AND i.number = {number} "
+                                          "AND l.vat_rate <> 0"))
+
+
+def _vat(q):
+    """VAT and total raised a cent together: the totals add up, the VAT is not its lines'."""
+    number, [rate] = _one_rate(q)
+    return ([f"UPDATE invoices SET vat = vat + 1, total = total + 1 WHERE series = 'FT' AND number = {number}"],
+            "ledger-invoice-vat-differs", "invoices", f"FT-2026-{number:05d} VAT {rate // 100} %")
+
+
+def _vat_of_rates(q):
+    number, _ = _one_rate(q, "> 1")
+    return ([f"UPDATE invoices SET vat = vat - 3, total = total - 3 WHERE series = 'FT' AND number = {number}"],
+            "ledger-invoice-vat-differs", "invoices", f"FT-2026-{number:05d} VAT")
+
+
+def _vat_kept_apart(q):
+    """A rate's VAT kept apart (as a credit note's is) 5 cents from its lines', the document's VAT with it."""
+    number, [rate] = _one_rate(q)
+    return ([f"INSERT INTO credit_vat (invoice_id, vat_rate, vat) SELECT id, {rate}, vat + 5 FROM invoices "
+             f"WHERE series = 'FT' AND number = {number}",
+             f"UPDATE invoices SET vat = vat + 5, total = total + 5 WHERE series = 'FT' AND number = {number}"],
+            "ledger-invoice-vat-differs", "invoices", f"FT-2026-{number:05d} VAT {rate // 100} %")
+
+
 def _number_missing(q):
     [(number,)] = q("SELECT MAX(number) - 1 FROM deliveries WHERE series = 'DDT'")
     return ([f"DELETE FROM delivery_lines WHERE delivery_id = (SELECT id FROM deliveries WHERE series = 'DDT' "
@@ -124,7 +155,7 @@ FINDINGS: dict[str, Damage] = {
     "reserved": _reserved, "shipped_by_day": _shipped_by_day, "order_lines.shipped": _line_shipped,
     "unshipped": _unshipped, "uninvoiced": _uninvoiced, "total": _total, "taxable": _taxable,
     "number missing": _number_missing, "out of date order": _out_of_date_order, "hold": _hold,
-    "hold item": _hold_item,
+    "hold item": _hold_item, "vat": _vat, "vat of rates": _vat_of_rates, "vat kept apart": _vat_kept_apart,
 }
 
 
@@ -485,3 +516,23 @@ def test_repair_forgets_the_wrong_holds_on_both_backends(sample_master, ledger):
     done = repair_ledger(ledger, sample_master.settings)
     assert {(p.code) for p in done.told} == {"ledger-hold-forgotten"} and len(done.repaired) == 2
     assert done.checked.findings == []
+
+
+@pytest.mark.parametrize("damage", [_vat, _vat_of_rates, _vat_kept_apart])
+def test_a_vat_unlike_the_lines_is_one_finding_which_repair_leaves(damage, desk, tmp_path, capsys):
+    """A document's VAT that is not its lines' is found alone (its total adds up), named with its
+    number and rate, what is kept and what the lines give; `--repair` rewrites no document."""
+    workbook = copied_desk(desk, tmp_path)
+    code, table, row = _damaged(workbook, damage)
+    exit_code, document = checked(workbook, capsys)
+    assert exit_code == 1
+    [finding] = document["findings"]
+    assert (finding["code"], finding["table"], finding["row"]) == (code, table, row)
+    assert Decimal(finding["ledger"]) - Decimal(finding["documents"]) in {Decimal("0.01"), Decimal("-0.03"),
+                                                                          Decimal("0.05")}
+    [problem] = document["problems"]
+    assert row.split()[0] in problem["message"] and "--repair leaves it" in problem["message"]
+    before = workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes()
+    exit_code, document = checked(workbook, capsys, "--repair")
+    assert (exit_code, [f["row"] for f in document["findings"]], document["repaired"]) == (1, [row], [])
+    assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before

@@ -453,6 +453,20 @@ def test_every_figure_of_may_agrees_in_every_document_split_payment_and_reverse_
     assert cents(total[7]) == D("481.25")
 
 
+def test_the_ledger_of_april_and_may_checks_sound(april):
+    """`ledger check` on the month's ledger holds every kept figure, total, VAT per rate and number
+    to its documents: the demo's April (returns' and volume discounts' credit notes, the stamp
+    duty charged, an exempt service), a credit note of a line and debit notes, May's split
+    payment and reverse charge. Nothing lawful is found."""
+    workbook, url, _ = april
+    app._register()
+    output.reset()
+    with redirect_stdout(io.StringIO()) as printed:
+        code = app.run(["ledger", "check", str(workbook), "--ledger", url, "--json"])
+    answer = json.loads(printed.getvalue())
+    assert (code, answer["findings"]) == (0, []), answer["problems"]
+
+
 @SQLITE_ONLY
 def test_the_audit_finds_a_cent_a_sign_and_a_document_that_disagree(april, tmp_path):
     """The checks above fail when a figure disagrees: a credit note's VAT booked positive in

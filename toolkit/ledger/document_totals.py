@@ -5,21 +5,45 @@ register, the e-invoice's summary and the payments' status read them, the lines 
 Stored together they agree: the taxable amount is the lines' sum and the total the taxable amount
 and the VAT. A total edited by hand, or lines deleted from under it, is found here in one
 statement per rule: SDI refuses an e-invoice whose summary does not add up (00422, 00423), later.
+
+The VAT is kept as the document's total (`invoices.vat`), and per rate only where a credit
+note's differs from its taxable's (`schema.credit_vat`, a cent up or down); every other rate's
+VAT is its taxable's, half-up to cents (`toolkit.core.vat.vat_summary`). `vat_unlike` holds the
+kept VAT to that in one statement: a rate's kept VAT more than SDI's cent from its lines'
+(00421), a document's VAT not its rates' sum. A credit note with no rate kept, as every note
+stored before schema 32, may be a cent per rate from its lines' (`toolkit.ledger.invoices.
+stored_summary` shares it among its rates), as SDI allows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, and_, case, cast, func, literal, not_, null, select, union_all
 
+from toolkit.core.invoicing import InvoiceKind
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 from toolkit.ledger.kept_drift import Drift
 from toolkit.ledger.types import places_of, stored_integer
 
-i, il = schema.invoices.c, schema.invoice_lines.c
+i, il, cv = schema.invoices.c, schema.invoice_lines.c, schema.credit_vat.c
 CENTS = places_of(i.total)
+RATE_PLACES = places_of(il.vat_rate)
+PER_CENT = 100 * 10 ** RATE_PLACES
+"""A rate's VAT in cents is its taxable's cents × its stored rate / `PER_CENT` (22 % is kept as 2200)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VatUnlike:
+    """A document whose kept VAT its lines contradict: at one `rate` (a credit note's rate kept
+    apart, or the document's one taxed rate), or, `rate` None, its VAT against its rates' sum."""
+
+    number: str
+    rate: Decimal | None
+    kept: Decimal
+    lines: Decimal
 
 
 def unequal(conn: Connection) -> list[Drift]:
@@ -44,3 +68,42 @@ def unequal(conn: Connection) -> list[Drift]:
 
 def _euros(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-CENTS)
+
+
+def vat_unlike(conn: Connection) -> list[VatUnlike]:
+    """Every kept VAT its lines contradict, in one statement over every document, by number: a
+    rate kept apart (`credit_vat`) more than a cent from its lines' VAT, and a document's VAT
+    that is not the sum of its rates' (each kept apart, else its lines'); a credit note with
+    no rate kept, within a cent per rate."""
+    rate, amount = stored_integer(il.vat_rate), stored_integer(il.amount)
+    rates = (select(il.invoice_id.label("invoice_id"), rate.label("rate"),
+                    cast(func.sum(amount), BigInteger).label("taxable"))
+             .where(rate != 0).group_by(il.invoice_id, rate).subquery())
+    kept_rate = stored_integer(cv.vat_rate)
+    apart = (select(cv.invoice_id.label("invoice_id"), kept_rate.label("rate"),
+                    func.sum(stored_integer(cv.vat)).label("vat")).group_by(cv.invoice_id, kept_rate).subquery())
+    product = rates.c.taxable * rates.c.rate  # an integer on PostgreSQL too, whose SUM of bigints is numeric
+    half = literal(PER_CENT // 2)
+    by_lines = case((product >= 0, (product + half) // PER_CENT), else_=-((half - product) // PER_CENT))
+    per_rate = (select(rates.c.invoice_id, rates.c.rate, by_lines.label("lines"), apart.c.vat.label("kept"))
+                .select_from(rates.outerjoin(apart, and_(apart.c.invoice_id == rates.c.invoice_id,
+                                                         apart.c.rate == rates.c.rate)))
+                .subquery())
+    summed = (select(per_rate.c.invoice_id, func.sum(func.coalesce(per_rate.c.kept, per_rate.c.lines)).label("vat"),
+                     func.count().label("rates"), func.count(per_rate.c.kept).label("kept"),
+                     func.max(per_rate.c.rate).label("rate"))
+              .group_by(per_rate.c.invoice_id).subquery())
+    vat, stated, count = stored_integer(i.vat), func.coalesce(summed.c.vat, 0), func.coalesce(summed.c.rates, 0)
+    shared = and_(i.kind == InvoiceKind.CREDIT_NOTE.value, func.coalesce(summed.c.kept, 0) == 0,
+                  func.abs(vat - stated) <= count)
+    found = union_all(
+        select(i.series, i.year, i.number, per_rate.c.rate, per_rate.c.kept, per_rate.c.lines)
+        .select_from(per_rate.join(schema.invoices, i.id == per_rate.c.invoice_id))
+        .where(per_rate.c.kept.is_not(None), func.abs(per_rate.c.kept - per_rate.c.lines) > 1),
+        select(i.series, i.year, i.number, case((count == 1, summed.c.rate), else_=null()), vat, stated)
+        .select_from(schema.invoices.outerjoin(summed, summed.c.invoice_id == i.id))
+        .where(vat != stated, not_(shared))).subquery()
+    series, year, number, at, *_ = found.c
+    return [VatUnlike(document_number(s, y, n), None if r is None else Decimal(int(r)).scaleb(-RATE_PLACES).normalize(),
+                      _euros(k), _euros(v))
+            for s, y, n, r, k, v in conn.execute(select(*found.c).order_by(series, year, number, at))]

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.basics.problems import Problem, ProblemType, UnusableInput, define
+from toolkit.core.vat import rate_text
 from toolkit.ledger import (
     Ledger,
     counters_behind,
@@ -99,6 +100,16 @@ TOTAL_WRONG = define(
     en="In the ledger {ledger} the document {row} (table invoices) keeps as its {figure_en} {kept}, but "
        "{source_en} give {documents}: SDI would refuse its file, and the VAT register and the payments' status "
        "read it so. Restore the ledger from a backup, or have whoever looks after the toolkit correct it.")
+VAT_DIFFERS = define(
+    "ledger-invoice-vat-differs", "error", title=("IVA diversa dalle righe", "VAT unlike the lines"),
+    it="Nel registro {ledger} il documento {number} (tabella invoices) tiene come IVA{rate_it} {kept}, ma "
+       "{source_it} {documents}: lo SDI rifiuterebbe il suo file (00421, 00423), e registro IVA e scadenzario lo "
+       "leggono così. Un documento emesso non si riscrive: --repair non lo tocca. Ripristina il registro da una "
+       "copia di sicurezza, o chiedi al commercialista come correggere.",
+    en="In the ledger {ledger} the document {number} (table invoices) keeps as its VAT{rate_en} {kept}, but "
+       "{source_en} {documents}: SDI would refuse its file (00421, 00423), and the VAT register and the payments' "
+       "status read it so. An issued document is never rewritten: --repair leaves it. Restore the ledger from a "
+       "backup, or ask the accountant how to correct it.")
 NUMBER_MISSING = define(
     "ledger-number-missing", "error", title=("numeri mancanti", "numbers missing"),
     it="Nel registro {ledger} mancano {row} (tabella {table}): dopo {kept} il numero seguente è {after}. Un "
@@ -232,6 +243,7 @@ def check_ledger(ledger: Ledger, settings: Settings, set_aside: Sequence[Problem
             found += [_more(figure, count) for figure, count in counts.items() if count > SHOWN]
             found += [_drift(x, shown) for x in holds_drift.unlike(conn)]
             found += [_unequal(x, shown) for x in document_totals.unequal(conn)]
+            found += [_vat(x, shown) for x in document_totals.vat_unlike(conn)]
             found += [_hole(x, shown) for x in numbering_holes.holes(conn, numbers_before(settings))]
             found += [_out_of_order(x, shown) for x in numbering_holes.out_of_order(conn)]
     except UnusableInput:
@@ -336,6 +348,17 @@ def _unequal(x: kept_drift.Drift, shown: Any) -> tuple[Finding, Problem]:
     problem = TOTAL_WRONG(None, ledger=shown, row=x.row, figure_it=figure_it, figure_en=figure_en, kept=x.kept,
                           source_it=source_it, source_en=source_en, documents=x.documents)
     return _found(problem, x.table, f"{x.row} {x.figure}", x.kept, x.documents)
+
+
+def _vat(x: document_totals.VatUnlike, shown: Any) -> tuple[Finding, Problem]:
+    """A document's VAT its lines contradict: at a rate, or in all (`rate` None)."""
+    rate = "" if x.rate is None else rate_text((x.rate, None))
+    said = ({"rate_it": "", "rate_en": "", "source_it": "la somma delle sue aliquote, dalle righe, dà",
+             "source_en": "the sum of its rates, from its lines, gives"} if x.rate is None else
+            {"rate_it": f" al {rate}", "rate_en": f" at {rate}", "source_it": "le sue righe a quell'aliquota danno",
+             "source_en": "its lines at that rate give"})
+    problem = VAT_DIFFERS(None, ledger=shown, number=x.number, kept=x.kept, documents=x.lines, **said)
+    return _found(problem, "invoices", f"{x.number} VAT{' ' + rate if rate else ''}", x.kept, x.lines)
 
 
 def _hole(x: numbering_holes.Hole, shown: Any) -> tuple[Finding, Problem]:
