@@ -22,19 +22,23 @@ ledger_app = typer.Typer(no_args_is_help=True, help=(
 @ledger_app.command("check")
 def check_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
               repair: bool = typer.Option(False, "--repair", help=(
-                  "Ricalcola dai documenti le cifre tenute trovate sbagliate (mai un documento, un numero o un "
-                  "totale). Work the kept figures found wrong out again from the documents (never a document, a "
-                  "number or a total).")),
+                  "Ricalcola dai documenti le cifre tenute trovate sbagliate e toglie le sospensioni sbagliate (mai "
+                  "un documento, un numero o un totale). Work the kept figures found wrong out again from the "
+                  "documents and take the wrong holds away (never a document, a number or a total).")),
               json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
               lang: str | None = LangOption) -> None:
     """Controlla che il registro sia in ordine: le cifre tenute accanto ai documenti (prenotazioni, spedito per
-    giorno e per riga, valori da spedire e da fatturare), i totali delle fatture, i numeri di ogni serie e anno
-    (nessuno mancante, le fatture in ordine di data) e i danni che un comando segnalerebbe. Non scrive nulla.
-    Check that the ledger is sound: the figures kept beside the documents, the invoices' totals, each series's
-    numbers, and the damage a command would name. Writes nothing.
+    giorno e per riga, valori da spedire e da fatturare, sospensioni), i totali e l'IVA per aliquota delle fatture,
+    i numeri di ogni serie e anno (nessuno mancante, le fatture in ordine di data) e i danni che un comando
+    segnalerebbe. Non scrive nulla; un registro di un toolkit più vecchio è aggiornato prima, e lo dice.
+    Check that the ledger is sound: the figures kept beside the documents, the invoices' totals and VAT per rate,
+    each series's numbers, and the damage a command would name. Writes nothing; a ledger of an older toolkit is
+    upgraded first, and it says so.
 
-    Con --repair ricalcola dai documenti le cifre tenute sbagliate, riga per riga, e controlla di nuovo.
-    With --repair the kept figures found wrong are worked out again from the documents, row by row, then checked.
+    Con --repair ricalcola dai documenti le cifre tenute sbagliate, riga per riga, toglie le sospensioni sbagliate
+    (il prossimo ship --all pianifica di nuovo i loro ordini) e controlla di nuovo.
+    With --repair the kept figures found wrong are worked out again from the documents, row by row, the wrong holds
+    taken away (the next ship --all plans their orders again), then checked.
 
     Exit 0 when sound, 1 with findings (each with its code, table and row), 2 when the ledger cannot be read.
     """

@@ -2,11 +2,14 @@
 
 A command names a damaged ledger when it fails on it (`toolkit.ledger.db._damage_told`, a counter
 behind its series, a value of the wrong kind). What fails nowhere goes unnamed: a kept figure
-edited by hand or left wrong by a bug (`toolkit.ledger.kept_drift`), an invoice whose totals no
-longer equal its lines (`toolkit.ledger.document_totals`), a number missing from a series or an
-invoice numbered out of date order (`toolkit.ledger.numbering_holes`). Before the month end, or
-after a backup is restored, the accountant asks, and gets the list, each finding with its code,
-table, row, what the ledger holds and what its documents say. Nothing is written.
+edited by hand or left wrong by a bug (`toolkit.ledger.kept_drift`; a wrong line's shipped told
+once, with the reservation and value summed from it), a hold unlike its order
+(`toolkit.ledger.holds_drift`), an invoice whose totals or VAT per rate no longer equal its lines
+(`toolkit.ledger.document_totals`), a number missing from a series or an invoice numbered out of
+date order (`toolkit.ledger.numbering_holes`). Before the month end, or after a backup is
+restored, the accountant asks, and gets the list, each finding with its code, table, row, what
+the ledger holds and what its documents say. Nothing is written, but a ledger of an older
+toolkit is upgraded when opened, as by any command: the check says so first (`UPGRADED`).
 """
 
 from __future__ import annotations
