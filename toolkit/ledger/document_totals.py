@@ -76,7 +76,7 @@ def vat_unlike(conn: Connection) -> list[VatUnlike]:
     rate kept apart (`credit_vat`) more than a cent from its lines' VAT, and a document's VAT
     that is not the sum of its rates' (each kept apart, else its lines'); a credit note with
     no rate kept, within a cent per rate. The lines are grouped by document and rate once (the
-    statement's cost: 0.3 s of CPU over a month's 590,000 lines at L); the rates kept apart, a
+    statement's cost: about 0.4 s of CPU over a month's 590,000 lines at L); the rates kept apart, a
     few, are summed again from their own lines."""
     rate, amount = stored_integer(il.vat_rate), stored_integer(il.amount)
     kept_rate = stored_integer(cv.vat_rate)
