@@ -63,6 +63,7 @@ COMMAND_LINE_ONLY = {
     "ledger-hold-forgotten": "ledger check --repair: no button checks the ledger",
     "ledger-hold-items-wrong": "ledger check --repair: no button checks the ledger",
     "ledger-hold-wrong": "ledger check --repair: no button checks the ledger",
+    "ledger-invoice-vat-differs": "ledger check --repair: no button checks the ledger",
     "ledger-line-shipped-wrong": "ledger check --repair: no button checks the ledger",
     "ledger-reserved-wrong": "ledger check --repair: no button checks the ledger",
     "ledger-shipped-by-day-wrong": "ledger check --repair: no button checks the ledger",
