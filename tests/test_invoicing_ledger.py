@@ -10,7 +10,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from test_invoicing import AFTER_APRIL, APRIL, make_order, master_with, ship, ship_open_orders
 
@@ -255,6 +255,50 @@ def test_a_failure_while_writing_files_rolls_the_run_back(ledger, minimal_master
     with pytest.raises(OSError):
         run(ledger, minimal_master, april(), then=broken, lang="it")
     assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
+
+
+def test_a_line_refused_in_a_later_stretch_of_the_insert_stores_nothing_of_the_run(ledger, minimal_master,
+                                                                                  shipped_april, monkeypatch):
+    """The invoice lines go in a stretch at a time (`BLOCKS_PER_CALL` blocks, or one COPY fed as
+    they are made): the database refusing a line after earlier stretches went in rolls the whole
+    run back, its invoices, lines, numbers and events, and the month's lines are still to invoice."""
+    from toolkit.ledger import db, invoices
+
+    monkeypatch.setattr(db, "SQLITE_PARAMETERS", 2 * len(schema.invoice_lines.c) - 2)
+    monkeypatch.setattr(db, "BLOCKS_PER_CALL", 1)
+    lines = count(ledger, schema.delivery_lines)
+    assert lines > 4
+    made = [0]
+    parting = invoices.parts
+
+    def parts():
+        part = parting()
+
+        def refused_late(line):
+            made[0] += 1
+            return None if made[0] == lines - 1 else part(line)
+        return refused_late
+
+    monkeypatch.setattr(invoices, "parts", parts)
+    stretches: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith(("INSERT INTO invoice_lines", 'INSERT INTO "invoice_lines"')):
+            stretches.append(statement)
+
+    event.listen(ledger.engine, "before_cursor_execute", seen)
+    with pytest.raises(IntegrityError):
+        run(ledger, minimal_master, april(), lang="it")
+    event.remove(ledger.engine, "before_cursor_execute", seen)
+    assert made[0] >= lines - 1
+    assert len(stretches) > 2 or ledger.engine.dialect.name == "postgresql", "stored in stretches before the refusal"
+    assert (count(ledger, schema.invoices), count(ledger, schema.invoice_lines), counters(ledger)) == (0, 0, {})
+    with reading(ledger) as conn:
+        assert not conn.execute(select(schema.events).where(schema.events.c.action == "invoiced")).first()
+    monkeypatch.setattr(invoices, "parts", parting)
+    again = run(ledger, minimal_master, april(), lang="it")
+    assert [x.number for x in again.invoices] == ["FT-2026-00001", "NC-2026-00001"]
+    assert count(ledger, schema.invoice_lines) == lines
 
 
 def test_the_run_stores_and_writes_its_workbook_without_the_shipments_it_planned(ledger, minimal_master,
