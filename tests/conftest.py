@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -86,6 +87,32 @@ def sample_master(sample_workbook):
     result = check_file(sample_workbook)
     assert result.master is not None, [str(p) for p in result.errors]
     return result.master
+
+
+class DemoApril(NamedTuple):
+    folder: Path
+    tally: Any
+    """What `run_demo` said of its run (`toolkit.services.demo.Tally`)."""
+
+    def copy(self, target: Path) -> Path:
+        """A copy of the folder at `target`, for a test to change as it likes."""
+        import shutil
+
+        shutil.copytree(self.folder, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def demo_april(tmp_path_factory) -> DemoApril:
+    """The demo's April (`run_demo`: the sample, its ledger beside it, every file of the month),
+    made once per test process and never changed: a test takes a copy of its own. Five test
+    files each ran the whole month again for the same folder, 5 s of CPU apiece (and a test of
+    `test_demo.py` once more); the ledger names no path of its own, so a copy is that folder
+    elsewhere."""
+    from toolkit.services.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo-april") / "demo"
+    return DemoApril(out, run_demo(out))
 
 
 def with_stock_sheet(sheets: dict) -> dict:

@@ -5,19 +5,41 @@ its print and the month's register."""
 from __future__ import annotations
 
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from fatturapa_reading import schema_errors
 from test_printing import cli
 
 INVOICE = "FT-2026-00050"
 
 
-def _demo(capsys, tmp_path: Path, lines: str) -> Path:
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """`toolkit demo --out d6`, as the README's example begins, run once for the module: each
+    test changes a copy of its own (`_demo`)."""
+    import signal
+
+    from toolkit.cli import app, output
+
+    out = tmp_path_factory.mktemp("credit-vat") / "d6"
+    kept = signal.getsignal(signal.SIGINT)
+    app._register()
+    output.reset()
+    try:
+        assert app.run(["demo", "--out", str(out)]) == 0
+    finally:
+        output.reset()
+        signal.signal(signal.SIGINT, kept)
+    return out
+
+
+def _demo(capsys, demo: Path, tmp_path: Path, lines: str) -> Path:
     """The demo with three notes of `lines` on FT-2026-00050 and a fourth taking the rest."""
-    assert cli(capsys, "demo", "--out", tmp_path / "d6")[0] == 0
+    shutil.copytree(demo, tmp_path / "d6")
     workbook = tmp_path / "d6" / "anagrafiche.xlsx"
     for asked in ((lines,),) * 3 + ((),):
         code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", INVOICE, "--reason", "prova",
@@ -30,8 +52,8 @@ def _xml(folder: Path, number: str) -> str:
     return next(s for f in folder.glob("*.xml") if f"<Numero>{number}</Numero>" in (s := f.read_text()))
 
 
-def test_the_readme_example_ends_in_a_note_sdi_takes_and_its_vat_is_the_ledgers_everywhere(capsys, tmp_path):
-    workbook = _demo(capsys, tmp_path, "4:0.089")
+def test_the_readme_example_ends_in_a_note_sdi_takes_and_its_vat_is_the_ledgers_everywhere(capsys, demo, tmp_path):
+    workbook = _demo(capsys, demo, tmp_path, "4:0.089")
     code, said = cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "xml")
     assert code == 0, said
     for f in (tmp_path / "xml").glob("*.xml"):
@@ -52,8 +74,8 @@ def test_the_readme_example_ends_in_a_note_sdi_takes_and_its_vat_is_the_ledgers_
     _checked_sound(capsys, workbook)
 
 
-def test_a_notes_vat_per_rate_is_the_same_in_ledger_xml_and_register(capsys, tmp_path):
-    workbook = _demo(capsys, tmp_path, "2:0.089,3:0.089,1:0.089")
+def test_a_notes_vat_per_rate_is_the_same_in_ledger_xml_and_register(capsys, demo, tmp_path):
+    workbook = _demo(capsys, demo, tmp_path, "2:0.089,3:0.089,1:0.089")
     assert cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "xml")[0] == 0
     ninth = _xml(tmp_path / "xml", "NC-2026-00009")
     assert re.findall(r"<Imposta>([^<]*)<", ninth) == ["0.03", "0.23"]

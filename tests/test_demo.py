@@ -20,6 +20,21 @@ from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.services.demo import run_demo
 
 
+def _has_formulas(path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return any(b"</f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+
+
+def _values(path) -> dict:
+    """Every sheet's values as a reader without a calculation engine sees them: the stored ones."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+
+
 def _counts(ledger):
     with reading(ledger) as conn:
         ddts = schema.deliveries.select().where(schema.deliveries.c.series != SERVICES_SERIES).subquery()
@@ -28,11 +43,10 @@ def _counts(ledger):
 
 
 @pytest.fixture(scope="module")
-def april(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    first = run_demo(out)
+def april(tmp_path_factory, demo_april):
+    out = demo_april.copy(tmp_path_factory.mktemp("demo") / "demo")
     ledger = open_ledger(None, out / "anagrafiche.xlsx")
-    return out, first, ledger
+    return out, demo_april.tally, ledger
 
 
 def test_april_runs_end_to_end(april):
@@ -220,14 +234,10 @@ def test_the_month_s_files_and_zip_are_those_the_plain_code_writes(april, monkey
 
 
 @pytest.mark.libreoffice
-def test_the_accountants_workbook_recalculates_to_the_ledger(april):
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
-    from toolkit.writers.libreoffice import recalculated_values
-
+def test_the_accountants_workbook_recalculates_to_the_ledger(april, recalculated):
     out, _, ledger = april
     (workbook,) = (out / "fatture").glob("fatture-*.xlsx")
-    sheets = recalculated_values(workbook)
+    sheets = recalculated[workbook]
     register = sheets["Registro"]
     header_row = next(i for i, row in enumerate(register) if row and row[0] == "Numero")
     header = register[header_row]
@@ -242,6 +252,21 @@ def test_the_accountants_workbook_recalculates_to_the_ledger(april):
             assert shown == expected, (invoice.number, column)
 
 
+@pytest.fixture(scope="module")
+def recalculated(april, tmp_path_factory) -> dict:
+    """Every workbook of April holding a formula → its values as LibreOffice recalculates them,
+    all converted in one LibreOffice run: the tests below each started LibreOffice again for
+    workbooks among these (the accountants' workbook, the reports, the agents' statements)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    from toolkit.writers.libreoffice import convert_all
+
+    out, _, _ = april
+    books = [p for p in sorted(out.rglob("*.xlsx")) if _has_formulas(p)]
+    converted = convert_all(books, "xlsx:Calc MS Excel 2007 XML", tmp_path_factory.mktemp("recalculated"))
+    return {book: _values(done) for book, done in zip(books, converted)}
+
+
 def _sheet_names(folder):
     import re
     import zipfile
@@ -250,7 +275,7 @@ def _sheet_names(folder):
             for name in re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(path).read("xl/workbook.xml").decode())]
 
 
-def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
+def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path, demo_april):
     """A run killed after the ledger's commit but before a file: the rerun creates nothing, and
     still every document the ledger holds for a day gets its file, the same as the first. The
     month's printable invoices are recorded printed once their file is written, so a run killed
@@ -261,8 +286,7 @@ def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
 
     from toolkit.ledger.db import writing
 
-    out = tmp_path / "demo"
-    run_demo(out)
+    out = demo_april.copy(tmp_path / "demo")
     lost = [out / "ordini" / "ordini-2026-04-09.xlsx", out / "ddt" / "ddt-2026-04-09.xlsx",
             out / "ddt" / "ddt-2026-04-30.xlsx", out / "fatture" / "copie-fatture-2026-04.xlsx"]
     originals = tmp_path / "originals"
@@ -294,16 +318,13 @@ def test_every_order_and_ddt_of_the_month_has_its_sheet(april):
 
 
 @pytest.mark.libreoffice
-def test_the_demo_reports_recalculate_to_the_ledger(april):
+def test_the_demo_reports_recalculate_to_the_ledger(april, recalculated):
     """The sales report (second half of April against the first) and the aging report on the
     closing day: their live totals, recalculated by LibreOffice, are the ledger's to the cent."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
     from toolkit.core.payments import Show, monitor
     from toolkit.ledger.orders import load_orders
     from toolkit.services.demo import CLOSING_DAY, REPORT_HALVES
     from toolkit.services.payments import load_receivables
-    from toolkit.writers.libreoffice import recalculated_values
 
     out, _, ledger = april
     cent = Decimal("0.01")
@@ -316,12 +337,12 @@ def test_the_demo_reports_recalculate_to_the_ledger(april):
                     and o.status.value not in ("draft", "not-accepted", "voided")
                     and o.document_type.value not in ("quotation", "proposal")), Decimal(0))
 
-    table = recalculated_values(out / "report-vendite.xlsx")["Report"]
+    table = recalculated[out / "report-vendite.xlsx"]["Report"]
     header, total = table[4], next(r for r in table if r[0] == "Totale")
     (start, end), (before_start, before_end) = REPORT_HALVES
     assert Decimal(str(total[header.index("Importo")])).quantize(cent) == ordered(start, end) > 0
     assert Decimal(str(total[header.index("Confronto")])).quantize(cent) == ordered(before_start, before_end) > 0
-    aging = recalculated_values(out / "report-scadenziario.xlsx")["Report"]
+    aging = recalculated[out / "report-scadenziario.xlsx"]["Report"]
     header, total = aging[4], next(r for r in aging if r[0] == "Totale")
     still_open = sum((r.outstanding for r in monitor(load_receivables(ledger), CLOSING_DAY, Show.UNPAID)), Decimal(0))
     assert Decimal(str(total[header.index("Aperto")])).quantize(cent) == still_open > 0
@@ -356,16 +377,13 @@ def test_the_month_shows_an_order_line_priced_by_a_category_rule(april):
 
 
 @pytest.mark.libreoffice
-def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalculate(april):
+def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalculate(april, recalculated):
     """Issue 17: April's volume discounts become credit notes citing the invoices they reduce,
     with each customer's statement in `sconti/`; each agent's commission statement in
     `provvigioni/` totals, after a LibreOffice recalculation of its live formulas, what the
     ledger's invoices give the agent."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
     from toolkit.services import commissions
     from toolkit.services.check import check_file
-    from toolkit.writers.libreoffice import recalculated_values
     from toolkit.writers.statements import COMMISSION, commission_file
 
     out, tally, ledger = april
@@ -382,8 +400,8 @@ def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalcu
     made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30), lang="it")
     assert made.statements and sorted((s.agent, s.total) for s in made.statements) == sorted(tally.commissions)
     for statement in made.statements:
-        [rows] = recalculated_values(out / "provvigioni" / commission_file(
-            statement.agent, date(2026, 4, 1), date(2026, 4, 30))).values()
+        [rows] = recalculated[out / "provvigioni" / commission_file(
+            statement.agent, date(2026, 4, 1), date(2026, 4, 30))].values()
         [total] = [row[COMMISSION] for row in rows if len(row) > COMMISSION and row[COMMISSION - 1] == "Totale"]
         assert Decimal(str(total)).quantize(Decimal("0.01")) == statement.total != 0
 
@@ -429,32 +447,15 @@ def test_a_return_citing_no_invoice_takes_commission_back_when_refunded(april, t
 
 
 @pytest.mark.libreoffice
-def test_every_formula_the_demo_wrote_stores_its_value(april, tmp_path):
+def test_every_formula_the_demo_wrote_stores_its_value(april, recalculated):
     """XlsxWriter stores 0 as a formula's value unless told the result, and a reader without a
     calculation engine (python-calamine, the toolkit reading its own output, a phone's viewer)
     shows that value. Every formula of every workbook the month wrote (the accountants' workbook
     and the printable invoices, statements, reports, payments' status, volume discounts) stores
     what LibreOffice computes for it, to the cent."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
-    import zipfile
-
-    from python_calamine import CalamineWorkbook
-
-    from toolkit.writers.libreoffice import convert_all
-
     out, _, _ = april
-
-    def has_formulas(path):
-        with zipfile.ZipFile(path) as zf:
-            return any(b"</f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
-
-    books = [p for p in sorted(out.rglob("*.xlsx")) if has_formulas(p)]
+    books = [p for p in sorted(out.rglob("*.xlsx")) if _has_formulas(p)]
     assert {p.parent.name for p in books} >= {"fatture", "provvigioni", "sconti", out.name}
-
-    def values(path):
-        book = CalamineWorkbook.from_path(str(path))
-        return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
 
     def same(stored, computed):
         if isinstance(stored, (int, float)) and isinstance(computed, (int, float)):
@@ -462,8 +463,8 @@ def test_every_formula_the_demo_wrote_stores_its_value(april, tmp_path):
         return stored == computed
 
     differ, formulas = [], 0
-    for book, recalculated in zip(books, convert_all(books, "xlsx:Calc MS Excel 2007 XML", tmp_path)):
-        stored, computed = values(book), values(recalculated)
+    for book in books:
+        stored, computed = _values(book), recalculated[book]
         for name, sheet in ((s.title, s) for s in openpyxl.load_workbook(book)):
             for row in sheet.iter_rows():
                 for cell in (c for c in row if isinstance(c.value, str) and c.value.startswith("=")):

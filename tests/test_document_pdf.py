@@ -182,7 +182,7 @@ def test_a_verb_that_counts_fills_its_bar_only_while_a_person_watches(monkeypatc
 
 
 @pytest.fixture(scope="module")
-def month_end_invoices(tmp_path_factory) -> str:
+def month_end_invoices(tmp_path_factory, request) -> str:
     """The text pdftotext reads from the demo's invoices of 30 April printed to PDF by the
     `toolkit` command run as a separate process in the C locale, as on a server or a CI runner:
     page after page, split at the form feed."""
@@ -190,12 +190,9 @@ def month_end_invoices(tmp_path_factory) -> str:
     import subprocess
     import sys
 
-    from toolkit.services.demo import run_demo
-
     if soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
-    out = tmp_path_factory.mktemp("month-end")
-    run_demo(out)
+    out = request.getfixturevalue("demo_april").copy(tmp_path_factory.mktemp("month-end") / "demo")
     unset = {name: value for name, value in os.environ.items() if not name.startswith(("LC_", "LANG"))}
     printed = out / "print" / "fatture.xlsx"
     done = subprocess.run([sys.executable, "-m", "toolkit", "print", "invoices", str(out / "anagrafiche.xlsx"),

@@ -26,15 +26,12 @@ MOVED = WORKBOOK + ".ledger-moved.sqlite"
 
 
 @pytest.fixture(scope="module")
-def april(tmp_path_factory):
+def april(tmp_path_factory, request):
     """The demo's April on its SQLite ledger, with a customer's request whose text has accents and €,
     and a payment (the demo records none)."""
     if not PG_URL:
         pytest.skip(PG_REASON)
-    from toolkit.services.demo import run_demo
-
-    out = tmp_path_factory.mktemp("april")
-    run_demo(out)
+    out = request.getfixturevalue("demo_april").copy(tmp_path_factory.mktemp("april") / "demo")
     assert cli_code("requests", "add", out / WORKBOOK, "--customer", "C001", "--kind", "reclamo",
                     "--text", "Più caffè, sconto di 12,50 € sull'ordine «urgente»") == 0
     assert cli_code("payments", "record", out / WORKBOOK, "--invoice", "FT-2026-00001", "--date", "2026-05-02",

@@ -40,18 +40,16 @@ A4 = (595.3, 841.9)
 INTERNAL_KEY = re.compile(r"^(project|ship-to):")
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> dict[str, Path]:
+def written(tmp_path_factory, demo_april) -> dict[str, Path]:
     """Document kind → the workbook written for it."""
     from toolkit.core.invoicing import Period
     from toolkit.ledger import open_ledger
     from toolkit.services import calendar, invoicing, lists, printing
     from toolkit.services.check import check_file
-    from toolkit.services.demo import run_demo
     from toolkit.services.printing import Selection
 
     out = tmp_path_factory.mktemp("print-ready")
-    demo = out / "demo"
-    run_demo(demo)
+    demo = demo_april.copy(out / "demo")
     master = check_file(demo / "anagrafiche.xlsx").master
     assert master is not None
     ledger = open_ledger(f"sqlite:///{demo / 'anagrafiche.xlsx.ledger.sqlite'}")
