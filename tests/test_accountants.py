@@ -24,7 +24,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.services.invoicing import run
 from toolkit.writers.accountants import write_accountants, write_vat_register_csv
-from toolkit.writers.libreoffice import recalculated_values, soffice
+from toolkit.writers.libreoffice import recalculated_values, recalculated_values_of, soffice
 
 CENT = D("0.01")
 needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
@@ -40,8 +40,33 @@ TRICKY = {
 an exempt line, and a return (credit note)."""
 
 
-@pytest.fixture
-def tricky(ledger):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def tricky(request, tmp_path_factory):
+    """The brief's cases invoiced (`invoiced_tricky`) once per backend for the module: the tests
+    read the master, the run and its invoices, never the ledger, and built it again each, 24
+    times (a PostgreSQL database each)."""
+    from conftest import PG_REASON, PG_URL, _pg_database
+
+    from toolkit.ledger import open_ledger
+
+    drop = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('tricky') / 'ledger.sqlite'}"
+    elif not PG_URL:
+        pytest.skip(PG_REASON)
+    else:
+        url, drop = _pg_database()
+    ledger = open_ledger(url)
+    try:
+        yield invoiced_tricky(ledger)
+    finally:
+        ledger.engine.dispose()
+        if drop is not None:
+            drop()
+
+
+def invoiced_tricky(ledger):
+    """`TRICKY`'s orders shipped on 9 April and April invoiced by project: the master, the run, its invoices."""
     master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, invoice_grouping=InvoiceGrouping.PROJECT,
                          payment_terms="30/60/90")
     for project, lines in TRICKY.items():
@@ -328,7 +353,7 @@ def test_one_workbook_per_customer_and_names_that_stay_inside(tmp_path, tricky):
 def test_libreoffice_recalculates_the_ledger_figures(tmp_path, tricky):
     master, run_id, invoices = tricky
     book_path, copies_path, _ = write_accountants(tmp_path, master, invoices, run_id, copies=True)
-    check_recalculated(recalculated_values(book_path), recalculated_values(copies_path), invoices)
+    check_recalculated(*recalculated_values_of([book_path, copies_path]), invoices)
 
 
 @needs_libreoffice
@@ -444,13 +469,14 @@ def test_sample_month_end_recalculates_in_libreoffice(tmp_path, sample_workbook)
     assert len(run_invoices) >= 10 and len(invoices) > len(run_invoices)  # the month's: POS invoices too
     workbook, copies = (next(Path(f) for f in document["files"] if Path(f).name.startswith(prefix))
                         for prefix in ("fatture-", "copie-fatture-"))
-    check_recalculated(recalculated_values(workbook), recalculated_values(copies), run_invoices)
     month = runner.invoke(app, ["invoice", "export", str(sample_workbook), "--month", "2026-04", "--copies",
                                 "--out", str(tmp_path / "month"), "--ledger", url])
     assert month.exit_code == 0, month.output
     folder = tmp_path / "month"
-    check_recalculated(recalculated_values(folder / "fatture-2026-04.xlsx"),
-                       recalculated_values(folder / "copie-fatture-2026-04.xlsx"), invoices)
+    run_book, run_copies, month_book, month_copies = recalculated_values_of(
+        [workbook, copies, folder / "fatture-2026-04.xlsx", folder / "copie-fatture-2026-04.xlsx"])
+    check_recalculated(run_book, run_copies, run_invoices)
+    check_recalculated(month_book, month_copies, invoices)
 
 
 # ---- reading figures back
@@ -614,7 +640,7 @@ def test_the_registers_due_amounts_are_grouped_in_thousands_as_its_money_cells(t
     assert all(f"{d.due_date:%d/%m/%Y} {d.amount:.2f}".replace(".", ",") in imported for x in large for d in x.dues)
 
 
-def test_a_credit_note_of_a_month_before_names_no_vat_month_of_that_invoice(tmp_path, ledger, tricky):
+def test_a_credit_note_of_a_month_before_names_no_vat_month_of_that_invoice(tmp_path, ledger):
     """*Periodo* is the VAT month of a deferred invoice, which the accounting imports read; a
     credit note's VAT falls in the month of its own date (art. 26 DPR 633/72), yet a note of
     4 May on an April invoice showed April's days, *01/04/2026 – 30/04/2026*, as a debit note
@@ -623,7 +649,7 @@ def test_a_credit_note_of_a_month_before_names_no_vat_month_of_that_invoice(tmp_
     from toolkit.services.credit_notes import credit
     from toolkit.services.invoicing import finalize
 
-    master, run_id, invoices = tricky
+    master, run_id, invoices = invoiced_tricky(ledger)
     finalize(ledger, run_id, master)
     invoice = next(x for x in invoices if x.group_key == "project:P3")
     done = credit(ledger, master, invoice.number, [(2, None)], "Merce non conforme", date(2026, 5, 4), date(2026, 5, 4),

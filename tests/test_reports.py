@@ -640,13 +640,20 @@ def _needs_libreoffice() -> None:
         pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
 
 
-@pytest.mark.libreoffice
-def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april):
+@pytest.fixture(scope="module")
+def recalculated(sales_book, aging_book) -> dict[str, dict]:
+    """The sales and aging reports as LibreOffice recalculates them, both in one LibreOffice run:
+    three tests below started it once each, the sales report twice."""
     _needs_libreoffice()
-    from toolkit.writers.libreoffice import recalculated_values
+    from toolkit.writers.libreoffice import recalculated_values_of
 
+    return dict(zip(("sales", "aging"), recalculated_values_of([sales_book.file, aging_book.file])))
+
+
+@pytest.mark.libreoffice
+def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april, recalculated):
     _, session = april
-    sheets = recalculated_values(sales_book.file)
+    sheets = recalculated["sales"]
     table = sheets["Report"]
     total = next(r for r in table if r[0] == "Totale")
     header = table[4]
@@ -667,17 +674,15 @@ def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april):
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", ["sales", "aging"])
-def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sales_book, aging_book, kind):
+def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sales_book, aging_book, recalculated,
+                                                                             kind):
     """Every formula's result is written with it, so a workbook shows its totals before any
     recalculation: LibreOffice as installed never recalculates on opening (its totals read 0
     when the results were not written), nor do file previews. Every cell of every sheet as
     written equals the cell LibreOffice computes."""
-    _needs_libreoffice()
-    from toolkit.writers.libreoffice import recalculated_values
-
     made = sales_book if kind == "sales" else aging_book
     written = CalamineWorkbook.from_path(str(made.file))
-    computed = recalculated_values(made.file)
+    computed = recalculated[kind]
     differ = []
     for name, rows in computed.items():
         mine = written.get_sheet_by_name(name).to_python(skip_empty_area=False)

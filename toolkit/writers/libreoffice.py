@@ -105,12 +105,23 @@ def convert_all(sources: Sequence[Path], target_format: str, outdir: Path, *, ti
 def recalculated_values(source: Path) -> dict[str, Sequence[Sequence[object]]]:
     """Every sheet's values as LibreOffice computes them: round-trip to .xlsx with recalculation,
     then read the cached results. This is how tests check "Excel shows the right total"."""
+    return recalculated_values_of([source])[0]
+
+
+def recalculated_values_of(sources: Sequence[Path]) -> list[dict[str, Sequence[Sequence[object]]]]:
+    """`recalculated_values` of each of `sources`, in one LibreOffice run: a test checking
+    several workbooks started LibreOffice once for each, and its start costs more CPU than
+    recalculating a month's register. Their names must differ, as `convert_all`'s."""
     from python_calamine import CalamineWorkbook
 
     with tempfile.TemporaryDirectory(prefix="toolkit-recalc-") as out:
-        copy = Path(out) / "in" / Path(source).name
-        copy.parent.mkdir()
-        shutil.copy(source, copy)
-        result = convert(copy, "xlsx:Calc MS Excel 2007 XML", Path(out) / "out")
-        book = CalamineWorkbook.from_path(str(result))
-        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+        copies = [Path(out) / "in" / Path(source).name for source in sources]
+        copies[0].parent.mkdir()
+        for source, copy in zip(sources, copies):
+            shutil.copy(source, copy)
+        values: list[dict[str, Sequence[Sequence[object]]]] = []
+        for result in convert_all(copies, "xlsx:Calc MS Excel 2007 XML", Path(out) / "out"):
+            book = CalamineWorkbook.from_path(str(result))
+            values.append({name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                           for name in book.sheet_names})
+        return values
