@@ -188,6 +188,23 @@ def pg_role(url: str, *granted: str) -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
+def backend_url(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """A ledger's URL on `backend`, for a fixture wider than a test (`ledger_url` is a test's):
+    on "sqlite" the file `sqlite_file`, on "postgresql" an empty database (`_pg_database`), given
+    back afterwards; skipped without a server."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    url, drop = _pg_database()
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@contextmanager
 def pg_databases(count: int) -> Iterator[list[str]]:
     """The URLs of `count` empty PostgreSQL databases (twin ledgers), given back afterwards (`pg_pool`)."""
     made = [_pg_database() for _ in range(count)]

@@ -45,24 +45,16 @@ def tricky(request, tmp_path_factory):
     """The brief's cases invoiced (`invoiced_tricky`) once per backend for the module: the tests
     read the master, the run and its invoices, never the ledger, and built it again each, 24
     times (a PostgreSQL database each)."""
-    from conftest import PG_REASON, PG_URL, _pg_database
+    from conftest import backend_url
 
     from toolkit.ledger import open_ledger
 
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tricky') / 'ledger.sqlite'}"
-    elif not PG_URL:
-        pytest.skip(PG_REASON)
-    else:
-        url, drop = _pg_database()
-    ledger = open_ledger(url)
-    try:
-        yield invoiced_tricky(ledger)
-    finally:
-        ledger.engine.dispose()
-        if drop is not None:
-            drop()
+    with backend_url(request.param, tmp_path_factory.mktemp("tricky") / "ledger.sqlite") as url:
+        ledger = open_ledger(url)
+        try:
+            yield invoiced_tricky(ledger)
+        finally:
+            ledger.engine.dispose()
 
 
 def invoiced_tricky(ledger):

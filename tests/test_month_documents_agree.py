@@ -368,32 +368,23 @@ def hand_over(workbook: Path, url: str, folder: Path, month: str, last: str, lan
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def april(request, tmp_path_factory):
     """The demo's April with a credit note of a line (TD04) and a debit note (TD05) of 30 April."""
-    from conftest import PG_REASON, PG_URL, _pg_database
+    from conftest import backend_url
 
     from toolkit.services.demo import run_demo
 
     out = tmp_path_factory.mktemp("april")
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{out / 'anagrafiche.xlsx.ledger.sqlite'}"
-    elif not PG_URL:
-        pytest.skip(PG_REASON)
-    else:
-        url, drop = _pg_database()
-    tally = run_demo(out, "it", ledger_url=url)
-    assert not tally.errors, tally.errors
-    workbook = out / "anagrafiche.xlsx"
-    common = ("--ledger", url, "--lang", "it")
-    toolkit("invoice", "credit", str(workbook), "--invoice", "FT-2026-00051", "--lines", "1", "--reason",
-            "Merce difettosa", "--date", "2026-04-30", *common)
-    toolkit("invoice", "debit", str(workbook), "--invoice", "FT-2026-00001", "--amount", "12.35", "--reason",
-            "Trasporto", "--date", "2026-04-30", *common)
-    april_handed_over = hand_over(workbook, url, out / "handed", "2026-04", "2026-05-31", "it")
-    may(workbook, common)
-    yield workbook, url, april_handed_over
-
-    if drop is not None:
-        drop()
+    with backend_url(request.param, out / "anagrafiche.xlsx.ledger.sqlite") as url:
+        tally = run_demo(out, "it", ledger_url=url)
+        assert not tally.errors, tally.errors
+        workbook = out / "anagrafiche.xlsx"
+        common = ("--ledger", url, "--lang", "it")
+        toolkit("invoice", "credit", str(workbook), "--invoice", "FT-2026-00051", "--lines", "1", "--reason",
+                "Merce difettosa", "--date", "2026-04-30", *common)
+        toolkit("invoice", "debit", str(workbook), "--invoice", "FT-2026-00001", "--amount", "12.35", "--reason",
+                "Trasporto", "--date", "2026-04-30", *common)
+        april_handed_over = hand_over(workbook, url, out / "handed", "2026-04", "2026-05-31", "it")
+        may(workbook, common)
+        yield workbook, url, april_handed_over
 
 
 def may(workbook: Path, common: tuple[str, ...]) -> None:
