@@ -477,6 +477,33 @@ def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tm
     assert [(f["table"], f["row"]) for f in document["repaired"]] == [("order_lines", f"id {line}")]
 
 
+@pytest.mark.parametrize("second", [
+    ("UPDATE reserved SET quantity = quantity + 7000 WHERE order_id = {order} AND item = '{item}'", "reserved"),
+    ("UPDATE orders SET unshipped_euros = unshipped_euros + 3 WHERE id = {order}", "unshipped")])
+def test_a_second_damage_beside_a_wrong_line_shipped_is_counted_apart(second, desk, tmp_path, capsys):
+    """A line's shipped edited by hand, and its order's reservation or value edited too, by what the
+    line does not explain: two damages, two findings (exit 1, the count 2), the second never
+    folded into the line's `follows`. Folded is only what the line's difference accounts for."""
+    workbook = copied_desk(desk, tmp_path)
+    with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
+        line, order, item = conn.execute(
+            "SELECT l.id, o.id, l.item FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
+            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
+            "AND o.unshipped_euros + o.unshipped_micros <> 0 ORDER BY l.id").fetchone()
+        conn.execute(f"UPDATE order_lines SET shipped = shipped + 1000 WHERE id = {line}")
+        statement, figure = second
+        assert conn.execute(statement.format(order=order, item=item)).rowcount == 1
+    conn.close()
+    code, document = checked(workbook, capsys)
+    assert code == 1
+    assert sorted(f["code"] for f in document["findings"]) == ["ledger-line-shipped-wrong", f"ledger-{figure}-wrong"]
+    [told] = [f for f in document["findings"] if f["code"] == "ledger-line-shipped-wrong"]
+    assert f"ledger-{figure}-wrong" not in {x["code"] for x in told["follows"]}
+    assert len([p for p in document["problems"] if p["severity"] == "error"]) == 2
+    code, document = checked(workbook, capsys, "--repair")
+    assert (code, document["sound"]) == (0, True)
+
+
 @pytest.mark.parametrize("damage", [_hold, _hold_item])
 def test_repair_forgets_a_wrong_hold_and_the_next_day_plans_its_order_again(damage, desk, tmp_path, capsys,
                                                                             sample_master):
@@ -536,3 +563,4 @@ def test_a_vat_unlike_the_lines_is_one_finding_which_repair_leaves(damage, desk,
     exit_code, document = checked(workbook, capsys, "--repair")
     assert (exit_code, [f["row"] for f in document["findings"]], document["repaired"]) == (1, [row], [])
     assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before
+

@@ -76,8 +76,9 @@ FOLLOWING = record(code=TEXT, table=TEXT, row=TEXT, ledger=TEXT, documents=TEXT)
 FINDING = record(code=TEXT, table=TEXT, row=TEXT, ledger=TEXT, documents=TEXT, follows=array(FOLLOWING))
 """A finding of `ledger check`, or a kept figure's row `--repair` worked out again (`ledger`: the
 value it kept; `documents`: its documents' sum, which it now keeps). `follows`: the rows of other
-figures summed from this one that differ with it, counted in it (a wrong order line's shipped:
-its order's reservation of the item and its value still to ship); empty for every other finding."""
+figures summed from this one that differ with it by what it accounts for, counted in it (a wrong
+order line's shipped: its order's reservation of the item and its value still to ship); empty for
+every other finding."""
 
 RESULTS: dict[str, dict[str, Schema]] = {
     "check": {},

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Select, func, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Connection, Select, case, func, literal, or_, select, union_all
 
 from toolkit.ledger import from_documents, schema, unshipped
 from toolkit.ledger.batches import in_batches
@@ -120,18 +120,23 @@ def drifts(conn: Connection, shown: int) -> tuple[list[Drift], dict[str, int]]:
 
 
 def _followers(conn: Connection, by_name: dict[str, list[Any]], shown: int) -> dict[int, tuple[Drift, ...]]:
-    """The differing rows of `LINE_FOLLOWERS` of the orders with a wrong line, taken out of
+    """The differing rows of `LINE_FOLLOWERS` that the wrong lines account for, taken out of
     `by_name`, by the wrong line they follow from (its order's first wrong line of the item, for
     a reservation; its order's first wrong line, for its value): named for the first `shown`
-    lines, which are named too."""
+    lines, which are named too. A row differing by more, or less, than its wrong lines make it
+    (`_explained`) is a second damage: left in `by_name`, counted and told apart."""
     lines = by_name[LINE]
     if not lines or not any(by_name[name] for name in LINE_FOLLOWERS):
         return {}
     named_lines = {row[0] for row in lines[:shown]}
+    moved = {row[0]: (row[2] or 0) - (row[1] or 0) for row in lines}
     first_of: dict[Any, int] = {}
-    for line, order_id, item in sorted(_owners(conn, [row[0] for row in lines])):
+    expected: dict[Any, int] = {}
+    for line, order_id, item, price, at_order in sorted(_owners(conn, list(moved))):
         first_of.setdefault((order_id, item), line)
         first_of.setdefault(order_id, line)
+        expected[(order_id, item)] = expected.get((order_id, item), 0) + moved[line]
+        expected[order_id] = expected.get(order_id, 0) + (0 if at_order else moved[line] * price)
     follows: dict[int, list[Drift]] = {}
     for figure in FIGURES:
         if figure.name not in LINE_FOLLOWERS:
@@ -139,7 +144,8 @@ def _followers(conn: Connection, by_name: dict[str, list[Any]], shown: int) -> d
         kept: list[Any] = []
         taken: list[Any] = []
         for row in by_name[figure.name]:
-            (taken if _owner(figure, row) in first_of else kept).append(row)
+            owner = _owner(figure, row)
+            (taken if owner in first_of and _explained(figure, row) == expected[owner] else kept).append(row)
         by_name[figure.name] = kept
         told = [row for row in taken if first_of[_owner(figure, row)] in named_lines]
         for row, x in zip(told, named(conn, figure, told)):
@@ -152,10 +158,22 @@ def _owner(figure: Figure, row: Sequence[Any]) -> Any:
     return (row[4], row[0]) if figure.name == "reserved" else row[0]
 
 
-def _owners(conn: Connection, line_ids: Sequence[int]) -> list[tuple[int, int, str]]:
-    """(line id, order id, item) of these order lines."""
-    return [(row[0], row[1], row[2]) for chunk in in_batches(sorted(line_ids))
-            for row in conn.execute(select(ol.id, ol.order_id, ol.item).where(ol.id.in_(chunk)))]
+def _explained(figure: Figure, row: Sequence[Any]) -> int:
+    """A follower's documents' sum less its kept value, as stored integers: a reservation's
+    quantity, an order's value as quantity × price (its euros and millionths joined)."""
+    values = [value or 0 for value in row[figure.keys:]]
+    if figure.name == "reserved":
+        return int(values[1] - values[0])
+    return int((values[2] * unshipped.EURO + values[3]) - (values[0] * unshipped.EURO + values[1]))
+
+
+def _owners(conn: Connection, line_ids: Sequence[int]) -> list[tuple[int, int, str, int, bool]]:
+    """(line id, order id, item, stored price, invoiced at the order) of these order lines: an
+    order's value leaves out a line invoiced at the order (`from_documents.unshipped_sums`)."""
+    at_order = case((unshipped.invoiced_at_order(ol.id), 1), else_=0)
+    return [(row[0], row[1], row[2], int(row[3]), bool(row[4])) for chunk in in_batches(sorted(line_ids))
+            for row in conn.execute(select(ol.id, ol.order_id, ol.item, stored_integer(ol.unit_price), at_order)
+                                    .where(ol.id.in_(chunk)))]
 
 
 def differing(conn: Connection, figure: Figure) -> list[Any]:
