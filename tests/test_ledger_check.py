@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -450,6 +451,35 @@ def test_the_version_a_ledger_was_upgraded_from_is_known_on_both_backends(ledger
     third.engine.dispose()
 
 
+def test_of_two_opening_an_older_ledger_at_once_only_the_one_that_upgraded_says_so(ledger_url, monkeypatch):
+    """Two processes find the ledger older, unlocked; the first to take the lock upgrades it. The
+    second finds it upgraded under the lock: it changed nothing, so it says nothing (None), on both
+    backends; the first says the version it upgraded from."""
+    import toolkit.ledger.db as db
+
+    made = open_ledger(ledger_url)
+    with writing(made):
+        pass
+    back_to(made, SCHEMA_VERSION - 1)
+    made.engine.dispose()
+    locked, first = db._locked, []
+
+    @contextmanager
+    def colleague_first(ledger):
+        if not first:  # the colleague's toolkit takes the lock between our read and ours
+            monkeypatch.setattr(db, "_locked", locked)
+            first.append(open_ledger(ledger_url))
+            monkeypatch.setattr(db, "_locked", colleague_first)
+        with locked(ledger) as conn:
+            yield conn
+
+    monkeypatch.setattr(db, "_locked", colleague_first)
+    second = open_ledger(ledger_url)
+    assert ([x.upgraded_from for x in first], second.upgraded_from) == ([SCHEMA_VERSION - 1], None)
+    for x in (*first, second):
+        x.engine.dispose()
+
+
 def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tmp_path, capsys):
     """A line's shipped edited by hand: its order's reservation of the item and its value still to
     ship, summed from what the line has left, no longer agree with it either, yet it is one
@@ -564,3 +594,23 @@ def test_a_vat_unlike_the_lines_is_one_finding_which_repair_leaves(damage, desk,
     assert (exit_code, [f["row"] for f in document["findings"]], document["repaired"]) == (1, [row], [])
     assert workbook.with_name(f"{WORKBOOK}.ledger.sqlite").read_bytes() == before
 
+
+def test_a_rates_vat_in_the_statement_rounds_as_the_invoices_do_on_both_backends(ledger):
+    """The VAT per rate `ledger-invoice-vat-differs` recomputes in SQL is the invoices' own rule
+    (`toolkit.basics.money.cents` of taxable × rate / 100, half-up, away from zero for a note's
+    negative amounts): at every half cent and beside it, at 22, 10, 5 and 4 %."""
+    from sqlalchemy import literal, select
+
+    from toolkit.basics.money import cents
+    from toolkit.ledger import document_totals
+
+    with writing(ledger):
+        pass
+    taxables = [n * sign for n in (1, 2, 25, 26, 75, 227, 2273, 123457) for sign in (1, -1)]
+    rates = (Decimal(22), Decimal(10), Decimal(5), Decimal(4))
+    pairs = [(t, r) for t in taxables for r in rates]
+    with ledger.engine.connect() as conn:
+        got = [conn.execute(select(document_totals._vat(literal(t), literal(int(r * 100))))).scalar_one()
+               for t, r in pairs]
+    expected = [int(cents(Decimal(t).scaleb(-2) * r / 100).scaleb(2)) for t, r in pairs]
+    assert got == expected
