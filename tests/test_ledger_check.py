@@ -507,6 +507,26 @@ def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tm
     assert [(f["table"], f["row"]) for f in document["repaired"]] == [("order_lines", f"id {line}")]
 
 
+def test_a_line_shipped_edited_to_all_it_ordered_is_still_one_finding(desk, tmp_path, capsys):
+    """A line's shipped edited up to its whole quantity: it has nothing left, so its reservation
+    loses the line outright (a reservation sums only what is left above zero), yet the line
+    accounts for it: one finding, the reservation and the value in its `follows`."""
+    workbook = copied_desk(desk, tmp_path)
+    with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
+        line = conn.execute(
+            "SELECT l.id FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
+            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
+            "AND o.unshipped_euros + o.unshipped_micros <> 0 AND l.quantity > l.shipped + 1000 ORDER BY l.id"
+        ).fetchone()[0]
+        conn.execute(f"UPDATE order_lines SET shipped = quantity + 1000 WHERE id = {line}")
+    conn.close()
+    code, document = checked(workbook, capsys)
+    assert code == 1
+    [finding] = document["findings"]
+    assert (finding["code"], finding["row"]) == ("ledger-line-shipped-wrong", f"id {line}")
+    assert sorted(x["code"] for x in finding["follows"]) == ["ledger-reserved-wrong", "ledger-unshipped-wrong"]
+
+
 @pytest.mark.parametrize("second", [
     ("UPDATE reserved SET quantity = quantity + 7000 WHERE order_id = {order} AND item = '{item}'", "reserved"),
     ("UPDATE orders SET unshipped_euros = unshipped_euros + 3 WHERE id = {order}", "unshipped")])

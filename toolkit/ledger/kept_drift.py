@@ -129,14 +129,16 @@ def _followers(conn: Connection, by_name: dict[str, list[Any]], shown: int) -> d
     if not lines or not any(by_name[name] for name in LINE_FOLLOWERS):
         return {}
     named_lines = {row[0] for row in lines[:shown]}
-    moved = {row[0]: (row[2] or 0) - (row[1] or 0) for row in lines}
+    shipped = {row[0]: (row[1] or 0, row[2] or 0) for row in lines}
     first_of: dict[Any, int] = {}
     expected: dict[Any, int] = {}
-    for line, order_id, item, price, at_order in sorted(_owners(conn, list(moved))):
+    for line, order_id, item, ordered, price, at_order in sorted(_owners(conn, list(shipped))):
         first_of.setdefault((order_id, item), line)
         first_of.setdefault(order_id, line)
-        expected[(order_id, item)] = expected.get((order_id, item), 0) + moved[line]
-        expected[order_id] = expected.get(order_id, 0) + (0 if at_order else moved[line] * price)
+        was, ddt = shipped[line]
+        reserved = max(ordered - was, 0) - max(ordered - ddt, 0)  # a reservation sums what is left above 0
+        expected[(order_id, item)] = expected.get((order_id, item), 0) + reserved
+        expected[order_id] = expected.get(order_id, 0) + (0 if at_order else (ddt - was) * price)
     follows: dict[int, list[Drift]] = {}
     for figure in FIGURES:
         if figure.name not in LINE_FOLLOWERS:
@@ -167,13 +169,14 @@ def _explained(figure: Figure, row: Sequence[Any]) -> int:
     return int((values[2] * unshipped.EURO + values[3]) - (values[0] * unshipped.EURO + values[1]))
 
 
-def _owners(conn: Connection, line_ids: Sequence[int]) -> list[tuple[int, int, str, int, bool]]:
-    """(line id, order id, item, stored price, invoiced at the order) of these order lines: an
-    order's value leaves out a line invoiced at the order (`from_documents.unshipped_sums`)."""
+def _owners(conn: Connection, line_ids: Sequence[int]) -> list[tuple[int, int, str, int, int, bool]]:
+    """(line id, order id, item, stored quantity, stored price, invoiced at the order) of these
+    order lines: an order's value leaves out a line invoiced at the order
+    (`from_documents.unshipped_sums`)."""
     at_order = case((unshipped.invoiced_at_order(ol.id), 1), else_=0)
-    return [(row[0], row[1], row[2], int(row[3]), bool(row[4])) for chunk in in_batches(sorted(line_ids))
-            for row in conn.execute(select(ol.id, ol.order_id, ol.item, stored_integer(ol.unit_price), at_order)
-                                    .where(ol.id.in_(chunk)))]
+    return [(row[0], row[1], row[2], int(row[3]), int(row[4]), bool(row[5])) for chunk in in_batches(sorted(line_ids))
+            for row in conn.execute(select(ol.id, ol.order_id, ol.item, stored_integer(ol.quantity),
+                                           stored_integer(ol.unit_price), at_order).where(ol.id.in_(chunk)))]
 
 
 def differing(conn: Connection, figure: Figure) -> list[Any]:
