@@ -480,6 +480,13 @@ def test_of_two_opening_an_older_ledger_at_once_only_the_one_that_upgraded_says_
         x.engine.dispose()
 
 
+RESERVING_LINE = (
+    "SELECT l.id, o.id, o.number, l.item FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
+    "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
+    "AND o.unshipped_euros + o.unshipped_micros <> 0 AND l.quantity > l.shipped + 1000 ORDER BY l.id")
+"""An open order's priced line with a reservation and a value still to ship, more than 1 left."""
+
+
 def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tmp_path, capsys):
     """A line's shipped edited by hand: its order's reservation of the item and its value still to
     ship, summed from what the line has left, no longer agree with it either, yet it is one
@@ -487,10 +494,7 @@ def test_a_wrong_line_shipped_is_one_finding_naming_what_it_takes_along(desk, tm
     so all three, telling only the line rewritten."""
     workbook = copied_desk(desk, tmp_path)
     with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
-        line, number, item = conn.execute(
-            "SELECT l.id, o.number, l.item FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
-            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
-            "AND o.unshipped_euros + o.unshipped_micros <> 0 ORDER BY l.id").fetchone()
+        line, _, number, item = conn.execute(RESERVING_LINE).fetchone()
         conn.execute(f"UPDATE order_lines SET shipped = shipped + 1000 WHERE id = {line}")
     conn.close()
     order = f"OC-2026-{number:05d}"
@@ -513,11 +517,7 @@ def test_a_line_shipped_edited_to_all_it_ordered_is_still_one_finding(desk, tmp_
     accounts for it: one finding, the reservation and the value in its `follows`."""
     workbook = copied_desk(desk, tmp_path)
     with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
-        line = conn.execute(
-            "SELECT l.id FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
-            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
-            "AND o.unshipped_euros + o.unshipped_micros <> 0 AND l.quantity > l.shipped + 1000 ORDER BY l.id"
-        ).fetchone()[0]
+        line = conn.execute(RESERVING_LINE).fetchone()[0]
         conn.execute(f"UPDATE order_lines SET shipped = quantity + 1000 WHERE id = {line}")
     conn.close()
     code, document = checked(workbook, capsys)
@@ -536,10 +536,7 @@ def test_a_second_damage_beside_a_wrong_line_shipped_is_counted_apart(second, de
     folded into the line's `follows`. Folded is only what the line's difference accounts for."""
     workbook = copied_desk(desk, tmp_path)
     with sqlite3.connect(workbook.with_name(f"{WORKBOOK}.ledger.sqlite")) as conn:
-        line, order, item = conn.execute(
-            "SELECT l.id, o.id, l.item FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN reserved r "
-            "ON r.order_id = o.id AND r.item = l.item WHERE o.status IN ('open', 'in-progress') AND l.unit_price <> 0 "
-            "AND o.unshipped_euros + o.unshipped_micros <> 0 ORDER BY l.id").fetchone()
+        line, order, _, item = conn.execute(RESERVING_LINE).fetchone()
         conn.execute(f"UPDATE order_lines SET shipped = shipped + 1000 WHERE id = {line}")
         statement, figure = second
         assert conn.execute(statement.format(order=order, item=item)).rowcount == 1
