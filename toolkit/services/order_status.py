@@ -44,7 +44,6 @@ UNKNOWN_ORDER = define(
     usage=True)
 
 
-
 def order_named(conn: Connection, typed: str, unknown: ProblemType = UNKNOWN_ORDER) -> Order | Problem:
     """The order a typed number names (`order_by_number`: `oc-2026-41`, `41/2026`), or the error
     that names none: `unknown` where the ledger has no such order (a command's own words: the
